@@ -1,0 +1,4 @@
+// Experiments list (placeholder until the experiments UI lands).
+export default function ExperimentsPage() {
+  return <h1>Experiments</h1>;
+}

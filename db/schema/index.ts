@@ -1,0 +1,2 @@
+// Every drizzle table of the studio, one module per area.
+export * from "./tracking";

@@ -1,0 +1,175 @@
+// Tracking tables: experiments, runs and what runs log (params, metrics, tags, inputs), MLflow's model.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+export const experiments = pgTable(
+  "experiments",
+  {
+    experimentId: bigserial("experiment_id", { mode: "number" }).primaryKey(),
+    name: text("name").notNull(),
+    artifactLocation: text("artifact_location").notNull(),
+    lifecycleStage: text("lifecycle_stage").notNull().default("active"),
+    creationTime: bigint("creation_time", { mode: "number" }).notNull(),
+    lastUpdateTime: bigint("last_update_time", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("experiments_name_uq").on(t.name)],
+);
+
+export const experimentTags = pgTable(
+  "experiment_tags",
+  {
+    experimentId: bigint("experiment_id", { mode: "number" })
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.key] })],
+);
+
+export const runs = pgTable(
+  "runs",
+  {
+    runUuid: text("run_uuid").primaryKey(),
+    experimentId: bigint("experiment_id", { mode: "number" })
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    userId: text("user_id").notNull().default(""),
+    status: text("status").notNull().default("RUNNING"),
+    startTime: bigint("start_time", { mode: "number" }).notNull(),
+    endTime: bigint("end_time", { mode: "number" }),
+    lifecycleStage: text("lifecycle_stage").notNull().default("active"),
+    artifactUri: text("artifact_uri").notNull(),
+    deletedTime: bigint("deleted_time", { mode: "number" }),
+  },
+  (t) => [
+    index("runs_experiment_start_idx").on(t.experimentId, t.startTime.desc()),
+    index("runs_name_idx").on(t.name),
+  ],
+);
+
+export const params = pgTable(
+  "params",
+  {
+    runUuid: text("run_uuid")
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key] }), index("params_key_value_idx").on(t.key, t.value)],
+);
+
+export const tags = pgTable(
+  "tags",
+  {
+    runUuid: text("run_uuid")
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key] }), index("tags_key_value_idx").on(t.key, t.value)],
+);
+
+/**
+ * Full metric history. The primary key doubles as the history index (run, key, step) and makes an
+ * identical re-sent point a no-op, which is what makes log-batch retries idempotent.
+ * NaN and ±Infinity are stored as such: PostgreSQL's float8 holds them and compares NaN = NaN.
+ */
+export const metrics = pgTable(
+  "metrics",
+  {
+    runUuid: text("run_uuid")
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    step: bigint("step", { mode: "number" }).notNull(),
+    timestamp: bigint("timestamp", { mode: "number" }).notNull(),
+    value: doublePrecision("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key, t.step, t.timestamp, t.value] })],
+);
+
+/** One row per (run, metric key): the value with the greatest (step, timestamp, value), as MLflow picks it. */
+export const latestMetrics = pgTable(
+  "latest_metrics",
+  {
+    runUuid: text("run_uuid")
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    step: bigint("step", { mode: "number" }).notNull(),
+    timestamp: bigint("timestamp", { mode: "number" }).notNull(),
+    value: doublePrecision("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key] }), index("latest_metrics_key_value_idx").on(t.key, t.value)],
+);
+
+/** MLflow dataset entities (log_input): one per (experiment, name, digest). */
+export const trackedDatasets = pgTable(
+  "tracked_datasets",
+  {
+    datasetUuid: text("dataset_uuid").primaryKey(),
+    experimentId: bigint("experiment_id", { mode: "number" })
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    digest: text("digest").notNull(),
+    sourceType: text("source_type").notNull(),
+    source: text("source").notNull(),
+    schema: text("schema"),
+    profile: text("profile"),
+  },
+  (t) => [uniqueIndex("tracked_datasets_exp_name_digest_uq").on(t.experimentId, t.name, t.digest)],
+);
+
+export const runInputs = pgTable(
+  "run_inputs",
+  {
+    runUuid: text("run_uuid")
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: "cascade" }),
+    datasetUuid: text("dataset_uuid")
+      .notNull()
+      .references(() => trackedDatasets.datasetUuid, { onDelete: "cascade" }),
+    tags: jsonb("tags").$type<{ key: string; value: string }[]>().notNull().default(sql`'[]'::jsonb`),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.datasetUuid] })],
+);
+
+/** MLflow 3 logged models (`mlflow.<flavor>.log_model` creates one before uploading its files). */
+export const loggedModels = pgTable(
+  "logged_models",
+  {
+    modelId: text("model_id").primaryKey(),
+    experimentId: bigint("experiment_id", { mode: "number" })
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    artifactLocation: text("artifact_location").notNull(),
+    creationTimestamp: bigint("creation_timestamp", { mode: "number" }).notNull(),
+    lastUpdatedTimestamp: bigint("last_updated_timestamp", { mode: "number" }).notNull(),
+    sourceRunId: text("source_run_id"),
+    status: text("status").notNull().default("LOGGED_MODEL_PENDING"),
+    statusMessage: text("status_message"),
+    modelType: text("model_type"),
+    lifecycleStage: text("lifecycle_stage").notNull().default("active"),
+    tags: jsonb("tags").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    params: jsonb("params").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index("logged_models_experiment_idx").on(t.experimentId)],
+);
+

@@ -1,0 +1,244 @@
+// Experiment services: create, read, search, rename, delete/restore and tag experiments.
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { experiments, experimentTags } from "@/db/schema";
+import type { Database } from "@/db/client";
+import { DomainError, invalidParameter, notFound } from "../errors";
+import type { ServiceContext } from "../service-context";
+import { decodePageToken, encodePageToken } from "./page-token";
+import type {
+  Experiment,
+  KeyValue,
+  ViewType,
+  zCreateExperiment,
+  zSearchExperiments,
+} from "./schema";
+
+type ExperimentRow = typeof experiments.$inferSelect;
+
+export const DEFAULT_EXPERIMENT_ID = "0";
+
+function toExperiment(row: ExperimentRow, tags: KeyValue[]): Experiment {
+  return {
+    experiment_id: String(row.experimentId),
+    name: row.name,
+    artifact_location: row.artifactLocation,
+    lifecycle_stage: row.lifecycleStage as Experiment["lifecycle_stage"],
+    last_update_time: row.lastUpdateTime,
+    creation_time: row.creationTime,
+    tags,
+  };
+}
+
+async function tagsOf(db: Database, ids: number[]): Promise<Map<number, KeyValue[]>> {
+  const byId = new Map<number, KeyValue[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return byId;
+  const rows = await db.select().from(experimentTags).where(inArray(experimentTags.experimentId, ids));
+  for (const row of rows) byId.get(row.experimentId)?.push({ key: row.key, value: row.value });
+  return byId;
+}
+
+function parseId(experimentId: string): number {
+  const id = Number(experimentId);
+  if (!/^\d+$/.test(experimentId) || !Number.isSafeInteger(id)) {
+    throw invalidParameter(`Invalid experiment id '${experimentId}': it must be a number.`);
+  }
+  return id;
+}
+
+/** Ensures the "Default" experiment (id 0) exists, as MLflow's stores do on creation. */
+export async function ensureDefaultExperiment(db: Database): Promise<void> {
+  const now = Date.now();
+  await db
+    .insert(experiments)
+    .values({ experimentId: 0, name: "Default", artifactLocation: "mlflow-artifacts:/0", creationTime: now, lastUpdateTime: now })
+    .onConflictDoNothing();
+}
+
+export async function createExperiment(
+  ctx: ServiceContext,
+  input: z.output<typeof zCreateExperiment>,
+): Promise<{ experiment_id: string }> {
+  const now = Date.now();
+  return ctx.db.transaction(async (tx) => {
+    const existing = await tx.select({ id: experiments.experimentId }).from(experiments).where(eq(experiments.name, input.name));
+    if (existing.length) {
+      throw new DomainError("RESOURCE_ALREADY_EXISTS", `Experiment '${input.name}' already exists.`);
+    }
+    const [row] = await tx
+      .insert(experiments)
+      .values({ name: input.name, artifactLocation: input.artifact_location ?? "", creationTime: now, lastUpdateTime: now })
+      .returning();
+    const location = input.artifact_location || `mlflow-artifacts:/${row.experimentId}`;
+    if (!input.artifact_location) {
+      await tx.update(experiments).set({ artifactLocation: location }).where(eq(experiments.experimentId, row.experimentId));
+    }
+    const tags = dedupeTags(input.tags ?? []);
+    if (tags.length) {
+      await tx.insert(experimentTags).values(tags.map((t) => ({ experimentId: row.experimentId, ...t })));
+    }
+    return { experiment_id: String(row.experimentId) };
+  });
+}
+
+function dedupeTags(tags: KeyValue[]): KeyValue[] {
+  return [...new Map(tags.map((t) => [t.key, t])).values()];
+}
+
+export async function getExperiment(ctx: ServiceContext, experimentId: string): Promise<Experiment> {
+  const id = parseId(experimentId);
+  const [row] = await ctx.db.select().from(experiments).where(eq(experiments.experimentId, id));
+  if (!row) throw notFound(`No experiment with id=${experimentId} exists.`);
+  return toExperiment(row, (await tagsOf(ctx.db, [id])).get(id) ?? []);
+}
+
+export async function getExperimentByName(ctx: ServiceContext, name: string): Promise<Experiment> {
+  const [row] = await ctx.db.select().from(experiments).where(eq(experiments.name, name));
+  if (!row) throw notFound(`Could not find experiment with name '${name}'.`);
+  return toExperiment(row, (await tagsOf(ctx.db, [row.experimentId])).get(row.experimentId) ?? []);
+}
+
+/** The comparison part of an experiment filter: `name LIKE 'x%'`, `tags.team = 'a'`, joined by AND. */
+const experimentClause =
+  /^\s*(?:(?:attributes?|attr)\.)?(name|tags?\.(?:`[^`]+`|"[^"]+"|[\w.]+)|creation_time|last_update_time)\s*(=|!=|<=|>=|<|>|LIKE|ILIKE)\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d+)\s*$/i;
+
+function experimentFilterToSql(filter: string | undefined): SQL[] {
+  if (!filter?.trim()) return [];
+  return filter.split(/\s+AND\s+/i).map((part) => {
+    const match = experimentClause.exec(part);
+    if (!match) {
+      throw invalidParameter(
+        `Invalid experiment filter '${part.trim()}': use name, tags.<key>, creation_time or last_update_time with =, !=, <, >, LIKE or ILIKE, e.g. name LIKE 'churn%'.`,
+      );
+    }
+    const [, rawKey, rawOp, rawValue] = match;
+    const op = rawOp.toUpperCase();
+    const value = /^['"]/.test(rawValue) ? rawValue.slice(1, -1).replace(/\\(.)/g, "$1") : Number(rawValue);
+    const compare = (column: SQL | typeof experiments.name): SQL => {
+      switch (op) {
+        case "=": return sql`${column} = ${value}`;
+        case "!=": return sql`${column} <> ${value}`;
+        case "<": return sql`${column} < ${value}`;
+        case "<=": return sql`${column} <= ${value}`;
+        case ">": return sql`${column} > ${value}`;
+        case ">=": return sql`${column} >= ${value}`;
+        case "LIKE": return sql`${column} like ${value}`;
+        default: return sql`${column} ilike ${value}`;
+      }
+    };
+    const key = rawKey.toLowerCase();
+    if (key === "name") return compare(experiments.name);
+    if (key === "creation_time") return compare(sql`${experiments.creationTime}`);
+    if (key === "last_update_time") return compare(sql`${experiments.lastUpdateTime}`);
+    const tagKey = rawKey.replace(/^tags?\./i, "").replace(/^[`"]|[`"]$/g, "");
+    return sql`exists (select 1 from ${experimentTags} t where t.experiment_id = ${experiments.experimentId} and t.key = ${tagKey} and ${compare(sql`t.value`)})`;
+  });
+}
+
+function lifecycleCondition(viewType: ViewType | undefined): SQL | undefined {
+  if (viewType === "ALL") return undefined;
+  return eq(experiments.lifecycleStage, viewType === "DELETED_ONLY" ? "deleted" : "active");
+}
+
+const experimentOrderColumns = {
+  name: experiments.name,
+  experiment_id: experiments.experimentId,
+  creation_time: experiments.creationTime,
+  last_update_time: experiments.lastUpdateTime,
+} as const;
+
+export async function searchExperiments(
+  ctx: ServiceContext,
+  input: z.output<typeof zSearchExperiments>,
+): Promise<{ experiments: Experiment[]; next_page_token?: string }> {
+  const limit = input.max_results ?? 1000;
+  const offset = decodePageToken(input.page_token);
+  const conditions = [lifecycleCondition(input.view_type), ...experimentFilterToSql(input.filter)].filter(
+    (c): c is SQL => c !== undefined,
+  );
+  const orderBy = (input.order_by ?? []).map((clause) => {
+    const match = /^\s*(?:attributes?\.)?(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(clause);
+    const column = match ? experimentOrderColumns[match[1].toLowerCase() as keyof typeof experimentOrderColumns] : undefined;
+    if (!match || !column) {
+      throw invalidParameter(`Invalid order_by clause '${clause}': use name, experiment_id, creation_time or last_update_time, then ASC or DESC.`);
+    }
+    return match[2]?.toUpperCase() === "DESC" ? desc(column) : asc(column);
+  });
+  const rows = await ctx.db
+    .select()
+    .from(experiments)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(...(orderBy.length ? orderBy : [desc(experiments.creationTime)]), asc(experiments.experimentId))
+    .limit(limit + 1)
+    .offset(offset);
+  const page = rows.slice(0, limit);
+  const tags = await tagsOf(ctx.db, page.map((r) => r.experimentId));
+  return {
+    experiments: page.map((r) => toExperiment(r, tags.get(r.experimentId) ?? [])),
+    ...(rows.length > limit ? { next_page_token: encodePageToken(offset + limit) } : {}),
+  };
+}
+
+export async function renameExperiment(ctx: ServiceContext, experimentId: string, newName: string): Promise<void> {
+  const id = parseId(experimentId);
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(experiments).where(eq(experiments.experimentId, id)).for("update");
+    if (!row) throw notFound(`No experiment with id=${experimentId} exists.`);
+    if (row.lifecycleStage !== "active") {
+      throw new DomainError("INVALID_STATE", `Cannot rename experiment ${experimentId}: it is deleted. Restore it first.`);
+    }
+    const clash = await tx
+      .select({ id: experiments.experimentId })
+      .from(experiments)
+      .where(and(eq(experiments.name, newName), ne(experiments.experimentId, id)));
+    if (clash.length) throw new DomainError("RESOURCE_ALREADY_EXISTS", `Experiment '${newName}' already exists.`);
+    await tx.update(experiments).set({ name: newName, lastUpdateTime: Date.now() }).where(eq(experiments.experimentId, id));
+  });
+}
+
+export async function setExperimentLifecycle(
+  ctx: ServiceContext,
+  experimentId: string,
+  stage: "active" | "deleted",
+): Promise<void> {
+  const id = parseId(experimentId);
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(experiments).where(eq(experiments.experimentId, id)).for("update");
+    if (!row) throw notFound(`No experiment with id=${experimentId} exists.`);
+    if (stage === "deleted" && row.lifecycleStage === "deleted") {
+      throw new DomainError("INVALID_STATE", `Experiment ${experimentId} is already deleted.`);
+    }
+    if (stage === "active" && row.lifecycleStage === "active") {
+      throw new DomainError("INVALID_STATE", `Cannot restore experiment ${experimentId}: it is not deleted.`);
+    }
+    const now = Date.now();
+    await tx.update(experiments).set({ lifecycleStage: stage, lastUpdateTime: now }).where(eq(experiments.experimentId, id));
+    // MLflow deletes (and restores) an experiment's runs with it.
+    await tx.execute(
+      sql`update runs set lifecycle_stage = ${stage}, deleted_time = ${stage === "deleted" ? now : null} where experiment_id = ${id}`,
+    );
+  });
+}
+
+export async function setExperimentTag(ctx: ServiceContext, experimentId: string, tag: KeyValue): Promise<void> {
+  const id = parseId(experimentId);
+  const experiment = await getExperiment(ctx, experimentId);
+  if (experiment.lifecycle_stage !== "active") {
+    throw new DomainError("INVALID_STATE", `Cannot set a tag on experiment ${experimentId}: it is deleted.`);
+  }
+  await ctx.db
+    .insert(experimentTags)
+    .values({ experimentId: id, ...tag })
+    .onConflictDoUpdate({ target: [experimentTags.experimentId, experimentTags.key], set: { value: tag.value } });
+}
+
+export async function deleteExperimentTag(ctx: ServiceContext, experimentId: string, key: string): Promise<void> {
+  const id = parseId(experimentId);
+  await getExperiment(ctx, experimentId);
+  const deleted = await ctx.db
+    .delete(experimentTags)
+    .where(and(eq(experimentTags.experimentId, id), eq(experimentTags.key, key)))
+    .returning();
+  if (!deleted.length) throw notFound(`No tag with key '${key}' on experiment ${experimentId}.`);
+}
+

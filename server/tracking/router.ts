@@ -1,0 +1,39 @@
+// tRPC procedures of the tracking area for the studio's pages: zod in → service → result.
+import { z } from "zod";
+import { createTrpcRouter, publicProcedure } from "../trpc";
+import {
+  createExperiment,
+  getExperiment,
+  renameExperiment,
+  searchExperiments,
+  setExperimentLifecycle,
+} from "./experiments";
+import { getMetricHistory } from "./metric-history";
+import { getRun } from "./runs";
+import { searchRuns } from "./search-runs";
+import { listExperimentSummaries } from "./experiment-summaries";
+import { zCreateExperiment, zSearchRuns, zViewType } from "./schema";
+
+export const trackingRouter = createTrpcRouter({
+  experimentSummaries: publicProcedure
+    .input(z.object({ search: z.string().max(500).optional(), viewType: zViewType.optional() }))
+    .query(({ ctx, input }) => listExperimentSummaries(ctx, input)),
+  experiment: publicProcedure
+    .input(z.object({ experimentId: z.string() }))
+    .query(({ ctx, input }) => getExperiment(ctx, input.experimentId)),
+  searchExperiments: publicProcedure
+    .input(z.object({ filter: z.string().max(1000).optional() }))
+    .query(({ ctx, input }) => searchExperiments(ctx, { filter: input.filter })),
+  createExperiment: publicProcedure.input(zCreateExperiment).mutation(({ ctx, input }) => createExperiment(ctx, input)),
+  renameExperiment: publicProcedure
+    .input(z.object({ experimentId: z.string(), newName: z.string().trim().min(1).max(500) }))
+    .mutation(({ ctx, input }) => renameExperiment(ctx, input.experimentId, input.newName)),
+  setExperimentDeleted: publicProcedure
+    .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
+    .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
+  searchRuns: publicProcedure.input(zSearchRuns).query(({ ctx, input }) => searchRuns(ctx, input)),
+  run: publicProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
+  metricHistory: publicProcedure
+    .input(z.object({ runId: z.string(), key: z.string() }))
+    .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
+});

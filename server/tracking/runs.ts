@@ -1,0 +1,334 @@
+// Run services: create, read, update, delete/restore runs, and log params, metrics, tags and inputs.
+import { randomBytes, randomInt } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { experiments, latestMetrics, params, runInputs, runs, tags, trackedDatasets } from "@/db/schema";
+import { queryRows, type Database } from "@/db/client";
+import { invalidParameter, notFound } from "../errors";
+import type { ServiceContext } from "../service-context";
+import { DEFAULT_EXPERIMENT_ID } from "./experiments";
+import type { DatasetInput, KeyValue, LogBatchInput, MetricInput, Run, RunInfo, zCreateRun } from "./schema";
+import { validateBatchLimits, validateKey, validateParamValue, validateTagValue } from "./validation";
+
+type RunRow = typeof runs.$inferSelect;
+type Executor = Pick<Database, "execute" | "select" | "insert" | "update" | "delete">;
+
+export const RUN_NAME_TAG = "mlflow.runName";
+export const USER_TAG = "mlflow.user";
+
+const adjectives = ["bold", "calm", "clever", "crisp", "eager", "gentle", "keen", "lucid", "merry", "nimble", "quiet", "rapid", "sharp", "steady", "swift", "vivid", "witty", "zesty"];
+const nouns = ["ant", "bass", "crane", "deer", "eel", "fox", "gull", "hare", "ibis", "jay", "koi", "lynx", "mole", "newt", "owl", "puma", "quail", "seal", "toad", "wren"];
+
+/** A readable default run name like MLflow's ("swift-owl-417"). */
+export function generateRunName(): string {
+  return `${adjectives[randomInt(adjectives.length)]}-${nouns[randomInt(nouns.length)]}-${randomInt(1000)}`;
+}
+
+export function toRunInfo(row: RunRow): RunInfo {
+  return {
+    run_id: row.runUuid,
+    run_uuid: row.runUuid,
+    run_name: row.name,
+    experiment_id: String(row.experimentId),
+    user_id: row.userId,
+    status: row.status as RunInfo["status"],
+    start_time: row.startTime,
+    ...(row.endTime != null ? { end_time: row.endTime } : {}),
+    artifact_uri: row.artifactUri,
+    lifecycle_stage: row.lifecycleStage as RunInfo["lifecycle_stage"],
+  };
+}
+
+/** Loads params, latest metrics, tags and inputs of many runs with one query each (never one per run). */
+export async function hydrateRuns(db: Executor, rows: RunRow[]): Promise<Run[]> {
+  const ids = rows.map((r) => r.runUuid);
+  if (!ids.length) return [];
+  const [paramRows, metricRows, tagRows, inputRows] = await Promise.all([
+    db.select().from(params).where(inArray(params.runUuid, ids)),
+    db.select().from(latestMetrics).where(inArray(latestMetrics.runUuid, ids)),
+    db.select().from(tags).where(inArray(tags.runUuid, ids)),
+    db
+      .select({ runUuid: runInputs.runUuid, tags: runInputs.tags, dataset: trackedDatasets })
+      .from(runInputs)
+      .innerJoin(trackedDatasets, eq(trackedDatasets.datasetUuid, runInputs.datasetUuid))
+      .where(inArray(runInputs.runUuid, ids)),
+  ]);
+  const byRun = new Map<string, Run>(
+    rows.map((row) => [
+      row.runUuid,
+      { info: toRunInfo(row), data: { metrics: [], params: [], tags: [] }, inputs: { dataset_inputs: [] } },
+    ]),
+  );
+  for (const p of paramRows) byRun.get(p.runUuid)?.data.params.push({ key: p.key, value: p.value });
+  for (const m of metricRows) {
+    byRun.get(m.runUuid)?.data.metrics.push({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step });
+  }
+  for (const t of tagRows) byRun.get(t.runUuid)?.data.tags.push({ key: t.key, value: t.value });
+  for (const i of inputRows) {
+    byRun.get(i.runUuid)?.inputs.dataset_inputs.push({
+      tags: i.tags,
+      dataset: {
+        name: i.dataset.name,
+        digest: i.dataset.digest,
+        source_type: i.dataset.sourceType,
+        source: i.dataset.source,
+        ...(i.dataset.schema != null ? { schema: i.dataset.schema } : {}),
+        ...(i.dataset.profile != null ? { profile: i.dataset.profile } : {}),
+      },
+    });
+  }
+  return ids.map((id) => byRun.get(id)!);
+}
+
+async function findRun(db: Executor, runId: string, lock = false): Promise<RunRow> {
+  const query = db.select().from(runs).where(eq(runs.runUuid, runId));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw notFound(`Run '${runId}' not found.`);
+  return row;
+}
+
+function assertActive(row: RunRow): void {
+  if (row.lifecycleStage !== "active") {
+    throw invalidParameter(`The run ${row.runUuid} must be in the 'active' state. Current state is ${row.lifecycleStage}.`);
+  }
+}
+
+export async function getRun(ctx: ServiceContext, runId: string): Promise<Run> {
+  const row = await findRun(ctx.db, runId);
+  const [run] = await hydrateRuns(ctx.db, [row]);
+  return run;
+}
+
+export async function createRun(ctx: ServiceContext, input: z.output<typeof zCreateRun>): Promise<Run> {
+  const experimentId = Number(input.experiment_id ?? DEFAULT_EXPERIMENT_ID);
+  const requestTags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
+  for (const [key, value] of requestTags) {
+    validateKey("tag", key);
+    validateTagValue(key, value);
+  }
+  const tagName = requestTags.get(RUN_NAME_TAG);
+  if (input.run_name && tagName && input.run_name !== tagName) {
+    throw invalidParameter(
+      `Both 'run_name' ('${input.run_name}') and the '${RUN_NAME_TAG}' tag ('${tagName}') were given with different values; give one, or the same value.`,
+    );
+  }
+  const name = input.run_name || tagName || generateRunName();
+  requestTags.set(RUN_NAME_TAG, name);
+  // The user a run belongs to is the authenticated one, not what the client claims.
+  const userId = ctx.actor.userId === "local" ? (input.user_id ?? requestTags.get(USER_TAG) ?? ctx.actor.username) : ctx.actor.username;
+  requestTags.set(USER_TAG, userId);
+  const runId = randomBytes(16).toString("hex");
+
+  return ctx.db.transaction(async (tx) => {
+    const [experiment] = await tx.select().from(experiments).where(eq(experiments.experimentId, experimentId));
+    if (!experiment) throw notFound(`No experiment with id=${input.experiment_id ?? DEFAULT_EXPERIMENT_ID} exists.`);
+    if (experiment.lifecycleStage !== "active") {
+      throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is deleted.`);
+    }
+    const [row] = await tx
+      .insert(runs)
+      .values({
+        runUuid: runId,
+        experimentId,
+        name,
+        userId,
+        status: "RUNNING",
+        startTime: input.start_time ?? Date.now(),
+        artifactUri: `${experiment.artifactLocation.replace(/\/+$/, "")}/${runId}/artifacts`,
+      })
+      .returning();
+    await tx.insert(tags).values([...requestTags].map(([key, value]) => ({ runUuid: runId, key, value })));
+    const [run] = await hydrateRuns(tx, [row]);
+    return run;
+  });
+}
+
+export async function updateRun(
+  ctx: ServiceContext,
+  input: { run_id: string; status?: RunInfo["status"]; end_time?: number; run_name?: string },
+): Promise<RunInfo> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await findRun(tx, input.run_id, true);
+    assertActive(row);
+    const [updated] = await tx
+      .update(runs)
+      .set({
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.end_time !== undefined ? { endTime: input.end_time } : {}),
+        ...(input.run_name ? { name: input.run_name } : {}),
+      })
+      .where(eq(runs.runUuid, input.run_id))
+      .returning();
+    if (input.run_name) {
+      await tx
+        .insert(tags)
+        .values({ runUuid: input.run_id, key: RUN_NAME_TAG, value: input.run_name })
+        .onConflictDoUpdate({ target: [tags.runUuid, tags.key], set: { value: input.run_name } });
+    }
+    return toRunInfo(updated);
+  });
+}
+
+export async function setRunLifecycle(ctx: ServiceContext, runId: string, stage: "active" | "deleted"): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const row = await findRun(tx, runId, true);
+    if (stage === "active" && row.lifecycleStage === "active") return;
+    await tx
+      .update(runs)
+      .set({ lifecycleStage: stage, deletedTime: stage === "deleted" ? Date.now() : null })
+      .where(eq(runs.runUuid, runId));
+  });
+}
+
+/** Drops exact duplicates and refuses two different values for one key in the same request. */
+function uniqueByKey(kind: "param" | "tag", entries: KeyValue[], allowOverwrite: boolean): KeyValue[] {
+  const byKey = new Map<string, KeyValue>();
+  for (const entry of entries) {
+    const seen = byKey.get(entry.key);
+    if (seen && seen.value !== entry.value && !allowOverwrite) {
+      throw invalidParameter(
+        `Duplicate ${kind} key '${entry.key}' with different values ('${seen.value}', '${entry.value}') in one request; send one value per key.`,
+      );
+    }
+    byKey.set(entry.key, entry);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Logs metrics, params and tags in one transaction with one statement per kind (MLflow logs them
+ * row by row, which made a 1,000-metric batch take seconds). A re-sent identical batch changes
+ * nothing: metric points and params are keyed by their content.
+ */
+export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promise<void> {
+  const metricsIn: MetricInput[] = input.metrics ?? [];
+  const paramsIn = uniqueByKey("param", input.params ?? [], false);
+  const tagsIn = uniqueByKey("tag", input.tags ?? [], true);
+  validateBatchLimits({ metrics: metricsIn.length, params: input.params?.length ?? 0, tags: input.tags?.length ?? 0 });
+  for (const m of metricsIn) validateKey("metric", m.key);
+  for (const p of paramsIn) {
+    validateKey("param", p.key);
+    validateParamValue(p.key, p.value);
+  }
+  for (const t of tagsIn) {
+    validateKey("tag", t.key);
+    validateTagValue(t.key, t.value);
+  }
+
+  await ctx.db.transaction(async (tx) => {
+    const row = await findRun(tx, input.run_id);
+    assertActive(row);
+    const runId = row.runUuid;
+    if (paramsIn.length) {
+      const keys = paramsIn.map((p) => p.key);
+      const values = paramsIn.map((p) => p.value);
+      await tx.execute(sql`
+        insert into params (run_uuid, key, value)
+        select ${runId}, k, v from unnest(${sql.param(keys)}::text[], ${sql.param(values)}::text[]) as u(k, v)
+        on conflict (run_uuid, key) do nothing`);
+      const conflicts = await queryRows<{ key: string; old_value: string; new_value: string }>(tx, sql`
+        select p.key, p.value as old_value, u.v as new_value
+        from unnest(${sql.param(keys)}::text[], ${sql.param(values)}::text[]) as u(k, v)
+        join params p on p.run_uuid = ${runId} and p.key = u.k
+        where p.value <> u.v`);
+      if (conflicts.length) {
+        const c = conflicts[0];
+        throw invalidParameter(
+          `Changing param values is not allowed. Param with key='${c.key}' was already logged with value='${c.old_value}' for run ID='${runId}'. Attempted logging new value '${c.new_value}'.`,
+        );
+      }
+    }
+    if (tagsIn.length) {
+      const keys = tagsIn.map((t) => t.key);
+      const values = tagsIn.map((t) => t.value);
+      await tx.execute(sql`
+        insert into tags (run_uuid, key, value)
+        select ${runId}, k, v from unnest(${sql.param(keys)}::text[], ${sql.param(values)}::text[]) as u(k, v)
+        on conflict (run_uuid, key) do update set value = excluded.value`);
+      const runName = tagsIn.find((t) => t.key === RUN_NAME_TAG);
+      if (runName) await tx.update(runs).set({ name: runName.value }).where(eq(runs.runUuid, runId));
+    }
+    if (metricsIn.length) await insertMetrics(tx, runId, metricsIn);
+  });
+}
+
+async function insertMetrics(tx: Executor, runId: string, points: MetricInput[]): Promise<void> {
+  const keys = points.map((m) => m.key);
+  const values = points.map((m) => m.value);
+  const timestamps = points.map((m) => m.timestamp);
+  const steps = points.map((m) => m.step ?? 0);
+  await tx.execute(sql`
+    insert into metrics (run_uuid, key, step, timestamp, value)
+    select ${runId}, k, s, t, v
+    from unnest(${sql.param(keys)}::text[], ${sql.param(steps)}::int8[], ${sql.param(timestamps)}::int8[], ${sql.param(values)}::float8[]) as u(k, s, t, v)
+    on conflict do nothing`);
+  // Keys are upserted in sorted order so that concurrent batches lock latest_metrics rows in the same order.
+  await tx.execute(sql`
+    insert into latest_metrics (run_uuid, key, step, timestamp, value)
+    select distinct on (k) ${runId}, k, s, t, v
+    from unnest(${sql.param(keys)}::text[], ${sql.param(steps)}::int8[], ${sql.param(timestamps)}::int8[], ${sql.param(values)}::float8[]) as u(k, s, t, v)
+    order by k, s desc, t desc, v desc
+    on conflict (run_uuid, key) do update
+      set step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
+      where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`);
+}
+
+export async function logMetric(ctx: ServiceContext, runId: string, metric: MetricInput): Promise<void> {
+  await logBatch(ctx, { run_id: runId, metrics: [metric] });
+}
+
+export async function logParam(ctx: ServiceContext, runId: string, param: KeyValue): Promise<void> {
+  await logBatch(ctx, { run_id: runId, params: [param] });
+}
+
+export async function setTag(ctx: ServiceContext, runId: string, tag: KeyValue): Promise<void> {
+  await logBatch(ctx, { run_id: runId, tags: [tag] });
+}
+
+export async function deleteTag(ctx: ServiceContext, runId: string, key: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const row = await findRun(tx, runId);
+    assertActive(row);
+    const deleted = await tx.delete(tags).where(and(eq(tags.runUuid, runId), eq(tags.key, key))).returning();
+    if (!deleted.length) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+  });
+}
+
+/** Links a run to dataset versions (MLflow's log_input); the same dataset twice is one link. */
+export async function logInputs(ctx: ServiceContext, runId: string, datasets: DatasetInput[]): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const row = await findRun(tx, runId);
+    assertActive(row);
+    for (const input of datasets) {
+      const d = input.dataset;
+      const inserted = await tx
+        .insert(trackedDatasets)
+        .values({
+          datasetUuid: randomBytes(16).toString("hex"),
+          experimentId: row.experimentId,
+          name: d.name,
+          digest: d.digest,
+          sourceType: d.source_type,
+          source: d.source,
+          schema: d.schema ?? null,
+          profile: d.profile ?? null,
+        })
+        .onConflictDoUpdate({
+          target: [trackedDatasets.experimentId, trackedDatasets.name, trackedDatasets.digest],
+          set: { source: d.source },
+        })
+        .returning({ id: trackedDatasets.datasetUuid });
+      await tx
+        .insert(runInputs)
+        .values({ runUuid: runId, datasetUuid: inserted[0].id, tags: input.tags })
+        .onConflictDoUpdate({ target: [runInputs.runUuid, runInputs.datasetUuid], set: { tags: input.tags } });
+    }
+  });
+}
+
+/** The run's artifact root relative to the artifact store, when it lives in the studio's own store. */
+export function artifactRootOf(run: RunInfo): string | null {
+  const match = /^mlflow-artifacts:\/(?:\/[^/]*)?\/?(.*)$/.exec(run.artifact_uri);
+  return match ? match[1] : null;
+}
+

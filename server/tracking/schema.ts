@@ -1,0 +1,190 @@
+// Zod schemas of the tracking area: MLflow's wire shapes, shared by the REST adapter, tRPC and the client.
+import { z } from "zod";
+
+/** proto3 JSON sends int64 as a number or a decimal string; both are accepted. */
+export const zInt64 = z.union([
+  z.number().int().refine(Number.isSafeInteger, "must be a safe integer"),
+  z
+    .string()
+    .regex(/^-?\d+$/, "must be an integer")
+    .transform(Number)
+    .refine(Number.isSafeInteger, "must be a safe integer"),
+]);
+
+/** proto3 JSON doubles: numbers, numeric strings, and "NaN" / "Infinity" / "-Infinity" (MLflow stores them). */
+export const zDouble = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^(NaN|-?Infinity|-?\d+(\.\d*)?([eE][-+]?\d+)?|-?\.\d+([eE][-+]?\d+)?)$/, "must be a number, NaN or ±Infinity")
+    .transform(Number),
+]);
+
+export const zKeyValue = z.object({ key: z.string(), value: z.string() });
+export type KeyValue = z.infer<typeof zKeyValue>;
+
+export const zExperiment = z.object({
+  experiment_id: z.string(),
+  name: z.string(),
+  artifact_location: z.string(),
+  lifecycle_stage: z.enum(["active", "deleted"]),
+  last_update_time: z.number(),
+  creation_time: z.number(),
+  tags: z.array(zKeyValue),
+});
+export type Experiment = z.infer<typeof zExperiment>;
+
+export const runStatuses = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
+export const zRunStatus = z.enum(runStatuses);
+
+export const zRunInfo = z.object({
+  run_id: z.string(),
+  run_uuid: z.string(),
+  run_name: z.string(),
+  experiment_id: z.string(),
+  user_id: z.string(),
+  status: zRunStatus,
+  start_time: z.number(),
+  end_time: z.number().optional(),
+  artifact_uri: z.string(),
+  lifecycle_stage: z.enum(["active", "deleted"]),
+});
+export type RunInfo = z.infer<typeof zRunInfo>;
+
+export const zMetric = z.object({ key: z.string(), value: z.number(), timestamp: z.number(), step: z.number() });
+export type Metric = z.infer<typeof zMetric>;
+
+export const zDataset = z.object({
+  name: z.string(),
+  digest: z.string(),
+  source_type: z.string(),
+  source: z.string(),
+  schema: z.string().optional(),
+  profile: z.string().optional(),
+});
+export const zDatasetInput = z.object({ tags: z.array(zKeyValue).default([]), dataset: zDataset });
+export type DatasetInput = z.infer<typeof zDatasetInput>;
+
+export const zRun = z.object({
+  info: zRunInfo,
+  data: z.object({ metrics: z.array(zMetric), params: z.array(zKeyValue), tags: z.array(zKeyValue) }),
+  inputs: z.object({ dataset_inputs: z.array(zDatasetInput) }),
+});
+export type Run = z.infer<typeof zRun>;
+
+export const viewTypes = ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"] as const;
+export const zViewType = z.enum(viewTypes);
+export type ViewType = z.infer<typeof zViewType>;
+
+// ---- requests (field names as MLflow's service.proto) ----
+
+export const zCreateExperiment = z.object({
+  name: z.string().trim().min(1, "experiment name must not be empty").max(500),
+  artifact_location: z.string().max(2000).optional(),
+  tags: z.array(zKeyValue).max(100).optional(),
+});
+
+export const zExperimentId = z.object({ experiment_id: z.string().regex(/^\d+$/, "must be an experiment id (digits)") });
+
+export const zSearchExperiments = z.object({
+  max_results: zInt64.pipe(z.number().min(1).max(50000)).optional(),
+  page_token: z.string().optional(),
+  filter: z.string().max(10000).optional(),
+  order_by: z.array(z.string()).optional(),
+  view_type: zViewType.optional(),
+});
+
+export const zUpdateExperiment = zExperimentId.extend({ new_name: z.string().trim().min(1).max(500) });
+export const zSetExperimentTag = zExperimentId.extend({ key: z.string().min(1).max(250), value: z.string().max(5000) });
+export const zDeleteExperimentTag = zExperimentId.extend({ key: z.string().min(1).max(250) });
+
+const zRunId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/, "must be a run id");
+/** MLflow accepts both `run_id` and the older `run_uuid`. */
+export const zRunRef = z
+  .object({ run_id: zRunId.optional(), run_uuid: zRunId.optional() })
+  .refine((r) => r.run_id ?? r.run_uuid, { message: "run_id is required" })
+  .transform((r) => ({ run_id: (r.run_id ?? r.run_uuid)! }));
+
+export const zCreateRun = z.object({
+  experiment_id: z.string().regex(/^\d+$/).optional(),
+  user_id: z.string().max(256).optional(),
+  run_name: z.string().max(250).optional(),
+  start_time: zInt64.optional(),
+  tags: z.array(zKeyValue).max(100).optional(),
+});
+
+export const zUpdateRun = z
+  .object({
+    run_id: zRunId.optional(),
+    run_uuid: zRunId.optional(),
+    status: zRunStatus.optional(),
+    end_time: zInt64.optional(),
+    run_name: z.string().max(250).optional(),
+  })
+  .refine((r) => r.run_id ?? r.run_uuid, { message: "run_id is required" });
+
+export const zMetricInput = z.object({
+  key: z.string(),
+  value: zDouble,
+  timestamp: zInt64,
+  step: zInt64.optional(),
+});
+export type MetricInput = z.infer<typeof zMetricInput>;
+
+export const zLogMetric = z.object({
+  run_id: zRunId.optional(),
+  run_uuid: zRunId.optional(),
+  key: z.string(),
+  value: zDouble,
+  timestamp: zInt64,
+  step: zInt64.optional(),
+});
+export const zLogParam = z.object({ run_id: zRunId.optional(), run_uuid: zRunId.optional(), key: z.string(), value: z.string() });
+export const zSetTag = zLogParam;
+export const zDeleteTag = z.object({ run_id: zRunId, key: z.string() });
+
+export const zLogBatch = z.object({
+  run_id: zRunId,
+  metrics: z.array(zMetricInput).optional(),
+  params: z.array(zKeyValue).optional(),
+  tags: z.array(zKeyValue).optional(),
+});
+export type LogBatchInput = z.infer<typeof zLogBatch>;
+
+export const zLogInputs = z.object({
+  run_id: zRunId,
+  datasets: z.array(zDatasetInput).max(100).optional(),
+});
+
+export const zSearchRuns = z.object({
+  experiment_ids: z.array(z.string().regex(/^\d+$/, "must be an experiment id (digits)")).max(1000).default([]),
+  filter: z.string().max(100000).optional(),
+  run_view_type: zViewType.optional(),
+  max_results: zInt64.pipe(z.number().int().min(1, "max_results must be at least 1").max(50000, "max_results must be at most 50000")).optional(),
+  order_by: z.array(z.string()).max(20).optional(),
+  page_token: z.string().optional(),
+});
+export type SearchRunsInput = z.input<typeof zSearchRuns>;
+
+export const zGetMetricHistory = z.object({
+  run_id: zRunId.optional(),
+  run_uuid: zRunId.optional(),
+  metric_key: z.string().min(1, "metric_key is required"),
+  page_token: z.string().optional(),
+  max_results: zInt64.pipe(z.number().int().min(1).max(1_000_000)).optional(),
+});
+
+export const zGetMetricHistoryBulkInterval = z.object({
+  run_ids: z.array(zRunId).min(1, "run_ids must name at least one run").max(100, "at most 100 run_ids"),
+  metric_key: z.string().min(1, "metric_key is required"),
+  start_step: zInt64.optional(),
+  end_step: zInt64.optional(),
+  max_results: zInt64.pipe(z.number().int().min(1).max(2500)).optional(),
+});
+
+export const zListArtifacts = z.object({
+  run_id: zRunId.optional(),
+  run_uuid: zRunId.optional(),
+  path: z.string().max(4000).optional(),
+  page_token: z.string().optional(),
+});

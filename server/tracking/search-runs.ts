@@ -1,0 +1,126 @@
+// Run search: MLflow's filter grammar and order_by compiled to parameterised SQL, with page tokens.
+import { sql, type SQL } from "drizzle-orm";
+import type { z } from "zod";
+import { runs } from "@/db/schema";
+import { queryRows } from "@/db/client";
+import {
+  parseOrderBy,
+  parseSearchFilter,
+  SearchFilterError,
+  type FilterClause,
+  type OrderByClause,
+} from "@/lib/search-filter";
+import { invalidParameter } from "../errors";
+import type { ServiceContext } from "../service-context";
+import { decodePageToken, encodePageToken } from "./page-token";
+import { hydrateRuns } from "./runs";
+import type { Run, zSearchRuns } from "./schema";
+
+export const SEARCH_MAX_RESULTS_DEFAULT = 1000;
+
+const attributeColumns: Record<string, SQL> = {
+  run_id: sql`r.run_uuid`,
+  run_name: sql`r.name`,
+  status: sql`r.status`,
+  user_id: sql`r.user_id`,
+  artifact_uri: sql`r.artifact_uri`,
+  lifecycle_stage: sql`r.lifecycle_stage`,
+  start_time: sql`r.start_time`,
+  end_time: sql`r.end_time`,
+};
+
+function comparison(column: SQL, clause: FilterClause): SQL {
+  const { op } = clause;
+  // Numbers are bound as float8 so that 1.5 against an int8 column compares instead of failing to cast.
+  const value = typeof clause.value === "number" ? sql`${clause.value}::float8` : sql`${clause.value}`;
+  switch (op) {
+    case "=": return sql`${column} = ${value}`;
+    case "!=": return sql`${column} <> ${value}`;
+    case "<": return sql`${column} < ${value}`;
+    case "<=": return sql`${column} <= ${value}`;
+    case ">": return sql`${column} > ${value}`;
+    case ">=": return sql`${column} >= ${value}`;
+    case "LIKE": return sql`${column} like ${value}`;
+    case "ILIKE": return sql`${column} ilike ${value}`;
+    case "IN": return sql`${column} = any(${sql.param(clause.value as string[])}::text[])`;
+    case "NOT IN": return sql`${column} <> all(${sql.param(clause.value as string[])}::text[])`;
+    case "IS NULL": return sql`${column} is null`;
+    case "IS NOT NULL": return sql`${column} is not null`;
+  }
+}
+
+/** One filter clause as a SQL condition on the runs row `r`; every user value is a bound parameter. */
+export function clauseToSql(clause: FilterClause): SQL {
+  const { entity, key, op } = clause;
+  if (entity === "attribute") {
+    const column = attributeColumns[key];
+    if (!column) throw invalidParameter(`Invalid attribute key '${key}' in the search filter.`);
+    return comparison(column, clause);
+  }
+  if (entity === "dataset") {
+    const condition =
+      key === "context"
+        ? sql`exists (select 1 from jsonb_array_elements(ri.tags) t where t->>'key' = 'mlflow.data.context' and ${comparison(sql`t->>'value'`, clause)})`
+        : comparison(key === "digest" ? sql`d.digest` : sql`d.name`, clause);
+    return sql`exists (select 1 from run_inputs ri join tracked_datasets d on d.dataset_uuid = ri.dataset_uuid where ri.run_uuid = r.run_uuid and ${condition})`;
+  }
+  const table = entity === "metric" ? sql`latest_metrics` : entity === "param" ? sql`params` : sql`tags`;
+  if (op === "IS NULL") return sql`not exists (select 1 from ${table} e where e.run_uuid = r.run_uuid and e.key = ${key})`;
+  if (op === "IS NOT NULL") return sql`exists (select 1 from ${table} e where e.run_uuid = r.run_uuid and e.key = ${key})`;
+  return sql`exists (select 1 from ${table} e where e.run_uuid = r.run_uuid and e.key = ${key} and ${comparison(sql`e.value`, clause)})`;
+}
+
+function orderToSql(order: OrderByClause): SQL {
+  const direction = order.ascending ? sql`asc` : sql`desc`;
+  if (order.entity === "attribute") {
+    const column = attributeColumns[order.key];
+    if (!column) throw invalidParameter(`Invalid order_by attribute '${order.key}'.`);
+    return sql`${column} ${direction} nulls last`;
+  }
+  if (order.entity === "dataset") throw invalidParameter("Runs cannot be ordered by dataset fields.");
+  const table = order.entity === "metric" ? sql`latest_metrics` : order.entity === "param" ? sql`params` : sql`tags`;
+  // Runs without the key sort last in both directions, as in MLflow.
+  return sql`(select e.value from ${table} e where e.run_uuid = r.run_uuid and e.key = ${order.key}) ${direction} nulls last`;
+}
+
+function withFilterErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof SearchFilterError) throw invalidParameter(error.message);
+    throw error;
+  }
+}
+
+export async function searchRuns(
+  ctx: ServiceContext,
+  input: z.output<typeof zSearchRuns>,
+): Promise<{ runs: Run[]; next_page_token?: string }> {
+  const clauses = withFilterErrors(() => parseSearchFilter(input.filter));
+  const orders = withFilterErrors(() => (input.order_by ?? []).map(parseOrderBy));
+  if (!input.experiment_ids.length) return { runs: [] };
+  const limit = input.max_results ?? SEARCH_MAX_RESULTS_DEFAULT;
+  const offset = decodePageToken(input.page_token);
+  const viewType = input.run_view_type ?? "ACTIVE_ONLY";
+  const experimentIds = input.experiment_ids.map(Number);
+
+  const conditions: SQL[] = [sql`r.experiment_id = any(${sql.param(experimentIds)}::int8[])`];
+  if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
+  if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
+  for (const clause of clauses) conditions.push(clauseToSql(clause));
+  const orderSql = [...orders.map(orderToSql), sql`r.start_time desc`, sql`r.run_uuid asc`];
+
+  const result = await queryRows<{ run_uuid: string }>(ctx.db, sql`
+    select r.run_uuid from runs r
+    where ${sql.join(conditions, sql` and `)}
+    order by ${sql.join(orderSql, sql`, `)}
+    limit ${limit + 1} offset ${offset}`);
+  const ids = result.slice(0, limit).map((r) => r.run_uuid);
+  const rows = ids.length ? await ctx.db.select().from(runs).where(sql`${runs.runUuid} = any(${sql.param(ids)}::text[])`) : [];
+  const byId = new Map(rows.map((r) => [r.runUuid, r]));
+  const hydrated = await hydrateRuns(ctx.db, ids.map((id) => byId.get(id)!));
+  return {
+    runs: hydrated,
+    ...(result.length > limit ? { next_page_token: encodePageToken(offset + limit) } : {}),
+  };
+}

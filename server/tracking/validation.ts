@@ -1,0 +1,55 @@
+// MLflow's rules for metric, param and tag names and values, and log-batch limits.
+import { invalidParameter } from "../errors";
+
+export const MAX_METRICS_PER_BATCH = 1000;
+export const MAX_PARAMS_TAGS_PER_BATCH = 100;
+export const MAX_ENTITIES_PER_BATCH = 1000;
+export const MAX_KEY_LENGTH = 250;
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+export const MAX_TAG_VALUE_LENGTH = 8000;
+
+/** As MLflow: alphanumerics, underscores, periods, dashes, spaces, slashes and colons; no path tricks. */
+const validName = /^[/\w.\- :]*$/u;
+
+export function validateKey(kind: "metric" | "param" | "tag", key: string): void {
+  if (!key) throw invalidParameter(`Invalid ${kind} name: it must not be empty.`);
+  if (key.length > MAX_KEY_LENGTH) {
+    throw invalidParameter(`Invalid ${kind} name '${key.slice(0, 40)}…': it has ${key.length} characters, at most ${MAX_KEY_LENGTH} are allowed.`);
+  }
+  if (!validName.test(key)) {
+    throw invalidParameter(
+      `Invalid ${kind} name '${key}': names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).`,
+    );
+  }
+  if (key.startsWith("/") || key.split("/").some((s) => s === "..")) {
+    throw invalidParameter(`Invalid ${kind} name '${key}': it must be a relative path without '..'.`);
+  }
+}
+
+export function validateParamValue(key: string, value: string): void {
+  if (value.length > MAX_PARAM_VALUE_LENGTH) {
+    throw invalidParameter(`Param '${key}' has a value of ${value.length} characters; at most ${MAX_PARAM_VALUE_LENGTH} are allowed.`);
+  }
+}
+
+export function validateTagValue(key: string, value: string): void {
+  if (value.length > MAX_TAG_VALUE_LENGTH) {
+    throw invalidParameter(`Tag '${key}' has a value of ${value.length} characters; at most ${MAX_TAG_VALUE_LENGTH} are allowed.`);
+  }
+}
+
+export function validateBatchLimits(counts: { metrics: number; params: number; tags: number }): void {
+  if (counts.metrics > MAX_METRICS_PER_BATCH) {
+    throw invalidParameter(`A batch logging request can contain at most ${MAX_METRICS_PER_BATCH} metrics; got ${counts.metrics}. Split it into several requests.`);
+  }
+  if (counts.params > MAX_PARAMS_TAGS_PER_BATCH) {
+    throw invalidParameter(`A batch logging request can contain at most ${MAX_PARAMS_TAGS_PER_BATCH} params; got ${counts.params}. Split it into several requests.`);
+  }
+  if (counts.tags > MAX_PARAMS_TAGS_PER_BATCH) {
+    throw invalidParameter(`A batch logging request can contain at most ${MAX_PARAMS_TAGS_PER_BATCH} tags; got ${counts.tags}. Split it into several requests.`);
+  }
+  const total = counts.metrics + counts.params + counts.tags;
+  if (total > MAX_ENTITIES_PER_BATCH) {
+    throw invalidParameter(`A batch logging request can contain at most ${MAX_ENTITIES_PER_BATCH} metrics, params and tags in total; got ${total}.`);
+  }
+}
