@@ -2,13 +2,20 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { authenticateRequest } from "./auth/authenticate";
+import type { Actor } from "./auth/actor";
+import { resolveActor } from "./auth/authenticate";
+import { authorize, type Permission } from "./auth/permissions";
 import { DomainError, describeZodError, toDomainError, type ErrorCode } from "./errors";
-import { getServiceContext, type ServiceContext } from "./service-context";
+import { getArtifactStore, type ServiceContext } from "./service-context";
+import { getDatabase } from "@/db/client";
 
-export async function createTrpcContext(opts: { req: Request }): Promise<ServiceContext> {
-  const actor = await authenticateRequest(opts.req);
-  return getServiceContext(actor);
+/** The tRPC context: a ServiceContext whose actor is null until the request is signed in. */
+export type TrpcContext = Omit<ServiceContext, "actor"> & { actor: Actor | null; req: Request };
+
+export async function createTrpcContext(opts: { req: Request }): Promise<TrpcContext> {
+  const { db } = await getDatabase();
+  const actor = await resolveActor(opts.req, db);
+  return { db, artifacts: getArtifactStore(), actor, req: opts.req };
 }
 
 const trpcCodes: Record<ErrorCode, TRPCError["code"]> = {
@@ -28,7 +35,7 @@ const trpcCodes: Record<ErrorCode, TRPCError["code"]> = {
   TEMPORARILY_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
-const t = initTRPC.context<ServiceContext>().create({
+const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
@@ -62,4 +69,24 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 });
 
 export const createTrpcRouter = t.router;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/** Open to anyone, signed in or not (the sign-in page's own queries). */
+export const anonymousProcedure = t.procedure.use(mapDomainErrors);
+
+/** Needs a signed-in actor; services then check the actor's permissions. */
+export const protectedProcedure = anonymousProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
+  const serviceContext: ServiceContext = { db: ctx.db, artifacts: ctx.artifacts, actor: ctx.actor };
+  return next({ ctx: serviceContext });
+});
+
+/** A procedure that also requires one permission up front (for procedures whose service is read-only). */
+export function permittedProcedure(permission: Permission) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    authorize(ctx.actor, permission);
+    return next();
+  });
+}
+
+/** Kept for routers written before accounts existed: every studio page needs a signed-in actor. */
+export const publicProcedure = protectedProcedure;

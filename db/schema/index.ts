@@ -1,2 +1,3 @@
 // Every drizzle table of the studio, one module per area.
 export * from "./tracking";
+export * from "./auth";

@@ -1,6 +1,120 @@
-// Resolves the acting user of an HTTP request. Until accounts exist, every request acts as the local user.
-import { localActor, type Actor } from "./actor";
+// Resolves the acting user of an HTTP request: API token (Bearer), HTTP Basic, or a session cookie.
+import { eq } from "drizzle-orm";
+import { getDatabase, type Database } from "@/db/client";
+import { users } from "@/db/schema";
+import { DomainError } from "../errors";
+import { authDisabled, localActor, type Actor, type Role } from "./actor";
+import { timingDummyHash, verifyPassword } from "./passwords";
+import { signInLimiter } from "./rate-limit";
+import { SESSION_COOKIE, actorFromSession, sha256 } from "./sessions";
+import { actorFromToken } from "./tokens";
 
-export async function authenticateRequest(_request: Request): Promise<Actor> {
-  return localActor;
+export function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+/** The client a request comes from, for rate limiting (the first X-Forwarded-For hop behind a proxy). */
+export function clientKeyOf(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
+}
+
+/** Verified Basic credentials are remembered briefly: argon2 is slow on purpose, and scripts call often. */
+const basicCache = new Map<string, { userId: string; until: number }>();
+const BASIC_CACHE_MS = 60_000;
+
+async function actorFromBasic(db: Database, encoded: string, clientKey: string): Promise<Actor | null> {
+  let decoded: string;
+  try {
+    decoded = Buffer.from(encoded, "base64").toString("utf8");
+  } catch {
+    return null;
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return null;
+  const username = decoded.slice(0, colon).trim().toLowerCase();
+  const password = decoded.slice(colon + 1);
+  const [user] = await db.select().from(users).where(eq(users.username, username));
+  const cacheKey = sha256(`${username}\0${password}`);
+  const cached = basicCache.get(cacheKey);
+  let ok = false;
+  if (user && cached && cached.userId === user.userId && cached.until > Date.now()) {
+    ok = true;
+  } else {
+    const limiterKey = `${username}|${clientKey}`;
+    if (signInLimiter.retryAfterSeconds(limiterKey) > 0) {
+      throw new DomainError("REQUEST_LIMIT_EXCEEDED", "Too many failed sign-in attempts for this user; wait a few minutes.");
+    }
+    ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await timingDummyHash(), password);
+    if (ok && user) basicCache.set(cacheKey, { userId: user.userId, until: Date.now() + BASIC_CACHE_MS });
+    else signInLimiter.recordFailure(limiterKey);
+  }
+  if (!user || !ok || user.disabled) return null;
+  return { userId: user.userId, username: user.username, role: user.role as Role, via: "basic" };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cookie-authenticated writes must come from the studio's own pages: the browser's Origin (or
+ * Sec-Fetch-Site) header proves it, and a cross-site form or script cannot forge either.
+ */
+export function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const origin = request.headers.get("origin");
+  const fetchSite = request.headers.get("sec-fetch-site");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (origin) {
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = null;
+    }
+    if (originHost && host && originHost === host) return;
+  } else if (fetchSite === "same-origin" || fetchSite === "none") {
+    return;
+  }
+  throw new DomainError("PERMISSION_DENIED", "Cross-site request refused: this change must be made from the studio's own pages.");
+}
+
+/** The actor of a request, or null when it carries no credentials. Bad credentials are an error, not anonymity. */
+export async function resolveActor(request: Request, db?: Database): Promise<Actor | null> {
+  if (authDisabled()) return localActor;
+  const database = db ?? (await getDatabase()).db;
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const [scheme, ...rest] = authorization.trim().split(/\s+/);
+    const credentials = rest.join(" ");
+    let actor: Actor | null = null;
+    if (/^bearer$/i.test(scheme)) actor = await actorFromToken(database, credentials);
+    else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientKeyOf(request));
+    if (!actor) {
+      throw new DomainError("UNAUTHENTICATED", "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.");
+    }
+    return actor;
+  }
+  const cookie = readCookie(request, SESSION_COOKIE);
+  if (cookie) {
+    const actor = await actorFromSession(database, cookie);
+    if (actor) assertSameOrigin(request);
+    return actor;
+  }
+  return null;
+}
+
+export async function authenticateRequest(request: Request, db?: Database): Promise<Actor> {
+  const actor = await resolveActor(request, db);
+  if (!actor) {
+    throw new DomainError(
+      "UNAUTHENTICATED",
+      "Authentication required: send 'Authorization: Bearer <token>' (set MLFLOW_TRACKING_TOKEN) or HTTP Basic credentials (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD). Create a token on the studio's Tokens page.",
+    );
+  }
+  return actor;
 }

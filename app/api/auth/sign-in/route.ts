@@ -1,0 +1,5 @@
+// Sign-in: checks the password and sets the session cookie.
+import { handleSignIn } from "@/server/auth/http";
+
+export const dynamic = "force-dynamic";
+export { handleSignIn as POST };

@@ -1,0 +1,111 @@
+"use client";
+// The user's personal access tokens: create (the secret is shown once), list with last use, revoke.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/trpc-provider";
+import styles from "./auth.module.css";
+
+function when(ms: number | null): string {
+  return ms ? new Date(ms).toLocaleString() : "—";
+}
+
+export function TokensPanel() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tokens = useQuery(trpc.auth.tokens.queryOptions());
+  const [created, setCreated] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.auth.tokens.queryKey() });
+  const create = useMutation(
+    trpc.auth.createToken.mutationOptions({
+      onSuccess: (result) => {
+        setCreated(result.token);
+        void refresh();
+      },
+    }),
+  );
+  const revoke = useMutation(trpc.auth.revokeToken.mutationOptions({ onSuccess: () => void refresh() }));
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const days = String(form.get("expires") ?? "");
+    create.mutate({ name: String(form.get("name") ?? ""), expiresInDays: days ? Number(days) : null });
+    event.currentTarget.reset();
+  }
+
+  return (
+    <>
+      <section className={styles.section} aria-labelledby="new-token">
+        <h2 id="new-token">New token</h2>
+        <form className={styles.inline} onSubmit={submit}>
+          <div className={styles.field}>
+            <label htmlFor="token-name">Name</label>
+            <input id="token-name" name="name" required maxLength={100} placeholder="training scripts" />
+          </div>
+          <div className={styles.field}>
+            <label htmlFor="token-expiry">Expires</label>
+            <select id="token-expiry" name="expires" defaultValue="90">
+              <option value="7">in 7 days</option>
+              <option value="30">in 30 days</option>
+              <option value="90">in 90 days</option>
+              <option value="365">in a year</option>
+              <option value="">never</option>
+            </select>
+          </div>
+          <button className={styles.button} type="submit" disabled={create.isPending}>
+            Create token
+          </button>
+        </form>
+        {create.error ? <p className={styles.error} role="alert">{create.error.message}</p> : null}
+        {created ? (
+          <div role="status">
+            <p>Copy this token now: it will not be shown again.</p>
+            <p className={styles.secret} data-testid="new-token">{created}</p>
+            <p className={styles.hint}>
+              Use it with the MLflow client: <code>export MLFLOW_TRACKING_TOKEN=&lt;token&gt;</code>
+            </p>
+          </div>
+        ) : null}
+      </section>
+      <section className={styles.section} aria-labelledby="your-tokens">
+        <h2 id="your-tokens">Your tokens</h2>
+        {tokens.error ? <p className={styles.error} role="alert">{tokens.error.message}</p> : null}
+        {tokens.data && tokens.data.length === 0 ? <p className={styles.hint}>No tokens yet: create one above to log runs from scripts.</p> : null}
+        {tokens.data && tokens.data.length > 0 ? (
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
+                <th scope="col">Created</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.map((t) => (
+                <tr key={t.tokenId}>
+                  <td>{t.name}</td>
+                  <td><code>{t.prefix}…</code></td>
+                  <td>{when(t.createdAt)}</td>
+                  <td>{t.expiresAt ? when(t.expiresAt) : "never"}</td>
+                  <td>{when(t.lastUsedAt)}</td>
+                  <td>
+                    {t.revokedAt ? (
+                      `revoked ${when(t.revokedAt)}`
+                    ) : (
+                      <button className={styles.danger} type="button" onClick={() => revoke.mutate({ tokenId: t.tokenId })} aria-label={`Revoke token ${t.name}`}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </>
+  );
+}

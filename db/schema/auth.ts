@@ -1,0 +1,74 @@
+// Accounts, web sessions, personal access tokens and the append-only audit log.
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+export const users = pgTable(
+  "users",
+  {
+    userId: text("user_id").primaryKey(),
+    username: text("username").notNull(),
+    displayName: text("display_name").notNull().default(""),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role").notNull(),
+    disabled: boolean("disabled").notNull().default(false),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("users_username_uq").on(t.username)],
+);
+
+/** A web session; only the SHA-256 of its cookie value is stored, so a database leak yields no usable cookie. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    sessionHash: text("session_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.userId, { onDelete: "cascade" }),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Personal access tokens: shown once, stored as SHA-256 (they are long random secrets, so a fast hash is enough). */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    tokenId: text("token_id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.userId, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** The first characters of the token, shown in lists so a user can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    expiresAt: bigint("expires_at", { mode: "number" }),
+    lastUsedAt: bigint("last_used_at", { mode: "number" }),
+    revokedAt: bigint("revoked_at", { mode: "number" }),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_uq").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
+/** Append-only: a trigger (see the audit_log_append_only migration) refuses UPDATE and DELETE. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    auditId: bigserial("audit_id", { mode: "number" }).primaryKey(),
+    at: bigint("at", { mode: "number" }).notNull(),
+    actorId: text("actor_id").notNull(),
+    actorUsername: text("actor_username").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    before: jsonb("before").$type<Record<string, unknown> | null>(),
+    after: jsonb("after").$type<Record<string, unknown> | null>(),
+    meta: jsonb("meta").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorUsername, t.at),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
+  ],
+);

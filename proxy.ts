@@ -1,0 +1,65 @@
+// Runs before every route: security headers, a per-request CSP nonce for pages, and the sign-in redirect.
+import { NextResponse, type NextRequest } from "next/server";
+
+const SESSION_COOKIE = "studio_session";
+const PUBLIC_PAGES = ["/sign-in"];
+
+function contentSecurityPolicy(nonce: string): string {
+  const dev = process.env.NODE_ENV === "development";
+  return [
+    "default-src 'self'",
+    // Scripts only with this request's nonce (Next adds it to its own inline bootstrap scripts).
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ""}`,
+    // React and chart libraries set style attributes, which nonces cannot cover.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function withSecurityHeaders(response: NextResponse, csp: string | null): NextResponse {
+  if (csp) response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("X-Frame-Options", "DENY");
+  response.headers.set("Referrer-Policy", "same-origin");
+  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  return response;
+}
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const isApi = pathname.startsWith("/api/") || pathname.startsWith("/ajax-api/") || pathname.startsWith("/v2/");
+  if (isApi) return withSecurityHeaders(NextResponse.next(), null);
+
+  const authOff = process.env.STUDIO_AUTH === "off";
+  if (!authOff && !PUBLIC_PAGES.includes(pathname) && !request.cookies.get(SESSION_COOKIE)) {
+    const signIn = new URL("/sign-in", request.url);
+    signIn.searchParams.set("next", `${pathname}${search}`);
+    return withSecurityHeaders(NextResponse.redirect(signIn), null);
+  }
+
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
+}
+
+export const config = {
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};

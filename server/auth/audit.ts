@@ -1,0 +1,78 @@
+// The append-only audit log: one entry per state change, with who, what, when and before/after.
+import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { auditLog } from "@/db/schema";
+import type { Database } from "@/db/client";
+import type { Actor } from "./actor";
+
+type Executor = Pick<Database, "insert" | "select">;
+
+export interface AuditEvent {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  meta?: Record<string, unknown>;
+}
+
+/** Writes one audit entry; call it inside the transaction of the change so both land or neither. */
+export async function recordAudit(db: Executor, actor: Actor, event: AuditEvent): Promise<void> {
+  await db.insert(auditLog).values({
+    at: Date.now(),
+    actorId: actor.userId,
+    actorUsername: actor.username,
+    action: event.action,
+    targetType: event.targetType,
+    targetId: event.targetId,
+    before: event.before ?? null,
+    after: event.after ?? null,
+    meta: event.meta ?? {},
+  });
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+  beforeId?: number;
+}
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+export async function listAuditEntries(db: Pick<Database, "select">, query: AuditQuery): Promise<AuditEntry[]> {
+  const conditions: SQL[] = [];
+  if (query.actor) conditions.push(eq(auditLog.actorUsername, query.actor));
+  if (query.action) conditions.push(sql`${auditLog.action} like ${`${query.action.replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (query.targetType) conditions.push(eq(auditLog.targetType, query.targetType));
+  if (query.targetId) conditions.push(eq(auditLog.targetId, query.targetId));
+  if (query.from !== undefined) conditions.push(gte(auditLog.at, query.from));
+  if (query.to !== undefined) conditions.push(lte(auditLog.at, query.to));
+  if (query.beforeId !== undefined) conditions.push(sql`${auditLog.auditId} < ${query.beforeId}`);
+  return db
+    .select()
+    .from(auditLog)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditLog.auditId))
+    .limit(query.limit ?? 200);
+}
+
+function csvCell(value: unknown): string {
+  const text = value == null ? "" : typeof value === "string" ? value : JSON.stringify(value);
+  // A leading =, +, - or @ would be run as a formula by spreadsheet programs; prefix it to keep it text.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function auditEntriesToCsv(entries: AuditEntry[]): string {
+  const header = ["audit_id", "at", "actor", "action", "target_type", "target_id", "before", "after"];
+  const lines = entries.map((e) =>
+    [e.auditId, new Date(e.at).toISOString(), e.actorUsername, e.action, e.targetType, e.targetId, e.before, e.after]
+      .map(csvCell)
+      .join(","),
+  );
+  return [header.join(","), ...lines].join("\r\n") + "\r\n";
+}

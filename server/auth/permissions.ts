@@ -1,0 +1,32 @@
+// The one permission table of the studio: which role may do what. Services check it; the admin page shows it.
+import { DomainError } from "../errors";
+import type { Actor, Role } from "./actor";
+
+export const permissionTable = {
+  "studio.read": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Read experiments, runs, datasets, models, reviews and deployments" },
+  "tracking.write": { roles: ["admin", "editor"], description: "Create, rename and delete experiments; create runs and log params, metrics, tags, inputs and artifacts" },
+  "datasets.write": { roles: ["admin", "editor"], description: "Register dataset versions and declare quality rules" },
+  "models.write": { roles: ["admin", "editor"], description: "Register models and versions, set tags and aliases" },
+  "reviews.request": { roles: ["admin", "editor"], description: "Request an acceptance review of a model version" },
+  "reviews.decide": { roles: ["admin", "reviewer"], description: "Approve or reject a review (never one's own model version)" },
+  "deployments.promote": { roles: ["admin", "editor"], description: "Promote an approved version to production or roll back" },
+  "tokens.manage-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Create and revoke one's own API tokens" },
+  "users.manage": { roles: ["admin"], description: "Create users, change roles, disable accounts" },
+  "audit.read": { roles: ["admin"], description: "Read and export the audit log" },
+} as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
+
+export type Permission = keyof typeof permissionTable;
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return (permissionTable[permission].roles as readonly Role[]).includes(actor.role);
+}
+
+/** Throws PERMISSION_DENIED unless the actor's role grants the permission. */
+export function authorize(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) {
+    throw new DomainError(
+      "PERMISSION_DENIED",
+      `Permission denied: '${actor.username}' has role '${actor.role}', which cannot ${permissionTable[permission].description.toLowerCase()}. Ask an admin for a role that can.`,
+    );
+  }
+}
