@@ -374,7 +374,7 @@ class FilterParser extends Scanner {
       const word = this.readWord().toUpperCase();
       if (word === "LIKE" || word === "ILIKE" || word === "IN") return word;
       if (word === "NOT") return this.readAfterNot(start);
-      if (word === "IS") return this.readAfterIs(start);
+      if (word === "IS") return this.readAfterIs();
       if (word === "RLIKE") return this.fail(`RLIKE is not supported at position ${start}: use LIKE or ILIKE with % and _ wildcards`, start);
       this.pos = start;
     }
@@ -400,7 +400,7 @@ class FilterParser extends Scanner {
     return this.fail(`Expected IN after NOT at position ${wordStart}, found ${this.describeHere()}`, wordStart);
   }
 
-  readAfterIs(start: number): FilterOp {
+  readAfterIs(): FilterOp {
     this.skipWhitespace();
     const wordStart = this.pos;
     let word = this.readWord().toUpperCase();
