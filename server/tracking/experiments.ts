@@ -6,6 +6,7 @@ import type { Database } from "@/db/client";
 import { DomainError, invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { decodePageToken, encodePageToken } from "./page-token";
+import { validateKey } from "./validation";
 import type {
   Experiment,
   KeyValue,
@@ -205,11 +206,13 @@ export async function setExperimentLifecycle(
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select().from(experiments).where(eq(experiments.experimentId, id)).for("update");
     if (!row) throw notFound(`No experiment with id=${experimentId} exists.`);
+    // MLflow looks the experiment up among active ones to delete it and deleted ones to restore it,
+    // so a repeated delete or restore is "not found" for its clients.
     if (stage === "deleted" && row.lifecycleStage === "deleted") {
-      throw new DomainError("INVALID_STATE", `Experiment ${experimentId} is already deleted.`);
+      throw notFound(`No active experiment with id=${experimentId} exists: it is already deleted.`);
     }
     if (stage === "active" && row.lifecycleStage === "active") {
-      throw new DomainError("INVALID_STATE", `Cannot restore experiment ${experimentId}: it is not deleted.`);
+      throw notFound(`No deleted experiment with id=${experimentId} exists: it is active, there is nothing to restore.`);
     }
     const now = Date.now();
     await tx.update(experiments).set({ lifecycleStage: stage, lastUpdateTime: now }).where(eq(experiments.experimentId, id));
@@ -222,9 +225,10 @@ export async function setExperimentLifecycle(
 
 export async function setExperimentTag(ctx: ServiceContext, experimentId: string, tag: KeyValue): Promise<void> {
   const id = parseId(experimentId);
+  validateKey("tag", tag.key);
   const experiment = await getExperiment(ctx, experimentId);
   if (experiment.lifecycle_stage !== "active") {
-    throw new DomainError("INVALID_STATE", `Cannot set a tag on experiment ${experimentId}: it is deleted.`);
+    throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is deleted. Restore it first.`);
   }
   await ctx.db
     .insert(experimentTags)

@@ -8,7 +8,7 @@ import { invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
 import type { DatasetInput, KeyValue, LogBatchInput, MetricInput, Run, RunInfo, zCreateRun } from "./schema";
-import { validateBatchLimits, validateKey, validateParamValue, validateTagValue } from "./validation";
+import { validateBatchLimits, validateKey, validateMetricPoint, validateParamValue, validateTagValue } from "./validation";
 
 type RunRow = typeof runs.$inferSelect;
 type Executor = Pick<Database, "execute" | "select" | "insert" | "update" | "delete">;
@@ -205,7 +205,10 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
   const paramsIn = uniqueByKey("param", input.params ?? [], false);
   const tagsIn = uniqueByKey("tag", input.tags ?? [], true);
   validateBatchLimits({ metrics: metricsIn.length, params: input.params?.length ?? 0, tags: input.tags?.length ?? 0 });
-  for (const m of metricsIn) validateKey("metric", m.key);
+  for (const m of metricsIn) {
+    validateKey("metric", m.key);
+    validateMetricPoint(m.key, m.timestamp);
+  }
   for (const p of paramsIn) {
     validateKey("param", p.key);
     validateParamValue(p.key, p.value);
@@ -253,6 +256,8 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
 }
 
 async function insertMetrics(tx: Executor, runId: string, points: MetricInput[]): Promise<void> {
+  // Points and keys are written in sorted order so that concurrent batches sharing some points wait on
+  // each other's rows in the same order instead of deadlocking.
   const keys = points.map((m) => m.key);
   const values = points.map((m) => m.value);
   const timestamps = points.map((m) => m.timestamp);
@@ -261,8 +266,8 @@ async function insertMetrics(tx: Executor, runId: string, points: MetricInput[])
     insert into metrics (run_uuid, key, step, timestamp, value)
     select ${runId}, k, s, t, v
     from unnest(${sql.param(keys)}::text[], ${sql.param(steps)}::int8[], ${sql.param(timestamps)}::int8[], ${sql.param(values)}::float8[]) as u(k, s, t, v)
+    order by k, s, t, v
     on conflict do nothing`);
-  // Keys are upserted in sorted order so that concurrent batches lock latest_metrics rows in the same order.
   await tx.execute(sql`
     insert into latest_metrics (run_uuid, key, step, timestamp, value)
     select distinct on (k) ${runId}, k, s, t, v

@@ -21,8 +21,18 @@ export function validateKey(kind: "metric" | "param" | "tag", key: string): void
       `Invalid ${kind} name '${key}': names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).`,
     );
   }
-  if (key.startsWith("/") || key.split("/").some((s) => s === "..")) {
-    throw invalidParameter(`Invalid ${kind} name '${key}': it must be a relative path without '..'.`);
+  // MLflow treats names as file paths in places, so a name must already be in normal form:
+  // no leading or trailing '/', no empty, '.' or '..' segments.
+  if (key.startsWith("/") || key.split("/").some((s) => s === "" || s === "." || s === "..")) {
+    throw invalidParameter(
+      `Invalid ${kind} name '${key}': names are used as file paths, so they must be relative and normalised (no leading or trailing '/', no '//', '.' or '..' segments).`,
+    );
+  }
+}
+
+export function validateMetricPoint(key: string, timestamp: number): void {
+  if (timestamp < 0) {
+    throw invalidParameter(`Got invalid timestamp ${timestamp} for metric '${key}': a timestamp must be non-negative milliseconds since the epoch.`);
   }
 }
 
