@@ -70,17 +70,23 @@ export function clauseToSql(clause: FilterClause): SQL {
   return sql`exists (select 1 from ${table} e where e.run_uuid = r.run_uuid and e.key = ${key} and ${comparison(sql`e.value`, clause)})`;
 }
 
+const numericAttributes = new Set(["start_time", "end_time"]);
+
+// Strings sort by code point whatever the database's collation, so that PGlite and every PostgreSQL
+// server return the same order (and the same pages) for one query.
 function orderToSql(order: OrderByClause): SQL {
   const direction = order.ascending ? sql`asc` : sql`desc`;
   if (order.entity === "attribute") {
     const column = attributeColumns[order.key];
     if (!column) throw invalidParameter(`Invalid order_by attribute '${order.key}'.`);
-    return sql`${column} ${direction} nulls last`;
+    const sortable = numericAttributes.has(order.key) ? column : sql`${column} collate "C"`;
+    return sql`${sortable} ${direction} nulls last`;
   }
   if (order.entity === "dataset") throw invalidParameter("Runs cannot be ordered by dataset fields.");
   const table = order.entity === "metric" ? sql`latest_metrics` : order.entity === "param" ? sql`params` : sql`tags`;
+  const value = sql`(select e.value from ${table} e where e.run_uuid = r.run_uuid and e.key = ${order.key})`;
   // Runs without the key sort last in both directions, as in MLflow.
-  return sql`(select e.value from ${table} e where e.run_uuid = r.run_uuid and e.key = ${order.key}) ${direction} nulls last`;
+  return sql`${order.entity === "metric" ? value : sql`${value} collate "C"`} ${direction} nulls last`;
 }
 
 function withFilterErrors<T>(parse: () => T): T {
@@ -108,7 +114,7 @@ export async function searchRuns(
   if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
   if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
   for (const clause of clauses) conditions.push(clauseToSql(clause));
-  const orderSql = [...orders.map(orderToSql), sql`r.start_time desc`, sql`r.run_uuid asc`];
+  const orderSql = [...orders.map(orderToSql), sql`r.start_time desc`, sql`r.run_uuid collate "C" asc`];
 
   const result = await queryRows<{ run_uuid: string }>(ctx.db, sql`
     select r.run_uuid from runs r
