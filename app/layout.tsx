@@ -1,5 +1,6 @@
-// Root layout: document shell and global styles.
+// Root layout: document shell and global styles; rendered per request so the proxy's CSP nonce reaches every script.
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -8,7 +9,9 @@ export const metadata: Metadata = {
   description: "From experiment to signed-off production model.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // A statically prerendered page would carry no nonce and the CSP would block its scripts.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>
