@@ -9,6 +9,7 @@ import {
   setExperimentLifecycle,
 } from "./experiments";
 import { getMetricHistory } from "./metric-history";
+import { listRunArtifacts } from "./run-artifacts";
 import { getRun } from "./runs";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
@@ -36,4 +37,8 @@ export const trackingRouter = createTrpcRouter({
   metricHistory: publicProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
+  /** One folder of a run's artifacts (the root when path is empty); paths are relative to the run's artifact root. */
+  runArtifacts: publicProcedure
+    .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
+    .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
 });

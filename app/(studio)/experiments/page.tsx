@@ -1,4 +1,14 @@
-// Experiments list (placeholder until the experiments UI lands).
+// Experiments: the list of experiments with search, create, rename, delete and restore.
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { ExperimentsView } from "@/components/experiments/experiments-view";
+
+export const metadata: Metadata = { title: "Experiments" };
+
 export default function ExperimentsPage() {
-  return <h1>Experiments</h1>;
+  return (
+    <Suspense fallback={<p role="status">Loading experiments…</p>}>
+      <ExperimentsView />
+    </Suspense>
+  );
 }

@@ -1,0 +1,221 @@
+"use client";
+// The experiments page: search, list with run counts and last activity, create, rename, delete and restore.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState, type FormEvent } from "react";
+import { usePermission } from "@/components/auth/use-permission";
+import { useTRPC } from "@/components/trpc-provider";
+import { QueryError } from "@/components/ui/query-error";
+import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
+import styles from "@/components/ui/ui.module.css";
+import { useUrlState } from "@/components/ui/use-url-state";
+import type { ExperimentSummary } from "@/server/tracking/experiment-summaries";
+import { NewExperimentForm } from "./new-experiment-form";
+
+export function ExperimentsView() {
+  const trpc = useTRPC();
+  const { params, update } = useUrlState();
+  const q = params.get("q") ?? "";
+  const showDeleted = params.get("deleted") === "1";
+  const canWrite = usePermission("tracking.write");
+  // The box updates at once; the URL (and so the query) follows after a short pause in typing.
+  const [search, setSearch] = useState(q);
+  useEffect(() => {
+    if (search === q) return;
+    const timer = setTimeout(() => update({ q: search }), 250);
+    return () => clearTimeout(timer);
+  }, [search, q, update]);
+
+  const summaries = useQuery(
+    trpc.tracking.experimentSummaries.queryOptions({ search: q || undefined, viewType: showDeleted ? "ALL" : "ACTIVE_ONLY" }),
+  );
+
+  return (
+    <>
+      <h1>Experiments</h1>
+      <div className={styles.toolbar} role="search">
+        <div className={styles.field}>
+          <label htmlFor="experiment-search">Search experiments</label>
+          <input
+            id="experiment-search"
+            type="search"
+            className={styles.input}
+            value={search}
+            placeholder="Name contains…"
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        </div>
+        <label className={styles.checkbox}>
+          <input type="checkbox" checked={showDeleted} onChange={(event) => update({ deleted: event.target.checked ? "1" : null })} />
+          Show deleted
+        </label>
+      </div>
+      {summaries.error ? (
+        <QueryError error={summaries.error} onRetry={() => void summaries.refetch()} />
+      ) : summaries.isPending ? (
+        <p role="status">Loading experiments…</p>
+      ) : summaries.data.length === 0 ? (
+        <EmptyExperiments searching={Boolean(q)} />
+      ) : (
+        <ExperimentsTable experiments={summaries.data} canWrite={canWrite} now={summaries.dataUpdatedAt} />
+      )}
+      {canWrite ? <NewExperimentForm /> : null}
+    </>
+  );
+}
+
+function EmptyExperiments({ searching }: { searching: boolean }) {
+  if (searching) return <p className={styles.panel}>No experiment matches this search. Clear the box to see them all.</p>;
+  return (
+    <section className={styles.panel} aria-label="No experiments yet">
+      <p>No experiments yet. Create one below, or log your first run from Python with the stock mlflow client:</p>
+      <code className={styles.snippet}>
+        {`export MLFLOW_TRACKING_URI=http://localhost:3000
+export MLFLOW_TRACKING_TOKEN=<a token from API tokens>
+python -c "import mlflow; mlflow.set_experiment('my first experiment'); mlflow.start_run(); mlflow.log_metric('accuracy', 0.9)"`}
+      </code>
+    </section>
+  );
+}
+
+/** `now` is when the list was fetched, so "3 minutes ago" is true of the data shown and renders the same every time. */
+function ExperimentsTable({ experiments, canWrite, now }: { experiments: ExperimentSummary[]; canWrite: boolean; now: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tracking.experimentSummaries.pathKey() });
+  const setDeleted = useMutation(trpc.tracking.setExperimentDeleted.mutationOptions({ onSuccess: () => void refresh() }));
+  return (
+    <>
+      {setDeleted.error ? <p className={styles.error} role="alert">{setDeleted.error.message}</p> : null}
+      <div className={styles.tableWrap}>
+        <table className={styles.table}>
+          <caption className="visually-hidden">Experiments, most recently active first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col" className={styles.num}>Runs</th>
+              <th scope="col">Last activity</th>
+              <th scope="col">Created</th>
+              {canWrite ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {experiments.map((experiment) => (
+              <ExperimentRow
+                key={experiment.experimentId}
+                experiment={experiment}
+                now={now}
+                canWrite={canWrite}
+                onSetDeleted={(deleted) => setDeleted.mutate({ experimentId: experiment.experimentId, deleted })}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function ExperimentRow({
+  experiment,
+  now,
+  canWrite,
+  onSetDeleted,
+}: {
+  experiment: ExperimentSummary;
+  now: number;
+  canWrite: boolean;
+  onSetDeleted: (deleted: boolean) => void;
+}) {
+  const [renaming, setRenaming] = useState(false);
+  const deleted = experiment.lifecycleStage === "deleted";
+  return (
+    <tr>
+      <td>
+        {renaming ? (
+          <RenameForm experiment={experiment} onDone={() => setRenaming(false)} />
+        ) : (
+          <>
+            <Link href={`/experiments/${experiment.experimentId}`}>{experiment.name}</Link>
+            {deleted ? <span className={styles.badge}>deleted</span> : null}
+          </>
+        )}
+      </td>
+      <td className={styles.num}>{experiment.runCount}</td>
+      <td title={formatTimestamp(experiment.lastActivity)}>{formatRelativeTime(experiment.lastActivity, now)}</td>
+      <td>{formatTimestamp(experiment.creationTime)}</td>
+      {canWrite ? (
+        <td>
+          <div className={styles.actions}>
+            {deleted ? (
+              <button type="button" className={styles.secondary} onClick={() => onSetDeleted(false)}>
+                Restore<span className="visually-hidden"> {experiment.name}</span>
+              </button>
+            ) : (
+              <>
+                {renaming ? null : (
+                  <button type="button" className={styles.secondary} onClick={() => setRenaming(true)}>
+                    Rename<span className="visually-hidden"> {experiment.name}</span>
+                  </button>
+                )}
+                <button type="button" className={styles.danger} onClick={() => onSetDeleted(true)}>
+                  Delete<span className="visually-hidden"> {experiment.name}</span>
+                </button>
+              </>
+            )}
+          </div>
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+function RenameForm({ experiment, onDone }: { experiment: ExperimentSummary; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(experiment.name);
+  const rename = useMutation(
+    trpc.tracking.renameExperiment.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.tracking.experimentSummaries.pathKey() });
+        onDone();
+      },
+    }),
+  );
+  const inputId = `rename-${experiment.experimentId}`;
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    rename.mutate({ experimentId: experiment.experimentId, newName: name });
+  }
+  return (
+    <form onSubmit={submit} className={styles.actions}>
+      <label htmlFor={inputId} className="visually-hidden">
+        New name for {experiment.name}
+      </label>
+      <input
+        id={inputId}
+        className={styles.input}
+        value={name}
+        autoFocus
+        maxLength={500}
+        onChange={(event) => setName(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === "Escape") onDone();
+        }}
+        aria-invalid={rename.error ? true : undefined}
+        aria-describedby={rename.error ? `${inputId}-error` : undefined}
+      />
+      <button type="submit" className={styles.button} disabled={rename.isPending}>
+        Save
+      </button>
+      <button type="button" className={styles.secondary} onClick={onDone}>
+        Cancel
+      </button>
+      {rename.error ? (
+        <p id={`${inputId}-error`} className={styles.error} role="alert">
+          {rename.error.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}

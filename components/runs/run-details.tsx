@@ -1,0 +1,200 @@
+"use client";
+// The run page: info, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { MetricChart } from "@/components/charts/metric-chart";
+import { useTRPC } from "@/components/trpc-provider";
+import { QueryError } from "@/components/ui/query-error";
+import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
+import styles from "@/components/ui/ui.module.css";
+import type { KeyValue } from "@/server/tracking/schema";
+import { RunArtifacts } from "./run-artifacts";
+
+export function RunDetails({ experimentId, runId }: { experimentId: string; runId: string }) {
+  const trpc = useTRPC();
+  const run = useQuery(trpc.tracking.run.queryOptions({ runId }));
+  const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }));
+
+  const breadcrumb = (
+    <p className={styles.breadcrumb}>
+      <Link href="/experiments">Experiments</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? `Experiment ${experimentId}`}</Link> /
+    </p>
+  );
+  if (run.error) {
+    return (
+      <>
+        {breadcrumb}
+        <h1>Run</h1>
+        <QueryError error={run.error} onRetry={() => void run.refetch()} />
+      </>
+    );
+  }
+  if (run.isPending) {
+    return (
+      <>
+        {breadcrumb}
+        <p role="status">Loading run…</p>
+      </>
+    );
+  }
+  const { info, data, inputs } = run.data;
+  const metrics = [...data.metrics].sort((a, b) => a.key.localeCompare(b.key));
+  return (
+    <>
+      {breadcrumb}
+      <h1>{info.run_name || info.run_id}</h1>
+      <section className={styles.panel} aria-labelledby="run-info">
+        <h2 id="run-info" className={styles.panelTitle}>
+          Info
+        </h2>
+        <dl className={styles.dl}>
+          <dt>Status</dt>
+          <dd>
+            <span className={`${styles.status} ${styles[info.status] ?? ""}`}>{info.status}</span>
+            {info.lifecycle_stage === "deleted" ? <span className={styles.badge}>deleted</span> : null}
+          </dd>
+          <dt>Run ID</dt>
+          <dd>
+            <code>{info.run_id}</code>
+          </dd>
+          <dt>User</dt>
+          <dd>{info.user_id || "—"}</dd>
+          <dt>Started</dt>
+          <dd>{formatTimestamp(info.start_time)}</dd>
+          <dt>Duration</dt>
+          <dd>{info.end_time ? formatDuration(info.start_time, info.end_time) : info.status === "RUNNING" ? "still running" : "—"}</dd>
+          <dt>Artifact URI</dt>
+          <dd>
+            <code>{info.artifact_uri}</code>
+          </dd>
+        </dl>
+      </section>
+
+      <div className={styles.grid}>
+        <KeyValueTable title="Parameters" rows={data.params} empty="No parameters logged." />
+        <section aria-labelledby="run-metrics">
+          <h2 id="run-metrics">Metrics (latest)</h2>
+          {metrics.length ? (
+            <div className={styles.tableWrap}>
+              <table className={styles.table}>
+                <thead>
+                  <tr>
+                    <th scope="col">Key</th>
+                    <th scope="col" className={styles.num}>Value</th>
+                    <th scope="col" className={styles.num}>Step</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {metrics.map((metric) => (
+                    <tr key={metric.key}>
+                      <td>{metric.key}</td>
+                      <td className={styles.num}>{formatMetricValue(metric.value)}</td>
+                      <td className={styles.num}>{metric.step}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p className={styles.muted}>No metrics logged.</p>
+          )}
+        </section>
+      </div>
+
+      {metrics.length ? (
+        <section aria-labelledby="run-charts">
+          <h2 id="run-charts">Metric charts</h2>
+          <div className={styles.grid}>
+            {metrics.map((metric) => (
+              <MetricHistoryChart key={metric.key} runId={runId} metricKey={metric.key} />
+            ))}
+          </div>
+        </section>
+      ) : null}
+
+      <div className={styles.grid}>
+        <KeyValueTable title="Tags" rows={data.tags} empty="No tags." />
+        <section aria-labelledby="run-inputs">
+          <h2 id="run-inputs">Input datasets</h2>
+          {inputs.dataset_inputs.length ? (
+            <div className={styles.tableWrap}>
+              <table className={styles.table}>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Context</th>
+                    <th scope="col">Digest</th>
+                    <th scope="col">Source</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {inputs.dataset_inputs.map((input) => (
+                    <tr key={`${input.dataset.name}:${input.dataset.digest}`}>
+                      <td>{input.dataset.name}</td>
+                      <td>{input.tags.find((t) => t.key === "mlflow.data.context")?.value ?? ""}</td>
+                      <td>
+                        <code>{input.dataset.digest}</code>
+                      </td>
+                      <td>
+                        {input.dataset.source_type}: {input.dataset.source}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p className={styles.muted}>No input datasets. Log them with <code>mlflow.log_input(dataset, context=&quot;training&quot;)</code>.</p>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="run-artifacts">
+        <h2 id="run-artifacts">Artifacts</h2>
+        <div className={styles.panel}>
+          <RunArtifacts runId={runId} artifactUri={info.artifact_uri} />
+        </div>
+      </section>
+    </>
+  );
+}
+
+function KeyValueTable({ title, rows, empty }: { title: string; rows: KeyValue[]; empty: string }) {
+  const id = `run-${title.toLowerCase()}`;
+  const sorted = [...rows].sort((a, b) => a.key.localeCompare(b.key));
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {sorted.length ? (
+        <div className={styles.tableWrap}>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((row) => (
+                <tr key={row.key}>
+                  <td>{row.key}</td>
+                  <td className={styles.wrap}>{row.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className={styles.muted}>{empty}</p>
+      )}
+    </section>
+  );
+}
+
+function MetricHistoryChart({ runId, metricKey }: { runId: string; metricKey: string }) {
+  const trpc = useTRPC();
+  const history = useQuery(trpc.tracking.metricHistory.queryOptions({ runId, key: metricKey }));
+  if (history.error) return <p className={styles.error} role="alert">{metricKey}: {history.error.message}</p>;
+  if (history.isPending) return <p role="status">Loading {metricKey}…</p>;
+  return <MetricChart metricKey={metricKey} points={history.data.metrics} />;
+}
