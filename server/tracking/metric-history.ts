@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import type { z } from "zod";
-import { notFound } from "../errors";
+import { invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { decodePageToken, encodePageToken } from "./page-token";
 import type { Metric, zGetMetricHistoryBulkInterval } from "./schema";
@@ -45,40 +45,59 @@ export async function getMetricHistory(
   };
 }
 
+/** MLflow's default and ceiling for points per run in get-history-bulk-interval. */
+export const BULK_INTERVAL_MAX_RESULTS = 2500;
+
 /**
- * Points of one metric for several runs between start_step and end_step, thinned to at most
- * max_results per run by taking evenly spaced steps and always the first and last, as MLflow does.
+ * Points of one metric for several runs between start_step and end_step, as MLflow samples them:
+ * the steps logged by any of the runs are thinned to at most max_results evenly spaced ones (the
+ * last always kept), so that every run is sampled at the same steps and the curves line up; each
+ * run's first and last step in the range are added back so no curve loses its ends.
  */
 export async function getMetricHistoryBulkInterval(
   ctx: ServiceContext,
   input: z.output<typeof zGetMetricHistoryBulkInterval>,
 ): Promise<{ metrics: (Metric & { run_id: string })[] }> {
-  const maxResults = input.max_results ?? 320;
+  const maxResults = input.max_results ?? BULK_INTERVAL_MAX_RESULTS;
+  const { start_step: startStep, end_step: endStep } = input;
+  if ((startStep === undefined) !== (endStep === undefined)) {
+    throw invalidParameter("If either start_step or end_step is given, both must be given.");
+  }
+  if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
+    throw invalidParameter(`end_step must be greater than or equal to start_step; got start_step=${startStep} and end_step=${endStep}.`);
+  }
+  const runIds = [...new Set(input.run_ids)];
   const found = await queryRows<{ run_uuid: string }>(
     ctx.db,
-    sql`select run_uuid from runs where run_uuid = any(${sql.param(input.run_ids)}::text[])`,
+    sql`select run_uuid from runs where run_uuid = any(${sql.param(runIds)}::text[])`,
   );
   const known = new Set(found.map((r) => r.run_uuid));
-  const missing = input.run_ids.find((id) => !known.has(id));
+  const missing = runIds.find((id) => !known.has(id));
   if (missing) throw notFound(`Run '${missing}' not found.`);
+  const inRange =
+    startStep !== undefined && endStep !== undefined ? sql`and step between ${startStep} and ${endStep}` : sql``;
+  const max = sql`${maxResults}::int8`;
   const result = await queryRows<HistoryRow & { run_uuid: string }>(ctx.db, sql`
-    with steps as (
-      select run_uuid, step, row_number() over (partition by run_uuid order by step) - 1 as i,
-             count(*) over (partition by run_uuid) as n
-      from (select distinct run_uuid, step from metrics
-            where run_uuid = any(${sql.param(input.run_ids)}::text[]) and key = ${input.metric_key}
-              ${input.start_step !== undefined ? sql`and step >= ${input.start_step}` : sql``}
-              ${input.end_step !== undefined ? sql`and step <= ${input.end_step}` : sql``}) d
+    with points as (
+      select run_uuid, step, timestamp, value from metrics
+      where run_uuid = any(${sql.param(runIds)}::text[]) and key = ${input.metric_key} ${inRange}
+    ),
+    numbered as (
+      select step, row_number() over (order by step) - 1 as i, count(*) over () as n
+      from (select distinct step from points) d
     ),
     chosen as (
-      select run_uuid, step from steps
-      where n <= ${maxResults} or i = 0 or i = n - 1
-         or floor(i * (${maxResults} - 1)::float8 / (n - 1)) <> floor((i - 1) * (${maxResults} - 1)::float8 / (n - 1))
+      -- step i is sampled when some g in [0, max) has floor(g * n / max) = i; g = ceil(i * max / n) is the candidate.
+      select step from numbered
+      where n <= ${max} or i = n - 1
+         or (((i * ${max} + n - 1) / n) < ${max} and ((i * ${max} + n - 1) / n) * n / ${max} = i)
+      union select min(step) from points group by run_uuid
+      union select max(step) from points group by run_uuid
     )
-    select m.run_uuid, m.step, m.timestamp, m.value
-    from metrics m join chosen c on c.run_uuid = m.run_uuid and c.step = m.step
-    where m.key = ${input.metric_key}
-    order by m.run_uuid, m.step, m.timestamp`);
+    select p.run_uuid, p.step, p.timestamp, p.value
+    from points p
+    where p.step in (select step from chosen)
+    order by array_position(${sql.param(runIds)}::text[], p.run_uuid), p.step, p.timestamp, p.value`);
   return {
     metrics: result.map((r) => ({
       key: input.metric_key,

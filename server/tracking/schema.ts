@@ -179,7 +179,7 @@ export const zGetMetricHistoryBulkInterval = z.object({
   metric_key: z.string().min(1, "metric_key is required"),
   start_step: zInt64.optional(),
   end_step: zInt64.optional(),
-  max_results: zInt64.pipe(z.number().int().min(1).max(2500)).optional(),
+  max_results: zInt64.pipe(z.number().int().min(1, "max_results must be between 1 and 2500").max(2500, "max_results must be between 1 and 2500")).optional(),
 });
 
 export const zListArtifacts = z.object({

@@ -1,0 +1,146 @@
+// metrics/get-history (paged, non-finite values) and get-history-bulk-interval (MLflow's sampling), on every backend.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { mlflowWire, type WireResponse } from "../testing/mlflow-client";
+
+type Api = ReturnType<typeof mlflowWire>;
+interface WireMetric {
+  key: string;
+  value: number | string;
+  timestamp: number;
+  step: number;
+  run_id?: string;
+}
+
+function expectError(res: WireResponse, status: number, code: string, mentions?: RegExp): void {
+  expect(res.status, res.text).toBe(status);
+  expect(res.body.error_code, res.text).toBe(code);
+  if (mentions) expect(res.body.message).toMatch(mentions);
+}
+
+describe.each(testBackends)("metric history on %s", (kind) => {
+  let studio: TestStudio;
+  let api: Api;
+  let experimentId: string;
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+    api = mlflowWire(studio);
+    experimentId = (await api.post("experiments/create", { name: "history" })).body.experiment_id as string;
+  });
+  afterAll(async () => studio.close());
+
+  async function runWith(points: { key?: string; value: number | string; step: number; timestamp?: number }[]): Promise<string> {
+    const created = await api.post("runs/create", { experiment_id: experimentId, start_time: 1 });
+    const id = (created.body.run as { info: { run_id: string } }).info.run_id;
+    for (let i = 0; i < points.length; i += 1000) {
+      const metrics = points.slice(i, i + 1000).map((p) => ({ key: p.key ?? "m", value: p.value, step: p.step, timestamp: p.timestamp ?? 1000 + p.step }));
+      const res = await api.post("runs/log-batch", { run_id: id, metrics });
+      expect(res.status, res.text).toBe(200);
+    }
+    return id;
+  }
+
+  it("returns the whole history ordered by step, with NaN and ±Infinity encoded as MLflow does", async () => {
+    const id = await runWith([
+      { value: 1e308, step: 3 },
+      { value: "NaN", step: 0 },
+      { value: "Infinity", step: 1 },
+      { value: "-Infinity", step: 2 },
+      { value: -1e-300, step: 4 },
+    ]);
+    const res = await api.get("metrics/get-history", { run_id: id, metric_key: "m" });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.metrics).toEqual([
+      { key: "m", value: "NaN", timestamp: 1000, step: 0 },
+      { key: "m", value: "Infinity", timestamp: 1001, step: 1 },
+      { key: "m", value: "-Infinity", timestamp: 1002, step: 2 },
+      { key: "m", value: 1e308, timestamp: 1003, step: 3 },
+      { key: "m", value: -1e-300, timestamp: 1004, step: 4 },
+    ]);
+    expect(res.body.next_page_token).toBeUndefined();
+    // The latest value (greatest step) is what runs/get reports.
+    const run = await api.get("runs/get", { run_id: id });
+    expect(run.text).toContain('"value":-1e-300');
+    const byUuid = await api.get("metrics/get-history", { run_uuid: id, metric_key: "m" });
+    expect((byUuid.body.metrics as WireMetric[]).length).toBe(5);
+  });
+
+  it("pages with max_results and page_token, without duplicates or gaps", async () => {
+    const points = Array.from({ length: 25 }, (_, i) => ({ value: i / 10, step: i }));
+    // Two points at one step with different timestamps are both history.
+    points.push({ value: 9, step: 5, timestamp: 999_999 } as (typeof points)[number]);
+    const id = await runWith(points);
+    const seen: WireMetric[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const res = await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "10", ...(token ? { page_token: token } : {}) });
+      expect(res.status, res.text).toBe(200);
+      seen.push(...(res.body.metrics as WireMetric[]));
+      token = res.body.next_page_token as string | undefined;
+      pages++;
+    } while (token && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(26);
+    expect(seen.map((m) => `${m.step}/${m.timestamp}`)).toEqual([...new Set(seen.map((m) => `${m.step}/${m.timestamp}`))]);
+    expect(seen.map((m) => m.step)).toEqual([...seen.map((m) => m.step)].sort((a, b) => a - b));
+  });
+
+  it("answers get-history errors with MLflow's codes", async () => {
+    const id = await runWith([{ value: 1, step: 0 }]);
+    const empty = await api.get("metrics/get-history", { run_id: id, metric_key: "absent" });
+    expect(empty.status).toBe(200);
+    expect(empty.body.metrics ?? []).toEqual([]);
+    expectError(await api.get("metrics/get-history", { run_id: "0123456789abcdef0123456789abcdef", metric_key: "m" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await api.get("metrics/get-history", { run_id: id }), 400, "INVALID_PARAMETER_VALUE", /metric_key/);
+    expectError(await api.get("metrics/get-history", { metric_key: "m" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", page_token: "zzz" }), 400, "INVALID_PARAMETER_VALUE", /page token/);
+    expectError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "ten" }), 400, "INVALID_PARAMETER_VALUE", /max_results/);
+  });
+
+  it("get-history-bulk-interval samples the steps of all runs alike, keeping each run's first and last", async () => {
+    const a = await runWith(Array.from({ length: 100 }, (_, i) => ({ value: i, step: i })));
+    const b = await runWith(Array.from({ length: 25 }, (_, i) => ({ value: -i, step: i * 2 })));
+    const stepsOf = (metrics: WireMetric[], run: string) => metrics.filter((m) => m.run_id === run).map((m) => m.step);
+
+    const all = await api.get("metrics/get-history-bulk-interval", { run_ids: [a, b], metric_key: "m" });
+    expect(all.status, all.text).toBe(200);
+    expect(stepsOf(all.body.metrics as WireMetric[], a)).toHaveLength(100);
+    expect(stepsOf(all.body.metrics as WireMetric[], b)).toHaveLength(25);
+
+    const thin = await api.get("metrics/get-history-bulk-interval", { run_ids: [a, b], metric_key: "m", max_results: "10" });
+    expect(thin.status, thin.text).toBe(200);
+    const metrics = thin.body.metrics as WireMetric[];
+    expect(stepsOf(metrics, a)).toEqual([0, 10, 20, 30, 40, 48, 50, 60, 70, 80, 90, 99]);
+    expect(stepsOf(metrics, b)).toEqual([0, 10, 20, 30, 40, 48]);
+    // Results come run by run, in the order the run ids were asked for.
+    expect(metrics.findIndex((m) => m.run_id === b)).toBeGreaterThan(metrics.findLastIndex((m) => m.run_id === a));
+    expect(metrics[0]).toEqual({ key: "m", value: 0, timestamp: 1000, step: 0, run_id: a });
+
+    const window = await api.get("metrics/get-history-bulk-interval", {
+      run_ids: [a, b],
+      metric_key: "m",
+      start_step: "20",
+      end_step: "60",
+      max_results: "5",
+    });
+    expect(window.status, window.text).toBe(200);
+    // Run b's last step (48) joins the shared set of steps, so run a is read at 48 too.
+    expect(stepsOf(window.body.metrics as WireMetric[], a)).toEqual([20, 28, 36, 44, 48, 52, 60]);
+    expect(stepsOf(window.body.metrics as WireMetric[], b)).toEqual([20, 28, 36, 44, 48]);
+  });
+
+  it("answers get-history-bulk-interval errors with MLflow's codes", async () => {
+    const id = await runWith([{ value: 1, step: 0 }]);
+    const bad = async (query: Record<string, unknown>, status: number, code: string, mentions?: RegExp) =>
+      expectError(await api.get("metrics/get-history-bulk-interval", query), status, code, mentions);
+    await bad({ run_ids: [id], metric_key: "m", start_step: "5" }, 400, "INVALID_PARAMETER_VALUE", /both/);
+    await bad({ run_ids: [id], metric_key: "m", start_step: "5", end_step: "1" }, 400, "INVALID_PARAMETER_VALUE", /start_step/);
+    await bad({ run_ids: [id], metric_key: "m", max_results: "2501" }, 400, "INVALID_PARAMETER_VALUE", /max_results/);
+    await bad({ run_ids: [id], metric_key: "m", max_results: "0" }, 400, "INVALID_PARAMETER_VALUE", /max_results/);
+    await bad({ run_ids: Array.from({ length: 101 }, () => id), metric_key: "m" }, 400, "INVALID_PARAMETER_VALUE", /100 run_ids/);
+    await bad({ metric_key: "m" }, 400, "INVALID_PARAMETER_VALUE", /run_ids/);
+    await bad({ run_ids: [id] }, 400, "INVALID_PARAMETER_VALUE", /metric_key/);
+    await bad({ run_ids: [id, "0123456789abcdef0123456789abcdef"], metric_key: "m" }, 404, "RESOURCE_DOES_NOT_EXIST", /0123456789abcdef/);
+  });
+});
