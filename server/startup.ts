@@ -3,10 +3,13 @@ import { getDatabase } from "@/db/client";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
 import { ensureDefaultExperiment } from "./tracking/experiments";
+import { seedDemoOnFirstStart } from "./seed/demo";
+import { getArtifactStore } from "./service-context";
 
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
   await ensureDefaultExperiment(db);
+  await seedDemoOnFirstStart(db, getArtifactStore());
   const admin = await ensureAdminAccount(db);
   if (admin.created && admin.generated) {
     // Printed once, on the first start only; the hash is all the database keeps.

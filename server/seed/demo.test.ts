@@ -1,0 +1,106 @@
+// Tests of the first-start demo seed: written once, with the planned runs, curves, inputs and model artifacts.
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestStudio, type TestStudio } from "../testing/test-database";
+import { createExperiment, getExperimentByName, searchExperiments } from "../tracking/experiments";
+import { getMetricHistory } from "../tracking/metric-history";
+import { listRunArtifacts } from "../tracking/run-artifacts";
+import { searchRuns } from "../tracking/search-runs";
+import { BREAST_CANCER_EXPERIMENT, IRIS_EXPERIMENT, loadDemoPlan, seedDemoOnFirstStart } from "./demo";
+import { synthesiseCurves } from "./demo-curves";
+
+const fixturesDir = path.join(process.cwd(), "fixtures");
+let studio: TestStudio | undefined;
+afterEach(async () => {
+  await studio?.close();
+  studio = undefined;
+});
+
+describe("demo seed", () => {
+  it("seeds a fresh database once, with the planned runs and curves", async () => {
+    studio = await createTestStudio();
+    const first = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
+    expect(first.status).toBe("seeded");
+    if (first.status === "seeded") expect(first.ms).toBeLessThan(20_000);
+    const second = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
+    expect(second).toEqual({ status: "skipped", reason: "the database already holds experiments or runs" });
+
+    const { experiments } = await searchExperiments(studio, { view_type: "ALL" });
+    expect(experiments.map((e) => e.name).sort()).toEqual(["Default", BREAST_CANCER_EXPERIMENT, IRIS_EXPERIMENT].sort());
+
+    const plan = await loadDemoPlan(fixturesDir);
+    const planned = plan.experiments.find((e) => e.name === BREAST_CANCER_EXPERIMENT)!;
+    const experiment = await getExperimentByName(studio, BREAST_CANCER_EXPERIMENT);
+    const { runs } = await searchRuns(studio, { experiment_ids: [experiment.experiment_id], order_by: ["metrics.val_accuracy DESC"] });
+    expect(runs).toHaveLength(12);
+    expect(runs.filter((r) => r.info.status === "FAILED")).toHaveLength(1);
+    expect(runs.filter((r) => r.info.status === "KILLED")).toHaveLength(1);
+    expect(runs.filter((r) => r.info.status === "FINISHED")).toHaveLength(10);
+
+    for (const run of runs) {
+      const expected = planned.runs.find((p) => p.runName === run.info.run_name)!;
+      expect(expected).toBeDefined();
+      const history = await getMetricHistory(studio, { run_id: run.info.run_id, metric_key: "val_accuracy" });
+      expect(history.metrics).toHaveLength(expected.loggedSteps);
+      expect(history.metrics.at(-1)?.step).toBe(expected.loggedSteps - 1);
+      expect(run.data.metrics.map((m) => m.key).sort()).toEqual(["train_loss", "val_accuracy", "val_auc", "val_loss"]);
+      expect(run.data.params.map((p) => p.key).sort()).toEqual(["criterion", "max_depth", "max_features", "min_samples_leaf", "n_estimators", "seed"]);
+      const tagKeys = run.data.tags.map((t) => t.key);
+      expect(tagKeys).toEqual(expect.arrayContaining(["mlflow.source.name", "mlflow.source.type", "team", "mlflow.note.content", "mlflow.runName"]));
+      expect(run.info.end_time).toBeGreaterThan(run.info.start_time);
+      const training = run.inputs.dataset_inputs.find((i) => i.tags.some((t) => t.value === "training"));
+      expect(training?.dataset.name).toBe("breast_cancer.train");
+      expect(training?.dataset.digest).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.parse(training!.dataset.schema!).mlflow_colspec).toHaveLength(31);
+    }
+    expect(new Set(runs.map((r) => r.info.start_time)).size).toBe(12);
+    expect(Math.max(...runs.map((r) => r.info.start_time)) - Math.min(...runs.map((r) => r.info.start_time))).toBeGreaterThan(14 * 24 * 3600 * 1000);
+
+    // The two best runs are the fixture models' own, scoring exactly their sidecar test metrics, with the model attached.
+    const [best, second2] = runs;
+    const metric = (run: (typeof runs)[number], key: string) => run.data.metrics.find((m) => m.key === key)!.value;
+    expect(metric(best, "val_accuracy")).toBeCloseTo(0.972027972027972, 12);
+    expect(metric(best, "val_auc")).toBeCloseTo(0.9949685534591195, 12);
+    expect(best.data.params).toEqual(expect.arrayContaining([{ key: "n_estimators", value: "100" }, { key: "max_depth", value: "8" }]));
+    expect(metric(second2, "val_accuracy")).toBeCloseTo(0.9440559440559441, 12);
+    for (const run of [best, second2]) {
+      const listed = await listRunArtifacts(studio, run.info.run_id, "model");
+      expect(listed.files.map((f) => f.path)).toEqual(["model/model.json", "model/model.onnx"]);
+    }
+    const onnxSize = (await listRunArtifacts(studio, best.info.run_id, "model")).files.find((f) => f.path.endsWith(".onnx"))?.file_size;
+    expect(onnxSize).toBe(126421);
+
+    const iris = await getExperimentByName(studio, IRIS_EXPERIMENT);
+    const irisRuns = await searchRuns(studio, { experiment_ids: [iris.experiment_id] });
+    expect(irisRuns.runs).toHaveLength(3);
+  });
+
+  it("seeds nothing with STUDIO_SEED=none, or when the studio already has experiments", async () => {
+    studio = await createTestStudio();
+    expect(await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: { STUDIO_SEED: "none" } })).toEqual({
+      status: "skipped",
+      reason: "STUDIO_SEED=none",
+    });
+    expect((await searchExperiments(studio, { view_type: "ALL" })).experiments.map((e) => e.name)).toEqual(["Default"]);
+    await createExperiment(studio, { name: "someone's work" });
+    expect(await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} })).toMatchObject({ status: "skipped" });
+    expect((await searchExperiments(studio, { view_type: "ALL" })).experiments).toHaveLength(2);
+  });
+
+  it("draws the same curves every time, ending on the planned scores", () => {
+    const spec = {
+      plannedSteps: 2000, loggedSteps: 2000, finalAccuracy: 0.95, finalAuc: 0.99, finalValLoss: 0.12, finalTrainLoss: 0.05, overfit: 0.01,
+      valRows: 143, startAccuracy: 0.6, startAuc: 0.8, startLoss: Math.log(2), divergesAtEnd: false, seed: 5,
+    };
+    const a = synthesiseCurves(spec);
+    expect(synthesiseCurves(spec)).toEqual(a);
+    expect(a.val_accuracy).toHaveLength(2000);
+    expect(a.val_accuracy.at(-1)).toBe(0.95);
+    expect(a.val_auc.at(-1)).toBe(0.99);
+    expect(a.train_loss[0]).toBeGreaterThan(a.train_loss[1999] * 3);
+    expect(a.train_loss.every(Number.isFinite)).toBe(true);
+    const failed = synthesiseCurves({ ...spec, loggedSteps: 800, divergesAtEnd: true });
+    expect(failed.train_loss).toHaveLength(800);
+    expect(failed.train_loss.at(-1)).toBeNaN();
+  });
+});
