@@ -72,6 +72,14 @@ export async function readMlflowInput(request: Request): Promise<Record<string, 
   } catch {
     throw new DomainError("MALFORMED_REQUEST", "Malformed request body: it is not valid JSON.");
   }
+  // Old MLflow clients post their JSON encoded twice, as a JSON string; MLflow decodes it again.
+  if (typeof parsed === "string") {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      throw new DomainError("MALFORMED_REQUEST", "Malformed request body: it is a JSON string that does not hold a JSON object.");
+    }
+  }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new DomainError("MALFORMED_REQUEST", "Malformed request body: expected a JSON object.");
   }

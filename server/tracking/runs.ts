@@ -150,6 +150,8 @@ export async function updateRun(
   return ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, input.run_id, true);
     assertActive(row);
+    // MLflow answers an update that changes nothing with the run as it is.
+    if (!input.status && input.end_time === undefined && !input.run_name) return toRunInfo(row);
     const [updated] = await tx
       .update(runs)
       .set({

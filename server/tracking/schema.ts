@@ -20,7 +20,10 @@ export const zDouble = z.union([
     .transform(Number),
 ]);
 
-export const zKeyValue = z.object({ key: z.string(), value: z.string() });
+/** Text as PostgreSQL can store it: a NUL character would fail the insert, so it is refused up front. */
+export const zText = z.string().refine((s) => !s.includes("\u0000"), "must not contain NUL (\\u0000) characters");
+
+export const zKeyValue = z.object({ key: zText, value: zText });
 export type KeyValue = z.infer<typeof zKeyValue>;
 
 export const zExperiment = z.object({
@@ -55,12 +58,12 @@ export const zMetric = z.object({ key: z.string(), value: z.number(), timestamp:
 export type Metric = z.infer<typeof zMetric>;
 
 export const zDataset = z.object({
-  name: z.string(),
-  digest: z.string(),
-  source_type: z.string(),
-  source: z.string(),
-  schema: z.string().optional(),
-  profile: z.string().optional(),
+  name: zText,
+  digest: zText,
+  source_type: zText,
+  source: zText,
+  schema: zText.optional(),
+  profile: zText.optional(),
 });
 export const zDatasetInput = z.object({ tags: z.array(zKeyValue).default([]), dataset: zDataset });
 export type DatasetInput = z.infer<typeof zDatasetInput>;
@@ -79,24 +82,30 @@ export type ViewType = z.infer<typeof zViewType>;
 // ---- requests (field names as MLflow's service.proto) ----
 
 export const zCreateExperiment = z.object({
-  name: z.string().trim().min(1, "experiment name must not be empty").max(500),
-  artifact_location: z.string().max(2000).optional(),
+  name: zText.trim().min(1, "experiment name must not be empty").max(500),
+  artifact_location: zText.max(2000).optional(),
   tags: z.array(zKeyValue).max(100).optional(),
 });
 
-export const zExperimentId = z.object({ experiment_id: z.string().regex(/^\d+$/, "must be an experiment id (digits)") });
+/** Experiment ids travel as decimal strings; beyond 2^53 they cannot name a stored experiment. */
+const zExperimentIdText = z
+  .string()
+  .regex(/^\d+$/, "must be an experiment id (digits)")
+  .refine((s) => Number.isSafeInteger(Number(s)), "is too large to be an experiment id");
+
+export const zExperimentId = z.object({ experiment_id: zExperimentIdText });
 
 export const zSearchExperiments = z.object({
   max_results: zInt64.pipe(z.number().min(1).max(50000)).optional(),
   page_token: z.string().optional(),
-  filter: z.string().max(10000).optional(),
-  order_by: z.array(z.string()).optional(),
+  filter: zText.max(10000).optional(),
+  order_by: z.array(zText).optional(),
   view_type: zViewType.optional(),
 });
 
-export const zUpdateExperiment = zExperimentId.extend({ new_name: z.string().trim().min(1).max(500) });
-export const zSetExperimentTag = zExperimentId.extend({ key: z.string().min(1).max(250), value: z.string().max(5000) });
-export const zDeleteExperimentTag = zExperimentId.extend({ key: z.string().min(1).max(250) });
+export const zUpdateExperiment = zExperimentId.extend({ new_name: zText.trim().min(1).max(500) });
+export const zSetExperimentTag = zExperimentId.extend({ key: zText.min(1).max(250), value: zText.max(5000) });
+export const zDeleteExperimentTag = zExperimentId.extend({ key: zText.min(1).max(250) });
 
 const zRunId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/, "must be a run id");
 /** MLflow accepts both `run_id` and the older `run_uuid`. */
@@ -106,9 +115,9 @@ export const zRunRef = z
   .transform((r) => ({ run_id: (r.run_id ?? r.run_uuid)! }));
 
 export const zCreateRun = z.object({
-  experiment_id: z.string().regex(/^\d+$/).optional(),
-  user_id: z.string().max(256).optional(),
-  run_name: z.string().max(250).optional(),
+  experiment_id: zExperimentIdText.optional(),
+  user_id: zText.max(256).optional(),
+  run_name: zText.max(250).optional(),
   start_time: zInt64.optional(),
   tags: z.array(zKeyValue).max(100).optional(),
 });
@@ -119,12 +128,12 @@ export const zUpdateRun = z
     run_uuid: zRunId.optional(),
     status: zRunStatus.optional(),
     end_time: zInt64.optional(),
-    run_name: z.string().max(250).optional(),
+    run_name: zText.max(250).optional(),
   })
   .refine((r) => r.run_id ?? r.run_uuid, { message: "run_id is required" });
 
 export const zMetricInput = z.object({
-  key: z.string(),
+  key: zText,
   value: zDouble,
   timestamp: zInt64,
   step: zInt64.optional(),
@@ -134,14 +143,14 @@ export type MetricInput = z.infer<typeof zMetricInput>;
 export const zLogMetric = z.object({
   run_id: zRunId.optional(),
   run_uuid: zRunId.optional(),
-  key: z.string(),
+  key: zText,
   value: zDouble,
   timestamp: zInt64,
   step: zInt64.optional(),
 });
-export const zLogParam = z.object({ run_id: zRunId.optional(), run_uuid: zRunId.optional(), key: z.string(), value: z.string() });
+export const zLogParam = z.object({ run_id: zRunId.optional(), run_uuid: zRunId.optional(), key: zText, value: zText });
 export const zSetTag = zLogParam;
-export const zDeleteTag = z.object({ run_id: zRunId, key: z.string() });
+export const zDeleteTag = z.object({ run_id: zRunId, key: zText });
 
 export const zLogBatch = z.object({
   run_id: zRunId,
@@ -157,11 +166,11 @@ export const zLogInputs = z.object({
 });
 
 export const zSearchRuns = z.object({
-  experiment_ids: z.array(z.string().regex(/^\d+$/, "must be an experiment id (digits)")).max(1000).default([]),
-  filter: z.string().max(100000).optional(),
+  experiment_ids: z.array(zExperimentIdText).max(1000).default([]),
+  filter: zText.max(100000).optional(),
   run_view_type: zViewType.optional(),
   max_results: zInt64.pipe(z.number().int().min(1, "max_results must be at least 1").max(50000, "max_results must be at most 50000")).optional(),
-  order_by: z.array(z.string()).max(20).optional(),
+  order_by: z.array(zText).max(20).optional(),
   page_token: z.string().optional(),
 });
 export type SearchRunsInput = z.input<typeof zSearchRuns>;
@@ -169,14 +178,14 @@ export type SearchRunsInput = z.input<typeof zSearchRuns>;
 export const zGetMetricHistory = z.object({
   run_id: zRunId.optional(),
   run_uuid: zRunId.optional(),
-  metric_key: z.string().min(1, "metric_key is required"),
+  metric_key: zText.min(1, "metric_key is required"),
   page_token: z.string().optional(),
   max_results: zInt64.pipe(z.number().int().min(1).max(1_000_000)).optional(),
 });
 
 export const zGetMetricHistoryBulkInterval = z.object({
   run_ids: z.array(zRunId).min(1, "run_ids must name at least one run").max(100, "at most 100 run_ids"),
-  metric_key: z.string().min(1, "metric_key is required"),
+  metric_key: zText.min(1, "metric_key is required"),
   start_step: zInt64.optional(),
   end_step: zInt64.optional(),
   max_results: zInt64.pipe(z.number().int().min(1, "max_results must be between 1 and 2500").max(2500, "max_results must be between 1 and 2500")).optional(),

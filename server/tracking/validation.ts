@@ -8,8 +8,11 @@ export const MAX_KEY_LENGTH = 250;
 export const MAX_PARAM_VALUE_LENGTH = 6000;
 export const MAX_TAG_VALUE_LENGTH = 8000;
 
-/** As MLflow: alphanumerics, underscores, periods, dashes, spaces, slashes and colons; no path tricks. */
-const validName = /^[/\w.\- :]*$/u;
+/**
+ * As MLflow: alphanumerics, underscores, periods, dashes, spaces, slashes and colons; no path tricks.
+ * Python's \w matches letters and digits of every script, so "précision" is a valid name there too.
+ */
+const validName = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
 
 export function validateKey(kind: "metric" | "param" | "tag", key: string): void {
   if (!key) throw invalidParameter(`Invalid ${kind} name: it must not be empty.`);
