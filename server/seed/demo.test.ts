@@ -1,7 +1,7 @@
 // Tests of the first-start demo seed: written once, with the planned runs, curves, inputs and model artifacts.
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestStudio, type TestStudio } from "../testing/test-database";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment, getExperimentByName, searchExperiments } from "../tracking/experiments";
 import { getMetricHistory } from "../tracking/metric-history";
 import { listRunArtifacts } from "../tracking/run-artifacts";
@@ -16,9 +16,9 @@ afterEach(async () => {
   studio = undefined;
 });
 
-describe("demo seed", () => {
+describe.each(testBackends)("demo seed (%s)", (backend) => {
   it("seeds a fresh database once, with the planned runs and curves", async () => {
-    studio = await createTestStudio();
+    studio = await createTestStudio(backend);
     const first = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
     expect(first.status).toBe("seeded");
     if (first.status === "seeded") expect(first.ms).toBeLessThan(20_000);
@@ -76,7 +76,7 @@ describe("demo seed", () => {
   });
 
   it("seeds nothing with STUDIO_SEED=none, or when the studio already has experiments", async () => {
-    studio = await createTestStudio();
+    studio = await createTestStudio(backend);
     expect(await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: { STUDIO_SEED: "none" } })).toEqual({
       status: "skipped",
       reason: "STUDIO_SEED=none",
@@ -86,7 +86,9 @@ describe("demo seed", () => {
     expect(await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} })).toMatchObject({ status: "skipped" });
     expect((await searchExperiments(studio, { view_type: "ALL" })).experiments).toHaveLength(2);
   });
+});
 
+describe("demo curves", () => {
   it("draws the same curves every time, ending on the planned scores", () => {
     const spec = {
       plannedSteps: 2000, loggedSteps: 2000, finalAccuracy: 0.95, finalAuc: 0.99, finalValLoss: 0.12, finalTrainLoss: 0.05, overfit: 0.01,

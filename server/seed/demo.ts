@@ -17,6 +17,15 @@ import { synthesiseCurves, seededRandom, type CurveSpec } from "./demo-curves";
 export const BREAST_CANCER_EXPERIMENT = "Demo: breast cancer classifier";
 export const IRIS_EXPERIMENT = "Demo: iris";
 
+/**
+ * Reads a fixture at run time. The path is only known at run time, so it is hidden from Next's file
+ * tracer, which would otherwise trace the whole project into the build.
+ */
+function readFixture(fixturesDir: string, ...parts: string[]): Promise<Buffer> {
+  const file = path.join(/* turbopackIgnore: true */ fixturesDir, ...parts);
+  return readFile(/* turbopackIgnore: true */ file);
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 
@@ -130,7 +139,7 @@ export interface DemoPlan {
 /** What the seed will write, read from the fixtures' model sidecars (exported so tests can check the result). */
 export async function loadDemoPlan(fixturesDir: string): Promise<DemoPlan> {
   const sidecar = async (name: FixtureModel) =>
-    zModelSidecar.parse(JSON.parse(await readFile(path.join(fixturesDir, "models", `${name}.model.json`), "utf8")));
+    zModelSidecar.parse(JSON.parse((await readFixture(fixturesDir, "models", `${name}.model.json`)).toString("utf8")));
   const [v1, v2, iris] = await Promise.all([sidecar("breast-cancer-rf-v1"), sidecar("breast-cancer-rf-v2"), sidecar("iris-logreg")]);
   return {
     experiments: [
@@ -168,8 +177,8 @@ export async function loadDemoPlan(fixturesDir: string): Promise<DemoPlan> {
 }
 
 /** MLflow's dataset description of a CSV: its SHA-256, a column schema (mlflow_colspec) and a row count. */
-async function describeCsv(file: string, context: "training" | "evaluation"): Promise<DatasetInput> {
-  const bytes = await readFile(file);
+async function describeCsv(fixturesDir: string, fileName: string, context: "training" | "evaluation"): Promise<DatasetInput> {
+  const bytes = await readFixture(fixturesDir, "datasets", fileName);
   const lines = bytes.toString("utf8").trim().split(/\r?\n/);
   const header = lines[0].split(",");
   const rows = lines.slice(1).map((line) => line.split(","));
@@ -181,10 +190,10 @@ async function describeCsv(file: string, context: "training" | "evaluation"): Pr
   return {
     tags: [{ key: "mlflow.data.context", value: context }],
     dataset: {
-      name: path.basename(file, ".csv"),
+      name: path.basename(fileName, ".csv"),
       digest: createHash("sha256").update(bytes).digest("hex"),
       source_type: "local",
-      source: JSON.stringify({ uri: `fixtures/datasets/${path.basename(file)}` }),
+      source: JSON.stringify({ uri: `fixtures/datasets/${fileName}` }),
       schema: JSON.stringify({ mlflow_colspec: colspec }),
       profile: JSON.stringify({ num_rows: rows.length, num_elements: rows.length * header.length }),
     },
@@ -252,8 +261,8 @@ async function uploadModel(ctx: ServiceContext, info: RunInfo, model: FixtureMod
   const root = artifactRootOf(info);
   if (root === null) return; // the experiment stores artifacts elsewhere; the demo only writes to the studio's store
   const [onnx, sidecar] = await Promise.all([
-    readFile(path.join(fixturesDir, "models", `${model}.onnx`)),
-    readFile(path.join(fixturesDir, "models", `${model}.model.json`)),
+    readFixture(fixturesDir, "models", `${model}.onnx`),
+    readFixture(fixturesDir, "models", `${model}.model.json`),
   ]);
   await ctx.artifacts.put(`${root}/model/model.onnx`, onnx);
   await ctx.artifacts.put(`${root}/model/model.json`, sidecar);
@@ -283,7 +292,7 @@ async function databaseIsEmpty(ctx: ServiceContext): Promise<boolean> {
 /** Writes the demo experiments; assumes an empty database (see seedDemoOnFirstStart). */
 export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "env"> = {}): Promise<Extract<SeedResult, { status: "seeded" }>> {
   const started = Date.now();
-  const fixturesDir = options.fixturesDir ?? path.join(process.cwd(), "fixtures");
+  const fixturesDir = options.fixturesDir ?? path.join(/* turbopackIgnore: true */ process.cwd(), "fixtures");
   const now = options.now ?? Date.now();
   const plan = await loadDemoPlan(fixturesDir);
   let runCount = 0;
@@ -298,8 +307,8 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
       ],
     });
     const inputs = await Promise.all([
-      describeCsv(path.join(fixturesDir, "datasets", experiment.trainFile), "training"),
-      describeCsv(path.join(fixturesDir, "datasets", experiment.testFile), "evaluation"),
+      describeCsv(fixturesDir, experiment.trainFile, "training"),
+      describeCsv(fixturesDir, experiment.testFile, "evaluation"),
     ]);
     for (const [index, run] of experiment.runs.entries()) {
       const written = await seedRun(ctx, experiment_id, experiment, run, index, inputs, fixturesDir, now);
