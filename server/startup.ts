@@ -1,16 +1,22 @@
-// What the studio does once when a server process starts: migrate, ensure the Default experiment and the first admin.
+// What the studio does once when a server process starts: migrate, the Default experiment, the first admin, the demo seed and its users.
 import { getDatabase } from "@/db/client";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
 import { ensureDefaultExperiment } from "./tracking/experiments";
 import { seedDemoOnFirstStart } from "./seed/demo";
+import { seedDemoUsers } from "./seed/demo-users";
 import { getArtifactStore } from "./service-context";
 
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
   await ensureDefaultExperiment(db);
-  await seedDemoOnFirstStart(db, getArtifactStore());
+  const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
   const admin = await ensureAdminAccount(db);
+  if (seeded.status === "seeded" && admin.created && !authDisabled()) {
+    const users = await seedDemoUsers(db);
+    // Printed once, like the admin's password: only their hashes are stored.
+    console.log(`[studio] Demo users (sign in at /sign-in): ${users.map((u) => `${u.username} (${u.role}) / ${u.password}`).join(", ")}`);
+  }
   if (admin.created && admin.generated) {
     // Printed once, on the first start only; the hash is all the database keeps.
     console.log(`\n[studio] Created the 'admin' account. One-time password: ${admin.password}\n[studio] Sign in at /sign-in and keep it somewhere safe; it will not be shown again.\n`);
