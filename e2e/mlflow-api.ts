@@ -1,0 +1,49 @@
+// A few MLflow REST calls for the journeys, made the way a training script makes them (HTTP Basic as the admin).
+import { expect, type APIRequestContext } from "@playwright/test";
+import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME } from "./credentials";
+
+const authorization = `Basic ${Buffer.from(`${E2E_ADMIN_USERNAME}:${E2E_ADMIN_PASSWORD}`).toString("base64")}`;
+
+async function call<T>(request: APIRequestContext, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  const response = await request.fetch(`/api/2.0/mlflow/${path}`, {
+    method,
+    headers: { authorization, "content-type": "application/json" },
+    ...(body === undefined ? {} : { data: body }),
+  });
+  expect(response.status(), `${method} ${path}: ${await response.text()}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+export async function createExperiment(request: APIRequestContext, name: string): Promise<string> {
+  const body = await call<{ experiment_id: string }>(request, "POST", "experiments/create", { name });
+  return body.experiment_id;
+}
+
+export interface LoggedRun {
+  runName: string;
+  params: Record<string, string>;
+  /** Each metric's values over steps 0, 1, 2, … */
+  metrics: Record<string, number[]>;
+}
+
+/** Creates a finished run with its params and step-wise metrics, in one log-batch as the mlflow client does. */
+export async function logRun(request: APIRequestContext, experimentId: string, run: LoggedRun): Promise<string> {
+  const started = Date.now() - 60_000;
+  const created = await call<{ run: { info: { run_id: string } } }>(request, "POST", "runs/create", {
+    experiment_id: experimentId,
+    run_name: run.runName,
+    start_time: started,
+    tags: [{ key: "mlflow.user", value: "e2e" }],
+  });
+  const runId = created.run.info.run_id;
+  const metrics = Object.entries(run.metrics).flatMap(([key, values]) =>
+    values.map((value, step) => ({ key, value, step, timestamp: started + step * 1000 })),
+  );
+  await call(request, "POST", "runs/log-batch", {
+    run_id: runId,
+    params: Object.entries(run.params).map(([key, value]) => ({ key, value })),
+    metrics,
+  });
+  await call(request, "POST", "runs/update", { run_id: runId, status: "FINISHED", end_time: started + 42_000 });
+  return runId;
+}

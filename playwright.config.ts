@@ -1,0 +1,52 @@
+// Playwright: the journeys in e2e/ against the production build (next start on :3100, a fresh data folder), in Debian's Chromium.
+import { defineConfig } from "@playwright/test";
+import { E2E_ADMIN_PASSWORD, E2E_BASE_URL, E2E_PORT, E2E_STORAGE_STATE } from "./e2e/credentials";
+
+export default defineConfig({
+  testDir: "e2e",
+  // One server, one database: journeys run one after the other, and a flaky one fails loudly instead of being retried.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: "list",
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "sign-in", testMatch: /sign-in\.setup\.ts$/ },
+    { name: "chromium", testMatch: /\.spec\.ts$/, dependencies: ["sign-in"], use: { storageState: E2E_STORAGE_STATE } },
+  ],
+  webServer: {
+    // A fresh data folder every run, so the first-start work (migrations, admin, demo seed) is exercised too.
+    command: `node -e "require('fs').rmSync('.studio-e2e',{recursive:true,force:true})" && npx next start -p ${E2E_PORT}`,
+    url: `${E2E_BASE_URL}/sign-in`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      STUDIO_DATA_DIR: ".studio-e2e",
+      STUDIO_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      // The journeys use the embedded database even where the machine has a DATABASE_URL.
+      DATABASE_URL: "",
+    },
+  },
+});
