@@ -16,10 +16,22 @@ export function ExperimentsView() {
   const trpc = useTRPC();
   const { params, update } = useUrlState();
   const q = params.get("q") ?? "";
-  const showDeleted = params.get("deleted") === "1";
+  const urlShowDeleted = params.get("deleted") === "1";
+  // The box answers the click at once; the URL catches up a moment later, and back/forward moves it again.
+  const [showDeleted, setShowDeleted] = useState(urlShowDeleted);
+  const [seenShowDeleted, setSeenShowDeleted] = useState(urlShowDeleted);
+  if (seenShowDeleted !== urlShowDeleted) {
+    setSeenShowDeleted(urlShowDeleted);
+    setShowDeleted(urlShowDeleted);
+  }
   const canWrite = usePermission("tracking.write");
   // The box updates at once; the URL (and so the query) follows after a short pause in typing.
   const [search, setSearch] = useState(q);
+  const [seenQ, setSeenQ] = useState(q);
+  if (seenQ !== q) {
+    setSeenQ(q);
+    setSearch(q);
+  }
   useEffect(() => {
     if (search === q) return;
     const timer = setTimeout(() => update({ q: search }), 250);
@@ -46,7 +58,14 @@ export function ExperimentsView() {
           />
         </div>
         <label className={styles.checkbox}>
-          <input type="checkbox" checked={showDeleted} onChange={(event) => update({ deleted: event.target.checked ? "1" : null })} />
+          <input
+            type="checkbox"
+            checked={showDeleted}
+            onChange={(event) => {
+              setShowDeleted(event.target.checked);
+              update({ deleted: event.target.checked ? "1" : null }, "push");
+            }}
+          />
           Show deleted
         </label>
       </div>

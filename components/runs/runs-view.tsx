@@ -47,7 +47,7 @@ export function RunsView({ experimentId }: { experimentId: string }) {
 
   function applyFilter(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    update({ filter: draft.trim() });
+    update({ filter: draft.trim() }, "push");
   }
 
   const filterErrorId = "run-filter-error";
@@ -78,7 +78,7 @@ export function RunsView({ experimentId }: { experimentId: string }) {
             Apply
           </button>
           {filter ? (
-            <button type="button" className={styles.secondary} onClick={() => update({ filter: null })}>
+            <button type="button" className={styles.secondary} onClick={() => update({ filter: null }, "push")}>
               Clear filter
             </button>
           ) : null}
@@ -111,7 +111,7 @@ python -c "import mlflow; mlflow.set_experiment('${experiment.data?.name ?? "my 
         </section>
       ) : (
         <>
-          <RunsTable experimentId={experimentId} runs={allRuns} order={order} onSort={(column) => update({ order: nextOrder(order, column) })} />
+          <RunsTable experimentId={experimentId} runs={allRuns} order={order} onSort={(column) => update({ order: nextOrder(order, column) }, "push")} />
           <p className={styles.muted} role="status">
             {allRuns.length} run{allRuns.length === 1 ? "" : "s"} shown{runs.hasNextPage ? "; more match" : ""}.
           </p>
