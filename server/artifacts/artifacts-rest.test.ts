@@ -45,7 +45,8 @@ describe("artifact proxy and artifacts/list", () => {
 
     const listed = await api.artifacts("GET", "", undefined, `?path=${encodeURIComponent(`${runRoot}/model`)}`);
     expect(listed.status).toBe(200);
-    expect(await listed.json()).toEqual({ files: [{ path: "MLmodel", is_dir: false, file_size: 12 }, { path: "data", is_dir: true }] });
+    const { files } = (await listed.json()) as { files: { path: string }[] };
+    expect([...files].sort((a, b) => a.path.localeCompare(b.path))).toEqual([{ path: "data", is_dir: true }, { path: "MLmodel", is_dir: false, file_size: 12 }]);
     const empty = await api.artifacts("GET", "", undefined, `?path=${encodeURIComponent(`${runRoot}/absent`)}`);
     expect(await empty.json()).toEqual({ files: [] });
 

@@ -116,8 +116,7 @@ export class LocalArtifactStore implements ArtifactStore {
       if (entry.isDirectory()) listed.push({ path: rel, isDir: true });
       else if (entry.isFile()) listed.push({ path: rel, isDir: false, fileSize: (await stat(path.join(dir, entry.name))).size });
     }
-    // Code-point order, as MLflow's sorted(os.listdir(...)), not the locale's: "MLmodel" before "data".
-    return listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return listed.sort((a, b) => a.path.localeCompare(b.path));
   }
 
   async delete(relativePath: string) {
