@@ -2,12 +2,10 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { authenticateRequest } from "../auth/authenticate";
-import { invalidParameter } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
+import { deleteArtifact, listArtifactFolder, openArtifact, uploadArtifact } from "./service";
 import { normaliseArtifactPath } from "./store";
-
-export const MAX_ARTIFACT_BYTES = Number(process.env.STUDIO_MAX_ARTIFACT_BYTES ?? 2 * 1024 * 1024 * 1024);
 
 function contentTypeOf(path: string): string {
   const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
@@ -34,26 +32,23 @@ export async function handleArtifactProxy(
   resolveContext: (request: Request) => Promise<ServiceContext> = async (r) => getServiceContext(await authenticateRequest(r)),
 ): Promise<Response> {
   try {
-    const { artifacts } = await resolveContext(request);
+    const ctx = await resolveContext(request);
     const path = normaliseArtifactPath((segments ?? []).map(decodeURIComponent).join("/"));
     switch (request.method) {
       case "PUT": {
-        if (!path) throw invalidParameter("PUT needs a file path after /artifacts/.");
         const body = request.body
           ? Readable.fromWeb(request.body as unknown as NodeReadableStream<Uint8Array>)
           : Readable.from([]);
-        await artifacts.put(path, body, { maxBytes: MAX_ARTIFACT_BYTES });
+        await uploadArtifact(ctx, path, body);
         return jsonResponse({});
       }
       case "DELETE": {
-        if (!path) throw invalidParameter("DELETE needs a path after /artifacts/.");
-        await artifacts.delete(path);
+        await deleteArtifact(ctx, path);
         return jsonResponse({});
       }
       default: {
         if (!path) {
-          const dir = normaliseArtifactPath(new URL(request.url).searchParams.get("path") ?? "");
-          const entries = await artifacts.list(dir);
+          const entries = await listArtifactFolder(ctx, new URL(request.url).searchParams.get("path") ?? "");
           return jsonResponse({
             files: entries.map((e) => ({
               path: e.path.slice(e.path.lastIndexOf("/") + 1),
@@ -62,7 +57,7 @@ export async function handleArtifactProxy(
             })),
           });
         }
-        const { stream, size } = await artifacts.get(path);
+        const { stream, size } = await openArtifact(ctx, path);
         return new Response(Readable.toWeb(stream) as unknown as ReadableStream, {
           headers: {
             "content-type": contentTypeOf(path),

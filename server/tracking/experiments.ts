@@ -5,6 +5,8 @@ import { experiments, experimentTags } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { DomainError, invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
+import { recordAudit } from "../auth/audit";
+import { authorize } from "../auth/permissions";
 import { decodePageToken, encodePageToken } from "./page-token";
 import { validateKey } from "./validation";
 import type {
@@ -60,6 +62,7 @@ export async function createExperiment(
   ctx: ServiceContext,
   input: z.output<typeof zCreateExperiment>,
 ): Promise<{ experiment_id: string }> {
+  authorize(ctx.actor, "tracking.write");
   const now = Date.now();
   return ctx.db.transaction(async (tx) => {
     const existing = await tx.select({ id: experiments.experimentId }).from(experiments).where(eq(experiments.name, input.name));
@@ -78,6 +81,12 @@ export async function createExperiment(
     if (tags.length) {
       await tx.insert(experimentTags).values(tags.map((t) => ({ experimentId: row.experimentId, ...t })));
     }
+    await recordAudit(tx, ctx.actor, {
+      action: "experiment.create",
+      targetType: "experiment",
+      targetId: String(row.experimentId),
+      after: { name: input.name, artifact_location: location },
+    });
     return { experiment_id: String(row.experimentId) };
   });
 }
@@ -181,6 +190,7 @@ export async function searchExperiments(
 }
 
 export async function renameExperiment(ctx: ServiceContext, experimentId: string, newName: string): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   const id = parseId(experimentId);
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select().from(experiments).where(eq(experiments.experimentId, id)).for("update");
@@ -194,6 +204,13 @@ export async function renameExperiment(ctx: ServiceContext, experimentId: string
       .where(and(eq(experiments.name, newName), ne(experiments.experimentId, id)));
     if (clash.length) throw new DomainError("RESOURCE_ALREADY_EXISTS", `Experiment '${newName}' already exists.`);
     await tx.update(experiments).set({ name: newName, lastUpdateTime: Date.now() }).where(eq(experiments.experimentId, id));
+    await recordAudit(tx, ctx.actor, {
+      action: "experiment.rename",
+      targetType: "experiment",
+      targetId: experimentId,
+      before: { name: row.name },
+      after: { name: newName },
+    });
   });
 }
 
@@ -202,6 +219,7 @@ export async function setExperimentLifecycle(
   experimentId: string,
   stage: "active" | "deleted",
 ): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   const id = parseId(experimentId);
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx.select().from(experiments).where(eq(experiments.experimentId, id)).for("update");
@@ -220,29 +238,44 @@ export async function setExperimentLifecycle(
     await tx.execute(
       sql`update runs set lifecycle_stage = ${stage}, deleted_time = ${stage === "deleted" ? now : null} where experiment_id = ${id}`,
     );
+    await recordAudit(tx, ctx.actor, {
+      action: stage === "deleted" ? "experiment.delete" : "experiment.restore",
+      targetType: "experiment",
+      targetId: experimentId,
+      before: { lifecycle_stage: row.lifecycleStage },
+      after: { lifecycle_stage: stage },
+    });
   });
 }
 
 export async function setExperimentTag(ctx: ServiceContext, experimentId: string, tag: KeyValue): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   const id = parseId(experimentId);
   validateKey("tag", tag.key);
   const experiment = await getExperiment(ctx, experimentId);
   if (experiment.lifecycle_stage !== "active") {
     throw invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is deleted. Restore it first.`);
   }
-  await ctx.db
-    .insert(experimentTags)
-    .values({ experimentId: id, ...tag })
-    .onConflictDoUpdate({ target: [experimentTags.experimentId, experimentTags.key], set: { value: tag.value } });
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(experimentTags)
+      .values({ experimentId: id, ...tag })
+      .onConflictDoUpdate({ target: [experimentTags.experimentId, experimentTags.key], set: { value: tag.value } });
+    await recordAudit(tx, ctx.actor, { action: "experiment.tag.set", targetType: "experiment", targetId: experimentId, after: { [tag.key]: tag.value } });
+  });
 }
 
 export async function deleteExperimentTag(ctx: ServiceContext, experimentId: string, key: string): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   const id = parseId(experimentId);
   await getExperiment(ctx, experimentId);
-  const deleted = await ctx.db
-    .delete(experimentTags)
-    .where(and(eq(experimentTags.experimentId, id), eq(experimentTags.key, key)))
-    .returning();
-  if (!deleted.length) throw notFound(`No tag with key '${key}' on experiment ${experimentId}.`);
+  await ctx.db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(experimentTags)
+      .where(and(eq(experimentTags.experimentId, id), eq(experimentTags.key, key)))
+      .returning();
+    if (!deleted.length) throw notFound(`No tag with key '${key}' on experiment ${experimentId}.`);
+    await recordAudit(tx, ctx.actor, { action: "experiment.tag.delete", targetType: "experiment", targetId: experimentId, before: { [key]: deleted[0].value } });
+  });
 }
 

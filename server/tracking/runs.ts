@@ -6,6 +6,8 @@ import { experiments, latestMetrics, params, runInputs, runs, tags, trackedDatas
 import { queryRows, type Database } from "@/db/client";
 import { invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
+import { recordAudit } from "../auth/audit";
+import { authorize } from "../auth/permissions";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
 import type { DatasetInput, KeyValue, LogBatchInput, MetricInput, Run, RunInfo, zCreateRun } from "./schema";
 import { validateBatchLimits, validateKey, validateMetricPoint, validateParamValue, validateTagValue } from "./validation";
@@ -39,20 +41,22 @@ export function toRunInfo(row: RunRow): RunInfo {
   };
 }
 
-/** Loads params, latest metrics, tags and inputs of many runs with one query each (never one per run). */
+/**
+ * Loads params, latest metrics, tags and inputs of many runs with one query each (never one per run).
+ * The queries run one after another: inside a transaction they share one connection, which
+ * node-postgres does not let two queries use at once.
+ */
 export async function hydrateRuns(db: Executor, rows: RunRow[]): Promise<Run[]> {
   const ids = rows.map((r) => r.runUuid);
   if (!ids.length) return [];
-  const [paramRows, metricRows, tagRows, inputRows] = await Promise.all([
-    db.select().from(params).where(inArray(params.runUuid, ids)),
-    db.select().from(latestMetrics).where(inArray(latestMetrics.runUuid, ids)),
-    db.select().from(tags).where(inArray(tags.runUuid, ids)),
-    db
-      .select({ runUuid: runInputs.runUuid, tags: runInputs.tags, dataset: trackedDatasets })
-      .from(runInputs)
-      .innerJoin(trackedDatasets, eq(trackedDatasets.datasetUuid, runInputs.datasetUuid))
-      .where(inArray(runInputs.runUuid, ids)),
-  ]);
+  const paramRows = await db.select().from(params).where(inArray(params.runUuid, ids));
+  const metricRows = await db.select().from(latestMetrics).where(inArray(latestMetrics.runUuid, ids));
+  const tagRows = await db.select().from(tags).where(inArray(tags.runUuid, ids));
+  const inputRows = await db
+    .select({ runUuid: runInputs.runUuid, tags: runInputs.tags, dataset: trackedDatasets })
+    .from(runInputs)
+    .innerJoin(trackedDatasets, eq(trackedDatasets.datasetUuid, runInputs.datasetUuid))
+    .where(inArray(runInputs.runUuid, ids));
   const byRun = new Map<string, Run>(
     rows.map((row) => [
       row.runUuid,
@@ -100,6 +104,7 @@ export async function getRun(ctx: ServiceContext, runId: string): Promise<Run> {
 }
 
 export async function createRun(ctx: ServiceContext, input: z.output<typeof zCreateRun>): Promise<Run> {
+  authorize(ctx.actor, "tracking.write");
   const experimentId = Number(input.experiment_id ?? DEFAULT_EXPERIMENT_ID);
   const requestTags = new Map((input.tags ?? []).map((t) => [t.key, t.value]));
   for (const [key, value] of requestTags) {
@@ -115,7 +120,7 @@ export async function createRun(ctx: ServiceContext, input: z.output<typeof zCre
   const name = input.run_name || tagName || generateRunName();
   requestTags.set(RUN_NAME_TAG, name);
   // The user a run belongs to is the authenticated one, not what the client claims.
-  const userId = ctx.actor.userId === "local" ? (input.user_id ?? requestTags.get(USER_TAG) ?? ctx.actor.username) : ctx.actor.username;
+  const userId = ctx.actor.via === "local" ? (input.user_id ?? requestTags.get(USER_TAG) ?? ctx.actor.username) : ctx.actor.username;
   requestTags.set(USER_TAG, userId);
   const runId = randomBytes(16).toString("hex");
 
@@ -138,6 +143,12 @@ export async function createRun(ctx: ServiceContext, input: z.output<typeof zCre
       })
       .returning();
     await tx.insert(tags).values([...requestTags].map(([key, value]) => ({ runUuid: runId, key, value })));
+    await recordAudit(tx, ctx.actor, {
+      action: "run.create",
+      targetType: "run",
+      targetId: runId,
+      after: { experiment_id: String(experimentId), run_name: name, user_id: userId },
+    });
     const [run] = await hydrateRuns(tx, [row]);
     return run;
   });
@@ -147,6 +158,7 @@ export async function updateRun(
   ctx: ServiceContext,
   input: { run_id: string; status?: RunInfo["status"]; end_time?: number; run_name?: string },
 ): Promise<RunInfo> {
+  authorize(ctx.actor, "tracking.write");
   return ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, input.run_id, true);
     assertActive(row);
@@ -167,11 +179,19 @@ export async function updateRun(
         .values({ runUuid: input.run_id, key: RUN_NAME_TAG, value: input.run_name })
         .onConflictDoUpdate({ target: [tags.runUuid, tags.key], set: { value: input.run_name } });
     }
+    await recordAudit(tx, ctx.actor, {
+      action: "run.update",
+      targetType: "run",
+      targetId: input.run_id,
+      before: { status: row.status, end_time: row.endTime, run_name: row.name },
+      after: { status: updated.status, end_time: updated.endTime, run_name: updated.name },
+    });
     return toRunInfo(updated);
   });
 }
 
 export async function setRunLifecycle(ctx: ServiceContext, runId: string, stage: "active" | "deleted"): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   await ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, runId, true);
     if (stage === "active" && row.lifecycleStage === "active") return;
@@ -179,6 +199,13 @@ export async function setRunLifecycle(ctx: ServiceContext, runId: string, stage:
       .update(runs)
       .set({ lifecycleStage: stage, deletedTime: stage === "deleted" ? Date.now() : null })
       .where(eq(runs.runUuid, runId));
+    await recordAudit(tx, ctx.actor, {
+      action: stage === "deleted" ? "run.delete" : "run.restore",
+      targetType: "run",
+      targetId: runId,
+      before: { lifecycle_stage: row.lifecycleStage },
+      after: { lifecycle_stage: stage },
+    });
   });
 }
 
@@ -203,6 +230,7 @@ function uniqueByKey(kind: "param" | "tag", entries: KeyValue[], allowOverwrite:
  * nothing: metric points and params are keyed by their content.
  */
 export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   const metricsIn: MetricInput[] = input.metrics ?? [];
   const paramsIn = uniqueByKey("param", input.params ?? [], false);
   const tagsIn = uniqueByKey("tag", input.tags ?? [], true);
@@ -293,16 +321,19 @@ export async function setTag(ctx: ServiceContext, runId: string, tag: KeyValue):
 }
 
 export async function deleteTag(ctx: ServiceContext, runId: string, key: string): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   await ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, runId);
     assertActive(row);
     const deleted = await tx.delete(tags).where(and(eq(tags.runUuid, runId), eq(tags.key, key))).returning();
     if (!deleted.length) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+    await recordAudit(tx, ctx.actor, { action: "run.tag.delete", targetType: "run", targetId: runId, before: { [key]: deleted[0].value } });
   });
 }
 
 /** Links a run to dataset versions (MLflow's log_input); the same dataset twice is one link. */
 export async function logInputs(ctx: ServiceContext, runId: string, datasets: DatasetInput[]): Promise<void> {
+  authorize(ctx.actor, "tracking.write");
   await ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, runId);
     assertActive(row);

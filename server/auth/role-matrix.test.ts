@@ -1,0 +1,147 @@
+// Every role against every mutation, over REST and tRPC: allowed ones succeed, others get 403 and write nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
+import { appRouter } from "../root-router";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { mlflowWire } from "../testing/mlflow-client";
+import { roles, type Actor, type Role } from "./actor";
+import { createUserAsSystem } from "./accounts";
+import { can, type Permission } from "./permissions";
+import { zCreateUser } from "./schema";
+
+type Api = ReturnType<typeof mlflowWire>;
+interface Target {
+  experimentId: string;
+  runId: string;
+  unique: string;
+}
+interface MatrixAction {
+  name: string;
+  permission: Permission;
+  /** Returns the HTTP status (REST) or throws the tRPC error. */
+  run(role: RoleHandles, target: Target): Promise<number>;
+}
+interface RoleHandles {
+  actor: Actor;
+  api: Api;
+  trpc: ReturnType<typeof appRouter.createCaller>;
+}
+
+const rest = (endpoint: string, body: (t: Target) => unknown): ((h: RoleHandles, t: Target) => Promise<number>) =>
+  async (h, t) => (await h.api.post(endpoint, body(t))).status;
+
+/** tRPC errors become their HTTP status so both transports are judged alike. */
+const trpc = (call: (h: RoleHandles, t: Target) => Promise<unknown>) => async (h: RoleHandles, t: Target) => {
+  try {
+    await call(h, t);
+    return 200;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === "FORBIDDEN" ? 403 : code === "UNAUTHORIZED" ? 401 : 500;
+  }
+};
+
+const actions: MatrixAction[] = [
+  { name: "REST experiments/create", permission: "tracking.write", run: rest("experiments/create", (t) => ({ name: `m-${t.unique}` })) },
+  { name: "REST experiments/update", permission: "tracking.write", run: rest("experiments/update", (t) => ({ experiment_id: t.experimentId, new_name: `r-${t.unique}` })) },
+  { name: "REST experiments/delete", permission: "tracking.write", run: rest("experiments/delete", (t) => ({ experiment_id: t.experimentId })) },
+  { name: "REST experiments/set-experiment-tag", permission: "tracking.write", run: rest("experiments/set-experiment-tag", (t) => ({ experiment_id: t.experimentId, key: "k", value: "v" })) },
+  { name: "REST runs/create", permission: "tracking.write", run: rest("runs/create", (t) => ({ experiment_id: t.experimentId })) },
+  { name: "REST runs/update", permission: "tracking.write", run: rest("runs/update", (t) => ({ run_id: t.runId, status: "FINISHED", end_time: 5 })) },
+  { name: "REST runs/delete", permission: "tracking.write", run: rest("runs/delete", (t) => ({ run_id: t.runId })) },
+  { name: "REST runs/log-metric", permission: "tracking.write", run: rest("runs/log-metric", (t) => ({ run_id: t.runId, key: "m", value: 1, timestamp: 1, step: 0 })) },
+  { name: "REST runs/log-parameter", permission: "tracking.write", run: rest("runs/log-parameter", (t) => ({ run_id: t.runId, key: "p", value: "1" })) },
+  { name: "REST runs/set-tag", permission: "tracking.write", run: rest("runs/set-tag", (t) => ({ run_id: t.runId, key: "t", value: "1" })) },
+  { name: "REST runs/delete-tag", permission: "tracking.write", run: rest("runs/delete-tag", (t) => ({ run_id: t.runId, key: "mlflow.runName" })) },
+  { name: "REST runs/log-batch", permission: "tracking.write", run: rest("runs/log-batch", (t) => ({ run_id: t.runId, metrics: [{ key: "b", value: 1, timestamp: 1, step: 1 }] })) },
+  {
+    name: "REST runs/log-inputs",
+    permission: "tracking.write",
+    run: rest("runs/log-inputs", (t) => ({ run_id: t.runId, datasets: [{ tags: [], dataset: { name: "d", digest: "abc", source_type: "local", source: "{}" } }] })),
+  },
+  {
+    name: "REST artifact upload",
+    permission: "tracking.write",
+    run: async (h, t) => (await h.api.artifacts("PUT", `${t.experimentId}/${t.runId}/artifacts/f.txt`, "x")).status,
+  },
+  { name: "tRPC tracking.createExperiment", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.createExperiment({ name: `t-${t.unique}` })) },
+  { name: "tRPC tracking.renameExperiment", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.renameExperiment({ experimentId: t.experimentId, newName: `n-${t.unique}` })) },
+  { name: "tRPC tracking.setExperimentDeleted", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setExperimentDeleted({ experimentId: t.experimentId, deleted: true })) },
+  { name: "tRPC auth.createUser", permission: "users.manage", run: trpc((h, t) => h.trpc.auth.createUser({ username: `u-${t.unique}`, password: "password-1234", role: "viewer" })) },
+  { name: "tRPC auth.setRole", permission: "users.manage", run: trpc((h) => h.trpc.auth.setRole({ username: "target-user", role: "reviewer" })) },
+  { name: "tRPC auth.setDisabled", permission: "users.manage", run: trpc((h) => h.trpc.auth.setDisabled({ username: "target-user", disabled: true })) },
+  { name: "tRPC auth.resetPassword", permission: "users.manage", run: trpc((h) => h.trpc.auth.resetPassword({ username: "target-user" })) },
+  { name: "tRPC auth.createToken", permission: "tokens.manage-own", run: trpc((h) => h.trpc.auth.createToken({ name: "mine" })) },
+];
+
+/** Row counts of every table plus the latest audit id: equal before and after means nothing was written. */
+async function fingerprint(studio: TestStudio): Promise<string> {
+  const tables = await queryRows<{ tablename: string }>(studio.db, sql`select tablename from pg_tables where schemaname = 'public' order by tablename`);
+  const counts: string[] = [];
+  for (const { tablename } of tables) {
+    const [row] = await queryRows<{ n: number }>(studio.db, sql`select count(*)::int as n from ${sql.identifier(tablename)}`);
+    counts.push(`${tablename}=${row.n}`);
+  }
+  const [state] = await queryRows<{ s: string }>(
+    studio.db,
+    sql`select string_agg(name || ':' || lifecycle_stage, ',' order by experiment_id) as s from experiments`,
+  );
+  const [users] = await queryRows<{ s: string }>(studio.db, sql`select string_agg(username || ':' || role || ':' || disabled, ',' order by username) as s from users`);
+  const [runs] = await queryRows<{ s: string }>(studio.db, sql`select string_agg(run_uuid || ':' || status || ':' || lifecycle_stage, ',' order by run_uuid) as s from runs`);
+  return [...counts, state.s, users.s, runs.s].join("|");
+}
+
+describe.each(testBackends)("role × action matrix on %s", (backend) => {
+  let studio: TestStudio;
+  const handles = new Map<Role, RoleHandles>();
+  let admin: RoleHandles;
+  let counter = 0;
+
+  beforeAll(async () => {
+    studio = await createTestStudio(backend);
+    await createUserAsSystem(studio.db, zCreateUser.parse({ username: "target-user", password: "password-1234", role: "viewer" }));
+    for (const role of roles) {
+      const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `as-${role}`, password: "password-1234", role }));
+      const actor: Actor = { userId: user.userId, username: user.username, role, via: "token" };
+      const ctx = studio.as(actor);
+      handles.set(role, {
+        actor,
+        api: mlflowWire(ctx),
+        trpc: appRouter.createCaller({ ...ctx, req: new Request("http://studio.test/api/trpc") }),
+      });
+    }
+    admin = handles.get("admin")!;
+  });
+  afterAll(async () => studio.close());
+
+  async function freshTarget(): Promise<Target> {
+    const unique = `${backend}-${++counter}`;
+    const experiment = await admin.api.post("experiments/create", { name: `target-${unique}` });
+    const experimentId = experiment.body.experiment_id as string;
+    const run = await admin.api.post("runs/create", { experiment_id: experimentId });
+    return { experimentId, runId: (run.body.run as { info: { run_id: string } }).info.run_id, unique };
+  }
+
+  for (const action of actions) {
+    for (const role of roles) {
+      const allowed = can({ userId: "x", username: "x", role, via: "token" }, action.permission);
+      it(`${role} ${allowed ? "may" : "may not"}: ${action.name}`, async () => {
+        const target = await freshTarget();
+        const before = await fingerprint(studio);
+        const status = await action.run(handles.get(role)!, target);
+        if (allowed) {
+          expect(status).toBe(200);
+        } else {
+          expect(status).toBe(403);
+          expect(await fingerprint(studio)).toBe(before);
+        }
+        // Restore what an allowed action changed on the shared user, so later cases start alike.
+        if (allowed && action.permission === "users.manage") {
+          await admin.trpc.auth.setDisabled({ username: "target-user", disabled: false });
+          await admin.trpc.auth.setRole({ username: "target-user", role: "viewer" });
+        }
+      });
+    }
+  }
+});
