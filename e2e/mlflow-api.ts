@@ -27,9 +27,9 @@ export interface LoggedRun {
 }
 
 /** Creates a finished run with its params and step-wise metrics, in one log-batch as the mlflow client does. */
-export async function logRun(request: APIRequestContext, experimentId: string, run: LoggedRun): Promise<string> {
+export async function logRun(request: APIRequestContext, experimentId: string, run: LoggedRun): Promise<{ runId: string; artifactUri: string }> {
   const started = Date.now() - 60_000;
-  const created = await call<{ run: { info: { run_id: string } } }>(request, "POST", "runs/create", {
+  const created = await call<{ run: { info: { run_id: string; artifact_uri: string } } }>(request, "POST", "runs/create", {
     experiment_id: experimentId,
     run_name: run.runName,
     start_time: started,
@@ -45,5 +45,12 @@ export async function logRun(request: APIRequestContext, experimentId: string, r
     metrics,
   });
   await call(request, "POST", "runs/update", { run_id: runId, status: "FINISHED", end_time: started + 42_000 });
-  return runId;
+  return { runId, artifactUri: created.run.info.artifact_uri };
+}
+
+/** Uploads one file through the artifact proxy, as mlflow.log_artifact does for a `mlflow-artifacts:/` run. */
+export async function uploadArtifact(request: APIRequestContext, artifactUri: string, path: string, body: string): Promise<void> {
+  const root = artifactUri.replace(/^mlflow-artifacts:\/+/, "");
+  const response = await request.put(`/api/2.0/mlflow-artifacts/artifacts/${root}/${path}`, { headers: { authorization }, data: body });
+  expect(response.status(), `upload ${path}: ${await response.text()}`).toBe(200);
 }

@@ -1,6 +1,6 @@
 // Journey: a data scientist logs runs over the MLflow API, then filters, sorts and opens them in the studio.
 import { expect, test, type Page } from "@playwright/test";
-import { createExperiment, logRun } from "./mlflow-api";
+import { createExperiment, logRun, uploadArtifact } from "./mlflow-api";
 
 /** A learning curve that ends at `final`. */
 function curve(final: number, steps = 10): number[] {
@@ -19,7 +19,9 @@ test("log runs, filter and sort them, open one and see its params and charts", a
     { runName: "deeper", params: { lr: "0.01", model: "mlp" }, metrics: { acc: curve(0.86), loss: curve(0.4).reverse() } },
     { runName: "best", params: { lr: "0.001", model: "mlp" }, metrics: { acc: curve(0.93), loss: curve(0.2).reverse() } },
   ];
-  for (const run of logged) await logRun(request, experimentId, run);
+  const runIds: Record<string, { runId: string; artifactUri: string }> = {};
+  for (const run of logged) runIds[run.runName] = await logRun(request, experimentId, run);
+  await uploadArtifact(request, runIds.best.artifactUri, "notes/summary.txt", "best run: lr 0.001");
 
   await page.goto("/experiments");
   await page.getByRole("link", { name: experimentName }).click();
@@ -62,6 +64,13 @@ test("log runs, filter and sort them, open one and see its params and charts", a
   await expect(accChart.locator("svg.recharts-surface")).toBeVisible();
   await expect(page.getByRole("figure", { name: /^loss — min/ })).toBeVisible();
   await expect(page.getByText("FINISHED")).toBeVisible();
+
+  // Artifacts: open the folder, and the file's link downloads its bytes through the artifact proxy.
+  await page.getByRole("button", { name: "notes/" }).click();
+  const fileLink = page.getByRole("link", { name: "summary.txt" });
+  await expect(fileLink).toHaveAttribute("href", `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runIds.best.runId}/artifacts/notes/summary.txt`);
+  const download = await page.request.get((await fileLink.getAttribute("href"))!);
+  expect(await download.text()).toBe("best run: lr 0.001");
 });
 
 test("an invalid filter shows the server's message under the box", async ({ page, request }) => {
