@@ -74,7 +74,7 @@ export function ExperimentsView() {
       ) : summaries.isPending ? (
         <p role="status">Loading experiments…</p>
       ) : summaries.data.length === 0 ? (
-        <EmptyExperiments searching={Boolean(q)} />
+        <EmptyExperiments searching={Boolean(q)} canWrite={canWrite} />
       ) : (
         <ExperimentsTable experiments={summaries.data} canWrite={canWrite} now={summaries.dataUpdatedAt} />
       )}
@@ -83,11 +83,13 @@ export function ExperimentsView() {
   );
 }
 
-function EmptyExperiments({ searching }: { searching: boolean }) {
+function EmptyExperiments({ searching, canWrite }: { searching: boolean; canWrite: boolean }) {
   if (searching) return <p className={styles.panel}>No experiment matches this search. Clear the box to see them all.</p>;
   return (
     <section className={styles.panel} aria-label="No experiments yet">
-      <p>No experiments yet. Create one below, or log your first run from Python with the stock mlflow client:</p>
+      <p>
+        No experiments yet. {canWrite ? "Create one below, or log" : "An editor can log"} the first run from Python with the stock mlflow client:
+      </p>
       <code className={styles.snippet}>
         {`export MLFLOW_TRACKING_URI=http://localhost:3000
 export MLFLOW_TRACKING_TOKEN=<a token from API tokens>

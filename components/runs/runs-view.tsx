@@ -104,6 +104,7 @@ export function RunsView({ experimentId }: { experimentId: string }) {
               <p>No runs in this experiment yet. Log one from your training script:</p>
               <code className={styles.snippet}>
                 {`export MLFLOW_TRACKING_URI=http://localhost:3000
+export MLFLOW_TRACKING_TOKEN=<a token from API tokens>
 python -c "import mlflow; mlflow.set_experiment('${experiment.data?.name ?? "my experiment"}'); mlflow.start_run(); mlflow.log_metric('accuracy', 0.9)"`}
               </code>
             </>
