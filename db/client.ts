@@ -13,13 +13,13 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+export const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
 
 /** Any fixed number works: it only has to be the same for every instance migrating this database. */
 const MIGRATION_LOCK_KEY = 727_401_337;
 
 export function studioDataDir(): string {
-  return path.resolve(process.env.STUDIO_DATA_DIR ?? ".studio");
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), process.env.STUDIO_DATA_DIR ?? ".studio");
 }
 
 /**

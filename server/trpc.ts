@@ -87,6 +87,3 @@ export function permittedProcedure(permission: Permission) {
     return next();
   });
 }
-
-/** Kept for routers written before accounts existed: every studio page needs a signed-in actor. */
-export const publicProcedure = protectedProcedure;

@@ -1,6 +1,6 @@
 // tRPC procedures of the tracking area for the studio's pages: zod in → service → result.
 import { z } from "zod";
-import { createTrpcRouter, publicProcedure } from "../trpc";
+import { createTrpcRouter, protectedProcedure } from "../trpc";
 import {
   createExperiment,
   getExperiment,
@@ -16,29 +16,29 @@ import { listExperimentSummaries } from "./experiment-summaries";
 import { zCreateExperiment, zSearchRuns, zViewType } from "./schema";
 
 export const trackingRouter = createTrpcRouter({
-  experimentSummaries: publicProcedure
+  experimentSummaries: protectedProcedure
     .input(z.object({ search: z.string().max(500).optional(), viewType: zViewType.optional() }))
     .query(({ ctx, input }) => listExperimentSummaries(ctx, input)),
-  experiment: publicProcedure
+  experiment: protectedProcedure
     .input(z.object({ experimentId: z.string() }))
     .query(({ ctx, input }) => getExperiment(ctx, input.experimentId)),
-  searchExperiments: publicProcedure
+  searchExperiments: protectedProcedure
     .input(z.object({ filter: z.string().max(1000).optional() }))
     .query(({ ctx, input }) => searchExperiments(ctx, { filter: input.filter })),
-  createExperiment: publicProcedure.input(zCreateExperiment).mutation(({ ctx, input }) => createExperiment(ctx, input)),
-  renameExperiment: publicProcedure
+  createExperiment: protectedProcedure.input(zCreateExperiment).mutation(({ ctx, input }) => createExperiment(ctx, input)),
+  renameExperiment: protectedProcedure
     .input(z.object({ experimentId: z.string(), newName: z.string().trim().min(1).max(500) }))
     .mutation(({ ctx, input }) => renameExperiment(ctx, input.experimentId, input.newName)),
-  setExperimentDeleted: publicProcedure
+  setExperimentDeleted: protectedProcedure
     .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
-  searchRuns: publicProcedure.input(zSearchRuns).query(({ ctx, input }) => searchRuns(ctx, input)),
-  run: publicProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
-  metricHistory: publicProcedure
+  searchRuns: protectedProcedure.input(zSearchRuns).query(({ ctx, input }) => searchRuns(ctx, input)),
+  run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
+  metricHistory: protectedProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
   /** One folder of a run's artifacts (the root when path is empty); paths are relative to the run's artifact root. */
-  runArtifacts: publicProcedure
+  runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
     .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
 });
