@@ -22,7 +22,7 @@ test("a wrong password says so and keeps the user on the sign-in page", async ({
   await page.getByLabel("Username").fill(E2E_ADMIN_USERNAME);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText("Wrong username or password.");
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
@@ -76,6 +76,8 @@ test("admin creates a viewer; the viewer reads but sees no write buttons; both s
 test("an API token made on the tokens page works with the MLflow API, and stops after revoking", async ({ page, request }) => {
   await signInWithKeyboard(page, E2E_ADMIN_USERNAME, E2E_ADMIN_PASSWORD);
   await page.getByRole("link", { name: "API tokens" }).click();
+  // The list answers only once the page is live, so the form below is hydrated by then.
+  await expect(page.getByText("No tokens yet")).toBeVisible();
   await page.getByLabel("Name").fill("e2e script");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent()) ?? "";

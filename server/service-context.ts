@@ -15,7 +15,7 @@ const globalForArtifacts = globalThis as unknown as { studioArtifacts?: Artifact
 /** The process-wide artifact store: `<data dir>/artifacts`, or STUDIO_ARTIFACT_ROOT. */
 export function getArtifactStore(): ArtifactStore {
   globalForArtifacts.studioArtifacts ??= new LocalArtifactStore(
-    path.resolve(process.env.STUDIO_ARTIFACT_ROOT ?? path.join(studioDataDir(), "artifacts")),
+    path.resolve(/* turbopackIgnore: true */ process.env.STUDIO_ARTIFACT_ROOT ?? path.join(studioDataDir(), "artifacts")),
   );
   return globalForArtifacts.studioArtifacts;
 }
