@@ -9,7 +9,7 @@ import { createUser, createUserAsSystem, ensureAdminAccount, setUserDisabled, se
 import { authenticateRequest } from "./authenticate";
 import { actorFromSession, signIn } from "./sessions";
 import { createToken, listOwnTokens, revokeToken } from "./tokens";
-import { zCreateUser } from "./schema";
+import { zCreateToken, zCreateUser } from "./schema";
 
 describe.each(testBackends)("auth on %s", (backend) => {
   let studio: TestStudio;
@@ -51,6 +51,23 @@ describe.each(testBackends)("auth on %s", (backend) => {
       expect(zCreateUser.safeParse({ username, password: "long-enough-pw", role: "viewer" }).success).toBe(false);
     }
     await expect(createUserAsSystem(studio.db, zCreateUser.parse({ username: "ERIN", password: "another-password", role: "viewer" }))).rejects.toThrow(/already exists/);
+  });
+
+  it("stores SQL and HTML in free-text fields inert, exactly as typed", async () => {
+    const hostile = `'); drop table users; -- <img src=x onerror=alert(1)>`;
+    expect(zCreateToken.safeParse({ name: "evil\u202etxt.exe" }).success).toBe(false);
+    const { summary } = await createToken(studio.as(editor), { name: hostile });
+    expect(summary.name).toBe(hostile);
+    const listed = await listOwnTokens(studio.as(editor));
+    expect(listed.map((t) => t.name)).toContain(hostile);
+    const display = `<b>Bold</b> "quoted" ' OR 1=1`;
+    const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `html-${backend}`, displayName: display, password: "html-password-1", role: "viewer" }));
+    expect(user.displayName).toBe(display);
+    expect(zCreateUser.safeParse({ username: "x1", displayName: "evil\u202ename", password: "html-password-1", role: "viewer" }).success).toBe(false);
+    expect(zCreateUser.safeParse({ username: "x1", password: "short", role: "viewer" }).success).toBe(false);
+    expect(zCreateUser.safeParse({ username: "x1", password: "long-enough-pw", role: "superuser" }).success).toBe(false);
+    const users = await queryRows<{ n: number }>(studio.db, sql`select count(*)::int as n from users`);
+    expect(users[0].n).toBeGreaterThan(1);
   });
 
   it("token lifecycle: create → Bearer and Basic work → revoke → 401", async () => {

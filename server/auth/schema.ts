@@ -21,11 +21,14 @@ export const zPassword = z
 
 export const zRole = z.enum(roles);
 
+/** Control and bidirectional-override characters can make a name display as something else. */
+const invisibleOrReordering = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+
 export const zDisplayName = z
   .string()
   .trim()
   .max(120, "Display name must have at most 120 characters")
-  .refine((s) => !/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/.test(s), "Display name must not contain control or bidirectional-override characters");
+  .refine((s) => !invisibleOrReordering.test(s), "Display name must not contain control or bidirectional-override characters");
 
 export const zSignIn = z.object({ username: z.string().max(256), password: z.string().max(1024) });
 
@@ -37,7 +40,12 @@ export const zCreateUser = z.object({
 });
 
 export const zCreateToken = z.object({
-  name: z.string().trim().min(1, "Give the token a name, e.g. 'laptop training scripts'").max(100),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the token a name, e.g. 'laptop training scripts'")
+    .max(100, "Token name must have at most 100 characters")
+    .refine((s) => !invisibleOrReordering.test(s), "Token name must not contain control or bidirectional-override characters"),
   expiresInDays: z.number().int().min(1).max(3650).nullable().optional(),
 });
 
