@@ -1,10 +1,16 @@
 // `npm test`: everything that proves the studio works, in order, stopping at the first failure.
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const VITEST_REPORT = "test-results/vitest.json";
+const PLAYWRIGHT_REPORT = "test-results/playwright.json";
+mkdirSync("test-results", { recursive: true });
+for (const report of [VITEST_REPORT, PLAYWRIGHT_REPORT]) rmSync(report, { force: true });
 
 const steps = [
   ["type check", "npx", ["tsc", "--noEmit", "-p", "."]],
   ["lint", "npx", ["eslint", "."]],
-  ["unit and integration tests", "npx", ["vitest", "run"]],
+  ["unit and integration tests", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]],
   ["production build", "npx", ["next", "build"]],
   ["end-to-end journeys (Chromium)", "npx", ["playwright", "test"]],
 ];
@@ -20,3 +26,14 @@ for (const [name, command, args] of steps) {
   }
   console.log(`✓ ${name} (${seconds}s)`);
 }
+
+/** One closing line with every test counted, for readers that look for "N passed, N failed". */
+function readJson(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
+}
+const vitest = readJson(VITEST_REPORT);
+const playwright = readJson(PLAYWRIGHT_REPORT);
+const passed = (vitest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0);
+const failed = (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0);
+const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (playwright?.stats?.skipped ?? 0);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
