@@ -2,9 +2,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
-const VITEST_REPORT = "test-results/vitest.json";
-const PLAYWRIGHT_REPORT = "test-results/playwright.json";
-mkdirSync("test-results", { recursive: true });
+// Outside test-results/, which Playwright empties when it starts.
+const VITEST_REPORT = ".test-reports/vitest.json";
+const PLAYWRIGHT_REPORT = ".test-reports/playwright.json";
+mkdirSync(".test-reports", { recursive: true });
 for (const report of [VITEST_REPORT, PLAYWRIGHT_REPORT]) rmSync(report, { force: true });
 
 const steps = [
