@@ -3,16 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { mlflowWire, type WireResponse } from "../testing/mlflow-client";
+import { mlflowWire } from "../testing/mlflow-client";
+import { expectMlflowError } from "../testing/expect-mlflow-error";
 
 type Api = ReturnType<typeof mlflowWire>;
 
-function expectError(res: WireResponse, status: number, code: string, mentions?: RegExp): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.error_code, res.text).toBe(code);
-  expect(String(res.body.message).length).toBeGreaterThan(10);
-  if (mentions) expect(res.body.message).toMatch(mentions);
-}
 
 describe.each(testBackends)("bad input on %s", (kind) => {
   let studio: TestStudio;
@@ -38,11 +33,11 @@ describe.each(testBackends)("bad input on %s", (kind) => {
 
   it("refuses bodies that are not a JSON object with MALFORMED_REQUEST", async () => {
     const before = await written();
-    expectError(await api.call("POST", "runs/log-batch", undefined, "{\"run_id\": "), 400, "MALFORMED_REQUEST", /JSON/);
-    expectError(await api.call("POST", "runs/log-batch", undefined, "[1, 2]"), 400, "MALFORMED_REQUEST", /object/);
-    expectError(await api.call("POST", "experiments/create", undefined, "null"), 400, "MALFORMED_REQUEST", /object/);
-    expectError(await api.call("POST", "experiments/create", undefined, "42"), 400, "MALFORMED_REQUEST", /object/);
-    expectError(await api.call("POST", "experiments/create", undefined, "\"not json\""), 400, "MALFORMED_REQUEST");
+    expectMlflowError(await api.call("POST", "runs/log-batch", undefined, "{\"run_id\": "), 400, "MALFORMED_REQUEST", /JSON/);
+    expectMlflowError(await api.call("POST", "runs/log-batch", undefined, "[1, 2]"), 400, "MALFORMED_REQUEST", /object/);
+    expectMlflowError(await api.call("POST", "experiments/create", undefined, "null"), 400, "MALFORMED_REQUEST", /object/);
+    expectMlflowError(await api.call("POST", "experiments/create", undefined, "42"), 400, "MALFORMED_REQUEST", /object/);
+    expectMlflowError(await api.call("POST", "experiments/create", undefined, "\"not json\""), 400, "MALFORMED_REQUEST");
     expect(await written()).toEqual(before);
   });
 
@@ -70,7 +65,7 @@ describe.each(testBackends)("bad input on %s", (kind) => {
       ["runs/search", { experiment_ids: ["0"], filter: 7 }, /filter/],
     ];
     for (const [endpoint, body, mentions] of cases) {
-      expectError(await api.post(endpoint, body), 400, "INVALID_PARAMETER_VALUE", mentions);
+      expectMlflowError(await api.post(endpoint, body), 400, "INVALID_PARAMETER_VALUE", mentions);
     }
     expect(await written()).toEqual(before);
   });
@@ -78,18 +73,18 @@ describe.each(testBackends)("bad input on %s", (kind) => {
   it("refuses a 10 MB body without reading it all", async () => {
     const before = await written();
     const big = JSON.stringify({ run_id: runId, tags: [{ key: "big", value: "x".repeat(10 * 1024 * 1024) }] });
-    expectError(await api.call("POST", "runs/log-batch", undefined, big), 400, "INVALID_PARAMETER_VALUE", /MB/);
+    expectMlflowError(await api.call("POST", "runs/log-batch", undefined, big), 400, "INVALID_PARAMETER_VALUE", /MB/);
     expect(await written()).toEqual(before);
   });
 
   it("refuses unknown runs and experiments with RESOURCE_DOES_NOT_EXIST", async () => {
     const before = await written();
     const ghost = "feedfacefeedfacefeedfacefeedface";
-    expectError(await api.post("runs/log-batch", { run_id: ghost, metrics: [{ key: "m", value: 1, timestamp: 1 }] }), 404, "RESOURCE_DOES_NOT_EXIST", /feedface/);
-    expectError(await api.post("runs/log-metric", { run_id: ghost, key: "m", value: 1, timestamp: 1 }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("runs/set-tag", { run_id: ghost, key: "k", value: "v" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("runs/create", { experiment_id: "424242" }), 404, "RESOURCE_DOES_NOT_EXIST", /424242/);
-    expectError(await api.get("artifacts/list", { run_id: ghost }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/log-batch", { run_id: ghost, metrics: [{ key: "m", value: 1, timestamp: 1 }] }), 404, "RESOURCE_DOES_NOT_EXIST", /feedface/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: ghost, key: "m", value: 1, timestamp: 1 }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/set-tag", { run_id: ghost, key: "k", value: "v" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/create", { experiment_id: "424242" }), 404, "RESOURCE_DOES_NOT_EXIST", /424242/);
+    expectMlflowError(await api.get("artifacts/list", { run_id: ghost }), 404, "RESOURCE_DOES_NOT_EXIST");
     expect(await written()).toEqual(before);
   });
 
@@ -121,7 +116,7 @@ describe.each(testBackends)("bad input on %s", (kind) => {
     expect((await api.post("runs/log-metric", { run_id: runId, key: "nan", value: "NaN", timestamp: 1, step: 0 })).status).toBe(200);
     const history = await api.get("metrics/get-history", { run_id: runId, metric_key: "nan" });
     expect(history.body.metrics).toEqual([{ key: "nan", value: "NaN", timestamp: 1, step: 0 }]);
-    expectError(await api.post("runs/log-metric", { run_id: runId, key: "m", value: "1e999x", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: runId, key: "m", value: "1e999x", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
   });
 
   it("refuses over-long and path-like keys and values, writing nothing of the batch", async () => {
@@ -146,7 +141,7 @@ describe.each(testBackends)("bad input on %s", (kind) => {
       [{ tags: [{ key: "back\\slash", value: "v" }] }, /alphanumerics/],
     ];
     for (const [extra, mentions] of cases) {
-      expectError(await api.post("runs/log-batch", batch(extra)), 400, "INVALID_PARAMETER_VALUE", mentions);
+      expectMlflowError(await api.post("runs/log-batch", batch(extra)), 400, "INVALID_PARAMETER_VALUE", mentions);
     }
     expect(await written()).toEqual(before);
     // Names in other scripts and MLflow's punctuation are fine.

@@ -1,16 +1,11 @@
 // MLflow conformance of the experiment endpoints: shapes, lifecycle, tags and each error code, on every backend.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { mlflowWire, type WireResponse } from "../testing/mlflow-client";
+import { mlflowWire } from "../testing/mlflow-client";
+import { expectMlflowError } from "../testing/expect-mlflow-error";
 
 type Api = ReturnType<typeof mlflowWire>;
 
-function expectError(res: WireResponse, status: number, code: string, mentions?: RegExp): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.error_code, res.text).toBe(code);
-  expect(typeof res.body.message).toBe("string");
-  if (mentions) expect(res.body.message).toMatch(mentions);
-}
 
 interface WireExperiment {
   experiment_id: string;
@@ -64,20 +59,20 @@ describe.each(testBackends)("experiments REST API on %s", (kind) => {
 
   it("answers the create, get and update errors with MLflow's codes", async () => {
     await create("dup");
-    expectError(await api.post("experiments/create", { name: "dup" }), 400, "RESOURCE_ALREADY_EXISTS", /dup/);
-    expectError(await api.post("experiments/create", {}), 400, "INVALID_PARAMETER_VALUE", /name/);
-    expectError(await api.post("experiments/create", { name: "" }), 400, "INVALID_PARAMETER_VALUE", /name/);
-    expectError(await api.post("experiments/create", { name: 42 }), 400, "INVALID_PARAMETER_VALUE", /name/);
-    expectError(await api.post("experiments/create", { name: "x".repeat(501) }), 400, "INVALID_PARAMETER_VALUE");
-    expectError(await api.get("experiments/get", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST", /987654/);
-    expectError(await api.get("experiments/get", {}), 400, "INVALID_PARAMETER_VALUE", /experiment_id/);
-    expectError(await api.get("experiments/get", { experiment_id: "abc" }), 400, "INVALID_PARAMETER_VALUE", /experiment_id/);
-    expectError(await api.get("experiments/get-by-name", { experiment_name: "nope" }), 404, "RESOURCE_DOES_NOT_EXIST", /nope/);
-    expectError(await api.get("experiments/get-by-name", {}), 400, "INVALID_PARAMETER_VALUE", /experiment_name/);
-    expectError(await api.post("experiments/update", { experiment_id: "987654", new_name: "z" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/create", { name: "dup" }), 400, "RESOURCE_ALREADY_EXISTS", /dup/);
+    expectMlflowError(await api.post("experiments/create", {}), 400, "INVALID_PARAMETER_VALUE", /name/);
+    expectMlflowError(await api.post("experiments/create", { name: "" }), 400, "INVALID_PARAMETER_VALUE", /name/);
+    expectMlflowError(await api.post("experiments/create", { name: 42 }), 400, "INVALID_PARAMETER_VALUE", /name/);
+    expectMlflowError(await api.post("experiments/create", { name: "x".repeat(501) }), 400, "INVALID_PARAMETER_VALUE");
+    expectMlflowError(await api.get("experiments/get", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST", /987654/);
+    expectMlflowError(await api.get("experiments/get", {}), 400, "INVALID_PARAMETER_VALUE", /experiment_id/);
+    expectMlflowError(await api.get("experiments/get", { experiment_id: "abc" }), 400, "INVALID_PARAMETER_VALUE", /experiment_id/);
+    expectMlflowError(await api.get("experiments/get-by-name", { experiment_name: "nope" }), 404, "RESOURCE_DOES_NOT_EXIST", /nope/);
+    expectMlflowError(await api.get("experiments/get-by-name", {}), 400, "INVALID_PARAMETER_VALUE", /experiment_name/);
+    expectMlflowError(await api.post("experiments/update", { experiment_id: "987654", new_name: "z" }), 404, "RESOURCE_DOES_NOT_EXIST");
     const other = await create("other");
-    expectError(await api.post("experiments/update", { experiment_id: other, new_name: "dup" }), 400, "RESOURCE_ALREADY_EXISTS");
-    expectError(await api.post("experiments/update", { experiment_id: other }), 400, "INVALID_PARAMETER_VALUE", /new_name/);
+    expectMlflowError(await api.post("experiments/update", { experiment_id: other, new_name: "dup" }), 400, "RESOURCE_ALREADY_EXISTS");
+    expectMlflowError(await api.post("experiments/update", { experiment_id: other }), 400, "INVALID_PARAMETER_VALUE", /new_name/);
   });
 
   it("renames an experiment", async () => {
@@ -87,7 +82,7 @@ describe.each(testBackends)("experiments REST API on %s", (kind) => {
     expect(res.body).toEqual({});
     const got = await api.get("experiments/get-by-name", { experiment_name: "after-rename" });
     expect((got.body.experiment as WireExperiment).experiment_id).toBe(id);
-    expectError(await api.get("experiments/get-by-name", { experiment_name: "before-rename" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.get("experiments/get-by-name", { experiment_name: "before-rename" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("deletes and restores an experiment with its runs, as MLflow does", async () => {
@@ -103,26 +98,26 @@ describe.each(testBackends)("experiments REST API on %s", (kind) => {
     const search = await api.post("runs/search", { experiment_ids: [id] });
     expect(search.body.runs ?? []).toEqual([]);
     // MLflow looks a deleted experiment up among active ones only, so deleting it again is "not found".
-    expectError(await api.post("experiments/delete", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("experiments/update", { experiment_id: id, new_name: "renamed" }), 400, "INVALID_STATE");
-    expectError(await api.post("runs/create", { experiment_id: id }), 400, "INVALID_PARAMETER_VALUE", /active/);
-    expectError(
+    expectMlflowError(await api.post("experiments/delete", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/update", { experiment_id: id, new_name: "renamed" }), 400, "INVALID_STATE");
+    expectMlflowError(await api.post("runs/create", { experiment_id: id }), 400, "INVALID_PARAMETER_VALUE", /active/);
+    expectMlflowError(
       await api.post("experiments/set-experiment-tag", { experiment_id: id, key: "k", value: "v" }),
       400,
       "INVALID_PARAMETER_VALUE",
       /active/,
     );
     // Its name stays taken while it is deleted.
-    expectError(await api.post("experiments/create", { name: "lifecycle" }), 400, "RESOURCE_ALREADY_EXISTS");
+    expectMlflowError(await api.post("experiments/create", { name: "lifecycle" }), 400, "RESOURCE_ALREADY_EXISTS");
 
     expect((await api.post("experiments/restore", { experiment_id: id })).status).toBe(200);
     const restored = await api.get("experiments/get", { experiment_id: id });
     expect((restored.body.experiment as WireExperiment).lifecycle_stage).toBe("active");
     const runRestored = await api.get("runs/get", { run_id: runId });
     expect((runRestored.body.run as { info: { lifecycle_stage: string } }).info.lifecycle_stage).toBe("active");
-    expectError(await api.post("experiments/restore", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("experiments/delete", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("experiments/restore", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/restore", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/delete", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/restore", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("sets, overwrites and deletes experiment tags", async () => {
@@ -134,10 +129,10 @@ describe.each(testBackends)("experiments REST API on %s", (kind) => {
     expect((await api.post("experiments/delete-experiment-tag", { experiment_id: id, key: "k" })).status).toBe(200);
     const after = await api.get("experiments/get", { experiment_id: id });
     expect((after.body.experiment as WireExperiment).tags ?? []).toEqual([]);
-    expectError(await api.post("experiments/set-experiment-tag", { experiment_id: "987654", key: "k", value: "v" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("experiments/set-experiment-tag", { experiment_id: id, value: "v" }), 400, "INVALID_PARAMETER_VALUE", /key/);
-    expectError(await api.post("experiments/set-experiment-tag", { experiment_id: id, key: "../x", value: "v" }), 400, "INVALID_PARAMETER_VALUE");
-    expectError(await api.post("experiments/delete-experiment-tag", { experiment_id: id, key: "absent" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/set-experiment-tag", { experiment_id: "987654", key: "k", value: "v" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("experiments/set-experiment-tag", { experiment_id: id, value: "v" }), 400, "INVALID_PARAMETER_VALUE", /key/);
+    expectMlflowError(await api.post("experiments/set-experiment-tag", { experiment_id: id, key: "../x", value: "v" }), 400, "INVALID_PARAMETER_VALUE");
+    expectMlflowError(await api.post("experiments/delete-experiment-tag", { experiment_id: id, key: "absent" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("searches experiments by filter, view type and order, paging with tokens", async () => {
@@ -173,16 +168,16 @@ describe.each(testBackends)("experiments REST API on %s", (kind) => {
     } while (token);
     expect(seen).toEqual(["search-0", "search-1", "search-2", "search-3"]);
 
-    expectError(await api.post("experiments/search", { filter: "name = " }), 400, "INVALID_PARAMETER_VALUE", /filter/);
-    expectError(await api.post("experiments/search", { order_by: ["colour DESC"] }), 400, "INVALID_PARAMETER_VALUE", /order_by/);
-    expectError(await api.post("experiments/search", { max_results: 0 }), 400, "INVALID_PARAMETER_VALUE", /max_results/);
-    expectError(await api.post("experiments/search", { page_token: "garbage" }), 400, "INVALID_PARAMETER_VALUE", /page token/);
-    expectError(await api.post("experiments/search", { view_type: "SOME" }), 400, "INVALID_PARAMETER_VALUE", /view_type/);
+    expectMlflowError(await api.post("experiments/search", { filter: "name = " }), 400, "INVALID_PARAMETER_VALUE", /filter/);
+    expectMlflowError(await api.post("experiments/search", { order_by: ["colour DESC"] }), 400, "INVALID_PARAMETER_VALUE", /order_by/);
+    expectMlflowError(await api.post("experiments/search", { max_results: 0 }), 400, "INVALID_PARAMETER_VALUE", /max_results/);
+    expectMlflowError(await api.post("experiments/search", { page_token: "garbage" }), 400, "INVALID_PARAMETER_VALUE", /page token/);
+    expectMlflowError(await api.post("experiments/search", { view_type: "SOME" }), 400, "INVALID_PARAMETER_VALUE", /view_type/);
   });
 
   it("answers an unknown endpoint or method with ENDPOINT_NOT_FOUND", async () => {
-    expectError(await api.post("experiments/frobnicate", {}), 404, "ENDPOINT_NOT_FOUND");
-    expectError(await api.get("experiments/create", { name: "x" }), 404, "ENDPOINT_NOT_FOUND");
-    expectError(await api.get("nothing/here"), 404, "ENDPOINT_NOT_FOUND");
+    expectMlflowError(await api.post("experiments/frobnicate", {}), 404, "ENDPOINT_NOT_FOUND");
+    expectMlflowError(await api.get("experiments/create", { name: "x" }), 404, "ENDPOINT_NOT_FOUND");
+    expectMlflowError(await api.get("nothing/here"), 404, "ENDPOINT_NOT_FOUND");
   });
 });

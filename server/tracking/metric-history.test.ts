@@ -1,7 +1,8 @@
 // metrics/get-history (paged, non-finite values) and get-history-bulk-interval (MLflow's sampling), on every backend.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { mlflowWire, type WireResponse } from "../testing/mlflow-client";
+import { mlflowWire } from "../testing/mlflow-client";
+import { expectMlflowError } from "../testing/expect-mlflow-error";
 
 type Api = ReturnType<typeof mlflowWire>;
 interface WireMetric {
@@ -12,11 +13,6 @@ interface WireMetric {
   run_id?: string;
 }
 
-function expectError(res: WireResponse, status: number, code: string, mentions?: RegExp): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.error_code, res.text).toBe(code);
-  if (mentions) expect(res.body.message).toMatch(mentions);
-}
 
 describe.each(testBackends)("metric history on %s", (kind) => {
   let studio: TestStudio;
@@ -91,11 +87,11 @@ describe.each(testBackends)("metric history on %s", (kind) => {
     const empty = await api.get("metrics/get-history", { run_id: id, metric_key: "absent" });
     expect(empty.status).toBe(200);
     expect(empty.body.metrics ?? []).toEqual([]);
-    expectError(await api.get("metrics/get-history", { run_id: "0123456789abcdef0123456789abcdef", metric_key: "m" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.get("metrics/get-history", { run_id: id }), 400, "INVALID_PARAMETER_VALUE", /metric_key/);
-    expectError(await api.get("metrics/get-history", { metric_key: "m" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
-    expectError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", page_token: "zzz" }), 400, "INVALID_PARAMETER_VALUE", /page token/);
-    expectError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "ten" }), 400, "INVALID_PARAMETER_VALUE", /max_results/);
+    expectMlflowError(await api.get("metrics/get-history", { run_id: "0123456789abcdef0123456789abcdef", metric_key: "m" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.get("metrics/get-history", { run_id: id }), 400, "INVALID_PARAMETER_VALUE", /metric_key/);
+    expectMlflowError(await api.get("metrics/get-history", { metric_key: "m" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", page_token: "zzz" }), 400, "INVALID_PARAMETER_VALUE", /page token/);
+    expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "ten" }), 400, "INVALID_PARAMETER_VALUE", /max_results/);
   });
 
   it("get-history-bulk-interval samples the steps of all runs alike, keeping each run's first and last", async () => {
@@ -133,7 +129,7 @@ describe.each(testBackends)("metric history on %s", (kind) => {
   it("answers get-history-bulk-interval errors with MLflow's codes", async () => {
     const id = await runWith([{ value: 1, step: 0 }]);
     const bad = async (query: Record<string, unknown>, status: number, code: string, mentions?: RegExp) =>
-      expectError(await api.get("metrics/get-history-bulk-interval", query), status, code, mentions);
+      expectMlflowError(await api.get("metrics/get-history-bulk-interval", query), status, code, mentions);
     await bad({ run_ids: [id], metric_key: "m", start_step: "5" }, 400, "INVALID_PARAMETER_VALUE", /both/);
     await bad({ run_ids: [id], metric_key: "m", start_step: "5", end_step: "1" }, 400, "INVALID_PARAMETER_VALUE", /start_step/);
     await bad({ run_ids: [id], metric_key: "m", max_results: "2501" }, 400, "INVALID_PARAMETER_VALUE", /max_results/);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { mlflowWire, type WireResponse } from "../testing/mlflow-client";
+import { mlflowWire } from "../testing/mlflow-client";
+import { expectMlflowError } from "../testing/expect-mlflow-error";
 
 type Api = ReturnType<typeof mlflowWire>;
 interface KV {
@@ -33,12 +34,6 @@ interface WireRun {
   inputs?: { dataset_inputs?: { tags?: KV[]; dataset: Record<string, string> }[] };
 }
 
-function expectError(res: WireResponse, status: number, code: string, mentions?: RegExp): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.error_code, res.text).toBe(code);
-  expect(typeof res.body.message).toBe("string");
-  if (mentions) expect(res.body.message).toMatch(mentions);
-}
 
 const tagMap = (run: WireRun) => Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
 const paramMap = (run: WireRun) => Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value]));
@@ -102,7 +97,7 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     const unnamed = await newRun();
     expect(unnamed.info.run_name).toMatch(/^[a-z]+-[a-z]+-\d+$/);
     expect(tagMap(unnamed)["mlflow.runName"]).toBe(unnamed.info.run_name);
-    expectError(
+    expectMlflowError(
       await api.post("runs/create", { experiment_id: experimentId, run_name: "a", tags: [{ key: "mlflow.runName", value: "b" }] }),
       400,
       "INVALID_PARAMETER_VALUE",
@@ -117,12 +112,12 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
   });
 
   it("answers run creation and lookup errors with MLflow's codes", async () => {
-    expectError(await api.post("runs/create", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST", /987654/);
-    expectError(await api.post("runs/create", { experiment_id: experimentId, start_time: "soon" }), 400, "INVALID_PARAMETER_VALUE", /start_time/);
-    expectError(await api.post("runs/create", { experiment_id: experimentId, tags: [{ key: "a//b", value: "x" }] }), 400, "INVALID_PARAMETER_VALUE", /a\/\/b/);
-    expectError(await api.get("runs/get", { run_id: "0123456789abcdef0123456789abcdef" }), 404, "RESOURCE_DOES_NOT_EXIST", /0123456789abcdef/);
-    expectError(await api.get("runs/get", {}), 400, "INVALID_PARAMETER_VALUE", /run_id/);
-    expectError(await api.get("runs/get", { run_id: "../etc" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.post("runs/create", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST", /987654/);
+    expectMlflowError(await api.post("runs/create", { experiment_id: experimentId, start_time: "soon" }), 400, "INVALID_PARAMETER_VALUE", /start_time/);
+    expectMlflowError(await api.post("runs/create", { experiment_id: experimentId, tags: [{ key: "a//b", value: "x" }] }), 400, "INVALID_PARAMETER_VALUE", /a\/\/b/);
+    expectMlflowError(await api.get("runs/get", { run_id: "0123456789abcdef0123456789abcdef" }), 404, "RESOURCE_DOES_NOT_EXIST", /0123456789abcdef/);
+    expectMlflowError(await api.get("runs/get", {}), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.get("runs/get", { run_id: "../etc" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
   });
 
   it("updates a run's status, end time and name (with its mlflow.runName tag)", async () => {
@@ -143,9 +138,9 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     const failed = await api.post("runs/update", { run_id: run.info.run_id, status: "FAILED" });
     expect(failed.body.run_info).toMatchObject({ status: "FAILED", run_name: "new", end_time: run.info.start_time + 5000 });
 
-    expectError(await api.post("runs/update", { run_id: run.info.run_id, status: "DONE" }), 400, "INVALID_PARAMETER_VALUE", /status/);
-    expectError(await api.post("runs/update", { status: "FINISHED" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
-    expectError(await api.post("runs/update", { run_id: "0123456789abcdef0123456789abcdef", status: "FINISHED" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/update", { run_id: run.info.run_id, status: "DONE" }), 400, "INVALID_PARAMETER_VALUE", /status/);
+    expectMlflowError(await api.post("runs/update", { status: "FINISHED" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.post("runs/update", { run_id: "0123456789abcdef0123456789abcdef", status: "FINISHED" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("renames a run when the mlflow.runName tag is set", async () => {
@@ -173,16 +168,16 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     expect(await names("DELETED_ONLY")).toEqual([id]);
     expect(await names("ALL")).toEqual([id]);
 
-    expectError(await api.post("runs/log-parameter", { run_id: id, key: "p", value: "1" }), 400, "INVALID_PARAMETER_VALUE", /active/);
-    expectError(await api.post("runs/update", { run_id: id, status: "FINISHED" }), 400, "INVALID_PARAMETER_VALUE", /active/);
-    expectError(await api.post("runs/delete-tag", { run_id: id, key: "mlflow.runName" }), 400, "INVALID_PARAMETER_VALUE", /active/);
+    expectMlflowError(await api.post("runs/log-parameter", { run_id: id, key: "p", value: "1" }), 400, "INVALID_PARAMETER_VALUE", /active/);
+    expectMlflowError(await api.post("runs/update", { run_id: id, status: "FINISHED" }), 400, "INVALID_PARAMETER_VALUE", /active/);
+    expectMlflowError(await api.post("runs/delete-tag", { run_id: id, key: "mlflow.runName" }), 400, "INVALID_PARAMETER_VALUE", /active/);
 
     expect((await api.post("runs/restore", { run_id: id })).status).toBe(200);
     expect((await getRun(id)).info.lifecycle_stage).toBe("active");
     expect(await names()).toEqual([id]);
-    expectError(await api.post("runs/delete", { run_id: "0123456789abcdef0123456789abcdef" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("runs/restore", { run_id: "0123456789abcdef0123456789abcdef" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("runs/delete", {}), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.post("runs/delete", { run_id: "0123456789abcdef0123456789abcdef" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/restore", { run_id: "0123456789abcdef0123456789abcdef" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/delete", {}), 400, "INVALID_PARAMETER_VALUE", /run_id/);
   });
 
   it("logs single metrics, params and tags as the Python client sends them", async () => {
@@ -205,24 +200,24 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     expect(paramMap(run)).toEqual({ lr: "0.01" });
     expect(tagMap(run).team).toBe("b");
 
-    expectError(await api.post("runs/log-parameter", { run_id: id, key: "lr", value: "0.02" }), 400, "INVALID_PARAMETER_VALUE", /lr.*0\.01.*0\.02/);
+    expectMlflowError(await api.post("runs/log-parameter", { run_id: id, key: "lr", value: "0.02" }), 400, "INVALID_PARAMETER_VALUE", /lr.*0\.01.*0\.02/);
     expect(paramMap(await getRun(id))).toEqual({ lr: "0.01" });
 
     await ok("runs/delete-tag", { key: "team" });
     expect(tagMap(await getRun(id)).team).toBeUndefined();
-    expectError(await api.post("runs/delete-tag", { run_id: id, key: "team" }), 404, "RESOURCE_DOES_NOT_EXIST", /team/);
-    expectError(await api.post("runs/delete-tag", { run_id: "0123456789abcdef0123456789abcdef", key: "team" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/delete-tag", { run_id: id, key: "team" }), 404, "RESOURCE_DOES_NOT_EXIST", /team/);
+    expectMlflowError(await api.post("runs/delete-tag", { run_id: "0123456789abcdef0123456789abcdef", key: "team" }), 404, "RESOURCE_DOES_NOT_EXIST");
 
-    expectError(await api.post("runs/log-metric", { run_id: id, key: "m", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
-    expectError(await api.post("runs/log-metric", { run_id: id, key: "m", value: 1 }), 400, "INVALID_PARAMETER_VALUE", /timestamp/);
-    expectError(await api.post("runs/log-metric", { run_id: id, key: "m", value: "high", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
-    expectError(await api.post("runs/log-metric", { run_id: id, key: "m", value: 1, timestamp: -5 }), 400, "INVALID_PARAMETER_VALUE", /timestamp/);
-    expectError(await api.post("runs/log-metric", { run_id: id, key: "m", value: true, timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
-    expectError(await api.post("runs/log-metric", { run_id: id, key: "m", value: 1, timestamp: 1, step: 1.5 }), 400, "INVALID_PARAMETER_VALUE", /step/);
-    expectError(await api.post("runs/log-metric", { run_id: "0123456789abcdef0123456789abcdef", key: "m", value: 1, timestamp: 1 }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("runs/log-parameter", { run_id: id, key: "p" }), 400, "INVALID_PARAMETER_VALUE", /value/);
-    expectError(await api.post("runs/log-parameter", { run_id: id, value: "v" }), 400, "INVALID_PARAMETER_VALUE", /key/);
-    expectError(await api.post("runs/set-tag", { key: "k", value: "v" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: id, key: "m", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: id, key: "m", value: 1 }), 400, "INVALID_PARAMETER_VALUE", /timestamp/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: id, key: "m", value: "high", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: id, key: "m", value: 1, timestamp: -5 }), 400, "INVALID_PARAMETER_VALUE", /timestamp/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: id, key: "m", value: true, timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE", /value/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: id, key: "m", value: 1, timestamp: 1, step: 1.5 }), 400, "INVALID_PARAMETER_VALUE", /step/);
+    expectMlflowError(await api.post("runs/log-metric", { run_id: "0123456789abcdef0123456789abcdef", key: "m", value: 1, timestamp: 1 }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/log-parameter", { run_id: id, key: "p" }), 400, "INVALID_PARAMETER_VALUE", /value/);
+    expectMlflowError(await api.post("runs/log-parameter", { run_id: id, value: "v" }), 400, "INVALID_PARAMETER_VALUE", /key/);
+    expectMlflowError(await api.post("runs/set-tag", { key: "k", value: "v" }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
     expect(await count("metrics", id)).toBe(3);
   });
 
@@ -257,7 +252,7 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
       params: [{ key: "depth", value: "3" }, { key: "lr", value: "0.2" }],
       tags: [{ key: "t", value: "x" }],
     });
-    expectError(refused, 400, "INVALID_PARAMETER_VALUE", /lr/);
+    expectMlflowError(refused, 400, "INVALID_PARAMETER_VALUE", /lr/);
     expect({ params: await count("params", id), tags: await count("tags", id), metrics: await count("metrics", id) }).toEqual(before);
     expect(await count("latest_metrics", id)).toBe(0);
     // The same value again is fine, and the rest of that batch is then written.
@@ -265,7 +260,7 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     expect(same.status, same.text).toBe(200);
     expect(paramMap(await getRun(id))).toEqual({ lr: "0.1", depth: "3" });
     // Two values for one key in one request are refused too.
-    expectError(
+    expectMlflowError(
       await api.post("runs/log-batch", { run_id: id, params: [{ key: "new", value: "1" }, { key: "new", value: "2" }] }),
       400,
       "INVALID_PARAMETER_VALUE",
@@ -279,10 +274,10 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     const metrics = (n: number) => Array.from({ length: n }, (_, i) => ({ key: "m", value: i, timestamp: 1, step: i }));
     const kvs = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value: "v" }));
     const tagsBefore = await count("tags", id);
-    expectError(await api.post("runs/log-batch", { run_id: id, metrics: metrics(1001) }), 400, "INVALID_PARAMETER_VALUE", /1000 metrics/);
-    expectError(await api.post("runs/log-batch", { run_id: id, params: kvs(101, "p") }), 400, "INVALID_PARAMETER_VALUE", /100 params/);
-    expectError(await api.post("runs/log-batch", { run_id: id, tags: kvs(101, "t") }), 400, "INVALID_PARAMETER_VALUE", /100 tags/);
-    expectError(
+    expectMlflowError(await api.post("runs/log-batch", { run_id: id, metrics: metrics(1001) }), 400, "INVALID_PARAMETER_VALUE", /1000 metrics/);
+    expectMlflowError(await api.post("runs/log-batch", { run_id: id, params: kvs(101, "p") }), 400, "INVALID_PARAMETER_VALUE", /100 params/);
+    expectMlflowError(await api.post("runs/log-batch", { run_id: id, tags: kvs(101, "t") }), 400, "INVALID_PARAMETER_VALUE", /100 tags/);
+    expectMlflowError(
       await api.post("runs/log-batch", { run_id: id, metrics: metrics(950), params: kvs(30, "p"), tags: kvs(30, "t") }),
       400,
       "INVALID_PARAMETER_VALUE",
@@ -325,8 +320,8 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     const id = (await newRun()).info.run_id;
     expect((await api.post("runs/log-batch", { run_id: id })).status).toBe(200);
     expect((await api.post("runs/log-batch", { run_id: id, metrics: [], params: [], tags: [] })).status).toBe(200);
-    expectError(await api.post("runs/log-batch", { run_id: "0123456789abcdef0123456789abcdef", params: [{ key: "a", value: "b" }] }), 404, "RESOURCE_DOES_NOT_EXIST");
-    expectError(await api.post("runs/log-batch", { params: [{ key: "a", value: "b" }] }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
+    expectMlflowError(await api.post("runs/log-batch", { run_id: "0123456789abcdef0123456789abcdef", params: [{ key: "a", value: "b" }] }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/log-batch", { params: [{ key: "a", value: "b" }] }), 400, "INVALID_PARAMETER_VALUE", /run_id/);
   });
 
   it("log-inputs links datasets with their tags, once per dataset", async () => {
@@ -337,7 +332,7 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     expect((await api.post("runs/log-inputs", body)).status).toBe(200);
     const run = await getRun(id);
     expect(run.inputs?.dataset_inputs).toEqual([{ tags: [{ key: "mlflow.data.context", value: "training" }], dataset }]);
-    expectError(await api.post("runs/log-inputs", { run_id: id, datasets: [{ dataset: { name: "x" } }] }), 400, "INVALID_PARAMETER_VALUE", /digest/);
-    expectError(await api.post("runs/log-inputs", { run_id: "0123456789abcdef0123456789abcdef", datasets: [] }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectMlflowError(await api.post("runs/log-inputs", { run_id: id, datasets: [{ dataset: { name: "x" } }] }), 400, "INVALID_PARAMETER_VALUE", /digest/);
+    expectMlflowError(await api.post("runs/log-inputs", { run_id: "0123456789abcdef0123456789abcdef", datasets: [] }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 });

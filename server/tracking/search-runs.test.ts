@@ -1,18 +1,14 @@
 // runs/search on real data: MLflow's whole filter grammar, multi-key order_by and page tokens, on every backend.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { mlflowWire, type WireResponse } from "../testing/mlflow-client";
+import { mlflowWire } from "../testing/mlflow-client";
+import { expectMlflowError } from "../testing/expect-mlflow-error";
 
 type Api = ReturnType<typeof mlflowWire>;
 interface WireRun {
   info: { run_id: string; run_name: string; start_time: number };
 }
 
-function expectError(res: WireResponse, status: number, code: string, mentions?: RegExp): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.error_code, res.text).toBe(code);
-  if (mentions) expect(res.body.message).toMatch(mentions);
-}
 
 /** The runs logged for these tests: name → what is logged. Runs without a metric or param leave it out. */
 const fixtures = [
@@ -195,7 +191,7 @@ describe.each(testBackends)("runs/search on %s", (kind) => {
 
   it("refuses bad filters, orders and tokens with INVALID_PARAMETER_VALUE naming the position", async () => {
     const bad = async (body: Record<string, unknown>, mentions: RegExp) =>
-      expectError(await api.post("runs/search", { experiment_ids: [experimentId], ...body }), 400, "INVALID_PARAMETER_VALUE", mentions);
+      expectMlflowError(await api.post("runs/search", { experiment_ids: [experimentId], ...body }), 400, "INVALID_PARAMETER_VALUE", mentions);
     await bad({ filter: "metrics.acc >> 0.9" }, /position 12/);
     await bad({ filter: "metrics.acc > 0.9 or params.lr = '1'" }, /position 18/);
     await bad({ filter: "params.lr = 0.01" }, /position 12/);
@@ -210,8 +206,8 @@ describe.each(testBackends)("runs/search on %s", (kind) => {
     await bad({ max_results: 0 }, /max_results/);
     await bad({ max_results: 50001 }, /max_results/);
     await bad({ run_view_type: "SOMETIMES" }, /run_view_type/);
-    expectError(await api.post("runs/search", { experiment_ids: ["abc"] }), 400, "INVALID_PARAMETER_VALUE", /experiment_ids/);
-    expectError(await api.post("runs/search", { experiment_ids: "1" }), 400, "INVALID_PARAMETER_VALUE", /experiment_ids/);
+    expectMlflowError(await api.post("runs/search", { experiment_ids: ["abc"] }), 400, "INVALID_PARAMETER_VALUE", /experiment_ids/);
+    expectMlflowError(await api.post("runs/search", { experiment_ids: "1" }), 400, "INVALID_PARAMETER_VALUE", /experiment_ids/);
   });
 
   it("treats filter values as data, never as SQL", async () => {
