@@ -9,8 +9,13 @@ export function toMlflowJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
 }
 
+/** A response body the service has already encoded as MLflow JSON (see getMetricHistoryWire). */
+export class PreEncodedJson {
+  constructor(readonly text: string) {}
+}
+
 export function jsonResponse(value: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(toMlflowJson(value), {
+  return new Response(value instanceof PreEncodedJson ? value.text : toMlflowJson(value), {
     status,
     headers: { "content-type": "application/json", ...headers },
   });

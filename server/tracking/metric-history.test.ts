@@ -61,6 +61,18 @@ describe.each(testBackends)("metric history on %s", (kind) => {
     expect((byUuid.body.metrics as WireMetric[]).length).toBe(5);
   });
 
+  it("returns every double exactly as logged with its key (the database encodes the JSON)", async () => {
+    const values = [0.1 + 0.2, 1 / 3, -0.000123456789012345, 1.7976931348623157e308, 5e-324, 123456789.123456789, -42];
+    const key = "val/top-1 accuracy: v2.0";
+    const id = await runWith(values.map((value, step) => ({ key, value, step, timestamp: 1_700_000_000_000 + step })));
+    const res = await api.get("metrics/get-history", { run_id: id, metric_key: key });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.metrics).toEqual(values.map((value, step) => ({ key, value, timestamp: 1_700_000_000_000 + step, step })));
+    const paged = await api.get("metrics/get-history", { run_id: id, metric_key: key, max_results: "3" });
+    expect((paged.body.metrics as WireMetric[]).map((m) => m.value)).toEqual(values.slice(0, 3));
+    expect(paged.body.next_page_token).toEqual(expect.any(String));
+  });
+
   it("pages with max_results and page_token, without duplicates or gaps", async () => {
     const points = Array.from({ length: 25 }, (_, i) => ({ value: i / 10, step: i }));
     // Two points at one step with different timestamps are both history.

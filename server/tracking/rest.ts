@@ -10,7 +10,7 @@ import {
   setExperimentLifecycle,
   setExperimentTag,
 } from "./experiments";
-import { getMetricHistory, getMetricHistoryBulkInterval } from "./metric-history";
+import { getMetricHistoryBulkInterval, getMetricHistoryWire } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import {
   createRun,
@@ -220,7 +220,7 @@ export const trackingRoutes: MlflowRoute[] = [
     path: "metrics/get-history",
     handle: async (ctx, input) => {
       const { metric_key, max_results, page_token, ...ref } = zGetMetricHistory.parse(input);
-      return getMetricHistory(ctx, { run_id: runIdOf(ref), metric_key, max_results, page_token });
+      return getMetricHistoryWire(ctx, { run_id: runIdOf(ref), metric_key, max_results, page_token });
     },
   },
   {

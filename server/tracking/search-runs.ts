@@ -1,7 +1,6 @@
 // Run search: MLflow's filter grammar and order_by compiled to parameterised SQL, with page tokens.
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
-import { runs } from "@/db/schema";
 import { queryRows } from "@/db/client";
 import {
   parseOrderBy,
@@ -13,7 +12,7 @@ import {
 import { invalidParameter } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { decodePageToken, encodePageToken } from "./page-token";
-import { hydrateRuns } from "./runs";
+import { loadRuns } from "./runs";
 import type { Run, zSearchRuns } from "./schema";
 
 export const SEARCH_MAX_RESULTS_DEFAULT = 1000;
@@ -72,21 +71,33 @@ export function clauseToSql(clause: FilterClause): SQL {
 
 const numericAttributes = new Set(["start_time", "end_time"]);
 
+interface OrderSql {
+  /** A left join bringing the ordered value in, for params, metrics and tags. */
+  join?: SQL;
+  term: SQL;
+}
+
 // Strings sort by code point whatever the database's collation, so that PGlite and every PostgreSQL
-// server return the same order (and the same pages) for one query.
-function orderToSql(order: OrderByClause): SQL {
+// server return the same order (and the same pages) for one query. Params, metrics and tags are
+// joined rather than looked up per row: (run_uuid, key) is their primary key, so the join yields at
+// most one row per run, and the planner can hash it instead of probing once per candidate run.
+function orderToSql(order: OrderByClause, index: number): OrderSql {
   const direction = order.ascending ? sql`asc` : sql`desc`;
   if (order.entity === "attribute") {
     const column = attributeColumns[order.key];
     if (!column) throw invalidParameter(`Invalid order_by attribute '${order.key}'.`);
     const sortable = numericAttributes.has(order.key) ? column : sql`${column} collate "C"`;
-    return sql`${sortable} ${direction} nulls last`;
+    return { term: sql`${sortable} ${direction} nulls last` };
   }
   if (order.entity === "dataset") throw invalidParameter("Runs cannot be ordered by dataset fields.");
   const table = order.entity === "metric" ? sql`latest_metrics` : order.entity === "param" ? sql`params` : sql`tags`;
-  const value = sql`(select e.value from ${table} e where e.run_uuid = r.run_uuid and e.key = ${order.key})`;
-  // Runs without the key sort last in both directions, as in MLflow.
-  return sql`${order.entity === "metric" ? value : sql`${value} collate "C"`} ${direction} nulls last`;
+  const alias = sql.raw(`o${index}`);
+  const value = sql`${alias}.value`;
+  return {
+    join: sql`left join ${table} ${alias} on ${alias}.run_uuid = r.run_uuid and ${alias}.key = ${order.key}`,
+    // Runs without the key sort last in both directions, as in MLflow.
+    term: sql`${order.entity === "metric" ? value : sql`${value} collate "C"`} ${direction} nulls last`,
+  };
 }
 
 function withFilterErrors<T>(parse: () => T): T {
@@ -114,19 +125,18 @@ export async function searchRuns(
   if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
   if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
   for (const clause of clauses) conditions.push(clauseToSql(clause));
-  const orderSql = [...orders.map(orderToSql), sql`r.start_time desc`, sql`r.run_uuid collate "C" asc`];
+  const ordering = orders.map(orderToSql);
+  const joins = ordering.flatMap((o) => (o.join ? [o.join] : []));
+  const orderSql = [...ordering.map((o) => o.term), sql`r.start_time desc`, sql`r.run_uuid collate "C" asc`];
 
   const result = await queryRows<{ run_uuid: string }>(ctx.db, sql`
-    select r.run_uuid from runs r
+    select r.run_uuid from runs r ${sql.join(joins, sql` `)}
     where ${sql.join(conditions, sql` and `)}
     order by ${sql.join(orderSql, sql`, `)}
     limit ${limit + 1} offset ${offset}`);
   const ids = result.slice(0, limit).map((r) => r.run_uuid);
-  const rows = ids.length ? await ctx.db.select().from(runs).where(sql`${runs.runUuid} = any(${sql.param(ids)}::text[])`) : [];
-  const byId = new Map(rows.map((r) => [r.runUuid, r]));
-  const hydrated = await hydrateRuns(ctx.db, ids.map((id) => byId.get(id)!));
   return {
-    runs: hydrated,
+    runs: await loadRuns(ctx.db, ids),
     ...(result.length > limit ? { next_page_token: encodePageToken(offset + limit) } : {}),
   };
 }
