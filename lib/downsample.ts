@@ -12,11 +12,11 @@ export interface Point {
  * the average of the next bucket. Points must be sorted by x and finite. Returns the input when it
  * is already short enough.
  */
-export function lttb(points: readonly Point[], threshold: number): Point[] {
+export function lttb<P extends Point>(points: readonly P[], threshold: number): P[] {
   const n = points.length;
   if (threshold >= n || n <= 2) return points.slice();
   if (threshold < 3) return threshold <= 1 ? [points[0]] : [points[0], points[n - 1]];
-  const kept: Point[] = [points[0]];
+  const kept: P[] = [points[0]];
   const bucketSize = (n - 2) / (threshold - 2);
   let previous = 0;
   for (let bucket = 0; bucket < threshold - 2; bucket++) {
@@ -61,7 +61,7 @@ export function lttb(points: readonly Point[], threshold: number): Point[] {
  * the bucket's minimum and maximum (each kept once, in x order). A single spike therefore survives
  * any reduction, and the series' global minimum and maximum are always present.
  */
-export function downsampleKeepingExtremes(points: readonly Point[], maxPoints: number): Point[] {
+export function downsampleKeepingExtremes<P extends Point>(points: readonly P[], maxPoints: number): P[] {
   const n = points.length;
   if (n <= maxPoints) return points.slice();
   if (maxPoints < 5) return lttb(points, maxPoints);

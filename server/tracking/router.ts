@@ -8,6 +8,7 @@ import {
   searchExperiments,
   setExperimentLifecycle,
 } from "./experiments";
+import { getChartSeries, zChartSeriesInput } from "./chart-data";
 import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import { getRun } from "./runs";
@@ -37,6 +38,8 @@ export const trackingRouter = createTrpcRouter({
   metricHistory: protectedProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
+  /** Metric series of many runs for the compare charts, reduced to about maxPoints per series. */
+  chartSeries: protectedProcedure.input(zChartSeriesInput).query(({ ctx, input }) => getChartSeries(ctx, input)),
   /** One folder of a run's artifacts (the root when path is empty); paths are relative to the run's artifact root. */
   runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))

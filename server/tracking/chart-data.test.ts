@@ -1,0 +1,90 @@
+// The compare charts' data: many long series reduced on the server without losing their extremes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { appRouter } from "../root-router";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { mlflowWire } from "../testing/mlflow-client";
+
+const RUNS = 50;
+const MAX_POINTS = 800;
+
+describe.each(testBackends)("chart series on %s", (kind) => {
+  // The full 50 × 100,000 points run on PostgreSQL, or on PGlite when it is the only backend:
+  // seeding five million points into PGlite as well took two more minutes of every test run.
+  const POINTS = kind === "postgres" || testBackends.length === 1 ? 100_000 : 10_000;
+  const spikeAt = (r: number) => (POINTS / 100) * r + 7;
+  const dipAt = (r: number) => POINTS - 1000 - (POINTS / 100) * r;
+  let studio: TestStudio;
+  let trpc: ReturnType<typeof appRouter.createCaller>;
+  let runIds: string[];
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+    trpc = appRouter.createCaller({ ...studio, req: new Request("http://studio.test/api/trpc") });
+    const api = mlflowWire(studio);
+    const experimentId = (await api.post("experiments/create", { name: "long runs" })).body.experiment_id as string;
+    runIds = [];
+    for (let r = 0; r < RUNS; r++) {
+      const created = await api.post("runs/create", { experiment_id: experimentId, run_name: `run-${r}`, start_time: 1 });
+      runIds.push((created.body.run as { info: { run_id: string } }).info.run_id);
+    }
+    // 50 runs of a noisy decaying loss; run r has one spike up and one dip down, single points that
+    // plain decimation would drop.
+    await studio.db.execute(sql`
+      insert into metrics (run_uuid, key, step, timestamp, value)
+      select u.run_uuid, 'loss', g, 1700000000000 + g * 100,
+        case when g = ${POINTS / 100} * u.r + 7 then 50 + u.r
+             when g = ${POINTS - 1000} - ${POINTS / 100} * u.r then -10 - u.r
+             else exp(-g / 20000.0) + 0.05 * sin(g * 12.9898 + u.r) end
+      from unnest(${sql.param(runIds)}::text[]) with ordinality as u(run_uuid, r), generate_series(0, ${POINTS - 1}) g`);
+  }, 300_000);
+  afterAll(async () => studio.close());
+
+  it(`reduces ${RUNS} runs × many points to ≤ ${MAX_POINTS} per series, keeping each series' global min and max`, async () => {
+    const { series } = await trpc.tracking.chartSeries({ runIds, keys: ["loss"], maxPoints: MAX_POINTS });
+    expect(series).toHaveLength(RUNS);
+    series.forEach((s, index) => {
+      const r = index + 1;
+      expect(s.runId).toBe(runIds[index]);
+      expect(s.total).toBe(POINTS);
+      expect(s.downsampled).toBe(true);
+      expect(s.points.length).toBeLessThanOrEqual(MAX_POINTS);
+      expect(s.points.length).toBeGreaterThan(MAX_POINTS / 2);
+      expect(s.points).toContainEqual({ step: spikeAt(r), timestamp: 1700000000000 + spikeAt(r) * 100, value: 50 + r });
+      expect(s.points).toContainEqual({ step: dipAt(r), timestamp: 1700000000000 + dipAt(r) * 100, value: -10 - r });
+      expect(s.points[0].step).toBe(0);
+      expect(s.points.at(-1)!.step).toBe(POINTS - 1);
+      for (let i = 1; i < s.points.length; i++) expect(s.points[i].step).toBeGreaterThan(s.points[i - 1].step);
+    });
+  }, 120_000);
+
+  it("returns a zoomed range at full resolution", async () => {
+    const { series } = await trpc.tracking.chartSeries({ runIds: runIds.slice(0, 2), keys: ["loss"], maxPoints: MAX_POINTS, range: { min: 5000, max: 5499 } });
+    expect(series).toHaveLength(2);
+    for (const s of series) {
+      expect(s.downsampled).toBe(false);
+      expect(s.points.map((p) => p.step)).toEqual(Array.from({ length: 500 }, (_, i) => 5000 + i));
+    }
+  });
+
+  it("buckets by wall time when the x-axis is time, and leaves out NaN and unknown runs", async () => {
+    const api = mlflowWire(studio);
+    await api.post("runs/log-batch", {
+      run_id: runIds[0],
+      metrics: [
+        { key: "acc", value: 0.5, timestamp: 2000, step: 0 },
+        { key: "acc", value: "NaN", timestamp: 3000, step: 1 },
+        { key: "acc", value: 0.7, timestamp: 4000, step: 2 },
+      ],
+    });
+    const { series } = await trpc.tracking.chartSeries({ runIds: [runIds[0], "0123456789abcdef0123456789abcdef"], keys: ["acc"], xAxis: "time" });
+    expect(series).toEqual([
+      { runId: runIds[0], key: "acc", total: 2, downsampled: false, points: [{ step: 0, timestamp: 2000, value: 0.5 }, { step: 2, timestamp: 4000, value: 0.7 }] },
+    ]);
+  });
+
+  it("refuses bad input with a message that says what to fix", async () => {
+    await expect(trpc.tracking.chartSeries({ runIds: [], keys: ["loss"] })).rejects.toThrow(/at least one run/);
+    await expect(trpc.tracking.chartSeries({ runIds, keys: ["loss"], range: { min: 10, max: 1 } })).rejects.toThrow(/min must not exceed/);
+    await expect(trpc.tracking.chartSeries({ runIds, keys: ["loss"], maxPoints: 1 })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,141 @@
+// Series for the compare charts: every chosen run × metric, reduced on the server to about the
+// chart's pixel width without losing spikes, or a zoomed range at full resolution.
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows } from "@/db/client";
+import { downsampleKeepingExtremes } from "@/lib/downsample";
+import type { ServiceContext } from "../service-context";
+
+export const zChartSeriesInput = z.object({
+  runIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one run").max(1000, "Compare at most 1000 runs at once"),
+  keys: z.array(z.string().min(1).max(250)).min(1, "Choose at least one metric").max(100, "Chart at most 100 metrics at once"),
+  /** What the x-axis shows: the step, or the wall-clock time of each point. */
+  xAxis: z.enum(["step", "time"]).default("step"),
+  /** Points per series to aim for: about the chart's width in pixels. */
+  maxPoints: z.number().int().min(10).max(10_000).default(1000),
+  /** A zoomed range on the x-axis (steps, or epoch milliseconds); inclusive. */
+  range: z
+    .object({ min: z.number(), max: z.number() })
+    .refine((r) => r.min <= r.max, "The range's min must not exceed its max")
+    .optional(),
+});
+export type ChartSeriesInput = z.input<typeof zChartSeriesInput>;
+
+export interface ChartPoint {
+  step: number;
+  timestamp: number;
+  value: number;
+}
+
+export interface ChartSeries {
+  runId: string;
+  key: string;
+  /** Finite points in x order; at most maxPoints. */
+  points: ChartPoint[];
+  /** How many finite points the series has in the range before reduction. */
+  total: number;
+  downsampled: boolean;
+}
+
+interface BucketRow {
+  run_uuid: string;
+  key: string;
+  /** Finite points in this bucket. */
+  n: string | number;
+  // [value, step, timestamp] of the bucket's lowest and highest value, [step, timestamp, value] of its first and last point.
+  lo: number[];
+  hi: number[];
+  first: number[];
+  last: number[];
+  [column: string]: unknown;
+}
+
+/**
+ * One pass in the database buckets each series along x into `maxPoints` buckets and keeps, per
+ * bucket, its first, last, lowest and highest point (M4 aggregation: exact for a line chart of that
+ * width), using array min/max so no sort is needed. The few thousand survivors per series are then
+ * reduced with LTTB that keeps each bucket's extremes. A series' global min and max always survive.
+ * NaN and ±Infinity cannot be drawn and are left out (the run page lists them).
+ */
+export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<{ series: ChartSeries[] }> {
+  const input = zChartSeriesInput.parse(rawInput);
+  const x = input.xAxis === "step" ? sql`m.step` : sql`m.timestamp`;
+  const buckets = input.maxPoints;
+  const rangeCondition = input.range ? sql`and ${x} between ${input.range.min} and ${input.range.max}` : sql``;
+  const finite = sql`m.value <> 'NaN'::float8 and m.value <> 'Infinity'::float8 and m.value <> '-Infinity'::float8`;
+  // Bounds per series first: on the step axis min/max come straight from the primary-key index.
+  const rows = await queryRows<BucketRow>(ctx.db, sql`
+    with bounds as (
+      select u.run_uuid, k.key, lim.lo, lim.hi
+      from unnest(${sql.param(input.runIds)}::text[]) as u(run_uuid)
+      cross join unnest(${sql.param(input.keys)}::text[]) as k(key)
+      cross join lateral (
+        select min(${x}) as lo, max(${x}) as hi from metrics m
+        where m.run_uuid = u.run_uuid and m.key = k.key ${rangeCondition}
+      ) lim
+      where lim.lo is not null
+    )
+    select m.run_uuid, m.key, count(*) as n,
+      min(array[m.value, m.step::float8, m.timestamp::float8]) as lo,
+      max(array[m.value, -m.step::float8, m.timestamp::float8]) as hi,
+      min(array[m.step::float8, m.timestamp::float8, m.value]) as first,
+      max(array[m.step::float8, m.timestamp::float8, m.value]) as last
+    from bounds b
+    join metrics m on m.run_uuid = b.run_uuid and m.key = b.key
+    where ${finite} ${rangeCondition}
+    group by m.run_uuid, m.key,
+      case when b.hi = b.lo then 0 else floor((${x} - b.lo)::float8 / (b.hi - b.lo) * ${buckets - 1}) end`);
+
+  const bySeries = new Map<string, { runId: string; key: string; total: number; points: ChartPoint[] }>();
+  for (const row of rows) {
+    const id = `${row.run_uuid}\u0000${row.key}`;
+    let entry = bySeries.get(id);
+    if (!entry) {
+      entry = { runId: row.run_uuid, key: row.key, total: 0, points: [] };
+      bySeries.set(id, entry);
+    }
+    entry.total += Number(row.n);
+    const [loValue, loStep, loTime] = row.lo.map(Number);
+    const [hiValue, hiNegStep, hiTime] = row.hi.map(Number);
+    const [firstStep, firstTime, firstValue] = row.first.map(Number);
+    const [lastStep, lastTime, lastValue] = row.last.map(Number);
+    entry.points.push(
+      { step: firstStep, timestamp: firstTime, value: firstValue },
+      { step: loStep, timestamp: loTime, value: loValue },
+      // The highest value's step was negated so that ties pick the earliest step, as for the lowest.
+      { step: -hiNegStep, timestamp: hiTime, value: hiValue },
+      { step: lastStep, timestamp: lastTime, value: lastValue },
+    );
+  }
+
+  const xOf = input.xAxis === "step" ? (p: ChartPoint) => p.step : (p: ChartPoint) => p.timestamp;
+  const series: ChartSeries[] = [];
+  for (const runId of input.runIds) {
+    for (const key of input.keys) {
+      const entry = bySeries.get(`${runId}\u0000${key}`);
+      if (!entry) continue;
+      const unique = dedupeSorted(entry.points, xOf);
+      const reduced =
+        unique.length > input.maxPoints
+          ? downsampleKeepingExtremes(
+              unique.map((point) => ({ x: xOf(point), y: point.value, point })),
+              input.maxPoints,
+            ).map((kept) => kept.point)
+          : unique;
+      series.push({ runId, key, points: reduced, total: entry.total, downsampled: reduced.length < entry.total });
+    }
+  }
+  return { series };
+}
+
+/** Points sorted by x (then step, time), each (step, timestamp, value) once. */
+function dedupeSorted(points: ChartPoint[], xOf: (p: ChartPoint) => number): ChartPoint[] {
+  points.sort((a, b) => xOf(a) - xOf(b) || a.step - b.step || a.timestamp - b.timestamp || a.value - b.value);
+  const out: ChartPoint[] = [];
+  for (const p of points) {
+    const prev = out[out.length - 1];
+    if (prev && prev.step === p.step && prev.timestamp === p.timestamp && prev.value === p.value) continue;
+    out.push(p);
+  }
+  return out;
+}
