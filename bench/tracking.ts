@@ -11,6 +11,7 @@ import { createUserAsSystem } from "@/server/auth/accounts";
 import { authenticateRequest } from "@/server/auth/authenticate";
 import { createToken } from "@/server/auth/tokens";
 import { ensureDefaultExperiment } from "@/server/tracking/experiments";
+import { dropDatabaseWhenIdle } from "@/server/testing/drop-database";
 import type { ServiceContext } from "@/server/service-context";
 import { startMlflowServer } from "./http-server";
 import { formatNumber, percentile, sample, type BenchRow } from "./stats";
@@ -62,10 +63,7 @@ async function openPostgres(): Promise<Backend | null> {
     handle,
     dispose: async () => {
       await handle.close();
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await dropDatabaseWhenIdle(adminUrl, name);
     },
   };
 }

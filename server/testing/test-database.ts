@@ -8,6 +8,7 @@ import { LocalArtifactStore } from "../artifacts/store";
 import { localActor, type Actor } from "../auth/actor";
 import type { ServiceContext } from "../service-context";
 import { ensureDefaultExperiment } from "../tracking/experiments";
+import { dropDatabaseWhenIdle } from "./drop-database";
 
 export type BackendKind = "pglite" | "postgres";
 
@@ -38,12 +39,7 @@ async function createPostgresDatabase(): Promise<{ url: string; drop: () => Prom
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
+    drop: () => dropDatabaseWhenIdle(adminUrl, name),
   };
 }
 
