@@ -14,7 +14,11 @@ import { listRunArtifacts } from "./run-artifacts";
 import { getRun } from "./runs";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
+import { listRunKeys, zRunKeysInput } from "./run-keys";
 import { zCreateExperiment, zSearchRuns, zViewType } from "./schema";
+
+const zColumnKeys = z.array(z.string().min(1).max(250)).max(500, "Choose at most 500 columns of a kind");
+const zRunColumnSelection = z.object({ metrics: zColumnKeys, params: zColumnKeys, tags: zColumnKeys });
 
 export const trackingRouter = createTrpcRouter({
   experimentSummaries: protectedProcedure
@@ -34,6 +38,12 @@ export const trackingRouter = createTrpcRouter({
     .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
   searchRuns: protectedProcedure.input(zSearchRuns).query(({ ctx, input }) => searchRuns(ctx, input)),
+  /** The runs table: a search page carrying only the chosen metric, param and tag columns. */
+  runsTable: protectedProcedure
+    .input(zSearchRuns.extend({ columns: zRunColumnSelection }))
+    .query(({ ctx, input: { columns, ...search } }) => searchRuns(ctx, search, columns)),
+  /** Every metric, param and tag key in the experiments' active runs. */
+  runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
   metricHistory: protectedProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
