@@ -11,7 +11,7 @@ import {
 import { getChartSeries, zChartSeriesInput } from "./chart-data";
 import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
-import { getRun } from "./runs";
+import { getRun, loadRuns } from "./runs";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
@@ -45,6 +45,10 @@ export const trackingRouter = createTrpcRouter({
   /** Every metric, param and tag key in the experiments' active runs. */
   runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
+  /** Whole runs by id in the order given (unknown ids left out): the compare view's runs. */
+  runsByIds: protectedProcedure
+    .input(z.object({ runIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one run").max(5000, "Compare at most 5000 runs at once") }))
+    .query(({ ctx, input }) => loadRuns(ctx.db, input.runIds)),
   metricHistory: protectedProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),

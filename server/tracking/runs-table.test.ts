@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
+import { exportRunsCsv } from "./runs-export";
 
 describe.each(testBackends)("runs table on %s", (kind) => {
   let studio: TestStudio;
@@ -53,6 +54,25 @@ describe.each(testBackends)("runs table on %s", (kind) => {
     expect(page.runs.every((r) => r.data.tags.length === 0)).toBe(true);
   });
 
+  it("exports the view as CSV: same filter, order and chosen columns, formulas kept as text", async () => {
+    const { csv, rows, truncated } = await exportRunsCsv(
+      studio,
+      { experiment_ids: experimentId, filter: "metrics.acc > 0.5", order: "metrics.acc ASC", cols: "metrics.acc,params.batch size,tags.team" },
+    );
+    expect(rows).toBe(2);
+    expect(truncated).toBe(false);
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines[0]).toBe("run_id,run_name,status,user,start_time,end_time,duration_s,metrics.acc,params.batch size,tags.team");
+    expect(lines.slice(1).map((line) => line.split(",").slice(1, 2).concat(line.split(",").slice(7)))).toEqual([
+      ["a", "0.8", "32", "vision"],
+      ["b", "0.9", "", "nlp"],
+    ]);
+    await expect(exportRunsCsv(studio, { experiment_ids: experimentId, cols: "weights.x" })).rejects.toThrow(
+      /not metrics.<key>, params.<key> or tags.<key>/,
+    );
+    await expect(exportRunsCsv(studio, { experiment_ids: experimentId, filter: "metrics.acc >" })).rejects.toThrow();
+  });
+
   it("says what to fix when the input is wrong", async () => {
     await expect(trpc.tracking.runKeys({ experimentIds: [] })).rejects.toThrow(/at least one experiment/);
     await expect(trpc.tracking.runKeys({ experimentIds: ["abc"] })).rejects.toThrow(/experiment id/);
@@ -60,5 +80,25 @@ describe.each(testBackends)("runs table on %s", (kind) => {
     await expect(
       trpc.tracking.runsTable({ experiment_ids: [experimentId], columns: { metrics: tooMany, params: [], tags: [] } }),
     ).rejects.toThrow(/at most 500 columns/);
+  });
+});
+
+describe.each(testBackends)("runs by id on %s", (kind) => {
+  it("returns the runs asked for in that order, leaving out unknown ids", async () => {
+    const studio = await createTestStudio(kind);
+    try {
+      const trpc = appRouter.createCaller({ ...studio, req: new Request("http://studio.test/api/trpc") });
+      const api = mlflowWire(studio);
+      const ids: string[] = [];
+      for (const name of ["first", "second"]) {
+        const created = await api.post("runs/create", { experiment_id: "0", run_name: name, start_time: 1 });
+        ids.push((created.body.run as { info: { run_id: string } }).info.run_id);
+      }
+      const runs = await trpc.tracking.runsByIds({ runIds: [ids[1], "ffffffffffffffffffffffffffffffff", ids[0]] });
+      expect(runs.map((r) => r.info.run_name)).toEqual(["second", "first"]);
+      await expect(trpc.tracking.runsByIds({ runIds: [] })).rejects.toThrow(/at least one run/);
+    } finally {
+      await studio.close();
+    }
   });
 });
