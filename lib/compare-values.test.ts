@@ -321,6 +321,13 @@ describe("defaults", () => {
     expect(defaultScatterChoice(describeColumns([makeRun("a", { lr: "0.1", seed: "1" })]))).toEqual({ x: "params.lr", y: "params.seed" });
     expect(defaultScatterChoice([])).toEqual({ x: null, y: null });
   });
+
+  it("scatter: prefers a param that differs between the runs", () => {
+    const runs = [makeRun("a", { batch: "64", lr: "0.1" }, { acc: 0.5 }), makeRun("b", { batch: "64", lr: "0.2" }, { acc: 0.6 })];
+    const differing = new Set(diffParams(runs).differing.map((row) => row.key));
+    expect(defaultScatterChoice(describeColumns(runs), differing)).toEqual({ x: "params.lr", y: "metrics.acc" });
+    expect(defaultScatterChoice(describeColumns(runs))).toEqual({ x: "params.batch", y: "metrics.acc" });
+  });
 });
 
 describe("scatterData", () => {

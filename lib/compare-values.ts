@@ -384,11 +384,16 @@ export function scatterData(runs: readonly Run[], x: string, y: string): Scatter
 }
 
 /**
- * Scatter defaults: the first param against the first metric. Without params, the first two metrics; the
+ * Scatter defaults: the first param against the first metric, preferring a param that differs between the
+ * runs (one equal everywhere would stack every point on one x). Without params, the first two metrics; the
  * y axis offers numeric columns only, so it falls back to the first numeric one that is not x.
  */
-export function defaultScatterChoice(columns: readonly ColumnInfo[]): { x: string | null; y: string | null } {
-  const firstParam = columns.find((c) => c.kind === "params");
+export function defaultScatterChoice(
+  columns: readonly ColumnInfo[],
+  differingParamKeys: ReadonlySet<string> = new Set(),
+): { x: string | null; y: string | null } {
+  const params = columns.filter((c) => c.kind === "params");
+  const firstParam = params.find((c) => differingParamKeys.has(c.key)) ?? params[0];
   const metrics = columns.filter((c) => c.kind === "metrics");
   const x = firstParam?.id ?? metrics[0]?.id ?? null;
   const y = metrics.find((c) => c.id !== x)?.id ?? columns.find((c) => c.type === "numeric" && c.id !== x)?.id ?? x;

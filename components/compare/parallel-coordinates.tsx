@@ -20,6 +20,7 @@ import { runColor } from "@/lib/run-colors";
 import type { Run } from "@/server/tracking/schema";
 import compare from "./compare.module.css";
 import { RunLabel, runDisplayName } from "./run-label";
+import { valueText } from "./value-text";
 
 export interface ParallelCoordinatesProps {
   runs: readonly Run[];
@@ -139,31 +140,7 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
     return indices.sort((a, b) => (lines[b].metricValue ?? -Infinity) - (lines[a].metricValue ?? -Infinity) || a - b);
   }, [lines, metricAxis]);
 
-  // The highlighted run is held by id, so a change of runs or axes never moves the highlight onto another run.
-  const [activeRunId, setActiveRunId] = useState<string | null>(null);
-  const activeIndex = activeRunId === null ? -1 : lines.findIndex((line) => line.runId === activeRunId);
-  const active = activeIndex >= 0 ? lines[activeIndex] : null;
-  const highlight = (index: number) => setActiveRunId(index >= 0 ? lines[index].runId : null);
-  const linePixels = useMemo(() => lines.map((line) => line.ys), [lines]);
-
-  function pickAt(event: PointerEvent<SVGSVGElement>) {
-    const box = event.currentTarget.getBoundingClientRect();
-    highlight(nearestPolyline(linePixels, layout.xs, event.clientX - box.left, event.clientY - box.top, HOVER_REACH));
-  }
-
-  function step(event: KeyboardEvent<SVGSVGElement>) {
-    if (!order.length) return;
-    const at = order.indexOf(activeIndex);
-    let next: number | null = null;
-    if (event.key === "ArrowDown" || event.key === "ArrowRight") next = order[at < 0 ? 0 : Math.min(order.length - 1, at + 1)];
-    else if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = order[at < 0 ? 0 : Math.max(0, at - 1)];
-    else if (event.key === "Home") next = order[0];
-    else if (event.key === "End") next = order[order.length - 1];
-    else if (event.key === "Escape") next = -1;
-    if (next === null) return;
-    event.preventDefault();
-    highlight(next);
-  }
+  const caption = useMemo(() => describeChart(lines, paramAxes, metricAxis ? axisKey(metricAxis) : null), [lines, paramAxes, metricAxis]);
 
   function toggleAxis(id: string) {
     const next = chosenAxes.includes(id) ? chosenAxes.filter((a) => a !== id) : [...chosenAxes, id];
@@ -177,8 +154,6 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
 
   const gradientId = `${ids.replace(/[^a-zA-Z0-9_-]/g, "")}-metric-ramp`;
   const captionId = `${ids}-caption`;
-  const hintId = `${ids}-hint`;
-  const metricKey = metricAxis ? axisKey(metricAxis) : null;
   return (
     <figure className={compare.figure} aria-labelledby={captionId}>
       <div className={compare.controls}>
@@ -222,65 +197,123 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
         )}
       </div>
 
-      <p className={compare.hoverInfo} aria-live="polite" id={hintId}>
-        {active ? (
-          <>
-            <RunLabel runId={active.runId} name={active.name} />{" "}
-            {allAxes.map((axis, i) => `${axisKey(axis)} ${active.texts[i] ?? "—"}`).join(" · ")}
-          </>
-        ) : (
-          "Point at a line, or focus the chart and use the arrow keys, to see a run."
-        )}
-      </p>
-
       <div className={compare.pcScroll} ref={frameRef}>
         {allAxes.length ? (
-          <svg
-            className={compare.pcSvg}
-            width={layout.width}
-            height={layout.height}
-            viewBox={`0 0 ${layout.width} ${layout.height}`}
-            role="img"
-            aria-labelledby={captionId}
-            aria-describedby={hintId}
-            tabIndex={0}
-            onPointerMove={pickAt}
-            onPointerLeave={() => setActiveRunId(null)}
-            onKeyDown={step}
-            onBlur={() => setActiveRunId(null)}
-          >
-            {metricAxis ? (
-              <defs>
-                <linearGradient id={gradientId} x1="0" y1="1" x2="0" y2="0">
-                  {METRIC_RAMP.map((color, i) => (
-                    <stop key={color} offset={i / (METRIC_RAMP.length - 1)} stopColor={color} />
-                  ))}
-                </linearGradient>
-              </defs>
-            ) : null}
-            <g className={active ? `${compare.lines} ${compare.dimmed}` : compare.lines}>
-              <RunLines lines={lines} />
-            </g>
-            <AxesLayer axes={allAxes} xs={layout.xs} gap={layout.gap} metricGradientId={metricAxis ? gradientId : null} />
-            {active ? (
-              <g>
-                <path className={compare.highlightHalo} d={active.d} />
-                <path className={compare.highlight} d={active.d} stroke={active.color} strokeDasharray={active.lacksMetric ? "4 3" : undefined} />
-              </g>
-            ) : null}
-          </svg>
+          <ChartBody lines={lines} order={order} axes={allAxes} layout={layout} gradientId={metricAxis ? gradientId : null} captionId={captionId} />
         ) : (
           <p className={compare.empty}>None of the chosen columns has a value in these runs. Choose other params.</p>
         )}
       </div>
 
       <figcaption id={captionId} className={compare.caption}>
-        {describeChart(lines, paramAxes, metricKey)}
+        {caption}
       </figcaption>
       <ValuesTable lines={lines} order={order} axes={allAxes} />
     </figure>
   );
 }
+
+interface ChartLayout {
+  width: number;
+  height: number;
+  xs: number[];
+  gap: number;
+}
+
+/**
+ * The SVG and the line naming the highlighted run. The highlight is this component's own state, so pointing
+ * at lines re-renders only it; the memoised lines and axes inside are not redrawn.
+ */
+const ChartBody = memo(function ChartBody({
+  lines,
+  order,
+  axes,
+  layout,
+  gradientId,
+  captionId,
+}: {
+  lines: readonly RunLine[];
+  order: readonly number[];
+  axes: readonly Axis[];
+  layout: ChartLayout;
+  gradientId: string | null;
+  captionId: string;
+}) {
+  const hintId = useId();
+  // Held by id, so a change of runs or axes never moves the highlight onto another run.
+  const [activeRunId, setActiveRunId] = useState<string | null>(null);
+  const activeIndex = activeRunId === null ? -1 : lines.findIndex((line) => line.runId === activeRunId);
+  const active = activeIndex >= 0 ? lines[activeIndex] : null;
+  const highlight = (index: number) => setActiveRunId(index >= 0 ? lines[index].runId : null);
+  const linePixels = useMemo(() => lines.map((line) => line.ys), [lines]);
+
+  function pickAt(event: PointerEvent<SVGSVGElement>) {
+    const box = event.currentTarget.getBoundingClientRect();
+    highlight(nearestPolyline(linePixels, layout.xs, event.clientX - box.left, event.clientY - box.top, HOVER_REACH));
+  }
+
+  function step(event: KeyboardEvent<SVGSVGElement>) {
+    if (!order.length) return;
+    const at = order.indexOf(activeIndex);
+    let next: number | null = null;
+    if (event.key === "ArrowDown" || event.key === "ArrowRight") next = order[at < 0 ? 0 : Math.min(order.length - 1, at + 1)];
+    else if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = order[at < 0 ? 0 : Math.max(0, at - 1)];
+    else if (event.key === "Home") next = order[0];
+    else if (event.key === "End") next = order[order.length - 1];
+    else if (event.key === "Escape") next = -1;
+    if (next === null) return;
+    event.preventDefault();
+    highlight(next);
+  }
+
+  return (
+    <>
+      <p className={compare.hoverInfo} aria-live="polite" id={hintId}>
+        {active ? (
+          <>
+            <RunLabel runId={active.runId} name={active.name} /> {axes.map((axis, i) => `${axisKey(axis)} ${valueText(axis.id, active.texts[i])}`).join(" · ")}
+          </>
+        ) : (
+          "Point at a line, or focus the chart and use the arrow keys, to see a run."
+        )}
+      </p>
+      <svg
+        className={compare.pcSvg}
+        width={layout.width}
+        height={layout.height}
+        viewBox={`0 0 ${layout.width} ${layout.height}`}
+        role="img"
+        aria-labelledby={captionId}
+        aria-describedby={hintId}
+        tabIndex={0}
+        onPointerMove={pickAt}
+        onPointerLeave={() => setActiveRunId(null)}
+        onKeyDown={step}
+        onBlur={() => setActiveRunId(null)}
+      >
+        {gradientId ? (
+          <defs>
+            <linearGradient id={gradientId} x1="0" y1="1" x2="0" y2="0">
+              {METRIC_RAMP.map((color, i) => (
+                <stop key={color} offset={i / (METRIC_RAMP.length - 1)} stopColor={color} />
+              ))}
+            </linearGradient>
+          </defs>
+        ) : null}
+        <g className={active ? `${compare.lines} ${compare.dimmed}` : compare.lines}>
+          <RunLines lines={lines} />
+        </g>
+        <AxesLayer axes={axes} xs={layout.xs} gap={layout.gap} metricGradientId={gradientId} />
+        {active ? (
+          <g>
+            <path className={compare.highlightHalo} d={active.d} />
+            <path className={compare.highlight} d={active.d} stroke={active.color} strokeDasharray={active.lacksMetric ? "4 3" : undefined} />
+          </g>
+        ) : null}
+      </svg>
+    </>
+  );
+});
 
 /** The caption: what is drawn, how it is coloured, the extremes and who is missing. */
 function describeChart(lines: readonly RunLine[], paramAxes: readonly Axis[], metricKey: string | null): string {
@@ -412,7 +445,7 @@ function ValuesTable({ lines, order, axes }: { lines: readonly RunLine[]; order:
                     </th>
                     {line.texts.map((text, i) => (
                       <td key={axes[i].id} className={compare.value}>
-                        {text ?? "—"}
+                        {valueText(axes[i].id, text)}
                       </td>
                     ))}
                   </tr>

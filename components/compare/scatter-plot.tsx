@@ -4,15 +4,16 @@ import { memo, useId, useMemo, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { formatMetricValue } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
-import { defaultScatterChoice, describeColumns, scatterData, type ColumnInfo, type ScatterPoint } from "@/lib/compare-values";
+import { defaultScatterChoice, describeColumns, diffParams, numericScale, scatterData, type ColumnInfo, type ScatterPoint } from "@/lib/compare-values";
 import { runColor } from "@/lib/run-colors";
 import type { Run } from "@/server/tracking/schema";
 import compare from "./compare.module.css";
 import { RunLabel } from "./run-label";
+import { valueText } from "./value-text";
 
 export interface ScatterPlotProps {
   runs: readonly Run[];
-  /** Column ids ("params.lr", "metrics.acc"); null, or a column these runs lack, means the default (first param, first metric). */
+  /** Column ids ("params.lr", "metrics.acc"); null, or a column these runs lack, means the default (first differing param, first metric). */
   x: string | null;
   y: string | null;
   onChange: (x: string, y: string) => void;
@@ -27,7 +28,7 @@ export function ScatterPlot({ runs, x, y, onChange }: ScatterPlotProps) {
   const columns = useMemo(() => describeColumns(runs), [runs]);
   // Categorical params make sense as x (one column of points per category); y stays numeric.
   const yColumns = useMemo(() => columns.filter((c) => c.type === "numeric"), [columns]);
-  const fallback = useMemo(() => defaultScatterChoice(columns), [columns]);
+  const fallback = useMemo(() => defaultScatterChoice(columns, new Set(diffParams(runs).differing.map((row) => row.key))), [columns, runs]);
   const xColumn = columns.find((c) => c.id === x) ?? columns.find((c) => c.id === fallback.x);
   const yColumn = yColumns.find((c) => c.id === y) ?? yColumns.find((c) => c.id === fallback.y) ?? yColumns[0];
   const data = useMemo(() => (xColumn && yColumn ? scatterData(runs, xColumn.id, yColumn.id) : null), [runs, xColumn, yColumn]);
@@ -60,7 +61,7 @@ export function ScatterPlot({ runs, x, y, onChange }: ScatterPlotProps) {
           </select>
         </div>
       </div>
-      <ScatterCanvas data={data.points} xCategories={data.xCategories} xLabel={xColumn.key} yLabel={yColumn.key} />
+      <ScatterCanvas data={data.points} xCategories={data.xCategories} x={xColumn} y={yColumn} />
       <figcaption id={captionId} className={compare.caption}>
         <strong>{yColumn.key}</strong> ({kindLabel(yColumn)}) against <strong>{xColumn.key}</strong> ({kindLabel(xColumn)}
         {data.xCategories ? `, ${data.xCategories.length} categor${data.xCategories.length === 1 ? "y" : "ies"}` : ""}): {data.points.length} of {runs.length} run
@@ -69,7 +70,7 @@ export function ScatterPlot({ runs, x, y, onChange }: ScatterPlotProps) {
           ? `${data.missing} run${data.missing === 1 ? " lacks" : "s lack"} a value for ${xColumn.key} or ${yColumn.key} and ${data.missing === 1 ? "is" : "are"} left out.`
           : "Every run has both values."}
       </figcaption>
-      <PointsTable points={data.points} xLabel={xColumn.key} yLabel={yColumn.key} />
+      <PointsTable points={data.points} x={xColumn} y={yColumn} />
     </figure>
   );
 }
@@ -110,33 +111,41 @@ function RunPoint(props: { cx?: number; cy?: number; payload?: ScatterPoint }) {
   return <circle cx={props.cx} cy={props.cy} r={4.5} fill={runColor(props.payload.runId)} stroke="var(--panel)" strokeWidth={1} />;
 }
 
-function PointTooltip({ active, payload, xLabel, yLabel }: Pick<TooltipContentProps, "active" | "payload"> & { xLabel: string; yLabel: string }) {
+function PointTooltip({ active, payload, x, y }: Pick<TooltipContentProps, "active" | "payload"> & { x: ColumnInfo; y: ColumnInfo }) {
   const point = active ? (payload[0]?.payload as ScatterPoint | undefined) : undefined;
   if (!point) return null;
   return (
     <div className={compare.tooltip}>
       <RunLabel runId={point.runId} name={point.runName} />
       <dl>
-        <dt>{xLabel}</dt>
-        <dd>{point.xText}</dd>
-        <dt>{yLabel}</dt>
-        <dd>{point.yText}</dd>
+        <dt>{x.key}</dt>
+        <dd>{valueText(x.id, point.xText)}</dd>
+        <dt>{y.key}</dt>
+        <dd>{valueText(y.id, point.yText)}</dd>
       </dl>
     </div>
   );
 }
 
-/** Memoised on its data, so changing an unrelated prop of the page does not redraw hundreds of points. */
+/** A padded numeric domain with round ticks (the lib's axis scale), so no point sits on the plot's edge. */
+function numericAxis(values: readonly number[]) {
+  const scale = numericScale(values);
+  return scale
+    ? { domain: [scale.min, scale.max] as [number, number], ticks: scale.ticks, tickFormatter: (v: number) => formatMetricValue(v) }
+    : { domain: [0, 1] as [number, number], ticks: undefined, tickFormatter: (v: number) => formatMetricValue(v) };
+}
+
+/** Memoised on its data, so a re-render of the page does not redraw hundreds of points. */
 const ScatterCanvas = memo(function ScatterCanvas({
   data,
   xCategories,
-  xLabel,
-  yLabel,
+  x,
+  y,
 }: {
   data: ScatterPoint[];
   xCategories: string[] | null;
-  xLabel: string;
-  yLabel: string;
+  x: ColumnInfo;
+  y: ColumnInfo;
 }) {
   const xAxis = useMemo(
     () =>
@@ -146,9 +155,10 @@ const ScatterCanvas = memo(function ScatterCanvas({
             ticks: xCategories.map((_, i) => i),
             tickFormatter: (i: number) => shorten(xCategories[i] ?? ""),
           }
-        : { domain: ["auto", "auto"] as [string, string], ticks: undefined, tickFormatter: (v: number) => formatMetricValue(v) },
-    [xCategories],
+        : numericAxis(data.map((point) => point.x)),
+    [xCategories, data],
   );
+  const yAxis = useMemo(() => numericAxis(data.map((point) => point.y)), [data]);
   return (
     <div className={compare.scatterPlot}>
       <ResponsiveContainer width="100%" height="100%">
@@ -157,29 +167,30 @@ const ScatterCanvas = memo(function ScatterCanvas({
           <XAxis
             type="number"
             dataKey="x"
-            name={xLabel}
+            name={x.key}
             domain={xAxis.domain}
             ticks={xAxis.ticks}
             interval={xCategories ? "preserveStartEnd" : undefined}
             tickFormatter={xAxis.tickFormatter}
             tick={tickStyle}
             stroke="var(--border)"
-            label={{ value: xLabel, position: "insideBottom", offset: -12, fill: "var(--muted)", fontSize: 12 }}
+            label={{ value: x.key, position: "insideBottom", offset: -12, fill: "var(--muted)", fontSize: 12 }}
           />
           <YAxis
             type="number"
             dataKey="y"
-            name={yLabel}
-            domain={["auto", "auto"]}
+            name={y.key}
+            domain={yAxis.domain}
+            ticks={yAxis.ticks}
             width={64}
-            tickFormatter={(v: number) => formatMetricValue(v)}
+            tickFormatter={yAxis.tickFormatter}
             tick={tickStyle}
             stroke="var(--border)"
-            label={{ value: yLabel, angle: -90, position: "insideLeft", fill: "var(--muted)", fontSize: 12 }}
+            label={{ value: y.key, angle: -90, position: "insideLeft", fill: "var(--muted)", fontSize: 12 }}
           />
           <Tooltip
             cursor={{ stroke: "var(--muted)", strokeDasharray: "3 3" }}
-            content={(props) => <PointTooltip active={props.active} payload={props.payload} xLabel={xLabel} yLabel={yLabel} />}
+            content={(props) => <PointTooltip active={props.active} payload={props.payload} x={x} y={y} />}
           />
           <Scatter data={data} shape={RunPoint} isAnimationActive={false} />
         </ScatterChart>
@@ -189,7 +200,7 @@ const ScatterCanvas = memo(function ScatterCanvas({
 });
 
 /** The plotted values as a table, built only when opened (a text alternative that costs nothing until read). */
-function PointsTable({ points, xLabel, yLabel }: { points: ScatterPoint[]; xLabel: string; yLabel: string }) {
+function PointsTable({ points, x, y }: { points: ScatterPoint[]; x: ColumnInfo; y: ColumnInfo }) {
   const [open, setOpen] = useState(false);
   return (
     <details className={compare.folded} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -200,8 +211,8 @@ function PointsTable({ points, xLabel, yLabel }: { points: ScatterPoint[]; xLabe
             <thead>
               <tr>
                 <th scope="col">Run</th>
-                <th scope="col">{xLabel}</th>
-                <th scope="col">{yLabel}</th>
+                <th scope="col">{x.key}</th>
+                <th scope="col">{y.key}</th>
               </tr>
             </thead>
             <tbody>
@@ -210,8 +221,8 @@ function PointsTable({ points, xLabel, yLabel }: { points: ScatterPoint[]; xLabe
                   <th scope="row">
                     <RunLabel runId={point.runId} name={point.runName} />
                   </th>
-                  <td className={compare.value}>{point.xText}</td>
-                  <td className={compare.value}>{point.yText}</td>
+                  <td className={compare.value}>{valueText(x.id, point.xText)}</td>
+                  <td className={compare.value}>{valueText(y.id, point.yText)}</td>
                 </tr>
               ))}
             </tbody>
