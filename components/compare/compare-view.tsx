@@ -12,6 +12,9 @@ import { toPlotSeries } from "@/lib/compare-series";
 import { MAX_SMOOTHING, compareStateToParams, parseCompareState, type CompareState, type CompareXAxis } from "@/lib/compare-state";
 import { runColor } from "@/lib/run-colors";
 import { CompareLineChart, type ChartLine } from "./compare-line-chart";
+import { ParallelCoordinates } from "./parallel-coordinates";
+import { ParamsDiff } from "./params-diff";
+import { ScatterPlot } from "./scatter-plot";
 import styles from "./compare-charts.module.css";
 import { useElementWidth, useNearViewport } from "./use-element-width";
 
@@ -92,6 +95,27 @@ export function CompareView({ experimentId }: { experimentId: string }) {
           ))}
         </section>
       )}
+      {runList.length ? (
+        <>
+          <section className={styles.section} aria-labelledby="compare-scatter">
+            <h2 id="compare-scatter">Scatter plot</h2>
+            <ScatterPlot runs={runList} x={state.scatter.x} y={state.scatter.y} onChange={(x, y) => setState({ scatter: { x, y } }, "push")} />
+          </section>
+          <section className={styles.section} aria-labelledby="compare-parallel">
+            <h2 id="compare-parallel">Parallel coordinates</h2>
+            <ParallelCoordinates
+              runs={runList}
+              axes={state.parallel.axes}
+              metric={state.parallel.metric}
+              onChange={(axes, metric) => setState({ parallel: { axes, metric } }, "push")}
+            />
+          </section>
+          <section className={styles.section} aria-labelledby="compare-params">
+            <h2 id="compare-params">Params</h2>
+            <ParamsDiff runs={runList} />
+          </section>
+        </>
+      ) : null}
     </>
   );
 }
@@ -139,7 +163,7 @@ function ChartControls({
     <section className={ui.panel} aria-label="Chart options">
       <div className={styles.toolbar}>
         <div className={styles.control}>
-          <label htmlFor="compare-x-axis">X axis</label>
+          <label htmlFor="compare-x-axis">X axis (line charts)</label>
           <select
             id="compare-x-axis"
             className={ui.input}
