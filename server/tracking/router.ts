@@ -11,6 +11,7 @@ import {
 import { getChartSeries, zChartSeriesInput } from "./chart-data";
 import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
+import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
@@ -58,4 +59,5 @@ export const trackingRouter = createTrpcRouter({
   runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
     .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
+  setRunNote: protectedProcedure.input(zSetRunNote).mutation(({ ctx, input }) => setRunNote(ctx, input)),
 });
