@@ -31,7 +31,10 @@ test("choose columns, select runs, compare them, reload the same view, export CS
 
   // Column chooser: drop "loss", the table and the URL follow.
   await page.getByText("Columns (", { exact: false }).click();
-  await page.getByRole("group", { name: "Choose columns" }).getByLabel("loss").uncheck();
+  // Checkboxes mirror the URL, which updates a moment after the click: click, then wait for the state.
+  const lossBox = page.getByRole("group", { name: "Choose columns" }).getByLabel("loss");
+  await lossBox.click();
+  await expect(lossBox).not.toBeChecked();
   await expect(table.getByRole("columnheader", { name: /^loss/ })).toHaveCount(0);
   await expect(page).toHaveURL(/cols=/);
   await page.getByText("Columns (", { exact: false }).click();
@@ -45,8 +48,10 @@ test("choose columns, select runs, compare them, reload the same view, export CS
   expect(csv.slice(1).map((line) => line.split(",")[1]).sort()).toEqual(["large", "other", "small"]);
 
   // Select two runs and open the comparison.
-  await page.getByLabel("Select small").check();
-  await page.getByLabel("Select large").check();
+  for (const name of ["small", "large"]) {
+    await page.getByLabel(`Select ${name}`).click();
+    await expect(page.getByLabel(`Select ${name}`)).toBeChecked();
+  }
   await expect(page).toHaveURL(/sel=/);
   await page.getByRole("link", { name: "Compare 2 runs" }).click();
   await expect(page).toHaveURL(/\/compare\?runs=/);
@@ -83,7 +88,7 @@ test("choose columns, select runs, compare them, reload the same view, export CS
   await slider.focus();
   for (let i = 0; i < 30; i++) await slider.press("ArrowRight");
   await expect(page).toHaveURL(/smooth=0\.3/);
-  await page.getByLabel("Log scale (y)").check();
+  await page.getByLabel("Log scale (y)").click();
   await expect(page).toHaveURL(/log=1/);
   await page.getByRole("button", { name: "small", pressed: true }).click();
   await expect(page.getByRole("button", { name: "small", pressed: false })).toBeVisible();
@@ -102,5 +107,13 @@ test("choose columns, select runs, compare them, reload the same view, export CS
   await expect(page.getByRole("button", { name: "small", pressed: false })).toBeVisible();
   await expect(accChart).toHaveAttribute("data-ready", "true");
   await expect(accChart.locator("path.recharts-line-curve")).toHaveCount(1);
+  await expectNoSeriousViolations(page);
+
+  // Dark mode, kept across a reload, and still readable (axe checks contrast too).
+  await page.getByLabel("Theme").selectOption("dark");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(accChart).toHaveAttribute("data-ready", "true");
   await expectNoSeriousViolations(page);
 });
