@@ -117,3 +117,24 @@ test("choose columns, select runs, compare them, reload the same view, export CS
   await expect(accChart).toHaveAttribute("data-ready", "true");
   await expectNoSeriousViolations(page);
 });
+
+test("tick two experiments and see their runs in one table", async ({ page, request }) => {
+  const stamp = Date.now();
+  const first = await createExperiment(request, `Several A ${stamp}`);
+  const second = await createExperiment(request, `Several B ${stamp}`);
+  await logRun(request, first, { runName: `alpha-${stamp}`, params: { lr: "0.1" }, metrics: { acc: [0.5, 0.6] } });
+  await logRun(request, second, { runName: `beta-${stamp}`, params: { lr: "0.2" }, metrics: { acc: [0.7, 0.8] } });
+
+  await page.goto("/experiments");
+  for (const name of [`Several A ${stamp}`, `Several B ${stamp}`]) {
+    await page.getByLabel(`Select ${name}`).click();
+    await expect(page.getByLabel(`Select ${name}`)).toBeChecked();
+  }
+  await page.getByRole("link", { name: "Show their runs" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Runs of 2 experiments" })).toBeVisible();
+  const table = page.getByRole("table", { name: "Runs" });
+  await expect(table.locator("tbody tr")).toHaveCount(2);
+  // Each run links into its own experiment.
+  await expect(table.getByRole("link", { name: `beta-${stamp}` })).toHaveAttribute("href", new RegExp(`/experiments/${second}/runs/`));
+  await expect(table.getByRole("link", { name: `alpha-${stamp}` })).toHaveAttribute("href", new RegExp(`/experiments/${first}/runs/`));
+});

@@ -11,6 +11,7 @@ import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { ExperimentSummary } from "@/server/tracking/experiment-summaries";
 import { NewExperimentForm } from "./new-experiment-form";
+import { decodeUrlList, encodeUrlList } from "@/lib/url-list";
 
 export function ExperimentsView() {
   const trpc = useTRPC();
@@ -38,6 +39,7 @@ export function ExperimentsView() {
     return () => clearTimeout(timer);
   }, [search, q, update]);
 
+  const selected = decodeUrlList(params.get("sel"));
   const summaries = useQuery(
     trpc.tracking.experimentSummaries.queryOptions({ search: q || undefined, viewType: showDeleted ? "ALL" : "ACTIVE_ONLY" }),
   );
@@ -76,7 +78,13 @@ export function ExperimentsView() {
       ) : summaries.data.length === 0 ? (
         <EmptyExperiments searching={Boolean(q)} canWrite={canWrite} />
       ) : (
-        <ExperimentsTable experiments={summaries.data} canWrite={canWrite} now={summaries.dataUpdatedAt} />
+        <ExperimentsTable
+          experiments={summaries.data}
+          canWrite={canWrite}
+          now={summaries.dataUpdatedAt}
+          selected={selected}
+          onSelect={(ids) => update({ sel: ids.length ? encodeUrlList(ids) : null })}
+        />
       )}
       {canWrite ? <NewExperimentForm /> : null}
     </>
@@ -100,7 +108,19 @@ python -c "import mlflow; mlflow.set_experiment('my first experiment'); mlflow.s
 }
 
 /** `now` is when the list was fetched, so "3 minutes ago" is true of the data shown and renders the same every time. */
-function ExperimentsTable({ experiments, canWrite, now }: { experiments: ExperimentSummary[]; canWrite: boolean; now: number }) {
+function ExperimentsTable({
+  experiments,
+  canWrite,
+  now,
+  selected,
+  onSelect,
+}: {
+  experiments: ExperimentSummary[];
+  canWrite: boolean;
+  now: number;
+  selected: string[];
+  onSelect: (ids: string[]) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tracking.experimentSummaries.pathKey() });
@@ -108,11 +128,31 @@ function ExperimentsTable({ experiments, canWrite, now }: { experiments: Experim
   return (
     <>
       {setDeleted.error ? <p className={styles.error} role="alert">{setDeleted.error.message}</p> : null}
+      <div className={styles.toolbar}>
+        {selected.length ? (
+          <>
+            <span role="status">
+              {selected.length} experiment{selected.length === 1 ? "" : "s"} selected
+            </span>
+            <button type="button" className={styles.secondary} onClick={() => onSelect([])}>
+              Clear selection
+            </button>
+            <Link className={styles.button} href={`/runs?${new URLSearchParams({ experiments: encodeUrlList(selected) }).toString()}`}>
+              Show their runs
+            </Link>
+          </>
+        ) : (
+          <span className={styles.muted}>Tick experiments to see their runs in one table.</span>
+        )}
+      </div>
       <div className={styles.tableWrap}>
         <table className={styles.table}>
           <caption className="visually-hidden">Experiments, most recently active first</caption>
           <thead>
             <tr>
+              <th scope="col">
+                <span className="visually-hidden">Select</span>
+              </th>
               <th scope="col">Name</th>
               <th scope="col" className={styles.num}>Runs</th>
               <th scope="col">Last activity</th>
@@ -127,6 +167,10 @@ function ExperimentsTable({ experiments, canWrite, now }: { experiments: Experim
                 experiment={experiment}
                 now={now}
                 canWrite={canWrite}
+                selected={selected.includes(experiment.experimentId)}
+                onSelectedChange={(on) =>
+                  onSelect(on ? [...selected, experiment.experimentId] : selected.filter((id) => id !== experiment.experimentId))
+                }
                 onSetDeleted={(deleted) => setDeleted.mutate({ experimentId: experiment.experimentId, deleted })}
               />
             ))}
@@ -141,17 +185,24 @@ function ExperimentRow({
   experiment,
   now,
   canWrite,
+  selected,
+  onSelectedChange,
   onSetDeleted,
 }: {
   experiment: ExperimentSummary;
   now: number;
   canWrite: boolean;
+  selected: boolean;
+  onSelectedChange: (selected: boolean) => void;
   onSetDeleted: (deleted: boolean) => void;
 }) {
   const [renaming, setRenaming] = useState(false);
   const deleted = experiment.lifecycleStage === "deleted";
   return (
     <tr>
+      <td>
+        <input type="checkbox" aria-label={`Select ${experiment.name}`} checked={selected} onChange={(event) => onSelectedChange(event.target.checked)} />
+      </td>
       <td>
         {renaming ? (
           <RenameForm experiment={experiment} onDone={() => setRenaming(false)} />

@@ -1,7 +1,7 @@
 "use client";
 // The experiment page: runs table with MLflow's filter grammar, sort and chosen columns on the server;
 // windowed rows that load more as you scroll; selection for the compare view; CSV export of the view.
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
@@ -32,7 +32,10 @@ const PAGE_SIZE = 100;
 /** Rows are one line high; a fixed estimate lets the window skip measuring 100,000 rows. */
 const ROW_HEIGHT = 37;
 
-export function RunsView({ experimentId }: { experimentId: string }) {
+/** The runs of one experiment, or of several side by side (from the experiments list's selection). */
+export function RunsView({ experimentIds }: { experimentIds: string[] }) {
+  const experimentId = experimentIds[0];
+  const several = experimentIds.length > 1;
   const trpc = useTRPC();
   const client = useTRPCClient();
   const { params, update } = useUrlState();
@@ -47,8 +50,9 @@ export function RunsView({ experimentId }: { experimentId: string }) {
     setDraft(filter);
   }
 
-  const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }));
-  const keys = useQuery(trpc.tracking.runKeys.queryOptions({ experimentIds: [experimentId] }));
+  const experiments = useQueries({ queries: experimentIds.map((id) => trpc.tracking.experiment.queryOptions({ experimentId: id })) });
+  const experiment = experiments[0];
+  const keys = useQuery(trpc.tracking.runKeys.queryOptions({ experimentIds }));
   const colsParam = params.get("cols");
   const columnsChosen = Boolean(colsParam);
   const columns = useMemo(() => parseColumnsParam(colsParam) ?? (keys.data ? defaultColumns(keys.data) : []), [colsParam, keys.data]);
@@ -56,7 +60,7 @@ export function RunsView({ experimentId }: { experimentId: string }) {
   const setSelected = (ids: string[]) => update({ sel: ids.length ? encodeUrlList(ids) : null });
 
   const input = {
-    experiment_ids: [experimentId],
+    experiment_ids: experimentIds,
     filter: filter || undefined,
     order_by: orderParam ? [orderParam] : undefined,
     max_results: PAGE_SIZE,
@@ -85,8 +89,22 @@ export function RunsView({ experimentId }: { experimentId: string }) {
       <p className={styles.breadcrumb}>
         <Link href="/experiments">Experiments</Link> /
       </p>
-      <h1>{experiment.data?.name ?? (experiment.error ? "Experiment" : "Loading…")}</h1>
-      {experiment.error ? <QueryError error={experiment.error} /> : null}
+      {several ? (
+        <>
+          <h1>Runs of {experimentIds.length} experiments</h1>
+          <p className={styles.muted}>
+            {experiments.map((e, i) => (
+              <span key={experimentIds[i]}>
+                {i ? ", " : ""}
+                <Link href={`/experiments/${experimentIds[i]}`}>{e.data?.name ?? `experiment ${experimentIds[i]}`}</Link>
+              </span>
+            ))}
+          </p>
+        </>
+      ) : (
+        <h1>{experiment.data?.name ?? (experiment.error ? "Experiment" : "Loading…")}</h1>
+      )}
+      {experiments.map((e, i) => (e.error ? <QueryError key={experimentIds[i]} error={e.error} /> : null))}
       <form className={styles.panel} onSubmit={applyFilter} role="search" aria-label="Filter runs">
         <div className={styles.toolbarFlush}>
           <div className={`${styles.field} ${styles.grow}`}>
@@ -131,7 +149,7 @@ export function RunsView({ experimentId }: { experimentId: string }) {
         selected={selected}
         onClearSelection={() => setSelected([])}
         exportHref={`/api/runs/export?${new URLSearchParams({
-          experiment_ids: experimentId,
+          experiment_ids: experimentIds.join(","),
           ...(filter ? { filter } : {}),
           ...(orderParam ? { order: orderParam } : {}),
           cols: encodeUrlList(columns.map(columnId)),
@@ -157,7 +175,6 @@ python -c "import mlflow; mlflow.set_experiment('${experiment.data?.name ?? "my 
       ) : (
         <>
           <RunsTable
-            experimentId={experimentId}
             runs={allRuns}
             columns={columns}
             order={order}
@@ -243,7 +260,6 @@ function SortHeader({ label, column, order, onSort }: { label: string; column: S
 }
 
 function RunsTable({
-  experimentId,
   runs,
   columns,
   order,
@@ -252,7 +268,6 @@ function RunsTable({
   onSelect,
   onNearEnd,
 }: {
-  experimentId: string;
   runs: Run[];
   columns: KeyColumn[];
   order: ParsedOrder;
@@ -343,7 +358,7 @@ function RunsTable({
                   />
                 </td>
                 <td>
-                  <Link href={`/experiments/${experimentId}/runs/${runId}`}>{name}</Link>
+                  <Link href={`/experiments/${run.info.experiment_id}/runs/${runId}`}>{name}</Link>
                 </td>
                 <td>
                   <span className={`${styles.status} ${styles[run.info.status] ?? ""}`}>{run.info.status}</span>

@@ -9,7 +9,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ exp
   const { experimentId } = await params;
   return (
     <Suspense fallback={<p role="status">Loading runs…</p>}>
-      <RunsView experimentId={experimentId} />
+      <RunsView experimentIds={[experimentId]} />
     </Suspense>
   );
 }
