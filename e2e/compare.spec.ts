@@ -1,19 +1,13 @@
 // Journey: choose the runs table's columns, select runs, compare them, change the charts, reload the
 // same view from its link, export the table as CSV; axe finds no serious accessibility problem.
 import { readFileSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 import { createExperiment, logRun } from "./mlflow-api";
 
 /** A learning curve over 50 steps ending at `final`, with one spike the chart must not lose. */
 function curve(final: number, spikeAt: number): number[] {
   return Array.from({ length: 50 }, (_, step) => (step === spikeAt ? final * 3 : Number((final * (0.3 + (0.7 * step) / 49)).toFixed(4))));
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
 test("choose columns, select runs, compare them, reload the same view, export CSV", async ({ page, request }) => {
@@ -126,6 +120,7 @@ test("tick two experiments and see their runs in one table", async ({ page, requ
   await logRun(request, second, { runName: `beta-${stamp}`, params: { lr: "0.2" }, metrics: { acc: [0.7, 0.8] } });
 
   await page.goto("/experiments");
+  await expectNoSeriousViolations(page);
   for (const name of [`Several A ${stamp}`, `Several B ${stamp}`]) {
     await page.getByLabel(`Select ${name}`).click();
     await expect(page.getByLabel(`Select ${name}`)).toBeChecked();
@@ -137,4 +132,5 @@ test("tick two experiments and see their runs in one table", async ({ page, requ
   // Each run links into its own experiment.
   await expect(table.getByRole("link", { name: `beta-${stamp}` })).toHaveAttribute("href", new RegExp(`/experiments/${second}/runs/`));
   await expect(table.getByRole("link", { name: `alpha-${stamp}` })).toHaveAttribute("href", new RegExp(`/experiments/${first}/runs/`));
+  await expectNoSeriousViolations(page);
 });

@@ -2,6 +2,7 @@
 import { crc32, deflateSync } from "node:zlib";
 import { expect, test, type Page } from "@playwright/test";
 import { createExperiment, logRun, uploadArtifact } from "./mlflow-api";
+import { expectNoSeriousViolations } from "./axe";
 
 /** A real PNG of width × height red pixels, built from its chunks so the test needs no binary fixture. */
 function redPng(width: number, height: number): Buffer {
@@ -103,4 +104,5 @@ test("preview a run's text, JSON, CSV and image artifacts by link, and write saf
   await notes.getByRole("button", { name: "Cancel" }).click();
   await expect(notes.locator("strong")).toHaveText("deeper");
   expect(dialogs).toEqual([]);
+  await expectNoSeriousViolations(page);
 });
