@@ -166,7 +166,7 @@ function ChartControls({
           <label htmlFor="compare-x-axis">X axis (line charts)</label>
           <select
             id="compare-x-axis"
-            className={ui.input}
+            className={`${ui.input} ${styles.axisSelect}`}
             value={state.x}
             // A zoomed range is in the old axis' unit: it does not carry over.
             onChange={(event) => setState({ x: event.target.value as CompareXAxis, range: null }, "push")}
