@@ -8,7 +8,9 @@ import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
+import { filterKeysOfRuns } from "@/lib/filter-completion";
 import type { Run } from "@/server/tracking/schema";
+import { FilterEditor } from "./filter-editor";
 import { nextOrder, orderColumnOf, parseOrderParam, pickKeyColumns, type ParsedOrder, type SortColumn } from "./run-columns";
 
 const PAGE_SIZE = 50;
@@ -44,6 +46,8 @@ export function RunsView({ experimentId }: { experimentId: string }) {
     retry: false,
   });
   const allRuns = useMemo(() => runs.data?.pages.flatMap((page) => page.runs) ?? [], [runs.data]);
+  // The filter box suggests the keys of the runs loaded so far; a server-side list of every key can replace this.
+  const filterKeys = useMemo(() => filterKeysOfRuns(allRuns), [allRuns]);
 
   function applyFilter(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -62,16 +66,16 @@ export function RunsView({ experimentId }: { experimentId: string }) {
         <div className={styles.toolbarFlush}>
           <div className={`${styles.field} ${styles.grow}`}>
             <label htmlFor="run-filter">Filter (MLflow syntax)</label>
-            <input
+            <FilterEditor
               id="run-filter"
-              className={`${styles.input} ${styles.wide}`}
+              ariaLabel="Filter (MLflow syntax)"
               value={draft}
-              spellCheck={false}
-              autoComplete="off"
+              onChange={setDraft}
+              onSubmit={(text) => update({ filter: text.trim() }, "push")}
+              keys={filterKeys}
+              error={runs.error?.message}
               placeholder="metrics.accuracy > 0.9 and params.lr = '0.01'"
-              onChange={(event) => setDraft(event.target.value)}
-              aria-invalid={runs.error ? true : undefined}
-              aria-describedby={runs.error ? filterErrorId : "run-filter-help"}
+              describedBy={runs.error ? filterErrorId : "run-filter-help"}
             />
           </div>
           <button type="submit" className={styles.button}>

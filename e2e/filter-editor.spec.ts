@@ -1,0 +1,73 @@
+// Journey: a data scientist writes a runs filter with the editor's suggestions, sees a mistake underlined, and nothing loads from outside.
+import { expect, test, type Page } from "@playwright/test";
+import { expectFilterText, FILTER_LABEL, filterEditor, suggestions, typeFilter } from "./filter-box";
+import { createExperiment, logRun } from "./mlflow-api";
+
+function runRows(page: Page) {
+  return page.getByRole("table", { name: "Runs" }).locator("tbody tr");
+}
+
+test("complete a filter from suggestions, apply it with Enter, see a bad one underlined, all served by the studio", async ({ page, request }) => {
+  // Every request the page makes, to prove the editor (scripts, styles, fonts, workers) comes from the studio itself.
+  const requested: string[] = [];
+  page.on("request", (outgoing) => requested.push(outgoing.url()));
+  page.on("websocket", (socket) => requested.push(socket.url()));
+
+  const experimentId = await createExperiment(request, `Filter editor ${Date.now()}`);
+  await logRun(request, experimentId, { runName: "steady", params: { lr: "0.01" }, metrics: { "val loss": [0.9, 0.4], acc: [0.7, 0.8] } });
+  await logRun(request, experimentId, { runName: "shaky", params: { lr: "0.1" }, metrics: { "val loss": [0.9, 0.7], acc: [0.6, 0.65] } });
+  await page.goto(`/experiments/${experimentId}`);
+  await expect(runRows(page)).toHaveCount(2);
+
+  // "metrics." opens the experiment's metric keys; accepting one quotes it as the grammar needs and offers the comparators.
+  const editor = await filterEditor(page);
+  await editor.click();
+  await page.keyboard.type("metrics.");
+  const keyOption = suggestions(page).getByRole("option", { name: /val loss/ });
+  await expect(keyOption).toBeVisible();
+  await expect(suggestions(page).getByRole("option", { name: /acc/ })).toBeVisible();
+  await page.keyboard.type("val");
+  await expect(suggestions(page).getByRole("option")).toHaveCount(1);
+  await page.keyboard.press("Enter");
+  await expectFilterText(page, "metrics.`val loss`");
+  await expect(suggestions(page).getByRole("option", { name: /^<=/ })).toBeVisible();
+  await expect(suggestions(page).getByRole("option", { name: /LIKE/ })).toHaveCount(0);
+  await page.keyboard.type("< 0.5");
+  await expect(suggestions(page)).toHaveCount(0);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/filter=metrics\.%60val(\+|%20)loss%60(\+|%20)%3C(\+|%20)0\.5/);
+  await expect(runRows(page)).toHaveCount(1);
+  await expect(runRows(page).first()).toContainText("steady");
+  await expectFilterText(page, "metrics.`val loss` < 0.5");
+
+  // After a value and a space, `and` is offered once the user starts the word.
+  await page.keyboard.type(" a");
+  await expect(suggestions(page).getByRole("option", { name: /^and/ })).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // A mistake is checked as it is typed, before it is applied: underlined where the parser stopped, and said in words.
+  await typeFilter(page, "metrics.acc >> 0.5");
+  await expect(editor.locator(".squiggly-error")).toBeVisible();
+  const message = page.getByRole("alert").filter({ hasText: "Invalid comparator '>>' at position 12" });
+  await expect(message).toBeVisible();
+  const box = page.getByLabel(FILTER_LABEL);
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(box).toHaveAccessibleDescription(/Invalid comparator '>>' at position 12/);
+  // Nothing was applied: the table still shows the last good filter.
+  await expect(page).toHaveURL(/filter=metrics\.%60val/);
+  await expect(runRows(page)).toHaveCount(1);
+
+  // Fixing it clears the mark; Tab leaves the box for the next control instead of inserting a tab.
+  await typeFilter(page, "metrics.acc >= 0.6");
+  await expect(editor.locator(".squiggly-error")).toHaveCount(0);
+  await expect(message).toHaveCount(0);
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Apply" })).toBeFocused();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/filter=metrics\.acc(\+|%20)%3E%3D(\+|%20)0\.6/);
+  await expect(runRows(page)).toHaveCount(2);
+
+  expect(requested.some((url) => /\/monaco\/[^/]+\/vs\/loader\.js$/.test(url))).toBe(true);
+  const external = requested.filter((url) => /^(https?|wss?):/.test(url) && new URL(url).hostname !== "127.0.0.1");
+  expect(external).toEqual([]);
+});
