@@ -30,6 +30,7 @@ const LANGUAGE = "mlflow-filter";
 const MARKER_OWNER = "mlflow-filter";
 const CHECK_DELAY_MS = 250;
 const NEWLINES = /\r\n|[\r\n]/g;
+const MAX_PENDING_ECHOES = 100;
 
 let monacoLoad: Promise<MonacoApi> | null = null;
 // The keys each editor's model completes from; the completion provider is one per language, not one per editor.
@@ -145,6 +146,8 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
   // What the editor is created with; later changes reach it through the effects below.
   const initial = useRef({ value, ariaLabel, placeholder });
   const pendingFocus = useRef<number | null>(null);
+  // Texts sent through onChange that have not come back as `value` yet, oldest first.
+  const echoes = useRef<string[]>([]);
   const [ready, setReady] = useState(false);
   const [check, setCheck] = useState<{ text: string; message: string; position: number | null } | null>(null);
 
@@ -233,6 +236,8 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
             editor.setPosition(model.getPositionAt(before.length));
             return;
           }
+          echoes.current.push(text);
+          if (echoes.current.length > MAX_PENDING_ECHOES) echoes.current.shift();
           callbacks.current.onChange(text);
         });
         const scheme = window.matchMedia("(prefers-color-scheme: dark)");
@@ -270,11 +275,19 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
     pendingFocus.current = null;
   }, [ready]);
 
-  // The box follows value changes from outside (back/forward, Clear filter) without fighting the user's typing.
+  // The box follows value changes from outside (back/forward, Clear filter) without fighting the user's typing:
+  // a value the editor itself sent up may arrive after the user typed on, and must not undo those keystrokes.
   useEffect(() => {
     const editor = editorRef.current;
     const model = editor?.getModel();
-    if (!editor || !model || model.getValue() === value) return;
+    if (!editor || !model) return;
+    const echo = echoes.current.indexOf(value);
+    if (echo >= 0) {
+      echoes.current.splice(0, echo + 1);
+      return;
+    }
+    echoes.current = [];
+    if (model.getValue() === value) return;
     editor.executeEdits("external-value", [{ range: model.getFullModelRange(), text: value.replace(NEWLINES, " ") }]);
     editor.setPosition(model.getPositionAt(model.getValueLength()));
   }, [value, ready]);
