@@ -12,6 +12,16 @@ test("complete a filter from suggestions, apply it with Enter, see a bad one und
   const requested: string[] = [];
   page.on("request", (outgoing) => requested.push(outgoing.url()));
   page.on("websocket", (socket) => requested.push(socket.url()));
+  // A script, style, font or worker that failed or was blocked by the content security policy shows up here.
+  // (The studio has no favicon yet; the browser's 404 for it is not the editor's.)
+  const consoleErrors: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) consoleErrors.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("console", (message) => {
+    const where = message.location().url;
+    if (message.type() === "error" && !where.endsWith("/favicon.ico")) consoleErrors.push(`${message.text()} ${where}`);
+  });
 
   const experimentId = await createExperiment(request, `Filter editor ${Date.now()}`);
   await logRun(request, experimentId, { runName: "steady", params: { lr: "0.01" }, metrics: { "val loss": [0.9, 0.4], acc: [0.7, 0.8] } });
@@ -57,6 +67,18 @@ test("complete a filter from suggestions, apply it with Enter, see a bad one und
   await expect(page).toHaveURL(/filter=metrics\.%60val/);
   await expect(runRows(page)).toHaveCount(1);
 
+  // Pasted lines become one line; Escape leaves the box.
+  await typeFilter(page, "");
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "metrics.acc >= 0.6\nand params.lr = '0.01'");
+    document.activeElement?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expectFilterText(page, "metrics.acc >= 0.6 and params.lr = '0.01'");
+  await expect(box).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(box).not.toBeFocused();
+
   // Fixing it clears the mark; Tab leaves the box for the next control instead of inserting a tab.
   await typeFilter(page, "metrics.acc >= 0.6");
   await expect(editor.locator(".squiggly-error")).toHaveCount(0);
@@ -67,7 +89,16 @@ test("complete a filter from suggestions, apply it with Enter, see a bad one und
   await expect(page).toHaveURL(/filter=metrics\.acc(\+|%20)%3E%3D(\+|%20)0\.6/);
   await expect(runRows(page)).toHaveCount(2);
 
+  // The editor follows the system's light or dark scheme, as the rest of the page does.
+  const monacoRoot = editor.locator(".monaco-editor");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(monacoRoot).toHaveClass(/\bvs-dark\b/);
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(monacoRoot).toHaveClass(/\bvs\b/);
+  await expect(monacoRoot).not.toHaveClass(/\bvs-dark\b/);
+
   expect(requested.some((url) => /\/monaco\/[^/]+\/vs\/loader\.js$/.test(url))).toBe(true);
   const external = requested.filter((url) => /^(https?|wss?):/.test(url) && new URL(url).hostname !== "127.0.0.1");
   expect(external).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
