@@ -89,16 +89,41 @@ test("complete a filter from suggestions, apply it with Enter, see a bad one und
   await expect(page).toHaveURL(/filter=metrics\.acc(\+|%20)%3E%3D(\+|%20)0\.6/);
   await expect(runRows(page)).toHaveCount(2);
 
-  // The editor follows the system's light or dark scheme, as the rest of the page does.
+  // The editor follows the page's light or dark palette: the system's scheme, or the theme picked in the header.
   const monacoRoot = editor.locator(".monaco-editor");
   await page.emulateMedia({ colorScheme: "dark" });
   await expect(monacoRoot).toHaveClass(/\bvs-dark\b/);
   await page.emulateMedia({ colorScheme: "light" });
-  await expect(monacoRoot).toHaveClass(/\bvs\b/);
+  await expect(monacoRoot).not.toHaveClass(/\bvs-dark\b/);
+  const themePicker = page.getByLabel("Theme");
+  await themePicker.selectOption("dark");
+  await expect(monacoRoot).toHaveClass(/\bvs-dark\b/);
+  await themePicker.selectOption("system");
   await expect(monacoRoot).not.toHaveClass(/\bvs-dark\b/);
 
   expect(requested.some((url) => /\/monaco\/[^/]+\/vs\/loader\.js$/.test(url))).toBe(true);
   const external = requested.filter((url) => /^(https?|wss?):/.test(url) && new URL(url).hostname !== "127.0.0.1");
   expect(external).toEqual([]);
   expect(consoleErrors).toEqual([]);
+});
+
+test("the filter box still works as a plain input when the editor cannot load", async ({ page, request }) => {
+  await page.route("**/monaco/**", (route) => route.abort());
+  const experimentId = await createExperiment(request, `Filter fallback ${Date.now()}`);
+  await logRun(request, experimentId, { runName: "kept", params: { lr: "0.01" }, metrics: { acc: [0.9] } });
+  await logRun(request, experimentId, { runName: "dropped", params: { lr: "0.1" }, metrics: { acc: [0.5] } });
+  await page.goto(`/experiments/${experimentId}`);
+  await expect(runRows(page)).toHaveCount(2);
+
+  const box = page.getByLabel(FILTER_LABEL);
+  await box.fill("params.lr = '0.01'");
+  await box.press("Enter");
+  await expect(page).toHaveURL(/filter=params\.lr/);
+  await expect(runRows(page)).toHaveCount(1);
+  await expect(runRows(page).first()).toContainText("kept");
+  // Checked as typed here too, without the editor.
+  await box.fill("params.lr > 1");
+  await expect(page.getByRole("alert").filter({ hasText: "Invalid comparator '>' for param 'lr'" })).toBeVisible();
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator('[data-filter-editor="monaco"]')).toHaveCount(0);
 });

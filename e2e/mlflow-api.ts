@@ -49,7 +49,7 @@ export async function logRun(request: APIRequestContext, experimentId: string, r
 }
 
 /** Uploads one file through the artifact proxy, as mlflow.log_artifact does for a `mlflow-artifacts:/` run. */
-export async function uploadArtifact(request: APIRequestContext, artifactUri: string, path: string, body: string): Promise<void> {
+export async function uploadArtifact(request: APIRequestContext, artifactUri: string, path: string, body: string | Buffer): Promise<void> {
   const root = artifactUri.replace(/^mlflow-artifacts:\/+/, "");
   const response = await request.put(`/api/2.0/mlflow-artifacts/artifacts/${root}/${path}`, { headers: { authorization }, data: body });
   expect(response.status(), `upload ${path}: ${await response.text()}`).toBe(200);

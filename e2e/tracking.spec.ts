@@ -66,7 +66,7 @@ test("log runs, filter and sort them, open one and see its params and charts", a
 
   // Artifacts: open the folder, and the file's link downloads its bytes through the artifact proxy.
   await page.getByRole("button", { name: "notes/" }).click();
-  const fileLink = page.getByRole("link", { name: "summary.txt" });
+  const fileLink = page.getByRole("link", { name: "Download summary.txt" });
   await expect(fileLink).toHaveAttribute("href", `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runIds.best.runId}/artifacts/notes/summary.txt`);
   const download = await page.request.get((await fileLink.getAttribute("href"))!);
   expect(await download.text()).toBe("best run: lr 0.001");

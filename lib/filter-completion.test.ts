@@ -1,6 +1,6 @@
 // Checks what the filter box suggests at each point of a half-typed filter, and that accepting a suggestion yields text the parser reads.
 import { describe, expect, it } from "vitest";
-import { completeFilter, errorSpan, filterKeysOfRuns, quoteFilterKey, type FilterKeys } from "./filter-completion";
+import { completeFilter, errorSpan, quoteFilterKey, type FilterKeys } from "./filter-completion";
 import { parseSearchFilter, SearchFilterError } from "./search-filter";
 
 const keys: FilterKeys = {
@@ -194,19 +194,5 @@ describe("errorSpan", () => {
   it("underlines the last character when the filter ends too early", () => {
     expect(spanOf("metrics.acc >")).toBe(">");
     expect(errorSpan("", 0)).toEqual({ from: 0, to: 0 });
-  });
-});
-
-describe("filterKeysOfRuns", () => {
-  it("collects each metric, param and tag key once across runs", () => {
-    const run = (metrics: string[], params: string[], tags: string[]) => ({
-      data: { metrics: metrics.map((key) => ({ key })), params: params.map((key) => ({ key })), tags: tags.map((key) => ({ key })) },
-    });
-    expect(filterKeysOfRuns([run(["acc", "loss"], ["lr"], ["team"]), run(["acc"], ["lr", "depth"], [])])).toEqual({
-      metrics: ["acc", "loss"],
-      params: ["lr", "depth"],
-      tags: ["team"],
-    });
-    expect(filterKeysOfRuns([])).toEqual({ metrics: [], params: [], tags: [] });
   });
 });

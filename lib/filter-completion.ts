@@ -253,16 +253,6 @@ export function completeFilter(text: string, offset: number, keys: FilterKeys): 
   }
 }
 
-interface KeyedRun {
-  data: { metrics: readonly { key: string }[]; params: readonly { key: string }[]; tags: readonly { key: string }[] };
-}
-
-/** The metric, param and tag keys used by these runs, each once. */
-export function filterKeysOfRuns(runs: readonly KeyedRun[]): FilterKeys {
-  const keysOf = (pick: (run: KeyedRun) => readonly { key: string }[]) => [...new Set(runs.flatMap((run) => pick(run).map((item) => item.key)))];
-  return { metrics: keysOf((run) => run.data.metrics), params: keysOf((run) => run.data.params), tags: keysOf((run) => run.data.tags) };
-}
-
 /** The span to underline for a parse error at `position`: the word or symbol there, or the last character at the end. */
 export function errorSpan(text: string, position: number): { from: number; to: number } {
   if (text.length === 0) return { from: 0, to: 0 };

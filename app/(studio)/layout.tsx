@@ -1,12 +1,16 @@
-// The studio shell around every signed-in page: skip link, header with the account menu, side navigation.
+// The studio shell around every signed-in page: skip link, header with the theme and account menu, side navigation.
+import { cookies } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { AuthOffBanner, UserMenu } from "@/components/auth/user-menu";
 import { StudioNav } from "@/components/shell/studio-nav";
 import styles from "@/components/shell/shell.module.css";
+import { ThemePicker } from "@/components/shell/theme-picker";
 import { StudioQueryProvider } from "@/components/trpc-provider";
+import { THEME_COOKIE, themeAttribute } from "@/lib/theme";
 
-export default function StudioLayout({ children }: { children: ReactNode }) {
+export default async function StudioLayout({ children }: { children: ReactNode }) {
+  const theme = themeAttribute((await cookies()).get(THEME_COOKIE)?.value) ?? "system";
   return (
     <StudioQueryProvider>
       <a href="#main" className={styles.skipLink}>
@@ -17,7 +21,10 @@ export default function StudioLayout({ children }: { children: ReactNode }) {
         <Link href="/experiments" className={styles.brand}>
           ModelOps Studio
         </Link>
-        <UserMenu />
+        <div className={styles.headerEnd}>
+          <ThemePicker initial={theme} />
+          <UserMenu />
+        </div>
       </header>
       <div className={styles.body}>
         <StudioNav />

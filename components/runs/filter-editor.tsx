@@ -122,8 +122,13 @@ function themeFor(dark: boolean): string {
   return dark ? "studio-filter-dark" : "studio-filter-light";
 }
 
-function prefersDark(): boolean {
-  return window.matchMedia("(prefers-color-scheme: dark)").matches;
+const DARK_SCHEME = "(prefers-color-scheme: dark)";
+
+/** Dark when the header's theme picker says so (data-theme on <html>), or when it leaves it to a system that prefers dark. */
+function pageIsDark(): boolean {
+  const chosen = document.documentElement.dataset.theme;
+  if (chosen === "dark" || chosen === "light") return chosen === "dark";
+  return window.matchMedia(DARK_SCHEME).matches;
 }
 
 /** The parser's verdict on the text, or null when it parses (an empty filter parses). */
@@ -169,7 +174,7 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
         const editor = monaco.editor.create(container, {
           value: text.replace(NEWLINES, " "),
           language: LANGUAGE,
-          theme: themeFor(prefersDark()),
+          theme: themeFor(pageIsDark()),
           ariaLabel: label,
           placeholder: hint,
           fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
@@ -240,15 +245,18 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
           if (echoes.current.length > MAX_PENDING_ECHOES) echoes.current.shift();
           callbacks.current.onChange(text);
         });
-        const scheme = window.matchMedia("(prefers-color-scheme: dark)");
-        const followScheme = () => monaco.editor.setTheme(themeFor(scheme.matches));
+        const scheme = window.matchMedia(DARK_SCHEME);
+        const followScheme = () => monaco.editor.setTheme(themeFor(pageIsDark()));
         scheme.addEventListener("change", followScheme);
+        const themePicked = new MutationObserver(followScheme);
+        themePicked.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
         // Someone already typing in the plain input carries on in the editor, at the same place.
         pendingFocus.current = hadFocus ? (fallback.selectionStart ?? fallback.value.length) : null;
         setReady(true);
         cleanup = () => {
           scheme.removeEventListener("change", followScheme);
+          themePicked.disconnect();
           contentListener.dispose();
           keysByModel.delete(modelKey);
           editor.dispose();

@@ -1,10 +1,15 @@
 "use client";
-// A run's artifacts as a folder tree: folders open on demand, files link to the artifact proxy for download.
+// A run's artifacts as a folder tree beside a preview of the selected file; the selection lives in ?artifact= so a preview is a link.
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { usePathname } from "next/navigation";
+import { useState, type MouseEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/ui/ui.module.css";
+import { useUrlState } from "@/components/ui/use-url-state";
 import { artifactDownloadHref, artifactProxyRoot } from "./artifact-link";
+import { ArtifactPreviewPane } from "./artifact-preview";
+import { artifactSelectionHref, selectedArtifactPath } from "./artifact-preview-kind";
+import page from "./run-page.module.css";
 
 function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return "";
@@ -13,18 +18,56 @@ function formatBytes(bytes: number | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+interface Selection {
+  path: string | null;
+  hrefFor(path: string): string;
+  select(path: string): void;
+}
+
 export function RunArtifacts({ runId, artifactUri }: { runId: string; artifactUri: string }) {
+  const { params, update } = useUrlState();
+  const pathname = usePathname();
   const root = artifactProxyRoot(artifactUri);
   if (root === null) {
     return <p className={styles.muted}>This run stores its artifacts at {artifactUri}, outside the studio, so they cannot be listed here.</p>;
   }
-  return <ArtifactFolder runId={runId} root={root} path="" />;
+  const param = params.get("artifact");
+  const selected = selectedArtifactPath(param);
+  const selection: Selection = {
+    path: selected,
+    hrefFor: (path) => artifactSelectionHref(pathname, params.toString(), path),
+    select: (path) => update({ artifact: path }, "push"),
+  };
+  return (
+    <div className={page.browser}>
+      <nav aria-label="Artifact files">
+        <ArtifactFolder runId={runId} root={root} path="" selection={selection} />
+      </nav>
+      <div>
+        {param !== null && selected === null ? (
+          <p className={styles.error} role="alert">
+            The link names an artifact path the studio cannot open (&quot;{param.slice(0, 200)}&quot;). Pick a file in the tree.
+          </p>
+        ) : null}
+        <ArtifactPreviewPane root={root} path={selected} />
+      </div>
+    </div>
+  );
 }
 
-function ArtifactFolder({ runId, root, path }: { runId: string; root: string; path: string }) {
+function ArtifactFolder({ runId, root, path, selection }: { runId: string; root: string; path: string; selection: Selection }) {
   const trpc = useTRPC();
   const listing = useQuery(trpc.tracking.runArtifacts.queryOptions({ runId, path }));
-  if (listing.error) return <p className={styles.error} role="alert">{listing.error.message}</p>;
+  if (listing.error) {
+    return (
+      <div role="alert">
+        <p className={styles.error}>{listing.error.message}</p>
+        <button type="button" className={styles.secondary} onClick={() => void listing.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
   if (listing.isPending) return <p role="status">Loading artifacts…</p>;
   if (!listing.data.files.length) {
     return path ? (
@@ -38,14 +81,21 @@ function ArtifactFolder({ runId, root, path }: { runId: string; root: string; pa
   return (
     <ul className={styles.tree}>
       {listing.data.files.map((file) => (
-        <li key={file.path}>{file.is_dir ? <ArtifactDir runId={runId} root={root} path={file.path} /> : <ArtifactFile root={root} path={file.path} size={file.file_size} />}</li>
+        <li key={file.path}>
+          {file.is_dir ? (
+            <ArtifactDir runId={runId} root={root} path={file.path} selection={selection} />
+          ) : (
+            <ArtifactFile root={root} path={file.path} size={file.file_size} selection={selection} />
+          )}
+        </li>
       ))}
     </ul>
   );
 }
 
-function ArtifactDir({ runId, root, path }: { runId: string; root: string; path: string }) {
-  const [open, setOpen] = useState(false);
+function ArtifactDir({ runId, root, path, selection }: { runId: string; root: string; path: string; selection: Selection }) {
+  // A folder holding the file named in the link starts open, so a shared preview shows where the file is.
+  const [open, setOpen] = useState(() => selection.path?.startsWith(`${path}/`) ?? false);
   const name = path.slice(path.lastIndexOf("/") + 1);
   return (
     <>
@@ -53,19 +103,29 @@ function ArtifactDir({ runId, root, path }: { runId: string; root: string; path:
         <span aria-hidden="true">{open ? "▾ " : "▸ "}</span>
         {name}/
       </button>
-      {open ? <ArtifactFolder runId={runId} root={root} path={path} /> : null}
+      {open ? <ArtifactFolder runId={runId} root={root} path={path} selection={selection} /> : null}
     </>
   );
 }
 
-function ArtifactFile({ root, path, size }: { root: string; path: string; size?: number }) {
+function ArtifactFile({ root, path, size, selection }: { root: string; path: string; size?: number; selection: Selection }) {
   const name = path.slice(path.lastIndexOf("/") + 1);
+  const isSelected = selection.path === path;
+  function choose(event: MouseEvent<HTMLAnchorElement>) {
+    // Plain clicks preview in place; modified clicks (new tab, new window) follow the link as usual.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    selection.select(path);
+  }
   return (
-    <>
-      <a href={artifactDownloadHref(root, path)} download={name}>
+    <span className={page.treeFile}>
+      <a href={selection.hrefFor(path)} onClick={choose} aria-current={isSelected ? "true" : undefined} className={isSelected ? page.selected : undefined}>
         {name}
-      </a>{" "}
+      </a>
       <span className={styles.muted}>{formatBytes(size)}</span>
-    </>
+      <a href={artifactDownloadHref(root, path)} download={name} aria-label={`Download ${name}`} title={`Download ${name}`}>
+        <span aria-hidden="true">⤓</span>
+      </a>
+    </span>
   );
 }

@@ -1,29 +1,38 @@
 // Unit tests of the runs table's column choice and the URL order round trip.
 import { describe, expect, it } from "vitest";
-import type { Run } from "@/server/tracking/schema";
-import { nextOrder, orderColumnOf, parseOrderParam, pickKeyColumns } from "./run-columns";
+import {
+  columnSelection,
+  columnsParam,
+  defaultColumns,
+  nextOrder,
+  orderColumnOf,
+  parseColumnId,
+  parseColumnsParam,
+  parseOrderParam,
+} from "./run-columns";
 
-function run(metrics: string[], params: string[]): Run {
-  return {
-    info: {
-      run_id: "r", run_uuid: "r", run_name: "r", experiment_id: "1", user_id: "u", status: "FINISHED",
-      start_time: 0, artifact_uri: "", lifecycle_stage: "active",
-    },
-    data: {
-      metrics: metrics.map((key) => ({ key, value: 1, timestamp: 0, step: 0 })),
-      params: params.map((key) => ({ key, value: "1" })),
-      tags: [],
-    },
-    inputs: { dataset_inputs: [] },
-  };
-}
+describe("key columns in the URL", () => {
+  it("round-trips chosen columns, keys with dots and commas included", () => {
+    const columns = [
+      { kind: "metric" as const, key: "val.acc" },
+      { kind: "param" as const, key: "layers, hidden" },
+      { kind: "tag" as const, key: "team" },
+    ];
+    expect(parseColumnsParam(columnsParam(columns))).toEqual(columns);
+    expect(parseColumnId("metrics.val.acc")).toEqual({ kind: "metric", key: "val.acc" });
+  });
 
-describe("pickKeyColumns", () => {
-  it("keeps first-seen order and at most 8 keys of each kind", () => {
-    const keys = Array.from({ length: 12 }, (_, i) => `m${i}`);
-    const picked = pickKeyColumns([run(["acc", "loss"], ["lr"]), run(keys, ["lr", "depth"])]);
-    expect(picked.metricKeys).toEqual(["acc", "loss", "m0", "m1", "m2", "m3", "m4", "m5"]);
-    expect(picked.paramKeys).toEqual(["lr", "depth"]);
+  it("tells no choice (defaults) from an empty choice, and drops ids it cannot read", () => {
+    expect(parseColumnsParam(null)).toBeNull();
+    expect(parseColumnsParam(columnsParam([]))).toEqual([]);
+    expect(parseColumnsParam("metrics.acc,weights.x,params.")).toEqual([{ kind: "metric", key: "acc" }]);
+  });
+
+  it("defaults to the first 8 metrics and params, and asks the server for the chosen keys only", () => {
+    const metrics = Array.from({ length: 12 }, (_, i) => `m${String(i).padStart(2, "0")}`);
+    const defaults = defaultColumns({ metrics, params: ["depth", "lr"] });
+    expect(defaults.map((c) => c.key)).toEqual([...metrics.slice(0, 8), "depth", "lr"]);
+    expect(columnSelection(defaults)).toEqual({ metrics: metrics.slice(0, 8), params: ["depth", "lr"], tags: [] });
   });
 });
 
@@ -40,5 +49,6 @@ describe("order", () => {
   it("starts names and params ascending", () => {
     expect(nextOrder(parseOrderParam(null), { kind: "attribute", key: "run_name" })).toBe("attributes.run_name ASC");
     expect(nextOrder(parseOrderParam(null), { kind: "param", key: "lr" })).toBe("params.`lr` ASC");
+    expect(nextOrder(parseOrderParam(null), { kind: "tag", key: "team" })).toBe("tags.`team` ASC");
   });
 });

@@ -1,5 +1,5 @@
 "use client";
-// The run page: info, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
+// The run page: info, notes, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { MetricChart } from "@/components/charts/metric-chart";
@@ -7,8 +7,10 @@ import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
+import { RUN_NOTE_TAG } from "@/lib/run-note";
 import type { KeyValue } from "@/server/tracking/schema";
 import { RunArtifacts } from "./run-artifacts";
+import { RunNotes } from "./run-notes";
 
 export function RunDetails({ experimentId, runId }: { experimentId: string; runId: string }) {
   const trpc = useTRPC();
@@ -39,6 +41,9 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
   }
   const { info, data, inputs } = run.data;
   const metrics = [...data.metrics].sort((a, b) => a.key.localeCompare(b.key));
+  // The note tag is shown rendered as the run's notes, not as a raw tag value.
+  const note = data.tags.find((t) => t.key === RUN_NOTE_TAG)?.value ?? "";
+  const tags = data.tags.filter((t) => t.key !== RUN_NOTE_TAG);
   return (
     <>
       {breadcrumb}
@@ -69,6 +74,8 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
           </dd>
         </dl>
       </section>
+
+      <RunNotes runId={runId} content={note} writable={info.lifecycle_stage === "active"} />
 
       <div className={styles.grid}>
         <KeyValueTable title="Parameters" rows={data.params} empty="No parameters logged." />
@@ -113,7 +120,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       ) : null}
 
       <div className={styles.grid}>
-        <KeyValueTable title="Tags" rows={data.tags} empty="No tags." />
+        <KeyValueTable title="Tags" rows={tags} empty="No tags." />
         <section aria-labelledby="run-inputs">
           <h2 id="run-inputs">Input datasets</h2>
           {inputs.dataset_inputs.length ? (

@@ -1,19 +1,39 @@
 "use client";
-// The experiment page: runs table with MLflow's filter grammar and sort on the server, paged with "Load more".
+// The experiment page: runs table with MLflow's filter grammar, sort and chosen columns on the server;
+// windowed rows that load more as you scroll; selection for the compare view; CSV export of the view.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
-import { filterKeysOfRuns } from "@/lib/filter-completion";
+import type { FilterKeys } from "@/lib/filter-completion";
+import { decodeUrlList, encodeUrlList } from "@/lib/url-list";
 import type { Run } from "@/server/tracking/schema";
+import { ColumnChooser } from "./column-chooser";
 import { FilterEditor } from "./filter-editor";
-import { nextOrder, orderColumnOf, parseOrderParam, pickKeyColumns, type ParsedOrder, type SortColumn } from "./run-columns";
+import {
+  columnId,
+  columnSelection,
+  columnsParam,
+  defaultColumns,
+  nextOrder,
+  orderColumnOf,
+  parseColumnsParam,
+  parseOrderParam,
+  type KeyColumn,
+  type ParsedOrder,
+  type SortColumn,
+} from "./run-columns";
+import tableStyles from "./runs-table.module.css";
 
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 100;
+const NO_FILTER_KEYS: FilterKeys = { metrics: [], params: [], tags: [] };
+/** Rows are one line high; a fixed estimate lets the window skip measuring 100,000 rows. */
+const ROW_HEIGHT = 37;
 
 export function RunsView({ experimentId }: { experimentId: string }) {
   const trpc = useTRPC();
@@ -31,23 +51,31 @@ export function RunsView({ experimentId }: { experimentId: string }) {
   }
 
   const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }));
+  const keys = useQuery(trpc.tracking.runKeys.queryOptions({ experimentIds: [experimentId] }));
+  const colsParam = params.get("cols");
+  const columnsChosen = Boolean(colsParam);
+  const columns = useMemo(() => parseColumnsParam(colsParam) ?? (keys.data ? defaultColumns(keys.data) : []), [colsParam, keys.data]);
+  const selected = useMemo(() => decodeUrlList(params.get("sel")), [params]);
+  const setSelected = (ids: string[]) => update({ sel: ids.length ? encodeUrlList(ids) : null });
+
   const input = {
     experiment_ids: [experimentId],
     filter: filter || undefined,
     order_by: orderParam ? [orderParam] : undefined,
     max_results: PAGE_SIZE,
+    columns: columnSelection(columns),
   };
   const runs = useInfiniteQuery({
-    queryKey: [...trpc.tracking.searchRuns.queryKey(input), "pages"],
-    queryFn: ({ pageParam }) => client.tracking.searchRuns.query({ ...input, page_token: pageParam }),
+    queryKey: [...trpc.tracking.runsTable.queryKey(input), "pages"],
+    queryFn: ({ pageParam }) => client.tracking.runsTable.query({ ...input, page_token: pageParam }),
+    // Defaults wait for the key list, so the first page is not fetched twice.
+    enabled: columnsChosen || keys.isFetched,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_page_token,
     // A bad filter will not get better by asking again.
     retry: false,
   });
   const allRuns = useMemo(() => runs.data?.pages.flatMap((page) => page.runs) ?? [], [runs.data]);
-  // The filter box suggests the keys of the runs loaded so far; a server-side list of every key can replace this.
-  const filterKeys = useMemo(() => filterKeysOfRuns(allRuns), [allRuns]);
 
   function applyFilter(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,7 +100,7 @@ export function RunsView({ experimentId }: { experimentId: string }) {
               value={draft}
               onChange={setDraft}
               onSubmit={(text) => update({ filter: text.trim() }, "push")}
-              keys={filterKeys}
+              keys={keys.data ?? NO_FILTER_KEYS}
               error={runs.error?.message}
               placeholder="metrics.accuracy > 0.9 and params.lr = '0.01'"
               describedBy={runs.error ? filterErrorId : "run-filter-help"}
@@ -97,6 +125,21 @@ export function RunsView({ experimentId }: { experimentId: string }) {
           </p>
         )}
       </form>
+      <RunsToolbar
+        experimentId={experimentId}
+        keys={keys.data}
+        columns={columns}
+        onColumns={(next) => update({ cols: columnsParam(next) }, "push")}
+        onResetColumns={() => update({ cols: null }, "push")}
+        selected={selected}
+        onClearSelection={() => setSelected([])}
+        exportHref={`/api/runs/export?${new URLSearchParams({
+          experiment_ids: experimentId,
+          ...(filter ? { filter } : {}),
+          ...(orderParam ? { order: orderParam } : {}),
+          cols: encodeUrlList(columns.map(columnId)),
+        }).toString()}`}
+      />
       {runs.error ? null : runs.isPending ? (
         <p role="status">Loading runs…</p>
       ) : allRuns.length === 0 ? (
@@ -116,9 +159,20 @@ python -c "import mlflow; mlflow.set_experiment('${experiment.data?.name ?? "my 
         </section>
       ) : (
         <>
-          <RunsTable experimentId={experimentId} runs={allRuns} order={order} onSort={(column) => update({ order: nextOrder(order, column) }, "push")} />
+          <RunsTable
+            experimentId={experimentId}
+            runs={allRuns}
+            columns={columns}
+            order={order}
+            onSort={(column) => update({ order: nextOrder(order, column) }, "push")}
+            selected={selected}
+            onSelect={setSelected}
+            onNearEnd={() => {
+              if (runs.hasNextPage && !runs.isFetchingNextPage) void runs.fetchNextPage();
+            }}
+          />
           <p className={styles.muted} role="status">
-            {allRuns.length} run{allRuns.length === 1 ? "" : "s"} shown{runs.hasNextPage ? "; more match" : ""}.
+            {allRuns.length} run{allRuns.length === 1 ? "" : "s"} loaded{runs.hasNextPage ? "; more match — scroll the table or load more" : ""}.
           </p>
           {runs.hasNextPage ? (
             <button type="button" className={styles.secondary} onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
@@ -128,6 +182,52 @@ python -c "import mlflow; mlflow.set_experiment('${experiment.data?.name ?? "my 
         </>
       )}
     </>
+  );
+}
+
+function RunsToolbar({
+  experimentId,
+  keys,
+  columns,
+  onColumns,
+  onResetColumns,
+  selected,
+  onClearSelection,
+  exportHref,
+}: {
+  experimentId: string;
+  keys: { metrics: string[]; params: string[]; tags: string[] } | undefined;
+  columns: KeyColumn[];
+  onColumns: (columns: KeyColumn[]) => void;
+  onResetColumns: () => void;
+  selected: string[];
+  onClearSelection: () => void;
+  exportHref: string;
+}) {
+  const compareHref = `/experiments/${experimentId}/compare?${new URLSearchParams({ runs: encodeUrlList(selected) }).toString()}`;
+  return (
+    <div className={tableStyles.toolbar}>
+      <ColumnChooser keys={keys} columns={columns} onChange={onColumns} onReset={onResetColumns} />
+      <a className={styles.secondary} href={exportHref} download>
+        Export CSV
+      </a>
+      <span className={tableStyles.spacer} />
+      {selected.length ? (
+        <>
+          <span role="status">
+            {selected.length} run{selected.length === 1 ? "" : "s"} selected
+          </span>
+          <button type="button" className={styles.secondary} onClick={onClearSelection}>
+            Clear selection
+          </button>
+          <Link className={styles.button} href={compareHref}>
+            Compare {selected.length} run{selected.length === 1 ? "" : "s"}
+          </Link>
+        </>
+      ) : (
+        <span className={styles.muted}>Tick runs to compare them.</span>
+      )}
+    </div>
   );
 }
 
@@ -148,41 +248,105 @@ function SortHeader({ label, column, order, onSort }: { label: string; column: S
 function RunsTable({
   experimentId,
   runs,
+  columns,
   order,
   onSort,
+  selected,
+  onSelect,
+  onNearEnd,
 }: {
   experimentId: string;
   runs: Run[];
+  columns: KeyColumn[];
   order: ParsedOrder;
   onSort: (column: SortColumn) => void;
+  selected: string[];
+  onSelect: (ids: string[]) => void;
+  onNearEnd: () => void;
 }) {
-  const { metricKeys, paramKeys } = useMemo(() => pickKeyColumns(runs), [runs]);
+  const scroller = useRef<HTMLDivElement>(null);
+  // Only the rows in view (and a few around) are in the DOM, so 100,000 loaded runs scroll smoothly.
+  const virtualizer = useVirtualizer({
+    count: runs.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // Before the first measurement (and in tests without layout), render a first screenful.
+    initialRect: { width: 1000, height: 700 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1].index : 0;
+  useEffect(() => {
+    if (lastIndex >= runs.length - 30) onNearEnd();
+  }, [lastIndex, runs.length, onNearEnd]);
+
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
+  const allLoadedSelected = runs.length > 0 && runs.every((run) => selectedSet.has(run.info.run_id));
+  const paddingTop = items.length ? items[0].start : 0;
+  const paddingBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const columnCount = 6 + columns.length;
+
   return (
-    <div className={styles.tableWrap}>
-      <table className={styles.table} aria-label="Runs">
+    <div ref={scroller} className={`${styles.tableWrap} ${tableStyles.scroller}`} tabIndex={0} aria-label="Runs table, scrollable">
+      <table className={`${styles.table} ${tableStyles.table}`} aria-label="Runs" aria-rowcount={runs.length + 1}>
         <thead>
           <tr>
+            <th scope="col" className={tableStyles.select}>
+              <input
+                type="checkbox"
+                aria-label="Select every loaded run"
+                checked={allLoadedSelected}
+                onChange={(event) =>
+                  onSelect(
+                    event.target.checked
+                      ? [...new Set([...selected, ...runs.map((run) => run.info.run_id)])]
+                      : selected.filter((id) => !runs.some((run) => run.info.run_id === id)),
+                  )
+                }
+              />
+            </th>
             <SortHeader label="Run name" column={{ kind: "attribute", key: "run_name" }} order={order} onSort={onSort} />
             <th scope="col">Status</th>
             <SortHeader label="Start time" column={{ kind: "attribute", key: "start_time" }} order={order} onSort={onSort} />
             <th scope="col">Duration</th>
             <th scope="col">User</th>
-            {metricKeys.map((key) => (
-              <SortHeader key={`m:${key}`} label={key} column={{ kind: "metric", key }} order={order} onSort={onSort} />
-            ))}
-            {paramKeys.map((key) => (
-              <SortHeader key={`p:${key}`} label={key} column={{ kind: "param", key }} order={order} onSort={onSort} />
+            {columns.map((column) => (
+              <SortHeader
+                key={columnId(column)}
+                label={column.kind === "tag" ? `tag: ${column.key}` : column.key}
+                column={column}
+                order={order}
+                onSort={onSort}
+              />
             ))}
           </tr>
         </thead>
         <tbody>
-          {runs.map((run) => {
-            const metrics = new Map(run.data.metrics.map((m) => [m.key, m.value]));
-            const runParams = new Map(run.data.params.map((p) => [p.key, p.value]));
+          {paddingTop > 0 ? (
+            <tr aria-hidden="true" className={tableStyles.spacer}>
+              <td colSpan={columnCount} style={{ height: paddingTop }} />
+            </tr>
+          ) : null}
+          {items.map((item) => {
+            const run = runs[item.index];
+            const runId = run.info.run_id;
+            const values = new Map<string, string>();
+            for (const m of run.data.metrics) values.set(`metrics.${m.key}`, formatMetricValue(m.value));
+            for (const p of run.data.params) values.set(`params.${p.key}`, p.value);
+            for (const t of run.data.tags) values.set(`tags.${t.key}`, t.value);
+            const name = run.info.run_name || runId;
             return (
-              <tr key={run.info.run_id}>
+              <tr key={runId} aria-rowindex={item.index + 2} aria-selected={selectedSet.has(runId)} style={{ height: ROW_HEIGHT }}>
+                <td className={tableStyles.select}>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${name}`}
+                    checked={selectedSet.has(runId)}
+                    onChange={(event) => onSelect(event.target.checked ? [...selected, runId] : selected.filter((id) => id !== runId))}
+                  />
+                </td>
                 <td>
-                  <Link href={`/experiments/${experimentId}/runs/${run.info.run_id}`}>{run.info.run_name || run.info.run_id}</Link>
+                  <Link href={`/experiments/${experimentId}/runs/${runId}`}>{name}</Link>
                 </td>
                 <td>
                   <span className={`${styles.status} ${styles[run.info.status] ?? ""}`}>{run.info.status}</span>
@@ -190,20 +354,22 @@ function RunsTable({
                 <td>{formatTimestamp(run.info.start_time)}</td>
                 <td>{formatDuration(run.info.start_time, run.info.end_time)}</td>
                 <td>{run.info.user_id || "—"}</td>
-                {metricKeys.map((key) => {
-                  const value = metrics.get(key);
+                {columns.map((column) => {
+                  const id = columnId(column);
                   return (
-                    <td key={`m:${key}`} className={styles.num}>
-                      {value === undefined ? "" : formatMetricValue(value)}
+                    <td key={id} className={column.kind === "metric" ? styles.num : undefined}>
+                      {values.get(id) ?? ""}
                     </td>
                   );
                 })}
-                {paramKeys.map((key) => (
-                  <td key={`p:${key}`}>{runParams.get(key) ?? ""}</td>
-                ))}
               </tr>
             );
           })}
+          {paddingBottom > 0 ? (
+            <tr aria-hidden="true" className={tableStyles.spacer}>
+              <td colSpan={columnCount} style={{ height: paddingBottom }} />
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </div>

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { auditLog } from "@/db/schema";
 import type { Database } from "@/db/client";
 import type { Actor } from "./actor";
+import { toCsv } from "@/lib/csv";
 
 type Executor = Pick<Database, "insert" | "select">;
 
@@ -60,19 +61,10 @@ export async function listAuditEntries(db: Pick<Database, "select">, query: Audi
     .limit(query.limit ?? 200);
 }
 
-function csvCell(value: unknown): string {
-  const text = value == null ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  // A leading =, +, - or @ would be run as a formula by spreadsheet programs; prefix it to keep it text.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function auditEntriesToCsv(entries: AuditEntry[]): string {
   const header = ["audit_id", "at", "actor", "action", "target_type", "target_id", "before", "after"];
-  const lines = entries.map((e) =>
-    [e.auditId, new Date(e.at).toISOString(), e.actorUsername, e.action, e.targetType, e.targetId, e.before, e.after]
-      .map(csvCell)
-      .join(","),
+  return toCsv(
+    header,
+    entries.map((e) => [e.auditId, new Date(e.at).toISOString(), e.actorUsername, e.action, e.targetType, e.targetId, e.before, e.after]),
   );
-  return [header.join(","), ...lines].join("\r\n") + "\r\n";
 }

@@ -68,6 +68,7 @@ const actions: MatrixAction[] = [
   { name: "tRPC tracking.createExperiment", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.createExperiment({ name: `t-${t.unique}` })) },
   { name: "tRPC tracking.renameExperiment", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.renameExperiment({ experimentId: t.experimentId, newName: `n-${t.unique}` })) },
   { name: "tRPC tracking.setExperimentDeleted", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setExperimentDeleted({ experimentId: t.experimentId, deleted: true })) },
+  { name: "tRPC tracking.setRunNote", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setRunNote({ runId: t.runId, content: "**notes**" })) },
   { name: "tRPC auth.createUser", permission: "users.manage", run: trpc((h, t) => h.trpc.auth.createUser({ username: `u-${t.unique}`, password: "password-1234", role: "viewer" })) },
   { name: "tRPC auth.setRole", permission: "users.manage", run: trpc((h) => h.trpc.auth.setRole({ username: "target-user", role: "reviewer" })) },
   { name: "tRPC auth.setDisabled", permission: "users.manage", run: trpc((h) => h.trpc.auth.setDisabled({ username: "target-user", disabled: true })) },

@@ -78,7 +78,30 @@ describe.each(testBackends)("chart series on %s", (kind) => {
     });
     const { series } = await trpc.tracking.chartSeries({ runIds: [runIds[0], "0123456789abcdef0123456789abcdef"], keys: ["acc"], xAxis: "time" });
     expect(series).toEqual([
-      { runId: runIds[0], key: "acc", total: 2, downsampled: false, points: [{ step: 0, timestamp: 2000, value: 0.5 }, { step: 2, timestamp: 4000, value: 0.7 }] },
+      {
+        runId: runIds[0],
+        key: "acc",
+        total: 2,
+        downsampled: false,
+        runStartTime: 1,
+        points: [{ step: 0, timestamp: 2000, value: 0.5 }, { step: 2, timestamp: 4000, value: 0.7 }],
+      },
+    ]);
+  });
+
+  it("zooms on the relative-time axis by milliseconds since each run started", async () => {
+    const api = mlflowWire(studio);
+    const late = await api.post("runs/create", { experiment_id: "0", run_name: "late start", start_time: 1_000_000 });
+    const lateId = (late.body.run as { info: { run_id: string } }).info.run_id;
+    await api.post("runs/log-batch", {
+      run_id: lateId,
+      metrics: [0, 1, 2, 3].map((i) => ({ key: "acc", value: i / 10, timestamp: 1_000_000 + 2000 * (i + 1), step: i })),
+    });
+    // Run 0 logged acc at 2000 and 4000 ms after its start at 1: relative x 1999 and 3999.
+    const { series } = await trpc.tracking.chartSeries({ runIds: [runIds[0], lateId], keys: ["acc"], xAxis: "relative", range: { min: 1500, max: 4500 } });
+    expect(series.map((s) => [s.runId, s.runStartTime, s.points.map((p) => p.timestamp - s.runStartTime)])).toEqual([
+      [runIds[0], 1, [1999, 3999]],
+      [lateId, 1_000_000, [2000, 4000]],
     ]);
   });
 

@@ -1,6 +1,6 @@
 // Series for the compare charts: every chosen run × metric, reduced on the server to about the
 // chart's pixel width without losing spikes, or a zoomed range at full resolution.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { downsampleKeepingExtremes } from "@/lib/downsample";
@@ -9,11 +9,11 @@ import type { ServiceContext } from "../service-context";
 export const zChartSeriesInput = z.object({
   runIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one run").max(1000, "Compare at most 1000 runs at once"),
   keys: z.array(z.string().min(1).max(250)).min(1, "Choose at least one metric").max(100, "Chart at most 100 metrics at once"),
-  /** What the x-axis shows: the step, or the wall-clock time of each point. */
-  xAxis: z.enum(["step", "time"]).default("step"),
+  /** What the x-axis shows: the step, the wall-clock time of each point, or milliseconds since its run started. */
+  xAxis: z.enum(["step", "time", "relative"]).default("step"),
   /** Points per series to aim for: about the chart's width in pixels. */
   maxPoints: z.number().int().min(10).max(10_000).default(1000),
-  /** A zoomed range on the x-axis (steps, or epoch milliseconds); inclusive. */
+  /** A zoomed range on the x-axis (steps, epoch milliseconds, or milliseconds since run start); inclusive. */
   range: z
     .object({ min: z.number(), max: z.number() })
     .refine((r) => r.min <= r.max, "The range's min must not exceed its max")
@@ -35,11 +35,14 @@ export interface ChartSeries {
   /** How many finite points the series has in the range before reduction. */
   total: number;
   downsampled: boolean;
+  /** The run's start time (epoch ms): on the relative axis a point's x is its timestamp minus this. */
+  runStartTime: number;
 }
 
 interface BucketRow {
   run_uuid: string;
   key: string;
+  t0: string | number;
   /** Finite points in this bucket. */
   n: string | number;
   // [value, step, timestamp] of the bucket's lowest and highest value, [step, timestamp, value] of its first and last point.
@@ -59,39 +62,43 @@ interface BucketRow {
  */
 export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<{ series: ChartSeries[] }> {
   const input = zChartSeriesInput.parse(rawInput);
-  const x = input.xAxis === "step" ? sql`m.step` : sql`m.timestamp`;
+  // x of a point, written against the alias that carries the run's start time (t0).
+  const xOver = (t0: SQL) =>
+    input.xAxis === "step" ? sql`m.step` : input.xAxis === "time" ? sql`m.timestamp` : sql`(m.timestamp - ${t0})`;
   const buckets = input.maxPoints;
-  const rangeCondition = input.range ? sql`and ${x} between ${input.range.min} and ${input.range.max}` : sql``;
+  const rangeOver = (t0: SQL) => (input.range ? sql`and ${xOver(t0)} between ${input.range.min} and ${input.range.max}` : sql``);
   const finite = sql`m.value <> 'NaN'::float8 and m.value <> 'Infinity'::float8 and m.value <> '-Infinity'::float8`;
+  const x = xOver(sql`b.t0`);
   // Bounds per series first: on the step axis min/max come straight from the primary-key index.
   const rows = await queryRows<BucketRow>(ctx.db, sql`
     with bounds as (
-      select u.run_uuid, k.key, lim.lo, lim.hi
+      select u.run_uuid, k.key, r.start_time as t0, lim.lo, lim.hi
       from unnest(${sql.param(input.runIds)}::text[]) as u(run_uuid)
+      join runs r on r.run_uuid = u.run_uuid
       cross join unnest(${sql.param(input.keys)}::text[]) as k(key)
       cross join lateral (
-        select min(${x}) as lo, max(${x}) as hi from metrics m
-        where m.run_uuid = u.run_uuid and m.key = k.key ${rangeCondition}
+        select min(${xOver(sql`r.start_time`)}) as lo, max(${xOver(sql`r.start_time`)}) as hi from metrics m
+        where m.run_uuid = u.run_uuid and m.key = k.key ${rangeOver(sql`r.start_time`)}
       ) lim
       where lim.lo is not null
     )
-    select m.run_uuid, m.key, count(*) as n,
+    select m.run_uuid, m.key, min(b.t0) as t0, count(*) as n,
       min(array[m.value, m.step::float8, m.timestamp::float8]) as lo,
       max(array[m.value, -m.step::float8, m.timestamp::float8]) as hi,
       min(array[m.step::float8, m.timestamp::float8, m.value]) as first,
       max(array[m.step::float8, m.timestamp::float8, m.value]) as last
     from bounds b
     join metrics m on m.run_uuid = b.run_uuid and m.key = b.key
-    where ${finite} ${rangeCondition}
+    where ${finite} ${rangeOver(sql`b.t0`)}
     group by m.run_uuid, m.key,
       case when b.hi = b.lo then 0 else floor((${x} - b.lo)::float8 / (b.hi - b.lo) * ${buckets - 1}) end`);
 
-  const bySeries = new Map<string, { runId: string; key: string; total: number; points: ChartPoint[] }>();
+  const bySeries = new Map<string, { runId: string; key: string; total: number; runStartTime: number; points: ChartPoint[] }>();
   for (const row of rows) {
     const id = `${row.run_uuid}\u0000${row.key}`;
     let entry = bySeries.get(id);
     if (!entry) {
-      entry = { runId: row.run_uuid, key: row.key, total: 0, points: [] };
+      entry = { runId: row.run_uuid, key: row.key, total: 0, runStartTime: Number(row.t0), points: [] };
       bySeries.set(id, entry);
     }
     entry.total += Number(row.n);
@@ -108,6 +115,7 @@ export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesI
     );
   }
 
+  // The relative axis is the time axis shifted per run, so the time order serves both.
   const xOf = input.xAxis === "step" ? (p: ChartPoint) => p.step : (p: ChartPoint) => p.timestamp;
   const series: ChartSeries[] = [];
   for (const runId of input.runIds) {
@@ -122,7 +130,14 @@ export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesI
               input.maxPoints,
             ).map((kept) => kept.point)
           : unique;
-      series.push({ runId, key, points: reduced, total: entry.total, downsampled: reduced.length < entry.total });
+      series.push({
+        runId,
+        key,
+        points: reduced,
+        total: entry.total,
+        downsampled: reduced.length < entry.total,
+        runStartTime: entry.runStartTime,
+      });
     }
   }
   return { series };

@@ -11,10 +11,15 @@ import {
 import { getChartSeries, zChartSeriesInput } from "./chart-data";
 import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
-import { getRun } from "./runs";
+import { setRunNote, zSetRunNote } from "./run-notes";
+import { getRun, loadRuns } from "./runs";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
+import { listRunKeys, zRunKeysInput } from "./run-keys";
 import { zCreateExperiment, zSearchRuns, zViewType } from "./schema";
+
+const zColumnKeys = z.array(z.string().min(1).max(250)).max(500, "Choose at most 500 columns of a kind");
+const zRunColumnSelection = z.object({ metrics: zColumnKeys, params: zColumnKeys, tags: zColumnKeys });
 
 export const trackingRouter = createTrpcRouter({
   experimentSummaries: protectedProcedure
@@ -34,7 +39,17 @@ export const trackingRouter = createTrpcRouter({
     .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
   searchRuns: protectedProcedure.input(zSearchRuns).query(({ ctx, input }) => searchRuns(ctx, input)),
+  /** The runs table: a search page carrying only the chosen metric, param and tag columns. */
+  runsTable: protectedProcedure
+    .input(zSearchRuns.extend({ columns: zRunColumnSelection }))
+    .query(({ ctx, input: { columns, ...search } }) => searchRuns(ctx, search, columns)),
+  /** Every metric, param and tag key in the experiments' active runs. */
+  runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
+  /** Whole runs by id in the order given (unknown ids left out): the compare view's runs. */
+  runsByIds: protectedProcedure
+    .input(z.object({ runIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one run").max(5000, "Compare at most 5000 runs at once") }))
+    .query(({ ctx, input }) => loadRuns(ctx.db, input.runIds)),
   metricHistory: protectedProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
@@ -44,4 +59,5 @@ export const trackingRouter = createTrpcRouter({
   runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
     .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
+  setRunNote: protectedProcedure.input(zSetRunNote).mutation(({ ctx, input }) => setRunNote(ctx, input)),
 });

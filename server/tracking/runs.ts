@@ -1,6 +1,6 @@
 // Run services: create, read, update, delete/restore runs, and log params, metrics, tags and inputs.
 import { randomBytes, randomInt } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { experiments, runInputs, runs, tags, trackedDatasets } from "@/db/schema";
 import { queryRows, type Database } from "@/db/client";
@@ -54,15 +54,25 @@ interface HydrationRow {
  * The children of the run `u.run_uuid` as JSON arrays (null when there are none), keys sorted. The
  * database builds them: one round trip for a whole search page instead of one query per table.
  */
-const runChildrenColumns = sql`
-  (select json_agg(x) from (select key, value from params c where c.run_uuid = u.run_uuid order by key collate "C") x) as params,
-  (select json_agg(x) from (select key, value, timestamp, step from latest_metrics c where c.run_uuid = u.run_uuid order by key collate "C") x) as metrics,
-  (select json_agg(x) from (select key, value from tags c where c.run_uuid = u.run_uuid order by key collate "C") x) as tags,
+/** Which keys of each kind to load; a kind left out loads every key. The runs table asks only for its columns. */
+export interface RunColumnSelection {
+  metrics?: string[];
+  params?: string[];
+  tags?: string[];
+}
+
+function runChildrenColumns(columns?: RunColumnSelection): SQL {
+  const only = (keys: string[] | undefined) => (keys ? sql` and c.key = any(${sql.param(keys)}::text[])` : sql``);
+  return sql`
+  (select json_agg(x) from (select key, value from params c where c.run_uuid = u.run_uuid${only(columns?.params)} order by key collate "C") x) as params,
+  (select json_agg(x) from (select key, value, timestamp, step from latest_metrics c where c.run_uuid = u.run_uuid${only(columns?.metrics)} order by key collate "C") x) as metrics,
+  (select json_agg(x) from (select key, value from tags c where c.run_uuid = u.run_uuid${only(columns?.tags)} order by key collate "C") x) as tags,
   (select json_agg(json_build_object('tags', ri.tags, 'dataset', json_build_object(
             'name', d.name, 'digest', d.digest, 'source_type', d.source_type, 'source', d.source,
             'schema', d.schema, 'profile', d.profile)) order by d.name collate "C", d.digest collate "C")
      from run_inputs ri join tracked_datasets d on d.dataset_uuid = ri.dataset_uuid
     where ri.run_uuid = u.run_uuid) as inputs`;
+}
 
 function toRun(row: RunRow, c: HydrationRow): Run {
   return {
@@ -94,20 +104,20 @@ export async function hydrateRuns(db: Executor, rows: RunRow[]): Promise<Run[]> 
   const ids = rows.map((r) => r.runUuid);
   if (!ids.length) return [];
   const children = await queryRows<HydrationRow>(db, sql`
-    select u.run_uuid, ${runChildrenColumns} from unnest(${sql.param(ids)}::text[]) as u(run_uuid)`);
+    select u.run_uuid, ${runChildrenColumns()} from unnest(${sql.param(ids)}::text[]) as u(run_uuid)`);
   const byRun = new Map(children.map((c) => [c.run_uuid, c]));
   return rows.map((row) => toRun(row, byRun.get(row.runUuid)!));
 }
 
-/** Whole runs by id, in the order given, in one round trip (ids that do not exist are left out). */
-export async function loadRuns(db: Executor, ids: string[]): Promise<Run[]> {
+/** Runs by id, in the order given, in one round trip (ids that do not exist are left out); whole unless `columns` narrows them. */
+export async function loadRuns(db: Executor, ids: string[], columns?: RunColumnSelection): Promise<Run[]> {
   if (!ids.length) return [];
   const found = await queryRows<HydrationRow & {
     experiment_id: string | number; name: string; user_id: string; status: string; start_time: string | number;
     end_time: string | number | null; lifecycle_stage: string; artifact_uri: string; deleted_time: string | number | null;
   }>(db, sql`
     select r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage,
-           r.artifact_uri, r.deleted_time, ${runChildrenColumns}
+           r.artifact_uri, r.deleted_time, ${runChildrenColumns(columns)}
     from unnest(${sql.param(ids)}::text[]) with ordinality as u(run_uuid, ord)
     join runs r on r.run_uuid = u.run_uuid
     order by u.ord`);

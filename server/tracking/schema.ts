@@ -88,7 +88,7 @@ export const zCreateExperiment = z.object({
 });
 
 /** Experiment ids travel as decimal strings; beyond 2^53 they cannot name a stored experiment. */
-const zExperimentIdText = z
+export const zExperimentIdText = z
   .string()
   .regex(/^\d+$/, "must be an experiment id (digits)")
   .refine((s) => Number.isSafeInteger(Number(s)), "is too large to be an experiment id");

@@ -12,7 +12,7 @@ import {
 import { invalidParameter } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { decodePageToken, encodePageToken } from "./page-token";
-import { loadRuns } from "./runs";
+import { loadRuns, type RunColumnSelection } from "./runs";
 import type { Run, zSearchRuns } from "./schema";
 
 export const SEARCH_MAX_RESULTS_DEFAULT = 1000;
@@ -112,6 +112,7 @@ function withFilterErrors<T>(parse: () => T): T {
 export async function searchRuns(
   ctx: ServiceContext,
   input: z.output<typeof zSearchRuns>,
+  columns?: RunColumnSelection,
 ): Promise<{ runs: Run[]; next_page_token?: string }> {
   const clauses = withFilterErrors(() => parseSearchFilter(input.filter));
   const orders = withFilterErrors(() => (input.order_by ?? []).map(parseOrderBy));
@@ -136,7 +137,7 @@ export async function searchRuns(
     limit ${limit + 1} offset ${offset}`);
   const ids = result.slice(0, limit).map((r) => r.run_uuid);
   return {
-    runs: await loadRuns(ctx.db, ids),
+    runs: await loadRuns(ctx.db, ids, columns),
     ...(result.length > limit ? { next_page_token: encodePageToken(offset + limit) } : {}),
   };
 }

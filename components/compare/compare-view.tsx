@@ -1,0 +1,392 @@
+"use client";
+// The compare view: the chosen runs' metrics as line charts, with every option in the URL so a
+// comparison is a link.
+import { useQueries, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useMemo, useRef, useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/trpc-provider";
+import { QueryError } from "@/components/ui/query-error";
+import ui from "@/components/ui/ui.module.css";
+import { useUrlState } from "@/components/ui/use-url-state";
+import { toPlotSeries } from "@/lib/compare-series";
+import { MAX_SMOOTHING, compareStateToParams, parseCompareState, type CompareState, type CompareXAxis } from "@/lib/compare-state";
+import { runColor } from "@/lib/run-colors";
+import { CompareLineChart, type ChartLine } from "./compare-line-chart";
+import { ParallelCoordinates } from "./parallel-coordinates";
+import { ParamsDiff } from "./params-diff";
+import { ScatterPlot } from "./scatter-plot";
+import styles from "./compare-charts.module.css";
+import { useElementWidth, useNearViewport } from "./use-element-width";
+
+/** Charts shown when the link names none: enough to read at a glance; the picker adds the rest. */
+const DEFAULT_CHART_COUNT = 12;
+/** Runs per chart-data request: requests run side by side and no single response grows huge. */
+const RUNS_PER_REQUEST = 100;
+
+const X_AXIS_LABELS: Record<CompareXAxis, string> = { step: "Step", time: "Wall time", relative: "Relative time" };
+
+export interface RunLabel {
+  runId: string;
+  name: string;
+  color: string;
+}
+
+export function CompareView({ experimentId }: { experimentId: string }) {
+  const trpc = useTRPC();
+  const { params, update } = useUrlState();
+  const state = useMemo(() => parseCompareState(params), [params]);
+  const setState = (patch: Partial<CompareState>, history: "push" | "replace" = "replace") =>
+    update(compareStateToParams({ ...state, ...patch }), history);
+
+  const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }));
+  const runs = useQuery({
+    ...trpc.tracking.runsByIds.queryOptions({ runIds: state.runs.length ? state.runs : ["-"] }),
+    enabled: state.runs.length > 0,
+  });
+  const runList = useMemo(() => runs.data ?? [], [runs.data]);
+  const labels = useMemo(() => runList.map((run) => ({ runId: run.info.run_id, name: run.info.run_name || run.info.run_id, color: runColor(run.info.run_id) })), [runList]);
+  const metricKeys = useMemo(() => [...new Set(runList.flatMap((run) => run.data.metrics.map((m) => m.key)))].sort(), [runList]);
+  const charted = state.metrics.length ? state.metrics : metricKeys.slice(0, DEFAULT_CHART_COUNT);
+
+  const breadcrumb = (
+    <p className={ui.breadcrumb}>
+      <Link href="/experiments">Experiments</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? "Experiment"}</Link> /
+    </p>
+  );
+  if (!state.runs.length) {
+    return (
+      <>
+        {breadcrumb}
+        <h1>Compare runs</h1>
+        <section className={ui.panel} aria-label="No runs chosen">
+          <p>No runs are chosen. Tick the runs to compare in the runs table, then press “Compare”.</p>
+          <p>
+            <Link href={`/experiments/${experimentId}`}>Back to the runs table</Link>
+          </p>
+        </section>
+      </>
+    );
+  }
+
+  const missing = runs.data ? state.runs.length - runList.length : 0;
+  const visible = labels.filter((label) => !state.hidden.includes(label.runId));
+  return (
+    <>
+      {breadcrumb}
+      <h1>
+        Compare {state.runs.length} run{state.runs.length === 1 ? "" : "s"}
+      </h1>
+      {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
+      {missing > 0 ? (
+        <p className={ui.muted} role="note">
+          {missing} run{missing === 1 ? "" : "s"} in this link no longer exist{missing === 1 ? "s" : ""} and {missing === 1 ? "is" : "are"} left out.
+        </p>
+      ) : null}
+      <ChartControls state={state} setState={setState} metricKeys={metricKeys} charted={charted} />
+      <RunLegend labels={labels} hidden={state.hidden} onChange={(hidden) => setState({ hidden })} />
+      {runs.isPending ? (
+        <p role="status">Loading runs…</p>
+      ) : runList.length && !metricKeys.length ? (
+        <p className={ui.panel}>These runs have logged no metrics yet, so there is nothing to chart. Params and tags are compared below.</p>
+      ) : (
+        <section aria-label="Metric charts" className={styles.grid}>
+          {charted.map((key) => (
+            <MetricComparison key={key} metricKey={key} runs={visible} state={state} onZoom={(range) => setState({ range }, "push")} onResetZoom={() => setState({ range: null }, "push")} />
+          ))}
+        </section>
+      )}
+      {runList.length ? (
+        <>
+          <section className={styles.section} aria-labelledby="compare-scatter">
+            <h2 id="compare-scatter">Scatter plot</h2>
+            <ScatterPlot runs={runList} x={state.scatter.x} y={state.scatter.y} onChange={(x, y) => setState({ scatter: { x, y } }, "push")} />
+          </section>
+          <section className={styles.section} aria-labelledby="compare-parallel">
+            <h2 id="compare-parallel">Parallel coordinates</h2>
+            <ParallelCoordinates
+              runs={runList}
+              axes={state.parallel.axes}
+              metric={state.parallel.metric}
+              onChange={(axes, metric) => setState({ parallel: { axes, metric } }, "push")}
+            />
+          </section>
+          <section className={styles.section} aria-labelledby="compare-params">
+            <h2 id="compare-params">Params</h2>
+            <ParamsDiff runs={runList} />
+          </section>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function ChartControls({
+  state,
+  setState,
+  metricKeys,
+  charted,
+}: {
+  state: CompareState;
+  setState: (patch: Partial<CompareState>, history?: "push" | "replace") => void;
+  metricKeys: string[];
+  charted: string[];
+}) {
+  const [smoothing, setSmoothing] = useState(state.smoothing);
+  const [seenSmoothing, setSeenSmoothing] = useState(state.smoothing);
+  // Back/forward or a shared link moves the URL under the slider: the slider follows it.
+  if (seenSmoothing !== state.smoothing) {
+    setSeenSmoothing(state.smoothing);
+    setSmoothing(state.smoothing);
+  }
+  const fromRef = useRef<HTMLInputElement>(null);
+  const toRef = useRef<HTMLInputElement>(null);
+  const [rangeError, setRangeError] = useState<string | null>(null);
+
+  function applyRange(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const min = Number(fromRef.current?.value);
+    const max = Number(toRef.current?.value);
+    if (fromRef.current?.value === "" || toRef.current?.value === "" || !Number.isFinite(min) || !Number.isFinite(max)) {
+      setRangeError("Enter both ends of the range as numbers.");
+      return;
+    }
+    if (min >= max) {
+      setRangeError("“From” must be less than “to”.");
+      return;
+    }
+    setRangeError(null);
+    setState({ range: { min, max } }, "push");
+  }
+
+  const rangeUnit = state.x === "step" ? "steps" : state.x === "time" ? "epoch ms" : "ms since start";
+  return (
+    <section className={ui.panel} aria-label="Chart options">
+      <div className={styles.toolbar}>
+        <div className={styles.control}>
+          <label htmlFor="compare-x-axis">X axis (line charts)</label>
+          <select
+            id="compare-x-axis"
+            className={ui.input}
+            value={state.x}
+            // A zoomed range is in the old axis' unit: it does not carry over.
+            onChange={(event) => setState({ x: event.target.value as CompareXAxis, range: null }, "push")}
+          >
+            {(Object.keys(X_AXIS_LABELS) as CompareXAxis[]).map((axis) => (
+              <option key={axis} value={axis}>
+                {X_AXIS_LABELS[axis]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className={styles.control}>
+          <label htmlFor="compare-smoothing">Smoothing (EMA)</label>
+          <div className={styles.inline}>
+            <input
+              id="compare-smoothing"
+              type="range"
+              min={0}
+              max={MAX_SMOOTHING}
+              step={0.01}
+              value={smoothing}
+              onChange={(event) => setSmoothing(Number(event.target.value))}
+              // The URL (and the redraw) follow when the slider is let go, not on every pixel of the drag.
+              onPointerUp={() => setState({ smoothing })}
+              onKeyUp={() => setState({ smoothing })}
+              onBlur={() => smoothing !== state.smoothing && setState({ smoothing })}
+              aria-valuetext={smoothing === 0 ? "off" : String(smoothing)}
+            />
+            <output htmlFor="compare-smoothing" data-testid="smoothing-value">
+              {smoothing === 0 ? "off" : smoothing.toFixed(2)}
+            </output>
+          </div>
+        </div>
+        <label className={styles.inline}>
+          <input type="checkbox" checked={state.logScale} onChange={(event) => setState({ logScale: event.target.checked }, "push")} />
+          Log scale (y)
+        </label>
+        <form className={styles.toolbar} onSubmit={applyRange} aria-label="Zoom to a range" key={`${state.x}:${state.range?.min}:${state.range?.max}`}>
+          <div className={styles.control}>
+            <label htmlFor="compare-from">From ({rangeUnit})</label>
+            <input id="compare-from" ref={fromRef} className={`${ui.input} ${styles.rangeInput}`} inputMode="decimal" defaultValue={state.range?.min ?? ""} />
+          </div>
+          <div className={styles.control}>
+            <label htmlFor="compare-to">To</label>
+            <input id="compare-to" ref={toRef} className={`${ui.input} ${styles.rangeInput}`} inputMode="decimal" defaultValue={state.range?.max ?? ""} />
+          </div>
+          <button type="submit" className={ui.secondary}>
+            Zoom
+          </button>
+          {state.range ? (
+            <button type="button" className={ui.secondary} onClick={() => setState({ range: null }, "push")}>
+              Reset zoom
+            </button>
+          ) : null}
+        </form>
+      </div>
+      {rangeError ? (
+        <p className={ui.error} role="alert">
+          {rangeError}
+        </p>
+      ) : (
+        <p className={ui.muted}>Drag across a chart to zoom into a range at full resolution; double-click a chart to zoom out.</p>
+      )}
+      {metricKeys.length ? (
+        <details>
+          <summary>
+            Metrics charted: {charted.length} of {metricKeys.length}
+          </summary>
+          <div className={styles.metricPicker} role="group" aria-label="Metrics to chart">
+            {metricKeys.map((key) => (
+              <label key={key} className={styles.inline}>
+                <input
+                  type="checkbox"
+                  checked={charted.includes(key)}
+                  onChange={(event) => {
+                    const next = event.target.checked ? [...charted, key].sort() : charted.filter((k) => k !== key);
+                    setState({ metrics: next.length ? next : [] }, "push");
+                  }}
+                />
+                {key}
+              </label>
+            ))}
+          </div>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function RunLegend({ labels, hidden, onChange }: { labels: RunLabel[]; hidden: string[]; onChange: (hidden: string[]) => void }) {
+  if (!labels.length) return null;
+  return (
+    <section aria-label="Runs in the charts">
+      <div className={styles.inline}>
+        <h2 className={ui.panelTitle}>Runs</h2>
+        {hidden.length ? (
+          <button type="button" className={ui.secondary} onClick={() => onChange([])}>
+            Show all runs
+          </button>
+        ) : null}
+      </div>
+      <ul className={styles.legend}>
+        {labels.map((label) => {
+          const shown = !hidden.includes(label.runId);
+          return (
+            <li key={label.runId}>
+              <button
+                type="button"
+                className={styles.legendItem}
+                aria-pressed={shown}
+                title={shown ? "Hide this run in the charts" : "Show this run in the charts"}
+                onClick={() => onChange(shown ? [...hidden, label.runId] : hidden.filter((id) => id !== label.runId))}
+              >
+                <span className={styles.swatch} style={{ background: label.color }} aria-hidden="true" />
+                {label.name}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** One metric's chart; its data is fetched once the chart comes near the viewport. */
+function MetricComparison({
+  metricKey,
+  runs,
+  state,
+  onZoom,
+  onResetZoom,
+}: {
+  metricKey: string;
+  runs: RunLabel[];
+  state: CompareState;
+  onZoom: (range: { min: number; max: number }) => void;
+  onResetZoom: () => void;
+}) {
+  const trpc = useTRPC();
+  const frame = useRef<HTMLDivElement>(null);
+  const near = useNearViewport(frame);
+  const width = useElementWidth(frame);
+  // Hidden runs stay in the request, so toggling a run does not refetch the others.
+  const runIds = state.runs;
+  const chunks = useMemo(() => {
+    const out: string[][] = [];
+    for (let i = 0; i < runIds.length; i += RUNS_PER_REQUEST) out.push(runIds.slice(i, i + RUNS_PER_REQUEST));
+    return out;
+  }, [runIds]);
+  const maxPoints = Math.min(2000, Math.max(200, width ?? 800));
+  const combined = useQueries({
+    queries: chunks.map((chunk) => ({
+      ...trpc.tracking.chartSeries.queryOptions({
+        runIds: chunk,
+        keys: [metricKey],
+        xAxis: state.x,
+        maxPoints,
+        ...(state.range ? { range: state.range } : {}),
+      }),
+      enabled: near && width !== null,
+      // Zooming keeps the old lines on screen until the range's points arrive.
+      placeholderData: <T,>(previous: T | undefined) => previous,
+    })),
+    // One stable object for all chunks: it changes only when some chunk's data or status does.
+    combine: (results) => ({
+      series: results.flatMap((result) => result.data?.series ?? []),
+      pending: results.some((result) => result.isPending || result.isPlaceholderData),
+      error: results.find((result) => result.error)?.error ?? null,
+      refetchFailed: () => results.forEach((result) => result.error && void result.refetch()),
+    }),
+  });
+  const loading = !near || width === null || combined.pending;
+  const error = combined.error;
+
+  const { series: fetched } = combined;
+  const { lines, summary } = useMemo(() => {
+    const byRun = new Map(fetched.map((series) => [series.runId, series]));
+    let drawn = 0;
+    let total = 0;
+    let downsampled = 0;
+    let droppedForLog = 0;
+    const built: ChartLine[] = [];
+    for (const run of runs) {
+      const series = byRun.get(run.runId);
+      if (!series) continue;
+      const plotted = toPlotSeries(series.points, { axis: state.x, runStartTime: series.runStartTime, smoothing: state.smoothing, logScale: state.logScale });
+      drawn += plotted.points.length;
+      total += series.total;
+      if (series.downsampled) downsampled++;
+      droppedForLog += plotted.droppedForLog;
+      built.push({ ...run, points: plotted.points });
+    }
+    const parts = [`${built.length} run${built.length === 1 ? "" : "s"}, ${drawn.toLocaleString("en")} of ${total.toLocaleString("en")} points drawn`];
+    if (downsampled) parts.push(`${downsampled} series downsampled on the server (spikes kept); zoom in for full resolution`);
+    if (droppedForLog) parts.push(`${droppedForLog} values ≤ 0 not shown on the log scale`);
+    return { lines: built, summary: parts.join("; ") + "." };
+  }, [fetched, runs, state.x, state.smoothing, state.logScale]);
+
+  return (
+    <div ref={frame}>
+      {error ? (
+        <QueryError error={error} onRetry={combined.refetchFailed} />
+      ) : !near ? (
+        <figure className={styles.figure} data-testid="compare-chart" data-metric={metricKey} data-ready="false">
+          <div className={styles.placeholder}>{metricKey}</div>
+        </figure>
+      ) : (
+        <CompareLineChart
+          metricKey={metricKey}
+          lines={lines}
+          axis={state.x}
+          logScale={state.logScale}
+          smoothed={state.smoothing > 0}
+          range={state.range}
+          loading={loading}
+          summary={summary}
+          onZoom={onZoom}
+          onResetZoom={onResetZoom}
+        />
+      )}
+    </div>
+  );
+}

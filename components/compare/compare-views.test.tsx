@@ -1,0 +1,152 @@
+// The compare views rendered to HTML (no browser): what a reader gets for ordinary, empty and very large comparisons.
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { Run } from "@/server/tracking/schema";
+import { ParallelCoordinates } from "./parallel-coordinates";
+import { ParamsDiff } from "./params-diff";
+import { ScatterPlot } from "./scatter-plot";
+
+function makeRun(id: string, params: Record<string, string> = {}, metrics: Record<string, number> = {}): Run {
+  return {
+    info: {
+      run_id: id,
+      run_uuid: id,
+      run_name: `run ${id}`,
+      experiment_id: "1",
+      user_id: "u",
+      status: "FINISHED",
+      start_time: 0,
+      artifact_uri: "",
+      lifecycle_stage: "active",
+    },
+    data: {
+      params: Object.entries(params).map(([key, value]) => ({ key, value })),
+      metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 0, step: 0 })),
+      tags: [],
+    },
+    inputs: { dataset_inputs: [] },
+  };
+}
+
+const count = (html: string, needle: string) => html.split(needle).length - 1;
+const ignore = () => undefined;
+
+const threeRuns = [
+  makeRun("a", { lr: "0.1", seed: "1", opt: "adam", extra: "<b>x</b>" }, { acc: 0.8, loss: 0.5 }),
+  makeRun("b", { lr: "0.01", seed: "1", opt: "adam" }, { acc: 0.9, loss: 0.4 }),
+  makeRun("c", { lr: "0.1", seed: "1", opt: "adam" }, { loss: 0.6 }),
+];
+
+function manyRuns(n: number, params: number): Run[] {
+  return Array.from({ length: n }, (_, i) =>
+    makeRun(
+      `r${i}`,
+      Object.fromEntries(Array.from({ length: params }, (_, p) => [`p${p}`, String((i * (p + 1)) % 7)])),
+      { acc: i / n },
+    ),
+  );
+}
+
+describe("ParamsDiff", () => {
+  it("shows differing params as rows, highlights the odd cells and folds the equal ones", () => {
+    const html = renderToStaticMarkup(<ParamsDiff runs={threeRuns} />);
+    expect(html).toContain("2 params differ between the 3 runs");
+    // extra: only run a logged it (the common value is "not logged"); lr: run b's 0.01 is the odd one.
+    expect(count(html, "<mark")).toBe(2);
+    expect(html).toContain("not logged");
+    expect(html).toContain("2 params are equal in every run");
+    expect(html).toContain("run a");
+    // A param value is text, never markup.
+    expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
+    expect(html).not.toContain("<b>x</b>");
+  });
+
+  it("says so for no runs, runs without params, and a single run", () => {
+    expect(renderToStaticMarkup(<ParamsDiff runs={[]} />)).toContain("No runs to compare");
+    expect(renderToStaticMarkup(<ParamsDiff runs={[makeRun("a"), makeRun("b")]} />)).toContain("None of these runs logged any params");
+    const single = renderToStaticMarkup(<ParamsDiff runs={[makeRun("a", { lr: "0.1" })]} />);
+    expect(single).toContain("Only one run is selected");
+    expect(single).toContain("1 param logged by this run");
+  });
+
+  it("draws a bounded number of cells for hundreds of runs and offers the rest", () => {
+    // Every 7th param is 0 in every run (i·7 mod 7): 52 of the 60 differ, 8 are equal.
+    const html = renderToStaticMarkup(<ParamsDiff runs={manyRuns(500, 60)} />);
+    const [differingTable, foldedTable] = html.split("<details");
+    // 500 runs: 20 rows of 500 cells (a 10,000-cell budget), the other 32 behind a button.
+    expect(count(differingTable, '<th scope="row"')).toBe(20);
+    expect(differingTable).toContain("Show 20 more of 32 hidden params");
+    expect(count(foldedTable, '<th scope="row"')).toBe(8);
+  });
+});
+
+describe("ScatterPlot", () => {
+  it("offers labelled axis choices, defaults to first param against first metric and counts runs left out", () => {
+    const html = renderToStaticMarkup(<ScatterPlot runs={threeRuns} x={null} y={null} onChange={ignore} />);
+    expect(html).toMatch(/<label for="[^"]+">X axis<\/label>/);
+    expect(html).toMatch(/<label for="[^"]+">Y axis<\/label>/);
+    expect(html).toMatch(/<option value="params.extra" selected="">extra \(categories\)<\/option>/);
+    expect(html).toMatch(/<option value="metrics.acc" selected="">acc<\/option>/);
+    // Only run a logged "extra"; run c also lacks acc.
+    expect(html).toContain("1 of 3 runs plotted");
+    expect(html).toContain("2 runs lack a value for extra or acc and are left out");
+  });
+
+  it("keeps categorical params off the y axis and falls back when the URL names an unknown column", () => {
+    const html = renderToStaticMarkup(<ScatterPlot runs={threeRuns} x="params.lr" y="params.opt" onChange={ignore} />);
+    const ySelect = html.slice(html.indexOf(">Y axis<"));
+    expect(ySelect).not.toContain('value="params.opt"');
+    expect(html).toContain("2 of 3 runs plotted");
+    expect(html).toContain("1 run lacks a value for lr or acc and is left out");
+  });
+
+  it("says what to do when there is nothing to plot", () => {
+    expect(renderToStaticMarkup(<ScatterPlot runs={[]} x={null} y={null} onChange={ignore} />)).toContain("No runs to compare");
+    expect(renderToStaticMarkup(<ScatterPlot runs={[makeRun("a")]} x={null} y={null} onChange={ignore} />)).toContain("no params or metrics");
+    expect(renderToStaticMarkup(<ScatterPlot runs={[makeRun("a", { opt: "adam" })]} x={null} y={null} onChange={ignore} />)).toContain("no numeric param or metric");
+  });
+});
+
+describe("ParallelCoordinates", () => {
+  it("defaults to the differing params and the first metric, one line per run, with a caption", () => {
+    const html = renderToStaticMarkup(<ParallelCoordinates runs={threeRuns} axes={[]} metric={null} onChange={ignore} />);
+    expect(html).toMatch(/<input type="checkbox" checked=""[^>]*\/><span>extra<\/span>/);
+    expect(html).toMatch(/<input type="checkbox" checked=""[^>]*\/><span>lr<\/span>/);
+    expect(html).toMatch(/<input type="checkbox"\/><span>opt<\/span><span[^>]*>same in all<\/span>/);
+    expect(html).toMatch(/<option value="metrics.acc" selected="">acc<\/option>/);
+    expect(html).toContain("Parallel coordinates of 3 of 3 runs across 2 params (extra, lr) to acc.");
+    expect(html).toContain("Highest acc: run b (0.9); lowest: run a (0.8).");
+    expect(html).toContain("1 run lacks acc and is drawn dashed in grey.");
+    expect(count(html, "<path")).toBe(3);
+  });
+
+  it("follows the chosen axes and metric, and ignores ids the runs lack", () => {
+    const html = renderToStaticMarkup(
+      <ParallelCoordinates runs={threeRuns} axes={["params.opt", "params.gone"]} metric="metrics.loss" onChange={ignore} />,
+    );
+    expect(html).toContain("across 1 param (opt) to loss.");
+    // The only chosen param cannot be unticked.
+    expect(html).toMatch(/<input type="checkbox"(?=[^>]* checked="")(?=[^>]* disabled="")[^>]*\/><span>opt<\/span>/);
+    expect(html).toMatch(/<input type="checkbox"\/><span>lr<\/span>/);
+  });
+
+  it("draws 500 runs as 500 paths", () => {
+    const runs = manyRuns(500, 6);
+    const html = renderToStaticMarkup(<ParallelCoordinates runs={runs} axes={[]} metric={null} onChange={ignore} />);
+    expect(count(html, "<path")).toBe(500);
+    expect(html).toContain("Parallel coordinates of 500 of 500 runs across 4 params (p0, p1, p2, p3) to acc.");
+  });
+
+  it("handles empty runs, a run without metrics and a run without params", () => {
+    expect(renderToStaticMarkup(<ParallelCoordinates runs={[]} axes={[]} metric={null} onChange={ignore} />)).toContain("No runs to compare");
+    expect(renderToStaticMarkup(<ParallelCoordinates runs={[makeRun("a")]} axes={[]} metric={null} onChange={ignore} />)).toContain(
+      "nothing to draw",
+    );
+    const paramsOnly = renderToStaticMarkup(<ParallelCoordinates runs={[makeRun("a", { lr: "1", opt: "adam" })]} axes={[]} metric={null} onChange={ignore} />);
+    expect(paramsOnly).toContain("Lines take each run&#x27;s colour.");
+    expect(count(paramsOnly, "<path")).toBe(1);
+    const metricsOnly = renderToStaticMarkup(<ParallelCoordinates runs={[makeRun("a", {}, { acc: 1 })]} axes={[]} metric={null} onChange={ignore} />);
+    expect(metricsOnly).toContain("only the metric is drawn");
+    expect(count(metricsOnly, "<path")).toBe(1);
+  });
+});

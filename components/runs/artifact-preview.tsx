@@ -1,0 +1,196 @@
+"use client";
+// The preview pane of the run's artifact browser: text, pretty JSON, CSV/TSV tables and images, read through the artifact proxy.
+import { useQuery } from "@tanstack/react-query";
+import Image from "next/image";
+import { useState } from "react";
+import styles from "@/components/ui/ui.module.css";
+import { artifactDownloadHref } from "./artifact-link";
+import {
+  PREVIEW_SVG_BYTES,
+  PREVIEW_TABLE_ROWS,
+  PREVIEW_TEXT_BYTES,
+  artifactPreviewKind,
+  buildArtifactPreview,
+  readFirstBytes,
+  type ArtifactPreview,
+} from "./artifact-preview-kind";
+import page from "./run-page.module.css";
+
+const PREVIEW_LIMIT_LABEL = `${PREVIEW_TEXT_BYTES / 1024} KB`;
+
+/** The proxy answers errors as MLflow JSON ({ error_code, message }); anything else is described by its status. */
+async function describeFailedDownload(response: Response): Promise<string> {
+  let detail = "";
+  try {
+    const body = (await response.json()) as { message?: unknown };
+    if (typeof body.message === "string") detail = body.message;
+  } catch {
+    detail = "";
+  }
+  if (response.status === 401) return "Your session has ended: sign in again, then reload this page.";
+  if (response.status === 404) return `This file is not in the run's artifacts${detail ? ` (${detail})` : ""}. Pick another file in the tree.`;
+  return `The studio could not send this file (HTTP ${response.status}${detail ? `: ${detail}` : ""}).`;
+}
+
+async function fetchPreview(href: string, kind: "text" | "json" | "csv" | "tsv" | "svg"): Promise<ArtifactPreview> {
+  let response: Response;
+  try {
+    response = await fetch(href, { credentials: "same-origin" });
+  } catch {
+    throw new Error("The studio did not answer: check your connection.");
+  }
+  if (!response.ok) throw new Error(await describeFailedDownload(response));
+  // The proxy sends whole files; reading stops at the limit and the rest of the download is cancelled.
+  const { bytes, truncated } = await readFirstBytes(response.body, kind === "svg" ? PREVIEW_SVG_BYTES : PREVIEW_TEXT_BYTES);
+  return buildArtifactPreview(kind, bytes, truncated);
+}
+
+export function ArtifactPreviewPane({ root, path }: { root: string; path: string | null }) {
+  if (path === null) {
+    return (
+      <div className={page.preview}>
+        <p className={styles.muted}>Select a file in the tree to preview it here. Text, JSON, CSV and TSV tables and images have previews.</p>
+      </div>
+    );
+  }
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const href = artifactDownloadHref(root, path);
+  return (
+    <section className={page.preview} aria-label={`Preview of ${path}`}>
+      <div className={page.previewHeader}>
+        <h3 className={page.previewTitle}>
+          <code>{path}</code>
+        </h3>
+        <a href={href} download={name}>
+          Download
+        </a>
+      </div>
+      <PreviewBody key={href} href={href} path={path} />
+    </section>
+  );
+}
+
+function PreviewBody({ href, path }: { href: string; path: string }) {
+  const kind = artifactPreviewKind(path);
+  if (kind === "none") return <NoPreview reason="No preview for this file type." />;
+  if (kind === "image") return <RasterImage href={href} path={path} />;
+  return <FetchedPreview href={href} path={path} kind={kind} />;
+}
+
+function NoPreview({ reason }: { reason: string }) {
+  return (
+    <p className={styles.muted}>
+      {reason} Use <strong>Download</strong> to open it on your computer.
+    </p>
+  );
+}
+
+function RasterImage({ href, path }: { href: string; path: string }) {
+  const [state, setState] = useState<"loading" | "loaded" | "failed">("loading");
+  if (state === "failed") {
+    return (
+      <p className={styles.error} role="alert">
+        This image could not be displayed: the file may be damaged or not really an image, or your session may have ended. Reload the page,
+        or download the file.
+      </p>
+    );
+  }
+  return (
+    <>
+      {state === "loading" ? <p role="status">Loading image…</p> : null}
+      {/* Unoptimized: the image optimiser would fetch without the user's session, so the browser loads it from the proxy itself. */}
+      <Image
+        className={page.previewImage}
+        src={href}
+        alt={`Artifact image ${path}`}
+        width={0}
+        height={0}
+        unoptimized
+        loading="eager"
+        onLoad={() => setState("loaded")}
+        onError={() => setState("failed")}
+      />
+    </>
+  );
+}
+
+function FetchedPreview({ href, path, kind }: { href: string; path: string; kind: "text" | "json" | "csv" | "tsv" | "svg" }) {
+  const preview = useQuery({
+    queryKey: ["artifact-preview", href],
+    queryFn: () => fetchPreview(href, kind),
+    staleTime: 60_000,
+    retry: false,
+  });
+  if (preview.isPending) return <p role="status">Loading preview…</p>;
+  if (preview.error) {
+    return (
+      <div role="alert">
+        <p className={styles.error}>{preview.error.message}</p>
+        <p>
+          <button type="button" className={styles.secondary} onClick={() => void preview.refetch()}>
+            Try again
+          </button>
+        </p>
+      </div>
+    );
+  }
+  const data = preview.data;
+  switch (data.kind) {
+    case "binary":
+      return <NoPreview reason={data.reason} />;
+    case "svg":
+      // An image element never runs an SVG's scripts, unlike inlining its markup into the page.
+      return <Image className={page.previewImage} src={data.src} alt={`Artifact image ${path}`} width={0} height={0} unoptimized loading="eager" />;
+    case "json":
+      return <pre className={page.previewText} data-testid="artifact-preview-json">{data.pretty}</pre>;
+    case "text":
+      return (
+        <>
+          {data.note ? <p className={page.note}>{data.note}</p> : null}
+          {data.truncated ? <p className={page.note}>Showing the first {PREVIEW_LIMIT_LABEL}; download the file to see all of it.</p> : null}
+          <pre className={page.previewText}>{data.text}</pre>
+        </>
+      );
+    case "table":
+      return <TablePreview preview={data} path={path} />;
+  }
+}
+
+function TablePreview({ preview, path }: { preview: Extract<ArtifactPreview, { kind: "table" }>; path: string }) {
+  if (!preview.header.length) return <p className={styles.muted}>This file is empty.</p>;
+  const width = Math.max(preview.header.length, ...preview.rows.map((r) => r.length));
+  const columns = Array.from({ length: width }, (_, i) => i);
+  return (
+    <>
+      {preview.moreRows ? (
+        <p className={page.note}>
+          Showing the first {preview.rows.length} rows{preview.truncated ? ` (the preview reads the first ${PREVIEW_LIMIT_LABEL})` : ` of more than ${PREVIEW_TABLE_ROWS}`}; download the file to see
+          all of it.
+        </p>
+      ) : null}
+      {preview.problems.length ? <p className={page.note}>Some rows did not parse cleanly: {preview.problems.join("; ")}.</p> : null}
+      <div className={`${styles.tableWrap} ${page.previewTable}`}>
+        <table className={styles.table} aria-label={`Contents of ${path}`}>
+          <thead>
+            <tr>
+              {columns.map((i) => (
+                <th key={i} scope="col">
+                  {preview.header[i] ?? ""}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {preview.rows.map((row, r) => (
+              <tr key={r}>
+                {columns.map((i) => (
+                  <td key={i}>{row[i] ?? ""}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+// Journey: choose the runs table's columns, select runs, compare them, change the charts, reload the
+// same view from its link, export the table as CSV; axe finds no serious accessibility problem.
+import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { createExperiment, logRun } from "./mlflow-api";
+
+/** A learning curve over 50 steps ending at `final`, with one spike the chart must not lose. */
+function curve(final: number, spikeAt: number): number[] {
+  return Array.from({ length: 50 }, (_, step) => (step === spikeAt ? final * 3 : Number((final * (0.3 + (0.7 * step) / 49)).toFixed(4))));
+}
+
+async function expectNoSeriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+test("choose columns, select runs, compare them, reload the same view, export CSV", async ({ page, request }) => {
+  const experimentName = `Compare journey ${Date.now()}`;
+  const experimentId = await createExperiment(request, experimentName);
+  await logRun(request, experimentId, { runName: "small", params: { lr: "0.1", model: "mlp" }, metrics: { acc: curve(0.7, 10), loss: curve(0.5, 20).reverse() } });
+  await logRun(request, experimentId, { runName: "large", params: { lr: "0.01", model: "mlp" }, metrics: { acc: curve(0.9, 30), loss: curve(0.3, 25).reverse() } });
+  await logRun(request, experimentId, { runName: "other", params: { lr: "0.5", model: "tree" }, metrics: { acc: curve(0.5, 5) } });
+
+  await page.goto(`/experiments/${experimentId}`);
+  const table = page.getByRole("table", { name: "Runs" });
+  await expect(table.locator("tbody tr")).toHaveCount(3);
+  await expect(table.getByRole("columnheader", { name: /^loss/ })).toBeVisible();
+  await expectNoSeriousViolations(page);
+
+  // Column chooser: drop "loss", the table and the URL follow.
+  await page.getByText("Columns (", { exact: false }).click();
+  // Checkboxes mirror the URL, which updates a moment after the click: click, then wait for the state.
+  const lossBox = page.getByRole("group", { name: "Choose columns" }).getByLabel("loss");
+  await lossBox.click();
+  await expect(lossBox).not.toBeChecked();
+  await expect(table.getByRole("columnheader", { name: /^loss/ })).toHaveCount(0);
+  await expect(page).toHaveURL(/cols=/);
+  await page.getByText("Columns (", { exact: false }).click();
+
+  // Export the current view.
+  const downloadPromise = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const download = await downloadPromise;
+  const csv = readFileSync(await download.path(), "utf8").trim().split(/\r\n/);
+  expect(csv[0]).toBe("run_id,run_name,status,user,start_time,end_time,duration_s,metrics.acc,params.lr,params.model");
+  expect(csv.slice(1).map((line) => line.split(",")[1]).sort()).toEqual(["large", "other", "small"]);
+
+  // Select two runs and open the comparison.
+  for (const name of ["small", "large"]) {
+    await page.getByLabel(`Select ${name}`).click();
+    await expect(page.getByLabel(`Select ${name}`)).toBeChecked();
+  }
+  await expect(page).toHaveURL(/sel=/);
+  await page.getByRole("link", { name: "Compare 2 runs" }).click();
+  await expect(page).toHaveURL(/\/compare\?runs=/);
+  await expect(page.getByRole("heading", { level: 1, name: "Compare 2 runs" })).toBeVisible();
+  const charts = page.getByTestId("compare-chart");
+  await expect(charts).toHaveCount(2);
+  const accChart = page.locator('[data-testid="compare-chart"][data-metric="acc"]');
+  await expect(accChart).toHaveAttribute("data-ready", "true");
+  await expect(accChart.locator("path.recharts-line-curve")).toHaveCount(2);
+  await expect(accChart.locator("figcaption")).toContainText("2 runs, 100 of 100 points drawn");
+
+  // Hover: every run's value at that step.
+  const layer = accChart.getByTestId("chart-pointer-layer");
+  const box = (await layer.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  const readout = accChart.getByTestId("chart-readout");
+  await expect(readout).toContainText("small");
+  await expect(readout).toContainText("large");
+
+  // Drag to zoom into a step range, then the URL carries it.
+  await page.mouse.move(box.x + box.width * 0.2, box.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + 20, { steps: 5 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=\d+&to=\d+/);
+  await expect(accChart.locator("figcaption")).not.toContainText("100 of 100");
+  await page.getByRole("button", { name: "Reset zoom" }).click();
+  await expect(page).not.toHaveURL(/from=/);
+
+  // Options: relative time, smoothing, log scale, one run hidden.
+  await page.getByLabel("X axis (line charts)").selectOption("relative");
+  await expect(page).toHaveURL(/x=relative/);
+  const slider = page.getByLabel("Smoothing (EMA)");
+  await slider.focus();
+  for (let i = 0; i < 30; i++) await slider.press("ArrowRight");
+  await expect(page).toHaveURL(/smooth=0\.3/);
+  await page.getByLabel("Log scale (y)").click();
+  await expect(page).toHaveURL(/log=1/);
+  await page.getByRole("button", { name: "small", pressed: true }).click();
+  await expect(page.getByRole("button", { name: "small", pressed: false })).toBeVisible();
+  await expect(accChart.locator("path.recharts-line-curve")).toHaveCount(1);
+
+  // The params that differ, equal ones folded away.
+  const params = page.getByRole("region", { name: "Params" });
+  await expect(params.getByRole("rowheader", { name: "lr" })).toBeVisible();
+  await expect(params.getByText("1 param is equal in every run", { exact: false })).toBeVisible();
+
+  // The link reopens exactly this view.
+  await page.reload();
+  await expect(page.getByLabel("X axis (line charts)")).toHaveValue("relative");
+  await expect(page.getByTestId("smoothing-value")).toHaveText("0.30");
+  await expect(page.getByLabel("Log scale (y)")).toBeChecked();
+  await expect(page.getByRole("button", { name: "small", pressed: false })).toBeVisible();
+  await expect(accChart).toHaveAttribute("data-ready", "true");
+  await expect(accChart.locator("path.recharts-line-curve")).toHaveCount(1);
+  await expectNoSeriousViolations(page);
+
+  // Dark mode, kept across a reload, and still readable (axe checks contrast too).
+  await page.getByLabel("Theme").selectOption("dark");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(accChart).toHaveAttribute("data-ready", "true");
+  await expectNoSeriousViolations(page);
+});

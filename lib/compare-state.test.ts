@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_COMPARE_STATE, compareStateToQuery, parseCompareState, type CompareState } from "./compare-state";
+import { decodeUrlList, encodeUrlList } from "./url-list";
+
+describe("url lists", () => {
+  it("round-trips items holding commas, percent signs and spaces", () => {
+    const items = ["f1, macro", "100%", "a%2Cb", "plain", "with space"];
+    expect(decodeUrlList(encodeUrlList(items))).toEqual(items);
+    const viaUrl = new URLSearchParams(`v=${encodeURIComponent(encodeUrlList(items))}`).get("v");
+    expect(decodeUrlList(viaUrl)).toEqual(items);
+  });
+
+  it("reads a missing or empty value as no items", () => {
+    expect(decodeUrlList(null)).toEqual([]);
+    expect(decodeUrlList("")).toEqual([]);
+    expect(decodeUrlList("a,,b")).toEqual(["a", "b"]);
+  });
+});
+
+describe("compare state in the URL", () => {
+  const full: CompareState = {
+    runs: ["r1", "r2", "r3"],
+    metrics: ["loss", "f1, macro"],
+    x: "relative",
+    smoothing: 0.6,
+    logScale: true,
+    hidden: ["r2"],
+    range: { min: 1500.5, max: 90000 },
+    scatter: { x: "params.lr", y: "metrics.acc" },
+    parallel: { axes: ["params.lr", "params.depth"], metric: "metrics.acc" },
+  };
+
+  it("reopens exactly the state a link was made from", () => {
+    const query = compareStateToQuery(full);
+    expect(parseCompareState(query)).toEqual(full);
+    // Through a real URL, as the browser hands it back after a reload.
+    const url = new URL(`http://studio.test/experiments/1/compare?${query}`);
+    expect(parseCompareState(url.searchParams)).toEqual(full);
+  });
+
+  it("leaves defaults out of the link", () => {
+    expect(compareStateToQuery(DEFAULT_COMPARE_STATE)).toBe("");
+    expect(compareStateToQuery({ ...DEFAULT_COMPARE_STATE, runs: ["a", "b"] })).toBe("runs=a%2Cb");
+    expect(parseCompareState("")).toEqual(DEFAULT_COMPARE_STATE);
+  });
+
+  it("opens a hand-edited link with sane fallbacks instead of failing", () => {
+    const state = parseCompareState("runs=a,b,a&x=sideways&smooth=7&from=9&to=3&hidden=b,zzz&log=yes");
+    expect(state.runs).toEqual(["a", "b"]);
+    expect(state.x).toBe("step");
+    expect(state.smoothing).toBe(0.99);
+    expect(state.range).toBeNull();
+    expect(state.hidden).toEqual(["b"]);
+    expect(state.logScale).toBe(false);
+    expect(parseCompareState("smooth=-1&from=1&to=abc")).toMatchObject({ smoothing: 0, range: null });
+  });
+});
