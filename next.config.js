@@ -1,9 +1,15 @@
 // Next.js configuration: native and wasm database/runtime packages stay outside the server bundle.
+import { readFileSync } from "node:fs";
+
+// The browser loads Monaco from /monaco/<version>/vs (app/monaco): the version in the path lets those files be cached for good.
+const monacoVersion = JSON.parse(readFileSync(new URL("./node_modules/monaco-editor/package.json", import.meta.url), "utf8")).version;
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node"],
   poweredByHeader: false,
   reactStrictMode: true,
+  env: { NEXT_PUBLIC_MONACO_VERSION: monacoVersion },
 };
 
 export default nextConfig;

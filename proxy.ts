@@ -13,7 +13,8 @@ function contentSecurityPolicy(nonce: string): string {
     // React and chart libraries set style attributes, which nonces cannot cover.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
-    "font-src 'self'",
+    // Monaco's icon font (codicon) is inlined in its style sheet as a data: URL.
+    "font-src 'self' data:",
     "connect-src 'self'",
     "worker-src 'self' blob:",
     "object-src 'none'",

@@ -1,5 +1,6 @@
 // Journey: a data scientist logs runs over the MLflow API, then filters, sorts and opens them in the studio.
 import { expect, test, type Page } from "@playwright/test";
+import { applyFilter, expectFilterText, FILTER_LABEL } from "./filter-box";
 import { createExperiment, logRun, uploadArtifact } from "./mlflow-api";
 
 /** A learning curve that ends at `final`. */
@@ -28,10 +29,8 @@ test("log runs, filter and sort them, open one and see its params and charts", a
   await expect(page.getByRole("heading", { level: 1, name: experimentName })).toBeVisible();
   await expect(runRows(page)).toHaveCount(3);
 
-  // Server-side filter in MLflow's grammar; the URL keeps it.
-  const filterBox = page.getByLabel("Filter (MLflow syntax)");
-  await filterBox.fill("metrics.acc > 0.8");
-  await filterBox.press("Enter");
+  // Server-side filter in MLflow's grammar, typed into the editor; the URL keeps it.
+  await applyFilter(page, "metrics.acc > 0.8");
   await expect(page).toHaveURL(/filter=metrics\.acc/);
   await expect(runRows(page)).toHaveCount(2);
   await expect(page.getByRole("link", { name: "baseline" })).toHaveCount(0);
@@ -48,7 +47,7 @@ test("log runs, filter and sort them, open one and see its params and charts", a
 
   // The view is a link: reloading shows the same filter and order.
   await page.reload();
-  await expect(page.getByLabel("Filter (MLflow syntax)")).toHaveValue("metrics.acc > 0.8");
+  await expectFilterText(page, "metrics.acc > 0.8");
   await expect(runRows(page)).toHaveCount(2);
   await expect(runRows(page).first()).toContainText("deeper");
 
@@ -78,16 +77,15 @@ test("an invalid filter shows the server's message under the box", async ({ page
   await logRun(request, experimentId, { runName: "only", params: { lr: "0.1" }, metrics: { acc: [0.5] } });
   await page.goto(`/experiments/${experimentId}`);
   await expect(runRows(page)).toHaveCount(1);
-  const filterBox = page.getByLabel("Filter (MLflow syntax)");
-  await filterBox.fill("metrics.acc >> 0.5");
-  await filterBox.press("Enter");
-  // The parser's message, with where it went wrong, is shown under the box and tied to it for screen readers.
+  const filterBox = page.getByLabel(FILTER_LABEL);
+  await applyFilter(page, "metrics.acc >> 0.5");
+  await expect(page).toHaveURL(/filter=metrics\.acc/);
+  // The parser's message, with where it went wrong, is shown under the box (once) and tied to it for screen readers.
   await expect(page.getByText("Invalid comparator '>>' at position 12")).toBeVisible();
   await expect(filterBox).toHaveAccessibleDescription(/Invalid comparator '>>' at position 12/);
   await expect(filterBox).toHaveAttribute("aria-invalid", "true");
   // Fixing the filter brings the runs back.
-  await filterBox.fill("metrics.acc >= 0.5");
-  await filterBox.press("Enter");
+  await applyFilter(page, "metrics.acc >= 0.5");
   await expect(runRows(page)).toHaveCount(1);
   await expect(filterBox).not.toHaveAttribute("aria-invalid", "true");
 });

@@ -1,6 +1,14 @@
 // Checks that filter and order_by strings written for MLflow's search_runs parse to the clauses MLflow would apply.
 import { describe, it, expect } from "vitest";
-import { parseOrderBy, parseSearchFilter, SearchFilterError, type FilterClause } from "./search-filter";
+import {
+  comparatorsFor,
+  entityOfPrefix,
+  FILTER_ATTRIBUTE_NAMES,
+  parseOrderBy,
+  parseSearchFilter,
+  SearchFilterError,
+  type FilterClause,
+} from "./search-filter";
 
 function one(filter: string): FilterClause {
   const clauses = parseSearchFilter(filter);
@@ -509,5 +517,44 @@ describe("parseOrderBy", () => {
     expect(failure(() => parseOrderBy("accuracy DESC")).message).toContain("Unknown attribute 'accuracy'");
     expect(failure(() => parseOrderBy("datasets.name")).message).toContain("Cannot order by dataset fields");
     expect(failure(() => parseOrderBy("metrics.`a DESC")).position).toBe(8);
+  });
+});
+
+describe("comparatorsFor: what the editor's autocomplete offers", () => {
+  const everyOp = ["=", "!=", "<", "<=", ">", ">=", "LIKE", "ILIKE", "IN", "NOT IN", "IS NULL", "IS NOT NULL"] as const;
+  function clauseWith(source: string, op: (typeof everyOp)[number], numeric: boolean): string {
+    if (op === "IS NULL" || op === "IS NOT NULL") return `${source} ${op}`;
+    if (op === "IN" || op === "NOT IN") return `${source} ${op} ('a')`;
+    return `${source} ${op} ${numeric ? "1" : "'a'"}`;
+  }
+  function accepts(filter: string): boolean {
+    try {
+      parseSearchFilter(filter);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it.each([
+    ["metric", "acc", "metrics.acc", true],
+    ["param", "lr", "params.lr", false],
+    ["tag", "team", "tags.team", false],
+    ["attribute", "run_id", "attributes.run_id", false],
+    ["attribute", "status", "attributes.status", false],
+    ["attribute", "start_time", "attributes.start_time", true],
+    ["dataset", "name", "datasets.name", false],
+  ] as const)("offers exactly the comparators the parser accepts for %s %s", (entity, key, source, numeric) => {
+    const offered = comparatorsFor(entity, key);
+    for (const op of everyOp) expect([op, accepts(clauseWith(source, op, numeric))]).toEqual([op, offered.includes(op)]);
+  });
+
+  it("lists canonical attribute names and resolves prefixes as the parser does", () => {
+    expect(FILTER_ATTRIBUTE_NAMES).toEqual(["run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage", "start_time", "end_time"]);
+    for (const name of FILTER_ATTRIBUTE_NAMES) expect(accepts(`attributes.${name} = 'x'`) || accepts(`attributes.${name} = 1`)).toBe(true);
+    expect(entityOfPrefix("metrics")).toBe("metric");
+    expect(entityOfPrefix("attr")).toBe("attribute");
+    expect(entityOfPrefix("Metrics")).toBeUndefined();
+    expect(entityOfPrefix("constructor")).toBeUndefined();
   });
 });

@@ -92,6 +92,22 @@ const ATTRIBUTE_HELP =
 const PREFIX_HELP = "metrics., params., tags., attributes. or datasets. (e.g. metrics.accuracy)";
 const ALL_OPS_HELP = "=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL";
 
+/** The entity a prefix such as "metrics" or "attr" names, or undefined if the parser would reject it. */
+export function entityOfPrefix(prefix: string): FilterEntity | undefined {
+  return ENTITY_PREFIXES.get(prefix);
+}
+
+/** The attribute names the parser accepts, canonical spellings only (aliases such as `created` are left out). */
+export const FILTER_ATTRIBUTE_NAMES: readonly string[] = [...new Set(ATTRIBUTE_KEYS.values())];
+export const DATASET_FIELDS: readonly string[] = [...DATASET_KEYS];
+
+/** The comparators a clause on this key may use, as the parser checks them (lists only for run_id among attributes). */
+export function comparatorsFor(entity: FilterEntity, key: string): readonly FilterOp[] {
+  const ops = allowedOps(entity, key);
+  if (entity === "attribute" && key !== "run_id") return ops.filter((op) => op !== "IN" && op !== "NOT IN");
+  return ops;
+}
+
 function isNumericKey(entity: FilterEntity, key: string): boolean {
   return entity === "metric" || (entity === "attribute" && NUMERIC_ATTRIBUTES.has(key));
 }

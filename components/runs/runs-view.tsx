@@ -10,9 +10,11 @@ import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
+import type { FilterKeys } from "@/lib/filter-completion";
 import { decodeUrlList, encodeUrlList } from "@/lib/url-list";
 import type { Run } from "@/server/tracking/schema";
 import { ColumnChooser } from "./column-chooser";
+import { FilterEditor } from "./filter-editor";
 import {
   columnId,
   columnSelection,
@@ -29,6 +31,7 @@ import {
 import tableStyles from "./runs-table.module.css";
 
 const PAGE_SIZE = 100;
+const NO_FILTER_KEYS: FilterKeys = { metrics: [], params: [], tags: [] };
 /** Rows are one line high; a fixed estimate lets the window skip measuring 100,000 rows. */
 const ROW_HEIGHT = 37;
 
@@ -109,16 +112,16 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
         <div className={styles.toolbarFlush}>
           <div className={`${styles.field} ${styles.grow}`}>
             <label htmlFor="run-filter">Filter (MLflow syntax)</label>
-            <input
+            <FilterEditor
               id="run-filter"
-              className={`${styles.input} ${styles.wide}`}
+              ariaLabel="Filter (MLflow syntax)"
               value={draft}
-              spellCheck={false}
-              autoComplete="off"
+              onChange={setDraft}
+              onSubmit={(text) => update({ filter: text.trim() }, "push")}
+              keys={keys.data ?? NO_FILTER_KEYS}
+              error={runs.error?.message}
               placeholder="metrics.accuracy > 0.9 and params.lr = '0.01'"
-              onChange={(event) => setDraft(event.target.value)}
-              aria-invalid={runs.error ? true : undefined}
-              aria-describedby={runs.error ? filterErrorId : "run-filter-help"}
+              describedBy={runs.error ? filterErrorId : "run-filter-help"}
             />
           </div>
           <button type="submit" className={styles.button}>
