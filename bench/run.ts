@@ -26,11 +26,11 @@ async function main(): Promise<void> {
     {
       // PostgreSQL keeps this seed between runs (database modelops_bench_compare); bump version when the data changes.
       postgres: { version: 1, runs: 100, metricKeys, steps: 100_000, tableRuns: 100_000 },
-      // PGlite is seeded afresh each run, single-threaded: one metric and a tenth of the steps keep it to about a minute.
-      pglite: { version: 1, runs: 100, metricKeys: ["loss"], steps: 10_000, tableRuns: 100_000 },
+      // PGlite is seeded afresh each run and single-threaded: one metric × 2,000 steps and 20,000 table runs keep it under a minute.
+      pglite: { version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 20_000 },
       chartKey: "loss",
       maxPoints: 1000,
-      chartIterations: 10,
+      chartIterations: 5,
       tableIterations: 50,
       browserNavigations: 10,
     },
