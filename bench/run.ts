@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       pglite: { version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 20_000 },
       chartKey: "loss",
       maxPoints: 1000,
-      chartIterations: 5,
+      chartIterations: 3,
       tableIterations: 50,
       browserNavigations: 10,
     },
