@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
 // BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on).
+import { benchCompare } from "./compare";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
@@ -20,6 +21,22 @@ async function main(): Promise<void> {
     only,
   );
   printTable("bench/tracking — MLflow tracking API over HTTP with token auth vs bare SQL on the same database", tracking);
+  const metricKeys = ["loss", "val_loss", "accuracy", "learning_rate", "grad_norm"];
+  const compare = await benchCompare(
+    {
+      // PostgreSQL keeps this seed between runs (database modelops_bench_compare); bump version when the data changes.
+      postgres: { version: 1, runs: 100, metricKeys, steps: 100_000, tableRuns: 100_000 },
+      // PGlite is seeded afresh each run and single-threaded: one metric × 2,000 steps and 20,000 table runs keep it under a minute.
+      pglite: { version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 20_000 },
+      chartKey: "loss",
+      maxPoints: 1000,
+      chartIterations: 3,
+      tableIterations: 50,
+      browserNavigations: 10,
+    },
+    only,
+  );
+  printTable("bench/compare — compare charts and the runs table on long training runs vs bare SQL on the same database", compare);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
 }
 

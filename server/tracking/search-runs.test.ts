@@ -157,6 +157,14 @@ describe.each(testBackends)("runs/search on %s", (kind) => {
     expect(await search({ order_by: ["run_name"] })).toEqual(["alpha", "beta", "delta", "epsilon", "gamma", "zeta"]);
   });
 
+  it("orders by a metric or param the filter requires exactly as by one it does not (ties by newest start)", async () => {
+    expect(await search({ filter: "metrics.acc >= 0.5", order_by: ["metrics.acc DESC"] })).toEqual(["gamma", "alpha", "epsilon", "beta", "zeta"]);
+    expect(await search({ filter: "metrics.acc >= 0.5", order_by: ["metrics.acc ASC"] })).toEqual(["zeta", "epsilon", "beta", "alpha", "gamma"]);
+    expect(await search({ filter: "params.model != 'linear'", order_by: ["params.model DESC"] })).toEqual(["delta", "gamma", "alpha", "beta"]);
+    // IS NULL requires nothing: the runs it keeps have no value to order by.
+    expect(await search({ filter: "params.model IS NULL", order_by: ["params.model DESC"] })).toEqual(["epsilon"]);
+  });
+
   it("pages through every result with page tokens, without duplicates or gaps", async () => {
     for (const order of [[], ["metrics.acc DESC"], ["params.lr ASC", "metrics.loss DESC"], ["attributes.status"]]) {
       const all = await search({ order_by: order });

@@ -81,7 +81,7 @@ interface OrderSql {
 // server return the same order (and the same pages) for one query. Params, metrics and tags are
 // joined rather than looked up per row: (run_uuid, key) is their primary key, so the join yields at
 // most one row per run, and the planner can hash it instead of probing once per candidate run.
-function orderToSql(order: OrderByClause, index: number): OrderSql {
+function orderToSql(order: OrderByClause, index: number, required: Set<string>): OrderSql {
   const direction = order.ascending ? sql`asc` : sql`desc`;
   if (order.entity === "attribute") {
     const column = attributeColumns[order.key];
@@ -93,11 +93,33 @@ function orderToSql(order: OrderByClause, index: number): OrderSql {
   const table = order.entity === "metric" ? sql`latest_metrics` : order.entity === "param" ? sql`params` : sql`tags`;
   const alias = sql.raw(`o${index}`);
   const value = sql`${alias}.value`;
+  if (required.has(entityKey(order))) {
+    // The filter already drops runs without this key, so an inner join loses none, and a metric's
+    // plain asc/desc (no nulls can occur) is the order of the (key, value) index: the planner can walk
+    // it from the best value and stop after one page instead of sorting every matching run.
+    return {
+      join: sql`join ${table} ${alias} on ${alias}.run_uuid = r.run_uuid and ${alias}.key = ${order.key}`,
+      term: order.entity === "metric" ? sql`${value} ${direction}` : sql`${value} collate "C" ${direction}`,
+    };
+  }
   return {
     join: sql`left join ${table} ${alias} on ${alias}.run_uuid = r.run_uuid and ${alias}.key = ${order.key}`,
     // Runs without the key sort last in both directions, as in MLflow.
     term: sql`${order.entity === "metric" ? value : sql`${value} collate "C"`} ${direction} nulls last`,
   };
+}
+
+function entityKey(item: { entity: string; key: string }): string {
+  return `${item.entity}\u0000${item.key}`;
+}
+
+/** Metrics, params and tags every matching run must have: those a filter clause compares (clauses are ANDed). */
+function requiredKeys(clauses: FilterClause[]): Set<string> {
+  return new Set(
+    clauses
+      .filter((c) => (c.entity === "metric" || c.entity === "param" || c.entity === "tag") && c.op !== "IS NULL")
+      .map(entityKey),
+  );
 }
 
 function withFilterErrors<T>(parse: () => T): T {
@@ -126,7 +148,8 @@ export async function searchRuns(
   if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
   if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
   for (const clause of clauses) conditions.push(clauseToSql(clause));
-  const ordering = orders.map(orderToSql);
+  const required = requiredKeys(clauses);
+  const ordering = orders.map((order, index) => orderToSql(order, index, required));
   const joins = ordering.flatMap((o) => (o.join ? [o.join] : []));
   const orderSql = [...ordering.map((o) => o.term), sql`r.start_time desc`, sql`r.run_uuid collate "C" asc`];
 
