@@ -21,7 +21,6 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     studio = await createTestStudio(backend);
     const first = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
     expect(first.status).toBe("seeded");
-    if (first.status === "seeded") expect(first.ms).toBeLessThan(20_000);
     const second = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
     expect(second).toEqual({ status: "skipped", reason: "the database already holds experiments or runs" });
 
