@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
+import { rebuildMetricRollups, rollupWidthFor } from "./metric-rollups";
 
 const RUNS = 50;
 const MAX_POINTS = 800;
@@ -36,6 +37,8 @@ describe.each(testBackends)("chart series on %s", (kind) => {
              when g = ${POINTS - 1000} - ${POINTS / 100} * u.r then -10 - u.r
              else exp(-g / 20000.0) + 0.05 * sin(g * 12.9898 + u.r) end
       from unnest(${sql.param(runIds)}::text[]) with ordinality as u(run_uuid, r), generate_series(0, ${POINTS - 1}) g`);
+    // Written straight into the history, so the chart rollups are rebuilt as the seeds do.
+    await rebuildMetricRollups(studio.db, runIds);
   }, 300_000);
   afterAll(async () => studio.close());
 
@@ -103,6 +106,31 @@ describe.each(testBackends)("chart series on %s", (kind) => {
       [runIds[0], 1, [1999, 3999]],
       [lateId, 1_000_000, [2000, 4000]],
     ]);
+  });
+
+  it("keeps the rollups of logged batches equal to a rebuild, re-sent points counted once", async () => {
+    const api = mlflowWire(studio);
+    const created = await api.post("runs/create", { experiment_id: "0", run_name: "batched", start_time: 1 });
+    const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
+    const value = (step: number) => (step === 1234 ? 99 : step === 777 ? -5 : Math.cos(step / 50));
+    const points = Array.from({ length: 2000 }, (_, step) => ({ key: "wave", value: value(step), timestamp: 1000 + step, step }));
+    // Out of order, in batches that overlap (a client retrying), with a NaN that must not count.
+    const batches = [points.slice(1000, 2000), points.slice(0, 1000), points.slice(900, 1100), points.slice(500, 600), [{ key: "wave", value: "NaN", timestamp: 5, step: 5 }]];
+    for (const batch of batches) expect((await api.post("runs/log-batch", { run_id: runId, metrics: batch })).status).toBe(200);
+
+    const request = { runIds: [runId], keys: ["wave"], maxPoints: 40 };
+    expect(rollupWidthFor(1999, 40)).toBe(64);
+    const logged = await trpc.tracking.chartSeries(request);
+    await rebuildMetricRollups(studio.db, [runId]);
+    const rebuilt = await trpc.tracking.chartSeries(request);
+    expect(logged).toEqual(rebuilt);
+    const [series] = logged.series;
+    expect(series.total).toBe(2000);
+    expect(series.points.length).toBeLessThanOrEqual(40);
+    expect(series.points.map((p) => p.value)).toEqual(expect.arrayContaining([99, -5]));
+    // A zoom narrow enough reads the raw points: every step of the range.
+    const zoomed = await trpc.tracking.chartSeries({ ...request, range: { min: 1200, max: 1215 } });
+    expect(zoomed.series[0].points.map((p) => p.step)).toEqual(Array.from({ length: 16 }, (_, i) => 1200 + i));
   });
 
   it("refuses bad input with a message that says what to fix", async () => {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { downsampleKeepingExtremes } from "@/lib/downsample";
 import type { ServiceContext } from "../service-context";
+import { rollupWidthFor } from "./metric-rollups";
 
 export const zChartSeriesInput = z.object({
   runIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one run").max(1000, "Compare at most 1000 runs at once"),
@@ -53,45 +54,51 @@ interface BucketRow {
   [column: string]: unknown;
 }
 
+interface SeriesRef {
+  run_uuid: string;
+  key: string;
+  t0: number;
+}
+
 /**
- * One pass in the database buckets each series along x into `maxPoints` buckets and keeps, per
- * bucket, its first, last, lowest and highest point (M4 aggregation: exact for a line chart of that
- * width), using array min/max so no sort is needed. The few thousand survivors per series are then
- * reduced with LTTB that keeps each bucket's extremes. A series' global min and max always survive.
- * NaN and ±Infinity cannot be drawn and are left out (the run page lists them).
+ * Each series is reduced in the database to per-bucket first, last, lowest and highest points (M4:
+ * exact for a line chart that wide). On the step axis long series read the pre-reduced rollups
+ * (metric_rollups, kept by every logged batch) instead of their raw points; short series and zoomed
+ * ranges read raw points, so zooming in reaches full resolution. The few thousand survivors per series
+ * are then reduced with LTTB that keeps each bucket's extremes, so a series' global min and max always
+ * survive. NaN and ±Infinity cannot be drawn and are left out (the run page lists them).
  */
 export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<{ series: ChartSeries[] }> {
   const input = zChartSeriesInput.parse(rawInput);
-  // x of a point, written against the alias that carries the run's start time (t0).
-  const xOver = (t0: SQL) =>
-    input.xAxis === "step" ? sql`m.step` : input.xAxis === "time" ? sql`m.timestamp` : sql`(m.timestamp - ${t0})`;
-  const buckets = input.maxPoints;
-  const rangeOver = (t0: SQL) => (input.range ? sql`and ${xOver(t0)} between ${input.range.min} and ${input.range.max}` : sql``);
-  const finite = sql`m.value <> 'NaN'::float8 and m.value <> 'Infinity'::float8 and m.value <> '-Infinity'::float8`;
-  const x = xOver(sql`b.t0`);
-  // Bounds per series first: on the step axis min/max come straight from the primary-key index.
-  const rows = await queryRows<BucketRow>(ctx.db, sql`
-    with bounds as (
+  let rows: BucketRow[];
+  if (input.xAxis === "step") {
+    // Step bounds per series come straight from the primary-key index.
+    const range = input.range ? sql`and m.step between ${input.range.min} and ${input.range.max}` : sql``;
+    const bounds = await queryRows<SeriesRef & { lo: string | number; hi: string | number }>(ctx.db, sql`
       select u.run_uuid, k.key, r.start_time as t0, lim.lo, lim.hi
       from unnest(${sql.param(input.runIds)}::text[]) as u(run_uuid)
       join runs r on r.run_uuid = u.run_uuid
       cross join unnest(${sql.param(input.keys)}::text[]) as k(key)
       cross join lateral (
-        select min(${xOver(sql`r.start_time`)}) as lo, max(${xOver(sql`r.start_time`)}) as hi from metrics m
-        where m.run_uuid = u.run_uuid and m.key = k.key ${rangeOver(sql`r.start_time`)}
+        select min(m.step) as lo, max(m.step) as hi from metrics m where m.run_uuid = u.run_uuid and m.key = k.key ${range}
       ) lim
-      where lim.lo is not null
-    )
-    select m.run_uuid, m.key, min(b.t0) as t0, count(*) as n,
-      min(array[m.value, m.step::float8, m.timestamp::float8]) as lo,
-      max(array[m.value, -m.step::float8, m.timestamp::float8]) as hi,
-      min(array[m.step::float8, m.timestamp::float8, m.value]) as first,
-      max(array[m.step::float8, m.timestamp::float8, m.value]) as last
-    from bounds b
-    join metrics m on m.run_uuid = b.run_uuid and m.key = b.key
-    where ${finite} ${rangeOver(sql`b.t0`)}
-    group by m.run_uuid, m.key,
-      case when b.hi = b.lo then 0 else floor((${x} - b.lo)::float8 / (b.hi - b.lo) * ${buckets - 1}) end`);
+      where lim.lo is not null`);
+    const rolled: (SeriesRef & { width: number })[] = [];
+    const raw: SeriesRef[] = [];
+    for (const b of bounds) {
+      const width = rollupWidthFor(Number(b.hi) - Number(b.lo), input.maxPoints);
+      if (width) rolled.push({ ...b, width });
+      else raw.push(b);
+    }
+    rows = [...(await readRollups(ctx, rolled, input.range)), ...(await reduceRawPoints(ctx, input, raw))];
+  } else {
+    const series = await queryRows<SeriesRef>(ctx.db, sql`
+      select u.run_uuid, k.key, r.start_time as t0
+      from unnest(${sql.param(input.runIds)}::text[]) as u(run_uuid)
+      join runs r on r.run_uuid = u.run_uuid
+      cross join unnest(${sql.param(input.keys)}::text[]) as k(key)`);
+    rows = await reduceRawPoints(ctx, input, series);
+  }
 
   const bySeries = new Map<string, { runId: string; key: string; total: number; runStartTime: number; points: ChartPoint[] }>();
   for (const row of rows) {
@@ -122,7 +129,10 @@ export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesI
     for (const key of input.keys) {
       const entry = bySeries.get(`${runId}\u0000${key}`);
       if (!entry) continue;
-      const unique = dedupeSorted(entry.points, xOf);
+      // Rollup buckets at a zoomed range's edges can carry points just outside it.
+      const range = input.xAxis === "step" ? input.range : undefined;
+      const inRange = range ? entry.points.filter((p) => p.step >= range.min && p.step <= range.max) : entry.points;
+      const unique = dedupeSorted(inRange, xOf);
       const reduced =
         unique.length > input.maxPoints
           ? downsampleKeepingExtremes(
@@ -153,4 +163,47 @@ function dedupeSorted(points: ChartPoint[], xOf: (p: ChartPoint) => number): Cha
     out.push(p);
   }
   return out;
+}
+
+/** The chosen rollup buckets of each series (edge buckets of a range may hold points just outside it; they are dropped later). */
+async function readRollups(ctx: ServiceContext, series: (SeriesRef & { width: number })[], range?: { min: number; max: number }): Promise<BucketRow[]> {
+  if (!series.length) return [];
+  const inRange = range ? sql`and b.bucket between floor(${range.min}::float8 / c.w) and floor(${range.max}::float8 / c.w)` : sql``;
+  return queryRows<BucketRow>(ctx.db, sql`
+    select b.run_uuid, b.key, c.t0, b.n, b.lo, b.hi, b.first, b.last
+    from unnest(${sql.param(series.map((s) => s.run_uuid))}::text[], ${sql.param(series.map((s) => s.key))}::text[],
+                ${sql.param(series.map((s) => s.width))}::int4[], ${sql.param(series.map((s) => Number(s.t0)))}::int8[]) as c(run_uuid, key, w, t0)
+    join metric_rollups b on b.run_uuid = c.run_uuid and b.key = c.key and b.width = c.w ${inRange}`);
+}
+
+/** M4 over raw points: each series bucketed along x into maxPoints buckets in one pass (array min/max, no sort). */
+async function reduceRawPoints(ctx: ServiceContext, input: z.output<typeof zChartSeriesInput>, series: SeriesRef[]): Promise<BucketRow[]> {
+  if (!series.length) return [];
+  // x of a point, written against the alias that carries the run's start time (t0).
+  const xOver = (t0: SQL) =>
+    input.xAxis === "step" ? sql`m.step` : input.xAxis === "time" ? sql`m.timestamp` : sql`(m.timestamp - ${t0})`;
+  const rangeOver = (t0: SQL) => (input.range ? sql`and ${xOver(t0)} between ${input.range.min} and ${input.range.max}` : sql``);
+  const finite = sql`m.value <> 'NaN'::float8 and m.value <> 'Infinity'::float8 and m.value <> '-Infinity'::float8`;
+  const x = xOver(sql`b.t0`);
+  return queryRows<BucketRow>(ctx.db, sql`
+    with bounds as (
+      select c.run_uuid, c.key, c.t0, lim.lo, lim.hi
+      from unnest(${sql.param(series.map((s) => s.run_uuid))}::text[], ${sql.param(series.map((s) => s.key))}::text[],
+                  ${sql.param(series.map((s) => Number(s.t0)))}::int8[]) as c(run_uuid, key, t0)
+      cross join lateral (
+        select min(${xOver(sql`c.t0`)}) as lo, max(${xOver(sql`c.t0`)}) as hi from metrics m
+        where m.run_uuid = c.run_uuid and m.key = c.key ${rangeOver(sql`c.t0`)}
+      ) lim
+      where lim.lo is not null
+    )
+    select m.run_uuid, m.key, min(b.t0) as t0, count(*) as n,
+      min(array[m.value, m.step::float8, m.timestamp::float8]) as lo,
+      max(array[m.value, -m.step::float8, m.timestamp::float8]) as hi,
+      min(array[m.step::float8, m.timestamp::float8, m.value]) as first,
+      max(array[m.step::float8, m.timestamp::float8, m.value]) as last
+    from bounds b
+    join metrics m on m.run_uuid = b.run_uuid and m.key = b.key
+    where ${finite} ${rangeOver(sql`b.t0`)}
+    group by m.run_uuid, m.key,
+      case when b.hi = b.lo then 0 else floor((${x} - b.lo)::float8 / (b.hi - b.lo) * ${input.maxPoints - 1}) end`);
 }

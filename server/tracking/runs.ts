@@ -9,6 +9,7 @@ import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
+import { insertMetricPoints } from "./metric-rollups";
 import type { DatasetInput, KeyValue, LogBatchInput, MetricInput, Run, RunInfo, zCreateRun } from "./schema";
 import { validateBatchLimits, validateKey, validateMetricPoint, validateParamValue, validateTagValue } from "./validation";
 
@@ -348,12 +349,7 @@ async function insertMetrics(tx: Executor, runId: string, points: MetricInput[])
   const values = points.map((m) => m.value);
   const timestamps = points.map((m) => m.timestamp);
   const steps = points.map((m) => m.step ?? 0);
-  await tx.execute(sql`
-    insert into metrics (run_uuid, key, step, timestamp, value)
-    select ${runId}, k, s, t, v
-    from unnest(${sql.param(keys)}::text[], ${sql.param(steps)}::int8[], ${sql.param(timestamps)}::int8[], ${sql.param(values)}::float8[]) as u(k, s, t, v)
-    order by k, s, t, v
-    on conflict do nothing`);
+  await insertMetricPoints(tx, runId, { keys, steps, timestamps, values });
   await tx.execute(sql`
     insert into latest_metrics (run_uuid, key, step, timestamp, value)
     select distinct on (k) ${runId}, k, s, t, v

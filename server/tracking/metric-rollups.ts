@@ -1,0 +1,72 @@
+// Chart rollups of metric history (table metric_rollups): how they are written and which one a chart reads.
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+
+type Executor = Pick<Database, "execute">;
+
+/** Bucket widths in steps, finest first. Three levels keep the write cost low and every span between ~8k and ~1M steps well served. */
+export const ROLLUP_WIDTHS = [16, 64, 1024] as const;
+
+/**
+ * The coarsest rollup that still gives a chart at least half its points in buckets (each bucket adds
+ * up to four points), or 0 when the span is short enough to read the raw points.
+ */
+export function rollupWidthFor(stepSpan: number, maxPoints: number): number {
+  for (let i = ROLLUP_WIDTHS.length - 1; i >= 0; i--) {
+    if (stepSpan / ROLLUP_WIDTHS[i] >= maxPoints / 2) return ROLLUP_WIDTHS[i];
+  }
+  return 0;
+}
+
+const FINITE = sql`v <> 'NaN'::float8 and v <> 'Infinity'::float8 and v <> '-Infinity'::float8`;
+
+/**
+ * Merges points(run_uuid, k, s, t, v) into the rollups. Min/max of the point arrays are idempotent,
+ * so a re-sent point changes nothing but the count; callers pass only newly inserted points.
+ */
+function mergeRollups(points: SQL): SQL {
+  return sql`
+    insert into metric_rollups (run_uuid, key, width, bucket, n, lo, hi, first, last)
+    select run_uuid, k, w, floor(s::float8 / w)::int8, count(*),
+      min(array[v, s::float8, t::float8]), max(array[v, -s::float8, t::float8]),
+      min(array[s::float8, t::float8, v]), max(array[s::float8, t::float8, v])
+    from (${points}) p cross join unnest(${sql.param([...ROLLUP_WIDTHS])}::int4[]) as widths(w)
+    where ${FINITE}
+    group by run_uuid, k, w, floor(s::float8 / w)
+    order by run_uuid, k, w, 4
+    on conflict (run_uuid, key, width, bucket) do update set
+      n = metric_rollups.n + excluded.n,
+      lo = least(metric_rollups.lo, excluded.lo),
+      hi = greatest(metric_rollups.hi, excluded.hi),
+      first = least(metric_rollups.first, excluded.first),
+      last = greatest(metric_rollups.last, excluded.last)`;
+}
+
+/**
+ * Inserts points into the history and, for those that were new, into the rollups: one statement,
+ * so the two never disagree.
+ */
+export async function insertMetricPoints(
+  tx: Executor,
+  runId: string,
+  points: { keys: string[]; steps: number[]; timestamps: number[]; values: number[] },
+): Promise<void> {
+  await tx.execute(sql`
+    with inserted as (
+      insert into metrics (run_uuid, key, step, timestamp, value)
+      select ${runId}, k, s, t, v
+      from unnest(${sql.param(points.keys)}::text[], ${sql.param(points.steps)}::int8[], ${sql.param(points.timestamps)}::int8[], ${sql.param(points.values)}::float8[]) as u(k, s, t, v)
+      order by k, s, t, v
+      on conflict do nothing
+      returning run_uuid, key as k, step as s, timestamp as t, value as v
+    )
+    ${mergeRollups(sql`select * from inserted`)}`);
+}
+
+/** Recomputes the rollups of some runs from their history: for data written straight into `metrics` (seeds, benchmarks). */
+export async function rebuildMetricRollups(db: Executor, runIds: string[]): Promise<void> {
+  await db.execute(sql`delete from metric_rollups where run_uuid = any(${sql.param(runIds)}::text[])`);
+  await db.execute(
+    mergeRollups(sql`select run_uuid, key as k, step as s, timestamp as t, value as v from metrics where run_uuid = any(${sql.param(runIds)}::text[])`),
+  );
+}
