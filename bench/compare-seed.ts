@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
+import { rebuildMetricRollups } from "@/server/tracking/metric-rollups";
 
 /** What a seed holds; a stored seed is reused only when its shape equals the wanted one. */
 export interface CompareSeedShape {
@@ -101,6 +102,9 @@ export async function seedCompareRuns(db: Database, shape: CompareSeedShape, pro
       order by m.step desc, m.timestamp desc, m.value desc limit 1
     ) last
     where r.experiment_id = ${Number(experimentId)}`);
+  // Written straight into the history, so the chart rollups that log-batch would keep are built here.
+  progress("compare runs: building the chart rollups…");
+  await rebuildMetricRollups(db, runIds);
   return { compareExperimentId: experimentId, compareRunIds: runIds };
 }
 

@@ -1,13 +1,20 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on).
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare.
 import { benchCompare } from "./compare";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare"];
   const started = performance.now();
+  if (suites.includes("tracking")) await runTracking(only);
+  if (suites.includes("compare")) await runCompare(only);
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
+}
+
+async function runTracking(only: string[] | undefined): Promise<void> {
   const tracking = await benchTracking(
     {
       seconds: Number(process.env.BENCH_SECONDS ?? 15),
@@ -21,6 +28,9 @@ async function main(): Promise<void> {
     only,
   );
   printTable("bench/tracking — MLflow tracking API over HTTP with token auth vs bare SQL on the same database", tracking);
+}
+
+async function runCompare(only: string[] | undefined): Promise<void> {
   const metricKeys = ["loss", "val_loss", "accuracy", "learning_rate", "grad_norm"];
   const compare = await benchCompare(
     {
@@ -30,14 +40,13 @@ async function main(): Promise<void> {
       pglite: { version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 20_000 },
       chartKey: "loss",
       maxPoints: 1000,
-      chartIterations: 3,
+      chartIterations: 20,
       tableIterations: 50,
       browserNavigations: 10,
     },
     only,
   );
   printTable("bench/compare — compare charts and the runs table on long training runs vs bare SQL on the same database", compare);
-  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
 }
 
 main().then(
