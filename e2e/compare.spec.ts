@@ -104,10 +104,12 @@ test("choose columns, select runs, compare them, reload the same view, export CS
   await expectNoSeriousViolations(page);
 
   // Dark mode, kept across a reload, and still readable (axe checks contrast too).
+  await expect(page.locator("body")).toHaveCSS("background-color", "rgb(247, 248, 250)");
   await page.getByLabel("Theme").selectOption("dark");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(page.locator("body")).toHaveCSS("background-color", "rgb(17, 20, 24)");
   await expect(accChart).toHaveAttribute("data-ready", "true");
   await expectNoSeriousViolations(page);
 });
