@@ -17,6 +17,6 @@ INSERT INTO "metric_rollups" ("run_uuid", "key", "width", "bucket", "n", "lo", "
 SELECT run_uuid, key, w, floor(step::float8 / w)::int8, count(*),
   min(array[value, step::float8, timestamp::float8]), max(array[value, -step::float8, timestamp::float8]),
   min(array[step::float8, timestamp::float8, value]), max(array[step::float8, timestamp::float8, value])
-FROM metrics CROSS JOIN unnest(array[16, 64, 1024]) AS widths(w)
+FROM metrics CROSS JOIN unnest(array[16, 64, 256, 1024]) AS widths(w)
 WHERE value <> 'NaN'::float8 AND value <> 'Infinity'::float8 AND value <> '-Infinity'::float8
 GROUP BY run_uuid, key, w, floor(step::float8 / w);

@@ -169,11 +169,25 @@ function dedupeSorted(points: ChartPoint[], xOf: (p: ChartPoint) => number): Cha
 async function readRollups(ctx: ServiceContext, series: (SeriesRef & { width: number })[], range?: { min: number; max: number }): Promise<BucketRow[]> {
   if (!series.length) return [];
   const inRange = range ? sql`and b.bucket between floor(${range.min}::float8 / c.w) and floor(${range.max}::float8 / c.w)` : sql``;
-  return queryRows<BucketRow>(ctx.db, sql`
-    select b.run_uuid, b.key, c.t0, b.n, b.lo, b.hi, b.first, b.last
+  // Scalars, not arrays: the driver parses a number far faster than an array literal.
+  const rows = await queryRows<{ run_uuid: string; key: string; t0: string; n: string; [column: string]: unknown }>(ctx.db, sql`
+    select b.run_uuid, b.key, c.t0, b.n,
+      b.lo[1] as lo1, b.lo[2] as lo2, b.lo[3] as lo3, b.hi[1] as hi1, b.hi[2] as hi2, b.hi[3] as hi3,
+      b.first[1] as f1, b.first[2] as f2, b.first[3] as f3, b.last[1] as l1, b.last[2] as l2, b.last[3] as l3
     from unnest(${sql.param(series.map((s) => s.run_uuid))}::text[], ${sql.param(series.map((s) => s.key))}::text[],
                 ${sql.param(series.map((s) => s.width))}::int4[], ${sql.param(series.map((s) => Number(s.t0)))}::int8[]) as c(run_uuid, key, w, t0)
     join metric_rollups b on b.run_uuid = c.run_uuid and b.key = c.key and b.width = c.w ${inRange}`);
+  const num = (v: unknown) => Number(v);
+  return rows.map((r) => ({
+    run_uuid: r.run_uuid,
+    key: r.key,
+    t0: r.t0,
+    n: r.n,
+    lo: [num(r.lo1), num(r.lo2), num(r.lo3)],
+    hi: [num(r.hi1), num(r.hi2), num(r.hi3)],
+    first: [num(r.f1), num(r.f2), num(r.f3)],
+    last: [num(r.l1), num(r.l2), num(r.l3)],
+  }));
 }
 
 /** M4 over raw points: each series bucketed along x into maxPoints buckets in one pass (array min/max, no sort). */
