@@ -44,7 +44,14 @@ export function CompareView({ experimentId }: { experimentId: string }) {
     enabled: state.runs.length > 0,
   });
   const runList = useMemo(() => runs.data ?? [], [runs.data]);
-  const labels = useMemo(() => runList.map((run) => ({ runId: run.info.run_id, name: run.info.run_name || run.info.run_id, color: runColor(run.info.run_id) })), [runList]);
+  // Labels come from the link's run ids at once (names fill in when the runs arrive), so the charts'
+  // data is fetched alongside the runs instead of after them.
+  const labels = useMemo(() => {
+    const byId = new Map(runList.map((run) => [run.info.run_id, run]));
+    return state.runs
+      .filter((id) => !runs.data || byId.has(id))
+      .map((id) => ({ runId: id, name: byId.get(id)?.info.run_name || id, color: runColor(id) }));
+  }, [runList, runs.data, state.runs]);
   const metricKeys = useMemo(() => [...new Set(runList.flatMap((run) => run.data.metrics.map((m) => m.key)))].sort(), [runList]);
   const charted = state.metrics.length ? state.metrics : metricKeys.slice(0, DEFAULT_CHART_COUNT);
 
@@ -84,7 +91,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       ) : null}
       <ChartControls state={state} setState={setState} metricKeys={metricKeys} charted={charted} />
       <RunLegend labels={labels} hidden={state.hidden} onChange={(hidden) => setState({ hidden })} />
-      {runs.isPending ? (
+      {runs.isPending && !state.metrics.length ? (
         <p role="status">Loading runs…</p>
       ) : runList.length && !metricKeys.length ? (
         <p className={ui.panel}>These runs have logged no metrics yet, so there is nothing to chart. Params and tags are compared below.</p>
