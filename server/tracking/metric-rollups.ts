@@ -21,19 +21,33 @@ export function rollupWidthFor(stepSpan: number, maxPoints: number): number {
 const FINITE = sql`v <> 'NaN'::float8 and v <> 'Infinity'::float8 and v <> '-Infinity'::float8`;
 
 /**
- * Merges points(run_uuid, k, s, t, v) into the rollups. Min/max of the point arrays are idempotent,
- * so a re-sent point changes nothing but the count; callers pass only newly inserted points.
+ * Merges points(run_uuid, k, s, t, v) into the rollups. Points are grouped once into the finest
+ * buckets; the coarser levels are grouped from those few rows, not from the points again. Min/max of
+ * the point arrays are idempotent, so a re-sent point changes nothing but the count; callers pass
+ * only newly inserted points.
  */
-function mergeRollups(points: SQL): SQL {
+function mergeRollups(points: SQL, leadingCtes: SQL = sql``): SQL {
+  const [finestWidth, ...coarser] = ROLLUP_WIDTHS;
+  // A literal, not a parameter: the same expression must appear in select and group by.
+  const finest = sql.raw(String(finestWidth));
   return sql`
+    with ${leadingCtes} finest as (
+      select run_uuid, k, floor(s::float8 / ${finest})::int8 as b, count(*) as n,
+        min(array[v, s::float8, t::float8]) as lo, max(array[v, -s::float8, t::float8]) as hi,
+        min(array[s::float8, t::float8, v]) as first, max(array[s::float8, t::float8, v]) as last
+      from (${points}) p
+      where ${FINITE}
+      group by run_uuid, k, floor(s::float8 / ${finest})
+    ), levels as (
+      select run_uuid, k, ${finest}::int4 as w, b, n, lo, hi, first, last from finest
+      union all
+      select run_uuid, k, w, floor((b * ${finest})::float8 / w)::int8, sum(n)::int8, min(lo), max(hi), min(first), max(last)
+      from finest cross join unnest(${sql.param([...coarser])}::int4[]) as widths(w)
+      group by run_uuid, k, w, floor((b * ${finest})::float8 / w)
+    )
     insert into metric_rollups (run_uuid, key, width, bucket, n, lo, hi, first, last)
-    select run_uuid, k, w, floor(s::float8 / w)::int8, count(*),
-      min(array[v, s::float8, t::float8]), max(array[v, -s::float8, t::float8]),
-      min(array[s::float8, t::float8, v]), max(array[s::float8, t::float8, v])
-    from (${points}) p cross join unnest(${sql.param([...ROLLUP_WIDTHS])}::int4[]) as widths(w)
-    where ${FINITE}
-    group by run_uuid, k, w, floor(s::float8 / w)
-    order by run_uuid, k, w, 4
+    select run_uuid, k, w, b, n, lo, hi, first, last from levels
+    order by run_uuid, k, w, b
     on conflict (run_uuid, key, width, bucket) do update set
       n = metric_rollups.n + excluded.n,
       lo = least(metric_rollups.lo, excluded.lo),
@@ -51,16 +65,19 @@ export async function insertMetricPoints(
   runId: string,
   points: { keys: string[]; steps: number[]; timestamps: number[]; values: number[] },
 ): Promise<void> {
-  await tx.execute(sql`
-    with inserted as (
-      insert into metrics (run_uuid, key, step, timestamp, value)
-      select ${runId}, k, s, t, v
-      from unnest(${sql.param(points.keys)}::text[], ${sql.param(points.steps)}::int8[], ${sql.param(points.timestamps)}::int8[], ${sql.param(points.values)}::float8[]) as u(k, s, t, v)
-      order by k, s, t, v
-      on conflict do nothing
-      returning run_uuid, key as k, step as s, timestamp as t, value as v
-    )
-    ${mergeRollups(sql`select * from inserted`)}`);
+  await tx.execute(
+    mergeRollups(
+      sql`select * from inserted`,
+      sql`inserted as (
+        insert into metrics (run_uuid, key, step, timestamp, value)
+        select ${runId}, k, s, t, v
+        from unnest(${sql.param(points.keys)}::text[], ${sql.param(points.steps)}::int8[], ${sql.param(points.timestamps)}::int8[], ${sql.param(points.values)}::float8[]) as u(k, s, t, v)
+        order by k, s, t, v
+        on conflict do nothing
+        returning run_uuid, key as k, step as s, timestamp as t, value as v
+      ),`,
+    ),
+  );
 }
 
 /** Recomputes the rollups of some runs from their history: for data written straight into `metrics` (seeds, benchmarks). */
