@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Run } from "@/server/tracking/schema";
 import {
   AXIS_PADDING,
   METRIC_RAMP,
@@ -21,28 +20,7 @@ import {
   runValue,
   scatterData,
 } from "./compare-values";
-
-function makeRun(id: string, params: Record<string, string> = {}, metrics: Record<string, number> = {}, tags: Record<string, string> = {}): Run {
-  return {
-    info: {
-      run_id: id,
-      run_uuid: id,
-      run_name: `name-${id}`,
-      experiment_id: "1",
-      user_id: "u",
-      status: "FINISHED",
-      start_time: 0,
-      artifact_uri: "",
-      lifecycle_stage: "active",
-    },
-    data: {
-      params: Object.entries(params).map(([key, value]) => ({ key, value })),
-      metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 0, step: 0 })),
-      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-    },
-    inputs: { dataset_inputs: [] },
-  };
-}
+import { makeRun } from "./testing/make-run";
 
 describe("parseColumnId", () => {
   it("splits on the first dot only, so keys keep their dots", () => {

@@ -5,27 +5,11 @@ import type { Run } from "@/server/tracking/schema";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { ParamsDiff } from "./params-diff";
 import { ScatterPlot } from "./scatter-plot";
+import { makeRun as makeAnyRun } from "@/lib/testing/make-run";
 
+/** Runs named "run <id>", as the assertions below read them. */
 function makeRun(id: string, params: Record<string, string> = {}, metrics: Record<string, number> = {}): Run {
-  return {
-    info: {
-      run_id: id,
-      run_uuid: id,
-      run_name: `run ${id}`,
-      experiment_id: "1",
-      user_id: "u",
-      status: "FINISHED",
-      start_time: 0,
-      artifact_uri: "",
-      lifecycle_stage: "active",
-    },
-    data: {
-      params: Object.entries(params).map(([key, value]) => ({ key, value })),
-      metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 0, step: 0 })),
-      tags: [],
-    },
-    inputs: { dataset_inputs: [] },
-  };
+  return makeAnyRun(id, params, metrics, {}, `run ${id}`);
 }
 
 const count = (html: string, needle: string) => html.split(needle).length - 1;
