@@ -13,7 +13,7 @@ test("complete a filter from suggestions, apply it with Enter, see a bad one und
   page.on("request", (outgoing) => requested.push(outgoing.url()));
   page.on("websocket", (socket) => requested.push(socket.url()));
   // A script, style, font or worker that failed or was blocked by the content security policy shows up here.
-  // (The studio has no favicon yet; the browser's 404 for it is not the editor's.)
+  // (A browser may still probe /favicon.ico beside the studio's icon.svg; that 404 is not the editor's.)
   const consoleErrors: string[] = [];
   page.on("response", (response) => {
     if (response.status() >= 400) consoleErrors.push(`${response.status()} ${response.url()}`);
