@@ -57,3 +57,16 @@ test("experiments logged through the MLflow API are listed", async ({ page, requ
   await expect(link).toBeVisible();
   await expect(link).toHaveAttribute("href", `/experiments/${experimentId}`);
 });
+
+test.describe("signed out", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("the sign-in page carries the studio's icon, served without signing in", async ({ page, request }) => {
+    await page.goto("/sign-in");
+    const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+    expect(href).toMatch(/^\/icon\.svg/);
+    const icon = await request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  });
+});
