@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatX, pointNearest, toPlotSeries, xExtent, xOfPoint } from "./compare-series";
+import { formatX, pointNearest, toPlotSeries, xOfPoint } from "./compare-series";
 
 const pts = (values: number[], start = 0) =>
   values.map((value, i) => ({ step: start + i, timestamp: 10_000 + 1000 * (start + i), value }));
@@ -50,12 +50,7 @@ describe("pointNearest", () => {
   });
 });
 
-describe("xExtent and formatX", () => {
-  it("spans every series", () => {
-    expect(xExtent([[{ x: 3, y: 0, raw: 0 }, { x: 9, y: 0, raw: 0 }], [], [{ x: -1, y: 0, raw: 0 }]])).toEqual({ min: -1, max: 9 });
-    expect(xExtent([[]])).toBeNull();
-  });
-
+describe("formatX", () => {
   it("writes steps, clock times and durations", () => {
     expect(formatX(42, "step")).toBe("42");
     expect(formatX(Date.UTC(2026, 0, 1, 13, 5, 9), "time")).toBe("13:05:09");

@@ -79,18 +79,6 @@ export function pointNearest(points: readonly PlotPoint[], x: number): PlotPoint
   return x - points[lo].x <= points[hi].x - x ? points[lo] : points[hi];
 }
 
-/** The x extent over many series, or null when none has a point. */
-export function xExtent(series: readonly (readonly PlotPoint[])[]): { min: number; max: number } | null {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const points of series) {
-    if (!points.length) continue;
-    if (points[0].x < min) min = points[0].x;
-    if (points[points.length - 1].x > max) max = points[points.length - 1].x;
-  }
-  return min <= max ? { min, max } : null;
-}
-
 /** An x value as the axis shows it: steps as integers, wall time as a clock, relative time as a duration. */
 export function formatX(x: number, axis: CompareXAxis): string {
   if (axis === "step") return Number.isInteger(x) ? String(x) : x.toFixed(1);

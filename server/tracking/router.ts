@@ -38,7 +38,6 @@ export const trackingRouter = createTrpcRouter({
   setExperimentDeleted: protectedProcedure
     .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
-  searchRuns: protectedProcedure.input(zSearchRuns).query(({ ctx, input }) => searchRuns(ctx, input)),
   /** The runs table: a search page carrying only the chosen metric, param and tag columns. */
   runsTable: protectedProcedure
     .input(zSearchRuns.extend({ columns: zRunColumnSelection }))
