@@ -6,7 +6,7 @@ const monacoVersion = JSON.parse(readFileSync(new URL("./node_modules/monaco-edi
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node", "@duckdb/node-api", "@duckdb/node-bindings"],
   poweredByHeader: false,
   reactStrictMode: true,
   env: { NEXT_PUBLIC_MONACO_VERSION: monacoVersion },
