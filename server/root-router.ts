@@ -2,10 +2,12 @@
 import { createTrpcRouter } from "./trpc";
 import { authRouter } from "./auth/router";
 import { trackingRouter } from "./tracking/router";
+import { datasetsRouter } from "./datasets/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
   tracking: trackingRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
 // Every drizzle table of the studio, one module per area.
 export * from "./tracking";
 export * from "./auth";
+export * from "./datasets";
