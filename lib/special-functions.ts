@@ -121,7 +121,7 @@ const SCALE_EXPONENT = 128;
 const SCALE_UP = 2 ** SCALE_EXPONENT;
 const SCALE_DOWN = 2 ** -SCALE_EXPONENT;
 
-function multiplySquare(a: Float64Array, b: Float64Array, m: number): Float64Array {
+function multiplySquare(a: Float64Array<ArrayBuffer>, b: Float64Array<ArrayBuffer>, m: number): Float64Array<ArrayBuffer> {
   const out = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let k = 0; k < m; k++) {
