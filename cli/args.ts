@@ -225,7 +225,7 @@ function readUpload(file: string, values: OptionValues): Extract<Command, { name
   const topic = "datasets upload";
   if (values.name === undefined) throw new CliUsageError("'datasets upload' needs --name <name>: the dataset to add the version to.", topic);
   const datasetName = zDatasetName.safeParse(values.name);
-  if (!datasetName.success) throw new CliUsageError(`--name ${datasetName.error.issues[0].message} (got '${values.name}').`, topic);
+  if (!datasetName.success) throw new CliUsageError(`--name '${values.name}': ${datasetName.error.issues[0].message}.`, topic);
   const format = formatOf(file);
 
   const masking: Record<string, { action: MaskAction; bandWidth?: number }> = {};

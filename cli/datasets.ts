@@ -34,7 +34,7 @@ function formatShare(share: number): string {
 
 /** A column name as the user would type it back on a shell command line. */
 function shellWord(text: string): string {
-  return /^[\w.,:@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[\w.,:@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function shortDigest(digest: string): string {
