@@ -11,7 +11,7 @@ import {
 import type { Experiment, Run } from "@/server/tracking/schema";
 import { CliUsageError, helpTexts, parseCommandLine, type Command } from "./args";
 import { csvToMetrics } from "./csv";
-import { listDatasets, uploadDataset } from "./datasets";
+import { listDatasets, streamingUploadFetch, uploadDataset } from "./datasets";
 
 export interface CliIo {
   stdout(line: string): void;
@@ -207,7 +207,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { connection, command } = parsed;
-  const client = createStudioClient({ baseUrl: connection.url, ...(connection.token ? { token: connection.token } : {}), ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const client = createStudioClient({ baseUrl: connection.url, ...(connection.token ? { token: connection.token } : {}), fetch: io.fetch ?? streamingUploadFetch });
   try {
     switch (command.name) {
       case "experiments list":

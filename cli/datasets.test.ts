@@ -1,6 +1,8 @@
 // Tests of `datasets list` and `datasets upload` against a fake studio speaking the dataset REST contract.
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -304,5 +306,55 @@ describe("studio client dataset reads", () => {
     expect(pending).toMatchObject({ status: 409, errorCode: "RESOURCE_CONFLICT", message: "Version 2 is still being profiled (40%)." });
     await client.getDatasetVersion("a b", 3).catch(() => undefined);
     expect(seen).toEqual(["/api/datasets/sales.eu/versions/1/profile", "/api/datasets/sales.eu/versions/2/profile", "/api/datasets/a%20b/versions/3"]);
+  });
+});
+
+describe("the CLI's own transport (no io.fetch)", () => {
+  it("streams the upload through node:http with the token, and reports an early refusal rather than a broken pipe", async () => {
+    const received: { authorization?: string; meta: string | null; digest: string; bytes: number }[] = [];
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url!, "http://x");
+      const meta = url.searchParams.get("meta");
+      if (meta?.includes('"name":"too-big"')) {
+        // Answer before reading the body, as a studio refusing an oversized upload does.
+        res.writeHead(413, { "content-type": "application/json", connection: "close" });
+        res.end(JSON.stringify({ error_code: "INVALID_PARAMETER_VALUE", message: "The file is larger than this studio accepts (2 GB)." }));
+        return;
+      }
+      const hash = createHash("sha256");
+      let bytes = 0;
+      req.on("data", (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      });
+      req.on("end", () => {
+        const digest = hash.digest("hex");
+        received.push({ authorization: req.headers.authorization, meta, digest, bytes });
+        res.writeHead(201, { "content-type": "application/json" });
+        res.end(JSON.stringify({ created: true, datasetCreated: false, version: versionDetail({ version: 4, digest, rowCount: 7 }) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const file = await customersCsv(30_000, "over-http.csv");
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l), env: { STUDIO_TOKEN: "tok-2" } };
+      const code = await runCli(["datasets", "upload", file, "--name", "customers", "--url", url], io);
+      const fileBytes = await readFile(file);
+      const digest = createHash("sha256").update(fileBytes).digest("hex");
+      expect(code).toBe(0);
+      expect(received).toEqual([{ authorization: "Bearer tok-2", meta: expect.stringContaining('"name":"customers"'), digest, bytes: fileBytes.length }]);
+      expect(out).toEqual([`Registered customers v4 (sha256 ${digest.slice(0, 12)}…, 7 rows).`]);
+
+      err.length = 0;
+      const refused = await runCli(["datasets", "upload", file, "--name", "too-big", "--url", url], io);
+      expect(refused).toBe(1);
+      expect(err.join("\n")).toContain("answered 413 INVALID_PARAMETER_VALUE: The file is larger than this studio accepts (2 GB).");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

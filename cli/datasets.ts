@@ -1,9 +1,13 @@
 // The CLI's dataset commands: list the registry, and upload a file (streamed) as a version with its masking choices.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 import path from "node:path";
 import { Readable } from "node:stream";
-import type { DatasetBody, StudioClient } from "@/lib/studio-client";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import type { DatasetBody, FetchFunction, StudioClient } from "@/lib/studio-client";
 import type { DatasetVersionDetail, PiiFindingOutput } from "@/server/datasets/schema";
 import { CliUsageError, type Command } from "./args";
 import { formatTable, type CliIo } from "./commands";
@@ -40,6 +44,37 @@ function shellWord(text: string): string {
 function shortDigest(digest: string): string {
   return `${digest.replace(/^sha256:/, "").slice(0, 12)}…`;
 }
+
+/**
+ * fetch, except that a streamed request body goes through node:http with backpressure. Node 20's fetch (undici 6)
+ * reads a streamed body as fast as the disk allows whatever the socket takes: uploading a 600 MB file peaked at
+ * 644 MB RSS (1.8 GB for 1.8 GB), against 77 MB piped through node:http.
+ */
+export const streamingUploadFetch: FetchFunction = async (input, init) => {
+  const body = init?.body;
+  if (!(body instanceof ReadableStream)) return globalThis.fetch(input, init);
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const request = (url.protocol === "https:" ? https : http).request(url, {
+    method: init?.method ?? "POST",
+    headers: Object.fromEntries(new Headers(init?.headers).entries()),
+  });
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    request.once("response", resolve);
+    request.once("error", reject);
+  });
+  // A failed send (unreadable file, lost connection) destroys the request, so `answered` rejects with it; and when the
+  // studio refuses early, before reading the whole body, its answer is what counts, not the broken pipe.
+  pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), request).catch(() => undefined);
+  const response = await answered;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const status = response.statusCode ?? 502;
+  const hasBody = ![101, 204, 205, 304].includes(status);
+  if (!hasBody) response.resume();
+  return new Response(hasBody ? (Readable.toWeb(response) as ReadableStream<Uint8Array>) : null, { status, statusText: response.statusMessage ?? "", headers });
+};
 
 /** PII the studio found in columns that were stored as they came: the user may not have meant to. */
 export function unmaskedPiiWarnings(version: Pick<DatasetVersionDetail, "piiFindings" | "maskingPolicy">): string[] {
