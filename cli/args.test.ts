@@ -29,6 +29,57 @@ describe("parseCommandLine", () => {
     });
   });
 
+  it("reads the dataset commands: search, upload with masking, band widths and metadata", () => {
+    expect(parse(["datasets", "list"])).toMatchObject({ command: { name: "datasets list" } });
+    expect(parse(["datasets", "list", "--search", " cust "])).toMatchObject({ command: { name: "datasets list", search: "cust" } });
+    expect(
+      parse([
+        "datasets", "upload", "data/Customers.CSV", "--name", "customers",
+        "--mask", "email=hash", "--mask", "first name=Redact", "--mask", "a=b=drop", "--band", "age=10", "--band", "income=2500.5",
+        "--label", "churned", "--sensitive", "gender", "--sensitive", "age", "--sensitive", "gender",
+        "--description", "CRM export", "--source", "crm", "--licence", "internal", "--note", "March", "--wait",
+      ]),
+    ).toEqual({
+      kind: "run",
+      connection: { url: "http://localhost:3000" },
+      command: {
+        name: "datasets upload",
+        file: "data/Customers.CSV",
+        datasetName: "customers",
+        format: "csv",
+        masking: {
+          email: { action: "hash" },
+          "first name": { action: "redact" },
+          "a=b": { action: "drop" },
+          age: { action: "generalise", bandWidth: 10 },
+          income: { action: "generalise", bandWidth: 2500.5 },
+        },
+        labelColumn: "churned",
+        sensitiveAttributes: ["gender", "age"],
+        description: "CRM export",
+        source: "crm",
+        licence: "internal",
+        note: "March",
+        wait: true,
+      },
+    });
+    expect(parse(["datasets", "upload", "t.parquet", "--name", "trips.2024", "--mask", "age=generalise", "--band", "age=5"])).toEqual({
+      kind: "run",
+      connection: { url: "http://localhost:3000" },
+      command: {
+        name: "datasets upload",
+        file: "t.parquet",
+        datasetName: "trips.2024",
+        format: "parquet",
+        masking: { age: { action: "generalise", bandWidth: 5 } },
+        sensitiveAttributes: [],
+        wait: false,
+      },
+    });
+    expect(parse(["help", "datasets", "upload"])).toEqual({ kind: "help", topic: "datasets upload" });
+    expect(parse(["datasets", "list", "-h"])).toEqual({ kind: "help", topic: "datasets list" });
+  });
+
   it("takes the URL and token from options, then STUDIO_* and MLFLOW_TRACKING_TOKEN", () => {
     expect(parse(["experiments", "list"], { STUDIO_URL: "https://studio.example:8443/base", MLFLOW_TRACKING_TOKEN: "mlflow-tok" })).toMatchObject({
       connection: { url: "https://studio.example:8443/base", token: "mlflow-tok" },
@@ -64,6 +115,23 @@ describe("parseCommandLine", () => {
     [["experiments", "list", "--url", "localhost:3000"], /--url must be an http/],
     [["runs", "list", "e", "--max"], /--max/],
     [["experiments", "create", "  "], /must not be empty/],
+    [["datasets", "upload", "--name", "c"], /missing <file>/],
+    [["datasets", "upload", "c.csv"], /needs --name <name>/],
+    [["datasets", "upload", "c.csv", "--name", "my data"], /--name 'my data': Use letters, digits/],
+    [["datasets", "upload", "c.txt", "--name", "c"], /'c.txt' must end in .csv or .parquet/],
+    [["datasets", "upload", "csv", "--name", "c"], /must end in .csv or .parquet/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--mask", "email"], /--mask takes <column>=<value>, e.g. --mask email=hash/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--mask", "=hash"], /--mask takes <column>=<value>/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--mask", "email=encrypt"], /one of keep, drop, hash, redact, generalise/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--mask", "email=hash", "--mask", "email=drop"], /two actions/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--band", "age=0"], /width must be a positive number/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--band", "age=ten"], /width must be a positive number/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--mask", "age=hash", "--band", "age=10"], /only applies to generalised columns/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--sensitive", " "], /--sensitive must name a column/],
+    [["datasets", "upload", "c.csv", "--name", "c", "--search", "x"], /--search does not apply to 'datasets upload'/],
+    [["datasets", "list", "--wait"], /--wait does not apply to 'datasets list'/],
+    [["datasets", "list", "extra"], /unexpected 'extra'/],
+    [["datasets", "show"], /Unknown command 'datasets show'/],
   ])("refuses %j", (argv, message) => {
     expect(() => parse(argv as string[])).toThrow(CliUsageError);
     expect(() => parse(argv as string[])).toThrow(message);

@@ -1,6 +1,7 @@
 // The studio CLI's command line: which command, its arguments and options, checked with zod; and each command's help.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { zDatasetName, zMaskAction, type DatasetFormat, type MaskAction } from "@/server/datasets/schema";
 
 export class CliUsageError extends Error {
   constructor(
@@ -12,14 +13,29 @@ export class CliUsageError extends Error {
   }
 }
 
-export const commandNames = ["experiments list", "experiments create", "runs list", "log-csv"] as const;
+export const commandNames = ["experiments list", "experiments create", "runs list", "log-csv", "datasets list", "datasets upload"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export type Command =
   | { name: "experiments list"; includeDeleted: boolean }
   | { name: "experiments create"; experimentName: string }
   | { name: "runs list"; experiment: string; filter?: string; orderBy: string[]; max: number }
-  | { name: "log-csv"; experiment: string; file: string; runName?: string; stepColumn?: string };
+  | { name: "log-csv"; experiment: string; file: string; runName?: string; stepColumn?: string }
+  | { name: "datasets list"; search?: string }
+  | {
+      name: "datasets upload";
+      file: string;
+      datasetName: string;
+      format: DatasetFormat;
+      masking: Record<string, { action: MaskAction; bandWidth?: number }>;
+      labelColumn?: string;
+      sensitiveAttributes: string[];
+      description?: string;
+      source?: string;
+      licence?: string;
+      note?: string;
+      wait: boolean;
+    };
 
 export interface Connection {
   url: string;
@@ -34,6 +50,8 @@ const commandOptions: Record<CommandName, readonly string[]> = {
   "experiments create": [],
   "runs list": ["filter", "order-by", "max"],
   "log-csv": ["run-name", "step-column"],
+  "datasets list": ["search"],
+  "datasets upload": ["name", "mask", "band", "label", "sensitive", "description", "source", "licence", "note", "wait"],
 };
 
 const optionSpec = {
@@ -46,6 +64,17 @@ const optionSpec = {
   max: { type: "string" },
   "run-name": { type: "string" },
   "step-column": { type: "string" },
+  search: { type: "string" },
+  name: { type: "string" },
+  mask: { type: "string", multiple: true },
+  band: { type: "string", multiple: true },
+  label: { type: "string" },
+  sensitive: { type: "string", multiple: true },
+  description: { type: "string" },
+  source: { type: "string" },
+  licence: { type: "string" },
+  note: { type: "string" },
+  wait: { type: "boolean" },
 } as const;
 
 const connectionHelp = `Connection (every command):
@@ -64,6 +93,8 @@ Commands:
   experiments create <name>           create an experiment
   runs list <experiment>              a table of an experiment's runs (filter, sort, limit)
   log-csv <experiment> <file.csv>     log each numeric column of a CSV as a metric over steps, in a new run
+  datasets list                       a table of the registered datasets
+  datasets upload <file> --name <n>   register a CSV or Parquet file as a dataset version (PII masked as you choose)
 
 Run '${usage} <command> --help' for a command's options.
 
@@ -96,6 +127,32 @@ skipped. Points are sent in batches of at most 1000.
   --step-column <column>   the column holding each row's step (default: 'step' when present, else the row number from 0)
 
 ${connectionHelp}`,
+  "datasets list": `Usage: ${usage} datasets list [--search <text>]
+
+Prints a table of the registered datasets: name, number of versions, the latest version, its rows,
+its quality status and when the dataset last changed.
+  --search <text>   only datasets whose name or description contains <text>
+
+${connectionHelp}`,
+  "datasets upload": `Usage: ${usage} datasets upload <file> --name <name> [--mask <column>=<action>]... [--band <column>=<width>]...
+       [--label <column>] [--sensitive <column>]... [--description <text>] [--source <text>] [--licence <text>]
+       [--note <text>] [--wait]
+
+Registers <file> (.csv or .parquet, streamed: any size) as a new version of dataset <name>, created if
+missing. The version is the SHA-256 of the stored bytes: the same content twice is one version.
+The studio scans the upload for personal data (e-mail, phone, IBAN, card, NIR, IP, names) and stores only
+the masked result; columns it flags that you keep unmasked are printed as warnings.
+  --name <name>              the dataset (letters, digits, '.', '_', '-')
+  --mask <column>=<action>   keep | drop | hash (salted per dataset) | redact | generalise; repeat per column
+  --band <column>=<width>    generalise a numeric column into bands of <width> (implies --mask <column>=generalise)
+  --label <column>           the label column (used by fairness checks)
+  --sensitive <column>       a sensitive attribute (used by fairness checks); repeat for several
+  --description, --source, --licence <text>   the dataset's description, where the data comes from, its licence
+  --note <text>              a note on this version
+  --wait                     wait until the version is profiled, then print its quality status; the exit
+                             code is 1 when profiling or a quality rule failed
+
+${connectionHelp}`,
 };
 
 const zNonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
@@ -119,6 +176,7 @@ function commandOf(positionals: string[]): { name: CommandName; rest: string[] }
   if (first === "experiments" && (second === "list" || second === "create")) return { name: `experiments ${second}`, rest: others };
   if (first === "runs" && second === "list") return { name: "runs list", rest: others };
   if (first === "log-csv") return { name: "log-csv", rest: positionals.slice(1) };
+  if (first === "datasets" && (second === "list" || second === "upload")) return { name: `datasets ${second}`, rest: others };
   return null;
 }
 
@@ -147,6 +205,63 @@ function readArgv(argv: string[]) {
   }
 }
 
+type OptionValues = ReturnType<typeof readArgv>["values"];
+
+/** `column=value` with the column before the last '=' (column names may hold '=', actions and widths never do). */
+function columnAssignment(option: string, text: string, example: string): [string, string] {
+  const at = text.lastIndexOf("=");
+  const column = at > 0 ? text.slice(0, at).trim() : "";
+  if (!column || at === text.length - 1) throw new CliUsageError(`--${option} takes <column>=<value>, e.g. --${option} ${example} (got '${text}').`, "datasets upload");
+  return [column, text.slice(at + 1).trim()];
+}
+
+function formatOf(file: string): DatasetFormat {
+  const extension = /\.([^./\\]+)$/.exec(file)?.[1]?.toLowerCase();
+  if (extension === "csv" || extension === "parquet") return extension;
+  throw new CliUsageError(`'${file}' must end in .csv or .parquet: the extension tells the studio how to read it.`, "datasets upload");
+}
+
+function readUpload(file: string, values: OptionValues): Extract<Command, { name: "datasets upload" }> {
+  const topic = "datasets upload";
+  if (values.name === undefined) throw new CliUsageError("'datasets upload' needs --name <name>: the dataset to add the version to.", topic);
+  const datasetName = zDatasetName.safeParse(values.name);
+  if (!datasetName.success) throw new CliUsageError(`--name '${values.name}': ${datasetName.error.issues[0].message}.`, topic);
+  const format = formatOf(file);
+
+  const masking: Record<string, { action: MaskAction; bandWidth?: number }> = {};
+  for (const text of values.mask ?? []) {
+    const [column, actionText] = columnAssignment("mask", text, "email=hash");
+    const action = zMaskAction.safeParse(actionText.toLowerCase());
+    if (!action.success) throw new CliUsageError(`--mask ${column}=${actionText}: the action must be one of ${zMaskAction.options.join(", ")}.`, topic);
+    if (masking[column] && masking[column].action !== action.data) throw new CliUsageError(`--mask gives column '${column}' two actions.`, topic);
+    masking[column] = { action: action.data };
+  }
+  for (const text of values.band ?? []) {
+    const [column, widthText] = columnAssignment("band", text, "age=10");
+    const width = Number(widthText);
+    if (!/^\d*\.?\d+$/.test(widthText) || !(width > 0)) throw new CliUsageError(`--band ${column}=${widthText}: the width must be a positive number.`, topic);
+    const action = masking[column]?.action ?? "generalise";
+    if (action !== "generalise") throw new CliUsageError(`--band ${column}=… only applies to generalised columns, but --mask sets '${column}' to ${action}.`, topic);
+    masking[column] = { action, bandWidth: width };
+  }
+
+  const text = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+  const sensitiveAttributes = [...new Set((values.sensitive ?? []).map((c) => c.trim()))];
+  if (sensitiveAttributes.includes("")) throw new CliUsageError("--sensitive must name a column.", topic);
+  if (values.label !== undefined && !values.label.trim()) throw new CliUsageError("--label must name a column.", topic);
+  const optional = { labelColumn: text(values.label), description: text(values.description), source: text(values.source), licence: text(values.licence), note: text(values.note) };
+  return {
+    name: topic,
+    file,
+    datasetName: datasetName.data,
+    format,
+    masking,
+    sensitiveAttributes,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    wait: values.wait ?? false,
+  };
+}
+
 /** Reads argv (without `node script`) and the environment into a command, or a request for help. */
 export function parseCommandLine(argv: string[], env: Record<string, string | undefined>): ParsedCommandLine {
   const { values, positionals, tokens } = readArgv(argv);
@@ -157,8 +272,8 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
   const found = commandOf(positionals);
   if (!found) {
     if (values.help) return { kind: "help", topic: null };
-    if (!positionals.length) throw new CliUsageError("Which command? Give one of: experiments list, experiments create, runs list, log-csv.");
-    throw new CliUsageError(`Unknown command '${positionals.slice(0, 2).join(" ")}'. Commands: experiments list, experiments create, runs list, log-csv.`);
+    if (!positionals.length) throw new CliUsageError(`Which command? Give one of: ${commandNames.join(", ")}.`);
+    throw new CliUsageError(`Unknown command '${positionals.slice(0, 2).join(" ")}'. Commands: ${commandNames.join(", ")}.`);
   }
   if (values.help) return { kind: "help", topic: found.name };
 
@@ -207,6 +322,15 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
           ...(values["run-name"]?.trim() ? { runName: values["run-name"].trim() } : {}),
           ...(stepColumn ? { stepColumn } : {}),
         };
+      }
+      case "datasets list": {
+        expectPositionals(found.name, found.rest, []);
+        const search = values.search?.trim();
+        return { name: found.name, ...(search ? { search } : {}) };
+      }
+      case "datasets upload": {
+        const [file] = expectPositionals(found.name, found.rest, ["file"]);
+        return readUpload(file, values);
       }
     }
   })();

@@ -11,6 +11,7 @@ import {
 import type { Experiment, Run } from "@/server/tracking/schema";
 import { CliUsageError, helpTexts, parseCommandLine, type Command } from "./args";
 import { csvToMetrics } from "./csv";
+import { listDatasets, streamingUploadFetch, uploadDataset } from "./datasets";
 
 export interface CliIo {
   stdout(line: string): void;
@@ -20,6 +21,8 @@ export interface CliIo {
   fetch?: FetchFunction;
   readText?(file: string): Promise<string>;
   now?(): number;
+  /** Waits between polls of `datasets upload --wait`; tests pass one that returns at once. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** Most metric columns shown in `runs list`: a terminal is only so wide. */
@@ -28,7 +31,7 @@ const MAX_METRIC_COLUMNS = 5;
 /** A plain-text table with aligned columns; numbers are right-aligned. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === "" || /^[-+]?[\d.]+(e[-+]?\d+)?$|^NaN$|^-?Infinity$/.test(r[i])));
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === "" || /^[-+]?[\d.]+(e[-+]?\d+)?$|^\d{1,3}(,\d{3})+$|^NaN$|^-?Infinity$/.test(r[i])));
   const line = (cells: string[]) =>
     cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
@@ -204,7 +207,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { connection, command } = parsed;
-  const client = createStudioClient({ baseUrl: connection.url, ...(connection.token ? { token: connection.token } : {}), ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const client = createStudioClient({ baseUrl: connection.url, ...(connection.token ? { token: connection.token } : {}), fetch: io.fetch ?? streamingUploadFetch });
   try {
     switch (command.name) {
       case "experiments list":
@@ -221,6 +224,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case "log-csv":
         await logCsv(client, command, io);
         break;
+      case "datasets list":
+        await listDatasets(client, command, io);
+        break;
+      case "datasets upload":
+        return await uploadDataset(client, command, io);
     }
     return 0;
   } catch (error) {

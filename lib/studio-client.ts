@@ -14,6 +14,13 @@ import type {
   zSearchExperiments,
   zUpdateRun,
 } from "../server/tracking/schema";
+import type {
+  DatasetProfileOutput,
+  DatasetSummary,
+  DatasetVersionDetail,
+  RegisterVersionMeta,
+  RegisteredVersion,
+} from "../server/datasets/schema";
 
 /** MLflow's log-batch limits: the server refuses larger requests, so the client splits. */
 export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const;
@@ -86,6 +93,19 @@ export interface ArtifactFile {
 }
 
 export type ArtifactBody = Uint8Array | ArrayBuffer | Blob | string;
+
+/** The `meta` of a dataset upload as the caller writes it (masking may be left out). */
+export type UploadDatasetMeta = Omit<RegisterVersionMeta, "masking"> & { masking?: RegisterVersionMeta["masking"] };
+
+/** A dataset file's bytes: a stream (so a 2 GB file is never held whole in memory), a Blob/File, or bytes. */
+export type DatasetBody = ReadableStream<Uint8Array> | Blob | Uint8Array | ArrayBuffer;
+
+export interface DatasetProfileAnswer {
+  dataset: string;
+  version: number;
+  digest: string;
+  profile: DatasetProfileOutput;
+}
 
 /** Something that names a run's artifact root: a run, its info, or an artifact URI. */
 export type ArtifactTarget = { info: Pick<RunInfo, "artifact_uri"> } | Pick<RunInfo, "artifact_uri">;
@@ -303,8 +323,42 @@ export function createStudioClient(options: StudioClientOptions) {
     return { root_uri: listed.root_uri, files: listed.files ?? [] };
   }
 
+  async function studioJson<T>(method: "GET" | "POST", path: string, endpoint: string, init: RequestInit = {}): Promise<T> {
+    const response = await send(`${baseUrl}${path}`, endpoint, { ...init, method });
+    const text = await response.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  const datasetPath = (name: string, version: number) => `/api/datasets/${encodeURIComponent(name)}/versions/${version}`;
+
+  /** Registers the bytes as a version of the dataset `meta.name`: 201 when new, 200 with `created: false` when the same bytes are already a version. */
+  async function uploadDatasetVersion(meta: UploadDatasetMeta, body: DatasetBody): Promise<RegisteredVersion> {
+    const query = new URLSearchParams({ meta: JSON.stringify({ ...meta, masking: meta.masking ?? {} }) });
+    const streamed = typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
+    const payload: BodyInit = streamed || body instanceof Blob ? (body as BodyInit) : new Uint8Array(body as ArrayBuffer);
+    // A streamed request body needs half-duplex in fetch (Node and Chromium); RequestInit's DOM type does not know it yet.
+    const init = { body: payload, headers: { "content-type": "application/octet-stream" }, ...(streamed ? { duplex: "half" } : {}) } as RequestInit;
+    return studioJson<RegisteredVersion>("POST", `/api/datasets/upload?${query}`, "datasets/upload", init);
+  }
+
+  async function listDatasets(search = ""): Promise<DatasetSummary[]> {
+    const query = search.trim() ? `?${new URLSearchParams({ q: search.trim() })}` : "";
+    const { datasets } = await studioJson<{ datasets?: DatasetSummary[] }>("GET", `/api/datasets${query}`, "datasets");
+    return datasets ?? [];
+  }
+
   return {
     baseUrl,
+    uploadDatasetVersion,
+    listDatasets,
+    /** One version with its PII findings, masking policy, profile and quality status. */
+    getDatasetVersion(name: string, version: number): Promise<DatasetVersionDetail> {
+      return studioJson<DatasetVersionDetail>("GET", datasetPath(name, version), "datasets/versions");
+    },
+    /** The version's profile; a 409 StudioApiError while it is still being profiled. */
+    getDatasetProfile(name: string, version: number): Promise<DatasetProfileAnswer> {
+      return studioJson<DatasetProfileAnswer>("GET", `${datasetPath(name, version)}/profile`, "datasets/versions/profile");
+    },
     createExperiment,
     getExperiment,
     getExperimentByName,
