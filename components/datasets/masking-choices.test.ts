@@ -68,6 +68,7 @@ describe("default masking", () => {
   it("describes a finding in words with the sample size", () => {
     expect(describeFinding(finding("mail", "email", 1000, 1000))).toBe("email — 100% of 1,000 sampled values look like e-mail addresses");
     expect(describeFinding(finding("first_name", "name", 0, 0))).toBe("name — the column header suggests personal names");
+    expect(describeFinding(finding("last_name", "name", 800, 800))).toBe("name — the column header suggests personal names");
   });
 });
 

@@ -62,7 +62,8 @@ export function defaultMaskAction(kinds: PiiKind[]): MaskAction {
 
 /** "email — 100% of 1,000 sampled values look like e-mail addresses". */
 export function describeFinding(finding: PiiFindingOutput): string {
-  if (finding.checked === 0) return `${finding.kind} — the column header suggests ${kindNouns[finding.kind]}`;
+  // Names are recognised by the column's header, not by its values, so a share would claim more than was checked.
+  if (finding.kind === "name" || finding.checked === 0) return `${finding.kind} — the column header suggests ${kindNouns[finding.kind]}`;
   const sampled = `${formatCount(finding.checked)} sampled value${finding.checked === 1 ? "" : "s"}`;
   return `${finding.kind} — ${formatShare(finding.share)} of ${sampled} look like ${kindNouns[finding.kind]}`;
 }
