@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { usePermission } from "@/components/auth/use-permission";
+import { useCurrentUser, usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
@@ -28,7 +28,7 @@ type Upload =
 export function RegisterDatasetForm({ existingName }: { existingName?: string }) {
   const trpc = useTRPC();
   const canWrite = usePermission("datasets.write");
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
+  const me = useCurrentUser();
   const existing = useQuery(trpc.datasets.get.queryOptions({ name: existingName ?? "" }, { enabled: Boolean(existingName) }));
 
   const title = existingName ? `New version of ${existingName}` : "Register a dataset";
@@ -49,6 +49,15 @@ export function RegisterDatasetForm({ existingName }: { existingName?: string })
         {breadcrumb}
         <h1>{title}</h1>
         <p role="status">Loading…</p>
+      </>
+    );
+  }
+  if (me.error) {
+    return (
+      <>
+        {breadcrumb}
+        <h1>{title}</h1>
+        <QueryError error={me.error} onRetry={() => void me.refetch()} />
       </>
     );
   }
