@@ -143,6 +143,14 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
   const header = scan.state === "done" ? scan.result.header : [];
   const uploading = upload.state === "uploading";
 
+  // Closing the tab mid-upload would lose the transfer: the browser asks first.
+  useEffect(() => {
+    if (!uploading) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [uploading]);
+
   function chooseFile(chosen: File | undefined, extraFiles = 0) {
     scanToken.current += 1;
     setUpload({ state: "idle" });
