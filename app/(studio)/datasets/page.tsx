@@ -1,14 +1,14 @@
-// Datasets page: not built yet; it says what it will do and points to Experiments.
+// Datasets: the registry's list with search, each dataset's latest version, and the way to register one.
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/shell/not-built-yet";
+import { Suspense } from "react";
+import { DatasetsList } from "@/components/datasets/datasets-list";
 
 export const metadata: Metadata = { title: "Datasets" };
 
 export default function DatasetsPage() {
   return (
-    <NotBuiltYet
-      title="Datasets"
-      willDo="Upload a CSV or Parquet file or register one by API: the studio versions it by content hash, profiles every column, runs quality rules and finds personal data to mask before it is stored."
-    />
+    <Suspense fallback={<p role="status">Loading datasets…</p>}>
+      <DatasetsList />
+    </Suspense>
   );
 }
