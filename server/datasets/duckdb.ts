@@ -1,4 +1,5 @@
 // The one place that opens DuckDB for dataset files: a bounded in-memory instance per job, safe quoting, JSON-safe values.
+import { stat } from "node:fs/promises";
 import { DuckDBInstance, DuckDBTypeId, version, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
 import { DomainError, invalidParameter } from "@/server/errors";
 
@@ -50,7 +51,8 @@ export function quoteLiteral(value: string): string {
 export function datasetSource(path: string, format: DatasetFileFormat, wholeFileTypes = false): string {
   if (format === "parquet") return `read_parquet(${quoteLiteral(path)})`;
   const sample = wholeFileTypes ? ", sample_size = -1" : "";
-  return `read_csv(${quoteLiteral(path)}, header = true, delim = ',', quote = '"', escape = '"'${sample})`;
+  // skip = 0: the sniffer would otherwise skip leading lines of a ragged file and take a data row as header.
+  return `read_csv(${quoteLiteral(path)}, header = true, skip = 0, delim = ',', quote = '"', escape = '"'${sample})`;
 }
 
 /** Whether a DuckDB error means the sniffed types were wrong for a later row (worth a whole-file retry). */
@@ -71,6 +73,17 @@ export function unreadableFile(path: string, format: DatasetFileFormat, error: u
   );
 }
 
+/** Rejects a missing or empty file before DuckDB would guess a column for it. */
+async function requireNonEmptyFile(path: string, format: DatasetFileFormat): Promise<void> {
+  const size = await stat(path).then(
+    (info) => info.size,
+    (error: unknown) => {
+      throw unreadableFile(path, format, error);
+    },
+  );
+  if (size === 0) throw invalidParameter("The file is empty; a dataset needs a header row and at least one column.");
+}
+
 /**
  * Reads the file once into table `name` (so later passes scan memory, not the file). Retries a CSV
  * with whole-file type inference when the sampled types fail on a later row.
@@ -81,6 +94,7 @@ export async function loadDatasetTable(
   format: DatasetFileFormat,
   name = "t",
 ): Promise<void> {
+  await requireNonEmptyFile(path, format);
   const create = (wholeFile: boolean) =>
     connection.run(`CREATE OR REPLACE TABLE ${quoteIdentifier(name)} AS SELECT * FROM ${datasetSource(path, format, wholeFile)}`);
   try {
@@ -95,18 +109,31 @@ export async function loadDatasetTable(
   }
 }
 
-/** Defines view `name` over the file without reading it all, for queries that touch a few rows. */
-export async function createDatasetView(
+/**
+ * Defines view `t` over the file (no full read, for queries that touch few rows or columns) and runs
+ * query on it; a CSV whose late rows contradict the sniffed types is retried with whole-file types.
+ */
+export async function queryDatasetView<T>(
   connection: DuckDBConnection,
   path: string,
   format: DatasetFileFormat,
-  name = "t",
-): Promise<void> {
+  query: () => Promise<T>,
+): Promise<T> {
+  await requireNonEmptyFile(path, format);
+  const attempt = async (wholeFile: boolean) => {
+    await connection.run(`CREATE OR REPLACE VIEW t AS SELECT * FROM ${datasetSource(path, format, wholeFile)}`);
+    return query();
+  };
   try {
-    await connection.run(`CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM ${datasetSource(path, format)}`);
-    await connection.run(`SELECT * FROM ${quoteIdentifier(name)} LIMIT 0`);
+    return await attempt(false);
   } catch (error) {
-    throw unreadableFile(path, format, error);
+    if (error instanceof DomainError) throw error;
+    if (format !== "csv" || !isLateTypeConflict(error)) throw unreadableFile(path, format, error);
+    try {
+      return await attempt(true);
+    } catch (retryError) {
+      throw unreadableFile(path, format, retryError);
+    }
   }
 }
 

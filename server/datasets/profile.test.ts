@@ -75,12 +75,12 @@ describe("profileDatasetFile on a generated 1,000,000-row CSV", () => {
       const categoryCell = category === null ? "" : /[",]/.test(category) ? `"${category.replaceAll('"', '""')}"` : category;
       chunk += `${i},${amount === null ? "" : (amount / 100).toFixed(2)},${categoryCell},${day},${flag},${score ?? ""}\n`;
       if (chunk.length > 1 << 20) {
-        if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
         chunk = "";
       }
     }
     out.end(chunk);
-    await new Promise((resolve, reject) => out.on("finish", resolve).on("error", reject));
+    await new Promise<void>((resolve, reject) => out.on("finish", () => resolve()).on("error", reject));
     profile = await profileDatasetFile(file, "csv", { onProgress: (_fraction, stage) => stages.push(stage) });
   }, 180_000);
 
