@@ -1,5 +1,7 @@
 // The one place that opens DuckDB for dataset files: a bounded in-memory instance per job, safe quoting, JSON-safe values.
-import { stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import nodePath from "node:path";
 import { DuckDBInstance, DuckDBTypeId, version, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
 import { DomainError, invalidParameter } from "@/server/errors";
 
@@ -17,18 +19,26 @@ export function duckdbVersion(): string {
   return `duckdb ${version().replace(/^v/, "")}`;
 }
 
-/** Runs fn with a fresh in-memory DuckDB connection and always closes it afterwards. */
+/** Runs fn with a fresh in-memory DuckDB connection and always closes it (and removes its spill files) afterwards. */
 export async function withDuckDB<T>(fn: (connection: DuckDBConnection) => Promise<T>, options: { threads?: number } = {}): Promise<T> {
-  const instance = await DuckDBInstance.create(":memory:", {
-    threads: String(options.threads ?? jobThreads),
-    memory_limit: jobMemoryLimit,
-  });
-  const connection = await instance.connect();
+  // A spill directory per job: DuckDB's default for in-memory databases is ".tmp" in the working
+  // directory, shared by concurrent jobs.
+  const spillDirectory = await mkdtemp(nodePath.join(os.tmpdir(), "studio-duckdb-"));
   try {
-    return await fn(connection);
+    const instance = await DuckDBInstance.create(":memory:", {
+      threads: String(options.threads ?? jobThreads),
+      memory_limit: jobMemoryLimit,
+      temp_directory: spillDirectory,
+    });
+    const connection = await instance.connect();
+    try {
+      return await fn(connection);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    await rm(spillDirectory, { recursive: true, force: true });
   }
 }
 
