@@ -1,0 +1,104 @@
+// Masks a Parquet upload column by column in DuckDB (same transforms as the CSV masker) and samples rows for the PII scan.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { invalidParameter } from "@/server/errors";
+import {
+  describeRelation,
+  isDateType,
+  isNumericType,
+  isTimestampType,
+  queryDatasetView,
+  quoteIdentifier,
+  quoteLiteral,
+  withDuckDB,
+  type ColumnSchema,
+} from "./duckdb";
+
+/** Structurally the registry's masking policy (zMaskingPolicy in lib/masking.ts): what to do with each named column. */
+export type ParquetMaskingPolicy = Record<string, { action: "keep" | "drop" | "hash" | "redact" | "generalise"; bandWidth?: number }>;
+
+export const defaultBandWidth = 10;
+
+// Numbers print as JavaScript's String(number) does for the CSV masker: integral values without decimals.
+const numberTextMacro = `CREATE OR REPLACE TEMP MACRO studio_number_text(v) AS
+  CASE WHEN v = trunc(v) AND abs(v) < 1e18 THEN CAST(CAST(v AS BIGINT) AS VARCHAR) ELSE CAST(v AS VARCHAR) END`;
+const bandMacro = `CREATE OR REPLACE TEMP MACRO studio_band(x, w) AS
+  studio_number_text(floor(x / w) * w) || '-' || studio_number_text(floor(x / w) * w + w)`;
+
+/** The SELECT expression masking one column, or null when the column is dropped. NULL stays NULL throughout. */
+function maskedColumn(column: ColumnSchema, mask: ParquetMaskingPolicy[string] | undefined): string | null {
+  const q = quoteIdentifier(column.name);
+  const as = `AS ${q}`;
+  switch (mask?.action ?? "keep") {
+    case "keep":
+      return q;
+    case "drop":
+      return null;
+    case "hash":
+      return `sha256($salt || CAST(${q} AS VARCHAR)) ${as}`;
+    case "redact":
+      return `CASE WHEN ${q} IS NULL THEN NULL ELSE '[REDACTED]' END ${as}`;
+    case "generalise": {
+      if (isNumericType(column.duckdbType)) {
+        const width = mask?.bandWidth ?? defaultBandWidth;
+        return `studio_band(CAST(${q} AS DOUBLE), CAST(${width} AS DOUBLE)) ${as}`;
+      }
+      if (isDateType(column.duckdbType) || isTimestampType(column.duckdbType)) return `strftime(${q}, '%Y-%m') ${as}`;
+      return `CASE WHEN ${q} IS NULL THEN NULL ELSE '[GENERALISED]' END ${as}`;
+    }
+  }
+}
+
+function checkPolicy(policy: ParquetMaskingPolicy, columns: ColumnSchema[]): void {
+  const names = new Set(columns.map((c) => c.name));
+  const unknown = Object.keys(policy).filter((name) => !names.has(name));
+  if (unknown.length) {
+    throw invalidParameter(`The masking policy names ${unknown.map((n) => `'${n}'`).join(", ")}, which the file does not have; remove them from the policy.`);
+  }
+  for (const [name, mask] of Object.entries(policy)) {
+    if (mask.bandWidth !== undefined && !(Number.isFinite(mask.bandWidth) && mask.bandWidth > 0)) {
+      throw invalidParameter(`The band width for '${name}' must be a positive number.`);
+    }
+  }
+  if (columns.every((c) => policy[c.name]?.action === "drop")) throw invalidParameter("The masking policy drops every column; keep at least one.");
+}
+
+/** Writes the masked copy of inputPath to outputPath as Parquet; only the masked data is ever written. */
+export async function maskParquetFile(
+  inputPath: string,
+  outputPath: string,
+  policy: ParquetMaskingPolicy,
+  salt: string,
+): Promise<{ rowCount: number; header: string[]; outputHeader: string[] }> {
+  return withDuckDB((connection: DuckDBConnection) =>
+    queryDatasetView(connection, inputPath, "parquet", async () => {
+      const columns = await describeRelation(connection);
+      checkPolicy(policy, columns);
+      const selections = columns.map((c) => ({ name: c.name, sql: maskedColumn(c, policy[c.name]) })).filter((s) => s.sql !== null);
+      await connection.run(numberTextMacro);
+      await connection.run(bandMacro);
+      const usesSalt = columns.some((c) => policy[c.name]?.action === "hash");
+      const reader = await connection.runAndReadAll(
+        `COPY (SELECT ${selections.map((s) => s.sql).join(", ")} FROM t) TO ${quoteLiteral(outputPath)} (FORMAT parquet)`,
+        usesSalt ? { salt } : undefined,
+      );
+      return {
+        rowCount: Number(reader.getRowsJS()[0]?.[0] ?? 0),
+        header: columns.map((c) => c.name),
+        outputHeader: selections.map((s) => s.name),
+      };
+    }),
+  );
+}
+
+/** The first maxRows rows as text (missing values as empty strings, as in a CSV), for the PII scanner. */
+export async function sampleParquetRows(inputPath: string, maxRows: number): Promise<{ header: string[]; rows: string[][] }> {
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw invalidParameter("maxRows must be a whole number of 1 or more.");
+  return withDuckDB((connection) =>
+    queryDatasetView(connection, inputPath, "parquet", async () => {
+      const columns = await describeRelation(connection);
+      const asText = columns.map((c) => `coalesce(CAST(${quoteIdentifier(c.name)} AS VARCHAR), '')`).join(", ");
+      const reader = await connection.runAndReadAll(`SELECT ${asText} FROM t LIMIT $limit`, { limit: maxRows });
+      return { header: columns.map((c) => c.name), rows: reader.getRowsJS().map((row) => row.map((v) => String(v))) };
+    }),
+  );
+}
