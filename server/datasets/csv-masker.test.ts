@@ -161,6 +161,12 @@ describe("maskCsvStream errors", () => {
     expect((await rejection(chunked("a\n1\n"), { a: { action: "drop" } })).message).toMatch(/drops every column/);
   });
 
+  it("stops at an overlong record instead of carrying the rest of the file as one row", async () => {
+    const filler = Buffer.alloc(1 << 20, "x");
+    const error = await rejection(chunked("a,b\n1,2\n3,\"never closed", ...Array.from({ length: 18 }, () => filler)));
+    expect(error.message).toMatch(/Data row 2 is longer than 16 MiB/);
+  });
+
   it("rejects files over maxBytes with RESOURCE_EXHAUSTED", async () => {
     const error = await rejection(chunked("a,b\n", "1,2\n".repeat(100)), {}, 200);
     expect(error.code).toBe("RESOURCE_EXHAUSTED");

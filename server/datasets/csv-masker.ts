@@ -35,6 +35,19 @@ export function saltedHash(salt: string, value: string): string {
   return hash("sha256", salt + value, "hex");
 }
 
+/**
+ * Written bytes we let the output buffer hold before waiting for "drain". Waiting at every write past the
+ * stream's own 16 KiB mark would stop parsing during each disk write; 1 MiB keeps memory bounded and lets
+ * the disk work while the next chunk is parsed.
+ */
+const OUTPUT_BUFFER_BYTES = 1 << 20;
+
+/**
+ * The longest record (in UTF-16 units) we carry between chunks. Without a bound, one unclosed quote early in
+ * a 2 GB file would make the rest of the file a single "row" held in memory and re-parsed at every chunk.
+ */
+const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** RFC 4180 field: quoted only when it holds a comma, quote or line break, or starts or ends with a space. */
@@ -114,7 +127,7 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     const bytes = Buffer.from(text, "utf8");
     sha256.update(bytes);
     bytesOut += bytes.length;
-    if (!output.write(bytes)) {
+    if (!output.write(bytes) && output.writableLength > OUTPUT_BUFFER_BYTES) {
       await new Promise<void>((resolve, reject) => {
         const done = () => {
           output.off("drain", done);
@@ -165,6 +178,11 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
       throw invalidParameter(`${where} has a malformed quoted field; inside quotes, write a quote as two quotes ("").`);
     }
     partial = final ? "" : partial.substring(result.meta.cursor);
+    if (partial.length > MAX_RECORD_CHARS) {
+      throw invalidParameter(
+        `Data row ${recordsBefore + rows.length} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB, which usually means a quoted field is never closed; check the quotes near that row.`,
+      );
+    }
     let out = "";
     for (const row of rows) {
       if (stripCarriageReturn) {
