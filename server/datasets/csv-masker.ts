@@ -1,0 +1,259 @@
+// Streams an uploaded CSV through validation, the PII scanner and the masking policy, writing only the masked CSV.
+import { hash, createHash } from "node:crypto";
+import type { Readable, Writable } from "node:stream";
+import Papa from "papaparse";
+import { createRowMasker, MaskingPolicyError, type MaskingPolicy } from "@/lib/masking";
+import { createPiiScanner, type PiiFinding } from "@/lib/pii";
+import { DomainError, invalidParameter } from "../errors";
+
+export interface MaskCsvOptions {
+  policy: MaskingPolicy;
+  /** The dataset's secret salt for the "hash" action. */
+  salt: string;
+  /** Upload limit in bytes of input; exceeding it rejects with RESOURCE_EXHAUSTED. */
+  maxBytes?: number;
+  /** Data rows fed to the PII scanner (default 10,000): enough for stable shares, cheap on a 2 GB file. */
+  sampleRows?: number;
+}
+
+export interface MaskCsvResult {
+  header: string[];
+  outputHeader: string[];
+  rowCount: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Hex SHA-256 of exactly the bytes written to the output: the version's content address. */
+  sha256: string;
+  piiFindings: PiiFinding[];
+}
+
+/**
+ * The salted hash of one value: hex sha256 of the UTF-8 bytes of `salt + value`. The Parquet path computes
+ * the same in DuckDB as `sha256(salt || value)`, so a value hashes identically whichever format it came in.
+ */
+export function saltedHash(salt: string, value: string): string {
+  return hash("sha256", salt + value, "hex");
+}
+
+/**
+ * Written bytes we let the output buffer hold before waiting for "drain". Waiting at every write past the
+ * stream's own 16 KiB mark would stop parsing during each disk write; 1 MiB keeps memory bounded and lets
+ * the disk work while the next chunk is parsed.
+ */
+const OUTPUT_BUFFER_BYTES = 1 << 20;
+
+/**
+ * The longest record (in UTF-16 units) we carry between chunks. Without a bound, one unclosed quote early in
+ * a 2 GB file would make the rest of the file a single "row" held in memory and re-parsed at every chunk.
+ */
+const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** RFC 4180 field: quoted only when it holds a comma, quote or line break, or starts or ends with a space. */
+function csvField(value: string): string {
+  if (value === "") return value;
+  if (value.charCodeAt(0) !== 32 && value.charCodeAt(value.length - 1) !== 32 && !NEEDS_QUOTES.test(value)) return value;
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+function csvLine(fields: readonly string[]): string {
+  // A lone empty field would be a blank line, which readers skip; quoting it keeps the row.
+  if (fields.length === 1 && fields[0] === "") return '""\n';
+  let line = csvField(fields[0] ?? "");
+  for (let i = 1; i < fields.length; i++) line += "," + csvField(fields[i]);
+  return line + "\n";
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${bytes} bytes`;
+}
+
+function validateHeader(header: readonly string[]): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (name.trim() === "") throw invalidParameter(`Column ${i + 1} of the header has no name; give every column a name in the first row.`);
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      throw invalidParameter(`The header names column '${name}' twice (columns ${earlier + 1} and ${i + 1}); rename one so every column name is unique.`);
+    }
+    seen.set(name, i);
+  });
+}
+
+interface PapaParseOutput {
+  data: string[][];
+  errors: { code: string; row: number }[];
+  meta: { cursor: number };
+}
+
+/**
+ * Reads `input` as UTF-8 CSV (a BOM is stripped; the line end is detected, CRLF and LF both work), checks it,
+ * feeds the first `sampleRows` data rows to the PII scanner, masks every row by `policy` and writes RFC 4180
+ * CSV with "\n" line ends to `output`, which it ends; same input, policy and salt give the same bytes.
+ * Memory stays bounded by one input chunk plus one partial row, whatever the file size. Rejects with a
+ * DomainError on bad input (and destroys `output`, whose partial content the caller deletes).
+ *
+ * Parsing uses papaparse's own chunk parser (`Papa.Parser`, the one its streaming mode runs on) fed from an
+ * async loop, so backpressure, UTF-8 validation and byte counting stay in our hands.
+ */
+export async function maskCsvStream(input: Readable, output: Writable, options: MaskCsvOptions): Promise<MaskCsvResult> {
+  const { policy, salt, maxBytes = Number.POSITIVE_INFINITY, sampleRows = 10_000 } = options;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const sha256 = createHash("sha256");
+  let outputError: Error | null = null;
+  const onOutputError = (error: Error) => {
+    outputError = error;
+  };
+  output.on("error", onOutputError);
+
+  let bytesIn = 0;
+  let bytesOut = 0;
+  let rowCount = 0;
+  let sawText = false;
+  let parser: Papa.Parser | null = null;
+  let stripCarriageReturn = false;
+  let partial = "";
+  let header: string[] | null = null;
+  let masker: ReturnType<typeof createRowMasker> | null = null;
+  let scanner: ReturnType<typeof createPiiScanner> | null = null;
+  const hashValue = (value: string) => saltedHash(salt, value);
+
+  async function write(text: string): Promise<void> {
+    if (outputError) throw outputError;
+    if (!text) return;
+    const bytes = Buffer.from(text, "utf8");
+    sha256.update(bytes);
+    bytesOut += bytes.length;
+    if (!output.write(bytes) && output.writableLength > OUTPUT_BUFFER_BYTES) {
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          output.off("drain", done);
+          output.off("error", done);
+          output.off("close", done);
+          if (outputError) reject(outputError);
+          else resolve();
+        };
+        output.on("drain", done);
+        output.on("error", done);
+        output.on("close", done);
+      });
+    }
+  }
+
+  function startTable(row: string[]): string {
+    validateHeader(row);
+    header = row;
+    try {
+      masker = createRowMasker(row, policy, hashValue);
+    } catch (error) {
+      if (error instanceof MaskingPolicyError) throw invalidParameter(error.message);
+      throw error;
+    }
+    if (masker.outputHeader.length === 0) throw invalidParameter("The masking policy drops every column; keep at least one.");
+    scanner = createPiiScanner(row, { maxRows: sampleRows });
+    return csvLine(masker.outputHeader);
+  }
+
+  /** Parses all complete rows of `text` after the carried-over partial row, masking them into one output string. */
+  function parseText(text: string, final: boolean): string {
+    partial += text;
+    if (!parser) {
+      // Wait for the first line end to tell CRLF/LF files (handled alike) from old-Mac CR-only files.
+      if (!final && !/\n|\r[^\n]/.test(partial)) return "";
+      const crOnly = !partial.includes("\n") && partial.includes("\r");
+      parser = new Papa.Parser({ delimiter: ",", newline: crOnly ? "\r" : "\n" });
+      stripCarriageReturn = !crOnly;
+    }
+    const recordsBefore = rowCount + (header ? 1 : 0);
+    const result = parser.parse(partial, 0, !final) as PapaParseOutput;
+    const rows = result.data;
+    for (const error of result.errors) {
+      // A complaint about the unfinished last row is premature: the next chunk may complete it.
+      if (!final && error.row >= rows.length) continue;
+      const where = `Data row ${recordsBefore + error.row}`;
+      if (error.code === "MissingQuotes") throw invalidParameter(`${where} opens a quoted field that is never closed; close the quote or remove it.`);
+      throw invalidParameter(`${where} has a malformed quoted field; inside quotes, write a quote as two quotes ("").`);
+    }
+    partial = final ? "" : partial.substring(result.meta.cursor);
+    if (partial.length > MAX_RECORD_CHARS) {
+      throw invalidParameter(
+        `Data row ${recordsBefore + rows.length} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB, which usually means a quoted field is never closed; check the quotes near that row.`,
+      );
+    }
+    let out = "";
+    for (const row of rows) {
+      if (stripCarriageReturn) {
+        const last = row[row.length - 1];
+        if (last.charCodeAt(last.length - 1) === 13) row[row.length - 1] = last.slice(0, -1);
+      }
+      if (row.length === 1 && row[0] === "") continue;
+      if (!header) {
+        out += startTable(row);
+        continue;
+      }
+      rowCount++;
+      if (row.length !== header.length) {
+        throw invalidParameter(
+          `Data row ${rowCount} (counting the header as row 0) has ${row.length} fields but the header has ${header.length}; ` +
+            "quote values that contain commas, and give every row one value per column (empty for missing).",
+        );
+      }
+      scanner!.addRow(row);
+      out += csvLine(masker!.mask(row));
+    }
+    return out;
+  }
+
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      bytesIn += bytes.length;
+      if (bytesIn > maxBytes) {
+        throw new DomainError("RESOURCE_EXHAUSTED", `The file is larger than the ${formatBytes(maxBytes)} upload limit; split it or ask an administrator to raise the limit.`);
+      }
+      let text: string;
+      try {
+        text = decoder.decode(bytes, { stream: true });
+      } catch {
+        throw invalidParameter("The file is not UTF-8 text; re-save it as UTF-8 (in Excel: Save As → CSV UTF-8) and upload it again.");
+      }
+      if (!sawText && text.trim() !== "") sawText = true;
+      await write(parseText(text, false));
+    }
+    let tail: string;
+    try {
+      tail = decoder.decode();
+    } catch {
+      throw invalidParameter("The file is not UTF-8 text (it ends inside a multi-byte character); re-save it as UTF-8 and upload it again.");
+    }
+    if (!sawText && tail.trim() === "") throw invalidParameter("The file is empty; upload a CSV with a header row and at least one data row.");
+    await write(parseText(tail, true));
+    if (!header) throw invalidParameter("The file is empty; upload a CSV with a header row and at least one data row.");
+    if (rowCount === 0) throw invalidParameter("The file has a header but has no data rows; add at least one row below the header.");
+
+    await new Promise<void>((resolve, reject) => {
+      if (outputError) return reject(outputError);
+      output.once("error", reject);
+      output.end(() => resolve());
+    });
+  } catch (error) {
+    input.destroy();
+    output.destroy();
+    throw error;
+  } finally {
+    output.off("error", onOutputError);
+  }
+
+  return {
+    header: header!,
+    outputHeader: (masker as ReturnType<typeof createRowMasker> | null)!.outputHeader,
+    rowCount,
+    bytesIn,
+    bytesOut,
+    sha256: sha256.digest("hex"),
+    piiFindings: (scanner as ReturnType<typeof createPiiScanner> | null)!.findings(),
+  };
+}
