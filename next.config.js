@@ -10,6 +10,15 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   env: { NEXT_PUBLIC_MONACO_VERSION: monacoVersion },
+  // The same headers proxy.ts sets on API answers, for the upload routes it lets through untouched.
+  async headers() {
+    const apiHeaders = [
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "X-Frame-Options", value: "DENY" },
+      { key: "Referrer-Policy", value: "same-origin" },
+    ];
+    return ["/api/datasets/upload", "/api/2.0/mlflow-artifacts/:path*", "/ajax-api/2.0/mlflow-artifacts/:path*"].map((source) => ({ source, headers: apiHeaders }));
+  },
 };
 
 export default nextConfig;

@@ -56,7 +56,10 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg).*)",
+      // Uploads bypass the proxy: Next.js buffers a proxied request body and cuts it at 10 MB
+      // (experimental.proxyClientMaxBodySize), which would truncate dataset and artifact files.
+      // Their security headers come from next.config.js instead.
+      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/datasets/upload|api/2.0/mlflow-artifacts/|ajax-api/2.0/mlflow-artifacts/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -1,16 +1,19 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare.
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets.
 import { benchCompare } from "./compare";
+import { benchDatasetProfile } from "./datasets-profile";
+import { benchPiiMasking } from "./datasets-pii";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
+  if (suites.includes("datasets")) await runDatasets();
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
 }
 
@@ -47,6 +50,11 @@ async function runCompare(only: string[] | undefined): Promise<void> {
     only,
   );
   printTable("bench/compare — compare charts and the runs table on long training runs vs bare SQL on the same database", compare);
+}
+
+async function runDatasets(): Promise<void> {
+  printTable("bench/datasets — profiling a 1,000,000 × 20 CSV with DuckDB vs a naive single-pass streaming JS profiler", await benchDatasetProfile());
+  printTable("bench/datasets — PII scan + masking of a 1,000,000-row CSV vs parsing it alone and reading it", await benchPiiMasking());
 }
 
 main().then(

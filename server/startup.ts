@@ -6,6 +6,8 @@ import { ensureDefaultExperiment } from "./tracking/experiments";
 import { seedDemoOnFirstStart } from "./seed/demo";
 import { seedDemoUsers } from "./seed/demo-users";
 import { getArtifactStore } from "./service-context";
+import { getDatasetRoot } from "./datasets/dataset-store";
+import { resumeDatasetJobs } from "./datasets/profile-jobs";
 
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
@@ -26,5 +28,7 @@ export async function startStudio(): Promise<void> {
   if (authDisabled()) {
     console.warn("[studio] STUDIO_AUTH=off: accounts are switched off and every request acts as an admin. Use this only on a single-user machine.");
   }
+  const resumed = await resumeDatasetJobs(db, getDatasetRoot());
+  if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
   console.log(`[studio] database ready (${kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
 }

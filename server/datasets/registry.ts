@@ -18,6 +18,7 @@ import {
   type zDatasetMetadata,
 } from "./schema";
 import type { z } from "zod";
+import { regexPatternProblem } from "./quality-rules";
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
@@ -183,11 +184,9 @@ export async function addQualityRule(ctx: ServiceContext, name: string, input: Q
   authorize(ctx.actor, "datasets.write");
   const rule = zQualityRuleInput.parse(input);
   if (rule.kind === "regex") {
-    try {
-      new RegExp(rule.pattern);
-    } catch {
-      throw invalidParameter(`The pattern '${rule.pattern}' is not a valid regular expression.`);
-    }
+    // Checked by the engine that will run it (DuckDB's RE2), whose syntax differs from JavaScript's.
+    const problem = await regexPatternProblem(rule.pattern);
+    if (problem) throw invalidParameter(problem);
   }
   return ctx.db.transaction(async (tx) => {
     const dataset = await findDataset(tx, name);

@@ -1,6 +1,12 @@
 // Tests of the first-start demo seed: written once, with the planned runs, curves, inputs and model artifacts.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { absoluteVersionPath } from "../datasets/dataset-store";
+import { getDatasetLineage } from "../datasets/lineage";
+import { waitForDatasetJobs } from "../datasets/profile-jobs";
+import { findVersion, listDatasets } from "../datasets/registry";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment, getExperimentByName, searchExperiments } from "../tracking/experiments";
 import { getMetricHistory } from "../tracking/metric-history";
@@ -11,17 +17,22 @@ import { synthesiseCurves } from "./demo-curves";
 
 const fixturesDir = path.join(process.cwd(), "fixtures");
 let studio: TestStudio | undefined;
+let datasetRoot: string | undefined;
 afterEach(async () => {
+  await waitForDatasetJobs();
   await studio?.close();
   studio = undefined;
+  if (datasetRoot) await rm(datasetRoot, { recursive: true, force: true });
+  datasetRoot = undefined;
 });
 
 describe.each(testBackends)("demo seed (%s)", (backend) => {
   it("seeds a fresh database once, with the planned runs and curves", async () => {
     studio = await createTestStudio(backend);
-    const first = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
+    datasetRoot = await mkdtemp(path.join(os.tmpdir(), "studio-seed-datasets-"));
+    const first = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {}, datasetRoot });
     expect(first.status).toBe("seeded");
-    const second = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {} });
+    const second = await seedDemoOnFirstStart(studio.db, studio.artifacts, { env: {}, datasetRoot });
     expect(second).toEqual({ status: "skipped", reason: "the database already holds experiments or runs" });
 
     const { experiments } = await searchExperiments(studio, { view_type: "ALL" });
@@ -72,6 +83,22 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     const iris = await getExperimentByName(studio, IRIS_EXPERIMENT);
     const irisRuns = await searchRuns(studio, { experiment_ids: [iris.experiment_id] });
     expect(irisRuns.runs).toHaveLength(3);
+
+    // Datasets: registered through the upload path, profiled, checked, masked, and linked to the runs that trained on them.
+    await waitForDatasetJobs();
+    const datasets = await listDatasets(studio, {});
+    expect(datasets.map((d) => d.name).sort()).toEqual(["breast-cancer", "credit-applications", "customers"]);
+    for (const dataset of datasets) expect(dataset.latest).toMatchObject({ version: 1, profileStatus: "done" });
+    const customers = datasets.find((d) => d.name === "customers")!;
+    expect(customers.latest!.qualityStatus).toBe("failed");
+    expect(customers.latest!.qualityReason).toMatch(/city/);
+    const stored = await readFile(absoluteVersionPath(datasetRoot!, (await findVersion(studio.db, "customers", 1)).row.storagePath), "utf8");
+    expect(stored).not.toMatch(/@example\.com|FR\d{25}/);
+    expect(stored.split("\n")[0]).not.toMatch(/card_number|nir/);
+    expect(datasets.find((d) => d.name === "credit-applications")!.latest!.qualityStatus).toBe("passed");
+    const lineage = await getDatasetLineage(studio, "breast-cancer");
+    expect(lineage.runs).toHaveLength(12);
+    expect(lineage.runs.every((r) => r.context === "training")).toBe(true);
   });
 
   it("seeds nothing with STUDIO_SEED=none, or when the studio already has experiments", async () => {

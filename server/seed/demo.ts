@@ -13,6 +13,8 @@ import type { DatasetInput, KeyValue, MetricInput, RunInfo } from "../tracking/s
 import { searchRuns } from "../tracking/search-runs";
 import { MAX_METRICS_PER_BATCH } from "../tracking/validation";
 import { synthesiseCurves, seededRandom, type CurveSpec } from "./demo-curves";
+import { getDatasetRoot } from "../datasets/dataset-store";
+import { seedDemoDatasets } from "./demo-datasets";
 
 export const BREAST_CANCER_EXPERIMENT = "Demo: breast cancer classifier";
 export const IRIS_EXPERIMENT = "Demo: iris";
@@ -177,7 +179,12 @@ export async function loadDemoPlan(fixturesDir: string): Promise<DemoPlan> {
 }
 
 /** MLflow's dataset description of a CSV: its SHA-256, a column schema (mlflow_colspec) and a row count. */
-async function describeCsv(fixturesDir: string, fileName: string, context: "training" | "evaluation"): Promise<DatasetInput> {
+async function describeCsv(
+  fixturesDir: string,
+  fileName: string,
+  context: "training" | "evaluation",
+  registryDigests: Map<string, string>,
+): Promise<DatasetInput> {
   const bytes = await readFixture(fixturesDir, "datasets", fileName);
   const lines = bytes.toString("utf8").trim().split(/\r?\n/);
   const header = lines[0].split(",");
@@ -191,7 +198,8 @@ async function describeCsv(fixturesDir: string, fileName: string, context: "trai
     tags: [{ key: "mlflow.data.context", value: context }],
     dataset: {
       name: path.basename(fileName, ".csv"),
-      digest: createHash("sha256").update(bytes).digest("hex"),
+      // The registry's digest when the file is a registered version, so the dataset page lists these runs.
+      digest: registryDigests.get(fileName) ?? createHash("sha256").update(bytes).digest("hex"),
       source_type: "local",
       source: JSON.stringify({ uri: `fixtures/datasets/${fileName}` }),
       schema: JSON.stringify({ mlflow_colspec: colspec }),
@@ -275,10 +283,12 @@ export interface SeedOptions {
   fixturesDir?: string;
   /** The seed's "today": runs are spread over the weeks before it. */
   now?: number;
+  /** Where the demo datasets' files go; defaults to the studio's dataset store. */
+  datasetRoot?: string;
 }
 
 export type SeedResult =
-  | { status: "seeded"; experiments: number; runs: number; metricPoints: number; ms: number }
+  | { status: "seeded"; experiments: number; runs: number; metricPoints: number; datasets: number; ms: number }
   | { status: "skipped"; reason: string };
 
 /** True when nothing but the empty Default experiment exists (deleted experiments count as something). */
@@ -295,6 +305,7 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
   const fixturesDir = options.fixturesDir ?? path.join(/* turbopackIgnore: true */ process.cwd(), "fixtures");
   const now = options.now ?? Date.now();
   const plan = await loadDemoPlan(fixturesDir);
+  const registryDigests = await seedDemoDatasets(ctx, fixturesDir, options.datasetRoot ?? getDatasetRoot());
   let runCount = 0;
   let metricPoints = 0;
   for (const experiment of plan.experiments) {
@@ -307,8 +318,8 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
       ],
     });
     const inputs = await Promise.all([
-      describeCsv(fixturesDir, experiment.trainFile, "training"),
-      describeCsv(fixturesDir, experiment.testFile, "evaluation"),
+      describeCsv(fixturesDir, experiment.trainFile, "training", registryDigests),
+      describeCsv(fixturesDir, experiment.testFile, "evaluation", registryDigests),
     ]);
     for (const [index, run] of experiment.runs.entries()) {
       const written = await seedRun(ctx, experiment_id, experiment, run, index, inputs, fixturesDir, now);
@@ -316,7 +327,7 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
       metricPoints += written.points;
     }
   }
-  return { status: "seeded", experiments: plan.experiments.length, runs: runCount, metricPoints, ms: Date.now() - started };
+  return { status: "seeded", experiments: plan.experiments.length, runs: runCount, metricPoints, datasets: registryDigests.size, ms: Date.now() - started };
 }
 
 /**
@@ -332,7 +343,7 @@ export async function seedDemoOnFirstStart(db: Database, artifacts: ArtifactStor
     if (!(await databaseIsEmpty(ctx))) return { status: "skipped", reason: "the database already holds experiments or runs" };
     const result = await seedDemo(ctx, options);
     console.log(
-      `[studio] seeded the demo: ${result.experiments} experiments, ${result.runs} runs, ${result.metricPoints} metric points in ${(result.ms / 1000).toFixed(1)} s (STUDIO_SEED=none skips this).`,
+      `[studio] seeded the demo: ${result.datasets} datasets, ${result.experiments} experiments, ${result.runs} runs, ${result.metricPoints} metric points in ${(result.ms / 1000).toFixed(1)} s (STUDIO_SEED=none skips this).`,
     );
     return result;
   } catch (error) {

@@ -1,0 +1,5 @@
+// POST a dataset file (the request body) with ?meta=<json>: streamed through the PII masker into a new version.
+import { handleDatasetUpload } from "@/server/datasets/http";
+
+export const dynamic = "force-dynamic";
+export { handleDatasetUpload as POST };

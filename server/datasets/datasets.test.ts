@@ -1,0 +1,206 @@
+// The dataset registry end to end below HTTP: upload → mask → content-addressed version → profile → rules, lineage, compare.
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../auth/actor";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { createExperiment } from "../tracking/experiments";
+import { createRun, logInputs } from "../tracking/runs";
+import { absoluteVersionPath } from "./dataset-store";
+import { getDatasetLineage } from "./lineage";
+import { waitForDatasetJobs } from "./profile-jobs";
+import { registerDatasetVersion } from "./register-version";
+import { addQualityRule, findVersionsByDigests, getDataset, getDatasetVersion, listDatasets, markVersionQuality } from "./registry";
+import type { RegisterVersionMeta } from "./schema";
+import { compareDatasetVersions, previewDatasetVersion, recheckVersionQuality } from "./version-files";
+
+const fixtures = path.join(import.meta.dirname, "../../fixtures/datasets");
+const viewer: Actor = { userId: "u-viewer", username: "vera", role: "viewer", via: "session" };
+
+function csvMeta(name: string, extra: Partial<RegisterVersionMeta> = {}): RegisterVersionMeta {
+  return { name, format: "csv", masking: {}, ...extra };
+}
+
+/** A body that delivers `bytes`, then fails: what a dropped connection looks like to the server. */
+function interruptedBody(bytes: Buffer): Readable {
+  let sent = false;
+  return new Readable({
+    read() {
+      if (!sent) {
+        sent = true;
+        this.push(bytes);
+      } else {
+        this.destroy(new Error("aborted"));
+      }
+    },
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe.each(testBackends)("dataset registry on %s", (backend) => {
+  let studio: TestStudio;
+  let root: string;
+
+  beforeAll(async () => {
+    studio = await createTestStudio(backend);
+    root = await mkdtemp(path.join(os.tmpdir(), "studio-datasets-"));
+  });
+  afterAll(async () => {
+    await waitForDatasetJobs();
+    await studio.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("stores the same bytes once: a second upload answers with the existing version", async () => {
+    const bytes = await readFile(path.join(fixtures, "iris.train.csv"));
+    const first = await registerDatasetVersion(studio, root, csvMeta("iris", { labelColumn: "species" }), Readable.from([bytes]));
+    const second = await registerDatasetVersion(studio, root, csvMeta("iris"), Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]));
+    expect(first.created).toBe(true);
+    expect(first.datasetCreated).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.version.version).toBe(1);
+    expect(second.version.digest).toBe(first.version.digest);
+    expect(first.version.digest).toMatch(/^[0-9a-f]{64}$/);
+    const detail = await getDataset(studio, "iris");
+    expect(detail.versions).toHaveLength(1);
+    expect(detail.labelColumn).toBe("species");
+    expect((await filesUnder(root)).filter((f) => !f.includes(".tmp"))).toHaveLength(1);
+  });
+
+  it("masks personal data before storing: hashed e-mails, dropped cards, and the policy kept with the version", async () => {
+    const result = await registerDatasetVersion(
+      studio,
+      root,
+      csvMeta("customers", { masking: { email: { action: "hash" }, card_number: { action: "drop" }, iban: { action: "redact" } } }),
+      Readable.from([await readFile(path.join(fixtures, "customers-with-pii.csv"))]),
+    );
+    const stored = await readFile(absoluteVersionPath(root, await storagePathOf("customers", 1)), "utf8");
+    expect(stored).not.toMatch(/@example\.com/);
+    expect(stored.split("\n")[0]).not.toContain("card_number");
+    expect(stored).not.toMatch(/FR\d{25}/);
+    expect(result.version.maskingPolicy.email).toEqual({ action: "hash" });
+    expect(result.version.columns).not.toContain("card_number");
+    const kinds = Object.fromEntries(result.version.piiFindings.map((f) => [f.column, f.kind]));
+    expect(kinds).toMatchObject({ email: "email", card_number: "card", iban: "iban", nir: "nir", last_login_ip: "ip", full_name: "name" });
+  });
+
+  async function storagePathOf(name: string, version: number): Promise<string> {
+    const { findVersion } = await import("./registry");
+    return (await findVersion(studio.db, name, version)).row.storagePath;
+  }
+
+  it("leaves nothing behind when the upload breaks off midway", async () => {
+    const bytes = await readFile(path.join(fixtures, "credit.csv"));
+    await expect(registerDatasetVersion(studio, root, csvMeta("broken-upload"), interruptedBody(bytes.subarray(0, 20_000)))).rejects.toThrow();
+    expect(await listDatasets(studio, { search: "broken-upload" })).toEqual([]);
+    expect(await filesUnder(path.join(root, ".tmp"))).toEqual([]);
+  });
+
+  it.each([
+    ["an empty file", Buffer.alloc(0), /empty/i],
+    ["ragged rows", Buffer.from("a,b,c\n1,2,3\n4,5\n"), /field|column/i],
+    ["Latin-1 text", Buffer.from([0x63, 0x69, 0x74, 0x79, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), /UTF-8/],
+  ])("refuses %s with a clear error and stores nothing", async (_what, bytes, message) => {
+    await expect(registerDatasetVersion(studio, root, csvMeta("bad-input"), Readable.from([bytes]))).rejects.toThrow(message);
+    expect(await listDatasets(studio, { search: "bad-input" })).toEqual([]);
+    expect(await filesUnder(path.join(root, ".tmp"))).toEqual([]);
+  });
+
+  it("refuses uploads from a viewer", async () => {
+    await expect(registerDatasetVersion(studio.as(viewer), root, csvMeta("viewer-data"), Readable.from([Buffer.from("a\n1\n")]))).rejects.toThrow(/Permission denied/);
+  });
+
+  it("profiles a 1,000,000-row CSV in the background with exact counts", async () => {
+    const lines = ["id,score,city"];
+    let missingScore = 0;
+    let sum = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      const missing = i % 7 === 0;
+      if (missing) missingScore++;
+      else sum += i % 1000;
+      lines.push(`${i},${missing ? "" : i % 1000},${["Paris", "Lyon", "Nice"][i % 3]}`);
+    }
+    const file = path.join(root, "..", `big-${backend}-${Date.now()}.csv`);
+    await writeFile(file, lines.join("\n") + "\n");
+    try {
+      const { createReadStream } = await import("node:fs");
+      const result = await registerDatasetVersion(studio, root, csvMeta("big"), createReadStream(file));
+      expect(result.version.rowCount).toBe(1_000_000);
+      await waitForDatasetJobs();
+      const version = await getDatasetVersion(studio, "big", 1);
+      expect(version.profileStatus).toBe("done");
+      expect(version.profile!.rowCount).toBe(1_000_000);
+      const score = version.profile!.columns.find((c) => c.name === "score")!;
+      expect(score.missing).toBe(missingScore);
+      expect(score.distinct).toBe(1000);
+      expect(score.mean).toBeCloseTo(sum / (1_000_000 - missingScore), 6);
+      expect(version.profile!.columns.find((c) => c.name === "id")!.distinct).toBe(1_000_000);
+      expect(version.profile!.columns.find((c) => c.name === "city")!.topValues).toHaveLength(3);
+      const preview = await previewDatasetVersion(studio, { name: "big", version: 1, offset: 10, limit: 3 }, root);
+      expect(preview.totalRows).toBe(1_000_000);
+      expect(preview.rows.map((r) => r[0])).toEqual([10, 11, 12]);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }, 120_000);
+
+  it("evaluates quality rules on every new version and says why one fails", async () => {
+    await registerDatasetVersion(studio, root, csvMeta("scores"), Readable.from([Buffer.from("name,age\nana,34\nbob,51\n")]));
+    await addQualityRule(studio, "scores", { kind: "range", column: "age", min: 0, max: 120 });
+    await addQualityRule(studio, "scores", { kind: "not_null", column: "name" });
+    const rechecked = await recheckVersionQuality(studio, { name: "scores", version: 1 }, root);
+    expect(rechecked.qualityStatus).toBe("passed");
+
+    await registerDatasetVersion(studio, root, csvMeta("scores"), Readable.from([Buffer.from("name,age\nana,34\n,51\ncid,430\n")]));
+    await waitForDatasetJobs();
+    const bad = await getDatasetVersion(studio, "scores", 2);
+    expect(bad.qualityStatus).toBe("failed");
+    expect(bad.qualityResults!.filter((r) => !r.passed).map((r) => [r.kind, r.failingCount])).toEqual([
+      ["range", 1],
+      ["not_null", 1],
+    ]);
+    expect(bad.qualityReason).toMatch(/age/);
+    expect(bad.qualityResults!.find((r) => r.kind === "range")!.sampleRows[0]).toMatchObject({ name: "cid" });
+
+    const marked = await markVersionQuality(studio, { name: "scores", version: 1, failed: true, reason: "collected before consent" });
+    expect(marked.qualityStatus).toBe("failed");
+    expect(marked.qualityReason).toContain("collected before consent");
+    await expect(markVersionQuality(studio, { name: "scores", version: 1, failed: true, reason: " " })).rejects.toThrow(/why/);
+  });
+
+  it("links runs that logged a version as input, by full or shortened digest", async () => {
+    const iris = await getDatasetVersion(studio, "iris", 1);
+    const { experiment_id } = await createExperiment(studio, { name: `lineage-${backend}` });
+    const run = await createRun(studio, { experiment_id, run_name: "train-iris", start_time: 1000, tags: [] });
+    await logInputs(studio, run.info.run_id, [
+      {
+        tags: [{ key: "mlflow.data.context", value: "training" }],
+        dataset: { name: "iris", digest: iris.digest.slice(0, 8), source_type: "local", source: "{}" },
+      },
+    ]);
+    const lineage = await getDatasetLineage(studio, "iris");
+    expect(lineage.runs).toHaveLength(1);
+    expect(lineage.runs[0]).toMatchObject({ runId: run.info.run_id, runName: "train-iris", context: "training", version: 1 });
+    const refs = await findVersionsByDigests(studio.db, [iris.digest.slice(0, 8).toUpperCase(), "deadbeef"]);
+    expect(refs.get(iris.digest.slice(0, 8))).toMatchObject({ datasetName: "iris", version: 1 });
+    expect(refs.has("deadbeef")).toBe(false);
+  });
+
+  it("compares two versions: schema diff and the drifted columns", async () => {
+    const train = await readFile(path.join(fixtures, "breast_cancer.test.csv"), "utf8");
+    const drifted = await readFile(path.join(fixtures, "breast_cancer.production-drifted.csv"), "utf8");
+    await registerDatasetVersion(studio, root, csvMeta("bc"), Readable.from([Buffer.from(train)]));
+    await registerDatasetVersion(studio, root, csvMeta("bc", { masking: { mean_smoothness: { action: "drop" } } }), Readable.from([Buffer.from(drifted)]));
+    const comparison = await compareDatasetVersions(studio, { name: "bc", reference: 1, current: 2 }, root);
+    expect(comparison.schema.removed.map((c) => c.column)).toEqual(["mean_smoothness"]);
+    const driftedColumns = comparison.columns.filter((c) => c.drifted).map((c) => c.column).sort();
+    expect(driftedColumns).toEqual(["mean_radius", "mean_texture", "worst_concavity"]);
+    expect(comparison.datasetDrift).toBe(false);
+  });
+});

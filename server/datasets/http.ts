@@ -1,0 +1,115 @@
+// REST adapters of the dataset registry: streamed upload, version JSON, profile JSON and file download.
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { z } from "zod";
+import { authenticateRequest } from "../auth/authenticate";
+import { DomainError, describeZodError, invalidParameter } from "../errors";
+import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { getServiceContext } from "../service-context";
+import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
+import { nodeStreamOf, registerDatasetVersion } from "./register-version";
+import { findVersion, getDatasetVersion, listDatasets } from "./registry";
+import { zDatasetName, zRegisterVersionMeta } from "./schema";
+import { authorize } from "../auth/permissions";
+
+function parseJsonParam(value: string | null, what: string): unknown {
+  if (value === null) throw invalidParameter(`Missing '${what}' query parameter: send the dataset's name, format and masking policy as JSON.`);
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw invalidParameter(`'${what}' is not valid JSON.`);
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * POST /api/datasets/upload?meta=<json>: the request body is the file itself, streamed through the
+ * masker to disk. 201 with the new version, 200 when these bytes already are a version.
+ */
+export async function handleDatasetUpload(request: Request): Promise<Response> {
+  try {
+    const actor = await authenticateRequest(request);
+    const ctx = await getServiceContext(actor);
+    authorize(actor, "datasets.write");
+    const meta = parseWith(zRegisterVersionMeta, parseJsonParam(new URL(request.url).searchParams.get("meta"), "meta"));
+    const { created, datasetCreated, version } = await registerDatasetVersion(ctx, getDatasetRoot(), meta, nodeStreamOf(request.body));
+    return jsonResponse({ created, datasetCreated, version }, created ? 201 : 200);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+const zVersionParams = z.object({ name: zDatasetName, version: z.coerce.number().int().positive("Version numbers start at 1") });
+
+async function versionParams(params: Promise<{ name: string; version: string }>) {
+  const raw = await params;
+  return parseWith(zVersionParams, { name: decodeURIComponent(raw.name), version: raw.version });
+}
+
+export async function handleDatasetList(request: Request): Promise<Response> {
+  try {
+    const ctx = await getServiceContext(await authenticateRequest(request));
+    return jsonResponse({ datasets: await listDatasets(ctx, { search: new URL(request.url).searchParams.get("q") ?? undefined }) });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export async function handleVersionGet(request: Request, params: Promise<{ name: string; version: string }>): Promise<Response> {
+  try {
+    const ctx = await getServiceContext(await authenticateRequest(request));
+    const { name, version } = await versionParams(params);
+    return jsonResponse(await getDatasetVersion(ctx, name, version));
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** The profile as JSON; 409 while the version is still being profiled. */
+export async function handleVersionProfile(request: Request, params: Promise<{ name: string; version: string }>): Promise<Response> {
+  try {
+    const ctx = await getServiceContext(await authenticateRequest(request));
+    const { name, version } = await versionParams(params);
+    const detail = await getDatasetVersion(ctx, name, version);
+    if (detail.profileStatus === "failed") throw new DomainError("INVALID_STATE", `Profiling failed: ${detail.profileError ?? "see the version page"}.`);
+    if (!detail.profile) {
+      return jsonResponse(
+        { error_code: "INVALID_STATE", message: `Version ${version} is still being profiled (${Math.round(detail.profileProgress * 100)}%): try again in a moment.` },
+        409,
+      );
+    }
+    return jsonResponse({ dataset: name, version, digest: detail.digest, profile: detail.profile });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export async function handleVersionDownload(request: Request, params: Promise<{ name: string; version: string }>): Promise<Response> {
+  try {
+    const actor = await authenticateRequest(request);
+    authorize(actor, "studio.read");
+    const ctx = await getServiceContext(actor);
+    const { name, version } = await versionParams(params);
+    const { row } = await findVersion(ctx.db, name, version);
+    const file = absoluteVersionPath(getDatasetRoot(), row.storagePath);
+    const { size } = await stat(file);
+    const filename = `${name}-v${version}.${row.format}`;
+    return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
+      headers: {
+        "content-type": row.format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet",
+        "content-length": String(size),
+        "content-disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+        "x-studio-digest": row.digest,
+        "cache-control": "private, max-age=31536000, immutable",
+      },
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
