@@ -12,6 +12,8 @@ import { resumeDatasetJobs } from "./datasets/profile-jobs";
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
   await ensureDefaultExperiment(db);
+  const resumed = await resumeDatasetJobs(db, getDatasetRoot());
+  if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
   const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {
@@ -28,7 +30,5 @@ export async function startStudio(): Promise<void> {
   if (authDisabled()) {
     console.warn("[studio] STUDIO_AUTH=off: accounts are switched off and every request acts as an admin. Use this only on a single-user machine.");
   }
-  const resumed = await resumeDatasetJobs(db, getDatasetRoot());
-  if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
   console.log(`[studio] database ready (${kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
 }

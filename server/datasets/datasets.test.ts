@@ -10,7 +10,9 @@ import { createExperiment } from "../tracking/experiments";
 import { createRun, logInputs } from "../tracking/runs";
 import { absoluteVersionPath } from "./dataset-store";
 import { getDatasetLineage } from "./lineage";
-import { waitForDatasetJobs } from "./profile-jobs";
+import { resumeDatasetJobs, waitForDatasetJobs } from "./profile-jobs";
+import { datasetVersions } from "@/db/schema";
+import { eq } from "drizzle-orm";
 import { registerDatasetVersion } from "./register-version";
 import { addQualityRule, findVersionsByDigests, getDataset, getDatasetVersion, listDatasets, markVersionQuality } from "./registry";
 import type { RegisterVersionMeta } from "./schema";
@@ -110,6 +112,17 @@ describe.each(testBackends)("dataset registry on %s", (backend) => {
     await expect(registerDatasetVersion(studio, root, csvMeta("bad-input"), Readable.from([bytes]))).rejects.toThrow(message);
     expect(await listDatasets(studio, { search: "bad-input" })).toEqual([]);
     expect(await filesUnder(path.join(root, ".tmp"))).toEqual([]);
+  });
+
+  it("finishes profiling that a stopped server left half done", async () => {
+    await waitForDatasetJobs();
+    const { row } = await (await import("./registry")).findVersion(studio.db, "iris", 1);
+    await studio.db.update(datasetVersions).set({ profileStatus: "running", profileProgress: 0.4, profile: null }).where(eq(datasetVersions.versionId, row.versionId));
+    expect(await resumeDatasetJobs(studio.db, root)).toBeGreaterThanOrEqual(1);
+    await waitForDatasetJobs();
+    const version = await getDatasetVersion(studio, "iris", 1);
+    expect(version.profileStatus).toBe("done");
+    expect(version.profile!.rowCount).toBe(112);
   });
 
   it("refuses uploads from a viewer", async () => {

@@ -16,11 +16,13 @@ interface Job {
   versionId: number;
 }
 
-const state = globalThis as unknown as { studioDatasetJobs?: { queue: Job[]; idle: Promise<void> | null } };
-const jobs = (state.studioDatasetJobs ??= { queue: [], idle: null });
+const state = globalThis as unknown as { studioDatasetJobs?: { queue: Job[]; queued: Set<number>; idle: Promise<void> | null } };
+const jobs = (state.studioDatasetJobs ??= { queue: [], queued: new Set(), idle: null });
 
-/** Queues a version for profiling and quality checks; returns at once. */
+/** Queues a version for profiling and quality checks (once, however often asked); returns at once. */
 export function enqueueDatasetProfile(db: Database, root: string, versionId: number): void {
+  if (jobs.queued.has(versionId)) return;
+  jobs.queued.add(versionId);
   jobs.queue.push({ db, root, versionId });
   jobs.idle ??= drain().finally(() => {
     jobs.idle = null;
@@ -39,6 +41,8 @@ async function drain(): Promise<void> {
       await processDatasetVersion(job.db, job.root, job.versionId);
     } catch (error) {
       console.error(`[studio] dataset version ${job.versionId}: background work failed`, error);
+    } finally {
+      jobs.queued.delete(job.versionId);
     }
   }
 }
