@@ -1,0 +1,85 @@
+// Journey: drag a CSV with personal data onto the register form, see the PII warning, hash the e-mail
+// column, register, read the profile and a preview that holds hashes and no e-mail address; declare a
+// quality rule, upload a version that breaks it, and see it fail, with the reason, on the dataset page.
+import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
+
+const people = [
+  "name,email,age,city",
+  "Ana Lima,ana.lima@example.org,34,Paris",
+  "Bruno Costa,bruno.costa@example.org,51,Lyon",
+  "Chloé Martin,chloe.martin@example.org,27,Nice",
+  "Diego Ruiz,diego.ruiz@example.org,45,Paris",
+].join("\n");
+
+/** Drops a file on the element the way a browser does: a DataTransfer carrying a File. */
+async function dropFile(page: Page, selector: string, name: string, text: string) {
+  const dataTransfer = await page.evaluateHandle(
+    ([fileName, content]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], fileName, { type: "text/csv" }));
+      return transfer;
+    },
+    [name, text] as const,
+  );
+  await page.dispatchEvent(selector, "dragover", { dataTransfer });
+  await page.dispatchEvent(selector, "drop", { dataTransfer });
+}
+
+test("register a CSV with masked e-mails, read its profile and preview, then catch a bad version", async ({ page }) => {
+  const name = `people-${Date.now()}`;
+  await page.goto("/datasets");
+  await page.getByRole("link", { name: "Register a dataset" }).click();
+  await expect(page).toHaveURL(/\/datasets\/new/);
+
+  await dropFile(page, '[data-testid="dataset-drop-zone"]', "people.csv", people);
+  await expect(page.getByRole("heading", { name: /Personal data found in/ })).toBeVisible();
+  const columns = page.getByRole("table", { name: "Columns and masking" });
+  await expect(columns.getByRole("row", { name: /email/ })).toContainText(/e-mail/i);
+  await page.getByLabel("Masking for email").selectOption("hash");
+  // Names are flagged by header and hashed by default; keep them to show the choice is the user's.
+  await page.getByLabel("Masking for name").selectOption("keep");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Label column").selectOption("city");
+  await expectNoSeriousViolations(page);
+  await page.getByRole("button", { name: "Register version" }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/datasets/${name}/versions/1`));
+  // Profiling runs in the background; the page follows it to the end.
+  const profile = page.getByRole("table", { name: "Column profile" });
+  await expect(profile).toBeVisible({ timeout: 30_000 });
+  await expect(profile.getByRole("row", { name: /^age/ })).toContainText("4");
+  await expectNoSeriousViolations(page);
+
+  await page.getByRole("tab", { name: "Preview" }).or(page.getByRole("link", { name: "Preview", exact: true })).first().click();
+  const preview = page.getByRole("table", { name: "Preview rows" });
+  await expect(preview).toContainText("Ana Lima");
+  await expect(preview).not.toContainText("@example.org");
+  await expect(preview).toContainText(/[0-9a-f]{64}/);
+
+  // A rule on the dataset, then a version that breaks it.
+  await page.goto(`/datasets/${name}`);
+  const addRule = page.getByRole("form", { name: "Add a quality rule" });
+  await addRule.getByLabel("Rule").selectOption("range");
+  await addRule.getByLabel("Column").fill("age");
+  await addRule.getByLabel("Minimum").fill("18");
+  await addRule.getByLabel("Maximum").fill("100");
+  await addRule.getByRole("button", { name: "Add rule" }).click();
+  await expect(page.getByRole("table", { name: "Quality rules" })).toContainText("age");
+
+  await page.getByRole("link", { name: "Upload a new version" }).click();
+  await expect(page).toHaveURL(new RegExp(`/datasets/new\\?dataset=${name}`));
+  await dropFile(page, '[data-testid="dataset-drop-zone"]', "people-v2.csv", `${people}\nEve Stone,eve.stone@example.org,340,Paris`);
+  await expect(page.getByRole("heading", { name: /Personal data found in/ })).toBeVisible();
+  await page.getByLabel("Masking for email").selectOption("hash");
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page).toHaveURL(new RegExp(`/datasets/${name}/versions/2`));
+
+  await page.goto(`/datasets/${name}`);
+  const versions = page.getByRole("table", { name: "Dataset versions" });
+  const v2 = versions.getByRole("row").filter({ has: page.getByRole("link", { name: "2", exact: true }) });
+  await expect(v2).toContainText(/failed/i, { timeout: 30_000 });
+  await expect(v2).toContainText("age");
+  const v1 = versions.getByRole("row").filter({ has: page.getByRole("link", { name: "1", exact: true }) });
+  await expect(v1).not.toContainText(/failed/i);
+});
