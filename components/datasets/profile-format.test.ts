@@ -1,0 +1,169 @@
+// Tests for the dataset pages' formatting: counts, shares, sizes, quantile lookup, chart summaries, masking and drift wording.
+import { describe, expect, it } from "vitest";
+import {
+  comparisonSummary,
+  driftRule,
+  formatBinValue,
+  formatByteSize,
+  formatCount,
+  formatPreviewCell,
+  formatShare,
+  formatStat,
+  histogramBars,
+  maskActionLabel,
+  parseVersionParam,
+  progressPercent,
+  quantileOf,
+  summariseBars,
+  topValueBars,
+} from "./profile-format";
+
+describe("formatCount and formatShare", () => {
+  it("groups thousands and says absent values with a dash", () => {
+    expect(formatCount(1234567)).toBe("1,234,567");
+    expect(formatCount(0)).toBe("0");
+    expect(formatCount(null)).toBe("—");
+    expect(formatCount(Number.NaN)).toBe("—");
+  });
+
+  it("writes shares as percentages without rounding tiny or near-total shares to 0% or 100%", () => {
+    expect(formatShare(0.1234)).toBe("12.3%");
+    expect(formatShare(0)).toBe("0.0%");
+    expect(formatShare(1)).toBe("100.0%");
+    expect(formatShare(0.00001)).toBe("<0.1%");
+    expect(formatShare(0.99999)).toBe(">99.9%");
+    expect(formatShare(0.5, 0)).toBe("50%");
+    expect(formatShare(undefined)).toBe("—");
+  });
+});
+
+describe("formatByteSize", () => {
+  it("uses decimal units with one decimal below 10", () => {
+    expect(formatByteSize(999)).toBe("999 B");
+    expect(formatByteSize(1500)).toBe("1.5 KB");
+    expect(formatByteSize(150_000_000)).toBe("150 MB");
+    expect(formatByteSize(2_000_000_000)).toBe("2.0 GB");
+    expect(formatByteSize(-1)).toBe("—");
+  });
+});
+
+describe("formatStat", () => {
+  it("keeps text as stored and shortens numbers", () => {
+    expect(formatStat("2024-01-31")).toBe("2024-01-31");
+    expect(formatStat(null)).toBe("—");
+    expect(formatStat(1 / 3)).toBe("0.333333");
+    expect(formatStat(42)).toBe("42");
+  });
+});
+
+describe("quantileOf", () => {
+  it("finds a quantile whichever way the profiler spelled its key", () => {
+    expect(quantileOf({ p25: 1, p50: 2, p75: 3 }, 0.5)).toBe(2);
+    expect(quantileOf({ "0.25": 10, "0.5": 20, "0.75": 30 }, 0.75)).toBe(30);
+    expect(quantileOf({ "25": 7 }, 0.25)).toBe(7);
+    expect(quantileOf({ "75%": 9 }, 0.75)).toBe(9);
+    expect(quantileOf({ q50: 4 }, 0.5)).toBe(4);
+  });
+
+  it("is null when the quantile is absent or there are no quantiles", () => {
+    expect(quantileOf({ p25: 1 }, 0.75)).toBeNull();
+    expect(quantileOf(null, 0.5)).toBeNull();
+    expect(quantileOf({ median: 3 }, 0.5)).toBeNull();
+  });
+});
+
+describe("progressPercent", () => {
+  it("turns 0..1 into whole percent, clamped", () => {
+    expect(progressPercent(0.256)).toBe(26);
+    expect(progressPercent(1.4)).toBe(100);
+    expect(progressPercent(-0.2)).toBe(0);
+    expect(progressPercent(Number.NaN)).toBe(0);
+  });
+});
+
+describe("mini chart bars and summaries", () => {
+  it("labels histogram bins by their edges", () => {
+    const bars = histogramBars({ edges: [0, 10, 20], counts: [3, 5] });
+    expect(bars).toEqual([
+      { label: "0 – 10", count: 3 },
+      { label: "10 – 20", count: 5 },
+    ]);
+  });
+
+  it("names missing and empty top values", () => {
+    expect(topValueBars([{ value: null, count: 2 }, { value: "", count: 1 }, { value: "Paris", count: 9 }]).map((b) => b.label)).toEqual([
+      "(missing)",
+      "(empty)",
+      "Paris",
+    ]);
+  });
+
+  it("summarises a histogram by its peak bin and share", () => {
+    const text = summariseBars("histogram", "age", [
+      { label: "0 – 10", count: 1 },
+      { label: "10 – 20", count: 3 },
+    ]);
+    expect(text).toBe("Histogram of age: 2 bins, 4 values; most between 10 – 20 (75%)");
+  });
+
+  it("summarises top values with the first three and how many more", () => {
+    const text = summariseBars("top values", "city", [
+      { label: "Paris", count: 5 },
+      { label: "Lyon", count: 3 },
+      { label: "Nice", count: 1 },
+      { label: "Lille", count: 1 },
+    ]);
+    expect(text).toBe("Top values of city: Paris 5, Lyon 3, Nice 1 and 1 more; most common Paris (50%)");
+    expect(summariseBars("top values", "city", [])).toBe("city: no values to chart");
+  });
+});
+
+describe("maskActionLabel", () => {
+  it("says each masking choice as the policy table shows it", () => {
+    expect(maskActionLabel(undefined)).toBe("Keep");
+    expect(maskActionLabel({ action: "drop" })).toBe("Dropped");
+    expect(maskActionLabel({ action: "hash" })).toBe("Salted hash");
+    expect(maskActionLabel({ action: "redact" })).toBe("Redacted");
+    expect(maskActionLabel({ action: "generalise", bandWidth: 10 })).toBe("Generalised (band 10)");
+    expect(maskActionLabel({ action: "generalise" })).toBe("Generalised");
+  });
+});
+
+describe("drift wording", () => {
+  it("states which side of the threshold drifts for p-values and distances", () => {
+    expect(driftRule("ks", 0.05)).toBe("drift if p < 0.05");
+    expect(driftRule("chi-square", 0.05)).toBe("drift if p < 0.05");
+    expect(driftRule("wasserstein", 0.1)).toBe("drift if > 0.1");
+    expect(driftRule("jensen-shannon", 0.1)).toBe("drift if > 0.1");
+  });
+
+  it("heads the comparison with drifted of compared columns and the dataset verdict", () => {
+    expect(comparisonSummary({ driftedColumns: 3, comparedColumns: 12, datasetDrift: true })).toBe("3 of 12 columns drifted — dataset drift");
+    expect(comparisonSummary({ driftedColumns: 0, comparedColumns: 1, datasetDrift: false })).toBe("0 of 1 column drifted — no dataset drift");
+    expect(comparisonSummary({ driftedColumns: 0, comparedColumns: 0, datasetDrift: false })).toMatch(/none could be compared/);
+  });
+
+  it("writes bins as percentages when they are shares and as counts otherwise", () => {
+    expect(formatBinValue(0.25, [0.25, 0.75])).toBe("25.0%");
+    expect(formatBinValue(1200, [1200, 3])).toBe("1,200");
+    // Counts of 0 and 1 that do not sum to 1 stay counts.
+    expect(formatBinValue(1, [1, 1, 0])).toBe("1");
+  });
+});
+
+describe("parseVersionParam and formatPreviewCell", () => {
+  it("accepts only positive whole version numbers", () => {
+    expect(parseVersionParam("3")).toBe(3);
+    expect(parseVersionParam("0")).toBeNull();
+    expect(parseVersionParam("-1")).toBeNull();
+    expect(parseVersionParam("1.5")).toBeNull();
+    expect(parseVersionParam(null)).toBeNull();
+  });
+
+  it("shows null apart from the empty string", () => {
+    expect(formatPreviewCell(null)).toBe("null");
+    expect(formatPreviewCell("")).toBe("");
+    expect(formatPreviewCell(false)).toBe("false");
+    expect(formatPreviewCell(2.5)).toBe("2.5");
+  });
+});
