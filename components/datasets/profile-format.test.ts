@@ -1,6 +1,7 @@
 // Tests for the dataset pages' formatting: counts, shares, sizes, quantile lookup, chart summaries, masking and drift wording.
 import { describe, expect, it } from "vitest";
 import {
+  binScale,
   comparisonSummary,
   driftRule,
   formatBinValue,
@@ -143,11 +144,15 @@ describe("drift wording", () => {
     expect(comparisonSummary({ driftedColumns: 0, comparedColumns: 0, datasetDrift: false })).toMatch(/none could be compared/);
   });
 
-  it("writes bins as percentages when they are shares and as counts otherwise", () => {
-    expect(formatBinValue(0.25, [0.25, 0.75])).toBe("25.0%");
-    expect(formatBinValue(1200, [1200, 3])).toBe("1,200");
-    // Counts of 0 and 1 that do not sum to 1 stay counts.
-    expect(formatBinValue(1, [1, 1, 0])).toBe("1");
+  it("writes bins as percentages when both sides are shares and as counts otherwise", () => {
+    expect(binScale([{ reference: 0.25, current: 0.5 }, { reference: 0.75, current: 0.5 }])).toBe("share");
+    expect(binScale([{ reference: 1200, current: 3 }])).toBe("count");
+    // Counts of 0 and 1 that do not sum to 1 stay counts; a single bin of 1 on each side is a count too.
+    expect(binScale([{ reference: 1, current: 1 }, { reference: 1, current: 0 }])).toBe("count");
+    expect(binScale([{ reference: 1, current: 1 }])).toBe("count");
+    expect(binScale([])).toBe("count");
+    expect(formatBinValue(0.25, "share")).toBe("25.0%");
+    expect(formatBinValue(1200, "count")).toBe("1,200");
   });
 });
 

@@ -163,11 +163,22 @@ export function comparisonSummary(comparison: Pick<VersionComparison, "driftedCo
   return `${head} — ${datasetDrift ? "dataset drift" : "no dataset drift"}`;
 }
 
-/** Bins hold counts or shares; shares (all within 0..1, summing to about 1) read better as percentages. */
-export function formatBinValue(value: number, values: number[]): string {
-  const sum = values.reduce((total, v) => total + v, 0);
-  const shares = values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-6;
-  return shares ? formatShare(value) : formatCount(value);
+/**
+ * Bins hold counts or shares. They are shares when each side's values lie in 0..1 and sum to about 1
+ * (an empty side sums to 0); shares read better as percentages.
+ */
+export function binScale(bins: { reference: number; current: number }[]): "share" | "count" {
+  const isShares = (values: number[]) => {
+    const sum = values.reduce((total, v) => total + v, 0);
+    return values.every((v) => v >= 0 && v <= 1) && (Math.abs(sum - 1) < 1e-6 || sum === 0);
+  };
+  const reference = bins.map((b) => b.reference);
+  const current = bins.map((b) => b.current);
+  return bins.length > 0 && isShares(reference) && isShares(current) && reference.concat(current).some((v) => v > 0 && v < 1) ? "share" : "count";
+}
+
+export function formatBinValue(value: number, scale: "share" | "count"): string {
+  return scale === "share" ? formatShare(value) : formatCount(value);
 }
 
 /** A version number from the query string, or null when absent or not a positive whole number. */
