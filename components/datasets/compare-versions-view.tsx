@@ -215,7 +215,7 @@ function SchemaList({ title, items }: { title: string; items: string[] }) {
   );
 }
 
-function DriftTable({ columns, expanded, onExpand }: { columns: ColumnDrift[]; expanded: string | null; onExpand: (column: string | null) => void }) {
+export function DriftTable({ columns, expanded, onExpand }: { columns: ColumnDrift[]; expanded: string | null; onExpand: (column: string | null) => void }) {
   const columnCount = 9;
   return (
     <div className={ui.tableWrap}>

@@ -279,7 +279,7 @@ function CompareWith({ name, version }: { name: string; version: number }) {
   if (dataset.error) return <span className={ui.error}>Versions to compare with could not be loaded: {dataset.error.message}</span>;
   if (dataset.data && !others.length) return <span className={ui.muted}>This is the only version: register another to compare.</span>;
   return (
-    <form className={styles.links} onSubmit={submit} aria-label="Compare with another version">
+    <form className={styles.inlineForm} onSubmit={submit} aria-label="Compare with another version">
       <label htmlFor={selectId}>Compare with…</label>
       <select id={selectId} className={styles.select} value={reference} onChange={(event) => setChosen(event.target.value)} disabled={!others.length}>
         {others.map((v) => (
