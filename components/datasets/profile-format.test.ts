@@ -17,6 +17,7 @@ import {
   quantileOf,
   summariseBars,
   topValueBars,
+  versionNeedsPolling,
 } from "./profile-format";
 
 describe("formatCount and formatShare", () => {
@@ -79,6 +80,18 @@ describe("progressPercent", () => {
     expect(progressPercent(1.4)).toBe(100);
     expect(progressPercent(-0.2)).toBe(0);
     expect(progressPercent(Number.NaN)).toBe(0);
+  });
+});
+
+describe("versionNeedsPolling", () => {
+  it("polls while profiling and while rules are checked after a finished profile, not after a failure", () => {
+    expect(versionNeedsPolling({ profileStatus: "pending", qualityStatus: "pending" })).toBe(true);
+    expect(versionNeedsPolling({ profileStatus: "running", qualityStatus: "pending" })).toBe(true);
+    expect(versionNeedsPolling({ profileStatus: "done", qualityStatus: "pending" })).toBe(true);
+    expect(versionNeedsPolling({ profileStatus: "done", qualityStatus: "passed" })).toBe(false);
+    expect(versionNeedsPolling({ profileStatus: "done", qualityStatus: "none" })).toBe(false);
+    expect(versionNeedsPolling({ profileStatus: "failed", qualityStatus: "pending" })).toBe(false);
+    expect(versionNeedsPolling(undefined)).toBe(false);
   });
 });
 

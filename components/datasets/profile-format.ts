@@ -1,6 +1,6 @@
 // How the dataset version and compare pages write numbers, shares, masking choices and drift verdicts (pure, browser-safe).
 import { formatMetricValue } from "@/components/ui/time-format";
-import type { ColumnDrift, MaskAction, PiiFindingOutput, VersionComparison } from "@/server/datasets/schema";
+import type { ColumnDrift, DatasetVersionSummary, MaskAction, PiiFindingOutput, VersionComparison } from "@/server/datasets/schema";
 
 const counts = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 
@@ -61,6 +61,16 @@ export function quantileOf(quantiles: Record<string, number> | null | undefined,
 export function progressPercent(progress: number): number {
   if (!Number.isFinite(progress)) return 0;
   return Math.round(Math.min(1, Math.max(0, progress)) * 100);
+}
+
+/**
+ * Whether the version page should keep asking the server: while profiling, and while the rules are
+ * evaluated (that follows a finished profile). A failed profile leaves nothing more to wait for.
+ */
+export function versionNeedsPolling(version: Pick<DatasetVersionSummary, "profileStatus" | "qualityStatus"> | undefined): boolean {
+  if (!version) return false;
+  if (version.profileStatus === "pending" || version.profileStatus === "running") return true;
+  return version.profileStatus === "done" && version.qualityStatus === "pending";
 }
 
 export interface MiniBar {

@@ -40,7 +40,7 @@ export function VersionMasking({ detail }: { detail: Pick<DatasetVersionDetail, 
       ) : (
         <p className={ui.muted}>The scan found no e-mail addresses, phone numbers, IBANs, card numbers, NIRs, IP addresses or name-like headers.</p>
       )}
-      <h3>Masking policy</h3>
+      <h3>Applied per column</h3>
       <div className={ui.tableWrap}>
         <table className={ui.table} aria-label="Masking policy">
           <thead>

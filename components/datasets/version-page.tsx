@@ -12,7 +12,7 @@ import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { DatasetVersionDetail } from "@/server/datasets/schema";
 import { ProfileTable } from "./profile-table";
-import { formatByteSize, formatCount, progressPercent } from "./profile-format";
+import { formatByteSize, formatCount, progressPercent, versionNeedsPolling } from "./profile-format";
 import { VersionMasking } from "./version-masking";
 import { VersionPreview } from "./version-preview";
 import { QualityStatusBadge, VersionQuality } from "./version-quality";
@@ -29,10 +29,6 @@ type TabId = (typeof TABS)[number]["id"];
 /** While the server profiles or checks the version, the page asks again every second. */
 const POLL_MS = 1000;
 
-function isWorking(detail: DatasetVersionDetail | undefined): boolean {
-  return Boolean(detail && (detail.profileStatus === "pending" || detail.profileStatus === "running" || detail.qualityStatus === "pending"));
-}
-
 export function VersionPage({ name, version }: { name: string; version: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -42,7 +38,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
   const canWrite = usePermission("datasets.write");
   const key = { name, version };
   const detailQuery = useQuery(
-    trpc.datasets.version.queryOptions(key, { refetchInterval: (query) => (isWorking(query.state.data) ? POLL_MS : false) }),
+    trpc.datasets.version.queryOptions(key, { refetchInterval: (query) => (versionNeedsPolling(query.state.data) ? POLL_MS : false) }),
   );
   const onChanged = (updated: DatasetVersionDetail) => {
     queryClient.setQueryData(trpc.datasets.version.queryKey(key), updated);
@@ -90,8 +86,11 @@ export function VersionPage({ name, version }: { name: string; version: number }
       </div>
 
       {detail.qualityStatus === "failed" ? (
+        // Not a heading: the tab headings ("Quality"…) stay the only headings with those words, so they are easy to find.
         <section className={styles.banner} aria-labelledby="quality-banner" role="alert">
-          <h2 id="quality-banner">This version failed quality</h2>
+          <p id="quality-banner" className={styles.bannerTitle}>
+            This version failed quality
+          </p>
           <p>{detail.qualityReason || "One or more quality rules failed: see the Quality tab."}</p>
         </section>
       ) : null}
@@ -179,7 +178,9 @@ function ProfileProgress({ detail }: { detail: DatasetVersionDetail }) {
   if (detail.profileStatus === "failed") {
     return (
       <section className={styles.banner} aria-labelledby="profile-failed" role="alert">
-        <h2 id="profile-failed">Profiling failed</h2>
+        <p id="profile-failed" className={styles.bannerTitle}>
+          Profiling failed
+        </p>
         <p>{detail.profileError || "The server gave no reason."}</p>
         <p>
           The file is stored, but its statistics could not be computed. Fix what the message names (for example ragged rows or a wrong encoding)

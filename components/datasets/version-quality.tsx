@@ -177,7 +177,9 @@ function QualityMark({ detail, onChanged }: { detail: DatasetVersionDetail; onCh
   const message = missing ? "Give a reason: it is shown wherever this version is used." : mark.error?.message;
   return (
     <form className={`${ui.panel} ${styles.form}`} onSubmit={submit} aria-label={failed ? "Clear the failed-quality mark" : "Mark as failed quality"} noValidate>
-      <h3 className={ui.panelTitle}>{failed ? "Clear the mark" : "Mark as failed quality"}</h3>
+      <p className={ui.panelTitle}>
+        <strong>{failed ? "Clear the mark" : "Mark as failed quality"}</strong>
+      </p>
       <label htmlFor={reasonId}>{failed ? "Reason for clearing (optional)" : "Reason (required)"}</label>
       <textarea
         id={reasonId}

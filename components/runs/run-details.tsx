@@ -171,7 +171,7 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
                       )}
                       {version && version.datasetName !== input.dataset.name ? <span className={styles.muted}> (logged as {input.dataset.name})</span> : null}
                       {version?.qualityStatus === "failed" ? (
-                        <>{" "}<span className={`${styles.status} ${styles.FAILED}`} title={version.qualityReason ?? undefined}>
+                        <>{" "}<span className={`${styles.status} ${styles.FAILED}`}>
                           failed quality
                         </span></>
                       ) : null}
