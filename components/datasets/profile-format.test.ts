@@ -130,6 +130,12 @@ describe("mini chart bars and summaries", () => {
     expect(text).toBe("Top values of city: Paris 5, Lyon 3, Nice 1 and 1 more; most common Paris (50%)");
     expect(summariseBars("top values", "city", [])).toBe("city: no values to chart");
   });
+
+  it("gives a top value's share of all rows when told how many there are", () => {
+    // One value of 1,500 distinct e-mails is 0% of the rows, not 100% of the one bar shown.
+    expect(summariseBars("top values", "email", [{ label: "x", count: 1 }], 1500)).toBe("Top values of email: x 1; most common x (0%)");
+    expect(summariseBars("top values", "email", [{ label: "x", count: 1 }])).toBe("Top values of email: x 1; most common x (100%)");
+  });
 });
 
 describe("maskActionLabel", () => {

@@ -93,15 +93,20 @@ export function topValueBars(topValues: { value: string | null; count: number }[
   return topValues.map((top) => ({ label: top.value === null ? "(missing)" : top.value === "" ? "(empty)" : top.value, count: top.count }));
 }
 
-/** One sentence for screen readers and tooltips: what the mini chart shows and where most values are. */
-export function summariseBars(kind: "histogram" | "top values", column: string, bars: MiniBar[]): string {
+/**
+ * One sentence for screen readers and tooltips: what the mini chart shows and where most values are.
+ * Shares are of `total` when given (top values: the column's non-missing rows, as the bars are few of
+ * many values), else of the bars' sum (a histogram covers every value).
+ */
+export function summariseBars(kind: "histogram" | "top values", column: string, bars: MiniBar[], total?: number): string {
   if (!bars.length) return `${column}: no values to chart`;
-  const total = bars.reduce((sum, bar) => sum + bar.count, 0);
+  const sum = bars.reduce((acc, bar) => acc + bar.count, 0);
+  const whole = total !== undefined && total > 0 ? total : sum;
   let peak = bars[0];
   for (const bar of bars) if (bar.count > peak.count) peak = bar;
-  const peakShare = total > 0 ? ` (${formatShare(peak.count / total, 0)})` : "";
+  const peakShare = whole > 0 ? ` (${formatShare(peak.count / whole, 0)})` : "";
   if (kind === "histogram") {
-    return `Histogram of ${column}: ${bars.length} bin${bars.length === 1 ? "" : "s"}, ${formatCount(total)} values; most between ${peak.label}${peakShare}`;
+    return `Histogram of ${column}: ${bars.length} bin${bars.length === 1 ? "" : "s"}, ${formatCount(sum)} values; most between ${peak.label}${peakShare}`;
   }
   return `Top values of ${column}: ${bars
     .slice(0, 3)

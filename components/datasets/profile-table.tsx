@@ -63,7 +63,7 @@ export function ProfileTable({ profile, jsonHref }: { profile: DatasetProfileOut
                   </td>
                 ))}
                 <td>
-                  <ProfileMiniChart column={column} />
+                  <ProfileMiniChart column={column} rows={profile.rowCount} />
                 </td>
               </tr>
             ))}

@@ -119,10 +119,10 @@ export function VersionPage({ name, version }: { name: string; version: number }
           <dd>
             {formatByteSize(detail.sizeBytes)} <span className={ui.muted}>({formatCount(detail.sizeBytes)} bytes)</span>
           </dd>
-          <dt>Rows × columns</dt>
-          <dd>
-            {detail.rowCount === null ? "counted when profiled" : formatCount(detail.rowCount)} × {formatCount(detail.columnCount)}
-          </dd>
+          <dt>Rows</dt>
+          <dd>{detail.rowCount === null ? <span className={ui.muted}>counted when profiling finishes</span> : formatCount(detail.rowCount)}</dd>
+          <dt>Columns</dt>
+          <dd>{formatCount(detail.columnCount)}</dd>
           <dt>Created</dt>
           <dd>
             by {detail.createdBy}, {formatTimestamp(detail.createdAt)} <span className={ui.muted}>({formatRelativeTime(detail.createdAt)})</span>
