@@ -132,8 +132,8 @@ describe("mini chart bars and summaries", () => {
   });
 
   it("gives a top value's share of all rows when told how many there are", () => {
-    // One value of 1,500 distinct e-mails is 0% of the rows, not 100% of the one bar shown.
-    expect(summariseBars("top values", "email", [{ label: "x", count: 1 }], 1500)).toBe("Top values of email: x 1; most common x (0%)");
+    // One value of 1,500 distinct e-mails is under 1% of the rows, not 100% of the one bar shown.
+    expect(summariseBars("top values", "email", [{ label: "x", count: 1 }], 1500)).toBe("Top values of email: x 1; most common x (<1%)");
     expect(summariseBars("top values", "email", [{ label: "x", count: 1 }])).toBe("Top values of email: x 1; most common x (100%)");
   });
 });

@@ -57,7 +57,11 @@ export function VersionQuality({
       ) : null}
 
       {detail.qualityStatus === "pending" && !results.length ? (
-        <p role="status">The rules are being evaluated on this version; results appear here when they are done.</p>
+        detail.profileStatus === "failed" ? (
+          <p className={ui.muted}>No results: the rules run after profiling, and profiling failed. Register a corrected file as a new version.</p>
+        ) : (
+          <p role="status">The rules are evaluated once profiling is done; results appear here by themselves.</p>
+        )
       ) : results.length === 0 ? (
         <section className={ui.panel} aria-label="No quality rules">
           <p>
