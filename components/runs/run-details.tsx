@@ -8,7 +8,7 @@ import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { RUN_NOTE_TAG } from "@/lib/run-note";
-import type { KeyValue } from "@/server/tracking/schema";
+import type { DatasetInput, KeyValue } from "@/server/tracking/schema";
 import { RunArtifacts } from "./run-artifacts";
 import { RunNotes } from "./run-notes";
 
@@ -121,39 +121,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
 
       <div className={styles.grid}>
         <KeyValueTable title="Tags" rows={tags} empty="No tags." />
-        <section aria-labelledby="run-inputs">
-          <h2 id="run-inputs">Input datasets</h2>
-          {inputs.dataset_inputs.length ? (
-            <div className={styles.tableWrap}>
-              <table className={styles.table}>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Context</th>
-                    <th scope="col">Digest</th>
-                    <th scope="col">Source</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {inputs.dataset_inputs.map((input) => (
-                    <tr key={`${input.dataset.name}:${input.dataset.digest}`}>
-                      <td>{input.dataset.name}</td>
-                      <td>{input.tags.find((t) => t.key === "mlflow.data.context")?.value ?? ""}</td>
-                      <td>
-                        <code>{input.dataset.digest}</code>
-                      </td>
-                      <td>
-                        {input.dataset.source_type}: {input.dataset.source}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <p className={styles.muted}>No input datasets. Log them with <code>mlflow.log_input(dataset, context=&quot;training&quot;)</code>.</p>
-          )}
-        </section>
+        <InputDatasets inputs={inputs.dataset_inputs} />
       </div>
 
       <section aria-labelledby="run-artifacts">
@@ -163,6 +131,76 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
         </div>
       </section>
     </>
+  );
+}
+
+/** The datasets the run logged (log_input); those whose digest is a registry version link to it and carry its quality verdict. */
+function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
+  const trpc = useTRPC();
+  // The procedure takes at most 200 digests of at most 128 characters; longer ones cannot be registry digests.
+  const digests = [...new Set(inputs.map((input) => input.dataset.digest).filter((d) => d && d.length <= 128))].slice(0, 200);
+  const versions = useQuery({ ...trpc.datasets.versionsByDigests.queryOptions({ digests }), enabled: digests.length > 0 });
+  // The server keys its answer by the digest trimmed and lower-cased (MLflow clients may send either case).
+  const versionOf = (digest: string) => versions.data?.[digest.trim().toLowerCase()];
+  return (
+    <section aria-labelledby="run-inputs">
+      <h2 id="run-inputs">Input datasets</h2>
+      {inputs.length ? (
+        <div className={styles.tableWrap}>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Context</th>
+                <th scope="col">Digest</th>
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inputs.map((input) => {
+                const version = versionOf(input.dataset.digest);
+                return (
+                  <tr key={`${input.dataset.name}:${input.dataset.digest}`}>
+                    <td className={version?.qualityStatus === "failed" ? styles.wrap : undefined}>
+                      {version ? (
+                        <Link href={`/datasets/${encodeURIComponent(version.datasetName)}/versions/${version.version}`}>
+                          {version.datasetName} v{version.version}
+                        </Link>
+                      ) : (
+                        input.dataset.name
+                      )}
+                      {version && version.datasetName !== input.dataset.name ? <span className={styles.muted}> (logged as {input.dataset.name})</span> : null}
+                      {version?.qualityStatus === "failed" ? (
+                        <>{" "}<span className={`${styles.status} ${styles.FAILED}`}>
+                          failed quality
+                        </span></>
+                      ) : null}
+                      {version?.qualityStatus === "failed" && version.qualityReason ? (
+                        <div className={styles.error}>{version.qualityReason}</div>
+                      ) : null}
+                    </td>
+                    <td>{input.tags.find((t) => t.key === "mlflow.data.context")?.value ?? ""}</td>
+                    <td>
+                      <code>{input.dataset.digest}</code>
+                    </td>
+                    <td>
+                      {input.dataset.source_type}: {input.dataset.source}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className={styles.muted}>No input datasets. Log them with <code>mlflow.log_input(dataset, context=&quot;training&quot;)</code>.</p>
+      )}
+      {versions.error ? (
+        <p className={styles.error} role="alert">
+          Links to the dataset registry could not be loaded: {versions.error.message}
+        </p>
+      ) : null}
+    </section>
   );
 }
 
