@@ -11,7 +11,7 @@ import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { ColumnDrift, DatasetVersionSummary, VersionComparison } from "@/server/datasets/schema";
 import { binScale, comparisonSummary, driftRule, driftTestLabel, formatBinValue, parseVersionParam, psiBandLabel } from "./profile-format";
-import { QualityStatusBadge } from "./version-quality";
+import { QualityBadge } from "./quality-badge";
 import styles from "./version-pages.module.css";
 
 const AXIS_TICK = { fill: "var(--muted)", fontSize: 11 };
@@ -165,10 +165,10 @@ function ComparisonResult({
         <p className={ui.muted}>
           <Link href={versionHref(comparison.reference.version)}>Version {comparison.reference.version}</Link> (reference,{" "}
           {comparison.reference.rowCount === null ? "rows not counted" : `${comparison.reference.rowCount} rows`}){" "}
-          <QualityStatusBadge status={comparison.reference.qualityStatus} /> →{" "}
+          <QualityBadge status={comparison.reference.qualityStatus} reason={null} /> →{" "}
           <Link href={versionHref(comparison.current.version)}>Version {comparison.current.version}</Link> (current,{" "}
           {comparison.current.rowCount === null ? "rows not counted" : `${comparison.current.rowCount} rows`}){" "}
-          <QualityStatusBadge status={comparison.current.qualityStatus} />
+          <QualityBadge status={comparison.current.qualityStatus} reason={null} />
         </p>
       </section>
 

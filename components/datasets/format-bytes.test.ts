@@ -29,3 +29,33 @@ describe("formatCount and formatShare", () => {
     expect(formatShare(0)).toBe("0%");
   });
 });
+
+describe("formatCount and formatShare", () => {
+  it("groups thousands and says absent values with a dash", () => {
+    expect(formatCount(1234567)).toBe("1,234,567");
+    expect(formatCount(0)).toBe("0");
+    expect(formatCount(null)).toBe("—");
+    expect(formatCount(Number.NaN)).toBe("—");
+  });
+
+  it("writes shares as percentages without rounding tiny or near-total shares to 0% or 100%", () => {
+    expect(formatShare(0.1234)).toBe("12.3%");
+    expect(formatShare(0)).toBe("0%");
+    expect(formatShare(1)).toBe("100%");
+    expect(formatShare(0.00001)).toBe("<0.1%");
+    expect(formatShare(0.99999)).toBe(">99.9%");
+    expect(formatShare(0.5, 0)).toBe("50%");
+    expect(formatShare(undefined)).toBe("—");
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses decimal units with one decimal below 10", () => {
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatBytes(1500)).toBe("1.5 KB");
+    expect(formatBytes(150_000_000)).toBe("150 MB");
+    expect(formatBytes(2_000_000_000)).toBe("2 GB");
+    expect(formatBytes(-1)).toBe("—");
+  });
+});
+

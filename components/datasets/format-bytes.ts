@@ -21,8 +21,12 @@ export function formatCount(count: number | null | undefined): string {
   return count.toLocaleString("en-US");
 }
 
-/** A share in [0, 1] as a percentage with at most one decimal ("37.5%", "100%"). */
-export function formatShare(share: number): string {
-  if (!Number.isFinite(share)) return "—";
-  return `${Number((share * 100).toFixed(1))}%`;
+/** A share in 0..1 as a percentage; tiny non-zero shares say "<0.1%" instead of rounding to a misleading 0 (or 100). */
+export function formatShare(share: number | null | undefined, digits = 1): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return "—";
+  const percent = share * 100;
+  const smallest = 10 ** -digits;
+  if (percent > 0 && percent < smallest) return `<${smallest.toFixed(digits)}%`;
+  if (percent < 100 && percent > 100 - smallest) return `>${(100 - smallest).toFixed(digits)}%`;
+  return `${Number(percent.toFixed(digits))}%`;
 }

@@ -5,10 +5,7 @@ import {
   comparisonSummary,
   driftRule,
   formatBinValue,
-  formatByteSize,
-  formatCount,
   formatPreviewCell,
-  formatShare,
   formatStat,
   histogramBars,
   maskActionLabel,
@@ -19,35 +16,6 @@ import {
   topValueBars,
   versionNeedsPolling,
 } from "./profile-format";
-
-describe("formatCount and formatShare", () => {
-  it("groups thousands and says absent values with a dash", () => {
-    expect(formatCount(1234567)).toBe("1,234,567");
-    expect(formatCount(0)).toBe("0");
-    expect(formatCount(null)).toBe("—");
-    expect(formatCount(Number.NaN)).toBe("—");
-  });
-
-  it("writes shares as percentages without rounding tiny or near-total shares to 0% or 100%", () => {
-    expect(formatShare(0.1234)).toBe("12.3%");
-    expect(formatShare(0)).toBe("0.0%");
-    expect(formatShare(1)).toBe("100.0%");
-    expect(formatShare(0.00001)).toBe("<0.1%");
-    expect(formatShare(0.99999)).toBe(">99.9%");
-    expect(formatShare(0.5, 0)).toBe("50%");
-    expect(formatShare(undefined)).toBe("—");
-  });
-});
-
-describe("formatByteSize", () => {
-  it("uses decimal units with one decimal below 10", () => {
-    expect(formatByteSize(999)).toBe("999 B");
-    expect(formatByteSize(1500)).toBe("1.5 KB");
-    expect(formatByteSize(150_000_000)).toBe("150 MB");
-    expect(formatByteSize(2_000_000_000)).toBe("2.0 GB");
-    expect(formatByteSize(-1)).toBe("—");
-  });
-});
 
 describe("formatStat", () => {
   it("keeps text as stored and shortens numbers", () => {
@@ -170,7 +138,7 @@ describe("drift wording", () => {
     expect(binScale([{ reference: 1, current: 1 }, { reference: 1, current: 0 }])).toBe("count");
     expect(binScale([{ reference: 1, current: 1 }])).toBe("count");
     expect(binScale([])).toBe("count");
-    expect(formatBinValue(0.25, "share")).toBe("25.0%");
+    expect(formatBinValue(0.25, "share")).toBe("25%");
     expect(formatBinValue(1200, "count")).toBe("1,200");
   });
 });

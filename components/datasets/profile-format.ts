@@ -2,37 +2,7 @@
 import { formatMetricValue } from "@/components/ui/time-format";
 import type { ColumnDrift, DatasetVersionSummary, MaskAction, PiiFindingOutput, VersionComparison } from "@/server/datasets/schema";
 
-const counts = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
-
-/** Whole counts with thousands separators ("1,234,567"); locale-fixed so server and browser agree. */
-export function formatCount(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-  return counts.format(value);
-}
-
-/** A share in 0..1 as a percentage; tiny non-zero shares say "<0.1%" instead of rounding to a misleading 0. */
-export function formatShare(share: number | null | undefined, digits = 1): string {
-  if (share === null || share === undefined || !Number.isFinite(share)) return "—";
-  const percent = share * 100;
-  const smallest = 10 ** -digits;
-  if (percent > 0 && percent < smallest) return `<${smallest.toFixed(digits)}%`;
-  if (percent < 100 && percent > 100 - smallest) return `>${(100 - smallest).toFixed(digits)}%`;
-  return `${percent.toFixed(digits)}%`;
-}
-
-const BYTE_UNITS = ["B", "KB", "MB", "GB", "TB"];
-
-/** File sizes in decimal units (what file managers show): "1.5 MB". */
-export function formatByteSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return "—";
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${BYTE_UNITS[unit]}`;
-}
+import { formatCount, formatShare } from "./format-bytes";
 
 /** A profile statistic: numbers short but exact enough to read, text (dates, strings) as stored, absent as a dash. */
 export function formatStat(value: number | string | null | undefined): string {

@@ -3,7 +3,8 @@
 import { useMemo } from "react";
 import { Bar, BarChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { DatasetProfileOutput } from "@/server/datasets/schema";
-import { formatCount, histogramBars, summariseBars, topValueBars } from "./profile-format";
+import { histogramBars, summariseBars, topValueBars } from "./profile-format";
+import { formatCount } from "./format-bytes";
 import styles from "./version-pages.module.css";
 
 type ColumnProfile = DatasetProfileOutput["columns"][number];

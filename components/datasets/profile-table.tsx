@@ -3,7 +3,8 @@
 import ui from "@/components/ui/ui.module.css";
 import type { DatasetProfileOutput } from "@/server/datasets/schema";
 import { ProfileMiniChart } from "./profile-mini-chart";
-import { formatCount, formatShare, formatStat, quantileOf } from "./profile-format";
+import { formatStat, quantileOf } from "./profile-format";
+import { formatCount, formatShare } from "./format-bytes";
 import styles from "./version-pages.module.css";
 
 const QUANTILES = [

@@ -1,7 +1,8 @@
 // The version's personal-data scan (column, kind, share of matching values) and the masking applied to each column.
 import ui from "@/components/ui/ui.module.css";
 import type { DatasetVersionDetail } from "@/server/datasets/schema";
-import { formatCount, formatShare, maskActionLabel, piiKindLabel } from "./profile-format";
+import { maskActionLabel, piiKindLabel } from "./profile-format";
+import { formatCount, formatShare } from "./format-bytes";
 
 export function VersionMasking({ detail }: { detail: Pick<DatasetVersionDetail, "columns" | "maskingPolicy" | "piiFindings"> }) {
   const findings = [...detail.piiFindings].sort((a, b) => b.share - a.share);

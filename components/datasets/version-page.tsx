@@ -12,10 +12,12 @@ import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { DatasetVersionDetail } from "@/server/datasets/schema";
 import { ProfileTable } from "./profile-table";
-import { formatByteSize, formatCount, progressPercent, versionNeedsPolling } from "./profile-format";
+import { progressPercent, versionNeedsPolling } from "./profile-format";
+import { formatBytes, formatCount } from "./format-bytes";
 import { VersionMasking } from "./version-masking";
 import { VersionPreview } from "./version-preview";
-import { QualityStatusBadge, VersionQuality } from "./version-quality";
+import { VersionQuality } from "./version-quality";
+import { QualityBadge } from "./quality-badge";
 import styles from "./version-pages.module.css";
 
 const TABS = [
@@ -82,7 +84,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
         <h1>
           {name} · version {version}
         </h1>
-        <QualityStatusBadge status={detail.qualityStatus} />
+        <QualityBadge status={detail.qualityStatus} reason={null} />
       </div>
 
       {detail.qualityStatus === "failed" ? (
@@ -117,7 +119,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
           <dd>{detail.format.toUpperCase()}</dd>
           <dt>Size</dt>
           <dd>
-            {formatByteSize(detail.sizeBytes)} <span className={ui.muted}>({formatCount(detail.sizeBytes)} bytes)</span>
+            {formatBytes(detail.sizeBytes)} <span className={ui.muted}>({formatCount(detail.sizeBytes)} bytes)</span>
           </dd>
           <dt>Rows</dt>
           <dd>{detail.rowCount === null ? <span className={ui.muted}>counted when profiling finishes</span> : formatCount(detail.rowCount)}</dd>

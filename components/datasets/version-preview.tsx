@@ -6,7 +6,8 @@ import { useEffect, useMemo, useRef } from "react";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
-import { formatCount, formatPreviewCell } from "./profile-format";
+import { formatPreviewCell } from "./profile-format";
+import { formatCount } from "./format-bytes";
 import styles from "./version-pages.module.css";
 
 const PAGE_SIZE = 200;

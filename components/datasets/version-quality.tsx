@@ -5,21 +5,11 @@ import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
-import type { DatasetVersionDetail, QualityResultOutput, QualityStatus } from "@/server/datasets/schema";
-import { formatCount, formatPreviewCell } from "./profile-format";
+import type { DatasetVersionDetail, QualityResultOutput } from "@/server/datasets/schema";
+import { formatPreviewCell } from "./profile-format";
+import { formatCount } from "./format-bytes";
+import { QualityBadge } from "./quality-badge";
 import styles from "./version-pages.module.css";
-
-const QUALITY_TEXT: Record<QualityStatus, string> = {
-  pending: "quality: checking",
-  none: "quality: no rules",
-  passed: "quality passed",
-  failed: "failed quality",
-};
-
-/** The version's quality as a badge: colour and words both say it. */
-export function QualityStatusBadge({ status }: { status: QualityStatus }) {
-  return <span className={`${styles.badge} ${styles[status]}`}>{QUALITY_TEXT[status]}</span>;
-}
 
 export function VersionQuality({
   detail,
@@ -40,7 +30,7 @@ export function VersionQuality({
   return (
     <>
       <p>
-        Status: <QualityStatusBadge status={detail.qualityStatus} />
+        Status: <QualityBadge status={detail.qualityStatus} reason={null} />
         {detail.qualityReason ? <span className={styles.message}> — {detail.qualityReason}</span> : null}
       </p>
       {canWrite ? (
