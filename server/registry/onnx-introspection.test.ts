@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
+import type { onnx } from "onnx-proto";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/server/errors";
@@ -131,13 +132,13 @@ describe("introspectOnnx on the fixture models", () => {
       expect(intro.operators.some((entry) => entry.opType === op && entry.domain === "ai.onnx")).toBe(true);
     }
     // Computed independently of the code under test: from each initializer's declared dims and data type.
-    const graph = onnxProtobuf.ModelProto.decode(bytes).graph!;
+    const initializers = (onnxProtobuf.ModelProto.decode(bytes).graph as onnx.GraphProto).initializer as onnx.TensorProto[];
     const elementSize: Record<number, number> = { 1: 4, 6: 4, 7: 8, 11: 8 };
-    const fromDims = graph.initializer.reduce(
+    const fromDims = initializers.reduce(
       (sum, tensor) => sum + tensor.dims.reduce<number>((product, dim) => product * Number(dim), 1) * elementSize[tensor.dataType],
       0,
     );
-    expect(intro.initializerCount).toBe(graph.initializer.length);
+    expect(intro.initializerCount).toBe(initializers.length);
     expect(intro.initializerBytes).toBe(fromDims);
     expect(intro.initializerBytes).toBeGreaterThan(64 * 4 * 10);
   });

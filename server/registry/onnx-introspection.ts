@@ -89,6 +89,10 @@ export function elementTypeName(dataType: number | null | undefined): OnnxElemen
   return elementTypeNames[dataType ?? 0] ?? "unknown";
 }
 
+/** A decoded graph: protobufjs fills repeated fields with arrays and nodes are NodeProto instances. */
+export type DecodedGraph = Omit<onnx.GraphProto, "node"> & { node: onnx.NodeProto[] };
+export type DecodedModel = Omit<onnx.ModelProto, "graph"> & { graph: DecodedGraph };
+
 type Int64 = number | { toNumber(): number };
 
 /** protobufjs returns int64 fields as Long objects when the `long` package is present, numbers otherwise. */
@@ -98,7 +102,7 @@ export function int64ToNumber(value: Int64 | null | undefined): number {
 }
 
 /** Decodes bytes as a ModelProto, refusing empty, oversized, truncated and non-ONNX input with a sentence saying why. */
-export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxBytes): onnx.ModelProto {
+export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxBytes): DecodedModel {
   if (bytes.length === 0) throw invalidParameter("The file is empty: upload an .onnx model file.");
   if (bytes.length > maxBytes) {
     throw new DomainError(
@@ -132,12 +136,12 @@ export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxByte
       `The file could not be read as an ONNX model: it has no ${missing.join(", no ")}. Upload a model exported to ONNX (.onnx).`,
     );
   }
-  return model;
+  return model as DecodedModel;
 }
 
 export function introspectOnnx(bytes: Uint8Array, options: { maxBytes?: number } = {}): OnnxIntrospection {
   const model = decodeOnnxModel(bytes, options.maxBytes ?? defaultMaxOnnxBytes);
-  const graph = model.graph!;
+  const graph = model.graph;
   if (graph.node.length === 0) {
     throw invalidParameter("The ONNX model's graph is empty (no nodes): export the model again with its operators.");
   }
