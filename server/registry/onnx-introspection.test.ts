@@ -6,7 +6,7 @@ import type { onnx } from "onnx-proto";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/server/errors";
-import { introspectOnnx, onnxProtobuf, type OnnxIntrospection } from "@/server/registry/onnx-introspection";
+import { introspectOnnx, onnxProtobuf, zOnnxIntrospection, type OnnxIntrospection } from "@/server/registry/onnx-introspection";
 
 const fixtures = path.resolve(import.meta.dirname, "../../fixtures");
 const modelNames = [
@@ -85,6 +85,7 @@ describe("introspectOnnx on the fixture models", () => {
     const intro = introspectOnnx(bytes);
     timings.push(`${name}: ${(performance.now() - started).toFixed(2)} ms for ${bytes.length} B`);
 
+    expect(zOnnxIntrospection.parse(intro)).toEqual(intro);
     expect(intro.producerName).toBe("skl2onnx");
     expect(intro.irVersion).toBeGreaterThan(0);
     expect(intro.opsetImports.map((opset) => opset.domain).sort()).toEqual(["ai.onnx", "ai.onnx.ml"]);
