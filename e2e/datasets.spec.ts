@@ -82,4 +82,13 @@ test("register a CSV with masked e-mails, read its profile and preview, then cat
   await expect(v2).toContainText("not between 18 and 100");
   const v1 = versions.getByRole("row").filter({ has: page.getByRole("link", { name: "Version 1", exact: true }) });
   await expect(v1).not.toContainText(/failed/i);
+
+  // A broken file is refused with the server's reason, and nothing is stored.
+  await page.getByRole("link", { name: "Upload a new version" }).click();
+  await dropFile(page, '[data-testid="dataset-drop-zone"]', "ragged.csv", "name,email,age,city\nZoe,z@example.org,30\n");
+  await page.getByLabel("Masking for email").selectOption("hash");
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /fields|columns/ })).toBeVisible();
+  await page.goto(`/datasets/${name}`);
+  await expect(page.getByRole("table", { name: "Dataset versions" }).getByRole("row")).toHaveCount(3);
 });

@@ -1,6 +1,6 @@
 // MLflow's artifact proxy (/api/2.0/mlflow-artifacts/artifacts): upload, download, list and delete files.
 import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { requestBodyStream } from "../http/request-body";
 import { authenticateRequest } from "../auth/authenticate";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
@@ -36,9 +36,7 @@ export async function handleArtifactProxy(
     const path = normaliseArtifactPath((segments ?? []).map(decodeURIComponent).join("/"));
     switch (request.method) {
       case "PUT": {
-        const body = request.body
-          ? Readable.fromWeb(request.body as unknown as NodeReadableStream<Uint8Array>)
-          : Readable.from([]);
+        const body = request.body ? requestBodyStream(request.body) : Readable.from([]);
         await uploadArtifact(ctx, path, body);
         return jsonResponse({});
       }

@@ -8,7 +8,8 @@ import { DomainError, describeZodError, invalidParameter } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext } from "../service-context";
 import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
-import { nodeStreamOf, registerDatasetVersion } from "./register-version";
+import { registerDatasetVersion } from "./register-version";
+import { requestBodyStream } from "../http/request-body";
 import { findVersion, getDatasetVersion, listDatasets } from "./registry";
 import { zDatasetName, zRegisterVersionMeta } from "./schema";
 import { authorize } from "../auth/permissions";
@@ -38,7 +39,7 @@ export async function handleDatasetUpload(request: Request): Promise<Response> {
     const ctx = await getServiceContext(actor);
     authorize(actor, "datasets.write");
     const meta = parseWith(zRegisterVersionMeta, parseJsonParam(new URL(request.url).searchParams.get("meta"), "meta"));
-    const { created, datasetCreated, version } = await registerDatasetVersion(ctx, getDatasetRoot(), meta, nodeStreamOf(request.body));
+    const { created, datasetCreated, version } = await registerDatasetVersion(ctx, getDatasetRoot(), meta, requestBodyStream(request.body));
     return jsonResponse({ created, datasetCreated, version }, created ? 201 : 200);
   } catch (error) {
     return errorResponse(error);

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { Readable, Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { and, eq, sql } from "drizzle-orm";
 import { datasets, datasetVersions } from "@/db/schema";
@@ -238,10 +238,4 @@ export async function registerDatasetVersion(
     }
     throw error;
   }
-}
-
-/** A Readable over a web request body, for services that take Node streams. */
-export function nodeStreamOf(body: ReadableStream<Uint8Array> | null): Readable {
-  if (!body) throw invalidParameter("The request has no body: send the file's bytes as the request body.");
-  return Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
 }
