@@ -9,6 +9,7 @@ import { createTestStudio, testBackends, type TestStudio } from "../testing/test
 import { createExperiment } from "../tracking/experiments";
 import { createRun, logInputs } from "../tracking/runs";
 import { absoluteVersionPath } from "./dataset-store";
+import { quoteLiteral, withDuckDB } from "./duckdb";
 import { getDatasetLineage } from "./lineage";
 import { resumeDatasetJobs, waitForDatasetJobs } from "./profile-jobs";
 import { datasetVersions } from "@/db/schema";
@@ -90,6 +91,36 @@ describe.each(testBackends)("dataset registry on %s", (backend) => {
     expect(result.version.columns).not.toContain("card_number");
     const kinds = Object.fromEntries(result.version.piiFindings.map((f) => [f.column, f.kind]));
     expect(kinds).toMatchObject({ email: "email", card_number: "card", iban: "iban", nir: "nir", last_login_ip: "ip", full_name: "name" });
+  });
+
+  it("registers Parquet: scanned for PII and masked by DuckDB, the raw upload deleted", async () => {
+    const parquet = path.join(root, "..", `customers-${backend}-${Date.now()}.parquet`);
+    await withDuckDB(async (connection) => {
+      await connection.run(
+        `COPY (SELECT * FROM read_csv(${quoteLiteral(path.join(fixtures, "customers-with-pii.csv"))}, header = true)) TO ${quoteLiteral(parquet)} (FORMAT parquet)`,
+      );
+    });
+    try {
+      const result = await registerDatasetVersion(
+        studio,
+        root,
+        { name: "customers-parquet", format: "parquet", masking: { email: { action: "hash" }, card_number: { action: "drop" } } },
+        Readable.from([await readFile(parquet)]),
+      );
+      expect(result.version.format).toBe("parquet");
+      expect(result.version.rowCount).toBe(1000);
+      expect(result.version.columns).not.toContain("card_number");
+      expect(result.version.piiFindings.map((f) => f.column)).toEqual(expect.arrayContaining(["email", "iban", "nir"]));
+      const preview = await previewDatasetVersion(studio, { name: "customers-parquet", version: 1, offset: 0, limit: 50 }, root);
+      const email = preview.columns.indexOf("email");
+      expect(preview.rows.every((row) => /^[0-9a-f]{64}$/.test(String(row[email])))).toBe(true);
+      expect((await filesUnder(path.join(root, ".tmp"))).filter((f) => f.endsWith(".parquet"))).toEqual([]);
+      await expect(
+        registerDatasetVersion(studio, root, { name: "not-parquet", format: "parquet", masking: {} }, Readable.from([Buffer.from("a,b\n1,2\n")])),
+      ).rejects.toThrow(/not Parquet/);
+    } finally {
+      await rm(parquet, { force: true });
+    }
   });
 
   async function storagePathOf(name: string, version: number): Promise<string> {
