@@ -78,16 +78,21 @@ describe.each(testBackends)("model-versions REST API on %s", (kind) => {
     expect(copy.status, copy.text).toBe(200);
     expect((await api.get("model-versions/get-download-uri", { name: "sourced", version: "2" })).body.artifact_uri).toBe(`${runArtifactUri}/model`);
 
+    await transition("sourced", "1", "Staging");
+    expect((await api.post("model-versions/create", { name: "sourced", source: "models:/sourced/staging" })).status).toBe(200);
+    expect((await api.post("model-versions/create", { name: "sourced", source: "models:/sourced/latest" })).status).toBe(200);
+    expect((await api.get("model-versions/get-download-uri", { name: "sourced", version: "4" })).body.artifact_uri).toBe(`${runArtifactUri}/model`);
+    expectMlflowError(await api.post("model-versions/create", { name: "sourced", source: "models:/sourced/Production" }), 404, "RESOURCE_DOES_NOT_EXIST", /Production/);
     const logged = await api.post("logged-models", { experiment_id: "0", name: "clf", source_run_id: runId });
     const modelId = (logged.body.model as { info: { model_id: string; artifact_uri: string } }).info;
     const fromLogged = await api.post("model-versions/create", { name: "sourced", source: `models:/${modelId.model_id}`, model_id: modelId.model_id });
     expect(fromLogged.status, fromLogged.text).toBe(200);
-    expect(zModelVersion.parse(fromLogged.body.model_version)).toMatchObject({ version: "3", model_id: modelId.model_id });
-    expect((await api.get("model-versions/get-download-uri", { name: "sourced", version: "3" })).body.artifact_uri).toBe(modelId.artifact_uri);
+    expect(zModelVersion.parse(fromLogged.body.model_version)).toMatchObject({ version: "5", model_id: modelId.model_id });
+    expect((await api.get("model-versions/get-download-uri", { name: "sourced", version: "5" })).body.artifact_uri).toBe(modelId.artifact_uri);
 
     const remote = await api.post("model-versions/create", { name: "sourced", source: "mlflow-artifacts:/uploads/model.onnx" });
-    expect(zModelVersion.parse(remote.body.model_version).version).toBe("4");
-    expect((await api.get("model-versions/get-download-uri", { name: "sourced", version: "4" })).body.artifact_uri).toBe("mlflow-artifacts:/uploads/model.onnx");
+    expect(zModelVersion.parse(remote.body.model_version).version).toBe("6");
+    expect((await api.get("model-versions/get-download-uri", { name: "sourced", version: "6" })).body.artifact_uri).toBe("mlflow-artifacts:/uploads/model.onnx");
   });
 
   it("answers create, get and update errors with MLflow's codes", async () => {

@@ -80,7 +80,8 @@ export async function findModelVersion(
   options: { lock?: boolean } = {},
 ): Promise<{ model: RegisteredModelRow; row: ModelVersionRow }> {
   const number = parseVersionNumber(version);
-  const model = await findRegisteredModel(db, name);
+  // Writers lock the model row first, then the version, always in that order, so they cannot deadlock.
+  const model = await findRegisteredModel(db, name, options);
   const query = db
     .select()
     .from(modelVersions)
@@ -157,7 +158,7 @@ async function resolveStorageLocation(db: Executor, source: string, runId: strin
   const registryMatch = /^models:\/+([^/@]+)(?:\/([^/]+)|@([\w-]+))\/?$/.exec(source);
   if (registryMatch) {
     const [, name, version, alias] = registryMatch;
-    const target = alias ? await findVersionByAlias(db, name, alias) : (await findModelVersion(db, name, version)).row;
+    const target = alias ? await findVersionByAlias(db, name, alias) : await findVersionByNumberOrStage(db, name, version);
     return { storage: target.storageLocation };
   }
   if (/^models:/.test(source)) {
@@ -175,6 +176,21 @@ async function requireRun(db: Executor, runId: string): Promise<{ artifactUri: s
   const [run] = await db.select({ artifactUri: runs.artifactUri }).from(runs).where(eq(runs.runUuid, runId));
   if (!run) throw notFound(`Run with id=${runId} not found: register a model from an existing run.`);
   return run;
+}
+
+/** `models:/<name>/<n>`, `models:/<name>/<stage>` (its latest version) or `models:/<name>/latest`, as MLflow resolves them. */
+async function findVersionByNumberOrStage(db: Executor, name: string, reference: string): Promise<ModelVersionRow> {
+  if (/^\d+$/.test(reference)) return (await findModelVersion(db, name, reference)).row;
+  const model = await findRegisteredModel(db, name);
+  const inStage = reference.toLowerCase() === "latest" ? undefined : eq(modelVersions.currentStage, canonicalStage(reference));
+  const [row] = await db
+    .select()
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, model.modelId), inStage))
+    .orderBy(desc(modelVersions.version))
+    .limit(1);
+  if (!row) throw notFound(`Registered model '${name}' has no version ${inStage ? `in stage '${reference}'` : "yet"}.`);
+  return row;
 }
 
 export async function findVersionByAlias(db: Executor, name: string, alias: string): Promise<ModelVersionRow> {
@@ -313,8 +329,7 @@ export async function transitionModelVersionStage(
     );
   }
   return ctx.db.transaction(async (tx) => {
-    const model = await findRegisteredModel(tx, input.name, { lock: true });
-    const { row } = await findModelVersion(tx, input.name, input.version, { lock: true });
+    const { model, row } = await findModelVersion(tx, input.name, input.version, { lock: true });
     const now = Date.now();
     let archived: number[] = [];
     if (input.archive_existing_versions) {

@@ -148,7 +148,12 @@ export async function renameRegisteredModel(ctx: ServiceContext, name: string, n
       .update(registeredModels)
       .set({ name: newName, lastUpdatedTimestamp: Date.now() })
       .where(eq(registeredModels.modelId, row.modelId))
-      .returning();
+      .returning()
+      .catch((error: unknown) => {
+        // A rename to the same new name committed since the check above: the unique index refuses it.
+        if (isUniqueViolation(error)) throw new DomainError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${newName}) already exists.`);
+        throw error;
+      });
     await recordAudit(tx, ctx.actor, {
       action: "registered_model.rename",
       targetType: "registered_model",
@@ -158,6 +163,13 @@ export async function renameRegisteredModel(ctx: ServiceContext, name: string, n
     });
     return toRegisteredModel(tx, updated);
   });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
 }
 
 export async function deleteRegisteredModel(ctx: ServiceContext, name: string): Promise<void> {
@@ -231,7 +243,8 @@ export async function setModelAlias(ctx: ServiceContext, input: SetModelAliasInp
   authorize(ctx.actor, "models.write");
   validateAliasName(input.alias);
   await ctx.db.transaction(async (tx) => {
-    const { model, row } = await findModelVersion(tx, input.name, input.version);
+    // Locked so the version cannot be deleted between the check and the insert.
+    const { model, row } = await findModelVersion(tx, input.name, input.version, { lock: true });
     const [previous] = await tx
       .select({ version: modelVersions.version })
       .from(registeredModelAliases)
