@@ -3,11 +3,13 @@ import { createTrpcRouter } from "./trpc";
 import { authRouter } from "./auth/router";
 import { trackingRouter } from "./tracking/router";
 import { datasetsRouter } from "./datasets/router";
+import { registryRouter } from "./registry/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
   tracking: trackingRouter,
   datasets: datasetsRouter,
+  registry: registryRouter,
 });
 
 export type AppRouter = typeof appRouter;

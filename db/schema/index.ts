@@ -2,3 +2,4 @@
 export * from "./tracking";
 export * from "./auth";
 export * from "./datasets";
+export * from "./registry";

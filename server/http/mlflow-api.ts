@@ -3,10 +3,11 @@ import { authenticateRequest } from "../auth/authenticate";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { trackingRoutes } from "../tracking/rest";
 import { loggedModelRoutes } from "../tracking/logged-models-rest";
+import { registryRoutes } from "../registry/rest";
 import { errorResponse, jsonResponse, readMlflowInput } from "./mlflow-wire";
 import { matchRoute, type MlflowRoute } from "./mlflow-router";
 
-const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes];
+const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes, ...registryRoutes];
 
 export type ContextResolver = (request: Request) => Promise<ServiceContext>;
 
