@@ -205,7 +205,7 @@ export async function findVersionByAlias(db: Executor, name: string, alias: stri
 }
 
 /** Internal callers (ONNX uploads, the demo seed) may also link the version's ONNX file. */
-export type RegisterModelVersionInput = CreateModelVersionInput & { onnx_path?: string; lineage?: unknown };
+export type RegisterModelVersionInput = CreateModelVersionInput & { onnx_path?: string; lineage?: unknown; introspection?: unknown };
 
 export async function createModelVersion(ctx: ServiceContext, input: RegisterModelVersionInput): Promise<ModelVersion> {
   authorize(ctx.actor, "models.write");
@@ -240,6 +240,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
         loggedModelId: input.model_id ?? loggedModelId ?? null,
         onnxPath: input.onnx_path ?? null,
         lineage: input.lineage ?? null,
+        introspection: input.introspection ?? null,
       })
       .returning();
     const tags = [...new Map((input.tags ?? []).map((t) => [t.key, t])).values()];

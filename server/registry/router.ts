@@ -1,11 +1,14 @@
-// tRPC procedures of the model registry for the studio's pages: zod in → service → zod out. Writes go through the MLflow REST API.
+// tRPC procedures of the model registry for the studio's pages: zod in → service → zod out.
 import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
-import { getRegisteredModelDetail, listRegisteredModels } from "./registered-models";
-import { getModelVersionDetail } from "./model-versions";
+import { deleteModelAlias, getRegisteredModelDetail, listRegisteredModels, setModelAlias, updateRegisteredModel } from "./registered-models";
+import { getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
+import { deriveVersionWithoutZipMap, registerOnnxFromRun } from "./onnx-versions";
 import { zModelVersionDetail, zRegisteredModel, zRegisteredModelDetail } from "./schema";
 
 const zName = z.string().min(1).max(500);
+const zVersion = z.union([z.string().regex(/^\d+$/, "Version numbers are whole numbers"), z.number().int().positive()]).transform(String);
+const zVersionRef = z.object({ name: zName, version: zVersion });
 
 export const registryRouter = createTrpcRouter({
   listModels: protectedProcedure
@@ -20,4 +23,31 @@ export const registryRouter = createTrpcRouter({
     .input(z.object({ name: zName, version: z.union([z.string(), z.number().int()]).transform(String) }))
     .output(zModelVersionDetail)
     .query(({ ctx, input }) => getModelVersionDetail(ctx, input.name, input.version)),
+  registerFromRun: protectedProcedure
+    .input(z.object({ name: zName, runId: z.string().min(1).max(64), artifactPath: z.string().min(1).max(1000), description: z.string().max(10_000).optional() }))
+    .mutation(({ ctx, input }) => registerOnnxFromRun(ctx, input)),
+  deriveWithoutZipMap: protectedProcedure.input(zVersionRef).mutation(({ ctx, input }) => deriveVersionWithoutZipMap(ctx, input)),
+  setAlias: protectedProcedure
+    .input(zVersionRef.extend({ alias: z.string().trim().min(1).max(255) }))
+    .mutation(async ({ ctx, input }) => {
+      await setModelAlias(ctx, input);
+      return { ok: true as const };
+    }),
+  deleteAlias: protectedProcedure
+    .input(z.object({ name: zName, alias: z.string().min(1).max(255) }))
+    .mutation(async ({ ctx, input }) => {
+      await deleteModelAlias(ctx, input);
+      return { ok: true as const };
+    }),
+  updateModelDescription: protectedProcedure
+    .input(z.object({ name: zName, description: z.string().max(100_000) }))
+    .mutation(({ ctx, input }) => updateRegisteredModel(ctx, input)),
+  updateVersionDescription: protectedProcedure
+    .input(zVersionRef.extend({ description: z.string().max(100_000) }))
+    .mutation(({ ctx, input }) => updateModelVersion(ctx, input)),
+  transitionStage: protectedProcedure
+    .input(zVersionRef.extend({ stage: z.enum(["None", "Staging", "Production", "Archived"]), archiveExisting: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) =>
+      transitionModelVersionStage(ctx, { name: input.name, version: input.version, stage: input.stage, archive_existing_versions: input.archiveExisting }),
+    ),
 });

@@ -7,6 +7,8 @@ import { absoluteVersionPath } from "../datasets/dataset-store";
 import { getDatasetLineage } from "../datasets/lineage";
 import { waitForDatasetJobs } from "../datasets/profile-jobs";
 import { findVersion, listDatasets } from "../datasets/registry";
+import { getModelVersionDetail } from "../registry/model-versions";
+import { getRegisteredModelDetail, listRegisteredModels } from "../registry/registered-models";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment, getExperimentByName, searchExperiments } from "../tracking/experiments";
 import { getMetricHistory } from "../tracking/metric-history";
@@ -99,6 +101,21 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     const lineage = await getDatasetLineage(studio, "breast-cancer");
     expect(lineage.runs).toHaveLength(12);
     expect(lineage.runs.every((r) => r.context === "training")).toBe(true);
+
+    // Models: champion and challenger from the two best runs, with lineage back to run and dataset; the fixtures as uploads.
+    const models = await listRegisteredModels(studio, {});
+    expect(models.map((m) => m.name).sort()).toEqual(["breast-cancer-rf", "credit-logreg", "diabetes-ridge", "digits-mlp", "iris-logreg", "iris-logreg-zipmap"]);
+    const forest = await getRegisteredModelDetail(studio, "breast-cancer-rf");
+    expect(forest.aliases).toEqual(expect.arrayContaining([{ alias: "champion", version: "1" }, { alias: "challenger", version: "2" }]));
+    const champion = await getModelVersionDetail(studio, "breast-cancer-rf", "1");
+    const championLineage = champion.lineage as { runId: string; metrics: Record<string, number>; datasets: { registry: { datasetName: string } | null }[] };
+    expect(championLineage.runId).toBe(best.info.run_id);
+    expect(championLineage.metrics.val_accuracy).toBeCloseTo(0.972027972027972, 12);
+    expect(championLineage.datasets.map((d) => d.registry?.datasetName)).toContain("breast-cancer");
+    expect((champion.introspection as { operators: { opType: string }[] }).operators.map((o) => o.opType)).toContain("TreeEnsembleClassifier");
+    const derived = await getModelVersionDetail(studio, "iris-logreg-zipmap", "2");
+    expect(derived.lineage).toMatchObject({ derivedFrom: { version: "1", transform: "remove-zipmap" } });
+    expect((derived.introspection as { usesZipMap: boolean }).usesZipMap).toBe(false);
   });
 
   it("seeds nothing with STUDIO_SEED=none, or when the studio already has experiments", async () => {

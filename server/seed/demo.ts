@@ -15,6 +15,7 @@ import { MAX_METRICS_PER_BATCH } from "../tracking/validation";
 import { synthesiseCurves, seededRandom, type CurveSpec } from "./demo-curves";
 import { getDatasetRoot } from "../datasets/dataset-store";
 import { seedDemoDatasets } from "./demo-datasets";
+import { seedDemoModels } from "./demo-models";
 
 export const BREAST_CANCER_EXPERIMENT = "Demo: breast cancer classifier";
 export const IRIS_EXPERIMENT = "Demo: iris";
@@ -262,7 +263,7 @@ async function seedRun(ctx: ServiceContext, experimentId: string, plan: Experime
   if (run.model) await uploadModel(ctx, created.info, run.model, fixturesDir);
   const endTime = Math.round(startTime + run.loggedSteps * stepMs + 20_000);
   await updateRun(ctx, { run_id: runId, status: run.status, end_time: endTime });
-  return { runId, points: points.length };
+  return { runId, points: points.length, model: run.model };
 }
 
 async function uploadModel(ctx: ServiceContext, info: RunInfo, model: FixtureModel, fixturesDir: string): Promise<void> {
@@ -288,7 +289,7 @@ export interface SeedOptions {
 }
 
 export type SeedResult =
-  | { status: "seeded"; experiments: number; runs: number; metricPoints: number; datasets: number; ms: number }
+  | { status: "seeded"; experiments: number; runs: number; metricPoints: number; datasets: number; modelVersions: number; ms: number }
   | { status: "skipped"; reason: string };
 
 /** True when nothing but the empty Default experiment exists (deleted experiments count as something). */
@@ -308,6 +309,7 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
   const registryDigests = await seedDemoDatasets(ctx, fixturesDir, options.datasetRoot ?? getDatasetRoot());
   let runCount = 0;
   let metricPoints = 0;
+  const modelRuns: { model: string; runId: string }[] = [];
   for (const experiment of plan.experiments) {
     const { experiment_id } = await createExperiment(ctx, {
       name: experiment.name,
@@ -325,9 +327,11 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
       const written = await seedRun(ctx, experiment_id, experiment, run, index, inputs, fixturesDir, now);
       runCount += 1;
       metricPoints += written.points;
+      if (written.model && experiment.name === BREAST_CANCER_EXPERIMENT) modelRuns.push({ model: written.model, runId: written.runId });
     }
   }
-  return { status: "seeded", experiments: plan.experiments.length, runs: runCount, metricPoints, datasets: registryDigests.size, ms: Date.now() - started };
+  const modelVersions = await seedDemoModels(ctx, fixturesDir, modelRuns);
+  return { status: "seeded", experiments: plan.experiments.length, runs: runCount, metricPoints, datasets: registryDigests.size, modelVersions, ms: Date.now() - started };
 }
 
 /**
@@ -343,7 +347,7 @@ export async function seedDemoOnFirstStart(db: Database, artifacts: ArtifactStor
     if (!(await databaseIsEmpty(ctx))) return { status: "skipped", reason: "the database already holds experiments or runs" };
     const result = await seedDemo(ctx, options);
     console.log(
-      `[studio] seeded the demo: ${result.datasets} datasets, ${result.experiments} experiments, ${result.runs} runs, ${result.metricPoints} metric points in ${(result.ms / 1000).toFixed(1)} s (STUDIO_SEED=none skips this).`,
+      `[studio] seeded the demo: ${result.datasets} datasets, ${result.modelVersions} model versions, ${result.experiments} experiments, ${result.runs} runs, ${result.metricPoints} metric points in ${(result.ms / 1000).toFixed(1)} s (STUDIO_SEED=none skips this).`,
     );
     return result;
   } catch (error) {

@@ -1,0 +1,171 @@
+// ONNX model versions: register one from a run's artifact or an upload (introspected, with lineage),
+// derive a ZipMap-free version, and read a version's ONNX bytes for the playground and downloads.
+import { createHash } from "node:crypto";
+import { DomainError, invalidParameter } from "../errors";
+import { authorize } from "../auth/permissions";
+import type { ServiceContext } from "../service-context";
+import { findVersionsByDigests } from "../datasets/registry";
+import { artifactRootOf, getRun } from "../tracking/runs";
+import { normaliseArtifactPath } from "../artifacts/store";
+import { introspectOnnx } from "./onnx-introspection";
+import { removeZipMap } from "./zipmap";
+import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
+import { createRegisteredModel } from "./registered-models";
+
+/** Largest ONNX file the registry reads into memory to introspect. */
+export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
+
+export interface ModelLineage {
+  runId: string | null;
+  experimentId: string | null;
+  runName: string | null;
+  artifactPath: string | null;
+  metrics: Record<string, number>;
+  params: Record<string, string>;
+  datasets: {
+    name: string;
+    digest: string;
+    context: string | null;
+    registry: { datasetName: string; version: number; qualityStatus: string; qualityReason: string | null } | null;
+  }[];
+  derivedFrom: { version: string; transform: string } | null;
+}
+
+async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uint8Array> {
+  const { stream, size } = await ctx.artifacts.get(path);
+  if (size > MAX_ONNX_BYTES) {
+    stream.destroy();
+    throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is ${size} bytes; the registry reads at most ${MAX_ONNX_BYTES}.`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise<void> {
+  try {
+    await findRegisteredModel(ctx.db, name);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+    try {
+      await createRegisteredModel(ctx, { name });
+    } catch (raced) {
+      // Someone registered the same name a moment ago: use theirs.
+      if (!(raced instanceof DomainError) || raced.code !== "RESOURCE_ALREADY_EXISTS") throw raced;
+    }
+  }
+}
+
+async function lineageOfRun(ctx: ServiceContext, runId: string, artifactPath: string): Promise<ModelLineage> {
+  const run = await getRun(ctx, runId);
+  const inputs = run.inputs?.dataset_inputs ?? [];
+  const refs = await findVersionsByDigests(ctx.db, inputs.map((i) => i.dataset.digest));
+  return {
+    runId,
+    experimentId: run.info.experiment_id,
+    runName: run.info.run_name ?? null,
+    artifactPath,
+    metrics: Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])),
+    params: Object.fromEntries(run.data.params.map((p) => [p.key, p.value])),
+    datasets: inputs.map((input) => {
+      const ref = refs.get(input.dataset.digest.trim().toLowerCase());
+      return {
+        name: input.dataset.name,
+        digest: input.dataset.digest,
+        context: input.tags.find((t) => t.key === "mlflow.data.context")?.value ?? null,
+        registry: ref ? { datasetName: ref.datasetName, version: ref.version, qualityStatus: ref.qualityStatus, qualityReason: ref.qualityReason } : null,
+      };
+    }),
+    derivedFrom: null,
+  };
+}
+
+/** Registers a run's `.onnx` artifact as a new version of `name` (created if needed), introspected and with lineage. */
+export async function registerOnnxFromRun(
+  ctx: ServiceContext,
+  input: { name: string; runId: string; artifactPath: string; description?: string },
+): Promise<{ name: string; version: string }> {
+  authorize(ctx.actor, "models.write");
+  const artifactPath = normaliseArtifactPath(input.artifactPath);
+  if (!artifactPath.toLowerCase().endsWith(".onnx")) throw invalidParameter(`'${input.artifactPath}' is not an .onnx file: the registry reads ONNX models.`);
+  const run = await getRun(ctx, input.runId);
+  const root = artifactRootOf(run.info);
+  if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}).`);
+  const storePath = root ? `${root}/${artifactPath}` : artifactPath;
+  const bytes = await readArtifactBytes(ctx, storePath);
+  const introspection = introspectOnnx(bytes, { maxBytes: MAX_ONNX_BYTES });
+  const lineage = await lineageOfRun(ctx, input.runId, artifactPath);
+  await ensureRegisteredModel(ctx, input.name);
+  const version = await createModelVersion(ctx, {
+    name: input.name,
+    source: `runs:/${input.runId}/${artifactPath}`,
+    run_id: input.runId,
+    description: input.description,
+    onnx_path: storePath,
+    introspection,
+    lineage,
+  });
+  return { name: input.name, version: version.version };
+}
+
+/** Registers uploaded ONNX bytes (stored content-addressed under `registry/`) as a new version of `name`. */
+export async function registerOnnxUpload(
+  ctx: ServiceContext,
+  input: { name: string; bytes: Uint8Array; description?: string; lineage?: Partial<ModelLineage> },
+): Promise<{ name: string; version: string }> {
+  authorize(ctx.actor, "models.write");
+  const introspection = introspectOnnx(input.bytes, { maxBytes: MAX_ONNX_BYTES });
+  const digest = createHash("sha256").update(input.bytes).digest("hex");
+  const storePath = `registry/${digest}.onnx`;
+  await ctx.artifacts.put(storePath, input.bytes, { maxBytes: MAX_ONNX_BYTES });
+  await ensureRegisteredModel(ctx, input.name);
+  const lineage: ModelLineage = {
+    runId: null,
+    experimentId: null,
+    runName: null,
+    artifactPath: null,
+    metrics: {},
+    params: {},
+    datasets: [],
+    derivedFrom: null,
+    ...input.lineage,
+  };
+  const version = await createModelVersion(ctx, {
+    name: input.name,
+    source: `mlflow-artifacts:/${storePath}`,
+    description: input.description,
+    onnx_path: storePath,
+    introspection,
+    lineage,
+  });
+  return { name: input.name, version: version.version };
+}
+
+/** The ONNX bytes of a registered version (playground, download). */
+export async function readModelVersionOnnx(ctx: ServiceContext, name: string, version: string): Promise<{ bytes: Uint8Array; digest: string }> {
+  authorize(ctx.actor, "studio.read");
+  const { row } = await findModelVersion(ctx.db, name, version);
+  if (!row.onnxPath) {
+    throw new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`);
+  }
+  const bytes = await readArtifactBytes(ctx, row.onnxPath);
+  return { bytes, digest: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/**
+ * scikit-learn's ZipMap output (a sequence of maps) cannot run in either JavaScript runtime: a new
+ * version without it, probabilities as a tensor, recorded in lineage as derived from the original.
+ */
+export async function deriveVersionWithoutZipMap(ctx: ServiceContext, input: { name: string; version: string }): Promise<{ name: string; version: string }> {
+  authorize(ctx.actor, "models.write");
+  const { row } = await findModelVersion(ctx.db, input.name, input.version);
+  const { bytes } = await readModelVersionOnnx(ctx, input.name, input.version);
+  const derived = removeZipMap(bytes);
+  const origin = (row.lineage ?? {}) as Partial<ModelLineage>;
+  return registerOnnxUpload(ctx, {
+    name: input.name,
+    bytes: derived.bytes,
+    description: `Version ${input.version} without its ZipMap output (${derived.removed.map((r) => `${r.replacedOutput} → ${r.newOutput}`).join(", ")}), so browsers and the server can run it.`,
+    lineage: { ...origin, derivedFrom: { version: input.version, transform: "remove-zipmap" } },
+  });
+}
