@@ -189,7 +189,8 @@ function VersionsSection({ model, now, canWrite }: { model: RegisteredModelDetai
                     {version.user_id ? `${version.user_id}, ` : ""}
                     {formatRelativeTime(version.creation_timestamp, now)}
                   </td>
-                  <td>{canWrite ? <StageTransition name={model.name} version={version} /> : <StageBadge stage={version.current_stage} />}</td>
+                  {/* Keyed by stage: when a transition archives this version, its select starts again from the new stage. */}
+                  <td>{canWrite ? <StageTransition key={`${version.version}:${version.current_stage}`} name={model.name} version={version} /> : <StageBadge stage={version.current_stage} />}</td>
                   <td>
                     <AliasChips aliases={aliasesOfVersion(model.aliases, version.version)} />
                   </td>
