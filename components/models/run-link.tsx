@@ -23,3 +23,10 @@ export function RunLink({ runId, experimentId, runName }: { runId: string; exper
   }
   return <Link href={runHref(String(experiment), runId)}>{label}</Link>;
 }
+
+/** The experiment by name when tracking knows it, by id otherwise (a deleted experiment still shows where it was). */
+export function ExperimentLink({ experimentId }: { experimentId: string }) {
+  const trpc = useTRPC();
+  const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }, { staleTime: 60_000, retry: false }));
+  return <Link href={`/experiments/${encodeURIComponent(experimentId)}`}>{experiment.data?.name ?? `Experiment ${experimentId}`}</Link>;
+}

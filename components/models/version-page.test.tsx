@@ -60,6 +60,7 @@ function version(overrides: Partial<ModelVersionDetail> = {}): ModelVersionDetai
 function render(detail: ModelVersionDetail, permissions: string[]) {
   return renderWithCache(<ModelVersionPage name="m" version="1" />, permissions, (trpc, queryClient) => {
     queryClient.setQueryData(trpc.registry.version.queryKey({ name: "m", version: "1" }), detail);
+    queryClient.setQueryData(trpc.tracking.experiment.queryKey({ experimentId: "7" }), { name: "Demo: breast cancer" } as never);
   });
 }
 
@@ -85,11 +86,17 @@ describe("ModelVersionPage", () => {
     expect(html).toContain("Staging");
     expect(html).toContain("2026-01-02 03:04:05 UTC");
     expect(html).not.toContain("cannot run this version");
+    expect(html).not.toContain('aria-label="Version tags"');
+    const tagged = render(version({ tags: [{ key: "owner", value: "<b>team</b>" }] }), ["studio.read"]);
+    expect(tagged).toContain('aria-label="Version tags"');
+    expect(tagged).toContain("&lt;b&gt;team&lt;/b&gt;");
   });
 
   it("shows lineage: run in its experiment, registry dataset versions with a failed-quality badge, metrics", () => {
     const html = render(version(), ["studio.read"]);
     expect(html).toContain('href="/experiments/7/runs/run-1"');
+    expect(html).toContain('href="/experiments/7">Demo: breast cancer</a>');
+    expect(html).toContain('aria-label="Parameters at registration"');
     expect(html).toContain('href="/datasets/breast-cancer/versions/3"');
     expect(html).toContain("failed quality");
     expect(html).toContain("labels shifted");

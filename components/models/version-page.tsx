@@ -25,7 +25,7 @@ import {
 } from "./model-format";
 import { DescriptionPanel, VersionStatus } from "./model-page";
 import styles from "./models.module.css";
-import { RunLink } from "./run-link";
+import { ExperimentLink, RunLink } from "./run-link";
 
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
   const trpc = useTRPC();
@@ -81,7 +81,36 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
           </p>
         </section>
       )}
+      {data.tags.length ? <VersionTags tags={data.tags} /> : null}
     </>
+  );
+}
+
+function VersionTags({ tags }: { tags: readonly { key: string; value: string }[] }) {
+  return (
+    <section aria-labelledby="version-tags">
+      <h2 id="version-tags">Tags</h2>
+      <div className={ui.tableWrap}>
+        <table className={ui.table} aria-label="Version tags">
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tags.map((tag) => (
+              <tr key={tag.key}>
+                <td>
+                  <code>{tag.key}</code>
+                </td>
+                <td className={ui.wrap}>{tag.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
@@ -193,6 +222,7 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
 function LineageSection({ name, version, lineage }: { name: string; version: ModelVersionDetail; lineage: ModelLineage | null }) {
   const titleId = useId();
   const metrics = lineage ? Object.entries(lineage.metrics).sort(([a], [b]) => a.localeCompare(b)) : [];
+  const params = lineage ? Object.entries(lineage.params).sort(([a], [b]) => a.localeCompare(b)) : [];
   return (
     <section aria-labelledby={titleId}>
       <h2 id={titleId}>Lineage</h2>
@@ -215,7 +245,7 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
             <dt>Experiment</dt>
             <dd>
               {lineage.experimentId ? (
-                <Link href={`/experiments/${encodeURIComponent(lineage.experimentId)}`}>Experiment {lineage.experimentId}</Link>
+                <ExperimentLink experimentId={lineage.experimentId} />
               ) : (
                 <span className={ui.muted}>—</span>
               )}
@@ -291,6 +321,27 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
           ) : (
             <p className={ui.muted}>No metrics were recorded at registration.</p>
           )}
+          {params.length ? (
+            <>
+              <h3>Parameters</h3>
+              <table className={ui.table} aria-label="Parameters at registration">
+                <thead>
+                  <tr>
+                    <th scope="col">Parameter</th>
+                    <th scope="col">Value</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {params.map(([key, value]) => (
+                    <tr key={key}>
+                      <td>{key}</td>
+                      <td className={ui.wrap}>{value}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
         </div>
       )}
     </section>
