@@ -90,7 +90,7 @@ function RegisterForm({ runId, artifactPath, runName, onClose }: { runId: string
           id={`${ids}-description`}
           className={styles.textarea}
           value={description}
-          maxLength={100_000}
+          maxLength={10_000}
           onChange={(event) => setDescription(event.target.value)}
         />
       </div>
