@@ -3,6 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import { useState, type MouseEvent } from "react";
+import { RegisterFromRun } from "@/components/models/register-from-run";
+import { isRegistrableArtifact } from "@/components/models/register-name";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
@@ -50,6 +52,8 @@ export function RunArtifacts({ runId, artifactUri }: { runId: string; artifactUr
           </p>
         ) : null}
         <ArtifactPreviewPane root={root} path={selected} />
+        {/* An ONNX artifact can become a model version; the button shows to writers only. */}
+        {selected !== null && isRegistrableArtifact(selected) ? <RegisterFromRun key={selected} runId={runId} artifactPath={selected} /> : null}
       </div>
     </div>
   );

@@ -1,14 +1,14 @@
-// Models page: not built yet; it says what it will do and points to Experiments.
+// Models: the registry's list with search, each model's latest version, aliases and stages, and how to register one.
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/shell/not-built-yet";
+import { Suspense } from "react";
+import { ModelsList } from "@/components/models/models-list";
 
 export const metadata: Metadata = { title: "Models" };
 
 export default function ModelsPage() {
   return (
-    <NotBuiltYet
-      title="Models"
-      willDo="Register a model version from a run artifact or an ONNX file, read its graph and signature, set aliases such as champion and production, and try it in the browser playground."
-    />
+    <Suspense fallback={<p role="status">Loading models…</p>}>
+      <ModelsList />
+    </Suspense>
   );
 }

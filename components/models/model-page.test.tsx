@@ -1,0 +1,104 @@
+// The model page rendered from cached answers: safe markdown, aliases, versions newest first with run links, writer-only controls.
+import { describe, expect, it, vi } from "vitest";
+import type { ModelVersion, RegisteredModelDetail } from "@/server/registry/schema";
+import { ModelPage } from "./model-page";
+import { renderWithCache } from "./render-with-cache";
+
+vi.mock("next/navigation", () => ({
+  usePathname: () => "/models/breast-cancer-rf",
+  useSearchParams: () => new URLSearchParams(),
+  useRouter: () => ({ push: () => undefined, replace: () => undefined, prefetch: () => undefined }),
+}));
+
+function modelVersion(version: string, overrides: Partial<ModelVersion> = {}): ModelVersion {
+  return {
+    name: "breast-cancer-rf",
+    version,
+    creation_timestamp: Date.UTC(2026, 0, Number(version)),
+    last_updated_timestamp: Date.UTC(2026, 0, Number(version)),
+    user_id: "alice",
+    current_stage: "None",
+    description: "",
+    source: `runs:/run-${version}/model`,
+    run_id: `run-${version}`,
+    status: "READY",
+    tags: [],
+    aliases: [],
+    ...overrides,
+  };
+}
+
+function detail(overrides: Partial<RegisteredModelDetail> = {}): RegisteredModelDetail {
+  const versions = [modelVersion("2", { aliases: ["challenger"] }), modelVersion("1", { current_stage: "Production", aliases: ["champion"] })];
+  return {
+    name: "breast-cancer-rf",
+    creation_timestamp: Date.UTC(2026, 0, 1),
+    last_updated_timestamp: Date.UTC(2026, 0, 2),
+    user_id: "alice",
+    description: "**Random forest** on [the data](https://example.org) <img src=x onerror=alert(1)> [bad](javascript:alert(1))",
+    latest_versions: versions,
+    versions,
+    tags: [{ key: "team", value: "oncology" }],
+    aliases: [
+      { alias: "champion", version: "1" },
+      { alias: "challenger", version: "2" },
+    ],
+    ...overrides,
+  };
+}
+
+function render(model: RegisteredModelDetail, permissions: string[]) {
+  return renderWithCache(<ModelPage name="breast-cancer-rf" />, permissions, (trpc, queryClient) => {
+    queryClient.setQueryData(trpc.registry.model.queryKey({ name: "breast-cancer-rf" }), model);
+    // The versions carry run ids only; the run's experiment comes from tracking.
+    queryClient.setQueryData(trpc.tracking.run.queryKey({ runId: "run-1" }), { info: { experiment_id: "7", run_name: "rf-100-trees" } } as never);
+  });
+}
+
+describe("ModelPage", () => {
+  it("renders the description as markdown without raw HTML or script links", () => {
+    const html = render(detail(), ["studio.read"]);
+    expect(html).toContain("<strong>Random forest</strong>");
+    expect(html).toContain('href="https://example.org" target="_blank" rel="noopener noreferrer"');
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("javascript:");
+  });
+
+  it("lists versions newest first with stage, aliases, source and a link to the run in its experiment", () => {
+    const html = render(detail(), ["studio.read"]);
+    expect(html).toContain('aria-label="Model versions"');
+    // The alias chips above also link to versions: look inside the table only.
+    const table = html.slice(html.indexOf('aria-label="Model versions"'));
+    const v2 = table.indexOf('href="/models/breast-cancer-rf/versions/2"');
+    const v1 = table.indexOf('href="/models/breast-cancer-rf/versions/1"');
+    expect(v2).toBeGreaterThan(0);
+    expect(v1).toBeGreaterThan(v2);
+    expect(html).toContain('href="/experiments/7/runs/run-1"');
+    expect(html).toContain("rf-100-trees");
+    expect(html).toContain("runs:/run-2/model");
+    expect(html).toContain("Production");
+    expect(html).toContain("oncology");
+  });
+
+  it("gives writers the alias form, alias deletion, stage selects and description editing; viewers see none of them", () => {
+    const viewer = render(detail(), ["studio.read"]);
+    expect(viewer).toContain("champion");
+    expect(viewer).not.toContain("Set alias");
+    expect(viewer).not.toContain("Delete alias");
+    expect(viewer).not.toContain("Edit description");
+    expect(viewer).not.toContain("<select");
+    const writer = render(detail(), ["studio.read", "models.write"]);
+    expect(writer).toContain("Set alias");
+    expect(writer).toContain('aria-label="Delete alias champion"');
+    expect(writer).toContain("Edit description");
+    expect(writer).toContain('aria-label="Stage of version 1"');
+    expect(writer).toMatch(/<option value="Production" selected="">/);
+  });
+
+  it("says how to register the first version when there is none", () => {
+    const html = render(detail({ versions: [], latest_versions: [], aliases: [], description: "" }), ["studio.read"]);
+    expect(html).toContain("No versions yet");
+    expect(html).toContain("mlflow.register_model");
+    expect(html).toContain("No description yet");
+  });
+});

@@ -1,0 +1,73 @@
+// The models list rendered from cached answers: table of models with aliases and stages, and the empty states.
+import { describe, expect, it, vi } from "vitest";
+import type { ModelVersion, RegisteredModel } from "@/server/registry/schema";
+import { ModelsList } from "./models-list";
+import { renderWithCache } from "./render-with-cache";
+
+let search = "";
+vi.mock("next/navigation", () => ({
+  usePathname: () => "/models",
+  useSearchParams: () => new URLSearchParams(search),
+  useRouter: () => ({ push: () => undefined, replace: () => undefined, prefetch: () => undefined }),
+}));
+
+function modelVersion(version: string, stage: string): ModelVersion {
+  return {
+    name: "breast-cancer-rf",
+    version,
+    creation_timestamp: Date.UTC(2026, 0, 1),
+    last_updated_timestamp: Date.UTC(2026, 0, 1),
+    user_id: "alice",
+    current_stage: stage,
+    description: "",
+    source: "runs:/r1/model",
+    status: "READY",
+    tags: [],
+    aliases: [],
+  };
+}
+
+const model: RegisteredModel = {
+  name: "breast-cancer-rf",
+  creation_timestamp: Date.UTC(2026, 0, 1),
+  last_updated_timestamp: Date.UTC(2026, 0, 2),
+  user_id: "alice",
+  description: "# Random forest <script>alert(1)</script>\n\nMore detail here.",
+  latest_versions: [modelVersion("1", "Production"), modelVersion("2", "None")],
+  tags: [],
+  aliases: [
+    { alias: "champion", version: "1" },
+    { alias: "challenger", version: "2" },
+  ],
+};
+
+function render(models: RegisteredModel[], q = "") {
+  search = q ? `q=${encodeURIComponent(q)}` : "";
+  return renderWithCache(<ModelsList />, ["studio.read"], (trpc, queryClient) => {
+    queryClient.setQueryData(trpc.registry.listModels.queryKey({ search: q || undefined }), models);
+  });
+}
+
+describe("ModelsList", () => {
+  it("lists each model with its newest version, aliases, stage and the description's first line as text", () => {
+    const html = render([model]);
+    expect(html).toContain('aria-label="Models"');
+    expect(html).toContain('href="/models/breast-cancer-rf"');
+    expect(html).toContain('href="/models/breast-cancer-rf/versions/2"');
+    expect(html).toContain("champion → v1");
+    expect(html).toContain("challenger → v2");
+    expect(html).toContain("Production");
+    expect(html).toContain("Random forest &lt;script&gt;");
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("More detail here");
+  });
+
+  it("explains both ways to register when there are no models, and how to clear a search that matched none", () => {
+    const empty = render([]);
+    expect(empty).toContain("Register model");
+    expect(empty).toContain("mlflow.register_model");
+    const searched = render([], "zzz");
+    expect(searched).toContain("No model name matches this search");
+    expect(searched).toContain('value="zzz"');
+  });
+});

@@ -1,0 +1,132 @@
+// The model version page rendered from cached answers, with the introspection of real fixture models: graph, signature, ZipMap warning, lineage.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { introspectOnnx } from "@/server/registry/onnx-introspection";
+import type { ModelVersionDetail } from "@/server/registry/schema";
+import type { ModelLineage } from "./model-format";
+import { renderWithCache } from "./render-with-cache";
+import { ModelVersionPage } from "./version-page";
+
+vi.mock("next/navigation", () => ({
+  usePathname: () => "/models/m/versions/1",
+  useSearchParams: () => new URLSearchParams(),
+  useRouter: () => ({ push: () => undefined, replace: () => undefined, prefetch: () => undefined }),
+}));
+
+const introspectionOf = (fixture: string) => introspectOnnx(readFileSync(path.join(process.cwd(), "fixtures/models", `${fixture}.onnx`)));
+
+const lineage: ModelLineage = {
+  runId: "run-1",
+  experimentId: "7",
+  runName: "rf-100-trees",
+  artifactPath: "model/model.onnx",
+  metrics: { accuracy: 0.9561, f1: 0.96 },
+  params: { n_estimators: "100" },
+  datasets: [
+    {
+      name: "breast_cancer.train",
+      digest: "cd".repeat(32),
+      context: "training",
+      registry: { datasetName: "breast-cancer", version: 3, qualityStatus: "failed", qualityReason: "labels shifted" },
+    },
+    { name: "outside.csv", digest: "ef".repeat(32), context: null, registry: null },
+  ],
+  derivedFrom: null,
+};
+
+function version(overrides: Partial<ModelVersionDetail> = {}): ModelVersionDetail {
+  return {
+    name: "m",
+    version: "1",
+    creation_timestamp: Date.UTC(2026, 0, 2, 3, 4, 5),
+    last_updated_timestamp: Date.UTC(2026, 0, 2, 3, 4, 5),
+    user_id: "alice",
+    current_stage: "Staging",
+    description: "",
+    source: "runs:/run-1/model",
+    run_id: "run-1",
+    status: "READY",
+    tags: [],
+    aliases: ["champion"],
+    storage_location: "file:///x",
+    onnx_path: "model.onnx",
+    introspection: introspectionOf("breast-cancer-rf-v1"),
+    lineage,
+    ...overrides,
+  };
+}
+
+function render(detail: ModelVersionDetail, permissions: string[]) {
+  return renderWithCache(<ModelVersionPage name="m" version="1" />, permissions, (trpc, queryClient) => {
+    queryClient.setQueryData(trpc.registry.version.queryKey({ name: "m", version: "1" }), detail);
+    queryClient.setQueryData(trpc.tracking.experiment.queryKey({ experimentId: "7" }), { name: "Demo: breast cancer" } as never);
+  });
+}
+
+describe("ModelVersionPage", () => {
+  it("summarises the ONNX graph: producer, opsets, inputs → outputs with types and shapes, operators", () => {
+    const html = render(version(), ["studio.read"]);
+    expect(html).toContain("skl2onnx 1.14.0");
+    expect(html).toContain("ai.onnx.ml 1, ai.onnx 15");
+    expect(html).toContain('aria-label="Inputs and outputs"');
+    expect(html).toContain("tensor&lt;float32&gt;[?,30]");
+    expect(html).toContain("[?, 30]");
+    expect(html).toContain('aria-label="Operators"');
+    expect(html).toContain("ai.onnx.ml.TreeEnsembleClassifier");
+    expect(html).toContain('aria-label="Signature"');
+    expect(html).toContain("(-1, 30)");
+  });
+
+  it("links the playground and the ONNX download, and shows header facts", () => {
+    const html = render(version(), ["studio.read"]);
+    expect(html).toContain('href="/models/m/versions/1/playground"');
+    expect(html).toContain('href="/api/models/m/versions/1/model.onnx"');
+    expect(html).toContain("champion");
+    expect(html).toContain("Staging");
+    expect(html).toContain("2026-01-02 03:04:05 UTC");
+    expect(html).not.toContain("cannot run this version");
+    expect(html).not.toContain('aria-label="Version tags"');
+    const tagged = render(version({ tags: [{ key: "owner", value: "<b>team</b>" }] }), ["studio.read"]);
+    expect(tagged).toContain('aria-label="Version tags"');
+    expect(tagged).toContain("&lt;b&gt;team&lt;/b&gt;");
+  });
+
+  it("shows lineage: run in its experiment, registry dataset versions with a failed-quality badge, metrics", () => {
+    const html = render(version(), ["studio.read"]);
+    expect(html).toContain('href="/experiments/7/runs/run-1"');
+    expect(html).toContain('href="/experiments/7">Demo: breast cancer</a>');
+    expect(html).toContain('aria-label="Parameters at registration"');
+    expect(html).toContain('href="/datasets/breast-cancer/versions/3"');
+    expect(html).toContain("failed quality");
+    expect(html).toContain("labels shifted");
+    expect(html).toContain("not in the dataset registry");
+    expect(html).toContain('aria-label="Metrics at registration"');
+    expect(html).toContain("0.9561");
+    const clean = render(version({ lineage: { ...lineage, datasets: [] } }), ["studio.read"]);
+    expect(clean).not.toContain("failed quality");
+  });
+
+  it("warns about ZipMap outputs and offers the derivation to writers only", () => {
+    const zipmap = version({ introspection: introspectionOf("iris-logreg-zipmap") });
+    const viewer = render(zipmap, ["studio.read"]);
+    expect(viewer).toContain("cannot run this version");
+    expect(viewer).toContain("sequence&lt;map&lt;int64, tensor&lt;float32&gt;&gt;&gt;");
+    expect(viewer).not.toContain("Derive a version without ZipMap");
+    const writer = render(zipmap, ["studio.read", "models.write"]);
+    expect(writer).toContain("Derive a version without ZipMap");
+  });
+
+  it("names the version it was derived from", () => {
+    const html = render(version({ lineage: { ...lineage, derivedFrom: { version: "4", transform: "remove-zipmap" } } }), ["studio.read"]);
+    expect(html).toContain('href="/models/m/versions/4"');
+    expect(html).toContain("ZipMap removed");
+  });
+
+  it("says what is missing when there is no ONNX file or lineage", () => {
+    const html = render(version({ introspection: null, onnx_path: null, lineage: null, run_id: undefined }), ["studio.read"]);
+    expect(html).toContain("This version has no ONNX file");
+    expect(html).toContain("No lineage was recorded");
+    expect(html).not.toContain("/playground");
+  });
+});
