@@ -3,7 +3,6 @@ import { expect, test } from "@playwright/test";
 import { createExperiment } from "./mlflow-api";
 
 const sections = [
-  { label: "Models", path: "/models", says: /ONNX file/ },
   { label: "Reviews", path: "/reviews", says: /approve or reject/ },
   { label: "Deployments", path: "/deployments", says: /roll back/ },
 ];
@@ -20,6 +19,12 @@ test("the shell loads and every navigation link opens its page", async ({ page }
   await expect(page.getByRole("heading", { level: 1, name: "Datasets" })).toBeVisible();
   await expect(page.getByRole("link", { name: "customers", exact: true })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Datasets" })).toHaveAttribute("aria-current", "page");
+
+  // Built: the model registry, with the demo's models.
+  await nav.getByRole("link", { name: "Models" }).click();
+  await expect(page).toHaveURL(/\/models$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Models" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Models" }).getByRole("link", { name: "breast-cancer-rf", exact: true })).toBeVisible();
 
   // Not built yet: each says what it will do.
   for (const section of sections) {

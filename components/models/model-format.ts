@@ -1,5 +1,5 @@
 // How the model pages name, link and summarise registry data: hrefs, first lines, tensor shapes, operator bars, lineage parsing.
-import { z } from "zod";
+import { zModelLineage, type ModelLineage } from "@/server/registry/schema";
 
 export const modelHref = (name: string) => `/models/${encodeURIComponent(name)}`;
 export const modelVersionHref = (name: string, version: string | number) => `${modelHref(name)}/versions/${encodeURIComponent(String(version))}`;
@@ -63,29 +63,7 @@ export function aliasesOfVersion(aliases: readonly { alias: string; version: str
 
 // The lineage a version records at registration (see the registry contract); parsed defensively because the
 // column is JSON and older versions may lack fields.
-export const zModelLineage = z.object({
-  runId: z.string().nullable().catch(null),
-  experimentId: z.string().nullable().catch(null),
-  runName: z.string().nullable().catch(null),
-  artifactPath: z.string().nullable().catch(null),
-  metrics: z.record(z.string(), z.number()).catch({}),
-  params: z.record(z.string(), z.string()).catch({}),
-  datasets: z
-    .array(
-      z.object({
-        name: z.string(),
-        digest: z.string(),
-        context: z.string().nullable().catch(null),
-        registry: z
-          .object({ datasetName: z.string(), version: z.number(), qualityStatus: z.string(), qualityReason: z.string().nullable().catch(null) })
-          .nullable()
-          .catch(null),
-      }),
-    )
-    .catch([]),
-  derivedFrom: z.object({ version: z.string(), transform: z.string() }).nullable().catch(null),
-});
-export type ModelLineage = z.infer<typeof zModelLineage>;
+
 
 export function parseModelLineage(value: unknown): ModelLineage | null {
   if (value === null || typeof value !== "object") return null;

@@ -3,8 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
-import type { ModelVersionDetail } from "@/server/registry/schema";
-import type { ModelLineage } from "./model-format";
+import type { ModelLineage, ModelVersionDetail } from "@/server/registry/schema";
 import { renderWithCache } from "./render-with-cache";
 import { ModelVersionPage } from "./version-page";
 

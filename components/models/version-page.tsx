@@ -1,5 +1,6 @@
 "use client";
 // One model version: header facts, lineage (run, datasets, metrics, derivation), ONNX graph summary, signature, the ZipMap warning and links.
+import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId } from "react";
@@ -21,7 +22,6 @@ import {
   onnxDownloadHref,
   parseModelLineage,
   playgroundHref,
-  type ModelLineage,
 } from "./model-format";
 import { DescriptionPanel, VersionStatus } from "./model-page";
 import styles from "./models.module.css";

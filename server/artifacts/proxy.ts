@@ -1,4 +1,5 @@
 // MLflow's artifact proxy (/api/2.0/mlflow-artifacts/artifacts): upload, download, list and delete files.
+import { responseBodyOf } from "../http/response-body";
 import { Readable } from "node:stream";
 import { requestBodyStream } from "../http/request-body";
 import { authenticateRequest } from "../auth/authenticate";
@@ -56,7 +57,7 @@ export async function handleArtifactProxy(
           });
         }
         const { stream, size } = await openArtifact(ctx, path);
-        return new Response(Readable.toWeb(stream) as unknown as ReadableStream, {
+        return new Response(responseBodyOf(stream), {
           headers: {
             "content-type": contentTypeOf(path),
             "content-length": String(size),

@@ -1,7 +1,7 @@
 // REST adapters of the dataset registry: streamed upload, version JSON, profile JSON and file download.
+import { responseBodyOf } from "../http/response-body";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { DomainError, describeZodError, invalidParameter } from "../errors";
@@ -101,7 +101,7 @@ export async function handleVersionDownload(request: Request, params: Promise<{ 
     const file = absoluteVersionPath(getDatasetRoot(), row.storagePath);
     const { size } = await stat(file);
     const filename = `${name}-v${version}.${row.format}`;
-    return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
+    return new Response(responseBodyOf(createReadStream(file)), {
       headers: {
         "content-type": row.format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet",
         "content-length": String(size),

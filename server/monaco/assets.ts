@@ -1,8 +1,8 @@
 // Serves Monaco's prebuilt editor (node_modules/monaco-editor/min/vs) from the studio itself, so the editor works offline.
+import { responseBodyOf } from "../http/response-body";
 import { createReadStream, readFileSync } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
 
 const MONACO_PACKAGE = path.join(process.cwd(), "node_modules", "monaco-editor");
 const MONACO_ROOT = path.join(MONACO_PACKAGE, "min", "vs");
@@ -40,7 +40,7 @@ export async function openMonacoAsset(version: string, segments: readonly string
     if (!file.startsWith(root + path.sep)) return null;
     const info = await stat(file);
     if (!info.isFile()) return null;
-    const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    const body = responseBodyOf(createReadStream(file));
     return { body, contentType, size: info.size };
   } catch {
     return null;

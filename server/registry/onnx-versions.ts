@@ -11,25 +11,10 @@ import { introspectOnnx } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
 import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
 import { createRegisteredModel } from "./registered-models";
+import type { ModelLineage } from "./schema";
 
 /** Largest ONNX file the registry reads into memory to introspect. */
 export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
-
-export interface ModelLineage {
-  runId: string | null;
-  experimentId: string | null;
-  runName: string | null;
-  artifactPath: string | null;
-  metrics: Record<string, number>;
-  params: Record<string, string>;
-  datasets: {
-    name: string;
-    digest: string;
-    context: string | null;
-    registry: { datasetName: string; version: number; qualityStatus: string; qualityReason: string | null } | null;
-  }[];
-  derivedFrom: { version: string; transform: string } | null;
-}
 
 async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uint8Array> {
   const { stream, size } = await ctx.artifacts.get(path);

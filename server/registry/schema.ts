@@ -121,3 +121,28 @@ export const zTransitionStage = zModelVersionRef.extend({
 
 export const zSetModelVersionTag = zModelVersionRef.extend({ key: zTagKey, value: zTagValue });
 export const zDeleteModelVersionTag = zModelVersionRef.extend({ key: zTagKey });
+
+/** Where a version came from: its run (metrics and params at registration), the dataset versions it saw, what it was derived from. Pages parse leniently: old rows may lack fields. */
+export const zModelLineage = z.object({
+  runId: z.string().nullable().catch(null),
+  experimentId: z.string().nullable().catch(null),
+  runName: z.string().nullable().catch(null),
+  artifactPath: z.string().nullable().catch(null),
+  metrics: z.record(z.string(), z.number()).catch({}),
+  params: z.record(z.string(), z.string()).catch({}),
+  datasets: z
+    .array(
+      z.object({
+        name: z.string(),
+        digest: z.string(),
+        context: z.string().nullable().catch(null),
+        registry: z
+          .object({ datasetName: z.string(), version: z.number(), qualityStatus: z.string(), qualityReason: z.string().nullable().catch(null) })
+          .nullable()
+          .catch(null),
+      }),
+    )
+    .catch([]),
+  derivedFrom: z.object({ version: z.string(), transform: z.string() }).nullable().catch(null),
+});
+export type ModelLineage = z.infer<typeof zModelLineage>;
