@@ -7,6 +7,7 @@ import type { Actor } from "../auth/actor";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment } from "../tracking/experiments";
 import { artifactRootOf, createRun, logBatch } from "../tracking/runs";
+import { mlflowWire } from "../testing/mlflow-client";
 import { getModelVersionDetail } from "./model-versions";
 import { deriveVersionWithoutZipMap, readModelVersionOnnx, registerOnnxFromRun, registerOnnxUpload } from "./onnx-versions";
 import { listRegisteredModels } from "./registered-models";
@@ -43,6 +44,20 @@ describe.each(testBackends)("ONNX model versions on %s", (backend) => {
     expect(detail.lineage).toMatchObject({ runId, runName: "rf", metrics: { accuracy: 0.97 }, params: { n_estimators: "100" }, derivedFrom: null });
     const { bytes } = await readModelVersionOnnx(studio, "bc", "1");
     expect(Buffer.from(bytes).equals(Buffer.from(await fixture("breast-cancer-rf-v1")))).toBe(true);
+  });
+
+  it("links and introspects the ONNX file of a version an MLflow client registers over REST", async () => {
+    const api = mlflowWire(studio);
+    expect((await api.post("registered-models/create", { name: "from-client" })).status).toBe(200);
+    const created = await api.post("model-versions/create", { name: "from-client", source: `runs:/${runId}/model`, run_id: runId });
+    expect(created.status, created.text).toBe(200);
+    const detail = await getModelVersionDetail(studio, "from-client", "1");
+    expect(detail.onnx_path).toMatch(/model\/model\.onnx$/);
+    expect(detail.introspection).toMatchObject({ usesZipMap: false });
+    expect(detail.lineage).toMatchObject({ runId, metrics: { accuracy: 0.97 } });
+    const plain = await api.post("model-versions/create", { name: "from-client", source: `runs:/${runId}/notes.txt` });
+    expect(plain.status).toBe(200);
+    expect((await getModelVersionDetail(studio, "from-client", "2")).introspection).toBeNull();
   });
 
   it("refuses files that are not ONNX, and registers nothing", async () => {

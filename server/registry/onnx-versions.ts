@@ -1,6 +1,8 @@
 // ONNX model versions: register one from a run's artifact or an upload (introspected, with lineage),
 // derive a ZipMap-free version, and read a version's ONNX bytes for the playground and downloads.
 import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { modelVersions } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
@@ -124,6 +126,33 @@ export async function registerOnnxUpload(
     lineage,
   });
   return { name: input.name, version: version.version };
+}
+
+/**
+ * For versions registered by MLflow clients (model-versions/create): when the source is an .onnx file,
+ * or a folder holding one, in the studio's artifact store, link and introspect it so the version page
+ * and the playground work as for versions registered from the studio. Anything else stays a plain version.
+ */
+export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, version: string): Promise<boolean> {
+  const { row } = await findModelVersion(ctx.db, name, version);
+  if (row.onnxPath) return true;
+  const match = /^mlflow-artifacts:\/(?:\/[^/]*)?\/?(.*)$/.exec(row.storageLocation);
+  if (!match) return false;
+  let path = normaliseArtifactPath(match[1]);
+  if (!path.toLowerCase().endsWith(".onnx")) {
+    const onnx = (await ctx.artifacts.list(path)).filter((e) => !e.isDir && e.path.toLowerCase().endsWith(".onnx"));
+    if (onnx.length !== 1) return false;
+    path = onnx[0]!.path;
+  }
+  let introspection;
+  try {
+    introspection = introspectOnnx(await readArtifactBytes(ctx, path), { maxBytes: MAX_ONNX_BYTES });
+  } catch {
+    return false;
+  }
+  const lineage = row.lineage ?? (row.runId ? await lineageOfRun(ctx, row.runId, path) : null);
+  await ctx.db.update(modelVersions).set({ onnxPath: path, introspection, lineage }).where(eq(modelVersions.versionId, row.versionId));
+  return true;
 }
 
 /** The ONNX bytes of a registered version (playground, download). */

@@ -13,6 +13,7 @@ import {
   setRegisteredModelTag,
   updateRegisteredModel,
 } from "./registered-models";
+import { attachOnnxIfPresent } from "./onnx-versions";
 import {
   createModelVersion,
   deleteModelVersion,
@@ -133,7 +134,14 @@ export const registryRoutes: MlflowRoute[] = [
   {
     methods: ["POST"],
     path: "model-versions/create",
-    handle: async (ctx, input) => ({ model_version: await createModelVersion(ctx, zCreateModelVersion.parse(input)) }),
+    handle: async (ctx, input) => {
+      const created = await createModelVersion(ctx, zCreateModelVersion.parse(input));
+      // An ONNX model logged by a client gets the same graph summary and playground as one registered in the studio.
+      await attachOnnxIfPresent(ctx, created.name, created.version).catch((error: unknown) => {
+        console.warn(`[studio] could not read ${created.name} v${created.version} as ONNX`, error);
+      });
+      return { model_version: created };
+    },
   },
   {
     methods: ["GET"],
