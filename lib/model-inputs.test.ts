@@ -8,6 +8,7 @@ import {
   inputRowSchema,
   missingCsvColumns,
   ModelInputError,
+  parseInputJson,
   planModelInputs,
   rowFromCsvRecord,
   type ModelInputInfo,
@@ -133,5 +134,34 @@ describe("inputs the playground cannot feed", () => {
     const plan = planModelInputs(inputs);
     const feeds = feedsFromRows(plan, inputs, [{ count: 3 }, { count: 4.6 }]);
     expect(feeds.count).toEqual({ type: "int64", data: BigInt64Array.from([3n, 5n]), dims: [2, 1] });
+  });
+});
+
+describe("parseInputJson", () => {
+  const { inputs } = fixture("credit-logreg");
+  const plan = planModelInputs(inputs);
+
+  it("returns the row when every field has the right kind of value", () => {
+    const row = defaultInputRow(plan);
+    expect(parseInputJson(plan, JSON.stringify(row, null, 2))).toEqual({ row, problems: [] });
+  });
+
+  it("words each problem for the user and places it on its line", () => {
+    const row: Record<string, unknown> = { ...defaultInputRow(plan), age: "forty", color: "red" };
+    delete row.sex;
+    const text = JSON.stringify(row, null, 2);
+    const { problems } = parseInputJson(plan, text);
+    const lines = text.split("\n");
+    const byMessage = Object.fromEntries(problems.map((p) => [p.message, p.line]));
+    expect(lines[byMessage['"age" must be a number.']! - 1]).toContain('"age"');
+    expect(byMessage['"sex" is missing; give it text.']).toBeNull();
+    const unknown = problems.find((p) => p.message.startsWith('Unknown field "color"'))!;
+    expect(lines[unknown.line! - 1]).toContain('"color"');
+  });
+
+  it("says when the text is not JSON", () => {
+    const { problems } = parseInputJson(plan, '{"age": 3,,}');
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toMatch(/^Not valid JSON: /);
   });
 });

@@ -233,3 +233,41 @@ function tensorOf(elementType: string, values: FieldValue[], dims: number[], fie
 export function isNumericElementType(elementType: string): boolean {
   return NUMERIC_TYPES.has(elementType);
 }
+
+export interface JsonInputProblem {
+  message: string;
+  /** 1-based line of the text the problem is about, when it can be placed. */
+  line: number | null;
+}
+
+/** Parses and validates the JSON view of one row: the row, or the problems worded for the user with their lines. */
+export function parseInputJson(plan: InputPlan, text: string): { row: InputRow; problems: [] } | { row: null; problems: JsonInputProblem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split("\n").length : null;
+    return { row: null, problems: [{ message: `Not valid JSON: ${message}`, line }] };
+  }
+  const parsed = inputRowSchema(plan).safeParse(value);
+  if (parsed.success) return { row: parsed.data, problems: [] };
+  const lineOfKey = (key: string) => {
+    const index = text.indexOf(JSON.stringify(key));
+    return index < 0 ? null : text.slice(0, index).split("\n").length;
+  };
+  const problems = parsed.error.issues.map((issue): JsonInputProblem => {
+    if (issue.code === "unrecognized_keys") {
+      const keys = (issue as { keys: string[] }).keys;
+      return { message: `Unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}: the model takes ${plan.fields.map((f) => f.key).join(", ")}.`, line: lineOfKey(keys[0]) };
+    }
+    const key = issue.path.map(String).join(".");
+    if (key === "") return { message: "The inputs must be one JSON object with a value per field.", line: 1 };
+    const field = plan.fields.find((f) => f.key === key);
+    const missing = typeof value === "object" && value !== null && !(key in value);
+    const expected = field?.valueType === "string" ? "text" : field?.valueType === "boolean" ? "true or false" : "a number";
+    return { message: missing ? `"${key}" is missing; give it ${expected}.` : `"${key}" must be ${expected}.`, line: lineOfKey(key) };
+  });
+  return { row: null, problems };
+}

@@ -49,8 +49,13 @@ export class ScoringClient {
   async load(slot: SessionSlot, model: ArrayBuffer, wasmPaths: string): Promise<SessionInfo> {
     const reply = await this.send({ kind: "load", slot, model, wasmPaths }, [model]);
     if (reply.kind !== "loaded") throw new ScoringError(`Unexpected reply ${reply.kind} to load.`, null);
-    const { kind: _kind, id: _id, ...info } = reply;
-    return info;
+    return {
+      loadMs: reply.loadMs,
+      inputNames: reply.inputNames,
+      outputNames: reply.outputNames,
+      threads: reply.threads,
+      crossOriginIsolated: reply.crossOriginIsolated,
+    };
   }
 
   /** Runs the slot's session; runMs is ORT's run alone, roundTripMs adds the trip to the worker and back. */
