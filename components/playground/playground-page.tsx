@@ -149,7 +149,8 @@ function RunnablePlayground({
   const [jsonDraft, setJsonDraft] = useState<string | null>(null);
   const row = edited ?? defaultInputRow(plan);
   const jsonText = jsonDraft ?? JSON.stringify(row, null, 2);
-  const jsonProblems = useMemo(() => (jsonDraft === null ? [] : parseInputJson(plan, jsonDraft).problems), [plan, jsonDraft]);
+  // The form's row is checked too: an emptied number box is not a number (null in the JSON) and must not reach ORT as NaN.
+  const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
 
   const [session, setSession] = useState<SessionState>({ status: "loading" });
   const [prediction, setPrediction] = useState<PredictionState | null>(null);
@@ -257,7 +258,7 @@ function RunnablePlayground({
           <button type="button" className={ui.button} onClick={predict} disabled={!client || jsonProblems.length > 0}>
             Predict
           </button>
-          {jsonProblems.length ? <span className={ui.error}>Fix the JSON first.</span> : null}
+          {jsonProblems.length ? <span className={ui.error}>Fix the inputs first (see the problems under the JSON).</span> : null}
         </div>
         <section aria-label="Prediction" aria-live="polite">
           {predictError ? <RuntimeError error={predictError} what="The prediction failed" /> : null}
