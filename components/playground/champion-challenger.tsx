@@ -49,7 +49,13 @@ export function ChampionChallenger({
 }) {
   const id = useId();
   const others = versions.filter((choice) => choice.version !== version);
-  const chosen = others.find((choice) => choice.version === selected) ?? others[0] ?? null;
+  // Unless the URL names one, the other side of the champion/challenger pair, else the newest other version.
+  const chosen =
+    others.find((choice) => choice.version === selected) ??
+    others.find((choice) => choice.aliases.includes("challenger")) ??
+    others.find((choice) => choice.aliases.includes("champion")) ??
+    others[0] ??
+    null;
   const loadedVersion = useRef<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [comparison, setComparison] = useState<Comparison | null>(null);

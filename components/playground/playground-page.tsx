@@ -158,6 +158,12 @@ function RunnablePlayground({
   const [isolated, setIsolated] = useState<boolean | null>(null);
 
   useEffect(() => {
+    if (arrivedBySoftNavigation()) {
+      // Next's client-side navigation keeps the previous document, which is not cross-origin isolated (no threads);
+      // a full load of this URL gets the COOP/COEP headers next.config.js sets on the playground.
+      window.location.reload();
+      return;
+    }
     const client = new ScoringClient();
     let cancelled = false;
     fetch(modelBytesUrl(name, version))
@@ -292,6 +298,13 @@ function RunnablePlayground({
       <ResponseCurve client={client} plan={plan} inputs={inputs} row={row} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
     </>
   );
+}
+
+/** True when this document was loaded for another page and the playground came in by client-side navigation. */
+function arrivedBySoftNavigation(): boolean {
+  if (window.crossOriginIsolated) return false;
+  const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  return entry !== undefined && new URL(entry.name).pathname !== window.location.pathname;
 }
 
 function RuntimeError({ error, what }: { error: { message: string; operator: string | null }; what: string }) {
