@@ -17,7 +17,19 @@ const nextConfig = {
       { key: "X-Frame-Options", value: "DENY" },
       { key: "Referrer-Policy", value: "same-origin" },
     ];
-    return ["/api/datasets/upload", "/api/2.0/mlflow-artifacts/:path*", "/ajax-api/2.0/mlflow-artifacts/:path*"].map((source) => ({ source, headers: apiHeaders }));
+    const uploads = ["/api/datasets/upload", "/api/2.0/mlflow-artifacts/:path*", "/ajax-api/2.0/mlflow-artifacts/:path*"].map((source) => ({ source, headers: apiHeaders }));
+    // The playground is cross-origin isolated so onnxruntime-web may use SharedArrayBuffer and run on several threads.
+    // Its scoring worker is a /_next/static chunk: a dedicated worker of an isolated page needs a compatible embedder
+    // policy on its own script, which is harmless on every other static file (all same-origin).
+    const isolated = [
+      { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+      { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+    ];
+    const playground = [
+      { source: "/models/:name/versions/:version/playground", headers: isolated },
+      { source: "/_next/static/:path*", headers: [{ key: "Cross-Origin-Embedder-Policy", value: "require-corp" }, { key: "Cross-Origin-Resource-Policy", value: "same-origin" }] },
+    ];
+    return [...uploads, ...playground];
   },
 };
 

@@ -1,0 +1,167 @@
+"use client";
+// Batch scoring: a dropped or chosen CSV scored in the worker chunk by chunk, with progress, a 100-row preview and a CSV download.
+import Papa from "papaparse";
+import { useId, useState, type DragEvent } from "react";
+import { toCsv } from "@/lib/csv";
+import { feedsFromRows, missingCsvColumns, ModelInputError, rowFromCsvRecord, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
+import ui from "@/components/ui/ui.module.css";
+import { chunkRanges, readPredictions, resultColumns, resultRow, type RowPrediction } from "./prediction-format";
+import type { ScoringClient } from "./scoring-client";
+import styles from "./playground.module.css";
+
+// Big enough that the worker round trip is small next to ORT's work, small enough that progress moves.
+const CHUNK_ROWS = 1000;
+const PREVIEW_ROWS = 100;
+
+interface BatchResult {
+  columns: string[];
+  rows: (string | number | null)[][];
+  scoreMs: number;
+  fileName: string;
+}
+
+export function BatchScoring({ client, plan, inputs, modelName }: { client: ScoringClient | null; plan: InputPlan; inputs: readonly ModelInputInfo[]; modelName: string }) {
+  const fileId = useId();
+  const [file, setFile] = useState<File | null>(null);
+  const [over, setOver] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [result, setResult] = useState<BatchResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const running = progress !== null && progress.done < progress.total;
+
+  function drop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setOver(false);
+    const dropped = event.dataTransfer.files[0];
+    if (dropped) choose(dropped);
+  }
+
+  function choose(chosen: File) {
+    setFile(chosen);
+    setResult(null);
+    setError(null);
+    setProgress(null);
+  }
+
+  async function score() {
+    if (!client || !file) return;
+    setError(null);
+    setResult(null);
+    try {
+      const parsed = Papa.parse<Record<string, string>>(await file.text(), { header: true, skipEmptyLines: "greedy" });
+      const missing = missingCsvColumns(plan, parsed.meta.fields ?? []);
+      if (missing.length) throw new ModelInputError(`The file lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; its header must name every model input.`);
+      if (parsed.data.length === 0) throw new ModelInputError("The file has a header but no rows to score.");
+      const rows: InputRow[] = parsed.data.map((record, i) => rowFromCsvRecord(plan, record, i + 1));
+      setProgress({ done: 0, total: rows.length });
+      const predictions: RowPrediction[] = [];
+      let scoreMs = 0;
+      for (const [start, end] of chunkRanges(rows.length, CHUNK_ROWS)) {
+        const { outputs, roundTripMs } = await client.run("main", feedsFromRows(plan, inputs, rows.slice(start, end)));
+        predictions.push(...readPredictions(outputs));
+        scoreMs += roundTripMs;
+        setProgress({ done: end, total: rows.length });
+      }
+      const keys = plan.fields.map((field) => field.key);
+      setResult({
+        columns: resultColumns(keys, predictions[0]),
+        rows: predictions.map((prediction, i) => resultRow(rows[i], keys, prediction)),
+        scoreMs,
+        fileName: file.name,
+      });
+    } catch (caught) {
+      setProgress(null);
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+
+  function download() {
+    if (!result) return;
+    const blob = new Blob([toCsv(result.columns, result.rows)], { type: "text/csv;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `${modelName}-${result.fileName.replace(/\.csv$/i, "")}-scored.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  }
+
+  return (
+    <section className={ui.panel} aria-labelledby={`${fileId}-title`}>
+      <h2 id={`${fileId}-title`} className={ui.panelTitle}>
+        Batch scoring
+      </h2>
+      <div
+        className={styles.drop}
+        data-over={over || undefined}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={drop}
+      >
+        <div className={ui.field}>
+          <label htmlFor={fileId}>CSV file (drop it here or choose it)</label>
+          <input id={fileId} type="file" accept=".csv,text/csv" onChange={(event) => event.target.files?.[0] && choose(event.target.files[0])} />
+        </div>
+        <p className={styles.hint}>The header must name the model&apos;s inputs: {plan.fields.map((field) => field.key).join(", ")}. Other columns are ignored.</p>
+      </div>
+      <div className={ui.toolbar} style={{ marginTop: "0.75rem" }}>
+        <button type="button" className={ui.button} onClick={score} disabled={!client || !file || running}>
+          Score file
+        </button>
+        {result ? (
+          <button type="button" className={ui.secondary} onClick={download}>
+            Download CSV
+          </button>
+        ) : null}
+      </div>
+      {progress ? (
+        <p>
+          <progress className={styles.progress} value={progress.done} max={progress.total} aria-label="Scoring progress" />
+          <span role="status">
+            {progress.done.toLocaleString()} of {progress.total.toLocaleString()} rows scored ({Math.round((100 * progress.done) / progress.total)}%)
+          </span>
+        </p>
+      ) : null}
+      {error ? (
+        <p className={ui.error} role="alert">
+          {error}
+        </p>
+      ) : null}
+      {result ? (
+        <>
+          <p className={styles.hint}>
+            {result.rows.length.toLocaleString()} rows in {result.scoreMs.toFixed(1)} ms ({((1000 * result.scoreMs) / result.rows.length).toFixed(1)} µs per row, worker round
+            trips included). First {Math.min(PREVIEW_ROWS, result.rows.length)} rows:
+          </p>
+          <div className={ui.tableWrap}>
+            <table className={ui.table} aria-label="Scored rows (preview)">
+              <thead>
+                <tr>
+                  {result.columns.map((column) => (
+                    <th key={column} scope="col">
+                      {column}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {result.rows.slice(0, PREVIEW_ROWS).map((row, i) => (
+                  <tr key={i}>
+                    {row.map((cell, j) => (
+                      <td key={j} className={typeof cell === "number" ? ui.num : undefined}>
+                        {typeof cell === "number" && !Number.isInteger(cell) ? cell.toPrecision(5) : String(cell ?? "")}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,191 @@
+"use client";
+// Champion vs challenger: a second version of the same model, loaded beside this one and run on the same inputs, with the differences.
+import { useId, useRef, useState } from "react";
+import { feedsFromRows, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
+import ui from "@/components/ui/ui.module.css";
+import { comparePredictions, readPredictions, type PredictionDifference, type RowPrediction } from "./prediction-format";
+import { PredictionSummary, formatProbability } from "./prediction-view";
+import { ScoringError, type ScoringClient } from "./scoring-client";
+import styles from "./playground.module.css";
+
+export interface VersionChoice {
+  version: string;
+  aliases: string[];
+}
+
+interface Comparison {
+  otherVersion: string;
+  champion: RowPrediction;
+  challenger: RowPrediction;
+  difference: PredictionDifference;
+  championMs: number;
+  challengerMs: number;
+}
+
+export function ChampionChallenger({
+  client,
+  name,
+  version,
+  versions,
+  plan,
+  inputs,
+  row,
+  selected,
+  onSelect,
+  modelUrl,
+  wasmPaths,
+}: {
+  client: ScoringClient | null;
+  name: string;
+  version: string;
+  versions: readonly VersionChoice[];
+  plan: InputPlan;
+  inputs: readonly ModelInputInfo[];
+  row: InputRow;
+  selected: string | null;
+  onSelect: (version: string) => void;
+  modelUrl: (version: string) => string;
+  wasmPaths: string;
+}) {
+  const id = useId();
+  const others = versions.filter((choice) => choice.version !== version);
+  // Unless the URL names one, the other side of the champion/challenger pair, else the newest other version.
+  const chosen =
+    others.find((choice) => choice.version === selected) ??
+    others.find((choice) => choice.aliases.includes("challenger")) ??
+    others.find((choice) => choice.aliases.includes("champion")) ??
+    others[0] ??
+    null;
+  const loadedVersion = useRef<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [comparison, setComparison] = useState<Comparison | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function compare() {
+    if (!client || !chosen) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (loadedVersion.current !== chosen.version) {
+        const response = await fetch(modelUrl(chosen.version));
+        if (!response.ok) throw new Error(`Version ${chosen.version}'s model could not be fetched (HTTP ${response.status}).`);
+        loadedVersion.current = null;
+        await client.load("challenger", await response.arrayBuffer(), wasmPaths);
+        loadedVersion.current = chosen.version;
+      }
+      const feeds = feedsFromRows(plan, inputs, [row]);
+      const mine = await client.run("main", feeds);
+      const theirs = await client.run("challenger", feeds);
+      const champion = readPredictions(mine.outputs)[0];
+      const challenger = readPredictions(theirs.outputs)[0];
+      setComparison({
+        otherVersion: chosen.version,
+        champion,
+        challenger,
+        difference: comparePredictions(champion, challenger),
+        championMs: mine.runMs,
+        challengerMs: theirs.runMs,
+      });
+    } catch (caught) {
+      const operator = caught instanceof ScoringError && caught.operator ? ` (operator ${caught.operator})` : "";
+      setError(`Version ${chosen.version} could not be run on these inputs${operator}: ${caught instanceof Error ? caught.message : String(caught)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const label = (choice: VersionChoice) => `Version ${choice.version}${choice.aliases.length ? ` (${choice.aliases.join(", ")})` : ""}`;
+  return (
+    <section className={ui.panel} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className={ui.panelTitle}>
+        Champion vs challenger
+      </h2>
+      {others.length === 0 ? (
+        <p className={ui.muted}>{name} has no other version to compare with. Register another version of it, then come back.</p>
+      ) : (
+        <>
+          <div className={ui.toolbar}>
+            <div className={ui.field}>
+              <label htmlFor={`${id}-version`}>Compare with</label>
+              <select id={`${id}-version`} className={ui.input} value={chosen?.version ?? ""} onChange={(event) => onSelect(event.target.value)}>
+                {others.map((choice) => (
+                  <option key={choice.version} value={choice.version}>
+                    {label(choice)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="button" className={ui.button} onClick={compare} disabled={!client || busy}>
+              Compare
+            </button>
+          </div>
+          {error ? (
+            <p className={ui.error} role="alert">
+              {error}
+            </p>
+          ) : null}
+          {comparison ? (
+            <div aria-label="Comparison" role="region">
+              <div className={styles.columns}>
+                <div>
+                  <h3>
+                    Version {version} <span className={ui.badge}>this page</span>
+                  </h3>
+                  <PredictionSummary prediction={comparison.champion} />
+                  <p className={styles.hint}>{comparison.championMs.toFixed(2)} ms</p>
+                </div>
+                <div>
+                  <h3>Version {comparison.otherVersion}</h3>
+                  <PredictionSummary prediction={comparison.challenger} />
+                  <p className={styles.hint}>{comparison.challengerMs.toFixed(2)} ms</p>
+                </div>
+              </div>
+              <h3>Difference (version {comparison.otherVersion} − version {version})</h3>
+              <p>
+                {comparison.difference.labelChanged ? (
+                  <strong>
+                    The label changes: {String(comparison.champion.label)} → {String(comparison.challenger.label)}.
+                  </strong>
+                ) : comparison.champion.label !== null ? (
+                  <>Both predict label {String(comparison.champion.label)}.</>
+                ) : null}{" "}
+                {comparison.difference.maxAbsDelta !== null ? <>Largest change: {comparison.difference.maxAbsDelta.toPrecision(4)}.</> : null}
+              </p>
+              {comparison.difference.probabilityDelta ? (
+                <table className={ui.table} aria-label="Probability differences">
+                  <thead>
+                    <tr>
+                      <th scope="col">Class</th>
+                      <th scope="col" className={ui.num}>
+                        Version {version}
+                      </th>
+                      <th scope="col" className={ui.num}>
+                        Version {comparison.otherVersion}
+                      </th>
+                      <th scope="col" className={ui.num}>
+                        Difference
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {comparison.difference.probabilityDelta.map((delta, i) => (
+                      <tr key={i}>
+                        <td>class {i}</td>
+                        <td className={ui.num}>{formatProbability(comparison.champion.probabilities![i])}</td>
+                        <td className={ui.num}>{formatProbability(comparison.challenger.probabilities![i])}</td>
+                        <td className={`${ui.num} ${delta > 0 ? styles.positive : delta < 0 ? styles.negative : ""}`}>
+                          {delta >= 0 ? "+" : "−"}
+                          {(Math.abs(delta) * 100).toFixed(2)} pts
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+"use client";
+// The playground's inputs as JSON in Monaco (served by the studio, no CDN), with the validation errors listed and the first one underlined.
+import loader from "@monaco-editor/loader";
+import type * as Monaco from "monaco-editor";
+import { useEffect, useRef, useState } from "react";
+import ui from "@/components/ui/ui.module.css";
+import styles from "./playground.module.css";
+
+type MonacoApi = typeof Monaco;
+
+// Monaco's own JSON language starts a language worker; a small tokenizer is enough here, and validation is zod's.
+const LANGUAGE = "playground-json";
+const MARKER_OWNER = "playground-json";
+
+let monacoLoad: Promise<MonacoApi> | null = null;
+
+function loadMonaco(): Promise<MonacoApi> {
+  if (monacoLoad === null) {
+    loader.config({ paths: { vs: `/monaco/${process.env.NEXT_PUBLIC_MONACO_VERSION}/vs` } });
+    monacoLoad = loader.init().then((monaco: MonacoApi) => {
+      if (!monaco.languages.getLanguages().some((language) => language.id === LANGUAGE)) {
+        monaco.languages.register({ id: LANGUAGE });
+        monaco.languages.setMonarchTokensProvider(LANGUAGE, {
+          tokenizer: {
+            root: [
+              [/"(?:[^"\\]|\\.)*"(?=\s*:)/, "type"],
+              [/"(?:[^"\\]|\\.)*"?/, "string"],
+              [/-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/, "number"],
+              [/\b(?:true|false|null)\b/, "keyword"],
+              [/[{}[\],:]/, "delimiter"],
+            ],
+          },
+        });
+      }
+      return monaco;
+    });
+    monacoLoad.catch(() => {
+      monacoLoad = null;
+    });
+  }
+  return monacoLoad;
+}
+
+function pageIsDark(): boolean {
+  const chosen = document.documentElement.dataset.theme;
+  if (chosen === "dark" || chosen === "light") return chosen === "dark";
+  return window.matchMedia("(prefers-color-scheme: dark)").matches;
+}
+
+export interface JsonInputsEditorProps {
+  id: string;
+  value: string;
+  onChange: (text: string) => void;
+  /** Problems with the text, already worded for the user; the first is also marked on its line. */
+  errors: { message: string; line: number | null }[];
+}
+
+export function JsonInputsEditor({ id, value, onChange, errors }: JsonInputsEditorProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const monacoRef = useRef<MonacoApi | null>(null);
+  const onChangeRef = useRef(onChange);
+  const initialValue = useRef(value);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    onChangeRef.current = onChange;
+  });
+
+  useEffect(() => {
+    let disposed = false;
+    let cleanup = () => {};
+    loadMonaco().then(
+      (monaco) => {
+        const container = containerRef.current;
+        if (disposed || container === null) return;
+        const editor = monaco.editor.create(container, {
+          value: initialValue.current,
+          language: LANGUAGE,
+          theme: pageIsDark() ? "vs-dark" : "vs",
+          ariaLabel: "Inputs as JSON",
+          fontSize: 13,
+          minimap: { enabled: false },
+          scrollBeyondLastLine: false,
+          automaticLayout: true,
+          tabFocusMode: true,
+          wordBasedSuggestions: "off",
+          quickSuggestions: false,
+          links: false,
+          occurrencesHighlight: "off",
+          codeLens: false,
+          contextmenu: false,
+        });
+        editorRef.current = editor;
+        monacoRef.current = monaco;
+        const listener = editor.onDidChangeModelContent(() => onChangeRef.current(editor.getValue()));
+        setReady(true);
+        cleanup = () => {
+          listener.dispose();
+          editor.getModel()?.dispose();
+          editor.dispose();
+          editorRef.current = null;
+        };
+      },
+      () => {
+        // The plain text area stays: the JSON still works, only without highlighting.
+      },
+    );
+    return () => {
+      disposed = true;
+      cleanup();
+    };
+  }, []);
+
+  // The form changes the JSON too; follow it unless it is what the editor already shows.
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (editor && editor.getValue() !== value) editor.setValue(value);
+  }, [value, ready]);
+
+  useEffect(() => {
+    const monaco = monacoRef.current;
+    const model = editorRef.current?.getModel();
+    if (!monaco || !model) return;
+    const markers = errors.slice(0, 1).map((error) => {
+      const line = Math.min(Math.max(1, error.line ?? 1), model.getLineCount());
+      return {
+        severity: monaco.MarkerSeverity.Error,
+        message: error.message,
+        startLineNumber: line,
+        startColumn: 1,
+        endLineNumber: line,
+        endColumn: model.getLineMaxColumn(line),
+      };
+    });
+    monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
+  }, [errors, ready]);
+
+  // Monaco's hidden text area carries the label's id, so <label htmlFor> reaches it.
+  useEffect(() => {
+    const input = containerRef.current?.querySelector<HTMLElement>("textarea, .native-edit-context");
+    if (!ready || !input) return;
+    input.id = id;
+    if (errors.length) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }, [ready, id, errors.length]);
+
+  return (
+    <>
+      <div ref={containerRef} className={styles.editor} hidden={!ready} data-invalid={errors.length ? true : undefined} data-json-editor={ready ? "monaco" : "loading"} />
+      {ready ? null : (
+        <textarea
+          id={id}
+          className={`${ui.input} ${styles.textarea}`}
+          value={value}
+          spellCheck={false}
+          onChange={(event) => onChange(event.target.value)}
+          aria-invalid={errors.length ? true : undefined}
+        />
+      )}
+      {errors.length ? (
+        <ul className={ui.error} role="alert" aria-label="Problems in the JSON">
+          {errors.map((error, i) => (
+            <li key={i}>{error.message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}

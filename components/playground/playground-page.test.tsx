@@ -1,0 +1,124 @@
+// The playground rendered to HTML from cached registry answers: refusal of ZipMap models, the generated form, and the controls a journey drives.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { readFileSync } from "node:fs";
+import { renderToStaticMarkup } from "react-dom/server";
+import superjson from "superjson";
+import { describe, expect, it, vi } from "vitest";
+import { TRPCProvider } from "@/components/trpc-provider";
+import { introspectOnnx } from "@/server/registry/onnx-introspection";
+import type { ModelVersion, ModelVersionDetail } from "@/server/registry/schema";
+import type { AppRouter } from "@/server/root-router";
+import { PlaygroundPage } from "./playground-page";
+
+vi.mock("next/navigation", () => ({
+  usePathname: () => "/models/m/versions/1/playground",
+  useSearchParams: () => new URLSearchParams(""),
+  useRouter: () => ({ push: () => undefined, replace: () => undefined, prefetch: () => undefined }),
+}));
+
+function versionOf(name: string, version: string): ModelVersion {
+  return {
+    name,
+    version,
+    creation_timestamp: 1,
+    last_updated_timestamp: 1,
+    user_id: "alice",
+    current_stage: "None",
+    description: "",
+    source: "models:/x",
+    status: "READY",
+    tags: [],
+    aliases: version === "1" ? ["champion"] : [],
+  };
+}
+
+function render(name: string, fixture: string, extra: { lineage?: unknown; profileColumns?: unknown[] } = {}) {
+  const queryClient = new QueryClient();
+  // Never called: every answer the page needs is already in the cache.
+  const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "http://127.0.0.1:9/api/trpc", transformer: superjson })] });
+  const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+  const detail: ModelVersionDetail = {
+    ...versionOf(name, "1"),
+    storage_location: "",
+    onnx_path: "model.onnx",
+    introspection: introspectOnnx(readFileSync(`fixtures/models/${fixture}.onnx`)),
+    lineage: extra.lineage ?? null,
+  };
+  queryClient.setQueryData(trpc.registry.version.queryKey({ name, version: "1" }), detail);
+  queryClient.setQueryData(trpc.registry.model.queryKey({ name }), {
+    name,
+    creation_timestamp: 1,
+    last_updated_timestamp: 1,
+    user_id: "alice",
+    description: "",
+    latest_versions: [],
+    tags: [],
+    aliases: [{ alias: "champion", version: "1" }],
+    versions: [versionOf(name, "2"), versionOf(name, "1")],
+  });
+  if (extra.profileColumns) {
+    queryClient.setQueryData(trpc.datasets.version.queryKey({ name: "iris", version: 3 }), { profile: { columns: extra.profileColumns } } as never);
+  }
+  return renderToStaticMarkup(
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <PlaygroundPage name={name} version="1" ortVersion="1.30.0" />
+      </TRPCProvider>
+    </QueryClientProvider>,
+  );
+}
+
+function labelledIds(html: string): Map<string, string> {
+  return new Map([...html.matchAll(/<label for="([^"]+)">([^<]+)<\/label>/g)].map((m) => [m[2], m[1]]));
+}
+
+describe("PlaygroundPage", () => {
+  it("refuses a ZipMap model, says why and links to the version page to derive one without it", () => {
+    const html = render("iris-zipmap", "iris-logreg-zipmap");
+    expect(html).toContain("This version cannot run in the browser");
+    expect(html).toContain("sequence&lt;map&lt;int64, tensor&lt;float32&gt;&gt;&gt;");
+    expect(html).toContain('href="/models/iris-zipmap/versions/1"');
+    expect(html).toContain("derive a version without the ZipMap node");
+    expect(html).not.toContain(">Predict</button>");
+  });
+
+  it("generates one labelled field per input, selects nothing unknown, and shows the controls", () => {
+    const html = render("credit", "credit-logreg");
+    const labels = labelledIds(html);
+    for (const column of ["age", "sex", "income", "employment_years", "loan_amount", "duration_months", "purpose", "housing", "existing_credits", "Inputs as JSON", "Compare with", "Feature to sweep"]) {
+      expect(html).toContain(`id="${labels.get(column)}"`);
+    }
+    expect(html).toMatch(new RegExp(`<input id="${labels.get("sex")}" type="text"`));
+    expect(html).toMatch(new RegExp(`<input id="${labels.get("age")}" type="number"`));
+    for (const button of ["Predict", "Score file", "Compare", "Draw curve"]) expect(html).toMatch(new RegExp(`<button[^>]*>${button}</button>`));
+    expect(html).toContain('aria-label="Prediction"');
+    expect(html).toContain("Version 2</option>");
+    expect(html).toContain("Loading the model…");
+    expect(html).toContain('href="/models/credit/versions/1"');
+  });
+
+  it("names a matrix input's fields after the training dataset and shows their ranges", () => {
+    const columns = ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm", "species"].map((name, i) => ({
+      name,
+      type: "number",
+      min: i,
+      max: i + 4,
+      mean: i + 2,
+      topValues: null,
+    }));
+    const lineage = { datasets: [{ name: "iris", digest: "d", context: "training", registry: { datasetName: "iris", version: 3, qualityStatus: "passed", qualityReason: null } }] };
+    const html = render("iris", "iris-logreg", { lineage, profileColumns: columns });
+    const labels = labelledIds(html);
+    expect([...labels.keys()].slice(0, 4)).toEqual(["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]);
+    expect(html).toContain("training range 2 – 6");
+    expect(html).toMatch(new RegExp(`id="${labels.get("petal_length_cm")}" type="number" step="any" class="[^"]*" min="2" max="6" aria-describedby="[^"]+-hint" value="4"`));
+    expect(html).toContain('href="/datasets/iris/versions/3"');
+  });
+
+  it("falls back to x0…x3 without a training dataset", () => {
+    const labels = labelledIds(render("iris", "iris-logreg"));
+    expect([...labels.keys()].slice(0, 4)).toEqual(["x0", "x1", "x2", "x3"]);
+  });
+});

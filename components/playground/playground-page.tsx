@@ -1,0 +1,325 @@
+"use client";
+// The model playground: runs one registered version in the browser (onnxruntime-web in a worker) on a form, JSON, a CSV, a sweep, or beside another version.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useId, useMemo, useState } from "react";
+import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
+import { useTRPC } from "@/components/trpc-provider";
+import { QueryError } from "@/components/ui/query-error";
+import ui from "@/components/ui/ui.module.css";
+import { useUrlState } from "@/components/ui/use-url-state";
+import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
+import { BatchScoring } from "./batch-scoring";
+import { ChampionChallenger } from "./champion-challenger";
+import { InputForm } from "./input-form";
+import { JsonInputsEditor } from "./json-inputs-editor";
+import { readPredictions, type RowPrediction } from "./prediction-format";
+import { PredictionSummary } from "./prediction-view";
+import { ResponseCurve } from "./response-curve";
+import { ScoringClient, ScoringError } from "./scoring-client";
+import type { SessionInfo } from "./scoring-protocol";
+import { trainingContext, trainingDatasetOf } from "./training-context";
+import styles from "./playground.module.css";
+
+/** Where the studio serves a version's ONNX bytes (the registry's REST route). */
+export function modelBytesUrl(name: string, version: string): string {
+  return `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/model.onnx`;
+}
+
+type SessionState =
+  | { status: "loading" }
+  | { status: "ready"; client: ScoringClient; info: SessionInfo }
+  | { status: "failed"; message: string; operator: string | null };
+
+interface PredictionState {
+  prediction: RowPrediction;
+  runMs: number;
+  roundTripMs: number;
+}
+
+function describeError(error: unknown): { message: string; operator: string | null } {
+  if (error instanceof ScoringError) return { message: error.message, operator: error.operator };
+  return { message: error instanceof Error ? error.message : String(error), operator: null };
+}
+
+export function PlaygroundPage({ name, version, ortVersion }: { name: string; version: string; ortVersion: string }) {
+  const trpc = useTRPC();
+  const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
+  const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
+  const detail = versionQuery.data;
+  // The registry validated it with zOnnxIntrospection when it registered the version.
+  const introspection = (detail?.introspection ?? null) as OnnxIntrospection | null;
+  const versionHref = `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
+  const breadcrumb = (
+    <p className={ui.breadcrumb}>
+      <Link href="/models">Models</Link> / <Link href={`/models/${encodeURIComponent(name)}`}>{name}</Link> / <Link href={versionHref}>Version {version}</Link> /
+    </p>
+  );
+
+  if (versionQuery.error) {
+    return (
+      <>
+        {breadcrumb}
+        <h1>Playground</h1>
+        <QueryError error={versionQuery.error} onRetry={() => void versionQuery.refetch()} />
+      </>
+    );
+  }
+  if (!detail) {
+    return (
+      <>
+        {breadcrumb}
+        <h1>Playground</h1>
+        <p role="status">Loading the version…</p>
+      </>
+    );
+  }
+  const blockers = introspection === null
+    ? ["The registry has no ONNX introspection for this version (it is not an ONNX model, or could not be read), so the playground cannot build its inputs."]
+    : [...introspection.unsupportedInBrowser, ...(introspection.usesZipMap && introspection.unsupportedInBrowser.length === 0 ? ["Its output goes through a ZipMap node (a sequence of maps), which onnxruntime-web cannot return."] : [])];
+  return (
+    <>
+      {breadcrumb}
+      <h1>
+        Playground: {name} <span className={ui.muted}>version {version}</span>
+      </h1>
+      {blockers.length > 0 || introspection === null ? (
+        <div className={ui.panel} role="alert">
+          <h2 className={ui.panelTitle}>This version cannot run in the browser</h2>
+          <ul>
+            {blockers.map((blocker) => (
+              <li key={blocker}>{blocker}</li>
+            ))}
+          </ul>
+          <p>
+            {introspection?.usesZipMap ? (
+              <>
+                Open <Link href={versionHref}>version {version}</Link> and derive a version without the ZipMap node: its probabilities become a plain tensor output, which
+                the playground can run.
+              </>
+            ) : (
+              <>
+                See <Link href={versionHref}>version {version}</Link> for its graph; re-export the model with operators onnxruntime-web supports.
+              </>
+            )}
+          </p>
+        </div>
+      ) : (
+        <RunnablePlayground
+          name={name}
+          version={version}
+          ortVersion={ortVersion}
+          introspection={introspection}
+          lineage={detail.lineage}
+          versions={modelQuery.data?.versions.map((v) => ({ version: v.version, aliases: v.aliases })) ?? []}
+        />
+      )}
+    </>
+  );
+}
+
+function RunnablePlayground({
+  name,
+  version,
+  ortVersion,
+  introspection,
+  lineage,
+  versions,
+}: {
+  name: string;
+  version: string;
+  ortVersion: string;
+  introspection: OnnxIntrospection;
+  lineage: unknown;
+  versions: { version: string; aliases: string[] }[];
+}) {
+  const trpc = useTRPC();
+  const id = useId();
+  const { params, update } = useUrlState();
+  const wasmPaths = `/ort/${ortVersion}/`;
+  const inputs: ModelInputInfo[] = introspection.inputs;
+
+  const dataset = trainingDatasetOf(lineage);
+  // The profile only names and bounds the fields; without it (none, or no permission to read it) the form still works.
+  const profileQuery = useQuery({ ...trpc.datasets.version.queryOptions(dataset ?? { name: "-", version: 1 }), enabled: dataset !== null, retry: false });
+  const profileColumns = profileQuery.data?.profile?.columns ?? null;
+  const plan = useMemo(() => planModelInputs(inputs, trainingContext(inputs, profileColumns)), [inputs, profileColumns]);
+
+  const [edited, setEdited] = useState<InputRow | null>(null);
+  const [jsonDraft, setJsonDraft] = useState<string | null>(null);
+  const row = edited ?? defaultInputRow(plan);
+  const jsonText = jsonDraft ?? JSON.stringify(row, null, 2);
+  // The form's row is checked too: an emptied number box is not a number (null in the JSON) and must not reach ORT as NaN.
+  const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
+
+  const [session, setSession] = useState<SessionState>({ status: "loading" });
+  const [prediction, setPrediction] = useState<PredictionState | null>(null);
+  const [predictError, setPredictError] = useState<{ message: string; operator: string | null } | null>(null);
+  const [isolated, setIsolated] = useState<boolean | null>(null);
+
+  useEffect(() => {
+    if (arrivedBySoftNavigation()) {
+      // Next's client-side navigation keeps the previous document, which is not cross-origin isolated (no threads);
+      // a full load of this URL gets the COOP/COEP headers next.config.js sets on the playground.
+      window.location.reload();
+      return;
+    }
+    const client = new ScoringClient();
+    let cancelled = false;
+    fetch(modelBytesUrl(name, version))
+      .then((response) => {
+        if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
+        return response.arrayBuffer();
+      })
+      .then((bytes) => client.load("main", bytes, wasmPaths))
+      .then(
+        (info) => {
+          if (!cancelled) setSession({ status: "ready", client, info });
+        },
+        (error: unknown) => {
+          if (!cancelled) setSession({ status: "failed", ...describeError(error) });
+        },
+      );
+    // Shown even when loading fails: without isolation ORT runs on one thread.
+    queueMicrotask(() => setIsolated(window.crossOriginIsolated));
+    return () => {
+      cancelled = true;
+      client.terminate();
+    };
+  }, [name, version, wasmPaths]);
+
+  const client = session.status === "ready" ? session.client : null;
+
+  function onFormChange(next: InputRow) {
+    setEdited(next);
+    setJsonDraft(null);
+  }
+
+  function onJsonChange(text: string) {
+    if (text === jsonText) return;
+    setJsonDraft(text);
+    const parsed = parseInputJson(plan, text);
+    if (parsed.row) setEdited(parsed.row);
+  }
+
+  async function predict() {
+    if (!client) return;
+    setPredictError(null);
+    try {
+      const result = await client.run("main", feedsFromRows(plan, inputs, [row]));
+      setPrediction({ prediction: readPredictions(result.outputs)[0], runMs: result.runMs, roundTripMs: result.roundTripMs });
+    } catch (error) {
+      setPrediction(null);
+      setPredictError(describeError(error));
+    }
+  }
+
+  return (
+    <>
+      <p className={styles.facts} aria-label="Runtime">
+        <span>onnxruntime-web {ortVersion}, wasm backend (SIMD build)</span>
+        <span>
+          {session.status === "loading" ? "Loading the model…" : session.status === "ready" ? `Model loaded in ${session.info.loadMs.toFixed(0)} ms` : "Model failed to load"}
+        </span>
+        <span>Cross-origin isolated: {isolated === null ? "…" : isolated ? "yes" : "no"}</span>
+        {session.status === "ready" ? (
+          <span>
+            Threads: {session.info.threads}
+            {session.info.threads === 1 && !session.info.crossOriginIsolated ? " (the page is not cross-origin isolated, so ORT cannot start more)" : ""}
+          </span>
+        ) : null}
+        {dataset ? (
+          <span>
+            Fields from <Link href={`/datasets/${encodeURIComponent(dataset.name)}/versions/${dataset.version}`}>{dataset.name} v{dataset.version}</Link>
+            {profileQuery.isLoading ? " (loading its profile…)" : profileColumns ? "" : " (no profile)"}
+          </span>
+        ) : (
+          <span>No training dataset in the lineage: fields are named after the model&apos;s inputs</span>
+        )}
+      </p>
+      {session.status === "failed" ? <RuntimeError error={session} what="The model could not be loaded" /> : null}
+      {plan.problems.length ? (
+        <div className={ui.panel} role="alert">
+          <p>The playground cannot fill every input of this model:</p>
+          <ul>
+            {plan.problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <section className={ui.panel} aria-labelledby={`${id}-inputs`}>
+        <h2 id={`${id}-inputs`} className={ui.panelTitle}>
+          Inputs
+        </h2>
+        <div className={styles.columns}>
+          <InputForm plan={plan} row={row} onChange={onFormChange} idPrefix={`${id}-field`} />
+          <div className={ui.field}>
+            <label htmlFor={`${id}-json`}>Inputs as JSON</label>
+            <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} />
+          </div>
+        </div>
+        <div className={ui.toolbar} style={{ marginTop: "1rem" }}>
+          <button type="button" className={ui.button} onClick={predict} disabled={!client || jsonProblems.length > 0}>
+            Predict
+          </button>
+          {jsonProblems.length ? <span className={ui.error}>Fix the inputs first (see the problems under the JSON).</span> : null}
+        </div>
+        <section aria-label="Prediction" aria-live="polite">
+          {predictError ? <RuntimeError error={predictError} what="The prediction failed" /> : null}
+          {prediction ? (
+            <>
+              <PredictionSummary prediction={prediction.prediction} />
+              <p className={styles.hint} data-testid="latency">
+                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms with the trip to the worker
+              </p>
+            </>
+          ) : (
+            <p className={ui.muted}>Fill the inputs and press Predict.</p>
+          )}
+        </section>
+      </section>
+
+      <BatchScoring client={client} plan={plan} inputs={inputs} modelName={name} />
+      <ChampionChallenger
+        client={client}
+        name={name}
+        version={version}
+        versions={versions}
+        plan={plan}
+        inputs={inputs}
+        row={row}
+        selected={params.get("compare")}
+        onSelect={(other) => update({ compare: other })}
+        modelUrl={(other) => modelBytesUrl(name, other)}
+        wasmPaths={wasmPaths}
+      />
+      <ResponseCurve client={client} plan={plan} inputs={inputs} row={row} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
+    </>
+  );
+}
+
+/** True when this document was loaded for another page and the playground came in by client-side navigation. */
+function arrivedBySoftNavigation(): boolean {
+  if (window.crossOriginIsolated) return false;
+  const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  return entry !== undefined && new URL(entry.name).pathname !== window.location.pathname;
+}
+
+function RuntimeError({ error, what }: { error: { message: string; operator: string | null }; what: string }) {
+  return (
+    <div className={ui.panel} role="alert">
+      <p className={ui.error}>
+        {what}
+        {error.operator ? (
+          <>
+            : onnxruntime-web does not support the operator <strong>{error.operator}</strong>
+          </>
+        ) : null}
+        .
+      </p>
+      <pre className={ui.snippet}>{error.message}</pre>
+    </div>
+  );
+}

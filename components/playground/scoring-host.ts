@@ -1,0 +1,83 @@
+// The scoring worker's logic without the worker: sessions per slot, one request at a time, ORT errors turned into replies.
+import type * as Ort from "onnxruntime-web";
+import { fromOrtOutputs, toOrtFeeds } from "./ort-tensors";
+import { operatorInError } from "./prediction-format";
+import type { ScoringReply, ScoringRequest, SessionSlot } from "./scoring-protocol";
+
+type OrtModule = Pick<typeof Ort, "InferenceSession" | "Tensor" | "env">;
+
+export interface ScoringEnvironment {
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+/** Answers requests in arrival order (a wasm session must not run while it is still running or being replaced). */
+export function createScoringHost(ort: OrtModule, environment: ScoringEnvironment): (request: ScoringRequest) => Promise<ScoringReply> {
+  const sessions = new Map<SessionSlot, Ort.InferenceSession>();
+  let threads = 1;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  // ORT reads its flags once, when the first session starts the wasm runtime.
+  function configureOnce(wasmPaths: string): void {
+    if (ort.env.wasm.wasmPaths === wasmPaths) return;
+    // Files come from the studio (app/ort), never a CDN.
+    ort.env.wasm.wasmPaths = wasmPaths;
+    // SharedArrayBuffer, hence threads, exists only in a cross-origin isolated page; the worker shares its isolation.
+    threads = environment.crossOriginIsolated ? Math.max(1, Math.min(4, environment.hardwareConcurrency)) : 1;
+    ort.env.wasm.numThreads = threads;
+    // The host already runs off the main thread; ORT's own proxy worker would only add a hop.
+    ort.env.wasm.proxy = false;
+  }
+
+  async function handle(request: ScoringRequest): Promise<ScoringReply> {
+    switch (request.kind) {
+      case "load": {
+        configureOnce(request.wasmPaths);
+        await sessions.get(request.slot)?.release();
+        sessions.delete(request.slot);
+        const started = performance.now();
+        const session = await ort.InferenceSession.create(new Uint8Array(request.model), { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+        const loadMs = performance.now() - started;
+        sessions.set(request.slot, session);
+        return {
+          kind: "loaded",
+          id: request.id,
+          loadMs,
+          inputNames: [...session.inputNames],
+          outputNames: [...session.outputNames],
+          threads,
+          crossOriginIsolated: environment.crossOriginIsolated,
+        };
+      }
+      case "run": {
+        const session = sessions.get(request.slot);
+        if (!session) throw new Error("The model is not loaded yet; wait for it, or reload the page.");
+        const feeds = toOrtFeeds(ort, request.feeds);
+        const started = performance.now();
+        const results = await session.run(feeds);
+        const runMs = performance.now() - started;
+        const outputs = fromOrtOutputs(results as unknown as Record<string, Ort.Tensor>);
+        for (const tensor of Object.values(results)) tensor.dispose();
+        return { kind: "result", id: request.id, outputs, runMs };
+      }
+      case "release": {
+        await sessions.get(request.slot)?.release();
+        sessions.delete(request.slot);
+        return { kind: "released", id: request.id };
+      }
+    }
+  }
+
+  return (request) => {
+    const reply = queue.then(async (): Promise<ScoringReply> => {
+      try {
+        return await handle(request);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { kind: "error", id: request.id, message, operator: operatorInError(message) };
+      }
+    });
+    queue = reply;
+    return reply;
+  };
+}

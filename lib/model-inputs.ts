@@ -1,0 +1,273 @@
+// Turns an ONNX model's declared inputs into playground fields, and field values (form, JSON, CSV rows) into ORT feeds.
+import { z } from "zod";
+
+/** What the playground needs of one ONNX input (a structural subset of the registry's OnnxValueInfo). */
+export interface ModelInputInfo {
+  name: string;
+  elementType: string;
+  shape: (number | string | null)[] | null;
+  kind: "tensor" | "sequence" | "map" | "other";
+}
+
+/** What a dataset profile says about one training column, when the model's lineage leads to one. */
+export interface FeatureProfile {
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  /** Most frequent values of a text column, for a select. */
+  categories: string[] | null;
+}
+
+export type FieldValueType = "number" | "string" | "boolean";
+export type FieldValue = number | string | boolean;
+/** One row of inputs, keyed by field key. */
+export type InputRow = Record<string, FieldValue>;
+
+export interface InputField {
+  /** Unique key within the plan: the column name shown to the user and used in JSON and CSV. */
+  key: string;
+  inputName: string;
+  /** Position in the [N,k] matrix input; null when the field is a whole input of its own. */
+  column: number | null;
+  valueType: FieldValueType;
+  elementType: string;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  options: string[] | null;
+}
+
+export interface InputPlan {
+  /** "matrix": one [N,k] input holding every feature; "columns": one [N,1] (or [N]) input per feature. */
+  layout: "matrix" | "columns";
+  fields: InputField[];
+  /** Inputs the playground cannot fill (sequences, maps, unknown element types, fixed batch sizes); empty when all is well. */
+  problems: string[];
+}
+
+/** Tensor data as plain values: what crosses to the scoring worker, which wraps it in ort.Tensor. */
+export type FeedTensor =
+  | { type: "float32"; data: Float32Array; dims: number[] }
+  | { type: "float64"; data: Float64Array; dims: number[] }
+  | { type: "int32"; data: Int32Array; dims: number[] }
+  | { type: "int64"; data: BigInt64Array; dims: number[] }
+  | { type: "bool"; data: Uint8Array; dims: number[] }
+  | { type: "string"; data: string[]; dims: number[] };
+export type Feeds = Record<string, FeedTensor>;
+
+export class ModelInputError extends Error {}
+
+const NUMERIC_TYPES = new Set(["float32", "float64", "int32", "int64", "float16", "int8", "int16", "uint8", "uint16", "uint32", "uint64"]);
+// Element types this playground can build tensors of; the others are named in plan.problems.
+const FEEDABLE_TYPES = new Set(["float32", "float64", "int32", "int64", "string", "bool"]);
+
+function valueTypeOf(elementType: string): FieldValueType {
+  if (elementType === "string") return "string";
+  if (elementType === "bool") return "boolean";
+  return "number";
+}
+
+function fieldOf(key: string, input: ModelInputInfo, column: number | null, profile: FeatureProfile | undefined): InputField {
+  return {
+    key,
+    inputName: input.name,
+    column,
+    valueType: valueTypeOf(input.elementType),
+    elementType: input.elementType,
+    min: profile?.min ?? null,
+    max: profile?.max ?? null,
+    mean: profile?.mean ?? null,
+    options: input.elementType === "string" ? (profile?.categories?.length ? profile.categories : null) : null,
+  };
+}
+
+/**
+ * The fields to ask for. A single 2-D input with a fixed width k > 1 is a feature matrix: k fields named after the
+ * training columns when their number matches, else x0…x{k-1}. Otherwise every input is one field.
+ */
+export function planModelInputs(
+  inputs: readonly ModelInputInfo[],
+  context: { featureNames?: readonly string[] | null; profiles?: Readonly<Record<string, FeatureProfile>> | null } = {},
+): InputPlan {
+  const problems: string[] = [];
+  const profiles = context.profiles ?? {};
+  for (const input of inputs) {
+    if (input.kind !== "tensor") problems.push(`Input "${input.name}" is a ${input.kind}, not a tensor; the playground only feeds tensors.`);
+    else if (!FEEDABLE_TYPES.has(input.elementType))
+      problems.push(`Input "${input.name}" holds ${input.elementType} values, which the playground cannot build yet.`);
+    const batch = input.shape?.[0];
+    if (typeof batch === "number" && batch !== 1)
+      problems.push(`Input "${input.name}" has a fixed batch size of ${batch}; export the model with a free first dimension.`);
+  }
+
+  const only = inputs.length === 1 ? inputs[0] : null;
+  const width = only?.shape?.length === 2 && typeof only.shape[1] === "number" ? only.shape[1] : null;
+  if (only !== null && width !== null && width > 1) {
+    const names = context.featureNames?.length === width ? context.featureNames : Array.from({ length: width }, (_, i) => `x${i}`);
+    const unique = new Set(names).size === names.length ? names : names.map((name, i) => `${name}_${i}`);
+    return { layout: "matrix", fields: unique.map((key, i) => fieldOf(key, only, i, profiles[key])), problems };
+  }
+  for (const input of inputs) {
+    const rank = input.shape?.length;
+    const trailing = input.shape?.slice(1) ?? [];
+    if (rank !== undefined && rank > 2) problems.push(`Input "${input.name}" has ${rank} dimensions; the playground fills [N] or [N,1] inputs per column.`);
+    else if (trailing.some((dim) => typeof dim === "number" && dim !== 1))
+      problems.push(`Input "${input.name}" has shape [${input.shape?.join(", ")}]; with several inputs each must be one column ([N,1]).`);
+  }
+  return { layout: "columns", fields: inputs.map((input) => fieldOf(input.name, input, null, profiles[input.name])), problems };
+}
+
+/** A starting row: each number at its training mean (or the middle of its range, or 0), each text at its first category. */
+export function defaultInputRow(plan: InputPlan): InputRow {
+  const row: InputRow = {};
+  for (const field of plan.fields) {
+    if (field.valueType === "string") row[field.key] = field.options?.[0] ?? "";
+    else if (field.valueType === "boolean") row[field.key] = false;
+    else if (field.mean !== null) row[field.key] = roundForDisplay(field.mean);
+    else if (field.min !== null && field.max !== null) row[field.key] = roundForDisplay((field.min + field.max) / 2);
+    else row[field.key] = 0;
+  }
+  return row;
+}
+
+function roundForDisplay(value: number): number {
+  return Number(value.toPrecision(6));
+}
+
+/** The zod schema of one JSON row: every field present, numbers for numeric inputs, text for string inputs, nothing else. */
+export function inputRowSchema(plan: InputPlan): z.ZodType<InputRow> {
+  const shape: Record<string, z.ZodType<FieldValue>> = {};
+  for (const field of plan.fields) {
+    if (field.valueType === "string") {
+      // A profile's categories are its most frequent values, not all of them: any text is accepted.
+      shape[field.key] = z.string({ error: `${field.key} must be text` });
+    } else if (field.valueType === "boolean") shape[field.key] = z.boolean({ error: `${field.key} must be true or false` });
+    else shape[field.key] = z.number({ error: `${field.key} must be a number` }).finite();
+  }
+  return z.strictObject(shape) as unknown as z.ZodType<InputRow>;
+}
+
+/** Reads a CSV record (all text) into a row; throws ModelInputError naming the row and column when a value does not fit. */
+export function rowFromCsvRecord(plan: InputPlan, record: Readonly<Record<string, string | undefined>>, rowNumber: number): InputRow {
+  const row: InputRow = {};
+  for (const field of plan.fields) {
+    const text = record[field.key];
+    if (text === undefined) throw new ModelInputError(`Row ${rowNumber} has no "${field.key}" column.`);
+    if (field.valueType === "string") row[field.key] = text;
+    else if (field.valueType === "boolean") row[field.key] = /^(true|1|yes)$/i.test(text.trim());
+    else {
+      const value = text.trim() === "" ? Number.NaN : Number(text);
+      // Missing numbers go in as NaN: scikit-learn models exported with imputers handle them; others give NaN out.
+      if (text.trim() !== "" && !Number.isFinite(value))
+        throw new ModelInputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not a number.`);
+      row[field.key] = value;
+    }
+  }
+  return row;
+}
+
+/** The model's columns a CSV header lacks (extra columns, such as the label, are ignored). */
+export function missingCsvColumns(plan: InputPlan, header: readonly string[]): string[] {
+  const present = new Set(header);
+  return plan.fields.map((field) => field.key).filter((key) => !present.has(key));
+}
+
+/** The feeds for a batch of rows: one [N,k] tensor for a matrix plan, one [N,1] (or [N]) tensor per input otherwise. */
+export function feedsFromRows(plan: InputPlan, inputs: readonly ModelInputInfo[], rows: readonly InputRow[]): Feeds {
+  if (plan.problems.length > 0) throw new ModelInputError(plan.problems.join(" "));
+  if (rows.length === 0) throw new ModelInputError("There are no rows to score.");
+  const feeds: Feeds = {};
+  for (const input of inputs) {
+    const fields = plan.fields.filter((field) => field.inputName === input.name).sort((a, b) => (a.column ?? 0) - (b.column ?? 0));
+    const width = fields.length;
+    const dims = plan.layout === "matrix" || input.shape === null || input.shape.length === 2 ? [rows.length, width] : [rows.length];
+    const values: FieldValue[] = [];
+    rows.forEach((row, index) => {
+      for (const field of fields) {
+        const value = row[field.key];
+        if (value === undefined) throw new ModelInputError(`Row ${index + 1} has no value for "${field.key}".`);
+        values.push(value);
+      }
+    });
+    feeds[input.name] = tensorOf(input.elementType, values, dims, fields);
+  }
+  return feeds;
+}
+
+function numberOf(value: FieldValue, field: InputField): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  const parsed = value.trim() === "" ? Number.NaN : Number(value);
+  if (Number.isNaN(parsed) && value.trim() !== "") throw new ModelInputError(`"${field.key}" must be a number, not "${value}".`);
+  return parsed;
+}
+
+function tensorOf(elementType: string, values: FieldValue[], dims: number[], fields: InputField[]): FeedTensor {
+  const fieldAt = (i: number) => fields[i % fields.length];
+  const numbers = () => values.map((value, i) => numberOf(value, fieldAt(i)));
+  switch (elementType) {
+    case "float32":
+      return { type: "float32", data: Float32Array.from(numbers()), dims };
+    case "float64":
+      return { type: "float64", data: Float64Array.from(numbers()), dims };
+    case "int32":
+      return { type: "int32", data: Int32Array.from(numbers(), Math.round), dims };
+    case "int64":
+      return {
+        type: "int64",
+        data: BigInt64Array.from(numbers(), (n, i) => {
+          if (!Number.isFinite(n)) throw new ModelInputError(`"${fieldAt(i).key}" needs a whole number; it is empty.`);
+          return BigInt(Math.round(n));
+        }),
+        dims,
+      };
+    case "bool":
+      return { type: "bool", data: Uint8Array.from(numbers(), (n) => (n ? 1 : 0)), dims };
+    case "string":
+      return { type: "string", data: values.map(String), dims };
+    default:
+      throw new ModelInputError(`Inputs of element type ${elementType} cannot be built in the playground.`);
+  }
+}
+
+export function isNumericElementType(elementType: string): boolean {
+  return NUMERIC_TYPES.has(elementType);
+}
+
+export interface JsonInputProblem {
+  message: string;
+  /** 1-based line of the text the problem is about, when it can be placed. */
+  line: number | null;
+}
+
+/** Parses and validates the JSON view of one row: the row, or the problems worded for the user with their lines. */
+export function parseInputJson(plan: InputPlan, text: string): { row: InputRow; problems: [] } | { row: null; problems: JsonInputProblem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split("\n").length : null;
+    return { row: null, problems: [{ message: `Not valid JSON: ${message}`, line }] };
+  }
+  const parsed = inputRowSchema(plan).safeParse(value);
+  if (parsed.success) return { row: parsed.data, problems: [] };
+  const lineOfKey = (key: string) => {
+    const index = text.indexOf(JSON.stringify(key));
+    return index < 0 ? null : text.slice(0, index).split("\n").length;
+  };
+  const problems = parsed.error.issues.map((issue): JsonInputProblem => {
+    if (issue.code === "unrecognized_keys") {
+      const keys = (issue as { keys: string[] }).keys;
+      return { message: `Unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}: the model takes ${plan.fields.map((f) => f.key).join(", ")}.`, line: lineOfKey(keys[0]) };
+    }
+    const key = issue.path.map(String).join(".");
+    if (key === "") return { message: "The inputs must be one JSON object with a value per field.", line: 1 };
+    const field = plan.fields.find((f) => f.key === key);
+    const missing = typeof value === "object" && value !== null && !(key in value);
+    const expected = field?.valueType === "string" ? "text" : field?.valueType === "boolean" ? "true or false" : "a number";
+    return { message: missing ? `"${key}" is missing; give it ${expected}.` : `"${key}" must be ${expected}.`, line: lineOfKey(key) };
+  });
+  return { row: null, problems };
+}
