@@ -1,80 +1,21 @@
 // bench/compare in Chromium: the production server (`next start`) on the kept PostgreSQL seed, signed in once,
 // timing navigation → every compare chart drawn, next to navigation → the experiments list in the same run.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
 import type { CompareBackend } from "./compare-database";
 import { formatNumber, percentile, type BenchRow } from "./stats";
+import { signIn, startStudio } from "./studio-server";
 
-const ADMIN_PASSWORD = "bench-compare-admin-0001";
 const COMPARE_TARGET_MS = 1500;
 const MEASURE = "compare page, 100 runs × loss, in Chromium: navigation → every compare chart drawn (p50 / p95 ms)";
 
 function skipped(reason: string): BenchRow {
   console.log(`[bench] compare page in Chromium skipped: ${reason}`);
   return { backend: "postgres", measure: `${MEASURE}: skipped, ${reason}`, studio: "—", baseline: "—", ratio: "—", target: `p50 ≤ ${COMPARE_TARGET_MS}`, verdict: "skipped" };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(baseUrl: string, server: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}:\n${log()}`);
-    const answered = await fetch(`${baseUrl}/sign-in`).then((r) => r.ok, () => false);
-    if (answered) return;
-    await new Promise((ok) => setTimeout(ok, 500));
-  }
-  throw new Error(`next start did not answer within 120 s:\n${log()}`);
-}
-
-/** The production server on the bench database; its own process group, so stopping it stops its workers too. */
-async function startStudio(databaseUrl: string, dataDir: string): Promise<{ baseUrl: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, STUDIO_DATA_DIR: dataDir, STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD, STUDIO_SEED: "none", NODE_ENV: "production" },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  server.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  server.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  const stop = async () => {
-    if (server.exitCode !== null || server.pid === undefined) return;
-    const exited = new Promise((ok) => server.once("exit", ok));
-    process.kill(-server.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitForServer(baseUrl, server, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { baseUrl, stop };
-}
-
-async function signIn(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/sign-in?next=%2Fexperiments`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/experiments$/, { timeout: 30_000 });
 }
 
 /** Milliseconds from navigation start until `ready` holds, `navigations` times after two untimed warm-ups. */
@@ -93,7 +34,7 @@ export async function benchCompareBrowser(backend: CompareBackend, navigations: 
   if (!backend.url) return skipped("it needs the PostgreSQL seed");
   if (!existsSync(path.join(".next", "BUILD_ID"))) return skipped("no production build (.next); run `npx next build` first");
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-compare-data-"));
-  const studio = await startStudio(backend.url, dataDir);
+  const studio = await startStudio({ databaseUrl: backend.url, dataDir, seed: false });
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
   try {
     const page = await browser.newPage();

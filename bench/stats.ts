@@ -1,12 +1,6 @@
 // Small helpers shared by the benchmarks: percentiles, timing and table printing.
 
-/** The p-th percentile (0–100) of the samples by the nearest-rank method. */
-export function percentile(samples: number[], p: number): number {
-  if (!samples.length) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
+export { percentile } from "@/lib/percentile";
 
 export async function timeIt(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

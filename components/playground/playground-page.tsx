@@ -1,5 +1,6 @@
 "use client";
 // The model playground: runs one registered version in the browser (onnxruntime-web in a worker) on a form, JSON, a CSV, a sweep, or beside another version.
+import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useMemo, useState } from "react";
@@ -295,6 +296,7 @@ function RunnablePlayground({
         modelUrl={(other) => modelBytesUrl(name, other)}
         wasmPaths={wasmPaths}
       />
+      <LatencyCheck client={client} plan={plan} inputs={inputs} row={row} />
       <ResponseCurve client={client} plan={plan} inputs={inputs} row={row} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
     </>
   );

@@ -1,0 +1,101 @@
+"use client";
+// "Measure latency": many single-row inferences and one large batch through the worker, as percentiles a person can compare with the server.
+import { useState } from "react";
+import ui from "@/components/ui/ui.module.css";
+import { feedsFromRows, type InputPlan, type InputRow } from "@/lib/model-inputs";
+import type { ScoringClient } from "./scoring-client";
+import { latencySummary, type LatencySummary } from "@/lib/percentile";
+
+const SINGLE_RUNS = 2000;
+const BATCH_ROWS = 10_000;
+
+export function LatencyCheck({
+  client,
+  plan,
+  inputs,
+  row,
+}: {
+  client: ScoringClient | null;
+  plan: InputPlan;
+  inputs: Parameters<typeof feedsFromRows>[1];
+  row: InputRow;
+}) {
+  const [state, setState] = useState<{ running: boolean; done: number; result: { single: LatencySummary; ort: LatencySummary; batchMs: number } | null; error: string | null }>({
+    running: false,
+    done: 0,
+    result: null,
+    error: null,
+  });
+
+  async function measure() {
+    if (!client) return;
+    setState({ running: true, done: 0, result: null, error: null });
+    try {
+      const feeds = feedsFromRows(plan, inputs, [row]);
+      const roundTrips: number[] = [];
+      const ortTimes: number[] = [];
+      for (let i = 0; i < SINGLE_RUNS; i++) {
+        const result = await client.run("main", feeds);
+        roundTrips.push(result.roundTripMs);
+        ortTimes.push(result.runMs);
+        if (i % 200 === 199) setState((s) => ({ ...s, done: i + 1 }));
+      }
+      const batch = await client.run("main", feedsFromRows(plan, inputs, Array.from({ length: BATCH_ROWS }, () => row)));
+      setState({ running: false, done: SINGLE_RUNS, result: { single: latencySummary(roundTrips), ort: latencySummary(ortTimes), batchMs: batch.runMs }, error: null });
+    } catch (error) {
+      setState({ running: false, done: 0, result: null, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const { result } = state;
+  return (
+    <section className={ui.panel} aria-labelledby="latency-check">
+      <h2 id="latency-check" className={ui.panelTitle}>
+        Latency in this browser
+      </h2>
+      <p className={ui.muted}>
+        Runs the current inputs {SINGLE_RUNS.toLocaleString()} times one row at a time, then {BATCH_ROWS.toLocaleString()} rows at once.
+      </p>
+      <button type="button" className={ui.button} onClick={measure} disabled={!client || state.running}>
+        {state.running ? `Measuring… ${state.done.toLocaleString()} of ${SINGLE_RUNS.toLocaleString()}` : "Measure latency"}
+      </button>
+      {state.error ? (
+        <p className={ui.error} role="alert">
+          {state.error}
+        </p>
+      ) : null}
+      {result ? (
+        <table className={ui.table} aria-label="Latency">
+          <thead>
+            <tr>
+              <th scope="col">Measure</th>
+              <th scope="col">p50 (ms)</th>
+              <th scope="col">p95 (ms)</th>
+              <th scope="col">p99 (ms)</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">One row, worker round trip</th>
+              <td data-testid="single-p50">{result.single.p50.toFixed(3)}</td>
+              <td>{result.single.p95.toFixed(3)}</td>
+              <td>{result.single.p99.toFixed(3)}</td>
+            </tr>
+            <tr>
+              <th scope="row">One row, inside ONNX Runtime</th>
+              <td data-testid="ort-p50">{result.ort.p50.toFixed(3)}</td>
+              <td>{result.ort.p95.toFixed(3)}</td>
+              <td>{result.ort.p99.toFixed(3)}</td>
+            </tr>
+            <tr>
+              <th scope="row">{BATCH_ROWS.toLocaleString()} rows at once</th>
+              <td data-testid="batch-ms" colSpan={3}>
+                {result.batchMs.toFixed(1)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
