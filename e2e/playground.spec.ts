@@ -46,7 +46,69 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   const labelColumn = header.findIndex((h) => /label/i.test(h));
   const labels = scored.slice(1).map((line) => Number(line.split(",")[labelColumn]));
   expect(labels).toEqual(await nodeLabels(rows));
+
+  await page.getByRole("button", { name: "Measure latency" }).click();
+  const latency = page.getByRole("table", { name: "Latency" });
+  await expect(latency).toBeVisible({ timeout: 60_000 });
+  expect(Number(await latency.getByTestId("single-p50").textContent())).toBeGreaterThan(0);
 });
+
+interface Sidecar {
+  feature_columns: string[];
+  label_column: string;
+  dataset: string;
+  inputs: { name: string; dtype: string; shape: (number | null)[] }[];
+}
+
+/** Each fixture model as registered by the demo seed; fields are named after the training columns when lineage knows them. */
+const fixtureModels = [
+  { name: "iris-logreg", version: "1", fixture: "iris-logreg", namedFields: false },
+  { name: "iris-logreg-zipmap", version: "2", fixture: "iris-logreg", namedFields: false },
+  { name: "breast-cancer-rf", version: "1", fixture: "breast-cancer-rf-v1", namedFields: true },
+  { name: "breast-cancer-rf", version: "2", fixture: "breast-cancer-rf-v2", namedFields: true },
+  { name: "credit-logreg", version: "1", fixture: "credit-logreg", namedFields: true },
+  { name: "diabetes-ridge", version: "1", fixture: "diabetes-ridge", namedFields: false },
+  { name: "digits-mlp", version: "1", fixture: "digits-mlp", namedFields: false },
+];
+
+for (const model of fixtureModels) {
+  test(`the playground of ${model.name} v${model.version} predicts a test row as onnxruntime-node does`, async ({ page }) => {
+    const sidecar = JSON.parse(readFileSync(`fixtures/models/${model.fixture}.model.json`, "utf8")) as Sidecar;
+    const [header, firstRow] = readFileSync(`fixtures/${sidecar.dataset.replace(".train.", ".test.")}`, "utf8").trim().split("\n");
+    const columns = header!.split(",");
+    const cells = firstRow!.split(",");
+    const value = (column: string) => cells[columns.indexOf(column)]!;
+
+    // The expected output, from onnxruntime-node on the same row.
+    const session = await ort.InferenceSession.create(`fixtures/models/${model.fixture}.onnx`);
+    const single = sidecar.inputs.length === 1;
+    const feeds: Record<string, ort.Tensor> = single
+      ? { [sidecar.inputs[0]!.name]: new ort.Tensor("float32", Float32Array.from(sidecar.feature_columns.map((c) => Number(value(c)))), [1, sidecar.feature_columns.length]) }
+      : Object.fromEntries(
+          sidecar.inputs.map((input) => [
+            input.name,
+            input.dtype === "string" ? new ort.Tensor("string", [value(input.name)], [1, 1]) : new ort.Tensor("float32", Float32Array.from([Number(value(input.name))]), [1, 1]),
+          ]),
+        );
+    const outputs = await session.run(feeds);
+
+    await page.goto(`/models/${model.name}/versions/${model.version}/playground`);
+    await expect(page.getByLabel("Runtime")).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
+    for (const [i, column] of sidecar.feature_columns.entries()) {
+      const field = page.getByLabel(single && !model.namedFields ? `x${i}` : column, { exact: true });
+      if ((await field.evaluate((el) => el.tagName)) === "SELECT") await field.selectOption(value(column));
+      else await field.fill(value(column));
+    }
+    await page.getByRole("button", { name: "Predict" }).click();
+    const prediction = page.getByRole("region", { name: "Prediction" });
+    if (outputs.label) {
+      await expect(prediction.getByTestId("predicted-label")).toHaveText(String(outputs.label.data[0]));
+    } else {
+      const expected = Number((outputs.variable!.data as Float32Array)[0]);
+      await expect(prediction).toContainText(expected.toPrecision(6).slice(0, 5));
+    }
+  });
+}
 
 test("champion and challenger answer the same inputs side by side", async ({ page }) => {
   await page.goto("/models/breast-cancer-rf/versions/1/playground");
@@ -56,4 +118,11 @@ test("champion and challenger answer the same inputs side by side", async ({ pag
   const comparison = page.getByRole("region", { name: "Comparison" });
   await expect(comparison).toBeVisible({ timeout: 20_000 });
   await expect(comparison.getByRole("table", { name: "Probability differences" })).toBeVisible();
+
+  // Response curve: sweep one feature, each class's probability over its range (chart and table).
+  await page.getByLabel("Feature to sweep").selectOption("worst_concavity");
+  await page.getByRole("button", { name: "Draw curve" }).click();
+  await expect(page.getByRole("img", { name: /change with worst_concavity/ })).toBeVisible();
+  await page.getByText("The curve as a table").click();
+  await expect(page.getByRole("table", { name: "Response curve values" }).locator("tbody tr")).toHaveCount(50);
 });
