@@ -60,6 +60,10 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     await runtime.getByText(/Model loaded in \d+ ms/).waitFor({ timeout: 60_000 });
     const loadMs = Number(/Model loaded in (\d+) ms/.exec((await runtime.textContent()) ?? "")?.[1]);
     const isolated = ((await runtime.textContent()) ?? "").includes("Cross-origin isolated: yes");
+    // A second visit: the browser has ORT's wasm compiled in its cache, as for anyone who used the playground before.
+    await page.reload();
+    await runtime.getByText(/Model loaded in \d+ ms/).waitFor({ timeout: 60_000 });
+    const warmLoadMs = Number(/Model loaded in (\d+) ms/.exec((await runtime.textContent()) ?? "")?.[1]);
     console.log("[bench] playground: measuring in Chromium…");
     await page.getByRole("button", { name: "Measure latency" }).click();
     await page.getByRole("table", { name: "Latency" }).waitFor({ timeout: 300_000 });
@@ -69,12 +73,21 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     return [
       {
         backend: "chromium",
-        measure: `model load, ms (breast-cancer-rf-v1, 126 KB; isolated: ${isolated ? "yes" : "no"})`,
+        measure: `model load on a first visit, ms (breast-cancer-rf-v1, 126 KB; isolated: ${isolated ? "yes" : "no"})`,
         studio: formatNumber(loadMs, 0),
         baseline: formatNumber(native.loadMs, 1),
         ratio: `${(loadMs / native.loadMs).toFixed(1)}×`,
         target: "≤ 300 ms",
         verdict: loadMs <= 300 ? "met" : "MISSED",
+      },
+      {
+        backend: "chromium",
+        measure: "model load on a second visit, ms (wasm already compiled and cached by the browser)",
+        studio: formatNumber(warmLoadMs, 0),
+        baseline: formatNumber(native.loadMs, 1),
+        ratio: `${(warmLoadMs / native.loadMs).toFixed(1)}×`,
+        target: "≤ 300 ms",
+        verdict: warmLoadMs <= 300 ? "met" : "MISSED",
       },
       {
         backend: "chromium",
