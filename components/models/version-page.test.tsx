@@ -77,6 +77,19 @@ describe("ModelVersionPage", () => {
     expect(html).toContain("(-1, 30)");
   });
 
+  it("prefers the signature of the MLmodel file logged with the model, column-based ones included", () => {
+    const introspection = {
+      ...introspectionOf("breast-cancer-rf-v1"),
+      mlmodelSignature: { inputs: [{ type: "double", name: "mean_radius", required: true }], outputs: [{ type: "tensor" as const, "tensor-spec": { dtype: "int64", shape: [-1] } }] },
+    };
+    const html = render(version({ introspection }), ["studio.read"]);
+    expect(html).toContain("From the MLmodel file logged with the model.");
+    expect(html).toContain("mean_radius");
+    expect(html).toContain("column");
+    expect(html).toContain("(-1)");
+    expect(html).not.toContain("(-1, 30)");
+  });
+
   it("links the playground and the ONNX download, and shows header facts", () => {
     const html = render(version(), ["studio.read"]);
     expect(html).toContain('href="/models/m/versions/1/playground"');

@@ -9,7 +9,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
-import { signatureFromIntrospection } from "@/lib/model-signature";
+import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSpec } from "@/lib/model-signature";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
 import type { ModelVersionDetail } from "@/server/registry/schema";
 import { GraphSummary } from "./graph-summary";
@@ -348,8 +348,16 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
   );
 }
 
+/** A tensor spec's dtype and shape; null for a column spec (column-based signatures from an MLmodel file). */
+function tensorSpecOf(spec: TensorSpec | ColumnSpec): TensorSpec["tensor-spec"] | null {
+  const parsed = zTensorSpec.safeParse(spec);
+  return parsed.success ? parsed.data["tensor-spec"] : null;
+}
+
 function SignatureSection({ introspection }: { introspection: OnnxIntrospection }) {
-  const signature = signatureFromIntrospection(introspection);
+  // The MLmodel file's signature, when one was logged with the model, is what MLflow clients validate against.
+  const fromMlmodel = introspection.mlmodelSignature ?? null;
+  const signature = fromMlmodel ?? signatureFromIntrospection(introspection);
   const rows = [
     ...signature.inputs.map((spec) => ({ role: "input", spec })),
     ...signature.outputs.map((spec) => ({ role: "output", spec })),
@@ -357,7 +365,11 @@ function SignatureSection({ introspection }: { introspection: OnnxIntrospection 
   return (
     <section aria-labelledby="signature">
       <h2 id="signature">Signature</h2>
-      <p className={styles.hint}>MLflow tensor-based signature; -1 marks a dimension of any size. Non-tensor outputs have no tensor spec and are left out.</p>
+      <p className={styles.hint}>
+        {fromMlmodel
+          ? "From the MLmodel file logged with the model."
+          : "Derived from the ONNX graph (MLflow tensor-based signature); -1 marks a dimension of any size. Non-tensor outputs have no tensor spec and are left out."}
+      </p>
       {rows.length ? (
         <div className={ui.tableWrap}>
           <table className={ui.table} aria-label="Signature">
@@ -376,8 +388,8 @@ function SignatureSection({ introspection }: { introspection: OnnxIntrospection 
                   <td>
                     <code>{spec.name ?? "—"}</code>
                   </td>
-                  <td>{spec["tensor-spec"].dtype}</td>
-                  <td>({spec["tensor-spec"].shape.join(", ")})</td>
+                  <td>{tensorSpecOf(spec)?.dtype ?? spec.type}</td>
+                  <td>{tensorSpecOf(spec) ? `(${tensorSpecOf(spec)!.shape.join(", ")})` : "column"}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 // Reads an ONNX file's protobuf into the registry's summary: inputs/outputs, opsets, operators, initializer size, ZipMap.
 import onnxProto, { type onnx } from "onnx-proto";
 import { z } from "zod";
+import { zModelSignature } from "@/lib/model-signature";
 import { DomainError, invalidParameter } from "@/server/errors";
 
 // onnx-proto is CommonJS; Node's ESM loader only exposes its default export.
@@ -60,6 +61,8 @@ export const zOnnxIntrospection = z.object({
   metadata: z.record(z.string(), z.string()),
   usesZipMap: z.boolean(),
   unsupportedInBrowser: z.array(z.string()),
+  /** The signature of the MLmodel file logged beside the .onnx file, when there is one (registration adds it). */
+  mlmodelSignature: zModelSignature.nullable().optional(),
 });
 export type OnnxIntrospection = z.infer<typeof zOnnxIntrospection>;
 

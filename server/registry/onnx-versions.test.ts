@@ -29,6 +29,12 @@ describe.each(testBackends)("ONNX model versions on %s", (backend) => {
     const root = artifactRootOf(run.info)!;
     await studio.artifacts.put(`${root}/model/model.onnx`, await fixture("breast-cancer-rf-v1"));
     await studio.artifacts.put(`${root}/notes.txt`, new TextEncoder().encode("not a model"));
+    await studio.artifacts.put(
+      `${root}/model/MLmodel`,
+      new TextEncoder().encode(
+        `flavors:\n  onnx:\n    onnx_version: 1.12.0\nsignature:\n  inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 30]}}]'\n  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'\n`,
+      ),
+    );
   });
   afterAll(async () => studio.close());
 
@@ -41,6 +47,11 @@ describe.each(testBackends)("ONNX model versions on %s", (backend) => {
     const introspection = detail.introspection as { inputs: { name: string; shape: unknown[] }[]; operators: { opType: string }[] };
     expect(introspection.inputs[0]).toMatchObject({ name: "input", shape: [null, 30] });
     expect(introspection.operators[0].opType).toBe("TreeEnsembleClassifier");
+    // The MLmodel file logged beside it gives the signature MLflow clients know.
+    expect((detail.introspection as { mlmodelSignature: unknown }).mlmodelSignature).toEqual({
+      inputs: [{ type: "tensor", "tensor-spec": { dtype: "float32", shape: [-1, 30] } }],
+      outputs: [{ type: "tensor", "tensor-spec": { dtype: "int64", shape: [-1] } }],
+    });
     expect(detail.lineage).toMatchObject({ runId, runName: "rf", metrics: { accuracy: 0.97 }, params: { n_estimators: "100" }, derivedFrom: null });
     const { bytes } = await readModelVersionOnnx(studio, "bc", "1");
     expect(Buffer.from(bytes).equals(Buffer.from(await fixture("breast-cancer-rf-v1")))).toBe(true);

@@ -9,7 +9,8 @@ import type { ServiceContext } from "../service-context";
 import { findVersionsByDigests } from "../datasets/registry";
 import { artifactRootOf, getRun } from "../tracking/runs";
 import { normaliseArtifactPath } from "../artifacts/store";
-import { introspectOnnx } from "./onnx-introspection";
+import { signatureFromMlmodel, type ModelSignature } from "@/lib/model-signature";
+import { introspectOnnx, type OnnxIntrospection } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
 import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
 import { createRegisteredModel } from "./registered-models";
@@ -27,6 +28,26 @@ async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uin
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The signature of an MLflow `MLmodel` file in the same folder as the .onnx file, if one was logged there. */
+async function mlmodelSignatureBeside(ctx: ServiceContext, onnxPath: string): Promise<ModelSignature | null> {
+  const folder = onnxPath.includes("/") ? onnxPath.slice(0, onnxPath.lastIndexOf("/")) : "";
+  const entries = await ctx.artifacts.list(folder).catch(() => []);
+  const mlmodel = entries.find((e) => !e.isDir && e.path.slice(e.path.lastIndexOf("/") + 1) === "MLmodel");
+  if (!mlmodel) return null;
+  try {
+    return signatureFromMlmodel(new TextDecoder().decode(await readArtifactBytes(ctx, mlmodel.path)));
+  } catch (error) {
+    // A malformed MLmodel does not stop the registration: the signature then comes from the ONNX graph.
+    console.warn(`[studio] ignoring the signature of ${mlmodel.path}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+async function introspectStored(ctx: ServiceContext, onnxPath: string): Promise<OnnxIntrospection> {
+  const introspection = introspectOnnx(await readArtifactBytes(ctx, onnxPath), { maxBytes: MAX_ONNX_BYTES });
+  return { ...introspection, mlmodelSignature: await mlmodelSignatureBeside(ctx, onnxPath) };
 }
 
 async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise<void> {
@@ -79,8 +100,7 @@ export async function registerOnnxFromRun(
   const root = artifactRootOf(run.info);
   if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}).`);
   const storePath = root ? `${root}/${artifactPath}` : artifactPath;
-  const bytes = await readArtifactBytes(ctx, storePath);
-  const introspection = introspectOnnx(bytes, { maxBytes: MAX_ONNX_BYTES });
+  const introspection = await introspectStored(ctx, storePath);
   const lineage = await lineageOfRun(ctx, input.runId, artifactPath);
   await ensureRegisteredModel(ctx, input.name);
   const version = await createModelVersion(ctx, {
@@ -146,7 +166,7 @@ export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, ver
   }
   let introspection;
   try {
-    introspection = introspectOnnx(await readArtifactBytes(ctx, path), { maxBytes: MAX_ONNX_BYTES });
+    introspection = await introspectStored(ctx, path);
   } catch {
     return false;
   }
