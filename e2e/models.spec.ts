@@ -54,6 +54,6 @@ test("a ZipMap model is flagged and a runnable version is derived from it", asyn
   await expect(derived).toBeVisible();
   await derived.click();
   await expect(page).toHaveURL(/\/models\/iris-logreg-zipmap\/versions\/\d+/);
-  await expect(page.getByText("Derived from")).toBeVisible();
+  await expect(page.getByText("Derived from", { exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Derive a version without ZipMap" })).toHaveCount(0);
 });
