@@ -9,7 +9,8 @@ export const onnxProtobuf = onnxProto.onnx;
 
 export const defaultMaxOnnxBytes = 512 * 1024 * 1024;
 
-export const zOnnxElementType = z.enum([
+// Index = TensorProto.DataType value.
+const elementTypeNames = [
   "undefined",
   "float32",
   "uint8",
@@ -27,8 +28,9 @@ export const zOnnxElementType = z.enum([
   "complex64",
   "complex128",
   "bfloat16",
-  "unknown",
-]);
+] as const;
+
+export const zOnnxElementType = z.enum([...elementTypeNames, "unknown"]);
 export type OnnxElementType = z.infer<typeof zOnnxElementType>;
 
 export const zOnnxValueInfo = z.object({
@@ -66,26 +68,7 @@ export const zOnnxIntrospection = z.object({
 });
 export type OnnxIntrospection = z.infer<typeof zOnnxIntrospection>;
 
-// Index = TensorProto.DataType value.
-const elementTypeNames: OnnxElementType[] = [
-  "undefined",
-  "float32",
-  "uint8",
-  "int8",
-  "uint16",
-  "int16",
-  "int32",
-  "int64",
-  "string",
-  "bool",
-  "float16",
-  "float64",
-  "uint32",
-  "uint64",
-  "complex64",
-  "complex128",
-  "bfloat16",
-];
+
 const elementTypeBytes = [0, 4, 1, 1, 2, 2, 4, 8, 0, 1, 2, 8, 4, 8, 8, 16, 2];
 
 export function elementTypeName(dataType: number | null | undefined): OnnxElementType {
