@@ -1,5 +1,6 @@
 "use client";
 // The model page: markdown description (edited by writers), aliases, versions newest first with stage transitions, and tags.
+import { TagsTable } from "./tags-table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
@@ -278,26 +279,7 @@ function TagsSection({ tags }: { tags: readonly { key: string; value: string }[]
     <section aria-labelledby={titleId}>
       <h2 id={titleId}>Tags</h2>
       {tags.length ? (
-        <div className={ui.tableWrap}>
-          <table className={ui.table} aria-label="Model tags">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tags.map((tag) => (
-                <tr key={tag.key}>
-                  <td>
-                    <code>{tag.key}</code>
-                  </td>
-                  <td className={ui.wrap}>{tag.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TagsTable label="Model tags" tags={tags} />
       ) : (
         <p className={ui.muted}>
           No tags. Set them from Python with <code>MlflowClient().set_registered_model_tag(name, key, value)</code>.

@@ -1,5 +1,6 @@
 "use client";
 // One model version: header facts, lineage (run, datasets, metrics, derivation), ONNX graph summary, signature, the ZipMap warning and links.
+import { TagsTable } from "./tags-table";
 import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -90,26 +91,7 @@ function VersionTags({ tags }: { tags: readonly { key: string; value: string }[]
   return (
     <section aria-labelledby="version-tags">
       <h2 id="version-tags">Tags</h2>
-      <div className={ui.tableWrap}>
-        <table className={ui.table} aria-label="Version tags">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tags.map((tag) => (
-              <tr key={tag.key}>
-                <td>
-                  <code>{tag.key}</code>
-                </td>
-                <td className={ui.wrap}>{tag.value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TagsTable label="Version tags" tags={tags} />
     </section>
   );
 }
