@@ -83,6 +83,24 @@ test("register a CSV with masked e-mails, read its profile and preview, then cat
   const v1 = versions.getByRole("row").filter({ has: page.getByRole("link", { name: "Version 1", exact: true }) });
   await expect(v1).not.toContainText(/failed/i);
 
+  // Compare the two versions: same schema, the age column's distribution table.
+  await page.goto(`/datasets/${name}/compare?reference=1&current=2`);
+  const drift = page.getByRole("table", { name: "Column drift" });
+  await expect(drift).toBeVisible({ timeout: 20_000 });
+  await expect(drift.getByRole("row", { name: /^age/ })).toBeVisible();
+  await expect(page.getByText("Same schema")).toBeVisible();
+
+  // Mark version 1 as failed quality by hand; the reason follows it to the versions table.
+  await page.goto(`/datasets/${name}/versions/1?tab=quality`);
+  const mark = page.getByRole("form", { name: "Mark as failed quality" });
+  await mark.getByLabel("Reason (required)").fill("collected before consent");
+  await mark.getByRole("button", { name: "Mark as failed quality" }).click();
+  await expect(page.getByRole("form", { name: "Clear the failed-quality mark" })).toBeVisible();
+  await page.goto(`/datasets/${name}`);
+  await expect(page.getByRole("table", { name: "Dataset versions" }).getByRole("row").filter({ has: page.getByRole("link", { name: "Version 1", exact: true }) })).toContainText(
+    "collected before consent",
+  );
+
   // A broken file is refused with the server's reason, and nothing is stored.
   await page.getByRole("link", { name: "Upload a new version" }).click();
   await dropFile(page, '[data-testid="dataset-drop-zone"]', "ragged.csv", "name,email,age,city\nZoe,z@example.org,30\n");
