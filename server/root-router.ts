@@ -4,12 +4,14 @@ import { authRouter } from "./auth/router";
 import { trackingRouter } from "./tracking/router";
 import { datasetsRouter } from "./datasets/router";
 import { registryRouter } from "./registry/router";
+import { reviewRouter } from "./review/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
   tracking: trackingRouter,
   datasets: datasetsRouter,
   registry: registryRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -47,6 +47,8 @@ export const apiTokens = pgTable(
     expiresAt: bigint("expires_at", { mode: "number" }),
     lastUsedAt: bigint("last_used_at", { mode: "number" }),
     revokedAt: bigint("revoked_at", { mode: "number" }),
+    /** What the token may do: "all" (everything its owner's role allows) or "serve" (only call serving endpoints). */
+    scopes: jsonb("scopes").$type<string[]>().notNull().default(sql`'["all"]'::jsonb`),
   },
   (t) => [uniqueIndex("api_tokens_hash_uq").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
 );

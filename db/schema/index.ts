@@ -3,3 +3,4 @@ export * from "./tracking";
 export * from "./auth";
 export * from "./datasets";
 export * from "./registry";
+export * from "./reviews";

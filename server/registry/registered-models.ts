@@ -239,7 +239,7 @@ export function validateAliasName(alias: string): void {
  * Points an alias at a version, moving it if it pointed elsewhere. This is the one place aliases are
  * set, so a gate (e.g. on `production`) can wrap it.
  */
-export async function setModelAlias(ctx: ServiceContext, input: SetModelAliasInput): Promise<void> {
+export async function setModelAlias(ctx: ServiceContext, input: SetModelAliasInput & { overrideReason?: string }): Promise<void> {
   authorize(ctx.actor, "models.write");
   validateAliasName(input.alias);
   await ctx.db.transaction(async (tx) => {

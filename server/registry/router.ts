@@ -28,7 +28,7 @@ export const registryRouter = createTrpcRouter({
     .mutation(({ ctx, input }) => registerOnnxFromRun(ctx, input)),
   deriveWithoutZipMap: protectedProcedure.input(zVersionRef).mutation(({ ctx, input }) => deriveVersionWithoutZipMap(ctx, input)),
   setAlias: protectedProcedure
-    .input(zVersionRef.extend({ alias: z.string().trim().min(1).max(255) }))
+    .input(zVersionRef.extend({ alias: z.string().trim().min(1).max(255), overrideReason: z.string().trim().max(2000).optional() }))
     .mutation(async ({ ctx, input }) => {
       await setModelAlias(ctx, input);
       return { ok: true as const };

@@ -1,0 +1,119 @@
+// Acceptance reviews ("la recette"): requests, their evaluation jobs, immutable evaluation reports, decisions and comments.
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { datasetVersions } from "./datasets";
+import { modelVersions } from "./registry";
+
+/**
+ * One evaluation of one model on one dataset version with one configuration. Immutable (a trigger refuses
+ * UPDATE and DELETE): a report is keyed by the SHA-256 of the ONNX bytes, of the dataset bytes and of the
+ * evaluation settings, so the same inputs always lead back to the same stored report.
+ */
+export const evaluationReports = pgTable(
+  "evaluation_reports",
+  {
+    reportId: bigserial("report_id", { mode: "number" }).primaryKey(),
+    modelDigest: text("model_digest").notNull(),
+    datasetDigest: text("dataset_digest").notNull(),
+    /** SHA-256 of the canonical JSON of label column, sensitive attributes, seed and evaluator version. */
+    configDigest: text("config_digest").notNull(),
+    evaluatorVersion: text("evaluator_version").notNull(),
+    runtimeVersion: text("runtime_version").notNull(),
+    report: jsonb("report").$type<unknown>().notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("evaluation_reports_key_uq").on(t.modelDigest, t.datasetDigest, t.configDigest)],
+);
+
+export const reviews = pgTable(
+  "reviews",
+  {
+    reviewId: bigserial("review_id", { mode: "number" }).primaryKey(),
+    modelVersionId: bigint("model_version_id", { mode: "number" })
+      .notNull()
+      .references(() => modelVersions.versionId, { onDelete: "cascade" }),
+    datasetVersionId: bigint("dataset_version_id", { mode: "number" })
+      .notNull()
+      .references(() => datasetVersions.versionId, { onDelete: "restrict" }),
+    labelColumn: text("label_column").notNull(),
+    sensitiveAttributes: jsonb("sensitive_attributes").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** AcceptanceCriteria (server/review/schema.ts). */
+    criteria: jsonb("criteria").$type<unknown>().notNull(),
+    /** Bumped on every criteria edit; decisions taken under an older revision no longer count. */
+    criteriaRevision: integer("criteria_revision").notNull().default(1),
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    /** ReviewContext: business goal, expected ROI, known limits. */
+    context: jsonb("context").$type<unknown>().notNull(),
+    /** draft → evaluating → ready → approved | rejected | changes_requested. */
+    status: text("status").notNull(),
+    requestedById: text("requested_by_id").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    reportId: bigint("report_id", { mode: "number" }).references(() => evaluationReports.reportId),
+    /** CriterionResult[] of the current criteria against the report. */
+    criteriaResults: jsonb("criteria_results").$type<unknown>(),
+    /** Set when the evaluation job failed: the review went back to draft with this reason. */
+    evaluationError: text("evaluation_error"),
+    /** Warning when the model's lineage shows it was trained on the evaluation dataset version. */
+    trainingOverlap: text("training_overlap"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    decidedAt: bigint("decided_at", { mode: "number" }),
+  },
+  (t) => [index("reviews_model_version_idx").on(t.modelVersionId), index("reviews_status_idx").on(t.status)],
+);
+
+/** The background evaluation of a review; survives restarts (pending/running jobs are resumed at start-up). */
+export const reviewJobs = pgTable(
+  "review_jobs",
+  {
+    jobId: bigserial("job_id", { mode: "number" }).primaryKey(),
+    reviewId: bigint("review_id", { mode: "number" })
+      .notNull()
+      .references(() => reviews.reviewId, { onDelete: "cascade" }),
+    /** pending | running | done | failed */
+    status: text("status").notNull(),
+    progress: doublePrecision("progress").notNull().default(0),
+    stage: text("stage").notNull().default("queued"),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    startedAt: bigint("started_at", { mode: "number" }),
+    finishedAt: bigint("finished_at", { mode: "number" }),
+  },
+  (t) => [index("review_jobs_review_idx").on(t.reviewId), index("review_jobs_status_idx").on(t.status)],
+);
+
+export const reviewDecisions = pgTable(
+  "review_decisions",
+  {
+    decisionId: bigserial("decision_id", { mode: "number" }).primaryKey(),
+    reviewId: bigint("review_id", { mode: "number" })
+      .notNull()
+      .references(() => reviews.reviewId, { onDelete: "cascade" }),
+    reviewerId: text("reviewer_id").notNull(),
+    reviewer: text("reviewer").notNull(),
+    /** approve | reject | request_changes */
+    decision: text("decision").notNull(),
+    comment: text("comment").notNull().default(""),
+    criteriaRevision: integer("criteria_revision").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    /** Set when the criteria were edited after this decision: it is kept for the record but no longer counts. */
+    invalidatedAt: bigint("invalidated_at", { mode: "number" }),
+  },
+  (t) => [index("review_decisions_review_idx").on(t.reviewId)],
+);
+
+export const reviewComments = pgTable(
+  "review_comments",
+  {
+    commentId: bigserial("comment_id", { mode: "number" }).primaryKey(),
+    reviewId: bigint("review_id", { mode: "number" })
+      .notNull()
+      .references(() => reviews.reviewId, { onDelete: "cascade" }),
+    authorId: text("author_id").notNull(),
+    author: text("author").notNull(),
+    body: text("body").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("review_comments_review_idx").on(t.reviewId)],
+);

@@ -1,0 +1,303 @@
+// Zod contracts of acceptance reviews: the request, the criteria, the evaluation report and what pages read.
+// Shared by the evaluator (server/review/evaluate.ts), the review service, the tRPC router and the pages.
+import { z } from "zod";
+
+// ---------------------------------------------------------------- criteria
+
+/** Metrics a threshold can be set on; which apply depends on the task. */
+export const classificationMetricNames = ["accuracy", "macro_precision", "macro_recall", "macro_f1", "roc_auc", "log_loss"] as const;
+export const regressionMetricNames = ["rmse", "mae", "r2"] as const;
+export const zMetricName = z.enum([...classificationMetricNames, ...regressionMetricNames]);
+export type MetricName = z.infer<typeof zMetricName>;
+
+export const zMetricThreshold = z.object({
+  metric: zMetricName,
+  /** "gte": the metric must be at least the threshold (accuracy); "lte": at most (log loss, RMSE). */
+  op: z.enum(["gte", "lte"]),
+  threshold: z.number().finite(),
+});
+export type MetricThreshold = z.infer<typeof zMetricThreshold>;
+
+export const zAcceptanceCriteria = z.object({
+  metricThresholds: z.array(zMetricThreshold).max(20, "At most 20 metric thresholds"),
+  /**
+   * Largest allowed gap in selection rate between the groups of any sensitive attribute (demographic-parity
+   * difference, 0–1); null = not checked. Binary classification only.
+   */
+  maxGroupGap: z.number().min(0).max(1).nullable(),
+  /** Largest allowed drop of the primary metric under Gaussian noise of 0.1 std on numeric features; null = not checked. */
+  maxNoiseDrop: z.number().min(0).nullable(),
+  /** Every edge-case input must be scored without the model failing. */
+  edgeCasesMustNotCrash: z.boolean(),
+});
+export type AcceptanceCriteria = z.infer<typeof zAcceptanceCriteria>;
+
+export const zReviewContext = z.object({
+  businessGoal: z.string().max(10_000).default(""),
+  expectedRoi: z.string().max(10_000).default(""),
+  knownLimits: z.string().max(10_000).default(""),
+});
+export type ReviewContext = z.infer<typeof zReviewContext>;
+
+export const zTask = z.enum(["binary", "multiclass", "regression"]);
+export type EvaluationTask = z.infer<typeof zTask>;
+
+/** The criteria a request form starts with, by task. */
+export function defaultCriteria(task: EvaluationTask): AcceptanceCriteria {
+  if (task === "regression") {
+    return { metricThresholds: [{ metric: "r2", op: "gte", threshold: 0.3 }], maxGroupGap: null, maxNoiseDrop: 0.05, edgeCasesMustNotCrash: true };
+  }
+  return {
+    metricThresholds: [
+      { metric: "accuracy", op: "gte", threshold: 0.8 },
+      ...(task === "binary" ? [{ metric: "roc_auc" as const, op: "gte" as const, threshold: 0.75 }] : []),
+    ],
+    maxGroupGap: task === "binary" ? 0.1 : null,
+    maxNoiseDrop: 0.05,
+    edgeCasesMustNotCrash: true,
+  };
+}
+
+// ---------------------------------------------------------------- evaluation report
+
+const zGroupRates = z.object({
+  group: z.string(),
+  size: z.number(),
+  positives: z.number(),
+  negatives: z.number(),
+  selectionRate: z.number(),
+  accuracy: z.number(),
+  truePositiveRate: z.number(),
+  falsePositiveRate: z.number(),
+});
+
+export const zClassificationReport = z.object({
+  /** Class names in the model's output order (from the ONNX classifier's labels, else "0", "1", …). */
+  classes: z.array(z.string()),
+  accuracy: z.number(),
+  macro: z.object({ precision: z.number(), recall: z.number(), f1: z.number() }),
+  perClass: z.array(z.object({ className: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
+  /** Binary: AUC of the positive class; multiclass: macro one-vs-rest; null when a class is absent from the labels. */
+  rocAuc: z.number().nullable(),
+  logLoss: z.number(),
+  /** matrix[true class][predicted class]. */
+  confusionMatrix: z.array(z.array(z.number())),
+  /** Binary only (positive class = classes[1]); at most ~200 points. */
+  rocCurve: z.object({ fpr: z.array(z.number()), tpr: z.array(z.number()) }).nullable(),
+  /** Binary only, 10 uniform bins. */
+  calibration: z.object({ probTrue: z.array(z.number()), probPred: z.array(z.number()), counts: z.array(z.number()) }).nullable(),
+});
+export type ClassificationReport = z.infer<typeof zClassificationReport>;
+
+export const zRegressionReport = z.object({
+  rmse: z.number(),
+  mae: z.number(),
+  r2: z.number(),
+  /** A sample (≤ 2,000 points) of predicted value vs residual (truth − prediction) for the residual plot. */
+  residuals: z.object({ predicted: z.array(z.number()), residual: z.array(z.number()) }),
+});
+export type RegressionReport = z.infer<typeof zRegressionReport>;
+
+export const zFairnessReport = z.object({
+  attribute: z.string(),
+  groups: z.array(zGroupRates),
+  demographicParityDifference: z.number(),
+  demographicParityRatio: z.number(),
+  equalOpportunityDifference: z.number(),
+});
+export type FairnessAttributeReport = z.infer<typeof zFairnessReport>;
+
+export const zRobustnessResult = z.object({
+  /** "noise_0.1", "noise_0.3" (Gaussian, in each numeric feature's std), "missing_10pct". */
+  perturbation: z.string(),
+  label: z.string(),
+  metric: zMetricName,
+  value: z.number(),
+  /** Baseline value − perturbed value for higher-is-better metrics; perturbed − baseline for errors (so positive = worse). */
+  drop: z.number(),
+  /** Set when the model could not score the perturbed rows (e.g. NaN refused). */
+  error: z.string().nullable(),
+});
+export type RobustnessResult = z.infer<typeof zRobustnessResult>;
+
+export const zFeatureImportance = z.object({ feature: z.string(), mean: z.number(), std: z.number(), importances: z.array(z.number()) });
+
+export const zEdgeCase = z.object({
+  feature: z.string(),
+  /** min | max | far_out_of_range | zero | missing | wrong_category */
+  case: z.string(),
+  /** The value fed (null = missing). */
+  input: z.union([z.number(), z.string(), z.null()]),
+  ok: z.boolean(),
+  /** Output in words, e.g. "class 1 (p = 0.83)" or "212.4"; null when it failed. */
+  output: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type EdgeCase = z.infer<typeof zEdgeCase>;
+
+export const zEvaluationReport = z.object({
+  task: zTask,
+  rowCount: z.number(),
+  labelColumn: z.string(),
+  features: z.array(z.string()),
+  primaryMetric: z.object({ name: zMetricName, value: z.number() }),
+  classification: zClassificationReport.nullable(),
+  regression: zRegressionReport.nullable(),
+  /** One entry per sensitive attribute (binary classification); empty otherwise. */
+  fairness: z.array(zFairnessReport),
+  robustness: z.array(zRobustnessResult),
+  importance: z.object({ metric: zMetricName, baseline: z.number(), repeats: z.number(), seed: z.number(), features: z.array(zFeatureImportance) }),
+  edgeCases: z.array(zEdgeCase),
+  /** Milliseconds per part: load, predict, metrics, fairness, robustness, importance, edge_cases, total. */
+  timings: z.record(z.string(), z.number()),
+  provenance: z.object({
+    modelDigest: z.string(),
+    datasetDigest: z.string(),
+    evaluatorVersion: z.string(),
+    onnxruntimeVersion: z.string(),
+    nodeVersion: z.string(),
+    seed: z.number(),
+    createdAt: z.number(),
+  }),
+  /** Things a reader must know (e.g. "rows with a missing label were left out: 3"). */
+  notes: z.array(z.string()),
+});
+export type EvaluationReport = z.infer<typeof zEvaluationReport>;
+
+export const zCriterionResult = z.object({
+  /** Stable key: "metric:accuracy", "group_gap:sex", "noise_drop", "edge_cases". */
+  key: z.string(),
+  /** The criterion in words: "accuracy ≥ 0.80". */
+  description: z.string(),
+  passed: z.boolean(),
+  /** The measured value, when there is one. */
+  actual: z.number().nullable(),
+  /** The result in plain words: "accuracy is 0.96, at least 0.80 as required". */
+  sentence: z.string(),
+});
+export type CriterionResult = z.infer<typeof zCriterionResult>;
+
+// ---------------------------------------------------------------- reviews
+
+export const reviewStatuses = ["draft", "evaluating", "ready", "approved", "rejected", "changes_requested"] as const;
+export const zReviewStatus = z.enum(reviewStatuses);
+export type ReviewStatus = z.infer<typeof zReviewStatus>;
+
+export const zDecisionKind = z.enum(["approve", "reject", "request_changes"]);
+export type DecisionKind = z.infer<typeof zDecisionKind>;
+
+const zModelName = z.string().trim().min(1).max(500);
+const zDatasetName = z.string().trim().min(1).max(200);
+
+export const zRequestReviewInput = z.object({
+  modelName: zModelName,
+  modelVersion: z.string().regex(/^\d+$/, "Model versions are whole numbers"),
+  datasetName: zDatasetName,
+  datasetVersion: z.number().int().positive(),
+  labelColumn: z.string().trim().min(1, "Name the label column").max(300),
+  sensitiveAttributes: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
+  criteria: zAcceptanceCriteria,
+  requiredApprovals: z.number().int().min(1, "At least one approval is required").max(10).default(1),
+  context: zReviewContext.default({ businessGoal: "", expectedRoi: "", knownLimits: "" }),
+});
+export type RequestReviewInput = z.infer<typeof zRequestReviewInput>;
+
+export const zReviewListFilter = z.enum(["all", "mine_to_review", "waiting", "decided", "requested_by_me"]);
+export type ReviewListFilter = z.infer<typeof zReviewListFilter>;
+
+export const zReviewSummary = z.object({
+  id: z.number(),
+  modelName: z.string(),
+  modelVersion: z.string(),
+  datasetName: z.string(),
+  datasetVersion: z.number(),
+  status: zReviewStatus,
+  requestedBy: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  approvals: z.number(),
+  requiredApprovals: z.number(),
+  /** Criteria passed / total, once evaluated. */
+  criteriaPassed: z.number().nullable(),
+  criteriaTotal: z.number().nullable(),
+});
+export type ReviewSummary = z.infer<typeof zReviewSummary>;
+
+export const zReviewDecision = z.object({
+  id: z.number(),
+  reviewer: z.string(),
+  decision: zDecisionKind,
+  comment: z.string(),
+  createdAt: z.number(),
+  criteriaRevision: z.number(),
+  /** Set when criteria were edited afterwards: the decision no longer counts. */
+  invalidatedAt: z.number().nullable(),
+});
+
+export const zReviewComment = z.object({ id: z.number(), author: z.string(), body: z.string(), createdAt: z.number() });
+
+export const zReviewJob = z.object({
+  status: z.enum(["pending", "running", "done", "failed"]),
+  progress: z.number(),
+  stage: z.string(),
+  error: z.string().nullable(),
+});
+
+export const zReviewDetail = zReviewSummary.extend({
+  labelColumn: z.string(),
+  sensitiveAttributes: z.array(z.string()),
+  criteria: zAcceptanceCriteria,
+  criteriaRevision: z.number(),
+  context: zReviewContext,
+  modelDigest: z.string().nullable(),
+  datasetDigest: z.string(),
+  /** Who registered the model version (cannot approve it). */
+  modelOwner: z.string(),
+  trainingOverlap: z.string().nullable(),
+  evaluationError: z.string().nullable(),
+  job: zReviewJob.nullable(),
+  report: zEvaluationReport.nullable(),
+  criteriaResults: z.array(zCriterionResult).nullable(),
+  decisions: z.array(zReviewDecision),
+  comments: z.array(zReviewComment),
+  decidedAt: z.number().nullable(),
+  /** What the signed-in user may do here, and why not when they may not (shown next to disabled buttons). */
+  permissions: z.object({
+    canDecide: z.boolean(),
+    cannotDecideReason: z.string().nullable(),
+    canEditCriteria: z.boolean(),
+    canComment: z.boolean(),
+    canReevaluate: z.boolean(),
+  }),
+});
+export type ReviewDetail = z.infer<typeof zReviewDetail>;
+
+/** What the request form needs to start: the task, default criteria, the dataset's defaults and the training overlap warning. */
+export const zReviewFormDefaults = z.object({
+  task: zTask.nullable(),
+  /** Why the model cannot be reviewed (no ONNX file, ZipMap output…); null when it can. */
+  problem: z.string().nullable(),
+  criteria: zAcceptanceCriteria,
+  /** Registry dataset versions the model's lineage says it was trained on. */
+  trainingDatasets: z.array(z.object({ name: z.string(), version: z.number() })),
+  /** Present when a dataset version was given. */
+  dataset: z
+    .object({
+      name: z.string(),
+      version: z.number(),
+      columns: z.array(z.string()),
+      labelColumn: z.string().nullable(),
+      sensitiveAttributes: z.array(z.string()),
+      trainingOverlap: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type ReviewFormDefaults = z.infer<typeof zReviewFormDefaults>;
+
+/** Whether a version may take the `production` alias, for the alias editor. */
+export const zProductionGate = z.object({
+  approved: z.boolean(),
+  approvedReviewId: z.number().nullable(),
+  message: z.string(),
+});
+export type ProductionGate = z.infer<typeof zProductionGate>;
