@@ -5,6 +5,7 @@ import { trackingRouter } from "./tracking/router";
 import { datasetsRouter } from "./datasets/router";
 import { registryRouter } from "./registry/router";
 import { reviewRouter } from "./review/router";
+import { monitoringRouter } from "./monitoring/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -12,6 +13,7 @@ export const appRouter = createTrpcRouter({
   datasets: datasetsRouter,
   registry: registryRouter,
   review: reviewRouter,
+  monitoring: monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,3 +4,4 @@ export * from "./auth";
 export * from "./datasets";
 export * from "./registry";
 export * from "./reviews";
+export * from "./monitoring";

@@ -1,0 +1,66 @@
+// Production monitoring: what the serving endpoints saw (sampled), the ground truth fed back later, and per-model settings.
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { datasetVersions } from "./datasets";
+import { modelVersions, registeredModels } from "./registry";
+
+/** One logged serving request (all its rows), written in batches off the request path. */
+export const inferenceLog = pgTable(
+  "inference_log",
+  {
+    logId: bigserial("log_id", { mode: "number" }).primaryKey(),
+    modelId: bigint("model_id", { mode: "number" })
+      .notNull()
+      .references(() => registeredModels.modelId, { onDelete: "cascade" }),
+    versionId: bigint("version_id", { mode: "number" })
+      .notNull()
+      .references(() => modelVersions.versionId, { onDelete: "cascade" }),
+    requestId: text("request_id").notNull(),
+    at: bigint("at", { mode: "number" }).notNull(),
+    latencyMs: doublePrecision("latency_ms").notNull(),
+    rowCount: integer("row_count").notNull(),
+    /** Feature name → one value per row (numbers, text or null). */
+    inputs: jsonb("inputs").$type<Record<string, (number | string | null)[]>>().notNull(),
+    /** Per row: predicted label (classifiers) or value (regression). */
+    predictions: jsonb("predictions").$type<(number | string)[]>().notNull(),
+    protocol: text("protocol").notNull(),
+  },
+  (t) => [index("inference_log_model_at_idx").on(t.modelId, t.at), index("inference_log_request_idx").on(t.requestId)],
+);
+
+/** The true outcome of one served row, joined to the log by request id and row index. */
+export const inferenceFeedback = pgTable(
+  "inference_feedback",
+  {
+    feedbackId: bigserial("feedback_id", { mode: "number" }).primaryKey(),
+    modelId: bigint("model_id", { mode: "number" })
+      .notNull()
+      .references(() => registeredModels.modelId, { onDelete: "cascade" }),
+    requestId: text("request_id").notNull(),
+    rowIndex: integer("row_index").notNull().default(0),
+    /** The true label (text of the class) or value. */
+    label: jsonb("label").$type<number | string>().notNull(),
+    at: bigint("at", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("inference_feedback_row_uq").on(t.modelId, t.requestId, t.rowIndex)],
+);
+
+export const modelMonitoring = pgTable("model_monitoring", {
+  modelId: bigint("model_id", { mode: "number" })
+    .primaryKey()
+    .references(() => registeredModels.modelId, { onDelete: "cascade" }),
+  /** Share of requests logged, 0–1. */
+  sampleRate: doublePrecision("sample_rate").notNull().default(1),
+  /** Log entries older than this are deleted. */
+  retentionDays: integer("retention_days").notNull().default(30),
+  /** Reference dataset version; null = the training version from the production version's lineage. */
+  referenceDatasetVersionId: bigint("reference_dataset_version_id", { mode: "number" }).references(() => datasetVersions.versionId, {
+    onDelete: "set null",
+  }),
+  /** MonitoringThresholds (server/monitoring/schema.ts). */
+  thresholds: jsonb("thresholds").$type<unknown>(),
+  /** The last health check: reasons the model is flagged (empty = healthy), kept so the models list needs no drift computation. */
+  flagReasons: jsonb("flag_reasons").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  flagCheckedAt: bigint("flag_checked_at", { mode: "number" }),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+});

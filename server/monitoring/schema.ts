@@ -1,0 +1,111 @@
+// Zod contracts of production monitoring (drift per window, live metrics from feedback, settings) and deployments.
+import { z } from "zod";
+
+export const zMonitoringThresholds = z.object({
+  /** Numeric feature drifts when the KS p-value is below this (reference ≤ 1,000 rows). */
+  ksPValue: z.number().gt(0).lt(1).default(0.05),
+  /** Numeric feature drifts when the normalised Wasserstein distance reaches this (larger references). */
+  wasserstein: z.number().positive().default(0.1),
+  /** Categorical feature drifts when the chi-square p-value is below this (small samples). */
+  chiSquarePValue: z.number().gt(0).lt(1).default(0.05),
+  /** Categorical feature drifts when the Jensen–Shannon distance reaches this (larger samples). */
+  jensenShannon: z.number().positive().max(1).default(0.1),
+  /** Dataset drift when at least this share of features drifted. */
+  datasetDriftShare: z.number().gt(0).max(1).default(0.5),
+  /** Classifiers: flag when live accuracy falls below; regression: flag when live RMSE rises above. null = not checked. */
+  liveMetric: z.number().nonnegative().nullable().default(null),
+});
+export type MonitoringThresholds = z.infer<typeof zMonitoringThresholds>;
+export const defaultMonitoringThresholds: MonitoringThresholds = zMonitoringThresholds.parse({});
+
+export const zWindowSize = z.enum(["hour", "day"]);
+export type WindowSize = z.infer<typeof zWindowSize>;
+
+export const zFeatureDrift = z.object({
+  feature: z.string(),
+  kind: z.enum(["numeric", "categorical"]),
+  test: z.enum(["ks", "wasserstein", "chi-square", "jensen-shannon"]),
+  score: z.number(),
+  threshold: z.number(),
+  drifted: z.boolean(),
+  psi: z.number(),
+  psiBand: z.enum(["stable", "moderate", "significant"]),
+  /** Rows of the window that had a value for the feature. */
+  count: z.number(),
+});
+export type FeatureDrift = z.infer<typeof zFeatureDrift>;
+
+export const zMonitoringWindow = z.object({
+  start: z.number(),
+  end: z.number(),
+  requests: z.number(),
+  rows: z.number(),
+  latencyP50: z.number().nullable(),
+  latencyP95: z.number().nullable(),
+  latencyP99: z.number().nullable(),
+  /** Share of features that drifted in this window (null when no rows). */
+  driftShare: z.number().nullable(),
+  datasetDrifted: z.boolean(),
+  /** Drift of the predictions against the model's predictions on the reference data. */
+  predictionDrift: zFeatureDrift.nullable(),
+  /** accuracy (classifiers) or rmse (regression) on rows whose feedback arrived. */
+  liveMetric: z.object({ name: z.enum(["accuracy", "f1", "rmse"]), value: z.number(), count: z.number() }).nullable(),
+  /** Per-feature drift of this window. */
+  features: z.array(zFeatureDrift),
+});
+export type MonitoringWindow = z.infer<typeof zMonitoringWindow>;
+
+export const zMonitoringView = z.object({
+  modelName: z.string(),
+  productionVersion: z.string().nullable(),
+  task: z.enum(["binary", "multiclass", "regression"]).nullable(),
+  reference: z
+    .object({ datasetName: z.string(), version: z.number(), rowCount: z.number(), source: z.enum(["lineage", "chosen"]) })
+    .nullable(),
+  /** Why drift cannot be computed (no reference, reference lacks the model's features…). */
+  referenceProblem: z.string().nullable(),
+  settings: z.object({ sampleRate: z.number(), retentionDays: z.number(), thresholds: zMonitoringThresholds }),
+  window: zWindowSize,
+  /** Oldest first. */
+  windows: z.array(zMonitoringWindow),
+  flag: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
+});
+export type MonitoringView = z.infer<typeof zMonitoringView>;
+
+export const zMonitoringSettingsInput = z.object({
+  name: z.string().min(1).max(500),
+  sampleRate: z.number().min(0, "The sampling rate is a share between 0 and 1").max(1, "The sampling rate is a share between 0 and 1"),
+  retentionDays: z.number().int().min(1).max(3650),
+  thresholds: zMonitoringThresholds,
+  /** null = the training dataset version from the production version's lineage. */
+  reference: z.object({ datasetName: z.string().min(1).max(200), version: z.number().int().positive() }).nullable(),
+});
+export type MonitoringSettingsInput = z.infer<typeof zMonitoringSettingsInput>;
+
+// ---------------------------------------------------------------- deployments
+
+export const zAliasEvent = z.object({
+  at: z.number(),
+  by: z.string(),
+  alias: z.string(),
+  /** null when the alias was removed. */
+  version: z.string().nullable(),
+  previousVersion: z.string().nullable(),
+  /** "set", "delete", "override" (admin past the review gate), "rollback". */
+  kind: z.string(),
+  reason: z.string().nullable(),
+});
+export type AliasEvent = z.infer<typeof zAliasEvent>;
+
+export const zDeployment = z.object({
+  modelName: z.string(),
+  alias: z.string(),
+  version: z.string(),
+  since: z.number().nullable(),
+  by: z.string().nullable(),
+  /** The version production pointed at before (rollback target); production only. */
+  previousVersion: z.string().nullable(),
+  /** Health flags from monitoring (production only). */
+  flagReasons: z.array(z.string()),
+});
+export type Deployment = z.infer<typeof zDeployment>;
