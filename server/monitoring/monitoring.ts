@@ -1,18 +1,361 @@
-// Monitoring of served models: drift per time window against a reference dataset version, live metrics, flags.
-// CONTRACT STUB — signatures fixed (router and pages rely on them).
+// Monitoring of served models: per time window, drift of each feature against a reference dataset version
+// (lib/drift's rules), the share of drifted features, prediction drift, volume, latency and live metrics from
+// feedback; the latest window's verdict is kept as the model's health flag.
+import { and, asc, eq, gte, inArray } from "drizzle-orm";
+import { datasetVersions, datasets, inferenceFeedback, inferenceLog, modelMonitoring, registeredModels } from "@/db/schema";
+import { categoricalDrift, datasetDrift, numericDrift, psiBand, type CategoryCounts, type ColumnDrift } from "@/lib/drift";
+import { percentile } from "@/lib/percentile";
 import type { ServiceContext } from "../service-context";
-import { DomainError } from "../errors";
-import type { MonitoringSettingsInput, MonitoringView, WindowSize } from "./schema";
+import type { Database } from "@/db/client";
+import { authorize } from "../auth/permissions";
+import { recordAudit } from "../auth/audit";
+import { invalidParameter } from "../errors";
+import { absoluteVersionPath, getDatasetRoot } from "../datasets/dataset-store";
+import { findVersion } from "../datasets/registry";
+import { findRegisteredModel, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
+import { zModelLineage } from "../registry/schema";
+import { invalidateLoggingSettings } from "./inference-log";
+import { readReferenceData, type ReferenceData } from "./reference-data";
+import {
+  defaultMonitoringThresholds,
+  zMonitoringThresholds,
+  type FeatureDrift,
+  type MonitoringSettingsInput,
+  type MonitoringThresholds,
+  type MonitoringView,
+  type MonitoringWindow,
+  type WindowSize,
+} from "./schema";
 
-export async function getMonitoringView(_ctx: ServiceContext, _input: { name: string; window: WindowSize; windows?: number }): Promise<MonitoringView> {
-  throw new DomainError("NOT_IMPLEMENTED", "Monitoring is not implemented yet.");
+const WINDOW_MS: Record<WindowSize, number> = { hour: 3_600_000, day: 86_400_000 };
+const DEFAULT_WINDOWS: Record<WindowSize, number> = { hour: 24, day: 14 };
+/** Below this many rows a window's drift is not judged (a handful of requests says nothing about a distribution). */
+export const MIN_ROWS_FOR_DRIFT = 30;
+
+type Task = "binary" | "multiclass" | "regression";
+
+/** Classifier when an output is a [N,k] tensor with k ≥ 2 (the probabilities); regression otherwise. */
+export function taskOfIntrospection(introspection: unknown): Task | null {
+  const outputs = (introspection as { outputs?: { kind?: string; shape?: (number | string | null)[] | null }[] } | null)?.outputs;
+  if (!outputs?.length) return null;
+  for (const output of outputs) {
+    const width = output.shape?.[1];
+    if (output.kind === "tensor" && output.shape?.length === 2 && typeof width === "number" && width >= 2) return width === 2 ? "binary" : "multiclass";
+  }
+  return "regression";
 }
 
-export async function updateMonitoringSettings(_ctx: ServiceContext, _input: MonitoringSettingsInput): Promise<void> {
-  throw new DomainError("NOT_IMPLEMENTED", "Monitoring is not implemented yet.");
+interface Settings {
+  sampleRate: number;
+  retentionDays: number;
+  thresholds: MonitoringThresholds;
+  referenceDatasetVersionId: number | null;
 }
 
-/** Health flags of models (name → reasons), as last checked; flagged models only. */
-export async function listModelFlags(_ctx: ServiceContext): Promise<Record<string, string[]>> {
-  return {};
+async function readSettings(db: Pick<Database, "select">, modelId: number): Promise<Settings> {
+  const [row] = await db.select().from(modelMonitoring).where(eq(modelMonitoring.modelId, modelId));
+  const parsed = zMonitoringThresholds.safeParse(row?.thresholds ?? {});
+  return {
+    sampleRate: row?.sampleRate ?? 1,
+    retentionDays: row?.retentionDays ?? 30,
+    thresholds: parsed.success ? parsed.data : defaultMonitoringThresholds,
+    referenceDatasetVersionId: row?.referenceDatasetVersionId ?? null,
+  };
+}
+
+interface ReferenceChoice {
+  datasetName: string;
+  version: number;
+  source: "lineage" | "chosen";
+  path: string;
+  format: "csv" | "parquet";
+  digest: string;
+  labelColumn: string | null;
+}
+
+async function chooseReference(db: Database, settings: Settings, production: ModelVersionRow | null): Promise<ReferenceChoice | string> {
+  let versionId = settings.referenceDatasetVersionId;
+  let source: "lineage" | "chosen" = "chosen";
+  if (versionId === null) {
+    source = "lineage";
+    if (!production) return "No version holds the production alias, so there is no training dataset to compare with: promote a version or choose a reference.";
+    const lineage = zModelLineage.safeParse(production.lineage ?? {});
+    const trained = lineage.success ? lineage.data.datasets.find((d) => d.registry && d.context !== "evaluation" && d.context !== "test") : undefined;
+    if (!trained?.registry) {
+      return "The production version's lineage names no registered dataset version it was trained on: choose a reference dataset version in the settings.";
+    }
+    const found = await findVersion(db, trained.registry.datasetName, trained.registry.version).catch(() => null);
+    if (!found) return `The training dataset ${trained.registry.datasetName} v${trained.registry.version} no longer exists: choose a reference in the settings.`;
+    versionId = found.row.versionId;
+  }
+  const [row] = await db
+    .select({ name: datasets.name, labelColumn: datasets.labelColumn, version: datasetVersions.version, storagePath: datasetVersions.storagePath, format: datasetVersions.format, digest: datasetVersions.digest })
+    .from(datasetVersions)
+    .innerJoin(datasets, eq(datasets.datasetId, datasetVersions.datasetId))
+    .where(eq(datasetVersions.versionId, versionId));
+  if (!row) return "The reference dataset version no longer exists: choose another in the settings.";
+  return {
+    datasetName: row.name,
+    version: row.version,
+    source,
+    path: absoluteVersionPath(getDatasetRoot(), row.storagePath),
+    format: row.format as "csv" | "parquet",
+    digest: row.digest,
+    labelColumn: row.labelColumn,
+  };
+}
+
+function toFeatureDrift(feature: string, kind: "numeric" | "categorical", drift: ColumnDrift, count: number): FeatureDrift {
+  return { feature, kind, test: drift.test, score: drift.score, threshold: drift.threshold, drifted: drift.drifted, psi: drift.psi, psiBand: psiBand(drift.psi), count };
+}
+
+interface LogRow {
+  at: number;
+  latencyMs: number;
+  rowCount: number;
+  requestId: string;
+  inputs: Record<string, (number | string | null)[]>;
+  predictions: (number | string)[];
+}
+
+/** Drift of every feature of the window that the reference also has. */
+export function windowFeatureDrift(rows: readonly LogRow[], reference: ReferenceData, thresholds: MonitoringThresholds): FeatureDrift[] {
+  const features = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row.inputs)) features.add(key);
+  const results: FeatureDrift[] = [];
+  for (const feature of [...features].sort()) {
+    const ref = reference.columns.get(feature);
+    if (!ref) continue;
+    if (ref.kind === "numeric") {
+      const current: number[] = [];
+      for (const row of rows) for (const value of row.inputs[feature] ?? []) if (typeof value === "number" && Number.isFinite(value)) current.push(value);
+      if (current.length < 2 || ref.numbers.length < 2) continue;
+      const drift = numericDrift(ref.numbers, current, { ksPValueThreshold: thresholds.ksPValue, wassersteinThreshold: thresholds.wasserstein });
+      results.push(toFeatureDrift(feature, "numeric", drift, current.length));
+    } else {
+      const current: CategoryCounts = {};
+      let count = 0;
+      for (const row of rows)
+        for (const value of row.inputs[feature] ?? []) {
+          if (value === null || value === "") continue;
+          current[String(value)] = (current[String(value)] ?? 0) + 1;
+          count += 1;
+        }
+      if (count === 0) continue;
+      const drift = categoricalDrift(ref.counts, current, { chiSquarePValueThreshold: thresholds.chiSquarePValue, jensenShannonThreshold: thresholds.jensenShannon });
+      results.push(toFeatureDrift(feature, "categorical", drift, count));
+    }
+  }
+  return results;
+}
+
+/**
+ * Prediction drift: the window's predictions against the reference's label column (for a classifier, the
+ * distribution of predicted classes vs true classes in the training data; for a regressor, values vs values).
+ */
+function predictionDrift(rows: readonly LogRow[], reference: ReferenceData, labelColumn: string | null, task: Task | null, thresholds: MonitoringThresholds): FeatureDrift | null {
+  const ref = labelColumn ? reference.columns.get(labelColumn) : undefined;
+  if (!ref) return null;
+  const predictions = rows.flatMap((row) => row.predictions);
+  if (predictions.length < 2) return null;
+  if (task === "regression" && ref.kind === "numeric") {
+    const current = predictions.map(Number).filter(Number.isFinite);
+    const drift = numericDrift(ref.numbers, current, { ksPValueThreshold: thresholds.ksPValue, wassersteinThreshold: thresholds.wasserstein });
+    return toFeatureDrift("prediction", "numeric", drift, current.length);
+  }
+  const refCounts: CategoryCounts = ref.kind === "categorical" ? ref.counts : countValues(ref.numbers.map(String));
+  const drift = categoricalDrift(refCounts, countValues(predictions.map(String)), {
+    chiSquarePValueThreshold: thresholds.chiSquarePValue,
+    jensenShannonThreshold: thresholds.jensenShannon,
+  });
+  return toFeatureDrift("prediction", "categorical", drift, predictions.length);
+}
+
+function countValues(values: string[]): CategoryCounts {
+  const counts: CategoryCounts = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+function liveMetricOf(rows: readonly LogRow[], feedback: Map<string, number | string>, task: Task | null): MonitoringWindow["liveMetric"] {
+  const pairs: [number | string, number | string][] = [];
+  for (const row of rows) {
+    row.predictions.forEach((prediction, index) => {
+      const truth = feedback.get(`${row.requestId}\u0000${index}`);
+      if (truth !== undefined) pairs.push([truth, prediction]);
+    });
+  }
+  if (!pairs.length) return null;
+  if (task === "regression") {
+    const squared = pairs.reduce((sum, [truth, prediction]) => sum + (Number(truth) - Number(prediction)) ** 2, 0);
+    return { name: "rmse", value: Math.sqrt(squared / pairs.length), count: pairs.length };
+  }
+  const correct = pairs.filter(([truth, prediction]) => String(truth) === String(prediction)).length;
+  return { name: "accuracy", value: correct / pairs.length, count: pairs.length };
+}
+
+function round(value: number, digits = 3): string {
+  return Number(value.toFixed(digits)).toString();
+}
+
+/** Why the model is flagged, judged on the most recent window with enough rows. */
+export function flagReasons(windows: readonly MonitoringWindow[], thresholds: MonitoringThresholds, task: Task | null): string[] {
+  const latest = [...windows].reverse().find((w) => w.rows >= MIN_ROWS_FOR_DRIFT);
+  if (!latest) return [];
+  const reasons: string[] = [];
+  const when = new Date(latest.start).toISOString().replace("T", " ").slice(0, 16);
+  const drifted = latest.features.filter((f) => f.drifted).map((f) => f.feature);
+  if (drifted.length) {
+    const names = `${drifted.slice(0, 5).join(", ")}${drifted.length > 5 ? ", …" : ""}`;
+    reasons.push(
+      latest.datasetDrifted
+        ? `Dataset drift: ${drifted.length} of ${latest.features.length} features drifted in the window from ${when} UTC (${names}), at or above the ${Math.round(thresholds.datasetDriftShare * 100)}% limit.`
+        : `Feature drift: ${drifted.length} of ${latest.features.length} features drifted in the window from ${when} UTC (${names}).`,
+    );
+  }
+  const live = [...windows].reverse().find((w) => w.liveMetric)?.liveMetric;
+  if (live && thresholds.liveMetric !== null) {
+    if (task !== "regression" && live.value < thresholds.liveMetric)
+      reasons.push(`Live ${live.name} is ${round(live.value)} on ${live.count} rows with feedback, below the ${round(thresholds.liveMetric)} threshold.`);
+    if (task === "regression" && live.value > thresholds.liveMetric)
+      reasons.push(`Live RMSE is ${round(live.value)} on ${live.count} rows with feedback, above the ${round(thresholds.liveMetric)} threshold.`);
+  }
+  return reasons;
+}
+
+export async function getMonitoringView(ctx: ServiceContext, input: { name: string; window: WindowSize; windows?: number }): Promise<MonitoringView> {
+  authorize(ctx.actor, "studio.read");
+  const model = await findRegisteredModel(ctx.db, input.name);
+  const production = await findVersionByAlias(ctx.db, input.name, "production").catch(() => null);
+  const settings = await readSettings(ctx.db, model.modelId);
+  const task = production ? taskOfIntrospection(production.introspection) : null;
+  const size = WINDOW_MS[input.window];
+  const count = input.windows ?? DEFAULT_WINDOWS[input.window];
+  const lastStart = Math.floor(Date.now() / size) * size;
+  const from = lastStart - (count - 1) * size;
+
+  const logRows = await ctx.db
+    .select({
+      at: inferenceLog.at,
+      latencyMs: inferenceLog.latencyMs,
+      rowCount: inferenceLog.rowCount,
+      requestId: inferenceLog.requestId,
+      inputs: inferenceLog.inputs,
+      predictions: inferenceLog.predictions,
+    })
+    .from(inferenceLog)
+    .where(and(eq(inferenceLog.modelId, model.modelId), gte(inferenceLog.at, from)))
+    .orderBy(asc(inferenceLog.at));
+  const requestIds = [...new Set(logRows.map((row) => row.requestId))];
+  const feedback = new Map<string, number | string>();
+  for (let start = 0; start < requestIds.length; start += 5000) {
+    const rows = await ctx.db
+      .select({ requestId: inferenceFeedback.requestId, rowIndex: inferenceFeedback.rowIndex, label: inferenceFeedback.label })
+      .from(inferenceFeedback)
+      .where(and(eq(inferenceFeedback.modelId, model.modelId), inArray(inferenceFeedback.requestId, requestIds.slice(start, start + 5000))));
+    for (const row of rows) feedback.set(`${row.requestId}\u0000${row.rowIndex}`, row.label);
+  }
+
+  const choice = await chooseReference(ctx.db, settings, production);
+  let reference: ReferenceData | null = null;
+  let referenceProblem: string | null = typeof choice === "string" ? choice : null;
+  if (typeof choice !== "string") {
+    try {
+      reference = await readReferenceData(choice.path, choice.format, choice.digest);
+    } catch (error) {
+      referenceProblem = `The reference dataset ${choice.datasetName} v${choice.version} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  const buckets = new Map<number, LogRow[]>();
+  for (const row of logRows) {
+    const start = Math.floor(row.at / size) * size;
+    let bucket = buckets.get(start);
+    if (!bucket) buckets.set(start, (bucket = []));
+    bucket.push(row);
+  }
+  const windows: MonitoringWindow[] = [];
+  for (let start = from; start <= lastStart; start += size) {
+    const rows = buckets.get(start) ?? [];
+    const latencies = rows.map((row) => row.latencyMs);
+    const rowTotal = rows.reduce((sum, row) => sum + row.rowCount, 0);
+    const judged = reference !== null && rowTotal >= MIN_ROWS_FOR_DRIFT;
+    const features = judged && reference ? windowFeatureDrift(rows, reference, settings.thresholds) : [];
+    const share = judged ? datasetDrift(features, settings.thresholds.datasetDriftShare) : null;
+    windows.push({
+      start,
+      end: start + size,
+      requests: rows.length,
+      rows: rowTotal,
+      latencyP50: latencies.length ? percentile(latencies, 50) : null,
+      latencyP95: latencies.length ? percentile(latencies, 95) : null,
+      latencyP99: latencies.length ? percentile(latencies, 99) : null,
+      driftShare: share && share.totalColumns > 0 ? share.share : null,
+      datasetDrifted: share?.drifted ?? false,
+      predictionDrift: judged && reference && typeof choice !== "string" ? predictionDrift(rows, reference, choice.labelColumn, task, settings.thresholds) : null,
+      liveMetric: liveMetricOf(rows, feedback, task),
+      features,
+    });
+  }
+  const reasons = flagReasons(windows, settings.thresholds, task);
+  await saveFlag(ctx.db, model.modelId, reasons);
+  return {
+    modelName: model.name,
+    productionVersion: production ? String(production.version) : null,
+    task,
+    reference:
+      typeof choice === "string" || !reference
+        ? null
+        : { datasetName: choice.datasetName, version: choice.version, rowCount: reference.rowCount, source: choice.source },
+    referenceProblem,
+    settings: { sampleRate: settings.sampleRate, retentionDays: settings.retentionDays, thresholds: settings.thresholds },
+    window: input.window,
+    windows,
+    flag: { flagged: reasons.length > 0, reasons },
+  };
+}
+
+async function saveFlag(db: Database, modelId: number, reasons: string[]): Promise<void> {
+  const now = Date.now();
+  await db
+    .insert(modelMonitoring)
+    .values({ modelId, flagReasons: reasons, flagCheckedAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: modelMonitoring.modelId, set: { flagReasons: reasons, flagCheckedAt: now } });
+}
+
+export async function updateMonitoringSettings(ctx: ServiceContext, input: MonitoringSettingsInput): Promise<void> {
+  authorize(ctx.actor, "deployments.promote");
+  if (!(input.sampleRate >= 0 && input.sampleRate <= 1)) throw invalidParameter("The sampling rate is a share between 0 and 1 (1 = log every request).");
+  await ctx.db.transaction(async (tx) => {
+    const model = await findRegisteredModel(tx, input.name, { lock: true });
+    const referenceId = input.reference ? (await findVersion(tx, input.reference.datasetName, input.reference.version)).row.versionId : null;
+    const before = await readSettings(tx, model.modelId);
+    const now = Date.now();
+    const values = {
+      sampleRate: input.sampleRate,
+      retentionDays: input.retentionDays,
+      thresholds: input.thresholds,
+      referenceDatasetVersionId: referenceId,
+      updatedAt: now,
+    };
+    await tx.insert(modelMonitoring).values({ modelId: model.modelId, ...values }).onConflictDoUpdate({ target: modelMonitoring.modelId, set: values });
+    await recordAudit(tx, ctx.actor, {
+      action: "model_monitoring.update",
+      targetType: "registered_model",
+      targetId: model.name,
+      before: { ...before },
+      after: { ...values, reference: input.reference },
+    });
+    invalidateLoggingSettings(model.modelId);
+  });
+}
+
+/** Flagged models by name, as last checked by the monitoring view or the periodic check. */
+export async function listModelFlags(ctx: ServiceContext): Promise<Record<string, string[]>> {
+  authorize(ctx.actor, "studio.read");
+  const rows = await ctx.db
+    .select({ name: registeredModels.name, reasons: modelMonitoring.flagReasons })
+    .from(modelMonitoring)
+    .innerJoin(registeredModels, eq(registeredModels.modelId, modelMonitoring.modelId));
+  return Object.fromEntries(rows.filter((row) => row.reasons.length > 0).map((row) => [row.name, row.reasons]));
 }

@@ -239,7 +239,10 @@ export function validateAliasName(alias: string): void {
  * Points an alias at a version, moving it if it pointed elsewhere. This is the one place aliases are
  * set, so a gate (e.g. on `production`) can wrap it.
  */
-export async function setModelAlias(ctx: ServiceContext, input: SetModelAliasInput & { overrideReason?: string }): Promise<void> {
+export async function setModelAlias(
+  ctx: ServiceContext,
+  input: SetModelAliasInput & { overrideReason?: string; rollbackFrom?: string },
+): Promise<void> {
   authorize(ctx.actor, "models.write");
   validateAliasName(input.alias);
   await ctx.db.transaction(async (tx) => {
@@ -260,6 +263,7 @@ export async function setModelAlias(ctx: ServiceContext, input: SetModelAliasInp
       targetId: model.name,
       before: previous ? { alias: input.alias, version: String(previous.version) } : null,
       after: { alias: input.alias, version: String(row.version) },
+      meta: input.rollbackFrom ? { rollback: true } : undefined,
     });
   });
 }

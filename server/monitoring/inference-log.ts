@@ -1,0 +1,119 @@
+// The inference log: serving endpoints hand each request here; sampled entries are buffered and written in batches,
+// off the request path, and old entries are deleted after the model's retention period.
+import { eq, and, lt } from "drizzle-orm";
+import { inferenceLog, modelMonitoring } from "@/db/schema";
+import type { Database } from "@/db/client";
+
+export interface InferenceLogEntry {
+  modelId: number;
+  versionId: number;
+  requestId: string;
+  at: number;
+  latencyMs: number;
+  /** Feature name → one value per row. */
+  inputs: Record<string, (number | string | null)[]>;
+  /** Per row: predicted label or value. */
+  predictions: (number | string)[];
+  protocol: "mlflow" | "v2";
+}
+
+const FLUSH_DELAY_MS = 200;
+const MAX_BUFFERED = 500;
+const SETTINGS_TTL_MS = 5_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+interface LogState {
+  db: Database | null;
+  buffer: InferenceLogEntry[];
+  timer: ReturnType<typeof setTimeout> | null;
+  flushing: Promise<void> | null;
+  settings: Map<number, { sampleRate: number; retentionDays: number; readAt: number }>;
+  lastPrune: Map<number, number>;
+  dropped: number;
+}
+
+const holder = globalThis as unknown as { studioInferenceLog?: LogState };
+const state = (holder.studioInferenceLog ??= {
+  db: null,
+  buffer: [] as InferenceLogEntry[],
+  timer: null,
+  flushing: null,
+  settings: new Map(),
+  lastPrune: new Map(),
+  dropped: 0,
+});
+
+/** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
+export async function loggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number }> {
+  const cached = state.settings.get(modelId);
+  if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
+  const [row] = await db
+    .select({ sampleRate: modelMonitoring.sampleRate, retentionDays: modelMonitoring.retentionDays })
+    .from(modelMonitoring)
+    .where(eq(modelMonitoring.modelId, modelId));
+  const settings = { sampleRate: row?.sampleRate ?? 1, retentionDays: row?.retentionDays ?? 30, readAt: Date.now() };
+  state.settings.set(modelId, settings);
+  return settings;
+}
+
+/** Forget cached sampling settings (after they are edited). */
+export function invalidateLoggingSettings(modelId: number): void {
+  state.settings.delete(modelId);
+}
+
+/**
+ * Queues one served request for the log, if the model's sampling rate picks it. Never throws and never waits
+ * for the database: a request is not slowed or failed by its own logging.
+ */
+export function recordInference(db: Database, entry: InferenceLogEntry): void {
+  state.db = db;
+  const cached = state.settings.get(entry.modelId);
+  const sampleRate = cached && Date.now() - cached.readAt < SETTINGS_TTL_MS ? cached.sampleRate : null;
+  if (sampleRate === null) void loggingSettings(db, entry.modelId).catch(() => undefined);
+  if (sampleRate !== null && sampleRate < 1 && Math.random() >= sampleRate) return;
+  state.buffer.push(entry);
+  if (state.buffer.length >= MAX_BUFFERED) void flushInferenceLog();
+  else state.timer ??= setTimeout(() => void flushInferenceLog(), FLUSH_DELAY_MS);
+}
+
+/** Writes everything buffered (tests and shutdown call it; the timer calls it otherwise). */
+export async function flushInferenceLog(): Promise<void> {
+  if (state.timer) {
+    clearTimeout(state.timer);
+    state.timer = null;
+  }
+  while (state.flushing) await state.flushing;
+  const batch = state.buffer.splice(0);
+  if (!batch.length || !state.db) return;
+  const db = state.db;
+  state.flushing = (async () => {
+    try {
+      await db.insert(inferenceLog).values(batch.map((entry) => ({ ...entry, rowCount: entry.predictions.length })));
+      await pruneExpired(db, new Set(batch.map((entry) => entry.modelId)));
+    } catch (error) {
+      // Losing log entries must not take serving down; the count says how many were lost.
+      state.dropped += batch.length;
+      console.error(`[studio] could not write ${batch.length} inference log entries`, error);
+    }
+  })();
+  try {
+    await state.flushing;
+  } finally {
+    state.flushing = null;
+  }
+}
+
+async function pruneExpired(db: Database, modelIds: Set<number>): Promise<void> {
+  const now = Date.now();
+  for (const modelId of modelIds) {
+    if (now - (state.lastPrune.get(modelId) ?? 0) < PRUNE_EVERY_MS) continue;
+    state.lastPrune.set(modelId, now);
+    const { retentionDays } = await loggingSettings(db, modelId);
+    await db.delete(inferenceLog).where(and(eq(inferenceLog.modelId, modelId), lt(inferenceLog.at, now - retentionDays * 86_400_000)));
+  }
+}
+
+/** Entries lost because the database refused them (shown by the monitoring page if ever non-zero). */
+export function droppedInferenceLogEntries(): number {
+  return state.dropped;
+}
