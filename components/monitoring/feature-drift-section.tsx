@@ -73,13 +73,17 @@ export function FeatureDriftTable({
       <table className={ui.table} aria-label="Feature drift of the latest window">
         <thead>
           <tr>
-            <th scope="col">Feature</th>
+            <th scope="col" aria-sort={order === "name" ? "ascending" : undefined}>
+              Feature
+            </th>
             <th scope="col">Kind</th>
             <th scope="col">Test</th>
             <th scope="col" className={ui.num} aria-sort={order === "severity" ? "descending" : undefined}>
               Score vs threshold
             </th>
-            <th scope="col">Drifted</th>
+            <th scope="col" aria-sort={order === "drifted" ? "descending" : undefined}>
+              Drifted
+            </th>
             <th scope="col">PSI</th>
             <th scope="col" className={ui.num}>
               Rows
