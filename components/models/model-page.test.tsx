@@ -47,8 +47,9 @@ function detail(overrides: Partial<RegisteredModelDetail> = {}): RegisteredModel
   };
 }
 
-function render(model: RegisteredModelDetail, permissions: string[]) {
+function render(model: RegisteredModelDetail, permissions: string[], flags: Record<string, string[]> = {}) {
   return renderWithCache(<ModelPage name="breast-cancer-rf" />, permissions, (trpc, queryClient) => {
+    queryClient.setQueryData(trpc.monitoring.flags.queryKey(), flags);
     queryClient.setQueryData(trpc.registry.model.queryKey({ name: "breast-cancer-rf" }), model);
     // The versions carry run ids only; the run's experiment comes from tracking.
     queryClient.setQueryData(trpc.tracking.run.queryKey({ runId: "run-1" }), { info: { experiment_id: "7", run_name: "rf-100-trees" } } as never);
@@ -100,5 +101,14 @@ describe("ModelPage", () => {
     expect(html).toContain("No versions yet");
     expect(html).toContain("mlflow.register_model");
     expect(html).toContain("No description yet");
+  });
+
+  it("links to the model's monitoring page and shows its health flag with the reasons when flagged", () => {
+    const healthy = render(detail(), ["studio.read"]);
+    expect(healthy).toContain('href="/models/breast-cancer-rf/monitoring"');
+    expect(healthy).not.toContain("flagged");
+    const flagged = render(detail(), ["studio.read"], { "breast-cancer-rf": ["live accuracy 0.71 < 0.8"] });
+    expect(flagged).toContain('title="live accuracy 0.71 &lt; 0.8"');
+    expect(flagged).toContain(": live accuracy 0.71 &lt; 0.8");
   });
 });

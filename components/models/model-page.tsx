@@ -5,10 +5,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
+import { HealthFlag } from "@/components/monitoring/health-flag";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
+import { monitoringHref } from "@/lib/monitoring-view";
 import type { ModelVersion, RegisteredModelDetail } from "@/server/registry/schema";
 import { AliasEditor } from "./alias-editor";
 import { AliasChips, StageBadge } from "./model-badges";
@@ -21,6 +23,8 @@ export function ModelPage({ name }: { name: string }) {
   const trpc = useTRPC();
   const canWrite = usePermission("models.write");
   const model = useQuery(trpc.registry.model.queryOptions({ name }));
+  // Health flags are a hint here; if they cannot be loaded the page is still whole without them.
+  const flags = useQuery(trpc.monitoring.flags.queryOptions());
   const breadcrumb = (
     <p className={ui.breadcrumb}>
       <Link href="/models">Models</Link> /
@@ -45,6 +49,10 @@ export function ModelPage({ name }: { name: string }) {
           {detail.user_id ? `Owner ${detail.user_id}, ` : ""}updated {formatRelativeTime(detail.last_updated_timestamp, model.dataUpdatedAt)}
         </span>
       </div>
+      <p className={styles.links}>
+        <Link href={monitoringHref(detail.name)}>Monitoring</Link>
+        <HealthFlag reasons={flags.data?.[detail.name] ?? []} />
+      </p>
       <DescriptionPanel
         key={detail.description}
         title="Description"

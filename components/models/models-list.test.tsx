@@ -41,9 +41,10 @@ const model: RegisteredModel = {
   ],
 };
 
-function render(models: RegisteredModel[], q = "") {
+function render(models: RegisteredModel[], q = "", flags: Record<string, string[]> = {}) {
   search = q ? `q=${encodeURIComponent(q)}` : "";
   return renderWithCache(<ModelsList />, ["studio.read"], (trpc, queryClient) => {
+    queryClient.setQueryData(trpc.monitoring.flags.queryKey(), flags);
     queryClient.setQueryData(trpc.registry.listModels.queryKey({ search: q || undefined }), models);
   });
 }
@@ -69,5 +70,15 @@ describe("ModelsList", () => {
     const searched = render([], "zzz");
     expect(searched).toContain("No model name matches this search");
     expect(searched).toContain('value="zzz"');
+  });
+
+  it("flags a model whose monitoring crossed a threshold, the reasons in the tooltip and in text for screen readers", () => {
+    const other = { ...model, name: "churn" };
+    const html = render([model, other], "", { "breast-cancer-rf": ["dataset drift: 3 of 5 features drifted", "live accuracy 0.71 < 0.8"] });
+    const [flaggedRow, healthyRow] = html.split("<tr").slice(2);
+    expect(flaggedRow).toContain('title="dataset drift: 3 of 5 features drifted; live accuracy 0.71 &lt; 0.8"');
+    expect(flaggedRow).toContain('<span class="visually-hidden">: dataset drift: 3 of 5 features drifted; live accuracy 0.71 &lt; 0.8</span>');
+    expect(healthyRow).toContain("churn");
+    expect(healthyRow).not.toContain("flagged");
   });
 });

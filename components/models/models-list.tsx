@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { HealthFlag } from "@/components/monitoring/health-flag";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
@@ -31,6 +32,8 @@ export function ModelsList() {
   }, [search, q, update]);
 
   const list = useQuery(trpc.registry.listModels.queryOptions({ search: q || undefined }));
+  // Health flags are a hint beside the name; the list stands without them if they fail to load.
+  const flags = useQuery(trpc.monitoring.flags.queryOptions());
 
   return (
     <>
@@ -56,7 +59,7 @@ export function ModelsList() {
       ) : list.data.length === 0 ? (
         <EmptyModels searching={Boolean(q)} />
       ) : (
-        <ModelsTable models={list.data} now={list.dataUpdatedAt} />
+        <ModelsTable models={list.data} now={list.dataUpdatedAt} flags={flags.data ?? {}} />
       )}
     </>
   );
@@ -97,7 +100,7 @@ function StagesHeld({ versions }: { versions: RegisteredModel["latest_versions"]
 }
 
 /** `now` is when the list was fetched, so "3 minutes ago" is true of the data shown. */
-function ModelsTable({ models, now }: { models: RegisteredModel[]; now: number }) {
+function ModelsTable({ models, now, flags }: { models: RegisteredModel[]; now: number; flags: Record<string, string[]> }) {
   return (
     <div className={ui.tableWrap}>
       <table className={ui.table} aria-label="Models">
@@ -118,7 +121,7 @@ function ModelsTable({ models, now }: { models: RegisteredModel[]; now: number }
             return (
               <tr key={model.name}>
                 <td>
-                  <Link href={modelHref(model.name)}>{model.name}</Link>
+                  <Link href={modelHref(model.name)}>{model.name}</Link> <HealthFlag reasons={flags[model.name] ?? []} />
                 </td>
                 <td className={styles.description}>{summary || <span className={ui.muted}>—</span>}</td>
                 <td className={ui.num}>

@@ -1,14 +1,9 @@
-// Deployments page: not built yet; it says what it will do and points to Experiments.
+// Deployments: what every alias of every model serves, promotion through the review gate, rollback and alias history.
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/shell/not-built-yet";
+import { DeploymentsPage } from "@/components/deployments/deployments-page";
 
 export const metadata: Metadata = { title: "Deployments" };
 
-export default function DeploymentsPage() {
-  return (
-    <NotBuiltYet
-      title="Deployments"
-      willDo="Promote an approved model version to production, serve it over HTTP (MLflow scoring and Open Inference Protocol), roll back, and watch drift and live metrics."
-    />
-  );
+export default function DeploymentsRoute() {
+  return <DeploymentsPage />;
 }

@@ -1,0 +1,108 @@
+"use client";
+// The deployments page: every alias of every model, promotion through the review gate, and each model's alias history.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { useCurrentUser, usePermission } from "@/components/auth/use-permission";
+import { useTRPC } from "@/components/trpc-provider";
+import { QueryError } from "@/components/ui/query-error";
+import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
+import ui from "@/components/ui/ui.module.css";
+import { aliasChangeText, aliasEventKindText } from "@/lib/monitoring-view";
+import type { AliasEvent } from "@/server/monitoring/schema";
+import { DeploymentsTable } from "./deployments-table";
+import styles from "./deployments.module.css";
+import { PromoteForm } from "./promote-form";
+
+export function DeploymentsPage() {
+  const trpc = useTRPC();
+  const canPromote = usePermission("deployments.promote");
+  const me = useCurrentUser();
+  const isAdmin = me.data?.actor?.role === "admin";
+  const deployments = useQuery(trpc.monitoring.deployments.queryOptions());
+  const modelNames = [...new Set(deployments.data?.map((deployment) => deployment.modelName) ?? [])].sort();
+  return (
+    <>
+      <h1>Deployments</h1>
+      <p className={ui.muted}>
+        What each alias serves at <code>/api/serve/&lt;model&gt;@&lt;alias&gt;</code>; <code>production</code> is served at <code>/api/serve/&lt;model&gt;</code>.
+      </p>
+      {deployments.error ? (
+        <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} />
+      ) : deployments.isPending ? (
+        <p role="status">Loading deployments…</p>
+      ) : deployments.data.length === 0 ? (
+        <p className={ui.panel}>
+          No model has an alias yet. Promote an approved version below, or set aliases on a model&apos;s page under <Link href="/models">Models</Link>.
+        </p>
+      ) : (
+        <DeploymentsTable deployments={deployments.data} now={deployments.dataUpdatedAt} canPromote={canPromote} />
+      )}
+      {canPromote ? <PromoteForm isAdmin={isAdmin} /> : <p className={ui.muted}>Promotion and rollback need the editor or admin role.</p>}
+      {modelNames.length ? (
+        <section aria-labelledby="alias-history-title">
+          <h2 id="alias-history-title">Alias history</h2>
+          {modelNames.map((name) => (
+            <AliasHistoryDetails key={name} name={name} />
+          ))}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+/** Loaded when opened: most models' history is never read. */
+function AliasHistoryDetails({ name }: { name: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className={styles.history} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{name}</summary>
+      {open ? <AliasHistoryLoader name={name} /> : null}
+    </details>
+  );
+}
+
+function AliasHistoryLoader({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const history = useQuery(trpc.monitoring.aliasHistory.queryOptions({ name }));
+  if (history.error) return <QueryError error={history.error} onRetry={() => void history.refetch()} />;
+  if (history.isPending) return <p role="status">Loading the history of {name}…</p>;
+  return <AliasHistoryTable name={name} events={history.data} now={history.dataUpdatedAt} />;
+}
+
+export function AliasHistoryTable({ name, events, now }: { name: string; events: readonly AliasEvent[]; now: number }) {
+  if (events.length === 0) return <p className={ui.muted}>No alias changes recorded for {name}.</p>;
+  const newestFirst = [...events].sort((a, b) => b.at - a.at);
+  return (
+    <div className={ui.tableWrap}>
+      <table className={ui.table} aria-label={`Alias history of ${name}`}>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Alias</th>
+            <th scope="col">Change</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {newestFirst.map((event, index) => (
+            <tr key={`${event.at}-${index}`}>
+              <td title={formatTimestamp(event.at)}>
+                {formatRelativeTime(event.at, now)}
+                <br />
+                <span className={ui.muted}>{formatTimestamp(event.at)}</span>
+              </td>
+              <td>{event.by}</td>
+              <td>{event.alias}</td>
+              <td>{aliasChangeText(event.previousVersion, event.version)}</td>
+              <td>{aliasEventKindText[event.kind] ?? event.kind}</td>
+              <td className={ui.wrap}>{event.reason ?? <span className={ui.muted}>—</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

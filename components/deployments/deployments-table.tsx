@@ -1,0 +1,167 @@
+"use client";
+// Every alias of every model: the version it serves, since when and by whom, its health, and for production
+// a one-click rollback (with a confirmation naming both versions) and the way to its monitoring page.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useId, useState } from "react";
+import { modelHref, modelVersionHref } from "@/components/models/model-format";
+import { HealthFlag } from "@/components/monitoring/health-flag";
+import { useTRPC } from "@/components/trpc-provider";
+import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
+import ui from "@/components/ui/ui.module.css";
+import { monitoringHref } from "@/lib/monitoring-view";
+import type { Deployment } from "@/server/monitoring/schema";
+import styles from "./deployments.module.css";
+
+/** Production first within a model, so the row that takes traffic is the first one read. */
+export function orderDeployments(deployments: readonly Deployment[]): Deployment[] {
+  return [...deployments].sort(
+    (a, b) => a.modelName.localeCompare(b.modelName) || Number(b.alias === "production") - Number(a.alias === "production") || a.alias.localeCompare(b.alias),
+  );
+}
+
+export function DeploymentsTable({ deployments, now, canPromote }: { deployments: readonly Deployment[]; now: number; canPromote: boolean }) {
+  return (
+    <div className={ui.tableWrap}>
+      <table className={ui.table} aria-label="Deployments">
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Alias</th>
+            <th scope="col">Version</th>
+            <th scope="col">Since</th>
+            <th scope="col">By</th>
+            <th scope="col">Health</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {orderDeployments(deployments).map((deployment) => (
+            <tr key={`${deployment.modelName}\u0000${deployment.alias}`}>
+              <td>
+                <Link href={modelHref(deployment.modelName)}>{deployment.modelName}</Link>
+              </td>
+              <td>
+                <span className={deployment.alias === "production" ? styles.production : undefined}>{deployment.alias}</span>
+              </td>
+              <td>
+                <Link href={modelVersionHref(deployment.modelName, deployment.version)}>
+                  <span className="visually-hidden">{deployment.modelName} </span>v{deployment.version}
+                </Link>
+              </td>
+              <td>
+                {deployment.since === null ? (
+                  <span className={ui.muted}>unknown</span>
+                ) : (
+                  <>
+                    {formatRelativeTime(deployment.since, now)}
+                    <br />
+                    <span className={ui.muted}>{formatTimestamp(deployment.since)}</span>
+                  </>
+                )}
+              </td>
+              <td>{deployment.by ?? <span className={ui.muted}>—</span>}</td>
+              <td className={ui.wrap}>
+                {deployment.alias === "production" ? <HealthFlag reasons={deployment.flagReasons} showHealthy /> : <span className={ui.muted}>—</span>}
+                {deployment.flagReasons.length ? (
+                  <ul className={styles.reasons} aria-hidden="true">
+                    {deployment.flagReasons.map((reason) => (
+                      <li key={reason}>{reason}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </td>
+              <td>
+                {deployment.alias === "production" ? (
+                  <div className={styles.rowActions}>
+                    <Link href={monitoringHref(deployment.modelName)}>
+                      Monitoring<span className="visually-hidden"> of {deployment.modelName}</span>
+                    </Link>
+                    <RollbackControl deployment={deployment} canPromote={canPromote} />
+                  </div>
+                ) : (
+                  <span className={ui.muted}>—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One click opens the confirmation; the server points production back and says which version it serves now. */
+export function RollbackControl({ deployment, canPromote }: { deployment: Deployment; canPromote: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const ids = useId();
+  const [confirming, setConfirming] = useState(false);
+  const rollback = useMutation(
+    trpc.monitoring.rollback.mutationOptions({
+      onSuccess: async () => {
+        setConfirming(false);
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.monitoring.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() }),
+        ]);
+      },
+    }),
+  );
+  const previous = deployment.previousVersion;
+  if (previous === null) {
+    return (
+      <span className={styles.disabledAction}>
+        <button type="button" className={ui.secondary} disabled aria-describedby={`${ids}-why`}>
+          Roll back
+        </button>
+        <span id={`${ids}-why`} className={styles.hint}>
+          No earlier production version to roll back to.
+        </span>
+      </span>
+    );
+  }
+  if (!canPromote) {
+    return (
+      <span className={styles.hint}>
+        Rollback to v{previous} needs the editor or admin role.
+      </span>
+    );
+  }
+  return (
+    <span className={styles.rollback}>
+      <button type="button" className={ui.danger} onClick={() => setConfirming(true)} disabled={confirming || rollback.isPending} aria-describedby={`${ids}-what`}>
+        Roll back to v{previous}
+      </button>
+      <span id={`${ids}-what`} className="visually-hidden">
+        {deployment.modelName} production serves v{deployment.version}
+      </span>
+      {confirming ? (
+        <span role="alertdialog" aria-labelledby={`${ids}-confirm`} className={styles.confirm}>
+          <span id={`${ids}-confirm`}>
+            Roll back <strong>{deployment.modelName}</strong> production from <strong>v{deployment.version}</strong> to <strong>v{previous}</strong>? New
+            requests go to v{previous} at once.
+          </span>
+          <span className={ui.actions}>
+            <button type="button" className={ui.button} autoFocus disabled={rollback.isPending} onClick={() => rollback.mutate({ name: deployment.modelName })}>
+              {rollback.isPending ? "Rolling back…" : `Confirm rollback to v${previous}`}
+            </button>
+            <button type="button" className={ui.secondary} disabled={rollback.isPending} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </span>
+        </span>
+      ) : null}
+      {rollback.error ? (
+        <span role="alert" className={ui.error}>
+          {rollback.error.message}
+        </span>
+      ) : null}
+      {rollback.data ? (
+        <span role="status" className={styles.hint}>
+          Production now serves v{rollback.data.version}.
+        </span>
+      ) : null}
+    </span>
+  );
+}

@@ -1,0 +1,136 @@
+"use client";
+// Promote a version to production: the review gate's verdict first; admins may override it with a reason,
+// everyone else is pointed to requesting a review.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useId, useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/trpc-provider";
+import ui from "@/components/ui/ui.module.css";
+import { requestReviewHref } from "@/lib/monitoring-view";
+import type { ProductionGate } from "@/server/review/schema";
+import styles from "./deployments.module.css";
+
+export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const ids = useId();
+  const [model, setModel] = useState("");
+  const [version, setVersion] = useState("");
+  const models = useQuery(trpc.registry.listModels.queryOptions({}));
+  const detail = useQuery(trpc.registry.model.queryOptions({ name: model }, { enabled: model !== "" }));
+  const gate = useQuery(trpc.review.productionGate.queryOptions({ name: model, version }, { enabled: model !== "" && version !== "" }));
+  const versions = detail.data?.versions.map((entry) => entry.version) ?? [];
+  return (
+    <section className={ui.panel} aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`} className={ui.panelTitle}>
+        Promote to production
+      </h2>
+      <div className={ui.toolbarFlush}>
+        <div className={ui.field}>
+          <label htmlFor={`${ids}-model`}>Model</label>
+          <select
+            id={`${ids}-model`}
+            className={styles.select}
+            value={model}
+            onChange={(event) => {
+              setModel(event.target.value);
+              setVersion("");
+            }}
+          >
+            <option value="">Choose a model…</option>
+            {models.data?.map((entry) => (
+              <option key={entry.name} value={entry.name}>
+                {entry.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className={ui.field}>
+          <label htmlFor={`${ids}-version`}>Version</label>
+          <select id={`${ids}-version`} className={styles.select} value={version} disabled={!model || detail.isPending} onChange={(event) => setVersion(event.target.value)}>
+            <option value="">{model && detail.isPending ? "Loading versions…" : "Choose a version…"}</option>
+            {versions.map((entry) => (
+              <option key={entry} value={entry}>
+                v{entry}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {models.error ? <p role="alert" className={ui.error}>{models.error.message}</p> : null}
+      {detail.error ? <p role="alert" className={ui.error}>{detail.error.message}</p> : null}
+      {gate.error ? <p role="alert" className={ui.error}>{gate.error.message}</p> : null}
+      {gate.isFetching && !gate.data ? <p role="status">Checking the review gate…</p> : null}
+      {gate.data && model && version ? <PromoteDecision key={`${model}\u0000${version}`} model={model} version={version} gate={gate.data} isAdmin={isAdmin} /> : null}
+    </section>
+  );
+}
+
+/** The gate's message, then the way through it: Promote, an admin's override with a reason, or a review request. */
+export function PromoteDecision({ model, version, gate, isAdmin }: { model: string; version: string; gate: ProductionGate; isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const ids = useId();
+  const [reason, setReason] = useState("");
+  const promote = useMutation(
+    trpc.monitoring.promote.mutationOptions({
+      onSuccess: () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.monitoring.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() }),
+        ]),
+    }),
+  );
+  const overriding = !gate.approved && isAdmin;
+  const blocked = !gate.approved && !isAdmin;
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (blocked || (overriding && !reason.trim())) return;
+    promote.mutate({ name: model, version, overrideReason: overriding ? reason.trim() : undefined });
+  }
+  return (
+    <form onSubmit={submit} aria-label={`Promote ${model} v${version}`}>
+      <p className={gate.approved ? styles.gate : styles.gateBlocked} id={`${ids}-gate`}>
+        <strong>{gate.approved ? "Review gate: approved. " : "Review gate: not approved. "}</strong>
+        {gate.message}
+      </p>
+      {blocked ? (
+        <p>
+          Only an admin can promote past the gate.{" "}
+          <Link href={requestReviewHref(model, version)}>
+            Request a review of {model} v{version}
+          </Link>
+          , and promote once it is approved.
+        </p>
+      ) : null}
+      {overriding ? (
+        <div className={ui.field}>
+          <label htmlFor={`${ids}-reason`}>Override reason (admin, recorded in the audit log)</label>
+          <textarea
+            id={`${ids}-reason`}
+            className={styles.textarea}
+            value={reason}
+            maxLength={2000}
+            required
+            aria-describedby={`${ids}-gate`}
+            onChange={(event) => setReason(event.target.value)}
+          />
+        </div>
+      ) : null}
+      {promote.error ? (
+        <p role="alert" className={ui.error}>
+          {promote.error.message}
+        </p>
+      ) : null}
+      {promote.isSuccess ? (
+        <p role="status">
+          {model} production now serves v{version}.
+        </p>
+      ) : null}
+      <p className={ui.actions}>
+        <button type="submit" className={ui.button} disabled={blocked || promote.isPending || (overriding && !reason.trim())} aria-describedby={`${ids}-gate`}>
+          {promote.isPending ? "Promoting…" : "Promote"}
+        </button>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,254 @@
+"use client";
+// A model's monitoring page: window size in the URL, production version and reference data, the health flag with
+// the way forward, charts over time, the latest window's feature drift, and the settings (writers).
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useId } from "react";
+import { usePermission } from "@/components/auth/use-permission";
+import { datasetVersionHref, modelHref, modelVersionHref } from "@/components/models/model-format";
+import { useTRPC } from "@/components/trpc-provider";
+import { QueryError } from "@/components/ui/query-error";
+import { formatMetricValue } from "@/components/ui/time-format";
+import ui from "@/components/ui/ui.module.css";
+import { useUrlState } from "@/components/ui/use-url-state";
+import { formatScore, hasTraffic, liveMetricName, monitoringChartRows } from "@/lib/monitoring-view";
+import { zWindowSize, type MonitoringView, type WindowSize } from "@/server/monitoring/schema";
+import { FeatureDriftSection } from "./feature-drift-section";
+import { MonitoringSettingsForm } from "./monitoring-settings";
+import styles from "./monitoring.module.css";
+import { WindowChart } from "./window-chart";
+
+export function MonitoringPage({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const { params, update } = useUrlState();
+  const parsedWindow = zWindowSize.safeParse(params.get("window"));
+  const windowSize: WindowSize = parsedWindow.success ? parsedWindow.data : "hour";
+  const canWrite = usePermission("models.write");
+  const view = useQuery(trpc.monitoring.view.queryOptions({ name, window: windowSize }));
+  return (
+    <>
+      <p className={ui.breadcrumb}>
+        <Link href="/models">Models</Link> / <Link href={modelHref(name)}>{name}</Link> /
+      </p>
+      <div className={styles.headerRow}>
+        <h1>Monitoring</h1>
+        <WindowPicker value={windowSize} onChange={(next) => update({ window: next === "hour" ? null : next }, "push")} />
+      </div>
+      {view.error ? (
+        <QueryError error={view.error} onRetry={() => void view.refetch()} />
+      ) : view.isPending ? (
+        <p role="status">Loading monitoring of {name}…</p>
+      ) : (
+        <MonitoringSections view={view.data} canWrite={canWrite} />
+      )}
+    </>
+  );
+}
+
+function WindowPicker({ value, onChange }: { value: WindowSize; onChange: (value: WindowSize) => void }) {
+  const ids = useId();
+  return (
+    <fieldset className={styles.windowPicker}>
+      <legend>Window</legend>
+      {zWindowSize.options.map((option) => (
+        <label key={option} className={ui.checkbox} htmlFor={`${ids}-${option}`}>
+          <input id={`${ids}-${option}`} type="radio" name={`${ids}-window`} value={option} checked={value === option} onChange={() => onChange(option)} />
+          {option === "hour" ? "Hourly" : "Daily"}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Everything below the title, from one view: rendered on its own in tests. */
+export function MonitoringSections({ view, canWrite }: { view: MonitoringView; canWrite: boolean }) {
+  const traffic = hasTraffic(view.windows);
+  return (
+    <>
+      <MonitoringHeader view={view} />
+      {view.referenceProblem ? (
+        <div className={styles.notice} role="note" aria-label="Reference data problem">
+          <p>
+            <strong>Drift cannot be computed:</strong> {view.referenceProblem}
+          </p>
+          {canWrite ? <p>Choose a reference dataset version in the settings below.</p> : null}
+        </div>
+      ) : null}
+      {view.flag.flagged ? <FlagBanner view={view} /> : null}
+      {traffic ? <MonitoringCharts view={view} /> : <NoTraffic name={view.modelName} />}
+      {traffic ? <FeatureDriftSection key={view.window} windows={view.windows} size={view.window} /> : null}
+      {canWrite ? <MonitoringSettingsForm key={settingsKey(view)} view={view} /> : null}
+    </>
+  );
+}
+
+/** The form starts again from the server's values whenever they change (saved here or elsewhere). */
+function settingsKey(view: MonitoringView): string {
+  return JSON.stringify([view.settings, view.reference?.source === "chosen" ? [view.reference.datasetName, view.reference.version] : null]);
+}
+
+export function MonitoringHeader({ view }: { view: MonitoringView }) {
+  const reference = view.reference;
+  return (
+    <dl className={styles.facts}>
+      <div>
+        <dt>Model</dt>
+        <dd>
+          <Link href={modelHref(view.modelName)}>{view.modelName}</Link>
+          {view.task ? ` (${view.task})` : ""}
+        </dd>
+      </div>
+      <div>
+        <dt>Production version</dt>
+        <dd>
+          {view.productionVersion ? (
+            <Link href={modelVersionHref(view.modelName, view.productionVersion)}>v{view.productionVersion}</Link>
+          ) : (
+            <>
+              none — <Link href="/deployments">promote a version</Link>
+            </>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Reference dataset</dt>
+        <dd>
+          {reference ? (
+            <>
+              <Link href={datasetVersionHref(reference.datasetName, reference.version)}>
+                {reference.datasetName}@{reference.version}
+              </Link>
+              , {reference.rowCount.toLocaleString("en")} rows, {reference.source === "lineage" ? "from lineage" : "chosen"}
+            </>
+          ) : (
+            <span className={ui.muted}>none</span>
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Logging</dt>
+        <dd>
+          {formatMetricValue(view.settings.sampleRate * 100)}% of requests, kept {view.settings.retentionDays} day{view.settings.retentionDays === 1 ? "" : "s"}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+export function FlagBanner({ view }: { view: MonitoringView }) {
+  const ids = useId();
+  return (
+    <section className={styles.banner} role="alert" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>This model is flagged</h2>
+      <ul>
+        {view.flag.reasons.map((reason) => (
+          <li key={reason}>{reason}</li>
+        ))}
+      </ul>
+      <p>
+        <strong>Way forward:</strong> retrain on current data → register a new version → request a review on the{" "}
+        <Link href="/reviews">reviews page</Link> → promote it on <Link href="/deployments">Deployments</Link>. Or, if an earlier version did better,{" "}
+        <Link href="/deployments">roll back</Link> from Deployments.
+      </p>
+    </section>
+  );
+}
+
+const latencyFormat = (ms: number) => `${formatScore(ms)} ms`;
+const shareFormat = (share: number) => `${formatScore(share * 100)}%`;
+
+export function MonitoringCharts({ view }: { view: MonitoringView }) {
+  const rows = monitoringChartRows(view.windows);
+  const metric = liveMetricName(view.windows);
+  const thresholds = view.settings.thresholds;
+  const predictionTest = view.windows.find((window) => window.predictionDrift)?.predictionDrift;
+  return (
+    <section aria-labelledby="monitoring-over-time">
+      <h2 id="monitoring-over-time">Over time</h2>
+      <div className={styles.charts}>
+        <WindowChart
+          title="Request volume"
+          rows={rows.map((row) => ({ start: row.start, requests: row.requests }))}
+          series={[{ key: "requests", name: "requests", color: "var(--accent)" }]}
+          size={view.window}
+          format={(value) => formatMetricValue(value)}
+        />
+        <WindowChart
+          title="Latency"
+          rows={rows.map((row) => ({ start: row.start, p50: row.latencyP50, p95: row.latencyP95, p99: row.latencyP99 }))}
+          series={[
+            { key: "p50", name: "p50", color: "var(--ok)" },
+            { key: "p95", name: "p95", color: "var(--accent)" },
+            { key: "p99", name: "p99", color: "var(--danger)", dashed: true },
+          ]}
+          size={view.window}
+          format={latencyFormat}
+        />
+        <WindowChart
+          title="Share of drifted features"
+          rows={rows.map((row) => ({ start: row.start, share: row.driftShare }))}
+          series={[{ key: "share", name: "drifted share", color: "var(--accent)" }]}
+          size={view.window}
+          format={shareFormat}
+          threshold={{ value: thresholds.datasetDriftShare, label: "dataset drift" }}
+        />
+        <WindowChart
+          title="Prediction drift"
+          rows={rows.map((row) => ({ start: row.start, score: row.predictionDrift }))}
+          series={[{ key: "score", name: predictionTest ? `prediction drift (${predictionTest.test})` : "prediction drift", color: "var(--accent)" }]}
+          size={view.window}
+          format={formatScore}
+          threshold={predictionTest ? { value: predictionTest.threshold, label: "threshold" } : null}
+        />
+        {metric ? (
+          <WindowChart
+            title={`Live ${metric === "rmse" ? "RMSE" : metric === "f1" ? "F1" : "accuracy"}`}
+            rows={rows.map((row) => ({ start: row.start, value: row.liveMetric }))}
+            series={[{ key: "value", name: metric, color: "var(--ok)" }]}
+            size={view.window}
+            format={formatScore}
+            threshold={thresholds.liveMetric === null ? null : { value: thresholds.liveMetric, label: "threshold" }}
+          />
+        ) : (
+          <section className={styles.chartSection}>
+            <h3>Live metric</h3>
+            <p className={ui.muted}>
+              No feedback yet. Post true labels to <code>/api/serve/{view.modelName}/feedback</code> to see live{" "}
+              {view.task === "regression" ? "RMSE" : "accuracy"} here.
+            </p>
+          </section>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function NoTraffic({ name }: { name: string }) {
+  const path = encodeURIComponent(name);
+  return (
+    <section className={ui.panel} aria-labelledby="no-traffic-title">
+      <h2 id="no-traffic-title" className={ui.panelTitle}>
+        No traffic yet
+      </h2>
+      <p>
+        Nothing has been served by this model in the windows shown. Send requests with an API token that has the <code>serve</code> scope (create
+        one under <Link href="/settings/tokens">Settings → Tokens</Link>):
+      </p>
+      <code className={ui.snippet}>
+        {`curl -X POST "$STUDIO_URL/api/serve/${path}/invocations" \\
+  -H "Authorization: Bearer <token>" \\
+  -H "Content-Type: application/json" \\
+  -d '{"dataframe_split": {"columns": ["feature_a", "feature_b"], "data": [[1.0, 2.0]]}}'`}
+      </code>
+      <p>
+        Each answer carries an <code>x-request-id</code> header. When the true outcome is known, send it back as feedback so live metrics appear:
+      </p>
+      <code className={ui.snippet}>
+        {`curl -X POST "$STUDIO_URL/api/serve/${path}/feedback" \\
+  -H "Authorization: Bearer <token>" \\
+  -H "Content-Type: application/json" \\
+  -d '{"feedback": [{"request_id": "<x-request-id>", "label": 1}]}'`}
+      </code>
+    </section>
+  );
+}

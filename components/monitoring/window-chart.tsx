@@ -1,0 +1,126 @@
+"use client";
+// One monitoring measure over time windows (x = window start): lines, an optional threshold line, a one-sentence
+// summary, and the values as a table for screen readers and exact reading.
+import { useId } from "react";
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatWindowStart, formatWindowTick, seriesSummary } from "@/lib/monitoring-view";
+import type { WindowSize } from "@/server/monitoring/schema";
+import styles from "./monitoring.module.css";
+
+export interface WindowSeries {
+  key: string;
+  name: string;
+  color: string;
+  dashed?: boolean;
+}
+
+export type WindowChartRow = { start: number } & Record<string, number | null>;
+
+const AXIS_TICK = { fill: "var(--muted)", fontSize: 11 };
+
+export function WindowChart({
+  title,
+  rows,
+  series,
+  size,
+  format,
+  threshold,
+}: {
+  title: string;
+  rows: readonly WindowChartRow[];
+  series: readonly WindowSeries[];
+  size: WindowSize;
+  format: (value: number) => string;
+  threshold?: { value: number; label: string } | null;
+}) {
+  const ids = useId();
+  const summaries = series.map((line) => ({ line, summary: seriesSummary(rows.map((row) => row[line.key] ?? null)) }));
+  return (
+    <section className={styles.chartSection} aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{title}</h3>
+      <figure className={styles.figure} aria-describedby={`${ids}-caption`}>
+        <div className={styles.plot} aria-hidden="true">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows as WindowChartRow[]} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+              <XAxis
+                dataKey="start"
+                type="number"
+                domain={["dataMin", "dataMax"]}
+                tick={AXIS_TICK}
+                stroke="var(--border)"
+                tickFormatter={(start: number) => formatWindowTick(start, size)}
+              />
+              <YAxis width={56} tick={AXIS_TICK} stroke="var(--border)" tickFormatter={(value: number) => format(value)} />
+              <Tooltip
+                contentStyle={{ background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" }}
+                labelFormatter={(start) => formatWindowStart(Number(start), size)}
+                formatter={(value, name) => [typeof value === "number" ? format(value) : String(value), String(name)]}
+              />
+              {threshold ? (
+                <ReferenceLine
+                  y={threshold.value}
+                  stroke="var(--danger)"
+                  strokeDasharray="6 3"
+                  label={{ value: threshold.label, fill: "var(--danger)", fontSize: 11, position: "insideTopRight" }}
+                />
+              ) : null}
+              {series.map((line) => (
+                <Line
+                  key={line.key}
+                  type="monotone"
+                  dataKey={line.key}
+                  name={line.name}
+                  stroke={line.color}
+                  strokeDasharray={line.dashed ? "4 2" : undefined}
+                  dot={rows.length <= 2}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                  strokeWidth={1.5}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+        <figcaption id={`${ids}-caption`} className={styles.caption}>
+          {summaries.map(({ line, summary }, index) => (
+            <span key={line.key}>
+              {index > 0 ? "; " : ""}
+              <strong>{line.name}</strong>
+              {summary ? ` min ${format(summary.min)}, max ${format(summary.max)}, last ${format(summary.last)}` : " no values yet"}
+            </span>
+          ))}
+          {threshold ? `; threshold ${format(threshold.value)}` : ""} ({rows.length} window{rows.length === 1 ? "" : "s"})
+        </figcaption>
+      </figure>
+      <details className={styles.dataTable}>
+        <summary>{title} as a table</summary>
+        <div className={styles.tableScroll}>
+          <table className={styles.valuesTable} aria-label={`${title} per window`}>
+            <thead>
+              <tr>
+                <th scope="col">Window</th>
+                {series.map((line) => (
+                  <th key={line.key} scope="col">
+                    {line.name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.start}>
+                  <th scope="row">{formatWindowStart(row.start, size)}</th>
+                  {series.map((line) => {
+                    const value = row[line.key];
+                    return <td key={line.key}>{value === null || value === undefined ? "—" : format(value)}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </section>
+  );
+}
