@@ -2,11 +2,6 @@
 import { expect, test } from "@playwright/test";
 import { createExperiment } from "./mlflow-api";
 
-const sections = [
-  { label: "Reviews", path: "/reviews", says: /approve or reject/ },
-  { label: "Deployments", path: "/deployments", says: /roll back/ },
-];
-
 test("the shell loads and every navigation link opens its page", async ({ page }) => {
   await page.goto("/experiments");
   const nav = page.getByRole("navigation", { name: "Studio" });
@@ -26,21 +21,16 @@ test("the shell loads and every navigation link opens its page", async ({ page }
   await expect(page.getByRole("heading", { level: 1, name: "Models" })).toBeVisible();
   await expect(page.getByRole("table", { name: "Models" }).getByRole("link", { name: "breast-cancer-rf", exact: true })).toBeVisible();
 
-  // Not built yet: each says what it will do.
-  for (const section of sections) {
-    await nav.getByRole("link", { name: section.label }).click();
-    await expect(page).toHaveURL(new RegExp(`${section.path}$`));
-    await expect(page.getByRole("heading", { level: 1, name: section.label })).toBeVisible();
-    await expect(page.getByText("This page is not built yet.")).toBeVisible();
-    await expect(page.getByText(section.says)).toBeVisible();
-    await expect(nav.getByRole("link", { name: section.label })).toHaveAttribute("aria-current", "page");
-    await expect(nav.getByRole("link", { name: "Experiments" })).not.toHaveAttribute("aria-current", "page");
-  }
-
-  // Each placeholder sends people back to what works today.
-  await page.getByRole("main").getByRole("link", { name: "Experiments" }).click();
-  await expect(page).toHaveURL(/\/experiments$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Experiments" })).toBeVisible();
+  // Built: acceptance reviews (the demo seed has one approved and one waiting) and deployments.
+  await nav.getByRole("link", { name: "Reviews" }).click();
+  await expect(page).toHaveURL(/\/reviews$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Reviews" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Reviews" })).toHaveAttribute("aria-current", "page");
+  await nav.getByRole("link", { name: "Deployments" }).click();
+  await expect(page).toHaveURL(/\/deployments$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Deployments" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Deployments" })).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByRole("link", { name: "Experiments" })).not.toHaveAttribute("aria-current", "page");
 });
 
 test("the keyboard reaches the content through the skip link", async ({ page }) => {
