@@ -1,6 +1,6 @@
 "use client";
 // The evaluation report as sections: summary sentences, criteria, metrics with their charts (each with a table or caption), fairness, robustness, importance, edge cases, provenance.
-import { useId, useState, type ReactNode } from "react";
+import { useId, useState, type ReactElement, type ReactNode } from "react";
 import {
   Bar,
   BarChart,
@@ -47,13 +47,13 @@ function Section({ title, children, id }: { title: string; children: ReactNode; 
   );
 }
 
-function ChartFigure({ caption, children }: { caption: ReactNode; children: ReactNode }) {
+function ChartFigure({ caption, children }: { caption: ReactNode; children: ReactElement }) {
   const captionId = useId();
   return (
     <figure className={styles.figure} aria-labelledby={captionId}>
       <div className={styles.chart} aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          {children as React.ReactElement}
+          {children}
         </ResponsiveContainer>
       </div>
       <figcaption id={captionId} className={styles.caption}>

@@ -247,7 +247,9 @@ export function RequestReviewForm({ modelName, modelVersion }: { modelName: stri
               <option value="">Choose a version</option>
               {versions.map((entry) => (
                 <option key={entry.version} value={entry.version}>
-                  Version {entry.version} ({entry.rowCount.toLocaleString("en-US")} rows{entry.qualityStatus === "failed" ? ", failed quality" : ""})
+                  Version {entry.version}
+                  {entry.rowCount === null ? "" : ` (${entry.rowCount.toLocaleString("en-US")} rows)`}
+                  {entry.qualityStatus === "failed" ? " — failed quality" : ""}
                 </option>
               ))}
             </select>
