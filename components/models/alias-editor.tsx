@@ -144,7 +144,7 @@ export function AliasEditor({
 }
 
 /** What the review gate says about pointing `production` at the chosen version, and an admin's override reason. */
-function ProductionGateNotice({
+export function ProductionGateNotice({
   gate,
   loading,
   error,

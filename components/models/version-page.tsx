@@ -1,5 +1,5 @@
 "use client";
-// One model version: header facts, lineage (run, datasets, metrics, derivation), ONNX graph summary, signature, the ZipMap warning and links.
+// One model version: header facts, its acceptance reviews, lineage (run, datasets, metrics, derivation), ONNX graph summary, signature, the ZipMap warning and links.
 import { TagsTable } from "./tags-table";
 import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

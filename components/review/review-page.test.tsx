@@ -1,6 +1,7 @@
 // The review pages rendered on the server from cached answers: report sections, sentences, criteria pass/fail, decisions, comments, sign-off sheet, list and form.
 import { describe, expect, it, vi } from "vitest";
 import { renderWithCache } from "@/components/models/render-with-cache";
+import { ProductionGateNotice } from "@/components/models/alias-editor";
 import { ModelVersionPage } from "@/components/models/version-page";
 import { binaryReport, multiclassReport, regressionReport, sampleReview } from "@/lib/review-sentences.fixture";
 import { defaultCriteria, type ReviewDetail, type ReviewSummary } from "@/server/review/schema";
@@ -141,6 +142,7 @@ describe("SignOffSheet", () => {
     expect(html).toContain("On 143 held-out cases the model is right 97% of the time.");
     expect(html).toContain('aria-label="Key metrics"');
     expect(html).toContain('aria-label="Fairness"');
+    expect(html).toContain("0.7742");
     expect(html).toContain("rita");
     expect(html).toContain("(void: criteria changed after this decision)");
     expect(html).toContain("2 approvals are required.");
@@ -243,5 +245,30 @@ describe("ModelVersionPage hooks", () => {
     expect(html).toMatch(/href="\/reviews\/new\?model=credit-rf&amp;version=3"[^>]*>Request review</);
     expect(html).toContain('aria-label="Reviews of this version"');
     expect(html).toContain("Approved");
+  });
+});
+
+describe("ProductionGateNotice (alias editor)", () => {
+  const props = { loading: false, error: null, name: "credit-rf", version: "3", overrideReason: "", onOverrideReason: () => undefined, inputId: "gate" };
+  const blocked = { approved: false, approvedReviewId: null, message: "Version 3 has no approved acceptance review." };
+
+  it("shows the gate's message; an admin gets the override reason field, others a link to request a review", () => {
+    const admin = renderWithCache(<ProductionGateNotice {...props} gate={blocked} isAdmin />, ["studio.read"], () => undefined);
+    expect(admin).toContain("Version 3 has no approved acceptance review.");
+    expect(admin).toContain("Override the review gate: reason");
+    const editor = renderWithCache(<ProductionGateNotice {...props} gate={blocked} isAdmin={false} />, ["studio.read"], () => undefined);
+    expect(editor).toContain("Version 3 has no approved acceptance review.");
+    expect(editor).not.toContain("Override the review gate");
+    expect(editor).toContain('href="/reviews/new?model=credit-rf&amp;version=3"');
+  });
+
+  it("links the approving review when the gate is open", () => {
+    const html = renderWithCache(
+      <ProductionGateNotice {...props} gate={{ approved: true, approvedReviewId: 12, message: "Approved in review #12." }} isAdmin={false} />,
+      ["studio.read"],
+      () => undefined,
+    );
+    expect(html).toContain("Approved in review #12.");
+    expect(html).toContain('href="/reviews/12"');
   });
 });

@@ -19,7 +19,7 @@ import { PassFail } from "./status-badge";
 const printStylesheet = `
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
-  :root { color-scheme: light; }
+  :root, :root[data-theme] { color-scheme: light !important; }
   body { background: #fff; }
   body header, nav[aria-label="Studio"], a[href="#main"], [role="alert"]:not(main [role="alert"]) { display: none !important; }
   main#main { padding: 0 !important; }
@@ -194,6 +194,8 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
                 <th scope="col" className={ui.num}>Selection rate</th>
                 <th scope="col" className={ui.num}>True-positive rate</th>
                 <th scope="col" className={ui.num}>DP difference</th>
+                <th scope="col" className={ui.num}>DP ratio</th>
+                <th scope="col" className={ui.num}>EO difference</th>
               </tr>
             </thead>
             <tbody>
@@ -206,6 +208,8 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
                     <td className={ui.num}>{formatPercent(group.selectionRate)}</td>
                     <td className={ui.num}>{formatPercent(group.truePositiveRate)}</td>
                     <td className={ui.num}>{i === 0 ? formatMetricValue(attribute.demographicParityDifference) : ""}</td>
+                    <td className={ui.num}>{i === 0 ? formatMetricValue(attribute.demographicParityRatio) : ""}</td>
+                    <td className={ui.num}>{i === 0 ? formatMetricValue(attribute.equalOpportunityDifference) : ""}</td>
                   </tr>
                 )),
               )}
