@@ -57,7 +57,7 @@ describe("reviewSummarySentences", () => {
     ]);
     expect(sentences).toEqual([
       "On 143 held-out cases the model is right 97% of the time.",
-      "Its ROC AUC is 0.995: it ranks a random positive case above a random other one 100% of the time (50% is chance).",
+      "Its ROC AUC is 0.995 (1 separates the classes perfectly, 0.5 is chance).",
       "No edge-case inputs were tried.",
       "It passes 1 of 2 acceptance criteria; it fails edge cases must not crash.",
     ]);

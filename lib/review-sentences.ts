@@ -61,9 +61,8 @@ function performanceSentences(report: EvaluationReport): string[] {
       }.`,
     );
     if (classification.rocAuc !== null) {
-      sentences.push(
-        `Its ROC AUC is ${formatNumber(classification.rocAuc, 3)}: it ranks a random ${report.task === "binary" ? "positive" : "true-class"} case above a random other one ${formatPercent(classification.rocAuc)} of the time (50% is chance).`,
-      );
+      // A percentage would round 0.996 up to "100% of the time", which no model earns; the AUC itself is exact enough.
+      sentences.push(`Its ROC AUC is ${formatNumber(classification.rocAuc, 3)} (1 separates the classes perfectly, 0.5 is chance).`);
     }
     if (report.task === "multiclass" && classification.perClass.length > 1) {
       const weakest = [...classification.perClass].sort((a, b) => a.recall - b.recall)[0];

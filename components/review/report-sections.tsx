@@ -546,7 +546,8 @@ export function EdgeCasesSection({ edgeCases }: { edgeCases: EvaluationReport["e
                   <th scope="col">Case</th>
                   <th scope="col">Input</th>
                   <th scope="col">Result</th>
-                  <th scope="col">Output or error</th>
+                  <th scope="col">Output</th>
+                  <th scope="col">Error</th>
                 </tr>
               </thead>
               <tbody>
@@ -560,7 +561,8 @@ export function EdgeCasesSection({ edgeCases }: { edgeCases: EvaluationReport["e
                       <td>
                         <PassFail passed={edge.ok} />
                       </td>
-                      <td className={ui.wrap}>{edge.ok ? edge.output : edge.error}</td>
+                      <td className={ui.wrap}>{edge.output ?? <span className={ui.muted}>—</span>}</td>
+                      <td className={ui.wrap}>{edge.error ?? ""}</td>
                     </tr>
                   ))}
               </tbody>
