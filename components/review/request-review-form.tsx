@@ -25,7 +25,13 @@ export function RequestReviewPage() {
       </p>
       <h1>Request a review</h1>
       {model && version ? (
-        <RequestReviewForm key={`${model}@${version}`} modelName={model} modelVersion={version} />
+        <RequestReviewForm
+          key={`${model}@${version}`}
+          modelName={model}
+          modelVersion={version}
+          initialDataset={params.get("dataset") ?? ""}
+          initialDatasetVersion={/^\d+$/.test(params.get("datasetVersion") ?? "") ? Number(params.get("datasetVersion")) : null}
+        />
       ) : (
         <ModelVersionPicker initialModel={model} onPick={(name, picked) => update({ model: name, version: picked }, "push")} />
       )}
@@ -91,13 +97,24 @@ interface ContextState {
   knownLimits: string;
 }
 
-export function RequestReviewForm({ modelName, modelVersion }: { modelName: string; modelVersion: string }) {
+/** `initialDataset` (?dataset=&datasetVersion=) preselects the evaluation dataset version, e.g. from a link. */
+export function RequestReviewForm({
+  modelName,
+  modelVersion,
+  initialDataset = "",
+  initialDatasetVersion = null,
+}: {
+  modelName: string;
+  modelVersion: string;
+  initialDataset?: string;
+  initialDatasetVersion?: number | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const ids = useId();
-  const [datasetName, setDatasetName] = useState("");
-  const [datasetVersion, setDatasetVersion] = useState<number | null>(null);
+  const [datasetName, setDatasetName] = useState(initialDataset);
+  const [datasetVersion, setDatasetVersion] = useState<number | null>(initialDataset ? initialDatasetVersion : null);
   const datasets = useQuery(trpc.datasets.list.queryOptions({}));
   const dataset = useQuery(trpc.datasets.get.queryOptions({ name: datasetName }, { enabled: datasetName !== "" }));
   const defaults = useQuery(

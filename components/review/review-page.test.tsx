@@ -234,6 +234,40 @@ describe("RequestReviewForm", () => {
   });
 });
 
+describe("RequestReviewForm with a dataset version", () => {
+  it("defaults the label column and sensitive attributes from the dataset and warns about training overlap", () => {
+    const html = renderWithCache(
+      <RequestReviewForm modelName="credit-rf" modelVersion="3" initialDataset="credit" initialDatasetVersion={1} />,
+      ["studio.read"],
+      (trpc, queryClient) => {
+        queryClient.setQueryData(trpc.review.formDefaults.queryKey({ modelName: "credit-rf", modelVersion: "3", datasetName: "credit", datasetVersion: 1 }), {
+          task: "binary",
+          problem: null,
+          criteria: defaultCriteria("binary"),
+          trainingDatasets: [{ name: "credit", version: 1 }],
+          dataset: {
+            name: "credit",
+            version: 1,
+            columns: ["age", "sex", "income", "approved"],
+            labelColumn: "approved",
+            sensitiveAttributes: ["sex"],
+            trainingOverlap: "The model was trained on credit@1.",
+          },
+        });
+        queryClient.setQueryData(trpc.datasets.list.queryKey({}), []);
+      },
+    );
+    expect(html).toContain("This looks like training data.");
+    expect(html).toContain("The model was trained on credit@1.");
+    expect(html).toMatch(/<option value="approved" selected="">approved<\/option>/);
+    expect(html).toMatch(/<input type="checkbox" checked=""\/>sex<\/label>/);
+    expect(html).toMatch(/<input type="checkbox"\/>age<\/label>/);
+    expect(html).not.toMatch(/<input type="checkbox"[^>]*\/>approved<\/label>/);
+    expect(html).toMatch(/<button type="submit"[^>]*>Request review<\/button>/);
+    expect(html).not.toMatch(/<button type="submit"[^>]*disabled=""[^>]*>Request review<\/button>/);
+  });
+});
+
 describe("ModelVersionPage hooks", () => {
   it("links to a review request for the version and lists its reviews", () => {
     const html = renderWithCache(<ModelVersionPage name="credit-rf" version="3" />, ["studio.read"], (trpc, queryClient) => {
