@@ -1,8 +1,10 @@
 "use client";
 // A model's aliases (champion, challenger, production…): chips with a delete for writers, and a form to point an alias at a version.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
+import { useCurrentUser } from "@/components/auth/use-permission";
+import { requestReviewHref, reviewHref } from "@/components/review/review-format";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
 import { modelVersionHref } from "./model-format";
@@ -26,21 +28,30 @@ export function AliasEditor({
   const ids = useId();
   const [alias, setAlias] = useState("");
   const [version, setVersion] = useState(versions[0] ?? "");
+  const [overrideReason, setOverrideReason] = useState("");
+  const isAdmin = useCurrentUser().data?.actor?.role === "admin";
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() });
   const setMutation = useMutation(
     trpc.registry.setAlias.mutationOptions({
       onSuccess: async () => {
         setAlias("");
+        setOverrideReason("");
         await refresh();
       },
     }),
   );
   const deleteMutation = useMutation(trpc.registry.deleteAlias.mutationOptions({ onSuccess: refresh }));
   const trimmed = alias.trim();
+  // `production` may only point at a version with an approved acceptance review (an admin may override, with a reason).
+  const gatesProduction = trimmed === "production" && version !== "";
+  const gate = useQuery(trpc.review.productionGate.queryOptions({ name, version }, { enabled: canWrite && gatesProduction }));
+  const blocked = gatesProduction && gate.data !== undefined && !gate.data.approved;
+  const overriding = blocked && isAdmin;
+  const cannotSet = gatesProduction && (gate.isPending || (blocked && (!isAdmin || overrideReason.trim() === "")));
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!trimmed || !version) return;
-    setMutation.mutate({ name, alias: trimmed, version });
+    if (!trimmed || !version || cannotSet) return;
+    setMutation.mutate({ name, alias: trimmed, version, ...(overriding ? { overrideReason: overrideReason.trim() } : {}) });
   }
   // The server's message is shown as is: it says why (e.g. `production` waiting for a review) and what to do.
   const error = setMutation.error ?? deleteMutation.error;
@@ -105,10 +116,23 @@ export function AliasEditor({
               ))}
             </select>
           </div>
-          <button type="submit" className={ui.button} disabled={!trimmed || setMutation.isPending}>
+          <button type="submit" className={ui.button} disabled={!trimmed || setMutation.isPending || cannotSet}>
             {setMutation.isPending ? "Setting…" : "Set alias"}
           </button>
         </form>
+      ) : null}
+      {canWrite && gatesProduction ? (
+        <ProductionGateNotice
+          gate={gate.data}
+          loading={gate.isPending}
+          error={gate.error}
+          name={name}
+          version={version}
+          isAdmin={isAdmin}
+          overrideReason={overrideReason}
+          onOverrideReason={setOverrideReason}
+          inputId={`${ids}-override`}
+        />
       ) : null}
       {error ? (
         <p className={ui.error} role="alert">
@@ -116,5 +140,67 @@ export function AliasEditor({
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** What the review gate says about pointing `production` at the chosen version, and an admin's override reason. */
+export function ProductionGateNotice({
+  gate,
+  loading,
+  error,
+  name,
+  version,
+  isAdmin,
+  overrideReason,
+  onOverrideReason,
+  inputId,
+}: {
+  gate: { approved: boolean; approvedReviewId: number | null; message: string } | undefined;
+  loading: boolean;
+  error: { message: string } | null;
+  name: string;
+  version: string;
+  isAdmin: boolean;
+  overrideReason: string;
+  onOverrideReason: (reason: string) => void;
+  inputId: string;
+}) {
+  if (error) return <p className={ui.error}>Could not check the review gate: {error.message}</p>;
+  if (loading || !gate) return <p role="status">Checking the acceptance review of version {version}…</p>;
+  if (gate.approved) {
+    return (
+      <p className={styles.notice} role="status">
+        {gate.message}
+        {gate.approvedReviewId !== null ? (
+          <>
+            {" "}
+            <Link href={reviewHref(gate.approvedReviewId)}>Review #{gate.approvedReviewId}</Link>
+          </>
+        ) : null}
+      </p>
+    );
+  }
+  return (
+    <div className={styles.warning} role="status">
+      <p>{gate.message}</p>
+      {isAdmin ? (
+        <div className={ui.field}>
+          <label htmlFor={inputId}>Override the review gate: reason</label>
+          <input
+            id={inputId}
+            className={styles.control}
+            value={overrideReason}
+            maxLength={2000}
+            placeholder="Why this version goes to production without an approved review"
+            onChange={(event) => onOverrideReason(event.target.value)}
+          />
+          <p className={styles.hint}>As an admin you may set it anyway; the reason is recorded in the audit log.</p>
+        </div>
+      ) : (
+        <p>
+          <Link href={requestReviewHref(name, version)}>Request a review of version {version}</Link>, or ask an admin to override.
+        </p>
+      )}
+    </div>
   );
 }

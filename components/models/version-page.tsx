@@ -1,11 +1,13 @@
 "use client";
-// One model version: header facts, lineage (run, datasets, metrics, derivation), ONNX graph summary, signature, the ZipMap warning and links.
+// One model version: header facts, its acceptance reviews, lineage (run, datasets, metrics, derivation), ONNX graph summary, signature, the ZipMap warning and links.
 import { TagsTable } from "./tags-table";
 import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId } from "react";
 import { usePermission } from "@/components/auth/use-permission";
+import { requestReviewHref } from "@/components/review/review-format";
+import { ReviewsTable } from "@/components/review/reviews-list";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
@@ -66,6 +68,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
         emptyText="No description for this version."
         save={{ kind: "version", name: data.name, version: data.version }}
       />
+      <VersionReviews name={data.name} version={data.version} />
       <LineageSection name={data.name} version={data} lineage={lineage} />
       {introspection ? (
         <>
@@ -84,6 +87,31 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
       )}
       {data.tags.length ? <VersionTags tags={data.tags} /> : null}
     </>
+  );
+}
+
+/** This version's acceptance reviews: a production alias needs an approved one. */
+function VersionReviews({ name, version }: { name: string; version: string }) {
+  const trpc = useTRPC();
+  const reviews = useQuery(trpc.review.list.queryOptions({ filter: "all", modelName: name, modelVersion: version }));
+  return (
+    <section aria-labelledby="version-reviews">
+      <h2 id="version-reviews">Acceptance reviews</h2>
+      <p className={styles.links}>
+        <Link className={ui.secondary} href={requestReviewHref(name, version)}>
+          Request review
+        </Link>
+      </p>
+      {reviews.error ? (
+        <QueryError error={reviews.error} onRetry={() => void reviews.refetch()} />
+      ) : reviews.isPending ? (
+        <p role="status">Loading reviews…</p>
+      ) : reviews.data.length === 0 ? (
+        <p className={ui.muted}>No review yet. The production alias needs an approved acceptance review of this version.</p>
+      ) : (
+        <ReviewsTable reviews={reviews.data} now={reviews.dataUpdatedAt} label="Reviews of this version" showModel={false} />
+      )}
+    </section>
   );
 }
 

@@ -1,14 +1,14 @@
-// Reviews page: not built yet; it says what it will do and points to Experiments.
+// Reviews: acceptance reviews of model versions, filtered by what waits for whom, and the way to request one.
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/shell/not-built-yet";
+import { Suspense } from "react";
+import { ReviewsList } from "@/components/review/reviews-list";
 
 export const metadata: Metadata = { title: "Reviews" };
 
 export default function ReviewsPage() {
   return (
-    <NotBuiltYet
-      title="Reviews"
-      willDo="Request an acceptance review of a model version against an evaluation dataset: the studio evaluates accuracy, fairness, robustness and edge cases, and reviewers approve or reject it."
-    />
+    <Suspense fallback={<p role="status">Loading reviews…</p>}>
+      <ReviewsList />
+    </Suspense>
   );
 }

@@ -1,0 +1,16 @@
+// One acceptance review: the report, its criteria, comments and decisions.
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ReviewPage } from "@/components/review/review-page";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Review #${id}` };
+}
+
+export default async function ReviewRoute({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  // Reviews are numbered 1, 2, …; anything else is not a page.
+  if (!/^\d+$/.test(id) || Number(id) < 1 || !Number.isSafeInteger(Number(id))) notFound();
+  return <ReviewPage id={Number(id)} />;
+}

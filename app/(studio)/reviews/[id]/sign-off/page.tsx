@@ -1,0 +1,15 @@
+// The printable sign-off sheet of a review (A4; the studio's chrome is hidden when printed).
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { SignOffPage } from "@/components/review/sign-off-sheet";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Sign-off sheet, review #${id}` };
+}
+
+export default async function SignOffRoute({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!/^\d+$/.test(id) || Number(id) < 1 || !Number.isSafeInteger(Number(id))) notFound();
+  return <SignOffPage id={Number(id)} />;
+}

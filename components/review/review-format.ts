@@ -1,0 +1,130 @@
+// How the review pages name and link reviews, and the acceptance-criteria form's text state ↔ the criteria the server takes.
+import {
+  classificationMetricNames,
+  regressionMetricNames,
+  type AcceptanceCriteria,
+  type DecisionKind,
+  type EvaluationTask,
+  type MetricName,
+  type ReviewListFilter,
+  type ReviewStatus,
+} from "@/server/review/schema";
+
+export const reviewHref = (id: number) => `/reviews/${id}`;
+export const signOffHref = (id: number) => `/reviews/${id}/sign-off`;
+export const requestReviewHref = (modelName: string, modelVersion: string) =>
+  `/reviews/new?model=${encodeURIComponent(modelName)}&version=${encodeURIComponent(modelVersion)}`;
+
+export const reviewFilters: readonly { value: ReviewListFilter; label: string; empty: string }[] = [
+  { value: "all", label: "All", empty: "No reviews yet. Request one from a model version's page, or with the button above." },
+  { value: "mine_to_review", label: "Mine to review", empty: "Nothing waits for your decision. Reviews others requested appear here once evaluated." },
+  { value: "waiting", label: "Waiting", empty: "No review is waiting for a decision." },
+  { value: "decided", label: "Decided", empty: "No review has been approved, rejected or sent back yet." },
+  { value: "requested_by_me", label: "Requested by me", empty: "You have not requested a review. Request one to have a model version signed off." },
+];
+
+export function parseReviewFilter(value: string | null): ReviewListFilter {
+  return reviewFilters.find((filter) => filter.value === value)?.value ?? "all";
+}
+
+export const reviewStatusLabels: Record<ReviewStatus, string> = {
+  draft: "Queued",
+  evaluating: "Evaluating",
+  ready: "Waiting for decision",
+  approved: "Approved",
+  rejected: "Rejected",
+  changes_requested: "Changes requested",
+};
+
+export const decisionLabels: Record<DecisionKind, string> = {
+  approve: "Approved",
+  reject: "Rejected",
+  request_changes: "Requested changes",
+};
+
+export function metricsForTask(task: EvaluationTask | null): readonly MetricName[] {
+  if (task === "regression") return regressionMetricNames;
+  if (task === "binary" || task === "multiclass") return classificationMetricNames;
+  return [...classificationMetricNames, ...regressionMetricNames];
+}
+
+/** Errors and log loss are better when low, so their threshold is a ceiling. */
+export function defaultOpFor(metric: MetricName): "gte" | "lte" {
+  return metric === "log_loss" || metric === "rmse" || metric === "mae" ? "lte" : "gte";
+}
+
+export const opSymbol = { gte: "≥", lte: "≤" } as const;
+
+/** The criteria as the form edits them: text fields (so a half-typed number is kept), the group gap in points. */
+export interface CriteriaFormState {
+  thresholds: { metric: MetricName; op: "gte" | "lte"; value: string }[];
+  /** Percentage points; "" = not checked. */
+  maxGroupGapPoints: string;
+  /** In the primary metric's unit; "" = not checked. */
+  maxNoiseDrop: string;
+  edgeCasesMustNotCrash: boolean;
+}
+
+const trimNumber = (value: number) => String(Number(value.toPrecision(10)));
+
+export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState {
+  return {
+    thresholds: criteria.metricThresholds.map((row) => ({ metric: row.metric, op: row.op, value: trimNumber(row.threshold) })),
+    maxGroupGapPoints: criteria.maxGroupGap === null ? "" : trimNumber(criteria.maxGroupGap * 100),
+    maxNoiseDrop: criteria.maxNoiseDrop === null ? "" : trimNumber(criteria.maxNoiseDrop),
+    edgeCasesMustNotCrash: criteria.edgeCasesMustNotCrash,
+  };
+}
+
+export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | `threshold.${number}`, string>>;
+
+function parseNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** The criteria to send, or what to fix in which field. */
+export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceCriteria; errors: null } | { criteria: null; errors: CriteriaFormErrors } {
+  const errors: CriteriaFormErrors = {};
+  const metricThresholds = form.thresholds.map((row, index) => {
+    const threshold = parseNumber(row.value);
+    if (threshold === null || Number.isNaN(threshold)) errors[`threshold.${index}`] = "Enter a number, e.g. 0.8";
+    return { metric: row.metric, op: row.op, threshold: threshold ?? 0 };
+  });
+  const gapPoints = parseNumber(form.maxGroupGapPoints);
+  if (gapPoints !== null && (Number.isNaN(gapPoints) || gapPoints < 0 || gapPoints > 100)) {
+    errors.maxGroupGapPoints = "Enter points between 0 and 100, or leave empty not to check the gap";
+  }
+  const noiseDrop = parseNumber(form.maxNoiseDrop);
+  if (noiseDrop !== null && (Number.isNaN(noiseDrop) || noiseDrop < 0)) {
+    errors.maxNoiseDrop = "Enter a drop of 0 or more, or leave empty not to check robustness";
+  }
+  if (Object.keys(errors).length) return { criteria: null, errors };
+  return {
+    criteria: {
+      metricThresholds,
+      maxGroupGap: gapPoints === null ? null : Number((gapPoints / 100).toPrecision(10)),
+      maxNoiseDrop: noiseDrop,
+      edgeCasesMustNotCrash: form.edgeCasesMustNotCrash,
+    },
+    errors: null,
+  };
+}
+
+/** The criteria in words, one line each, as the defaults hint and the sign-off sheet show them. */
+export function describeCriteria(criteria: AcceptanceCriteria, metricName: (metric: MetricName) => string): string[] {
+  const lines = criteria.metricThresholds.map((row) => `${metricName(row.metric)} ${opSymbol[row.op]} ${trimNumber(row.threshold)}`);
+  if (criteria.maxGroupGap !== null) lines.push(`selection-rate gap between groups ≤ ${trimNumber(criteria.maxGroupGap * 100)} points`);
+  if (criteria.maxNoiseDrop !== null) lines.push(`drop under noise of 0.1 std ≤ ${trimNumber(criteria.maxNoiseDrop)}`);
+  if (criteria.edgeCasesMustNotCrash) lines.push("every edge-case input is scored without error");
+  return lines;
+}
+
+/** tRPC field errors ({ field: [message] }) → the first message of a field. */
+export function firstFieldError(fieldErrors: unknown, field: string): string | undefined {
+  if (!fieldErrors || typeof fieldErrors !== "object") return undefined;
+  const messages: unknown = (fieldErrors as Record<string, unknown>)[field];
+  return Array.isArray(messages) && typeof messages[0] === "string" ? messages[0] : undefined;
+}
