@@ -20,14 +20,27 @@ const taskWords = { binary: "a binary classifier", multiclass: "a multiclass cla
  * to `reference` while it is not (0.7996 against 0.80 reads "0.7996", not "0.80").
  */
 export function formatForComparison(value: number, reference: number, minDigits = 2): string {
+  // Floating-point noise (0.07 × 100 = 7.000000000000001) is not a real difference worth more digits.
+  const equal = Math.abs(value - reference) <= 1e-9 * Math.max(1, Math.abs(reference));
   for (let digits = minDigits; digits < 6; digits += 1) {
-    if (value === reference || value.toFixed(digits) !== reference.toFixed(digits)) return value.toFixed(digits);
+    if (equal || value.toFixed(digits) !== reference.toFixed(digits)) return value.toFixed(digits);
   }
   return value.toFixed(6);
 }
 
 function formatNumber(value: number, digits = 2): string {
   return value.toFixed(digits);
+}
+
+/** Decimals a limit the user typed needs to read back exactly (at least two, at most six): 0.8 → 2, 0.995 → 3. */
+function decimalsOf(limit: number): number {
+  for (let digits = 2; digits < 6; digits += 1) if (Number(limit.toFixed(digits)) === limit) return digits;
+  return 6;
+}
+
+/** A limit as typed, with at least two decimals: "0.80", "0.995". */
+function formatLimit(limit: number): string {
+  return limit.toFixed(decimalsOf(limit));
 }
 
 function percent(rate: number): string {
@@ -67,13 +80,13 @@ function metricValue(report: EvaluationReport, metric: MetricName): { value: num
 
 function metricResult(report: EvaluationReport, threshold: MetricThreshold): CriterionResult {
   const label = metricLabels[threshold.metric];
-  const description = `${label} ${threshold.op === "gte" ? "≥" : "≤"} ${formatNumber(threshold.threshold)}`;
+  const description = `${label} ${threshold.op === "gte" ? "≥" : "≤"} ${formatLimit(threshold.threshold)}`;
   const key = `metric:${threshold.metric}`;
   const measured = metricValue(report, threshold.metric);
   if ("missing" in measured) return { key, description, passed: false, actual: null, sentence: measured.missing };
   const { value } = measured;
-  const shown = formatForComparison(value, threshold.threshold);
-  const limit = formatNumber(threshold.threshold);
+  const shown = formatForComparison(value, threshold.threshold, decimalsOf(threshold.threshold));
+  const limit = formatLimit(threshold.threshold);
   if (threshold.op === "gte") {
     const passed = value >= threshold.threshold;
     const sentence = passed ? `${label} is ${shown}, at least ${limit} as required.` : `${label} is ${shown}, below the required ${limit}.`;
@@ -90,7 +103,9 @@ function listInWords(items: string[]): string {
 }
 
 function groupGapResults(report: EvaluationReport, maxGap: number): CriterionResult[] {
-  const limitPoints = formatNumber(maxGap * 100, Number.isInteger(maxGap * 100) ? 0 : 1);
+  // 0.07 × 100 is 7.000000000000001 in floating point: round to a tenth of a point before showing it.
+  const points = Math.round(maxGap * 1000) / 10;
+  const limitPoints = Number.isInteger(points) ? String(points) : points.toFixed(1);
   const description = `selection-rate gap between groups ≤ ${limitPoints} points`;
   if (report.task !== "binary") {
     return [
@@ -118,7 +133,7 @@ function groupGapResults(report: EvaluationReport, maxGap: number): CriterionRes
     const gap = attribute.demographicParityDifference;
     const passed = gap <= maxGap;
     const rates = attribute.groups.map((group) => `${percent(group.selectionRate)} of group ${group.group}`);
-    const gapPoints = formatForComparison(gap * 100, maxGap * 100, 0);
+    const gapPoints = formatForComparison(gap * 100, points, 0);
     const verdict = passed ? `within the ${limitPoints}-point limit` : `over the ${limitPoints}-point limit`;
     return {
       key: `group_gap:${attribute.attribute}`,
@@ -132,7 +147,7 @@ function groupGapResults(report: EvaluationReport, maxGap: number): CriterionRes
 
 function noiseDropResult(report: EvaluationReport, maxDrop: number): CriterionResult {
   const label = metricLabels[report.primaryMetric.name];
-  const limit = formatNumber(maxDrop);
+  const limit = formatLimit(maxDrop);
   const key = "noise_drop";
   const description = `${label} drop under noise of 0.1 std ≤ ${limit}`;
   const noise = report.robustness.find((result) => result.perturbation === "noise_0.1");
@@ -145,7 +160,7 @@ function noiseDropResult(report: EvaluationReport, maxDrop: number): CriterionRe
   const after = formatNumber(noise.value);
   const movement =
     noise.drop > 0
-      ? `falls from ${before} to ${after} (drop ${formatForComparison(noise.drop, maxDrop)})`
+      ? `falls from ${before} to ${after} (drop ${formatForComparison(noise.drop, maxDrop, decimalsOf(maxDrop))})`
       : `goes from ${before} to ${after} (no drop)`;
   const verdict = passed ? `within the allowed ${limit}` : `over the allowed ${limit}`;
   return { key, description, passed, actual: noise.drop, sentence: `Under Gaussian noise of 0.1 std on numeric features, ${label} ${movement}, ${verdict}.` };

@@ -1,0 +1,187 @@
+// Acceptance criteria: each kind passes and fails as its numbers say, with a readable sentence.
+import { describe, expect, it } from "vitest";
+import type { AcceptanceCriteria, EvaluationReport } from "@/server/review/schema";
+import { evaluateCriteria, formatForComparison } from "./acceptance-criteria";
+
+function group(name: string, selectionRate: number) {
+  return { group: name, size: 100, positives: 50, negatives: 50, selectionRate, accuracy: 0.8, truePositiveRate: 0.8, falsePositiveRate: 0.2 };
+}
+
+function binaryReport(overrides: Partial<EvaluationReport> = {}): EvaluationReport {
+  return {
+    task: "binary",
+    rowCount: 569,
+    labelColumn: "approved",
+    features: ["age", "sex"],
+    primaryMetric: { name: "accuracy", value: 0.96 },
+    classification: {
+      classes: ["0", "1"],
+      accuracy: 0.96,
+      macro: { precision: 0.95, recall: 0.94, f1: 0.945 },
+      perClass: [],
+      rocAuc: 0.99,
+      logLoss: 0.11,
+      confusionMatrix: [],
+      rocCurve: null,
+      calibration: null,
+    },
+    regression: null,
+    fairness: [
+      { attribute: "sex", groups: [group("F", 0.31), group("M", 0.24)], demographicParityDifference: 0.07, demographicParityRatio: 0.24 / 0.31, equalOpportunityDifference: 0 },
+    ],
+    robustness: [
+      { perturbation: "noise_0.1", label: "noise", metric: "accuracy", value: 0.94, drop: 0.02, error: null },
+      { perturbation: "noise_0.3", label: "noise", metric: "accuracy", value: 0.9, drop: 0.06, error: null },
+    ],
+    importance: { metric: "accuracy", baseline: 0.96, repeats: 5, seed: 47, features: [] },
+    edgeCases: [
+      { feature: "age", case: "min", input: 18, ok: true, output: "class 1 (p = 0.80)", error: null },
+      { feature: "age", case: "missing", input: null, ok: true, output: "class 0 (p = 0.60)", error: null },
+    ],
+    timings: {},
+    provenance: { modelDigest: "m", datasetDigest: "d", evaluatorVersion: "1", onnxruntimeVersion: "1", nodeVersion: "v20", seed: 42, createdAt: 0 },
+    notes: [],
+    ...overrides,
+  };
+}
+
+const none: AcceptanceCriteria = { metricThresholds: [], maxGroupGap: null, maxNoiseDrop: null, edgeCasesMustNotCrash: false };
+
+describe("metric thresholds", () => {
+  it("passes and fails at-least and at-most thresholds with the numbers in the sentence", () => {
+    const results = evaluateCriteria(binaryReport(), {
+      ...none,
+      metricThresholds: [
+        { metric: "accuracy", op: "gte", threshold: 0.8 },
+        { metric: "roc_auc", op: "gte", threshold: 0.995 },
+        { metric: "log_loss", op: "lte", threshold: 0.3 },
+        { metric: "log_loss", op: "lte", threshold: 0.1 },
+      ],
+    });
+    expect(results.map((result) => [result.key, result.passed, result.actual])).toEqual([
+      ["metric:accuracy", true, 0.96],
+      ["metric:roc_auc", false, 0.99],
+      ["metric:log_loss", true, 0.11],
+      ["metric:log_loss", false, 0.11],
+    ]);
+    expect(results[0].description).toBe("accuracy ≥ 0.80");
+    expect(results[0].sentence).toBe("accuracy is 0.96, at least 0.80 as required.");
+    // The limit reads back as typed (0.995, not a rounded 0.99 or 1.00) and the value with as many decimals.
+    expect(results[1].description).toBe("ROC AUC ≥ 0.995");
+    expect(results[1].sentence).toBe("ROC AUC is 0.990, below the required 0.995.");
+    expect(results[2].sentence).toBe("log loss is 0.11, at most 0.30 as allowed.");
+    expect(results[3].sentence).toBe("log loss is 0.11, above the allowed 0.10.");
+  });
+
+  it("shows more digits when two would hide why a value fails", () => {
+    expect(formatForComparison(0.7996, 0.8)).toBe("0.7996");
+    const [result] = evaluateCriteria(binaryReport({ classification: { ...binaryReport().classification!, accuracy: 0.7996 } }), {
+      ...none,
+      metricThresholds: [{ metric: "accuracy", op: "gte", threshold: 0.8 }],
+    });
+    expect(result.passed).toBe(false);
+    expect(result.sentence).toBe("accuracy is 0.7996, below the required 0.80.");
+  });
+
+  it("fails a metric that does not apply to the task, saying so", () => {
+    const [rmse] = evaluateCriteria(binaryReport(), { ...none, metricThresholds: [{ metric: "rmse", op: "lte", threshold: 5 }] });
+    expect(rmse).toMatchObject({ key: "metric:rmse", passed: false, actual: null });
+    expect(rmse.sentence).toMatch(/^RMSE does not apply to a binary classifier/);
+    const regression = binaryReport({
+      task: "regression",
+      classification: null,
+      fairness: [],
+      primaryMetric: { name: "r2", value: 0.48 },
+      regression: { rmse: 53.4, mae: 41.6, r2: 0.48, residuals: { predicted: [], residual: [] } },
+    });
+    const [accuracy, r2] = evaluateCriteria(regression, {
+      ...none,
+      metricThresholds: [
+        { metric: "accuracy", op: "gte", threshold: 0.8 },
+        { metric: "r2", op: "gte", threshold: 0.3 },
+      ],
+    });
+    expect(accuracy.passed).toBe(false);
+    expect(accuracy.sentence).toMatch(/^accuracy does not apply to a regression model/);
+    expect(r2).toMatchObject({ passed: true, actual: 0.48, sentence: "R² is 0.48, at least 0.30 as required." });
+  });
+
+  it("fails ROC AUC when the report could not compute it", () => {
+    const report = binaryReport({ classification: { ...binaryReport().classification!, rocAuc: null } });
+    const [auc] = evaluateCriteria(report, { ...none, metricThresholds: [{ metric: "roc_auc", op: "gte", threshold: 0.7 }] });
+    expect(auc.passed).toBe(false);
+    expect(auc.sentence).toMatch(/could not be computed/);
+  });
+});
+
+describe("group gap", () => {
+  it("passes within the limit, per attribute, with each group's selection rate", () => {
+    const [gap] = evaluateCriteria(binaryReport(), { ...none, maxGroupGap: 0.1 });
+    expect(gap).toMatchObject({ key: "group_gap:sex", passed: true, actual: 0.07 });
+    expect(gap.sentence).toBe("For sex, the model selects 31% of group F and 24% of group M: gap 7 points, within the 10-point limit.");
+  });
+
+  it("fails over the limit, one result per sensitive attribute", () => {
+    const report = binaryReport({
+      fairness: [
+        binaryReport().fairness[0],
+        { attribute: "age_band", groups: [group("old", 0.2), group("young", 0.45), group("mid", 0.3)], demographicParityDifference: 0.25, demographicParityRatio: 0.2 / 0.45, equalOpportunityDifference: 0 },
+      ],
+    });
+    const results = evaluateCriteria(report, { ...none, maxGroupGap: 0.05 });
+    expect(results.map((result) => [result.key, result.passed])).toEqual([
+      ["group_gap:sex", false],
+      ["group_gap:age_band", false],
+    ]);
+    expect(evaluateCriteria(binaryReport(), { ...none, maxGroupGap: 0.07 })[0].sentence).toMatch(/gap 7 points, within the 7-point limit\.$/);
+    expect(results[1].sentence).toBe("For age_band, the model selects 20% of group old, 45% of group young and 30% of group mid: gap 25 points, over the 5-point limit.");
+  });
+
+  it("fails when it cannot be checked: no sensitive attribute, or not a binary classifier", () => {
+    expect(evaluateCriteria(binaryReport({ fairness: [] }), { ...none, maxGroupGap: 0.1 })[0]).toMatchObject({ key: "group_gap", passed: false });
+    const multiclass = evaluateCriteria(binaryReport({ task: "multiclass", fairness: [] }), { ...none, maxGroupGap: 0.1 })[0];
+    expect(multiclass.passed).toBe(false);
+    expect(multiclass.sentence).toMatch(/binary classifiers only/);
+  });
+});
+
+describe("noise drop", () => {
+  it("passes a small drop and fails a large one, using the 0.1-std noise result", () => {
+    const [within] = evaluateCriteria(binaryReport(), { ...none, maxNoiseDrop: 0.05 });
+    expect(within).toMatchObject({ key: "noise_drop", passed: true, actual: 0.02 });
+    expect(within.sentence).toBe("Under Gaussian noise of 0.1 std on numeric features, accuracy falls from 0.96 to 0.94 (drop 0.02), within the allowed 0.05.");
+    const [over] = evaluateCriteria(binaryReport(), { ...none, maxNoiseDrop: 0.01 });
+    expect(over.passed).toBe(false);
+    expect(over.sentence).toMatch(/over the allowed 0\.01\.$/);
+  });
+
+  it("fails when the model could not score the noisy rows", () => {
+    const report = binaryReport({ robustness: [{ perturbation: "noise_0.1", label: "noise", metric: "accuracy", value: 0, drop: 0, error: "NaN out" }] });
+    const [result] = evaluateCriteria(report, { ...none, maxNoiseDrop: 0.05 });
+    expect(result).toMatchObject({ passed: false, actual: null });
+    expect(result.sentence).toMatch(/could not score.*NaN out/);
+  });
+});
+
+describe("edge cases", () => {
+  it("passes when every edge case was scored and fails naming the ones that were not", () => {
+    expect(evaluateCriteria(binaryReport(), { ...none, edgeCasesMustNotCrash: true })[0]).toMatchObject({
+      key: "edge_cases",
+      passed: true,
+      sentence: "All 2 edge-case inputs were scored without error.",
+    });
+    const report = binaryReport({
+      edgeCases: [
+        ...binaryReport().edgeCases,
+        { feature: "income", case: "missing", input: null, ok: false, output: null, error: "the model returned NaN instead of a prediction" },
+      ],
+    });
+    const [failed] = evaluateCriteria(report, { ...none, edgeCasesMustNotCrash: true });
+    expect(failed).toMatchObject({ passed: false, actual: 1 });
+    expect(failed.sentence).toBe("1 of 3 edge-case inputs failed: income missing (the model returned NaN instead of a prediction).");
+  });
+
+  it("leaves out the criteria that are not set", () => {
+    expect(evaluateCriteria(binaryReport(), none)).toEqual([]);
+  });
+});
