@@ -1,0 +1,232 @@
+// The evaluator on the fixture models and their test splits: scikit-learn's metrics from the sidecars, the planted
+// credit bias, determinism with a seed, and clear refusals (ZipMap, a missing label column, unknown labels).
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import Papa from "papaparse";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fairnessReport } from "@/lib/fairness";
+import { quoteLiteral, withDuckDB } from "@/server/datasets/duckdb";
+import { DomainError } from "@/server/errors";
+import { introspectOnnx } from "@/server/registry/onnx-introspection";
+import { evaluateModel, type EvaluateModelInput } from "./evaluate";
+import { zEvaluationReport, type EvaluationReport } from "./schema";
+
+const fixtures = path.resolve(import.meta.dirname, "../../fixtures");
+const datasetPath = (name: string) => path.join(fixtures, "datasets", `${name}.csv`);
+const sidecar = (model: string) =>
+  JSON.parse(readFileSync(path.join(fixtures, "models", `${model}.model.json`), "utf8")) as {
+    label_column: string;
+    test_metrics: Record<string, number>;
+    feature_columns: string[];
+  };
+
+function inputFor(model: string, dataset: string, overrides: Partial<EvaluateModelInput> = {}): EvaluateModelInput {
+  const onnx = new Uint8Array(readFileSync(path.join(fixtures, "models", `${model}.onnx`)));
+  return {
+    onnx,
+    modelDigest: `sha256-of-${model}`,
+    introspection: introspectOnnx(onnx),
+    datasetPath: datasetPath(dataset),
+    datasetFormat: "csv",
+    datasetDigest: `sha256-of-${dataset}`,
+    labelColumn: sidecar(model).label_column,
+    sensitiveAttributes: [],
+    ...overrides,
+  };
+}
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), "studio-evaluate-test-"));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** A copy of a fixture CSV with `edit` applied to its records, for the refusal and missing-label cases. */
+async function editedCsv(dataset: string, edit: (rows: Record<string, string>[]) => Record<string, string>[]): Promise<string> {
+  const parsed = Papa.parse<Record<string, string>>(readFileSync(datasetPath(dataset), "utf8"), { header: true, skipEmptyLines: true });
+  const file = path.join(scratch, `${dataset}-${Math.random().toString(36).slice(2)}.csv`);
+  await writeFile(file, Papa.unparse(edit(parsed.data)));
+  return file;
+}
+
+describe("evaluateModel on the fixtures: scikit-learn's metrics", () => {
+  let report: EvaluationReport;
+  const progress: [number, string][] = [];
+  beforeAll(async () => {
+    report = await evaluateModel(inputFor("breast-cancer-rf-v1", "breast_cancer.test", { onProgress: (fraction, stage) => progress.push([fraction, stage]) }));
+  });
+
+  it("breast-cancer-rf-v1 (binary): accuracy, macro F1, ROC AUC and log loss equal the sidecar's test_metrics", () => {
+    const expected = sidecar("breast-cancer-rf-v1").test_metrics;
+    expect(report.task).toBe("binary");
+    expect(report.rowCount).toBe(143);
+    expect(report.features).toEqual(sidecar("breast-cancer-rf-v1").feature_columns);
+    const classification = report.classification!;
+    expect(classification.classes).toEqual(["0", "1"]);
+    // Accuracy, F1 and AUC only depend on the order of the probabilities, so float32 leaves them exact.
+    expect(Math.abs(classification.accuracy - expected.accuracy)).toBeLessThan(1e-6);
+    expect(Math.abs(classification.macro.f1 - expected.f1_macro)).toBeLessThan(1e-6);
+    expect(Math.abs(classification.rocAuc! - expected.roc_auc)).toBeLessThan(1e-6);
+    // Log loss uses the probabilities' values: ORT returns float32 (about 7 significant digits) where scikit-learn
+    // computed in float64, which moves the mean of −log p by ~1e-7 here; 1e-6 still catches any real error.
+    expect(Math.abs(classification.logLoss - expected.log_loss)).toBeLessThan(1e-6);
+    expect(classification.confusionMatrix.flat().reduce((sum, count) => sum + count, 0)).toBe(143);
+    expect(classification.rocCurve!.fpr.length).toBeLessThanOrEqual(200);
+    expect(classification.rocCurve!.fpr[0]).toBe(0);
+    expect(classification.rocCurve!.tpr.at(-1)).toBe(1);
+    expect(classification.calibration!.counts.reduce((sum, count) => sum + count, 0)).toBe(143);
+    expect(report.primaryMetric).toEqual({ name: "accuracy", value: classification.accuracy });
+    expect(zEvaluationReport.parse(report)).toEqual(report);
+  });
+
+  it("breast-cancer-rf-v1: robustness, importance, edge cases, timings, provenance and progress", () => {
+    expect(report.robustness.map((result) => result.perturbation)).toEqual(["noise_0.1", "noise_0.3", "missing_10pct"]);
+    for (const result of report.robustness) {
+      expect(result.error).toBeNull();
+      expect(result.drop).toBeCloseTo(report.primaryMetric.value - result.value, 12);
+    }
+    expect(report.importance.features.map((feature) => feature.feature)).toEqual(report.features);
+    expect(report.importance.features.every((feature) => feature.importances.length === 5)).toBe(true);
+    expect(report.importance.baseline).toBe(report.primaryMetric.value);
+    // 30 numeric features × (min, max, two far-out values, zero, missing); trees route NaN, so none fails.
+    expect(report.edgeCases).toHaveLength(180);
+    expect(report.edgeCases.every((edgeCase) => edgeCase.ok && /^class [01] \(p = \d\.\d\d\)$/.test(edgeCase.output!))).toBe(true);
+    expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "fairness", "importance", "load", "metrics", "predict", "robustness", "total"]);
+    expect(report.provenance).toMatchObject({ modelDigest: "sha256-of-breast-cancer-rf-v1", datasetDigest: "sha256-of-breast_cancer.test", seed: 42, nodeVersion: process.version });
+    expect(report.provenance.onnxruntimeVersion).toMatch(/^onnxruntime-node \d+\.\d+\.\d+/);
+    expect(report.provenance.evaluatorVersion).toMatch(/^1 \(modelops-studio \d/);
+    const fractions = progress.map(([fraction]) => fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(progress.at(-1)).toEqual([1, "done"]);
+    expect(new Set(progress.map(([, stage]) => stage))).toEqual(new Set(["load", "predict", "metrics", "fairness", "robustness", "importance", "edge_cases", "done"]));
+  });
+
+  it("iris-logreg (multiclass): metrics equal the sidecar's; missing values make the model output NaN, recorded as an error", async () => {
+    const iris = await evaluateModel(inputFor("iris-logreg", "iris.test"));
+    const expected = sidecar("iris-logreg").test_metrics;
+    expect(iris.task).toBe("multiclass");
+    expect(iris.classification!.classes).toEqual(["0", "1", "2"]);
+    expect(Math.abs(iris.classification!.accuracy - expected.accuracy)).toBeLessThan(1e-6);
+    expect(Math.abs(iris.classification!.macro.f1 - expected.f1_macro)).toBeLessThan(1e-6);
+    expect(Math.abs(iris.classification!.rocAuc! - expected.roc_auc)).toBeLessThan(1e-6);
+    expect(Math.abs(iris.classification!.logLoss - expected.log_loss)).toBeLessThan(1e-6);
+    expect(iris.classification!.rocCurve).toBeNull();
+    expect(iris.fairness).toEqual([]);
+    const missing = iris.robustness.find((result) => result.perturbation === "missing_10pct")!;
+    expect(missing.error).toMatch(/non-finite outputs \(NaN\)/);
+    expect(iris.robustness.find((result) => result.perturbation === "noise_0.1")!.error).toBeNull();
+    const missingEdge = iris.edgeCases.filter((edgeCase) => edgeCase.case === "missing");
+    expect(missingEdge).toHaveLength(4);
+    expect(missingEdge.every((edgeCase) => !edgeCase.ok && edgeCase.error !== null)).toBe(true);
+  });
+
+  it("diabetes-ridge (regression): RMSE, MAE and R² equal the sidecar's; residuals are truth − prediction", async () => {
+    const diabetes = await evaluateModel(inputFor("diabetes-ridge", "diabetes.test"));
+    const expected = sidecar("diabetes-ridge").test_metrics;
+    expect(diabetes.task).toBe("regression");
+    expect(diabetes.classification).toBeNull();
+    const regression = diabetes.regression!;
+    // float32 predictions (≈ 6e-8 relative each): the errors agree with scikit-learn's float64 ones to ~4e-8 relative.
+    expect(Math.abs(regression.rmse / expected.rmse - 1)).toBeLessThan(1e-7);
+    expect(Math.abs(regression.mae / expected.mae - 1)).toBeLessThan(1e-7);
+    expect(Math.abs(regression.r2 - expected.r2)).toBeLessThan(1e-6);
+    expect(diabetes.primaryMetric).toEqual({ name: "r2", value: regression.r2 });
+    expect(regression.residuals.predicted).toHaveLength(111);
+    const truths = Papa.parse<Record<string, string>>(readFileSync(datasetPath("diabetes.test"), "utf8"), { header: true, skipEmptyLines: true }).data.map(
+      (row) => Number(row.progression),
+    );
+    regression.residuals.predicted.forEach((predicted, index) => expect(regression.residuals.residual[index]).toBeCloseTo(truths[index] - predicted, 9));
+  });
+});
+
+describe("evaluateModel: fairness on the credit fixture", () => {
+  it("shows the planted bias: group F is selected less than group M, as lib/fairness computes on scikit-learn's predictions", async () => {
+    const report = await evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["sex"] }));
+    expect(report.task).toBe("binary");
+    expect(Math.abs(report.classification!.accuracy - sidecar("credit-logreg").test_metrics.accuracy)).toBeLessThan(1e-6);
+    const [sex] = report.fairness;
+    expect(sex.attribute).toBe("sex");
+    const rate = (group: string) => sex.groups.find((rates) => rates.group === group)!.selectionRate;
+    expect(rate("F")).toBeLessThan(rate("M"));
+    // The same rates from scikit-learn's own predicted labels (the fixture's expected outputs) through lib/fairness.
+    const rows = Papa.parse<Record<string, string>>(readFileSync(datasetPath("credit.test"), "utf8"), { header: true, skipEmptyLines: true }).data;
+    const expected = JSON.parse(readFileSync(path.join(fixtures, "models", "credit-logreg.expected.json"), "utf8")) as { label: number[] };
+    const reference = fairnessReport(
+      rows.map((row) => Number(row.approved)),
+      expected.label,
+      rows.map((row) => row.sex),
+    );
+    expect(sex.groups).toEqual(reference.groups);
+    expect(sex.demographicParityDifference).toBeCloseTo(reference.demographicParityDifference, 12);
+    expect(sex.equalOpportunityDifference).toBeCloseTo(reference.equalOpportunityDifference, 12);
+    // Text features get the missing and unseen-category edge cases; the one-hot encoder ignores unknown categories.
+    expect(report.edgeCases.find((edgeCase) => edgeCase.feature === "sex" && edgeCase.case === "wrong_category")).toMatchObject({ input: "__unseen__", ok: true });
+  });
+});
+
+describe("evaluateModel: determinism and file formats", () => {
+  const strip = (report: EvaluationReport) => ({ ...report, timings: {}, provenance: { ...report.provenance, createdAt: 0 } });
+
+  it("gives the same report for the same seed (except createdAt and timings), other noise and shuffles for another seed", async () => {
+    const first = await evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["sex"], seed: 7 }));
+    const again = await evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["sex"], seed: 7 }));
+    expect(strip(again)).toEqual(strip(first));
+    const other = await evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["sex"], seed: 8 }));
+    expect(other.classification).toEqual(first.classification);
+    expect(other.importance.features.map((feature) => feature.importances)).not.toEqual(first.importance.features.map((feature) => feature.importances));
+  });
+
+  it("reads a Parquet version of the dataset to the same numbers", async () => {
+    const parquet = path.join(scratch, "breast_cancer.parquet");
+    await withDuckDB(async (connection) => {
+      await connection.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(datasetPath("breast_cancer.test"))}, header = true)) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+    });
+    const fromCsv = await evaluateModel(inputFor("breast-cancer-rf-v1", "breast_cancer.test"));
+    const fromParquet = await evaluateModel(inputFor("breast-cancer-rf-v1", "breast_cancer.test", { datasetPath: parquet, datasetFormat: "parquet" }));
+    expect(fromParquet.classification).toEqual(fromCsv.classification);
+  });
+
+  it("leaves out rows whose label is missing and says so", async () => {
+    const file = await editedCsv("iris.test", (rows) => rows.map((row, index) => (index < 3 ? { ...row, species: "" } : row)));
+    const report = await evaluateModel(inputFor("iris-logreg", "iris.test", { datasetPath: file }));
+    expect(report.rowCount).toBe(35);
+    expect(report.notes).toContain("Rows with a missing label were left out: 3 of 38.");
+  });
+});
+
+describe("evaluateModel: refusals a user can act on", () => {
+  it("refuses a ZipMap model, telling the user to derive a version without ZipMap", async () => {
+    const attempt = evaluateModel(inputFor("iris-logreg-zipmap", "iris.test"));
+    await expect(attempt).rejects.toBeInstanceOf(DomainError);
+    await expect(attempt).rejects.toThrow(/output 'output_probability' is a sequence<map<int64, tensor<float32>>> \(scikit-learn's ZipMap\).*Derive a version without ZipMap \(the version page has a button\)/);
+  });
+
+  it("refuses a label column the dataset lacks, naming the columns it has", async () => {
+    const attempt = evaluateModel(inputFor("iris-logreg", "iris.test", { labelColumn: "variety" }));
+    await expect(attempt).rejects.toBeInstanceOf(DomainError);
+    await expect(attempt).rejects.toThrow(/The label column 'variety' is not in the dataset; its columns are 'sepal_length_cm', .*'species'/);
+  });
+
+  it("refuses a label value the model does not know, naming it", async () => {
+    const file = await editedCsv("iris.test", (rows) => rows.map((row, index) => (index === 5 ? { ...row, species: "virginica" } : row)));
+    await expect(evaluateModel(inputFor("iris-logreg", "iris.test", { datasetPath: file }))).rejects.toThrow(
+      /holds 'virginica', which is not one of the model's classes \(0, 1, 2\)/,
+    );
+  });
+
+  it("refuses a dataset whose columns do not match the model's matrix input, naming the mismatch", async () => {
+    await expect(evaluateModel(inputFor("iris-logreg", "breast_cancer.test", { labelColumn: "malignant" }))).rejects.toThrow(
+      /matrix input 'input' of 4 features, but the dataset has 30 columns besides the label 'malignant'/,
+    );
+  });
+
+  it("refuses a sensitive attribute that is not a column", async () => {
+    await expect(evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["gender"] }))).rejects.toThrow(
+      /sensitive attribute 'gender' is not a column/,
+    );
+  });
+});
