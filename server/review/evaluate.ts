@@ -380,8 +380,20 @@ function formatOutput(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/**
+ * Progress for the job: every change of stage, and within a stage steps of at least 1% (importance alone reports
+ * 150 shuffles; the job stores each report).
+ */
 function progressReporter(onProgress: EvaluateModelInput["onProgress"]) {
-  return (fraction: number, stage: string) => onProgress?.(Math.min(1, Math.max(0, fraction)), stage);
+  let lastFraction = -1;
+  let lastStage = "";
+  return (fraction: number, stage: string) => {
+    const clamped = Math.min(1, Math.max(0, fraction));
+    if (stage === lastStage && clamped - lastFraction < 0.01) return;
+    lastFraction = clamped;
+    lastStage = stage;
+    onProgress?.(clamped, stage);
+  };
 }
 
 export async function evaluateModel(input: EvaluateModelInput): Promise<EvaluationReport> {
