@@ -200,6 +200,22 @@ describe("evaluateModel: determinism and file formats", () => {
   });
 });
 
+describe("evaluateModel: which column feeds which input", () => {
+  it("takes a matrix model's columns from its MLmodel signature, so extra dataset columns do not matter", async () => {
+    const features = sidecar("breast-cancer-rf-v1").feature_columns;
+    // An id column first and the features in reverse order: only the signature's names put them back in place.
+    const file = await editedCsv("breast_cancer.test", (rows) =>
+      rows.map((row, index) => ({ id: String(index), malignant: row.malignant, ...Object.fromEntries([...features].reverse().map((name) => [name, row[name]])) })),
+    );
+    const input = inputFor("breast-cancer-rf-v1", "breast_cancer.test", { datasetPath: file });
+    await expect(evaluateModel(input)).rejects.toThrow(/of 30 features, but the dataset has 31 columns besides the label 'malignant'/);
+    const signature = { inputs: features.map((name) => ({ name, type: "double" })), outputs: [] };
+    const report = await evaluateModel({ ...input, introspection: { ...input.introspection, mlmodelSignature: signature } });
+    expect(report.features).toEqual(features);
+    expect(Math.abs(report.classification!.accuracy - sidecar("breast-cancer-rf-v1").test_metrics.accuracy)).toBeLessThan(1e-6);
+  });
+});
+
 describe("evaluateModel: refusals a user can act on", () => {
   it("refuses a ZipMap model, telling the user to derive a version without ZipMap", async () => {
     const attempt = evaluateModel(inputFor("iris-logreg-zipmap", "iris.test"));
