@@ -634,9 +634,9 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
       provenance: {
         modelDigest: input.modelDigest,
         datasetDigest: input.datasetDigest,
-        evaluatorVersion: `${EVALUATOR_VERSION} (modelops-studio ${packageJson.version})`,
-        // ort.env.versions.node is the onnxruntime-node package.json version, as loaded.
-        onnxruntimeVersion: `onnxruntime-node ${ort.env.versions.node ?? "unknown"}`,
+        evaluatorVersion: `evaluator ${EVALUATOR_VERSION} (modelops-studio ${packageJson.version})`,
+        // The onnxruntime-node package.json version of the module actually loaded (pages prefix "onnxruntime-node").
+        onnxruntimeVersion: ort.env.versions.node ?? "unknown",
         nodeVersion: process.version,
         seed,
         createdAt: Date.now(),
