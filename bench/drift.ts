@@ -2,6 +2,7 @@
 // normalised Wasserstein + PSI per numeric feature, share of drifted features), next to the floor any exact
 // distribution test pays in the same run: sorting both samples of every feature.
 import { datasetDrift } from "@/lib/drift";
+import { seededNormal } from "@/lib/seeded-random";
 import { windowFeatureDrift } from "@/server/monitoring/monitoring";
 import type { ReferenceData } from "@/server/monitoring/reference-data";
 import { defaultMonitoringThresholds } from "@/server/monitoring/schema";
@@ -9,22 +10,11 @@ import { formatNumber, percentile, type BenchRow } from "./stats";
 
 const TARGET_MS = 1000;
 
-function normalSampler(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 export async function benchDrift(options: { rows?: number; features?: number; iterations?: number } = {}): Promise<BenchRow[]> {
   const rows = options.rows ?? 100_000;
   const featureCount = options.features ?? 30;
   const iterations = options.iterations ?? 5;
-  const normal = normalSampler(7);
+  const normal = seededNormal(7);
   const features = Array.from({ length: featureCount }, (_, i) => `f${i}`);
   const reference: ReferenceData = { rowCount: rows, columns: new Map() };
   const current: Record<string, number[]> = {};
