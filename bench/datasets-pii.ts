@@ -8,6 +8,7 @@ import Papa from "papaparse";
 import type { MaskingPolicy } from "@/lib/masking";
 import { maskCsvStream } from "@/server/datasets/csv-masker";
 import { formatNumber, percentile, type BenchRow } from "./stats";
+import { seededRandom } from "@/lib/seeded-random";
 
 export interface PiiBenchOptions {
   rows?: number;
@@ -19,18 +20,6 @@ const FIRST_NAMES = ["Louis", "Jules", "Camille", "Arthur", "Léa", "Inès", "Hu
 const LAST_NAMES = ["Bernard", "Richard", "Petit", "Durand", "Martin", "Thomas", "Dubois", "Moreau", "Laurent", "Simon"];
 const CITIES = ["Paris", "Lyon", "Marseille", "Lille", "Nantes", "Toulouse", "Bordeaux", "Nice", "Rennes", "Strasbourg"];
 const SEGMENTS = ["retail", "premium", "business", "student"];
-
-/** Deterministic generator (mulberry32), so every run masks the same file. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function digits(random: () => number, count: number): string {
   let out = "";

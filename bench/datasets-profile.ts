@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { profileDatasetFile } from "@/server/datasets/profile";
 import { formatNumber, printTable, type BenchRow } from "./stats";
+import { seededRandom } from "@/lib/seeded-random";
 
 const rowCount = 1_000_000;
 const targetSeconds = 5;
@@ -20,18 +21,6 @@ interface ProfilerRun {
   rows: number;
   missing: Record<string, number>;
   distinct: Record<string, number>;
-}
-
-/** A small seeded generator (mulberry32) so every run profiles the same file. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const header = [
