@@ -1,7 +1,179 @@
-// Acceptance criteria against an evaluation report: each criterion pass/fail with its sentence.
-// CONTRACT STUB — implemented by the evaluator work.
-import type { AcceptanceCriteria, CriterionResult, EvaluationReport } from "@/server/review/schema";
+// Acceptance criteria against an evaluation report: each criterion pass/fail with a plain-English sentence.
+import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold } from "@/server/review/schema";
 
-export function evaluateCriteria(_report: EvaluationReport, _criteria: AcceptanceCriteria): CriterionResult[] {
-  throw new Error("not implemented");
+const metricLabels: Record<MetricName, string> = {
+  accuracy: "accuracy",
+  macro_precision: "macro precision",
+  macro_recall: "macro recall",
+  macro_f1: "macro F1",
+  roc_auc: "ROC AUC",
+  log_loss: "log loss",
+  rmse: "RMSE",
+  mae: "MAE",
+  r2: "R²",
+};
+
+const taskWords = { binary: "a binary classifier", multiclass: "a multiclass classifier", regression: "a regression model" } as const;
+
+/**
+ * `value` rounded for a sentence: two decimals, more (up to six) when two decimals would make it look equal
+ * to `reference` while it is not (0.7996 against 0.80 reads "0.7996", not "0.80").
+ */
+export function formatForComparison(value: number, reference: number, minDigits = 2): string {
+  for (let digits = minDigits; digits < 6; digits += 1) {
+    if (value === reference || value.toFixed(digits) !== reference.toFixed(digits)) return value.toFixed(digits);
+  }
+  return value.toFixed(6);
+}
+
+function formatNumber(value: number, digits = 2): string {
+  return value.toFixed(digits);
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+/** A metric's value in the report, or why there is none. */
+function metricValue(report: EvaluationReport, metric: MetricName): { value: number } | { missing: string } {
+  const classification = report.classification;
+  const regression = report.regression;
+  const label = metricLabels[metric];
+  switch (metric) {
+    case "accuracy":
+    case "macro_precision":
+    case "macro_recall":
+    case "macro_f1":
+    case "roc_auc":
+    case "log_loss": {
+      if (!classification) return { missing: `${label} does not apply to ${taskWords[report.task]}; remove this threshold or use RMSE, MAE or R².` };
+      if (metric === "accuracy") return { value: classification.accuracy };
+      if (metric === "macro_precision") return { value: classification.macro.precision };
+      if (metric === "macro_recall") return { value: classification.macro.recall };
+      if (metric === "macro_f1") return { value: classification.macro.f1 };
+      if (metric === "log_loss") return { value: classification.logLoss };
+      return classification.rocAuc === null
+        ? { missing: "ROC AUC could not be computed: some class never occurs in the evaluation labels; evaluate on a dataset holding every class." }
+        : { value: classification.rocAuc };
+    }
+    case "rmse":
+    case "mae":
+    case "r2": {
+      if (!regression) return { missing: `${label} does not apply to ${taskWords[report.task]}; remove this threshold or use a classification metric.` };
+      return { value: regression[metric] };
+    }
+  }
+}
+
+function metricResult(report: EvaluationReport, threshold: MetricThreshold): CriterionResult {
+  const label = metricLabels[threshold.metric];
+  const description = `${label} ${threshold.op === "gte" ? "≥" : "≤"} ${formatNumber(threshold.threshold)}`;
+  const key = `metric:${threshold.metric}`;
+  const measured = metricValue(report, threshold.metric);
+  if ("missing" in measured) return { key, description, passed: false, actual: null, sentence: measured.missing };
+  const { value } = measured;
+  const shown = formatForComparison(value, threshold.threshold);
+  const limit = formatNumber(threshold.threshold);
+  if (threshold.op === "gte") {
+    const passed = value >= threshold.threshold;
+    const sentence = passed ? `${label} is ${shown}, at least ${limit} as required.` : `${label} is ${shown}, below the required ${limit}.`;
+    return { key, description, passed, actual: value, sentence };
+  }
+  const passed = value <= threshold.threshold;
+  const sentence = passed ? `${label} is ${shown}, at most ${limit} as allowed.` : `${label} is ${shown}, above the allowed ${limit}.`;
+  return { key, description, passed, actual: value, sentence };
+}
+
+/** "a, b and c". */
+function listInWords(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+function groupGapResults(report: EvaluationReport, maxGap: number): CriterionResult[] {
+  const limitPoints = formatNumber(maxGap * 100, Number.isInteger(maxGap * 100) ? 0 : 1);
+  const description = `selection-rate gap between groups ≤ ${limitPoints} points`;
+  if (report.task !== "binary") {
+    return [
+      {
+        key: "group_gap",
+        description,
+        passed: false,
+        actual: null,
+        sentence: `The group gap applies to binary classifiers only and this is ${taskWords[report.task]}; remove the group-gap limit.`,
+      },
+    ];
+  }
+  if (report.fairness.length === 0) {
+    return [
+      {
+        key: "group_gap",
+        description,
+        passed: false,
+        actual: null,
+        sentence: "No sensitive attribute was named, so the group gap could not be checked; name one or remove the group-gap limit.",
+      },
+    ];
+  }
+  return report.fairness.map((attribute) => {
+    const gap = attribute.demographicParityDifference;
+    const passed = gap <= maxGap;
+    const rates = attribute.groups.map((group) => `${percent(group.selectionRate)} of group ${group.group}`);
+    const gapPoints = formatForComparison(gap * 100, maxGap * 100, 0);
+    const verdict = passed ? `within the ${limitPoints}-point limit` : `over the ${limitPoints}-point limit`;
+    return {
+      key: `group_gap:${attribute.attribute}`,
+      description: `${description} for ${attribute.attribute}`,
+      passed,
+      actual: gap,
+      sentence: `For ${attribute.attribute}, the model selects ${listInWords(rates)}: gap ${gapPoints} points, ${verdict}.`,
+    };
+  });
+}
+
+function noiseDropResult(report: EvaluationReport, maxDrop: number): CriterionResult {
+  const label = metricLabels[report.primaryMetric.name];
+  const limit = formatNumber(maxDrop);
+  const key = "noise_drop";
+  const description = `${label} drop under noise of 0.1 std ≤ ${limit}`;
+  const noise = report.robustness.find((result) => result.perturbation === "noise_0.1");
+  if (!noise) return { key, description, passed: false, actual: null, sentence: "The report holds no result under noise of 0.1 std; evaluate the model again." };
+  if (noise.error !== null) {
+    return { key, description, passed: false, actual: null, sentence: `The model could not score the rows with noise of 0.1 std: ${noise.error}` };
+  }
+  const passed = noise.drop <= maxDrop;
+  const before = formatNumber(report.primaryMetric.value);
+  const after = formatNumber(noise.value);
+  const movement =
+    noise.drop > 0
+      ? `falls from ${before} to ${after} (drop ${formatForComparison(noise.drop, maxDrop)})`
+      : `goes from ${before} to ${after} (no drop)`;
+  const verdict = passed ? `within the allowed ${limit}` : `over the allowed ${limit}`;
+  return { key, description, passed, actual: noise.drop, sentence: `Under Gaussian noise of 0.1 std on numeric features, ${label} ${movement}, ${verdict}.` };
+}
+
+function edgeCaseResult(report: EvaluationReport): CriterionResult {
+  const failed = report.edgeCases.filter((edgeCase) => !edgeCase.ok);
+  const total = report.edgeCases.length;
+  const description = "every edge-case input is scored without error";
+  if (failed.length === 0) {
+    return { key: "edge_cases", description, passed: true, actual: 0, sentence: `All ${total} edge-case inputs were scored without error.` };
+  }
+  const shown = failed.slice(0, 3).map((edgeCase) => `${edgeCase.feature} ${edgeCase.case.replaceAll("_", " ")} (${edgeCase.error ?? "failed"})`);
+  const more = failed.length > 3 ? `; and ${failed.length - 3} more` : "";
+  return {
+    key: "edge_cases",
+    description,
+    passed: false,
+    actual: failed.length,
+    sentence: `${failed.length} of ${total} edge-case inputs failed: ${shown.join("; ")}${more}.`,
+  };
+}
+
+/** One result per metric threshold, per sensitive attribute (group gap), for the noise drop and the edge cases (those set). */
+export function evaluateCriteria(report: EvaluationReport, criteria: AcceptanceCriteria): CriterionResult[] {
+  const results = criteria.metricThresholds.map((threshold) => metricResult(report, threshold));
+  if (criteria.maxGroupGap !== null) results.push(...groupGapResults(report, criteria.maxGroupGap));
+  if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop));
+  if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report));
+  return results;
 }

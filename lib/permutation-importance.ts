@@ -1,4 +1,5 @@
 // Permutation feature importance (Breiman; scikit-learn's permutation_importance): how much a model's score drops when one feature's column is shuffled, repeated with a seeded shuffle.
+import { seededRandom } from "./seeded-random";
 
 /** A table held column by column (feature name → one value per row), the layout the evaluation feeds to the model. */
 export type ColumnTable = Record<string, readonly unknown[]>;
@@ -21,20 +22,6 @@ export interface PermutationImportanceOptions {
   features?: readonly string[];
   /** Called after each shuffled scoring, so a background job can report progress. */
   onProgress?: (done: number, total: number) => void;
-}
-
-/**
- * mulberry32: small and fast; statistical quality is ample for shuffling rows. Not scikit-learn's
- * generator, so importances are reproducible here but not draw-for-draw equal to Python's.
- */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(values: readonly T[], random: () => number): T[] {
