@@ -131,7 +131,8 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
           void db
             .update(reviewJobs)
             .set({ progress: Math.min(0.95, fraction * 0.95), stage })
-            .where(eq(reviewJobs.jobId, jobId))
+            // Only while running: a late write must not pull a finished job's bar back.
+            .where(and(eq(reviewJobs.jobId, jobId), eq(reviewJobs.status, "running")))
             .catch(() => undefined);
         },
       });

@@ -180,10 +180,17 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     // The planted bias: women are selected less often; the criterion follows the report's own gap.
     const rate = (g: string) => sex.groups.find((x) => x.group === g)!.selectionRate;
     expect(rate("F")).toBeLessThan(rate("M"));
+    expect(sex.demographicParityDifference).toBeCloseTo(rate("M") - rate("F"), 12);
+    expect(sex.demographicParityDifference).toBeGreaterThan(0.1);
     expect(results.get("group_gap:sex")!.passed).toBe(sex.demographicParityDifference <= 0.1);
     expect(results.get("group_gap:sex")!.actual).toBeCloseTo(sex.demographicParityDifference, 12);
     expect(review.criteriaPassed).toBe(review.criteriaResults!.filter((r) => r.passed).length);
 
+    // The pages read the same through tRPC, whose output schemas validate the stored report.
+    const viaTrpc = await callerFor(vera).review.get({ id });
+    expect(viaTrpc.report?.rowCount).toBe(1250);
+    expect(viaTrpc.permissions).toMatchObject({ canDecide: false, canComment: true });
+    expect((await callerFor(vera).review.list({ filter: "waiting" })).map((r) => r.id)).toEqual([id]);
     const system = await listAuditEntries(studio.db, { targetType: "review", targetId: String(id), actor: "system" });
     expect(system.map((e) => [e.action, e.before, (e.after as { status: string }).status])).toEqual([["review.status", { status: "evaluating" }, "ready"]]);
   });
