@@ -103,7 +103,9 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
       },
     });
     await registerOnnxUpload(as(ada), { name: "credit-logreg", bytes });
-    await registerOnnxUpload(as(erin), { name: "iris-zipmap", bytes: new Uint8Array(await readFile(path.join(fixtures, "models/iris-logreg-zipmap.onnx"))) });
+    for (const [name, file] of [["iris-zipmap", "iris-logreg-zipmap"], ["iris", "iris-logreg"], ["diabetes", "diabetes-ridge"]]) {
+      await registerOnnxUpload(as(erin), { name, bytes: new Uint8Array(await readFile(path.join(fixtures, `models/${file}.onnx`))) });
+    }
   });
   afterAll(async () => {
     await waitForReviewJobs();
@@ -123,6 +125,11 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(onTrain.dataset!.trainingOverlap).toMatch(/trained on credit-applications v1.*held-out/);
     const onTest = await reviewFormDefaults(as(erin), { modelName: "credit-logreg", modelVersion: "1", datasetName: "credit-applications", datasetVersion: testVersion });
     expect(onTest.dataset!.trainingOverlap).toBeNull();
+    const iris = await reviewFormDefaults(as(vera), { modelName: "iris", modelVersion: "1" });
+    expect([iris.task, iris.criteria.maxGroupGap, iris.dataset, iris.trainingDatasets]).toEqual(["multiclass", null, null, []]);
+    const diabetes = await reviewFormDefaults(as(vera), { modelName: "diabetes", modelVersion: "1" });
+    expect(diabetes.task).toBe("regression");
+    expect(diabetes.criteria).toEqual(defaultCriteria("regression"));
     const zipmap = await reviewFormDefaults(as(erin), { modelName: "iris-zipmap", modelVersion: "1" });
     expect(zipmap.task).toBeNull();
     expect(zipmap.problem).toMatch(/ZipMap.*derive a version without/);
@@ -319,6 +326,21 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect((await getRegisteredModelDetail(as(vera), "credit-logreg")).aliases).toEqual(expect.arrayContaining([{ alias: "production", version: "2" }]));
     const overrides = await listAuditEntries(studio.db, { action: "registered_model.alias.production_override" });
     expect(overrides.map((e) => [e.actorUsername, e.targetId, e.meta])).toEqual([["ada", "credit-logreg", { reason: "Regulator-mandated hotfix; review #2 to be redone" }]]);
+  });
+
+  it("sends a review whose evaluation fails back to draft, with the reason the user can act on", async () => {
+    // A regression model over 10 numeric inputs cannot be fed from the credit applications' columns.
+    const { id } = await request(erin, "1", { modelName: "diabetes", sensitiveAttributes: [] });
+    await waitForReviewJobs();
+    const review = await getReview(as(erin), id);
+    expect(review.status).toBe("draft");
+    expect(review.job?.status).toBe("failed");
+    expect(review.evaluationError).toBe(review.job?.error);
+    expect(review.evaluationError).not.toMatch(/server log/);
+    expect(review.report).toBeNull();
+    expect(review.permissions.canReevaluate).toBe(true);
+    const audit = await listAuditEntries(studio.db, { targetType: "review", targetId: String(id), actor: "system" });
+    expect(audit.map((e) => [e.before, (e.after as { status: string }).status])).toEqual([[{ status: "evaluating" }, "draft"]]);
   });
 
   it("resumes an interrupted evaluation at start-up, and fails one interrupted too often back to draft", async () => {
