@@ -333,7 +333,11 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
     }
   }
   const modelVersions = await seedDemoModels(ctx, fixturesDir, modelRuns);
-  const reviews = await seedDemoReviews(ctx, datasetRoot, registryDigests);
+  const reviews = await seedDemoReviews(ctx, datasetRoot, registryDigests).catch((error: unknown) => {
+    // The reviews need onnxruntime on this machine; without them the rest of the demo (and its users) is still worth having.
+    console.warn(`[studio] the demo reviews were not seeded: ${error instanceof Error ? error.message : String(error)}`);
+    return {};
+  });
   return {
     status: "seeded",
     experiments: plan.experiments.length,
