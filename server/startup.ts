@@ -1,4 +1,4 @@
-// What the studio does once when a server process starts: migrate, the Default experiment, the first admin, the demo seed and its users.
+// What the studio does once when a server process starts: migrate, the Default experiment, resumed background jobs, the first admin, the demo seed and its users.
 import { getDatabase } from "@/db/client";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
@@ -8,12 +8,16 @@ import { seedDemoUsers } from "./seed/demo-users";
 import { getArtifactStore } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
 import { resumeDatasetJobs } from "./datasets/profile-jobs";
+import { resumeReviewJobs } from "./review/review-jobs";
 
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
   await ensureDefaultExperiment(db);
   const resumed = await resumeDatasetJobs(db, getDatasetRoot());
   if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
+  const reviewJobs = await resumeReviewJobs({ db, artifacts: getArtifactStore(), datasetRoot: getDatasetRoot() });
+  if (reviewJobs.resumed) console.log(`[studio] resuming ${reviewJobs.resumed} review evaluation(s) interrupted by the last stop`);
+  if (reviewJobs.failed) console.warn(`[studio] ${reviewJobs.failed} review evaluation(s) were interrupted too often and are marked failed`);
   const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {

@@ -8,9 +8,9 @@ import { authorize } from "../auth/permissions";
 import { DomainError } from "../errors";
 import { findRegisteredModel } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
+import { PRODUCTION_ALIAS } from "../review/gate";
 import type { AliasEvent, Deployment } from "../monitoring/schema";
 
-export const PRODUCTION_ALIAS = "production";
 
 function textOf(value: unknown): string | null {
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
@@ -48,7 +48,18 @@ async function aliasEvents(db: Pick<Database, "select">, modelName: string, limi
     .where(and(eq(auditLog.targetType, "registered_model"), eq(auditLog.targetId, modelName), like(auditLog.action, "registered_model.alias%")))
     .orderBy(desc(auditLog.auditId))
     .limit(limit);
-  return entries.map(toAliasEvent).filter((event): event is AliasEvent => event !== null);
+  // An admin's override is its own audit entry, written just before the alias change it allowed.
+  const overrides = entries.filter((entry) => entry.action === "registered_model.alias.production_override");
+  return entries
+    .map(toAliasEvent)
+    .filter((event): event is AliasEvent => event !== null)
+    .map((event) => {
+      if (event.kind !== "set") return event;
+      const override = overrides.find(
+        (entry) => textOf((entry.after as Record<string, unknown> | null)?.version) === event.version && Math.abs(entry.at - event.at) < 5_000 && event.by === entry.actorUsername,
+      );
+      return override ? { ...event, kind: "override", reason: textOf((override.meta as Record<string, unknown> | null)?.reason) } : event;
+    });
 }
 
 export async function aliasHistory(ctx: ServiceContext, input: { name: string }): Promise<AliasEvent[]> {

@@ -24,6 +24,7 @@ import { defaultMonitoringThresholds } from "./schema";
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const SHIFTED = ["mean_radius", "mean_texture", "worst_concavity"];
 const viewer: Actor = { userId: "u-viewer", username: "vera", role: "viewer", via: "session" };
+const editor: Actor = { userId: "u-editor", username: "eddie", role: "editor", via: "session" };
 
 async function readCsv(name: string): Promise<{ columns: string[]; rows: Record<string, number>[] }> {
   const parsed = Papa.parse<Record<string, number>>(await readFile(path.join(fixtures, "datasets", name), "utf8"), {
@@ -154,9 +155,13 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     const deployments = await listDeployments(studio);
     expect(deployments.find((d) => d.modelName === "bc" && d.alias === "production")).toMatchObject({ version: "2", previousVersion: "1" });
     await expect(rollbackProduction(studio.as(viewer), { name: "bc" })).rejects.toThrow(/Permission denied/);
-    expect(await rollbackProduction(studio, { name: "bc" })).toEqual({ version: "1" });
+    // v1 reached production by an admin's override; an editor may still roll back to it (it passed the gate once)…
+    expect(await rollbackProduction(studio.as(editor), { name: "bc" })).toEqual({ version: "1" });
     expect((await findVersionByAlias(studio.db, "bc", "production")).version).toBe(1);
     const history = await aliasHistory(studio, { name: "bc" });
-    expect(history[0]).toMatchObject({ alias: "production", version: "1", previousVersion: "2", kind: "rollback" });
+    expect(history[0]).toMatchObject({ alias: "production", version: "1", previousVersion: "2", kind: "rollback", by: "eddie" });
+    expect(history[1]).toMatchObject({ alias: "production", version: "2", previousVersion: "1", kind: "override", reason: "monitoring test" });
+    // …but cannot promote an unreviewed version: the gate still stands for anything new.
+    await expect(promoteVersion(studio.as(editor), { name: "bc", version: "2" })).rejects.toThrow(/no approved acceptance review/);
   });
 });

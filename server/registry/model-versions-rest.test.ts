@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
 import { expectMlflowError } from "../testing/expect-mlflow-error";
+import { transitionModelVersionStage } from "./model-versions";
 import { zModelVersion, type ModelVersion } from "./schema";
 
 type Api = ReturnType<typeof mlflowWire>;
@@ -121,17 +122,19 @@ describe.each(testBackends)("model-versions REST API on %s", (kind) => {
   it("transitions stages case-insensitively and archives the stage's other versions when asked", async () => {
     await createModel("staged");
     for (let i = 0; i < 3; i++) await createVersion("staged");
-    const staged = await transition("staged", "1", "production");
+    const staged = await transition("staged", "1", "staging");
     expect(staged.status, staged.text).toBe(200);
-    expect(zModelVersion.parse(staged.body.model_version).current_stage).toBe("Production");
-    expect((await transition("staged", "2", "Production")).status).toBe(200);
+    expect(zModelVersion.parse(staged.body.model_version).current_stage).toBe("Staging");
+    expect((await transition("staged", "2", "Staging")).status).toBe(200);
     // Without archiving, two versions can share a stage.
-    expect((await getVersion("staged", "1")).current_stage).toBe("Production");
-    const archived = await transition("staged", "3", "Production", true);
+    expect((await getVersion("staged", "1")).current_stage).toBe("Staging");
+    const archived = await transition("staged", "3", "Staging", true);
     expect(archived.status, archived.text).toBe(200);
     expect((await getVersion("staged", "1")).current_stage).toBe("Archived");
     expect((await getVersion("staged", "2")).current_stage).toBe("Archived");
-    expect((await getVersion("staged", "3")).current_stage).toBe("Production");
+    expect((await getVersion("staged", "3")).current_stage).toBe("Staging");
+    // Production, in any case, is behind the acceptance-review gate (server/review/reviews.test.ts covers approved versions).
+    expectMlflowError(await transition("staged", "3", "production"), 400, "INVALID_STATE", /approved acceptance review/);
 
     expectMlflowError(await transition("staged", "1", "Shipping"), 400, "INVALID_PARAMETER_VALUE", /stage/);
     expectMlflowError(await transition("staged", "1", "Archived", true), 400, "INVALID_PARAMETER_VALUE", /Active stage/);
@@ -142,7 +145,8 @@ describe.each(testBackends)("model-versions REST API on %s", (kind) => {
   it("answers get-latest-versions with the highest version per stage, by POST or GET", async () => {
     await createModel("latest");
     for (let i = 0; i < 5; i++) await createVersion("latest");
-    await transition("latest", "1", "Production");
+    // No review here: an admin's override with a reason puts version 1 in Production.
+    await transitionModelVersionStage(studio, { name: "latest", version: "1", stage: "Production", overrideReason: "stage listing test" });
     await transition("latest", "2", "Staging");
     await transition("latest", "3", "Staging");
     await transition("latest", "4", "Archived");

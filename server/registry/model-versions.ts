@@ -16,6 +16,7 @@ import { authorize } from "../auth/permissions";
 import { validateKey } from "../tracking/validation";
 import { decodePageToken, encodePageToken } from "../tracking/page-token";
 import type { KeyValue } from "../tracking/schema";
+import { enforceProductionGate } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import {
   modelStages,
@@ -320,7 +321,7 @@ export async function deleteModelVersion(ctx: ServiceContext, name: string, vers
 
 export async function transitionModelVersionStage(
   ctx: ServiceContext,
-  input: { name: string; version: string; stage: string; archive_existing_versions?: boolean },
+  input: { name: string; version: string; stage: string; archive_existing_versions?: boolean; overrideReason?: string },
 ): Promise<ModelVersion> {
   authorize(ctx.actor, "models.write");
   const stage = canonicalStage(input.stage);
@@ -331,6 +332,10 @@ export async function transitionModelVersionStage(
   }
   return ctx.db.transaction(async (tx) => {
     const { model, row } = await findModelVersion(tx, input.name, input.version, { lock: true });
+    // MLflow's legacy stages are another road to production: the same review gate as the `production` alias.
+    if (stage === "Production") {
+      await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: "the Production stage" }, input.overrideReason);
+    }
     const now = Date.now();
     let archived: number[] = [];
     if (input.archive_existing_versions) {

@@ -216,7 +216,9 @@ describe.each(testBackends)("registered-models REST API on %s", (kind) => {
     expectMlflowError(await viewer.post("model-versions/create", { name: "guarded", source: `runs:/${runId}/model` }), 403, "PERMISSION_DENIED");
     expectMlflowError(await viewer.post("model-versions/transition-stage", { name: "guarded", version: "1", stage: "Production" }), 403, "PERMISSION_DENIED");
 
-    await api.post("registered-models/alias", { name: "guarded", alias: "production", version: "1" });
+    // `production` needs an approved review (server/review/reviews.test.ts); other aliases do not.
+    expectMlflowError(await api.post("registered-models/alias", { name: "guarded", alias: "production", version: "1" }), 400, "INVALID_STATE", /approved/);
+    await api.post("registered-models/alias", { name: "guarded", alias: "champion", version: "1" });
     await api.post("model-versions/transition-stage", { name: "guarded", version: "1", stage: "Staging" });
     await api.post("registered-models/rename", { name: "guarded", new_name: "guarded-2" });
     await api.call("DELETE", "registered-models/delete", { name: "guarded-2" });
@@ -224,7 +226,7 @@ describe.each(testBackends)("registered-models REST API on %s", (kind) => {
     const actions = entries.filter((e) => e.targetId.startsWith("guarded")).map((e) => e.action);
     expect(actions).toEqual(["registered_model.delete", "registered_model.rename", "registered_model.alias.set", "registered_model.create"]);
     const alias = entries.find((e) => e.action === "registered_model.alias.set" && e.targetId === "guarded");
-    expect(alias?.after).toEqual({ alias: "production", version: "1" });
+    expect(alias?.after).toEqual({ alias: "champion", version: "1" });
     const stage = await listAuditEntries(studio.db, { action: "model_version.stage", targetId: "guarded/1" });
     expect(stage.map((e) => [e.before, e.after])).toEqual([[{ current_stage: "None" }, { current_stage: "Staging" }]]);
   });

@@ -19,6 +19,7 @@ import {
   type Executor,
   type RegisteredModelRow,
 } from "./model-versions";
+import { aliasHeldVersionBefore, enforceProductionGate, isProductionAlias } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import type {
   CreateRegisteredModelInput,
@@ -237,7 +238,7 @@ export function validateAliasName(alias: string): void {
 
 /**
  * Points an alias at a version, moving it if it pointed elsewhere. This is the one place aliases are
- * set, so a gate (e.g. on `production`) can wrap it.
+ * set: `production` passes the review gate (an approved review, or an admin's audited override reason).
  */
 export async function setModelAlias(
   ctx: ServiceContext,
@@ -248,6 +249,10 @@ export async function setModelAlias(
   await ctx.db.transaction(async (tx) => {
     // Locked so the version cannot be deleted between the check and the insert.
     const { model, row } = await findModelVersion(tx, input.name, input.version, { lock: true });
+    const rollback = input.rollbackFrom !== undefined && (await aliasHeldVersionBefore(tx, model.name, input.alias, row.version));
+    if (isProductionAlias(input.alias) && !rollback) {
+      await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: `the '${input.alias}' alias` }, input.overrideReason);
+    }
     const [previous] = await tx
       .select({ version: modelVersions.version })
       .from(registeredModelAliases)
@@ -263,7 +268,7 @@ export async function setModelAlias(
       targetId: model.name,
       before: previous ? { alias: input.alias, version: String(previous.version) } : null,
       after: { alias: input.alias, version: String(row.version) },
-      meta: input.rollbackFrom ? { rollback: true } : undefined,
+      meta: rollback ? { rollback: true, from: input.rollbackFrom } : undefined,
     });
   });
 }

@@ -78,8 +78,14 @@ export const demoDatasets: DemoDataset[] = [
   },
 ];
 
+/** Held-out test splits, registered as a further version of a dataset above: what the demo's acceptance reviews evaluate on. */
+export const demoTestSplits: { file: string; name: string; note: string }[] = [
+  { file: "breast_cancer.test.csv", name: "breast-cancer", note: "Held-out test split (143 rows), never seen in training: evaluate models here." },
+  { file: "credit.test.csv", name: "credit-applications", note: "Held-out test split (1,250 rows) of the same generator: evaluate models here." },
+];
+
 /**
- * Registers the demo datasets and their rules; profiling runs in the background like any upload.
+ * Registers the demo datasets and their rules, then the test splits as their next version; profiling runs in the background like any upload.
  * Returns each fixture file's registry digest, which the demo runs log as their input (lineage).
  */
 export async function seedDemoDatasets(ctx: ServiceContext, fixturesDir: string, datasetRoot: string): Promise<Map<string, string>> {
@@ -94,6 +100,16 @@ export async function seedDemoDatasets(ctx: ServiceContext, fixturesDir: string,
     }
     enqueueDatasetProfile(ctx.db, datasetRoot, registered.versionId);
     digests.set(dataset.file, registered.version.digest);
+  }
+  for (const split of demoTestSplits) {
+    const dataset = demoDatasets.find((d) => d.meta.name === split.name)!;
+    const registered = await registerDatasetVersion(
+      ctx,
+      datasetRoot,
+      { ...dataset.meta, filename: split.file, note: split.note },
+      createReadStream(path.join(fixturesDir, "datasets", split.file)),
+    );
+    digests.set(split.file, registered.version.digest);
   }
   return digests;
 }

@@ -16,12 +16,16 @@ import { listRunArtifacts } from "../tracking/run-artifacts";
 import { searchRuns } from "../tracking/search-runs";
 import { BREAST_CANCER_EXPERIMENT, IRIS_EXPERIMENT, loadDemoPlan, seedDemoOnFirstStart } from "./demo";
 import { synthesiseCurves } from "./demo-curves";
+import { demoUsers } from "./demo-users";
+import { waitForReviewJobs } from "../review/review-jobs";
+import { getReview, listReviews, productionGate } from "../review/reviews";
 
 const fixturesDir = path.join(process.cwd(), "fixtures");
 let studio: TestStudio | undefined;
 let datasetRoot: string | undefined;
 afterEach(async () => {
   await waitForDatasetJobs();
+  await waitForReviewJobs();
   await studio?.close();
   studio = undefined;
   if (datasetRoot) await rm(datasetRoot, { recursive: true, force: true });
@@ -90,7 +94,10 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     await waitForDatasetJobs();
     const datasets = await listDatasets(studio, {});
     expect(datasets.map((d) => d.name).sort()).toEqual(["breast-cancer", "credit-applications", "customers"]);
-    for (const dataset of datasets) expect(dataset.latest).toMatchObject({ version: 1, profileStatus: "done" });
+    // The full data is version 1; the held-out test splits the reviews evaluate on are version 2.
+    const latestVersions = Object.fromEntries(datasets.map((d) => [d.name, d.latest!.version]));
+    expect(latestVersions).toEqual({ "breast-cancer": 2, "credit-applications": 2, customers: 1 });
+    for (const dataset of datasets) expect(dataset.latest).toMatchObject({ profileStatus: "done" });
     const customers = datasets.find((d) => d.name === "customers")!;
     expect(customers.latest!.qualityStatus).toBe("failed");
     expect(customers.latest!.qualityReason).toMatch(/city/);
@@ -99,8 +106,11 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     expect(stored.split("\n")[0]).not.toMatch(/card_number|nir/);
     expect(datasets.find((d) => d.name === "credit-applications")!.latest!.qualityStatus).toBe("passed");
     const lineage = await getDatasetLineage(studio, "breast-cancer");
-    expect(lineage.runs).toHaveLength(12);
-    expect(lineage.runs.every((r) => r.context === "training")).toBe(true);
+    // Each run trained on version 1 and measured its validation scores on the test split, version 2.
+    expect(lineage.runs).toHaveLength(24);
+    expect(lineage.runs.filter((r) => r.version === 1).every((r) => r.context === "training")).toBe(true);
+    expect(lineage.runs.filter((r) => r.version === 2).every((r) => r.context === "evaluation")).toBe(true);
+    expect(lineage.runs.filter((r) => r.version === 2)).toHaveLength(12);
 
     // Models: champion and challenger from the two best runs, with lineage back to run and dataset; the fixtures as uploads.
     const models = await listRegisteredModels(studio, {});
@@ -113,6 +123,26 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     expect(championLineage.metrics.val_accuracy).toBeCloseTo(0.972027972027972, 12);
     expect(championLineage.datasets.map((d) => d.registry?.datasetName)).toContain("breast-cancer");
     expect((champion.introspection as { operators: { opType: string }[] }).operators.map((o) => o.opType)).toContain("TreeEnsembleClassifier");
+    // Reviews: the champion approved by the demo reviewer (not its registrant) and promoted through the gate; the credit model waiting.
+    await waitForReviewJobs();
+    const decided = await listReviews(studio, { filter: "decided" });
+    expect(decided.map((r) => [r.modelName, r.modelVersion, r.datasetName, r.datasetVersion, r.status])).toEqual([["breast-cancer-rf", "1", "breast-cancer", 2, "approved"]]);
+    const approvedReview = await getReview(studio, decided[0].id);
+    expect(approvedReview.decisions.map((d) => [d.reviewer, d.decision])).toEqual([["bob", "approve"]]);
+    expect(demoUsers.find((u) => u.username === "bob")?.role).toBe("reviewer");
+    expect(approvedReview.modelOwner).not.toBe("bob");
+    expect(approvedReview.report?.rowCount).toBe(143);
+    expect(approvedReview.trainingOverlap).toBeNull();
+    expect(forest.aliases).toEqual(expect.arrayContaining([{ alias: "production", version: "1" }]));
+    expect(await productionGate(studio, { name: "breast-cancer-rf", version: "1" })).toMatchObject({ approved: true, approvedReviewId: approvedReview.id });
+    const waiting = await listReviews(studio, { filter: "waiting" });
+    expect(waiting.map((r) => [r.modelName, r.modelVersion, r.datasetName, r.status])).toEqual([["credit-logreg", "1", "credit-applications", "ready"]]);
+    const credit = await getReview(studio, waiting[0].id);
+    expect(credit.sensitiveAttributes).toEqual(["sex"]);
+    expect(credit.report?.fairness.map((f) => f.attribute)).toEqual(["sex"]);
+    const bob = { userId: "someone-else", username: "bob", role: "reviewer" as const, via: "session" as const };
+    expect((await listReviews(studio.as(bob), { filter: "mine_to_review" })).map((r) => r.id)).toEqual([credit.id]);
+
     const derived = await getModelVersionDetail(studio, "iris-logreg-zipmap", "2");
     expect(derived.lineage).toMatchObject({ derivedFrom: { version: "1", transform: "remove-zipmap" } });
     expect((derived.introspection as { usesZipMap: boolean }).usesZipMap).toBe(false);

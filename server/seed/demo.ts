@@ -1,4 +1,4 @@
-// First-start demo data: two experiments of realistic runs built from the repository's fixtures, through the services.
+// First-start demo data: two experiments of realistic runs, datasets, models and reviews built from the repository's fixtures, through the services.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,6 +16,7 @@ import { synthesiseCurves, seededRandom, type CurveSpec } from "./demo-curves";
 import { getDatasetRoot } from "../datasets/dataset-store";
 import { seedDemoDatasets } from "./demo-datasets";
 import { seedDemoModels } from "./demo-models";
+import { seedDemoReviews } from "./demo-reviews";
 
 export const BREAST_CANCER_EXPERIMENT = "Demo: breast cancer classifier";
 export const IRIS_EXPERIMENT = "Demo: iris";
@@ -289,7 +290,7 @@ export interface SeedOptions {
 }
 
 export type SeedResult =
-  | { status: "seeded"; experiments: number; runs: number; metricPoints: number; datasets: number; modelVersions: number; ms: number }
+  | { status: "seeded"; experiments: number; runs: number; metricPoints: number; datasets: number; modelVersions: number; reviews: number; ms: number }
   | { status: "skipped"; reason: string };
 
 /** True when nothing but the empty Default experiment exists (deleted experiments count as something). */
@@ -306,7 +307,8 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
   const fixturesDir = options.fixturesDir ?? path.join(/* turbopackIgnore: true */ process.cwd(), "fixtures");
   const now = options.now ?? Date.now();
   const plan = await loadDemoPlan(fixturesDir);
-  const registryDigests = await seedDemoDatasets(ctx, fixturesDir, options.datasetRoot ?? getDatasetRoot());
+  const datasetRoot = options.datasetRoot ?? getDatasetRoot();
+  const registryDigests = await seedDemoDatasets(ctx, fixturesDir, datasetRoot);
   let runCount = 0;
   let metricPoints = 0;
   const modelRuns: { model: string; runId: string }[] = [];
@@ -331,7 +333,21 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
     }
   }
   const modelVersions = await seedDemoModels(ctx, fixturesDir, modelRuns);
-  return { status: "seeded", experiments: plan.experiments.length, runs: runCount, metricPoints, datasets: registryDigests.size, modelVersions, ms: Date.now() - started };
+  const reviews = await seedDemoReviews(ctx, datasetRoot, registryDigests).catch((error: unknown) => {
+    // The reviews need onnxruntime on this machine; without them the rest of the demo (and its users) is still worth having.
+    console.warn(`[studio] the demo reviews were not seeded: ${error instanceof Error ? error.message : String(error)}`);
+    return {};
+  });
+  return {
+    status: "seeded",
+    experiments: plan.experiments.length,
+    runs: runCount,
+    metricPoints,
+    datasets: new Set(registryDigests.values()).size,
+    modelVersions,
+    reviews: Object.keys(reviews).length,
+    ms: Date.now() - started,
+  };
 }
 
 /**
@@ -347,7 +363,7 @@ export async function seedDemoOnFirstStart(db: Database, artifacts: ArtifactStor
     if (!(await databaseIsEmpty(ctx))) return { status: "skipped", reason: "the database already holds experiments or runs" };
     const result = await seedDemo(ctx, options);
     console.log(
-      `[studio] seeded the demo: ${result.datasets} datasets, ${result.modelVersions} model versions, ${result.experiments} experiments, ${result.runs} runs, ${result.metricPoints} metric points in ${(result.ms / 1000).toFixed(1)} s (STUDIO_SEED=none skips this).`,
+      `[studio] seeded the demo: ${result.datasets} dataset versions, ${result.modelVersions} model versions, ${result.reviews} reviews, ${result.experiments} experiments, ${result.runs} runs, ${result.metricPoints} metric points in ${(result.ms / 1000).toFixed(1)} s (STUDIO_SEED=none skips this).`,
     );
     return result;
   } catch (error) {

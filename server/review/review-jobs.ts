@@ -1,0 +1,226 @@
+// The background evaluation of reviews: score the model on the dataset version (or reuse the stored report for the
+// same inputs), check the criteria, and move the review to ready. One queue per process; interrupted jobs resume at start-up.
+import { createHash } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { datasetVersions, evaluationReports, modelVersions, registeredModels, reviewJobs, reviews } from "@/db/schema";
+import type { Database } from "@/db/client";
+import { evaluateCriteria } from "@/lib/acceptance-criteria";
+import type { ArtifactStore } from "../artifacts/store";
+import { systemActor } from "../auth/actor";
+import { recordAudit } from "../auth/audit";
+import { absoluteVersionPath } from "../datasets/dataset-store";
+import { DomainError } from "../errors";
+import type { OnnxIntrospection } from "../registry/onnx-introspection";
+import { readModelVersionOnnx } from "../registry/onnx-versions";
+import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
+import type { AcceptanceCriteria, EvaluationReport } from "./schema";
+
+/** What a job needs besides its id: the database, the artifact store (ONNX files) and the dataset store's root. */
+export interface ReviewJobDeps {
+  db: Database;
+  artifacts: ArtifactStore;
+  datasetRoot: string;
+}
+
+/** Seed of noise, missing values and shuffles: fixed, so the same inputs give the same report. */
+export const EVALUATION_SEED = 42;
+/** A job interrupted this many times (the process stopped while it ran) is marked failed instead of resumed. */
+export const MAX_REVIEW_JOB_ATTEMPTS = 3;
+
+interface QueuedJob extends ReviewJobDeps {
+  jobId: number;
+}
+
+const state = globalThis as unknown as { studioReviewJobs?: { queue: QueuedJob[]; queued: Set<number>; idle: Promise<void> | null } };
+const jobs = (state.studioReviewJobs ??= { queue: [], queued: new Set(), idle: null });
+
+/** Queues a job (once, however often asked); returns at once. */
+export function enqueueReviewJob(deps: ReviewJobDeps, jobId: number): void {
+  if (jobs.queued.has(jobId)) return;
+  jobs.queued.add(jobId);
+  jobs.queue.push({ ...deps, jobId });
+  jobs.idle ??= drain().finally(() => {
+    jobs.idle = null;
+  });
+}
+
+/** Resolves when every queued evaluation has finished (tests, the demo seed). */
+export async function waitForReviewJobs(): Promise<void> {
+  while (jobs.idle) await jobs.idle;
+}
+
+async function drain(): Promise<void> {
+  // One evaluation at a time: onnxruntime and the permutation loops already keep both cores busy.
+  for (let job = jobs.queue.shift(); job; job = jobs.queue.shift()) {
+    try {
+      await processReviewJob(job, job.jobId);
+    } catch (error) {
+      console.error(`[studio] review job ${job.jobId}: background work failed`, error);
+    } finally {
+      jobs.queued.delete(job.jobId);
+    }
+  }
+}
+
+/** SHA-256 of the canonical JSON (sorted keys) of the settings that change a report's numbers. */
+export function evaluationConfigDigest(config: { labelColumn: string; sensitiveAttributes: string[]; seed: number; evaluatorVersion: string }): string {
+  const canonical = JSON.stringify({
+    evaluatorVersion: config.evaluatorVersion,
+    labelColumn: config.labelColumn,
+    seed: config.seed,
+    sensitiveAttributes: config.sensitiveAttributes,
+  });
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+function userFacingMessage(error: unknown): string {
+  if (error instanceof DomainError) return error.message;
+  return "The evaluation failed on the server (the details are in the server log). Check that the model accepts the dataset's columns, then evaluate again.";
+}
+
+/** Runs one job: pending or interrupted jobs only; a job another process already finished is left alone. */
+export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Promise<void> {
+  const { db } = deps;
+  const now = Date.now();
+  const [job] = await db
+    .update(reviewJobs)
+    .set({ status: "running", attempts: sql`${reviewJobs.attempts} + 1`, startedAt: now, stage: "starting", progress: 0, error: null })
+    .where(and(eq(reviewJobs.jobId, jobId), inArray(reviewJobs.status, ["pending", "running"])))
+    .returning();
+  if (!job) return;
+  let lastWrite = 0;
+  try {
+    const [source] = await db
+      .select({ review: reviews, version: modelVersions, modelName: registeredModels.name, dataset: datasetVersions })
+      .from(reviews)
+      .innerJoin(modelVersions, eq(modelVersions.versionId, reviews.modelVersionId))
+      .innerJoin(registeredModels, eq(registeredModels.modelId, modelVersions.modelId))
+      .innerJoin(datasetVersions, eq(datasetVersions.versionId, reviews.datasetVersionId))
+      .where(eq(reviews.reviewId, job.reviewId));
+    if (!source) throw new DomainError("RESOURCE_DOES_NOT_EXIST", "The review or its model version was deleted before it could be evaluated.");
+    const { review, version, modelName, dataset } = source;
+    if (review.status !== "evaluating") {
+      await db.update(reviewJobs).set({ status: "failed", stage: "failed", error: `The review is '${review.status}', not evaluating: nothing to do.`, finishedAt: Date.now() }).where(eq(reviewJobs.jobId, jobId));
+      return;
+    }
+    const ctx = { db, artifacts: deps.artifacts, actor: systemActor };
+    const onnx = await readModelVersionOnnx(ctx, modelName, String(version.version));
+    const sensitiveAttributes = review.sensitiveAttributes ?? [];
+    const configDigest = evaluationConfigDigest({ labelColumn: review.labelColumn, sensitiveAttributes, seed: EVALUATION_SEED, evaluatorVersion: EVALUATOR_VERSION });
+    const key = and(
+      eq(evaluationReports.modelDigest, onnx.digest),
+      eq(evaluationReports.datasetDigest, dataset.digest),
+      eq(evaluationReports.configDigest, configDigest),
+    );
+    let [stored] = await db.select({ reportId: evaluationReports.reportId, report: evaluationReports.report }).from(evaluationReports).where(key);
+    if (!stored) {
+      const report = await evaluateModel({
+        onnx: onnx.bytes,
+        modelDigest: onnx.digest,
+        introspection: version.introspection as OnnxIntrospection,
+        datasetPath: absoluteVersionPath(deps.datasetRoot, dataset.storagePath),
+        datasetFormat: dataset.format as "csv" | "parquet",
+        datasetDigest: dataset.digest,
+        labelColumn: review.labelColumn,
+        sensitiveAttributes,
+        seed: EVALUATION_SEED,
+        onProgress: (fraction, stage) => {
+          const at = Date.now();
+          if (at - lastWrite < 250) return;
+          lastWrite = at;
+          void db
+            .update(reviewJobs)
+            .set({ progress: Math.min(0.95, fraction * 0.95), stage })
+            // Only while running: a late write must not pull a finished job's bar back.
+            .where(and(eq(reviewJobs.jobId, jobId), eq(reviewJobs.status, "running")))
+            .catch(() => undefined);
+        },
+      });
+      // Two reviews of the same inputs may evaluate at once in two processes: the first insert wins, both read it back.
+      await db
+        .insert(evaluationReports)
+        .values({
+          modelDigest: onnx.digest,
+          datasetDigest: dataset.digest,
+          configDigest,
+          evaluatorVersion: EVALUATOR_VERSION,
+          runtimeVersion: report.provenance?.onnxruntimeVersion ?? "unknown",
+          report,
+          createdAt: Date.now(),
+        })
+        .onConflictDoNothing();
+      [stored] = await db.select({ reportId: evaluationReports.reportId, report: evaluationReports.report }).from(evaluationReports).where(key);
+    }
+    const criteriaResults = evaluateCriteria(stored.report as EvaluationReport, review.criteria as AcceptanceCriteria);
+    await db.transaction(async (tx) => {
+      const finished = Date.now();
+      const [moved] = await tx
+        .update(reviews)
+        .set({ status: "ready", reportId: stored.reportId, criteriaResults, evaluationError: null, updatedAt: finished })
+        .where(and(eq(reviews.reviewId, review.reviewId), eq(reviews.status, "evaluating")))
+        .returning({ reviewId: reviews.reviewId });
+      await tx.update(reviewJobs).set({ status: "done", progress: 1, stage: "done", finishedAt: finished }).where(eq(reviewJobs.jobId, jobId));
+      if (!moved) return;
+      await recordAudit(tx, systemActor, {
+        action: "review.status",
+        targetType: "review",
+        targetId: String(review.reviewId),
+        before: { status: "evaluating" },
+        after: { status: "ready", reportId: stored.reportId },
+        meta: { criteriaPassed: criteriaResults.filter((c) => c.passed).length, criteriaTotal: criteriaResults.length },
+      });
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) console.error(`[studio] evaluating review job ${jobId} failed`, error);
+    await failReviewJob(db, jobId, job.reviewId, userFacingMessage(error));
+  }
+}
+
+/** The job fails with a message a user can act on; its review goes back to draft carrying the same message. */
+async function failReviewJob(db: Database, jobId: number, reviewId: number, message: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const finished = Date.now();
+    await tx.update(reviewJobs).set({ status: "failed", stage: "failed", error: message, finishedAt: finished }).where(eq(reviewJobs.jobId, jobId));
+    const [moved] = await tx
+      .update(reviews)
+      .set({ status: "draft", evaluationError: message, updatedAt: finished })
+      .where(and(eq(reviews.reviewId, reviewId), eq(reviews.status, "evaluating")))
+      .returning({ reviewId: reviews.reviewId });
+    if (!moved) return;
+    await recordAudit(tx, systemActor, {
+      action: "review.status",
+      targetType: "review",
+      targetId: String(reviewId),
+      before: { status: "evaluating" },
+      after: { status: "draft", evaluationError: message },
+    });
+  });
+}
+
+/**
+ * At start-up: pending jobs are queued; jobs the last stop interrupted while running are queued again unless they
+ * already used their attempts, in which case they fail (and their review returns to draft) so nothing stays stuck.
+ */
+export async function resumeReviewJobs(deps: ReviewJobDeps): Promise<{ resumed: number; failed: number }> {
+  const rows = await deps.db
+    .select({ jobId: reviewJobs.jobId, reviewId: reviewJobs.reviewId, status: reviewJobs.status, attempts: reviewJobs.attempts })
+    .from(reviewJobs)
+    .where(inArray(reviewJobs.status, ["pending", "running"]));
+  let resumed = 0;
+  let failed = 0;
+  for (const row of rows) {
+    if (row.status === "running" && row.attempts >= MAX_REVIEW_JOB_ATTEMPTS) {
+      await failReviewJob(
+        deps.db,
+        row.jobId,
+        row.reviewId,
+        `The evaluation was interrupted ${row.attempts} times (the server stopped while it ran) and was given up. Evaluate again; if it keeps stopping, the model or dataset may be too large for this server.`,
+      );
+      failed++;
+    } else {
+      enqueueReviewJob(deps, row.jobId);
+      resumed++;
+    }
+  }
+  return { resumed, failed };
+}

@@ -1,0 +1,384 @@
+// Acceptance reviews end to end below the pages: request → background evaluation → criteria → decisions → the production gate.
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluationReports, reviewDecisions, reviewJobs, reviews } from "@/db/schema";
+import type { Actor } from "../auth/actor";
+import { listAuditEntries } from "../auth/audit";
+import { waitForDatasetJobs } from "../datasets/profile-jobs";
+import { registerDatasetVersion } from "../datasets/register-version";
+import type { RegisterVersionMeta } from "../datasets/schema";
+import { registerOnnxUpload } from "../registry/onnx-versions";
+import { getRegisteredModelDetail } from "../registry/registered-models";
+import { appRouter } from "../root-router";
+import { expectMlflowError } from "../testing/expect-mlflow-error";
+import { mlflowWire } from "../testing/mlflow-client";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { resumeReviewJobs, waitForReviewJobs } from "./review-jobs";
+import {
+  addReviewComment,
+  decideReview,
+  getReview,
+  listReviews,
+  productionGate,
+  reevaluateReview,
+  requestReview,
+  reviewFormDefaults,
+  updateReviewCriteria,
+} from "./reviews";
+import { defaultCriteria, type AcceptanceCriteria, type EvaluationReport } from "./schema";
+
+const fixtures = path.join(import.meta.dirname, "../../fixtures");
+const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
+const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
+const rita: Actor = { userId: "u-rita", username: "rita", role: "reviewer", via: "session" };
+const rob: Actor = { userId: "u-rob", username: "rob", role: "reviewer", via: "session" };
+const vera: Actor = { userId: "u-vera", username: "vera", role: "viewer", via: "session" };
+
+const creditMeta = (extra: Partial<RegisterVersionMeta> = {}): RegisterVersionMeta => ({
+  name: "credit-applications",
+  format: "csv",
+  masking: {},
+  labelColumn: "approved",
+  sensitiveAttributes: ["sex"],
+  ...extra,
+});
+
+/** Default binary criteria with the 10-point group-gap limit the issue's example uses. */
+const criteria: AcceptanceCriteria = { ...defaultCriteria("binary"), maxGroupGap: 0.1 };
+
+describe.each(testBackends)("acceptance reviews on %s", (backend) => {
+  let studio: TestStudio;
+  let root: string;
+  let trainVersion: number;
+  let testVersion: number;
+  let sidecar: { test_metrics: { accuracy: number; roc_auc: number } };
+  const as = (actor: Actor) => studio.as(actor);
+  const deps = () => ({ db: studio.db, artifacts: studio.artifacts, datasetRoot: root });
+  const request = (actor: Actor, modelVersion: string, extra: Partial<Parameters<typeof requestReview>[1]> = {}) =>
+    requestReview(
+      as(actor),
+      {
+        modelName: "credit-logreg",
+        modelVersion,
+        datasetName: "credit-applications",
+        datasetVersion: testVersion,
+        labelColumn: "approved",
+        sensitiveAttributes: ["sex"],
+        criteria,
+        requiredApprovals: 1,
+        context: { businessGoal: "Approve more good loans", expectedRoi: "", knownLimits: "Planted bias against women" },
+        ...extra,
+      },
+      root,
+    );
+  const callerFor = (actor: Actor) => appRouter.createCaller({ ...studio.as(actor), actor, req: new Request("http://studio.test/api/trpc") });
+
+  beforeAll(async () => {
+    studio = await createTestStudio(backend);
+    root = await mkdtemp(path.join(os.tmpdir(), "studio-review-datasets-"));
+    sidecar = JSON.parse(await readFile(path.join(fixtures, "models/credit-logreg.model.json"), "utf8"));
+    const train = await registerDatasetVersion(as(erin), root, creditMeta(), createReadStream(path.join(fixtures, "datasets/credit.train.csv")));
+    const test = await registerDatasetVersion(as(erin), root, creditMeta(), createReadStream(path.join(fixtures, "datasets/credit.test.csv")));
+    trainVersion = train.version.version;
+    testVersion = test.version.version;
+    await waitForDatasetJobs();
+    const bytes = new Uint8Array(await readFile(path.join(fixtures, "models/credit-logreg.onnx")));
+    // v1 by the editor, trained (its lineage says) on the training split; v2 the same bytes, registered by an admin.
+    await registerOnnxUpload(as(erin), {
+      name: "credit-logreg",
+      bytes,
+      lineage: {
+        datasets: [
+          {
+            name: "credit.train",
+            digest: train.version.digest,
+            context: "training",
+            registry: { datasetName: "credit-applications", version: trainVersion, qualityStatus: "none", qualityReason: null },
+          },
+        ],
+      },
+    });
+    await registerOnnxUpload(as(ada), { name: "credit-logreg", bytes });
+    for (const [name, file] of [["iris-zipmap", "iris-logreg-zipmap"], ["iris", "iris-logreg"], ["diabetes", "diabetes-ridge"]]) {
+      await registerOnnxUpload(as(erin), { name, bytes: new Uint8Array(await readFile(path.join(fixtures, `models/${file}.onnx`))) });
+    }
+  });
+  afterAll(async () => {
+    await waitForReviewJobs();
+    await waitForDatasetJobs();
+    await studio.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("prepares the request form: task from the outputs, default criteria, dataset defaults and the training-overlap warning", async () => {
+    const onTrain = await reviewFormDefaults(as(erin), { modelName: "credit-logreg", modelVersion: "1", datasetName: "credit-applications", datasetVersion: trainVersion });
+    expect(onTrain.task).toBe("binary");
+    expect(onTrain.problem).toBeNull();
+    expect(onTrain.criteria).toEqual(defaultCriteria("binary"));
+    expect(onTrain.trainingDatasets).toEqual([{ name: "credit-applications", version: trainVersion }]);
+    expect(onTrain.dataset).toMatchObject({ labelColumn: "approved", sensitiveAttributes: ["sex"] });
+    expect(onTrain.dataset!.columns).toContain("income");
+    expect(onTrain.dataset!.trainingOverlap).toMatch(/trained on credit-applications v1.*held-out/);
+    const onTest = await reviewFormDefaults(as(erin), { modelName: "credit-logreg", modelVersion: "1", datasetName: "credit-applications", datasetVersion: testVersion });
+    expect(onTest.dataset!.trainingOverlap).toBeNull();
+    const iris = await reviewFormDefaults(as(vera), { modelName: "iris", modelVersion: "1" });
+    expect([iris.task, iris.criteria.maxGroupGap, iris.dataset, iris.trainingDatasets]).toEqual(["multiclass", null, null, []]);
+    const diabetes = await reviewFormDefaults(as(vera), { modelName: "diabetes", modelVersion: "1" });
+    expect(diabetes.task).toBe("regression");
+    expect(diabetes.criteria).toEqual(defaultCriteria("regression"));
+    const zipmap = await reviewFormDefaults(as(erin), { modelName: "iris-zipmap", modelVersion: "1" });
+    expect(zipmap.task).toBeNull();
+    expect(zipmap.problem).toMatch(/ZipMap.*derive a version without/);
+  });
+
+  it("refuses requests that could not be evaluated, saying what to fix", async () => {
+    await expect(request(vera, "1")).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await expect(request(rita, "1")).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await expect(request(erin, "1", { labelColumn: "outcome" })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/'outcome'.*columns are: age, sex/) });
+    await expect(request(erin, "1", { sensitiveAttributes: ["gender"] })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/'gender'/) });
+    await expect(request(erin, "9")).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST" });
+    await expect(request(erin, "1", { datasetVersion: 99 })).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST" });
+    await expect(request(erin, "1", { modelName: "iris-zipmap", labelColumn: "approved" })).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/ZipMap/) });
+    // A version still waiting for its profile cannot be reviewed yet.
+    const unprofiled = await registerDatasetVersion(as(erin), root, creditMeta(), createReadStream(path.join(fixtures, "datasets/credit.csv")), { profileLater: true });
+    await expect(request(erin, "1", { datasetVersion: unprofiled.version.version })).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/profiled/) });
+    expect(await studio.db.select().from(reviews)).toHaveLength(0);
+  });
+
+  let firstReview: number;
+  let secondReview: number;
+
+  it("evaluates a review in the background, stores the report once, and checks each criterion", async () => {
+    const { id } = await request(erin, "1");
+    firstReview = id;
+    const started = await getReview(as(erin), id);
+    expect(started.status).toBe("evaluating");
+    expect(started.trainingOverlap).toBeNull();
+    const audit = await listAuditEntries(studio.db, { targetType: "review", targetId: String(id) });
+    expect(audit.map((e) => [e.action, e.actorUsername, e.before, (e.after as { status: string }).status]).reverse()).toEqual([
+      ["review.request", "erin", null, "draft"],
+      ["review.status", "erin", { status: "draft" }, "evaluating"],
+    ]);
+
+    await waitForReviewJobs();
+    const review = await getReview(as(rita), id);
+    expect(review.status).toBe("ready");
+    expect(review.job).toMatchObject({ status: "done", progress: 1, error: null });
+    const report = review.report as EvaluationReport;
+    expect(report.rowCount).toBe(1250);
+    expect(report.task).toBe("binary");
+    expect(review.modelDigest).toBe(report.provenance.modelDigest);
+    expect(review.datasetDigest).toBe(report.provenance.datasetDigest);
+    // The evaluator agrees with scikit-learn on the fixture's test split.
+    expect(report.classification!.accuracy).toBeCloseTo(sidecar.test_metrics.accuracy, 4);
+    expect(report.classification!.rocAuc!).toBeCloseTo(sidecar.test_metrics.roc_auc, 4);
+
+    const results = new Map(review.criteriaResults!.map((r) => [r.key, r]));
+    expect([...results.keys()]).toEqual(expect.arrayContaining(["metric:accuracy", "metric:roc_auc", "group_gap:sex"]));
+    expect(results.get("metric:accuracy")!.passed).toBe(report.classification!.accuracy >= 0.8);
+    expect(results.get("metric:accuracy")!.passed).toBe(false);
+    expect(results.get("metric:roc_auc")!.passed).toBe(report.classification!.rocAuc! >= 0.75);
+    const sex = report.fairness.find((f) => f.attribute === "sex")!;
+    expect(sex.groups.map((g) => g.group).sort()).toEqual(["F", "M"]);
+    // The planted bias: women are selected less often; the criterion follows the report's own gap.
+    const rate = (g: string) => sex.groups.find((x) => x.group === g)!.selectionRate;
+    expect(rate("F")).toBeLessThan(rate("M"));
+    expect(sex.demographicParityDifference).toBeCloseTo(rate("M") - rate("F"), 12);
+    expect(sex.demographicParityDifference).toBeGreaterThan(0.1);
+    expect(results.get("group_gap:sex")!.passed).toBe(sex.demographicParityDifference <= 0.1);
+    expect(results.get("group_gap:sex")!.actual).toBeCloseTo(sex.demographicParityDifference, 12);
+    expect(review.criteriaPassed).toBe(review.criteriaResults!.filter((r) => r.passed).length);
+
+    // The pages read the same through tRPC, whose output schemas validate the stored report.
+    const viaTrpc = await callerFor(vera).review.get({ id });
+    expect(viaTrpc.report?.rowCount).toBe(1250);
+    expect(viaTrpc.permissions).toMatchObject({ canDecide: false, canComment: true });
+    expect((await callerFor(vera).review.list({ filter: "waiting" })).map((r) => r.id)).toEqual([id]);
+    const system = await listAuditEntries(studio.db, { targetType: "review", targetId: String(id), actor: "system" });
+    expect(system.map((e) => [e.action, e.before, (e.after as { status: string }).status])).toEqual([["review.status", { status: "evaluating" }, "ready"]]);
+  });
+
+  it("reuses the stored report for a second review of the same bytes on the same data", async () => {
+    const { id } = await request(erin, "2");
+    secondReview = id;
+    await waitForReviewJobs();
+    const [first, second] = await Promise.all([getReview(as(rita), firstReview), getReview(as(rita), id)]);
+    expect(second.status).toBe("ready");
+    expect(second.report).toEqual(first.report);
+    const rows = await studio.db.select({ reportId: reviews.reportId }).from(reviews);
+    expect(new Set(rows.map((r) => r.reportId)).size).toBe(1);
+    expect(await studio.db.select().from(evaluationReports)).toHaveLength(1);
+  });
+
+  it("refuses to change or delete a stored report", async () => {
+    await expect(studio.db.update(evaluationReports).set({ runtimeVersion: "forged" })).rejects.toThrow();
+    await expect(studio.db.delete(evaluationReports)).rejects.toThrow();
+    const [row] = await studio.db.select().from(evaluationReports);
+    expect(row.runtimeVersion).not.toBe("forged");
+  });
+
+  it("lets only reviewers and admins decide, never on a version they registered or a review they requested", async () => {
+    const asErin = await getReview(as(erin), firstReview);
+    expect(asErin.permissions).toMatchObject({ canDecide: false, canEditCriteria: true, canComment: true, canReevaluate: false });
+    expect(asErin.permissions.cannotDecideReason).toMatch(/reviewers and admins/);
+    expect((await getReview(as(rita), firstReview)).permissions).toMatchObject({ canDecide: true, cannotDecideReason: null, canEditCriteria: false });
+    // The admin registered v2: someone else must review it.
+    const asAda = await getReview(as(ada), secondReview);
+    expect(asAda.permissions.canDecide).toBe(false);
+    expect(asAda.permissions.cannotDecideReason).toMatch(/registered this model version/);
+    await expect(decideReview(as(ada), { id: secondReview, decision: "approve", comment: "" })).rejects.toMatchObject({
+      code: "PERMISSION_DENIED",
+      message: expect.stringMatching(/registered this model version/),
+    });
+    await expect(decideReview(as(erin), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await expect(decideReview(as(vera), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await expect(decideReview(as(rita), { id: firstReview, decision: "reject", comment: "  " })).rejects.toMatchObject({
+      code: "INVALID_PARAMETER_VALUE",
+      message: expect.stringMatching(/comment is required/),
+    });
+    await expect(decideReview(as(rita), { id: firstReview, decision: "request_changes", comment: "" })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE" });
+    expect(await studio.db.select().from(reviewDecisions)).toHaveLength(0);
+  });
+
+  it("approves, lists by filter, and invalidates approvals when the criteria change", async () => {
+    expect((await listReviews(as(rita), { filter: "mine_to_review" })).map((r) => r.id).sort()).toEqual([firstReview, secondReview].sort());
+    expect(await listReviews(as(ada), { filter: "mine_to_review" })).toEqual(expect.not.arrayContaining([expect.objectContaining({ id: secondReview })]));
+    expect(await listReviews(as(erin), { filter: "mine_to_review" })).toEqual([]);
+
+    await addReviewComment(as(vera), { id: firstReview, body: "Why is the accuracy below 0.8 acceptable?" });
+    await decideReview(as(rita), { id: firstReview, decision: "approve", comment: "The gap is documented; fine for a pilot." });
+    let review = await getReview(as(erin), firstReview);
+    expect(review.status).toBe("approved");
+    expect(review.approvals).toBe(1);
+    expect(review.decidedAt).not.toBeNull();
+    expect(review.comments.map((c) => [c.author, c.body])).toEqual([["vera", "Why is the accuracy below 0.8 acceptable?"]]);
+    expect((await getReview(as(rita), firstReview)).permissions.cannotDecideReason).toMatch(/already decided/);
+    await expect(decideReview(as(rita), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "INVALID_STATE" });
+    const decided = await listAuditEntries(studio.db, { action: "review.decide", targetId: String(firstReview) });
+    expect(decided.map((e) => [e.actorUsername, e.before, e.after])).toEqual([["rita", { status: "ready" }, { status: "approved" }]]);
+
+    expect((await listReviews(as(erin), { filter: "decided" })).map((r) => r.id)).toEqual([firstReview]);
+    expect((await listReviews(as(erin), { filter: "waiting" })).map((r) => r.id)).toEqual([secondReview]);
+    expect((await listReviews(as(erin), { filter: "requested_by_me" })).map((r) => r.id).sort()).toEqual([firstReview, secondReview].sort());
+    expect((await listReviews(as(rita), { filter: "requested_by_me" }))).toEqual([]);
+    expect((await listReviews(as(vera), { filter: "all", modelName: "credit-logreg", modelVersion: "2" })).map((r) => r.id)).toEqual([secondReview]);
+
+    // Only the requester or an admin edits the criteria; a looser group gap now passes and the approval no longer counts.
+    const looser = { ...criteria, maxGroupGap: 0.9 };
+    await expect(updateReviewCriteria(as(rita), { id: firstReview, criteria: looser, requiredApprovals: 1 })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await updateReviewCriteria(as(erin), { id: firstReview, criteria: looser, requiredApprovals: 2 });
+    review = await getReview(as(rita), firstReview);
+    expect(review.status).toBe("ready");
+    expect(review.criteriaRevision).toBe(2);
+    expect(review.approvals).toBe(0);
+    expect(review.requiredApprovals).toBe(2);
+    expect(review.decisions[0].invalidatedAt).not.toBeNull();
+    expect(review.criteriaResults!.find((r) => r.key === "group_gap:sex")!.passed).toBe(true);
+    expect(review.permissions.canDecide).toBe(true);
+    expect((await listReviews(as(rita), { filter: "mine_to_review" })).map((r) => r.id)).toContain(firstReview);
+
+    // Two approvals are now required.
+    await decideReview(as(rita), { id: firstReview, decision: "approve", comment: "" });
+    expect((await getReview(as(erin), firstReview)).status).toBe("ready");
+    await decideReview(as(ada), { id: firstReview, decision: "approve", comment: "Approved for the pilot." });
+    review = await getReview(as(erin), firstReview);
+    expect(review.status).toBe("approved");
+    expect(review.approvals).toBe(2);
+
+    // A rejection needs a comment and closes the review; its criteria can no longer change.
+    await decideReview(as(rob), { id: secondReview, decision: "reject", comment: "Accuracy is below the 0.80 agreed." });
+    expect((await getReview(as(erin), secondReview)).status).toBe("rejected");
+    await expect(updateReviewCriteria(as(erin), { id: secondReview, criteria: looser, requiredApprovals: 1 })).rejects.toMatchObject({ code: "INVALID_STATE" });
+  });
+
+  it("gates the production alias and stage on an approved review, over REST and tRPC; an admin override needs a reason and is audited", async () => {
+    const erinApi = mlflowWire(as(erin));
+    expectMlflowError(
+      await erinApi.post("registered-models/alias", { name: "credit-logreg", alias: "production", version: "2" }),
+      400,
+      "INVALID_STATE",
+      /version 2 of 'credit-logreg'.*approved/,
+    );
+    expectMlflowError(await erinApi.post("model-versions/transition-stage", { name: "credit-logreg", version: "2", stage: "production" }), 400, "INVALID_STATE", /approved/);
+    await expect(callerFor(erin).registry.setAlias({ name: "credit-logreg", version: "2", alias: "production" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/approved/),
+    });
+    await expect(callerFor(erin).registry.setAlias({ name: "credit-logreg", version: "2", alias: "Production", overrideReason: "urgent" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/only an admin/),
+    });
+    expect(await productionGate(as(vera), { name: "credit-logreg", version: "2" })).toMatchObject({ approved: false, approvedReviewId: null });
+    expect(await productionGate(as(vera), { name: "credit-logreg", version: "1" })).toMatchObject({ approved: true, approvedReviewId: firstReview });
+
+    const ok = await erinApi.post("registered-models/alias", { name: "credit-logreg", alias: "production", version: "1" });
+    expect(ok.status, ok.text).toBe(200);
+    expect((await erinApi.post("model-versions/transition-stage", { name: "credit-logreg", version: "1", stage: "Production" })).status).toBe(200);
+    // Other aliases are not gated.
+    expect((await erinApi.post("registered-models/alias", { name: "credit-logreg", alias: "challenger", version: "2" })).status).toBe(200);
+
+    await expect(callerFor(ada).registry.setAlias({ name: "credit-logreg", version: "2", alias: "production", overrideReason: "  " })).rejects.toMatchObject({ code: "CONFLICT" });
+    await callerFor(ada).registry.setAlias({ name: "credit-logreg", version: "2", alias: "production", overrideReason: "Regulator-mandated hotfix; review #2 to be redone" });
+    expect((await getRegisteredModelDetail(as(vera), "credit-logreg")).aliases).toEqual(expect.arrayContaining([{ alias: "production", version: "2" }]));
+    const overrides = await listAuditEntries(studio.db, { action: "registered_model.alias.production_override" });
+    expect(overrides.map((e) => [e.actorUsername, e.targetId, e.meta])).toEqual([["ada", "credit-logreg", { reason: "Regulator-mandated hotfix; review #2 to be redone" }]]);
+  });
+
+  it("sends a review whose evaluation fails back to draft, with the reason the user can act on", async () => {
+    // A regression model over 10 numeric inputs cannot be fed from the credit applications' columns.
+    const { id } = await request(erin, "1", { modelName: "diabetes", sensitiveAttributes: [] });
+    await waitForReviewJobs();
+    const review = await getReview(as(erin), id);
+    expect(review.status).toBe("draft");
+    expect(review.job?.status).toBe("failed");
+    expect(review.evaluationError).toBe(review.job?.error);
+    expect(review.evaluationError).not.toMatch(/server log/);
+    expect(review.report).toBeNull();
+    expect(review.permissions.canReevaluate).toBe(true);
+    const audit = await listAuditEntries(studio.db, { targetType: "review", targetId: String(id), actor: "system" });
+    expect(audit.map((e) => [e.before, (e.after as { status: string }).status])).toEqual([[{ status: "evaluating" }, "draft"]]);
+  });
+
+  it("resumes an interrupted evaluation at start-up, and fails one interrupted too often back to draft", async () => {
+    const [template] = await studio.db.select().from(reviews).where(eq(reviews.reviewId, firstReview));
+    const now = Date.now();
+    const insertInterrupted = async (attempts: number) => {
+      const [review] = await studio.db
+        .insert(reviews)
+        .values({ ...template, reviewId: undefined, status: "evaluating", reportId: null, criteriaResults: null, criteriaRevision: 1, decidedAt: null, createdAt: now, updatedAt: now })
+        .returning();
+      await studio.db.insert(reviewJobs).values({ reviewId: review.reviewId, status: "running", attempts, stage: "predict", progress: 0.3, createdAt: now, startedAt: now });
+      return review.reviewId;
+    };
+    const resumable = await insertInterrupted(1);
+    const exhausted = await insertInterrupted(3);
+    expect(await resumeReviewJobs(deps())).toEqual({ resumed: 1, failed: 1 });
+    await waitForReviewJobs();
+
+    const resumed = await getReview(as(erin), resumable);
+    expect(resumed.status).toBe("ready");
+    expect(resumed.job).toMatchObject({ status: "done", progress: 1 });
+    const [job] = await studio.db.select().from(reviewJobs).where(eq(reviewJobs.reviewId, resumable));
+    expect(job.attempts).toBe(2);
+    expect(await studio.db.select().from(evaluationReports)).toHaveLength(1);
+
+    const failed = await getReview(as(erin), exhausted);
+    expect(failed.status).toBe("draft");
+    expect(failed.evaluationError).toMatch(/interrupted 3 times/);
+    expect(failed.job).toMatchObject({ status: "failed" });
+    expect(failed.permissions.canReevaluate).toBe(true);
+    await expect(reevaluateReview(as(rita), { id: exhausted }, root)).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await reevaluateReview(as(erin), { id: exhausted }, root);
+    await waitForReviewJobs();
+    const again = await getReview(as(erin), exhausted);
+    expect(again.status).toBe("ready");
+    expect(again.evaluationError).toBeNull();
+    await expect(reevaluateReview(as(erin), { id: exhausted }, root)).rejects.toMatchObject({ code: "INVALID_STATE" });
+    const [{ stuck }] = await studio.db.select({ stuck: sql<number>`count(*)::int` }).from(reviewJobs).where(sql`${reviewJobs.status} in ('pending', 'running')`);
+    expect(stuck).toBe(0);
+  });
+});
