@@ -1,6 +1,6 @@
 // Playwright: the journeys in e2e/ against the production build (next start on :3100, a fresh data folder), in Debian's Chromium.
 import { defineConfig } from "@playwright/test";
-import { E2E_ADMIN_PASSWORD, E2E_BASE_URL, E2E_PORT, E2E_STORAGE_STATE } from "./e2e/credentials";
+import { E2E_ADMIN_PASSWORD, E2E_DEMO_PASSWORD, E2E_BASE_URL, E2E_PORT, E2E_STORAGE_STATE } from "./e2e/credentials";
 
 export default defineConfig({
   testDir: "e2e",
@@ -45,6 +45,7 @@ export default defineConfig({
     env: {
       STUDIO_DATA_DIR: ".studio-e2e",
       STUDIO_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      STUDIO_DEMO_PASSWORD: E2E_DEMO_PASSWORD,
       // The journeys use the embedded database even where the machine has a DATABASE_URL.
       DATABASE_URL: "",
     },

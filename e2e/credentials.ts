@@ -6,3 +6,5 @@ export const E2E_ADMIN_USERNAME = "admin";
 export const E2E_ADMIN_PASSWORD = "e2e-admin-password-0417";
 /** The signed-in browser state the sign-in setup writes and the journeys start from (test-results/ is ignored by git). */
 export const E2E_STORAGE_STATE = "test-results/.auth/admin.json";
+/** Password of the demo users (alice/editor, bob/reviewer, victor/viewer), given through STUDIO_DEMO_PASSWORD. */
+export const E2E_DEMO_PASSWORD = "e2e-demo-password-0417";

@@ -41,7 +41,7 @@ export function WindowChart({
       <figure className={styles.figure} aria-describedby={`${ids}-caption`}>
         <div className={styles.plot} aria-hidden="true">
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows as WindowChartRow[]} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+            <LineChart data={rows as WindowChartRow[]} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
               <XAxis
                 dataKey="start"

@@ -224,7 +224,7 @@ function RocCurve({ curve, auc }: { curve: NonNullable<ClassificationReport["roc
         </>
       }
     >
-      <LineChart data={points} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
+      <LineChart data={points} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
         <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
         <XAxis dataKey="fpr" type="number" domain={[0, 1]} {...axis} label={{ value: "false-positive rate", position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 11 }} />
         <YAxis type="number" domain={[0, 1]} width={40} {...axis} />
@@ -242,7 +242,7 @@ function CalibrationCurve({ calibration }: { calibration: NonNullable<Classifica
     <figure className={styles.figure}>
       <div className={styles.chart} aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={points} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
+          <LineChart data={points} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
             <XAxis dataKey="predicted" type="number" domain={[0, 1]} {...axis} label={{ value: "predicted probability", position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 11 }} />
             <YAxis type="number" domain={[0, 1]} width={40} {...axis} />
@@ -301,7 +301,7 @@ function RegressionSection({ report, label }: { report: RegressionReport; label:
             </>
           }
         >
-          <ScatterChart margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
+          <ScatterChart accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
             <XAxis dataKey="predicted" type="number" name="predicted" domain={["auto", "auto"]} {...axis} tickFormatter={fmt} />
             <YAxis dataKey="residual" type="number" name="residual" width={56} {...axis} tickFormatter={fmt} />
@@ -343,7 +343,7 @@ function FairnessAttribute({ attribute, maxGroupGap }: { attribute: FairnessAttr
       <h3>{attribute.attribute}</h3>
       <p>{fairnessSentence(attribute, maxGroupGap)}</p>
       <ChartFigure caption={<>Selection rate, true-positive rate and false-positive rate per group of {attribute.attribute}; the table below has the numbers.</>}>
-        <BarChart data={bars} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+        <BarChart data={bars} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
           <XAxis dataKey="group" {...axis} />
           <YAxis domain={[0, 1]} width={40} {...axis} />
@@ -414,7 +414,7 @@ export function RobustnessSection({ report, maxNoiseDrop }: { report: Evaluation
             ))}
           </ul>
           <ChartFigure caption={<>{metricLabel(metric)} on the clean rows and under each perturbation; the table below has the numbers.</>}>
-            <BarChart data={bars} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+            <BarChart data={bars} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
               <XAxis dataKey="label" {...axis} />
               <YAxis width={48} {...axis} tickFormatter={fmt} />
@@ -479,7 +479,7 @@ export function ImportanceSection({ importance }: { importance: EvaluationReport
           <figure className={styles.figure}>
             <div style={{ height: `${Math.max(160, bars.length * 24 + 40)}px` }} aria-hidden="true">
               <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={bars} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
+                <BarChart data={bars} layout="vertical" accessibilityLayer={false} margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
                   <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
                   <XAxis type="number" {...axis} tickFormatter={fmt} />
                   <YAxis type="category" dataKey="feature" width={120} {...axis} />

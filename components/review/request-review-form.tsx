@@ -177,6 +177,13 @@ export function RequestReviewForm({
     const approvals = Number(requiredApprovals);
     if (!Number.isInteger(approvals) || approvals < 1 || approvals > 10) errors.requiredApprovals = "Enter a whole number from 1 to 10";
     const parsed = criteria ? formToCriteria(criteria) : null;
+    const chosenSensitive = sensitive.filter((column) => column !== labelColumn);
+    if (parsed?.criteria && parsed.criteria.maxGroupGap !== null && chosenSensitive.length === 0) {
+      // Same rule as the server: a gap limit with no attribute to group by could only fail.
+      setCriteriaErrors({ maxGroupGapPoints: "No sensitive attribute is ticked: tick one above, or leave the gap empty not to check it" });
+      setFieldErrors(errors);
+      return;
+    }
     setCriteriaErrors(parsed?.errors ?? {});
     setFieldErrors(errors);
     if (Object.keys(errors).length || !parsed?.criteria || !datasetVersion) return;

@@ -140,6 +140,10 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     await expect(request(rita, "1")).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     await expect(request(erin, "1", { labelColumn: "outcome" })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/'outcome'.*columns are: age, sex/) });
     await expect(request(erin, "1", { sensitiveAttributes: ["gender"] })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/'gender'/) });
+    await expect(request(erin, "1", { sensitiveAttributes: [] })).rejects.toMatchObject({
+      code: "INVALID_PARAMETER_VALUE",
+      message: expect.stringMatching(/no sensitive attribute is named.*clear the group-gap limit/),
+    });
     await expect(request(erin, "9")).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST" });
     await expect(request(erin, "1", { datasetVersion: 99 })).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST" });
     await expect(request(erin, "1", { modelName: "iris-zipmap", labelColumn: "approved" })).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/ZipMap/) });

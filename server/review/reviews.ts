@@ -129,6 +129,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
   const sensitiveAttributes = [...new Set(input.sensitiveAttributes)];
   requireColumns(dataset.dataset.name, dataset.row.version, columns, input.labelColumn, sensitiveAttributes);
   const criteria = zAcceptanceCriteria.parse(input.criteria);
+  requireAttributeForGroupGap(criteria, sensitiveAttributes);
   const context = zReviewContext.parse(input.context ?? {});
   const trainingOverlap = trainingOverlapWarning(model.name, row, dataset.dataset.name, dataset.row.version);
 
@@ -505,6 +506,7 @@ export async function updateReviewCriteria(
   if (!Number.isInteger(input.requiredApprovals) || input.requiredApprovals < 1) throw invalidParameter("At least one approval is required.");
   await ctx.db.transaction(async (tx) => {
     const review = await lockReview(tx, input.id);
+    requireAttributeForGroupGap(criteria, review.sensitiveAttributes ?? []);
     requireRequesterOrAdmin(ctx.actor, review, "edit its criteria");
     if (review.status === "rejected") {
       throw new DomainError("INVALID_STATE", `Review #${review.reviewId} was rejected: its criteria can no longer change. Request a new review instead.`);
@@ -566,4 +568,13 @@ export async function productionGate(ctx: ServiceContext, input: { name: string;
     approvedReviewId: null,
     message: `Version ${row.version} of '${model.name}' has no approved acceptance review, so it cannot take the production alias.${latest} Get a review approved first; an admin may override with a reason, which is audited.`,
   };
+}
+
+/** A group-gap limit with no sensitive attribute could only fail: say so before anything is evaluated. */
+function requireAttributeForGroupGap(criteria: AcceptanceCriteria, sensitiveAttributes: readonly string[]): void {
+  if (criteria.maxGroupGap !== null && sensitiveAttributes.length === 0) {
+    throw invalidParameter(
+      "The criteria limit the gap between groups, but no sensitive attribute is named: name one (e.g. sex) or clear the group-gap limit.",
+    );
+  }
 }

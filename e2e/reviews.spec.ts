@@ -1,0 +1,119 @@
+// Journey: acceptance review. A data scientist (alice) requests a review of a model version with an agreed
+// accuracy threshold; a business reviewer (bob, another account) reads the report, rejects it with a comment;
+// the retrained version passes and bob approves it; the printable sign-off sheet renders; the production gate
+// refuses the rejected version over the MLflow REST API.
+import { readFileSync } from "node:fs";
+import { expect, test, type Browser, type APIRequestContext, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
+import { E2E_DEMO_PASSWORD } from "./credentials";
+
+const basic = (username: string) => `Basic ${Buffer.from(`${username}:${E2E_DEMO_PASSWORD}`).toString("base64")}`;
+
+async function signedInAs(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(E2E_DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/sign-in/);
+  return page;
+}
+
+/** alice registers an ONNX file as the next version of the model, as a training script would. */
+async function uploadVersion(request: APIRequestContext, model: string, fixture: string): Promise<string> {
+  const response = await request.post(`/api/models/upload?name=${encodeURIComponent(model)}`, {
+    headers: { authorization: basic("alice"), "content-type": "application/octet-stream" },
+    data: readFileSync(`fixtures/models/${fixture}.onnx`),
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return String(((await response.json()) as { version: string | number }).version);
+}
+
+/** alice fills the request form: the breast-cancer test split (version 2), accuracy at least 0.95. */
+async function requestReview(page: Page, model: string, version: string): Promise<string> {
+  await page.goto(`/models/${model}/versions/${version}`);
+  await page.getByRole("link", { name: "Request review" }).click();
+  await expect(page).toHaveURL(/\/reviews\/new\?/);
+  const form = page.getByRole("form", { name: "Request a review" });
+  await form.getByLabel("Dataset").selectOption("breast-cancer");
+  await form.getByLabel("Version", { exact: true }).selectOption("2");
+  await expect(form.getByLabel("Label column")).toHaveValue("malignant");
+  const accuracy = form.getByRole("group", { name: "Threshold 1" });
+  await expect(accuracy.getByLabel("Metric")).toHaveValue("accuracy");
+  await accuracy.getByLabel("Value").fill("0.95");
+  await form.getByLabel(/Business goal/).fill("Flag likely malignant biopsies for a second read.");
+  // The default 10-point group-gap limit needs a sensitive attribute, and this dataset declares none.
+  await form.getByRole("button", { name: "Request review" }).click();
+  await expect(form.getByText(/No sensitive attribute is ticked/)).toBeVisible();
+  await form.getByLabel("Max group gap (points)").fill("");
+  await form.getByRole("button", { name: "Request review" }).click();
+  await expect(page).toHaveURL(/\/reviews\/\d+$/);
+  // The evaluation runs in the background; the page polls until the report is ready.
+  await expect(page.getByText("Waiting for decision").first()).toBeVisible({ timeout: 30_000 });
+  return page.url();
+}
+
+test("request a review, reject it with a comment, approve the retrained version, print the sign-off sheet", async ({ browser, request }) => {
+  const model = `bc-signoff-${Date.now()}`;
+  // v1 is the 30-tree model (accuracy 0.944 on the test split): below the agreed 0.95.
+  const first = await uploadVersion(request, model, "breast-cancer-rf-v2");
+  const alice = await signedInAs(browser, "alice");
+  const firstUrl = await requestReview(alice, model, first);
+  const criteria = alice.getByRole("table", { name: "Acceptance criteria" });
+  await expect(criteria.getByRole("row").filter({ hasText: /accuracy/i }).first()).toContainText("Fail");
+  // alice registered the version: she cannot approve her own model.
+  await expect(alice.getByRole("button", { name: "Approve" })).toBeDisabled();
+
+  const bob = await signedInAs(browser, "bob");
+  await bob.goto("/reviews?filter=mine_to_review");
+  const reviewId = firstUrl.split("/").pop()!;
+  await expect(bob.getByRole("row").filter({ hasText: `${model}@${first}` })).toContainText("Waiting for decision");
+  await bob.getByRole("link", { name: `Review #${reviewId}`, exact: true }).click();
+  await expect(bob).toHaveURL(firstUrl);
+  await expect(bob.getByText(/On 143 held-out cases the model is right 94% of the time/)).toBeVisible();
+  await expect(bob.getByRole("heading", { name: "Feature importance" })).toBeVisible();
+  await expect(bob.getByRole("heading", { name: "Edge cases" })).toBeVisible();
+  await expectNoSeriousViolations(bob);
+  // Rejecting needs a comment: the page says so before sending anything.
+  await bob.getByRole("button", { name: "Reject" }).click();
+  await expect(bob.getByRole("alert").filter({ hasText: /comment/i })).toBeVisible();
+  await bob.getByLabel("Decision comment").fill("Accuracy 0.944 is below the 0.95 we agreed: retrain with more trees.");
+  await bob.getByRole("button", { name: "Reject" }).click();
+  await expect(bob.getByText("Rejected").first()).toBeVisible();
+  await expect(bob.getByRole("list", { name: "Decisions" })).toContainText("below the 0.95 we agreed");
+
+  // The gate: the rejected version cannot take the production alias over MLflow's REST API.
+  const refused = await request.post("/api/2.0/mlflow/registered-models/alias", {
+    headers: { authorization: basic("alice"), "content-type": "application/json" },
+    data: { name: model, alias: "production", version: first },
+  });
+  expect(refused.status()).toBe(400);
+  expect(((await refused.json()) as { message: string }).message).toMatch(/no approved acceptance review/);
+
+  // The retrained version (100 trees, accuracy 0.972) passes and bob approves it.
+  const second = await uploadVersion(request, model, "breast-cancer-rf-v1");
+  const secondUrl = await requestReview(alice, model, second);
+  await expect(alice.getByRole("table", { name: "Acceptance criteria" })).not.toContainText("Fail");
+  await bob.goto(secondUrl);
+  await bob.getByLabel("Decision comment").fill("Meets every criterion we agreed.");
+  await bob.getByRole("button", { name: "Approve" }).click();
+  await expect(bob.getByText("Approved").first()).toBeVisible();
+
+  // The sign-off sheet: summary, criteria, decisions with names, digests; printed without the studio's chrome.
+  await bob.getByRole("link", { name: "Printable sign-off sheet" }).click();
+  await expect(bob.getByRole("heading", { level: 1, name: "Model acceptance sign-off" })).toBeVisible();
+  await expect(bob.getByRole("table", { name: "Decisions" })).toContainText("bob");
+  await expect(bob.getByText(/[0-9a-f]{64}/).first()).toBeVisible();
+  await bob.emulateMedia({ media: "print" });
+  await expect(bob.getByRole("navigation", { name: "Studio" })).toBeHidden();
+  await expect(bob.getByRole("button", { name: "Print" })).toBeHidden();
+  await expect(bob.getByRole("heading", { level: 1, name: "Model acceptance sign-off" })).toBeVisible();
+
+  // With the approval, alice can now put the version in production over the same REST API.
+  const allowed = await request.post("/api/2.0/mlflow/registered-models/alias", {
+    headers: { authorization: basic("alice"), "content-type": "application/json" },
+    data: { name: model, alias: "production", version: second },
+  });
+  expect(allowed.status(), await allowed.text()).toBe(200);
+});
