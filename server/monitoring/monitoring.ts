@@ -73,7 +73,7 @@ interface ReferenceChoice {
   labelColumn: string | null;
 }
 
-async function chooseReference(db: Database, settings: Settings, production: ModelVersionRow | null): Promise<ReferenceChoice | string> {
+async function chooseReference(db: Database, settings: Settings, production: ModelVersionRow | null, datasetRoot: string): Promise<ReferenceChoice | string> {
   let versionId = settings.referenceDatasetVersionId;
   let source: "lineage" | "chosen" = "chosen";
   if (versionId === null) {
@@ -98,7 +98,7 @@ async function chooseReference(db: Database, settings: Settings, production: Mod
     datasetName: row.name,
     version: row.version,
     source,
-    path: absoluteVersionPath(getDatasetRoot(), row.storagePath),
+    path: absoluteVersionPath(datasetRoot, row.storagePath),
     format: row.format as "csv" | "parquet",
     digest: row.digest,
     labelColumn: row.labelColumn,
@@ -223,7 +223,11 @@ export function flagReasons(windows: readonly MonitoringWindow[], thresholds: Mo
   return reasons;
 }
 
-export async function getMonitoringView(ctx: ServiceContext, input: { name: string; window: WindowSize; windows?: number }): Promise<MonitoringView> {
+export async function getMonitoringView(
+  ctx: ServiceContext,
+  input: { name: string; window: WindowSize; windows?: number },
+  datasetRoot: string = getDatasetRoot(),
+): Promise<MonitoringView> {
   authorize(ctx.actor, "studio.read");
   const model = await findRegisteredModel(ctx.db, input.name);
   const production = await findVersionByAlias(ctx.db, input.name, "production").catch(() => null);
@@ -256,7 +260,7 @@ export async function getMonitoringView(ctx: ServiceContext, input: { name: stri
     for (const row of rows) feedback.set(`${row.requestId}\u0000${row.rowIndex}`, row.label);
   }
 
-  const choice = await chooseReference(ctx.db, settings, production);
+  const choice = await chooseReference(ctx.db, settings, production, datasetRoot);
   let reference: ReferenceData | null = null;
   let referenceProblem: string | null = typeof choice === "string" ? choice : null;
   if (typeof choice !== "string") {

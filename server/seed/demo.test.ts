@@ -19,6 +19,7 @@ import { synthesiseCurves } from "./demo-curves";
 import { demoUsers } from "./demo-users";
 import { waitForReviewJobs } from "../review/review-jobs";
 import { getReview, listReviews, productionGate } from "../review/reviews";
+import { getMonitoringView } from "../monitoring/monitoring";
 
 const fixturesDir = path.join(process.cwd(), "fixtures");
 let studio: TestStudio | undefined;
@@ -142,6 +143,21 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     expect(credit.report?.fairness.map((f) => f.attribute)).toEqual(["sex"]);
     const bob = { userId: "someone-else", username: "bob", role: "reviewer" as const, via: "session" as const };
     expect((await listReviews(studio.as(bob), { filter: "mine_to_review" })).map((r) => r.id)).toEqual([credit.id]);
+
+    // Production traffic: three stable hours, then two hours of the drift fixture with feedback on the last.
+    const monitoring = await getMonitoringView(studio, { name: "breast-cancer-rf", window: "hour" }, datasetRoot);
+    expect(monitoring.reference).toMatchObject({ datasetName: "breast-cancer", version: 1, source: "lineage" });
+    const served = monitoring.windows.filter((w) => w.requests > 0);
+    expect(served.map((w) => w.requests)).toEqual([143, 143, 143, 143, 143]);
+    expect(served.map((w) => w.features.filter((f) => f.drifted).map((f) => f.feature).sort())).toEqual([
+      [],
+      [],
+      [],
+      ["mean_radius", "mean_texture", "worst_concavity"],
+      ["mean_radius", "mean_texture", "worst_concavity"],
+    ]);
+    expect(served.at(-1)?.liveMetric).toMatchObject({ name: "accuracy", count: 143 });
+    expect(monitoring.flag.reasons.join(" ")).toMatch(/mean_radius, mean_texture, worst_concavity/);
 
     const derived = await getModelVersionDetail(studio, "iris-logreg-zipmap", "2");
     expect(derived.lineage).toMatchObject({ derivedFrom: { version: "1", transform: "remove-zipmap" } });

@@ -17,6 +17,7 @@ import { getDatasetRoot } from "../datasets/dataset-store";
 import { seedDemoDatasets } from "./demo-datasets";
 import { seedDemoModels } from "./demo-models";
 import { seedDemoReviews } from "./demo-reviews";
+import { seedDemoTraffic } from "./demo-traffic";
 
 export const BREAST_CANCER_EXPERIMENT = "Demo: breast cancer classifier";
 export const IRIS_EXPERIMENT = "Demo: iris";
@@ -338,6 +339,12 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
     console.warn(`[studio] the demo reviews were not seeded: ${error instanceof Error ? error.message : String(error)}`);
     return {};
   });
+  if ("approved" in reviews) {
+    // Needs the production alias the reviews set.
+    await seedDemoTraffic(ctx, fixturesDir, now).catch((error: unknown) => {
+      console.warn(`[studio] the demo production traffic was not seeded: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
   return {
     status: "seeded",
     experiments: plan.experiments.length,
