@@ -72,10 +72,10 @@ function decodeSegments(segments: readonly string[]): string[] {
   });
 }
 
-async function withModel<T>(server: ModelServer, ref: ModelReference, use: (model: ServedModel) => Promise<T>): Promise<T> {
+async function withModel<T>(server: ModelServer, ref: ModelReference, score: (model: ServedModel) => Promise<T>): Promise<T> {
   const model = await server.acquire(ref);
   try {
-    return await use(model);
+    return await score(model);
   } finally {
     server.release(model);
   }
