@@ -18,6 +18,15 @@ export const DEFAULT_SERVING_ALIAS = "production";
 export const ALIAS_CACHE_MS = 1_000;
 const DEFAULT_MAX_SESSIONS = 8;
 
+/**
+ * One intra-op thread per session: serving gets its parallelism from concurrent requests, and onnxruntime's
+ * spinning thread pool would otherwise compete with the HTTP event loop for the same cores (STUDIO_SERVING_ORT_THREADS).
+ */
+export function servingSessionOptions(): ort.InferenceSession.SessionOptions {
+  const threads = Number(process.env.STUDIO_SERVING_ORT_THREADS) || 1;
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
+}
+
 /** `<model>`, `<model>@<alias>` or `<model>/<version>` as written in a URL segment, or an explicit version. */
 export interface ModelReference {
   name: string;
@@ -206,7 +215,7 @@ export class ModelServer {
       );
     }
     const { bytes } = await readModelVersionOnnx({ db, artifacts, actor: systemActor }, name, resolved.version);
-    const session = await ort.InferenceSession.create(bytes);
+    const session = await ort.InferenceSession.create(bytes, servingSessionOptions());
     const inputIndex = new Map(inputs.map((input, i) => [input.name, i]));
     const fields: ServedField[] = plan.fields.map((f) => ({ key: f.key, input: inputIndex.get(f.inputName)!, column: f.column ?? 0 }));
     return {
