@@ -104,7 +104,7 @@ export interface TokenGrant {
  * on every call. A revoke in this process clears the cache at once; another process (a standalone serving
  * process) stops accepting a revoked, expired or disabled token within this many milliseconds.
  */
-export const TOKEN_GRANT_CACHE_MS = 2_000;
+export const TOKEN_GRANT_CACHE_MS = Number(process.env.STUDIO_TOKEN_CACHE_MS) || 2_000;
 const TOKEN_GRANT_CACHE_MAX = 10_000;
 const tokenGrantCache = new Map<string, { grant: TokenGrant | null; until: number; expiresAt: number | null }>();
 

@@ -15,7 +15,7 @@ import { FEEDABLE_ELEMENT_TYPES, badRequest, type ServedField, type ServedValue 
 /** The alias a bare `<model>` means. */
 export const DEFAULT_SERVING_ALIAS = "production";
 /** How long an alias → version answer is trusted without asking the database (other processes see a promotion this late). */
-export const ALIAS_CACHE_MS = 1_000;
+export const ALIAS_CACHE_MS = Number(process.env.STUDIO_SERVING_ALIAS_CACHE_MS) || 1_000;
 const DEFAULT_MAX_SESSIONS = 8;
 
 /**

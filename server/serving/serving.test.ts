@@ -14,6 +14,7 @@ import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { ModelServer, invalidateServingModel, warmServingVersion } from "./model-server";
 import { handleServing } from "./http";
+import { createServingServer } from "./standalone";
 
 const RF = "fixtures/models/breast-cancer-rf-v1.onnx";
 const RF2 = "fixtures/models/breast-cancer-rf-v2.onnx";
@@ -309,6 +310,26 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     await setModelAlias(admin, { name: "breast-cancer", alias: "production", version: "1" });
     invalidateServingModel("breast-cancer");
     expect((await call("POST", "/v2/models/breast-cancer/infer", body)).json.model_version).toBe("1");
+  });
+
+  it("answers the same over the standalone node:http process's adapter", async () => {
+    const http = createServingServer(server);
+    await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
+    try {
+      const { port } = http.address() as { port: number };
+      const response = await fetch(`http://127.0.0.1:${port}/api/serve/credit/invocations?ignored=1`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${serveToken}`, "content-type": "application/json", "x-request-id": "standalone-1" },
+        body: JSON.stringify({ dataframe_split: { columns: creditColumns, data: creditRows } }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-request-id")).toBe("standalone-1");
+      expect(((await response.json()) as { predictions: unknown }).predictions).toEqual(perRow(await creditExpected(creditRows)));
+      const health = await fetch(`http://127.0.0.1:${port}/v2/health/ready`);
+      expect(await health.json()).toEqual({ ready: true });
+    } finally {
+      await new Promise((ok) => http.close(ok));
+    }
   });
 
   it("keeps at most its bound of sessions and releases evicted ones only when idle", async () => {

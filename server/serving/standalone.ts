@@ -7,6 +7,7 @@ import cluster from "node:cluster";
 import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES } from "./http";
+import type { ModelServer } from "./model-server";
 
 function headerReader(request: http.IncomingMessage): { get(name: string): string | null } {
   return {
@@ -30,8 +31,7 @@ function readText(request: http.IncomingMessage): Promise<string> {
   });
 }
 
-export function createServingServer(): http.Server {
-  const server = getModelServer();
+export function createServingServer(server: ModelServer = getModelServer()): http.Server {
   return http.createServer((request, response) => {
     const url = request.url ?? "/";
     const query = url.indexOf("?");
