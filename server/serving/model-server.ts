@@ -10,6 +10,7 @@ import { findModelVersion, findVersionByAlias, type ModelVersionRow } from "../r
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { readModelVersionOnnx } from "../registry/onnx-versions";
 import { planModelInputs } from "@/lib/model-inputs";
+import { addServingListener, type ServingListener } from "./hooks";
 import { FEEDABLE_ELEMENT_TYPES, badRequest, type ServedField, type ServedValue } from "./tensors";
 
 /** The alias a bare `<model>` means. */
@@ -93,19 +94,18 @@ function featureNamesOf(introspection: OnnxIntrospection): string[] | null {
   return isColumns && names.length === specs.length ? names : null;
 }
 
-const liveServers = new Set<ModelServer>();
-
-export class ModelServer {
+export class ModelServer implements ServingListener {
   private readonly resolved = new Map<string, { value: Promise<Resolved>; until: number }>();
   private readonly sessions = new Map<number, Promise<ServedModel>>();
   private readonly maxSessions: number;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly deps: () => Promise<ModelServerDeps>,
     options: { maxSessions?: number } = {},
   ) {
     this.maxSessions = options.maxSessions ?? (Number(process.env.STUDIO_SERVING_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
-    liveServers.add(this);
+    this.stopListening = addServingListener(this);
   }
 
   database(): Promise<ModelServerDeps> {
@@ -246,7 +246,7 @@ export class ModelServer {
 
   /** Releases every idle session and stops answering invalidations (tests, shutdown). */
   async close(): Promise<void> {
-    liveServers.delete(this);
+    this.stopListening();
     const models = await Promise.all([...this.sessions.values()].map((p) => p.catch(() => null)));
     this.sessions.clear();
     this.resolved.clear();
@@ -258,21 +258,4 @@ export class ModelServer {
   }
 }
 
-/**
- * Call after an alias of `modelName` moved or was deleted (setModelAlias, deleteModelAlias, rename, delete):
- * this process's servers read the alias afresh on the next request. Other processes follow within ALIAS_CACHE_MS.
- */
-export function invalidateServingModel(modelName: string): void {
-  for (const server of liveServers) server.invalidate(modelName);
-}
-
-/** Call on promotion, before invalidating: loads the new version's session so its first requests do not wait. */
-export async function warmServingVersion(modelName: string, version: string): Promise<void> {
-  await Promise.all(
-    [...liveServers].map((server) =>
-      server.warm(modelName, version).catch((error: unknown) => {
-        console.warn(`[serving] could not warm ${modelName} version ${version}: ${error instanceof Error ? error.message : String(error)}`);
-      }),
-    ),
-  );
-}
+export { invalidateServingModel, warmServingVersion } from "./hooks";

@@ -12,13 +12,15 @@ import { zCreateToken, zCreateUser } from "../auth/schema";
 import { clearTokenGrantCache, createToken, listOwnTokens, revokeToken } from "../auth/tokens";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
-import { ModelServer, invalidateServingModel, warmServingVersion } from "./model-server";
+import { ModelServer } from "./model-server";
+import { invalidateServingModel, warmServingVersion } from "./hooks";
 import { handleServing } from "./http";
 import { createServingServer } from "./standalone";
 
 const RF = "fixtures/models/breast-cancer-rf-v1.onnx";
 const RF2 = "fixtures/models/breast-cancer-rf-v2.onnx";
 const CREDIT = "fixtures/models/credit-logreg.onnx";
+const RIDGE = "fixtures/models/diabetes-ridge.onnx";
 
 function csvRows(text: string): { header: string[]; rows: string[][] } {
   const [head, ...lines] = text.trim().split("\n");
@@ -49,6 +51,8 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     await setModelAlias(admin, { name: "breast-cancer", alias: "challenger", version: "2" });
     await registerOnnxUpload(admin, { name: "credit", bytes: new Uint8Array(await readFile(CREDIT)) });
     await setModelAlias(admin, { name: "credit", alias: "production", version: "1" });
+    await registerOnnxUpload(admin, { name: "diabetes", bytes: new Uint8Array(await readFile(RIDGE)) });
+    await setModelAlias(admin, { name: "diabetes", alias: "production", version: "1" });
     const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `vera-${kind}`, password: "viewer-password-1", role: "viewer" }));
     viewer = { userId: user.userId, username: user.username, role: "viewer", via: "session" };
     token = (await createToken(studio.as(viewer), zCreateToken.parse({ name: "all" }))).token;
@@ -133,6 +137,24 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     expect((await call("POST", "/api/serve/credit/invocations", { inputs: columnar })).json.predictions).toEqual(expected);
     const csv = [creditColumns.join(","), ...creditRows.map((r) => r.join(","))].join("\n");
     expect((await call("POST", "/api/serve/credit/invocations", csv, { "content-type": "text/csv" })).json.predictions).toEqual(perRow(expected));
+  });
+
+  it("answers a regression model (one [N,1] output) with plain numbers per row, positional columns when unnamed", async () => {
+    const { header, rows } = csvRows(await readFile("fixtures/datasets/diabetes.test.csv", "utf8"));
+    const features = rows.slice(0, 3).map((r) => r.slice(0, 10).map(Number));
+    const ridge = await ort.InferenceSession.create(new Uint8Array(await readFile(RIDGE)));
+    const out = await ridge.run({ input: new ort.Tensor("float32", Float32Array.from(features.flat()), [3, 10]) });
+    await ridge.release();
+    const expected = Array.from(out.variable!.data as Float32Array);
+    // The ONNX graph names no columns, so a DataFrame's columns are taken in order, whatever they are called.
+    const split = await call("POST", "/api/serve/diabetes/invocations", { dataframe_split: { columns: header.slice(0, 10), data: features } });
+    expect(split.status, split.body).toBe(200);
+    expect(split.json.predictions).toEqual(expected);
+    expect((await call("POST", "/api/serve/diabetes/invocations", { dataframe_split: { data: features } })).json.predictions).toEqual(expected);
+    expect((await call("POST", "/api/serve/diabetes/invocations", { inputs: features })).json.predictions).toEqual(expected.map((v) => [v]));
+    const narrow = await call("POST", "/api/serve/diabetes/invocations", { dataframe_split: { columns: header.slice(0, 9), data: features.map((r) => r.slice(0, 9)) } });
+    expect(narrow.status).toBe(400);
+    expect(narrow.json.message).toMatch(/takes 10 columns in order.*has 9/);
   });
 
   it("answers the Open Inference Protocol: health, metadata, readiness and typed-tensor inference", async () => {
