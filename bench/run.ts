@@ -1,18 +1,20 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review.
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,serving;
+// BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5).
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
 import { benchDrift } from "./drift";
 import { benchPiiMasking } from "./datasets-pii";
 import { benchPlayground } from "./playground";
 import { benchReview } from "./review";
+import { benchServing } from "./serving";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review", "serving"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
@@ -25,6 +27,12 @@ async function main(): Promise<void> {
   }
   if (suites.includes("review")) {
     printTable("bench/review — full acceptance evaluation of breast-cancer-rf-v1 on 100,000 resampled rows vs plain onnxruntime-node scoring of them once", await benchReview());
+  }
+  if (suites.includes("serving")) {
+    printTable(
+      "bench/serving — MLflow /invocations and OIP /v2 infer (next start and the standalone process) vs bare node:http and in-process onnxruntime-node, breast-cancer-rf-v1",
+      await benchServing(),
+    );
   }
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
 }

@@ -14,7 +14,14 @@ export type TrpcContext = Omit<ServiceContext, "actor"> & { actor: Actor | null;
 
 export async function createTrpcContext(opts: { req: Request }): Promise<TrpcContext> {
   const { db } = await getDatabase();
-  const actor = await resolveActor(opts.req, db);
+  let actor: Actor | null;
+  try {
+    actor = await resolveActor(opts.req, db);
+  } catch (error) {
+    // Bad credentials or a serve-only token: the caller's status (401/403) and message, not a 500.
+    if (error instanceof DomainError) throw new TRPCError({ code: trpcCodes[error.code], message: error.message, cause: error });
+    throw error;
+  }
   return { db, artifacts: getArtifactStore(), actor, req: opts.req };
 }
 

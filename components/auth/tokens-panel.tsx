@@ -13,12 +13,12 @@ export function TokensPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.auth.tokens.queryOptions());
-  const [created, setCreated] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ token: string; scope: "all" | "serve" } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.auth.tokens.queryKey() });
   const create = useMutation(
     trpc.auth.createToken.mutationOptions({
       onSuccess: (result) => {
-        setCreated(result.token);
+        setCreated({ token: result.token, scope: result.summary.scopes.includes("all") ? "all" : "serve" });
         void refresh();
       },
     }),
@@ -29,7 +29,8 @@ export function TokensPanel() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const days = String(form.get("expires") ?? "");
-    create.mutate({ name: String(form.get("name") ?? ""), expiresInDays: days ? Number(days) : null });
+    const scope = form.get("scope") === "serve" ? "serve" : "all";
+    create.mutate({ name: String(form.get("name") ?? ""), expiresInDays: days ? Number(days) : null, scope });
     event.currentTarget.reset();
   }
 
@@ -52,6 +53,13 @@ export function TokensPanel() {
               <option value="">never</option>
             </select>
           </div>
+          <div className={styles.field}>
+            <label htmlFor="token-scope">Scope</label>
+            <select id="token-scope" name="scope" defaultValue="all">
+              <option value="all">everything I may do</option>
+              <option value="serve">model serving only</option>
+            </select>
+          </div>
           <button className={styles.button} type="submit" disabled={create.isPending}>
             Create token
           </button>
@@ -60,10 +68,16 @@ export function TokensPanel() {
         {created ? (
           <div role="status">
             <p>Copy this token now: it will not be shown again.</p>
-            <p className={styles.secret} data-testid="new-token">{created}</p>
-            <p className={styles.hint}>
-              Use it with the MLflow client: <code>export MLFLOW_TRACKING_TOKEN=&lt;token&gt;</code>
-            </p>
+            <p className={styles.secret} data-testid="new-token">{created.token}</p>
+            {created.scope === "all" ? (
+              <p className={styles.hint}>
+                Use it with the MLflow client: <code>export MLFLOW_TRACKING_TOKEN=&lt;token&gt;</code>
+              </p>
+            ) : (
+              <p className={styles.hint}>
+                It may only call model serving: <code>curl -H &quot;Authorization: Bearer &lt;token&gt;&quot; …/api/serve/&lt;model&gt;/invocations</code> or <code>/v2/models/&lt;model&gt;/infer</code>.
+              </p>
+            )}
           </div>
         ) : null}
       </section>
@@ -77,6 +91,7 @@ export function TokensPanel() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Starts with</th>
+                <th scope="col">Scope</th>
                 <th scope="col">Created</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
@@ -88,6 +103,7 @@ export function TokensPanel() {
                 <tr key={t.tokenId}>
                   <td>{t.name}</td>
                   <td><code>{t.prefix}…</code></td>
+                  <td>{t.scopes.includes("all") ? "all" : "serving only"}</td>
                   <td>{when(t.createdAt)}</td>
                   <td>{t.expiresAt ? when(t.expiresAt) : "never"}</td>
                   <td>{when(t.lastUsedAt)}</td>

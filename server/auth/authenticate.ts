@@ -7,9 +7,15 @@ import { authDisabled, localActor, type Actor, type Role } from "./actor";
 import { timingDummyHash, verifyPassword } from "./passwords";
 import { signInLimiter } from "./rate-limit";
 import { SESSION_COOKIE, actorFromSession, sha256 } from "./sessions";
-import { actorFromToken } from "./tokens";
+import { grantFromToken, isServeOnly } from "./tokens";
 
-export function readCookie(request: Request, name: string): string | null {
+/** What authentication reads of a request: a fetch Request, or the standalone serving process's light wrapper. */
+export interface RequestLike {
+  method: string;
+  headers: { get(name: string): string | null };
+}
+
+export function readCookie(request: RequestLike, name: string): string | null {
   const header = request.headers.get("cookie");
   if (!header) return null;
   for (const part of header.split(";")) {
@@ -20,7 +26,7 @@ export function readCookie(request: Request, name: string): string | null {
 }
 
 /** The client a request comes from, for rate limiting (the first X-Forwarded-For hop behind a proxy). */
-export function clientKeyOf(request: Request): string {
+export function clientKeyOf(request: RequestLike): string {
   return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
 }
 
@@ -64,7 +70,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Cookie-authenticated writes must come from the studio's own pages: the browser's Origin (or
  * Sec-Fetch-Site) header proves it, and a cross-site form or script cannot forge either.
  */
-export function assertSameOrigin(request: Request): void {
+export function assertSameOrigin(request: RequestLike): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get("origin");
   const fetchSite = request.headers.get("sec-fetch-site");
@@ -83,17 +89,28 @@ export function assertSameOrigin(request: Request): void {
   throw new DomainError("PERMISSION_DENIED", "Cross-site request refused: this change must be made from the studio's own pages.");
 }
 
+export interface ResolveOptions {
+  /** The model serving endpoints: the only ones a "serve"-scoped token may call. */
+  serving?: boolean;
+}
+
+export const SERVE_SCOPE_REFUSAL =
+  "This API token has the 'serve' scope: it may only call the model serving endpoints (/api/serve/<model>/invocations and /v2/models/…). Create a token with scope 'all' on the Tokens page for the rest of the API.";
+
 /** The actor of a request, or null when it carries no credentials. Bad credentials are an error, not anonymity. */
-export async function resolveActor(request: Request, db?: Database): Promise<Actor | null> {
+export async function resolveActor(request: RequestLike, db?: Database, options: ResolveOptions = {}): Promise<Actor | null> {
   if (authDisabled()) return localActor;
-  const database = db ?? (await getDatabase()).db;
   const authorization = request.headers.get("authorization");
+  const database = db ?? (await getDatabase()).db;
   if (authorization) {
     const [scheme, ...rest] = authorization.trim().split(/\s+/);
     const credentials = rest.join(" ");
     let actor: Actor | null = null;
-    if (/^bearer$/i.test(scheme)) actor = await actorFromToken(database, credentials);
-    else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientKeyOf(request));
+    if (/^bearer$/i.test(scheme)) {
+      const grant = await grantFromToken(database, credentials);
+      if (grant && !options.serving && isServeOnly(grant.scopes)) throw new DomainError("PERMISSION_DENIED", SERVE_SCOPE_REFUSAL);
+      actor = grant?.actor ?? null;
+    } else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientKeyOf(request));
     if (!actor) {
       throw new DomainError("UNAUTHENTICATED", "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.");
     }
@@ -108,8 +125,8 @@ export async function resolveActor(request: Request, db?: Database): Promise<Act
   return null;
 }
 
-export async function authenticateRequest(request: Request, db?: Database): Promise<Actor> {
-  const actor = await resolveActor(request, db);
+export async function authenticateRequest(request: RequestLike, db?: Database, options: ResolveOptions = {}): Promise<Actor> {
+  const actor = await resolveActor(request, db, options);
   if (!actor) {
     throw new DomainError(
       "UNAUTHENTICATED",

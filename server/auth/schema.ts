@@ -47,6 +47,8 @@ export const zCreateToken = z.object({
     .max(100, "Token name must have at most 100 characters")
     .refine((s) => !invisibleOrReordering.test(s), "Token name must not contain control or bidirectional-override characters"),
   expiresInDays: z.number().int().min(1).max(3650).nullable().optional(),
+  /** "all" (default): everything the owner may do; "serve": only the model serving endpoints. */
+  scope: z.enum(["all", "serve"], { error: "Token scope must be 'all' or 'serve'" }).optional(),
 });
 
 export const zAuditQuery = z.object({

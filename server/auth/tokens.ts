@@ -14,6 +14,10 @@ import { sha256 } from "./sessions";
 
 export const TOKEN_PREFIX = "mops_";
 
+/** What a token may do: "all" = everything its owner may do; "serve" = only the model serving endpoints. */
+export const TOKEN_SCOPES = ["all", "serve"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export interface TokenSummary {
   tokenId: string;
   name: string;
@@ -22,6 +26,7 @@ export interface TokenSummary {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  scopes: string[];
 }
 
 export async function createToken(
@@ -39,6 +44,7 @@ export async function createToken(
     prefix: token.slice(0, TOKEN_PREFIX.length + 6),
     createdAt: now,
     expiresAt: input.expiresInDays ? now + input.expiresInDays * 86_400_000 : null,
+    scopes: [input.scope ?? "all"],
   };
   await ctx.db.transaction(async (tx) => {
     await tx.insert(apiTokens).values(row);
@@ -46,7 +52,7 @@ export async function createToken(
       action: "token.create",
       targetType: "token",
       targetId: row.tokenId,
-      after: { name: row.name, prefix: row.prefix, expiresAt: row.expiresAt },
+      after: { name: row.name, prefix: row.prefix, expiresAt: row.expiresAt, scopes: row.scopes },
     });
   });
   return { token, summary: { ...row, lastUsedAt: null, revokedAt: null } };
@@ -63,6 +69,7 @@ export async function listOwnTokens(ctx: ServiceContext): Promise<TokenSummary[]
       expiresAt: apiTokens.expiresAt,
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
+      scopes: apiTokens.scopes,
     })
     .from(apiTokens)
     .where(eq(apiTokens.userId, ctx.actor.userId))
@@ -78,6 +85,7 @@ export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise
       .where(and(eq(apiTokens.tokenId, tokenId), eq(apiTokens.userId, ctx.actor.userId), isNull(apiTokens.revokedAt)))
       .returning({ name: apiTokens.name });
     if (!revoked.length) throw notFound(`You have no active token with id '${tokenId}'.`);
+    tokenGrantCache.clear();
     await recordAudit(tx, ctx.actor, { action: "token.revoke", targetType: "token", targetId: tokenId, before: { name: revoked[0].name } });
   });
 }
@@ -85,14 +93,39 @@ export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise
 /** Last-used times are written at most once a minute per token, so busy clients do not write on every call. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export async function actorFromToken(db: Database, token: string): Promise<Actor | null> {
+/** A verified token: who it acts for and what it may do. */
+export interface TokenGrant {
+  actor: Actor;
+  scopes: string[];
+}
+
+/**
+ * Verified tokens are remembered for TOKEN_GRANT_CACHE_MS so hot paths (model serving) do not query the database
+ * on every call. A revoke in this process clears the cache at once; another process (a standalone serving
+ * process) stops accepting a revoked, expired or disabled token within this many milliseconds.
+ */
+export const TOKEN_GRANT_CACHE_MS = Number(process.env.STUDIO_TOKEN_CACHE_MS) || 2_000;
+const TOKEN_GRANT_CACHE_MAX = 10_000;
+const tokenGrantCache = new Map<string, { grant: TokenGrant | null; until: number; expiresAt: number | null }>();
+
+/** Forgets every remembered token (tests, account changes). */
+export function clearTokenGrantCache(): void {
+  tokenGrantCache.clear();
+}
+
+export async function grantFromToken(db: Database, token: string): Promise<TokenGrant | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const hash = sha256(token);
+  const now = Date.now();
+  const cached = tokenGrantCache.get(hash);
+  if (cached && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now)) return cached.grant;
   const [row] = await db
     .select({
       tokenId: apiTokens.tokenId,
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
       lastUsedAt: apiTokens.lastUsedAt,
+      scopes: apiTokens.scopes,
       userId: users.userId,
       username: users.username,
       role: users.role,
@@ -100,11 +133,27 @@ export async function actorFromToken(db: Database, token: string): Promise<Actor
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.userId, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, sha256(token)));
-  const now = Date.now();
-  if (!row || row.disabled || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now)) return null;
-  if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.tokenId, row.tokenId));
+    .where(eq(apiTokens.tokenHash, hash));
+  let grant: TokenGrant | null = null;
+  if (row && !row.disabled && row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now)) {
+    if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+      await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.tokenId, row.tokenId));
+    }
+    grant = {
+      actor: { userId: row.userId, username: row.username, role: row.role as Role, via: "token" },
+      scopes: Array.isArray(row.scopes) && row.scopes.length ? row.scopes : ["all"],
+    };
   }
-  return { userId: row.userId, username: row.username, role: row.role as Role, via: "token" };
+  if (tokenGrantCache.size >= TOKEN_GRANT_CACHE_MAX) tokenGrantCache.clear();
+  tokenGrantCache.set(hash, { grant, until: now + TOKEN_GRANT_CACHE_MS, expiresAt: row?.expiresAt ?? null });
+  return grant;
+}
+
+export async function actorFromToken(db: Database, token: string): Promise<Actor | null> {
+  return (await grantFromToken(db, token))?.actor ?? null;
+}
+
+/** True when the token may only call the serving endpoints. */
+export function isServeOnly(scopes: readonly string[]): boolean {
+  return !scopes.includes("all");
 }

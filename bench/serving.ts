@@ -1,0 +1,253 @@
+// bench/serving: the serving endpoints under autocannon — through the Next.js production server and through the
+// standalone serving process (`npm run serve`) — next to two same-run baselines on the same model: onnxruntime-node
+// in-process (the compute limit) and a bare node:http server that parses JSON and runs the same session (the
+// transport limit). Batch 1 and 100 rows; then a fixed 1,000 req/s rate for p99. Model: breast-cancer-rf-v1.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { openDatabase } from "@/db/client";
+import { latencySummary } from "@/lib/percentile";
+import { LocalArtifactStore } from "@/server/artifacts/store";
+import { systemActor } from "@/server/auth/actor";
+import { createUserAsSystem } from "@/server/auth/accounts";
+import { zCreateToken, zCreateUser } from "@/server/auth/schema";
+import { createToken } from "@/server/auth/tokens";
+import { registerOnnxUpload } from "@/server/registry/onnx-versions";
+import { setModelAlias } from "@/server/registry/registered-models";
+import { servingSessionOptions } from "@/server/serving/model-server";
+import { formatNumber, type BenchRow } from "./stats";
+import { freePort, startStudio } from "./studio-server";
+
+const MODEL_FILE = "fixtures/models/breast-cancer-rf-v1.onnx";
+const MODEL = "breast-cancer-rf-v1";
+const CONNECTIONS = 10;
+const FIXED_RATE = 1000;
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+interface Load {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+async function load(url: string, body: string, headers: Record<string, string>, seconds: number, rate?: number): Promise<Load> {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+  });
+  return { reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts };
+}
+
+/** The compute limit: session.run on ready tensors, sequentially, in this process. */
+async function inProcess(rows: number[][], iterations: number): Promise<{ runsPerSec: number; p50: number; p99: number }> {
+  const session = await ort.InferenceSession.create(new Uint8Array(await readFile(MODEL_FILE)), servingSessionOptions());
+  const tensor = new ort.Tensor("float32", Float32Array.from(rows.flat()), [rows.length, 30]);
+  for (let i = 0; i < 200; i++) await session.run({ input: tensor });
+  const times: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const t = performance.now();
+    await session.run({ input: tensor });
+    times.push(performance.now() - t);
+  }
+  const elapsed = performance.now() - start;
+  await session.release();
+  const summary = latencySummary(times);
+  return { runsPerSec: (iterations * 1000) / elapsed, p50: summary.p50, p99: summary.p99 };
+}
+
+/** A data folder with the model registered, `production` pointing at version 1, and a serve-scoped token. */
+async function prepareDataDir(dataDir: string): Promise<string> {
+  const handle = await openDatabase({ dataDir });
+  try {
+    const ctx = { db: handle.db, artifacts: new LocalArtifactStore(path.join(dataDir, "artifacts")), actor: systemActor };
+    await registerOnnxUpload(ctx, { name: MODEL, bytes: new Uint8Array(await readFile(MODEL_FILE)) });
+    // The admin override, for branches where promotion to production goes through the review gate.
+    await setModelAlias(ctx, { name: MODEL, alias: "production", version: "1", overrideReason: "bench/serving: benchmark fixture" });
+    const user = await createUserAsSystem(handle.db, zCreateUser.parse({ username: "bench-serving", password: "bench-serving-password-1", role: "viewer" }));
+    const { token } = await createToken({ ...ctx, actor: { userId: user.userId, username: user.username, role: "viewer", via: "session" } }, zCreateToken.parse({ name: "bench", scope: "serve" }));
+    return token;
+  } finally {
+    await handle.close();
+  }
+}
+
+function spawnTsx(script: string, env: Record<string, string>, readyPattern: RegExp): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), script], {
+    env: { ...process.env, NODE_ENV: "production", ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((ok) => child.once("exit", ok));
+    process.kill(-child.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`${script} did not start:\n${output}`))), 60_000);
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+      if (readyPattern.test(output)) {
+        clearTimeout(timer);
+        resolve({ child, stop });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+interface TargetRuns {
+  name: string;
+  byBatch: Map<number, { invocations: Load; infer: Load }>;
+  fixed: Load;
+}
+
+async function benchTarget(name: string, baseUrl: string, token: string, bodies: Map<number, { mlflow: string; oip: string }>, seconds: number): Promise<TargetRuns> {
+  const headers = { authorization: `Bearer ${token}` };
+  const invocationsUrl = `${baseUrl}/api/serve/${MODEL}/invocations`;
+  const inferUrl = `${baseUrl}/v2/models/${MODEL}/infer`;
+  // Warm-up: route compilation, session load, JIT.
+  await load(invocationsUrl, bodies.get(1)!.mlflow, headers, 2);
+  await load(inferUrl, bodies.get(1)!.oip, headers, 1);
+  const byBatch = new Map<number, { invocations: Load; infer: Load }>();
+  for (const [batch, body] of bodies) {
+    console.log(`[bench] serving: ${name}, batch ${batch}…`);
+    byBatch.set(batch, { invocations: await load(invocationsUrl, body.mlflow, headers, seconds), infer: await load(inferUrl, body.oip, headers, seconds) });
+  }
+  console.log(`[bench] serving: ${name}, ${FIXED_RATE} req/s fixed rate…`);
+  const fixed = await load(inferUrl, bodies.get(1)!.oip, headers, seconds, FIXED_RATE);
+  return { name, byBatch, fixed };
+}
+
+const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+const describeLoad = (l: Load, batch: number) =>
+  `${formatNumber(l.reqPerSec, 0)} req/s · ${formatNumber(l.reqPerSec * batch, 0)} rows/s · p50 ${ms(l.p50)} / p99 ${ms(l.p99)}${l.failed ? ` · ${l.failed} failed` : ""}`;
+
+export async function benchServing(): Promise<BenchRow[]> {
+  const seconds = Number(process.env.BENCH_SERVING_SECONDS ?? 5);
+  const csv = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).trim().split("\n").slice(1);
+  const allRows = csv.map((line) => line.split(",").slice(0, 30).map(Number));
+  const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => allRows[i % allRows.length]!);
+  const bodies = new Map<number, { mlflow: string; oip: string }>();
+  for (const batch of [1, 100]) {
+    const rows = rowsOf(batch);
+    bodies.set(batch, {
+      mlflow: JSON.stringify({ inputs: rows }),
+      oip: JSON.stringify({ inputs: [{ name: "input", shape: [batch, 30], datatype: "FP32", data: rows.flat() }] }),
+    });
+  }
+  const rows: BenchRow[] = [];
+
+  console.log("[bench] serving: onnxruntime-node in-process…");
+  for (const batch of [1, 100]) {
+    const compute = await inProcess(rowsOf(batch), batch === 1 ? 5000 : 500);
+    rows.push({
+      backend: "in-process",
+      measure: `session.run, batch ${batch} (compute limit)`,
+      studio: `${formatNumber(compute.runsPerSec, 0)} runs/s · ${formatNumber(compute.runsPerSec * batch, 0)} rows/s · p50 ${ms(compute.p50)} / p99 ${ms(compute.p99)}`,
+      baseline: "—",
+      ratio: "—",
+      target: "—",
+      verdict: "baseline",
+    });
+  }
+
+  console.log("[bench] serving: bare node:http baseline…");
+  const barePort = await freePort();
+  const bare = await spawnTsx("bench/serving-bare-server.ts", { BARE_PORT: String(barePort) }, /bare server ready/);
+  const bareRuns = new Map<number, Load>();
+  let bareFixed: Load;
+  try {
+    const url = `http://127.0.0.1:${barePort}/`;
+    await load(url, bodies.get(1)!.mlflow, {}, 2);
+    for (const [batch, body] of bodies) bareRuns.set(batch, await load(url, body.mlflow, {}, seconds));
+    bareFixed = await load(url, bodies.get(1)!.mlflow, {}, seconds, FIXED_RATE);
+  } finally {
+    await bare.stop();
+  }
+  for (const [batch, run] of bareRuns) {
+    rows.push({ backend: "bare node:http", measure: `POST JSON, batch ${batch} (transport limit)`, studio: describeLoad(run, batch), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
+  }
+  rows.push({ backend: "bare node:http", measure: `${FIXED_RATE} req/s fixed, batch 1`, studio: `p50 ${ms(bareFixed.p50)} / p99 ${ms(bareFixed.p99)}`, baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
+
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-serving-"));
+  const targets: TargetRuns[] = [];
+  try {
+    const token = await prepareDataDir(dataDir);
+    if (existsSync(path.join(".next", "BUILD_ID"))) {
+      console.log("[bench] serving: starting the studio (next start)…");
+      const studio = await startStudio({ databaseUrl: "", dataDir, seed: false });
+      try {
+        targets.push(await benchTarget("next start", studio.baseUrl, token, bodies, seconds));
+      } finally {
+        await studio.stop();
+      }
+    } else {
+      console.log("[bench] serving: no production build (.next); the Next.js rows are skipped — run `npx next build` first");
+    }
+    console.log("[bench] serving: starting the standalone serving process (npm run serve)…");
+    const port = await freePort();
+    const standalone = await spawnTsx("server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: "", STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
+    try {
+      targets.push(await benchTarget("standalone (npm run serve)", `http://127.0.0.1:${port}`, token, bodies, seconds));
+    } finally {
+      await standalone.stop();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  for (const target of targets) {
+    for (const [batch, runs] of target.byBatch) {
+      const baseline = bareRuns.get(batch)!;
+      for (const [endpoint, run] of [["/invocations", runs.invocations], ["/v2/…/infer", runs.infer]] as const) {
+        const ratio = run.reqPerSec / baseline.reqPerSec;
+        rows.push({
+          backend: target.name,
+          measure: `${endpoint}, batch ${batch}`,
+          studio: describeLoad(run, batch),
+          baseline: `${formatNumber(baseline.reqPerSec, 0)} req/s (bare)`,
+          ratio: `${Math.round(ratio * 100)}%`,
+          target: batch === 1 ? "≥ 50% of bare req/s" : "—",
+          verdict: run.failed > 0 ? "FAILED REQUESTS" : batch === 1 ? (ratio >= 0.5 ? "pass" : "miss") : "info",
+        });
+      }
+    }
+    rows.push({
+      backend: target.name,
+      measure: `/v2/…/infer at ${FIXED_RATE} req/s, batch 1`,
+      studio: `${formatNumber(target.fixed.reqPerSec, 0)} req/s · p50 ${ms(target.fixed.p50)} / p99 ${ms(target.fixed.p99)}${target.fixed.failed ? ` · ${target.fixed.failed} failed` : ""}`,
+      baseline: `p99 ${ms(bareFixed.p99)} (bare)`,
+      ratio: "—",
+      target: "p99 ≤ 5 ms",
+      verdict: target.fixed.failed > 0 ? "FAILED REQUESTS" : target.fixed.p99 <= 5 ? "pass" : "miss",
+    });
+  }
+  return rows;
+}

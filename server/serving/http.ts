@@ -1,0 +1,205 @@
+// HTTP of model serving, transport-neutral: the Next.js route handlers and the standalone node:http process both
+// adapt their requests to ServingRequest and write back the ServingResponse. Every answer carries x-request-id.
+import { randomUUID } from "node:crypto";
+import type * as ort from "onnxruntime-node";
+import { getDatabase } from "@/db/client";
+import { resolveActor, type RequestLike } from "../auth/authenticate";
+import { authorize } from "../auth/permissions";
+import { DomainError, toDomainError } from "../errors";
+import { getArtifactStore } from "../service-context";
+import { ModelServer, parseModelReference, type ModelReference, type ServedModel } from "./model-server";
+import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
+import { badRequest } from "./tensors";
+
+export interface ServingRequest extends RequestLike {
+  /** The URL path, still percent-encoded (segments are decoded one by one). */
+  pathname: string;
+  text(): Promise<string>;
+}
+
+export interface ServingResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Largest request body the serving endpoints read (a 100-row request is ~60 KB). */
+export const MAX_SERVING_BODY_BYTES = 20 * 1024 * 1024;
+
+const globalForServing = globalThis as unknown as { studioModelServer?: ModelServer };
+
+/** The process-wide model server on the studio's database and artifact store. */
+export function getModelServer(): ModelServer {
+  globalForServing.studioModelServer ??= new ModelServer(async () => ({ db: (await getDatabase()).db, artifacts: getArtifactStore() }));
+  return globalForServing.studioModelServer;
+}
+
+function requestIdOf(request: ServingRequest): string {
+  const given = request.headers.get("x-request-id");
+  return given && /^[\w.:@/+=-]{1,200}$/.test(given) ? given : randomUUID();
+}
+
+type Protocol = "mlflow" | "oip";
+
+function errorBody(protocol: Protocol, error: DomainError): string {
+  // MLflow's scoring server answers input problems as BAD_REQUEST; the OIP spec only has {"error"}.
+  return protocol === "oip" ? JSON.stringify({ error: error.message }) : JSON.stringify({ error_code: error.code, message: error.message });
+}
+
+function json(status: number, requestId: string, body: string): ServingResponse {
+  return { status, headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": "no-store" }, body };
+}
+
+async function authenticate(request: ServingRequest, server: ModelServer): Promise<void> {
+  const actor = await resolveActor(request, (await server.database()).db, { serving: true });
+  if (!actor) {
+    throw new DomainError(
+      "UNAUTHENTICATED",
+      "Authentication required: send 'Authorization: Bearer <token>' with an API token (scope 'serve' or 'all') from the studio's Tokens page.",
+    );
+  }
+  // Serving reads models: every role may, a serve-scoped token acts for its owner (resolveActor let it through).
+  authorize(actor, "studio.read");
+}
+
+function decodeSegments(segments: readonly string[]): string[] {
+  return segments.map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw badRequest(`'${s}' is not a valid URL path segment.`);
+    }
+  });
+}
+
+async function withModel<T>(server: ModelServer, ref: ModelReference, score: (model: ServedModel) => Promise<T>): Promise<T> {
+  const model = await server.acquire(ref);
+  try {
+    return await score(model);
+  } finally {
+    server.release(model);
+  }
+}
+
+async function run(model: ServedModel, feeds: ort.InferenceSession.FeedsType, outputs: readonly string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await model.session.run(feeds, outputs as string[]);
+  } catch (error) {
+    // onnxruntime refuses inputs it cannot use (wrong width, type); that is the caller's to fix, not a server fault.
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    throw badRequest(`The model could not score this input: ${message.replace(/^\[[^\]]*\]\s*/, "")}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+}
+
+async function readBody(request: ServingRequest): Promise<string> {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_SERVING_BODY_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`);
+  const text = await request.text();
+  if (text.length > MAX_SERVING_BODY_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`);
+  return text;
+}
+
+async function invocations(request: ServingRequest, server: ModelServer, modelSegments: string[]): Promise<string> {
+  const ref = parseModelReference(decodeSegments(modelSegments).join("/"));
+  const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
+  const isCsv = contentType.startsWith("text/csv");
+  if (!isCsv && !contentType.startsWith("application/json")) {
+    throw badRequest(`Content-Type '${contentType}' is not supported: send application/json (MLflow's scoring protocol) or text/csv.`);
+  }
+  const text = await readBody(request);
+  const body = isCsv ? null : parseJson(text);
+  return withModel(server, ref, async (model) => {
+    const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
+    const outputNames = model.outputs.map((o) => o.name);
+    const results = await run(model, scoring.feeds, outputNames);
+    return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
+  });
+}
+
+/** `/v2/models/<m>[/versions/<v>][/<action>]`: the model reference and the action ("" = metadata). */
+function oipTarget(segments: string[]): { ref: ModelReference; action: string } {
+  const decoded = decodeSegments(segments);
+  const versionsAt = decoded.length >= 3 ? decoded.indexOf("versions", 1) : -1;
+  if (versionsAt > 0 && decoded.length >= versionsAt + 2) {
+    const action = decoded.slice(versionsAt + 2).join("/");
+    return { ref: parseModelReference(decoded.slice(0, versionsAt).join("/"), decoded[versionsAt + 1]!), action };
+  }
+  const last = decoded[decoded.length - 1];
+  if (decoded.length > 1 && (last === "infer" || last === "ready")) return { ref: parseModelReference(decoded.slice(0, -1).join("/")), action: last };
+  return { ref: parseModelReference(decoded.join("/")), action: "" };
+}
+
+async function openInference(request: ServingRequest, server: ModelServer, segments: string[], requestId: string): Promise<ServingResponse> {
+  if (segments[0] === "health" && segments.length === 2 && (segments[1] === "live" || segments[1] === "ready")) {
+    if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for /v2/health/${segments[1]}.`);
+    return json(200, requestId, JSON.stringify(segments[1] === "live" ? { live: true } : { ready: true }));
+  }
+  if (segments.length === 0) {
+    await authenticate(request, server);
+    return json(200, requestId, JSON.stringify({ name: "modelops-studio", version: "2", extensions: [] }));
+  }
+  if (segments[0] !== "models" || segments.length < 2) throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
+  await authenticate(request, server);
+  const { ref, action } = oipTarget(segments.slice(1));
+  if (action === "infer") {
+    if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
+    const body = parseJson(await readBody(request));
+    const answer = await withModel(server, ref, async (model) => {
+      const infer = parseOipInfer(model, body);
+      const results = await run(model, infer.feeds, infer.outputs);
+      return JSON.stringify({ model_name: model.name, model_version: model.version, ...(infer.id !== undefined ? { id: infer.id } : {}), outputs: oipOutputs(results, infer.outputs, model) });
+    });
+    return json(200, requestId, answer);
+  }
+  if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
+  if (action === "ready") {
+    const answer = await withModel(server, ref, async (model) => JSON.stringify({ name: model.name, ready: true }));
+    return json(200, requestId, answer);
+  }
+  if (action !== "") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
+  return json(200, requestId, await withModel(server, ref, async (model) => JSON.stringify(oipMetadata(model))));
+}
+
+function splitPath(pathname: string): string[] {
+  return pathname.split("/").filter((s) => s.length > 0);
+}
+
+/** Answers one serving request: `/api/serve/<model>/invocations` or `/v2/…`. Never throws. */
+export async function handleServing(request: ServingRequest, server: ModelServer = getModelServer()): Promise<ServingResponse> {
+  const requestId = requestIdOf(request);
+  const segments = splitPath(request.pathname);
+  const protocol: Protocol = segments[0] === "v2" ? "oip" : "mlflow";
+  try {
+    if (protocol === "oip") return await openInference(request, server, segments.slice(1), requestId);
+    if (segments[0] !== "api" || segments[1] !== "serve" || segments.length < 4) {
+      throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
+    }
+    const action = segments[segments.length - 1];
+    if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
+    if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
+    await authenticate(request, server);
+    return json(200, requestId, await invocations(request, server, segments.slice(2, -1)));
+  } catch (error) {
+    const domain = toDomainError(error);
+    return json(domain.httpStatus, requestId, errorBody(protocol, domain));
+  }
+}
+
+/** The Next.js route handler of both protocols. */
+export async function serveFetchRequest(request: Request): Promise<Response> {
+  const answer = await handleServing({
+    method: request.method,
+    headers: request.headers,
+    pathname: new URL(request.url).pathname,
+    text: () => request.text(),
+  });
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}

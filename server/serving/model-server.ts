@@ -1,0 +1,261 @@
+// Which model version a serving request means, and its loaded onnxruntime-node session: aliases resolved from the
+// database at most once a second per model, sessions cached per version id (LRU, bounded) and released only once
+// the requests using them have finished, so an alias swap never fails a request.
+import * as ort from "onnxruntime-node";
+import type { Database } from "@/db/client";
+import { systemActor } from "../auth/actor";
+import type { ArtifactStore } from "../artifacts/store";
+import { DomainError, notFound } from "../errors";
+import { findModelVersion, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
+import type { OnnxIntrospection } from "../registry/onnx-introspection";
+import { readModelVersionOnnx } from "../registry/onnx-versions";
+import { planModelInputs } from "@/lib/model-inputs";
+import { addServingListener, type ServingListener } from "./hooks";
+import { FEEDABLE_ELEMENT_TYPES, badRequest, type ServedField, type ServedValue } from "./tensors";
+
+/** The alias a bare `<model>` means. */
+export const DEFAULT_SERVING_ALIAS = "production";
+/** How long an alias → version answer is trusted without asking the database (other processes see a promotion this late). */
+export const ALIAS_CACHE_MS = Number(process.env.STUDIO_SERVING_ALIAS_CACHE_MS) || 1_000;
+const DEFAULT_MAX_SESSIONS = 8;
+
+/**
+ * One intra-op thread per session: serving gets its parallelism from concurrent requests, and onnxruntime's
+ * spinning thread pool would otherwise compete with the HTTP event loop for the same cores (STUDIO_SERVING_ORT_THREADS).
+ */
+export function servingSessionOptions(): ort.InferenceSession.SessionOptions {
+  const threads = Number(process.env.STUDIO_SERVING_ORT_THREADS) || 1;
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
+}
+
+/** `<model>`, `<model>@<alias>` or `<model>/<version>` as written in a URL segment, or an explicit version. */
+export interface ModelReference {
+  name: string;
+  alias: string | null;
+  version: string | null;
+}
+
+/** Parses a (URL-decoded) model path segment: `name`, `name@alias` or `name/version`. */
+export function parseModelReference(segment: string, explicitVersion: string | null = null): ModelReference {
+  let name = segment;
+  let alias: string | null = null;
+  let version = explicitVersion;
+  const at = name.lastIndexOf("@");
+  const slash = name.lastIndexOf("/");
+  if (version === null && slash > 0) {
+    version = name.slice(slash + 1);
+    name = name.slice(0, slash);
+  } else if (at > 0) {
+    alias = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  if (!name) throw badRequest("The model name is empty: call /<model>, /<model>@<alias> or /<model>/<version>.");
+  if (version !== null && !/^\d+$/.test(version)) throw badRequest(`'${version}' is not a model version number.`);
+  if (version === null && alias === null) alias = DEFAULT_SERVING_ALIAS;
+  return { name, alias, version };
+}
+
+/** A version ready to score: its session and how request columns map to its inputs. */
+export interface ServedModel {
+  name: string;
+  version: string;
+  versionId: number;
+  session: ort.InferenceSession;
+  inputs: ServedValue[];
+  outputs: ServedValue[];
+  /** The request columns ("fields"), in plan order; for a feature matrix, its columns in order. */
+  fields: ServedField[];
+  fieldIndex: Map<string, number>;
+  /** False when a feature matrix's columns have no names (x0…): DataFrame columns are then taken by position. */
+  namedColumns: boolean;
+  inFlight: number;
+  retired: boolean;
+}
+
+interface Resolved {
+  versionId: number;
+  version: string;
+}
+
+export interface ModelServerDeps {
+  db: Database;
+  artifacts: ArtifactStore;
+}
+
+function servedValues(values: OnnxIntrospection["inputs"]): ServedValue[] {
+  return values.map((v) => ({ name: v.name, elementType: v.elementType, shape: v.shape === null ? null : v.shape.map((d) => (typeof d === "number" ? d : null)) }));
+}
+
+/** Column names of a single [N, k] input: the MLmodel signature's column names when it has exactly k. */
+function featureNamesOf(introspection: OnnxIntrospection): string[] | null {
+  const specs = introspection.mlmodelSignature?.inputs ?? [];
+  const names = specs.map((s) => s.name).filter((n): n is string => typeof n === "string" && n.length > 0);
+  const isColumns = specs.length > 0 && specs.every((s) => s.type !== "tensor");
+  return isColumns && names.length === specs.length ? names : null;
+}
+
+export class ModelServer implements ServingListener {
+  private readonly resolved = new Map<string, { value: Promise<Resolved>; until: number }>();
+  private readonly sessions = new Map<number, Promise<ServedModel>>();
+  private readonly maxSessions: number;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly deps: () => Promise<ModelServerDeps>,
+    options: { maxSessions?: number } = {},
+  ) {
+    this.maxSessions = options.maxSessions ?? (Number(process.env.STUDIO_SERVING_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
+    this.stopListening = addServingListener(this);
+  }
+
+  database(): Promise<ModelServerDeps> {
+    return this.deps();
+  }
+
+  /** The version a reference means now (aliases: as of at most ALIAS_CACHE_MS ago, or since the last invalidate). */
+  resolve(ref: ModelReference): Promise<Resolved> {
+    const key = `${ref.name}\u0000${ref.version ?? `@${ref.alias}`}`;
+    const now = Date.now();
+    const hit = this.resolved.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = this.lookup(ref);
+    this.resolved.set(key, { value, until: now + ALIAS_CACHE_MS });
+    // Failures are not remembered: the next request asks again (the model may just have been registered).
+    value.catch(() => {
+      if (this.resolved.get(key)?.value === value) this.resolved.delete(key);
+    });
+    return value;
+  }
+
+  private async lookup(ref: ModelReference): Promise<Resolved> {
+    const { db } = await this.deps();
+    let row: ModelVersionRow;
+    try {
+      row = ref.version !== null ? (await findModelVersion(db, ref.name, ref.version)).row : await findVersionByAlias(db, ref.name, ref.alias!);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") {
+        if (/alias/.test(error.message)) {
+          throw notFound(
+            `Model '${ref.name}' has no alias '${ref.alias}'${ref.alias === DEFAULT_SERVING_ALIAS ? ": promote a version to production, or call <model>@<alias> or an explicit version" : ""}.`,
+          );
+        }
+        throw notFound(ref.version !== null ? `Model '${ref.name}' has no version ${ref.version}.` : `There is no registered model named '${ref.name}'.`);
+      }
+      if (error instanceof DomainError && error.code === "INVALID_PARAMETER_VALUE") throw badRequest(error.message);
+      throw error;
+    }
+    if (!row.onnxPath) {
+      throw new DomainError("INVALID_STATE", `Version ${row.version} of '${ref.name}' has no ONNX file in the studio; only ONNX versions can be served.`);
+    }
+    return { versionId: row.versionId, version: String(row.version) };
+  }
+
+  /** The served model for a reference, counted as in use until `release` is called. */
+  async acquire(ref: ModelReference): Promise<ServedModel> {
+    const resolved = await this.resolve(ref);
+    for (;;) {
+      const model = await this.session(ref.name, resolved);
+      if (!model.retired) {
+        model.inFlight++;
+        return model;
+      }
+    }
+  }
+
+  release(model: ServedModel): void {
+    model.inFlight--;
+    if (model.retired && model.inFlight === 0) void model.session.release().catch(() => undefined);
+  }
+
+  private session(name: string, resolved: Resolved): Promise<ServedModel> {
+    let pending = this.sessions.get(resolved.versionId);
+    if (pending) {
+      // Most recently used last: Map keeps insertion order, so the first key is the least recently used.
+      this.sessions.delete(resolved.versionId);
+      this.sessions.set(resolved.versionId, pending);
+      return pending;
+    }
+    pending = this.load(name, resolved);
+    this.sessions.set(resolved.versionId, pending);
+    pending.catch(() => {
+      if (this.sessions.get(resolved.versionId) === pending) this.sessions.delete(resolved.versionId);
+    });
+    void this.evict();
+    return pending;
+  }
+
+  private async evict(): Promise<void> {
+    while (this.sessions.size > this.maxSessions) {
+      const [oldestId, oldest] = this.sessions.entries().next().value!;
+      this.sessions.delete(oldestId);
+      const model = await oldest.catch(() => null);
+      if (!model) continue;
+      model.retired = true;
+      if (model.inFlight === 0) await model.session.release().catch(() => undefined);
+    }
+  }
+
+  private async load(name: string, resolved: Resolved): Promise<ServedModel> {
+    const { db, artifacts } = await this.deps();
+    const { row } = await findModelVersion(db, name, resolved.version);
+    const introspection = row.introspection as OnnxIntrospection | null;
+    if (!introspection) throw new DomainError("INVALID_STATE", `Version ${resolved.version} of '${name}' has not been introspected; register its ONNX file again.`);
+    const inputs = servedValues(introspection.inputs);
+    const outputs = servedValues(introspection.outputs);
+    const plan = planModelInputs(introspection.inputs, { featureNames: featureNamesOf(introspection) });
+    const unservable = introspection.inputs.filter((i) => i.kind !== "tensor" || !FEEDABLE_ELEMENT_TYPES.has(i.elementType));
+    if (unservable.length) {
+      throw new DomainError("INVALID_STATE", `Version ${resolved.version} of '${name}' takes inputs serving cannot build: ${unservable.map((i) => `${i.name} (${i.typeDescription})`).join(", ")}.`);
+    }
+    const nonTensor = introspection.outputs.filter((o) => o.kind !== "tensor");
+    if (nonTensor.length) {
+      throw new DomainError(
+        "INVALID_STATE",
+        `Version ${resolved.version} of '${name}' has outputs that are not tensors (${nonTensor.map((o) => o.name).join(", ")}), e.g. a ZipMap; derive a version without ZipMap on its model page and serve that.`,
+      );
+    }
+    const { bytes } = await readModelVersionOnnx({ db, artifacts, actor: systemActor }, name, resolved.version);
+    const session = await ort.InferenceSession.create(bytes, servingSessionOptions());
+    const inputIndex = new Map(inputs.map((input, i) => [input.name, i]));
+    const fields: ServedField[] = plan.fields.map((f) => ({ key: f.key, input: inputIndex.get(f.inputName)!, column: f.column ?? 0 }));
+    return {
+      name,
+      version: resolved.version,
+      versionId: resolved.versionId,
+      session,
+      inputs,
+      outputs,
+      fields,
+      fieldIndex: new Map(fields.map((f, i) => [f.key, i])),
+      namedColumns: plan.layout === "columns" || featureNamesOf(introspection) !== null,
+      inFlight: 0,
+      retired: false,
+    };
+  }
+
+  /** Forgets what the aliases of `name` point at: the next request reads them from the database. */
+  invalidate(name: string): void {
+    for (const key of this.resolved.keys()) if (key.startsWith(`${name}\u0000`)) this.resolved.delete(key);
+  }
+
+  /** Loads the session of `name` version `version` ahead of traffic (promotion). */
+  async warm(name: string, version: string): Promise<void> {
+    const resolved = await this.resolve({ name, alias: null, version });
+    await this.session(name, resolved);
+  }
+
+  /** Releases every idle session and stops answering invalidations (tests, shutdown). */
+  async close(): Promise<void> {
+    this.stopListening();
+    const models = await Promise.all([...this.sessions.values()].map((p) => p.catch(() => null)));
+    this.sessions.clear();
+    this.resolved.clear();
+    for (const model of models) {
+      if (!model) continue;
+      model.retired = true;
+      if (model.inFlight === 0) await model.session.release().catch(() => undefined);
+    }
+  }
+}
+
+export { invalidateServingModel, warmServingVersion } from "./hooks";

@@ -1,0 +1,75 @@
+// `npm run serve`: the serving endpoints (/api/serve/<model>/invocations and /v2/…) in a lean node:http process of
+// their own — same code, same database and artifact store as the studio, without the Next.js route layer.
+// Port STUDIO_SERVING_PORT (default 8081), host STUDIO_SERVING_HOST (default 127.0.0.1); STUDIO_SERVING_WORKERS=n forks
+// n processes sharing the port (node:cluster) — with PostgreSQL (DATABASE_URL) only, as PGlite belongs to one process.
+// Scale out further by running more of these behind a load balancer, all on the same DATABASE_URL.
+import cluster from "node:cluster";
+import http from "node:http";
+import { getDatabase } from "@/db/client";
+import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES } from "./http";
+import type { ModelServer } from "./model-server";
+
+function headerReader(request: http.IncomingMessage): { get(name: string): string | null } {
+  return {
+    get(name: string) {
+      const value = request.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
+
+function readText(request: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_SERVING_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size > MAX_SERVING_BODY_BYTES ? "x".repeat(MAX_SERVING_BODY_BYTES + 1) : Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+export function createServingServer(server: ModelServer = getModelServer()): http.Server {
+  return http.createServer((request, response) => {
+    const url = request.url ?? "/";
+    const query = url.indexOf("?");
+    void handleServing(
+      { method: request.method ?? "GET", pathname: query < 0 ? url : url.slice(0, query), headers: headerReader(request), text: () => readText(request) },
+      server,
+    ).then((answer) => {
+      response.writeHead(answer.status, { ...answer.headers, "x-content-type-options": "nosniff" });
+      response.end(answer.body);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.STUDIO_SERVING_PORT ?? 8081);
+  const host = process.env.STUDIO_SERVING_HOST ?? "127.0.0.1";
+  const workers = Number(process.env.STUDIO_SERVING_WORKERS ?? 1);
+  if (workers > 1 && cluster.isPrimary) {
+    if (!process.env.DATABASE_URL) throw new Error("STUDIO_SERVING_WORKERS > 1 needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process.");
+    for (let i = 0; i < workers; i++) cluster.fork();
+    cluster.on("exit", (worker, code) => {
+      console.error(`[serving] worker ${worker.process.pid} exited (${code}); starting another`);
+      cluster.fork();
+    });
+    return;
+  }
+  await getDatabase();
+  const server = createServingServer();
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, host, () => console.log(`[serving] listening on http://${host}:${port} (pid ${process.pid})`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+if (process.argv[1]?.endsWith("standalone.ts") || process.argv[1]?.endsWith("standalone.js")) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

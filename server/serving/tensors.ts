@@ -1,0 +1,223 @@
+// Request values → typed ONNX feeds and ONNX results → JSON, with hand loops: this is the serving hot path, and a
+// 100-row request is 3,000 cells, so no zod and no intermediate row objects; errors name the column, row or input.
+import * as ort from "onnxruntime-node";
+import { DomainError } from "../errors";
+
+/** One declared ONNX input or output as served: element type and shape (null = a free dimension; null shape = unknown rank). */
+export interface ServedValue {
+  name: string;
+  elementType: string;
+  shape: (number | null)[] | null;
+}
+
+/** Where one request column lands: the ONNX input (index) and the position within its row. */
+export interface ServedField {
+  key: string;
+  input: number;
+  column: number;
+}
+
+export type OrtFeeds = Record<string, ort.Tensor>;
+
+export function badRequest(message: string): DomainError {
+  return new DomainError("BAD_REQUEST", message);
+}
+
+/** Element types serving can build tensors of. */
+export const FEEDABLE_ELEMENT_TYPES = new Set(["float32", "float64", "int32", "int64", "bool", "string", "int8", "uint8", "int16", "uint16"]);
+
+type TypedData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | string[];
+
+function allocate(elementType: string, length: number): TypedData {
+  switch (elementType) {
+    case "float32":
+      return new Float32Array(length);
+    case "float64":
+      return new Float64Array(length);
+    case "int32":
+      return new Int32Array(length);
+    case "int64":
+      return new BigInt64Array(length);
+    case "bool":
+    case "uint8":
+      return new Uint8Array(length);
+    case "int8":
+      return new Int8Array(length);
+    case "int16":
+      return new Int16Array(length);
+    case "uint16":
+      return new Uint16Array(length);
+    case "string":
+      return new Array<string>(length);
+    default:
+      throw badRequest(`Inputs of element type ${elementType} cannot be served.`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return `text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Writes one cell into a typed array. `fromText`: the value comes from CSV, where every cell is text.
+ * JSON numbers for numeric inputs, text for string inputs, true/false for booleans; null is a missing float (NaN).
+ */
+function writeCell(data: TypedData, elementType: string, index: number, value: unknown, where: () => string, fromText: boolean): void {
+  if (elementType === "string") {
+    if (typeof value === "string") (data as string[])[index] = value;
+    else throw badRequest(`${where()} must be text (the model's input is a string tensor), got ${describe(value)}.`);
+    return;
+  }
+  if (elementType === "bool") {
+    if (typeof value === "boolean") (data as Uint8Array)[index] = value ? 1 : 0;
+    else if (fromText && typeof value === "string" && /^(true|false|1|0)$/i.test(value.trim())) (data as Uint8Array)[index] = /^(true|1)$/i.test(value.trim()) ? 1 : 0;
+    else if (value === 0 || value === 1) (data as Uint8Array)[index] = value;
+    else throw badRequest(`${where()} must be true or false, got ${describe(value)}.`);
+    return;
+  }
+  let number: number;
+  if (typeof value === "number") number = value;
+  else if (value === null) number = Number.NaN;
+  else if (fromText && typeof value === "string") {
+    const text = value.trim();
+    number = text === "" ? Number.NaN : Number(text);
+    if (text !== "" && Number.isNaN(number)) throw badRequest(`${where()} must be a number, got ${describe(value)}.`);
+  } else throw badRequest(`${where()} must be a number, got ${describe(value)}.`);
+  if (elementType === "float32" || elementType === "float64") {
+    (data as Float32Array)[index] = number;
+    return;
+  }
+  if (!Number.isInteger(number)) throw badRequest(`${where()} must be a whole number (the model's input is ${elementType}), got ${describe(value)}.`);
+  if (elementType === "int64") (data as BigInt64Array)[index] = BigInt(number);
+  else (data as Int32Array)[index] = number;
+}
+
+/** Reads the value of (row, field) from the request; undefined when the request has none. */
+export type CellReader = (row: number, field: number) => unknown;
+
+/**
+ * Feeds for `rows` rows from a cell reader, one tensor per ONNX input: [N, k] for a feature matrix (its fields in
+ * column order), [N, 1] or [N] per column otherwise, as the playground's feedsFromRows.
+ */
+export function feedsFromCells(
+  inputs: readonly ServedValue[],
+  fields: readonly ServedField[],
+  rows: number,
+  cell: CellReader,
+  fromText = false,
+): OrtFeeds {
+  if (rows === 0) throw badRequest("There are no rows to score: send at least one.");
+  const feeds: OrtFeeds = {};
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const own: number[] = [];
+    for (let f = 0; f < fields.length; f++) if (fields[f]!.input === i) own.push(f);
+    own.sort((a, b) => fields[a]!.column - fields[b]!.column);
+    const width = own.length;
+    const data = allocate(input.elementType, rows * width);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < width; c++) {
+        const f = own[c]!;
+        const value = cell(r, f);
+        if (value === undefined) throw badRequest(`Row ${r + 1} has no value for column '${fields[f]!.key}'.`);
+        writeCell(data, input.elementType, r * width + c, value, () => `Column '${fields[f]!.key}' (row ${r + 1})`, fromText);
+      }
+    }
+    const dims = width > 1 || input.shape === null || input.shape.length === 2 ? [rows, width] : [rows];
+    feeds[input.name] = new ort.Tensor(ortType(input.elementType), data as never, dims);
+  }
+  return feeds;
+}
+
+function ortType(elementType: string): ort.Tensor.Type {
+  return elementType === "float64" ? "float64" : (elementType as ort.Tensor.Type);
+}
+
+/** Shape of a nested JSON array, following first elements; the fill checks every other branch against it. */
+function nestedShape(value: unknown): number[] {
+  const shape: number[] = [];
+  let current = value;
+  while (Array.isArray(current)) {
+    shape.push(current.length);
+    if (current.length === 0) break;
+    current = current[0];
+  }
+  return shape;
+}
+
+/**
+ * One input tensor from a nested JSON array (MLflow `inputs`/`instances`, or Open Inference Protocol data with its
+ * declared shape). `declaredShape` (OIP): the data may be flat or nested but must hold exactly that many values.
+ */
+export function tensorFromJson(input: ServedValue, value: unknown, declaredShape: number[] | null, label: string): ort.Tensor {
+  let shape = declaredShape ?? nestedShape(value);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const data = allocate(input.elementType, count);
+  let written = 0;
+  const fill = (node: unknown, depth: number): void => {
+    if (Array.isArray(node)) {
+      if (declaredShape === null && node.length !== shape[depth]) {
+        throw badRequest(`${label}: ragged nested list, a list at depth ${depth + 1} has ${node.length} items where ${shape[depth]} were expected.`);
+      }
+      for (let i = 0; i < node.length; i++) fill(node[i], depth + 1);
+      return;
+    }
+    if (declaredShape === null && depth !== shape.length) throw badRequest(`${label}: ragged nested list, a value sits at depth ${depth} of ${shape.length}.`);
+    if (written >= count) {
+      written++;
+      return;
+    }
+    writeCell(data, input.elementType, written, node, () => `${label} value ${written + 1}`, false);
+    written++;
+  };
+  fill(value, 0);
+  if (written !== count) {
+    throw badRequest(`${label}: shape [${shape.join(", ")}] needs ${count} values, but the data holds ${written}.`);
+  }
+  // MLflow clients often send a column as a flat list: [N] for an [N, 1] input.
+  if (declaredShape === null && input.shape?.length === 2 && shape.length === 1 && input.shape[1] === 1) shape = [shape[0]!, 1];
+  checkShape(input, shape, label);
+  return new ort.Tensor(ortType(input.elementType), data as never, shape);
+}
+
+export function checkShape(input: ServedValue, shape: readonly number[], label: string): void {
+  if (input.shape === null) return;
+  const expected = `[${input.shape.map((d) => d ?? -1).join(", ")}]`;
+  if (shape.length !== input.shape.length) {
+    throw badRequest(`${label}: shape [${shape.join(", ")}] does not fit the model's input '${input.name}' of shape ${expected} (rank ${input.shape.length}).`);
+  }
+  for (let d = 0; d < shape.length; d++) {
+    const want = input.shape[d];
+    if (want !== null && want !== shape[d]) {
+      throw badRequest(`${label}: shape [${shape.join(", ")}] has ${shape[d]} at dimension ${d}, but the model's input '${input.name}' has shape ${expected}.`);
+    }
+  }
+}
+
+/** Plain JSON numbers (int64 as numbers: model outputs are labels and counts far below 2^53) or strings of a tensor. */
+export function tensorValues(tensor: ort.Tensor): (number | string | boolean)[] {
+  const data = tensor.data as ArrayLike<number | bigint | string>;
+  const out = new Array<number | string | boolean>(data.length);
+  if (tensor.type === "int64" || tensor.type === "uint64") for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+  else if (tensor.type === "bool") for (let i = 0; i < data.length; i++) out[i] = data[i] === 1 || (data[i] as unknown) === true;
+  else for (let i = 0; i < data.length; i++) out[i] = data[i] as number | string;
+  return out;
+}
+
+/** A tensor as nested lists, as numpy's tolist(). */
+export function tensorToNested(tensor: ort.Tensor): unknown {
+  const flat = tensorValues(tensor);
+  const dims = tensor.dims;
+  if (dims.length <= 1) return flat;
+  const build = (depth: number, offset: number): unknown[] => {
+    const size = dims.slice(depth + 1).reduce((a, b) => a * b, 1);
+    const out = new Array<unknown>(dims[depth]!);
+    for (let i = 0; i < dims[depth]!; i++) out[i] = depth === dims.length - 1 ? flat[offset + i] : build(depth + 1, offset + i * size);
+    return out;
+  };
+  return build(0, 0);
+}
