@@ -223,6 +223,19 @@ export function flagReasons(windows: readonly MonitoringWindow[], thresholds: Mo
   return reasons;
 }
 
+/**
+ * A feature-matrix model without column names logs its columns as x0, x1, …; when their number matches the
+ * reference's feature columns (all but the label), they are the reference's columns in file order, as at training.
+ */
+function positionalNames(reference: ReferenceData, labelColumn: string | null) {
+  const features = [...reference.columns.keys()].filter((column) => column !== labelColumn);
+  return (inputs: LogRow["inputs"]): LogRow["inputs"] => {
+    const keys = Object.keys(inputs);
+    if (keys.length !== features.length || !keys.every((key) => /^x\d+$/.test(key) && Number(key.slice(1)) < features.length)) return inputs;
+    return Object.fromEntries(keys.map((key) => [features[Number(key.slice(1))]!, inputs[key]!]));
+  };
+}
+
 export async function getMonitoringView(
   ctx: ServiceContext,
   input: { name: string; window: WindowSize; windows?: number },
@@ -271,8 +284,10 @@ export async function getMonitoringView(
     }
   }
 
+  const named = reference && typeof choice !== "string" ? positionalNames(reference, choice.labelColumn) : null;
   const buckets = new Map<number, LogRow[]>();
-  for (const row of logRows) {
+  for (const logged of logRows) {
+    const row = named ? { ...logged, inputs: named(logged.inputs) } : logged;
     const start = Math.floor(row.at / size) * size;
     let bucket = buckets.get(start);
     if (!bucket) buckets.set(start, (bucket = []));

@@ -18,6 +18,7 @@ import { decodePageToken, encodePageToken } from "../tracking/page-token";
 import type { KeyValue } from "../tracking/schema";
 import { enforceProductionGate } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
+import { invalidateServingModel } from "../serving/hooks";
 import {
   modelStages,
   type CreateModelVersionInput,
@@ -316,7 +317,7 @@ export async function deleteModelVersion(ctx: ServiceContext, name: string, vers
       targetId: `${model.name}/${row.version}`,
       before: { source: row.source, current_stage: row.currentStage },
     });
-  });
+  });  invalidateServingModel(name);
 }
 
 export async function transitionModelVersionStage(

@@ -19,6 +19,7 @@ import {
   type Executor,
   type RegisteredModelRow,
 } from "./model-versions";
+import { invalidateServingModel, warmServingVersion } from "../serving/hooks";
 import { aliasHeldVersionBefore, enforceProductionGate, isProductionAlias } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import type {
@@ -140,7 +141,7 @@ export async function updateRegisteredModel(ctx: ServiceContext, input: { name: 
 export async function renameRegisteredModel(ctx: ServiceContext, name: string, newName: string): Promise<RegisteredModel> {
   authorize(ctx.actor, "models.write");
   validateModelName(newName, "new_name");
-  return ctx.db.transaction(async (tx) => {
+  const renamed = await ctx.db.transaction(async (tx) => {
     const row = await findRegisteredModel(tx, name, { lock: true });
     if (newName === name) return toRegisteredModel(tx, row);
     const [clash] = await tx.select({ id: registeredModels.modelId }).from(registeredModels).where(eq(registeredModels.name, newName));
@@ -164,6 +165,9 @@ export async function renameRegisteredModel(ctx: ServiceContext, name: string, n
     });
     return toRegisteredModel(tx, updated);
   });
+  invalidateServingModel(name);
+  invalidateServingModel(newName);
+  return renamed;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -187,6 +191,7 @@ export async function deleteRegisteredModel(ctx: ServiceContext, name: string): 
       before: { name, description: row.description, versions: count },
     });
   });
+  invalidateServingModel(name);
 }
 
 /** MLflow's get-latest-versions: the highest version in each stage, optionally only the stages asked for. */
@@ -271,6 +276,9 @@ export async function setModelAlias(
       meta: rollback ? { rollback: true, from: input.rollbackFrom } : undefined,
     });
   });
+  // After the commit: serving loads the new version, then reads the alias afresh (no restart, no failed request).
+  await warmServingVersion(input.name, input.version);
+  invalidateServingModel(input.name);
 }
 
 /** As MLflow: removing an alias the model does not have is a no-op, but the model must exist. */
@@ -291,6 +299,7 @@ export async function deleteModelAlias(ctx: ServiceContext, input: { name: strin
       before: { alias: input.alias, version_id: deleted[0].versionId },
     });
   });
+  invalidateServingModel(input.name);
 }
 
 const modelFilterGrammar: FilterGrammar = {

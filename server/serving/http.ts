@@ -10,6 +10,9 @@ import { getArtifactStore } from "../service-context";
 import { ModelServer, parseModelReference, type ModelReference, type ServedModel } from "./model-server";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
+import { logServedRequest } from "../monitoring/serving-log";
+import { recordFeedback } from "../monitoring/feedback";
+import type { Actor } from "../auth/actor";
 
 export interface ServingRequest extends RequestLike {
   /** The URL path, still percent-encoded (segments are decoded one by one). */
@@ -50,7 +53,7 @@ function json(status: number, requestId: string, body: string): ServingResponse 
   return { status, headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": "no-store" }, body };
 }
 
-async function authenticate(request: ServingRequest, server: ModelServer): Promise<void> {
+async function authenticate(request: ServingRequest, server: ModelServer): Promise<Actor> {
   const actor = await resolveActor(request, (await server.database()).db, { serving: true });
   if (!actor) {
     throw new DomainError(
@@ -60,6 +63,7 @@ async function authenticate(request: ServingRequest, server: ModelServer): Promi
   }
   // Serving reads models: every role may, a serve-scoped token acts for its owner (resolveActor let it through).
   authorize(actor, "studio.read");
+  return actor;
 }
 
 function decodeSegments(segments: readonly string[]): string[] {
@@ -107,7 +111,7 @@ async function readBody(request: ServingRequest): Promise<string> {
   return text;
 }
 
-async function invocations(request: ServingRequest, server: ModelServer, modelSegments: string[]): Promise<string> {
+async function invocations(request: ServingRequest, server: ModelServer, modelSegments: string[], requestId: string, startedAt: number): Promise<string> {
   const ref = parseModelReference(decodeSegments(modelSegments).join("/"));
   const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
   const isCsv = contentType.startsWith("text/csv");
@@ -120,6 +124,7 @@ async function invocations(request: ServingRequest, server: ModelServer, modelSe
     const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
     const outputNames = model.outputs.map((o) => o.name);
     const results = await run(model, scoring.feeds, outputNames);
+    logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
     return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
   });
 }
@@ -137,7 +142,7 @@ function oipTarget(segments: string[]): { ref: ModelReference; action: string } 
   return { ref: parseModelReference(decoded.join("/")), action: "" };
 }
 
-async function openInference(request: ServingRequest, server: ModelServer, segments: string[], requestId: string): Promise<ServingResponse> {
+async function openInference(request: ServingRequest, server: ModelServer, segments: string[], requestId: string, startedAt: number): Promise<ServingResponse> {
   if (segments[0] === "health" && segments.length === 2 && (segments[1] === "live" || segments[1] === "ready")) {
     if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for /v2/health/${segments[1]}.`);
     return json(200, requestId, JSON.stringify(segments[1] === "live" ? { live: true } : { ready: true }));
@@ -155,6 +160,7 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
     const answer = await withModel(server, ref, async (model) => {
       const infer = parseOipInfer(model, body);
       const results = await run(model, infer.feeds, infer.outputs);
+      logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
       return JSON.stringify({ model_name: model.name, model_version: model.version, ...(infer.id !== undefined ? { id: infer.id } : {}), outputs: oipOutputs(results, infer.outputs, model) });
     });
     return json(200, requestId, answer);
@@ -174,19 +180,28 @@ function splitPath(pathname: string): string[] {
 
 /** Answers one serving request: `/api/serve/<model>/invocations` or `/v2/…`. Never throws. */
 export async function handleServing(request: ServingRequest, server: ModelServer = getModelServer()): Promise<ServingResponse> {
+  const startedAt = performance.now();
   const requestId = requestIdOf(request);
   const segments = splitPath(request.pathname);
   const protocol: Protocol = segments[0] === "v2" ? "oip" : "mlflow";
   try {
-    if (protocol === "oip") return await openInference(request, server, segments.slice(1), requestId);
+    if (protocol === "oip") return await openInference(request, server, segments.slice(1), requestId, startedAt);
     if (segments[0] !== "api" || segments[1] !== "serve" || segments.length < 4) {
       throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
     }
     const action = segments[segments.length - 1];
+    if (action === "feedback" && request.method === "POST") {
+      // Ground truth for served rows: same credentials as scoring (a serve-scoped token may send it).
+      const actor = await authenticate(request, server);
+      const { db, artifacts } = await server.database();
+      const name = decodeSegments(segments.slice(2, -1)).join("/");
+      const result = await recordFeedback({ db, artifacts, actor }, { name, body: parseJson(await readBody(request)) });
+      return json(200, requestId, JSON.stringify({ accepted: result.accepted, unmatched_request_ids: result.unmatchedRequestIds }));
+    }
     if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
     await authenticate(request, server);
-    return json(200, requestId, await invocations(request, server, segments.slice(2, -1)));
+    return json(200, requestId, await invocations(request, server, segments.slice(2, -1), requestId, startedAt));
   } catch (error) {
     const domain = toDomainError(error);
     return json(domain.httpStatus, requestId, errorBody(protocol, domain));

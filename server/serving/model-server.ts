@@ -58,6 +58,8 @@ export function parseModelReference(segment: string, explicitVersion: string | n
 /** A version ready to score: its session and how request columns map to its inputs. */
 export interface ServedModel {
   name: string;
+  /** The registered model's id (the inference log's key). */
+  modelId: number;
   version: string;
   versionId: number;
   session: ort.InferenceSession;
@@ -220,6 +222,7 @@ export class ModelServer implements ServingListener {
     const fields: ServedField[] = plan.fields.map((f) => ({ key: f.key, input: inputIndex.get(f.inputName)!, column: f.column ?? 0 }));
     return {
       name,
+      modelId: row.modelId,
       version: resolved.version,
       versionId: resolved.versionId,
       session,

@@ -47,12 +47,12 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     const admin = studio.as(systemActor);
     await registerOnnxUpload(admin, { name: "breast-cancer", bytes: new Uint8Array(await readFile(RF)) });
     await registerOnnxUpload(admin, { name: "breast-cancer", bytes: new Uint8Array(await readFile(RF2)) });
-    await setModelAlias(admin, { name: "breast-cancer", alias: "production", version: "1" });
+    await setModelAlias(admin, { name: "breast-cancer", alias: "production", version: "1", overrideReason: "serving test: no review needed" });
     await setModelAlias(admin, { name: "breast-cancer", alias: "challenger", version: "2" });
     await registerOnnxUpload(admin, { name: "credit", bytes: new Uint8Array(await readFile(CREDIT)) });
-    await setModelAlias(admin, { name: "credit", alias: "production", version: "1" });
+    await setModelAlias(admin, { name: "credit", alias: "production", version: "1", overrideReason: "serving test: no review needed" });
     await registerOnnxUpload(admin, { name: "diabetes", bytes: new Uint8Array(await readFile(RIDGE)) });
-    await setModelAlias(admin, { name: "diabetes", alias: "production", version: "1" });
+    await setModelAlias(admin, { name: "diabetes", alias: "production", version: "1", overrideReason: "serving test: no review needed" });
     const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `vera-${kind}`, password: "viewer-password-1", role: "viewer" }));
     viewer = { userId: user.userId, username: user.username, role: "viewer", via: "session" };
     token = (await createToken(studio.as(viewer), zCreateToken.parse({ name: "all" }))).token;
@@ -319,7 +319,7 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     const clients = Array.from({ length: 4 }, client);
     for (let flip = 0; flip < 10; flip++) {
       const version = flip % 2 === 0 ? "2" : "1";
-      await setModelAlias(admin, { name: "breast-cancer", alias: "production", version });
+      await setModelAlias(admin, { name: "breast-cancer", alias: "production", version, overrideReason: "serving test: alias flips under load" });
       await warmServingVersion("breast-cancer", version);
       invalidateServingModel("breast-cancer");
       await new Promise((ok) => setTimeout(ok, 20));
@@ -329,7 +329,7 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(40);
     expect([...seen].sort()).toEqual(["1", "2"]);
-    await setModelAlias(admin, { name: "breast-cancer", alias: "production", version: "1" });
+    await setModelAlias(admin, { name: "breast-cancer", alias: "production", version: "1", overrideReason: "serving test: no review needed" });
     invalidateServingModel("breast-cancer");
     expect((await call("POST", "/v2/models/breast-cancer/infer", body)).json.model_version).toBe("1");
   });
