@@ -82,7 +82,7 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     expect(metric(second2, "val_accuracy")).toBeCloseTo(0.9440559440559441, 12);
     for (const run of [best, second2]) {
       const listed = await listRunArtifacts(studio, run.info.run_id, "model");
-      expect(listed.files.map((f) => f.path)).toEqual(["model/model.json", "model/model.onnx"]);
+      expect(listed.files.map((f) => f.path)).toEqual(["model/MLmodel", "model/model.json", "model/model.onnx"]);
     }
     const onnxSize = (await listRunArtifacts(studio, best.info.run_id, "model")).files.find((f) => f.path.endsWith(".onnx"))?.file_size;
     expect(onnxSize).toBe(126421);
@@ -124,6 +124,10 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     expect(championLineage.metrics.val_accuracy).toBeCloseTo(0.972027972027972, 12);
     expect(championLineage.datasets.map((d) => d.registry?.datasetName)).toContain("breast-cancer");
     expect((champion.introspection as { operators: { opType: string }[] }).operators.map((o) => o.opType)).toContain("TreeEnsembleClassifier");
+    // The MLmodel logged beside the model names the 30 columns, as mlflow.onnx.log_model with a signature does.
+    const signature = (champion.introspection as { mlmodelSignature: { inputs: { name?: string }[] } | null }).mlmodelSignature;
+    expect(signature?.inputs.map((input) => input.name).slice(0, 2)).toEqual(["mean_radius", "mean_texture"]);
+    expect(signature?.inputs).toHaveLength(30);
     // Reviews: the champion approved by the demo reviewer (not its registrant) and promoted through the gate; the credit model waiting.
     await waitForReviewJobs();
     const decided = await listReviews(studio, { filter: "decided" });

@@ -18,6 +18,7 @@ import { seedDemoDatasets } from "./demo-datasets";
 import { seedDemoModels } from "./demo-models";
 import { seedDemoReviews } from "./demo-reviews";
 import { seedDemoTraffic } from "./demo-traffic";
+import { signatureToMlmodelStrings, type ModelSignature } from "@/lib/model-signature";
 
 export const BREAST_CANCER_EXPERIMENT = "Demo: breast cancer classifier";
 export const IRIS_EXPERIMENT = "Demo: iris";
@@ -277,6 +278,25 @@ async function uploadModel(ctx: ServiceContext, info: RunInfo, model: FixtureMod
   ]);
   await ctx.artifacts.put(`${root}/model/model.onnx`, onnx);
   await ctx.artifacts.put(`${root}/model/model.json`, sidecar);
+  await ctx.artifacts.put(`${root}/model/MLmodel`, new TextEncoder().encode(mlmodelOf(zSidecarSignature.parse(JSON.parse(sidecar.toString("utf8"))))));
+}
+
+/** What mlflow.onnx.log_model writes beside the model when given a signature inferred from the training DataFrame. */
+const zSidecarSignature = z.object({
+  feature_columns: z.array(z.string()),
+  inputs: z.array(z.object({ name: z.string(), dtype: z.string() })),
+  outputs: z.array(z.object({ dtype: z.string(), shape: z.array(z.number().nullable()) })),
+});
+
+function mlmodelOf(sidecar: z.infer<typeof zSidecarSignature>): string {
+  const stringInputs = new Set(sidecar.inputs.filter((input) => input.dtype === "string").map((input) => input.name));
+  const inputs = sidecar.feature_columns.map((name) => ({ type: stringInputs.has(name) ? "string" : "double", name, required: true }));
+  const outputs = sidecar.outputs.map((output) => ({
+    type: "tensor",
+    "tensor-spec": { dtype: output.dtype === "float" ? "float32" : output.dtype, shape: output.shape.map((d) => d ?? -1) },
+  }));
+  const { inputs: inputText, outputs: outputText } = signatureToMlmodelStrings({ inputs, outputs } as ModelSignature);
+  return `artifact_path: model\nflavors:\n  onnx:\n    data: model.onnx\n    onnx_version: 1.12.0\nsignature:\n  inputs: '${inputText}'\n  outputs: '${outputText}'\n`;
 }
 
 export interface SeedOptions {
