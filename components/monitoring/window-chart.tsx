@@ -95,7 +95,8 @@ export function WindowChart({
       </figure>
       <details className={styles.dataTable}>
         <summary>{title} as a table</summary>
-        <div className={styles.tableScroll}>
+        {/* Focusable so keyboard users can scroll a wide table (axe: scrollable-region-focusable). */}
+        <div className={styles.tableScroll} tabIndex={0} role="region" aria-label={`${title} per window, scrollable`}>
           <table className={styles.valuesTable} aria-label={`${title} per window`}>
             <thead>
               <tr>
