@@ -33,6 +33,12 @@ async function promote(page: Page, version: string, overrideReason?: string): Pr
 }
 
 test("promote through the review gate, serve requests, see them on the monitoring page, roll back", async ({ page, request }) => {
+  // The demo's replayed traffic drifted: the models list flags the model, with the drifted features in its reason.
+  await page.goto("/models");
+  const listed = page.getByRole("table", { name: "Models" }).getByRole("row").filter({ hasText: MODEL }).first();
+  await expect(listed).toContainText("flagged");
+  await expect(listed).toContainText("mean_radius");
+
   await page.goto("/deployments");
   await expect(page.getByRole("heading", { level: 1, name: "Deployments" })).toBeVisible();
   // The demo seed put the approved v1 in production.

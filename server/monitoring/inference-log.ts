@@ -89,7 +89,9 @@ export async function flushInferenceLog(): Promise<void> {
   state.flushing = (async () => {
     try {
       await db.insert(inferenceLog).values(batch.map((entry) => ({ ...entry, rowCount: entry.predictions.length })));
-      await pruneExpired(db, new Set(batch.map((entry) => entry.modelId)));
+      const modelIds = new Set(batch.map((entry) => entry.modelId));
+      await pruneExpired(db, modelIds);
+      for (const modelId of modelIds) scheduleHealthCheck(db, modelId);
     } catch (error) {
       // Losing log entries must not take serving down; the count says how many were lost.
       state.dropped += batch.length;
@@ -111,6 +113,27 @@ async function pruneExpired(db: Database, modelIds: Set<number>): Promise<void> 
     const { retentionDays } = await loggingSettings(db, modelId);
     await db.delete(inferenceLog).where(and(eq(inferenceLog.modelId, modelId), lt(inferenceLog.at, now - retentionDays * 86_400_000)));
   }
+}
+
+const HEALTH_CHECK_DELAY_MS = 60_000;
+const holderChecks = globalThis as unknown as { studioHealthChecks?: Map<number, ReturnType<typeof setTimeout>> };
+const pendingChecks = (holderChecks.studioHealthChecks ??= new Map());
+
+/**
+ * New traffic may move a model's drift verdict: its health flag (models list, model page) is recomputed a minute
+ * later, once per model however many batches arrive meanwhile, off every request's path.
+ */
+function scheduleHealthCheck(db: Database, modelId: number): void {
+  if (pendingChecks.has(modelId)) return;
+  const timer = setTimeout(() => {
+    pendingChecks.delete(modelId);
+    // Imported late: monitoring.ts imports this module, and the serving routes need not load it until then.
+    void import("./monitoring")
+      .then(({ refreshModelFlag }) => refreshModelFlag(db, modelId))
+      .catch((error: unknown) => console.error(`[studio] health check of model ${modelId} failed`, error));
+  }, HEALTH_CHECK_DELAY_MS);
+  timer.unref?.();
+  pendingChecks.set(modelId, timer);
 }
 
 /** Entries lost because the database refused them (shown by the monitoring page if ever non-zero). */

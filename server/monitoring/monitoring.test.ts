@@ -18,7 +18,7 @@ import { findRegisteredModel, findVersionByAlias } from "../registry/model-versi
 import { aliasHistory, listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
 import { recordFeedback } from "./feedback";
 import { flushInferenceLog, loggingSettings, recordInference } from "./inference-log";
-import { getMonitoringView, listModelFlags, updateMonitoringSettings } from "./monitoring";
+import { getMonitoringView, listModelFlags, refreshModelFlag, updateMonitoringSettings } from "./monitoring";
 import { defaultMonitoringThresholds } from "./schema";
 import { handleServing } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
@@ -127,6 +127,9 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     expect(view.flag.flagged).toBe(true);
     expect(view.flag.reasons.join(" ")).toMatch(/3 of 30 features drifted .*mean_radius, mean_texture, worst_concavity/);
     expect(await listModelFlags(studio)).toHaveProperty("bc");
+    // What the studio recomputes by itself a minute after new traffic is logged.
+    const model = await findRegisteredModel(studio.db, "bc");
+    expect(await refreshModelFlag(studio.db, model.modelId)).toEqual(view.flag.reasons);
 
     // Ground truth arrives for the drifted window: live accuracy is the share of logged predictions that were right.
     const result = await recordFeedback(studio, {

@@ -5,7 +5,8 @@ import { and, asc, eq, gte, inArray } from "drizzle-orm";
 import { datasetVersions, datasets, inferenceFeedback, inferenceLog, modelMonitoring, registeredModels } from "@/db/schema";
 import { categoricalDrift, datasetDrift, numericDrift, psiBand, type CategoryCounts, type ColumnDrift } from "@/lib/drift";
 import { percentile } from "@/lib/percentile";
-import type { ServiceContext } from "../service-context";
+import { getArtifactStore, type ServiceContext } from "../service-context";
+import { systemActor } from "../auth/actor";
 import type { Database } from "@/db/client";
 import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
@@ -377,4 +378,12 @@ export async function listModelFlags(ctx: ServiceContext): Promise<Record<string
     .from(modelMonitoring)
     .innerJoin(registeredModels, eq(registeredModels.modelId, modelMonitoring.modelId));
   return Object.fromEntries(rows.filter((row) => row.reasons.length > 0).map((row) => [row.name, row.reasons]));
+}
+
+/** Recomputes a model's health flag as the monitoring page would (hourly windows), as the studio itself. */
+export async function refreshModelFlag(db: Database, modelId: number): Promise<string[]> {
+  const [model] = await db.select({ name: registeredModels.name }).from(registeredModels).where(eq(registeredModels.modelId, modelId));
+  if (!model) return [];
+  const view = await getMonitoringView({ db, artifacts: getArtifactStore(), actor: systemActor }, { name: model.name, window: "hour" });
+  return view.flag.reasons;
 }

@@ -8,6 +8,7 @@ import * as ort from "onnxruntime-node";
 import { inferenceFeedback, inferenceLog } from "@/db/schema";
 import type { ServiceContext } from "../service-context";
 import { findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
+import { getMonitoringView } from "../monitoring/monitoring";
 
 const HOUR = 3_600_000;
 const MODEL = "breast-cancer-rf";
@@ -28,7 +29,12 @@ async function readRows(fixturesDir: string, file: string): Promise<{ features: 
   return { features: (parsed.meta.fields ?? []).filter((f) => f !== LABEL), rows: parsed.data };
 }
 
-export async function seedDemoTraffic(ctx: ServiceContext, fixturesDir: string, now: number): Promise<{ requests: number; feedback: number }> {
+export async function seedDemoTraffic(
+  ctx: ServiceContext,
+  fixturesDir: string,
+  datasetRoot: string,
+  now: number,
+): Promise<{ requests: number; feedback: number }> {
   const model = await findRegisteredModel(ctx.db, MODEL);
   const production = await findVersionByAlias(ctx.db, MODEL, "production");
   // Production is v1, whose bytes are the fixture's champion model.
@@ -65,5 +71,7 @@ export async function seedDemoTraffic(ctx: ServiceContext, fixturesDir: string, 
     }
   }
   await session.release();
+  // The models list and model page show the drift flag from the first visit, before anyone opens monitoring.
+  await getMonitoringView(ctx, { name: MODEL, window: "hour" }, datasetRoot);
   return { requests, feedback };
 }

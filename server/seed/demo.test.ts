@@ -19,7 +19,7 @@ import { synthesiseCurves } from "./demo-curves";
 import { demoUsers } from "./demo-users";
 import { waitForReviewJobs } from "../review/review-jobs";
 import { getReview, listReviews, productionGate } from "../review/reviews";
-import { getMonitoringView } from "../monitoring/monitoring";
+import { getMonitoringView, listModelFlags } from "../monitoring/monitoring";
 
 const fixturesDir = path.join(process.cwd(), "fixtures");
 let studio: TestStudio | undefined;
@@ -148,6 +148,8 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     const bob = { userId: "someone-else", username: "bob", role: "reviewer" as const, via: "session" as const };
     expect((await listReviews(studio.as(bob), { filter: "mine_to_review" })).map((r) => r.id)).toEqual([credit.id]);
 
+    // The drift flag is there from the start, for the models list and the model page.
+    expect(Object.keys(await listModelFlags(studio))).toEqual(["breast-cancer-rf"]);
     // Production traffic: three stable hours, then two hours of the drift fixture with feedback on the last.
     const monitoring = await getMonitoringView(studio, { name: "breast-cancer-rf", window: "hour" }, datasetRoot);
     expect(monitoring.reference).toMatchObject({ datasetName: "breast-cancer", version: 1, source: "lineage" });

@@ -361,7 +361,7 @@ export async function seedDemo(ctx: ServiceContext, options: Omit<SeedOptions, "
   });
   if ("approved" in reviews) {
     // Needs the production alias the reviews set.
-    await seedDemoTraffic(ctx, fixturesDir, now).catch((error: unknown) => {
+    await seedDemoTraffic(ctx, fixturesDir, datasetRoot, now).catch((error: unknown) => {
       console.warn(`[studio] the demo production traffic was not seeded: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
