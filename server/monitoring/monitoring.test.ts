@@ -171,6 +171,10 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
       expect(logged[0]).toMatchObject({ modelId: model.modelId, rowCount: 50, protocol: "mlflow" });
       // The model has no MLmodel signature: its 30 columns are logged by position…
       expect(Object.keys(logged[0]!.inputs)).toHaveLength(30);
+      // A batch keeps every prediction (feedback joins them) and 16 evenly spaced input rows (enough for drift).
+      expect(logged[0]!.predictions).toHaveLength(50);
+      expect(logged[0]!.inputs.x0).toHaveLength(16);
+      expect(logged[0]!.inputs.x0![1]).toBeCloseTo(rows[3]!.mean_radius!, 4);
       expect(logged[0]!.inputs.x0![0]).toBeCloseTo(rows[0]!.mean_radius!, 4);
 
       const feedback = await post("/api/serve/bc/feedback", { request_id: requestIds[0], labels: rows.slice(0, 50).map((row) => row.malignant) });

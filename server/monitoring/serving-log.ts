@@ -5,6 +5,9 @@ import type { Database } from "@/db/client";
 import type { ServedModel } from "../serving/model-server";
 import { recordInference } from "./inference-log";
 
+/** Input rows logged per request at most (all of them for requests up to this size). */
+export const MAX_LOGGED_INPUT_ROWS = 16;
+
 function cellsOf(tensor: ort.Tensor): ArrayLike<number | bigint | string | boolean> {
   return tensor.data as ArrayLike<number | bigint | string | boolean>;
 }
@@ -41,15 +44,17 @@ export function logServedRequest(
     const firstInput = model.inputs[0] ? entry.feeds[model.inputs[0].name] : undefined;
     const rows = firstInput?.dims[0] ?? 0;
     if (!rows) return;
+    // Drift needs the distribution of inputs, not every row of a big batch: evenly spaced rows keep the log (and
+    // its cost on the serving process) small; predictions are kept for every row, so feedback joins them all.
+    const step = Math.max(1, rows / MAX_LOGGED_INPUT_ROWS);
+    const sampled = Array.from({ length: Math.min(rows, MAX_LOGGED_INPUT_ROWS) }, (_, i) => Math.floor(i * step));
     const inputs: Record<string, (number | string | null)[]> = {};
     for (const field of model.fields) {
       const tensor = entry.feeds[model.inputs[field.input]!.name];
       if (!tensor) continue;
       const cells = cellsOf(tensor);
       const width = cells.length / rows;
-      const column = new Array<number | string | null>(rows);
-      for (let r = 0; r < rows; r++) column[r] = plain(cells[r * width + field.column]);
-      inputs[field.key] = column;
+      inputs[field.key] = sampled.map((r) => plain(cells[r * width + field.column]));
     }
     recordInference(db, {
       modelId: model.modelId,

@@ -15,6 +15,7 @@ import { setModelAlias } from "../registry/registered-models";
 import { ModelServer } from "./model-server";
 import { invalidateServingModel, warmServingVersion } from "./hooks";
 import { handleServing } from "./http";
+import { flushInferenceLog } from "../monitoring/inference-log";
 import { createServingServer } from "./standalone";
 
 const RF = "fixtures/models/breast-cancer-rf-v1.onnx";
@@ -68,6 +69,8 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     creditRows = credit.rows.slice(0, 4).map((r) => r.slice(0, 9).map((v, i) => (stringColumns.has(creditColumns[i]!) ? v : Number(v))));
   });
   afterAll(async () => {
+    // Served requests are logged in the background: write them before the database closes.
+    await flushInferenceLog();
     await server.close();
     await rfSession.release();
     await creditSession.release();
