@@ -76,8 +76,8 @@ async function inProcess(rows: number[][], iterations: number): Promise<{ runsPe
 }
 
 /** A data folder with the model registered, `production` pointing at version 1, and a serve-scoped token. */
-async function prepareDataDir(dataDir: string): Promise<string> {
-  const handle = await openDatabase({ dataDir });
+async function prepareDataDir(dataDir: string, databaseUrl: string | null): Promise<string> {
+  const handle = await openDatabase(databaseUrl ? { url: databaseUrl, dataDir } : { dataDir });
   try {
     const ctx = { db: handle.db, artifacts: new LocalArtifactStore(path.join(dataDir, "artifacts")), actor: systemActor };
     await registerOnnxUpload(ctx, { name: MODEL, bytes: new Uint8Array(await readFile(MODEL_FILE)) });
@@ -198,13 +198,18 @@ export async function benchServing(): Promise<BenchRow[]> {
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-serving-"));
   const targets: TargetRuns[] = [];
+  // Production serving runs on PostgreSQL (README): the inference log's writes then happen in the database's own
+  // processes, not inside the serving process as with the embedded PGlite.
+  const postgres = await throwawayPostgres();
+  const databaseUrl = postgres?.url ?? "";
+  const backend = postgres ? "PostgreSQL" : "PGlite";
   try {
-    const token = await prepareDataDir(dataDir);
+    const token = await prepareDataDir(dataDir, postgres?.url ?? null);
     if (existsSync(path.join(".next", "BUILD_ID"))) {
       console.log("[bench] serving: starting the studio (next start)…");
-      const studio = await startStudio({ databaseUrl: "", dataDir, seed: false });
+      const studio = await startStudio({ databaseUrl, dataDir, seed: false });
       try {
-        targets.push(await benchTarget("next start", studio.baseUrl, token, bodies, seconds));
+        targets.push(await benchTarget(`next start (${backend})`, studio.baseUrl, token, bodies, seconds));
       } finally {
         await studio.stop();
       }
@@ -213,14 +218,15 @@ export async function benchServing(): Promise<BenchRow[]> {
     }
     console.log("[bench] serving: starting the standalone serving process (npm run serve)…");
     const port = await freePort();
-    const standalone = await spawnTsx("server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: "", STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
+    const standalone = await spawnTsx("server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
     try {
-      targets.push(await benchTarget("standalone (npm run serve)", `http://127.0.0.1:${port}`, token, bodies, seconds));
+      targets.push(await benchTarget(`standalone (npm run serve, ${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds));
     } finally {
       await standalone.stop();
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+    await postgres?.drop();
   }
 
   for (const target of targets) {
@@ -250,4 +256,31 @@ export async function benchServing(): Promise<BenchRow[]> {
     });
   }
   return rows;
+}
+
+/** A throwaway database on the PostgreSQL server named by BENCH_DATABASE_URL / TEST_DATABASE_URL, or null. */
+async function throwawayPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const { Client } = await import("pg");
+  const name = `studio_bench_serving_${Date.now().toString(36)}`;
+  const admin = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+  } catch (error) {
+    console.log(`[bench] serving: PostgreSQL at ${new URL(adminUrl).host} does not answer (${(error as Error).message}); serving runs on PGlite.`);
+    return null;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`).finally(() => client.end());
+    },
+  };
 }
