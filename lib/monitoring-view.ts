@@ -91,6 +91,8 @@ export interface MonitoringChartRow {
   driftShare: number | null;
   predictionDrift: number | null;
   liveMetric: number | null;
+  /** Binary classifiers: live F1 of class 1 beside accuracy. */
+  liveF1: number | null;
 }
 
 /** One row per window, oldest first; null where a window had nothing to measure (the line breaks there). */
@@ -104,6 +106,7 @@ export function monitoringChartRows(windows: readonly MonitoringWindow[]): Monit
     driftShare: window.driftShare,
     predictionDrift: window.predictionDrift?.score ?? null,
     liveMetric: window.liveMetric?.value ?? null,
+    liveF1: window.liveMetric?.f1 ?? null,
   }));
 }
 

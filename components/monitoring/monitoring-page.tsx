@@ -202,9 +202,12 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
         />
         {metric ? (
           <WindowChart
-            title={`Live ${metric === "rmse" ? "RMSE" : metric === "f1" ? "F1" : "accuracy"}`}
-            rows={rows.map((row) => ({ start: row.start, value: row.liveMetric }))}
-            series={[{ key: "value", name: metric, color: "var(--ok)" }]}
+            title={`Live ${metric === "rmse" ? "RMSE" : metric === "f1" ? "F1" : rows.some((row) => row.liveF1 !== null) ? "accuracy and F1" : "accuracy"}`}
+            rows={rows.map((row) => ({ start: row.start, value: row.liveMetric, f1: row.liveF1 }))}
+            series={[
+              { key: "value", name: metric, color: "var(--ok)" },
+              ...(rows.some((row) => row.liveF1 !== null) ? [{ key: "f1", name: "F1 (class 1)", color: "var(--accent)" }] : []),
+            ]}
             size={view.window}
             format={formatScore}
             threshold={thresholds.liveMetric === null ? null : { value: thresholds.liveMetric, label: "threshold" }}

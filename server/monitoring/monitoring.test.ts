@@ -18,7 +18,7 @@ import { findRegisteredModel, findVersionByAlias } from "../registry/model-versi
 import { aliasHistory, listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
 import { recordFeedback } from "./feedback";
 import { flushInferenceLog, loggingSettings, recordInference } from "./inference-log";
-import { getMonitoringView, listModelFlags, refreshModelFlag, updateMonitoringSettings } from "./monitoring";
+import { binaryF1, getMonitoringView, listModelFlags, refreshModelFlag, updateMonitoringSettings } from "./monitoring";
 import { defaultMonitoringThresholds } from "./schema";
 import { handleServing } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
@@ -139,7 +139,15 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     expect(result).toEqual({ accepted: 144, unmatchedRequestIds: ["never-served"] });
     const withFeedback = await getMonitoringView(studio, { name: "bc", window: "hour" });
     const expected = drifted.labels.filter((label, r) => label === drifted.predictions[r]).length / drifted.labels.length;
-    expect(withFeedback.windows.at(-1)?.liveMetric).toEqual({ name: "accuracy", value: expected, count: 143 });
+    const tp = drifted.labels.filter((label, r) => label === 1 && drifted.predictions[r] === 1).length;
+    const predictedPositive = drifted.predictions.filter((p) => p === 1).length;
+    const actualPositive = drifted.labels.filter((l) => l === 1).length;
+    expect(withFeedback.windows.at(-1)?.liveMetric).toEqual({
+      name: "accuracy",
+      value: expected,
+      count: 143,
+      f1: (2 * tp) / (predictedPositive + actualPositive),
+    });
   });
 
   it("logs what the serving endpoint scored, names a feature matrix's columns after the reference, and takes feedback over HTTP", async () => {
@@ -194,6 +202,14 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     } finally {
       await server.close();
     }
+  });
+
+  it("computes live F1 of class 1 as scikit-learn's f1_score does, and none for other labels", () => {
+    // 3 true positives, 1 false positive, 2 false negatives, 2 true negatives: F1 = 6 / (6 + 1 + 2).
+    const pairs: [number, number][] = [[1, 1], [1, 1], [1, 1], [0, 1], [1, 0], [1, 0], [0, 0], [0, 0]];
+    expect(binaryF1(pairs)).toBeCloseTo(6 / 9, 12);
+    expect(binaryF1([[0, 0], [0, 0]])).toBeNull();
+    expect(binaryF1([["yes", "no"]])).toBeNull();
   });
 
   it("refuses bad feedback with a message that says what to fix, and stores nothing", async () => {

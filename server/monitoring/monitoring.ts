@@ -192,7 +192,24 @@ function liveMetricOf(rows: readonly LogRow[], feedback: Map<string, number | st
     return { name: "rmse", value: Math.sqrt(squared / pairs.length), count: pairs.length };
   }
   const correct = pairs.filter(([truth, prediction]) => String(truth) === String(prediction)).length;
-  return { name: "accuracy", value: correct / pairs.length, count: pairs.length };
+  return { name: "accuracy", value: correct / pairs.length, count: pairs.length, ...(task === "binary" ? { f1: binaryF1(pairs) } : {}) };
+}
+
+/** F1 of class "1" when every label and prediction is 0 or 1; null otherwise or when it is undefined (no positive at all). */
+export function binaryF1(pairs: readonly [number | string, number | string][]): number | null {
+  let truePositives = 0;
+  let falsePositives = 0;
+  let falseNegatives = 0;
+  for (const [truth, prediction] of pairs) {
+    const t = String(truth);
+    const p = String(prediction);
+    if ((t !== "0" && t !== "1") || (p !== "0" && p !== "1")) return null;
+    if (t === "1" && p === "1") truePositives += 1;
+    else if (p === "1") falsePositives += 1;
+    else if (t === "1") falseNegatives += 1;
+  }
+  const denominator = 2 * truePositives + falsePositives + falseNegatives;
+  return denominator === 0 ? null : (2 * truePositives) / denominator;
 }
 
 function round(value: number, digits = 3): string {

@@ -49,7 +49,15 @@ export const zMonitoringWindow = z.object({
   /** Drift of the predictions against the model's predictions on the reference data. */
   predictionDrift: zFeatureDrift.nullable(),
   /** accuracy (classifiers) or rmse (regression) on rows whose feedback arrived. */
-  liveMetric: z.object({ name: z.enum(["accuracy", "f1", "rmse"]), value: z.number(), count: z.number() }).nullable(),
+  liveMetric: z
+    .object({
+      name: z.enum(["accuracy", "f1", "rmse"]),
+      value: z.number(),
+      count: z.number(),
+      /** Binary classifiers with 0/1 labels: F1 of class 1 on the same rows (null when no row is or is predicted 1). */
+      f1: z.number().nullable().optional(),
+    })
+    .nullable(),
   /** Per-feature drift of this window. */
   features: z.array(zFeatureDrift),
 });
