@@ -63,6 +63,8 @@ test("promote through the review gate, serve requests, see them on the monitorin
     });
     expect(response.status(), await response.text()).toBe(200);
     expect(response.headers()["x-request-id"]).toBeTruthy();
+    // Serving bypasses the page proxy for speed; next.config.js still sends the security headers.
+    expect(response.headers()["x-content-type-options"]).toBe("nosniff");
     expect(((await response.json()) as { predictions: unknown[] }).predictions).toHaveLength(rows.length);
     requests += 1;
   }
