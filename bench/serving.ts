@@ -221,6 +221,22 @@ export async function benchServing(): Promise<BenchRow[]> {
     const standalone = await spawnTsx("server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
     try {
       targets.push(await benchTarget(`standalone (npm run serve, ${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds));
+      if (postgres) {
+        // What logging every request costs: the same process with the model's log sampling at 0% (the monitoring
+        // page's setting; the process re-reads it within 5 s).
+        const { Client } = await import("pg");
+        const client = new Client({ connectionString: postgres.url });
+        await client.connect();
+        await client
+          .query(
+            `insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, 0, $2 from registered_models where name = $1
+             on conflict (model_id) do update set sample_rate = 0`,
+            [MODEL, Date.now()],
+          )
+          .finally(() => client.end());
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+        targets.push(await benchTarget(`standalone, log sampling 0% (${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds));
+      }
     } finally {
       await standalone.stop();
     }

@@ -9,6 +9,7 @@ import { getArtifactStore } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
 import { resumeDatasetJobs } from "./datasets/profile-jobs";
 import { resumeReviewJobs } from "./review/review-jobs";
+import { startPeriodicHealthChecks } from "./monitoring/monitoring";
 
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
@@ -19,6 +20,7 @@ export async function startStudio(): Promise<void> {
   if (reviewJobs.resumed) console.log(`[studio] resuming ${reviewJobs.resumed} review evaluation(s) interrupted by the last stop`);
   if (reviewJobs.failed) console.warn(`[studio] ${reviewJobs.failed} review evaluation(s) were interrupted too often and are marked failed`);
   const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
+  startPeriodicHealthChecks(db);
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {
     const users = await seedDemoUsers(db);

@@ -156,15 +156,23 @@ async function pruneExpired(db: Database, modelIds: Set<number>): Promise<void> 
 }
 
 const HEALTH_CHECK_DELAY_MS = 60_000;
-const holderChecks = globalThis as unknown as { studioHealthChecks?: Map<number, ReturnType<typeof setTimeout>> };
+const holderChecks = globalThis as unknown as { studioHealthChecks?: Map<number, ReturnType<typeof setTimeout>>; studioHealthChecksOff?: boolean };
 const pendingChecks = (holderChecks.studioHealthChecks ??= new Map());
+
+/**
+ * The standalone serving process calls this: drift checks read the log and the reference data, work that belongs to
+ * the studio's web process (whose periodic check covers traffic served elsewhere), not to the serving hot path.
+ */
+export function disableHealthChecks(): void {
+  holderChecks.studioHealthChecksOff = true;
+}
 
 /**
  * New traffic may move a model's drift verdict: its health flag (models list, model page) is recomputed a minute
  * later, once per model however many batches arrive meanwhile, off every request's path.
  */
 function scheduleHealthCheck(db: Database, modelId: number): void {
-  if (pendingChecks.has(modelId)) return;
+  if (holderChecks.studioHealthChecksOff || pendingChecks.has(modelId)) return;
   const timer = setTimeout(() => {
     pendingChecks.delete(modelId);
     // Imported late: monitoring.ts imports this module, and the serving routes need not load it until then.

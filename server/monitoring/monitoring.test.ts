@@ -18,7 +18,7 @@ import { findRegisteredModel, findVersionByAlias } from "../registry/model-versi
 import { aliasHistory, listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
 import { recordFeedback } from "./feedback";
 import { flushInferenceLog, loggingSettings, recordInference } from "./inference-log";
-import { binaryF1, getMonitoringView, listModelFlags, refreshModelFlag, updateMonitoringSettings } from "./monitoring";
+import { getMonitoringView, listModelFlags, MAX_DRIFT_ENTRIES_PER_WINDOW, refreshModelFlag, updateMonitoringSettings } from "./monitoring";
 import { defaultMonitoringThresholds } from "./schema";
 import { handleServing } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
@@ -204,12 +204,34 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     }
   });
 
-  it("computes live F1 of class 1 as scikit-learn's f1_score does, and none for other labels", () => {
-    // 3 true positives, 1 false positive, 2 false negatives, 2 true negatives: F1 = 6 / (6 + 1 + 2).
-    const pairs: [number, number][] = [[1, 1], [1, 1], [1, 1], [0, 1], [1, 0], [1, 0], [0, 0], [0, 0]];
-    expect(binaryF1(pairs)).toBeCloseTo(6 / 9, 12);
-    expect(binaryF1([[0, 0], [0, 0]])).toBeNull();
-    expect(binaryF1([["yes", "no"]])).toBeNull();
+  it("counts every request of a busy window but tests drift on its latest 2,000", async () => {
+    const model = await findRegisteredModel(studio.db, "bc");
+    const production = await findVersionByAlias(studio.db, "bc", "production");
+    const { columns, rows } = await readCsv("breast_cancer.production-stable.csv");
+    const features = columns.filter((c) => c !== "malignant");
+    const hour = 3_600_000;
+    const start = Math.floor(Date.now() / hour) * hour - 3 * hour;
+    const entries = Array.from({ length: MAX_DRIFT_ENTRIES_PER_WINDOW + 100 }, (_, i) => {
+      const row = rows[i % rows.length]!;
+      return {
+        modelId: model.modelId,
+        versionId: production.versionId,
+        requestId: `busy-${i}`,
+        at: start + i,
+        latencyMs: i % 10,
+        rowCount: 1,
+        inputs: Object.fromEntries(features.map((f) => [f, [row[f]!]])),
+        predictions: [0],
+        protocol: "mlflow",
+      };
+    });
+    for (let i = 0; i < entries.length; i += 500) await studio.db.insert(inferenceLog).values(entries.slice(i, i + 500));
+    const view = await getMonitoringView(studio, { name: "bc", window: "hour" });
+    const busy = view.windows.find((w) => w.start === start)!;
+    expect(busy.requests).toBe(MAX_DRIFT_ENTRIES_PER_WINDOW + 100);
+    expect(busy.rows).toBe(MAX_DRIFT_ENTRIES_PER_WINDOW + 100);
+    expect(busy.latencyP50).toBe(4);
+    expect(busy.features.every((f) => f.count === MAX_DRIFT_ENTRIES_PER_WINDOW)).toBe(true);
   });
 
   it("refuses bad feedback with a message that says what to fix, and stores nothing", async () => {

@@ -1,13 +1,12 @@
 // Monitoring of served models: per time window, drift of each feature against a reference dataset version
 // (lib/drift's rules), the share of drifted features, prediction drift, volume, latency and live metrics from
 // feedback; the latest window's verdict is kept as the model's health flag.
-import { and, asc, eq, gte, inArray } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { datasetVersions, datasets, inferenceFeedback, inferenceLog, modelMonitoring, registeredModels } from "@/db/schema";
 import { categoricalDrift, datasetDrift, numericDrift, psiBand, type CategoryCounts, type ColumnDrift } from "@/lib/drift";
-import { percentile } from "@/lib/percentile";
 import { getArtifactStore, type ServiceContext } from "../service-context";
 import { systemActor } from "../auth/actor";
-import type { Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
 import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
 import { invalidParameter } from "../errors";
@@ -178,38 +177,72 @@ function countValues(values: string[]): CategoryCounts {
   return counts;
 }
 
-function liveMetricOf(rows: readonly LogRow[], feedback: Map<string, number | string>, task: Task | null): MonitoringWindow["liveMetric"] {
-  const pairs: [number | string, number | string][] = [];
-  for (const row of rows) {
-    row.predictions.forEach((prediction, index) => {
-      const truth = feedback.get(`${row.requestId}\u0000${index}`);
-      if (truth !== undefined) pairs.push([truth, prediction]);
-    });
-  }
-  if (!pairs.length) return null;
-  if (task === "regression") {
-    const squared = pairs.reduce((sum, [truth, prediction]) => sum + (Number(truth) - Number(prediction)) ** 2, 0);
-    return { name: "rmse", value: Math.sqrt(squared / pairs.length), count: pairs.length };
-  }
-  const correct = pairs.filter(([truth, prediction]) => String(truth) === String(prediction)).length;
-  return { name: "accuracy", value: correct / pairs.length, count: pairs.length, ...(task === "binary" ? { f1: binaryF1(pairs) } : {}) };
+
+
+/** Entries of a window the drift tests read at most (its latest ones); counts and percentiles use every entry. */
+export const MAX_DRIFT_ENTRIES_PER_WINDOW = 2_000;
+
+interface WindowStat {
+  requests: number;
+  rows: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
 }
 
-/** F1 of class "1" when every label and prediction is 0 or 1; null otherwise or when it is undefined (no positive at all). */
-export function binaryF1(pairs: readonly [number | string, number | string][]): number | null {
-  let truePositives = 0;
-  let falsePositives = 0;
-  let falseNegatives = 0;
-  for (const [truth, prediction] of pairs) {
-    const t = String(truth);
-    const p = String(prediction);
-    if ((t !== "0" && t !== "1") || (p !== "0" && p !== "1")) return null;
-    if (t === "1" && p === "1") truePositives += 1;
-    else if (p === "1") falsePositives += 1;
-    else if (t === "1") falseNegatives += 1;
+/** Requests, rows and latency percentiles (nearest rank, as lib/percentile) of every window, in the database. */
+async function windowStats(db: Database, modelId: number, from: number, size: number): Promise<Map<number, WindowStat>> {
+  const rows = await queryRows<{ start: string | number; requests: string | number; rows: string | number; p50: number; p95: number; p99: number }>(
+    db,
+    sql`select floor(at / ${size})::bigint * ${size} as start, count(*) as requests, coalesce(sum(row_count), 0) as rows,
+          percentile_disc(0.5) within group (order by latency_ms) as p50,
+          percentile_disc(0.95) within group (order by latency_ms) as p95,
+          percentile_disc(0.99) within group (order by latency_ms) as p99
+        from ${inferenceLog} where model_id = ${modelId} and at >= ${from} group by 1`,
+  );
+  return new Map(rows.map((r) => [Number(r.start), { requests: Number(r.requests), rows: Number(r.rows), p50: r.p50 ?? null, p95: r.p95 ?? null, p99: r.p99 ?? null }]));
+}
+
+/**
+ * Live metric per window: every feedback row joined to the prediction logged at its row index. Classifiers get
+ * accuracy (and F1 of class 1 when all labels and predictions are 0/1), regressors RMSE.
+ */
+async function windowLiveMetrics(db: Database, modelId: number, from: number, size: number, task: Task | null): Promise<Map<number, NonNullable<MonitoringWindow["liveMetric"]>>> {
+  const truth = sql`(f.label #>> '{}')`;
+  const predicted = sql`(l.predictions -> f.row_index #>> '{}')`;
+  const joined = sql`from ${inferenceFeedback} f join ${inferenceLog} l on l.model_id = f.model_id and l.request_id = f.request_id
+    where l.model_id = ${modelId} and l.at >= ${from} and (l.predictions -> f.row_index) is not null`;
+  const out = new Map<number, NonNullable<MonitoringWindow["liveMetric"]>>();
+  if (task === "regression") {
+    const rows = await queryRows<{ start: string | number; n: string | number; sse: number }>(
+      db,
+      sql`select floor(l.at / ${size})::bigint * ${size} as start, count(*) as n, sum((${truth}::float8 - ${predicted}::float8) ^ 2) as sse
+          ${joined} and jsonb_typeof(f.label) = 'number' and jsonb_typeof(l.predictions -> f.row_index) = 'number' group by 1`,
+    );
+    for (const r of rows) out.set(Number(r.start), { name: "rmse", value: Math.sqrt(Number(r.sse) / Number(r.n)), count: Number(r.n) });
+    return out;
   }
-  const denominator = 2 * truePositives + falsePositives + falseNegatives;
-  return denominator === 0 ? null : (2 * truePositives) / denominator;
+  const rows = await queryRows<{ start: string | number; n: string | number; correct: string | number; tp: string | number; fp: string | number; fn: string | number; binary: boolean }>(
+    db,
+    sql`select floor(l.at / ${size})::bigint * ${size} as start, count(*) as n,
+          count(*) filter (where ${truth} = ${predicted}) as correct,
+          count(*) filter (where ${truth} = '1' and ${predicted} = '1') as tp,
+          count(*) filter (where ${truth} <> '1' and ${predicted} = '1') as fp,
+          count(*) filter (where ${truth} = '1' and ${predicted} <> '1') as fn,
+          bool_and(${truth} in ('0', '1') and ${predicted} in ('0', '1')) as binary
+        ${joined} group by 1`,
+  );
+  for (const r of rows) {
+    const n = Number(r.n);
+    const f1Denominator = 2 * Number(r.tp) + Number(r.fp) + Number(r.fn);
+    out.set(Number(r.start), {
+      name: "accuracy",
+      value: Number(r.correct) / n,
+      count: n,
+      ...(task === "binary" ? { f1: r.binary && f1Denominator > 0 ? (2 * Number(r.tp)) / f1Denominator : null } : {}),
+    });
+  }
+  return out;
 }
 
 function round(value: number, digits = 3): string {
@@ -269,27 +302,17 @@ export async function getMonitoringView(
   const lastStart = Math.floor(Date.now() / size) * size;
   const from = lastStart - (count - 1) * size;
 
-  const logRows = await ctx.db
-    .select({
-      at: inferenceLog.at,
-      latencyMs: inferenceLog.latencyMs,
-      rowCount: inferenceLog.rowCount,
-      requestId: inferenceLog.requestId,
-      inputs: inferenceLog.inputs,
-      predictions: inferenceLog.predictions,
-    })
-    .from(inferenceLog)
-    .where(and(eq(inferenceLog.modelId, model.modelId), gte(inferenceLog.at, from)))
-    .orderBy(asc(inferenceLog.at));
-  const requestIds = [...new Set(logRows.map((row) => row.requestId))];
-  const feedback = new Map<string, number | string>();
-  for (let start = 0; start < requestIds.length; start += 5000) {
-    const rows = await ctx.db
-      .select({ requestId: inferenceFeedback.requestId, rowIndex: inferenceFeedback.rowIndex, label: inferenceFeedback.label })
-      .from(inferenceFeedback)
-      .where(and(eq(inferenceFeedback.modelId, model.modelId), inArray(inferenceFeedback.requestId, requestIds.slice(start, start + 5000))));
-    for (const row of rows) feedback.set(`${row.requestId}\u0000${row.rowIndex}`, row.label);
-  }
+  // Counts, latency percentiles and live metrics are aggregated by the database over every logged request; drift
+  // reads a bounded sample of each window (its latest entries), so the page stays fast however busy the model is.
+  const stats = await windowStats(ctx.db, model.modelId, from, size);
+  const live = await windowLiveMetrics(ctx.db, model.modelId, from, size, task);
+  const logRows = await queryRows<LogRow>(
+    ctx.db,
+    sql`select at, latency_ms as "latencyMs", row_count as "rowCount", request_id as "requestId", inputs, predictions from (
+          select l.*, row_number() over (partition by floor(l.at / ${size}) order by l.log_id desc) as rank
+          from ${inferenceLog} l where l.model_id = ${model.modelId} and l.at >= ${from}) sampled
+        where rank <= ${MAX_DRIFT_ENTRIES_PER_WINDOW}`,
+  );
 
   const choice = await chooseReference(ctx.db, settings, production, datasetRoot);
   let reference: ReferenceData | null = null;
@@ -305,7 +328,7 @@ export async function getMonitoringView(
   const named = reference && typeof choice !== "string" ? positionalNames(reference, choice.labelColumn) : null;
   const buckets = new Map<number, LogRow[]>();
   for (const logged of logRows) {
-    const row = named ? { ...logged, inputs: named(logged.inputs) } : logged;
+    const row = { ...logged, at: Number(logged.at), inputs: named ? named(logged.inputs) : logged.inputs };
     const start = Math.floor(row.at / size) * size;
     let bucket = buckets.get(start);
     if (!bucket) buckets.set(start, (bucket = []));
@@ -314,23 +337,23 @@ export async function getMonitoringView(
   const windows: MonitoringWindow[] = [];
   for (let start = from; start <= lastStart; start += size) {
     const rows = buckets.get(start) ?? [];
-    const latencies = rows.map((row) => row.latencyMs);
-    const rowTotal = rows.reduce((sum, row) => sum + row.rowCount, 0);
+    const stat = stats.get(start);
+    const rowTotal = stat?.rows ?? 0;
     const judged = reference !== null && rowTotal >= MIN_ROWS_FOR_DRIFT;
     const features = judged && reference ? windowFeatureDrift(rows, reference, settings.thresholds) : [];
     const share = judged ? datasetDrift(features, settings.thresholds.datasetDriftShare) : null;
     windows.push({
       start,
       end: start + size,
-      requests: rows.length,
+      requests: stat?.requests ?? 0,
       rows: rowTotal,
-      latencyP50: latencies.length ? percentile(latencies, 50) : null,
-      latencyP95: latencies.length ? percentile(latencies, 95) : null,
-      latencyP99: latencies.length ? percentile(latencies, 99) : null,
+      latencyP50: stat?.p50 ?? null,
+      latencyP95: stat?.p95 ?? null,
+      latencyP99: stat?.p99 ?? null,
       driftShare: share && share.totalColumns > 0 ? share.share : null,
       datasetDrifted: share?.drifted ?? false,
       predictionDrift: judged && reference && typeof choice !== "string" ? predictionDrift(rows, reference, choice.labelColumn, task, settings.thresholds) : null,
-      liveMetric: liveMetricOf(rows, feedback, task),
+      liveMetric: live.get(start) ?? null,
       features,
     });
   }
@@ -403,4 +426,25 @@ export async function refreshModelFlag(db: Database, modelId: number): Promise<s
   if (!model) return [];
   const view = await getMonitoringView({ db, artifacts: getArtifactStore(), actor: systemActor }, { name: model.name, window: "hour" });
   return view.flag.reasons;
+}
+
+const HEALTH_CHECK_EVERY_MS = 5 * 60_000;
+
+/**
+ * In the studio's web process: every 5 minutes, refresh the flags of models that served traffic in the last hour,
+ * wherever it was served (the standalone serving processes log to the same database but do not check).
+ */
+export function startPeriodicHealthChecks(db: Database): void {
+  const holder = globalThis as unknown as { studioPeriodicHealthChecks?: ReturnType<typeof setInterval> };
+  if (holder.studioPeriodicHealthChecks) return;
+  holder.studioPeriodicHealthChecks = setInterval(() => {
+    void (async () => {
+      const active = await queryRows<{ modelId: string | number }>(
+        db,
+        sql`select distinct model_id as "modelId" from ${inferenceLog} where at >= ${Date.now() - WINDOW_MS.hour}`,
+      );
+      for (const { modelId } of active) await refreshModelFlag(db, Number(modelId));
+    })().catch((error: unknown) => console.error("[studio] periodic health check failed", error));
+  }, HEALTH_CHECK_EVERY_MS);
+  holder.studioPeriodicHealthChecks.unref?.();
 }

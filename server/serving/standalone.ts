@@ -8,6 +8,7 @@ import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES } from "./http";
 import type { ModelServer } from "./model-server";
+import { disableHealthChecks } from "../monitoring/inference-log";
 
 function headerReader(request: http.IncomingMessage): { get(name: string): string | null } {
   return {
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     return;
   }
   await getDatabase();
+  disableHealthChecks();
   const server = createServingServer();
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => console.log(`[serving] listening on http://${host}:${port} (pid ${process.pid})`));
