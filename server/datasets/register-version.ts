@@ -61,8 +61,8 @@ async function sha256OfFile(file: string): Promise<{ digest: string; size: numbe
 
 async function maskCsvUpload(root: string, body: Readable, policy: MaskingPolicy, salt: string, maxBytes: number): Promise<MaskedFile> {
   const tempPath = await newTempPath(root, ".csv");
+  const output = createWriteStream(tempPath, { mode: 0o600 });
   try {
-    const output = createWriteStream(tempPath, { mode: 0o600 });
     const result = await maskCsvStream(body, output, { policy, salt, maxBytes });
     if (!output.writableFinished) await finished(output);
     return {
@@ -75,6 +75,13 @@ async function maskCsvUpload(root: string, body: Readable, policy: MaskingPolicy
     };
   } catch (error) {
     body.destroy();
+    // The stream opens its file asynchronously: removing the file before the stream has closed could let a
+    // late open create it again, leaving a stray temp file behind a refused upload.
+    if (!output.closed) {
+      const closed = new Promise<void>((resolve) => output.once("close", () => resolve()));
+      output.destroy();
+      await closed;
+    }
     await removeQuietly(tempPath);
     throw error;
   }
