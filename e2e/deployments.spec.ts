@@ -99,6 +99,11 @@ test("promote through the review gate, serve requests, see them on the monitorin
   await productionRow(page).getByRole("button", { name: "Roll back to v2" }).click();
   await page.getByRole("button", { name: "Confirm rollback to v2" }).click();
   await expect(productionRow(page)).toContainText("v2");
+  // The alias history tells the story: the override with its reason, the promotion, the rollback.
+  await page.getByRole("region", { name: "Alias history" }).getByText(MODEL, { exact: true }).click();
+  const history = page.getByRole("table", { name: `Alias history of ${MODEL}` });
+  await expect(history).toContainText("Load test of the challenger, agreed with the risk team");
+  await expect(history).toContainText("rollback");
   const served = await request.post(`/api/serve/${MODEL}/invocations`, {
     headers: { authorization, "content-type": "application/json" },
     data: { dataframe_split: { columns, data: [columns.map((c) => drifted.data[0][c])] } },

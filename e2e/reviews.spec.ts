@@ -1,6 +1,7 @@
 // Journey: acceptance review. A data scientist (alice) requests a review of a model version with an agreed
 // accuracy threshold; a business reviewer (bob, another account) reads the report, rejects it with a comment;
-// the retrained version passes and bob approves it; the printable sign-off sheet renders; the production gate
+// the retrained version passes; bob comments and requests one more criterion, alice edits the criteria (his
+// decision stops counting), bob approves; the printable sign-off sheet renders; the production gate
 // refuses the rejected version over the MLflow REST API.
 import { readFileSync } from "node:fs";
 import { expect, test, type Browser, type APIRequestContext, type Page } from "@playwright/test";
@@ -54,7 +55,7 @@ async function requestReview(page: Page, model: string, version: string): Promis
   return page.url();
 }
 
-test("request a review, reject it with a comment, approve the retrained version, print the sign-off sheet", async ({ browser, request }) => {
+test("request a review, reject it with a comment; comment, request changes, edit the criteria, approve the retrained version; print the sign-off sheet", async ({ browser, request }) => {
   const model = `bc-signoff-${Date.now()}`;
   // v1 is the 30-tree model (accuracy 0.944 on the test split): below the agreed 0.95.
   const first = await uploadVersion(request, model, "breast-cancer-rf-v2");
@@ -96,6 +97,27 @@ test("request a review, reject it with a comment, approve the retrained version,
   const secondUrl = await requestReview(alice, model, second);
   await expect(alice.getByRole("table", { name: "Acceptance criteria" })).not.toContainText("Fail");
   await bob.goto(secondUrl);
+  // bob asks a question in the thread (plain text, never HTML) and asks for one more check before approving.
+  await bob.getByLabel("Your comment").fill("Could we also require an AUC of at least <b>0.99</b>?");
+  await bob.getByRole("button", { name: "Comment", exact: true }).click();
+  await expect(bob.getByRole("list", { name: "Comments" })).toContainText("at least <b>0.99</b>?");
+  await bob.getByLabel("Decision comment").fill("Add the AUC threshold we discussed, then I approve.");
+  await bob.getByRole("button", { name: "Request changes" }).click();
+  await expect(bob.getByText("Changes requested").first()).toBeVisible();
+
+  // alice adds the threshold: the report is re-checked at once, and bob's earlier decision no longer counts.
+  await alice.reload();
+  await alice.getByRole("button", { name: "Edit criteria" }).click();
+  const edit = alice.getByRole("form", { name: "Edit the acceptance criteria" });
+  const auc = edit.getByRole("group", { name: "Threshold 2" });
+  await expect(auc.getByLabel("Metric")).toHaveValue("roc_auc");
+  await auc.getByLabel("Value").fill("0.99");
+  await edit.getByRole("button", { name: "Save criteria" }).click();
+  await expect(alice.getByText("Waiting for decision").first()).toBeVisible();
+  await expect(alice.getByRole("table", { name: "Acceptance criteria" })).toContainText("ROC AUC ≥ 0.99");
+  await expect(alice.getByRole("list", { name: "Decisions" })).toContainText("criteria changed after this decision");
+
+  await bob.reload();
   await bob.getByLabel("Decision comment").fill("Meets every criterion we agreed.");
   await bob.getByRole("button", { name: "Approve" }).click();
   await expect(bob.getByText("Approved").first()).toBeVisible();
