@@ -1,5 +1,6 @@
 // Where the journeys find the studio under test and how they sign in to it.
-export const E2E_PORT = 3100;
+/** E2E_PORT lets two checkouts on one machine run their journeys side by side. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 /** The first admin's password, given to the fresh studio through STUDIO_ADMIN_PASSWORD (10+ characters). */
 export const E2E_ADMIN_USERNAME = "admin";
