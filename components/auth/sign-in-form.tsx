@@ -3,11 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import styles from "./auth.module.css";
-
-/** Only a local path may be a redirect target, so a crafted link cannot send the user elsewhere. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/experiments";
-}
+import { safeNextPath } from "./safe-next";
 
 export function SignInForm() {
   const router = useRouter();
@@ -31,7 +27,7 @@ export function SignInForm() {
         setError(body.message ?? "Sign-in failed; try again.");
         return;
       }
-      router.replace(safeNext(params.get("next")));
+      router.replace(safeNextPath(params.get("next"), window.location.origin));
       router.refresh();
     } catch {
       setError("The studio did not answer. Check that it is running, then try again.");
