@@ -1,6 +1,6 @@
 // Accounts, web sessions, personal access tokens and the append-only audit log.
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -74,3 +74,23 @@ export const auditLog = pgTable(
     index("audit_log_target_idx").on(t.targetType, t.targetId),
   ],
 );
+
+/**
+ * Failed sign-in counters (per account, per client, per account and client), in the database so every web
+ * instance and serving process counts the same attempts. Fixed windows: one row per key, reset when its window ends.
+ */
+export const authThrottle = pgTable("auth_throttle", {
+  throttleKey: text("throttle_key").primaryKey(),
+  windowStartedAt: bigint("window_started_at", { mode: "number" }).notNull(),
+  failures: integer("failures").notNull(),
+});
+
+/**
+ * One row (id 1). `credentials_epoch` goes up in the transaction of every token revoke, password reset, account
+ * disable or role change; a process that remembers verified tokens drops what it remembers when the epoch moved,
+ * so a revoked credential stops working at once in every process at the cost of one primary-key read.
+ */
+export const authState = pgTable("auth_state", {
+  id: integer("id").primaryKey(),
+  credentialsEpoch: bigint("credentials_epoch", { mode: "number" }).notNull(),
+});

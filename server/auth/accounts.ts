@@ -8,6 +8,7 @@ import { DomainError, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { systemActor, type Role } from "./actor";
 import { recordAudit } from "./audit";
+import { advanceCredentialsEpoch } from "./credentials-epoch";
 import { generatePassword, hashPassword } from "./passwords";
 import { authorize } from "./permissions";
 import type { zCreateUser } from "./schema";
@@ -120,6 +121,7 @@ export async function setUserRole(ctx: ServiceContext, username: string, role: R
       throw new DomainError("INVALID_STATE", `'${username}' is the last active admin; make another user admin first.`);
     }
     const [updated] = await tx.update(users).set({ role, updatedAt: Date.now() }).where(eq(users.userId, row.userId)).returning();
+    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, { action: "user.role", targetType: "user", targetId: username, before: { role: row.role }, after: { role } });
     return toPublicUser(updated);
   });
@@ -137,6 +139,7 @@ export async function setUserDisabled(ctx: ServiceContext, username: string, dis
     }
     const [updated] = await tx.update(users).set({ disabled, updatedAt: Date.now() }).where(eq(users.userId, row.userId)).returning();
     if (disabled) await tx.delete(sessions).where(eq(sessions.userId, row.userId));
+    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, {
       action: disabled ? "user.disable" : "user.enable",
       targetType: "user",
@@ -156,6 +159,7 @@ export async function resetUserPassword(ctx: ServiceContext, username: string): 
     const row = await findUser(tx, username);
     await tx.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.userId, row.userId));
     await tx.delete(sessions).where(eq(sessions.userId, row.userId));
+    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, { action: "user.password-reset", targetType: "user", targetId: username });
   });
   return { password };

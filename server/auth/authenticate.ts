@@ -5,7 +5,7 @@ import { users } from "@/db/schema";
 import { DomainError } from "../errors";
 import { authDisabled, localActor, type Actor, type Role } from "./actor";
 import { timingDummyHash, verifyPassword } from "./passwords";
-import { signInLimiter } from "./rate-limit";
+import { recordSignInFailure, signInRetryAfterSeconds } from "./rate-limit";
 import { SESSION_COOKIE, actorFromSession, sha256 } from "./sessions";
 import { grantFromToken, isServeOnly } from "./tokens";
 
@@ -25,16 +25,44 @@ export function readCookie(request: RequestLike, name: string): string | null {
   return null;
 }
 
-/** The client a request comes from, for rate limiting (the first X-Forwarded-For hop behind a proxy). */
-export function clientKeyOf(request: RequestLike): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
+/**
+ * How many reverse proxies in front of the studio append to X-Forwarded-For: STUDIO_TRUST_PROXY=true (or 1) for
+ * one, a number for a chain, unset or false for none. Only then are forwarding headers believed: a client can
+ * write any X-Forwarded-For it likes, and Next.js keeps a client's header rather than the socket address.
+ */
+export function trustedProxyHops(): number {
+  const value = (process.env.STUDIO_TRUST_PROXY ?? "").trim().toLowerCase();
+  if (value === "true" || value === "yes") return 1;
+  const hops = Number(value);
+  return Number.isInteger(hops) && hops > 0 ? hops : 0;
 }
 
-/** Verified Basic credentials are remembered briefly: argon2 is slow on purpose, and scripts call often. */
+/**
+ * The client address a request comes from, for rate limiting, or null when it cannot be trusted. Behind n
+ * trusted proxies it is the n-th X-Forwarded-For entry from the right (the address our outermost proxy saw);
+ * entries further left were written by the client.
+ */
+export function clientAddressOf(request: RequestLike): string | null {
+  const hops = trustedProxyHops();
+  if (!hops) return null;
+  const forwarded = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  if (forwarded.length) return forwarded[Math.max(0, forwarded.length - hops)].slice(0, 100);
+  return request.headers.get("x-real-ip")?.trim().slice(0, 100) || null;
+}
+
+/**
+ * Verified Basic credentials are remembered briefly: argon2 is slow on purpose, and scripts call often. The key
+ * includes the stored password hash, which the account row (read on every request) carries: a password reset
+ * changes it, so every process stops accepting the old password at once; `disabled` and the role come from the row.
+ */
 const basicCache = new Map<string, { userId: string; until: number }>();
 const BASIC_CACHE_MS = 60_000;
+const BASIC_CACHE_MAX = 10_000;
 
-async function actorFromBasic(db: Database, encoded: string, clientKey: string): Promise<Actor | null> {
+async function actorFromBasic(db: Database, encoded: string, clientAddress: string | null): Promise<Actor | null> {
   let decoded: string;
   try {
     decoded = Buffer.from(encoded, "base64").toString("utf8");
@@ -46,19 +74,20 @@ async function actorFromBasic(db: Database, encoded: string, clientKey: string):
   const username = decoded.slice(0, colon).trim().toLowerCase();
   const password = decoded.slice(colon + 1);
   const [user] = await db.select().from(users).where(eq(users.username, username));
-  const cacheKey = sha256(`${username}\0${password}`);
+  const cacheKey = sha256(`${username}\0${password}\0${user?.passwordHash ?? ""}`);
   const cached = basicCache.get(cacheKey);
   let ok = false;
   if (user && cached && cached.userId === user.userId && cached.until > Date.now()) {
     ok = true;
   } else {
-    const limiterKey = `${username}|${clientKey}`;
-    if (signInLimiter.retryAfterSeconds(limiterKey) > 0) {
+    if ((await signInRetryAfterSeconds(db, username, clientAddress)) > 0) {
       throw new DomainError("REQUEST_LIMIT_EXCEEDED", "Too many failed sign-in attempts for this user; wait a few minutes.");
     }
     ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await timingDummyHash(), password);
-    if (ok && user) basicCache.set(cacheKey, { userId: user.userId, until: Date.now() + BASIC_CACHE_MS });
-    else signInLimiter.recordFailure(limiterKey);
+    if (ok && user) {
+      if (basicCache.size >= BASIC_CACHE_MAX) basicCache.clear();
+      basicCache.set(cacheKey, { userId: user.userId, until: Date.now() + BASIC_CACHE_MS });
+    } else await recordSignInFailure(db, username, clientAddress);
   }
   if (!user || !ok || user.disabled) return null;
   return { userId: user.userId, username: user.username, role: user.role as Role, via: "basic" };
@@ -110,7 +139,7 @@ export async function resolveActor(request: RequestLike, db?: Database, options:
       const grant = await grantFromToken(database, credentials);
       if (grant && !options.serving && isServeOnly(grant.scopes)) throw new DomainError("PERMISSION_DENIED", SERVE_SCOPE_REFUSAL);
       actor = grant?.actor ?? null;
-    } else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientKeyOf(request));
+    } else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientAddressOf(request));
     if (!actor) {
       throw new DomainError("UNAUTHENTICATED", "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.");
     }

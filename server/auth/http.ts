@@ -1,9 +1,9 @@
 // HTTP adapters of the auth area: sign-in and sign-out with the session cookie, and the audit CSV export.
-import { getDatabase } from "@/db/client";
+import { getDatabase, type Database } from "@/db/client";
 import { DomainError } from "../errors";
 import { errorResponse, jsonResponse, readBodyText } from "../http/mlflow-wire";
 import { listAuditEntries, auditEntriesToCsv } from "./audit";
-import { assertSameOrigin, authenticateRequest, clientKeyOf, readCookie, resolveActor } from "./authenticate";
+import { assertSameOrigin, authenticateRequest, clientAddressOf, readCookie, resolveActor } from "./authenticate";
 import { authorize } from "./permissions";
 import { zAuditQuery, zSignIn } from "./schema";
 import { SESSION_COOKIE, signIn, signOut } from "./sessions";
@@ -20,7 +20,8 @@ function cookieHeader(request: Request, value: string, maxAgeSeconds: number): s
   ].join("; ");
 }
 
-export async function handleSignIn(request: Request): Promise<Response> {
+/** `db` is the process's database unless a test hands its own. */
+export async function handleSignIn(request: Request, db?: Database): Promise<Response> {
   try {
     assertSameOrigin(request);
     let body: unknown;
@@ -30,8 +31,7 @@ export async function handleSignIn(request: Request): Promise<Response> {
       throw new DomainError("MALFORMED_REQUEST", "Send a JSON body with 'username' and 'password'.");
     }
     const input = zSignIn.parse(body);
-    const { db } = await getDatabase();
-    const session = await signIn(db, { ...input, clientKey: clientKeyOf(request) });
+    const session = await signIn(db ?? (await getDatabase()).db, { ...input, clientKey: clientAddressOf(request) });
     const maxAge = Math.floor((session.expiresAt - Date.now()) / 1000);
     return jsonResponse(
       { username: session.actor.username, role: session.actor.role },

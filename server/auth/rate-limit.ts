@@ -1,35 +1,79 @@
-// Sign-in attempt limiting: after repeated failures for one username from one client, answer "wait".
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
+// Sign-in attempt limiting, shared by every process through the database: per account, per client, and per both.
+import { inArray, lt, sql } from "drizzle-orm";
+import { authThrottle } from "@/db/schema";
+import type { Database } from "@/db/client";
 
-  constructor(
-    private readonly maxFailures: number,
-    private readonly windowMs: number,
-  ) {}
+type Executor = Pick<Database, "select" | "insert" | "delete">;
 
-  private recent(key: string, now: number): number[] {
-    const kept = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (kept.length) this.failures.set(key, kept);
-    else this.failures.delete(key);
-    return kept;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Failures allowed per window. The account limit holds whatever address the attempts claim to come from, so
+ * rotating X-Forwarded-For buys nothing; the tighter account+client limit lets the account's owner in from
+ * elsewhere while one client is being refused; the client limit stops one address trying many accounts.
+ */
+export const SIGN_IN_LIMITS = { account: 10, client: 50, accountAndClient: 5 } as const;
+
+interface ThrottleKey {
+  key: string;
+  max: number;
+}
+
+/** The counters an attempt touches. Without a trusted client address (see clientAddressOf) only the account counts. */
+function keysFor(username: string, clientAddress: string | null): ThrottleKey[] {
+  const keys: ThrottleKey[] = [{ key: `account:${username}`, max: SIGN_IN_LIMITS.account }];
+  if (clientAddress) {
+    keys.push({ key: `client:${clientAddress}`, max: SIGN_IN_LIMITS.client });
+    keys.push({ key: `account-client:${username}|${clientAddress}`, max: SIGN_IN_LIMITS.accountAndClient });
   }
+  return keys;
+}
 
-  retryAfterSeconds(key: string, now = Date.now()): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.maxFailures) return 0;
-    return Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+/** Seconds to wait before this username may be tried again from this client; 0 when it may now. */
+export async function signInRetryAfterSeconds(db: Executor, username: string, clientAddress: string | null, now = Date.now()): Promise<number> {
+  const keys = keysFor(username, clientAddress);
+  const rows = await db
+    .select()
+    .from(authThrottle)
+    .where(inArray(authThrottle.throttleKey, keys.map((k) => k.key)));
+  let wait = 0;
+  for (const row of rows) {
+    const max = keys.find((k) => k.key === row.throttleKey)!.max;
+    const endsAt = row.windowStartedAt + SIGN_IN_WINDOW_MS;
+    if (row.failures >= max && endsAt > now) wait = Math.max(wait, Math.ceil((endsAt - now) / 1000));
   }
+  return wait;
+}
 
-  recordFailure(key: string, now = Date.now()): void {
-    this.failures.set(key, [...this.recent(key, now), now]);
-    // Bounded memory: an attacker cycling usernames cannot grow the map without limit.
-    if (this.failures.size > 50_000) this.failures.delete(this.failures.keys().next().value as string);
+let lastSweepAt = 0;
+
+/** Counts one failed attempt on every counter it touches (one statement per counter, atomic under concurrency). */
+export async function recordSignInFailure(db: Executor, username: string, clientAddress: string | null, now = Date.now()): Promise<void> {
+  const expired = now - SIGN_IN_WINDOW_MS;
+  for (const { key } of keysFor(username, clientAddress)) {
+    await db
+      .insert(authThrottle)
+      .values({ throttleKey: key, windowStartedAt: now, failures: 1 })
+      .onConflictDoUpdate({
+        target: authThrottle.throttleKey,
+        set: {
+          failures: sql`case when ${authThrottle.windowStartedAt} <= ${expired} then 1 else ${authThrottle.failures} + 1 end`,
+          windowStartedAt: sql`case when ${authThrottle.windowStartedAt} <= ${expired} then ${now} else ${authThrottle.windowStartedAt} end`,
+        },
+      });
   }
-
-  reset(key: string): void {
-    this.failures.delete(key);
+  // Bounded table: an attacker cycling usernames or addresses leaves rows that expire with their window.
+  if (now - lastSweepAt > 60_000) {
+    lastSweepAt = now;
+    await db.delete(authThrottle).where(lt(authThrottle.windowStartedAt, expired));
   }
 }
 
-/** 5 failures per username and client in 15 minutes; in memory, so per server process. */
-export const signInLimiter = new FailureLimiter(5, 15 * 60_000);
+/**
+ * A successful sign-in clears its account+client counter only: the account counter keeps counting, so an
+ * attacker gains no fresh attempts from the owner signing in meanwhile.
+ */
+export async function clearSignInFailures(db: Executor, username: string, clientAddress: string | null): Promise<void> {
+  if (!clientAddress) return;
+  await db.delete(authThrottle).where(inArray(authThrottle.throttleKey, [`account-client:${username}|${clientAddress}`]));
+}

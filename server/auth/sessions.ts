@@ -7,7 +7,7 @@ import { DomainError } from "../errors";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
 import { timingDummyHash, verifyPassword } from "./passwords";
-import { signInLimiter } from "./rate-limit";
+import { clearSignInFailures, recordSignInFailure, signInRetryAfterSeconds } from "./rate-limit";
 
 export const SESSION_COOKIE = "studio_session";
 export const SESSION_TTL_MS = Number(process.env.STUDIO_SESSION_HOURS ?? 12) * 3600_000;
@@ -22,21 +22,20 @@ export function sha256(text: string): string {
  */
 export async function signIn(
   db: Database,
-  input: { username: string; password: string; clientKey: string },
+  input: { username: string; password: string; /** The client address when known (see clientAddressOf), else null. */ clientKey: string | null },
 ): Promise<{ cookieValue: string; expiresAt: number; actor: Actor }> {
   const username = input.username.trim().toLowerCase();
-  const limiterKey = `${username}|${input.clientKey}`;
-  const wait = signInLimiter.retryAfterSeconds(limiterKey);
+  const wait = await signInRetryAfterSeconds(db, username, input.clientKey);
   if (wait > 0) {
     throw new DomainError("REQUEST_LIMIT_EXCEEDED", `Too many failed sign-in attempts. Try again in ${wait} seconds.`);
   }
   const [user] = await db.select().from(users).where(eq(users.username, username));
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await timingDummyHash(), input.password);
   if (!user || !ok || user.disabled) {
-    signInLimiter.recordFailure(limiterKey);
+    await recordSignInFailure(db, username, input.clientKey);
     throw new DomainError("UNAUTHENTICATED", "Wrong username or password.");
   }
-  signInLimiter.reset(limiterKey);
+  await clearSignInFailures(db, username, input.clientKey);
   const cookieValue = randomBytes(32).toString("base64url");
   const now = Date.now();
   const expiresAt = now + SESSION_TTL_MS;

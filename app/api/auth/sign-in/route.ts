@@ -2,4 +2,7 @@
 import { handleSignIn } from "@/server/auth/http";
 
 export const dynamic = "force-dynamic";
-export { handleSignIn as POST };
+
+export function POST(request: Request): Promise<Response> {
+  return handleSignIn(request);
+}
