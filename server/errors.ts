@@ -1,5 +1,6 @@
 // The one error type of the domain, carrying MLflow's error codes; transports map it once each.
 import { ZodError } from "zod";
+import { redactErrorForLog } from "./auth/log-redaction";
 
 export const errorCodeHttpStatus = {
   INVALID_PARAMETER_VALUE: 400,
@@ -59,6 +60,6 @@ export function describeZodError(error: ZodError): string {
 export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   if (error instanceof ZodError) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
-  console.error("[studio] unexpected error", error);
+  console.error("[studio] unexpected error", redactErrorForLog(error));
   return new DomainError("INTERNAL_ERROR", "The server hit an unexpected error; it has been logged. Try again, and report it if it persists.");
 }

@@ -8,6 +8,7 @@ import { notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
+import { advanceCredentialsEpoch, readCredentialsEpoch } from "./credentials-epoch";
 import { authorize } from "./permissions";
 import type { zCreateToken } from "./schema";
 import { sha256 } from "./sessions";
@@ -55,7 +56,18 @@ export async function createToken(
       after: { name: row.name, prefix: row.prefix, expiresAt: row.expiresAt, scopes: row.scopes },
     });
   });
-  return { token, summary: { ...row, lastUsedAt: null, revokedAt: null } };
+  // Named field by field: the row holds the token's hash and owner id, which no answer carries.
+  const summary: TokenSummary = {
+    tokenId: row.tokenId,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    lastUsedAt: null,
+    revokedAt: null,
+    scopes: row.scopes,
+  };
+  return { token, summary };
 }
 
 export async function listOwnTokens(ctx: ServiceContext): Promise<TokenSummary[]> {
@@ -85,7 +97,7 @@ export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise
       .where(and(eq(apiTokens.tokenId, tokenId), eq(apiTokens.userId, ctx.actor.userId), isNull(apiTokens.revokedAt)))
       .returning({ name: apiTokens.name });
     if (!revoked.length) throw notFound(`You have no active token with id '${tokenId}'.`);
-    tokenGrantCache.clear();
+    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, { action: "token.revoke", targetType: "token", targetId: tokenId, before: { name: revoked[0].name } });
   });
 }
@@ -100,15 +112,16 @@ export interface TokenGrant {
 }
 
 /**
- * Verified tokens are remembered for TOKEN_GRANT_CACHE_MS so hot paths (model serving) do not query the database
- * on every call. A revoke in this process clears the cache at once; another process (a standalone serving
- * process) stops accepting a revoked, expired or disabled token within this many milliseconds.
+ * Verified tokens are remembered so hot paths (model serving) do not join tokens and users on every call. An
+ * entry holds only while the shared credentials epoch (see credentials-epoch.ts) is the one it was verified
+ * under: a revoke, reset, disable or role change anywhere advances the epoch, and every process then verifies
+ * again, so a revoked token stops working at once in every process. TOKEN_GRANT_CACHE_MS bounds an entry's life.
  */
 export const TOKEN_GRANT_CACHE_MS = Number(process.env.STUDIO_TOKEN_CACHE_MS) || 2_000;
 const TOKEN_GRANT_CACHE_MAX = 10_000;
-const tokenGrantCache = new Map<string, { grant: TokenGrant | null; until: number; expiresAt: number | null }>();
+const tokenGrantCache = new Map<string, { grant: TokenGrant | null; until: number; expiresAt: number | null; epoch: number }>();
 
-/** Forgets every remembered token (tests, account changes). */
+/** Forgets every remembered token (tests). */
 export function clearTokenGrantCache(): void {
   tokenGrantCache.clear();
 }
@@ -117,8 +130,9 @@ export async function grantFromToken(db: Database, token: string): Promise<Token
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const hash = sha256(token);
   const now = Date.now();
+  const epoch = await readCredentialsEpoch(db);
   const cached = tokenGrantCache.get(hash);
-  if (cached && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now)) return cached.grant;
+  if (cached && cached.epoch === epoch && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now)) return cached.grant;
   const [row] = await db
     .select({
       tokenId: apiTokens.tokenId,
@@ -145,7 +159,7 @@ export async function grantFromToken(db: Database, token: string): Promise<Token
     };
   }
   if (tokenGrantCache.size >= TOKEN_GRANT_CACHE_MAX) tokenGrantCache.clear();
-  tokenGrantCache.set(hash, { grant, until: now + TOKEN_GRANT_CACHE_MS, expiresAt: row?.expiresAt ?? null });
+  tokenGrantCache.set(hash, { grant, until: now + TOKEN_GRANT_CACHE_MS, expiresAt: row?.expiresAt ?? null, epoch });
   return grant;
 }
 

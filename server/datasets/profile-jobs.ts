@@ -1,5 +1,6 @@
 // Background work on a new version: profile it with DuckDB and evaluate the dataset's quality rules,
 // reporting progress in its row. One queue per process; pending or interrupted work resumes at start-up.
+import { redactErrorForLog } from "../auth/log-redaction";
 import { and, eq, inArray } from "drizzle-orm";
 import { datasetVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
@@ -40,7 +41,7 @@ async function drain(): Promise<void> {
     try {
       await processDatasetVersion(job.db, job.root, job.versionId);
     } catch (error) {
-      console.error(`[studio] dataset version ${job.versionId}: background work failed`, error);
+      console.error(`[studio] dataset version ${job.versionId}: background work failed`, redactErrorForLog(error));
     } finally {
       jobs.queued.delete(job.versionId);
     }
@@ -103,7 +104,7 @@ export async function processDatasetVersion(db: Database, root: string, versionI
       error instanceof DomainError
         ? error.message
         : "Profiling failed on the server. The stored file is intact: re-check the version, or upload it again if the problem persists.";
-    if (!(error instanceof DomainError)) console.error(`[studio] profiling dataset version ${versionId} failed`, error);
+    if (!(error instanceof DomainError)) console.error(`[studio] profiling dataset version ${versionId} failed`, redactErrorForLog(error));
     await db
       .update(datasetVersions)
       .set({ profileStatus: "failed", profileStage: "failed", profileError: message, qualityStatus: "none" })

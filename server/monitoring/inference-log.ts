@@ -1,5 +1,6 @@
 // The inference log: serving endpoints hand each request here; sampled entries are buffered and written in batches,
 // off the request path, and old entries are deleted after the model's retention period.
+import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, and, lt, sql } from "drizzle-orm";
 import { inferenceLog, modelMonitoring } from "@/db/schema";
 import type { Database } from "@/db/client";
@@ -114,7 +115,7 @@ export async function flushInferenceLog(): Promise<void> {
     } catch (error) {
       // Losing log entries must not take serving down; the count says how many were lost.
       state.dropped += batch.length;
-      console.error(`[studio] could not write ${batch.length} inference log entries`, error);
+      console.error(`[studio] could not write ${batch.length} inference log entries`, redactErrorForLog(error));
     }
   })();
   try {
@@ -178,7 +179,7 @@ function scheduleHealthCheck(db: Database, modelId: number): void {
     // Imported late: monitoring.ts imports this module, and the serving routes need not load it until then.
     void import("./monitoring")
       .then(({ refreshModelFlag }) => refreshModelFlag(db, modelId))
-      .catch((error: unknown) => console.error(`[studio] health check of model ${modelId} failed`, error));
+      .catch((error: unknown) => console.error(`[studio] health check of model ${modelId} failed`, redactErrorForLog(error)));
   }, HEALTH_CHECK_DELAY_MS);
   timer.unref?.();
   pendingChecks.set(modelId, timer);

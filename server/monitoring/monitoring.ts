@@ -1,6 +1,7 @@
 // Monitoring of served models: per time window, drift of each feature against a reference dataset version
 // (lib/drift's rules), the share of drifted features, prediction drift, volume, latency and live metrics from
 // feedback; the latest window's verdict is kept as the model's health flag.
+import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, sql } from "drizzle-orm";
 import { datasetVersions, datasets, inferenceFeedback, inferenceLog, modelMonitoring, registeredModels } from "@/db/schema";
 import { categoricalDrift, datasetDrift, numericDrift, psiBand, type CategoryCounts, type ColumnDrift } from "@/lib/drift";
@@ -444,7 +445,7 @@ export function startPeriodicHealthChecks(db: Database): void {
         sql`select distinct model_id as "modelId" from ${inferenceLog} where at >= ${Date.now() - WINDOW_MS.hour}`,
       );
       for (const { modelId } of active) await refreshModelFlag(db, Number(modelId));
-    })().catch((error: unknown) => console.error("[studio] periodic health check failed", error));
+    })().catch((error: unknown) => console.error("[studio] periodic health check failed", redactErrorForLog(error)));
   }, HEALTH_CHECK_EVERY_MS);
   holder.studioPeriodicHealthChecks.unref?.();
 }

@@ -1,5 +1,6 @@
 // What the serving endpoints hand to the inference log: the request's feature columns and one prediction per row,
 // read from the feeds and outputs the model ran on (so the log holds exactly what the model saw and said).
+import { redactErrorForLog } from "../auth/log-redaction";
 import type * as ort from "onnxruntime-node";
 import type { Database } from "@/db/client";
 import type { ServedModel } from "../serving/model-server";
@@ -67,6 +68,6 @@ export function logServedRequest(
       protocol: entry.protocol,
     });
   } catch (error) {
-    console.error("[serving] could not log a request", error);
+    console.error("[serving] could not log a request", redactErrorForLog(error));
   }
 }

@@ -1,5 +1,6 @@
 // The background evaluation of reviews: score the model on the dataset version (or reuse the stored report for the
 // same inputs), check the criteria, and move the review to ready. One queue per process; interrupted jobs resume at start-up.
+import { redactErrorForLog } from "../auth/log-redaction";
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { datasetVersions, evaluationReports, modelVersions, registeredModels, reviewJobs, reviews } from "@/db/schema";
@@ -55,7 +56,7 @@ async function drain(): Promise<void> {
     try {
       await processReviewJob(job, job.jobId);
     } catch (error) {
-      console.error(`[studio] review job ${job.jobId}: background work failed`, error);
+      console.error(`[studio] review job ${job.jobId}: background work failed`, redactErrorForLog(error));
     } finally {
       jobs.queued.delete(job.jobId);
     }
@@ -171,7 +172,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
       });
     });
   } catch (error) {
-    if (!(error instanceof DomainError)) console.error(`[studio] evaluating review job ${jobId} failed`, error);
+    if (!(error instanceof DomainError)) console.error(`[studio] evaluating review job ${jobId} failed`, redactErrorForLog(error));
     await failReviewJob(db, jobId, job.reviewId, userFacingMessage(error));
   }
 }
