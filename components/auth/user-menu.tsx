@@ -37,6 +37,7 @@ export function UserMenu() {
       {isAdmin ? (
         <>
           <Link href="/admin/users">Users</Link>
+          <Link href="/admin/tokens">All tokens</Link>
           <Link href="/admin/permissions">Permissions</Link>
           <Link href="/admin/audit">Audit log</Link>
         </>

@@ -11,6 +11,7 @@ export const permissionTable = {
   "reviews.decide": { roles: ["admin", "reviewer"], description: "Approve or reject a review (never one's own model version)" },
   "deployments.promote": { roles: ["admin", "editor"], description: "Promote an approved version to production or roll back" },
   "tokens.manage-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Create and revoke one's own API tokens" },
+  "tokens.manage-any": { roles: ["admin"], description: "List and revoke any user's API tokens" },
   "users.manage": { roles: ["admin"], description: "Create users, change roles, disable accounts" },
   "audit.read": { roles: ["admin"], description: "Read and export the audit log" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;

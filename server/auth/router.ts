@@ -6,7 +6,9 @@ import { createUser, listUsers, resetUserPassword, setUserDisabled, setUserRole 
 import { listAuditEntries } from "./audit";
 import { can, permissionTable, type Permission } from "./permissions";
 import { zAuditQuery, zCreateToken, zCreateUser, zRole, zUsername } from "./schema";
-import { createToken, listOwnTokens, revokeToken } from "./tokens";
+import { createToken, listAllTokens, listOwnTokens, revokeAnyToken, revokeToken } from "./tokens";
+
+const zTokenId = z.object({ tokenId: z.string().regex(/^[0-9a-f]{16}$/, "Token id must be the 16 hexadecimal characters shown in the tokens list") });
 
 export const authRouter = createTrpcRouter({
   /** Who is signed in, what they may do, and whether accounts are switched off. */
@@ -37,9 +39,10 @@ export const authRouter = createTrpcRouter({
     .mutation(({ ctx, input }) => resetUserPassword(ctx, input.username)),
   tokens: protectedProcedure.query(({ ctx }) => listOwnTokens(ctx)),
   createToken: protectedProcedure.input(zCreateToken).mutation(({ ctx, input }) => createToken(ctx, input)),
-  revokeToken: protectedProcedure
-    .input(z.object({ tokenId: z.string().regex(/^[0-9a-f]{16}$/, "not a token id") }))
-    .mutation(({ ctx, input }) => revokeToken(ctx, input.tokenId)),
+  revokeToken: protectedProcedure.input(zTokenId).mutation(({ ctx, input }) => revokeToken(ctx, input.tokenId)),
+  /** Admin: every user's tokens, and revoking any of them. */
+  allTokens: protectedProcedure.query(({ ctx }) => listAllTokens(ctx)),
+  revokeAnyToken: protectedProcedure.input(zTokenId).mutation(({ ctx, input }) => revokeAnyToken(ctx, input.tokenId)),
   auditLog: permittedProcedure("audit.read")
     .input(zAuditQuery)
     .query(({ ctx, input }) => listAuditEntries(ctx.db, input)),

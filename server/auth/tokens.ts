@@ -90,15 +90,54 @@ export async function listOwnTokens(ctx: ServiceContext): Promise<TokenSummary[]
 
 export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise<void> {
   authorize(ctx.actor, "tokens.manage-own");
+  await revoke(ctx, tokenId, ctx.actor.userId);
+}
+
+/** Every user's tokens with their owner, newest first: for the admin's tokens page. */
+export async function listAllTokens(ctx: ServiceContext): Promise<(TokenSummary & { owner: string })[]> {
+  authorize(ctx.actor, "tokens.manage-any");
+  return ctx.db
+    .select({
+      tokenId: apiTokens.tokenId,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      scopes: apiTokens.scopes,
+      owner: users.username,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.userId, apiTokens.userId))
+    .orderBy(desc(apiTokens.createdAt))
+    .limit(5000);
+}
+
+/** An admin revokes anyone's token (a leaked laptop, a departed colleague); the audit entry names the owner. */
+export async function revokeAnyToken(ctx: ServiceContext, tokenId: string): Promise<void> {
+  authorize(ctx.actor, "tokens.manage-any");
+  await revoke(ctx, tokenId, null);
+}
+
+async function revoke(ctx: ServiceContext, tokenId: string, ownerId: string | null): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const revoked = await tx
       .update(apiTokens)
       .set({ revokedAt: Date.now() })
-      .where(and(eq(apiTokens.tokenId, tokenId), eq(apiTokens.userId, ctx.actor.userId), isNull(apiTokens.revokedAt)))
-      .returning({ name: apiTokens.name });
-    if (!revoked.length) throw notFound(`You have no active token with id '${tokenId}'.`);
+      .where(and(eq(apiTokens.tokenId, tokenId), ownerId === null ? undefined : eq(apiTokens.userId, ownerId), isNull(apiTokens.revokedAt)))
+      .returning({ name: apiTokens.name, userId: apiTokens.userId });
+    if (!revoked.length) {
+      throw notFound(ownerId === null ? `No active token has id '${tokenId}'; it may be revoked already.` : `You have no active token with id '${tokenId}'.`);
+    }
+    const [owner] = await tx.select({ username: users.username }).from(users).where(eq(users.userId, revoked[0].userId));
     await advanceCredentialsEpoch(tx);
-    await recordAudit(tx, ctx.actor, { action: "token.revoke", targetType: "token", targetId: tokenId, before: { name: revoked[0].name } });
+    await recordAudit(tx, ctx.actor, {
+      action: "token.revoke",
+      targetType: "token",
+      targetId: tokenId,
+      before: { name: revoked[0].name, owner: owner?.username ?? null, revokedAt: null },
+    });
   });
 }
 
