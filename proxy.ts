@@ -35,7 +35,8 @@ function withSecurityHeaders(response: NextResponse, csp: string | null): NextRe
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const isApi = pathname.startsWith("/api/") || pathname.startsWith("/ajax-api/") || pathname.startsWith("/v2/");
+  // `/v2` itself is the OIP server metadata: a JSON API like the rest of /v2/, never a page to sign in to.
+  const isApi = pathname.startsWith("/api/") || pathname.startsWith("/ajax-api/") || pathname === "/v2" || pathname.startsWith("/v2/");
   if (isApi) return withSecurityHeaders(NextResponse.next(), null);
 
   const authOff = process.env.STUDIO_AUTH === "off";
@@ -60,7 +61,7 @@ export const config = {
       // (experimental.proxyClientMaxBodySize), which would truncate dataset and artifact files.
       // Model serving bypasses it too: it is the hot path and its handler authenticates every request itself.
       // Their security headers come from next.config.js instead.
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/datasets/upload|api/2.0/mlflow-artifacts/|ajax-api/2.0/mlflow-artifacts/|api/serve/|v2/).*)",
+      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/datasets/upload|api/2.0/mlflow-artifacts/|ajax-api/2.0/mlflow-artifacts/|api/serve/|v2/|v2$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },
