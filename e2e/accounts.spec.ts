@@ -1,12 +1,12 @@
 // Accounts journey: wrong password, keyboard-only sign-in, an admin creates a viewer, the viewer sees no write buttons, sign-out.
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME } from "./credentials";
+import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME, E2E_DEMO_PASSWORD } from "./credentials";
 
 // These journeys start signed out: they are about signing in.
 test.use({ storageState: { cookies: [], origins: [] } });
 
-async function signInWithKeyboard(page: Page, username: string, password: string) {
-  await page.goto("/sign-in");
+async function signInWithKeyboard(page: Page, username: string, password: string, signInUrl = "/sign-in") {
+  await page.goto(signInUrl);
   // The username field has focus on arrival; Tab moves to the password, Enter submits.
   await expect(page.getByLabel("Username")).toBeFocused();
   await page.keyboard.type(username);
@@ -84,8 +84,49 @@ test("an API token made on the tokens page works with the MLflow API, and stops 
   expect(token).toMatch(/^mops_/);
   const ok = await request.post("/api/2.0/mlflow/experiments/search", { data: {}, headers: { authorization: `Bearer ${token}` } });
   expect(ok.status()).toBe(200);
+  // The OIP server metadata answers a token holder in JSON; it is no page to sign in to.
+  const metadata = await request.get("/v2", { headers: { authorization: `Bearer ${token}` }, maxRedirects: 0 });
+  expect(metadata.status()).toBe(200);
+  expect(await metadata.json()).toMatchObject({ name: "modelops-studio" });
   await page.getByRole("button", { name: "Revoke token e2e script" }).click();
   await expect(page.getByText(/^revoked/)).toBeVisible();
   const revoked = await request.post("/api/2.0/mlflow/experiments/search", { data: {}, headers: { authorization: `Bearer ${token}` } });
   expect(revoked.status()).toBe(401);
+});
+
+test("a crafted next link cannot send the user off the studio after signing in", async ({ page }) => {
+  await signInWithKeyboard(page, E2E_ADMIN_USERNAME, E2E_ADMIN_PASSWORD, "/sign-in?next=%2F%09%2Fevil.example%2F");
+  await expect(page.getByRole("heading", { level: 1, name: "Experiments" })).toBeVisible();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/experiments$/);
+});
+
+test("an admin revokes another user's token on the All tokens page; it stops at once and the audit log says who", async ({ page, browser, request }) => {
+  const ownerContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const owner = await ownerContext.newPage();
+  await signInWithKeyboard(owner, "alice", E2E_DEMO_PASSWORD);
+  await owner.getByRole("link", { name: "API tokens" }).click();
+  await expect(owner.getByRole("heading", { level: 2, name: "Your tokens" })).toBeVisible();
+  const tokenName = `alice laptop ${Date.now() % 100000}`;
+  await owner.getByLabel("Name").fill(tokenName);
+  await owner.getByRole("button", { name: "Create token" }).click();
+  const token = (await owner.getByTestId("new-token").textContent()) ?? "";
+  expect(token).toMatch(/^mops_/);
+  await ownerContext.close();
+  expect((await request.post("/api/2.0/mlflow/experiments/search", { data: {}, headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
+
+  await signInWithKeyboard(page, E2E_ADMIN_USERNAME, E2E_ADMIN_PASSWORD);
+  await page.getByRole("link", { name: "All tokens" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "All API tokens" })).toBeVisible();
+  const row = page.getByRole("row").filter({ hasText: tokenName });
+  await expect(row.getByRole("cell", { name: "alice", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: `Revoke alice's token ${tokenName}` }).click();
+  await expect(page.getByRole("status")).toHaveText(`Revoked alice's token ${tokenName}: it stops working at once.`);
+  await expect(row.getByText(/^revoked/)).toBeVisible();
+  const revoked = await request.post("/api/2.0/mlflow/experiments/search", { data: {}, headers: { authorization: `Bearer ${token}` } });
+  expect(revoked.status()).toBe(401);
+
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const entry = page.getByRole("row").filter({ hasText: "token.revoke" }).filter({ hasText: tokenName }).first();
+  await expect(entry).toContainText("admin");
+  await expect(entry).toContainText('"owner": "alice"');
 });
