@@ -193,7 +193,7 @@ async function startEvaluation(tx: Executor, actor: Actor, reviewId: number, fro
 
 /** Queues the evaluation again (after a failure, or a draft). */
 export async function reevaluateReview(ctx: ServiceContext, input: { id: number }, datasetRoot = getDatasetRoot()): Promise<void> {
-  authorize(ctx.actor, "studio.read");
+  authorize(ctx.actor, "reviews.request");
   const jobId = await ctx.db.transaction(async (tx) => {
     const review = await lockReview(tx, input.id);
     requireRequesterOrAdmin(ctx.actor, review, "evaluate it again");
@@ -501,7 +501,7 @@ export async function updateReviewCriteria(
   ctx: ServiceContext,
   input: { id: number; criteria: AcceptanceCriteria; requiredApprovals: number },
 ): Promise<void> {
-  authorize(ctx.actor, "studio.read");
+  authorize(ctx.actor, "reviews.request");
   const criteria = zAcceptanceCriteria.parse(input.criteria);
   if (!Number.isInteger(input.requiredApprovals) || input.requiredApprovals < 1) throw invalidParameter("At least one approval is required.");
   await ctx.db.transaction(async (tx) => {
