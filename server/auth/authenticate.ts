@@ -5,7 +5,7 @@ import { users } from "@/db/schema";
 import { DomainError } from "../errors";
 import { authDisabled, localActor, type Actor, type Role } from "./actor";
 import { timingDummyHash, verifyPassword } from "./passwords";
-import { recordSignInFailure, signInRetryAfterSeconds } from "./rate-limit";
+import { releaseSignInAttempt, reserveSignInAttempt } from "./rate-limit";
 import { SESSION_COOKIE, actorFromSession, sha256 } from "./sessions";
 import { grantFromToken, isServeOnly } from "./tokens";
 
@@ -80,14 +80,15 @@ async function actorFromBasic(db: Database, encoded: string, clientAddress: stri
   if (user && cached && cached.userId === user.userId && cached.until > Date.now()) {
     ok = true;
   } else {
-    if ((await signInRetryAfterSeconds(db, username, clientAddress)) > 0) {
+    if ((await reserveSignInAttempt(db, username, clientAddress)) > 0) {
       throw new DomainError("REQUEST_LIMIT_EXCEEDED", "Too many failed sign-in attempts for this user; wait a few minutes.");
     }
     ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await timingDummyHash(), password);
     if (ok && user) {
       if (basicCache.size >= BASIC_CACHE_MAX) basicCache.clear();
       basicCache.set(cacheKey, { userId: user.userId, until: Date.now() + BASIC_CACHE_MS });
-    } else await recordSignInFailure(db, username, clientAddress);
+      await releaseSignInAttempt(db, username, clientAddress);
+    }
   }
   if (!user || !ok || user.disabled) return null;
   return { userId: user.userId, username: user.username, role: user.role as Role, via: "basic" };

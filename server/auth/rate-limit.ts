@@ -1,9 +1,9 @@
 // Sign-in attempt limiting, shared by every process through the database: per account, per client, and per both.
-import { inArray, lt, sql } from "drizzle-orm";
+import { eq, inArray, lt, sql } from "drizzle-orm";
 import { authThrottle } from "@/db/schema";
 import type { Database } from "@/db/client";
 
-type Executor = Pick<Database, "select" | "insert" | "delete">;
+type Executor = Pick<Database, "insert" | "update" | "delete">;
 
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
@@ -29,29 +29,19 @@ function keysFor(username: string, clientAddress: string | null): ThrottleKey[] 
   return keys;
 }
 
-/** Seconds to wait before this username may be tried again from this client; 0 when it may now. */
-export async function signInRetryAfterSeconds(db: Executor, username: string, clientAddress: string | null, now = Date.now()): Promise<number> {
-  const keys = keysFor(username, clientAddress);
-  const rows = await db
-    .select()
-    .from(authThrottle)
-    .where(inArray(authThrottle.throttleKey, keys.map((k) => k.key)));
-  let wait = 0;
-  for (const row of rows) {
-    const max = keys.find((k) => k.key === row.throttleKey)!.max;
-    const endsAt = row.windowStartedAt + SIGN_IN_WINDOW_MS;
-    if (row.failures >= max && endsAt > now) wait = Math.max(wait, Math.ceil((endsAt - now) / 1000));
-  }
-  return wait;
-}
-
 let lastSweepAt = 0;
 
-/** Counts one failed attempt on every counter it touches (one statement per counter, atomic under concurrency). */
-export async function recordSignInFailure(db: Executor, username: string, clientAddress: string | null, now = Date.now()): Promise<void> {
+/**
+ * Counts an attempt before its password is checked and answers how many seconds to wait (0: go ahead). Counting
+ * first, in one atomic upsert per counter, is what keeps parallel attempts inside the limit: checking, verifying
+ * (argon2 takes a while) and recording afterwards would let a burst of simultaneous guesses all pass the check.
+ * A correct password gives its attempt back (releaseSignInAttempt).
+ */
+export async function reserveSignInAttempt(db: Executor, username: string, clientAddress: string | null, now = Date.now()): Promise<number> {
   const expired = now - SIGN_IN_WINDOW_MS;
-  for (const { key } of keysFor(username, clientAddress)) {
-    await db
+  let wait = 0;
+  for (const { key, max } of keysFor(username, clientAddress)) {
+    const [row] = await db
       .insert(authThrottle)
       .values({ throttleKey: key, windowStartedAt: now, failures: 1 })
       .onConflictDoUpdate({
@@ -60,20 +50,30 @@ export async function recordSignInFailure(db: Executor, username: string, client
           failures: sql`case when ${authThrottle.windowStartedAt} <= ${expired} then 1 else ${authThrottle.failures} + 1 end`,
           windowStartedAt: sql`case when ${authThrottle.windowStartedAt} <= ${expired} then ${now} else ${authThrottle.windowStartedAt} end`,
         },
-      });
+      })
+      .returning({ failures: authThrottle.failures, windowStartedAt: authThrottle.windowStartedAt });
+    if (row.failures > max) wait = Math.max(wait, Math.ceil((row.windowStartedAt + SIGN_IN_WINDOW_MS - now) / 1000));
   }
   // Bounded table: an attacker cycling usernames or addresses leaves rows that expire with their window.
   if (now - lastSweepAt > 60_000) {
     lastSweepAt = now;
     await db.delete(authThrottle).where(lt(authThrottle.windowStartedAt, expired));
   }
+  return Math.max(wait, 0);
 }
 
 /**
- * A successful sign-in clears its account+client counter only: the account counter keeps counting, so an
- * attacker gains no fresh attempts from the owner signing in meanwhile.
+ * A correct password: its reserved attempt does not count against the account or the client, and the
+ * account+client counter starts again. The account counter keeps the failures, so an attacker gains no fresh
+ * attempts from the owner signing in meanwhile.
  */
-export async function clearSignInFailures(db: Executor, username: string, clientAddress: string | null): Promise<void> {
-  if (!clientAddress) return;
-  await db.delete(authThrottle).where(inArray(authThrottle.throttleKey, [`account-client:${username}|${clientAddress}`]));
+export async function releaseSignInAttempt(db: Executor, username: string, clientAddress: string | null): Promise<void> {
+  const keys = keysFor(username, clientAddress)
+    .map((k) => k.key)
+    .filter((key) => !key.startsWith("account-client:"));
+  await db
+    .update(authThrottle)
+    .set({ failures: sql`greatest(${authThrottle.failures} - 1, 0)` })
+    .where(inArray(authThrottle.throttleKey, keys));
+  if (clientAddress) await db.delete(authThrottle).where(eq(authThrottle.throttleKey, `account-client:${username}|${clientAddress}`));
 }

@@ -7,7 +7,7 @@ import { DomainError } from "../errors";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
 import { timingDummyHash, verifyPassword } from "./passwords";
-import { clearSignInFailures, recordSignInFailure, signInRetryAfterSeconds } from "./rate-limit";
+import { releaseSignInAttempt, reserveSignInAttempt } from "./rate-limit";
 
 export const SESSION_COOKIE = "studio_session";
 export const SESSION_TTL_MS = Number(process.env.STUDIO_SESSION_HOURS ?? 12) * 3600_000;
@@ -25,17 +25,16 @@ export async function signIn(
   input: { username: string; password: string; /** The client address when known (see clientAddressOf), else null. */ clientKey: string | null },
 ): Promise<{ cookieValue: string; expiresAt: number; actor: Actor }> {
   const username = input.username.trim().toLowerCase();
-  const wait = await signInRetryAfterSeconds(db, username, input.clientKey);
+  const wait = await reserveSignInAttempt(db, username, input.clientKey);
   if (wait > 0) {
     throw new DomainError("REQUEST_LIMIT_EXCEEDED", `Too many failed sign-in attempts. Try again in ${wait} seconds.`);
   }
   const [user] = await db.select().from(users).where(eq(users.username, username));
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await timingDummyHash(), input.password);
   if (!user || !ok || user.disabled) {
-    await recordSignInFailure(db, username, input.clientKey);
     throw new DomainError("UNAUTHENTICATED", "Wrong username or password.");
   }
-  await clearSignInFailures(db, username, input.clientKey);
+  await releaseSignInAttempt(db, username, input.clientKey);
   const cookieValue = randomBytes(32).toString("base64url");
   const now = Date.now();
   const expiresAt = now + SESSION_TTL_MS;

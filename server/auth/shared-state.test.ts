@@ -71,9 +71,9 @@ describe.each(testBackends)("shared auth state on %s", (backend) => {
     const blocked = await formSignIn(username, password, { "x-forwarded-for": "198.51.100.77" });
     expect(blocked.status).toBe(429);
     expect(await blocked.json()).toMatchObject({ error_code: "REQUEST_LIMIT_EXCEEDED", message: expect.stringMatching(/Try again in \d+ seconds/) });
-    // The counter lives in the database, where every instance reads it.
+    // The counter lives in the database, where every instance reads it (the refused attempt counted too).
     const [row] = await queryRows<{ failures: number }>(studio.db, sql`select failures from auth_throttle where throttle_key = ${`account:${username}`}`);
-    expect(row.failures).toBe(SIGN_IN_LIMITS.account);
+    expect(row.failures).toBe(SIGN_IN_LIMITS.account + 1);
   });
 
   it("Basic auth: a new X-Forwarded-For per attempt does not reset the account's limit either", async () => {
@@ -85,6 +85,15 @@ describe.each(testBackends)("shared auth state on %s", (backend) => {
     const blocked = await rest("experiments/search", {}, { authorization: basic(username, password), "x-forwarded-for": "198.51.100.78" });
     expect(blocked.status).toBe(429);
     expect(await blocked.json()).toMatchObject({ error_code: "REQUEST_LIMIT_EXCEEDED" });
+  });
+
+  it("a burst of simultaneous guesses gets no more tries than the limit", async () => {
+    const { username } = await newUser();
+    const statuses = await Promise.all(
+      Array.from({ length: 3 * SIGN_IN_LIMITS.account }, (_, i) => formSignIn(username, `burst-${i}`, { "x-forwarded-for": `203.0.113.${i}` }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(SIGN_IN_LIMITS.account);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2 * SIGN_IN_LIMITS.account);
   });
 
   it("X-Forwarded-For is believed only with STUDIO_TRUST_PROXY, and then only the hop our proxy wrote", () => {
