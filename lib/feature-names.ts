@@ -1,5 +1,6 @@
 // Which file column feeds which model feature: by name whenever a name is known (MLmodel signature, per-column inputs,
 // the training dataset in lineage), by a column order the user confirmed otherwise; never silently by position.
+import { z } from "zod";
 
 export type FeatureNameSource = "signature" | "inputs" | "training-dataset" | "confirmed";
 
@@ -66,4 +67,36 @@ export function parseColumnOrder(text: string): string[] {
     .split(/[,\n]/)
     .map((name) => name.trim())
     .filter((name) => name !== "");
+}
+
+/** A column order confirmed by a requester for a model whose matrix input names no columns; stored with the review. */
+export const zColumnMapping = z.object({
+  /** The model's matrix input. */
+  inputName: z.string(),
+  /** Dataset columns feeding the input's columns 0…k-1. */
+  columns: z.array(z.string()),
+  confirmedBy: z.string(),
+  confirmedAt: z.number(),
+});
+export type ColumnMapping = z.infer<typeof zColumnMapping>;
+
+/** The column names an MLmodel signature gives (a column-based signature; a tensor signature names none). */
+export function signatureColumnNames(signature: { inputs: readonly { type?: string; name?: string | null }[] } | null | undefined): string[] {
+  return (signature?.inputs ?? [])
+    .filter((spec) => spec.type !== "tensor")
+    .map((spec) => spec.name)
+    .filter((name): name is string => typeof name === "string");
+}
+
+/** The registered dataset version the model was trained on, from a version's lineage (a training dataset first). */
+export function trainingDatasetOf(lineage: unknown): { name: string; version: number } | null {
+  if (typeof lineage !== "object" || lineage === null) return null;
+  const datasets = (lineage as { datasets?: unknown }).datasets;
+  if (!Array.isArray(datasets)) return null;
+  type Entry = { context?: string | null; registry?: { datasetName?: unknown; version?: unknown } | null };
+  const registered = (datasets as Entry[]).filter(
+    (entry) => typeof entry?.registry?.datasetName === "string" && typeof entry.registry.version === "number",
+  );
+  const chosen = registered.find((entry) => /train/i.test(entry.context ?? "")) ?? registered[0];
+  return chosen ? { name: chosen.registry!.datasetName as string, version: chosen.registry!.version as number } : null;
 }

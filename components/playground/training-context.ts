@@ -10,18 +10,8 @@ export interface ProfiledColumn {
   topValues: { value: string | null; count: number }[] | null;
 }
 
-/** The registered dataset version the model was trained on, from a version's lineage (a training dataset first). */
-export function trainingDatasetOf(lineage: unknown): { name: string; version: number } | null {
-  if (typeof lineage !== "object" || lineage === null) return null;
-  const datasets = (lineage as { datasets?: unknown }).datasets;
-  if (!Array.isArray(datasets)) return null;
-  type Entry = { context?: string | null; registry?: { datasetName?: unknown; version?: unknown } | null };
-  const registered = (datasets as Entry[]).filter(
-    (entry) => typeof entry?.registry?.datasetName === "string" && typeof entry.registry.version === "number",
-  );
-  const chosen = registered.find((entry) => /train/i.test(entry.context ?? "")) ?? registered[0];
-  return chosen ? { name: chosen.registry!.datasetName as string, version: chosen.registry!.version as number } : null;
-}
+/** Kept here for the playground's imports; it lives in lib/feature-names beside the other naming rules. */
+export { trainingDatasetOf } from "@/lib/feature-names";
 
 /**
  * Feature names and per-column profiles. A matrix input of width k takes the profile's first k columns when the file has

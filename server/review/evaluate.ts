@@ -4,7 +4,7 @@ import * as ort from "onnxruntime-node";
 import { accuracy, calibrationCurve, confusionMatrix, logLoss, precisionRecallF1, predictedLabels, rocAuc, rocCurve } from "@/lib/classification-metrics";
 import { edgeCaseRows } from "@/lib/edge-cases";
 import { fairnessReport } from "@/lib/fairness";
-import { columnOrderProblems, compareColumns, featureNameSourceText, matrixFeatureNames, type FeatureNames } from "@/lib/feature-names";
+import { columnOrderProblems, compareColumns, featureNameSourceText, matrixFeatureNames, signatureColumnNames, type FeatureNames } from "@/lib/feature-names";
 import { FeatureValueError, columnForInput, numberColumn, numberFromText } from "@/lib/feature-values";
 import { permutationImportance, type ColumnTable } from "@/lib/permutation-importance";
 import { mae, r2, residuals, rmse } from "@/lib/regression-metrics";
@@ -187,10 +187,7 @@ function planFeeds(input: EvaluateModelInput, header: string[], notes: string[])
   let names: FeatureNames;
   // A one-column input not named as a file column is a matrix of width 1: its column must be named or confirmed too.
   if (only && only.shape?.length === 2 && (width !== 1 || !header.includes(only.name))) {
-    const signatureNames = (introspection.mlmodelSignature?.inputs ?? [])
-      .filter((spec) => spec.type !== "tensor")
-      .map((spec) => spec.name)
-      .filter((name): name is string => typeof name === "string");
+    const signatureNames = signatureColumnNames(introspection.mlmodelSignature);
     const known = { signatureNames, trainingColumns: input.trainingColumns?.columns ?? null, trainingLabel: input.trainingColumns?.labelColumn ?? labelColumn };
     // A free width takes whatever names are known (the signature's first).
     const k = typeof width === "number" ? width : signatureNames.length || (known.trainingColumns?.filter((n) => n !== known.trainingLabel).length ?? 0);
