@@ -177,6 +177,20 @@ export async function queryDatasetView<T>(
   }
 }
 
+/**
+ * Defines view `t` over the file as written (a CSV's columns all text, no sniffing; a Parquet file's own types) and
+ * runs query on it: what people read (the preview) shows `yes`, `007` and `1.50` as the file says.
+ */
+export async function queryDatasetTextView<T>(connection: DuckDBConnection, path: string, format: DatasetFileFormat, query: () => Promise<T>): Promise<T> {
+  await requireNonEmptyFile(path, format);
+  try {
+    await connection.run(`CREATE OR REPLACE VIEW t AS SELECT * FROM ${datasetTextSource(path, format)}`);
+    return await query();
+  } catch (error) {
+    throw unreadableFile(path, format, error);
+  }
+}
+
 export interface ColumnSchema {
   name: string;
   duckdbType: string;
