@@ -8,6 +8,7 @@ describe("matrixFeatureNames", () => {
     expect(matrixFeatureNames(2, { signatureNames: [], trainingColumns: ["x", "label", "y"], trainingLabel: "label" })).toEqual({ names: ["x", "y"], source: "training-dataset" });
     expect(matrixFeatureNames(3, { signatureNames: ["a", "b"], trainingColumns: ["x", "y", "label"], trainingLabel: "label" })).toBeNull();
     expect(matrixFeatureNames(2, {})).toBeNull();
+    expect(matrixFeatureNames(0, { signatureNames: [] })).toBeNull();
   });
 });
 

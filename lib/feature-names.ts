@@ -26,6 +26,7 @@ export function matrixFeatureNames(
   width: number,
   known: { signatureNames?: readonly string[] | null; trainingColumns?: readonly string[] | null; trainingLabel?: string | null },
 ): FeatureNames | null {
+  if (!(width > 0)) return null;
   const signature = known.signatureNames ?? [];
   if (signature.length === width && new Set(signature).size === width) return { names: [...signature], source: "signature" };
   const training = known.trainingColumns ?? [];

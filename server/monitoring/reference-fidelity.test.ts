@@ -101,3 +101,74 @@ describe.each(testBackends)("monitoring reference as written on %s", (backend) =
     expect(latest.features.filter((feature) => feature.drifted).map((feature) => feature.feature)).toEqual([]);
   });
 });
+
+describe.each(testBackends)("monitoring an unnamed matrix model on %s", (backend) => {
+  let studio: TestStudio;
+  let root: string;
+  const previousRoot = process.env.STUDIO_DATASET_ROOT;
+  const fixtures = path.join(import.meta.dirname, "../../fixtures");
+  const meta = (name: string) => ({ name, format: "csv" as const, description: "", source: "", licence: "", note: "", labelColumn: "malignant", masking: {} });
+
+  beforeAll(async () => {
+    studio = await createTestStudio(backend);
+    root = await mkdtemp(path.join(os.tmpdir(), "studio-reference-names-"));
+    process.env.STUDIO_DATASET_ROOT = root;
+    const trainText = await readFile(path.join(fixtures, "datasets/breast_cancer.train.csv"), "utf8");
+    const train = await registerDatasetVersion(studio.as(admin), root, meta("bc-train"), Readable.from([Buffer.from(trainText)]));
+    // The same rows with the columns in reverse order: a reference chosen for monitoring need not keep the training order.
+    const lines = trainText.trim().split("\n").map((line) => line.split(",").reverse().join(","));
+    await registerDatasetVersion(studio.as(admin), root, meta("bc-reversed"), Readable.from([Buffer.from(lines.join("\n") + "\n")]));
+    await waitForDatasetJobs();
+    const bytes = new Uint8Array(await readFile(path.join(fixtures, "models/breast-cancer-rf-v1.onnx")));
+    const lineage = { datasets: [{ name: "bc.train", digest: train.version.digest, context: "training", registry: { datasetName: "bc-train", version: 1, qualityStatus: "none", qualityReason: null } }] };
+    await registerOnnxUpload(studio.as(admin), { name: "bc-lineage", bytes, lineage });
+    await registerOnnxUpload(studio.as(admin), { name: "bc-nameless", bytes });
+  });
+  afterAll(async () => {
+    await flushInferenceLog();
+    await studio.close();
+    await rm(root, { recursive: true, force: true });
+    process.env.STUDIO_DATASET_ROOT = previousRoot;
+  });
+
+  /** The stable test rows as serving logs an unnamed [N,30] input: keys x0…x29 in the model's column order. */
+  async function serveStable(modelName: string) {
+    const text = await readFile(path.join(fixtures, "datasets/breast_cancer.production-stable.csv"), "utf8");
+    const [header, ...lines] = text.trim().split("\n").map((line) => line.split(","));
+    const features = header.filter((name) => name !== "malignant");
+    await promoteVersion(studio.as(admin), { name: modelName, version: "1", overrideReason: "test: no review needed" });
+    await updateMonitoringSettings(studio.as(admin), { name: modelName, sampleRate: 1, retentionDays: 30, thresholds: defaultMonitoringThresholds, reference: { datasetName: "bc-reversed", version: 1 } });
+    const model = await findRegisteredModel(studio.db, modelName);
+    const production = await findVersionByAlias(studio.db, modelName, "production");
+    const at = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    lines.forEach((cells, index) =>
+      recordInference(studio.db, {
+        modelId: model.modelId,
+        versionId: production.versionId,
+        requestId: `${modelName}-${index}`,
+        at: at + index,
+        latencyMs: 1,
+        inputs: Object.fromEntries(features.map((name, column) => [`x${column}`, [Number(cells[header.indexOf(name)])]])),
+        predictions: [0],
+        protocol: "mlflow",
+      }),
+    );
+    await flushInferenceLog();
+    return getMonitoringView(studio.as(admin), { name: modelName, window: "hour" });
+  }
+
+  it("names x0… after the training dataset in lineage, so a reference in another column order shows no drift on stable traffic", async () => {
+    const view = await serveStable("bc-lineage");
+    const latest = view.windows.at(-1)!;
+    expect(view.referenceProblem).toBeNull();
+    expect(latest.features).toHaveLength(30);
+    expect(latest.features.map((feature) => feature.feature)).toContain("mean_radius");
+    expect(latest.features.filter((feature) => feature.drifted).map((feature) => feature.feature)).toEqual([]);
+  });
+
+  it("with nothing naming the columns, matches none by position and says why", async () => {
+    const view = await serveStable("bc-nameless");
+    expect(view.referenceProblem).toMatch(/input 'input' names none of its columns.*cannot be matched with the reference's columns by name/);
+    expect(view.windows.at(-1)!.features).toEqual([]);
+  });
+});
