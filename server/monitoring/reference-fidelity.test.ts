@@ -44,7 +44,7 @@ describe.each(testBackends)("monitoring reference as written on %s", (backend) =
     );
     await waitForDatasetJobs();
     await registerOnnxUpload(studio.as(admin), { name: "credit-quirky", bytes: quirkyCreditModel(renames) });
-  });
+  }, 240_000); // registering and profiling datasets takes minutes on a busy shared machine
   afterAll(async () => {
     await flushInferenceLog();
     await studio.close();
@@ -123,7 +123,7 @@ describe.each(testBackends)("monitoring an unnamed matrix model on %s", (backend
     const lineage = { datasets: [{ name: "bc.train", digest: train.version.digest, context: "training", registry: { datasetName: "bc-train", version: 1, qualityStatus: "none", qualityReason: null } }] };
     await registerOnnxUpload(studio.as(admin), { name: "bc-lineage", bytes, lineage });
     await registerOnnxUpload(studio.as(admin), { name: "bc-nameless", bytes });
-  });
+  }, 240_000); // registering and profiling datasets takes minutes on a busy shared machine
   afterAll(async () => {
     await flushInferenceLog();
     await studio.close();

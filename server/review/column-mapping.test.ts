@@ -63,7 +63,7 @@ describe.each(testBackends)("review column mapping on %s", (backend) => {
       },
     });
     await registerOnnxUpload(as(erin), { name: "digits-nameless", bytes });
-  });
+  }, 240_000); // registering and profiling datasets takes minutes on a busy shared machine
   afterAll(async () => {
     await waitForReviewJobs();
     await waitForDatasetJobs();
