@@ -17,14 +17,14 @@ const TARGET_SECONDS = 10;
 const parts = ["load", "predict", "metrics", "fairness", "robustness", "importance", "edge_cases"] as const;
 
 /** ROWS data lines drawn with replacement (seeded) from the test split, under its header. */
-function resampledCsv(): { csv: string; matrix: Float32Array; width: number } {
+function resampledCsv(): { csv: string; matrix: Float32Array; width: number; features: string[] } {
   const [header, ...lines] = readFileSync(SOURCE, "utf8").trim().split("\n");
   const random = seededRandom(7);
   const picked = Array.from({ length: ROWS }, () => lines[Math.floor(random() * lines.length)]);
   const width = header.split(",").length - 1;
   const matrix = new Float32Array(ROWS * width);
   picked.forEach((line, row) => line.split(",").slice(0, width).forEach((cell, column) => (matrix[row * width + column] = Number(cell))));
-  return { csv: `${header}\n${picked.join("\n")}\n`, matrix, width };
+  return { csv: `${header}\n${picked.join("\n")}\n`, matrix, width, features: header.split(",").slice(0, width) };
 }
 
 /** Plain ORT: load the model and score the 100,000 rows once from a prebuilt tensor. */
@@ -39,7 +39,7 @@ async function plainScoring(bytes: Uint8Array, matrix: Float32Array, width: numb
 
 export async function benchReview(): Promise<BenchRow[]> {
   const bytes = new Uint8Array(readFileSync(MODEL));
-  const { csv, matrix, width } = resampledCsv();
+  const { csv, matrix, width, features } = resampledCsv();
   const directory = await mkdtemp(path.join(os.tmpdir(), "studio-bench-review-"));
   try {
     const datasetPath = path.join(directory, "breast_cancer_100k.csv");
@@ -57,6 +57,8 @@ export async function benchReview(): Promise<BenchRow[]> {
       datasetDigest: "bench",
       labelColumn: "malignant",
       sensitiveAttributes: [],
+      // The fixture's feature columns in training order: the bare ONNX file names none of its 30 columns.
+      columnOrder: features,
       seed: 42,
     });
     const totalMs = performance.now() - start;

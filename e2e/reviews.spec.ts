@@ -40,6 +40,8 @@ async function requestReview(page: Page, model: string, version: string): Promis
   await form.getByLabel("Dataset").selectOption("breast-cancer");
   await form.getByLabel("Version", { exact: true }).selectOption("2");
   await expect(form.getByLabel("Label column")).toHaveValue("malignant");
+  // The uploaded file names none of its 30 columns: alice reads the file's order and confirms it once.
+  await form.getByLabel(/I confirm these columns feed/).check();
   const accuracy = form.getByRole("group", { name: "Threshold 1" });
   await expect(accuracy.getByLabel("Metric")).toHaveValue("accuracy");
   await accuracy.getByLabel("Value").fill("0.95");

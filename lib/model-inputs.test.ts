@@ -4,6 +4,7 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import {
   defaultInputRow,
+  extraCsvColumns,
   feedsFromRows,
   inputRowSchema,
   missingCsvColumns,
@@ -11,6 +12,7 @@ import {
   parseInputJson,
   planModelInputs,
   rowFromCsvRecord,
+  withConfirmedColumns,
   type ModelInputInfo,
 } from "./model-inputs";
 
@@ -163,5 +165,39 @@ describe("parseInputJson", () => {
     const { problems } = parseInputJson(plan, '{"age": 3,,}');
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/^Not valid JSON: /);
+  });
+});
+
+describe("CSV rows reach the model as written", () => {
+  it("gives text inputs the text exactly (yes, 007, 1.50, 2024-01, NA) and refuses what a number or boolean input cannot take", () => {
+    const { inputs } = fixture("credit-logreg");
+    const plan = planModelInputs(inputs);
+    const base = { age: "40", income: "30000", employment_years: "2", loan_amount: "5000", duration_months: "12", existing_credits: "1" };
+    for (const text of ["yes", "TRUE", "007", "1.50", "2024-01", "NA"]) {
+      expect(rowFromCsvRecord(plan, { ...base, sex: text, purpose: text, housing: text }, 1)).toMatchObject({ sex: text, purpose: text, housing: text });
+    }
+    expect(() => rowFromCsvRecord(plan, { ...base, income: "0x10", sex: "F", purpose: "car", housing: "own" }, 4)).toThrow('Row 4, column "income": "0x10" is not a number.');
+    const flag = planModelInputs([{ name: "flag", kind: "tensor", elementType: "bool", shape: [null, 1] }]);
+    expect(rowFromCsvRecord(flag, { flag: "TRUE" }, 1)).toEqual({ flag: true });
+    expect(() => rowFromCsvRecord(flag, { flag: "yes" }, 2)).toThrow('Row 2, column "flag": "yes" is not true/false or 1/0.');
+  });
+});
+
+describe("digits-mlp: a [N,64] matrix whose columns may be unnamed", () => {
+  const { inputs, sidecar } = fixture("digits-mlp");
+
+  it("marks a matrix without names, and takes a confirmed order of the file's columns (px0…px63) as its keys", () => {
+    const named = planModelInputs(inputs, { featureNames: sidecar.feature_columns });
+    expect(named.unnamed).toBe(false);
+    const unnamed = planModelInputs(inputs);
+    expect(unnamed.unnamed).toBe(true);
+    const records = csvRecords("fixtures/datasets/digits.test.csv").slice(0, 2);
+    expect(missingCsvColumns(unnamed, Object.keys(records[0]))).toHaveLength(64);
+    const confirmed = withConfirmedColumns(unnamed, sidecar.feature_columns);
+    expect(missingCsvColumns(confirmed, Object.keys(records[0]))).toEqual([]);
+    expect(extraCsvColumns(confirmed, Object.keys(records[0]))).toEqual(["digit"]);
+    const viaConfirmed = feedsFromRows(confirmed, inputs, records.map((record, i) => rowFromCsvRecord(confirmed, record, i + 1)));
+    const viaNames = feedsFromRows(named, inputs, records.map((record, i) => rowFromCsvRecord(named, record, i + 1)));
+    expect(viaConfirmed).toEqual(viaNames);
   });
 });

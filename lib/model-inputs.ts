@@ -1,5 +1,6 @@
 // Turns an ONNX model's declared inputs into playground fields, and field values (form, JSON, CSV rows) into ORT feeds.
 import { z } from "zod";
+import { booleanFromText, numberFromText } from "./feature-values";
 
 /** What the playground needs of one ONNX input (a structural subset of the registry's OnnxValueInfo). */
 export interface ModelInputInfo {
@@ -43,6 +44,8 @@ export interface InputPlan {
   fields: InputField[];
   /** Inputs the playground cannot fill (sequences, maps, unknown element types, fixed batch sizes); empty when all is well. */
   problems: string[];
+  /** A matrix whose columns nothing names (fields x0…x{k-1}): a CSV's columns need a confirmed order. */
+  unnamed?: boolean;
 }
 
 /** Tensor data as plain values: what crosses to the scoring worker, which wraps it in ort.Tensor. */
@@ -105,7 +108,8 @@ export function planModelInputs(
   if (only !== null && width !== null && width > 1) {
     const names = context.featureNames?.length === width ? context.featureNames : Array.from({ length: width }, (_, i) => `x${i}`);
     const unique = new Set(names).size === names.length ? names : names.map((name, i) => `${name}_${i}`);
-    return { layout: "matrix", fields: unique.map((key, i) => fieldOf(key, only, i, profiles[key])), problems };
+    const unnamed = context.featureNames?.length !== width;
+    return { layout: "matrix", fields: unique.map((key, i) => fieldOf(key, only, i, profiles[key])), problems, unnamed };
   }
   for (const input of inputs) {
     const rank = input.shape?.length;
@@ -153,17 +157,35 @@ export function rowFromCsvRecord(plan: InputPlan, record: Readonly<Record<string
   for (const field of plan.fields) {
     const text = record[field.key];
     if (text === undefined) throw new ModelInputError(`Row ${rowNumber} has no "${field.key}" column.`);
+    // Text inputs get the text exactly as written (`yes`, `007`, `NA`); nothing is guessed from how it looks.
     if (field.valueType === "string") row[field.key] = text;
-    else if (field.valueType === "boolean") row[field.key] = /^(true|1|yes)$/i.test(text.trim());
-    else {
-      const value = text.trim() === "" ? Number.NaN : Number(text);
+    else if (field.valueType === "boolean") {
+      const value = booleanFromText(text);
+      if (value === null) throw new ModelInputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not true/false or 1/0.`);
+      row[field.key] = value;
+    } else {
       // Missing numbers go in as NaN: scikit-learn models exported with imputers handle them; others give NaN out.
-      if (text.trim() !== "" && !Number.isFinite(value))
-        throw new ModelInputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not a number.`);
+      const value = numberFromText(text);
+      if (value === null) throw new ModelInputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not a number.`);
       row[field.key] = value;
     }
   }
   return row;
+}
+
+/**
+ * The plan with a matrix's fields renamed to the CSV columns the user confirmed feed them, in order (for a model whose
+ * columns nothing names); the other fields keep their keys.
+ */
+export function withConfirmedColumns(plan: InputPlan, columns: readonly string[]): InputPlan {
+  if (plan.layout !== "matrix" || columns.length !== plan.fields.length) throw new ModelInputError(`The model takes ${plan.fields.length} columns; ${columns.length} were confirmed.`);
+  return { ...plan, unnamed: false, fields: plan.fields.map((field, i) => ({ ...field, key: columns[i] })) };
+}
+
+/** The CSV's columns the model does not take (listed to the user, then ignored). */
+export function extraCsvColumns(plan: InputPlan, header: readonly string[]): string[] {
+  const keys = new Set(plan.fields.map((field) => field.key));
+  return header.filter((name) => !keys.has(name));
 }
 
 /** The model's columns a CSV header lacks (extra columns, such as the label, are ignored). */

@@ -3,7 +3,18 @@
 import Papa from "papaparse";
 import { useId, useState, type DragEvent } from "react";
 import { toCsv } from "@/lib/csv";
-import { feedsFromRows, missingCsvColumns, ModelInputError, rowFromCsvRecord, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
+import { columnOrderProblems, parseColumnOrder } from "@/lib/feature-names";
+import {
+  extraCsvColumns,
+  feedsFromRows,
+  missingCsvColumns,
+  ModelInputError,
+  rowFromCsvRecord,
+  withConfirmedColumns,
+  type InputPlan,
+  type InputRow,
+  type ModelInputInfo,
+} from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
 import { chunkRanges, readPredictions, resultColumns, resultRow, type RowPrediction } from "./prediction-format";
 import type { ScoringClient } from "./scoring-client";
@@ -18,6 +29,15 @@ interface BatchResult {
   rows: (string | number | null)[][];
   scoreMs: number;
   fileName: string;
+  /** The file's columns the model does not take: listed, then ignored. */
+  ignored: string[];
+}
+
+/** A model whose columns nothing names, and a file without x0…: the user confirms which file columns feed it, in order. */
+interface OrderQuestion {
+  header: string[];
+  text: string;
+  confirmed: boolean;
 }
 
 export function BatchScoring({ client, plan, inputs, modelName }: { client: ScoringClient | null; plan: InputPlan; inputs: readonly ModelInputInfo[]; modelName: string }) {
@@ -27,6 +47,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<BatchResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [order, setOrder] = useState<OrderQuestion | null>(null);
   const running = progress !== null && progress.done < progress.total;
 
   function drop(event: DragEvent<HTMLDivElement>) {
@@ -38,6 +59,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
 
   function choose(chosen: File) {
     setFile(chosen);
+    setOrder(null);
     setResult(null);
     setError(null);
     setProgress(null);
@@ -48,22 +70,38 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
     setError(null);
     setResult(null);
     try {
+      // No dynamic typing: every cell stays the text written, and the model's input types convert it.
       const parsed = Papa.parse<Record<string, string>>(await file.text(), { header: true, skipEmptyLines: "greedy" });
-      const missing = missingCsvColumns(plan, parsed.meta.fields ?? []);
+      const header = parsed.meta.fields ?? [];
+      let active = plan;
+      if (plan.unnamed && missingCsvColumns(plan, header).length > 0) {
+        // Nothing names the model's columns and the file does not use x0…: never feed its columns by position unasked.
+        if (!order || order.header.join("\u0000") !== header.join("\u0000")) {
+          setOrder({ header, text: header.slice(0, plan.fields.length).join(", "), confirmed: false });
+          throw new ModelInputError(`Nothing names the model's ${plan.fields.length} columns: confirm which of the file's columns feed it, in order, then score again.`);
+        }
+        const columns = parseColumnOrder(order.text);
+        const problems = columnOrderProblems(columns, plan.fields.length, header);
+        if (problems.length) throw new ModelInputError(problems.join(" "));
+        if (!order.confirmed) throw new ModelInputError("Tick the box to confirm the column order, then score again.");
+        active = withConfirmedColumns(plan, columns);
+      }
+      const missing = missingCsvColumns(active, header);
       if (missing.length) throw new ModelInputError(`The file lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; its header must name every model input.`);
       if (parsed.data.length === 0) throw new ModelInputError("The file has a header but no rows to score.");
-      const rows: InputRow[] = parsed.data.map((record, i) => rowFromCsvRecord(plan, record, i + 1));
+      const rows: InputRow[] = parsed.data.map((record, i) => rowFromCsvRecord(active, record, i + 1));
       setProgress({ done: 0, total: rows.length });
       const predictions: RowPrediction[] = [];
       let scoreMs = 0;
       for (const [start, end] of chunkRanges(rows.length, CHUNK_ROWS)) {
-        const { outputs, roundTripMs } = await client.run("main", feedsFromRows(plan, inputs, rows.slice(start, end)));
+        const { outputs, roundTripMs } = await client.run("main", feedsFromRows(active, inputs, rows.slice(start, end)));
         predictions.push(...readPredictions(outputs));
         scoreMs += roundTripMs;
         setProgress({ done: end, total: rows.length });
       }
-      const keys = plan.fields.map((field) => field.key);
+      const keys = active.fields.map((field) => field.key);
       setResult({
+        ignored: extraCsvColumns(active, header),
         columns: resultColumns(keys, predictions[0]),
         rows: predictions.map((prediction, i) => resultRow(rows[i], keys, prediction)),
         scoreMs,
@@ -117,6 +155,30 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
           </button>
         ) : null}
       </div>
+      {order ? (
+        <fieldset className={ui.panel}>
+          <legend>Column order</legend>
+          <p className={styles.hint} id={`${fileId}-order-hint`}>
+            The model takes {plan.fields.length} columns and nothing names them (no MLmodel signature, no training dataset in its lineage). List the
+            file&apos;s columns that feed it, first to last, and confirm.
+          </p>
+          <div className={ui.field}>
+            <label htmlFor={`${fileId}-order`}>File columns, in the model&apos;s order</label>
+            <textarea
+              id={`${fileId}-order`}
+              className={ui.input}
+              rows={3}
+              value={order.text}
+              aria-describedby={`${fileId}-order-hint`}
+              onChange={(event) => setOrder({ ...order, text: event.target.value, confirmed: false })}
+            />
+          </div>
+          <label className={ui.checkbox}>
+            <input type="checkbox" checked={order.confirmed} onChange={(event) => setOrder({ ...order, confirmed: event.target.checked })} />
+            I confirm these file columns feed the model in this order
+          </label>
+        </fieldset>
+      ) : null}
       {progress ? (
         <p>
           <progress className={styles.progress} value={progress.done} max={progress.total} aria-label="Scoring progress" />
@@ -136,6 +198,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
             {result.rows.length.toLocaleString()} rows in {result.scoreMs.toFixed(1)} ms ({((1000 * result.scoreMs) / result.rows.length).toFixed(1)} µs per row, worker round
             trips included). First {Math.min(PREVIEW_ROWS, result.rows.length)} rows:
           </p>
+          {result.ignored.length ? <p className={styles.hint}>Columns the model does not take were ignored: {result.ignored.join(", ")}.</p> : null}
           <div className={ui.tableWrap}>
             <table className={ui.table} aria-label="Scored rows (preview)">
               <thead>

@@ -19,6 +19,7 @@ import { PredictionSummary } from "./prediction-view";
 import { ResponseCurve } from "./response-curve";
 import { ScoringClient, ScoringError } from "./scoring-client";
 import type { SessionInfo } from "./scoring-protocol";
+import { signatureColumnNames } from "@/lib/feature-names";
 import { trainingContext, trainingDatasetOf } from "./training-context";
 import styles from "./playground.module.css";
 
@@ -144,7 +145,8 @@ function RunnablePlayground({
   // The profile only names and bounds the fields; without it (none, or no permission to read it) the form still works.
   const profileQuery = useQuery({ ...trpc.datasets.version.queryOptions(dataset ?? { name: "-", version: 1 }), enabled: dataset !== null, retry: false });
   const profileColumns = profileQuery.data?.profile?.columns ?? null;
-  const plan = useMemo(() => planModelInputs(inputs, trainingContext(inputs, profileColumns)), [inputs, profileColumns]);
+  const signatureNames = useMemo(() => signatureColumnNames(introspection.mlmodelSignature), [introspection]);
+  const plan = useMemo(() => planModelInputs(inputs, trainingContext(inputs, profileColumns, signatureNames)), [inputs, profileColumns, signatureNames]);
 
   const [edited, setEdited] = useState<InputRow | null>(null);
   const [jsonDraft, setJsonDraft] = useState<string | null>(null);

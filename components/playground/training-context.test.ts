@@ -42,4 +42,12 @@ describe("trainingContext", () => {
     const text: ProfiledColumn = { name: "housing", type: "string", min: "free", max: "rent", mean: null, topValues: [{ value: "own", count: 9 }, { value: null, count: 2 }, { value: "rent", count: 1 }] };
     expect(trainingContext(matrix, [text]).profiles.housing).toEqual({ min: null, max: null, mean: null, categories: ["own", "rent"] });
   });
+
+  it("takes the MLmodel signature's names first, and offers a text input the categories as written even when they look numeric", () => {
+    const names = ["a", "b", "c", "d"];
+    expect(trainingContext(matrix, iris, names).featureNames).toEqual(names);
+    expect(trainingContext(matrix, null, names).featureNames).toEqual(names);
+    const codes: ProfiledColumn = { name: "purpose", type: "integer", min: 7, max: 10, mean: 8, topValues: [{ value: "007", count: 5 }, { value: "010", count: 2 }] };
+    expect(trainingContext(matrix, [codes]).profiles.purpose.categories).toEqual(["007", "010"]);
+  });
 });

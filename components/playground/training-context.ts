@@ -10,28 +10,23 @@ export interface ProfiledColumn {
   topValues: { value: string | null; count: number }[] | null;
 }
 
-/** The registered dataset version the model was trained on, from a version's lineage (a training dataset first). */
-export function trainingDatasetOf(lineage: unknown): { name: string; version: number } | null {
-  if (typeof lineage !== "object" || lineage === null) return null;
-  const datasets = (lineage as { datasets?: unknown }).datasets;
-  if (!Array.isArray(datasets)) return null;
-  type Entry = { context?: string | null; registry?: { datasetName?: unknown; version?: unknown } | null };
-  const registered = (datasets as Entry[]).filter(
-    (entry) => typeof entry?.registry?.datasetName === "string" && typeof entry.registry.version === "number",
-  );
-  const chosen = registered.find((entry) => /train/i.test(entry.context ?? "")) ?? registered[0];
-  return chosen ? { name: chosen.registry!.datasetName as string, version: chosen.registry!.version as number } : null;
-}
+/** Kept here for the playground's imports; it lives in lib/feature-names beside the other naming rules. */
+export { trainingDatasetOf } from "@/lib/feature-names";
 
 /**
- * Feature names and per-column profiles. A matrix input of width k takes the profile's first k columns when the file has
- * k columns, or k + 1 with the label last (how the studio's training files are laid out); otherwise names stay unknown.
+ * Feature names and per-column profiles. A matrix input of width k takes the MLmodel signature's k column names first
+ * (what serving uses); else the profile's first k columns when the file has k columns, or k + 1 with the label last
+ * (how the studio's training files are laid out); otherwise names stay unknown and a CSV's order must be confirmed.
  */
 export function trainingContext(
   inputs: readonly ModelInputInfo[],
   columns: readonly ProfiledColumn[] | null,
+  signatureNames: readonly string[] = [],
 ): { featureNames: string[] | null; profiles: Record<string, FeatureProfile> } {
-  if (!columns) return { featureNames: null, profiles: {} };
+  const only = inputs.length === 1 ? inputs[0] : null;
+  const width = only?.shape?.length === 2 && typeof only.shape[1] === "number" ? only.shape[1] : null;
+  const fromSignature = width !== null && signatureNames.length === width ? [...signatureNames] : null;
+  if (!columns) return { featureNames: fromSignature, profiles: {} };
   const profiles: Record<string, FeatureProfile> = {};
   for (const column of columns) {
     const numeric = column.type === "number" || column.type === "integer";
@@ -39,12 +34,12 @@ export function trainingContext(
       min: numeric && typeof column.min === "number" ? column.min : null,
       max: numeric && typeof column.max === "number" ? column.max : null,
       mean: numeric ? column.mean : null,
-      categories: numeric ? null : (column.topValues?.flatMap((top) => (top.value === null ? [] : [top.value])) ?? null),
+      // Categories as written in the file (the profile keeps `007` and `yes`), offered whenever the model takes text,
+      // even for a column that looks numeric.
+      categories: column.topValues?.flatMap((top) => (top.value === null ? [] : [top.value])) ?? null,
     };
   }
-  const only = inputs.length === 1 ? inputs[0] : null;
-  const width = only?.shape?.length === 2 && typeof only.shape[1] === "number" ? only.shape[1] : null;
-  let featureNames: string[] | null = null;
-  if (width !== null && (columns.length === width || columns.length === width + 1)) featureNames = columns.slice(0, width).map((c) => c.name);
+  let featureNames: string[] | null = fromSignature;
+  if (!featureNames && width !== null && (columns.length === width || columns.length === width + 1)) featureNames = columns.slice(0, width).map((c) => c.name);
   return { featureNames, profiles };
 }

@@ -10,6 +10,7 @@ import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { ReviewFormDefaults } from "@/server/review/schema";
+import { ColumnOrderField, columnOrderToSend, type ColumnOrderState } from "./column-mapping";
 import { CriteriaEditor } from "./criteria-editor";
 import { criteriaToForm, firstFieldError, formToCriteria, reviewHref, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
@@ -133,11 +134,16 @@ export function RequestReviewForm({
   const [sensitive, setSensitive] = useState<string[]>([]);
   const datasetKey = current?.dataset ? `${current.dataset.name}@${current.dataset.version}` : "";
   const [seenDatasetKey, setSeenDatasetKey] = useState("");
+  const [columnOrder, setColumnOrder] = useState<ColumnOrderState>({ text: "", confirmed: false });
   if (datasetKey !== seenDatasetKey && current?.dataset) {
     setSeenDatasetKey(datasetKey);
     setLabelColumn(current.dataset.labelColumn ?? "");
     setSensitive(current.dataset.sensitiveAttributes);
+    // The file's order is only a starting point: the requester reads it, edits it if need be, and confirms it.
+    const label = current.dataset.labelColumn;
+    setColumnOrder({ text: current.dataset.columns.filter((column) => column !== label).join(", "), confirmed: false });
   }
+  const orderNeeded = current?.matrixInput && current.matrixInput.names === null ? current.matrixInput : null;
   const [criteria, setCriteria] = useState<CriteriaFormState | null>(null);
   const [seenTask, setSeenTask] = useState<string | null>(null);
   const taskKey = current ? String(current.task) : null;
@@ -157,7 +163,7 @@ export function RequestReviewForm({
         router.push(reviewHref(result.id));
       },
       onError: (error) => {
-        const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context"];
+        const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context", "columnOrder"];
         const found: Record<string, string> = {};
         for (const field of fields) {
           const message = firstFieldError(error.data?.fieldErrors, field);
@@ -178,6 +184,8 @@ export function RequestReviewForm({
     if (!Number.isInteger(approvals) || approvals < 1 || approvals > 10) errors.requiredApprovals = "Enter a whole number from 1 to 10";
     const parsed = criteria ? formToCriteria(criteria) : null;
     const chosenSensitive = sensitive.filter((column) => column !== labelColumn);
+    const order = orderNeeded && current?.dataset ? columnOrderToSend(columnOrder, orderNeeded.width, current.dataset.columns, labelColumn) : null;
+    if (order?.error) errors.columnOrder = order.error;
     if (parsed?.criteria && parsed.criteria.maxGroupGap !== null && chosenSensitive.length === 0) {
       // Same rule as the server: a gap limit with no attribute to group by could only fail.
       setCriteriaErrors({ maxGroupGapPoints: "No sensitive attribute is ticked: tick one above, or leave the gap empty not to check it" });
@@ -197,6 +205,7 @@ export function RequestReviewForm({
       criteria: parsed.criteria,
       requiredApprovals: approvals,
       context,
+      ...(order?.order ? { columnOrder: order.order } : {}),
     });
   }
 
@@ -331,6 +340,9 @@ export function RequestReviewForm({
                 ))}
               {fieldError("sensitiveAttributes")}
             </fieldset>
+            {orderNeeded ? (
+              <ColumnOrderField inputName={orderNeeded.inputName} width={orderNeeded.width} value={columnOrder} onChange={setColumnOrder} error={fieldErrors.columnOrder ?? null} />
+            ) : null}
           </>
         ) : null}
       </fieldset>

@@ -15,6 +15,7 @@ import { ReportSections, CriteriaTable, SummarySentences } from "./report-sectio
 import { criteriaToForm, decisionLabels, formToCriteria, signOffHref, type CriteriaFormErrors } from "./review-format";
 import styles from "./review.module.css";
 import { ReviewStatusBadge } from "./status-badge";
+import { ColumnMappingSection } from "./column-mapping";
 
 /** While the evaluation runs the page asks again every second; once ready it stops. */
 export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evaluationError">): boolean {
@@ -65,6 +66,7 @@ export function ReviewView({ review }: { review: ReviewDetail }) {
       <CriteriaTable results={review.criteriaResults} criteria={review.criteria} />
       {review.permissions.canEditCriteria ? <EditCriteria review={review} /> : null}
       <ContextSection review={review} />
+      <ColumnMappingSection mapping={review.columnMapping} />
       {review.report ? <ReportSections report={review.report} criteria={review.criteria} /> : null}
       <DecisionPanel review={review} />
       <CommentsThread review={review} />

@@ -11,6 +11,7 @@ import type { ReviewDetail } from "@/server/review/schema";
 import { decisionLabels, describeCriteria, reviewHref, reviewStatusLabels } from "./review-format";
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
+import { ColumnMappingSection } from "./column-mapping";
 
 /**
  * The studio shell (header, side navigation, skip link, banners) is not the sheet: it is hidden when printing.
@@ -87,6 +88,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
 
       {review.trainingOverlap ? <p className={styles.warning}>Warning: the evaluation dataset overlaps the training data. {review.trainingOverlap}</p> : null}
 
+      <ColumnMappingSection mapping={review.columnMapping} />
       <section aria-labelledby="sheet-summary">
         <h2 id="sheet-summary">Summary</h2>
         {sentences.length ? (

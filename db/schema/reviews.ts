@@ -55,6 +55,8 @@ export const reviews = pgTable(
     evaluationError: text("evaluation_error"),
     /** Warning when the model's lineage shows it was trained on the evaluation dataset version. */
     trainingOverlap: text("training_overlap"),
+    /** ColumnMapping (lib/feature-names.ts): the column order the requester confirmed when nothing named the model's columns. */
+    columnMapping: jsonb("column_mapping").$type<unknown>(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
     decidedAt: bigint("decided_at", { mode: "number" }),

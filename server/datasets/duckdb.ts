@@ -65,6 +65,36 @@ export function datasetSource(path: string, format: DatasetFileFormat, wholeFile
   return `read_csv(${quoteLiteral(path)}, header = true, skip = 0, delim = ',', quote = '"', escape = '"'${sample})`;
 }
 
+/**
+ * The file's cells as the text written in it, column by column (null = an empty field). A CSV is read with every
+ * column as VARCHAR, so DuckDB's type sniffing never turns `yes` into true, `007` into 7 or `1.50` into 1.5; a
+ * Parquet file's typed values are cast to their text. This, not the sniffed table, is what a model is fed from.
+ */
+export async function readDatasetText(path: string, format: DatasetFileFormat): Promise<{ name: string; values: (string | null)[] }[]> {
+  await requireNonEmptyFile(path, format);
+  return withDuckDB(async (connection) => {
+    try {
+      await connection.run(`CREATE TABLE raw AS SELECT * FROM ${datasetTextSource(path, format)}`);
+      const schema = await describeRelation(connection, "raw");
+      const select = schema.map((column) => `CAST(${quoteIdentifier(column.name)} AS VARCHAR)`).join(", ");
+      const reader = await connection.runAndReadAll(`SELECT ${select} FROM raw`);
+      const cells = reader.getColumnsJS();
+      return schema.map((column, index) => ({
+        name: column.name,
+        values: (cells[index] ?? []).map((cell) => (cell === null || cell === undefined ? null : String(cell))),
+      }));
+    } catch (error) {
+      throw unreadableFile(path, format, error);
+    }
+  });
+}
+
+/** The table function reading a file with no type inference: a CSV's columns all VARCHAR, exactly as written. */
+export function datasetTextSource(path: string, format: DatasetFileFormat): string {
+  if (format === "parquet") return `read_parquet(${quoteLiteral(path)})`;
+  return `read_csv(${quoteLiteral(path)}, header = true, skip = 0, delim = ',', quote = '"', escape = '"', all_varchar = true)`;
+}
+
 /** Whether a DuckDB error means the sniffed types were wrong for a later row (worth a whole-file retry). */
 function isLateTypeConflict(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
@@ -144,6 +174,20 @@ export async function queryDatasetView<T>(
     } catch (retryError) {
       throw unreadableFile(path, format, retryError);
     }
+  }
+}
+
+/**
+ * Defines view `t` over the file as written (a CSV's columns all text, no sniffing; a Parquet file's own types) and
+ * runs query on it: what people read (the preview) shows `yes`, `007` and `1.50` as the file says.
+ */
+export async function queryDatasetTextView<T>(connection: DuckDBConnection, path: string, format: DatasetFileFormat, query: () => Promise<T>): Promise<T> {
+  await requireNonEmptyFile(path, format);
+  try {
+    await connection.run(`CREATE OR REPLACE VIEW t AS SELECT * FROM ${datasetTextSource(path, format)}`);
+    return await query();
+  } catch (error) {
+    throw unreadableFile(path, format, error);
   }
 }
 

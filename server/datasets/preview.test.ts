@@ -24,7 +24,8 @@ describe("readDatasetRows", () => {
     expect(first.columns).toEqual(header);
     expect(first.totalRows).toBe(body.length);
     expect(first.rows.map((r) => r.map((v) => (v === null ? "" : String(v))))).toEqual(body.slice(0, 3));
-    expect(typeof first.rows[0][header.indexOf("age")]).toBe("number");
+    // A CSV's cells are the text written in it, numbers included.
+    expect(first.rows[0][header.indexOf("age")]).toBe(body[0][header.indexOf("age")]);
 
     const last = await readDatasetRows(customers, "csv", { offset: body.length - 2, limit: 10 });
     expect(last.rows.map((r) => r[header.indexOf("email")])).toEqual(body.slice(-2).map((r) => r[header.indexOf("email")]));
@@ -41,6 +42,16 @@ describe("readDatasetRows", () => {
     const { rows } = await readDatasetRows(file, "parquet", { offset: 0, limit: 1 });
     expect(rows[0]).toEqual(["9007199254740993", 42, "2024-03-05", "2024-03-05T06:07:08.500Z", true, null]);
     expect(JSON.parse(JSON.stringify(rows))).toEqual(rows);
+  });
+
+  it("shows a CSV's values as written: yes/no, TRUE, 007, 1.50, 2024-01 and NA are not sniffed into other values", async () => {
+    const file = path.join(dir, "quirky.csv");
+    await writeFile(file, "answer,flag,code,amount,month,note\nyes,TRUE,007,1.50,2024-01,NA\nno,FALSE,010,2,2024-02,\n");
+    const { rows } = await readDatasetRows(file, "csv", { offset: 0, limit: 5 });
+    expect(rows).toEqual([
+      ["yes", "TRUE", "007", "1.50", "2024-01", "NA"],
+      ["no", "FALSE", "010", "2", "2024-02", null],
+    ]);
   });
 
   it("rejects a limit over 500 or a negative offset", async () => {

@@ -1,6 +1,6 @@
-// Reads a window of a dataset file's rows as JSON-safe values, for the virtualised preview table.
+// Reads a window of a dataset file's rows as JSON-safe values (a CSV's as the text written), for the virtualised preview table.
 import { invalidParameter } from "@/server/errors";
-import { queryDatasetView, toJsonCell, withDuckDB, type DatasetFileFormat, type JsonCell } from "./duckdb";
+import { queryDatasetTextView, toJsonCell, withDuckDB, type DatasetFileFormat, type JsonCell } from "./duckdb";
 
 export const maxPreviewRows = 500;
 
@@ -21,9 +21,10 @@ export async function readDatasetRows(
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPreviewRows) {
     throw invalidParameter(`The preview limit must be a whole number from 1 to ${maxPreviewRows}.`);
   }
-  // A view, not a loaded table: the window and the count each need one streaming scan at most.
+  // A view, not a loaded table: the window and the count each need one streaming scan at most. A CSV's cells come as
+  // the text written (no type sniffing): the preview shows `yes`, `007`, `1.50` and `NA`, not true, 7, 1.5 or null.
   return withDuckDB((connection) =>
-    queryDatasetView(connection, path, format, async () => {
+    queryDatasetTextView(connection, path, format, async () => {
       const page = await connection.runAndReadAll("SELECT * FROM t LIMIT $limit OFFSET $offset", { limit, offset });
       const types = page.columnTypes();
       const rows = page.getRowsJS().map((values) => values.map((value, i) => toJsonCell(value, types[i])));

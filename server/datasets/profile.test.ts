@@ -195,6 +195,16 @@ describe("profileDatasetFile on awkward input", () => {
     expect(profile.columns[1]).toMatchObject({ missing: 1, min: 2, max: 2, histogram: { edges: [2, 3], counts: [1] } });
   });
 
+  it("shows the top values of sniffed columns as written: yes/no, TRUE, 007 and 1.50, not true, 7 or 1.5", async () => {
+    const file = path.join(dir, "quirky.csv");
+    await writeFile(file, "answer,flag,code,amount\nyes,TRUE,007,1.50\nno,FALSE,010,1.50\nyes,TRUE,007,2\nyes,,007,\n");
+    const profile = await profileDatasetFile(file, "csv");
+    expect(column(profile, "answer").topValues).toEqual([{ value: "yes", count: 3 }, { value: "no", count: 1 }]);
+    expect(column(profile, "flag").topValues).toEqual([{ value: "TRUE", count: 2 }, { value: "FALSE", count: 1 }]);
+    expect(column(profile, "code").topValues).toEqual([{ value: "007", count: 3 }, { value: "010", count: 1 }]);
+    expect(column(profile, "amount").topValues).toEqual([{ value: "1.50", count: 2 }, { value: "2", count: 1 }]);
+  });
+
   it("retries with whole-file type inference when a late value breaks the sampled type", async () => {
     const file = path.join(dir, "late.csv");
     const lines = ["code"];

@@ -2,6 +2,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { zDatasetProfileOutput, type DatasetProfileOutput } from "./schema";
 import {
+  datasetTextSource,
   describeRelation,
   duckdbVersion,
   isDateType,
@@ -68,6 +69,7 @@ export async function profileDatasetFile(path: string, format: DatasetFileFormat
     progress(0.85, "histograms");
 
     await addTopValues(connection, columns);
+    if (format === "csv") await addWrittenTopValues(connection, columns, path);
     progress(1, "top values");
 
     return { rowCount, columnCount: columns.length, columns, profiledAt: new Date().toISOString(), engine: duckdbVersion() };
@@ -178,6 +180,24 @@ async function addHistograms(connection: DuckDBConnection, columns: ColumnProfil
     }
     column.histogram = { edges, counts };
   }
+}
+
+/**
+ * Top values of a CSV's sniffed columns (booleans, low-cardinality numbers, dates) as written in the file: `yes`/`no`,
+ * not true/false; `007` and `1.50`, not 7 and 1.5. These are the categories a playground form offers and a reader
+ * checks, so they must be what a model sees. One scan of the file as text for all of them.
+ */
+async function addWrittenTopValues(connection: DuckDBConnection, columns: ColumnProfile[], path: string): Promise<void> {
+  const sniffed = columns.filter((column) => column.topValues !== null && column.type !== "string");
+  if (!sniffed.length) return;
+  const selections = sniffed.map((column, k) => `histogram(${quoteIdentifier(column.name)}) AS h${k}`);
+  const reader = await connection.runAndReadAll(`SELECT ${selections.join(", ")} FROM ${datasetTextSource(path, "csv")}`);
+  const [row] = reader.getRowObjectsJS();
+  sniffed.forEach((column, k) => {
+    const entries = ((row[`h${k}`] ?? []) as { key: unknown; value: unknown }[]).map(({ key, value }) => ({ value: String(key), count: asNumber(value) ?? 0 }));
+    entries.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    column.topValues = entries.slice(0, topValueLimit);
+  });
 }
 
 /** The most frequent values of strings, booleans and low-cardinality columns, one GROUP BY each. */

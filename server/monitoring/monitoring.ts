@@ -13,7 +13,9 @@ import { recordAudit } from "../auth/audit";
 import { invalidParameter } from "../errors";
 import { absoluteVersionPath, getDatasetRoot } from "../datasets/dataset-store";
 import { findVersion } from "../datasets/registry";
+import { matrixInputOf } from "../datasets/training-columns";
 import { findRegisteredModel, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
+import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { zModelLineage } from "../registry/schema";
 import { invalidateLoggingSettings } from "./inference-log";
 import { readReferenceData, type ReferenceData } from "./reference-data";
@@ -127,7 +129,10 @@ export function windowFeatureDrift(rows: readonly LogRow[], reference: Reference
   for (const feature of [...features].sort()) {
     const ref = reference.columns.get(feature);
     if (!ref) continue;
-    if (ref.kind === "numeric") {
+    // The logged values say what the model takes: text (a string input) compares with the reference's text as
+    // written, numbers with its numbers. A yes/no category is never compared as true/false.
+    const loggedText = rows.some((row) => (row.inputs[feature] ?? []).some((value) => typeof value === "string" && value !== ""));
+    if (ref.kind === "numeric" && !loggedText) {
       const current: number[] = [];
       for (const row of rows) for (const value of row.inputs[feature] ?? []) if (typeof value === "number" && Number.isFinite(value)) current.push(value);
       if (current.length < 2 || ref.numbers.length < 2) continue;
@@ -276,15 +281,15 @@ export function flagReasons(windows: readonly MonitoringWindow[], thresholds: Mo
 }
 
 /**
- * A feature-matrix model without column names logs its columns as x0, x1, …; when their number matches the
- * reference's feature columns (all but the label), they are the reference's columns in file order, as at training.
+ * A feature-matrix model without names in its signature is served, and logged, with columns x0, x1, …. They are renamed
+ * to the model's feature names when something gives them (the training dataset version in its lineage), never to
+ * whatever columns the reference file happens to hold at those positions.
  */
-function positionalNames(reference: ReferenceData, labelColumn: string | null) {
-  const features = [...reference.columns.keys()].filter((column) => column !== labelColumn);
+function namedInputs(names: readonly string[]) {
   return (inputs: LogRow["inputs"]): LogRow["inputs"] => {
     const keys = Object.keys(inputs);
-    if (keys.length !== features.length || !keys.every((key) => /^x\d+$/.test(key) && Number(key.slice(1)) < features.length)) return inputs;
-    return Object.fromEntries(keys.map((key) => [features[Number(key.slice(1))]!, inputs[key]!]));
+    if (keys.length !== names.length || !keys.every((key) => /^x\d+$/.test(key) && Number(key.slice(1)) < names.length)) return inputs;
+    return Object.fromEntries(keys.map((key) => [names[Number(key.slice(1))]!, inputs[key]!]));
   };
 }
 
@@ -326,7 +331,13 @@ export async function getMonitoringView(
     }
   }
 
-  const named = reference && typeof choice !== "string" ? positionalNames(reference, choice.labelColumn) : null;
+  const matrix = production?.introspection ? await matrixInputOf(ctx.db, production.introspection as OnnxIntrospection, production.lineage) : null;
+  const named = matrix?.names ? namedInputs(matrix.names.names) : null;
+  if (reference && matrix && !matrix.names && !referenceProblem) {
+    referenceProblem =
+      `The production version's input '${matrix.inputName}' names none of its columns (they are logged as x0, x1, …), so they cannot be matched with ` +
+      "the reference's columns by name: register the version with an MLmodel signature naming its columns, or with lineage to its training dataset version.";
+  }
   const buckets = new Map<number, LogRow[]>();
   for (const logged of logRows) {
     const row = { ...logged, at: Number(logged.at), inputs: named ? named(logged.inputs) : logged.inputs };

@@ -6,10 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accuracy, logLoss, predictedLabels, rocAuc } from "@/lib/classification-metrics";
 import { fairnessReport } from "@/lib/fairness";
 import { quoteLiteral, withDuckDB } from "@/server/datasets/duckdb";
 import { DomainError } from "@/server/errors";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
+import { quirkyCreditModel, quirkyRenames, referenceProbabilities, writeQuirkyCreditCsv } from "@/server/testing/quirky-categories";
 import { evaluateModel, type EvaluateModelInput } from "./evaluate";
 import { zEvaluationReport, type EvaluationReport } from "./schema";
 
@@ -33,6 +35,8 @@ function inputFor(model: string, dataset: string, overrides: Partial<EvaluateMod
     datasetDigest: `sha256-of-${dataset}`,
     labelColumn: sidecar(model).label_column,
     sensitiveAttributes: [],
+    // What review jobs pass from the model's lineage: the training split's columns (features, then the label).
+    trainingColumns: { columns: [...sidecar(model).feature_columns, sidecar(model).label_column], labelColumn: sidecar(model).label_column },
     ...overrides,
   };
 }
@@ -98,7 +102,7 @@ describe("evaluateModel on the fixtures: scikit-learn's metrics", () => {
     expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "fairness", "importance", "load", "metrics", "predict", "robustness", "total"]);
     expect(report.provenance).toMatchObject({ modelDigest: "sha256-of-breast-cancer-rf-v1", datasetDigest: "sha256-of-breast_cancer.test", seed: 42, nodeVersion: process.version });
     expect(report.provenance.onnxruntimeVersion).toBe(JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../node_modules/onnxruntime-node/package.json"), "utf8")).version);
-    expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 1 \(modelops-studio \d+\.\d+\.\d+\)$/);
+    expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 2 \(modelops-studio \d+\.\d+\.\d+\)$/);
     const fractions = progress.map(([fraction]) => fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual([1, "done"]);
@@ -207,12 +211,105 @@ describe("evaluateModel: which column feeds which input", () => {
     const file = await editedCsv("breast_cancer.test", (rows) =>
       rows.map((row, index) => ({ id: String(index), malignant: row.malignant, ...Object.fromEntries([...features].reverse().map((name) => [name, row[name]])) })),
     );
-    const input = inputFor("breast-cancer-rf-v1", "breast_cancer.test", { datasetPath: file });
-    await expect(evaluateModel(input)).rejects.toThrow(/of 30 features, but the dataset has 31 columns besides the label 'malignant'/);
+    const input = inputFor("breast-cancer-rf-v1", "breast_cancer.test", { datasetPath: file, trainingColumns: null });
+    await expect(evaluateModel(input)).rejects.toThrow(/matrix input 'input' of 30 columns and nothing names them.*confirm which dataset columns feed the model/);
     const signature = { inputs: features.map((name) => ({ name, type: "double" })), outputs: [] };
     const report = await evaluateModel({ ...input, introspection: { ...input.introspection, mlmodelSignature: signature } });
     expect(report.features).toEqual(features);
     expect(Math.abs(report.classification!.accuracy - sidecar("breast-cancer-rf-v1").test_metrics.accuracy)).toBeLessThan(1e-6);
+    expect(report.notes).toContain("Columns were matched to the model's inputs by name, from the model's MLmodel signature.");
+    expect(report.notes).toContain("Columns the model does not take were ignored: 'id'.");
+  });
+
+  const strip = (report: EvaluationReport) => ({ ...report, notes: [], timings: {}, provenance: { ...report.provenance, createdAt: 0, datasetDigest: "" } });
+
+  for (const [model, dataset] of [["digits-mlp", "digits.test"], ["breast-cancer-rf-v1", "breast_cancer.test"]] as const) {
+    it(`${model}: a CSV with its columns in another order (and an extra one) gives the same report as the ordered one, importance under the right names`, async () => {
+      const features = sidecar(model).feature_columns;
+      const label = sidecar(model).label_column;
+      // Rotated by a third, with a row id in the middle: position would feed every pixel/feature to the wrong weight.
+      const shift = Math.floor(features.length / 3);
+      const rotated = [...features.slice(shift), ...features.slice(0, shift)];
+      const file = await editedCsv(dataset, (rows) =>
+        rows.map((row, index) => ({ ...Object.fromEntries(rotated.slice(0, 5).map((name) => [name, row[name]])), row_id: String(index), ...Object.fromEntries(rotated.slice(5).map((name) => [name, row[name]])), [label]: row[label] })),
+      );
+      const ordered = await evaluateModel(inputFor(model, dataset));
+      const reordered = await evaluateModel(inputFor(model, dataset, { datasetPath: file }));
+      expect(strip(reordered)).toEqual(strip(ordered));
+      expect(Math.abs(reordered.classification!.accuracy - sidecar(model).test_metrics.accuracy)).toBeLessThan(1e-6);
+      expect(reordered.importance.features.map((feature) => feature.feature)).toEqual(features);
+      expect(reordered.notes).toContain("Columns were matched to the model's inputs by name, from the columns of the training dataset version in the model's lineage.");
+      expect(reordered.notes).toContain("Columns the model does not take were ignored: 'row_id'.");
+    });
+  }
+
+  it("refuses a dataset lacking a column the model takes by name, naming it", async () => {
+    const file = await editedCsv("digits.test", (rows) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => name !== "px10"))));
+    await expect(evaluateModel(inputFor("digits-mlp", "digits.test", { datasetPath: file }))).rejects.toThrow(
+      /The dataset lacks the column the model takes by name \(from the columns of the training dataset version in the model's lineage\): 'px10'\./,
+    );
+  });
+
+  it("with no name known, only a column order the requester confirmed feeds a matrix model; a wrong one is refused", async () => {
+    const nameless = { trainingColumns: null };
+    await expect(evaluateModel(inputFor("digits-mlp", "digits.test", nameless))).rejects.toThrow(/nothing names them/);
+    const features = sidecar("digits-mlp").feature_columns;
+    const confirmed = await evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: features }));
+    expect(strip(confirmed)).toEqual(strip(await evaluateModel(inputFor("digits-mlp", "digits.test"))));
+    expect(confirmed.notes).toContain("Columns were matched to the model's inputs by name, from the column order confirmed by the requester.");
+    await expect(evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: features.slice(1) }))).rejects.toThrow(
+      /The confirmed column order cannot feed the model's input 'input': The model takes 64 columns; the confirmed order lists 63\./,
+    );
+    await expect(evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: [...features.slice(1), "digit"] }))).rejects.toThrow(
+      /The label column 'digit' is one of the model's inputs/,
+    );
+  });
+});
+
+describe("evaluateModel: values reach the model as written in the file (type fidelity)", () => {
+  let original: EvaluationReport;
+  beforeAll(async () => {
+    original = await evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["sex"] }));
+  });
+
+  for (const [variant, renames] of quirkyRenames.entries()) {
+    const spelled = Object.values(renames).flatMap((map) => Object.values(map)).join(", ");
+    it(`categories spelled ${spelled}: every figure equals onnxruntime-node fed the file's raw strings`, async () => {
+      const onnx = quirkyCreditModel(renames);
+      const file = path.join(scratch, `quirky-credit-${variant}.csv`);
+      const rows = await writeQuirkyCreditCsv(renames, file);
+      const report = await evaluateModel({ ...inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["sex"], datasetPath: file }), onnx, introspection: introspectOnnx(onnx) });
+
+      const probabilities = await referenceProbabilities(onnx, rows);
+      const labels = rows.map((row) => Number(row.approved));
+      const classification = report.classification!;
+      expect(Math.abs(classification.accuracy - accuracy(labels, probabilities))).toBeLessThan(1e-9);
+      expect(Math.abs(classification.logLoss - logLoss(labels, probabilities))).toBeLessThan(1e-9);
+      expect(Math.abs(classification.rocAuc! - rocAuc(labels, probabilities))).toBeLessThan(1e-9);
+      const fairness = fairnessReport(labels, predictedLabels(probabilities), rows.map((row) => row.sex));
+      expect(report.fairness[0].groups.map((group) => group.group).sort()).toEqual(Object.values(renames.sex).sort());
+      for (const group of fairness.groups) {
+        const reported = report.fairness[0].groups.find((candidate) => candidate.group === group.group)!;
+        expect(Math.abs(reported.selectionRate - group.selectionRate)).toBeLessThan(1e-9);
+      }
+      expect(Math.abs(report.fairness[0].demographicParityDifference - fairness.demographicParityDifference)).toBeLessThan(1e-9);
+
+      // Renaming categories changes nothing the model computes: the whole report is the original's, figure for figure,
+      // robustness, importance (sex, purpose, housing matter) and edge cases included.
+      expect(classification).toEqual(original.classification);
+      expect(report.robustness).toEqual(original.robustness);
+      expect(report.importance).toEqual(original.importance);
+      expect(report.edgeCases).toEqual(original.edgeCases);
+      for (const feature of ["sex", "purpose", "housing"]) expect(report.importance.features.find((f) => f.feature === feature)!.mean).not.toBe(0);
+      expect(report.fairness[0].groups.map((group) => ({ ...group, group: null }))).toEqual(original.fairness[0].groups.map((group) => ({ ...group, group: null })));
+    });
+  }
+
+  it("a numeric input given text that is not a number is refused with its column and row, never guessed", async () => {
+    const file = await editedCsv("credit.test", (rows) => rows.map((row, index) => (index === 6 ? { ...row, income: "NA" } : row)));
+    await expect(evaluateModel(inputFor("credit-logreg", "credit.test", { datasetPath: file }))).rejects.toThrow(
+      /Column 'income', row 7: "NA" is not a number, but the model takes numbers for 'income'/,
+    );
   });
 });
 
@@ -238,7 +335,7 @@ describe("evaluateModel: refusals a user can act on", () => {
 
   it("refuses a dataset whose columns do not match the model's matrix input, naming the mismatch", async () => {
     await expect(evaluateModel(inputFor("iris-logreg", "breast_cancer.test", { labelColumn: "malignant" }))).rejects.toThrow(
-      /matrix input 'input' of 4 features, but the dataset has 30 columns besides the label 'malignant'/,
+      /The dataset lacks 4 columns the model takes by name .*'sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'/,
     );
   });
 

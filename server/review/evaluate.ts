@@ -4,12 +4,14 @@ import * as ort from "onnxruntime-node";
 import { accuracy, calibrationCurve, confusionMatrix, logLoss, precisionRecallF1, predictedLabels, rocAuc, rocCurve } from "@/lib/classification-metrics";
 import { edgeCaseRows } from "@/lib/edge-cases";
 import { fairnessReport } from "@/lib/fairness";
+import { columnOrderProblems, compareColumns, featureNameSourceText, matrixFeatureNames, signatureColumnNames, type FeatureNames } from "@/lib/feature-names";
+import { FeatureValueError, columnForInput, numberColumn, numberFromText } from "@/lib/feature-values";
 import { permutationImportance, type ColumnTable } from "@/lib/permutation-importance";
 import { mae, r2, residuals, rmse } from "@/lib/regression-metrics";
 import { withGaussianNoise, withMissingValues } from "@/lib/robustness";
 import { seededSample } from "@/lib/seeded-random";
 import packageJson from "@/package.json";
-import { describeRelation, isNumericType, loadDatasetTable, toJsonCell, withDuckDB } from "../datasets/duckdb";
+import { readDatasetText } from "../datasets/duckdb";
 import { DomainError, invalidParameter } from "../errors";
 import { decodeOnnxModel, int64ToNumber, type OnnxIntrospection, type OnnxValueInfo } from "../registry/onnx-introspection";
 import { zEvaluationReport, type EdgeCase, type EvaluationReport, type EvaluationTask, type MetricName, type RobustnessResult } from "./schema";
@@ -24,6 +26,13 @@ export interface EvaluateModelInput {
   datasetDigest: string;
   labelColumn: string;
   sensitiveAttributes: string[];
+  /**
+   * The training dataset version's columns and label, from the model's lineage: they name a matrix input's columns
+   * when the MLmodel signature does not.
+   */
+  trainingColumns?: { columns: string[]; labelColumn: string | null } | null;
+  /** The dataset columns feeding a matrix input, in its order, as the requester confirmed them when no name was known. */
+  columnOrder?: string[] | null;
   /** Seed of noise, missing values and permutation shuffles (default 42): same inputs → same report. */
   seed?: number;
   /** Called with 0–1 and the part being computed, for the job's progress bar. */
@@ -31,7 +40,8 @@ export interface EvaluateModelInput {
 }
 
 /** The evaluator's version, stored with every report (bump when a change alters any number). */
-export const EVALUATOR_VERSION = "1";
+// 2: values reach the model as written in the file (no type sniffing) and matrix columns are matched by name.
+export const EVALUATOR_VERSION = "2";
 
 /** Rows per onnxruntime run: large enough for ORT's threads to stay busy, small enough to bound feed memory. */
 const BATCH_ROWS = 50_000;
@@ -46,44 +56,17 @@ const MAX_RESIDUAL_POINTS = 2_000;
 
 // ---------------------------------------------------------------- dataset
 
-/** One dataset column: numbers (NaN = missing) for numeric DuckDB types, text (null = missing) for the rest. */
-type DatasetColumn = { name: string; numeric: true; values: number[] } | { name: string; numeric: false; values: (string | null)[] };
+/** One dataset column as the text written in the file (null = an empty field); the model's input types convert it. */
+type DatasetColumn = { name: string; values: (string | null)[] };
 
 async function readDatasetColumns(path: string, format: "csv" | "parquet"): Promise<DatasetColumn[]> {
-  return withDuckDB(async (connection) => {
-    await loadDatasetTable(connection, path, format);
-    const schema = await describeRelation(connection);
-    const reader = await connection.runAndReadAll("SELECT * FROM t");
-    const raw = reader.getColumnsJS();
-    return schema.map((column, index): DatasetColumn => {
-      const cells = raw[index] ?? [];
-      if (isNumericType(column.duckdbType)) {
-        const values = new Array<number>(cells.length);
-        for (let row = 0; row < cells.length; row += 1) {
-          const cell = cells[row];
-          values[row] = cell === null || cell === undefined ? Number.NaN : Number(cell);
-        }
-        return { name: column.name, numeric: true, values };
-      }
-      return {
-        name: column.name,
-        numeric: false,
-        values: cells.map((cell) => {
-          const json = toJsonCell(cell);
-          return json === null ? null : String(json);
-        }),
-      };
-    });
-  });
+  return readDatasetText(path, format);
 }
 
-/** A cell as the text a class label is matched by: 1 and 1.0 both read "1". */
+/** A cell's text, or null when the field is empty (only spaces counts as empty: no writer means a label by it). */
 function cellText(column: DatasetColumn, row: number): string | null {
-  if (column.numeric) {
-    const value = column.values[row];
-    return Number.isNaN(value) ? null : String(value);
-  }
-  return column.values[row];
+  const text = column.values[row];
+  return text === null || text.trim() === "" ? null : text;
 }
 
 function pick<T>(values: readonly T[], rows: readonly number[] | null): T[] {
@@ -171,93 +154,101 @@ interface FeedInput {
 
 interface FeedPlan {
   features: string[];
-  /** Features fed as text (string tensors); the rest are numbers. */
-  textFeatures: Set<string>;
+  /** Element type of the input each feature feeds: it decides how the feature's text is converted. */
+  elementTypes: Map<string, string>;
   inputs: FeedInput[];
 }
 
 const numericInputTypes = new Set(["float32", "float64", "int32", "int64", "bool"]);
 
-/**
- * Which dataset column feeds which model input: a model with one input per column is fed by input name; a
- * single [N,k] matrix input takes the MLmodel signature's column names when present, else the dataset's columns
- * other than the label, in file order, when there are k of them.
- */
-function planFeeds(introspection: OnnxIntrospection, columns: DatasetColumn[], labelColumn: string): FeedPlan {
-  const byName = new Map(columns.map((column) => [column.name, column]));
-  const inputs = introspection.inputs;
-  for (const input of inputs) {
-    if (input.kind !== "tensor") throw invalidParameter(`The model's input '${input.name}' is a ${input.typeDescription}; a review can only feed tensors.`);
-    if (!numericInputTypes.has(input.elementType) && input.elementType !== "string") {
-      throw invalidParameter(`The model's input '${input.name}' holds ${input.elementType} values, which the evaluator cannot build; re-export it with float inputs.`);
-    }
-  }
-  const rankOf = (input: OnnxValueInfo): 1 | 2 => (input.shape?.length === 1 ? 1 : 2);
-  let plan: FeedInput[];
-  const allNamed = inputs.every((input) => byName.has(input.name) && input.name !== labelColumn);
-  const only = inputs.length === 1 ? inputs[0] : null;
-  const width = only?.shape?.length === 2 ? only.shape[1] : null;
-  if (allNamed && !(only && typeof width === "number" && width > 1)) {
-    plan = inputs.map((input) => ({ name: input.name, elementType: input.elementType, features: [input.name], rank: rankOf(input) }));
-  } else if (only && only.shape?.length === 2) {
-    const others = columns.map((column) => column.name).filter((name) => name !== labelColumn);
-    const signatureNames = (introspection.mlmodelSignature?.inputs ?? [])
-      .filter((spec) => spec.type !== "tensor")
-      .map((spec) => spec.name)
-      .filter((name): name is string => typeof name === "string");
-    const k = typeof width === "number" ? width : others.length;
-    let features: string[];
-    if (signatureNames.length > 0 && signatureNames.length === k) {
-      const absent = signatureNames.filter((name) => !byName.has(name));
-      if (absent.length > 0) {
-        throw invalidParameter(
-          `The model's MLmodel signature names columns the dataset lacks: ${absent.map((name) => `'${name}'`).join(", ")}; evaluate on a dataset holding them.`,
-        );
-      }
-      features = signatureNames;
-    } else if (others.length === k) {
-      features = others;
-    } else {
-      throw invalidParameter(
-        `The model takes one matrix input '${only.name}' of ${k} features, but the dataset has ${others.length} columns besides the label '${labelColumn}' ` +
-          `(${others.map((name) => `'${name}'`).join(", ")}) and the model carries no MLmodel signature naming its columns; ` +
-          `evaluate on a dataset holding exactly the ${k} feature columns (in training order) and the label.`,
-      );
-    }
-    plan = [{ name: only.name, elementType: only.elementType, features, rank: 2 }];
-  } else {
-    const missing = inputs.filter((input) => !byName.has(input.name)).map((input) => `'${input.name}'`);
-    throw invalidParameter(
-      `The model's inputs ${missing.join(", ")} are not columns of the dataset (its columns: ${columns.map((column) => `'${column.name}'`).join(", ")}); ` +
-        "evaluate on a dataset with one column per model input.",
-    );
-  }
-  const textFeatures = new Set<string>();
-  for (const input of plan) {
-    for (const feature of input.features) {
-      const column = byName.get(feature)!;
-      if (input.elementType === "string") textFeatures.add(feature);
-      else if (!column.numeric) {
-        throw invalidParameter(`Column '${feature}' holds text, but the model's input '${input.name}' takes numbers (${input.elementType}); encode it or pick another dataset.`);
-      }
-    }
-  }
-  return { features: plan.flatMap((input) => input.features), textFeatures, inputs: plan };
+function quotedList(names: readonly string[]): string {
+  return names.map((name) => `'${name}'`).join(", ");
 }
 
-/** The feature table the model is fed from: numbers (NaN = missing) or text ("" = missing), restricted to `rows`. */
+/**
+ * Which dataset column feeds which model input, always by name: a model with one input per column by its input names;
+ * a single [N,k] matrix input by the MLmodel signature's column names, else the training dataset's columns (lineage),
+ * else the column order the requester confirmed. With none of these the evaluation refuses: a file's column order is
+ * never assumed to be the model's. A name the file lacks is an error; columns the model does not take are listed.
+ */
+function planFeeds(input: EvaluateModelInput, header: string[], notes: string[]): FeedPlan {
+  const { introspection, labelColumn } = input;
+  const inputs = introspection.inputs;
+  for (const modelInput of inputs) {
+    if (modelInput.kind !== "tensor") throw invalidParameter(`The model's input '${modelInput.name}' is a ${modelInput.typeDescription}; a review can only feed tensors.`);
+    if (!numericInputTypes.has(modelInput.elementType) && modelInput.elementType !== "string") {
+      throw invalidParameter(`The model's input '${modelInput.name}' holds ${modelInput.elementType} values, which the evaluator cannot build; re-export it with float inputs.`);
+    }
+  }
+  const rankOf = (value: OnnxValueInfo): 1 | 2 => (value.shape?.length === 1 ? 1 : 2);
+  const only = inputs.length === 1 ? inputs[0] : null;
+  const width = only?.shape?.length === 2 ? only.shape[1] : null;
+  let plan: FeedInput[];
+  let names: FeatureNames;
+  // A one-column input not named as a file column is a matrix of width 1: its column must be named or confirmed too.
+  if (only && only.shape?.length === 2 && (width !== 1 || !header.includes(only.name))) {
+    const signatureNames = signatureColumnNames(introspection.mlmodelSignature);
+    const known = { signatureNames, trainingColumns: input.trainingColumns?.columns ?? null, trainingLabel: input.trainingColumns?.labelColumn ?? labelColumn };
+    // A free width takes whatever names are known (the signature's first).
+    const k = typeof width === "number" ? width : signatureNames.length || (known.trainingColumns?.filter((n) => n !== known.trainingLabel).length ?? 0);
+    const found = matrixFeatureNames(k, known);
+    if (found) names = found;
+    else if (input.columnOrder && input.columnOrder.length > 0) {
+      const problems = columnOrderProblems(input.columnOrder, k, header);
+      if (problems.length > 0) throw invalidParameter(`The confirmed column order cannot feed the model's input '${only.name}': ${problems.join(" ")} Request the review again with a corrected order.`);
+      names = { names: [...input.columnOrder], source: "confirmed" };
+    } else {
+      throw invalidParameter(
+        `The model takes one matrix input '${only.name}' of ${k || "several"} columns and nothing names them (no MLmodel signature with column names, ` +
+          "no training dataset version in its lineage with that many feature columns). The file's column order is not assumed: " +
+          "confirm which dataset columns feed the model, in order, when requesting the review.",
+      );
+    }
+    const { missing } = compareColumns(names.names, header);
+    if (missing.length > 0) {
+      throw invalidParameter(
+        `The dataset lacks ${missing.length === 1 ? "the column" : `${missing.length} columns`} the model takes by name (from ${featureNameSourceText[names.source]}): ${quotedList(missing.slice(0, 20))}` +
+          `${missing.length > 20 ? ", …" : ""}. Its columns are ${quotedList(header)}; evaluate on a dataset holding them.`,
+      );
+    }
+    if (names.names.includes(labelColumn)) throw invalidParameter(`The label column '${labelColumn}' is one of the model's inputs; name the column holding the true outcome.`);
+    plan = [{ name: only.name, elementType: only.elementType, features: names.names, rank: 2 }];
+  } else {
+    const missing = inputs.filter((modelInput) => !header.includes(modelInput.name)).map((modelInput) => modelInput.name);
+    if (missing.length > 0) {
+      throw invalidParameter(
+        `The model's inputs ${quotedList(missing)} are not columns of the dataset (its columns: ${quotedList(header)}); ` +
+          "evaluate on a dataset with one column per model input, named as the inputs.",
+      );
+    }
+    if (inputs.some((modelInput) => modelInput.name === labelColumn)) throw invalidParameter(`The label column '${labelColumn}' is one of the model's inputs; name the column holding the true outcome.`);
+    names = { names: inputs.map((modelInput) => modelInput.name), source: "inputs" };
+    plan = inputs.map((modelInput) => ({ name: modelInput.name, elementType: modelInput.elementType, features: [modelInput.name], rank: rankOf(modelInput) }));
+  }
+  notes.push(`Columns were matched to the model's inputs by name, from ${featureNameSourceText[names.source]}.`);
+  const { extra } = compareColumns(names.names, header, [labelColumn, ...input.sensitiveAttributes]);
+  if (extra.length > 0) notes.push(`Columns the model does not take were ignored: ${quotedList(extra)}.`);
+  const elementTypes = new Map<string, string>();
+  for (const feed of plan) for (const feature of feed.features) elementTypes.set(feature, feed.elementType);
+  return { features: plan.flatMap((feed) => feed.features), elementTypes, inputs: plan };
+}
+
+/**
+ * The feature table the model is fed from, restricted to `rows`: each column's text converted by the type of the input
+ * it feeds (text unchanged, "" when empty; numbers with NaN when empty). A value that cannot convert stops the
+ * evaluation with its column and row.
+ */
 function featureTable(plan: FeedPlan, columns: DatasetColumn[], rows: number[] | null): ColumnTable {
   const byName = new Map(columns.map((column) => [column.name, column]));
+  const rowNumbers = rows === null ? undefined : rows.map((row) => row + 1);
   const table: Record<string, readonly unknown[]> = {};
   for (const feature of plan.features) {
     const column = byName.get(feature)!;
-    if (plan.textFeatures.has(feature)) {
-      const size = rows === null ? column.values.length : rows.length;
-      const text = new Array<string>(size);
-      for (let index = 0; index < size; index += 1) text[index] = cellText(column, rows === null ? index : rows[index]) ?? "";
-      table[feature] = text;
-    } else {
-      table[feature] = pick(column.values as number[], rows);
+    try {
+      table[feature] = columnForInput(feature, plan.elementTypes.get(feature)!, pick(column.values, rows), rowNumbers);
+    } catch (error) {
+      if (error instanceof FeatureValueError) throw invalidParameter(error.message);
+      throw error;
     }
   }
   return table;
@@ -425,7 +416,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     if (!column) throw invalidParameter(`The sensitive attribute '${attribute}' is not a column of the dataset; pick among ${columns.map((c) => `'${c.name}'`).join(", ")}.`);
     return column;
   });
-  const plan = planFeeds(input.introspection, columns, input.labelColumn);
+  const plan = planFeeds(input, columns.map((column) => column.name), notes);
 
   // Rows with a missing label cannot be scored against the truth.
   const allRows = label.values.length;
@@ -439,13 +430,19 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
   let classLabels: number[] = [];
   let truths: number[] = [];
   if (output.task === "regression") {
-    if (!label.numeric) throw invalidParameter(`The label column '${input.labelColumn}' holds text, but the model is a regressor predicting numbers; pick a numeric label column.`);
-    truths = pick(label.values, keptRows);
+    try {
+      truths = numberColumn(input.labelColumn, pick(label.values, keptRows), labelled.map((row) => row + 1));
+    } catch (error) {
+      if (error instanceof FeatureValueError) throw invalidParameter(`${error.message.replace(/, but the model takes numbers.*$/, "")}; the model is a regressor, so its label column must hold numbers.`);
+      throw error;
+    }
   } else {
     const classIndex = new Map(output.classes.map((name, index) => [name, index]));
     classLabels = labelled.map((row) => {
       const text = cellText(label, row)!;
-      const index = classIndex.get(text);
+      // The label as written ("yes", "007") first; a number written another way ("1.0") matches an integer class "1".
+      const written = numberFromText(text);
+      const index = classIndex.get(text) ?? (written !== null && Number.isFinite(written) ? classIndex.get(String(written)) : undefined);
       if (index === undefined) {
         throw invalidParameter(
           `The label column '${input.labelColumn}' holds '${text}', which is not one of the model's classes (${output.classes.join(", ")}); ` +

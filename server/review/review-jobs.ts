@@ -13,6 +13,8 @@ import { absoluteVersionPath } from "../datasets/dataset-store";
 import { DomainError } from "../errors";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { readModelVersionOnnx } from "../registry/onnx-versions";
+import { zColumnMapping } from "@/lib/feature-names";
+import { trainingColumnsOf } from "./column-mapping";
 import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
 import type { AcceptanceCriteria, EvaluationReport } from "./schema";
 
@@ -64,8 +66,16 @@ async function drain(): Promise<void> {
 }
 
 /** SHA-256 of the canonical JSON (sorted keys) of the settings that change a report's numbers. */
-export function evaluationConfigDigest(config: { labelColumn: string; sensitiveAttributes: string[]; seed: number; evaluatorVersion: string }): string {
+export function evaluationConfigDigest(config: {
+  labelColumn: string;
+  sensitiveAttributes: string[];
+  seed: number;
+  evaluatorVersion: string;
+  /** A confirmed column order feeds other columns: another report. Left out when absent, so other digests stay. */
+  columnOrder?: string[] | null;
+}): string {
   const canonical = JSON.stringify({
+    ...(config.columnOrder?.length ? { columnOrder: config.columnOrder } : {}),
     evaluatorVersion: config.evaluatorVersion,
     labelColumn: config.labelColumn,
     seed: config.seed,
@@ -107,7 +117,8 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
     const ctx = { db, artifacts: deps.artifacts, actor: systemActor };
     const onnx = await readModelVersionOnnx(ctx, modelName, String(version.version));
     const sensitiveAttributes = review.sensitiveAttributes ?? [];
-    const configDigest = evaluationConfigDigest({ labelColumn: review.labelColumn, sensitiveAttributes, seed: EVALUATION_SEED, evaluatorVersion: EVALUATOR_VERSION });
+    const columnOrder = zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null)?.columns ?? null;
+    const configDigest = evaluationConfigDigest({ labelColumn: review.labelColumn, sensitiveAttributes, seed: EVALUATION_SEED, evaluatorVersion: EVALUATOR_VERSION, columnOrder });
     const key = and(
       eq(evaluationReports.modelDigest, onnx.digest),
       eq(evaluationReports.datasetDigest, dataset.digest),
@@ -124,6 +135,9 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         datasetDigest: dataset.digest,
         labelColumn: review.labelColumn,
         sensitiveAttributes,
+        // The training dataset's columns name a matrix input's columns; the confirmed order when nothing does.
+        trainingColumns: await trainingColumnsOf(db, version.lineage),
+        columnOrder,
         seed: EVALUATION_SEED,
         onProgress: (fraction, stage) => {
           const at = Date.now();

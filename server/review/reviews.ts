@@ -23,6 +23,8 @@ import { DomainError, invalidParameter, notFound } from "../errors";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { findModelVersion, type ModelVersionRow } from "../registry/model-versions";
 import { zModelLineage } from "../registry/schema";
+import { zColumnMapping } from "@/lib/feature-names";
+import { matrixInputOf, reviewColumnMapping } from "./column-mapping";
 import type { ServiceContext } from "../service-context";
 import { findApprovedReview } from "./gate";
 import { enqueueReviewJob } from "./review-jobs";
@@ -132,6 +134,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
   requireAttributeForGroupGap(criteria, sensitiveAttributes);
   const context = zReviewContext.parse(input.context ?? {});
   const trainingOverlap = trainingOverlapWarning(model.name, row, dataset.dataset.name, dataset.row.version);
+  const columnMapping = await reviewColumnMapping(ctx.db, ctx.actor, { introspection: row.introspection as OnnxIntrospection, lineage: row.lineage }, input.columnOrder, { columns, labelColumn: input.labelColumn });
 
   const { reviewId, jobId } = await ctx.db.transaction(async (tx) => {
     const now = Date.now();
@@ -149,6 +152,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         requestedById: ctx.actor.userId,
         requestedBy: ctx.actor.username,
         trainingOverlap,
+        columnMapping,
         createdAt: now,
         updatedAt: now,
       })
@@ -165,6 +169,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         sensitiveAttributes,
         criteria,
         requiredApprovals: created.requiredApprovals,
+        ...(columnMapping ? { columnMapping } : {}),
       },
       meta: trainingOverlap ? { trainingOverlap } : {},
     });
@@ -307,6 +312,7 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
     datasetDigest: row.datasetDigest,
     modelOwner: row.modelOwner,
     trainingOverlap: review.trainingOverlap,
+    columnMapping: zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null),
     evaluationError: review.evaluationError,
     job: job ? { status: job.status as "pending" | "running" | "done" | "failed", progress: job.progress, stage: job.stage, error: job.error } : null,
     report: (report?.report as EvaluationReport | undefined) ?? null,
@@ -403,7 +409,9 @@ export async function reviewFormDefaults(
       trainingOverlap: trainingOverlapWarning(model.name, row, found.dataset.name, found.row.version),
     };
   }
-  return { task, problem, criteria: defaultCriteria(task ?? "binary"), trainingDatasets: trainingDatasetsOf(row), dataset };
+  const matrix = problem ? null : await matrixInputOf(ctx.db, row.introspection as OnnxIntrospection, row.lineage);
+  const matrixInput = matrix ? { inputName: matrix.inputName, width: matrix.width, names: matrix.names?.names ?? null } : null;
+  return { task, problem, criteria: defaultCriteria(task ?? "binary"), trainingDatasets: trainingDatasetsOf(row), matrixInput, dataset };
 }
 
 // ---------------------------------------------------------------- comments and decisions

@@ -1,6 +1,7 @@
 // Zod contracts of acceptance reviews: the request, the criteria, the evaluation report and what pages read.
 // Shared by the evaluator (server/review/evaluate.ts), the review service, the tRPC router and the pages.
 import { z } from "zod";
+import { zColumnMapping } from "@/lib/feature-names";
 
 // ---------------------------------------------------------------- criteria
 
@@ -199,6 +200,8 @@ export const zRequestReviewInput = z.object({
   criteria: zAcceptanceCriteria,
   requiredApprovals: z.number().int().min(1, "At least one approval is required").max(10).default(1),
   context: zReviewContext.default({ businessGoal: "", expectedRoi: "", knownLimits: "" }),
+  /** Dataset columns feeding a matrix input whose columns nothing names, in order, as the requester confirmed them. */
+  columnOrder: z.array(z.string().min(1).max(300)).max(10_000).optional(),
 });
 export type RequestReviewInput = z.infer<typeof zRequestReviewInput>;
 
@@ -254,6 +257,8 @@ export const zReviewDetail = zReviewSummary.extend({
   /** Who registered the model version (cannot approve it). */
   modelOwner: z.string(),
   trainingOverlap: z.string().nullable(),
+  /** The confirmed column order, when nothing named the model's columns (printed in the report and sign-off sheet). */
+  columnMapping: zColumnMapping.nullable().optional(),
   evaluationError: z.string().nullable(),
   job: zReviewJob.nullable(),
   report: zEvaluationReport.nullable(),
@@ -280,6 +285,8 @@ export const zReviewFormDefaults = z.object({
   criteria: zAcceptanceCriteria,
   /** Registry dataset versions the model's lineage says it was trained on. */
   trainingDatasets: z.array(z.object({ name: z.string(), version: z.number() })),
+  /** The model's single matrix input, and its column names when known; without names the form asks for the column order. */
+  matrixInput: z.object({ inputName: z.string(), width: z.number().nullable(), names: z.array(z.string()).nullable() }).nullable().optional(),
   /** Present when a dataset version was given. */
   dataset: z
     .object({
