@@ -30,6 +30,7 @@ export function parseReviewFilter(value: string | null): ReviewListFilter {
 export const reviewStatusLabels: Record<ReviewStatus, string> = {
   draft: "Queued",
   evaluating: "Evaluating",
+  evaluation_failed: "Evaluation failed",
   ready: "Waiting for decision",
   approved: "Approved",
   rejected: "Rejected",

@@ -5,9 +5,12 @@ import {
   datasetVersions,
   evaluationReports,
   modelVersions,
+  registeredModelAliases,
   registeredModels,
   reviewComments,
+  reviewCriteriaRevisions,
   reviewDecisions,
+  reviewExceptions,
   reviewJobs,
   reviews,
 } from "@/db/schema";
@@ -24,18 +27,21 @@ import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { findModelVersion, type ModelVersionRow } from "../registry/model-versions";
 import { zModelLineage } from "../registry/schema";
 import type { ServiceContext } from "../service-context";
-import { findApprovedReview } from "./gate";
+import { findApprovedReview, PRODUCTION_ALIAS } from "./gate";
 import { enqueueReviewJob } from "./review-jobs";
 import {
   defaultCriteria,
   zAcceptanceCriteria,
   zReviewContext,
   type AcceptanceCriteria,
+  type CriteriaRevision,
   type CriterionResult,
   type DecisionKind,
+  type ExceptionJustification,
   type EvaluationReport,
   type EvaluationTask,
   type ProductionGate,
+  type ReviewException,
   type RequestReviewInput,
   type ReviewDetail,
   type ReviewFormDefaults,
@@ -49,6 +55,8 @@ type DatasetVersionRow = typeof datasetVersions.$inferSelect;
 type Executor = Pick<Database, "select" | "insert" | "update">;
 
 const waitingStatuses: ReviewStatus[] = ["draft", "evaluating", "ready"];
+/** Statuses an evaluation can be started again from (draft: failures recorded before evaluation_failed existed). */
+const reevaluableStatuses: ReviewStatus[] = ["evaluation_failed", "draft"];
 const decidedStatuses: ReviewStatus[] = ["approved", "rejected", "changes_requested"];
 /** Lineage contexts of a run's inputs that are not training data (MLflow's `mlflow.data.context`). */
 const heldOutContexts = new Set(["evaluation", "eval", "validation", "test", "testing"]);
@@ -153,6 +161,15 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         updatedAt: now,
       })
       .returning();
+    await tx.insert(reviewCriteriaRevisions).values({
+      reviewId: created.reviewId,
+      revision: 1,
+      criteria,
+      requiredApprovals: created.requiredApprovals,
+      changedById: ctx.actor.userId,
+      changedBy: ctx.actor.username,
+      changedAt: now,
+    });
     const target = { targetType: "review", targetId: String(created.reviewId) };
     await recordAudit(tx, ctx.actor, {
       action: "review.request",
@@ -197,10 +214,10 @@ export async function reevaluateReview(ctx: ServiceContext, input: { id: number 
   const jobId = await ctx.db.transaction(async (tx) => {
     const review = await lockReview(tx, input.id);
     requireRequesterOrAdmin(ctx.actor, review, "evaluate it again");
-    if (review.status !== "draft") {
-      throw new DomainError("INVALID_STATE", `Review #${review.reviewId} is '${review.status}': only a draft (after a failed evaluation) can be evaluated again.`);
+    if (!reevaluableStatuses.includes(review.status as ReviewStatus)) {
+      throw new DomainError("INVALID_STATE", `Review #${review.reviewId} is '${review.status.replace("_", " ")}': only a review whose evaluation failed can be evaluated again.`);
     }
-    return startEvaluation(tx, ctx.actor, review.reviewId, "draft");
+    return startEvaluation(tx, ctx.actor, review.reviewId, review.status as ReviewStatus);
   });
   enqueueReviewJob({ db: ctx.db, artifacts: ctx.artifacts, datasetRoot }, jobId);
 }
@@ -224,6 +241,7 @@ function cannotDecideReason(actor: Actor, review: ReviewRow, modelOwner: string,
   if (modelOwner && actor.username === modelOwner) return "You registered this model version: someone else must review it.";
   if (actor.userId === review.requestedById) return "You requested this review: someone else must decide on it.";
   if (review.status !== "ready") {
+    if (review.status === "evaluation_failed") return "The evaluation failed: decisions open once it has been run again and the report is ready.";
     return review.status === "draft" || review.status === "evaluating"
       ? "The evaluation has not finished: decisions open once the report is ready."
       : `The review is already decided (${review.status.replace("_", " ")}).`;
@@ -246,7 +264,7 @@ const summaryColumns = {
   datasetName: datasets.name,
   datasetVersion: datasetVersions.version,
   datasetDigest: datasetVersions.digest,
-  approvals: sql<number>`(select count(*)::int from ${reviewDecisions} d where d.review_id = ${reviews.reviewId} and d.decision = 'approve' and d.invalidated_at is null and d.criteria_revision = ${reviews.criteriaRevision})`,
+  approvals: sql<number>`(select count(*)::int from ${reviewDecisions} d where d.review_id = ${reviews.reviewId} and d.decision = 'approve' and d.invalidated_at is null and d.withdrawn_at is null and d.criteria_revision = ${reviews.criteriaRevision})`,
 };
 
 function summaryQuery(db: Pick<Database, "select">) {
@@ -285,17 +303,27 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
   const [row] = await summaryQuery(ctx.db).where(eq(reviews.reviewId, id));
   if (!row) throw notFound(`Review #${id} does not exist.`);
   const review = row.review;
-  const [decisions, comments, [job], [report]] = await Promise.all([
+  const [decisions, comments, [job], [report], revisionRows, exceptionRows] = await Promise.all([
     ctx.db.select().from(reviewDecisions).where(eq(reviewDecisions.reviewId, id)).orderBy(reviewDecisions.createdAt, reviewDecisions.decisionId),
     ctx.db.select().from(reviewComments).where(eq(reviewComments.reviewId, id)).orderBy(reviewComments.createdAt, reviewComments.commentId),
     ctx.db.select().from(reviewJobs).where(eq(reviewJobs.reviewId, id)).orderBy(desc(reviewJobs.jobId)).limit(1),
     review.reportId
       ? ctx.db.select({ report: evaluationReports.report, modelDigest: evaluationReports.modelDigest }).from(evaluationReports).where(eq(evaluationReports.reportId, review.reportId))
       : Promise.resolve([] as { report: unknown; modelDigest: string }[]),
+    ctx.db.select().from(reviewCriteriaRevisions).where(eq(reviewCriteriaRevisions.reviewId, id)).orderBy(reviewCriteriaRevisions.revision),
+    ctx.db.select().from(reviewExceptions).where(eq(reviewExceptions.reviewId, id)).orderBy(reviewExceptions.exceptionId),
   ]);
-  const alreadyDecided = decisions.some((d) => d.reviewerId === ctx.actor.userId && d.invalidatedAt === null && d.criteriaRevision === review.criteriaRevision);
+  const counting = (d: (typeof decisions)[number]) => d.invalidatedAt === null && d.withdrawnAt === null && d.criteriaRevision === review.criteriaRevision;
+  const alreadyDecided = decisions.some((d) => d.reviewerId === ctx.actor.userId && counting(d));
   const reason = cannotDecideReason(ctx.actor, review, row.modelOwner, alreadyDecided);
   const isOwnerOrAdmin = ctx.actor.role === "admin" || ctx.actor.userId === review.requestedById;
+  const exceptionsOf = (decisionId: number): ReviewException[] =>
+    exceptionRows
+      .filter((e) => e.decisionId === decisionId)
+      .map((e) => ({ criterionKey: e.criterionKey, criterion: e.criterion, result: e.result, justification: e.justification }));
+  const withdrawable = decisions.find(
+    (d) => d.decision === "approve" && d.reviewerId === ctx.actor.userId && counting(d) && can(ctx.actor, "reviews.decide") && (review.status === "ready" || review.status === "approved"),
+  );
   return {
     ...toSummary(row),
     labelColumn: review.labelColumn,
@@ -319,17 +347,39 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
       createdAt: d.createdAt,
       criteriaRevision: d.criteriaRevision,
       invalidatedAt: d.invalidatedAt,
+      withdrawnAt: d.withdrawnAt,
+      withdrawnBy: d.withdrawnBy,
+      withdrawalReason: d.withdrawalReason,
+      exceptions: exceptionsOf(d.decisionId),
     })),
+    revisions: toRevisions(revisionRows),
+    exceptions: decisions.filter((d) => d.decision === "approve" && counting(d)).flatMap((d) => exceptionsOf(d.decisionId).map((e) => ({ ...e, approvedBy: d.reviewer }))),
     comments: comments.map((c) => ({ id: c.commentId, author: c.author, body: c.body, createdAt: c.createdAt })),
     decidedAt: review.decidedAt,
     permissions: {
       canDecide: reason === null,
       cannotDecideReason: reason,
-      canEditCriteria: isOwnerOrAdmin && review.status !== "rejected",
-      canComment: can(ctx.actor, "studio.read"),
-      canReevaluate: isOwnerOrAdmin && review.status === "draft",
+      canEditCriteria: isOwnerOrAdmin && review.status !== "rejected" && review.status !== "approved",
+      canComment: can(ctx.actor, "reviews.comment"),
+      canReevaluate: isOwnerOrAdmin && reevaluableStatuses.includes(review.status as ReviewStatus),
+      withdrawableDecisionId: withdrawable?.decisionId ?? null,
     },
   };
+}
+
+/** Revision rows, oldest first, each paired with the one before it (when that one was recorded). */
+function toRevisions(rows: (typeof reviewCriteriaRevisions.$inferSelect)[]): CriteriaRevision[] {
+  return rows.map((r, index) => {
+    const before = index > 0 && rows[index - 1]!.revision === r.revision - 1 ? rows[index - 1]! : null;
+    return {
+      revision: r.revision,
+      criteria: r.criteria as AcceptanceCriteria,
+      requiredApprovals: r.requiredApprovals,
+      changedBy: r.changedBy,
+      changedAt: r.changedAt,
+      previous: before ? { revision: before.revision, criteria: before.criteria as AcceptanceCriteria, requiredApprovals: before.requiredApprovals } : null,
+    };
+  });
 }
 
 export async function listReviews(
@@ -357,6 +407,7 @@ export async function listReviews(
                 eq(reviewDecisions.reviewerId, ctx.actor.userId),
                 eq(reviewDecisions.criteriaRevision, reviews.criteriaRevision),
                 isNull(reviewDecisions.invalidatedAt),
+                isNull(reviewDecisions.withdrawnAt),
               ),
             ),
         ),
@@ -409,7 +460,7 @@ export async function reviewFormDefaults(
 // ---------------------------------------------------------------- comments and decisions
 
 export async function addReviewComment(ctx: ServiceContext, input: { id: number; body: string }): Promise<void> {
-  authorize(ctx.actor, "studio.read");
+  authorize(ctx.actor, "reviews.comment");
   const body = input.body.trim();
   if (!body) throw invalidParameter("Write a comment before sending it.");
   await ctx.db.transaction(async (tx) => {
@@ -425,7 +476,50 @@ export async function addReviewComment(ctx: ServiceContext, input: { id: number;
 
 const decisionStatus: Record<Exclude<DecisionKind, "approve">, ReviewStatus> = { reject: "rejected", request_changes: "changes_requested" };
 
-export async function decideReview(ctx: ServiceContext, input: { id: number; decision: DecisionKind; comment: string }): Promise<void> {
+/** Decisions that count: under the current criteria, not invalidated, not withdrawn. */
+function countingDecisions(review: ReviewRow) {
+  return and(
+    eq(reviewDecisions.reviewId, review.reviewId),
+    eq(reviewDecisions.criteriaRevision, review.criteriaRevision),
+    isNull(reviewDecisions.invalidatedAt),
+    isNull(reviewDecisions.withdrawnAt),
+  );
+}
+
+/**
+ * An approval while criteria fail needs one written justification per failing criterion (recorded as exceptions);
+ * justifications for criteria that pass, or unknown ones, are refused so nothing is recorded that was not needed.
+ */
+function exceptionsFor(review: ReviewRow, decision: DecisionKind, given: readonly ExceptionJustification[]): { key: string; criterion: string; result: string; justification: string }[] {
+  const byKey = new Map<string, string>();
+  for (const entry of given) {
+    const justification = entry.justification.trim();
+    if (byKey.has(entry.key)) throw invalidParameter(`Criterion '${entry.key}' has two justifications: give one per failing criterion.`);
+    byKey.set(entry.key, justification);
+  }
+  if (decision !== "approve") {
+    if (byKey.size) throw invalidParameter("Exceptions are written only with an approval: leave them out to reject or request changes.");
+    return [];
+  }
+  const results = (review.criteriaResults as CriterionResult[] | null) ?? [];
+  const failing = results.filter((r) => !r.passed);
+  const extra = [...byKey.keys()].filter((key) => !failing.some((r) => r.key === key));
+  if (extra.length) {
+    throw invalidParameter(`No exception is needed for ${extra.map((k) => `'${k}'`).join(", ")}: only failing criteria take one (failing now: ${failing.map((r) => r.description).join(", ") || "none"}).`);
+  }
+  const missing = failing.filter((r) => !byKey.get(r.key));
+  if (missing.length) {
+    throw invalidParameter(
+      `${missing.length} criteri${missing.length === 1 ? "on fails" : "a fail"} (${missing.map((r) => r.description).join("; ")}): approving anyway needs a written justification for each, recorded as an exception. Write one, or reject or request changes.`,
+    );
+  }
+  return failing.map((r) => ({ key: r.key, criterion: r.description, result: r.sentence, justification: byKey.get(r.key)! }));
+}
+
+export async function decideReview(
+  ctx: ServiceContext,
+  input: { id: number; decision: DecisionKind; comment: string; exceptions?: ExceptionJustification[] },
+): Promise<void> {
   authorize(ctx.actor, "reviews.decide");
   const comment = (input.comment ?? "").trim();
   if (input.decision !== "approve" && !comment) {
@@ -441,42 +535,45 @@ export async function decideReview(ctx: ServiceContext, input: { id: number; dec
     const [previous] = await tx
       .select({ decisionId: reviewDecisions.decisionId })
       .from(reviewDecisions)
-      .where(
-        and(
-          eq(reviewDecisions.reviewId, review.reviewId),
-          eq(reviewDecisions.reviewerId, ctx.actor.userId),
-          eq(reviewDecisions.criteriaRevision, review.criteriaRevision),
-          isNull(reviewDecisions.invalidatedAt),
-        ),
-      );
+      .where(and(countingDecisions(review), eq(reviewDecisions.reviewerId, ctx.actor.userId)));
     const reason = cannotDecideReason(ctx.actor, review, version?.userId ?? "", Boolean(previous));
     if (reason) {
       const code = review.status !== "ready" || previous ? "INVALID_STATE" : "PERMISSION_DENIED";
       throw new DomainError(code, `You cannot decide on review #${review.reviewId}: ${reason}`);
     }
+    const exceptions = exceptionsFor(review, input.decision, input.exceptions ?? []);
     const now = Date.now();
-    await tx.insert(reviewDecisions).values({
-      reviewId: review.reviewId,
-      reviewerId: ctx.actor.userId,
-      reviewer: ctx.actor.username,
-      decision: input.decision,
-      comment,
-      criteriaRevision: review.criteriaRevision,
-      createdAt: now,
-    });
+    const [decision] = await tx
+      .insert(reviewDecisions)
+      .values({
+        reviewId: review.reviewId,
+        reviewerId: ctx.actor.userId,
+        reviewer: ctx.actor.username,
+        decision: input.decision,
+        comment,
+        criteriaRevision: review.criteriaRevision,
+        createdAt: now,
+      })
+      .returning({ decisionId: reviewDecisions.decisionId });
+    if (exceptions.length) {
+      await tx.insert(reviewExceptions).values(
+        exceptions.map((e) => ({
+          reviewId: review.reviewId,
+          decisionId: decision.decisionId,
+          criterionKey: e.key,
+          criterion: e.criterion,
+          result: e.result,
+          justification: e.justification,
+          createdAt: now,
+        })),
+      );
+    }
     let status: ReviewStatus = "ready";
     if (input.decision === "approve") {
       const [{ approvals }] = await tx
         .select({ approvals: sql<number>`count(*)::int` })
         .from(reviewDecisions)
-        .where(
-          and(
-            eq(reviewDecisions.reviewId, review.reviewId),
-            eq(reviewDecisions.decision, "approve"),
-            eq(reviewDecisions.criteriaRevision, review.criteriaRevision),
-            isNull(reviewDecisions.invalidatedAt),
-          ),
-        );
+        .where(and(countingDecisions(review), eq(reviewDecisions.decision, "approve")));
       if (approvals >= review.requiredApprovals) status = "approved";
     } else {
       status = decisionStatus[input.decision];
@@ -492,11 +589,105 @@ export async function decideReview(ctx: ServiceContext, input: { id: number; dec
       targetId: String(review.reviewId),
       before: { status: review.status },
       after: { status },
-      meta: { decision: input.decision, comment, criteriaRevision: review.criteriaRevision },
+      meta: {
+        decision: input.decision,
+        comment,
+        criteriaRevision: review.criteriaRevision,
+        ...(exceptions.length ? { exceptions: exceptions.map((e) => ({ criterion: e.key, result: e.result, justification: e.justification })) } : {}),
+      },
     });
   });
 }
 
+/**
+ * A reviewer takes back their own approval, saying why. The review leaves `approved` when too few approvals remain,
+ * so the version loses its pass through the production gate; if it serves production, the Deployments page flags it
+ * and offers the rollback (see reviewFlagsOfVersions).
+ */
+export async function withdrawApproval(ctx: ServiceContext, input: { id: number; reason: string }): Promise<{ status: ReviewStatus; holdsProduction: boolean }> {
+  authorize(ctx.actor, "reviews.decide");
+  const reason = (input.reason ?? "").trim();
+  if (!reason) throw invalidParameter("Say why you withdraw your approval: a reason is required, and reviewers and the requester will read it.");
+  return ctx.db.transaction(async (tx) => {
+    const review = await lockReview(tx, input.id);
+    const [approval] = await tx
+      .select({ decisionId: reviewDecisions.decisionId })
+      .from(reviewDecisions)
+      .where(and(countingDecisions(review), eq(reviewDecisions.reviewerId, ctx.actor.userId), eq(reviewDecisions.decision, "approve")));
+    if (!approval || (review.status !== "approved" && review.status !== "ready")) {
+      throw new DomainError("INVALID_STATE", `You have no approval on review #${review.reviewId} that counts now, so there is nothing to withdraw.`);
+    }
+    const now = Date.now();
+    await tx
+      .update(reviewDecisions)
+      .set({ withdrawnAt: now, withdrawnBy: ctx.actor.username, withdrawalReason: reason })
+      .where(eq(reviewDecisions.decisionId, approval.decisionId));
+    const [{ approvals }] = await tx
+      .select({ approvals: sql<number>`count(*)::int` })
+      .from(reviewDecisions)
+      .where(and(countingDecisions(review), eq(reviewDecisions.decision, "approve")));
+    const status: ReviewStatus = review.status === "approved" && approvals < review.requiredApprovals ? "ready" : (review.status as ReviewStatus);
+    await tx
+      .update(reviews)
+      .set({ status, updatedAt: now, ...(status !== review.status ? { decidedAt: null } : {}) })
+      .where(eq(reviews.reviewId, review.reviewId));
+    const [production] = await tx
+      .select({ versionId: registeredModelAliases.versionId })
+      .from(registeredModelAliases)
+      .where(and(eq(registeredModelAliases.versionId, review.modelVersionId), eq(registeredModelAliases.alias, PRODUCTION_ALIAS)));
+    const holdsProduction = Boolean(production);
+    await recordAudit(tx, ctx.actor, {
+      action: "review.withdraw",
+      targetType: "review",
+      targetId: String(review.reviewId),
+      before: { status: review.status, approvals: approvals + 1 },
+      after: { status, approvals },
+      meta: { decisionId: approval.decisionId, reason, holdsProduction },
+    });
+    return { status, holdsProduction };
+  });
+}
+
+/**
+ * Production versions whose approval was withdrawn and that have no approved review left: the reason to flag them,
+ * by model version id (the Deployments page shows it next to the rollback).
+ */
+export async function reviewFlagsOfVersions(db: Pick<Database, "select">, versionIds: readonly number[]): Promise<Map<number, string>> {
+  const flags = new Map<number, string>();
+  if (versionIds.length === 0) return flags;
+  const rows = await db
+    .select({
+      versionId: reviews.modelVersionId,
+      reviewId: reviews.reviewId,
+      status: reviews.status,
+      withdrawnAt: reviewDecisions.withdrawnAt,
+      withdrawnBy: reviewDecisions.withdrawnBy,
+      reason: reviewDecisions.withdrawalReason,
+    })
+    .from(reviews)
+    .leftJoin(reviewDecisions, and(eq(reviewDecisions.reviewId, reviews.reviewId), sql`${reviewDecisions.withdrawnAt} is not null`))
+    .where(inArray(reviews.modelVersionId, [...versionIds]))
+    .orderBy(desc(reviewDecisions.withdrawnAt));
+  const approved = new Set(rows.filter((r) => r.status === "approved").map((r) => r.versionId));
+  for (const row of rows) {
+    if (row.withdrawnAt === null || approved.has(row.versionId) || flags.has(row.versionId)) continue;
+    flags.set(
+      row.versionId,
+      `Approval withdrawn: ${row.withdrawnBy} withdrew the approval of review #${row.reviewId} (${row.reason}). This version no longer has an approved review: roll back, or get it approved again.`,
+    );
+  }
+  return flags;
+}
+
+function sameCriteria(a: unknown, b: unknown): boolean {
+  return JSON.stringify(zAcceptanceCriteria.parse(a)) === JSON.stringify(zAcceptanceCriteria.parse(b));
+}
+
+/**
+ * Criteria are frozen once the evaluation has started (at the request): a change makes a new revision, recorded
+ * with who and when, and every decision taken so far stops counting. After an approval nothing changes: a new
+ * review is needed.
+ */
 export async function updateReviewCriteria(
   ctx: ServiceContext,
   input: { id: number; criteria: AcceptanceCriteria; requiredApprovals: number },
@@ -511,13 +702,23 @@ export async function updateReviewCriteria(
     if (review.status === "rejected") {
       throw new DomainError("INVALID_STATE", `Review #${review.reviewId} was rejected: its criteria can no longer change. Request a new review instead.`);
     }
+    if (review.status === "approved") {
+      throw new DomainError(
+        "INVALID_STATE",
+        `Review #${review.reviewId} is approved: its criteria can no longer change. Request a new review of this version with the criteria you want.`,
+      );
+    }
+    if (sameCriteria(review.criteria, criteria) && review.requiredApprovals === input.requiredApprovals) {
+      throw invalidParameter("These are the current criteria and number of approvals: change something, or cancel.");
+    }
     let criteriaResults: CriterionResult[] | null = null;
     if (review.reportId) {
       const [stored] = await tx.select({ report: evaluationReports.report }).from(evaluationReports).where(eq(evaluationReports.reportId, review.reportId));
       if (stored) criteriaResults = evaluateCriteria(stored.report as EvaluationReport, criteria);
     }
     const now = Date.now();
-    const status: ReviewStatus = review.status === "approved" || review.status === "changes_requested" ? "ready" : (review.status as ReviewStatus);
+    const revision = review.criteriaRevision + 1;
+    const status: ReviewStatus = review.status === "changes_requested" ? "ready" : (review.status as ReviewStatus);
     const invalidated = await tx
       .update(reviewDecisions)
       .set({ invalidatedAt: now })
@@ -528,19 +729,28 @@ export async function updateReviewCriteria(
       .set({
         criteria,
         requiredApprovals: input.requiredApprovals,
-        criteriaRevision: review.criteriaRevision + 1,
+        criteriaRevision: revision,
         criteriaResults: criteriaResults ?? review.criteriaResults,
         status,
         updatedAt: now,
         ...(status === "ready" ? { decidedAt: null } : {}),
       })
       .where(eq(reviews.reviewId, review.reviewId));
+    await tx.insert(reviewCriteriaRevisions).values({
+      reviewId: review.reviewId,
+      revision,
+      criteria,
+      requiredApprovals: input.requiredApprovals,
+      changedById: ctx.actor.userId,
+      changedBy: ctx.actor.username,
+      changedAt: now,
+    });
     await recordAudit(tx, ctx.actor, {
       action: "review.criteria",
       targetType: "review",
       targetId: String(review.reviewId),
       before: { status: review.status, criteria: review.criteria, requiredApprovals: review.requiredApprovals, criteriaRevision: review.criteriaRevision },
-      after: { status, criteria, requiredApprovals: input.requiredApprovals, criteriaRevision: review.criteriaRevision + 1 },
+      after: { status, criteria, requiredApprovals: input.requiredApprovals, criteriaRevision: revision },
       meta: { invalidatedDecisions: invalidated.map((d) => d.decisionId) },
     });
   });
@@ -548,13 +758,41 @@ export async function updateReviewCriteria(
 
 // ---------------------------------------------------------------- production gate
 
+/** Exceptions of the approvals that count on a review ("approved with 2 exceptions"). */
+async function approvedExceptions(db: Pick<Database, "select">, reviewId: number): Promise<NonNullable<ProductionGate["exceptions"]>> {
+  const rows = await db
+    .select({ exception: reviewExceptions, approvedBy: reviewDecisions.reviewer })
+    .from(reviewExceptions)
+    .innerJoin(reviewDecisions, eq(reviewDecisions.decisionId, reviewExceptions.decisionId))
+    .innerJoin(reviews, eq(reviews.reviewId, reviewExceptions.reviewId))
+    .where(
+      and(
+        eq(reviewExceptions.reviewId, reviewId),
+        eq(reviewDecisions.criteriaRevision, reviews.criteriaRevision),
+        isNull(reviewDecisions.invalidatedAt),
+        isNull(reviewDecisions.withdrawnAt),
+      ),
+    )
+    .orderBy(reviewExceptions.exceptionId);
+  return rows.map(({ exception: e, approvedBy }) => ({ criterionKey: e.criterionKey, criterion: e.criterion, result: e.result, justification: e.justification, approvedBy }));
+}
+
 export async function productionGate(ctx: ServiceContext, input: { name: string; version: string }): Promise<ProductionGate> {
   authorize(ctx.actor, "studio.read");
   const { model, row } = await findModelVersion(ctx.db, input.name, input.version);
   const approved = await findApprovedReview(ctx.db, row.versionId);
   if (approved) {
     const when = approved.decidedAt ? ` on ${new Date(approved.decidedAt).toISOString().slice(0, 10)}` : "";
-    return { approved: true, approvedReviewId: approved.reviewId, message: `Review #${approved.reviewId} approved version ${row.version}${when}: it may take the production alias.` };
+    const exceptions = await approvedExceptions(ctx.db, approved.reviewId);
+    const withExceptions = exceptions.length
+      ? ` with ${exceptions.length} exception${exceptions.length === 1 ? "" : "s"} (${exceptions.map((e) => `${e.criterion}, accepted by ${e.approvedBy}: “${e.justification}”`).join("; ")})`
+      : "";
+    return {
+      approved: true,
+      approvedReviewId: approved.reviewId,
+      message: `Review #${approved.reviewId} approved version ${row.version}${when}${withExceptions}: it may take the production alias.`,
+      exceptions,
+    };
   }
   const [pending] = await ctx.db
     .select({ reviewId: reviews.reviewId, status: reviews.status })
@@ -567,6 +805,7 @@ export async function productionGate(ctx: ServiceContext, input: { name: string;
     approved: false,
     approvedReviewId: null,
     message: `Version ${row.version} of '${model.name}' has no approved acceptance review, so it cannot take the production alias.${latest} Get a review approved first; an admin may override with a reason, which is audited.`,
+    exceptions: [],
   };
 }
 
