@@ -784,8 +784,12 @@ export async function productionGate(ctx: ServiceContext, input: { name: string;
   if (approved) {
     const when = approved.decidedAt ? ` on ${new Date(approved.decidedAt).toISOString().slice(0, 10)}` : "";
     const exceptions = await approvedExceptions(ctx.db, approved.reviewId);
-    const withExceptions = exceptions.length
-      ? ` with ${exceptions.length} exception${exceptions.length === 1 ? "" : "s"} (${exceptions.map((e) => `${e.criterion}, accepted by ${e.approvedBy}: “${e.justification}”`).join("; ")})`
+    // One exception per failing criterion accepted, whoever many approvers justified it.
+    const criteria = [...new Set(exceptions.map((e) => e.criterion))];
+    const withExceptions = criteria.length
+      ? ` with ${criteria.length} exception${criteria.length === 1 ? "" : "s"} (${criteria
+          .map((c) => `${c}: ${exceptions.filter((e) => e.criterion === c).map((e) => `accepted by ${e.approvedBy}, “${e.justification}”`).join(", ")}`)
+          .join("; ")})`
       : "";
     return {
       approved: true,
