@@ -58,7 +58,9 @@ async function requestReview(page: Page, model: string, version: string): Promis
   return page.url();
 }
 
-test("request a review, reject it with a comment; comment, request changes, edit the criteria, approve the retrained version; print the sign-off sheet", async ({ browser, request }) => {
+test("request a review, reject it with a comment; approve with an exception; comment, request changes, edit the criteria, approve the retrained version; print the sign-off sheet; withdraw and roll back", async ({ browser, request }) => {
+  // Four people, three evaluations in the background and a rollback: longer than the default minute on a busy machine.
+  test.setTimeout(300_000);
   const model = `bc-signoff-${Date.now()}`;
   // v1 is the 30-tree model (accuracy 0.944 on the test split): below the agreed 0.95.
   const first = await uploadVersion(request, model, "breast-cancer-rf-v2");

@@ -326,13 +326,16 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
           </p>
         ) : null}
       </div>
-      {review.permissions.withdrawableDecisionId !== null ? <WithdrawApproval review={review} /> : null}
+      <WithdrawApproval review={review} />
       <DecisionHistory decisions={review.decisions} />
     </section>
   );
 }
 
-/** A reviewer takes their approval back with a reason; the page says when the version serves production. */
+/**
+ * A reviewer takes their approval back with a reason; the page says when the version serves production. Mounted
+ * always, so the confirmation outlives the refreshed review (which no longer offers the withdrawal).
+ */
 function WithdrawApproval({ review }: { review: ReviewDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -353,6 +356,8 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
     if (!reason.trim()) return;
     withdraw.mutate({ id: review.id, reason: reason.trim() });
   }
+  const offered = review.permissions.withdrawableDecisionId !== null;
+  if (!offered && !withdraw.data) return null;
   return (
     <div className={ui.panel}>
       {withdraw.data ? (
@@ -366,7 +371,7 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
           ) : null}
         </p>
       ) : null}
-      {open ? (
+      {!offered ? null : open ? (
         <form onSubmit={submit} aria-label="Withdraw my approval">
           <div className={ui.field}>
             <label htmlFor={`${ids}-reason`}>Why do you withdraw your approval?</label>
