@@ -132,7 +132,7 @@ describe("ReviewPage", () => {
     expect(running).toMatch(/<progress[^>]*value="0.42"/);
     expect(running).toContain("The criteria are checked once the evaluation has finished.");
     expect(running).not.toContain("held-out cases");
-    const failed = renderReview(sampleReview({ status: "draft", report: null, criteriaResults: null, evaluationError: "The model has no ONNX file." }));
+    const failed = renderReview(sampleReview({ status: "evaluation_failed", report: null, criteriaResults: null, evaluationError: "The model has no ONNX file." }));
     expect(failed).toContain("The model has no ONNX file.");
     expect(failed).toMatch(/<button[^>]*>Re-run evaluation<\/button>/);
     expect(failed).not.toContain("<progress");
