@@ -1,8 +1,11 @@
 // Journey: acceptance review. A data scientist (alice) requests a review of a model version with an agreed
 // accuracy threshold; a business reviewer (bob, another account) reads the report, rejects it with a comment;
-// the retrained version passes; bob comments and requests one more criterion, alice edits the criteria (his
-// decision stops counting), bob approves; the printable sign-off sheet renders; the production gate
-// refuses the rejected version over the MLflow REST API.
+// the production gate refuses the rejected version over the MLflow REST API. A second review of the same version
+// is approved with a written exception for the failing accuracy (the Deployments gate says so) and promoted.
+// The retrained version passes; bob comments and requests one more criterion, alice edits the criteria (a new
+// revision, shown with before → after; his decision stops counting), bob approves; the printable sign-off sheet
+// shows the revisions; victor (viewer) reads but cannot comment. bob withdraws his approval once that version
+// serves production: the Deployments page flags it and alice rolls back.
 import { readFileSync } from "node:fs";
 import { expect, test, type Browser, type APIRequestContext, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
@@ -57,7 +60,9 @@ async function requestReview(page: Page, model: string, version: string): Promis
   return page.url();
 }
 
-test("request a review, reject it with a comment; comment, request changes, edit the criteria, approve the retrained version; print the sign-off sheet", async ({ browser, request }) => {
+test("request a review, reject it with a comment; approve with an exception; comment, request changes, edit the criteria, approve the retrained version; print the sign-off sheet; withdraw and roll back", async ({ browser, request }) => {
+  // Four people, three evaluations in the background and a rollback: longer than the default minute on a busy machine.
+  test.setTimeout(300_000);
   const model = `bc-signoff-${Date.now()}`;
   // v1 is the 30-tree model (accuracy 0.944 on the test split): below the agreed 0.95.
   const first = await uploadVersion(request, model, "breast-cancer-rf-v2");
@@ -94,6 +99,30 @@ test("request a review, reject it with a comment; comment, request changes, edit
   expect(refused.status()).toBe(400);
   expect(((await refused.json()) as { message: string }).message).toMatch(/no approved acceptance review/);
 
+  // A new review of the same version: bob approves despite the failing accuracy, which needs a written exception.
+  const exceptionUrl = await requestReview(alice, model, first);
+  await bob.goto(exceptionUrl);
+  await bob.getByRole("button", { name: "Approve" }).click();
+  await expect(bob.getByRole("alert").filter({ hasText: /justify each below/ })).toBeVisible();
+  await bob.getByLabel(/Why approve although accuracy ≥ 0\.95 fails\?/).fill("A second reader checks every biopsy this model flags; 0.944 is acceptable for that use.");
+  await bob.getByRole("button", { name: "Approve" }).click();
+  await expect(bob.getByRole("heading", { name: "Exceptions (1 failing criterion accepted)" })).toBeVisible();
+  await expect(bob.getByRole("list", { name: "Decisions" })).toContainText("approved with 1 exception");
+  // Approved: the criteria are final, a new review would be needed to change them.
+  await alice.goto(exceptionUrl);
+  await expect(alice.getByText(/The criteria are final: this review is approved/)).toBeVisible();
+  await expect(alice.getByRole("button", { name: "Edit criteria" })).toHaveCount(0);
+  // The Deployments gate names the exception; alice promotes the version.
+  await alice.goto("/deployments");
+  const panel = alice.getByRole("region", { name: "Promote to production" });
+  await panel.getByLabel("Model").selectOption(model);
+  await panel.getByLabel("Version").selectOption(first);
+  const promote = panel.getByRole("form", { name: `Promote ${model} v${first}` });
+  await expect(promote).toContainText("Review gate: approved with 1 exception.");
+  await expect(promote).toContainText("A second reader checks every biopsy");
+  await promote.getByRole("button", { name: "Promote" }).click();
+  await expect(promote.getByRole("status")).toHaveText(`${model} production now serves v${first}.`);
+
   // The retrained version (100 trees, accuracy 0.972) passes and bob approves it.
   const second = await uploadVersion(request, model, "breast-cancer-rf-v1");
   const secondUrl = await requestReview(alice, model, second);
@@ -118,6 +147,18 @@ test("request a review, reject it with a comment; comment, request changes, edit
   await expect(alice.getByText("Waiting for decision").first()).toBeVisible();
   await expect(alice.getByRole("table", { name: "Acceptance criteria" })).toContainText("ROC AUC ≥ 0.99");
   await expect(alice.getByRole("list", { name: "Decisions" })).toContainText("criteria changed after this decision");
+  const revisions = alice.getByRole("table", { name: "Criteria revisions" });
+  await expect(revisions.getByRole("row")).toHaveCount(3);
+  await expect(revisions.getByRole("row").nth(2)).toContainText("alice");
+  await expect(revisions.getByRole("row").nth(2)).toContainText("ROC AUC ≥ 0.75");
+  await expect(revisions.getByRole("row").nth(2)).toContainText("ROC AUC ≥ 0.99");
+
+  // victor (viewer) reads the thread but has no comment box.
+  const victor = await signedInAs(browser, "victor");
+  await victor.goto(secondUrl);
+  await expect(victor.getByRole("list", { name: "Comments" })).toContainText("at least <b>0.99</b>?");
+  await expect(victor.getByText(/commenting needs the editor, reviewer or admin role/)).toBeVisible();
+  await expect(victor.getByLabel("Your comment")).toHaveCount(0);
 
   await bob.reload();
   await bob.getByLabel("Decision comment").fill("Meets every criterion we agreed.");
@@ -128,6 +169,7 @@ test("request a review, reject it with a comment; comment, request changes, edit
   await bob.getByRole("link", { name: "Printable sign-off sheet" }).click();
   await expect(bob.getByRole("heading", { level: 1, name: "Model acceptance sign-off" })).toBeVisible();
   await expect(bob.getByRole("table", { name: "Decisions" })).toContainText("bob");
+  await expect(bob.getByRole("table", { name: "Criteria revisions" })).toContainText("ROC AUC ≥ 0.99");
   await expect(bob.getByText(/[0-9a-f]{64}/).first()).toBeVisible();
   await bob.emulateMedia({ media: "print" });
   await expect(bob.getByRole("navigation", { name: "Studio" })).toBeHidden();
@@ -140,4 +182,21 @@ test("request a review, reject it with a comment; comment, request changes, edit
     data: { name: model, alias: "production", version: second },
   });
   expect(allowed.status(), await allowed.text()).toBe(200);
+
+  // bob withdraws his approval: the version in production loses its gate, and the Deployments page flags it.
+  await bob.emulateMedia({ media: "screen" });
+  await bob.goto(secondUrl);
+  await bob.getByRole("button", { name: "Withdraw my approval" }).click();
+  await bob.getByLabel("Why do you withdraw your approval?").fill("The AUC was measured on a split the team has since found leaked into training.");
+  await bob.getByRole("button", { name: "Confirm withdrawal" }).click();
+  await expect(bob.getByRole("status").filter({ hasText: /This version serves production/ })).toBeVisible();
+  await expect(bob.getByRole("list", { name: "Decisions" })).toContainText("Withdrawn by bob");
+  await expect(bob.getByText("Waiting for decision").first()).toBeVisible();
+  await alice.goto("/deployments");
+  const production = alice.getByRole("table", { name: "Deployments" }).getByRole("row").filter({ hasText: model }).filter({ hasText: "production" });
+  await expect(production).toContainText("Approval withdrawn: bob withdrew the approval");
+  await production.getByRole("button", { name: `Roll back to v${first}` }).click();
+  await alice.getByRole("button", { name: `Confirm rollback to v${first}` }).click();
+  await expect(production).toContainText(`v${first}`);
+  await expectNoSeriousViolations(alice);
 });

@@ -164,15 +164,19 @@ export function sampleReview(overrides: Partial<ReviewDetail> = {}): ReviewDetai
       { key: "edge_cases", description: "edge cases must not crash", passed: false, actual: null, sentence: "2 edge-case inputs crashed the model" },
     ],
     decisions: [
-      { id: 1, reviewer: "rita", decision: "approve", comment: "Looks good", createdAt: Date.UTC(2026, 10, 20, 11, 0, 0), criteriaRevision: 0, invalidatedAt: Date.UTC(2026, 10, 20, 12, 0, 0) },
-      { id: 2, reviewer: "sam", decision: "request_changes", comment: "Check <b>edge</b> cases", createdAt: Date.UTC(2026, 10, 20, 13, 0, 0), criteriaRevision: 1, invalidatedAt: null },
+      { id: 1, reviewer: "rita", decision: "approve", comment: "Looks good", createdAt: Date.UTC(2026, 10, 20, 11, 0, 0), criteriaRevision: 0, invalidatedAt: Date.UTC(2026, 10, 20, 12, 0, 0), withdrawnAt: null, withdrawnBy: null, withdrawalReason: null, exceptions: [] },
+      { id: 2, reviewer: "sam", decision: "request_changes", comment: "Check <b>edge</b> cases", createdAt: Date.UTC(2026, 10, 20, 13, 0, 0), criteriaRevision: 1, invalidatedAt: null, withdrawnAt: null, withdrawnBy: null, withdrawalReason: null, exceptions: [] },
     ],
+    revisions: [
+      { revision: 1, criteria: defaultCriteria("binary"), requiredApprovals: 2, changedBy: "dana", changedAt: Date.UTC(2026, 10, 20, 9, 0, 0), previous: null },
+    ],
+    exceptions: [],
     comments: [
       { id: 1, author: "rita", body: "First <script>alert(1)</script> comment", createdAt: Date.UTC(2026, 10, 20, 11, 0, 0) },
       { id: 2, author: "dana", body: "Second comment", createdAt: Date.UTC(2026, 10, 20, 12, 0, 0) },
     ],
     decidedAt: null,
-    permissions: { canDecide: false, cannotDecideReason: "You registered this model version, so someone else must review it.", canEditCriteria: true, canComment: true, canReevaluate: true },
+    permissions: { canDecide: false, cannotDecideReason: "You registered this model version, so someone else must review it.", canEditCriteria: true, canComment: true, canReevaluate: true, withdrawableDecisionId: null },
     ...overrides,
     ...(overrides.report === undefined ? {} : { report }),
   });

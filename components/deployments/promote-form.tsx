@@ -65,6 +65,12 @@ export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
+/** " with 2 exceptions" when the approval accepted failing criteria (one per criterion), else "". */
+function approvedWith(gate: ProductionGate): string {
+  const count = new Set((gate.exceptions ?? []).map((e) => e.criterionKey)).size;
+  return count ? ` with ${count} exception${count === 1 ? "" : "s"}` : "";
+}
+
 /** The gate's message, then the way through it: Promote, an admin's override with a reason, or a review request. */
 export function PromoteDecision({ model, version, gate, isAdmin }: { model: string; version: string; gate: ProductionGate; isAdmin: boolean }) {
   const trpc = useTRPC();
@@ -90,7 +96,7 @@ export function PromoteDecision({ model, version, gate, isAdmin }: { model: stri
   return (
     <form onSubmit={submit} aria-label={`Promote ${model} v${version}`}>
       <p className={gate.approved ? styles.gate : styles.gateBlocked} id={`${ids}-gate`}>
-        <strong>{gate.approved ? "Review gate: approved. " : "Review gate: not approved. "}</strong>
+        <strong>{gate.approved ? `Review gate: approved${approvedWith(gate)}. ` : "Review gate: not approved. "}</strong>
         {gate.message}
       </p>
       {blocked ? (

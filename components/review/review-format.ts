@@ -30,6 +30,7 @@ export function parseReviewFilter(value: string | null): ReviewListFilter {
 export const reviewStatusLabels: Record<ReviewStatus, string> = {
   draft: "Queued",
   evaluating: "Evaluating",
+  evaluation_failed: "Evaluation failed",
   ready: "Waiting for decision",
   approved: "Approved",
   rejected: "Rejected",
@@ -127,4 +128,25 @@ export function firstFieldError(fieldErrors: unknown, field: string): string | u
   if (!fieldErrors || typeof fieldErrors !== "object") return undefined;
   const messages: unknown = (fieldErrors as Record<string, unknown>)[field];
   return Array.isArray(messages) && typeof messages[0] === "string" ? messages[0] : undefined;
+}
+
+/**
+ * What a criteria revision changed, in words: the criteria lines that left (before) and came (after), and the number
+ * of approvals when it moved. Lines both revisions share are left out so the change reads at a glance.
+ */
+export function describeCriteriaChange(
+  previous: { criteria: AcceptanceCriteria; requiredApprovals: number } | null,
+  next: { criteria: AcceptanceCriteria; requiredApprovals: number },
+  metricName: (metric: MetricName) => string,
+): { before: string[]; after: string[] } | null {
+  if (!previous) return null;
+  const was = describeCriteria(previous.criteria, metricName);
+  const now = describeCriteria(next.criteria, metricName);
+  const before = was.filter((line) => !now.includes(line));
+  const after = now.filter((line) => !was.includes(line));
+  if (previous.requiredApprovals !== next.requiredApprovals) {
+    before.push(`${previous.requiredApprovals} approval${previous.requiredApprovals === 1 ? "" : "s"} required`);
+    after.push(`${next.requiredApprovals} approval${next.requiredApprovals === 1 ? "" : "s"} required`);
+  }
+  return { before, after };
 }

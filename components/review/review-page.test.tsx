@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { renderWithCache } from "@/components/models/render-with-cache";
 import { ProductionGateNotice } from "@/components/models/alias-editor";
+import { PromoteDecision } from "@/components/deployments/promote-form";
 import { ModelVersionPage } from "@/components/models/version-page";
 import { binaryReport, multiclassReport, regressionReport, sampleReview } from "@/lib/review-sentences.fixture";
 import { defaultCriteria, type ReviewDetail, type ReviewSummary } from "@/server/review/schema";
@@ -131,7 +132,7 @@ describe("ReviewPage", () => {
     expect(running).toMatch(/<progress[^>]*value="0.42"/);
     expect(running).toContain("The criteria are checked once the evaluation has finished.");
     expect(running).not.toContain("held-out cases");
-    const failed = renderReview(sampleReview({ status: "draft", report: null, criteriaResults: null, evaluationError: "The model has no ONNX file." }));
+    const failed = renderReview(sampleReview({ status: "evaluation_failed", report: null, criteriaResults: null, evaluationError: "The model has no ONNX file." }));
     expect(failed).toContain("The model has no ONNX file.");
     expect(failed).toMatch(/<button[^>]*>Re-run evaluation<\/button>/);
     expect(failed).not.toContain("<progress");
@@ -144,7 +145,117 @@ describe("ReviewPage", () => {
   });
 });
 
+const revised = {
+  revisions: [
+    { revision: 1, criteria: defaultCriteria("binary"), requiredApprovals: 1, changedBy: "dana", changedAt: Date.UTC(2026, 10, 20, 9, 0, 0), previous: null },
+    {
+      revision: 2,
+      criteria: { ...defaultCriteria("binary"), maxGroupGap: 0.2 },
+      requiredApprovals: 2,
+      changedBy: "dana",
+      changedAt: Date.UTC(2026, 10, 20, 12, 0, 0),
+      previous: { revision: 1, criteria: defaultCriteria("binary"), requiredApprovals: 1 },
+    },
+  ],
+};
+const excepted = {
+  status: "approved" as const,
+  approvals: 2,
+  exceptions: [
+    { criterionKey: "edge_cases", criterion: "edge cases must not crash", result: "2 edge-case inputs crashed the model", justification: "Inputs are <i>validated</i> upstream", approvedBy: "rita" },
+  ],
+};
+
+describe("ReviewPage: revisions, exceptions, withdrawal", () => {
+  it("lists every criteria revision with who, when and before → after", () => {
+    const html = renderReview(sampleReview(revised));
+    expect(html).toMatch(/<h2 id="review-revisions">Criteria revisions<\/h2>/);
+    const text = textOf(html);
+    expect(text).toContain("1 dana");
+    expect(text).toContain("requested with accuracy ≥ 0.8; ROC AUC ≥ 0.75; selection-rate gap between groups ≤ 10 points");
+    expect(text).toContain("2 dana");
+    expect(text).toContain("selection-rate gap between groups ≤ 10 points; 1 approval required selection-rate gap between groups ≤ 20 points; 2 approvals required");
+  });
+
+  it("asks a justification for each failing criterion before approving, and names the exceptions once approved", () => {
+    const reviewer = renderReview(sampleReview({ permissions: { ...sampleReview().permissions, canDecide: true, cannotDecideReason: null } }));
+    expect(reviewer).toContain("Approving despite 1 failing criterion: an exception for each");
+    expect(reviewer).toMatch(/<label[^>]*>Why approve although edge cases must not crash fails\?<\/label>/);
+    expect(reviewer).toContain("2 edge-case inputs crashed the model");
+    const owner = renderReview(sampleReview());
+    expect(owner).not.toContain("an exception for each");
+    const approved = renderReview(sampleReview({ ...excepted, permissions: { ...sampleReview().permissions, canEditCriteria: false } }));
+    expect(approved).toContain("Exceptions (1 failing criterion accepted)");
+    expect(approved).toContain("Inputs are &lt;i&gt;validated&lt;/i&gt; upstream");
+    expect(approved).toContain("The criteria are final: this review is approved.");
+    expect(approved).not.toMatch(/<button[^>]*>Edit criteria<\/button>/);
+  });
+
+  it("offers the withdrawal to the reviewer whose approval counts, and shows withdrawn approvals with their reason", () => {
+    const base = sampleReview();
+    expect(renderReview(base)).not.toContain("Withdraw my approval");
+    const mine = renderReview(sampleReview({ status: "approved", permissions: { ...base.permissions, withdrawableDecisionId: 2 } }));
+    expect(mine).toMatch(/<button[^>]*>Withdraw my approval<\/button>/);
+    const withdrawn = renderReview(
+      sampleReview({
+        decisions: [
+          {
+            ...base.decisions[1]!,
+            decision: "approve",
+            withdrawnAt: Date.UTC(2026, 10, 21, 8, 0, 0),
+            withdrawnBy: "sam",
+            withdrawalReason: "Live accuracy fell to 0.61",
+          },
+        ],
+      }),
+    );
+    expect(textOf(withdrawn)).toMatch(/Withdrawn by sam, .*: Live accuracy fell to 0\.61/);
+  });
+
+  it("lets viewers read the thread but not comment", () => {
+    const html = renderReview(sampleReview({ permissions: { ...sampleReview().permissions, canComment: false } }));
+    expect(html).toContain("First &lt;script&gt;alert(1)&lt;/script&gt; comment");
+    expect(html).toContain("commenting needs the editor, reviewer or admin role");
+    expect(html).not.toMatch(/<button[^>]*>Comment<\/button>/);
+  });
+
+  it("shows a failed evaluation as failed in the list, not queued", () => {
+    searchParams = new URLSearchParams();
+    const html = renderWithCache(<ReviewsList />, ["studio.read"], (trpc, queryClient) => {
+      queryClient.setQueryData(trpc.review.list.queryKey({ filter: "all" }), [summary({ status: "evaluation_failed", criteriaPassed: null, criteriaTotal: null })]);
+    });
+    expect(html).toContain("Evaluation failed");
+    expect(html).not.toContain("Queued");
+  });
+
+  it("says 'approved with N exceptions' on the Deployments gate", () => {
+    const gate = { approved: true, approvedReviewId: 12, message: "Review #12 approved version 3.", exceptions: [...excepted.exceptions, { ...excepted.exceptions[0]!, approvedBy: "sam" }] };
+    const html = renderWithCache(<PromoteDecision model="credit-rf" version="3" gate={gate} isAdmin={false} />, ["studio.read"], () => undefined);
+    expect(html).toContain("Review gate: approved with 1 exception.");
+    const plain = renderWithCache(<PromoteDecision model="credit-rf" version="3" gate={{ ...gate, exceptions: [] }} isAdmin={false} />, ["studio.read"], () => undefined);
+    expect(plain).toContain("Review gate: approved.");
+  });
+});
+
 describe("SignOffSheet", () => {
+  it("prints the criteria revisions, the exceptions and withdrawals", () => {
+    const base = sampleReview();
+    const review = sampleReview({
+      ...revised,
+      ...excepted,
+      decisions: [{ ...base.decisions[1]!, decision: "approve", withdrawnAt: Date.UTC(2026, 10, 21), withdrawnBy: "sam", withdrawalReason: "Live accuracy fell" }],
+    });
+    const html = renderWithCache(<SignOffSheet review={review} />, ["studio.read"], () => undefined);
+    const text = textOf(html);
+    expect(text).toContain("#12 — Approved with 1 exception");
+    expect(html).toMatch(/<h2 id="sheet-revisions">Criteria revisions<\/h2>/);
+    expect(text).toContain("selection-rate gap between groups ≤ 20 points; 2 approvals required");
+    expect(html).toMatch(/<h2 id="sheet-exceptions">Exceptions<\/h2>/);
+    expect(html).toContain("Inputs are &lt;i&gt;validated&lt;/i&gt; upstream");
+    expect(text).toMatch(/withdrawn by sam, .*: Live accuracy fell/);
+  });
+
+
   it("prints what was signed: versions, both digests, runtime, sentences, criteria, metrics, fairness, decisions and signature lines", () => {
     const review = sampleReview({ status: "approved", approvals: 2, decidedAt: Date.UTC(2026, 10, 21) });
     const html = renderWithCache(<SignOffSheet review={review} />, ["studio.read"], () => undefined);

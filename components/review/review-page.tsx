@@ -1,5 +1,6 @@
 "use client";
-// One acceptance review: header, evaluation progress, the report in sentences and charts, criteria, comments, decisions and the criteria editor.
+// One acceptance review: header, evaluation progress, the report in sentences and charts, criteria and their revisions,
+// exceptions, comments, decisions (with exceptions and withdrawal) and the criteria editor.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useRef, useState, type FormEvent } from "react";
@@ -11,6 +12,7 @@ import ui from "@/components/ui/ui.module.css";
 import { reviewSummarySentences } from "@/lib/review-sentences";
 import type { DecisionKind, ReviewDetail } from "@/server/review/schema";
 import { CriteriaEditor } from "./criteria-editor";
+import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-evidence";
 import { ReportSections, CriteriaTable, SummarySentences } from "./report-sections";
 import { criteriaToForm, decisionLabels, formToCriteria, signOffHref, type CriteriaFormErrors } from "./review-format";
 import styles from "./review.module.css";
@@ -65,6 +67,21 @@ export function ReviewView({ review }: { review: ReviewDetail }) {
       {review.report ? <SummarySentences sentences={sentences} /> : null}
       <CriteriaTable results={review.criteriaResults} criteria={review.criteria} />
       {review.permissions.canEditCriteria ? <EditCriteria review={review} /> : null}
+      {review.status === "approved" ? (
+        <p className={ui.muted}>The criteria are final: this review is approved. To judge this version against other criteria, request a new review.</p>
+      ) : null}
+      <section aria-labelledby="review-revisions">
+        <h2 id="review-revisions">Criteria revisions</h2>
+        <CriteriaRevisions revisions={review.revisions} headingId="review-revisions" />
+      </section>
+      {review.exceptions.length ? (
+        <section aria-labelledby="review-exceptions">
+          <h2 id="review-exceptions">
+            Exceptions ({exceptionCount(review.exceptions)} failing criteri{exceptionCount(review.exceptions) === 1 ? "on" : "a"} accepted)
+          </h2>
+          <ApprovalExceptions exceptions={review.exceptions} headingId="review-exceptions" />
+        </section>
+      ) : null}
       <ContextSection review={review} />
       <ColumnMappingSection mapping={review.columnMapping} />
       {review.report ? <ReportSections report={review.report} criteria={review.criteria} /> : null}
@@ -201,22 +218,35 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
   const ids = useId();
   const [comment, setComment] = useState("");
   const [missingComment, setMissingComment] = useState<string | null>(null);
+  const [justifications, setJustifications] = useState<Record<string, string>>({});
+  const [missingJustification, setMissingJustification] = useState<string | null>(null);
   const decide = useMutation(
     trpc.review.decide.mutationOptions({
       onSuccess: async () => {
         setComment("");
+        setJustifications({});
         await queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() });
       },
     }),
   );
   const { canDecide, cannotDecideReason } = review.permissions;
+  const failing = (review.criteriaResults ?? []).filter((result) => !result.passed);
   function submit(kind: DecisionKind, needsComment: boolean, label: string) {
     if (needsComment && comment.trim() === "") {
       setMissingComment(`Write a comment to ${label.toLowerCase()}: say what must change.`);
       return;
     }
     setMissingComment(null);
-    decide.mutate({ id: review.id, decision: kind, comment: comment.trim() });
+    if (kind === "approve") {
+      const unjustified = failing.filter((result) => !(justifications[result.key] ?? "").trim());
+      if (unjustified.length) {
+        setMissingJustification(`To approve while ${unjustified.map((r) => r.description).join(", ")} fail${unjustified.length === 1 ? "s" : ""}, justify each below.`);
+        return;
+      }
+    }
+    setMissingJustification(null);
+    const exceptions = kind === "approve" ? failing.map((result) => ({ key: result.key, justification: justifications[result.key]!.trim() })) : [];
+    decide.mutate({ id: review.id, decision: kind, comment: comment.trim(), exceptions });
   }
   return (
     <section aria-labelledby={`${ids}-title`}>
@@ -248,6 +278,36 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
             </p>
           ) : null}
         </div>
+        {canDecide && failing.length ? (
+          <fieldset className={styles.exceptions}>
+            <legend>
+              Approving despite {failing.length} failing criteri{failing.length === 1 ? "on" : "a"}: an exception for each
+            </legend>
+            <p className={styles.hint}>An approval with a failing criterion is recorded as an exception, shown on the review, the sign-off sheet and the Deployments gate.</p>
+            {failing.map((result) => (
+              <div key={result.key} className={ui.field}>
+                <label htmlFor={`${ids}-exception-${result.key}`}>Why approve although {result.description} fails?</label>
+                <p id={`${ids}-exception-${result.key}-result`} className={styles.hint}>
+                  {result.sentence}
+                </p>
+                <textarea
+                  id={`${ids}-exception-${result.key}`}
+                  className={styles.textarea}
+                  maxLength={10_000}
+                  value={justifications[result.key] ?? ""}
+                  aria-describedby={`${ids}-exception-${result.key}-result`}
+                  aria-invalid={missingJustification && !(justifications[result.key] ?? "").trim() ? true : undefined}
+                  onChange={(event) => setJustifications((current) => ({ ...current, [result.key]: event.target.value }))}
+                />
+              </div>
+            ))}
+            {missingJustification ? (
+              <p className={ui.error} role="alert">
+                {missingJustification}
+              </p>
+            ) : null}
+          </fieldset>
+        ) : null}
         <div className={styles.decisionButtons}>
           {decisionButtons.map((button) => (
             <button
@@ -268,8 +328,79 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
           </p>
         ) : null}
       </div>
+      <WithdrawApproval review={review} />
       <DecisionHistory decisions={review.decisions} />
     </section>
+  );
+}
+
+/**
+ * A reviewer takes their approval back with a reason; the page says when the version serves production. Mounted
+ * always, so the confirmation outlives the refreshed review (which no longer offers the withdrawal).
+ */
+function WithdrawApproval({ review }: { review: ReviewDetail }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const ids = useId();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const withdraw = useMutation(
+    trpc.review.withdraw.mutationOptions({
+      onSuccess: async () => {
+        setOpen(false);
+        setReason("");
+        await queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() });
+      },
+    }),
+  );
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!reason.trim()) return;
+    withdraw.mutate({ id: review.id, reason: reason.trim() });
+  }
+  const offered = review.permissions.withdrawableDecisionId !== null;
+  if (!offered && !withdraw.data) return null;
+  return (
+    <div className={ui.panel}>
+      {withdraw.data ? (
+        <p role="status">
+          Your approval is withdrawn.
+          {withdraw.data.holdsProduction ? (
+            <>
+              {" "}
+              This version serves production: it is flagged on the <Link href="/deployments">Deployments page</Link>, which offers the rollback.
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {!offered ? null : open ? (
+        <form onSubmit={submit} aria-label="Withdraw my approval">
+          <div className={ui.field}>
+            <label htmlFor={`${ids}-reason`}>Why do you withdraw your approval?</label>
+            <textarea id={`${ids}-reason`} className={styles.textarea} value={reason} maxLength={10_000} onChange={(event) => setReason(event.target.value)} />
+          </div>
+          <p className={styles.links}>
+            <button type="submit" className={ui.danger} disabled={withdraw.isPending || !reason.trim()}>
+              {withdraw.isPending ? "Withdrawing…" : "Confirm withdrawal"}
+            </button>
+            <button type="button" className={ui.secondary} onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </p>
+          {withdraw.error ? (
+            <p className={ui.error} role="alert">
+              {withdraw.error.message}
+            </p>
+          ) : null}
+        </form>
+      ) : (
+        <p>
+          <button type="button" className={ui.secondary} onClick={() => setOpen(true)}>
+            Withdraw my approval
+          </button>
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -281,12 +412,29 @@ export function DecisionHistory({ decisions }: { decisions: ReviewDetail["decisi
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((decision) => (
           <li key={decision.id} className={styles.comment}>
-            <span className={decision.invalidatedAt ? styles.invalidated : undefined}>
-              <strong>{decision.reviewer}</strong> {decisionLabels[decision.decision].toLowerCase()}{" "}
-              <span className={styles.meta}>{formatTimestamp(decision.createdAt)}</span>
+            <span className={decision.invalidatedAt || decision.withdrawnAt ? styles.invalidated : undefined}>
+              <strong>{decision.reviewer}</strong> {decisionLabels[decision.decision].toLowerCase()}
+              {decision.exceptions.length ? ` with ${decision.exceptions.length} exception${decision.exceptions.length === 1 ? "" : "s"}` : ""}{" "}
+              <span className={styles.meta}>
+                {formatTimestamp(decision.createdAt)}, criteria revision {decision.criteriaRevision}
+              </span>
             </span>
             {decision.invalidatedAt ? <span className={styles.meta}> — criteria changed after this decision; it no longer counts</span> : null}
             {decision.comment ? <p className={`${styles.commentBody} ${decision.invalidatedAt ? styles.invalidated : ""}`}>{decision.comment}</p> : null}
+            {decision.exceptions.length ? (
+              <ul aria-label={`Exceptions granted by ${decision.reviewer}`}>
+                {decision.exceptions.map((exception) => (
+                  <li key={exception.criterionKey} className={styles.commentBody}>
+                    Exception for {exception.criterion} ({exception.result}): {exception.justification}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {decision.withdrawnAt ? (
+              <p className={styles.commentBody}>
+                <strong>Withdrawn</strong> by {decision.withdrawnBy}, {formatTimestamp(decision.withdrawnAt)}: {decision.withdrawalReason}
+              </p>
+            ) : null}
           </li>
         ))}
     </ol>
@@ -329,6 +477,9 @@ function CommentsThread({ review }: { review: ReviewDetail }) {
       ) : (
         <p className={ui.muted}>No comments yet. Ask a question or note a concern for the requester and the other reviewers.</p>
       )}
+      {!review.permissions.canComment ? (
+        <p className={ui.muted}>Your role can read this thread; commenting needs the editor, reviewer or admin role.</p>
+      ) : null}
       {review.permissions.canComment ? (
         <form onSubmit={submit} aria-label="Add a comment">
           <div className={ui.field}>

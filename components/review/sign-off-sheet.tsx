@@ -1,5 +1,6 @@
 "use client";
-// The printable sign-off sheet of a review: what was evaluated (with digests), the summary, criteria, key metrics, fairness, decisions and signature lines.
+// The printable sign-off sheet of a review: what was evaluated (with digests), the summary, criteria and their revisions,
+// exceptions, key metrics, fairness, decisions (withdrawals included) and signature lines.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "@/components/trpc-provider";
@@ -9,6 +10,7 @@ import ui from "@/components/ui/ui.module.css";
 import { formatPercent, metricLabel, reviewSummarySentences } from "@/lib/review-sentences";
 import type { ReviewDetail } from "@/server/review/schema";
 import { decisionLabels, describeCriteria, reviewHref, reviewStatusLabels } from "./review-format";
+import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-evidence";
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
@@ -53,6 +55,9 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
         <dt>Review</dt>
         <dd>
           #{review.id} — {reviewStatusLabels[review.status]}
+          {review.status === "approved" && review.exceptions.length
+            ? ` with ${exceptionCount(review.exceptions)} exception${exceptionCount(review.exceptions) === 1 ? "" : "s"}`
+            : ""}
           {review.decidedAt ? `, ${formatTimestamp(review.decidedAt)}` : ""}
         </dd>
         <dt>Model version</dt>
@@ -134,6 +139,14 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
         )}
       </section>
 
+      <section aria-labelledby="sheet-revisions">
+        <h2 id="sheet-revisions">Criteria revisions</h2>
+        <CriteriaRevisions revisions={review.revisions} headingId="sheet-revisions" />
+      </section>
+      <section aria-labelledby="sheet-exceptions">
+        <h2 id="sheet-exceptions">Exceptions</h2>
+        <ApprovalExceptions exceptions={review.exceptions} headingId="sheet-exceptions" />
+      </section>
       {report ? (
         <section aria-labelledby="sheet-metrics">
           <h2 id="sheet-metrics">Key metrics</h2>
@@ -234,11 +247,15 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
             </thead>
             <tbody>
               {decisions.map((decision) => (
-                <tr key={decision.id} className={decision.invalidatedAt ? styles.invalidated : undefined}>
+                <tr key={decision.id} className={decision.invalidatedAt || decision.withdrawnAt ? styles.invalidated : undefined}>
                   <td>{decision.reviewer}</td>
                   <td>
-                    {decisionLabels[decision.decision]}
+                    {decisionLabels[decision.decision]} (criteria revision {decision.criteriaRevision})
+                    {decision.exceptions.length ? `, with ${decision.exceptions.length} exception${decision.exceptions.length === 1 ? "" : "s"}` : ""}
                     {decision.invalidatedAt ? " (void: criteria changed after this decision)" : ""}
+                    {decision.withdrawnAt && decision.withdrawnBy
+                      ? ` (withdrawn by ${decision.withdrawnBy}, ${formatTimestamp(decision.withdrawnAt)}: ${decision.withdrawalReason ?? ""})`
+                      : ""}
                   </td>
                   <td>{formatTimestamp(decision.createdAt)}</td>
                   <td className={ui.wrap}>{decision.comment}</td>

@@ -41,8 +41,13 @@ export const inferenceFeedback = pgTable(
     /** The true label (text of the class) or value. */
     label: jsonb("label").$type<number | string>().notNull(),
     at: bigint("at", { mode: "number" }).notNull(),
+    /** Who posted the label (null for labels stored before posters were recorded). */
+    postedById: text("posted_by_id"),
+    postedBy: text("posted_by"),
+    /** Set when a later label for the same row replaced this one: kept for the record, no longer counted. */
+    supersededAt: bigint("superseded_at", { mode: "number" }),
   },
-  (t) => [uniqueIndex("inference_feedback_row_uq").on(t.modelId, t.requestId, t.rowIndex)],
+  (t) => [uniqueIndex("inference_feedback_current_uq").on(t.modelId, t.requestId, t.rowIndex).where(sql`superseded_at is null`)],
 );
 
 export const modelMonitoring = pgTable("model_monitoring", {

@@ -44,7 +44,7 @@ export const reviews = pgTable(
     requiredApprovals: integer("required_approvals").notNull().default(1),
     /** ReviewContext: business goal, expected ROI, known limits. */
     context: jsonb("context").$type<unknown>().notNull(),
-    /** draft → evaluating → ready → approved | rejected | changes_requested. */
+    /** draft → evaluating → ready | evaluation_failed → approved | rejected | changes_requested (a withdrawn approval goes back to ready). */
     status: text("status").notNull(),
     requestedById: text("requested_by_id").notNull(),
     requestedBy: text("requested_by").notNull(),
@@ -101,8 +101,56 @@ export const reviewDecisions = pgTable(
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     /** Set when the criteria were edited after this decision: it is kept for the record but no longer counts. */
     invalidatedAt: bigint("invalidated_at", { mode: "number" }),
+    /** An approval its reviewer withdrew (with a reason): kept for the record, it no longer counts. */
+    withdrawnAt: bigint("withdrawn_at", { mode: "number" }),
+    withdrawnBy: text("withdrawn_by"),
+    withdrawalReason: text("withdrawal_reason"),
   },
   (t) => [index("review_decisions_review_idx").on(t.reviewId)],
+);
+
+/**
+ * Every revision of a review's criteria, the first (at the request) included: who set them, when, and to what.
+ * The review row holds the current revision; this table is the history the page and the sign-off sheet show.
+ */
+export const reviewCriteriaRevisions = pgTable(
+  "review_criteria_revisions",
+  {
+    revisionId: bigserial("revision_id", { mode: "number" }).primaryKey(),
+    reviewId: bigint("review_id", { mode: "number" })
+      .notNull()
+      .references(() => reviews.reviewId, { onDelete: "cascade" }),
+    revision: integer("revision").notNull(),
+    /** AcceptanceCriteria of this revision. */
+    criteria: jsonb("criteria").$type<unknown>().notNull(),
+    requiredApprovals: integer("required_approvals").notNull(),
+    changedById: text("changed_by_id").notNull(),
+    changedBy: text("changed_by").notNull(),
+    changedAt: bigint("changed_at", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("review_criteria_revisions_uq").on(t.reviewId, t.revision)],
+);
+
+/** An approval given although a criterion failed: one row per failing criterion, with the approver's written justification. */
+export const reviewExceptions = pgTable(
+  "review_exceptions",
+  {
+    exceptionId: bigserial("exception_id", { mode: "number" }).primaryKey(),
+    reviewId: bigint("review_id", { mode: "number" })
+      .notNull()
+      .references(() => reviews.reviewId, { onDelete: "cascade" }),
+    decisionId: bigint("decision_id", { mode: "number" })
+      .notNull()
+      .references(() => reviewDecisions.decisionId, { onDelete: "cascade" }),
+    /** CriterionResult.key, e.g. "metric:accuracy". */
+    criterionKey: text("criterion_key").notNull(),
+    /** The criterion and its measured result in words, as they stood when the exception was granted. */
+    criterion: text("criterion").notNull(),
+    result: text("result").notNull(),
+    justification: text("justification").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("review_exceptions_review_idx").on(t.reviewId)],
 );
 
 export const reviewComments = pgTable(

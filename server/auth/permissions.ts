@@ -9,6 +9,8 @@ export const permissionTable = {
   "models.write": { roles: ["admin", "editor"], description: "Register models and versions, set tags and aliases" },
   "reviews.request": { roles: ["admin", "editor"], description: "Request an acceptance review of a model version" },
   "reviews.decide": { roles: ["admin", "reviewer"], description: "Approve or reject a review (never one's own model version)" },
+  "reviews.comment": { roles: ["admin", "editor", "reviewer"], description: "Comment on reviews" },
+  "feedback.write": { roles: ["admin", "editor"], description: "Post ground-truth feedback labels for served requests (a 'serve'-scoped token of any role but viewer may too)" },
   "deployments.promote": { roles: ["admin", "editor"], description: "Promote an approved version to production or roll back" },
   "tokens.manage-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Create and revoke one's own API tokens" },
   "tokens.manage-any": { roles: ["admin"], description: "List and revoke any user's API tokens" },

@@ -9,6 +9,7 @@ import { DomainError } from "../errors";
 import { findRegisteredModel } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { PRODUCTION_ALIAS } from "../review/gate";
+import { reviewFlagsOfVersions } from "../review/reviews";
 import type { AliasEvent, Deployment } from "../monitoring/schema";
 
 
@@ -71,12 +72,14 @@ export async function aliasHistory(ctx: ServiceContext, input: { name: string })
 export async function listDeployments(ctx: ServiceContext): Promise<Deployment[]> {
   authorize(ctx.actor, "studio.read");
   const rows = await ctx.db
-    .select({ modelName: registeredModels.name, alias: registeredModelAliases.alias, version: modelVersions.version, flagReasons: modelMonitoring.flagReasons })
+    .select({ modelName: registeredModels.name, alias: registeredModelAliases.alias, version: modelVersions.version, versionId: modelVersions.versionId, flagReasons: modelMonitoring.flagReasons })
     .from(registeredModelAliases)
     .innerJoin(registeredModels, eq(registeredModels.modelId, registeredModelAliases.modelId))
     .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
     .leftJoin(modelMonitoring, eq(modelMonitoring.modelId, registeredModelAliases.modelId))
     .orderBy(registeredModels.name, registeredModelAliases.alias);
+  // A withdrawn approval flags the production version beside monitoring's health reasons, next to the rollback.
+  const reviewFlags = await reviewFlagsOfVersions(ctx.db, rows.filter((row) => row.alias === PRODUCTION_ALIAS).map((row) => row.versionId));
   const historyByModel = new Map<string, AliasEvent[]>();
   const deployments: Deployment[] = [];
   for (const row of rows) {
@@ -91,7 +94,7 @@ export async function listDeployments(ctx: ServiceContext): Promise<Deployment[]
       since: latest?.at ?? null,
       by: latest?.by ?? null,
       previousVersion: row.alias === PRODUCTION_ALIAS ? previousProductionVersion(history, version) : null,
-      flagReasons: row.alias === PRODUCTION_ALIAS ? (row.flagReasons ?? []) : [],
+      flagReasons: row.alias === PRODUCTION_ALIAS ? [...(reviewFlags.has(row.versionId) ? [reviewFlags.get(row.versionId)!] : []), ...(row.flagReasons ?? [])] : [],
     });
   }
   return deployments;

@@ -1,11 +1,18 @@
-// Feedback: the true outcome of served rows, sent later by the caller with the request id it got back.
-import { and, eq, inArray, sql } from "drizzle-orm";
+// Feedback: the true outcome of served rows, sent later by the caller with the request id it got back. Labels are
+// evidence: who posted is recorded, bad labels and unknown requests are refused (nothing stored), a new label for a
+// row supersedes the earlier one, which is kept.
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { inferenceFeedback, inferenceLog } from "@/db/schema";
-import type { ServiceContext } from "../service-context";
-import { authorize } from "../auth/permissions";
-import { describeZodError, invalidParameter } from "../errors";
+import { evaluationReports, inferenceFeedback, inferenceLog, modelVersions, reviews } from "@/db/schema";
+import type { Actor } from "../auth/actor";
+import { recordAudit } from "../auth/audit";
+import { can } from "../auth/permissions";
+import { DomainError, describeZodError, invalidParameter } from "../errors";
 import { findRegisteredModel } from "../registry/model-versions";
+import { decodeOnnxModel, int64ToNumber } from "../registry/onnx-introspection";
+import { readModelVersionOnnx } from "../registry/onnx-versions";
+import type { ServiceContext } from "../service-context";
+import { taskOfIntrospection } from "./monitoring";
 
 const zLabel = z.union([z.number().finite(), z.string().max(1000)]);
 const zFeedbackItem = z
@@ -22,15 +29,104 @@ const zFeedbackItem = z
 /** One item, or `{ "feedback": [items] }` for a batch. */
 export const zFeedbackBody = z.union([z.object({ feedback: z.array(zFeedbackItem).min(1).max(10_000) }), zFeedbackItem]);
 
-export interface FeedbackResult {
-  /** Rows stored (a row sent again replaces its label). */
-  accepted: number;
-  /** Request ids with no logged request (not sampled, expired or unknown): stored, but no live metric can use them. */
-  unmatchedRequestIds: string[];
+export interface SupersededLabel {
+  requestId: string;
+  row: number;
+  previousLabel: number | string;
+  /** Who posted the replaced label (null when it predates recording posters). */
+  previousBy: string | null;
+  label: number | string;
 }
 
-export async function recordFeedback(ctx: ServiceContext, input: { name: string; body: unknown }): Promise<FeedbackResult> {
-  authorize(ctx.actor, "studio.read");
+export interface FeedbackResult {
+  /** Rows stored. */
+  accepted: number;
+  /** Rows that already had a label: the earlier one is kept, marked superseded, and no longer counts. */
+  superseded: SupersededLabel[];
+}
+
+/** How the poster authenticated: a 'serve'-scoped API token is the credential serving clients are given. */
+export interface FeedbackCredential {
+  serveScopedToken: boolean;
+}
+
+/** Editors and admins may post; so may a 'serve'-scoped token, unless its owner is a viewer (viewers write nothing). */
+export function authorizeFeedback(actor: Actor, credential: FeedbackCredential): void {
+  if (can(actor, "feedback.write")) return;
+  if (credential.serveScopedToken && actor.role !== "viewer") return;
+  throw new DomainError(
+    "PERMISSION_DENIED",
+    `Permission denied: '${actor.username}' has role '${actor.role}', which cannot post feedback labels. Use an API token with the 'serve' scope owned by a non-viewer account, or an editor's or admin's credentials.`,
+  );
+}
+
+/** Problems are listed up to this many in the refusal; the count says how many there were. */
+const MAX_LISTED_PROBLEMS = 10;
+
+type Task = "binary" | "multiclass" | "regression";
+const classCache = new Map<number, { task: Task | null; classes: string[] | null }>();
+
+/** Class names from the ONNX classifier node (classlabels_int64s / classlabels_strings), in output order. */
+function classLabelsOfOnnx(bytes: Uint8Array): string[] | null {
+  const model = decodeOnnxModel(bytes);
+  for (const node of model.graph.node) {
+    for (const attribute of node.attribute) {
+      const ints = attribute.ints ?? [];
+      const strings = attribute.strings ?? [];
+      if (attribute.name === "classlabels_int64s" && ints.length > 0) return ints.map((value) => String(int64ToNumber(value)));
+      if (attribute.name === "classlabels_strings" && strings.length > 0) return strings.map((bytes) => new TextDecoder().decode(bytes));
+    }
+  }
+  return null;
+}
+
+/**
+ * The task and class names of the version that answered: from its acceptance report when it has one (the classes the
+ * reviewers saw), else from the ONNX graph, else "0"…"k-1" from the probabilities' width. Versions are immutable, so
+ * the answer is cached by version id.
+ */
+async function labelSpaceOf(ctx: ServiceContext, modelName: string, versionId: number): Promise<{ task: Task | null; classes: string[] | null }> {
+  const cached = classCache.get(versionId);
+  if (cached) return cached;
+  const [version] = await ctx.db.select({ version: modelVersions.version, introspection: modelVersions.introspection }).from(modelVersions).where(eq(modelVersions.versionId, versionId));
+  const task = version ? taskOfIntrospection(version.introspection) : null;
+  let classes: string[] | null = null;
+  if (version && task && task !== "regression") {
+    const [reported] = await ctx.db
+      .select({ classes: sql<string[] | null>`${evaluationReports.report} -> 'classification' -> 'classes'` })
+      .from(reviews)
+      .innerJoin(evaluationReports, eq(evaluationReports.reportId, reviews.reportId))
+      .where(eq(reviews.modelVersionId, versionId))
+      .limit(1);
+    classes = Array.isArray(reported?.classes) ? reported.classes.map(String) : null;
+    if (!classes) {
+      try {
+        classes = classLabelsOfOnnx((await readModelVersionOnnx(ctx, modelName, String(version.version))).bytes);
+      } catch {
+        classes = null;
+      }
+    }
+    if (!classes) {
+      const outputs = (version.introspection as { outputs?: { shape?: (number | string | null)[] | null }[] } | null)?.outputs ?? [];
+      const width = outputs.map((o) => o.shape?.[1]).find((w): w is number => typeof w === "number" && w >= 2);
+      classes = width ? Array.from({ length: width }, (_, i) => String(i)) : null;
+    }
+  }
+  const space = { task, classes };
+  if (classCache.size > 1000) classCache.clear();
+  classCache.set(versionId, space);
+  return space;
+}
+
+function describeLabel(label: number | string): string {
+  return typeof label === "string" ? `'${label}'` : String(label);
+}
+
+export async function recordFeedback(
+  ctx: ServiceContext,
+  input: { name: string; body: unknown; credential?: FeedbackCredential },
+): Promise<FeedbackResult> {
+  authorizeFeedback(ctx.actor, input.credential ?? { serveScopedToken: false });
   const parsed = zFeedbackBody.safeParse(input.body);
   if (!parsed.success) throw invalidParameter(`Invalid feedback: ${describeZodError(parsed.error)}`);
   const items = "feedback" in parsed.data ? parsed.data.feedback : [parsed.data];
@@ -38,32 +134,87 @@ export async function recordFeedback(ctx: ServiceContext, input: { name: string;
   const now = Date.now();
   const rows = items.flatMap((item) =>
     item.labels !== undefined
-      ? item.labels.map((label, index) => ({ modelId: model.modelId, requestId: item.request_id, rowIndex: index, label, at: now }))
-      : [{ modelId: model.modelId, requestId: item.request_id, rowIndex: item.row ?? 0, label: item.label as number | string, at: now }],
+      ? item.labels.map((label, index) => ({ requestId: item.request_id, rowIndex: index, label }))
+      : [{ requestId: item.request_id, rowIndex: item.row ?? 0, label: item.label as number | string }],
   );
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = `${row.requestId}\u0000${row.rowIndex}`;
+    if (seen.has(key)) problems.push(`request ${row.requestId} row ${row.rowIndex} is labelled twice in this post: send one label per row`);
+    seen.add(key);
+  }
+
+  // Which request each label is about: the logged request tells the version that answered and how many rows it had.
   const requestIds = [...new Set(rows.map((row) => row.requestId))];
-  await ctx.db.transaction(async (tx) => {
-    for (let start = 0; start < rows.length; start += 1000) {
-      await tx
-        .insert(inferenceFeedback)
-        .values(rows.slice(start, start + 1000))
-        .onConflictDoUpdate({
-          target: [inferenceFeedback.modelId, inferenceFeedback.requestId, inferenceFeedback.rowIndex],
-          set: { label: sqlExcluded("label"), at: now },
-        });
-    }
-  });
-  const logged = new Set<string>();
+  const logged = new Map<string, { versionId: number; rowCount: number }>();
   for (let start = 0; start < requestIds.length; start += 5000) {
     const found = await ctx.db
-      .selectDistinct({ requestId: inferenceLog.requestId })
+      .select({ requestId: inferenceLog.requestId, versionId: inferenceLog.versionId, rowCount: inferenceLog.rowCount })
       .from(inferenceLog)
       .where(and(eq(inferenceLog.modelId, model.modelId), inArray(inferenceLog.requestId, requestIds.slice(start, start + 5000))));
-    for (const row of found) logged.add(row.requestId);
+    for (const row of found) logged.set(row.requestId, { versionId: row.versionId, rowCount: row.rowCount });
   }
-  return { accepted: rows.length, unmatchedRequestIds: requestIds.filter((id) => !logged.has(id)) };
-}
+  const unknown = requestIds.filter((id) => !logged.has(id));
+  if (unknown.length) {
+    problems.push(
+      `unknown request id${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, MAX_LISTED_PROBLEMS).map((id) => `'${id}'`).join(", ")}${unknown.length > MAX_LISTED_PROBLEMS ? ", …" : ""}: '${model.name}' logged no such request (not sampled, expired, another model's, or a mistyped id)`,
+    );
+  }
+  const spaces = new Map<number, { task: Task | null; classes: string[] | null }>();
+  for (const versionId of new Set([...logged.values()].map((l) => l.versionId))) spaces.set(versionId, await labelSpaceOf(ctx, model.name, versionId));
+  for (const row of rows) {
+    const request = logged.get(row.requestId);
+    if (!request) continue;
+    if (row.rowIndex >= request.rowCount) {
+      problems.push(`request ${row.requestId} had ${request.rowCount} row${request.rowCount === 1 ? "" : "s"}, so it has no row ${row.rowIndex}`);
+      continue;
+    }
+    const space = spaces.get(request.versionId)!;
+    if (space.task === "regression" && typeof row.label !== "number") {
+      problems.push(`request ${row.requestId} row ${row.rowIndex}: ${describeLabel(row.label)} is not a number, and this model predicts numbers`);
+    } else if (space.task !== "regression" && space.classes && !space.classes.includes(String(row.label))) {
+      problems.push(`request ${row.requestId} row ${row.rowIndex}: ${describeLabel(row.label)} is not one of the model's classes (${space.classes.join(", ")})`);
+    }
+  }
+  if (problems.length) {
+    throw invalidParameter(
+      `Feedback refused, nothing was stored: ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${problems.slice(0, MAX_LISTED_PROBLEMS).join("; ")}${problems.length > MAX_LISTED_PROBLEMS ? "; …" : ""}. Fix them and send the post again.`,
+    );
+  }
 
-function sqlExcluded(column: string) {
-  return sql.raw(`excluded.${column}`);
+  const superseded: SupersededLabel[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const labelOf = new Map(rows.map((row) => [`${row.requestId}\u0000${row.rowIndex}`, row.label]));
+    for (let start = 0; start < rows.length; start += 5000) {
+      const chunk = rows.slice(start, start + 5000);
+      const replaced = await tx
+        .update(inferenceFeedback)
+        .set({ supersededAt: now })
+        .where(
+          and(
+            eq(inferenceFeedback.modelId, model.modelId),
+            isNull(inferenceFeedback.supersededAt),
+            sql`(${inferenceFeedback.requestId}, ${inferenceFeedback.rowIndex}) in (select * from unnest(${sql.param(chunk.map((r) => r.requestId))}::text[], ${sql.param(chunk.map((r) => r.rowIndex))}::int[]))`,
+          ),
+        )
+        .returning({ requestId: inferenceFeedback.requestId, rowIndex: inferenceFeedback.rowIndex, label: inferenceFeedback.label, postedBy: inferenceFeedback.postedBy });
+      for (const old of replaced) {
+        superseded.push({ requestId: old.requestId, row: old.rowIndex, previousLabel: old.label, previousBy: old.postedBy, label: labelOf.get(`${old.requestId}\u0000${old.rowIndex}`)! });
+      }
+    }
+    const values = rows.map((row) => ({ modelId: model.modelId, requestId: row.requestId, rowIndex: row.rowIndex, label: row.label, at: now, postedById: ctx.actor.userId, postedBy: ctx.actor.username }));
+    for (let start = 0; start < values.length; start += 1000) await tx.insert(inferenceFeedback).values(values.slice(start, start + 1000));
+    await recordAudit(tx, ctx.actor, {
+      action: "feedback.record",
+      targetType: "registered_model",
+      targetId: model.name,
+      before: superseded.length
+        ? { superseded: superseded.slice(0, 100).map((s) => ({ requestId: s.requestId, row: s.row, label: s.previousLabel, postedBy: s.previousBy })) }
+        : null,
+      after: { rows: rows.length, requestIds: requestIds.slice(0, 100) },
+      meta: { supersededCount: superseded.length, requestCount: requestIds.length },
+    });
+  });
+  return { accepted: rows.length, superseded };
 }

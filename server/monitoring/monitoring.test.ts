@@ -134,9 +134,9 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     // Ground truth arrives for the drifted window: live accuracy is the share of logged predictions that were right.
     const result = await recordFeedback(studio, {
       name: "bc",
-      body: { feedback: drifted.requestIds.map((id, r) => ({ request_id: id, label: drifted.labels[r] })).concat([{ request_id: "never-served", label: 1 }]) },
+      body: { feedback: drifted.requestIds.map((id, r) => ({ request_id: id, label: drifted.labels[r] })) },
     });
-    expect(result).toEqual({ accepted: 144, unmatchedRequestIds: ["never-served"] });
+    expect(result).toEqual({ accepted: 143, superseded: [] });
     const withFeedback = await getMonitoringView(studio, { name: "bc", window: "hour" });
     const expected = drifted.labels.filter((label, r) => label === drifted.predictions[r]).length / drifted.labels.length;
     const tp = drifted.labels.filter((label, r) => label === 1 && drifted.predictions[r] === 1).length;
@@ -186,7 +186,7 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
       expect(logged[0]!.inputs.x0![0]).toBeCloseTo(rows[0]!.mean_radius!, 4);
 
       const feedback = await post("/api/serve/bc/feedback", { request_id: requestIds[0], labels: rows.slice(0, 50).map((row) => row.malignant) });
-      expect(feedback).toMatchObject({ status: 200, json: { accepted: 50, unmatched_request_ids: [] } });
+      expect(feedback).toMatchObject({ status: 200, json: { accepted: 50, superseded: [] } });
       const refused = await post("/api/serve/bc/feedback", { feedback: [] });
       expect(refused.status).toBe(400);
       expect(String(refused.json.message)).toMatch(/feedback/);

@@ -210,14 +210,14 @@ async function windowStats(db: Database, modelId: number, from: number, size: nu
 }
 
 /**
- * Live metric per window: every feedback row joined to the prediction logged at its row index. Classifiers get
+ * Live metric per window: every current feedback row (a superseded label no longer counts) joined to the prediction logged at its row index. Classifiers get
  * accuracy (and F1 of class 1 when all labels and predictions are 0/1), regressors RMSE.
  */
 async function windowLiveMetrics(db: Database, modelId: number, from: number, size: number, task: Task | null): Promise<Map<number, NonNullable<MonitoringWindow["liveMetric"]>>> {
   const truth = sql`(f.label #>> '{}')`;
   const predicted = sql`(l.predictions -> f.row_index #>> '{}')`;
   const joined = sql`from ${inferenceFeedback} f join ${inferenceLog} l on l.model_id = f.model_id and l.request_id = f.request_id
-    where l.model_id = ${modelId} and l.at >= ${from} and (l.predictions -> f.row_index) is not null`;
+    where l.model_id = ${modelId} and l.at >= ${from} and (l.predictions -> f.row_index) is not null and f.superseded_at is null`;
   const out = new Map<number, NonNullable<MonitoringWindow["liveMetric"]>>();
   if (task === "regression") {
     const rows = await queryRows<{ start: string | number; n: string | number; sse: number }>(

@@ -191,14 +191,14 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
   }
 }
 
-/** The job fails with a message a user can act on; its review goes back to draft carrying the same message. */
+/** The job fails with a message a user can act on; its review shows as failed (not queued) carrying the same message. */
 async function failReviewJob(db: Database, jobId: number, reviewId: number, message: string): Promise<void> {
   await db.transaction(async (tx) => {
     const finished = Date.now();
     await tx.update(reviewJobs).set({ status: "failed", stage: "failed", error: message, finishedAt: finished }).where(eq(reviewJobs.jobId, jobId));
     const [moved] = await tx
       .update(reviews)
-      .set({ status: "draft", evaluationError: message, updatedAt: finished })
+      .set({ status: "evaluation_failed", evaluationError: message, updatedAt: finished })
       .where(and(eq(reviews.reviewId, reviewId), eq(reviews.status, "evaluating")))
       .returning({ reviewId: reviews.reviewId });
     if (!moved) return;
@@ -207,14 +207,14 @@ async function failReviewJob(db: Database, jobId: number, reviewId: number, mess
       targetType: "review",
       targetId: String(reviewId),
       before: { status: "evaluating" },
-      after: { status: "draft", evaluationError: message },
+      after: { status: "evaluation_failed", evaluationError: message },
     });
   });
 }
 
 /**
  * At start-up: pending jobs are queued; jobs the last stop interrupted while running are queued again unless they
- * already used their attempts, in which case they fail (and their review returns to draft) so nothing stays stuck.
+ * already used their attempts, in which case they fail (and their review shows as failed) so nothing stays stuck.
  */
 export async function resumeReviewJobs(deps: ReviewJobDeps): Promise<{ resumed: number; failed: number }> {
   const rows = await deps.db

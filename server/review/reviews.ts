@@ -1,4 +1,5 @@
-// Acceptance reviews: request, evaluate in the background, comment, decide; the production gate reads them.
+// Acceptance reviews: request, evaluate in the background, read and list. Comments, decisions, withdrawals, criteria
+// revisions and the production gate live in review-decisions.ts (re-exported here); shared rules in review-rules.ts.
 import { and, desc, eq, inArray, isNull, ne, notExists, sql, type SQL } from "drizzle-orm";
 import {
   datasets,
@@ -7,12 +8,13 @@ import {
   modelVersions,
   registeredModels,
   reviewComments,
+  reviewCriteriaRevisions,
   reviewDecisions,
+  reviewExceptions,
   reviewJobs,
   reviews,
 } from "@/db/schema";
 import type { Database } from "@/db/client";
-import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { authorize, can } from "../auth/permissions";
@@ -26,18 +28,19 @@ import { zModelLineage } from "../registry/schema";
 import { zColumnMapping } from "@/lib/feature-names";
 import { matrixInputOf, reviewColumnMapping } from "./column-mapping";
 import type { ServiceContext } from "../service-context";
-import { findApprovedReview } from "./gate";
 import { enqueueReviewJob } from "./review-jobs";
+import { cannotDecideReason, lockReview, reevaluableStatuses, requireAttributeForGroupGap, requireRequesterOrAdmin } from "./review-rules";
 import {
   defaultCriteria,
   zAcceptanceCriteria,
   zReviewContext,
   type AcceptanceCriteria,
+  type CriteriaRevision,
   type CriterionResult,
   type DecisionKind,
   type EvaluationReport,
   type EvaluationTask,
-  type ProductionGate,
+  type ReviewException,
   type RequestReviewInput,
   type ReviewDetail,
   type ReviewFormDefaults,
@@ -46,7 +49,6 @@ import {
   type ReviewSummary,
 } from "./schema";
 
-type ReviewRow = typeof reviews.$inferSelect;
 type DatasetVersionRow = typeof datasetVersions.$inferSelect;
 type Executor = Pick<Database, "select" | "insert" | "update">;
 
@@ -157,6 +159,15 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         updatedAt: now,
       })
       .returning();
+    await tx.insert(reviewCriteriaRevisions).values({
+      reviewId: created.reviewId,
+      revision: 1,
+      criteria,
+      requiredApprovals: created.requiredApprovals,
+      changedById: ctx.actor.userId,
+      changedBy: ctx.actor.username,
+      changedAt: now,
+    });
     const target = { targetType: "review", targetId: String(created.reviewId) };
     await recordAudit(tx, ctx.actor, {
       action: "review.request",
@@ -202,40 +213,15 @@ export async function reevaluateReview(ctx: ServiceContext, input: { id: number 
   const jobId = await ctx.db.transaction(async (tx) => {
     const review = await lockReview(tx, input.id);
     requireRequesterOrAdmin(ctx.actor, review, "evaluate it again");
-    if (review.status !== "draft") {
-      throw new DomainError("INVALID_STATE", `Review #${review.reviewId} is '${review.status}': only a draft (after a failed evaluation) can be evaluated again.`);
+    if (!reevaluableStatuses.includes(review.status as ReviewStatus)) {
+      throw new DomainError("INVALID_STATE", `Review #${review.reviewId} is '${review.status.replace("_", " ")}': only a review whose evaluation failed can be evaluated again.`);
     }
-    return startEvaluation(tx, ctx.actor, review.reviewId, "draft");
+    return startEvaluation(tx, ctx.actor, review.reviewId, review.status as ReviewStatus);
   });
   enqueueReviewJob({ db: ctx.db, artifacts: ctx.artifacts, datasetRoot }, jobId);
 }
 
 // ---------------------------------------------------------------- reading
-
-async function lockReview(tx: Pick<Database, "select">, id: number): Promise<ReviewRow> {
-  const [row] = await tx.select().from(reviews).where(eq(reviews.reviewId, id)).for("update");
-  if (!row) throw notFound(`Review #${id} does not exist.`);
-  return row;
-}
-
-function requireRequesterOrAdmin(actor: Actor, review: ReviewRow, what: string): void {
-  if (actor.role === "admin" || actor.userId === review.requestedById) return;
-  throw new DomainError("PERMISSION_DENIED", `Only the requester of review #${review.reviewId} (${review.requestedBy}) or an admin can ${what}.`);
-}
-
-/** Why the actor may not decide on this review now, or null when they may. */
-function cannotDecideReason(actor: Actor, review: ReviewRow, modelOwner: string, alreadyDecided: boolean): string | null {
-  if (!can(actor, "reviews.decide")) return `Your role (${actor.role}) cannot decide on reviews: only reviewers and admins can.`;
-  if (modelOwner && actor.username === modelOwner) return "You registered this model version: someone else must review it.";
-  if (actor.userId === review.requestedById) return "You requested this review: someone else must decide on it.";
-  if (review.status !== "ready") {
-    return review.status === "draft" || review.status === "evaluating"
-      ? "The evaluation has not finished: decisions open once the report is ready."
-      : `The review is already decided (${review.status.replace("_", " ")}).`;
-  }
-  if (alreadyDecided) return "You have already decided under the current criteria.";
-  return null;
-}
 
 function countsOf(results: unknown): { passed: number | null; total: number | null } {
   if (!Array.isArray(results)) return { passed: null, total: null };
@@ -251,7 +237,7 @@ const summaryColumns = {
   datasetName: datasets.name,
   datasetVersion: datasetVersions.version,
   datasetDigest: datasetVersions.digest,
-  approvals: sql<number>`(select count(*)::int from ${reviewDecisions} d where d.review_id = ${reviews.reviewId} and d.decision = 'approve' and d.invalidated_at is null and d.criteria_revision = ${reviews.criteriaRevision})`,
+  approvals: sql<number>`(select count(*)::int from ${reviewDecisions} d where d.review_id = ${reviews.reviewId} and d.decision = 'approve' and d.invalidated_at is null and d.withdrawn_at is null and d.criteria_revision = ${reviews.criteriaRevision})`,
 };
 
 function summaryQuery(db: Pick<Database, "select">) {
@@ -290,17 +276,27 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
   const [row] = await summaryQuery(ctx.db).where(eq(reviews.reviewId, id));
   if (!row) throw notFound(`Review #${id} does not exist.`);
   const review = row.review;
-  const [decisions, comments, [job], [report]] = await Promise.all([
+  const [decisions, comments, [job], [report], revisionRows, exceptionRows] = await Promise.all([
     ctx.db.select().from(reviewDecisions).where(eq(reviewDecisions.reviewId, id)).orderBy(reviewDecisions.createdAt, reviewDecisions.decisionId),
     ctx.db.select().from(reviewComments).where(eq(reviewComments.reviewId, id)).orderBy(reviewComments.createdAt, reviewComments.commentId),
     ctx.db.select().from(reviewJobs).where(eq(reviewJobs.reviewId, id)).orderBy(desc(reviewJobs.jobId)).limit(1),
     review.reportId
       ? ctx.db.select({ report: evaluationReports.report, modelDigest: evaluationReports.modelDigest }).from(evaluationReports).where(eq(evaluationReports.reportId, review.reportId))
       : Promise.resolve([] as { report: unknown; modelDigest: string }[]),
+    ctx.db.select().from(reviewCriteriaRevisions).where(eq(reviewCriteriaRevisions.reviewId, id)).orderBy(reviewCriteriaRevisions.revision),
+    ctx.db.select().from(reviewExceptions).where(eq(reviewExceptions.reviewId, id)).orderBy(reviewExceptions.exceptionId),
   ]);
-  const alreadyDecided = decisions.some((d) => d.reviewerId === ctx.actor.userId && d.invalidatedAt === null && d.criteriaRevision === review.criteriaRevision);
+  const counting = (d: (typeof decisions)[number]) => d.invalidatedAt === null && d.withdrawnAt === null && d.criteriaRevision === review.criteriaRevision;
+  const alreadyDecided = decisions.some((d) => d.reviewerId === ctx.actor.userId && counting(d));
   const reason = cannotDecideReason(ctx.actor, review, row.modelOwner, alreadyDecided);
   const isOwnerOrAdmin = ctx.actor.role === "admin" || ctx.actor.userId === review.requestedById;
+  const exceptionsOf = (decisionId: number): ReviewException[] =>
+    exceptionRows
+      .filter((e) => e.decisionId === decisionId)
+      .map((e) => ({ criterionKey: e.criterionKey, criterion: e.criterion, result: e.result, justification: e.justification }));
+  const withdrawable = decisions.find(
+    (d) => d.decision === "approve" && d.reviewerId === ctx.actor.userId && counting(d) && can(ctx.actor, "reviews.decide") && (review.status === "ready" || review.status === "approved"),
+  );
   return {
     ...toSummary(row),
     labelColumn: review.labelColumn,
@@ -325,17 +321,39 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
       createdAt: d.createdAt,
       criteriaRevision: d.criteriaRevision,
       invalidatedAt: d.invalidatedAt,
+      withdrawnAt: d.withdrawnAt,
+      withdrawnBy: d.withdrawnBy,
+      withdrawalReason: d.withdrawalReason,
+      exceptions: exceptionsOf(d.decisionId),
     })),
+    revisions: toRevisions(revisionRows),
+    exceptions: decisions.filter((d) => d.decision === "approve" && counting(d)).flatMap((d) => exceptionsOf(d.decisionId).map((e) => ({ ...e, approvedBy: d.reviewer }))),
     comments: comments.map((c) => ({ id: c.commentId, author: c.author, body: c.body, createdAt: c.createdAt })),
     decidedAt: review.decidedAt,
     permissions: {
       canDecide: reason === null,
       cannotDecideReason: reason,
-      canEditCriteria: isOwnerOrAdmin && review.status !== "rejected",
-      canComment: can(ctx.actor, "studio.read"),
-      canReevaluate: isOwnerOrAdmin && review.status === "draft",
+      canEditCriteria: isOwnerOrAdmin && review.status !== "rejected" && review.status !== "approved",
+      canComment: can(ctx.actor, "reviews.comment"),
+      canReevaluate: isOwnerOrAdmin && reevaluableStatuses.includes(review.status as ReviewStatus),
+      withdrawableDecisionId: withdrawable?.decisionId ?? null,
     },
   };
+}
+
+/** Revision rows, oldest first, each paired with the one before it (when that one was recorded). */
+function toRevisions(rows: (typeof reviewCriteriaRevisions.$inferSelect)[]): CriteriaRevision[] {
+  return rows.map((r, index) => {
+    const before = index > 0 && rows[index - 1]!.revision === r.revision - 1 ? rows[index - 1]! : null;
+    return {
+      revision: r.revision,
+      criteria: r.criteria as AcceptanceCriteria,
+      requiredApprovals: r.requiredApprovals,
+      changedBy: r.changedBy,
+      changedAt: r.changedAt,
+      previous: before ? { revision: before.revision, criteria: before.criteria as AcceptanceCriteria, requiredApprovals: before.requiredApprovals } : null,
+    };
+  });
 }
 
 export async function listReviews(
@@ -363,6 +381,7 @@ export async function listReviews(
                 eq(reviewDecisions.reviewerId, ctx.actor.userId),
                 eq(reviewDecisions.criteriaRevision, reviews.criteriaRevision),
                 isNull(reviewDecisions.invalidatedAt),
+                isNull(reviewDecisions.withdrawnAt),
               ),
             ),
         ),
@@ -414,175 +433,11 @@ export async function reviewFormDefaults(
   return { task, problem, criteria: defaultCriteria(task ?? "binary"), trainingDatasets: trainingDatasetsOf(row), matrixInput, dataset };
 }
 
-// ---------------------------------------------------------------- comments and decisions
-
-export async function addReviewComment(ctx: ServiceContext, input: { id: number; body: string }): Promise<void> {
-  authorize(ctx.actor, "studio.read");
-  const body = input.body.trim();
-  if (!body) throw invalidParameter("Write a comment before sending it.");
-  await ctx.db.transaction(async (tx) => {
-    const [review] = await tx.select({ reviewId: reviews.reviewId }).from(reviews).where(eq(reviews.reviewId, input.id));
-    if (!review) throw notFound(`Review #${input.id} does not exist.`);
-    const [comment] = await tx
-      .insert(reviewComments)
-      .values({ reviewId: input.id, authorId: ctx.actor.userId, author: ctx.actor.username, body, createdAt: Date.now() })
-      .returning({ commentId: reviewComments.commentId });
-    await recordAudit(tx, ctx.actor, { action: "review.comment", targetType: "review", targetId: String(input.id), after: { commentId: comment.commentId, body } });
-  });
-}
-
-const decisionStatus: Record<Exclude<DecisionKind, "approve">, ReviewStatus> = { reject: "rejected", request_changes: "changes_requested" };
-
-export async function decideReview(ctx: ServiceContext, input: { id: number; decision: DecisionKind; comment: string }): Promise<void> {
-  authorize(ctx.actor, "reviews.decide");
-  const comment = (input.comment ?? "").trim();
-  if (input.decision !== "approve" && !comment) {
-    throw invalidParameter(
-      input.decision === "reject"
-        ? "Say why you reject this model version: a comment is required with a rejection."
-        : "Say what must change: a comment is required when requesting changes.",
-    );
-  }
-  await ctx.db.transaction(async (tx) => {
-    const review = await lockReview(tx, input.id);
-    const [version] = await tx.select({ userId: modelVersions.userId }).from(modelVersions).where(eq(modelVersions.versionId, review.modelVersionId));
-    const [previous] = await tx
-      .select({ decisionId: reviewDecisions.decisionId })
-      .from(reviewDecisions)
-      .where(
-        and(
-          eq(reviewDecisions.reviewId, review.reviewId),
-          eq(reviewDecisions.reviewerId, ctx.actor.userId),
-          eq(reviewDecisions.criteriaRevision, review.criteriaRevision),
-          isNull(reviewDecisions.invalidatedAt),
-        ),
-      );
-    const reason = cannotDecideReason(ctx.actor, review, version?.userId ?? "", Boolean(previous));
-    if (reason) {
-      const code = review.status !== "ready" || previous ? "INVALID_STATE" : "PERMISSION_DENIED";
-      throw new DomainError(code, `You cannot decide on review #${review.reviewId}: ${reason}`);
-    }
-    const now = Date.now();
-    await tx.insert(reviewDecisions).values({
-      reviewId: review.reviewId,
-      reviewerId: ctx.actor.userId,
-      reviewer: ctx.actor.username,
-      decision: input.decision,
-      comment,
-      criteriaRevision: review.criteriaRevision,
-      createdAt: now,
-    });
-    let status: ReviewStatus = "ready";
-    if (input.decision === "approve") {
-      const [{ approvals }] = await tx
-        .select({ approvals: sql<number>`count(*)::int` })
-        .from(reviewDecisions)
-        .where(
-          and(
-            eq(reviewDecisions.reviewId, review.reviewId),
-            eq(reviewDecisions.decision, "approve"),
-            eq(reviewDecisions.criteriaRevision, review.criteriaRevision),
-            isNull(reviewDecisions.invalidatedAt),
-          ),
-        );
-      if (approvals >= review.requiredApprovals) status = "approved";
-    } else {
-      status = decisionStatus[input.decision];
-    }
-    const decided = status !== "ready";
-    await tx
-      .update(reviews)
-      .set({ status, updatedAt: now, ...(decided ? { decidedAt: now } : {}) })
-      .where(eq(reviews.reviewId, review.reviewId));
-    await recordAudit(tx, ctx.actor, {
-      action: "review.decide",
-      targetType: "review",
-      targetId: String(review.reviewId),
-      before: { status: review.status },
-      after: { status },
-      meta: { decision: input.decision, comment, criteriaRevision: review.criteriaRevision },
-    });
-  });
-}
-
-export async function updateReviewCriteria(
-  ctx: ServiceContext,
-  input: { id: number; criteria: AcceptanceCriteria; requiredApprovals: number },
-): Promise<void> {
-  authorize(ctx.actor, "reviews.request");
-  const criteria = zAcceptanceCriteria.parse(input.criteria);
-  if (!Number.isInteger(input.requiredApprovals) || input.requiredApprovals < 1) throw invalidParameter("At least one approval is required.");
-  await ctx.db.transaction(async (tx) => {
-    const review = await lockReview(tx, input.id);
-    requireAttributeForGroupGap(criteria, review.sensitiveAttributes ?? []);
-    requireRequesterOrAdmin(ctx.actor, review, "edit its criteria");
-    if (review.status === "rejected") {
-      throw new DomainError("INVALID_STATE", `Review #${review.reviewId} was rejected: its criteria can no longer change. Request a new review instead.`);
-    }
-    let criteriaResults: CriterionResult[] | null = null;
-    if (review.reportId) {
-      const [stored] = await tx.select({ report: evaluationReports.report }).from(evaluationReports).where(eq(evaluationReports.reportId, review.reportId));
-      if (stored) criteriaResults = evaluateCriteria(stored.report as EvaluationReport, criteria);
-    }
-    const now = Date.now();
-    const status: ReviewStatus = review.status === "approved" || review.status === "changes_requested" ? "ready" : (review.status as ReviewStatus);
-    const invalidated = await tx
-      .update(reviewDecisions)
-      .set({ invalidatedAt: now })
-      .where(and(eq(reviewDecisions.reviewId, review.reviewId), isNull(reviewDecisions.invalidatedAt)))
-      .returning({ decisionId: reviewDecisions.decisionId });
-    await tx
-      .update(reviews)
-      .set({
-        criteria,
-        requiredApprovals: input.requiredApprovals,
-        criteriaRevision: review.criteriaRevision + 1,
-        criteriaResults: criteriaResults ?? review.criteriaResults,
-        status,
-        updatedAt: now,
-        ...(status === "ready" ? { decidedAt: null } : {}),
-      })
-      .where(eq(reviews.reviewId, review.reviewId));
-    await recordAudit(tx, ctx.actor, {
-      action: "review.criteria",
-      targetType: "review",
-      targetId: String(review.reviewId),
-      before: { status: review.status, criteria: review.criteria, requiredApprovals: review.requiredApprovals, criteriaRevision: review.criteriaRevision },
-      after: { status, criteria, requiredApprovals: input.requiredApprovals, criteriaRevision: review.criteriaRevision + 1 },
-      meta: { invalidatedDecisions: invalidated.map((d) => d.decisionId) },
-    });
-  });
-}
-
-// ---------------------------------------------------------------- production gate
-
-export async function productionGate(ctx: ServiceContext, input: { name: string; version: string }): Promise<ProductionGate> {
-  authorize(ctx.actor, "studio.read");
-  const { model, row } = await findModelVersion(ctx.db, input.name, input.version);
-  const approved = await findApprovedReview(ctx.db, row.versionId);
-  if (approved) {
-    const when = approved.decidedAt ? ` on ${new Date(approved.decidedAt).toISOString().slice(0, 10)}` : "";
-    return { approved: true, approvedReviewId: approved.reviewId, message: `Review #${approved.reviewId} approved version ${row.version}${when}: it may take the production alias.` };
-  }
-  const [pending] = await ctx.db
-    .select({ reviewId: reviews.reviewId, status: reviews.status })
-    .from(reviews)
-    .where(eq(reviews.modelVersionId, row.versionId))
-    .orderBy(desc(reviews.reviewId))
-    .limit(1);
-  const latest = pending ? ` Its latest review, #${pending.reviewId}, is '${pending.status.replace("_", " ")}'.` : " It has not been reviewed yet.";
-  return {
-    approved: false,
-    approvedReviewId: null,
-    message: `Version ${row.version} of '${model.name}' has no approved acceptance review, so it cannot take the production alias.${latest} Get a review approved first; an admin may override with a reason, which is audited.`,
-  };
-}
-
-/** A group-gap limit with no sensitive attribute could only fail: say so before anything is evaluated. */
-function requireAttributeForGroupGap(criteria: AcceptanceCriteria, sensitiveAttributes: readonly string[]): void {
-  if (criteria.maxGroupGap !== null && sensitiveAttributes.length === 0) {
-    throw invalidParameter(
-      "The criteria limit the gap between groups, but no sensitive attribute is named: name one (e.g. sex) or clear the group-gap limit.",
-    );
-  }
-}
+export {
+  addReviewComment,
+  decideReview,
+  productionGate,
+  reviewFlagsOfVersions,
+  updateReviewCriteria,
+  withdrawApproval,
+} from "./review-decisions";

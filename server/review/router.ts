@@ -11,10 +11,12 @@ import {
   requestReview,
   reviewFormDefaults,
   updateReviewCriteria,
+  withdrawApproval,
 } from "./reviews";
 import {
   zAcceptanceCriteria,
   zDecisionKind,
+  zExceptionJustification,
   zProductionGate,
   zRequestReviewInput,
   zReviewDetail,
@@ -51,11 +53,14 @@ export const reviewRouter = createTrpcRouter({
       return { ok: true as const };
     }),
   decide: protectedProcedure
-    .input(zId.extend({ decision: zDecisionKind, comment: z.string().trim().max(10_000).default("") }))
+    .input(zId.extend({ decision: zDecisionKind, comment: z.string().trim().max(10_000).default(""), exceptions: z.array(zExceptionJustification).max(50).default([]) }))
     .mutation(async ({ ctx, input }) => {
       await decideReview(ctx, input);
       return { ok: true as const };
     }),
+  withdraw: protectedProcedure
+    .input(zId.extend({ reason: z.string().trim().min(1, "Say why you withdraw your approval").max(10_000) }))
+    .mutation(({ ctx, input }) => withdrawApproval(ctx, input)),
   updateCriteria: protectedProcedure
     .input(zId.extend({ criteria: zAcceptanceCriteria, requiredApprovals: z.number().int().min(1).max(10) }))
     .mutation(async ({ ctx, input }) => {

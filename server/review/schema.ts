@@ -180,7 +180,8 @@ export type CriterionResult = z.infer<typeof zCriterionResult>;
 
 // ---------------------------------------------------------------- reviews
 
-export const reviewStatuses = ["draft", "evaluating", "ready", "approved", "rejected", "changes_requested"] as const;
+/** evaluation_failed: the background evaluation stopped with an error (evaluationError says why); it can be run again. */
+export const reviewStatuses = ["draft", "evaluating", "evaluation_failed", "ready", "approved", "rejected", "changes_requested"] as const;
 export const zReviewStatus = z.enum(reviewStatuses);
 export type ReviewStatus = z.infer<typeof zReviewStatus>;
 
@@ -226,6 +227,33 @@ export const zReviewSummary = z.object({
 });
 export type ReviewSummary = z.infer<typeof zReviewSummary>;
 
+/** An approval's written justification for one failing criterion. */
+export const zExceptionJustification = z.object({
+  key: z.string().min(1).max(300),
+  justification: z.string().trim().min(1, "Write why this failing criterion is acceptable").max(10_000),
+});
+export type ExceptionJustification = z.infer<typeof zExceptionJustification>;
+
+export const zReviewException = z.object({
+  criterionKey: z.string(),
+  /** The criterion and its measured result as they stood when the approval was given. */
+  criterion: z.string(),
+  result: z.string(),
+  justification: z.string(),
+});
+export type ReviewException = z.infer<typeof zReviewException>;
+
+/** One revision of the criteria: who set them and when, with the revision before it (null for the first or an unrecorded one). */
+export const zCriteriaRevision = z.object({
+  revision: z.number(),
+  criteria: zAcceptanceCriteria,
+  requiredApprovals: z.number(),
+  changedBy: z.string(),
+  changedAt: z.number(),
+  previous: z.object({ revision: z.number(), criteria: zAcceptanceCriteria, requiredApprovals: z.number() }).nullable(),
+});
+export type CriteriaRevision = z.infer<typeof zCriteriaRevision>;
+
 export const zReviewDecision = z.object({
   id: z.number(),
   reviewer: z.string(),
@@ -235,7 +263,14 @@ export const zReviewDecision = z.object({
   criteriaRevision: z.number(),
   /** Set when criteria were edited afterwards: the decision no longer counts. */
   invalidatedAt: z.number().nullable(),
+  /** Set when the reviewer withdrew this approval; it no longer counts. */
+  withdrawnAt: z.number().nullable(),
+  withdrawnBy: z.string().nullable(),
+  withdrawalReason: z.string().nullable(),
+  /** Failing criteria this approval accepted, each with its justification. */
+  exceptions: z.array(zReviewException),
 });
+export type ReviewDecision = z.infer<typeof zReviewDecision>;
 
 export const zReviewComment = z.object({ id: z.number(), author: z.string(), body: z.string(), createdAt: z.number() });
 
@@ -264,6 +299,10 @@ export const zReviewDetail = zReviewSummary.extend({
   report: zEvaluationReport.nullable(),
   criteriaResults: z.array(zCriterionResult).nullable(),
   decisions: z.array(zReviewDecision),
+  /** Every revision of the criteria, oldest first. */
+  revisions: z.array(zCriteriaRevision),
+  /** Exceptions of the approvals that count now (under the current criteria, not withdrawn). */
+  exceptions: z.array(zReviewException.extend({ approvedBy: z.string() })),
   comments: z.array(zReviewComment),
   decidedAt: z.number().nullable(),
   /** What the signed-in user may do here, and why not when they may not (shown next to disabled buttons). */
@@ -273,6 +312,8 @@ export const zReviewDetail = zReviewSummary.extend({
     canEditCriteria: z.boolean(),
     canComment: z.boolean(),
     canReevaluate: z.boolean(),
+    /** The signed-in reviewer's own approval that counts now and may be withdrawn; null when there is none. */
+    withdrawableDecisionId: z.number().nullable(),
   }),
 });
 export type ReviewDetail = z.infer<typeof zReviewDetail>;
@@ -306,5 +347,7 @@ export const zProductionGate = z.object({
   approved: z.boolean(),
   approvedReviewId: z.number().nullable(),
   message: z.string(),
+  /** Failing criteria the approval accepted ("approved with 2 exceptions"). */
+  exceptions: z.array(zReviewException.extend({ approvedBy: z.string() })).optional(),
 });
 export type ProductionGate = z.infer<typeof zProductionGate>;

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type * as ort from "onnxruntime-node";
 import { getDatabase } from "@/db/client";
 import { resolveActor, type RequestLike } from "../auth/authenticate";
+import { grantFromToken, isServeOnly } from "../auth/tokens";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
@@ -191,12 +192,14 @@ export async function handleServing(request: ServingRequest, server: ModelServer
     }
     const action = segments[segments.length - 1];
     if (action === "feedback" && request.method === "POST") {
-      // Ground truth for served rows: same credentials as scoring (a serve-scoped token may send it).
+      // Ground truth for served rows: editors, admins and serve-scoped tokens (not viewers); the poster is recorded.
       const actor = await authenticate(request, server);
       const { db, artifacts } = await server.database();
       const name = decodeSegments(segments.slice(2, -1)).join("/");
-      const result = await recordFeedback({ db, artifacts, actor }, { name, body: parseJson(await readBody(request)) });
-      return json(200, requestId, JSON.stringify({ accepted: result.accepted, unmatched_request_ids: result.unmatchedRequestIds }));
+      const bearer = /^bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
+      const credential = { serveScopedToken: bearer ? isServeOnly((await grantFromToken(db, bearer))?.scopes ?? ["all"]) : false };
+      const result = await recordFeedback({ db, artifacts, actor }, { name, body: parseJson(await readBody(request)), credential });
+      return json(200, requestId, JSON.stringify({ accepted: result.accepted, superseded: result.superseded.map((s) => ({ request_id: s.requestId, row: s.row, previous_label: s.previousLabel, previous_by: s.previousBy, label: s.label })) }));
     }
     if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");

@@ -1,0 +1,58 @@
+// Rules every review operation shares: locking a review, who may edit or decide and why not, which decisions count.
+import { and, eq, isNull } from "drizzle-orm";
+import { reviewDecisions, reviews } from "@/db/schema";
+import type { Database } from "@/db/client";
+import type { Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
+import { DomainError, invalidParameter, notFound } from "../errors";
+import type { AcceptanceCriteria, ReviewStatus } from "./schema";
+
+export type ReviewRow = typeof reviews.$inferSelect;
+
+/** Statuses an evaluation can be started again from (draft: failures recorded before evaluation_failed existed). */
+export const reevaluableStatuses: ReviewStatus[] = ["evaluation_failed", "draft"];
+
+export async function lockReview(tx: Pick<Database, "select">, id: number): Promise<ReviewRow> {
+  const [row] = await tx.select().from(reviews).where(eq(reviews.reviewId, id)).for("update");
+  if (!row) throw notFound(`Review #${id} does not exist.`);
+  return row;
+}
+
+export function requireRequesterOrAdmin(actor: Actor, review: ReviewRow, what: string): void {
+  if (actor.role === "admin" || actor.userId === review.requestedById) return;
+  throw new DomainError("PERMISSION_DENIED", `Only the requester of review #${review.reviewId} (${review.requestedBy}) or an admin can ${what}.`);
+}
+
+/** Why the actor may not decide on this review now, or null when they may. */
+export function cannotDecideReason(actor: Actor, review: ReviewRow, modelOwner: string, alreadyDecided: boolean): string | null {
+  if (!can(actor, "reviews.decide")) return `Your role (${actor.role}) cannot decide on reviews: only reviewers and admins can.`;
+  if (modelOwner && actor.username === modelOwner) return "You registered this model version: someone else must review it.";
+  if (actor.userId === review.requestedById) return "You requested this review: someone else must decide on it.";
+  if (review.status !== "ready") {
+    if (review.status === "evaluation_failed") return "The evaluation failed: decisions open once it has been run again and the report is ready.";
+    return review.status === "draft" || review.status === "evaluating"
+      ? "The evaluation has not finished: decisions open once the report is ready."
+      : `The review is already decided (${review.status.replace("_", " ")}).`;
+  }
+  if (alreadyDecided) return "You have already decided under the current criteria.";
+  return null;
+}
+
+/** Decisions that count: under the current criteria, not invalidated, not withdrawn. */
+export function countingDecisions(review: ReviewRow) {
+  return and(
+    eq(reviewDecisions.reviewId, review.reviewId),
+    eq(reviewDecisions.criteriaRevision, review.criteriaRevision),
+    isNull(reviewDecisions.invalidatedAt),
+    isNull(reviewDecisions.withdrawnAt),
+  );
+}
+
+/** A group-gap limit with no sensitive attribute could only fail: say so before anything is evaluated. */
+export function requireAttributeForGroupGap(criteria: AcceptanceCriteria, sensitiveAttributes: readonly string[]): void {
+  if (criteria.maxGroupGap !== null && sensitiveAttributes.length === 0) {
+    throw invalidParameter(
+      "The criteria limit the gap between groups, but no sensitive attribute is named: name one (e.g. sex) or clear the group-gap limit.",
+    );
+  }
+}
