@@ -40,7 +40,7 @@ describe.each(testBackends)("privacy by default on %s", (backend) => {
   async function upload(meta: Partial<RegisterVersionMeta> & { name: string }, body: Buffer): Promise<Response> {
     const request = new Request(`http://studio.test/api/datasets/upload?meta=${encodeURIComponent(JSON.stringify({ format: "csv", ...meta }))}`, {
       method: "POST",
-      body,
+      body: new Uint8Array(body),
     });
     return handleDatasetUpload(request, http());
   }
