@@ -141,9 +141,13 @@ ${connectionHelp}`,
 Registers <file> (.csv or .parquet, streamed: any size) as a new version of dataset <name>, created if
 missing. The version is the SHA-256 of the stored bytes: the same content twice is one version.
 The studio scans the upload for personal data (e-mail, phone, IBAN, card, NIR, IP, names) and stores only
-the masked result; columns it flags that you keep unmasked are printed as warnings.
+the masked result. Every column it flags needs a --mask decision ("keep" too, said explicitly): without one
+the upload is refused (422) and the columns, what was found and the choices are printed. A new version of a
+dataset starts from the previous version's decisions.
   --name <name>              the dataset (letters, digits, '.', '_', '-')
   --mask <column>=<action>   keep | drop | hash (salted per dataset) | redact | generalise; repeat per column
+                             (generalise: e-mail → domain, IP → /24 network, phone → country code,
+                             number → band, date → month; not offered for cards, IBANs, NIRs, names)
   --band <column>=<width>    generalise a numeric column into bands of <width> (implies --mask <column>=generalise)
   --label <column>           the label column (used by fairness checks)
   --sensitive <column>       a sensitive attribute (used by fairness checks); repeat for several

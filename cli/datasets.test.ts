@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStudioClient, StudioApiError, type FetchFunction } from "@/lib/studio-client";
 import type { DatasetSummary, DatasetVersionDetail, PiiFindingOutput } from "@/server/datasets/schema";
 import { runCli, type CliIo } from "./commands";
+import { handleDatasetUpload } from "@/server/datasets/http";
+import { createTestStudio } from "@/server/testing/test-database";
 
 const BASE_URL = "http://studio.fake";
 let dir: string;
@@ -184,25 +186,47 @@ describe("datasets upload", () => {
     expect(second.out).toMatch(/^Registered customers v2 \(sha256 [0-9a-f]{12}…, 1,000 rows\)\.$/);
   });
 
-  it("warns about PII found in columns stored unmasked, naming the option that masks them", async () => {
+  it("notes PII stored as it is because 'keep' was decided, naming the option that masks it next time", async () => {
     const file = await customersCsv(10, "people.csv");
     const studio = fakeStudio({
       piiFindings: [
         { column: "email", kind: "email", matched: 10, checked: 10, share: 1 },
-        { column: "phone", kind: "phone", matched: 5, checked: 10, share: 0.5 },
         { column: "first name", kind: "name", matched: 10, checked: 10, share: 1 },
-        { column: "notes", kind: "ip", matched: 1, checked: 400, share: 0.0025 },
         { column: "iban", kind: "iban", matched: 9, checked: 10, share: 0.9 },
       ],
     });
-    const result = await cli(["datasets", "upload", file, "--name", "people", "--mask", "phone=hash", "--mask", "iban=keep"], studio.fetch);
+    const result = await cli(["datasets", "upload", file, "--name", "people", "--mask", "email=hash", "--mask", "first name=keep", "--mask", "iban=keep"], studio.fetch);
     expect(result.code).toBe(0);
     expect(result.err.split("\n").slice(1)).toEqual([
-      "warning: column 'email' looks like e-mail addresses (100%) and is stored unmasked; re-upload with --mask email=hash",
-      "warning: column 'first name' looks like personal names (100%) and is stored unmasked; re-upload with --mask 'first name=hash'",
-      "warning: column 'notes' looks like IP addresses (<1%) and is stored unmasked; re-upload with --mask notes=hash",
-      "warning: column 'iban' looks like IBANs (90%) and is stored unmasked; re-upload with --mask iban=hash",
+      "note: column 'first name' looks like personal names (100%) and is stored as it is (keep); mask it in the next version with --mask 'first name=hash'",
+      "note: column 'iban' looks like IBANs (90%) and is stored as it is (keep); mask it in the next version with --mask iban=hash",
     ]);
+  });
+
+  it("prints the studio's refusal of undecided personal data as columns, findings and choices, with the command to send again", async () => {
+    const studio = await createTestStudio();
+    const root = await mkdtemp(path.join(os.tmpdir(), "studio-cli-422-"));
+    try {
+      // The real upload handler on a real (PGlite) database, reached through the CLI's fetch.
+      const fetch: FetchFunction = (input, init) => handleDatasetUpload(new Request(input, init), { context: async () => studio, root });
+      const file = path.resolve("fixtures/datasets/customers-with-pii.csv");
+      const result = await cli(["datasets", "upload", file, "--name", "customers", "--mask", "email=hash", "--mask", "card_number=drop"], fetch);
+      expect(result.code).toBe(1);
+      const lines = result.err.split("\n").slice(1);
+      expect(lines[0]).toBe("error: the studio refused the upload: 5 columns look like personal data and need a decision. Nothing was stored.");
+      expect(lines[1]).toMatch(/^ {2}COLUMN\s+DETECTED\s+CHOOSE ONE$/);
+      expect(lines.find((l) => l.trimStart().startsWith("last_login_ip"))).toMatch(
+        /last_login_ip\s+IP addresses \(100% of 1,000 values\)\s+keep \| drop \| hash \| redact \| generalise \(→ the address's network/,
+      );
+      expect(lines.find((l) => l.trimStart().startsWith("full_name"))).toMatch(/full_name\s+personal names \(column header\)\s+keep \| drop \| hash \| redact$/);
+      expect(lines.at(-1)).toBe(
+        `  npm run studio -- datasets upload ${file} --name customers --mask email=hash --mask card_number=drop --mask full_name=hash --mask phone=hash --mask iban=hash --mask nir=hash --mask last_login_ip=hash`,
+      );
+      expect(result.out).toBe("");
+    } finally {
+      await studio.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it("reports the studio's error with a non-zero exit code, and a missing file before any request", async () => {

@@ -7,8 +7,9 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import type { DatasetBody, FetchFunction, StudioClient } from "@/lib/studio-client";
-import type { DatasetVersionDetail, PiiFindingOutput } from "@/server/datasets/schema";
+import { StudioApiError, type DatasetBody, type FetchFunction, type StudioClient } from "@/lib/studio-client";
+import { GENERALISED_FORM, type PiiDecisionNeeded } from "@/lib/masking";
+import type { DatasetVersionDetail, PiiFindingOutput, RegisteredVersion } from "@/server/datasets/schema";
 import { CliUsageError, type Command } from "./args";
 import { formatTable, type CliIo } from "./commands";
 
@@ -38,7 +39,7 @@ function formatShare(share: number): string {
 
 /** A column name as the user would type it back on a shell command line. */
 function shellWord(text: string): string {
-  return /^[\w.,:@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[\w.,:@%+=/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function shortDigest(digest: string): string {
@@ -76,15 +77,51 @@ export const streamingUploadFetch: FetchFunction = async (input, init) => {
   return new Response(hasBody ? (Readable.toWeb(response) as ReadableStream<Uint8Array>) : null, { status, statusText: response.statusMessage ?? "", headers });
 };
 
-/** PII the studio found in columns that were stored as they came: the user may not have meant to. */
+/** PII the studio found in columns stored as they came, because "keep" was decided (now or for an earlier version). */
 export function unmaskedPiiWarnings(version: Pick<DatasetVersionDetail, "piiFindings" | "maskingPolicy">): string[] {
   return version.piiFindings
     .filter((finding) => (version.maskingPolicy[finding.column]?.action ?? "keep") === "keep")
     .map(
       (finding) =>
-        `warning: column '${finding.column}' looks like ${piiKindNames[finding.kind] ?? finding.kind} (${formatShare(finding.share)}) and is stored unmasked; ` +
-        `re-upload with --mask ${shellWord(`${finding.column}=hash`)}`,
+        `note: column '${finding.column}' looks like ${piiKindNames[finding.kind] ?? finding.kind} (${formatShare(finding.share)}) and is stored as it is (keep); ` +
+        `mask it in the next version with --mask ${shellWord(`${finding.column}=hash`)}`,
     );
+}
+
+function isDecisionNeeded(value: unknown): value is PiiDecisionNeeded {
+  const v = value as Partial<PiiDecisionNeeded> | null;
+  return Boolean(v && typeof v.column === "string" && Array.isArray(v.detected) && Array.isArray(v.choices));
+}
+
+/**
+ * The studio's 422 for personal data without a decision, as the user needs it: each column, what was found in
+ * it, the choices, and the command line to send again. Null for any other error.
+ */
+export function describePiiRefusal(error: unknown, command: Pick<UploadCommand, "file" | "datasetName" | "masking">): string[] | null {
+  if (!(error instanceof StudioApiError) || error.status !== 422 || error.body.reason !== "pii_decision_required") return null;
+  const columns = Array.isArray(error.body.columns) ? error.body.columns.filter(isDecisionNeeded) : [];
+  if (!columns.length) return null;
+  const lines = [
+    `error: the studio refused the upload: ${columns.length} column${columns.length === 1 ? "" : "s"} look${columns.length === 1 ? "s" : ""} like personal data and need${columns.length === 1 ? "s" : ""} a decision. Nothing was stored.`,
+  ];
+  const rows = columns.map((c) => {
+    const found = c.detected
+      .map((d) => (d.kind === "name" ? `${piiKindNames.name} (column header)` : `${piiKindNames[d.kind] ?? d.kind} (${formatShare(d.share)} of ${count(d.checked)} values)`))
+      .join(", ");
+    const generalise = c.detected.map((d) => GENERALISED_FORM[d.kind]).find(Boolean);
+    const choices = c.choices.map((choice) => (choice === "generalise" && generalise ? `generalise (→ ${generalise})` : choice)).join(" | ");
+    return [`  ${c.column}`, found + (c.problem === "generalise-not-offered" ? "; cannot be generalised" : ""), choices];
+  });
+  lines.push(formatTable(["  COLUMN", "DETECTED", "CHOOSE ONE"], rows));
+  const given = Object.entries(command.masking)
+    .filter(([column]) => !columns.some((c) => c.column === column))
+    .map(([column, mask]) => `--mask ${shellWord(`${column}=${mask.action}`)}`);
+  const wanted = columns.map((c) => `--mask ${shellWord(`${c.column}=${c.choices.includes("hash") ? "hash" : c.choices[0]}`)}`);
+  lines.push(
+    'Send it again with one --mask per column ("keep" stores the column as it is and must be said explicitly), e.g.:',
+    `  npm run studio -- datasets upload ${shellWord(command.file)} --name ${shellWord(command.datasetName)} ${[...given, ...wanted].join(" ")}`,
+  );
+  return lines;
 }
 
 export async function listDatasets(client: StudioClient, command: Extract<Command, { name: "datasets list" }>, io: CliIo): Promise<void> {
@@ -136,25 +173,38 @@ async function waitForProfile(client: StudioClient, name: string, version: numbe
   }
 }
 
+/** Sends the file with its meta; a refusal for undecided personal data is printed as a table (null), other errors are thrown. */
+async function sendUpload(client: StudioClient, command: UploadCommand, body: DatasetBody, io: CliIo): Promise<RegisteredVersion | null> {
+  try {
+    return await client.uploadDatasetVersion(
+      {
+        name: command.datasetName,
+        format: command.format,
+        filename: path.basename(command.file),
+        masking: command.masking,
+        ...(command.labelColumn ? { labelColumn: command.labelColumn } : {}),
+        ...(command.sensitiveAttributes.length ? { sensitiveAttributes: command.sensitiveAttributes } : {}),
+        ...(command.description ? { description: command.description } : {}),
+        ...(command.source ? { source: command.source } : {}),
+        ...(command.licence ? { licence: command.licence } : {}),
+        ...(command.note ? { note: command.note } : {}),
+      },
+      body,
+    );
+  } catch (error) {
+    const refusal = describePiiRefusal(error, command);
+    if (!refusal) throw error;
+    for (const line of refusal) io.stderr(line);
+    return null;
+  }
+}
+
 /** datasets upload: streams the file with its meta; prints the version, PII left unmasked, and (with --wait) the quality verdict. Returns the exit code. */
 export async function uploadDataset(client: StudioClient, command: UploadCommand, io: CliIo): Promise<number> {
   const { body, size } = await openFile(command.file);
   io.stderr(`Uploading ${path.basename(command.file)} (${count(size)} bytes) to dataset '${command.datasetName}'…`);
-  const registered = await client.uploadDatasetVersion(
-    {
-      name: command.datasetName,
-      format: command.format,
-      filename: path.basename(command.file),
-      masking: command.masking,
-      ...(command.labelColumn ? { labelColumn: command.labelColumn } : {}),
-      ...(command.sensitiveAttributes.length ? { sensitiveAttributes: command.sensitiveAttributes } : {}),
-      ...(command.description ? { description: command.description } : {}),
-      ...(command.source ? { source: command.source } : {}),
-      ...(command.licence ? { licence: command.licence } : {}),
-      ...(command.note ? { note: command.note } : {}),
-    },
-    body,
-  );
+  const registered = await sendUpload(client, command, body, io);
+  if (!registered) return 1;
   const { version } = registered;
   const label = `${command.datasetName} v${version.version}`;
   if (registered.created) {

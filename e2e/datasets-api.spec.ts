@@ -45,6 +45,34 @@ test("a 12 MB CSV registers whole over the API, once, and its profile is served 
   expect((await bad.json()).message).toMatch(/name/);
 });
 
+test("an API upload with personal data and no decision is refused (422) with the columns, findings and choices; 'keep' said out loud is stored and shown", async ({ request }) => {
+  const name = `api-pii-${Date.now()}`;
+  const body = Buffer.from("id,email,card,age\n1,ana@example.org,4970137264598853,34\n2,bob@example.org,4970667380310908,51\n");
+  const post = (masking: Record<string, { action: string }>) =>
+    request.post(`/api/datasets/upload?meta=${encodeURIComponent(JSON.stringify({ name, format: "csv", masking }))}`, {
+      headers: { authorization, "content-type": "application/octet-stream" },
+      data: body,
+    });
+
+  const refused = await post({});
+  expect(refused.status()).toBe(422);
+  const answer = await refused.json();
+  expect(answer).toMatchObject({ error_code: "UNPROCESSABLE_CONTENT", reason: "pii_decision_required" });
+  expect(answer.message).toMatch(/'email' \(email\) has no decision/);
+  expect(answer.columns).toEqual([
+    expect.objectContaining({ column: "email", choices: ["keep", "drop", "hash", "redact", "generalise"], detected: [expect.objectContaining({ kind: "email", share: 1 })] }),
+    expect.objectContaining({ column: "card", choices: ["keep", "drop", "hash", "redact"], detected: [expect.objectContaining({ kind: "card" })] }),
+  ]);
+  expect((await request.get(`/api/datasets?q=${name}`, { headers: { authorization } }).then((r) => r.json())).datasets).toEqual([]);
+
+  const stored = await post({ email: { action: "keep" }, card: { action: "drop" } });
+  expect(stored.status(), await stored.text()).toBe(201);
+  expect((await stored.json()).version.maskingPolicy).toEqual({ email: { action: "keep" }, card: { action: "drop" } });
+  const download = await request.get(`/api/datasets/${name}/versions/1/download`, { headers: { authorization } });
+  expect(download.headers()["cache-control"]).toBe("no-store");
+  expect(await download.text()).toContain("ana@example.org");
+});
+
 test("a 12 MB artifact uploads and downloads whole through the MLflow artifact proxy", async ({ request }) => {
   const bytes = Buffer.alloc(12 * 1024 * 1024 + 123, 7);
   const path = `/api/2.0/mlflow-artifacts/artifacts/e2e-big/${Date.now()}/blob.bin`;

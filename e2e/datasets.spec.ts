@@ -1,6 +1,12 @@
-// Journey: drag a CSV with personal data onto the register form, see the PII warning, hash the e-mail
-// column, register, read the profile and a preview that holds hashes and no e-mail address; declare a
-// quality rule, upload a version that breaks it, and see it fail, with the reason, on the dataset page.
+// Journey: drag a CSV with personal data onto the register form, see the PII warning, be refused until each flagged
+// column has a decision, hash the e-mail column and keep the names out loud, register, read the profile and a preview
+// that holds hashes and no e-mail address; declare a quality rule, upload a version (starting from the first one's
+// decisions) that breaks it, and see it fail, with the reason, on the dataset page. Then a Parquet file with personal
+// data and no decision: the server refuses it, the page lists the columns to decide, and deciding registers it.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 
@@ -36,15 +42,23 @@ test("register a CSV with masked e-mails, read its profile and preview, then cat
   await expect(page.getByRole("heading", { name: /Personal data found in/ })).toBeVisible();
   const columns = page.getByRole("table", { name: "Columns and masking" });
   await expect(columns.getByRole("row", { name: /email/ })).toContainText(/e-mail/i);
-  await page.getByLabel("Masking for email").selectOption("hash");
-  // Names are flagged by header and hashed by default; keep them to show the choice is the user's.
-  await page.getByLabel("Masking for name").selectOption("keep");
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Label column").selectOption("city");
+  // Nothing is decided for the user: registering with flagged columns undecided is refused, naming them.
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "flagged as personal data (name, email)" })).toBeVisible();
+  await expect(page.getByText("Choose what happens to this column")).toHaveCount(2);
+  await expect(page).toHaveURL(/\/datasets\/new/);
+  // Generalise is offered for e-mails (→ domain), not for names, which have no coarser form.
+  await expect(page.getByLabel("Masking for name").locator("option", { hasText: "Generalise" })).toHaveCount(0);
+  await page.getByLabel("Masking for email").selectOption("hash");
+  // Names are flagged by header: keeping them is a decision said out loud, recorded on the version.
+  await page.getByLabel("Masking for name").selectOption("keep");
   await expectNoSeriousViolations(page);
   await page.getByRole("button", { name: "Register version" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/datasets/${name}/versions/1`));
+  await expect(page.getByText("kept as is by decision (keep): name")).toBeVisible();
   // Profiling runs in the background; the page follows it to the end.
   const profile = page.getByRole("table", { name: "Column profile" });
   await expect(profile).toBeVisible({ timeout: 30_000 });
@@ -71,7 +85,10 @@ test("register a CSV with masked e-mails, read its profile and preview, then cat
   await expect(page).toHaveURL(new RegExp(`/datasets/new\\?dataset=${name}`));
   await dropFile(page, '[data-testid="dataset-drop-zone"]', "people-v2.csv", `${people}\nEve Stone,eve.stone@example.org,340,Paris`);
   await expect(page.getByRole("heading", { name: /Personal data found in/ })).toBeVisible();
-  await page.getByLabel("Masking for email").selectOption("hash");
+  // A new version starts from the previous version's decisions.
+  await expect(page.getByLabel("Masking for email")).toHaveValue("hash");
+  await expect(page.getByLabel("Masking for name")).toHaveValue("keep");
+  await expect(page.getByText("as in version 1")).toHaveCount(2);
   await page.getByRole("button", { name: "Register version" }).click();
   await expect(page).toHaveURL(new RegExp(`/datasets/${name}/versions/2`));
 
@@ -104,9 +121,62 @@ test("register a CSV with masked e-mails, read its profile and preview, then cat
   // A broken file is refused with the server's reason, and nothing is stored.
   await page.getByRole("link", { name: "Upload a new version" }).click();
   await dropFile(page, '[data-testid="dataset-drop-zone"]', "ragged.csv", "name,email,age,city\nZoe,z@example.org,30\n");
-  await page.getByLabel("Masking for email").selectOption("hash");
+  await expect(page.getByLabel("Masking for email")).toHaveValue("hash");
   await page.getByRole("button", { name: "Register version" }).click();
   await expect(page.getByRole("alert").filter({ hasText: /fields|columns/ })).toBeVisible();
   await page.goto(`/datasets/${name}`);
   await expect(page.getByRole("table", { name: "Dataset versions" }).getByRole("row")).toHaveCount(3);
+});
+
+/** A Parquet file of people with e-mails, card numbers and ages, written by DuckDB. */
+async function peopleParquet(): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "e2e-parquet-"));
+  const file = path.join(dir, "people.parquet");
+  try {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT * FROM (VALUES ('ana.lima@example.org', '4970137264598853', 34), ('bruno.costa@example.org', '4970667380310908', 51),
+        ('chloe.martin@example.org', '4556737586899855', 27)) AS t(email, card_number, age)) TO '${file}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    return await readFile(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test("a Parquet upload with undecided personal data is refused, the page lists each column to decide, and deciding registers it", async ({ page }) => {
+  const name = `people-parquet-${Date.now()}`;
+  await page.goto("/datasets/new");
+  await page.getByLabel("Choose a CSV or Parquet file").setInputFiles({ name: "people.parquet", mimeType: "application/octet-stream", buffer: await peopleParquet() });
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Register version" }).click();
+
+  // The server scanned the file and refused it: nothing stored, each flagged column listed with what was found.
+  await expect(page.getByRole("alert").filter({ hasText: "Personal data needs a decision before it is stored" })).toBeVisible({ timeout: 20_000 });
+  const columns = page.getByRole("table", { name: "Columns and masking" });
+  await expect(columns.getByRole("row", { name: /email/ })).toContainText("look like e-mail addresses");
+  await expect(columns.getByRole("row", { name: /card_number/ })).toContainText("look like payment card numbers");
+  await expect(page.getByText("Choose what happens to this column")).toHaveCount(2);
+  await page.goto("/datasets");
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
+  await page.goBack();
+
+  await page.getByLabel("Choose a CSV or Parquet file").setInputFiles({ name: "people.parquet", mimeType: "application/octet-stream", buffer: await peopleParquet() });
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Personal data needs a decision" })).toBeVisible({ timeout: 20_000 });
+  await page.getByLabel("Masking for email").selectOption("generalise");
+  await expect(page.getByText("values become the address's domain")).toBeVisible();
+  await page.getByLabel("Masking for card_number").selectOption("drop");
+  await expectNoSeriousViolations(page);
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page).toHaveURL(new RegExp(`/datasets/${name}/versions/1`), { timeout: 20_000 });
+  await page.getByRole("tab", { name: "Preview" }).click();
+  const preview = page.getByRole("table", { name: "Preview rows" });
+  await expect(preview).toContainText("example.org");
+  await expect(preview).not.toContainText("ana.lima");
+  await expect(preview).not.toContainText("4970137264598853");
 });

@@ -1,6 +1,18 @@
 // Tests of the masking transforms and the policy schema.
 import { describe, expect, it } from "vitest";
-import { GENERALISED, MaskingPolicyError, REDACTED, createRowMasker, generaliseValue, zMaskingPolicy } from "./masking";
+import {
+  GENERALISED,
+  MaskingPolicyError,
+  REDACTED,
+  createRowMasker,
+  emailDomain,
+  generaliseValue,
+  ipNetwork,
+  maskChoicesFor,
+  phoneCountryCode,
+  piiDecisionsNeeded,
+  zMaskingPolicy,
+} from "./masking";
 
 describe("generaliseValue", () => {
   it("puts numbers in half-open bands of the given width", () => {
@@ -26,6 +38,64 @@ describe("generaliseValue", () => {
     expect(generaliseValue("2024-13-01")).toBe(GENERALISED);
     expect(generaliseValue("17/03/2024")).toBe(GENERALISED);
     expect(generaliseValue("NaN")).toBe(GENERALISED);
+  });
+});
+
+describe("generaliseValue on personal data", () => {
+  it("turns an e-mail address into its domain", () => {
+    expect(generaliseValue("louis.bernard0@example.com")).toBe("example.com");
+    expect(generaliseValue(" Ines.Martin@Mail.Example.FR ")).toBe("mail.example.fr");
+    expect(emailDomain("not an address")).toBeNull();
+  });
+
+  it("turns an IP address into its network: /24 for IPv4, /48 for IPv6", () => {
+    expect(generaliseValue("210.123.250.90")).toBe("210.123.250.0/24");
+    expect(generaliseValue("9.49.215.19")).toBe("9.49.215.0/24");
+    expect(generaliseValue("2001:0db8:85a3:0000:0000:8a2e:0370:7334")).toBe("2001:db8:85a3::/48");
+    expect(generaliseValue("2001:db8::1")).toBe("2001:db8:0::/48");
+    expect(ipNetwork("256.1.1.1")).toBeNull();
+  });
+
+  it("turns an international phone number into its country calling code", () => {
+    expect(generaliseValue("+33 6 79 49 59 60")).toBe("+33");
+    expect(generaliseValue("+1 (415) 555-2671")).toBe("+1");
+    expect(generaliseValue("+44 20 7946 0958")).toBe("+44");
+    expect(generaliseValue("0033 6 12 34 56 78")).toBe("+33");
+    expect(generaliseValue("+352 621 123 456")).toBe("+352");
+    expect(phoneCountryCode("+7 912 345 67 89")).toBe("+7");
+  });
+
+  it("suppresses a national phone number (no country in it) instead of banding it as a number", () => {
+    expect(generaliseValue("0612345678")).toBe(GENERALISED);
+    expect(generaliseValue("06 12 34 56 78")).toBe(GENERALISED);
+  });
+
+  it("suppresses card numbers, IBANs and NIRs, which have no coarser form", () => {
+    expect(generaliseValue("4970137264598853")).toBe(GENERALISED);
+    expect(generaliseValue("FR0270414950517996831546928")).toBe(GENERALISED);
+  });
+});
+
+describe("maskChoicesFor and piiDecisionsNeeded", () => {
+  const finding = (column: string, kind: "email" | "card" | "ip" | "name") => ({ column, kind, matched: 9, checked: 10, share: 0.9 });
+
+  it("offers generalise only where it means something", () => {
+    expect(maskChoicesFor("email")).toEqual(["keep", "drop", "hash", "redact", "generalise"]);
+    expect(maskChoicesFor("ip")).toContain("generalise");
+    expect(maskChoicesFor("phone")).toContain("generalise");
+    for (const kind of ["card", "iban", "nir", "name"] as const) expect(maskChoicesFor(kind)).toEqual(["keep", "drop", "hash", "redact"]);
+  });
+
+  it("lists flagged columns without a decision, and decisions that mean nothing for their data; 'keep' said counts", () => {
+    const findings = [finding("email", "email"), finding("card", "card"), finding("ip", "ip"), finding("full_name", "name")];
+    const needed = piiDecisionsNeeded(findings, { email: { action: "keep" }, card: { action: "generalise" }, ip: { action: "generalise" } });
+    expect(needed).toEqual([
+      { column: "card", detected: [{ kind: "card", share: 0.9, matched: 9, checked: 10 }], choices: ["keep", "drop", "hash", "redact"], problem: "generalise-not-offered" },
+      { column: "full_name", detected: [{ kind: "name", share: 0.9, matched: 9, checked: 10 }], choices: ["keep", "drop", "hash", "redact"], problem: "undecided" },
+    ]);
+    expect(piiDecisionsNeeded(findings, { email: { action: "hash" }, card: { action: "drop" }, ip: { action: "keep" }, full_name: { action: "redact" } })).toEqual([]);
+    // A column named only by an inherited prototype key is not a decision.
+    expect(piiDecisionsNeeded([finding("constructor", "email")], {})).toHaveLength(1);
   });
 });
 

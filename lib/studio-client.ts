@@ -46,6 +46,8 @@ export class StudioApiError extends Error {
     message: string,
     readonly status: number,
     readonly endpoint: string,
+    /** The whole JSON error body: some answers carry data beside the message (a 422's columns, say). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "StudioApiError";
@@ -186,14 +188,16 @@ export function createStudioClient(options: StudioClientOptions) {
     const text = await response.text();
     let errorCode = `HTTP_${response.status}`;
     let message = text.trim().slice(0, 500) || response.statusText || `HTTP ${response.status}`;
+    let details: Record<string, unknown> = {};
     try {
       const body = JSON.parse(text) as { error_code?: unknown; message?: unknown };
       if (typeof body.error_code === "string") errorCode = body.error_code;
       if (typeof body.message === "string") message = body.message;
+      if (body && typeof body === "object" && !Array.isArray(body)) details = body as Record<string, unknown>;
     } catch {
       // Not JSON (a proxy's HTML page, say): keep the text as the message.
     }
-    throw new StudioApiError(errorCode, message, response.status, endpoint);
+    throw new StudioApiError(errorCode, message, response.status, endpoint, details);
   }
 
   async function call<T>(method: "GET" | "POST", endpoint: string, payload: Record<string, unknown> = {}): Promise<T> {

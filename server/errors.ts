@@ -8,6 +8,9 @@ export const errorCodeHttpStatus = {
   BAD_REQUEST: 400,
   INVALID_STATE: 400,
   RESOURCE_ALREADY_EXISTS: 400,
+  RESOURCE_CONFLICT: 409,
+  /** Well-formed input the studio will not store as it is (undecided personal data, a file past a stated limit). */
+  UNPROCESSABLE_CONTENT: 422,
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
   RESOURCE_DOES_NOT_EXIST: 404,
@@ -25,6 +28,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Machine-readable facts beside the message (e.g. the columns awaiting a decision), sent in the error body. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "DomainError";

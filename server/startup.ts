@@ -8,12 +8,32 @@ import { seedDemoUsers } from "./seed/demo-users";
 import { getArtifactStore } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
 import { resumeDatasetJobs } from "./datasets/profile-jobs";
+import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./datasets/temp-sweep";
+import { LocalArtifactStore } from "./artifacts/store";
 import { resumeReviewJobs } from "./review/review-jobs";
 import { startPeriodicHealthChecks } from "./monitoring/monitoring";
+
+/** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
+async function sweepTempFiles(): Promise<void> {
+  const artifacts = getArtifactStore();
+  try {
+    const swept = await sweepStaleTempFiles({
+      datasetRoot: getDatasetRoot(),
+      artifactRoot: artifacts instanceof LocalArtifactStore ? artifacts.root : undefined,
+    });
+    if (swept.files) {
+      console.log(`[studio] removed ${describeSweep(swept)} of temp files left by interrupted uploads (untouched for over ${STALE_TEMP_AGE_MS / 3600_000} h)`);
+    }
+  } catch (error) {
+    // A folder the studio cannot read must not stop it from starting; the next start tries again.
+    console.warn("[studio] could not sweep stale upload temp files:", error instanceof Error ? error.message : error);
+  }
+}
 
 export async function startStudio(): Promise<void> {
   const { db, kind } = await getDatabase();
   await ensureDefaultExperiment(db);
+  await sweepTempFiles();
   const resumed = await resumeDatasetJobs(db, getDatasetRoot());
   if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
   const reviewJobs = await resumeReviewJobs({ db, artifacts: getArtifactStore(), datasetRoot: getDatasetRoot() });

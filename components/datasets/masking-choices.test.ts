@@ -3,12 +3,14 @@ import { describe, expect, it } from "vitest";
 import { zDatasetName, zMaskingPolicyInput, type PiiFindingOutput } from "@/server/datasets/schema";
 import {
   datasetFormatFromFilename,
-  defaultMaskAction,
+  choicesForColumn,
   describeFinding,
   dropPartialLastLine,
+  generaliseHint,
   initialMasking,
   maskingPolicyToSend,
   suggestDatasetName,
+  undecidedColumns,
 } from "./masking-choices";
 
 const finding = (column: string, kind: PiiFindingOutput["kind"], matched: number, checked: number): PiiFindingOutput => ({
@@ -54,16 +56,25 @@ describe("dropPartialLastLine", () => {
   });
 });
 
-describe("default masking", () => {
-  it("hashes personal data, drops cards, keeps the rest", () => {
-    expect(defaultMaskAction(["email"])).toBe("hash");
-    expect(defaultMaskAction(["name", "card"])).toBe("drop");
-    expect(defaultMaskAction([])).toBe("keep");
-    expect(initialMasking(["email", "card", "age"], [finding("email", "email", 10, 10), finding("card", "card", 3, 4)])).toEqual({
-      email: { action: "hash" },
-      card: { action: "drop" },
-      age: { action: "keep" },
-    });
+describe("decisions per flagged column", () => {
+  const findings = [finding("email", "email", 10, 10), finding("card", "card", 3, 4)];
+
+  it("decides nothing for the user: flagged columns start undecided unless the previous version decided them", () => {
+    expect(initialMasking(["email", "card", "age"])).toEqual({});
+    expect(undecidedColumns(initialMasking(["email", "card", "age"]), findings)).toEqual(["email", "card"]);
+    const inherited = { email: { action: "hash" as const }, iban: { action: "drop" as const } };
+    // The previous version's decisions for columns this file still has; a column it no longer has is not sent.
+    expect(initialMasking(["email", "card", "age"], inherited)).toEqual({ email: { action: "hash" } });
+    expect(undecidedColumns({ email: { action: "keep" }, card: { action: "drop" } }, findings)).toEqual([]);
+  });
+
+  it("offers generalise only where it means something, and says what it does", () => {
+    expect(choicesForColumn([finding("card", "card", 3, 4)])).toEqual(["keep", "drop", "hash", "redact"]);
+    expect(choicesForColumn([finding("email", "email", 3, 4)])).toContain("generalise");
+    expect(undecidedColumns({ email: { action: "generalise" }, card: { action: "generalise" } }, findings)).toEqual(["card"]);
+    expect(generaliseHint([finding("email", "email", 3, 4)])).toBe("values become the address's domain");
+    expect(generaliseHint([finding("ip", "ip", 3, 4)])).toMatch(/network \(\/24 for IPv4/);
+    expect(generaliseHint([])).toBe("numbers become bands this wide; dates become months");
   });
   it("describes a finding in words with the sample size", () => {
     expect(describeFinding(finding("mail", "email", 1000, 1000))).toBe("email — 100% of 1,000 sampled values look like e-mail addresses");

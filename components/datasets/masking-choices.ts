@@ -1,5 +1,6 @@
 // Pure choices of the register form: the format from a file name, a name from a file, default masking per PII finding, and the policy sent.
 import type { DatasetFormat, MaskAction, PiiFindingOutput } from "@/server/datasets/schema";
+import { GENERALISED_FORM, maskActions, maskChoicesFor, piiDecisionsNeeded } from "@/lib/masking";
 import { formatCount, formatShare } from "./format-bytes";
 
 export type PiiKind = PiiFindingOutput["kind"];
@@ -54,12 +55,6 @@ export function dropPartialLastLine(text: string, truncated: boolean): string {
   return end < 0 ? "" : text.slice(0, end + 1);
 }
 
-/** Card numbers have no use in training, so they are dropped; other personal data is hashed so joins still work. */
-export function defaultMaskAction(kinds: PiiKind[]): MaskAction {
-  if (kinds.includes("card")) return "drop";
-  return kinds.length ? "hash" : "keep";
-}
-
 /** "email — 100% of 1,000 sampled values look like e-mail addresses". */
 export function describeFinding(finding: PiiFindingOutput): string {
   // Names are recognised by the column's header, not by its values, so a share would claim more than was checked.
@@ -68,19 +63,36 @@ export function describeFinding(finding: PiiFindingOutput): string {
   return `${finding.kind} — ${formatShare(finding.share)} of ${sampled} look like ${kindNouns[finding.kind]}`;
 }
 
-/** The starting choice per header column: findings decide, strongest first; columns without findings are kept. */
-export function initialMasking(header: string[], findings: PiiFindingOutput[]): Record<string, ColumnMaskChoice> {
-  const masking: Record<string, ColumnMaskChoice> = {};
-  for (const column of header) {
-    const kinds = findings.filter((f) => f.column === column).map((f) => f.kind);
-    masking[column] = { action: defaultMaskAction(kinds) };
-  }
-  return masking;
+/** The decisions offered for a column: generalise only where the column's data has a meaningful coarser form. */
+export function choicesForColumn(findings: PiiFindingOutput[]): MaskAction[] {
+  return maskActions.filter((action) => findings.every((f) => maskChoicesFor(f.kind).includes(action)));
+}
+
+/** What "generalise" does to this column's values, for the hint beside the choice. */
+export function generaliseHint(findings: PiiFindingOutput[]): string {
+  const form = findings.map((f) => GENERALISED_FORM[f.kind]).find(Boolean);
+  return form ? `values become ${form}` : "numbers become bands this wide; dates become months";
 }
 
 /**
- * What goes in the upload's `masking`: every column that is masked, and the PII columns the user chose
- * to keep, so the version records that decision. A band width only travels with "generalise".
+ * The starting choices: the previous version's decisions for the columns this file still has (a new version
+ * starts from them), nothing else. A flagged column without one stays undecided until the user picks, because
+ * storing personal data, even kept as it is, is a decision someone makes out loud.
+ */
+export function initialMasking(header: string[], inherited: Record<string, ColumnMaskChoice> = {}): Record<string, ColumnMaskChoice> {
+  const masking: Record<string, ColumnMaskChoice> = {};
+  for (const column of header) if (Object.hasOwn(inherited, column)) masking[column] = { ...inherited[column]! };
+  return masking;
+}
+
+/** The flagged columns still without an acceptable decision (none, or a generalise their data does not allow). */
+export function undecidedColumns(masking: Record<string, ColumnMaskChoice>, findings: PiiFindingOutput[]): string[] {
+  return piiDecisionsNeeded(findings, masking).map((n) => n.column);
+}
+
+/**
+ * What goes in the upload's `masking`: every decision for a flagged column (keep included, so the version
+ * records it) and every masked column. A band width only travels with "generalise".
  */
 export function maskingPolicyToSend(
   masking: Record<string, ColumnMaskChoice>,

@@ -22,7 +22,7 @@ function selectedAction(html: string, column: string): string | undefined {
 
 describe("PiiReview", () => {
   const html = renderToStaticMarkup(
-    <PiiReview header={header} findings={findings} rowsScanned={1000} masking={initialMasking(header, findings)} onChange={ignore} />,
+    <PiiReview header={header} findings={findings} rowsScanned={1000} masking={initialMasking(header)} onChange={ignore} />,
   );
   it("warns with the number of flagged columns and the sample size", () => {
     expect(html).toContain("Personal data found in 2 columns");
@@ -33,10 +33,31 @@ describe("PiiReview", () => {
     expect(html).toContain("card — 80% of 50 sampled values look like payment card numbers");
     expect(html.split("nothing detected").length - 1).toBe(2);
   });
-  it("defaults to hash for e-mail, drop for cards, keep otherwise", () => {
-    expect(selectedAction(html, "email")).toBe("hash");
-    expect(selectedAction(html, "card")).toBe("drop");
+  it("leaves flagged columns undecided ('Choose…'), keeps the others, and offers generalise only where it means something", () => {
+    expect(selectedAction(html, "email")).toBeUndefined();
+    expect(selectedAction(html, "card")).toBeUndefined();
+    expect(html).toContain("Choose…");
     expect(selectedAction(html, "age")).toBe("keep");
+    const cardSelect = html.slice(html.indexOf("Masking for card"), html.indexOf("</select>", html.indexOf("Masking for card")));
+    expect(cardSelect).not.toContain('value="generalise"');
+    const emailSelect = html.slice(html.indexOf("Masking for email"), html.indexOf("</select>", html.indexOf("Masking for email")));
+    expect(emailSelect).toContain('value="generalise"');
+  });
+  it("after a refused submit, marks each flagged column still without a decision", () => {
+    const refused = renderToStaticMarkup(
+      <PiiReview header={header} findings={findings} rowsScanned={1000} masking={{ email: { action: "keep" } }} onChange={ignore} showMissing />,
+    );
+    expect(refused.split("Choose what happens to this column").length - 1).toBe(1);
+    expect(selectedAction(refused, "email")).toBe("keep");
+  });
+  it("fills in the previous version's decisions and says so", () => {
+    const inherited = { version: 3, masking: { email: { action: "hash" as const } } };
+    const next = renderToStaticMarkup(
+      <PiiReview header={header} findings={findings} rowsScanned={10} masking={initialMasking(header, inherited.masking)} onChange={ignore} inherited={inherited} />,
+    );
+    expect(selectedAction(next, "email")).toBe("hash");
+    expect(next).toContain("as in version 3");
+    expect(next).toContain("Decisions of version 3 are filled in");
   });
   it("shows a column name as text, not markup", () => {
     expect(html).not.toContain("<img");
@@ -53,6 +74,11 @@ describe("PiiReview", () => {
 });
 
 describe("NamedColumnMasking", () => {
+  it("lists the columns the server flagged in a refused upload, each to decide", () => {
+    const html = renderToStaticMarkup(<NamedColumnMasking masking={{}} findings={[findings[1]!]} onChange={ignore} showMissing />);
+    expect(html).toContain("card — 80% of 50 sampled values look like payment card numbers");
+    expect(html).toContain("Choose what happens to this column");
+  });
   it("says the server scans Parquet and offers to add columns", () => {
     const html = renderToStaticMarkup(<NamedColumnMasking masking={{ iban: { action: "hash" } }} onChange={ignore} />);
     expect(html).toContain("PII is scanned on the server; choose masking for named columns below");

@@ -2,10 +2,10 @@
 // The PII warning before upload: each column with what the scan found in it and a masking choice (keep, drop, salted hash, redact, generalise).
 import { useId, useState, type FormEvent } from "react";
 import ui from "@/components/ui/ui.module.css";
-import { zMaskAction, type MaskAction, type PiiFindingOutput } from "@/server/datasets/schema";
+import { zMaskAction, type PiiFindingOutput } from "@/server/datasets/schema";
 import styles from "./datasets.module.css";
 import { formatCount } from "./format-bytes";
-import { describeFinding, maskActionLabels, type ColumnMaskChoice } from "./masking-choices";
+import { choicesForColumn, describeFinding, generaliseHint, maskActionLabels, type ColumnMaskChoice } from "./masking-choices";
 
 type Masking = Record<string, ColumnMaskChoice>;
 
@@ -17,6 +17,8 @@ export function PiiReview({
   masking,
   onChange,
   disabled,
+  inherited,
+  showMissing,
 }: {
   header: string[];
   findings: PiiFindingOutput[];
@@ -24,6 +26,10 @@ export function PiiReview({
   masking: Masking;
   onChange: (masking: Masking) => void;
   disabled?: boolean;
+  /** The previous version's decisions, which this version starts from. */
+  inherited?: { version: number; masking: Masking };
+  /** After a refused submit: mark the flagged columns still without a decision. */
+  showMissing?: boolean;
 }) {
   const titleId = useId();
   const flaggedColumns = new Set(findings.map((f) => f.column));
@@ -37,15 +43,39 @@ export function PiiReview({
       <p className={styles.hint}>
         Scanned the first {formatCount(rowsScanned)} row{rowsScanned === 1 ? "" : "s"} in your browser; nothing has been sent yet. Only the masked
         result is stored: the raw file is masked as it streams to the server.
-        {flaggedColumns.size ? " Check each flagged column's choice before registering." : " You can still mask any column below."}
+        {flaggedColumns.size
+          ? " Choose what happens to each flagged column before registering: nothing is decided for you, and Keep stores the column as it is."
+          : " You can still mask any column below."}
+        {inherited ? ` Decisions of version ${inherited.version} are filled in: a new version starts from them.` : ""}
       </p>
-      <MaskingTable columns={header} findings={findings} masking={masking} onChange={onChange} disabled={disabled} />
+      <MaskingTable
+        columns={header}
+        findings={findings}
+        masking={masking}
+        onChange={onChange}
+        disabled={disabled}
+        inherited={inherited}
+        showMissing={showMissing}
+      />
     </section>
   );
 }
 
-/** Parquet: the server scans the file; the user names the columns to mask. */
-export function NamedColumnMasking({ masking, onChange, disabled }: { masking: Masking; onChange: (masking: Masking) => void; disabled?: boolean }) {
+/** Parquet: the server scans the file; the user names the columns to mask (and decides for those the server flagged). */
+export function NamedColumnMasking({
+  masking,
+  onChange,
+  disabled,
+  findings = [],
+  showMissing,
+}: {
+  masking: Masking;
+  onChange: (masking: Masking) => void;
+  disabled?: boolean;
+  /** Columns the server flagged in this file (from its 422), each needing a decision. */
+  findings?: PiiFindingOutput[];
+  showMissing?: boolean;
+}) {
   const titleId = useId();
   const inputId = useId();
   const [column, setColumn] = useState("");
@@ -59,17 +89,21 @@ export function NamedColumnMasking({ masking, onChange, disabled }: { masking: M
     setColumn("");
     onChange({ ...masking, [name]: { action: "hash" } });
   }
-  const columns = Object.keys(masking);
+  const columns = [...new Set([...findings.map((f) => f.column), ...Object.keys(masking)])];
   return (
     <section className={ui.panel} aria-labelledby={titleId}>
       <h2 id={titleId} className={ui.panelTitle}>
         Masking
       </h2>
-      <p className={styles.hint}>PII is scanned on the server; choose masking for named columns below. Columns not listed are kept as they are.</p>
+      <p className={styles.hint}>
+        PII is scanned on the server; choose masking for named columns below. Columns not listed keep the previous version&apos;s decision, or are kept as
+        they are; a column the server flags as personal data without a decision is refused, and listed here for you to decide.
+      </p>
       {columns.length ? (
         <MaskingTable
           columns={columns}
-          findings={[]}
+          findings={findings}
+          showMissing={showMissing}
           masking={masking}
           onChange={onChange}
           disabled={disabled}
@@ -118,6 +152,8 @@ function MaskingTable({
   onChange,
   onRemove,
   disabled,
+  inherited,
+  showMissing,
 }: {
   columns: string[];
   findings: PiiFindingOutput[];
@@ -125,6 +161,8 @@ function MaskingTable({
   onChange: (masking: Masking) => void;
   onRemove?: (column: string) => void;
   disabled?: boolean;
+  inherited?: { version: number; masking: Masking };
+  showMissing?: boolean;
 }) {
   const set = (column: string, choice: ColumnMaskChoice) => onChange({ ...masking, [column]: choice });
   return (
@@ -150,7 +188,9 @@ function MaskingTable({
                 key={`${index}:${column}`}
                 column={column}
                 findings={columnFindings}
-                choice={masking[column] ?? { action: "keep" }}
+                choice={masking[column] ?? (columnFindings.length ? undefined : { action: "keep" })}
+                inheritedFrom={inherited && Object.hasOwn(inherited.masking, column) && inherited.masking[column]?.action === masking[column]?.action ? inherited.version : undefined}
+                missing={Boolean(showMissing && columnFindings.length && !(masking[column] && choicesForColumn(columnFindings).includes(masking[column].action)))}
                 onChoice={(choice) => set(column, choice)}
                 onRemove={onRemove ? () => onRemove(column) : undefined}
                 disabled={disabled}
@@ -170,16 +210,24 @@ function MaskingRow({
   onChoice,
   onRemove,
   disabled,
+  inheritedFrom,
+  missing,
 }: {
   column: string;
   findings: PiiFindingOutput[];
-  choice: ColumnMaskChoice;
+  /** Undefined: a flagged column nobody has decided for yet. */
+  choice: ColumnMaskChoice | undefined;
   onChoice: (choice: ColumnMaskChoice) => void;
   onRemove?: () => void;
   disabled?: boolean;
+  inheritedFrom?: number;
+  missing?: boolean;
 }) {
   const selectId = useId();
   const bandId = useId();
+  const choices = choicesForColumn(findings);
+  // A decision the data does not allow (an inherited "generalise" on a column now holding card numbers) is shown as undecided.
+  const value = choice && choices.includes(choice.action) ? choice.action : "";
   return (
     <tr>
       <th scope="row" className={findings.length ? styles.flagged : undefined}>
@@ -196,17 +244,34 @@ function MaskingRow({
           <select
             id={selectId}
             className={styles.select}
-            value={choice.action}
+            value={value}
             disabled={disabled}
-            onChange={(event) => onChoice({ action: zMaskAction.parse(event.target.value) as MaskAction, bandWidth: choice.bandWidth })}
+            aria-invalid={missing ? true : undefined}
+            aria-describedby={missing ? `${selectId}-missing` : undefined}
+            onChange={(event) => {
+              const parsed = zMaskAction.safeParse(event.target.value);
+              if (parsed.success) onChoice({ action: parsed.data, bandWidth: choice?.bandWidth });
+            }}
           >
-            {zMaskAction.options.map((action) => (
+            {value === "" ? (
+              <option value="" disabled>
+                Choose…
+              </option>
+            ) : null}
+            {choices.map((action) => (
               <option key={action} value={action}>
                 {maskActionLabels[action]}
               </option>
             ))}
           </select>
-          {choice.action === "generalise" ? (
+          {inheritedFrom !== undefined ? <span className={styles.hint}>as in version {inheritedFrom}</span> : null}
+          {missing ? (
+            <span id={`${selectId}-missing`} className={ui.error}>
+              Choose what happens to this column
+            </span>
+          ) : null}
+          {value === "generalise" && findings.length ? <span className={styles.hint}>{generaliseHint(findings)}</span> : null}
+          {value === "generalise" && !findings.length ? (
             <>
               <label htmlFor={bandId}>Band width</label>
               <input
@@ -215,7 +280,7 @@ function MaskingRow({
                 min={0}
                 step="any"
                 className={styles.narrowInput}
-                value={choice.bandWidth ?? ""}
+                value={choice?.bandWidth ?? ""}
                 disabled={disabled}
                 aria-describedby={`${bandId}-hint`}
                 onChange={(event) =>
@@ -223,7 +288,7 @@ function MaskingRow({
                 }
               />
               <span id={`${bandId}-hint`} className={styles.hint}>
-                numbers become bands this wide; dates become months
+                {generaliseHint(findings)}
               </span>
             </>
           ) : null}

@@ -8,21 +8,16 @@ import { useCurrentUser, usePermission } from "@/components/auth/use-permission"
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
-import { zDatasetName, zRegisterVersionMeta, type DatasetFormat, type DatasetVersionDetail } from "@/server/datasets/schema";
+import { zDatasetName, zRegisterVersionMeta, type DatasetFormat, type PiiFindingOutput } from "@/server/datasets/schema";
 import styles from "./datasets.module.css";
 import { formatBytes } from "./format-bytes";
-import { datasetFormatFromFilename, initialMasking, maskingPolicyToSend, suggestDatasetName, type ColumnMaskChoice } from "./masking-choices";
+import { datasetFormatFromFilename, initialMasking, maskingPolicyToSend, suggestDatasetName, undecidedColumns, type ColumnMaskChoice } from "./masking-choices";
 import { NamedColumnMasking, PiiReview } from "./pii-review";
 import { scanCsvFile, type CsvScan } from "./scan-file";
 import { uploadDatasetFile, type UploadHandle, type UploadMeta } from "./upload-file";
+import { UploadStatus, type Upload } from "./upload-status";
 
 type Scan = { state: "idle" } | { state: "scanning" } | { state: "done"; result: CsvScan } | { state: "error"; message: string };
-type Upload =
-  | { state: "idle" }
-  | { state: "uploading"; loaded: number; total: number }
-  | { state: "cancelled" }
-  | { state: "failed"; message: string }
-  | { state: "duplicate"; version: DatasetVersionDetail };
 
 /** `existingName`: add a version to this dataset (its name fixed, its metadata prefilled); otherwise register a new one. */
 export function RegisterDatasetForm({ existingName }: { existingName?: string }) {
@@ -30,6 +25,11 @@ export function RegisterDatasetForm({ existingName }: { existingName?: string })
   const canWrite = usePermission("datasets.write");
   const me = useCurrentUser();
   const existing = useQuery(trpc.datasets.get.queryOptions({ name: existingName ?? "" }, { enabled: Boolean(existingName) }));
+  const latestVersion = existing.data?.versions[0]?.version;
+  // The previous version's masking policy: the new version starts from it.
+  const latest = useQuery(
+    trpc.datasets.version.queryOptions({ name: existingName ?? "", version: latestVersion ?? 1 }, { enabled: Boolean(existingName && latestVersion) }),
+  );
 
   const title = existingName ? `New version of ${existingName}` : "Register a dataset";
   const breadcrumb = (
@@ -43,7 +43,7 @@ export function RegisterDatasetForm({ existingName }: { existingName?: string })
       ) : null}
     </p>
   );
-  if (me.isPending || (existingName && existing.isPending)) {
+  if (me.isPending || (existingName && existing.isPending) || (latestVersion && latest.isPending)) {
     return (
       <>
         {breadcrumb}
@@ -90,6 +90,7 @@ export function RegisterDatasetForm({ existingName }: { existingName?: string })
         labelColumn: existing.data.labelColumn ?? "",
         sensitiveAttributes: existing.data.sensitiveAttributes,
         nextVersion: (existing.data.versions[0]?.version ?? 0) + 1,
+        inherited: latest.data ? { version: latest.data.version, masking: latest.data.maskingPolicy } : undefined,
       }
     : undefined;
   return (
@@ -108,6 +109,8 @@ interface Prefill {
   labelColumn: string;
   sensitiveAttributes: string[];
   nextVersion: number;
+  /** The latest version's decisions per column, which a new version starts from. */
+  inherited?: { version: number; masking: Record<string, ColumnMaskChoice> };
 }
 
 function RegisterForm({ existingName, prefill }: { existingName?: string; prefill?: Prefill }) {
@@ -124,6 +127,9 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
   const [dragging, setDragging] = useState(false);
   const [scan, setScan] = useState<Scan>({ state: "idle" });
   const [masking, setMasking] = useState<Record<string, ColumnMaskChoice>>({});
+  // Personal data the server found that the browser's scan did not (Parquet, or rows past the scanned head): from its 422.
+  const [serverFindings, setServerFindings] = useState<PiiFindingOutput[]>([]);
+  const [showMissing, setShowMissing] = useState(false);
 
   const [name, setName] = useState(existingName ?? "");
   const [nameError, setNameError] = useState<string | null>(null);
@@ -141,6 +147,7 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
   useEffect(() => () => uploadRef.current?.cancel(), []);
 
   const header = scan.state === "done" ? scan.result.header : [];
+  const findings = [...(scan.state === "done" ? scan.result.findings : []), ...serverFindings];
   const uploading = upload.state === "uploading";
 
   // Closing the tab mid-upload would lose the transfer: the browser asks first.
@@ -157,6 +164,8 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
     setFormError(null);
     setScan({ state: "idle" });
     setMasking({});
+    setServerFindings([]);
+    setShowMissing(false);
     if (!chosen) {
       setFile(null);
       setFormat(null);
@@ -187,7 +196,7 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
         return;
       }
       setScan({ state: "done", result });
-      setMasking(initialMasking(result.header, result.findings));
+      setMasking(initialMasking(result.header, prefill?.inherited?.masking));
       // Keep only choices that still name a column of this file.
       setLabelColumn((current) => (result.header.includes(current) ? current : ""));
       setSensitive((current) => current.filter((column) => result.header.includes(column)));
@@ -217,6 +226,15 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
       return { error: "Fix the dataset's name." };
     }
     setNameError(null);
+    const undecided = undecidedColumns(masking, findings);
+    if (undecided.length) {
+      setShowMissing(true);
+      return {
+        error:
+          `Choose what happens to ${undecided.length === 1 ? "the column" : `each of the ${undecided.length} columns`} flagged as personal data ` +
+          `(${undecided.join(", ")}): drop, hash, redact, generalise where offered, or Keep to store it as it is.`,
+      };
+    }
     const dropped = (column: string) => masking[column]?.action === "drop";
     if (labelColumn && dropped(labelColumn.trim())) {
       return { error: `The label column '${labelColumn}' is set to be dropped: keep or hash it, or choose another label column.` };
@@ -238,7 +256,7 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
       labelColumn: labelColumn.trim() || null,
       sensitiveAttributes,
       note: note.trim(),
-      masking: maskingPolicyToSend(masking, scan.state === "done" ? scan.result.findings : []),
+      masking: maskingPolicyToSend(masking, findings),
     };
     const checked = zRegisterVersionMeta.safeParse(meta);
     if (!checked.success) {
@@ -266,7 +284,15 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
     const outcome = await handle.outcome;
     uploadRef.current = null;
     if (outcome.kind === "cancelled") return setUpload({ state: "cancelled" });
-    if (outcome.kind === "error") return setUpload({ state: "failed", message: outcome.message });
+    if (outcome.kind === "error") {
+      if (outcome.piiDecisions?.length) {
+        const known = new Set(findings.map((f) => `${f.column}:${f.kind}`));
+        const found = outcome.piiDecisions.flatMap((n) => n.detected.map((d) => ({ column: n.column, ...d })));
+        setServerFindings((current) => [...current, ...found.filter((f) => !known.has(`${f.column}:${f.kind}`))]);
+        setShowMissing(true);
+      }
+      return setUpload({ state: "failed", message: outcome.message });
+    }
     void queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() });
     const { version } = outcome.registered;
     if (!outcome.registered.created) return setUpload({ state: "duplicate", version });
@@ -323,9 +349,20 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
         </p>
       ) : null}
       {format === "csv" && scan.state === "done" ? (
-        <PiiReview header={scan.result.header} findings={scan.result.findings} rowsScanned={scan.result.rowsScanned} masking={masking} onChange={setMasking} disabled={uploading} />
+        <PiiReview
+          header={scan.result.header}
+          findings={findings}
+          rowsScanned={scan.result.rowsScanned}
+          masking={masking}
+          onChange={setMasking}
+          disabled={uploading}
+          inherited={prefill?.inherited}
+          showMissing={showMissing}
+        />
       ) : null}
-      {format === "parquet" ? <NamedColumnMasking masking={masking} onChange={setMasking} disabled={uploading} /> : null}
+      {format === "parquet" ? (
+        <NamedColumnMasking masking={masking} onChange={setMasking} disabled={uploading} findings={serverFindings} showMissing={showMissing} />
+      ) : null}
 
       <fieldset className={styles.aboutPanel} disabled={uploading}>
         <legend className="visually-hidden">About the dataset</legend>
@@ -453,57 +490,4 @@ function RegisterForm({ existingName, prefill }: { existingName?: string; prefil
       <UploadStatus upload={upload} onCancel={() => uploadRef.current?.cancel()} progressLabelId={`${ids}-progress`} />
     </form>
   );
-}
-
-function UploadStatus({ upload, onCancel, progressLabelId }: { upload: Upload; onCancel: () => void; progressLabelId: string }) {
-  switch (upload.state) {
-    case "idle":
-      return null;
-    case "uploading": {
-      const percent = upload.total > 0 ? Math.floor((upload.loaded / upload.total) * 100) : 0;
-      const sent = upload.total > 0 && upload.loaded >= upload.total;
-      return (
-        <section className={ui.panel} aria-labelledby={progressLabelId}>
-          <h2 id={progressLabelId} className={ui.panelTitle}>
-            Upload progress
-          </h2>
-          <div className={styles.progressRow}>
-            <progress className={styles.progress} aria-labelledby={progressLabelId} value={upload.loaded} max={upload.total || 1}>
-              {percent}%
-            </progress>
-            <span role="status" aria-live="polite">
-              {sent
-                ? "100% sent — the server is masking and storing the file…"
-                : `${percent}% — ${formatBytes(upload.loaded)} of ${formatBytes(upload.total)}`}
-            </span>
-            <button type="button" className={ui.danger} onClick={onCancel}>
-              Cancel upload
-            </button>
-          </div>
-        </section>
-      );
-    }
-    case "cancelled":
-      return (
-        <p className={ui.panel} role="status">
-          Upload cancelled: nothing was stored. Register version sends the file again.
-        </p>
-      );
-    case "failed":
-      return (
-        <div className={ui.panel} role="alert">
-          <p className={ui.error}>{upload.message}</p>
-          <p className={styles.hint}>Nothing was registered. Fix what the message says and use Register version again.</p>
-        </div>
-      );
-    case "duplicate": {
-      const href = `/datasets/${encodeURIComponent(upload.version.datasetName)}/versions/${upload.version.version}`;
-      return (
-        <p className={ui.panel} role="status">
-          These bytes are already version {upload.version.version} of {upload.version.datasetName}: nothing new was stored.{" "}
-          <Link href={href}>Open version {upload.version.version}</Link>
-        </p>
-      );
-    }
-  }
 }

@@ -26,6 +26,19 @@ describe("readUploadResponse", () => {
       message: "Row 7 has 3 fields, expected 4.",
     });
   });
+  it("reads the columns to decide from a 422 for undecided personal data, so the form can list them", () => {
+    const column = { column: "card", detected: [{ kind: "card", share: 1, matched: 2, checked: 2 }], choices: ["keep", "drop", "hash", "redact"], problem: "undecided" };
+    const outcome = readUploadResponse(
+      422,
+      JSON.stringify({ error_code: "UNPROCESSABLE_CONTENT", message: "Personal data needs a decision…", reason: "pii_decision_required", columns: [column, { junk: true }] }),
+    );
+    expect(outcome).toEqual({ kind: "error", status: 422, message: "Personal data needs a decision…", piiDecisions: [column] });
+    expect(readUploadResponse(422, JSON.stringify({ error_code: "UNPROCESSABLE_CONTENT", message: "Too wide.", limit: "columns" }))).toEqual({
+      kind: "error",
+      status: 422,
+      message: "Too wide.",
+    });
+  });
   it("explains answers without a message", () => {
     const outcome = readUploadResponse(502, "<html>Bad gateway</html>");
     expect(outcome.kind).toBe("error");

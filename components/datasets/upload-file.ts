@@ -1,4 +1,5 @@
 // Sends a dataset file to POST /api/datasets/upload with XMLHttpRequest, for upload progress and cancel that fetch() cannot give.
+import type { PiiDecisionNeeded } from "@/lib/masking";
 import type { RegisteredVersion, zRegisterVersionMeta } from "@/server/datasets/schema";
 import type { z } from "zod";
 
@@ -6,7 +7,7 @@ export type UploadMeta = z.input<typeof zRegisterVersionMeta>;
 
 export type UploadOutcome =
   | { kind: "registered"; registered: RegisteredVersion }
-  | { kind: "error"; status: number; message: string }
+  | { kind: "error"; status: number; message: string; /** A 422 for personal data without a decision: the columns to decide. */ piiDecisions?: PiiDecisionNeeded[] }
   | { kind: "cancelled" };
 
 export interface UploadHandle {
@@ -30,7 +31,14 @@ export function readUploadResponse(status: number, body: string): UploadOutcome 
     return { kind: "registered", registered: parsed as RegisteredVersion };
   }
   if (parsed && typeof parsed === "object" && "message" in parsed && typeof parsed.message === "string" && parsed.message) {
-    return { kind: "error", status, message: parsed.message };
+    const body = parsed as { message: string; reason?: unknown; columns?: unknown };
+    if (status === 422 && body.reason === "pii_decision_required" && Array.isArray(body.columns)) {
+      const piiDecisions = body.columns.filter(
+        (c): c is PiiDecisionNeeded => Boolean(c) && typeof c.column === "string" && Array.isArray(c.detected) && Array.isArray(c.choices),
+      );
+      return { kind: "error", status, message: body.message, piiDecisions };
+    }
+    return { kind: "error", status, message: body.message };
   }
   if (status === 401) return { kind: "error", status, message: "Your session has ended. Sign in again, then register the file again." };
   if (status === 403) return { kind: "error", status, message: "Your role may not register datasets. Ask an admin for the editor role." };

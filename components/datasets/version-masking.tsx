@@ -4,6 +4,23 @@ import type { DatasetVersionDetail } from "@/server/datasets/schema";
 import { maskActionLabel, piiKindLabel } from "./profile-format";
 import { formatCount, formatShare } from "./format-bytes";
 
+/** Flagged columns stored as they are because someone decided "keep". */
+export function keptPersonalColumns(detail: Pick<DatasetVersionDetail, "maskingPolicy" | "piiFindings">): string[] {
+  return [...new Set(detail.piiFindings.map((f) => f.column))].filter((column) => detail.maskingPolicy[column]?.action === "keep");
+}
+
+/** One line for the version's summary: what personal data was found and what became of it. */
+export function personalDataSummary(detail: Pick<DatasetVersionDetail, "maskingPolicy" | "piiFindings">): string {
+  const flagged = new Set(detail.piiFindings.map((f) => f.column));
+  if (!flagged.size) return "none found by the scan";
+  const kept = keptPersonalColumns(detail);
+  const masked = flagged.size - kept.length;
+  const parts = [];
+  if (masked) parts.push(`${masked} flagged column${masked === 1 ? "" : "s"} masked`);
+  if (kept.length) parts.push(`kept as is by decision (keep): ${kept.join(", ")}`);
+  return parts.join("; ");
+}
+
 export function VersionMasking({ detail }: { detail: Pick<DatasetVersionDetail, "columns" | "maskingPolicy" | "piiFindings"> }) {
   const findings = [...detail.piiFindings].sort((a, b) => b.share - a.share);
   // Dropped columns are no longer in the stored file, but the policy still names them: list both.
@@ -57,7 +74,10 @@ export function VersionMasking({ detail }: { detail: Pick<DatasetVersionDetail, 
               return (
                 <tr key={column}>
                   <td>{column}</td>
-                  <td>{maskActionLabel(detail.maskingPolicy[column])}</td>
+                  <td>
+                    {maskActionLabel(detail.maskingPolicy[column])}
+                    {found.length && detail.maskingPolicy[column]?.action === "keep" ? " — stored as it is, by decision" : ""}
+                  </td>
                   <td>{found.length ? found.map((f) => `${piiKindLabel(f.kind)} (${formatShare(f.share)})`).join(", ") : <span className={ui.muted}>none</span>}</td>
                 </tr>
               );

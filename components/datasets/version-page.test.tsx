@@ -97,6 +97,12 @@ describe("VersionPage", () => {
     expect(failed).not.toContain("<progress");
   });
 
+  it("shows on the version itself which personal data was kept as it is, by decision", () => {
+    expect(render(version(), ["studio.read"])).toContain("<dt>Personal data</dt><dd>1 flagged column masked</dd>");
+    const kept = render(version({ maskingPolicy: { email: { action: "keep" } } }), ["studio.read"]);
+    expect(kept).toMatch(/<dt>Personal data<\/dt><dd class="[^"]*">kept as is by decision \(keep\): email<\/dd>/);
+  });
+
   it("opens the tab named in the URL, Profile by default", () => {
     expect(render(version(), ["studio.read"])).toMatch(/<h2>Profile<\/h2>/);
     search = "tab=masking";

@@ -14,7 +14,7 @@ import type { DatasetVersionDetail } from "@/server/datasets/schema";
 import { ProfileTable } from "./profile-table";
 import { progressPercent, versionNeedsPolling } from "./profile-format";
 import { formatBytes, formatCount } from "./format-bytes";
-import { VersionMasking } from "./version-masking";
+import { keptPersonalColumns, personalDataSummary, VersionMasking } from "./version-masking";
 import { VersionPreview } from "./version-preview";
 import { VersionQuality } from "./version-quality";
 import { QualityBadge } from "./quality-badge";
@@ -129,6 +129,8 @@ export function VersionPage({ name, version }: { name: string; version: number }
           <dd>
             by {detail.createdBy}, {formatTimestamp(detail.createdAt)} <span className={ui.muted}>({formatRelativeTime(detail.createdAt)})</span>
           </dd>
+          <dt>Personal data</dt>
+          <dd className={keptPersonalColumns(detail).length ? styles.keptPersonal : undefined}>{personalDataSummary(detail)}</dd>
           <dt>Original file</dt>
           <dd>{detail.originalFilename || "—"}</dd>
           <dt>Note</dt>

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ColumnDrift, DatasetProfileOutput } from "@/server/datasets/schema";
 import { DriftTable } from "./compare-versions-view";
 import { ProfileTable } from "./profile-table";
-import { VersionMasking } from "./version-masking";
+import { personalDataSummary, VersionMasking } from "./version-masking";
 
 const ignore = () => undefined;
 
@@ -97,6 +97,25 @@ describe("VersionMasking", () => {
     expect(html).toContain("<td>age</td><td>Generalised (band 10)</td>");
     expect(html).toContain("<td>city</td><td>Keep</td>");
     expect(html).toContain("<td>phone</td><td>Dropped</td>");
+  });
+
+  it("says out loud which personal data was kept as it is, by decision", () => {
+    const kept = renderToStaticMarkup(
+      <VersionMasking
+        detail={{
+          columns: ["email", "city"],
+          maskingPolicy: { email: { action: "keep" } },
+          piiFindings: [{ column: "email", kind: "email", matched: 97, checked: 100, share: 0.97 }],
+        }}
+      />,
+    );
+    expect(kept).toContain("<td>email</td><td>Keep — stored as it is, by decision</td>");
+    expect(kept).toContain("<td>city</td><td>Keep</td>");
+    expect(personalDataSummary({ maskingPolicy: { email: { action: "keep" }, phone: { action: "hash" } }, piiFindings: [
+      { column: "email", kind: "email", matched: 1, checked: 1, share: 1 },
+      { column: "phone", kind: "phone", matched: 1, checked: 1, share: 1 },
+    ] })).toBe("1 flagged column masked; kept as is by decision (keep): email");
+    expect(personalDataSummary({ maskingPolicy: {}, piiFindings: [] })).toBe("none found by the scan");
   });
 
   it("lists findings by share, highest first", () => {

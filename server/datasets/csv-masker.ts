@@ -14,6 +14,41 @@ export interface MaskCsvOptions {
   maxBytes?: number;
   /** Data rows fed to the PII scanner (default 10,000): enough for stable shares, cheap on a 2 GB file. */
   sampleRows?: number;
+  /** The previous version's policy: it applies to the columns this file still has, unless `policy` names them. */
+  inheritedPolicy?: MaskingPolicy;
+  /**
+   * Called once the scanner has seen its sample (or the whole file, if shorter), with what it found and the
+   * policy in force; throwing refuses the upload there, before the rest of the file is read.
+   */
+  checkFindings?: (findings: PiiFinding[], policy: MaskingPolicy) => void;
+  /** Limits checked as the file streams (defaults: datasetLimits). */
+  limits?: Partial<DatasetLimits>;
+}
+
+/** What an upload may hold, so that every stored version can be profiled and its profile stored. */
+export interface DatasetLimits {
+  /** Columns in the header: profiling keeps per-column state, and a 10,000-column file exhausted DuckDB's memory. */
+  maxColumns: number;
+  /** Characters in one cell: a profile lists top values, and one megabyte-sized cell would bloat every read of it. */
+  maxCellChars: number;
+}
+
+export const datasetLimits: DatasetLimits = {
+  maxColumns: Number(process.env.STUDIO_MAX_DATASET_COLUMNS ?? 2000),
+  maxCellChars: Number(process.env.STUDIO_MAX_DATASET_CELL_CHARS ?? 65_536),
+};
+
+/** A refusal naming the limit that was passed, with the limit and the value found as data too. */
+export function limitExceeded(limit: "columns" | "cell_size" | "nul_byte", message: string, details: Record<string, unknown> = {}): DomainError {
+  return new DomainError("UNPROCESSABLE_CONTENT", message, { limit, ...details });
+}
+
+/** The policy in force: the inherited decisions for columns this header has, overridden by the ones given now. */
+export function effectivePolicy(header: readonly string[], policy: MaskingPolicy, inherited: MaskingPolicy = {}): MaskingPolicy {
+  const merged: MaskingPolicy = {};
+  for (const column of header) if (Object.hasOwn(inherited, column)) merged[column] = inherited[column];
+  for (const [column, mask] of Object.entries(policy)) merged[column] = mask;
+  return merged;
 }
 
 export interface MaskCsvResult {
@@ -25,6 +60,8 @@ export interface MaskCsvResult {
   /** Hex SHA-256 of exactly the bytes written to the output: the version's content address. */
   sha256: string;
   piiFindings: PiiFinding[];
+  /** The policy applied: the given one plus the inherited decisions for this file's columns. */
+  policy: MaskingPolicy;
 }
 
 /**
@@ -100,7 +137,10 @@ interface PapaParseOutput {
  * async loop, so backpressure, UTF-8 validation and byte counting stay in our hands.
  */
 export async function maskCsvStream(input: Readable, output: Writable, options: MaskCsvOptions): Promise<MaskCsvResult> {
-  const { policy, salt, maxBytes = Number.POSITIVE_INFINITY, sampleRows = 10_000 } = options;
+  const { salt, maxBytes = Number.POSITIVE_INFINITY, sampleRows = 10_000, checkFindings } = options;
+  const limits = { ...datasetLimits, ...options.limits };
+  let policy: MaskingPolicy = options.policy;
+  let findingsChecked = false;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const sha256 = createHash("sha256");
   let outputError: Error | null = null;
@@ -144,8 +184,17 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
   }
 
   function startTable(row: string[]): string {
+    if (row.length > limits.maxColumns) {
+      throw limitExceeded(
+        "columns",
+        `The file has ${row.length.toLocaleString("en-US")} columns; the limit is ${limits.maxColumns.toLocaleString("en-US")} columns per dataset. ` +
+          "Split it into narrower files (or keep only the columns a model uses) and upload again.",
+        { max: limits.maxColumns, found: row.length },
+      );
+    }
     validateHeader(row);
     header = row;
+    policy = effectivePolicy(row, options.policy, options.inheritedPolicy);
     try {
       masker = createRowMasker(row, policy, hashValue);
     } catch (error) {
@@ -155,6 +204,11 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     if (masker.outputHeader.length === 0) throw invalidParameter("The masking policy drops every column; keep at least one.");
     scanner = createPiiScanner(row, { maxRows: sampleRows });
     return csvLine(masker.outputHeader);
+  }
+
+  function checkScan(): void {
+    findingsChecked = true;
+    checkFindings?.(scanner!.findings(), policy);
   }
 
   /** Parses all complete rows of `text` after the carried-over partial row, masking them into one output string. */
@@ -201,7 +255,18 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
             "quote values that contain commas, and give every row one value per column (empty for missing).",
         );
       }
+      for (let i = 0; i < row.length; i++) {
+        if (row[i].length > limits.maxCellChars) {
+          throw limitExceeded(
+            "cell_size",
+            `Data row ${rowCount}, column '${header[i]}' holds ${row[i].length.toLocaleString("en-US")} characters; the limit is ` +
+              `${limits.maxCellChars.toLocaleString("en-US")} characters per cell. Shorten or remove that value and upload again.`,
+            { max: limits.maxCellChars, found: row[i].length, row: rowCount, column: header[i] },
+          );
+        }
+      }
       scanner!.addRow(row);
+      if (!findingsChecked && scanner!.rowsScanned >= sampleRows) checkScan();
       out += csvLine(masker!.mask(row));
     }
     return out;
@@ -220,6 +285,14 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
       } catch {
         throw invalidParameter("The file is not UTF-8 text; re-save it as UTF-8 (in Excel: Save As → CSV UTF-8) and upload it again.");
       }
+      if (text.includes("\0")) {
+        throw limitExceeded(
+          "nul_byte",
+          `The file contains a NUL byte (a zero byte) after data row ${rowCount}; CSV text cannot hold one, and it usually means a binary ` +
+            "or UTF-16 file. Re-save it as UTF-8 CSV, or remove the NUL characters, and upload again.",
+          { row: rowCount },
+        );
+      }
       if (!sawText && text.trim() !== "") sawText = true;
       await write(parseText(text, false));
     }
@@ -233,6 +306,7 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     await write(parseText(tail, true));
     if (!header) throw invalidParameter("The file is empty; upload a CSV with a header row and at least one data row.");
     if (rowCount === 0) throw invalidParameter("The file has a header but has no data rows; add at least one row below the header.");
+    if (!findingsChecked) checkScan();
 
     await new Promise<void>((resolve, reject) => {
       if (outputError) return reject(outputError);
@@ -255,5 +329,6 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     bytesOut,
     sha256: sha256.digest("hex"),
     piiFindings: (scanner as ReturnType<typeof createPiiScanner> | null)!.findings(),
+    policy,
   };
 }

@@ -6,13 +6,21 @@ import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { DomainError, describeZodError, invalidParameter } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
-import { getServiceContext } from "../service-context";
+import { getServiceContext, type ServiceContext } from "../service-context";
 import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
 import { registerDatasetVersion } from "./register-version";
 import { requestBodyStream } from "../http/request-body";
 import { findVersion, getDatasetVersion, listDatasets } from "./registry";
 import { zDatasetName, zRegisterVersionMeta } from "./schema";
 import { authorize } from "../auth/permissions";
+
+/** Where a request's service context and the dataset files come from; tests hand in their own database and folder. */
+export interface DatasetHttpOptions {
+  context?: (request: Request) => Promise<ServiceContext>;
+  root?: string;
+}
+
+const contextOfRequest = async (request: Request): Promise<ServiceContext> => getServiceContext(await authenticateRequest(request));
 
 function parseJsonParam(value: string | null, what: string): unknown {
   if (value === null) throw invalidParameter(`Missing '${what}' query parameter: send the dataset's name, format and masking policy as JSON.`);
@@ -33,13 +41,12 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
  * POST /api/datasets/upload?meta=<json>: the request body is the file itself, streamed through the
  * masker to disk. 201 with the new version, 200 when these bytes already are a version.
  */
-export async function handleDatasetUpload(request: Request): Promise<Response> {
+export async function handleDatasetUpload(request: Request, options: DatasetHttpOptions = {}): Promise<Response> {
   try {
-    const actor = await authenticateRequest(request);
-    const ctx = await getServiceContext(actor);
-    authorize(actor, "datasets.write");
+    const ctx = await (options.context ?? contextOfRequest)(request);
+    authorize(ctx.actor, "datasets.write");
     const meta = parseWith(zRegisterVersionMeta, parseJsonParam(new URL(request.url).searchParams.get("meta"), "meta"));
-    const { created, datasetCreated, version } = await registerDatasetVersion(ctx, getDatasetRoot(), meta, requestBodyStream(request.body));
+    const { created, datasetCreated, version } = await registerDatasetVersion(ctx, options.root ?? getDatasetRoot(), meta, requestBodyStream(request.body));
     return jsonResponse({ created, datasetCreated, version }, created ? 201 : 200);
   } catch (error) {
     return errorResponse(error);
@@ -91,14 +98,17 @@ export async function handleVersionProfile(request: Request, params: Promise<{ n
   }
 }
 
-export async function handleVersionDownload(request: Request, params: Promise<{ name: string; version: string }>): Promise<Response> {
+export async function handleVersionDownload(
+  request: Request,
+  params: Promise<{ name: string; version: string }>,
+  options: DatasetHttpOptions = {},
+): Promise<Response> {
   try {
-    const actor = await authenticateRequest(request);
-    authorize(actor, "studio.read");
-    const ctx = await getServiceContext(actor);
+    const ctx = await (options.context ?? contextOfRequest)(request);
+    authorize(ctx.actor, "studio.read");
     const { name, version } = await versionParams(params);
     const { row } = await findVersion(ctx.db, name, version);
-    const file = absoluteVersionPath(getDatasetRoot(), row.storagePath);
+    const file = absoluteVersionPath(options.root ?? getDatasetRoot(), row.storagePath);
     const { size } = await stat(file);
     const filename = `${name}-v${version}.${row.format}`;
     return new Response(responseBodyOf(createReadStream(file)), {
@@ -107,7 +117,9 @@ export async function handleVersionDownload(request: Request, params: Promise<{ 
         "content-length": String(size),
         "content-disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
         "x-studio-digest": row.digest,
-        "cache-control": "private, max-age=31536000, immutable",
+        // Dataset rows are personal data even masked (hashes still single people out), and the scan that finds
+        // it only samples the file: no copy is kept in any cache, the browser's included.
+        "cache-control": "no-store",
       },
     });
   } catch (error) {

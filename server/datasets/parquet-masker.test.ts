@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quoteLiteral, withDuckDB } from "./duckdb";
 import { maskParquetFile, sampleParquetRows } from "./parquet-masker";
 import { readDatasetRows } from "./preview";
+import { generaliseValue } from "@/lib/masking";
 
 const salt = "s3cret'salt";
 let dir: string;
@@ -34,6 +35,19 @@ const readAll = async (file: string) => {
 };
 
 describe("maskParquetFile", () => {
+  it("generalises text personal data as the CSV masker does: e-mail → domain, IP → /24, phone → country code", async () => {
+    const output = path.join(dir, "generalised-text.parquet");
+    await maskParquetFile(input, output, { email: { action: "generalise" }, last_login_ip: { action: "generalise" }, phone: { action: "generalise" } }, salt);
+    const { objects } = await readAll(output);
+    objects.forEach((row, i) => {
+      const source = records[i]!;
+      expect(row.email).toBe(generaliseValue(source.email!));
+      expect(row.last_login_ip).toBe(generaliseValue(source.last_login_ip!));
+      expect(row.phone).toBe(generaliseValue(source.phone!));
+    });
+    expect(objects[0]).toMatchObject({ email: "example.com", last_login_ip: "210.123.250.0/24", phone: "+33" });
+  });
+
   it("hashes, redacts, generalises and drops as the policy says", async () => {
     const output = path.join(dir, "masked.parquet");
     const result = await maskParquetFile(

@@ -231,3 +231,16 @@ describe("histogramEdges", () => {
     expect(edges[10]).toBeCloseTo(0.5, 12);
   });
 });
+
+describe("profileDatasetFile on wide files", () => {
+  it("profiles a file as wide as the upload limit allows (2,000 columns), which one SELECT of every column could not", async () => {
+    const columns = 2000;
+    const file = path.join(dir, "wide.csv");
+    const row = (r: number) => Array.from({ length: columns }, (_, i) => (i % 2 ? String(r * i) : `v${r}`)).join(",");
+    await writeFile(file, `${Array.from({ length: columns }, (_, i) => `c${i}`).join(",")}\n${row(1)}\n${row(2)}\n${row(3)}\n`);
+    const profile = await profileDatasetFile(file, "csv");
+    expect(profile.columnCount).toBe(columns);
+    expect(profile.columns[1999]).toMatchObject({ name: "c1999", type: "integer", min: 1999, max: 5997, distinct: 3 });
+    expect(profile.columns[0]).toMatchObject({ name: "c0", type: "string", distinct: 3 });
+  }, 180_000);
+});

@@ -5,17 +5,17 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { datasets, datasetVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { createPiiScanner, type PiiFinding } from "@/lib/pii";
-import { zMaskingPolicy, type MaskingPolicy } from "@/lib/masking";
+import { describePiiDecisionsNeeded, piiDecisionsNeeded, zMaskingPolicy, type MaskingPolicy } from "@/lib/masking";
 import { DomainError, invalidParameter } from "../errors";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
-import { maskCsvStream } from "./csv-masker";
-import { maskParquetFile, sampleParquetRows } from "./parquet-masker";
+import { datasetLimits, effectivePolicy, limitExceeded, maskCsvStream, type DatasetLimits } from "./csv-masker";
+import { maskParquetFile, parquetCellStats, sampleParquetRows } from "./parquet-masker";
 import { absoluteVersionPath, moveIntoPlace, newTempPath, removeQuietly, versionFilePath } from "./dataset-store";
 import { enqueueDatasetProfile } from "./profile-jobs";
 import { toVersionDetail } from "./registry";
@@ -31,6 +31,27 @@ interface MaskedFile {
   rowCount: number;
   columns: string[];
   piiFindings: PiiFinding[];
+  /** The policy applied: the one sent plus the previous version's decisions for columns it did not name. */
+  policy: MaskingPolicy;
+}
+
+/** How the masker is told what to apply: the policy sent, the one inherited, and the upload's limits. */
+interface MaskingPlan {
+  policy: MaskingPolicy;
+  inherited: MaskingPolicy;
+  salt: string;
+  maxBytes: number;
+  limits: DatasetLimits;
+}
+
+/**
+ * Refuses an upload whose flagged columns have no decision (or one that means nothing for their data): 422 with
+ * the columns, what was detected in each and the choices, as sentences and as data for the page and the CLI.
+ */
+export function requirePiiDecisions(findings: PiiFinding[], policy: MaskingPolicy): void {
+  const needed = piiDecisionsNeeded(findings, policy);
+  if (!needed.length) return;
+  throw new DomainError("UNPROCESSABLE_CONTENT", describePiiDecisionsNeeded(needed), { reason: "pii_decision_required", columns: needed });
 }
 
 class ByteLimit extends Transform {
@@ -59,11 +80,18 @@ async function sha256OfFile(file: string): Promise<{ digest: string; size: numbe
   return { digest: hash.digest("hex"), size };
 }
 
-async function maskCsvUpload(root: string, body: Readable, policy: MaskingPolicy, salt: string, maxBytes: number): Promise<MaskedFile> {
+async function maskCsvUpload(root: string, body: Readable, plan: MaskingPlan): Promise<MaskedFile> {
   const tempPath = await newTempPath(root, ".csv");
   const output = createWriteStream(tempPath, { mode: 0o600 });
   try {
-    const result = await maskCsvStream(body, output, { policy, salt, maxBytes });
+    const result = await maskCsvStream(body, output, {
+      policy: plan.policy,
+      inheritedPolicy: plan.inherited,
+      salt: plan.salt,
+      maxBytes: plan.maxBytes,
+      limits: plan.limits,
+      checkFindings: requirePiiDecisions,
+    });
     if (!output.writableFinished) await finished(output);
     return {
       tempPath,
@@ -72,6 +100,7 @@ async function maskCsvUpload(root: string, body: Readable, policy: MaskingPolicy
       rowCount: result.rowCount,
       columns: result.outputHeader,
       piiFindings: result.piiFindings,
+      policy: result.policy,
     };
   } catch (error) {
     body.destroy();
@@ -91,7 +120,8 @@ async function maskCsvUpload(root: string, body: Readable, policy: MaskingPolicy
  * Parquet cannot be masked as a stream (its footer comes last), so the upload lands in a private temp
  * file that is deleted as soon as DuckDB has written the masked copy, whatever happens.
  */
-async function maskParquetUpload(root: string, body: Readable, policy: MaskingPolicy, salt: string, maxBytes: number): Promise<MaskedFile> {
+async function maskParquetUpload(root: string, body: Readable, plan: MaskingPlan): Promise<MaskedFile> {
+  const { salt, maxBytes, limits } = plan;
   const rawPath = await newTempPath(root, ".upload.parquet");
   const maskedPath = await newTempPath(root, ".parquet");
   try {
@@ -103,20 +133,52 @@ async function maskParquetUpload(root: string, body: Readable, policy: MaskingPo
     await handle.close();
     if (size === 0) throw invalidParameter("The file is empty: choose a Parquet file with at least one row.");
     if (magic.toString("latin1") !== "PAR1") throw invalidParameter("The file is not Parquet (it does not start with 'PAR1'): choose a .parquet file or upload it as CSV.");
+    await checkParquetLimits(rawPath, limits);
     const sample = await sampleParquetRows(rawPath, 10_000);
     const scanner = createPiiScanner(sample.header);
     for (const row of sample.rows) scanner.addRow(row);
-    const unknown = Object.keys(policy).filter((column) => !sample.header.includes(column));
+    const unknown = Object.keys(plan.policy).filter((column) => !sample.header.includes(column));
     if (unknown.length) throw invalidParameter(`The masking policy names columns the file does not have: ${unknown.map((c) => `'${c}'`).join(", ")}.`);
+    const policy = effectivePolicy(sample.header, plan.policy, plan.inherited);
+    const piiFindings = scanner.findings();
+    requirePiiDecisions(piiFindings, policy);
     const masked = await maskParquetFile(rawPath, maskedPath, policy, salt);
     const { digest, size: sizeBytes } = await sha256OfFile(maskedPath);
-    return { tempPath: maskedPath, digest, sizeBytes, rowCount: masked.rowCount, columns: masked.outputHeader, piiFindings: scanner.findings() };
+    return { tempPath: maskedPath, digest, sizeBytes, rowCount: masked.rowCount, columns: masked.outputHeader, piiFindings, policy };
   } catch (error) {
     body.destroy();
     await removeQuietly(maskedPath);
     throw error;
   } finally {
     await removeQuietly(rawPath);
+  }
+}
+
+/** The CSV masker's limits, for Parquet: columns from the schema, cell length and NUL characters over the whole file. */
+async function checkParquetLimits(file: string, limits: DatasetLimits): Promise<void> {
+  const stats = await parquetCellStats(file, limits.maxColumns);
+  if (stats.columns > limits.maxColumns) {
+    throw limitExceeded(
+      "columns",
+      `The file has ${stats.columns.toLocaleString("en-US")} columns; the limit is ${limits.maxColumns.toLocaleString("en-US")} columns per dataset. ` +
+        "Split it into narrower files (or keep only the columns a model uses) and upload again.",
+      { max: limits.maxColumns, found: stats.columns },
+    );
+  }
+  const nul = stats.text.find((c) => c.hasNul);
+  if (nul) {
+    throw limitExceeded("nul_byte", `Column '${nul.column}' holds text with a NUL character (a zero byte), which cannot be stored; remove it and upload again.`, {
+      column: nul.column,
+    });
+  }
+  const long = stats.text.find((c) => c.maxChars > limits.maxCellChars);
+  if (long) {
+    throw limitExceeded(
+      "cell_size",
+      `Column '${long.column}' holds a value of ${long.maxChars.toLocaleString("en-US")} characters; the limit is ` +
+        `${limits.maxCellChars.toLocaleString("en-US")} characters per cell. Shorten or remove it and upload again.`,
+      { max: limits.maxCellChars, found: long.maxChars, column: long.column },
+    );
   }
 }
 
@@ -132,28 +194,48 @@ async function existingVersion(db: Pick<Database, "select">, datasetId: number, 
   return row;
 }
 
+/** The policy of the dataset's latest version: a new version starts from it. */
+async function previousPolicy(db: Pick<Database, "select">, datasetId: number): Promise<MaskingPolicy> {
+  const [latest] = await db
+    .select({ maskingPolicy: datasetVersions.maskingPolicy })
+    .from(datasetVersions)
+    .where(eq(datasetVersions.datasetId, datasetId))
+    .orderBy(desc(datasetVersions.version))
+    .limit(1);
+  const parsed = zMaskingPolicy.safeParse(latest?.maskingPolicy ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+function usesHash(policy: MaskingPolicy): boolean {
+  return Object.values(policy).some((mask) => mask.action === "hash");
+}
+
 /**
  * Registers the uploaded bytes as a version of dataset `meta.name` (created on first upload).
- * The same masked bytes twice are one version: the second call stores nothing and says so.
+ * The same masked bytes twice are one version: the second call stores nothing and says so. Columns the scan
+ * flags as personal data need a decision (422 otherwise); a new version starts from the previous one's policy.
  */
 export async function registerDatasetVersion(
   ctx: ServiceContext,
   root: string,
   metaInput: RegisterVersionMeta,
   body: Readable,
-  options: { maxBytes?: number; /** Leave profiling to the caller (who declares rules first). */ profileLater?: boolean } = {},
+  options: { maxBytes?: number; limits?: Partial<DatasetLimits>; /** Leave profiling to the caller (who declares rules first). */ profileLater?: boolean } = {},
 ): Promise<RegisteredVersion & { versionId: number }> {
   authorize(ctx.actor, "datasets.write");
   const meta = zRegisterVersionMeta.parse(metaInput);
-  const policy = zMaskingPolicy.parse(meta.masking);
-  const maxBytes = options.maxBytes ?? MAX_DATASET_BYTES;
+  const given = zMaskingPolicy.parse(meta.masking);
   const [known] = await ctx.db.select().from(datasets).where(eq(datasets.name, meta.name));
-  const salt = known?.hashSalt ?? randomBytes(32).toString("hex");
+  const plan: MaskingPlan = {
+    policy: given,
+    inherited: known ? await previousPolicy(ctx.db, known.datasetId) : {},
+    salt: known?.hashSalt ?? randomBytes(32).toString("hex"),
+    maxBytes: options.maxBytes ?? MAX_DATASET_BYTES,
+    limits: { ...datasetLimits, ...options.limits },
+  };
 
-  const masked =
-    meta.format === "csv"
-      ? await maskCsvUpload(root, body, policy, salt, maxBytes)
-      : await maskParquetUpload(root, body, policy, salt, maxBytes);
+  const masked = meta.format === "csv" ? await maskCsvUpload(root, body, plan) : await maskParquetUpload(root, body, plan);
+  const policy = masked.policy;
 
   for (const column of [meta.labelColumn, ...(meta.sensitiveAttributes ?? [])]) {
     if (column && !masked.columns.includes(column)) {
@@ -174,27 +256,42 @@ export async function registerDatasetVersion(
   try {
     const result = await ctx.db.transaction(async (tx) => {
       const now = Date.now();
-      let dataset = known ? (await tx.select().from(datasets).where(eq(datasets.datasetId, known.datasetId)))[0] : undefined;
-      const datasetCreated = !dataset;
-      if (!dataset) {
-        [dataset] = await tx
-          .insert(datasets)
-          .values({
-            name: meta.name,
-            description: meta.description ?? "",
-            source: meta.source ?? "",
-            licence: meta.licence ?? "",
-            owner: ctx.actor.username,
-            labelColumn: meta.labelColumn || null,
-            sensitiveAttributes: meta.sensitiveAttributes ?? [],
-            hashSalt: salt,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
+      // Concurrent first uploads of one name: the first insert wins, the others wait for it and then join its
+      // dataset. Locking the row serialises the version numbers of concurrent uploads to the same dataset.
+      const [inserted] = known
+        ? []
+        : await tx
+            .insert(datasets)
+            .values({
+              name: meta.name,
+              description: meta.description ?? "",
+              source: meta.source ?? "",
+              licence: meta.licence ?? "",
+              owner: ctx.actor.username,
+              labelColumn: meta.labelColumn || null,
+              sensitiveAttributes: meta.sensitiveAttributes ?? [],
+              hashSalt: plan.salt,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing({ target: datasets.name })
+            .returning();
+      const datasetCreated = Boolean(inserted);
+      if (inserted) {
         await recordAudit(tx, ctx.actor, { action: "dataset.create", targetType: "dataset", targetId: meta.name, after: { name: meta.name, owner: ctx.actor.username } });
       }
-      const datasetId = dataset!.datasetId;
+      const [dataset] = await tx.select().from(datasets).where(eq(datasets.name, meta.name)).for("update");
+      if (!dataset) throw new DomainError("RESOURCE_CONFLICT", `Dataset '${meta.name}' was deleted while this file was uploading; send it again.`);
+      if (dataset.hashSalt !== plan.salt && usesHash(policy)) {
+        // Hashed values must match across a dataset's versions; these were hashed before the dataset existed.
+        throw new DomainError(
+          "RESOURCE_CONFLICT",
+          `Another upload created dataset '${meta.name}' while this one was being hashed; send the file again so its hashed columns use the dataset's salt.`,
+        );
+      }
+      const datasetId = dataset.datasetId;
+      const same = await existingVersion(tx, datasetId, masked.digest);
+      if (same) return { datasetCreated: false, row: same, created: false };
       const [{ next }] = (await tx
         .select({ next: sql<number>`coalesce(max(${datasetVersions.version}), 0)::int + 1` })
         .from(datasetVersions)
@@ -226,22 +323,26 @@ export async function registerDatasetVersion(
         action: "dataset.version.register",
         targetType: "dataset_version",
         targetId: `${meta.name}/${row!.version}`,
-        after: { digest: masked.digest, format: meta.format, rows: masked.rowCount, masking: policy },
+        after: { digest: masked.digest, format: meta.format, rows: masked.rowCount, masking: policy, inheritedMasking: plan.inherited },
       });
-      return { datasetCreated, row: row! };
+      return { datasetCreated, row: row!, created: true };
     });
+    if (!result.created) {
+      await removeQuietly(masked.tempPath);
+      return { created: false, datasetCreated: false, version: toVersionDetail(meta.name, result.row), versionId: result.row.versionId };
+    }
     if (!options.profileLater) enqueueDatasetProfile(ctx.db, root, result.row.versionId);
     return { created: true, datasetCreated: result.datasetCreated, version: toVersionDetail(meta.name, result.row), versionId: result.row.versionId };
   } catch (error) {
     await removeQuietly(masked.tempPath);
-    // Another upload of the same bytes (or of the same new dataset) may have won the race: answer with its version.
+    // Another upload of the same bytes may have won the race: answer with its version.
     const [dataset] = isUniqueViolation(error) ? await ctx.db.select().from(datasets).where(eq(datasets.name, meta.name)) : [];
     const existing = dataset && (await existingVersion(ctx.db, dataset.datasetId, masked.digest));
     // Content-addressed: the winner's file has this very path, so it is only removed when nobody else owns it.
     if (placed && existing?.storagePath !== placed) await removeQuietly(absoluteVersionPath(root, placed));
     if (existing) return { created: false, datasetCreated: false, version: toVersionDetail(meta.name, existing), versionId: existing.versionId };
     if (isUniqueViolation(error)) {
-      throw new DomainError("TEMPORARILY_UNAVAILABLE", "Another upload to this dataset finished at the same moment: send the file again.");
+      throw new DomainError("RESOURCE_CONFLICT", `Another upload to dataset '${meta.name}' finished at the same moment: send the file again.`);
     }
     throw error;
   }

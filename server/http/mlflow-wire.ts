@@ -23,7 +23,7 @@ export function jsonResponse(value: unknown, status = 200, headers: HeadersInit 
 
 export function errorResponse(error: unknown): Response {
   const domain = toDomainError(error);
-  return jsonResponse({ error_code: domain.code, message: domain.message }, domain.httpStatus);
+  return jsonResponse({ error_code: domain.code, message: domain.message, ...domain.details }, domain.httpStatus);
 }
 
 /** Reads a request body as text, refusing bodies over the limit without buffering them whole. */

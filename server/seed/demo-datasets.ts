@@ -67,7 +67,7 @@ export const demoDatasets: DemoDataset[] = [
         iban: { action: "redact" },
         card_number: { action: "drop" },
         nir: { action: "drop" },
-        last_login_ip: { action: "hash" },
+        last_login_ip: { action: "generalise" },
         age: { action: "generalise", bandWidth: 10 },
       },
     },

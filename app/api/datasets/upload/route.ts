@@ -2,4 +2,6 @@
 import { handleDatasetUpload } from "@/server/datasets/http";
 
 export const dynamic = "force-dynamic";
-export { handleDatasetUpload as POST };
+export function POST(request: Request): Promise<Response> {
+  return handleDatasetUpload(request);
+}
