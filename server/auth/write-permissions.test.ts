@@ -61,8 +61,9 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
     permission: "reviews.request",
     input: () => ({ modelName: "matrix-model", modelVersion: "1", datasetName: "matrix-data", datasetVersion: 1, labelColumn: "y", criteria }),
   },
-  // Discussion is open to every signed-in reader, as is feedback below; deciding is not.
-  "review.comment": { permission: "studio.read", input: () => ({ id: 1, body: "a question" }) },
+  // Commenting is a write like any other: viewers read the discussion but do not take part.
+  "review.comment": { permission: "reviews.comment", input: () => ({ id: 1, body: "a question" }) },
+  "review.withdraw": { permission: "reviews.decide", input: () => ({ id: 1, reason: "the live accuracy fell" }) },
   "review.decide": { permission: "reviews.decide", input: () => ({ id: 1, decision: "approve" }) },
   "review.updateCriteria": { permission: "reviews.request", input: () => ({ id: 1, criteria, requiredApprovals: 1 }) },
   "review.reevaluate": { permission: "reviews.request", input: () => ({ id: 1 }) },
@@ -278,10 +279,11 @@ describe.each(testBackends)("no write without its permission on %s", (backend) =
   }
 
   /** Uploads and artifacts: the permission is checked before a byte is read, so an empty body tells allowed (400) from refused. */
-  const otherWrites: { name: string; permission: Permission | "serving"; call: (token: string | null, t: Target) => Promise<Response> }[] = [
+  const otherWrites: { name: string; permission: Permission; serveTokenMay: boolean; call: (token: string | null, t: Target) => Promise<Response> }[] = [
     {
       name: "PUT artifact upload",
       permission: "tracking.write",
+      serveTokenMay: false,
       call: (token, t) =>
         handleArtifactProxy(
           new Request(`http://studio.test/api/2.0/mlflow-artifacts/artifacts/${t.experimentId}/${t.runId}/artifacts/f.txt`, {
@@ -296,17 +298,20 @@ describe.each(testBackends)("no write without its permission on %s", (backend) =
     {
       name: "POST /api/datasets/upload",
       permission: "datasets.write",
+      serveTokenMay: false,
       call: (token) => handleDatasetUpload(new Request("http://studio.test/api/datasets/upload", { method: "POST", body: "", headers: token ? { authorization: `Bearer ${token}` } : {} })),
     },
     {
       name: "POST /api/models/upload",
       permission: "models.write",
+      serveTokenMay: false,
       call: (token) => handleModelOnnxUpload(new Request("http://studio.test/api/models/upload", { method: "POST", body: "", headers: token ? { authorization: `Bearer ${token}` } : {} })),
     },
     {
-      // Feedback is the serving side's write: any role's token, or a serve-scoped one, may send ground truth.
+      // Ground truth is evidence: editors and admins, or a serve-scoped token (of a non-viewer) beside the model's callers.
       name: "POST /api/serve/<model>/feedback",
-      permission: "serving",
+      permission: "feedback.write",
+      serveTokenMay: true,
       call: (token) =>
         serveFetchRequest(
           new Request("http://studio.test/api/serve/no-such-model/feedback", { method: "POST", body: "{}", headers: token ? { authorization: `Bearer ${token}` } : {} }),
@@ -321,10 +326,10 @@ describe.each(testBackends)("no write without its permission on %s", (backend) =
       expect((await write.call(null, target)).status).toBe(401);
       expect((await write.call("mops_not-a-real-token", target)).status).toBe(401);
       const serveStatus = (await write.call(bearer.get("serve")!, target)).status;
-      if (write.permission === "serving") expect(refused(serveStatus)).toBe(false);
+      if (write.serveTokenMay) expect(refused(serveStatus)).toBe(false);
       else expect(serveStatus).toBe(403);
       for (const role of roles) {
-        const allowed = write.permission === "serving" || can(actors.get(role)!, write.permission);
+        const allowed = can(actors.get(role)!, write.permission);
         const status = (await write.call(bearer.get(role)!, target)).status;
         if (allowed) expect(refused(status), `${role} on ${write.name}: ${status}`).toBe(false);
         else expect(status, `${role} on ${write.name}`).toBe(403);
