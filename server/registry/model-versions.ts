@@ -207,7 +207,7 @@ export async function findVersionByAlias(db: Executor, name: string, alias: stri
 }
 
 /** Internal callers (ONNX uploads, the demo seed) may also link the version's ONNX file. */
-export type RegisterModelVersionInput = CreateModelVersionInput & { onnx_path?: string; lineage?: unknown; introspection?: unknown };
+export type RegisterModelVersionInput = CreateModelVersionInput & { onnx_path?: string; model_digest?: string; lineage?: unknown; introspection?: unknown };
 
 export async function createModelVersion(ctx: ServiceContext, input: RegisterModelVersionInput): Promise<ModelVersion> {
   authorize(ctx.actor, "models.write");
@@ -241,6 +241,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
         runLink: input.run_link || null,
         loggedModelId: input.model_id ?? loggedModelId ?? null,
         onnxPath: input.onnx_path ?? null,
+        modelDigest: input.model_digest ?? null,
         lineage: input.lineage ?? null,
         introspection: input.introspection ?? null,
       })
@@ -251,7 +252,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
       action: "model_version.create",
       targetType: "model_version",
       targetId: `${model.name}/${row.version}`,
-      after: { source: row.source, run_id: row.runId, storage_location: storage },
+      after: { source: row.source, run_id: row.runId, storage_location: storage, ...(row.modelDigest ? { model_digest: row.modelDigest } : {}) },
     });
     return toModelVersion(tx, model, row);
   });

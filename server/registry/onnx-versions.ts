@@ -1,6 +1,5 @@
-// ONNX model versions: register one from a run's artifact or an upload (introspected, with lineage),
-// derive a ZipMap-free version, and read a version's ONNX bytes for the playground and downloads.
-import { createHash } from "node:crypto";
+// ONNX model versions: register one from a run's artifact or an upload (introspected, with lineage, its bytes copied
+// into the write-once model store), derive a ZipMap-free version, and read a version's verified ONNX bytes.
 import { eq } from "drizzle-orm";
 import { modelVersions } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
@@ -13,6 +12,7 @@ import { signatureFromMlmodel, type ModelSignature } from "@/lib/model-signature
 import { introspectOnnx, type OnnxIntrospection } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
 import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
+import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-store";
 import { createRegisteredModel } from "./registered-models";
 import type { ModelLineage } from "./schema";
 
@@ -45,9 +45,15 @@ async function mlmodelSignatureBeside(ctx: ServiceContext, onnxPath: string): Pr
   }
 }
 
-async function introspectStored(ctx: ServiceContext, onnxPath: string): Promise<OnnxIntrospection> {
-  const introspection = introspectOnnx(await readArtifactBytes(ctx, onnxPath), { maxBytes: MAX_ONNX_BYTES });
-  return { ...introspection, mlmodelSignature: await mlmodelSignatureBeside(ctx, onnxPath) };
+/**
+ * Reads an artifact's ONNX bytes once, introspects them (refusing models with external data) and copies them into the
+ * model store: what was introspected is exactly what is stored under the digest, whatever happens to the artifact later.
+ */
+async function introspectAndPin(ctx: ServiceContext, onnxPath: string): Promise<{ introspection: OnnxIntrospection; digest: string }> {
+  const bytes = await readArtifactBytes(ctx, onnxPath);
+  const introspection = introspectOnnx(bytes, { maxBytes: MAX_ONNX_BYTES });
+  const digest = await putModelBytes(ctx.artifacts, bytes);
+  return { introspection: { ...introspection, mlmodelSignature: await mlmodelSignatureBeside(ctx, onnxPath) }, digest };
 }
 
 async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise<void> {
@@ -100,7 +106,7 @@ export async function registerOnnxFromRun(
   const root = artifactRootOf(run.info);
   if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}).`);
   const storePath = root ? `${root}/${artifactPath}` : artifactPath;
-  const introspection = await introspectStored(ctx, storePath);
+  const { introspection, digest } = await introspectAndPin(ctx, storePath);
   const lineage = await lineageOfRun(ctx, input.runId, artifactPath);
   await ensureRegisteredModel(ctx, input.name);
   const version = await createModelVersion(ctx, {
@@ -109,22 +115,22 @@ export async function registerOnnxFromRun(
     run_id: input.runId,
     description: input.description,
     onnx_path: storePath,
+    model_digest: digest,
     introspection,
     lineage,
   });
   return { name: input.name, version: version.version };
 }
 
-/** Registers uploaded ONNX bytes (stored content-addressed under `registry/`) as a new version of `name`. */
+/** Registers uploaded ONNX bytes (stored in the write-once model store under their SHA-256) as a new version of `name`. */
 export async function registerOnnxUpload(
   ctx: ServiceContext,
   input: { name: string; bytes: Uint8Array; description?: string; lineage?: Partial<ModelLineage> },
 ): Promise<{ name: string; version: string }> {
   authorize(ctx.actor, "models.write");
   const introspection = introspectOnnx(input.bytes, { maxBytes: MAX_ONNX_BYTES });
-  const digest = createHash("sha256").update(input.bytes).digest("hex");
-  const storePath = `registry/${digest}.onnx`;
-  await ctx.artifacts.put(storePath, input.bytes, { maxBytes: MAX_ONNX_BYTES });
+  const digest = await putModelBytes(ctx.artifacts, input.bytes);
+  const storePath = modelStorePath(digest);
   await ensureRegisteredModel(ctx, input.name);
   const lineage: ModelLineage = {
     runId: null,
@@ -142,6 +148,7 @@ export async function registerOnnxUpload(
     source: `mlflow-artifacts:/${storePath}`,
     description: input.description,
     onnx_path: storePath,
+    model_digest: digest,
     introspection,
     lineage,
   });
@@ -164,26 +171,28 @@ export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, ver
     if (onnx.length !== 1) return false;
     path = onnx[0]!.path;
   }
-  let introspection;
+  let pinned;
   try {
-    introspection = await introspectStored(ctx, path);
+    pinned = await introspectAndPin(ctx, path);
   } catch {
     return false;
   }
   const lineage = row.lineage ?? (row.runId ? await lineageOfRun(ctx, row.runId, path) : null);
-  await ctx.db.update(modelVersions).set({ onnxPath: path, introspection, lineage }).where(eq(modelVersions.versionId, row.versionId));
+  await ctx.db
+    .update(modelVersions)
+    .set({ onnxPath: path, modelDigest: pinned.digest, introspection: pinned.introspection, lineage })
+    .where(eq(modelVersions.versionId, row.versionId));
   return true;
 }
 
-/** The ONNX bytes of a registered version (playground, download). */
+/** The ONNX bytes of a registered version (playground, download), from the model store and verified against its digest. */
 export async function readModelVersionOnnx(ctx: ServiceContext, name: string, version: string): Promise<{ bytes: Uint8Array; digest: string }> {
   authorize(ctx.actor, "studio.read");
   const { row } = await findModelVersion(ctx.db, name, version);
-  if (!row.onnxPath) {
+  if (!row.onnxPath && !row.modelDigest) {
     throw new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`);
   }
-  const bytes = await readArtifactBytes(ctx, row.onnxPath);
-  return { bytes, digest: createHash("sha256").update(bytes).digest("hex") };
+  return loadVersionModelBytes(ctx, row.versionId);
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   zDeleteModelVersionTag,
   zDeleteRegisteredModelTag,
   zGetLatestVersions,
+  zDeleteModelAlias,
   zModelAliasRef,
   zModelName,
   zModelVersionRef,
@@ -119,7 +120,7 @@ export const registryRoutes: MlflowRoute[] = [
     methods: ["DELETE"],
     path: "registered-models/alias",
     handle: async (ctx, input) => {
-      await deleteModelAlias(ctx, zModelAliasRef.parse(input));
+      await deleteModelAlias(ctx, zDeleteModelAlias.parse(input));
       return {};
     },
   },

@@ -99,6 +99,8 @@ export const zDeleteRegisteredModelTag = z.object({ name: zName, key: zTagKey })
 export const zSetModelAlias = z.object({ name: zName, alias: zText.max(1000), version: zVersionText });
 export type SetModelAliasInput = z.infer<typeof zSetModelAlias>;
 export const zModelAliasRef = z.object({ name: zName, alias: zText.max(1000) });
+/** Deleting an alias; `production` needs a reason (recorded in the audit log). */
+export const zDeleteModelAlias = zModelAliasRef.extend({ reason: zText.max(2000).optional() });
 
 export const zCreateModelVersion = z.object({
   name: zName,
