@@ -8,7 +8,7 @@ import type { ArtifactStore } from "../artifacts/store";
 import { systemActor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { DomainError, invalidParameter } from "../errors";
-import { assertSelfContainedOnnx, decodeOnnxModel, defaultMaxOnnxBytes } from "./onnx-introspection";
+import { assertSelfContainedOnnx, decodeOnnxModel } from "./onnx-introspection";
 import { MODEL_STORE_PREFIX } from "./model-store-path";
 
 // The store's folder inside the artifact root (model-store-path.ts): the MLflow artifact proxy refuses to write or
@@ -35,9 +35,12 @@ async function readAll(artifacts: ArtifactStore, path: string, maxBytes: number)
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** Registered bytes are read whatever the upload limit is today: it may have been lowered since they were stored. */
+const STORE_READ_LIMIT = 4 * 1024 * 1024 * 1024;
+
 async function readIfPresent(artifacts: ArtifactStore, path: string): Promise<Uint8Array | null> {
   try {
-    return await readAll(artifacts, path, defaultMaxOnnxBytes);
+    return await readAll(artifacts, path, STORE_READ_LIMIT);
   } catch (error) {
     if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") return null;
     throw error;
@@ -45,7 +48,7 @@ async function readIfPresent(artifacts: ArtifactStore, path: string): Promise<Ui
 }
 
 /** Decodes and checks that the bytes hold a self-contained model. */
-export function checkSelfContainedBytes(bytes: Uint8Array, maxBytes = defaultMaxOnnxBytes): void {
+export function checkSelfContainedBytes(bytes: Uint8Array, maxBytes = STORE_READ_LIMIT): void {
   assertSelfContainedOnnx(decodeOnnxModel(bytes, maxBytes));
 }
 
@@ -58,7 +61,7 @@ export async function putModelBytes(artifacts: ArtifactStore, bytes: Uint8Array)
   const path = modelStorePath(digest);
   const existing = await readIfPresent(artifacts, path);
   if (existing && sha256Hex(existing) === digest) return digest;
-  await artifacts.put(path, bytes, { maxBytes: defaultMaxOnnxBytes });
+  await artifacts.put(path, bytes);
   return digest;
 }
 
@@ -111,7 +114,7 @@ export async function loadVersionModelBytes(deps: Deps, versionId: number): Prom
   }
   let digest = row.digest;
   if (!digest) {
-    const legacy = await readAll(artifacts, row.onnxPath!, defaultMaxOnnxBytes);
+    const legacy = await readAll(artifacts, row.onnxPath!, STORE_READ_LIMIT);
     checkSelfContainedBytes(legacy);
     digest = await putModelBytes(artifacts, legacy);
     await db.update(modelVersions).set({ modelDigest: digest }).where(and(eq(modelVersions.versionId, versionId), isNull(modelVersions.modelDigest)));

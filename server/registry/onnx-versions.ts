@@ -16,14 +16,21 @@ import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-st
 import { createRegisteredModel } from "./registered-models";
 import type { ModelLineage } from "./schema";
 
-/** Largest ONNX file the registry reads into memory to introspect. */
+/** Largest ONNX file the registry accepts and reads into memory (STUDIO_MAX_MODEL_BYTES, default 512 MiB). */
 export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
+
+/** The configured model size limit, read on each call so an operator's setting (and a test's) applies without a rebuild. */
+export function maxModelBytes(): number {
+  const configured = Number(process.env.STUDIO_MAX_MODEL_BYTES);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : MAX_ONNX_BYTES;
+}
 
 async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uint8Array> {
   const { stream, size } = await ctx.artifacts.get(path);
-  if (size > MAX_ONNX_BYTES) {
+  const limit = maxModelBytes();
+  if (size > limit) {
     stream.destroy();
-    throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is ${size} bytes; the registry reads at most ${MAX_ONNX_BYTES}.`);
+    throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is ${size} bytes; the registry reads at most ${limit} (STUDIO_MAX_MODEL_BYTES).`);
   }
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -51,7 +58,7 @@ async function mlmodelSignatureBeside(ctx: ServiceContext, onnxPath: string): Pr
  */
 async function introspectAndPin(ctx: ServiceContext, onnxPath: string): Promise<{ introspection: OnnxIntrospection; digest: string }> {
   const bytes = await readArtifactBytes(ctx, onnxPath);
-  const introspection = introspectOnnx(bytes, { maxBytes: MAX_ONNX_BYTES });
+  const introspection = introspectOnnx(bytes, { maxBytes: maxModelBytes() });
   const digest = await putModelBytes(ctx.artifacts, bytes);
   return { introspection: { ...introspection, mlmodelSignature: await mlmodelSignatureBeside(ctx, onnxPath) }, digest };
 }
@@ -128,7 +135,7 @@ export async function registerOnnxUpload(
   input: { name: string; bytes: Uint8Array; description?: string; lineage?: Partial<ModelLineage> },
 ): Promise<{ name: string; version: string }> {
   authorize(ctx.actor, "models.write");
-  const introspection = introspectOnnx(input.bytes, { maxBytes: MAX_ONNX_BYTES });
+  const introspection = introspectOnnx(input.bytes, { maxBytes: maxModelBytes() });
   const digest = await putModelBytes(ctx.artifacts, input.bytes);
   const storePath = modelStorePath(digest);
   await ensureRegisteredModel(ctx, input.name);
