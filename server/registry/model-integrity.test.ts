@@ -34,7 +34,7 @@ const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "sess
 /** digits-mlp with its first weight moved to an "external file": onnxruntime would read that path from the server's disk. */
 async function externalDataModel(location: string): Promise<Uint8Array> {
   const model = onnxProtobuf.ModelProto.decode(await fixture("digits-mlp"));
-  const weight = model.graph!.initializer[0]!;
+  const weight = model.graph!.initializer![0]!;
   weight.rawData = new Uint8Array();
   weight.floatData = [];
   weight.dataLocation = onnxProtobuf.TensorProto.DataLocation.EXTERNAL;

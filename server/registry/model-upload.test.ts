@@ -19,7 +19,7 @@ async function sixteenMegabyteModel(): Promise<Uint8Array> {
   const floats = 4 * 1024 * 1024;
   const raw = new Uint8Array(floats * 4);
   for (let i = 0; i < raw.length; i += 4097) raw[i] = i & 0xff;
-  model.graph!.initializer.push(onnxProtobuf.TensorProto.create({ name: "padding", dims: [floats], dataType: onnxProtobuf.TensorProto.DataType.FLOAT, rawData: raw }));
+  model.graph!.initializer!.push(onnxProtobuf.TensorProto.create({ name: "padding", dims: [floats], dataType: onnxProtobuf.TensorProto.DataType.FLOAT, rawData: raw }));
   return onnxProtobuf.ModelProto.encode(model).finish();
 }
 
