@@ -47,6 +47,20 @@ describe("DeploymentsTable", () => {
     expect(html).toContain('href="/models/churn/monitoring"');
   });
 
+  it("says which bytes and which approved review answer each alias, and when none does", () => {
+    const answered = [
+      deployment({ modelDigest: "ab12".repeat(16), reviewId: 17 }),
+      deployment({ alias: "challenger", version: "5", previousVersion: null, modelDigest: "cd34".repeat(16), reviewId: null }),
+    ];
+    const html = renderWithCache(<DeploymentsTable deployments={answered} now={since} canPromote />, ["studio.read"], () => undefined);
+    expect(html).toContain(">Answered by<");
+    expect(html).toContain("sha256:ab12ab12ab12…");
+    expect(html).toContain(`title="sha256:${"ab12".repeat(16)}"`);
+    expect(html).toContain('href="/reviews/17"');
+    expect(html).toContain("review #17");
+    expect(html).toContain("no approved review");
+  });
+
   it("shows the health flag with its reasons in text, and marks an unflagged production alias healthy", () => {
     const html = renderWithCache(<DeploymentsTable deployments={deployments} now={since} canPromote />, ["studio.read"], () => undefined);
     expect(html).toContain("flagged");

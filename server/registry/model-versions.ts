@@ -16,7 +16,7 @@ import { authorize } from "../auth/permissions";
 import { validateKey } from "../tracking/validation";
 import { decodePageToken, encodePageToken } from "../tracking/page-token";
 import type { KeyValue } from "../tracking/schema";
-import { enforceProductionGate } from "../review/gate";
+import { enforceProductionGate, findApprovedReview } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
 import {
@@ -274,6 +274,9 @@ export async function getModelVersionDetail(ctx: ServiceContext, name: string, v
     onnx_path: row.onnxPath,
     introspection: row.introspection ?? null,
     lineage: row.lineage ?? null,
+    model_digest: row.modelDigest,
+    approved_review_id: (await findApprovedReview(ctx.db, row.versionId))?.reviewId ?? null,
+    integrity_failure: row.integrityFailure,
   };
 }
 

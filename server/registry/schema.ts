@@ -45,6 +45,12 @@ export const zModelVersionDetail = zModelVersion.extend({
   onnx_path: z.string().nullable(),
   introspection: z.unknown().nullable(),
   lineage: z.unknown().nullable(),
+  /** SHA-256 of the ONNX bytes kept write-once for this version (null: no ONNX, or not loaded since the upgrade). */
+  model_digest: z.string().nullable().optional(),
+  /** The approved review of those very bytes that lets the version serve and take production, if any. */
+  approved_review_id: z.number().nullable().optional(),
+  /** Why the stored bytes were refused (they no longer match the digest); serving answers 503 meanwhile. */
+  integrity_failure: z.string().nullable().optional(),
 });
 export type ModelVersionDetail = z.infer<typeof zModelVersionDetail>;
 
