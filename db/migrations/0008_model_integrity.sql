@@ -22,5 +22,5 @@ ALTER TABLE "alias_events" ADD CONSTRAINT "alias_events_version_id_model_version
 ALTER TABLE "alias_events" ADD CONSTRAINT "alias_events_previous_version_id_model_versions_version_id_fk" FOREIGN KEY ("previous_version_id") REFERENCES "public"."model_versions"("version_id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "alias_events_model_alias_idx" ON "alias_events" USING btree ("model_id","alias","event_id");--> statement-breakpoint
 INSERT INTO "alias_events" ("model_id", "alias", "kind", "version_id", "version", "reason", "actor_username", "at")
-SELECT a."model_id", a."alias", 'set', a."version_id", v."version", 'recorded at the upgrade that introduced alias history', 'system', (extract(epoch from now()) * 1000)::bigint
+SELECT a."model_id", a."alias", 'upgrade', a."version_id", v."version", 'pointed here when alias history started', 'system', (extract(epoch from now()) * 1000)::bigint
 FROM "registered_model_aliases" a JOIN "model_versions" v ON v."version_id" = a."version_id";

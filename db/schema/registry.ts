@@ -121,7 +121,10 @@ export const aliasEvents = pgTable(
       .notNull()
       .references(() => registeredModels.modelId, { onDelete: "cascade" }),
     alias: text("alias").notNull(),
-    /** "set" (through the gate when it is production), "override" (admin past the gate), "rollback", "delete". */
+    /**
+     * "set" (through the gate when it is production), "override" (admin past the gate), "rollback", "delete", or
+     * "upgrade": where the alias pointed when this table was introduced (kept serving; never a rollback proof).
+     */
     kind: text("kind").notNull(),
     /** The version the alias points at after the event (null after a delete, or once that version is deleted). */
     versionId: bigint("version_id", { mode: "number" }).references(() => modelVersions.versionId, { onDelete: "set null" }),

@@ -2,7 +2,7 @@
 // session: aliases resolved from the database at most once a second per model, sessions cached per version id (LRU,
 // bounded), loaded from the write-once model store by digest and verified, and released only once the requests using
 // them have finished, so an alias swap never fails a request.
-import { and, eq } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import * as ort from "onnxruntime-node";
 import { aliasEvents, modelVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
@@ -176,7 +176,7 @@ export class ModelServer implements ServingListener {
     }
     const approved = await findApprovedReview(db, row.versionId);
     let productionOverride = false;
-    if (!approved && isDefaultRoute(ref) && row.modelDigest) {
+    if (!approved && isDefaultRoute(ref)) {
       const [override] = await db
         .select({ eventId: aliasEvents.eventId })
         .from(aliasEvents)
@@ -185,8 +185,9 @@ export class ModelServer implements ServingListener {
             eq(aliasEvents.modelId, row.modelId),
             eq(aliasEvents.alias, DEFAULT_SERVING_ALIAS),
             eq(aliasEvents.versionId, row.versionId),
-            eq(aliasEvents.modelDigest, row.modelDigest),
-            eq(aliasEvents.kind, "override"),
+            // An admin's override of these very bytes, or the production pointer that was in place when alias
+            // history started (grandfathered by version id: an upgrade must not take running services offline).
+            or(and(eq(aliasEvents.kind, "override"), eq(aliasEvents.modelDigest, row.modelDigest ?? "")), eq(aliasEvents.kind, "upgrade")),
           ),
         )
         .limit(1);
