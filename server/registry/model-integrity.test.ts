@@ -17,6 +17,7 @@ import { listDeployments, promoteVersion, rollbackProduction } from "../deployme
 import { ModelServer } from "../serving/model-server";
 import { handleServing } from "../serving/http";
 import { flushInferenceLog } from "../monitoring/inference-log";
+import { mlflowWire } from "../testing/mlflow-client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment } from "../tracking/experiments";
 import { artifactRootOf, createRun } from "../tracking/runs";
@@ -159,6 +160,15 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
       code: "INVALID_PARAMETER_VALUE",
       message: expect.stringMatching(/external files .*"package\.json".*self-contained/),
     });
+    // Over MLflow's REST API (mlflow.register_model on a logged run): 400 with the reason, and no version left behind.
+    await studio.artifacts.put("external/model.onnx", external);
+    const api = mlflowWire(studio.as(editor));
+    await api.post("registered-models/create", { name: "leaky-client" });
+    const created = await api.post("model-versions/create", { name: "leaky-client", source: "mlflow-artifacts:/external/model.onnx" });
+    expect(created.status).toBe(400);
+    expect(created.text).toMatch(/external files/);
+    const listed = await api.get("model-versions/search", { filter: "name = 'leaky-client'" });
+    expect(JSON.parse(listed.text).model_versions ?? []).toEqual([]);
     // A version that points at such a file without a digest (registered before the check existed) is refused at load.
     await studio.artifacts.put("legacy/leaky.onnx", external);
     await createRegisteredModel(studio.as(editor), { name: "leaky-legacy" });

@@ -181,7 +181,10 @@ export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, ver
   let pinned;
   try {
     pinned = await introspectAndPin(ctx, path);
-  } catch {
+  } catch (error) {
+    // A model that reads external files is refused outright (the caller withdraws the version); other unreadable
+    // files simply leave a plain, non-ONNX version.
+    if (isExternalDataRefusal(error)) throw error;
     return false;
   }
   const lineage = row.lineage ?? (row.runId ? await lineageOfRun(ctx, row.runId, path) : null);
@@ -190,6 +193,11 @@ export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, ver
     .set({ onnxPath: path, modelDigest: pinned.digest, introspection: pinned.introspection, lineage })
     .where(eq(modelVersions.versionId, row.versionId));
   return true;
+}
+
+/** Whether an error is the refusal of a model whose tensors live in external files. */
+export function isExternalDataRefusal(error: unknown): boolean {
+  return error instanceof DomainError && error.code === "INVALID_PARAMETER_VALUE" && /in external files/.test(error.message);
 }
 
 /** The ONNX bytes of a registered version (playground, download), from the model store and verified against its digest. */

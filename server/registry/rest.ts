@@ -13,7 +13,7 @@ import {
   setRegisteredModelTag,
   updateRegisteredModel,
 } from "./registered-models";
-import { attachOnnxIfPresent } from "./onnx-versions";
+import { attachOnnxIfPresent, isExternalDataRefusal } from "./onnx-versions";
 import {
   createModelVersion,
   deleteModelVersion,
@@ -138,7 +138,12 @@ export const registryRoutes: MlflowRoute[] = [
     handle: async (ctx, input) => {
       const created = await createModelVersion(ctx, zCreateModelVersion.parse(input));
       // An ONNX model logged by a client gets the same graph summary and playground as one registered in the studio.
-      await attachOnnxIfPresent(ctx, created.name, created.version).catch((error: unknown) => {
+      await attachOnnxIfPresent(ctx, created.name, created.version).catch(async (error: unknown) => {
+        if (isExternalDataRefusal(error)) {
+          // Refused at registration: the version is withdrawn (its number is not reused) and the client told why.
+          await deleteModelVersion(ctx, created.name, created.version);
+          throw error;
+        }
         console.warn(`[studio] could not read ${created.name} v${created.version} as ONNX`, error);
       });
       return { model_version: created };
