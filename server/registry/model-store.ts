@@ -9,7 +9,7 @@ import { systemActor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { DomainError, invalidParameter } from "../errors";
 import { assertSelfContainedOnnx, decodeOnnxModel } from "./onnx-introspection";
-import { MODEL_STORE_PREFIX } from "./model-store-path";
+import { hasErrorCode, MODEL_STORE_PREFIX } from "./model-store-path";
 
 // The store's folder inside the artifact root (model-store-path.ts): the MLflow artifact proxy refuses to write or
 // delete under it, so run artifacts can be overwritten or deleted without ever touching a registered version's bytes.
@@ -42,7 +42,7 @@ async function readIfPresent(artifacts: ArtifactStore, path: string): Promise<Ui
   try {
     return await readAll(artifacts, path, STORE_READ_LIMIT);
   } catch (error) {
-    if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") return null;
+    if (hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) return null;
     throw error;
   }
 }

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { authorize } from "../auth/permissions";
-import { DomainError, describeZodError, invalidParameter, toDomainError } from "../errors";
+import { DomainError, describeZodError, invalidParameter } from "../errors";
+import { hasErrorCode } from "./model-store-path";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext } from "../service-context";
 import { maxModelBytes, readModelVersionOnnx, registerOnnxUpload } from "./onnx-versions";
@@ -82,9 +83,9 @@ export async function handleModelOnnxUpload(request: Request): Promise<Response>
     const result = await registerOnnxUpload(ctx, { name, bytes, description: url.searchParams.get("description") ?? undefined });
     return jsonResponse(result, 201);
   } catch (error) {
-    const domain = toDomainError(error);
-    // MLflow's code for a size limit (RESOURCE_EXHAUSTED) maps to 429 elsewhere; for an upload it is 413.
-    if (domain.code === "RESOURCE_EXHAUSTED") return jsonResponse({ error_code: domain.code, message: domain.message }, 413);
-    return errorResponse(domain);
+    // MLflow's code for a size limit (RESOURCE_EXHAUSTED) maps to 429 elsewhere; for an upload it is 413. By code, as the
+    // error may come from another bundle's copy of DomainError.
+    if (hasErrorCode(error, "RESOURCE_EXHAUSTED")) return jsonResponse({ error_code: "RESOURCE_EXHAUSTED", message: (error as Error).message }, 413);
+    return errorResponse(error);
   }
 }

@@ -13,6 +13,7 @@ import { introspectOnnx, type OnnxIntrospection } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
 import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
 import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-store";
+import { hasErrorCode } from "./model-store-path";
 import { createRegisteredModel } from "./registered-models";
 import type { ModelLineage } from "./schema";
 
@@ -67,12 +68,12 @@ async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise
   try {
     await findRegisteredModel(ctx.db, name);
   } catch (error) {
-    if (!(error instanceof DomainError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+    if (!hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) throw error;
     try {
       await createRegisteredModel(ctx, { name });
     } catch (raced) {
       // Someone registered the same name a moment ago: use theirs.
-      if (!(raced instanceof DomainError) || raced.code !== "RESOURCE_ALREADY_EXISTS") throw raced;
+      if (!hasErrorCode(raced, "RESOURCE_ALREADY_EXISTS")) throw raced;
     }
   }
 }
@@ -197,7 +198,7 @@ export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, ver
 
 /** Whether an error is the refusal of a model whose tensors live in external files. */
 export function isExternalDataRefusal(error: unknown): boolean {
-  return error instanceof DomainError && error.code === "INVALID_PARAMETER_VALUE" && /in external files/.test(error.message);
+  return hasErrorCode(error, "INVALID_PARAMETER_VALUE") && /in external files/.test((error as Error).message);
 }
 
 /** The ONNX bytes of a registered version (playground, download), from the model store and verified against its digest. */

@@ -13,6 +13,7 @@ import { DomainError, notFound } from "../errors";
 import { findModelVersion, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { loadVersionModelBytes } from "../registry/model-store";
+import { hasErrorCode } from "../registry/model-store-path";
 import { findApprovedReview } from "../review/gate";
 import { planModelInputs } from "@/lib/model-inputs";
 import { addServingListener, type ServingListener } from "./hooks";
@@ -160,15 +161,15 @@ export class ModelServer implements ServingListener {
     try {
       row = ref.version !== null ? (await findModelVersion(db, ref.name, ref.version)).row : await findVersionByAlias(db, ref.name, ref.alias!);
     } catch (error) {
-      if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") {
-        if (/alias/.test(error.message)) {
+      if (hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) {
+        if (/alias/.test((error as Error).message)) {
           throw notFound(
             `Model '${ref.name}' has no alias '${ref.alias}'${ref.alias === DEFAULT_SERVING_ALIAS ? ": promote a version to production, or call <model>@<alias> or an explicit version" : ""}.`,
           );
         }
         throw notFound(ref.version !== null ? `Model '${ref.name}' has no version ${ref.version}.` : `There is no registered model named '${ref.name}'.`);
       }
-      if (error instanceof DomainError && error.code === "INVALID_PARAMETER_VALUE") throw badRequest(error.message);
+      if (hasErrorCode(error, "INVALID_PARAMETER_VALUE")) throw badRequest((error as Error).message);
       throw error;
     }
     if (!row.onnxPath && !row.modelDigest) {
