@@ -135,7 +135,7 @@ describe("PromoteDecision", () => {
 describe("AliasHistoryTable", () => {
   it("lists changes newest first with who, from → to, kind and reason", () => {
     const events: AliasEvent[] = [
-      { at: since, by: "erin", alias: "production", version: "3", previousVersion: null, kind: "set", reason: null },
+      { at: since, by: "erin", alias: "production", version: "3", previousVersion: null, kind: "set", reason: null, modelDigest: "5e".repeat(32), reviewId: 9 },
       { at: since + 1000, by: "root", alias: "production", version: "4", previousVersion: "3", kind: "override", reason: "hotfix for the intake form" },
       { at: since + 2000, by: "erin", alias: "production", version: "3", previousVersion: "4", kind: "rollback", reason: null },
     ];
@@ -145,5 +145,7 @@ describe("AliasHistoryTable", () => {
     expect(html).toContain("v4 → v3");
     expect(html).toContain("— → v3");
     expect(html).toContain("hotfix for the intake form");
+    expect(html).toContain(`sha256:${"5e".repeat(6)}…`);
+    expect(html).toContain('href="/reviews/9"');
   });
 });
