@@ -18,7 +18,7 @@ const nextConfig = {
       { key: "Referrer-Policy", value: "same-origin" },
     ];
     // Routes that bypass proxy.ts (see its matcher) get their security headers here.
-    const uploads = ["/api/datasets/upload", "/api/2.0/mlflow-artifacts/:path*", "/ajax-api/2.0/mlflow-artifacts/:path*", "/api/serve/:path*", "/v2/:path*"].map((source) => ({ source, headers: apiHeaders }));
+    const uploads = ["/api/datasets/upload", "/api/models/upload", "/api/2.0/mlflow-artifacts/:path*", "/ajax-api/2.0/mlflow-artifacts/:path*", "/api/serve/:path*", "/v2/:path*"].map((source) => ({ source, headers: apiHeaders }));
     // The playground is cross-origin isolated so onnxruntime-web may use SharedArrayBuffer and run on several threads.
     // Its scoring worker is a /_next/static chunk: a dedicated worker of an isolated page needs a compatible embedder
     // policy on its own script, which is harmless on every other static file (all same-origin).

@@ -58,10 +58,10 @@ export const config = {
   matcher: [
     {
       // Uploads bypass the proxy: Next.js buffers a proxied request body and cuts it at 10 MB
-      // (experimental.proxyClientMaxBodySize), which would truncate dataset and artifact files.
+      // (experimental.proxyClientMaxBodySize), which would truncate dataset, artifact and model files.
       // Model serving bypasses it too: it is the hot path and its handler authenticates every request itself.
       // Their security headers come from next.config.js instead.
-      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/datasets/upload|api/2.0/mlflow-artifacts/|ajax-api/2.0/mlflow-artifacts/|api/serve/|v2/|v2$).*)",
+      source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|api/datasets/upload|api/models/upload|api/2.0/mlflow-artifacts/|ajax-api/2.0/mlflow-artifacts/|api/serve/|v2/|v2$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -261,6 +261,7 @@ export const aliasEventKindText: Record<string, string> = {
   delete: "removed",
   override: "admin override of the review gate",
   rollback: "rollback",
+  upgrade: "in place before alias history was kept",
 };
 
 /** "v3 → v4", "— → v1" for a first assignment, "v2 → —" for a removal. */

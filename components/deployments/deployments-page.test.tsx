@@ -47,6 +47,20 @@ describe("DeploymentsTable", () => {
     expect(html).toContain('href="/models/churn/monitoring"');
   });
 
+  it("says which bytes and which approved review answer each alias, and when none does", () => {
+    const answered = [
+      deployment({ modelDigest: "ab12".repeat(16), reviewId: 17 }),
+      deployment({ alias: "challenger", version: "5", previousVersion: null, modelDigest: "cd34".repeat(16), reviewId: null }),
+    ];
+    const html = renderWithCache(<DeploymentsTable deployments={answered} now={since} canPromote />, ["studio.read"], () => undefined);
+    expect(html).toContain(">Answered by<");
+    expect(html).toContain("sha256:ab12ab12ab12…");
+    expect(html).toContain(`title="sha256:${"ab12".repeat(16)}"`);
+    expect(html).toContain('href="/reviews/17"');
+    expect(html).toContain("review #17");
+    expect(html).toContain("no approved review");
+  });
+
   it("shows the health flag with its reasons in text, and marks an unflagged production alias healthy", () => {
     const html = renderWithCache(<DeploymentsTable deployments={deployments} now={since} canPromote />, ["studio.read"], () => undefined);
     expect(html).toContain("flagged");
@@ -121,7 +135,7 @@ describe("PromoteDecision", () => {
 describe("AliasHistoryTable", () => {
   it("lists changes newest first with who, from → to, kind and reason", () => {
     const events: AliasEvent[] = [
-      { at: since, by: "erin", alias: "production", version: "3", previousVersion: null, kind: "set", reason: null },
+      { at: since, by: "erin", alias: "production", version: "3", previousVersion: null, kind: "set", reason: null, modelDigest: "5e".repeat(32), reviewId: 9 },
       { at: since + 1000, by: "root", alias: "production", version: "4", previousVersion: "3", kind: "override", reason: "hotfix for the intake form" },
       { at: since + 2000, by: "erin", alias: "production", version: "3", previousVersion: "4", kind: "rollback", reason: null },
     ];
@@ -131,5 +145,7 @@ describe("AliasHistoryTable", () => {
     expect(html).toContain("v4 → v3");
     expect(html).toContain("— → v3");
     expect(html).toContain("hotfix for the intake form");
+    expect(html).toContain(`sha256:${"5e".repeat(6)}…`);
+    expect(html).toContain('href="/reviews/9"');
   });
 });

@@ -10,6 +10,8 @@ import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format
 import ui from "@/components/ui/ui.module.css";
 import { aliasChangeText, aliasEventKindText } from "@/lib/monitoring-view";
 import type { AliasEvent } from "@/server/monitoring/schema";
+import { ModelDigest } from "@/components/models/model-digest";
+import { reviewHref } from "@/components/review/review-format";
 import { DeploymentsTable } from "./deployments-table";
 import styles from "./deployments.module.css";
 import { PromoteForm } from "./promote-form";
@@ -83,6 +85,7 @@ export function AliasHistoryTable({ name, events, now }: { name: string; events:
             <th scope="col">Alias</th>
             <th scope="col">Change</th>
             <th scope="col">Kind</th>
+            <th scope="col">Bytes and review</th>
             <th scope="col">Reason</th>
           </tr>
         </thead>
@@ -98,6 +101,15 @@ export function AliasHistoryTable({ name, events, now }: { name: string; events:
               <td>{event.alias}</td>
               <td>{aliasChangeText(event.previousVersion, event.version)}</td>
               <td>{aliasEventKindText[event.kind] ?? event.kind}</td>
+              <td>
+                {event.modelDigest ? <ModelDigest digest={event.modelDigest} /> : <span className={ui.muted}>—</span>}
+                {event.reviewId ? (
+                  <>
+                    <br />
+                    <Link href={reviewHref(event.reviewId)}>review #{event.reviewId}</Link>
+                  </>
+                ) : null}
+              </td>
               <td className={ui.wrap}>{event.reason ?? <span className={ui.muted}>—</span>}</td>
             </tr>
           ))}

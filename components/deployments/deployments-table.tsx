@@ -1,10 +1,12 @@
 "use client";
-// Every alias of every model: the version it serves, since when and by whom, its health, and for production
-// a one-click rollback (with a confirmation naming both versions) and the way to its monitoring page.
+// Every alias of every model: the version it serves, the bytes (digest) and the approved review that answer for it,
+// since when and by whom, its health, and for production a one-click rollback and the way to its monitoring page.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { modelHref, modelVersionHref } from "@/components/models/model-format";
+import { ModelDigest } from "@/components/models/model-digest";
+import { reviewHref } from "@/components/review/review-format";
 import { HealthFlag } from "@/components/monitoring/health-flag";
 import { useTRPC } from "@/components/trpc-provider";
 import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
@@ -29,6 +31,7 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
             <th scope="col">Model</th>
             <th scope="col">Alias</th>
             <th scope="col">Version</th>
+            <th scope="col">Answered by</th>
             <th scope="col">Since</th>
             <th scope="col">By</th>
             <th scope="col">Health</th>
@@ -48,6 +51,15 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                 <Link href={modelVersionHref(deployment.modelName, deployment.version)}>
                   <span className="visually-hidden">{deployment.modelName} </span>v{deployment.version}
                 </Link>
+              </td>
+              <td>
+                <ModelDigest digest={deployment.modelDigest ?? null} />
+                <br />
+                {deployment.reviewId ? (
+                  <Link href={reviewHref(deployment.reviewId)}>review #{deployment.reviewId}</Link>
+                ) : (
+                  <span className={ui.muted}>no approved review</span>
+                )}
               </td>
               <td>
                 {deployment.since === null ? (

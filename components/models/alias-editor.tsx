@@ -1,5 +1,6 @@
 "use client";
-// A model's aliases (champion, challenger, production…): chips with a delete for writers, and a form to point an alias at a version.
+// A model's aliases (champion, challenger, production…): chips with a delete for writers (production: admins, with a
+// reason, since it takes the model's endpoint offline), and a form to point an alias at a version.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
@@ -40,7 +41,15 @@ export function AliasEditor({
       },
     }),
   );
-  const deleteMutation = useMutation(trpc.registry.deleteAlias.mutationOptions({ onSuccess: refresh }));
+  const [removingProduction, setRemovingProduction] = useState(false);
+  const deleteMutation = useMutation(
+    trpc.registry.deleteAlias.mutationOptions({
+      onSuccess: async () => {
+        setRemovingProduction(false);
+        await refresh();
+      },
+    }),
+  );
   const trimmed = alias.trim();
   // `production` may only point at a version with an approved acceptance review (an admin may override, with a reason).
   const gatesProduction = trimmed === "production" && version !== "";
@@ -67,14 +76,14 @@ export function AliasEditor({
               <span>
                 {entry.alias} → <Link href={modelVersionHref(name, entry.version)}>version {entry.version}</Link>
               </span>
-              {canWrite ? (
+              {canWrite && (entry.alias !== "production" || isAdmin) ? (
                 <button
                   type="button"
                   className={styles.chipButton}
                   aria-label={`Delete alias ${entry.alias}`}
-                  title={`Delete alias ${entry.alias}`}
+                  title={entry.alias === "production" ? "Take the model out of production (admin, with a reason)" : `Delete alias ${entry.alias}`}
                   disabled={deleteMutation.isPending}
-                  onClick={() => deleteMutation.mutate({ name, alias: entry.alias })}
+                  onClick={() => (entry.alias === "production" ? setRemovingProduction(true) : deleteMutation.mutate({ name, alias: entry.alias }))}
                 >
                   ×
                 </button>
@@ -87,6 +96,14 @@ export function AliasEditor({
           No aliases yet. {canWrite ? "Point one at a version below, e.g. champion or challenger." : "An editor can set champion, challenger or production here."}
         </p>
       )}
+      {removingProduction ? (
+        <RemoveProductionForm
+          name={name}
+          pending={deleteMutation.isPending}
+          onRemove={(reason) => deleteMutation.mutate({ name, alias: "production", reason })}
+          onCancel={() => setRemovingProduction(false)}
+        />
+      ) : null}
       {canWrite && versions.length ? (
         <form className={styles.formRow} onSubmit={submit} aria-label="Set an alias">
           <div className={ui.field}>
@@ -202,5 +219,48 @@ export function ProductionGateNotice({
         </p>
       )}
     </div>
+  );
+}
+
+/** Removing `production` takes the model's default endpoint offline (404): an admin confirms it with a reason, audited. */
+export function RemoveProductionForm({
+  name,
+  pending,
+  onRemove,
+  onCancel,
+}: {
+  name: string;
+  pending: boolean;
+  onRemove: (reason: string) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [reason, setReason] = useState("");
+  return (
+    <form
+      className={styles.warning}
+      aria-label="Take the model out of production"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (reason.trim()) onRemove(reason.trim());
+      }}
+    >
+      <p>
+        Removing the production alias takes {name} out of production: its default endpoint answers 404 until a version is promoted again. To serve an
+        earlier version instead, roll back on the Deployments page.
+      </p>
+      <div className={ui.field}>
+        <label htmlFor={`${id}-reason`}>Reason (recorded in the audit log)</label>
+        <textarea id={`${id}-reason`} value={reason} maxLength={2000} rows={2} onChange={(event) => setReason(event.target.value)} />
+      </div>
+      <p className={styles.links}>
+        <button type="submit" className={ui.button} disabled={pending || !reason.trim()}>
+          {pending ? "Removing…" : "Remove production alias"}
+        </button>
+        <button type="button" className={ui.secondary} onClick={onCancel}>
+          Cancel
+        </button>
+      </p>
+    </form>
   );
 }

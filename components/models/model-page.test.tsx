@@ -2,6 +2,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ModelVersion, RegisteredModelDetail } from "@/server/registry/schema";
 import { ModelPage } from "./model-page";
+import { renderToStaticMarkup } from "react-dom/server";
+import { RemoveProductionForm } from "./alias-editor";
 import { renderWithCache } from "./render-with-cache";
 
 vi.mock("next/navigation", () => ({
@@ -47,8 +49,9 @@ function detail(overrides: Partial<RegisteredModelDetail> = {}): RegisteredModel
   };
 }
 
-function render(model: RegisteredModelDetail, permissions: string[], flags: Record<string, string[]> = {}) {
+function render(model: RegisteredModelDetail, permissions: string[], flags: Record<string, string[]> = {}, role = "editor") {
   return renderWithCache(<ModelPage name="breast-cancer-rf" />, permissions, (trpc, queryClient) => {
+    queryClient.setQueryData(trpc.auth.me.queryKey(), { actor: { username: "alice", role, via: "session" }, permissions } as never);
     queryClient.setQueryData(trpc.monitoring.flags.queryKey(), flags);
     queryClient.setQueryData(trpc.registry.model.queryKey({ name: "breast-cancer-rf" }), model);
     // The versions carry run ids only; the run's experiment comes from tracking.
@@ -94,6 +97,26 @@ describe("ModelPage", () => {
     expect(writer).toContain("Edit description");
     expect(writer).toContain('aria-label="Stage of version 1"');
     expect(writer).toMatch(/<option value="Production" selected="">/);
+  });
+
+  it("lets only an admin delete the production alias (it takes the endpoint offline); an editor deletes the others", () => {
+    const aliases = [
+      { alias: "champion", version: "1" },
+      { alias: "production", version: "1" },
+    ];
+    const editor = render(detail({ aliases }), ["studio.read", "models.write"]);
+    expect(editor).toContain('aria-label="Delete alias champion"');
+    expect(editor).not.toContain('aria-label="Delete alias production"');
+    const admin = render(detail({ aliases }), ["studio.read", "models.write", "deployments.promote"], {}, "admin");
+    expect(admin).toContain('aria-label="Delete alias production"');
+    expect(admin).toContain('title="Take the model out of production (admin, with a reason)"');
+  });
+
+  it("asks for a reason before removing production, saying what it does", () => {
+    const html = renderToStaticMarkup(<RemoveProductionForm name="churn" pending={false} onRemove={() => undefined} onCancel={() => undefined} />);
+    expect(html).toContain("takes churn out of production: its default endpoint answers 404");
+    expect(html).toMatch(/<label for="[^"]+-reason">Reason \(recorded in the audit log\)<\/label>/);
+    expect(html).toMatch(/<button type="submit"[^>]*disabled=""[^>]*>Remove production alias<\/button>/);
   });
 
   it("says how to register the first version when there is none", () => {

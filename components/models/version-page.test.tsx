@@ -64,6 +64,21 @@ function render(detail: ModelVersionDetail, permissions: string[]) {
 }
 
 describe("ModelVersionPage", () => {
+  it("shows the version's digest and the approved review that lets it serve, or says there is none", () => {
+    const approved = render(version({ model_digest: "9f".repeat(32), approved_review_id: 12 }), ["studio.read"]);
+    expect(approved).toContain("Model bytes");
+    expect(approved).toContain(`sha256:${"9f".repeat(6)}…`);
+    expect(approved).toContain('href="/reviews/12"');
+    const unreviewed = render(version({ model_digest: "9f".repeat(32), approved_review_id: null }), ["studio.read"]);
+    expect(unreviewed).toContain("none: served only by explicit version to editors");
+  });
+
+  it("alerts when serving refuses the version because its stored bytes no longer match the digest", () => {
+    const html = render(version({ model_digest: "9f".repeat(32), integrity_failure: "The stored model bytes of version 1 have SHA-256 00, not the registered 9f." }), ["studio.read"]);
+    expect(html).toContain('role="alert"');
+    expect(html).toContain("Serving refuses this version: The stored model bytes of version 1");
+  });
+
   it("summarises the ONNX graph: producer, opsets, inputs → outputs with types and shapes, operators", () => {
     const html = render(version(), ["studio.read"]);
     expect(html).toContain("skl2onnx 1.14.0");

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId } from "react";
 import { usePermission } from "@/components/auth/use-permission";
-import { requestReviewHref } from "@/components/review/review-format";
+import { requestReviewHref, reviewHref } from "@/components/review/review-format";
 import { ReviewsTable } from "@/components/review/reviews-list";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -16,6 +16,7 @@ import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSp
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
 import type { ModelVersionDetail } from "@/server/registry/schema";
 import { GraphSummary } from "./graph-summary";
+import { ModelDigest } from "./model-digest";
 import { AliasChips, StageBadge } from "./model-badges";
 import {
   datasetVersionHref,
@@ -164,7 +165,33 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
             <code className={styles.code}>{version.source}</code>
           </dd>
         </div>
+        {version.onnx_path || version.model_digest ? (
+          <>
+            <div>
+              <dt>Model bytes</dt>
+              <dd>
+                <ModelDigest digest={version.model_digest ?? null} />
+              </dd>
+            </div>
+            <div>
+              <dt>Approved review</dt>
+              <dd>
+                {version.approved_review_id ? (
+                  <Link href={reviewHref(version.approved_review_id)}>review #{version.approved_review_id}</Link>
+                ) : (
+                  <span className={ui.muted}>none: served only by explicit version to editors</span>
+                )}
+              </dd>
+            </div>
+          </>
+        ) : null}
       </dl>
+      {version.integrity_failure ? (
+        <p className={styles.warning} role="alert">
+          Serving refuses this version: {version.integrity_failure} Restore the file from a backup or register the reviewed model again; the event is in
+          the audit log.
+        </p>
+      ) : null}
       {version.onnx_path ? (
         <p className={styles.links}>
           <Link className={ui.button} href={playgroundHref(version.name, version.version)}>

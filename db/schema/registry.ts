@@ -67,6 +67,14 @@ export const modelVersions = pgTable(
     onnxPath: text("onnx_path"),
     introspection: jsonb("introspection").$type<unknown>(),
     lineage: jsonb("lineage").$type<unknown>(),
+    /**
+     * SHA-256 of the version's ONNX bytes, copied at registration into the write-once model store under this key;
+     * everything that loads the model loads it by this digest and verifies it. Null for versions without ONNX.
+     */
+    modelDigest: text("model_digest"),
+    /** Set when the stored bytes no longer match the digest: serving refuses the version (503) until it is resolved. */
+    integrityFailure: text("integrity_failure"),
+    integrityFailedAt: bigint("integrity_failed_at", { mode: "number" }),
   },
   (t) => [
     uniqueIndex("model_versions_model_version_uq").on(t.modelId, t.version),
@@ -99,4 +107,37 @@ export const registeredModelAliases = pgTable(
       .references(() => modelVersions.versionId, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.modelId, t.alias] }), index("registered_model_aliases_version_idx").on(t.versionId)],
+);
+
+/**
+ * Every move of an alias, as its own fact keyed by ids and digest (never by names): the Deployments page's
+ * history, and the rollback's proof that a version held `production` before with these very bytes.
+ */
+export const aliasEvents = pgTable(
+  "alias_events",
+  {
+    eventId: bigserial("event_id", { mode: "number" }).primaryKey(),
+    modelId: bigint("model_id", { mode: "number" })
+      .notNull()
+      .references(() => registeredModels.modelId, { onDelete: "cascade" }),
+    alias: text("alias").notNull(),
+    /**
+     * "set" (through the gate when it is production), "override" (admin past the gate), "rollback", "delete", or
+     * "upgrade": where the alias pointed when this table was introduced (kept serving; never a rollback proof).
+     */
+    kind: text("kind").notNull(),
+    /** The version the alias points at after the event (null after a delete, or once that version is deleted). */
+    versionId: bigint("version_id", { mode: "number" }).references(() => modelVersions.versionId, { onDelete: "set null" }),
+    version: integer("version"),
+    /** The ONNX digest the version had when it took the alias. */
+    modelDigest: text("model_digest"),
+    previousVersionId: bigint("previous_version_id", { mode: "number" }).references(() => modelVersions.versionId, { onDelete: "set null" }),
+    previousVersion: integer("previous_version"),
+    /** The approved review that let the version through the gate (production only). */
+    reviewId: bigint("review_id", { mode: "number" }),
+    reason: text("reason"),
+    actorUsername: text("actor_username").notNull(),
+    at: bigint("at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("alias_events_model_alias_idx").on(t.modelId, t.alias, t.eventId)],
 );

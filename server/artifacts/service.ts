@@ -4,6 +4,12 @@ import { invalidParameter } from "../errors";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
 import { normaliseArtifactPath, type ArtifactEntry } from "./store";
+import { isModelStorePath } from "../registry/model-store-path";
+
+/** Registered model bytes are write-once: no artifact write or delete reaches the model store. */
+function refuseModelStore(path: string): void {
+  if (isModelStorePath(path)) throw invalidParameter(`'${path}' is in the registry's write-once model store: registered model files cannot be changed or deleted.`);
+}
 
 export const MAX_ARTIFACT_BYTES = Number(process.env.STUDIO_MAX_ARTIFACT_BYTES ?? 2 * 1024 * 1024 * 1024);
 
@@ -11,6 +17,7 @@ export async function uploadArtifact(ctx: ServiceContext, artifactPath: string, 
   authorize(ctx.actor, "tracking.write");
   const path = normaliseArtifactPath(artifactPath);
   if (!path) throw invalidParameter("PUT needs a file path after /artifacts/.");
+  refuseModelStore(path);
   await ctx.artifacts.put(path, body, { maxBytes: MAX_ARTIFACT_BYTES });
 }
 
@@ -18,6 +25,7 @@ export async function deleteArtifact(ctx: ServiceContext, artifactPath: string):
   authorize(ctx.actor, "tracking.write");
   const path = normaliseArtifactPath(artifactPath);
   if (!path) throw invalidParameter("DELETE needs a path after /artifacts/.");
+  refuseModelStore(path);
   await ctx.artifacts.delete(path);
 }
 

@@ -102,6 +102,9 @@ export const zAliasEvent = z.object({
   /** "set", "delete", "override" (admin past the review gate), "rollback". */
   kind: z.string(),
   reason: z.string().nullable(),
+  /** SHA-256 of the ONNX bytes the alias took, and the approved review that let them through (production). */
+  modelDigest: z.string().nullable().optional(),
+  reviewId: z.number().nullable().optional(),
 });
 export type AliasEvent = z.infer<typeof zAliasEvent>;
 
@@ -113,7 +116,10 @@ export const zDeployment = z.object({
   by: z.string().nullable(),
   /** The version production pointed at before (rollback target); production only. */
   previousVersion: z.string().nullable(),
-  /** Health flags from monitoring (production only). */
+  /** Health flags from monitoring (production only), and an integrity failure of the served bytes (any alias). */
   flagReasons: z.array(z.string()),
+  /** SHA-256 of the version's ONNX bytes, and the approved review of those bytes (null: none). */
+  modelDigest: z.string().nullable().optional(),
+  reviewId: z.number().nullable().optional(),
 });
 export type Deployment = z.infer<typeof zDeployment>;

@@ -16,7 +16,7 @@ import { authorize } from "../auth/permissions";
 import { validateKey } from "../tracking/validation";
 import { decodePageToken, encodePageToken } from "../tracking/page-token";
 import type { KeyValue } from "../tracking/schema";
-import { enforceProductionGate } from "../review/gate";
+import { enforceProductionGate, findApprovedReview } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
 import {
@@ -207,7 +207,7 @@ export async function findVersionByAlias(db: Executor, name: string, alias: stri
 }
 
 /** Internal callers (ONNX uploads, the demo seed) may also link the version's ONNX file. */
-export type RegisterModelVersionInput = CreateModelVersionInput & { onnx_path?: string; lineage?: unknown; introspection?: unknown };
+export type RegisterModelVersionInput = CreateModelVersionInput & { onnx_path?: string; model_digest?: string; lineage?: unknown; introspection?: unknown };
 
 export async function createModelVersion(ctx: ServiceContext, input: RegisterModelVersionInput): Promise<ModelVersion> {
   authorize(ctx.actor, "models.write");
@@ -241,6 +241,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
         runLink: input.run_link || null,
         loggedModelId: input.model_id ?? loggedModelId ?? null,
         onnxPath: input.onnx_path ?? null,
+        modelDigest: input.model_digest ?? null,
         lineage: input.lineage ?? null,
         introspection: input.introspection ?? null,
       })
@@ -251,7 +252,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
       action: "model_version.create",
       targetType: "model_version",
       targetId: `${model.name}/${row.version}`,
-      after: { source: row.source, run_id: row.runId, storage_location: storage },
+      after: { source: row.source, run_id: row.runId, storage_location: storage, ...(row.modelDigest ? { model_digest: row.modelDigest } : {}) },
     });
     return toModelVersion(tx, model, row);
   });
@@ -273,6 +274,9 @@ export async function getModelVersionDetail(ctx: ServiceContext, name: string, v
     onnx_path: row.onnxPath,
     introspection: row.introspection ?? null,
     lineage: row.lineage ?? null,
+    model_digest: row.modelDigest,
+    approved_review_id: (await findApprovedReview(ctx.db, row.versionId))?.reviewId ?? null,
+    integrity_failure: row.integrityFailure,
   };
 }
 

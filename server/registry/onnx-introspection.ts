@@ -127,6 +127,7 @@ export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxByte
 
 export function introspectOnnx(bytes: Uint8Array, options: { maxBytes?: number } = {}): OnnxIntrospection {
   const model = decodeOnnxModel(bytes, options.maxBytes ?? defaultMaxOnnxBytes);
+  assertSelfContainedOnnx(model);
   const graph = model.graph;
   if (graph.node.length === 0) {
     throw invalidParameter("The ONNX model's graph is empty (no nodes): export the model again with its operators.");
@@ -196,6 +197,48 @@ export function introspectOnnx(bytes: Uint8Array, options: { maxBytes?: number }
     usesZipMap,
     unsupportedInBrowser,
   };
+}
+
+/** Every tensor a graph carries (initializers, sparse initializers, Constant-like attributes), subgraphs included. */
+function* tensorsOf(graph: onnx.IGraphProto): Generator<onnx.ITensorProto> {
+  yield* graph.initializer ?? [];
+  for (const sparse of graph.sparseInitializer ?? []) {
+    if (sparse.values) yield sparse.values;
+    if (sparse.indices) yield sparse.indices;
+  }
+  for (const node of graph.node ?? []) {
+    for (const attribute of node.attribute ?? []) {
+      if (attribute.t) yield attribute.t;
+      yield* attribute.tensors ?? [];
+      for (const sparse of [attribute.sparseTensor, ...(attribute.sparseTensors ?? [])]) {
+        if (sparse?.values) yield sparse.values;
+        if (sparse?.indices) yield sparse.indices;
+      }
+      if (attribute.g) yield* tensorsOf(attribute.g);
+      for (const sub of attribute.graphs ?? []) yield* tensorsOf(sub);
+    }
+  }
+}
+
+/**
+ * Refuses a model whose tensors live in external files: onnxruntime would read those paths from the server's disk
+ * (relative to its working folder), so a model could return any readable file as an output tensor.
+ */
+export function assertSelfContainedOnnx(model: onnx.IModelProto): void {
+  if (!model.graph) return;
+  const external: string[] = [];
+  for (const tensor of tensorsOf(model.graph)) {
+    const location = (tensor.externalData ?? []).find((entry) => entry.key === "location")?.value;
+    if (tensor.dataLocation === onnxProtobuf.TensorProto.DataLocation.EXTERNAL || (tensor.externalData?.length ?? 0) > 0) {
+      external.push(`'${tensor.name ?? "?"}'${location ? ` (file ${JSON.stringify(location)})` : ""}`);
+    }
+  }
+  if (external.length) {
+    throw invalidParameter(
+      `The ONNX model keeps ${external.length === 1 ? "a tensor" : `${external.length} tensors`} in external files (${external.slice(0, 5).join(", ")}${external.length > 5 ? ", …" : ""}); ` +
+        "the studio only accepts self-contained models. Export it again with its weights inside the .onnx file (onnx.save_model(model, path, save_as_external_data=False)).",
+    );
+  }
 }
 
 /** The default ai.onnx domain is written as "" (and sometimes "ai.onnx"); one spelling keeps counts together. */

@@ -1,6 +1,5 @@
-// ONNX model versions: register one from a run's artifact or an upload (introspected, with lineage),
-// derive a ZipMap-free version, and read a version's ONNX bytes for the playground and downloads.
-import { createHash } from "node:crypto";
+// ONNX model versions: register one from a run's artifact or an upload (introspected, with lineage, its bytes copied
+// into the write-once model store), derive a ZipMap-free version, and read a version's verified ONNX bytes.
 import { eq } from "drizzle-orm";
 import { modelVersions } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
@@ -13,17 +12,26 @@ import { signatureFromMlmodel, type ModelSignature } from "@/lib/model-signature
 import { introspectOnnx, type OnnxIntrospection } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
 import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
+import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-store";
+import { hasErrorCode } from "./model-store-path";
 import { createRegisteredModel } from "./registered-models";
 import type { ModelLineage } from "./schema";
 
-/** Largest ONNX file the registry reads into memory to introspect. */
+/** Largest ONNX file the registry accepts and reads into memory (STUDIO_MAX_MODEL_BYTES, default 512 MiB). */
 export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
+
+/** The configured model size limit, read on each call so an operator's setting (and a test's) applies without a rebuild. */
+export function maxModelBytes(): number {
+  const configured = Number(process.env.STUDIO_MAX_MODEL_BYTES);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : MAX_ONNX_BYTES;
+}
 
 async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uint8Array> {
   const { stream, size } = await ctx.artifacts.get(path);
-  if (size > MAX_ONNX_BYTES) {
+  const limit = maxModelBytes();
+  if (size > limit) {
     stream.destroy();
-    throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is ${size} bytes; the registry reads at most ${MAX_ONNX_BYTES}.`);
+    throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is ${size} bytes; the registry reads at most ${limit} (STUDIO_MAX_MODEL_BYTES).`);
   }
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -45,21 +53,27 @@ async function mlmodelSignatureBeside(ctx: ServiceContext, onnxPath: string): Pr
   }
 }
 
-async function introspectStored(ctx: ServiceContext, onnxPath: string): Promise<OnnxIntrospection> {
-  const introspection = introspectOnnx(await readArtifactBytes(ctx, onnxPath), { maxBytes: MAX_ONNX_BYTES });
-  return { ...introspection, mlmodelSignature: await mlmodelSignatureBeside(ctx, onnxPath) };
+/**
+ * Reads an artifact's ONNX bytes once, introspects them (refusing models with external data) and copies them into the
+ * model store: what was introspected is exactly what is stored under the digest, whatever happens to the artifact later.
+ */
+async function introspectAndPin(ctx: ServiceContext, onnxPath: string): Promise<{ introspection: OnnxIntrospection; digest: string }> {
+  const bytes = await readArtifactBytes(ctx, onnxPath);
+  const introspection = introspectOnnx(bytes, { maxBytes: maxModelBytes() });
+  const digest = await putModelBytes(ctx.artifacts, bytes);
+  return { introspection: { ...introspection, mlmodelSignature: await mlmodelSignatureBeside(ctx, onnxPath) }, digest };
 }
 
 async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise<void> {
   try {
     await findRegisteredModel(ctx.db, name);
   } catch (error) {
-    if (!(error instanceof DomainError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+    if (!hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) throw error;
     try {
       await createRegisteredModel(ctx, { name });
     } catch (raced) {
       // Someone registered the same name a moment ago: use theirs.
-      if (!(raced instanceof DomainError) || raced.code !== "RESOURCE_ALREADY_EXISTS") throw raced;
+      if (!hasErrorCode(raced, "RESOURCE_ALREADY_EXISTS")) throw raced;
     }
   }
 }
@@ -100,7 +114,7 @@ export async function registerOnnxFromRun(
   const root = artifactRootOf(run.info);
   if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}).`);
   const storePath = root ? `${root}/${artifactPath}` : artifactPath;
-  const introspection = await introspectStored(ctx, storePath);
+  const { introspection, digest } = await introspectAndPin(ctx, storePath);
   const lineage = await lineageOfRun(ctx, input.runId, artifactPath);
   await ensureRegisteredModel(ctx, input.name);
   const version = await createModelVersion(ctx, {
@@ -109,22 +123,22 @@ export async function registerOnnxFromRun(
     run_id: input.runId,
     description: input.description,
     onnx_path: storePath,
+    model_digest: digest,
     introspection,
     lineage,
   });
   return { name: input.name, version: version.version };
 }
 
-/** Registers uploaded ONNX bytes (stored content-addressed under `registry/`) as a new version of `name`. */
+/** Registers uploaded ONNX bytes (stored in the write-once model store under their SHA-256) as a new version of `name`. */
 export async function registerOnnxUpload(
   ctx: ServiceContext,
   input: { name: string; bytes: Uint8Array; description?: string; lineage?: Partial<ModelLineage> },
 ): Promise<{ name: string; version: string }> {
   authorize(ctx.actor, "models.write");
-  const introspection = introspectOnnx(input.bytes, { maxBytes: MAX_ONNX_BYTES });
-  const digest = createHash("sha256").update(input.bytes).digest("hex");
-  const storePath = `registry/${digest}.onnx`;
-  await ctx.artifacts.put(storePath, input.bytes, { maxBytes: MAX_ONNX_BYTES });
+  const introspection = introspectOnnx(input.bytes, { maxBytes: maxModelBytes() });
+  const digest = await putModelBytes(ctx.artifacts, input.bytes);
+  const storePath = modelStorePath(digest);
   await ensureRegisteredModel(ctx, input.name);
   const lineage: ModelLineage = {
     runId: null,
@@ -142,6 +156,7 @@ export async function registerOnnxUpload(
     source: `mlflow-artifacts:/${storePath}`,
     description: input.description,
     onnx_path: storePath,
+    model_digest: digest,
     introspection,
     lineage,
   });
@@ -164,26 +179,36 @@ export async function attachOnnxIfPresent(ctx: ServiceContext, name: string, ver
     if (onnx.length !== 1) return false;
     path = onnx[0]!.path;
   }
-  let introspection;
+  let pinned;
   try {
-    introspection = await introspectStored(ctx, path);
-  } catch {
+    pinned = await introspectAndPin(ctx, path);
+  } catch (error) {
+    // A model that reads external files is refused outright (the caller withdraws the version); other unreadable
+    // files simply leave a plain, non-ONNX version.
+    if (isExternalDataRefusal(error)) throw error;
     return false;
   }
   const lineage = row.lineage ?? (row.runId ? await lineageOfRun(ctx, row.runId, path) : null);
-  await ctx.db.update(modelVersions).set({ onnxPath: path, introspection, lineage }).where(eq(modelVersions.versionId, row.versionId));
+  await ctx.db
+    .update(modelVersions)
+    .set({ onnxPath: path, modelDigest: pinned.digest, introspection: pinned.introspection, lineage })
+    .where(eq(modelVersions.versionId, row.versionId));
   return true;
 }
 
-/** The ONNX bytes of a registered version (playground, download). */
+/** Whether an error is the refusal of a model whose tensors live in external files. */
+export function isExternalDataRefusal(error: unknown): boolean {
+  return hasErrorCode(error, "INVALID_PARAMETER_VALUE") && /in external files/.test((error as Error).message);
+}
+
+/** The ONNX bytes of a registered version (playground, download), from the model store and verified against its digest. */
 export async function readModelVersionOnnx(ctx: ServiceContext, name: string, version: string): Promise<{ bytes: Uint8Array; digest: string }> {
   authorize(ctx.actor, "studio.read");
   const { row } = await findModelVersion(ctx.db, name, version);
-  if (!row.onnxPath) {
+  if (!row.onnxPath && !row.modelDigest) {
     throw new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`);
   }
-  const bytes = await readArtifactBytes(ctx, row.onnxPath);
-  return { bytes, digest: createHash("sha256").update(bytes).digest("hex") };
+  return loadVersionModelBytes(ctx, row.versionId);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Registered model services: create, read, search, describe, rename, tag, alias and delete models (MLflow's registry).
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { modelVersions, registeredModelAliases, registeredModels, registeredModelTags } from "@/db/schema";
+import { aliasEvents, modelVersions, registeredModelAliases, registeredModels, registeredModelTags } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
@@ -20,7 +20,8 @@ import {
   type RegisteredModelRow,
 } from "./model-versions";
 import { invalidateServingModel, warmServingVersion } from "../serving/hooks";
-import { aliasHeldVersionBefore, enforceProductionGate, isProductionAlias } from "../review/gate";
+import { aliasHeldVersionBefore, enforceProductionGate, isProductionAlias, type GatePass } from "../review/gate";
+import { loadVersionModelBytes } from "./model-store";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import type {
   CreateRegisteredModelInput,
@@ -230,11 +231,17 @@ export async function deleteRegisteredModelTag(ctx: ServiceContext, input: { nam
   });
 }
 
-/** MLflow's alias rules: word characters and dashes, at most 255, and neither `latest` nor `v<digits>` (those resolve otherwise). */
+/**
+ * MLflow's alias rules (word characters and dashes, at most 255, neither `latest` nor `v<digits>`), in ASCII only:
+ * a look-alike such as a full-width `ｐｒｏｄｕｃｔｉｏｎ` would otherwise be a second, ungated "production".
+ */
 export function validateAliasName(alias: string): void {
   if (!alias) throw invalidParameter("Registered model alias name cannot be empty.");
-  if (!/^[\p{L}\p{N}\p{M}_-]+$/u.test(alias)) {
-    throw invalidParameter(`Invalid alias name: '${alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`);
+  if (!/^[A-Za-z0-9_-]+$/.test(alias)) {
+    throw invalidParameter(
+      `Invalid alias name: '${alias}'. Names may only contain ASCII letters and digits, underscores (_) and dashes (-)` +
+        (/[^\x00-\x7f]/.test(alias) ? "; look-alike characters from other scripts or full-width forms are refused." : "."),
+    );
   }
   if (alias.length > 255) throw invalidParameter(`Registered model alias name '${alias.slice(0, 40)}…' is longer than 255 characters.`);
   if (alias.toLowerCase() === "latest") throw invalidParameter("'latest' alias name (case insensitive) is reserved.");
@@ -243,7 +250,8 @@ export function validateAliasName(alias: string): void {
 
 /**
  * Points an alias at a version, moving it if it pointed elsewhere. This is the one place aliases are
- * set: `production` passes the review gate (an approved review, or an admin's audited override reason).
+ * set: `production` passes the review gate (an approved review of the version's bytes, or an admin's audited
+ * override reason), and every move is recorded in alias_events with the version's id and digest.
  */
 export async function setModelAlias(
   ctx: ServiceContext,
@@ -251,15 +259,25 @@ export async function setModelAlias(
 ): Promise<void> {
   authorize(ctx.actor, "models.write");
   validateAliasName(input.alias);
+  const production = isProductionAlias(input.alias);
+  if (production) {
+    // Bytes are verified (and a version registered before digests existed is pinned) before they can take production.
+    const { row } = await findModelVersion(ctx.db, input.name, input.version);
+    if (row.onnxPath || row.modelDigest) await loadVersionModelBytes(ctx, row.versionId);
+  }
   await ctx.db.transaction(async (tx) => {
     // Locked so the version cannot be deleted between the check and the insert.
     const { model, row } = await findModelVersion(tx, input.name, input.version, { lock: true });
-    const rollback = input.rollbackFrom !== undefined && (await aliasHeldVersionBefore(tx, model.name, input.alias, row.version));
-    if (isProductionAlias(input.alias) && !rollback) {
-      await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: `the '${input.alias}' alias` }, input.overrideReason);
+    const rollback =
+      production &&
+      input.rollbackFrom !== undefined &&
+      (await aliasHeldVersionBefore(tx, { modelId: model.modelId, alias: input.alias, versionId: row.versionId, digest: row.modelDigest }));
+    let pass: GatePass | null = null;
+    if (production && !rollback) {
+      pass = await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: `the '${input.alias}' alias` }, input.overrideReason);
     }
     const [previous] = await tx
-      .select({ version: modelVersions.version })
+      .select({ version: modelVersions.version, versionId: modelVersions.versionId })
       .from(registeredModelAliases)
       .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
       .where(and(eq(registeredModelAliases.modelId, model.modelId), eq(registeredModelAliases.alias, input.alias)));
@@ -267,13 +285,34 @@ export async function setModelAlias(
       .insert(registeredModelAliases)
       .values({ modelId: model.modelId, alias: input.alias, versionId: row.versionId })
       .onConflictDoUpdate({ target: [registeredModelAliases.modelId, registeredModelAliases.alias], set: { versionId: row.versionId } });
+    const kind = rollback ? "rollback" : pass?.override ? "override" : "set";
+    await tx.insert(aliasEvents).values({
+      modelId: model.modelId,
+      alias: input.alias,
+      kind,
+      versionId: row.versionId,
+      version: row.version,
+      modelDigest: row.modelDigest,
+      previousVersionId: previous?.versionId ?? null,
+      previousVersion: previous?.version ?? null,
+      reviewId: pass?.reviewId ?? null,
+      reason: pass?.override ?? null,
+      actorUsername: ctx.actor.username,
+      at: Date.now(),
+    });
     await recordAudit(tx, ctx.actor, {
       action: "registered_model.alias.set",
       targetType: "registered_model",
       targetId: model.name,
       before: previous ? { alias: input.alias, version: String(previous.version) } : null,
       after: { alias: input.alias, version: String(row.version) },
-      meta: rollback ? { rollback: true, from: input.rollbackFrom } : undefined,
+      meta: {
+        model_id: model.modelId,
+        version_id: row.versionId,
+        model_digest: row.modelDigest,
+        review_id: pass?.reviewId ?? null,
+        ...(rollback ? { rollback: true, from: input.rollbackFrom } : {}),
+      },
     });
   });
   // After the commit: serving loads the new version, then reads the alias afresh (no restart, no failed request).
@@ -281,10 +320,24 @@ export async function setModelAlias(
   invalidateServingModel(input.name);
 }
 
-/** As MLflow: removing an alias the model does not have is a no-op, but the model must exist. */
-export async function deleteModelAlias(ctx: ServiceContext, input: { name: string; alias: string }): Promise<void> {
+/**
+ * As MLflow: removing an alias the model does not have is a no-op, but the model must exist. Removing `production`
+ * takes the model's default endpoint offline: only an admin may, with a reason, and it is audited.
+ */
+export async function deleteModelAlias(ctx: ServiceContext, input: { name: string; alias: string; reason?: string }): Promise<void> {
   authorize(ctx.actor, "models.write");
   validateAliasName(input.alias);
+  const reason = input.reason?.trim() ?? "";
+  if (isProductionAlias(input.alias)) {
+    authorize(ctx.actor, "deployments.promote");
+    if (ctx.actor.role !== "admin") {
+      throw new DomainError(
+        "PERMISSION_DENIED",
+        `Permission denied: removing the '${input.alias}' alias takes '${input.name}' out of production (its default endpoint then answers 404), which only an admin may do, with a reason. Promote or roll back another version instead.`,
+      );
+    }
+    if (!reason) throw invalidParameter(`Removing the '${input.alias}' alias takes '${input.name}' out of production: give a reason (it is recorded in the audit log).`);
+  }
   await ctx.db.transaction(async (tx) => {
     const model = await findRegisteredModel(tx, input.name);
     const deleted = await tx
@@ -292,11 +345,25 @@ export async function deleteModelAlias(ctx: ServiceContext, input: { name: strin
       .where(and(eq(registeredModelAliases.modelId, model.modelId), eq(registeredModelAliases.alias, input.alias)))
       .returning();
     if (!deleted.length) return;
+    const [was] = await tx.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.versionId, deleted[0].versionId));
+    await tx.insert(aliasEvents).values({
+      modelId: model.modelId,
+      alias: input.alias,
+      kind: "delete",
+      versionId: null,
+      version: null,
+      previousVersionId: deleted[0].versionId,
+      previousVersion: was?.version ?? null,
+      reason: reason || null,
+      actorUsername: ctx.actor.username,
+      at: Date.now(),
+    });
     await recordAudit(tx, ctx.actor, {
       action: "registered_model.alias.delete",
       targetType: "registered_model",
       targetId: model.name,
-      before: { alias: input.alias, version_id: deleted[0].versionId },
+      before: { alias: input.alias, version_id: deleted[0].versionId, version: was ? String(was.version) : null },
+      meta: { model_id: model.modelId, ...(reason ? { reason } : {}) },
     });
   });
   invalidateServingModel(input.name);

@@ -13,7 +13,7 @@ import {
   setRegisteredModelTag,
   updateRegisteredModel,
 } from "./registered-models";
-import { attachOnnxIfPresent } from "./onnx-versions";
+import { attachOnnxIfPresent, isExternalDataRefusal } from "./onnx-versions";
 import {
   createModelVersion,
   deleteModelVersion,
@@ -32,6 +32,7 @@ import {
   zDeleteModelVersionTag,
   zDeleteRegisteredModelTag,
   zGetLatestVersions,
+  zDeleteModelAlias,
   zModelAliasRef,
   zModelName,
   zModelVersionRef,
@@ -119,7 +120,7 @@ export const registryRoutes: MlflowRoute[] = [
     methods: ["DELETE"],
     path: "registered-models/alias",
     handle: async (ctx, input) => {
-      await deleteModelAlias(ctx, zModelAliasRef.parse(input));
+      await deleteModelAlias(ctx, zDeleteModelAlias.parse(input));
       return {};
     },
   },
@@ -137,7 +138,12 @@ export const registryRoutes: MlflowRoute[] = [
     handle: async (ctx, input) => {
       const created = await createModelVersion(ctx, zCreateModelVersion.parse(input));
       // An ONNX model logged by a client gets the same graph summary and playground as one registered in the studio.
-      await attachOnnxIfPresent(ctx, created.name, created.version).catch((error: unknown) => {
+      await attachOnnxIfPresent(ctx, created.name, created.version).catch(async (error: unknown) => {
+        if (isExternalDataRefusal(error)) {
+          // Refused at registration: the version is withdrawn (its number is not reused) and the client told why.
+          await deleteModelVersion(ctx, created.name, created.version);
+          throw error;
+        }
         console.warn(`[studio] could not read ${created.name} v${created.version} as ONNX`, error);
       });
       return { model_version: created };

@@ -34,7 +34,7 @@ export const registryRouter = createTrpcRouter({
       return { ok: true as const };
     }),
   deleteAlias: protectedProcedure
-    .input(z.object({ name: zName, alias: z.string().min(1).max(255) }))
+    .input(z.object({ name: zName, alias: z.string().min(1).max(255), reason: z.string().trim().max(2000).optional() }))
     .mutation(async ({ ctx, input }) => {
       await deleteModelAlias(ctx, input);
       return { ok: true as const };

@@ -45,6 +45,12 @@ export const zModelVersionDetail = zModelVersion.extend({
   onnx_path: z.string().nullable(),
   introspection: z.unknown().nullable(),
   lineage: z.unknown().nullable(),
+  /** SHA-256 of the ONNX bytes kept write-once for this version (null: no ONNX, or not loaded since the upgrade). */
+  model_digest: z.string().nullable().optional(),
+  /** The approved review of those very bytes that lets the version serve and take production, if any. */
+  approved_review_id: z.number().nullable().optional(),
+  /** Why the stored bytes were refused (they no longer match the digest); serving answers 503 meanwhile. */
+  integrity_failure: z.string().nullable().optional(),
 });
 export type ModelVersionDetail = z.infer<typeof zModelVersionDetail>;
 
@@ -99,6 +105,8 @@ export const zDeleteRegisteredModelTag = z.object({ name: zName, key: zTagKey })
 export const zSetModelAlias = z.object({ name: zName, alias: zText.max(1000), version: zVersionText });
 export type SetModelAliasInput = z.infer<typeof zSetModelAlias>;
 export const zModelAliasRef = z.object({ name: zName, alias: zText.max(1000) });
+/** Deleting an alias; `production` needs a reason (recorded in the audit log). */
+export const zDeleteModelAlias = zModelAliasRef.extend({ reason: zText.max(2000).optional() });
 
 export const zCreateModelVersion = z.object({
   name: zName,

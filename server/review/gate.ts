@@ -1,6 +1,7 @@
-// The production gate: the `production` alias (and MLflow's legacy Production stage) only for versions with an approved review.
-import { and, desc, eq, sql } from "drizzle-orm";
-import { auditLog, reviews } from "@/db/schema";
+// The production gate: the `production` alias (and MLflow's legacy Production stage) only for versions with an approved
+// review of their very bytes (the review's report digest = the version's model digest), keyed by ids, never by names.
+import { and, desc, eq, inArray, isNull, or } from "drizzle-orm";
+import { aliasEvents, evaluationReports, modelVersions, reviews } from "@/db/schema";
 import type { Database } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
@@ -15,12 +16,24 @@ export function isProductionAlias(alias: string): boolean {
   return alias.trim().toLowerCase() === PRODUCTION_ALIAS;
 }
 
-/** The most recent approved review of a model version, if any. */
+/**
+ * The most recent approved review of a model version whose report was computed on the bytes the version holds now.
+ * A version registered before digests were kept (digest not yet pinned) matches any approved review of its id until
+ * its first load pins the digest.
+ */
 export async function findApprovedReview(db: Pick<Database, "select">, modelVersionId: number): Promise<{ reviewId: number; decidedAt: number | null } | null> {
   const [row] = await db
     .select({ reviewId: reviews.reviewId, decidedAt: reviews.decidedAt })
     .from(reviews)
-    .where(and(eq(reviews.modelVersionId, modelVersionId), eq(reviews.status, "approved")))
+    .innerJoin(modelVersions, eq(modelVersions.versionId, reviews.modelVersionId))
+    .innerJoin(evaluationReports, eq(evaluationReports.reportId, reviews.reportId))
+    .where(
+      and(
+        eq(reviews.modelVersionId, modelVersionId),
+        eq(reviews.status, "approved"),
+        or(isNull(modelVersions.modelDigest), eq(evaluationReports.modelDigest, modelVersions.modelDigest)),
+      ),
+    )
     .orderBy(desc(reviews.decidedAt), desc(reviews.reviewId))
     .limit(1);
   return row ?? null;
@@ -34,19 +47,22 @@ export interface GateTarget {
   what: string;
 }
 
+/** How a version passed the gate: its approved review, or an admin's audited override (reason). */
+export type GatePass = { reviewId: number; override: null } | { reviewId: null; override: string };
+
 /**
  * Throws INVALID_STATE unless the version has an approved review; an admin may pass with a non-empty
  * reason, which is audited (inside the caller's transaction) as `registered_model.alias.production_override`.
  */
-export async function enforceProductionGate(tx: Executor, actor: Actor, target: GateTarget, overrideReason?: string): Promise<void> {
+export async function enforceProductionGate(tx: Executor, actor: Actor, target: GateTarget, overrideReason?: string): Promise<GatePass> {
   const approved = await findApprovedReview(tx, target.modelVersionId);
-  if (approved) return;
+  if (approved) return { reviewId: approved.reviewId, override: null };
   const reason = overrideReason?.trim() ?? "";
   const label = `version ${target.version} of '${target.modelName}'`;
   if (!reason) {
     throw new DomainError(
       "INVALID_STATE",
-      `Cannot set ${target.what} on ${label}: it has no approved acceptance review. Request a review of this version and get it approved by a reviewer first` +
+      `Cannot set ${target.what} on ${label}: it has no approved acceptance review of its current bytes. Request a review of this version and get it approved by a reviewer first` +
         (actor.role === "admin" ? ", or override the gate with a reason (recorded in the audit log)." : "."),
     );
   }
@@ -60,26 +76,32 @@ export async function enforceProductionGate(tx: Executor, actor: Actor, target: 
     action: "registered_model.alias.production_override",
     targetType: "registered_model",
     targetId: target.modelName,
-    after: { version: String(target.version), what: target.what },
+    after: { version: String(target.version), what: target.what, version_id: target.modelVersionId },
     meta: { reason },
   });
+  return { reviewId: null, override: reason };
 }
 
 /**
- * Whether the alias pointed at this version before (an audited set): a rollback to such a version does not pass
- * the gate again, since the version passed it when it was promoted (approved review or audited override).
+ * Whether the alias pointed at this very version (id) with these very bytes (digest) before, having passed the gate
+ * then: a rollback to it does not ask again. Keyed by ids and digest, so renaming a model, deleting and re-creating
+ * it, or registering new bytes under the same name can never make an unreviewed version look like a former holder.
  */
-export async function aliasHeldVersionBefore(db: Pick<Database, "select">, modelName: string, alias: string, version: number): Promise<boolean> {
+export async function aliasHeldVersionBefore(
+  db: Pick<Database, "select">,
+  target: { modelId: number; alias: string; versionId: number; digest: string | null },
+): Promise<boolean> {
+  if (!target.digest) return false;
   const [row] = await db
-    .select({ auditId: auditLog.auditId })
-    .from(auditLog)
+    .select({ eventId: aliasEvents.eventId })
+    .from(aliasEvents)
     .where(
       and(
-        eq(auditLog.targetType, "registered_model"),
-        eq(auditLog.targetId, modelName),
-        eq(auditLog.action, "registered_model.alias.set"),
-        sql`${auditLog.after}->>'alias' = ${alias}`,
-        sql`${auditLog.after}->>'version' = ${String(version)}`,
+        eq(aliasEvents.modelId, target.modelId),
+        eq(aliasEvents.alias, target.alias),
+        eq(aliasEvents.versionId, target.versionId),
+        eq(aliasEvents.modelDigest, target.digest),
+        inArray(aliasEvents.kind, ["set", "override", "rollback"]),
       ),
     )
     .limit(1);

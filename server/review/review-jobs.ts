@@ -12,7 +12,7 @@ import { recordAudit } from "../auth/audit";
 import { absoluteVersionPath } from "../datasets/dataset-store";
 import { DomainError } from "../errors";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
-import { readModelVersionOnnx } from "../registry/onnx-versions";
+import { loadVersionModelBytes } from "../registry/model-store";
 import { zColumnMapping } from "@/lib/feature-names";
 import { trainingColumnsOf } from "./column-mapping";
 import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
@@ -109,13 +109,13 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
       .innerJoin(datasetVersions, eq(datasetVersions.versionId, reviews.datasetVersionId))
       .where(eq(reviews.reviewId, job.reviewId));
     if (!source) throw new DomainError("RESOURCE_DOES_NOT_EXIST", "The review or its model version was deleted before it could be evaluated.");
-    const { review, version, modelName, dataset } = source;
+    const { review, version, dataset } = source;
     if (review.status !== "evaluating") {
       await db.update(reviewJobs).set({ status: "failed", stage: "failed", error: `The review is '${review.status}', not evaluating: nothing to do.`, finishedAt: Date.now() }).where(eq(reviewJobs.jobId, jobId));
       return;
     }
     const ctx = { db, artifacts: deps.artifacts, actor: systemActor };
-    const onnx = await readModelVersionOnnx(ctx, modelName, String(version.version));
+    const onnx = await loadVersionModelBytes(ctx, version.versionId);
     const sensitiveAttributes = review.sensitiveAttributes ?? [];
     const columnOrder = zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null)?.columns ?? null;
     const configDigest = evaluationConfigDigest({ labelColumn: review.labelColumn, sensitiveAttributes, seed: EVALUATION_SEED, evaluatorVersion: EVALUATOR_VERSION, columnOrder });

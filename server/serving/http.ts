@@ -1,5 +1,6 @@
 // HTTP of model serving, transport-neutral: the Next.js route handlers and the standalone node:http process both
-// adapt their requests to ServingRequest and write back the ServingResponse. Every answer carries x-request-id.
+// adapt their requests to ServingRequest and write back the ServingResponse. Every answer carries x-request-id; every
+// model answer says which version, bytes and approved review answered (x-model-version, x-model-digest, x-review-id).
 import { randomUUID } from "node:crypto";
 import type * as ort from "onnxruntime-node";
 import { getDatabase } from "@/db/client";
@@ -50,8 +51,14 @@ function errorBody(protocol: Protocol, error: DomainError): string {
   return protocol === "oip" ? JSON.stringify({ error: error.message }) : JSON.stringify({ error_code: error.code, message: error.message });
 }
 
-function json(status: number, requestId: string, body: string): ServingResponse {
-  return { status, headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": "no-store" }, body };
+function json(status: number, requestId: string, body: string, extra: Record<string, string> = {}): ServingResponse {
+  return { status, headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": "no-store", ...extra }, body };
+}
+
+/** A model's answer and the headers saying who answered it. */
+interface Answered {
+  body: string;
+  headers: Record<string, string>;
 }
 
 async function authenticate(request: ServingRequest, server: ModelServer): Promise<Actor> {
@@ -77,10 +84,16 @@ function decodeSegments(segments: readonly string[]): string[] {
   });
 }
 
-async function withModel<T>(server: ModelServer, ref: ModelReference, score: (model: ServedModel) => Promise<T>): Promise<T> {
-  const model = await server.acquire(ref);
+async function withModel(server: ModelServer, ref: ModelReference, actor: Actor, score: (model: ServedModel) => Promise<string>): Promise<Answered> {
+  const resolved = await server.resolve(ref);
+  server.authorizeAnswer(ref, resolved, actor);
+  const model = await server.acquire(ref, resolved);
   try {
-    return await score(model);
+    const body = await score(model);
+    return {
+      body,
+      headers: { "x-model-version": model.version, "x-model-digest": model.digest, "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId) },
+    };
   } finally {
     server.release(model);
   }
@@ -112,7 +125,7 @@ async function readBody(request: ServingRequest): Promise<string> {
   return text;
 }
 
-async function invocations(request: ServingRequest, server: ModelServer, modelSegments: string[], requestId: string, startedAt: number): Promise<string> {
+async function invocations(request: ServingRequest, server: ModelServer, actor: Actor, modelSegments: string[], requestId: string, startedAt: number): Promise<Answered> {
   const ref = parseModelReference(decodeSegments(modelSegments).join("/"));
   const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
   const isCsv = contentType.startsWith("text/csv");
@@ -121,7 +134,7 @@ async function invocations(request: ServingRequest, server: ModelServer, modelSe
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
-  return withModel(server, ref, async (model) => {
+  return withModel(server, ref, actor, async (model) => {
     const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
     const outputNames = model.outputs.map((o) => o.name);
     const results = await run(model, scoring.feeds, outputNames);
@@ -153,26 +166,27 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
     return json(200, requestId, JSON.stringify({ name: "modelops-studio", version: "2", extensions: [] }));
   }
   if (segments[0] !== "models" || segments.length < 2) throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
-  await authenticate(request, server);
+  const actor = await authenticate(request, server);
   const { ref, action } = oipTarget(segments.slice(1));
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
-    const answer = await withModel(server, ref, async (model) => {
+    const answer = await withModel(server, ref, actor, async (model) => {
       const infer = parseOipInfer(model, body);
       const results = await run(model, infer.feeds, infer.outputs);
       logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
       return JSON.stringify({ model_name: model.name, model_version: model.version, ...(infer.id !== undefined ? { id: infer.id } : {}), outputs: oipOutputs(results, infer.outputs, model) });
     });
-    return json(200, requestId, answer);
+    return json(200, requestId, answer.body, answer.headers);
   }
   if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
   if (action === "ready") {
-    const answer = await withModel(server, ref, async (model) => JSON.stringify({ name: model.name, ready: true }));
-    return json(200, requestId, answer);
+    const answer = await withModel(server, ref, actor, async (model) => JSON.stringify({ name: model.name, ready: true }));
+    return json(200, requestId, answer.body, answer.headers);
   }
   if (action !== "") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
-  return json(200, requestId, await withModel(server, ref, async (model) => JSON.stringify(oipMetadata(model))));
+  const metadata = await withModel(server, ref, actor, async (model) => JSON.stringify(oipMetadata(model)));
+  return json(200, requestId, metadata.body, metadata.headers);
 }
 
 function splitPath(pathname: string): string[] {
@@ -203,8 +217,9 @@ export async function handleServing(request: ServingRequest, server: ModelServer
     }
     if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
-    await authenticate(request, server);
-    return json(200, requestId, await invocations(request, server, segments.slice(2, -1), requestId, startedAt));
+    const actor = await authenticate(request, server);
+    const answer = await invocations(request, server, actor, segments.slice(2, -1), requestId, startedAt);
+    return json(200, requestId, answer.body, answer.headers);
   } catch (error) {
     const domain = toDomainError(error);
     return json(domain.httpStatus, requestId, errorBody(protocol, domain));

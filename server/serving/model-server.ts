@@ -1,14 +1,20 @@
-// Which model version a serving request means, and its loaded onnxruntime-node session: aliases resolved from the
-// database at most once a second per model, sessions cached per version id (LRU, bounded) and released only once
-// the requests using them have finished, so an alias swap never fails a request.
+// Which model version a serving request means, which approved review answers for it, and its loaded onnxruntime-node
+// session: aliases resolved from the database at most once a second per model, sessions cached per version id (LRU,
+// bounded), loaded from the write-once model store by digest and verified, and released only once the requests using
+// them have finished, so an alias swap never fails a request.
+import { and, eq, or } from "drizzle-orm";
 import * as ort from "onnxruntime-node";
+import { aliasEvents, modelVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
-import { systemActor } from "../auth/actor";
+import type { Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
 import type { ArtifactStore } from "../artifacts/store";
 import { DomainError, notFound } from "../errors";
 import { findModelVersion, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
-import { readModelVersionOnnx } from "../registry/onnx-versions";
+import { loadVersionModelBytes } from "../registry/model-store";
+import { hasErrorCode } from "../registry/model-store-path";
+import { findApprovedReview } from "../review/gate";
 import { planModelInputs } from "@/lib/model-inputs";
 import { addServingListener, type ServingListener } from "./hooks";
 import { FEEDABLE_ELEMENT_TYPES, badRequest, type ServedField, type ServedValue } from "./tensors";
@@ -33,6 +39,11 @@ export interface ModelReference {
   name: string;
   alias: string | null;
   version: string | null;
+}
+
+/** Whether a reference means the model's production endpoint (bare `<model>` or `<model>@production`). */
+export function isDefaultRoute(ref: ModelReference): boolean {
+  return ref.version === null && ref.alias === DEFAULT_SERVING_ALIAS;
 }
 
 /** Parses a (URL-decoded) model path segment: `name`, `name@alias` or `name/version`. */
@@ -70,13 +81,22 @@ export interface ServedModel {
   fieldIndex: Map<string, number>;
   /** False when a feature matrix's columns have no names (x0…): DataFrame columns are then taken by position. */
   namedColumns: boolean;
+  /** SHA-256 of the bytes the session was built from (verified at load). */
+  digest: string;
+  /** The model imputes missing values (an Imputer node, or metadata handles_missing_values=true): null inputs are allowed. */
+  handlesMissing: boolean;
   inFlight: number;
   retired: boolean;
 }
 
-interface Resolved {
+/** What a reference resolves to: the version, and what vouches for it (its approved review, or an admin's override). */
+export interface Resolved {
   versionId: number;
   version: string;
+  /** The approved review of the version's current bytes, or null. */
+  reviewId: number | null;
+  /** The version took `production` through an admin's audited override with its current bytes. */
+  productionOverride: boolean;
 }
 
 export interface ModelServerDeps {
@@ -94,6 +114,12 @@ function featureNamesOf(introspection: OnnxIntrospection): string[] | null {
   const names = specs.map((s) => s.name).filter((n): n is string => typeof n === "string" && n.length > 0);
   const isColumns = specs.length > 0 && specs.every((s) => s.type !== "tensor");
   return isColumns && names.length === specs.length ? names : null;
+}
+
+/** Whether a model says it handles missing inputs: an ONNX-ML Imputer in its graph, or metadata handles_missing_values=true. */
+export function declaresMissingValues(introspection: OnnxIntrospection): boolean {
+  if (introspection.operators.some((op) => op.opType === "Imputer" && op.domain === "ai.onnx.ml")) return true;
+  return /^(true|1|yes)$/i.test(introspection.metadata?.handles_missing_values?.trim() ?? "");
 }
 
 export class ModelServer implements ServingListener {
@@ -135,26 +161,68 @@ export class ModelServer implements ServingListener {
     try {
       row = ref.version !== null ? (await findModelVersion(db, ref.name, ref.version)).row : await findVersionByAlias(db, ref.name, ref.alias!);
     } catch (error) {
-      if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") {
-        if (/alias/.test(error.message)) {
+      if (hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) {
+        if (/alias/.test((error as Error).message)) {
           throw notFound(
             `Model '${ref.name}' has no alias '${ref.alias}'${ref.alias === DEFAULT_SERVING_ALIAS ? ": promote a version to production, or call <model>@<alias> or an explicit version" : ""}.`,
           );
         }
         throw notFound(ref.version !== null ? `Model '${ref.name}' has no version ${ref.version}.` : `There is no registered model named '${ref.name}'.`);
       }
-      if (error instanceof DomainError && error.code === "INVALID_PARAMETER_VALUE") throw badRequest(error.message);
+      if (hasErrorCode(error, "INVALID_PARAMETER_VALUE")) throw badRequest((error as Error).message);
       throw error;
     }
-    if (!row.onnxPath) {
+    if (!row.onnxPath && !row.modelDigest) {
       throw new DomainError("INVALID_STATE", `Version ${row.version} of '${ref.name}' has no ONNX file in the studio; only ONNX versions can be served.`);
     }
-    return { versionId: row.versionId, version: String(row.version) };
+    const approved = await findApprovedReview(db, row.versionId);
+    let productionOverride = false;
+    if (!approved && isDefaultRoute(ref)) {
+      const [override] = await db
+        .select({ eventId: aliasEvents.eventId })
+        .from(aliasEvents)
+        .where(
+          and(
+            eq(aliasEvents.modelId, row.modelId),
+            eq(aliasEvents.alias, DEFAULT_SERVING_ALIAS),
+            eq(aliasEvents.versionId, row.versionId),
+            // An admin's override of these very bytes, or the production pointer that was in place when alias
+            // history started (grandfathered by version id: an upgrade must not take running services offline).
+            or(and(eq(aliasEvents.kind, "override"), eq(aliasEvents.modelDigest, row.modelDigest ?? "")), eq(aliasEvents.kind, "upgrade")),
+          ),
+        )
+        .limit(1);
+      productionOverride = Boolean(override);
+    }
+    return { versionId: row.versionId, version: String(row.version), reviewId: approved?.reviewId ?? null, productionOverride };
+  }
+
+  /**
+   * Refuses what the caller may not be answered by: a version without an approved review of its bytes is served only
+   * by explicit version or alias, to users and tokens allowed to test models (editors, admins); through the model's
+   * production endpoint only when an admin put it there with an audited override.
+   */
+  authorizeAnswer(ref: ModelReference, resolved: Resolved, actor: Actor): void {
+    if (resolved.reviewId !== null) return;
+    if (isDefaultRoute(ref)) {
+      if (resolved.productionOverride) return;
+      throw new DomainError(
+        "PERMISSION_DENIED",
+        `Version ${resolved.version} of '${ref.name}' holds production but has no approved review of its current bytes, so its production endpoint does not serve it. ` +
+          "Get a review approved, roll back, or (admin) re-promote it with an override reason; users who test models may call it by explicit version.",
+      );
+    }
+    if (!can(actor, "models.write")) {
+      throw new DomainError(
+        "PERMISSION_DENIED",
+        `Version ${resolved.version} of '${ref.name}' has no approved review: only users allowed to test models (editors, admins) may call it by version or alias. Use the production endpoint, or ask for a review.`,
+      );
+    }
   }
 
   /** The served model for a reference, counted as in use until `release` is called. */
-  async acquire(ref: ModelReference): Promise<ServedModel> {
-    const resolved = await this.resolve(ref);
+  async acquire(ref: ModelReference, resolvedAlready?: Resolved): Promise<ServedModel> {
+    const resolved = resolvedAlready ?? (await this.resolve(ref));
     for (;;) {
       const model = await this.session(ref.name, resolved);
       if (!model.retired) {
@@ -199,7 +267,9 @@ export class ModelServer implements ServingListener {
 
   private async load(name: string, resolved: Resolved): Promise<ServedModel> {
     const { db, artifacts } = await this.deps();
-    const { row } = await findModelVersion(db, name, resolved.version);
+    // By id: a rename between the resolution and the load cannot swap in another model's version.
+    const [row] = await db.select().from(modelVersions).where(eq(modelVersions.versionId, resolved.versionId));
+    if (!row) throw notFound(`Version ${resolved.version} of '${name}' was deleted.`);
     const introspection = row.introspection as OnnxIntrospection | null;
     if (!introspection) throw new DomainError("INVALID_STATE", `Version ${resolved.version} of '${name}' has not been introspected; register its ONNX file again.`);
     const inputs = servedValues(introspection.inputs);
@@ -216,7 +286,8 @@ export class ModelServer implements ServingListener {
         `Version ${resolved.version} of '${name}' has outputs that are not tensors (${nonTensor.map((o) => o.name).join(", ")}), e.g. a ZipMap; derive a version without ZipMap on its model page and serve that.`,
       );
     }
-    const { bytes } = await readModelVersionOnnx({ db, artifacts, actor: systemActor }, name, resolved.version);
+    // By id, from the model store, verified against the registered digest: altered bytes are refused (503), flagged, audited.
+    const { bytes, digest } = await loadVersionModelBytes({ db, artifacts }, resolved.versionId);
     const session = await ort.InferenceSession.create(bytes, servingSessionOptions());
     const inputIndex = new Map(inputs.map((input, i) => [input.name, i]));
     const fields: ServedField[] = plan.fields.map((f) => ({ key: f.key, input: inputIndex.get(f.inputName)!, column: f.column ?? 0 }));
@@ -231,6 +302,8 @@ export class ModelServer implements ServingListener {
       fields,
       fieldIndex: new Map(fields.map((f, i) => [f.key, i])),
       namedColumns: plan.layout === "columns" || featureNamesOf(introspection) !== null,
+      digest,
+      handlesMissing: declaresMissingValues(introspection),
       inFlight: 0,
       retired: false,
     };

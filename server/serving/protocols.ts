@@ -56,7 +56,7 @@ function feedsFromTable(model: ServedModel, columns: readonly unknown[], data: r
     }
   }
   const cell: CellReader = (r, f) => (data[r] as unknown[])[columnOfField[f]!];
-  return feedsFromCells(model.inputs, model.fields, data.length, cell, fromText);
+  return feedsFromCells(model.inputs, model.fields, data.length, cell, fromText, model.handlesMissing);
 }
 
 function feedsFromRecords(model: ServedModel, records: readonly unknown[], what: string): OrtFeeds {
@@ -66,7 +66,7 @@ function feedsFromRecords(model: ServedModel, records: readonly unknown[], what:
   const columnOfField = fieldOfColumns(model, keys);
   const keyOfField = Array.from(columnOfField, (c) => keys[c]!);
   const cell: CellReader = (r, f) => (records[r] as Record<string, unknown>)[keyOfField[f]!];
-  return feedsFromCells(model.inputs, model.fields, records.length, cell, false);
+  return feedsFromCells(model.inputs, model.fields, records.length, cell, false, model.handlesMissing);
 }
 
 function feedsFromNamedTensors(model: ServedModel, named: Record<string, unknown>, what: string): OrtFeeds {
@@ -78,7 +78,7 @@ function feedsFromNamedTensors(model: ServedModel, named: Record<string, unknown
     const feeds: OrtFeeds = {};
     let batch: number | null = null;
     for (const input of model.inputs) {
-      const tensor = tensorFromJson(input, named[input.name], null, `Input '${input.name}'`);
+      const tensor = tensorFromJson(input, named[input.name], null, `Input '${input.name}'`, model.handlesMissing);
       if (batch !== null && tensor.dims[0] !== batch) throw badRequest(`Input '${input.name}' has ${tensor.dims[0]} rows, the others ${batch}: every input needs the same number of rows.`);
       batch = tensor.dims[0] ?? null;
       feeds[input.name] = tensor;
@@ -94,7 +94,7 @@ function feedsFromNamedTensors(model: ServedModel, named: Record<string, unknown
     if (!Array.isArray(list) || list.length !== rows) throw badRequest(`'${what}.${keys[c]}' must be a list of ${rows} values like the other columns.`);
   }
   const cell: CellReader = (r, f) => (lists[columnOfField[f]!] as unknown[])[r];
-  return feedsFromCells(model.inputs, model.fields, rows, cell, false);
+  return feedsFromCells(model.inputs, model.fields, rows, cell, false, model.handlesMissing);
 }
 
 const MLFLOW_FIELDS = ["dataframe_split", "dataframe_records", "instances", "inputs"] as const;
@@ -133,14 +133,14 @@ export function parseMlflowJson(model: ServedModel, body: unknown): ScoringReque
   if (field === "instances") {
     if (!Array.isArray(value) || value.length === 0) throw badRequest("'instances' must be a non-empty list.");
     if (isPlainObject(value[0])) return { feeds: feedsFromRecords(model, value, "instances"), style: "frame" };
-    if (model.inputs.length === 1) return { feeds: { [model.inputs[0]!.name]: tensorFromJson(model.inputs[0]!, value, null, "'instances'") }, style: "tensor" };
+    if (model.inputs.length === 1) return { feeds: { [model.inputs[0]!.name]: tensorFromJson(model.inputs[0]!, value, null, "'instances'", model.handlesMissing) }, style: "tensor" };
     return { feeds: feedsFromTable(model, model.fields.map((f) => f.key), value, false, "instances"), style: "frame" };
   }
   if (Array.isArray(value)) {
     if (model.inputs.length !== 1) {
       throw badRequest(`The model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(", ")}): send 'inputs' as an object keyed by input name.`);
     }
-    return { feeds: { [model.inputs[0]!.name]: tensorFromJson(model.inputs[0]!, value, null, "'inputs'") }, style: "tensor" };
+    return { feeds: { [model.inputs[0]!.name]: tensorFromJson(model.inputs[0]!, value, null, "'inputs'", model.handlesMissing) }, style: "tensor" };
   }
   if (!isPlainObject(value)) throw badRequest("'inputs' must be a list (one tensor) or an object of input name → nested list.");
   return { feeds: feedsFromNamedTensors(model, value, "inputs"), style: "tensor" };
@@ -245,7 +245,7 @@ export function parseOipInfer(model: ServedModel, body: unknown): OipInferReques
     }
     if (!Array.isArray(tensor.data)) throw badRequest(`Input '${tensor.name}': 'data' must be a list of values (row-major).`);
     checkShape(input, shape as number[], `Input '${tensor.name}'`);
-    feeds[input.name] = tensorFromJson(input, tensor.data, shape as number[], `Input '${tensor.name}'`);
+    feeds[input.name] = tensorFromJson(input, tensor.data, shape as number[], `Input '${tensor.name}'`, model.handlesMissing);
   }
   const missing = model.inputs.filter((m) => !(m.name in feeds)).map((m) => `'${m.name}'`);
   if (missing.length) throw badRequest(`Missing input${missing.length > 1 ? "s" : ""} ${missing.join(", ")}.`);

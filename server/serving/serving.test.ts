@@ -33,6 +33,8 @@ describe.each(testBackends)("model serving on %s", (kind) => {
   let server: ModelServer;
   let token: string;
   let serveToken: string;
+  /** Versions without an approved review answer only editors (and admins) by explicit version or alias. */
+  let editorToken: string;
   let viewer: Actor;
   let rfSession: ort.InferenceSession;
   let creditSession: ort.InferenceSession;
@@ -58,6 +60,9 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     viewer = { userId: user.userId, username: user.username, role: "viewer", via: "session" };
     token = (await createToken(studio.as(viewer), zCreateToken.parse({ name: "all" }))).token;
     serveToken = (await createToken(studio.as(viewer), zCreateToken.parse({ name: "serve", scope: "serve" }))).token;
+    const editorUser = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `eddie-${kind}`, password: "editor-password-1", role: "editor" }));
+    const editor: Actor = { userId: editorUser.userId, username: editorUser.username, role: "editor", via: "session" };
+    editorToken = (await createToken(studio.as(editor), zCreateToken.parse({ name: "editor" }))).token;
     rfSession = await ort.InferenceSession.create(new Uint8Array(await readFile(RF)));
     creditSession = await ort.InferenceSession.create(new Uint8Array(await readFile(CREDIT)));
     const bc = csvRows(await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8"));
@@ -187,7 +192,12 @@ describe.each(testBackends)("model serving on %s", (kind) => {
         { name: "probabilities", shape: [5, 2], datatype: "FP32", data: expected.probabilities.flat() },
       ],
     });
-    const nested = await call("POST", "/v2/models/breast-cancer/versions/1/infer", { inputs: [{ name: "input", shape: [5, 30], datatype: "FP32", data: rfRows }], outputs: [{ name: "probabilities" }] });
+    const nested = await call(
+      "POST",
+      "/v2/models/breast-cancer/versions/1/infer",
+      { inputs: [{ name: "input", shape: [5, 30], datatype: "FP32", data: rfRows }], outputs: [{ name: "probabilities" }] },
+      { authorization: `Bearer ${editorToken}` },
+    );
     expect(nested.json.outputs).toEqual([{ name: "probabilities", shape: [5, 2], datatype: "FP32", data: expected.probabilities.flat() }]);
 
     const credit = await creditExpected(creditRows);
@@ -254,8 +264,9 @@ describe.each(testBackends)("model serving on %s", (kind) => {
 
   it("resolves the production alias by default, @alias, explicit versions and URL-encoded references", async () => {
     const body = { inputs: [{ name: "input", shape: [1, 30], datatype: "FP32", data: rfRows[0] }] };
+    const asEditor = { authorization: `Bearer ${editorToken}` };
     const versionOf = async (path: string) => {
-      const answer = await call("POST", path, body);
+      const answer = await call("POST", path, body, asEditor);
       expect(answer.status, answer.body).toBe(200);
       return answer.json.model_version;
     };
@@ -267,10 +278,10 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     const rf2 = await ort.InferenceSession.create(new Uint8Array(await readFile(RF2)));
     const direct = await rf2.run({ input: new ort.Tensor("float32", Float32Array.from(rfRows[0]!), [1, 30]) });
     await rf2.release();
-    const viaAlias = await call("POST", "/api/serve/breast-cancer@challenger/invocations", { inputs: [rfRows[0]] });
+    const viaAlias = await call("POST", "/api/serve/breast-cancer@challenger/invocations", { inputs: [rfRows[0]] }, asEditor);
     expect((viaAlias.json.predictions as { probabilities: number[][] }).probabilities[0]).toEqual(Array.from(direct.probabilities!.data as Float32Array));
-    expect((await call("POST", "/api/serve/breast-cancer/2/invocations", { inputs: [rfRows[0]] })).json).toEqual(viaAlias.json);
-    expect((await call("POST", "/api/serve/breast-cancer%2F2/invocations", { inputs: [rfRows[0]] })).json).toEqual(viaAlias.json);
+    expect((await call("POST", "/api/serve/breast-cancer/2/invocations", { inputs: [rfRows[0]] }, asEditor)).json).toEqual(viaAlias.json);
+    expect((await call("POST", "/api/serve/breast-cancer%2F2/invocations", { inputs: [rfRows[0]] }, asEditor)).json).toEqual(viaAlias.json);
   });
 
   it("lets a serve-scoped token call serving only, and refuses it on the MLflow API with 403", async () => {

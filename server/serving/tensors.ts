@@ -62,11 +62,25 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** Largest float32 magnitude: a JSON number beyond it would become Infinity in the tensor. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+const INTEGER_RANGES: Record<string, [number, number]> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
 /**
- * Writes one cell into a typed array. `fromText`: the value comes from CSV, where every cell is text.
- * JSON numbers for numeric inputs, text for string inputs, true/false for booleans; null is a missing float (NaN).
+ * Writes one cell into a typed array. `fromText`: the value comes from CSV, where every cell is text. JSON numbers for
+ * numeric inputs (finite, within the input type's range), text for string inputs, true/false for booleans. A missing
+ * value (null, or an empty CSV cell) becomes NaN only when the model declares it handles missing values
+ * (`allowMissing`); otherwise it is refused, as a score computed on it would be meaningless.
  */
-function writeCell(data: TypedData, elementType: string, index: number, value: unknown, where: () => string, fromText: boolean): void {
+function writeCell(data: TypedData, elementType: string, index: number, value: unknown, where: () => string, fromText: boolean, allowMissing: boolean): void {
   if (elementType === "string") {
     if (typeof value === "string") (data as string[])[index] = value;
     else throw badRequest(`${where()} must be text (the model's input is a string tensor), got ${describe(value)}.`);
@@ -87,11 +101,28 @@ function writeCell(data: TypedData, elementType: string, index: number, value: u
     number = text === "" ? Number.NaN : Number(text);
     if (text !== "" && Number.isNaN(number)) throw badRequest(`${where()} must be a number, got ${describe(value)}.`);
   } else throw badRequest(`${where()} must be a number, got ${describe(value)}.`);
-  if (elementType === "float32" || elementType === "float64") {
+  const isFloat = elementType === "float32" || elementType === "float64";
+  if (Number.isNaN(number)) {
+    if (isFloat && allowMissing) {
+      (data as Float32Array)[index] = number;
+      return;
+    }
+    throw badRequest(
+      `${where()} is missing (null or empty): the model does not declare that it handles missing values, so send a number` +
+        (isFloat ? " (or register a model that imputes them, e.g. with an Imputer step, or declares metadata handles_missing_values=true)." : "."),
+    );
+  }
+  if (!Number.isFinite(number)) throw badRequest(`${where()} must be a finite number, got ${describe(value)}.`);
+  if (isFloat) {
+    if (elementType === "float32" && Math.abs(number) > FLOAT32_MAX) {
+      throw badRequest(`${where()} is ${number}, outside the range of the model's float32 input (±3.4e38): send a value within it.`);
+    }
     (data as Float32Array)[index] = number;
     return;
   }
   if (!Number.isInteger(number)) throw badRequest(`${where()} must be a whole number (the model's input is ${elementType}), got ${describe(value)}.`);
+  const range = INTEGER_RANGES[elementType];
+  if (range && (number < range[0] || number > range[1])) throw badRequest(`${where()} is ${number}, outside the range of the model's ${elementType} input [${range[0]}, ${range[1]}].`);
   if (elementType === "int64") (data as BigInt64Array)[index] = BigInt(number);
   else (data as Int32Array)[index] = number;
 }
@@ -109,6 +140,7 @@ export function feedsFromCells(
   rows: number,
   cell: CellReader,
   fromText = false,
+  allowMissing = false,
 ): OrtFeeds {
   if (rows === 0) throw badRequest("There are no rows to score: send at least one.");
   const feeds: OrtFeeds = {};
@@ -124,7 +156,7 @@ export function feedsFromCells(
         const f = own[c]!;
         const value = cell(r, f);
         if (value === undefined) throw badRequest(`Row ${r + 1} has no value for column '${fields[f]!.key}'.`);
-        writeCell(data, input.elementType, r * width + c, value, () => `Column '${fields[f]!.key}' (row ${r + 1})`, fromText);
+        writeCell(data, input.elementType, r * width + c, value, () => `Column '${fields[f]!.key}' (row ${r + 1})`, fromText, allowMissing);
       }
     }
     const dims = width > 1 || input.shape === null || input.shape.length === 2 ? [rows, width] : [rows];
@@ -135,6 +167,14 @@ export function feedsFromCells(
 
 function ortType(elementType: string): ort.Tensor.Type {
   return elementType === "float64" ? "float64" : (elementType as ort.Tensor.Type);
+}
+
+/** How many scalar values a nested JSON array holds. */
+function countLeaves(node: unknown): number {
+  if (!Array.isArray(node)) return 1;
+  let total = 0;
+  for (let i = 0; i < node.length; i++) total += countLeaves(node[i]);
+  return total;
 }
 
 /** Shape of a nested JSON array, following first elements; the fill checks every other branch against it. */
@@ -153,9 +193,14 @@ function nestedShape(value: unknown): number[] {
  * One input tensor from a nested JSON array (MLflow `inputs`/`instances`, or Open Inference Protocol data with its
  * declared shape). `declaredShape` (OIP): the data may be flat or nested but must hold exactly that many values.
  */
-export function tensorFromJson(input: ServedValue, value: unknown, declaredShape: number[] | null, label: string): ort.Tensor {
+export function tensorFromJson(input: ServedValue, value: unknown, declaredShape: number[] | null, label: string, allowMissing = false): ort.Tensor {
   let shape = declaredShape ?? nestedShape(value);
   const count = shape.reduce((a, b) => a * b, 1);
+  // A declared shape is only a claim: count the values before allocating, so [1e9, 30] is a 400, not an out-of-memory 500.
+  if (declaredShape !== null) {
+    const held = countLeaves(value);
+    if (held !== count) throw badRequest(`${label}: shape [${shape.join(", ")}] needs ${count} values, but the data holds ${held}.`);
+  }
   const data = allocate(input.elementType, count);
   let written = 0;
   const fill = (node: unknown, depth: number): void => {
@@ -171,7 +216,7 @@ export function tensorFromJson(input: ServedValue, value: unknown, declaredShape
       written++;
       return;
     }
-    writeCell(data, input.elementType, written, node, () => `${label} value ${written + 1}`, false);
+    writeCell(data, input.elementType, written, node, () => `${label} value ${written + 1}`, false, allowMissing);
     written++;
   };
   fill(value, 0);

@@ -1,0 +1,268 @@
+// What was reviewed is what is served: registered bytes are write-once and verified wherever they are loaded, models
+// that reference files are refused, and rollback keys on ids and digests (rename, delete-and-recreate), on real fixtures.
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import * as ort from "onnxruntime-node";
+import { modelVersions } from "@/db/schema";
+import type { Actor } from "../auth/actor";
+import { listAuditEntries } from "../auth/audit";
+import { createUserAsSystem } from "../auth/accounts";
+import { zCreateToken, zCreateUser } from "../auth/schema";
+import { createToken } from "../auth/tokens";
+import { handleArtifactProxy } from "../artifacts/proxy";
+import { listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
+import { ModelServer } from "../serving/model-server";
+import { handleServing } from "../serving/http";
+import { flushInferenceLog } from "../monitoring/inference-log";
+import { mlflowWire } from "../testing/mlflow-client";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { createExperiment } from "../tracking/experiments";
+import { artifactRootOf, createRun } from "../tracking/runs";
+import { createModelVersion } from "./model-versions";
+import { loadVersionModelBytes, modelStorePath } from "./model-store";
+import { introspectOnnx, onnxProtobuf } from "./onnx-introspection";
+import { readModelVersionOnnx, registerOnnxFromRun, registerOnnxUpload } from "./onnx-versions";
+import { createRegisteredModel, deleteModelAlias, deleteRegisteredModel, renameRegisteredModel, setModelAlias } from "./registered-models";
+
+const fixture = async (name: string) => new Uint8Array(await readFile(path.join(import.meta.dirname, `../../fixtures/models/${name}.onnx`)));
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
+
+/** digits-mlp with its first weight moved to an "external file": onnxruntime would read that path from the server's disk. */
+async function externalDataModel(location: string): Promise<Uint8Array> {
+  const model = onnxProtobuf.ModelProto.decode(await fixture("digits-mlp"));
+  const weight = model.graph!.initializer![0]!;
+  weight.rawData = new Uint8Array();
+  weight.floatData = [];
+  weight.dataLocation = onnxProtobuf.TensorProto.DataLocation.EXTERNAL;
+  weight.externalData = [onnxProtobuf.StringStringEntryProto.create({ key: "location", value: location })];
+  return onnxProtobuf.ModelProto.encode(model).finish();
+}
+
+describe.each(testBackends)("model integrity on %s", (kind) => {
+  let studio: TestStudio;
+  let server: ModelServer;
+  let editor: Actor;
+  let editorToken: string;
+  let rfRow: number[];
+
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+    server = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `erin-${kind}`, password: "editor-password-1", role: "editor" }));
+    editor = { userId: user.userId, username: user.username, role: "editor", via: "session" };
+    editorToken = (await createToken(studio.as(editor), zCreateToken.parse({ name: "editor" }))).token;
+    const csv = (await readFile(path.join(import.meta.dirname, "../../fixtures/datasets/breast_cancer.test.csv"), "utf8")).trim().split("\n");
+    rfRow = csv[1]!.split(",").slice(0, 30).map(Number);
+  });
+  afterAll(async () => {
+    await flushInferenceLog();
+    await server.close();
+    await studio.close();
+  });
+
+  async function serve(pathname: string, modelServer = server) {
+    const answer = await handleServing(
+      { method: "POST", pathname, headers: new Headers({ authorization: `Bearer ${editorToken}`, "content-type": "application/json" }), text: async () => JSON.stringify({ inputs: [rfRow] }) },
+      modelServer,
+    );
+    return { ...answer, json: JSON.parse(answer.body) as Record<string, unknown> };
+  }
+
+  async function direct(bytes: Uint8Array) {
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ input: new ort.Tensor("float32", Float32Array.from(rfRow), [1, 30]) });
+    await session.release();
+    return Array.from(out.probabilities!.data as Float32Array);
+  }
+
+  function proxy(method: "PUT" | "DELETE", artifactPath: string, body?: Uint8Array) {
+    return handleArtifactProxy(
+      new Request(`http://studio.test/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`, { method, body: body ? Buffer.from(body) : undefined }),
+      artifactPath.split("/"),
+      async () => studio.as(editor),
+    );
+  }
+
+  it("keeps serving the registered bytes after the run's .onnx is overwritten or deleted through the MLflow artifact proxy", async () => {
+    const v1 = await fixture("breast-cancer-rf-v1");
+    const v2 = await fixture("breast-cancer-rf-v2");
+    const { experiment_id } = await createExperiment(studio.as(editor), { name: `integrity-${kind}` });
+    const run = await createRun(studio.as(editor), { experiment_id, run_name: "rf", start_time: 1, tags: [] });
+    const root = artifactRootOf(run.info)!;
+    const artifact = `${root}/model/model.onnx`;
+    expect((await proxy("PUT", artifact, v1)).status).toBe(200);
+    await registerOnnxFromRun(studio.as(editor), { name: "rf", runId: run.info.run_id, artifactPath: "model/model.onnx" });
+
+    // The editor replaces the run's file with other bytes: the artifact proxy allows it, the registered version does not change.
+    expect((await proxy("PUT", artifact, v2)).status).toBe(200);
+    const read = await readModelVersionOnnx(studio.as(editor), "rf", "1");
+    expect(read.digest).toBe(sha256(v1));
+    expect(Buffer.from(read.bytes).equals(Buffer.from(v1))).toBe(true);
+    const served = await serve("/api/serve/rf/1/invocations");
+    expect(served.status, served.body).toBe(200);
+    expect(served.headers["x-model-digest"]).toBe(sha256(v1));
+    expect((served.json.predictions as { probabilities: number[][] }).probabilities[0]).toEqual(await direct(v1));
+    expect(await direct(v2)).not.toEqual(await direct(v1));
+
+    // Deleted, and a fresh server (nothing cached) still loads the registered bytes.
+    expect((await proxy("DELETE", artifact)).status).toBe(200);
+    const fresh = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    const again = await serve("/api/serve/rf/1/invocations", fresh);
+    await fresh.close();
+    expect(again.status, again.body).toBe(200);
+    expect(again.headers["x-model-digest"]).toBe(sha256(v1));
+
+    // The store itself cannot be written or deleted through the proxy.
+    const storePath = modelStorePath(sha256(v1));
+    const overwrite = await proxy("PUT", storePath, v2);
+    expect(overwrite.status).toBe(400);
+    expect(await overwrite.text()).toMatch(/write-once model store/);
+    expect((await proxy("DELETE", storePath)).status).toBe(400);
+    expect(sha256(new Uint8Array(await readFile(path.join(studio.artifactRoot, storePath))))).toBe(sha256(v1));
+  });
+
+  it("refuses to serve bytes altered on disk after registration: 503 with a message, the version flagged, one audit entry", async () => {
+    const bytes = await fixture("breast-cancer-rf-v1");
+    await registerOnnxUpload(studio.as(ada), { name: "tampered", bytes });
+    await setModelAlias(studio.as(ada), { name: "tampered", alias: "production", version: "1", overrideReason: "integrity test" });
+    // Someone with access to the disk swaps the stored file.
+    await writeFile(path.join(studio.artifactRoot, modelStorePath(sha256(bytes))), await fixture("breast-cancer-rf-v2"));
+    const fresh = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    const first = await serve("/api/serve/tampered/invocations", fresh);
+    const second = await serve("/api/serve/tampered/1/invocations", fresh);
+    await fresh.close();
+    expect(first.status).toBe(503);
+    expect(first.json.message).toMatch(/altered after registration.*refuses to use them/);
+    expect(second.status).toBe(503);
+    await expect(readModelVersionOnnx(studio.as(editor), "tampered", "1")).rejects.toMatchObject({ code: "TEMPORARILY_UNAVAILABLE" });
+
+    const audit = await listAuditEntries(studio.db, { action: "model_version.integrity_failure" });
+    expect(audit.filter((e) => e.targetId === "tampered/1")).toHaveLength(1);
+    expect(audit[0]!.after).toMatchObject({ model_digest: sha256(bytes) });
+    const deployment = (await listDeployments(studio.as(editor))).find((d) => d.modelName === "tampered");
+    expect(deployment?.flagReasons[0]).toMatch(/^Integrity: .*altered after registration/);
+    // Promotion checks the bytes too.
+    await registerOnnxUpload(studio.as(ada), { name: "tampered", bytes: await fixture("diabetes-ridge") });
+    await setModelAlias(studio.as(ada), { name: "tampered", alias: "production", version: "2", overrideReason: "move away" });
+    await expect(setModelAlias(studio.as(ada), { name: "tampered", alias: "production", version: "1", overrideReason: "back" })).rejects.toMatchObject({
+      code: "TEMPORARILY_UNAVAILABLE",
+    });
+  });
+
+  it("refuses models whose tensors live in external files, at registration and at load", async () => {
+    const external = await externalDataModel("package.json");
+    await expect(registerOnnxUpload(studio.as(editor), { name: "leaky", bytes: external })).rejects.toMatchObject({
+      code: "INVALID_PARAMETER_VALUE",
+      message: expect.stringMatching(/external files .*"package\.json".*self-contained/),
+    });
+    // Over MLflow's REST API (mlflow.register_model on a logged run): 400 with the reason, and no version left behind.
+    await studio.artifacts.put("external/model.onnx", external);
+    const api = mlflowWire(studio.as(editor));
+    await api.post("registered-models/create", { name: "leaky-client" });
+    const created = await api.post("model-versions/create", { name: "leaky-client", source: "mlflow-artifacts:/external/model.onnx" });
+    expect(created.status).toBe(400);
+    expect(created.text).toMatch(/external files/);
+    const listed = await api.get("model-versions/search", { filter: "name = 'leaky-client'" });
+    expect(JSON.parse(listed.text).model_versions ?? []).toEqual([]);
+    // A version that points at such a file without a digest (registered before the check existed) is refused at load.
+    await studio.artifacts.put("legacy/leaky.onnx", external);
+    await createRegisteredModel(studio.as(editor), { name: "leaky-legacy" });
+    await createModelVersion(studio.as(editor), {
+      name: "leaky-legacy",
+      source: "mlflow-artifacts:/legacy/leaky.onnx",
+      onnx_path: "legacy/leaky.onnx",
+      introspection: introspectOnnx(await fixture("digits-mlp")),
+    });
+    const [row] = await studio.db.select().from(modelVersions).where(eq(modelVersions.onnxPath, "legacy/leaky.onnx"));
+    await expect(loadVersionModelBytes(studio, row!.versionId)).rejects.toMatchObject({ message: expect.stringMatching(/external files/) });
+    const answer = await serve("/api/serve/leaky-legacy/1/invocations");
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toMatch(/external files/);
+  });
+
+  it("pins a version registered before digests existed on its first load, and verifies it from then on", async () => {
+    const bytes = await fixture("breast-cancer-rf-v1");
+    await studio.artifacts.put("legacy/rf.onnx", bytes);
+    await createRegisteredModel(studio.as(editor), { name: "legacy-rf" });
+    await createModelVersion(studio.as(editor), { name: "legacy-rf", source: "mlflow-artifacts:/legacy/rf.onnx", onnx_path: "legacy/rf.onnx", introspection: null });
+    const read = await readModelVersionOnnx(studio.as(editor), "legacy-rf", "1");
+    expect(read.digest).toBe(sha256(bytes));
+    const [row] = await studio.db.select().from(modelVersions).where(eq(modelVersions.onnxPath, "legacy/rf.onnx"));
+    expect(row!.modelDigest).toBe(sha256(bytes));
+    // Overwriting the old artifact no longer changes anything.
+    await studio.artifacts.put("legacy/rf.onnx", await fixture("breast-cancer-rf-v2"));
+    expect((await readModelVersionOnnx(studio.as(editor), "legacy-rf", "1")).digest).toBe(sha256(bytes));
+  });
+
+  it("never lets a rename or a delete-and-recreate turn rollback into a promotion of unreviewed bytes", async () => {
+    const rfV1 = await fixture("breast-cancer-rf-v1");
+    const rfV2 = await fixture("breast-cancer-rf-v2");
+    // The original "churn": v1 then v2 in production (admin overrides, audited), so v1 is its rollback target.
+    await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: rfV1 });
+    await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: rfV2 });
+    await promoteVersion(studio.as(ada), { name: "churn", version: "1", overrideReason: "pilot" });
+    await promoteVersion(studio.as(ada), { name: "churn", version: "2", overrideReason: "pilot 2" });
+    await renameRegisteredModel(studio.as(editor), "churn", "churn-old");
+
+    // A new "churn" with never-reviewed bytes as v1, and a reviewed-by-override v2 in production.
+    const unreviewed = await fixture("diabetes-ridge");
+    await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: unreviewed });
+    await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: rfV2 });
+    await promoteVersion(studio.as(ada), { name: "churn", version: "2", overrideReason: "new model" });
+    await expect(rollbackProduction(studio.as(editor), { name: "churn" })).rejects.toMatchObject({ message: expect.stringMatching(/first production version on record/) });
+    // Even asked directly as a rollback, the unreviewed v1 meets the gate: it never held production with these bytes.
+    await expect(
+      setModelAlias(studio.as(editor), { name: "churn", alias: "production", version: "1", rollbackFrom: "2" }),
+    ).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/no approved acceptance review/) });
+    // The renamed model keeps its own history, by id: its rollback still goes to its own v1.
+    expect(await rollbackProduction(studio.as(editor), { name: "churn-old" })).toEqual({ version: "1" });
+    expect((await readModelVersionOnnx(studio.as(editor), "churn-old", "1")).digest).toBe(sha256(rfV1));
+
+    // Delete and re-create under the same name: the old history does not carry over.
+    await deleteRegisteredModel(studio.as(editor), "churn");
+    await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: unreviewed });
+    await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: rfV2 });
+    await promoteVersion(studio.as(ada), { name: "churn", version: "2", overrideReason: "recreated" });
+    await expect(rollbackProduction(studio.as(editor), { name: "churn" })).rejects.toMatchObject({ message: expect.stringMatching(/first production version on record/) });
+    await expect(
+      setModelAlias(studio.as(editor), { name: "churn", alias: "production", version: "1", rollbackFrom: "2" }),
+    ).rejects.toMatchObject({ code: "INVALID_STATE" });
+  });
+
+  it("refuses look-alike alias names (full-width, Cyrillic) that would be a second, ungated production", async () => {
+    await registerOnnxUpload(studio.as(editor), { name: "lookalike", bytes: await fixture("iris-logreg") });
+    for (const alias of ["ｐｒｏｄｕｃｔｉｏｎ", "prоduction", "champion\u200b"]) {
+      await expect(setModelAlias(studio.as(editor), { name: "lookalike", alias, version: "1" })).rejects.toMatchObject({
+        code: "INVALID_PARAMETER_VALUE",
+        message: expect.stringMatching(/ASCII letters/),
+      });
+    }
+    await setModelAlias(studio.as(editor), { name: "lookalike", alias: "champion_2-b", version: "1" });
+  });
+
+  it("lets only an admin with a reason delete the production alias, audited; other aliases stay an editor's", async () => {
+    await registerOnnxUpload(studio.as(editor), { name: "offline", bytes: await fixture("iris-logreg") });
+    await promoteVersion(studio.as(ada), { name: "offline", version: "1", overrideReason: "pilot" });
+    await setModelAlias(studio.as(editor), { name: "offline", alias: "champion", version: "1" });
+    await expect(deleteModelAlias(studio.as(editor), { name: "offline", alias: "production", reason: "cleanup" })).rejects.toMatchObject({
+      code: "PERMISSION_DENIED",
+      message: expect.stringMatching(/only an admin/),
+    });
+    await expect(deleteModelAlias(studio.as(ada), { name: "offline", alias: "production" })).rejects.toMatchObject({
+      code: "INVALID_PARAMETER_VALUE",
+      message: expect.stringMatching(/give a reason/),
+    });
+    await deleteModelAlias(studio.as(editor), { name: "offline", alias: "champion" });
+    await deleteModelAlias(studio.as(ada), { name: "offline", alias: "production", reason: "model retired by the risk committee" });
+    const [entry] = await listAuditEntries(studio.db, { action: "registered_model.alias.delete", targetId: "offline", actor: "ada" });
+    expect(entry?.before).toMatchObject({ alias: "production", version: "1" });
+    expect(entry?.meta).toMatchObject({ reason: "model retired by the risk committee" });
+    const answer = await serve("/api/serve/offline/invocations");
+    expect(answer.status).toBe(404);
+  });
+});
