@@ -5,6 +5,7 @@ import { authorize } from "../auth/permissions";
 import { DomainError, describeZodError, invalidParameter } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext } from "../service-context";
+import { readBodyBytes } from "../http/request-body";
 import { MAX_ONNX_BYTES, readModelVersionOnnx, registerOnnxUpload } from "./onnx-versions";
 
 const zVersionParams = z.object({ name: z.string().min(1).max(500), version: z.string().regex(/^\d+$/, "Version numbers are whole numbers") });
@@ -45,7 +46,7 @@ export async function handleModelOnnxUpload(request: Request): Promise<Response>
     if (!name) throw invalidParameter("Missing 'name' query parameter: the registered model to add a version to.");
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > MAX_ONNX_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is larger than ${MAX_ONNX_BYTES} bytes.`);
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    const bytes = new Uint8Array(await readBodyBytes(request, { limitBytes: MAX_ONNX_BYTES, hint: "the registry reads ONNX files up to that size." }));
     if (bytes.byteLength > MAX_ONNX_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is larger than ${MAX_ONNX_BYTES} bytes.`);
     const result = await registerOnnxUpload(ctx, { name, bytes, description: url.searchParams.get("description") ?? undefined });
     return jsonResponse(result, 201);

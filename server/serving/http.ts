@@ -13,6 +13,7 @@ import { badRequest } from "./tensors";
 import { logServedRequest } from "../monitoring/serving-log";
 import { recordFeedback } from "../monitoring/feedback";
 import type { Actor } from "../auth/actor";
+import { MAX_REQUEST_BYTES, readBodyText } from "../http/request-body";
 
 export interface ServingRequest extends RequestLike {
   /** The URL path, still percent-encoded (segments are decoded one by one). */
@@ -26,8 +27,8 @@ export interface ServingResponse {
   body: string;
 }
 
-/** Largest request body the serving endpoints read (a 100-row request is ~60 KB). */
-export const MAX_SERVING_BODY_BYTES = 20 * 1024 * 1024;
+/** Largest request body the serving endpoints read (STUDIO_MAX_REQUEST_BYTES, default 20 MB; a 100-row request is ~60 KB). */
+export const MAX_SERVING_BODY_BYTES = MAX_REQUEST_BYTES;
 
 const globalForServing = globalThis as unknown as { studioModelServer?: ModelServer };
 
@@ -214,7 +215,7 @@ export async function serveFetchRequest(request: Request): Promise<Response> {
     method: request.method,
     headers: request.headers,
     pathname: new URL(request.url).pathname,
-    text: () => request.text(),
+    text: () => readBodyText(request, { limitBytes: MAX_SERVING_BODY_BYTES, hint: "split the batch." }),
   });
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
