@@ -109,6 +109,10 @@ function inputFault(error: unknown): DomainError | null {
   if (state === "22P02" || state === "22P05" || state === "22021" || state === "54000") {
     return invalidParameter("A value in the request cannot be stored (invalid characters, or too long to index); check the text fields and try again.");
   }
+  // numeric value out of range, string too long for its column
+  if (state === "22003" || state === "22001") {
+    return invalidParameter("A number or text in the request is out of the range the studio stores; check the numeric fields and lengths.");
+  }
   if (error instanceof URIError) return invalidParameter("The request holds a malformed percent-escape (e.g. '%zz'); encode '%' as '%25'.");
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
     return invalidParameter("The request is nested too deeply to process; flatten its JSON.");
