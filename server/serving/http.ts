@@ -106,9 +106,9 @@ function parseJson(text: string): unknown {
 
 async function readBody(request: ServingRequest): Promise<string> {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_SERVING_BODY_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`);
+  if (length > MAX_SERVING_BODY_BYTES) throw new DomainError("REQUEST_TOO_LARGE", `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`);
   const text = await request.text();
-  if (text.length > MAX_SERVING_BODY_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`);
+  if (text.length > MAX_SERVING_BODY_BYTES) throw new DomainError("REQUEST_TOO_LARGE", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`);
   return text;
 }
 
