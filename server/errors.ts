@@ -1,5 +1,5 @@
 // The one error type of the domain, carrying MLflow's error codes; transports map it once each.
-import { ZodError } from "zod";
+import type { ZodError } from "zod";
 import { redactErrorForLog } from "./auth/log-redaction";
 
 export const errorCodeHttpStatus = {
@@ -15,6 +15,8 @@ export const errorCodeHttpStatus = {
   PERMISSION_DENIED: 403,
   RESOURCE_DOES_NOT_EXIST: 404,
   ENDPOINT_NOT_FOUND: 404,
+  // MLflow has no code for an oversized body; ours says so with HTTP's own status, which clients do not retry.
+  REQUEST_TOO_LARGE: 413,
   REQUEST_LIMIT_EXCEEDED: 429,
   RESOURCE_EXHAUSTED: 429,
   INTERNAL_ERROR: 500,
@@ -24,7 +26,26 @@ export const errorCodeHttpStatus = {
 
 export type ErrorCode = keyof typeof errorCodeHttpStatus;
 
+/**
+ * Next.js bundles each route on its own, so one request can meet DomainErrors made by several copies of this
+ * class, and `instanceof` answers false across copies. A registry-wide symbol marks every copy's instances.
+ */
+const DOMAIN_ERROR_BRAND = Symbol.for("modelops-studio.DomainError");
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(errorCodeHttpStatus, value);
+}
+
+/** True for a DomainError made by any copy of this module (see DOMAIN_ERROR_BRAND). */
+export function isDomainError(value: unknown): value is DomainError {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { [DOMAIN_ERROR_BRAND]?: unknown; code?: unknown; message?: unknown };
+  return candidate[DOMAIN_ERROR_BRAND] === true && isErrorCode(candidate.code) && typeof candidate.message === "string";
+}
+
 export class DomainError extends Error {
+  readonly [DOMAIN_ERROR_BRAND] = true;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -35,9 +56,21 @@ export class DomainError extends Error {
     this.name = "DomainError";
   }
 
+  /** `error instanceof DomainError` holds for every copy's instances, so older call sites stay right. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isDomainError(value);
+  }
+
   get httpStatus(): number {
     return errorCodeHttpStatus[this.code];
   }
+}
+
+/** True for a ZodError from any copy of zod (recognised by its shape, for the same reason as DomainError). */
+export function isZodError(value: unknown): value is ZodError {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { name?: unknown; issues?: unknown };
+  return candidate.name === "ZodError" && Array.isArray(candidate.issues);
 }
 
 export function notFound(what: string): DomainError {
@@ -58,13 +91,56 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
+/** The SQLSTATE of a database error, looked for along the cause chain (drizzle wraps the driver's error). */
+export function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Errors that only a client's input can cause, met where validation did not reach: they answer 4xx, and are
+ * still logged because each one names a check that belongs closer to the input.
+ */
+function inputFault(error: unknown): DomainError | null {
+  const state = sqlStateOf(error);
+  if (state === "23505") {
+    return new DomainError("RESOURCE_ALREADY_EXISTS", "Another request created the same resource at the same moment; it exists now. Read it, or retry under another name.");
+  }
+  // invalid text representation, untranslatable character, invalid byte sequence, value too long for an index
+  if (state === "22P02" || state === "22P05" || state === "22021" || state === "54000") {
+    return invalidParameter("A value in the request cannot be stored (invalid characters, or too long to index); check the text fields and try again.");
+  }
+  // numeric value out of range, string too long for its column
+  if (state === "22003" || state === "22001") {
+    return invalidParameter("A number or text in the request is out of the range the studio stores; check the numeric fields and lengths.");
+  }
+  if (error instanceof URIError) return invalidParameter("The request holds a malformed percent-escape (e.g. '%zz'); encode '%' as '%25'.");
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return invalidParameter("The request is nested too deeply to process; flatten its JSON.");
+  }
+  return null;
+}
+
 /**
  * Turns anything thrown into a DomainError. Unknown errors become INTERNAL_ERROR with a generic
  * message (the details go to the server log, never to the client).
  */
 export function toDomainError(error: unknown): DomainError {
-  if (error instanceof DomainError) return error;
-  if (error instanceof ZodError) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
+  if (isDomainError(error)) {
+    // Another copy's instance works as it is; a plain branded object is rebuilt so its getters exist.
+    return typeof (error as { httpStatus?: unknown }).httpStatus === "number" ? error : new DomainError(error.code, error.message);
+  }
+  if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
+  const fault = inputFault(error);
+  if (fault) {
+    console.warn(`[studio] input reached the server unvalidated (${fault.code})`, error instanceof Error ? error.message : error);
+    return fault;
+  }
   console.error("[studio] unexpected error", redactErrorForLog(error));
   return new DomainError("INTERNAL_ERROR", "The server hit an unexpected error; it has been logged. Try again, and report it if it persists.");
 }

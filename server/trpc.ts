@@ -1,11 +1,10 @@
 // tRPC context (database, artifacts, acting user), procedure kinds, and the one DomainError → TRPCError mapping.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
 import type { Actor } from "./auth/actor";
 import { resolveActor } from "./auth/authenticate";
 import { authorize, type Permission } from "./auth/permissions";
-import { DomainError, describeZodError, toDomainError, type ErrorCode } from "./errors";
+import { describeZodError, isDomainError, isZodError, toDomainError, type ErrorCode } from "./errors";
 import { getArtifactStore, type ServiceContext } from "./service-context";
 import { getDatabase } from "@/db/client";
 
@@ -19,7 +18,7 @@ export async function createTrpcContext(opts: { req: Request }): Promise<TrpcCon
     actor = await resolveActor(opts.req, db);
   } catch (error) {
     // Bad credentials or a serve-only token: the caller's status (401/403) and message, not a 500.
-    if (error instanceof DomainError) throw new TRPCError({ code: trpcCodes[error.code], message: error.message, cause: error });
+    if (isDomainError(error)) throw new TRPCError({ code: trpcCodes[error.code], message: error.message, cause: error });
     throw error;
   }
   return { db, artifacts: getArtifactStore(), actor, req: opts.req };
@@ -37,6 +36,7 @@ const trpcCodes: Record<ErrorCode, TRPCError["code"]> = {
   PERMISSION_DENIED: "FORBIDDEN",
   RESOURCE_DOES_NOT_EXIST: "NOT_FOUND",
   ENDPOINT_NOT_FOUND: "NOT_FOUND",
+  REQUEST_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   REQUEST_LIMIT_EXCEEDED: "TOO_MANY_REQUESTS",
   RESOURCE_EXHAUSTED: "TOO_MANY_REQUESTS",
   INTERNAL_ERROR: "INTERNAL_SERVER_ERROR",
@@ -47,14 +47,14 @@ const trpcCodes: Record<ErrorCode, TRPCError["code"]> = {
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    const zodError = isZodError(error.cause) ? error.cause : null;
     return {
       ...shape,
       // Forms show field errors; the stack never leaves the server.
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
-        domainCode: error.cause instanceof DomainError ? error.cause.code : undefined,
+        domainCode: isDomainError(error.cause) ? error.cause.code : undefined,
         fieldErrors: zodError ? zodError.flatten().fieldErrors : undefined,
       },
       message: zodError ? describeZodError(zodError) : shape.message,
@@ -67,12 +67,13 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = result.error.cause;
-  if (cause instanceof DomainError) {
+  if (isDomainError(cause)) {
     throw new TRPCError({ code: trpcCodes[cause.code], message: cause.message, cause });
   }
   if (result.error.code === "INTERNAL_SERVER_ERROR") {
+    // Input faults that slipped past validation (a unique violation, a malformed escape) keep their 4xx code.
     const domain = toDomainError(cause ?? result.error);
-    throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: domain.message, cause: domain });
+    throw new TRPCError({ code: trpcCodes[domain.code], message: domain.message, cause: domain });
   }
   return result;
 });

@@ -1,7 +1,7 @@
 // MLflow's artifact proxy (/api/2.0/mlflow-artifacts/artifacts): upload, download, list and delete files.
 import { responseBodyOf } from "../http/response-body";
 import { Readable } from "node:stream";
-import { requestBodyStream } from "../http/request-body";
+import { decodePathSegment, requestBodyStream } from "../http/request-body";
 import { authenticateRequest } from "../auth/authenticate";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
@@ -34,7 +34,7 @@ export async function handleArtifactProxy(
 ): Promise<Response> {
   try {
     const ctx = await resolveContext(request);
-    const path = normaliseArtifactPath((segments ?? []).map(decodeURIComponent).join("/"));
+    const path = normaliseArtifactPath((segments ?? []).map(decodePathSegment).join("/"));
     switch (request.method) {
       case "PUT": {
         const body = request.body ? requestBodyStream(request.body) : Readable.from([]);

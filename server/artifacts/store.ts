@@ -5,7 +5,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DomainError, invalidParameter, notFound } from "../errors";
+import { DomainError, invalidParameter, isDomainError, notFound } from "../errors";
 
 export interface ArtifactEntry {
   path: string;
@@ -47,10 +47,32 @@ class SizeLimit extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void) {
     this.seen += chunk.length;
     if (this.seen > this.maxBytes) {
-      done(new DomainError("RESOURCE_EXHAUSTED", `Artifact is larger than the ${this.maxBytes}-byte upload limit.`));
+      done(new DomainError("REQUEST_TOO_LARGE", `Artifact is larger than the ${this.maxBytes}-byte upload limit (STUDIO_MAX_ARTIFACT_BYTES).`));
       return;
     }
     done(null, chunk);
+  }
+}
+
+/**
+ * File-system refusals that a client's path causes (a name too long, a file where a folder is expected) as the
+ * client's error; anything else (permissions, a full disk) stays a server fault.
+ */
+function clientPathFault(error: unknown, relativePath: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const shown = relativePath.slice(0, 200);
+  switch (code) {
+    case "ENOENT":
+      return notFound(`Artifact '${shown}' does not exist.`);
+    case "ENAMETOOLONG":
+      return invalidParameter(`Artifact path '${shown}' has a name too long for the store (at most 255 bytes per segment).`);
+    case "ENOTDIR":
+    case "EEXIST":
+      return invalidParameter(`Artifact path '${shown}' passes through a file as if it were a folder.`);
+    case "EISDIR":
+      return invalidParameter(`Artifact path '${shown}' is a folder; name a file inside it.`);
+    default:
+      return error;
   }
 }
 
@@ -72,7 +94,7 @@ export class LocalArtifactStore implements ArtifactStore {
         }
         break;
       } catch (error) {
-        if (error instanceof DomainError) throw error;
+        if (isDomainError(error)) throw error;
         const parent = path.dirname(existing);
         if (parent === existing) break;
         existing = parent;
@@ -82,6 +104,14 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async put(relativePath: string, body: Readable | Uint8Array, options: { maxBytes?: number } = {}) {
+    try {
+      return await this.write(relativePath, body, options);
+    } catch (error) {
+      throw clientPathFault(error, relativePath);
+    }
+  }
+
+  private async write(relativePath: string, body: Readable | Uint8Array, options: { maxBytes?: number }) {
     const target = await this.resolve(relativePath);
     if (normaliseArtifactPath(relativePath) === "") throw invalidParameter("Artifact path must name a file.");
     await mkdir(path.dirname(target), { recursive: true });
@@ -102,25 +132,39 @@ export class LocalArtifactStore implements ArtifactStore {
     const target = await this.resolve(relativePath);
     const info = await stat(target).catch(() => null);
     if (!info || !info.isFile()) throw notFound(`Artifact '${relativePath}' does not exist.`);
-    return { stream: createReadStream(target), size: info.size };
+    // Opened before answering, so a file removed in between is a 404 rather than a broken download.
+    const stream = createReadStream(target);
+    await new Promise<void>((resolve, reject) => {
+      stream.once("open", () => resolve());
+      stream.once("error", reject);
+    }).catch((error: unknown) => {
+      throw clientPathFault(error, relativePath);
+    });
+    return { stream, size: info.size };
   }
 
   async list(relativeDir: string): Promise<ArtifactEntry[]> {
     const dir = await this.resolve(relativeDir);
     const prefix = normaliseArtifactPath(relativeDir);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    // An entry removed while listing is left out rather than failing the whole list.
     const listed: ArtifactEntry[] = [];
     for (const entry of entries) {
       if (entry.name.endsWith(".partial")) continue;
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.isDirectory()) listed.push({ path: rel, isDir: true });
-      else if (entry.isFile()) listed.push({ path: rel, isDir: false, fileSize: (await stat(path.join(dir, entry.name))).size });
+      else if (entry.isFile()) {
+        const info = await stat(path.join(dir, entry.name)).catch(() => null);
+        if (info) listed.push({ path: rel, isDir: false, fileSize: info.size });
+      }
     }
     return listed.sort((a, b) => a.path.localeCompare(b.path));
   }
 
   async delete(relativePath: string) {
     const target = await this.resolve(relativePath);
-    await rm(target, { recursive: true, force: true });
+    await rm(target, { recursive: true, force: true }).catch((error: unknown) => {
+      throw clientPathFault(error, relativePath);
+    });
   }
 }

@@ -1,6 +1,7 @@
 // A small table-driven router for MLflow-style REST endpoints: match method + path, parse, call a service.
 import type { ServiceContext } from "../service-context";
 import { DomainError } from "../errors";
+import { decodePathSegment } from "./request-body";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -25,7 +26,7 @@ export function matchRoute(routes: MlflowRoute[], method: string, path: string):
     const params: Record<string, string> = {};
     const ok = pattern.every((part, i) => {
       if (part.startsWith(":")) {
-        params[part.slice(1)] = decodeURIComponent(segments[i]);
+        params[part.slice(1)] = decodePathSegment(segments[i]);
         return true;
       }
       return part === segments[i];

@@ -1,8 +1,9 @@
 // MLflow's wire conventions in one place: reading JSON or query requests, and writing JSON and error bodies.
 import type { ZodType } from "zod";
-import { DomainError, toDomainError } from "../errors";
+import { DomainError, isDomainError, toDomainError } from "../errors";
+import { assertStorableText, MAX_MLFLOW_JSON_BYTES, parseJsonText, readBodyText as readBodyTextWithin } from "./request-body";
 
-export const MAX_JSON_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_JSON_BODY_BYTES = MAX_MLFLOW_JSON_BYTES;
 
 /** JSON with MLflow's encoding of non-finite doubles ("NaN", "Infinity", "-Infinity"). */
 export function toMlflowJson(value: unknown): string {
@@ -10,8 +11,16 @@ export function toMlflowJson(value: unknown): string {
 }
 
 /** A response body the service has already encoded as MLflow JSON (see getMetricHistoryWire). */
+const PRE_ENCODED_BRAND = Symbol.for("modelops-studio.PreEncodedJson");
+
 export class PreEncodedJson {
+  readonly [PRE_ENCODED_BRAND] = true;
   constructor(readonly text: string) {}
+
+  // Recognised across route bundles' copies of this module, as DomainError is.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [PRE_ENCODED_BRAND]?: unknown })[PRE_ENCODED_BRAND] === true;
+  }
 }
 
 export function jsonResponse(value: unknown, status = 200, headers: HeadersInit = {}): Response {
@@ -26,30 +35,9 @@ export function errorResponse(error: unknown): Response {
   return jsonResponse({ error_code: domain.code, message: domain.message, ...domain.details }, domain.httpStatus);
 }
 
-/** Reads a request body as text, refusing bodies over the limit without buffering them whole. */
+/** Reads a request body as text under a byte limit (413 REQUEST_TOO_LARGE beyond it), never buffering more. */
 export async function readBodyText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  const tooLarge = () =>
-    new DomainError(
-      "INVALID_PARAMETER_VALUE",
-      `Request body is larger than ${Math.round(maxBytes / 1024 / 1024)} MB; send smaller requests (log-batch takes at most 1000 metrics).`,
-    );
-  if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return readBodyTextWithin(request, { limitBytes: maxBytes, hint: "send smaller requests (log-batch takes at most 1000 metrics)." });
 }
 
 /** GET parameters as MLflow sends them: repeated keys (run_ids=a&run_ids=b) become arrays. */
@@ -68,21 +56,21 @@ const ARRAY_QUERY_KEYS = new Set(["run_ids", "experiment_ids", "order_by", "mode
 export async function readMlflowInput(request: Request): Promise<Record<string, unknown>> {
   const url = new URL(request.url);
   const query = queryToObject(url, ARRAY_QUERY_KEYS);
+  // Query values reach the database too: %00 decodes to a NUL it cannot store.
+  assertStorableText(query);
   if (request.method === "GET" || request.method === "HEAD") return query;
   const text = await readBodyText(request);
   if (!text.trim()) return query;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new DomainError("MALFORMED_REQUEST", "Malformed request body: it is not valid JSON.");
-  }
+  let parsed = parseJsonText(text);
   // Old MLflow clients post their JSON encoded twice, as a JSON string; MLflow decodes it again.
   if (typeof parsed === "string") {
     try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      throw new DomainError("MALFORMED_REQUEST", "Malformed request body: it is a JSON string that does not hold a JSON object.");
+      parsed = parseJsonText(parsed);
+    } catch (error) {
+      if (isDomainError(error) && error.code === "MALFORMED_REQUEST") {
+        throw new DomainError("MALFORMED_REQUEST", "Malformed request body: it is a JSON string that does not hold a JSON object.");
+      }
+      throw error;
     }
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

@@ -19,7 +19,7 @@ const zFeedbackItem = z
   .object({
     request_id: z.string().min(1, "request_id is the x-request-id the serving endpoint answered").max(200),
     /** Row of a batch request (0-based); 0 for one-row requests. */
-    row: z.number().int().min(0).optional(),
+    row: z.number().int().min(0).max(2_147_483_647, "row must fit the stored row index").optional(),
     label: zLabel.optional(),
     /** All rows of one request at once, in order. */
     labels: z.array(zLabel).max(100_000).optional(),
@@ -132,7 +132,7 @@ export async function recordFeedback(
   const items = "feedback" in parsed.data ? parsed.data.feedback : [parsed.data];
   const model = await findRegisteredModel(ctx.db, input.name);
   const now = Date.now();
-  const rows = items.flatMap((item) =>
+  const sent = items.flatMap((item) =>
     item.labels !== undefined
       ? item.labels.map((label, index) => ({ requestId: item.request_id, rowIndex: index, label }))
       : [{ requestId: item.request_id, rowIndex: item.row ?? 0, label: item.label as number | string }],

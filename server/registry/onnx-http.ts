@@ -6,6 +6,7 @@ import { DomainError, describeZodError, invalidParameter } from "../errors";
 import { hasErrorCode } from "./model-store-path";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext } from "../service-context";
+import { readBodyBytes } from "../http/request-body";
 import { maxModelBytes, readModelVersionOnnx, registerOnnxUpload } from "./onnx-versions";
 
 const zVersionParams = z.object({ name: z.string().min(1).max(500), version: z.string().regex(/^\d+$/, "Version numbers are whole numbers") });
@@ -37,34 +38,13 @@ export async function handleModelOnnxDownload(request: Request, params: Promise<
 
 function tooLarge(limit: number): DomainError {
   return new DomainError(
-    "RESOURCE_EXHAUSTED",
+    "REQUEST_TOO_LARGE",
     `The ONNX file is larger than the ${formatMiB(limit)} model upload limit (STUDIO_MAX_MODEL_BYTES); export a smaller model or ask an administrator to raise the limit.`,
   );
 }
 
 function formatMiB(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`;
-}
-
-/** Reads the request body chunk by chunk, stopping (413) as soon as it passes the limit instead of buffering it whole first. */
-async function readBoundedBody(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /**
@@ -79,13 +59,16 @@ export async function handleModelOnnxUpload(request: Request): Promise<Response>
     const url = new URL(request.url);
     const name = url.searchParams.get("name")?.trim();
     if (!name) throw invalidParameter("Missing 'name' query parameter: the registered model to add a version to.");
-    const bytes = await readBoundedBody(request, maxModelBytes());
+    const limit = maxModelBytes();
+    const body = await readBodyBytes(request, { limitBytes: limit }).catch((error: unknown) => {
+      throw hasErrorCode(error, "REQUEST_TOO_LARGE") ? tooLarge(limit) : error;
+    });
+    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     const result = await registerOnnxUpload(ctx, { name, bytes, description: url.searchParams.get("description") ?? undefined });
     return jsonResponse(result, 201);
   } catch (error) {
-    // MLflow's code for a size limit (RESOURCE_EXHAUSTED) maps to 429 elsewhere; for an upload it is 413. By code, as the
-    // error may come from another bundle's copy of DomainError.
-    if (hasErrorCode(error, "RESOURCE_EXHAUSTED")) return jsonResponse({ error_code: "RESOURCE_EXHAUSTED", message: (error as Error).message }, 413);
+    // A model over the registry's limit found after upload (e.g. a run artifact) is a size limit too: 413, not 429.
+    if (hasErrorCode(error, "RESOURCE_EXHAUSTED")) return jsonResponse({ error_code: "REQUEST_TOO_LARGE", message: (error as Error).message }, 413);
     return errorResponse(error);
   }
 }

@@ -80,9 +80,22 @@ async function toRegisteredModel(db: Executor, row: RegisteredModelRow): Promise
   return (await toRegisteredModels(db, [row]))[0];
 }
 
+/**
+ * A new model name is also a URL path segment (/api/serve/<name>/invocations) and a file name (downloads): beyond
+ * MLflow's '/' and ':', names that resolve to another path once decoded ('..', '%2e%2e', 'x%2Fy') are refused.
+ */
+function validateNewModelName(name: string, field = "name"): void {
+  validateModelName(name, field);
+  const invalid = (why: string) => invalidParameter(`Invalid model name '${name.slice(0, 200)}' in '${field}': ${why}.`);
+  if (name.trim() === "." || name.trim() === "..") throw invalid("'.' and '..' name folders, not models");
+  if (/%[0-9a-fA-F]{2}/.test(name)) throw invalid("names cannot contain percent-escapes such as '%2F', which URLs would decode");
+  if (/[\\\u0000-\u001f\u007f]/.test(name)) throw invalid("names cannot contain backslashes or control characters");
+  if (/\p{Surrogate}/u.test(name)) throw invalid("it is not valid Unicode text (a lone surrogate)");
+}
+
 export async function createRegisteredModel(ctx: ServiceContext, input: CreateRegisteredModelInput): Promise<RegisteredModel> {
   authorize(ctx.actor, "models.write");
-  validateModelName(input.name);
+  validateNewModelName(input.name);
   for (const tag of input.tags ?? []) validateRegistryTag(tag.key, tag.value);
   return ctx.db.transaction(async (tx) => {
     const now = Date.now();
@@ -141,7 +154,7 @@ export async function updateRegisteredModel(ctx: ServiceContext, input: { name: 
 /** Versions, tags and aliases hang off the model's id, so they all follow the new name. */
 export async function renameRegisteredModel(ctx: ServiceContext, name: string, newName: string): Promise<RegisteredModel> {
   authorize(ctx.actor, "models.write");
-  validateModelName(newName, "new_name");
+  validateNewModelName(newName, "new_name");
   const renamed = await ctx.db.transaction(async (tx) => {
     const row = await findRegisteredModel(tx, name, { lock: true });
     if (newName === name) return toRegisteredModel(tx, row);

@@ -15,6 +15,7 @@ import { badRequest } from "./tensors";
 import { logServedRequest } from "../monitoring/serving-log";
 import { recordFeedback } from "../monitoring/feedback";
 import type { Actor } from "../auth/actor";
+import { MAX_REQUEST_BYTES, readBodyText } from "../http/request-body";
 
 export interface ServingRequest extends RequestLike {
   /** The URL path, still percent-encoded (segments are decoded one by one). */
@@ -28,8 +29,8 @@ export interface ServingResponse {
   body: string;
 }
 
-/** Largest request body the serving endpoints read (a 100-row request is ~60 KB). */
-export const MAX_SERVING_BODY_BYTES = 20 * 1024 * 1024;
+/** Largest request body the serving endpoints read (STUDIO_MAX_REQUEST_BYTES, default 20 MB; a 100-row request is ~60 KB). */
+export const MAX_SERVING_BODY_BYTES = MAX_REQUEST_BYTES;
 
 const globalForServing = globalThis as unknown as { studioModelServer?: ModelServer };
 
@@ -119,9 +120,9 @@ function parseJson(text: string): unknown {
 
 async function readBody(request: ServingRequest): Promise<string> {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_SERVING_BODY_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`);
+  if (length > MAX_SERVING_BODY_BYTES) throw new DomainError("REQUEST_TOO_LARGE", `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`);
   const text = await request.text();
-  if (text.length > MAX_SERVING_BODY_BYTES) throw new DomainError("RESOURCE_EXHAUSTED", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`);
+  if (text.length > MAX_SERVING_BODY_BYTES) throw new DomainError("REQUEST_TOO_LARGE", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`);
   return text;
 }
 
@@ -232,7 +233,7 @@ export async function serveFetchRequest(request: Request): Promise<Response> {
     method: request.method,
     headers: request.headers,
     pathname: new URL(request.url).pathname,
-    text: () => request.text(),
+    text: () => readBodyText(request, { limitBytes: MAX_SERVING_BODY_BYTES, hint: "split the batch." }),
   });
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }

@@ -73,7 +73,7 @@ describe.each(testBackends)("bad input on %s", (kind) => {
   it("refuses a 10 MB body without reading it all", async () => {
     const before = await written();
     const big = JSON.stringify({ run_id: runId, tags: [{ key: "big", value: "x".repeat(10 * 1024 * 1024) }] });
-    expectMlflowError(await api.call("POST", "runs/log-batch", undefined, big), 400, "INVALID_PARAMETER_VALUE", /MB/);
+    expectMlflowError(await api.call("POST", "runs/log-batch", undefined, big), 413, "REQUEST_TOO_LARGE", /5 MB/);
     expect(await written()).toEqual(before);
   });
 
@@ -151,6 +151,60 @@ describe.each(testBackends)("bad input on %s", (kind) => {
       tags: [{ key: "t", value: "v".repeat(8000) }],
     });
     expect(ok.status, ok.text).toBe(200);
+  });
+
+  it("refuses lone surrogates, NUL, deep JSON and malformed escapes with 400 naming what to fix, writing nothing", async () => {
+    const before = await written();
+    expectMlflowError(await api.call("POST", "experiments/create", undefined, '{"name": "churn \\ud800"}'), 400, "INVALID_PARAMETER_VALUE", /'name' is not valid Unicode/);
+    expectMlflowError(await api.call("POST", "runs/set-tag", undefined, `{"run_id": "${runId}", "key": "t", "value": "\\udc00"}`), 400, "INVALID_PARAMETER_VALUE", /'value'/);
+    expectMlflowError(await api.call("POST", "registered-models/create", undefined, '{"name": "m\\ud800"}'), 400, "INVALID_PARAMETER_VALUE", /'name'/);
+    expectMlflowError(await api.post("registered-models/alias", { name: "m", alias: "a\u0000b", version: "1" }), 400, "INVALID_PARAMETER_VALUE", /NUL/);
+    expectMlflowError(await api.get("registered-models/alias", { name: "m", alias: "a\u0000b" }), 400, "INVALID_PARAMETER_VALUE", /NUL/);
+    const deep = `{"name": "deep", "tags": ${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    expectMlflowError(await api.call("POST", "experiments/create", undefined, deep), 400, "INVALID_PARAMETER_VALUE", /deeper than/);
+    expectMlflowError(await api.call("POST", "experiments/create", undefined, JSON.stringify(deep)), 400, "INVALID_PARAMETER_VALUE", /deeper than/);
+    const badEscape = await api.artifacts("GET", "0/%zz/model.onnx");
+    expect(badEscape.status).toBe(400);
+    expect(((await badEscape.json()) as { message: string }).message).toMatch(/percent-escape/);
+    expect(await written()).toEqual(before);
+  });
+
+  it("refuses artifact locations outside the artifact store, as MLflow does, and keeps the good ones", async () => {
+    const before = await written();
+    for (const location of [
+      "file:///etc",
+      "/etc",
+      "etc",
+      "mlflow-artifacts:/../../etc",
+      "mlflow-artifacts:/a/%2e%2e/%2E%2E/etc",
+      "mlflow-artifacts:/a/..%2F..%2Fetc",
+      "mlflow-artifacts:/",
+      "mlflow-artifacts://host/a//b",
+      "runs:/abc/model",
+      "s3://bucket/a/../../b",
+      "s3://bucket/x?versionId=1",
+      "ftp://example.com/x",
+    ]) {
+      expectMlflowError(await api.post("experiments/create", { name: `loc ${location}`, artifact_location: location }), 400, "INVALID_PARAMETER_VALUE", /artifact_location/);
+    }
+    expect(await written()).toEqual(before);
+    for (const location of ["mlflow-artifacts:/team-a/churn", "mlflow-artifacts://studio.example:5000/team-b", "s3://ml-bucket/experiments/churn"]) {
+      const res = await api.post("experiments/create", { name: `ok ${location}`, artifact_location: location });
+      expect(res.status, res.text).toBe(200);
+      const run = await api.post("runs/create", { experiment_id: res.body.experiment_id });
+      const listed = await api.get("artifacts/list", { run_id: (run.body.run as { info: { run_id: string } }).info.run_id });
+      expect(listed.status, listed.text).toBe(200);
+    }
+  });
+
+  it("refuses model names that resolve to other paths ('..', '%2e%2e', 'x%2Fy') at creation and rename", async () => {
+    for (const name of ["..", ".", "%2e%2e", "x%2Fy", "a%00", "back\\slash", "tab\tname"]) {
+      expectMlflowError(await api.post("registered-models/create", { name }), 400, "INVALID_PARAMETER_VALUE", /model name/);
+    }
+    expect((await api.post("registered-models/create", { name: "churn v2 (90% recall)" })).status).toBe(200);
+    expectMlflowError(await api.post("registered-models/rename", { name: "churn v2 (90% recall)", new_name: "%2E%2E" }), 400, "INVALID_PARAMETER_VALUE", /new_name/);
+    const names = (await api.get("registered-models/search", {})).body.registered_models as { name: string }[];
+    expect(names.map((m) => m.name)).toEqual(["churn v2 (90% recall)"]);
   });
 
   it("never answers 500, whatever the body", async () => {

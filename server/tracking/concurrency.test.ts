@@ -1,4 +1,4 @@
-// 20 concurrent log-batch writers into one run: every point lands exactly once and the latest values are right.
+// Concurrent writers: 20 log-batch writers into one run land every point once; racing creates of one name give one winner.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
@@ -61,5 +61,36 @@ describe.each(testBackends)("concurrent log-batch on %s", (kind) => {
 
     const history = await api.get("metrics/get-history", { run_id: runId, metric_key: "loss" });
     expect((history.body.metrics as unknown[]).length).toBe((WRITERS * OWN_POINTS) / 2);
+  });
+});
+
+describe.each(testBackends)("concurrent experiments/create of one name on %s", (kind) => {
+  let studio: TestStudio;
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+  });
+  afterAll(async () => studio.close());
+
+  it("lets one create win and answers the others RESOURCE_ALREADY_EXISTS, never a 500", async () => {
+    const api = mlflowWire(studio);
+    const responses = await Promise.all(Array.from({ length: 12 }, () => api.post("experiments/create", { name: "race" })));
+    const ok = responses.filter((r) => r.status === 200);
+    expect(ok, responses.map((r) => r.text).join("\n")).toHaveLength(1);
+    for (const res of responses.filter((r) => r.status !== 200)) {
+      expect(res.status, res.text).toBe(400);
+      expect(res.body).toEqual({ error_code: "RESOURCE_ALREADY_EXISTS", message: "Experiment 'race' already exists." });
+    }
+    const rows = await queryRows<{ n: string | number }>(studio.db, sql`select count(*) as n from experiments where name = 'race'`);
+    expect(Number(rows[0].n)).toBe(1);
+    const got = await api.get("experiments/get-by-name", { experiment_name: "race" });
+    expect((got.body.experiment as { experiment_id: string }).experiment_id).toBe(ok[0].body.experiment_id);
+  });
+
+  it("answers concurrent renames to one name the same way", async () => {
+    const api = mlflowWire(studio);
+    const ids = await Promise.all(Array.from({ length: 8 }, async (_, i) => (await api.post("experiments/create", { name: `rename-${i}` })).body.experiment_id as string));
+    const responses = await Promise.all(ids.map((id) => api.post("experiments/update", { experiment_id: id, new_name: "renamed" })));
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const res of responses.filter((r) => r.status !== 200)) expect(res.body.error_code, res.text).toBe("RESOURCE_ALREADY_EXISTS");
   });
 });

@@ -3,12 +3,12 @@ import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { experiments, experimentTags } from "@/db/schema";
 import type { Database } from "@/db/client";
-import { DomainError, invalidParameter, notFound } from "../errors";
+import { DomainError, invalidParameter, notFound, sqlStateOf } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { decodePageToken, encodePageToken } from "./page-token";
-import { validateKey } from "./validation";
+import { validateArtifactLocation, validateKey } from "./validation";
 import type {
   Experiment,
   KeyValue,
@@ -63,8 +63,9 @@ export async function createExperiment(
   input: z.output<typeof zCreateExperiment>,
 ): Promise<{ experiment_id: string }> {
   authorize(ctx.actor, "tracking.write");
+  if (input.artifact_location) validateArtifactLocation(input.artifact_location);
   const now = Date.now();
-  return ctx.db.transaction(async (tx) => {
+  const created = ctx.db.transaction(async (tx) => {
     const existing = await tx.select({ id: experiments.experimentId }).from(experiments).where(eq(experiments.name, input.name));
     if (existing.length) {
       throw new DomainError("RESOURCE_ALREADY_EXISTS", `Experiment '${input.name}' already exists.`);
@@ -89,6 +90,20 @@ export async function createExperiment(
     });
     return { experiment_id: String(row.experimentId) };
   });
+  return alreadyExistsOnNameClash(created, input.name);
+}
+
+/**
+ * Two creates (or renames) of one name can both pass the existence check; the unique index then refuses the
+ * second on PostgreSQL (23505), which is the same answer the check would have given it.
+ */
+async function alreadyExistsOnNameClash<T>(write: Promise<T>, name: string): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (sqlStateOf(error) === "23505") throw new DomainError("RESOURCE_ALREADY_EXISTS", `Experiment '${name}' already exists.`);
+    throw error;
+  }
 }
 
 function dedupeTags(tags: KeyValue[]): KeyValue[] {
@@ -192,7 +207,7 @@ export async function searchExperiments(
 export async function renameExperiment(ctx: ServiceContext, experimentId: string, newName: string): Promise<void> {
   authorize(ctx.actor, "tracking.write");
   const id = parseId(experimentId);
-  await ctx.db.transaction(async (tx) => {
+  const renamed = ctx.db.transaction(async (tx) => {
     const [row] = await tx.select().from(experiments).where(eq(experiments.experimentId, id)).for("update");
     if (!row) throw notFound(`No experiment with id=${experimentId} exists.`);
     if (row.lifecycleStage !== "active") {
@@ -212,6 +227,7 @@ export async function renameExperiment(ctx: ServiceContext, experimentId: string
       after: { name: newName },
     });
   });
+  await alreadyExistsOnNameClash(renamed, newName);
 }
 
 export async function setExperimentLifecycle(
