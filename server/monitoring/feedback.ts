@@ -132,7 +132,7 @@ export async function recordFeedback(
   const items = "feedback" in parsed.data ? parsed.data.feedback : [parsed.data];
   const model = await findRegisteredModel(ctx.db, input.name);
   const now = Date.now();
-  const sent = items.flatMap((item) =>
+  const rows = items.flatMap((item) =>
     item.labels !== undefined
       ? item.labels.map((label, index) => ({ requestId: item.request_id, rowIndex: index, label }))
       : [{ requestId: item.request_id, rowIndex: item.row ?? 0, label: item.label as number | string }],
