@@ -138,7 +138,7 @@ export function toDomainError(error: unknown): DomainError {
   if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
   const fault = inputFault(error);
   if (fault) {
-    console.warn(`[studio] input reached the server unvalidated (${fault.code})`, error instanceof Error ? error.message : error);
+    console.warn(`[studio] input reached the server unvalidated (${fault.code})`, redactErrorForLog(error));
     return fault;
   }
   console.error("[studio] unexpected error", redactErrorForLog(error));

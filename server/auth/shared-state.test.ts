@@ -172,6 +172,7 @@ describe.each(testBackends)("shared auth state on %s", (backend) => {
   it("a failed query is logged without its parameters", async () => {
     const logged: unknown[][] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args));
+    const warnSpy = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void logged.push(args));
     try {
       const row = { userId: `dup-${backend}`, username: `dup-${backend}`, passwordHash: "$argon2id$SECRET-HASH-VALUE", role: "viewer", createdAt: 1, updatedAt: 1 };
       await studio.db.insert(users).values(row);
@@ -180,7 +181,8 @@ describe.each(testBackends)("shared auth state on %s", (backend) => {
       // Unredacted, drizzle's message and the driver's error both carry the hash.
       expect(inspect(failure, { depth: 10 })).toContain("SECRET-HASH-VALUE");
       const domain = toDomainError(failure);
-      expect(domain.code).toBe("INTERNAL_ERROR");
+      // A duplicate key that got past validation is the client's conflict, logged as a warning, still redacted.
+      expect(domain.code).toBe("RESOURCE_ALREADY_EXISTS");
       expect(domain.message).not.toContain("SECRET");
       const text = logged.map((args) => args.map((a) => inspect(a, { depth: 10 })).join(" ")).join("\n");
       expect(text).toContain("Failed query: insert into \"users\"");
@@ -189,6 +191,7 @@ describe.each(testBackends)("shared auth state on %s", (backend) => {
       expect(text).not.toContain(`dup-${backend}`);
     } finally {
       spy.mockRestore();
+      warnSpy.mockRestore();
     }
   });
 });
