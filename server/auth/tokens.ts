@@ -70,19 +70,22 @@ export async function createToken(
   return { token, summary };
 }
 
+/** What a token list shows: never the hash, nor the owner's id. */
+const tokenSummaryColumns = {
+  tokenId: apiTokens.tokenId,
+  name: apiTokens.name,
+  prefix: apiTokens.prefix,
+  createdAt: apiTokens.createdAt,
+  expiresAt: apiTokens.expiresAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+  revokedAt: apiTokens.revokedAt,
+  scopes: apiTokens.scopes,
+};
+
 export async function listOwnTokens(ctx: ServiceContext): Promise<TokenSummary[]> {
   authorize(ctx.actor, "tokens.manage-own");
   return ctx.db
-    .select({
-      tokenId: apiTokens.tokenId,
-      name: apiTokens.name,
-      prefix: apiTokens.prefix,
-      createdAt: apiTokens.createdAt,
-      expiresAt: apiTokens.expiresAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-      revokedAt: apiTokens.revokedAt,
-      scopes: apiTokens.scopes,
-    })
+    .select(tokenSummaryColumns)
     .from(apiTokens)
     .where(eq(apiTokens.userId, ctx.actor.userId))
     .orderBy(desc(apiTokens.createdAt));
@@ -97,17 +100,7 @@ export async function revokeToken(ctx: ServiceContext, tokenId: string): Promise
 export async function listAllTokens(ctx: ServiceContext): Promise<(TokenSummary & { owner: string })[]> {
   authorize(ctx.actor, "tokens.manage-any");
   return ctx.db
-    .select({
-      tokenId: apiTokens.tokenId,
-      name: apiTokens.name,
-      prefix: apiTokens.prefix,
-      createdAt: apiTokens.createdAt,
-      expiresAt: apiTokens.expiresAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-      revokedAt: apiTokens.revokedAt,
-      scopes: apiTokens.scopes,
-      owner: users.username,
-    })
+    .select({ ...tokenSummaryColumns, owner: users.username })
     .from(apiTokens)
     .innerJoin(users, eq(users.userId, apiTokens.userId))
     .orderBy(desc(apiTokens.createdAt))
