@@ -6,6 +6,7 @@ import { defaultMonitoringThresholds, type FeatureDrift, type MonitoringView, ty
 import { FeatureDriftSection } from "./feature-drift-section";
 import { HealthFlag } from "./health-flag";
 import { MonitoringPage } from "./monitoring-page";
+import { splitColumnOrder } from "./monitoring-settings";
 
 let search = "";
 vi.mock("next/navigation", () => ({
@@ -46,6 +47,7 @@ function view(overrides: Partial<MonitoringView> = {}): MonitoringView {
     task: "binary",
     reference: { datasetName: "breast-cancer", version: 2, rowCount: 455, source: "lineage" },
     referenceProblem: null,
+    unnamedMatrix: null,
     settings: { sampleRate: 1, retentionDays: 30, thresholds: { ...defaultMonitoringThresholds, liveMetric: 0.9 } },
     window: "hour",
     windows: [
@@ -136,6 +138,28 @@ describe("MonitoringPage", () => {
     expect(html).toContain("Training version from lineage");
     expect(html).toContain("Live accuracy threshold");
     expect(render(view(), ["studio.read"])).not.toContain("Save settings");
+    expect(render(view())).not.toContain("Column order");
+  });
+
+  it("asks to confirm the column order of a matrix that nothing names, starting from the reference's columns or the confirmed order", () => {
+    const unnamed = { inputName: "input", width: 3, confirmedOrder: null, referenceColumns: ["radius", "texture", "area"] };
+    const html = render(view({ unnamedMatrix: unnamed }));
+    expect(html).toContain("<legend>Column order</legend>");
+    expect(html).toMatch(/<textarea[^>]*>radius, texture, area<\/textarea>/);
+    expect(html).toContain("3 of 3 columns named.");
+    expect(html).toContain("Until an order is confirmed, no feature is compared.");
+    expect(html).toMatch(/<input type="checkbox"\/> I confirm this is the order/);
+    const confirmed = render(view({ unnamedMatrix: { ...unnamed, confirmedOrder: ["area", "radius", "texture"] } }));
+    expect(confirmed).toMatch(/<textarea[^>]*>area, radius, texture<\/textarea>/);
+    expect(confirmed).toContain("An order is confirmed for this version.");
+    // A reference with another number of columns is no guess at all: the person types the order.
+    expect(render(view({ unnamedMatrix: { ...unnamed, referenceColumns: ["radius", "texture", "area", "malignant"] } }))).toContain("0 of 3 columns named.");
+  });
+});
+
+describe("splitColumnOrder", () => {
+  it("reads names separated by commas or new lines and drops blanks", () => {
+    expect(splitColumnOrder(" a, b\nc ,, \n")).toEqual(["a", "b", "c"]);
   });
 });
 

@@ -1,6 +1,7 @@
 "use client";
 // Monitoring settings of one model (writers): sampling, retention, drift and live-metric thresholds, and the
-// reference dataset version (the training version from lineage unless one is chosen). Errors sit next to their box.
+// reference dataset version (the training version from lineage unless one is chosen), and the column order of a feature
+// matrix that nothing names, confirmed by a person. Errors sit next to their box.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/trpc-provider";
@@ -15,6 +16,9 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
   const ids = useId();
   const [draft, setDraft] = useState<SettingsDraft>(() => settingsDraft(view.settings, view.reference));
   const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
+  const matrix = view.unnamedMatrix;
+  const [columnOrder, setColumnOrder] = useState(() => (matrix ? (matrix.confirmedOrder ?? initialColumnGuess(matrix)).join(", ") : ""));
+  const [orderConfirmed, setOrderConfirmed] = useState(false);
   const save = useMutation(
     trpc.monitoring.updateSettings.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.monitoring.pathKey() }),
@@ -38,7 +42,8 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
       return;
     }
     setErrors({});
-    save.mutate(parsed.input);
+    // The order is sent only when the person ticks the confirmation: nothing is matched by position behind their back.
+    save.mutate(orderConfirmed ? { ...parsed.input, columnOrder: splitColumnOrder(columnOrder) } : parsed.input);
   }
   const field = (name: SettingsField, label: string, hint: string, extra: { step?: string; min?: number; max?: number } = {}) => (
     <NumberField id={`${ids}-${name}`} label={label} hint={hint} value={draft[name]} error={errors[name]} onChange={(value) => change(name, value)} {...extra} />
@@ -122,6 +127,36 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
             </p>
           ) : null}
         </fieldset>
+        {matrix ? (
+          <fieldset className={styles.fieldset}>
+            <legend>Column order</legend>
+            <p className={styles.hint}>
+              Input <code>{matrix.inputName}</code> of the production version takes {matrix.width ?? "a matrix of"} columns and nothing names them (no signature, no
+              training dataset in its lineage). Give the reference&apos;s column for each position, in the model&apos;s order, separated by commas.
+              {matrix.confirmedOrder ? " An order is confirmed for this version." : " Until an order is confirmed, no feature is compared."}
+            </p>
+            <div className={ui.field}>
+              <label htmlFor={`${ids}-column-order`}>Columns in the model&apos;s order</label>
+              <textarea
+                id={`${ids}-column-order`}
+                className={ui.input}
+                rows={3}
+                value={columnOrder}
+                onChange={(event) => {
+                  setColumnOrder(event.target.value);
+                  setOrderConfirmed(false);
+                }}
+              />
+              <p className={styles.hint}>
+                {splitColumnOrder(columnOrder).length} of {matrix.width ?? "the"} columns named.
+              </p>
+            </div>
+            <label>
+              <input type="checkbox" checked={orderConfirmed} onChange={(event) => setOrderConfirmed(event.target.checked)} /> I confirm this is the order of
+              the model&apos;s input columns
+            </label>
+          </fieldset>
+        ) : null}
         {save.error && !fieldErrorsShown ? (
           <p role="alert" className={ui.error}>
             {save.error.message}
@@ -139,6 +174,19 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
       </form>
     </section>
   );
+}
+
+/** Names typed with commas or new lines, blanks dropped. */
+export function splitColumnOrder(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
+/** A starting point to correct, never sent unconfirmed: the reference's columns when there are exactly as many. */
+function initialColumnGuess(matrix: NonNullable<MonitoringView["unnamedMatrix"]>): string[] {
+  return matrix.referenceColumns.length === matrix.width ? matrix.referenceColumns : [];
 }
 
 function NumberField(props: {

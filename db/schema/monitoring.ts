@@ -64,6 +64,11 @@ export const modelMonitoring = pgTable("model_monitoring", {
   }),
   /** MonitoringThresholds (server/monitoring/schema.ts). */
   thresholds: jsonb("thresholds").$type<unknown>(),
+  /**
+   * The column order a person confirmed for the production version's unnamed feature matrix ({ versionId, columns }):
+   * it holds for that version only, so a promotion never inherits another version's order.
+   */
+  columnOrder: jsonb("column_order").$type<unknown>(),
   /** The last health check: reasons the model is flagged (empty = healthy), kept so the models list needs no drift computation. */
   flagReasons: jsonb("flag_reasons").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   flagCheckedAt: bigint("flag_checked_at", { mode: "number" }),

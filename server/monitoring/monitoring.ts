@@ -3,6 +3,7 @@
 // feedback; the latest window's verdict is kept as the model's health flag.
 import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { datasetVersions, datasets, inferenceFeedback, inferenceLog, modelMonitoring, registeredModels } from "@/db/schema";
 import { categoricalDrift, datasetDrift, numericDrift, psiBand, type CategoryCounts, type ColumnDrift } from "@/lib/drift";
 import { getArtifactStore, type ServiceContext } from "../service-context";
@@ -53,7 +54,11 @@ interface Settings {
   retentionDays: number;
   thresholds: MonitoringThresholds;
   referenceDatasetVersionId: number | null;
+  columnOrder: ConfirmedColumnOrder | null;
 }
+
+const zConfirmedColumnOrder = z.object({ versionId: z.number(), columns: z.array(z.string()) });
+type ConfirmedColumnOrder = z.infer<typeof zConfirmedColumnOrder>;
 
 async function readSettings(db: Pick<Database, "select">, modelId: number): Promise<Settings> {
   const [row] = await db.select().from(modelMonitoring).where(eq(modelMonitoring.modelId, modelId));
@@ -63,6 +68,7 @@ async function readSettings(db: Pick<Database, "select">, modelId: number): Prom
     retentionDays: row?.retentionDays ?? 30,
     thresholds: parsed.success ? parsed.data : defaultMonitoringThresholds,
     referenceDatasetVersionId: row?.referenceDatasetVersionId ?? null,
+    columnOrder: zConfirmedColumnOrder.nullable().catch(null).parse(row?.columnOrder ?? null),
   };
 }
 
@@ -332,11 +338,18 @@ export async function getMonitoringView(
   }
 
   const matrix = production?.introspection ? await matrixInputOf(ctx.db, production.introspection as OnnxIntrospection, production.lineage) : null;
-  const named = matrix?.names ? namedInputs(matrix.names.names) : null;
-  if (reference && matrix && !matrix.names && !referenceProblem) {
+  const confirmedOrder =
+    matrix && !matrix.names && production && settings.columnOrder?.versionId === production.versionId && (matrix.width === null || settings.columnOrder.columns.length === matrix.width)
+      ? settings.columnOrder.columns
+      : null;
+  const names = matrix?.names?.names ?? confirmedOrder;
+  const named = names ? namedInputs(names) : null;
+  const unnamedMatrix =
+    matrix && !matrix.names ? { inputName: matrix.inputName, width: matrix.width, confirmedOrder, referenceColumns: reference ? [...reference.columns.keys()] : [] } : null;
+  if (reference && matrix && !names && !referenceProblem) {
     referenceProblem =
       `The production version's input '${matrix.inputName}' names none of its columns (they are logged as x0, x1, …), so they cannot be matched with ` +
-      "the reference's columns by name: register the version with an MLmodel signature naming its columns, or with lineage to its training dataset version.";
+      "the reference's columns by name: confirm their order in the monitoring settings, or register the version with an MLmodel signature naming its columns or with lineage to its training dataset version.";
   }
   const buckets = new Map<number, LogRow[]>();
   for (const logged of logRows) {
@@ -380,6 +393,7 @@ export async function getMonitoringView(
         ? null
         : { datasetName: choice.datasetName, version: choice.version, rowCount: reference.rowCount, source: choice.source },
     referenceProblem,
+    unnamedMatrix,
     settings: { sampleRate: settings.sampleRate, retentionDays: settings.retentionDays, thresholds: settings.thresholds },
     window: input.window,
     windows,
@@ -402,12 +416,14 @@ export async function updateMonitoringSettings(ctx: ServiceContext, input: Monit
     const model = await findRegisteredModel(tx, input.name, { lock: true });
     const referenceId = input.reference ? (await findVersion(tx, input.reference.datasetName, input.reference.version)).row.versionId : null;
     const before = await readSettings(tx, model.modelId);
+    const columnOrder = input.columnOrder === undefined ? before.columnOrder : input.columnOrder && (await confirmColumnOrder(tx, input.name, input.columnOrder));
     const now = Date.now();
     const values = {
       sampleRate: input.sampleRate,
       retentionDays: input.retentionDays,
       thresholds: input.thresholds,
       referenceDatasetVersionId: referenceId,
+      columnOrder,
       updatedAt: now,
     };
     await tx.insert(modelMonitoring).values({ modelId: model.modelId, ...values }).onConflictDoUpdate({ target: modelMonitoring.modelId, set: values });
@@ -420,6 +436,26 @@ export async function updateMonitoringSettings(ctx: ServiceContext, input: Monit
     });
     invalidateLoggingSettings(model.modelId);
   });
+}
+
+/**
+ * A confirmed column order holds for the production version it was confirmed for, and only where nothing else names
+ * the columns: one distinct name per column of the matrix.
+ */
+async function confirmColumnOrder(db: Database, modelName: string, columns: readonly string[]): Promise<ConfirmedColumnOrder> {
+  const production = await findVersionByAlias(db, modelName, "production").catch(() => null);
+  if (!production) throw invalidParameter(`'${modelName}' has no production version: a column order is confirmed for the version in production.`);
+  const matrix = production.introspection ? await matrixInputOf(db, production.introspection as OnnxIntrospection, production.lineage) : null;
+  if (!matrix || matrix.names) {
+    throw invalidParameter(`Version ${production.version} of '${modelName}' already names its columns (or takes one input per column): there is no order to confirm.`);
+  }
+  const trimmed = columns.map((column) => column.trim());
+  if (matrix.width !== null ? trimmed.length !== matrix.width : trimmed.length === 0) {
+    throw invalidParameter(`Input '${matrix.inputName}' has ${matrix.width ?? "some"} columns, and ${trimmed.length} names were given: give one name per column, in the model's order.`);
+  }
+  const repeated = trimmed.filter((column, index) => trimmed.indexOf(column) !== index);
+  if (repeated.length) throw invalidParameter(`Each column is named once; repeated: ${[...new Set(repeated)].join(", ")}.`);
+  return { versionId: production.versionId, columns: trimmed };
 }
 
 /** Flagged models by name, as last checked by the monitoring view or the periodic check. */

@@ -170,5 +170,34 @@ describe.each(testBackends)("monitoring an unnamed matrix model on %s", (backend
     const view = await serveStable("bc-nameless");
     expect(view.referenceProblem).toMatch(/input 'input' names none of its columns.*cannot be matched with the reference's columns by name/);
     expect(view.windows.at(-1)!.features).toEqual([]);
+    expect(view.unnamedMatrix).toMatchObject({ inputName: "input", width: 30, confirmedOrder: null });
+    expect(view.unnamedMatrix!.referenceColumns).toContain("mean_radius");
+  });
+
+  it("matches an unnamed matrix by the column order a person confirmed for the production version, and checks that order", async () => {
+    const text = await readFile(path.join(fixtures, "datasets/breast_cancer.production-stable.csv"), "utf8");
+    const order = text.split("\n")[0]!.split(",").filter((name) => name !== "malignant");
+    const settings = { name: "bc-nameless", sampleRate: 1, retentionDays: 30, thresholds: defaultMonitoringThresholds, reference: { datasetName: "bc-reversed", version: 1 } };
+    await expect(updateMonitoringSettings(studio.as(admin), { ...settings, columnOrder: order.slice(1) })).rejects.toMatchObject({
+      code: "INVALID_PARAMETER_VALUE",
+      message: expect.stringMatching(/has 30 columns, and 29 names were given/),
+    });
+    await expect(updateMonitoringSettings(studio.as(admin), { ...settings, columnOrder: [...order.slice(1), order[1]!] })).rejects.toMatchObject({
+      message: expect.stringMatching(/repeated: mean_texture/),
+    });
+    await expect(updateMonitoringSettings(studio.as(admin), { ...settings, name: "bc-lineage", columnOrder: order })).rejects.toMatchObject({
+      message: expect.stringMatching(/already names its columns/),
+    });
+
+    await updateMonitoringSettings(studio.as(admin), { ...settings, columnOrder: order });
+    const view = await getMonitoringView(studio.as(admin), { name: "bc-nameless", window: "hour" });
+    expect(view.referenceProblem).toBeNull();
+    expect(view.unnamedMatrix).toMatchObject({ width: 30, confirmedOrder: order });
+    const latest = view.windows.at(-1)!;
+    expect(latest.features).toHaveLength(30);
+    expect(latest.features.filter((feature) => feature.drifted).map((feature) => feature.feature)).toEqual([]);
+    // Saving the settings without an order keeps the confirmed one.
+    await updateMonitoringSettings(studio.as(admin), settings);
+    expect((await getMonitoringView(studio.as(admin), { name: "bc-nameless", window: "hour" })).unnamedMatrix?.confirmedOrder).toEqual(order);
   });
 });

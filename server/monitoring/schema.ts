@@ -72,6 +72,13 @@ export const zMonitoringView = z.object({
     .nullable(),
   /** Why drift cannot be computed (no reference, reference lacks the model's features…). */
   referenceProblem: z.string().nullable(),
+  /**
+   * Set when the production version takes one feature matrix whose columns nothing names (no signature, no training
+   * dataset in lineage): drift then needs the order a person confirmed, stored with the settings.
+   */
+  unnamedMatrix: z
+    .object({ inputName: z.string(), width: z.number().nullable(), confirmedOrder: z.array(z.string()).nullable(), referenceColumns: z.array(z.string()) })
+    .nullable(),
   settings: z.object({ sampleRate: z.number(), retentionDays: z.number(), thresholds: zMonitoringThresholds }),
   window: zWindowSize,
   /** Oldest first. */
@@ -87,6 +94,11 @@ export const zMonitoringSettingsInput = z.object({
   thresholds: zMonitoringThresholds,
   /** null = the training dataset version from the production version's lineage. */
   reference: z.object({ datasetName: z.string().min(1).max(200), version: z.number().int().positive() }).nullable(),
+  /**
+   * For a production version whose feature matrix nothing names: the reference's columns in the model's input order,
+   * confirmed by the person saving. Omitted = keep the stored order; null = forget it.
+   */
+  columnOrder: z.array(z.string().min(1).max(500)).max(100_000).nullable().optional(),
 });
 export type MonitoringSettingsInput = z.infer<typeof zMonitoringSettingsInput>;
 

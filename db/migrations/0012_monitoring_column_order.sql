@@ -1,0 +1,1 @@
+ALTER TABLE "model_monitoring" ADD COLUMN "column_order" jsonb;
