@@ -4,10 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/auth/auth.module.css";
-
-function when(ms: number | null): string {
-  return ms ? new Date(ms).toLocaleString() : "—";
-}
+import { TokensTable } from "@/components/auth/tokens-table";
 
 export function AllTokensPanel() {
   const trpc = useTRPC();
@@ -34,50 +31,7 @@ export function AllTokensPanel() {
         <p className={styles.hint}>Nobody has an API token yet. Users create their own on the API tokens page.</p>
       ) : null}
       {tokens.data && tokens.data.length > 0 ? (
-        <table className={styles.table}>
-          <thead>
-            <tr>
-              <th scope="col">Owner</th>
-              <th scope="col">Name</th>
-              <th scope="col">Starts with</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((t) => (
-              <tr key={t.tokenId}>
-                <td>{t.owner}</td>
-                <td>{t.name}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td>{t.scopes.includes("all") ? "all" : "serving only"}</td>
-                <td>{when(t.createdAt)}</td>
-                <td>{t.expiresAt ? when(t.expiresAt) : "never"}</td>
-                <td>{when(t.lastUsedAt)}</td>
-                <td>
-                  {t.revokedAt ? (
-                    `revoked ${when(t.revokedAt)}`
-                  ) : (
-                    <button
-                      className={styles.danger}
-                      type="button"
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate({ tokenId: t.tokenId })}
-                      aria-label={`Revoke ${t.owner}'s token ${t.name}`}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TokensTable tokens={tokens.data} onRevoke={(tokenId) => revoke.mutate({ tokenId })} revoking={revoke.isPending} />
       ) : null}
     </section>
   );

@@ -4,10 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "./auth.module.css";
-
-function when(ms: number | null): string {
-  return ms ? new Date(ms).toLocaleString() : "—";
-}
+import { TokensTable } from "./tokens-table";
 
 export function TokensPanel() {
   const trpc = useTRPC();
@@ -86,40 +83,7 @@ export function TokensPanel() {
         {tokens.error ? <p className={styles.error} role="alert">{tokens.error.message}</p> : null}
         {tokens.data && tokens.data.length === 0 ? <p className={styles.hint}>No tokens yet: create one above to log runs from scripts.</p> : null}
         {tokens.data && tokens.data.length > 0 ? (
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.tokenId}>
-                  <td>{t.name}</td>
-                  <td><code>{t.prefix}…</code></td>
-                  <td>{t.scopes.includes("all") ? "all" : "serving only"}</td>
-                  <td>{when(t.createdAt)}</td>
-                  <td>{t.expiresAt ? when(t.expiresAt) : "never"}</td>
-                  <td>{when(t.lastUsedAt)}</td>
-                  <td>
-                    {t.revokedAt ? (
-                      `revoked ${when(t.revokedAt)}`
-                    ) : (
-                      <button className={styles.danger} type="button" onClick={() => revoke.mutate({ tokenId: t.tokenId })} aria-label={`Revoke token ${t.name}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TokensTable tokens={tokens.data} onRevoke={(tokenId) => revoke.mutate({ tokenId })} />
         ) : null}
       </section>
     </>
