@@ -107,9 +107,12 @@ async function maskCsvUpload(root: string, body: Readable, plan: MaskingPlan): P
     // The stream opens its file asynchronously: removing the file before the stream has closed could let a
     // late open create it again, leaving a stray temp file behind a refused upload.
     if (!output.closed) {
+      // Writes the masker had queued fail once the stream is destroyed; they are moot now, not uncaught errors.
+      output.on("error", () => undefined);
       const closed = new Promise<void>((resolve) => output.once("close", () => resolve()));
       output.destroy();
-      await closed;
+      // Bounded: a refusal must answer even if the close never comes (seen under load); the removal below then runs anyway.
+      await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
     }
     await removeQuietly(tempPath);
     throw error;
