@@ -1,4 +1,4 @@
-// Playwright: the journeys in e2e/ against the production build (next start on :3100, a fresh data folder), in Debian's Chromium.
+// Playwright: the journeys in e2e/ against the production build (scripts/server.mjs, i.e. next start behind its path check, on :3100, a fresh data folder), in Debian's Chromium.
 import { defineConfig } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD, E2E_DEMO_PASSWORD, E2E_BASE_URL, E2E_PORT, E2E_STORAGE_STATE } from "./e2e/credentials";
 
@@ -36,7 +36,7 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh data folder every run, so the first-start work (migrations, admin, demo seed) is exercised too.
-    command: `node -e "require('fs').rmSync('.studio-e2e',{recursive:true,force:true})" && npx next start -p ${E2E_PORT}`,
+    command: `node -e "require('fs').rmSync('.studio-e2e',{recursive:true,force:true})" && node scripts/server.mjs -p ${E2E_PORT}`,
     url: `${E2E_BASE_URL}/sign-in`,
     reuseExistingServer: false,
     timeout: 180_000,

@@ -205,11 +205,7 @@ const WRITES: [string, string, (k: Known) => Record<string, unknown>][] = [
   ["DELETE", "model-versions/delete-tag", (k) => ({ name: k.fuzzModel, version: "1", key: "k" })],
 ];
 
-/**
- * A path segment percent-encoded as a client would send it. Malformed escapes (`%zz`, `%ED%A0%80`) are sent in
- * query strings and bodies but not in paths: Next.js' router answers those before any route code runs (500 from
- * its error-page fallback in Next 16.4), which no handler of ours can change.
- */
+/** A path segment percent-encoded as a client would send it (randomPath adds malformed escapes). */
 function encodeSegment(raw: string): string {
   try {
     return encodeURIComponent(raw).slice(0, 2000);
@@ -225,8 +221,14 @@ function encodeQueryValue(d: Dice, raw: string): string {
   return roll === 1 ? `%zz${encodeSegment(raw).slice(0, 60)}` : encodeSegment(raw);
 }
 
+/**
+ * Random path segments; one in ten is a malformed escape (`%zz`, a lone `%`, a UTF-16 surrogate or overlong UTF-8
+ * sequence) that Next.js cannot decode: scripts/server.mjs answers those 400 before Next.js' router sees them.
+ */
 function randomPath(d: Dice, segments: number): string {
-  return Array.from({ length: segments }, () => encodeSegment(oddString(d).slice(0, 80) || "x")).join("/");
+  return Array.from({ length: segments }, () =>
+    d.chance(0.1) ? d.pick(["%zz", "%", "a%2", "%ED%A0%80", "%C0%AF", "%FF"]) : encodeSegment(oddString(d).slice(0, 80) || "x"),
+  ).join("/");
 }
 
 function jsonBody(d: Dice, value: unknown): string {

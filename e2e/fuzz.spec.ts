@@ -166,3 +166,21 @@ test("thousands of malformed requests across the REST surface: no 5xx, and the s
   expect(scored.status(), await scored.text()).toBe(200);
   await request.dispose();
 });
+
+test("a request path Next.js cannot decode gets a JSON 400 that says what to fix, on every surface", async ({ playwright }) => {
+  const request = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
+  const paths = ["/api/2.0/mlflow/%zz", "/ajax-api/2.0/mlflow/runs/%", "/api/serve/%zz/invocations", "/v2/%ED%A0%80", "/v2/models/%C0%AF/ready", "/api/trpc/%FF", "/models/%zz"];
+  for (const path of paths) {
+    for (const method of ["GET", "POST"] as const) {
+      const response = await request.fetch(path, { method, data: method === "POST" ? "{}" : undefined, maxRedirects: 0 });
+      expect(response.status(), `${method} ${path}`).toBe(400);
+      const body = (await response.json()) as { error_code: string; message: string };
+      expect(body.error_code).toBe("INVALID_PARAMETER_VALUE");
+      expect(body.message).toContain("percent-escape");
+    }
+  }
+  // A well-formed escape still reaches the route: an unknown model is the registry's 404, not the path check's 400.
+  const missing = await request.get("/v2/models/no%20such%20model/ready");
+  expect(missing.status()).not.toBe(400);
+  await request.dispose();
+});

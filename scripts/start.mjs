@@ -24,5 +24,6 @@ if (stale) {
   const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const server = spawnSync("npx", ["next", "start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit" });
+// scripts/server.mjs: Next.js's handler behind the one check Next.js cannot make (undecodable request paths).
+const server = spawnSync(process.execPath, [path.join(root, "scripts", "server.mjs"), "-p", process.env.PORT ?? "3000"], { stdio: "inherit" });
 process.exit(server.status ?? 0);

@@ -1,0 +1,54 @@
+// The production server: Next.js's request handler behind a check it cannot make itself. A request path with a
+// malformed or non-UTF-8 percent-escape (`/api/2.0/mlflow/%zz`, `/v2/%ED%A0%80`) fails Next.js's route matching
+// before any of our handlers or proxy.ts run, and an app-only build then has no error page to render: it answered
+// a bare 500. Here such paths get a JSON 400 that says what to fix; every other request goes to Next.js unchanged.
+import http from "node:http";
+
+// As `next start` does: a custom server must say it runs the production build before Next.js loads.
+process.env.NODE_ENV ??= "production";
+const { default: next } = await import("next");
+
+/** True when the path part of a request target holds a percent-escape that does not decode. */
+export function hasMalformedEscape(requestTarget) {
+  const path = requestTarget.split("?", 1)[0];
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const MALFORMED_PATH_BODY = JSON.stringify({
+  error_code: "INVALID_PARAMETER_VALUE",
+  message:
+    "The request path is not valid: it holds a malformed percent-escape (e.g. '%zz') or one that is not UTF-8. Encode each path segment with encodeURIComponent.",
+});
+
+export async function startServer({ port, hostname }) {
+  const app = next({ dev: false, port, hostname });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    if (hasMalformedEscape(req.url ?? "/")) {
+      res.writeHead(400, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": Buffer.byteLength(MALFORMED_PATH_BODY),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      });
+      res.end(MALFORMED_PATH_BODY);
+      return;
+    }
+    handle(req, res);
+  });
+  await new Promise((resolve) => server.listen(port, hostname, resolve));
+  console.log(`[studio] ready on http://${hostname ?? "localhost"}:${port}`);
+  return server;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const portFlag = process.argv.indexOf("-p");
+  const port = Number(portFlag > 0 ? process.argv[portFlag + 1] : (process.env.PORT ?? 3000));
+  await startServer({ port, hostname: process.env.HOSTNAME || undefined });
+}
