@@ -1,5 +1,9 @@
 // Next.js configuration: native and wasm database/runtime packages stay outside the server bundle.
 import { readFileSync } from "node:fs";
+import createNextIntlPlugin from "next-intl/plugin";
+
+// next-intl: each request's language and messages come from lib/i18n/request.ts.
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
 
 // The browser loads Monaco from /monaco/<version>/vs (app/monaco): the version in the path lets those files be cached for good.
 const monacoVersion = JSON.parse(readFileSync(new URL("./node_modules/monaco-editor/package.json", import.meta.url), "utf8")).version;
@@ -34,4 +38,4 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+export default withNextIntl(nextConfig);

@@ -2,6 +2,8 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { connection } from "next/server";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale } from "next-intl/server";
 import { THEME_COOKIE, themeAttribute } from "@/lib/theme";
 import type { ReactNode } from "react";
 import "./globals.css";
@@ -14,9 +16,13 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // A statically prerendered page would carry no nonce and the CSP would block its scripts.
   await connection();
+  const locale = await getLocale();
   return (
-    <html lang="en" data-theme={themeAttribute((await cookies()).get(THEME_COOKIE)?.value)}>
-      <body>{children}</body>
+    <html lang={locale} data-theme={themeAttribute((await cookies()).get(THEME_COOKIE)?.value)}>
+      <body>
+        {/* The request's messages reach client components (useTranslations) through this provider. */}
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+      </body>
     </html>
   );
 }

@@ -1,0 +1,17 @@
+// The message catalogues: one JSON file per namespace and language (messages/<locale>/<namespace>.json), merged
+// here per language. Add a namespace by adding its two files and one line per language below; the completeness
+// test (lib/i18n/messages.test.ts) checks every key exists in every language.
+import type { Locale } from "@/lib/i18n/locales";
+import enCommon from "./en/common.json";
+import frCommon from "./fr/common.json";
+
+export const catalogues = {
+  en: { common: enCommon },
+  fr: { common: frCommon },
+} satisfies Record<Locale, Record<string, unknown>>;
+
+export type Messages = (typeof catalogues)["en"];
+
+export function messagesFor(locale: Locale): Messages {
+  return catalogues[locale] as Messages;
+}
