@@ -28,7 +28,8 @@ export function studioDataDir(): string {
  * single process, so no lock is needed there.
  */
 export async function openDatabase(
-  options: { url?: string; dataDir?: string } = {},
+  /** loadDataDir: an in-memory PGlite starts from this dump (dumpDataDir) instead of an empty cluster (tests). */
+  options: { url?: string; dataDir?: string; loadDataDir?: Blob } = {},
 ): Promise<DatabaseHandle> {
   const url = options.url;
   if (url) {
@@ -53,7 +54,7 @@ export async function openDatabase(
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   let client: InstanceType<typeof PGlite>;
   if (options.dataDir === ":memory:") {
-    client = new PGlite();
+    client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined);
   } else {
     const dir = path.join(options.dataDir ?? studioDataDir(), "pgdata");
     mkdirSync(dir, { recursive: true });

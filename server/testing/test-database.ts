@@ -1,9 +1,11 @@
 // Fresh databases for tests: an in-memory PGlite always, and a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { openDatabase, type DatabaseHandle } from "@/db/client";
+import { migrationsFolder, openDatabase, type DatabaseHandle } from "@/db/client";
 import { LocalArtifactStore } from "../artifacts/store";
 import { localActor, type Actor } from "../auth/actor";
 import type { ServiceContext } from "../service-context";
@@ -43,6 +45,44 @@ async function createPostgresDatabase(): Promise<{ url: string; drop: () => Prom
   };
 }
 
+/**
+ * A PGlite data directory with every migration applied, dumped once and shared by all test files through a file
+ * in the temp folder named after the migrations' content: starting from it takes ~1 s instead of ~3-4 s for
+ * initdb plus 13 migrations, and the suite opens some forty databases. Written then renamed, so a file being
+ * written by another test process is never read half-done.
+ */
+let migratedImage: Promise<Blob> | undefined;
+
+function migrationsKey(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(entry.name).update(readFileSync(full));
+    }
+  };
+  walk(migrationsFolder);
+  const pgliteVersion = JSON.parse(readFileSync(path.join(process.cwd(), "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")).version as string;
+  return hash.update(pgliteVersion).digest("hex").slice(0, 16);
+}
+
+async function buildMigratedImage(): Promise<Blob> {
+  const file = path.join(os.tmpdir(), `studio-test-pglite-${migrationsKey()}.tar`);
+  if (existsSync(file)) return new Blob([await readFile(file)]);
+  const { PGlite } = await import("@electric-sql/pglite");
+  const client = new PGlite();
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  await migrate(drizzle(client), { migrationsFolder });
+  const image = await client.dumpDataDir("none");
+  await client.close();
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, Buffer.from(await image.arrayBuffer()));
+  await rename(partial, file);
+  return image;
+}
+
 export async function createTestStudio(kind: BackendKind = "pglite"): Promise<TestStudio> {
   const artifactRoot = await mkdtemp(path.join(os.tmpdir(), "studio-artifacts-"));
   let handle: DatabaseHandle;
@@ -52,7 +92,8 @@ export async function createTestStudio(kind: BackendKind = "pglite"): Promise<Te
     drop = created.drop;
     handle = await openDatabase({ url: created.url });
   } else {
-    handle = await openDatabase({ dataDir: ":memory:" });
+    migratedImage ??= buildMigratedImage();
+    handle = await openDatabase({ dataDir: ":memory:", loadDataDir: await migratedImage });
   }
   await ensureDefaultExperiment(handle.db);
   const artifacts = new LocalArtifactStore(artifactRoot);
