@@ -18,8 +18,8 @@ import styles from "./playground.module.css";
 
 /** Background rows read from the training dataset's preview (its first rows). */
 const BACKGROUND_ROWS = 50;
-/** Model rows per explanation in the browser: ~200 ms for a 100-tree forest of 30 features on one wasm thread. */
-const BROWSER_MAX_MODEL_ROWS = 20_000;
+/** Model rows per explanation in the browser (30 features → 480 coalitions × 20 background rows): bench/explanations. */
+const BROWSER_MAX_MODEL_ROWS = 10_000;
 
 export type ExplanationState =
   | { status: "computing" }

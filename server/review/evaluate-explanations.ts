@@ -12,8 +12,8 @@ export const EXPLAINED_WORST_ERRORS = 5;
 export const EXPLAINED_DECISIONS = 10;
 export const BACKGROUND_ROWS = 100;
 export const GLOBAL_ROWS = 100;
-/** Model rows per sampled decision: ~300 coalitions × 100 background rows (~0.1 s for a 100-tree forest). */
-const DECISION_MAX_MODEL_ROWS = 30_000;
+/** Model rows per sampled decision: 30 features → 480 coalitions × 41 background rows (~0.1 s for a 100-tree forest). */
+const DECISION_MAX_MODEL_ROWS = 20_000;
 /** Background rows and model rows per explanation of the global view: ~250 coalitions of 10 rows each. */
 const GLOBAL_BACKGROUND_ROWS = 10;
 const GLOBAL_MAX_MODEL_ROWS = 2_500;
@@ -124,11 +124,13 @@ export async function explainEvaluation(input: ExplainInput): Promise<Explanatio
   const ranges = output.task === "binary" ? featureRanges(source, features) : null;
   const allFeatures = features.map((_, index) => index);
   const decisions: ExplainedDecision[] = [];
+  let backgroundUsed = 0;
   for (const [rank, row] of [...worst, ...others].entries()) {
     const values = rowOf(input.table, features, row);
     // Binary: the positive class's probability (what the threshold reads); multiclass: the predicted class's.
     const classIndex = output.task === "regression" ? null : output.task === "binary" ? 1 : predictedClass[row];
     const result = await shapleyValues(values, { background, predict: predictOutput(classIndex), maxModelRows: DECISION_MAX_MODEL_ROWS, seed: seed + 13 + rank });
+    backgroundUsed = Math.max(backgroundUsed, result.backgroundRows);
     let counterfactual: ExplainedDecision["counterfactual"] = null;
     if (ranges) {
       const found = await findCounterfactual(values, { predict: predictOutput(1), actionable: allFeatures, ranges, threshold: DECISION_THRESHOLD });
@@ -167,7 +169,7 @@ export async function explainEvaluation(input: ExplainInput): Promise<Explanatio
   return {
     features,
     backgroundSource: input.training ? "training" : "evaluation",
-    backgroundRows: background.length,
+    backgroundRows: backgroundUsed,
     backgroundMeans: backgroundMeans(background).map((mean) => (mean === null || !Number.isFinite(mean) ? null : mean)),
     sumTolerance: SHAPLEY_SUM_TOLERANCE,
     threshold: output.task === "binary" ? DECISION_THRESHOLD : null,

@@ -40,8 +40,9 @@ export const zExplanations = z.object({
   features: z.array(z.string()),
   /** Where the background rows came from: the training dataset version in the lineage, else the evaluation rows. */
   backgroundSource: z.enum(["training", "evaluation"]),
+  /** Background rows the contributions were measured against (the first of a seeded sample of 100). */
   backgroundRows: z.number(),
-  /** The background's mean per numeric feature (null for text): the "usual" value a sentence compares with. */
+  /** The 100-row sample's mean per numeric feature (null for text): the "usual" value a sentence compares with. */
   backgroundMeans: z.array(z.number().nullable()),
   /** |Σ contributions − (output − base value)| stays under this for every decision. */
   sumTolerance: z.number(),
