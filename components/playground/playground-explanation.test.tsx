@@ -12,7 +12,8 @@ const ready: ExplanationState = {
   modelRows: 19_900,
   binary: true,
   predict: async () => [],
-  data: { features: ["income", "loan"], values: [1200, 2400], contributions: [-0.3, -0.1], baseValue: 0.5, output: 0.1, means: [1800, 2000], target: "class 1" },
+  explainedClass: 1,
+  data: { features: ["income", "loan"], values: [1200, 2400], contributions: [-0.3, -0.1], baseValue: 0.5, output: 0.1, means: [1800, 2000] },
 };
 const render = (state: ExplanationState | null, locale: "en" | "fr" = "en") =>
   renderWithCache(<PlaygroundExplanationView state={state} plan={plan} row={{ income: 1200, loan: 2400 }} background={[[1800, 2000]]} datasetLabel="loans v1" />, [], () => undefined, locale);

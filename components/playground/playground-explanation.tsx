@@ -24,7 +24,7 @@ const BROWSER_MAX_MODEL_ROWS = 10_000;
 export type ExplanationState =
   | { status: "computing" }
   | { status: "failed"; message: string }
-  | { status: "ready"; data: ExplanationData; ms: number; modelRows: number; binary: boolean; predict: BatchPredict };
+  | { status: "ready"; data: Omit<ExplanationData, "target">; explainedClass: number | null; ms: number; modelRows: number; binary: boolean; predict: BatchPredict };
 
 export function PlaygroundExplanation({
   client,
@@ -77,6 +77,7 @@ export function PlaygroundExplanation({
         modelRows,
         binary,
         predict,
+        explainedClass: explained.kind === "probability" ? explained.classIndex : null,
         data: {
           features: plan.fields.map((field) => field.key),
           values,
@@ -84,7 +85,6 @@ export function PlaygroundExplanation({
           baseValue: result.baseValue,
           output: result.output,
           means: backgroundMeans(background),
-          target: explained.kind === "probability" ? `class ${explained.classIndex}` : "",
         },
       });
     })().catch((error: unknown) => {
@@ -130,7 +130,7 @@ export function PlaygroundExplanationView({
   else if (state.status === "computing") body = <p role="status">{t("playground.computing")}</p>;
   else if (state.status === "failed") body = <p className={ui.error}>{t("playground.failed", { message: state.message })}</p>;
   else {
-    const data = { ...state.data, target: state.data.target ? t("targetProbability", { className: state.data.target.replace(/^class /, "") }) : t("targetValue") };
+    const data: ExplanationData = { ...state.data, target: state.explainedClass === null ? t("targetValue") : t("targetProbability", { className: String(state.explainedClass) }) };
     const ready = state;
     const search = async () => {
       if (!background) return;
