@@ -52,8 +52,9 @@ export function WaterfallChart({ baseLabel, outputLabel, baseValue, output, step
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="presentation" aria-hidden="true" style={{ maxWidth: `${width}px`, display: "block" }}>
         {rows.map((row, index) => {
           const y = index * ROW + 3;
-          const left = Math.min(x(row.start), x(row.end));
-          const barWidth = Math.max(1, Math.abs(x(row.end) - x(row.start)));
+          // A total at the axis's low end would have no length: it keeps a 3-unit stub ending at its value.
+          const barWidth = Math.max(3, Math.abs(x(row.end) - x(row.start)));
+          const left = row.kind === "total" ? x(row.end) - barWidth : Math.min(x(row.start), x(row.end));
           return (
             <g key={index}>
               <text x={LABEL_WIDTH - 6} y={y + ROW / 2 + 4} textAnchor="end" fontSize="11" fill="var(--text)">

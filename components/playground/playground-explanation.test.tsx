@@ -10,6 +10,7 @@ const ready: ExplanationState = {
   status: "ready",
   ms: 142.4,
   modelRows: 19_900,
+  backgroundRows: 1,
   binary: true,
   predict: async () => [],
   explainedClass: 1,

@@ -24,7 +24,7 @@ const BROWSER_MAX_MODEL_ROWS = 10_000;
 export type ExplanationState =
   | { status: "computing" }
   | { status: "failed"; message: string }
-  | { status: "ready"; data: Omit<ExplanationData, "target">; explainedClass: number | null; ms: number; modelRows: number; binary: boolean; predict: BatchPredict };
+  | { status: "ready"; data: Omit<ExplanationData, "target">; explainedClass: number | null; ms: number; modelRows: number; backgroundRows: number; binary: boolean; predict: BatchPredict };
 
 export function PlaygroundExplanation({
   client,
@@ -75,6 +75,7 @@ export function PlaygroundExplanation({
         status: "ready",
         ms,
         modelRows,
+        backgroundRows: result.backgroundRows,
         binary,
         predict,
         explainedClass: explained.kind === "probability" ? explained.classIndex : null,
@@ -146,7 +147,7 @@ export function PlaygroundExplanationView({
       <>
         <ExplanationSentence data={data} />
         <ExplanationWaterfall data={data} />
-        <p className={styles.hint}>{t("playground.timing", { count: state.modelRows, ms: Math.round(state.ms), rows: background?.length ?? 0, dataset: datasetLabel })}</p>
+        <p className={styles.hint}>{t("playground.timing", { count: state.modelRows, ms: Math.round(state.ms), rows: state.backgroundRows, dataset: datasetLabel })}</p>
         {state.binary ? (
           <fieldset className={ui.panel}>
             <legend>{t("counterfactual.title")}</legend>

@@ -95,7 +95,7 @@ export function CounterfactualText({
     <p data-testid="counterfactual">
       {t("counterfactual.found", {
         outcome: wasPositive ? t("counterfactual.negative") : t("counterfactual.positive"),
-        probability: format.number(counterfactual.output, { maximumFractionDigits: 2 }),
+        probability: format.number(counterfactual.output, { maximumFractionDigits: 3 }),
         changes,
       })}
     </p>
