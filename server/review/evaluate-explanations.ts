@@ -14,9 +14,11 @@ export const BACKGROUND_ROWS = 100;
 export const GLOBAL_ROWS = 100;
 /** Model rows per sampled decision: 30 features → 480 coalitions × 41 background rows (~0.1 s for a 100-tree forest). */
 const DECISION_MAX_MODEL_ROWS = 20_000;
-/** Background rows and model rows per explanation of the global view: ~250 coalitions of 10 rows each. */
+/** Background rows and model rows per explanation of the global view: ~200 coalitions of 10 rows each. */
 const GLOBAL_BACKGROUND_ROWS = 10;
-const GLOBAL_MAX_MODEL_ROWS = 2_500;
+const GLOBAL_MAX_MODEL_ROWS = 2_000;
+/** Feature pairs a counterfactual tries when no single feature flips the decision (64 rows each). */
+const COUNTERFACTUAL_MAX_PAIRS = 100;
 const DECISION_THRESHOLD = 0.5;
 
 export interface ExplainInput {
@@ -133,7 +135,7 @@ export async function explainEvaluation(input: ExplainInput): Promise<Explanatio
     backgroundUsed = Math.max(backgroundUsed, result.backgroundRows);
     let counterfactual: ExplainedDecision["counterfactual"] = null;
     if (ranges) {
-      const found = await findCounterfactual(values, { predict: predictOutput(1), actionable: allFeatures, ranges, threshold: DECISION_THRESHOLD });
+      const found = await findCounterfactual(values, { predict: predictOutput(1), actionable: allFeatures, ranges, threshold: DECISION_THRESHOLD, maxPairs: COUNTERFACTUAL_MAX_PAIRS });
       counterfactual = found.found
         ? { found: true, output: found.output, changes: found.changes.map((change) => ({ feature: features[change.feature], from: storedValue(change.from), to: storedValue(change.to) })) }
         : { found: false, output: found.output, changes: [] };
