@@ -14,7 +14,7 @@ const MODEL = "fixtures/models/breast-cancer-rf-v1.onnx";
 const SOURCE = "fixtures/datasets/breast_cancer.test.csv";
 const ROWS = 100_000;
 const TARGET_SECONDS = 10;
-const parts = ["load", "predict", "metrics", "fairness", "robustness", "importance", "edge_cases"] as const;
+const parts = ["load", "predict", "metrics", "fairness", "robustness", "importance", "edge_cases", "explanations"] as const;
 
 /** ROWS data lines drawn with replacement (seeded) from the test split, under its header. */
 function resampledCsv(): { csv: string; matrix: Float32Array; width: number; features: string[] } {

@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,serving;
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,explanations,serving;
 // BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5).
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
 import { benchDrift } from "./drift";
+import { benchExplanations } from "./explanations";
 import { benchPiiMasking } from "./datasets-pii";
 import { benchPlayground } from "./playground";
 import { benchReview } from "./review";
@@ -14,7 +15,7 @@ import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review", "serving"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review", "explanations", "serving"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
@@ -27,6 +28,9 @@ async function main(): Promise<void> {
   }
   if (suites.includes("review")) {
     printTable("bench/review — full acceptance evaluation of breast-cancer-rf-v1 on 100,000 resampled rows vs plain onnxruntime-node scoring of them once", await benchReview());
+  }
+  if (suites.includes("explanations")) {
+    printTable("bench/explanations — Shapley contributions for one row of breast-cancer-rf-v1 (100 trees, 30 features) on the server and in Chromium vs the one-row prediction", await benchExplanations());
   }
   if (suites.includes("serving")) {
     printTable(

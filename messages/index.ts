@@ -4,10 +4,12 @@
 import type { Locale } from "@/lib/i18n/locales";
 import enCommon from "./en/common.json";
 import frCommon from "./fr/common.json";
+import enReasons from "./en/reasons.json";
+import frReasons from "./fr/reasons.json";
 
 export const catalogues = {
-  en: { common: enCommon },
-  fr: { common: frCommon },
+  en: { common: enCommon, reasons: enReasons },
+  fr: { common: frCommon, reasons: frReasons },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

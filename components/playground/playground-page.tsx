@@ -15,6 +15,7 @@ import { ChampionChallenger } from "./champion-challenger";
 import { InputForm } from "./input-form";
 import { JsonInputsEditor } from "./json-inputs-editor";
 import { readPredictions, type RowPrediction } from "./prediction-format";
+import { PlaygroundExplanation } from "./playground-explanation";
 import { PredictionSummary } from "./prediction-view";
 import { ResponseCurve } from "./response-curve";
 import { ScoringClient, ScoringError } from "./scoring-client";
@@ -35,6 +36,8 @@ type SessionState =
 
 interface PredictionState {
   prediction: RowPrediction;
+  /** The inputs the prediction answered, explained beside it. */
+  row: InputRow;
   runMs: number;
   roundTripMs: number;
 }
@@ -210,7 +213,7 @@ function RunnablePlayground({
     setPredictError(null);
     try {
       const result = await client.run("main", feedsFromRows(plan, inputs, [row]));
-      setPrediction({ prediction: readPredictions(result.outputs)[0], runMs: result.runMs, roundTripMs: result.roundTripMs });
+      setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: result.roundTripMs });
     } catch (error) {
       setPrediction(null);
       setPredictError(describeError(error));
@@ -277,6 +280,7 @@ function RunnablePlayground({
               <p className={styles.hint} data-testid="latency">
                 Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms with the trip to the worker
               </p>
+              <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
             </>
           ) : (
             <p className={ui.muted}>Fill the inputs and press Predict.</p>

@@ -5,6 +5,7 @@ import { datasetVersions, datasets } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { matrixFeatureNames, signatureColumnNames, trainingDatasetOf, type FeatureNames } from "@/lib/feature-names";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
+import { absoluteVersionPath } from "./dataset-store";
 
 /** A model's single [N,k] input holding every feature, and the names of its columns when something gives them. */
 export interface MatrixInput {
@@ -38,3 +39,19 @@ export async function matrixInputOf(db: Pick<Database, "select">, introspection:
   return { inputName: only.name, width, names };
 }
 
+
+/** The training dataset version's stored file, from the model version's lineage; null without one. */
+export async function trainingDatasetFileOf(
+  db: Pick<Database, "select">,
+  datasetRoot: string,
+  lineage: unknown,
+): Promise<{ path: string; format: "csv" | "parquet" } | null> {
+  const training = trainingDatasetOf(lineage);
+  if (!training) return null;
+  const [row] = await db
+    .select({ storagePath: datasetVersions.storagePath, format: datasetVersions.format })
+    .from(datasetVersions)
+    .innerJoin(datasets, eq(datasets.datasetId, datasetVersions.datasetId))
+    .where(and(eq(datasets.name, training.name), eq(datasetVersions.version, training.version)));
+  return row ? { path: absoluteVersionPath(datasetRoot, row.storagePath), format: row.format as "csv" | "parquet" } : null;
+}

@@ -99,16 +99,16 @@ describe("evaluateModel on the fixtures: scikit-learn's metrics", () => {
     // 30 numeric features × (min, max, two far-out values, zero, missing); trees route NaN, so none fails.
     expect(report.edgeCases).toHaveLength(180);
     expect(report.edgeCases.every((edgeCase) => edgeCase.ok && /^class [01] \(p = \d\.\d\d\)$/.test(edgeCase.output!))).toBe(true);
-    expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "fairness", "importance", "load", "metrics", "predict", "robustness", "total"]);
+    expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "explanations", "fairness", "importance", "load", "metrics", "predict", "robustness", "total"]);
     expect(report.provenance).toMatchObject({ modelDigest: "sha256-of-breast-cancer-rf-v1", datasetDigest: "sha256-of-breast_cancer.test", seed: 42, nodeVersion: process.version });
     expect(report.provenance.onnxruntimeVersion).toBe(JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../node_modules/onnxruntime-node/package.json"), "utf8")).version);
-    expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 2 \(modelops-studio \d+\.\d+\.\d+\)$/);
+    expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 3 \(modelops-studio \d+\.\d+\.\d+\)$/);
     const fractions = progress.map(([fraction]) => fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual([1, "done"]);
     // Throttled to steps of ≥ 1% within a stage: the 150 importance shuffles do not mean 150 job updates.
     expect(progress.length).toBeLessThanOrEqual(110);
-    expect(new Set(progress.map(([, stage]) => stage))).toEqual(new Set(["load", "predict", "metrics", "fairness", "robustness", "importance", "edge_cases", "done"]));
+    expect(new Set(progress.map(([, stage]) => stage))).toEqual(new Set(["load", "predict", "metrics", "fairness", "robustness", "importance", "edge_cases", "explanations", "done"]));
   });
 
   it("iris-logreg (multiclass): metrics equal the sidecar's; missing values make the model output NaN, recorded as an error", async () => {

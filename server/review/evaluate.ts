@@ -14,6 +14,7 @@ import packageJson from "@/package.json";
 import { readDatasetText } from "../datasets/duckdb";
 import { DomainError, invalidParameter } from "../errors";
 import { decodeOnnxModel, int64ToNumber, type OnnxIntrospection, type OnnxValueInfo } from "../registry/onnx-introspection";
+import { explainEvaluation } from "./evaluate-explanations";
 import { zEvaluationReport, type EdgeCase, type EvaluationReport, type EvaluationTask, type MetricName, type RobustnessResult } from "./schema";
 
 export interface EvaluateModelInput {
@@ -31,6 +32,8 @@ export interface EvaluateModelInput {
    * when the MLmodel signature does not.
    */
   trainingColumns?: { columns: string[]; labelColumn: string | null } | null;
+  /** The training dataset version's stored file (lineage): explanations draw their background rows and ranges from it. */
+  trainingDataset?: { path: string; format: "csv" | "parquet" } | null;
   /** The dataset columns feeding a matrix input, in its order, as the requester confirmed them when no name was known. */
   columnOrder?: string[] | null;
   /** Seed of noise, missing values and permutation shuffles (default 42): same inputs → same report. */
@@ -41,7 +44,8 @@ export interface EvaluateModelInput {
 
 /** The evaluator's version, stored with every report (bump when a change alters any number). */
 // 2: values reach the model as written in the file (no type sniffing) and matrix columns are matched by name.
-export const EVALUATOR_VERSION = "2";
+// 3: value, explanations, comparison with production, fairness intervals (issue 17).
+export const EVALUATOR_VERSION = "3";
 
 /** Rows per onnxruntime run: large enough for ORT's threads to stay busy, small enough to bound feed memory. */
 const BATCH_ROWS = 50_000;
@@ -346,6 +350,23 @@ async function createScorer(onnx: Uint8Array, plan: FeedPlan, output: ModelOutpu
   };
 }
 
+/** Training rows read for explanations: their background sample and the ranges counterfactuals stay within. */
+const TRAINING_SAMPLE_ROWS = 5_000;
+
+/** A seeded sample of the training dataset's rows, converted like the evaluation's; null (with a note) when unusable. */
+async function trainingTable(input: EvaluateModelInput, plan: FeedPlan, seed: number, notes: string[]): Promise<ColumnTable | null> {
+  if (!input.trainingDataset) return null;
+  try {
+    const columns = await readDatasetColumns(input.trainingDataset.path, input.trainingDataset.format);
+    const missing = plan.features.filter((feature) => !columns.some((column) => column.name === feature));
+    if (missing.length > 0) throw new Error(`it lacks ${quotedList(missing.slice(0, 5))}`);
+    return featureTable(plan, columns, seededSample(columns[0]?.values.length ?? 0, TRAINING_SAMPLE_ROWS, seed + 10));
+  } catch (error) {
+    notes.push(`Explanations use the evaluation rows as background: the training dataset could not be used (${errorText(error)}).`);
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------- evaluation
 
 function probabilityRows(probabilities: Float64Array, classCount: number): number[][] {
@@ -613,6 +634,27 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
       }
     }
     endPart("edge_cases");
+
+    // ---- explanations (fixed-size samples: the cost does not grow with the row count)
+    progress(0.95, "explanations");
+    let explanations: EvaluationReport["explanations"] = null;
+    try {
+      explanations = await explainEvaluation({
+        features: plan.features,
+        table: features,
+        rowNumbers: labelled.map((row) => row + 1),
+        predict: (table) => scorer.predict(table),
+        output,
+        predictions,
+        classLabels,
+        truths,
+        training: await trainingTable(input, plan, seed, notes),
+        seed,
+      });
+    } catch (error) {
+      notes.push(`Explanations could not be computed: ${errorText(error)}.`);
+    }
+    endPart("explanations");
     timings.total = Math.round((performance.now() - startedAt) * 10) / 10;
 
     const report: EvaluationReport = {
@@ -627,6 +669,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
       robustness,
       importance,
       edgeCases,
+      explanations,
       timings,
       provenance: {
         modelDigest: input.modelDigest,

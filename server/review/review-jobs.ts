@@ -10,6 +10,7 @@ import type { ArtifactStore } from "../artifacts/store";
 import { systemActor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { absoluteVersionPath } from "../datasets/dataset-store";
+import { trainingDatasetFileOf } from "../datasets/training-columns";
 import { DomainError } from "../errors";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { loadVersionModelBytes } from "../registry/model-store";
@@ -137,6 +138,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         sensitiveAttributes,
         // The training dataset's columns name a matrix input's columns; the confirmed order when nothing does.
         trainingColumns: await trainingColumnsOf(db, version.lineage),
+        trainingDataset: await trainingDatasetFileOf(db, deps.datasetRoot, version.lineage),
         columnOrder,
         seed: EVALUATION_SEED,
         onProgress: (fraction, stage) => {

@@ -2,6 +2,7 @@
 // Shared by the evaluator (server/review/evaluate.ts), the review service, the tRPC router and the pages.
 import { z } from "zod";
 import { zColumnMapping } from "@/lib/feature-names";
+import { zExplanations } from "./explanations-schema";
 
 // ---------------------------------------------------------------- criteria
 
@@ -149,6 +150,8 @@ export const zEvaluationReport = z.object({
   robustness: z.array(zRobustnessResult),
   importance: z.object({ metric: zMetricName, baseline: z.number(), repeats: z.number(), seed: z.number(), features: z.array(zFeatureImportance) }),
   edgeCases: z.array(zEdgeCase),
+  /** Why it decided: contributions for a sample of decisions and the global view; absent in reports made before, null when they failed. */
+  explanations: zExplanations.nullable().optional(),
   /** Milliseconds per part: load, predict, metrics, fairness, robustness, importance, edge_cases, total. */
   timings: z.record(z.string(), z.number()),
   provenance: z.object({
