@@ -102,7 +102,7 @@ describe("evaluateModel on the fixtures: scikit-learn's metrics", () => {
     expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "fairness", "importance", "load", "metrics", "predict", "robustness", "total"]);
     expect(report.provenance).toMatchObject({ modelDigest: "sha256-of-breast-cancer-rf-v1", datasetDigest: "sha256-of-breast_cancer.test", seed: 42, nodeVersion: process.version });
     expect(report.provenance.onnxruntimeVersion).toBe(JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../node_modules/onnxruntime-node/package.json"), "utf8")).version);
-    expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 2 \(modelops-studio \d+\.\d+\.\d+\)$/);
+    expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 3 \(modelops-studio \d+\.\d+\.\d+\)$/);
     const fractions = progress.map(([fraction]) => fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(progress.at(-1)).toEqual([1, "done"]);
