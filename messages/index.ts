@@ -4,10 +4,14 @@
 import type { Locale } from "@/lib/i18n/locales";
 import enCommon from "./en/common.json";
 import frCommon from "./fr/common.json";
+import enComparison from "./en/comparison.json";
+import frComparison from "./fr/comparison.json";
+import enFairness from "./en/fairness.json";
+import frFairness from "./fr/fairness.json";
 
 export const catalogues = {
-  en: { common: enCommon },
-  fr: { common: frCommon },
+  en: { common: enCommon, comparison: enComparison, fairness: enFairness },
+  fr: { common: frCommon, comparison: frComparison, fairness: frFairness },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -28,6 +28,8 @@ import type {
   FairnessAttributeReport,
   RegressionReport,
 } from "@/server/review/schema";
+import { ComparisonSection } from "./comparison-section";
+import { FairnessDetails } from "./fairness-details";
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 
@@ -622,6 +624,8 @@ export function ReportSections({ report, criteria }: { report: EvaluationReport;
       {report.classification ? <ClassificationSection report={report.classification} /> : null}
       {report.regression ? <RegressionSection report={report.regression} label={report.labelColumn} /> : null}
       <FairnessSection fairness={report.fairness} maxGroupGap={criteria.maxGroupGap} task={report.task} />
+      <FairnessDetails fairness={report.fairness} labelColumn={report.labelColumn} />
+      <ComparisonSection comparison={report.comparison} rowCount={report.rowCount} />
       <RobustnessSection report={report} maxNoiseDrop={criteria.maxNoiseDrop} />
       <ImportanceSection importance={report.importance} />
       <EdgeCasesSection edgeCases={report.edgeCases} />
