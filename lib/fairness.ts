@@ -164,6 +164,16 @@ export function fairnessIntervals(
   const accuracyValues: number[][] = names.map(() => []);
   const tpr: number[][] = names.map(() => []);
   const opportunityGaps: number[] = [];
+  // One code per row (group, label, prediction): a resample only counts codes, the rates come from the counts.
+  const codes = Int32Array.from(groupIndex, (group, row) => {
+    const label = labels[row];
+    const prediction = predictions[row];
+    if ((label !== 0 && label !== 1) || (prediction !== 0 && prediction !== 1)) {
+      throw new Error(`Row ${row} has label ${label} and prediction ${prediction}; fairness needs 0/1 for both (1 = selected).`);
+    }
+    return group * 4 + label * 2 + prediction;
+  });
+  const counts = new Int32Array(k * 4);
   const size = new Int32Array(k);
   const selected = new Int32Array(k);
   const correct = new Int32Array(k);
@@ -174,21 +184,16 @@ export function fairnessIntervals(
   const result = bootstrapInterval(
     labels.length,
     (rows) => {
-      size.fill(0);
-      selected.fill(0);
-      correct.fill(0);
-      positives.fill(0);
-      truePositives.fill(0);
-      for (let i = 0; i < rows.length; i += 1) {
-        const row = rows[i];
-        const group = groupIndex[row];
-        const label = labels[row];
-        const prediction = predictions[row];
-        size[group] += 1;
-        selected[group] += prediction;
-        if (label === prediction) correct[group] += 1;
-        positives[group] += label;
-        if (label === 1 && prediction === 1) truePositives[group] += 1;
+      counts.fill(0);
+      for (let i = 0; i < rows.length; i += 1) counts[codes[rows[i]]] += 1;
+      for (let group = 0; group < k; group += 1) {
+        // Codes per group: 0 = label 0 predicted 0, 1 = label 0 predicted 1, 2 = label 1 predicted 0, 3 = label 1 predicted 1.
+        const [tn, fp, fn, tp] = [counts[group * 4], counts[group * 4 + 1], counts[group * 4 + 2], counts[group * 4 + 3]];
+        size[group] = tn + fp + fn + tp;
+        selected[group] = fp + tp;
+        correct[group] = tn + tp;
+        positives[group] = fn + tp;
+        truePositives[group] = tp;
       }
       let minSelection = Infinity;
       let maxSelection = -Infinity;
@@ -244,38 +249,92 @@ export function fairnessIntervals(
 /** Association at or above which a model input counts as a close proxy of a sensitive attribute. */
 export const PROXY_ASSOCIATION_THRESHOLD = 0.5;
 
+/** Each value's category number (−1 = missing) and how many categories there are. */
+function categoryCodes(values: readonly (string | null | undefined)[]): { codes: Int32Array; count: number } {
+  const index = new Map<string, number>();
+  const codes = new Int32Array(values.length);
+  for (let row = 0; row < values.length; row += 1) {
+    const value = values[row];
+    if (value === null || value === undefined) {
+      codes[row] = -1;
+      continue;
+    }
+    let code = index.get(value);
+    if (code === undefined) {
+      code = index.size;
+      index.set(value, code);
+    }
+    codes[row] = code;
+  }
+  return { codes, count: index.size };
+}
+
+type Categories = ReturnType<typeof categoryCodes>;
+
+function cramersVOfCodes(a: Categories, b: Categories): number {
+  const table = new Float64Array(a.count * b.count);
+  const rowTotals = new Float64Array(a.count);
+  const columnTotals = new Float64Array(b.count);
+  let n = 0;
+  for (let row = 0; row < a.codes.length; row += 1) {
+    const x = a.codes[row];
+    const y = b.codes[row];
+    if (x < 0 || y < 0) continue;
+    table[x * b.count + y] += 1;
+    rowTotals[x] += 1;
+    columnTotals[y] += 1;
+    n += 1;
+  }
+  // Categories seen only on rows where the other column is missing do not count.
+  const r = rowTotals.filter((total) => total > 0).length;
+  const c = columnTotals.filter((total) => total > 0).length;
+  if (n === 0 || r < 2 || c < 2) return 0;
+  let chi2 = 0;
+  for (let x = 0; x < a.count; x += 1) {
+    if (rowTotals[x] === 0) continue;
+    for (let y = 0; y < b.count; y += 1) {
+      if (columnTotals[y] === 0) continue;
+      const expected = (rowTotals[x] * columnTotals[y]) / n;
+      chi2 += (table[x * b.count + y] - expected) ** 2 / expected;
+    }
+  }
+  return Math.sqrt(Math.min(1, chi2 / (n * (Math.min(r, c) - 1))));
+}
+
+function correlationRatioOfCodes(categories: Categories, values: readonly number[]): number {
+  const counts = new Float64Array(categories.count);
+  const sums = new Float64Array(categories.count);
+  let n = 0;
+  let total = 0;
+  for (let row = 0; row < categories.codes.length; row += 1) {
+    const code = categories.codes[row];
+    const value = values[row];
+    if (code < 0 || !Number.isFinite(value)) continue;
+    counts[code] += 1;
+    sums[code] += value;
+    n += 1;
+    total += value;
+  }
+  if (n === 0 || counts.filter((count) => count > 0).length < 2) return 0;
+  const mean = total / n;
+  let totalSquares = 0;
+  for (let row = 0; row < categories.codes.length; row += 1) {
+    const value = values[row];
+    if (categories.codes[row] < 0 || !Number.isFinite(value)) continue;
+    totalSquares += (value - mean) ** 2;
+  }
+  if (totalSquares === 0) return 0;
+  let betweenSquares = 0;
+  for (let code = 0; code < categories.count; code += 1) if (counts[code] > 0) betweenSquares += counts[code] * (sums[code] / counts[code] - mean) ** 2;
+  return Math.sqrt(Math.min(1, betweenSquares / totalSquares));
+}
+
 /**
  * Cramér's V between two categorical columns (0 = independent, 1 = one determines the other), without bias
  * correction: √(χ² / (n · (min(r, c) − 1))). Rows where either is missing (null) are left out.
  */
 export function cramersV(a: readonly (string | null | undefined)[], b: readonly (string | null | undefined)[]): number {
-  const table = new Map<string, Map<string, number>>();
-  const columnTotals = new Map<string, number>();
-  let n = 0;
-  for (let row = 0; row < a.length; row += 1) {
-    const x = a[row];
-    const y = b[row];
-    if (x === null || x === undefined || y === null || y === undefined) continue;
-    const counts = table.get(x) ?? new Map<string, number>();
-    counts.set(y, (counts.get(y) ?? 0) + 1);
-    table.set(x, counts);
-    columnTotals.set(y, (columnTotals.get(y) ?? 0) + 1);
-    n += 1;
-  }
-  const r = table.size;
-  const c = columnTotals.size;
-  if (n === 0 || r < 2 || c < 2) return 0;
-  let chi2 = 0;
-  for (const counts of table.values()) {
-    let rowTotal = 0;
-    for (const count of counts.values()) rowTotal += count;
-    for (const [y, columnTotal] of columnTotals) {
-      const expected = (rowTotal * columnTotal) / n;
-      const observed = counts.get(y) ?? 0;
-      chi2 += (observed - expected) ** 2 / expected;
-    }
-  }
-  return Math.sqrt(chi2 / (n * (Math.min(r, c) - 1)));
+  return cramersVOfCodes(categoryCodes(a), categoryCodes(b));
 }
 
 /**
@@ -283,33 +342,7 @@ export function cramersV(a: readonly (string | null | undefined)[], b: readonly 
  * two categories it equals |point-biserial correlation|. Rows with a missing category or a non-finite value are left out.
  */
 export function correlationRatio(categories: readonly (string | null | undefined)[], values: readonly number[]): number {
-  const sums = new Map<string, { count: number; sum: number }>();
-  let n = 0;
-  let total = 0;
-  for (let row = 0; row < categories.length; row += 1) {
-    const category = categories[row];
-    const value = values[row];
-    if (category === null || category === undefined || !Number.isFinite(value)) continue;
-    const entry = sums.get(category) ?? { count: 0, sum: 0 };
-    entry.count += 1;
-    entry.sum += value;
-    sums.set(category, entry);
-    n += 1;
-    total += value;
-  }
-  if (n === 0 || sums.size < 2) return 0;
-  const mean = total / n;
-  let totalSquares = 0;
-  for (let row = 0; row < categories.length; row += 1) {
-    const category = categories[row];
-    const value = values[row];
-    if (category === null || category === undefined || !Number.isFinite(value)) continue;
-    totalSquares += (value - mean) ** 2;
-  }
-  if (totalSquares === 0) return 0;
-  let betweenSquares = 0;
-  for (const { count, sum } of sums.values()) betweenSquares += count * (sum / count - mean) ** 2;
-  return Math.sqrt(Math.min(1, betweenSquares / totalSquares));
+  return correlationRatioOfCodes(categoryCodes(categories), values);
 }
 
 export interface ProxyFlag {
@@ -331,6 +364,7 @@ export function proxyFlags(
   threshold = PROXY_ASSOCIATION_THRESHOLD,
 ): ProxyFlag[] {
   const flags: ProxyFlag[] = [];
+  const attributeCodes = categoryCodes(attributeValues);
   for (const feature of features) {
     if (feature.name === attribute) {
       flags.push({ feature: feature.name, measure: "direct", strength: 1 });
@@ -338,8 +372,8 @@ export function proxyFlags(
     }
     const numeric = feature.values.every((value) => typeof value === "number");
     const strength = numeric
-      ? correlationRatio(attributeValues, feature.values as readonly number[])
-      : cramersV(attributeValues, feature.values.map((value) => (value === null || value === undefined || value === "" ? null : String(value))));
+      ? correlationRatioOfCodes(attributeCodes, feature.values as readonly number[])
+      : cramersVOfCodes(attributeCodes, categoryCodes(feature.values.map((value) => (value === null || value === undefined || value === "" ? null : String(value)))));
     if (strength >= threshold) flags.push({ feature: feature.name, measure: numeric ? "correlation_ratio" : "cramers_v", strength });
   }
   return flags.sort((x, y) => y.strength - x.strength);

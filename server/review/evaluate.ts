@@ -394,14 +394,24 @@ function progressReporter(onProgress: EvaluateModelInput["onProgress"]) {
 }
 
 /** Another version's outputs on the same rows, its columns matched exactly as the candidate's (evaluate-comparison.ts). */
-async function scoreOtherModel(input: EvaluateModelInput, other: ProductionModel, columns: DatasetColumn[], rows: number[] | null): Promise<ProductionScores> {
+async function scoreOtherModel(
+  input: EvaluateModelInput,
+  other: ProductionModel,
+  columns: DatasetColumn[],
+  rows: number[] | null,
+  candidate: { plan: FeedPlan; table: ColumnTable },
+): Promise<ProductionScores> {
   const otherInput: EvaluateModelInput = { ...input, onnx: other.onnx, introspection: other.introspection, trainingColumns: other.trainingColumns };
   const notes: string[] = [];
   const output = modelOutputOf(otherInput, notes);
   const plan = planFeeds(otherInput, columns.map((column) => column.name), notes);
+  // Columns the candidate already converted to the same input type are reused: converting text is most of the cost.
+  const reused = plan.features.filter((feature) => candidate.plan.elementTypes.get(feature) === plan.elementTypes.get(feature));
+  const converted = featureTable({ ...plan, features: plan.features.filter((feature) => !reused.includes(feature)) }, columns, rows);
+  const table: ColumnTable = Object.fromEntries(plan.features.map((feature) => [feature, converted[feature] ?? candidate.table[feature]]));
   const scorer = await createScorer(other.onnx, plan, output);
   try {
-    const outputs = await scorer.predict(featureTable(plan, columns, rows));
+    const outputs = await scorer.predict(table);
     if (nonFiniteCount(outputs) > 0) throw new Error("the model returned non-finite outputs (NaN) on these rows");
     return { task: output.task, classes: output.task === "regression" ? [] : output.classes, outputs };
   } finally {
@@ -595,7 +605,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
         groupsByAttribute,
         favourableIndex,
       };
-      comparison = await compareWithProduction(input.production, candidate, (production) => scoreOtherModel(input, production, columns, keptRows));
+      comparison = await compareWithProduction(input.production, candidate, (production) => scoreOtherModel(input, production, columns, keptRows, { plan, table: features }));
       endPart("comparison");
     }
 
