@@ -8,6 +8,8 @@ import { ComparisonSection } from "./comparison-section";
 import { FairnessDetails } from "./fairness-details";
 import { FavourableOutcomeField } from "./favourable-outcome-field";
 import { RelativeCriteriaEditor } from "./relative-criteria-editor";
+import { CriteriaTable } from "./report-sections";
+import { criteriaToForm, describeCriteria, formToCriteria } from "./review-format";
 
 const render = (element: React.ReactNode, locale: Locale = "en") => renderWithCache(element, [], () => undefined, locale);
 const textOf = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").replaceAll("&#x27;", "'");
@@ -147,5 +149,29 @@ describe("request and criteria fields", () => {
     expect(textOf(html)).toContain("Against the production version");
     expect(html).toMatch(/aria-invalid="true"/);
     expect(textOf(render(<RelativeCriteriaEditor task="binary" value={value} onChange={() => undefined} errors={{}} />, "fr"))).toContain("Ajouter un critère par rapport à la production");
+  });
+});
+
+describe("relative criteria in the criteria table and the form state", () => {
+  const criteria = { metricThresholds: [], maxGroupGap: null, maxNoiseDrop: null, edgeCasesMustNotCrash: false, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
+
+  it("shows a relative criterion without production as not applicable, not as a pass", () => {
+    const results = [{ key: "relative:accuracy", description: "accuracy no worse than production's − 0.01", passed: true, notApplicable: true, actual: null, sentence: "Not applicable: no other version of this model holds the production alias, so there is nothing to compare accuracy with." }];
+    const html = render(<CriteriaTable results={results} criteria={criteria} />);
+    expect(html).toContain('data-testid="criterion-not-applicable"');
+    expect(textOf(html)).toContain("– Not applicable");
+    expect(textOf(html)).not.toContain("✓ Pass");
+    expect(textOf(render(<CriteriaTable results={results} criteria={criteria} />, "fr"))).toContain("Sans objet");
+  });
+
+  it("round-trips relative thresholds through the form and describes them", () => {
+    const form = criteriaToForm(criteria);
+    expect(form.relative).toEqual([{ metric: "accuracy", tolerance: "0.01" }]);
+    expect(formToCriteria(form)).toEqual({ criteria, errors: null });
+    expect(formToCriteria({ ...form, relative: [{ metric: "accuracy", tolerance: "-1" }] }).errors).toEqual({ "relative.0": "Enter a tolerance of 0 or more, e.g. 0.01" });
+    expect(describeCriteria({ ...criteria, relativeThresholds: [...criteria.relativeThresholds, { metric: "log_loss", tolerance: 0.05 }] }, (metric) => metric)).toEqual([
+      "accuracy no worse than production's − 0.01",
+      "log_loss no worse than production's + 0.05",
+    ]);
   });
 });

@@ -111,3 +111,14 @@ export function ComparisonSection({ comparison, rowCount }: { comparison: Compar
     </section>
   );
 }
+
+/** A relative criterion without a production version: neither pass nor fail, said in words with a symbol. */
+export function NotApplicableBadge() {
+  const t = useTranslations("comparison");
+  return (
+    <span className={styles.status} data-testid="criterion-not-applicable">
+      <span aria-hidden="true">– </span>
+      {t("notApplicable")}
+    </span>
+  );
+}

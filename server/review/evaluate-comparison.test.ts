@@ -2,7 +2,7 @@
 // the review's rows; deltas equal two separately computed reports, the disagreement rate equals onnxruntime-node's own
 // predictions, relative criteria pass or say they do not apply; fairness gets intervals, proxies and the chosen outcome.
 import { createReadStream, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -12,13 +12,14 @@ import { mcnemarFromPredictions } from "@/lib/mcnemar";
 import type { Actor } from "../auth/actor";
 import { waitForDatasetJobs } from "../datasets/profile-jobs";
 import { registerDatasetVersion } from "../datasets/register-version";
+import { modelStorePath, sha256Hex } from "../registry/model-store";
 import { introspectOnnx } from "../registry/onnx-introspection";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { evaluateModel } from "./evaluate";
 import { waitForReviewJobs } from "./review-jobs";
-import { getReview, requestReview } from "./reviews";
+import { getReview, requestReview, reviewFormDefaults } from "./reviews";
 import { defaultCriteria, type AcceptanceCriteria, type EvaluationReport } from "./schema";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
@@ -132,6 +133,13 @@ describe.each(testBackends)("comparison with the production version on %s", (bac
     expect(accuracyResult.sentence).toMatch(/production version 1/);
   });
 
+  it("offers the label column's values for the favourable outcome in the request form", async () => {
+    const defaults = await reviewFormDefaults(as(erin), { modelName: "credit-logreg", modelVersion: "1", datasetName: "credit-applications", datasetVersion: creditVersion });
+    expect(defaults.dataset?.columnValues?.approved).toEqual(["0", "1"]);
+    expect(defaults.dataset?.columnValues?.sex).toEqual(["F", "M"]);
+    expect(defaults.dataset?.columnValues?.income).toBeUndefined();
+  });
+
   it("flags the sensitive attribute that is a model input, gives intervals and small groups, and says relative criteria do not apply without production", async () => {
     const { id } = await requestReview(
       as(erin),
@@ -180,5 +188,22 @@ describe.each(testBackends)("comparison with the production version on %s", (bac
     expect(refused.fairness[0].favourableOutcome).toBe("0");
     refused.fairness[0].groups.forEach((group, index) => expect(group.selectionRate).toBeCloseTo(1 - approved.fairness[0].groups[index].selectionRate, 12));
     await expect(evaluateModel({ ...base, favourableOutcome: "maybe" })).rejects.toThrow(/favourable outcome 'maybe' is not one of the model's classes/);
+  });
+
+  it("still evaluates when the production version's stored bytes were altered, saying why there is no comparison", async () => {
+    const storePath = path.join(studio.artifactRoot, modelStorePath(sha256Hex(modelBytes("breast-cancer-rf-v1"))));
+    await writeFile(storePath, modelBytes("breast-cancer-rf-v2"));
+    const { id } = await requestReview(
+      as(erin),
+      { modelName: "breast-cancer-rf", modelVersion: "2", datasetName: "breast-cancer", datasetVersion: breastVersion, labelColumn: "malignant", sensitiveAttributes: [], criteria: relative, requiredApprovals: 1, context: { businessGoal: "", expectedRoi: "", knownLimits: "" }, columnOrder: sidecar("breast-cancer-rf-v1").feature_columns },
+      root,
+    );
+    await waitForReviewJobs();
+    const review = await getReview(as(erin), id);
+    expect(review.status).toBe("ready");
+    expect(review.report!.comparison!.problem).toMatch(/^The production version 1 could not be scored on these rows: .*altered after registration/);
+    const accuracyResult = review.criteriaResults!.find((result) => result.key === "relative:accuracy")!;
+    expect(accuracyResult.passed).toBe(false);
+    expect(accuracyResult.notApplicable).toBeUndefined();
   });
 });

@@ -15,6 +15,8 @@ export interface ProductionModel {
   digest: string;
   introspection: OnnxIntrospection;
   trainingColumns: { columns: string[]; labelColumn: string | null } | null;
+  /** Set when its bytes could not be loaded (missing or altered in the store): the comparison says so instead. */
+  problem?: string | null;
 }
 
 /** Metrics the comparison shows, by task, and whether higher is better. */
@@ -180,6 +182,7 @@ export async function compareWithProduction(
 ): Promise<ComparisonReport> {
   let scored: ProductionScores;
   try {
+    if (production.problem) throw new Error(production.problem);
     scored = await score(production);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split("\n")[0].trim();

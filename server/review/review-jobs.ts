@@ -133,7 +133,8 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
       seed: EVALUATION_SEED,
       evaluatorVersion: EVALUATOR_VERSION,
       columnOrder,
-      productionDigest: production?.digest ?? null,
+      // A production whose bytes could not be loaded gives another key, so restoring them later evaluates again.
+      productionDigest: production ? `${production.problem ? "unavailable:" : ""}${production.digest}` : null,
       favourableOutcome,
     });
     const key = and(
@@ -212,23 +213,31 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
 
 /**
  * The version holding the model's `production` alias, with its verified bytes and the column names its lineage
- * gives; null when no version holds it or the reviewed version does. Its bytes load through the write-once store,
- * so altered bytes fail the evaluation (and flag that version) rather than compare against something unknown.
+ * gives; null when no version holds it or the reviewed version does. Its bytes load through the write-once store:
+ * missing or altered bytes flag that version and leave the comparison empty with the reason, never compared blind.
  */
 async function productionModelOf(deps: ReviewJobDeps, modelId: number, reviewedVersionId: number): Promise<ProductionModel | null> {
   const [row] = await deps.db
-    .select({ versionId: modelVersions.versionId, version: modelVersions.version, introspection: modelVersions.introspection, lineage: modelVersions.lineage })
+    .select({ versionId: modelVersions.versionId, version: modelVersions.version, digest: modelVersions.modelDigest, introspection: modelVersions.introspection, lineage: modelVersions.lineage })
     .from(registeredModelAliases)
     .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
     .where(and(eq(registeredModelAliases.modelId, modelId), eq(registeredModelAliases.alias, "production")));
   if (!row || row.versionId === reviewedVersionId || !row.introspection) return null;
-  const bytes = await loadVersionModelBytes({ db: deps.db, artifacts: deps.artifacts }, row.versionId);
+  const trainingColumns = await trainingColumnsOf(deps.db, row.lineage);
+  let bytes: { bytes: Uint8Array; digest: string };
+  try {
+    bytes = await loadVersionModelBytes({ db: deps.db, artifacts: deps.artifacts }, row.versionId);
+  } catch (error) {
+    // A broken production version is exactly when a replacement gets reviewed: the review goes on, saying why there is no comparison.
+    if (!(error instanceof DomainError)) throw error;
+    return { version: String(row.version), onnx: new Uint8Array(), digest: row.digest ?? "unknown", introspection: row.introspection as OnnxIntrospection, trainingColumns, problem: error.message };
+  }
   return {
     version: String(row.version),
     onnx: bytes.bytes,
     digest: bytes.digest,
     introspection: row.introspection as OnnxIntrospection,
-    trainingColumns: await trainingColumnsOf(deps.db, row.lineage),
+    trainingColumns,
   };
 }
 
