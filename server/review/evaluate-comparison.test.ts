@@ -18,6 +18,7 @@ import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { evaluateModel } from "./evaluate";
+import { comparisonReport } from "./evaluate-comparison";
 import { waitForReviewJobs } from "./review-jobs";
 import { getReview, requestReview, reviewFormDefaults } from "./reviews";
 import { defaultCriteria, type AcceptanceCriteria, type EvaluationReport } from "./schema";
@@ -205,5 +206,33 @@ describe.each(testBackends)("comparison with the production version on %s", (bac
     const accuracyResult = review.criteriaResults!.find((result) => result.key === "relative:accuracy")!;
     expect(accuracyResult.passed).toBe(false);
     expect(accuracyResult.notApplicable).toBeUndefined();
+  });
+});
+
+describe("comparisonReport (pure)", () => {
+  const base = { classLabels: [], truths: [], predictedClasses: [], predictedValues: [], fairness: [], groupsByAttribute: new Map(), favourableIndex: 1 };
+
+  it("compares regressors on their error metrics, lower being better, with no disagreement rate", () => {
+    const truths = [1, 2, 3, 4];
+    const report = comparisonReport({ version: "4", digest: "p" }, { ...base, task: "regression", classes: [], truths, metrics: { rmse: 0.5, mae: 0.5, r2: 0.8 } }, { task: "regression", classes: [], outputs: Float64Array.from([1, 2, 3, 5]) });
+    // Production: errors 0, 0, 0, 1 → RMSE √(1/4) = 0.5, MAE 0.25, R² = 1 − 1/5 = 0.8.
+    expect(report.metrics.map((row) => [row.metric, row.production, row.verdict])).toEqual([
+      ["rmse", 0.5, "same"],
+      ["mae", 0.25, "worse"],
+      ["r2", 0.8, "same"],
+    ]);
+    expect(report.disagreementRate).toBeNull();
+    expect(report.mcnemar).toBeNull();
+  });
+
+  it("puts production's probability columns in the candidate's class order, and refuses other classes", () => {
+    const candidate = { ...base, task: "binary" as const, classes: ["no", "yes"], classLabels: [0, 1, 1], predictedClasses: [0, 1, 0], metrics: { accuracy: 2 / 3 } };
+    // Production lists "yes" first: its rows [0.2, 0.8] mean p(no) = 0.8.
+    const report = comparisonReport({ version: "1", digest: "p" }, candidate, { task: "binary", classes: ["yes", "no"], outputs: Float64Array.from([0.2, 0.8, 0.9, 0.1, 0.7, 0.3]) });
+    expect(report.disagreements).toBe(1);
+    expect(report.metrics.find((row) => row.metric === "accuracy")).toMatchObject({ production: 1, delta: 2 / 3 - 1, verdict: "worse" });
+    const other = comparisonReport({ version: "1", digest: "p" }, candidate, { task: "binary", classes: ["a", "b"], outputs: new Float64Array(6) });
+    expect(other.problem).toMatch(/predicts the classes a, b, this version no, yes/);
+    expect(other.metrics).toEqual([]);
   });
 });
