@@ -185,3 +185,51 @@ describe("edge cases", () => {
     expect(evaluateCriteria(binaryReport(), none)).toEqual([]);
   });
 });
+
+describe("relative thresholds (against the production version)", () => {
+  function withProduction(candidate: number, production: number, metric: "accuracy" | "log_loss" = "accuracy"): EvaluationReport {
+    return binaryReport({
+      comparison: {
+        productionVersion: "1",
+        productionDigest: "abc",
+        problem: null,
+        metrics: [{ metric, candidate, production, delta: candidate - production, higherIsBetter: metric === "accuracy", verdict: "unknown" }],
+        fairness: [],
+        disagreementRate: 0.1,
+        disagreements: 57,
+        mcnemar: null,
+      },
+    });
+  }
+
+  it("passes within the allowed drop and fails beyond it, naming the production version", () => {
+    const criteria = { ...none, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
+    const [within] = evaluateCriteria(withProduction(0.955, 0.96), criteria);
+    expect(within).toMatchObject({ key: "relative:accuracy", passed: true, description: "accuracy no worse than production's − 0.01" });
+    expect(within.sentence).toBe("accuracy is 0.955 against 0.96 for production version 1: within the allowed drop of 0.01.");
+    const [beyond] = evaluateCriteria(withProduction(0.94, 0.96), criteria);
+    expect(beyond.passed).toBe(false);
+    expect(beyond.actual).toBeCloseTo(-0.02, 12);
+    expect(beyond.sentence).toMatch(/lower than the drop of 0\.01 allows/);
+  });
+
+  it("lets an error metric rise by at most the tolerance", () => {
+    const criteria = { ...none, relativeThresholds: [{ metric: "log_loss" as const, tolerance: 0.05 }] };
+    expect(evaluateCriteria(withProduction(0.3, 0.26, "log_loss"), criteria)[0].passed).toBe(true);
+    expect(evaluateCriteria(withProduction(0.32, 0.26, "log_loss"), criteria)[0].passed).toBe(false);
+  });
+
+  it("is not applicable, and passes saying so, when no version holds the production alias", () => {
+    const [result] = evaluateCriteria(binaryReport(), { ...none, relativeThresholds: [{ metric: "accuracy", tolerance: 0 }] });
+    expect(result).toMatchObject({ passed: true, notApplicable: true, actual: null, description: "accuracy no worse than production's" });
+    expect(result.sentence).toMatch(/^Not applicable: no other version of this model holds the production alias/);
+  });
+
+  it("fails when the production version could not be scored", () => {
+    const report = withProduction(0.9, 0.9);
+    report.comparison = { ...report.comparison!, problem: "The production version 1 could not be scored on these rows: missing column.", metrics: [] };
+    const [result] = evaluateCriteria(report, { ...none, relativeThresholds: [{ metric: "accuracy", tolerance: 0 }] });
+    expect(result.passed).toBe(false);
+    expect(result.sentence).toMatch(/could not be scored/);
+  });
+});

@@ -1,5 +1,5 @@
 // Acceptance criteria against an evaluation report: each criterion pass/fail with a plain-English sentence.
-import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold } from "@/server/review/schema";
+import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold, RelativeThreshold } from "@/server/review/schema";
 
 const metricLabels: Record<MetricName, string> = {
   accuracy: "accuracy",
@@ -184,9 +184,54 @@ function edgeCaseResult(report: EvaluationReport): CriterionResult {
   };
 }
 
+const lowerIsBetter = new Set<MetricName>(["log_loss", "rmse", "mae"]);
+
+/**
+ * "metric no worse than production − tolerance" (error metrics: no higher than production + tolerance). Without a
+ * production version the criterion is not applicable and passes, saying so: a first model of its name has nothing to
+ * be compared with, and its absolute thresholds still apply. A production version that could not be scored fails it.
+ */
+function relativeResult(report: EvaluationReport, relative: RelativeThreshold): CriterionResult {
+  const label = metricLabels[relative.metric];
+  const lower = lowerIsBetter.has(relative.metric);
+  const tolerance = formatLimit(relative.tolerance);
+  const key = `relative:${relative.metric}`;
+  const description =
+    relative.tolerance === 0
+      ? `${label} no worse than production's`
+      : `${label} no worse than production's ${lower ? "+" : "−"} ${tolerance}`;
+  const comparison = report.comparison ?? null;
+  if (comparison === null) {
+    return {
+      key,
+      description,
+      passed: true,
+      notApplicable: true,
+      actual: null,
+      sentence: `Not applicable: no other version of this model holds the production alias, so there is nothing to compare ${label} with.`,
+    };
+  }
+  if (comparison.problem !== null) return { key, description, passed: false, actual: null, sentence: comparison.problem };
+  const row = comparison.metrics.find((metric) => metric.metric === relative.metric);
+  if (!row || row.candidate === null || row.production === null || row.delta === null) {
+    const measured = metricValue(report, relative.metric);
+    const why = "missing" in measured ? measured.missing : `${label} could not be computed for the production version ${comparison.productionVersion} on these rows.`;
+    return { key, description, passed: false, actual: null, sentence: why };
+  }
+  const limit = lower ? row.production + relative.tolerance : row.production - relative.tolerance;
+  const passed = lower ? row.candidate <= limit + 1e-12 : row.candidate >= limit - 1e-12;
+  const shown = formatForComparison(row.candidate, limit, decimalsOf(relative.tolerance));
+  const production = formatForComparison(row.production, row.candidate);
+  const sentence = passed
+    ? `${label} is ${shown} against ${production} for production version ${comparison.productionVersion}: within the allowed ${lower ? "rise" : "drop"} of ${tolerance}.`
+    : `${label} is ${shown} against ${production} for production version ${comparison.productionVersion}: ${lower ? "higher" : "lower"} than the ${lower ? "rise" : "drop"} of ${tolerance} allows.`;
+  return { key, description, passed, actual: row.delta, sentence };
+}
+
 /** One result per metric threshold, per sensitive attribute (group gap), for the noise drop and the edge cases (those set). */
 export function evaluateCriteria(report: EvaluationReport, criteria: AcceptanceCriteria): CriterionResult[] {
   const results = criteria.metricThresholds.map((threshold) => metricResult(report, threshold));
+  for (const relative of criteria.relativeThresholds ?? []) results.push(relativeResult(report, relative));
   if (criteria.maxGroupGap !== null) results.push(...groupGapResults(report, criteria.maxGroupGap));
   if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop));
   if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report));

@@ -1,6 +1,6 @@
 // Group fairness rates and gaps on hand-computed examples (fairlearn's definitions).
 import { describe, expect, it } from "vitest";
-import { MISSING_GROUP, demographicParityRatio, fairnessByGroup, fairnessReport } from "./fairness";
+import { MISSING_GROUP, PROXY_ASSOCIATION_THRESHOLD, correlationRatio, cramersV, demographicParityRatio, fairnessByGroup, fairnessIntervals, fairnessReport, proxyFlags, smallGroups } from "./fairness";
 
 describe("fairnessReport on a hand-computed example", () => {
   // group A: labels 1 1 0 0 1, predictions 1 0 0 1 1
@@ -68,5 +68,82 @@ describe("edge cases", () => {
   it("refuses labels or predictions other than 0/1 and mismatched lengths", () => {
     expect(() => fairnessByGroup([2], [1], ["A"])).toThrow(/0\/1/);
     expect(() => fairnessByGroup([1, 0], [1], ["A", "B"])).toThrow(/one of each per row/);
+  });
+});
+
+describe("small groups", () => {
+  it("names the groups under 30 rows", () => {
+    const groups = [...Array(30).fill("A"), ...Array(29).fill("B")];
+    const rates = fairnessByGroup(groups.map(() => 1), groups.map(() => 1), groups);
+    expect(smallGroups(rates)).toEqual(["B"]);
+  });
+});
+
+describe("fairnessIntervals", () => {
+  it("brackets each group's rates and the gaps, and repeats exactly for its seed", () => {
+    // Group A selects 60% of 200 rows, group B 30% of 200 rows; labels independent of predictions.
+    const labels: number[] = [];
+    const predictions: number[] = [];
+    const groups: string[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      groups.push("A", "B");
+      predictions.push(i % 10 < 6 ? 1 : 0, i % 10 < 3 ? 1 : 0);
+      labels.push(i % 2, i % 2);
+    }
+    const intervals = fairnessIntervals(labels, predictions, groups, { resamples: 400, seed: 7 });
+    const [a, b] = intervals.groups;
+    expect(a.group).toBe("A");
+    expect(a.selectionRate.lower).toBeLessThan(0.6);
+    expect(a.selectionRate.upper).toBeGreaterThan(0.6);
+    // A binomial rate of 0.6 on 200 rows has standard error 0.035: the 95% interval is about ±0.068.
+    expect(a.selectionRate.upper - a.selectionRate.lower).toBeGreaterThan(0.09);
+    expect(a.selectionRate.upper - a.selectionRate.lower).toBeLessThan(0.18);
+    expect(b.selectionRate.lower).toBeLessThan(0.3);
+    expect(b.selectionRate.upper).toBeGreaterThan(0.3);
+    expect(intervals.demographicParityDifference.lower).toBeLessThan(0.3);
+    expect(intervals.demographicParityDifference.upper).toBeGreaterThan(0.3);
+    expect(intervals.demographicParityDifference.lower).toBeGreaterThan(0.1);
+    expect(a.truePositiveRate).not.toBeNull();
+    expect(intervals.equalOpportunityDifference.upper).toBeGreaterThan(intervals.equalOpportunityDifference.lower);
+    expect(fairnessIntervals(labels, predictions, groups, { resamples: 400, seed: 7 })).toEqual(intervals);
+  });
+
+  it("gives no TPR interval to a group without positive rows", () => {
+    const intervals = fairnessIntervals([1, 0, 1, 0, 0, 0], [1, 0, 0, 1, 0, 1], ["A", "A", "A", "B", "B", "B"], { resamples: 50 });
+    expect(intervals.groups[1].group).toBe("B");
+    expect(intervals.groups[1].truePositiveRate).toBeNull();
+  });
+});
+
+describe("association with a sensitive attribute", () => {
+  it("computes Cramér's V on a hand-worked 2×2 table", () => {
+    // Table [[30, 10], [10, 30]]: expected 20 in every cell, χ² = 4 × 100/20 = 20, n = 80 → V = √(20/80) = 0.5.
+    const a = [...Array(40).fill("m"), ...Array(40).fill("f")];
+    const b = [...Array(30).fill("x"), ...Array(10).fill("y"), ...Array(10).fill("x"), ...Array(30).fill("y")];
+    expect(cramersV(a, b)).toBeCloseTo(0.5, 12);
+    expect(cramersV(a, a)).toBeCloseTo(1, 12);
+  });
+
+  it("computes the correlation ratio on a hand-worked example", () => {
+    // Groups m: 1, 2, 3 (mean 2), f: 5, 6, 7 (mean 6); grand mean 4.
+    // Between: 3·(2−4)² + 3·(6−4)² = 24; total: 9+4+1+1+4+9 = 28 → η = √(24/28).
+    expect(correlationRatio(["m", "m", "m", "f", "f", "f"], [1, 2, 3, 5, 6, 7])).toBeCloseTo(Math.sqrt(24 / 28), 12);
+    expect(correlationRatio(["m", "f", "m", "f"], [1, 1, 1, 1])).toBe(0);
+  });
+
+  it("flags the attribute as a direct input and strong proxies, strongest first, and not weak ones", () => {
+    const sex = ["m", "m", "m", "f", "f", "f"];
+    const flags = proxyFlags("sex", sex, [
+      { name: "sex", values: sex },
+      { name: "height", values: [180, 175, 178, 160, 162, 158] },
+      { name: "title", values: ["Mr", "Mr", "Mr", "Ms", "Ms", "Ms"] },
+      { name: "income", values: [1, 5, 3, 2, 6, 4] },
+    ]);
+    expect(flags.map((flag) => [flag.feature, flag.measure])).toEqual([
+      ["sex", "direct"],
+      ["title", "cramers_v"],
+      ["height", "correlation_ratio"],
+    ]);
+    expect(flags[2].strength).toBeGreaterThanOrEqual(PROXY_ASSOCIATION_THRESHOLD);
   });
 });

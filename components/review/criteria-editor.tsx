@@ -5,6 +5,7 @@ import ui from "@/components/ui/ui.module.css";
 import { metricLabel } from "@/lib/review-sentences";
 import { defaultCriteria, type AcceptanceCriteria, type EvaluationTask, type MetricName } from "@/server/review/schema";
 import { defaultOpFor, describeCriteria, metricsForTask, opSymbol, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
+import { RelativeCriteriaEditor } from "./relative-criteria-editor";
 import styles from "./review.module.css";
 
 export function CriteriaEditor({
@@ -101,6 +102,7 @@ export function CriteriaEditor({
           Add a threshold
         </button>
       ) : null}
+      <RelativeCriteriaEditor task={task} value={value} onChange={onChange} errors={errors} />
       <div className={styles.criteriaGrid}>
         <div className={ui.field}>
           <label htmlFor={`${ids}-gap`}>Max group gap (points)</label>

@@ -28,6 +28,8 @@ import type {
   FairnessAttributeReport,
   RegressionReport,
 } from "@/server/review/schema";
+import { ComparisonSection, NotApplicableBadge } from "./comparison-section";
+import { FairnessDetails } from "./fairness-details";
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 
@@ -76,7 +78,8 @@ export function SummarySentences({ sentences }: { sentences: readonly string[] }
 }
 
 export function CriteriaTable({ results, criteria }: { results: readonly CriterionResult[] | null; criteria: AcceptanceCriteria }) {
-  const none = criteria.metricThresholds.length === 0 && criteria.maxGroupGap === null && criteria.maxNoiseDrop === null && !criteria.edgeCasesMustNotCrash;
+  const none =
+    criteria.metricThresholds.length === 0 && !criteria.relativeThresholds?.length && criteria.maxGroupGap === null && criteria.maxNoiseDrop === null && !criteria.edgeCasesMustNotCrash;
   return (
     <Section title="Acceptance criteria">
       {results === null ? (
@@ -99,7 +102,7 @@ export function CriteriaTable({ results, criteria }: { results: readonly Criteri
                 <tr key={result.key}>
                   <td>{result.description}</td>
                   <td>
-                    <PassFail passed={result.passed} />
+                    {result.notApplicable ? <NotApplicableBadge /> : <PassFail passed={result.passed} />}
                   </td>
                   <td className={ui.num}>{result.actual === null ? "—" : fmt(result.actual)}</td>
                   <td className={ui.wrap}>{result.sentence}</td>
@@ -622,6 +625,8 @@ export function ReportSections({ report, criteria }: { report: EvaluationReport;
       {report.classification ? <ClassificationSection report={report.classification} /> : null}
       {report.regression ? <RegressionSection report={report.regression} label={report.labelColumn} /> : null}
       <FairnessSection fairness={report.fairness} maxGroupGap={criteria.maxGroupGap} task={report.task} />
+      <FairnessDetails fairness={report.fairness} labelColumn={report.labelColumn} />
+      <ComparisonSection comparison={report.comparison} rowCount={report.rowCount} />
       <RobustnessSection report={report} maxNoiseDrop={criteria.maxNoiseDrop} />
       <ImportanceSection importance={report.importance} />
       <EdgeCasesSection edgeCases={report.edgeCases} />

@@ -12,6 +12,7 @@ import { useUrlState } from "@/components/ui/use-url-state";
 import type { ReviewFormDefaults } from "@/server/review/schema";
 import { ColumnOrderField, columnOrderToSend, type ColumnOrderState } from "./column-mapping";
 import { CriteriaEditor } from "./criteria-editor";
+import { FavourableOutcomeField } from "./favourable-outcome-field";
 import { criteriaToForm, firstFieldError, formToCriteria, reviewHref, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
 
@@ -135,6 +136,7 @@ export function RequestReviewForm({
   const datasetKey = current?.dataset ? `${current.dataset.name}@${current.dataset.version}` : "";
   const [seenDatasetKey, setSeenDatasetKey] = useState("");
   const [columnOrder, setColumnOrder] = useState<ColumnOrderState>({ text: "", confirmed: false });
+  const [favourable, setFavourable] = useState({ column: "", value: "" });
   if (datasetKey !== seenDatasetKey && current?.dataset) {
     setSeenDatasetKey(datasetKey);
     setLabelColumn(current.dataset.labelColumn ?? "");
@@ -206,6 +208,7 @@ export function RequestReviewForm({
       requiredApprovals: approvals,
       context,
       ...(order?.order ? { columnOrder: order.order } : {}),
+      ...(favourable.column === labelColumn && favourable.value.trim() ? { favourableOutcome: favourable.value.trim() } : {}),
     });
   }
 
@@ -340,6 +343,9 @@ export function RequestReviewForm({
                 ))}
               {fieldError("sensitiveAttributes")}
             </fieldset>
+            {labelColumn && current.task === "binary" ? (
+              <FavourableOutcomeField labelColumn={labelColumn} values={current.dataset.columnValues?.[labelColumn] ?? null} value={favourable.column === labelColumn ? favourable.value : ""} onChange={(value) => setFavourable({ column: labelColumn, value })} />
+            ) : null}
             {orderNeeded ? (
               <ColumnOrderField inputName={orderNeeded.inputName} width={orderNeeded.width} value={columnOrder} onChange={setColumnOrder} error={fieldErrors.columnOrder ?? null} />
             ) : null}

@@ -64,6 +64,8 @@ export interface CriteriaFormState {
   /** In the primary metric's unit; "" = not checked. */
   maxNoiseDrop: string;
   edgeCasesMustNotCrash: boolean;
+  /** "metric no worse than production − tolerance" rows; tolerance as typed. */
+  relative?: { metric: MetricName; tolerance: string }[];
 }
 
 const trimNumber = (value: number) => String(Number(value.toPrecision(10)));
@@ -74,10 +76,11 @@ export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState 
     maxGroupGapPoints: criteria.maxGroupGap === null ? "" : trimNumber(criteria.maxGroupGap * 100),
     maxNoiseDrop: criteria.maxNoiseDrop === null ? "" : trimNumber(criteria.maxNoiseDrop),
     edgeCasesMustNotCrash: criteria.edgeCasesMustNotCrash,
+    relative: (criteria.relativeThresholds ?? []).map((row) => ({ metric: row.metric, tolerance: trimNumber(row.tolerance) })),
   };
 }
 
-export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | `threshold.${number}`, string>>;
+export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | `threshold.${number}` | `relative.${number}`, string>>;
 
 function parseNumber(text: string): number | null {
   const trimmed = text.trim();
@@ -94,6 +97,11 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
     if (threshold === null || Number.isNaN(threshold)) errors[`threshold.${index}`] = "Enter a number, e.g. 0.8";
     return { metric: row.metric, op: row.op, threshold: threshold ?? 0 };
   });
+  const relativeThresholds = (form.relative ?? []).map((row, index) => {
+    const tolerance = parseNumber(row.tolerance);
+    if (tolerance === null || Number.isNaN(tolerance) || tolerance < 0) errors[`relative.${index}`] = "Enter a tolerance of 0 or more, e.g. 0.01";
+    return { metric: row.metric, tolerance: tolerance ?? 0 };
+  });
   const gapPoints = parseNumber(form.maxGroupGapPoints);
   if (gapPoints !== null && (Number.isNaN(gapPoints) || gapPoints < 0 || gapPoints > 100)) {
     errors.maxGroupGapPoints = "Enter points between 0 and 100, or leave empty not to check the gap";
@@ -109,6 +117,7 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
       maxGroupGap: gapPoints === null ? null : Number((gapPoints / 100).toPrecision(10)),
       maxNoiseDrop: noiseDrop,
       edgeCasesMustNotCrash: form.edgeCasesMustNotCrash,
+      ...(relativeThresholds.length > 0 ? { relativeThresholds } : {}),
     },
     errors: null,
   };
@@ -117,6 +126,10 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
 /** The criteria in words, one line each, as the defaults hint and the sign-off sheet show them. */
 export function describeCriteria(criteria: AcceptanceCriteria, metricName: (metric: MetricName) => string): string[] {
   const lines = criteria.metricThresholds.map((row) => `${metricName(row.metric)} ${opSymbol[row.op]} ${trimNumber(row.threshold)}`);
+  for (const row of criteria.relativeThresholds ?? []) {
+    const sign = defaultOpFor(row.metric) === "lte" ? "+" : "−";
+    lines.push(`${metricName(row.metric)} no worse than production's${row.tolerance === 0 ? "" : ` ${sign} ${trimNumber(row.tolerance)}`}`);
+  }
   if (criteria.maxGroupGap !== null) lines.push(`selection-rate gap between groups ≤ ${trimNumber(criteria.maxGroupGap * 100)} points`);
   if (criteria.maxNoiseDrop !== null) lines.push(`drop under noise of 0.1 std ≤ ${trimNumber(criteria.maxNoiseDrop)}`);
   if (criteria.edgeCasesMustNotCrash) lines.push("every edge-case input is scored without error");

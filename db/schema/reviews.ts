@@ -57,6 +57,8 @@ export const reviews = pgTable(
     trainingOverlap: text("training_overlap"),
     /** ColumnMapping (lib/feature-names.ts): the column order the requester confirmed when nothing named the model's columns. */
     columnMapping: jsonb("column_mapping").$type<unknown>(),
+    /** The label value counted as the favourable outcome in fairness; null = the model's positive class. */
+    favourableOutcome: text("favourable_outcome"),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
     decidedAt: bigint("decided_at", { mode: "number" }),

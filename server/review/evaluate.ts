@@ -3,7 +3,6 @@
 import * as ort from "onnxruntime-node";
 import { accuracy, calibrationCurve, confusionMatrix, logLoss, precisionRecallF1, predictedLabels, rocAuc, rocCurve } from "@/lib/classification-metrics";
 import { edgeCaseRows } from "@/lib/edge-cases";
-import { fairnessReport } from "@/lib/fairness";
 import { columnOrderProblems, compareColumns, featureNameSourceText, matrixFeatureNames, signatureColumnNames, type FeatureNames } from "@/lib/feature-names";
 import { FeatureValueError, columnForInput, numberColumn, numberFromText } from "@/lib/feature-values";
 import { permutationImportance, type ColumnTable } from "@/lib/permutation-importance";
@@ -15,6 +14,8 @@ import { readDatasetText } from "../datasets/duckdb";
 import { DomainError, invalidParameter } from "../errors";
 import { decodeOnnxModel, int64ToNumber, type OnnxIntrospection, type OnnxValueInfo } from "../registry/onnx-introspection";
 import { explainEvaluation } from "./evaluate-explanations";
+import { compareWithProduction, reportMetricValues, type ProductionModel, type ProductionScores } from "./evaluate-comparison";
+import { attributeFairness, favourableClassIndex, favourableIndicator } from "./evaluate-fairness";
 import { zEvaluationReport, type EdgeCase, type EvaluationReport, type EvaluationTask, type MetricName, type RobustnessResult } from "./schema";
 
 export interface EvaluateModelInput {
@@ -36,6 +37,10 @@ export interface EvaluateModelInput {
   trainingDataset?: { path: string; format: "csv" | "parquet" } | null;
   /** The dataset columns feeding a matrix input, in its order, as the requester confirmed them when no name was known. */
   columnOrder?: string[] | null;
+  /** The version holding the `production` alias, scored on the same rows for the comparison; null when none. */
+  production?: ProductionModel | null;
+  /** The label value counted as the favourable outcome in fairness; null = the positive class. */
+  favourableOutcome?: string | null;
   /** Seed of noise, missing values and permutation shuffles (default 42): same inputs → same report. */
   seed?: number;
   /** Called with 0–1 and the part being computed, for the job's progress bar. */
@@ -44,7 +49,7 @@ export interface EvaluateModelInput {
 
 /** The evaluator's version, stored with every report (bump when a change alters any number). */
 // 2: values reach the model as written in the file (no type sniffing) and matrix columns are matched by name.
-// 3: value, explanations, comparison with production, fairness intervals (issue 17).
+// 3: issue 17: value, explanations, comparison with production, fairness intervals and proxies, favourable outcome.
 export const EVALUATOR_VERSION = "3";
 
 /** Rows per onnxruntime run: large enough for ORT's threads to stay busy, small enough to bound feed memory. */
@@ -408,6 +413,32 @@ function progressReporter(onProgress: EvaluateModelInput["onProgress"]) {
   };
 }
 
+/** Another version's outputs on the same rows, its columns matched exactly as the candidate's (evaluate-comparison.ts). */
+async function scoreOtherModel(
+  input: EvaluateModelInput,
+  other: ProductionModel,
+  columns: DatasetColumn[],
+  rows: number[] | null,
+  candidate: { plan: FeedPlan; table: ColumnTable },
+): Promise<ProductionScores> {
+  const otherInput: EvaluateModelInput = { ...input, onnx: other.onnx, introspection: other.introspection, trainingColumns: other.trainingColumns };
+  const notes: string[] = [];
+  const output = modelOutputOf(otherInput, notes);
+  const plan = planFeeds(otherInput, columns.map((column) => column.name), notes);
+  // Columns the candidate already converted to the same input type are reused: converting text is most of the cost.
+  const reused = plan.features.filter((feature) => candidate.plan.elementTypes.get(feature) === plan.elementTypes.get(feature));
+  const converted = featureTable({ ...plan, features: plan.features.filter((feature) => !reused.includes(feature)) }, columns, rows);
+  const table: ColumnTable = Object.fromEntries(plan.features.map((feature) => [feature, converted[feature] ?? candidate.table[feature]]));
+  const scorer = await createScorer(other.onnx, plan, output);
+  try {
+    const outputs = await scorer.predict(table);
+    if (nonFiniteCount(outputs) > 0) throw new Error("the model returned non-finite outputs (NaN) on these rows");
+    return { task: output.task, classes: output.task === "regression" ? [] : output.classes, outputs };
+  } finally {
+    await scorer.release();
+  }
+}
+
 export async function evaluateModel(input: EvaluateModelInput): Promise<EvaluationReport> {
   const seed = input.seed ?? 42;
   const progress = progressReporter(input.onProgress);
@@ -556,15 +587,47 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     // ---- fairness
     progress(0.25, "fairness");
     const fairness: EvaluationReport["fairness"] = [];
+    const favourableIndex = output.task === "binary" ? favourableClassIndex(output.classes, input.favourableOutcome) : 1;
+    const groupsByAttribute = new Map(sensitive.map((column) => [column.name, labelled.map((row) => cellText(column, row))]));
     if (output.task === "binary") {
       for (const column of sensitive) {
-        const groups = labelled.map((row) => cellText(column, row));
-        fairness.push({ attribute: column.name, ...fairnessReport(classLabels, predictedClasses, groups) });
+        fairness.push(
+          attributeFairness({
+            attribute: column.name,
+            groups: groupsByAttribute.get(column.name)!,
+            labels: favourableIndicator(classLabels, favourableIndex),
+            predictions: favourableIndicator(predictedClasses, favourableIndex),
+            favourableOutcome: output.classes[favourableIndex],
+            features,
+            featureNames: plan.features,
+            seed: seed + 6,
+          }),
+        );
       }
     } else if (sensitive.length > 0) {
       notes.push(`Fairness is measured for binary classifiers only; ${sensitive.map((column) => `'${column.name}'`).join(", ")} not analysed for this ${task} model.`);
     }
     endPart("fairness");
+
+    // ---- comparison with the production version
+    let comparison: EvaluationReport["comparison"] = null;
+    if (input.production) {
+      progress(0.27, "comparison");
+      const candidate = {
+        task,
+        classes: output.task === "regression" ? [] : output.classes,
+        classLabels,
+        truths,
+        predictedClasses,
+        predictedValues: output.task === "regression" ? Array.from(predictions) : [],
+        metrics: reportMetricValues({ classification, regression }),
+        fairness,
+        groupsByAttribute,
+        favourableIndex,
+      };
+      comparison = await compareWithProduction(input.production, candidate, (production) => scoreOtherModel(input, production, columns, keptRows, { plan, table: features }));
+      endPart("comparison");
+    }
 
     // ---- robustness
     progress(0.3, "robustness");
@@ -682,6 +745,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
         createdAt: Date.now(),
       },
       notes,
+      comparison,
     };
     progress(1, "done");
     const parsed = zEvaluationReport.safeParse(report);

@@ -3,7 +3,7 @@
 import { redactErrorForLog } from "../auth/log-redaction";
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { datasetVersions, evaluationReports, modelVersions, registeredModels, reviewJobs, reviews } from "@/db/schema";
+import { datasetVersions, evaluationReports, modelVersions, registeredModelAliases, registeredModels, reviewJobs, reviews } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import type { ArtifactStore } from "../artifacts/store";
@@ -17,6 +17,7 @@ import { loadVersionModelBytes } from "../registry/model-store";
 import { zColumnMapping } from "@/lib/feature-names";
 import { trainingColumnsOf } from "./column-mapping";
 import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
+import type { ProductionModel } from "./evaluate-comparison";
 import type { AcceptanceCriteria, EvaluationReport } from "./schema";
 
 /** What a job needs besides its id: the database, the artifact store (ONNX files) and the dataset store's root. */
@@ -74,11 +75,17 @@ export function evaluationConfigDigest(config: {
   evaluatorVersion: string;
   /** A confirmed column order feeds other columns: another report. Left out when absent, so other digests stay. */
   columnOrder?: string[] | null;
+  /** The production version compared with (its digest): another production, another report. Left out when none. */
+  productionDigest?: string | null;
+  /** The favourable label value chosen for fairness; left out when it is the default (the positive class). */
+  favourableOutcome?: string | null;
 }): string {
   const canonical = JSON.stringify({
     ...(config.columnOrder?.length ? { columnOrder: config.columnOrder } : {}),
+    ...(config.favourableOutcome ? { favourableOutcome: config.favourableOutcome } : {}),
     evaluatorVersion: config.evaluatorVersion,
     labelColumn: config.labelColumn,
+    ...(config.productionDigest ? { productionDigest: config.productionDigest } : {}),
     seed: config.seed,
     sensitiveAttributes: config.sensitiveAttributes,
   });
@@ -119,7 +126,18 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
     const onnx = await loadVersionModelBytes(ctx, version.versionId);
     const sensitiveAttributes = review.sensitiveAttributes ?? [];
     const columnOrder = zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null)?.columns ?? null;
-    const configDigest = evaluationConfigDigest({ labelColumn: review.labelColumn, sensitiveAttributes, seed: EVALUATION_SEED, evaluatorVersion: EVALUATOR_VERSION, columnOrder });
+    const production = await productionModelOf(deps, version.modelId, version.versionId);
+    const favourableOutcome = review.favourableOutcome ?? null;
+    const configDigest = evaluationConfigDigest({
+      labelColumn: review.labelColumn,
+      sensitiveAttributes,
+      seed: EVALUATION_SEED,
+      evaluatorVersion: EVALUATOR_VERSION,
+      columnOrder,
+      // A production whose bytes could not be loaded gives another key, so restoring them later evaluates again.
+      productionDigest: production ? `${production.problem ? "unavailable:" : ""}${production.digest}` : null,
+      favourableOutcome,
+    });
     const key = and(
       eq(evaluationReports.modelDigest, onnx.digest),
       eq(evaluationReports.datasetDigest, dataset.digest),
@@ -140,6 +158,8 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         trainingColumns: await trainingColumnsOf(db, version.lineage),
         trainingDataset: await trainingDatasetFileOf(db, deps.datasetRoot, version.lineage),
         columnOrder,
+        production,
+        favourableOutcome,
         seed: EVALUATION_SEED,
         onProgress: (fraction, stage) => {
           const at = Date.now();
@@ -191,6 +211,36 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
     if (!(error instanceof DomainError)) console.error(`[studio] evaluating review job ${jobId} failed`, redactErrorForLog(error));
     await failReviewJob(db, jobId, job.reviewId, userFacingMessage(error));
   }
+}
+
+/**
+ * The version holding the model's `production` alias, with its verified bytes and the column names its lineage
+ * gives; null when no version holds it or the reviewed version does. Its bytes load through the write-once store:
+ * missing or altered bytes flag that version and leave the comparison empty with the reason, never compared blind.
+ */
+async function productionModelOf(deps: ReviewJobDeps, modelId: number, reviewedVersionId: number): Promise<ProductionModel | null> {
+  const [row] = await deps.db
+    .select({ versionId: modelVersions.versionId, version: modelVersions.version, digest: modelVersions.modelDigest, introspection: modelVersions.introspection, lineage: modelVersions.lineage })
+    .from(registeredModelAliases)
+    .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
+    .where(and(eq(registeredModelAliases.modelId, modelId), eq(registeredModelAliases.alias, "production")));
+  if (!row || row.versionId === reviewedVersionId || !row.introspection) return null;
+  const trainingColumns = await trainingColumnsOf(deps.db, row.lineage);
+  let bytes: { bytes: Uint8Array; digest: string };
+  try {
+    bytes = await loadVersionModelBytes({ db: deps.db, artifacts: deps.artifacts }, row.versionId);
+  } catch (error) {
+    // A broken production version is exactly when a replacement gets reviewed: the review goes on, saying why there is no comparison.
+    if (!(error instanceof DomainError)) throw error;
+    return { version: String(row.version), onnx: new Uint8Array(), digest: row.digest ?? "unknown", introspection: row.introspection as OnnxIntrospection, trainingColumns, problem: error.message };
+  }
+  return {
+    version: String(row.version),
+    onnx: bytes.bytes,
+    digest: bytes.digest,
+    introspection: row.introspection as OnnxIntrospection,
+    trainingColumns,
+  };
 }
 
 /** The job fails with a message a user can act on; its review shows as failed (not queued) carrying the same message. */

@@ -155,6 +155,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         requestedBy: ctx.actor.username,
         trainingOverlap,
         columnMapping,
+        favourableOutcome: input.favourableOutcome ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -181,6 +182,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         criteria,
         requiredApprovals: created.requiredApprovals,
         ...(columnMapping ? { columnMapping } : {}),
+        ...(input.favourableOutcome ? { favourableOutcome: input.favourableOutcome } : {}),
       },
       meta: trainingOverlap ? { trainingOverlap } : {},
     });
@@ -309,6 +311,7 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
     modelOwner: row.modelOwner,
     trainingOverlap: review.trainingOverlap,
     columnMapping: zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null),
+    favourableOutcome: review.favourableOutcome ?? null,
     evaluationError: review.evaluationError,
     job: job ? { status: job.status as "pending" | "running" | "done" | "failed", progress: job.progress, stage: job.stage, error: job.error } : null,
     report: (report?.report as EvaluationReport | undefined) ?? null,
@@ -406,6 +409,17 @@ export async function listReviews(
   return rows.map(toSummary);
 }
 
+/** Columns with at most 20 distinct values and their values (from the profile's top values), for the favourable-outcome choice. */
+function fewValuedColumns(profile: DatasetProfileOutput | null): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const column of profile?.columns ?? []) {
+    if (column.distinct > 20 || !column.topValues) continue;
+    const values = column.topValues.map((top) => top.value).filter((value): value is string => value !== null && value.trim() !== "");
+    if (values.length > 0) result[column.name] = [...new Set(values)].sort();
+  }
+  return result;
+}
+
 export async function reviewFormDefaults(
   ctx: ServiceContext,
   input: { modelName: string; modelVersion: string; datasetName?: string; datasetVersion?: number },
@@ -426,6 +440,7 @@ export async function reviewFormDefaults(
       labelColumn: found.dataset.labelColumn && columns.includes(found.dataset.labelColumn) ? found.dataset.labelColumn : null,
       sensitiveAttributes: (found.dataset.sensitiveAttributes ?? []).filter((c) => columns.includes(c)),
       trainingOverlap: trainingOverlapWarning(model.name, row, found.dataset.name, found.row.version),
+      columnValues: fewValuedColumns(profile),
     };
   }
   const matrix = problem ? null : await matrixInputOf(ctx.db, row.introspection as OnnxIntrospection, row.lineage);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { zColumnMapping } from "@/lib/feature-names";
 import { zExplanations } from "./explanations-schema";
+import { fairnessDetailFields, zComparisonReport } from "./comparison-schema";
 
 // ---------------------------------------------------------------- criteria
 
@@ -20,8 +21,17 @@ export const zMetricThreshold = z.object({
 });
 export type MetricThreshold = z.infer<typeof zMetricThreshold>;
 
+/** "metric no worse than production − tolerance" (for error metrics: no higher than production + tolerance). */
+export const zRelativeThreshold = z.object({
+  metric: zMetricName,
+  tolerance: z.number().min(0).finite(),
+});
+export type RelativeThreshold = z.infer<typeof zRelativeThreshold>;
+
 export const zAcceptanceCriteria = z.object({
   metricThresholds: z.array(zMetricThreshold).max(20, "At most 20 metric thresholds"),
+  /** Thresholds against the production version's value on the same rows; absent in criteria saved before. */
+  relativeThresholds: z.array(zRelativeThreshold).max(20, "At most 20 relative thresholds").optional(),
   /**
    * Largest allowed gap in selection rate between the groups of any sensitive attribute (demographic-parity
    * difference, 0–1); null = not checked. Binary classification only.
@@ -106,6 +116,7 @@ export const zFairnessReport = z.object({
   demographicParityDifference: z.number(),
   demographicParityRatio: z.number(),
   equalOpportunityDifference: z.number(),
+  ...fairnessDetailFields,
 });
 export type FairnessAttributeReport = z.infer<typeof zFairnessReport>;
 
@@ -165,6 +176,8 @@ export const zEvaluationReport = z.object({
   }),
   /** Things a reader must know (e.g. "rows with a missing label were left out: 3"). */
   notes: z.array(z.string()),
+  /** The same rows scored by the version holding the `production` alias; null when there is none (or for old reports). */
+  comparison: zComparisonReport.nullable().optional(),
 });
 export type EvaluationReport = z.infer<typeof zEvaluationReport>;
 
@@ -178,6 +191,8 @@ export const zCriterionResult = z.object({
   actual: z.number().nullable(),
   /** The result in plain words: "accuracy is 0.96, at least 0.80 as required". */
   sentence: z.string(),
+  /** Set when the criterion could not apply (a relative one without a production version): it passes, with this said. */
+  notApplicable: z.boolean().optional(),
 });
 export type CriterionResult = z.infer<typeof zCriterionResult>;
 
@@ -206,6 +221,8 @@ export const zRequestReviewInput = z.object({
   context: zReviewContext.default({ businessGoal: "", expectedRoi: "", knownLimits: "" }),
   /** Dataset columns feeding a matrix input whose columns nothing names, in order, as the requester confirmed them. */
   columnOrder: z.array(z.string().min(1).max(300)).max(10_000).optional(),
+  /** The label value counted as the favourable outcome in fairness (selection rate); absent = the positive class. */
+  favourableOutcome: z.string().trim().min(1).max(300).optional(),
 });
 export type RequestReviewInput = z.infer<typeof zRequestReviewInput>;
 
@@ -297,6 +314,8 @@ export const zReviewDetail = zReviewSummary.extend({
   trainingOverlap: z.string().nullable(),
   /** The confirmed column order, when nothing named the model's columns (printed in the report and sign-off sheet). */
   columnMapping: zColumnMapping.nullable().optional(),
+  /** The label value counted as favourable in fairness; null = the positive class. */
+  favourableOutcome: z.string().nullable().optional(),
   evaluationError: z.string().nullable(),
   job: zReviewJob.nullable(),
   report: zEvaluationReport.nullable(),
@@ -340,6 +359,8 @@ export const zReviewFormDefaults = z.object({
       labelColumn: z.string().nullable(),
       sensitiveAttributes: z.array(z.string()),
       trainingOverlap: z.string().nullable(),
+      /** Distinct values of the columns with few of them (from the profile), to pick the favourable label value. */
+      columnValues: z.record(z.string(), z.array(z.string())).optional(),
     })
     .nullable(),
 });

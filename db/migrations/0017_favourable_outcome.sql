@@ -1,0 +1,1 @@
+ALTER TABLE "reviews" ADD COLUMN "favourable_outcome" text;
