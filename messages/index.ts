@@ -4,10 +4,12 @@
 import type { Locale } from "@/lib/i18n/locales";
 import enCommon from "./en/common.json";
 import frCommon from "./fr/common.json";
+import enTechnicalFile from "./en/technicalFile.json";
+import frTechnicalFile from "./fr/technicalFile.json";
 
 export const catalogues = {
-  en: { common: enCommon },
-  fr: { common: frCommon },
+  en: { common: enCommon, technicalFile: enTechnicalFile },
+  fr: { common: frCommon, technicalFile: frTechnicalFile },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];
