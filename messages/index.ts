@@ -6,10 +6,12 @@ import enCommon from "./en/common.json";
 import frCommon from "./fr/common.json";
 import enTechnicalFile from "./en/technicalFile.json";
 import frTechnicalFile from "./fr/technicalFile.json";
+import enSignOff from "./en/signOff.json";
+import frSignOff from "./fr/signOff.json";
 
 export const catalogues = {
-  en: { common: enCommon, technicalFile: enTechnicalFile },
-  fr: { common: frCommon, technicalFile: frTechnicalFile },
+  en: { common: enCommon, technicalFile: enTechnicalFile, signOff: enSignOff },
+  fr: { common: frCommon, technicalFile: frTechnicalFile, signOff: frSignOff },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];
