@@ -4,7 +4,7 @@ import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { describeZodError, invalidParameter } from "../errors";
 import { errorResponse } from "../http/mlflow-wire";
-import { getServiceContext } from "../service-context";
+import { getServiceContext, type ServiceContext } from "../service-context";
 import { buildTechnicalFile } from "./technical-file";
 import { renderTechnicalFilePdf } from "./technical-file-pdf";
 
@@ -27,9 +27,19 @@ function fileName(name: string, version: string, extension: string): string {
   return `${`${name}-v${version}-technical-file`.replace(/[^A-Za-z0-9._-]/g, "_")}.${extension}`;
 }
 
-export async function handleTechnicalFileDownload(request: Request, params: Promise<{ name: string; version: string }>, kind: "pdf" | "json"): Promise<Response> {
+/** The request's signed-in context (session cookie or token); tests hand in their own. */
+async function contextOf(request: Request): Promise<ServiceContext> {
+  return getServiceContext(await authenticateRequest(request));
+}
+
+export async function handleTechnicalFileDownload(
+  request: Request,
+  params: Promise<{ name: string; version: string }>,
+  kind: "pdf" | "json",
+  resolveContext: (request: Request) => Promise<ServiceContext> = contextOf,
+): Promise<Response> {
   try {
-    const ctx = await getServiceContext(await authenticateRequest(request));
+    const ctx = await resolveContext(request);
     const raw = await params;
     const lang = new URL(request.url).searchParams.get("lang") ?? undefined;
     const parsed = zParams.safeParse({ name: decodeSegment(raw.name), version: raw.version, lang });

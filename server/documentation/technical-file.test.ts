@@ -18,6 +18,7 @@ import { waitForReviewJobs } from "../review/review-jobs";
 import { decideReview, getReview, requestReview } from "../review/reviews";
 import type { AcceptanceCriteria } from "../review/schema";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { handleTechnicalFileDownload } from "./http";
 import { editModelCard } from "./model-card";
 import { buildTechnicalFile } from "./technical-file";
 import { renderTechnicalFilePdf } from "./technical-file-pdf";
@@ -173,6 +174,26 @@ describe.each(testBackends)("technical file on %s", (backend) => {
     expect(file.robustness.edgeCases.total).toBeGreaterThan(0);
     expect(file.monitoring).toMatchObject({ configured: false, feedback: { labels: 0, lastAt: null }, aliasHistory: [] });
     expect(file.monitoring.thresholds.ksPValue).toBe(0.05);
+  });
+
+  it("serves the file over REST as an attachment never cached, JSON or PDF, and says what is wrong with a bad request", async () => {
+    const get = (url: string, name = "credit-logreg", version = "1", kind: "pdf" | "json" = "json") =>
+      handleTechnicalFileDownload(new Request(url), Promise.resolve({ name, version }), kind, async () => as(vera));
+    const json = await get("http://studio.test/api/models/credit-logreg/versions/1/technical-file.json");
+    expect(json.status).toBe(200);
+    expect(json.headers.get("content-disposition")).toBe('attachment; filename="credit-logreg-v1-technical-file.json"');
+    expect(json.headers.get("cache-control")).toBe("no-store");
+    const body = (await json.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ model: { name: "credit-logreg", version: "1" }, card: { revision: 2, approvedRevision: 1 } });
+    expect(body).not.toHaveProperty("permissions");
+    const pdf = await get("http://studio.test/x.pdf?lang=fr", "credit-logreg", "1", "pdf");
+    expect([pdf.status, pdf.headers.get("content-type"), pdf.headers.get("cache-control")]).toEqual([200, "application/pdf", "no-store"]);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    const badLang = await get("http://studio.test/x.pdf?lang=de", "credit-logreg", "1", "pdf");
+    expect(badLang.status).toBe(400);
+    expect(await badLang.text()).toMatch(/lang must be 'en' or 'fr'/);
+    expect((await get("http://studio.test/x.json", "credit-logreg", "9")).status).toBe(404);
+    expect((await get("http://studio.test/x.json", "no-such-model", "1")).status).toBe(404);
   });
 
   it.skipIf(!havePoppler)("renders a PDF with a contents page, the running header and N / M footer on every page, in English and French", async () => {
