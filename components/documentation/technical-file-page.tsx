@@ -16,6 +16,8 @@ import styles from "./technical-file.module.css";
 export const technicalFileHref = (name: string, version: string | number, kind: "pdf" | "json", lang?: Locale) =>
   `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(String(version))}/technical-file.${kind}${lang ? `?lang=${lang}` : ""}`;
 
+const aliasKinds = ["set", "override", "rollback", "delete", "upgrade"] as const;
+
 export function TechnicalFilePage({ name, version }: { name: string; version: string }) {
   const trpc = useTRPC();
   const t = useTranslations("technicalFile");
@@ -50,6 +52,7 @@ export function TechnicalFileView({ file }: { file: TechnicalFile }) {
   const pct = (x: number) => format.number(x, { style: "percent", maximumFractionDigits: 1 });
   const review = file.oversight.review;
   const ev = file.evaluation;
+  const aliasKind = (kind: string) => (aliasKinds.includes(kind as (typeof aliasKinds)[number]) ? t(`monitoring.kinds.${kind as (typeof aliasKinds)[number]}`) : kind);
   const cardBlock = (key: ModelCardSectionKey) => <CardSection key={key} file={file} sectionKey={key} />;
   return (
     <>
@@ -215,7 +218,9 @@ export function TechnicalFileView({ file }: { file: TechnicalFile }) {
         {cardBlock("limits")}
         {file.context ? (
           <div className={styles.block}>
-            <h3>{t("context.knownLimits")}</h3>
+            <div className={styles.blockHead}>
+              <h3>{t("context.knownLimits")}</h3>
+            </div>
             <p className={styles.freeText}>{file.context.knownLimits || "—"}</p>
           </div>
         ) : null}
@@ -290,7 +295,7 @@ export function TechnicalFileView({ file }: { file: TechnicalFile }) {
           <ul>
             {file.monitoring.aliasHistory.map((e, i) => (
               <li key={i}>
-                {date(e.at)} · {e.alias} · {t("monitoring.aliasEvent", { kind: e.kind, previous: e.previousVersion ?? "—", version: e.version ?? "—" })} · {e.actor}
+                {date(e.at)} · {e.alias} · {t("monitoring.aliasEvent", { kind: aliasKind(e.kind), previous: e.previousVersion ?? "—", version: e.version ?? "—" })} · {e.actor}
                 {e.reason ? ` · ${t("monitoring.reason", { reason: e.reason })}` : ""}
               </li>
             ))}

@@ -174,6 +174,7 @@ export async function renderTechnicalFilePdf(file: TechnicalFile, options: PdfOp
   const date = (ms: number | null | undefined) => (ms ? format.dateTime(new Date(ms), { dateStyle: "long", timeStyle: "short" }) : "—");
   const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : format.number(x, { maximumFractionDigits: digits }));
   const pct = (x: number) => format.number(x, { style: "percent", maximumFractionDigits: 1 });
+  const aliasKind = (kind: string) => (["set", "override", "rollback", "delete", "upgrade"].includes(kind) ? t(`monitoring.kinds.${kind}`) : kind);
   const list = (items: string[]) => (items.length ? format.list(items, { type: "conjunction" }) : t("none"));
 
   const doc = new PDFDocument({
@@ -488,7 +489,7 @@ export async function renderTechnicalFilePdf(file: TechnicalFile, options: PdfOp
       mon.aliasHistory.map((e) => [
         date(e.at),
         e.alias,
-        t("monitoring.aliasEvent", { kind: e.kind, previous: e.previousVersion ?? "—", version: e.version ?? "—" }),
+        t("monitoring.aliasEvent", { kind: aliasKind(e.kind), previous: e.previousVersion ?? "—", version: e.version ?? "—" }),
         e.actor,
         e.reason ? t("monitoring.reason", { reason: e.reason }) : "",
       ]),
