@@ -2,6 +2,7 @@
 // header (model, version, short digest) and "N / M" footer on every page, the Annex IV sections, the criteria table,
 // the sign-off block, and bookmarks. Every heading and fixed sentence comes from the message catalogues, in the
 // language asked; the DejaVu fonts are embedded so accents, ≥, ≤ and € print whatever the reader's machine has.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import PDFDocument from "pdfkit";
 import { createFormatter, createTranslator } from "next-intl";
@@ -13,11 +14,18 @@ type Values = Record<string, string | number>;
 type Translate = (key: string, values?: Values) => string;
 
 const fontDir = path.join(/* turbopackIgnore: true */ process.cwd(), "node_modules", "dejavu-fonts-ttf", "ttf");
-const fonts = {
-  body: path.join(fontDir, "DejaVuSans.ttf"),
-  bold: path.join(fontDir, "DejaVuSans-Bold.ttf"),
-  mono: path.join(fontDir, "DejaVuSansMono.ttf"),
-};
+const fontFiles = { body: "DejaVuSans.ttf", bold: "DejaVuSans-Bold.ttf", mono: "DejaVuSansMono.ttf" } as const;
+let fontBytes: Record<keyof typeof fontFiles, Buffer> | null = null;
+
+/** The TTF files, read once per process (each PDF embeds the subset of glyphs it uses). */
+function loadFonts(): Record<keyof typeof fontFiles, Buffer> {
+  fontBytes ??= {
+    body: readFileSync(path.join(fontDir, fontFiles.body)),
+    bold: readFileSync(path.join(fontDir, fontFiles.bold)),
+    mono: readFileSync(path.join(fontDir, fontFiles.mono)),
+  };
+  return fontBytes;
+}
 
 const MARGIN = 50;
 const HEADER_SPACE = 62;
@@ -177,11 +185,13 @@ export async function renderTechnicalFilePdf(file: TechnicalFile, options: PdfOp
   const aliasKind = (kind: string) => (["set", "override", "rollback", "delete", "upgrade"].includes(kind) ? t(`monitoring.kinds.${kind}`) : kind);
   const list = (items: string[]) => (items.length ? format.list(items, { type: "conjunction" }) : t("none"));
 
+  const fonts = loadFonts();
   const doc = new PDFDocument({
     size: "A4",
     bufferPages: true,
     autoFirstPage: false,
-    font: fonts.body,
+    // The default font is a DejaVu path too, so pdfkit never loads its Helvetica metrics (which lack ≥, ≤ and €).
+    font: path.join(fontDir, fontFiles.body),
     margins: { top: HEADER_SPACE, bottom: FOOTER_SPACE, left: MARGIN, right: MARGIN },
     info: {
       Title: `${t("title")} — ${file.model.name} v${file.model.version}`,
