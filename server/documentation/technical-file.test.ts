@@ -15,7 +15,7 @@ import { registerDatasetVersion } from "../datasets/register-version";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { appRouter } from "../root-router";
 import { waitForReviewJobs } from "../review/review-jobs";
-import { decideReview, getReview, requestReview } from "../review/reviews";
+import { decideReview, getReview, requestReview, withdrawApproval } from "../review/reviews";
 import type { AcceptanceCriteria } from "../review/schema";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { handleTechnicalFileDownload } from "./http";
@@ -240,6 +240,20 @@ describe.each(testBackends)("technical file on %s", (backend) => {
     if (process.env.TECHFILE_PDF_OUT) {
       for (const locale of ["en", "fr"]) await writeFile(path.join(process.env.TECHFILE_PDF_OUT, `technical-file-${locale}.pdf`), await readFile(path.join(out, `technical-file-${locale}.pdf`)));
     }
+  });
+
+  it("forgets the frozen revision when the approval is withdrawn, and a new approval freezes the card as it then stands", async () => {
+    await withdrawApproval(as(rita), { id: reviewId, reason: "Re-read the card first" });
+    const withdrawn = await buildTechnicalFile(as(vera), ref);
+    expect([withdrawn.evaluation?.status, withdrawn.card.approvedRevision, withdrawn.card.approvedSections]).toEqual(["ready", null, null]);
+    const failing = (await getReview(as(rita), reviewId)).criteriaResults!.filter((r) => !r.passed);
+    await decideReview(as(rita), { id: reviewId, decision: "approve", comment: "", exceptions: failing.map((r) => ({ key: r.key, justification: "Same as before." })) });
+    const again = await buildTechnicalFile(as(vera), ref);
+    expect([again.card.revision, again.card.approvedRevision]).toEqual([2, 2]);
+    expect(again.oversight.review?.decisions.map((d) => [d.cardRevision, d.standing])).toEqual([
+      [1, "withdrawn"],
+      [2, "counts"],
+    ]);
   });
 });
 
