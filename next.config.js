@@ -10,7 +10,7 @@ const monacoVersion = JSON.parse(readFileSync(new URL("./node_modules/monaco-edi
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node", "@duckdb/node-api", "@duckdb/node-bindings"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node", "@duckdb/node-api", "@duckdb/node-bindings", "pdfkit"],
   poweredByHeader: false,
   reactStrictMode: true,
   env: { NEXT_PUBLIC_MONACO_VERSION: monacoVersion },

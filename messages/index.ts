@@ -10,10 +10,14 @@ import enFairness from "./en/fairness.json";
 import frFairness from "./fr/fairness.json";
 import enReasons from "./en/reasons.json";
 import frReasons from "./fr/reasons.json";
+import enSignOff from "./en/signOff.json";
+import frSignOff from "./fr/signOff.json";
+import enTechnicalFile from "./en/technicalFile.json";
+import frTechnicalFile from "./fr/technicalFile.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, fairness: enFairness, reasons: enReasons },
-  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, reasons: frReasons },
+  en: { common: enCommon, comparison: enComparison, fairness: enFairness, reasons: enReasons, signOff: enSignOff, technicalFile: enTechnicalFile },
+  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, reasons: frReasons, signOff: frSignOff, technicalFile: frTechnicalFile },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

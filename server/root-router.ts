@@ -6,6 +6,7 @@ import { datasetsRouter } from "./datasets/router";
 import { registryRouter } from "./registry/router";
 import { reviewRouter } from "./review/router";
 import { monitoringRouter } from "./monitoring/router";
+import { documentationRouter } from "./documentation/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -14,6 +15,7 @@ export const appRouter = createTrpcRouter({
   registry: registryRouter,
   review: reviewRouter,
   monitoring: monitoringRouter,
+  documentation: documentationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -30,6 +30,7 @@ import {
 import { DescriptionPanel, VersionStatus } from "./model-page";
 import styles from "./models.module.css";
 import { ExperimentLink, RunLink } from "./run-link";
+import { TechnicalFileLink } from "@/components/documentation/technical-file-link";
 
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
   const trpc = useTRPC();
@@ -58,6 +59,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
     <>
       {breadcrumb}
       <VersionHeader version={data} lineage={lineage} />
+      <TechnicalFileLink name={data.name} version={data.version} />
       {introspection && (introspection.usesZipMap || browserProblems.length > 0) ? (
         <RuntimeWarning name={data.name} version={data.version} introspection={introspection} canWrite={canWrite} />
       ) : null}

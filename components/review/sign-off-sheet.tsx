@@ -14,6 +14,7 @@ import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
+import { SignOffContext, SignOffEvidence } from "./sign-off-context";
 
 /**
  * The studio shell (header, side navigation, skip link, banners) is not the sheet: it is hidden when printing.
@@ -94,6 +95,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
       {review.trainingOverlap ? <p className={styles.warning}>Warning: the evaluation dataset overlaps the training data. {review.trainingOverlap}</p> : null}
 
       <ColumnMappingSection mapping={review.columnMapping} />
+      <SignOffContext review={review} />
       <section aria-labelledby="sheet-summary">
         <h2 id="sheet-summary">Summary</h2>
         {sentences.length ? (
@@ -233,6 +235,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
         </section>
       ) : null}
 
+      <SignOffEvidence review={review} />
       <section aria-labelledby="sheet-decisions">
         <h2 id="sheet-decisions">Decisions</h2>
         {decisions.length ? (

@@ -5,3 +5,4 @@ export * from "./datasets";
 export * from "./registry";
 export * from "./reviews";
 export * from "./monitoring";
+export * from "./documentation";

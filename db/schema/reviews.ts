@@ -62,6 +62,8 @@ export const reviews = pgTable(
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
     decidedAt: bigint("decided_at", { mode: "number" }),
+    /** The model card revision the version was approved with (0: none written yet); later edits never change it. */
+    approvedCardRevision: integer("approved_card_revision"),
   },
   (t) => [index("reviews_model_version_idx").on(t.modelVersionId), index("reviews_status_idx").on(t.status)],
 );
@@ -107,6 +109,8 @@ export const reviewDecisions = pgTable(
     withdrawnAt: bigint("withdrawn_at", { mode: "number" }),
     withdrawnBy: text("withdrawn_by"),
     withdrawalReason: text("withdrawal_reason"),
+    /** The model card revision the reviewer saw when deciding (0: no free-text section written yet). */
+    cardRevision: integer("card_revision"),
   },
   (t) => [index("review_decisions_review_idx").on(t.reviewId)],
 );

@@ -57,6 +57,7 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "registry.updateModelDescription": { permission: "models.write", input: () => ({ name: "matrix-model", description: "d" }) },
   "registry.updateVersionDescription": { permission: "models.write", input: () => ({ name: "matrix-model", version: "1", description: "d" }) },
   "registry.transitionStage": { permission: "models.write", input: () => ({ name: "matrix-model", version: "1", stage: "Staging" }) },
+  "documentation.editCard": { permission: "models.write", input: (t) => ({ name: "matrix-model", version: "1", sections: { limits: `l-${t.unique}` }, baseRevision: 0 }) },
   "review.request": {
     permission: "reviews.request",
     input: () => ({ modelName: "matrix-model", modelVersion: "1", datasetName: "matrix-data", datasetVersion: 1, labelColumn: "y", criteria }),

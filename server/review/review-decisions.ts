@@ -8,6 +8,7 @@ import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { DomainError, invalidParameter, notFound } from "../errors";
 import { findModelVersion } from "../registry/model-versions";
+import { currentCardRevision } from "../documentation/model-card";
 import type { ServiceContext } from "../service-context";
 import { findApprovedReview, PRODUCTION_ALIAS } from "./gate";
 import { cannotDecideReason, countingDecisions, lockReview, requireAttributeForGroupGap, requireRequesterOrAdmin, type ReviewRow } from "./review-rules";
@@ -95,6 +96,8 @@ export async function decideReview(
       throw new DomainError(code, `You cannot decide on review #${review.reviewId}: ${reason}`);
     }
     const exceptions = exceptionsFor(review, input.decision, input.exceptions ?? []);
+    // The model card as the reviewer saw it: an approval freezes this revision; later edits make new ones.
+    const cardRevision = await currentCardRevision(tx, review.modelVersionId);
     const now = Date.now();
     const [decision] = await tx
       .insert(reviewDecisions)
@@ -105,6 +108,7 @@ export async function decideReview(
         decision: input.decision,
         comment,
         criteriaRevision: review.criteriaRevision,
+        cardRevision,
         createdAt: now,
       })
       .returning({ decisionId: reviewDecisions.decisionId });
@@ -134,7 +138,7 @@ export async function decideReview(
     const decided = status !== "ready";
     await tx
       .update(reviews)
-      .set({ status, updatedAt: now, ...(decided ? { decidedAt: now } : {}) })
+      .set({ status, updatedAt: now, ...(decided ? { decidedAt: now } : {}), ...(status === "approved" ? { approvedCardRevision: cardRevision } : {}) })
       .where(eq(reviews.reviewId, review.reviewId));
     await recordAudit(tx, ctx.actor, {
       action: "review.decide",
@@ -146,6 +150,7 @@ export async function decideReview(
         decision: input.decision,
         comment,
         criteriaRevision: review.criteriaRevision,
+        cardRevision,
         ...(exceptions.length ? { exceptions: exceptions.map((e) => ({ criterion: e.key, result: e.result, justification: e.justification })) } : {}),
       },
     });
@@ -182,7 +187,7 @@ export async function withdrawApproval(ctx: ServiceContext, input: { id: number;
     const status: ReviewStatus = review.status === "approved" && approvals < review.requiredApprovals ? "ready" : (review.status as ReviewStatus);
     await tx
       .update(reviews)
-      .set({ status, updatedAt: now, ...(status !== review.status ? { decidedAt: null } : {}) })
+      .set({ status, updatedAt: now, ...(status !== review.status ? { decidedAt: null, approvedCardRevision: null } : {}) })
       .where(eq(reviews.reviewId, review.reviewId));
     const [production] = await tx
       .select({ versionId: registeredModelAliases.versionId })
