@@ -23,8 +23,11 @@ export function confusionAt(labels: ArrayLike<number>, probabilities: ArrayLike<
   const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (let i = 0; i < labels.length; i++) {
     const predicted = probabilities[i] >= threshold;
-    if (labels[i] === 1) predicted ? counts.tp++ : counts.fn++;
-    else predicted ? counts.fp++ : counts.tn++;
+    if (labels[i] === 1) {
+      if (predicted) counts.tp++;
+      else counts.fn++;
+    } else if (predicted) counts.fp++;
+    else counts.tn++;
   }
   return counts;
 }
