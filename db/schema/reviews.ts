@@ -57,6 +57,8 @@ export const reviews = pgTable(
     trainingOverlap: text("training_overlap"),
     /** ColumnMapping (lib/feature-names.ts): the column order the requester confirmed when nothing named the model's columns. */
     columnMapping: jsonb("column_mapping").$type<unknown>(),
+    /** ValueSettings (lib/business-value-schema.ts): outcome values and the chosen decision threshold, revised like the criteria. */
+    valueSettings: jsonb("value_settings").$type<unknown>(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
     decidedAt: bigint("decided_at", { mode: "number" }),
@@ -124,6 +126,8 @@ export const reviewCriteriaRevisions = pgTable(
     /** AcceptanceCriteria of this revision. */
     criteria: jsonb("criteria").$type<unknown>().notNull(),
     requiredApprovals: integer("required_approvals").notNull(),
+    /** ValueSettings of this revision (a new decision threshold is a new revision). */
+    valueSettings: jsonb("value_settings").$type<unknown>(),
     changedById: text("changed_by_id").notNull(),
     changedBy: text("changed_by").notNull(),
     changedAt: bigint("changed_at", { mode: "number" }).notNull(),

@@ -14,6 +14,8 @@ import packageJson from "@/package.json";
 import { readDatasetText } from "../datasets/duckdb";
 import { DomainError, invalidParameter } from "../errors";
 import { decodeOnnxModel, int64ToNumber, type OnnxIntrospection, type OnnxValueInfo } from "../registry/onnx-introspection";
+import type { ValueSettings } from "@/lib/business-value-schema";
+import { evaluateValue } from "./evaluate-value";
 import { zEvaluationReport, type EdgeCase, type EvaluationReport, type EvaluationTask, type MetricName, type RobustnessResult } from "./schema";
 
 export interface EvaluateModelInput {
@@ -35,13 +37,16 @@ export interface EvaluateModelInput {
   columnOrder?: string[] | null;
   /** Seed of noise, missing values and permutation shuffles (default 42): same inputs → same report. */
   seed?: number;
+  /** Outcome values and the chosen decision threshold: the report's value part (none when absent). */
+  value?: ValueSettings | null;
   /** Called with 0–1 and the part being computed, for the job's progress bar. */
   onProgress?: (fraction: number, stage: string) => void;
 }
 
 /** The evaluator's version, stored with every report (bump when a change alters any number). */
 // 2: values reach the model as written in the file (no type sniffing) and matrix columns are matched by name.
-export const EVALUATOR_VERSION = "2";
+// 3: the review's value (outcome values), fairness intervals, explanations and the comparison with production.
+export const EVALUATOR_VERSION = "3";
 
 /** Rows per onnxruntime run: large enough for ORT's threads to stay busy, small enough to bound feed memory. */
 const BATCH_ROWS = 50_000;
@@ -532,6 +537,9 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     }
     endPart("metrics");
 
+    const value = evaluateValue({ task, settings: input.value, classes: output.task === "regression" ? [] : output.classes, classLabels, predictions, truths, seed, notes });
+    endPart("value");
+
     // ---- fairness
     progress(0.25, "fairness");
     const fairness: EvaluationReport["fairness"] = [];
@@ -639,6 +647,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
         createdAt: Date.now(),
       },
       notes,
+      value,
     };
     progress(1, "done");
     const parsed = zEvaluationReport.safeParse(report);

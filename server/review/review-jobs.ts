@@ -15,7 +15,9 @@ import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { loadVersionModelBytes } from "../registry/model-store";
 import { zColumnMapping } from "@/lib/feature-names";
 import { trainingColumnsOf } from "./column-mapping";
+import type { ValueSettings } from "@/lib/business-value-schema";
 import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
+import { storedValueSettings } from "./review-value";
 import type { AcceptanceCriteria, EvaluationReport } from "./schema";
 
 /** What a job needs besides its id: the database, the artifact store (ONNX files) and the dataset store's root. */
@@ -73,15 +75,24 @@ export function evaluationConfigDigest(config: {
   evaluatorVersion: string;
   /** A confirmed column order feeds other columns: another report. Left out when absent, so other digests stay. */
   columnOrder?: string[] | null;
+  /** Outcome values and threshold change the value part: another report. Left out when absent. */
+  value?: ValueSettings | null;
 }): string {
   const canonical = JSON.stringify({
     ...(config.columnOrder?.length ? { columnOrder: config.columnOrder } : {}),
+    ...(config.value ? { value: canonicalValueSettings(config.value) } : {}),
     evaluatorVersion: config.evaluatorVersion,
     labelColumn: config.labelColumn,
     seed: config.seed,
     sensitiveAttributes: config.sensitiveAttributes,
   });
   return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Value settings with sorted keys, so the digest does not depend on the order they were written in. */
+function canonicalValueSettings(value: ValueSettings): unknown {
+  const { currency, outcomes, costPerUnitError, yearlyVolume, threshold } = value;
+  return { costPerUnitError, currency, outcomes: outcomes ? { fn: outcomes.fn, fp: outcomes.fp, tn: outcomes.tn, tp: outcomes.tp } : null, threshold, yearlyVolume };
 }
 
 function userFacingMessage(error: unknown): string {
@@ -118,7 +129,15 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
     const onnx = await loadVersionModelBytes(ctx, version.versionId);
     const sensitiveAttributes = review.sensitiveAttributes ?? [];
     const columnOrder = zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null)?.columns ?? null;
-    const configDigest = evaluationConfigDigest({ labelColumn: review.labelColumn, sensitiveAttributes, seed: EVALUATION_SEED, evaluatorVersion: EVALUATOR_VERSION, columnOrder });
+    const valueSettings = storedValueSettings(review.valueSettings);
+    const configDigest = evaluationConfigDigest({
+      labelColumn: review.labelColumn,
+      sensitiveAttributes,
+      seed: EVALUATION_SEED,
+      evaluatorVersion: EVALUATOR_VERSION,
+      columnOrder,
+      value: valueSettings,
+    });
     const key = and(
       eq(evaluationReports.modelDigest, onnx.digest),
       eq(evaluationReports.datasetDigest, dataset.digest),
@@ -138,6 +157,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         // The training dataset's columns name a matrix input's columns; the confirmed order when nothing does.
         trainingColumns: await trainingColumnsOf(db, version.lineage),
         columnOrder,
+        value: valueSettings,
         seed: EVALUATION_SEED,
         onProgress: (fraction, stage) => {
           const at = Date.now();
@@ -166,7 +186,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         .onConflictDoNothing();
       [stored] = await db.select({ reportId: evaluationReports.reportId, report: evaluationReports.report }).from(evaluationReports).where(key);
     }
-    const criteriaResults = evaluateCriteria(stored.report as EvaluationReport, review.criteria as AcceptanceCriteria);
+    const criteriaResults = evaluateCriteria(stored.report as EvaluationReport, review.criteria as AcceptanceCriteria, valueSettings);
     await db.transaction(async (tx) => {
       const finished = Date.now();
       const [moved] = await tx

@@ -2,6 +2,7 @@
 // Shared by the evaluator (server/review/evaluate.ts), the review service, the tRPC router and the pages.
 import { z } from "zod";
 import { zColumnMapping } from "@/lib/feature-names";
+import { zValueReport, zValueSettings } from "@/lib/business-value-schema";
 
 // ---------------------------------------------------------------- criteria
 
@@ -30,6 +31,8 @@ export const zAcceptanceCriteria = z.object({
   maxNoiseDrop: z.number().min(0).nullable(),
   /** Every edge-case input must be scored without the model failing. */
   edgeCasesMustNotCrash: z.boolean(),
+  /** Least expected value per 1,000 decisions (in the review's currency, at its chosen threshold); null/absent = not checked. */
+  minExpectedValuePer1000: z.number().finite().nullable().optional(),
 });
 export type AcceptanceCriteria = z.infer<typeof zAcceptanceCriteria>;
 
@@ -162,6 +165,8 @@ export const zEvaluationReport = z.object({
   }),
   /** Things a reader must know (e.g. "rows with a missing label were left out: 3"). */
   notes: z.array(z.string()),
+  /** What the model is worth, when the request gave outcome values (null on reports stored before). */
+  value: zValueReport.nullable().optional(),
 });
 export type EvaluationReport = z.infer<typeof zEvaluationReport>;
 
@@ -203,6 +208,8 @@ export const zRequestReviewInput = z.object({
   context: zReviewContext.default({ businessGoal: "", expectedRoi: "", knownLimits: "" }),
   /** Dataset columns feeding a matrix input whose columns nothing names, in order, as the requester confirmed them. */
   columnOrder: z.array(z.string().min(1).max(300)).max(10_000).optional(),
+  /** Outcome values and the chosen decision threshold: evaluated, approved with the review and applied by serving. */
+  value: zValueSettings.nullable().optional(),
 });
 export type RequestReviewInput = z.infer<typeof zRequestReviewInput>;
 
@@ -250,7 +257,9 @@ export const zCriteriaRevision = z.object({
   requiredApprovals: z.number(),
   changedBy: z.string(),
   changedAt: z.number(),
-  previous: z.object({ revision: z.number(), criteria: zAcceptanceCriteria, requiredApprovals: z.number() }).nullable(),
+  previous: z.object({ revision: z.number(), criteria: zAcceptanceCriteria, requiredApprovals: z.number(), valueSettings: zValueSettings.nullable().optional() }).nullable(),
+  /** Outcome values and decision threshold of this revision (null when the review has none). */
+  valueSettings: zValueSettings.nullable().optional(),
 });
 export type CriteriaRevision = z.infer<typeof zCriteriaRevision>;
 
@@ -287,6 +296,8 @@ export const zReviewDetail = zReviewSummary.extend({
   criteria: zAcceptanceCriteria,
   criteriaRevision: z.number(),
   context: zReviewContext,
+  /** Outcome values and the chosen decision threshold (current revision); null when the request gave none. */
+  valueSettings: zValueSettings.nullable().optional(),
   modelDigest: z.string().nullable(),
   datasetDigest: z.string(),
   /** Who registered the model version (cannot approve it). */

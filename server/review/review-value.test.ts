@@ -1,0 +1,176 @@
+// What the model is worth, end to end below the pages: a review requested with outcome values on the real
+// breast-cancer forest is evaluated, its report's value equals a direct computation from onnxruntime-node's
+// outputs, the expected-value criterion reads it, and moving the threshold on the curve is a new revision.
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../auth/actor";
+import { listAuditEntries } from "../auth/audit";
+import { waitForDatasetJobs } from "../datasets/profile-jobs";
+import { registerDatasetVersion } from "../datasets/register-version";
+import { registerOnnxUpload } from "../registry/onnx-versions";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { waitForReviewJobs } from "./review-jobs";
+import { decideReview, getReview, requestReview, setDecisionThreshold } from "./reviews";
+import { defaultCriteria } from "./schema";
+
+const fixtures = path.join(import.meta.dirname, "../../fixtures");
+const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
+const rita: Actor = { userId: "u-rita", username: "rita", role: "reviewer", via: "session" };
+const outcomes = { tp: 800, fp: -150, fn: -3000, tn: 20 };
+
+/** The forest's p(malignant) and the labels of the test split, straight from onnxruntime-node. */
+async function directScores(): Promise<{ labels: number[]; positive: number[]; features: string[] }> {
+  const sidecar = JSON.parse(await readFile(path.join(fixtures, "models/breast-cancer-rf-v1.model.json"), "utf8")) as { feature_columns: string[] };
+  // A numbers-only file: commas and newlines are all the parsing it needs.
+  const table = (await readFile(path.join(fixtures, "datasets/breast_cancer.test.csv"), "utf8")).trim().split("\n").map((line) => line.split(","));
+  const header = table[0]!;
+  const rows = table.slice(1).filter((row) => row.length === header.length);
+  const columns = sidecar.feature_columns.map((name) => header.indexOf(name));
+  const data = Float32Array.from(rows.flatMap((row) => columns.map((c) => Number(row[c]))));
+  const session = await ort.InferenceSession.create(path.join(fixtures, "models/breast-cancer-rf-v1.onnx"));
+  const output = await session.run({ input: new ort.Tensor("float32", data, [rows.length, columns.length]) });
+  const probabilities = output.probabilities!.data as Float32Array;
+  await session.release();
+  const label = header.indexOf("malignant");
+  return {
+    labels: rows.map((row) => Number(row[label])),
+    positive: rows.map((_, i) => Math.min(1, Math.max(0, probabilities[i * 2 + 1]!))),
+    features: sidecar.feature_columns,
+  };
+}
+
+function directValuePer1000(labels: number[], positive: number[], threshold: number): number {
+  let sum = 0;
+  labels.forEach((label, i) => {
+    const predicted = positive[i]! >= threshold;
+    sum += label === 1 ? (predicted ? outcomes.tp : outcomes.fn) : predicted ? outcomes.fp : outcomes.tn;
+  });
+  return (1000 * sum) / labels.length;
+}
+
+describe.each(testBackends)("the value of a review on %s", (backend) => {
+  let studio: TestStudio;
+  let root: string;
+  let direct: Awaited<ReturnType<typeof directScores>>;
+  let reviewId: number;
+  const as = (actor: Actor) => studio.as(actor);
+
+  beforeAll(async () => {
+    studio = await createTestStudio(backend);
+    root = await mkdtemp(path.join(os.tmpdir(), "studio-review-value-"));
+    direct = await directScores();
+    await registerDatasetVersion(
+      as(erin),
+      root,
+      { name: "breast-cancer", format: "csv", masking: {}, labelColumn: "malignant", sensitiveAttributes: [] },
+      createReadStream(path.join(fixtures, "datasets/breast_cancer.test.csv")),
+    );
+    await waitForDatasetJobs();
+    await registerOnnxUpload(as(erin), { name: "bc", bytes: new Uint8Array(await readFile(path.join(fixtures, "models/breast-cancer-rf-v1.onnx"))) });
+    const created = await requestReview(
+      as(erin),
+      {
+        modelName: "bc",
+        modelVersion: "1",
+        datasetName: "breast-cancer",
+        datasetVersion: 1,
+        labelColumn: "malignant",
+        sensitiveAttributes: [],
+        criteria: { ...defaultCriteria("binary"), maxGroupGap: null, minExpectedValuePer1000: 0 },
+        requiredApprovals: 1,
+        context: { businessGoal: "", expectedRoi: "", knownLimits: "" },
+        columnOrder: direct.features,
+        value: { currency: "EUR", outcomes, costPerUnitError: null, yearlyVolume: 20_000, threshold: 0.5 },
+      },
+      root,
+    );
+    reviewId = created.id;
+    await waitForReviewJobs();
+  });
+  afterAll(async () => {
+    await waitForReviewJobs();
+    await studio.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("reports the expected value at the chosen threshold, the baselines and the best threshold as computed directly", async () => {
+    const review = await getReview(as(erin), reviewId);
+    expect(review.status).toBe("ready");
+    expect(review.valueSettings).toMatchObject({ currency: "EUR", threshold: 0.5, yearlyVolume: 20_000, outcomes });
+    const value = review.report!.value!;
+    expect(value).toMatchObject({ currency: "EUR", threshold: 0.5, yearlyVolume: 20_000, regression: null });
+    const binary = value.binary!;
+    const { labels, positive } = direct;
+    expect(binary.rowCount).toBe(labels.length);
+    expect(binary.positives).toBe(labels.filter((l) => l === 1).length);
+    const predicted = positive.map((p) => p >= 0.5);
+    expect(binary.atThreshold).toMatchObject({
+      threshold: 0.5,
+      tp: labels.filter((l, i) => l === 1 && predicted[i]).length,
+      fp: labels.filter((l, i) => l === 0 && predicted[i]).length,
+      fn: labels.filter((l, i) => l === 1 && !predicted[i]).length,
+    });
+    expect(binary.atThreshold.perThousand).toBeCloseTo(directValuePer1000(labels, positive, 0.5), 6);
+    expect(binary.atThreshold.perYear).toBeCloseTo((directValuePer1000(labels, positive, 0.5) / 1000) * 20_000, 4);
+    const interval = binary.atThreshold.interval!;
+    expect(interval.lower).toBeLessThan(binary.atThreshold.perThousand);
+    expect(interval.upper).toBeGreaterThan(binary.atThreshold.perThousand);
+    expect(binary.acceptAll.perThousand).toBeCloseTo(directValuePer1000(labels, positive, 0), 6);
+    expect(binary.rejectAll.perThousand).toBeCloseTo(directValuePer1000(labels, positive, 2), 6);
+    // Every point of the curve, and the best one, against the direct computation.
+    binary.curve.thresholds.forEach((t, i) => expect(binary.curve.perThousand[i]).toBeCloseTo(directValuePer1000(labels, positive, t), 6));
+    const bestDirect = Math.max(...binary.curve.thresholds.map((t) => directValuePer1000(labels, positive, t)));
+    expect(binary.best.perThousand).toBeCloseTo(bestDirect, 6);
+    // A false negative costs far more than a false positive here: the best threshold is below 0.5.
+    expect(binary.best.threshold).toBeLessThan(0.5);
+    const criterion = review.criteriaResults!.find((c) => c.key === "expected_value")!;
+    expect(criterion.passed).toBe(binary.atThreshold.perThousand >= 0);
+    expect(criterion.actual).toBeCloseTo(binary.atThreshold.perThousand, 6);
+  });
+
+  it("moves the threshold to a point of the curve as a new revision that voids decisions, and reads the value there", async () => {
+    await decideReview(as(rita), { id: reviewId, decision: "request_changes", comment: "Use the best threshold" });
+    const before = await getReview(as(erin), reviewId);
+    const best = before.report!.value!.binary!.best;
+    await expect(setDecisionThreshold(as(rita), { id: reviewId, threshold: best.threshold })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await expect(setDecisionThreshold(as(erin), { id: reviewId, threshold: 0.123456 })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/not a point of the profit curve/) });
+    const { criteriaRevision } = await setDecisionThreshold(as(erin), { id: reviewId, threshold: best.threshold });
+    expect(criteriaRevision).toBe(before.criteriaRevision + 1);
+    const after = await getReview(as(erin), reviewId);
+    expect(after.status).toBe("ready");
+    expect(after.valueSettings!.threshold).toBe(best.threshold);
+    expect(after.decisions.every((d) => d.invalidatedAt !== null)).toBe(true);
+    expect(after.revisions.at(-1)).toMatchObject({ revision: criteriaRevision, changedBy: "erin", valueSettings: { threshold: best.threshold }, previous: { valueSettings: { threshold: 0.5 } } });
+    const criterion = after.criteriaResults!.find((c) => c.key === "expected_value")!;
+    expect(criterion.actual).toBeCloseTo(directValuePer1000(direct.labels, direct.positive, best.threshold), 6);
+    expect(criterion.sentence).toContain(`threshold ${best.threshold.toFixed(2)}`);
+    const audit = await listAuditEntries(studio.db, { targetType: "review", targetId: String(reviewId) });
+    expect(audit.some((e) => e.action === "review.threshold")).toBe(true);
+  });
+
+  it("refuses outcome values for a model they do not fit", async () => {
+    await registerOnnxUpload(as(erin), { name: "diabetes", bytes: new Uint8Array(await readFile(path.join(fixtures, "models/diabetes-ridge.onnx"))) });
+    await expect(
+      requestReview(
+        as(erin),
+        {
+          modelName: "diabetes",
+          modelVersion: "1",
+          datasetName: "breast-cancer",
+          datasetVersion: 1,
+          labelColumn: "malignant",
+          sensitiveAttributes: [],
+          criteria: defaultCriteria("regression"),
+          requiredApprovals: 1,
+          context: { businessGoal: "", expectedRoi: "", knownLimits: "" },
+          value: { currency: "EUR", outcomes, costPerUnitError: null, yearlyVolume: null, threshold: 0.5 },
+        },
+        root,
+      ),
+    ).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/apply to binary classifiers/) });
+  });
+});
