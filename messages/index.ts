@@ -3,11 +3,13 @@
 // test (lib/i18n/messages.test.ts) checks every key exists in every language.
 import type { Locale } from "@/lib/i18n/locales";
 import enCommon from "./en/common.json";
+import enValue from "./en/value.json";
 import frCommon from "./fr/common.json";
+import frValue from "./fr/value.json";
 
 export const catalogues = {
-  en: { common: enCommon },
-  fr: { common: frCommon },
+  en: { common: enCommon, value: enValue },
+  fr: { common: frCommon, value: frValue },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -12,6 +12,7 @@ import { useUrlState } from "@/components/ui/use-url-state";
 import type { ReviewFormDefaults } from "@/server/review/schema";
 import { ColumnOrderField, columnOrderToSend, type ColumnOrderState } from "./column-mapping";
 import { CriteriaEditor } from "./criteria-editor";
+import { emptyOutcomeValues, formToValueSettings, OutcomeValuesFieldset, type OutcomeValuesErrors } from "./outcome-values-fieldset";
 import { criteriaToForm, firstFieldError, formToCriteria, reviewHref, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
 
@@ -154,6 +155,8 @@ export function RequestReviewForm({
   const [requiredApprovals, setRequiredApprovals] = useState("1");
   const [context, setContext] = useState<ContextState>({ businessGoal: "", expectedRoi: "", knownLimits: "" });
   const [criteriaErrors, setCriteriaErrors] = useState<CriteriaFormErrors>({});
+  const [outcomeValues, setOutcomeValues] = useState(emptyOutcomeValues);
+  const [outcomeErrors, setOutcomeErrors] = useState<OutcomeValuesErrors>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
   const request = useMutation(
@@ -194,7 +197,9 @@ export function RequestReviewForm({
     }
     setCriteriaErrors(parsed?.errors ?? {});
     setFieldErrors(errors);
-    if (Object.keys(errors).length || !parsed?.criteria || !datasetVersion) return;
+    const value = formToValueSettings(outcomeValues, current?.task ?? null);
+    setOutcomeErrors(value.errors);
+    if (Object.keys(errors).length || Object.keys(value.errors).length || !parsed?.criteria || !datasetVersion) return;
     request.mutate({
       modelName,
       modelVersion,
@@ -206,6 +211,7 @@ export function RequestReviewForm({
       requiredApprovals: approvals,
       context,
       ...(order?.order ? { columnOrder: order.order } : {}),
+      ...(value.settings ? { value: value.settings } : {}),
     });
   }
 
@@ -353,6 +359,7 @@ export function RequestReviewForm({
         <p role="status">Loading the default criteria…</p>
       )}
       {fieldError("criteria")}
+      <OutcomeValuesFieldset task={current?.task ?? null} value={outcomeValues} onChange={setOutcomeValues} errors={outcomeErrors} />
 
       <fieldset className={styles.fieldset}>
         <legend>Sign-off</legend>

@@ -1,4 +1,5 @@
 // How the review pages name and link reviews, and the acceptance-criteria form's text state ↔ the criteria the server takes.
+import type { ValueSettings } from "@/lib/business-value-schema";
 import {
   classificationMetricNames,
   regressionMetricNames,
@@ -64,6 +65,8 @@ export interface CriteriaFormState {
   /** In the primary metric's unit; "" = not checked. */
   maxNoiseDrop: string;
   edgeCasesMustNotCrash: boolean;
+  /** Least expected value per 1,000 decisions; "" = not checked. */
+  minExpectedValuePer1000?: string;
 }
 
 const trimNumber = (value: number) => String(Number(value.toPrecision(10)));
@@ -74,10 +77,11 @@ export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState 
     maxGroupGapPoints: criteria.maxGroupGap === null ? "" : trimNumber(criteria.maxGroupGap * 100),
     maxNoiseDrop: criteria.maxNoiseDrop === null ? "" : trimNumber(criteria.maxNoiseDrop),
     edgeCasesMustNotCrash: criteria.edgeCasesMustNotCrash,
+    minExpectedValuePer1000: criteria.minExpectedValuePer1000 === null || criteria.minExpectedValuePer1000 === undefined ? "" : trimNumber(criteria.minExpectedValuePer1000),
   };
 }
 
-export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | `threshold.${number}`, string>>;
+export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | "minExpectedValuePer1000" | `threshold.${number}`, string>>;
 
 function parseNumber(text: string): number | null {
   const trimmed = text.trim();
@@ -102,6 +106,8 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
   if (noiseDrop !== null && (Number.isNaN(noiseDrop) || noiseDrop < 0)) {
     errors.maxNoiseDrop = "Enter a drop of 0 or more, or leave empty not to check robustness";
   }
+  const minValue = parseNumber(form.minExpectedValuePer1000 ?? "");
+  if (Number.isNaN(minValue)) errors.minExpectedValuePer1000 = "Enter a number, or leave empty not to check the expected value";
   if (Object.keys(errors).length) return { criteria: null, errors };
   return {
     criteria: {
@@ -109,6 +115,7 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
       maxGroupGap: gapPoints === null ? null : Number((gapPoints / 100).toPrecision(10)),
       maxNoiseDrop: noiseDrop,
       edgeCasesMustNotCrash: form.edgeCasesMustNotCrash,
+      ...(minValue !== null ? { minExpectedValuePer1000: minValue } : {}),
     },
     errors: null,
   };
@@ -120,6 +127,9 @@ export function describeCriteria(criteria: AcceptanceCriteria, metricName: (metr
   if (criteria.maxGroupGap !== null) lines.push(`selection-rate gap between groups ≤ ${trimNumber(criteria.maxGroupGap * 100)} points`);
   if (criteria.maxNoiseDrop !== null) lines.push(`drop under noise of 0.1 std ≤ ${trimNumber(criteria.maxNoiseDrop)}`);
   if (criteria.edgeCasesMustNotCrash) lines.push("every edge-case input is scored without error");
+  if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
+    lines.push(`expected value per 1,000 decisions ≥ ${trimNumber(criteria.minExpectedValuePer1000)}`);
+  }
   return lines;
 }
 
@@ -135,8 +145,8 @@ export function firstFieldError(fieldErrors: unknown, field: string): string | u
  * of approvals when it moved. Lines both revisions share are left out so the change reads at a glance.
  */
 export function describeCriteriaChange(
-  previous: { criteria: AcceptanceCriteria; requiredApprovals: number } | null,
-  next: { criteria: AcceptanceCriteria; requiredApprovals: number },
+  previous: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings?: ValueSettings | null } | null,
+  next: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings?: ValueSettings | null },
   metricName: (metric: MetricName) => string,
 ): { before: string[]; after: string[] } | null {
   if (!previous) return null;
@@ -147,6 +157,12 @@ export function describeCriteriaChange(
   if (previous.requiredApprovals !== next.requiredApprovals) {
     before.push(`${previous.requiredApprovals} approval${previous.requiredApprovals === 1 ? "" : "s"} required`);
     after.push(`${next.requiredApprovals} approval${next.requiredApprovals === 1 ? "" : "s"} required`);
+  }
+  const thresholdBefore = previous.valueSettings?.threshold;
+  const thresholdAfter = next.valueSettings?.threshold;
+  if (thresholdBefore !== undefined && thresholdAfter !== undefined && thresholdBefore !== thresholdAfter) {
+    before.push(`decision threshold ${trimNumber(thresholdBefore)}`);
+    after.push(`decision threshold ${trimNumber(thresholdAfter)}`);
   }
   return { before, after };
 }

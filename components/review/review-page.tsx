@@ -18,6 +18,7 @@ import { criteriaToForm, decisionLabels, formToCriteria, signOffHref, type Crite
 import styles from "./review.module.css";
 import { ReviewStatusBadge } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
+import { ValueSection } from "./value-section";
 
 /** While the evaluation runs the page asks again every second; once ready it stops. */
 export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evaluationError">): boolean {
@@ -84,6 +85,7 @@ export function ReviewView({ review }: { review: ReviewDetail }) {
       ) : null}
       <ContextSection review={review} />
       <ColumnMappingSection mapping={review.columnMapping} />
+      <ValueSection review={review} />
       {review.report ? <ReportSections report={review.report} criteria={review.criteria} /> : null}
       <DecisionPanel review={review} />
       <CommentsThread review={review} />
