@@ -151,10 +151,8 @@ function ThresholdPicker({
     trpc.review.setThreshold.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.review.get.queryKey({ id: review.id }) }) }),
   );
   const points = binary.curve.thresholds.map((threshold, i) => ({ threshold, value: binary.curve.perThousand[i] }));
-  const preview = useMemo(
-    () => (canPick ? storedOrResampled(binary, picked, yearlyVolume, review.report?.provenance.seed ?? 42) : null),
-    [binary, picked, yearlyVolume, canPick, review.report?.provenance.seed],
-  );
+  const seed = review.report?.provenance.seed ?? 42;
+  const preview = useMemo(() => (canPick ? storedOrResampled(binary, picked, yearlyVolume, seed) : null), [binary, picked, yearlyVolume, canPick, seed]);
   const captionId = `${ids}-caption`;
   return (
     <>
