@@ -89,7 +89,7 @@ function isFloatTensor(value: OnnxValueInfo): boolean {
 }
 
 /** Class names from the ONNX classifier node (classlabels_int64s / classlabels_strings), in output order. */
-function classLabelsOf(onnx: Uint8Array): string[] | null {
+export function classLabelsOf(onnx: Uint8Array): string[] | null {
   const model = decodeOnnxModel(onnx);
   for (const node of model.graph.node) {
     for (const attribute of node.attribute) {

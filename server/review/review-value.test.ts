@@ -13,6 +13,13 @@ import { waitForDatasetJobs } from "../datasets/profile-jobs";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { createUserAsSystem } from "../auth/accounts";
+import { zCreateToken, zCreateUser } from "../auth/schema";
+import { clearTokenGrantCache, createToken } from "../auth/tokens";
+import { promoteVersion } from "../deployments/deployments";
+import { flushInferenceLog } from "../monitoring/inference-log";
+import { handleServing } from "../serving/http";
+import { ModelServer } from "../serving/model-server";
 import { waitForReviewJobs } from "./review-jobs";
 import { decideReview, getReview, requestReview, setDecisionThreshold } from "./reviews";
 import { defaultCriteria } from "./schema";
@@ -20,10 +27,12 @@ import { defaultCriteria } from "./schema";
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
 const rita: Actor = { userId: "u-rita", username: "rita", role: "reviewer", via: "session" };
+const rob: Actor = { userId: "u-rob", username: "rob", role: "reviewer", via: "session" };
+const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
 const outcomes = { tp: 800, fp: -150, fn: -3000, tn: 20 };
 
 /** The forest's p(malignant) and the labels of the test split, straight from onnxruntime-node. */
-async function directScores(): Promise<{ labels: number[]; positive: number[]; features: string[] }> {
+async function directScores(): Promise<{ labels: number[]; positive: number[]; features: string[]; rows: number[][] }> {
   const sidecar = JSON.parse(await readFile(path.join(fixtures, "models/breast-cancer-rf-v1.model.json"), "utf8")) as { feature_columns: string[] };
   // A numbers-only file: commas and newlines are all the parsing it needs.
   const table = (await readFile(path.join(fixtures, "datasets/breast_cancer.test.csv"), "utf8")).trim().split("\n").map((line) => line.split(","));
@@ -40,6 +49,7 @@ async function directScores(): Promise<{ labels: number[]; positive: number[]; f
     labels: rows.map((row) => Number(row[label])),
     positive: rows.map((_, i) => Math.min(1, Math.max(0, probabilities[i * 2 + 1]!))),
     features: sidecar.feature_columns,
+    rows: rows.map((row) => columns.map((c) => Number(row[c]))),
   };
 }
 
@@ -80,7 +90,7 @@ describe.each(testBackends)("the value of a review on %s", (backend) => {
         datasetVersion: 1,
         labelColumn: "malignant",
         sensitiveAttributes: [],
-        criteria: { ...defaultCriteria("binary"), maxGroupGap: null, minExpectedValuePer1000: 0 },
+        criteria: { metricThresholds: [], maxGroupGap: null, maxNoiseDrop: null, edgeCasesMustNotCrash: false, minExpectedValuePer1000: 0 },
         requiredApprovals: 1,
         context: { businessGoal: "", expectedRoi: "", knownLimits: "" },
         columnOrder: direct.features,
@@ -135,7 +145,8 @@ describe.each(testBackends)("the value of a review on %s", (backend) => {
   it("moves the threshold to a point of the curve as a new revision that voids decisions, and reads the value there", async () => {
     await decideReview(as(rita), { id: reviewId, decision: "request_changes", comment: "Use the best threshold" });
     const before = await getReview(as(erin), reviewId);
-    const best = before.report!.value!.binary!.best;
+    // 0.2: a point of every curve (steps of 0.01) and, for this forest, below some malignant-leaning scores under 0.5.
+    const best = { threshold: 0.2 };
     await expect(setDecisionThreshold(as(rita), { id: reviewId, threshold: best.threshold })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     await expect(setDecisionThreshold(as(erin), { id: reviewId, threshold: 0.123456 })).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/not a point of the profit curve/) });
     const { criteriaRevision } = await setDecisionThreshold(as(erin), { id: reviewId, threshold: best.threshold });
@@ -150,6 +161,54 @@ describe.each(testBackends)("the value of a review on %s", (backend) => {
     expect(criterion.sentence).toContain(`threshold ${best.threshold.toFixed(2)}`);
     const audit = await listAuditEntries(studio.db, { targetType: "review", targetId: String(reviewId) });
     expect(audit.some((e) => e.action === "review.threshold")).toBe(true);
+  });
+
+  it("serves the approved threshold: labels are p(positive) ≥ it, and the answer says which threshold", async () => {
+    const review = await getReview(as(erin), reviewId);
+    const failing = review.criteriaResults!.filter((c) => !c.passed).map((c) => ({ key: c.key, justification: "accepted for the test" }));
+    await decideReview(as(rob), { id: reviewId, decision: "approve", comment: "", exceptions: failing });
+    expect((await getReview(as(erin), reviewId)).status).toBe("approved");
+    await promoteVersion(as(ada), { name: "bc", version: "1" });
+    const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `svc-${backend}`, password: "serving-password-1", role: "viewer" }));
+    const token = (await createToken(studio.as({ userId: user.userId, username: user.username, role: "viewer", via: "session" }), zCreateToken.parse({ name: "serve", scope: "serve" }))).token;
+    clearTokenGrantCache();
+    const server = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    try {
+      // Rows the forest scores between the threshold and 0.5: malignant at 0.2, benign by the most probable class.
+      const between = direct.positive.map((p, i) => ({ p, i })).filter(({ p }) => p >= 0.2 && p < 0.5);
+      const below = direct.positive.map((p, i) => ({ p, i })).filter(({ p }) => p < 0.2);
+      expect(between.length).toBeGreaterThan(0);
+      const picked = [...between.slice(0, 3), ...below.slice(0, 2)];
+      const rows = picked.map(({ i }) => direct.rows[i]!);
+      const post = async (pathname: string, body: unknown) => {
+        const answer = await handleServing(
+          { method: "POST", pathname, headers: new Headers({ authorization: `Bearer ${token}`, "content-type": "application/json" }), text: async () => JSON.stringify(body) },
+          server,
+        );
+        return { ...answer, json: JSON.parse(answer.body) as Record<string, unknown> };
+      };
+      const mlflow = await post("/api/serve/bc/invocations", { dataframe_split: { columns: direct.features, data: rows } });
+      expect(mlflow.status, mlflow.body).toBe(200);
+      expect(mlflow.headers["x-decision-threshold"]).toBe("0.2");
+      expect(mlflow.headers["x-review-id"]).toBe(String(reviewId));
+      const predictions = mlflow.json.predictions as { label: number; probabilities: number[] }[];
+      expect(predictions.map((p) => p.label)).toEqual(picked.map(({ p }) => (p >= 0.2 ? 1 : 0)));
+      // The first row scores under 0.5: the most probable class would be 0, the approved threshold makes it 1.
+      expect(picked[0]!.p).toBeLessThan(0.5);
+      expect(predictions[0]!.label).toBe(1);
+      // The probabilities are the model's own, unchanged; the MLflow shape is unchanged (per-row {label, probabilities}).
+      predictions.forEach((p, k) => expect(p.probabilities[1]).toBeCloseTo(picked[k]!.p, 6));
+      const oip = await post("/v2/models/bc/infer", { inputs: [{ name: "input", shape: [rows.length, 30], datatype: "FP32", data: rows.flat() }], outputs: [{ name: "label" }] });
+      expect(oip.status, oip.body).toBe(200);
+      expect(oip.headers["x-decision-threshold"]).toBe("0.2");
+      expect(oip.json.parameters).toEqual({ decision_threshold: 0.2 });
+      const outputs = oip.json.outputs as { name: string; data: number[] }[];
+      expect(outputs.map((o) => o.name)).toEqual(["label"]);
+      expect(outputs[0]!.data).toEqual(picked.map(({ p }) => (p >= 0.2 ? 1 : 0)));
+    } finally {
+      await flushInferenceLog();
+      await server.close();
+    }
   });
 
   it("refuses outcome values for a model they do not fit", async () => {
