@@ -87,3 +87,19 @@ export const zValueReport = z.object({
   regression: zRegressionValueReport.nullable(),
 });
 export type ValueReport = z.infer<typeof zValueReport>;
+
+/** Monitoring: the value production decisions realised, from feedback, beside what the approved review expected. */
+export const zLiveValue = z.object({
+  reviewId: z.number(),
+  currency: z.string(),
+  /** The approved decision threshold serving applied (binary), null for regression. */
+  threshold: z.number().nullable(),
+  /** Decisions with feedback in the period, and the value they realised per 1,000 (null when none came back). */
+  count: z.number(),
+  realisedPer1000: z.number().nullable(),
+  /** Binary: the outcome counts behind it. */
+  counts: z.object({ tp: z.number(), fp: z.number(), fn: z.number(), tn: z.number() }).nullable(),
+  /** What the review's report expected per 1,000 decisions at the approved threshold (null if it holds no value). */
+  expectedPer1000: z.number().nullable(),
+});
+export type LiveValue = z.infer<typeof zLiveValue>;

@@ -4,10 +4,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { renderWithCache } from "@/components/models/render-with-cache";
 import { binaryValueReport, regressionValueReport } from "@/lib/business-value";
+import type { LiveValue } from "@/lib/business-value-schema";
 import { binaryReport, sampleReview } from "@/lib/review-sentences.fixture";
 import type { ReviewDetail } from "@/server/review/schema";
 import { emptyOutcomeValues, formToValueSettings, OutcomeValuesFieldset } from "./outcome-values-fieldset";
 import { ValueSection } from "./value-section";
+import { LiveValueSection } from "@/components/monitoring/live-value-section";
 
 vi.mock("next/navigation", () => ({
   usePathname: () => "/reviews",
@@ -103,5 +105,24 @@ describe("OutcomeValuesFieldset", () => {
     expect(formToValueSettings({ ...emptyOutcomeValues, tp: "100" }, "binary").errors).toEqual({ outcomes: "allOrNone" });
     expect(formToValueSettings({ ...emptyOutcomeValues, threshold: "1.5" }, "binary").errors).toEqual({ threshold: "threshold" });
     expect(formToValueSettings({ ...emptyOutcomeValues, costPerUnitError: "2.5" }, "regression").settings).toMatchObject({ costPerUnitError: 2.5, outcomes: null });
+  });
+});
+
+describe("LiveValueSection (monitoring)", () => {
+  const live: LiveValue = { reviewId: 7, currency: "EUR", threshold: 0.2, count: 5, realisedPer1000: 12_500, counts: { tp: 2, fp: 1, fn: 0, tn: 2 }, expectedPer1000: 15_000 };
+  const renderLive = (value: LiveValue | null, locale: "en" | "fr" = "en") =>
+    renderWithCache(<LiveValueSection liveValue={value} />, ["studio.read"], () => undefined, locale);
+
+  it("puts the value realised from feedback beside the review's expected value, in English and French", () => {
+    const en = textOf(renderLive(live));
+    expect(en).toContain("On 5 decisions with feedback in this period, production realised €12,500 per 1,000 decisions at the approved threshold of 0.20.");
+    expect(en).toContain("Its approved review (#7) expected €15,000 per 1,000 decisions.");
+    const fr = textOf(renderLive(live, "fr"));
+    expect(fr).toContain("Sur 5 décisions avec retour sur cette période, la production a réalisé 12 500 € pour 1 000 décisions au seuil approuvé de 0,20.");
+  });
+
+  it("says what to do when no feedback came back, and shows nothing without approved outcome values", () => {
+    expect(textOf(renderLive({ ...live, count: 0, realisedPer1000: null }))).toContain("post the true outcomes by request id");
+    expect(renderLive(null)).toBe("");
   });
 });

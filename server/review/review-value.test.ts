@@ -17,7 +17,9 @@ import { createUserAsSystem } from "../auth/accounts";
 import { zCreateToken, zCreateUser } from "../auth/schema";
 import { clearTokenGrantCache, createToken } from "../auth/tokens";
 import { promoteVersion } from "../deployments/deployments";
+import { recordFeedback } from "../monitoring/feedback";
 import { flushInferenceLog } from "../monitoring/inference-log";
+import { getMonitoringView } from "../monitoring/monitoring";
 import { handleServing } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
 import { waitForReviewJobs } from "./review-jobs";
@@ -180,14 +182,19 @@ describe.each(testBackends)("the value of a review on %s", (backend) => {
       expect(between.length).toBeGreaterThan(0);
       const picked = [...between.slice(0, 3), ...below.slice(0, 2)];
       const rows = picked.map(({ i }) => direct.rows[i]!);
-      const post = async (pathname: string, body: unknown) => {
+      const post = async (pathname: string, body: unknown, requestId = "value-test") => {
         const answer = await handleServing(
-          { method: "POST", pathname, headers: new Headers({ authorization: `Bearer ${token}`, "content-type": "application/json" }), text: async () => JSON.stringify(body) },
+          {
+            method: "POST",
+            pathname,
+            headers: new Headers({ authorization: `Bearer ${token}`, "content-type": "application/json", "x-request-id": requestId }),
+            text: async () => JSON.stringify(body),
+          },
           server,
         );
         return { ...answer, json: JSON.parse(answer.body) as Record<string, unknown> };
       };
-      const mlflow = await post("/api/serve/bc/invocations", { dataframe_split: { columns: direct.features, data: rows } });
+      const mlflow = await post("/api/serve/bc/invocations", { dataframe_split: { columns: direct.features, data: rows } }, "value-mlflow-1");
       expect(mlflow.status, mlflow.body).toBe(200);
       expect(mlflow.headers["x-decision-threshold"]).toBe("0.2");
       expect(mlflow.headers["x-review-id"]).toBe(String(reviewId));
@@ -205,6 +212,25 @@ describe.each(testBackends)("the value of a review on %s", (backend) => {
       const outputs = oip.json.outputs as { name: string; data: number[] }[];
       expect(outputs.map((o) => o.name)).toEqual(["label"]);
       expect(outputs[0]!.data).toEqual(picked.map(({ p }) => (p >= 0.2 ? 1 : 0)));
+
+      // Monitoring: the true outcomes come back as feedback; the realised value uses the approved outcome values.
+      await flushInferenceLog();
+      const truths = picked.map(({ i }) => direct.labels[i]!);
+      await recordFeedback(as(ada), { name: "bc", body: { request_id: "value-mlflow-1", labels: truths } });
+      const view = await getMonitoringView(as(erin), { name: "bc", window: "hour" }, root);
+      const served = picked.map(({ p }) => (p >= 0.2 ? 1 : 0));
+      const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+      served.forEach((s, k) => {
+        const t = truths[k]!;
+        if (t === 1 && s === 1) counts.tp++;
+        else if (t === 0 && s === 1) counts.fp++;
+        else if (t === 1) counts.fn++;
+        else counts.tn++;
+      });
+      const realised = (1000 * (counts.tp * outcomes.tp + counts.fp * outcomes.fp + counts.fn * outcomes.fn + counts.tn * outcomes.tn)) / picked.length;
+      expect(view.liveValue).toMatchObject({ reviewId, currency: "EUR", threshold: 0.2, count: picked.length, counts });
+      expect(view.liveValue!.realisedPer1000).toBeCloseTo(realised, 6);
+      expect(view.liveValue!.expectedPer1000).toBeCloseTo(directValuePer1000(direct.labels, direct.positive, 0.2), 6);
     } finally {
       await flushInferenceLog();
       await server.close();
