@@ -4,9 +4,6 @@ import { binaryValueReport, regressionValueReport } from "@/lib/business-value";
 import type { ValueReport, ValueSettings } from "@/lib/business-value-schema";
 import type { EvaluationTask } from "./schema";
 
-/** Resamples of the value's bootstrap interval. */
-export const VALUE_BOOTSTRAP_RESAMPLES = 1000;
-
 export interface EvaluateValueInput {
   task: EvaluationTask;
   settings: ValueSettings | null | undefined;
@@ -26,7 +23,8 @@ export function evaluateValue(input: EvaluateValueInput): ValueReport | null {
   const settings = input.settings;
   if (!settings) return null;
   const common = { currency: settings.currency, yearlyVolume: settings.yearlyVolume, threshold: settings.threshold };
-  const options = { seed: input.seed, resamples: VALUE_BOOTSTRAP_RESAMPLES };
+  // Resamples follow the row count (lib/business-value's valueResamplesFor), so the page resamples alike.
+  const options = { seed: input.seed };
   if (input.task === "binary") {
     if (!settings.outcomes) return null;
     const rows = input.classLabels.length;
