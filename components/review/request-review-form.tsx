@@ -166,7 +166,7 @@ export function RequestReviewForm({
         router.push(reviewHref(result.id));
       },
       onError: (error) => {
-        const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context", "columnOrder"];
+        const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context", "columnOrder", "value"];
         const found: Record<string, string> = {};
         for (const field of fields) {
           const message = firstFieldError(error.data?.fieldErrors, field);
@@ -360,6 +360,7 @@ export function RequestReviewForm({
       )}
       {fieldError("criteria")}
       <OutcomeValuesFieldset task={current?.task ?? null} value={outcomeValues} onChange={setOutcomeValues} errors={outcomeErrors} />
+      {fieldError("value")}
 
       <fieldset className={styles.fieldset}>
         <legend>Sign-off</legend>

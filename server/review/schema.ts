@@ -171,7 +171,7 @@ export const zEvaluationReport = z.object({
 export type EvaluationReport = z.infer<typeof zEvaluationReport>;
 
 export const zCriterionResult = z.object({
-  /** Stable key: "metric:accuracy", "group_gap:sex", "noise_drop", "edge_cases". */
+  /** Stable key: "metric:accuracy", "group_gap:sex", "noise_drop", "edge_cases", "expected_value". */
   key: z.string(),
   /** The criterion in words: "accuracy ≥ 0.80". */
   description: z.string(),
