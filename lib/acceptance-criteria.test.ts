@@ -1,7 +1,8 @@
 // Acceptance criteria: each kind passes and fails as its numbers say, with a readable sentence.
 import { describe, expect, it } from "vitest";
 import type { AcceptanceCriteria, EvaluationReport } from "@/server/review/schema";
-import { evaluateCriteria, formatForComparison } from "./acceptance-criteria";
+import { evaluateCriteria, expectedValueVsProductionResult, formatForComparison } from "./acceptance-criteria";
+import { binaryValueReport } from "./business-value";
 
 function group(name: string, selectionRate: number) {
   return { group: name, size: 100, positives: 50, negatives: 50, selectionRate, accuracy: 0.8, truePositiveRate: 0.8, falsePositiveRate: 0.2 };
@@ -231,5 +232,35 @@ describe("relative thresholds (against the production version)", () => {
     const [result] = evaluateCriteria(report, { ...none, relativeThresholds: [{ metric: "accuracy", tolerance: 0 }] });
     expect(result.passed).toBe(false);
     expect(result.sentence).toMatch(/could not be scored/);
+  });
+});
+
+describe("expected value", () => {
+  // Six decisions (lib/business-value.test.ts): 130/6 per decision at 0.5, 180/6 at 0.65.
+  const binary = binaryValueReport([1, 1, 0, 1, 0, 0], [0.9, 0.7, 0.6, 0.4, 0.3, 0.1], { outcomes: { tp: 100, fp: -50, fn: -20, tn: 0 }, threshold: 0.5, yearlyVolume: null }, "1");
+  const report = binaryReport({ value: { currency: "EUR", yearlyVolume: null, threshold: 0.5, binary, regression: null } });
+  const settings = (threshold: number) => ({ currency: "EUR", outcomes: binary.outcomes, costPerUnitError: null, yearlyVolume: null, threshold });
+
+  it("reads the expected value per 1,000 decisions at the review's chosen threshold", () => {
+    const [atHalf] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.5));
+    expect(atHalf).toMatchObject({ key: "expected_value", passed: false });
+    expect(atHalf.actual).toBeCloseTo(130_000 / 6, 6);
+    expect(atHalf.sentence).toBe("The expected value per 1,000 decisions at the decision threshold 0.50 is 21,666.67 EUR, below the required 25,000.00 EUR.");
+    const [atBetter] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.65));
+    expect(atBetter).toMatchObject({ passed: true });
+    expect(atBetter.actual).toBeCloseTo(30_000, 6);
+  });
+
+  it("fails saying why when the report holds no value", () => {
+    const [result] = evaluateCriteria(binaryReport(), { ...none, minExpectedValuePer1000: 0 });
+    expect(result).toMatchObject({ passed: false, actual: null });
+    expect(result.sentence).toMatch(/no outcome values/);
+  });
+
+  it("compares with production's expected value through the hook, passing when there is no production to beat", () => {
+    expect(expectedValueVsProductionResult(30_000, 25_000, "EUR")).toMatchObject({ key: "expected_value_vs_production", passed: true });
+    expect(expectedValueVsProductionResult(20_000, 25_000, "EUR").sentence).toContain("worse than production");
+    expect(expectedValueVsProductionResult(20_000, null, "EUR")).toMatchObject({ passed: true });
+    expect(expectedValueVsProductionResult(null, 25_000, "EUR")).toMatchObject({ passed: false });
   });
 });

@@ -1,5 +1,7 @@
 // Acceptance criteria against an evaluation report: each criterion pass/fail with a plain-English sentence.
 import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold, RelativeThreshold } from "@/server/review/schema";
+import { valueAtThreshold } from "./business-value";
+import type { ValueSettings } from "./business-value-schema";
 
 const metricLabels: Record<MetricName, string> = {
   accuracy: "accuracy",
@@ -228,12 +230,78 @@ function relativeResult(report: EvaluationReport, relative: RelativeThreshold): 
   return { key, description, passed, actual: row.delta, sentence };
 }
 
-/** One result per metric threshold, per sensitive attribute (group gap), for the noise drop and the edge cases (those set). */
-export function evaluateCriteria(report: EvaluationReport, criteria: AcceptanceCriteria): CriterionResult[] {
+/** An amount of money for a sentence: "12,345.67 EUR". */
+export function formatMoney(amount: number, currency: string): string {
+  return `${amount.toLocaleString("en-US", { maximumFractionDigits: 2, minimumFractionDigits: 2 })} ${currency}`;
+}
+
+/**
+ * The expected value per 1,000 decisions the review stands for: at the review's chosen threshold (read from the
+ * report's profit curve) for a binary classifier, the cost of errors for a regressor; null when the report has none.
+ */
+export function expectedValuePer1000(report: EvaluationReport, settings: ValueSettings | null | undefined): { value: number; threshold: number | null } | null {
+  const value = report.value;
+  if (!value) return null;
+  if (value.regression) return { value: value.regression.perThousand, threshold: null };
+  if (!value.binary) return null;
+  const threshold = settings?.threshold ?? value.threshold;
+  const at = valueAtThreshold(value.binary, threshold, null, { interval: false }) ?? value.binary.atThreshold;
+  return { value: at.perThousand, threshold: at.threshold };
+}
+
+function expectedValueResult(report: EvaluationReport, minimum: number, settings: ValueSettings | null | undefined): CriterionResult {
+  const currency = report.value?.currency ?? settings?.currency ?? "EUR";
+  const key = "expected_value";
+  const description = `expected value per 1,000 decisions ≥ ${formatMoney(minimum, currency)}`;
+  const measured = expectedValuePer1000(report, settings);
+  if (!measured) {
+    return {
+      key,
+      description,
+      passed: false,
+      actual: null,
+      sentence: "The report holds no expected value: the request gave no outcome values (or the model is multiclass). Request a review with outcome values, or remove this criterion.",
+    };
+  }
+  const passed = measured.value >= minimum;
+  const at = measured.threshold === null ? "" : ` at the decision threshold ${measured.threshold.toFixed(2)}`;
+  const verdict = passed ? `at least ${formatMoney(minimum, currency)} as required` : `below the required ${formatMoney(minimum, currency)}`;
+  return { key, description, passed, actual: measured.value, sentence: `The expected value per 1,000 decisions${at} is ${formatMoney(measured.value, currency)}, ${verdict}.` };
+}
+
+/**
+ * "Expected value ≥ production's": the hook for the comparison with the production model. `productionPer1000` is
+ * the production version's expected value per 1,000 decisions on the same rows and outcome values, or null when
+ * there is no production version to compare with (the criterion then passes: nothing to beat, said in words).
+ */
+export function expectedValueVsProductionResult(candidatePer1000: number | null, productionPer1000: number | null, currency: string): CriterionResult {
+  const key = "expected_value_vs_production";
+  const description = "expected value per 1,000 decisions ≥ the production model's";
+  if (candidatePer1000 === null) {
+    return { key, description, passed: false, actual: null, sentence: "The report holds no expected value: request the review with outcome values." };
+  }
+  if (productionPer1000 === null) {
+    return { key, description, passed: true, actual: candidatePer1000, sentence: `No production version to compare with: this version's expected value per 1,000 decisions is ${formatMoney(candidatePer1000, currency)}.` };
+  }
+  const passed = candidatePer1000 >= productionPer1000;
+  const delta = candidatePer1000 - productionPer1000;
+  const sentence = `The expected value per 1,000 decisions is ${formatMoney(candidatePer1000, currency)} against ${formatMoney(productionPer1000, currency)} for production (${delta >= 0 ? "+" : ""}${formatMoney(delta, currency)}): ${passed ? "no worse, as required" : "worse than production"}.`;
+  return { key, description, passed, actual: candidatePer1000, sentence };
+}
+
+/**
+ * One result per metric threshold, per sensitive attribute (group gap), for the noise drop, the edge cases and the
+ * expected value (those set). `valueSettings` carries the review's chosen threshold the expected value is read at.
+ */
+/** One result per metric threshold, relative threshold, sensitive attribute (group gap), and for the noise drop, the edge cases and the expected value (those set). */
+export function evaluateCriteria(report: EvaluationReport, criteria: AcceptanceCriteria, valueSettings?: ValueSettings | null): CriterionResult[] {
   const results = criteria.metricThresholds.map((threshold) => metricResult(report, threshold));
   for (const relative of criteria.relativeThresholds ?? []) results.push(relativeResult(report, relative));
   if (criteria.maxGroupGap !== null) results.push(...groupGapResults(report, criteria.maxGroupGap));
   if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop));
   if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report));
+  if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
+    results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings));
+  }
   return results;
 }

@@ -14,10 +14,12 @@ import enSignOff from "./en/signOff.json";
 import frSignOff from "./fr/signOff.json";
 import enTechnicalFile from "./en/technicalFile.json";
 import frTechnicalFile from "./fr/technicalFile.json";
+import enValue from "./en/value.json";
+import frValue from "./fr/value.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, fairness: enFairness, reasons: enReasons, signOff: enSignOff, technicalFile: enTechnicalFile },
-  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, reasons: frReasons, signOff: frSignOff, technicalFile: frTechnicalFile },
+  en: { common: enCommon, comparison: enComparison, fairness: enFairness, reasons: enReasons, signOff: enSignOff, technicalFile: enTechnicalFile, value: enValue },
+  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, reasons: frReasons, signOff: frSignOff, technicalFile: frTechnicalFile, value: frValue },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

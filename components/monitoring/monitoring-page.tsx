@@ -17,6 +17,7 @@ import { FeatureDriftSection } from "./feature-drift-section";
 import { MonitoringSettingsForm } from "./monitoring-settings";
 import styles from "./monitoring.module.css";
 import { WindowChart } from "./window-chart";
+import { LiveValueSection } from "./live-value-section";
 
 export function MonitoringPage({ name }: { name: string }) {
   const trpc = useTRPC();
@@ -77,6 +78,7 @@ export function MonitoringSections({ view, canWrite }: { view: MonitoringView; c
       {view.flag.flagged ? <FlagBanner view={view} /> : null}
       {traffic ? <MonitoringCharts view={view} /> : <NoTraffic name={view.modelName} />}
       {traffic ? <FeatureDriftSection key={view.window} windows={view.windows} size={view.window} /> : null}
+      <LiveValueSection liveValue={view.liveValue} />
       {canWrite ? <MonitoringSettingsForm key={settingsKey(view)} view={view} /> : null}
     </>
   );

@@ -4,6 +4,7 @@ import { useId } from "react";
 import ui from "@/components/ui/ui.module.css";
 import { metricLabel } from "@/lib/review-sentences";
 import { defaultCriteria, type AcceptanceCriteria, type EvaluationTask, type MetricName } from "@/server/review/schema";
+import { ExpectedValueCriterionField } from "./expected-value-criterion";
 import { defaultOpFor, describeCriteria, metricsForTask, opSymbol, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import { RelativeCriteriaEditor } from "./relative-criteria-editor";
 import styles from "./review.module.css";
@@ -139,6 +140,7 @@ export function CriteriaEditor({
           </p>
           {errors.maxNoiseDrop ? <p className={ui.error}>{errors.maxNoiseDrop}</p> : null}
         </div>
+        <ExpectedValueCriterionField task={task} value={value} onChange={onChange} errors={errors} />
       </div>
       <label className={ui.checkbox}>
         <input type="checkbox" checked={value.edgeCasesMustNotCrash} onChange={(event) => onChange({ ...value, edgeCasesMustNotCrash: event.target.checked })} />

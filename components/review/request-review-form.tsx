@@ -13,6 +13,7 @@ import type { ReviewFormDefaults } from "@/server/review/schema";
 import { ColumnOrderField, columnOrderToSend, type ColumnOrderState } from "./column-mapping";
 import { CriteriaEditor } from "./criteria-editor";
 import { FavourableOutcomeField } from "./favourable-outcome-field";
+import { emptyOutcomeValues, formToValueSettings, OutcomeValuesFieldset, type OutcomeValuesErrors } from "./outcome-values-fieldset";
 import { criteriaToForm, firstFieldError, formToCriteria, reviewHref, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
 
@@ -156,6 +157,8 @@ export function RequestReviewForm({
   const [requiredApprovals, setRequiredApprovals] = useState("1");
   const [context, setContext] = useState<ContextState>({ businessGoal: "", expectedRoi: "", knownLimits: "" });
   const [criteriaErrors, setCriteriaErrors] = useState<CriteriaFormErrors>({});
+  const [outcomeValues, setOutcomeValues] = useState(emptyOutcomeValues);
+  const [outcomeErrors, setOutcomeErrors] = useState<OutcomeValuesErrors>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
   const request = useMutation(
@@ -165,7 +168,7 @@ export function RequestReviewForm({
         router.push(reviewHref(result.id));
       },
       onError: (error) => {
-        const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context", "columnOrder"];
+        const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context", "columnOrder", "value"];
         const found: Record<string, string> = {};
         for (const field of fields) {
           const message = firstFieldError(error.data?.fieldErrors, field);
@@ -196,7 +199,9 @@ export function RequestReviewForm({
     }
     setCriteriaErrors(parsed?.errors ?? {});
     setFieldErrors(errors);
-    if (Object.keys(errors).length || !parsed?.criteria || !datasetVersion) return;
+    const value = formToValueSettings(outcomeValues, current?.task ?? null);
+    setOutcomeErrors(value.errors);
+    if (Object.keys(errors).length || Object.keys(value.errors).length || !parsed?.criteria || !datasetVersion) return;
     request.mutate({
       modelName,
       modelVersion,
@@ -209,6 +214,7 @@ export function RequestReviewForm({
       context,
       ...(order?.order ? { columnOrder: order.order } : {}),
       ...(favourable.column === labelColumn && favourable.value.trim() ? { favourableOutcome: favourable.value.trim() } : {}),
+      ...(value.settings ? { value: value.settings } : {}),
     });
   }
 
@@ -359,6 +365,8 @@ export function RequestReviewForm({
         <p role="status">Loading the default criteria…</p>
       )}
       {fieldError("criteria")}
+      <OutcomeValuesFieldset task={current?.task ?? null} value={outcomeValues} onChange={setOutcomeValues} errors={outcomeErrors} />
+      {fieldError("value")}
 
       <fieldset className={styles.fieldset}>
         <legend>Sign-off</legend>

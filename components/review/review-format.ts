@@ -1,4 +1,5 @@
 // How the review pages name and link reviews, and the acceptance-criteria form's text state ↔ the criteria the server takes.
+import type { ValueSettings } from "@/lib/business-value-schema";
 import {
   classificationMetricNames,
   regressionMetricNames,
@@ -66,6 +67,8 @@ export interface CriteriaFormState {
   edgeCasesMustNotCrash: boolean;
   /** "metric no worse than production − tolerance" rows; tolerance as typed. */
   relative?: { metric: MetricName; tolerance: string }[];
+  /** Least expected value per 1,000 decisions; "" = not checked. */
+  minExpectedValuePer1000?: string;
 }
 
 const trimNumber = (value: number) => String(Number(value.toPrecision(10)));
@@ -77,10 +80,11 @@ export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState 
     maxNoiseDrop: criteria.maxNoiseDrop === null ? "" : trimNumber(criteria.maxNoiseDrop),
     edgeCasesMustNotCrash: criteria.edgeCasesMustNotCrash,
     relative: (criteria.relativeThresholds ?? []).map((row) => ({ metric: row.metric, tolerance: trimNumber(row.tolerance) })),
+    minExpectedValuePer1000: criteria.minExpectedValuePer1000 === null || criteria.minExpectedValuePer1000 === undefined ? "" : trimNumber(criteria.minExpectedValuePer1000),
   };
 }
 
-export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | `threshold.${number}` | `relative.${number}`, string>>;
+export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | "minExpectedValuePer1000" | `threshold.${number}` | `relative.${number}`, string>>;
 
 function parseNumber(text: string): number | null {
   const trimmed = text.trim();
@@ -110,6 +114,8 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
   if (noiseDrop !== null && (Number.isNaN(noiseDrop) || noiseDrop < 0)) {
     errors.maxNoiseDrop = "Enter a drop of 0 or more, or leave empty not to check robustness";
   }
+  const minValue = parseNumber(form.minExpectedValuePer1000 ?? "");
+  if (Number.isNaN(minValue)) errors.minExpectedValuePer1000 = "Enter a number, or leave empty not to check the expected value";
   if (Object.keys(errors).length) return { criteria: null, errors };
   return {
     criteria: {
@@ -118,6 +124,7 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
       maxNoiseDrop: noiseDrop,
       edgeCasesMustNotCrash: form.edgeCasesMustNotCrash,
       ...(relativeThresholds.length > 0 ? { relativeThresholds } : {}),
+      ...(minValue !== null ? { minExpectedValuePer1000: minValue } : {}),
     },
     errors: null,
   };
@@ -133,6 +140,9 @@ export function describeCriteria(criteria: AcceptanceCriteria, metricName: (metr
   if (criteria.maxGroupGap !== null) lines.push(`selection-rate gap between groups ≤ ${trimNumber(criteria.maxGroupGap * 100)} points`);
   if (criteria.maxNoiseDrop !== null) lines.push(`drop under noise of 0.1 std ≤ ${trimNumber(criteria.maxNoiseDrop)}`);
   if (criteria.edgeCasesMustNotCrash) lines.push("every edge-case input is scored without error");
+  if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
+    lines.push(`expected value per 1,000 decisions ≥ ${trimNumber(criteria.minExpectedValuePer1000)}`);
+  }
   return lines;
 }
 
@@ -148,8 +158,8 @@ export function firstFieldError(fieldErrors: unknown, field: string): string | u
  * of approvals when it moved. Lines both revisions share are left out so the change reads at a glance.
  */
 export function describeCriteriaChange(
-  previous: { criteria: AcceptanceCriteria; requiredApprovals: number } | null,
-  next: { criteria: AcceptanceCriteria; requiredApprovals: number },
+  previous: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings?: ValueSettings | null } | null,
+  next: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings?: ValueSettings | null },
   metricName: (metric: MetricName) => string,
 ): { before: string[]; after: string[] } | null {
   if (!previous) return null;
@@ -160,6 +170,12 @@ export function describeCriteriaChange(
   if (previous.requiredApprovals !== next.requiredApprovals) {
     before.push(`${previous.requiredApprovals} approval${previous.requiredApprovals === 1 ? "" : "s"} required`);
     after.push(`${next.requiredApprovals} approval${next.requiredApprovals === 1 ? "" : "s"} required`);
+  }
+  const thresholdBefore = previous.valueSettings?.threshold;
+  const thresholdAfter = next.valueSettings?.threshold;
+  if (thresholdBefore !== undefined && thresholdAfter !== undefined && thresholdBefore !== thresholdAfter) {
+    before.push(`decision threshold ${trimNumber(thresholdBefore)}`);
+    after.push(`decision threshold ${trimNumber(thresholdAfter)}`);
   }
   return { before, after };
 }

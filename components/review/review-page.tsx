@@ -19,6 +19,7 @@ import styles from "./review.module.css";
 import { ReviewStatusBadge } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
 import { ExplanationsSection } from "./explanations-section";
+import { ValueSection } from "./value-section";
 
 /** While the evaluation runs the page asks again every second; once ready it stops. */
 export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evaluationError">): boolean {
@@ -85,6 +86,7 @@ export function ReviewView({ review }: { review: ReviewDetail }) {
       ) : null}
       <ContextSection review={review} />
       <ColumnMappingSection mapping={review.columnMapping} />
+      <ValueSection review={review} />
       {review.report ? <ReportSections report={review.report} criteria={review.criteria} /> : null}
       {review.report?.explanations ? <ExplanationsSection explanations={review.report.explanations} importance={review.report.importance} /> : null}
       <DecisionPanel review={review} />

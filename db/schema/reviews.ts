@@ -59,6 +59,8 @@ export const reviews = pgTable(
     columnMapping: jsonb("column_mapping").$type<unknown>(),
     /** The label value counted as the favourable outcome in fairness; null = the model's positive class. */
     favourableOutcome: text("favourable_outcome"),
+    /** ValueSettings (lib/business-value-schema.ts): outcome values and the chosen decision threshold, revised like the criteria. */
+    valueSettings: jsonb("value_settings").$type<unknown>(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
     decidedAt: bigint("decided_at", { mode: "number" }),
@@ -130,6 +132,8 @@ export const reviewCriteriaRevisions = pgTable(
     /** AcceptanceCriteria of this revision. */
     criteria: jsonb("criteria").$type<unknown>().notNull(),
     requiredApprovals: integer("required_approvals").notNull(),
+    /** ValueSettings of this revision (a new decision threshold is a new revision). */
+    valueSettings: jsonb("value_settings").$type<unknown>(),
     changedById: text("changed_by_id").notNull(),
     changedBy: text("changed_by").notNull(),
     changedAt: bigint("changed_at", { mode: "number" }).notNull(),

@@ -19,6 +19,7 @@ import { findRegisteredModel, findVersionByAlias, type ModelVersionRow } from ".
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { zModelLineage } from "../registry/schema";
 import { invalidateLoggingSettings } from "./inference-log";
+import { liveValueOf } from "./live-value";
 import { readReferenceData, type ReferenceData } from "./reference-data";
 import {
   defaultMonitoringThresholds,
@@ -318,6 +319,7 @@ export async function getMonitoringView(
   // reads a bounded sample of each window (its latest entries), so the page stays fast however busy the model is.
   const stats = await windowStats(ctx.db, model.modelId, from, size);
   const live = await windowLiveMetrics(ctx.db, model.modelId, from, size, task);
+  const liveValue = await liveValueOf(ctx.db, model.modelId, production?.versionId ?? null, from);
   const logRows = await queryRows<LogRow>(
     ctx.db,
     sql`select at, latency_ms as "latencyMs", row_count as "rowCount", request_id as "requestId", inputs, predictions from (
@@ -398,6 +400,7 @@ export async function getMonitoringView(
     window: input.window,
     windows,
     flag: { flagged: reasons.length > 0, reasons },
+    liveValue,
   };
 }
 

@@ -1,5 +1,6 @@
 // Zod contracts of production monitoring (drift per window, live metrics from feedback, settings) and deployments.
 import { z } from "zod";
+import { zLiveValue } from "@/lib/business-value-schema";
 
 export const zMonitoringThresholds = z.object({
   /** Numeric feature drifts when the KS p-value is below this (reference ≤ 1,000 rows). */
@@ -84,6 +85,8 @@ export const zMonitoringView = z.object({
   /** Oldest first. */
   windows: z.array(zMonitoringWindow),
   flag: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
+  /** Realised value from feedback beside the review's expected value (production version with approved outcome values). */
+  liveValue: zLiveValue.nullable().optional(),
 });
 export type MonitoringView = z.infer<typeof zMonitoringView>;
 

@@ -99,7 +99,7 @@ describe("evaluateModel on the fixtures: scikit-learn's metrics", () => {
     // 30 numeric features × (min, max, two far-out values, zero, missing); trees route NaN, so none fails.
     expect(report.edgeCases).toHaveLength(180);
     expect(report.edgeCases.every((edgeCase) => edgeCase.ok && /^class [01] \(p = \d\.\d\d\)$/.test(edgeCase.output!))).toBe(true);
-    expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "explanations", "fairness", "importance", "load", "metrics", "predict", "robustness", "total"]);
+    expect(Object.keys(report.timings).sort()).toEqual(["edge_cases", "explanations", "fairness", "importance", "load", "metrics", "predict", "robustness", "total", "value"]);
     expect(report.provenance).toMatchObject({ modelDigest: "sha256-of-breast-cancer-rf-v1", datasetDigest: "sha256-of-breast_cancer.test", seed: 42, nodeVersion: process.version });
     expect(report.provenance.onnxruntimeVersion).toBe(JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../node_modules/onnxruntime-node/package.json"), "utf8")).version);
     expect(report.provenance.evaluatorVersion).toMatch(/^evaluator 3 \(modelops-studio \d+\.\d+\.\d+\)$/);

@@ -16,6 +16,8 @@ import { decodeOnnxModel, int64ToNumber, type OnnxIntrospection, type OnnxValueI
 import { explainEvaluation } from "./evaluate-explanations";
 import { compareWithProduction, reportMetricValues, type ProductionModel, type ProductionScores } from "./evaluate-comparison";
 import { attributeFairness, favourableClassIndex, favourableIndicator } from "./evaluate-fairness";
+import type { ValueSettings } from "@/lib/business-value-schema";
+import { evaluateValue } from "./evaluate-value";
 import { zEvaluationReport, type EdgeCase, type EvaluationReport, type EvaluationTask, type MetricName, type RobustnessResult } from "./schema";
 
 export interface EvaluateModelInput {
@@ -43,6 +45,8 @@ export interface EvaluateModelInput {
   favourableOutcome?: string | null;
   /** Seed of noise, missing values and permutation shuffles (default 42): same inputs → same report. */
   seed?: number;
+  /** Outcome values and the chosen decision threshold: the report's value part (none when absent). */
+  value?: ValueSettings | null;
   /** Called with 0–1 and the part being computed, for the job's progress bar. */
   onProgress?: (fraction: number, stage: string) => void;
 }
@@ -93,7 +97,7 @@ function isFloatTensor(value: OnnxValueInfo): boolean {
 }
 
 /** Class names from the ONNX classifier node (classlabels_int64s / classlabels_strings), in output order. */
-function classLabelsOf(onnx: Uint8Array): string[] | null {
+export function classLabelsOf(onnx: Uint8Array): string[] | null {
   const model = decodeOnnxModel(onnx);
   for (const node of model.graph.node) {
     for (const attribute of node.attribute) {
@@ -584,6 +588,9 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     }
     endPart("metrics");
 
+    const value = evaluateValue({ task, settings: input.value, classes: output.task === "regression" ? [] : output.classes, classLabels, predictions, truths, seed, notes });
+    endPart("value");
+
     // ---- fairness
     progress(0.25, "fairness");
     const fairness: EvaluationReport["fairness"] = [];
@@ -746,6 +753,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
       },
       notes,
       comparison,
+      value,
     };
     progress(1, "done");
     const parsed = zEvaluationReport.safeParse(report);

@@ -11,6 +11,7 @@ import { findModelVersion } from "../registry/model-versions";
 import { currentCardRevision } from "../documentation/model-card";
 import type { ServiceContext } from "../service-context";
 import { findApprovedReview, PRODUCTION_ALIAS } from "./gate";
+import { storedValueSettings } from "./review-value";
 import { cannotDecideReason, countingDecisions, lockReview, requireAttributeForGroupGap, requireRequesterOrAdmin, type ReviewRow } from "./review-rules";
 import {
   zAcceptanceCriteria,
@@ -272,7 +273,7 @@ export async function updateReviewCriteria(
     let criteriaResults: CriterionResult[] | null = null;
     if (review.reportId) {
       const [stored] = await tx.select({ report: evaluationReports.report }).from(evaluationReports).where(eq(evaluationReports.reportId, review.reportId));
-      if (stored) criteriaResults = evaluateCriteria(stored.report as EvaluationReport, criteria);
+      if (stored) criteriaResults = evaluateCriteria(stored.report as EvaluationReport, criteria, storedValueSettings(review.valueSettings));
     }
     const now = Date.now();
     const revision = review.criteriaRevision + 1;
@@ -299,6 +300,7 @@ export async function updateReviewCriteria(
       revision,
       criteria,
       requiredApprovals: input.requiredApprovals,
+      valueSettings: review.valueSettings ?? null,
       changedById: ctx.actor.userId,
       changedBy: ctx.actor.username,
       changedAt: now,

@@ -16,8 +16,10 @@ import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { loadVersionModelBytes } from "../registry/model-store";
 import { zColumnMapping } from "@/lib/feature-names";
 import { trainingColumnsOf } from "./column-mapping";
+import type { ValueSettings } from "@/lib/business-value-schema";
 import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
 import type { ProductionModel } from "./evaluate-comparison";
+import { storedValueSettings } from "./review-value";
 import type { AcceptanceCriteria, EvaluationReport } from "./schema";
 
 /** What a job needs besides its id: the database, the artifact store (ONNX files) and the dataset store's root. */
@@ -79,10 +81,13 @@ export function evaluationConfigDigest(config: {
   productionDigest?: string | null;
   /** The favourable label value chosen for fairness; left out when it is the default (the positive class). */
   favourableOutcome?: string | null;
+  /** Outcome values and threshold change the value part: another report. Left out when absent. */
+  value?: ValueSettings | null;
 }): string {
   const canonical = JSON.stringify({
     ...(config.columnOrder?.length ? { columnOrder: config.columnOrder } : {}),
     ...(config.favourableOutcome ? { favourableOutcome: config.favourableOutcome } : {}),
+    ...(config.value ? { value: canonicalValueSettings(config.value) } : {}),
     evaluatorVersion: config.evaluatorVersion,
     labelColumn: config.labelColumn,
     ...(config.productionDigest ? { productionDigest: config.productionDigest } : {}),
@@ -90,6 +95,12 @@ export function evaluationConfigDigest(config: {
     sensitiveAttributes: config.sensitiveAttributes,
   });
   return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Value settings with sorted keys, so the digest does not depend on the order they were written in. */
+function canonicalValueSettings(value: ValueSettings): unknown {
+  const { currency, outcomes, costPerUnitError, yearlyVolume, threshold } = value;
+  return { costPerUnitError, currency, outcomes: outcomes ? { fn: outcomes.fn, fp: outcomes.fp, tn: outcomes.tn, tp: outcomes.tp } : null, threshold, yearlyVolume };
 }
 
 function userFacingMessage(error: unknown): string {
@@ -128,6 +139,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
     const columnOrder = zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null)?.columns ?? null;
     const production = await productionModelOf(deps, version.modelId, version.versionId);
     const favourableOutcome = review.favourableOutcome ?? null;
+    const valueSettings = storedValueSettings(review.valueSettings);
     const configDigest = evaluationConfigDigest({
       labelColumn: review.labelColumn,
       sensitiveAttributes,
@@ -137,6 +149,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
       // A production whose bytes could not be loaded gives another key, so restoring them later evaluates again.
       productionDigest: production ? `${production.problem ? "unavailable:" : ""}${production.digest}` : null,
       favourableOutcome,
+      value: valueSettings,
     });
     const key = and(
       eq(evaluationReports.modelDigest, onnx.digest),
@@ -160,6 +173,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         columnOrder,
         production,
         favourableOutcome,
+        value: valueSettings,
         seed: EVALUATION_SEED,
         onProgress: (fraction, stage) => {
           const at = Date.now();
@@ -188,7 +202,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         .onConflictDoNothing();
       [stored] = await db.select({ reportId: evaluationReports.reportId, report: evaluationReports.report }).from(evaluationReports).where(key);
     }
-    const criteriaResults = evaluateCriteria(stored.report as EvaluationReport, review.criteria as AcceptanceCriteria);
+    const criteriaResults = evaluateCriteria(stored.report as EvaluationReport, review.criteria as AcceptanceCriteria, valueSettings);
     await db.transaction(async (tx) => {
       const finished = Date.now();
       const [moved] = await tx

@@ -29,6 +29,8 @@ import { zColumnMapping } from "@/lib/feature-names";
 import { matrixInputOf, reviewColumnMapping } from "./column-mapping";
 import type { ServiceContext } from "../service-context";
 import { enqueueReviewJob } from "./review-jobs";
+import { checkedValueSettings, storedValueSettings } from "./review-value";
+import type { ValueSettings } from "@/lib/business-value-schema";
 import { cannotDecideReason, lockReview, reevaluableStatuses, requireAttributeForGroupGap, requireRequesterOrAdmin } from "./review-rules";
 import {
   defaultCriteria,
@@ -136,6 +138,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
   requireAttributeForGroupGap(criteria, sensitiveAttributes);
   const context = zReviewContext.parse(input.context ?? {});
   const trainingOverlap = trainingOverlapWarning(model.name, row, dataset.dataset.name, dataset.row.version);
+  const valueSettings = checkedValueSettings(input.value, taskFromIntrospection(row.introspection as OnnxIntrospection));
   const columnMapping = await reviewColumnMapping(ctx.db, ctx.actor, { introspection: row.introspection as OnnxIntrospection, lineage: row.lineage }, input.columnOrder, { columns, labelColumn: input.labelColumn });
 
   const { reviewId, jobId } = await ctx.db.transaction(async (tx) => {
@@ -156,6 +159,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         trainingOverlap,
         columnMapping,
         favourableOutcome: input.favourableOutcome ?? null,
+        valueSettings,
         createdAt: now,
         updatedAt: now,
       })
@@ -165,6 +169,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
       revision: 1,
       criteria,
       requiredApprovals: created.requiredApprovals,
+      valueSettings,
       changedById: ctx.actor.userId,
       changedBy: ctx.actor.username,
       changedAt: now,
@@ -183,6 +188,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
         requiredApprovals: created.requiredApprovals,
         ...(columnMapping ? { columnMapping } : {}),
         ...(input.favourableOutcome ? { favourableOutcome: input.favourableOutcome } : {}),
+        ...(valueSettings ? { valueSettings } : {}),
       },
       meta: trainingOverlap ? { trainingOverlap } : {},
     });
@@ -306,6 +312,7 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
     criteria: review.criteria as AcceptanceCriteria,
     criteriaRevision: review.criteriaRevision,
     context: zReviewContext.parse(review.context ?? {}),
+    valueSettings: storedValueSettings(review.valueSettings),
     modelDigest: report?.modelDigest ?? null,
     datasetDigest: row.datasetDigest,
     modelOwner: row.modelOwner,
@@ -344,6 +351,11 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
   };
 }
 
+function valueSettingsField(stored: unknown): { valueSettings?: ValueSettings } {
+  const valueSettings = storedValueSettings(stored);
+  return valueSettings ? { valueSettings } : {};
+}
+
 /** Revision rows, oldest first, each paired with the one before it (when that one was recorded). */
 function toRevisions(rows: (typeof reviewCriteriaRevisions.$inferSelect)[]): CriteriaRevision[] {
   return rows.map((r, index) => {
@@ -354,7 +366,11 @@ function toRevisions(rows: (typeof reviewCriteriaRevisions.$inferSelect)[]): Cri
       requiredApprovals: r.requiredApprovals,
       changedBy: r.changedBy,
       changedAt: r.changedAt,
-      previous: before ? { revision: before.revision, criteria: before.criteria as AcceptanceCriteria, requiredApprovals: before.requiredApprovals } : null,
+      // Only revisions of a review with outcome values carry them, so revisions without read as before.
+      ...valueSettingsField(r.valueSettings),
+      previous: before
+        ? { revision: before.revision, criteria: before.criteria as AcceptanceCriteria, requiredApprovals: before.requiredApprovals, ...valueSettingsField(before.valueSettings) }
+        : null,
     };
   });
 }
@@ -448,6 +464,7 @@ export async function reviewFormDefaults(
   return { task, problem, criteria: defaultCriteria(task ?? "binary"), trainingDatasets: trainingDatasetsOf(row), matrixInput, dataset };
 }
 
+export { setDecisionThreshold } from "./review-value";
 export {
   addReviewComment,
   decideReview,

@@ -10,6 +10,7 @@ import {
   reevaluateReview,
   requestReview,
   reviewFormDefaults,
+  setDecisionThreshold,
   updateReviewCriteria,
   withdrawApproval,
 } from "./reviews";
@@ -67,6 +68,9 @@ export const reviewRouter = createTrpcRouter({
       await updateReviewCriteria(ctx, input);
       return { ok: true as const };
     }),
+  setThreshold: protectedProcedure
+    .input(zId.extend({ threshold: z.number().min(0).max(1) }))
+    .mutation(({ ctx, input }) => setDecisionThreshold(ctx, input)),
   reevaluate: protectedProcedure.input(zId).mutation(async ({ ctx, input }) => {
     await reevaluateReview(ctx, input);
     return { ok: true as const };

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { zColumnMapping } from "@/lib/feature-names";
 import { zExplanations } from "./explanations-schema";
 import { fairnessDetailFields, zComparisonReport } from "./comparison-schema";
+import { zValueReport, zValueSettings } from "@/lib/business-value-schema";
 
 // ---------------------------------------------------------------- criteria
 
@@ -41,6 +42,8 @@ export const zAcceptanceCriteria = z.object({
   maxNoiseDrop: z.number().min(0).nullable(),
   /** Every edge-case input must be scored without the model failing. */
   edgeCasesMustNotCrash: z.boolean(),
+  /** Least expected value per 1,000 decisions (in the review's currency, at its chosen threshold); null/absent = not checked. */
+  minExpectedValuePer1000: z.number().finite().nullable().optional(),
 });
 export type AcceptanceCriteria = z.infer<typeof zAcceptanceCriteria>;
 
@@ -178,11 +181,13 @@ export const zEvaluationReport = z.object({
   notes: z.array(z.string()),
   /** The same rows scored by the version holding the `production` alias; null when there is none (or for old reports). */
   comparison: zComparisonReport.nullable().optional(),
+  /** What the model is worth, when the request gave outcome values (null on reports stored before). */
+  value: zValueReport.nullable().optional(),
 });
 export type EvaluationReport = z.infer<typeof zEvaluationReport>;
 
 export const zCriterionResult = z.object({
-  /** Stable key: "metric:accuracy", "group_gap:sex", "noise_drop", "edge_cases". */
+  /** Stable key: "metric:accuracy", "group_gap:sex", "noise_drop", "edge_cases", "expected_value". */
   key: z.string(),
   /** The criterion in words: "accuracy ≥ 0.80". */
   description: z.string(),
@@ -223,6 +228,8 @@ export const zRequestReviewInput = z.object({
   columnOrder: z.array(z.string().min(1).max(300)).max(10_000).optional(),
   /** The label value counted as the favourable outcome in fairness (selection rate); absent = the positive class. */
   favourableOutcome: z.string().trim().min(1).max(300).optional(),
+  /** Outcome values and the chosen decision threshold: evaluated, approved with the review and applied by serving. */
+  value: zValueSettings.nullable().optional(),
 });
 export type RequestReviewInput = z.infer<typeof zRequestReviewInput>;
 
@@ -270,7 +277,9 @@ export const zCriteriaRevision = z.object({
   requiredApprovals: z.number(),
   changedBy: z.string(),
   changedAt: z.number(),
-  previous: z.object({ revision: z.number(), criteria: zAcceptanceCriteria, requiredApprovals: z.number() }).nullable(),
+  previous: z.object({ revision: z.number(), criteria: zAcceptanceCriteria, requiredApprovals: z.number(), valueSettings: zValueSettings.nullable().optional() }).nullable(),
+  /** Outcome values and decision threshold of this revision (null when the review has none). */
+  valueSettings: zValueSettings.nullable().optional(),
 });
 export type CriteriaRevision = z.infer<typeof zCriteriaRevision>;
 
@@ -307,6 +316,8 @@ export const zReviewDetail = zReviewSummary.extend({
   criteria: zAcceptanceCriteria,
   criteriaRevision: z.number(),
   context: zReviewContext,
+  /** Outcome values and the chosen decision threshold (current revision); null when the request gave none. */
+  valueSettings: zValueSettings.nullable().optional(),
   modelDigest: z.string().nullable(),
   datasetDigest: z.string(),
   /** Who registered the model version (cannot approve it). */

@@ -9,6 +9,7 @@ import { grantFromToken, isServeOnly } from "../auth/tokens";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
+import { applyDecisionThreshold } from "./decision-threshold";
 import { ModelServer, parseModelReference, type ModelReference, type ServedModel } from "./model-server";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
@@ -85,15 +86,31 @@ function decodeSegments(segments: readonly string[]): string[] {
   });
 }
 
-async function withModel(server: ModelServer, ref: ModelReference, actor: Actor, score: (model: ServedModel) => Promise<string>): Promise<Answered> {
+/**
+ * Scores with the version a reference resolves to. `threshold` is the approved review's decision threshold when it
+ * applies (a binary classifier whose approved review chose one): the answer's labels follow it and the
+ * x-decision-threshold header names it.
+ */
+async function withModel(
+  server: ModelServer,
+  ref: ModelReference,
+  actor: Actor,
+  score: (model: ServedModel, threshold: number | null) => Promise<string>,
+): Promise<Answered> {
   const resolved = await server.resolve(ref);
   server.authorizeAnswer(ref, resolved, actor);
   const model = await server.acquire(ref, resolved);
   try {
-    const body = await score(model);
+    const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
+    const body = await score(model, threshold);
     return {
       body,
-      headers: { "x-model-version": model.version, "x-model-digest": model.digest, "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId) },
+      headers: {
+        "x-model-version": model.version,
+        "x-model-digest": model.digest,
+        "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId),
+        ...(threshold !== null ? { "x-decision-threshold": String(threshold) } : {}),
+      },
     };
   } finally {
     server.release(model);
@@ -135,10 +152,11 @@ async function invocations(request: ServingRequest, server: ModelServer, actor: 
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
-  return withModel(server, ref, actor, async (model) => {
+  return withModel(server, ref, actor, async (model, threshold) => {
     const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
     const outputNames = model.outputs.map((o) => o.name);
-    const results = await run(model, scoring.feeds, outputNames);
+    const raw = await run(model, scoring.feeds, outputNames);
+    const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
     logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
     return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
   });
@@ -172,11 +190,22 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
-    const answer = await withModel(server, ref, actor, async (model) => {
+    const answer = await withModel(server, ref, actor, async (model, threshold) => {
       const infer = parseOipInfer(model, body);
-      const results = await run(model, infer.feeds, infer.outputs);
+      // The label follows the threshold: the probabilities are computed even when only the label was asked for.
+      const binary = threshold !== null && model.binary && infer.outputs.includes(model.binary.labelOutput) ? model.binary : null;
+      const outputs = binary && !infer.outputs.includes(binary.probabilitiesOutput) ? [...infer.outputs, binary.probabilitiesOutput] : infer.outputs;
+      const raw = await run(model, infer.feeds, outputs);
+      const results = binary ? applyDecisionThreshold(raw, binary, threshold!) : raw;
       logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
-      return JSON.stringify({ model_name: model.name, model_version: model.version, ...(infer.id !== undefined ? { id: infer.id } : {}), outputs: oipOutputs(results, infer.outputs, model) });
+      return JSON.stringify({
+        model_name: model.name,
+        model_version: model.version,
+        ...(infer.id !== undefined ? { id: infer.id } : {}),
+        // OIP v2's response parameters: which decision threshold made the labels.
+        ...(binary ? { parameters: { decision_threshold: threshold } } : {}),
+        outputs: oipOutputs(results, infer.outputs, model),
+      });
     });
     return json(200, requestId, answer.body, answer.headers);
   }

@@ -2,6 +2,8 @@
 // session: aliases resolved from the database at most once a second per model, sessions cached per version id (LRU,
 // bounded), loaded from the write-once model store by digest and verified, and released only once the requests using
 // them have finished, so an alias swap never fails a request.
+import { binaryOutputsOf, type BinaryOutputs } from "./decision-threshold";
+import { reviewValueSettings } from "../review/review-value";
 import { and, eq, or } from "drizzle-orm";
 import * as ort from "onnxruntime-node";
 import { aliasEvents, modelVersions } from "@/db/schema";
@@ -85,6 +87,8 @@ export interface ServedModel {
   digest: string;
   /** The model imputes missing values (an Imputer node, or metadata handles_missing_values=true): null inputs are allowed. */
   handlesMissing: boolean;
+  /** A binary classifier's label and probabilities outputs (where an approved decision threshold applies), else null. */
+  binary: BinaryOutputs | null;
   inFlight: number;
   retired: boolean;
 }
@@ -97,6 +101,8 @@ export interface Resolved {
   reviewId: number | null;
   /** The version took `production` through an admin's audited override with its current bytes. */
   productionOverride: boolean;
+  /** The decision threshold its approved review chose (binary classifiers: label = p(positive) ≥ it), or null. */
+  decisionThreshold: number | null;
 }
 
 export interface ModelServerDeps {
@@ -194,7 +200,8 @@ export class ModelServer implements ServingListener {
         .limit(1);
       productionOverride = Boolean(override);
     }
-    return { versionId: row.versionId, version: String(row.version), reviewId: approved?.reviewId ?? null, productionOverride };
+    const decisionThreshold = approved ? ((await reviewValueSettings(db, approved.reviewId))?.threshold ?? null) : null;
+    return { versionId: row.versionId, version: String(row.version), reviewId: approved?.reviewId ?? null, productionOverride, decisionThreshold };
   }
 
   /**
@@ -304,6 +311,7 @@ export class ModelServer implements ServingListener {
       namedColumns: plan.layout === "columns" || featureNamesOf(introspection) !== null,
       digest,
       handlesMissing: declaresMissingValues(introspection),
+      binary: binaryOutputsOf(introspection, bytes),
       inFlight: 0,
       retired: false,
     };
