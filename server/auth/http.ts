@@ -5,6 +5,8 @@ import { errorResponse, jsonResponse, readBodyText } from "../http/mlflow-wire";
 import { listAuditEntries, auditEntriesToCsv } from "./audit";
 import { assertSameOrigin, authenticateRequest, clientAddressOf, readCookie, resolveActor } from "./authenticate";
 import { authorize } from "./permissions";
+import { LOCALE_COOKIE } from "@/lib/i18n/locales";
+import { storedLocale } from "./preferences";
 import { zAuditQuery, zSignIn } from "./schema";
 import { SESSION_COOKIE, signIn, signOut } from "./sessions";
 
@@ -20,6 +22,16 @@ function cookieHeader(request: Request, value: string, maxAgeSeconds: number): s
   ].join("; ");
 }
 
+/**
+ * The language cookie from the account's stored choice: set when the user chose one, cleared when they follow the
+ * browser, so a shared browser does not keep the previous user's language. Readable by the page (not HttpOnly): the
+ * language picker changes it without a round trip.
+ */
+export function localeCookieHeader(locale: string | null): string {
+  const chosen = storedLocale(locale);
+  return chosen ? `${LOCALE_COOKIE}=${chosen}; Path=/; SameSite=Lax; Max-Age=31536000` : `${LOCALE_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0`;
+}
+
 /** `db` is the process's database unless a test hands its own. */
 export async function handleSignIn(request: Request, db?: Database): Promise<Response> {
   try {
@@ -33,11 +45,13 @@ export async function handleSignIn(request: Request, db?: Database): Promise<Res
     const input = zSignIn.parse(body);
     const session = await signIn(db ?? (await getDatabase()).db, { ...input, clientKey: clientAddressOf(request) });
     const maxAge = Math.floor((session.expiresAt - Date.now()) / 1000);
-    return jsonResponse(
-      { username: session.actor.username, role: session.actor.role },
+    const response = jsonResponse(
+      { username: session.actor.username, role: session.actor.role, locale: storedLocale(session.locale) },
       200,
       { "set-cookie": cookieHeader(request, session.cookieValue, maxAge), "cache-control": "no-store" },
     );
+    response.headers.append("set-cookie", localeCookieHeader(session.locale));
+    return response;
   } catch (error) {
     return errorResponse(error);
   }
