@@ -4,10 +4,14 @@
 import type { Locale } from "@/lib/i18n/locales";
 import enCommon from "./en/common.json";
 import frCommon from "./fr/common.json";
+import enShell from "./en/shell.json";
+import frShell from "./fr/shell.json";
+import enSettings from "./en/settings.json";
+import frSettings from "./fr/settings.json";
 
 export const catalogues = {
-  en: { common: enCommon },
-  fr: { common: frCommon },
+  en: { common: enCommon, shell: enShell, settings: enSettings },
+  fr: { common: frCommon, shell: frShell, settings: frSettings },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

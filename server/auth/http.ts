@@ -5,7 +5,7 @@ import { errorResponse, jsonResponse, readBodyText } from "../http/mlflow-wire";
 import { listAuditEntries, auditEntriesToCsv } from "./audit";
 import { assertSameOrigin, authenticateRequest, clientAddressOf, readCookie, resolveActor } from "./authenticate";
 import { authorize } from "./permissions";
-import { LOCALE_COOKIE } from "@/lib/i18n/locales";
+import { localeCookie } from "@/lib/i18n/locales";
 import { storedLocale } from "./preferences";
 import { zAuditQuery, zSignIn } from "./schema";
 import { SESSION_COOKIE, signIn, signOut } from "./sessions";
@@ -20,16 +20,6 @@ function cookieHeader(request: Request, value: string, maxAgeSeconds: number): s
     `Max-Age=${maxAgeSeconds}`,
     ...(secure ? ["Secure"] : []),
   ].join("; ");
-}
-
-/**
- * The language cookie from the account's stored choice: set when the user chose one, cleared when they follow the
- * browser, so a shared browser does not keep the previous user's language. Readable by the page (not HttpOnly): the
- * language picker changes it without a round trip.
- */
-export function localeCookieHeader(locale: string | null): string {
-  const chosen = storedLocale(locale);
-  return chosen ? `${LOCALE_COOKIE}=${chosen}; Path=/; SameSite=Lax; Max-Age=31536000` : `${LOCALE_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0`;
 }
 
 /** `db` is the process's database unless a test hands its own. */
@@ -50,7 +40,8 @@ export async function handleSignIn(request: Request, db?: Database): Promise<Res
       200,
       { "set-cookie": cookieHeader(request, session.cookieValue, maxAge), "cache-control": "no-store" },
     );
-    response.headers.append("set-cookie", localeCookieHeader(session.locale));
+    // The account's language, or none (the browser's) so a shared browser does not keep the previous user's choice.
+    response.headers.append("set-cookie", localeCookie(storedLocale(session.locale)));
     return response;
   } catch (error) {
     return errorResponse(error);
