@@ -8,10 +8,12 @@ import enShell from "./en/shell.json";
 import frShell from "./fr/shell.json";
 import enSettings from "./en/settings.json";
 import frSettings from "./fr/settings.json";
+import enReviewSentences from "./en/reviewSentences.json";
+import frReviewSentences from "./fr/reviewSentences.json";
 
 export const catalogues = {
-  en: { common: enCommon, shell: enShell, settings: enSettings },
-  fr: { common: frCommon, shell: frShell, settings: frSettings },
+  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences },
+  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];
