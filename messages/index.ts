@@ -10,10 +10,12 @@ import enSettings from "./en/settings.json";
 import frSettings from "./fr/settings.json";
 import enReviewSentences from "./en/reviewSentences.json";
 import frReviewSentences from "./fr/reviewSentences.json";
+import enReviews from "./en/reviews.json";
+import frReviews from "./fr/reviews.json";
 
 export const catalogues = {
-  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences },
-  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences },
+  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews },
+  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -9,12 +9,15 @@ import {
   type ReviewListFilter,
   type ReviewStatus,
 } from "@/server/review/schema";
+import { englishReviewWords, fixedNumber, type ReviewWords } from "@/lib/review-words";
 
 export const reviewHref = (id: number) => `/reviews/${id}`;
 export const signOffHref = (id: number) => `/reviews/${id}/sign-off`;
 export const requestReviewHref = (modelName: string, modelVersion: string) =>
   `/reviews/new?model=${encodeURIComponent(modelName)}&version=${encodeURIComponent(modelVersion)}`;
 
+// The English labels below stay for callers outside the review pages; the pages show the "reviews" catalogue's
+// `filters.<value>`, `status.<status>` and `decisions.<kind>` in the reader's language.
 export const reviewFilters: readonly { value: ReviewListFilter; label: string; empty: string }[] = [
   { value: "all", label: "All", empty: "No reviews yet. Request one from a model version's page, or with the button above." },
   { value: "mine_to_review", label: "Mine to review", empty: "Nothing waits for your decision. Reviews others requested appear here once evaluated." },
@@ -79,6 +82,19 @@ export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState 
 
 export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | `threshold.${number}`, string>>;
 
+/** What formToCriteria says about a field to fix; the form passes them in the reader's language. */
+export interface CriteriaFormMessages {
+  number: string;
+  gapPoints: string;
+  noiseDrop: string;
+}
+
+const englishFormMessages: CriteriaFormMessages = {
+  number: "Enter a number, e.g. 0.8",
+  gapPoints: "Enter points between 0 and 100, or leave empty not to check the gap",
+  noiseDrop: "Enter a drop of 0 or more, or leave empty not to check robustness",
+};
+
 function parseNumber(text: string): number | null {
   const trimmed = text.trim();
   if (trimmed === "") return null;
@@ -87,20 +103,23 @@ function parseNumber(text: string): number | null {
 }
 
 /** The criteria to send, or what to fix in which field. */
-export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceCriteria; errors: null } | { criteria: null; errors: CriteriaFormErrors } {
+export function formToCriteria(
+  form: CriteriaFormState,
+  messages: CriteriaFormMessages = englishFormMessages,
+): { criteria: AcceptanceCriteria; errors: null } | { criteria: null; errors: CriteriaFormErrors } {
   const errors: CriteriaFormErrors = {};
   const metricThresholds = form.thresholds.map((row, index) => {
     const threshold = parseNumber(row.value);
-    if (threshold === null || Number.isNaN(threshold)) errors[`threshold.${index}`] = "Enter a number, e.g. 0.8";
+    if (threshold === null || Number.isNaN(threshold)) errors[`threshold.${index}`] = messages.number;
     return { metric: row.metric, op: row.op, threshold: threshold ?? 0 };
   });
   const gapPoints = parseNumber(form.maxGroupGapPoints);
   if (gapPoints !== null && (Number.isNaN(gapPoints) || gapPoints < 0 || gapPoints > 100)) {
-    errors.maxGroupGapPoints = "Enter points between 0 and 100, or leave empty not to check the gap";
+    errors.maxGroupGapPoints = messages.gapPoints;
   }
   const noiseDrop = parseNumber(form.maxNoiseDrop);
   if (noiseDrop !== null && (Number.isNaN(noiseDrop) || noiseDrop < 0)) {
-    errors.maxNoiseDrop = "Enter a drop of 0 or more, or leave empty not to check robustness";
+    errors.maxNoiseDrop = messages.noiseDrop;
   }
   if (Object.keys(errors).length) return { criteria: null, errors };
   return {
@@ -115,12 +134,26 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
 }
 
 /** The criteria in words, one line each, as the defaults hint and the sign-off sheet show them. */
-export function describeCriteria(criteria: AcceptanceCriteria, metricName: (metric: MetricName) => string): string[] {
-  const lines = criteria.metricThresholds.map((row) => `${metricName(row.metric)} ${opSymbol[row.op]} ${trimNumber(row.threshold)}`);
-  if (criteria.maxGroupGap !== null) lines.push(`selection-rate gap between groups ≤ ${trimNumber(criteria.maxGroupGap * 100)} points`);
-  if (criteria.maxNoiseDrop !== null) lines.push(`drop under noise of 0.1 std ≤ ${trimNumber(criteria.maxNoiseDrop)}`);
-  if (criteria.edgeCasesMustNotCrash) lines.push("every edge-case input is scored without error");
+export function describeCriteria(
+  criteria: AcceptanceCriteria,
+  metricName: (metric: MetricName) => string,
+  words: ReviewWords = englishReviewWords,
+): string[] {
+  const number = (value: number) => trimmedNumber(words, value);
+  const lines = criteria.metricThresholds.map((row) =>
+    words.t("criteria.metricDescription", { metric: metricName(row.metric), op: opSymbol[row.op], limit: number(row.threshold) }),
+  );
+  if (criteria.maxGroupGap !== null) lines.push(words.t("criteria.groupGapDescription", { limit: number(criteria.maxGroupGap * 100) }));
+  if (criteria.maxNoiseDrop !== null) lines.push(words.t("criteria.anyNoiseDescription", { limit: number(criteria.maxNoiseDrop) }));
+  if (criteria.edgeCasesMustNotCrash) lines.push(words.t("criteria.edgeDescription"));
   return lines;
+}
+
+/** trimNumber in the words' locale: 0.8, 7.5 (0,8 and 7,5 in French). */
+function trimmedNumber(words: ReviewWords, value: number): string {
+  const text = trimNumber(value);
+  const decimals = text.includes(".") && !text.includes("e") ? text.split(".")[1].length : 0;
+  return fixedNumber(words, Number(text), decimals);
 }
 
 /** tRPC field errors ({ field: [message] }) → the first message of a field. */
@@ -138,15 +171,16 @@ export function describeCriteriaChange(
   previous: { criteria: AcceptanceCriteria; requiredApprovals: number } | null,
   next: { criteria: AcceptanceCriteria; requiredApprovals: number },
   metricName: (metric: MetricName) => string,
+  words: ReviewWords = englishReviewWords,
 ): { before: string[]; after: string[] } | null {
   if (!previous) return null;
-  const was = describeCriteria(previous.criteria, metricName);
-  const now = describeCriteria(next.criteria, metricName);
+  const was = describeCriteria(previous.criteria, metricName, words);
+  const now = describeCriteria(next.criteria, metricName, words);
   const before = was.filter((line) => !now.includes(line));
   const after = now.filter((line) => !was.includes(line));
   if (previous.requiredApprovals !== next.requiredApprovals) {
-    before.push(`${previous.requiredApprovals} approval${previous.requiredApprovals === 1 ? "" : "s"} required`);
-    after.push(`${next.requiredApprovals} approval${next.requiredApprovals === 1 ? "" : "s"} required`);
+    before.push(words.t("criteria.approvalsRequired", { count: previous.requiredApprovals }));
+    after.push(words.t("criteria.approvalsRequired", { count: next.requiredApprovals }));
   }
   return { before, after };
 }
