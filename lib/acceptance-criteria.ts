@@ -196,7 +196,7 @@ export function evaluateCriteria(report: EvaluationReport, criteria: AcceptanceC
 /**
  * Stored results (English, computed when the review was evaluated or its criteria revised) with their description
  * and sentence in the reader's words: computed again from the same report and criteria, matched by key. Pass/fail
- * stays the stored one; a result the computation does not give again keeps its stored text.
+ * stays the stored one; a result the computation does not give again, or gives with another verdict, keeps its text.
  */
 export function localizeCriteriaResults(
   results: readonly CriterionResult[],
@@ -214,6 +214,7 @@ export function localizeCriteriaResults(
   const byKey = new Map(again.map((result) => [result.key, result]));
   return results.map((result) => {
     const local = byKey.get(result.key);
-    return local ? { ...result, description: local.description, sentence: local.sentence } : result;
+    // Words that contradict the stored verdict (the evaluator changed since) are not shown: the stored text stays.
+    return local && local.passed === result.passed ? { ...result, description: local.description, sentence: local.sentence } : result;
   });
 }

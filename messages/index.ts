@@ -12,10 +12,12 @@ import enReviewSentences from "./en/reviewSentences.json";
 import frReviewSentences from "./fr/reviewSentences.json";
 import enReviews from "./en/reviews.json";
 import frReviews from "./fr/reviews.json";
+import enReview from "./en/review.json";
+import frReview from "./fr/review.json";
 
 export const catalogues = {
-  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews },
-  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews },
+  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews, review: enReview },
+  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews, review: frReview },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -98,7 +98,8 @@ const englishFormMessages: CriteriaFormMessages = {
 function parseNumber(text: string): number | null {
   const trimmed = text.trim();
   if (trimmed === "") return null;
-  const value = Number(trimmed);
+  // A decimal comma ("0,8", as French readers type it) reads as a decimal point.
+  const value = Number(/^-?\d*,\d+$/.test(trimmed) ? trimmed.replace(",", ".") : trimmed);
   return Number.isFinite(value) ? value : Number.NaN;
 }
 

@@ -37,7 +37,7 @@ describe("ReviewPage", () => {
     expect(html).toContain('aria-label="Acceptance criteria"');
     expect(html).toMatch(/accuracy ≥ 0\.80<\/td><td><span[^>]*><span aria-hidden="true">✓ <\/span>Pass<\/span><\/td>/);
     expect(html).toMatch(/edge cases must not crash<\/td><td><span[^>]*><span aria-hidden="true">✗ <\/span>Fail<\/span><\/td>/);
-    expect(html).toContain("accuracy is 0.97, at least 0.80 as required");
+    expect(html).toContain("Accuracy is 0.97, at least 0.80 as required");
     expect(html.indexOf("On 143 held-out cases")).toBeLessThan(html.indexOf('aria-label="Acceptance criteria"'));
   });
 
