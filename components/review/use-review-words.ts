@@ -24,3 +24,18 @@ export function useReviewDates() {
     [format],
   );
 }
+
+/** Metric values as formatMetricValue writes them (six significant digits, exponent when huge or tiny), in the reader's locale: 0.972 / 0,972. */
+export function useMetricFormat(): (value: number) => string {
+  const format = useFormatter();
+  return useMemo(
+    () => (value: number) => {
+      if (!Number.isFinite(value)) return String(value);
+      if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-4)) {
+        return format.number(value, { notation: "scientific", maximumFractionDigits: 4 });
+      }
+      return format.number(Number(value.toPrecision(6)), { maximumSignificantDigits: 6 });
+    },
+    [format],
+  );
+}
