@@ -18,7 +18,6 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatMetricValue } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
 import { edgeCaseName, fairnessSentence, formatNumber, formatPercent, formatPoints, metricLabel as metricLabelIn, robustnessSentence } from "@/lib/review-sentences";
 import type { ReviewWords } from "@/lib/review-words";
@@ -37,8 +36,6 @@ import { useMetricFormat, useReviewDates, useReviewWords } from "./use-review-wo
 const axis = { tick: { fill: "var(--muted)", fontSize: 11 }, stroke: "var(--border)" };
 const tooltipStyle = { background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" };
 const seriesColours = ["var(--accent)", "var(--ok)", "var(--danger)", "var(--muted)"];
-// English format for code outside a component; the sections shadow it with the reader's (useMetricFormat).
-const fmt = (value: number) => formatMetricValue(value);
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
   const generated = useId();
@@ -301,7 +298,6 @@ function RegressionSection({ report, label }: { report: RegressionReport; label:
   const points = report.residuals.predicted.map((predicted, i) => ({ predicted, residual: report.residuals.residual[i] }));
   const t = useTranslations("review.report");
   const fmt = useMetricFormat();
-  const words = useReviewWords();
   return (
     <Section title={t("performance")}>
       <dl className={`${ui.dl} ${ui.panel}`} aria-label={t("regressionMetrics")}>
