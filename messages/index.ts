@@ -14,10 +14,12 @@ import enReviews from "./en/reviews.json";
 import frReviews from "./fr/reviews.json";
 import enReview from "./en/review.json";
 import frReview from "./fr/review.json";
+import enSignOffSheet from "./en/signOffSheet.json";
+import frSignOffSheet from "./fr/signOffSheet.json";
 
 export const catalogues = {
-  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews, review: enReview },
-  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews, review: frReview },
+  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews, review: enReview, signOffSheet: enSignOffSheet },
+  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews, review: frReview, signOffSheet: frSignOffSheet },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];
