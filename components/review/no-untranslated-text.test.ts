@@ -28,9 +28,15 @@ export function untranslatedText(fileName: string, source: string): { line: numb
       const collect = (expression: ts.Node) => {
         if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) literals.push(expression);
         else if (ts.isTemplateExpression(expression)) literals.push(expression.head, ...expression.templateSpans.map((span) => span.literal));
-        else if (ts.isConditionalExpression(expression)) (collect(expression.whenTrue), collect(expression.whenFalse));
+        else if (ts.isConditionalExpression(expression)) {
+          collect(expression.whenTrue);
+          collect(expression.whenFalse);
+        }
         else if (ts.isParenthesizedExpression(expression)) collect(expression.expression);
-        else if (ts.isBinaryExpression(expression) && expression.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken) (collect(expression.left), collect(expression.right));
+        else if (ts.isBinaryExpression(expression) && expression.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken) {
+          collect(expression.left);
+          collect(expression.right);
+        }
       };
       collect(node.expression);
       for (const literal of literals) report(literal, (literal as ts.LiteralLikeNode).text);
