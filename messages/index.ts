@@ -16,10 +16,12 @@ import enReview from "./en/review.json";
 import frReview from "./fr/review.json";
 import enSignOffSheet from "./en/signOffSheet.json";
 import frSignOffSheet from "./fr/signOffSheet.json";
+import enModelVersion from "./en/modelVersion.json";
+import frModelVersion from "./fr/modelVersion.json";
 
 export const catalogues = {
-  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews, review: enReview, signOffSheet: enSignOffSheet },
-  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews, review: frReview, signOffSheet: frSignOffSheet },
+  en: { common: enCommon, shell: enShell, settings: enSettings, reviewSentences: enReviewSentences, reviews: enReviews, review: enReview, signOffSheet: enSignOffSheet, modelVersion: enModelVersion },
+  fr: { common: frCommon, shell: frShell, settings: frSettings, reviewSentences: frReviewSentences, reviews: frReviews, review: frReview, signOffSheet: frSignOffSheet, modelVersion: frModelVersion },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];
