@@ -6,6 +6,7 @@ import { users } from "@/db/schema";
 import { locales, type Locale } from "@/lib/i18n/locales";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "./audit";
+import { authorize } from "./permissions";
 
 export const zLocalePreference = z.object({
   locale: z.enum(locales, { error: `Language must be one of ${locales.join(", ")}, or null to follow the browser.` }).nullable(),
@@ -33,6 +34,8 @@ export async function getPreferences(ctx: ServiceContext): Promise<Preferences> 
 
 /** Any signed-in user may choose their own language; the change is audited like other account changes. */
 export async function setLocalePreference(ctx: ServiceContext, locale: Locale | null): Promise<Preferences> {
+  // Every signed-in role reads the studio, and may choose the language it reads it in.
+  authorize(ctx.actor, "studio.read");
   if (!hasAccount(ctx)) return { locale, stored: false };
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ locale: users.locale }).from(users).where(eq(users.userId, ctx.actor.userId));

@@ -363,7 +363,7 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
         { status: "ready" },
         { status: "ready" },
         [
-          { criterion: "metric:accuracy", result: expect.stringMatching(/accuracy/), justification: why },
+          { criterion: "metric:accuracy", result: expect.stringMatching(/Accuracy/), justification: why },
           { criterion: "edge_cases", result: expect.any(String), justification: edge },
         ],
       ],
