@@ -1,8 +1,10 @@
 // Acceptance criteria: each kind passes and fails as its numbers say, with a readable sentence.
 import { describe, expect, it } from "vitest";
 import type { AcceptanceCriteria, EvaluationReport } from "@/server/review/schema";
-import { evaluateCriteria, expectedValueVsProductionResult, formatForComparison } from "./acceptance-criteria";
+import { evaluateCriteria, expectedValueVsProductionResult, formatForComparison, localizeCriteriaResults } from "./acceptance-criteria";
 import { binaryValueReport } from "./business-value";
+import { createReviewWords } from "./review-words";
+import frenchSentences from "@/messages/fr/reviewSentences.json";
 
 function group(name: string, selectionRate: number) {
   return { group: name, size: 100, positives: 50, negatives: 50, selectionRate, accuracy: 0.8, truePositiveRate: 0.8, falsePositiveRate: 0.2 };
@@ -66,12 +68,12 @@ describe("metric thresholds", () => {
       ["metric:log_loss", false, 0.11],
     ]);
     expect(results[0].description).toBe("accuracy ≥ 0.80");
-    expect(results[0].sentence).toBe("accuracy is 0.96, at least 0.80 as required.");
+    expect(results[0].sentence).toBe("Accuracy is 0.96, at least 0.80 as required.");
     // The limit reads back as typed (0.995, not a rounded 0.99 or 1.00) and the value with as many decimals.
     expect(results[1].description).toBe("ROC AUC ≥ 0.995");
     expect(results[1].sentence).toBe("ROC AUC is 0.990, below the required 0.995.");
-    expect(results[2].sentence).toBe("log loss is 0.11, at most 0.30 as allowed.");
-    expect(results[3].sentence).toBe("log loss is 0.11, above the allowed 0.10.");
+    expect(results[2].sentence).toBe("Log loss is 0.11, at most 0.30 as allowed.");
+    expect(results[3].sentence).toBe("Log loss is 0.11, above the allowed 0.10.");
   });
 
   it("shows more digits when two would hide why a value fails", () => {
@@ -81,7 +83,7 @@ describe("metric thresholds", () => {
       metricThresholds: [{ metric: "accuracy", op: "gte", threshold: 0.8 }],
     });
     expect(result.passed).toBe(false);
-    expect(result.sentence).toBe("accuracy is 0.7996, below the required 0.80.");
+    expect(result.sentence).toBe("Accuracy is 0.7996, below the required 0.80.");
   });
 
   it("fails a metric that does not apply to the task, saying so", () => {
@@ -103,7 +105,7 @@ describe("metric thresholds", () => {
       ],
     });
     expect(accuracy.passed).toBe(false);
-    expect(accuracy.sentence).toMatch(/^accuracy does not apply to a regression model/);
+    expect(accuracy.sentence).toMatch(/^Accuracy does not apply to a regression model/);
     expect(r2).toMatchObject({ passed: true, actual: 0.48, sentence: "R² is 0.48, at least 0.30 as required." });
   });
 
@@ -184,6 +186,39 @@ describe("edge cases", () => {
 
   it("leaves out the criteria that are not set", () => {
     expect(evaluateCriteria(binaryReport(), none)).toEqual([]);
+  });
+});
+
+describe("in the reader's language", () => {
+  const french = createReviewWords("fr", frenchSentences);
+  const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
+  const criteria: AcceptanceCriteria = {
+    metricThresholds: [{ metric: "accuracy", op: "gte", threshold: 0.8 }],
+    maxGroupGap: 0.05,
+    maxNoiseDrop: 0.05,
+    edgeCasesMustNotCrash: true,
+  };
+
+  it("writes each criterion in French with French numbers, the same verdicts as in English", () => {
+    const english = evaluateCriteria(binaryReport(), criteria);
+    const results = evaluateCriteria(binaryReport(), criteria, null, french);
+    expect(results.map((r) => [r.key, r.passed])).toEqual(english.map((r) => [r.key, r.passed]));
+    expect(results.map((r) => plain(r.sentence))).toEqual([
+      "L'exactitude vaut 0,96, au moins 0,80 comme exigé.",
+      "Pour sex, le modèle sélectionne 31 % du groupe F et 24 % du groupe M : écart de 7 points, au-delà de la limite de 5 points.",
+      "Sous un bruit gaussien de 0,1 écart-type sur les variables numériques, l'exactitude passe de 0,96 à 0,94 (baisse de 0,02), dans la limite autorisée de 0,05.",
+      "Les 2 entrées limites ont toutes été traitées sans erreur.",
+    ]);
+    expect(results[0].description).toBe("exactitude ≥ 0,80");
+  });
+
+  it("translates stored English results by key and keeps their stored verdict", () => {
+    const stored = evaluateCriteria(binaryReport(), criteria);
+    const unknown = { key: "custom:x", description: "something new", passed: true, actual: null, sentence: "Kept as stored." };
+    const shown = localizeCriteriaResults([...stored, unknown], binaryReport(), criteria, french);
+    expect(plain(shown[0].sentence)).toBe("L'exactitude vaut 0,96, au moins 0,80 comme exigé.");
+    expect(shown.at(-1)).toEqual(unknown);
+    expect(localizeCriteriaResults(stored, null, criteria, french)).toEqual(stored);
   });
 });
 

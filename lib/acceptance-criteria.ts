@@ -1,37 +1,39 @@
-// Acceptance criteria against an evaluation report: each criterion pass/fail with a plain-English sentence.
+// Acceptance criteria against an evaluation report: each criterion pass/fail with a plain sentence, in the words given
+// (English by default: the server stores English; the review page computes them again in the reader's language).
 import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold, RelativeThreshold } from "@/server/review/schema";
 import { valueAtThreshold } from "./business-value";
 import type { ValueSettings } from "./business-value-schema";
+import { englishReviewWords, fixedNumber, listInWords, localPercent, upperFirst, type ReviewWords } from "./review-words";
 
-const metricLabels: Record<MetricName, string> = {
-  accuracy: "accuracy",
-  macro_precision: "macro precision",
-  macro_recall: "macro recall",
-  macro_f1: "macro F1",
-  roc_auc: "ROC AUC",
-  log_loss: "log loss",
-  rmse: "RMSE",
-  mae: "MAE",
-  r2: "R²",
-};
-
-const taskWords = { binary: "a binary classifier", multiclass: "a multiclass classifier", regression: "a regression model" } as const;
+const metricLabel = (metric: MetricName, words: ReviewWords) => words.t(`metrics.${metric}`);
+const metricSubject = (metric: MetricName, words: ReviewWords) => words.t(`metricSubjects.${metric}`);
+const taskWord = (task: EvaluationReport["task"], words: ReviewWords) => words.t(`tasks.${task}`);
 
 /**
  * `value` rounded for a sentence: two decimals, more (up to six) when two decimals would make it look equal
  * to `reference` while it is not (0.7996 against 0.80 reads "0.7996", not "0.80").
  */
 export function formatForComparison(value: number, reference: number, minDigits = 2): string {
+  return value.toFixed(comparisonDigits(value, reference, minDigits));
+}
+
+/** The decimals formatForComparison shows. */
+function comparisonDigits(value: number, reference: number, minDigits = 2): number {
   // Floating-point noise (0.07 × 100 = 7.000000000000001) is not a real difference worth more digits.
   const equal = Math.abs(value - reference) <= 1e-9 * Math.max(1, Math.abs(reference));
   for (let digits = minDigits; digits < 6; digits += 1) {
-    if (equal || value.toFixed(digits) !== reference.toFixed(digits)) return value.toFixed(digits);
+    if (equal || value.toFixed(digits) !== reference.toFixed(digits)) return digits;
   }
-  return value.toFixed(6);
+  return 6;
 }
 
-function formatNumber(value: number, digits = 2): string {
-  return value.toFixed(digits);
+/** formatForComparison in the words' locale (0,7996 in French). */
+function compared(words: ReviewWords, value: number, reference: number, minDigits = 2): string {
+  return fixedNumber(words, value, comparisonDigits(value, reference, minDigits));
+}
+
+function formatNumber(value: number, words: ReviewWords, digits = 2): string {
+  return fixedNumber(words, value, digits);
 }
 
 /** Decimals a limit the user typed needs to read back exactly (at least two, at most six): 0.8 → 2, 0.995 → 3. */
@@ -41,19 +43,16 @@ function decimalsOf(limit: number): number {
 }
 
 /** A limit as typed, with at least two decimals: "0.80", "0.995". */
-function formatLimit(limit: number): string {
-  return limit.toFixed(decimalsOf(limit));
-}
-
-function percent(rate: number): string {
-  return `${Math.round(rate * 100)}%`;
+function formatLimit(limit: number, words: ReviewWords): string {
+  return fixedNumber(words, limit, decimalsOf(limit));
 }
 
 /** A metric's value in the report, or why there is none. */
-function metricValue(report: EvaluationReport, metric: MetricName): { value: number } | { missing: string } {
+function metricValue(report: EvaluationReport, metric: MetricName, words: ReviewWords): { value: number } | { missing: string } {
   const classification = report.classification;
   const regression = report.regression;
-  const label = metricLabels[metric];
+  const label = metricLabel(metric, words);
+  const task = taskWord(report.task, words);
   switch (metric) {
     case "accuracy":
     case "macro_precision":
@@ -61,54 +60,49 @@ function metricValue(report: EvaluationReport, metric: MetricName): { value: num
     case "macro_f1":
     case "roc_auc":
     case "log_loss": {
-      if (!classification) return { missing: `${label} does not apply to ${taskWords[report.task]}; remove this threshold or use RMSE, MAE or R².` };
+      if (!classification) return { missing: upperFirst(words.t("criteria.notForClassification", { metric: label, task })) };
       if (metric === "accuracy") return { value: classification.accuracy };
       if (metric === "macro_precision") return { value: classification.macro.precision };
       if (metric === "macro_recall") return { value: classification.macro.recall };
       if (metric === "macro_f1") return { value: classification.macro.f1 };
       if (metric === "log_loss") return { value: classification.logLoss };
       return classification.rocAuc === null
-        ? { missing: "ROC AUC could not be computed: some class never occurs in the evaluation labels; evaluate on a dataset holding every class." }
+        ? { missing: words.t("criteria.rocAucMissing") }
         : { value: classification.rocAuc };
     }
     case "rmse":
     case "mae":
     case "r2": {
-      if (!regression) return { missing: `${label} does not apply to ${taskWords[report.task]}; remove this threshold or use a classification metric.` };
+      if (!regression) return { missing: upperFirst(words.t("criteria.notForRegression", { metric: label, task })) };
       return { value: regression[metric] };
     }
   }
 }
 
-function metricResult(report: EvaluationReport, threshold: MetricThreshold): CriterionResult {
-  const label = metricLabels[threshold.metric];
-  const description = `${label} ${threshold.op === "gte" ? "≥" : "≤"} ${formatLimit(threshold.threshold)}`;
+function metricResult(report: EvaluationReport, threshold: MetricThreshold, words: ReviewWords): CriterionResult {
+  const label = metricLabel(threshold.metric, words);
+  const limit = formatLimit(threshold.threshold, words);
+  const description = words.t("criteria.metricDescription", { metric: label, op: threshold.op === "gte" ? "≥" : "≤", limit });
   const key = `metric:${threshold.metric}`;
-  const measured = metricValue(report, threshold.metric);
+  const measured = metricValue(report, threshold.metric, words);
   if ("missing" in measured) return { key, description, passed: false, actual: null, sentence: measured.missing };
   const { value } = measured;
-  const shown = formatForComparison(value, threshold.threshold, decimalsOf(threshold.threshold));
-  const limit = formatLimit(threshold.threshold);
+  const values = { metric: metricSubject(threshold.metric, words), value: compared(words, value, threshold.threshold, decimalsOf(threshold.threshold)), limit };
   if (threshold.op === "gte") {
     const passed = value >= threshold.threshold;
-    const sentence = passed ? `${label} is ${shown}, at least ${limit} as required.` : `${label} is ${shown}, below the required ${limit}.`;
+    const sentence = upperFirst(words.t(passed ? "criteria.gteMet" : "criteria.gteFailed", values));
     return { key, description, passed, actual: value, sentence };
   }
   const passed = value <= threshold.threshold;
-  const sentence = passed ? `${label} is ${shown}, at most ${limit} as allowed.` : `${label} is ${shown}, above the allowed ${limit}.`;
+  const sentence = upperFirst(words.t(passed ? "criteria.lteMet" : "criteria.lteFailed", values));
   return { key, description, passed, actual: value, sentence };
 }
 
-/** "a, b and c". */
-function listInWords(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
-function groupGapResults(report: EvaluationReport, maxGap: number): CriterionResult[] {
+function groupGapResults(report: EvaluationReport, maxGap: number, words: ReviewWords): CriterionResult[] {
   // 0.07 × 100 is 7.000000000000001 in floating point: round to a tenth of a point before showing it.
   const points = Math.round(maxGap * 1000) / 10;
-  const limitPoints = Number.isInteger(points) ? String(points) : points.toFixed(1);
-  const description = `selection-rate gap between groups ≤ ${limitPoints} points`;
+  const limitPoints = Number.isInteger(points) ? fixedNumber(words, points, 0) : fixedNumber(words, points, 1);
+  const description = words.t("criteria.groupGapDescription", { limit: limitPoints });
   if (report.task !== "binary") {
     return [
       {
@@ -116,7 +110,7 @@ function groupGapResults(report: EvaluationReport, maxGap: number): CriterionRes
         description,
         passed: false,
         actual: null,
-        sentence: `The group gap applies to binary classifiers only and this is ${taskWords[report.task]}; remove the group-gap limit.`,
+        sentence: words.t("criteria.groupGapNotBinary", { task: taskWord(report.task, words) }),
       },
     ];
   }
@@ -127,62 +121,65 @@ function groupGapResults(report: EvaluationReport, maxGap: number): CriterionRes
         description,
         passed: false,
         actual: null,
-        sentence: "No sensitive attribute was named, so the group gap could not be checked; name one or remove the group-gap limit.",
+        sentence: words.t("criteria.groupGapNoAttribute"),
       },
     ];
   }
   return report.fairness.map((attribute) => {
     const gap = attribute.demographicParityDifference;
     const passed = gap <= maxGap;
-    const rates = attribute.groups.map((group) => `${percent(group.selectionRate)} of group ${group.group}`);
-    const gapPoints = formatForComparison(gap * 100, points, 0);
-    const verdict = passed ? `within the ${limitPoints}-point limit` : `over the ${limitPoints}-point limit`;
+    const rates = attribute.groups.map((group) => words.t("criteria.groupRate", { rate: localPercent(words, group.selectionRate), group: group.group }));
+    const values = { attribute: attribute.attribute, rates: listInWords(words, rates), gap: compared(words, gap * 100, points, 0), limit: limitPoints };
     return {
       key: `group_gap:${attribute.attribute}`,
-      description: `${description} for ${attribute.attribute}`,
+      description: words.t("criteria.groupGapDescriptionFor", { limit: limitPoints, attribute: attribute.attribute }),
       passed,
       actual: gap,
-      sentence: `For ${attribute.attribute}, the model selects ${listInWords(rates)}: gap ${gapPoints} points, ${verdict}.`,
+      sentence: words.t(passed ? "criteria.groupGapWithin" : "criteria.groupGapOver", values),
     };
   });
 }
 
-function noiseDropResult(report: EvaluationReport, maxDrop: number): CriterionResult {
-  const label = metricLabels[report.primaryMetric.name];
-  const limit = formatLimit(maxDrop);
+function noiseDropResult(report: EvaluationReport, maxDrop: number, words: ReviewWords): CriterionResult {
+  const label = metricLabel(report.primaryMetric.name, words);
+  const limit = formatLimit(maxDrop, words);
   const key = "noise_drop";
-  const description = `${label} drop under noise of 0.1 std ≤ ${limit}`;
+  const description = words.t("criteria.noiseDescription", { metric: label, limit });
   const noise = report.robustness.find((result) => result.perturbation === "noise_0.1");
-  if (!noise) return { key, description, passed: false, actual: null, sentence: "The report holds no result under noise of 0.1 std; evaluate the model again." };
+  if (!noise) return { key, description, passed: false, actual: null, sentence: words.t("criteria.noiseMissing") };
   if (noise.error !== null) {
-    return { key, description, passed: false, actual: null, sentence: `The model could not score the rows with noise of 0.1 std: ${noise.error}` };
+    return { key, description, passed: false, actual: null, sentence: words.t("criteria.noiseError", { error: noise.error }) };
   }
   const passed = noise.drop <= maxDrop;
-  const before = formatNumber(report.primaryMetric.value);
-  const after = formatNumber(noise.value);
+  const before = formatNumber(report.primaryMetric.value, words);
+  const after = formatNumber(noise.value, words);
   const movement =
     noise.drop > 0
-      ? `falls from ${before} to ${after} (drop ${formatForComparison(noise.drop, maxDrop, decimalsOf(maxDrop))})`
-      : `goes from ${before} to ${after} (no drop)`;
-  const verdict = passed ? `within the allowed ${limit}` : `over the allowed ${limit}`;
-  return { key, description, passed, actual: noise.drop, sentence: `Under Gaussian noise of 0.1 std on numeric features, ${label} ${movement}, ${verdict}.` };
+      ? words.t("criteria.noiseFalls", { before, after, drop: compared(words, noise.drop, maxDrop, decimalsOf(maxDrop)) })
+      : words.t("criteria.noiseNoDrop", { before, after });
+  const verdict = words.t(passed ? "criteria.noiseWithin" : "criteria.noiseOver", { limit });
+  return { key, description, passed, actual: noise.drop, sentence: words.t("criteria.noise", { metric: metricSubject(report.primaryMetric.name, words), movement, verdict }) };
 }
 
-function edgeCaseResult(report: EvaluationReport): CriterionResult {
+function edgeCaseResult(report: EvaluationReport, words: ReviewWords): CriterionResult {
   const failed = report.edgeCases.filter((edgeCase) => !edgeCase.ok);
   const total = report.edgeCases.length;
-  const description = "every edge-case input is scored without error";
+  const description = words.t("criteria.edgeDescription");
   if (failed.length === 0) {
-    return { key: "edge_cases", description, passed: true, actual: 0, sentence: `All ${total} edge-case inputs were scored without error.` };
+    return { key: "edge_cases", description, passed: true, actual: 0, sentence: words.t("criteria.edgeAllOk", { count: total }) };
   }
-  const shown = failed.slice(0, 3).map((edgeCase) => `${edgeCase.feature} ${edgeCase.case.replaceAll("_", " ")} (${edgeCase.error ?? "failed"})`);
-  const more = failed.length > 3 ? `; and ${failed.length - 3} more` : "";
+  const shown = failed.slice(0, 3).map((edgeCase) => {
+    const caseKey = `edgeCases.${edgeCase.case}` as "edgeCases.min";
+    const name = words.t.has(caseKey) ? words.t(caseKey) : edgeCase.case.replaceAll("_", " ");
+    return words.t("criteria.edgeShown", { feature: edgeCase.feature, case: name, error: edgeCase.error ?? words.t("criteria.edgeUnknownError") });
+  });
+  const more = failed.length > 3 ? words.t("criteria.edgeMore", { count: failed.length - 3 }) : "";
   return {
     key: "edge_cases",
     description,
     passed: false,
     actual: failed.length,
-    sentence: `${failed.length} of ${total} edge-case inputs failed: ${shown.join("; ")}${more}.`,
+    sentence: words.t("criteria.edgeFailed", { failed: failed.length, count: total, shown: shown.join("; "), more }),
   };
 }
 
@@ -193,10 +190,11 @@ const lowerIsBetter = new Set<MetricName>(["log_loss", "rmse", "mae"]);
  * production version the criterion is not applicable and passes, saying so: a first model of its name has nothing to
  * be compared with, and its absolute thresholds still apply. A production version that could not be scored fails it.
  */
-function relativeResult(report: EvaluationReport, relative: RelativeThreshold): CriterionResult {
-  const label = metricLabels[relative.metric];
+function relativeResult(report: EvaluationReport, relative: RelativeThreshold, words: ReviewWords): CriterionResult {
+  // The sentences of the two issue-17 criteria are English in every language for now; the metric names and numbers follow the reader.
+  const label = metricLabel(relative.metric, words);
   const lower = lowerIsBetter.has(relative.metric);
-  const tolerance = formatLimit(relative.tolerance);
+  const tolerance = formatLimit(relative.tolerance, words);
   const key = `relative:${relative.metric}`;
   const description =
     relative.tolerance === 0
@@ -216,7 +214,7 @@ function relativeResult(report: EvaluationReport, relative: RelativeThreshold): 
   if (comparison.problem !== null) return { key, description, passed: false, actual: null, sentence: comparison.problem };
   const row = comparison.metrics.find((metric) => metric.metric === relative.metric);
   if (!row || row.candidate === null || row.production === null || row.delta === null) {
-    const measured = metricValue(report, relative.metric);
+    const measured = metricValue(report, relative.metric, words);
     const why = "missing" in measured ? measured.missing : `${label} could not be computed for the production version ${comparison.productionVersion} on these rows.`;
     return { key, description, passed: false, actual: null, sentence: why };
   }
@@ -293,15 +291,50 @@ export function expectedValueVsProductionResult(candidatePer1000: number | null,
  * One result per metric threshold, per sensitive attribute (group gap), for the noise drop, the edge cases and the
  * expected value (those set). `valueSettings` carries the review's chosen threshold the expected value is read at.
  */
-/** One result per metric threshold, relative threshold, sensitive attribute (group gap), and for the noise drop, the edge cases and the expected value (those set). */
-export function evaluateCriteria(report: EvaluationReport, criteria: AcceptanceCriteria, valueSettings?: ValueSettings | null): CriterionResult[] {
-  const results = criteria.metricThresholds.map((threshold) => metricResult(report, threshold));
-  for (const relative of criteria.relativeThresholds ?? []) results.push(relativeResult(report, relative));
-  if (criteria.maxGroupGap !== null) results.push(...groupGapResults(report, criteria.maxGroupGap));
-  if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop));
-  if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report));
+
+/**
+ * One result per metric threshold, per sensitive attribute (group gap), for the noise drop and the edge cases (those
+ * set). `words` gives the language of the descriptions and sentences (English unless the reader's are given).
+ */
+export function evaluateCriteria(
+  report: EvaluationReport,
+  criteria: AcceptanceCriteria,
+  valueSettings?: ValueSettings | null,
+  words: ReviewWords = englishReviewWords,
+): CriterionResult[] {
+  const results = criteria.metricThresholds.map((threshold) => metricResult(report, threshold, words));
+  for (const relative of criteria.relativeThresholds ?? []) results.push(relativeResult(report, relative, words));
+  if (criteria.maxGroupGap !== null) results.push(...groupGapResults(report, criteria.maxGroupGap, words));
+  if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop, words));
+  if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report, words));
   if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
     results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings));
   }
   return results;
+}
+
+/**
+ * Stored results (English, computed when the review was evaluated or its criteria revised) with their description
+ * and sentence in the reader's words: computed again from the same report and criteria, matched by key. Pass/fail
+ * stays the stored one; a result the computation does not give again, or gives with another verdict, keeps its text.
+ */
+export function localizeCriteriaResults(
+  results: readonly CriterionResult[],
+  report: EvaluationReport | null,
+  criteria: AcceptanceCriteria | null,
+  words: ReviewWords,
+): CriterionResult[] {
+  if (!report || !criteria) return [...results];
+  let again: CriterionResult[];
+  try {
+    again = evaluateCriteria(report, criteria, null, words);
+  } catch {
+    return [...results];
+  }
+  const byKey = new Map(again.map((result) => [result.key, result]));
+  return results.map((result) => {
+    const local = byKey.get(result.key);
+    // Words that contradict the stored verdict (the evaluator changed since) are not shown: the stored text stays.
+    return local && local.passed === result.passed ? { ...result, description: local.description, sentence: local.sentence } : result;
+  });
 }

@@ -3,6 +3,12 @@ import { describe, expect, it } from "vitest";
 import { defaultCriteria } from "@/server/review/schema";
 import { binaryReport, multiclassReport, regressionReport } from "./review-sentences.fixture";
 import { edgeCaseSentence, fairnessSentence, formatPoints, reviewSummarySentences, robustnessSentence } from "./review-sentences";
+import { createReviewWords } from "./review-words";
+import frenchSentences from "@/messages/fr/reviewSentences.json";
+
+const french = createReviewWords("fr", frenchSentences);
+/** French number formats separate with narrow no-break spaces ("97 %", "1 000"); compare them as plain spaces. */
+const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
 
 describe("reviewSummarySentences", () => {
   it("says a binary classifier's accuracy, fairness gap against the limit, noise drop and edge cases", () => {
@@ -80,5 +86,24 @@ describe("sentence parts", () => {
     expect(formatPoints(0.07)).toBe("7");
     expect(formatPoints(0.0712)).toBe("7.1");
     expect(formatPoints(-0.00001)).toBe("0");
+  });
+});
+
+describe("in French", () => {
+  it("says the summary in French with French number formats", () => {
+    const sentences = reviewSummarySentences(binaryReport(), defaultCriteria("binary"), null, french).map(plain);
+    expect(sentences).toContain("Sur 143 cas réservés à l'évaluation, le modèle a raison dans 97 % des cas.");
+    expect(sentences).toContain("Son ROC AUC est de 0,995 (1 sépare parfaitement les classes, 0,5 correspond au hasard).");
+    expect(sentences).toContain("Pour sex, il sélectionne 31 % du groupe F et 24 % du groupe M : un écart de 7 points, dans la limite de 10 points.");
+    expect(sentences).toContain("Avec un bruit de 0,1 écart-type, l'exactitude baisse de 1,2 point, dans la limite de 5 points.");
+    expect(sentences).toContain("Les 20 entrées limites ont toutes été traitées sans erreur.");
+  });
+
+  it("says regression errors, plurals and thousands the French way", () => {
+    const sentences = reviewSummarySentences({ ...regressionReport(), rowCount: 12345 }, defaultCriteria("regression"), null, french).map(plain);
+    expect(sentences[0]).toBe("Sur 12 345 cas réservés à l'évaluation, les prédictions du modèle s'écartent en moyenne de 43,27 (MAE) ; l'erreur quadratique moyenne (RMSE) est de 53,85.");
+    expect(sentences).toContain("Avec un bruit de 0,1 écart-type, la RMSE se dégrade de 2,3 (à 56,15), au-delà de la limite de 0,05.");
+    const cases = binaryReport().edgeCases.map((edge, i) => (i < 1 ? { ...edge, ok: false, output: null, error: "boom" } : edge));
+    expect(edgeCaseSentence(cases, french)).toBe("1 entrée limite sur 20 a fait échouer le modèle (age minimum).");
   });
 });

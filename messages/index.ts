@@ -8,18 +8,32 @@ import enComparison from "./en/comparison.json";
 import frComparison from "./fr/comparison.json";
 import enFairness from "./en/fairness.json";
 import frFairness from "./fr/fairness.json";
+import enModelVersion from "./en/modelVersion.json";
+import frModelVersion from "./fr/modelVersion.json";
 import enReasons from "./en/reasons.json";
 import frReasons from "./fr/reasons.json";
+import enReview from "./en/review.json";
+import frReview from "./fr/review.json";
+import enReviewSentences from "./en/reviewSentences.json";
+import frReviewSentences from "./fr/reviewSentences.json";
+import enReviews from "./en/reviews.json";
+import frReviews from "./fr/reviews.json";
+import enSettings from "./en/settings.json";
+import frSettings from "./fr/settings.json";
+import enShell from "./en/shell.json";
+import frShell from "./fr/shell.json";
 import enSignOff from "./en/signOff.json";
 import frSignOff from "./fr/signOff.json";
+import enSignOffSheet from "./en/signOffSheet.json";
+import frSignOffSheet from "./fr/signOffSheet.json";
 import enTechnicalFile from "./en/technicalFile.json";
 import frTechnicalFile from "./fr/technicalFile.json";
 import enValue from "./en/value.json";
 import frValue from "./fr/value.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, fairness: enFairness, reasons: enReasons, signOff: enSignOff, technicalFile: enTechnicalFile, value: enValue },
-  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, reasons: frReasons, signOff: frSignOff, technicalFile: frTechnicalFile, value: frValue },
+  en: { common: enCommon, comparison: enComparison, fairness: enFairness, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, value: enValue },
+  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, value: frValue },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

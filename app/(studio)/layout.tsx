@@ -1,20 +1,26 @@
 // The studio shell around every signed-in page: skip link, header with the theme and account menu, side navigation.
 import { cookies } from "next/headers";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AuthOffBanner, UserMenu } from "@/components/auth/user-menu";
 import { StudioNav } from "@/components/shell/studio-nav";
 import styles from "@/components/shell/shell.module.css";
+import { LanguagePicker } from "@/components/shell/language-picker";
 import { ThemePicker } from "@/components/shell/theme-picker";
 import { StudioQueryProvider } from "@/components/trpc-provider";
 import { THEME_COOKIE, themeAttribute } from "@/lib/theme";
+import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/locales";
 
 export default async function StudioLayout({ children }: { children: ReactNode }) {
-  const theme = themeAttribute((await cookies()).get(THEME_COOKIE)?.value) ?? "system";
+  const cookieStore = await cookies();
+  const theme = themeAttribute(cookieStore.get(THEME_COOKIE)?.value) ?? "system";
+  const chosenLocale = cookieStore.get(LOCALE_COOKIE)?.value;
+  const t = await getTranslations("shell");
   return (
     <StudioQueryProvider>
       <a href="#main" className={styles.skipLink}>
-        Skip to content
+        {t("skipToContent")}
       </a>
       <AuthOffBanner />
       <header className={styles.header}>
@@ -22,6 +28,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
           ModelOps Studio
         </Link>
         <div className={styles.headerEnd}>
+          <LanguagePicker initial={isLocale(chosenLocale) ? chosenLocale : "browser"} />
           <ThemePicker initial={theme} />
           <UserMenu />
         </div>

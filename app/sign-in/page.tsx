@@ -1,9 +1,12 @@
 // The sign-in page (outside the studio shell: it is the one page open to everyone).
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { SignInForm } from "@/components/auth/sign-in-form";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("shell.signIn"))("pageTitle") };
+}
 
 export default function SignInPage() {
   return (

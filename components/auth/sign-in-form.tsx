@@ -1,12 +1,14 @@
 "use client";
 // Username + password form; on success goes to the page the user came from (same-site paths only).
 import { useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import styles from "./auth.module.css";
 import { safeNextPath } from "./safe-next";
 
 export function SignInForm() {
   const router = useRouter();
+  const t = useTranslations("shell.signIn");
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -24,13 +26,13 @@ export function SignInForm() {
       });
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { message?: string };
-        setError(body.message ?? "Sign-in failed; try again.");
+        setError(body.message ?? t("failed"));
         return;
       }
       router.replace(safeNextPath(params.get("next"), window.location.origin));
       router.refresh();
     } catch {
-      setError("The studio did not answer. Check that it is running, then try again.");
+      setError(t("unreachable"));
     } finally {
       setPending(false);
     }
@@ -38,13 +40,13 @@ export function SignInForm() {
 
   return (
     <form className={styles.card} onSubmit={submit} aria-labelledby="sign-in-title">
-      <h1 id="sign-in-title">Sign in to ModelOps Studio</h1>
+      <h1 id="sign-in-title">{t("title")}</h1>
       <div className={styles.field}>
-        <label htmlFor="username">Username</label>
+        <label htmlFor="username">{t("username")}</label>
         <input id="username" name="username" autoComplete="username" required autoFocus maxLength={64} />
       </div>
       <div className={styles.field}>
-        <label htmlFor="password">Password</label>
+        <label htmlFor="password">{t("password")}</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={256} />
       </div>
       {error ? (
@@ -53,10 +55,10 @@ export function SignInForm() {
         </p>
       ) : null}
       <button className={styles.button} type="submit" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("pending") : t("submit")}
       </button>
       <p className={styles.hint}>
-        First start? The admin&apos;s one-time password was printed in the server console (or set with STUDIO_ADMIN_PASSWORD).
+        {t("firstStart")}
       </p>
     </form>
   );

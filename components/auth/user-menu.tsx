@@ -2,15 +2,17 @@
 // The signed-in user's name and role, links to tokens and admin pages, sign-out, and the loud auth-off banner.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useCurrentUser } from "./use-permission";
 import styles from "./auth.module.css";
 
 export function AuthOffBanner() {
   const me = useCurrentUser();
+  const t = useTranslations("shell.account");
   if (!me.data?.authDisabled) return null;
   return (
     <div className={styles.banner} role="alert">
-      Accounts are switched off (STUDIO_AUTH=off): anyone who can reach this studio acts as an admin. Use this only on a single-user machine.
+      {t("authOff")}
     </div>
   );
 }
@@ -18,6 +20,7 @@ export function AuthOffBanner() {
 export function UserMenu() {
   const me = useCurrentUser();
   const router = useRouter();
+  const t = useTranslations("shell.account");
   const actor = me.data?.actor;
   if (!actor) return null;
 
@@ -29,22 +32,23 @@ export function UserMenu() {
 
   const isAdmin = me.data?.permissions.includes("users.manage");
   return (
-    <nav aria-label="Account" className="user-menu">
+    <nav aria-label={t("nav")} className="user-menu">
       <span className="user-menu-name">
         {actor.username} <span className="user-menu-role">({actor.role})</span>
       </span>
-      <Link href="/settings/tokens">API tokens</Link>
+      <Link href="/settings" data-testid="user-menu-settings">{t("settings")}</Link>
+      <Link href="/settings/tokens">{t("tokens")}</Link>
       {isAdmin ? (
         <>
-          <Link href="/admin/users">Users</Link>
-          <Link href="/admin/tokens">All tokens</Link>
-          <Link href="/admin/permissions">Permissions</Link>
-          <Link href="/admin/audit">Audit log</Link>
+          <Link href="/admin/users">{t("users")}</Link>
+          <Link href="/admin/tokens">{t("allTokens")}</Link>
+          <Link href="/admin/permissions">{t("permissions")}</Link>
+          <Link href="/admin/audit">{t("auditLog")}</Link>
         </>
       ) : null}
       {me.data?.authDisabled ? null : (
         <button type="button" className={styles.secondary} onClick={signOut}>
-          Sign out
+          {t("signOut")}
         </button>
       )}
     </nav>

@@ -111,7 +111,7 @@ describe("ModelVersionPage", () => {
     expect(html).toContain('href="/api/models/m/versions/1/model.onnx"');
     expect(html).toContain("champion");
     expect(html).toContain("Staging");
-    expect(html).toContain("2026-01-02 03:04:05 UTC");
+    expect(html).toContain("Jan 2, 2026, 3:04 AM UTC");
     expect(html).not.toContain("cannot run this version");
     expect(html).not.toContain('aria-label="Version tags"');
     const tagged = render(version({ tags: [{ key: "owner", value: "<b>team</b>" }] }), ["studio.read"]);
@@ -155,5 +155,20 @@ describe("ModelVersionPage", () => {
     expect(html).toContain("This version has no ONNX file");
     expect(html).toContain("No lineage was recorded");
     expect(html).not.toContain("/playground");
+  });
+});
+
+describe("ModelVersionPage in French", () => {
+  it("says the header, reviews and lineage in French with French dates", () => {
+    const html = renderWithCache(<ModelVersionPage name="m" version="1" />, ["studio.read"], (trpc, queryClient) => {
+      queryClient.setQueryData(trpc.registry.version.queryKey({ name: "m", version: "1" }), version());
+      queryClient.setQueryData(trpc.tracking.experiment.queryKey({ experimentId: "7" }), { name: "Demo: breast cancer" } as never);
+    }, "fr").replace(/[\u202f\u00a0]/g, " ");
+    expect(html).toContain("m, version 1");
+    expect(html).toContain("Revues d&#x27;acceptation");
+    expect(html).toContain("Demander une revue");
+    expect(html).toContain("2 janv. 2026, 03:04 UTC");
+    expect(html).toContain("Lignée");
+    expect(html).toContain("Métriques à l&#x27;enregistrement");
   });
 });

@@ -4,13 +4,14 @@ import { TagsTable } from "./tags-table";
 import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useId } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { requestReviewHref, reviewHref } from "@/components/review/review-format";
 import { ReviewsTable } from "@/components/review/reviews-list";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
+import { useMetricFormat, useReviewDates } from "@/components/review/use-review-words";
 import ui from "@/components/ui/ui.module.css";
 import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSpec } from "@/lib/model-signature";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
@@ -35,18 +36,19 @@ import { TechnicalFileLink } from "@/components/documentation/technical-file-lin
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
   const trpc = useTRPC();
   const canWrite = usePermission("models.write");
+  const t = useTranslations("modelVersion");
   const detail = useQuery(trpc.registry.version.queryOptions({ name, version }));
   const breadcrumb = (
     <p className={ui.breadcrumb}>
-      <Link href="/models">Models</Link> / <Link href={modelHref(name)}>{name}</Link> /
+      <Link href="/models">{t("models")}</Link> / <Link href={modelHref(name)}>{name}</Link> /
     </p>
   );
   if (detail.error || detail.isPending) {
     return (
       <>
         {breadcrumb}
-        <h1>Version {version}</h1>
-        {detail.error ? <QueryError error={detail.error} onRetry={() => void detail.refetch()} /> : <p role="status">Loading the version…</p>}
+        <h1>{t("versionTitle", { version })}</h1>
+        {detail.error ? <QueryError error={detail.error} onRetry={() => void detail.refetch()} /> : <p role="status">{t("loading")}</p>}
       </>
     );
   }
@@ -65,10 +67,10 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
       ) : null}
       <DescriptionPanel
         key={data.description}
-        title="Description"
+        title={t("description")}
         description={data.description}
         canWrite={canWrite}
-        emptyText="No description for this version."
+        emptyText={t("noDescription")}
         save={{ kind: "version", name: data.name, version: data.version }}
       />
       <VersionReviews name={data.name} version={data.version} />
@@ -80,12 +82,8 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
         </>
       ) : (
         <section aria-labelledby="graph-summary">
-          <h2 id="graph-summary">ONNX graph</h2>
-          <p className={ui.panel}>
-            {data.onnx_path
-              ? "The graph of this version has not been read. Register the ONNX file again to see its inputs, outputs and operators."
-              : "This version has no ONNX file, so there is no graph to summarise or run in the browser. Register a model exported to ONNX (.onnx)."}
-          </p>
+          <h2 id="graph-summary">{t("onnxGraph")}</h2>
+          <p className={ui.panel}>{data.onnx_path ? t("graphNotRead") : t("noOnnx")}</p>
         </section>
       )}
       {data.tags.length ? <VersionTags tags={data.tags} /> : null}
@@ -97,72 +95,74 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
 function VersionReviews({ name, version }: { name: string; version: string }) {
   const trpc = useTRPC();
   const reviews = useQuery(trpc.review.list.queryOptions({ filter: "all", modelName: name, modelVersion: version }));
+  const t = useTranslations("modelVersion");
   return (
     <section aria-labelledby="version-reviews">
-      <h2 id="version-reviews">Acceptance reviews</h2>
+      <h2 id="version-reviews">{t("reviews")}</h2>
       <p className={styles.links}>
-        <Link className={ui.secondary} href={requestReviewHref(name, version)}>
-          Request review
+        <Link className={ui.secondary} href={requestReviewHref(name, version)} data-testid="request-review-link">
+          {t("requestReview")}
         </Link>
       </p>
       {reviews.error ? (
         <QueryError error={reviews.error} onRetry={() => void reviews.refetch()} />
       ) : reviews.isPending ? (
-        <p role="status">Loading reviews…</p>
+        <p role="status">{t("loadingReviews")}</p>
       ) : reviews.data.length === 0 ? (
-        <p className={ui.muted}>No review yet. The production alias needs an approved acceptance review of this version.</p>
+        <p className={ui.muted}>{t("noReview")}</p>
       ) : (
-        <ReviewsTable reviews={reviews.data} now={reviews.dataUpdatedAt} label="Reviews of this version" showModel={false} />
+        <ReviewsTable reviews={reviews.data} now={reviews.dataUpdatedAt} label={t("reviewsOfVersion")} showModel={false} />
       )}
     </section>
   );
 }
 
 function VersionTags({ tags }: { tags: readonly { key: string; value: string }[] }) {
+  const t = useTranslations("modelVersion");
   return (
     <section aria-labelledby="version-tags">
-      <h2 id="version-tags">Tags</h2>
-      <TagsTable label="Version tags" tags={tags} />
+      <h2 id="version-tags">{t("tags")}</h2>
+      <TagsTable label={t("versionTags")} tags={tags} />
     </section>
   );
 }
 
 function VersionHeader({ version, lineage }: { version: ModelVersionDetail; lineage: ModelLineage | null }) {
   const runId = version.run_id || lineage?.runId || null;
+  const t = useTranslations("modelVersion");
+  const dates = useReviewDates();
   return (
     <>
       <div className={styles.headerRow}>
-        <h1>
-          {version.name} version {version.version}
-        </h1>
+        <h1>{t("heading", { name: version.name, version: version.version })}</h1>
         <AliasChips aliases={version.aliases} />
       </div>
       <dl className={styles.facts}>
         <div>
-          <dt>Stage</dt>
+          <dt>{t("stage")}</dt>
           <dd>
             <StageBadge stage={version.current_stage} />
           </dd>
         </div>
         <div>
-          <dt>Status</dt>
+          <dt>{t("status")}</dt>
           <dd>
             <VersionStatus version={version} />
           </dd>
         </div>
         <div>
-          <dt>Created</dt>
+          <dt>{t("created")}</dt>
           <dd>
-            {formatTimestamp(version.creation_timestamp)}
-            {version.user_id ? ` by ${version.user_id}` : ""}
+            {dates.timestamp(version.creation_timestamp)}
+            {version.user_id ? ` ${t("by", { user: version.user_id })}` : ""}
           </dd>
         </div>
         <div>
-          <dt>Run</dt>
-          <dd>{runId ? <RunLink runId={runId} experimentId={lineage?.experimentId} runName={lineage?.runName} /> : <span className={ui.muted}>none</span>}</dd>
+          <dt>{t("run")}</dt>
+          <dd>{runId ? <RunLink runId={runId} experimentId={lineage?.experimentId} runName={lineage?.runName} /> : <span className={ui.muted}>{t("none")}</span>}</dd>
         </div>
         <div>
-          <dt>Source</dt>
+          <dt>{t("source")}</dt>
           <dd>
             <code className={styles.code}>{version.source}</code>
           </dd>
@@ -170,18 +170,18 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
         {version.onnx_path || version.model_digest ? (
           <>
             <div>
-              <dt>Model bytes</dt>
+              <dt>{t("modelBytes")}</dt>
               <dd>
                 <ModelDigest digest={version.model_digest ?? null} />
               </dd>
             </div>
             <div>
-              <dt>Approved review</dt>
+              <dt>{t("approvedReview")}</dt>
               <dd>
                 {version.approved_review_id ? (
-                  <Link href={reviewHref(version.approved_review_id)}>review #{version.approved_review_id}</Link>
+                  <Link href={reviewHref(version.approved_review_id)}>{t("reviewNumber", { id: version.approved_review_id })}</Link>
                 ) : (
-                  <span className={ui.muted}>none: served only by explicit version to editors</span>
+                  <span className={ui.muted}>{t("noApprovedReview")}</span>
                 )}
               </dd>
             </div>
@@ -190,17 +190,16 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
       </dl>
       {version.integrity_failure ? (
         <p className={styles.warning} role="alert">
-          Serving refuses this version: {version.integrity_failure} Restore the file from a backup or register the reviewed model again; the event is in
-          the audit log.
+          {t("integrityFailure", { failure: version.integrity_failure })}
         </p>
       ) : null}
       {version.onnx_path ? (
         <p className={styles.links}>
           <Link className={ui.button} href={playgroundHref(version.name, version.version)}>
-            Open playground
+            {t("openPlayground")}
           </Link>
           <a className={ui.secondary} href={onnxDownloadHref(version.name, version.version)} download={`${version.name}-v${version.version}.onnx`}>
-            Download ONNX
+            {t("downloadOnnx")}
           </a>
         </p>
       ) : null}
@@ -218,14 +217,11 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
     }),
   );
   const created = derive.data as { name: string; version: string } | undefined;
+  const t = useTranslations("modelVersion");
   return (
     <section className={styles.warning} aria-labelledby="runtime-warning">
-      <h2 id="runtime-warning">The browser and server runtimes cannot run this version as it is</h2>
-      <p>
-        {introspection.usesZipMap
-          ? "Its graph ends in a ZipMap node, so it returns a sequence of maps (one {class: probability} map per row). onnxruntime-web (the playground) and onnxruntime-node (serving) only return tensors."
-          : "Some of its outputs are not tensors, and onnxruntime-web (the playground) and onnxruntime-node (serving) only return tensors."}
-      </p>
+      <h2 id="runtime-warning">{t("runtimeTitle")}</h2>
+      <p>{introspection.usesZipMap ? t("zipMap") : t("notTensors")}</p>
       {introspection.unsupportedInBrowser.length ? (
         <ul>
           {introspection.unsupportedInBrowser.map((problem) => (
@@ -236,17 +232,16 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
       {introspection.usesZipMap ? (
         created ? (
           <p className={styles.notice} role="status">
-            Derived <Link href={modelVersionHref(created.name, created.version)}>version {created.version}</Link>: the same model with the
-            probabilities tensor as its output.
+            {t.rich("derived", { version: created.version, link: (chunks) => <Link href={modelVersionHref(created.name, created.version)}>{chunks}</Link> })}
           </p>
         ) : canWrite ? (
           <p>
             <button type="button" className={ui.button} disabled={derive.isPending} onClick={() => derive.mutate({ name, version })}>
-              {derive.isPending ? "Deriving…" : "Derive a version without ZipMap"}
+              {derive.isPending ? t("deriving") : t("derive")}
             </button>
           </p>
         ) : (
-          <p>An editor can derive a version without the ZipMap node, whose output is the probabilities tensor.</p>
+          <p>{t("editorCanDerive")}</p>
         )
       ) : null}
       {derive.error ? (
@@ -260,28 +255,27 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
 
 function LineageSection({ name, version, lineage }: { name: string; version: ModelVersionDetail; lineage: ModelLineage | null }) {
   const titleId = useId();
+  const t = useTranslations("modelVersion");
+  const fmt = useMetricFormat();
   const metrics = lineage ? Object.entries(lineage.metrics).sort(([a], [b]) => a.localeCompare(b)) : [];
   const params = lineage ? Object.entries(lineage.params).sort(([a], [b]) => a.localeCompare(b)) : [];
   return (
     <section aria-labelledby={titleId}>
-      <h2 id={titleId}>Lineage</h2>
+      <h2 id={titleId}>{t("lineage")}</h2>
       {lineage === null ? (
-        <p className={ui.panel}>
-          No lineage was recorded for this version{version.run_id ? "" : ": it was not registered from a run"}. Versions registered from a run&apos;s
-          artifact record the run, its dataset versions and its metrics.
-        </p>
+        <p className={ui.panel}>{version.run_id ? t("noLineage") : t("noLineageNoRun")}</p>
       ) : (
         <div className={ui.panel}>
           <dl className={ui.dl}>
-            <dt>Run</dt>
+            <dt>{t("run")}</dt>
             <dd>
               {lineage.runId ? (
                 <RunLink runId={lineage.runId} experimentId={lineage.experimentId} runName={lineage.runName} />
               ) : (
-                <span className={ui.muted}>none</span>
+                <span className={ui.muted}>{t("none")}</span>
               )}
             </dd>
-            <dt>Experiment</dt>
+            <dt>{t("experiment")}</dt>
             <dd>
               {lineage.experimentId ? (
                 <ExperimentLink experimentId={lineage.experimentId} />
@@ -291,7 +285,7 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
             </dd>
             {lineage.artifactPath ? (
               <>
-                <dt>Artifact</dt>
+                <dt>{t("artifact")}</dt>
                 <dd>
                   <code>{lineage.artifactPath}</code>
                 </dd>
@@ -299,26 +293,26 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
             ) : null}
             {lineage.derivedFrom ? (
               <>
-                <dt>Derived from</dt>
+                <dt>{t("derivedFrom")}</dt>
                 <dd>
-                  <Link href={modelVersionHref(name, lineage.derivedFrom.version)}>Version {lineage.derivedFrom.version}</Link>:{" "}
+                  <Link href={modelVersionHref(name, lineage.derivedFrom.version)}>{t("versionTitle", { version: lineage.derivedFrom.version })}</Link>:{" "}
                   {describeTransform(lineage.derivedFrom.transform)}
                 </dd>
               </>
             ) : null}
           </dl>
-          <h3>Datasets</h3>
+          <h3>{t("datasets")}</h3>
           {lineage.datasets.length ? (
-            <ul aria-label="Datasets used">
+            <ul aria-label={t("datasetsUsed")}>
               {lineage.datasets.map((dataset) => (
                 <li key={`${dataset.name}:${dataset.digest}:${dataset.context ?? ""}`}>
                   {dataset.registry ? (
                     <Link href={datasetVersionHref(dataset.registry.datasetName, dataset.registry.version)}>
-                      {dataset.registry.datasetName} version {dataset.registry.version}
+                      {t("datasetVersion", { name: dataset.registry.datasetName, version: dataset.registry.version })}
                     </Link>
                   ) : (
                     <>
-                      {dataset.name} <span className={ui.muted}>(not in the dataset registry)</span>
+                      {dataset.name} <span className={ui.muted}>{t("notInRegistry")}</span>
                     </>
                   )}
                   {dataset.context ? <span className={ui.muted}> — {dataset.context}</span> : null}{" "}
@@ -326,8 +320,8 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
                     {dataset.digest.slice(0, 12)}
                   </code>
                   {dataset.registry?.qualityStatus === "failed" ? (
-                    <span className={styles.failedBadge} title={dataset.registry.qualityReason ?? "This dataset version failed quality"}>
-                      failed quality
+                    <span className={styles.failedBadge} title={dataset.registry.qualityReason ?? t("failedQualityTitle")}>
+                      {t("failedQuality")}
                     </span>
                   ) : null}
                   {dataset.registry?.qualityStatus === "failed" && dataset.registry.qualityReason ? (
@@ -337,37 +331,37 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
               ))}
             </ul>
           ) : (
-            <p className={ui.muted}>The run logged no dataset inputs (MLflow <code>log_input</code>).</p>
+            <p className={ui.muted}>{t.rich("noDatasetInputs", { code: (chunks) => <code>{chunks}</code> })}</p>
           )}
-          <h3>Metrics at registration</h3>
+          <h3>{t("metricsAtRegistration")}</h3>
           {metrics.length ? (
-            <table className={ui.table} aria-label="Metrics at registration">
+            <table className={ui.table} aria-label={t("metricsAtRegistration")}>
               <thead>
                 <tr>
-                  <th scope="col">Metric</th>
-                  <th scope="col" className={ui.num}>Value</th>
+                  <th scope="col">{t("metric")}</th>
+                  <th scope="col" className={ui.num}>{t("value")}</th>
                 </tr>
               </thead>
               <tbody>
                 {metrics.map(([key, value]) => (
                   <tr key={key}>
                     <td>{key}</td>
-                    <td className={ui.num}>{formatMetricValue(value)}</td>
+                    <td className={ui.num}>{fmt(value)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           ) : (
-            <p className={ui.muted}>No metrics were recorded at registration.</p>
+            <p className={ui.muted}>{t("noMetrics")}</p>
           )}
           {params.length ? (
             <>
-              <h3>Parameters</h3>
-              <table className={ui.table} aria-label="Parameters at registration">
+              <h3>{t("parameters")}</h3>
+              <table className={ui.table} aria-label={t("parametersAtRegistration")}>
                 <thead>
                   <tr>
-                    <th scope="col">Parameter</th>
-                    <th scope="col">Value</th>
+                    <th scope="col">{t("parameter")}</th>
+                    <th scope="col">{t("value")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -398,44 +392,41 @@ function SignatureSection({ introspection }: { introspection: OnnxIntrospection 
   const fromMlmodel = introspection.mlmodelSignature ?? null;
   const signature = fromMlmodel ?? signatureFromIntrospection(introspection);
   const rows = [
-    ...signature.inputs.map((spec) => ({ role: "input", spec })),
-    ...signature.outputs.map((spec) => ({ role: "output", spec })),
+    ...signature.inputs.map((spec) => ({ role: "input" as const, spec })),
+    ...signature.outputs.map((spec) => ({ role: "output" as const, spec })),
   ];
+  const t = useTranslations("modelVersion");
   return (
     <section aria-labelledby="signature">
-      <h2 id="signature">Signature</h2>
-      <p className={styles.hint}>
-        {fromMlmodel
-          ? "From the MLmodel file logged with the model."
-          : "Derived from the ONNX graph (MLflow tensor-based signature); -1 marks a dimension of any size. Non-tensor outputs have no tensor spec and are left out."}
-      </p>
+      <h2 id="signature">{t("signature")}</h2>
+      <p className={styles.hint}>{fromMlmodel ? t("signatureFromMlmodel") : t("signatureDerived")}</p>
       {rows.length ? (
         <div className={ui.tableWrap}>
-          <table className={ui.table} aria-label="Signature">
+          <table className={ui.table} aria-label={t("signature")}>
             <thead>
               <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Name</th>
+                <th scope="col">{t("role")}</th>
+                <th scope="col">{t("name")}</th>
                 <th scope="col">dtype</th>
-                <th scope="col">Shape</th>
+                <th scope="col">{t("shape")}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map(({ role, spec }) => (
                 <tr key={`${role}:${spec.name ?? ""}`}>
-                  <td>{role}</td>
+                  <td>{t(`roles.${role}`)}</td>
                   <td>
                     <code>{spec.name ?? "—"}</code>
                   </td>
                   <td>{tensorSpecOf(spec)?.dtype ?? spec.type}</td>
-                  <td>{tensorSpecOf(spec) ? `(${tensorSpecOf(spec)!.shape.join(", ")})` : "column"}</td>
+                  <td>{tensorSpecOf(spec) ? `(${tensorSpecOf(spec)!.shape.join(", ")})` : t("column")}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       ) : (
-        <p className={ui.muted}>No tensor inputs or outputs.</p>
+        <p className={ui.muted}>{t("noTensors")}</p>
       )}
     </section>
   );

@@ -64,7 +64,7 @@ describe("The confirmed order on the review and its sign-off sheet", () => {
     ]) {
       const text = textOf(html);
       expect(text).toContain("Column order (confirmed)");
-      expect(text).toContain("alice confirmed this order on 2026-12-06");
+      expect(text).toContain("alice confirmed this order on Dec 6, 2026");
       expect(text).toContain("0 px2 1 px0 2 px1");
     }
   });

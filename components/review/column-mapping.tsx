@@ -1,14 +1,34 @@
 "use client";
 // A matrix model's column order when nothing names its columns: confirmed once in the request form, then shown on the
 // review page and printed on the sign-off sheet, so everyone sees which file column fed which model input.
-import { useId } from "react";
+import { useTranslations } from "next-intl";
+import { useId, useMemo } from "react";
 import ui from "@/components/ui/ui.module.css";
 import { columnOrderProblems, parseColumnOrder, type ColumnMapping } from "@/lib/feature-names";
 import styles from "./review.module.css";
+import { useReviewDates } from "./use-review-words";
 
 export interface ColumnOrderState {
   text: string;
   confirmed: boolean;
+}
+
+/** What columnOrderToSend says, in the reader's language (useColumnOrderMessages). */
+export interface ColumnOrderMessages {
+  labelColumn: (column: string) => string;
+  empty: string;
+  confirm: string;
+}
+
+const englishColumnOrderMessages: ColumnOrderMessages = {
+  labelColumn: (column) => `'${column}' is the label column; take it out.`,
+  empty: "List the dataset columns that feed the model, in order.",
+  confirm: "Tick the box to confirm this column order.",
+};
+
+export function useColumnOrderMessages(): ColumnOrderMessages {
+  const t = useTranslations("review.columnMapping.errors");
+  return useMemo(() => ({ labelColumn: (column: string) => t("labelColumn", { column }), empty: t("empty"), confirm: t("confirm") }), [t]);
 }
 
 /** The order to send with the request, or the problem to show; null when no order is asked for. */
@@ -17,13 +37,14 @@ export function columnOrderToSend(
   width: number | null,
   columns: readonly string[],
   labelColumn: string,
+  messages: ColumnOrderMessages = englishColumnOrderMessages,
 ): { order: string[]; error: null } | { order: null; error: string } {
   const order = parseColumnOrder(state.text);
   const problems = columnOrderProblems(order, width ?? order.length, columns);
-  if (order.includes(labelColumn)) problems.push(`'${labelColumn}' is the label column; take it out.`);
-  if (order.length === 0) return { order: null, error: "List the dataset columns that feed the model, in order." };
+  if (order.includes(labelColumn)) problems.push(messages.labelColumn(labelColumn));
+  if (order.length === 0) return { order: null, error: messages.empty };
   if (problems.length > 0) return { order: null, error: problems.join(" ") };
-  if (!state.confirmed) return { order: null, error: "Tick the box to confirm this column order." };
+  if (!state.confirmed) return { order: null, error: messages.confirm };
   return { order, error: null };
 }
 
@@ -42,17 +63,16 @@ export function ColumnOrderField({
   error: string | null;
 }) {
   const ids = useId();
+  const t = useTranslations("review.columnMapping");
   const count = parseColumnOrder(value.text).length;
   return (
     <fieldset className={styles.fieldset}>
-      <legend>Column order</legend>
+      <legend>{t("legend")}</legend>
       <p id={`${ids}-hint`} className={styles.hint}>
-        The model takes one input &lsquo;{inputName}&rsquo; of {width ?? "several"} columns, and nothing names them (no MLmodel signature, no training
-        dataset in its lineage). Columns are never taken by position behind your back: list the dataset columns that feed it, first to last, and
-        confirm. The order is stored with the review and printed on its report and sign-off sheet.
+        {width === null ? t("hintSeveral", { input: inputName }) : t("hint", { input: inputName, width })}
       </p>
       <div className={ui.field}>
-        <label htmlFor={`${ids}-order`}>Dataset columns, in the model&apos;s order (comma or line separated)</label>
+        <label htmlFor={`${ids}-order`}>{t("label")}</label>
         <textarea
           id={`${ids}-order`}
           className={styles.textarea}
@@ -61,13 +81,11 @@ export function ColumnOrderField({
           aria-invalid={error ? true : undefined}
           onChange={(event) => onChange({ text: event.target.value, confirmed: false })}
         />
-        <p className={styles.hint}>
-          {count} of {width ?? "?"} columns listed.
-        </p>
+        <p className={styles.hint}>{t("listed", { count, width: width ?? "?" })}</p>
       </div>
       <label className={ui.checkbox}>
         <input type="checkbox" checked={value.confirmed} onChange={(event) => onChange({ ...value, confirmed: event.target.checked })} />
-        I confirm these columns feed the model&apos;s input &lsquo;{inputName}&rsquo; in this order
+        {t("confirm", { input: inputName })}
       </label>
       {error ? (
         <p id={`${ids}-error`} className={ui.error}>
@@ -81,20 +99,19 @@ export function ColumnOrderField({
 /** On the review page and the sign-off sheet: the confirmed order, model column → dataset column; nothing when none. */
 export function ColumnMappingSection({ mapping }: { mapping: ColumnMapping | null | undefined }) {
   const ids = useId();
+  const t = useTranslations("review.columnMapping");
+  const dates = useReviewDates();
   if (!mapping) return null;
   return (
     <section aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>Column order (confirmed)</h2>
-      <p>
-        Nothing named the columns of the model&apos;s input &lsquo;{mapping.inputName}&rsquo;; {mapping.confirmedBy} confirmed this order on{" "}
-        {new Date(mapping.confirmedAt).toISOString().slice(0, 10)}.
-      </p>
+      <h2 id={`${ids}-title`}>{t("confirmedTitle")}</h2>
+      <p>{t("confirmedBy", { input: mapping.inputName, user: mapping.confirmedBy, date: dates.date(mapping.confirmedAt) })}</p>
       <table className={ui.table}>
-        <caption className={styles.caption}>Which dataset column fed each column of &lsquo;{mapping.inputName}&rsquo;</caption>
+        <caption className={styles.caption}>{t("caption", { input: mapping.inputName })}</caption>
         <thead>
           <tr>
-            <th scope="col">Model column</th>
-            <th scope="col">Dataset column</th>
+            <th scope="col">{t("modelColumn")}</th>
+            <th scope="col">{t("datasetColumn")}</th>
           </tr>
         </thead>
         <tbody>

@@ -1,13 +1,21 @@
 "use client";
 // The acceptance-criteria fields (metric thresholds, group gap, noise drop, edge cases), shared by the request form and the edit dialog.
-import { useId } from "react";
+import { useTranslations } from "next-intl";
+import { useId, useMemo } from "react";
 import ui from "@/components/ui/ui.module.css";
-import { metricLabel } from "@/lib/review-sentences";
+import { metricLabel as metricLabelIn } from "@/lib/review-sentences";
 import { defaultCriteria, type AcceptanceCriteria, type EvaluationTask, type MetricName } from "@/server/review/schema";
 import { ExpectedValueCriterionField } from "./expected-value-criterion";
-import { defaultOpFor, describeCriteria, metricsForTask, opSymbol, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import { RelativeCriteriaEditor } from "./relative-criteria-editor";
+import { defaultOpFor, describeCriteria, metricsForTask, opSymbol, type CriteriaFormErrors, type CriteriaFormMessages, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
+import { useReviewWords } from "./use-review-words";
+
+/** What the criteria form says about a field to fix, in the reader's language (for formToCriteria). */
+export function useCriteriaFormMessages(): CriteriaFormMessages {
+  const t = useTranslations("review.criteriaEditor.errors");
+  return useMemo(() => ({ number: t("number"), gapPoints: t("gapPoints"), noiseDrop: t("noiseDrop") }), [t]);
+}
 
 export function CriteriaEditor({
   task,
@@ -24,6 +32,9 @@ export function CriteriaEditor({
   defaults?: AcceptanceCriteria;
 }) {
   const ids = useId();
+  const t = useTranslations("review.criteriaEditor");
+  const words = useReviewWords();
+  const metricLabel = (metric: MetricName) => metricLabelIn(metric, words);
   const metrics = metricsForTask(task);
   const shownDefaults = defaults ?? (task ? defaultCriteria(task) : null);
   const setRow = (index: number, patch: Partial<CriteriaFormState["thresholds"][number]>) =>
@@ -31,18 +42,18 @@ export function CriteriaEditor({
   const unusedMetric = metrics.find((metric) => !value.thresholds.some((row) => row.metric === metric)) ?? metrics[0];
   return (
     <fieldset className={styles.fieldset}>
-      <legend>Acceptance criteria</legend>
+      <legend>{t("legend")}</legend>
       {shownDefaults ? (
-        <p className={styles.hint}>Defaults: {describeCriteria(shownDefaults, metricLabel).join("; ")}. Every criterion is optional.</p>
+        <p className={styles.hint}>{t("defaults", { criteria: describeCriteria(shownDefaults, metricLabel, words).join("; ") })}</p>
       ) : null}
-      <h3>Metric thresholds</h3>
-      {value.thresholds.length === 0 ? <p className={ui.muted}>No metric threshold: the metrics are reported but not checked.</p> : null}
+      <h3>{t("thresholds")}</h3>
+      {value.thresholds.length === 0 ? <p className={ui.muted}>{t("noThreshold")}</p> : null}
       {value.thresholds.map((row, index) => {
         const error = errors[`threshold.${index}`];
         return (
-          <div key={index} className={styles.criteriaRow} role="group" aria-label={`Threshold ${index + 1}`}>
+          <div key={index} className={styles.criteriaRow} role="group" aria-label={t("threshold", { number: index + 1 })}>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-metric-${index}`}>Metric</label>
+              <label htmlFor={`${ids}-metric-${index}`}>{t("metric")}</label>
               <select
                 id={`${ids}-metric-${index}`}
                 className={ui.input}
@@ -60,14 +71,14 @@ export function CriteriaEditor({
               </select>
             </div>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-op-${index}`}>Must be</label>
+              <label htmlFor={`${ids}-op-${index}`}>{t("mustBe")}</label>
               <select id={`${ids}-op-${index}`} className={`${ui.input} ${styles.small}`} value={row.op} onChange={(event) => setRow(index, { op: event.target.value as "gte" | "lte" })}>
-                <option value="gte">{opSymbol.gte} at least</option>
-                <option value="lte">{opSymbol.lte} at most</option>
+                <option value="gte">{t("atLeast", { op: opSymbol.gte })}</option>
+                <option value="lte">{t("atMost", { op: opSymbol.lte })}</option>
               </select>
             </div>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-value-${index}`}>Value</label>
+              <label htmlFor={`${ids}-value-${index}`}>{t("value")}</label>
               <input
                 id={`${ids}-value-${index}`}
                 className={`${ui.input} ${styles.small}`}
@@ -81,10 +92,10 @@ export function CriteriaEditor({
             <button
               type="button"
               className={ui.secondary}
-              aria-label={`Remove the ${metricLabel(row.metric)} threshold`}
+              aria-label={t("removeLabel", { metric: metricLabel(row.metric) })}
               onClick={() => onChange({ ...value, thresholds: value.thresholds.filter((_, i) => i !== index) })}
             >
-              Remove
+              {t("remove")}
             </button>
             {error ? (
               <p id={`${ids}-value-${index}-error`} className={ui.error}>
@@ -100,13 +111,13 @@ export function CriteriaEditor({
           className={ui.secondary}
           onClick={() => onChange({ ...value, thresholds: [...value.thresholds, { metric: unusedMetric, op: defaultOpFor(unusedMetric), value: "" }] })}
         >
-          Add a threshold
+          {t("add")}
         </button>
       ) : null}
       <RelativeCriteriaEditor task={task} value={value} onChange={onChange} errors={errors} />
       <div className={styles.criteriaGrid}>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-gap`}>Max group gap (points)</label>
+          <label htmlFor={`${ids}-gap`}>{t("maxGap")}</label>
           <input
             id={`${ids}-gap`}
             className={ui.input}
@@ -118,14 +129,12 @@ export function CriteriaEditor({
             onChange={(event) => onChange({ ...value, maxGroupGapPoints: event.target.value })}
           />
           <p id={`${ids}-gap-hint`} className={styles.hint}>
-            {task !== null && task !== "binary"
-              ? "Group gaps are measured for binary classifiers only."
-              : "Largest difference in selection rate between the groups of a sensitive attribute; empty = not checked."}
+            {task !== null && task !== "binary" ? t("gapBinaryOnly") : t("gapHint")}
           </p>
           {errors.maxGroupGapPoints ? <p className={ui.error}>{errors.maxGroupGapPoints}</p> : null}
         </div>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-noise`}>Max drop under noise</label>
+          <label htmlFor={`${ids}-noise`}>{t("maxNoise")}</label>
           <input
             id={`${ids}-noise`}
             className={ui.input}
@@ -136,7 +145,7 @@ export function CriteriaEditor({
             onChange={(event) => onChange({ ...value, maxNoiseDrop: event.target.value })}
           />
           <p id={`${ids}-noise-hint`} className={styles.hint}>
-            In the primary metric&apos;s unit (0.05 = 5 points of accuracy), under Gaussian noise of 0.1 std; empty = not checked.
+            {t("noiseHint")}
           </p>
           {errors.maxNoiseDrop ? <p className={ui.error}>{errors.maxNoiseDrop}</p> : null}
         </div>
@@ -144,7 +153,7 @@ export function CriteriaEditor({
       </div>
       <label className={ui.checkbox}>
         <input type="checkbox" checked={value.edgeCasesMustNotCrash} onChange={(event) => onChange({ ...value, edgeCasesMustNotCrash: event.target.checked })} />
-        Edge cases must not crash the model
+        {t("edgeCases")}
       </label>
     </fieldset>
   );

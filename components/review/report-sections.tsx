@@ -1,5 +1,6 @@
 "use client";
 // The evaluation report as sections: summary sentences, criteria, metrics with their charts (each with a table or caption), fairness, robustness, importance, edge cases, provenance.
+import { useTranslations } from "next-intl";
 import { useId, useState, type ReactElement, type ReactNode } from "react";
 import {
   Bar,
@@ -17,9 +18,9 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
-import { fairnessSentence, formatNumber, formatPercent, formatPoints, metricLabel, robustnessSentence } from "@/lib/review-sentences";
+import { edgeCaseName, fairnessSentence, formatNumber, formatPercent, formatPoints, metricLabel as metricLabelIn, robustnessSentence } from "@/lib/review-sentences";
+import type { ReviewWords } from "@/lib/review-words";
 import type {
   AcceptanceCriteria,
   ClassificationReport,
@@ -32,11 +33,11 @@ import { ComparisonSection, NotApplicableBadge } from "./comparison-section";
 import { FairnessDetails } from "./fairness-details";
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
+import { useMetricFormat, useReviewDates, useReviewWords } from "./use-review-words";
 
 const axis = { tick: { fill: "var(--muted)", fontSize: 11 }, stroke: "var(--border)" };
 const tooltipStyle = { background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" };
 const seriesColours = ["var(--accent)", "var(--ok)", "var(--danger)", "var(--muted)"];
-const fmt = (value: number) => formatMetricValue(value);
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
   const generated = useId();
@@ -66,9 +67,10 @@ function ChartFigure({ caption, children }: { caption: ReactNode; children: Reac
 }
 
 export function SummarySentences({ sentences }: { sentences: readonly string[] }) {
+  const t = useTranslations("review.report");
   return (
-    <Section title="Summary">
-      <ul className={`${ui.panel} ${styles.summary}`} aria-label="Summary in sentences">
+    <Section title={t("summary")}>
+      <ul className={`${ui.panel} ${styles.summary}`} aria-label={t("summaryLabel")} data-testid="review-summary">
         {sentences.map((sentence) => (
           <li key={sentence}>{sentence}</li>
         ))}
@@ -78,23 +80,24 @@ export function SummarySentences({ sentences }: { sentences: readonly string[] }
 }
 
 export function CriteriaTable({ results, criteria }: { results: readonly CriterionResult[] | null; criteria: AcceptanceCriteria }) {
-  const none =
-    criteria.metricThresholds.length === 0 && !criteria.relativeThresholds?.length && criteria.maxGroupGap === null && criteria.maxNoiseDrop === null && !criteria.edgeCasesMustNotCrash;
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
+  const none = criteria.metricThresholds.length === 0 && !criteria.relativeThresholds?.length && criteria.minExpectedValuePer1000 == null && criteria.maxGroupGap === null && criteria.maxNoiseDrop === null && !criteria.edgeCasesMustNotCrash;
   return (
-    <Section title="Acceptance criteria">
+    <Section title={t("criteria")}>
       {results === null ? (
-        <p className={ui.panel}>The criteria are checked once the evaluation has finished.</p>
+        <p className={ui.panel}>{t("criteriaPending")}</p>
       ) : results.length === 0 || none ? (
-        <p className={ui.panel}>No acceptance criteria were set: the report is for reading only.</p>
+        <p className={ui.panel}>{t("criteriaNone")}</p>
       ) : (
         <div className={ui.tableWrap}>
-          <table className={ui.table} aria-label="Acceptance criteria">
+          <table className={ui.table} aria-label={t("criteria")} data-testid="review-criteria">
             <thead>
               <tr>
-                <th scope="col">Criterion</th>
-                <th scope="col">Result</th>
-                <th scope="col" className={ui.num}>Measured</th>
-                <th scope="col">In words</th>
+                <th scope="col">{t("criterion")}</th>
+                <th scope="col">{t("result")}</th>
+                <th scope="col" className={ui.num}>{t("measured")}</th>
+                <th scope="col">{t("inWords")}</th>
               </tr>
             </thead>
             <tbody>
@@ -117,17 +120,19 @@ export function CriteriaTable({ results, criteria }: { results: readonly Criteri
 }
 
 function ClassificationSection({ report }: { report: ClassificationReport }) {
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
   return (
-    <Section title="Performance">
+    <Section title={t("performance")}>
       <div className={ui.tableWrap}>
-        <table className={ui.table} aria-label="Classification metrics">
+        <table className={ui.table} aria-label={t("classificationMetrics")}>
           <thead>
             <tr>
-              <th scope="col">Class</th>
-              <th scope="col" className={ui.num}>Precision</th>
-              <th scope="col" className={ui.num}>Recall</th>
+              <th scope="col">{t("class")}</th>
+              <th scope="col" className={ui.num}>{t("precision")}</th>
+              <th scope="col" className={ui.num}>{t("recall")}</th>
               <th scope="col" className={ui.num}>F1</th>
-              <th scope="col" className={ui.num}>Support</th>
+              <th scope="col" className={ui.num}>{t("support")}</th>
             </tr>
           </thead>
           <tbody>
@@ -141,7 +146,7 @@ function ClassificationSection({ report }: { report: ClassificationReport }) {
               </tr>
             ))}
             <tr>
-              <th scope="row">Macro average</th>
+              <th scope="row">{t("macroAverage")}</th>
               <td className={ui.num}>{fmt(report.macro.precision)}</td>
               <td className={ui.num}>{fmt(report.macro.recall)}</td>
               <td className={ui.num}>{fmt(report.macro.f1)}</td>
@@ -150,12 +155,12 @@ function ClassificationSection({ report }: { report: ClassificationReport }) {
           </tbody>
         </table>
       </div>
-      <dl className={`${ui.dl} ${ui.panel}`} aria-label="Overall metrics">
-        <dt>Accuracy</dt>
+      <dl className={`${ui.dl} ${ui.panel}`} aria-label={t("overallMetrics")}>
+        <dt>{t("accuracy")}</dt>
         <dd>{fmt(report.accuracy)}</dd>
         <dt>ROC AUC</dt>
-        <dd>{report.rocAuc === null ? "not measured (a class is absent from the labels)" : fmt(report.rocAuc)}</dd>
-        <dt>Log loss</dt>
+        <dd>{report.rocAuc === null ? t("rocAucMissing") : fmt(report.rocAuc)}</dd>
+        <dt>{t("logLoss")}</dt>
         <dd>{fmt(report.logLoss)}</dd>
       </dl>
       <ConfusionMatrix classes={report.classes} matrix={report.confusionMatrix} />
@@ -169,15 +174,17 @@ function ClassificationSection({ report }: { report: ClassificationReport }) {
 
 /** A table whose cells are shaded by their share of the row (true class), so it reads as a heat map and stays a table. */
 export function ConfusionMatrix({ classes, matrix }: { classes: readonly string[]; matrix: readonly (readonly number[])[] }) {
+  const t = useTranslations("review.report");
+  const words = useReviewWords();
   return (
     <>
-      <h3>Confusion matrix</h3>
-      <p className={styles.hint}>Rows: the true class; columns: what the model predicted. Shading: share of the row.</p>
+      <h3>{t("confusionMatrix")}</h3>
+      <p className={styles.hint}>{t("confusionHint")}</p>
       <div className={ui.tableWrap}>
-        <table className={ui.table} aria-label="Confusion matrix">
+        <table className={ui.table} aria-label={t("confusionMatrix")}>
           <thead>
             <tr>
-              <th scope="col">True \ predicted</th>
+              <th scope="col">{t("truePredicted")}</th>
               {classes.map((name) => (
                 <th key={name} scope="col" className={ui.num}>
                   {name}
@@ -200,7 +207,7 @@ export function ConfusionMatrix({ classes, matrix }: { classes: readonly string[
                         style={{
                           background: `color-mix(in srgb, ${i === j ? "var(--ok)" : "var(--danger)"} ${Math.round(share * 60)}%, transparent)`,
                         }}
-                        title={`${formatPercent(share)} of true ${classes[i]}`}
+                        title={t("shareOfTrue", { share: formatPercent(share, words), className: classes[i] })}
                       >
                         {count}
                       </td>
@@ -217,29 +224,35 @@ export function ConfusionMatrix({ classes, matrix }: { classes: readonly string[
 }
 
 function RocCurve({ curve, auc }: { curve: NonNullable<ClassificationReport["rocCurve"]>; auc: number | null }) {
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
+  const words = useReviewWords();
+
   const points = curve.fpr.map((fpr, i) => ({ fpr, tpr: curve.tpr[i] }));
   return (
     <ChartFigure
       caption={
         <>
-          <strong>ROC curve</strong> — true-positive rate against false-positive rate over {points.length} thresholds
-          {auc === null ? "" : `; area under it ${formatNumber(auc, 3)}`}. The diagonal is chance.
+          <strong>{t("rocCurve")}</strong> — {auc === null ? t("rocCaption", { count: points.length }) : t("rocCaptionAuc", { count: points.length, auc: formatNumber(auc, 3, words) })}
         </>
       }
     >
       <LineChart data={points} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
         <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-        <XAxis dataKey="fpr" type="number" domain={[0, 1]} {...axis} label={{ value: "false-positive rate", position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 11 }} />
+        <XAxis dataKey="fpr" type="number" domain={[0, 1]} {...axis} label={{ value: t("falsePositiveRate"), position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 11 }} />
         <YAxis type="number" domain={[0, 1]} width={40} {...axis} />
         <Tooltip contentStyle={tooltipStyle} formatter={(value) => (typeof value === "number" ? fmt(value) : String(value))} />
         <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="var(--muted)" strokeDasharray="4 4" />
-        <Line dataKey="tpr" name="true-positive rate" stroke="var(--accent)" dot={false} isAnimationActive={false} />
+        <Line dataKey="tpr" name={t("truePositiveRate")} stroke="var(--accent)" dot={false} isAnimationActive={false} />
       </LineChart>
     </ChartFigure>
   );
 }
 
 function CalibrationCurve({ calibration }: { calibration: NonNullable<ClassificationReport["calibration"]> }) {
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
+
   const points = calibration.probPred.map((predicted, i) => ({ predicted, observed: calibration.probTrue[i], count: calibration.counts[i] }));
   return (
     <figure className={styles.figure}>
@@ -247,25 +260,25 @@ function CalibrationCurve({ calibration }: { calibration: NonNullable<Classifica
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={points} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-            <XAxis dataKey="predicted" type="number" domain={[0, 1]} {...axis} label={{ value: "predicted probability", position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 11 }} />
+            <XAxis dataKey="predicted" type="number" domain={[0, 1]} {...axis} label={{ value: t("predictedProbability"), position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 11 }} />
             <YAxis type="number" domain={[0, 1]} width={40} {...axis} />
             <Tooltip contentStyle={tooltipStyle} formatter={(value) => (typeof value === "number" ? fmt(value) : String(value))} />
             <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="var(--muted)" strokeDasharray="4 4" />
-            <Line dataKey="observed" name="observed share of positives" stroke="var(--accent)" isAnimationActive={false} />
+            <Line dataKey="observed" name={t("observedShare")} stroke="var(--accent)" isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </div>
       <figcaption className={styles.caption}>
-        <strong>Calibration</strong> — observed share of positives per bin of predicted probability; on the diagonal the probabilities can be taken at their word.
+        <strong>{t("calibration")}</strong> — {t("calibrationCaption")}
       </figcaption>
       <details>
-        <summary>Calibration as a table</summary>
-        <table className={ui.table} aria-label="Calibration bins">
+        <summary>{t("calibrationTable")}</summary>
+        <table className={ui.table} aria-label={t("calibrationBins")}>
           <thead>
             <tr>
-              <th scope="col" className={ui.num}>Mean predicted</th>
-              <th scope="col" className={ui.num}>Observed</th>
-              <th scope="col" className={ui.num}>Cases</th>
+              <th scope="col" className={ui.num}>{t("meanPredicted")}</th>
+              <th scope="col" className={ui.num}>{t("observed")}</th>
+              <th scope="col" className={ui.num}>{t("cases")}</th>
             </tr>
           </thead>
           <tbody>
@@ -285,9 +298,11 @@ function CalibrationCurve({ calibration }: { calibration: NonNullable<Classifica
 
 function RegressionSection({ report, label }: { report: RegressionReport; label: string }) {
   const points = report.residuals.predicted.map((predicted, i) => ({ predicted, residual: report.residuals.residual[i] }));
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
   return (
-    <Section title="Performance">
-      <dl className={`${ui.dl} ${ui.panel}`} aria-label="Regression metrics">
+    <Section title={t("performance")}>
+      <dl className={`${ui.dl} ${ui.panel}`} aria-label={t("regressionMetrics")}>
         <dt>RMSE</dt>
         <dd>{fmt(report.rmse)}</dd>
         <dt>MAE</dt>
@@ -299,15 +314,14 @@ function RegressionSection({ report, label }: { report: RegressionReport; label:
         <ChartFigure
           caption={
             <>
-              <strong>Residuals</strong> — true {label} minus prediction, against the prediction ({points.length.toLocaleString("en-US")} sampled cases). A band
-              around zero with no shape is what a good model leaves.
+              <strong>{t("residuals")}</strong> — {t("residualsCaption", { label, count: points.length })}
             </>
           }
         >
           <ScatterChart accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-            <XAxis dataKey="predicted" type="number" name="predicted" domain={["auto", "auto"]} {...axis} tickFormatter={fmt} />
-            <YAxis dataKey="residual" type="number" name="residual" width={56} {...axis} tickFormatter={fmt} />
+            <XAxis dataKey="predicted" type="number" name={t("predicted")} domain={["auto", "auto"]} {...axis} tickFormatter={fmt} />
+            <YAxis dataKey="residual" type="number" name={t("residual")} width={56} {...axis} tickFormatter={fmt} />
             <ReferenceLine y={0} stroke="var(--muted)" />
             <Tooltip contentStyle={tooltipStyle} formatter={(value) => (typeof value === "number" ? fmt(value) : String(value))} />
             <Scatter data={points} fill="var(--accent)" fillOpacity={0.5} isAnimationActive={false} />
@@ -319,14 +333,11 @@ function RegressionSection({ report, label }: { report: RegressionReport; label:
 }
 
 export function FairnessSection({ fairness, maxGroupGap, task }: { fairness: readonly FairnessAttributeReport[]; maxGroupGap: number | null; task: EvaluationReport["task"] }) {
+  const t = useTranslations("review.report");
   return (
-    <Section title="Fairness">
+    <Section title={t("fairness")}>
       {fairness.length === 0 ? (
-        <p className={ui.panel}>
-          {task === "binary"
-            ? "No sensitive attribute was chosen, so fairness was not measured. Request a review with sensitive attributes to measure it."
-            : "Group fairness (selection rates) is measured for binary classifiers only."}
-        </p>
+        <p className={ui.panel}>{task === "binary" ? t("fairnessNoAttribute") : t("fairnessBinaryOnly")}</p>
       ) : (
         fairness.map((attribute) => <FairnessAttribute key={attribute.attribute} attribute={attribute} maxGroupGap={maxGroupGap} />)
       )}
@@ -335,65 +346,64 @@ export function FairnessSection({ fairness, maxGroupGap, task }: { fairness: rea
 }
 
 function FairnessAttribute({ attribute, maxGroupGap }: { attribute: FairnessAttributeReport; maxGroupGap: number | null }) {
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
+  const words = useReviewWords();
   const bars = attribute.groups.map((group) => ({
     group: group.group,
-    "selection rate": group.selectionRate,
-    "true-positive rate": group.truePositiveRate,
-    "false-positive rate": group.falsePositiveRate,
+    selectionRate: group.selectionRate,
+    truePositiveRate: group.truePositiveRate,
+    falsePositiveRate: group.falsePositiveRate,
   }));
   return (
     <>
       <h3>{attribute.attribute}</h3>
-      <p>{fairnessSentence(attribute, maxGroupGap)}</p>
-      <ChartFigure caption={<>Selection rate, true-positive rate and false-positive rate per group of {attribute.attribute}; the table below has the numbers.</>}>
+      <p>{fairnessSentence(attribute, maxGroupGap, words)}</p>
+      <ChartFigure caption={<>{t("fairnessCaption", { attribute: attribute.attribute })}</>}>
         <BarChart data={bars} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
           <XAxis dataKey="group" {...axis} />
           <YAxis domain={[0, 1]} width={40} {...axis} />
-          <Tooltip contentStyle={tooltipStyle} formatter={(value) => (typeof value === "number" ? formatPercent(value) : String(value))} />
+          <Tooltip contentStyle={tooltipStyle} formatter={(value) => (typeof value === "number" ? formatPercent(value, words) : String(value))} />
           <Legend />
-          <Bar dataKey="selection rate" fill={seriesColours[0]} isAnimationActive={false} />
-          <Bar dataKey="true-positive rate" fill={seriesColours[1]} isAnimationActive={false} />
-          <Bar dataKey="false-positive rate" fill={seriesColours[2]} isAnimationActive={false} />
+          <Bar dataKey="selectionRate" name={t("selectionRate")} fill={seriesColours[0]} isAnimationActive={false} />
+          <Bar dataKey="truePositiveRate" name={t("truePositiveRate")} fill={seriesColours[1]} isAnimationActive={false} />
+          <Bar dataKey="falsePositiveRate" name={t("falsePositiveRate")} fill={seriesColours[2]} isAnimationActive={false} />
         </BarChart>
       </ChartFigure>
       <div className={ui.tableWrap}>
-        <table className={ui.table} aria-label={`Fairness by ${attribute.attribute}`}>
+        <table className={ui.table} aria-label={t("fairnessBy", { attribute: attribute.attribute })}>
           <thead>
             <tr>
-              <th scope="col">Group</th>
-              <th scope="col" className={ui.num}>Cases</th>
-              <th scope="col" className={ui.num}>Selection rate</th>
-              <th scope="col" className={ui.num}>Accuracy</th>
-              <th scope="col" className={ui.num}>True-positive rate</th>
-              <th scope="col" className={ui.num}>False-positive rate</th>
+              <th scope="col">{t("group")}</th>
+              <th scope="col" className={ui.num}>{t("cases")}</th>
+              <th scope="col" className={ui.num}>{t("selectionRateTitle")}</th>
+              <th scope="col" className={ui.num}>{t("accuracy")}</th>
+              <th scope="col" className={ui.num}>{t("truePositiveRateTitle")}</th>
+              <th scope="col" className={ui.num}>{t("falsePositiveRateTitle")}</th>
             </tr>
           </thead>
           <tbody>
             {attribute.groups.map((group) => (
               <tr key={group.group}>
                 <th scope="row">{group.group}</th>
-                <td className={ui.num}>{group.size}</td>
-                <td className={ui.num}>{formatPercent(group.selectionRate)}</td>
-                <td className={ui.num}>{formatPercent(group.accuracy)}</td>
-                <td className={ui.num}>{formatPercent(group.truePositiveRate)}</td>
-                <td className={ui.num}>{formatPercent(group.falsePositiveRate)}</td>
+                <td className={ui.num}>{words.format.number(group.size)}</td>
+                <td className={ui.num}>{formatPercent(group.selectionRate, words)}</td>
+                <td className={ui.num}>{formatPercent(group.accuracy, words)}</td>
+                <td className={ui.num}>{formatPercent(group.truePositiveRate, words)}</td>
+                <td className={ui.num}>{formatPercent(group.falsePositiveRate, words)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <dl className={`${ui.dl} ${ui.panel}`} aria-label={`Fairness measures for ${attribute.attribute}`}>
-        <dt>Demographic-parity difference</dt>
-        <dd>
-          {fmt(attribute.demographicParityDifference)} ({formatPoints(attribute.demographicParityDifference)} points)
-        </dd>
-        <dt>Demographic-parity ratio</dt>
+      <dl className={`${ui.dl} ${ui.panel}`} aria-label={t("fairnessMeasures", { attribute: attribute.attribute })}>
+        <dt>{t("parityDifference")}</dt>
+        <dd>{t("parityDifferenceValue", { value: fmt(attribute.demographicParityDifference), points: formatPoints(attribute.demographicParityDifference, words) })}</dd>
+        <dt>{t("parityRatio")}</dt>
         <dd>{fmt(attribute.demographicParityRatio)}</dd>
-        <dt>Equal-opportunity difference</dt>
-        <dd>
-          {fmt(attribute.equalOpportunityDifference)} ({formatPoints(attribute.equalOpportunityDifference)} points of true-positive rate)
-        </dd>
+        <dt>{t("opportunityDifference")}</dt>
+        <dd>{t("opportunityDifferenceValue", { value: fmt(attribute.equalOpportunityDifference), points: formatPoints(attribute.equalOpportunityDifference, words) })}</dd>
       </dl>
     </>
   );
@@ -401,22 +411,26 @@ function FairnessAttribute({ attribute, maxGroupGap }: { attribute: FairnessAttr
 
 export function RobustnessSection({ report, maxNoiseDrop }: { report: EvaluationReport; maxNoiseDrop: number | null }) {
   const metric = report.primaryMetric.name;
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
+  const words = useReviewWords();
+  const metricLabel = (name: EvaluationReport["primaryMetric"]["name"]) => metricLabelIn(name, words);
   const bars = [
-    { label: "baseline", value: report.primaryMetric.value },
-    ...report.robustness.filter((result) => !result.error).map((result) => ({ label: result.label, value: result.value })),
+    { label: t("baseline"), value: report.primaryMetric.value },
+    ...report.robustness.filter((result) => !result.error).map((result) => ({ label: perturbationLabel(result.perturbation, result.label, t, words), value: result.value })),
   ];
   return (
-    <Section title="Robustness">
+    <Section title={t("robustness")}>
       {report.robustness.length === 0 ? (
-        <p className={ui.panel}>No perturbation was measured.</p>
+        <p className={ui.panel}>{t("noPerturbation")}</p>
       ) : (
         <>
           <ul>
             {report.robustness.map((result) => (
-              <li key={result.perturbation}>{robustnessSentence(result, maxNoiseDrop)}</li>
+              <li key={result.perturbation}>{robustnessSentence(result, maxNoiseDrop, words)}</li>
             ))}
           </ul>
-          <ChartFigure caption={<>{metricLabel(metric)} on the clean rows and under each perturbation; the table below has the numbers.</>}>
+          <ChartFigure caption={<>{t("robustnessCaption", { metric: metricLabel(metric) })}</>}>
             <BarChart data={bars} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
               <XAxis dataKey="label" {...axis} />
@@ -426,19 +440,19 @@ export function RobustnessSection({ report, maxNoiseDrop }: { report: Evaluation
             </BarChart>
           </ChartFigure>
           <div className={ui.tableWrap}>
-            <table className={ui.table} aria-label="Robustness">
+            <table className={ui.table} aria-label={t("robustness")}>
               <thead>
                 <tr>
-                  <th scope="col">Perturbation</th>
-                  <th scope="col">Metric</th>
-                  <th scope="col" className={ui.num}>Value</th>
-                  <th scope="col" className={ui.num}>Worse by</th>
-                  <th scope="col">Error</th>
+                  <th scope="col">{t("perturbation")}</th>
+                  <th scope="col">{t("metric")}</th>
+                  <th scope="col" className={ui.num}>{t("value")}</th>
+                  <th scope="col" className={ui.num}>{t("worseBy")}</th>
+                  <th scope="col">{t("error")}</th>
                 </tr>
               </thead>
               <tbody>
                 <tr>
-                  <th scope="row">none (baseline)</th>
+                  <th scope="row">{t("noneBaseline")}</th>
                   <td>{metricLabel(metric)}</td>
                   <td className={ui.num}>{fmt(report.primaryMetric.value)}</td>
                   <td className={ui.num}>—</td>
@@ -446,7 +460,7 @@ export function RobustnessSection({ report, maxNoiseDrop }: { report: Evaluation
                 </tr>
                 {report.robustness.map((result) => (
                   <tr key={result.perturbation}>
-                    <th scope="row">{result.label}</th>
+                    <th scope="row">{perturbationLabel(result.perturbation, result.label, t, words)}</th>
                     <td>{metricLabel(result.metric)}</td>
                     <td className={ui.num}>{result.error ? "—" : fmt(result.value)}</td>
                     <td className={ui.num}>{result.error ? "—" : fmt(result.drop)}</td>
@@ -462,22 +476,33 @@ export function RobustnessSection({ report, maxNoiseDrop }: { report: Evaluation
   );
 }
 
+/** A perturbation's name in the reader's words ("Gaussian noise 0.1 std"), else the evaluator's own label. */
+function perturbationLabel(perturbation: string, label: string, t: ReturnType<typeof useTranslations<"review.report">>, words: ReviewWords): string {
+  const noise = /^noise_([\d.]+)$/.exec(perturbation);
+  if (noise) return t("noisePerturbation", { sd: formatNumber(Number(noise[1]), 3, words) });
+  const missing = /^missing_(\d+)pct$/.exec(perturbation);
+  if (missing) return t("missingPerturbation", { percent: formatPercent(Number(missing[1]) / 100, words) });
+  return label;
+}
+
 const IMPORTANCE_SHOWN = 15;
 
 export function ImportanceSection({ importance }: { importance: EvaluationReport["importance"] }) {
+  const t = useTranslations("review.report");
+  const fmt = useMetricFormat();
+  const words = useReviewWords();
   const [showAll, setShowAll] = useState(false);
   const sorted = [...importance.features].sort((a, b) => b.mean - a.mean);
   const shown = showAll ? sorted : sorted.slice(0, IMPORTANCE_SHOWN);
   const bars = shown.map((feature) => ({ feature: feature.feature, mean: feature.mean, std: feature.std }));
   return (
-    <Section title="Feature importance">
+    <Section title={t("importance")}>
       {sorted.length === 0 ? (
-        <p className={ui.panel}>Permutation importance was not measured.</p>
+        <p className={ui.panel}>{t("importanceNone")}</p>
       ) : (
         <>
           <p className={styles.hint}>
-            How much {metricLabel(importance.metric)} ({fmt(importance.baseline)} on the clean rows) worsens when one feature&apos;s values are shuffled; mean ± standard
-            deviation over {importance.repeats} repeats, seed {importance.seed}.
+            {t("importanceHint", { metric: metricLabelIn(importance.metric, words), baseline: fmt(importance.baseline), repeats: importance.repeats, seed: importance.seed })}
           </p>
           <figure className={styles.figure}>
             <div style={{ height: `${Math.max(160, bars.length * 24 + 40)}px` }} aria-hidden="true">
@@ -487,23 +512,23 @@ export function ImportanceSection({ importance }: { importance: EvaluationReport
                   <XAxis type="number" {...axis} tickFormatter={fmt} />
                   <YAxis type="category" dataKey="feature" width={120} {...axis} />
                   <Tooltip contentStyle={tooltipStyle} formatter={(value) => (typeof value === "number" ? fmt(value) : String(value))} />
-                  <Bar dataKey="mean" name="importance" fill="var(--accent)" isAnimationActive={false}>
+                  <Bar dataKey="mean" name={t("importanceSeries")} fill="var(--accent)" isAnimationActive={false}>
                     <ErrorBar dataKey="std" direction="x" stroke="var(--text)" width={4} />
                   </Bar>
                 </BarChart>
               </ResponsiveContainer>
             </div>
             <figcaption className={styles.caption}>
-              {showAll ? `All ${sorted.length} features` : `The ${shown.length} most important of ${sorted.length} features`}; the table below has the numbers.
+              {showAll ? t("importanceAll", { count: sorted.length }) : t("importanceTop", { shown: shown.length, count: sorted.length })}
             </figcaption>
           </figure>
           <div className={ui.tableWrap}>
-            <table className={ui.table} aria-label="Feature importance">
+            <table className={ui.table} aria-label={t("importance")}>
               <thead>
                 <tr>
-                  <th scope="col">Feature</th>
-                  <th scope="col" className={ui.num}>Mean</th>
-                  <th scope="col" className={ui.num}>Std</th>
+                  <th scope="col">{t("feature")}</th>
+                  <th scope="col" className={ui.num}>{t("mean")}</th>
+                  <th scope="col" className={ui.num}>{t("std")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -520,7 +545,7 @@ export function ImportanceSection({ importance }: { importance: EvaluationReport
           {sorted.length > IMPORTANCE_SHOWN ? (
             <p>
               <button type="button" className={ui.secondary} aria-expanded={showAll} onClick={() => setShowAll(!showAll)}>
-                {showAll ? `Show the top ${IMPORTANCE_SHOWN}` : `Show all ${sorted.length} features`}
+                {showAll ? t("showTop", { count: IMPORTANCE_SHOWN }) : t("showAll", { count: sorted.length })}
               </button>
             </p>
           ) : null}
@@ -532,25 +557,25 @@ export function ImportanceSection({ importance }: { importance: EvaluationReport
 
 export function EdgeCasesSection({ edgeCases }: { edgeCases: EvaluationReport["edgeCases"] }) {
   const failed = edgeCases.filter((edge) => !edge.ok).length;
+  const t = useTranslations("review.report");
+  const words = useReviewWords();
   return (
-    <Section title="Edge cases">
+    <Section title={t("edgeCases")}>
       {edgeCases.length === 0 ? (
-        <p className={ui.panel}>No edge-case inputs were tried.</p>
+        <p className={ui.panel}>{t("edgeNone")}</p>
       ) : (
         <>
-          <p>
-            {failed === 0 ? `All ${edgeCases.length} inputs were scored.` : `${failed} of ${edgeCases.length} inputs made the model fail; they are listed first.`}
-          </p>
+          <p>{failed === 0 ? t("edgeAllOk", { count: edgeCases.length }) : t("edgeFailed", { failed, count: edgeCases.length })}</p>
           <div className={ui.tableWrap}>
-            <table className={ui.table} aria-label="Edge cases">
+            <table className={ui.table} aria-label={t("edgeCases")}>
               <thead>
                 <tr>
-                  <th scope="col">Feature</th>
-                  <th scope="col">Case</th>
-                  <th scope="col">Input</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Output</th>
-                  <th scope="col">Error</th>
+                  <th scope="col">{t("feature")}</th>
+                  <th scope="col">{t("case")}</th>
+                  <th scope="col">{t("input")}</th>
+                  <th scope="col">{t("result")}</th>
+                  <th scope="col">{t("output")}</th>
+                  <th scope="col">{t("error")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -559,8 +584,8 @@ export function EdgeCasesSection({ edgeCases }: { edgeCases: EvaluationReport["e
                   .map((edge) => (
                     <tr key={`${edge.feature}:${edge.case}`}>
                       <td>{edge.feature}</td>
-                      <td>{edge.case.replaceAll("_", " ")}</td>
-                      <td>{edge.input === null ? <span className={ui.muted}>missing</span> : <code>{String(edge.input)}</code>}</td>
+                      <td>{edgeCaseName(edge.case, words)}</td>
+                      <td>{edge.input === null ? <span className={ui.muted}>{t("missing")}</span> : <code>{String(edge.input)}</code>}</td>
                       <td>
                         <PassFail passed={edge.ok} />
                       </td>
@@ -579,36 +604,39 @@ export function EdgeCasesSection({ edgeCases }: { edgeCases: EvaluationReport["e
 
 export function ProvenanceSection({ report }: { report: EvaluationReport }) {
   const p = report.provenance;
+  const t = useTranslations("review.report");
+  const words = useReviewWords();
+  const dates = useReviewDates();
   return (
-    <Section title="Provenance">
-      <dl className={`${ui.dl} ${ui.panel}`} aria-label="Provenance">
-        <dt>Model SHA-256</dt>
+    <Section title={t("provenance")}>
+      <dl className={`${ui.dl} ${ui.panel}`} aria-label={t("provenance")}>
+        <dt>{t("modelDigest")}</dt>
         <dd className={styles.code}>{p.modelDigest}</dd>
-        <dt>Dataset SHA-256</dt>
+        <dt>{t("datasetDigest")}</dt>
         <dd className={styles.code}>{p.datasetDigest}</dd>
-        <dt>Evaluator</dt>
+        <dt>{t("evaluator")}</dt>
         <dd>{p.evaluatorVersion}</dd>
         <dt>onnxruntime-node</dt>
         <dd>{p.onnxruntimeVersion}</dd>
         <dt>Node.js</dt>
         <dd>{p.nodeVersion}</dd>
-        <dt>Seed</dt>
+        <dt>{t("seed")}</dt>
         <dd>{p.seed}</dd>
-        <dt>Evaluated</dt>
-        <dd>{formatTimestamp(p.createdAt)}</dd>
+        <dt>{t("evaluated")}</dt>
+        <dd>{dates.timestamp(p.createdAt)}</dd>
         {typeof report.timings.total === "number" ? (
           <>
-            <dt>Took</dt>
-            <dd>{formatNumber(report.timings.total / 1000, 1)} s</dd>
+            <dt>{t("took")}</dt>
+            <dd>{t("seconds", { seconds: formatNumber(report.timings.total / 1000, 1, words) })}</dd>
           </>
         ) : null}
-        <dt>Rows evaluated</dt>
+        <dt>{t("rowsEvaluated")}</dt>
         <dd>
-          {report.rowCount.toLocaleString("en-US")} (label: <code>{report.labelColumn}</code>, {report.features.length} features)
+          {t.rich("rowsValue", { rows: report.rowCount, label: report.labelColumn, features: report.features.length, code: (chunks) => <code>{chunks}</code> })}
         </dd>
       </dl>
       {report.notes.length ? (
-        <ul aria-label="Notes">
+        <ul aria-label={t("notes")}>
           {report.notes.map((note) => (
             <li key={note}>{note}</li>
           ))}

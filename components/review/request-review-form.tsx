@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import { modelVersionHref } from "@/components/models/model-format";
 import { useTRPC } from "@/components/trpc-provider";
@@ -10,23 +11,24 @@ import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { ReviewFormDefaults } from "@/server/review/schema";
-import { ColumnOrderField, columnOrderToSend, type ColumnOrderState } from "./column-mapping";
-import { CriteriaEditor } from "./criteria-editor";
 import { FavourableOutcomeField } from "./favourable-outcome-field";
 import { emptyOutcomeValues, formToValueSettings, OutcomeValuesFieldset, type OutcomeValuesErrors } from "./outcome-values-fieldset";
+import { ColumnOrderField, columnOrderToSend, useColumnOrderMessages, type ColumnOrderState } from "./column-mapping";
+import { CriteriaEditor, useCriteriaFormMessages } from "./criteria-editor";
 import { criteriaToForm, firstFieldError, formToCriteria, reviewHref, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
 
 export function RequestReviewPage() {
   const { params, update } = useUrlState();
+  const t = useTranslations("review.request");
   const model = params.get("model") ?? "";
   const version = /^\d+$/.test(params.get("version") ?? "") ? (params.get("version") as string) : "";
   return (
     <>
       <p className={ui.breadcrumb}>
-        <Link href="/reviews">Reviews</Link> /
+        <Link href="/reviews">{t("reviews")}</Link> /
       </p>
-      <h1>Request a review</h1>
+      <h1>{t("title")}</h1>
       {model && version ? (
         <RequestReviewForm
           key={`${model}@${version}`}
@@ -46,6 +48,7 @@ export function RequestReviewPage() {
 function ModelVersionPicker({ initialModel, onPick }: { initialModel: string; onPick: (name: string, version: string) => void }) {
   const trpc = useTRPC();
   const ids = useId();
+  const t = useTranslations("review.request");
   const [name, setName] = useState(initialModel);
   const [version, setVersion] = useState("");
   const models = useQuery(trpc.registry.listModels.queryOptions({}));
@@ -55,19 +58,19 @@ function ModelVersionPicker({ initialModel, onPick }: { initialModel: string; on
   return (
     <form
       className={ui.panel}
-      aria-label="Choose the model version"
+      aria-label={t("chooseVersion")}
       onSubmit={(event) => {
         event.preventDefault();
         const chosen = version || versions[0];
         if (name && chosen) onPick(name, chosen);
       }}
     >
-      <p>Which model version should be reviewed? (A model version&apos;s page has a Request review link that fills this in.)</p>
+      <p>{t("whichVersion")}</p>
       <div className={ui.toolbarFlush}>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-model`}>Model</label>
+          <label htmlFor={`${ids}-model`}>{t("model")}</label>
           <select id={`${ids}-model`} className={ui.input} value={name} onChange={(event) => (setName(event.target.value), setVersion(""))}>
-            <option value="">{models.isPending ? "Loading models…" : "Choose a model"}</option>
+            <option value="">{models.isPending ? t("loadingModels") : t("chooseModel")}</option>
             {models.data?.map((entry) => (
               <option key={entry.name} value={entry.name}>
                 {entry.name}
@@ -76,17 +79,17 @@ function ModelVersionPicker({ initialModel, onPick }: { initialModel: string; on
           </select>
         </div>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-version`}>Version</label>
+          <label htmlFor={`${ids}-version`}>{t("version")}</label>
           <select id={`${ids}-version`} className={ui.input} value={version || versions[0] || ""} disabled={!versions.length} onChange={(event) => setVersion(event.target.value)}>
             {versions.map((entry) => (
               <option key={entry} value={entry}>
-                Version {entry}
+                {t("versionNumber", { version: entry })}
               </option>
             ))}
           </select>
         </div>
         <button type="submit" className={ui.button} disabled={!name || !versions.length}>
-          Continue
+          {t("continue")}
         </button>
       </div>
       {detail.error ? <p className={ui.error}>{detail.error.message}</p> : null}
@@ -116,6 +119,10 @@ export function RequestReviewForm({
   const router = useRouter();
   const queryClient = useQueryClient();
   const ids = useId();
+  const t = useTranslations("review.request");
+  const format = useFormatter();
+  const criteriaMessages = useCriteriaFormMessages();
+  const columnOrderMessages = useColumnOrderMessages();
   const [datasetName, setDatasetName] = useState(initialDataset);
   const [datasetVersion, setDatasetVersion] = useState<number | null>(initialDataset ? initialDatasetVersion : null);
   const datasets = useQuery(trpc.datasets.list.queryOptions({}));
@@ -182,18 +189,18 @@ export function RequestReviewForm({
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    if (!datasetName) errors.datasetName = "Choose the dataset to evaluate on";
-    if (!datasetVersion) errors.datasetVersion = "Choose a version of the dataset";
-    if (!labelColumn) errors.labelColumn = "Choose the column that holds the true answer";
+    if (!datasetName) errors.datasetName = t("errors.dataset");
+    if (!datasetVersion) errors.datasetVersion = t("errors.datasetVersion");
+    if (!labelColumn) errors.labelColumn = t("errors.labelColumn");
     const approvals = Number(requiredApprovals);
-    if (!Number.isInteger(approvals) || approvals < 1 || approvals > 10) errors.requiredApprovals = "Enter a whole number from 1 to 10";
-    const parsed = criteria ? formToCriteria(criteria) : null;
+    if (!Number.isInteger(approvals) || approvals < 1 || approvals > 10) errors.requiredApprovals = t("errors.approvals");
+    const parsed = criteria ? formToCriteria(criteria, criteriaMessages) : null;
     const chosenSensitive = sensitive.filter((column) => column !== labelColumn);
-    const order = orderNeeded && current?.dataset ? columnOrderToSend(columnOrder, orderNeeded.width, current.dataset.columns, labelColumn) : null;
+    const order = orderNeeded && current?.dataset ? columnOrderToSend(columnOrder, orderNeeded.width, current.dataset.columns, labelColumn, columnOrderMessages) : null;
     if (order?.error) errors.columnOrder = order.error;
     if (parsed?.criteria && parsed.criteria.maxGroupGap !== null && chosenSensitive.length === 0) {
       // Same rule as the server: a gap limit with no attribute to group by could only fail.
-      setCriteriaErrors({ maxGroupGapPoints: "No sensitive attribute is ticked: tick one above, or leave the gap empty not to check it" });
+      setCriteriaErrors({ maxGroupGapPoints: t("errors.gapWithoutAttribute") });
       setFieldErrors(errors);
       return;
     }
@@ -230,31 +237,29 @@ export function RequestReviewForm({
   const describedBy = (field: string) => (fieldErrors[field] ? `${ids}-${field}-error` : undefined);
 
   return (
-    <form className={styles.form} onSubmit={submit} noValidate aria-label="Request a review">
+    <form className={styles.form} onSubmit={submit} noValidate aria-label={t("title")}>
       <p>
-        Model:{" "}
+        {t("modelLabel")}{" "}
         <Link href={modelVersionHref(modelName, modelVersion)}>
           {modelName}@{modelVersion}
         </Link>
-        {current?.task ? <span className={ui.muted}> — {current.task === "regression" ? "regression" : `${current.task} classification`}</span> : null}
+        {current?.task ? <span className={ui.muted}> — {t(`tasks.${current.task}`)}</span> : null}
       </p>
       {current?.problem ? (
         <section className={styles.warning} role="alert" aria-labelledby={`${ids}-problem`}>
-          <h2 id={`${ids}-problem`}>This version cannot be evaluated</h2>
+          <h2 id={`${ids}-problem`}>{t("cannotEvaluate")}</h2>
           <p>{current.problem}</p>
         </section>
       ) : null}
 
       <fieldset className={styles.fieldset}>
-        <legend>Evaluation dataset</legend>
+        <legend>{t("evaluationDataset")}</legend>
         {current?.trainingDatasets.length ? (
-          <p className={styles.hint}>
-            Trained on {current.trainingDatasets.map((entry) => `${entry.name}@${entry.version}`).join(", ")}: evaluate on held-out data, not on these.
-          </p>
+          <p className={styles.hint}>{t("trainedOn", { datasets: current.trainingDatasets.map((entry) => `${entry.name}@${entry.version}`).join(", ") })}</p>
         ) : null}
         <div className={ui.toolbarFlush}>
           <div className={ui.field}>
-            <label htmlFor={`${ids}-dataset`}>Dataset</label>
+            <label htmlFor={`${ids}-dataset`}>{t("dataset")}</label>
             <select
               id={`${ids}-dataset`}
               className={ui.input}
@@ -266,7 +271,7 @@ export function RequestReviewForm({
                 setDatasetVersion(null);
               }}
             >
-              <option value="">{datasets.isPending ? "Loading datasets…" : "Choose a dataset"}</option>
+              <option value="">{datasets.isPending ? t("loadingDatasets") : t("chooseDataset")}</option>
               {datasets.data?.map((entry) => (
                 <option key={entry.name} value={entry.name}>
                   {entry.name}
@@ -276,7 +281,7 @@ export function RequestReviewForm({
             {fieldError("datasetName")}
           </div>
           <div className={ui.field}>
-            <label htmlFor={`${ids}-dataset-version`}>Version</label>
+            <label htmlFor={`${ids}-dataset-version`}>{t("version")}</label>
             <select
               id={`${ids}-dataset-version`}
               className={ui.input}
@@ -286,12 +291,12 @@ export function RequestReviewForm({
               aria-describedby={describedBy("datasetVersion")}
               onChange={(event) => setDatasetVersion(event.target.value ? Number(event.target.value) : null)}
             >
-              <option value="">Choose a version</option>
+              <option value="">{t("chooseVersionOption")}</option>
               {versions.map((entry) => (
                 <option key={entry.version} value={entry.version}>
-                  Version {entry.version}
-                  {entry.rowCount === null ? "" : ` (${entry.rowCount.toLocaleString("en-US")} rows)`}
-                  {entry.qualityStatus === "failed" ? " — failed quality" : ""}
+                  {t("versionNumber", { version: entry.version })}
+                  {entry.rowCount === null ? "" : ` ${t("rows", { count: entry.rowCount, rows: format.number(entry.rowCount) })}`}
+                  {entry.qualityStatus === "failed" ? ` ${t("failedQuality")}` : ""}
                 </option>
               ))}
             </select>
@@ -300,21 +305,19 @@ export function RequestReviewForm({
         </div>
         {datasets.error ? <p className={ui.error}>{datasets.error.message}</p> : null}
         {datasets.data?.length === 0 ? (
-          <p className={ui.muted}>
-            No datasets registered. <Link href="/datasets/new">Register the held-out dataset</Link> first.
-          </p>
+          <p className={ui.muted}>{t.rich("noDatasets", { link: (chunks) => <Link href="/datasets/new">{chunks}</Link> })}</p>
         ) : null}
         {current?.dataset?.trainingOverlap ? (
           <div className={styles.warning} role="alert">
             <p>
-              <strong>This looks like training data.</strong> {current.dataset.trainingOverlap}
+              <strong>{t("looksLikeTraining")}</strong> {current.dataset.trainingOverlap}
             </p>
           </div>
         ) : null}
         {current?.dataset ? (
           <>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-label`}>Label column</label>
+              <label htmlFor={`${ids}-label`}>{t("labelColumn")}</label>
               <select
                 id={`${ids}-label`}
                 className={ui.input}
@@ -323,7 +326,7 @@ export function RequestReviewForm({
                 aria-describedby={describedBy("labelColumn")}
                 onChange={(event) => setLabelColumn(event.target.value)}
               >
-                <option value="">Choose the column with the true answer</option>
+                <option value="">{t("chooseLabel")}</option>
                 {columns.map((column) => (
                   <option key={column} value={column}>
                     {column}
@@ -333,8 +336,8 @@ export function RequestReviewForm({
               {fieldError("labelColumn")}
             </div>
             <fieldset className={styles.fieldset}>
-              <legend>Sensitive attributes</legend>
-              <p className={styles.hint}>Fairness is measured per group of each attribute checked (binary classifiers).</p>
+              <legend>{t("sensitiveAttributes")}</legend>
+              <p className={styles.hint}>{t("sensitiveHint")}</p>
               {columns
                 .filter((column) => column !== labelColumn)
                 .map((column) => (
@@ -362,16 +365,16 @@ export function RequestReviewForm({
       {criteria ? (
         <CriteriaEditor task={current?.task ?? null} value={criteria} onChange={setCriteria} errors={criteriaErrors} defaults={current?.criteria} />
       ) : (
-        <p role="status">Loading the default criteria…</p>
+        <p role="status">{t("loadingCriteria")}</p>
       )}
       {fieldError("criteria")}
       <OutcomeValuesFieldset task={current?.task ?? null} value={outcomeValues} onChange={setOutcomeValues} errors={outcomeErrors} />
       {fieldError("value")}
 
       <fieldset className={styles.fieldset}>
-        <legend>Sign-off</legend>
+        <legend>{t("signOff")}</legend>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-approvals`}>Required approvals</label>
+          <label htmlFor={`${ids}-approvals`}>{t("requiredApprovals")}</label>
           <input
             id={`${ids}-approvals`}
             className={`${ui.input} ${styles.small}`}
@@ -387,9 +390,9 @@ export function RequestReviewForm({
         </div>
         {(
           [
-            ["businessGoal", "Business goal", "What decision will the model make or support?"],
-            ["expectedRoi", "Expected ROI", "What it should save or earn, and how that will be measured."],
-            ["knownLimits", "Known limits", "Populations, periods or inputs it was not built for."],
+            ["businessGoal", t("businessGoal"), t("businessGoalHint")],
+            ["expectedRoi", t("expectedRoi"), t("expectedRoiHint")],
+            ["knownLimits", t("knownLimits"), t("knownLimitsHint")],
           ] as const
         ).map(([field, label, hint]) => (
           <div key={field} className={ui.field}>
@@ -412,9 +415,9 @@ export function RequestReviewForm({
 
       <p className={styles.links}>
         <button type="submit" className={ui.button} disabled={request.isPending || Boolean(current?.problem)}>
-          {request.isPending ? "Requesting…" : "Request review"}
+          {request.isPending ? t("requesting") : t("submit")}
         </button>
-        <Link href={modelVersionHref(modelName, modelVersion)}>Cancel</Link>
+        <Link href={modelVersionHref(modelName, modelVersion)}>{t("cancel")}</Link>
       </p>
       {request.error ? (
         <p className={ui.error} role="alert">

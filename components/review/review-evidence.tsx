@@ -1,28 +1,34 @@
 // What keeps a review honest, shown alike on the review page and the sign-off sheet: every criteria revision (who,
 // when, before → after) and the exceptions approvers granted to failing criteria, each with its justification.
-import { formatTimestamp } from "@/components/ui/time-format";
+import { useTranslations } from "next-intl";
 import ui from "@/components/ui/ui.module.css";
-import { metricLabel } from "@/lib/review-sentences";
-import type { ReviewDetail } from "@/server/review/schema";
+import { metricLabel as englishMetricLabel } from "@/lib/review-sentences";
+import type { MetricName, ReviewDetail } from "@/server/review/schema";
 import { describeCriteria, describeCriteriaChange } from "./review-format";
+import { useReviewDates, useReviewWords } from "./use-review-words";
 
 export function CriteriaRevisions({ revisions, headingId }: { revisions: ReviewDetail["revisions"]; headingId: string }) {
-  if (revisions.length === 0) return <p className={ui.muted}>No criteria revision is recorded for this review.</p>;
+  const t = useTranslations("reviews.revisions");
+  const words = useReviewWords();
+  const dates = useReviewDates();
+  const metricLabel = (metric: MetricName) => englishMetricLabel(metric, words);
+  const formatTimestamp = dates.timestamp;
+  if (revisions.length === 0) return <p className={ui.muted}>{t("none")}</p>;
   return (
     <div className={ui.tableWrap}>
       <table className={ui.table} aria-labelledby={headingId}>
         <thead>
           <tr>
-            <th scope="col">Revision</th>
-            <th scope="col">By</th>
-            <th scope="col">When</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
+            <th scope="col">{t("revision")}</th>
+            <th scope="col">{t("by")}</th>
+            <th scope="col">{t("when")}</th>
+            <th scope="col">{t("before")}</th>
+            <th scope="col">{t("after")}</th>
           </tr>
         </thead>
         <tbody>
           {revisions.map((revision) => {
-            const change = describeCriteriaChange(revision.previous, revision, metricLabel);
+            const change = describeCriteriaChange(revision.previous, revision, metricLabel, words);
             return (
               <tr key={revision.revision}>
                 <td>{revision.revision}</td>
@@ -30,8 +36,8 @@ export function CriteriaRevisions({ revisions, headingId }: { revisions: ReviewD
                 <td>{formatTimestamp(revision.changedAt)}</td>
                 {revision.revision === 1 ? (
                   <>
-                    <td className={ui.muted}>requested with</td>
-                    <td className={ui.wrap}>{[...describeCriteria(revision.criteria, metricLabel), `${revision.requiredApprovals} approval${revision.requiredApprovals === 1 ? "" : "s"} required`].join("; ")}</td>
+                    <td className={ui.muted}>{t("requestedWith")}</td>
+                    <td className={ui.wrap}>{[...describeCriteria(revision.criteria, metricLabel, words), words.t("criteria.approvalsRequired", { count: revision.requiredApprovals })].join("; ")}</td>
                   </>
                 ) : change ? (
                   <>
@@ -40,8 +46,8 @@ export function CriteriaRevisions({ revisions, headingId }: { revisions: ReviewD
                   </>
                 ) : (
                   <>
-                    <td className={ui.muted}>not recorded (before revision history)</td>
-                    <td className={ui.wrap}>{describeCriteria(revision.criteria, metricLabel).join("; ")}</td>
+                    <td className={ui.muted}>{t("notRecorded")}</td>
+                    <td className={ui.wrap}>{describeCriteria(revision.criteria, metricLabel, words).join("; ")}</td>
                   </>
                 )}
               </tr>
@@ -54,16 +60,17 @@ export function CriteriaRevisions({ revisions, headingId }: { revisions: ReviewD
 }
 
 export function ApprovalExceptions({ exceptions, headingId }: { exceptions: ReviewDetail["exceptions"]; headingId: string }) {
-  if (exceptions.length === 0) return <p className={ui.muted}>No exception: every approval that counts was given with all criteria passing.</p>;
+  const t = useTranslations("reviews.exceptions");
+  if (exceptions.length === 0) return <p className={ui.muted}>{t("none")}</p>;
   return (
     <div className={ui.tableWrap}>
       <table className={ui.table} aria-labelledby={headingId}>
         <thead>
           <tr>
-            <th scope="col">Failing criterion</th>
-            <th scope="col">Result</th>
-            <th scope="col">Approved by</th>
-            <th scope="col">Justification</th>
+            <th scope="col">{t("criterion")}</th>
+            <th scope="col">{t("result")}</th>
+            <th scope="col">{t("approvedBy")}</th>
+            <th scope="col">{t("justification")}</th>
           </tr>
         </thead>
         <tbody>

@@ -10,12 +10,15 @@ import {
   type ReviewListFilter,
   type ReviewStatus,
 } from "@/server/review/schema";
+import { englishReviewWords, fixedNumber, type ReviewWords } from "@/lib/review-words";
 
 export const reviewHref = (id: number) => `/reviews/${id}`;
 export const signOffHref = (id: number) => `/reviews/${id}/sign-off`;
 export const requestReviewHref = (modelName: string, modelVersion: string) =>
   `/reviews/new?model=${encodeURIComponent(modelName)}&version=${encodeURIComponent(modelVersion)}`;
 
+// The English labels below stay for callers outside the review pages; the pages show the "reviews" catalogue's
+// `filters.<value>`, `status.<status>` and `decisions.<kind>` in the reader's language.
 export const reviewFilters: readonly { value: ReviewListFilter; label: string; empty: string }[] = [
   { value: "all", label: "All", empty: "No reviews yet. Request one from a model version's page, or with the button above." },
   { value: "mine_to_review", label: "Mine to review", empty: "Nothing waits for your decision. Reviews others requested appear here once evaluated." },
@@ -86,19 +89,36 @@ export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState 
 
 export type CriteriaFormErrors = Partial<Record<"maxGroupGapPoints" | "maxNoiseDrop" | "minExpectedValuePer1000" | `threshold.${number}` | `relative.${number}`, string>>;
 
+/** What formToCriteria says about a field to fix; the form passes them in the reader's language. */
+export interface CriteriaFormMessages {
+  number: string;
+  gapPoints: string;
+  noiseDrop: string;
+}
+
+const englishFormMessages: CriteriaFormMessages = {
+  number: "Enter a number, e.g. 0.8",
+  gapPoints: "Enter points between 0 and 100, or leave empty not to check the gap",
+  noiseDrop: "Enter a drop of 0 or more, or leave empty not to check robustness",
+};
+
 function parseNumber(text: string): number | null {
   const trimmed = text.trim();
   if (trimmed === "") return null;
-  const value = Number(trimmed);
+  // A decimal comma ("0,8", as French readers type it) reads as a decimal point.
+  const value = Number(/^-?\d*,\d+$/.test(trimmed) ? trimmed.replace(",", ".") : trimmed);
   return Number.isFinite(value) ? value : Number.NaN;
 }
 
 /** The criteria to send, or what to fix in which field. */
-export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceCriteria; errors: null } | { criteria: null; errors: CriteriaFormErrors } {
+export function formToCriteria(
+  form: CriteriaFormState,
+  messages: CriteriaFormMessages = englishFormMessages,
+): { criteria: AcceptanceCriteria; errors: null } | { criteria: null; errors: CriteriaFormErrors } {
   const errors: CriteriaFormErrors = {};
   const metricThresholds = form.thresholds.map((row, index) => {
     const threshold = parseNumber(row.value);
-    if (threshold === null || Number.isNaN(threshold)) errors[`threshold.${index}`] = "Enter a number, e.g. 0.8";
+    if (threshold === null || Number.isNaN(threshold)) errors[`threshold.${index}`] = messages.number;
     return { metric: row.metric, op: row.op, threshold: threshold ?? 0 };
   });
   const relativeThresholds = (form.relative ?? []).map((row, index) => {
@@ -108,11 +128,11 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
   });
   const gapPoints = parseNumber(form.maxGroupGapPoints);
   if (gapPoints !== null && (Number.isNaN(gapPoints) || gapPoints < 0 || gapPoints > 100)) {
-    errors.maxGroupGapPoints = "Enter points between 0 and 100, or leave empty not to check the gap";
+    errors.maxGroupGapPoints = messages.gapPoints;
   }
   const noiseDrop = parseNumber(form.maxNoiseDrop);
   if (noiseDrop !== null && (Number.isNaN(noiseDrop) || noiseDrop < 0)) {
-    errors.maxNoiseDrop = "Enter a drop of 0 or more, or leave empty not to check robustness";
+    errors.maxNoiseDrop = messages.noiseDrop;
   }
   const minValue = parseNumber(form.minExpectedValuePer1000 ?? "");
   if (Number.isNaN(minValue)) errors.minExpectedValuePer1000 = "Enter a number, or leave empty not to check the expected value";
@@ -131,19 +151,36 @@ export function formToCriteria(form: CriteriaFormState): { criteria: AcceptanceC
 }
 
 /** The criteria in words, one line each, as the defaults hint and the sign-off sheet show them. */
-export function describeCriteria(criteria: AcceptanceCriteria, metricName: (metric: MetricName) => string): string[] {
-  const lines = criteria.metricThresholds.map((row) => `${metricName(row.metric)} ${opSymbol[row.op]} ${trimNumber(row.threshold)}`);
+export function describeCriteria(
+  criteria: AcceptanceCriteria,
+  metricName: (metric: MetricName) => string,
+  words: ReviewWords = englishReviewWords,
+): string[] {
+  const number = (value: number) => trimmedNumber(words, value);
+  const lines = criteria.metricThresholds.map((row) =>
+    words.t("criteria.metricDescription", { metric: metricName(row.metric), op: opSymbol[row.op], limit: number(row.threshold) }),
+  );
   for (const row of criteria.relativeThresholds ?? []) {
-    const sign = defaultOpFor(row.metric) === "lte" ? "+" : "−";
-    lines.push(`${metricName(row.metric)} no worse than production's${row.tolerance === 0 ? "" : ` ${sign} ${trimNumber(row.tolerance)}`}`);
+    lines.push(
+      row.tolerance === 0
+        ? words.t("criteria.relativeDescription", { metric: metricName(row.metric) })
+        : words.t("criteria.relativeDescriptionTolerance", { metric: metricName(row.metric), sign: defaultOpFor(row.metric) === "lte" ? "+" : "−", limit: number(row.tolerance) }),
+    );
   }
-  if (criteria.maxGroupGap !== null) lines.push(`selection-rate gap between groups ≤ ${trimNumber(criteria.maxGroupGap * 100)} points`);
-  if (criteria.maxNoiseDrop !== null) lines.push(`drop under noise of 0.1 std ≤ ${trimNumber(criteria.maxNoiseDrop)}`);
-  if (criteria.edgeCasesMustNotCrash) lines.push("every edge-case input is scored without error");
+  if (criteria.maxGroupGap !== null) lines.push(words.t("criteria.groupGapDescription", { limit: number(criteria.maxGroupGap * 100) }));
+  if (criteria.maxNoiseDrop !== null) lines.push(words.t("criteria.anyNoiseDescription", { limit: number(criteria.maxNoiseDrop) }));
+  if (criteria.edgeCasesMustNotCrash) lines.push(words.t("criteria.edgeDescription"));
   if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
-    lines.push(`expected value per 1,000 decisions ≥ ${trimNumber(criteria.minExpectedValuePer1000)}`);
+    lines.push(words.t("criteria.expectedValueDescription", { limit: number(criteria.minExpectedValuePer1000) }));
   }
   return lines;
+}
+
+/** trimNumber in the words' locale: 0.8, 7.5 (0,8 and 7,5 in French). */
+function trimmedNumber(words: ReviewWords, value: number): string {
+  const text = trimNumber(value);
+  const decimals = text.includes(".") && !text.includes("e") ? text.split(".")[1].length : 0;
+  return fixedNumber(words, Number(text), decimals);
 }
 
 /** tRPC field errors ({ field: [message] }) → the first message of a field. */
@@ -161,21 +198,22 @@ export function describeCriteriaChange(
   previous: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings?: ValueSettings | null } | null,
   next: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings?: ValueSettings | null },
   metricName: (metric: MetricName) => string,
+  words: ReviewWords = englishReviewWords,
 ): { before: string[]; after: string[] } | null {
   if (!previous) return null;
-  const was = describeCriteria(previous.criteria, metricName);
-  const now = describeCriteria(next.criteria, metricName);
+  const was = describeCriteria(previous.criteria, metricName, words);
+  const now = describeCriteria(next.criteria, metricName, words);
   const before = was.filter((line) => !now.includes(line));
   const after = now.filter((line) => !was.includes(line));
   if (previous.requiredApprovals !== next.requiredApprovals) {
-    before.push(`${previous.requiredApprovals} approval${previous.requiredApprovals === 1 ? "" : "s"} required`);
-    after.push(`${next.requiredApprovals} approval${next.requiredApprovals === 1 ? "" : "s"} required`);
+    before.push(words.t("criteria.approvalsRequired", { count: previous.requiredApprovals }));
+    after.push(words.t("criteria.approvalsRequired", { count: next.requiredApprovals }));
   }
   const thresholdBefore = previous.valueSettings?.threshold;
   const thresholdAfter = next.valueSettings?.threshold;
   if (thresholdBefore !== undefined && thresholdAfter !== undefined && thresholdBefore !== thresholdAfter) {
-    before.push(`decision threshold ${trimNumber(thresholdBefore)}`);
-    after.push(`decision threshold ${trimNumber(thresholdAfter)}`);
+    before.push(words.t("criteria.decisionThreshold", { limit: trimmedNumber(words, thresholdBefore) }));
+    after.push(words.t("criteria.decisionThreshold", { limit: trimmedNumber(words, thresholdAfter) }));
   }
   return { before, after };
 }

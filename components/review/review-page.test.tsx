@@ -37,7 +37,7 @@ describe("ReviewPage", () => {
     expect(html).toContain('aria-label="Acceptance criteria"');
     expect(html).toMatch(/accuracy ≥ 0\.80<\/td><td><span[^>]*><span aria-hidden="true">✓ <\/span>Pass<\/span><\/td>/);
     expect(html).toMatch(/edge cases must not crash<\/td><td><span[^>]*><span aria-hidden="true">✗ <\/span>Fail<\/span><\/td>/);
-    expect(html).toContain("accuracy is 0.97, at least 0.80 as required");
+    expect(html).toContain("Accuracy is 0.97, at least 0.80 as required");
     expect(html.indexOf("On 143 held-out cases")).toBeLessThan(html.indexOf('aria-label="Acceptance criteria"'));
   });
 
@@ -430,5 +430,47 @@ describe("ProductionGateNotice (alias editor)", () => {
     );
     expect(html).toContain("Approved in review #12.");
     expect(html).toContain('href="/reviews/12"');
+  });
+});
+
+describe("in French", () => {
+  /** French formats put narrow no-break spaces before % and in thousands; compare them as plain spaces. */
+  const plain = (html: string) => textOf(html).replace(/[\u202f\u00a0]/g, " ").replace(/&#x27;/g, "'");
+
+  it("shows the review page in French: summary, criteria re-said from the stored English, decisions, dates", () => {
+    const review = sampleReview();
+    const html = plain(
+      renderWithCache(<ReviewPage id={review.id} />, ["studio.read"], (trpc, queryClient) => queryClient.setQueryData(trpc.review.get.queryKey({ id: review.id }), review), "fr"),
+    );
+    expect(html).toContain("Sur 143 cas réservés à l'évaluation, le modèle a raison dans 97 % des cas.");
+    expect(html).toContain("Pour sex, il sélectionne 31 % du groupe F et 24 % du groupe M : un écart de 7 points, dans la limite de 10 points.");
+    expect(html).toContain("L'exactitude vaut 0,97, au moins 0,80 comme exigé.");
+    expect(html).toContain("exactitude ≥ 0,80");
+    expect(html).toContain("Critères d'acceptation");
+    expect(html).toContain("Réussi");
+    expect(html).toContain("En attente de décision");
+    expect(html).toContain("par dana, 20 nov. 2026");
+    expect(html).toContain("sam a demandé des modifications");
+    expect(html).toContain("Demander des modifications");
+    expect(html).not.toContain("held-out");
+  });
+
+  it("prints the sign-off sheet in French with French numbers", () => {
+    const html = plain(renderWithCache(<SignOffSheet review={sampleReview()} />, ["studio.read"], () => undefined, "fr"));
+    expect(html).toContain("Validation de l'acceptation du modèle");
+    expect(html).toContain("Métriques clés");
+    expect(html).toContain("0,972");
+    expect(html).toContain("Relecteur 1 : nom, date, signature");
+    expect(html).toContain("Son ROC AUC est de 0,995");
+  });
+
+  it("lists reviews in French", () => {
+    searchParams = new URLSearchParams();
+    const html = plain(
+      renderWithCache(<ReviewsList />, ["studio.read"], (trpc, queryClient) => queryClient.setQueryData(trpc.review.list.queryKey({ filter: "all" }), []), "fr"),
+    );
+    expect(html).toContain("Revues");
+    expect(html).toContain("Demander une revue");
+    expect(html).toContain("À examiner par moi");
   });
 });

@@ -3,23 +3,25 @@
 // exceptions, comments, decisions (with exceptions and withdrawal) and the criteria editor.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { datasetVersionHref, modelVersionHref } from "@/components/models/model-format";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
+import { localizeCriteriaResults } from "@/lib/acceptance-criteria";
 import { reviewSummarySentences } from "@/lib/review-sentences";
 import type { DecisionKind, ReviewDetail } from "@/server/review/schema";
-import { CriteriaEditor } from "./criteria-editor";
+import { CriteriaEditor, useCriteriaFormMessages } from "./criteria-editor";
 import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-evidence";
 import { ReportSections, CriteriaTable, SummarySentences } from "./report-sections";
-import { criteriaToForm, decisionLabels, formToCriteria, signOffHref, type CriteriaFormErrors } from "./review-format";
+import { criteriaToForm, formToCriteria, signOffHref, type CriteriaFormErrors } from "./review-format";
 import styles from "./review.module.css";
 import { ReviewStatusBadge } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
 import { ExplanationsSection } from "./explanations-section";
 import { ValueSection } from "./value-section";
+import { useReviewDates, useReviewWords } from "./use-review-words";
 
 /** While the evaluation runs the page asks again every second; once ready it stops. */
 export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evaluationError">): boolean {
@@ -28,20 +30,21 @@ export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evalua
 
 export function ReviewPage({ id }: { id: number }) {
   const trpc = useTRPC();
+  const t = useTranslations("review");
   const review = useQuery(
     trpc.review.get.queryOptions({ id }, { refetchInterval: (query) => (query.state.data && isReviewEvaluating(query.state.data) ? 1000 : false) }),
   );
   const breadcrumb = (
     <p className={ui.breadcrumb}>
-      <Link href="/reviews">Reviews</Link> /
+      <Link href="/reviews">{t("reviews")}</Link> /
     </p>
   );
   if (review.error || review.isPending) {
     return (
       <>
         {breadcrumb}
-        <h1>Review #{id}</h1>
-        {review.error ? <QueryError error={review.error} onRetry={() => void review.refetch()} /> : <p role="status">Loading the review…</p>}
+        <h1>{t("title", { id })}</h1>
+        {review.error ? <QueryError error={review.error} onRetry={() => void review.refetch()} /> : <p role="status">{t("loading")}</p>}
       </>
     );
   }
@@ -54,33 +57,35 @@ export function ReviewPage({ id }: { id: number }) {
 }
 
 export function ReviewView({ review }: { review: ReviewDetail }) {
-  const sentences = review.report ? reviewSummarySentences(review.report, review.criteria, review.criteriaResults) : [];
+  const t = useTranslations("review");
+  const words = useReviewWords();
+  // Stored results are in English; they are said again in the reader's language from the same report and criteria.
+  const criteriaResults = review.criteriaResults ? localizeCriteriaResults(review.criteriaResults, review.report, review.criteria, words) : null;
+  const sentences = review.report ? reviewSummarySentences(review.report, review.criteria, criteriaResults, words) : [];
   return (
     <>
       <ReviewHeader review={review} />
       <EvaluationState review={review} />
       {review.trainingOverlap ? (
-        <section className={styles.warning} aria-label="Training data warning">
+        <section className={styles.warning} aria-label={t("trainingWarningLabel")}>
           <p>
-            <strong>The evaluation dataset overlaps the training data.</strong> {review.trainingOverlap} Scores on data the model has seen are optimistic.
+            <strong>{t("trainingOverlap")}</strong> {review.trainingOverlap} {t("trainingOptimistic")}
           </p>
         </section>
       ) : null}
       {review.report ? <SummarySentences sentences={sentences} /> : null}
-      <CriteriaTable results={review.criteriaResults} criteria={review.criteria} />
+      <CriteriaTable results={criteriaResults} criteria={review.criteria} />
       {review.permissions.canEditCriteria ? <EditCriteria review={review} /> : null}
       {review.status === "approved" ? (
-        <p className={ui.muted}>The criteria are final: this review is approved. To judge this version against other criteria, request a new review.</p>
+        <p className={ui.muted}>{t("criteriaFinal")}</p>
       ) : null}
       <section aria-labelledby="review-revisions">
-        <h2 id="review-revisions">Criteria revisions</h2>
+        <h2 id="review-revisions">{t("revisionsHeading")}</h2>
         <CriteriaRevisions revisions={review.revisions} headingId="review-revisions" />
       </section>
       {review.exceptions.length ? (
         <section aria-labelledby="review-exceptions">
-          <h2 id="review-exceptions">
-            Exceptions ({exceptionCount(review.exceptions)} failing criteri{exceptionCount(review.exceptions) === 1 ? "on" : "a"} accepted)
-          </h2>
+          <h2 id="review-exceptions">{t("exceptionsHeading", { count: exceptionCount(review.exceptions) })}</h2>
           <ApprovalExceptions exceptions={review.exceptions} headingId="review-exceptions" />
         </section>
       ) : null}
@@ -96,17 +101,17 @@ export function ReviewView({ review }: { review: ReviewDetail }) {
 }
 
 function ReviewHeader({ review }: { review: ReviewDetail }) {
+  const t = useTranslations("review");
+  const dates = useReviewDates();
   return (
     <>
       <div className={styles.headerRow}>
-        <h1>
-          Review #{review.id}: {review.modelName}@{review.modelVersion}
-        </h1>
+        <h1>{t("heading", { id: review.id, model: `${review.modelName}@${review.modelVersion}` })}</h1>
         <ReviewStatusBadge status={review.status} />
       </div>
       <dl className={styles.facts}>
         <div>
-          <dt>Model version</dt>
+          <dt>{t("modelVersion")}</dt>
           <dd>
             <Link href={modelVersionHref(review.modelName, review.modelVersion)}>
               {review.modelName}@{review.modelVersion}
@@ -114,7 +119,7 @@ function ReviewHeader({ review }: { review: ReviewDetail }) {
           </dd>
         </div>
         <div>
-          <dt>Evaluation dataset</dt>
+          <dt>{t("evaluationDataset")}</dt>
           <dd>
             <Link href={datasetVersionHref(review.datasetName, review.datasetVersion)}>
               {review.datasetName}@{review.datasetVersion}
@@ -122,30 +127,30 @@ function ReviewHeader({ review }: { review: ReviewDetail }) {
           </dd>
         </div>
         <div>
-          <dt>Requested</dt>
-          <dd>
-            by {review.requestedBy}, {formatTimestamp(review.createdAt)}
-          </dd>
+          <dt>{t("requested")}</dt>
+          <dd>{t("requestedBy", { user: review.requestedBy, when: dates.timestamp(review.createdAt) })}</dd>
         </div>
         <div>
-          <dt>Approvals</dt>
+          <dt>{t("approvals")}</dt>
           <dd>
             {review.approvals}/{review.requiredApprovals}
           </dd>
         </div>
         <div>
-          <dt>Label column</dt>
+          <dt>{t("labelColumn")}</dt>
           <dd>
             <code>{review.labelColumn}</code>
           </dd>
         </div>
         <div>
-          <dt>Sensitive attributes</dt>
-          <dd>{review.sensitiveAttributes.length ? review.sensitiveAttributes.join(", ") : <span className={ui.muted}>none</span>}</dd>
+          <dt>{t("sensitiveAttributes")}</dt>
+          <dd>{review.sensitiveAttributes.length ? review.sensitiveAttributes.join(", ") : <span className={ui.muted}>{t("none")}</span>}</dd>
         </div>
       </dl>
       <p className={styles.links}>
-        <Link href={signOffHref(review.id)}>Printable sign-off sheet</Link>
+        <Link href={signOffHref(review.id)} data-testid="review-sign-off-link">
+          {t("signOffLink")}
+        </Link>
       </p>
     </>
   );
@@ -154,50 +159,54 @@ function ReviewHeader({ review }: { review: ReviewDetail }) {
 function EvaluationState({ review }: { review: ReviewDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const t = useTranslations("review");
+  const words = useReviewWords();
   const rerun = useMutation(
     trpc.review.reevaluate.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() }) }),
   );
   if (review.evaluationError) {
     return (
-      <section className={styles.warning} role="alert" aria-label="Evaluation failed">
-        <h2>The evaluation failed</h2>
+      <section className={styles.warning} role="alert" aria-label={t("evaluationFailedLabel")}>
+        <h2>{t("evaluationFailed")}</h2>
         <p>{review.evaluationError}</p>
         {review.permissions.canReevaluate ? (
           <p>
             <button type="button" className={ui.button} disabled={rerun.isPending} onClick={() => rerun.mutate({ id: review.id })}>
-              {rerun.isPending ? "Starting…" : "Re-run evaluation"}
+              {rerun.isPending ? t("starting") : t("rerun")}
             </button>
           </p>
         ) : (
-          <p>The requester or an admin can re-run it once the cause is fixed.</p>
+          <p>{t("rerunWho")}</p>
         )}
         {rerun.error ? <p className={ui.error}>{rerun.error.message}</p> : null}
       </section>
     );
   }
   if (!isReviewEvaluating(review)) return null;
+  const { format } = words;
   const progress = review.job ? Math.max(0, Math.min(1, review.job.progress)) : 0;
   return (
-    <section className={ui.panel} aria-label="Evaluation progress">
+    <section className={ui.panel} aria-label={t("progressLabel")}>
       <p role="status">
-        {review.status === "draft" ? "Waiting for the evaluator" : "Evaluating"}
-        {review.job?.stage ? `: ${review.job.stage}` : ""} — {Math.round(progress * 100)}%
+        {review.status === "draft" ? t("waitingEvaluator") : t("evaluating")}
+        {review.job?.stage ? `: ${review.job.stage}` : ""} — {format.number(progress, { style: "percent", maximumFractionDigits: 0 })}
       </p>
-      <progress className={styles.progress} max={1} value={progress} aria-label="Evaluation progress" />
+      <progress className={styles.progress} max={1} value={progress} aria-label={t("progressLabel")} />
     </section>
   );
 }
 
 function ContextSection({ review }: { review: ReviewDetail }) {
+  const t = useTranslations("review");
   const entries = [
-    ["Business goal", review.context.businessGoal],
-    ["Expected ROI", review.context.expectedRoi],
-    ["Known limits", review.context.knownLimits],
+    [t("businessGoal"), review.context.businessGoal],
+    [t("expectedRoi"), review.context.expectedRoi],
+    [t("knownLimits"), review.context.knownLimits],
   ].filter(([, text]) => text.trim() !== "");
   if (entries.length === 0) return null;
   return (
-    <section aria-label="Context">
-      <h2>Context</h2>
+    <section aria-label={t("contextLabel")}>
+      <h2>{t("contextLabel")}</h2>
       <dl className={`${ui.dl} ${ui.panel}`}>
         {entries.map(([label, text]) => (
           <div key={label} style={{ display: "contents" }}>
@@ -210,16 +219,18 @@ function ContextSection({ review }: { review: ReviewDetail }) {
   );
 }
 
-const decisionButtons: readonly { kind: DecisionKind; label: string; needsComment: boolean }[] = [
-  { kind: "approve", label: "Approve", needsComment: false },
-  { kind: "request_changes", label: "Request changes", needsComment: true },
-  { kind: "reject", label: "Reject", needsComment: true },
+const decisionButtons: readonly { kind: DecisionKind; label: "approve" | "requestChanges" | "reject"; needsComment: boolean }[] = [
+  { kind: "approve", label: "approve", needsComment: false },
+  { kind: "request_changes", label: "requestChanges", needsComment: true },
+  { kind: "reject", label: "reject", needsComment: true },
 ];
 
 function DecisionPanel({ review }: { review: ReviewDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
+  const t = useTranslations("review");
+  const words = useReviewWords();
   const [comment, setComment] = useState("");
   const [missingComment, setMissingComment] = useState<string | null>(null);
   const [justifications, setJustifications] = useState<Record<string, string>>({});
@@ -234,17 +245,17 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
     }),
   );
   const { canDecide, cannotDecideReason } = review.permissions;
-  const failing = (review.criteriaResults ?? []).filter((result) => !result.passed);
-  function submit(kind: DecisionKind, needsComment: boolean, label: string) {
+  const failing = localizeCriteriaResults(review.criteriaResults ?? [], review.report, review.criteria, words).filter((result) => !result.passed);
+  function submit(kind: DecisionKind, needsComment: boolean) {
     if (needsComment && comment.trim() === "") {
-      setMissingComment(`Write a comment to ${label.toLowerCase()}: say what must change.`);
+      setMissingComment(t(`commentNeeded.${kind as "reject" | "request_changes"}`));
       return;
     }
     setMissingComment(null);
     if (kind === "approve") {
       const unjustified = failing.filter((result) => !(justifications[result.key] ?? "").trim());
       if (unjustified.length) {
-        setMissingJustification(`To approve while ${unjustified.map((r) => r.description).join(", ")} fail${unjustified.length === 1 ? "s" : ""}, justify each below.`);
+        setMissingJustification(t("justifyEach", { criteria: unjustified.map((r) => r.description).join(", "), count: unjustified.length }));
         return;
       }
     }
@@ -254,7 +265,7 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
   }
   return (
     <section aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>Decision</h2>
+      <h2 id={`${ids}-title`}>{t("decision")}</h2>
       <div className={ui.panel}>
         {!canDecide && cannotDecideReason ? (
           <p id={`${ids}-reason`} className={ui.muted}>
@@ -262,7 +273,7 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
           </p>
         ) : null}
         <div className={ui.field}>
-          <label htmlFor={`${ids}-comment`}>Decision comment</label>
+          <label htmlFor={`${ids}-comment`}>{t("decisionComment")}</label>
           <textarea
             id={`${ids}-comment`}
             className={styles.textarea}
@@ -274,7 +285,7 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
             onChange={(event) => setComment(event.target.value)}
           />
           <p id={`${ids}-hint`} className={styles.hint}>
-            Required to reject or request changes; optional to approve.
+            {t("commentHint")}
           </p>
           {missingComment ? (
             <p id={`${ids}-missing`} className={ui.error} role="alert">
@@ -284,13 +295,11 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
         </div>
         {canDecide && failing.length ? (
           <fieldset className={styles.exceptions}>
-            <legend>
-              Approving despite {failing.length} failing criteri{failing.length === 1 ? "on" : "a"}: an exception for each
-            </legend>
-            <p className={styles.hint}>An approval with a failing criterion is recorded as an exception, shown on the review, the sign-off sheet and the Deployments gate.</p>
+            <legend>{t("exceptionsLegend", { count: failing.length })}</legend>
+            <p className={styles.hint}>{t("exceptionsHint")}</p>
             {failing.map((result) => (
               <div key={result.key} className={ui.field}>
-                <label htmlFor={`${ids}-exception-${result.key}`}>Why approve although {result.description} fails?</label>
+                <label htmlFor={`${ids}-exception-${result.key}`}>{t("whyApprove", { criterion: result.description })}</label>
                 <p id={`${ids}-exception-${result.key}-result`} className={styles.hint}>
                   {result.sentence}
                 </p>
@@ -320,9 +329,9 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
               className={button.kind === "approve" ? ui.button : button.kind === "reject" ? ui.danger : ui.secondary}
               disabled={!canDecide || decide.isPending}
               aria-describedby={!canDecide && cannotDecideReason ? `${ids}-reason` : undefined}
-              onClick={() => submit(button.kind, button.needsComment, button.label)}
+              onClick={() => submit(button.kind, button.needsComment)}
             >
-              {button.label}
+              {t(button.label)}
             </button>
           ))}
         </div>
@@ -346,6 +355,7 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
+  const t = useTranslations("review");
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const withdraw = useMutation(
@@ -368,27 +378,27 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
     <div className={ui.panel}>
       {withdraw.data ? (
         <p role="status">
-          Your approval is withdrawn.
+          {t("withdrawn")}
           {withdraw.data.holdsProduction ? (
             <>
               {" "}
-              This version serves production: it is flagged on the <Link href="/deployments">Deployments page</Link>, which offers the rollback.
+              {t.rich("holdsProduction", { link: (chunks) => <Link href="/deployments">{chunks}</Link> })}
             </>
           ) : null}
         </p>
       ) : null}
       {!offered ? null : open ? (
-        <form onSubmit={submit} aria-label="Withdraw my approval">
+        <form onSubmit={submit} aria-label={t("withdrawLabel")}>
           <div className={ui.field}>
-            <label htmlFor={`${ids}-reason`}>Why do you withdraw your approval?</label>
+            <label htmlFor={`${ids}-reason`}>{t("withdrawWhy")}</label>
             <textarea id={`${ids}-reason`} className={styles.textarea} value={reason} maxLength={10_000} onChange={(event) => setReason(event.target.value)} />
           </div>
           <p className={styles.links}>
             <button type="submit" className={ui.danger} disabled={withdraw.isPending || !reason.trim()}>
-              {withdraw.isPending ? "Withdrawing…" : "Confirm withdrawal"}
+              {withdraw.isPending ? t("withdrawing") : t("confirmWithdrawal")}
             </button>
             <button type="button" className={ui.secondary} onClick={() => setOpen(false)}>
-              Cancel
+              {t("cancel")}
             </button>
           </p>
           {withdraw.error ? (
@@ -400,7 +410,7 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
       ) : (
         <p>
           <button type="button" className={ui.secondary} onClick={() => setOpen(true)}>
-            Withdraw my approval
+            {t("withdrawLabel")}
           </button>
         </p>
       )}
@@ -409,34 +419,35 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
 }
 
 export function DecisionHistory({ decisions }: { decisions: ReviewDetail["decisions"] }) {
-  if (decisions.length === 0) return <p className={ui.muted}>No decision yet.</p>;
+  const t = useTranslations("review");
+  const dates = useReviewDates();
+  if (decisions.length === 0) return <p className={ui.muted}>{t("noDecision")}</p>;
   return (
-    <ol className={styles.thread} aria-label="Decisions">
+    <ol className={styles.thread} aria-label={t("decisionsLabel")}>
       {[...decisions]
         .sort((a, b) => a.createdAt - b.createdAt)
         .map((decision) => (
           <li key={decision.id} className={styles.comment}>
             <span className={decision.invalidatedAt || decision.withdrawnAt ? styles.invalidated : undefined}>
-              <strong>{decision.reviewer}</strong> {decisionLabels[decision.decision].toLowerCase()}
-              {decision.exceptions.length ? ` with ${decision.exceptions.length} exception${decision.exceptions.length === 1 ? "" : "s"}` : ""}{" "}
-              <span className={styles.meta}>
-                {formatTimestamp(decision.createdAt)}, criteria revision {decision.criteriaRevision}
-              </span>
+              <strong>{decision.reviewer}</strong> {t(`decided.${decision.decision}`)}
+              {decision.exceptions.length ? ` ${t("withExceptions", { count: decision.exceptions.length })}` : ""}{" "}
+              <span className={styles.meta}>{t("decisionMeta", { when: dates.timestamp(decision.createdAt), revision: decision.criteriaRevision })}</span>
             </span>
-            {decision.invalidatedAt ? <span className={styles.meta}> — criteria changed after this decision; it no longer counts</span> : null}
+            {decision.invalidatedAt ? <span className={styles.meta}> — {t("invalidated")}</span> : null}
             {decision.comment ? <p className={`${styles.commentBody} ${decision.invalidatedAt ? styles.invalidated : ""}`}>{decision.comment}</p> : null}
             {decision.exceptions.length ? (
-              <ul aria-label={`Exceptions granted by ${decision.reviewer}`}>
+              <ul aria-label={t("exceptionsBy", { reviewer: decision.reviewer })}>
                 {decision.exceptions.map((exception) => (
                   <li key={exception.criterionKey} className={styles.commentBody}>
-                    Exception for {exception.criterion} ({exception.result}): {exception.justification}
+                    {t("exceptionFor", { criterion: exception.criterion, result: exception.result, justification: exception.justification })}
                   </li>
                 ))}
               </ul>
             ) : null}
             {decision.withdrawnAt ? (
               <p className={styles.commentBody}>
-                <strong>Withdrawn</strong> by {decision.withdrawnBy}, {formatTimestamp(decision.withdrawnAt)}: {decision.withdrawalReason}
+                <strong>{t("withdrawnTitle")}</strong>{" "}
+                {t("withdrawnBy", { user: decision.withdrawnBy ?? "", when: dates.timestamp(decision.withdrawnAt), reason: decision.withdrawalReason ?? "" })}
               </p>
             ) : null}
           </li>
@@ -449,6 +460,8 @@ function CommentsThread({ review }: { review: ReviewDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
+  const t = useTranslations("review");
+  const dates = useReviewDates();
   const [body, setBody] = useState("");
   const comment = useMutation(
     trpc.review.comment.mutationOptions({
@@ -465,34 +478,34 @@ function CommentsThread({ review }: { review: ReviewDetail }) {
   }
   return (
     <section aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>Comments</h2>
+      <h2 id={`${ids}-title`}>{t("comments")}</h2>
       {review.comments.length ? (
-        <ol className={styles.thread} aria-label="Comments">
+        <ol className={styles.thread} aria-label={t("comments")}>
           {[...review.comments]
             .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
             .map((entry) => (
               <li key={entry.id} className={styles.comment}>
-                <strong>{entry.author}</strong> <span className={styles.meta}>{formatTimestamp(entry.createdAt)}</span>
+                <strong>{entry.author}</strong> <span className={styles.meta}>{dates.timestamp(entry.createdAt)}</span>
                 {/* Plain text: React escapes it, and no markdown or HTML is interpreted. */}
                 <p className={styles.commentBody}>{entry.body}</p>
               </li>
             ))}
         </ol>
       ) : (
-        <p className={ui.muted}>No comments yet. Ask a question or note a concern for the requester and the other reviewers.</p>
+        <p className={ui.muted}>{t("noComments")}</p>
       )}
       {!review.permissions.canComment ? (
-        <p className={ui.muted}>Your role can read this thread; commenting needs the editor, reviewer or admin role.</p>
+        <p className={ui.muted}>{t("cannotComment")}</p>
       ) : null}
       {review.permissions.canComment ? (
-        <form onSubmit={submit} aria-label="Add a comment">
+        <form onSubmit={submit} aria-label={t("addComment")}>
           <div className={ui.field}>
-            <label htmlFor={`${ids}-body`}>Your comment</label>
+            <label htmlFor={`${ids}-body`}>{t("yourComment")}</label>
             <textarea id={`${ids}-body`} className={styles.textarea} value={body} maxLength={10_000} onChange={(event) => setBody(event.target.value)} />
           </div>
           <p>
             <button type="submit" className={ui.button} disabled={comment.isPending || body.trim() === ""}>
-              Comment
+              {t("comment")}
             </button>
           </p>
           {comment.error ? (
@@ -509,16 +522,17 @@ function CommentsThread({ review }: { review: ReviewDetail }) {
 function EditCriteria({ review }: { review: ReviewDetail }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const ids = useId();
+  const t = useTranslations("review");
   return (
     <>
       <p>
         <button type="button" className={ui.secondary} onClick={() => dialog.current?.showModal()}>
-          Edit criteria
+          {t("editCriteria")}
         </button>
       </p>
       <dialog ref={dialog} className={styles.dialog} aria-labelledby={`${ids}-title`}>
         <h2 id={`${ids}-title`} className={ui.panelTitle}>
-          Edit the acceptance criteria
+          {t("editCriteriaTitle")}
         </h2>
         <EditCriteriaForm key={review.criteriaRevision} review={review} onDone={() => dialog.current?.close()} />
       </dialog>
@@ -530,6 +544,8 @@ function EditCriteriaForm({ review, onDone }: { review: ReviewDetail; onDone: ()
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
+  const t = useTranslations("review");
+  const formMessages = useCriteriaFormMessages();
   const [criteria, setCriteria] = useState(() => criteriaToForm(review.criteria));
   const [errors, setErrors] = useState<CriteriaFormErrors>({});
   const [approvals, setApprovals] = useState(String(review.requiredApprovals));
@@ -545,23 +561,22 @@ function EditCriteriaForm({ review, onDone }: { review: ReviewDetail; onDone: ()
   const activeApprovals = review.decisions.filter((decision) => decision.decision === "approve" && decision.invalidatedAt === null).length;
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = formToCriteria(criteria);
+    const parsed = formToCriteria(criteria, formMessages);
     setErrors(parsed.errors ?? {});
     const required = Number(approvals);
     const badApprovals = !Number.isInteger(required) || required < 1 || required > 10;
-    setApprovalsError(badApprovals ? "Enter a whole number from 1 to 10" : null);
+    setApprovalsError(badApprovals ? t("approvalsRange") : null);
     if (!parsed.criteria || badApprovals) return;
     update.mutate({ id: review.id, criteria: parsed.criteria, requiredApprovals: required });
   }
   return (
-    <form onSubmit={submit} noValidate aria-label="Edit the acceptance criteria">
+    <form onSubmit={submit} noValidate aria-label={t("editCriteriaTitle")}>
       <p className={styles.warning} role="note">
-        Saving new criteria checks the report against them again and invalidates every decision made so far
-        {activeApprovals ? ` (${activeApprovals} approval${activeApprovals === 1 ? "" : "s"})` : ""}: reviewers must decide again.
+        {t("editWarning", { approvals: activeApprovals })}
       </p>
       <CriteriaEditor task={review.report?.task ?? null} value={criteria} onChange={setCriteria} errors={errors} />
       <div className={ui.field}>
-        <label htmlFor={`${ids}-approvals`}>Required approvals</label>
+        <label htmlFor={`${ids}-approvals`}>{t("requiredApprovals")}</label>
         <input
           id={`${ids}-approvals`}
           type="number"
@@ -576,10 +591,10 @@ function EditCriteriaForm({ review, onDone }: { review: ReviewDetail; onDone: ()
       </div>
       <p className={styles.links}>
         <button type="submit" className={ui.button} disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save criteria"}
+          {update.isPending ? t("saving") : t("saveCriteria")}
         </button>
         <button type="button" className={ui.secondary} onClick={onDone}>
-          Cancel
+          {t("cancel")}
         </button>
       </p>
       {update.error ? (

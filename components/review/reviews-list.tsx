@@ -2,19 +2,21 @@
 // The reviews page: filter tabs kept in the URL (?filter=), one row per review with its status, criteria passed and approvals.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { datasetVersionHref, modelVersionHref } from "@/components/models/model-format";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { ReviewSummary } from "@/server/review/schema";
 import { parseReviewFilter, reviewFilters, reviewHref } from "./review-format";
 import styles from "./review.module.css";
 import { ReviewStatusBadge } from "./status-badge";
+import { useReviewDates } from "./use-review-words";
 
 export function ReviewsList() {
   const trpc = useTRPC();
+  const t = useTranslations("reviews");
   const { params, update } = useUrlState();
   const filter = parseReviewFilter(params.get("filter"));
   const list = useQuery(trpc.review.list.queryOptions({ filter }));
@@ -22,12 +24,12 @@ export function ReviewsList() {
   return (
     <>
       <div className={styles.headerRow}>
-        <h1>Reviews</h1>
+        <h1>{t("title")}</h1>
         <Link className={ui.button} href="/reviews/new">
-          Request a review
+          {t("request")}
         </Link>
       </div>
-      <nav aria-label="Review filters">
+      <nav aria-label={t("filtersNav")}>
         <ul className={styles.tabs}>
           {reviewFilters.map((entry) => (
             <li key={entry.value}>
@@ -40,7 +42,7 @@ export function ReviewsList() {
                   update({ filter: entry.value === "all" ? null : entry.value }, "push");
                 }}
               >
-                {entry.label}
+                {t(`filters.${entry.value}.label`)}
               </a>
             </li>
           ))}
@@ -49,11 +51,11 @@ export function ReviewsList() {
       {list.error ? (
         <QueryError error={list.error} onRetry={() => void list.refetch()} />
       ) : list.isPending ? (
-        <p role="status">Loading reviews…</p>
+        <p role="status">{t("loading")}</p>
       ) : list.data.length === 0 ? (
-        <p className={ui.panel}>{current.empty}</p>
+        <p className={ui.panel}>{t(`filters.${current.value}.empty`)}</p>
       ) : (
-        <ReviewsTable reviews={list.data} now={list.dataUpdatedAt} label={`Reviews: ${current.label}`} />
+        <ReviewsTable reviews={list.data} now={list.dataUpdatedAt} label={t("tableLabel", { filter: t(`filters.${current.value}.label`) })} />
       )}
     </>
   );
@@ -61,26 +63,28 @@ export function ReviewsList() {
 
 /** Also used on the model version page, with the model columns left out. */
 export function ReviewsTable({ reviews, now, label, showModel = true }: { reviews: readonly ReviewSummary[]; now: number; label: string; showModel?: boolean }) {
+  const t = useTranslations("reviews");
+  const dates = useReviewDates();
   return (
     <div className={ui.tableWrap}>
       <table className={ui.table} aria-label={label}>
         <thead>
           <tr>
-            <th scope="col">Review</th>
-            {showModel ? <th scope="col">Model</th> : null}
-            <th scope="col">Evaluation dataset</th>
-            <th scope="col">Status</th>
-            <th scope="col" className={ui.num}>Criteria passed</th>
-            <th scope="col" className={ui.num}>Approvals</th>
-            <th scope="col">Requested by</th>
-            <th scope="col">Updated</th>
+            <th scope="col">{t("columns.review")}</th>
+            {showModel ? <th scope="col">{t("columns.model")}</th> : null}
+            <th scope="col">{t("columns.dataset")}</th>
+            <th scope="col">{t("columns.status")}</th>
+            <th scope="col" className={ui.num}>{t("columns.criteriaPassed")}</th>
+            <th scope="col" className={ui.num}>{t("columns.approvals")}</th>
+            <th scope="col">{t("columns.requestedBy")}</th>
+            <th scope="col">{t("columns.updated")}</th>
           </tr>
         </thead>
         <tbody>
           {reviews.map((review) => (
             <tr key={review.id}>
               <td>
-                <Link href={reviewHref(review.id)}>Review #{review.id}</Link>
+                <Link href={reviewHref(review.id)}>{t("reviewNumber", { id: review.id })}</Link>
               </td>
               {showModel ? (
                 <td>
@@ -99,7 +103,7 @@ export function ReviewsTable({ reviews, now, label, showModel = true }: { review
               </td>
               <td className={ui.num}>
                 {review.criteriaPassed === null || review.criteriaTotal === null ? (
-                  <span className={ui.muted}>not evaluated</span>
+                  <span className={ui.muted}>{t("notEvaluated")}</span>
                 ) : (
                   `${review.criteriaPassed}/${review.criteriaTotal}`
                 )}
@@ -108,7 +112,7 @@ export function ReviewsTable({ reviews, now, label, showModel = true }: { review
                 {review.approvals}/{review.requiredApprovals}
               </td>
               <td>{review.requestedBy}</td>
-              <td title={formatTimestamp(review.updatedAt)}>{formatRelativeTime(review.updatedAt, now)}</td>
+              <td title={dates.timestamp(review.updatedAt)}>{dates.relative(review.updatedAt, now)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,18 +3,20 @@
 // exceptions, key metrics, fairness, decisions (withdrawals included) and signature lines.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
+import { localizeCriteriaResults } from "@/lib/acceptance-criteria";
 import { formatPercent, metricLabel, reviewSummarySentences } from "@/lib/review-sentences";
 import type { ReviewDetail } from "@/server/review/schema";
-import { decisionLabels, describeCriteria, reviewHref, reviewStatusLabels } from "./review-format";
+import { describeCriteria, reviewHref } from "./review-format";
 import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-evidence";
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
 import { SignOffContext, SignOffEvidence } from "./sign-off-context";
+import { useMetricFormat, useReviewDates, useReviewWords } from "./use-review-words";
 
 /**
  * The studio shell (header, side navigation, skip link, banners) is not the sheet: it is hidden when printing.
@@ -32,72 +34,79 @@ const printStylesheet = `
 
 export function SignOffPage({ id }: { id: number }) {
   const trpc = useTRPC();
+  const t = useTranslations("signOffSheet");
   const review = useQuery(trpc.review.get.queryOptions({ id }));
   if (review.error) return <QueryError error={review.error} onRetry={() => void review.refetch()} />;
-  if (review.isPending) return <p role="status">Loading the review…</p>;
+  if (review.isPending) return <p role="status">{t("loading")}</p>;
   return <SignOffSheet review={review.data} />;
 }
 
 export function SignOffSheet({ review }: { review: ReviewDetail }) {
   const report = review.report;
-  const sentences = report ? reviewSummarySentences(report, review.criteria, review.criteriaResults) : [];
+  const t = useTranslations("signOffSheet");
+  const status = useTranslations("reviews.status");
+  const words = useReviewWords();
+  const dates = useReviewDates();
+  const formatMetricValue = useMetricFormat();
+  const formatTimestamp = dates.timestamp;
+  // Stored results are in English; the sheet prints them in the reader's language (same report, same criteria).
+  const criteriaResults = review.criteriaResults ? localizeCriteriaResults(review.criteriaResults, report, review.criteria, words) : null;
+  const sentences = report ? reviewSummarySentences(report, review.criteria, criteriaResults, words) : [];
   const decisions = [...review.decisions].sort((a, b) => a.createdAt - b.createdAt);
+  const decisionLabel = useTranslations("reviews.decisions");
   return (
     <article className={styles.sheet} aria-labelledby="sign-off-title">
       <style>{printStylesheet}</style>
       <p className={`${styles.links} ${styles.noPrint}`}>
-        <Link href={reviewHref(review.id)}>Back to the review</Link>
+        <Link href={reviewHref(review.id)}>{t("back")}</Link>
         <button type="button" className={ui.button} onClick={() => window.print()}>
-          Print
+          {t("print")}
         </button>
       </p>
-      <h1 id="sign-off-title">Model acceptance sign-off</h1>
+      <h1 id="sign-off-title">{t("title")}</h1>
       <dl className={ui.dl}>
-        <dt>Review</dt>
+        <dt>{t("review")}</dt>
         <dd>
-          #{review.id} — {reviewStatusLabels[review.status]}
-          {review.status === "approved" && review.exceptions.length
-            ? ` with ${exceptionCount(review.exceptions)} exception${exceptionCount(review.exceptions) === 1 ? "" : "s"}`
-            : ""}
+          {t("reviewValue", { id: review.id, status: status(review.status) })}
+          {review.status === "approved" && review.exceptions.length ? ` ${t("withExceptions", { count: exceptionCount(review.exceptions) })}` : ""}
           {review.decidedAt ? `, ${formatTimestamp(review.decidedAt)}` : ""}
         </dd>
-        <dt>Model version</dt>
-        <dd>
-          {review.modelName}@{review.modelVersion} (registered by {review.modelOwner})
-        </dd>
-        <dt>Model SHA-256</dt>
+        <dt>{t("modelVersion")}</dt>
+        <dd>{t("modelValue", { model: `${review.modelName}@${review.modelVersion}`, owner: review.modelOwner })}</dd>
+        <dt>{t("modelDigest")}</dt>
         <dd className={styles.code}>{report?.provenance.modelDigest ?? review.modelDigest ?? "—"}</dd>
-        <dt>Evaluation dataset</dt>
+        <dt>{t("dataset")}</dt>
         <dd>
-          {review.datasetName}@{review.datasetVersion}, label <code>{review.labelColumn}</code>
+          {t.rich("datasetValue", { dataset: `${review.datasetName}@${review.datasetVersion}`, label: review.labelColumn, code: (chunks) => <code>{chunks}</code> })}
         </dd>
-        <dt>Dataset SHA-256</dt>
+        <dt>{t("datasetDigest")}</dt>
         <dd className={styles.code}>{report?.provenance.datasetDigest ?? review.datasetDigest}</dd>
-        <dt>Requested</dt>
-        <dd>
-          by {review.requestedBy}, {formatTimestamp(review.createdAt)}
-        </dd>
+        <dt>{t("requested")}</dt>
+        <dd>{t("requestedValue", { user: review.requestedBy, when: formatTimestamp(review.createdAt) })}</dd>
         {report ? (
           <>
-            <dt>Evaluated with</dt>
+            <dt>{t("evaluatedWith")}</dt>
             <dd>
-              {report.provenance.evaluatorVersion}, onnxruntime-node {report.provenance.onnxruntimeVersion}, Node.js {report.provenance.nodeVersion}, seed{" "}
-              {report.provenance.seed}, {formatTimestamp(report.provenance.createdAt)}
+              {t("evaluatedValue", {
+                evaluator: report.provenance.evaluatorVersion,
+                onnxruntime: report.provenance.onnxruntimeVersion,
+                node: report.provenance.nodeVersion,
+                seed: report.provenance.seed,
+                when: formatTimestamp(report.provenance.createdAt),
+              })}
             </dd>
           </>
         ) : null}
-        <dt>Required approvals</dt>
-        <dd>
-          {review.approvals} of {review.requiredApprovals}
-        </dd>
+        <dt>{t("requiredApprovals")}</dt>
+        <dd>{t("approvalsValue", { approvals: review.approvals, required: review.requiredApprovals })}</dd>
       </dl>
 
-      {review.trainingOverlap ? <p className={styles.warning}>Warning: the evaluation dataset overlaps the training data. {review.trainingOverlap}</p> : null}
+      {review.trainingOverlap ? <p className={styles.warning}>{t("overlap", { detail: review.trainingOverlap })}</p> : null}
 
       <ColumnMappingSection mapping={review.columnMapping} />
       <SignOffContext review={review} />
       <section aria-labelledby="sheet-summary">
-        <h2 id="sheet-summary">Summary</h2>
+        <h2 id="sheet-summary">{t("summary")}</h2>
         {sentences.length ? (
           <ul className={styles.summary}>
             {sentences.map((sentence) => (
@@ -105,23 +114,23 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
             ))}
           </ul>
         ) : (
-          <p>The evaluation has not finished: there is no report to sign off yet.</p>
+          <p>{t("noReport")}</p>
         )}
       </section>
 
       <section aria-labelledby="sheet-criteria">
-        <h2 id="sheet-criteria">Acceptance criteria</h2>
-        {review.criteriaResults?.length ? (
-          <table className={ui.table} aria-label="Acceptance criteria">
+        <h2 id="sheet-criteria">{t("criteria")}</h2>
+        {criteriaResults?.length ? (
+          <table className={ui.table} aria-label={t("criteria")}>
             <thead>
               <tr>
-                <th scope="col">Criterion</th>
-                <th scope="col">Result</th>
-                <th scope="col">In words</th>
+                <th scope="col">{t("criterion")}</th>
+                <th scope="col">{t("result")}</th>
+                <th scope="col">{t("inWords")}</th>
               </tr>
             </thead>
             <tbody>
-              {review.criteriaResults.map((result) => (
+              {criteriaResults.map((result) => (
                 <tr key={result.key}>
                   <td>{result.description}</td>
                   <td>
@@ -134,7 +143,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
           </table>
         ) : (
           <ul>
-            {describeCriteria(review.criteria, metricLabel).map((line) => (
+            {describeCriteria(review.criteria, (metric) => metricLabel(metric, words), words).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
@@ -142,30 +151,30 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
       </section>
 
       <section aria-labelledby="sheet-revisions">
-        <h2 id="sheet-revisions">Criteria revisions</h2>
+        <h2 id="sheet-revisions">{t("revisions")}</h2>
         <CriteriaRevisions revisions={review.revisions} headingId="sheet-revisions" />
       </section>
       <section aria-labelledby="sheet-exceptions">
-        <h2 id="sheet-exceptions">Exceptions</h2>
+        <h2 id="sheet-exceptions">{t("exceptions")}</h2>
         <ApprovalExceptions exceptions={review.exceptions} headingId="sheet-exceptions" />
       </section>
       {report ? (
         <section aria-labelledby="sheet-metrics">
-          <h2 id="sheet-metrics">Key metrics</h2>
-          <table className={ui.table} aria-label="Key metrics">
+          <h2 id="sheet-metrics">{t("keyMetrics")}</h2>
+          <table className={ui.table} aria-label={t("keyMetrics")}>
             <tbody>
               <tr>
-                <th scope="row">Cases evaluated</th>
-                <td className={ui.num}>{report.rowCount.toLocaleString("en-US")}</td>
+                <th scope="row">{t("casesEvaluated")}</th>
+                <td className={ui.num}>{words.format.number(report.rowCount)}</td>
               </tr>
               {report.classification ? (
                 <>
                   <tr>
-                    <th scope="row">Accuracy</th>
+                    <th scope="row">{t("accuracy")}</th>
                     <td className={ui.num}>{formatMetricValue(report.classification.accuracy)}</td>
                   </tr>
                   <tr>
-                    <th scope="row">Macro F1</th>
+                    <th scope="row">{t("macroF1")}</th>
                     <td className={ui.num}>{formatMetricValue(report.classification.macro.f1)}</td>
                   </tr>
                   <tr>
@@ -173,7 +182,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
                     <td className={ui.num}>{report.classification.rocAuc === null ? "—" : formatMetricValue(report.classification.rocAuc)}</td>
                   </tr>
                   <tr>
-                    <th scope="row">Log loss</th>
+                    <th scope="row">{t("logLoss")}</th>
                     <td className={ui.num}>{formatMetricValue(report.classification.logLoss)}</td>
                   </tr>
                 </>
@@ -201,18 +210,18 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
 
       {report?.fairness.length ? (
         <section aria-labelledby="sheet-fairness">
-          <h2 id="sheet-fairness">Fairness</h2>
-          <table className={ui.table} aria-label="Fairness">
+          <h2 id="sheet-fairness">{t("fairness")}</h2>
+          <table className={ui.table} aria-label={t("fairness")}>
             <thead>
               <tr>
-                <th scope="col">Attribute</th>
-                <th scope="col">Group</th>
-                <th scope="col" className={ui.num}>Cases</th>
-                <th scope="col" className={ui.num}>Selection rate</th>
-                <th scope="col" className={ui.num}>True-positive rate</th>
-                <th scope="col" className={ui.num}>DP difference</th>
-                <th scope="col" className={ui.num}>DP ratio</th>
-                <th scope="col" className={ui.num}>EO difference</th>
+                <th scope="col">{t("attribute")}</th>
+                <th scope="col">{t("group")}</th>
+                <th scope="col" className={ui.num}>{t("cases")}</th>
+                <th scope="col" className={ui.num}>{t("selectionRate")}</th>
+                <th scope="col" className={ui.num}>{t("truePositiveRate")}</th>
+                <th scope="col" className={ui.num}>{t("dpDifference")}</th>
+                <th scope="col" className={ui.num}>{t("dpRatio")}</th>
+                <th scope="col" className={ui.num}>{t("eoDifference")}</th>
               </tr>
             </thead>
             <tbody>
@@ -221,9 +230,9 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
                   <tr key={`${attribute.attribute}:${group.group}`}>
                     <td>{i === 0 ? attribute.attribute : ""}</td>
                     <td>{group.group}</td>
-                    <td className={ui.num}>{group.size}</td>
-                    <td className={ui.num}>{formatPercent(group.selectionRate)}</td>
-                    <td className={ui.num}>{formatPercent(group.truePositiveRate)}</td>
+                    <td className={ui.num}>{words.format.number(group.size)}</td>
+                    <td className={ui.num}>{formatPercent(group.selectionRate, words)}</td>
+                    <td className={ui.num}>{formatPercent(group.truePositiveRate, words)}</td>
                     <td className={ui.num}>{i === 0 ? formatMetricValue(attribute.demographicParityDifference) : ""}</td>
                     <td className={ui.num}>{i === 0 ? formatMetricValue(attribute.demographicParityRatio) : ""}</td>
                     <td className={ui.num}>{i === 0 ? formatMetricValue(attribute.equalOpportunityDifference) : ""}</td>
@@ -237,15 +246,15 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
 
       <SignOffEvidence review={review} />
       <section aria-labelledby="sheet-decisions">
-        <h2 id="sheet-decisions">Decisions</h2>
+        <h2 id="sheet-decisions">{t("decisions")}</h2>
         {decisions.length ? (
-          <table className={ui.table} aria-label="Decisions">
+          <table className={ui.table} aria-label={t("decisions")}>
             <thead>
               <tr>
-                <th scope="col">Reviewer</th>
-                <th scope="col">Decision</th>
-                <th scope="col">Date</th>
-                <th scope="col">Comment</th>
+                <th scope="col">{t("reviewer")}</th>
+                <th scope="col">{t("decision")}</th>
+                <th scope="col">{t("date")}</th>
+                <th scope="col">{t("comment")}</th>
               </tr>
             </thead>
             <tbody>
@@ -253,11 +262,11 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
                 <tr key={decision.id} className={decision.invalidatedAt || decision.withdrawnAt ? styles.invalidated : undefined}>
                   <td>{decision.reviewer}</td>
                   <td>
-                    {decisionLabels[decision.decision]} (criteria revision {decision.criteriaRevision})
-                    {decision.exceptions.length ? `, with ${decision.exceptions.length} exception${decision.exceptions.length === 1 ? "" : "s"}` : ""}
-                    {decision.invalidatedAt ? " (void: criteria changed after this decision)" : ""}
+                    {t("decisionValue", { decision: decisionLabel(decision.decision), revision: decision.criteriaRevision })}
+                    {decision.exceptions.length ? `, ${t("withExceptions", { count: decision.exceptions.length })}` : ""}
+                    {decision.invalidatedAt ? ` ${t("void")}` : ""}
                     {decision.withdrawnAt && decision.withdrawnBy
-                      ? ` (withdrawn by ${decision.withdrawnBy}, ${formatTimestamp(decision.withdrawnAt)}: ${decision.withdrawalReason ?? ""})`
+                      ? ` ${t("withdrawn", { user: decision.withdrawnBy, when: formatTimestamp(decision.withdrawnAt), reason: decision.withdrawalReason ?? "" })}`
                       : ""}
                   </td>
                   <td>{formatTimestamp(decision.createdAt)}</td>
@@ -267,19 +276,17 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
             </tbody>
           </table>
         ) : (
-          <p>No decision yet.</p>
+          <p>{t("noDecision")}</p>
         )}
       </section>
 
       <section aria-labelledby="sheet-signatures">
-        <h2 id="sheet-signatures">Signatures</h2>
-        <p>
-          {review.requiredApprovals} approval{review.requiredApprovals === 1 ? " is" : "s are"} required.
-        </p>
+        <h2 id="sheet-signatures">{t("signatures")}</h2>
+        <p>{t("approvalsRequired", { count: review.requiredApprovals })}</p>
         <div className={styles.signatures}>
           {Array.from({ length: Math.max(2, review.requiredApprovals + 1) }, (_, i) => (
             <div key={i}>
-              <div className={styles.signatureLine}>{i === 0 ? "Requester" : `Reviewer ${i}`}: name, date, signature</div>
+              <div className={styles.signatureLine}>{i === 0 ? t("requesterLine") : t("reviewerLine", { number: i })}</div>
             </div>
           ))}
         </div>

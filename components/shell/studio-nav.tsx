@@ -2,20 +2,22 @@
 // The studio's side navigation: one link per journey area, the current one marked for sight and screen readers.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import styles from "./shell.module.css";
 
 export const studioSections = [
-  { href: "/experiments", label: "Experiments" },
-  { href: "/datasets", label: "Datasets" },
-  { href: "/models", label: "Models" },
-  { href: "/reviews", label: "Reviews" },
-  { href: "/deployments", label: "Deployments" },
+  { href: "/experiments", label: "Experiments", key: "experiments" },
+  { href: "/datasets", label: "Datasets", key: "datasets" },
+  { href: "/models", label: "Models", key: "models" },
+  { href: "/reviews", label: "Reviews", key: "reviews" },
+  { href: "/deployments", label: "Deployments", key: "deployments" },
 ] as const;
 
 export function StudioNav() {
   const pathname = usePathname();
+  const t = useTranslations("shell");
   return (
-    <nav aria-label="Studio" className={styles.nav}>
+    <nav aria-label={t("studioNav")} className={styles.nav}>
       <ul>
         {studioSections.map((section) => {
           // A run page still belongs to Experiments, so sub-paths mark their section too.
@@ -23,7 +25,7 @@ export function StudioNav() {
           return (
             <li key={section.href}>
               <Link href={section.href} className={styles.navLink} aria-current={active ? "page" : undefined}>
-                {section.label}
+                {t(`sections.${section.key}`)}
               </Link>
             </li>
           );

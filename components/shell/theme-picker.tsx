@@ -1,10 +1,12 @@
 "use client";
 // Light, dark, or whatever the operating system prefers; remembered for a year in a cookie.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { THEME_COOKIE, themeAttribute, type ThemeChoice } from "@/lib/theme";
 import styles from "./shell.module.css";
 
 export function ThemePicker({ initial }: { initial: ThemeChoice }) {
+  const t = useTranslations("shell.theme");
   const [choice, setChoice] = useState<ThemeChoice>(initial);
   function choose(next: ThemeChoice) {
     setChoice(next);
@@ -15,11 +17,11 @@ export function ThemePicker({ initial }: { initial: ThemeChoice }) {
   }
   return (
     <label className={styles.themePicker}>
-      <span>Theme</span>
+      <span>{t("label")}</span>
       <select value={choice} onChange={(event) => choose(event.target.value as ThemeChoice)}>
-        <option value="system">System</option>
-        <option value="light">Light</option>
-        <option value="dark">Dark</option>
+        <option value="system">{t("system")}</option>
+        <option value="light">{t("light")}</option>
+        <option value="dark">{t("dark")}</option>
       </select>
     </label>
   );

@@ -11,6 +11,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: text("role").notNull(),
     disabled: boolean("disabled").notNull().default(false),
+    /** The studio language the user chose ("en", "fr"); null = follow the browser's Accept-Language. */
+    locale: text("locale"),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
   },

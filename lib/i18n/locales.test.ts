@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { localeFromAcceptLanguage, negotiateLocale } from "./locales";
+import { localeCookie, localeFromAcceptLanguage, negotiateLocale } from "./locales";
 
 describe("negotiateLocale", () => {
   it("prefers the user's cookie, then the browser's languages by weight, then English", () => {
@@ -14,5 +14,12 @@ describe("negotiateLocale", () => {
   it("ignores languages weighted zero and malformed parts", () => {
     expect(localeFromAcceptLanguage("fr;q=0, en;q=0.1")).toBe("en");
     expect(localeFromAcceptLanguage(";;,, ,q=")).toBeUndefined();
+  });
+});
+
+describe("localeCookie", () => {
+  it("remembers a chosen language for a year and forgets it for the browser default", () => {
+    expect(localeCookie("fr")).toBe("studio_locale=fr; Path=/; SameSite=Lax; Max-Age=31536000");
+    expect(localeCookie(null)).toBe("studio_locale=; Path=/; SameSite=Lax; Max-Age=0");
   });
 });

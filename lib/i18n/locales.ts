@@ -37,3 +37,11 @@ export function negotiateLocale(cookieValue: string | undefined, acceptLanguage:
   if (isLocale(cookieValue)) return cookieValue;
   return localeFromAcceptLanguage(acceptLanguage) ?? defaultLocale;
 }
+
+/**
+ * The Set-Cookie / document.cookie text that remembers a chosen language for a year, or (null) forgets it so the
+ * browser's language applies again. Not HttpOnly: the language picker sets it from the page, and it holds no secret.
+ */
+export function localeCookie(locale: Locale | null): string {
+  return locale ? `${LOCALE_COOKIE}=${locale}; Path=/; SameSite=Lax; Max-Age=31536000` : `${LOCALE_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0`;
+}

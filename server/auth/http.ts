@@ -5,6 +5,8 @@ import { errorResponse, jsonResponse, readBodyText } from "../http/mlflow-wire";
 import { listAuditEntries, auditEntriesToCsv } from "./audit";
 import { assertSameOrigin, authenticateRequest, clientAddressOf, readCookie, resolveActor } from "./authenticate";
 import { authorize } from "./permissions";
+import { localeCookie } from "@/lib/i18n/locales";
+import { storedLocale } from "./preferences";
 import { zAuditQuery, zSignIn } from "./schema";
 import { SESSION_COOKIE, signIn, signOut } from "./sessions";
 
@@ -33,11 +35,14 @@ export async function handleSignIn(request: Request, db?: Database): Promise<Res
     const input = zSignIn.parse(body);
     const session = await signIn(db ?? (await getDatabase()).db, { ...input, clientKey: clientAddressOf(request) });
     const maxAge = Math.floor((session.expiresAt - Date.now()) / 1000);
-    return jsonResponse(
-      { username: session.actor.username, role: session.actor.role },
+    const response = jsonResponse(
+      { username: session.actor.username, role: session.actor.role, locale: storedLocale(session.locale) },
       200,
       { "set-cookie": cookieHeader(request, session.cookieValue, maxAge), "cache-control": "no-store" },
     );
+    // The account's language, or none (the browser's) so a shared browser does not keep the previous user's choice.
+    response.headers.append("set-cookie", localeCookie(storedLocale(session.locale)));
+    return response;
   } catch (error) {
     return errorResponse(error);
   }

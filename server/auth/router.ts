@@ -5,6 +5,7 @@ import { authDisabled } from "./actor";
 import { createUser, listUsers, resetUserPassword, setUserDisabled, setUserRole } from "./accounts";
 import { listAuditEntries } from "./audit";
 import { can, permissionTable, type Permission } from "./permissions";
+import { getPreferences, setLocalePreference, zLocalePreference } from "./preferences";
 import { zAuditQuery, zCreateToken, zCreateUser, zRole, zUsername } from "./schema";
 import { createToken, listAllTokens, listOwnTokens, revokeAnyToken, revokeToken } from "./tokens";
 
@@ -37,6 +38,9 @@ export const authRouter = createTrpcRouter({
   resetPassword: protectedProcedure
     .input(z.object({ username: zUsername }))
     .mutation(({ ctx, input }) => resetUserPassword(ctx, input.username)),
+  /** The signed-in user's own preferences (language); any role may read and change its own. */
+  preferences: protectedProcedure.query(({ ctx }) => getPreferences(ctx)),
+  setLocale: protectedProcedure.input(zLocalePreference).mutation(({ ctx, input }) => setLocalePreference(ctx, input.locale)),
   tokens: protectedProcedure.query(({ ctx }) => listOwnTokens(ctx)),
   createToken: protectedProcedure.input(zCreateToken).mutation(({ ctx, input }) => createToken(ctx, input)),
   revokeToken: protectedProcedure.input(zTokenId).mutation(({ ctx, input }) => revokeToken(ctx, input.tokenId)),

@@ -23,7 +23,7 @@ export function sha256(text: string): string {
 export async function signIn(
   db: Database,
   input: { username: string; password: string; /** The client address when known (see clientAddressOf), else null. */ clientKey: string | null },
-): Promise<{ cookieValue: string; expiresAt: number; actor: Actor }> {
+): Promise<{ cookieValue: string; expiresAt: number; actor: Actor; /** The user's chosen language; null = follow the browser. */ locale: string | null }> {
   const username = input.username.trim().toLowerCase();
   const wait = await reserveSignInAttempt(db, username, input.clientKey);
   if (wait > 0) {
@@ -44,7 +44,7 @@ export async function signIn(
     await tx.insert(sessions).values({ sessionHash: sha256(cookieValue), userId: user.userId, createdAt: now, expiresAt });
     await recordAudit(tx, actor, { action: "session.sign-in", targetType: "user", targetId: user.username });
   });
-  return { cookieValue, expiresAt, actor };
+  return { cookieValue, expiresAt, actor, locale: user.locale };
 }
 
 /** The actor behind a session cookie, or null when it is unknown, expired or its account is disabled. */

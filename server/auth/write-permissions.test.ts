@@ -38,6 +38,7 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "auth.setRole": { permission: "users.manage", input: () => ({ username: "target-user", role: "reviewer" }) },
   "auth.setDisabled": { permission: "users.manage", input: () => ({ username: "target-user", disabled: true }) },
   "auth.resetPassword": { permission: "users.manage", input: () => ({ username: "target-user" }) },
+  "auth.setLocale": { permission: "studio.read", input: () => ({ locale: "fr" }) },
   "auth.createToken": { permission: "tokens.manage-own", input: () => ({ name: "mine" }) },
   "auth.revokeToken": { permission: "tokens.manage-own", input: (t) => ({ tokenId: t.victimTokenId }) },
   "auth.revokeAnyToken": { permission: "tokens.manage-any", input: (t) => ({ tokenId: t.victimTokenId }) },

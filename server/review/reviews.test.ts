@@ -353,7 +353,7 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
       ["ada", "edge_cases", "Same."],
     ]);
     expect(review.exceptions[0].criterion).toMatch(/accuracy/);
-    expect(review.exceptions[0].result).toMatch(/accuracy is 0\.\d+/);
+    expect(review.exceptions[0].result).toMatch(/Accuracy is 0\.\d+/);
     expect(review.decisions.find((d) => d.reviewer === "rita")!.exceptions).toHaveLength(2);
     expect((await getReview(as(rita), firstReview)).permissions.cannotDecideReason).toMatch(/already decided/);
     await expect(decideReview(as(rita), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "INVALID_STATE" });
@@ -363,7 +363,7 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
         { status: "ready" },
         { status: "ready" },
         [
-          { criterion: "metric:accuracy", result: expect.stringMatching(/accuracy/), justification: why },
+          { criterion: "metric:accuracy", result: expect.stringMatching(/Accuracy/), justification: why },
           { criterion: "edge_cases", result: expect.any(String), justification: edge },
         ],
       ],

@@ -1,11 +1,12 @@
 // One acceptance review: the report, its criteria, comments and decisions.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { ReviewPage } from "@/components/review/review-page";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Review #${id}` };
+  return { title: (await getTranslations("review"))("title", { id }) };
 }
 
 export default async function ReviewRoute({ params }: { params: Promise<{ id: string }> }) {

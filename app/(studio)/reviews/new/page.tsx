@@ -1,13 +1,17 @@
 // Request a review of a model version (?model=&version=, filled in by the version page's link).
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { RequestReviewPage } from "@/components/review/request-review-form";
 
-export const metadata: Metadata = { title: "Request a review" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("review.request"))("title") };
+}
 
-export default function NewReviewRoute() {
+export default async function NewReviewRoute() {
+  const t = await getTranslations("review.request");
   return (
-    <Suspense fallback={<p role="status">Loading the form…</p>}>
+    <Suspense fallback={<p role="status">{t("loadingForm")}</p>}>
       <RequestReviewPage />
     </Suspense>
   );

@@ -1,11 +1,12 @@
 // The printable sign-off sheet of a review (A4; the studio's chrome is hidden when printed).
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SignOffPage } from "@/components/review/sign-off-sheet";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Sign-off sheet, review #${id}` };
+  return { title: (await getTranslations("signOffSheet"))("pageTitle", { id }) };
 }
 
 export default async function SignOffRoute({ params }: { params: Promise<{ id: string }> }) {
