@@ -69,6 +69,7 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "review.decide": { permission: "reviews.decide", input: () => ({ id: 1, decision: "approve" }) },
   "review.updateCriteria": { permission: "reviews.request", input: () => ({ id: 1, criteria, requiredApprovals: 1 }) },
   "review.reevaluate": { permission: "reviews.request", input: () => ({ id: 1 }) },
+  "review.setThreshold": { permission: "reviews.request", input: () => ({ id: 1, threshold: 0.4 }) },
   "monitoring.updateSettings": {
     permission: "deployments.promote",
     input: () => ({ name: "matrix-model", sampleRate: 0.5, retentionDays: 30, thresholds: {}, reference: null }),
