@@ -1,7 +1,7 @@
 // Acceptance criteria against an evaluation report: each criterion pass/fail with a plain sentence, in the words given
 // (English by default: the server stores English; the review page computes them again in the reader's language).
 import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold, RelativeThreshold } from "@/server/review/schema";
-import { valueAtThreshold } from "./business-value";
+import { curveIndexOf, valueAtThreshold, valuePerDecision } from "./business-value";
 import type { ValueSettings } from "./business-value-schema";
 import { englishReviewWords, fixedNumber, listInWords, localPercent, upperFirst, type ReviewWords } from "./review-words";
 
@@ -267,24 +267,79 @@ function expectedValueResult(report: EvaluationReport, minimum: number, settings
   return { key, description, passed, actual: measured.value, sentence: `The expected value per 1,000 decisions${at} is ${formatMoney(measured.value, currency)}, ${verdict}.` };
 }
 
+/** An amount of money for a sentence in the words' locale: "12,345.67 EUR" ("12 345,67 EUR" in French). */
+function localMoney(words: ReviewWords, amount: number, currency: string): string {
+  return `${fixedNumber(words, amount, 2)} ${currency}`;
+}
+
 /**
- * "Expected value ≥ production's": the hook for the comparison with the production model. `productionPer1000` is
- * the production version's expected value per 1,000 decisions on the same rows and outcome values, or null when
- * there is no production version to compare with (the criterion then passes: nothing to beat, said in words).
+ * "Expected value ≥ production's". `productionPer1000` is the production version's expected value per 1,000
+ * decisions on the same rows and outcome values, or null when there is no production version to compare with (the
+ * criterion then passes, not applicable: nothing to beat, said in words).
  */
-export function expectedValueVsProductionResult(candidatePer1000: number | null, productionPer1000: number | null, currency: string): CriterionResult {
+export function expectedValueVsProductionResult(
+  candidatePer1000: number | null,
+  productionPer1000: number | null,
+  currency: string,
+  words: ReviewWords = englishReviewWords,
+): CriterionResult {
   const key = "expected_value_vs_production";
-  const description = "expected value per 1,000 decisions ≥ the production model's";
+  const description = words.t("criteria.expectedValueVsProductionDescription");
   if (candidatePer1000 === null) {
-    return { key, description, passed: false, actual: null, sentence: "The report holds no expected value: request the review with outcome values." };
+    return { key, description, passed: false, actual: null, sentence: words.t("criteria.expectedValueVsProductionNoValue") };
   }
   if (productionPer1000 === null) {
-    return { key, description, passed: true, actual: candidatePer1000, sentence: `No production version to compare with: this version's expected value per 1,000 decisions is ${formatMoney(candidatePer1000, currency)}.` };
+    return {
+      key,
+      description,
+      passed: true,
+      notApplicable: true,
+      actual: candidatePer1000,
+      sentence: words.t("criteria.expectedValueVsProductionNotApplicable", { amount: localMoney(words, candidatePer1000, currency) }),
+    };
   }
-  const passed = candidatePer1000 >= productionPer1000;
+  const passed = candidatePer1000 >= productionPer1000 - 1e-9;
   const delta = candidatePer1000 - productionPer1000;
-  const sentence = `The expected value per 1,000 decisions is ${formatMoney(candidatePer1000, currency)} against ${formatMoney(productionPer1000, currency)} for production (${delta >= 0 ? "+" : ""}${formatMoney(delta, currency)}): ${passed ? "no worse, as required" : "worse than production"}.`;
-  return { key, description, passed, actual: candidatePer1000, sentence };
+  const values = {
+    candidate: localMoney(words, candidatePer1000, currency),
+    production: localMoney(words, productionPer1000, currency),
+    delta: `${delta >= 0 ? "+" : ""}${localMoney(words, delta, currency)}`,
+  };
+  const sentence = words.t(passed ? "criteria.expectedValueVsProductionMet" : "criteria.expectedValueVsProductionWorse", values);
+  return { key, description, passed, actual: delta, sentence };
+}
+
+/**
+ * Production's expected value per 1,000 decisions at the review's chosen threshold, from the comparison's counts at
+ * each point of the candidate's curve; null when the comparison holds none for that threshold.
+ */
+export function productionExpectedValuePer1000(report: EvaluationReport, settings: ValueSettings | null | undefined): number | null {
+  const compared = report.comparison?.expectedValue;
+  if (compared && report.value?.regression) return compared.productionPer1000;
+  const binary = report.value?.binary;
+  if (!compared || !binary) return null;
+  const threshold = settings?.threshold ?? report.value!.threshold;
+  const index = curveIndexOf(binary.curve.thresholds, threshold);
+  if (index < 0 || compared.productionCurve.tp.length !== binary.curve.thresholds.length) return null;
+  const tp = compared.productionCurve.tp[index];
+  const fp = compared.productionCurve.fp[index];
+  return 1000 * valuePerDecision({ tp, fp, fn: binary.positives - tp, tn: binary.negatives - fp }, binary.outcomes);
+}
+
+/** The criterion against the report: not applicable without production, failed when production could not be scored. */
+function expectedValueVsProduction(report: EvaluationReport, settings: ValueSettings | null | undefined, words: ReviewWords): CriterionResult {
+  const currency = report.value?.currency ?? settings?.currency ?? "EUR";
+  const candidate = expectedValuePer1000(report, settings)?.value ?? null;
+  const comparison = report.comparison ?? null;
+  if (candidate === null || comparison === null) return expectedValueVsProductionResult(candidate, null, currency, words);
+  const description = words.t("criteria.expectedValueVsProductionDescription");
+  const key = "expected_value_vs_production";
+  if (comparison.problem !== null) return { key, description, passed: false, actual: null, sentence: comparison.problem };
+  const production = productionExpectedValuePer1000(report, settings);
+  if (production === null) {
+    return { key, description, passed: false, actual: null, sentence: words.t("criteria.expectedValueVsProductionMissing", { version: comparison.productionVersion }) };
+  }
+  return expectedValueVsProductionResult(candidate, production, currency, words);
 }
 
 /**
@@ -310,6 +365,7 @@ export function evaluateCriteria(
   if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
     results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings));
   }
+  if (criteria.expectedValueAtLeastProduction) results.push(expectedValueVsProduction(report, valueSettings, words));
   return results;
 }
 
