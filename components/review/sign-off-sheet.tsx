@@ -15,7 +15,7 @@ import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
-import { SignOffContext, SignOffEvidence } from "./sign-off-context";
+import { SignOffComparison, SignOffContext, SignOffEvidence, SignOffValue, SignOffWorstErrors } from "./sign-off-context";
 import { useMetricFormat, useReviewDates, useReviewWords } from "./use-review-words";
 
 /**
@@ -105,6 +105,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
 
       <ColumnMappingSection mapping={review.columnMapping} />
       <SignOffContext review={review} />
+      <SignOffValue review={review} />
       <section aria-labelledby="sheet-summary">
         <h2 id="sheet-summary">{t("summary")}</h2>
         {sentences.length ? (
@@ -244,6 +245,8 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
         </section>
       ) : null}
 
+      <SignOffComparison review={review} />
+      <SignOffWorstErrors review={review} />
       <SignOffEvidence review={review} />
       <section aria-labelledby="sheet-decisions">
         <h2 id="sheet-decisions">{t("decisions")}</h2>
