@@ -242,7 +242,7 @@ describe("relative thresholds (against the production version)", () => {
     const criteria = { ...none, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
     const [within] = evaluateCriteria(withProduction(0.955, 0.96), criteria);
     expect(within).toMatchObject({ key: "relative:accuracy", passed: true, description: "accuracy no worse than production's − 0.01" });
-    expect(within.sentence).toBe("accuracy is 0.955 against 0.96 for production version 1: within the allowed drop of 0.01.");
+    expect(within.sentence).toBe("Accuracy is 0.955 against 0.96 for production version 1: within the allowed drop of 0.01.");
     const [beyond] = evaluateCriteria(withProduction(0.94, 0.96), criteria);
     expect(beyond.passed).toBe(false);
     expect(beyond.actual).toBeCloseTo(-0.02, 12);
@@ -259,6 +259,22 @@ describe("relative thresholds (against the production version)", () => {
     const [result] = evaluateCriteria(binaryReport(), { ...none, relativeThresholds: [{ metric: "accuracy", tolerance: 0 }] });
     expect(result).toMatchObject({ passed: true, notApplicable: true, actual: null, description: "accuracy no worse than production's" });
     expect(result.sentence).toMatch(/^Not applicable: no other version of this model holds the production alias/);
+  });
+
+  it("speaks French: descriptions, sentences and numbers", () => {
+    const french = createReviewWords("fr", frenchSentences);
+    const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
+    const criteria = { ...none, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
+    const [within] = evaluateCriteria(withProduction(0.955, 0.96), criteria, null, french);
+    expect(within.description).toBe("exactitude pas moins bon que la production − 0,01");
+    expect(within.sentence).toBe("L'exactitude vaut 0,955 contre 0,96 pour la version en production 1 : dans la baisse permise de 0,01.");
+    const [beyond] = evaluateCriteria(withProduction(0.94, 0.96), criteria, null, french);
+    expect(beyond.sentence).toBe("L'exactitude vaut 0,94 contre 0,96 pour la version en production 1 : au-delà de la baisse permise de 0,01.");
+    const [rise] = evaluateCriteria(withProduction(0.32, 0.26, "log_loss"), { ...none, relativeThresholds: [{ metric: "log_loss", tolerance: 0.05 }] }, null, french);
+    expect(plain(rise.sentence)).toBe("La log loss vaut 0,32 contre 0,26 pour la version en production 1 : au-delà de la hausse permise de 0,05.");
+    const [alone] = evaluateCriteria(binaryReport(), criteria, null, french);
+    expect(alone).toMatchObject({ passed: true, notApplicable: true });
+    expect(alone.sentence).toBe("Sans objet : aucune autre version de ce modèle ne porte l'alias production, il n'y a donc rien à quoi comparer l'exactitude.");
   });
 
   it("fails when the production version could not be scored", () => {
@@ -284,6 +300,19 @@ describe("expected value", () => {
     const [atBetter] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.65));
     expect(atBetter).toMatchObject({ passed: true });
     expect(atBetter.actual).toBeCloseTo(30_000, 6);
+  });
+
+  it("speaks French, with French numbers and amounts", () => {
+    const french = createReviewWords("fr", frenchSentences);
+    const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
+    const [atHalf] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.5), french);
+    expect(plain(atHalf.description)).toBe("valeur attendue pour 1 000 décisions ≥ 25 000,00 EUR");
+    expect(plain(atHalf.sentence)).toBe("La valeur attendue pour 1 000 décisions au seuil de décision 0,50 est de 21 666,67 EUR, en dessous des 25 000,00 EUR exigés.");
+    const [atBetter] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.65), french);
+    expect(plain(atBetter.sentence)).toBe("La valeur attendue pour 1 000 décisions au seuil de décision 0,65 est de 30 000,00 EUR, au moins 25 000,00 EUR comme exigé.");
+    const [missing] = evaluateCriteria(binaryReport(), { ...none, minExpectedValuePer1000: 0 }, null, french);
+    expect(missing.sentence).toMatch(/^Le rapport ne contient pas de valeur attendue/);
+    expect(expectedValueVsProductionResult(20_000, null, "EUR", french).sentence).toMatch(/^Sans objet : aucune autre version/);
   });
 
   it("fails saying why when the report holds no value", () => {

@@ -191,40 +191,37 @@ const lowerIsBetter = new Set<MetricName>(["log_loss", "rmse", "mae"]);
  * be compared with, and its absolute thresholds still apply. A production version that could not be scored fails it.
  */
 function relativeResult(report: EvaluationReport, relative: RelativeThreshold, words: ReviewWords): CriterionResult {
-  // The sentences of the two issue-17 criteria are English in every language for now; the metric names and numbers follow the reader.
   const label = metricLabel(relative.metric, words);
+  const subject = metricSubject(relative.metric, words);
   const lower = lowerIsBetter.has(relative.metric);
   const tolerance = formatLimit(relative.tolerance, words);
   const key = `relative:${relative.metric}`;
   const description =
     relative.tolerance === 0
-      ? `${label} no worse than production's`
-      : `${label} no worse than production's ${lower ? "+" : "−"} ${tolerance}`;
+      ? words.t("criteria.relativeDescription", { metric: label })
+      : words.t("criteria.relativeDescriptionTolerance", { metric: label, sign: lower ? "+" : "−", limit: tolerance });
   const comparison = report.comparison ?? null;
   if (comparison === null) {
-    return {
-      key,
-      description,
-      passed: true,
-      notApplicable: true,
-      actual: null,
-      sentence: `Not applicable: no other version of this model holds the production alias, so there is nothing to compare ${label} with.`,
-    };
+    return { key, description, passed: true, notApplicable: true, actual: null, sentence: words.t("criteria.relativeNotApplicable", { metric: subject }) };
   }
   if (comparison.problem !== null) return { key, description, passed: false, actual: null, sentence: comparison.problem };
   const row = comparison.metrics.find((metric) => metric.metric === relative.metric);
   if (!row || row.candidate === null || row.production === null || row.delta === null) {
     const measured = metricValue(report, relative.metric, words);
-    const why = "missing" in measured ? measured.missing : `${label} could not be computed for the production version ${comparison.productionVersion} on these rows.`;
+    const why = "missing" in measured ? measured.missing : upperFirst(words.t("criteria.relativeNotComputed", { metric: subject, version: comparison.productionVersion }));
     return { key, description, passed: false, actual: null, sentence: why };
   }
   const limit = lower ? row.production + relative.tolerance : row.production - relative.tolerance;
   const passed = lower ? row.candidate <= limit + 1e-12 : row.candidate >= limit - 1e-12;
-  const shown = formatForComparison(row.candidate, limit, decimalsOf(relative.tolerance));
-  const production = formatForComparison(row.production, row.candidate);
-  const sentence = passed
-    ? `${label} is ${shown} against ${production} for production version ${comparison.productionVersion}: within the allowed ${lower ? "rise" : "drop"} of ${tolerance}.`
-    : `${label} is ${shown} against ${production} for production version ${comparison.productionVersion}: ${lower ? "higher" : "lower"} than the ${lower ? "rise" : "drop"} of ${tolerance} allows.`;
+  const values = {
+    metric: subject,
+    value: compared(words, row.candidate, limit, decimalsOf(relative.tolerance)),
+    production: compared(words, row.production, row.candidate),
+    version: comparison.productionVersion,
+    tolerance,
+  };
+  const message = passed ? (lower ? "criteria.relativeWithinRise" : "criteria.relativeWithinDrop") : lower ? "criteria.relativeOverRise" : "criteria.relativeOverDrop";
+  const sentence = upperFirst(words.t(message, values));
   return { key, description, passed, actual: row.delta, sentence };
 }
 
@@ -247,24 +244,19 @@ export function expectedValuePer1000(report: EvaluationReport, settings: ValueSe
   return { value: at.perThousand, threshold: at.threshold };
 }
 
-function expectedValueResult(report: EvaluationReport, minimum: number, settings: ValueSettings | null | undefined): CriterionResult {
+function expectedValueResult(report: EvaluationReport, minimum: number, settings: ValueSettings | null | undefined, words: ReviewWords): CriterionResult {
   const currency = report.value?.currency ?? settings?.currency ?? "EUR";
   const key = "expected_value";
-  const description = `expected value per 1,000 decisions ≥ ${formatMoney(minimum, currency)}`;
+  const description = words.t("criteria.expectedValueDescription", { limit: localMoney(words, minimum, currency) });
   const measured = expectedValuePer1000(report, settings);
-  if (!measured) {
-    return {
-      key,
-      description,
-      passed: false,
-      actual: null,
-      sentence: "The report holds no expected value: the request gave no outcome values (or the model is multiclass). Request a review with outcome values, or remove this criterion.",
-    };
-  }
+  if (!measured) return { key, description, passed: false, actual: null, sentence: words.t("criteria.expectedValueNone") };
   const passed = measured.value >= minimum;
-  const at = measured.threshold === null ? "" : ` at the decision threshold ${measured.threshold.toFixed(2)}`;
-  const verdict = passed ? `at least ${formatMoney(minimum, currency)} as required` : `below the required ${formatMoney(minimum, currency)}`;
-  return { key, description, passed, actual: measured.value, sentence: `The expected value per 1,000 decisions${at} is ${formatMoney(measured.value, currency)}, ${verdict}.` };
+  const values = { amount: localMoney(words, measured.value, currency), minimum: localMoney(words, minimum, currency) };
+  const sentence =
+    measured.threshold === null
+      ? words.t(passed ? "criteria.expectedValueMet" : "criteria.expectedValueBelow", values)
+      : words.t(passed ? "criteria.expectedValueMetAt" : "criteria.expectedValueBelowAt", { ...values, threshold: fixedNumber(words, measured.threshold, 2) });
+  return { key, description, passed, actual: measured.value, sentence };
 }
 
 /** An amount of money for a sentence in the words' locale: "12,345.67 EUR" ("12 345,67 EUR" in French). */
@@ -363,7 +355,7 @@ export function evaluateCriteria(
   if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop, words));
   if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report, words));
   if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
-    results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings));
+    results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings, words));
   }
   if (criteria.expectedValueAtLeastProduction) results.push(expectedValueVsProduction(report, valueSettings, words));
   return results;
