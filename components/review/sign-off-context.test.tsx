@@ -131,6 +131,22 @@ describe("SignOffSheet: value, comparison with production and worst errors", () 
     expect(text).toContain("Ligne 17 (vraie valeur 1, prédite 0) : income en dessous de 1 800 a le plus diminué la probabilité de la classe 1");
   });
 
+  it("marks 'expected value ≥ production's' not applicable without production, in the reader's language", () => {
+    const base = valuedReview(0.5);
+    const notApplicable = {
+      ...base,
+      criteria: { metricThresholds: [], maxGroupGap: null, maxNoiseDrop: null, edgeCasesMustNotCrash: false, expectedValueAtLeastProduction: true },
+      report: { ...base.report, comparison: null },
+      criteriaResults: [
+        { key: "expected_value_vs_production", description: "expected value per 1,000 decisions ≥ the production model's", passed: true, notApplicable: true, actual: 21_666.67, sentence: "Not applicable: …" },
+      ],
+    };
+    const html = renderWithCache(<SignOffSheet review={notApplicable} />, ["studio.read"], () => undefined, "fr");
+    const text = spaces(textOf(html));
+    expect(html).toContain('data-testid="criterion-not-applicable"');
+    expect(text).toContain("valeur attendue pour 1 000 décisions ≥ celle du modèle en production – Sans objet Sans objet : aucune autre version de ce modèle ne porte l'alias production ; la valeur attendue de cette version pour 1 000 décisions est de 21 666,67 EUR.");
+  });
+
   it("says when the request gave no outcome values", () => {
     const text = textOf(renderWithCache(<SignOffSheet review={review()} />, ["studio.read"], () => undefined));
     expect(text).toContain("No expected value: the request gave no outcome values");

@@ -15,6 +15,7 @@ import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
+import { NotApplicableBadge } from "./comparison-section";
 import { SignOffComparison, SignOffContext, SignOffEvidence, SignOffValue, SignOffWorstErrors } from "./sign-off-context";
 import { useMetricFormat, useReviewDates, useReviewWords } from "./use-review-words";
 
@@ -134,9 +135,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
               {criteriaResults.map((result) => (
                 <tr key={result.key}>
                   <td>{result.description}</td>
-                  <td>
-                    <PassFail passed={result.passed} />
-                  </td>
+                  <td>{result.notApplicable ? <NotApplicableBadge /> : <PassFail passed={result.passed} />}</td>
                   <td className={ui.wrap}>{result.sentence}</td>
                 </tr>
               ))}
