@@ -289,6 +289,24 @@ describe("comparisonReport (pure)", () => {
     expect(report.mcnemar).toBeNull();
   });
 
+  it("costs production's regression errors at the same cost per unit of error", () => {
+    const truths = [1, 2, 3, 4];
+    const value = {
+      currency: "EUR",
+      yearlyVolume: null,
+      threshold: 0.5,
+      binary: null,
+      regression: { costPerUnitError: 10, meanAbsoluteError: 0.5, perDecision: -5, perThousand: -5000, perYear: null, interval: null },
+    };
+    const report = comparisonReport(
+      { version: "4", digest: "p" },
+      { ...base, task: "regression", classes: [], truths, metrics: { rmse: 0.5, mae: 0.5, r2: 0.8 }, value },
+      { task: "regression", classes: [], outputs: Float64Array.from([1, 2, 3, 5]) },
+    );
+    // Production's MAE is 0.25: 10 × 0.25 × 1,000 = 2,500 per 1,000 decisions.
+    expect(report.expectedValue).toMatchObject({ currency: "EUR", candidatePer1000: -5000, productionPer1000: -2500, delta: -2500 });
+  });
+
   it("puts production's probability columns in the candidate's class order, and refuses other classes", () => {
     const candidate = { ...base, task: "binary" as const, classes: ["no", "yes"], classLabels: [0, 1, 1], predictedClasses: [0, 1, 0], metrics: { accuracy: 2 / 3 } };
     // Production lists "yes" first: its rows [0.2, 0.8] mean p(no) = 0.8.
