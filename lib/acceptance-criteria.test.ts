@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { AcceptanceCriteria, EvaluationReport } from "@/server/review/schema";
 import { evaluateCriteria, expectedValueVsProductionResult, formatForComparison, localizeCriteriaResults } from "./acceptance-criteria";
-import { binaryValueReport } from "./business-value";
+import { binaryValueReport, profitCurve } from "./business-value";
 import { createReviewWords } from "./review-words";
 import frenchSentences from "@/messages/fr/reviewSentences.json";
 
@@ -242,7 +242,7 @@ describe("relative thresholds (against the production version)", () => {
     const criteria = { ...none, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
     const [within] = evaluateCriteria(withProduction(0.955, 0.96), criteria);
     expect(within).toMatchObject({ key: "relative:accuracy", passed: true, description: "accuracy no worse than production's − 0.01" });
-    expect(within.sentence).toBe("accuracy is 0.955 against 0.96 for production version 1: within the allowed drop of 0.01.");
+    expect(within.sentence).toBe("Accuracy is 0.955 against 0.96 for production version 1: within the allowed drop of 0.01.");
     const [beyond] = evaluateCriteria(withProduction(0.94, 0.96), criteria);
     expect(beyond.passed).toBe(false);
     expect(beyond.actual).toBeCloseTo(-0.02, 12);
@@ -259,6 +259,22 @@ describe("relative thresholds (against the production version)", () => {
     const [result] = evaluateCriteria(binaryReport(), { ...none, relativeThresholds: [{ metric: "accuracy", tolerance: 0 }] });
     expect(result).toMatchObject({ passed: true, notApplicable: true, actual: null, description: "accuracy no worse than production's" });
     expect(result.sentence).toMatch(/^Not applicable: no other version of this model holds the production alias/);
+  });
+
+  it("speaks French: descriptions, sentences and numbers", () => {
+    const french = createReviewWords("fr", frenchSentences);
+    const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
+    const criteria = { ...none, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
+    const [within] = evaluateCriteria(withProduction(0.955, 0.96), criteria, null, french);
+    expect(within.description).toBe("exactitude pas moins bon que la production − 0,01");
+    expect(within.sentence).toBe("L'exactitude vaut 0,955 contre 0,96 pour la version en production 1 : dans la baisse permise de 0,01.");
+    const [beyond] = evaluateCriteria(withProduction(0.94, 0.96), criteria, null, french);
+    expect(beyond.sentence).toBe("L'exactitude vaut 0,94 contre 0,96 pour la version en production 1 : au-delà de la baisse permise de 0,01.");
+    const [rise] = evaluateCriteria(withProduction(0.32, 0.26, "log_loss"), { ...none, relativeThresholds: [{ metric: "log_loss", tolerance: 0.05 }] }, null, french);
+    expect(plain(rise.sentence)).toBe("La log loss vaut 0,32 contre 0,26 pour la version en production 1 : au-delà de la hausse permise de 0,05.");
+    const [alone] = evaluateCriteria(binaryReport(), criteria, null, french);
+    expect(alone).toMatchObject({ passed: true, notApplicable: true });
+    expect(alone.sentence).toBe("Sans objet : aucune autre version de ce modèle ne porte l'alias production, il n'y a donc rien à quoi comparer l'exactitude.");
   });
 
   it("fails when the production version could not be scored", () => {
@@ -286,10 +302,80 @@ describe("expected value", () => {
     expect(atBetter.actual).toBeCloseTo(30_000, 6);
   });
 
+  it("speaks French, with French numbers and amounts", () => {
+    const french = createReviewWords("fr", frenchSentences);
+    const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
+    const [atHalf] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.5), french);
+    expect(plain(atHalf.description)).toBe("valeur attendue pour 1 000 décisions ≥ 25 000,00 EUR");
+    expect(plain(atHalf.sentence)).toBe("La valeur attendue pour 1 000 décisions au seuil de décision 0,50 est de 21 666,67 EUR, en dessous des 25 000,00 EUR exigés.");
+    const [atBetter] = evaluateCriteria(report, { ...none, minExpectedValuePer1000: 25_000 }, settings(0.65), french);
+    expect(plain(atBetter.sentence)).toBe("La valeur attendue pour 1 000 décisions au seuil de décision 0,65 est de 30 000,00 EUR, au moins 25 000,00 EUR comme exigé.");
+    const [missing] = evaluateCriteria(binaryReport(), { ...none, minExpectedValuePer1000: 0 }, null, french);
+    expect(missing.sentence).toMatch(/^Le rapport ne contient pas de valeur attendue/);
+    expect(expectedValueVsProductionResult(20_000, null, "EUR", french).sentence).toMatch(/^Sans objet : aucune autre version/);
+  });
+
   it("fails saying why when the report holds no value", () => {
     const [result] = evaluateCriteria(binaryReport(), { ...none, minExpectedValuePer1000: 0 });
     expect(result).toMatchObject({ passed: false, actual: null });
     expect(result.sentence).toMatch(/no outcome values/);
+  });
+
+  describe("against production's expected value", () => {
+    // Production on the same six rows: p = [0.8, 0.3, 0.7, 0.6, 0.2, 0.1] → at 0.5 TP 2, FP 1, FN 1, TN 2: 130/6 per decision.
+    const productionCurve = profitCurve([1, 1, 0, 1, 0, 0], [0.8, 0.3, 0.7, 0.6, 0.2, 0.1], binary.outcomes, binary.curve.thresholds);
+    const comparison = {
+      productionVersion: "1",
+      productionDigest: "abc",
+      problem: null,
+      metrics: [],
+      fairness: [],
+      disagreementRate: 0,
+      disagreements: 0,
+      mcnemar: null,
+      expectedValue: { currency: "EUR", threshold: 0.5, candidatePer1000: 130_000 / 6, productionPer1000: 130_000 / 6, delta: 0, productionCurve: { tp: productionCurve.tp, fp: productionCurve.fp } },
+    };
+    const withProduction = binaryReport({ value: report.value, comparison });
+    const criteria = { ...none, expectedValueAtLeastProduction: true };
+
+    it("passes when no worse than production at the chosen threshold, reading both at a threshold moved since", () => {
+      const [equal] = evaluateCriteria(withProduction, criteria, settings(0.5));
+      expect(equal).toMatchObject({ key: "expected_value_vs_production", passed: true, description: "expected value per 1,000 decisions ≥ the production model's" });
+      expect(equal.sentence).toBe("The expected value per 1,000 decisions is 21,666.67 EUR against 21,666.67 EUR for production (+0.00 EUR): no worse, as required.");
+      // At 0.65 the candidate makes 30,000 per 1,000; production (TP 1, FP 1, FN 2, TN 2) makes 10/6 per decision.
+      const [moved] = evaluateCriteria(withProduction, criteria, settings(0.65));
+      expect(moved.passed).toBe(true);
+      expect(moved.actual).toBeCloseTo(30_000 - 10_000 / 6, 6);
+      expect(moved.sentence).toBe("The expected value per 1,000 decisions is 30,000.00 EUR against 1,666.67 EUR for production (+28,333.33 EUR): no worse, as required.");
+    });
+
+    it("fails when production is worth more", () => {
+      const richer = { ...comparison, expectedValue: { ...comparison.expectedValue, productionCurve: { tp: productionCurve.tp.map(() => 3), fp: productionCurve.fp.map(() => 0) } } };
+      const [result] = evaluateCriteria(binaryReport({ value: report.value, comparison: richer }), criteria, settings(0.5));
+      expect(result.passed).toBe(false);
+      expect(result.sentence).toBe("The expected value per 1,000 decisions is 21,666.67 EUR against 50,000.00 EUR for production (-28,333.33 EUR): worse than production.");
+    });
+
+    it("is not applicable without production, and fails when production could not be scored or the report holds no value", () => {
+      const [alone] = evaluateCriteria(report, criteria, settings(0.5));
+      expect(alone).toMatchObject({ passed: true, notApplicable: true });
+      expect(alone.sentence).toMatch(/^Not applicable: no other version of this model holds the production alias/);
+      const [broken] = evaluateCriteria(binaryReport({ value: report.value, comparison: { ...comparison, problem: "The production version 1 could not be scored on these rows: x.", expectedValue: null } }), criteria, settings(0.5));
+      expect(broken).toMatchObject({ passed: false, sentence: "The production version 1 could not be scored on these rows: x." });
+      const [stale] = evaluateCriteria(binaryReport({ value: report.value, comparison: { ...comparison, expectedValue: null } }), criteria, settings(0.5));
+      expect(stale.passed).toBe(false);
+      expect(stale.sentence).toMatch(/production version 1 could not be computed/);
+      const [none_] = evaluateCriteria(binaryReport(), criteria);
+      expect(none_).toMatchObject({ passed: false, actual: null });
+    });
+
+    it("speaks French", () => {
+      const [result] = evaluateCriteria(withProduction, criteria, settings(0.65), createReviewWords("fr", frenchSentences));
+      expect(result.description).toBe("valeur attendue pour 1 000 décisions ≥ celle du modèle en production");
+      expect(result.sentence.replace(/[\u202f\u00a0]/g, " ")).toBe(
+        "La valeur attendue pour 1 000 décisions est de 30 000,00 EUR contre 1 666,67 EUR pour la production (+28 333,33 EUR) : pas moins bonne, comme exigé.",
+      );
+    });
   });
 
   it("compares with production's expected value through the hook, passing when there is no production to beat", () => {

@@ -1,7 +1,7 @@
 // Acceptance criteria against an evaluation report: each criterion pass/fail with a plain sentence, in the words given
 // (English by default: the server stores English; the review page computes them again in the reader's language).
 import type { AcceptanceCriteria, CriterionResult, EvaluationReport, MetricName, MetricThreshold, RelativeThreshold } from "@/server/review/schema";
-import { valueAtThreshold } from "./business-value";
+import { curveIndexOf, valueAtThreshold, valuePerDecision } from "./business-value";
 import type { ValueSettings } from "./business-value-schema";
 import { englishReviewWords, fixedNumber, listInWords, localPercent, upperFirst, type ReviewWords } from "./review-words";
 
@@ -191,40 +191,37 @@ const lowerIsBetter = new Set<MetricName>(["log_loss", "rmse", "mae"]);
  * be compared with, and its absolute thresholds still apply. A production version that could not be scored fails it.
  */
 function relativeResult(report: EvaluationReport, relative: RelativeThreshold, words: ReviewWords): CriterionResult {
-  // The sentences of the two issue-17 criteria are English in every language for now; the metric names and numbers follow the reader.
   const label = metricLabel(relative.metric, words);
+  const subject = metricSubject(relative.metric, words);
   const lower = lowerIsBetter.has(relative.metric);
   const tolerance = formatLimit(relative.tolerance, words);
   const key = `relative:${relative.metric}`;
   const description =
     relative.tolerance === 0
-      ? `${label} no worse than production's`
-      : `${label} no worse than production's ${lower ? "+" : "−"} ${tolerance}`;
+      ? words.t("criteria.relativeDescription", { metric: label })
+      : words.t("criteria.relativeDescriptionTolerance", { metric: label, sign: lower ? "+" : "−", limit: tolerance });
   const comparison = report.comparison ?? null;
   if (comparison === null) {
-    return {
-      key,
-      description,
-      passed: true,
-      notApplicable: true,
-      actual: null,
-      sentence: `Not applicable: no other version of this model holds the production alias, so there is nothing to compare ${label} with.`,
-    };
+    return { key, description, passed: true, notApplicable: true, actual: null, sentence: words.t("criteria.relativeNotApplicable", { metric: subject }) };
   }
   if (comparison.problem !== null) return { key, description, passed: false, actual: null, sentence: comparison.problem };
   const row = comparison.metrics.find((metric) => metric.metric === relative.metric);
   if (!row || row.candidate === null || row.production === null || row.delta === null) {
     const measured = metricValue(report, relative.metric, words);
-    const why = "missing" in measured ? measured.missing : `${label} could not be computed for the production version ${comparison.productionVersion} on these rows.`;
+    const why = "missing" in measured ? measured.missing : upperFirst(words.t("criteria.relativeNotComputed", { metric: subject, version: comparison.productionVersion }));
     return { key, description, passed: false, actual: null, sentence: why };
   }
   const limit = lower ? row.production + relative.tolerance : row.production - relative.tolerance;
   const passed = lower ? row.candidate <= limit + 1e-12 : row.candidate >= limit - 1e-12;
-  const shown = formatForComparison(row.candidate, limit, decimalsOf(relative.tolerance));
-  const production = formatForComparison(row.production, row.candidate);
-  const sentence = passed
-    ? `${label} is ${shown} against ${production} for production version ${comparison.productionVersion}: within the allowed ${lower ? "rise" : "drop"} of ${tolerance}.`
-    : `${label} is ${shown} against ${production} for production version ${comparison.productionVersion}: ${lower ? "higher" : "lower"} than the ${lower ? "rise" : "drop"} of ${tolerance} allows.`;
+  const values = {
+    metric: subject,
+    value: compared(words, row.candidate, limit, decimalsOf(relative.tolerance)),
+    production: compared(words, row.production, row.candidate),
+    version: comparison.productionVersion,
+    tolerance,
+  };
+  const message = passed ? (lower ? "criteria.relativeWithinRise" : "criteria.relativeWithinDrop") : lower ? "criteria.relativeOverRise" : "criteria.relativeOverDrop";
+  const sentence = upperFirst(words.t(message, values));
   return { key, description, passed, actual: row.delta, sentence };
 }
 
@@ -247,44 +244,94 @@ export function expectedValuePer1000(report: EvaluationReport, settings: ValueSe
   return { value: at.perThousand, threshold: at.threshold };
 }
 
-function expectedValueResult(report: EvaluationReport, minimum: number, settings: ValueSettings | null | undefined): CriterionResult {
+function expectedValueResult(report: EvaluationReport, minimum: number, settings: ValueSettings | null | undefined, words: ReviewWords): CriterionResult {
   const currency = report.value?.currency ?? settings?.currency ?? "EUR";
   const key = "expected_value";
-  const description = `expected value per 1,000 decisions ≥ ${formatMoney(minimum, currency)}`;
+  const description = words.t("criteria.expectedValueDescription", { limit: localMoney(words, minimum, currency) });
   const measured = expectedValuePer1000(report, settings);
-  if (!measured) {
-    return {
-      key,
-      description,
-      passed: false,
-      actual: null,
-      sentence: "The report holds no expected value: the request gave no outcome values (or the model is multiclass). Request a review with outcome values, or remove this criterion.",
-    };
-  }
+  if (!measured) return { key, description, passed: false, actual: null, sentence: words.t("criteria.expectedValueNone") };
   const passed = measured.value >= minimum;
-  const at = measured.threshold === null ? "" : ` at the decision threshold ${measured.threshold.toFixed(2)}`;
-  const verdict = passed ? `at least ${formatMoney(minimum, currency)} as required` : `below the required ${formatMoney(minimum, currency)}`;
-  return { key, description, passed, actual: measured.value, sentence: `The expected value per 1,000 decisions${at} is ${formatMoney(measured.value, currency)}, ${verdict}.` };
+  const values = { amount: localMoney(words, measured.value, currency), minimum: localMoney(words, minimum, currency) };
+  const sentence =
+    measured.threshold === null
+      ? words.t(passed ? "criteria.expectedValueMet" : "criteria.expectedValueBelow", values)
+      : words.t(passed ? "criteria.expectedValueMetAt" : "criteria.expectedValueBelowAt", { ...values, threshold: fixedNumber(words, measured.threshold, 2) });
+  return { key, description, passed, actual: measured.value, sentence };
+}
+
+/** An amount of money for a sentence in the words' locale: "12,345.67 EUR" ("12 345,67 EUR" in French). */
+function localMoney(words: ReviewWords, amount: number, currency: string): string {
+  return `${fixedNumber(words, amount, 2)} ${currency}`;
 }
 
 /**
- * "Expected value ≥ production's": the hook for the comparison with the production model. `productionPer1000` is
- * the production version's expected value per 1,000 decisions on the same rows and outcome values, or null when
- * there is no production version to compare with (the criterion then passes: nothing to beat, said in words).
+ * "Expected value ≥ production's". `productionPer1000` is the production version's expected value per 1,000
+ * decisions on the same rows and outcome values, or null when there is no production version to compare with (the
+ * criterion then passes, not applicable: nothing to beat, said in words).
  */
-export function expectedValueVsProductionResult(candidatePer1000: number | null, productionPer1000: number | null, currency: string): CriterionResult {
+export function expectedValueVsProductionResult(
+  candidatePer1000: number | null,
+  productionPer1000: number | null,
+  currency: string,
+  words: ReviewWords = englishReviewWords,
+): CriterionResult {
   const key = "expected_value_vs_production";
-  const description = "expected value per 1,000 decisions ≥ the production model's";
+  const description = words.t("criteria.expectedValueVsProductionDescription");
   if (candidatePer1000 === null) {
-    return { key, description, passed: false, actual: null, sentence: "The report holds no expected value: request the review with outcome values." };
+    return { key, description, passed: false, actual: null, sentence: words.t("criteria.expectedValueVsProductionNoValue") };
   }
   if (productionPer1000 === null) {
-    return { key, description, passed: true, actual: candidatePer1000, sentence: `No production version to compare with: this version's expected value per 1,000 decisions is ${formatMoney(candidatePer1000, currency)}.` };
+    return {
+      key,
+      description,
+      passed: true,
+      notApplicable: true,
+      actual: candidatePer1000,
+      sentence: words.t("criteria.expectedValueVsProductionNotApplicable", { amount: localMoney(words, candidatePer1000, currency) }),
+    };
   }
-  const passed = candidatePer1000 >= productionPer1000;
+  const passed = candidatePer1000 >= productionPer1000 - 1e-9;
   const delta = candidatePer1000 - productionPer1000;
-  const sentence = `The expected value per 1,000 decisions is ${formatMoney(candidatePer1000, currency)} against ${formatMoney(productionPer1000, currency)} for production (${delta >= 0 ? "+" : ""}${formatMoney(delta, currency)}): ${passed ? "no worse, as required" : "worse than production"}.`;
-  return { key, description, passed, actual: candidatePer1000, sentence };
+  const values = {
+    candidate: localMoney(words, candidatePer1000, currency),
+    production: localMoney(words, productionPer1000, currency),
+    delta: `${delta >= 0 ? "+" : ""}${localMoney(words, delta, currency)}`,
+  };
+  const sentence = words.t(passed ? "criteria.expectedValueVsProductionMet" : "criteria.expectedValueVsProductionWorse", values);
+  return { key, description, passed, actual: delta, sentence };
+}
+
+/**
+ * Production's expected value per 1,000 decisions at the review's chosen threshold, from the comparison's counts at
+ * each point of the candidate's curve; null when the comparison holds none for that threshold.
+ */
+export function productionExpectedValuePer1000(report: EvaluationReport, settings: ValueSettings | null | undefined): number | null {
+  const compared = report.comparison?.expectedValue;
+  if (compared && report.value?.regression) return compared.productionPer1000;
+  const binary = report.value?.binary;
+  if (!compared || !binary) return null;
+  const threshold = settings?.threshold ?? report.value!.threshold;
+  const index = curveIndexOf(binary.curve.thresholds, threshold);
+  if (index < 0 || compared.productionCurve.tp.length !== binary.curve.thresholds.length) return null;
+  const tp = compared.productionCurve.tp[index];
+  const fp = compared.productionCurve.fp[index];
+  return 1000 * valuePerDecision({ tp, fp, fn: binary.positives - tp, tn: binary.negatives - fp }, binary.outcomes);
+}
+
+/** The criterion against the report: not applicable without production, failed when production could not be scored. */
+function expectedValueVsProduction(report: EvaluationReport, settings: ValueSettings | null | undefined, words: ReviewWords): CriterionResult {
+  const currency = report.value?.currency ?? settings?.currency ?? "EUR";
+  const candidate = expectedValuePer1000(report, settings)?.value ?? null;
+  const comparison = report.comparison ?? null;
+  if (candidate === null || comparison === null) return expectedValueVsProductionResult(candidate, null, currency, words);
+  const description = words.t("criteria.expectedValueVsProductionDescription");
+  const key = "expected_value_vs_production";
+  if (comparison.problem !== null) return { key, description, passed: false, actual: null, sentence: comparison.problem };
+  const production = productionExpectedValuePer1000(report, settings);
+  if (production === null) {
+    return { key, description, passed: false, actual: null, sentence: words.t("criteria.expectedValueVsProductionMissing", { version: comparison.productionVersion }) };
+  }
+  return expectedValueVsProductionResult(candidate, production, currency, words);
 }
 
 /**
@@ -308,8 +355,9 @@ export function evaluateCriteria(
   if (criteria.maxNoiseDrop !== null) results.push(noiseDropResult(report, criteria.maxNoiseDrop, words));
   if (criteria.edgeCasesMustNotCrash) results.push(edgeCaseResult(report, words));
   if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
-    results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings));
+    results.push(expectedValueResult(report, criteria.minExpectedValuePer1000, valueSettings, words));
   }
+  if (criteria.expectedValueAtLeastProduction) results.push(expectedValueVsProduction(report, valueSettings, words));
   return results;
 }
 

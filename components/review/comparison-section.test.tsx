@@ -76,6 +76,15 @@ describe("ComparisonSection", () => {
     expect(text).toContain("Selection-rate gap, production");
   });
 
+  it("shows both models' expected value per 1,000 decisions as a row, in the locale's currency format", () => {
+    const expectedValue = { currency: "EUR", threshold: 0.4, candidatePer1000: 61_250, productionPer1000: 58_000.5, delta: 3_249.5, productionCurve: { tp: [], fp: [] } };
+    const html = render(<ComparisonSection comparison={{ ...comparison, expectedValue }} rowCount={143} />);
+    expect(html).toContain('data-testid="comparison-expected-value"');
+    expect(textOf(html)).toContain("expected value per 1,000 decisions (threshold 0.4) €61,250.00 €58,000.50 +€3,249.50 ▲ better");
+    const french = textOf(render(<ComparisonSection comparison={{ ...comparison, expectedValue }} rowCount={143} />, "fr")).replace(/[\u202f\u00a0]/g, " ");
+    expect(french).toContain("valeur attendue pour 1 000 décisions (seuil 0,4) 61 250,00 € 58 000,50 € +3 249,50 €");
+  });
+
   it("says a small p-value is unlikely to be chance", () => {
     const text = textOf(render(<ComparisonSection comparison={{ ...comparison, mcnemar: { candidateOnlyCorrect: 30, otherOnlyCorrect: 10, method: "chi_square", statistic: 9.025, pValue: 0.0027 } }} rowCount={143} />));
     expect(text).toContain("So many more errors on one side are unlikely to be chance (McNemar's test, p = 0.0027).");
@@ -173,5 +182,16 @@ describe("relative criteria in the criteria table and the form state", () => {
       "accuracy no worse than production's − 0.01",
       "log_loss no worse than production's + 0.05",
     ]);
+  });
+});
+
+describe("the criterion 'expected value ≥ production's'", () => {
+  const evCriteria = { metricThresholds: [], maxGroupGap: null, maxNoiseDrop: null, edgeCasesMustNotCrash: false, expectedValueAtLeastProduction: true };
+  it("is described and edited like the other criteria", () => {
+    expect(describeCriteria(evCriteria, (metric) => metric)).toEqual(["expected value per 1,000 decisions ≥ the production model's"]);
+    const form = criteriaToForm(evCriteria);
+    expect(form.expectedValueAtLeastProduction).toBe(true);
+    expect(formToCriteria(form).criteria).toMatchObject({ expectedValueAtLeastProduction: true });
+    expect(formToCriteria({ ...form, expectedValueAtLeastProduction: false }).criteria).not.toHaveProperty("expectedValueAtLeastProduction");
   });
 });

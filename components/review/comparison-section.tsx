@@ -4,7 +4,7 @@
 import { useId } from "react";
 import { useFormatter, useTranslations } from "next-intl";
 import ui from "@/components/ui/ui.module.css";
-import type { ComparedMetric, ComparisonReport } from "@/server/review/comparison-schema";
+import type { ComparedMetric, ComparedValue, ComparisonReport } from "@/server/review/comparison-schema";
 import styles from "./review.module.css";
 
 /** p-values under this read as "unlikely to be chance". */
@@ -60,6 +60,7 @@ export function ComparisonSection({ comparison, rowCount }: { comparison: Compar
                     </td>
                   </tr>
                 ))}
+                {comparison.expectedValue ? <ExpectedValueRow value={comparison.expectedValue} /> : null}
               </tbody>
             </table>
           </div>
@@ -109,6 +110,27 @@ export function ComparisonSection({ comparison, rowCount }: { comparison: Compar
         </>
       )}
     </section>
+  );
+}
+
+/** Both models' expected value per 1,000 decisions at the chosen threshold, as one more row of the metrics table. */
+function ExpectedValueRow({ value }: { value: ComparedValue }) {
+  const t = useTranslations("comparison");
+  const format = useFormatter();
+  const money = (amount: number, sign = false) =>
+    format.number(amount, { style: "currency", currency: value.currency, maximumFractionDigits: 2, ...(sign ? { signDisplay: "exceptZero" as const } : {}) });
+  const verdict: ComparedMetric["verdict"] = Math.abs(value.delta) <= 1e-9 ? "same" : value.delta > 0 ? "better" : "worse";
+  return (
+    <tr data-testid="comparison-expected-value" data-verdict={verdict} data-delta={value.delta}>
+      <th scope="row">{t("expectedValue", { threshold: format.number(value.threshold, { maximumFractionDigits: 4 }) })}</th>
+      <td className={ui.num}>{money(value.candidatePer1000)}</td>
+      <td className={ui.num}>{money(value.productionPer1000)}</td>
+      <td className={ui.num}>{money(value.delta, true)}</td>
+      <td className={verdict === "better" ? styles.pass : verdict === "worse" ? styles.fail : undefined}>
+        <span aria-hidden="true">{verdictSymbols[verdict]} </span>
+        {t(`verdict.${verdict}`)}
+      </td>
+    </tr>
   );
 }
 

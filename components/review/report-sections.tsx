@@ -82,7 +82,7 @@ export function SummarySentences({ sentences }: { sentences: readonly string[] }
 export function CriteriaTable({ results, criteria }: { results: readonly CriterionResult[] | null; criteria: AcceptanceCriteria }) {
   const t = useTranslations("review.report");
   const fmt = useMetricFormat();
-  const none = criteria.metricThresholds.length === 0 && !criteria.relativeThresholds?.length && criteria.minExpectedValuePer1000 == null && criteria.maxGroupGap === null && criteria.maxNoiseDrop === null && !criteria.edgeCasesMustNotCrash;
+  const none = criteria.metricThresholds.length === 0 && !criteria.relativeThresholds?.length && criteria.minExpectedValuePer1000 == null && !criteria.expectedValueAtLeastProduction && criteria.maxGroupGap === null && criteria.maxNoiseDrop === null && !criteria.edgeCasesMustNotCrash;
   return (
     <Section title={t("criteria")}>
       {results === null ? (

@@ -72,6 +72,8 @@ export interface CriteriaFormState {
   relative?: { metric: MetricName; tolerance: string }[];
   /** Least expected value per 1,000 decisions; "" = not checked. */
   minExpectedValuePer1000?: string;
+  /** "Expected value ≥ production's". */
+  expectedValueAtLeastProduction?: boolean;
 }
 
 const trimNumber = (value: number) => String(Number(value.toPrecision(10)));
@@ -84,6 +86,7 @@ export function criteriaToForm(criteria: AcceptanceCriteria): CriteriaFormState 
     edgeCasesMustNotCrash: criteria.edgeCasesMustNotCrash,
     relative: (criteria.relativeThresholds ?? []).map((row) => ({ metric: row.metric, tolerance: trimNumber(row.tolerance) })),
     minExpectedValuePer1000: criteria.minExpectedValuePer1000 === null || criteria.minExpectedValuePer1000 === undefined ? "" : trimNumber(criteria.minExpectedValuePer1000),
+    expectedValueAtLeastProduction: criteria.expectedValueAtLeastProduction ?? false,
   };
 }
 
@@ -145,6 +148,7 @@ export function formToCriteria(
       edgeCasesMustNotCrash: form.edgeCasesMustNotCrash,
       ...(relativeThresholds.length > 0 ? { relativeThresholds } : {}),
       ...(minValue !== null ? { minExpectedValuePer1000: minValue } : {}),
+      ...(form.expectedValueAtLeastProduction ? { expectedValueAtLeastProduction: true } : {}),
     },
     errors: null,
   };
@@ -173,6 +177,7 @@ export function describeCriteria(
   if (criteria.minExpectedValuePer1000 !== null && criteria.minExpectedValuePer1000 !== undefined) {
     lines.push(words.t("criteria.expectedValueDescription", { limit: number(criteria.minExpectedValuePer1000) }));
   }
+  if (criteria.expectedValueAtLeastProduction) lines.push(words.t("criteria.expectedValueVsProductionDescription"));
   return lines;
 }
 

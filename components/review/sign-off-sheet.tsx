@@ -15,7 +15,8 @@ import { ApprovalExceptions, CriteriaRevisions, exceptionCount } from "./review-
 import styles from "./review.module.css";
 import { PassFail } from "./status-badge";
 import { ColumnMappingSection } from "./column-mapping";
-import { SignOffContext, SignOffEvidence } from "./sign-off-context";
+import { NotApplicableBadge } from "./comparison-section";
+import { SignOffComparison, SignOffContext, SignOffEvidence, SignOffValue, SignOffWorstErrors } from "./sign-off-context";
 import { useMetricFormat, useReviewDates, useReviewWords } from "./use-review-words";
 
 /**
@@ -105,6 +106,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
 
       <ColumnMappingSection mapping={review.columnMapping} />
       <SignOffContext review={review} />
+      <SignOffValue review={review} />
       <section aria-labelledby="sheet-summary">
         <h2 id="sheet-summary">{t("summary")}</h2>
         {sentences.length ? (
@@ -133,9 +135,7 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
               {criteriaResults.map((result) => (
                 <tr key={result.key}>
                   <td>{result.description}</td>
-                  <td>
-                    <PassFail passed={result.passed} />
-                  </td>
+                  <td>{result.notApplicable ? <NotApplicableBadge /> : <PassFail passed={result.passed} />}</td>
                   <td className={ui.wrap}>{result.sentence}</td>
                 </tr>
               ))}
@@ -244,6 +244,8 @@ export function SignOffSheet({ review }: { review: ReviewDetail }) {
         </section>
       ) : null}
 
+      <SignOffComparison review={review} />
+      <SignOffWorstErrors review={review} />
       <SignOffEvidence review={review} />
       <section aria-labelledby="sheet-decisions">
         <h2 id="sheet-decisions">{t("decisions")}</h2>

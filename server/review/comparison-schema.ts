@@ -32,6 +32,24 @@ export const zMcNemar = z.object({
   pValue: z.number(),
 });
 
+/**
+ * Production's expected value on the same rows with the review's outcome values (binary classifiers). Its true and
+ * false positives are kept at every threshold of the candidate's profit curve, so when the review moves its chosen
+ * threshold along the curve, production's value at the new threshold is read without running the model again.
+ */
+export const zComparedValue = z.object({
+  currency: z.string(),
+  /** The threshold the figures below were computed at (the review's chosen threshold at evaluation). */
+  threshold: z.number(),
+  candidatePer1000: z.number(),
+  productionPer1000: z.number(),
+  /** candidate − production. */
+  delta: z.number(),
+  /** Production's true and false positives at each threshold of the candidate's curve (same order). */
+  productionCurve: z.object({ tp: z.array(z.number()), fp: z.array(z.number()) }),
+});
+export type ComparedValue = z.infer<typeof zComparedValue>;
+
 export const zComparisonReport = z.object({
   productionVersion: z.string(),
   productionDigest: z.string(),
@@ -44,6 +62,8 @@ export const zComparisonReport = z.object({
   disagreements: z.number().nullable(),
   /** Classification only. */
   mcnemar: zMcNemar.nullable(),
+  /** Both models' expected value per 1,000 decisions; null/absent without outcome values (or stored before). */
+  expectedValue: zComparedValue.nullable().optional(),
 });
 export type ComparisonReport = z.infer<typeof zComparisonReport>;
 

@@ -46,6 +46,22 @@ async function directPredictions(model: string, csv: string): Promise<number[]> 
   }
 }
 
+/** Each row's p(class 1) straight from onnxruntime-node. */
+async function directPositiveProbabilities(model: string, csv: string): Promise<number[]> {
+  const rows = Papa.parse<Record<string, string>>(readFileSync(csv, "utf8"), { header: true, skipEmptyLines: true }).data;
+  const features = sidecar(model).feature_columns;
+  const data = new Float32Array(rows.length * features.length);
+  rows.forEach((row, r) => features.forEach((feature, c) => (data[r * features.length + c] = Number(row[feature]))));
+  const session = await ort.InferenceSession.create(modelBytes(model));
+  try {
+    const output = await session.run({ input: new ort.Tensor("float32", data, [rows.length, features.length]) }, ["probabilities"]);
+    const probabilities = output.probabilities.data as Float32Array;
+    return rows.map((_, r) => probabilities[r * 2 + 1]);
+  } finally {
+    await session.release();
+  }
+}
+
 describe.each(testBackends)("comparison with the production version on %s", (backend) => {
   let studio: TestStudio;
   let root: string;
@@ -132,6 +148,54 @@ describe.each(testBackends)("comparison with the production version on %s", (bac
     // 0.944 against 0.972: more than the allowed drop of 0.01.
     expect(accuracyResult.passed).toBe(false);
     expect(accuracyResult.sentence).toMatch(/production version 1/);
+  });
+
+  it("gives production's expected value at the chosen threshold, equal to a direct count from onnxruntime-node's probabilities, and checks 'expected value ≥ production's'", async () => {
+    const columns = sidecar("breast-cancer-rf-v1").feature_columns;
+    const outcomes = { tp: 120, fp: -40, fn: -300, tn: 5 };
+    const threshold = 0.4;
+    const { id } = await requestReview(
+      as(erin),
+      {
+        modelName: "breast-cancer-rf",
+        modelVersion: "2",
+        datasetName: "breast-cancer",
+        datasetVersion: breastVersion,
+        labelColumn: "malignant",
+        sensitiveAttributes: [],
+        criteria: { ...defaultCriteria("binary"), maxGroupGap: null, expectedValueAtLeastProduction: true },
+        requiredApprovals: 1,
+        context: { businessGoal: "", expectedRoi: "", knownLimits: "" },
+        columnOrder: columns,
+        value: { currency: "EUR", outcomes, costPerUnitError: null, yearlyVolume: 10_000, threshold },
+      },
+      root,
+    );
+    await waitForReviewJobs();
+    const review = await getReview(as(erin), id);
+    expect(review.status).toBe("ready");
+    const compared = review.report!.comparison!.expectedValue!;
+    const labels = Papa.parse<Record<string, string>>(readFileSync(breastCsv, "utf8"), { header: true, skipEmptyLines: true }).data.map((row) => Number(row.malignant));
+    const direct = (probabilities: number[]) => {
+      let sum = 0;
+      probabilities.forEach((p, row) => {
+        const positive = p >= threshold;
+        sum += labels[row] === 1 ? (positive ? outcomes.tp : outcomes.fn) : positive ? outcomes.fp : outcomes.tn;
+      });
+      return (1000 * sum) / labels.length;
+    };
+    const production = direct(await directPositiveProbabilities("breast-cancer-rf-v1", breastCsv));
+    const candidate = direct(await directPositiveProbabilities("breast-cancer-rf-v2", breastCsv));
+    expect(compared).toMatchObject({ currency: "EUR", threshold });
+    expect(compared.productionPer1000).toBeCloseTo(production, 9);
+    expect(compared.candidatePer1000).toBeCloseTo(candidate, 9);
+    expect(compared.delta).toBeCloseTo(candidate - production, 9);
+    expect(compared.productionCurve.tp).toHaveLength(review.report!.value!.binary!.curve.thresholds.length);
+
+    const result = review.criteriaResults!.find((row) => row.key === "expected_value_vs_production")!;
+    expect(result.passed).toBe(candidate >= production);
+    expect(result.notApplicable).toBeUndefined();
+    expect(result.sentence).toContain("for production");
   });
 
   it("offers the label column's values for the favourable outcome in the request form", async () => {
@@ -223,6 +287,24 @@ describe("comparisonReport (pure)", () => {
     ]);
     expect(report.disagreementRate).toBeNull();
     expect(report.mcnemar).toBeNull();
+  });
+
+  it("costs production's regression errors at the same cost per unit of error", () => {
+    const truths = [1, 2, 3, 4];
+    const value = {
+      currency: "EUR",
+      yearlyVolume: null,
+      threshold: 0.5,
+      binary: null,
+      regression: { costPerUnitError: 10, meanAbsoluteError: 0.5, perDecision: -5, perThousand: -5000, perYear: null, interval: null },
+    };
+    const report = comparisonReport(
+      { version: "4", digest: "p" },
+      { ...base, task: "regression", classes: [], truths, metrics: { rmse: 0.5, mae: 0.5, r2: 0.8 }, value },
+      { task: "regression", classes: [], outputs: Float64Array.from([1, 2, 3, 5]) },
+    );
+    // Production's MAE is 0.25: 10 × 0.25 × 1,000 = 2,500 per 1,000 decisions.
+    expect(report.expectedValue).toMatchObject({ currency: "EUR", candidatePer1000: -5000, productionPer1000: -2500, delta: -2500 });
   });
 
   it("puts production's probability columns in the candidate's class order, and refuses other classes", () => {

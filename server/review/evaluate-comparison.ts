@@ -1,11 +1,13 @@
 // The candidate against the version holding the `production` alias, scored on the same rows: every metric side by
 // side with deltas, both models' fairness gaps, how often their predicted labels differ, and McNemar's test.
+import { profitCurve, valuePerDecision } from "@/lib/business-value";
+import type { ValueReport, ValueSettings } from "@/lib/business-value-schema";
 import { accuracy, logLoss, precisionRecallF1, predictedLabels, rocAuc } from "@/lib/classification-metrics";
 import { fairnessReport } from "@/lib/fairness";
 import { mcnemarFromPredictions } from "@/lib/mcnemar";
 import { mae, r2, rmse } from "@/lib/regression-metrics";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
-import type { ComparedMetric, ComparisonReport } from "./comparison-schema";
+import type { ComparedMetric, ComparedValue, ComparisonReport } from "./comparison-schema";
 import type { EvaluationReport, EvaluationTask, MetricName } from "./schema";
 
 /** The production version as the evaluator receives it (bytes verified by the model store). */
@@ -107,6 +109,9 @@ export interface CandidateScores {
   /** Each sensitive attribute's value on the evaluated rows. */
   groupsByAttribute: Map<string, (string | null)[]>;
   favourableIndex: number;
+  /** The review's outcome values and the candidate's value report: production's expected value is computed alike. */
+  valueSettings?: ValueSettings | null;
+  value?: ValueReport | null;
 }
 
 /** What scoring the production model on the evaluated rows gave: its classes and raw outputs. */
@@ -129,6 +134,7 @@ export function comparisonReport(production: Pick<ProductionModel, "version" | "
       ...empty,
       problem: null,
       metrics: compareMetrics("regression", candidate.metrics, regressionMetricValues(candidate.truths, predicted)),
+      expectedValue: comparedRegressionValue(candidate, predicted),
     };
   }
   // Production's classes may come in another order: its probability columns are put in the candidate's order by name.
@@ -162,11 +168,57 @@ export function comparisonReport(production: Pick<ProductionModel, "version" | "
     productionVersion: production.version,
     productionDigest: production.digest,
     problem: null,
+    expectedValue: comparedValue(candidate, probabilities),
     metrics: compareMetrics(candidate.task, candidate.metrics, classificationMetricValues(candidate.classLabels, probabilities)),
     fairness,
     disagreementRate: rows === 0 ? 0 : disagreements / rows,
     disagreements,
     mcnemar: mcnemarFromPredictions(candidate.classLabels, candidate.predictedClasses, productionPredicted),
+  };
+}
+
+/**
+ * Production's expected value with the candidate's outcome values, at the candidate's chosen threshold and at every
+ * point of its profit curve; null unless the candidate is a binary classifier whose report holds a value. Positive =
+ * class 1 of the candidate's order (as in evaluate-value.ts), probabilities clamped to [0, 1] alike.
+ */
+export function comparedValue(candidate: CandidateScores, probabilities: number[][]): ComparedValue | null {
+  const outcomes = candidate.valueSettings?.outcomes;
+  const binary = candidate.value?.binary;
+  if (candidate.task !== "binary" || !outcomes || !binary || !candidate.value) return null;
+  const labels = Int8Array.from(candidate.classLabels, (index) => (index === 1 ? 1 : 0));
+  const positive = Float64Array.from(probabilities, (row) => Math.min(1, Math.max(0, row[1])));
+  const curve = profitCurve(labels, positive, binary.outcomes, binary.curve.thresholds);
+  const at = binary.atThreshold;
+  const index = binary.curve.thresholds.findIndex((threshold) => threshold === at.threshold);
+  if (index < 0) return null;
+  const tp = curve.tp[index];
+  const fp = curve.fp[index];
+  const productionPer1000 = 1000 * valuePerDecision({ tp, fp, fn: binary.positives - tp, tn: binary.negatives - fp }, binary.outcomes);
+  return {
+    currency: candidate.value.currency,
+    threshold: at.threshold,
+    candidatePer1000: at.perThousand,
+    productionPer1000,
+    delta: at.perThousand - productionPer1000,
+    productionCurve: { tp: curve.tp, fp: curve.fp },
+  };
+}
+
+/** A regressor's value is the cost of its errors: production's with the same cost per unit of error. */
+export function comparedRegressionValue(candidate: CandidateScores, predicted: number[]): ComparedValue | null {
+  const regression = candidate.value?.regression;
+  if (candidate.task !== "regression" || !regression || !candidate.value || predicted.length === 0) return null;
+  let sum = 0;
+  for (let row = 0; row < predicted.length; row += 1) sum += Math.abs(candidate.truths[row] - predicted[row]);
+  const productionPer1000 = -1000 * regression.costPerUnitError * (sum / predicted.length);
+  return {
+    currency: candidate.value.currency,
+    threshold: candidate.value.threshold,
+    candidatePer1000: regression.perThousand,
+    productionPer1000,
+    delta: regression.perThousand - productionPer1000,
+    productionCurve: { tp: [], fp: [] },
   };
 }
 

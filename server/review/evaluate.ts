@@ -631,6 +631,8 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
         fairness,
         groupsByAttribute,
         favourableIndex,
+        valueSettings: input.value,
+        value,
       };
       comparison = await compareWithProduction(input.production, candidate, (production) => scoreOtherModel(input, production, columns, keptRows, { plan, table: features }));
       endPart("comparison");

@@ -44,6 +44,8 @@ export const zAcceptanceCriteria = z.object({
   edgeCasesMustNotCrash: z.boolean(),
   /** Least expected value per 1,000 decisions (in the review's currency, at its chosen threshold); null/absent = not checked. */
   minExpectedValuePer1000: z.number().finite().nullable().optional(),
+  /** Expected value per 1,000 decisions at least the production version's on the same rows; absent = not checked. */
+  expectedValueAtLeastProduction: z.boolean().optional(),
 });
 export type AcceptanceCriteria = z.infer<typeof zAcceptanceCriteria>;
 
