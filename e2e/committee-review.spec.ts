@@ -88,80 +88,92 @@ for (const locale of ["en", "fr"] as const) {
     await overrideIntoProduction(admin, model, production);
     const candidate = await uploadVersion(request, model, "breast-cancer-rf-v1");
 
-    // alice's browser speaks English; in the French run she picks French in the header once (saved with her account).
+    // alice's browser speaks English; in the French run she picks French in the header (saved with her account, so
+    // it is set back to the browser's language at the end, whatever happens: later journeys sign her in too).
     const alice = await signedInAs(browser, "alice", "en-US");
-    if (locale === "fr") {
-      await alice.getByTestId("language-picker").selectOption("fr");
-      await expect(alice.locator("html")).toHaveAttribute("lang", "fr");
+    let bob: Page | null = null;
+    try {
+      if (locale === "fr") {
+        await alice.getByTestId("language-picker").selectOption("fr");
+        await expect(alice.locator("html")).toHaveAttribute("lang", "fr");
+      }
+      await alice.goto(`/models/${model}/versions/${candidate}`);
+      await alice.getByTestId("request-review-link").click();
+      const form = alice.getByRole("form", { name: m("review.request.title") });
+      await form.getByLabel(m("review.request.dataset"), { exact: true }).selectOption("breast-cancer");
+      await form.getByLabel(m("review.request.version"), { exact: true }).selectOption("2");
+      await expect(form.getByLabel(m("review.request.labelColumn"))).toHaveValue("malignant");
+      await form.getByLabel(messagePattern(locale, "review.columnMapping.confirm")).check();
+      await form.getByLabel(m("review.criteriaEditor.maxGap")).fill("");
+      // What each outcome is worth to the clinic: a caught malignancy, a needless second read, a missed one, a clear.
+      await form.getByTestId("outcome-tp").fill("900");
+      await form.getByTestId("outcome-fp").fill("-120");
+      await form.getByTestId("outcome-fn").fill("-2500");
+      await form.getByTestId("outcome-tn").fill("0");
+      await form.getByTestId("outcome-yearly-volume").fill("20000");
+      await form.getByRole("button", { name: m("review.request.submit") }).click();
+      await expect(alice).toHaveURL(/\/reviews\/\d+$/);
+      const reviewUrl = alice.url();
+
+      // The value: expected value per 1,000 decisions, the profit curve, and a lower threshold picked on it.
+      const value = alice.getByTestId("value-section");
+      await expect(value).toBeVisible({ timeout: 90_000 });
+      await expect(alice.getByTestId("profit-curve")).toBeVisible();
+      await expect(alice.getByTestId("value-row-chosen")).toContainText("€");
+      await expect(alice.getByTestId("value-sentence")).toContainText(locale === "fr" ? "0,50" : "0.50");
+      await alice.getByTestId("threshold-input").fill("0.3");
+      await expect(alice.getByTestId("threshold-preview")).toContainText(locale === "fr" ? "0,30" : "0.30");
+      await alice.getByTestId("use-threshold").click();
+      await expect(alice.getByTestId("value-sentence")).toContainText(locale === "fr" ? "0,30" : "0.30");
+
+      // The reviewer (bob) reads in his browser's language: French in the French run.
+      bob = await signedInAs(browser, "bob", locale === "fr" ? "fr-FR" : "en-US");
+      await bob.goto(reviewUrl);
+      await expect(bob.locator("html")).toHaveAttribute("lang", locale);
+      const explanations = bob.getByTestId("explanations-section");
+      await expect(explanations).toBeVisible({ timeout: 60_000 });
+      await expect(explanations.getByTestId("waterfall-chart").first()).toBeVisible();
+      await expect(explanations.getByTestId("explanation-sentence").first()).not.toBeEmpty();
+      await expect(explanations.getByTestId("counterfactual").first()).not.toBeEmpty();
+      const comparison = bob.getByTestId("comparison-section");
+      await expect(comparison).toBeVisible();
+      await expect(comparison).toContainText(`${production}`);
+      expect(await comparison.getByTestId("comparison-metric").count()).toBeGreaterThan(3);
+      await expect(comparison.getByTestId("disagreement")).toBeVisible();
+      await expect(comparison.getByTestId("mcnemar")).toBeVisible();
+
+      await bob.getByLabel(m("review.decisionComment")).fill(
+        locale === "fr" ? "Meilleur que le modèle en production, valeur attendue positive au seuil choisi." : "Better than production, positive expected value at the chosen threshold.",
+      );
+      await bob.getByRole("button", { name: m("review.approve"), exact: true }).click();
+      await expect(bob.getByText(m("reviews.status.approved")).first()).toBeVisible();
+
+      // The technical file, as the committee files it: a PDF in the reader's language, checked page by page.
+      await bob.goto(`/models/${model}/versions/${candidate}/technical-file`);
+      await expect(bob.getByTestId("technical-file-page")).toBeVisible();
+      await bob.getByTestId("pdf-language").selectOption(locale);
+      const [download] = await Promise.all([bob.waitForEvent("download"), bob.getByTestId("download-pdf").click()]);
+      const pdf = path.join(mkdtempSync(path.join(os.tmpdir(), "committee-")), "technical-file.pdf");
+      await download.saveAs(pdf);
+      expect(readFileSync(pdf).subarray(0, 5).toString()).toBe("%PDF-");
+      test.skip(!havePoppler, "poppler-utils (pdfinfo, pdftotext, pdftoppm) is not installed: the PDF's pages are not checked");
+      const { pages, text, images } = pdfPages(pdf);
+      expect(pages).toBeGreaterThanOrEqual(4);
+      expect(images).toHaveLength(pages);
+      // A blank page renders to a tiny PNG; each page of the file carries text, tables or at least its header.
+      for (const image of images) expect(statSync(image).size, image).toBeGreaterThan(1500);
+      expect(text).toContain(model);
+      expect(text).toContain(m("technicalFile.title"));
+      expect(text).toContain("bob");
+      expect(text).toMatch(new RegExp(`\\b1\\s*/\\s*${pages}\\b`));
+    } finally {
+      if (locale === "fr") {
+        await alice.goto("/settings");
+        await alice.getByTestId("language-picker").selectOption("browser");
+        await expect(alice.locator("html")).toHaveAttribute("lang", "en");
+      }
+      await alice.context().close();
+      await bob?.context().close();
     }
-    await alice.goto(`/models/${model}/versions/${candidate}`);
-    await alice.getByTestId("request-review-link").click();
-    const form = alice.getByRole("form", { name: m("review.request.title") });
-    await form.getByLabel(m("review.request.dataset"), { exact: true }).selectOption("breast-cancer");
-    await form.getByLabel(m("review.request.version"), { exact: true }).selectOption("2");
-    await expect(form.getByLabel(m("review.request.labelColumn"))).toHaveValue("malignant");
-    await form.getByLabel(messagePattern(locale, "review.columnMapping.confirm")).check();
-    await form.getByLabel(m("review.criteriaEditor.maxGap")).fill("");
-    // What each outcome is worth to the clinic: a caught malignancy, a needless second read, a missed one, a clear.
-    await form.getByTestId("outcome-tp").fill("900");
-    await form.getByTestId("outcome-fp").fill("-120");
-    await form.getByTestId("outcome-fn").fill("-2500");
-    await form.getByTestId("outcome-tn").fill("0");
-    await form.getByTestId("outcome-yearly-volume").fill("20000");
-    await form.getByRole("button", { name: m("review.request.submit") }).click();
-    await expect(alice).toHaveURL(/\/reviews\/\d+$/);
-    const reviewUrl = alice.url();
-
-    // The value: expected value per 1,000 decisions, the profit curve, and a lower threshold picked on it.
-    const value = alice.getByTestId("value-section");
-    await expect(value).toBeVisible({ timeout: 90_000 });
-    await expect(alice.getByTestId("profit-curve")).toBeVisible();
-    await expect(alice.getByTestId("value-row-chosen")).toContainText("€");
-    await expect(alice.getByTestId("value-sentence")).toContainText(locale === "fr" ? "0,50" : "0.50");
-    await alice.getByTestId("threshold-input").fill("0.3");
-    await expect(alice.getByTestId("threshold-preview")).toContainText(locale === "fr" ? "0,30" : "0.30");
-    await alice.getByTestId("use-threshold").click();
-    await expect(alice.getByTestId("value-sentence")).toContainText(locale === "fr" ? "0,30" : "0.30");
-
-    // The reviewer (bob) reads in his browser's language: French in the French run.
-    const bob = await signedInAs(browser, "bob", locale === "fr" ? "fr-FR" : "en-US");
-    await bob.goto(reviewUrl);
-    await expect(bob.locator("html")).toHaveAttribute("lang", locale);
-    const explanations = bob.getByTestId("explanations-section");
-    await expect(explanations).toBeVisible({ timeout: 60_000 });
-    await expect(explanations.getByTestId("waterfall-chart").first()).toBeVisible();
-    await expect(explanations.getByTestId("explanation-sentence").first()).not.toBeEmpty();
-    await expect(explanations.getByTestId("counterfactual").first()).not.toBeEmpty();
-    const comparison = bob.getByTestId("comparison-section");
-    await expect(comparison).toBeVisible();
-    await expect(comparison).toContainText(`${production}`);
-    expect(await comparison.getByTestId("comparison-metric").count()).toBeGreaterThan(3);
-    await expect(comparison.getByTestId("disagreement")).toBeVisible();
-    await expect(comparison.getByTestId("mcnemar")).toBeVisible();
-
-    await bob.getByLabel(m("review.decisionComment")).fill(
-      locale === "fr" ? "Meilleur que le modèle en production, valeur attendue positive au seuil choisi." : "Better than production, positive expected value at the chosen threshold.",
-    );
-    await bob.getByRole("button", { name: m("review.approve"), exact: true }).click();
-    await expect(bob.getByText(m("reviews.status.approved")).first()).toBeVisible();
-
-    // The technical file, as the committee files it: a PDF in the reader's language, checked page by page.
-    await bob.goto(`/models/${model}/versions/${candidate}/technical-file`);
-    await expect(bob.getByTestId("technical-file-page")).toBeVisible();
-    await bob.getByTestId("pdf-language").selectOption(locale);
-    const [download] = await Promise.all([bob.waitForEvent("download"), bob.getByTestId("download-pdf").click()]);
-    const pdf = path.join(mkdtempSync(path.join(os.tmpdir(), "committee-")), "technical-file.pdf");
-    await download.saveAs(pdf);
-    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe("%PDF-");
-    test.skip(!havePoppler, "poppler-utils (pdfinfo, pdftotext, pdftoppm) is not installed: the PDF's pages are not checked");
-    const { pages, text, images } = pdfPages(pdf);
-    expect(pages).toBeGreaterThanOrEqual(4);
-    expect(images).toHaveLength(pages);
-    // A blank page renders to a tiny PNG; each page of the file carries text, tables or at least its header.
-    for (const image of images) expect(statSync(image).size, image).toBeGreaterThan(1500);
-    expect(text).toContain(model);
-    expect(text).toContain(m("technicalFile.title"));
-    expect(text).toContain("bob");
-    expect(text).toMatch(new RegExp(`\\b1\\s*/\\s*${pages}\\b`));
   });
 }
