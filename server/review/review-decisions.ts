@@ -1,7 +1,7 @@
 // Acceptance reviews after the request: comments, decisions (with exceptions for failing criteria), withdrawals,
 // criteria revisions, and the production gate's reading of them.
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { evaluationReports, modelVersions, registeredModelAliases, reviewComments, reviewCriteriaRevisions, reviewDecisions, reviewExceptions, reviews } from "@/db/schema";
+import { evaluationReports, modelVersions, registeredModelAliases, reviewComments, reviewDecisions, reviewExceptions, reviews } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import { recordAudit } from "../auth/audit";
@@ -12,7 +12,7 @@ import { currentCardRevision } from "../documentation/model-card";
 import type { ServiceContext } from "../service-context";
 import { findApprovedReview, PRODUCTION_ALIAS } from "./gate";
 import { storedValueSettings } from "./review-value";
-import { cannotDecideReason, countingDecisions, lockReview, requireAttributeForGroupGap, requireRequesterOrAdmin, type ReviewRow } from "./review-rules";
+import { cannotDecideReason, countingDecisions, lockReview, requireAttributeForGroupGap, requireRequesterOrAdmin, writeCriteriaRevision, type ReviewRow } from "./review-rules";
 import {
   zAcceptanceCriteria,
   type AcceptanceCriteria,
@@ -275,35 +275,11 @@ export async function updateReviewCriteria(
       const [stored] = await tx.select({ report: evaluationReports.report }).from(evaluationReports).where(eq(evaluationReports.reportId, review.reportId));
       if (stored) criteriaResults = evaluateCriteria(stored.report as EvaluationReport, criteria, storedValueSettings(review.valueSettings));
     }
-    const now = Date.now();
-    const revision = review.criteriaRevision + 1;
-    const status: ReviewStatus = review.status === "changes_requested" ? "ready" : (review.status as ReviewStatus);
-    const invalidated = await tx
-      .update(reviewDecisions)
-      .set({ invalidatedAt: now })
-      .where(and(eq(reviewDecisions.reviewId, review.reviewId), isNull(reviewDecisions.invalidatedAt)))
-      .returning({ decisionId: reviewDecisions.decisionId });
-    await tx
-      .update(reviews)
-      .set({
-        criteria,
-        requiredApprovals: input.requiredApprovals,
-        criteriaRevision: revision,
-        criteriaResults: criteriaResults ?? review.criteriaResults,
-        status,
-        updatedAt: now,
-        ...(status === "ready" ? { decidedAt: null } : {}),
-      })
-      .where(eq(reviews.reviewId, review.reviewId));
-    await tx.insert(reviewCriteriaRevisions).values({
-      reviewId: review.reviewId,
-      revision,
+    const { revision, status, invalidatedDecisionIds } = await writeCriteriaRevision(tx, ctx.actor, review, {
       criteria,
       requiredApprovals: input.requiredApprovals,
-      valueSettings: review.valueSettings ?? null,
-      changedById: ctx.actor.userId,
-      changedBy: ctx.actor.username,
-      changedAt: now,
+      valueSettings: review.valueSettings,
+      criteriaResults,
     });
     await recordAudit(tx, ctx.actor, {
       action: "review.criteria",
@@ -311,7 +287,7 @@ export async function updateReviewCriteria(
       targetId: String(review.reviewId),
       before: { status: review.status, criteria: review.criteria, requiredApprovals: review.requiredApprovals, criteriaRevision: review.criteriaRevision },
       after: { status, criteria, requiredApprovals: input.requiredApprovals, criteriaRevision: revision },
-      meta: { invalidatedDecisions: invalidated.map((d) => d.decisionId) },
+      meta: { invalidatedDecisions: invalidatedDecisionIds },
     });
   });
 }

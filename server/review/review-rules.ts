@@ -1,11 +1,11 @@
 // Rules every review operation shares: locking a review, who may edit or decide and why not, which decisions count.
 import { and, eq, isNull } from "drizzle-orm";
-import { reviewDecisions, reviews } from "@/db/schema";
+import { reviewCriteriaRevisions, reviewDecisions, reviews } from "@/db/schema";
 import type { Database } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { DomainError, invalidParameter, notFound } from "../errors";
-import type { AcceptanceCriteria, ReviewStatus } from "./schema";
+import type { AcceptanceCriteria, CriterionResult, ReviewStatus } from "./schema";
 
 export type ReviewRow = typeof reviews.$inferSelect;
 
@@ -55,4 +55,49 @@ export function requireAttributeForGroupGap(criteria: AcceptanceCriteria, sensit
       "The criteria limit the gap between groups, but no sensitive attribute is named: name one (e.g. sex) or clear the group-gap limit.",
     );
   }
+}
+
+/**
+ * A new criteria revision (the criteria, the number of approvals or the decision threshold changed): the decisions
+ * made so far stop counting, a review sent back for changes waits for decisions again, and the revision is kept with
+ * who made it. The caller has locked the review and writes its own audit entry.
+ */
+export async function writeCriteriaRevision(
+  tx: Pick<Database, "update" | "insert">,
+  actor: Actor,
+  review: ReviewRow,
+  next: { criteria: AcceptanceCriteria; requiredApprovals: number; valueSettings: unknown; criteriaResults: CriterionResult[] | null },
+): Promise<{ revision: number; status: ReviewStatus; invalidatedDecisionIds: number[] }> {
+  const now = Date.now();
+  const revision = review.criteriaRevision + 1;
+  const status: ReviewStatus = review.status === "changes_requested" ? "ready" : (review.status as ReviewStatus);
+  const invalidated = await tx
+    .update(reviewDecisions)
+    .set({ invalidatedAt: now })
+    .where(and(eq(reviewDecisions.reviewId, review.reviewId), isNull(reviewDecisions.invalidatedAt)))
+    .returning({ decisionId: reviewDecisions.decisionId });
+  await tx
+    .update(reviews)
+    .set({
+      criteria: next.criteria,
+      requiredApprovals: next.requiredApprovals,
+      valueSettings: next.valueSettings ?? null,
+      criteriaRevision: revision,
+      criteriaResults: next.criteriaResults ?? review.criteriaResults,
+      status,
+      updatedAt: now,
+      ...(status === "ready" ? { decidedAt: null } : {}),
+    })
+    .where(eq(reviews.reviewId, review.reviewId));
+  await tx.insert(reviewCriteriaRevisions).values({
+    reviewId: review.reviewId,
+    revision,
+    criteria: next.criteria,
+    requiredApprovals: next.requiredApprovals,
+    valueSettings: next.valueSettings ?? null,
+    changedById: actor.userId,
+    changedBy: actor.username,
+    changedAt: now,
+  });
+  return { revision, status, invalidatedDecisionIds: invalidated.map((d) => d.decisionId) };
 }

@@ -1,7 +1,7 @@
 // The review's outcome values and chosen decision threshold: checked against the model's task at the request,
 // revised on the profit curve (a new criteria revision that voids decisions), and read by serving and monitoring.
-import { and, eq, isNull } from "drizzle-orm";
-import { evaluationReports, reviewCriteriaRevisions, reviewDecisions, reviews } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { evaluationReports, reviews } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import { curveIndexOf } from "@/lib/business-value";
@@ -10,8 +10,8 @@ import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { DomainError, invalidParameter } from "../errors";
 import type { ServiceContext } from "../service-context";
-import { lockReview, requireRequesterOrAdmin } from "./review-rules";
-import type { AcceptanceCriteria, EvaluationReport, EvaluationTask, ReviewStatus } from "./schema";
+import { lockReview, requireRequesterOrAdmin, writeCriteriaRevision } from "./review-rules";
+import type { AcceptanceCriteria, EvaluationReport, EvaluationTask } from "./schema";
 
 /** Stored settings, or null when absent or unreadable (rows written before outcome values existed). */
 export function storedValueSettings(stored: unknown): ValueSettings | null {
@@ -65,27 +65,11 @@ export async function setDecisionThreshold(ctx: ServiceContext, input: { id: num
     const next: ValueSettings = { ...settings, threshold };
     const criteria = review.criteria as AcceptanceCriteria;
     const criteriaResults = evaluateCriteria(report!, criteria, next);
-    const now = Date.now();
-    const revision = review.criteriaRevision + 1;
-    const status: ReviewStatus = review.status === "changes_requested" ? "ready" : (review.status as ReviewStatus);
-    const invalidated = await tx
-      .update(reviewDecisions)
-      .set({ invalidatedAt: now })
-      .where(and(eq(reviewDecisions.reviewId, review.reviewId), isNull(reviewDecisions.invalidatedAt)))
-      .returning({ decisionId: reviewDecisions.decisionId });
-    await tx
-      .update(reviews)
-      .set({ valueSettings: next, criteriaRevision: revision, criteriaResults, status, updatedAt: now, ...(status === "ready" ? { decidedAt: null } : {}) })
-      .where(eq(reviews.reviewId, review.reviewId));
-    await tx.insert(reviewCriteriaRevisions).values({
-      reviewId: review.reviewId,
-      revision,
+    const { revision, status, invalidatedDecisionIds } = await writeCriteriaRevision(tx, ctx.actor, review, {
       criteria,
       requiredApprovals: review.requiredApprovals,
       valueSettings: next,
-      changedById: ctx.actor.userId,
-      changedBy: ctx.actor.username,
-      changedAt: now,
+      criteriaResults,
     });
     await recordAudit(tx, ctx.actor, {
       action: "review.threshold",
@@ -93,7 +77,7 @@ export async function setDecisionThreshold(ctx: ServiceContext, input: { id: num
       targetId: String(review.reviewId),
       before: { status: review.status, threshold: settings.threshold, criteriaRevision: review.criteriaRevision },
       after: { status, threshold, criteriaRevision: revision },
-      meta: { invalidatedDecisions: invalidated.map((d) => d.decisionId) },
+      meta: { invalidatedDecisions: invalidatedDecisionIds },
     });
     return { criteriaRevision: revision };
   });
