@@ -1,5 +1,6 @@
 // Journey: the studio shell loads, every navigation link opens its page, and experiments are listed.
 import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 import { createExperiment } from "./mlflow-api";
 
 test("the shell loads and every navigation link opens its page", async ({ page }) => {
@@ -58,6 +59,38 @@ test("experiments logged through the MLflow API are listed", async ({ page, requ
   const link = page.getByRole("link", { name });
   await expect(link).toBeVisible();
   await expect(link).toHaveAttribute("href", `/experiments/${experimentId}`);
+});
+
+test("a missing page answers 404 inside the shell, whatever it names; an unknown API path answers JSON", async ({ page, request }) => {
+  const addresses = [
+    "/no-such-area",
+    "/experiments/999999999",
+    "/experiments/not-a-number",
+    `/experiments/0/runs/${"0".repeat(32)}`,
+    "/models/no-such-model",
+    "/models/breast-cancer-rf/versions/9999",
+    "/datasets/no-such-dataset",
+    "/datasets/customers/versions/9999",
+    "/reviews/999999",
+  ];
+  for (const address of addresses) {
+    const response = await page.goto(address);
+    expect(response?.status(), address).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+    // The path is shown as text (it is user input), and the studio's navigation is there to go on from.
+    await expect(page.getByText(address, { exact: false }).first()).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Studio" }).getByRole("link", { name: "Experiments" })).toBeVisible();
+  }
+  await expectNoSeriousViolations(page);
+
+  // Existing things still open: the demo's model and its first version.
+  expect((await page.goto("/models/breast-cancer-rf"))?.status()).toBe(200);
+  expect((await page.goto("/models/breast-cancer-rf/versions/1"))?.status()).toBe(200);
+
+  const api = await request.get("/api/no/such/endpoint");
+  expect(api.status()).toBe(404);
+  expect(api.headers()["content-type"]).toContain("application/json");
+  expect((await api.json()).error_code).toBe("ENDPOINT_NOT_FOUND");
 });
 
 test.describe("signed out", () => {

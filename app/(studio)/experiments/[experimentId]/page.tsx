@@ -2,11 +2,14 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { RunsView } from "@/components/runs/runs-view";
+import { notFound } from "next/navigation";
+import { pageExists } from "@/server/navigation/page-exists";
 
 export const metadata: Metadata = { title: "Runs" };
 
 export default async function ExperimentPage({ params }: { params: Promise<{ experimentId: string }> }) {
   const { experimentId } = await params;
+  if (!(await pageExists({ kind: "experiment", experimentId }))) notFound();
   return (
     <Suspense fallback={<p role="status">Loading runs…</p>}>
       <RunsView experimentIds={[experimentId]} />

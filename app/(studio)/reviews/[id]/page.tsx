@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { ReviewPage } from "@/components/review/review-page";
+import { pageExists } from "@/server/navigation/page-exists";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -13,5 +14,6 @@ export default async function ReviewRoute({ params }: { params: Promise<{ id: st
   const { id } = await params;
   // Reviews are numbered 1, 2, …; anything else is not a page.
   if (!/^\d+$/.test(id) || Number(id) < 1 || !Number.isSafeInteger(Number(id))) notFound();
+  if (!(await pageExists({ kind: "review", reviewId: Number(id) }))) notFound();
   return <ReviewPage id={Number(id)} />;
 }

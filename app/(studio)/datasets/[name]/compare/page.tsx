@@ -2,6 +2,9 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { CompareVersionsView } from "@/components/datasets/compare-versions-view";
+import { notFound } from "next/navigation";
+import { pageExists } from "@/server/navigation/page-exists";
+import { nameFromSegment } from "@/lib/url-segment";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   const { name } = await params;
@@ -10,6 +13,7 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
 
 export default async function CompareDatasetVersionsPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
+  if (!(await pageExists({ kind: "dataset", name: nameFromSegment(name) }))) notFound();
   return (
     <Suspense fallback={<p role="status">Loading the comparison…</p>}>
       <CompareVersionsView name={name} />

@@ -2,27 +2,22 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { MonitoringPage } from "@/components/monitoring/monitoring-page";
-
-/** Next hands the segment over still percent-encoded in some cases; a malformed escape is left as typed. */
-function modelNameFromSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
+import { notFound } from "next/navigation";
+import { pageExists } from "@/server/navigation/page-exists";
+import { nameFromSegment } from "@/lib/url-segment";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   const { name } = await params;
-  return { title: `Monitoring ${modelNameFromSegment(name)}` };
+  return { title: `Monitoring ${nameFromSegment(name)}` };
 }
 
 export default async function ModelMonitoringRoute({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
+  if (!(await pageExists({ kind: "model", name: nameFromSegment(name) }))) notFound();
   // useSearchParams (the window size) needs a Suspense boundary during prerendering.
   return (
     <Suspense fallback={<p role="status">Loading monitoring…</p>}>
-      <MonitoringPage name={modelNameFromSegment(name)} />
+      <MonitoringPage name={nameFromSegment(name)} />
     </Suspense>
   );
 }

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { SignOffPage } from "@/components/review/sign-off-sheet";
+import { pageExists } from "@/server/navigation/page-exists";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -12,5 +13,6 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function SignOffRoute({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!/^\d+$/.test(id) || Number(id) < 1 || !Number.isSafeInteger(Number(id))) notFound();
+  if (!(await pageExists({ kind: "review", reviewId: Number(id) }))) notFound();
   return <SignOffPage id={Number(id)} />;
 }

@@ -1,10 +1,13 @@
 // One run: its info, params, metrics with charts, tags, input datasets and artifacts.
 import type { Metadata } from "next";
 import { RunDetails } from "@/components/runs/run-details";
+import { notFound } from "next/navigation";
+import { pageExists } from "@/server/navigation/page-exists";
 
 export const metadata: Metadata = { title: "Run" };
 
 export default async function RunPage({ params }: { params: Promise<{ experimentId: string; runId: string }> }) {
   const { experimentId, runId } = await params;
+  if (!(await pageExists({ kind: "run", experimentId, runId }))) notFound();
   return <RunDetails experimentId={experimentId} runId={runId} />;
 }

@@ -2,23 +2,18 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ModelVersionPage } from "@/components/models/version-page";
-
-function modelNameFromSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
+import { pageExists } from "@/server/navigation/page-exists";
+import { nameFromSegment } from "@/lib/url-segment";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
   const { name, version } = await params;
-  return { title: `${modelNameFromSegment(name)} v${version}` };
+  return { title: `${nameFromSegment(name)} v${version}` };
 }
 
 export default async function ModelVersionRoute({ params }: { params: Promise<{ name: string; version: string }> }) {
   const { name, version } = await params;
   // MLflow numbers versions 1, 2, …; anything else is not a page.
   if (!/^\d+$/.test(version) || Number(version) < 1) notFound();
-  return <ModelVersionPage name={modelNameFromSegment(name)} version={String(Number(version))} />;
+  if (!(await pageExists({ kind: "modelVersion", name: nameFromSegment(name), version: Number(version) }))) notFound();
+  return <ModelVersionPage name={nameFromSegment(name)} version={String(Number(version))} />;
 }

@@ -3,24 +3,19 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { TechnicalFilePage } from "@/components/documentation/technical-file-page";
-
-function modelNameFromSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
+import { pageExists } from "@/server/navigation/page-exists";
+import { nameFromSegment } from "@/lib/url-segment";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
   const { name, version } = await params;
   const t = await getTranslations("technicalFile");
-  return { title: `${t("title")}: ${modelNameFromSegment(name)} v${version}` };
+  return { title: `${t("title")}: ${nameFromSegment(name)} v${version}` };
 }
 
 export default async function TechnicalFileRoute({ params }: { params: Promise<{ name: string; version: string }> }) {
   const { name, version } = await params;
   // Registry versions are whole positive numbers; anything else is not a page.
   if (!/^\d+$/.test(version) || Number(version) < 1) notFound();
-  return <TechnicalFilePage name={modelNameFromSegment(name)} version={String(Number(version))} />;
+  if (!(await pageExists({ kind: "modelVersion", name: nameFromSegment(name), version: Number(version) }))) notFound();
+  return <TechnicalFilePage name={nameFromSegment(name)} version={String(Number(version))} />;
 }
