@@ -116,11 +116,29 @@ test("create an experiment with the form; empty and duplicate names are explaine
   await renameBox.fill(renamed);
   await renameBox.press("Enter");
   await expect(page.getByRole("link", { name: renamed })).toBeVisible();
+  // Delete asks first; "Keep it" leaves the experiment where it was.
   await page.getByRole("button", { name: `Delete ${renamed}` }).click();
+  const question = page.getByRole("alertdialog");
+  await expect(question).toContainText(`Delete ${renamed} and hide its 0 runs?`);
+  await question.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: renamed })).toBeVisible();
+  await page.getByRole("button", { name: `Delete ${renamed}` }).click();
+  await page.getByRole("button", { name: `Confirm delete ${renamed}` }).click();
   await expect(page.getByRole("link", { name: renamed })).toHaveCount(0);
   await page.getByLabel("Show deleted").check();
   await expect(page).toHaveURL(/deleted=1/);
   await page.getByRole("button", { name: `Restore ${renamed}` }).click();
   await page.getByLabel("Show deleted").uncheck();
   await expect(page.getByRole("link", { name: renamed })).toBeVisible();
+});
+
+test("an empty experiment shows a snippet that logs to the address the studio was opened at", async ({ page, request, baseURL }) => {
+  const name = `Quote's "snippet" ${Date.now()}`;
+  const experimentId = await createExperiment(request, name);
+  await page.goto(`/experiments/${experimentId}`);
+  const snippet = page.getByRole("region", { name: "No runs" }).locator("code");
+  await expect(snippet).toContainText(`export MLFLOW_TRACKING_URI='${new URL(baseURL!).origin}'`);
+  // The name reaches Python as a JSON string literal inside single shell quotes (its quote closed and escaped).
+  await expect(snippet).toContainText(`mlflow.set_experiment(${JSON.stringify(name).replaceAll("'", `'\\''`)})`);
 });

@@ -12,6 +12,8 @@ import { useUrlState } from "@/components/ui/use-url-state";
 import type { ExperimentSummary } from "@/server/tracking/experiment-summaries";
 import { NewExperimentForm } from "./new-experiment-form";
 import { decodeUrlList, encodeUrlList } from "@/lib/url-list";
+import { useBrowserOrigin } from "@/components/ui/use-browser-origin";
+import { mlflowQuickstartSnippet } from "@/lib/mlflow-snippet";
 
 export function ExperimentsView() {
   const trpc = useTRPC();
@@ -92,17 +94,14 @@ export function ExperimentsView() {
 }
 
 function EmptyExperiments({ searching, canWrite }: { searching: boolean; canWrite: boolean }) {
+  const origin = useBrowserOrigin();
   if (searching) return <p className={styles.panel}>No experiment matches this search. Clear the box to see them all.</p>;
   return (
     <section className={styles.panel} aria-label="No experiments yet">
       <p>
         No experiments yet. {canWrite ? "Create one below, or log" : "An editor can log"} the first run from Python with the stock mlflow client:
       </p>
-      <code className={styles.snippet}>
-        {`export MLFLOW_TRACKING_URI=http://localhost:3000
-export MLFLOW_TRACKING_TOKEN=<a token from API tokens>
-python -c "import mlflow; mlflow.set_experiment('my first experiment'); mlflow.start_run(); mlflow.log_metric('accuracy', 0.9)"`}
-      </code>
+      <code className={styles.snippet}>{mlflowQuickstartSnippet(origin ?? "<this studio's address>", "my first experiment")}</code>
     </section>
   );
 }
@@ -197,6 +196,8 @@ function ExperimentRow({
   onSetDeleted: (deleted: boolean) => void;
 }) {
   const [renaming, setRenaming] = useState(false);
+  // Deleting hides every run of the experiment from the lists: one click opens the question, a second confirms.
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const deleted = experiment.lifecycleStage === "deleted";
   return (
     <tr>
@@ -230,9 +231,32 @@ function ExperimentRow({
                     Rename<span className="visually-hidden"> {experiment.name}</span>
                   </button>
                 )}
-                <button type="button" className={styles.danger} onClick={() => onSetDeleted(true)}>
-                  Delete<span className="visually-hidden"> {experiment.name}</span>
-                </button>
+                {confirmingDelete ? (
+                  <span role="alertdialog" aria-labelledby={`delete-${experiment.experimentId}-question`} className={styles.actions}>
+                    <span id={`delete-${experiment.experimentId}-question`}>
+                      Delete {experiment.name} and hide its {experiment.runCount} run{experiment.runCount === 1 ? "" : "s"}? It can be restored
+                      from the deleted list.
+                    </span>
+                    <button
+                      type="button"
+                      className={styles.danger}
+                      autoFocus
+                      onClick={() => {
+                        setConfirmingDelete(false);
+                        onSetDeleted(true);
+                      }}
+                    >
+                      Confirm delete<span className="visually-hidden"> {experiment.name}</span>
+                    </button>
+                    <button type="button" className={styles.secondary} onClick={() => setConfirmingDelete(false)}>
+                      Keep it
+                    </button>
+                  </span>
+                ) : (
+                  <button type="button" className={styles.danger} onClick={() => setConfirmingDelete(true)}>
+                    Delete<span className="visually-hidden"> {experiment.name}</span>
+                  </button>
+                )}
               </>
             )}
           </div>

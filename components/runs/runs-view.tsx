@@ -29,6 +29,8 @@ import {
   type SortColumn,
 } from "./run-columns";
 import tableStyles from "./runs-table.module.css";
+import { useBrowserOrigin } from "@/components/ui/use-browser-origin";
+import { mlflowQuickstartSnippet } from "@/lib/mlflow-snippet";
 
 const PAGE_SIZE = 100;
 const NO_FILTER_KEYS: FilterKeys = { metrics: [], params: [], tags: [] };
@@ -55,6 +57,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
 
   const experiments = useQueries({ queries: experimentIds.map((id) => trpc.tracking.experiment.queryOptions({ experimentId: id })) });
   const experiment = experiments[0];
+  const origin = useBrowserOrigin();
   const keys = useQuery(trpc.tracking.runKeys.queryOptions({ experimentIds }));
   const colsParam = params.get("cols");
   const columnsChosen = Boolean(colsParam);
@@ -168,9 +171,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
             <>
               <p>No runs in this experiment yet. Log one from your training script:</p>
               <code className={styles.snippet}>
-                {`export MLFLOW_TRACKING_URI=http://localhost:3000
-export MLFLOW_TRACKING_TOKEN=<a token from API tokens>
-python -c "import mlflow; mlflow.set_experiment('${experiment.data?.name ?? "my experiment"}'); mlflow.start_run(); mlflow.log_metric('accuracy', 0.9)"`}
+                {mlflowQuickstartSnippet(origin ?? "<this studio's address>", experiment.data?.name ?? "my experiment")}
               </code>
             </>
           )}
