@@ -68,6 +68,13 @@ test("admin creates a viewer; the viewer reads but sees no write buttons; both s
   });
   expect(forbidden.status()).toBe(403);
   expect(await forbidden.json()).toMatchObject({ error_code: "PERMISSION_DENIED" });
+  // Typing an admin address gets an explanation, not forms the API would refuse.
+  for (const adminPage of ["/admin/users", "/admin/tokens", "/admin/permissions", "/admin/audit"]) {
+    await viewer.goto(adminPage);
+    await expect(viewer.getByRole("heading", { level: 1, name: "Admins only" })).toBeVisible();
+    await expect(viewer.getByText(`You are signed in as ${username} (viewer)`)).toBeVisible();
+    await expect(viewer.locator("main form, main input, main select")).toHaveCount(0);
+  }
   await viewer.getByRole("button", { name: "Sign out" }).click();
   await expect(viewer).toHaveURL(/\/sign-in/);
   await viewerContext.close();
