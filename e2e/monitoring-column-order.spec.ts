@@ -39,6 +39,13 @@ test("confirm the column order of an unnamed feature matrix on the monitoring pa
   expect(scored.status(), await scored.text()).toBe(200);
 
   await page.goto(`/models/${model}/monitoring`);
+  // The traffic fell in one hour window (two if the test straddled the hour): a lone window is still drawn, as a
+  // dot, since a line needs two points.
+  const volume = page.getByRole("region", { name: "Request volume" });
+  await expect(volume.locator("figcaption")).toContainText(/\(\d+ windows?\)/);
+  if (/\(1 window\)/.test((await volume.locator("figcaption").textContent()) ?? "")) {
+    await expect(volume.locator("[data-isolated-point]").first()).toBeVisible();
+  }
   const settings = page.getByRole("form", { name: "Monitoring settings" });
   await settings.getByLabel("Reference dataset").selectOption("breast-cancer");
   await settings.getByLabel("Reference version").selectOption("1");

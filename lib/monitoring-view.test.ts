@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { defaultMonitoringThresholds, type FeatureDrift, type MonitoringWindow } from "@/server/monitoring/schema";
 import {
   aliasChangeText,
+  isolatedPointIndexes,
+  windowChartDomain,
   driftSeverity,
   featureScoreSeries,
   formatWindowStart,
@@ -183,5 +185,21 @@ describe("deployments text and links", () => {
     expect(aliasChangeText(null, "1")).toBe("— → v1");
     expect(aliasChangeText("2", null)).toBe("v2 → —");
     expect(requestReviewHref("my model", "4")).toBe("/reviews/new?model=my%20model&version=4");
+  });
+});
+
+describe("window charts with few points", () => {
+  it("widens a single window's zero-wide span by one window each side", () => {
+    const t = Date.UTC(2026, 11, 1, 6);
+    expect(windowChartDomain([t], "hour")).toEqual([t - 3_600_000, t + 3_600_000]);
+    expect(windowChartDomain([t, t + 86_400_000], "day")).toEqual([t, t + 86_400_000]);
+    expect(windowChartDomain([], "day")).toBeNull();
+  });
+
+  it("marks the values no line can reach: no neighbour on either side", () => {
+    expect([...isolatedPointIndexes([0.4])]).toEqual([0]);
+    expect([...isolatedPointIndexes([0.4, null, 0.5, 0.6, null, 0.7])]).toEqual([0, 5]);
+    expect([...isolatedPointIndexes([null, 1, null, Number.NaN, 2])]).toEqual([1, 4]);
+    expect([...isolatedPointIndexes([1, 2, 3])]).toEqual([]);
   });
 });

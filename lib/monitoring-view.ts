@@ -16,6 +16,33 @@ export function formatWindowTick(start: number, size: WindowSize): string {
   return size === "day" ? iso.slice(5, 10) : iso.slice(11, 16);
 }
 
+const WINDOW_LENGTH_MS: Record<WindowSize, number> = { hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * The x-axis span of a window chart. A single window would make a zero-wide domain, on which the chart library
+ * places nothing: the span is then widened by one window on each side, so the lone point sits in the middle.
+ */
+export function windowChartDomain(starts: readonly number[], size: WindowSize): [number, number] | null {
+  const finite = starts.filter(Number.isFinite);
+  if (!finite.length) return null;
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  return min === max ? [min - WINDOW_LENGTH_MS[size], max + WINDOW_LENGTH_MS[size]] : [min, max];
+}
+
+/**
+ * Indexes of values with no value on either side: a line needs two neighbouring points, so these would not be
+ * drawn at all (gaps are not bridged, a missing window must look missing); the chart marks them with a dot.
+ */
+export function isolatedPointIndexes(values: readonly (number | null | undefined)[]): Set<number> {
+  const present = (i: number) => i >= 0 && i < values.length && values[i] !== null && values[i] !== undefined && Number.isFinite(values[i]);
+  const isolated = new Set<number>();
+  values.forEach((_, i) => {
+    if (present(i) && !present(i - 1) && !present(i + 1)) isolated.add(i);
+  });
+  return isolated;
+}
+
 export const psiBandLimits = { moderate: 0.1, significant: 0.25 } as const;
 
 /** The band said with its limits, so the reader need not know PSI's conventions. */

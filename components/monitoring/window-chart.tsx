@@ -3,7 +3,7 @@
 // summary, and the values as a table for screen readers and exact reading.
 import { useId } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatWindowStart, formatWindowTick, seriesSummary } from "@/lib/monitoring-view";
+import { formatWindowStart, formatWindowTick, isolatedPointIndexes, seriesSummary, windowChartDomain } from "@/lib/monitoring-view";
 import type { WindowSize } from "@/server/monitoring/schema";
 import styles from "./monitoring.module.css";
 
@@ -35,6 +35,10 @@ export function WindowChart({
 }) {
   const ids = useId();
   const summaries = series.map((line) => ({ line, summary: seriesSummary(rows.map((row) => row[line.key] ?? null)) }));
+  const domain = windowChartDomain(
+    rows.map((row) => row.start),
+    size,
+  );
   return (
     <section className={styles.chartSection} aria-labelledby={`${ids}-title`}>
       <h3 id={`${ids}-title`}>{title}</h3>
@@ -46,7 +50,7 @@ export function WindowChart({
               <XAxis
                 dataKey="start"
                 type="number"
-                domain={["dataMin", "dataMax"]}
+                domain={domain ?? ["dataMin", "dataMax"]}
                 tick={AXIS_TICK}
                 stroke="var(--border)"
                 tickFormatter={(start: number) => formatWindowTick(start, size)}
@@ -65,7 +69,9 @@ export function WindowChart({
                   label={{ value: threshold.label, fill: "var(--danger)", fontSize: 11, position: "insideTopRight" }}
                 />
               ) : null}
-              {series.map((line) => (
+              {series.map((line) => {
+                const isolated = isolatedPointIndexes(rows.map((row) => row[line.key]));
+                return (
                 <Line
                   key={line.key}
                   type="monotone"
@@ -73,12 +79,19 @@ export function WindowChart({
                   name={line.name}
                   stroke={line.color}
                   strokeDasharray={line.dashed ? "4 2" : undefined}
-                  dot={rows.length <= 2}
+                  dot={(props: { cx?: number; cy?: number; index?: number }) =>
+                    props.index !== undefined && isolated.has(props.index) && props.cx !== undefined && props.cy !== undefined ? (
+                      <circle key={props.index} cx={props.cx} cy={props.cy} r={3} fill={line.color} stroke={line.color} data-isolated-point="" />
+                    ) : (
+                      <g key={props.index} />
+                    )
+                  }
                   connectNulls={false}
                   isAnimationActive={false}
                   strokeWidth={1.5}
                 />
-              ))}
+                );
+              })}
             </LineChart>
           </ResponsiveContainer>
         </div>
