@@ -61,8 +61,10 @@ function comparison(reference: number, current: number, changes: Partial<Version
       { column: "age", kind: "numeric", test: "wasserstein", score: 0.4, threshold: 0.1, drifted: true, psi: 0.2, psiBand: "moderate", bins: [] },
       { column: "city", kind: "categorical", test: "chi-square", score: 0.6, threshold: 0.05, drifted: false, psi: 0.01, psiBand: "stable", bins: [] },
     ],
+    skippedColumns: [],
     driftedColumns: 1,
     comparedColumns: 2,
+    driftShareLimit: 0.5,
     datasetDrift: false,
     ...changes,
   };
@@ -99,6 +101,30 @@ describe("CompareVersionsView", () => {
     expect(html).toMatch(/<option value="1" selected="">version 1/);
     expect(html).toMatch(/<option value="3" selected="">version 3/);
     expect(html).toContain('href="/datasets/people/versions/1"');
+  });
+
+  it("gives the share rule when a drifted column sits beside \"no dataset drift\"", () => {
+    search = "reference=1&current=3";
+    const html = render({ reference: 1, current: 3, result: comparison(1, 3, { comparedColumns: 12, driftedColumns: 1 }) });
+    expect(html).toContain("1 of 12 columns drifted — no dataset drift");
+    expect(html).toContain("Dataset drift is declared when at least 50% of the compared columns drift; here 8% did. The drifted columns below changed on their own");
+  });
+
+  it("says which columns were not tested because they identify rows", () => {
+    search = "reference=1&current=3";
+    const html = render({
+      reference: 1,
+      current: 3,
+      result: comparison(1, 3, {
+        skippedColumns: [
+          { column: "customer_id", reason: "identifier-name" },
+          { column: "email", reason: "identifier-distinct" },
+        ],
+      }),
+    });
+    expect(html).toContain("Not tested, because identifiers differ between versions by construction:");
+    expect(html).toContain("customer_id (its name says it identifies rows); email (nearly every value appears once: it identifies rows)");
+    expect(html).not.toMatch(/<th scope="row"[^>]*>customer_id/);
   });
 
   it("compares the latest version with the one before when the URL names none", () => {

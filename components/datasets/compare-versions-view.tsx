@@ -10,7 +10,7 @@ import { formatMetricValue } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { ColumnDrift, DatasetVersionSummary, VersionComparison } from "@/server/datasets/schema";
-import { binScale, comparisonSummary, driftRule, driftTestLabel, formatBinValue, parseVersionParam, psiBandLabel } from "./profile-format";
+import { binScale, comparisonSummary, driftRule, driftRuleSentence, driftTestLabel, formatBinValue, parseVersionParam, psiBandLabel, skippedColumnText } from "./profile-format";
 import { QualityBadge } from "./quality-badge";
 import styles from "./version-pages.module.css";
 
@@ -162,6 +162,7 @@ function ComparisonResult({
         <h2 id="drift-summary" className={styles.summary}>
           {comparisonSummary(comparison)}
         </h2>
+        {driftRuleSentence(comparison) ? <p>{driftRuleSentence(comparison)}</p> : null}
         <p className={ui.muted}>
           <Link href={versionHref(comparison.reference.version)}>Version {comparison.reference.version}</Link> (reference,{" "}
           {comparison.reference.rowCount === null ? "rows not counted" : `${comparison.reference.rowCount} rows`}){" "}
@@ -193,6 +194,12 @@ function ComparisonResult({
         ) : (
           <p className={ui.muted}>No column is in both versions with a comparable type, so no drift test ran.</p>
         )}
+        {comparison.skippedColumns.length ? (
+          <p className={ui.muted}>
+            Not tested, because identifiers differ between versions by construction:{" "}
+            {comparison.skippedColumns.map(skippedColumnText).join("; ")}.
+          </p>
+        ) : null}
       </section>
     </>
   );

@@ -149,6 +149,26 @@ export function comparisonSummary(comparison: Pick<VersionComparison, "driftedCo
 }
 
 /**
+ * The rule behind the headline, said where it could surprise: drifted columns below the dataset share (a reader
+ * sees a p-value of 1e-25 beside "no dataset drift"), or drift declared on a share.
+ */
+export function driftRuleSentence(comparison: Pick<VersionComparison, "driftedColumns" | "comparedColumns" | "datasetDrift" | "driftShareLimit">): string | null {
+  const { driftedColumns, comparedColumns, datasetDrift, driftShareLimit } = comparison;
+  if (comparedColumns === 0 || driftedColumns === 0) return null;
+  const share = `${Math.round((driftedColumns / comparedColumns) * 100)}%`;
+  const limit = `${Math.round(driftShareLimit * 100)}%`;
+  return datasetDrift
+    ? `Dataset drift is declared when at least ${limit} of the compared columns drift; here ${share} did.`
+    : `Dataset drift is declared when at least ${limit} of the compared columns drift; here ${share} did. The drifted columns below changed on their own: check them even so.`;
+}
+
+export function skippedColumnText(skipped: VersionComparison["skippedColumns"][number]): string {
+  return skipped.reason === "identifier-name"
+    ? `${skipped.column} (its name says it identifies rows)`
+    : `${skipped.column} (nearly every value appears once: it identifies rows)`;
+}
+
+/**
  * Bins hold counts or shares. They are shares when each side's values lie in 0..1 and sum to about 1
  * (an empty side sums to 0); shares read better as percentages.
  */

@@ -258,5 +258,21 @@ describe.each(testBackends)("dataset registry on %s", (backend) => {
     const driftedColumns = comparison.columns.filter((c) => c.drifted).map((c) => c.column).sort();
     expect(driftedColumns).toEqual(["mean_radius", "mean_texture", "worst_concavity"]);
     expect(comparison.datasetDrift).toBe(false);
+    expect(comparison.driftShareLimit).toBe(0.5);
+  });
+
+  it("does not drift-test columns that identify rows, and says which", async () => {
+    const header = "customer_id,ticket,segment,spend";
+    const rows = (offset: number, spendScale: number) =>
+      Array.from({ length: 300 }, (_, i) => `${offset + i},T-${(offset + i) * 7919},${["a", "b", "c"][i % 3]},${((i % 50) * spendScale).toFixed(2)}`);
+    await registerDatasetVersion(studio, root, csvMeta("customers-ids"), Readable.from([Buffer.from([header, ...rows(0, 1)].join("\n"))]));
+    await registerDatasetVersion(studio, root, csvMeta("customers-ids"), Readable.from([Buffer.from([header, ...rows(100_000, 1)].join("\n"))]));
+    const comparison = await compareDatasetVersions(studio, { name: "customers-ids", reference: 1, current: 2 }, root);
+    expect(comparison.skippedColumns).toEqual([
+      { column: "customer_id", reason: "identifier-name" },
+      { column: "ticket", reason: "identifier-distinct" },
+    ]);
+    expect(comparison.columns.map((c) => c.column).sort()).toEqual(["segment", "spend"]);
+    expect(comparison.driftedColumns).toBe(0);
   });
 });

@@ -214,7 +214,11 @@ export interface VersionComparison {
     unchanged: number;
   };
   columns: ColumnDrift[];
+  /** Columns in both versions that were not tested: identifiers, whose values differ by construction. */
+  skippedColumns: { column: string; reason: "identifier-name" | "identifier-distinct" }[];
   driftedColumns: number;
   comparedColumns: number;
+  /** Dataset drift is declared when at least this share of the compared columns drifted. */
+  driftShareLimit: number;
   datasetDrift: boolean;
 }

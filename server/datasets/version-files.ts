@@ -1,7 +1,8 @@
 // Services that read a version's stored file: preview rows, compare two versions, re-evaluate quality rules.
 import { eq } from "drizzle-orm";
 import { datasetVersions } from "@/db/schema";
-import { categoricalDrift, datasetDrift, histogram, numericDrift, psiBand } from "@/lib/drift";
+import { categoricalDrift, datasetDrift, DRIFT_DEFAULTS, histogram, numericDrift, psiBand } from "@/lib/drift";
+import { identifierReason } from "@/lib/identifier-columns";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
@@ -88,8 +89,15 @@ async function numericColumnDrift(column: string, refFile: string, refFormat: Da
   };
 }
 
-async function categoricalColumnDrift(column: string, refFile: string, refFormat: DatasetFormat, curFile: string, curFormat: DatasetFormat): Promise<ColumnDrift | null> {
+async function categoricalColumnDrift(
+  column: string,
+  refFile: string,
+  refFormat: DatasetFormat,
+  curFile: string,
+  curFormat: DatasetFormat,
+): Promise<ColumnDrift | "identifier" | null> {
   const [reference, current] = await Promise.all([valueCounts(refFile, refFormat, column), valueCounts(curFile, curFormat, column)]);
+  if (identifierReason(column, { reference, current })) return "identifier";
   const refTotal = Object.values(reference).reduce((a, b) => a + b, 0);
   const curTotal = Object.values(current).reduce((a, b) => a + b, 0);
   if (!refTotal || !curTotal) return null;
@@ -133,22 +141,31 @@ export async function compareDatasetVersions(
   const common = refSchema.filter((c) => curTypes.has(c.name));
 
   const columns: ColumnDrift[] = [];
+  const skippedColumns: VersionComparison["skippedColumns"] = [];
   // One column at a time: each opens its own DuckDB reader, and two cores are all there is.
   for (const { name, duckdbType } of common) {
+    if (identifierReason(name) === "name") {
+      skippedColumns.push({ column: name, reason: "identifier-name" });
+      continue;
+    }
     const numeric = NUMERIC_TYPE.test(duckdbType) && NUMERIC_TYPE.test(curTypes.get(name)!);
     const drift = numeric
       ? await numericColumnDrift(name, refFile, refFormat, curFile, curFormat)
       : await categoricalColumnDrift(name, refFile, refFormat, curFile, curFormat);
-    if (drift) columns.push(drift);
+    if (drift === "identifier") skippedColumns.push({ column: name, reason: "identifier-distinct" });
+    else if (drift) columns.push(drift);
   }
-  const summary = datasetDrift(columns);
+  const driftShareLimit = DRIFT_DEFAULTS.datasetDriftShare;
+  const summary = datasetDrift(columns, driftShareLimit);
   return {
     reference: toVersionSummary(ref.row),
     current: toVersionSummary(cur.row),
     schema: { added, removed, typeChanged, unchanged: common.length - typeChanged.length },
     columns,
+    skippedColumns,
     driftedColumns: summary.driftedColumns,
     comparedColumns: summary.totalColumns,
+    driftShareLimit,
     datasetDrift: summary.drifted,
   };
 }
