@@ -13,6 +13,7 @@ import type { DatasetSummary } from "@/server/datasets/schema";
 import styles from "./datasets.module.css";
 import { formatCount } from "./format-bytes";
 import { ProfileStatus, QualityBadge } from "./quality-badge";
+import { markdownSummary } from "@/lib/markdown-summary";
 
 export function DatasetsList() {
   const trpc = useTRPC();
@@ -118,7 +119,15 @@ function DatasetsTable({ datasets, now }: { datasets: DatasetSummary[]; now: num
                 <td>
                   <Link href={`/datasets/${encodeURIComponent(dataset.name)}`}>{dataset.name}</Link>
                 </td>
-                <td className={styles.description}>{dataset.description || <span className={ui.muted}>—</span>}</td>
+                <td>
+                  {markdownSummary(dataset.description) ? (
+                    <div className={styles.description} title={markdownSummary(dataset.description)}>
+                      {markdownSummary(dataset.description)}
+                    </div>
+                  ) : (
+                    <span className={ui.muted}>—</span>
+                  )}
+                </td>
                 <td className={ui.num}>
                   {latest ? (
                     <Link href={`/datasets/${encodeURIComponent(dataset.name)}/versions/${latest.version}`}>

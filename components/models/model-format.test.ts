@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import {
   aliasesOfVersion,
-  descriptionFirstLine,
   formatTensorShape,
   modelVersionHref,
   newestVersion,
@@ -20,19 +19,6 @@ describe("links", () => {
     expect(playgroundHref("iris", 1)).toBe("/models/iris/versions/1/playground");
     expect(onnxDownloadHref("a b", "2")).toBe("/api/models/a%20b/versions/2/model.onnx");
     expect(runHref("7", "abc")).toBe("/experiments/7/runs/abc");
-  });
-});
-
-describe("descriptionFirstLine", () => {
-  it("takes the first non-blank line without heading or list markers", () => {
-    expect(descriptionFirstLine("\n\n# Fraud model\nmore")).toBe("Fraud model");
-    expect(descriptionFirstLine("- trained on v3\n- more")).toBe("trained on v3");
-    expect(descriptionFirstLine("")).toBe("");
-  });
-  it("cuts long lines with an ellipsis", () => {
-    const cut = descriptionFirstLine("x".repeat(300), 10);
-    expect(cut).toHaveLength(10);
-    expect(cut.endsWith("…")).toBe(true);
   });
 });
 

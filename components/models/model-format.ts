@@ -9,17 +9,6 @@ export const onnxDownloadHref = (name: string, version: string | number) =>
 export const runHref = (experimentId: string, runId: string) => `/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`;
 export const datasetVersionHref = (name: string, version: number) => `/datasets/${encodeURIComponent(name)}/versions/${version}`;
 
-/** The first non-blank line of a markdown description, without heading or list markers, cut to `max` characters. */
-export function descriptionFirstLine(description: string, max = 140): string {
-  const line = description
-    .split(/\r?\n/)
-    .map((text) => text.trim())
-    .find((text) => text !== "");
-  if (!line) return "";
-  const plain = line.replace(/^(#{1,6}\s+|[-*+]\s+|>\s*)/, "");
-  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
-}
-
 /** "[N, 4]" with "?" for a free dimension; an unknown rank and a scalar said in words. */
 export function formatTensorShape(shape: readonly (number | string | null)[] | null): string {
   if (shape === null) return "unknown shape";

@@ -50,7 +50,7 @@ function render(models: RegisteredModel[], q = "", flags: Record<string, string[
 }
 
 describe("ModelsList", () => {
-  it("lists each model with its newest version, aliases, stage and the description's first line as text", () => {
+  it("lists each model with its newest version, aliases, stage and the description's first block as plain text", () => {
     const html = render([model]);
     expect(html).toContain('aria-label="Models"');
     expect(html).toContain('href="/models/breast-cancer-rf"');
@@ -58,8 +58,10 @@ describe("ModelsList", () => {
     expect(html).toContain("champion → v1");
     expect(html).toContain("challenger → v2");
     expect(html).toContain("Production");
-    expect(html).toContain("Random forest &lt;script&gt;");
+    // Markdown markup and HTML tags are neither shown nor rendered: the heading's words (tags dropped, text kept).
+    expect(html).toMatch(/>Random forest alert\(1\)<\/div>/);
     expect(html).not.toContain("<script>");
+    expect(html).not.toContain("&lt;script");
     expect(html).not.toContain("More detail here");
   });
 

@@ -11,7 +11,8 @@ import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { RegisteredModel } from "@/server/registry/schema";
 import { AliasChips, StageBadge } from "./model-badges";
-import { descriptionFirstLine, modelHref, modelVersionHref, newestVersion } from "./model-format";
+import { markdownSummary } from "@/lib/markdown-summary";
+import { modelHref, modelVersionHref, newestVersion } from "./model-format";
 import styles from "./models.module.css";
 
 export function ModelsList() {
@@ -117,13 +118,21 @@ function ModelsTable({ models, now, flags }: { models: RegisteredModel[]; now: n
         <tbody>
           {models.map((model) => {
             const latest = newestVersion(model.latest_versions);
-            const summary = descriptionFirstLine(model.description);
+            const summary = markdownSummary(model.description);
             return (
               <tr key={model.name}>
                 <td>
                   <Link href={modelHref(model.name)}>{model.name}</Link> <HealthFlag reasons={flags[model.name] ?? []} />
                 </td>
-                <td className={styles.description}>{summary || <span className={ui.muted}>—</span>}</td>
+                <td>
+                  {summary ? (
+                    <div className={styles.description} title={summary}>
+                      {summary}
+                    </div>
+                  ) : (
+                    <span className={ui.muted}>—</span>
+                  )}
+                </td>
                 <td className={ui.num}>
                   {latest ? (
                     <Link href={modelVersionHref(model.name, latest.version)}>
