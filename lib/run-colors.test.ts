@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RUN_PALETTE, hashRunId, runColor } from "./run-colors";
+import { RUN_PALETTE, distinctRunColors, hashRunId, runColor } from "./run-colors";
 
 describe("runColor", () => {
   it("gives a run the same colour every time, from the palette", () => {
@@ -22,5 +22,28 @@ describe("runColor", () => {
     }
     expect(counts.size).toBe(RUN_PALETTE.length);
     for (const count of counts.values()) expect(count).toBeGreaterThan(40);
+  });
+});
+
+describe("distinctRunColors", () => {
+  const ids = (n: number, prefix = "r") => Array.from({ length: n }, (_, i) => `${prefix}${i.toString(16).padStart(31, "0")}`);
+
+  it("gives ten compared runs ten different palette colours, whatever their order", () => {
+    const runs = ids(10);
+    const colors = distinctRunColors(runs);
+    expect(new Set(colors.values()).size).toBe(10);
+    for (const color of colors.values()) expect(RUN_PALETTE).toContain(color);
+    expect(distinctRunColors([...runs].reverse())).toEqual(colors);
+  });
+
+  it("keeps a run's own colour when nothing else wants it", () => {
+    const [only] = ids(1);
+    expect(distinctRunColors([only!]).get(only!)).toBe(runColor(only!));
+  });
+
+  it("stays distinct past the palette", () => {
+    const colors = distinctRunColors(ids(40, "x"));
+    expect(colors.size).toBe(40);
+    expect(new Set(colors.values()).size).toBe(40);
   });
 });

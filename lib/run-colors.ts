@@ -33,3 +33,28 @@ export function hashRunId(runId: string): number {
 export function runColor(runId: string): string {
   return RUN_PALETTE[hashRunId(runId) % RUN_PALETTE.length];
 }
+
+/**
+ * Colours for the runs shown together, all different while there are no more runs than palette colours: each run
+ * takes its own hash's colour when free, else the next free one. Runs are placed in hash order, so the answer
+ * depends on the set of runs, not on their order on the page: every chart, legend and table of one comparison
+ * agrees. Past the palette, further hues are spread by the golden angle (distinct, if less tuned).
+ */
+export function distinctRunColors(runIds: readonly string[]): Map<string, string> {
+  const unique = [...new Set(runIds)].sort((a, b) => hashRunId(a) - hashRunId(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const colors = new Map<string, string>();
+  const taken = new Set<number>();
+  let extra = 0;
+  for (const runId of unique) {
+    if (taken.size < RUN_PALETTE.length) {
+      let slot = hashRunId(runId) % RUN_PALETTE.length;
+      while (taken.has(slot)) slot = (slot + 1) % RUN_PALETTE.length;
+      taken.add(slot);
+      colors.set(runId, RUN_PALETTE[slot]);
+    } else {
+      const hue = Math.round((extra++ * 137.508 + 20) % 360);
+      colors.set(runId, `hsl(${hue} 62% 52%)`);
+    }
+  }
+  return colors;
+}
