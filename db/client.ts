@@ -82,7 +82,11 @@ const StudioDatabaseChoice = z.enum(["postgres", "pglite"], {
  * studio, and moving the data is the user's call (README: "Where the data lives").
  */
 export function chooseEmbeddedDatabase(dataDir: string, requested: string | undefined): { kind: "postgres" | "pglite"; notice?: string } {
-  if (requested) return { kind: StudioDatabaseChoice.parse(requested) };
+  if (requested) {
+    const parsed = StudioDatabaseChoice.safeParse(requested);
+    if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
+    return { kind: parsed.data };
+  }
   // pgdata/ is openDatabase's PGlite folder, postgres/ the embedded PostgreSQL's cluster (db/embedded-postgres.ts).
   if (existsSync(path.join(dataDir, "pgdata")) && !existsSync(path.join(dataDir, "postgres"))) {
     const shown = path.relative(process.cwd(), dataDir) || ".";

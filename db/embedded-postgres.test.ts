@@ -2,13 +2,13 @@
 // process attaches instead of starting another postmaster; a studio killed with -9 leaves a postmaster the next
 // start adopts; a postmaster killed with it leaves a stale postmaster.pid the next start gets past.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openDatabase } from "./client";
+import { chooseEmbeddedDatabase, openDatabase } from "./client";
 import { embeddedPostgresPaths, ensureEmbeddedPostgres, processAlive, runningPostmaster } from "./embedded-postgres";
 import { experiments } from "./schema";
 
@@ -123,5 +123,25 @@ describe("embedded PostgreSQL", () => {
     expect(restarted.owner).toBe(true);
     expect(await experimentNames(restarted.url)).toEqual(expect.arrayContaining(["before-stop", "while-shared", "before-crash"]));
     await restarted.stop();
+  });
+});
+
+describe("which embedded database a data folder uses", () => {
+  it("is PostgreSQL for a new folder, PGlite (said on the console) for a folder an earlier version filled with PGlite, and what STUDIO_DATABASE says", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), "studio-choice-"));
+    try {
+      expect(chooseEmbeddedDatabase(folder, undefined)).toEqual({ kind: "postgres" });
+      await mkdir(path.join(folder, "pgdata"));
+      const kept = chooseEmbeddedDatabase(folder, undefined);
+      expect(kept.kind).toBe("pglite");
+      expect(kept.notice).toMatch(/PGlite database from an earlier version.*STUDIO_DATABASE=postgres/);
+      expect(chooseEmbeddedDatabase(folder, "postgres")).toEqual({ kind: "postgres" });
+      await mkdir(path.join(folder, "postgres"));
+      expect(chooseEmbeddedDatabase(folder, undefined)).toEqual({ kind: "postgres" });
+      expect(chooseEmbeddedDatabase(folder, "pglite")).toEqual({ kind: "pglite" });
+      expect(() => chooseEmbeddedDatabase(folder, "sqlite")).toThrow(/STUDIO_DATABASE must be 'postgres'.*got 'sqlite'/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -262,7 +262,9 @@ async function startPostmaster(cluster: string, logFile: string, binaries: Binar
     try {
       child = spawn(
         binaries.postgres,
-        // Loopback TCP only, no unix socket: see README (Windows, the 107-byte socket path limit, and a root-run postmaster that cannot write into the folder).
+        // Loopback TCP on a port the OS just gave out, no unix socket: a socket in the data folder would avoid port
+        // clashes but hits the 107-byte socket path limit in deep project folders and does not work the same on
+        // Windows; the password (scram) keeps other local users out either way.
         ["-D", cluster, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
         // Same process group as the studio (not detached): a signal to the group (Ctrl-C, Playwright's SIGKILL) reaches the postmaster too.
         { ...runAs, env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", logFd, logFd] },
