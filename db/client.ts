@@ -72,6 +72,12 @@ export async function openDatabase(
   return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
 }
 
+/** The data folder as the console shows it: relative inside the working directory, absolute elsewhere. */
+function shownPath(dataDir: string): string {
+  const relative = path.relative(process.cwd(), dataDir);
+  return relative === "" ? "." : relative.startsWith("..") || path.isAbsolute(relative) ? dataDir : relative;
+}
+
 const StudioDatabaseChoice = z.enum(["postgres", "pglite"], {
   error: (issue) => `STUDIO_DATABASE must be 'postgres' (the embedded PostgreSQL, the default) or 'pglite' (WebAssembly PostgreSQL in the process); got '${String(issue.input)}'.`,
 });
@@ -89,7 +95,7 @@ export function chooseEmbeddedDatabase(dataDir: string, requested: string | unde
   }
   // pgdata/ is openDatabase's PGlite folder, postgres/ the embedded PostgreSQL's cluster (db/embedded-postgres.ts).
   if (existsSync(path.join(dataDir, "pgdata")) && !existsSync(path.join(dataDir, "postgres"))) {
-    const shown = path.relative(process.cwd(), dataDir) || ".";
+    const shown = shownPath(dataDir);
     return {
       kind: "pglite",
       notice:
@@ -105,7 +111,7 @@ export function chooseEmbeddedDatabase(dataDir: string, requested: string | unde
 export async function openDefaultDatabase(env: Record<string, string | undefined> = process.env): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) return openDatabase({ url: env.DATABASE_URL });
   const dataDir = studioDataDir();
-  const shown = path.relative(process.cwd(), dataDir) || ".";
+  const shown = shownPath(dataDir);
   const choice = chooseEmbeddedDatabase(dataDir, env.STUDIO_DATABASE || undefined);
   if (choice.notice) console.log(choice.notice);
   if (choice.kind === "pglite") {
