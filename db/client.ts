@@ -44,6 +44,12 @@ export async function openDatabase(
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
     const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    // An idle connection the server closes (a restart; the embedded PostgreSQL's fast shutdown as the studio stops)
+    // is an 'error' event on the pool: unhandled, it ended the process as an uncaught exception. The pool drops
+    // that connection and opens another on the next query.
+    pool.on("error", (error: Error & { code?: string }) => {
+      if (error.code !== "57P01") console.warn(`[studio] an idle database connection failed and was dropped: ${error.message}`);
+    });
     const db = drizzle(pool, { schema });
     const lockClient = await pool.connect();
     try {
