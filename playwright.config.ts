@@ -1,4 +1,4 @@
-// Playwright: the journeys in e2e/ against the production build (scripts/server.mjs, i.e. next start behind its path check, on :3100, a fresh data folder), in Debian's Chromium.
+// Playwright: the journeys in e2e/ against the production build (scripts/server.mjs, i.e. next start behind its path check, on :3100, a fresh data folder on the embedded PostgreSQL), in Debian's Chromium.
 import { defineConfig } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD, E2E_DEMO_PASSWORD, E2E_BASE_URL, E2E_PORT, E2E_STORAGE_STATE } from "./e2e/credentials";
 
@@ -35,8 +35,11 @@ export default defineConfig({
     { name: "chromium", testMatch: /\.spec\.ts$/, dependencies: ["sign-in"], use: { storageState: E2E_STORAGE_STATE } },
   ],
   webServer: {
-    // A fresh data folder every run, so the first-start work (migrations, admin, demo seed) is exercised too.
-    command: `node -e "require('fs').rmSync('.studio-e2e',{recursive:true,force:true})" && node scripts/server.mjs -p ${E2E_PORT}`,
+    // A fresh data folder every run, so the first-start work (initdb, migrations, admin, demo seed) is exercised too;
+    // a postmaster a killed run left on the old folder is stopped first.
+    command: `node scripts/reset-data-folder.mjs .studio-e2e && node scripts/server.mjs -p ${E2E_PORT}`,
+    // SIGTERM, not Playwright's default SIGKILL of the process group: the studio stops its PostgreSQL cleanly.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     url: `${E2E_BASE_URL}/sign-in`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -46,8 +49,10 @@ export default defineConfig({
       STUDIO_DATA_DIR: ".studio-e2e",
       STUDIO_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       STUDIO_DEMO_PASSWORD: E2E_DEMO_PASSWORD,
-      // The journeys use the embedded database even where the machine has a DATABASE_URL.
+      // The journeys use the embedded default (PostgreSQL in .studio-e2e) even where the machine has a DATABASE_URL
+      // or STUDIO_DATABASE.
       DATABASE_URL: "",
+      STUDIO_DATABASE: "",
     },
   },
 });

@@ -1,11 +1,12 @@
 // bench/tracking: the MLflow tracking API under load, each measure next to a bare-SQL baseline taken
 // in the same run on the same database, on PGlite (the embedded default) and PostgreSQL.
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Database, type DatabaseHandle } from "@/db/client";
+import { ensureEmbeddedPostgres } from "@/db/embedded-postgres";
 import { LocalArtifactStore } from "@/server/artifacts/store";
 import { createUserAsSystem } from "@/server/auth/accounts";
 import { authenticateRequest } from "@/server/auth/authenticate";
@@ -28,7 +29,7 @@ export interface TrackingBenchOptions {
 }
 
 interface Backend {
-  name: "pglite" | "postgres";
+  name: "pglite" | "postgres" | "embedded";
   handle: DatabaseHandle;
   dispose(): Promise<void>;
 }
@@ -38,6 +39,15 @@ async function openPglite(): Promise<Backend> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-pglite-"));
   const handle = await openDatabase({ dataDir: dir });
   return { name: "pglite", handle, dispose: async () => { await handle.close(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+/** The embedded default: PostgreSQL started from the npm binaries in a throwaway data folder, as `npm start` runs it. */
+async function openEmbedded(): Promise<Backend> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-embedded-"));
+  await chmod(dir, 0o755); // as root the postmaster runs as 'postgres' and must reach its cluster
+  const server = await ensureEmbeddedPostgres(dir);
+  const handle = await openDatabase({ url: server.url });
+  return { name: "embedded", handle, dispose: async () => { await handle.close(); await server.stop(); await rm(dir, { recursive: true, force: true }); } };
 }
 
 /** A throwaway database on the PostgreSQL server named by BENCH_DATABASE_URL / TEST_DATABASE_URL, or null. */
@@ -304,7 +314,7 @@ async function benchHistory(backend: Backend, client: Client, o: TrackingBenchOp
 
 export async function benchTracking(o: TrackingBenchOptions, only?: string[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const openers = [openPglite, openPostgres].filter((_, i) => !only || only.includes(["pglite", "postgres"][i]));
+  const openers = [openPglite, openEmbedded, openPostgres].filter((_, i) => !only || only.includes(["pglite", "embedded", "postgres"][i]));
   for (const open of openers) {
     const backend = await open();
     if (!backend) continue;

@@ -1,7 +1,10 @@
-// The database client factory: PGlite in the data folder by default, node-postgres when DATABASE_URL is set.
+// The database client factory: node-postgres when DATABASE_URL is set; otherwise the embedded PostgreSQL in the
+// data folder (db/embedded-postgres.ts), or PGlite there when asked for (STUDIO_DATABASE=pglite) or when the folder
+// already holds a PGlite database from before the embedded PostgreSQL became the default.
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -10,6 +13,10 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   kind: "pglite" | "postgres";
+  /** What the start-up line says this database is, e.g. "embedded PostgreSQL in .studio/postgres". */
+  description?: string;
+  /** The embedded PostgreSQL's connection URL (holds its password: never print it), for worker processes to share it. */
+  embeddedUrl?: string;
   close(): Promise<void>;
 }
 
@@ -37,6 +44,12 @@ export async function openDatabase(
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
     const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    // An idle connection the server closes (a restart; the embedded PostgreSQL's fast shutdown as the studio stops)
+    // is an 'error' event on the pool: unhandled, it ended the process as an uncaught exception. The pool drops
+    // that connection and opens another on the next query.
+    pool.on("error", (error: Error & { code?: string }) => {
+      if (error.code !== "57P01") console.warn(`[studio] an idle database connection failed and was dropped: ${error.message}`);
+    });
     const db = drizzle(pool, { schema });
     const lockClient = await pool.connect();
     try {
@@ -65,11 +78,71 @@ export async function openDatabase(
   return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
 }
 
+/** The data folder as the console shows it: relative inside the working directory, absolute elsewhere. */
+function shownPath(dataDir: string): string {
+  const relative = path.relative(process.cwd(), dataDir);
+  return relative === "" ? "." : relative.startsWith("..") || path.isAbsolute(relative) ? dataDir : relative;
+}
+
+const StudioDatabaseChoice = z.enum(["postgres", "pglite"], {
+  error: (issue) => `STUDIO_DATABASE must be 'postgres' (the embedded PostgreSQL, the default) or 'pglite' (WebAssembly PostgreSQL in the process); got '${String(issue.input)}'.`,
+});
+
+/**
+ * Which embedded database a data folder uses. A folder with a PGlite database (pgdata/) and no embedded
+ * PostgreSQL cluster keeps PGlite unless STUDIO_DATABASE says otherwise: switching silently would show an empty
+ * studio, and moving the data is the user's call (README: "Where the data lives").
+ */
+export function chooseEmbeddedDatabase(dataDir: string, requested: string | undefined): { kind: "postgres" | "pglite"; notice?: string } {
+  if (requested) {
+    const parsed = StudioDatabaseChoice.safeParse(requested);
+    if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
+    return { kind: parsed.data };
+  }
+  // pgdata/ is openDatabase's PGlite folder, postgres/ the embedded PostgreSQL's cluster (db/embedded-postgres.ts).
+  if (existsSync(path.join(dataDir, "pgdata")) && !existsSync(path.join(dataDir, "postgres"))) {
+    const shown = shownPath(dataDir);
+    return {
+      kind: "pglite",
+      notice:
+        `[studio] ${shown}/pgdata holds a PGlite database from an earlier version: the studio keeps using it. ` +
+        `The embedded PostgreSQL (the default now, faster) starts with STUDIO_DATABASE=postgres, in ${shown}/postgres, empty: ` +
+        `the PGlite data stays where it is, and STUDIO_DATABASE=pglite goes back to it.`,
+    };
+  }
+  return { kind: "postgres" };
+}
+
+/** DATABASE_URL's server, or the data folder's embedded database (PostgreSQL by default, started here or attached to). */
+export async function openDefaultDatabase(env: Record<string, string | undefined> = process.env): Promise<DatabaseHandle> {
+  if (env.DATABASE_URL) return openDatabase({ url: env.DATABASE_URL });
+  const dataDir = studioDataDir();
+  const shown = shownPath(dataDir);
+  const choice = chooseEmbeddedDatabase(dataDir, env.STUDIO_DATABASE || undefined);
+  if (choice.notice) console.log(choice.notice);
+  if (choice.kind === "pglite") {
+    const handle = await openDatabase({ dataDir });
+    return { ...handle, description: `embedded PGlite in ${shown}/pgdata` };
+  }
+  const { ensureEmbeddedPostgres } = await import("./embedded-postgres");
+  const server = await ensureEmbeddedPostgres(dataDir);
+  const handle = await openDatabase({ url: server.url });
+  return {
+    ...handle,
+    description: `embedded PostgreSQL in ${shown}/postgres, 127.0.0.1:${server.port}${server.owner ? "" : ", shared with the studio process that started it"}`,
+    embeddedUrl: server.url,
+    close: async () => {
+      await handle.close();
+      await server.stop();
+    },
+  };
+}
+
 const globalForDb = globalThis as unknown as { studioDb?: Promise<DatabaseHandle> };
 
 /** The process-wide database, opened (and migrated) on first use. */
 export function getDatabase(): Promise<DatabaseHandle> {
-  globalForDb.studioDb ??= openDatabase({ url: process.env.DATABASE_URL || undefined });
+  globalForDb.studioDb ??= openDefaultDatabase();
   return globalForDb.studioDb;
 }
 

@@ -6,6 +6,8 @@ import http from "node:http";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
 process.env.NODE_ENV ??= "production";
+// Only the studio's own lines on the console (`npm start` sets it too, for its build).
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const { default: next } = await import("next");
 
 /** True when the path part of a request target holds a percent-escape that does not decode. */

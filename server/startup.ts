@@ -31,7 +31,7 @@ async function sweepTempFiles(): Promise<void> {
 }
 
 export async function startStudio(): Promise<void> {
-  const { db, kind } = await getDatabase();
+  const { db, kind, description } = await getDatabase();
   await ensureDefaultExperiment(db);
   await sweepTempFiles();
   const resumed = await resumeDatasetJobs(db, getDatasetRoot());
@@ -56,5 +56,5 @@ export async function startStudio(): Promise<void> {
   if (authDisabled()) {
     console.warn("[studio] STUDIO_AUTH=off: accounts are switched off and every request acts as an admin. Use this only on a single-user machine.");
   }
-  console.log(`[studio] database ready (${kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  console.log(`[studio] database ready (${description ?? (kind === "pglite" ? "embedded PGlite" : "PostgreSQL")})`);
 }

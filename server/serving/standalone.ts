@@ -51,7 +51,12 @@ async function main(): Promise<void> {
   const host = process.env.STUDIO_SERVING_HOST ?? "127.0.0.1";
   const workers = Number(process.env.STUDIO_SERVING_WORKERS ?? 1);
   if (workers > 1 && cluster.isPrimary) {
-    if (!process.env.DATABASE_URL) throw new Error("STUDIO_SERVING_WORKERS > 1 needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process.");
+    if (!process.env.DATABASE_URL) {
+      // The workers share the embedded PostgreSQL this primary starts (or attaches to), and it stops with the primary.
+      const { embeddedUrl } = await getDatabase();
+      if (!embeddedUrl) throw new Error("STUDIO_SERVING_WORKERS > 1 needs PostgreSQL (DATABASE_URL or the embedded default): PGlite belongs to one process.");
+      process.env.DATABASE_URL = embeddedUrl;
+    }
     for (let i = 0; i < workers; i++) cluster.fork();
     cluster.on("exit", (worker, code) => {
       console.error(`[serving] worker ${worker.process.pid} exited (${code}); starting another`);
