@@ -76,12 +76,23 @@ async function benchClient(db: Database, artifactRoot: string) {
   const { token } = await createToken({ db, artifacts, actor }, { name: "bench" });
   const resolve = async (request: Request): Promise<ServiceContext> => ({ db, artifacts, actor: await authenticateRequest(request, db) });
   const server = await startMlflowServer(resolve);
-  async function call<T>(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.url}/api/2.0/mlflow/${endpoint}`, {
+  async function send(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<Response> {
+    const init = {
       method,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    };
+    try {
+      return await fetch(`${server.url}/api/2.0/mlflow/${endpoint}`, init);
+    } catch (error) {
+      // A keep-alive socket the server closed as idle while a long seed blocked the event loop races
+      // the next request on it (ECONNRESET before any byte was read): send it again once, on a new socket.
+      if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+      return fetch(`${server.url}/api/2.0/mlflow/${endpoint}`, init);
+    }
+  }
+  async function call<T>(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<T> {
+    const response = await send(method, endpoint, body);
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${endpoint} → ${response.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
