@@ -202,19 +202,17 @@ describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across co
   });
 
   it("skips rows another compactor holds, and a chart catch-up waits for that compactor to commit", async () => {
-    const created = await api.post("runs/create", { experiment_id: "0", start_time: 1 });
-    const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
-    for (const b of batches(wave("loss", 0, 4000))) {
-      expect((await api.post("runs/log-batch", { run_id: runId, metrics: b })).status).toBe(200);
-    }
-    await catchUpRollups(studio.db, [runId]);
+    const newRunId = async () => ((await api.post("runs/create", { experiment_id: "0", start_time: 1 })).body.run as { info: { run_id: string } }).info.run_id;
+    const held = await newRunId();
+    const other = await newRunId();
     const resume = pauseRollupCompaction(studio.db);
     await backgroundCompactionSettled(studio.db);
     onTestFinished(resume);
-    for (const b of batches(wave("loss", 4000, 8000))) {
-      expect((await api.post("runs/log-batch", { run_id: runId, metrics: b })).status).toBe(200);
+    await catchUpRollups(studio.db, [held, other]);
+    for (const b of batches(wave("loss", 0, 1000))) {
+      expect((await api.post("runs/log-batch", { run_id: held, metrics: b })).status).toBe(200);
     }
-    // Another process's compactor claims two batches and stalls before committing.
+    // Another process's compactor claims the two oldest batches (all of `held`'s) and stalls before committing.
     let release!: () => void;
     const stalled = new Promise<void>((resolve) => (release = resolve));
     let claimed!: () => void;
@@ -224,22 +222,27 @@ describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across co
       claimed();
       await stalled;
     });
+    onTestFinished(() => release());
     await hasClaimed;
-    // A second compactor takes what is left without waiting.
+    for (const b of batches(wave("loss", 0, 3000))) {
+      expect((await api.post("runs/log-batch", { run_id: other, metrics: b })).status).toBe(200);
+    }
+    // A second compactor takes the other run's rows without waiting for the held ones. (Rows of the
+    // held run would wait: the stalled fold also holds its rollup buckets until it commits.)
     let folded = 0;
-    for (let n; (n = await compactRollupBacklog(studio.db, 3)) > 0; ) folded += n;
-    expect(folded).toBeGreaterThan(0);
-    expect(await backlogCount(studio.db)).toBe(2); // only the held rows are still there
+    for (let n; (n = await compactRollupBacklog(studio.db, 4)) > 0; ) folded += n;
+    expect(folded).toBe(6);
+    expect(await backlogCount(studio.db)).toBe(2);
     // A chart catch-up must not read around the held rows: it waits for them.
     let caughtUp = false;
-    const catchUp = catchUpRollups(studio.db, [runId]).then(() => (caughtUp = true));
+    const catchUp = catchUpRollups(studio.db, [held]).then(() => (caughtUp = true));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(caughtUp).toBe(false);
     release();
     await holder;
     await catchUp;
     expect(await backlogCount(studio.db)).toBe(0);
-    await expectRollupsEqualRebuild(studio.db, [runId]);
+    await expectRollupsEqualRebuild(studio.db, [held, other]);
   });
 
   it("keeps a dead connection's claimed rows for the next compactor", async () => {
@@ -252,12 +255,21 @@ describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across co
       expect((await api.post("runs/log-batch", { run_id: runId, metrics: b })).status).toBe(200);
     }
     const queued = await backlogCount(studio.db);
-    // A process killed mid-fold: its backend is terminated while the fold is uncommitted.
-    const killed = studio.db.transaction(async (tx) => {
-      await compactRollupBacklog(tx as unknown as Database, 1000);
-      await tx.execute(sql`select pg_terminate_backend(pg_backend_pid())`);
-    });
-    await expect(killed).rejects.toThrow();
+    // A process killed mid-fold: its own connection, terminated while the fold is uncommitted.
+    const [{ db: dbName }] = await queryRows<{ db: string }>(studio.db, sql`select current_database() as db`);
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${dbName}`;
+    const { Client } = await import("pg");
+    const { drizzle } = await import("drizzle-orm/node-postgres");
+    const victim = new Client({ connectionString: url.toString() });
+    victim.on("error", () => undefined); // the termination below is the point of the test
+    await victim.connect();
+    const victimDb = drizzle(victim) as unknown as Database;
+    await victimDb.execute(sql`begin`);
+    expect(await compactRollupBacklog(victimDb, 1000)).toBe(queued);
+    const [{ pid }] = await queryRows<{ pid: number }>(victimDb, sql`select pg_backend_pid() as pid`);
+    await studio.db.execute(sql`select pg_terminate_backend(${pid})`);
+    await victim.end().catch(() => undefined);
     expect(await backlogCount(studio.db)).toBe(queued);
     await catchUpRollups(studio.db, [runId]);
     await expectRollupsEqualRebuild(studio.db, [runId]);

@@ -92,7 +92,11 @@ export function pauseRollupCompaction(db: Executor): () => void {
 
 /** A database that was closed under a pending compaction (tests, shutdown): its backlog waits for the next start. */
 function isClosedDatabase(error: unknown): boolean {
-  return /closed|after calling end|Cannot use a pool/i.test(String((error as Error)?.message ?? error));
+  // drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (/is closed|after calling end|Connection terminated|terminating connection/i.test(String(e.message ?? e))) return true;
+  }
+  return false;
 }
 
 /**

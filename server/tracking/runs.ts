@@ -76,6 +76,43 @@ function runChildrenColumns(columns?: RunColumnSelection): SQL {
     where ri.run_uuid = u.run_uuid) as inputs`;
 }
 
+/**
+ * The run `u` (a row with the runs table's columns) as MLflow's Run JSON, built by the database: key
+ * order and omissions as toRun writes them (end_time, dataset schema and profile left out when null;
+ * empty lists as []). float8 NaN and ±Infinity come out as the strings "NaN", "Infinity", "-Infinity",
+ * which is MLflow's encoding, so the text can be sent as is.
+ */
+export function runJsonSql(columns?: RunColumnSelection): SQL {
+  const only = (keys: string[] | undefined) => (keys ? sql` and c.key = any(${sql.param(keys)}::text[])` : sql``);
+  return sql`json_build_object(
+    'info', json_strip_nulls(json_build_object(
+      'run_id', u.run_uuid, 'run_uuid', u.run_uuid, 'run_name', u.name, 'experiment_id', u.experiment_id::text,
+      'user_id', u.user_id, 'status', u.status, 'start_time', u.start_time, 'end_time', u.end_time,
+      'artifact_uri', u.artifact_uri, 'lifecycle_stage', u.lifecycle_stage)),
+    'data', json_build_object(
+      'metrics', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value, 'timestamp', c.timestamp, 'step', c.step) order by c.key collate "C")
+                  from latest_metrics c where c.run_uuid = u.run_uuid${only(columns?.metrics)}), '[]'::json),
+      'params', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value) order by c.key collate "C")
+                  from params c where c.run_uuid = u.run_uuid${only(columns?.params)}), '[]'::json),
+      'tags', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value) order by c.key collate "C")
+                  from tags c where c.run_uuid = u.run_uuid${only(columns?.tags)}), '[]'::json)),
+    'inputs', json_build_object('dataset_inputs', coalesce((
+      select json_agg(json_build_object('tags', ri.tags, 'dataset', json_strip_nulls(json_build_object(
+               'name', d.name, 'digest', d.digest, 'source_type', d.source_type, 'source', d.source,
+               'schema', d.schema, 'profile', d.profile))) order by d.name collate "C", d.digest collate "C")
+        from run_inputs ri join tracked_datasets d on d.dataset_uuid = ri.dataset_uuid
+       where ri.run_uuid = u.run_uuid), '[]'::json)))`;
+}
+
+/** Runs parsed from runJsonSql's text: JSON has no NaN or ±Infinity, so their metric values come back as numbers here. */
+export function parseRunsJson(text: string): Run[] {
+  const parsed = JSON.parse(text) as Run[];
+  for (const run of parsed) {
+    for (const m of run.data.metrics) if (typeof m.value === "string") m.value = Number(m.value);
+  }
+  return parsed;
+}
+
 function toRun(row: RunRow, c: HydrationRow): Run {
   return {
     info: toRunInfo(row),
