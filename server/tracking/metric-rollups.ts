@@ -105,8 +105,9 @@ export async function insertMetricPoints(
 
 /**
  * Folds queued points into the rollups: `claimed` is a CTE (placed before the merge) that deletes
- * backlog rows and returns them; the statement answers how many (`folded`). Deleting and merging in one statement is what makes compaction
- * crash-safe (both or neither) and exactly-once (a row deleted by one compactor is gone for the next).
+ * backlog rows and returns them; the statement answers how many (`folded`). Deleting and merging in
+ * one statement is what makes compaction crash-safe (both or neither) and exactly-once (a row deleted
+ * by one compactor is gone for the next).
  */
 export function foldBacklog(claimed: SQL): SQL {
   return mergeRollups(
