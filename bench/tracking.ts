@@ -12,6 +12,7 @@ import { createUserAsSystem } from "@/server/auth/accounts";
 import { authenticateRequest } from "@/server/auth/authenticate";
 import { createToken } from "@/server/auth/tokens";
 import { ensureDefaultExperiment } from "@/server/tracking/experiments";
+import { backgroundCompactionSettled, catchUpRollups } from "@/server/tracking/rollup-compaction";
 import { dropDatabaseWhenIdle } from "@/server/testing/drop-database";
 import type { ServiceContext } from "@/server/service-context";
 import { startMlflowServer } from "./http-server";
@@ -86,12 +87,23 @@ async function benchClient(db: Database, artifactRoot: string) {
   const { token } = await createToken({ db, artifacts, actor }, { name: "bench" });
   const resolve = async (request: Request): Promise<ServiceContext> => ({ db, artifacts, actor: await authenticateRequest(request, db) });
   const server = await startMlflowServer(resolve);
-  async function call<T>(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.url}/api/2.0/mlflow/${endpoint}`, {
+  async function send(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<Response> {
+    const init = {
       method,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    };
+    try {
+      return await fetch(`${server.url}/api/2.0/mlflow/${endpoint}`, init);
+    } catch (error) {
+      // A keep-alive socket the server closed as idle while a long seed blocked the event loop races
+      // the next request on it (ECONNRESET before any byte was read): send it again once, on a new socket.
+      if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+      return fetch(`${server.url}/api/2.0/mlflow/${endpoint}`, init);
+    }
+  }
+  async function call<T>(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<T> {
+    const response = await send(method, endpoint, body);
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${endpoint} → ${response.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -147,7 +159,7 @@ async function countPoints(db: Database, runIds: string[]): Promise<number> {
   return Number(row.n);
 }
 
-async function benchIngestion(backend: Backend, client: Client, o: TrackingBenchOptions): Promise<BenchRow> {
+async function benchIngestion(backend: Backend, client: Client, o: TrackingBenchOptions): Promise<BenchRow[]> {
   const { db } = backend.handle;
   const experimentId = await createExperiment(client, "bench ingestion");
   const studioRuns = await Promise.all(Array.from({ length: o.clients }, (_, i) => createRun(client, experimentId, `studio-${i}`)));
@@ -158,6 +170,12 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
   });
   const stored = await countPoints(db, studioRuns);
   if (stored !== studio.points) throw new Error(`ingestion lost points: sent ${studio.points}, stored ${stored}`);
+  // The chart rollups are folded off the request: time what is left to fold when the clients stop
+  // (what a chart read right then would wait for), so the rate below is not flattered by a backlog.
+  const drainStart = performance.now();
+  await backgroundCompactionSettled(db);
+  await catchUpRollups(db, studioRuns);
+  const drain = (performance.now() - drainStart) / 1000;
 
   // Baseline: the same points inserted by a bare multi-row INSERT through the same driver: no HTTP,
   // no JSON, no auth, no validation, no latest-metrics upkeep, no idempotency check.
@@ -173,8 +191,9 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
   });
   const studioRate = studio.points / studio.elapsed;
   const baselineRate = baseline.points / baseline.elapsed;
+  const foldedRate = studio.points / (studio.elapsed + drain);
   const target = backend.name === "postgres" ? 200_000 : null;
-  return {
+  const ingestion: BenchRow = {
     backend: backend.name,
     measure: `log-batch ingestion, ${o.clients} clients × ${o.batchSize} metrics, ${o.seconds} s (points/s)`,
     studio: formatNumber(studioRate),
@@ -183,6 +202,16 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
     target: target ? `≥ ${formatNumber(target)}` : "—",
     verdict: target ? (studioRate >= target ? "met" : "MISSED") : "—",
   };
+  const withFold: BenchRow = {
+    backend: backend.name,
+    measure: `  … counting the rollup fold left when the clients stopped (${drain.toFixed(1)} s) (points/s)`,
+    studio: formatNumber(foldedRate),
+    baseline: formatNumber(baselineRate),
+    ratio: `${(foldedRate / baselineRate).toFixed(2)}×`,
+    target: "—",
+    verdict: "—",
+  };
+  return [ingestion, withFold];
 }
 
 export async function seedSearchRuns(db: Database, experimentId: string, count: number): Promise<void> {
@@ -323,7 +352,7 @@ export async function benchTracking(o: TrackingBenchOptions, only?: string[]): P
     try {
       await ensureDefaultExperiment(backend.handle.db);
       console.log(`[bench] tracking on ${backend.name}: ingestion…`);
-      rows.push(await benchIngestion(backend, client, o));
+      rows.push(...(await benchIngestion(backend, client, o)));
       console.log(`[bench] tracking on ${backend.name}: search over ${o.searchRuns} runs…`);
       rows.push(...(await benchSearch(backend, client, o)));
       console.log(`[bench] tracking on ${backend.name}: metric history…`);

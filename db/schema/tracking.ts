@@ -128,6 +128,28 @@ export const metricRollups = pgTable(
   (t) => [primaryKey({ columns: [t.runUuid, t.key, t.width, t.bucket] })],
 );
 
+/**
+ * Points logged but not yet folded into metric_rollups: one row per log-batch holding the points that
+ * batch newly inserted, written in the same statement as the points themselves. The rollup merge
+ * halved log-batch throughput when it ran on the request; compaction (server/tracking/rollup-compaction.ts)
+ * folds these rows in and deletes them in one statement, so a crash leaves them here to be folded
+ * later and two compactors never fold one row twice. Chart reads catch their runs up first.
+ */
+export const metricRollupBacklog = pgTable(
+  "metric_rollup_backlog",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runUuid: text("run_uuid")
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: "cascade" }),
+    keys: text("keys").array().notNull(),
+    steps: bigint("steps", { mode: "number" }).array().notNull(),
+    times: bigint("times", { mode: "number" }).array().notNull(),
+    vals: doublePrecision("vals").array().notNull(),
+  },
+  (t) => [index("metric_rollup_backlog_run_idx").on(t.runUuid)],
+);
+
 /** One row per (run, metric key): the value with the greatest (step, timestamp, value), as MLflow picks it. */
 export const latestMetrics = pgTable(
   "latest_metrics",

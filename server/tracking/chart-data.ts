@@ -6,6 +6,7 @@ import { queryRows } from "@/db/client";
 import { downsampleKeepingExtremes } from "@/lib/downsample";
 import type { ServiceContext } from "../service-context";
 import { rollupWidthFor } from "./metric-rollups";
+import { catchUpRollups } from "./rollup-compaction";
 
 export const zChartSeriesInput = z.object({
   runIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one run").max(1000, "Compare at most 1000 runs at once"),
@@ -70,6 +71,7 @@ interface SeriesRef {
  */
 export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<{ series: ChartSeries[] }> {
   const input = zChartSeriesInput.parse(rawInput);
+  await catchUpRollups(ctx.db, input.runIds);
   let rows: BucketRow[];
   if (input.xAxis === "step") {
     // Step bounds per series come straight from the primary-key index.

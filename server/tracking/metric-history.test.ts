@@ -94,6 +94,36 @@ describe.each(testBackends)("metric history on %s", (kind) => {
     expect(seen.map((m) => m.step)).toEqual([...seen.map((m) => m.step)].sort((a, b) => a - b));
   });
 
+  it("pages through NaN, ±Infinity and repeated steps from a cursor, and still takes an offset token", async () => {
+    const id = await runWith([
+      { value: "NaN", step: 0 },
+      { value: "Infinity", step: 0, timestamp: 5 },
+      { value: "-Infinity", step: 1 },
+      { value: 0.1 + 0.2, step: 1, timestamp: 2 },
+      { value: "NaN", step: 2, timestamp: 3 },
+      { value: "NaN", step: 2, timestamp: 4 },
+      { value: -0.5, step: 3 },
+    ]);
+    const whole = ((await api.get("metrics/get-history", { run_id: id, metric_key: "m" })).body.metrics as WireMetric[]);
+    expect(whole).toHaveLength(7);
+    for (const size of [1, 2, 3]) {
+      const seen: WireMetric[] = [];
+      let token: string | undefined;
+      do {
+        const res = await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: String(size), ...(token ? { page_token: token } : {}) });
+        expect(res.status, res.text).toBe(200);
+        seen.push(...(res.body.metrics as WireMetric[]));
+        token = res.body.next_page_token as string | undefined;
+      } while (token && seen.length < 20);
+      expect(seen).toEqual(whole);
+    }
+    const offsetToken = Buffer.from(JSON.stringify({ offset: 5 })).toString("base64url");
+    const rest = await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "5", page_token: offsetToken });
+    expect(rest.body.metrics).toEqual(whole.slice(5));
+    const forged = Buffer.from(JSON.stringify({ after: [0, 0, "1; drop table metrics"] })).toString("base64url");
+    expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", page_token: forged }), 400, "INVALID_PARAMETER_VALUE", /page token/);
+  });
+
   it("answers get-history errors with MLflow's codes", async () => {
     const id = await runWith([{ value: 1, step: 0 }]);
     const empty = await api.get("metrics/get-history", { run_id: id, metric_key: "absent" });

@@ -46,39 +46,79 @@ export async function getMetricHistory(
   };
 }
 
+/** Where a history page ends: the last point's (step, timestamp, value), value as float8 text (NaN and ±Infinity included). */
+interface HistoryCursor {
+  step: number;
+  timestamp: number;
+  value: string;
+}
+
+const FLOAT8_TEXT = /^(-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?|NaN|-?Infinity)$/i;
+
+function encodeHistoryToken(after: HistoryCursor): string {
+  return Buffer.from(JSON.stringify({ after: [after.step, after.timestamp, after.value] }), "utf8").toString("base64url");
+}
+
+/** A history page token: a cursor after the previous page's last point, or an offset (tokens of earlier versions). */
+function decodeHistoryToken(token: string | undefined): { after?: HistoryCursor; offset: number } {
+  if (!token) return { offset: 0 };
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { after?: unknown };
+    const after = parsed?.after;
+    if (Array.isArray(after) && after.length === 3) {
+      const [step, timestamp, value] = after as unknown[];
+      if (Number.isSafeInteger(step) && Number.isSafeInteger(timestamp) && typeof value === "string" && FLOAT8_TEXT.test(value)) {
+        return { after: { step: step as number, timestamp: timestamp as number, value }, offset: 0 };
+      }
+    }
+  } catch {
+    // not a cursor: an offset token, or garbage that decodePageToken refuses with MLflow's message
+  }
+  return { offset: decodePageToken(token) };
+}
+
 /**
  * The same page as getMetricHistory, already encoded as MLflow's JSON response. The database writes
  * the JSON text itself: for a 100,000-point series, turning rows into objects and encoding them again
  * cost twice the query. float8 text output is shortest-exact (PostgreSQL ≥ 12, PGlite), so values
- * round-trip; NaN and ±Infinity come out as MLflow's strings. The aggregate reads the ordered
- * subquery as is (PostgreSQL keeps a sorted subquery's order when the outer query only aggregates it);
- * sorting again inside string_agg cost a third of the time.
+ * round-trip; NaN and ±Infinity come out as MLflow's strings. Pages continue from a cursor (the last
+ * point's step, timestamp, value) rather than an offset: the mlflow client reads a long history in
+ * pages of 25,000, and with offsets page k re-read the k−1 pages before it from the index.
  */
 export async function getMetricHistoryWire(
   ctx: ServiceContext,
   input: { run_id: string; metric_key: string; max_results?: number; page_token?: string },
 ): Promise<PreEncodedJson> {
   await assertRunExists(ctx, input.run_id);
-  const offset = decodePageToken(input.page_token);
+  const { after, offset } = decodeHistoryToken(input.page_token);
   const limit = input.max_results;
   const pointPrefix = `{"key":${JSON.stringify(input.metric_key)},"value":`;
-  const [page] = await queryRows<{ points: string | null; n: string | number }>(ctx.db, sql`
+  const from = after ? sql`and (step, timestamp, value) > (${after.step}::int8, ${after.timestamp}::int8, ${after.value}::float8)` : sql``;
+  // The page is read one point past its end to learn whether another follows; row_number() over the
+  // materialized, sorted page marks that point so it is counted but not written.
+  const [page] = await queryRows<{ points: string | null; n: string | number; last: string | null }>(ctx.db, sql`
+    with page as materialized (
+      select step, timestamp, value from metrics
+      where run_uuid = ${input.run_id} and key = ${input.metric_key} ${from}
+      order by step, timestamp, value
+      ${limit !== undefined ? sql`limit ${limit + 1}` : sql``} offset ${offset}
+    ), numbered as (
+      select step, timestamp, value, row_number() over () as i from page
+    )
     select string_agg(concat(
              ${pointPrefix}::text,
              case when value = 'NaN'::float8 or value in ('Infinity'::float8, '-Infinity'::float8) then '"' || value::text || '"' else value::text end,
-             ',"timestamp":', timestamp, ',"step":', step, '}'), ',') as points,
-           count(*) as n
-    from (
-      select step, timestamp, value from metrics
-      where run_uuid = ${input.run_id} and key = ${input.metric_key}
-      order by step, timestamp, value
-      ${limit !== undefined ? sql`limit ${limit + 1}` : sql``} offset ${offset}
-    ) page`);
-  let points = page.points ?? "";
-  const more = limit !== undefined && Number(page.n) > limit;
-  // The query read one point past the page to learn whether another page follows; drop it.
-  if (more) points = points.slice(0, points.lastIndexOf(`,${pointPrefix}`));
-  const token = more ? `,"next_page_token":${JSON.stringify(encodePageToken(offset + limit))}` : "";
+             ',"timestamp":', timestamp, ',"step":', step, '}'), ',') filter (where ${limit === undefined ? sql`true` : sql`i <= ${limit}`}) as points,
+           count(*) as n,
+           max(case when i = ${limit ?? 0} then json_build_array(step, timestamp, value::text)::text end) as last
+    from numbered`);
+  const points = page.points ?? "";
+  const more = limit !== undefined && Number(page.n) > limit && page.last !== null;
+  let token = "";
+  if (more) {
+    const [step, timestamp, value] = JSON.parse(page.last!) as [number, number, string];
+    token = `,"next_page_token":${JSON.stringify(encodeHistoryToken({ step, timestamp, value }))}`;
+  }
   return new PreEncodedJson(`{"metrics":[${points}]${token}}`);
 }
 
@@ -94,7 +134,7 @@ export const BULK_INTERVAL_MAX_RESULTS = 2500;
 export async function getMetricHistoryBulkInterval(
   ctx: ServiceContext,
   input: z.output<typeof zGetMetricHistoryBulkInterval>,
-): Promise<{ metrics: (Metric & { run_id: string })[] }> {
+): Promise<PreEncodedJson> {
   const maxResults = input.max_results ?? BULK_INTERVAL_MAX_RESULTS;
   const { start_step: startStep, end_step: endStep } = input;
   if ((startStep === undefined) !== (endStep === undefined)) {
@@ -114,7 +154,10 @@ export async function getMetricHistoryBulkInterval(
   const inRange =
     startStep !== undefined && endStep !== undefined ? sql`and step between ${startStep} and ${endStep}` : sql``;
   const max = sql`${maxResults}::int8`;
-  const result = await queryRows<HistoryRow & { run_uuid: string }>(ctx.db, sql`
+  // Up to 100 runs × 2,500 points: the database writes the response text (as getMetricHistoryWire does)
+  // in the response's order, instead of rows that are turned into objects and encoded again.
+  const keyPrefix = `{"key":${JSON.stringify(input.metric_key)},"value":`;
+  const [page] = await queryRows<{ points: string | null }>(ctx.db, sql`
     with points as (
       select run_uuid, step, timestamp, value from metrics
       where run_uuid = any(${sql.param(runIds)}::text[]) and key = ${input.metric_key} ${inRange}
@@ -131,17 +174,12 @@ export async function getMetricHistoryBulkInterval(
       union select min(step) from points group by run_uuid
       union select max(step) from points group by run_uuid
     )
-    select p.run_uuid, p.step, p.timestamp, p.value
+    select string_agg(concat(
+             ${keyPrefix}::text,
+             case when p.value = 'NaN'::float8 or p.value in ('Infinity'::float8, '-Infinity'::float8) then '"' || p.value::text || '"' else p.value::text end,
+             ',"timestamp":', p.timestamp, ',"step":', p.step, ',"run_id":', to_json(p.run_uuid)::text, '}'), ','
+             order by array_position(${sql.param(runIds)}::text[], p.run_uuid), p.step, p.timestamp, p.value) as points
     from points p
-    where p.step in (select step from chosen)
-    order by array_position(${sql.param(runIds)}::text[], p.run_uuid), p.step, p.timestamp, p.value`);
-  return {
-    metrics: result.map((r) => ({
-      key: input.metric_key,
-      value: r.value,
-      timestamp: Number(r.timestamp),
-      step: Number(r.step),
-      run_id: r.run_uuid,
-    })),
-  };
+    where p.step in (select step from chosen)`);
+  return new PreEncodedJson(`{"metrics":[${page.points ?? ""}]}`);
 }

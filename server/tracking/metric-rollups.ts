@@ -24,9 +24,9 @@ const FINITE = sql`v <> 'NaN'::float8 and v <> 'Infinity'::float8 and v <> '-Inf
  * Merges points(run_uuid, k, s, t, v) into the rollups. Points are grouped once into the finest
  * buckets; the coarser levels are grouped from those few rows, not from the points again. Min/max of
  * the point arrays are idempotent, so a re-sent point changes nothing but the count; callers pass
- * only newly inserted points.
+ * only newly inserted points (the backlog holds only those).
  */
-function mergeRollups(points: SQL, leadingCtes: SQL = sql``): SQL {
+function mergeRollups(points: SQL, leadingCtes: SQL = sql``, tail?: SQL): SQL {
   const [finestWidth, ...coarser] = ROLLUP_WIDTHS;
   // A literal, not a parameter: the same expression must appear in select and group by.
   const finest = sql.raw(String(finestWidth));
@@ -45,6 +45,7 @@ function mergeRollups(points: SQL, leadingCtes: SQL = sql``): SQL {
       from finest cross join unnest(${sql.param([...coarser])}::int4[]) as widths(w)
       group by run_uuid, k, w, floor((b * ${finest})::float8 / w)
     )
+    ${tail ? sql`, merged as (` : sql``}
     insert into metric_rollups (run_uuid, key, width, bucket, n, lo, hi, first, last)
     select run_uuid, k, w, b, n, lo, hi, first, last from levels
     order by run_uuid, k, w, b
@@ -53,35 +54,73 @@ function mergeRollups(points: SQL, leadingCtes: SQL = sql``): SQL {
       lo = least(metric_rollups.lo, excluded.lo),
       hi = greatest(metric_rollups.hi, excluded.hi),
       first = least(metric_rollups.first, excluded.first),
-      last = greatest(metric_rollups.last, excluded.last)`;
+      last = greatest(metric_rollups.last, excluded.last)
+    ${tail ? sql`) ${tail}` : sql``}`;
 }
 
 /**
- * Inserts points into the history and, for those that were new, into the rollups: one statement,
- * so the two never disagree.
+ * Inserts a batch of one run's points into the history in one statement that also keeps the latest
+ * values and queues the new points for the rollups (metric_rollup_backlog): no transaction, no
+ * separate round trips. `on conflict do nothing` drops points already stored, so a re-sent batch
+ * inserts, queues and considers for latest nothing it already did; only newly inserted points move
+ * the latest value, which is right because stored ones were considered when they were inserted.
+ * Rows are written in sorted order so that concurrent batches sharing points wait on each other's rows
+ * in the same order instead of deadlocking. The run's lifecycle stage comes back (null when it does
+ * not exist); nothing is written unless it is active.
  */
 export async function insertMetricPoints(
-  tx: Executor,
+  db: Executor,
   runId: string,
   points: { keys: string[]; steps: number[]; timestamps: number[]; values: number[] },
-): Promise<void> {
-  await tx.execute(
-    mergeRollups(
-      sql`select * from inserted`,
-      sql`inserted as (
-        insert into metrics (run_uuid, key, step, timestamp, value)
-        select ${runId}, k, s, t, v
-        from unnest(${sql.param(points.keys)}::text[], ${sql.param(points.steps)}::int8[], ${sql.param(points.timestamps)}::int8[], ${sql.param(points.values)}::float8[]) as u(k, s, t, v)
-        order by k, s, t, v
-        on conflict do nothing
-        returning run_uuid, key as k, step as s, timestamp as t, value as v
-      ),`,
-    ),
+): Promise<{ lifecycleStage: string | null; inserted: number }> {
+  const result = (await db.execute(sql`
+    with run as (
+      select lifecycle_stage from runs where run_uuid = ${runId}
+    ), inserted as (
+      insert into metrics (run_uuid, key, step, timestamp, value)
+      select ${runId}, k, s, t, v
+      from unnest(${sql.param(points.keys)}::text[], ${sql.param(points.steps)}::int8[], ${sql.param(points.timestamps)}::int8[], ${sql.param(points.values)}::float8[]) as u(k, s, t, v)
+      where (select lifecycle_stage from run) = 'active'
+      order by k, s, t, v
+      on conflict do nothing
+      returning key, step, timestamp, value
+    ), queued as (
+      insert into metric_rollup_backlog (run_uuid, keys, steps, times, vals)
+      select ${runId}, array_agg(key), array_agg(step), array_agg(timestamp), array_agg(value) from inserted
+      having count(*) > 0
+    ), latest as (
+      insert into latest_metrics (run_uuid, key, step, timestamp, value)
+      select distinct on (key) ${runId}, key, step, timestamp, value from inserted
+      order by key, step desc, timestamp desc, value desc
+      on conflict (run_uuid, key) do update
+        set step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
+        where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
+    )
+    select (select lifecycle_stage from run) as lifecycle_stage, (select count(*) from inserted) as inserted`)) as unknown as {
+    rows: { lifecycle_stage: string | null; inserted: string | number }[];
+  };
+  const [row] = result.rows;
+  return { lifecycleStage: row.lifecycle_stage, inserted: Number(row.inserted) };
+}
+
+/**
+ * Folds queued points into the rollups: `claimed` is a CTE (placed before the merge) that deletes
+ * backlog rows and returns them; the statement answers how many (`folded`). Deleting and merging in
+ * one statement is what makes compaction crash-safe (both or neither) and exactly-once (a row deleted
+ * by one compactor is gone for the next).
+ */
+export function foldBacklog(claimed: SQL): SQL {
+  return mergeRollups(
+    sql`select c.run_uuid, u.k, u.s, u.t, u.v from claimed c cross join lateral unnest(c.keys, c.steps, c.times, c.vals) as u(k, s, t, v)`,
+    sql`claimed as (${claimed}),`,
+    sql`select count(*) as folded from claimed`,
   );
 }
 
 /** Recomputes the rollups of some runs from their history: for data written straight into `metrics` (seeds, benchmarks). */
 export async function rebuildMetricRollups(db: Executor, runIds: string[]): Promise<void> {
+  // Queued points are part of the history the rebuild reads: folding them later would count them twice.
+  await db.execute(sql`delete from metric_rollup_backlog where run_uuid = any(${sql.param(runIds)}::text[])`);
   await db.execute(sql`delete from metric_rollups where run_uuid = any(${sql.param(runIds)}::text[])`);
   await db.execute(
     mergeRollups(sql`select run_uuid, key as k, step as s, timestamp as t, value as v from metrics where run_uuid = any(${sql.param(runIds)}::text[])`),

@@ -24,7 +24,7 @@ import {
   setTag,
   updateRun,
 } from "./runs";
-import { searchRuns } from "./search-runs";
+import { searchRunsWire } from "./search-runs";
 import {
   zCreateExperiment,
   zCreateRun,
@@ -160,7 +160,7 @@ export const trackingRoutes: MlflowRoute[] = [
   {
     methods: ["GET", "POST"],
     path: "runs/search",
-    handle: (ctx, input) => searchRuns(ctx, zSearchRuns.parse(input)),
+    handle: (ctx, input) => searchRunsWire(ctx, zSearchRuns.parse(input)),
   },
   {
     methods: ["POST"],

@@ -10,6 +10,7 @@ import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
 import { insertMetricPoints } from "./metric-rollups";
+import { scheduleRollupCompaction } from "./rollup-compaction";
 import type { DatasetInput, KeyValue, LogBatchInput, MetricInput, Run, RunInfo, zCreateRun } from "./schema";
 import { validateBatchLimits, validateKey, validateMetricPoint, validateParamValue, validateTagValue } from "./validation";
 
@@ -73,6 +74,43 @@ function runChildrenColumns(columns?: RunColumnSelection): SQL {
             'schema', d.schema, 'profile', d.profile)) order by d.name collate "C", d.digest collate "C")
      from run_inputs ri join tracked_datasets d on d.dataset_uuid = ri.dataset_uuid
     where ri.run_uuid = u.run_uuid) as inputs`;
+}
+
+/**
+ * The run `u` (a row with the runs table's columns) as MLflow's Run JSON, built by the database: key
+ * order and omissions as toRun writes them (end_time, dataset schema and profile left out when null;
+ * empty lists as []). float8 NaN and ±Infinity come out as the strings "NaN", "Infinity", "-Infinity",
+ * which is MLflow's encoding, so the text can be sent as is.
+ */
+export function runJsonSql(columns?: RunColumnSelection): SQL {
+  const only = (keys: string[] | undefined) => (keys ? sql` and c.key = any(${sql.param(keys)}::text[])` : sql``);
+  return sql`json_build_object(
+    'info', json_strip_nulls(json_build_object(
+      'run_id', u.run_uuid, 'run_uuid', u.run_uuid, 'run_name', u.name, 'experiment_id', u.experiment_id::text,
+      'user_id', u.user_id, 'status', u.status, 'start_time', u.start_time, 'end_time', u.end_time,
+      'artifact_uri', u.artifact_uri, 'lifecycle_stage', u.lifecycle_stage)),
+    'data', json_build_object(
+      'metrics', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value, 'timestamp', c.timestamp, 'step', c.step) order by c.key collate "C")
+                  from latest_metrics c where c.run_uuid = u.run_uuid${only(columns?.metrics)}), '[]'::json),
+      'params', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value) order by c.key collate "C")
+                  from params c where c.run_uuid = u.run_uuid${only(columns?.params)}), '[]'::json),
+      'tags', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value) order by c.key collate "C")
+                  from tags c where c.run_uuid = u.run_uuid${only(columns?.tags)}), '[]'::json)),
+    'inputs', json_build_object('dataset_inputs', coalesce((
+      select json_agg(json_build_object('tags', ri.tags, 'dataset', json_strip_nulls(json_build_object(
+               'name', d.name, 'digest', d.digest, 'source_type', d.source_type, 'source', d.source,
+               'schema', d.schema, 'profile', d.profile))) order by d.name collate "C", d.digest collate "C")
+        from run_inputs ri join tracked_datasets d on d.dataset_uuid = ri.dataset_uuid
+       where ri.run_uuid = u.run_uuid), '[]'::json)))`;
+}
+
+/** Runs parsed from runJsonSql's text: JSON has no NaN or ±Infinity, so their metric values come back as numbers here. */
+export function parseRunsJson(text: string): Run[] {
+  const parsed = JSON.parse(text) as Run[];
+  for (const run of parsed) {
+    for (const m of run.data.metrics) if (typeof m.value === "string") m.value = Number(m.value);
+  }
+  return parsed;
 }
 
 function toRun(row: RunRow, c: HydrationRow): Run {
@@ -282,9 +320,9 @@ function uniqueByKey(kind: "param" | "tag", entries: KeyValue[], allowOverwrite:
 }
 
 /**
- * Logs metrics, params and tags in one transaction with one statement per kind (MLflow logs them
- * row by row, which made a 1,000-metric batch take seconds). A re-sent identical batch changes
- * nothing: metric points and params are keyed by their content.
+ * Logs metrics, params and tags with one statement per kind (MLflow logs them row by row, which made
+ * a 1,000-metric batch take seconds), in one transaction when there are params or tags. A re-sent
+ * identical batch changes nothing: metric points and params are keyed by their content.
  */
 export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promise<void> {
   authorize(ctx.actor, "tracking.write");
@@ -305,7 +343,14 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
     validateTagValue(t.key, t.value);
   }
 
-  await ctx.db.transaction(async (tx) => {
+  if (!paramsIn.length && !tagsIn.length) {
+    // Metrics alone (what training loops send) need no transaction: one statement checks the run,
+    // inserts the points, keeps the latest values and queues the rollups, all or nothing.
+    if (!metricsIn.length) assertActive(await findRun(ctx.db, input.run_id));
+    else if (await insertMetrics(ctx.db, input.run_id, metricsIn)) scheduleRollupCompaction(ctx.db);
+    return;
+  }
+  const inserted = await ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, input.run_id);
     assertActive(row);
     const runId = row.runUuid;
@@ -338,27 +383,38 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
       const runName = tagsIn.find((t) => t.key === RUN_NAME_TAG);
       if (runName) await tx.update(runs).set({ name: runName.value }).where(eq(runs.runUuid, runId));
     }
-    if (metricsIn.length) await insertMetrics(tx, runId, metricsIn);
+    return metricsIn.length ? insertMetrics(tx, runId, metricsIn) : 0;
   });
+  // After the commit: a fold started before it would not see the queued rows.
+  if (inserted) scheduleRollupCompaction(ctx.db);
 }
 
-async function insertMetrics(tx: Executor, runId: string, points: MetricInput[]): Promise<void> {
-  // Points and keys are written in sorted order so that concurrent batches sharing some points wait on
-  // each other's rows in the same order instead of deadlocking.
-  const keys = points.map((m) => m.key);
-  const values = points.map((m) => m.value);
-  const timestamps = points.map((m) => m.timestamp);
-  const steps = points.map((m) => m.step ?? 0);
-  await insertMetricPoints(tx, runId, { keys, steps, timestamps, values });
-  await tx.execute(sql`
-    insert into latest_metrics (run_uuid, key, step, timestamp, value)
-    select distinct on (k) ${runId}, k, s, t, v
-    from unnest(${sql.param(keys)}::text[], ${sql.param(steps)}::int8[], ${sql.param(timestamps)}::int8[], ${sql.param(values)}::float8[]) as u(k, s, t, v)
-    order by k, s desc, t desc, v desc
-    on conflict (run_uuid, key) do update
-      set step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
-      where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`);
+/**
+ * Inserts the points, keeps latest values and queues the new points for the chart rollups (see
+ * insertMetricPoints). The fold into the rollups happens off the request: in the background soon after,
+ * and at the latest when a chart reads the run (catchUpRollups).
+ */
+async function insertMetrics(db: Executor, runId: string, points: MetricInput[]): Promise<number> {
+  const n = points.length;
+  const keys = new Array<string>(n);
+  const values = new Array<number>(n);
+  const timestamps = new Array<number>(n);
+  const steps = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const m = points[i];
+    keys[i] = m.key;
+    values[i] = m.value;
+    timestamps[i] = m.timestamp;
+    steps[i] = m.step ?? 0;
+  }
+  const { lifecycleStage, inserted } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values });
+  if (lifecycleStage === null) throw notFound(`Run '${runId}' not found.`);
+  if (lifecycleStage !== "active") {
+    throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${lifecycleStage}.`);
+  }
+  return inserted;
 }
+
 
 export async function logMetric(ctx: ServiceContext, runId: string, metric: MetricInput): Promise<void> {
   await logBatch(ctx, { run_id: runId, metrics: [metric] });

@@ -12,7 +12,8 @@ import {
 import { invalidParameter } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { decodePageToken, encodePageToken } from "./page-token";
-import { loadRuns, type RunColumnSelection } from "./runs";
+import { PreEncodedJson } from "../http/mlflow-wire";
+import { parseRunsJson, runJsonSql, type RunColumnSelection } from "./runs";
 import type { Run, zSearchRuns } from "./schema";
 
 export const SEARCH_MAX_RESULTS_DEFAULT = 1000;
@@ -131,14 +132,25 @@ function withFilterErrors<T>(parse: () => T): T {
   }
 }
 
-export async function searchRuns(
+interface SearchPage {
+  /** The page's runs as MLflow's JSON array, built by the database. */
+  runsJson: string;
+  nextPageToken?: string;
+}
+
+/**
+ * One query for the whole page: the matching run ids in order, then each page run with its params,
+ * latest metrics, tags and inputs as JSON text built by the database. The page is read one run past
+ * its end to learn whether another follows; that run is counted, not built.
+ */
+async function searchRunsPage(
   ctx: ServiceContext,
   input: z.output<typeof zSearchRuns>,
   columns?: RunColumnSelection,
-): Promise<{ runs: Run[]; next_page_token?: string }> {
+): Promise<SearchPage> {
   const clauses = withFilterErrors(() => parseSearchFilter(input.filter));
   const orders = withFilterErrors(() => (input.order_by ?? []).map(parseOrderBy));
-  if (!input.experiment_ids.length) return { runs: [] };
+  if (!input.experiment_ids.length) return { runsJson: "[]" };
   const limit = input.max_results ?? SEARCH_MAX_RESULTS_DEFAULT;
   const offset = decodePageToken(input.page_token);
   const viewType = input.run_view_type ?? "ACTIVE_ONLY";
@@ -153,14 +165,39 @@ export async function searchRuns(
   const joins = ordering.flatMap((o) => (o.join ? [o.join] : []));
   const orderSql = [...ordering.map((o) => o.term), sql`r.start_time desc`, sql`r.run_uuid collate "C" asc`];
 
-  const result = await queryRows<{ run_uuid: string }>(ctx.db, sql`
-    select r.run_uuid from runs r ${sql.join(joins, sql` `)}
-    where ${sql.join(conditions, sql` and `)}
-    order by ${sql.join(orderSql, sql`, `)}
-    limit ${limit + 1} offset ${offset}`);
-  const ids = result.slice(0, limit).map((r) => r.run_uuid);
+  // row_number() numbers the materialized page in the order it was sorted; json_agg sorts by it
+  // again (≤ max_results + 1 rows) rather than trusting an aggregate to keep its input order.
+  const [page] = await queryRows<{ runs: string | null; n: string | number }>(ctx.db, sql`
+    with page as materialized (
+      select r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri
+      from runs r ${sql.join(joins, sql` `)}
+      where ${sql.join(conditions, sql` and `)}
+      order by ${sql.join(orderSql, sql`, `)}
+      limit ${limit + 1} offset ${offset}
+    ), numbered as (
+      select p.*, row_number() over () as ord from page p
+    )
+    select (json_agg(${runJsonSql(columns)} order by u.ord) filter (where u.ord <= ${limit}))::text as runs, count(*) as n
+    from numbered u`);
   return {
-    runs: await loadRuns(ctx.db, ids, columns),
-    ...(result.length > limit ? { next_page_token: encodePageToken(offset + limit) } : {}),
+    runsJson: page.runs ?? "[]",
+    ...(Number(page.n) > limit ? { nextPageToken: encodePageToken(offset + limit) } : {}),
   };
+}
+
+/** runs/search as objects (the runs table, exports, the seed); `columns` narrows which keys each run carries. */
+export async function searchRuns(
+  ctx: ServiceContext,
+  input: z.output<typeof zSearchRuns>,
+  columns?: RunColumnSelection,
+): Promise<{ runs: Run[]; next_page_token?: string }> {
+  const page = await searchRunsPage(ctx, input, columns);
+  return { runs: parseRunsJson(page.runsJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+}
+
+/** runs/search as MLflow's response text: the database's JSON is sent as is, never parsed and encoded again. */
+export async function searchRunsWire(ctx: ServiceContext, input: z.output<typeof zSearchRuns>): Promise<PreEncodedJson> {
+  const page = await searchRunsPage(ctx, input);
+  const token = page.nextPageToken ? `,"next_page_token":${JSON.stringify(page.nextPageToken)}` : "";
+  return new PreEncodedJson(`{"runs":${page.runsJson}${token}}`);
 }

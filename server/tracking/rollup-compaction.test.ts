@@ -1,0 +1,277 @@
+// Rollup compaction: points queued by log-batch reach metric_rollups exactly once, whatever crashes,
+// races or retries happen, and a chart read never sees rollups behind the points logged before it.
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
+import { appRouter } from "../root-router";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { mlflowWire } from "../testing/mlflow-client";
+import { rebuildMetricRollups, rollupWidthFor } from "./metric-rollups";
+import { backgroundCompactionSettled, catchUpRollups, compactRollupBacklog, pauseRollupCompaction } from "./rollup-compaction";
+
+type Api = ReturnType<typeof mlflowWire>;
+type Point = { key: string; value: number | string; timestamp: number; step: number };
+
+/** Every rollup row of the runs, as text so that arrays and float8 compare exactly. */
+async function rollupsOf(db: Database, runIds: string[]): Promise<string[]> {
+  const rows = await queryRows<{ row: string }>(db, sql`
+    select concat_ws('|', run_uuid, key, width, bucket, n, lo::text, hi::text, first::text, last::text) as row
+    from metric_rollups where run_uuid = any(${sql.param(runIds)}::text[])
+    order by run_uuid, key, width, bucket`);
+  return rows.map((r) => r.row);
+}
+
+async function backlogCount(db: Database): Promise<number> {
+  const [row] = await queryRows<{ n: string | number }>(db, sql`select count(*) as n from metric_rollup_backlog`);
+  return Number(row.n);
+}
+
+/** Asserts the rollups the backlog produced are exactly what a rebuild from the stored history gives. */
+async function expectRollupsEqualRebuild(db: Database, runIds: string[]): Promise<void> {
+  const folded = await rollupsOf(db, runIds);
+  expect(folded.length).toBeGreaterThan(0);
+  await rebuildMetricRollups(db, runIds);
+  expect(folded).toEqual(await rollupsOf(db, runIds));
+}
+
+/** A noisy series with a spike and a NaN that must not count, split in batches of 500. */
+function wave(key: string, from: number, to: number): Point[] {
+  return Array.from({ length: to - from }, (_, i) => {
+    const step = from + i;
+    const value = step === 1234 ? 99 : step === 17 ? "NaN" : Math.cos(step / 37) + (step % 7) / 10;
+    return { key, value, timestamp: 1000 + step, step };
+  });
+}
+
+function batches(points: Point[], size = 500): Point[][] {
+  const out: Point[][] = [];
+  for (let i = 0; i < points.length; i += size) out.push(points.slice(i, i + size));
+  return out;
+}
+
+describe.each(testBackends)("rollup compaction on %s", (kind) => {
+  let studio: TestStudio;
+  let api: Api;
+  let trpc: ReturnType<typeof appRouter.createCaller>;
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+    api = mlflowWire(studio);
+    trpc = appRouter.createCaller({ ...studio, req: new Request("http://studio.test/api/trpc") });
+  });
+  afterAll(async () => {
+    await backgroundCompactionSettled(studio.db);
+    await studio.close();
+  });
+
+  async function newRun(): Promise<string> {
+    const created = await api.post("runs/create", { experiment_id: "0", start_time: 1 });
+    return (created.body.run as { info: { run_id: string } }).info.run_id;
+  }
+
+  async function log(runId: string, metrics: Point[]): Promise<void> {
+    const res = await api.post("runs/log-batch", { run_id: runId, metrics });
+    expect(res.status, res.text).toBe(200);
+  }
+
+  it("queues only newly inserted points: re-sent and overlapping batches are folded once", async () => {
+    const runId = await newRun();
+    const points = [...wave("a", 0, 3000), ...wave("b", 500, 1500)];
+    // Concurrent, overlapping, and the whole thing sent again as a retrying client would.
+    await Promise.all(batches(points).map((b) => log(runId, b)));
+    await Promise.all(batches(points.slice(800, 2300), 300).map((b) => log(runId, b)));
+    await log(runId, points.slice(0, 1000));
+    // One statement, one snapshot: a background fold commits wholly before or after it.
+    const [counts] = await queryRows<{ queued: string | number; folded: string | number; stored: string | number }>(studio.db, sql`
+      select (select count(*) from metric_rollup_backlog b cross join unnest(b.vals) v
+               where b.run_uuid = ${runId} and v not in ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)) as queued,
+             (select coalesce(sum(n), 0) from metric_rollups where run_uuid = ${runId} and width = 16) as folded,
+             (select count(*) from metrics where run_uuid = ${runId}) as stored`);
+    expect(Number(counts.stored)).toBe(4000);
+    // Every finite stored point (all but the NaN) is either queued or already folded, never both, never twice.
+    expect(Number(counts.queued) + Number(counts.folded)).toBe(3999);
+    await catchUpRollups(studio.db, [runId]);
+    expect(Number((await queryRows<{ n: string | number }>(studio.db, sql`select count(*) as n from metric_rollup_backlog where run_uuid = ${runId}`))[0].n)).toBe(0);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
+  it("folds the backlog in the background without any read", async () => {
+    const runId = await newRun();
+    for (const b of batches(wave("loss", 0, 2000))) await log(runId, b);
+    await backgroundCompactionSettled(studio.db);
+    expect(await backlogCount(studio.db)).toBe(0);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
+  it("lets a chart read see the points logged just before it, batch after batch", async () => {
+    const runId = await newRun();
+    const request = { runIds: [runId], keys: ["loss"], maxPoints: 40 };
+    // No background pass: only the read's own catch-up can bring the rollups up to date.
+    const resume = pauseRollupCompaction(studio.db);
+    await backgroundCompactionSettled(studio.db);
+    onTestFinished(resume);
+    for (const [i, b] of batches(wave("loss", 0, 4000)).entries()) {
+      await log(runId, b);
+      const { series } = await trpc.tracking.chartSeries(request);
+      // Read from the rollups (the span is long enough); the NaN at step 17 is never drawn.
+      expect(rollupWidthFor((i + 1) * 500 - 1, request.maxPoints)).toBeGreaterThan(0);
+      expect(series[0].total).toBe((i + 1) * 500 - 1);
+      expect(series[0].points.at(-1)!.step).toBe((i + 1) * 500 - 1);
+    }
+    const { series } = await trpc.tracking.chartSeries(request);
+    expect(series[0].points.map((p) => p.value)).toContain(99);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
+  it("keeps queued work when a fold fails mid-way, and folds it exactly once later", async () => {
+    const runId = await newRun();
+    for (const b of batches(wave("loss", 0, 2000))) await log(runId, b);
+    await catchUpRollups(studio.db, [runId]);
+    const resume = pauseRollupCompaction(studio.db);
+    await backgroundCompactionSettled(studio.db);
+    onTestFinished(resume);
+    for (const b of batches(wave("loss", 2000, 3000))) await log(runId, b); // queued, not folded
+    const before = await rollupsOf(studio.db, [runId]);
+    const queued = await backlogCount(studio.db);
+    expect(queued).toBeGreaterThan(0);
+    // A compactor that dies after its fold statement but before committing: the database rolls both back.
+    await expect(
+      studio.db.transaction(async (tx) => {
+        expect(await compactRollupBacklog(tx as unknown as Database)).toBeGreaterThan(0);
+        throw new Error("compactor crashed");
+      }),
+    ).rejects.toThrow("compactor crashed");
+    expect(await backlogCount(studio.db)).toBe(queued);
+    expect(await rollupsOf(studio.db, [runId])).toEqual(before);
+    await catchUpRollups(studio.db, [runId]);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
+  it("lets concurrent compactors and chart catch-ups fold every queued point exactly once", async () => {
+    const runIds = [await newRun(), await newRun(), await newRun()];
+    // Many small batches so that the compactors have many backlog rows to compete for.
+    const writes = runIds.flatMap((runId, r) => batches(wave(`m${r}`, 0, 3000), 100).map((b) => () => log(runId, b)));
+    await Promise.all(writes.map((w) => w()));
+    await Promise.all([
+      ...Array.from({ length: 4 }, async () => {
+        while ((await compactRollupBacklog(studio.db, 3)) > 0) {
+          // fold until nothing is left for this compactor
+        }
+      }),
+      catchUpRollups(studio.db, runIds),
+      catchUpRollups(studio.db, [runIds[1]]),
+      backgroundCompactionSettled(studio.db),
+    ]);
+    expect(await backlogCount(studio.db)).toBe(0);
+    await expectRollupsEqualRebuild(studio.db, runIds);
+  });
+
+  it("rebuilding drops the run's queued points, so they are not counted twice", async () => {
+    const runId = await newRun();
+    await log(runId, wave("loss", 0, 1000));
+    await rebuildMetricRollups(studio.db, [runId]);
+    await catchUpRollups(studio.db, [runId]);
+    await backgroundCompactionSettled(studio.db);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
+  it("refuses points for a deleted or missing run and queues nothing", async () => {
+    const runId = await newRun();
+    expect((await api.post("runs/delete", { run_id: runId })).status).toBe(200);
+    const res = await api.post("runs/log-batch", { run_id: runId, metrics: wave("loss", 0, 10) });
+    expect(res.status).toBe(400);
+    expect(res.body.error_code).toBe("INVALID_PARAMETER_VALUE");
+    const missing = await api.post("runs/log-batch", { run_id: "f".repeat(32), metrics: wave("loss", 0, 10) });
+    expect(missing.status).toBe(404);
+    const [row] = await queryRows<{ points: string | number; queued: string | number }>(studio.db, sql`
+      select (select count(*) from metrics where run_uuid = ${runId}) as points,
+             (select count(*) from metric_rollup_backlog where run_uuid = ${runId}) as queued`);
+    expect([Number(row.points), Number(row.queued)]).toEqual([0, 0]);
+  });
+});
+
+describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across connections on postgres", () => {
+  let studio: TestStudio;
+  let api: Api;
+  beforeAll(async () => {
+    studio = await createTestStudio("postgres");
+    api = mlflowWire(studio);
+  });
+  afterAll(async () => {
+    await backgroundCompactionSettled(studio.db);
+    await studio.close();
+  });
+
+  it("skips rows another compactor holds, and a chart catch-up waits for that compactor to commit", async () => {
+    const newRunId = async () => ((await api.post("runs/create", { experiment_id: "0", start_time: 1 })).body.run as { info: { run_id: string } }).info.run_id;
+    const held = await newRunId();
+    const other = await newRunId();
+    const resume = pauseRollupCompaction(studio.db);
+    await backgroundCompactionSettled(studio.db);
+    onTestFinished(resume);
+    await catchUpRollups(studio.db, [held, other]);
+    for (const b of batches(wave("loss", 0, 1000))) {
+      expect((await api.post("runs/log-batch", { run_id: held, metrics: b })).status).toBe(200);
+    }
+    // Another process's compactor claims the two oldest batches (all of `held`'s) and stalls before committing.
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    let claimed!: () => void;
+    const hasClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    const holder = studio.db.transaction(async (tx) => {
+      expect(await compactRollupBacklog(tx as unknown as Database, 2)).toBe(2);
+      claimed();
+      await stalled;
+    });
+    onTestFinished(() => release());
+    await hasClaimed;
+    for (const b of batches(wave("loss", 0, 3000))) {
+      expect((await api.post("runs/log-batch", { run_id: other, metrics: b })).status).toBe(200);
+    }
+    // A second compactor takes the other run's rows without waiting for the held ones. (Rows of the
+    // held run would wait: the stalled fold also holds its rollup buckets until it commits.)
+    let folded = 0;
+    for (let n; (n = await compactRollupBacklog(studio.db, 4)) > 0; ) folded += n;
+    expect(folded).toBe(6);
+    expect(await backlogCount(studio.db)).toBe(2);
+    // A chart catch-up must not read around the held rows: it waits for them.
+    let caughtUp = false;
+    const catchUp = catchUpRollups(studio.db, [held]).then(() => (caughtUp = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(caughtUp).toBe(false);
+    release();
+    await holder;
+    await catchUp;
+    expect(await backlogCount(studio.db)).toBe(0);
+    await expectRollupsEqualRebuild(studio.db, [held, other]);
+  });
+
+  it("keeps a dead connection's claimed rows for the next compactor", async () => {
+    const created = await api.post("runs/create", { experiment_id: "0", start_time: 1 });
+    const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
+    const resume = pauseRollupCompaction(studio.db);
+    await backgroundCompactionSettled(studio.db);
+    onTestFinished(resume);
+    for (const b of batches(wave("loss", 0, 2000))) {
+      expect((await api.post("runs/log-batch", { run_id: runId, metrics: b })).status).toBe(200);
+    }
+    const queued = await backlogCount(studio.db);
+    // A process killed mid-fold: its own connection, terminated while the fold is uncommitted.
+    const [{ db: dbName }] = await queryRows<{ db: string }>(studio.db, sql`select current_database() as db`);
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${dbName}`;
+    const { Client } = await import("pg");
+    const { drizzle } = await import("drizzle-orm/node-postgres");
+    const victim = new Client({ connectionString: url.toString() });
+    victim.on("error", () => undefined); // the termination below is the point of the test
+    await victim.connect();
+    const victimDb = drizzle(victim) as unknown as Database;
+    await victimDb.execute(sql`begin`);
+    expect(await compactRollupBacklog(victimDb, 1000)).toBe(queued);
+    const [{ pid }] = await queryRows<{ pid: number }>(victimDb, sql`select pg_backend_pid() as pid`);
+    await studio.db.execute(sql`select pg_terminate_backend(${pid})`);
+    await victim.end().catch(() => undefined);
+    expect(await backlogCount(studio.db)).toBe(queued);
+    await catchUpRollups(studio.db, [runId]);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+});
