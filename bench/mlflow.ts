@@ -165,7 +165,7 @@ function describeDataDir(dataDir: string): string {
   const walk = (dir: string, depth: number) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isFile() && entry.name === "PG_VERSION" && depth > 0) found.push(`${path.relative(dataDir, dir)}/ PostgreSQL ${readFileSync(full, "utf8").trim()}`);
+      if (entry.isFile() && entry.name === "PG_VERSION" && depth > 0) found.push(`PostgreSQL ${readFileSync(full, "utf8").trim()} in ${path.relative(dataDir, dir)}/`);
       else if (entry.isDirectory() && depth < 3 && entry.name !== "artifacts" && entry.name !== "base") walk(full, depth + 1);
     }
   };
@@ -303,7 +303,8 @@ async function bareInsert(dataDir: string, extraEnv: Record<string, string>, run
 // ---- the table --------------------------------------------------------------------------------------------------
 
 const rate = (r: LoadResult) => r.acknowledged / r.elapsed;
-const times = (x: number) => `×${x >= 10 ? x.toFixed(0) : x.toFixed(1)}`;
+// One decimal always, so a ratio printed ×20 is never a missed ×19.6.
+const times = (x: number) => `×${x.toFixed(1)}`;
 const p50p95 = (t: number[]) => `${formatNumber(percentile(t, 50))} / ${formatNumber(percentile(t, 95))} ms`;
 
 function ingestionNote(r: IngestionResult): string {
@@ -418,7 +419,7 @@ export async function benchMlflow(o: MlflowBenchOptions): Promise<MlflowRow[]> {
       const database = describeDataDir(dataDir);
       console.log(`[bench] mlflow: ${variant.label}: bare INSERT baseline on its database (${database}) after it stopped…`);
       const bare = await bareInsert(dataDir, variant.env, studio.baselineRunIds, o);
-      rows.push(...rowsFor(`${variant.label} [${bare.kind}: ${database}]`, mlflow, studio, bare, o));
+      rows.push(...rowsFor(`${variant.label} (${bare.kind}, ${database})`, mlflow, studio, bare, o));
     }
     return rows;
   } finally {
