@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,explanations,serving;
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,explanations,serving,mlflow;
 // BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5).
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
 import { benchDrift } from "./drift";
 import { benchExplanations } from "./explanations";
+import { benchMlflow, printMlflowTable } from "./mlflow";
 import { benchPiiMasking } from "./datasets-pii";
 import { benchPlayground } from "./playground";
 import { benchReview } from "./review";
@@ -15,7 +16,7 @@ import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review", "explanations", "serving"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review", "explanations", "serving", "mlflow"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       await benchServing(),
     );
   }
+  if (suites.includes("mlflow")) await runMlflow();
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
 }
 
@@ -55,6 +57,19 @@ async function runTracking(only: string[] | undefined): Promise<void> {
     only,
   );
   printTable("bench/tracking — MLflow tracking API over HTTP with token auth vs bare SQL on the same database", tracking);
+}
+
+async function runMlflow(): Promise<void> {
+  const rows = await benchMlflow({
+    seconds: Number(process.env.BENCH_SECONDS ?? 15),
+    clients: 4,
+    batchSize: 1000,
+    searchRuns: 1000,
+    searchIterations: 50,
+    historyPoints: 100_000,
+    historyIterations: 5,
+  });
+  printMlflowTable("bench/mlflow — the real MLflow 2.9 server (sqlite, 2 workers) vs the studio as `npm start` runs it, same fetch load; ratio = how many times better the studio is", rows);
 }
 
 async function runCompare(only: string[] | undefined): Promise<void> {
