@@ -54,12 +54,42 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     // Resolved at run time (not bundled): the package computes the binaries' paths from its own location.
     const binaries = (await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ name)) as Binaries;
+    restoreLibrarySymlinks(path.resolve(path.dirname(binaries.postgres), "..", ".."));
     return { postgres: binaries.postgres, initdb: binaries.initdb };
   } catch (error) {
     throw new Error(
       `The embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name}: ${(error as Error).message}). ` +
         "Set DATABASE_URL to a PostgreSQL server, or STUDIO_DATABASE=pglite for the WebAssembly database.",
     );
+  }
+}
+
+/**
+ * npm packages cannot hold symlinks, so the binaries package lists its libraries' links (libpq.so.5 → libpq.so.5.18,
+ * …) in native/pg-symlinks.json for a postinstall script to make. The project installs with ignore-scripts (.npmrc:
+ * no dependency runs code or downloads at install time, whatever npm's version), so the links are made here, once,
+ * before the first start. Failures are left to PostgreSQL's own error (e.g. a read-only node_modules).
+ */
+function restoreLibrarySymlinks(packageRoot: string): void {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(fs.readFileSync(path.join(packageRoot, "native", "pg-symlinks.json"), "utf8")) as { source: string; target: string }[];
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const link = path.join(packageRoot, target);
+    try {
+      fs.lstatSync(link);
+      continue;
+    } catch {
+      // missing: made below
+    }
+    try {
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(packageRoot, source)), link);
+    } catch {
+      // another process made it meanwhile, or node_modules is read-only
+    }
   }
 }
 
