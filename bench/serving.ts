@@ -286,35 +286,48 @@ export async function benchServing(): Promise<BenchRow[]> {
     } else {
       console.log("[bench] serving: no production build (.next); the Next.js rows are skipped — run `npx next build` first");
     }
-    console.log("[bench] serving: starting the standalone serving process (npm run serve)…");
-    const port = await freePort();
-    const standalone = await spawnTsx("server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
-    try {
-      const meter = { pid: nodeProcessOf(standalone.child.pid!), databaseUrl: postgres?.url ?? null };
-      const loggedBefore = await settledLogCount(postgres?.url ?? null);
-      const logOn = await benchTarget(`standalone (npm run serve, ${backend}), log on`, `http://127.0.0.1:${port}`, token, bodies, seconds, meter);
-      const loggedAfter = await settledLogCount(postgres?.url ?? null);
-      // The process reports drops when it hands the next batch to its writer: by now it has.
-      if (loggedBefore !== null && loggedAfter !== null) logOn.logged = { rows: loggedAfter - loggedBefore, dropped: standalone.logDropped() };
-      targets.push(logOn);
-      if (postgres) {
-        // What logging every request costs: the same process with the model's log sampling at 0% (the monitoring
-        // page's setting; the process re-reads it within 5 s).
-        const { Client } = await import("pg");
-        const client = new Client({ connectionString: postgres.url });
-        await client.connect();
-        await client
-          .query(
-            `insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, 0, $2 from registered_models where name = $1
-             on conflict (model_id) do update set sample_rate = 0`,
-            [MODEL, Date.now()],
-          )
-          .finally(() => client.end());
-        await new Promise((resolve) => setTimeout(resolve, 6_000));
-        targets.push(await benchTarget(`standalone, log sampling 0% (${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds, meter));
+    // The log's writer thread against the log written on the serving thread (as before it existed), each in its own
+    // standalone process on the same database, one after the other.
+    for (const writer of ["worker", "main"] as const) {
+      console.log(`[bench] serving: starting the standalone serving process (npm run serve, log written by the ${writer} thread)…`);
+      const port = await freePort();
+      const standalone = await spawnTsx(
+        "server/serving/standalone.ts",
+        { STUDIO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, STUDIO_SERVING_PORT: String(port), STUDIO_INFERENCE_LOG_WRITER: writer },
+        /\[serving\] listening/,
+      );
+      try {
+        const meter = { pid: nodeProcessOf(standalone.child.pid!), databaseUrl: postgres?.url ?? null };
+        const loggedBefore = await settledLogCount(postgres?.url ?? null);
+        const label = writer === "worker" ? "log on (writer thread)" : "log on, written on the serving thread (before)";
+        const logOn = await benchTarget(`standalone (npm run serve, ${backend}), ${label}`, `http://127.0.0.1:${port}`, token, bodies, seconds, meter);
+        const loggedAfter = await settledLogCount(postgres?.url ?? null);
+        // The process reports drops when it hands the next batch to its writer: by now it has.
+        if (loggedBefore !== null && loggedAfter !== null) logOn.logged = { rows: loggedAfter - loggedBefore, dropped: standalone.logDropped() };
+        targets.push(logOn);
+        if (postgres && writer === "worker") {
+          // What logging every request costs: the same process with the model's log sampling at 0% (the monitoring
+          // page's setting; the process re-reads it within 5 s), then back to 100%.
+          const setSampleRate = async (rate: number) => {
+            const { Client } = await import("pg");
+            const client = new Client({ connectionString: postgres.url });
+            await client.connect();
+            await client
+              .query(
+                `insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, $3, $2 from registered_models where name = $1
+                 on conflict (model_id) do update set sample_rate = $3`,
+                [MODEL, Date.now(), rate],
+              )
+              .finally(() => client.end());
+          };
+          await setSampleRate(0);
+          await new Promise((resolve) => setTimeout(resolve, 6_000));
+          targets.push(await benchTarget(`standalone, log sampling 0% (${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds, meter));
+          await setSampleRate(1);
+        }
+      } finally {
+        await standalone.stop();
       }
-    } finally {
-      await standalone.stop();
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -48,6 +48,7 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
   afterEach(() => {
     inferenceLogTestHooks.releaseWrites();
     inferenceLogTestHooks.resetMaxQueued();
+    inferenceLogTestHooks.useWriter("worker");
   });
   afterAll(async () => {
     await flushInferenceLog();
@@ -79,7 +80,8 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect([...(await rowsOf("retention")).keys()].sort()).toEqual(["retention-12-hours", "retention-new", "retention-other-model"]);
   });
 
-  it("writes packed entries exactly as the object form: nulls, negative zero, float32 values, large batches", async () => {
+  it.each(["worker", "main"] as const)("writes packed entries exactly as the object form (%s thread): nulls, negative zero, float32 values, several rows", async (writer) => {
+    inferenceLogTestHooks.useWriter(writer);
     const keys = ["mean radius", 'a "quoted" key', "x0"];
     const float32 = Math.fround(17.99);
     const cases: { name: string; values: number[]; sampledRows: number; predictions: number[] }[] = [
@@ -91,19 +93,19 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     const at = Date.now();
     for (const [i, c] of cases.entries()) {
       recordCompactInference(studio.db, {
-        modelId, versionId, requestId: `packed-${c.name}`, at: at + i, latencyMs: 0.123456789 + i, protocol: i % 2 ? "mlflow" : "v2",
+        modelId, versionId, requestId: `packed${writer}-${c.name}`, at: at + i, latencyMs: 0.123456789 + i, protocol: i % 2 ? "mlflow" : "v2",
         keys, sampledRows: c.sampledRows, values: Float64Array.from([...c.values, ...c.predictions]), predictionCount: c.predictions.length,
       });
       const inputs: InferenceLogEntry["inputs"] = {};
       keys.forEach((key, k) => (inputs[key] = c.values.slice(k * c.sampledRows, (k + 1) * c.sampledRows).map((v) => (Number.isFinite(v) ? v : null))));
       recordInference(studio.db, {
-        modelId, versionId, requestId: `object-${c.name}`, at: at + i, latencyMs: 0.123456789 + i, protocol: i % 2 ? "mlflow" : "v2",
+        modelId, versionId, requestId: `object${writer}-${c.name}`, at: at + i, latencyMs: 0.123456789 + i, protocol: i % 2 ? "mlflow" : "v2",
         inputs, predictions: c.predictions.map((p) => (Number.isFinite(p) ? p : (null as unknown as number))),
       });
     }
     await flushInferenceLog();
-    const packed = await rowsOf("packed");
-    const objects = await rowsOf("object");
+    const packed = new Map([...(await rowsOf(`packed${writer}`))].map(([id, row]) => [id.replace(writer, ""), row]));
+    const objects = new Map([...(await rowsOf(`object${writer}`))].map(([id, row]) => [id.replace(writer, ""), row]));
     expect(packed.size).toBe(cases.length);
     for (const c of cases) {
       // Everything but the row's own id and request id.

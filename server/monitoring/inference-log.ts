@@ -54,6 +54,13 @@ const SETTINGS_TTL_MS = 5_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** How long an exiting process waits for the writer to write what it was given. */
 const EXIT_FLUSH_TIMEOUT_MS = 5_000;
+/**
+ * "worker" (default): rows are built and written by the writer thread. "main": built and written on this thread, as
+ * before the writer thread existed (bench/serving's comparison; also what happens when the thread cannot start).
+ */
+const DEFAULT_WRITER: "worker" | "main" = process.env.STUDIO_INFERENCE_LOG_WRITER === "main" ? "main" : "worker";
+/** Entries per INSERT written from this thread: each insert pauses the event loop while it is built. */
+const MAIN_THREAD_CHUNK = 100;
 /** Slots of an entry's header in a batch's numbers; inference-log-worker.mjs reads the same layout. */
 const HEADER = 8;
 const PROTOCOL_CODES = { mlflow: 0, v2: 1 } as const;
@@ -103,6 +110,7 @@ interface LogState {
   dropped: number;
   reportedDropped: number;
   exitHook: boolean;
+  writer: "worker" | "main";
 }
 
 const holder = globalThis as unknown as { studioInferenceLogWriter?: LogState };
@@ -126,6 +134,7 @@ const state = (holder.studioInferenceLogWriter ??= {
   dropped: 0,
   reportedDropped: 0,
   exitHook: false,
+  writer: DEFAULT_WRITER,
 });
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
@@ -255,7 +264,7 @@ function layoutOf(keys: readonly string[]): number {
     state.layouts.set(keys, id);
     state.layoutKeys.set(id, [...keys]);
     // Sent at once: messages to the worker arrive in order, so it knows the layout before any batch using it.
-    workerOrNull()?.postMessage({ type: "layout", id, keys: state.layoutKeys.get(id) });
+    if (state.writer === "worker") workerOrNull()?.postMessage({ type: "layout", id, keys: state.layoutKeys.get(id) });
   }
   return id;
 }
@@ -265,12 +274,14 @@ function workerFile(): string {
 }
 
 function workerOrNull(): Worker | null {
+  if (state.writer === "main") return null;
   if (state.worker) return state.worker;
+  if (state.workerFailed) return null;
   let worker: Worker;
   try {
     worker = new Worker(workerFile(), { name: "studio inference log" });
   } catch (error) {
-    if (!state.workerFailed) console.error("[studio] the inference log's writer thread did not start", redactErrorForLog(error));
+    console.error("[studio] the inference log's writer thread did not start; the log is written from the serving thread", redactErrorForLog(error));
     state.workerFailed = true;
     return null;
   }
@@ -320,7 +331,8 @@ function postPending(): void {
     target.pending = null;
     const worker = workerOrNull();
     if (!worker) {
-      lose(batch.count);
+      const rows = rowsHere(batch);
+      target.writing = target.writing.then(() => insertOnThisThread(target.db, rows));
       continue;
     }
     if (!target.announced) {
@@ -335,6 +347,48 @@ function postPending(): void {
   }
   refWorker();
   reportDrops();
+}
+
+/** What the worker makes of a batch, made on this thread (STUDIO_INFERENCE_LOG_WRITER=main, or no worker). */
+function rowsHere(batch: PendingBatch): { count: number; modelIds: number[]; chunks: string[] } {
+  const entries: InferenceLogEntry[] = [];
+  const n = batch.numbers;
+  for (let at = 0, index = 0; at < batch.used; index++) {
+    const keys = state.layoutKeys.get(n[at]!)!;
+    const sampled = n[at + 6]!;
+    const predictionCount = n[at + 7]!;
+    let cell = at + HEADER;
+    const inputs: InferenceLogEntry["inputs"] = {};
+    // NaN stands for null; JSON.stringify writes it as null.
+    for (const key of keys) {
+      inputs[key] = Array.from(n.subarray(cell, cell + sampled));
+      cell += sampled;
+    }
+    const predictions = Array.from(n.subarray(cell, cell + predictionCount));
+    cell += predictionCount;
+    entries.push({ modelId: n[at + 1]!, versionId: n[at + 2]!, requestId: batch.requestIds[index]!, at: n[at + 3]!, latencyMs: n[at + 4]!, protocol: n[at + 5] ? "v2" : "mlflow", inputs, predictions });
+    at = cell;
+  }
+  entries.push(...batch.objects);
+  const chunks: string[] = [];
+  for (let start = 0; start < entries.length; start += MAIN_THREAD_CHUNK) {
+    chunks.push(
+      JSON.stringify(
+        entries.slice(start, start + MAIN_THREAD_CHUNK).map((e) => ({
+          model_id: e.modelId,
+          version_id: e.versionId,
+          request_id: e.requestId,
+          at: e.at,
+          latency_ms: e.latencyMs,
+          row_count: e.predictions.length,
+          inputs: e.inputs,
+          predictions: e.predictions,
+          protocol: e.protocol,
+        })),
+      ),
+    );
+  }
+  return { count: entries.length, modelIds: [...new Set(entries.map((e) => e.modelId))], chunks };
 }
 
 function reportDrops(): void {
@@ -481,6 +535,10 @@ export const inferenceLogTestHooks = {
   },
   resetMaxQueued(): void {
     state.maxQueued = DEFAULT_MAX_QUEUED;
+  },
+  /** Which thread builds and writes the rows from now on (flush first). */
+  useWriter(writer: "worker" | "main"): void {
+    state.writer = writer;
   },
 };
 
