@@ -21,6 +21,7 @@ import { setModelAlias } from "@/server/registry/registered-models";
 import { servingSessionOptions } from "@/server/serving/model-server";
 import { formatNumber, type BenchRow } from "./stats";
 import { freePort, startStudio } from "./studio-server";
+import { meterCpu, nodeProcessOf, type CpuPerRequest } from "./serving-cpu";
 
 const MODEL_FILE = "fixtures/models/breast-cancer-rf-v1.onnx";
 const MODEL = "breast-cancer-rf-v1";
@@ -28,7 +29,8 @@ const CONNECTIONS = 10;
 const FIXED_RATE = 1000;
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
+  "2xx": number;
   latency: { p50: number; p99: number; average: number };
   non2xx: number;
   errors: number;
@@ -42,9 +44,20 @@ interface Load {
   p50: number;
   p99: number;
   failed: number;
+  /** Requests answered 2xx. */
+  answered: number;
+  /** CPU time per request of the serving process (and PostgreSQL), when metered. */
+  cpu?: CpuPerRequest;
 }
 
-async function load(url: string, body: string, headers: Record<string, string>, seconds: number, rate?: number): Promise<Load> {
+/** The serving process to meter (its pid) and the bench database, for CPU time per request. */
+interface Meter {
+  pid: number;
+  databaseUrl: string | null;
+}
+
+async function load(url: string, body: string, headers: Record<string, string>, seconds: number, rate?: number, meter?: Meter): Promise<Load> {
+  const stopMeter = meter ? await meterCpu(meter.pid, meter.databaseUrl) : null;
   const result = await autocannon({
     url,
     method: "POST",
@@ -54,7 +67,8 @@ async function load(url: string, body: string, headers: Record<string, string>, 
     duration: seconds,
     ...(rate ? { overallRate: rate } : {}),
   });
-  return { reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts };
+  const cpu = stopMeter ? await stopMeter(result.requests.total) : undefined;
+  return { reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts, answered: result["2xx"], cpu };
 }
 
 /** The compute limit: session.run on ready tensors, sequentially, in this process. */
@@ -76,7 +90,7 @@ async function inProcess(rows: number[][], iterations: number): Promise<{ runsPe
 }
 
 /** A data folder with the model registered, `production` pointing at version 1, and a serve-scoped token. */
-async function prepareDataDir(dataDir: string, databaseUrl: string | null): Promise<string> {
+export async function prepareDataDir(dataDir: string, databaseUrl: string | null): Promise<string> {
   const handle = await openDatabase(databaseUrl ? { url: databaseUrl, dataDir } : { dataDir });
   try {
     const ctx = { db: handle.db, artifacts: new LocalArtifactStore(path.join(dataDir, "artifacts")), actor: systemActor };
@@ -91,13 +105,22 @@ async function prepareDataDir(dataDir: string, databaseUrl: string | null): Prom
   }
 }
 
-function spawnTsx(script: string, env: Record<string, string>, readyPattern: RegExp): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+/** A spawned process, and the inference log entries it said it dropped ("shed …", "could not write …") so far. */
+interface Spawned {
+  child: ChildProcess;
+  stop(): Promise<void>;
+  logDropped(): number;
+}
+
+export function spawnTsx(script: string, env: Record<string, string>, readyPattern: RegExp): Promise<Spawned> {
   const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), script], {
     env: { ...process.env, NODE_ENV: "production", ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let partialLine = "";
+  let dropped = 0;
   const stop = async () => {
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise((ok) => child.once("exit", ok));
@@ -108,9 +131,15 @@ function spawnTsx(script: string, env: Record<string, string>, readyPattern: Reg
     const timer = setTimeout(() => void stop().then(() => reject(new Error(`${script} did not start:\n${output}`))), 60_000);
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
+      const lines = (partialLine + chunk.toString()).split("\n");
+      partialLine = lines.pop()!;
+      for (const line of lines) {
+        const lost = /inference log shed (\d+) entries|could not write (\d+) inference log entries/.exec(line);
+        if (lost) dropped += Number(lost[1] ?? lost[2]);
+      }
       if (readyPattern.test(output)) {
         clearTimeout(timer);
-        resolve({ child, stop });
+        resolve({ child, stop, logDropped: () => dropped });
       }
     };
     child.stdout?.on("data", onData);
@@ -126,24 +155,62 @@ interface TargetRuns {
   name: string;
   byBatch: Map<number, { invocations: Load; infer: Load }>;
   fixed: Load;
+  /** Requests answered 2xx in all runs, warm-up included (each one is logged when the log is on). */
+  answered: number;
+  /** Inference log rows written for them (when counted), once the log caught up, and the entries it dropped. */
+  logged?: { rows: number; dropped: number };
 }
 
-async function benchTarget(name: string, baseUrl: string, token: string, bodies: Map<number, { mlflow: string; oip: string }>, seconds: number): Promise<TargetRuns> {
+async function benchTarget(
+  name: string,
+  baseUrl: string,
+  token: string,
+  bodies: Map<number, { mlflow: string; oip: string }>,
+  seconds: number,
+  meter?: Meter,
+): Promise<TargetRuns> {
   const headers = { authorization: `Bearer ${token}` };
   const invocationsUrl = `${baseUrl}/api/serve/${MODEL}/invocations`;
   const inferUrl = `${baseUrl}/v2/models/${MODEL}/infer`;
+  let answered = 0;
+  const counted = (run: Load) => ((answered += run.answered), run);
   // Warm-up: route compilation, session load, JIT.
-  await load(invocationsUrl, bodies.get(1)!.mlflow, headers, 2);
-  await load(inferUrl, bodies.get(1)!.oip, headers, 1);
+  counted(await load(invocationsUrl, bodies.get(1)!.mlflow, headers, 2));
+  counted(await load(inferUrl, bodies.get(1)!.oip, headers, 1));
   const byBatch = new Map<number, { invocations: Load; infer: Load }>();
   for (const [batch, body] of bodies) {
     console.log(`[bench] serving: ${name}, batch ${batch}…`);
-    byBatch.set(batch, { invocations: await load(invocationsUrl, body.mlflow, headers, seconds), infer: await load(inferUrl, body.oip, headers, seconds) });
+    const invocations = counted(await load(invocationsUrl, body.mlflow, headers, seconds));
+    const infer = counted(await load(inferUrl, body.oip, headers, seconds, undefined, batch === 1 ? meter : undefined));
+    byBatch.set(batch, { invocations, infer });
   }
   console.log(`[bench] serving: ${name}, ${FIXED_RATE} req/s fixed rate…`);
-  const fixed = await load(inferUrl, bodies.get(1)!.oip, headers, seconds, FIXED_RATE);
-  return { name, byBatch, fixed };
+  const fixed = counted(await load(inferUrl, bodies.get(1)!.oip, headers, seconds, FIXED_RATE, meter));
+  return { name, byBatch, fixed, answered };
 }
+
+/** Rows in the inference log once it stops growing (the writer catches up within a second or two), or null. */
+async function settledLogCount(databaseUrl: string | null): Promise<number | null> {
+  if (!databaseUrl) return null;
+  const { Client } = await import("pg");
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    let last = -1;
+    for (let i = 0; i < 30; i++) {
+      const count = Number((await client.query("select count(*)::bigint as n from inference_log")).rows[0].n);
+      if (count === last) return count;
+      last = count;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return last;
+  } finally {
+    await client.end();
+  }
+}
+
+const us = (v: number) => `${formatNumber(v, 0)} µs`;
+const describeCpu = (cpu: CpuPerRequest) => `main thread ${us(cpu.mainUs)} · whole process ${us(cpu.processUs)}${cpu.postgresUs === null ? "" : ` · PostgreSQL ${us(cpu.postgresUs)}`}`;
 
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const describeLoad = (l: Load, batch: number) =>
@@ -185,9 +252,10 @@ export async function benchServing(): Promise<BenchRow[]> {
   let bareFixed: Load;
   try {
     const url = `http://127.0.0.1:${barePort}/`;
+    const bareMeter = { pid: nodeProcessOf(bare.child.pid!), databaseUrl: null };
     await load(url, bodies.get(1)!.mlflow, {}, 2);
-    for (const [batch, body] of bodies) bareRuns.set(batch, await load(url, body.mlflow, {}, seconds));
-    bareFixed = await load(url, bodies.get(1)!.mlflow, {}, seconds, FIXED_RATE);
+    for (const [batch, body] of bodies) bareRuns.set(batch, await load(url, body.mlflow, {}, seconds, undefined, batch === 1 ? bareMeter : undefined));
+    bareFixed = await load(url, bodies.get(1)!.mlflow, {}, seconds, FIXED_RATE, bareMeter);
   } finally {
     await bare.stop();
   }
@@ -195,6 +263,8 @@ export async function benchServing(): Promise<BenchRow[]> {
     rows.push({ backend: "bare node:http", measure: `POST JSON, batch ${batch} (transport limit)`, studio: describeLoad(run, batch), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
   }
   rows.push({ backend: "bare node:http", measure: `${FIXED_RATE} req/s fixed, batch 1`, studio: `p50 ${ms(bareFixed.p50)} / p99 ${ms(bareFixed.p99)}`, baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
+  const bareCpu = bareRuns.get(1)!.cpu;
+  if (bareCpu) rows.push({ backend: "bare node:http", measure: "CPU per request, batch 1 (as fast as it goes)", studio: describeCpu(bareCpu), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-serving-"));
   const targets: TargetRuns[] = [];
@@ -216,29 +286,48 @@ export async function benchServing(): Promise<BenchRow[]> {
     } else {
       console.log("[bench] serving: no production build (.next); the Next.js rows are skipped — run `npx next build` first");
     }
-    console.log("[bench] serving: starting the standalone serving process (npm run serve)…");
-    const port = await freePort();
-    const standalone = await spawnTsx("server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
-    try {
-      targets.push(await benchTarget(`standalone (npm run serve, ${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds));
-      if (postgres) {
-        // What logging every request costs: the same process with the model's log sampling at 0% (the monitoring
-        // page's setting; the process re-reads it within 5 s).
-        const { Client } = await import("pg");
-        const client = new Client({ connectionString: postgres.url });
-        await client.connect();
-        await client
-          .query(
-            `insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, 0, $2 from registered_models where name = $1
-             on conflict (model_id) do update set sample_rate = 0`,
-            [MODEL, Date.now()],
-          )
-          .finally(() => client.end());
-        await new Promise((resolve) => setTimeout(resolve, 6_000));
-        targets.push(await benchTarget(`standalone, log sampling 0% (${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds));
+    // The log's writer thread against the log written on the serving thread (as before it existed), each in its own
+    // standalone process on the same database, one after the other.
+    for (const writer of ["worker", "main"] as const) {
+      console.log(`[bench] serving: starting the standalone serving process (npm run serve, log written by the ${writer} thread)…`);
+      const port = await freePort();
+      const standalone = await spawnTsx(
+        "server/serving/standalone.ts",
+        { STUDIO_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, STUDIO_SERVING_PORT: String(port), STUDIO_INFERENCE_LOG_WRITER: writer },
+        /\[serving\] listening/,
+      );
+      try {
+        const meter = { pid: nodeProcessOf(standalone.child.pid!), databaseUrl: postgres?.url ?? null };
+        const loggedBefore = await settledLogCount(postgres?.url ?? null);
+        const label = writer === "worker" ? "log on (writer thread)" : "log on, written on the serving thread (before)";
+        const logOn = await benchTarget(`standalone (npm run serve, ${backend}), ${label}`, `http://127.0.0.1:${port}`, token, bodies, seconds, meter);
+        const loggedAfter = await settledLogCount(postgres?.url ?? null);
+        // The process reports drops when it hands the next batch to its writer: by now it has.
+        if (loggedBefore !== null && loggedAfter !== null) logOn.logged = { rows: loggedAfter - loggedBefore, dropped: standalone.logDropped() };
+        targets.push(logOn);
+        if (postgres && writer === "worker") {
+          // What logging every request costs: the same process with the model's log sampling at 0% (the monitoring
+          // page's setting; the process re-reads it within 5 s), then back to 100%.
+          const setSampleRate = async (rate: number) => {
+            const { Client } = await import("pg");
+            const client = new Client({ connectionString: postgres.url });
+            await client.connect();
+            await client
+              .query(
+                `insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, $3, $2 from registered_models where name = $1
+                 on conflict (model_id) do update set sample_rate = $3`,
+                [MODEL, Date.now(), rate],
+              )
+              .finally(() => client.end());
+          };
+          await setSampleRate(0);
+          await new Promise((resolve) => setTimeout(resolve, 6_000));
+          targets.push(await benchTarget(`standalone, log sampling 0% (${backend})`, `http://127.0.0.1:${port}`, token, bodies, seconds, meter));
+          await setSampleRate(1);
+        }
+      } finally {
+        await standalone.stop();
       }
-    } finally {
-      await standalone.stop();
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -246,6 +335,44 @@ export async function benchServing(): Promise<BenchRow[]> {
   }
 
   for (const target of targets) {
+    if (target.logged !== undefined) {
+      // autocannon stops counting with requests still in flight (up to its connections per run), so "answered" is a
+      // little short; the drops are what the serving process reported.
+      const { rows: logged, dropped } = target.logged;
+      rows.push({
+        backend: target.name,
+        measure: "inference log: rows written, entries dropped / requests answered (all runs)",
+        studio: `${formatNumber(logged, 0)} rows · ${formatNumber(dropped, 0)} dropped / ~${formatNumber(target.answered, 0)} answered`,
+        baseline: "—",
+        ratio: `${((100 * logged) / Math.max(1, target.answered)).toFixed(1)}%`,
+        target: "every request logged, or its drop counted",
+        verdict: dropped === 0 ? "none dropped" : "drops counted",
+      });
+    }
+    const cpu = target.byBatch.get(1)?.infer.cpu;
+    if (cpu && bareCpu) {
+      rows.push({
+        backend: target.name,
+        measure: "CPU per request, /v2/…/infer batch 1 (as fast as it goes)",
+        studio: describeCpu(cpu),
+        baseline: `main thread ${us(bareCpu.mainUs)} (bare)`,
+        // The main thread is where requests queue: bare's µs over ours is the share of bare's req/s one core allows.
+        ratio: `${Math.round((100 * bareCpu.mainUs) / cpu.mainUs)}%`,
+        target: "—",
+        verdict: "info",
+      });
+    }
+    if (target.fixed.cpu) {
+      rows.push({
+        backend: target.name,
+        measure: `CPU per request at ${FIXED_RATE} req/s`,
+        studio: describeCpu(target.fixed.cpu),
+        baseline: bareFixed.cpu ? `main thread ${us(bareFixed.cpu.mainUs)} (bare)` : "—",
+        ratio: bareFixed.cpu ? `${Math.round((100 * bareFixed.cpu.mainUs) / target.fixed.cpu.mainUs)}%` : "—",
+        target: "—",
+        verdict: "info",
+      });
+    }
     for (const [batch, runs] of target.byBatch) {
       const baseline = bareRuns.get(batch)!;
       for (const [endpoint, run] of [["/invocations", runs.invocations], ["/v2/…/infer", runs.infer]] as const) {
@@ -275,7 +402,7 @@ export async function benchServing(): Promise<BenchRow[]> {
 }
 
 /** A throwaway database on the PostgreSQL server named by BENCH_DATABASE_URL / TEST_DATABASE_URL, or null. */
-async function throwawayPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
+export async function throwawayPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const { Client } = await import("pg");
   const name = `studio_bench_serving_${Date.now().toString(36)}`;

@@ -1,5 +1,12 @@
-// The inference log: serving endpoints hand each request here; sampled entries are buffered and written in batches,
-// off the request path, and old entries are deleted after the model's retention period.
+// The inference log: serving endpoints hand each request here; sampled entries are packed into compact batches
+// (numbers in a Float64Array that is transferred, not copied) and a worker thread (inference-log-worker.mjs) turns
+// them into rows and inserts them on its own PostgreSQL connection, so the event loop answering requests neither
+// serialises JSON nor waits on the database. The in-process PGlite can only be reached from this thread: for it the
+// worker still serialises, and the rows come back here to be inserted. Old entries are deleted after the model's
+// retention period. When the writer falls behind, new entries are dropped and counted: a request never waits for
+// its log.
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, and, lt, sql } from "drizzle-orm";
 import { inferenceLog, modelMonitoring } from "@/db/schema";
@@ -18,35 +25,116 @@ export interface InferenceLogEntry {
   protocol: "mlflow" | "v2";
 }
 
-const FLUSH_DELAY_MS = 200;
-const MAX_BUFFERED = 500;
-const FLUSH_CHUNK = 100;
-/** Entries waiting while a flush is in progress; beyond this the log sheds load. */
-const MAX_PENDING = 20_000;
-const SETTINGS_TTL_MS = 5_000;
-const PRUNE_EVERY_MS = 10 * 60_000;
-
-interface LogState {
-  db: Database | null;
-  buffer: InferenceLogEntry[];
-  timer: ReturnType<typeof setTimeout> | null;
-  flushing: Promise<void> | null;
-  settings: Map<number, { sampleRate: number; retentionDays: number; readAt: number }>;
-  lastPrune: Map<number, number>;
-  dropped: number;
-  reportedDropped: number;
+/** A served request whose logged values are all numbers (or null), as serving-log.ts packs it. */
+export interface CompactInference {
+  modelId: number;
+  versionId: number;
+  requestId: string;
+  at: number;
+  latencyMs: number;
+  protocol: "mlflow" | "v2";
+  /**
+   * The input keys, in order: pass the same array object for every request of a served version (its layout is sent
+   * to the writer once, keyed by this array).
+   */
+  keys: readonly string[];
+  /** Logged input rows (each key has this many values). */
+  sampledRows: number;
+  /** keys.length × sampledRows input values (key after key), then predictionCount predictions; NaN stands for null. */
+  values: Float64Array;
+  predictionCount: number;
 }
 
-const holder = globalThis as unknown as { studioInferenceLog?: LogState };
-const state = (holder.studioInferenceLog ??= {
-  db: null,
-  buffer: [] as InferenceLogEntry[],
-  timer: null,
-  flushing: null,
+/** Entries in a batch before it is handed to the writer (else it goes after POST_DELAY_MS). */
+const POST_AT_ENTRIES = 256;
+const POST_DELAY_MS = 50;
+/** Entries accepted but not yet written; beyond this the log sheds load (STUDIO_INFERENCE_LOG_MAX_QUEUED). */
+const DEFAULT_MAX_QUEUED = Number(process.env.STUDIO_INFERENCE_LOG_MAX_QUEUED) || 20_000;
+const SETTINGS_TTL_MS = 5_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** How long an exiting process waits for the writer to write what it was given. */
+const EXIT_FLUSH_TIMEOUT_MS = 5_000;
+/**
+ * "worker" (default): rows are built and written by the writer thread. "main": built and written on this thread, as
+ * before the writer thread existed (bench/serving's comparison; also what happens when the thread cannot start).
+ */
+const DEFAULT_WRITER: "worker" | "main" = process.env.STUDIO_INFERENCE_LOG_WRITER === "main" ? "main" : "worker";
+/** Entries per INSERT written from this thread: each insert pauses the event loop while it is built. */
+const MAIN_THREAD_CHUNK = 100;
+/** Slots of an entry's header in a batch's numbers; inference-log-worker.mjs reads the same layout. */
+const HEADER = 8;
+const PROTOCOL_CODES = { mlflow: 0, v2: 1 } as const;
+
+interface PendingBatch {
+  numbers: Float64Array;
+  used: number;
+  requestIds: string[];
+  /** Entries that are not all numbers (text features or labels, tests): serialised as objects. */
+  objects: InferenceLogEntry[];
+  count: number;
+}
+
+/** A database the log writes to: through the worker's own connection ("postgres") or this thread's ("main"). */
+interface Target {
+  id: number;
+  db: Database;
+  kind: "postgres" | "main";
+  config: Record<string, unknown> | null;
+  /** Registered with the current worker. */
+  announced: boolean;
+  pending: PendingBatch | null;
+  /** Inserts of rows the worker sent back ("main" targets), one after the other. */
+  writing: Promise<void>;
+}
+
+interface LogState {
+  settings: Map<number, { sampleRate: number; retentionDays: number; readAt: number }>;
+  lastPrune: Map<number, number>;
+  targets: Map<Database, Target>;
+  nextTargetId: number;
+  worker: Worker | null;
+  workerFailed: boolean;
+  /** Layout ids by the keys array, and the keys by id (sent again to a new worker). */
+  layouts: WeakMap<readonly string[], number>;
+  layoutKeys: Map<number, string[]>;
+  nextLayoutId: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  flushWaiters: Map<number, () => void>;
+  nextFlushId: number;
+  /** Entries accepted and not yet written (or lost): pending here, in the worker, or being inserted here. */
+  queued: number;
+  /** Of those, the ones the worker holds. */
+  inWorker: number;
+  maxQueued: number;
+  written: number;
+  dropped: number;
+  reportedDropped: number;
+  exitHook: boolean;
+  writer: "worker" | "main";
+}
+
+const holder = globalThis as unknown as { studioInferenceLogWriter?: LogState };
+const state = (holder.studioInferenceLogWriter ??= {
   settings: new Map(),
   lastPrune: new Map(),
+  targets: new Map(),
+  nextTargetId: 1,
+  worker: null,
+  workerFailed: false,
+  layouts: new WeakMap(),
+  layoutKeys: new Map(),
+  nextLayoutId: 1,
+  timer: null,
+  flushWaiters: new Map(),
+  nextFlushId: 1,
+  queued: 0,
+  inWorker: 0,
+  maxQueued: DEFAULT_MAX_QUEUED,
+  written: 0,
   dropped: 0,
   reportedDropped: 0,
+  exitHook: false,
+  writer: DEFAULT_WRITER,
 });
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
@@ -67,83 +155,321 @@ export function invalidateLoggingSettings(modelId: number): void {
   state.settings.delete(modelId);
 }
 
+/** How the log keeps up: entries waiting to be written, written, and dropped since the process started. */
+export function inferenceLogStatus(): { queued: number; written: number; dropped: number; maxQueued: number } {
+  return { queued: state.queued, written: state.written, dropped: state.dropped, maxQueued: state.maxQueued };
+}
+
+/** Whether the model's sampling picks this request and the writer has room for it (a refusal is counted). */
+function admit(db: Database, modelId: number): boolean {
+  const cached = state.settings.get(modelId);
+  const sampleRate = cached && Date.now() - cached.readAt < SETTINGS_TTL_MS ? cached.sampleRate : null;
+  if (sampleRate === null) void loggingSettings(db, modelId).catch(() => undefined);
+  if (sampleRate !== null && sampleRate < 1 && Math.random() >= sampleRate) return false;
+  if (state.queued >= state.maxQueued) {
+    // The writer is not keeping up: shed log entries rather than memory or serving latency (counted, not silent).
+    state.dropped += 1;
+    return false;
+  }
+  state.queued += 1;
+  return true;
+}
+
 /**
  * Queues one served request for the log, if the model's sampling rate picks it. Never throws and never waits
  * for the database: a request is not slowed or failed by its own logging.
  */
 export function recordInference(db: Database, entry: InferenceLogEntry): void {
-  state.db = db;
-  const cached = state.settings.get(entry.modelId);
-  const sampleRate = cached && Date.now() - cached.readAt < SETTINGS_TTL_MS ? cached.sampleRate : null;
-  if (sampleRate === null) void loggingSettings(db, entry.modelId).catch(() => undefined);
-  if (sampleRate !== null && sampleRate < 1 && Math.random() >= sampleRate) return;
-  if (state.buffer.length >= MAX_PENDING) {
-    // The database is not keeping up: shed log entries rather than memory or serving latency (counted, not silent).
-    state.dropped += 1;
-    return;
-  }
-  state.buffer.push(entry);
-  if (state.buffer.length >= MAX_BUFFERED) void flushInferenceLog();
-  else state.timer ??= setTimeout(() => void flushInferenceLog(), FLUSH_DELAY_MS);
+  if (!admit(db, entry.modelId)) return;
+  const batch = pendingOf(targetOf(db));
+  batch.objects.push(entry);
+  added(batch);
 }
 
-/** Writes everything buffered (tests and shutdown call it; the timer calls it otherwise). */
-export async function flushInferenceLog(): Promise<void> {
+/** recordInference for an all-numeric request, packed without building objects (the serving hot path). */
+export function recordCompactInference(db: Database, entry: CompactInference): void {
+  if (!admit(db, entry.modelId)) return;
+  const layout = layoutOf(entry.keys);
+  const batch = pendingOf(targetOf(db));
+  const length = entry.keys.length * entry.sampledRows + entry.predictionCount;
+  if (batch.used + HEADER + length > batch.numbers.length) {
+    const grown = new Float64Array(Math.max(batch.numbers.length * 2, batch.used + HEADER + length));
+    grown.set(batch.numbers.subarray(0, batch.used));
+    batch.numbers = grown;
+  }
+  const n = batch.numbers;
+  const at = batch.used;
+  n[at] = layout;
+  n[at + 1] = entry.modelId;
+  n[at + 2] = entry.versionId;
+  n[at + 3] = entry.at;
+  n[at + 4] = entry.latencyMs;
+  n[at + 5] = PROTOCOL_CODES[entry.protocol];
+  n[at + 6] = entry.sampledRows;
+  n[at + 7] = entry.predictionCount;
+  n.set(entry.values.subarray(0, length), at + HEADER);
+  batch.used = at + HEADER + length;
+  batch.requestIds.push(entry.requestId);
+  added(batch);
+}
+
+function added(batch: PendingBatch): void {
+  batch.count += 1;
+  if (batch.count >= POST_AT_ENTRIES) postPending();
+  else state.timer ??= setTimeout(postPending, POST_DELAY_MS);
+}
+
+function newBatch(): PendingBatch {
+  return { numbers: new Float64Array(POST_AT_ENTRIES * 48), used: 0, requestIds: [], objects: [], count: 0 };
+}
+
+function pendingOf(target: Target): PendingBatch {
+  target.pending ??= newBatch();
+  return target.pending;
+}
+
+/** node-postgres pool settings the worker can open its own connection with, or null (PGlite, or not cloneable). */
+function connectionOf(db: Database): Record<string, unknown> | null {
+  const client = (db as unknown as { $client?: { options?: Record<string, unknown>; totalCount?: unknown } }).$client;
+  if (!client || typeof client.totalCount !== "number" || !client.options) return null;
+  const config: Record<string, unknown> = {};
+  for (const key of ["connectionString", "host", "port", "user", "password", "database", "ssl"]) {
+    const value = client.options[key];
+    if (value === undefined) continue;
+    if (typeof value === "function") return null;
+    config[key] = value;
+  }
+  try {
+    structuredClone(config);
+  } catch {
+    return null;
+  }
+  return config;
+}
+
+function targetOf(db: Database): Target {
+  let target = state.targets.get(db);
+  if (!target) {
+    const config = connectionOf(db);
+    target = { id: state.nextTargetId++, db, kind: config ? "postgres" : "main", config, announced: false, pending: null, writing: Promise.resolve() };
+    state.targets.set(db, target);
+  }
+  return target;
+}
+
+function layoutOf(keys: readonly string[]): number {
+  let id = state.layouts.get(keys);
+  if (id === undefined) {
+    id = state.nextLayoutId++;
+    state.layouts.set(keys, id);
+    state.layoutKeys.set(id, [...keys]);
+    // Sent at once: messages to the worker arrive in order, so it knows the layout before any batch using it.
+    if (state.writer === "worker") workerOrNull()?.postMessage({ type: "layout", id, keys: state.layoutKeys.get(id) });
+  }
+  return id;
+}
+
+function workerFile(): string {
+  return path.join(/* turbopackIgnore: true */ process.cwd(), "server", "monitoring", "inference-log-worker.mjs");
+}
+
+function workerOrNull(): Worker | null {
+  if (state.writer === "main") return null;
+  if (state.worker) return state.worker;
+  if (state.workerFailed) return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(workerFile(), { name: "studio inference log" });
+  } catch (error) {
+    console.error("[studio] the inference log's writer thread did not start; the log is written from the serving thread", redactErrorForLog(error));
+    state.workerFailed = true;
+    return null;
+  }
+  state.worker = worker;
+  for (const [id, keys] of state.layoutKeys) worker.postMessage({ type: "layout", id, keys });
+  for (const target of state.targets.values()) target.announced = false;
+  worker.on("message", onWorkerMessage);
+  worker.on("error", (error) => console.error("[studio] the inference log's writer thread failed", redactErrorForLog(error)));
+  worker.on("exit", () => {
+    if (state.worker !== worker) return;
+    // Whatever it held is lost: counted, and the next entry starts a new writer.
+    state.worker = null;
+    lose(state.inWorker);
+    state.inWorker = 0;
+    for (const resolve of state.flushWaiters.values()) resolve();
+    state.flushWaiters.clear();
+  });
+  if (!state.exitHook) {
+    state.exitHook = true;
+    process.once("exit", flushAtExit);
+  }
+  refWorker();
+  return worker;
+}
+
+/** The writer keeps the process alive only while it holds entries (a finished script still exits). */
+function refWorker(): void {
+  if (!state.worker) return;
+  if (state.inWorker > 0 || state.flushWaiters.size > 0) state.worker.ref();
+  else state.worker.unref();
+}
+
+function lose(count: number): void {
+  state.queued -= count;
+  state.dropped += count;
+}
+
+/** Hands every pending batch to the writer. */
+function postPending(): void {
   if (state.timer) {
     clearTimeout(state.timer);
     state.timer = null;
   }
-  while (state.flushing) await state.flushing;
-  const batch = state.buffer.splice(0);
+  for (const target of state.targets.values()) {
+    const batch = target.pending;
+    if (!batch || batch.count === 0) continue;
+    target.pending = null;
+    const worker = workerOrNull();
+    if (!worker) {
+      const rows = rowsHere(batch);
+      target.writing = target.writing.then(() => insertOnThisThread(target.db, rows));
+      continue;
+    }
+    if (!target.announced) {
+      worker.postMessage({ type: "target", id: target.id, kind: target.kind, config: target.config });
+      target.announced = true;
+    }
+    state.inWorker += batch.count;
+    worker.postMessage(
+      { type: "batch", target: target.id, numbers: batch.numbers, used: batch.used, requestIds: batch.requestIds, objects: batch.objects, count: batch.count },
+      [batch.numbers.buffer],
+    );
+  }
+  refWorker();
+  reportDrops();
+}
+
+/** What the worker makes of a batch, made on this thread (STUDIO_INFERENCE_LOG_WRITER=main, or no worker). */
+function rowsHere(batch: PendingBatch): { count: number; modelIds: number[]; chunks: string[] } {
+  const entries: InferenceLogEntry[] = [];
+  const n = batch.numbers;
+  for (let at = 0, index = 0; at < batch.used; index++) {
+    const keys = state.layoutKeys.get(n[at]!)!;
+    const sampled = n[at + 6]!;
+    const predictionCount = n[at + 7]!;
+    let cell = at + HEADER;
+    const inputs: InferenceLogEntry["inputs"] = {};
+    // NaN stands for null; JSON.stringify writes it as null.
+    for (const key of keys) {
+      inputs[key] = Array.from(n.subarray(cell, cell + sampled));
+      cell += sampled;
+    }
+    const predictions = Array.from(n.subarray(cell, cell + predictionCount));
+    cell += predictionCount;
+    entries.push({ modelId: n[at + 1]!, versionId: n[at + 2]!, requestId: batch.requestIds[index]!, at: n[at + 3]!, latencyMs: n[at + 4]!, protocol: n[at + 5] ? "v2" : "mlflow", inputs, predictions });
+    at = cell;
+  }
+  entries.push(...batch.objects);
+  const chunks: string[] = [];
+  for (let start = 0; start < entries.length; start += MAIN_THREAD_CHUNK) {
+    chunks.push(
+      JSON.stringify(
+        entries.slice(start, start + MAIN_THREAD_CHUNK).map((e) => ({
+          model_id: e.modelId,
+          version_id: e.versionId,
+          request_id: e.requestId,
+          at: e.at,
+          latency_ms: e.latencyMs,
+          row_count: e.predictions.length,
+          inputs: e.inputs,
+          predictions: e.predictions,
+          protocol: e.protocol,
+        })),
+      ),
+    );
+  }
+  return { count: entries.length, modelIds: [...new Set(entries.map((e) => e.modelId))], chunks };
+}
+
+function reportDrops(): void {
   if (state.dropped > state.reportedDropped) {
     console.warn(`[studio] the inference log shed ${state.dropped - state.reportedDropped} entries: the database did not keep up with serving.`);
     state.reportedDropped = state.dropped;
   }
-  if (!batch.length || !state.db) return;
-  const db = state.db;
-  state.flushing = (async () => {
-    try {
-      // One JSON parameter per chunk: building thousands of bound parameters cost more CPU than serving; chunks
-      // (with a turn of the event loop between them) keep each pause of the serving process short.
-      for (let start = 0; start < batch.length; start += FLUSH_CHUNK) {
-        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-        await insertChunk(db, batch.slice(start, start + FLUSH_CHUNK));
-      }
-      const modelIds = new Set(batch.map((entry) => entry.modelId));
-      await pruneExpired(db, modelIds);
-      for (const modelId of modelIds) scheduleHealthCheck(db, modelId);
-    } catch (error) {
-      // Losing log entries must not take serving down; the count says how many were lost.
-      state.dropped += batch.length;
-      console.error(`[studio] could not write ${batch.length} inference log entries`, redactErrorForLog(error));
-    }
-  })();
-  try {
-    await state.flushing;
-  } finally {
-    state.flushing = null;
-  }
 }
 
-async function insertChunk(db: Database, batch: InferenceLogEntry[]): Promise<void> {
-  const rows = JSON.stringify(
-    batch.map((e) => ({
-      model_id: e.modelId,
-      version_id: e.versionId,
-      request_id: e.requestId,
-      at: e.at,
-      latency_ms: e.latencyMs,
-      row_count: e.predictions.length,
-      inputs: e.inputs,
-      predictions: e.predictions,
-      protocol: e.protocol,
-    })),
-  );
-  await db.execute(sql`
-    insert into ${inferenceLog} (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol)
-    select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol
-    from jsonb_to_recordset(${rows}::jsonb) as x(model_id bigint, version_id bigint, request_id text, at bigint, latency_ms double precision,
-      row_count integer, inputs jsonb, predictions jsonb, protocol text)`);
+type WorkerMessage =
+  | { type: "written"; target: number; count: number; modelIds: number[] }
+  | { type: "rows"; target: number; count: number; modelIds: number[]; chunks: string[] }
+  | { type: "failed"; target: number; count: number; message: string }
+  | { type: "flushed"; id: number }
+  | { type: "error"; message: string }
+  | { type: "closed" };
+
+function targetById(id: number): Target | undefined {
+  for (const target of state.targets.values()) if (target.id === id) return target;
+  return undefined;
+}
+
+function onWorkerMessage(message: WorkerMessage): void {
+  switch (message.type) {
+    case "written": {
+      state.inWorker -= message.count;
+      state.queued -= message.count;
+      state.written += message.count;
+      const target = targetById(message.target);
+      if (target) for (const modelId of message.modelIds) scheduleHealthCheck(target.db, modelId);
+      break;
+    }
+    case "rows": {
+      state.inWorker -= message.count;
+      const target = targetById(message.target);
+      if (!target) {
+        lose(message.count);
+        break;
+      }
+      target.writing = target.writing.then(() => insertOnThisThread(target.db, message));
+      break;
+    }
+    case "failed":
+      // Losing log entries must not take serving down; the count says how many were lost.
+      state.inWorker -= message.count;
+      lose(message.count);
+      console.error(`[studio] could not write ${message.count} inference log entries: ${message.message}`);
+      break;
+    case "flushed":
+      state.flushWaiters.get(message.id)?.();
+      state.flushWaiters.delete(message.id);
+      break;
+    case "error":
+      console.error(`[studio] inference log writer: ${message.message}`);
+      break;
+    case "closed":
+      break;
+  }
+  refWorker();
+}
+
+async function insertOnThisThread(db: Database, rows: { count: number; modelIds: number[]; chunks: string[] }): Promise<void> {
+  try {
+    for (const chunk of rows.chunks) {
+      await db.execute(sql`
+        insert into ${inferenceLog} (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol)
+        select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol
+        from jsonb_to_recordset(${chunk}::jsonb) as x(model_id bigint, version_id bigint, request_id text, at bigint, latency_ms double precision,
+          row_count integer, inputs jsonb, predictions jsonb, protocol text)`);
+      // A turn of the event loop between chunks keeps each pause of the serving process short.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    state.queued -= rows.count;
+    state.written += rows.count;
+    const modelIds = new Set(rows.modelIds);
+    await pruneExpired(db, modelIds);
+    for (const modelId of modelIds) scheduleHealthCheck(db, modelId);
+  } catch (error) {
+    lose(rows.count);
+    console.error(`[studio] could not write ${rows.count} inference log entries`, redactErrorForLog(error));
+  }
 }
 
 async function pruneExpired(db: Database, modelIds: Set<number>): Promise<void> {
@@ -155,6 +481,66 @@ async function pruneExpired(db: Database, modelIds: Set<number>): Promise<void> 
     await db.delete(inferenceLog).where(and(eq(inferenceLog.modelId, modelId), lt(inferenceLog.at, now - retentionDays * 86_400_000)));
   }
 }
+
+/** Writes everything recorded so far (tests and shutdown call it; the writer does it continuously otherwise). */
+export async function flushInferenceLog(): Promise<void> {
+  postPending();
+  const worker = state.worker;
+  if (worker) {
+    await new Promise<void>((resolve) => {
+      const id = state.nextFlushId++;
+      state.flushWaiters.set(id, resolve);
+      refWorker();
+      worker.postMessage({ type: "flush", id });
+    });
+    refWorker();
+  }
+  await Promise.all([...state.targets.values()].map((target) => target.writing));
+  reportDrops();
+}
+
+/** Flushes, then stops the writer thread (graceful shutdown; the next entry starts a new one). */
+export async function closeInferenceLog(): Promise<void> {
+  await flushInferenceLog();
+  const worker = state.worker;
+  if (!worker) return;
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  worker.postMessage({ type: "close" });
+  await exited;
+}
+
+/**
+ * A process that exits without closeInferenceLog (Next.js's own SIGTERM handling, process.exit) still gets what
+ * the worker can write on its own connection: this thread waits for it, synchronously, as 'exit' allows nothing else.
+ * Rows bound for this thread's PGlite cannot be written any more at this point.
+ */
+function flushAtExit(): void {
+  if (!state.worker || state.queued === 0) return;
+  postPending();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  state.worker.postMessage({ type: "flush", id: 0, signal });
+  Atomics.wait(signal, 0, 0, EXIT_FLUSH_TIMEOUT_MS);
+}
+
+/** For tests only: make the writer fall behind (it holds every batch until released), and bound its queue. */
+export const inferenceLogTestHooks = {
+  holdWrites(): void {
+    workerOrNull()?.postMessage({ type: "hold" });
+  },
+  releaseWrites(): void {
+    state.worker?.postMessage({ type: "release" });
+  },
+  setMaxQueued(limit: number): void {
+    state.maxQueued = limit;
+  },
+  resetMaxQueued(): void {
+    state.maxQueued = DEFAULT_MAX_QUEUED;
+  },
+  /** Which thread builds and writes the rows from now on (flush first). */
+  useWriter(writer: "worker" | "main"): void {
+    state.writer = writer;
+  },
+};
 
 const HEALTH_CHECK_DELAY_MS = 60_000;
 const holderChecks = globalThis as unknown as { studioHealthChecks?: Map<number, ReturnType<typeof setTimeout>>; studioHealthChecksOff?: boolean };

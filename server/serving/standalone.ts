@@ -8,7 +8,7 @@ import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES } from "./http";
 import type { ModelServer } from "./model-server";
-import { disableHealthChecks } from "../monitoring/inference-log";
+import { closeInferenceLog, disableHealthChecks } from "../monitoring/inference-log";
 
 function headerReader(request: http.IncomingMessage): { get(name: string): string | null } {
   return {
@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   const server = createServingServer();
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => console.log(`[serving] listening on http://${host}:${port} (pid ${process.pid})`));
-  const stop = () => server.close(() => process.exit(0));
+  // Stop taking requests, then write the inference log entries still queued before exiting.
+  const stop = () => server.close(() => void closeInferenceLog().finally(() => process.exit(0)));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }
