@@ -8,6 +8,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/db/client";
 import { studioTrpcLinks } from "@/lib/trpc-links";
 import { appRouter, type AppRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
@@ -29,11 +30,9 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
 
   beforeAll(async () => {
     studio = await createTestStudio(kind);
-    const [experiment] = (
-      await studio.db.execute<{ experiment_id: string }>(sql`
-        insert into experiments (name, artifact_location, creation_time, last_update_time)
-        values ('thousand runs', 'mlflow-artifacts:/thousand', 1, 1) returning experiment_id::text`)
-    ).rows;
+    const [experiment] = await queryRows<{ experiment_id: string }>(studio.db, sql`
+      insert into experiments (name, artifact_location, creation_time, last_update_time)
+      values ('thousand runs', 'mlflow-artifacts:/thousand', 1, 1) returning experiment_id::text`);
     experimentId = experiment.experiment_id;
     runIds = Array.from({ length: RUNS }, (_, i) => `run${String(i).padStart(4, "0")}${"f".repeat(25)}`);
     // Set-based, as a sweep's runs would land: 1,000 runs × 20 steps of loss.
@@ -119,7 +118,7 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
     expect(saved.selectionId).toMatch(/^[A-Za-z0-9_-]{16}$/);
     // Saving the same runs again gives the same link and no second row.
     expect(await trpc.tracking.saveCompareSelection({ experimentId, runIds: reversed })).toEqual(saved);
-    const [{ count }] = (await studio.db.execute<{ count: string }>(sql`select count(*)::text as count from compare_selections`)).rows;
+    const [{ count }] = await queryRows<{ count: string }>(studio.db, sql`select count(*)::text as count from compare_selections`);
     expect(count).toBe("1");
     expect(await trpc.tracking.compareSelection({ experimentId, selectionId: saved.selectionId })).toEqual({ selectionId: saved.selectionId, runIds: reversed });
   });
