@@ -2,7 +2,7 @@
 // One metric of many runs: a line per run in its colour, a readout of every run's value at the x under
 // the pointer, and drag-to-zoom (double-click resets). Drawn on a canvas: 100 runs × 1,000 points as SVG
 // paths cost recharts about a second of layout and paint per chart; a canvas draws them in milliseconds.
-import { useEffect, useId, useMemo, useRef, useState, type MouseEvent } from "react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { logExtent, logTicks, makeScale, niceTicks, paddedExtent, type Extent } from "@/lib/chart-scale";
 import { formatX, pointNearest, type PlotPoint } from "@/lib/compare-series";
 import type { CompareXAxis } from "@/lib/compare-state";
@@ -177,7 +177,8 @@ export function CompareLineChart(props: CompareLineChartProps) {
   }, []);
 
   const frame = useMemo(() => (size ? frameOf(lines, range, logScale, size.width, size.height) : null), [lines, range, logScale, size]);
-  useEffect(() => {
+  // Painted in the same commit that sets data-ready, so "ready" never shows before the lines are on the canvas.
+  useLayoutEffect(() => {
     if (canvas.current && frame) paint(canvas.current, frame, lines, axis);
     else if (canvas.current) canvas.current.getContext("2d")?.clearRect(0, 0, canvas.current.width, canvas.current.height);
   }, [frame, lines, axis, theme]);
