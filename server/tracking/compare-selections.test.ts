@@ -14,6 +14,7 @@ import { appRouter, type AppRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { handleTrpcRequest } from "../trpc-handler";
 import { MAX_SELECTION_RUNS, selectionIdOf } from "./compare-selections";
+import { rebuildMetricRollups } from "./metric-rollups";
 
 const RUNS = 1000;
 const STEPS = 20;
@@ -44,6 +45,8 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
       insert into metrics (run_uuid, key, step, timestamp, value)
       select id, 'loss', g, 1000 + g, 1.0 / (g + i)
       from unnest(${sql.param(runIds)}::text[]) with ordinality as u(id, i), generate_series(0, ${STEPS - 1}) g`);
+    // Written straight into the history, so the chart rollups are rebuilt as the seeds do.
+    await rebuildMetricRollups(studio.db, runIds);
     await studio.db.execute(sql`
       insert into latest_metrics (run_uuid, key, value, timestamp, step)
       select id, 'loss', 1.0 / (${STEPS - 1} + i), ${1000 + STEPS - 1}, ${STEPS - 1}
