@@ -70,7 +70,8 @@ interface SeriesRef {
  */
 export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<{ series: ChartSeries[] }> {
   const input = zChartSeriesInput.parse(rawInput);
-  // Rollups must be caught up with every acknowledged point before they are read: the one place to do it.
+  // Rollups must be caught up with every acknowledged point before anything below reads them (the summary
+  // that validates the cache included): the one place to do it, e.g. `await catchUpRollups(ctx.db, input.runIds)`.
 
   if (input.xAxis === "step" && !input.range) return { series: await wholeSeriesOnStepAxis(ctx, input) };
 
@@ -297,7 +298,8 @@ function appendBucketPoints(out: ChartPoint[], b: number[]): void {
  * step span) it was computed from; least recently used dropped past MAX_CACHED_POINTS. Per process: a
  * second process checks the same versions against the same database, so it can never serve stale lines.
  */
-const MAX_CACHED_POINTS = 2_000_000;
+// About 24 MB of points (~40 bytes each): six 100-run charts at 1,000 px.
+const MAX_CACHED_POINTS = 600_000;
 
 class ReductionCache {
   private entries = new Map<string, { version: string; points: ChartPoint[] }>();
