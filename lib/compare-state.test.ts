@@ -20,6 +20,7 @@ describe("url lists", () => {
 describe("compare state in the URL", () => {
   const full: CompareState = {
     runs: ["r1", "r2", "r3"],
+    selection: null,
     metrics: ["loss", "f1, macro"],
     x: "relative",
     smoothing: 0.6,
@@ -53,5 +54,15 @@ describe("compare state in the URL", () => {
     expect(state.hidden).toEqual(["b"]);
     expect(state.logScale).toBe(false);
     expect(parseCompareState("smooth=-1&from=1&to=abc")).toMatchObject({ smoothing: 0, range: null });
+  });
+
+  it("carries a saved selection's short id instead of its runs, and keeps its hidden runs until they load", () => {
+    const saved: CompareState = { ...full, runs: [], selection: "Ab3_x-9QzW1kLm0P", hidden: ["r2"] };
+    const query = compareStateToQuery(saved);
+    expect(query).toContain("sel=Ab3_x-9QzW1kLm0P");
+    expect(query).not.toContain("runs=");
+    expect(parseCompareState(query)).toEqual(saved);
+    // Once the selection's runs are known they never leak back into the link.
+    expect(compareStateToQuery({ ...saved, runs: ["r1", "r2"] })).not.toContain("runs=");
   });
 });

@@ -4,8 +4,13 @@ import { decodeUrlList, encodeUrlList } from "./url-list";
 export type CompareXAxis = "step" | "time" | "relative";
 
 export interface CompareState {
-  /** The compared runs, in the order they were chosen. */
+  /** The compared runs, in the order they were chosen (empty while a saved selection's runs load). */
   runs: string[];
+  /**
+   * A saved selection's short id (`sel`): set instead of `runs` when a comparison has too many runs for a
+   * link; the page loads its run ids from the server.
+   */
+  selection: string | null;
   /** Metrics charted; empty means every metric the runs logged. */
   metrics: string[];
   x: CompareXAxis;
@@ -22,6 +27,7 @@ export interface CompareState {
 
 export const DEFAULT_COMPARE_STATE: CompareState = {
   runs: [],
+  selection: null,
   metrics: [],
   x: "step",
   smoothing: 0,
@@ -53,24 +59,31 @@ export function parseCompareState(query: URLSearchParams | string): CompareState
   const smoothing = finiteNumber(params.get("smooth"));
   const from = finiteNumber(params.get("from"));
   const to = finiteNumber(params.get("to"));
-  const runs = unique(decodeUrlList(params.get("runs")));
+  const selection = params.get("sel") || null;
+  // A saved selection's runs are not in the link: its hidden runs are checked against them once they load.
+  const runs = selection ? [] : unique(decodeUrlList(params.get("runs")));
   return {
     runs,
+    selection,
     metrics: unique(decodeUrlList(params.get("metrics"))),
     x: X_AXES.includes(x as CompareXAxis) ? (x as CompareXAxis) : "step",
     smoothing: smoothing === null ? 0 : Math.min(MAX_SMOOTHING, Math.max(0, Math.round(smoothing * 100) / 100)),
     logScale: params.get("log") === "1",
-    hidden: unique(decodeUrlList(params.get("hidden"))).filter((id) => runs.includes(id)),
+    hidden: unique(decodeUrlList(params.get("hidden"))).filter((id) => selection !== null || runs.includes(id)),
     range: from !== null && to !== null && from <= to ? { min: from, max: to } : null,
     scatter: { x: params.get("sx") || null, y: params.get("sy") || null },
     parallel: { axes: unique(decodeUrlList(params.get("axes"))), metric: params.get("pm") || null },
   };
 }
 
+/** Longer lists of runs than this go to a saved selection: 100 ids make a ~3.4 kB link, 1,000 would not fit. */
+export const MAX_LINKED_RUNS = 100;
+
 /** The query parameters of a state, defaults left out so links stay short; `null` removes a parameter. */
 export function compareStateToParams(state: CompareState): Record<string, string | null> {
   return {
-    runs: state.runs.length ? encodeUrlList(state.runs) : null,
+    runs: !state.selection && state.runs.length ? encodeUrlList(state.runs) : null,
+    sel: state.selection,
     metrics: state.metrics.length ? encodeUrlList(state.metrics) : null,
     x: state.x === "step" ? null : state.x,
     smooth: state.smoothing > 0 ? String(state.smoothing) : null,

@@ -34,7 +34,20 @@ export interface RunLabel {
 export function CompareView({ experimentId }: { experimentId: string }) {
   const trpc = useTRPC();
   const { params, update } = useUrlState();
-  const state = useMemo(() => parseCompareState(params), [params]);
+  const linked = useMemo(() => parseCompareState(params), [params]);
+  // A long comparison's link names a saved selection; its run ids come from the server (they never change).
+  const selection = useQuery({
+    ...trpc.tracking.compareSelection.queryOptions({ experimentId, selectionId: linked.selection ?? "-" }),
+    enabled: linked.selection !== null,
+    staleTime: Infinity,
+  });
+  const selectedRuns = selection.data?.runIds;
+  const state = useMemo(() => {
+    if (!linked.selection) return linked;
+    const runs = selectedRuns ?? [];
+    const inSelection = new Set(runs);
+    return { ...linked, runs, hidden: linked.hidden.filter((id) => inSelection.has(id)) };
+  }, [linked, selectedRuns]);
   const setState = (patch: Partial<CompareState>, history: "push" | "replace" = "replace") =>
     update(compareStateToParams({ ...state, ...patch }), history);
 
@@ -60,6 +73,15 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       <Link href="/experiments">Experiments</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? "Experiment"}</Link> /
     </p>
   );
+  if (linked.selection && !selection.data) {
+    return (
+      <>
+        {breadcrumb}
+        <h1>Compare runs</h1>
+        {selection.error ? <QueryError error={selection.error} onRetry={() => void selection.refetch()} /> : <p role="status">Loading the comparison…</p>}
+      </>
+    );
+  }
   if (!state.runs.length) {
     return (
       <>

@@ -423,7 +423,7 @@ function ValuesTable({ lines, order, axes }: { lines: readonly RunLine[]; order:
     <details className={compare.folded} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Show the values as a table</summary>
       {open ? (
-        <div className={`${styles.tableWrap} ${compare.valuesTable}`}>
+        <div className={`${styles.tableWrap} ${compare.valuesTable}`} tabIndex={0} role="region" aria-label="Parallel coordinates values, scrollable">
           <table className={styles.table}>
             <thead>
               <tr>

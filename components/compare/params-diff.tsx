@@ -39,7 +39,8 @@ export function ParamsDiff({ runs }: ParamsDiffProps) {
         <p className={compare.note}>Every param has the same value in all {runs.length} runs.</p>
       )}
       {diff.differing.length ? (
-        <div className={`${styles.tableWrap} ${compare.diffWrap}`}>
+        // Scrolls sideways with many runs: focusable so keyboard users can scroll it too.
+        <div className={`${styles.tableWrap} ${compare.diffWrap}`} tabIndex={0} role="region" aria-label="Params that differ, scrollable">
           <table className={styles.table}>
             <caption className="visually-hidden">Params that differ between the compared runs, one column per run</caption>
             <thead className={compare.stickyHead}>
@@ -74,7 +75,7 @@ export function ParamsDiff({ runs }: ParamsDiffProps) {
               ? `${diff.equal.length} param${diff.equal.length === 1 ? "" : "s"} logged by this run`
               : `${diff.equal.length} param${diff.equal.length === 1 ? " is" : "s are"} equal in every run`}
           </summary>
-          <div className={`${styles.tableWrap} ${compare.diffWrap}`}>
+          <div className={`${styles.tableWrap} ${compare.diffWrap}`} tabIndex={0} role="region" aria-label="Equal params, scrollable">
             <table className={styles.table}>
               <caption className="visually-hidden">Params with the same value in every compared run</caption>
               <thead className={compare.stickyHead}>

@@ -206,7 +206,7 @@ function PointsTable({ points, x, y }: { points: ScatterPoint[]; x: ColumnInfo; 
     <details className={compare.folded} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Show the plotted values as a table</summary>
       {open ? (
-        <div className={`${styles.tableWrap} ${compare.valuesTable}`}>
+        <div className={`${styles.tableWrap} ${compare.valuesTable}`} tabIndex={0} role="region" aria-label="Scatter plot values, scrollable">
           <table className={styles.table}>
             <thead>
               <tr>

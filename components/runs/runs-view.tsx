@@ -13,6 +13,7 @@ import { useUrlState } from "@/components/ui/use-url-state";
 import type { FilterKeys } from "@/lib/filter-completion";
 import { decodeUrlList, encodeUrlList } from "@/lib/url-list";
 import type { Run } from "@/server/tracking/schema";
+import { CompareLink } from "@/components/compare/compare-link";
 import { ColumnChooser } from "./column-chooser";
 import { FilterEditor } from "./filter-editor";
 import {
@@ -222,7 +223,6 @@ function RunsToolbar({
   onClearSelection: () => void;
   exportHref: string;
 }) {
-  const compareHref = `/experiments/${experimentId}/compare?${new URLSearchParams({ runs: encodeUrlList(selected) }).toString()}`;
   return (
     <div className={tableStyles.toolbar}>
       <ColumnChooser keys={keys} columns={columns} onChange={onColumns} onReset={onResetColumns} />
@@ -238,9 +238,7 @@ function RunsToolbar({
           <button type="button" className={styles.secondary} onClick={onClearSelection}>
             Clear selection
           </button>
-          <Link className={styles.button} href={compareHref}>
-            Compare {selected.length} run{selected.length === 1 ? "" : "s"}
-          </Link>
+          <CompareLink className={styles.button} experimentId={experimentId} runIds={selected} />
         </>
       ) : (
         <span className={styles.muted}>Tick runs to compare them.</span>

@@ -220,3 +220,17 @@ export const loggedModels = pgTable(
   (t) => [index("logged_models_experiment_idx").on(t.experimentId)],
 );
 
+
+/**
+ * A saved compare selection: the run ids of a comparison too long for a link (1,000 ids are ~33 kB, past the
+ * 16 kB a request line may take), kept server-side so the link carries only its short id. The id is derived
+ * from the experiment and the ids, so saving the same selection twice gives the same link and one row.
+ */
+export const compareSelections = pgTable("compare_selections", {
+  selectionId: text("selection_id").primaryKey(),
+  experimentId: bigint("experiment_id", { mode: "number" })
+    .notNull()
+    .references(() => experiments.experimentId, { onDelete: "cascade" }),
+  runIds: text("run_ids").array().notNull(),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+});

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { downsampleKeepingExtremes } from "@/lib/downsample";
 import type { ServiceContext } from "../service-context";
-import { rollupWidthFor } from "./metric-rollups";
+import { ROLLUP_WIDTHS, rollupWidthFor } from "./metric-rollups";
 import { catchUpRollups } from "./rollup-compaction";
 
 export const zChartSeriesInput = z.object({
@@ -71,10 +71,15 @@ interface SeriesRef {
  */
 export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<{ series: ChartSeries[] }> {
   const input = zChartSeriesInput.parse(rawInput);
+  // Rollups are caught up with every acknowledged point before anything below reads them (the summary that
+  // validates the cache included): log-batch leaves the merge to a background compactor.
   await catchUpRollups(ctx.db, input.runIds);
+
+  if (input.xAxis === "step" && !input.range) return { series: await wholeSeriesOnStepAxis(ctx, input) };
+
   let rows: BucketRow[];
   if (input.xAxis === "step") {
-    // Step bounds per series come straight from the primary-key index.
+    // A zoomed range: step bounds per series inside it come straight from the primary-key index.
     const range = input.range ? sql`and m.step between ${input.range.min} and ${input.range.max}` : sql``;
     const bounds = await queryRows<SeriesRef & { lo: string | number; hi: string | number }>(ctx.db, sql`
       select u.run_uuid, k.key, r.start_time as t0, lim.lo, lim.hi
@@ -134,14 +139,7 @@ export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesI
       // Rollup buckets at a zoomed range's edges can carry points just outside it.
       const range = input.xAxis === "step" ? input.range : undefined;
       const inRange = range ? entry.points.filter((p) => p.step >= range.min && p.step <= range.max) : entry.points;
-      const unique = dedupeSorted(inRange, xOf);
-      const reduced =
-        unique.length > input.maxPoints
-          ? downsampleKeepingExtremes(
-              unique.map((point) => ({ x: xOf(point), y: point.value, point })),
-              input.maxPoints,
-            ).map((kept) => kept.point)
-          : unique;
+      const reduced = reduceToMaxPoints(dedupeSorted(inRange, xOf), input.maxPoints, xOf);
       series.push({
         runId,
         key,
@@ -153,6 +151,199 @@ export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesI
     }
   }
   return { series };
+}
+
+function reduceToMaxPoints(points: ChartPoint[], maxPoints: number, xOf: (p: ChartPoint) => number): ChartPoint[] {
+  if (points.length <= maxPoints) return points;
+  return downsampleKeepingExtremes(
+    points.map((point) => ({ x: xOf(point), y: point.value, point })),
+    maxPoints,
+  ).map((kept) => kept.point);
+}
+
+/**
+ * Whole series on the step axis, the compare page's first view: one query reads each series' summary
+ * from its coarsest rollup (finite point count, first and last step), which picks the rollup level and
+ * tells whether the cached reduction is still current; only series that changed (or were never drawn)
+ * read their buckets. Short series read their raw points.
+ */
+async function wholeSeriesOnStepAxis(ctx: ServiceContext, input: z.output<typeof zChartSeriesInput>): Promise<ChartSeries[]> {
+  // The planner cannot know that a (run, key, width) holds a few hundred buckets and guesses thousands:
+  // for 100 series the estimate passes jit_above_cost and JIT compilation alone took 100–270 ms of a
+  // query that runs in tens. Off for this read only.
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return wholeSeriesOnStepAxisIn({ ...ctx, db: tx as unknown as ServiceContext["db"] }, input);
+  });
+}
+
+async function wholeSeriesOnStepAxisIn(ctx: ServiceContext, input: z.output<typeof zChartSeriesInput>): Promise<ChartSeries[]> {
+  const coarsest = ROLLUP_WIDTHS[ROLLUP_WIDTHS.length - 1];
+  const summaries = await queryRows<{ i: number; run_uuid: string; key: string; t0: string; n: string; lo: number; hi: number }>(ctx.db, sql`
+    select (u.i * ${input.keys.length} + k.j)::int4 as i, u.run_uuid, k.key, r.start_time as t0, s.n, s.lo, s.hi
+    from unnest(${sql.param(input.runIds)}::text[]) with ordinality as u(run_uuid, i)
+    join runs r on r.run_uuid = u.run_uuid
+    cross join unnest(${sql.param(input.keys)}::text[]) with ordinality as k(key, j)
+    cross join lateral (
+      select sum(b.n)::int8 as n, min(b.first[1]) as lo, max(b.last[1]) as hi
+      from metric_rollups b where b.run_uuid = u.run_uuid and b.key = k.key and b.width = ${coarsest}
+    ) s
+    where s.n is not null
+    order by 1`);
+  const found = new Map<number, ChartSeries>();
+  const stale: { i: number; run_uuid: string; key: string; t0: number; total: number; width: number; version: string }[] = [];
+  const raw: (SeriesRef & { i: number })[] = [];
+  for (const s of summaries) {
+    const t0 = Number(s.t0);
+    const total = Number(s.n);
+    const width = rollupWidthFor(Number(s.hi) - Number(s.lo), input.maxPoints);
+    if (!width) {
+      raw.push({ i: s.i, run_uuid: s.run_uuid, key: s.key, t0 });
+      continue;
+    }
+    // Rollups only grow: a new finite point raises the count, so an unchanged count and span mean unchanged buckets.
+    const version = `${total}:${s.lo}:${s.hi}`;
+    const cached = reductionCache.get(s.run_uuid, s.key, width, input.maxPoints, version);
+    if (cached) found.set(s.i, { runId: s.run_uuid, key: s.key, points: cached, total, downsampled: cached.length < total, runStartTime: t0 });
+    else stale.push({ i: s.i, run_uuid: s.run_uuid, key: s.key, t0, total, width, version });
+  }
+
+  if (stale.length) {
+    // One row per series with its buckets as JSON built by the database: the driver hands it to JSON.parse
+    // whole, where 40,000 rows of a dozen numeric columns each cost it 2–3× as long to parse.
+    const rows = await queryRows<{ i: number; buckets: number[][] | null }>(ctx.db, sql`
+      select c.i, (
+        select json_agg(json_build_array(b.first[1], b.first[2], b.first[3], b.lo[1], b.lo[2], b.lo[3],
+                                         b.hi[1], b.hi[2], b.hi[3], b.last[1], b.last[2], b.last[3]) order by b.bucket)
+        from metric_rollups b where b.run_uuid = c.run_uuid and b.key = c.key and b.width = c.w
+      ) as buckets
+      from unnest(${sql.param(stale.map((s) => s.run_uuid))}::text[], ${sql.param(stale.map((s) => s.key))}::text[],
+                  ${sql.param(stale.map((s) => s.width))}::int4[], ${sql.param(stale.map((s) => s.i))}::int4[]) as c(run_uuid, key, w, i)`);
+    const pointsOf = new Map<number, ChartPoint[]>();
+    for (const row of rows) {
+      const points: ChartPoint[] = [];
+      for (const bucket of row.buckets ?? []) appendBucketPoints(points, bucket);
+      pointsOf.set(row.i, points);
+    }
+    for (const s of stale) {
+      let ordered = pointsOf.get(s.i) ?? [];
+      // json_agg orders the buckets; the check guards the reduction's assumption all the same.
+      if (!isSortedByStep(ordered)) ordered = dedupeSorted(ordered, (p) => p.step);
+      const points = reduceToMaxPoints(ordered, input.maxPoints, (p) => p.step);
+      reductionCache.set(s.run_uuid, s.key, s.width, input.maxPoints, s.version, points);
+      found.set(s.i, { runId: s.run_uuid, key: s.key, points, total: s.total, downsampled: points.length < s.total, runStartTime: s.t0 });
+    }
+  }
+
+  if (raw.length) {
+    const byRef = new Map(raw.map((r) => [`${r.run_uuid}\u0000${r.key}`, r.i]));
+    const pointsOf = new Map<number, { total: number; points: ChartPoint[] }>();
+    for (const row of await reduceRawPoints(ctx, input, raw)) {
+      const i = byRef.get(`${row.run_uuid}\u0000${row.key}`)!;
+      let entry = pointsOf.get(i);
+      if (!entry) pointsOf.set(i, (entry = { total: 0, points: [] }));
+      entry.total += Number(row.n);
+      const [loValue, loStep, loTime] = row.lo.map(Number);
+      const [hiValue, hiNegStep, hiTime] = row.hi.map(Number);
+      const [firstStep, firstTime, firstValue] = row.first.map(Number);
+      const [lastStep, lastTime, lastValue] = row.last.map(Number);
+      entry.points.push(
+        { step: firstStep, timestamp: firstTime, value: firstValue },
+        { step: loStep, timestamp: loTime, value: loValue },
+        { step: -hiNegStep, timestamp: hiTime, value: hiValue },
+        { step: lastStep, timestamp: lastTime, value: lastValue },
+      );
+    }
+    for (const r of raw) {
+      const entry = pointsOf.get(r.i);
+      if (!entry) continue;
+      const points = reduceToMaxPoints(dedupeSorted(entry.points, (p) => p.step), input.maxPoints, (p) => p.step);
+      found.set(r.i, { runId: r.run_uuid, key: r.key, points, total: entry.total, downsampled: points.length < entry.total, runStartTime: Number(r.t0) });
+    }
+  }
+  return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, series]) => series);
+}
+
+function isSortedByStep(points: ChartPoint[]): boolean {
+  for (let i = 1; i < points.length; i++) if (byStep(points[i - 1], points[i]) >= 0) return false;
+  return true;
+}
+
+/** Compares points by step, then time, then value: the order dedupeSorted leaves a step series in. */
+function byStep(a: ChartPoint, b: ChartPoint): number {
+  return a.step - b.step || a.timestamp - b.timestamp || a.value - b.value;
+}
+
+/**
+ * Appends one rollup bucket's first, lowest, highest and last points, in step order and each once.
+ * Buckets arrive in bucket order and cover disjoint step ranges, so the series stays sorted without a
+ * sort over all its points.
+ */
+function appendBucketPoints(out: ChartPoint[], b: number[]): void {
+  // [first step, time, value], [lowest value, step, time], [highest value, -step, time], [last step, time, value].
+  const four: ChartPoint[] = [
+    { step: b[0], timestamp: b[1], value: b[2] },
+    { step: b[4], timestamp: b[5], value: b[3] },
+    // The highest value's step was negated so that ties pick the earliest step, as for the lowest.
+    { step: -b[7], timestamp: b[8], value: b[6] },
+    { step: b[9], timestamp: b[10], value: b[11] },
+  ].sort(byStep);
+  for (const p of four) {
+    const prev = out[out.length - 1];
+    if (prev && prev.step === p.step && prev.timestamp === p.timestamp && prev.value === p.value) continue;
+    out.push(p);
+  }
+}
+
+/**
+ * Reduced whole series by (run, key, rollup width, maxPoints), each with the version (finite count and
+ * step span) it was computed from; least recently used dropped past MAX_CACHED_POINTS. Per process: a
+ * second process checks the same versions against the same database, so it can never serve stale lines.
+ */
+// About 24 MB of points (~40 bytes each): six 100-run charts at 1,000 px.
+const MAX_CACHED_POINTS = 600_000;
+
+class ReductionCache {
+  private entries = new Map<string, { version: string; points: ChartPoint[] }>();
+  private points = 0;
+
+  get(runId: string, key: string, width: number, maxPoints: number, version: string): ChartPoint[] | null {
+    const id = `${runId}\u0000${key}\u0000${width}\u0000${maxPoints}`;
+    const entry = this.entries.get(id);
+    if (!entry || entry.version !== version) return null;
+    // Re-inserted: a Map iterates in insertion order, so the first entry is the least recently used.
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    return entry.points;
+  }
+
+  set(runId: string, key: string, width: number, maxPoints: number, version: string, points: ChartPoint[]): void {
+    const id = `${runId}\u0000${key}\u0000${width}\u0000${maxPoints}`;
+    const old = this.entries.get(id);
+    if (old) {
+      this.points -= old.points.length;
+      this.entries.delete(id);
+    }
+    this.entries.set(id, { version, points });
+    this.points += points.length;
+    for (const [oldest, entry] of this.entries) {
+      if (this.points <= MAX_CACHED_POINTS) break;
+      this.entries.delete(oldest);
+      this.points -= entry.points.length;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.points = 0;
+  }
+}
+
+const reductionCache = new ReductionCache();
+
+/** Forgets every cached reduction: for benchmarks of the first view and for tests. */
+export function clearChartSeriesCache(): void {
+  reductionCache.clear();
 }
 
 /** Points sorted by x (then step, time), each (step, timestamp, value) once. */

@@ -9,6 +9,7 @@ import {
   setExperimentLifecycle,
 } from "./experiments";
 import { getChartSeries, zChartSeriesInput } from "./chart-data";
+import { getCompareSelection, saveCompareSelection, zCompareSelectionId, zSaveCompareSelection } from "./compare-selections";
 import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import { setRunNote, zSetRunNote } from "./run-notes";
@@ -54,6 +55,9 @@ export const trackingRouter = createTrpcRouter({
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
   /** Metric series of many runs for the compare charts, reduced to about maxPoints per series. */
   chartSeries: protectedProcedure.input(zChartSeriesInput).query(({ ctx, input }) => getChartSeries(ctx, input)),
+  /** Keeps a long compare selection server-side; its link carries the returned short id. */
+  saveCompareSelection: protectedProcedure.input(zSaveCompareSelection).mutation(({ ctx, input }) => saveCompareSelection(ctx, input)),
+  compareSelection: protectedProcedure.input(zCompareSelectionId).query(({ ctx, input }) => getCompareSelection(ctx, input)),
   /** One folder of a run's artifacts (the root when path is empty); paths are relative to the run's artifact root. */
   runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
