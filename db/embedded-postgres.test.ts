@@ -2,14 +2,14 @@
 // process attaches instead of starting another postmaster; a studio killed with -9 leaves a postmaster the next
 // start adopts; a postmaster killed with it leaves a stale postmaster.pid the next start gets past.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { chooseEmbeddedDatabase, openDatabase } from "./client";
-import { embeddedPostgresPaths, ensureEmbeddedPostgres, processAlive, runningPostmaster } from "./embedded-postgres";
+import { embeddedPostgresPaths, ensureEmbeddedPostgres, processAlive, restoreLibrarySymlinks, runningPostmaster } from "./embedded-postgres";
 import { experiments } from "./schema";
 
 let dataDir: string;
@@ -142,6 +142,31 @@ describe("which embedded database a data folder uses", () => {
       expect(() => chooseEmbeddedDatabase(folder, "sqlite")).toThrow(/STUDIO_DATABASE must be 'postgres'.*got 'sqlite'/);
     } finally {
       await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the binaries package's library links", () => {
+  it("are made at first use when install scripts did not run (the project installs with ignore-scripts), and left alone once there", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "studio-pg-links-"));
+    try {
+      await mkdir(path.join(root, "native", "lib"), { recursive: true });
+      await writeFile(path.join(root, "native", "lib", "libpq.so.5.18"), "library");
+      const links = [
+        { source: "native/lib/libpq.so.5.18", target: "native/lib/libpq.so.5" },
+        { source: "native/lib/libpq.so.5.18", target: "native/lib/libpq.so" },
+      ];
+      await writeFile(path.join(root, "native", "pg-symlinks.json"), JSON.stringify(links));
+      restoreLibrarySymlinks(root);
+      for (const { target } of links) {
+        expect(await readlink(path.join(root, target))).toBe("libpq.so.5.18");
+        expect(readFileSync(path.join(root, target), "utf8")).toBe("library");
+      }
+      // A second call (another process starting) changes nothing and does not throw.
+      restoreLibrarySymlinks(root);
+      expect(await readlink(path.join(root, "native/lib/libpq.so"))).toBe("libpq.so.5.18");
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

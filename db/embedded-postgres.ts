@@ -70,7 +70,7 @@ async function loadBinaries(): Promise<Binaries> {
  * no dependency runs code or downloads at install time, whatever npm's version), so the links are made here, once,
  * before the first start. Failures are left to PostgreSQL's own error (e.g. a read-only node_modules).
  */
-function restoreLibrarySymlinks(packageRoot: string): void {
+export function restoreLibrarySymlinks(packageRoot: string): void {
   let links: { source: string; target: string }[];
   try {
     links = JSON.parse(fs.readFileSync(path.join(packageRoot, "native", "pg-symlinks.json"), "utf8")) as { source: string; target: string }[];
