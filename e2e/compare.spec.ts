@@ -168,6 +168,24 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expectNoSeriousViolations(page);
 });
 
+test("ten compared runs get ten different colours, the same in the legend and after reload", async ({ page, request }) => {
+  const experimentId = await createExperiment(request, `Colours ${Date.now()}`);
+  const runIds: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    runIds.push((await logRun(request, experimentId, { runName: `seed-${i}`, params: {}, metrics: { acc: curve(0.5 + i / 40, 10 + i) } })).runId);
+  }
+  await page.goto(`/experiments/${experimentId}/compare?runs=${runIds.join(",")}`);
+  const swatches = page.getByRole("region", { name: "Runs in the charts" }).locator("span[aria-hidden=true]");
+  await expect(swatches).toHaveCount(10);
+  const colours = async () => swatches.evaluateAll((spans) => spans.map((span) => getComputedStyle(span).backgroundColor));
+  const first = await colours();
+  expect(new Set(first).size).toBe(10);
+  // Run order on the page does not change a run's colour.
+  await page.goto(`/experiments/${experimentId}/compare?runs=${[...runIds].reverse().join(",")}`);
+  await expect(swatches).toHaveCount(10);
+  expect((await colours()).reverse()).toEqual(first);
+});
+
 test("tick two experiments and see their runs in one table", async ({ page, request }) => {
   const stamp = Date.now();
   const first = await createExperiment(request, `Several A ${stamp}`);

@@ -10,7 +10,8 @@ import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { toPlotSeries } from "@/lib/compare-series";
 import { MAX_SMOOTHING, compareStateToParams, parseCompareState, type CompareState, type CompareXAxis } from "@/lib/compare-state";
-import { runColor } from "@/lib/run-colors";
+import { distinctRunColors } from "@/lib/run-colors";
+import { RunColorsProvider } from "./run-colors-context";
 import { CompareLineChart, type ChartLine } from "./compare-line-chart";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { ParamsDiff } from "./params-diff";
@@ -59,12 +60,13 @@ export function CompareView({ experimentId }: { experimentId: string }) {
   const runList = useMemo(() => runs.data ?? [], [runs.data]);
   // Labels come from the link's run ids at once (names fill in when the runs arrive), so the charts'
   // data is fetched alongside the runs instead of after them.
+  const colors = useMemo(() => distinctRunColors(state.runs), [state.runs]);
   const labels = useMemo(() => {
     const byId = new Map(runList.map((run) => [run.info.run_id, run]));
     return state.runs
       .filter((id) => !runs.data || byId.has(id))
-      .map((id) => ({ runId: id, name: byId.get(id)?.info.run_name || id, color: runColor(id) }));
-  }, [runList, runs.data, state.runs]);
+      .map((id) => ({ runId: id, name: byId.get(id)?.info.run_name || id, color: colors.get(id)! }));
+  }, [runList, runs.data, state.runs, colors]);
   const metricKeys = useMemo(() => [...new Set(runList.flatMap((run) => run.data.metrics.map((m) => m.key)))].sort(), [runList]);
   const charted = state.metrics.length ? state.metrics : metricKeys.slice(0, DEFAULT_CHART_COUNT);
 
@@ -100,7 +102,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
   const missing = runs.data ? state.runs.length - runList.length : 0;
   const visible = labels.filter((label) => !state.hidden.includes(label.runId));
   return (
-    <>
+    <RunColorsProvider colors={colors}>
       {breadcrumb}
       <h1>
         Compare {state.runs.length} run{state.runs.length === 1 ? "" : "s"}
@@ -145,7 +147,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
           </section>
         </>
       ) : null}
-    </>
+    </RunColorsProvider>
   );
 }
 

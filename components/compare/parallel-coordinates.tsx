@@ -16,11 +16,11 @@ import {
   runValue,
   type Axis,
 } from "@/lib/compare-values";
-import { runColor } from "@/lib/run-colors";
 import type { Run } from "@/server/tracking/schema";
 import compare from "./compare.module.css";
 import { RunLabel, runDisplayName } from "./run-label";
 import { valueText } from "./value-text";
+import { useRunColors } from "./run-colors-context";
 
 export interface ParallelCoordinatesProps {
   runs: readonly Run[];
@@ -74,6 +74,7 @@ const shorten = (text: string, length: number) => (text.length > length ? `${tex
 const axisKey = (axis: Axis) => parseColumnId(axis.id)?.key ?? axis.id;
 
 export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCoordinatesProps) {
+  const colorOf = useRunColors();
   const ids = useId();
   const paramColumns = useMemo(() => describeColumns(runs, ["params"]), [runs]);
   const metricColumns = useMemo(() => describeColumns(runs, ["metrics"]), [runs]);
@@ -125,13 +126,13 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
         name: runDisplayName(run),
         ys,
         d: pathOf(ys, layout.xs),
-        color: metricIndex < 0 ? runColor(run.info.run_id) : metricPosition === null ? "var(--muted)" : metricRampColor(metricPosition),
+        color: metricIndex < 0 ? colorOf(run.info.run_id) : metricPosition === null ? "var(--muted)" : metricRampColor(metricPosition),
         lacksMetric,
         texts: allAxes.map((axis) => runValue(run, axis.id)?.text ?? null),
         metricValue,
       };
     });
-  }, [runs, allAxes, metricAxis, layout.xs]);
+  }, [runs, allAxes, metricAxis, layout.xs, colorOf]);
 
   // Keyboard order: best metric first (runs lacking it last), so arrowing from the start walks down the ranking.
   const order = useMemo(() => {

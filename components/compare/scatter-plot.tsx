@@ -5,11 +5,11 @@ import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAx
 import { formatMetricValue } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { defaultScatterChoice, describeColumns, diffParams, numericScale, scatterData, type ColumnInfo, type ScatterPoint } from "@/lib/compare-values";
-import { runColor } from "@/lib/run-colors";
 import type { Run } from "@/server/tracking/schema";
 import compare from "./compare.module.css";
 import { RunLabel } from "./run-label";
 import { valueText } from "./value-text";
+import { useRunColors } from "./run-colors-context";
 
 export interface ScatterPlotProps {
   runs: readonly Run[];
@@ -106,9 +106,9 @@ function ColumnOptions({ columns }: { columns: readonly ColumnInfo[] }) {
 const tickStyle = { fill: "var(--muted)", fontSize: 11 };
 
 /** A run's point in its colour; recharts hands the point's pixel centre and its data item. */
-function RunPoint(props: { cx?: number; cy?: number; payload?: ScatterPoint }) {
-  if (props.cx === undefined || props.cy === undefined || !props.payload) return null;
-  return <circle cx={props.cx} cy={props.cy} r={4.5} fill={runColor(props.payload.runId)} stroke="var(--panel)" strokeWidth={1} />;
+function runPoint(props: { cx?: number; cy?: number; payload?: ScatterPoint }, colorOf: (runId: string) => string) {
+  if (props.cx === undefined || props.cy === undefined || !props.payload) return <g />;
+  return <circle cx={props.cx} cy={props.cy} r={4.5} fill={colorOf(props.payload.runId)} stroke="var(--panel)" strokeWidth={1} />;
 }
 
 function PointTooltip({ active, payload, x, y }: Pick<TooltipContentProps, "active" | "payload"> & { x: ColumnInfo; y: ColumnInfo }) {
@@ -147,6 +147,7 @@ const ScatterCanvas = memo(function ScatterCanvas({
   x: ColumnInfo;
   y: ColumnInfo;
 }) {
+  const colorOf = useRunColors();
   const xAxis = useMemo(
     () =>
       xCategories
@@ -192,7 +193,7 @@ const ScatterCanvas = memo(function ScatterCanvas({
             cursor={{ stroke: "var(--muted)", strokeDasharray: "3 3" }}
             content={(props) => <PointTooltip active={props.active} payload={props.payload} x={x} y={y} />}
           />
-          <Scatter data={data} shape={RunPoint} isAnimationActive={false} />
+          <Scatter data={data} shape={(props: { cx?: number; cy?: number; payload?: ScatterPoint }) => runPoint(props, colorOf)} isAnimationActive={false} />
         </ScatterChart>
       </ResponsiveContainer>
     </div>
