@@ -1,5 +1,6 @@
 "use client";
-// "Measure latency": many single-row inferences and one large batch through the worker, as percentiles a person can compare with the server.
+// "Measure latency": many single-row inferences (on the page, as Predict runs them) and one large batch (in the worker), as
+// percentiles a person can compare with the server.
 import { useState } from "react";
 import ui from "@/components/ui/ui.module.css";
 import { feedsFromRows, type InputPlan, type InputRow } from "@/lib/model-inputs";
@@ -76,7 +77,7 @@ export function LatencyCheck({
           </thead>
           <tbody>
             <tr>
-              <th scope="row">One row, worker round trip</th>
+              <th scope="row">One row, as Predict scores it (on this page)</th>
               <td data-testid="single-p50">{result.single.p50.toFixed(3)}</td>
               <td>{result.single.p95.toFixed(3)}</td>
               <td>{result.single.p99.toFixed(3)}</td>
@@ -88,7 +89,7 @@ export function LatencyCheck({
               <td>{result.ort.p99.toFixed(3)}</td>
             </tr>
             <tr>
-              <th scope="row">{BATCH_ROWS.toLocaleString()} rows at once</th>
+              <th scope="row">{BATCH_ROWS.toLocaleString()} rows at once (in the worker, inside ONNX Runtime)</th>
               <td data-testid="batch-ms" colSpan={3}>
                 {result.batchMs.toFixed(1)}
               </td>
