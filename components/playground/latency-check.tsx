@@ -6,6 +6,7 @@ import ui from "@/components/ui/ui.module.css";
 import { feedsFromRows, type InputPlan, type InputRow } from "@/lib/model-inputs";
 import type { ScoringClient } from "./scoring-client";
 import { latencySummary, type LatencySummary } from "@/lib/percentile";
+import { medianBlockMean } from "./latency-timing";
 
 const SINGLE_RUNS = 2000;
 const BATCH_ROWS = 10_000;
@@ -13,13 +14,6 @@ const BATCH_ROWS = 10_000;
 // block of runs back to back is timed as a whole, and the median block's mean is reported beside the percentiles.
 const BLOCKS = 10;
 const BLOCK_RUNS = 200;
-
-/** Median of the per-run means of blocks of runs timed as a whole. */
-export function medianBlockMean(blockTotalsMs: readonly number[], runsPerBlock: number): number {
-  const means = blockTotalsMs.map((total) => total / runsPerBlock).sort((a, b) => a - b);
-  const middle = Math.floor(means.length / 2);
-  return means.length % 2 ? means[middle]! : (means[middle - 1]! + means[middle]!) / 2;
-}
 
 export function LatencyCheck({
   client,
