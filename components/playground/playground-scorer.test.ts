@@ -89,3 +89,17 @@ describe("PlaygroundScorer", () => {
     await expect(scorer.run("main", feedsFromRows(irisPlan, irisInputs, [defaultInputRow(irisPlan), defaultInputRow(irisPlan)]))).rejects.toThrow(/could not start/);
   });
 });
+
+describe("PlaygroundScorer closed while loading", () => {
+  it("starts no worker and refuses the load", async () => {
+    let started = 0;
+    let releaseOrt!: () => void;
+    const ortReady = new Promise<void>((resolve) => (releaseOrt = resolve));
+    const scorer = new PlaygroundScorer(async () => (await ortReady, ort), () => (started++, fakeWorker().client));
+    const loading = scorer.load("main", modelBytes("iris-logreg"), wasmPaths);
+    scorer.terminate();
+    releaseOrt();
+    await expect(loading).rejects.toThrow(/closed/);
+    expect(started).toBe(0);
+  });
+});

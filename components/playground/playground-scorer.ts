@@ -45,7 +45,11 @@ export class PlaygroundScorer implements ScoringClient {
     const host = await this.host();
     // ORT copies the model into its own heap while creating the session, so the buffer may be transferred after.
     const loaded = replyOrThrow(await host({ kind: "load", id: this.nextId++, slot, model, wasmPaths }), "loaded");
-    if (this.terminated) throw new ScoringError("The playground was closed.", null);
+    if (this.terminated) {
+      // Closed while loading (React's development double effects do this): free what was just created.
+      await host({ kind: "release", id: this.nextId++, slot });
+      throw new ScoringError("The playground was closed.", null);
+    }
     this.worker ??= this.startWorker();
     const inWorker = this.worker.load(slot, model, wasmPaths);
     // A failure is reported by the batch that waits for it; nobody may be waiting yet.
