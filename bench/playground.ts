@@ -1,47 +1,143 @@
-// bench/playground: the in-browser playground in Chromium (onnxruntime-web in a worker of the cross-origin isolated
-// page, served by the production server) on the random-forest fixture, next to onnxruntime-node in this process.
+// bench/playground: the in-browser playground in Chromium (onnxruntime-web on the cross-origin isolated page for single
+// rows, in a worker for batches, served by the production server) on the random-forest fixture, next to
+// onnxruntime-node in this process.
+//
+// "Model load" is measured two ways, both read from the page (data attributes of the Runtime line):
+// - from navigation start (the browser's performance.timeOrigin: the HTML, scripts, hydration, the model's bytes,
+//   ORT's runtime and the session) to the moment Predict can score: what a person waits after opening the page;
+// - from the playground's start (its first effect, once the page is interactive) to the same moment.
+// A first visit is a fresh browser profile signed in a moment before (the app's scripts cached, ORT's files and the
+// model never fetched); a second visit opens the same page again in that profile, after a pause in which Chromium
+// may store the compiled wasm in its code cache, as it does for anyone who used the playground before. Profiles are
+// real (on disk), not incognito contexts, whose caches differ from a user's.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { chromium } from "@playwright/test";
+import { chromium, type Page } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
 import { latencySummary } from "@/lib/percentile";
+import { medianBlockMean } from "@/components/playground/latency-timing";
 import { formatNumber, type BenchRow } from "./stats";
 import { signIn, startStudio } from "./studio-server";
 
 const MODEL = "fixtures/models/breast-cancer-rf-v1.onnx";
+const PLAYGROUND = "/models/breast-cancer-rf/versions/1/playground";
 const SINGLE_RUNS = 2000;
+const BLOCKS = 10;
+const BLOCK_RUNS = 200;
 const BATCH_ROWS = 10_000;
+const FIRST_VISITS = Number(process.env.BENCH_PLAYGROUND_VISITS ?? 3);
+const SECOND_VISITS = Number(process.env.BENCH_PLAYGROUND_VISITS ?? 3);
 
-/** onnxruntime-node in this process: load, 2,000 one-row runs and one 10,000-row batch of the test split's first row. */
-async function nativeBaseline(): Promise<{ loadMs: number; rowMs: number; batchMs: number }> {
+const median = (values: number[]) => latencySummary(values).p50;
+
+interface NativeBaseline {
+  /** The first session in this process (ORT's native library already loaded by the import). */
+  firstLoadMs: number;
+  /** Median of later session creations. */
+  loadMs: number;
+  rowMs: number;
+  rowMeanMs: number;
+  batchMs: number;
+}
+
+/** onnxruntime-node in this process on the test split's first row: loads, single runs (timed one by one and in blocks), a batch. */
+async function nativeBaseline(): Promise<NativeBaseline> {
   const bytes = new Uint8Array(await readFile(MODEL));
-  const loadStart = performance.now();
-  const session = await ort.InferenceSession.create(bytes);
-  const loadMs = performance.now() - loadStart;
+  const loads: number[] = [];
+  let session: ort.InferenceSession | null = null;
+  for (let i = 0; i < 6; i++) {
+    await session?.release();
+    const loadStart = performance.now();
+    session = await ort.InferenceSession.create(bytes);
+    loads.push(performance.now() - loadStart);
+  }
+  const model = session!;
   const firstRow = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).split("\n")[1]!.split(",").slice(0, 30).map(Number);
   const one = new ort.Tensor("float32", Float32Array.from(firstRow), [1, 30]);
-  for (let i = 0; i < 200; i++) await session.run({ input: one });
+  for (let i = 0; i < 200; i++) await model.run({ input: one });
   const times: number[] = [];
   for (let i = 0; i < SINGLE_RUNS; i++) {
     const start = performance.now();
-    await session.run({ input: one });
+    await model.run({ input: one });
     times.push(performance.now() - start);
   }
+  const blockTotals: number[] = [];
+  for (let block = 0; block < BLOCKS; block++) {
+    const start = performance.now();
+    for (let i = 0; i < BLOCK_RUNS; i++) await model.run({ input: one });
+    blockTotals.push(performance.now() - start);
+  }
   const batch = new ort.Tensor("float32", Float32Array.from(Array.from({ length: BATCH_ROWS }, () => firstRow).flat()), [BATCH_ROWS, 30]);
-  await session.run({ input: batch });
+  await model.run({ input: batch });
   const batchStart = performance.now();
-  await session.run({ input: batch });
+  await model.run({ input: batch });
   const batchMs = performance.now() - batchStart;
-  await session.release();
-  return { loadMs, rowMs: latencySummary(times).p50, batchMs };
+  await model.release();
+  return { firstLoadMs: loads[0]!, loadMs: median(loads.slice(1)), rowMs: latencySummary(times).p50, rowMeanMs: medianBlockMean(blockTotals, BLOCK_RUNS), batchMs };
 }
 
 function skipped(reason: string): BenchRow[] {
   console.log(`[bench] playground skipped: ${reason}`);
   return [{ backend: "chromium", measure: `playground: skipped, ${reason}`, studio: "—", baseline: "—", ratio: "—", target: "—", verdict: "skipped" }];
+}
+
+interface Visit {
+  sinceNavigationMs: number;
+  loadMs: number;
+  isolated: boolean;
+  /** Requests that left the studio's origin (there must be none: nothing from a CDN). */
+  foreign: string[];
+}
+
+/** Opens the playground in a new document and reads when the model became usable. */
+async function visit(page: Page, baseUrl: string): Promise<Visit> {
+  const foreign: string[] = [];
+  const onRequest = (request: { url(): string }) => {
+    const url = request.url();
+    if (!url.startsWith(baseUrl) && !url.startsWith("blob:") && !url.startsWith("data:")) foreign.push(url);
+  };
+  page.on("request", onRequest);
+  await page.goto(`${baseUrl}${PLAYGROUND}`);
+  const loaded = page.getByTestId("model-load");
+  await loaded.waitFor({ timeout: 120_000 });
+  page.off("request", onRequest);
+  const sinceNavigationMs = Number(await loaded.getAttribute("data-since-navigation-ms"));
+  const loadMs = Number(await loaded.getAttribute("data-load-ms"));
+  const isolated = ((await page.getByLabel("Runtime").textContent()) ?? "").includes("Cross-origin isolated: yes");
+  return { sinceNavigationMs, loadMs, isolated, foreign };
+}
+
+/** A fresh on-disk profile, signed in: the state of someone about to open the playground for the first time. */
+async function freshProfile(baseUrl: string) {
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-chromium-"));
+  const launch = playwrightConfig.use?.launchOptions ?? {};
+  const context = await chromium.launchPersistentContext(userDataDir, { ...launch, headless: true });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await signIn(page, baseUrl);
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function loadRow(measure: string, visits: Visit[], pick: (v: Visit) => number, baselineMs: number, withTarget: boolean): BenchRow {
+  const values = visits.map(pick);
+  const ms = median(values);
+  return {
+    backend: "chromium",
+    measure: `${measure} (median of ${values.length}: ${values.map((v) => v.toFixed(0)).join(", ")})`,
+    studio: formatNumber(ms, 0),
+    baseline: formatNumber(baselineMs, 1),
+    ratio: `${(ms / baselineMs).toFixed(1)}×`,
+    target: withTarget ? "≤ 300 ms" : "—",
+    verdict: withTarget ? (ms <= 300 ? "met" : "MISSED") : "—",
+  };
 }
 
 export async function benchPlayground(): Promise<BenchRow[]> {
@@ -51,52 +147,60 @@ export async function benchPlayground(): Promise<BenchRow[]> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-playground-"));
   console.log("[bench] playground: starting the studio (embedded database, demo seed)…");
   const studio = await startStudio({ databaseUrl: "", dataDir, seed: true });
-  const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
+  const profiles: { close(): Promise<void> }[] = [];
   try {
-    const page = await browser.newPage();
-    await signIn(page, studio.baseUrl);
-    await page.goto(`${studio.baseUrl}/models/breast-cancer-rf/versions/1/playground`);
-    const runtime = page.getByLabel("Runtime");
-    await runtime.getByText(/Model loaded in \d+ ms/).waitFor({ timeout: 60_000 });
-    const loadMs = Number(/Model loaded in (\d+) ms/.exec((await runtime.textContent()) ?? "")?.[1]);
-    const isolated = ((await runtime.textContent()) ?? "").includes("Cross-origin isolated: yes");
-    // A second visit: the browser has ORT's wasm compiled in its cache, as for anyone who used the playground before.
-    await page.reload();
-    await runtime.getByText(/Model loaded in \d+ ms/).waitFor({ timeout: 60_000 });
-    const warmLoadMs = Number(/Model loaded in (\d+) ms/.exec((await runtime.textContent()) ?? "")?.[1]);
-    console.log("[bench] playground: measuring in Chromium…");
+    const firstVisits: Visit[] = [];
+    let last: Awaited<ReturnType<typeof freshProfile>> | null = null;
+    for (let i = 0; i < FIRST_VISITS; i++) {
+      console.log(`[bench] playground: first visit ${i + 1} of ${FIRST_VISITS} (fresh profile)…`);
+      last = await freshProfile(studio.baseUrl);
+      profiles.push(last);
+      firstVisits.push(await visit(last.page, studio.baseUrl));
+      if (i < FIRST_VISITS - 1) await profiles.pop()!.close();
+    }
+    const page = last!.page;
+    // Chromium stores compiled wasm in its code cache a moment after compiling it; a returning visitor comes later still.
+    await page.waitForTimeout(5_000);
+    const secondVisits: Visit[] = [];
+    for (let i = 0; i < SECOND_VISITS; i++) {
+      console.log(`[bench] playground: second visit ${i + 1} of ${SECOND_VISITS}…`);
+      secondVisits.push(await visit(page, studio.baseUrl));
+    }
+    const all = [...firstVisits, ...secondVisits];
+    const isolated = all.every((v) => v.isolated);
+    const foreign = [...new Set(all.flatMap((v) => v.foreign))];
+    if (foreign.length) console.log(`[bench] playground: requests outside the studio: ${foreign.join(", ")}`);
+
+    console.log("[bench] playground: measuring latency in Chromium…");
     await page.getByRole("button", { name: "Measure latency" }).click();
     await page.getByRole("table", { name: "Latency" }).waitFor({ timeout: 300_000 });
     const rowMs = Number(await page.getByTestId("single-p50").textContent());
+    const rowMeanMs = Number(await page.getByTestId("single-mean").textContent());
     const ortRowMs = Number(await page.getByTestId("ort-p50").textContent());
     const batchMs = Number(await page.getByTestId("batch-ms").textContent());
+    const nativeLoad = `native: session from the same bytes in this process (first ${native.firstLoadMs.toFixed(1)} ms)`;
     return [
+      loadRow(`first model load, first visit, from navigation start to Predict ready, ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}`, firstVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
+      loadRow("first visit, from the playground's start (page interactive) to Predict ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
+      loadRow("second visit, from navigation start to Predict ready, ms", secondVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
+      loadRow("second visit, from the playground's start to Predict ready, ms", secondVisits, (v) => v.loadMs, native.loadMs, false),
       {
         backend: "chromium",
-        measure: `model load on a first visit, ms (breast-cancer-rf-v1, 126 KB; isolated: ${isolated ? "yes" : "no"})`,
-        studio: formatNumber(loadMs, 0),
-        baseline: formatNumber(native.loadMs, 1),
-        ratio: `${(loadMs / native.loadMs).toFixed(1)}×`,
-        target: "≤ 300 ms",
-        verdict: loadMs <= 300 ? "met" : "MISSED",
-      },
-      {
-        backend: "chromium",
-        measure: "model load on a second visit, ms (wasm already compiled and cached by the browser)",
-        studio: formatNumber(warmLoadMs, 0),
-        baseline: formatNumber(native.loadMs, 1),
-        ratio: `${(warmLoadMs / native.loadMs).toFixed(1)}×`,
-        target: "≤ 300 ms",
-        verdict: warmLoadMs <= 300 ? "met" : "MISSED",
-      },
-      {
-        backend: "chromium",
-        measure: `one row, p50 of ${SINGLE_RUNS.toLocaleString()} runs, ms, worker round trip included`,
+        measure: `one row, p50 of ${SINGLE_RUNS.toLocaleString()} runs as Predict scores it (on the page), ms; the page's clock ticks in 5 µs`,
         studio: formatNumber(rowMs, 3),
         baseline: formatNumber(native.rowMs, 3),
         ratio: `${(rowMs / native.rowMs).toFixed(2)}×`,
         target: "≤ 1.5× native",
         verdict: rowMs <= 1.5 * native.rowMs ? "met" : "MISSED",
+      },
+      {
+        backend: "chromium",
+        measure: `one row, back to back: median of ${BLOCKS} blocks of ${BLOCK_RUNS} timed whole, mean per row, ms`,
+        studio: formatNumber(rowMeanMs, 4),
+        baseline: formatNumber(native.rowMeanMs, 4),
+        ratio: `${(rowMeanMs / native.rowMeanMs).toFixed(2)}×`,
+        target: "≤ 1.5× native",
+        verdict: rowMeanMs <= 1.5 * native.rowMeanMs ? "met" : "MISSED",
       },
       {
         backend: "chromium",
@@ -109,16 +213,25 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       },
       {
         backend: "chromium",
-        measure: `${BATCH_ROWS.toLocaleString()}-row batch, ms`,
+        measure: `${BATCH_ROWS.toLocaleString()}-row batch in the worker, ms inside ONNX Runtime`,
         studio: formatNumber(batchMs, 1),
         baseline: formatNumber(native.batchMs, 1),
         ratio: `${(batchMs / native.batchMs).toFixed(2)}×`,
         target: "≤ 30 ms",
         verdict: batchMs <= 30 ? "met" : "MISSED",
       },
+      {
+        backend: "chromium",
+        measure: "requests outside the studio during the visits (nothing from a CDN)",
+        studio: String(foreign.length),
+        baseline: "—",
+        ratio: "—",
+        target: "0",
+        verdict: foreign.length === 0 ? "met" : "MISSED",
+      },
     ];
   } finally {
-    await browser.close();
+    for (const profile of profiles) await profile.close();
     await studio.stop();
     await rm(dataDir, { recursive: true, force: true });
   }

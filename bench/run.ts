@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (suites.includes("compare")) await runCompare(only);
   if (suites.includes("datasets")) await runDatasets();
   if (suites.includes("playground")) {
-    printTable("bench/playground — onnxruntime-web in Chromium (worker, cross-origin isolated) vs onnxruntime-node in-process, breast-cancer-rf-v1", await benchPlayground());
+    printTable("bench/playground — onnxruntime-web in Chromium (single rows on the page, batches in a worker; cross-origin isolated) vs onnxruntime-node in-process, breast-cancer-rf-v1", await benchPlayground());
   }
   if (suites.includes("drift")) {
     printTable("bench/drift — per-feature drift of a serving window against its reference (monitoring rule) vs sorting both samples", await benchDrift());

@@ -1,6 +1,7 @@
-// Journey: try a registered model in the browser. onnxruntime-web (served by the studio) runs it in a worker of a
-// cross-origin isolated page; a prediction equals onnxruntime-node's; a 1,000-row CSV is scored with progress to
-// 100% and downloaded; champion and challenger answer the same inputs side by side.
+// Journey: try a registered model in the browser. onnxruntime-web (served by the studio, nothing from a CDN) runs
+// single rows on the cross-origin isolated page and batches in a worker; a prediction equals onnxruntime-node's and is
+// explained; a 1,000-row CSV is scored with progress to 100% and downloaded; champion and challenger answer the same
+// inputs side by side.
 import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { expect, test } from "@playwright/test";
@@ -18,17 +19,33 @@ async function nodeLabels(rows: number[][]): Promise<number[]> {
   return Array.from(out.label.data as BigInt64Array, Number);
 }
 
-test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-node does", async ({ page }) => {
+test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-node does", async ({ page, baseURL }) => {
+  const elsewhere: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).origin !== new URL(baseURL!).origin && !request.url().startsWith("blob:") && !request.url().startsWith("data:")) elsewhere.push(request.url());
+  });
+  const ortFiles: string[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.startsWith("/ort/")) ortFiles.push(new URL(response.url()).pathname.split("/").pop()!);
+  });
   await page.goto("/models/iris-logreg/versions/1/playground");
+  // The document asks the browser to fetch ORT's runtime and the model's bytes before any script runs.
+  // (React may repeat a hint when it hydrates; the browser fetches a URL once either way.)
+  await expect(page.locator('head link[rel="preload"][as="fetch"][href$="/ort-wasm-simd-threaded.wasm"]').first()).toBeAttached();
+  await expect(page.locator('head link[rel="modulepreload"][href$="/ort-wasm-simd-threaded.mjs"]').first()).toBeAttached();
+  await expect(page.locator('head link[rel="preload"][as="fetch"][href="/api/models/iris-logreg/versions/1/model.onnx"]').first()).toBeAttached();
   const runtime = page.getByLabel("Runtime");
-  await expect(runtime).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
+  await expect(runtime).toContainText(/Model loaded in \d+ ms \(ready \d+ ms after the page was opened\)/, { timeout: 30_000 });
   await expect(runtime).toContainText("Cross-origin isolated: yes");
+  // Single rows on the page, batches in a worker that loads the same model right after.
+  await expect(runtime.getByTestId("scoring-places")).toHaveText(/Single rows on this page; batches in a worker with \d+ threads?/, { timeout: 30_000 });
 
   const row = irisRows[20]!;
   for (const [i, value] of row.entries()) await page.getByLabel(`x${i}`, { exact: true }).fill(String(value));
   await page.getByRole("button", { name: "Predict" }).click();
   const [expected] = await nodeLabels([row]);
   await expect(page.getByRole("region", { name: "Prediction" }).getByTestId("predicted-label")).toHaveText(String(expected));
+  await expect(page.getByTestId("latency")).toContainText("scored on this page");
   await expectNoSeriousViolations(page);
 
   const rows = Array.from({ length: 1000 }, (_, i) => irisRows[i % irisRows.length]!);
@@ -51,6 +68,12 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   const latency = page.getByRole("table", { name: "Latency" });
   await expect(latency).toBeVisible({ timeout: 60_000 });
   expect(Number(await latency.getByTestId("single-p50").textContent())).toBeGreaterThan(0);
+  expect(Number(await latency.getByTestId("single-mean").textContent())).toBeGreaterThan(0);
+  expect(Number(await latency.getByTestId("batch-ms").textContent())).toBeGreaterThan(0);
+
+  // Everything came from the studio (ORT's runtime from /ort/), nothing from elsewhere.
+  expect(elsewhere).toEqual([]);
+  expect(ortFiles.filter((f) => f === "ort-wasm-simd-threaded.wasm").length).toBeGreaterThanOrEqual(1);
 });
 
 interface Sidecar {
@@ -101,6 +124,10 @@ for (const model of fixtureModels) {
     }
     await page.getByRole("button", { name: "Predict" }).click();
     const prediction = page.getByRole("region", { name: "Prediction" });
+    // The explanation (Shapley values in the browser, its batches in the worker) follows the prediction.
+    if (model.name === "breast-cancer-rf" && model.version === "1") {
+      await expect(prediction.getByTestId("playground-explanation").getByTestId("waterfall-chart")).toBeVisible({ timeout: 30_000 });
+    }
     if (outputs.label) {
       await expect(prediction.getByTestId("predicted-label")).toHaveText(String(outputs.label.data[0]));
     } else {

@@ -1,5 +1,6 @@
 "use client";
-// The model playground: runs one registered version in the browser (onnxruntime-web in a worker) on a form, JSON, a CSV, a sweep, or beside another version.
+// The model playground: runs one registered version in the browser (onnxruntime-web: single rows on the page, batches
+// in a worker) on a form, JSON, a CSV, a sweep, or beside another version.
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -18,21 +19,74 @@ import { readPredictions, type RowPrediction } from "./prediction-format";
 import { PlaygroundExplanation } from "./playground-explanation";
 import { PredictionSummary } from "./prediction-view";
 import { ResponseCurve } from "./response-curve";
-import { ScoringClient, ScoringError } from "./scoring-client";
+import { ScoringError } from "./scoring-client";
 import type { SessionInfo } from "./scoring-protocol";
+import { PlaygroundScorer } from "./playground-scorer";
+import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
 import { signatureColumnNames } from "@/lib/feature-names";
 import { trainingContext, trainingDatasetOf } from "./training-context";
 import styles from "./playground.module.css";
 
-/** Where the studio serves a version's ONNX bytes (the registry's REST route). */
-export function modelBytesUrl(name: string, version: string): string {
-  return `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/model.onnx`;
+export { modelBytesUrl };
+
+/** How long the model took to become usable. */
+interface LoadTiming {
+  /** From the start of the playground's load (right after the page is interactive) to a usable session: the model's
+   * bytes, ORT's runtime (fetch, compile, start) and the session, in parallel where they can be. */
+  loadMs: number;
+  /** From the browser's navigation start to a usable session, when this document was loaded for the playground. */
+  sinceNavigationMs: number | null;
 }
 
 type SessionState =
   | { status: "loading" }
-  | { status: "ready"; client: ScoringClient; info: SessionInfo }
+  | { status: "ready"; client: PlaygroundScorer; info: SessionInfo; timing: LoadTiming; batchThreads: number | null }
   | { status: "failed"; message: string; operator: string | null };
+
+/** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
+ * and ORT's runtime are fetched in parallel, and the server page has already asked the browser to preload both. */
+function usePlaygroundSession(name: string, version: string, wasmPaths: string): SessionState {
+  const [session, setSession] = useState<SessionState>({ status: "loading" });
+  useEffect(() => {
+    if (arrivedBySoftNavigation()) {
+      // Next's client-side navigation keeps the previous document, which is not cross-origin isolated (no threads);
+      // a full load of this URL gets the COOP/COEP headers next.config.js sets on the playground.
+      window.location.reload();
+      return;
+    }
+    const started = performance.now();
+    const navigationLoaded = documentLoadedFor(window.location.pathname);
+    const scorer = new PlaygroundScorer(() => import("onnxruntime-web/wasm"));
+    let cancelled = false;
+    fetch(modelBytesUrl(name, version))
+      .then((response) => {
+        if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
+        return response.arrayBuffer();
+      })
+      .then((bytes) => scorer.load("main", bytes, wasmPaths))
+      .then(
+        (info) => {
+          if (cancelled) return;
+          const now = performance.now();
+          setSession({ status: "ready", client: scorer, info, timing: { loadMs: now - started, sinceNavigationMs: navigationLoaded ? now : null }, batchThreads: null });
+          scorer.batchInfo("main").then(
+            (batch) => {
+              if (!cancelled) setSession((s) => (s.status === "ready" && s.client === scorer ? { ...s, batchThreads: batch.threads } : s));
+            },
+            () => undefined,
+          );
+        },
+        (error: unknown) => {
+          if (!cancelled) setSession({ status: "failed", ...describeError(error) });
+        },
+      );
+    return () => {
+      cancelled = true;
+      scorer.terminate();
+    };
+  }, [name, version, wasmPaths]);
+  return session;
+}
 
 interface PredictionState {
   prediction: RowPrediction;
@@ -49,6 +103,8 @@ function describeError(error: unknown): { message: string; operator: string | nu
 
 export function PlaygroundPage({ name, version, ortVersion }: { name: string; version: string; ortVersion: string }) {
   const trpc = useTRPC();
+  const wasmPaths = ortWasmPaths(ortVersion);
+  const session = usePlaygroundSession(name, version, wasmPaths);
   const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
   const detail = versionQuery.data;
@@ -114,6 +170,8 @@ export function PlaygroundPage({ name, version, ortVersion }: { name: string; ve
           name={name}
           version={version}
           ortVersion={ortVersion}
+          wasmPaths={wasmPaths}
+          session={session}
           introspection={introspection}
           lineage={detail.lineage}
           versions={modelQuery.data?.versions.map((v) => ({ version: v.version, aliases: v.aliases })) ?? []}
@@ -127,6 +185,8 @@ function RunnablePlayground({
   name,
   version,
   ortVersion,
+  wasmPaths,
+  session,
   introspection,
   lineage,
   versions,
@@ -134,6 +194,8 @@ function RunnablePlayground({
   name: string;
   version: string;
   ortVersion: string;
+  wasmPaths: string;
+  session: SessionState;
   introspection: OnnxIntrospection;
   lineage: unknown;
   versions: { version: string; aliases: string[] }[];
@@ -141,7 +203,6 @@ function RunnablePlayground({
   const trpc = useTRPC();
   const id = useId();
   const { params, update } = useUrlState();
-  const wasmPaths = `/ort/${ortVersion}/`;
   const inputs: ModelInputInfo[] = introspection.inputs;
 
   const dataset = trainingDatasetOf(lineage);
@@ -158,41 +219,11 @@ function RunnablePlayground({
   // The form's row is checked too: an emptied number box is not a number (null in the JSON) and must not reach ORT as NaN.
   const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
 
-  const [session, setSession] = useState<SessionState>({ status: "loading" });
   const [prediction, setPrediction] = useState<PredictionState | null>(null);
   const [predictError, setPredictError] = useState<{ message: string; operator: string | null } | null>(null);
   const [isolated, setIsolated] = useState<boolean | null>(null);
-
-  useEffect(() => {
-    if (arrivedBySoftNavigation()) {
-      // Next's client-side navigation keeps the previous document, which is not cross-origin isolated (no threads);
-      // a full load of this URL gets the COOP/COEP headers next.config.js sets on the playground.
-      window.location.reload();
-      return;
-    }
-    const client = new ScoringClient();
-    let cancelled = false;
-    fetch(modelBytesUrl(name, version))
-      .then((response) => {
-        if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
-        return response.arrayBuffer();
-      })
-      .then((bytes) => client.load("main", bytes, wasmPaths))
-      .then(
-        (info) => {
-          if (!cancelled) setSession({ status: "ready", client, info });
-        },
-        (error: unknown) => {
-          if (!cancelled) setSession({ status: "failed", ...describeError(error) });
-        },
-      );
-    // Shown even when loading fails: without isolation ORT runs on one thread.
-    queueMicrotask(() => setIsolated(window.crossOriginIsolated));
-    return () => {
-      cancelled = true;
-      client.terminate();
-    };
-  }, [name, version, wasmPaths]);
+  // Shown even when loading fails: without isolation ORT runs on one thread.
+  useEffect(() => queueMicrotask(() => setIsolated(window.crossOriginIsolated)), []);
 
   const client = session.status === "ready" ? session.client : null;
 
@@ -225,13 +256,22 @@ function RunnablePlayground({
       <p className={styles.facts} aria-label="Runtime">
         <span>onnxruntime-web {ortVersion}, wasm backend (SIMD build)</span>
         <span>
-          {session.status === "loading" ? "Loading the model…" : session.status === "ready" ? `Model loaded in ${session.info.loadMs.toFixed(0)} ms` : "Model failed to load"}
+          {session.status === "loading" ? (
+            "Loading the model…"
+          ) : session.status === "ready" ? (
+            <span data-testid="model-load" data-load-ms={session.timing.loadMs.toFixed(1)} data-since-navigation-ms={session.timing.sinceNavigationMs?.toFixed(1) ?? ""}>
+              Model loaded in {session.timing.loadMs.toFixed(0)} ms
+              {session.timing.sinceNavigationMs !== null ? ` (ready ${session.timing.sinceNavigationMs.toFixed(0)} ms after the page was opened)` : ""}
+            </span>
+          ) : (
+            "Model failed to load"
+          )}
         </span>
         <span>Cross-origin isolated: {isolated === null ? "…" : isolated ? "yes" : "no"}</span>
         {session.status === "ready" ? (
-          <span>
-            Threads: {session.info.threads}
-            {session.info.threads === 1 && !session.info.crossOriginIsolated ? " (the page is not cross-origin isolated, so ORT cannot start more)" : ""}
+          <span data-testid="scoring-places">
+            Single rows on this page; batches in a worker with {session.batchThreads === null ? "… threads" : `${session.batchThreads} thread${session.batchThreads === 1 ? "" : "s"}`}
+            {!session.info.crossOriginIsolated ? " (the page is not cross-origin isolated, so ORT cannot start more than one)" : ""}
           </span>
         ) : null}
         {dataset ? (
@@ -278,7 +318,7 @@ function RunnablePlayground({
             <>
               <PredictionSummary prediction={prediction.prediction} />
               <p className={styles.hint} data-testid="latency">
-                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms with the trip to the worker
+                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all (scored on this page)
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
             </>
@@ -306,6 +346,12 @@ function RunnablePlayground({
       <ResponseCurve client={client} plan={plan} inputs={inputs} row={row} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
     </>
   );
+}
+
+/** True when the browser loaded this document for this path (so navigation start is when the playground was opened). */
+function documentLoadedFor(pathname: string): boolean {
+  const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  return entry !== undefined && new URL(entry.name).pathname === pathname;
 }
 
 /** True when this document was loaded for another page and the playground came in by client-side navigation. */

@@ -1,4 +1,5 @@
-// The page's side of the scoring worker: promises over its messages, and the worker's own failures turned into errors.
+// How the playground's panels score (ScoringClient), and the page's side of the scoring worker: promises over its
+// messages, and the worker's own failures turned into errors.
 import type { Feeds } from "@/lib/model-inputs";
 import type { PlainOutputs } from "./ort-tensors";
 import type { ScoringReply, ScoringRequest, SessionInfo, SessionSlot } from "./scoring-protocol";
@@ -13,10 +14,32 @@ export class ScoringError extends Error {
   }
 }
 
+/** What every panel of the playground scores through (PlaygroundScorer: single rows on the page, batches in the worker). */
+export interface ScoringClient {
+  /** Creates the slot's session from the model bytes (which may be handed over to a worker: do not reuse them). */
+  load(slot: SessionSlot, model: ArrayBuffer, wasmPaths: string): Promise<SessionInfo>;
+  /** Runs the slot's session; runMs is ORT's run alone, roundTripMs everything the caller waited for. */
+  run(slot: SessionSlot, feeds: Feeds): Promise<{ outputs: PlainOutputs; runMs: number; roundTripMs: number }>;
+  terminate(): void;
+}
+
+/** A reply of the scoring host as a value, or its error reply as a ScoringError. */
+export function replyOrThrow<K extends ScoringReply["kind"]>(reply: ScoringReply, kind: K): Extract<ScoringReply, { kind: K }> {
+  if (reply.kind === "error") throw new ScoringError(reply.message, reply.operator);
+  if (reply.kind !== kind) throw new ScoringError(`Unexpected reply ${reply.kind}; expected ${kind}.`, null);
+  return reply as Extract<ScoringReply, { kind: K }>;
+}
+
+/** The session facts of a "loaded" reply. */
+export function sessionInfoOf(reply: Extract<ScoringReply, { kind: "loaded" }>): SessionInfo {
+  return { loadMs: reply.loadMs, inputNames: reply.inputNames, outputNames: reply.outputNames, threads: reply.threads, crossOriginIsolated: reply.crossOriginIsolated };
+}
+
 type Pending = { resolve: (reply: ScoringReply) => void; reject: (error: Error) => void };
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
-export class ScoringClient {
+/** ORT sessions in a Web Worker (threads when the page is cross-origin isolated), for everything but single rows. */
+export class WorkerScoringClient implements ScoringClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -48,21 +71,13 @@ export class ScoringClient {
   /** Creates the slot's session from the model bytes (handed over to the worker, not copied). */
   async load(slot: SessionSlot, model: ArrayBuffer, wasmPaths: string): Promise<SessionInfo> {
     const reply = await this.send({ kind: "load", slot, model, wasmPaths }, [model]);
-    if (reply.kind !== "loaded") throw new ScoringError(`Unexpected reply ${reply.kind} to load.`, null);
-    return {
-      loadMs: reply.loadMs,
-      inputNames: reply.inputNames,
-      outputNames: reply.outputNames,
-      threads: reply.threads,
-      crossOriginIsolated: reply.crossOriginIsolated,
-    };
+    return sessionInfoOf(replyOrThrow(reply, "loaded"));
   }
 
   /** Runs the slot's session; runMs is ORT's run alone, roundTripMs adds the trip to the worker and back. */
   async run(slot: SessionSlot, feeds: Feeds): Promise<{ outputs: PlainOutputs; runMs: number; roundTripMs: number }> {
     const started = performance.now();
-    const reply = await this.send({ kind: "run", slot, feeds });
-    if (reply.kind !== "result") throw new ScoringError(`Unexpected reply ${reply.kind} to run.`, null);
+    const reply = replyOrThrow(await this.send({ kind: "run", slot, feeds }), "result");
     return { outputs: reply.outputs, runMs: reply.runMs, roundTripMs: performance.now() - started };
   }
 

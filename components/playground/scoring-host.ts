@@ -1,4 +1,4 @@
-// The scoring worker's logic without the worker: sessions per slot, one request at a time, ORT errors turned into replies.
+// The scoring logic behind both the worker and the page's own single-row scorer: sessions per slot, one request at a time, ORT errors turned into replies.
 import type * as Ort from "onnxruntime-web";
 import { fromOrtOutputs, toOrtFeeds } from "./ort-tensors";
 import { operatorInError } from "./prediction-format";
@@ -9,6 +9,9 @@ type OrtModule = Pick<typeof Ort, "InferenceSession" | "Tensor" | "env">;
 export interface ScoringEnvironment {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /** At most this many ORT threads (default 4). The page's own thread asks for 1: a single row gains nothing from
+   * threads, and ORT's pthreads would make the page's thread busy-wait for them. */
+  maxThreads?: number;
 }
 
 /** Answers requests in arrival order (a wasm session must not run while it is still running or being replaced). */
@@ -23,9 +26,9 @@ export function createScoringHost(ort: OrtModule, environment: ScoringEnvironmen
     // Files come from the studio (app/ort), never a CDN.
     ort.env.wasm.wasmPaths = wasmPaths;
     // SharedArrayBuffer, hence threads, exists only in a cross-origin isolated page; the worker shares its isolation.
-    threads = environment.crossOriginIsolated ? Math.max(1, Math.min(4, environment.hardwareConcurrency)) : 1;
+    threads = environment.crossOriginIsolated ? Math.max(1, Math.min(environment.maxThreads ?? 4, environment.hardwareConcurrency)) : 1;
     ort.env.wasm.numThreads = threads;
-    // The host already runs off the main thread; ORT's own proxy worker would only add a hop.
+    // In the worker, ORT's own proxy worker would only add a hop; on the page, single rows are run there on purpose.
     ort.env.wasm.proxy = false;
   }
 

@@ -2,6 +2,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { preload, preloadModule } from "react-dom";
+import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
 import { installedOrtVersion } from "@/server/ort/assets";
 
@@ -14,6 +16,13 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   const { name, version } = await params;
   // Registry versions are whole positive numbers; anything else is not a page.
   if (!/^\d+$/.test(version) || Number(version) < 1) notFound();
+  // Hints in the document's head: the browser fetches ORT's 14 MB wasm, its glue and the model's bytes while it is
+  // still parsing the page and its scripts, so the playground finds them there when it starts ORT. They match the
+  // requests that follow (fetch() and ORT's streaming compile both ask same-origin, with credentials).
+  const ort = ortRuntimeUrls(installedOrtVersion());
+  preload(ort.wasm, { as: "fetch", crossOrigin: "anonymous", type: "application/wasm" });
+  preloadModule(ort.glue);
+  preload(modelBytesUrl(name, version), { as: "fetch", crossOrigin: "anonymous" });
   return (
     <Suspense fallback={<p role="status">Loading the playground…</p>}>
       {/* The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good. */}
