@@ -46,6 +46,8 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "tracking.renameExperiment": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, newName: `n-${t.unique}` }) },
   "tracking.setExperimentDeleted": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, deleted: true }) },
   "tracking.setRunNote": { permission: "tracking.write", input: (t) => ({ runId: t.runId, content: "**notes**" }) },
+  // A saved comparison is a view of runs every role may read, kept server-side so its link stays short.
+  "tracking.saveCompareSelection": { permission: "studio.read", input: (t) => ({ experimentId: t.experimentId, runIds: [t.runId] }) },
   "datasets.updateMetadata": { permission: "datasets.write", input: () => ({ name: "matrix-data", description: "d" }) },
   "datasets.addRule": { permission: "datasets.write", input: () => ({ name: "matrix-data", rule: { kind: "not_null", column: "a" } }) },
   "datasets.deleteRule": { permission: "datasets.write", input: () => ({ name: "matrix-data", ruleId: 1 }) },

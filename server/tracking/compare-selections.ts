@@ -5,6 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { compareSelections } from "@/db/schema";
 import { queryRows } from "@/db/client";
+import { authorize } from "../auth/permissions";
 import { notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 
@@ -34,6 +35,8 @@ export function selectionIdOf(experimentId: number, runIds: readonly string[]): 
  * as given: the compare page already says which runs of a link no longer exist.
  */
 export async function saveCompareSelection(ctx: ServiceContext, input: z.input<typeof zSaveCompareSelection>): Promise<{ selectionId: string; runs: number }> {
+  // Saving a selection only names a view of runs the reader may already see: a viewer may compare 1,000 runs too.
+  authorize(ctx.actor, "studio.read");
   const { experimentId, runIds } = zSaveCompareSelection.parse(input);
   const id = Number(experimentId);
   const [experiment] = await queryRows<{ ok: number }>(ctx.db, sql`select 1 as ok from experiments where experiment_id = ${id}`);
@@ -49,6 +52,7 @@ export async function saveCompareSelection(ctx: ServiceContext, input: z.input<t
 
 /** The run ids of a saved selection, in the order they were chosen. */
 export async function getCompareSelection(ctx: ServiceContext, input: z.input<typeof zCompareSelectionId>): Promise<{ selectionId: string; runIds: string[] }> {
+  authorize(ctx.actor, "studio.read");
   const { experimentId, selectionId } = zCompareSelectionId.parse(input);
   const [row] = await ctx.db
     .select({ runIds: compareSelections.runIds })
