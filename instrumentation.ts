@@ -2,5 +2,12 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startStudio } = await import("./server/startup");
-  await startStudio();
+  try {
+    await startStudio();
+  } catch (error) {
+    // Without its database the studio can only answer 500s: stop, and say why in one line instead of Next's
+    // stack traces (the embedded PostgreSQL, if this process started it, is stopped by its exit hook).
+    console.error(`[studio] could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }

@@ -1,7 +1,7 @@
 // bench/compare in Chromium: the production server (`next start`) on the kept PostgreSQL seed, signed in once,
 // timing navigation → every compare chart drawn, next to navigation → the experiments list in the same run.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
@@ -34,6 +34,7 @@ export async function benchCompareBrowser(backend: CompareBackend, navigations: 
   if (!backend.url) return skipped("it needs the PostgreSQL seed");
   if (!existsSync(path.join(".next", "BUILD_ID"))) return skipped("no production build (.next); run `npx next build` first");
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-compare-data-"));
+  await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as 'postgres' under root and must reach its folder
   const studio = await startStudio({ databaseUrl: backend.url, dataDir, seed: false });
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
   try {

@@ -5,7 +5,7 @@
 // prints one line saying why and returns no rows.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { batchPoints, runFor, type LoadResult } from "./mlflow-load";
@@ -393,6 +393,7 @@ export async function benchMlflow(o: MlflowBenchOptions): Promise<MlflowRow[]> {
     return [];
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-mlflow-"));
+  await chmod(dir, 0o755); // the embedded PostgreSQL runs as 'postgres' under root and must reach its folder
   try {
     console.log(`[bench] mlflow: MLflow ${py.version} server (sqlite, 2 workers)…`);
     const mlflowServer = await startMlflow(py, dir);

@@ -11,7 +11,7 @@
 // may store the compiled wasm in its code cache, as it does for anyone who used the playground before. Profiles are
 // real (on disk), not incognito contexts, whose caches differ from a user's.
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -145,6 +145,7 @@ export async function benchPlayground(): Promise<BenchRow[]> {
   console.log("[bench] playground: onnxruntime-node baseline…");
   const native = await nativeBaseline();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-playground-"));
+  await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as 'postgres' under root and must reach its folder
   console.log("[bench] playground: starting the studio (embedded database, demo seed)…");
   const studio = await startStudio({ databaseUrl: "", dataDir, seed: true });
   const profiles: { close(): Promise<void> }[] = [];

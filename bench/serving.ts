@@ -4,7 +4,7 @@
 // transport limit). Batch 1 and 100 rows; then a fixed 1,000 req/s rate for p99. Model: breast-cancer-rf-v1.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -267,6 +267,8 @@ export async function benchServing(): Promise<BenchRow[]> {
   if (bareCpu) rows.push({ backend: "bare node:http", measure: "CPU per request, batch 1 (as fast as it goes)", studio: describeCpu(bareCpu), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-serving-"));
+
+  await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as 'postgres' under root and must reach its folder
   const targets: TargetRuns[] = [];
   // Production serving runs on PostgreSQL (README): the inference log's writes then happen in the database's own
   // processes, not inside the serving process as with the embedded PGlite.
