@@ -1,6 +1,25 @@
 // Playwright: the journeys in e2e/ against the production build (scripts/server.mjs, i.e. next start behind its path check, on :3100, a fresh data folder on the embedded PostgreSQL), in Debian's Chromium.
+import { statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD, E2E_DEMO_PASSWORD, E2E_BASE_URL, E2E_PORT, E2E_STORAGE_STATE } from "./e2e/credentials";
+
+/** True when every folder from / down to `dir` lets other accounts through (o+x). */
+function searchableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/**
+ * The journeys' data folder: .studio-e2e in the checkout, unless the checkout sits in a private folder (a clone
+ * under /root) and we run as root — the embedded PostgreSQL then runs as 'postgres' and could not reach it, so
+ * the folder goes to the temp directory instead.
+ */
+const E2E_DATA_DIR =
+  process.getuid?.() === 0 && !searchableByOthers(process.cwd()) ? path.join(os.tmpdir(), `modelops-studio-e2e-${E2E_PORT}`) : ".studio-e2e";
 
 export default defineConfig({
   testDir: "e2e",
@@ -37,7 +56,7 @@ export default defineConfig({
   webServer: {
     // A fresh data folder every run, so the first-start work (initdb, migrations, admin, demo seed) is exercised too;
     // a postmaster a killed run left on the old folder is stopped first.
-    command: `node scripts/reset-data-folder.mjs .studio-e2e && node scripts/server.mjs -p ${E2E_PORT}`,
+    command: `node scripts/reset-data-folder.mjs ${JSON.stringify(E2E_DATA_DIR)} && node scripts/server.mjs -p ${E2E_PORT}`,
     // SIGTERM, not Playwright's default SIGKILL of the process group: the studio stops its PostgreSQL cleanly.
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     url: `${E2E_BASE_URL}/sign-in`,
@@ -46,7 +65,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     env: {
-      STUDIO_DATA_DIR: ".studio-e2e",
+      STUDIO_DATA_DIR: E2E_DATA_DIR,
       STUDIO_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       STUDIO_DEMO_PASSWORD: E2E_DEMO_PASSWORD,
       // The journeys use the embedded default (PostgreSQL in .studio-e2e) even where the machine has a DATABASE_URL
