@@ -16,6 +16,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 /** The cluster is initialised with this superuser; the studio connects as it to the `postgres` database. */
@@ -54,8 +55,13 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     // Resolved at run time (not bundled): the package computes the binaries' paths from its own location.
     const binaries = (await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ name)) as Binaries;
-    restoreLibrarySymlinks(path.resolve(path.dirname(binaries.postgres), "..", ".."));
-    return { postgres: binaries.postgres, initdb: binaries.initdb };
+    const packageRoot = path.resolve(path.dirname(binaries.postgres), "..", "..");
+    restoreLibrarySymlinks(packageRoot);
+    const runnable = binariesReachableByPostgres(packageRoot);
+    return {
+      postgres: path.join(runnable, path.relative(packageRoot, binaries.postgres)),
+      initdb: path.join(runnable, path.relative(packageRoot, binaries.initdb)),
+    };
   } catch (error) {
     throw new Error(
       `The embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name}: ${(error as Error).message}). ` +
@@ -91,6 +97,43 @@ export function restoreLibrarySymlinks(packageRoot: string): void {
       // another process made it meanwhile, or node_modules is read-only
     }
   }
+}
+
+/** True when every folder from / down to `dir` lets other accounts through (o+x). */
+function searchableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if ((fs.statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/**
+ * As root the postmaster runs as 'postgres', which must be able to execute the binaries. A checkout in a private
+ * folder (/root/project, a CI clone) hides node_modules from it, so the package's native/ folder is copied once to
+ * the temp directory (written under a temporary name, then renamed) and run from there. Returns the folder that
+ * holds native/.
+ */
+function binariesReachableByPostgres(packageRoot: string): string {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0 || searchableByOthers(packageRoot)) return packageRoot;
+  let version = "unknown";
+  try {
+    version = (JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    // a package without its manifest still runs; the copy is keyed "unknown"
+  }
+  const copy = path.join(os.tmpdir(), `modelops-studio-postgres-${process.platform}-${process.arch}-${version}`);
+  if (fs.existsSync(path.join(copy, "native", "bin"))) return copy;
+  const partial = `${copy}.${process.pid}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { mode: 0o755 });
+  fs.cpSync(path.join(packageRoot, "native"), path.join(partial, "native"), { recursive: true, verbatimSymlinks: true });
+  try {
+    fs.renameSync(partial, copy);
+  } catch {
+    // another process renamed its copy first: use that one
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+  return copy;
 }
 
 interface RunAs {
