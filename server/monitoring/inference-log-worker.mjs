@@ -44,8 +44,14 @@ function jsonNumber(value) {
 }
 
 /**
+ * A logged request sent as an object (text features or labels, or missing inputs): the fields of
+ * InferenceLogEntry (inference-log.ts) that become a row.
+ * @typedef {{ modelId: number, versionId: number, requestId: string, at: number, latencyMs: number,
+ *   inputs: Record<string, (number | string | null)[]>, predictions: (number | string)[], protocol: "mlflow" | "v2" }} LoggedEntry
+ */
+/**
  * The JSON array of rows of one batch, exactly as inference-log.ts wrote them before this thread existed.
- * @param {{ numbers: Float64Array, used: number, requestIds: string[], objects: any[] }} batch
+ * @param {{ numbers: Float64Array, used: number, requestIds: string[], objects: LoggedEntry[] }} batch
  * @param {number} chunkSize
  * @returns {{ chunks: string[], modelIds: number[], count: number }}
  */
