@@ -45,7 +45,7 @@ type SessionState =
 
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
  * and ORT's runtime are fetched in parallel, and the server page has already asked the browser to preload both. */
-function usePlaygroundSession(name: string, version: string, wasmPaths: string): SessionState {
+function usePlaygroundSession(name: string, version: string, wasmPaths: string, modelDigest: string | null): SessionState {
   const [session, setSession] = useState<SessionState>({ status: "loading" });
   useEffect(() => {
     if (arrivedBySoftNavigation()) {
@@ -58,7 +58,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string):
     const navigationLoaded = documentLoadedFor(window.location.pathname);
     const scorer = new PlaygroundScorer(() => import("onnxruntime-web/wasm"));
     let cancelled = false;
-    fetch(modelBytesUrl(name, version))
+    fetch(modelBytesUrl(name, version, modelDigest))
       .then((response) => {
         if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
         return response.arrayBuffer();
@@ -84,7 +84,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string):
       cancelled = true;
       scorer.terminate();
     };
-  }, [name, version, wasmPaths]);
+  }, [name, version, wasmPaths, modelDigest]);
   return session;
 }
 
@@ -101,10 +101,11 @@ function describeError(error: unknown): { message: string; operator: string | nu
   return { message: error instanceof Error ? error.message : String(error), operator: null };
 }
 
-export function PlaygroundPage({ name, version, ortVersion }: { name: string; version: string; ortVersion: string }) {
+/** modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good. */
+export function PlaygroundPage({ name, version, ortVersion, modelDigest = null }: { name: string; version: string; ortVersion: string; modelDigest?: string | null }) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
-  const session = usePlaygroundSession(name, version, wasmPaths);
+  const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
   const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
   const detail = versionQuery.data;
