@@ -124,6 +124,22 @@ describe.each(testBackends)("credentials epoch cache on %s", (backend) => {
       expect(await waitFor(async () => (await grantFromToken(other.db, demoted.token))?.actor.role === "viewer", 1_000)).toBeLessThan(1_000);
     });
 
+    it("caches nothing for a driver it cannot listen with (a single pg Client)", async () => {
+      process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS = "60000";
+      const { Client } = await import("pg");
+      const { drizzle } = await import("drizzle-orm/node-postgres");
+      const client = new Client({ connectionString: (studio.handle.db as unknown as { $client: { options: { connectionString: string } } }).$client.options.connectionString });
+      await client.connect();
+      try {
+        const single = drizzle(client) as unknown as TestStudio["db"];
+        await readCredentialsEpoch(single);
+        const moved = await moveEpochSilently(studio);
+        expect(await readCredentialsEpoch(single)).toBe(moved);
+      } finally {
+        await client.end();
+      }
+    });
+
     it("trusts nothing in memory while its LISTEN connection is down, and listens again", async () => {
       process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS = "60000";
       await readCredentialsEpoch(other.db);

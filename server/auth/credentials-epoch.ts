@@ -52,7 +52,10 @@ class EpochCache {
   constructor(private readonly db: Database) {
     const pool = (db as unknown as { $client?: unknown }).$client;
     const isPostgresPool = !!pool && typeof pool === "object" && "options" in pool && "totalCount" in pool;
-    this.informed = !isPostgresPool;
+    // PGlite lives in this process only, so every change to it is made here. Any other driver is not known to tell
+    // us of other processes' changes: nothing is cached for it.
+    const isPglite = !!pool && typeof pool === "object" && typeof (pool as { dumpDataDir?: unknown }).dumpDataDir === "function";
+    this.informed = isPglite;
     if (isPostgresPool) {
       onDatabaseClose(db, () => this.close());
       void this.listen(pool as PgPool);
