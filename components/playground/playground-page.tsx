@@ -43,6 +43,20 @@ type SessionState =
   | { status: "ready"; client: PlaygroundScorer; info: SessionInfo; timing: LoadTiming; batchThreads: number | null }
   | { status: "failed"; message: string; operator: string | null };
 
+/**
+ * onnxruntime-web's JS, requested as soon as this module is evaluated in the browser (while React hydrates the page),
+ * not once the model's bytes have arrived: the import, the bytes and ORT's runtime files then load side by side.
+ */
+let ortWeb: Promise<typeof import("onnxruntime-web/wasm")> | null = null;
+function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
+  ortWeb ??= import("onnxruntime-web/wasm").catch((error: unknown) => {
+    ortWeb = null; // the next load asks again
+    throw error;
+  });
+  return ortWeb;
+}
+if (typeof window !== "undefined") loadOrtWeb().catch(() => undefined);
+
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
  * and ORT's runtime are fetched in parallel, and the server page has already asked the browser to preload both. */
 function usePlaygroundSession(name: string, version: string, wasmPaths: string, modelDigest: string | null): SessionState {
@@ -56,7 +70,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
     }
     const started = performance.now();
     const navigationLoaded = documentLoadedFor(window.location.pathname);
-    const scorer = new PlaygroundScorer(() => import("onnxruntime-web/wasm"));
+    const scorer = new PlaygroundScorer(loadOrtWeb);
     let cancelled = false;
     fetch(modelBytesUrl(name, version, modelDigest))
       .then((response) => {
