@@ -59,7 +59,7 @@ export async function openDatabase(
       await lockClient.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
       lockClient.release();
     }
-    return { db: db as unknown as Database, kind: "postgres", close: () => pool.end() };
+    return { db: db as unknown as Database, kind: "postgres", close: () => closeWithHooks(db as unknown as Database, () => pool.end()) };
   }
 
   const { PGlite } = await import("@electric-sql/pglite");
@@ -75,7 +75,21 @@ export async function openDatabase(
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
+  return { db: db as unknown as Database, kind: "pglite", close: () => closeWithHooks(db as unknown as Database, () => client.close()) };
+}
+
+/** What else holds a connection of a database (e.g. a LISTEN connection), to end before its pool closes. */
+const closeHooks = new WeakMap<object, (() => Promise<void>)[]>();
+
+export function onDatabaseClose(db: Database, hook: () => Promise<void>): void {
+  closeHooks.set(db, [...(closeHooks.get(db) ?? []), hook]);
+}
+
+async function closeWithHooks(db: Database, close: () => Promise<void>): Promise<void> {
+  const hooks = closeHooks.get(db) ?? [];
+  closeHooks.delete(db);
+  await Promise.all(hooks.map((hook) => hook().catch(() => undefined)));
+  await close();
 }
 
 /** The data folder as the console shows it: relative inside the working directory, absolute elsewhere. */

@@ -33,7 +33,11 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   // (React may repeat a hint when it hydrates; the browser fetches a URL once either way.)
   await expect(page.locator('head link[rel="preload"][as="fetch"][href$="/ort-wasm-simd-threaded.wasm"]').first()).toBeAttached();
   await expect(page.locator('head link[rel="modulepreload"][href$="/ort-wasm-simd-threaded.mjs"]').first()).toBeAttached();
-  await expect(page.locator('head link[rel="preload"][as="fetch"][href="/api/models/iris-logreg/versions/1/model.onnx"]').first()).toBeAttached();
+  // The model's URL names its bytes (their sha256), so it may be cached for good.
+  const modelPreload = page.locator('head link[rel="preload"][as="fetch"][href^="/api/models/iris-logreg/versions/1/model.onnx?digest="]').first();
+  await expect(modelPreload).toBeAttached();
+  const modelUrl = (await modelPreload.getAttribute("href"))!;
+  expect(modelUrl).toMatch(/\?digest=[0-9a-f]{64}$/);
   const runtime = page.getByLabel("Runtime");
   await expect(runtime).toContainText(/Model loaded in \d+ ms \(ready \d+ ms after the page was opened\)/, { timeout: 30_000 });
   await expect(runtime).toContainText("Cross-origin isolated: yes");
@@ -74,6 +78,19 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   // Everything came from the studio (ORT's runtime from /ort/), nothing from elsewhere.
   expect(elsewhere).toEqual([]);
   expect(ortFiles.filter((f) => f === "ort-wasm-simd-threaded.wasm").length).toBeGreaterThanOrEqual(1);
+
+  // A second visit: the model's bytes and ORT's runtime come from the browser's HTTP cache, not the server.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const served = new Map<string, boolean>();
+  cdp.on("Network.responseReceived", (event) => {
+    const url = new URL(event.response.url);
+    if (url.pathname.endsWith("/model.onnx") || url.pathname.endsWith(".wasm")) served.set(url.pathname + url.search, event.response.fromDiskCache === true);
+  });
+  await page.goto("/models/iris-logreg/versions/1/playground");
+  await expect(runtime).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
+  expect(served.get(modelUrl)).toBe(true);
+  expect([...served].filter(([path]) => path.endsWith("/ort-wasm-simd-threaded.wasm")).every(([, cached]) => cached)).toBe(true);
 });
 
 interface Sidecar {

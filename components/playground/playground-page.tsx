@@ -43,9 +43,23 @@ type SessionState =
   | { status: "ready"; client: PlaygroundScorer; info: SessionInfo; timing: LoadTiming; batchThreads: number | null }
   | { status: "failed"; message: string; operator: string | null };
 
+/**
+ * onnxruntime-web's JS, requested as soon as this module is evaluated in the browser (while React hydrates the page),
+ * not once the model's bytes have arrived: the import, the bytes and ORT's runtime files then load side by side.
+ */
+let ortWeb: Promise<typeof import("onnxruntime-web/wasm")> | null = null;
+function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
+  ortWeb ??= import("onnxruntime-web/wasm").catch((error: unknown) => {
+    ortWeb = null; // the next load asks again
+    throw error;
+  });
+  return ortWeb;
+}
+if (typeof window !== "undefined") loadOrtWeb().catch(() => undefined);
+
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
  * and ORT's runtime are fetched in parallel, and the server page has already asked the browser to preload both. */
-function usePlaygroundSession(name: string, version: string, wasmPaths: string): SessionState {
+function usePlaygroundSession(name: string, version: string, wasmPaths: string, modelDigest: string | null): SessionState {
   const [session, setSession] = useState<SessionState>({ status: "loading" });
   useEffect(() => {
     if (arrivedBySoftNavigation()) {
@@ -56,9 +70,9 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string):
     }
     const started = performance.now();
     const navigationLoaded = documentLoadedFor(window.location.pathname);
-    const scorer = new PlaygroundScorer(() => import("onnxruntime-web/wasm"));
+    const scorer = new PlaygroundScorer(loadOrtWeb);
     let cancelled = false;
-    fetch(modelBytesUrl(name, version))
+    fetch(modelBytesUrl(name, version, modelDigest))
       .then((response) => {
         if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
         return response.arrayBuffer();
@@ -84,7 +98,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string):
       cancelled = true;
       scorer.terminate();
     };
-  }, [name, version, wasmPaths]);
+  }, [name, version, wasmPaths, modelDigest]);
   return session;
 }
 
@@ -101,10 +115,11 @@ function describeError(error: unknown): { message: string; operator: string | nu
   return { message: error instanceof Error ? error.message : String(error), operator: null };
 }
 
-export function PlaygroundPage({ name, version, ortVersion }: { name: string; version: string; ortVersion: string }) {
+/** modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good. */
+export function PlaygroundPage({ name, version, ortVersion, modelDigest = null }: { name: string; version: string; ortVersion: string; modelDigest?: string | null }) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
-  const session = usePlaygroundSession(name, version, wasmPaths);
+  const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
   const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
   const detail = versionQuery.data;

@@ -8,7 +8,7 @@ import { DomainError, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { systemActor, type Role } from "./actor";
 import { recordAudit } from "./audit";
-import { advanceCredentialsEpoch } from "./credentials-epoch";
+import { changeCredentials } from "./credentials-epoch";
 import { generatePassword, hashPassword } from "./passwords";
 import { authorize } from "./permissions";
 import type { zCreateUser } from "./schema";
@@ -114,14 +114,13 @@ async function countActiveAdmins(db: Pick<Database, "select">): Promise<number> 
 
 export async function setUserRole(ctx: ServiceContext, username: string, role: Role): Promise<PublicUser> {
   authorize(ctx.actor, "users.manage");
-  return ctx.db.transaction(async (tx) => {
+  return changeCredentials(ctx.db, async (tx) => {
     const row = await findUser(tx, username);
     if (row.role === role) return toPublicUser(row);
     if (row.role === "admin" && !row.disabled && (await countActiveAdmins(tx)) <= 1) {
       throw new DomainError("INVALID_STATE", `'${username}' is the last active admin; make another user admin first.`);
     }
     const [updated] = await tx.update(users).set({ role, updatedAt: Date.now() }).where(eq(users.userId, row.userId)).returning();
-    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, { action: "user.role", targetType: "user", targetId: username, before: { role: row.role }, after: { role } });
     return toPublicUser(updated);
   });
@@ -130,7 +129,7 @@ export async function setUserRole(ctx: ServiceContext, username: string, role: R
 /** Disabling ends the account's sessions and revokes nothing else: its tokens stop working because authentication checks `disabled`. */
 export async function setUserDisabled(ctx: ServiceContext, username: string, disabled: boolean): Promise<PublicUser> {
   authorize(ctx.actor, "users.manage");
-  return ctx.db.transaction(async (tx) => {
+  return changeCredentials(ctx.db, async (tx) => {
     const row = await findUser(tx, username);
     if (row.disabled === disabled) return toPublicUser(row);
     if (disabled && row.userId === ctx.actor.userId) throw new DomainError("INVALID_STATE", "You cannot disable your own account.");
@@ -139,7 +138,6 @@ export async function setUserDisabled(ctx: ServiceContext, username: string, dis
     }
     const [updated] = await tx.update(users).set({ disabled, updatedAt: Date.now() }).where(eq(users.userId, row.userId)).returning();
     if (disabled) await tx.delete(sessions).where(eq(sessions.userId, row.userId));
-    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, {
       action: disabled ? "user.disable" : "user.enable",
       targetType: "user",
@@ -155,11 +153,10 @@ export async function resetUserPassword(ctx: ServiceContext, username: string): 
   authorize(ctx.actor, "users.manage");
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  await ctx.db.transaction(async (tx) => {
+  await changeCredentials(ctx.db, async (tx) => {
     const row = await findUser(tx, username);
     await tx.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.userId, row.userId));
     await tx.delete(sessions).where(eq(sessions.userId, row.userId));
-    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, { action: "user.password-reset", targetType: "user", targetId: username });
   });
   return { password };

@@ -1,18 +1,196 @@
-// The credentials epoch: one shared number that moves whenever a credential loses power, so caches in every process notice.
+// The credentials epoch: one shared number that moves whenever a credential loses power, so caches in every process
+// notice. Reading it from the database on every token-authenticated request was most of a served request's CPU
+// (issue 18), so each process keeps it in memory and is told when it moves:
+// - in this process, directly, once the transaction that moved it ends (changeCredentials);
+// - in other processes, by PostgreSQL's NOTIFY, which the changing transaction sends and the server delivers at commit
+//   to a LISTEN connection each process holds (PGlite belongs to one process: the direct path is the whole story);
+// - and a short safety TTL bounds how long a value is trusted even if a notification were lost. While the LISTEN
+//   connection is down (not yet connected, or reconnecting) nothing is cached: every read asks the database.
 import { eq, sql } from "drizzle-orm";
 import { authState } from "@/db/schema";
-import type { Database } from "@/db/client";
+import { onDatabaseClose, queryRows, type Database } from "@/db/client";
 
-/** Call inside the transaction that revokes a token, resets a password, disables an account or changes a role. */
-export async function advanceCredentialsEpoch(tx: Pick<Database, "update">): Promise<void> {
-  await tx
-    .update(authState)
-    .set({ credentialsEpoch: sql`${authState.credentialsEpoch} + 1` })
-    .where(eq(authState.id, 1));
+/** The NOTIFY channel a credentials change is announced on (the payload is the new epoch). */
+export const CREDENTIALS_CHANNEL = "studio_credentials_epoch";
+
+/** How long an epoch is trusted without asking the database, notifications or not (STUDIO_CREDENTIALS_EPOCH_TTL_MS). */
+export function credentialsEpochTtlMs(): number {
+  const configured = Number(process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS);
+  return Number.isFinite(configured) && configured >= 0 && process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS !== "" ? configured : 1_000;
 }
 
-/** The current epoch: a primary-key read, cheaper than verifying a token again. */
-export async function readCredentialsEpoch(db: Pick<Database, "select">): Promise<number> {
+const RECONNECT_MS = 1_000;
+
+/** The transaction a credentials change runs in. */
+export type CredentialsTransaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+type PgPool = { options: Record<string, unknown> };
+type PgClient = {
+  connect(): Promise<void>;
+  query(text: string): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: "notification", listener: (message: { channel: string; payload?: string }) => void): void;
+  on(event: "error" | "end", listener: (error?: Error) => void): void;
+  processID?: number;
+};
+
+/** One database's epoch as this process knows it. */
+class EpochCache {
+  private value: number | null = null;
+  private readAt = 0;
+  /** Moves on every invalidation: a read that started before one must not be remembered. */
+  private generation = 0;
+  /** Credential changes of this process still in their transaction: nothing is cached meanwhile. */
+  private changing = 0;
+  private inFlight: { generation: number; promise: Promise<number> } | null = null;
+  /** Whether invalidations reach this cache: always on PGlite, while the LISTEN connection is up on PostgreSQL. */
+  private informed: boolean;
+  private listener: PgClient | null = null;
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Database) {
+    const pool = (db as unknown as { $client?: unknown }).$client;
+    const isPostgresPool = !!pool && typeof pool === "object" && "options" in pool && "totalCount" in pool;
+    // PGlite lives in this process only, so every change to it is made here. Any other driver is not known to tell
+    // us of other processes' changes: nothing is cached for it.
+    const isPglite = !!pool && typeof pool === "object" && typeof (pool as { dumpDataDir?: unknown }).dumpDataDir === "function";
+    this.informed = isPglite;
+    if (isPostgresPool) {
+      onDatabaseClose(db, () => this.close());
+      void this.listen(pool as PgPool);
+    }
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.value = null;
+  }
+
+  beginChange(): void {
+    this.changing++;
+    this.invalidate();
+  }
+
+  endChange(): void {
+    this.changing--;
+    this.invalidate();
+  }
+
+  /** The PID of the LISTEN connection's server process while it is listening (tests). */
+  listenerPid(): number | null {
+    return this.informed && this.listener ? (this.listener.processID ?? null) : null;
+  }
+
+  async read(): Promise<number> {
+    const now = Date.now();
+    if (this.value !== null && this.informed && this.changing === 0 && now - this.readAt < credentialsEpochTtlMs()) return this.value;
+    // Requests arriving together share one read, unless an invalidation came after it started.
+    if (this.inFlight && this.inFlight.generation === this.generation) return this.inFlight.promise;
+    const generation = this.generation;
+    const promise = readStoredEpoch(this.db).then(
+      (epoch) => {
+        if (this.inFlight?.promise === promise) this.inFlight = null;
+        if (generation === this.generation && this.changing === 0) {
+          this.value = epoch;
+          this.readAt = now;
+        }
+        return epoch;
+      },
+      (error: unknown) => {
+        if (this.inFlight?.promise === promise) this.inFlight = null;
+        throw error;
+      },
+    );
+    this.inFlight = { generation, promise };
+    return promise;
+  }
+
+  private async listen(pool: PgPool): Promise<void> {
+    if (this.closed) return;
+    const { Client } = await import("pg");
+    const client = new Client(pool.options) as unknown as PgClient;
+    this.listener = client;
+    const lost = () => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      this.informed = false;
+      this.invalidate();
+      if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(pool), RECONNECT_MS);
+      void client.end().catch(() => undefined);
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    client.on("notification", (message) => {
+      if (message.channel === CREDENTIALS_CHANNEL) this.invalidate();
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${CREDENTIALS_CHANNEL}`);
+      if (this.listener !== client || this.closed) return;
+      // Anything that changed while no one listened is read afresh.
+      this.invalidate();
+      this.informed = true;
+    } catch {
+      lost();
+    }
+  }
+
+  private async close(): Promise<void> {
+    this.closed = true;
+    this.informed = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.listener;
+    this.listener = null;
+    await client?.end().catch(() => undefined);
+  }
+}
+
+const caches = new WeakMap<object, EpochCache>();
+
+function cacheOf(db: Database): EpochCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new EpochCache(db);
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+async function readStoredEpoch(db: Pick<Database, "select">): Promise<number> {
   const [row] = await db.select({ epoch: authState.credentialsEpoch }).from(authState).where(eq(authState.id, 1));
   return row?.epoch ?? 0;
+}
+
+/**
+ * Runs `change` (a revoke, password reset, disable or role change) in a transaction that also advances the epoch
+ * and announces it; this process's cached epoch is not trusted while it runs and is forgotten once it ends, so the
+ * change bites here the moment this returns, and in other processes as soon as the notification arrives.
+ */
+export async function changeCredentials<T>(db: Database, change: (tx: CredentialsTransaction) => Promise<T>): Promise<T> {
+  const cache = cacheOf(db);
+  cache.beginChange();
+  try {
+    return await db.transaction(async (tx) => {
+      const result = await change(tx);
+      await queryRows(
+        tx,
+        sql`with advanced as (update ${authState} set credentials_epoch = credentials_epoch + 1 where id = 1 returning credentials_epoch)
+            select pg_notify(${CREDENTIALS_CHANNEL}, credentials_epoch::text) from advanced`,
+      );
+      return result;
+    });
+  } finally {
+    cache.endChange();
+  }
+}
+
+/** The current epoch: from memory while this process is told of changes, else a primary-key read. */
+export function readCredentialsEpoch(db: Database): Promise<number> {
+  return cacheOf(db).read();
+}
+
+/** The server PID of the LISTEN connection for `db` once it listens, or null (tests: to cut it). */
+export function credentialsListenerPid(db: Database): number | null {
+  return cacheOf(db).listenerPid();
 }

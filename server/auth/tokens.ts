@@ -8,7 +8,7 @@ import { notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
-import { advanceCredentialsEpoch, readCredentialsEpoch } from "./credentials-epoch";
+import { changeCredentials, readCredentialsEpoch } from "./credentials-epoch";
 import { authorize } from "./permissions";
 import type { zCreateToken } from "./schema";
 import { sha256 } from "./sessions";
@@ -114,7 +114,7 @@ export async function revokeAnyToken(ctx: ServiceContext, tokenId: string): Prom
 }
 
 async function revoke(ctx: ServiceContext, tokenId: string, ownerId: string | null): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  await changeCredentials(ctx.db, async (tx) => {
     const revoked = await tx
       .update(apiTokens)
       .set({ revokedAt: Date.now() })
@@ -124,7 +124,6 @@ async function revoke(ctx: ServiceContext, tokenId: string, ownerId: string | nu
       throw notFound(ownerId === null ? `No active token has id '${tokenId}'; it may be revoked already.` : `You have no active token with id '${tokenId}'.`);
     }
     const [owner] = await tx.select({ username: users.username }).from(users).where(eq(users.userId, revoked[0].userId));
-    await advanceCredentialsEpoch(tx);
     await recordAudit(tx, ctx.actor, {
       action: "token.revoke",
       targetType: "token",

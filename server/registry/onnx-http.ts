@@ -2,31 +2,55 @@
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { authorize } from "../auth/permissions";
-import { DomainError, describeZodError, invalidParameter } from "../errors";
+import { DomainError, describeZodError, invalidParameter, notFound } from "../errors";
 import { hasErrorCode } from "./model-store-path";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
-import { getServiceContext } from "../service-context";
+import { getServiceContext, type ServiceContext } from "../service-context";
 import { readBodyBytes } from "../http/request-body";
 import { maxModelBytes, readModelVersionOnnx, registerOnnxUpload } from "./onnx-versions";
 
 const zVersionParams = z.object({ name: z.string().min(1).max(500), version: z.string().regex(/^\d+$/, "Version numbers are whole numbers") });
 
-export async function handleModelOnnxDownload(request: Request, params: Promise<{ name: string; version: string }>): Promise<Response> {
+/** A sha256 hex digest, as `?digest=` carries it. */
+const zDigestParam = z.string().regex(/^[0-9a-f]{64}$/, "'digest' must be the version's sha256 digest: 64 lowercase hex digits");
+
+/**
+ * GET a version's ONNX bytes. Plain, the answer is revalidated on every use (ETag = digest). With `?digest=<sha256>`
+ * (the playground's URL: see modelBytesUrl) the address names the bytes themselves, so the answer is cached for good
+ * and a returning visitor's browser loads the model without asking; a digest that is not the version's answers 404.
+ */
+export async function handleModelOnnxDownload(
+  request: Request,
+  params: Promise<{ name: string; version: string }>,
+  contextOf: (request: Request) => Promise<ServiceContext> = async (r) => getServiceContext(await authenticateRequest(r)),
+): Promise<Response> {
   try {
-    const ctx = await getServiceContext(await authenticateRequest(request));
+    const ctx = await contextOf(request);
     const raw = await params;
     const parsed = zVersionParams.safeParse({ name: decodeURIComponent(raw.name), version: raw.version });
     if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+    const digestParam = new URL(request.url).searchParams.get("digest");
+    let wanted: string | null = null;
+    if (digestParam !== null) {
+      const digest = zDigestParam.safeParse(digestParam);
+      if (!digest.success) throw invalidParameter(describeZodError(digest.error));
+      wanted = digest.data;
+    }
     const { bytes, digest } = await readModelVersionOnnx(ctx, parsed.data.name, parsed.data.version);
+    if (wanted !== null && wanted !== digest) {
+      throw notFound(`Version ${parsed.data.version} of '${parsed.data.name}' does not have the bytes with digest ${wanted}; reload the page for its current model.`);
+    }
     const etag = `"${digest}"`;
-    if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: { etag } });
+    // Private: the bytes are only for signed-in users, so no shared cache may keep them.
+    const cacheControl = wanted !== null ? "private, max-age=31536000, immutable" : "private, no-cache";
+    if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: { etag, "cache-control": cacheControl } });
     return new Response(new Uint8Array(bytes), {
       headers: {
         "content-type": "application/octet-stream",
         "content-length": String(bytes.byteLength),
         "content-disposition": `attachment; filename="${`${parsed.data.name}-v${parsed.data.version}`.replace(/[^A-Za-z0-9._-]/g, "_")}.onnx"`,
         etag,
-        "cache-control": "private, no-cache",
+        "cache-control": cacheControl,
         // The playground is cross-origin isolated (COEP require-corp): its own fetches must say they may be embedded.
         "cross-origin-resource-policy": "same-origin",
       },

@@ -212,6 +212,20 @@ export async function readModelVersionOnnx(ctx: ServiceContext, name: string, ve
 }
 
 /**
+ * The digest of a version's ONNX bytes, for URLs that name them (the playground's immutable model URL), or null when
+ * the reader may not see it, the version does not exist, or its digest is not pinned yet (its first load pins it).
+ */
+export async function versionModelDigest(ctx: ServiceContext, name: string, version: string): Promise<string | null> {
+  authorize(ctx.actor, "studio.read");
+  try {
+    return (await findModelVersion(ctx.db, name, version)).row.modelDigest ?? null;
+  } catch (error) {
+    if (hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) return null;
+    throw error;
+  }
+}
+
+/**
  * scikit-learn's ZipMap output (a sequence of maps) cannot run in either JavaScript runtime: a new
  * version without it, probabilities as a tensor, recorded in lineage as derived from the original.
  */

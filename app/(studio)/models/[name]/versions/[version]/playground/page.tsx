@@ -6,6 +6,16 @@ import { preload, preloadModule } from "react-dom";
 import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
 import { installedOrtVersion } from "@/server/ort/assets";
+import { currentPageActor } from "@/server/auth/page-actor";
+import { getServiceContext } from "@/server/service-context";
+import { versionModelDigest } from "@/server/registry/onnx-versions";
+
+/** The version's digest for its immutable model URL, or null (then the plain URL, revalidated on each load). */
+async function modelDigestFor(name: string, version: string): Promise<string | null> {
+  const actor = await currentPageActor();
+  if (!actor) return null;
+  return versionModelDigest(await getServiceContext(actor), name, version).catch(() => null);
+}
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
   const { name, version } = await params;
@@ -20,13 +30,15 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   // still parsing the page and its scripts, so the playground finds them there when it starts ORT. They match the
   // requests that follow (fetch() and ORT's streaming compile both ask same-origin, with credentials).
   const ort = ortRuntimeUrls(installedOrtVersion());
+  // Named by its digest, the model's URL is cached for good: a returning visitor's browser has the bytes already.
+  const modelDigest = await modelDigestFor(name, version);
   preload(ort.wasm, { as: "fetch", crossOrigin: "anonymous", type: "application/wasm" });
   preloadModule(ort.glue);
-  preload(modelBytesUrl(name, version), { as: "fetch", crossOrigin: "anonymous" });
+  preload(modelBytesUrl(name, version, modelDigest), { as: "fetch", crossOrigin: "anonymous" });
   return (
     <Suspense fallback={<p role="status">Loading the playground…</p>}>
       {/* The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good. */}
-      <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} />
+      <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} />
     </Suspense>
   );
 }
