@@ -1,5 +1,5 @@
 "use client";
-// The run page: info, notes, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
+// The run page: info with rename/delete/restore, notes, nested runs, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { MetricChart } from "@/components/charts/metric-chart";
@@ -10,7 +10,9 @@ import styles from "@/components/ui/ui.module.css";
 import { RUN_NOTE_TAG } from "@/lib/run-note";
 import type { DatasetInput, KeyValue } from "@/server/tracking/schema";
 import { RunArtifacts } from "./run-artifacts";
+import { RunActions, RunFamily, RunTags } from "./run-management";
 import { RunNotes } from "./run-notes";
+import page from "./run-page.module.css";
 
 export function RunDetails({ experimentId, runId }: { experimentId: string; runId: string }) {
   const trpc = useTRPC();
@@ -47,7 +49,15 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
   return (
     <>
       {breadcrumb}
-      <h1>{info.run_name || info.run_id}</h1>
+      <div className={page.titleRow}>
+        <h1>{info.run_name || info.run_id}</h1>
+        <RunActions runId={runId} runName={info.run_name || info.run_id} deleted={info.lifecycle_stage === "deleted"} />
+      </div>
+      {info.lifecycle_stage === "deleted" ? (
+        <p className={styles.muted} role="status">
+          This run is deleted: it is hidden from the runs table and cannot be changed until it is restored.
+        </p>
+      ) : null}
       <section className={styles.panel} aria-labelledby="run-info">
         <h2 id="run-info" className={styles.panelTitle}>
           Info
@@ -76,6 +86,8 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       </section>
 
       <RunNotes runId={runId} content={note} writable={info.lifecycle_stage === "active"} />
+
+      <RunFamily runId={runId} />
 
       <div className={styles.grid}>
         <KeyValueTable title="Parameters" rows={data.params} empty="No parameters logged." />
@@ -120,7 +132,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       ) : null}
 
       <div className={styles.grid}>
-        <KeyValueTable title="Tags" rows={tags} empty="No tags." />
+        <RunTags runId={runId} tags={tags} writable={info.lifecycle_stage === "active"} />
         <InputDatasets inputs={inputs.dataset_inputs} />
       </div>
 

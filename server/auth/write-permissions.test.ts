@@ -47,6 +47,10 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "tracking.renameExperiment": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, newName: `n-${t.unique}` }) },
   "tracking.setExperimentDeleted": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, deleted: true }) },
   "tracking.setRunNote": { permission: "tracking.write", input: (t) => ({ runId: t.runId, content: "**notes**" }) },
+  "tracking.renameRun": { permission: "tracking.write", input: (t) => ({ runId: t.runId, name: `r-${t.unique}` }) },
+  "tracking.setRunTag": { permission: "tracking.write", input: (t) => ({ runId: t.runId, key: "team", value: "vision" }) },
+  "tracking.deleteRunTag": { permission: "tracking.write", input: (t) => ({ runId: t.runId, key: "team" }) },
+  "tracking.setRunDeleted": { permission: "tracking.write", input: (t) => ({ runId: t.runId, deleted: true }) },
   // A saved comparison is a view of runs every role may read, kept server-side so its link stays short.
   "tracking.saveCompareSelection": { permission: "studio.read", input: (t) => ({ experimentId: t.experimentId, runIds: [t.runId] }) },
   "datasets.updateMetadata": { permission: "datasets.write", input: () => ({ name: "matrix-data", description: "d" }) },
