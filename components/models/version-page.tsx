@@ -315,6 +315,9 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
                       {dataset.name} <span className={ui.muted}>{t("notInRegistry")}</span>
                     </>
                   )}
+                  {dataset.registry ? (
+                    <span className={ui.muted}> ({t("matchedBy", { how: dataset.registry.matchedBy === "name and source" ? "name" : "digest" })})</span>
+                  ) : null}
                   {dataset.context ? <span className={ui.muted}> — {dataset.context}</span> : null}{" "}
                   <code className={styles.code} title={dataset.digest}>
                     {dataset.digest.slice(0, 12)}

@@ -146,14 +146,17 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
   );
 }
 
-/** The datasets the run logged (log_input); those whose digest is a registry version link to it and carry its quality verdict. */
+/** The datasets the run logged (log_input); those matched to a registry version (content digest, else name and source) link to it, say how they matched and carry its quality verdict. */
 function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
   const trpc = useTRPC();
-  // The procedure takes at most 200 digests of at most 128 characters; longer ones cannot be registry digests.
-  const digests = [...new Set(inputs.map((input) => input.dataset.digest).filter((d) => d && d.length <= 128))].slice(0, 200);
-  const versions = useQuery({ ...trpc.datasets.versionsByDigests.queryOptions({ digests }), enabled: digests.length > 0 });
-  // The server keys its answer by the digest trimmed and lower-cased (MLflow clients may send either case).
-  const versionOf = (digest: string) => versions.data?.[digest.trim().toLowerCase()];
+  // The procedure matches at most 200 datasets; a run logs far fewer. Longer digests cannot be registry digests.
+  const logged = inputs.slice(0, 200).map((input) => ({
+    name: input.dataset.name.slice(0, 500),
+    digest: input.dataset.digest.slice(0, 128),
+    source: input.dataset.source.slice(0, 10_000),
+  }));
+  const versions = useQuery({ ...trpc.datasets.matchLogged.queryOptions({ datasets: logged }), enabled: logged.length > 0 });
+  const versionAt = (index: number) => versions.data?.[index] ?? undefined;
   return (
     <section aria-labelledby="run-inputs">
       <h2 id="run-inputs">Input datasets</h2>
@@ -169,8 +172,8 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
               </tr>
             </thead>
             <tbody>
-              {inputs.map((input) => {
-                const version = versionOf(input.dataset.digest);
+              {inputs.map((input, index) => {
+                const version = versionAt(index);
                 return (
                   <tr key={`${input.dataset.name}:${input.dataset.digest}`}>
                     <td className={version?.qualityStatus === "failed" ? styles.wrap : undefined}>
@@ -182,6 +185,7 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
                         input.dataset.name
                       )}
                       {version && version.datasetName !== input.dataset.name ? <span className={styles.muted}> (logged as {input.dataset.name})</span> : null}
+                      {version ? <div className={styles.muted}>matched by {version.matchedBy}</div> : null}
                       {version?.qualityStatus === "failed" ? (
                         <>{" "}<span className={`${styles.status} ${styles.FAILED}`}>
                           failed quality

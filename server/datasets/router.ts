@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { getDatasetLineage } from "./lineage";
+import { matchLoggedDatasets } from "./dataset-matching";
 import {
   addQualityRule,
   deleteQualityRule,
-  findVersionsByDigests,
   getDataset,
   getDatasetVersion,
   listDatasets,
@@ -29,12 +29,12 @@ export const datasetsRouter = createTrpcRouter({
     .input(z.object({ name: zDatasetName, reference: z.number().int().positive(), current: z.number().int().positive() }))
     .query(({ ctx, input }) => compareDatasetVersions(ctx, input)),
   lineage: protectedProcedure.input(z.object({ name: zDatasetName })).query(({ ctx, input }) => getDatasetLineage(ctx, input.name)),
-  /** Registry versions behind the digests a run logged as inputs, so the run page can link back. */
-  versionsByDigests: protectedProcedure
-    .input(z.object({ digests: z.array(z.string().max(128)).max(200) }))
+  /** The registry version of each dataset a run logged (by content digest, else by name and source), in the order given. */
+  matchLogged: protectedProcedure
+    .input(z.object({ datasets: z.array(z.object({ name: z.string().max(500), digest: z.string().max(128), source: z.string().max(10_000) })).max(200) }))
     .query(async ({ ctx, input }) => {
       authorize(ctx.actor, "studio.read");
-      return Object.fromEntries(await findVersionsByDigests(ctx.db, input.digests));
+      return matchLoggedDatasets(ctx.db, input.datasets);
     }),
   updateMetadata: protectedProcedure
     .input(zDatasetMetadata.extend({ name: zDatasetName }))

@@ -9,7 +9,7 @@ import {
   runs,
 } from "@/db/schema";
 import type { Database } from "@/db/client";
-import { invalidParameter, notFound } from "../errors";
+import { DomainError, invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
@@ -19,6 +19,7 @@ import type { KeyValue } from "../tracking/schema";
 import { enforceProductionGate, findApprovedReview } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
+import { lineageOfRun, runOfSource } from "./model-lineage";
 import {
   modelStages,
   type CreateModelVersionInput,
@@ -216,6 +217,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
     const [logged] = await ctx.db.select({ id: loggedModels.modelId }).from(loggedModels).where(eq(loggedModels.modelId, input.model_id));
     if (!logged) throw notFound(`Logged model with ID '${input.model_id}' not found.`);
   }
+  const lineage = input.lineage !== undefined ? input.lineage : await lineageOfSource(ctx, input);
   return ctx.db.transaction(async (tx) => {
     const model = await findRegisteredModel(tx, input.name);
     const { storage, loggedModelId } = await resolveStorageLocation(tx, input.source, input.run_id);
@@ -242,7 +244,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
         loggedModelId: input.model_id ?? loggedModelId ?? null,
         onnxPath: input.onnx_path ?? null,
         modelDigest: input.model_digest ?? null,
-        lineage: input.lineage ?? null,
+        lineage: lineage ?? null,
         introspection: input.introspection ?? null,
       })
       .returning();
@@ -256,6 +258,23 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
     });
     return toModelVersion(tx, model, row);
   });
+}
+
+/**
+ * Lineage for a version registered by an MLflow client (mlflow.register_model: a `runs:/<id>/<path>` source or a
+ * run_id): the same run metrics, params and datasets a version registered in the studio records. A run that does
+ * not exist is left to resolveStorageLocation, which refuses it with its own message.
+ */
+async function lineageOfSource(ctx: ServiceContext, input: RegisterModelVersionInput): Promise<unknown> {
+  const fromSource = runOfSource(input.source);
+  const run = input.run_id ? { runId: input.run_id, artifactPath: fromSource?.runId === input.run_id ? fromSource.artifactPath : null } : fromSource;
+  if (!run) return null;
+  try {
+    return await lineageOfRun(ctx, run.runId, run.artifactPath, input.source);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") return null;
+    throw error;
+  }
 }
 
 export async function getModelVersion(ctx: ServiceContext, name: string, version: string): Promise<ModelVersion> {

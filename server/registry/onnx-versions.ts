@@ -5,7 +5,6 @@ import { modelVersions } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
-import { findVersionsByDigests } from "../datasets/registry";
 import { artifactRootOf, getRun } from "../tracking/runs";
 import { normaliseArtifactPath } from "../artifacts/store";
 import { signatureFromMlmodel, type ModelSignature } from "@/lib/model-signature";
@@ -16,6 +15,7 @@ import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-st
 import { hasErrorCode } from "./model-store-path";
 import { createRegisteredModel } from "./registered-models";
 import type { ModelLineage } from "./schema";
+import { lineageOfRun } from "./model-lineage";
 
 /** Largest ONNX file the registry accepts and reads into memory (STUDIO_MAX_MODEL_BYTES, default 512 MiB). */
 export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
@@ -76,30 +76,6 @@ async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise
       if (!hasErrorCode(raced, "RESOURCE_ALREADY_EXISTS")) throw raced;
     }
   }
-}
-
-async function lineageOfRun(ctx: ServiceContext, runId: string, artifactPath: string): Promise<ModelLineage> {
-  const run = await getRun(ctx, runId);
-  const inputs = run.inputs?.dataset_inputs ?? [];
-  const refs = await findVersionsByDigests(ctx.db, inputs.map((i) => i.dataset.digest));
-  return {
-    runId,
-    experimentId: run.info.experiment_id,
-    runName: run.info.run_name ?? null,
-    artifactPath,
-    metrics: Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])),
-    params: Object.fromEntries(run.data.params.map((p) => [p.key, p.value])),
-    datasets: inputs.map((input) => {
-      const ref = refs.get(input.dataset.digest.trim().toLowerCase());
-      return {
-        name: input.dataset.name,
-        digest: input.dataset.digest,
-        context: input.tags.find((t) => t.key === "mlflow.data.context")?.value ?? null,
-        registry: ref ? { datasetName: ref.datasetName, version: ref.version, qualityStatus: ref.qualityStatus, qualityReason: ref.qualityReason } : null,
-      };
-    }),
-    derivedFrom: null,
-  };
 }
 
 /** Registers a run's `.onnx` artifact as a new version of `name` (created if needed), introspected and with lineage. */
