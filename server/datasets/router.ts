@@ -3,6 +3,8 @@ import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { getDatasetLineage } from "./lineage";
 import { matchLoggedDatasets } from "./dataset-matching";
+import { getDatasetRoot } from "./dataset-store";
+import { deleteDatasetVersion } from "./delete-version";
 import {
   addQualityRule,
   deleteQualityRule,
@@ -50,6 +52,8 @@ export const datasetsRouter = createTrpcRouter({
     .mutation(({ ctx, input }) => deleteQualityRule(ctx, input.name, input.ruleId)),
   /** Evaluates the dataset's current rules on a version again (rules added after it was registered). */
   recheckQuality: protectedProcedure.input(zVersionKey).mutation(({ ctx, input }) => recheckVersionQuality(ctx, input)),
+  /** Deletes a version and its file, unless a review, a monitoring reference or profiling still needs it. */
+  deleteVersion: protectedProcedure.input(zVersionKey).mutation(({ ctx, input }) => deleteDatasetVersion(ctx, getDatasetRoot(), input)),
   markQuality: protectedProcedure
     .input(zVersionKey.extend({ failed: z.boolean(), reason: z.string().max(2000) }))
     .mutation(({ ctx, input }) => markVersionQuality(ctx, input)),

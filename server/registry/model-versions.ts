@@ -6,6 +6,7 @@ import {
   modelVersionTags,
   registeredModelAliases,
   registeredModels,
+  reviews,
   runs,
 } from "@/db/schema";
 import type { Database } from "@/db/client";
@@ -16,7 +17,7 @@ import { authorize } from "../auth/permissions";
 import { validateKey } from "../tracking/validation";
 import { decodePageToken, encodePageToken } from "../tracking/page-token";
 import type { KeyValue } from "../tracking/schema";
-import { enforceProductionGate, findApprovedReview } from "../review/gate";
+import { enforceProductionGate, findApprovedReview, isProductionAlias } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
 import { lineageOfRun, runOfSource } from "./model-lineage";
@@ -327,20 +328,50 @@ export async function updateModelVersion(ctx: ServiceContext, input: { name: str
   });
 }
 
+/** Review states still awaiting a decision: a version under such a review is not deleted from under its reviewers. */
+const UNDECIDED_REVIEW_STATUSES = ["draft", "evaluating", "evaluation_failed", "ready"] as const;
+
+/**
+ * Why a version may not be deleted, or null: it is in production (the production alias or MLflow's Production
+ * stage), another alias points at it (clients resolve `models:/<name>@<alias>` to it), or a review is undecided.
+ */
+async function deletionBlocker(db: Executor, model: RegisteredModelRow, row: ModelVersionRow): Promise<string | null> {
+  const label = `Version ${row.version} of '${model.name}'`;
+  const aliases = (await db.select({ alias: registeredModelAliases.alias }).from(registeredModelAliases).where(eq(registeredModelAliases.versionId, row.versionId))).map((a) => a.alias);
+  const production = aliases.find(isProductionAlias);
+  if (production) return `${label} is in production (alias '${production}'): promote or roll back to another version first.`;
+  if (row.currentStage === "Production") return `${label} is in the Production stage: move it to Archived or None first.`;
+  if (aliases.length) return `${label} holds the alias${aliases.length > 1 ? "es" : ""} ${aliases.map((a) => `'${a}'`).join(", ")}, which clients may load it by: move or delete ${aliases.length > 1 ? "them" : "it"} first.`;
+  const [open] = await db
+    .select({ reviewId: reviews.reviewId, status: reviews.status })
+    .from(reviews)
+    .where(and(eq(reviews.modelVersionId, row.versionId), inArray(reviews.status, [...UNDECIDED_REVIEW_STATUSES])))
+    .limit(1);
+  if (open) return `${label} is under review #${open.reviewId} (${open.status.replace("_", " ")}): wait for its decision first.`;
+  return null;
+}
+
+/**
+ * Deletes a version (REST model-versions/delete and the version page), refused with RESOURCE_CONFLICT (409) while it
+ * is in production, holds an alias or is under an undecided review. Decided reviews go with it; the audit log keeps them.
+ */
 export async function deleteModelVersion(ctx: ServiceContext, name: string, version: string): Promise<void> {
   authorize(ctx.actor, "models.write");
   await ctx.db.transaction(async (tx) => {
     const { model, row } = await findModelVersion(tx, name, version, { lock: true });
-    // Its tags and aliases go with it (foreign keys cascade).
+    const blocker = await deletionBlocker(tx, model, row);
+    if (blocker) throw new DomainError("RESOURCE_CONFLICT", blocker);
+    // Its tags, aliases and decided reviews go with it (foreign keys cascade).
     await tx.delete(modelVersions).where(eq(modelVersions.versionId, row.versionId));
     await tx.update(registeredModels).set({ lastUpdatedTimestamp: Date.now() }).where(eq(registeredModels.modelId, model.modelId));
     await recordAudit(tx, ctx.actor, {
       action: "model_version.delete",
       targetType: "model_version",
       targetId: `${model.name}/${row.version}`,
-      before: { source: row.source, current_stage: row.currentStage },
+      before: { source: row.source, current_stage: row.currentStage, run_id: row.runId, model_digest: row.modelDigest },
     });
-  });  invalidateServingModel(name);
+  });
+  invalidateServingModel(name);
 }
 
 export async function transitionModelVersionStage(

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { deleteModelAlias, getRegisteredModelDetail, listRegisteredModels, setModelAlias, updateRegisteredModel } from "./registered-models";
-import { getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
+import { deleteModelVersion, getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
 import { deriveVersionWithoutZipMap, registerOnnxFromRun } from "./onnx-versions";
 import { zModelVersionDetail, zRegisteredModel, zRegisteredModelDetail } from "./schema";
 
@@ -45,6 +45,11 @@ export const registryRouter = createTrpcRouter({
   updateVersionDescription: protectedProcedure
     .input(zVersionRef.extend({ description: z.string().max(100_000) }))
     .mutation(({ ctx, input }) => updateModelVersion(ctx, input)),
+  /** Deletes a version unless it is in production, holds an alias or is under an undecided review (409 says which). */
+  deleteVersion: protectedProcedure.input(zVersionRef).mutation(async ({ ctx, input }) => {
+    await deleteModelVersion(ctx, input.name, input.version);
+    return { ok: true as const };
+  }),
   transitionStage: protectedProcedure
     .input(zVersionRef.extend({ stage: z.enum(["None", "Staging", "Production", "Archived"]), archiveExisting: z.boolean().default(false) }))
     .mutation(({ ctx, input }) =>
