@@ -8,9 +8,10 @@ import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { RUN_NOTE_TAG } from "@/lib/run-note";
+import { LOG_MODEL_HISTORY_TAG } from "@/lib/log-model-history";
 import type { DatasetInput, KeyValue } from "@/server/tracking/schema";
 import { RunArtifacts } from "./run-artifacts";
-import { RunActions, RunFamily, RunTags } from "./run-management";
+import { RunActions, RunFamily, RunLoggedModels, RunTags } from "./run-management";
 import { RunNotes } from "./run-notes";
 import page from "./run-page.module.css";
 
@@ -45,7 +46,8 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
   const metrics = [...data.metrics].sort((a, b) => a.key.localeCompare(b.key));
   // The note tag is shown rendered as the run's notes, not as a raw tag value.
   const note = data.tags.find((t) => t.key === RUN_NOTE_TAG)?.value ?? "";
-  const tags = data.tags.filter((t) => t.key !== RUN_NOTE_TAG);
+  // The log-model history is shown as the Logged models section, not as a raw JSON tag.
+  const tags = data.tags.filter((t) => t.key !== RUN_NOTE_TAG && t.key !== LOG_MODEL_HISTORY_TAG);
   return (
     <>
       {breadcrumb}
@@ -135,6 +137,8 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
         <RunTags runId={runId} tags={tags} writable={info.lifecycle_stage === "active"} />
         <InputDatasets inputs={inputs.dataset_inputs} />
       </div>
+
+      <RunLoggedModels runId={runId} runName={info.run_name || info.run_id} />
 
       <section aria-labelledby="run-artifacts">
         <h2 id="run-artifacts">Artifacts</h2>

@@ -1,9 +1,11 @@
 "use client";
-// Run management on the run page for those who may write: rename, delete (asked first) and restore, edit tags; and the run's parent and children.
+// Run management on the run page for those who may write: rename, delete (asked first) and restore, edit tags; the run's parent and children; its logged models.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
+import { modelVersionHref } from "@/components/models/model-format";
+import { RegisterFromRun } from "@/components/models/register-from-run";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import styles from "@/components/ui/ui.module.css";
@@ -287,6 +289,47 @@ export function RunFamily({ runId }: { runId: string }) {
           </ul>
         </>
       ) : null}
+    </section>
+  );
+}
+
+/** The MLflow models the run logged (log_model), each with its flavours, its registered versions and Register. */
+export function RunLoggedModels({ runId, runName }: { runId: string; runName: string }) {
+  const trpc = useTRPC();
+  const models = useQuery(trpc.tracking.runLoggedModels.queryOptions({ runId }));
+  if (models.error) return <QueryError error={models.error} onRetry={() => void models.refetch()} />;
+  if (models.isPending || !models.data.length) return null;
+  return (
+    <section aria-labelledby="run-logged-models">
+      <h2 id="run-logged-models">Logged models</h2>
+      <ul className={page.loggedModels} aria-label="Models logged by this run">
+        {models.data.map((model) => (
+          <li key={model.artifactPath} className={styles.panel}>
+            <h3 className={page.subheading}>
+              <code>{model.artifactPath}</code>
+            </h3>
+            <p className={styles.muted}>
+              {model.flavors.length ? `Flavours: ${model.flavors.join(", ")}` : "No flavour recorded"}
+              {model.loggedAt ? ` · logged ${model.loggedAt}` : ""}
+              {model.onnxPath ? ` · ONNX file ${model.onnxPath}` : ""}
+            </p>
+            {model.registeredVersions.length ? (
+              <p>
+                Registered as{" "}
+                {model.registeredVersions.map((v, i) => (
+                  <span key={`${v.name}/${v.version}`}>
+                    {i ? ", " : ""}
+                    <Link href={modelVersionHref(v.name, v.version)}>
+                      {v.name} version {v.version}
+                    </Link>
+                  </span>
+                ))}
+              </p>
+            ) : null}
+            <RegisterFromRun runId={runId} artifactPath={model.onnxPath ?? model.artifactPath} runName={runName} />
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

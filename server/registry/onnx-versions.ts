@@ -10,7 +10,7 @@ import { normaliseArtifactPath } from "../artifacts/store";
 import { signatureFromMlmodel, type ModelSignature } from "@/lib/model-signature";
 import { introspectOnnx, type OnnxIntrospection } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
-import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
+import { createModelVersion, deleteModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
 import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-store";
 import { hasErrorCode } from "./model-store-path";
 import { createRegisteredModel } from "./registered-models";
@@ -102,6 +102,34 @@ export async function registerOnnxFromRun(
     model_digest: digest,
     introspection,
     lineage,
+  });
+  return { name: input.name, version: version.version };
+}
+
+/**
+ * The run page's Register: an `.onnx` artifact is registered as above; any other path (an MLflow model folder logged
+ * with log_model, e.g. scikit-learn) becomes a plain version of `runs:/<run>/<path>` with its run's lineage, as
+ * mlflow.register_model would make it, linked to an ONNX file if the folder holds one.
+ */
+export async function registerRunArtifact(
+  ctx: ServiceContext,
+  input: { name: string; runId: string; artifactPath: string; description?: string },
+): Promise<{ name: string; version: string }> {
+  authorize(ctx.actor, "models.write");
+  const artifactPath = normaliseArtifactPath(input.artifactPath);
+  if (artifactPath.toLowerCase().endsWith(".onnx")) return registerOnnxFromRun(ctx, input);
+  await getRun(ctx, input.runId);
+  await ensureRegisteredModel(ctx, input.name);
+  const version = await createModelVersion(ctx, {
+    name: input.name,
+    source: `runs:/${input.runId}/${artifactPath}`,
+    run_id: input.runId,
+    description: input.description,
+  });
+  await attachOnnxIfPresent(ctx, input.name, version.version).catch(async (error: unknown) => {
+    if (!isExternalDataRefusal(error)) throw error;
+    await deleteModelVersion(ctx, input.name, version.version);
+    throw error;
   });
   return { name: input.name, version: version.version };
 }

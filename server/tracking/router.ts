@@ -14,6 +14,7 @@ import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
+import { listRunLoggedModels } from "./run-logged-models";
 import { deleteRunTag, getRunFamily, renameRun, setRunDeleted, setRunTag, zRenameRun, zRunTag, zRunTagKey, zSetRunDeleted } from "./run-management";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
@@ -68,6 +69,8 @@ export const trackingRouter = createTrpcRouter({
   setRunTag: protectedProcedure.input(zRunTag).mutation(({ ctx, input }) => setRunTag(ctx, input)),
   deleteRunTag: protectedProcedure.input(zRunTagKey).mutation(({ ctx, input }) => deleteRunTag(ctx, input)),
   setRunDeleted: protectedProcedure.input(zSetRunDeleted).mutation(({ ctx, input }) => setRunDeleted(ctx, input)),
+  /** The MLflow models the run logged (log_model), with their ONNX file and registered versions. */
+  runLoggedModels: protectedProcedure.input(z.object({ runId: z.string().min(1).max(64) })).query(({ ctx, input }) => listRunLoggedModels(ctx, input.runId)),
   /** The run's parent (mlflow.parentRunId) and its child runs. */
   runFamily: protectedProcedure.input(z.object({ runId: z.string().min(1).max(64) })).query(({ ctx, input }) => getRunFamily(ctx, input.runId)),
 });
