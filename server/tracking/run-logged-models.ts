@@ -1,5 +1,5 @@
 // A run's logged MLflow models (mlflow.log_model: the mlflow.log-model.history tag), shown as models with their registered versions.
-import { and, eq, like, or } from "drizzle-orm";
+import { and, asc, eq, like, or } from "drizzle-orm";
 import { modelVersions, registeredModels, tags } from "@/db/schema";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
@@ -55,7 +55,8 @@ export async function listRunLoggedModels(ctx: ServiceContext, runId: string): P
     .select({ name: registeredModels.name, version: modelVersions.version, source: modelVersions.source, storage: modelVersions.storageLocation })
     .from(modelVersions)
     .innerJoin(registeredModels, eq(registeredModels.modelId, modelVersions.modelId))
-    .where(or(eq(modelVersions.runId, runId), like(modelVersions.source, `runs:/${runId}/%`)));
+    .where(or(eq(modelVersions.runId, runId), like(modelVersions.source, `runs:/${runId}/%`)))
+    .orderBy(asc(registeredModels.name), asc(modelVersions.version));
   return Promise.all(
     models.map(async (model) => {
       const folder = root === null ? null : root ? `${root}/${model.artifactPath}` : model.artifactPath;
