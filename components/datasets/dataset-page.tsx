@@ -415,8 +415,9 @@ function LineageSection({ name }: { name: string }) {
           ) : (
             <p className={ui.muted}>
               No run has used this dataset yet. A run is linked when it logs an input (MLflow <code>log_input</code>) whose digest is a
-              version&apos;s SHA-256, or its first 8 or more characters (copy it from the versions table above), or that is logged under
-              this dataset&apos;s name with a source ending in the file name a version was uploaded as (
+              version&apos;s SHA-256, or its first 8 or more characters (copy it from the versions table above); or that is logged under
+              this dataset&apos;s name with the digest MLflow computes of the CSV read by pandas, or with a source ending in the file name a
+              version was uploaded as (
               <code>mlflow.data.from_pandas(df, source=&quot;…/train.csv&quot;, name=&quot;{name}&quot;)</code>).
             </p>
           )}

@@ -3,6 +3,26 @@ import { desc, eq, inArray, sql } from "drizzle-orm";
 import { datasets, datasetVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
 import type { VersionRef } from "./schema";
+import { readFile } from "node:fs/promises";
+import { mlflowDigestOfCsv } from "@/lib/mlflow-pandas-digest";
+import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
+
+/** Files past this size are not read to compute MLflow's digest; they still match by SHA-256 or by name and source. */
+const MAX_PANDAS_DIGEST_BYTES = 64 * 1024 * 1024;
+/** Versions are immutable and content-addressed: their MLflow digest is computed once per process, keyed by SHA-256. */
+const pandasDigestCache = new Map<string, Promise<string | null>>();
+
+function pandasDigestOf(row: { digest: string; format: string; storagePath: string; sizeBytes: number }, root: string): Promise<string | null> {
+  if (row.format !== "csv" || row.sizeBytes > MAX_PANDAS_DIGEST_BYTES) return Promise.resolve(null);
+  let digest = pandasDigestCache.get(row.digest);
+  if (!digest) {
+    digest = readFile(absoluteVersionPath(root, row.storagePath), "utf8").then(mlflowDigestOfCsv, () => null);
+    // A file missing in this store (another root) is not cached, so a later call with the right root computes it.
+    void digest.then((value) => value === null && pandasDigestCache.delete(row.digest));
+    pandasDigestCache.set(row.digest, digest);
+  }
+  return digest;
+}
 
 /** How a logged dataset was tied to a registry version; the pages say which. */
 export type DatasetMatchKind = "content digest" | "name and source";
@@ -41,13 +61,13 @@ const isDigest = (digest: string) => /^[0-9a-f]{8,64}$/.test(digest);
 
 /**
  * Each logged dataset's registry version, in input order (null when none matches):
- * 1. content digest: the logged digest is the stored file's SHA-256 (or its first 8+ hex characters), which is what
- *    `mlflow.data.from_*` gives for a file registered as is;
+ * 1. content digest: the logged digest is the stored file's SHA-256 (or its first 8+ hex characters), or, for a
+ *    same-named CSV version, the digest MLflow computes of `from_pandas(pd.read_csv(file))`;
  * 2. name and source: `mlflow.data.from_pandas(df, source=…, name=…)` digests the DataFrame instead, so a dataset
  *    logged under the registry dataset's name (any case) whose source ends in the file name a version was uploaded
  *    as (or contains the dataset's recorded source) is that version; the latest such version wins.
  */
-export async function matchLoggedDatasets(db: Executor, logged: LoggedDataset[]): Promise<(MatchedVersion | null)[]> {
+export async function matchLoggedDatasets(db: Executor, logged: LoggedDataset[], root = getDatasetRoot()): Promise<(MatchedVersion | null)[]> {
   if (!logged.length) return [];
   const digests = [...new Set(logged.map((l) => normalDigest(l.digest)).filter(isDigest))];
   const names = [...new Set(logged.map((l) => l.name.trim().toLowerCase()).filter(Boolean))];
@@ -57,6 +77,9 @@ export async function matchLoggedDatasets(db: Executor, logged: LoggedDataset[])
     version: datasetVersions.version,
     digest: datasetVersions.digest,
     originalFilename: datasetVersions.originalFilename,
+    format: datasetVersions.format,
+    storagePath: datasetVersions.storagePath,
+    sizeBytes: datasetVersions.sizeBytes,
     qualityStatus: datasetVersions.qualityStatus,
     qualityReason: datasetVersions.qualityReason,
   };
@@ -86,11 +109,20 @@ export async function matchLoggedDatasets(db: Executor, logged: LoggedDataset[])
     qualityReason: row.qualityReason,
     matchedBy,
   });
+  // MLflow digests a DataFrame, not its file: for an 8-character digest, compute that digest of each same-named CSV version.
+  const mlflowDigests = new Map<string, string | null>();
+  const wantsPandasDigest = logged.some((l) => /^[0-9a-f]{8}$/.test(normalDigest(l.digest)));
+  if (wantsPandasDigest) {
+    for (const row of byName) if (!mlflowDigests.has(row.digest)) mlflowDigests.set(row.digest, await pandasDigestOf(row, root));
+  }
   return logged.map((item) => {
     const digest = normalDigest(item.digest);
     if (isDigest(digest)) {
       const row = byDigest.find((r) => r.digest.startsWith(digest));
       if (row) return ref(row, "content digest");
+      const name = item.name.trim().toLowerCase();
+      const computed = byName.find((r) => r.datasetName.toLowerCase() === name && mlflowDigests.get(r.digest) === digest);
+      if (computed) return ref(computed, "content digest");
     }
     const name = item.name.trim().toLowerCase();
     const fileName = sourceFileName(item.source);

@@ -1,5 +1,5 @@
 // The stock MLflow 2.9 Python client end to end: log_input(from_pandas) + sklearn.log_model + register_model give a version
-// with its run's lineage and the registry dataset, matched by name and source. Skips (saying why) without ~/.mlflow-py.
+// with its run's lineage and the registry dataset, matched by MLflow's own DataFrame digest. Skips (saying why) without ~/.mlflow-py.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -42,10 +42,13 @@ describe.runIf(haveClient)("the MLflow Python client's register_model records li
   let studio: TestStudio;
   let server: Server;
   let dir: string;
+  let previousRoot: string | undefined;
 
   beforeAll(async () => {
     studio = await createTestStudio("pglite");
     dir = await mkdtemp(path.join(os.tmpdir(), "studio-mlflow-py-"));
+    previousRoot = process.env.STUDIO_DATASET_ROOT;
+    process.env.STUDIO_DATASET_ROOT = dir;
     const csv = await readFile(path.join(import.meta.dirname, "../../fixtures/datasets/iris.train.csv"));
     await registerDatasetVersion(studio, dir, { name: "iris", format: "csv", masking: {}, filename: "iris.train.csv" }, Readable.from([csv]));
     await writeFile(path.join(dir, "iris.train.csv"), csv);
@@ -75,6 +78,8 @@ describe.runIf(haveClient)("the MLflow Python client's register_model records li
     await waitForDatasetJobs();
     await studio?.close();
     await rm(dir, { recursive: true, force: true });
+    if (previousRoot === undefined) delete process.env.STUDIO_DATASET_ROOT;
+    else process.env.STUDIO_DATASET_ROOT = previousRoot;
   });
 
   it("gives the version the run's metrics and the iris dataset, and the dataset page the version", { timeout: 120_000 }, async () => {
@@ -88,7 +93,7 @@ describe.runIf(haveClient)("the MLflow Python client's register_model records li
     const [runId, version] = stdout.trim().split(/\s+/).slice(-2);
     const lineage = zModelLineage.parse((await getModelVersionDetail(studio, "iris-py", version!)).lineage);
     expect(lineage).toMatchObject({ runId, runName: "py-train", artifactPath: "model", metrics: { accuracy: 0.97 } });
-    expect(lineage.datasets).toEqual([expect.objectContaining({ name: "iris", context: "training", registry: expect.objectContaining({ datasetName: "iris", version: 1, matchedBy: "name and source" }) })]);
+    expect(lineage.datasets).toEqual([expect.objectContaining({ name: "iris", context: "training", registry: expect.objectContaining({ datasetName: "iris", version: 1, matchedBy: "content digest" }) })]);
     expect((await getDatasetLineage(studio, "iris")).modelVersions).toContainEqual({ name: "iris-py", version, runId });
   });
 });

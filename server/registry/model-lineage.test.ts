@@ -1,5 +1,6 @@
 // Lineage over MLflow's wire: versions a client registers (model-versions/create, as mlflow.register_model sends it) record
-// their run's metrics and datasets; a from_pandas input links to the registry by name and source; the dataset page lists them.
+// their run's metrics and datasets; a from_pandas input links to the registry by MLflow's DataFrame digest, else by name and
+// source; the dataset page lists them.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -20,11 +21,14 @@ describe.each(testBackends)("model lineage from MLflow clients on %s", (backend)
   let root: string;
   let fileDigest: string;
   let api: ReturnType<typeof mlflowWire>;
+  let previousRoot: string | undefined;
 
   beforeAll(async () => {
     studio = await createTestStudio(backend);
     api = mlflowWire(studio);
     root = await mkdtemp(path.join(os.tmpdir(), "studio-lineage-"));
+    previousRoot = process.env.STUDIO_DATASET_ROOT;
+    process.env.STUDIO_DATASET_ROOT = root;
     const bytes = await readFile(path.join(fixtures, "iris.train.csv"));
     const registered = await registerDatasetVersion(studio, root, { name: "iris", format: "csv", masking: {}, filename: "iris.train.csv" }, Readable.from([bytes]));
     fileDigest = registered.version.digest;
@@ -34,6 +38,8 @@ describe.each(testBackends)("model lineage from MLflow clients on %s", (backend)
     await waitForDatasetJobs();
     await studio.close();
     await rm(root, { recursive: true, force: true });
+    if (previousRoot === undefined) delete process.env.STUDIO_DATASET_ROOT;
+    else process.env.STUDIO_DATASET_ROOT = previousRoot;
   });
 
   async function trainingRun(dataset: { name: string; digest: string; source_type: string; source: string }) {
@@ -82,6 +88,14 @@ describe.each(testBackends)("model lineage from MLflow clients on %s", (backend)
     const datasetLineage = await getDatasetLineage(studio, "iris");
     expect(datasetLineage.runs.find((r) => r.runId === runId)).toMatchObject({ version: 1, matchedBy: "name and source", context: "training" });
     expect(datasetLineage.modelVersions).toContainEqual({ name: "iris-clf", version, runId });
+  });
+
+  it("matches the digest MLflow computes of from_pandas(pd.read_csv(file)) as a content digest, whatever the source", async () => {
+    // a7f73ad3: mlflow.data.digest_utils.compute_pandas_digest(pd.read_csv("iris.train.csv")) with MLflow 2.9.
+    const runId = await trainingRun({ name: "iris", digest: "a7f73ad3", source_type: "code", source: '{"tags": {"mlflow.source.name": "train.py"}}' });
+    const created = await api.post("model-versions/create", { name: "iris-clf", source: `runs:/${runId}/model` });
+    const lineage = await lineageOf((created.body.model_version as { version: string }).version);
+    expect(lineage.datasets[0]?.registry).toMatchObject({ datasetName: "iris", version: 1, matchedBy: "content digest" });
   });
 
   it("links nothing when the name matches but the source names another file, or the digest is unknown", async () => {
