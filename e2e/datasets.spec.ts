@@ -190,6 +190,10 @@ test("delete a dataset version from its page, asked first", async ({ page, reque
     const upload = await request.post(`/api/datasets/upload?meta=${meta}`, { headers: { authorization, "content-type": "application/octet-stream" }, data: body });
     expect(upload.status(), await upload.text()).toBe(201);
   }
+  // A version being profiled is refused (409): wait until the profile is served.
+  await expect
+    .poll(async () => (await request.get(`/api/datasets/${name}/versions/2/profile`, { headers: { authorization } })).status(), { timeout: 30_000 })
+    .toBe(200);
   await page.goto(`/datasets/${name}/versions/2`);
   await expect(page.getByRole("heading", { level: 1, name: `${name} · version 2` })).toBeVisible();
   await page.getByRole("button", { name: "Delete version" }).click();
