@@ -9,6 +9,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME } from "./credentials";
 
 const people = [
   "name,email,age,city",
@@ -179,4 +180,31 @@ test("a Parquet upload with undecided personal data is refused, the page lists e
   await expect(preview).toContainText("example.org");
   await expect(preview).not.toContainText("ana.lima");
   await expect(preview).not.toContainText("4970137264598853");
+});
+
+test("delete a dataset version from its page, asked first", async ({ page, request }) => {
+  const authorization = `Basic ${Buffer.from(`${E2E_ADMIN_USERNAME}:${E2E_ADMIN_PASSWORD}`).toString("base64")}`;
+  const name = `deletable-${Date.now()}`;
+  for (const [file, body] of [["a.csv", "x,y\n1,2\n3,4\n"], ["b.csv", "x,y\n5,6\n7,8\n9,10\n"]] as const) {
+    const meta = encodeURIComponent(JSON.stringify({ name, format: "csv", filename: file, masking: {} }));
+    const upload = await request.post(`/api/datasets/upload?meta=${meta}`, { headers: { authorization, "content-type": "application/octet-stream" }, data: body });
+    expect(upload.status(), await upload.text()).toBe(201);
+  }
+  // A version being profiled is refused (409): wait until the profile is served.
+  await expect
+    .poll(async () => (await request.get(`/api/datasets/${name}/versions/2/profile`, { headers: { authorization } })).status(), { timeout: 30_000 })
+    .toBe(200);
+  await page.goto(`/datasets/${name}/versions/2`);
+  await expect(page.getByRole("heading", { level: 1, name: `${name} · version 2` })).toBeVisible();
+  await page.getByRole("button", { name: "Delete version" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText(`Delete version 2 of ${name} and its stored file?`);
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await page.getByRole("button", { name: "Delete version" }).click();
+  await page.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page).toHaveURL(new RegExp(`/datasets/${name}$`));
+  await expect(page.getByRole("link", { name: "Version 1", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Version 2", exact: true })).toHaveCount(0);
+  await expectNoSeriousViolations(page);
+  expect((await page.goto(`/datasets/${name}/versions/2`))?.status()).toBe(404);
 });

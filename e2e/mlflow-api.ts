@@ -1,10 +1,10 @@
-// A few MLflow REST calls for the journeys, made the way a training script makes them (HTTP Basic as the admin).
+// A few MLflow REST calls (and `call` for any other endpoint) for the journeys, made the way a training script makes them (HTTP Basic as the admin).
 import { expect, type APIRequestContext } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME } from "./credentials";
 
 const authorization = `Basic ${Buffer.from(`${E2E_ADMIN_USERNAME}:${E2E_ADMIN_PASSWORD}`).toString("base64")}`;
 
-async function call<T>(request: APIRequestContext, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+export async function call<T>(request: APIRequestContext, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   const response = await request.fetch(`/api/2.0/mlflow/${path}`, {
     method,
     headers: { authorization, "content-type": "application/json" },

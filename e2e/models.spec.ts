@@ -1,9 +1,10 @@
 // Journey: browse the registry (champion and challenger with their graph and lineage), register a run's
-// ONNX artifact as a new model version, set an alias, and derive a ZipMap-free version of a scikit-learn export.
+// ONNX artifact as a new model version, set an alias, and derive a ZipMap-free version of a scikit-learn export;
+// register a run's logged MLflow model (log_model) from the run page, with lineage to a from_pandas dataset, and delete versions.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
-import { createExperiment, logRun, uploadArtifact } from "./mlflow-api";
+import { call, createExperiment, logRun, uploadArtifact } from "./mlflow-api";
 
 test("read a model's versions, graph and lineage, register a run's ONNX file, set an alias", async ({ page, request }) => {
   await page.goto("/models");
@@ -56,4 +57,68 @@ test("a ZipMap model is flagged and a runnable version is derived from it", asyn
   await expect(page).toHaveURL(/\/models\/iris-logreg-zipmap\/versions\/\d+/);
   await expect(page.getByText("Derived from", { exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Derive a version without ZipMap" })).toHaveCount(0);
+});
+
+test("register a run's logged model from the run page, see its lineage on both sides, and delete versions (refused while aliased)", async ({ page, request }) => {
+  const experimentId = await createExperiment(request, `Logged models journey ${Date.now()}`);
+  const { runId, artifactUri } = await logRun(request, experimentId, { runName: "sk-run", params: { n_estimators: "50" }, metrics: { f1: [0.81, 0.87] } });
+  // What mlflow.sklearn.log_model leaves, and a DataFrame logged with mlflow.data.from_pandas(df, source=…, name="breast-cancer").
+  await uploadArtifact(request, artifactUri, "model/MLmodel", "flavors:\n  sklearn: {}\n");
+  await uploadArtifact(request, artifactUri, "model/model.pkl", "pickle bytes");
+  const mlmodel = { artifact_path: "model", flavors: { sklearn: {}, python_function: {} }, utc_time_created: "2026-12-06 10:00:00.000000", run_id: runId };
+  await call(request, "POST", "runs/log-model", { run_id: runId, model_json: JSON.stringify(mlmodel) });
+  await call(request, "POST", "runs/log-inputs", {
+    run_id: runId,
+    datasets: [{ tags: [{ key: "mlflow.data.context", value: "training" }], dataset: { name: "breast-cancer", digest: "0a1b2c3d", source_type: "local", source: '{"uri": "/home/ds/breast_cancer.train.csv"}' } }],
+  });
+
+  await page.goto(`/experiments/${experimentId}/runs/${runId}`);
+  const logged = page.getByRole("region", { name: "Logged models" });
+  await expect(logged).toContainText("Flavours: python_function, sklearn");
+  await expect(page.getByRole("region", { name: "Tags" })).not.toContainText("mlflow.log-model.history");
+  const inputs = page.getByRole("region", { name: "Input datasets" });
+  await expect(inputs.getByRole("link", { name: "breast-cancer v1" })).toBeVisible();
+  await expect(inputs).toContainText("matched by name and source");
+  await expectNoSeriousViolations(page);
+
+  const modelName = `sk-from-run-${Date.now()}`;
+  for (const expected of ["version 1", "version 2"]) {
+    await logged.getByRole("button", { name: "Register model" }).click();
+    await logged.getByLabel("Model name").fill(modelName);
+    await logged.getByRole("button", { name: "Register version" }).click();
+    await expect(logged.getByRole("status")).toContainText(`${modelName} ${expected}`);
+    await logged.getByRole("button", { name: "Close" }).click();
+  }
+  await page.reload();
+  await expect(logged).toContainText(`Registered as ${modelName} version 1, ${modelName} version 2`);
+
+  // The version records the run's metrics and the dataset, saying how it matched; the dataset lists the version.
+  await logged.getByRole("link", { name: `${modelName} version 1` }).click();
+  await expect(page.getByRole("list", { name: "Datasets used" })).toContainText("matched by name and source");
+  await expect(page.getByRole("table", { name: "Metrics at registration" })).toContainText("0.87");
+  await page.goto("/datasets/breast-cancer");
+  const trained = page.getByRole("list", { name: "Model versions trained on this dataset" });
+  await expect(trained.getByRole("link", { name: `${modelName} version 1` })).toBeVisible();
+  await expect(trained.getByRole("link", { name: "breast-cancer-rf version 1" })).toBeVisible();
+
+  // Delete: asked first; refused while an alias points at the version; done for the other, back to the model page.
+  await page.goto(`/models/${modelName}`);
+  const aliasForm = page.getByRole("form", { name: "Set an alias" });
+  await aliasForm.getByLabel("Alias").fill("champion");
+  await aliasForm.getByRole("button", { name: "Set alias" }).click();
+  await expect(page.getByRole("list", { name: "Aliases" })).toContainText("champion");
+  await page.goto(`/models/${modelName}/versions/2`);
+  await page.getByRole("button", { name: "Delete version" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText(`Delete version 2 of ${modelName}?`);
+  await page.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "holds the alias 'champion'" })).toBeVisible();
+  await page.goto(`/models/${modelName}/versions/1`);
+  await page.getByRole("button", { name: "Delete version" }).click();
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await page.getByRole("button", { name: "Delete version" }).click();
+  await page.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page).toHaveURL(new RegExp(`/models/${modelName}$`));
+  await expect(page.getByRole("table", { name: "Model versions" }).getByRole("row")).toHaveCount(2);
+  expect((await page.goto(`/models/${modelName}/versions/1`))?.status()).toBe(404);
 });

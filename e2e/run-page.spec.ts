@@ -1,7 +1,9 @@
-// Journey: a data scientist opens a run, previews its artifacts (text, JSON, CSV, image) as shareable links, and writes markdown notes.
+// Journey: a data scientist opens a run, previews its artifacts (text, JSON, CSV, image) as shareable links, and writes markdown notes;
+// renames a run, edits its tags, deletes and restores it, follows nested runs both ways; a viewer sees no write controls.
 import { crc32, deflateSync } from "node:zlib";
 import { expect, test, type Page } from "@playwright/test";
-import { createExperiment, logRun, uploadArtifact } from "./mlflow-api";
+import { call, createExperiment, logRun, uploadArtifact } from "./mlflow-api";
+import { E2E_DEMO_PASSWORD } from "./credentials";
 import { expectNoSeriousViolations } from "./axe";
 
 /** A real PNG of width × height red pixels, built from its chunks so the test needs no binary fixture. */
@@ -105,4 +107,75 @@ test("preview a run's text, JSON, CSV and image artifacts by link, and write saf
   await expect(notes.locator("strong")).toHaveText("deeper");
   expect(dialogs).toEqual([]);
   await expectNoSeriousViolations(page);
+});
+
+test("rename a run, edit its tags, delete and restore it, and follow nested runs; a viewer sees no write controls", async ({ page, request, browser }) => {
+  const experimentId = await createExperiment(request, `Run management journey ${Date.now()}`);
+  const { runId: parentId } = await logRun(request, experimentId, { runName: "sweep-parent", params: {}, metrics: { loss: [0.9, 0.5] } });
+  const { runId: childId } = await logRun(request, experimentId, { runName: "trial-a", params: { lr: "0.1" }, metrics: { loss: [0.7] } });
+  await call(request, "POST", "runs/set-tag", { run_id: childId, key: "mlflow.parentRunId", value: parentId });
+  await call(request, "POST", "runs/set-tag", { run_id: childId, key: "team", value: "vision" });
+
+  // Nested runs: the child links its parent, the parent lists its child.
+  await page.goto(`/experiments/${experimentId}/runs/${childId}`);
+  const family = page.getByRole("region", { name: "Nested runs" });
+  await family.getByRole("link", { name: "sweep-parent" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "sweep-parent" })).toBeVisible();
+  await page.getByRole("list", { name: "Child runs" }).getByRole("link", { name: "trial-a" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "trial-a" })).toBeVisible();
+
+  // Rename.
+  await page.getByRole("button", { name: "Rename run" }).click();
+  await page.getByLabel("New run name").fill("trial-a-best");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "trial-a-best" })).toBeVisible();
+
+  // Tags: change one, add one, delete one; MLflow's own tags have no edit buttons.
+  const tags = page.getByRole("region", { name: "Tags" });
+  await tags.getByRole("button", { name: "Edit tag team" }).click();
+  await tags.getByLabel("Value of team").fill("speech");
+  await tags.getByRole("button", { name: "Save tag" }).click();
+  await expect(tags.getByRole("row", { name: "team speech" })).toBeVisible();
+  await tags.getByRole("button", { name: "Add tag" }).click();
+  await tags.getByLabel("Tag key").fill("dataset split");
+  await tags.getByLabel("Tag value").fill("holdout <b>v2</b>");
+  await tags.getByRole("button", { name: "Save tag" }).click();
+  await expect(tags.getByRole("cell", { name: "holdout <b>v2</b>" })).toBeVisible();
+  await tags.getByRole("button", { name: "Delete tag team" }).click();
+  await expect(tags.getByRole("cell", { name: "speech" })).toHaveCount(0);
+  await expect(tags.getByRole("button", { name: "Edit tag mlflow.parentRunId" })).toHaveCount(0);
+  const wire = await call<{ run: { info: { run_name: string }; data: { tags: { key: string; value: string }[] } } }>(request, "GET", `runs/get?run_id=${childId}`);
+  expect(wire.run.info.run_name).toBe("trial-a-best");
+  expect(wire.run.data.tags).toContainEqual({ key: "dataset split", value: "holdout <b>v2</b>" });
+  expect(wire.run.data.tags.some((t) => t.key === "team")).toBe(false);
+
+  // Delete asks first; "Keep it" keeps the run; confirming hides it from the runs table; Restore brings it back.
+  await page.getByRole("button", { name: "Delete run" }).click();
+  await expect(page.getByRole("alertdialog")).toContainText("Delete trial-a-best?");
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await page.getByRole("button", { name: "Delete run" }).click();
+  await page.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page.getByRole("button", { name: "Restore run" })).toBeVisible();
+  await expect(page.getByText("This run is deleted")).toBeVisible();
+  await expect(tags.getByRole("button", { name: "Add tag" })).toHaveCount(0);
+  expect((await call<{ run: { info: { lifecycle_stage: string } } }>(request, "GET", `runs/get?run_id=${childId}`)).run.info.lifecycle_stage).toBe("deleted");
+  await expectNoSeriousViolations(page);
+  await page.getByRole("button", { name: "Restore run" }).click();
+  await expect(page.getByRole("button", { name: "Delete run" })).toBeVisible();
+  expect((await call<{ run: { info: { lifecycle_stage: string } } }>(request, "GET", `runs/get?run_id=${childId}`)).run.info.lifecycle_stage).toBe("active");
+
+  // A viewer (the demo's victor) reads the same page without any write control.
+  const viewerContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const viewer = await viewerContext.newPage();
+  await viewer.goto("/sign-in");
+  await viewer.getByLabel("Username").fill("victor");
+  await viewer.getByLabel("Password").fill(E2E_DEMO_PASSWORD);
+  await viewer.getByRole("button", { name: "Sign in" }).click();
+  await expect(viewer.getByRole("heading", { level: 1, name: "Experiments" })).toBeVisible();
+  await viewer.goto(`/experiments/${experimentId}/runs/${childId}`);
+  await expect(viewer.getByRole("heading", { level: 1, name: "trial-a-best" })).toBeVisible();
+  await expect(viewer.getByRole("region", { name: "Tags" }).getByRole("cell", { name: "dataset split" })).toBeVisible();
+  await expect(viewer.getByRole("button", { name: /Rename|Delete|Restore|Add tag|Edit/ })).toHaveCount(0);
+  await viewerContext.close();
 });

@@ -2,6 +2,7 @@
 // The dataset page: metadata (edited in place by writers), versions with quality and profile status (polled while profiling), compare picker, quality rules and lineage.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { modelVersionHref } from "@/components/models/model-format";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";
@@ -399,6 +400,7 @@ function LineageSection({ name }: { name: string }) {
                       </td>
                       <td>
                         <Link href={versionHref(name, run.version)}>Version {run.version}</Link>
+                        <div className={ui.muted}>matched by {run.matchedBy}</div>
                       </td>
                       <td>{run.context || <span className={ui.muted}>—</span>}</td>
                       <td>
@@ -413,20 +415,25 @@ function LineageSection({ name }: { name: string }) {
           ) : (
             <p className={ui.muted}>
               No run has used this dataset yet. A run is linked when it logs an input (MLflow <code>log_input</code>) whose digest is a
-              version&apos;s SHA-256, or its first 8 or more characters: copy it from the versions table above.
+              version&apos;s SHA-256, or its first 8 or more characters (copy it from the versions table above); or that is logged under
+              this dataset&apos;s name with the digest MLflow computes of the CSV read by pandas, or with a source ending in the file name a
+              version was uploaded as (
+              <code>mlflow.data.from_pandas(df, source=&quot;…/train.csv&quot;, name=&quot;{name}&quot;)</code>).
             </p>
           )}
           <h3>Model versions</h3>
           {lineage.data.modelVersions.length ? (
-            <ul>
+            <ul aria-label="Model versions trained on this dataset">
               {lineage.data.modelVersions.map((model) => (
                 <li key={`${model.name}/${model.version}`}>
-                  {model.name} version {model.version}
+                  <Link href={modelVersionHref(model.name, model.version)}>
+                    {model.name} version {model.version}
+                  </Link>
                 </li>
               ))}
             </ul>
           ) : (
-            <p className={ui.muted}>Model versions: none yet.</p>
+            <p className={ui.muted}>No model version yet: versions registered from a run that used this dataset are listed here.</p>
           )}
         </>
       )}

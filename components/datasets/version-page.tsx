@@ -1,10 +1,11 @@
 "use client";
 // One dataset version: its facts and digest, quality verdict, profiling progress, and tabs for profile, quality, preview and masking.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
+import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
@@ -86,6 +87,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
         </h1>
         <QualityBadge status={detail.qualityStatus} reason={null} />
       </div>
+      {canWrite ? <DeleteDatasetVersion name={name} version={version} /> : null}
 
       {detail.qualityStatus === "failed" ? (
         // Not a heading: the tab headings ("Quality"…) stay the only headings with those words, so they are easy to find.
@@ -298,5 +300,33 @@ function CompareWith({ name, version }: { name: string; version: number }) {
         Compare
       </button>
     </form>
+  );
+}
+
+/** Deletes the version after asking; the server refuses one a review, a monitor or profiling still uses, and says why. */
+function DeleteDatasetVersion({ name, version }: { name: string; version: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const remove = useMutation(
+    trpc.datasets.deleteVersion.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() });
+        router.push(`/datasets/${encodeURIComponent(name)}`);
+      },
+    }),
+  );
+  return (
+    <ConfirmDelete
+      text={{
+        button: "Delete version",
+        question: `Delete version ${version} of ${name} and its stored file? Runs that logged it keep their own record of it; the audit log keeps this one.`,
+        confirm: "Confirm delete",
+        keep: "Keep it",
+      }}
+      onConfirm={() => remove.mutate({ name, version })}
+      pending={remove.isPending}
+      error={remove.error?.message ?? null}
+    />
   );
 }

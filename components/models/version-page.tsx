@@ -4,12 +4,14 @@ import { TagsTable } from "./tags-table";
 import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useId } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { requestReviewHref, reviewHref } from "@/components/review/review-format";
 import { ReviewsTable } from "@/components/review/reviews-list";
 import { useTRPC } from "@/components/trpc-provider";
+import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { QueryError } from "@/components/ui/query-error";
 import { useMetricFormat, useReviewDates } from "@/components/review/use-review-words";
 import ui from "@/components/ui/ui.module.css";
@@ -62,6 +64,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
       {breadcrumb}
       <VersionHeader version={data} lineage={lineage} />
       <TechnicalFileLink name={data.name} version={data.version} />
+      {canWrite ? <DeleteVersion name={data.name} version={data.version} /> : null}
       {introspection && (introspection.usesZipMap || browserProblems.length > 0) ? (
         <RuntimeWarning name={data.name} version={data.version} introspection={introspection} canWrite={canWrite} />
       ) : null}
@@ -88,6 +91,30 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
       )}
       {data.tags.length ? <VersionTags tags={data.tags} /> : null}
     </>
+  );
+}
+
+/** Deletes the version after asking; the server refuses one in production, with an alias or under review, and says why. */
+function DeleteVersion({ name, version }: { name: string; version: string }) {
+  const trpc = useTRPC();
+  const t = useTranslations("modelVersion");
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const remove = useMutation(
+    trpc.registry.deleteVersion.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() });
+        router.push(modelHref(name));
+      },
+    }),
+  );
+  return (
+    <ConfirmDelete
+      text={{ button: t("deleteVersion"), question: t("deleteVersionQuestion", { name, version }), confirm: t("deleteVersionConfirm"), keep: t("keepIt") }}
+      onConfirm={() => remove.mutate({ name, version })}
+      pending={remove.isPending}
+      error={remove.error?.message ?? null}
+    />
   );
 }
 
@@ -315,6 +342,9 @@ function LineageSection({ name, version, lineage }: { name: string; version: Mod
                       {dataset.name} <span className={ui.muted}>{t("notInRegistry")}</span>
                     </>
                   )}
+                  {dataset.registry ? (
+                    <span className={ui.muted}> ({t("matchedBy", { how: dataset.registry.matchedBy === "name and source" ? "name" : "digest" })})</span>
+                  ) : null}
                   {dataset.context ? <span className={ui.muted}> — {dataset.context}</span> : null}{" "}
                   <code className={styles.code} title={dataset.digest}>
                     {dataset.digest.slice(0, 12)}

@@ -1,5 +1,5 @@
 "use client";
-// The run page: info, notes, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
+// The run page: info with rename/delete/restore, notes, nested runs, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { MetricChart } from "@/components/charts/metric-chart";
@@ -8,9 +8,12 @@ import { QueryError } from "@/components/ui/query-error";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { RUN_NOTE_TAG } from "@/lib/run-note";
+import { LOG_MODEL_HISTORY_TAG } from "@/lib/log-model-history";
 import type { DatasetInput, KeyValue } from "@/server/tracking/schema";
 import { RunArtifacts } from "./run-artifacts";
+import { RunActions, RunFamily, RunLoggedModels, RunTags } from "./run-management";
 import { RunNotes } from "./run-notes";
+import page from "./run-page.module.css";
 
 export function RunDetails({ experimentId, runId }: { experimentId: string; runId: string }) {
   const trpc = useTRPC();
@@ -43,11 +46,20 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
   const metrics = [...data.metrics].sort((a, b) => a.key.localeCompare(b.key));
   // The note tag is shown rendered as the run's notes, not as a raw tag value.
   const note = data.tags.find((t) => t.key === RUN_NOTE_TAG)?.value ?? "";
-  const tags = data.tags.filter((t) => t.key !== RUN_NOTE_TAG);
+  // The log-model history is shown as the Logged models section, not as a raw JSON tag.
+  const tags = data.tags.filter((t) => t.key !== RUN_NOTE_TAG && t.key !== LOG_MODEL_HISTORY_TAG);
   return (
     <>
       {breadcrumb}
-      <h1>{info.run_name || info.run_id}</h1>
+      <div className={page.titleRow}>
+        <h1>{info.run_name || info.run_id}</h1>
+        <RunActions runId={runId} runName={info.run_name || info.run_id} deleted={info.lifecycle_stage === "deleted"} />
+      </div>
+      {info.lifecycle_stage === "deleted" ? (
+        <p className={styles.muted} role="status">
+          This run is deleted: it is hidden from the runs table and cannot be changed until it is restored.
+        </p>
+      ) : null}
       <section className={styles.panel} aria-labelledby="run-info">
         <h2 id="run-info" className={styles.panelTitle}>
           Info
@@ -76,6 +88,8 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       </section>
 
       <RunNotes runId={runId} content={note} writable={info.lifecycle_stage === "active"} />
+
+      <RunFamily runId={runId} />
 
       <div className={styles.grid}>
         <KeyValueTable title="Parameters" rows={data.params} empty="No parameters logged." />
@@ -120,9 +134,11 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       ) : null}
 
       <div className={styles.grid}>
-        <KeyValueTable title="Tags" rows={tags} empty="No tags." />
+        <RunTags runId={runId} tags={tags} writable={info.lifecycle_stage === "active"} />
         <InputDatasets inputs={inputs.dataset_inputs} />
       </div>
+
+      <RunLoggedModels runId={runId} runName={info.run_name || info.run_id} />
 
       <section aria-labelledby="run-artifacts">
         <h2 id="run-artifacts">Artifacts</h2>
@@ -134,14 +150,17 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
   );
 }
 
-/** The datasets the run logged (log_input); those whose digest is a registry version link to it and carry its quality verdict. */
+/** The datasets the run logged (log_input); those matched to a registry version (content digest, else name and source) link to it, say how they matched and carry its quality verdict. */
 function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
   const trpc = useTRPC();
-  // The procedure takes at most 200 digests of at most 128 characters; longer ones cannot be registry digests.
-  const digests = [...new Set(inputs.map((input) => input.dataset.digest).filter((d) => d && d.length <= 128))].slice(0, 200);
-  const versions = useQuery({ ...trpc.datasets.versionsByDigests.queryOptions({ digests }), enabled: digests.length > 0 });
-  // The server keys its answer by the digest trimmed and lower-cased (MLflow clients may send either case).
-  const versionOf = (digest: string) => versions.data?.[digest.trim().toLowerCase()];
+  // The procedure matches at most 200 datasets; a run logs far fewer. Longer digests cannot be registry digests.
+  const logged = inputs.slice(0, 200).map((input) => ({
+    name: input.dataset.name.slice(0, 500),
+    digest: input.dataset.digest.slice(0, 128),
+    source: input.dataset.source.slice(0, 10_000),
+  }));
+  const versions = useQuery({ ...trpc.datasets.matchLogged.queryOptions({ datasets: logged }), enabled: logged.length > 0 });
+  const versionAt = (index: number) => versions.data?.[index] ?? undefined;
   return (
     <section aria-labelledby="run-inputs">
       <h2 id="run-inputs">Input datasets</h2>
@@ -157,8 +176,8 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
               </tr>
             </thead>
             <tbody>
-              {inputs.map((input) => {
-                const version = versionOf(input.dataset.digest);
+              {inputs.map((input, index) => {
+                const version = versionAt(index);
                 return (
                   <tr key={`${input.dataset.name}:${input.dataset.digest}`}>
                     <td className={version?.qualityStatus === "failed" ? styles.wrap : undefined}>
@@ -170,6 +189,7 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
                         input.dataset.name
                       )}
                       {version && version.datasetName !== input.dataset.name ? <span className={styles.muted}> (logged as {input.dataset.name})</span> : null}
+                      {version ? <div className={styles.muted}>matched by {version.matchedBy}</div> : null}
                       {version?.qualityStatus === "failed" ? (
                         <>{" "}<span className={`${styles.status} ${styles.FAILED}`}>
                           failed quality

@@ -70,6 +70,11 @@ const actions: MatrixAction[] = [
   { name: "tRPC tracking.renameExperiment", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.renameExperiment({ experimentId: t.experimentId, newName: `n-${t.unique}` })) },
   { name: "tRPC tracking.setExperimentDeleted", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setExperimentDeleted({ experimentId: t.experimentId, deleted: true })) },
   { name: "tRPC tracking.setRunNote", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setRunNote({ runId: t.runId, content: "**notes**" })) },
+  { name: "tRPC tracking.renameRun", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.renameRun({ runId: t.runId, name: `r-${t.unique}` })) },
+  { name: "tRPC tracking.setRunTag", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setRunTag({ runId: t.runId, key: "team", value: "vision" })) },
+  { name: "tRPC tracking.deleteRunTag", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.deleteRunTag({ runId: t.runId, key: "team" })) },
+  { name: "tRPC tracking.setRunDeleted", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setRunDeleted({ runId: t.runId, deleted: true })) },
+  { name: "tRPC registry.deleteVersion", permission: "models.write", run: trpc((h, t) => h.trpc.registry.deleteVersion({ name: `m-${t.unique}`, version: "1" })) },
   { name: "tRPC auth.createUser", permission: "users.manage", run: trpc((h, t) => h.trpc.auth.createUser({ username: `u-${t.unique}`, password: "password-1234", role: "viewer" })) },
   { name: "tRPC auth.setRole", permission: "users.manage", run: trpc((h) => h.trpc.auth.setRole({ username: "target-user", role: "reviewer" })) },
   { name: "tRPC auth.setDisabled", permission: "users.manage", run: trpc((h) => h.trpc.auth.setDisabled({ username: "target-user", disabled: true })) },
@@ -124,7 +129,12 @@ describe.each(testBackends)("role × action matrix on %s", (backend) => {
     const experiment = await admin.api.post("experiments/create", { name: `target-${unique}` });
     const experimentId = experiment.body.experiment_id as string;
     const run = await admin.api.post("runs/create", { experiment_id: experimentId });
-    return { experimentId, runId: (run.body.run as { info: { run_id: string } }).info.run_id, unique };
+    const runId = (run.body.run as { info: { run_id: string } }).info.run_id;
+    // A user tag for the tag-deleting actions to delete, and a model version (from the run) for the version-deleting one.
+    await admin.api.post("runs/set-tag", { run_id: runId, key: "team", value: "vision" });
+    await admin.api.post("registered-models/create", { name: `m-${unique}` });
+    await admin.api.post("model-versions/create", { name: `m-${unique}`, source: `runs:/${runId}/model` });
+    return { experimentId, runId, unique };
   }
 
   for (const action of actions) {

@@ -2,10 +2,12 @@
 import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { getDatasetLineage } from "./lineage";
+import { matchLoggedDatasets } from "./dataset-matching";
+import { getDatasetRoot } from "./dataset-store";
+import { deleteDatasetVersion } from "./delete-version";
 import {
   addQualityRule,
   deleteQualityRule,
-  findVersionsByDigests,
   getDataset,
   getDatasetVersion,
   listDatasets,
@@ -29,12 +31,12 @@ export const datasetsRouter = createTrpcRouter({
     .input(z.object({ name: zDatasetName, reference: z.number().int().positive(), current: z.number().int().positive() }))
     .query(({ ctx, input }) => compareDatasetVersions(ctx, input)),
   lineage: protectedProcedure.input(z.object({ name: zDatasetName })).query(({ ctx, input }) => getDatasetLineage(ctx, input.name)),
-  /** Registry versions behind the digests a run logged as inputs, so the run page can link back. */
-  versionsByDigests: protectedProcedure
-    .input(z.object({ digests: z.array(z.string().max(128)).max(200) }))
+  /** The registry version of each dataset a run logged (by content digest, else by name and source), in the order given. */
+  matchLogged: protectedProcedure
+    .input(z.object({ datasets: z.array(z.object({ name: z.string().max(500), digest: z.string().max(128), source: z.string().max(10_000) })).max(200) }))
     .query(async ({ ctx, input }) => {
       authorize(ctx.actor, "studio.read");
-      return Object.fromEntries(await findVersionsByDigests(ctx.db, input.digests));
+      return matchLoggedDatasets(ctx.db, input.datasets);
     }),
   updateMetadata: protectedProcedure
     .input(zDatasetMetadata.extend({ name: zDatasetName }))
@@ -50,6 +52,8 @@ export const datasetsRouter = createTrpcRouter({
     .mutation(({ ctx, input }) => deleteQualityRule(ctx, input.name, input.ruleId)),
   /** Evaluates the dataset's current rules on a version again (rules added after it was registered). */
   recheckQuality: protectedProcedure.input(zVersionKey).mutation(({ ctx, input }) => recheckVersionQuality(ctx, input)),
+  /** Deletes a version and its file, unless a review, a monitoring reference or profiling still needs it. */
+  deleteVersion: protectedProcedure.input(zVersionKey).mutation(({ ctx, input }) => deleteDatasetVersion(ctx, getDatasetRoot(), input)),
   markQuality: protectedProcedure
     .input(zVersionKey.extend({ failed: z.boolean(), reason: z.string().max(2000) }))
     .mutation(({ ctx, input }) => markVersionQuality(ctx, input)),

@@ -176,8 +176,9 @@ export interface DatasetLineage {
     context: string | null;
     version: number;
     digest: string;
+    matchedBy: "content digest" | "name and source";
   }[];
-  /** Model versions trained on this dataset; the model registry (issue 6) fills this in. */
+  /** Model versions trained on this dataset: registered from a run that used it, or recording it in their lineage. */
   modelVersions: { name: string; version: string; runId: string | null }[];
 }
 

@@ -200,7 +200,7 @@ describe.each(testBackends)("model-versions REST API on %s", (kind) => {
     expectMlflowError(await api.get("model-versions/search", { order_by: "size DESC" }), 400, "INVALID_PARAMETER_VALUE", /order_by/);
   });
 
-  it("sets and deletes version tags; deleting a version removes its aliases", async () => {
+  it("sets and deletes version tags; a version holding an alias is not deleted until the alias moves", async () => {
     await createModel("versioned");
     await createVersion("versioned");
     await createVersion("versioned");
@@ -215,6 +215,9 @@ describe.each(testBackends)("model-versions REST API on %s", (kind) => {
 
     await api.post("registered-models/alias", { name: "versioned", alias: "champion", version: "1" });
     await api.post("registered-models/alias", { name: "versioned", alias: "challenger", version: "2" });
+    // Unlike MLflow, which drops the alias with the version: here `versioned@champion` is a serving endpoint, so the delete is refused until the alias goes.
+    expectMlflowError(await api.call("DELETE", "model-versions/delete", { name: "versioned", version: "1" }), 409, "RESOURCE_CONFLICT", /holds the alias 'champion'/);
+    expect((await api.call("DELETE", "registered-models/alias", { name: "versioned", alias: "champion" })).status).toBe(200);
     expect((await api.call("DELETE", "model-versions/delete", { name: "versioned", version: "1" })).status).toBe(200);
     expectMlflowError(await api.get("model-versions/get", { name: "versioned", version: "1" }), 404, "RESOURCE_DOES_NOT_EXIST");
     expectMlflowError(await api.get("registered-models/alias", { name: "versioned", alias: "champion" }), 404, "RESOURCE_DOES_NOT_EXIST");

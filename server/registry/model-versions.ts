@@ -6,19 +6,21 @@ import {
   modelVersionTags,
   registeredModelAliases,
   registeredModels,
+  reviews,
   runs,
 } from "@/db/schema";
 import type { Database } from "@/db/client";
-import { invalidParameter, notFound } from "../errors";
+import { DomainError, invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { validateKey } from "../tracking/validation";
 import { decodePageToken, encodePageToken } from "../tracking/page-token";
 import type { KeyValue } from "../tracking/schema";
-import { enforceProductionGate, findApprovedReview } from "../review/gate";
+import { enforceProductionGate, findApprovedReview, isProductionAlias } from "../review/gate";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
+import { lineageOfRun, runOfSource } from "./model-lineage";
 import {
   modelStages,
   type CreateModelVersionInput,
@@ -216,6 +218,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
     const [logged] = await ctx.db.select({ id: loggedModels.modelId }).from(loggedModels).where(eq(loggedModels.modelId, input.model_id));
     if (!logged) throw notFound(`Logged model with ID '${input.model_id}' not found.`);
   }
+  const lineage = input.lineage !== undefined ? input.lineage : await lineageOfSource(ctx, input);
   return ctx.db.transaction(async (tx) => {
     const model = await findRegisteredModel(tx, input.name);
     const { storage, loggedModelId } = await resolveStorageLocation(tx, input.source, input.run_id);
@@ -242,7 +245,7 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
         loggedModelId: input.model_id ?? loggedModelId ?? null,
         onnxPath: input.onnx_path ?? null,
         modelDigest: input.model_digest ?? null,
-        lineage: input.lineage ?? null,
+        lineage: lineage ?? null,
         introspection: input.introspection ?? null,
       })
       .returning();
@@ -256,6 +259,23 @@ export async function createModelVersion(ctx: ServiceContext, input: RegisterMod
     });
     return toModelVersion(tx, model, row);
   });
+}
+
+/**
+ * Lineage for a version registered by an MLflow client (mlflow.register_model: a `runs:/<id>/<path>` source or a
+ * run_id): the same run metrics, params and datasets a version registered in the studio records. A run that does
+ * not exist is left to resolveStorageLocation, which refuses it with its own message.
+ */
+async function lineageOfSource(ctx: ServiceContext, input: RegisterModelVersionInput): Promise<unknown> {
+  const fromSource = runOfSource(input.source);
+  const run = input.run_id ? { runId: input.run_id, artifactPath: fromSource?.runId === input.run_id ? fromSource.artifactPath : null } : fromSource;
+  if (!run) return null;
+  try {
+    return await lineageOfRun(ctx, run.runId, run.artifactPath, input.source);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "RESOURCE_DOES_NOT_EXIST") return null;
+    throw error;
+  }
 }
 
 export async function getModelVersion(ctx: ServiceContext, name: string, version: string): Promise<ModelVersion> {
@@ -308,20 +328,50 @@ export async function updateModelVersion(ctx: ServiceContext, input: { name: str
   });
 }
 
+/** Review states still awaiting a decision: a version under such a review is not deleted from under its reviewers. */
+const UNDECIDED_REVIEW_STATUSES = ["draft", "evaluating", "evaluation_failed", "ready"] as const;
+
+/**
+ * Why a version may not be deleted, or null: it is in production (the production alias or MLflow's Production
+ * stage), another alias points at it (clients resolve `models:/<name>@<alias>` to it), or a review is undecided.
+ */
+async function deletionBlocker(db: Executor, model: RegisteredModelRow, row: ModelVersionRow): Promise<string | null> {
+  const label = `Version ${row.version} of '${model.name}'`;
+  const aliases = (await db.select({ alias: registeredModelAliases.alias }).from(registeredModelAliases).where(eq(registeredModelAliases.versionId, row.versionId))).map((a) => a.alias);
+  const production = aliases.find(isProductionAlias);
+  if (production) return `${label} is in production (alias '${production}'): promote or roll back to another version first.`;
+  if (row.currentStage === "Production") return `${label} is in the Production stage: move it to Archived or None first.`;
+  if (aliases.length) return `${label} holds the alias${aliases.length > 1 ? "es" : ""} ${aliases.map((a) => `'${a}'`).join(", ")}, which clients may load it by: move or delete ${aliases.length > 1 ? "them" : "it"} first.`;
+  const [open] = await db
+    .select({ reviewId: reviews.reviewId, status: reviews.status })
+    .from(reviews)
+    .where(and(eq(reviews.modelVersionId, row.versionId), inArray(reviews.status, [...UNDECIDED_REVIEW_STATUSES])))
+    .limit(1);
+  if (open) return `${label} is under review #${open.reviewId} (${open.status.replace("_", " ")}): wait for its decision first.`;
+  return null;
+}
+
+/**
+ * Deletes a version (REST model-versions/delete and the version page), refused with RESOURCE_CONFLICT (409) while it
+ * is in production, holds an alias or is under an undecided review. Decided reviews go with it; the audit log keeps them.
+ */
 export async function deleteModelVersion(ctx: ServiceContext, name: string, version: string): Promise<void> {
   authorize(ctx.actor, "models.write");
   await ctx.db.transaction(async (tx) => {
     const { model, row } = await findModelVersion(tx, name, version, { lock: true });
-    // Its tags and aliases go with it (foreign keys cascade).
+    const blocker = await deletionBlocker(tx, model, row);
+    if (blocker) throw new DomainError("RESOURCE_CONFLICT", blocker);
+    // Its tags, aliases and decided reviews go with it (foreign keys cascade).
     await tx.delete(modelVersions).where(eq(modelVersions.versionId, row.versionId));
     await tx.update(registeredModels).set({ lastUpdatedTimestamp: Date.now() }).where(eq(registeredModels.modelId, model.modelId));
     await recordAudit(tx, ctx.actor, {
       action: "model_version.delete",
       targetType: "model_version",
       targetId: `${model.name}/${row.version}`,
-      before: { source: row.source, current_stage: row.currentStage },
+      before: { source: row.source, current_stage: row.currentStage, run_id: row.runId, model_digest: row.modelDigest },
     });
-  });  invalidateServingModel(name);
+  });
+  invalidateServingModel(name);
 }
 
 export async function transitionModelVersionStage(

@@ -5,17 +5,17 @@ import { modelVersions } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
-import { findVersionsByDigests } from "../datasets/registry";
 import { artifactRootOf, getRun } from "../tracking/runs";
 import { normaliseArtifactPath } from "../artifacts/store";
 import { signatureFromMlmodel, type ModelSignature } from "@/lib/model-signature";
 import { introspectOnnx, type OnnxIntrospection } from "./onnx-introspection";
 import { removeZipMap } from "./zipmap";
-import { createModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
+import { createModelVersion, deleteModelVersion, findModelVersion, findRegisteredModel } from "./model-versions";
 import { loadVersionModelBytes, modelStorePath, putModelBytes } from "./model-store";
 import { hasErrorCode } from "./model-store-path";
 import { createRegisteredModel } from "./registered-models";
 import type { ModelLineage } from "./schema";
+import { lineageOfRun } from "./model-lineage";
 
 /** Largest ONNX file the registry accepts and reads into memory (STUDIO_MAX_MODEL_BYTES, default 512 MiB). */
 export const MAX_ONNX_BYTES = 512 * 1024 * 1024;
@@ -78,30 +78,6 @@ async function ensureRegisteredModel(ctx: ServiceContext, name: string): Promise
   }
 }
 
-async function lineageOfRun(ctx: ServiceContext, runId: string, artifactPath: string): Promise<ModelLineage> {
-  const run = await getRun(ctx, runId);
-  const inputs = run.inputs?.dataset_inputs ?? [];
-  const refs = await findVersionsByDigests(ctx.db, inputs.map((i) => i.dataset.digest));
-  return {
-    runId,
-    experimentId: run.info.experiment_id,
-    runName: run.info.run_name ?? null,
-    artifactPath,
-    metrics: Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])),
-    params: Object.fromEntries(run.data.params.map((p) => [p.key, p.value])),
-    datasets: inputs.map((input) => {
-      const ref = refs.get(input.dataset.digest.trim().toLowerCase());
-      return {
-        name: input.dataset.name,
-        digest: input.dataset.digest,
-        context: input.tags.find((t) => t.key === "mlflow.data.context")?.value ?? null,
-        registry: ref ? { datasetName: ref.datasetName, version: ref.version, qualityStatus: ref.qualityStatus, qualityReason: ref.qualityReason } : null,
-      };
-    }),
-    derivedFrom: null,
-  };
-}
-
 /** Registers a run's `.onnx` artifact as a new version of `name` (created if needed), introspected and with lineage. */
 export async function registerOnnxFromRun(
   ctx: ServiceContext,
@@ -126,6 +102,34 @@ export async function registerOnnxFromRun(
     model_digest: digest,
     introspection,
     lineage,
+  });
+  return { name: input.name, version: version.version };
+}
+
+/**
+ * The run page's Register: an `.onnx` artifact is registered as above; any other path (an MLflow model folder logged
+ * with log_model, e.g. scikit-learn) becomes a plain version of `runs:/<run>/<path>` with its run's lineage, as
+ * mlflow.register_model would make it, linked to an ONNX file if the folder holds one.
+ */
+export async function registerRunArtifact(
+  ctx: ServiceContext,
+  input: { name: string; runId: string; artifactPath: string; description?: string },
+): Promise<{ name: string; version: string }> {
+  authorize(ctx.actor, "models.write");
+  const artifactPath = normaliseArtifactPath(input.artifactPath);
+  if (artifactPath.toLowerCase().endsWith(".onnx")) return registerOnnxFromRun(ctx, input);
+  await getRun(ctx, input.runId);
+  await ensureRegisteredModel(ctx, input.name);
+  const version = await createModelVersion(ctx, {
+    name: input.name,
+    source: `runs:/${input.runId}/${artifactPath}`,
+    run_id: input.runId,
+    description: input.description,
+  });
+  await attachOnnxIfPresent(ctx, input.name, version.version).catch(async (error: unknown) => {
+    if (!isExternalDataRefusal(error)) throw error;
+    await deleteModelVersion(ctx, input.name, version.version);
+    throw error;
   });
   return { name: input.name, version: version.version };
 }

@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { deleteModelAlias, getRegisteredModelDetail, listRegisteredModels, setModelAlias, updateRegisteredModel } from "./registered-models";
-import { getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
-import { deriveVersionWithoutZipMap, registerOnnxFromRun } from "./onnx-versions";
+import { deleteModelVersion, getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
+import { deriveVersionWithoutZipMap, registerRunArtifact } from "./onnx-versions";
 import { zModelVersionDetail, zRegisteredModel, zRegisteredModelDetail } from "./schema";
 
 const zName = z.string().min(1).max(500);
@@ -25,7 +25,7 @@ export const registryRouter = createTrpcRouter({
     .query(({ ctx, input }) => getModelVersionDetail(ctx, input.name, input.version)),
   registerFromRun: protectedProcedure
     .input(z.object({ name: zName, runId: z.string().min(1).max(64), artifactPath: z.string().min(1).max(1000), description: z.string().max(10_000).optional() }))
-    .mutation(({ ctx, input }) => registerOnnxFromRun(ctx, input)),
+    .mutation(({ ctx, input }) => registerRunArtifact(ctx, input)),
   deriveWithoutZipMap: protectedProcedure.input(zVersionRef).mutation(({ ctx, input }) => deriveVersionWithoutZipMap(ctx, input)),
   setAlias: protectedProcedure
     .input(zVersionRef.extend({ alias: z.string().trim().min(1).max(255), overrideReason: z.string().trim().max(2000).optional() }))
@@ -45,6 +45,11 @@ export const registryRouter = createTrpcRouter({
   updateVersionDescription: protectedProcedure
     .input(zVersionRef.extend({ description: z.string().max(100_000) }))
     .mutation(({ ctx, input }) => updateModelVersion(ctx, input)),
+  /** Deletes a version unless it is in production, holds an alias or is under an undecided review (409 says which). */
+  deleteVersion: protectedProcedure.input(zVersionRef).mutation(async ({ ctx, input }) => {
+    await deleteModelVersion(ctx, input.name, input.version);
+    return { ok: true as const };
+  }),
   transitionStage: protectedProcedure
     .input(zVersionRef.extend({ stage: z.enum(["None", "Staging", "Production", "Archived"]), archiveExisting: z.boolean().default(false) }))
     .mutation(({ ctx, input }) =>

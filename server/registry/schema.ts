@@ -145,7 +145,14 @@ export const zModelLineage = z.object({
         digest: z.string(),
         context: z.string().nullable().catch(null),
         registry: z
-          .object({ datasetName: z.string(), version: z.number(), qualityStatus: z.string(), qualityReason: z.string().nullable().catch(null) })
+          .object({
+            datasetName: z.string(),
+            version: z.number(),
+            qualityStatus: z.string(),
+            qualityReason: z.string().nullable().catch(null),
+            /** How the logged dataset was tied to this version; absent on rows from before name-and-source matching (content digest, the only rule then). */
+            matchedBy: z.enum(["content digest", "name and source"]).optional().catch(undefined),
+          })
           .nullable()
           .catch(null),
       }),

@@ -1,4 +1,5 @@
 // Logged-model services (MLflow 3 `log_model`): create, read, finalize, tag, search, and the run-side log-outputs/log-model calls.
+import { LOG_MODEL_HISTORY_TAG } from "@/lib/log-model-history";
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { experiments, loggedModels, runs, tags } from "@/db/schema";
@@ -25,7 +26,7 @@ type LoggedModelRow = typeof loggedModels.$inferSelect;
 type Executor = Pick<Database, "select" | "insert" | "update">;
 
 /** The run tag in which MLflow keeps the MLmodel of every model logged by a run, as a JSON list. */
-export const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
+export { LOG_MODEL_HISTORY_TAG };
 
 const DEFAULT_SEARCH_RESULTS = 50;
 

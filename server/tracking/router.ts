@@ -14,6 +14,8 @@ import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
+import { listRunLoggedModels } from "./run-logged-models";
+import { deleteRunTag, getRunFamily, renameRun, setRunDeleted, setRunTag, zRenameRun, zRunTag, zRunTagKey, zSetRunDeleted } from "./run-management";
 import { searchRuns } from "./search-runs";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
@@ -63,4 +65,12 @@ export const trackingRouter = createTrpcRouter({
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
     .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
   setRunNote: protectedProcedure.input(zSetRunNote).mutation(({ ctx, input }) => setRunNote(ctx, input)),
+  renameRun: protectedProcedure.input(zRenameRun).mutation(({ ctx, input }) => renameRun(ctx, input)),
+  setRunTag: protectedProcedure.input(zRunTag).mutation(({ ctx, input }) => setRunTag(ctx, input)),
+  deleteRunTag: protectedProcedure.input(zRunTagKey).mutation(({ ctx, input }) => deleteRunTag(ctx, input)),
+  setRunDeleted: protectedProcedure.input(zSetRunDeleted).mutation(({ ctx, input }) => setRunDeleted(ctx, input)),
+  /** The MLflow models the run logged (log_model), with their ONNX file and registered versions. */
+  runLoggedModels: protectedProcedure.input(z.object({ runId: z.string().min(1).max(64) })).query(({ ctx, input }) => listRunLoggedModels(ctx, input.runId)),
+  /** The run's parent (mlflow.parentRunId) and its child runs. */
+  runFamily: protectedProcedure.input(z.object({ runId: z.string().min(1).max(64) })).query(({ ctx, input }) => getRunFamily(ctx, input.runId)),
 });
