@@ -343,6 +343,8 @@ async function benchHistory(backend: Backend, client: Client, o: TrackingBenchOp
 
 export async function benchTracking(o: TrackingBenchOptions, only?: string[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  // BENCH_TRACKING_PARTS=ingestion,search,history runs only those measures (to time one lever quickly).
+  const parts = new Set(process.env.BENCH_TRACKING_PARTS?.split(",").map((s) => s.trim()) ?? ["ingestion", "search", "history"]);
   const openers = [openPglite, openEmbedded, openPostgres].filter((_, i) => !only || only.includes(["pglite", "embedded", "postgres"][i]));
   for (const open of openers) {
     const backend = await open();
@@ -351,12 +353,18 @@ export async function benchTracking(o: TrackingBenchOptions, only?: string[]): P
     const client = await benchClient(backend.handle.db, artifactRoot);
     try {
       await ensureDefaultExperiment(backend.handle.db);
-      console.log(`[bench] tracking on ${backend.name}: ingestion…`);
-      rows.push(...(await benchIngestion(backend, client, o)));
-      console.log(`[bench] tracking on ${backend.name}: search over ${o.searchRuns} runs…`);
-      rows.push(...(await benchSearch(backend, client, o)));
-      console.log(`[bench] tracking on ${backend.name}: metric history…`);
-      rows.push(...(await benchHistory(backend, client, o)));
+      if (parts.has("ingestion")) {
+        console.log(`[bench] tracking on ${backend.name}: ingestion…`);
+        rows.push(...(await benchIngestion(backend, client, o)));
+      }
+      if (parts.has("search")) {
+        console.log(`[bench] tracking on ${backend.name}: search over ${o.searchRuns} runs…`);
+        rows.push(...(await benchSearch(backend, client, o)));
+      }
+      if (parts.has("history")) {
+        console.log(`[bench] tracking on ${backend.name}: metric history…`);
+        rows.push(...(await benchHistory(backend, client, o)));
+      }
     } finally {
       await client.close();
       await backend.dispose();
