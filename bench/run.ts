@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
 // BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,explanations,serving,mlflow;
-// BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5).
+// BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5); BENCH_TRACKING_PARTS=ingestion,search,history.
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
 import { benchDrift } from "./drift";

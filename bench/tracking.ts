@@ -154,6 +154,10 @@ async function runFor(seconds: number, clients: number, work: (client: number, b
   return { points: counts.reduce((a, b) => a + b, 0), elapsed: (performance.now() - start) / 1000 };
 }
 
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 async function countPoints(db: Database, runIds: string[]): Promise<number> {
   const [row] = await queryRows<{ n: string }>(db, sql`select count(*) as n from metrics where run_uuid = any(${sql.param(runIds)}::text[])`);
   return Number(row.n);
@@ -163,11 +167,15 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
   const { db } = backend.handle;
   const experimentId = await createExperiment(client, "bench ingestion");
   const studioRuns = await Promise.all(Array.from({ length: o.clients }, (_, i) => createRun(client, experimentId, `studio-${i}`)));
+  // CPU time of this process (HTTP client, studio handler, driver) per batch: on a loaded machine the
+  // rates above swing with the neighbours, CPU per batch much less.
+  const studioCpu = process.cpuUsage();
   const studio = await runFor(o.seconds, o.clients, async (c, batch) => {
     const metrics = batchPoints(batch, o.batchSize);
     await client.call("POST", "runs/log-batch", { run_id: studioRuns[c], metrics });
     return metrics.length;
   });
+  const studioCpuMs = cpuMs(process.cpuUsage(studioCpu));
   const stored = await countPoints(db, studioRuns);
   if (stored !== studio.points) throw new Error(`ingestion lost points: sent ${studio.points}, stored ${stored}`);
   // The chart rollups are folded off the request: time what is left to fold when the clients stop
@@ -180,6 +188,7 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
   // Baseline: the same points inserted by a bare multi-row INSERT through the same driver: no HTTP,
   // no JSON, no auth, no validation, no latest-metrics upkeep, no idempotency check.
   const baselineRuns = await Promise.all(Array.from({ length: o.clients }, (_, i) => createRun(client, experimentId, `baseline-${i}`)));
+  const baselineCpu = process.cpuUsage();
   const baseline = await runFor(o.seconds, o.clients, async (c, batch) => {
     const metrics = batchPoints(batch, o.batchSize);
     await db.execute(sql`
@@ -189,6 +198,7 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
                   ${sql.param(metrics.map((m) => m.timestamp))}::int8[], ${sql.param(metrics.map((m) => m.value))}::float8[]) as u(k, s, t, v)`);
     return metrics.length;
   });
+  const baselineCpuMs = cpuMs(process.cpuUsage(baselineCpu));
   const studioRate = studio.points / studio.elapsed;
   const baselineRate = baseline.points / baseline.elapsed;
   const foldedRate = studio.points / (studio.elapsed + drain);
@@ -211,7 +221,18 @@ async function benchIngestion(backend: Backend, client: Client, o: TrackingBench
     target: "—",
     verdict: "—",
   };
-  return [ingestion, withFold];
+  const studioCpuPerBatch = studioCpuMs / (studio.points / o.batchSize);
+  const baselineCpuPerBatch = baselineCpuMs / (baseline.points / o.batchSize);
+  const cpu: BenchRow = {
+    backend: backend.name,
+    measure: `  … CPU of the Node process per batch (ms; client, server and driver in one process)`,
+    studio: studioCpuPerBatch.toFixed(2),
+    baseline: baselineCpuPerBatch.toFixed(2),
+    ratio: `${(studioCpuPerBatch / baselineCpuPerBatch).toFixed(1)}×`,
+    target: "—",
+    verdict: "—",
+  };
+  return [ingestion, withFold, cpu];
 }
 
 export async function seedSearchRuns(db: Database, experimentId: string, count: number): Promise<void> {
@@ -343,6 +364,8 @@ async function benchHistory(backend: Backend, client: Client, o: TrackingBenchOp
 
 export async function benchTracking(o: TrackingBenchOptions, only?: string[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  // BENCH_TRACKING_PARTS=ingestion,search,history runs only those measures (to time one lever quickly).
+  const parts = new Set(process.env.BENCH_TRACKING_PARTS?.split(",").map((s) => s.trim()) ?? ["ingestion", "search", "history"]);
   const openers = [openPglite, openEmbedded, openPostgres].filter((_, i) => !only || only.includes(["pglite", "embedded", "postgres"][i]));
   for (const open of openers) {
     const backend = await open();
@@ -351,12 +374,18 @@ export async function benchTracking(o: TrackingBenchOptions, only?: string[]): P
     const client = await benchClient(backend.handle.db, artifactRoot);
     try {
       await ensureDefaultExperiment(backend.handle.db);
-      console.log(`[bench] tracking on ${backend.name}: ingestion…`);
-      rows.push(...(await benchIngestion(backend, client, o)));
-      console.log(`[bench] tracking on ${backend.name}: search over ${o.searchRuns} runs…`);
-      rows.push(...(await benchSearch(backend, client, o)));
-      console.log(`[bench] tracking on ${backend.name}: metric history…`);
-      rows.push(...(await benchHistory(backend, client, o)));
+      if (parts.has("ingestion")) {
+        console.log(`[bench] tracking on ${backend.name}: ingestion…`);
+        rows.push(...(await benchIngestion(backend, client, o)));
+      }
+      if (parts.has("search")) {
+        console.log(`[bench] tracking on ${backend.name}: search over ${o.searchRuns} runs…`);
+        rows.push(...(await benchSearch(backend, client, o)));
+      }
+      if (parts.has("history")) {
+        console.log(`[bench] tracking on ${backend.name}: metric history…`);
+        rows.push(...(await benchHistory(backend, client, o)));
+      }
     } finally {
       await client.close();
       await backend.dispose();

@@ -2,7 +2,7 @@
 // wrapper whose bytes arrive in order and which drains instead of cancelling when its consumer stops early.
 import { describe, expect, it } from "vitest";
 import { isDomainError } from "../errors";
-import { jsonNestingDepth, parseJsonText, readBodyBytes, readJsonBody, requestBodyStream } from "./request-body";
+import { assertStorableText, findUnstorableText, jsonNestingDepth, jsonTextMayHoldUnstorable, parseJsonText, readBodyBytes, readJsonBody, requestBodyStream } from "./request-body";
 
 function webBody(chunks: string[], log: string[]): ReadableStream<Uint8Array> {
   let i = 0;
@@ -131,5 +131,49 @@ describe("JSON bodies", () => {
   it("answers malformed JSON with MALFORMED_REQUEST and an empty body with undefined", async () => {
     expect(await errorOf(readJsonBody(post('{"a": '), { limitBytes: 1024 }))).toMatchObject({ code: "MALFORMED_REQUEST", status: 400 });
     expect(await readJsonBody(post("  "), { limitBytes: 1024 })).toBeUndefined();
+  });
+
+  it("skips the walk for text only when the walk could find nothing: every text answers as with the walk", () => {
+    // JSON string pieces: plain, escaped and raw non-ASCII, escaped and raw lone surrogates, NUL escapes,
+    // escaped backslashes before "u" (not an escape), and a surrogate pair split around an escape.
+    const pieces = ["a", "é", "😀", "\ud800", "\udfff", "\\u0000", "\\ud800", "\\uDC00", "\\ud83d\\ude00", "\\\\u0000", "\\\\ud800", "\\\\", "\\u00e9", "\\u0041", "\\ud83d", "\\ude00", "\\n", "\\\""];
+    let seed = 1;
+    const random = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    const text = () => Array.from({ length: random(4) }, () => pieces[random(pieces.length)]).join("");
+    const walked = (t: string, refuseNul: boolean) => {
+      const found = findUnstorableText(JSON.parse(t), { refuseNul });
+      return found ? `${found.path}: ${found.problem}` : null;
+    };
+    const outcome = (f: () => unknown) => {
+      try {
+        return { value: f() };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    };
+    let skipped = 0;
+    let walkedCount = 0;
+    for (let i = 0; i < 2000; i++) {
+      const json = `{"${text()}": ["${text()}", {"k": "${text()}"}], "run_id": "r${i}"}`;
+      for (const refuseNul of [true, false]) {
+        if (!jsonTextMayHoldUnstorable(json, { refuseNul })) {
+          skipped++;
+          expect(walked(json, refuseNul), json).toBeNull();
+        } else walkedCount++;
+        // parseJsonText (which skips the walk) answers exactly as JSON.parse followed by the walk.
+        const withWalk = outcome(() => {
+          const value = JSON.parse(json) as unknown;
+          assertStorableText(value, { refuseNul });
+          return value;
+        });
+        expect(outcome(() => parseJsonText(json, { refuseNul })), json).toEqual(withWalk);
+      }
+    }
+    // Both branches were taken many times: the test would notice a check that always walks or never does.
+    expect(skipped).toBeGreaterThan(300);
+    expect(walkedCount).toBeGreaterThan(300);
   });
 });

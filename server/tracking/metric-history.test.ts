@@ -103,9 +103,15 @@ describe.each(testBackends)("metric history on %s", (kind) => {
       { value: "NaN", step: 2, timestamp: 3 },
       { value: "NaN", step: 2, timestamp: 4 },
       { value: -0.5, step: 3 },
+      // One step and timestamp, values a bit apart: the cursor must carry each value exactly.
+      { value: 5e-324, step: 4, timestamp: 9 },
+      { value: 1e-7, step: 4, timestamp: 9 },
+      { value: 1.0000000000000002e-7, step: 4, timestamp: 9 },
+      { value: 1.7976931348623157e308, step: 4, timestamp: 9 },
     ]);
     const whole = ((await api.get("metrics/get-history", { run_id: id, metric_key: "m" })).body.metrics as WireMetric[]);
-    expect(whole).toHaveLength(7);
+    expect(whole).toHaveLength(11);
+    expect(whole.slice(7).map((m) => m.value)).toEqual([5e-324, 1e-7, 1.0000000000000002e-7, 1.7976931348623157e308]);
     for (const size of [1, 2, 3]) {
       const seen: WireMetric[] = [];
       let token: string | undefined;
@@ -114,12 +120,12 @@ describe.each(testBackends)("metric history on %s", (kind) => {
         expect(res.status, res.text).toBe(200);
         seen.push(...(res.body.metrics as WireMetric[]));
         token = res.body.next_page_token as string | undefined;
-      } while (token && seen.length < 20);
+      } while (token && seen.length < 30);
       expect(seen).toEqual(whole);
     }
     const offsetToken = Buffer.from(JSON.stringify({ offset: 5 })).toString("base64url");
     const rest = await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "5", page_token: offsetToken });
-    expect(rest.body.metrics).toEqual(whole.slice(5));
+    expect(rest.body.metrics).toEqual(whole.slice(5, 10));
     const forged = Buffer.from(JSON.stringify({ after: [0, 0, "1; drop table metrics"] })).toString("base64url");
     expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", page_token: forged }), 400, "INVALID_PARAMETER_VALUE", /page token/);
   });

@@ -1,6 +1,7 @@
 // Chart rollups of metric history (table metric_rollups): how they are written and which one a chart reads.
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
 
 type Executor = Pick<Database, "execute">;
 
@@ -79,7 +80,8 @@ export async function insertMetricPoints(
     ), inserted as (
       insert into metrics (run_uuid, key, step, timestamp, value)
       select ${runId}, k, s, t, v
-      from unnest(${sql.param(points.keys)}::text[], ${sql.param(points.steps)}::int8[], ${sql.param(points.timestamps)}::int8[], ${sql.param(points.values)}::float8[]) as u(k, s, t, v)
+      from unnest(${textArrayLiteral(points.keys)}::text[], ${numberArrayLiteral(points.steps)}::int8[],
+                  ${numberArrayLiteral(points.timestamps)}::int8[], ${numberArrayLiteral(points.values)}::float8[]) as u(k, s, t, v)
       where (select lifecycle_stage from run) = 'active'
       order by k, s, t, v
       on conflict do nothing

@@ -24,6 +24,7 @@ import {
   setTag,
   updateRun,
 } from "./runs";
+import { parseLogBatch } from "./log-batch-input";
 import { searchRunsWire } from "./search-runs";
 import {
   zCreateExperiment,
@@ -34,7 +35,6 @@ import {
   zGetMetricHistory,
   zGetMetricHistoryBulkInterval,
   zListArtifacts,
-  zLogBatch,
   zLogInputs,
   zLogMetric,
   zLogParam,
@@ -202,7 +202,7 @@ export const trackingRoutes: MlflowRoute[] = [
     methods: ["POST"],
     path: "runs/log-batch",
     handle: async (ctx, input) => {
-      await logBatch(ctx, zLogBatch.parse(input));
+      await logBatch(ctx, parseLogBatch(input));
       return {};
     },
   },

@@ -107,7 +107,8 @@ export const zUpdateExperiment = zExperimentId.extend({ new_name: zText.trim().m
 export const zSetExperimentTag = zExperimentId.extend({ key: zText.min(1).max(250), value: zText.max(5000) });
 export const zDeleteExperimentTag = zExperimentId.extend({ key: zText.min(1).max(250) });
 
-const zRunId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/, "must be a run id");
+export const RUN_ID_PATTERN = /^[0-9a-zA-Z-]{1,64}$/;
+const zRunId = z.string().regex(RUN_ID_PATTERN, "must be a run id");
 /** MLflow accepts both `run_id` and the older `run_uuid`. */
 export const zRunRef = z
   .object({ run_id: zRunId.optional(), run_uuid: zRunId.optional() })
