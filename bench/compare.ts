@@ -142,10 +142,9 @@ export async function benchCompare(o: CompareBenchOptions, only?: string[]): Pro
       rows.push(...(await benchChart(backend, ctx, o)));
       console.log(`[bench] compare on ${backend.name}: runs table query…`);
       rows.push(await benchTable(backend, ctx, o));
-      if (backend.url) {
-        console.log(`[bench] compare on ${backend.name}: compare page in Chromium…`);
-        rows.push(await benchCompareBrowser(backend, o.browserNavigations));
-      }
+      // Last: on PGlite the studio server takes over the data folder (one process at a time).
+      console.log(`[bench] compare on ${backend.name}: compare page in Chromium…`);
+      rows.push(await benchCompareBrowser(backend, o.browserNavigations));
     } finally {
       await backend.dispose();
       await rm(artifactRoot, { recursive: true, force: true });
