@@ -1,6 +1,7 @@
 // Comparing 1,000 runs (issue 19): the chart data and the runs go over real HTTP with the studio's own
 // links without outgrowing the request line (it was HTTP 431 from 100 runs on), and a saved selection
 // gives the page a short link.
+import { unpackChartSeries } from "@/lib/chart-series-wire";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -89,11 +90,11 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
       ...chunks.map((chunk) => client.tracking.chartSeries.query({ runIds: chunk, keys: ["loss"], maxPoints: 200 })),
     ]);
     expect(runs.map((run) => run.info.run_id)).toEqual(runIds);
-    const series = charts.flatMap((chart) => chart.series);
+    const series = charts.flatMap((chart) => unpackChartSeries(chart));
     expect(series.map((s) => s.runId)).toEqual(runIds);
     for (const [i, s] of series.entries()) {
-      expect(s.points).toHaveLength(STEPS);
-      expect(s.points[0].value).toBeCloseTo(1 / (i + 1), 12);
+      expect(s.y).toHaveLength(STEPS);
+      expect(s.y[0]).toBeCloseTo(1 / (i + 1), 12);
     }
     expect(requests.length).toBeGreaterThan(0);
     for (const request of requests) expect(request.urlLength).toBeLessThan(4_100);
