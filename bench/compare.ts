@@ -137,14 +137,22 @@ export async function benchCompare(o: CompareBenchOptions, only?: string[]): Pro
     });
     const artifactRoot = await mkdtemp(path.join(os.tmpdir(), "studio-bench-artifacts-"));
     const ctx: ServiceContext = { db: backend.handle.db, artifacts: new LocalArtifactStore(artifactRoot), actor: systemActor };
+    // BENCH_COMPARE_PARTS=browser times the page alone (e.g. one build against another on a loaded machine).
+    const parts = process.env.BENCH_COMPARE_PARTS?.split(",").map((p) => p.trim()) ?? ["chart", "table", "browser"];
     try {
-      console.log(`[bench] compare on ${backend.name}: chart series…`);
-      rows.push(...(await benchChart(backend, ctx, o)));
-      console.log(`[bench] compare on ${backend.name}: runs table query…`);
-      rows.push(await benchTable(backend, ctx, o));
+      if (parts.includes("chart")) {
+        console.log(`[bench] compare on ${backend.name}: chart series…`);
+        rows.push(...(await benchChart(backend, ctx, o)));
+      }
+      if (parts.includes("table")) {
+        console.log(`[bench] compare on ${backend.name}: runs table query…`);
+        rows.push(await benchTable(backend, ctx, o));
+      }
       // Last: on PGlite the studio server takes over the data folder (one process at a time).
-      console.log(`[bench] compare on ${backend.name}: compare page in Chromium…`);
-      rows.push(await benchCompareBrowser(backend, o.browserNavigations));
+      if (parts.includes("browser")) {
+        console.log(`[bench] compare on ${backend.name}: compare page in Chromium…`);
+        rows.push(await benchCompareBrowser(backend, o.browserNavigations));
+      }
     } finally {
       await backend.dispose();
       await rm(artifactRoot, { recursive: true, force: true });
