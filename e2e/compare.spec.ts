@@ -154,13 +154,13 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   expect(cut).toBe(0);
 
   // Scatter (model against loss) and parallel coordinates: whole names and short values too.
-  const scatter = page.getByRole("region", { name: "Scatter plot" });
+  const scatter = page.getByRole("region", { name: "Scatter plot", exact: true });
   await scatter.locator(".recharts-scatter-symbol").first().hover();
   const tip = scatter.locator(".recharts-tooltip-wrapper");
   await expect(tip).toContainText(prefix);
-  await expect(tip).toContainText(/0\.0\d{5}\b/);
+  await expect(tip).toContainText(/0\.0\d{1,6}(?!\d)/);
   await expect(tip).not.toContainText(/\d{9}/);
-  const parallel = page.getByRole("region", { name: "Parallel coordinates" });
+  const parallel = page.getByRole("region", { name: "Parallel coordinates", exact: true });
   await parallel.locator("svg[tabindex='0']").first().focus();
   await page.keyboard.press("ArrowDown");
   await expect(parallel.locator("[aria-live=polite]")).toContainText(prefix);
