@@ -171,15 +171,15 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   const summary = page.getByTestId("compare-summary");
   await expect(page.locator("#compare-summary-metric")).toHaveValue("loss");
   await expect(summary.locator("tbody tr")).toHaveCount(4);
-  await summary.getByRole("button", { name: "Min" }).click();
-  await expect(summary.getByRole("columnheader", { name: "Min" })).toHaveAttribute("aria-sort", "ascending");
+  await summary.getByRole("button", { name: "Min", exact: true }).click();
+  await expect(summary.getByRole("columnheader", { name: "Min", exact: true })).toHaveAttribute("aria-sort", "ascending");
   // Run 3's loss ends lowest: 1 / (19 + 3 + 21).
   await expect(summary.locator("tbody tr").first().getByRole("rowheader")).toContainText(`${prefix}3`);
   await expect(summary.locator("tbody tr").first()).toContainText("(lowest)");
   await expect(summary.locator("tbody tr").first()).toContainText("0.0232558");
   await expect(summary.locator("tbody tr").first()).toContainText("19");
-  await summary.getByRole("button", { name: "Min" }).click();
-  await expect(summary.getByRole("columnheader", { name: "Min" })).toHaveAttribute("aria-sort", "descending");
+  await summary.getByRole("button", { name: "Min", exact: true }).click();
+  await expect(summary.getByRole("columnheader", { name: "Min", exact: true })).toHaveAttribute("aria-sort", "descending");
   await expect(summary.locator("tbody tr").first().getByRole("rowheader")).toContainText(`${prefix}0`);
 
   // Pin a baseline: the table, the line readout and the bars give differences from it.
