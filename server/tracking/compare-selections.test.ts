@@ -119,6 +119,19 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
     expect(chartRequest.url).not.toContain("runsByIds");
   });
 
+  it("summarises 1,000 runs' metric in one request body: last, lowest and highest with their steps", async () => {
+    const client = createTRPCClient<AppRouter>({ links: studioTrpcLinks(baseUrl) });
+    const rows = await client.tracking.metricSummary.query({ runIds, keys: ["loss"] });
+    expect(rows.map((row) => row.runId)).toEqual(runIds);
+    rows.forEach((row, index) => {
+      const i = index + 1; // the seed's ordinality: loss = 1 / (step + i)
+      expect(row).toMatchObject({ key: "loss", count: STEPS, lastStep: STEPS - 1, minStep: STEPS - 1, maxStep: 0 });
+      expect(row.last).toBeCloseTo(1 / (STEPS - 1 + i), 12);
+      expect(row.min).toBeCloseTo(1 / (STEPS - 1 + i), 12);
+      expect(row.max).toBeCloseTo(1 / i, 12);
+    });
+  });
+
   it("shows the failure it fixes: the same chart data in a GET URL is refused with HTTP 431", async () => {
     // What the page saw: an empty 431 answer, which the client reports as a JSON error.
     const getOnly = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: baseUrl, transformer: superjson })] });
