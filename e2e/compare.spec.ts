@@ -1,13 +1,21 @@
 // Journey: choose the runs table's columns, select runs, compare them, change the charts, reload the
 // same view from its link, export the table as CSV; axe finds no serious accessibility problem.
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { createExperiment, logRun } from "./mlflow-api";
 
 /** A learning curve over 50 steps ending at `final`, with one spike the chart must not lose. */
 function curve(final: number, spikeAt: number): number[] {
   return Array.from({ length: 50 }, (_, step) => (step === spikeAt ? final * 3 : Number((final * (0.3 + (0.7 * step) / 49)).toFixed(4))));
+}
+
+/** Moves the pointer to a chart's left edge, mid-height, after scrolling the chart into view (earlier clicks may have scrolled it away). */
+async function pointAtStart(page: Page, chart: Locator): Promise<void> {
+  const layer = chart.getByTestId("chart-pointer-layer");
+  await layer.scrollIntoViewIfNeeded();
+  const box = (await layer.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
 }
 
 test("choose columns, select runs, compare them, reload the same view, export CSV", async ({ page, request }) => {
@@ -142,9 +150,7 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   const lossChart = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
   await expect(lossChart).toHaveAttribute("data-ready", "true");
   await expect(lossChart).not.toHaveAttribute("data-kind", "bars");
-  const layer = lossChart.getByTestId("chart-pointer-layer");
-  const box = (await layer.boundingBox())!;
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await pointAtStart(page, lossChart);
   const readout = lossChart.getByTestId("chart-readout");
   for (let i = 0; i < 4; i++) await expect(readout).toContainText(`${prefix}${i}`);
   // 1/3 at step 0 of the first run, written short.
@@ -187,7 +193,7 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   await expect(page).toHaveURL(/base=/);
   await expect(summary.locator("tbody tr").filter({ hasText: "baseline" })).toHaveCount(1);
   await expect(summary.locator("tbody tr").filter({ hasText: `${prefix}1` })).toContainText("−");
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await pointAtStart(page, lossChart);
   await expect(readout).toContainText("Δ");
   await bars.getByTestId("chart-bar").nth(1).hover();
   await expect(bars.getByTestId("chart-readout")).toContainText("Δ +0.025");
@@ -198,7 +204,7 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   await expect(lossChart.locator("figcaption")).toContainText("2 groups of 4 runs by model");
   // Two group means plus the baseline's own line.
   await expect(lossChart).toHaveAttribute("data-lines", "3");
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await pointAtStart(page, lossChart);
   await expect(readout).toContainText("model = cnn (2 runs)");
   await expect(readout).toContainText("model = vit (2 runs)");
 
@@ -244,15 +250,15 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
   await expect(lossChart.locator("figcaption")).toContainText("1000 runs, 10,000 of 10,000 points drawn");
   await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
-  // The summary table covers all 1,000 runs, the first hundred drawn until asked for the rest.
-  await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(100);
-  await page.getByRole("button", { name: "Show all 1,000 runs" }).click();
-  await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(RUNS);
 
   // Hover names runs in full.
   const box = (await lossChart.getByTestId("chart-pointer-layer").boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
   await expect(lossChart.getByTestId("chart-readout")).toContainText("sweep-0000");
+  // The summary table covers all 1,000 runs, the first hundred drawn until asked for the rest.
+  await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(100);
+  await page.getByRole("button", { name: "Show all 1,000 runs" }).click();
+  await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(RUNS);
 
   // The short link reopens the same comparison, options included.
   await page.getByLabel("Log scale (y)").click();
