@@ -11,11 +11,14 @@ import { formatNumber, percentile, type BenchRow } from "./stats";
 import { signIn, startStudio } from "./studio-server";
 
 const COMPARE_TARGET_MS = 1500;
-const MEASURE = "compare page, 100 runs × loss, in Chromium: navigation → every compare chart drawn (p50 / p95 ms)";
+function measureOf(backend: CompareBackend): string {
+  const { runs, steps } = backend.shape;
+  return `compare page, ${runs} runs × loss × ${steps.toLocaleString("en")} steps, in Chromium: navigation → every compare chart drawn (p50 / p95 ms)`;
+}
 
-function skipped(reason: string): BenchRow {
+function skipped(backend: CompareBackend, reason: string): BenchRow {
   console.log(`[bench] compare page in Chromium skipped: ${reason}`);
-  return { backend: "postgres", measure: `${MEASURE}: skipped, ${reason}`, studio: "—", baseline: "—", ratio: "—", target: `p50 ≤ ${COMPARE_TARGET_MS}`, verdict: "skipped" };
+  return { backend: backend.name, measure: `${measureOf(backend)}: skipped, ${reason}`, studio: "—", baseline: "—", ratio: "—", target: `p50 ≤ ${COMPARE_TARGET_MS}`, verdict: "skipped" };
 }
 
 /** Milliseconds from navigation start until `ready` holds, `navigations` times after two untimed warm-ups. */
@@ -31,11 +34,12 @@ async function timeNavigations(page: Page, url: string, ready: () => Promise<unk
 }
 
 export async function benchCompareBrowser(backend: CompareBackend, navigations: number): Promise<BenchRow> {
-  if (!backend.url) return skipped("it needs the PostgreSQL seed");
-  if (!existsSync(path.join(".next", "BUILD_ID"))) return skipped("no production build (.next); run `npx next build` first");
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-compare-data-"));
+  if (!existsSync(path.join(".next", "BUILD_ID"))) return skipped(backend, "no production build (.next); run `npx next build` first");
+  const database = await backend.studioDatabase();
+  const ownDataDir = database.dataDir ? null : await mkdtemp(path.join(os.tmpdir(), "studio-bench-compare-data-"));
+  const dataDir = database.dataDir ?? ownDataDir!;
   await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as 'postgres' under root and must reach its folder
-  const studio = await startStudio({ databaseUrl: backend.url, dataDir, seed: false });
+  const studio = await startStudio({ databaseUrl: database.databaseUrl, dataDir, seed: false, ...(database.env ? { env: database.env } : {}) });
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
   try {
     const page = await browser.newPage();
@@ -43,7 +47,7 @@ export async function benchCompareBrowser(backend: CompareBackend, navigations: 
     const { compareExperimentId, compareRunIds } = backend.seed;
     const url = `${studio.baseUrl}/experiments/${compareExperimentId}/compare?runs=${compareRunIds.join(",")}&metrics=loss`;
     const first = await page.goto(url);
-    if (!first || first.status() === 404) return skipped(`the compare page answers ${first?.status() ?? "nothing"} in this build`);
+    if (!first || first.status() === 404) return skipped(backend, `the compare page answers ${first?.status() ?? "nothing"} in this build`);
     const chartsDrawn = () =>
       page.waitForFunction(
         () => {
@@ -59,8 +63,8 @@ export async function benchCompareBrowser(backend: CompareBackend, navigations: 
     const p50 = percentile(compare, 50);
     const b50 = percentile(baseline, 50);
     return {
-      backend: "postgres",
-      measure: MEASURE,
+      backend: backend.name,
+      measure: measureOf(backend),
       studio: `${formatNumber(p50, 0)} / ${formatNumber(percentile(compare, 95), 0)}`,
       baseline: `${formatNumber(b50, 0)} / ${formatNumber(percentile(baseline, 95), 0)}`,
       ratio: `${(p50 / b50).toFixed(1)}×`,
@@ -70,6 +74,6 @@ export async function benchCompareBrowser(backend: CompareBackend, navigations: 
   } finally {
     await browser.close();
     await studio.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
   }
 }

@@ -16,6 +16,11 @@ export interface CompareBackend {
   url?: string;
   seed: CompareSeed;
   shape: CompareSeedShape;
+  /**
+   * How a studio server reaches this database: its URL, or (PGlite, one process at a time) the data folder,
+   * after this process has closed its own handle.
+   */
+  studioDatabase(): Promise<{ databaseUrl: string; dataDir?: string; env?: Record<string, string> }>;
   /** "seeded in 312 s" or "reused (seeded 2026-11-25 18:40, 312 s)". */
   seedNote: string;
   dispose(): Promise<void>;
@@ -30,14 +35,23 @@ export async function openComparePglite(shape: CompareSeedShape): Promise<Compar
   const handle = await openDatabase({ dataDir: dir });
   const started = performance.now();
   const seed = await seedCompareBench(handle.db, shape, progress("pglite"));
+  let open = true;
+  const closeHandle = async () => {
+    if (open) await handle.close();
+    open = false;
+  };
   return {
     name: "pglite",
     handle,
     seed,
     shape,
     seedNote: `seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    studioDatabase: async () => {
+      await closeHandle();
+      return { databaseUrl: "", dataDir: dir, env: { STUDIO_DATABASE: "pglite" } };
+    },
     dispose: async () => {
-      await handle.close();
+      await closeHandle();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -88,6 +102,7 @@ export async function openComparePostgres(shape: CompareSeedShape): Promise<Comp
           seed: await findCompareSeed(handle.db),
           shape,
           seedNote: `reused (seeded ${marker.seeded_at} in ${marker.seconds.toFixed(0)} s)`,
+          studioDatabase: async () => ({ databaseUrl: url.toString() }),
           dispose: () => handle.close(),
         };
       }
@@ -106,5 +121,5 @@ export async function openComparePostgres(shape: CompareSeedShape): Promise<Comp
   const seconds = (performance.now() - started) / 1000;
   await handle.db.execute(sql`create table bench_seed (shape text not null, seeded_at timestamptz not null default now(), seconds float8 not null)`);
   await handle.db.execute(sql`insert into bench_seed (shape, seconds) values (${JSON.stringify(shape)}, ${seconds})`);
-  return { name: "postgres", handle, url: url.toString(), seed, shape, seedNote: `seeded in ${seconds.toFixed(0)} s`, dispose: () => handle.close() };
+  return { name: "postgres", handle, url: url.toString(), seed, shape, seedNote: `seeded in ${seconds.toFixed(0)} s`, studioDatabase: async () => ({ databaseUrl: url.toString() }), dispose: () => handle.close() };
 }

@@ -12,6 +12,7 @@ import { clearChartSeriesCache, getChartSeries } from "@/server/tracking/chart-d
 import { zSearchRuns } from "@/server/tracking/schema";
 import { searchRuns } from "@/server/tracking/search-runs";
 import { benchCompareBrowser } from "./compare-browser";
+import { benchCompareWire } from "./compare-wire";
 import { openComparePglite, openComparePostgres, type CompareBackend } from "./compare-database";
 import type { CompareSeedShape } from "./compare-seed";
 import { formatNumber, percentile, sample, type BenchRow } from "./stats";
@@ -120,6 +121,11 @@ async function benchTable(backend: CompareBackend, ctx: ServiceContext, o: Compa
 
 export async function benchCompare(o: CompareBenchOptions, only?: string[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const parts = process.env.BENCH_COMPARE_PARTS?.split(",").map((p) => p.trim()) ?? ["wire", "chart", "table", "browser"];
+  if (parts.includes("wire")) {
+    console.log("[bench] compare: chart response on the wire…");
+    rows.push(...(await benchCompareWire()));
+  }
   const openers = [() => openComparePglite(o.pglite), () => openComparePostgres(o.postgres)].filter((_, i) => !only || only.includes(["pglite", "postgres"][i]));
   for (const open of openers) {
     const backend = await open();
@@ -137,12 +143,18 @@ export async function benchCompare(o: CompareBenchOptions, only?: string[]): Pro
     });
     const artifactRoot = await mkdtemp(path.join(os.tmpdir(), "studio-bench-artifacts-"));
     const ctx: ServiceContext = { db: backend.handle.db, artifacts: new LocalArtifactStore(artifactRoot), actor: systemActor };
+    // BENCH_COMPARE_PARTS=browser times the page alone (e.g. one build against another on a loaded machine).
     try {
-      console.log(`[bench] compare on ${backend.name}: chart series…`);
-      rows.push(...(await benchChart(backend, ctx, o)));
-      console.log(`[bench] compare on ${backend.name}: runs table query…`);
-      rows.push(await benchTable(backend, ctx, o));
-      if (backend.url) {
+      if (parts.includes("chart")) {
+        console.log(`[bench] compare on ${backend.name}: chart series…`);
+        rows.push(...(await benchChart(backend, ctx, o)));
+      }
+      if (parts.includes("table")) {
+        console.log(`[bench] compare on ${backend.name}: runs table query…`);
+        rows.push(await benchTable(backend, ctx, o));
+      }
+      // Last: on PGlite the studio server takes over the data folder (one process at a time).
+      if (parts.includes("browser")) {
         console.log(`[bench] compare on ${backend.name}: compare page in Chromium…`);
         rows.push(await benchCompareBrowser(backend, o.browserNavigations));
       }

@@ -84,7 +84,7 @@ async function runCompare(only: string[] | undefined): Promise<void> {
       maxPoints: 1000,
       chartIterations: 20,
       tableIterations: 50,
-      browserNavigations: 10,
+      browserNavigations: Number(process.env.BENCH_COMPARE_NAVIGATIONS ?? 10),
     },
     only,
   );

@@ -29,11 +29,17 @@ async function waitForServer(baseUrl: string, server: ChildProcess, log: () => s
 }
 
 /** The production server on the bench database; its own process group, so stopping it stops its workers too. */
-export async function startStudio(options: { databaseUrl: string; dataDir: string; seed: boolean }): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startStudio(options: {
+  databaseUrl: string;
+  dataDir: string;
+  seed: boolean;
+  /** Extra environment, e.g. STUDIO_DATABASE=pglite for a PGlite data folder (with databaseUrl ""). */
+  env?: Record<string, string>;
+}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const { databaseUrl, dataDir } = options;
   const port = await freePort();
   const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, STUDIO_DATA_DIR: dataDir, STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD, STUDIO_SEED: options.seed ? "demo" : "none", NODE_ENV: "production" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, STUDIO_DATA_DIR: dataDir, STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD, STUDIO_SEED: options.seed ? "demo" : "none", NODE_ENV: "production", ...options.env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

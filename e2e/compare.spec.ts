@@ -1,13 +1,21 @@
 // Journey: choose the runs table's columns, select runs, compare them, change the charts, reload the
 // same view from its link, export the table as CSV; axe finds no serious accessibility problem.
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { createExperiment, logRun } from "./mlflow-api";
 
 /** A learning curve over 50 steps ending at `final`, with one spike the chart must not lose. */
 function curve(final: number, spikeAt: number): number[] {
   return Array.from({ length: 50 }, (_, step) => (step === spikeAt ? final * 3 : Number((final * (0.3 + (0.7 * step) / 49)).toFixed(4))));
+}
+
+/** Moves the pointer to a chart's left edge, mid-height, after scrolling the chart into view (earlier clicks may have scrolled it away). */
+async function pointAtStart(page: Page, chart: Locator): Promise<void> {
+  const layer = chart.getByTestId("chart-pointer-layer");
+  await layer.scrollIntoViewIfNeeded();
+  const box = (await layer.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
 }
 
 test("choose columns, select runs, compare them, reload the same view, export CSV", async ({ page, request }) => {
@@ -115,6 +123,99 @@ test("choose columns, select runs, compare them, reload the same view, export CS
   await expectNoSeriousViolations(page);
 });
 
+test("summary table, single-value bars, groups with bands, a pinned baseline, full names and short values in tooltips", async ({ page, request }) => {
+  const experimentId = await createExperiment(request, `Summary ${Date.now()}`);
+  // A sweep's names: a long shared prefix, told apart only by their end.
+  const prefix = "resnet50-imagenet-lr0.001-batch256-augment-strong-seed-";
+  const runIds: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const loss = Array.from({ length: 20 }, (_, step) => 1 / (step + 3 + i * 7));
+    // test_acc is logged once per run: bars, not dots at step 0.
+    const logged = await logRun(request, experimentId, { runName: `${prefix}${i}`, params: { model: i < 2 ? "cnn" : "vit" }, metrics: { loss, test_acc: [0.7 + i / 40] } });
+    runIds.push(logged.runId);
+  }
+  await page.goto(`/experiments/${experimentId}/compare?runs=${runIds.join(",")}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Compare 4 runs" })).toBeVisible();
+
+  // Single-value metric as bars, with the full name and a formatted value on hover.
+  const bars = page.locator('[data-testid="compare-chart"][data-metric="test_acc"]');
+  await expect(bars).toHaveAttribute("data-kind", "bars");
+  await expect(bars).toHaveAttribute("data-ready", "true");
+  await expect(bars.getByTestId("chart-bar")).toHaveCount(4);
+  await bars.getByTestId("chart-bar").nth(3).hover();
+  await expect(bars.getByTestId("chart-readout")).toContainText(`${prefix}3`);
+  await expect(bars.getByTestId("chart-readout")).toContainText("0.775");
+
+  // The line chart's readout: every name whole (not cut to the shared prefix), values short.
+  const lossChart = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
+  await expect(lossChart).toHaveAttribute("data-ready", "true");
+  await expect(lossChart).not.toHaveAttribute("data-kind", "bars");
+  await pointAtStart(page, lossChart);
+  const readout = lossChart.getByTestId("chart-readout");
+  for (let i = 0; i < 4; i++) await expect(readout).toContainText(`${prefix}${i}`);
+  // 1/3 at step 0 of the first run, written short.
+  await expect(readout).toContainText("0.333333");
+  await expect(readout).not.toContainText("0.3333333333");
+  const cut = await readout.locator("td:first-child").evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).length);
+  expect(cut).toBe(0);
+
+  // Scatter (model against loss) and parallel coordinates: whole names and short values too.
+  const scatter = page.getByRole("region", { name: "Scatter plot", exact: true });
+  await scatter.locator(".recharts-scatter-symbol").first().hover();
+  const tip = scatter.locator(".recharts-tooltip-wrapper");
+  await expect(tip).toContainText(prefix);
+  await expect(tip).toContainText(/0\.0\d{1,6}(?!\d)/);
+  await expect(tip).not.toContainText(/\d{9}/);
+  const parallel = page.getByRole("region", { name: "Parallel coordinates", exact: true });
+  await parallel.locator("svg[tabindex='0']").first().focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(parallel.locator("[aria-live=polite]")).toContainText(prefix);
+  const clipped = await parallel.locator("[aria-live=polite] span[title]").evaluateAll((spans) => spans.filter((span) => span.scrollWidth > span.clientWidth + 1).length);
+  expect(clipped).toBe(0);
+
+  // Summary table: sorted by its headers, the lowest min marked.
+  const summary = page.getByTestId("compare-summary");
+  await expect(page.locator("#compare-summary-metric")).toHaveValue("loss");
+  await expect(summary.locator("tbody tr")).toHaveCount(4);
+  await summary.getByRole("button", { name: "Min", exact: true }).click();
+  await expect(summary.getByRole("columnheader", { name: "Min", exact: true })).toHaveAttribute("aria-sort", "ascending");
+  // Run 3's loss ends lowest: 1 / (19 + 3 + 21).
+  await expect(summary.locator("tbody tr").first().getByRole("rowheader")).toContainText(`${prefix}3`);
+  await expect(summary.locator("tbody tr").first()).toContainText("(lowest)");
+  await expect(summary.locator("tbody tr").first()).toContainText("0.0232558");
+  await expect(summary.locator("tbody tr").first()).toContainText("19");
+  await summary.getByRole("button", { name: "Min", exact: true }).click();
+  await expect(summary.getByRole("columnheader", { name: "Min", exact: true })).toHaveAttribute("aria-sort", "descending");
+  await expect(summary.locator("tbody tr").first().getByRole("rowheader")).toContainText(`${prefix}0`);
+
+  // Pin a baseline: the table, the line readout and the bars give differences from it.
+  await page.getByLabel("Baseline run").selectOption({ label: `${prefix}0` });
+  await expect(page).toHaveURL(/base=/);
+  await expect(summary.locator("tbody tr").filter({ hasText: "baseline" })).toHaveCount(1);
+  await expect(summary.locator("tbody tr").filter({ hasText: `${prefix}1` })).toContainText("−");
+  await pointAtStart(page, lossChart);
+  await expect(readout).toContainText("Δ");
+  await bars.getByTestId("chart-bar").nth(1).hover();
+  await expect(bars.getByTestId("chart-readout")).toContainText("Δ +0.025");
+
+  // Group by a param: one mean line with a band per group.
+  await page.getByLabel("Group runs by").selectOption({ label: "param: model" });
+  await expect(page).toHaveURL(/group=params\.model/);
+  await expect(lossChart.locator("figcaption")).toContainText("2 groups of 4 runs by model");
+  // Two group means plus the baseline's own line.
+  await expect(lossChart).toHaveAttribute("data-lines", "3");
+  await pointAtStart(page, lossChart);
+  await expect(readout).toContainText("model = cnn (2 runs)");
+  await expect(readout).toContainText("model = vit (2 runs)");
+
+  // The link reopens the same view.
+  await page.reload();
+  await expect(page.getByLabel("Group runs by")).toHaveValue("params.model");
+  await expect(page.getByLabel("Baseline run")).toHaveValue(runIds[0]);
+  await expect(lossChart).toHaveAttribute("data-lines", "3");
+  await expectNoSeriousViolations(page);
+});
+
 test("compare 1,000 runs: a saved selection with a short link, every chart drawn, no error", async ({ page, request }) => {
   test.setTimeout(480_000);
   const RUNS = 1000;
@@ -151,9 +252,13 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
 
   // Hover names runs in full.
-  const box = (await lossChart.getByTestId("chart-pointer-layer").boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  // The chart options take two rows now (grouping, baseline), which puts the chart below a 720 px fold.
+  await pointAtStart(page, lossChart);
   await expect(lossChart.getByTestId("chart-readout")).toContainText("sweep-0000");
+  // The summary table covers all 1,000 runs, the first hundred drawn until asked for the rest.
+  await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(100);
+  await page.getByRole("button", { name: "Show all 1,000 runs" }).click();
+  await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(RUNS);
 
   // The short link reopens the same comparison, options included.
   await page.getByLabel("Log scale (y)").click();

@@ -29,6 +29,9 @@ describe("compare state in the URL", () => {
     range: { min: 1500.5, max: 90000 },
     scatter: { x: "params.lr", y: "metrics.acc" },
     parallel: { axes: ["params.lr", "params.depth"], metric: "metrics.acc" },
+    group: "params.model.kind",
+    baseline: "r1",
+    summaryMetric: "f1, macro",
   };
 
   it("reopens exactly the state a link was made from", () => {
@@ -54,6 +57,9 @@ describe("compare state in the URL", () => {
     expect(state.hidden).toEqual(["b"]);
     expect(state.logScale).toBe(false);
     expect(parseCompareState("smooth=-1&from=1&to=abc")).toMatchObject({ smoothing: 0, range: null });
+    // Runs group by a param or a tag only: a metric is a curve, not a label.
+    expect(parseCompareState("group=metrics.acc").group).toBeNull();
+    expect(parseCompareState("group=tags.team").group).toBe("tags.team");
   });
 
   it("carries a saved selection's short id instead of its runs, and keeps its hidden runs until they load", () => {

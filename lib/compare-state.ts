@@ -23,6 +23,12 @@ export interface CompareState {
   range: { min: number; max: number } | null;
   scatter: { x: string | null; y: string | null };
   parallel: { axes: string[]; metric: string | null };
+  /** A param or tag column id ("params.model"): runs sharing its value are drawn as one mean line with a min–max band. */
+  group: string | null;
+  /** The run every chart and the summary table compare to (deltas vs it); null compares to nothing. */
+  baseline: string | null;
+  /** The metric the summary table shows; null: the first charted one. */
+  summaryMetric: string | null;
 }
 
 export const DEFAULT_COMPARE_STATE: CompareState = {
@@ -36,6 +42,9 @@ export const DEFAULT_COMPARE_STATE: CompareState = {
   range: null,
   scatter: { x: null, y: null },
   parallel: { axes: [], metric: null },
+  group: null,
+  baseline: null,
+  summaryMetric: null,
 };
 
 export const MAX_SMOOTHING = 0.99;
@@ -73,6 +82,9 @@ export function parseCompareState(query: URLSearchParams | string): CompareState
     range: from !== null && to !== null && from <= to ? { min: from, max: to } : null,
     scatter: { x: params.get("sx") || null, y: params.get("sy") || null },
     parallel: { axes: unique(decodeUrlList(params.get("axes"))), metric: params.get("pm") || null },
+    group: /^(params|tags)\../.test(params.get("group") ?? "") ? params.get("group") : null,
+    baseline: params.get("base") || null,
+    summaryMetric: params.get("sm") || null,
   };
 }
 
@@ -95,6 +107,9 @@ export function compareStateToParams(state: CompareState): Record<string, string
     sy: state.scatter.y,
     axes: state.parallel.axes.length ? encodeUrlList(state.parallel.axes) : null,
     pm: state.parallel.metric,
+    group: state.group,
+    base: state.baseline,
+    sm: state.summaryMetric,
   };
 }
 

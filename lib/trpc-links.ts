@@ -1,5 +1,5 @@
 // How the studio's pages reach tRPC: batched requests, with long query inputs sent in a POST body.
-import { httpBatchLink, splitLink, type TRPCLink } from "@trpc/client";
+import { httpBatchLink, httpLink, splitLink, type TRPCLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/root-router";
 
@@ -23,13 +23,19 @@ export function hasLongInput(input: unknown): boolean {
 
 export function studioTrpcLinks(url: string, fetchImpl?: typeof fetch): TRPCLink<AppRouter>[] {
   const common = { url, transformer: superjson, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
+  const batched = splitLink({
+    condition: (op) => op.type !== "query" || hasLongInput(op.input),
+    // Mutations are POST anyway; long queries join them (the server allows the override for queries).
+    true: httpBatchLink({ ...common, methodOverride: "POST" }),
+    // Small queries stay GET: cacheable, and readable in the browser's network tab.
+    false: httpBatchLink({ ...common, maxURLLength: MAX_QUERY_URL_LENGTH }),
+  });
   return [
     splitLink({
-      condition: (op) => op.type !== "query" || hasLongInput(op.input),
-      // Mutations are POST anyway; long queries join them (the server allows the override for queries).
-      true: httpBatchLink({ ...common, methodOverride: "POST" }),
-      // Small queries stay GET: cacheable, and readable in the browser's network tab.
-      false: httpBatchLink({ ...common, maxURLLength: MAX_QUERY_URL_LENGTH }),
+      // A query that must not wait for the slowest of a batch (each compare chart) asks for its own request.
+      condition: (op) => op.context.skipBatch === true,
+      true: httpLink({ ...common, methodOverride: "POST" }),
+      false: batched,
     }),
   ];
 }

@@ -4,17 +4,21 @@
 // paths cost recharts about a second of layout and paint per chart; a canvas draws them in milliseconds.
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { logExtent, logTicks, makeScale, niceTicks, paddedExtent, type Extent } from "@/lib/chart-scale";
-import { formatX, pointNearest, type PlotPoint } from "@/lib/compare-series";
+import { formatX, pointNearest, type PlotSeries } from "@/lib/compare-series";
 import type { CompareXAxis } from "@/lib/compare-state";
 import { formatMetricValue } from "@/components/ui/time-format";
 import { createHoverStore, useHover, type HoverStore } from "./hover-store";
+import { formatDelta } from "./summary-table";
 import styles from "./compare-charts.module.css";
 
 export interface ChartLine {
+  /** A run's id, or for a group of runs "group:" and its value. */
   runId: string;
   name: string;
   color: string;
-  points: PlotPoint[];
+  plot: PlotSeries;
+  /** A group's lowest and highest value along x (the plot is then the group's mean). */
+  band?: { x: Float64Array; lo: Float64Array; hi: Float64Array };
 }
 
 export interface CompareLineChartProps {
@@ -28,6 +32,8 @@ export interface CompareLineChartProps {
   loading: boolean;
   /** One sentence under the chart: points drawn, downsampling, values hidden by the log scale. */
   summary: string;
+  /** The pinned baseline run's id: its line is drawn on top, thicker, and the readout gives differences from it. */
+  baselineId?: string | null;
   onZoom: (range: { min: number; max: number }) => void;
   onResetZoom: () => void;
 }
@@ -52,13 +58,26 @@ function frameOf(lines: ChartLine[], range: { min: number; max: number } | null,
   let xMax = -Infinity;
   let yMin = Infinity;
   let yMax = -Infinity;
-  for (const line of lines)
-    for (const p of line.points) {
-      if (p.x < xMin) xMin = p.x;
-      if (p.x > xMax) xMax = p.x;
-      if (p.y < yMin) yMin = p.y;
-      if (p.y > yMax) yMax = p.y;
+  for (const { plot } of lines) {
+    const n = plot.x.length;
+    if (!n) continue;
+    // x is ascending: its ends are its extent.
+    if (plot.x[0] < xMin) xMin = plot.x[0];
+    if (plot.x[n - 1] > xMax) xMax = plot.x[n - 1];
+    const ys = plot.y;
+    for (let i = 0; i < n; i++) {
+      const y = ys[i];
+      if (y < yMin) yMin = y;
+      if (y > yMax) yMax = y;
     }
+  }
+  for (const { band } of lines) {
+    if (!band) continue;
+    for (let i = 0; i < band.x.length; i++) {
+      if (band.lo[i] < yMin && (!logScale || band.lo[i] > 0)) yMin = band.lo[i];
+      if (band.hi[i] > yMax) yMax = band.hi[i];
+    }
+  }
   if (!Number.isFinite(xMin)) return null;
   const x = range ? { min: range.min, max: range.max } : xMin === xMax ? { min: xMin - 1, max: xMax + 1 } : { min: xMin, max: xMax };
   const logY = logScale ? logExtent(yMin, yMax) : null;
@@ -70,7 +89,7 @@ function cssVar(element: Element, name: string, fallback: string): string {
 }
 
 /** Paints grid, axes and every line; the theme's colours are read at paint time so dark mode repaints right. */
-function paint(canvas: HTMLCanvasElement, frame: Frame, lines: ChartLine[], axis: CompareXAxis) {
+function paint(canvas: HTMLCanvasElement, frame: Frame, lines: ChartLine[], axis: CompareXAxis, baselineId: string | null) {
   const ratio = window.devicePixelRatio || 1;
   const { width, height } = frame;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
@@ -129,22 +148,51 @@ function paint(canvas: HTMLCanvasElement, frame: Frame, lines: ChartLine[], axis
   ctx.beginPath();
   ctx.rect(left, top, right - left, bottom - top);
   ctx.clip();
-  ctx.lineWidth = 1.5;
   ctx.lineJoin = "round";
+  // Group bands first, translucent, so every mean line stays visible over them.
+  ctx.globalAlpha = 0.18;
   for (const line of lines) {
-    const { points } = line;
-    if (!points.length) continue;
+    const band = line.band;
+    if (!band || !band.x.length) continue;
+    ctx.fillStyle = line.color;
+    const yOf = (v: number) => sy.toPx(frame.log && v <= 0 ? frame.y.min : v);
+    ctx.beginPath();
+    ctx.moveTo(sx.toPx(band.x[0]), yOf(band.hi[0]));
+    for (let i = 1; i < band.x.length; i++) ctx.lineTo(sx.toPx(band.x[i]), yOf(band.hi[i]));
+    for (let i = band.x.length - 1; i >= 0; i--) ctx.lineTo(sx.toPx(band.x[i]), yOf(band.lo[i]));
+    ctx.closePath();
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+  // The baseline last, on top of the others.
+  const ordered = baselineId ? [...lines.filter((l) => l.runId !== baselineId), ...lines.filter((l) => l.runId === baselineId)] : lines;
+  const text = cssVar(canvas, "--text", "#1d2430");
+  for (const line of ordered) {
+    const { x, y } = line.plot;
+    const n = x.length;
+    if (!n) continue;
+    const isBaseline = line.runId === baselineId;
+    if (isBaseline && n > 1) {
+      // A halo in the text colour sets the baseline apart whatever its own colour.
+      ctx.strokeStyle = text;
+      ctx.lineWidth = 4.5;
+      ctx.beginPath();
+      ctx.moveTo(sx.toPx(x[0]), sy.toPx(y[0]));
+      for (let i = 1; i < n; i++) ctx.lineTo(sx.toPx(x[i]), sy.toPx(y[i]));
+      ctx.stroke();
+    }
+    ctx.lineWidth = isBaseline ? 2.5 : line.band ? 2 : 1.5;
     ctx.strokeStyle = line.color;
     ctx.fillStyle = line.color;
-    if (points.length === 1) {
+    if (n === 1) {
       ctx.beginPath();
-      ctx.arc(sx.toPx(points[0].x), sy.toPx(points[0].y), 3, 0, 2 * Math.PI);
+      ctx.arc(sx.toPx(x[0]), sy.toPx(y[0]), 3, 0, 2 * Math.PI);
       ctx.fill();
       continue;
     }
     ctx.beginPath();
-    ctx.moveTo(sx.toPx(points[0].x), sy.toPx(points[0].y));
-    for (let i = 1; i < points.length; i++) ctx.lineTo(sx.toPx(points[i].x), sy.toPx(points[i].y));
+    ctx.moveTo(sx.toPx(x[0]), sy.toPx(y[0]));
+    for (let i = 1; i < n; i++) ctx.lineTo(sx.toPx(x[i]), sy.toPx(y[i]));
     ctx.stroke();
   }
   ctx.restore();
@@ -179,11 +227,11 @@ export function CompareLineChart(props: CompareLineChartProps) {
   const frame = useMemo(() => (size ? frameOf(lines, range, logScale, size.width, size.height) : null), [lines, range, logScale, size]);
   // Painted in the same commit that sets data-ready, so "ready" never shows before the lines are on the canvas.
   useLayoutEffect(() => {
-    if (canvas.current && frame) paint(canvas.current, frame, lines, axis);
+    if (canvas.current && frame) paint(canvas.current, frame, lines, axis, props.baselineId ?? null);
     else if (canvas.current) canvas.current.getContext("2d")?.clearRect(0, 0, canvas.current.width, canvas.current.height);
-  }, [frame, lines, axis, theme]);
+  }, [frame, lines, axis, theme, props.baselineId]);
 
-  const drawn = frame ? lines.filter((line) => line.points.length).length : 0;
+  const drawn = frame ? lines.filter((line) => line.plot.x.length).length : 0;
   return (
     <figure
       className={styles.figure}
@@ -206,7 +254,7 @@ export function CompareLineChart(props: CompareLineChartProps) {
           aria-label={`Line chart of ${props.metricKey} for ${drawn} run${drawn === 1 ? "" : "s"}; hover for each run's value`}
         />
         {frame ? <PointerOverlay frame={frame} hover={hover} axis={axis} onZoom={props.onZoom} onResetZoom={props.onResetZoom} /> : null}
-        <HoverReadout hover={hover} lines={lines} axis={axis} smoothed={props.smoothed} />
+        <HoverReadout hover={hover} lines={lines} axis={axis} smoothed={props.smoothed} baselineId={props.baselineId ?? null} />
       </div>
       <figcaption id={captionId} className={styles.caption}>
         <strong>{props.metricKey}</strong> — {props.summary}
@@ -279,14 +327,32 @@ function PointerOverlay({
 }
 
 /** Every visible run's value at the x under the pointer, highest first. */
-function HoverReadout({ hover, lines, axis, smoothed }: { hover: HoverStore; lines: ChartLine[]; axis: CompareXAxis; smoothed: boolean }) {
+function HoverReadout({
+  hover,
+  lines,
+  axis,
+  smoothed,
+  baselineId,
+}: {
+  hover: HoverStore;
+  lines: ChartLine[];
+  axis: CompareXAxis;
+  smoothed: boolean;
+  baselineId: string | null;
+}) {
   const current = useHover(hover);
   if (current === null || !Number.isFinite(current.x)) return null;
   const { x } = current;
   const rows = lines
-    .map((line) => ({ line, point: pointNearest(line.points, x) }))
-    .filter((row): row is { line: ChartLine; point: PlotPoint } => row.point !== null)
+    .map((line) => {
+      const i = pointNearest(line.plot.x, x);
+      if (i < 0) return null;
+      const b = line.band ? pointNearest(line.band.x, x) : -1;
+      return { line, point: { x: line.plot.x[i], y: line.plot.y[i], raw: line.plot.raw[i] }, band: b < 0 ? null : { lo: line.band!.lo[b], hi: line.band!.hi[b] } };
+    })
+    .filter((row) => row !== null)
     .sort((a, b) => b.point.y - a.point.y);
+  const baseline = baselineId ? rows.find((row) => row.line.runId === baselineId) : undefined;
   return (
     // Shown on the side away from the pointer, so it never hides the lines being read.
     <div className={`${styles.readout} ${current.across > 0.5 ? styles.readoutLeft : styles.readoutRight}`} data-testid="chart-readout">
@@ -297,7 +363,7 @@ function HoverReadout({ hover, lines, axis, smoothed }: { hover: HoverStore; lin
       {rows.length ? (
         <table>
           <tbody>
-            {rows.map(({ line, point }) => (
+            {rows.map(({ line, point, band }) => (
               <tr key={line.runId}>
                 <td title={line.name}>
                   <span className={styles.swatch} style={{ background: line.color }} aria-hidden="true" />
@@ -305,7 +371,10 @@ function HoverReadout({ hover, lines, axis, smoothed }: { hover: HoverStore; lin
                 </td>
                 <td className={styles.readoutValue}>
                   {formatMetricValue(point.y)}
-                  {smoothed ? <span className={styles.raw}> ({formatMetricValue(point.raw)})</span> : null}
+                  {smoothed && !band ? <span className={styles.raw}> ({formatMetricValue(point.raw)})</span> : null}
+                  {band ? <span className={styles.raw}> ({formatMetricValue(band.lo)} – {formatMetricValue(band.hi)})</span> : null}
+                  {baseline && line.runId !== baselineId ? <span className={styles.raw}> Δ {formatDelta(point.y, baseline.point.y)}</span> : null}
+                  {line.runId === baselineId ? <span className={styles.raw}> baseline</span> : null}
                 </td>
               </tr>
             ))}

@@ -8,14 +8,21 @@ import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
-import { toPlotSeries } from "@/lib/compare-series";
+import { unpackChartSeries } from "@/lib/chart-series-wire";
+import { aggregateSeries, groupRuns, type RunGroup } from "@/lib/compare-aggregate";
+import { toPlotSeries, type PlotSeries } from "@/lib/compare-series";
 import { MAX_SMOOTHING, compareStateToParams, parseCompareState, type CompareState, type CompareXAxis } from "@/lib/compare-state";
+import { isSingleValueMetric } from "@/lib/compare-summary";
+import { describeColumns } from "@/lib/compare-values";
 import { distinctRunColors } from "@/lib/run-colors";
+import type { Run } from "@/server/tracking/schema";
+import { CompareBarChart, type ChartBar } from "./compare-bar-chart";
 import { RunColorsProvider } from "./run-colors-context";
 import { CompareLineChart, type ChartLine } from "./compare-line-chart";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { ParamsDiff } from "./params-diff";
 import { ScatterPlot } from "./scatter-plot";
+import { SummaryTable } from "./summary-table";
 import styles from "./compare-charts.module.css";
 import { useElementWidth, useNearViewport } from "./use-element-width";
 
@@ -101,6 +108,8 @@ export function CompareView({ experimentId }: { experimentId: string }) {
 
   const missing = runs.data ? state.runs.length - runList.length : 0;
   const visible = labels.filter((label) => !state.hidden.includes(label.runId));
+  const baseline = state.baseline && labels.some((label) => label.runId === state.baseline) ? state.baseline : null;
+  const summaryMetric = state.summaryMetric && metricKeys.includes(state.summaryMetric) ? state.summaryMetric : (charted[0] ?? metricKeys[0] ?? null);
   return (
     <RunColorsProvider colors={colors}>
       {breadcrumb}
@@ -113,7 +122,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
           {missing} run{missing === 1 ? "" : "s"} in this link no longer exist{missing === 1 ? "s" : ""} and {missing === 1 ? "is" : "are"} left out.
         </p>
       ) : null}
-      <ChartControls state={state} setState={setState} metricKeys={metricKeys} charted={charted} />
+      <ChartControls state={state} setState={setState} metricKeys={metricKeys} charted={charted} runs={runList} labels={labels} />
       <RunLegend labels={labels} hidden={state.hidden} onChange={(hidden) => setState({ hidden })} />
       {runs.isPending && !state.metrics.length ? (
         <p role="status">Loading runs…</p>
@@ -122,15 +131,30 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       ) : (
         <section aria-label="Metric charts" className={styles.grid}>
           {charted.map((key) => (
-            <MetricComparison key={key} metricKey={key} runs={visible} state={state} onZoom={(range) => setState({ range }, "push")} onResetZoom={() => setState({ range: null }, "push")} />
+            <MetricComparison
+              key={key}
+              metricKey={key}
+              runs={visible}
+              runList={runList}
+              baseline={baseline}
+              state={state}
+              onZoom={(range) => setState({ range }, "push")}
+              onResetZoom={() => setState({ range: null }, "push")}
+            />
           ))}
         </section>
       )}
+      {runList.length && metricKeys.length ? (
+        <section className={styles.section} aria-labelledby="compare-summary">
+          <h2 id="compare-summary">Summary</h2>
+          <SummaryTable runs={labels} metricKeys={metricKeys} metric={summaryMetric} baseline={baseline} onMetricChange={(summaryMetric) => setState({ summaryMetric }, "push")} />
+        </section>
+      ) : null}
       {runList.length ? (
         <>
           <section className={styles.section} aria-labelledby="compare-scatter">
             <h2 id="compare-scatter">Scatter plot</h2>
-            <ScatterPlot runs={runList} x={state.scatter.x} y={state.scatter.y} onChange={(x, y) => setState({ scatter: { x, y } }, "push")} />
+            <ScatterPlot runs={runList} baseline={baseline} x={state.scatter.x} y={state.scatter.y} onChange={(x, y) => setState({ scatter: { x, y } }, "push")} />
           </section>
           <section className={styles.section} aria-labelledby="compare-parallel">
             <h2 id="compare-parallel">Parallel coordinates</h2>
@@ -156,12 +180,17 @@ function ChartControls({
   setState,
   metricKeys,
   charted,
+  runs,
+  labels,
 }: {
   state: CompareState;
   setState: (patch: Partial<CompareState>, history?: "push" | "replace") => void;
   metricKeys: string[];
   charted: string[];
+  runs: Run[];
+  labels: RunLabel[];
 }) {
+  const groupColumns = useMemo(() => describeColumns(runs, ["params", "tags"]), [runs]);
   const [smoothing, setSmoothing] = useState(state.smoothing);
   const [seenSmoothing, setSeenSmoothing] = useState(state.smoothing);
   // Back/forward or a shared link moves the URL under the slider: the slider follows it.
@@ -235,6 +264,39 @@ function ChartControls({
           <input type="checkbox" checked={state.logScale} onChange={(event) => setState({ logScale: event.target.checked }, "push")} />
           Log scale (y)
         </label>
+        <div className={styles.control}>
+          <label htmlFor="compare-group">Group runs by</label>
+          <select
+            id="compare-group"
+            className={`${ui.input} ${styles.axisSelect}`}
+            value={state.group ?? ""}
+            onChange={(event) => setState({ group: event.target.value || null }, "push")}
+          >
+            <option value="">No grouping (a line per run)</option>
+            {state.group && !groupColumns.some((c) => c.id === state.group) ? <option value={state.group}>{state.group}</option> : null}
+            {groupColumns.map((column) => (
+              <option key={column.id} value={column.id}>
+                {column.kind === "params" ? "param" : "tag"}: {column.key}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className={styles.control}>
+          <label htmlFor="compare-baseline">Baseline run</label>
+          <select
+            id="compare-baseline"
+            className={`${ui.input} ${styles.axisSelect}`}
+            value={state.baseline ?? ""}
+            onChange={(event) => setState({ baseline: event.target.value || null }, "push")}
+          >
+            <option value="">None</option>
+            {labels.map((label) => (
+              <option key={label.runId} value={label.runId}>
+                {label.name}
+              </option>
+            ))}
+          </select>
+        </div>
         <form className={styles.toolbar} onSubmit={applyRange} aria-label="Zoom to a range" key={`${state.x}:${state.range?.min}:${state.range?.max}`}>
           <div className={styles.control}>
             <label htmlFor="compare-from">From ({rangeUnit})</label>
@@ -326,12 +388,16 @@ function RunLegend({ labels, hidden, onChange }: { labels: RunLabel[]; hidden: s
 function MetricComparison({
   metricKey,
   runs,
+  runList,
+  baseline,
   state,
   onZoom,
   onResetZoom,
 }: {
   metricKey: string;
   runs: RunLabel[];
+  runList: Run[];
+  baseline: string | null;
   state: CompareState;
   onZoom: (range: { min: number; max: number }) => void;
   onResetZoom: () => void;
@@ -350,20 +416,20 @@ function MetricComparison({
   const maxPoints = Math.min(2000, Math.max(200, width ?? 800));
   const combined = useQueries({
     queries: chunks.map((chunk) => ({
-      ...trpc.tracking.chartSeries.queryOptions({
-        runIds: chunk,
-        keys: [metricKey],
-        xAxis: state.x,
-        maxPoints,
-        ...(state.range ? { range: state.range } : {}),
-      }),
+      ...trpc.tracking.chartSeries.queryOptions(
+        { runIds: chunk, keys: [metricKey], xAxis: state.x, maxPoints, ...(state.range ? { range: state.range } : {}) },
+        // Its own request, never batched with the runs or other charts: each chart draws as soon as its data lands.
+        { trpc: { context: { skipBatch: true } } },
+      ),
       enabled: near && width !== null,
+      // Typed-array columns, decoded once per response (a stable function: React Query keeps the result).
+      select: unpackChartSeries,
       // Zooming keeps the old lines on screen until the range's points arrive.
       placeholderData: <T,>(previous: T | undefined) => previous,
     })),
     // One stable object for all chunks: it changes only when some chunk's data or status does.
     combine: (results) => ({
-      series: results.flatMap((result) => result.data?.series ?? []),
+      series: results.flatMap((result) => result.data ?? []),
       pending: results.some((result) => result.isPending || result.isPlaceholderData),
       error: results.find((result) => result.error)?.error ?? null,
       refetchFailed: () => results.forEach((result) => result.error && void result.refetch()),
@@ -373,28 +439,11 @@ function MetricComparison({
   const error = combined.error;
 
   const { series: fetched } = combined;
-  const { lines, summary } = useMemo(() => {
-    const byRun = new Map(fetched.map((series) => [series.runId, series]));
-    let drawn = 0;
-    let total = 0;
-    let downsampled = 0;
-    let droppedForLog = 0;
-    const built: ChartLine[] = [];
-    for (const run of runs) {
-      const series = byRun.get(run.runId);
-      if (!series) continue;
-      const plotted = toPlotSeries(series.points, { axis: state.x, runStartTime: series.runStartTime, smoothing: state.smoothing, logScale: state.logScale });
-      drawn += plotted.points.length;
-      total += series.total;
-      if (series.downsampled) downsampled++;
-      droppedForLog += plotted.droppedForLog;
-      built.push({ ...run, points: plotted.points });
-    }
-    const parts = [`${built.length} run${built.length === 1 ? "" : "s"}, ${drawn.toLocaleString("en")} of ${total.toLocaleString("en")} points drawn`];
-    if (downsampled) parts.push(`${downsampled} series downsampled on the server (spikes kept); zoom in for full resolution`);
-    if (droppedForLog) parts.push(`${droppedForLog} values ≤ 0 not shown on the log scale`);
-    return { lines: built, summary: parts.join("; ") + "." };
-  }, [fetched, runs, state.x, state.smoothing, state.logScale]);
+  const groups = useMemo(() => (state.group ? groupRuns(runList, state.group) : null), [runList, state.group]);
+  const { lines, bars, summary } = useMemo(
+    () => buildChart({ fetched, runs, groups, groupColumn: state.group, baseline, axis: state.x, smoothing: state.smoothing, logScale: state.logScale, width: maxPoints }),
+    [fetched, runs, groups, state.group, baseline, state.x, state.smoothing, state.logScale, maxPoints],
+  );
 
   return (
     <div ref={frame}>
@@ -404,9 +453,12 @@ function MetricComparison({
         <figure className={styles.figure} data-testid="compare-chart" data-metric={metricKey} data-ready="false">
           <div className={styles.placeholder}>{metricKey}</div>
         </figure>
+      ) : bars ? (
+        <CompareBarChart metricKey={metricKey} bars={bars} baseline={baseline} loading={loading} summary={summary} />
       ) : (
         <CompareLineChart
           metricKey={metricKey}
+          baselineId={baseline}
           lines={lines}
           axis={state.x}
           logScale={state.logScale}
@@ -420,4 +472,81 @@ function MetricComparison({
       )}
     </div>
   );
+}
+
+/**
+ * What one metric's chart draws: a line per visible run, or with grouping a mean line and min–max band per
+ * group (plus the baseline run's own line); a metric every run logged once becomes bars.
+ */
+function buildChart({
+  fetched,
+  runs,
+  groups,
+  groupColumn,
+  baseline,
+  axis,
+  smoothing,
+  logScale,
+  width,
+}: {
+  fetched: ReturnType<typeof unpackChartSeries>;
+  runs: RunLabel[];
+  groups: RunGroup[] | null;
+  groupColumn: string | null;
+  baseline: string | null;
+  axis: CompareXAxis;
+  smoothing: number;
+  logScale: boolean;
+  width: number;
+}): { lines: ChartLine[]; bars: ChartBar[] | null; summary: string } {
+  const byRun = new Map(fetched.map((series) => [series.runId, series]));
+  const shown = runs.filter((run) => byRun.has(run.runId));
+  const totals = shown.map((run) => byRun.get(run.runId)!.total);
+  if (isSingleValueMetric(totals)) {
+    const bars = shown.filter((run) => byRun.get(run.runId)!.y.length === 1).map((run) => ({ ...run, value: byRun.get(run.runId)!.y[0] }));
+    return { lines: [], bars, summary: `${bars.length} run${bars.length === 1 ? "" : "s"}, one value each: drawn as bars.` };
+  }
+  let drawn = 0;
+  let total = 0;
+  let downsampled = 0;
+  let droppedForLog = 0;
+  const plots = new Map<string, PlotSeries>();
+  for (const run of shown) {
+    const series = byRun.get(run.runId)!;
+    const plotted = toPlotSeries(series, { axis, runStartTime: series.runStartTime, smoothing, logScale });
+    drawn += plotted.x.length;
+    total += series.total;
+    if (series.downsampled) downsampled++;
+    droppedForLog += plotted.droppedForLog;
+    plots.set(run.runId, plotted);
+  }
+  const built: ChartLine[] = [];
+  const parts: string[] = [];
+  if (groups && groupColumn) {
+    const shownIds = new Set(shown.map((run) => run.runId));
+    const key = groupColumn.slice(groupColumn.indexOf(".") + 1);
+    const colors = distinctRunColors(groups.map((group) => `group:${group.value ?? ""}`));
+    for (const group of groups) {
+      const members = group.runIds.filter((id) => shownIds.has(id));
+      if (!members.length) continue;
+      const curve = aggregateSeries(members.map((id) => plots.get(id)!), width);
+      const id = `group:${group.value ?? ""}`;
+      built.push({
+        runId: id,
+        name: `${key} = ${group.value ?? "(not set)"} (${members.length} run${members.length === 1 ? "" : "s"})`,
+        color: colors.get(id)!,
+        plot: { x: curve.x, y: curve.mean, raw: curve.mean, droppedForLog: 0 },
+        band: members.length > 1 ? { x: curve.x, lo: curve.min, hi: curve.max } : undefined,
+      });
+    }
+    const baselineRun = baseline ? shown.find((run) => run.runId === baseline) : undefined;
+    if (baselineRun) built.push({ ...baselineRun, name: `${baselineRun.name} (baseline)`, plot: plots.get(baselineRun.runId)! });
+    parts.push(`${built.length - (baselineRun ? 1 : 0)} group${built.length === 1 ? "" : "s"} of ${shown.length} runs by ${key}: mean line, min–max band`);
+  } else {
+    for (const run of shown) built.push({ ...run, plot: plots.get(run.runId)! });
+    parts.push(`${built.length} run${built.length === 1 ? "" : "s"}, ${drawn.toLocaleString("en")} of ${total.toLocaleString("en")} points drawn`);
+  }
+  if (downsampled) parts.push(`${downsampled} series downsampled on the server (spikes kept); zoom in for full resolution`);
+  if (droppedForLog) parts.push(`${droppedForLog} values ≤ 0 not shown on the log scale`);
+  return { lines: built, bars: null, summary: parts.join("; ") + "." };
 }

@@ -272,7 +272,7 @@ const ChartBody = memo(function ChartBody({
       <p className={compare.hoverInfo} aria-live="polite" id={hintId}>
         {active ? (
           <>
-            <RunLabel runId={active.runId} name={active.name} /> {axes.map((axis, i) => `${axisKey(axis)} ${valueText(axis.id, active.texts[i])}`).join(" · ")}
+            <RunLabel runId={active.runId} name={active.name} full /> {axes.map((axis, i) => `${axisKey(axis)} ${valueText(axis.id, active.texts[i])}`).join(" · ")}
           </>
         ) : (
           "Point at a line, or focus the chart and use the arrow keys, to see a run."

@@ -8,6 +8,7 @@ import { defaultScatterChoice, describeColumns, diffParams, numericScale, scatte
 import type { Run } from "@/server/tracking/schema";
 import compare from "./compare.module.css";
 import { RunLabel } from "./run-label";
+import { formatDelta } from "./summary-table";
 import { valueText } from "./value-text";
 import { useRunColors } from "./run-colors-context";
 
@@ -17,13 +18,15 @@ export interface ScatterPlotProps {
   x: string | null;
   y: string | null;
   onChange: (x: string, y: string) => void;
+  /** The pinned baseline run: its point is ringed, and the tooltip gives each run's difference from it. */
+  baseline?: string | null;
 }
 
 const LABEL_LENGTH = 14;
 const shorten = (text: string) => (text.length > LABEL_LENGTH ? `${text.slice(0, LABEL_LENGTH - 1)}…` : text);
 const kindLabel = (column: ColumnInfo) => (column.kind === "params" ? "param" : "metric");
 
-export function ScatterPlot({ runs, x, y, onChange }: ScatterPlotProps) {
+export function ScatterPlot({ runs, x, y, onChange, baseline = null }: ScatterPlotProps) {
   const ids = useId();
   const columns = useMemo(() => describeColumns(runs), [runs]);
   // Categorical params make sense as x (one column of points per category); y stays numeric.
@@ -61,7 +64,7 @@ export function ScatterPlot({ runs, x, y, onChange }: ScatterPlotProps) {
           </select>
         </div>
       </div>
-      <ScatterCanvas data={data.points} xCategories={data.xCategories} x={xColumn} y={yColumn} />
+      <ScatterCanvas data={data.points} xCategories={data.xCategories} x={xColumn} y={yColumn} baseline={baseline} />
       <figcaption id={captionId} className={compare.caption}>
         <strong>{yColumn.key}</strong> ({kindLabel(yColumn)}) against <strong>{xColumn.key}</strong> ({kindLabel(xColumn)}
         {data.xCategories ? `, ${data.xCategories.length} categor${data.xCategories.length === 1 ? "y" : "ies"}` : ""}): {data.points.length} of {runs.length} run
@@ -106,22 +109,46 @@ function ColumnOptions({ columns }: { columns: readonly ColumnInfo[] }) {
 const tickStyle = { fill: "var(--muted)", fontSize: 11 };
 
 /** A run's point in its colour; recharts hands the point's pixel centre and its data item. */
-function runPoint(props: { cx?: number; cy?: number; payload?: ScatterPoint }, colorOf: (runId: string) => string) {
+function runPoint(props: { cx?: number; cy?: number; payload?: ScatterPoint }, colorOf: (runId: string) => string, baseline: string | null) {
   if (props.cx === undefined || props.cy === undefined || !props.payload) return <g />;
+  if (props.payload.runId === baseline) {
+    return <circle cx={props.cx} cy={props.cy} r={6.5} fill={colorOf(props.payload.runId)} stroke="var(--text)" strokeWidth={2.5} data-baseline="true" />;
+  }
   return <circle cx={props.cx} cy={props.cy} r={4.5} fill={colorOf(props.payload.runId)} stroke="var(--panel)" strokeWidth={1} />;
 }
 
-function PointTooltip({ active, payload, x, y }: Pick<TooltipContentProps, "active" | "payload"> & { x: ColumnInfo; y: ColumnInfo }) {
+function PointTooltip({
+  active,
+  payload,
+  x,
+  y,
+  baseline,
+  numericX,
+}: Pick<TooltipContentProps, "active" | "payload"> & { x: ColumnInfo; y: ColumnInfo; baseline?: ScatterPoint; numericX: boolean }) {
   const point = active ? (payload[0]?.payload as ScatterPoint | undefined) : undefined;
   if (!point) return null;
+  const vsBaseline = baseline && baseline.runId !== point.runId ? baseline : null;
   return (
     <div className={compare.tooltip}>
-      <RunLabel runId={point.runId} name={point.runName} />
+      <RunLabel runId={point.runId} name={point.runName} full />
       <dl>
         <dt>{x.key}</dt>
         <dd>{valueText(x.id, point.xText)}</dd>
         <dt>{y.key}</dt>
         <dd>{valueText(y.id, point.yText)}</dd>
+        {vsBaseline && numericX ? (
+          <>
+            <dt>Δ {x.key}</dt>
+            <dd>{formatDelta(point.x, vsBaseline.x)}</dd>
+          </>
+        ) : null}
+        {vsBaseline ? (
+          <>
+            <dt>Δ {y.key}</dt>
+            <dd>{formatDelta(point.y, vsBaseline.y)} vs baseline</dd>
+          </>
+        ) : null}
+        {baseline?.runId === point.runId ? <dd>baseline</dd> : null}
       </dl>
     </div>
   );
@@ -141,13 +168,16 @@ const ScatterCanvas = memo(function ScatterCanvas({
   xCategories,
   x,
   y,
+  baseline,
 }: {
   data: ScatterPoint[];
   xCategories: string[] | null;
   x: ColumnInfo;
   y: ColumnInfo;
+  baseline: string | null;
 }) {
   const colorOf = useRunColors();
+  const baselinePoint = baseline ? data.find((point) => point.runId === baseline) : undefined;
   const xAxis = useMemo(
     () =>
       xCategories
@@ -191,9 +221,9 @@ const ScatterCanvas = memo(function ScatterCanvas({
           />
           <Tooltip
             cursor={{ stroke: "var(--muted)", strokeDasharray: "3 3" }}
-            content={(props) => <PointTooltip active={props.active} payload={props.payload} x={x} y={y} />}
+            content={(props) => <PointTooltip active={props.active} payload={props.payload} x={x} y={y} baseline={baselinePoint} numericX={!xCategories} />}
           />
-          <Scatter data={data} shape={(props: { cx?: number; cy?: number; payload?: ScatterPoint }) => runPoint(props, colorOf)} isAnimationActive={false} />
+          <Scatter data={data} shape={(props: { cx?: number; cy?: number; payload?: ScatterPoint }) => runPoint(props, colorOf, baseline)} isAnimationActive={false} />
         </ScatterChart>
       </ResponsiveContainer>
     </div>

@@ -4,7 +4,8 @@ import { sql } from "drizzle-orm";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
-import { clearChartSeriesCache } from "./chart-data";
+import { unpackChartSeries } from "@/lib/chart-series-wire";
+import { clearChartSeriesCache, getChartSeries, type ChartSeriesInput } from "./chart-data";
 import { rebuildMetricRollups, rollupWidthFor } from "./metric-rollups";
 
 const RUNS = 50;
@@ -43,9 +44,36 @@ describe.each(testBackends)("chart series on %s", (kind) => {
     await rebuildMetricRollups(studio.db, runIds);
   }, 300_000);
   afterAll(async () => studio.close());
+  // The reduction itself, as points; what travels to the page is checked against it below.
+  const chartSeries = (input: ChartSeriesInput) => getChartSeries(studio, input);
+
+  it("sends each series' x and value columns to the page exactly as the reduction holds them", async () => {
+    for (const xAxis of ["step", "time"] as const) {
+      const input = { runIds: runIds.slice(0, 3), keys: ["loss"], maxPoints: MAX_POINTS, xAxis };
+      const { series } = await chartSeries(input);
+      const sent = unpackChartSeries(await trpc.tracking.chartSeries(input));
+      expect(sent.map((s) => [s.runId, s.key, s.total, s.downsampled, s.runStartTime])).toEqual(series.map((s) => [s.runId, s.key, s.total, s.downsampled, s.runStartTime]));
+      sent.forEach((s, i) => {
+        expect([...s.x]).toEqual(series[i].points.map((p) => (xAxis === "step" ? p.step : p.timestamp)));
+        expect([...s.y]).toEqual(series[i].points.map((p) => p.value));
+      });
+    }
+  }, 120_000);
+
+  it("summarises each run's metric: last, lowest and highest value with their steps, from the rollups", async () => {
+    const rows = await trpc.tracking.metricSummary({ runIds: [runIds[0], runIds[2], "0123456789abcdef0123456789abcdef"], keys: ["loss", "never-logged"] });
+    const lastValue = (r: number) => Math.exp(-(POINTS - 1) / 20000) + 0.05 * Math.sin((POINTS - 1) * 12.9898 + r);
+    expect(rows.map((row) => row.runId)).toEqual([runIds[0], runIds[2]]);
+    rows.forEach((row, i) => {
+      const r = i === 0 ? 1 : 3; // ordinality of the run in the seed
+      expect(row).toMatchObject({ key: "loss", count: POINTS, lastStep: POINTS - 1, min: -10 - r, minStep: dipAt(r), max: 50 + r, maxStep: spikeAt(r) });
+      expect(row.last).toBeCloseTo(lastValue(r), 9);
+    });
+    await expect(trpc.tracking.metricSummary({ runIds: [], keys: ["loss"] })).rejects.toThrow(/at least one run/);
+  });
 
   it(`reduces ${RUNS} runs × many points to ≤ ${MAX_POINTS} per series, keeping each series' global min and max`, async () => {
-    const { series } = await trpc.tracking.chartSeries({ runIds, keys: ["loss"], maxPoints: MAX_POINTS });
+    const { series } = await chartSeries({ runIds, keys: ["loss"], maxPoints: MAX_POINTS });
     expect(series).toHaveLength(RUNS);
     series.forEach((s, index) => {
       const r = index + 1;
@@ -65,8 +93,8 @@ describe.each(testBackends)("chart series on %s", (kind) => {
   it("serves a repeated view from its cache, and a point logged since redraws it", async () => {
     clearChartSeriesCache();
     const request = { runIds: runIds.slice(0, 3), keys: ["loss"], maxPoints: MAX_POINTS };
-    const first = await trpc.tracking.chartSeries(request);
-    expect(await trpc.tracking.chartSeries(request)).toEqual(first);
+    const first = await chartSeries(request);
+    expect(await chartSeries(request)).toEqual(first);
     // A new extreme and a new last step in run 2: its line must show both at once, the others unchanged.
     const api = mlflowWire(studio);
     const logged = await api.post("runs/log-batch", {
@@ -77,7 +105,7 @@ describe.each(testBackends)("chart series on %s", (kind) => {
       ],
     });
     expect(logged.status).toBe(200);
-    const after = await trpc.tracking.chartSeries(request);
+    const after = await chartSeries(request);
     expect(after.series[0]).toEqual(first.series[0]);
     expect(after.series[2]).toEqual(first.series[2]);
     expect(after.series[1].total).toBe(POINTS + 2);
@@ -85,11 +113,11 @@ describe.each(testBackends)("chart series on %s", (kind) => {
     expect(after.series[1].points.at(-1)).toEqual({ step: POINTS, timestamp: 1700000000000 + POINTS * 100, value: 0.5 });
     // And what the cache serves equals a computation from scratch.
     clearChartSeriesCache();
-    expect(await trpc.tracking.chartSeries(request)).toEqual(after);
+    expect(await chartSeries(request)).toEqual(after);
   }, 120_000);
 
   it("returns a zoomed range at full resolution", async () => {
-    const { series } = await trpc.tracking.chartSeries({ runIds: runIds.slice(0, 2), keys: ["loss"], maxPoints: MAX_POINTS, range: { min: 5000, max: 5499 } });
+    const { series } = await chartSeries({ runIds: runIds.slice(0, 2), keys: ["loss"], maxPoints: MAX_POINTS, range: { min: 5000, max: 5499 } });
     expect(series).toHaveLength(2);
     for (const s of series) {
       expect(s.downsampled).toBe(false);
@@ -107,7 +135,7 @@ describe.each(testBackends)("chart series on %s", (kind) => {
         { key: "acc", value: 0.7, timestamp: 4000, step: 2 },
       ],
     });
-    const { series } = await trpc.tracking.chartSeries({ runIds: [runIds[0], "0123456789abcdef0123456789abcdef"], keys: ["acc"], xAxis: "time" });
+    const { series } = await chartSeries({ runIds: [runIds[0], "0123456789abcdef0123456789abcdef"], keys: ["acc"], xAxis: "time" });
     expect(series).toEqual([
       {
         runId: runIds[0],
@@ -129,7 +157,7 @@ describe.each(testBackends)("chart series on %s", (kind) => {
       metrics: [0, 1, 2, 3].map((i) => ({ key: "acc", value: i / 10, timestamp: 1_000_000 + 2000 * (i + 1), step: i })),
     });
     // Run 0 logged acc at 2000 and 4000 ms after its start at 1: relative x 1999 and 3999.
-    const { series } = await trpc.tracking.chartSeries({ runIds: [runIds[0], lateId], keys: ["acc"], xAxis: "relative", range: { min: 1500, max: 4500 } });
+    const { series } = await chartSeries({ runIds: [runIds[0], lateId], keys: ["acc"], xAxis: "relative", range: { min: 1500, max: 4500 } });
     expect(series.map((s) => [s.runId, s.runStartTime, s.points.map((p) => p.timestamp - s.runStartTime)])).toEqual([
       [runIds[0], 1, [1999, 3999]],
       [lateId, 1_000_000, [2000, 4000]],
@@ -148,16 +176,16 @@ describe.each(testBackends)("chart series on %s", (kind) => {
 
     const request = { runIds: [runId], keys: ["wave"], maxPoints: 40 };
     expect(rollupWidthFor(1999, 40)).toBe(64);
-    const logged = await trpc.tracking.chartSeries(request);
+    const logged = await chartSeries(request);
     await rebuildMetricRollups(studio.db, [runId]);
-    const rebuilt = await trpc.tracking.chartSeries(request);
+    const rebuilt = await chartSeries(request);
     expect(logged).toEqual(rebuilt);
     const [series] = logged.series;
     expect(series.total).toBe(2000);
     expect(series.points.length).toBeLessThanOrEqual(40);
     expect(series.points.map((p) => p.value)).toEqual(expect.arrayContaining([99, -5]));
     // A zoom narrow enough reads the raw points: every step of the range.
-    const zoomed = await trpc.tracking.chartSeries({ ...request, range: { min: 1200, max: 1215 } });
+    const zoomed = await chartSeries({ ...request, range: { min: 1200, max: 1215 } });
     expect(zoomed.series[0].points.map((p) => p.step)).toEqual(Array.from({ length: 16 }, (_, i) => 1200 + i));
   });
 

@@ -3,6 +3,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
+import { packChartSeries, type PackedChartSeries } from "@/lib/chart-series-wire";
 import { downsampleKeepingExtremes } from "@/lib/downsample";
 import type { ServiceContext } from "../service-context";
 import { ROLLUP_WIDTHS, rollupWidthFor } from "./metric-rollups";
@@ -151,6 +152,12 @@ export async function getChartSeries(ctx: ServiceContext, rawInput: ChartSeriesI
     }
   }
   return { series };
+}
+
+/** The compare page's chart data as it travels: x and value columns per series in one base64 block (lib/chart-series-wire). */
+export async function getPackedChartSeries(ctx: ServiceContext, rawInput: ChartSeriesInput): Promise<PackedChartSeries> {
+  const { series } = await getChartSeries(ctx, rawInput);
+  return packChartSeries(series, rawInput.xAxis ?? "step");
 }
 
 function reduceToMaxPoints(points: ChartPoint[], maxPoints: number, xOf: (p: ChartPoint) => number): ChartPoint[] {

@@ -1,6 +1,7 @@
 // Comparing 1,000 runs (issue 19): the chart data and the runs go over real HTTP with the studio's own
 // links without outgrowing the request line (it was HTTP 431 from 100 runs on), and a saved selection
 // gives the page a short link.
+import { unpackChartSeries } from "@/lib/chart-series-wire";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -27,7 +28,7 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
   let baseUrl: string;
   let experimentId: string;
   let runIds: string[];
-  const requests: { method: string; urlLength: number }[] = [];
+  const requests: { method: string; urlLength: number; url: string }[] = [];
 
   beforeAll(async () => {
     studio = await createTestStudio(kind);
@@ -56,7 +57,7 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
     server = createServer((req, res) => {
       void (async () => {
         const url = `http://${req.headers.host}${req.url}`;
-        requests.push({ method: req.method ?? "", urlLength: (req.url ?? "").length });
+        requests.push({ method: req.method ?? "", urlLength: (req.url ?? "").length, url: req.url ?? "" });
         const hasBody = req.method !== "GET" && req.method !== "HEAD";
         const request = new Request(url, {
           method: req.method,
@@ -89,11 +90,11 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
       ...chunks.map((chunk) => client.tracking.chartSeries.query({ runIds: chunk, keys: ["loss"], maxPoints: 200 })),
     ]);
     expect(runs.map((run) => run.info.run_id)).toEqual(runIds);
-    const series = charts.flatMap((chart) => chart.series);
+    const series = charts.flatMap((chart) => unpackChartSeries(chart));
     expect(series.map((s) => s.runId)).toEqual(runIds);
     for (const [i, s] of series.entries()) {
-      expect(s.points).toHaveLength(STEPS);
-      expect(s.points[0].value).toBeCloseTo(1 / (i + 1), 12);
+      expect(s.y).toHaveLength(STEPS);
+      expect(s.y[0]).toBeCloseTo(1 / (i + 1), 12);
     }
     expect(requests.length).toBeGreaterThan(0);
     for (const request of requests) expect(request.urlLength).toBeLessThan(4_100);
@@ -103,6 +104,32 @@ describe.each(testBackends)("comparing %i runs on %s".replace("%i", String(RUNS)
     requests.length = 0;
     await client.tracking.experiment.query({ experimentId });
     expect(requests).toEqual([expect.objectContaining({ method: "GET" })]);
+
+    // A chart's query asks for its own request, so it never waits for the slowest query of a batch.
+    requests.length = 0;
+    const [alone] = await Promise.all([
+      client.tracking.chartSeries.query({ runIds: runIds.slice(0, 50), keys: ["loss"], maxPoints: 200 }, { context: { skipBatch: true } }),
+      client.tracking.runsByIds.query({ runIds }),
+    ]);
+    expect(unpackChartSeries(alone)).toHaveLength(50);
+    expect(requests).toHaveLength(2);
+    const chartRequest = requests.find((request) => request.url.includes("chartSeries"))!;
+    expect(chartRequest).toMatchObject({ method: "POST" });
+    expect(chartRequest.url).not.toContain("batch=1");
+    expect(chartRequest.url).not.toContain("runsByIds");
+  });
+
+  it("summarises 1,000 runs' metric in one request body: last, lowest and highest with their steps", async () => {
+    const client = createTRPCClient<AppRouter>({ links: studioTrpcLinks(baseUrl) });
+    const rows = await client.tracking.metricSummary.query({ runIds, keys: ["loss"] });
+    expect(rows.map((row) => row.runId)).toEqual(runIds);
+    rows.forEach((row, index) => {
+      const i = index + 1; // the seed's ordinality: loss = 1 / (step + i)
+      expect(row).toMatchObject({ key: "loss", count: STEPS, lastStep: STEPS - 1, minStep: STEPS - 1, maxStep: 0 });
+      expect(row.last).toBeCloseTo(1 / (STEPS - 1 + i), 12);
+      expect(row.min).toBeCloseTo(1 / (STEPS - 1 + i), 12);
+      expect(row.max).toBeCloseTo(1 / i, 12);
+    });
   });
 
   it("shows the failure it fixes: the same chart data in a GET URL is refused with HTTP 431", async () => {

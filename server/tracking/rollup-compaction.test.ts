@@ -1,5 +1,6 @@
 // Rollup compaction: points queued by log-batch reach metric_rollups exactly once, whatever crashes,
 // races or retries happen, and a chart read never sees rollups behind the points logged before it.
+import { unpackChartSeries } from "@/lib/chart-series-wire";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
@@ -111,14 +112,14 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     onTestFinished(resume);
     for (const [i, b] of batches(wave("loss", 0, 4000)).entries()) {
       await log(runId, b);
-      const { series } = await trpc.tracking.chartSeries(request);
+      const series = unpackChartSeries(await trpc.tracking.chartSeries(request));
       // Read from the rollups (the span is long enough); the NaN at step 17 is never drawn.
       expect(rollupWidthFor((i + 1) * 500 - 1, request.maxPoints)).toBeGreaterThan(0);
       expect(series[0].total).toBe((i + 1) * 500 - 1);
-      expect(series[0].points.at(-1)!.step).toBe((i + 1) * 500 - 1);
+      expect(series[0].x.at(-1)).toBe((i + 1) * 500 - 1);
     }
-    const { series } = await trpc.tracking.chartSeries(request);
-    expect(series[0].points.map((p) => p.value)).toContain(99);
+    const series = unpackChartSeries(await trpc.tracking.chartSeries(request));
+    expect([...series[0].y]).toContain(99);
     await expectRollupsEqualRebuild(studio.db, [runId]);
   });
 

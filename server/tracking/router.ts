@@ -8,7 +8,8 @@ import {
   searchExperiments,
   setExperimentLifecycle,
 } from "./experiments";
-import { getChartSeries, zChartSeriesInput } from "./chart-data";
+import { getPackedChartSeries, zChartSeriesInput } from "./chart-data";
+import { getMetricSummaries, zMetricSummaryInput } from "./metric-summary";
 import { getCompareSelection, saveCompareSelection, zCompareSelectionId, zSaveCompareSelection } from "./compare-selections";
 import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
@@ -55,8 +56,10 @@ export const trackingRouter = createTrpcRouter({
   metricHistory: protectedProcedure
     .input(z.object({ runId: z.string(), key: z.string() }))
     .query(({ ctx, input }) => getMetricHistory(ctx, { run_id: input.runId, metric_key: input.key })),
-  /** Metric series of many runs for the compare charts, reduced to about maxPoints per series. */
-  chartSeries: protectedProcedure.input(zChartSeriesInput).query(({ ctx, input }) => getChartSeries(ctx, input)),
+  /** Metric series of many runs for the compare charts, reduced to about maxPoints per series, packed as typed-array columns. */
+  chartSeries: protectedProcedure.input(zChartSeriesInput).query(({ ctx, input }) => getPackedChartSeries(ctx, input)),
+  /** Last, lowest and highest value (with steps) per run and metric: the compare page's summary table. */
+  metricSummary: protectedProcedure.input(zMetricSummaryInput).query(({ ctx, input }) => getMetricSummaries(ctx, input)),
   /** Keeps a long compare selection server-side; its link carries the returned short id. */
   saveCompareSelection: protectedProcedure.input(zSaveCompareSelection).mutation(({ ctx, input }) => saveCompareSelection(ctx, input)),
   compareSelection: protectedProcedure.input(zCompareSelectionId).query(({ ctx, input }) => getCompareSelection(ctx, input)),
