@@ -116,3 +116,24 @@ test("drop an ONNX file on the models page to register it; other files are refus
   await expect(viewer.locator('input[type="file"]')).toHaveCount(0);
   await context.close();
 });
+
+test("an .onnx artifact previews as its graph on the run page, and the version page lists the graph's nodes", async ({ page, request }) => {
+  const experimentId = await createExperiment(request, `Graph preview ${Date.now()}`);
+  const { runId, artifactUri } = await logRun(request, experimentId, { runName: "digits-mlp", params: {}, metrics: { accuracy: [0.97] } });
+  await uploadArtifact(request, artifactUri, "model/model.onnx", readFileSync("fixtures/models/digits-mlp.onnx"));
+  await page.goto(`/experiments/${experimentId}/runs/${runId}?artifact=model/model.onnx`);
+  const preview = page.getByRole("region", { name: "Preview of model/model.onnx" });
+  await expect(preview.getByRole("table", { name: "Inputs and outputs" })).toContainText("tensor<float32>[?,64]");
+  await expect(preview.getByRole("table", { name: "Operators" }).getByRole("row", { name: /MatMul/ })).toContainText("2");
+  const nodes = preview.getByRole("table", { name: "Graph nodes" });
+  await expect(nodes.getByRole("row").nth(1)).toContainText("Cast");
+  await expect(nodes.getByRole("row").nth(2)).toContainText("coefficient");
+  await expect(nodes.getByRole("row").nth(2)).toContainText("weight");
+  await expectNoSeriousViolations(page);
+
+  await page.goto("/models/breast-cancer-rf/versions/1");
+  const versionNodes = page.getByRole("table", { name: "Graph nodes" });
+  await expect(versionNodes).toContainText("TreeEnsembleClassifier");
+  await expect(versionNodes).toContainText("model output");
+  await expectNoSeriousViolations(page);
+});
