@@ -138,7 +138,7 @@ function PaletteDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (href
         role="combobox"
         aria-label={t("label")}
         aria-expanded={hits.length > 0}
-        aria-controls={listId}
+        aria-controls={hits.length ? listId : undefined}
         aria-autocomplete="list"
         aria-activedescendant={active >= 0 && hits[active] ? `${listId}-${active}` : undefined}
         className={`${ui.input} ${styles.paletteInput}`}
@@ -155,23 +155,25 @@ function PaletteDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (href
       <p role="status" className={styles.paletteStatus}>
         {status}
       </p>
-      <ul id={listId} role="listbox" aria-label={t("results")} className={styles.paletteList}>
-        {hits.map((hit, i) => (
-          <li
-            key={`${hit.kind}:${hit.href}`}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            className={styles.paletteOption}
-            onMouseMove={() => setHighlight(i)}
-            onClick={() => onOpen(hit.href)}
-          >
-            <span className={styles.paletteKind}>{t(`kinds.${hit.kind}`)}</span>
-            <span className={styles.paletteTitle}>{hit.title}</span>
-            <span className={styles.paletteContext}>{hit.context}</span>
-          </li>
-        ))}
-      </ul>
+      {hits.length ? (
+        <ul id={listId} role="listbox" aria-label={t("results")} className={styles.paletteList}>
+          {hits.map((hit, i) => (
+            <li
+              key={`${hit.kind}:${hit.href}`}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={styles.paletteOption}
+              onMouseMove={() => setHighlight(i)}
+              onClick={() => onOpen(hit.href)}
+            >
+              <span className={styles.paletteKind}>{t(`kinds.${hit.kind}`)}</span>
+              <span className={styles.paletteTitle}>{hit.title}</span>
+              <span className={styles.paletteContext}>{hit.context}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p className={styles.paletteStatus}>{t("keys")}</p>
     </dialog>
   );

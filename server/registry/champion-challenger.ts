@@ -104,7 +104,13 @@ export async function compareVersionsOnCsv(ctx: ServiceContext, request: Champio
     try {
       return await scoreModelColumns(model, columns, request.labelColumn);
     } catch (error) {
-      if (error instanceof Error) error.message = `Version ${version}: ${error.message}`;
+      // The evaluator words its advice for a review request; here the remedy is to give the model's columns names.
+      if (error instanceof Error) {
+        error.message = `Version ${version}: ${error.message.replace(
+          "confirm which dataset columns feed the model, in order, when requesting the review.",
+          "register the version from a run whose MLmodel signature names its columns, or with a training dataset version in its lineage.",
+        )}`;
+      }
       throw error;
     }
   };
