@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/actor";
 import { registerDatasetVersion } from "../datasets/register-version";
@@ -35,6 +36,9 @@ describe.each(testBackends)("studio search on %s", (backend) => {
     for (let i = 0; i < 8; i++) await api.post("runs/create", { experiment_id: experimentId, run_name: `sweep-iris-${i}` });
     await registerDatasetVersion(studio.as(erin), root, { name: "iris-train", format: "csv", masking: {} }, createReadStream(path.join(fixtures, "datasets/iris.train.csv")), { profileLater: true });
     await registerOnnxUpload(studio.as(erin), { name: "Iris-Logreg", bytes: new Uint8Array(await readFile(path.join(fixtures, "models/iris-logreg.onnx"))) });
+    // A review row as the review service stores it (its evaluation is beside the point here).
+    await studio.db.execute(sql`insert into reviews (model_version_id, dataset_version_id, label_column, criteria, context, status, requested_by_id, requested_by, created_at, updated_at)
+      select (select version_id from model_versions limit 1), (select version_id from dataset_versions limit 1), 'species', '{}'::jsonb, '{}'::jsonb, 'changes_requested', 'u-erin', 'erin', 1, 1`);
   });
   afterAll(async () => {
     await studio.close();
@@ -48,6 +52,16 @@ describe.each(testBackends)("studio search on %s", (backend) => {
     expect(byKind("run")[0]).toEqual({ kind: "run", title: "iris-lr-0.1", context: "Run in Iris sweep", href: `/experiments/${experimentId}/runs/${runId}` });
     expect(byKind("dataset")).toEqual([{ kind: "dataset", title: "iris-train", context: "Dataset, 1 version", href: "/datasets/iris-train" }]);
     expect(byKind("model")).toEqual([{ kind: "model", title: "Iris-Logreg", context: "Model, 1 version", href: "/models/Iris-Logreg" }]);
+    const [review] = byKind("review");
+    expect(review).toMatchObject({ kind: "review", title: expect.stringMatching(/^Review #\d+: Iris-Logreg v1$/), context: "Review, changes requested" });
+    expect(review.href).toMatch(/^\/reviews\/\d+$/);
+  });
+
+  it("finds a review by its number, with or without #", async () => {
+    const { hits } = await search("iris");
+    const id = hits.find((hit) => hit.kind === "review")!.href.split("/").pop()!;
+    expect((await search(`#${id}`)).hits.filter((hit) => hit.kind === "review").map((hit) => hit.href)).toEqual([`/reviews/${id}`]);
+    expect((await search(id)).hits.filter((hit) => hit.kind === "review").map((hit) => hit.href)).toEqual([`/reviews/${id}`]);
   });
 
   it("caps each kind at the limit and ranks names that start with the text first", async () => {
