@@ -61,7 +61,8 @@ test("a ZipMap model is flagged and a runnable version is derived from it", asyn
 
 test("drop an ONNX file on the models page to register it; other files are refused with the reason; a viewer sees no drop zone", async ({ page, browser }) => {
   await page.goto("/models");
-  const zone = page.locator("label", { hasText: "Drop a .onnx file here, or click to choose one" });
+  const upload = page.getByRole("region", { name: "Upload an ONNX model" });
+  const zone = upload.locator("label", { hasText: "Drop a .onnx file here, or click to choose one" });
   await expect(zone).toBeVisible();
   const dropFile = async (name: string, bytes: Buffer) => {
     const dataTransfer = await page.evaluateHandle(
@@ -78,11 +79,11 @@ test("drop an ONNX file on the models page to register it; other files are refus
 
   // A CSV is refused before anything is sent, saying what to drop instead.
   await dropFile("iris.test.csv", readFileSync("fixtures/datasets/iris.test.csv"));
-  await expect(page.getByRole("alert")).toHaveText(/iris\.test\.csv is not an ONNX model \(\.csv file\): choose a \.onnx file/);
+  await expect(upload.getByRole("alert")).toHaveText(/iris\.test\.csv is not an ONNX model \(\.csv file\): choose a \.onnx file/);
 
   // A real model dropped, named, registered; the link opens the new version with its graph.
   await dropFile("iris-logreg.onnx", readFileSync("fixtures/models/iris-logreg.onnx"));
-  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(upload.getByRole("alert")).toHaveCount(0);
   await expect(zone).toContainText("Chosen: iris-logreg.onnx");
   const modelName = `iris-dropped-${Date.now()}`;
   await page.getByLabel("Model name").fill(modelName);
@@ -96,7 +97,7 @@ test("drop an ONNX file on the models page to register it; other files are refus
   await page.getByLabel(/Drop a \.onnx file here/).setInputFiles({ name: "broken.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("this is not a protobuf") });
   await page.getByLabel("Model name").fill(modelName);
   await page.getByRole("button", { name: `Add as a version of ${modelName}` }).click();
-  await expect(page.getByRole("alert")).toContainText("broken.onnx was not registered:");
+  await expect(upload.getByRole("alert")).toContainText("broken.onnx was not registered:");
 
   await page.getByRole("table", { name: "Models" }).getByRole("link", { name: modelName, exact: true }).click();
   await page.getByRole("table", { name: "Model versions" }).getByRole("link", { name: /^(Version )?1$/ }).first().click();

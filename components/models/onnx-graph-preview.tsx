@@ -55,7 +55,8 @@ function GraphNodes({ graph }: { graph: GraphPreview }) {
           ? `The first ${graph.nodes.length} of ${graph.topLevelNodeCount} nodes, in the order they run.`
           : `${graph.topLevelNodeCount} node${graph.topLevelNodeCount === 1 ? "" : "s"}, in the order they run: each reads what earlier ones wrote.`}
       </p>
-      <div className={ui.tableWrap}>
+      {/* Focusable: in the run page's narrow preview pane the list scrolls sideways, and keyboards must reach it. */}
+      <div className={ui.tableWrap} tabIndex={0} role="region" aria-label="Graph nodes, scrollable">
         <table className={ui.table} aria-label="Graph nodes">
           <thead>
             <tr>
