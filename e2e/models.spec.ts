@@ -89,7 +89,7 @@ test("drop an ONNX file on the models page to register it; other files are refus
   await page.getByLabel("Model name").fill(modelName);
   await expectNoSeriousViolations(page);
   await page.getByRole("button", { name: "Register model" }).click();
-  const registered = page.getByRole("link", { name: `${modelName} version 1` });
+  const registered = upload.getByRole("link", { name: `${modelName} version 1` });
   await expect(registered).toBeVisible();
   await expect(page.getByRole("table", { name: "Models" }).getByRole("link", { name: modelName, exact: true })).toBeVisible();
 
