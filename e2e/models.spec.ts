@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { E2E_DEMO_PASSWORD } from "./credentials";
 import { call, createExperiment, logRun, uploadArtifact } from "./mlflow-api";
 
 test("read a model's versions, graph and lineage, register a run's ONNX file, set an alias", async ({ page, request }) => {
@@ -121,4 +122,85 @@ test("register a run's logged model from the run page, see its lineage on both s
   await expect(page).toHaveURL(new RegExp(`/models/${modelName}$`));
   await expect(page.getByRole("table", { name: "Model versions" }).getByRole("row")).toHaveCount(2);
   expect((await page.goto(`/models/${modelName}/versions/1`))?.status()).toBe(404);
+});
+
+test("drop an ONNX file on the models page to register it; other files are refused with the reason; a viewer sees no drop zone", async ({ page, browser }) => {
+  await page.goto("/models");
+  const upload = page.getByRole("region", { name: "Upload an ONNX model" });
+  const zone = upload.locator("label", { hasText: "Drop a .onnx file here, or click to choose one" });
+  await expect(zone).toBeVisible();
+  const dropFile = async (name: string, bytes: Buffer) => {
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, data }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], name));
+        return transfer;
+      },
+      { name, data: [...bytes] },
+    );
+    await zone.dispatchEvent("dragover", { dataTransfer });
+    await zone.dispatchEvent("drop", { dataTransfer });
+  };
+
+  // A CSV is refused before anything is sent, saying what to drop instead.
+  await dropFile("iris.test.csv", readFileSync("fixtures/datasets/iris.test.csv"));
+  await expect(upload.getByRole("alert")).toHaveText(/iris\.test\.csv is not an ONNX model \(\.csv file\): choose a \.onnx file/);
+
+  // A real model dropped, named, registered; the link opens the new version with its graph.
+  await dropFile("iris-logreg.onnx", readFileSync("fixtures/models/iris-logreg.onnx"));
+  await expect(upload.getByRole("alert")).toHaveCount(0);
+  await expect(zone).toContainText("Chosen: iris-logreg.onnx");
+  const modelName = `iris-dropped-${Date.now()}`;
+  await page.getByLabel("Model name").fill(modelName);
+  await expectNoSeriousViolations(page);
+  await page.getByRole("button", { name: "Register model" }).click();
+  const registered = upload.getByRole("link", { name: `${modelName} version 1` });
+  await expect(registered).toBeVisible();
+  await expect(page.getByRole("table", { name: "Models" }).getByRole("link", { name: modelName, exact: true })).toBeVisible();
+
+  // Click-to-choose, same name: a file that only looks like ONNX is refused by the server with its reason.
+  await page.getByLabel(/Drop a \.onnx file here/).setInputFiles({ name: "broken.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("this is not a protobuf") });
+  await page.getByLabel("Model name").fill(modelName);
+  await page.getByRole("button", { name: `Add as a version of ${modelName}` }).click();
+  await expect(upload.getByRole("alert")).toContainText("broken.onnx was not registered:");
+
+  await page.getByRole("table", { name: "Models" }).getByRole("link", { name: modelName, exact: true }).click();
+  await page.getByRole("table", { name: "Model versions" }).getByRole("link", { name: /^(Version )?1$/ }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/models/${modelName}/versions/1$`));
+  await expect(page.getByRole("table", { name: "Operators" })).toContainText("LinearClassifier");
+
+  // victor (viewer) reads the list without a drop zone.
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const viewer = await context.newPage();
+  await viewer.goto("/sign-in");
+  await viewer.getByLabel("Username").fill("victor");
+  await viewer.getByLabel("Password").fill(E2E_DEMO_PASSWORD);
+  await viewer.getByRole("button", { name: "Sign in" }).click();
+  await expect(viewer).not.toHaveURL(/sign-in/);
+  await viewer.goto("/models");
+  await expect(viewer.getByRole("table", { name: "Models" }).getByRole("link", { name: modelName, exact: true })).toBeVisible();
+  await expect(viewer.getByText("Upload an ONNX model")).toHaveCount(0);
+  await expect(viewer.locator('input[type="file"]')).toHaveCount(0);
+  await context.close();
+});
+
+test("an .onnx artifact previews as its graph on the run page, and the version page lists the graph's nodes", async ({ page, request }) => {
+  const experimentId = await createExperiment(request, `Graph preview ${Date.now()}`);
+  const { runId, artifactUri } = await logRun(request, experimentId, { runName: "digits-mlp", params: {}, metrics: { accuracy: [0.97] } });
+  await uploadArtifact(request, artifactUri, "model/model.onnx", readFileSync("fixtures/models/digits-mlp.onnx"));
+  await page.goto(`/experiments/${experimentId}/runs/${runId}?artifact=model/model.onnx`);
+  const preview = page.getByRole("region", { name: "Preview of model/model.onnx" });
+  await expect(preview.getByRole("table", { name: "Inputs and outputs" })).toContainText("tensor<float32>[?,64]");
+  await expect(preview.getByRole("table", { name: "Operators" }).getByRole("row", { name: /MatMul/ })).toContainText("2");
+  const nodes = preview.getByRole("table", { name: "Graph nodes" });
+  await expect(nodes.getByRole("row").nth(1)).toContainText("Cast");
+  await expect(nodes.getByRole("row").nth(2)).toContainText("coefficient");
+  await expect(nodes.getByRole("row").nth(2)).toContainText("weight");
+  await expectNoSeriousViolations(page);
+
+  await page.goto("/models/breast-cancer-rf/versions/1");
+  const versionNodes = page.getByRole("table", { name: "Graph nodes" });
+  await expect(versionNodes).toContainText("TreeEnsembleClassifier");
+  await expect(versionNodes).toContainText("model output");
+  await expectNoSeriousViolations(page);
 });

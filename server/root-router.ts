@@ -7,6 +7,7 @@ import { registryRouter } from "./registry/router";
 import { reviewRouter } from "./review/router";
 import { monitoringRouter } from "./monitoring/router";
 import { documentationRouter } from "./documentation/router";
+import { navigationRouter } from "./navigation/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -16,6 +17,7 @@ export const appRouter = createTrpcRouter({
   review: reviewRouter,
   monitoring: monitoringRouter,
   documentation: documentationRouter,
+  navigation: navigationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AuthOffBanner, UserMenu } from "@/components/auth/user-menu";
+import { CommandPalette } from "@/components/shell/command-palette";
 import { StudioNav } from "@/components/shell/studio-nav";
 import styles from "@/components/shell/shell.module.css";
 import { LanguagePicker } from "@/components/shell/language-picker";
@@ -28,6 +29,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
           ModelOps Studio
         </Link>
         <div className={styles.headerEnd}>
+          <CommandPalette />
           <LanguagePicker initial={isLocale(chosenLocale) ? chosenLocale : "browser"} />
           <ThemePicker initial={theme} />
           <UserMenu />

@@ -90,7 +90,9 @@ describe("ModelPage", () => {
     expect(viewer).not.toContain("Set alias");
     expect(viewer).not.toContain("Delete alias");
     expect(viewer).not.toContain("Edit description");
-    expect(viewer).not.toContain("<select");
+    // No stage select; the champion-vs-challenger selects only read, so a viewer has those.
+    expect(viewer).not.toContain('aria-label="Stage of version');
+    expect(viewer).toContain("Champion vs challenger on a CSV");
     const writer = render(detail(), ["studio.read", "models.write"]);
     expect(writer).toContain("Set alias");
     expect(writer).toContain('aria-label="Delete alias champion"');

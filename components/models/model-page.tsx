@@ -13,6 +13,7 @@ import ui from "@/components/ui/ui.module.css";
 import { monitoringHref } from "@/lib/monitoring-view";
 import type { ModelVersion, RegisteredModelDetail } from "@/server/registry/schema";
 import { AliasEditor } from "./alias-editor";
+import { ChampionChallengerCsv } from "./champion-challenger-csv";
 import { AliasChips, StageBadge } from "./model-badges";
 import { aliasesOfVersion, modelStageChoices, modelVersionHref, stageOffersArchiving, type ModelStageChoice } from "./model-format";
 import { ModelMarkdown } from "./model-markdown";
@@ -63,6 +64,7 @@ export function ModelPage({ name }: { name: string }) {
       />
       <AliasEditor name={detail.name} aliases={detail.aliases} versions={detail.versions.map((v) => v.version)} canWrite={canWrite} />
       <VersionsSection model={detail} now={model.dataUpdatedAt} canWrite={canWrite} />
+      <ChampionChallengerCsv name={detail.name} versions={detail.versions} />
       <TagsSection tags={detail.tags} />
     </>
   );

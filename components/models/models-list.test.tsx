@@ -41,9 +41,9 @@ const model: RegisteredModel = {
   ],
 };
 
-function render(models: RegisteredModel[], q = "", flags: Record<string, string[]> = {}) {
+function render(models: RegisteredModel[], q = "", flags: Record<string, string[]> = {}, permissions = ["studio.read"]) {
   search = q ? `q=${encodeURIComponent(q)}` : "";
-  return renderWithCache(<ModelsList />, ["studio.read"], (trpc, queryClient) => {
+  return renderWithCache(<ModelsList />, permissions, (trpc, queryClient) => {
     queryClient.setQueryData(trpc.monitoring.flags.queryKey(), flags);
     queryClient.setQueryData(trpc.registry.listModels.queryKey({ search: q || undefined }), models);
   });
@@ -82,5 +82,15 @@ describe("ModelsList", () => {
     expect(flaggedRow).toContain('<span class="visually-hidden">: dataset drift: 3 of 5 features drifted; live accuracy 0.71 &lt; 0.8</span>');
     expect(healthyRow).toContain("churn");
     expect(healthyRow).not.toContain("flagged");
+  });
+
+  it("offers the ONNX drop zone to those who may register models, never to a viewer", () => {
+    const editor = render([model], "", {}, ["studio.read", "models.write"]);
+    expect(editor).toContain("Upload an ONNX model");
+    expect(editor).toContain("Drop a .onnx file here, or click to choose one");
+    expect(editor).toMatch(/<input[^>]*type="file"[^>]*accept=".onnx"/);
+    const viewer = render([model]);
+    expect(viewer).not.toContain("Upload an ONNX model");
+    expect(viewer).not.toContain('type="file"');
   });
 });

@@ -1,8 +1,9 @@
 "use client";
-// The models page: search by name (in the URL), each model's latest version, aliases and stage, and how to register one.
+// The models page: search by name (in the URL), each model's latest version, aliases and stage, how to register one, and an ONNX drop zone.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { usePermission } from "@/components/auth/use-permission";
 import { HealthFlag } from "@/components/monitoring/health-flag";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -13,6 +14,7 @@ import type { RegisteredModel } from "@/server/registry/schema";
 import { AliasChips, StageBadge } from "./model-badges";
 import { markdownSummary } from "@/lib/markdown-summary";
 import { modelHref, modelVersionHref, newestVersion } from "./model-format";
+import { OnnxDropZone } from "./onnx-drop-zone";
 import styles from "./models.module.css";
 
 export function ModelsList() {
@@ -35,6 +37,8 @@ export function ModelsList() {
   const list = useQuery(trpc.registry.listModels.queryOptions({ search: q || undefined }));
   // Health flags are a hint beside the name; the list stands without them if they fail to load.
   const flags = useQuery(trpc.monitoring.flags.queryOptions());
+  // The drop zone is for those who may register models; a viewer never sees it.
+  const canUpload = usePermission("models.write");
 
   return (
     <>
@@ -53,6 +57,7 @@ export function ModelsList() {
           />
         </div>
       </div>
+      {canUpload ? <OnnxDropZone existingNames={list.data?.map((model) => model.name) ?? []} /> : null}
       {list.error ? (
         <QueryError error={list.error} onRetry={() => void list.refetch()} />
       ) : list.isPending ? (

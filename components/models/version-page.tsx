@@ -19,6 +19,7 @@ import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSp
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
 import type { ModelVersionDetail } from "@/server/registry/schema";
 import { GraphSummary } from "./graph-summary";
+import { OnnxGraphPreview } from "./onnx-graph-preview";
 import { ModelDigest } from "./model-digest";
 import { AliasChips, StageBadge } from "./model-badges";
 import {
@@ -81,6 +82,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
       {introspection ? (
         <>
           <GraphSummary introspection={introspection} />
+          <OnnxGraphPreview source={{ source: "version", name: data.name, version: data.version }} withSummary={false} />
           <SignatureSection introspection={introspection} />
         </>
       ) : (

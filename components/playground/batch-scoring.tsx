@@ -16,7 +16,7 @@ import {
   type ModelInputInfo,
 } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
-import { chunkRanges, readPredictions, resultColumns, resultRow, type RowPrediction } from "./prediction-format";
+import { chunkRanges, readPredictions, resultColumns, resultRow, withFileColumns, type RowPrediction } from "./prediction-format";
 import type { ScoringClient } from "./scoring-client";
 import styles from "./playground.module.css";
 
@@ -99,11 +99,13 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
         scoreMs += roundTripMs;
         setProgress({ done: end, total: rows.length });
       }
-      const keys = active.fields.map((field) => field.key);
+      // The columns the model does not take (the label above all) stay in the results, after the inputs.
+      const ignored = extraCsvColumns(active, header);
+      const keys = [...active.fields.map((field) => field.key), ...ignored];
       setResult({
-        ignored: extraCsvColumns(active, header),
+        ignored,
         columns: resultColumns(keys, predictions[0]),
-        rows: predictions.map((prediction, i) => resultRow(rows[i], keys, prediction)),
+        rows: predictions.map((prediction, i) => resultRow(withFileColumns(rows[i], parsed.data[i], ignored), keys, prediction)),
         scoreMs,
         fileName: file.name,
       });
@@ -198,7 +200,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
             {result.rows.length.toLocaleString()} rows in {result.scoreMs.toFixed(1)} ms ({((1000 * result.scoreMs) / result.rows.length).toFixed(1)} µs per row, worker round
             trips included). First {Math.min(PREVIEW_ROWS, result.rows.length)} rows:
           </p>
-          {result.ignored.length ? <p className={styles.hint}>Columns the model does not take were ignored: {result.ignored.join(", ")}.</p> : null}
+          {result.ignored.length ? <p className={styles.hint}>Columns the model does not take were not fed to it and are kept in the results as written: {result.ignored.join(", ")}.</p> : null}
           <div className={ui.tableWrap}>
             <table className={ui.table} aria-label="Scored rows (preview)">
               <thead>

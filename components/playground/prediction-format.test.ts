@@ -9,6 +9,7 @@ import {
   readPredictions,
   resultColumns,
   resultRow,
+  withFileColumns,
   sweepPoints,
   sweepRange,
 } from "./prediction-format";
@@ -78,6 +79,14 @@ describe("sweeps and batches", () => {
     const [reg] = readPredictions(regressor);
     expect(resultColumns(["a"], reg)).toEqual(["a", "variable"]);
     expect(resultRow({ a: 2 }, ["a"], reg)).toEqual([2, 151.5]);
+  });
+
+  it("keeps the file's other columns (the label, an id) as written beside the inputs", () => {
+    const [first] = readPredictions(classifier);
+    const record = { id: "r-7", a: "1.50", b: "x", species: "setosa" };
+    const cells = withFileColumns({ a: 1.5, b: "x" }, record, ["id", "species"]);
+    expect(resultRow(cells, ["a", "b", "id", "species"], first)).toEqual([1.5, "x", "r-7", "setosa", 0, 0.9, 0.08, 0.02]);
+    expect(withFileColumns({ a: 1 }, { a: "1" }, ["label"])).toEqual({ a: 1, label: null });
   });
 });
 

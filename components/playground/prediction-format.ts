@@ -113,6 +113,20 @@ export function resultColumns(inputKeys: readonly string[], sample: RowPredictio
   return columns;
 }
 
+/**
+ * A scored row's cells by column: the model's inputs as converted, plus the file's other columns (the label, an id)
+ * as written, so a results file can be checked against its truth. An input of the same name wins.
+ */
+export function withFileColumns(
+  inputs: Readonly<Record<string, unknown>>,
+  record: Readonly<Record<string, string | undefined>>,
+  fileColumns: readonly string[],
+): Record<string, unknown> {
+  const cells: Record<string, unknown> = {};
+  for (const column of fileColumns) cells[column] = record[column] ?? null;
+  return { ...cells, ...inputs };
+}
+
 export function resultRow(inputs: Readonly<Record<string, unknown>>, inputKeys: readonly string[], prediction: RowPrediction): (string | number | null)[] {
   const cells: (string | number | null)[] = inputKeys.map((key) => {
     const value = inputs[key];

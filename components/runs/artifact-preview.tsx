@@ -1,8 +1,10 @@
 "use client";
-// The preview pane of the run's artifact browser: text, pretty JSON, CSV/TSV tables and images, read through the artifact proxy.
+// The preview pane of the run's artifact browser: text, pretty JSON, CSV/TSV tables and images, read through the artifact proxy;
+// ONNX models as their graph, parsed on the server.
 import { useQuery } from "@tanstack/react-query";
 import Image from "next/image";
 import { useState } from "react";
+import { OnnxGraphPreview } from "@/components/models/onnx-graph-preview";
 import styles from "@/components/ui/ui.module.css";
 import { artifactDownloadHref } from "./artifact-link";
 import {
@@ -49,7 +51,7 @@ export function ArtifactPreviewPane({ root, path }: { root: string; path: string
   if (path === null) {
     return (
       <div className={page.preview}>
-        <p className={styles.muted}>Select a file in the tree to preview it here. Text, JSON, CSV and TSV tables and images have previews.</p>
+        <p className={styles.muted}>Select a file in the tree to preview it here. Text, JSON, CSV and TSV tables, images and ONNX models have previews.</p>
       </div>
     );
   }
@@ -65,12 +67,16 @@ export function ArtifactPreviewPane({ root, path }: { root: string; path: string
           Download
         </a>
       </div>
-      <PreviewBody key={href} href={href} path={path} />
+      <PreviewBody key={href} href={href} root={root} path={path} />
     </section>
   );
 }
 
-function PreviewBody({ href, path }: { href: string; path: string }) {
+function PreviewBody({ href, root, path }: { href: string; root: string; path: string }) {
+  if (/\.onnx$/i.test(path)) {
+    const storePath = [...root.split("/"), ...path.split("/")].filter(Boolean).join("/");
+    return <OnnxGraphPreview source={{ source: "artifact", path: storePath }} withSummary />;
+  }
   const kind = artifactPreviewKind(path);
   if (kind === "none") return <NoPreview reason="No preview for this file type." />;
   if (kind === "image") return <RasterImage href={href} path={path} />;

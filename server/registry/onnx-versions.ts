@@ -26,7 +26,8 @@ export function maxModelBytes(): number {
   return Number.isSafeInteger(configured) && configured > 0 ? configured : MAX_ONNX_BYTES;
 }
 
-async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uint8Array> {
+/** An artifact store file read whole, refused over the model size limit (ONNX files of runs and registrations). */
+export async function readArtifactBytes(ctx: ServiceContext, path: string): Promise<Uint8Array> {
   const { stream, size } = await ctx.artifacts.get(path);
   const limit = maxModelBytes();
   if (size > limit) {

@@ -4,6 +4,7 @@ import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { deleteModelAlias, getRegisteredModelDetail, listRegisteredModels, setModelAlias, updateRegisteredModel } from "./registered-models";
 import { deleteModelVersion, getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
 import { deriveVersionWithoutZipMap, registerRunArtifact } from "./onnx-versions";
+import { previewOnnxGraph, zOnnxGraphPreview, zOnnxGraphSource } from "./onnx-graph";
 import { zModelVersionDetail, zRegisteredModel, zRegisteredModelDetail } from "./schema";
 
 const zName = z.string().min(1).max(500);
@@ -23,6 +24,11 @@ export const registryRouter = createTrpcRouter({
     .input(z.object({ name: zName, version: z.union([z.string(), z.number().int()]).transform(String) }))
     .output(zModelVersionDetail)
     .query(({ ctx, input }) => getModelVersionDetail(ctx, input.name, input.version)),
+  /** The graph preview of a run's .onnx artifact or a version's model (run artifact preview, version page). */
+  onnxGraph: protectedProcedure
+    .input(zOnnxGraphSource)
+    .output(zOnnxGraphPreview)
+    .query(({ ctx, input }) => previewOnnxGraph(ctx, input)),
   registerFromRun: protectedProcedure
     .input(z.object({ name: zName, runId: z.string().min(1).max(64), artifactPath: z.string().min(1).max(1000), description: z.string().max(10_000).optional() }))
     .mutation(({ ctx, input }) => registerRunArtifact(ctx, input)),

@@ -114,7 +114,7 @@ export function classLabelsOf(onnx: Uint8Array): string[] | null {
 }
 
 /** What the model outputs: a probabilities tensor [N,k] (classifier) or one numeric value per row (regressor). */
-function modelOutputOf(input: EvaluateModelInput, notes: string[]): ModelOutput {
+function modelOutputOf(input: Pick<EvaluateModelInput, "introspection" | "onnx">, notes: string[]): ModelOutput {
   const outputs = input.introspection.outputs;
   const nonTensor = outputs.find((output) => output.kind !== "tensor");
   if (nonTensor) {
@@ -184,7 +184,11 @@ function quotedList(names: readonly string[]): string {
  * else the column order the requester confirmed. With none of these the evaluation refuses: a file's column order is
  * never assumed to be the model's. A name the file lacks is an error; columns the model does not take are listed.
  */
-function planFeeds(input: EvaluateModelInput, header: string[], notes: string[]): FeedPlan {
+function planFeeds(
+  input: Pick<EvaluateModelInput, "introspection" | "labelColumn" | "sensitiveAttributes" | "trainingColumns" | "columnOrder">,
+  header: string[],
+  notes: string[],
+): FeedPlan {
   const { introspection, labelColumn } = input;
   const inputs = introspection.inputs;
   for (const modelInput of inputs) {
@@ -357,6 +361,39 @@ async function createScorer(onnx: Uint8Array, plan: FeedPlan, output: ModelOutpu
     },
     release: () => session.release(),
   };
+}
+
+/** A model to score outside a review (champion vs challenger on an uploaded file), columns matched as a review matches them. */
+export type ScoredModelInput = Pick<EvaluateModelInput, "onnx" | "introspection" | "trainingColumns" | "columnOrder">;
+
+/** What a model predicted for every row of the columns: probabilities [N,k] row-major (classifier) or one value per row. */
+export interface ModelScores {
+  task: EvaluationTask;
+  /** Class names in probability-column order; [] for a regressor. */
+  classes: string[];
+  outputs: Float64Array;
+  notes: string[];
+}
+
+/**
+ * Scores one model on a file's columns (text as written; null = empty) with onnxruntime-node: the same output reading,
+ * name-based column matching and value conversion as a review, without the review's metrics. `labelColumn` is never
+ * fed. Non-finite outputs (a model without an imputer on a missing value) are returned as NaN for the caller to count.
+ */
+export async function scoreModelColumns(model: ScoredModelInput, columns: { name: string; values: (string | null)[] }[], labelColumn: string): Promise<ModelScores> {
+  const notes: string[] = [];
+  const output = modelOutputOf(model, notes);
+  const plan = planFeeds({ ...model, labelColumn, sensitiveAttributes: [] }, columns.map((column) => column.name), notes);
+  const table = featureTable(plan, columns, null);
+  const scorer = await createScorer(model.onnx, plan, output);
+  try {
+    const outputs = await scorer.predict(table).catch((error: unknown) => {
+      throw invalidParameter(`onnxruntime-node could not score the file: ${errorText(error)}.`);
+    });
+    return { task: output.task, classes: output.task === "regression" ? [] : output.classes, outputs, notes };
+  } finally {
+    await scorer.release();
+  }
 }
 
 /** Training rows read for explanations: their background sample and the ranges counterfactuals stay within. */
