@@ -14,13 +14,10 @@ import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
-import { searchRuns } from "./search-runs";
+import { listRunsTable, zRunsTableInput } from "./runs-table";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
-import { zCreateExperiment, zSearchRuns, zViewType } from "./schema";
-
-const zColumnKeys = z.array(z.string().min(1).max(250)).max(500, "Choose at most 500 columns of a kind");
-const zRunColumnSelection = z.object({ metrics: zColumnKeys, params: zColumnKeys, tags: zColumnKeys });
+import { zCreateExperiment, zViewType } from "./schema";
 
 export const trackingRouter = createTrpcRouter({
   experimentSummaries: protectedProcedure
@@ -39,10 +36,8 @@ export const trackingRouter = createTrpcRouter({
   setExperimentDeleted: protectedProcedure
     .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
-  /** The runs table: a search page carrying only the chosen metric, param and tag columns. */
-  runsTable: protectedProcedure
-    .input(zSearchRuns.extend({ columns: zRunColumnSelection }))
-    .query(({ ctx, input: { columns, ...search } }) => searchRuns(ctx, search, columns)),
+  /** The runs table: a search page carrying only the chosen columns, top-level runs only when collapsed to a tree. */
+  runsTable: protectedProcedure.input(zRunsTableInput).query(({ ctx, input }) => listRunsTable(ctx, input)),
   /** Every metric, param and tag key in the experiments' active runs. */
   runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
