@@ -14,6 +14,7 @@ import { getMetricHistory } from "./metric-history";
 import { listRunArtifacts } from "./run-artifacts";
 import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
+import { deleteView, listSavedViews, saveView, setDefaultView, zDeleteView, zListSavedViews, zSaveView, zSetDefaultView } from "./saved-views";
 import { listRunsTable, zRunsTableInput } from "./runs-table";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
@@ -57,5 +58,10 @@ export const trackingRouter = createTrpcRouter({
   runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
     .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
+  /** Named views of an experiment (runs table or compare), shared with its readers. */
+  savedViews: protectedProcedure.input(zListSavedViews).query(({ ctx, input }) => listSavedViews(ctx, input)),
+  saveView: protectedProcedure.input(zSaveView).mutation(({ ctx, input }) => saveView(ctx, input)),
+  deleteView: protectedProcedure.input(zDeleteView).mutation(({ ctx, input }) => deleteView(ctx, input)),
+  setDefaultView: protectedProcedure.input(zSetDefaultView).mutation(({ ctx, input }) => setDefaultView(ctx, input)),
   setRunNote: protectedProcedure.input(zSetRunNote).mutation(({ ctx, input }) => setRunNote(ctx, input)),
 });
