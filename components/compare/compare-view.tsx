@@ -11,6 +11,8 @@ import { useUrlState } from "@/components/ui/use-url-state";
 import { toPlotSeries } from "@/lib/compare-series";
 import { MAX_SMOOTHING, compareStateToParams, parseCompareState, type CompareState, type CompareXAxis } from "@/lib/compare-state";
 import { distinctRunColors } from "@/lib/run-colors";
+import { SavedViewsMenu } from "@/components/runs/saved-views-menu";
+import { viewQueryOf } from "@/lib/saved-view-state";
 import { RunColorsProvider } from "./run-colors-context";
 import { CompareLineChart, type ChartLine } from "./compare-line-chart";
 import { ParallelCoordinates } from "./parallel-coordinates";
@@ -107,6 +109,12 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       <h1>
         Compare {state.runs.length} run{state.runs.length === 1 ? "" : "s"}
       </h1>
+      <SavedViewsMenu
+        experimentId={experimentId}
+        kind="compare"
+        currentState={() => ({ query: viewQueryOf("compare", new URLSearchParams(window.location.search)) })}
+        onApply={(view) => window.history.pushState(null, "", `?${new URLSearchParams(view.state.query as Record<string, string>).toString()}`)}
+      />
       {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
       {missing > 0 ? (
         <p className={ui.muted} role="note">
