@@ -86,14 +86,17 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
 
   // Expanded parents: local state (a click shows at once), mirrored to the link as `open`.
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => expandedOf(params.get("open")));
-  const toggleExpanded = useCallback((runId: string) => {
-    setExpanded((current) => {
-      const next = new Set(current);
+  // The link is rewritten here, not in a state updater: React may run updaters while rendering, and the router
+  // must not be updated during another component's render.
+  const toggleExpanded = useCallback(
+    (runId: string) => {
+      const next = new Set(expanded);
       if (!next.delete(runId)) next.add(runId);
+      setExpanded(next);
       replaceQueryParams({ open: next.size ? encodeUrlList([...next]) : null });
-      return next;
-    });
-  }, []);
+    },
+    [expanded],
+  );
 
   // Pinned columns and widths, kept per experiment (or set of experiments) in this browser.
   const storageKey = layoutStorageKey(experimentIds);
