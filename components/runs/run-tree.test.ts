@@ -1,15 +1,10 @@
 // Unit tests of the runs table's tree of nested runs and of tick / shift-click selection.
 import { describe, expect, it } from "vitest";
+import { makeRun } from "@/lib/testing/make-run";
 import type { Run } from "@/server/tracking/schema";
 import { flattenRunTree, toggleRunSelection } from "./run-tree";
 
-function run(id: string, parent?: string): Run {
-  return {
-    info: { run_id: id, run_uuid: id, run_name: id, experiment_id: "1", user_id: "", status: "FINISHED", start_time: 1, artifact_uri: "", lifecycle_stage: "active" },
-    data: { metrics: [], params: [], tags: parent ? [{ key: "mlflow.parentRunId", value: parent }] : [] },
-    inputs: { dataset_inputs: [] },
-  } as unknown as Run;
-}
+const run = (id: string, parent?: string) => makeRun(id, {}, {}, parent ? { "mlflow.parentRunId": parent } : {}, id);
 
 describe("flattenRunTree", () => {
   const children: Record<string, Run[]> = { sweep: [run("t1", "sweep"), run("t2", "sweep")], t2: [run("fold", "t2")] };
