@@ -228,7 +228,7 @@ function HeaderCell({
       {pinned !== null ? (
         // A checkbox, not a button: the header keeps one button (sort), and "pinned" is an on/off state.
         <label className={tableStyles.pinToggle} title={pinned ? "Unpin: let it scroll with the others" : "Pin: keep it beside the run name"}>
-          <input type="checkbox" className="visually-hidden" aria-label={`Pin ${label}`} checked={pinned} onChange={() => onTogglePin(id)} />
+          <input type="checkbox" aria-label={`Pin ${label}`} checked={pinned} onChange={() => onTogglePin(id)} />
           <span aria-hidden="true">{pinned ? "◆" : "◇"}</span>
         </label>
       ) : null}
