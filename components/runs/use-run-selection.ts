@@ -47,13 +47,15 @@ export function useRunSelection(experimentId: string) {
   const saveSelection = save.mutateAsync;
   const [mirrorError, setMirrorError] = useState<string | null>(null);
   const mounted = useRef(false);
-  const generation = useRef(0);
   useEffect(() => {
     if (!mounted.current) {
       mounted.current = true;
       return;
     }
-    const mine = ++generation.current;
+    // A save still in flight when the selection changes again or the page is left (Compare navigates away)
+    // must not rewrite the link: on the compare page it would drop that page's own `sel`.
+    let stale = false;
+    const page = window.location.pathname;
     const timer = window.setTimeout(() => {
       if (selected.length <= MAX_LINKED_RUNS) {
         replaceQueryParams({ sel: selected.length ? encodeUrlList(selected) : null, selid: null });
@@ -62,15 +64,19 @@ export function useRunSelection(experimentId: string) {
       }
       saveSelection({ experimentId, runIds: selected }).then(
         ({ selectionId }) => {
-          // A later tick has its own rewrite coming; this one is stale.
-          if (mine !== generation.current) return;
+          if (stale || window.location.pathname !== page) return;
           replaceQueryParams({ sel: null, selid: selectionId });
           setMirrorError(null);
         },
-        (error: Error) => setMirrorError(`The selection could not be kept in the link: ${error.message}`),
+        (error: Error) => {
+          if (!stale) setMirrorError(`The selection could not be kept in the link: ${error.message}`);
+        },
       );
     }, URL_MIRROR_DELAY_MS);
-    return () => window.clearTimeout(timer);
+    return () => {
+      stale = true;
+      window.clearTimeout(timer);
+    };
   }, [selected, experimentId, saveSelection]);
 
   // The last clicked row, the anchor of a shift-click range.
