@@ -2,7 +2,7 @@
 // The "Views" menu of the runs table and the compare page: apply a saved view, save the current one under a
 // name (shared with the experiment's readers), mark the experiment's default runs view, delete one.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/ui/ui.module.css";
@@ -27,6 +27,7 @@ export function SavedViewsMenu({
   const canWrite = usePermission("tracking.write");
   const views = useQuery(trpc.tracking.savedViews.queryOptions({ experimentId, kind }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tracking.savedViews.queryKey({ experimentId, kind }) });
+  const menu = useRef<HTMLDetailsElement>(null);
   const [name, setName] = useState("");
   const [makeDefault, setMakeDefault] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
@@ -63,7 +64,7 @@ export function SavedViewsMenu({
   const list = views.data ?? [];
   const formId = `save-${kind}-view`;
   return (
-    <details className={tableStyles.chooser}>
+    <details ref={menu} className={tableStyles.chooser}>
       <summary className={styles.secondary}>Views ({list.length})</summary>
       <div className={tableStyles.chooserPanel} role="group" aria-label="Saved views">
         {views.isPending ? <p role="status">Loading views…</p> : null}
@@ -73,7 +74,12 @@ export function SavedViewsMenu({
         <ul className={tableStyles.viewList}>
           {list.map((view) => (
             <li key={view.viewId}>
-              <button type="button" className={styles.secondary} onClick={() => onApply(view)} aria-label={`Apply view ${view.name}`}>
+              <button type="button" className={styles.secondary} onClick={() => {
+                  // The menu closes so the applied view is in sight (its panel would cover the table).
+                  if (menu.current) menu.current.open = false;
+                  onApply(view);
+                }}
+                aria-label={`Apply view ${view.name}`}>
                 {view.name}
               </button>
               {view.isDefault ? <span className={styles.badge}>default</span> : null}
