@@ -238,8 +238,10 @@ test("save a runs view and make it the experiment's default; save and apply a co
   await compareMenu.getByLabel("View name").fill("Log scale");
   await compareMenu.getByRole("button", { name: "Save view" }).click();
   await expect(compareMenu.getByRole("status")).toHaveText("Saved “Log scale”.");
+  await page.getByText("Views (1)").click();
   await page.getByLabel("Log scale (y)").click();
   await expect(page).not.toHaveURL(/log=1/);
+  await page.getByText("Views (1)").click();
   await compareMenu.getByRole("button", { name: "Apply view Log scale" }).click();
   await expect(page).toHaveURL(/log=1/);
   await expect(page.getByLabel("Log scale (y)")).toBeChecked();
