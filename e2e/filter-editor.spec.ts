@@ -127,3 +127,47 @@ test("the filter box still works as a plain input when the editor cannot load", 
   await expect(box).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator('[data-filter-editor="monaco"]')).toHaveCount(0);
 });
+
+test("the runs page does not load the editor until the filter box is focused, and the plain box works at once", async ({ page, request }) => {
+  const monacoRequests: string[] = [];
+  page.on("request", (outgoing) => {
+    if (outgoing.url().includes("/monaco/")) monacoRequests.push(outgoing.url());
+  });
+  const experimentId = await createExperiment(request, `Filter on focus ${Date.now()}`);
+  await logRun(request, experimentId, { runName: "kept", params: { lr: "0.01" }, metrics: { acc: [0.9] } });
+  await logRun(request, experimentId, { runName: "dropped", params: { lr: "0.1" }, metrics: { acc: [0.5] } });
+  await page.goto(`/experiments/${experimentId}`);
+  await expect(runRows(page)).toHaveCount(2);
+  await page.waitForLoadState("networkidle");
+  expect(monacoRequests).toEqual([]);
+
+  // Script bytes of the first load, and what focusing the box adds (reported: what the page used to load at once).
+  const scriptBytes = () =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((entry) => entry as PerformanceResourceTiming)
+        .filter((entry) => entry.initiatorType === "script" || /\.js(\?|$)/.test(entry.name))
+        .reduce((sum, entry) => ({ transferred: sum.transferred + entry.transferSize, decoded: sum.decoded + entry.decodedBodySize }), { transferred: 0, decoded: 0 }),
+    );
+  const firstLoad = await scriptBytes();
+
+  // Typing right away goes into the plain box, and Monaco takes over with the text and the caret where they were.
+  const box = page.getByLabel(FILTER_LABEL);
+  await box.click();
+  await page.keyboard.type("params.lr = '0.01'");
+  await expect(page.locator('[data-filter-editor="monaco"]')).toBeVisible();
+  await expectFilterText(page, "params.lr = '0.01'");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/filter=params\.lr/);
+  await expect(runRows(page)).toHaveCount(1);
+  expect(monacoRequests.length).toBeGreaterThan(0);
+
+  const withEditor = await scriptBytes();
+  const kB = (n: number) => `${(n / 1024).toFixed(0)} kB`;
+  const summary =
+    `runs page script on first load: ${kB(firstLoad.decoded)} (${kB(firstLoad.transferred)} transferred); ` +
+    `with the editor after focus: ${kB(withEditor.decoded)} (${kB(withEditor.transferred)} transferred)`;
+  test.info().annotations.push({ type: "measure", description: summary });
+  console.log(summary);
+});

@@ -17,6 +17,8 @@ import { describeColumns } from "@/lib/compare-values";
 import { distinctRunColors } from "@/lib/run-colors";
 import type { Run } from "@/server/tracking/schema";
 import { CompareBarChart, type ChartBar } from "./compare-bar-chart";
+import { SavedViewsMenu } from "@/components/runs/saved-views-menu";
+import { viewQueryOf } from "@/lib/saved-view-state";
 import { RunColorsProvider } from "./run-colors-context";
 import { CompareLineChart, type ChartLine } from "./compare-line-chart";
 import { ParallelCoordinates } from "./parallel-coordinates";
@@ -116,6 +118,12 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       <h1>
         Compare {state.runs.length} run{state.runs.length === 1 ? "" : "s"}
       </h1>
+      <SavedViewsMenu
+        experimentId={experimentId}
+        kind="compare"
+        currentState={() => ({ query: viewQueryOf("compare", new URLSearchParams(window.location.search)) })}
+        onApply={(view) => window.history.pushState(null, "", `?${new URLSearchParams(view.state.query as Record<string, string>).toString()}`)}
+      />
       {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
       {missing > 0 ? (
         <p className={ui.muted} role="note">

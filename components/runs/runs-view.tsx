@@ -1,13 +1,12 @@
 "use client";
 // The experiment page: runs table with MLflow's filter grammar, sort and chosen columns on the server;
-// windowed rows that load more as you scroll; selection for the compare view; CSV export of the view.
+// nested runs under their parents; windowed rows that load more as you scroll; selection for the compare
+// view; CSV export of the view.
 import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { FilterKeys } from "@/lib/filter-completion";
@@ -22,23 +21,42 @@ import {
   columnsParam,
   defaultColumns,
   nextOrder,
-  orderColumnOf,
   parseColumnsParam,
   parseOrderParam,
   type KeyColumn,
-  type ParsedOrder,
-  type SortColumn,
 } from "./run-columns";
+import { layoutStorageKey, readStoredLayout, storeLayout, togglePinned, type TableLayout, EMPTY_LAYOUT } from "./run-table-layout";
+import { flattenRunTree, PARENT_RUN_TAG } from "./run-tree";
+import { RunsTable } from "./runs-table";
 import tableStyles from "./runs-table.module.css";
+import { replaceQueryParams, useRunSelection } from "./use-run-selection";
+import { hasViewQuery, VIEW_QUERY_KEYS, viewQueryOf } from "@/lib/saved-view-state";
+import type { SavedView } from "@/server/tracking/saved-views";
+import { SavedViewsMenu } from "./saved-views-menu";
 import { useBrowserOrigin } from "@/components/ui/use-browser-origin";
 import { mlflowQuickstartSnippet } from "@/lib/mlflow-snippet";
 
 const PAGE_SIZE = 100;
+/** Nested runs loaded under one expanded parent (a sweep of more is rare; the table says when some are left out). */
+const CHILDREN_PAGE_SIZE = 1000;
 const NO_FILTER_KEYS: FilterKeys = { metrics: [], params: [], tags: [] };
-/** Rows are one line high; a fixed estimate lets the window skip measuring 100,000 rows. */
-const ROW_HEIGHT = 37;
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The runs of one experiment, or of several side by side (from the experiments list's selection). */
+function expandedOf(open: string | null | undefined): Set<string> {
+  return new Set(decodeUrlList(open).filter((id) => RUN_ID.test(id)));
+}
+
+/** Puts a saved view's settings in the link (`view` names it), keeping what is not the view's, such as ticked runs. */
+function writeViewToUrl(view: SavedView, history: "push" | "replace"): void {
+  const next = new URLSearchParams(window.location.search);
+  for (const key of VIEW_QUERY_KEYS.runs) next.delete(key);
+  for (const [key, value] of Object.entries(view.state.query)) if (value) next.set(key, value);
+  next.set("view", String(view.viewId));
+  const url = `${window.location.pathname}?${next.toString()}`;
+  if (history === "push") window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
+}
+
 export function RunsView({ experimentIds }: { experimentIds: string[] }) {
   const experimentId = experimentIds[0];
   const several = experimentIds.length > 1;
@@ -63,27 +81,109 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
   const colsParam = params.get("cols");
   const columnsChosen = Boolean(colsParam);
   const columns = useMemo(() => parseColumnsParam(colsParam) ?? (keys.data ? defaultColumns(keys.data) : []), [colsParam, keys.data]);
-  const selected = useMemo(() => decodeUrlList(params.get("sel")), [params]);
-  const setSelected = (ids: string[]) => update({ sel: ids.length ? encodeUrlList(ids) : null });
+  const selection = useRunSelection(experimentId);
+  const { selected, setSelected } = selection;
 
+  // Expanded parents: local state (a click shows at once), mirrored to the link as `open`.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => expandedOf(params.get("open")));
+  // The link is rewritten here, not in a state updater: React may run updaters while rendering, and the router
+  // must not be updated during another component's render.
+  const toggleExpanded = useCallback(
+    (runId: string) => {
+      const next = new Set(expanded);
+      if (!next.delete(runId)) next.add(runId);
+      setExpanded(next);
+      replaceQueryParams({ open: next.size ? encodeUrlList([...next]) : null });
+    },
+    [expanded],
+  );
+
+  // Pinned columns and widths, kept per experiment (or set of experiments) in this browser.
+  const storageKey = layoutStorageKey(experimentIds);
+  // The table only renders once runs arrive in the browser, so reading storage here cannot mismatch the server's HTML.
+  const [layoutOf, setLayoutOf] = useState(() => ({ storageKey, layout: typeof window === "undefined" ? EMPTY_LAYOUT : readStoredLayout(storageKey) }));
+  if (layoutOf.storageKey !== storageKey) setLayoutOf({ storageKey, layout: readStoredLayout(storageKey) });
+  const layout = layoutOf.layout;
+  const setLayout = useCallback(
+    (next: TableLayout) => {
+      setLayoutOf({ storageKey, layout: next });
+      storeLayout(storageKey, next);
+    },
+    [storageKey],
+  );
+  const togglePin = useCallback((id: string) => setLayout(togglePinned(layout, id)), [layout, setLayout]);
+
+  // The experiment's default view applies when its link carries no view of its own; the runs wait for it.
+  const [startedWithView] = useState(() => several || hasViewQuery("runs", params) || params.has("view"));
+  const savedViews = useQuery({ ...trpc.tracking.savedViews.queryOptions({ experimentId, kind: "runs" }), enabled: !startedWithView });
+  const defaultView = startedWithView ? null : (savedViews.data?.find((view) => view.isDefault) ?? null);
+  const [openedWith, setOpenedWith] = useState<SavedView | null>(null);
+  const [defaultLanded, setDefaultLanded] = useState(false);
+  if (defaultView && !openedWith) {
+    setOpenedWith(defaultView);
+    setExpanded(expandedOf(defaultView.state.query.open));
+    if ("layout" in defaultView.state && defaultView.state.layout) setLayoutOf({ storageKey, layout: defaultView.state.layout });
+  }
+  if (openedWith && !defaultLanded && params.get("view") === String(openedWith.viewId)) setDefaultLanded(true);
+  useEffect(() => {
+    if (openedWith) writeViewToUrl(openedWith, "replace");
+  }, [openedWith]);
+  const waitingForDefault = !startedWithView && (savedViews.isPending || (openedWith !== null && !defaultLanded));
+  const applyView = (view: SavedView) => {
+    setExpanded(expandedOf(view.state.query.open));
+    if ("layout" in view.state && view.state.layout) setLayout(view.state.layout);
+    writeViewToUrl(view, "push");
+  };
+  const currentViewState = () => ({ query: viewQueryOf("runs", new URLSearchParams(window.location.search)), layout });
+
+  // Without a filter the table is a tree: top-level runs, each parent's children loaded when it is expanded.
+  // A filter lists every matching run flat, nested ones included.
+  const nested = !filter;
+  const order_by = orderParam ? [orderParam] : undefined;
+  const selectionOfColumns = columnSelection(columns);
   const input = {
     experiment_ids: experimentIds,
     filter: filter || undefined,
-    order_by: orderParam ? [orderParam] : undefined,
+    order_by,
     max_results: PAGE_SIZE,
-    columns: columnSelection(columns),
+    columns: selectionOfColumns,
+    nesting: nested ? ("top-level" as const) : ("all" as const),
   };
   const runs = useInfiniteQuery({
     queryKey: [...trpc.tracking.runsTable.queryKey(input), "pages"],
     queryFn: ({ pageParam }) => client.tracking.runsTable.query({ ...input, page_token: pageParam }),
     // Defaults wait for the key list, so the first page is not fetched twice.
-    enabled: columnsChosen || keys.isFetched,
+    enabled: (columnsChosen || keys.isFetched) && !waitingForDefault,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_page_token,
     // A bad filter will not get better by asking again.
     retry: false,
   });
   const allRuns = useMemo(() => runs.data?.pages.flatMap((page) => page.runs) ?? [], [runs.data]);
+  const openParents = nested ? [...expanded] : [];
+  const children = useQueries({
+    queries: openParents.map((parentId) =>
+      trpc.tracking.runsTable.queryOptions({
+        experiment_ids: experimentIds,
+        filter: `tags.\`${PARENT_RUN_TAG}\` = '${parentId}'`,
+        order_by,
+        max_results: CHILDREN_PAGE_SIZE,
+        columns: selectionOfColumns,
+        nesting: "all",
+      }),
+    ),
+  });
+  const childRuns = new Map<string, Run[]>();
+  const childCounts: Record<string, number> = {};
+  for (const page of runs.data?.pages ?? []) Object.assign(childCounts, page.child_counts);
+  openParents.forEach((parentId, i) => {
+    const data = children[i].data;
+    if (!data) return;
+    childRuns.set(parentId, data.runs);
+    Object.assign(childCounts, data.child_counts);
+  });
+  const rows = flattenRunTree(allRuns, childCounts, nested ? expanded : new Set(), (id) => childRuns.get(id));
+  const experimentNames = several ? new Map(experimentIds.map((id, i) => [id, experiments[i].data?.name ?? `experiment ${id}`])) : null;
 
   function applyFilter(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -149,11 +249,13 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
       </form>
       <RunsToolbar
         experimentId={experimentId}
+        viewsMenu={several ? null : <SavedViewsMenu experimentId={experimentId} kind="runs" currentState={currentViewState} onApply={applyView} />}
         keys={keys.data}
         columns={columns}
         onColumns={(next) => update({ cols: columnsParam(next) }, "push")}
         onResetColumns={() => update({ cols: null }, "push")}
         selected={selected}
+        selectionError={selection.error}
         onClearSelection={() => setSelected([])}
         exportHref={`/api/runs/export?${new URLSearchParams({
           experiment_ids: experimentIds.join(","),
@@ -180,18 +282,29 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
       ) : (
         <>
           <RunsTable
-            runs={allRuns}
+            rows={rows}
             columns={columns}
+            layout={layout}
+            onLayout={setLayout}
+            onTogglePin={togglePin}
+            experimentNames={experimentNames}
             order={order}
             onSort={(column) => update({ order: nextOrder(order, column) }, "push")}
             selected={selected}
-            onSelect={setSelected}
+            onToggle={selection.toggle}
+            onSelectAll={(checked, ids) => {
+              const shown = new Set(ids);
+              setSelected(checked ? [...new Set([...selected, ...ids])] : selected.filter((id) => !shown.has(id)));
+            }}
+            expanded={expanded}
+            onExpand={toggleExpanded}
             onNearEnd={() => {
               if (runs.hasNextPage && !runs.isFetchingNextPage) void runs.fetchNextPage();
             }}
           />
           <p className={styles.muted} role="status">
-            {allRuns.length} run{allRuns.length === 1 ? "" : "s"} loaded{runs.hasNextPage ? "; more match — scroll the table or load more" : ""}.
+            {allRuns.length} {nested ? "top-level " : ""}run{allRuns.length === 1 ? "" : "s"} loaded
+            {runs.hasNextPage ? "; more match — scroll the table or load more" : ""}.
           </p>
           {runs.hasNextPage ? (
             <button type="button" className={styles.secondary} onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
@@ -206,30 +319,40 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
 
 function RunsToolbar({
   experimentId,
+  viewsMenu,
   keys,
   columns,
   onColumns,
   onResetColumns,
   selected,
+  selectionError,
   onClearSelection,
   exportHref,
 }: {
   experimentId: string;
+  viewsMenu: ReactNode;
   keys: { metrics: string[]; params: string[]; tags: string[] } | undefined;
   columns: KeyColumn[];
   onColumns: (columns: KeyColumn[]) => void;
   onResetColumns: () => void;
   selected: string[];
+  selectionError: string | null;
   onClearSelection: () => void;
   exportHref: string;
 }) {
   return (
     <div className={tableStyles.toolbar}>
+      {viewsMenu}
       <ColumnChooser keys={keys} columns={columns} onChange={onColumns} onReset={onResetColumns} />
       <a className={styles.secondary} href={exportHref} download>
         Export CSV
       </a>
       <span className={tableStyles.spacer} />
+      {selectionError ? (
+        <span role="alert" className={styles.error}>
+          {selectionError}
+        </span>
+      ) : null}
       {selected.length ? (
         <>
           <span role="status">
@@ -243,149 +366,6 @@ function RunsToolbar({
       ) : (
         <span className={styles.muted}>Tick runs to compare them.</span>
       )}
-    </div>
-  );
-}
-
-function SortHeader({ label, column, order, onSort }: { label: string; column: SortColumn; order: ParsedOrder; onSort: (column: SortColumn) => void }) {
-  const active = order.column === orderColumnOf(column);
-  const direction = active ? (order.ascending ? "ascending" : "descending") : undefined;
-  return (
-    <th scope="col" aria-sort={direction ?? "none"} className={column.kind === "metric" ? styles.num : undefined}>
-      <button type="button" className={styles.sortButton} onClick={() => onSort(column)}>
-        {label}
-        <span aria-hidden="true">{active ? (order.ascending ? " ▲" : " ▼") : ""}</span>
-        <span className="visually-hidden">, sort</span>
-      </button>
-    </th>
-  );
-}
-
-function RunsTable({
-  runs,
-  columns,
-  order,
-  onSort,
-  selected,
-  onSelect,
-  onNearEnd,
-}: {
-  runs: Run[];
-  columns: KeyColumn[];
-  order: ParsedOrder;
-  onSort: (column: SortColumn) => void;
-  selected: string[];
-  onSelect: (ids: string[]) => void;
-  onNearEnd: () => void;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // Only the rows in view (and a few around) are in the DOM, so 100,000 loaded runs scroll smoothly.
-  const virtualizer = useVirtualizer({
-    count: runs.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // Before the first measurement (and in tests without layout), render a first screenful.
-    initialRect: { width: 1000, height: 700 },
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.length ? items[items.length - 1].index : 0;
-  useEffect(() => {
-    if (lastIndex >= runs.length - 30) onNearEnd();
-  }, [lastIndex, runs.length, onNearEnd]);
-
-  const selectedSet = useMemo(() => new Set(selected), [selected]);
-  const allLoadedSelected = runs.length > 0 && runs.every((run) => selectedSet.has(run.info.run_id));
-  const paddingTop = items.length ? items[0].start : 0;
-  const paddingBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
-  const columnCount = 6 + columns.length;
-
-  return (
-    <div ref={scroller} className={`${styles.tableWrap} ${tableStyles.scroller}`} tabIndex={0} aria-label="Runs table, scrollable">
-      <table className={`${styles.table} ${tableStyles.table}`} aria-label="Runs" aria-rowcount={runs.length + 1}>
-        <thead>
-          <tr>
-            <th scope="col" className={tableStyles.select}>
-              <input
-                type="checkbox"
-                aria-label="Select every loaded run"
-                checked={allLoadedSelected}
-                onChange={(event) =>
-                  onSelect(
-                    event.target.checked
-                      ? [...new Set([...selected, ...runs.map((run) => run.info.run_id)])]
-                      : selected.filter((id) => !runs.some((run) => run.info.run_id === id)),
-                  )
-                }
-              />
-            </th>
-            <SortHeader label="Run name" column={{ kind: "attribute", key: "run_name" }} order={order} onSort={onSort} />
-            <th scope="col">Status</th>
-            <SortHeader label="Start time" column={{ kind: "attribute", key: "start_time" }} order={order} onSort={onSort} />
-            <th scope="col">Duration</th>
-            <th scope="col">User</th>
-            {columns.map((column) => (
-              <SortHeader
-                key={columnId(column)}
-                label={column.kind === "tag" ? `tag: ${column.key}` : column.key}
-                column={column}
-                order={order}
-                onSort={onSort}
-              />
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {paddingTop > 0 ? (
-            <tr aria-hidden="true" className={tableStyles.spacer}>
-              <td colSpan={columnCount} style={{ height: paddingTop }} />
-            </tr>
-          ) : null}
-          {items.map((item) => {
-            const run = runs[item.index];
-            const runId = run.info.run_id;
-            const values = new Map<string, string>();
-            for (const m of run.data.metrics) values.set(`metrics.${m.key}`, formatMetricValue(m.value));
-            for (const p of run.data.params) values.set(`params.${p.key}`, p.value);
-            for (const t of run.data.tags) values.set(`tags.${t.key}`, t.value);
-            const name = run.info.run_name || runId;
-            return (
-              <tr key={runId} aria-rowindex={item.index + 2} aria-selected={selectedSet.has(runId)} style={{ height: ROW_HEIGHT }}>
-                <td className={tableStyles.select}>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${name}`}
-                    checked={selectedSet.has(runId)}
-                    onChange={(event) => onSelect(event.target.checked ? [...selected, runId] : selected.filter((id) => id !== runId))}
-                  />
-                </td>
-                <td>
-                  <Link href={`/experiments/${run.info.experiment_id}/runs/${runId}`}>{name}</Link>
-                </td>
-                <td>
-                  <span className={`${styles.status} ${styles[run.info.status] ?? ""}`}>{run.info.status}</span>
-                </td>
-                <td>{formatTimestamp(run.info.start_time)}</td>
-                <td>{formatDuration(run.info.start_time, run.info.end_time)}</td>
-                <td>{run.info.user_id || "—"}</td>
-                {columns.map((column) => {
-                  const id = columnId(column);
-                  return (
-                    <td key={id} className={column.kind === "metric" ? styles.num : undefined}>
-                      {values.get(id) ?? ""}
-                    </td>
-                  );
-                })}
-              </tr>
-            );
-          })}
-          {paddingBottom > 0 ? (
-            <tr aria-hidden="true" className={tableStyles.spacer}>
-              <td colSpan={columnCount} style={{ height: paddingBottom }} />
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   bigserial,
   doublePrecision,
   index,
@@ -234,3 +235,29 @@ export const compareSelections = pgTable("compare_selections", {
   runIds: text("run_ids").array().notNull(),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
 });
+
+/**
+ * A named, shared view of an experiment: the runs table's filter, order, columns, open parents and layout, or a
+ * comparison's options. At most one runs view per experiment is its default, opened when the experiment's link
+ * carries no view state of its own.
+ */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    viewId: bigserial("view_id", { mode: "number" }).primaryKey(),
+    experimentId: bigint("experiment_id", { mode: "number" })
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: "cascade" }),
+    kind: text("kind").$type<"runs" | "compare">().notNull(),
+    name: text("name").notNull(),
+    state: jsonb("state").$type<Record<string, unknown>>().notNull(),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdBy: text("created_by").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("saved_views_name_uq").on(t.experimentId, t.kind, t.name),
+    uniqueIndex("saved_views_default_uq").on(t.experimentId, t.kind).where(sql`${t.isDefault}`),
+  ],
+);

@@ -53,6 +53,10 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "tracking.setRunDeleted": { permission: "tracking.write", input: (t) => ({ runId: t.runId, deleted: true }) },
   // A saved comparison is a view of runs every role may read, kept server-side so its link stays short.
   "tracking.saveCompareSelection": { permission: "studio.read", input: (t) => ({ experimentId: t.experimentId, runIds: [t.runId] }) },
+  // Saved views are shared with every reader of the experiment: keeping, removing or choosing the default is a tracking write.
+  "tracking.saveView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, kind: "runs", name: `v-${t.unique}`, state: { query: { filter: "metrics.acc > 0.5" } }, makeDefault: true }) },
+  "tracking.deleteView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, viewId: 1 }) },
+  "tracking.setDefaultView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, viewId: null }) },
   "datasets.updateMetadata": { permission: "datasets.write", input: () => ({ name: "matrix-data", description: "d" }) },
   "datasets.addRule": { permission: "datasets.write", input: () => ({ name: "matrix-data", rule: { kind: "not_null", column: "a" } }) },
   "datasets.deleteRule": { permission: "datasets.write", input: () => ({ name: "matrix-data", ruleId: 1 }) },

@@ -17,13 +17,11 @@ import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
 import { listRunLoggedModels } from "./run-logged-models";
 import { deleteRunTag, getRunFamily, renameRun, setRunDeleted, setRunTag, zRenameRun, zRunTag, zRunTagKey, zSetRunDeleted } from "./run-management";
-import { searchRuns } from "./search-runs";
+import { deleteView, listSavedViews, saveView, setDefaultView, zDeleteView, zListSavedViews, zSaveView, zSetDefaultView } from "./saved-views";
+import { listRunsTable, zRunsTableInput } from "./runs-table";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
-import { zCreateExperiment, zSearchRuns, zViewType } from "./schema";
-
-const zColumnKeys = z.array(z.string().min(1).max(250)).max(500, "Choose at most 500 columns of a kind");
-const zRunColumnSelection = z.object({ metrics: zColumnKeys, params: zColumnKeys, tags: zColumnKeys });
+import { zCreateExperiment, zViewType } from "./schema";
 
 export const trackingRouter = createTrpcRouter({
   experimentSummaries: protectedProcedure
@@ -42,10 +40,8 @@ export const trackingRouter = createTrpcRouter({
   setExperimentDeleted: protectedProcedure
     .input(z.object({ experimentId: z.string(), deleted: z.boolean() }))
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
-  /** The runs table: a search page carrying only the chosen metric, param and tag columns. */
-  runsTable: protectedProcedure
-    .input(zSearchRuns.extend({ columns: zRunColumnSelection }))
-    .query(({ ctx, input: { columns, ...search } }) => searchRuns(ctx, search, columns)),
+  /** The runs table: a search page carrying only the chosen columns, top-level runs only when collapsed to a tree. */
+  runsTable: protectedProcedure.input(zRunsTableInput).query(({ ctx, input }) => listRunsTable(ctx, input)),
   /** Every metric, param and tag key in the experiments' active runs. */
   runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
@@ -67,6 +63,11 @@ export const trackingRouter = createTrpcRouter({
   runArtifacts: protectedProcedure
     .input(z.object({ runId: z.string().min(1).max(64), path: z.string().max(4000).default("") }))
     .query(({ ctx, input }) => listRunArtifacts(ctx, input.runId, input.path)),
+  /** Named views of an experiment (runs table or compare), shared with its readers. */
+  savedViews: protectedProcedure.input(zListSavedViews).query(({ ctx, input }) => listSavedViews(ctx, input)),
+  saveView: protectedProcedure.input(zSaveView).mutation(({ ctx, input }) => saveView(ctx, input)),
+  deleteView: protectedProcedure.input(zDeleteView).mutation(({ ctx, input }) => deleteView(ctx, input)),
+  setDefaultView: protectedProcedure.input(zSetDefaultView).mutation(({ ctx, input }) => setDefaultView(ctx, input)),
   setRunNote: protectedProcedure.input(zSetRunNote).mutation(({ ctx, input }) => setRunNote(ctx, input)),
   renameRun: protectedProcedure.input(zRenameRun).mutation(({ ctx, input }) => renameRun(ctx, input)),
   setRunTag: protectedProcedure.input(zRunTag).mutation(({ ctx, input }) => setRunTag(ctx, input)),

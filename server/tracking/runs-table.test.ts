@@ -83,6 +83,64 @@ describe.each(testBackends)("runs table on %s", (kind) => {
   });
 });
 
+describe.each(testBackends)("nested runs in the runs table on %s", (kind) => {
+  let studio: TestStudio;
+  let trpc: ReturnType<typeof appRouter.createCaller>;
+  let experimentId: string;
+  const ids: Record<string, string> = {};
+  const columns = { metrics: ["acc"], params: [], tags: [] };
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+    trpc = appRouter.createCaller({ ...studio, req: new Request("http://studio.test/api/trpc") });
+    const api = mlflowWire(studio);
+    experimentId = (await api.post("experiments/create", { name: "sweeps" })).body.experiment_id as string;
+    // sweep → trial-1, trial-2 (→ fold-a); gone-parent (deleted) → orphan; solo on its own.
+    const runs: { name: string; parent?: string; acc: number }[] = [
+      { name: "sweep", acc: 0.5 },
+      { name: "trial-1", parent: "sweep", acc: 0.7 },
+      { name: "trial-2", parent: "sweep", acc: 0.9 },
+      { name: "fold-a", parent: "trial-2", acc: 0.95 },
+      { name: "gone-parent", acc: 0.1 },
+      { name: "orphan", parent: "gone-parent", acc: 0.2 },
+      { name: "solo", acc: 0.6 },
+    ];
+    for (const run of runs) {
+      const tags = run.parent ? [{ key: "mlflow.parentRunId", value: ids[run.parent] }] : [];
+      const created = await api.post("runs/create", { experiment_id: experimentId, run_name: run.name, start_time: 1, tags });
+      ids[run.name] = (created.body.run as { info: { run_id: string } }).info.run_id;
+      await api.post("runs/log-metric", { run_id: ids[run.name], key: "acc", value: run.acc, timestamp: 1, step: 0 });
+    }
+    await api.post("runs/delete", { run_id: ids["gone-parent"] });
+  });
+  afterAll(async () => studio.close());
+
+  const names = (page: { runs: { info: { run_name: string } }[] }) => page.runs.map((r) => r.info.run_name);
+
+  it("collapsed, lists only top-level runs with their count of nested runs; a run whose parent is deleted stays reachable", async () => {
+    const page = await trpc.tracking.runsTable({ experiment_ids: [experimentId], order_by: ["attributes.run_name ASC"], columns, nesting: "top-level" });
+    expect(names(page)).toEqual(["orphan", "solo", "sweep"]);
+    expect(page.child_counts).toEqual({ [ids.sweep]: 2 });
+  });
+
+  it("expanding a parent lists its children, each with its own nested count", async () => {
+    const page = await trpc.tracking.runsTable({
+      experiment_ids: [experimentId],
+      filter: `tags.\`mlflow.parentRunId\` = '${ids.sweep}'`,
+      order_by: ["metrics.acc DESC"],
+      columns,
+    });
+    expect(names(page)).toEqual(["trial-2", "trial-1"]);
+    expect(page.child_counts).toEqual({ [ids["trial-2"]]: 1 });
+    // The parent tag comes with each run, whatever columns were chosen, so the table can say where a run sits.
+    expect(page.runs[0].data.tags).toEqual([{ key: "mlflow.parentRunId", value: ids.sweep }]);
+  });
+
+  it("a filter still finds nested runs, flat", async () => {
+    const page = await trpc.tracking.runsTable({ experiment_ids: [experimentId], filter: "metrics.acc > 0.8", order_by: ["metrics.acc DESC"], columns });
+    expect(names(page)).toEqual(["fold-a", "trial-2"]);
+  });
+});
+
 describe.each(testBackends)("runs by id on %s", (kind) => {
   it("returns the runs asked for in that order, leaving out unknown ids", async () => {
     const studio = await createTestStudio(kind);

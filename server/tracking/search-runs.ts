@@ -132,6 +132,17 @@ function withFilterErrors<T>(parse: () => T): T {
   }
 }
 
+/** MLflow's tag naming a nested run's parent (`mlflow.start_run(nested=True)` sets it). */
+export const PARENT_RUN_TAG = "mlflow.parentRunId";
+
+export interface SearchScope {
+  /**
+   * Leave out runs nested under a run this search can show (an active run of the same experiments): the runs
+   * table's collapsed tree. A run whose parent is deleted or elsewhere stays, so no run is unreachable.
+   */
+  topLevelOnly?: boolean;
+}
+
 interface SearchPage {
   /** The page's runs as MLflow's JSON array, built by the database. */
   runsJson: string;
@@ -147,6 +158,7 @@ async function searchRunsPage(
   ctx: ServiceContext,
   input: z.output<typeof zSearchRuns>,
   columns?: RunColumnSelection,
+  scope: SearchScope = {},
 ): Promise<SearchPage> {
   const clauses = withFilterErrors(() => parseSearchFilter(input.filter));
   const orders = withFilterErrors(() => (input.order_by ?? []).map(parseOrderBy));
@@ -160,6 +172,12 @@ async function searchRunsPage(
   if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
   if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
   for (const clause of clauses) conditions.push(clauseToSql(clause));
+  if (scope.topLevelOnly) {
+    conditions.push(sql`not exists (
+      select 1 from tags pt join runs p on p.run_uuid = pt.value
+      where pt.run_uuid = r.run_uuid and pt.key = ${PARENT_RUN_TAG}
+        and p.lifecycle_stage = 'active' and p.experiment_id = any(${sql.param(experimentIds)}::int8[]))`);
+  }
   const required = requiredKeys(clauses);
   const ordering = orders.map((order, index) => orderToSql(order, index, required));
   const joins = ordering.flatMap((o) => (o.join ? [o.join] : []));
@@ -190,8 +208,9 @@ export async function searchRuns(
   ctx: ServiceContext,
   input: z.output<typeof zSearchRuns>,
   columns?: RunColumnSelection,
+  scope?: SearchScope,
 ): Promise<{ runs: Run[]; next_page_token?: string }> {
-  const page = await searchRunsPage(ctx, input, columns);
+  const page = await searchRunsPage(ctx, input, columns, scope);
   return { runs: parseRunsJson(page.runsJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
 }
 
