@@ -7,8 +7,9 @@ export type { TableLayout };
 
 export type FixedColumnId = "select" | "name" | "experiment" | "status" | "start" | "duration" | "user";
 
-const DEFAULT_WIDTHS: Record<FixedColumnId, number> = { select: 40, name: 240, experiment: 170, status: 120, start: 170, duration: 100, user: 120 };
-const DEFAULT_KEY_WIDTH = 130;
+// Wide enough for what the cells hold by default: a full "2026-12-05 00:03:27 UTC", "Duration ▼", a six-digit metric.
+const DEFAULT_WIDTHS: Record<FixedColumnId, number> = { select: 40, name: 240, experiment: 170, status: 120, start: 215, duration: 115, user: 120 };
+const DEFAULT_KEY_WIDTH = 140;
 
 export const EMPTY_LAYOUT: TableLayout = { widths: {}, pinned: [] };
 
