@@ -24,6 +24,11 @@ export const inferenceLog = pgTable(
     /** Per row: predicted label (classifiers) or value (regression). */
     predictions: jsonb("predictions").$type<(number | string)[]>().notNull(),
     protocol: text("protocol").notNull(),
+    /**
+     * Which traffic this entry is: the answer production returned ('production'), a canary's answer that was returned
+     * ('canary'), or a shadow's answer that was logged and never returned ('shadow', same request id as production's).
+     */
+    route: text("route").$type<"production" | "canary" | "shadow">().notNull().default("production"),
   },
   (t) => [index("inference_log_model_at_idx").on(t.modelId, t.at), index("inference_log_request_idx").on(t.requestId)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "inference_log" ADD COLUMN "route" text DEFAULT 'production' NOT NULL;
