@@ -14,7 +14,7 @@ import { zCreateToken, zCreateUser } from "../auth/schema";
 import { createToken } from "../auth/tokens";
 import { handleArtifactProxy } from "../artifacts/proxy";
 import { listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
-import { ModelServer } from "../serving/model-server";
+import { ModelServer, servingSessionOptions } from "../serving/model-server";
 import { handleServing } from "../serving/http";
 import { flushInferenceLog } from "../monitoring/inference-log";
 import { mlflowWire } from "../testing/mlflow-client";
@@ -74,7 +74,9 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
   }
 
   async function direct(bytes: Uint8Array) {
-    const session = await ort.InferenceSession.create(bytes);
+    // Serving's session options: ORT's default pool has one thread per physical core, and a forest summed on two
+    // threads differs from one thread's sum in the 7th digit.
+    const session = await ort.InferenceSession.create(bytes, servingSessionOptions());
     const out = await session.run({ input: new ort.Tensor("float32", Float32Array.from(rfRow), [1, 30]) });
     await session.release();
     return Array.from(out.probabilities!.data as Float32Array);

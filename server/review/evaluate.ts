@@ -333,12 +333,12 @@ interface Scorer {
  * this 2-core machine shared with other work, ORT's two-thread pool was also the slower one whenever the other core
  * was busy (bench/review: 13–20 s against 8–12 s with one thread), and only ~30% faster when the machine was idle.
  */
-const sessionOptions: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+export const evaluationSessionOptions: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 
 async function createScorer(onnx: Uint8Array, plan: FeedPlan, output: ModelOutput): Promise<Scorer> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(onnx, sessionOptions);
+    session = await ort.InferenceSession.create(onnx, evaluationSessionOptions);
   } catch (error) {
     throw invalidParameter(`onnxruntime-node could not load the model: ${errorText(error)}. Re-export the model to ONNX.`);
   }

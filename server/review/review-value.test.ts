@@ -22,6 +22,7 @@ import { flushInferenceLog } from "../monitoring/inference-log";
 import { getMonitoringView } from "../monitoring/monitoring";
 import { handleServing } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
+import { evaluationSessionOptions } from "./evaluate";
 import { waitForReviewJobs } from "./review-jobs";
 import { decideReview, getReview, requestReview, setDecisionThreshold } from "./reviews";
 import { defaultCriteria } from "./schema";
@@ -42,7 +43,9 @@ async function directScores(): Promise<{ labels: number[]; positive: number[]; f
   const rows = table.slice(1).filter((row) => row.length === header.length);
   const columns = sidecar.feature_columns.map((name) => header.indexOf(name));
   const data = Float32Array.from(rows.flatMap((row) => columns.map((c) => Number(row[c]))));
-  const session = await ort.InferenceSession.create(path.join(fixtures, "models/breast-cancer-rf-v1.onnx"));
+  // The evaluation's own session options: ORT's default pool has one thread per physical core, and a forest summed on
+  // two threads differs from one thread's sum in the 7th digit, enough to move a row across a threshold.
+  const session = await ort.InferenceSession.create(path.join(fixtures, "models/breast-cancer-rf-v1.onnx"), evaluationSessionOptions);
   const output = await session.run({ input: new ort.Tensor("float32", data, [rows.length, columns.length]) });
   const probabilities = output.probabilities!.data as Float32Array;
   await session.release();
