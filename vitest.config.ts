@@ -1,14 +1,30 @@
 // Vitest: unit and integration tests beside the code (*.test.ts); Playwright journeys live in e2e/.
+// Two projects: most files share one module graph per worker (isolate: false), which saves the cost of importing
+// Next, drizzle and onnxruntime again for every file; files that replace modules with vi.mock or keep process-wide
+// state that another file would see (the serving and monitoring caches, the inference log writer) get a fresh one.
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+
+const include = ["**/*.test.ts", "**/*.test.tsx"];
+const exclude = ["node_modules/**", "e2e/**", ".next/**"];
+/** Files that must not share a module graph with others. */
+const isolatedFiles = [
+  "components/**/*.test.tsx",
+  "server/monitoring/**/*.test.ts",
+  "server/serving/**/*.test.ts",
+  "server/auth/shared-state.test.ts",
+  "server/errors.test.ts",
+];
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "isolated", include: isolatedFiles, exclude, isolate: true } },
+      { extends: true, test: { name: "shared", include, exclude: [...exclude, ...isolatedFiles], isolate: false } },
+    ],
   },
 });
