@@ -95,6 +95,23 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     await expectRollupsEqualRebuild(studio.db, [runId]);
   });
 
+  it("stores and queues once a point repeated inside one batch, and the new points beside an old one", async () => {
+    const runId = await newRun();
+    const points = wave("loss", 0, 300);
+    // The same point twice in one request, then a batch of one stored point and 200 new ones, with params
+    // (inside a transaction) and without.
+    await log(runId, [...points.slice(0, 100), points[50]]);
+    await log(runId, [points[10], ...points.slice(100, 200)]);
+    const withParams = await api.post("runs/log-batch", { run_id: runId, metrics: [points[20], ...points.slice(200, 300)], params: [{ key: "p", value: "1" }] });
+    expect(withParams.status, withParams.text).toBe(200);
+    const history = await api.get("metrics/get-history", { run_id: runId, metric_key: "loss" });
+    expect((history.body.metrics as Point[]).map((m) => m.step)).toEqual(points.map((p) => p.step));
+    await catchUpRollups(studio.db, [runId]);
+    const [width16] = await queryRows<{ n: string | number }>(studio.db, sql`select sum(n) as n from metric_rollups where run_uuid = ${runId} and width = 16`);
+    expect(Number(width16.n)).toBe(299); // every point but the NaN at step 17, each once
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
   it("folds the backlog in the background without any read", async () => {
     const runId = await newRun();
     for (const b of batches(wave("loss", 0, 2000))) await log(runId, b);

@@ -347,7 +347,7 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
     // Metrics alone (what training loops send) need no transaction: one statement checks the run,
     // inserts the points, keeps the latest values and queues the rollups, all or nothing.
     if (!metricsIn.length) assertActive(await findRun(ctx.db, input.run_id));
-    else if (await insertMetrics(ctx.db, input.run_id, metricsIn)) scheduleRollupCompaction(ctx.db);
+    else if (await insertMetrics(ctx.db, input.run_id, metricsIn, true)) scheduleRollupCompaction(ctx.db);
     return;
   }
   const inserted = await ctx.db.transaction(async (tx) => {
@@ -394,7 +394,7 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
  * insertMetricPoints). The fold into the rollups happens off the request: in the background soon after,
  * and at the latest when a chart reads the run (catchUpRollups).
  */
-async function insertMetrics(db: Executor, runId: string, points: MetricInput[]): Promise<number> {
+async function insertMetrics(db: Executor, runId: string, points: MetricInput[], outsideTransaction = false): Promise<number> {
   const n = points.length;
   const keys = new Array<string>(n);
   const values = new Array<number>(n);
@@ -407,7 +407,7 @@ async function insertMetrics(db: Executor, runId: string, points: MetricInput[])
     timestamps[i] = m.timestamp;
     steps[i] = m.step ?? 0;
   }
-  const { lifecycleStage, inserted } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values });
+  const { lifecycleStage, inserted } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values }, outsideTransaction);
   if (lifecycleStage === null) throw notFound(`Run '${runId}' not found.`);
   if (lifecycleStage !== "active") {
     throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${lifecycleStage}.`);
