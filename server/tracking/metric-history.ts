@@ -114,7 +114,15 @@ export async function getMetricHistoryWire(
     ) page`;
   const key = JSON.stringify(["metrics/get-history", ctx.actor.userId, input.run_id, input.metric_key, limit ?? null, input.page_token ?? null]);
   return readThroughSnapshotCache(ctx.db, key, async () => {
-    const [page] = await queryRows<{ run_exists: boolean; points: string | null; n: string | number; snapshot: string }>(ctx.db, query);
+    const page = await ctx.db.transaction(async (tx) => {
+      // The page is a range of the primary key's index, in its order: reading it there is right whatever the
+      // statistics say. Right after a long series is logged they are missing or stale (PGlite never analyzes), and
+      // the first page (no cursor) was planned as a bitmap scan of the whole series plus a sort spilling to disk:
+      // 173 ms for 100,000 points on PostgreSQL 15 where the index-only scan takes 24.
+      await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+      const [row] = await queryRows<{ run_exists: boolean; points: string | null; n: string | number; snapshot: string }>(tx, query);
+      return row;
+    });
     if (!page.run_exists) throw notFound(`Run '${input.run_id}' not found.`);
     let points = page.points ?? "";
     let token = "";
