@@ -8,6 +8,8 @@ import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
 import { rebuildMetricRollups, rollupWidthFor } from "./metric-rollups";
+import { logBatch } from "./runs";
+import type { MetricInput } from "./schema";
 import { backgroundCompactionSettled, catchUpRollups, compactRollupBacklog, pauseRollupCompaction } from "./rollup-compaction";
 
 type Api = ReturnType<typeof mlflowWire>;
@@ -104,6 +106,11 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     await log(runId, [points[10], ...points.slice(100, 200)]);
     const withParams = await api.post("runs/log-batch", { run_id: runId, metrics: [points[20], ...points.slice(200, 300)], params: [{ key: "p", value: "1" }] });
     expect(withParams.status, withParams.text).toBe(200);
+    // A caller's own transaction as ctx.db: a stored point must not fail (and so abort) it.
+    await studio.db.transaction(async (tx) => {
+      await logBatch({ ...studio, db: tx as unknown as Database }, { run_id: runId, metrics: [points[30] as MetricInput] });
+      await tx.execute(sql`select 1`);
+    });
     const history = await api.get("metrics/get-history", { run_id: runId, metric_key: "loss" });
     expect((history.body.metrics as Point[]).map((m) => m.step)).toEqual(points.map((p) => p.step));
     await catchUpRollups(studio.db, [runId]);

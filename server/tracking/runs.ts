@@ -1,6 +1,7 @@
 // Run services: create, read, update, delete/restore runs, and log params, metrics, tags and inputs.
 import { randomBytes, randomInt } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { experiments, runInputs, runs, tags, trackedDatasets } from "@/db/schema";
 import { queryRows, type Database } from "@/db/client";
@@ -347,7 +348,8 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
     // Metrics alone (what training loops send) need no transaction: one statement checks the run,
     // inserts the points, keeps the latest values and queues the rollups, all or nothing.
     if (!metricsIn.length) assertActive(await findRun(ctx.db, input.run_id));
-    else if (await insertMetrics(ctx.db, input.run_id, metricsIn, true)) scheduleRollupCompaction(ctx.db);
+    // A caller may hand in a transaction as ctx.db: the first, all-new try must not fail inside it.
+    else if (await insertMetrics(ctx.db, input.run_id, metricsIn, !(ctx.db instanceof PgTransaction))) scheduleRollupCompaction(ctx.db);
     return;
   }
   const inserted = await ctx.db.transaction(async (tx) => {
