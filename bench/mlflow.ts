@@ -9,7 +9,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { batchPoints, runFor, type LoadResult } from "./mlflow-load";
-import { formatNumber, percentile, sample } from "./stats";
+import { formatNumber, percentile, sample, timeIt } from "./stats";
 import { freePort } from "./studio-server";
 
 export interface MlflowBenchOptions {
@@ -262,8 +262,25 @@ interface WorkloadResult {
   searchRunNames: string[];
   search: number[];
   history: number[];
+  /** The same reads, each right after an untimed log-metric to another run: no answer kept from the read before is valid. */
+  searchAfterWrite: number[];
+  historyAfterWrite: number[];
   /** Runs created for the bare-INSERT baseline (studio only), in the ingestion experiment. */
   baselineRunIds: string[];
+}
+
+/** Like sample, with `write` run untimed before every call: what a read costs while someone is logging. */
+async function sampleAfterWrite(write: () => Promise<unknown>, fn: () => Promise<unknown>, iterations: number, warmup: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) {
+    await write();
+    await fn();
+  }
+  const timings: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    await write();
+    timings.push(await timeIt(fn));
+  }
+  return timings;
 }
 
 async function runWorkload(server: TrackingServer, o: MlflowBenchOptions, baselineRuns: number): Promise<WorkloadResult> {
@@ -278,13 +295,19 @@ async function runWorkload(server: TrackingServer, o: MlflowBenchOptions, baseli
   await seedSearchRuns(api, searchExperiment, o.searchRuns);
   const searchRunNames = await searchOnce(api, searchExperiment);
   const search = await sample(() => searchOnce(api, searchExperiment), o.searchIterations, 5);
+  // A run outside the search experiment, so the searched runs and their order stay the same on both servers.
+  const writeRun = await createRun(api, experimentId, "written-between-reads");
+  let written = 0;
+  const writeBetween = () => api.call("POST", "runs/log-metric", { run_id: writeRun, key: "between", value: written, timestamp: Date.now(), step: written++ });
+  const searchAfterWrite = await sampleAfterWrite(writeBetween, () => searchOnce(api, searchExperiment), o.searchIterations, 5);
 
   console.log(`[bench] mlflow: ${server.name}: seeding and reading a ${o.historyPoints}-point metric…`);
   const historyRun = await seedHistory(api, experimentId, o.historyPoints);
   const read = await readHistory(api, historyRun, "loss");
   if (read !== o.historyPoints) throw new Error(`${server.name}: get-history returned ${read} of ${o.historyPoints} points`);
   const history = await sample(() => readHistory(api, historyRun, "loss"), o.historyIterations, 1);
-  return { ingestion, searchRunNames, search, history, baselineRunIds };
+  const historyAfterWrite = await sampleAfterWrite(writeBetween, () => readHistory(api, historyRun, "loss"), o.historyIterations, 1);
+  return { ingestion, searchRunNames, search, history, searchAfterWrite, historyAfterWrite, baselineRunIds };
 }
 
 // ---- the bare INSERT baseline on the studio's database ----------------------------------------------------------
@@ -317,6 +340,8 @@ function rowsFor(label: string, mlflow: WorkloadResult, studio: WorkloadResult, 
   const bareRate = bare.acknowledged / bare.elapsed;
   const searchRatio = percentile(mlflow.search, 50) / percentile(studio.search, 50);
   const historyRatio = percentile(mlflow.history, 50) / percentile(studio.history, 50);
+  const searchAfterWriteRatio = percentile(mlflow.searchAfterWrite, 50) / percentile(studio.searchAfterWrite, 50);
+  const historyAfterWriteRatio = percentile(mlflow.historyAfterWrite, 50) / percentile(studio.historyAfterWrite, 50);
   const verdict = (ratio: number, goal: number) => (ratio >= goal ? "met" : "MISSED");
   return [
     {
@@ -344,12 +369,28 @@ function rowsFor(label: string, mlflow: WorkloadResult, studio: WorkloadResult, 
       verdict: verdict(searchRatio, 20),
     },
     {
+      measure: `${label}: runs/search as above, a log-metric to another run (untimed) before each call`,
+      mlflow: p50p95(mlflow.searchAfterWrite),
+      studio: p50p95(studio.searchAfterWrite),
+      ratio: times(searchAfterWriteRatio),
+      goal: "×20",
+      verdict: verdict(searchAfterWriteRatio, 20),
+    },
+    {
       measure: `${label}: get-history of ${formatNumber(o.historyPoints)} points, paged as the mlflow client (max_results ${formatNumber(CLIENT_HISTORY_PAGE)}) p50 / p95`,
       mlflow: p50p95(mlflow.history),
       studio: p50p95(studio.history),
       ratio: times(historyRatio),
       goal: "×20",
       verdict: verdict(historyRatio, 20),
+    },
+    {
+      measure: `${label}: get-history as above, a log-metric to another run (untimed) before each read`,
+      mlflow: p50p95(mlflow.historyAfterWrite),
+      studio: p50p95(studio.historyAfterWrite),
+      ratio: times(historyAfterWriteRatio),
+      goal: "×20",
+      verdict: verdict(historyAfterWriteRatio, 20),
     },
     {
       measure: `${label}: acknowledged ingestion points counted back via get-history`,

@@ -59,21 +59,83 @@ function mergeRollups(points: SQL, leadingCtes: SQL = sql``, tail?: SQL): SQL {
     ${tail ? sql`) ${tail}` : sql``}`;
 }
 
+type PointArrays = { keys: string[]; steps: number[]; timestamps: number[]; values: number[] };
+type InsertedPoints = { lifecycleStage: string | null; inserted: number };
+
+/** PostgreSQL's unique_violation and deadlock_detected: a batch holding points already stored (or being stored). */
+const RETRY_IDEMPOTENT = new Set(["23505", "40P01"]);
+
+function sqlState(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
+}
+
 /**
- * Inserts a batch of one run's points into the history in one statement that also keeps the latest
- * values and queues the new points for the rollups (metric_rollup_backlog): no transaction, no
- * separate round trips. `on conflict do nothing` drops points already stored, so a re-sent batch
- * inserts, queues and considers for latest nothing it already did; only newly inserted points move
- * the latest value, which is right because stored ones were considered when they were inserted.
- * Rows are written in sorted order so that concurrent batches sharing points wait on each other's rows
- * in the same order instead of deadlocking. The run's lifecycle stage comes back (null when it does
- * not exist); nothing is written unless it is active.
+ * Inserts a batch of one run's points into the history in one statement that also keeps the latest values and
+ * queues the new points for the rollups (metric_rollup_backlog): no transaction, no separate round trips. Nothing is
+ * written unless the run is active; its lifecycle stage comes back (null when it does not exist).
+ *
+ * Almost every batch is new points. It is first inserted as such, with a plain INSERT whose points feed the latest
+ * values and the backlog straight from the request's arrays: no per-point `on conflict` check, no RETURNING of a
+ * thousand rows to aggregate them again. A batch holding a point already stored (a client re-sending after a
+ * timeout) fails that statement as a whole, which writes nothing, and is inserted again point by point
+ * (insertNewMetricPoints). `outsideTransaction` must be true for the first try: inside a transaction the failed
+ * statement would abort the transaction, so there only the point-by-point statement is used.
  */
-export async function insertMetricPoints(
-  db: Executor,
-  runId: string,
-  points: { keys: string[]; steps: number[]; timestamps: number[]; values: number[] },
-): Promise<{ lifecycleStage: string | null; inserted: number }> {
+export async function insertMetricPoints(db: Executor, runId: string, points: PointArrays, outsideTransaction = false): Promise<InsertedPoints> {
+  if (outsideTransaction) {
+    try {
+      return await insertAllMetricPoints(db, runId, points);
+    } catch (error) {
+      if (!RETRY_IDEMPOTENT.has(sqlState(error) ?? "")) throw error;
+    }
+  }
+  return insertNewMetricPoints(db, runId, points);
+}
+
+/** The batch as all-new points; fails (writing nothing) when any is already stored or repeated in the batch. */
+async function insertAllMetricPoints(db: Executor, runId: string, points: PointArrays): Promise<InsertedPoints> {
+  const result = (await db.execute(sql`
+    with run as (
+      select lifecycle_stage from runs where run_uuid = ${runId}
+    ), batch as (
+      select ${textArrayLiteral(points.keys)}::text[] as ks, ${numberArrayLiteral(points.steps)}::int8[] as ss,
+             ${numberArrayLiteral(points.timestamps)}::int8[] as ts, ${numberArrayLiteral(points.values)}::float8[] as vs
+    ), points as (
+      select k, s, t, v from batch, unnest(ks, ss, ts, vs) as u(k, s, t, v)
+      where (select lifecycle_stage from run) = 'active'
+    ), inserted as (
+      -- Sorted, so that two batches sharing points wait on each other instead of deadlocking.
+      insert into metrics (run_uuid, key, step, timestamp, value)
+      select ${runId}, k, s, t, v from points order by k, s, t, v
+    ), queued as (
+      insert into metric_rollup_backlog (run_uuid, keys, steps, times, vals)
+      select ${runId}, ks, ss, ts, vs from batch
+      where (select lifecycle_stage from run) = 'active' and cardinality(ks) > 0
+    ), latest as (
+      insert into latest_metrics (run_uuid, key, step, timestamp, value)
+      select distinct on (k) ${runId}, k, s, t, v from points
+      order by k, s desc, t desc, v desc
+      on conflict (run_uuid, key) do update
+        set step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
+        where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
+    )
+    select (select lifecycle_stage from run) as lifecycle_stage, (select count(*) from points) as inserted`)) as unknown as {
+    rows: { lifecycle_stage: string | null; inserted: string | number }[];
+  };
+  const [row] = result.rows;
+  return { lifecycleStage: row.lifecycle_stage, inserted: Number(row.inserted) };
+}
+
+/**
+ * The batch point by point: `on conflict do nothing` drops points already stored, so a re-sent batch inserts,
+ * queues and considers for latest nothing it already did; only newly inserted points move the latest value,
+ * which is right because stored ones were considered when they were inserted. Rows are written in sorted order
+ * so that concurrent batches sharing points wait on each other's rows in the same order instead of deadlocking.
+ */
+async function insertNewMetricPoints(db: Executor, runId: string, points: PointArrays): Promise<InsertedPoints> {
   const result = (await db.execute(sql`
     with run as (
       select lifecycle_stage from runs where run_uuid = ${runId}

@@ -8,6 +8,8 @@ import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
 import { rebuildMetricRollups, rollupWidthFor } from "./metric-rollups";
+import { logBatch } from "./runs";
+import type { MetricInput } from "./schema";
 import { backgroundCompactionSettled, catchUpRollups, compactRollupBacklog, pauseRollupCompaction } from "./rollup-compaction";
 
 type Api = ReturnType<typeof mlflowWire>;
@@ -92,6 +94,28 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     expect(Number(counts.queued) + Number(counts.folded)).toBe(3999);
     await catchUpRollups(studio.db, [runId]);
     expect(Number((await queryRows<{ n: string | number }>(studio.db, sql`select count(*) as n from metric_rollup_backlog where run_uuid = ${runId}`))[0].n)).toBe(0);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
+  it("stores and queues once a point repeated inside one batch, and the new points beside an old one", async () => {
+    const runId = await newRun();
+    const points = wave("loss", 0, 300);
+    // The same point twice in one request, then a batch of one stored point and 200 new ones, with params
+    // (inside a transaction) and without.
+    await log(runId, [...points.slice(0, 100), points[50]]);
+    await log(runId, [points[10], ...points.slice(100, 200)]);
+    const withParams = await api.post("runs/log-batch", { run_id: runId, metrics: [points[20], ...points.slice(200, 300)], params: [{ key: "p", value: "1" }] });
+    expect(withParams.status, withParams.text).toBe(200);
+    // A caller's own transaction as ctx.db: a stored point must not fail (and so abort) it.
+    await studio.db.transaction(async (tx) => {
+      await logBatch({ ...studio, db: tx as unknown as Database }, { run_id: runId, metrics: [points[30] as MetricInput] });
+      await tx.execute(sql`select 1`);
+    });
+    const history = await api.get("metrics/get-history", { run_id: runId, metric_key: "loss" });
+    expect((history.body.metrics as Point[]).map((m) => m.step)).toEqual(points.map((p) => p.step));
+    await catchUpRollups(studio.db, [runId]);
+    const [width16] = await queryRows<{ n: string | number }>(studio.db, sql`select sum(n) as n from metric_rollups where run_uuid = ${runId} and width = 16`);
+    expect(Number(width16.n)).toBe(299); // every point but the NaN at step 17, each once
     await expectRollupsEqualRebuild(studio.db, [runId]);
   });
 

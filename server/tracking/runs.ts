@@ -1,6 +1,7 @@
 // Run services: create, read, update, delete/restore runs, and log params, metrics, tags and inputs.
 import { randomBytes, randomInt } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { experiments, runInputs, runs, tags, trackedDatasets } from "@/db/schema";
 import { queryRows, type Database } from "@/db/client";
@@ -347,7 +348,8 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
     // Metrics alone (what training loops send) need no transaction: one statement checks the run,
     // inserts the points, keeps the latest values and queues the rollups, all or nothing.
     if (!metricsIn.length) assertActive(await findRun(ctx.db, input.run_id));
-    else if (await insertMetrics(ctx.db, input.run_id, metricsIn)) scheduleRollupCompaction(ctx.db);
+    // A caller may hand in a transaction as ctx.db: the first, all-new try must not fail inside it.
+    else if (await insertMetrics(ctx.db, input.run_id, metricsIn, !(ctx.db instanceof PgTransaction))) scheduleRollupCompaction(ctx.db);
     return;
   }
   const inserted = await ctx.db.transaction(async (tx) => {
@@ -394,7 +396,7 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
  * insertMetricPoints). The fold into the rollups happens off the request: in the background soon after,
  * and at the latest when a chart reads the run (catchUpRollups).
  */
-async function insertMetrics(db: Executor, runId: string, points: MetricInput[]): Promise<number> {
+async function insertMetrics(db: Executor, runId: string, points: MetricInput[], outsideTransaction = false): Promise<number> {
   const n = points.length;
   const keys = new Array<string>(n);
   const values = new Array<number>(n);
@@ -407,7 +409,7 @@ async function insertMetrics(db: Executor, runId: string, points: MetricInput[])
     timestamps[i] = m.timestamp;
     steps[i] = m.step ?? 0;
   }
-  const { lifecycleStage, inserted } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values });
+  const { lifecycleStage, inserted } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values }, outsideTransaction);
   if (lifecycleStage === null) throw notFound(`Run '${runId}' not found.`);
   if (lifecycleStage !== "active") {
     throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${lifecycleStage}.`);
