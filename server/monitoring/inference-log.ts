@@ -151,20 +151,25 @@ export function loggingSettings(db: Database, modelId: number): Promise<{ sample
 function readLoggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number; readAt: number }> {
   const running = state.settingsReads.get(modelId);
   if (running) return running;
-  const read = (async () => {
-    try {
-      const [row] = await db
-        .select({ sampleRate: modelMonitoring.sampleRate, retentionDays: modelMonitoring.retentionDays })
-        .from(modelMonitoring)
-        .where(eq(modelMonitoring.modelId, modelId));
-      const settings = { sampleRate: row?.sampleRate ?? 1, retentionDays: row?.retentionDays ?? 30, readAt: Date.now() };
-      // An edit that invalidated the cache while this read ran wins: its own read is the one to remember.
-      if (state.settingsReads.get(modelId) === read) state.settings.set(modelId, settings);
-      return settings;
-    } finally {
-      if (state.settingsReads.get(modelId) === read) state.settingsReads.delete(modelId);
-    }
-  })();
+  const read: Promise<{ sampleRate: number; retentionDays: number; readAt: number }> = db
+    .select({ sampleRate: modelMonitoring.sampleRate, retentionDays: modelMonitoring.retentionDays })
+    .from(modelMonitoring)
+    .where(eq(modelMonitoring.modelId, modelId))
+    .then(
+      ([row]) => {
+        const settings = { sampleRate: row?.sampleRate ?? 1, retentionDays: row?.retentionDays ?? 30, readAt: Date.now() };
+        // An edit that invalidated the cache while this read ran wins: its own read is the one to remember.
+        if (state.settingsReads.get(modelId) === read) {
+          state.settings.set(modelId, settings);
+          state.settingsReads.delete(modelId);
+        }
+        return settings;
+      },
+      (error: unknown) => {
+        if (state.settingsReads.get(modelId) === read) state.settingsReads.delete(modelId);
+        throw error;
+      },
+    );
   state.settingsReads.set(modelId, read);
   return read;
 }
