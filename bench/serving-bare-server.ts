@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     });
   });
   server.listen(Number(process.env.BARE_PORT), "127.0.0.1", () => console.log("bare server ready"));
+  // An orderly exit, so `node --cpu-prof` (bench/serving-profile.ts) writes its profile.
+  process.once("SIGTERM", () => process.exit(0));
 }
 
 void main();

@@ -1,14 +1,15 @@
 // The credentials epoch is kept in memory (issue 18) and still a revoke, a disable or a role change bites at once in
 // the process that made it, and within a second in another process on the same PostgreSQL (told by NOTIFY).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { apiTokens } from "@/db/schema";
 import { openDatabase, queryRows, type DatabaseHandle } from "@/db/client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import type { Actor } from "./actor";
 import { createUserAsSystem, setUserDisabled, setUserRole } from "./accounts";
 import { credentialsListenerPid, readCredentialsEpoch } from "./credentials-epoch";
 import { zCreateUser } from "./schema";
-import { createToken, grantFromToken, listOwnTokens, revokeToken } from "./tokens";
+import { TOKEN_GRANT_CACHE_MS, createToken, grantFromToken, listOwnTokens, revokeToken } from "./tokens";
 
 /** Moves the stored epoch behind the caches' back: no changeCredentials, no NOTIFY. */
 async function moveEpochSilently(handle: { db: TestStudio["db"] }): Promise<number> {
@@ -76,6 +77,19 @@ describe.each(testBackends)("credentials epoch cache on %s", (backend) => {
     expect((await grantFromToken(studio.db, demoted.token))?.actor.role).toBe("editor");
     await setUserRole(studio.as(admin), demoted.username, "viewer");
     expect((await grantFromToken(studio.db, demoted.token))?.actor.role).toBe("viewer");
+  });
+
+  it("re-verifies a token past its cache period with one lookup, while requests keep the grant for one more period", async () => {
+    const holder = await userWithToken();
+    expect(await grantFromToken(studio.db, holder.token)).not.toBeNull();
+    // A revoke written behind the caches' back (no epoch move): only the grant's cache period bounds it.
+    await studio.db.update(apiTokens).set({ revokedAt: Date.now() }).where(eq(apiTokens.userId, holder.actor.userId));
+    expect(await grantFromToken(studio.db, holder.token)).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_GRANT_CACHE_MS + 50));
+    // Past the period the grant is still answered at once, while one lookup re-verifies it…
+    expect(await grantFromToken(studio.db, holder.token)).not.toBeNull();
+    // …and the requests after that lookup are refused.
+    expect(await waitFor(async () => (await grantFromToken(studio.db, holder.token)) === null, 1_000)).toBeLessThan(1_000);
   });
 
   it("requests racing a change never keep the old epoch once the change has returned", async () => {

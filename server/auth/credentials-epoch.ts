@@ -4,7 +4,8 @@
 // - in this process, directly, once the transaction that moved it ends (changeCredentials);
 // - in other processes, by PostgreSQL's NOTIFY, which the changing transaction sends and the server delivers at commit
 //   to a LISTEN connection each process holds (PGlite belongs to one process: the direct path is the whole story);
-// - and a short safety TTL bounds how long a value is trusted even if a notification were lost. While the LISTEN
+// - and a short safety TTL bounds how long a value is trusted even if a notification were lost (plus the one read
+//   that replaces it, which requests do not wait for). While the LISTEN
 //   connection is down (not yet connected, or reconnecting) nothing is cached: every read asks the database.
 import { eq, sql } from "drizzle-orm";
 import { authState } from "@/db/schema";
@@ -84,9 +85,22 @@ class EpochCache {
 
   async read(): Promise<number> {
     const now = Date.now();
-    if (this.value !== null && this.informed && this.changing === 0 && now - this.readAt < credentialsEpochTtlMs()) return this.value;
+    if (this.value !== null && this.informed && this.changing === 0) {
+      const ttl = credentialsEpochTtlMs();
+      if (now - this.readAt < ttl) return this.value;
+      // Past the safety TTL (no notification said it moved): the next value is read, and requests do not queue behind
+      // that read unless the value is two periods old (serving's p99 would otherwise take a round trip every second).
+      if (now - this.readAt < 2 * ttl) {
+        if (!this.inFlight) this.startRead(now).catch(() => undefined);
+        return this.value;
+      }
+    }
     // Requests arriving together share one read, unless an invalidation came after it started.
     if (this.inFlight && this.inFlight.generation === this.generation) return this.inFlight.promise;
+    return this.startRead(now);
+  }
+
+  private startRead(now: number): Promise<number> {
     const generation = this.generation;
     const promise = readStoredEpoch(this.db).then(
       (epoch) => {

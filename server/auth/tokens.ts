@@ -150,7 +150,7 @@ export interface TokenGrant {
  */
 export const TOKEN_GRANT_CACHE_MS = Number(process.env.STUDIO_TOKEN_CACHE_MS) || 2_000;
 const TOKEN_GRANT_CACHE_MAX = 10_000;
-const tokenGrantCache = new Map<string, { grant: TokenGrant | null; until: number; expiresAt: number | null; epoch: number }>();
+const tokenGrantCache = new Map<string, { grant: TokenGrant | null; until: number; expiresAt: number | null; epoch: number; refreshing?: boolean }>();
 
 /** Forgets every remembered token (tests). */
 export function clearTokenGrantCache(): void {
@@ -163,7 +163,25 @@ export async function grantFromToken(db: Database, token: string): Promise<Token
   const now = Date.now();
   const epoch = await readCredentialsEpoch(db);
   const cached = tokenGrantCache.get(hash);
-  if (cached && cached.epoch === epoch && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now)) return cached.grant;
+  if (cached && cached.epoch === epoch && (cached.expiresAt === null || cached.expiresAt > now)) {
+    if (cached.until > now) return cached.grant;
+    // Nothing moved the epoch (no revoke, disable or role change anywhere): the grant is verified again, once, while
+    // requests keep it for one more period instead of each waiting on the join (serving's tail latency).
+    if (cached.until + TOKEN_GRANT_CACHE_MS > now) {
+      if (!cached.refreshing) {
+        cached.refreshing = true;
+        verifyToken(db, hash, epoch, now).catch(() => {
+          cached.refreshing = false;
+        });
+      }
+      return cached.grant;
+    }
+  }
+  return verifyToken(db, hash, epoch, now);
+}
+
+/** Reads a token by its hash and remembers what it grants under `epoch`. */
+async function verifyToken(db: Database, hash: string, epoch: number, now: number): Promise<TokenGrant | null> {
   const [row] = await db
     .select({
       tokenId: apiTokens.tokenId,

@@ -119,7 +119,10 @@ const PRUNE = `delete from inference_log where model_id = $1
 function poolOf(target) {
   if (!target.pool) {
     // One connection is enough for batched inserts; it closes when idle so a test's throwaway database can be dropped.
-    const pool = new pg.Pool({ ...target.config, max: 1, idleTimeoutMillis: 1_000, application_name: "studio inference log" });
+    // synchronous_commit off: a commit returns before its WAL reaches the disk (the log's rows are durable once
+    // PostgreSQL writes them, within a fraction of a second, and never half-written); only a crash of the database
+    // server itself could lose the last moments of log, which no request waits for anyway.
+    const pool = new pg.Pool({ ...target.config, max: 1, idleTimeoutMillis: 1_000, application_name: "studio inference log", options: "-c synchronous_commit=off" });
     pool.on("error", () => undefined); // an idle connection killed by the server: the next query reconnects
     target.pool = pool;
   }

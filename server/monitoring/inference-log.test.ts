@@ -18,7 +18,17 @@ import { zCreateToken, zCreateUser } from "../auth/schema";
 import { createToken } from "../auth/tokens";
 import { handleServing } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
-import { closeInferenceLog, flushInferenceLog, inferenceLogStatus, inferenceLogTestHooks, recordCompactInference, recordInference, type InferenceLogEntry } from "./inference-log";
+import {
+  closeInferenceLog,
+  flushInferenceLog,
+  inferenceLogStatus,
+  inferenceLogTestHooks,
+  invalidateLoggingSettings,
+  loggingSettings,
+  recordCompactInference,
+  recordInference,
+  type InferenceLogEntry,
+} from "./inference-log";
 import { updateMonitoringSettings } from "./monitoring";
 import { defaultMonitoringThresholds } from "./schema";
 
@@ -178,6 +188,15 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     const written = await rowsOf("behind");
     expect([...written.keys()].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `behind-${i}`).sort());
     expect(inferenceLogStatus()).toMatchObject({ queued: 0, written: before.written + 10, dropped: before.dropped + 16 });
+  });
+
+  it("reads a model's sampling settings once for all the requests that find them stale meanwhile", async () => {
+    invalidateLoggingSettings(modelId);
+    const reads = Array.from({ length: 20 }, () => loggingSettings(studio.db, modelId));
+    expect(new Set(reads).size).toBe(1);
+    expect(await reads[0]).toMatchObject({ sampleRate: 1, retentionDays: 30 });
+    // Once read, the settings are answered from memory.
+    expect(await loggingSettings(studio.db, modelId)).toBe(await reads[0]);
   });
 
   it("writes everything accepted when it is closed, and starts again on the next entry", async () => {

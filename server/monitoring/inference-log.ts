@@ -89,6 +89,8 @@ interface Target {
 
 interface LogState {
   settings: Map<number, { sampleRate: number; retentionDays: number; readAt: number }>;
+  /** The read of a model's settings under way, if any: requests arriving meanwhile share it. */
+  settingsReads: Map<number, Promise<{ sampleRate: number; retentionDays: number; readAt: number }>>;
   lastPrune: Map<number, number>;
   targets: Map<Database, Target>;
   nextTargetId: number;
@@ -116,6 +118,7 @@ interface LogState {
 const holder = globalThis as unknown as { studioInferenceLogWriter?: LogState };
 const state = (holder.studioInferenceLogWriter ??= {
   settings: new Map(),
+  settingsReads: new Map(),
   lastPrune: new Map(),
   targets: new Map(),
   nextTargetId: 1,
@@ -138,21 +141,43 @@ const state = (holder.studioInferenceLogWriter ??= {
 });
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
-export async function loggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number }> {
+export function loggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number }> {
   const cached = state.settings.get(modelId);
-  if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return cached;
-  const [row] = await db
+  if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS) return Promise.resolve(cached);
+  return readLoggingSettings(db, modelId);
+}
+
+/** One read per model at a time: every request that finds the cache stale while it runs shares it. */
+function readLoggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number; readAt: number }> {
+  const running = state.settingsReads.get(modelId);
+  if (running) return running;
+  const read: Promise<{ sampleRate: number; retentionDays: number; readAt: number }> = db
     .select({ sampleRate: modelMonitoring.sampleRate, retentionDays: modelMonitoring.retentionDays })
     .from(modelMonitoring)
-    .where(eq(modelMonitoring.modelId, modelId));
-  const settings = { sampleRate: row?.sampleRate ?? 1, retentionDays: row?.retentionDays ?? 30, readAt: Date.now() };
-  state.settings.set(modelId, settings);
-  return settings;
+    .where(eq(modelMonitoring.modelId, modelId))
+    .then(
+      ([row]) => {
+        const settings = { sampleRate: row?.sampleRate ?? 1, retentionDays: row?.retentionDays ?? 30, readAt: Date.now() };
+        // An edit that invalidated the cache while this read ran wins: its own read is the one to remember.
+        if (state.settingsReads.get(modelId) === read) {
+          state.settings.set(modelId, settings);
+          state.settingsReads.delete(modelId);
+        }
+        return settings;
+      },
+      (error: unknown) => {
+        if (state.settingsReads.get(modelId) === read) state.settingsReads.delete(modelId);
+        throw error;
+      },
+    );
+  state.settingsReads.set(modelId, read);
+  return read;
 }
 
 /** Forget cached sampling settings (after they are edited). */
 export function invalidateLoggingSettings(modelId: number): void {
   state.settings.delete(modelId);
+  state.settingsReads.delete(modelId);
 }
 
 /** How the log keeps up: entries waiting to be written, written, and dropped since the process started. */
@@ -160,12 +185,17 @@ export function inferenceLogStatus(): { queued: number; written: number; dropped
   return { queued: state.queued, written: state.written, dropped: state.dropped, maxQueued: state.maxQueued };
 }
 
-/** Whether the model's sampling picks this request and the writer has room for it (a refusal is counted). */
+/**
+ * Whether the model's sampling picks this request and the writer has room for it (a refusal is counted). Never waits:
+ * a stale sampling rate decides until the one read that refreshes it returns (a model not read yet is logged).
+ */
 function admit(db: Database, modelId: number): boolean {
   const cached = state.settings.get(modelId);
-  const sampleRate = cached && Date.now() - cached.readAt < SETTINGS_TTL_MS ? cached.sampleRate : null;
-  if (sampleRate === null) void loggingSettings(db, modelId).catch(() => undefined);
-  if (sampleRate !== null && sampleRate < 1 && Math.random() >= sampleRate) return false;
+  if ((!cached || Date.now() - cached.readAt >= SETTINGS_TTL_MS) && !state.settingsReads.has(modelId)) {
+    void readLoggingSettings(db, modelId).catch(() => undefined);
+  }
+  const sampleRate = cached ? cached.sampleRate : 1;
+  if (sampleRate < 1 && Math.random() >= sampleRate) return false;
   if (state.queued >= state.maxQueued) {
     // The writer is not keeping up: shed log entries rather than memory or serving latency (counted, not silent).
     state.dropped += 1;

@@ -68,7 +68,7 @@ function recordPacked(
   model: ServedModel,
   entry: { requestId: string; startedAt: number; feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
   rows: number,
-  sampled: number[],
+  sampled: readonly number[],
 ): boolean {
   const prediction = predictionTensor(model, entry.results, rows);
   if (prediction?.type === "string") return false;
@@ -107,6 +107,9 @@ function recordPacked(
   return true;
 }
 
+/** The rows logged of a small request, 0…rows-1, made once for every size (read only). */
+const EVERY_ROW: readonly (readonly number[])[] = Array.from({ length: MAX_LOGGED_INPUT_ROWS + 1 }, (_, rows) => Array.from({ length: rows }, (_, i) => i));
+
 /** Queues the request for the log (sampled, batched, never on the response's critical path). Never throws. */
 export function logServedRequest(
   db: Database,
@@ -119,8 +122,8 @@ export function logServedRequest(
     if (!rows) return;
     // Drift needs the distribution of inputs, not every row of a big batch: evenly spaced rows keep the log (and
     // its cost on the serving process) small; predictions are kept for every row, so feedback joins them all.
-    const step = Math.max(1, rows / MAX_LOGGED_INPUT_ROWS);
-    const sampled = Array.from({ length: Math.min(rows, MAX_LOGGED_INPUT_ROWS) }, (_, i) => Math.floor(i * step));
+    const step = rows / MAX_LOGGED_INPUT_ROWS;
+    const sampled = rows <= MAX_LOGGED_INPUT_ROWS ? EVERY_ROW[rows]! : Array.from({ length: MAX_LOGGED_INPUT_ROWS }, (_, i) => Math.floor(i * step));
     if (recordPacked(db, model, entry, rows, sampled)) return;
     const inputs: Record<string, (number | string | null)[]> = {};
     for (const field of model.fields) {

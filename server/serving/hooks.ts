@@ -20,7 +20,8 @@ export function addServingListener(listener: ServingListener): () => void {
 
 /**
  * Call after an alias of `modelName` moved or was deleted (setModelAlias, deleteModelAlias, rename, delete): this
- * process's model servers read the alias afresh on the next request. Other processes follow within ALIAS_CACHE_MS.
+ * process's model servers read the alias afresh on the next request. Other processes follow within ALIAS_CACHE_MS
+ * (plus the one lookup that refreshes their answer).
  */
 export function invalidateServingModel(modelName: string): void {
   for (const listener of listeners()) listener.invalidate(modelName);

@@ -3,14 +3,14 @@
 // model answer says which version, bytes and approved review answered (x-model-version, x-model-digest, x-review-id).
 import { randomUUID } from "node:crypto";
 import type * as ort from "onnxruntime-node";
-import { getDatabase } from "@/db/client";
-import { resolveActor, type RequestLike } from "../auth/authenticate";
+import { getDatabase, type Database } from "@/db/client";
+import { resolveActor, type RequestLike, type ResolveOptions } from "../auth/authenticate";
 import { grantFromToken, isServeOnly } from "../auth/tokens";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
 import { applyDecisionThreshold } from "./decision-threshold";
-import { ModelServer, parseModelReference, type ModelReference, type ServedModel } from "./model-server";
+import { ModelServer, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
 import { logServedRequest } from "../monitoring/serving-log";
@@ -53,18 +53,38 @@ function errorBody(protocol: Protocol, error: DomainError): string {
   return protocol === "oip" ? JSON.stringify({ error: error.message }) : JSON.stringify({ error_code: error.code, message: error.message });
 }
 
-function json(status: number, requestId: string, body: string, extra: Record<string, string> = {}): ServingResponse {
-  return { status, headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": "no-store", ...extra }, body };
+const PLAIN_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json", "cache-control": "no-store" };
+
+/** An answer: `headers` are those of every answer (PLAIN_HEADERS) or a model's (modelHeaders), plus the request id. */
+function json(status: number, requestId: string, body: string, headers: Readonly<Record<string, string>> = PLAIN_HEADERS): ServingResponse {
+  return { status, headers: { ...headers, "x-request-id": requestId }, body };
 }
 
-/** A model's answer and the headers saying who answered it. */
-interface Answered {
-  body: string;
-  headers: Record<string, string>;
+/** The headers saying who answered, built once per model and resolution (an alias answer lasts a second or more). */
+const headersByResolution = new WeakMap<Resolved, { model: ServedModel; threshold: number | null; headers: Record<string, string> }>();
+
+function modelHeaders(model: ServedModel, resolved: Resolved, threshold: number | null): Readonly<Record<string, string>> {
+  const cached = headersByResolution.get(resolved);
+  if (cached && cached.model === model && cached.threshold === threshold) return cached.headers;
+  const headers: Record<string, string> = {
+    ...PLAIN_HEADERS,
+    "x-model-version": model.version,
+    "x-model-digest": model.digest,
+    "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId),
+    ...(threshold !== null ? { "x-decision-threshold": String(threshold) } : {}),
+  };
+  headersByResolution.set(resolved, { model, threshold, headers });
+  return headers;
 }
+
+const SERVING: ResolveOptions = { serving: true };
 
 async function authenticate(request: ServingRequest, server: ModelServer): Promise<Actor> {
-  const actor = await resolveActor(request, (await server.database()).db, { serving: true });
+  return authenticateOn(request, (await server.database()).db);
+}
+
+async function authenticateOn(request: ServingRequest, db: Database): Promise<Actor> {
+  const actor = await resolveActor(request, db, SERVING);
   if (!actor) {
     throw new DomainError(
       "UNAUTHENTICATED",
@@ -87,34 +107,20 @@ function decodeSegments(segments: readonly string[]): string[] {
 }
 
 /**
- * Scores with the version a reference resolves to. `threshold` is the approved review's decision threshold when it
- * applies (a binary classifier whose approved review chose one): the answer's labels follow it and the
- * x-decision-threshold header names it.
+ * The version a reference resolves to, checked for this caller and counted in use (call server.release after).
+ * `threshold` is the approved review's decision threshold when it applies (a binary classifier whose approved review
+ * chose one): the answer's labels follow it and the x-decision-threshold header names it.
  */
-async function withModel(
+async function acquireModel(
   server: ModelServer,
   ref: ModelReference,
   actor: Actor,
-  score: (model: ServedModel, threshold: number | null) => Promise<string>,
-): Promise<Answered> {
+): Promise<{ model: ServedModel; threshold: number | null; headers: Readonly<Record<string, string>> }> {
   const resolved = await server.resolve(ref);
   server.authorizeAnswer(ref, resolved, actor);
   const model = await server.acquire(ref, resolved);
-  try {
-    const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
-    const body = await score(model, threshold);
-    return {
-      body,
-      headers: {
-        "x-model-version": model.version,
-        "x-model-digest": model.digest,
-        "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId),
-        ...(threshold !== null ? { "x-decision-threshold": String(threshold) } : {}),
-      },
-    };
-  } finally {
-    server.release(model);
-  }
+  const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
+  return { model, threshold, headers: modelHeaders(model, resolved, threshold) };
 }
 
 async function run(model: ServedModel, feeds: ort.InferenceSession.FeedsType, outputs: readonly string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
@@ -143,7 +149,7 @@ async function readBody(request: ServingRequest): Promise<string> {
   return text;
 }
 
-async function invocations(request: ServingRequest, server: ModelServer, actor: Actor, modelSegments: string[], requestId: string, startedAt: number): Promise<Answered> {
+async function invocations(request: ServingRequest, server: ModelServer, db: Database, actor: Actor, modelSegments: string[], requestId: string, startedAt: number): Promise<ServingResponse> {
   const ref = parseModelReference(decodeSegments(modelSegments).join("/"));
   const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
   const isCsv = contentType.startsWith("text/csv");
@@ -152,14 +158,17 @@ async function invocations(request: ServingRequest, server: ModelServer, actor: 
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
-  return withModel(server, ref, actor, async (model, threshold) => {
+  const { model, threshold, headers } = await acquireModel(server, ref, actor);
+  try {
     const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
     const outputNames = model.outputs.map((o) => o.name);
     const raw = await run(model, scoring.feeds, outputNames);
     const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
-    logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
-    return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
-  });
+    logServedRequest(db, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
+    return json(200, requestId, JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) }), headers);
+  } finally {
+    server.release(model);
+  }
 }
 
 /** `/v2/models/<m>[/versions/<v>][/<action>]`: the model reference and the action ("" = metadata). */
@@ -185,20 +194,22 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
     return json(200, requestId, JSON.stringify({ name: "modelops-studio", version: "2", extensions: [] }));
   }
   if (segments[0] !== "models" || segments.length < 2) throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
-  const actor = await authenticate(request, server);
+  const { db } = await server.database();
+  const actor = await authenticateOn(request, db);
   const { ref, action } = oipTarget(segments.slice(1));
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
-    const answer = await withModel(server, ref, actor, async (model, threshold) => {
+    const { model, threshold, headers } = await acquireModel(server, ref, actor);
+    try {
       const infer = parseOipInfer(model, body);
       // The label follows the threshold: the probabilities are computed even when only the label was asked for.
       const binary = threshold !== null && model.binary && infer.outputs.includes(model.binary.labelOutput) ? model.binary : null;
       const outputs = binary && !infer.outputs.includes(binary.probabilitiesOutput) ? [...infer.outputs, binary.probabilitiesOutput] : infer.outputs;
       const raw = await run(model, infer.feeds, outputs);
       const results = binary ? applyDecisionThreshold(raw, binary, threshold!) : raw;
-      logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
-      return JSON.stringify({
+      logServedRequest(db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
+      const answer = JSON.stringify({
         model_name: model.name,
         model_version: model.version,
         ...(infer.id !== undefined ? { id: infer.id } : {}),
@@ -206,17 +217,16 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
         ...(binary ? { parameters: { decision_threshold: threshold } } : {}),
         outputs: oipOutputs(results, infer.outputs, model),
       });
-    });
-    return json(200, requestId, answer.body, answer.headers);
+      return json(200, requestId, answer, headers);
+    } finally {
+      server.release(model);
+    }
   }
   if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
-  if (action === "ready") {
-    const answer = await withModel(server, ref, actor, async (model) => JSON.stringify({ name: model.name, ready: true }));
-    return json(200, requestId, answer.body, answer.headers);
-  }
-  if (action !== "") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
-  const metadata = await withModel(server, ref, actor, async (model) => JSON.stringify(oipMetadata(model)));
-  return json(200, requestId, metadata.body, metadata.headers);
+  if (action !== "" && action !== "ready") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
+  const { model, headers } = await acquireModel(server, ref, actor);
+  server.release(model);
+  return json(200, requestId, JSON.stringify(action === "ready" ? { name: model.name, ready: true } : oipMetadata(model)), headers);
 }
 
 function splitPath(pathname: string): string[] {
@@ -247,9 +257,9 @@ export async function handleServing(request: ServingRequest, server: ModelServer
     }
     if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
-    const actor = await authenticate(request, server);
-    const answer = await invocations(request, server, actor, segments.slice(2, -1), requestId, startedAt);
-    return json(200, requestId, answer.body, answer.headers);
+    const { db } = await server.database();
+    const actor = await authenticateOn(request, db);
+    return await invocations(request, server, db, actor, segments.slice(2, -1), requestId, startedAt);
   } catch (error) {
     const domain = toDomainError(error);
     return json(domain.httpStatus, requestId, errorBody(protocol, domain));

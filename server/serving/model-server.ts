@@ -129,7 +129,11 @@ export function declaresMissingValues(introspection: OnnxIntrospection): boolean
 }
 
 export class ModelServer implements ServingListener {
-  private readonly resolved = new Map<string, { value: Promise<Resolved>; until: number }>();
+  /**
+   * Alias answers by reference. `refreshing`: the lookup that replaces an expired answer, which requests keep getting
+   * until it returns (so no request waits for the once-a-second lookup unless the answer is older than two periods).
+   */
+  private readonly resolved = new Map<string, { value: Promise<Resolved>; until: number; refreshing: Promise<Resolved> | null }>();
   private readonly sessions = new Map<number, Promise<ServedModel>>();
   private readonly maxSessions: number;
   private readonly stopListening: () => void;
@@ -146,19 +150,41 @@ export class ModelServer implements ServingListener {
     return this.deps();
   }
 
-  /** The version a reference means now (aliases: as of at most ALIAS_CACHE_MS ago, or since the last invalidate). */
+  /**
+   * The version a reference means now: as of at most ALIAS_CACHE_MS ago plus one lookup, or since the last invalidate
+   * (this process's promotions). An answer past its period is still given while the lookup replacing it runs.
+   */
   resolve(ref: ModelReference): Promise<Resolved> {
     const key = `${ref.name}\u0000${ref.version ?? `@${ref.alias}`}`;
     const now = Date.now();
     const hit = this.resolved.get(key);
     if (hit && hit.until > now) return hit.value;
+    if (hit && hit.until + ALIAS_CACHE_MS > now) {
+      if (!hit.refreshing) this.refresh(key, ref, hit);
+      return hit.value;
+    }
     const value = this.lookup(ref);
-    this.resolved.set(key, { value, until: now + ALIAS_CACHE_MS });
+    const entry = { value, until: now + ALIAS_CACHE_MS, refreshing: null };
+    this.resolved.set(key, entry);
     // Failures are not remembered: the next request asks again (the model may just have been registered).
     value.catch(() => {
-      if (this.resolved.get(key)?.value === value) this.resolved.delete(key);
+      if (this.resolved.get(key) === entry) this.resolved.delete(key);
     });
     return value;
+  }
+
+  private refresh(key: string, ref: ModelReference, hit: { value: Promise<Resolved>; until: number; refreshing: Promise<Resolved> | null }): void {
+    const refreshing = this.lookup(ref);
+    hit.refreshing = refreshing;
+    refreshing.then(
+      () => {
+        if (this.resolved.get(key) === hit) this.resolved.set(key, { value: refreshing, until: Date.now() + ALIAS_CACHE_MS, refreshing: null });
+      },
+      // The alias was removed or the model deleted meanwhile: the next request looks up afresh and gets the error.
+      () => {
+        if (this.resolved.get(key) === hit) this.resolved.delete(key);
+      },
+    );
   }
 
   private async lookup(ref: ModelReference): Promise<Resolved> {

@@ -12,7 +12,9 @@ import { zCreateToken, zCreateUser } from "../auth/schema";
 import { clearTokenGrantCache, createToken, listOwnTokens, revokeToken } from "../auth/tokens";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
-import { ModelServer } from "./model-server";
+import { and, eq } from "drizzle-orm";
+import { modelVersions, registeredModelAliases } from "@/db/schema";
+import { ALIAS_CACHE_MS, ModelServer } from "./model-server";
 import { invalidateServingModel, warmServingVersion } from "./hooks";
 import { handleServing } from "./http";
 import { flushInferenceLog } from "../monitoring/inference-log";
@@ -282,6 +284,35 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     expect((viaAlias.json.predictions as { probabilities: number[][] }).probabilities[0]).toEqual(Array.from(direct.probabilities!.data as Float32Array));
     expect((await call("POST", "/api/serve/breast-cancer/2/invocations", { inputs: [rfRows[0]] }, asEditor)).json).toEqual(viaAlias.json);
     expect((await call("POST", "/api/serve/breast-cancer%2F2/invocations", { inputs: [rfRows[0]] }, asEditor)).json).toEqual(viaAlias.json);
+  });
+
+  it("follows an alias another process moved within a period plus one lookup, and no request waits for that lookup", async () => {
+    const admin = studio.as(systemActor);
+    await setModelAlias(admin, { name: "breast-cancer", alias: "staging", version: "1" });
+    const body = { inputs: [{ name: "input", shape: [1, 30], datatype: "FP32", data: rfRows[0] }] };
+    const versionOf = async () => {
+      const answer = await call("POST", "/v2/models/breast-cancer@staging/infer", body, { authorization: `Bearer ${editorToken}` });
+      expect(answer.status, answer.body).toBe(200);
+      return answer.json.model_version;
+    };
+    expect(await versionOf()).toBe("1");
+    // What another process's promotion looks like from here: the row moves, and no invalidation reaches this process.
+    const [staging] = await studio.db.select().from(registeredModelAliases).where(eq(registeredModelAliases.alias, "staging"));
+    const [v2] = await studio.db
+      .select({ versionId: modelVersions.versionId })
+      .from(modelVersions)
+      .where(and(eq(modelVersions.modelId, staging!.modelId), eq(modelVersions.version, 2)));
+    await studio.db.update(registeredModelAliases).set({ versionId: v2!.versionId }).where(eq(registeredModelAliases.alias, "staging"));
+    expect(await versionOf()).toBe("1");
+    await new Promise((resolve) => setTimeout(resolve, ALIAS_CACHE_MS + 50));
+    // Past its period the answer is still given, at once, while one lookup replaces it…
+    expect(await versionOf()).toBe("1");
+    // …and the requests after that lookup get the new version.
+    const started = Date.now();
+    while ((await versionOf()) !== "2") {
+      expect(Date.now() - started).toBeLessThan(ALIAS_CACHE_MS);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   });
 
   it("lets a serve-scoped token call serving only, and refuses it on the MLflow API with 403", async () => {

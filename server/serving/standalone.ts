@@ -6,41 +6,53 @@
 import cluster from "node:cluster";
 import http from "node:http";
 import { getDatabase } from "@/db/client";
-import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES } from "./http";
+import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES, type ServingRequest } from "./http";
 import type { ModelServer } from "./model-server";
 import { closeInferenceLog, disableHealthChecks } from "../monitoring/inference-log";
 
-function headerReader(request: http.IncomingMessage): { get(name: string): string | null } {
-  return {
-    get(name: string) {
-      const value = request.headers[name.toLowerCase()];
-      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-    },
-  };
-}
+/** A node:http request as handleServing reads it (one object per request, no closures). */
+class NodeServingRequest implements ServingRequest {
+  readonly method: string;
+  readonly pathname: string;
+  readonly headers: { get(name: string): string | null };
 
-function readText(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_SERVING_BODY_BYTES) chunks.push(chunk);
+  constructor(private readonly request: http.IncomingMessage) {
+    const url = request.url ?? "/";
+    const query = url.indexOf("?");
+    this.method = request.method ?? "GET";
+    this.pathname = query < 0 ? url : url.slice(0, query);
+    this.headers = this;
+  }
+
+  get(name: string): string | null {
+    const value = this.request.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  text(): Promise<string> {
+    const request = this.request;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      request.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_SERVING_BODY_BYTES) chunks.push(chunk);
+      });
+      request.on("end", () => {
+        if (size > MAX_SERVING_BODY_BYTES) resolve("x".repeat(MAX_SERVING_BODY_BYTES + 1));
+        else resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+      });
+      request.on("error", reject);
     });
-    request.on("end", () => resolve(size > MAX_SERVING_BODY_BYTES ? "x".repeat(MAX_SERVING_BODY_BYTES + 1) : Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
+  }
 }
 
 export function createServingServer(server: ModelServer = getModelServer()): http.Server {
   return http.createServer((request, response) => {
-    const url = request.url ?? "/";
-    const query = url.indexOf("?");
-    void handleServing(
-      { method: request.method ?? "GET", pathname: query < 0 ? url : url.slice(0, query), headers: headerReader(request), text: () => readText(request) },
-      server,
-    ).then((answer) => {
-      response.writeHead(answer.status, { ...answer.headers, "x-content-type-options": "nosniff" });
+    void handleServing(new NodeServingRequest(request), server).then((answer) => {
+      // Next.js adds this header to its routes (next.config.js); this process has no Next.js in front of it.
+      answer.headers["x-content-type-options"] = "nosniff";
+      response.writeHead(answer.status, answer.headers);
       response.end(answer.body);
     });
   });

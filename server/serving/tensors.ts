@@ -127,6 +127,16 @@ function writeCell(data: TypedData, elementType: string, index: number, value: u
   else (data as Int32Array)[index] = number;
 }
 
+/**
+ * The largest magnitude a float input stores as sent (float32: its range; float64: any finite number), or -1 for
+ * other element types. `typeof v === "number" && Math.abs(v) <= limit` is exactly what writeCell accepts unchanged
+ * for floats (NaN and ±Infinity fail it), so the hot loops store such cells directly and leave the rest, and the
+ * error messages, to writeCell — without making a message closure per cell.
+ */
+function floatLimit(elementType: string): number {
+  return elementType === "float32" ? FLOAT32_MAX : elementType === "float64" ? Number.MAX_VALUE : -1;
+}
+
 /** Reads the value of (row, field) from the request; undefined when the request has none. */
 export type CellReader = (row: number, field: number) => unknown;
 
@@ -151,12 +161,14 @@ export function feedsFromCells(
     own.sort((a, b) => fields[a]!.column - fields[b]!.column);
     const width = own.length;
     const data = allocate(input.elementType, rows * width);
+    const limit = floatLimit(input.elementType);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < width; c++) {
         const f = own[c]!;
         const value = cell(r, f);
-        if (value === undefined) throw badRequest(`Row ${r + 1} has no value for column '${fields[f]!.key}'.`);
-        writeCell(data, input.elementType, r * width + c, value, () => `Column '${fields[f]!.key}' (row ${r + 1})`, fromText, allowMissing);
+        if (typeof value === "number" && Math.abs(value) <= limit) (data as Float32Array)[r * width + c] = value;
+        else if (value === undefined) throw badRequest(`Row ${r + 1} has no value for column '${fields[f]!.key}'.`);
+        else writeCell(data, input.elementType, r * width + c, value, () => `Column '${fields[f]!.key}' (row ${r + 1})`, fromText, allowMissing);
       }
     }
     const dims = width > 1 || input.shape === null || input.shape.length === 2 ? [rows, width] : [rows];
@@ -202,6 +214,7 @@ export function tensorFromJson(input: ServedValue, value: unknown, declaredShape
     if (held !== count) throw badRequest(`${label}: shape [${shape.join(", ")}] needs ${count} values, but the data holds ${held}.`);
   }
   const data = allocate(input.elementType, count);
+  const limit = floatLimit(input.elementType);
   let written = 0;
   const fill = (node: unknown, depth: number): void => {
     if (Array.isArray(node)) {
@@ -216,7 +229,8 @@ export function tensorFromJson(input: ServedValue, value: unknown, declaredShape
       written++;
       return;
     }
-    writeCell(data, input.elementType, written, node, () => `${label} value ${written + 1}`, false, allowMissing);
+    if (typeof node === "number" && Math.abs(node) <= limit) (data as Float32Array)[written] = node;
+    else writeCell(data, input.elementType, written, node, () => `${label} value ${written + 1}`, false, allowMissing);
     written++;
   };
   fill(value, 0);
