@@ -1,6 +1,6 @@
 "use client";
 // Admin: erase one data subject. Dry run first (counts, and the dataset versions holding the key), then erase with a confirmation.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/auth/auth.module.css";
@@ -28,11 +28,12 @@ function CountsList({ counts, done }: { counts: ErasureCounts; done: boolean }) 
 
 export function ErasurePanel() {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [key, setKey] = useState<SubjectKey | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const plan = useQuery(trpc.erasure.plan.queryOptions(key ?? { column: "x", value: "x" }, { enabled: key !== null, staleTime: Infinity }));
   const datasets = useQuery(trpc.erasure.datasets.queryOptions(key ?? { column: "x", value: "x" }, { enabled: key !== null, staleTime: Infinity }));
-  const erase = useMutation(trpc.erasure.erase.mutationOptions());
+  const erase = useMutation(trpc.erasure.erase.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.erasure.plan.pathKey() }) }));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -41,6 +42,8 @@ export function ErasurePanel() {
     setKey({ column: String(form.get("column") ?? "").trim(), value: String(form.get("value") ?? ""), ...(modelName ? { modelName } : {}) });
     setConfirmed(false);
     erase.reset();
+    // "Find" again with the same key searches again: the log may have gained (or lost) rows since.
+    void queryClient.invalidateQueries({ queryKey: trpc.erasure.pathKey() });
   }
   const nothing = plan.data && plan.data.inferenceRows === 0 && plan.data.linkedRows.every((t) => t.rows === 0);
 
