@@ -3,10 +3,15 @@
 // "send again" makes a new delivery, secrets never come back, and reviewers get a notification in the studio.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, webhookDeliveries } from "@/db/schema";
+import { auditLog, reviews, webhookDeliveries } from "@/db/schema";
+import { registerDatasetVersion } from "../datasets/register-version";
+import { findModelVersion } from "../registry/model-versions";
 import { systemActor, type Actor } from "../auth/actor";
 import { createUserAsSystem } from "../auth/accounts";
 import { recordAudit } from "../auth/audit";
@@ -182,6 +187,37 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
     expect(delivery).toMatchObject({ status: "pending", attempts: 1, responseCode: null });
     expect(delivery.error).toMatch(/^Could not reach the receiver/);
     await updateWebhook(studio.as(ada), { hookId, enabled: false });
+  });
+
+  it("tells the requester, and only them, when their review is decided", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "notify-datasets-"));
+    try {
+      const admin = studio.as(systemActor);
+      await registerOnnxUpload(admin, { name: "decided", bytes: new Uint8Array(await readFile("fixtures/models/breast-cancer-rf-v1.onnx")) });
+      const file = path.join(root, "upload.csv");
+      await writeFile(file, "a,y\n1,0\n2,1\n");
+      const dataset = await registerDatasetVersion(admin, root, { name: "decided-data", format: "csv", masking: {} }, createReadStream(file), { profileLater: true });
+      const { row: version } = await findModelVersion(studio.db, "decided", "1");
+      const now = Date.now();
+      const [review] = await studio.db
+        .insert(reviews)
+        .values({ modelVersionId: version.versionId, datasetVersionId: dataset.versionId, labelColumn: "y", criteria: {}, context: {}, status: "approved", requestedById: erin.userId, requestedBy: erin.username, createdAt: now, updatedAt: now })
+        .returning({ reviewId: reviews.reviewId });
+      const before = { erin: (await listMyNotifications(studio.as(erin))).unread, rita: (await listMyNotifications(studio.as(rita))).unread };
+      await studio.db.transaction((tx) =>
+        recordAudit(tx, rita, { action: "review.decide", targetType: "review", targetId: String(review.reviewId), before: { status: "ready" }, after: { status: "approved" }, meta: { decision: "approve" } }),
+      );
+      await dispatchStudioEvents(studio.db);
+      const mine = await listMyNotifications(studio.as(erin));
+      expect(mine.unread).toBe(before.erin + 1);
+      expect(mine.items[0]).toMatchObject({ type: "review.decided", text: `rita decided review #${review.reviewId}: approve; the review is now approved.`, link: `/reviews/${review.reviewId}` });
+      expect((await listMyNotifications(studio.as(rita))).unread).toBe(before.rita);
+      // All read at once.
+      await caller(erin).notifications.markRead({});
+      expect((await caller(erin).notifications.mine()).unread).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it("accepts only http(s) URLs and long enough secrets, and only from admins", async () => {
