@@ -196,7 +196,11 @@ export function startNotificationDispatcher(db: Database): void {
     if (running) return;
     running = true;
     dispatchStudioEvents(db)
-      .catch((error: unknown) => console.error("[studio] notification dispatch failed", redactErrorForLog(error)))
+      .catch((error: unknown) => {
+        // The database going away as the studio stops (admin shutdown, "shutting down") is no failure worth a stack.
+        if (["57P01", "57P03"].includes((error as { code?: string }).code ?? "")) return;
+        console.error("[studio] notification dispatch failed", redactErrorForLog(error));
+      })
       .finally(() => {
         running = false;
       });
