@@ -1,14 +1,13 @@
-// Erasure of a data subject and the retention job, on the real database: the dry run counts without changing anything,
-// the erasure removes the subject's log entries and feedback (blanking only their rows in batch requests), leaves other
-// people's data, is audited with counts and a hash, never the key; and the retention job deletes what is past each
-// model's retention without any request arriving. Dataset versions holding the key are found through DuckDB.
+// Erasure of a data subject, on the real database: the dry run counts without changing anything, the erasure removes
+// the subject's log entries and feedback (blanking only their rows in batch requests), leaves other people's data, is
+// audited with counts and a hash, never the key. Dataset versions holding the key are found through DuckDB.
 import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, inferenceFeedback, inferenceLog, modelMonitoring } from "@/db/schema";
+import { auditLog, inferenceFeedback, inferenceLog } from "@/db/schema";
 import { systemActor, type Actor } from "../auth/actor";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { waitForDatasetJobs } from "../datasets/profile-jobs";
@@ -16,12 +15,10 @@ import { findRegisteredModel, findVersionByAlias } from "../registry/model-versi
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { appRouter } from "../root-router";
-import { enforceRetention, lastRetentionRun } from "../monitoring/retention";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { findSubjectInDatasets } from "./datasets";
 import { eraseSubject, planErasure, subjectKeyHash, subjectStillLogged } from "./service";
 
-const DAY_MS = 86_400_000;
 const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
 const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
 
@@ -131,23 +128,4 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     expect(found.unreadable).toEqual([]);
   });
 
-  it("runs retention without any request: deletes entries and feedback past each model's retention, and shows the run", async () => {
-    const now = Date.now();
-    await studio.db.insert(modelMonitoring).values({ modelId, retentionDays: 7, updatedAt: now }).onConflictDoUpdate({ target: modelMonitoring.modelId, set: { retentionDays: 7 } });
-    await studio.db.insert(inferenceLog).values([log("old-1", ["x"], now - 8 * DAY_MS), log("old-2", ["y"], now - 30 * DAY_MS), log("recent", ["z"], now - 6 * DAY_MS)]);
-    await studio.db.insert(inferenceFeedback).values([feedback("old-1", 0, now - 8 * DAY_MS), feedback("recent", 0, now - DAY_MS)]);
-    expect(await lastRetentionRun(studio.as(erin), { name: "churn" })).toBeNull();
-
-    const result = await enforceRetention(studio.db, now);
-    expect(result).toMatchObject({ inferenceRowsDeleted: 2, feedbackRowsDeleted: 1 });
-    const requestIds = (await studio.db.select({ id: inferenceLog.requestId }).from(inferenceLog)).map((r) => r.id);
-    expect(requestIds).toContain("recent");
-    expect(requestIds).not.toContain("old-1");
-    expect(requestIds).not.toContain("old-2");
-    expect(await caller(erin).monitoring.retention({ name: "churn" })).toEqual({ at: now, retentionDays: 7, inferenceRowsDeleted: 2, feedbackRowsDeleted: 1 });
-
-    // A later run with nothing to delete is still recorded: the page shows the job is alive.
-    await enforceRetention(studio.db, now + 1000);
-    expect(await lastRetentionRun(studio.as(erin), { name: "churn" })).toMatchObject({ at: now + 1000, inferenceRowsDeleted: 0 });
-  });
 });
