@@ -92,13 +92,15 @@ export function qualityFailedEvent(dataset: string, version: number, reason: str
   };
 }
 
-/** A model's health check raised a flag it did not have at the previous check (drift, live metric, latency…). */
+/**
+ * A model's health check flagged it when the previous check had not: reasons carry live numbers ("drift in 4 of 10
+ * features") that change at every check, so only the step from healthy to flagged is announced, never each new wording.
+ */
 export function monitoringFlaggedEvent(model: string, reasons: string[], previous: string[]): StudioEvent | null {
-  const fresh = reasons.filter((r) => !previous.includes(r));
-  if (!fresh.length) return null;
+  if (!reasons.length || previous.length) return null;
   return {
     type: "monitoring.flagged",
-    text: `'${model}' is flagged by monitoring: ${fresh.join("; ")}`,
-    data: { model, reasons, newReasons: fresh },
+    text: `'${model}' is flagged by monitoring: ${reasons.join("; ")}`,
+    data: { model, reasons },
   };
 }
