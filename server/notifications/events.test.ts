@@ -41,6 +41,12 @@ describe("studio events of audit entries", () => {
     expect(recheck("failed", "passed")).toBeNull();
   });
 
+  it("announces a version a person marks as failing quality", () => {
+    expect(
+      studioEventOfAudit(ada, { action: "dataset.version.mark-failed", targetType: "dataset_version", targetId: "loans/2", before: { qualityStatus: "passed" }, after: { qualityStatus: "failed", qualityReason: "Marked by ada: labels shifted" } }),
+    ).toEqual(qualityFailedEvent("loans", 2, "Marked by ada: labels shifted"));
+  });
+
   it("leaves unannounced actions alone", () => {
     expect(studioEventOfAudit(ada, { action: "user.create", targetType: "user", targetId: "bob" })).toBeNull();
     expect(studioEventOfAudit(ada, { action: "review.comment", targetType: "review", targetId: "3" })).toBeNull();

@@ -73,6 +73,7 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
         data: { ...by, model: event.targetId, version, automatic, reason },
       };
     }
+    case "dataset.version.mark-failed":
     case "dataset.version.recheck": {
       if (after.qualityStatus !== "failed" || before.qualityStatus === "failed") return null;
       const [dataset, version] = [event.targetId.slice(0, event.targetId.lastIndexOf("/")), Number(event.targetId.slice(event.targetId.lastIndexOf("/") + 1))];
