@@ -9,7 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, reviews, webhookDeliveries } from "@/db/schema";
+import { auditLog, reviews, studioEvents, webhookDeliveries } from "@/db/schema";
+import { processDatasetVersion } from "../datasets/profile-jobs";
+import { addQualityRule } from "../datasets/registry";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { findModelVersion } from "../registry/model-versions";
 import { systemActor, type Actor } from "../auth/actor";
@@ -215,6 +217,33 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
       // All read at once.
       await caller(erin).notifications.markRead({});
       expect((await caller(erin).notifications.mine()).unread).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("announces a dataset version that fails its quality rules when it is profiled", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "notify-quality-"));
+    try {
+      const { hookId } = await createWebhook(studio.as(ada), { name: "quality", url: receiver.url, events: ["dataset.quality_failed"] });
+      const file = path.join(root, "upload.csv");
+      await writeFile(file, "income,y\n10,0\n,1\n");
+      const meta = { name: "incomes", format: "csv" as const, masking: {} };
+      const first = await registerDatasetVersion(studio.as(systemActor), root, meta, createReadStream(file), { profileLater: true });
+      await addQualityRule(studio.as(systemActor), "incomes", { kind: "not_null", column: "income" });
+      await processDatasetVersion(studio.db, root, first.versionId);
+      await dispatchStudioEvents(studio.db);
+      expect(receiver.received).toHaveLength(1);
+      expect(JSON.parse(receiver.received[0].body)).toMatchObject({ type: "dataset.quality_failed", data: { dataset: "incomes", version: 1 } });
+      expect(JSON.parse(receiver.received[0].body).text).toMatch(/^Dataset 'incomes' version 1 failed its quality rules: /);
+      // A version that passes says nothing.
+      await writeFile(file, "income,y\n10,0\n12,1\n");
+      const second = await registerDatasetVersion(studio.as(systemActor), root, meta, createReadStream(file), { profileLater: true });
+      await processDatasetVersion(studio.db, root, second.versionId);
+      await dispatchStudioEvents(studio.db);
+      expect(receiver.received).toHaveLength(1);
+      expect((await studio.db.select().from(studioEvents)).filter((e) => e.type === "dataset.quality_failed")).toHaveLength(1);
+      await updateWebhook(studio.as(ada), { hookId, enabled: false });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
