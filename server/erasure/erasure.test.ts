@@ -5,7 +5,8 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, inferenceFeedback, inferenceLog } from "@/db/schema";
 import { systemActor, type Actor } from "../auth/actor";
@@ -100,6 +101,23 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     // A number key matches as text; a second erasure of the same key finds nothing.
     expect((await planErasure(studio.as(ada), { column: "customer_id", value: "1001" })).inferenceRows).toBe(2);
     expect((await planErasure(studio.as(ada), key)).inferenceRows).toBe(0);
+  });
+
+  it("erases from a table keyed by model, request and row that another part of the studio adds later (the labels)", async () => {
+    // What the labelling queue's migration will create: no change to the erasure code is needed for it to be covered.
+    await studio.db.execute(sql`create table labels (label_id bigserial primary key, model_id bigint not null, request_id text not null, row_index integer not null, label text not null)`);
+    await studio.db.insert(inferenceLog).values([log("req-label", ["C-7007", "C-8008"])]);
+    await studio.db.execute(sql`insert into labels (model_id, request_id, row_index, label) values (${modelId}, 'req-label', 0, 'yes'), (${modelId}, 'req-label', 1, 'no')`);
+    const key = { column: "customer_id", value: "C-7007" };
+    const plan = await planErasure(studio.as(ada), key);
+    expect(plan.linkedRows).toEqual([
+      { table: "inference_feedback", rows: 0 },
+      { table: "labels", rows: 1 },
+    ]);
+    expect((await eraseSubject(studio.as(ada), key)).linkedRows).toEqual(plan.linkedRows);
+    const left = await queryRows<{ row_index: number }>(studio.db, sql`select row_index from labels`);
+    expect(left.map((r) => r.row_index)).toEqual([1]);
+    await studio.db.execute(sql`drop table labels`);
   });
 
   it("is for admins only, and says what to fix in a bad request", async () => {
