@@ -116,6 +116,14 @@ test("a webhook receives a signed review request, is sent again from its log, th
   expect(signatureOf(secret, received[1])).toEqual({ ok: true });
   expect(received[1].body).toBe(received[0].body);
 
+  // The admin narrows the hook to review requests only.
+  await expect(hooks.getByRole("row", { name: /Review channel/ })).toContainText("Review decided");
+  const edit = page.getByRole("form", { name: "Change Review channel" });
+  await edit.getByLabel("Review decided").uncheck();
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit.getByRole("status")).toHaveText("Saved.");
+  await expect(hooks.getByRole("row", { name: /Review channel/ })).not.toContainText("Review decided");
+
   // bob, a reviewer, finds the request under the bell and opens it.
   const bob = await signedInAs(browser, "bob");
   const bell = bob.getByRole("button", { name: /^Notifications, \d+ unread$/ });

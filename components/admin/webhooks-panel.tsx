@@ -5,7 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/auth/auth.module.css";
-import { studioEventTypes, type StudioEventType } from "@/server/notifications/schema";
+import { studioEventTypes, type StudioEventType, type WebhookSummary } from "@/server/notifications/schema";
 
 const eventLabels: Record<StudioEventType, string> = {
   "review.requested": "Review requested",
@@ -177,8 +177,72 @@ export function WebhooksPanel() {
           </tbody>
         </table>
       ) : null}
-      {shown && hooks.data?.some((h) => h.hookId === shown) ? <DeliveryLog hookId={shown} name={hooks.data.find((h) => h.hookId === shown)!.name} /> : null}
+      {shown && hooks.data?.some((h) => h.hookId === shown) ? (
+        <>
+          <EditWebhook key={shown} hook={hooks.data.find((h) => h.hookId === shown)!} />
+          <DeliveryLog hookId={shown} name={hooks.data.find((h) => h.hookId === shown)!.name} />
+        </>
+      ) : null}
     </>
+  );
+}
+
+/** Change a hook's URL or events, or replace its secret (the old one stops verifying at once). */
+function EditWebhook({ hook }: { hook: WebhookSummary }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [saved, setSaved] = useState(false);
+  const update = useMutation(
+    trpc.notifications.updateWebhook.mutationOptions({
+      onSuccess: () => {
+        setSaved(true);
+        void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+      },
+    }),
+  );
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSaved(false);
+    const form = new FormData(event.currentTarget);
+    const secret = String(form.get("secret") ?? "");
+    update.mutate({
+      hookId: hook.hookId,
+      url: String(form.get("url") ?? ""),
+      events: form.getAll("events").map(String) as StudioEventType[],
+      ...(secret ? { secret } : {}),
+    });
+  }
+  return (
+    <form className={styles.section} onSubmit={submit} aria-labelledby="edit-webhook">
+      <h2 id="edit-webhook">Change {hook.name}</h2>
+      <div className={styles.inline}>
+        <div className={styles.field}>
+          <label htmlFor="edit-webhook-url">URL</label>
+          <input id="edit-webhook-url" name="url" type="url" required size={40} defaultValue={hook.url} />
+        </div>
+        <div className={styles.field}>
+          <label htmlFor="edit-webhook-secret">New secret (blank: keep {hook.secretHint})</label>
+          <input id="edit-webhook-secret" name="secret" type="password" autoComplete="new-password" minLength={16} />
+        </div>
+      </div>
+      <fieldset>
+        <legend>Events</legend>
+        {studioEventTypes.map((type) => (
+          <label key={type} style={{ marginRight: "1rem", whiteSpace: "nowrap" }}>
+            <input type="checkbox" name="events" value={type} defaultChecked={hook.events.includes(type)} /> {eventLabels[type]}
+          </label>
+        ))}
+      </fieldset>
+      <button className={styles.button} type="submit" disabled={update.isPending}>
+        Save changes
+      </button>
+      {saved ? <span role="status"> Saved.</span> : null}
+      {update.error ? (
+        <p className={styles.error} role="alert">
+          {update.error.message}
+        </p>
+      ) : null}
+    </form>
   );
 }
 
