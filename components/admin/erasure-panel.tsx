@@ -26,6 +26,37 @@ function CountsList({ counts, done }: { counts: ErasureCounts; done: boolean }) 
   );
 }
 
+/** Registers a new version of the dataset without the subject's rows (same masking); the old version stays until someone deletes it. */
+function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; dataset: string; version: number }) {
+  const trpc = useTRPC();
+  const derive = useMutation(trpc.erasure.deriveDatasetVersion.mutationOptions());
+  if (derive.data) {
+    return (
+      <span role="status">
+        <a href={`/datasets/${encodeURIComponent(dataset)}/versions/${derive.data.version}`}>Version {derive.data.version}</a> registered without {derive.data.rowsRemoved} row(s).
+      </span>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className={styles.secondary}
+        disabled={derive.isPending}
+        onClick={() => derive.mutate({ dataset, version, column: subject.column, value: subject.value })}
+      >
+        Derive a version without them
+      </button>
+      {derive.error ? (
+        <span className={styles.error} role="alert">
+          {" "}
+          {derive.error.message}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 export function ErasurePanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -114,8 +145,8 @@ export function ErasurePanel() {
           {datasets.data ? (
             <>
               <p className={styles.hint}>
-                {datasets.data.searchedVersions} versions have a <code>{key.column}</code> column. Stored versions are never rewritten: register a new
-                version without these rows (its masking policy carries over) and retire the old ones.
+                {datasets.data.searchedVersions} versions have a <code>{key.column}</code> column. Stored versions are never rewritten: derive a new version
+                without these rows (same masking, filtered from the stored file), then delete the old one from its dataset page.
               </p>
               {datasets.data.matches.length === 0 ? <p>No dataset version holds this key.</p> : null}
               {datasets.data.matches.length > 0 ? (
@@ -126,6 +157,7 @@ export function ErasurePanel() {
                       <th scope="col">Version</th>
                       <th scope="col">Rows</th>
                       <th scope="col">Column stored as</th>
+                      <th scope="col">Actions</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -137,6 +169,7 @@ export function ErasurePanel() {
                         <td>{m.version}</td>
                         <td>{m.rows ?? "cannot tell (masked)"}</td>
                         <td>{m.columnMasking}</td>
+                        <td>{m.rows ? <DeriveButton subject={key} dataset={m.dataset} version={m.version} /> : null}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -97,6 +97,7 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   // Marking one's own notifications read: every role that reads the studio.
   "notifications.markRead": { permission: "studio.read", input: () => ({}) },
   "erasure.erase": { permission: "data.erase", input: () => ({ column: "customer_id", value: "nobody-at-all" }) },
+  "erasure.deriveDatasetVersion": { permission: "data.erase", input: () => ({ dataset: "matrix-data", version: 1, column: "a", value: "nobody-at-all" }) },
 };
 
 /** MLflow REST routes whose POST only reads (MLflow's own choice of verb). */

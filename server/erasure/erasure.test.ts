@@ -18,6 +18,7 @@ import { setModelAlias } from "../registry/registered-models";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { findSubjectInDatasets } from "./datasets";
+import { deriveVersionWithoutSubject } from "./derive-version";
 import { eraseSubject, planErasure, subjectKeyHash, subjectStillLogged } from "./service";
 
 const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
@@ -144,6 +145,23 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     ]);
     expect(found.searchedVersions).toBe(3);
     expect(found.unreadable).toEqual([]);
+
+    // New versions without the subject's rows; the hashed one stays hashed (its file is filtered, never masked again).
+    const key = { column: "customer_id", value: "C-1001" };
+    expect(await deriveVersionWithoutSubject(studio.as(ada), { dataset: "customers", version: 1, ...key }, datasetRoot)).toEqual({ dataset: "customers", version: 4, fromVersion: 1, rowsRemoved: 2, rows: 1 });
+    expect(await deriveVersionWithoutSubject(studio.as(ada), { dataset: "customers", version: 2, ...key }, datasetRoot)).toMatchObject({ version: 5, rowsRemoved: 1, rows: 1 });
+    await waitForDatasetJobs();
+    expect((await findSubjectInDatasets(studio.as(ada), key, datasetRoot)).matches.map((m) => m.version)).toEqual([1, 2]);
+    expect((await findSubjectInDatasets(studio.as(ada), { column: "customer_id", value: "C-3003" }, datasetRoot)).matches).toEqual([
+      { dataset: "customers", version: 2, rows: 1, columnMasking: "hash" },
+      { dataset: "customers", version: 3, rows: 1, columnMasking: "keep" },
+      { dataset: "customers", version: 5, rows: 1, columnMasking: "hash" },
+    ]);
+    const detail = await caller(ada).datasets.version({ name: "customers", version: 5 });
+    expect(detail).toMatchObject({ rowCount: 1, maskingPolicy: { customer_id: { action: "hash" } } });
+    // Nothing left to remove, and never by someone who may not erase.
+    await expect(deriveVersionWithoutSubject(studio.as(ada), { dataset: "customers", version: 4, ...key }, datasetRoot)).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("nothing to remove") });
+    await expect(caller(erin).erasure.deriveDatasetVersion({ dataset: "customers", version: 1, ...key })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
 });

@@ -36,3 +36,14 @@ export const zDatasetMatch = z.object({
 });
 export const zDatasetSearch = z.object({ matches: z.array(zDatasetMatch), searchedVersions: z.number(), unreadable: z.array(z.string()) });
 export type DatasetSearch = z.infer<typeof zDatasetSearch>;
+
+export const zDeriveWithoutSubject = z.object({
+  dataset: z.string().min(1).max(500),
+  version: z.number().int().positive(),
+  column: zSubjectKey.shape.column,
+  value: zSubjectKey.shape.value,
+});
+export type DeriveWithoutSubject = z.infer<typeof zDeriveWithoutSubject>;
+
+export const zDerivedVersion = z.object({ dataset: z.string(), version: z.number(), fromVersion: z.number(), rowsRemoved: z.number(), rows: z.number() });
+export type DerivedVersion = z.infer<typeof zDerivedVersion>;
