@@ -2,7 +2,8 @@
 // each model's retention, keeps the rest, and records each run so the monitoring settings can show it.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inferenceFeedback, inferenceLog, modelMonitoring } from "@/db/schema";
+import { inferenceFeedback, inferenceLog, modelMonitoring, studioEvents } from "@/db/schema";
+import { EVENT_HISTORY_MS, pruneStudioEvents } from "../notifications/outbox";
 import { systemActor, type Actor } from "../auth/actor";
 import { findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
 import { registerOnnxUpload } from "../registry/onnx-versions";
@@ -62,5 +63,17 @@ describe.each(testBackends)("retention job on %s", (kind) => {
     // A later run with nothing to delete is still recorded: the page shows the job is alive.
     await enforceRetention(studio.db, now + 1000);
     expect(await lastRetentionRun(studio.as(erin), { name: "churn" })).toMatchObject({ at: now + 1000, inferenceRowsDeleted: 0 });
+  });
+
+  it("drops studio events sent longer ago than their history keeps, never one still waiting", async () => {
+    const now = Date.now();
+    await studio.db.insert(studioEvents).values([
+      { type: "model.promoted", at: 1, text: "old", fannedOutAt: now - EVENT_HISTORY_MS - 1 },
+      { type: "model.promoted", at: 1, text: "recent", fannedOutAt: now - 1000 },
+      { type: "model.promoted", at: 1, text: "waiting", fannedOutAt: null },
+    ]);
+    expect(await pruneStudioEvents(studio.db, now)).toBe(1);
+    const texts = (await studio.db.select({ text: studioEvents.text }).from(studioEvents)).map((e) => e.text);
+    expect(["old", "recent", "waiting"].filter((t) => texts.includes(t))).toEqual(["recent", "waiting"]);
   });
 });

@@ -6,6 +6,7 @@ import { queryRows, type Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { authorize } from "../auth/permissions";
 import { findRegisteredModel } from "../registry/model-versions";
+import { pruneStudioEvents } from "../notifications/outbox";
 import type { ServiceContext } from "../service-context";
 
 const DAY_MS = 86_400_000;
@@ -79,7 +80,8 @@ export function startRetentionJob(db: Database): void {
   const holder = globalThis as unknown as { studioRetentionJob?: ReturnType<typeof setTimeout> };
   if (holder.studioRetentionJob) return;
   const run = () => {
-    enforceRetention(db)
+    pruneStudioEvents(db)
+      .then(() => enforceRetention(db))
       .then((result) => {
         if (result.inferenceRowsDeleted || result.feedbackRowsDeleted) {
           console.log(`[studio] retention: deleted ${result.inferenceRowsDeleted} inference-log entries and ${result.feedbackRowsDeleted} feedback labels past their model's retention`);

@@ -83,9 +83,14 @@ export async function fanOutStudioEvents(db: Database, limit = 100): Promise<num
   });
 }
 
-/** The JSON body a hook receives; `text` makes it postable as-is to a Slack-compatible incoming webhook. */
+/** Slack reads &, < and > in `text` as markup (<!channel> pings everyone): a model named so must not. */
+function slackSafe(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The JSON body a hook receives; `text` makes it postable as-is to a Slack-compatible incoming webhook; `data` keeps raw values. */
 export function webhookBody(event: { eventId: number; type: string; at: number; text: string; data: Record<string, unknown> }): string {
-  return JSON.stringify({ id: `evt_${event.eventId}`, type: event.type, at: new Date(event.at).toISOString(), text: event.text, data: event.data });
+  return JSON.stringify({ id: `evt_${event.eventId}`, type: event.type, at: new Date(event.at).toISOString(), text: slackSafe(event.text), data: event.data });
 }
 
 async function postDelivery(

@@ -1,5 +1,6 @@
 // Which audited actions and computations become studio events, with the sentence people read: the catalogue webhooks subscribe to.
 import { describe, expect, it } from "vitest";
+import { webhookBody } from "./dispatcher";
 import { monitoringFlaggedEvent, qualityFailedEvent, studioEventOfAudit } from "./events";
 
 const ada = { userId: "u-ada", username: "ada" };
@@ -59,5 +60,18 @@ describe("monitoring flags", () => {
     expect(monitoringFlaggedEvent("churn", ["drift in 4 of 10 features"], ["drift in 4 of 10 features"])).toBeNull();
     expect(monitoringFlaggedEvent("churn", [], ["drift in 4 of 10 features"])).toBeNull();
     expect(monitoringFlaggedEvent("churn", ["drift in 5 of 10 features", "live accuracy 0.81 below 0.9"], ["drift in 4 of 10 features"])).toBeNull();
+  });
+});
+
+describe("webhook body", () => {
+  it("escapes Slack markup in the text and keeps raw values in data", () => {
+    const body = JSON.parse(webhookBody({ eventId: 7, type: "model.promoted", at: 0, text: "ada promoted version 2 of '<!channel> & co' to production.", data: { model: "<!channel> & co" } }));
+    expect(body).toEqual({
+      id: "evt_7",
+      type: "model.promoted",
+      at: "1970-01-01T00:00:00.000Z",
+      text: "ada promoted version 2 of '&lt;!channel&gt; &amp; co' to production.",
+      data: { model: "<!channel> & co" },
+    });
   });
 });
