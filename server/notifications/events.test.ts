@@ -14,6 +14,7 @@ describe("studio events of audit entries", () => {
       studioEventOfAudit(ada, { action: "registered_model.alias.set", targetType: "registered_model", targetId: "churn", before: { alias: "production", version: "4" }, after: { alias: "production", version: "3" }, meta: { rollback: true } }),
     ).toMatchObject({ type: "model.rolled_back", text: "ada rolled 'churn' back to version 3 (from version 4).", data: { automatic: false } });
     expect(studioEventOfAudit(ada, { action: "registered_model.alias.set", targetType: "registered_model", targetId: "churn", after: { alias: "champion", version: "4" } })).toBeNull();
+    expect(studioEventOfAudit(ada, { action: "registered_model.alias.set", targetType: "registered_model", targetId: "churn", after: { alias: "Production", version: "4" } })?.type).toBe("model.promoted");
   });
 
   it("announces automatic rollbacks and stopped canaries", () => {

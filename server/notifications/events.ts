@@ -37,7 +37,8 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
       };
     }
     case "registered_model.alias.set": {
-      if (after.alias !== "production") return null;
+      // As the production gate reads it (review/gate.ts isProductionAlias): `Production` is production too.
+      if (String(after.alias ?? "").trim().toLowerCase() !== "production") return null;
       const version = text(after.version);
       const previous = text(before.version);
       if (meta.rollback) {
