@@ -8,6 +8,8 @@ import { reviewRouter } from "./review/router";
 import { monitoringRouter } from "./monitoring/router";
 import { documentationRouter } from "./documentation/router";
 import { navigationRouter } from "./navigation/router";
+import { notificationsRouter } from "./notifications/router";
+import { erasureRouter } from "./erasure/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -18,6 +20,8 @@ export const appRouter = createTrpcRouter({
   monitoring: monitoringRouter,
   documentation: documentationRouter,
   navigation: navigationRouter,
+  notifications: notificationsRouter,
+  erasure: erasureRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import { CommandPalette } from "@/components/shell/command-palette";
 import { StudioNav } from "@/components/shell/studio-nav";
 import styles from "@/components/shell/shell.module.css";
 import { LanguagePicker } from "@/components/shell/language-picker";
+import { NotificationBell } from "@/components/shell/notification-bell";
 import { ThemePicker } from "@/components/shell/theme-picker";
 import { StudioQueryProvider } from "@/components/trpc-provider";
 import { THEME_COOKIE, themeAttribute } from "@/lib/theme";
@@ -30,6 +31,7 @@ export default async function StudioLayout({ children }: { children: ReactNode }
         </Link>
         <div className={styles.headerEnd}>
           <CommandPalette />
+          <NotificationBell />
           <LanguagePicker initial={isLocale(chosenLocale) ? chosenLocale : "browser"} />
           <ThemePicker initial={theme} />
           <UserMenu />

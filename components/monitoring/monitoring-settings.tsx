@@ -64,6 +64,7 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
             {field("samplePercent", "Sampling rate (%)", "Share of requests written to the inference log.", { step: "any", min: 0, max: 100 })}
             {field("retentionDays", "Retention (days)", "Logged requests older than this are deleted.", { step: "1", min: 1, max: 3650 })}
           </div>
+          <RetentionStatus modelName={view.modelName} />
         </fieldset>
         <fieldset className={styles.fieldset}>
           <legend>Drift thresholds</legend>
@@ -226,5 +227,19 @@ function NumberField(props: {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** When the hourly retention job last ran for this model and what it deleted: proof the setting is enforced. */
+function RetentionStatus({ modelName }: { modelName: string }) {
+  const trpc = useTRPC();
+  const run = useQuery(trpc.monitoring.retention.queryOptions({ name: modelName }));
+  if (run.isPending || run.error) return null;
+  return (
+    <p className={ui.muted} data-testid="retention-status">
+      {run.data
+        ? `Retention job last ran ${new Date(run.data.at).toLocaleString()} (keeping ${run.data.retentionDays} days): deleted ${run.data.inferenceRowsDeleted} log entries and ${run.data.feedbackRowsDeleted} feedback labels. It runs every hour.`
+        : "The retention job has not run for this model yet: it runs every hour, a minute after the studio starts."}
+    </p>
   );
 }

@@ -1,6 +1,8 @@
 // The append-only audit log: one entry per state change, with who, what, when and before/after.
 import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { auditLog } from "@/db/schema";
+import { emitStudioEvent } from "../notifications/outbox";
+import { studioEventOfAudit } from "../notifications/events";
 import type { Database } from "@/db/client";
 import type { Actor } from "./actor";
 import { toCsv } from "@/lib/csv";
@@ -16,7 +18,10 @@ export interface AuditEvent {
   meta?: Record<string, unknown>;
 }
 
-/** Writes one audit entry; call it inside the transaction of the change so both land or neither. */
+/**
+ * Writes one audit entry; call it inside the transaction of the change so both land or neither. Actions people
+ * subscribe to (review requested, promotion, canary stopped…) also write their outbox event here, in that transaction.
+ */
 export async function recordAudit(db: Executor, actor: Actor, event: AuditEvent): Promise<void> {
   await db.insert(auditLog).values({
     at: Date.now(),
@@ -29,6 +34,8 @@ export async function recordAudit(db: Executor, actor: Actor, event: AuditEvent)
     after: event.after ?? null,
     meta: event.meta ?? {},
   });
+  const studioEvent = studioEventOfAudit(actor, event);
+  if (studioEvent) await emitStudioEvent(db, studioEvent);
 }
 
 export interface AuditQuery {

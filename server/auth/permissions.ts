@@ -16,6 +16,8 @@ export const permissionTable = {
   "tokens.manage-any": { roles: ["admin"], description: "List and revoke any user's API tokens" },
   "users.manage": { roles: ["admin"], description: "Create users, change roles, disable accounts" },
   "audit.read": { roles: ["admin"], description: "Read and export the audit log" },
+  "webhooks.manage": { roles: ["admin"], description: "Configure webhooks, read their delivery log and send deliveries again" },
+  "data.erase": { roles: ["admin"], description: "Find and erase a data subject's rows from inference logs, feedback and labels" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 
 export type Permission = keyof typeof permissionTable;

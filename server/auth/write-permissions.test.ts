@@ -89,6 +89,15 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   },
   "monitoring.promote": { permission: "deployments.promote", input: () => ({ name: "matrix-model", version: "1" }) },
   "monitoring.rollback": { permission: "deployments.promote", input: () => ({ name: "matrix-model" }) },
+  // Webhooks send studio events to outside addresses with a secret: admins only. Nothing is sent here (no dispatcher runs).
+  "notifications.createWebhook": { permission: "webhooks.manage", input: (t) => ({ name: `h-${t.unique}`, url: "https://hooks.example.com/studio", events: ["review.requested"] }) },
+  "notifications.updateWebhook": { permission: "webhooks.manage", input: () => ({ hookId: 1, enabled: false }) },
+  "notifications.deleteWebhook": { permission: "webhooks.manage", input: () => ({ hookId: 1 }) },
+  "notifications.resendDelivery": { permission: "webhooks.manage", input: () => ({ deliveryId: 1 }) },
+  // Marking one's own notifications read: every role that reads the studio.
+  "notifications.markRead": { permission: "studio.read", input: () => ({}) },
+  "erasure.erase": { permission: "data.erase", input: () => ({ column: "customer_id", value: "nobody-at-all" }) },
+  "erasure.deriveDatasetVersion": { permission: "data.erase", input: () => ({ dataset: "matrix-data", version: 1, column: "a", value: "nobody-at-all" }) },
 };
 
 /** MLflow REST routes whose POST only reads (MLflow's own choice of verb). */

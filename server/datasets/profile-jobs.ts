@@ -2,7 +2,9 @@
 // reporting progress in its row. One queue per process; pending or interrupted work resumes at start-up.
 import { redactErrorForLog } from "../auth/log-redaction";
 import { and, eq, inArray } from "drizzle-orm";
-import { datasetVersions } from "@/db/schema";
+import { datasets, datasetVersions } from "@/db/schema";
+import { qualityFailedEvent } from "../notifications/events";
+import { emitStudioEvent } from "../notifications/outbox";
 import type { Database } from "@/db/client";
 import { DomainError } from "../errors";
 import { absoluteVersionPath } from "./dataset-store";
@@ -86,7 +88,8 @@ export async function processDatasetVersion(db: Database, root: string, versionI
     await db.update(datasetVersions).set({ profileProgress: 0.9, profileStage: "quality rules" }).where(eq(datasetVersions.versionId, versionId));
     const results = await evaluateVersionQuality(db, root, row);
     const verdict = qualityVerdict(results);
-    await db
+    await db.transaction(async (tx) => {
+      await tx
       .update(datasetVersions)
       .set({
         profile,
@@ -99,6 +102,11 @@ export async function processDatasetVersion(db: Database, root: string, versionI
         qualityReason: verdict.reason,
       })
       .where(eq(datasetVersions.versionId, versionId));
+      if (verdict.status === "failed") {
+        const [dataset] = await tx.select({ name: datasets.name }).from(datasets).where(eq(datasets.datasetId, row.datasetId));
+        if (dataset) await emitStudioEvent(tx, qualityFailedEvent(dataset.name, row.version, verdict.reason));
+      }
+    });
   } catch (error) {
     const message =
       error instanceof DomainError

@@ -11,6 +11,8 @@ import { systemActor } from "../auth/actor";
 import { queryRows, type Database } from "@/db/client";
 import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
+import { monitoringFlaggedEvent } from "../notifications/events";
+import { emitStudioEvent } from "../notifications/outbox";
 import { invalidParameter } from "../errors";
 import { absoluteVersionPath, getDatasetRoot } from "../datasets/dataset-store";
 import { findVersion } from "../datasets/registry";
@@ -385,7 +387,7 @@ export async function getMonitoringView(
     });
   }
   const reasons = flagReasons(windows, settings.thresholds, task);
-  await saveFlag(ctx.db, model.modelId, reasons);
+  await saveFlag(ctx.db, model, reasons);
   return {
     modelName: model.name,
     productionVersion: production ? String(production.version) : null,
@@ -404,12 +406,22 @@ export async function getMonitoringView(
   };
 }
 
-async function saveFlag(db: Database, modelId: number, reasons: string[]): Promise<void> {
+/** Keeps the flag; a reason the previous check did not have is announced (webhooks), once, not on every check. */
+async function saveFlag(db: Database, model: { modelId: number; name: string }, reasons: string[]): Promise<void> {
   const now = Date.now();
-  await db
-    .insert(modelMonitoring)
-    .values({ modelId, flagReasons: reasons, flagCheckedAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: modelMonitoring.modelId, set: { flagReasons: reasons, flagCheckedAt: now } });
+  await db.transaction(async (tx) => {
+    const [previous] = await tx
+      .select({ reasons: modelMonitoring.flagReasons })
+      .from(modelMonitoring)
+      .where(eq(modelMonitoring.modelId, model.modelId))
+      .for("update");
+    await tx
+      .insert(modelMonitoring)
+      .values({ modelId: model.modelId, flagReasons: reasons, flagCheckedAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: modelMonitoring.modelId, set: { flagReasons: reasons, flagCheckedAt: now } });
+    const event = monitoringFlaggedEvent(model.name, reasons, previous?.reasons ?? []);
+    if (event) await emitStudioEvent(tx, event);
+  });
 }
 
 export async function updateMonitoringSettings(ctx: ServiceContext, input: MonitoringSettingsInput): Promise<void> {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { aliasHistory, listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
 import { getMonitoringView, listModelFlags, updateMonitoringSettings } from "./monitoring";
+import { lastRetentionRun, zRetentionRun } from "./retention";
 import { zAliasEvent, zDeployment, zMonitoringSettingsInput, zMonitoringView, zWindowSize } from "./schema";
 
 const zName = z.string().min(1).max(500);
@@ -17,6 +18,11 @@ export const monitoringRouter = createTrpcRouter({
     await updateMonitoringSettings(ctx, input);
     return { ok: true as const };
   }),
+  /** The latest run of the retention job for this model (shown under its retention setting). */
+  retention: protectedProcedure
+    .input(z.object({ name: zName }))
+    .output(zRetentionRun.nullable())
+    .query(({ ctx, input }) => lastRetentionRun(ctx, input)),
   flags: protectedProcedure.output(z.record(z.string(), z.array(z.string()))).query(({ ctx }) => listModelFlags(ctx)),
   deployments: protectedProcedure.output(z.array(zDeployment)).query(({ ctx }) => listDeployments(ctx)),
   aliasHistory: protectedProcedure

@@ -1,0 +1,108 @@
+// Which audited actions are worth telling, and the sentence and data each becomes: pure, so the outbox row can be written in the change's transaction.
+import type { StudioEvent } from "./schema";
+
+export interface AuditedAction {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  meta?: Record<string, unknown>;
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" || typeof value === "number" ? String(value) : null);
+
+/** The studio event an audit entry raises, or null for the (many) actions nobody subscribes to. */
+export function studioEventOfAudit(actor: { userId: string; username: string }, event: AuditedAction): StudioEvent | null {
+  const after = event.after ?? {};
+  const before = event.before ?? {};
+  const meta = event.meta ?? {};
+  const by = { actorId: actor.userId, actor: actor.username };
+  switch (event.action) {
+    case "review.request": {
+      const model = text(after.model) ?? "a model version";
+      return {
+        type: "review.requested",
+        text: `${actor.username} requested a review of ${model} (review #${event.targetId}).`,
+        data: { ...by, reviewId: Number(event.targetId), model, dataset: text(after.dataset) },
+      };
+    }
+    case "review.decide": {
+      const decision = text(meta.decision) ?? "decided";
+      const status = text(after.status) ?? "unknown";
+      return {
+        type: "review.decided",
+        text: `${actor.username} decided review #${event.targetId}: ${decision.replace(/_/g, " ")}; the review is now ${status.replace(/_/g, " ")}.`,
+        data: { ...by, reviewId: Number(event.targetId), decision, status, previousStatus: text(before.status) },
+      };
+    }
+    case "registered_model.alias.set": {
+      // As the production gate reads it (review/gate.ts isProductionAlias): `Production` is production too.
+      if (String(after.alias ?? "").trim().toLowerCase() !== "production") return null;
+      const version = text(after.version);
+      const previous = text(before.version);
+      if (meta.rollback) {
+        return {
+          type: "model.rolled_back",
+          text: `${actor.username} rolled '${event.targetId}' back to version ${version}${previous ? ` (from version ${previous})` : ""}.`,
+          data: { ...by, model: event.targetId, version, previousVersion: previous, automatic: false },
+        };
+      }
+      return {
+        type: "model.promoted",
+        text: `${actor.username} promoted version ${version} of '${event.targetId}' to production${previous ? ` (was version ${previous})` : ""}.`,
+        data: { ...by, model: event.targetId, version, previousVersion: previous },
+      };
+    }
+    case "deployment.rollback.auto": {
+      const version = text(after.version) ?? text(meta.version);
+      const reason = text(meta.reason) ?? text(meta.rule);
+      return {
+        type: "model.rolled_back",
+        text: `Production of '${event.targetId}' was rolled back automatically${version ? ` to version ${version}` : ""}${reason ? `: ${reason}` : "."}`,
+        data: { ...by, model: event.targetId, version, previousVersion: text(before.version), automatic: true, reason },
+      };
+    }
+    case "deployment.canary.auto-stop":
+    case "deployment.canary.stop": {
+      const automatic = event.action === "deployment.canary.auto-stop";
+      const version = text(before.version) ?? text(after.version) ?? text(meta.version);
+      const reason = text(meta.reason) ?? text(meta.rule);
+      return {
+        type: "canary.stopped",
+        text: `The canary${version ? ` of version ${version}` : ""} of '${event.targetId}' was stopped ${automatic ? "automatically" : `by ${actor.username}`}${reason ? `: ${reason}` : "."}`,
+        data: { ...by, model: event.targetId, version, automatic, reason },
+      };
+    }
+    case "dataset.version.mark-failed":
+    case "dataset.version.recheck": {
+      if (after.qualityStatus !== "failed" || before.qualityStatus === "failed") return null;
+      const [dataset, version] = [event.targetId.slice(0, event.targetId.lastIndexOf("/")), Number(event.targetId.slice(event.targetId.lastIndexOf("/") + 1))];
+      return qualityFailedEvent(dataset, version, text(after.qualityReason));
+    }
+    default:
+      return null;
+  }
+}
+
+/** A dataset version failed its quality rules (on registration's profiling or on a re-check). */
+export function qualityFailedEvent(dataset: string, version: number, reason: string | null): StudioEvent {
+  return {
+    type: "dataset.quality_failed",
+    text: `Dataset '${dataset}' version ${version} failed its quality rules${reason ? `: ${reason}` : "."}`,
+    data: { dataset, version, reason },
+  };
+}
+
+/**
+ * A model's health check flagged it when the previous check had not: reasons carry live numbers ("drift in 4 of 10
+ * features") that change at every check, so only the step from healthy to flagged is announced, never each new wording.
+ */
+export function monitoringFlaggedEvent(model: string, reasons: string[], previous: string[]): StudioEvent | null {
+  if (!reasons.length || previous.length) return null;
+  return {
+    type: "monitoring.flagged",
+    text: `'${model}' is flagged by monitoring: ${reasons.join("; ")}`,
+    data: { model, reasons },
+  };
+}

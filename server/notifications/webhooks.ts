@@ -1,0 +1,153 @@
+// Admins' webhooks: create, change, delete, list with their delivery log, and send a delivery again.
+import { randomBytes } from "node:crypto";
+import { desc, eq, sql } from "drizzle-orm";
+import { studioEvents, webhookDeliveries, webhooks } from "@/db/schema";
+import { recordAudit } from "../auth/audit";
+import { authorize } from "../auth/permissions";
+import { DomainError } from "../errors";
+import type { ServiceContext } from "../service-context";
+import type { CreateWebhookInput, UpdateWebhookInput, WebhookDelivery, WebhookSummary } from "./schema";
+import { zCreateWebhook } from "./schema";
+
+/** Only the origin goes to the audit log: chat-tool hook URLs carry their own secret in the path. */
+function auditedUrl(url: string): string {
+  return new URL(url).origin;
+}
+
+function secretHint(secret: string): string {
+  return `…${secret.slice(-4)}`;
+}
+
+async function findWebhook(ctx: ServiceContext, hookId: number) {
+  const [row] = await ctx.db.select().from(webhooks).where(eq(webhooks.hookId, hookId));
+  if (!row) throw new DomainError("RESOURCE_DOES_NOT_EXIST", `Webhook ${hookId} does not exist (it may have been deleted): reload the webhooks page.`);
+  return row;
+}
+
+export async function listWebhooks(ctx: ServiceContext): Promise<WebhookSummary[]> {
+  authorize(ctx.actor, "webhooks.manage");
+  const rows = await ctx.db
+    .select({
+      hook: webhooks,
+      delivered: sql<number>`count(${webhookDeliveries.deliveryId}) filter (where ${webhookDeliveries.status} = 'delivered')::int`,
+      failed: sql<number>`count(${webhookDeliveries.deliveryId}) filter (where ${webhookDeliveries.status} = 'failed')::int`,
+      pending: sql<number>`count(${webhookDeliveries.deliveryId}) filter (where ${webhookDeliveries.status} in ('pending', 'sending'))::int`,
+    })
+    .from(webhooks)
+    .leftJoin(webhookDeliveries, eq(webhookDeliveries.hookId, webhooks.hookId))
+    .groupBy(webhooks.hookId)
+    .orderBy(webhooks.hookId);
+  return rows.map(({ hook, delivered, failed, pending }) => ({
+    hookId: hook.hookId,
+    name: hook.name,
+    url: hook.url,
+    secretHint: secretHint(hook.secret),
+    events: hook.events,
+    enabled: hook.enabled,
+    createdBy: hook.createdBy,
+    createdAt: hook.createdAt,
+    deliveries: { delivered, failed, pending },
+  }));
+}
+
+/** Returns the secret once (generated when none was given): the receiver needs it to check signatures. */
+export async function createWebhook(ctx: ServiceContext, input: CreateWebhookInput): Promise<{ hookId: number; secret: string }> {
+  authorize(ctx.actor, "webhooks.manage");
+  const parsed = zCreateWebhook.parse(input);
+  const secret = parsed.secret ?? `whsec_${randomBytes(24).toString("base64url")}`;
+  const now = Date.now();
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(webhooks)
+      .values({ name: parsed.name, url: parsed.url, secret, events: [...new Set(parsed.events)], enabled: parsed.enabled, createdBy: ctx.actor.username, createdAt: now, updatedAt: now })
+      .returning({ hookId: webhooks.hookId });
+    await recordAudit(tx, ctx.actor, {
+      action: "webhook.create",
+      targetType: "webhook",
+      targetId: String(row.hookId),
+      after: { name: parsed.name, origin: auditedUrl(parsed.url), events: parsed.events, enabled: parsed.enabled },
+    });
+    return { hookId: row.hookId, secret };
+  });
+}
+
+export async function updateWebhook(ctx: ServiceContext, input: UpdateWebhookInput): Promise<void> {
+  authorize(ctx.actor, "webhooks.manage");
+  const before = await findWebhook(ctx, input.hookId);
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.url !== undefined ? { url: input.url } : {}),
+    ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
+    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+    ...(input.secret !== undefined ? { secret: input.secret } : {}),
+  };
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(webhooks).set({ ...changes, updatedAt: Date.now() }).where(eq(webhooks.hookId, input.hookId));
+    const view = (h: { name: string; url: string; events: string[]; enabled: boolean }) => ({ name: h.name, origin: auditedUrl(h.url), events: h.events, enabled: h.enabled });
+    await recordAudit(tx, ctx.actor, {
+      action: "webhook.update",
+      targetType: "webhook",
+      targetId: String(input.hookId),
+      before: view(before),
+      after: view({ ...before, ...changes }),
+      meta: input.secret !== undefined ? { secretChanged: true } : {},
+    });
+  });
+}
+
+export async function deleteWebhook(ctx: ServiceContext, hookId: number): Promise<void> {
+  authorize(ctx.actor, "webhooks.manage");
+  const before = await findWebhook(ctx, hookId);
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(webhooks).where(eq(webhooks.hookId, hookId));
+    await recordAudit(tx, ctx.actor, { action: "webhook.delete", targetType: "webhook", targetId: String(hookId), before: { name: before.name, origin: auditedUrl(before.url) } });
+  });
+}
+
+/** The hook's latest deliveries, newest first. */
+export async function listWebhookDeliveries(ctx: ServiceContext, input: { hookId: number; limit?: number }): Promise<WebhookDelivery[]> {
+  authorize(ctx.actor, "webhooks.manage");
+  await findWebhook(ctx, input.hookId);
+  const rows = await ctx.db
+    .select({ delivery: webhookDeliveries, text: studioEvents.text })
+    .from(webhookDeliveries)
+    .innerJoin(studioEvents, eq(studioEvents.eventId, webhookDeliveries.eventId))
+    .where(eq(webhookDeliveries.hookId, input.hookId))
+    .orderBy(desc(webhookDeliveries.deliveryId))
+    .limit(input.limit ?? 50);
+  return rows.map(({ delivery: d, text }) => ({
+    deliveryId: d.deliveryId,
+    hookId: d.hookId,
+    eventId: d.eventId,
+    eventType: d.eventType,
+    text,
+    status: d.status,
+    attempts: d.attempts,
+    responseCode: d.responseCode,
+    error: d.error,
+    createdAt: d.createdAt,
+    lastAttemptAt: d.lastAttemptAt,
+    nextAttemptAt: d.status === "pending" || d.status === "sending" ? d.nextAttemptAt : null,
+  }));
+}
+
+/** "Send again": a new delivery of the same event to the same hook, due now; the old entry stays in the log as it was. */
+export async function resendWebhookDelivery(ctx: ServiceContext, deliveryId: number): Promise<{ deliveryId: number }> {
+  authorize(ctx.actor, "webhooks.manage");
+  const [original] = await ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.deliveryId, deliveryId));
+  if (!original) throw new DomainError("RESOURCE_DOES_NOT_EXIST", `Delivery ${deliveryId} does not exist (its webhook may have been deleted): reload the page.`);
+  const now = Date.now();
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(webhookDeliveries)
+      .values({ hookId: original.hookId, eventId: original.eventId, eventType: original.eventType, status: "pending", nextAttemptAt: now, createdAt: now })
+      .returning({ deliveryId: webhookDeliveries.deliveryId });
+    await recordAudit(tx, ctx.actor, {
+      action: "webhook.resend",
+      targetType: "webhook",
+      targetId: String(original.hookId),
+      meta: { deliveryId: original.deliveryId, newDeliveryId: row.deliveryId, eventId: original.eventId },
+    });
+    return { deliveryId: row.deliveryId };
+  });
+}
