@@ -5,11 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/actor";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { appRouter } from "../root-router";
+import { studioSearchQueries } from "./studio-search";
 import { mlflowWire } from "../testing/mlflow-client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 
@@ -79,8 +81,50 @@ describe.each(testBackends)("studio search on %s", (backend) => {
     expect((await search("no such thing")).hits).toEqual([]);
   });
 
+  it("has the trigram indexes its name matches can read (pg_trgm loads on PGlite too)", async () => {
+    const rows = await queryRows<{ indexname: string }>(studio.db, sql`select indexname from pg_indexes where indexname like '%_name_trgm_idx' order by indexname`);
+    expect(rows.map((row) => row.indexname)).toEqual([
+      "datasets_name_trgm_idx",
+      "experiments_name_trgm_idx",
+      "registered_models_name_trgm_idx",
+      "runs_name_trgm_idx",
+    ]);
+  });
+
   it("refuses empty text with a message and a signed-out caller", async () => {
     await expect(search("   ")).rejects.toThrow(/at least one character/);
     await expect(callerFor(null).navigation.search({ text: "iris" })).rejects.toBeInstanceOf(TRPCError);
+  });
+});
+
+describe.runIf(testBackends.includes("postgres"))("studio search on PostgreSQL with 10,000 runs", () => {
+  let studio: TestStudio;
+  let experimentId: string;
+
+  beforeAll(async () => {
+    studio = await createTestStudio("postgres");
+    experimentId = (await mlflowWire(studio).post("experiments/create", { name: "Big sweep" })).body.experiment_id as string;
+    // 10,000 runs in one statement: what the palette searches, not how runs arrive, is under test here.
+    await studio.db.execute(sql`insert into runs (run_uuid, experiment_id, name, start_time, artifact_uri)
+      select md5(g::text), ${Number(experimentId)}, 'sweep-' || g || '-' || substr(md5(g::text), 1, 8), 1000 + g, 'file:///tmp/a'
+      from generate_series(1, 10000) g`);
+    await studio.db.execute(sql`analyze runs`); // as autovacuum would after so many new rows
+  }, 60_000);
+  afterAll(async () => {
+    await studio.close();
+  });
+
+  it("reads the runs' trigram index rather than scanning the table, and finds the run", async () => {
+    // Run 4242's name ends in eight hex digits no other run shares: a rare match, the palette's usual case.
+    const [{ name: runName }] = await queryRows<{ name: string }>(studio.db, sql`select name from runs where start_time = 1000 + 4242`);
+    const text = runName.split("-").pop()!;
+    const plan = await queryRows<{ "QUERY PLAN": string }>(studio.db, sql`explain ${studioSearchQueries({ text, limitPerKind: 6 }).runs}`);
+    const lines = plan.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(lines).toContain("runs_name_trgm_idx");
+    expect(lines).not.toMatch(/Seq Scan on runs/);
+    const { hits } = await appRouter
+      .createCaller({ ...studio.as(vera), actor: vera, req: new Request("http://studio.test/api/trpc") })
+      .navigation.search({ text });
+    expect(hits.filter((hit) => hit.kind === "run").map((hit) => hit.title)).toContain(runName);
   });
 });
