@@ -3,6 +3,7 @@
 // comparison is a link.
 import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useMemo, useRef, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -42,6 +43,7 @@ export interface RunLabel {
 }
 
 export function CompareView({ experimentId }: { experimentId: string }) {
+  const t = useTranslations("compareRuns");
   const trpc = useTRPC();
   const { params, update } = useUrlState();
   const linked = useMemo(() => parseCompareState(params), [params]);
@@ -154,7 +156,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       )}
       {runList.length && metricKeys.length ? (
         <section className={styles.section} aria-labelledby="compare-summary">
-          <h2 id="compare-summary">Summary</h2>
+          <h2 id="compare-summary">{t("summary.title")}</h2>
           <SummaryTable runs={labels} metricKeys={metricKeys} metric={summaryMetric} baseline={baseline} onMetricChange={(summaryMetric) => setState({ summaryMetric }, "push")} />
         </section>
       ) : null}
@@ -168,6 +170,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
             <h2 id="compare-parallel">Parallel coordinates</h2>
             <ParallelCoordinates
               runs={runList}
+              baseline={baseline}
               axes={state.parallel.axes}
               metric={state.parallel.metric}
               onChange={(axes, metric) => setState({ parallel: { axes, metric } }, "push")}
@@ -198,6 +201,7 @@ function ChartControls({
   runs: Run[];
   labels: RunLabel[];
 }) {
+  const t = useTranslations("compareRuns");
   const groupColumns = useMemo(() => describeColumns(runs, ["params", "tags"]), [runs]);
   const [smoothing, setSmoothing] = useState(state.smoothing);
   const [seenSmoothing, setSeenSmoothing] = useState(state.smoothing);
@@ -273,31 +277,31 @@ function ChartControls({
           Log scale (y)
         </label>
         <div className={styles.control}>
-          <label htmlFor="compare-group">Group runs by</label>
+          <label htmlFor="compare-group">{t("group.label")}</label>
           <select
             id="compare-group"
             className={`${ui.input} ${styles.axisSelect}`}
             value={state.group ?? ""}
             onChange={(event) => setState({ group: event.target.value || null }, "push")}
           >
-            <option value="">No grouping (a line per run)</option>
+            <option value="">{t("group.none")}</option>
             {state.group && !groupColumns.some((c) => c.id === state.group) ? <option value={state.group}>{state.group}</option> : null}
             {groupColumns.map((column) => (
               <option key={column.id} value={column.id}>
-                {column.kind === "params" ? "param" : "tag"}: {column.key}
+                {t(column.kind === "params" ? "group.param" : "group.tag", { key: column.key })}
               </option>
             ))}
           </select>
         </div>
         <div className={styles.control}>
-          <label htmlFor="compare-baseline">Baseline run</label>
+          <label htmlFor="compare-baseline">{t("baseline.label")}</label>
           <select
             id="compare-baseline"
             className={`${ui.input} ${styles.axisSelect}`}
             value={state.baseline ?? ""}
             onChange={(event) => setState({ baseline: event.target.value || null }, "push")}
           >
-            <option value="">None</option>
+            <option value="">{t("baseline.none")}</option>
             {labels.map((label) => (
               <option key={label.runId} value={label.runId}>
                 {label.name}
