@@ -197,6 +197,20 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   await expect(readout).toContainText("Δ");
   await bars.getByTestId("chart-bar").nth(1).hover();
   await expect(bars.getByTestId("chart-readout")).toContainText("Δ +0.025");
+  // The parallel coordinates too: the baseline drawn on top and named, the others' differences from it on hover and in the table.
+  await expect(parallel.getByTestId("parallel-baseline-line")).toHaveAttribute("data-run-id", runIds[0]);
+  await expect(parallel.getByTestId("parallel-baseline")).toContainText(`Baseline: ${prefix}0`);
+  await expect(parallel.locator("figcaption")).toContainText(`The baseline run ${prefix}0 is drawn thick with a halo`);
+  const parallelHover = parallel.locator("[aria-live=polite]");
+  await parallel.locator("svg[tabindex='0']").first().focus();
+  await page.keyboard.press("End");
+  await expect(parallelHover).toContainText(prefix);
+  if ((await parallelHover.textContent())?.includes("(baseline)")) await page.keyboard.press("ArrowUp");
+  await expect(parallelHover).toContainText("(Δ ");
+  await parallel.getByText("Show the values as a table").click();
+  const valuesTable = parallel.getByRole("region", { name: "Parallel coordinates values, scrollable" });
+  await expect(valuesTable.locator("tbody tr").filter({ hasText: "(baseline)" })).toHaveCount(1);
+  await expect(valuesTable.locator("tbody tr").filter({ hasText: `${prefix}1` })).toContainText("Δ ");
 
   // Group by a param: one mean line with a band per group.
   await page.getByLabel("Group runs by").selectOption({ label: "param: model" });

@@ -452,9 +452,10 @@ function MetricComparison({
 
   const { series: fetched } = combined;
   const groups = useMemo(() => (state.group ? groupRuns(runList, state.group) : null), [runList, state.group]);
+  const t = useTranslations("compareRuns");
   const { lines, bars, summary } = useMemo(
-    () => buildChart({ fetched, runs, groups, groupColumn: state.group, baseline, axis: state.x, smoothing: state.smoothing, logScale: state.logScale, width: maxPoints }),
-    [fetched, runs, groups, state.group, baseline, state.x, state.smoothing, state.logScale, maxPoints],
+    () => buildChart({ fetched, runs, groups, groupColumn: state.group, baseline, axis: state.x, smoothing: state.smoothing, logScale: state.logScale, width: maxPoints, t }),
+    [fetched, runs, groups, state.group, baseline, state.x, state.smoothing, state.logScale, maxPoints, t],
   );
 
   return (
@@ -500,6 +501,7 @@ function buildChart({
   smoothing,
   logScale,
   width,
+  t,
 }: {
   fetched: ReturnType<typeof unpackChartSeries>;
   runs: RunLabel[];
@@ -510,6 +512,8 @@ function buildChart({
   smoothing: number;
   logScale: boolean;
   width: number;
+  /** The compare page's messages: group and baseline line names, the grouped chart's caption. */
+  t: ReturnType<typeof useTranslations<"compareRuns">>;
 }): { lines: ChartLine[]; bars: ChartBar[] | null; summary: string } {
   const byRun = new Map(fetched.map((series) => [series.runId, series]));
   const shown = runs.filter((run) => byRun.has(run.runId));
@@ -545,15 +549,15 @@ function buildChart({
       const id = `group:${group.value ?? ""}`;
       built.push({
         runId: id,
-        name: `${key} = ${group.value ?? "(not set)"} (${members.length} run${members.length === 1 ? "" : "s"})`,
+        name: t("group.lineName", { key, value: group.value ?? t("group.notSet"), count: members.length }),
         color: colors.get(id)!,
         plot: { x: curve.x, y: curve.mean, raw: curve.mean, droppedForLog: 0 },
         band: members.length > 1 ? { x: curve.x, lo: curve.min, hi: curve.max } : undefined,
       });
     }
     const baselineRun = baseline ? shown.find((run) => run.runId === baseline) : undefined;
-    if (baselineRun) built.push({ ...baselineRun, name: `${baselineRun.name} (baseline)`, plot: plots.get(baselineRun.runId)! });
-    parts.push(`${built.length - (baselineRun ? 1 : 0)} group${built.length === 1 ? "" : "s"} of ${shown.length} runs by ${key}: mean line, min–max band`);
+    if (baselineRun) built.push({ ...baselineRun, name: t("baseline.lineName", { name: baselineRun.name }), plot: plots.get(baselineRun.runId)! });
+    parts.push(t("group.caption", { groups: built.length - (baselineRun ? 1 : 0), runs: shown.length, key }));
   } else {
     for (const run of shown) built.push({ ...run, plot: plots.get(run.runId)! });
     parts.push(`${built.length} run${built.length === 1 ? "" : "s"}, ${drawn.toLocaleString("en")} of ${total.toLocaleString("en")} points drawn`);
