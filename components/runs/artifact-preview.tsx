@@ -16,12 +16,22 @@ import {
   buildArtifactPreview,
   readFirstBytes,
   type ArtifactPreview,
+  type ArtifactPreviewNote,
+  type NoPreviewReason,
 } from "./artifact-preview-kind";
 import page from "./run-page.module.css";
 
 const PREVIEW_LIMIT_LABEL = `${PREVIEW_TEXT_BYTES / 1024} KB`;
 
 type PreviewWords = ReturnType<typeof useTranslations<"runPage.preview">>;
+
+function noteText(note: ArtifactPreviewNote, t: PreviewWords): string {
+  return note.code === "jsonCut" ? t("jsonCut") : t("jsonInvalid", { detail: note.detail });
+}
+
+function reasonText(reason: NoPreviewReason, t: PreviewWords): string {
+  return reason.code === "svgTooLarge" ? t("svgTooLarge", { megabytes: reason.megabytes }) : t("binaryData");
+}
 
 /** The proxy answers errors as MLflow JSON ({ error_code, message }); anything else is described by its status. */
 async function describeFailedDownload(response: Response, t: PreviewWords): Promise<string> {
@@ -150,7 +160,7 @@ function FetchedPreview({ href, path, kind }: { href: string; path: string; kind
   const data = preview.data;
   switch (data.kind) {
     case "binary":
-      return <NoPreview reason={data.reason} />;
+      return <NoPreview reason={reasonText(data.reason, t)} />;
     case "svg":
       // An image element never runs an SVG's scripts, unlike inlining its markup into the page.
       return <Image className={page.previewImage} src={data.src} alt={t("imageAlt", { path })} width={0} height={0} unoptimized loading="eager" />;
@@ -159,7 +169,7 @@ function FetchedPreview({ href, path, kind }: { href: string; path: string; kind
     case "text":
       return (
         <>
-          {data.note ? <p className={page.note}>{data.note}</p> : null}
+          {data.note ? <p className={page.note}>{noteText(data.note, t)}</p> : null}
           {data.truncated ? <p className={page.note}>{t("truncated", { limit: PREVIEW_LIMIT_LABEL })}</p> : null}
           <pre className={page.previewText}>{data.text}</pre>
         </>
