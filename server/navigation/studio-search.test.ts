@@ -5,13 +5,14 @@ import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
-import { queryRows } from "@/db/client";
+import { migrationsFolder, queryRows, type Database } from "@/db/client";
+import { LocalArtifactStore } from "../artifacts/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/actor";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { appRouter } from "../root-router";
-import { studioSearchQueries } from "./studio-search";
+import { searchStudio, studioSearchQueries } from "./studio-search";
 import { mlflowWire } from "../testing/mlflow-client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 
@@ -127,4 +128,29 @@ describe.runIf(testBackends.includes("postgres"))("studio search on PostgreSQL w
       .navigation.search({ text });
     expect(hits.filter((hit) => hit.kind === "run").map((hit) => hit.title)).toContain(runName);
   });
+});
+
+describe("studio search on a database without pg_trgm", () => {
+  it("migrates without the trigram indexes and finds the same things by a scan", async () => {
+    // A PostgreSQL without the contrib extension: PGlite with none loaded stands in for it.
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    const client = new PGlite();
+    try {
+      const db = drizzle(client);
+      await migrate(db, { migrationsFolder });
+      expect((await client.query("select indexname from pg_indexes where indexname like '%_trgm_idx'")).rows).toEqual([]);
+      await client.exec(`insert into experiments (name, artifact_location, creation_time, last_update_time) values ('Iris sweep', 'file:///tmp', 1, 1), ('Churn', 'file:///tmp', 2, 2);
+        insert into runs (run_uuid, experiment_id, name, start_time, artifact_uri) select 'r1', experiment_id, 'iris-lr-0.1', 1, 'file:///tmp' from experiments where name = 'Iris sweep';`);
+      const ctx = { db: db as unknown as Database, artifacts: new LocalArtifactStore(os.tmpdir()), actor: vera };
+      const { hits } = await searchStudio(ctx, { text: "IRIS", limitPerKind: 6 });
+      expect(hits.map((hit) => [hit.kind, hit.title])).toEqual([
+        ["experiment", "Iris sweep"],
+        ["run", "iris-lr-0.1"],
+      ]);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 });
