@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,datasets,playground,drift,review,explanations,serving,mlflow;
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,search,datasets,playground,drift,review,explanations,serving,mlflow;
 // BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5); BENCH_TRACKING_PARTS=ingestion,search,history.
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
@@ -11,15 +11,19 @@ import { benchPiiMasking } from "./datasets-pii";
 import { benchPlayground } from "./playground";
 import { benchReview } from "./review";
 import { benchServing } from "./serving";
+import { benchStudioSearch } from "./studio-search";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "datasets", "playground", "drift", "review", "explanations", "serving", "mlflow"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "search", "datasets", "playground", "drift", "review", "explanations", "serving", "mlflow"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
+  if (suites.includes("search")) {
+    printTable("bench/studio-search — command palette search over 10,000 runs with trigram indexes vs without (a scan)", await benchStudioSearch(only));
+  }
   if (suites.includes("datasets")) await runDatasets();
   if (suites.includes("playground")) {
     printTable("bench/playground — onnxruntime-web in Chromium (single rows on the page, batches in a worker; cross-origin isolated) vs onnxruntime-node in-process, breast-cancer-rf-v1", await benchPlayground());

@@ -29,13 +29,13 @@ export interface TrackingBenchOptions {
   historyIterations: number;
 }
 
-interface Backend {
+export interface Backend {
   name: "pglite" | "postgres" | "embedded";
   handle: DatabaseHandle;
   dispose(): Promise<void>;
 }
 
-async function openPglite(): Promise<Backend> {
+export async function openPglite(): Promise<Backend> {
   // On disk, as the studio runs by default: an in-memory PGlite would flatter the numbers.
   const dir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-pglite-"));
   const handle = await openDatabase({ dataDir: dir });
@@ -52,7 +52,7 @@ async function openEmbedded(): Promise<Backend> {
 }
 
 /** A throwaway database on the PostgreSQL server named by BENCH_DATABASE_URL / TEST_DATABASE_URL, or null. */
-async function openPostgres(): Promise<Backend | null> {
+export async function openPostgres(): Promise<Backend | null> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const { Client } = await import("pg");
   const name = `studio_bench_${randomBytes(5).toString("hex")}`;

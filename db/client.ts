@@ -65,17 +65,28 @@ export async function openDatabase(
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const extensions = await pgliteExtensions();
   let client: InstanceType<typeof PGlite>;
   if (options.dataDir === ":memory:") {
-    client = new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined);
+    client = new PGlite({ loadDataDir: options.loadDataDir, extensions });
   } else {
     const dir = path.join(options.dataDir ?? studioDataDir(), "pgdata");
     mkdirSync(dir, { recursive: true });
-    client = new PGlite(dir);
+    client = new PGlite(dir, { extensions });
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Database, kind: "pglite", close: () => closeWithHooks(db as unknown as Database, () => client.close()) };
+}
+
+/**
+ * The contrib extensions every PGlite of the studio loads: pg_trgm, whose trigram GIN indexes serve the command
+ * palette's search (migration 0021). A database with those indexes needs the extension loaded to write those tables,
+ * so anything that opens a studio PGlite database passes these.
+ */
+export async function pgliteExtensions() {
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  return { pg_trgm };
 }
 
 /** What else holds a connection of a database (e.g. a LISTEN connection), to end before its pool closes. */

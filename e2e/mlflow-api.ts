@@ -48,6 +48,37 @@ export async function logRun(request: APIRequestContext, experimentId: string, r
   return { runId, artifactUri: created.run.info.artifact_uri };
 }
 
+/**
+ * Logs many runs as the workers of a sweep do, `concurrency` at a time (a pool, so no run waits for a slow neighbour):
+ * each run is two calls, runs/create (name, start, user tag) and one runs/log-batch (params and every metric point).
+ * Unlike logRun the runs are not marked FINISHED, which saves a third of the calls: for journeys that check what was
+ * logged, not run status. Returns the run ids in the order of `runs`.
+ */
+export async function logRuns(request: APIRequestContext, experimentId: string, runs: LoggedRun[], concurrency = 8): Promise<string[]> {
+  const started = Date.now() - 60_000;
+  const ids: string[] = new Array(runs.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    for (let index = next++; index < runs.length; index = next++) {
+      const run = runs[index]!;
+      const created = await call<{ run: { info: { run_id: string } } }>(request, "POST", "runs/create", {
+        experiment_id: experimentId,
+        run_name: run.runName,
+        start_time: started,
+        tags: [{ key: "mlflow.user", value: "e2e" }],
+      });
+      ids[index] = created.run.info.run_id;
+      await call(request, "POST", "runs/log-batch", {
+        run_id: ids[index],
+        params: Object.entries(run.params).map(([key, value]) => ({ key, value })),
+        metrics: Object.entries(run.metrics).flatMap(([key, values]) => values.map((value, step) => ({ key, value, step, timestamp: started + step * 1000 }))),
+      });
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, runs.length) }, worker));
+  return ids;
+}
+
 /** Uploads one file through the artifact proxy, as mlflow.log_artifact does for a `mlflow-artifacts:/` run. */
 export async function uploadArtifact(request: APIRequestContext, artifactUri: string, path: string, body: string | Buffer): Promise<void> {
   const root = artifactUri.replace(/^mlflow-artifacts:\/+/, "");

@@ -10,12 +10,16 @@ import enFairness from "./en/fairness.json";
 import frFairness from "./fr/fairness.json";
 import enModelVersion from "./en/modelVersion.json";
 import frModelVersion from "./fr/modelVersion.json";
+import enCompareRuns from "./en/compareRuns.json";
+import frCompareRuns from "./fr/compareRuns.json";
 import enReasons from "./en/reasons.json";
 import frReasons from "./fr/reasons.json";
 import enReview from "./en/review.json";
 import frReview from "./fr/review.json";
 import enReviewSentences from "./en/reviewSentences.json";
 import frReviewSentences from "./fr/reviewSentences.json";
+import enRunPage from "./en/runPage.json";
+import frRunPage from "./fr/runPage.json";
 import enReviews from "./en/reviews.json";
 import frReviews from "./fr/reviews.json";
 import enSettings from "./en/settings.json";
@@ -32,8 +36,8 @@ import enValue from "./en/value.json";
 import frValue from "./fr/value.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, fairness: enFairness, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, value: enValue },
-  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, value: frValue },
+  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, value: enValue },
+  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, value: frValue },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

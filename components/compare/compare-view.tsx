@@ -3,6 +3,7 @@
 // comparison is a link.
 import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useMemo, useRef, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -42,6 +43,7 @@ export interface RunLabel {
 }
 
 export function CompareView({ experimentId }: { experimentId: string }) {
+  const t = useTranslations("compareRuns");
   const trpc = useTRPC();
   const { params, update } = useUrlState();
   const linked = useMemo(() => parseCompareState(params), [params]);
@@ -154,7 +156,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       )}
       {runList.length && metricKeys.length ? (
         <section className={styles.section} aria-labelledby="compare-summary">
-          <h2 id="compare-summary">Summary</h2>
+          <h2 id="compare-summary">{t("summary.title")}</h2>
           <SummaryTable runs={labels} metricKeys={metricKeys} metric={summaryMetric} baseline={baseline} onMetricChange={(summaryMetric) => setState({ summaryMetric }, "push")} />
         </section>
       ) : null}
@@ -168,6 +170,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
             <h2 id="compare-parallel">Parallel coordinates</h2>
             <ParallelCoordinates
               runs={runList}
+              baseline={baseline}
               axes={state.parallel.axes}
               metric={state.parallel.metric}
               onChange={(axes, metric) => setState({ parallel: { axes, metric } }, "push")}
@@ -198,6 +201,7 @@ function ChartControls({
   runs: Run[];
   labels: RunLabel[];
 }) {
+  const t = useTranslations("compareRuns");
   const groupColumns = useMemo(() => describeColumns(runs, ["params", "tags"]), [runs]);
   const [smoothing, setSmoothing] = useState(state.smoothing);
   const [seenSmoothing, setSeenSmoothing] = useState(state.smoothing);
@@ -273,31 +277,31 @@ function ChartControls({
           Log scale (y)
         </label>
         <div className={styles.control}>
-          <label htmlFor="compare-group">Group runs by</label>
+          <label htmlFor="compare-group">{t("group.label")}</label>
           <select
             id="compare-group"
             className={`${ui.input} ${styles.axisSelect}`}
             value={state.group ?? ""}
             onChange={(event) => setState({ group: event.target.value || null }, "push")}
           >
-            <option value="">No grouping (a line per run)</option>
+            <option value="">{t("group.none")}</option>
             {state.group && !groupColumns.some((c) => c.id === state.group) ? <option value={state.group}>{state.group}</option> : null}
             {groupColumns.map((column) => (
               <option key={column.id} value={column.id}>
-                {column.kind === "params" ? "param" : "tag"}: {column.key}
+                {t(column.kind === "params" ? "group.param" : "group.tag", { key: column.key })}
               </option>
             ))}
           </select>
         </div>
         <div className={styles.control}>
-          <label htmlFor="compare-baseline">Baseline run</label>
+          <label htmlFor="compare-baseline">{t("baseline.label")}</label>
           <select
             id="compare-baseline"
             className={`${ui.input} ${styles.axisSelect}`}
             value={state.baseline ?? ""}
             onChange={(event) => setState({ baseline: event.target.value || null }, "push")}
           >
-            <option value="">None</option>
+            <option value="">{t("baseline.none")}</option>
             {labels.map((label) => (
               <option key={label.runId} value={label.runId}>
                 {label.name}
@@ -448,9 +452,10 @@ function MetricComparison({
 
   const { series: fetched } = combined;
   const groups = useMemo(() => (state.group ? groupRuns(runList, state.group) : null), [runList, state.group]);
+  const t = useTranslations("compareRuns");
   const { lines, bars, summary } = useMemo(
-    () => buildChart({ fetched, runs, groups, groupColumn: state.group, baseline, axis: state.x, smoothing: state.smoothing, logScale: state.logScale, width: maxPoints }),
-    [fetched, runs, groups, state.group, baseline, state.x, state.smoothing, state.logScale, maxPoints],
+    () => buildChart({ fetched, runs, groups, groupColumn: state.group, baseline, axis: state.x, smoothing: state.smoothing, logScale: state.logScale, width: maxPoints, t }),
+    [fetched, runs, groups, state.group, baseline, state.x, state.smoothing, state.logScale, maxPoints, t],
   );
 
   return (
@@ -496,6 +501,7 @@ function buildChart({
   smoothing,
   logScale,
   width,
+  t,
 }: {
   fetched: ReturnType<typeof unpackChartSeries>;
   runs: RunLabel[];
@@ -506,6 +512,8 @@ function buildChart({
   smoothing: number;
   logScale: boolean;
   width: number;
+  /** The compare page's messages: group and baseline line names, the grouped chart's caption. */
+  t: ReturnType<typeof useTranslations<"compareRuns">>;
 }): { lines: ChartLine[]; bars: ChartBar[] | null; summary: string } {
   const byRun = new Map(fetched.map((series) => [series.runId, series]));
   const shown = runs.filter((run) => byRun.has(run.runId));
@@ -541,15 +549,15 @@ function buildChart({
       const id = `group:${group.value ?? ""}`;
       built.push({
         runId: id,
-        name: `${key} = ${group.value ?? "(not set)"} (${members.length} run${members.length === 1 ? "" : "s"})`,
+        name: t("group.lineName", { key, value: group.value ?? t("group.notSet"), count: members.length }),
         color: colors.get(id)!,
         plot: { x: curve.x, y: curve.mean, raw: curve.mean, droppedForLog: 0 },
         band: members.length > 1 ? { x: curve.x, lo: curve.min, hi: curve.max } : undefined,
       });
     }
     const baselineRun = baseline ? shown.find((run) => run.runId === baseline) : undefined;
-    if (baselineRun) built.push({ ...baselineRun, name: `${baselineRun.name} (baseline)`, plot: plots.get(baselineRun.runId)! });
-    parts.push(`${built.length - (baselineRun ? 1 : 0)} group${built.length === 1 ? "" : "s"} of ${shown.length} runs by ${key}: mean line, min–max band`);
+    if (baselineRun) built.push({ ...baselineRun, name: t("baseline.lineName", { name: baselineRun.name }), plot: plots.get(baselineRun.runId)! });
+    parts.push(t("group.caption", { groups: built.length - (baselineRun ? 1 : 0), runs: shown.length, key }));
   } else {
     for (const run of shown) built.push({ ...run, plot: plots.get(run.runId)! });
     parts.push(`${built.length} run${built.length === 1 ? "" : "s"}, ${drawn.toLocaleString("en")} of ${total.toLocaleString("en")} points drawn`);

@@ -1,11 +1,23 @@
 // The compare views rendered to HTML (no browser): what a reader gets for ordinary, empty and very large comparisons.
-import { renderToStaticMarkup } from "react-dom/server";
+import { NextIntlClientProvider } from "next-intl";
+import type { ReactNode } from "react";
+import { renderToStaticMarkup as renderStatic } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { Run } from "@/server/tracking/schema";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { ParamsDiff } from "./params-diff";
 import { ScatterPlot } from "./scatter-plot";
 import { makeRun as makeAnyRun } from "@/lib/testing/make-run";
+import { catalogues } from "@/messages";
+
+/** The views as the studio renders them: inside the English message catalogue. */
+function renderToStaticMarkup(node: ReactNode): string {
+  return renderStatic(
+    <NextIntlClientProvider locale="en" messages={catalogues.en} timeZone="UTC">
+      {node}
+    </NextIntlClientProvider>,
+  );
+}
 
 /** Runs named "run <id>", as the assertions below read them. */
 function makeRun(id: string, params: Record<string, string> = {}, metrics: Record<string, number> = {}): Run {
@@ -112,6 +124,21 @@ describe("ParallelCoordinates", () => {
     // The only chosen param cannot be unticked.
     expect(html).toMatch(/<input type="checkbox"(?=[^>]* checked="")(?=[^>]* disabled="")[^>]*\/><span>opt<\/span>/);
     expect(html).toMatch(/<input type="checkbox"\/><span>lr<\/span>/);
+  });
+
+  it("draws the pinned baseline on top with a halo, says so, and gives the others' differences from it", () => {
+    const html = renderToStaticMarkup(<ParallelCoordinates runs={threeRuns} axes={["params.lr"]} metric="metrics.acc" baseline="b" onChange={ignore} />);
+    // Three run lines, then the baseline again above them: its halo and its own line.
+    expect(count(html, "<path")).toBe(5);
+    expect(html).toMatch(/<g data-testid="parallel-baseline-line" data-run-id="b"><path class="[^"]*baselineHalo[^"]*" d="[^"]+"><\/path><path class="[^"]*baselineLine[^"]*" d="[^"]+" stroke="[^"]+"/);
+    expect(html).toContain("Baseline: run b, drawn thick with a halo");
+    expect(html).toContain("The baseline run run b is drawn thick with a halo, on top of the others; its acc is 0.9.");
+    // No baseline, or one not among these runs: nothing extra is drawn or said.
+    for (const baseline of [null, "gone"]) {
+      const plain = renderToStaticMarkup(<ParallelCoordinates runs={threeRuns} axes={["params.lr"]} metric="metrics.acc" baseline={baseline} onChange={ignore} />);
+      expect(count(plain, "<path")).toBe(3);
+      expect(plain).not.toContain("baseline");
+    }
   });
 
   it("draws 500 runs as 500 paths", () => {

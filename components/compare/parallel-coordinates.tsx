@@ -1,5 +1,6 @@
 "use client";
-// Parallel coordinates: one axis per chosen param and the chosen metric last, one line per run coloured by that metric.
+// Parallel coordinates: one axis per chosen param and the chosen metric last, one line per run coloured by that metric; a pinned baseline run drawn on top.
+import { useTranslations } from "next-intl";
 import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { formatMetricValue } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
@@ -19,6 +20,7 @@ import {
 import type { Run } from "@/server/tracking/schema";
 import compare from "./compare.module.css";
 import { RunLabel, runDisplayName } from "./run-label";
+import { formatDelta } from "./summary-table";
 import { valueText } from "./value-text";
 import { useRunColors } from "./run-colors-context";
 
@@ -30,6 +32,8 @@ export interface ParallelCoordinatesProps {
   metric: string | null;
   /** The full new choice; `metric` is null only when the runs logged no metric. */
   onChange: (axes: string[], metric: string | null) => void;
+  /** The pinned baseline run's id (the page's `base=`): its line is drawn on top with a halo, and the hover line and table give differences from it. */
+  baseline?: string | null;
 }
 
 const MARGIN = { top: 44, right: 84, bottom: 16, left: 72 };
@@ -53,6 +57,8 @@ interface RunLine {
   lacksMetric: boolean;
   /** Cell texts per axis for the hover line and the table. */
   texts: (string | null)[];
+  /** Numeric value per axis (null for categories and missing values), for differences from the baseline. */
+  numbers: (number | null)[];
   metricValue: number | null;
 }
 
@@ -73,7 +79,8 @@ function pathOf(ys: readonly (number | null)[], xs: readonly number[]): string {
 const shorten = (text: string, length: number) => (text.length > length ? `${text.slice(0, Math.max(1, length - 1))}…` : text);
 const axisKey = (axis: Axis) => parseColumnId(axis.id)?.key ?? axis.id;
 
-export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCoordinatesProps) {
+export function ParallelCoordinates({ runs, axes, metric, onChange, baseline = null }: ParallelCoordinatesProps) {
+  const t = useTranslations("compareRuns.parallel");
   const colorOf = useRunColors();
   const ids = useId();
   const paramColumns = useMemo(() => describeColumns(runs, ["params"]), [runs]);
@@ -129,6 +136,7 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
         color: metricIndex < 0 ? colorOf(run.info.run_id) : metricPosition === null ? "var(--muted)" : metricRampColor(metricPosition),
         lacksMetric,
         texts: allAxes.map((axis) => runValue(run, axis.id)?.text ?? null),
+        numbers: allAxes.map((axis) => runValue(run, axis.id)?.number ?? null),
         metricValue,
       };
     });
@@ -141,7 +149,16 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
     return indices.sort((a, b) => (lines[b].metricValue ?? -Infinity) - (lines[a].metricValue ?? -Infinity) || a - b);
   }, [lines, metricAxis]);
 
-  const caption = useMemo(() => describeChart(lines, paramAxes, metricAxis ? axisKey(metricAxis) : null), [lines, paramAxes, metricAxis]);
+  const baselineLine = baseline ? (lines.find((line) => line.runId === baseline) ?? null) : null;
+  const caption = useMemo(() => {
+    const described = describeChart(lines, paramAxes, metricAxis ? axisKey(metricAxis) : null);
+    if (!baselineLine?.d) return described;
+    const about =
+      metricAxis && baselineLine.metricValue !== null
+        ? t("baselineMetric", { name: baselineLine.name, metric: axisKey(metricAxis), value: formatMetricValue(baselineLine.metricValue) })
+        : t("baselineCaption", { name: baselineLine.name });
+    return `${described} ${about}`;
+  }, [lines, paramAxes, metricAxis, baselineLine, t]);
 
   function toggleAxis(id: string) {
     const next = chosenAxes.includes(id) ? chosenAxes.filter((a) => a !== id) : [...chosenAxes, id];
@@ -198,9 +215,15 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
         )}
       </div>
 
+      {baselineLine?.d ? (
+        <p className={compare.note} data-testid="parallel-baseline">
+          <span className={compare.swatch} style={{ background: baselineLine.color }} aria-hidden="true" />
+          {t("baselineLegend", { name: baselineLine.name })}
+        </p>
+      ) : null}
       <div className={compare.pcScroll} ref={frameRef}>
         {allAxes.length ? (
-          <ChartBody lines={lines} order={order} axes={allAxes} layout={layout} gradientId={metricAxis ? gradientId : null} captionId={captionId} />
+          <ChartBody lines={lines} order={order} axes={allAxes} layout={layout} gradientId={metricAxis ? gradientId : null} captionId={captionId} baseline={baselineLine} />
         ) : (
           <p className={compare.empty}>None of the chosen columns has a value in these runs. Choose other params.</p>
         )}
@@ -209,7 +232,7 @@ export function ParallelCoordinates({ runs, axes, metric, onChange }: ParallelCo
       <figcaption id={captionId} className={compare.caption}>
         {caption}
       </figcaption>
-      <ValuesTable lines={lines} order={order} axes={allAxes} />
+      <ValuesTable lines={lines} order={order} axes={allAxes} baseline={baselineLine} />
     </figure>
   );
 }
@@ -232,6 +255,7 @@ const ChartBody = memo(function ChartBody({
   layout,
   gradientId,
   captionId,
+  baseline,
 }: {
   lines: readonly RunLine[];
   order: readonly number[];
@@ -239,7 +263,9 @@ const ChartBody = memo(function ChartBody({
   layout: ChartLayout;
   gradientId: string | null;
   captionId: string;
+  baseline: RunLine | null;
 }) {
+  const t = useTranslations("compareRuns.parallel");
   const hintId = useId();
   // Held by id, so a change of runs or axes never moves the highlight onto another run.
   const [activeRunId, setActiveRunId] = useState<string | null>(null);
@@ -272,7 +298,14 @@ const ChartBody = memo(function ChartBody({
       <p className={compare.hoverInfo} aria-live="polite" id={hintId}>
         {active ? (
           <>
-            <RunLabel runId={active.runId} name={active.name} full /> {axes.map((axis, i) => `${axisKey(axis)} ${valueText(axis.id, active.texts[i])}`).join(" · ")}
+            <RunLabel runId={active.runId} name={active.name} full />
+            {active.runId === baseline?.runId ? ` (${t("baselineHover")})` : ""}{" "}
+            {axes
+              .map((axis, i) => {
+                const delta = baseline && active.runId !== baseline.runId ? deltaText(active.numbers[i], baseline.numbers[i]) : "";
+                return `${axisKey(axis)} ${valueText(axis.id, active.texts[i])}${delta ? ` (Δ ${delta})` : ""}`;
+              })
+              .join(" · ")}
           </>
         ) : (
           "Point at a line, or focus the chart and use the arrow keys, to see a run."
@@ -304,6 +337,12 @@ const ChartBody = memo(function ChartBody({
         <g className={active ? `${compare.lines} ${compare.dimmed}` : compare.lines}>
           <RunLines lines={lines} />
         </g>
+        {baseline?.d ? (
+          <g data-testid="parallel-baseline-line" data-run-id={baseline.runId}>
+            <path className={compare.baselineHalo} d={baseline.d} />
+            <path className={compare.baselineLine} d={baseline.d} stroke={baseline.color} strokeDasharray={baseline.lacksMetric ? "4 3" : undefined} />
+          </g>
+        ) : null}
         <AxesLayer axes={axes} xs={layout.xs} gap={layout.gap} metricGradientId={gradientId} />
         {active ? (
           <g>
@@ -315,6 +354,11 @@ const ChartBody = memo(function ChartBody({
     </>
   );
 });
+
+/** A run's difference from the baseline on one axis, or "" where either lacks a number (categories, missing values). */
+function deltaText(value: number | null, baseline: number | null): string {
+  return value === null || baseline === null ? "" : formatDelta(value, baseline);
+}
 
 /** The caption: what is drawn, how it is coloured, the extremes and who is missing. */
 function describeChart(lines: readonly RunLine[], paramAxes: readonly Axis[], metricKey: string | null): string {
@@ -418,7 +462,8 @@ const AxesLayer = memo(function AxesLayer({
 });
 
 /** The drawn values as a table, in keyboard order; built only when opened, since it may hold hundreds of rows. */
-function ValuesTable({ lines, order, axes }: { lines: readonly RunLine[]; order: readonly number[]; axes: readonly Axis[] }) {
+function ValuesTable({ lines, order, axes, baseline }: { lines: readonly RunLine[]; order: readonly number[]; axes: readonly Axis[]; baseline: RunLine | null }) {
+  const t = useTranslations("compareRuns.parallel");
   const [open, setOpen] = useState(false);
   return (
     <details className={compare.folded} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -443,12 +488,22 @@ function ValuesTable({ lines, order, axes }: { lines: readonly RunLine[]; order:
                   <tr key={line.runId}>
                     <th scope="row">
                       <RunLabel runId={line.runId} name={line.name} />
+                      {line.runId === baseline?.runId ? ` ${t("baselineRow")}` : null}
                     </th>
-                    {line.texts.map((text, i) => (
-                      <td key={axes[i].id} className={compare.value}>
-                        {valueText(axes[i].id, text)}
-                      </td>
-                    ))}
+                    {line.texts.map((text, i) => {
+                      const delta = baseline && line.runId !== baseline.runId ? deltaText(line.numbers[i], baseline.numbers[i]) : "";
+                      return (
+                        <td key={axes[i].id} className={compare.value}>
+                          {valueText(axes[i].id, text)}
+                          {delta ? (
+                            <span className={compare.delta} title={t("deltaTitle")}>
+                              {" "}
+                              Δ {delta}
+                            </span>
+                          ) : null}
+                        </td>
+                      );
+                    })}
                   </tr>
                 );
               })}

@@ -3,6 +3,7 @@
 // column, the lowest minimum and the highest maximum marked, and with a baseline run pinned, every value's
 // difference from the baseline's. No metric records whether lower or higher is better, so both are shown.
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -15,15 +16,16 @@ import type { RunLabel } from "./compare-view";
 /** Rows drawn before "Show all": a thousand-run table stays responsive until asked for. */
 const ROWS_SHOWN = 100;
 
-const COLUMNS: { column: SummarySortColumn; label: string; numeric: boolean }[] = [
-  { column: "run", label: "Run", numeric: false },
-  { column: "last", label: "Last", numeric: true },
-  { column: "lastStep", label: "Step of last", numeric: true },
-  { column: "min", label: "Min", numeric: true },
-  { column: "minStep", label: "Step of min", numeric: true },
-  { column: "max", label: "Max", numeric: true },
-  { column: "maxStep", label: "Step of max", numeric: true },
-  { column: "count", label: "Points", numeric: true },
+/** The columns in order; each header's text is the message `compareRuns.summary.columns.<column>`. */
+const COLUMNS: { column: SummarySortColumn; numeric: boolean }[] = [
+  { column: "run", numeric: false },
+  { column: "last", numeric: true },
+  { column: "lastStep", numeric: true },
+  { column: "min", numeric: true },
+  { column: "minStep", numeric: true },
+  { column: "max", numeric: true },
+  { column: "maxStep", numeric: true },
+  { column: "count", numeric: true },
 ];
 
 export function formatDelta(value: number, baseline: number): string {
@@ -46,6 +48,7 @@ export function SummaryTable({
   baseline: string | null;
   onMetricChange: (metric: string) => void;
 }) {
+  const t = useTranslations("compareRuns.summary");
   const trpc = useTRPC();
   const runIds = useMemo(() => runs.map((run) => run.runId), [runs]);
   const summary = useQuery({
@@ -58,14 +61,14 @@ export function SummaryTable({
   const rows = useMemo(() => sortSummaryRows(summary.data ?? [], sort, (id) => byId.get(id)?.name ?? id), [summary.data, sort, byId]);
   const extremes = useMemo(() => summaryExtremes(rows), [rows]);
   const baselineRow: MetricSummary | undefined = baseline ? rows.find((row) => row.runId === baseline) : undefined;
-  if (!metric) return <p className={ui.muted}>These runs have logged no metrics yet.</p>;
+  if (!metric) return <p className={ui.muted}>{t("noMetrics")}</p>;
 
   const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
   const value = (row: MetricSummary, column: "last" | "min" | "max") => (
     <>
       {formatMetricValue(row[column])}
       {baselineRow && row.runId !== baselineRow.runId ? (
-        <span className={styles.delta} title={`Difference from the baseline's ${column}`}>
+        <span className={styles.delta} title={t("deltaTitle", { column: t(`columns.${column}`) })}>
           {" "}
           {formatDelta(row[column], baselineRow[column])}
         </span>
@@ -76,7 +79,7 @@ export function SummaryTable({
     <div>
       <div className={styles.toolbar}>
         <div className={styles.control}>
-          <label htmlFor="compare-summary-metric">Metric</label>
+          <label htmlFor="compare-summary-metric">{t("metric")}</label>
           <select id="compare-summary-metric" className={ui.input} value={metric} onChange={(event) => onMetricChange(event.target.value)}>
             {metricKeys.map((key) => (
               <option key={key} value={key}>
@@ -86,22 +89,22 @@ export function SummaryTable({
           </select>
         </div>
         <p className={ui.muted}>
-          Lowest min and highest max are marked ▼ / ▲ (no metric says whether lower or higher is better, so both are shown).
-          {baselineRow ? " Differences are from the baseline run." : ""}
+          {t("extremesNote")}
+          {baselineRow ? ` ${t("deltaNote")}` : ""}
         </p>
       </div>
       {summary.error ? <QueryError error={summary.error} onRetry={() => void summary.refetch()} /> : null}
       {summary.isPending ? (
-        <p role="status">Loading the summary…</p>
+        <p role="status">{t("loading")}</p>
       ) : (
-        <div className={ui.tableWrap} tabIndex={0} role="region" aria-label={`Summary of ${metric}, scrollable`}>
+        <div className={ui.tableWrap} tabIndex={0} role="region" aria-label={t("regionLabel", { metric })}>
           <table className={ui.table} data-testid="compare-summary">
             <caption className="visually-hidden">
-              {metric} per run: last, lowest and highest value and the step of each; column headers sort
+              {t("caption", { metric })}
             </caption>
             <thead>
               <tr>
-                {COLUMNS.map(({ column, label, numeric }) => {
+                {COLUMNS.map(({ column, numeric }) => {
                   const active = sort.column === column;
                   return (
                     <th key={column} scope="col" className={numeric ? ui.num : undefined} aria-sort={active ? (sort.descending ? "descending" : "ascending") : undefined}>
@@ -110,7 +113,7 @@ export function SummaryTable({
                         className={styles.sortButton}
                         onClick={() => setSort({ column, descending: active ? !sort.descending : false })}
                       >
-                        {label}
+                        {t(`columns.${column}`)}
                         <span aria-hidden="true">{active ? (sort.descending ? " ↓" : " ↑") : ""}</span>
                       </button>
                     </th>
@@ -127,20 +130,20 @@ export function SummaryTable({
                     <th scope="row" title={run?.name ?? row.runId}>
                       <span className={styles.swatch} style={{ background: run?.color }} aria-hidden="true" />
                       {run?.name ?? row.runId}
-                      {isBaseline ? <span className={styles.baselineBadge}> baseline</span> : null}
+                      {isBaseline ? <span className={styles.baselineBadge}> {t("baseline")}</span> : null}
                     </th>
                     <td className={ui.num}>{value(row, "last")}</td>
                     <td className={ui.num}>{row.lastStep}</td>
                     <td className={`${ui.num} ${extremes.lowest.has(row.runId) ? styles.extreme : ""}`}>
-                      {extremes.lowest.has(row.runId) ? <span title="Lowest min of these runs">▼ </span> : null}
+                      {extremes.lowest.has(row.runId) ? <span title={t("lowestTitle")}>▼ </span> : null}
                       {value(row, "min")}
-                      {extremes.lowest.has(row.runId) ? <span className="visually-hidden"> (lowest)</span> : null}
+                      {extremes.lowest.has(row.runId) ? <span className="visually-hidden"> {t("lowest")}</span> : null}
                     </td>
                     <td className={ui.num}>{row.minStep}</td>
                     <td className={`${ui.num} ${extremes.highest.has(row.runId) ? styles.extreme : ""}`}>
-                      {extremes.highest.has(row.runId) ? <span title="Highest max of these runs">▲ </span> : null}
+                      {extremes.highest.has(row.runId) ? <span title={t("highestTitle")}>▲ </span> : null}
                       {value(row, "max")}
-                      {extremes.highest.has(row.runId) ? <span className="visually-hidden"> (highest)</span> : null}
+                      {extremes.highest.has(row.runId) ? <span className="visually-hidden"> {t("highest")}</span> : null}
                     </td>
                     <td className={ui.num}>{row.maxStep}</td>
                     <td className={ui.num}>{row.count.toLocaleString("en")}</td>
@@ -153,12 +156,12 @@ export function SummaryTable({
       )}
       {rows.length > shown.length ? (
         <button type="button" className={ui.secondary} onClick={() => setShowAll(true)}>
-          Show all {rows.length.toLocaleString("en")} runs
+          {t("showAll", { count: rows.length })}
         </button>
       ) : null}
       {summary.data && rows.length < runs.length ? (
         <p className={ui.muted}>
-          {runs.length - rows.length} run{runs.length - rows.length === 1 ? " has" : "s have"} no finite value of {metric}.
+          {t("withoutValue", { count: runs.length - rows.length, metric })}
         </p>
       ) : null}
     </div>

@@ -114,8 +114,8 @@ describe("buildArtifactPreview", () => {
       pretty: '{\n  "acc": 0.93,\n  "classes": [\n    "a",\n    "b"\n  ]\n}',
     });
     const invalid = buildArtifactPreview("json", utf8("{acc: 1}"), false);
-    expect(invalid).toMatchObject({ kind: "text", text: "{acc: 1}", truncated: false, note: expect.stringContaining("not valid JSON") });
-    expect(buildArtifactPreview("json", utf8('{"a": [1, 2'), true)).toMatchObject({ kind: "text", truncated: true, note: expect.stringContaining("cut off") });
+    expect(invalid).toMatchObject({ kind: "text", text: "{acc: 1}", truncated: false, note: { code: "jsonInvalid", detail: expect.any(String) } });
+    expect(buildArtifactPreview("json", utf8('{"a": [1, 2'), true)).toMatchObject({ kind: "text", truncated: true, note: { code: "jsonCut" } });
   });
   it("refuses to show binary bytes behind a text name", () => {
     expect(buildArtifactPreview("text", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1]), false)).toMatchObject({ kind: "binary" });
@@ -154,6 +154,6 @@ describe("buildArtifactPreview", () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="4" height="4"/></svg>';
     const preview = buildArtifactPreview("svg", utf8(svg), false);
     expect(preview).toEqual({ kind: "svg", src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` });
-    expect(buildArtifactPreview("svg", new Uint8Array(PREVIEW_SVG_BYTES), true)).toMatchObject({ kind: "binary" });
+    expect(buildArtifactPreview("svg", new Uint8Array(PREVIEW_SVG_BYTES), true)).toMatchObject({ kind: "binary", reason: { code: "svgTooLarge", megabytes: PREVIEW_SVG_BYTES / 1024 / 1024 } });
   });
 });

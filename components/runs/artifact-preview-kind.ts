@@ -104,33 +104,38 @@ export function decodeText(bytes: Uint8Array, truncated: boolean): string {
   return truncated ? text.replace(/\uFFFD+$/, "") : text;
 }
 
+/** Why a text preview carries a note; the pane words it in the reader's language. */
+export type ArtifactPreviewNote = { code: "jsonCut" } | { code: "jsonInvalid"; detail: string };
+/** Why a file has no preview; the pane words it in the reader's language. */
+export type NoPreviewReason = { code: "svgTooLarge"; megabytes: number } | { code: "binaryData" };
+
 export type ArtifactPreview =
-  | { kind: "text"; text: string; truncated: boolean; note?: string }
+  | { kind: "text"; text: string; truncated: boolean; note?: ArtifactPreviewNote }
   | { kind: "json"; pretty: string }
   | { kind: "table"; header: string[]; rows: string[][]; moreRows: boolean; truncated: boolean; problems: string[] }
   | { kind: "svg"; src: string }
-  | { kind: "binary"; reason: string };
+  | { kind: "binary"; reason: NoPreviewReason };
 
-function textPreview(bytes: Uint8Array, truncated: boolean, note?: string): ArtifactPreview {
+function textPreview(bytes: Uint8Array, truncated: boolean, note?: ArtifactPreviewNote): ArtifactPreview {
   return { kind: "text", text: decodeText(bytes, truncated), truncated, ...(note ? { note } : {}) };
 }
 
 /** Turns the first bytes of a text, JSON, CSV/TSV or SVG artifact into what the preview pane shows. */
 export function buildArtifactPreview(kind: Exclude<ArtifactPreviewKind, "image" | "none">, bytes: Uint8Array, truncated: boolean): ArtifactPreview {
   if (kind === "svg") {
-    if (truncated) return { kind: "binary", reason: `This SVG is larger than ${PREVIEW_SVG_BYTES / 1024 / 1024} MB, too large to preview.` };
+    if (truncated) return { kind: "binary", reason: { code: "svgTooLarge", megabytes: PREVIEW_SVG_BYTES / 1024 / 1024 } };
     // A data: URL in an <img> draws the picture but never runs the scripts an SVG may carry.
     return { kind: "svg", src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(decodeText(bytes, false))}` };
   }
-  if (looksBinary(bytes)) return { kind: "binary", reason: "This file holds binary data, so it has no text preview." };
+  if (looksBinary(bytes)) return { kind: "binary", reason: { code: "binaryData" } };
   if (kind === "text") return textPreview(bytes, truncated);
   if (kind === "json") {
-    if (truncated) return textPreview(bytes, truncated, "The JSON is cut off at the preview limit, so it is shown as plain text.");
+    if (truncated) return textPreview(bytes, truncated, { code: "jsonCut" });
     const text = decodeText(bytes, false);
     try {
       return { kind: "json", pretty: JSON.stringify(JSON.parse(text), null, 2) };
     } catch (error) {
-      return textPreview(bytes, false, `This is not valid JSON (${error instanceof Error ? error.message : "parse error"}), so it is shown as plain text.`);
+      return textPreview(bytes, false, { code: "jsonInvalid", detail: error instanceof Error ? error.message : "parse error" });
     }
   }
   return parseTable(decodeText(bytes, truncated), kind === "tsv" ? "\t" : ",", truncated);

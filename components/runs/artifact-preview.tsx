@@ -3,6 +3,7 @@
 // ONNX models as their graph, parsed on the server.
 import { useQuery } from "@tanstack/react-query";
 import Image from "next/image";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { OnnxGraphPreview } from "@/components/models/onnx-graph-preview";
 import styles from "@/components/ui/ui.module.css";
@@ -15,13 +16,25 @@ import {
   buildArtifactPreview,
   readFirstBytes,
   type ArtifactPreview,
+  type ArtifactPreviewNote,
+  type NoPreviewReason,
 } from "./artifact-preview-kind";
 import page from "./run-page.module.css";
 
 const PREVIEW_LIMIT_LABEL = `${PREVIEW_TEXT_BYTES / 1024} KB`;
 
+type PreviewWords = ReturnType<typeof useTranslations<"runPage.preview">>;
+
+function noteText(note: ArtifactPreviewNote, t: PreviewWords): string {
+  return note.code === "jsonCut" ? t("jsonCut") : t("jsonInvalid", { detail: note.detail });
+}
+
+function reasonText(reason: NoPreviewReason, t: PreviewWords): string {
+  return reason.code === "svgTooLarge" ? t("svgTooLarge", { megabytes: reason.megabytes }) : t("binaryData");
+}
+
 /** The proxy answers errors as MLflow JSON ({ error_code, message }); anything else is described by its status. */
-async function describeFailedDownload(response: Response): Promise<string> {
+async function describeFailedDownload(response: Response, t: PreviewWords): Promise<string> {
   let detail = "";
   try {
     const body = (await response.json()) as { message?: unknown };
@@ -29,42 +42,43 @@ async function describeFailedDownload(response: Response): Promise<string> {
   } catch {
     detail = "";
   }
-  if (response.status === 401) return "Your session has ended: sign in again, then reload this page.";
-  if (response.status === 404) return `This file is not in the run's artifacts${detail ? ` (${detail})` : ""}. Pick another file in the tree.`;
-  return `The studio could not send this file (HTTP ${response.status}${detail ? `: ${detail}` : ""}).`;
+  if (response.status === 401) return t("sessionEnded");
+  if (response.status === 404) return detail ? t("notFoundDetail", { detail }) : t("notFound");
+  return detail ? t("failedDetail", { status: response.status, detail }) : t("failed", { status: response.status });
 }
 
-async function fetchPreview(href: string, kind: "text" | "json" | "csv" | "tsv" | "svg"): Promise<ArtifactPreview> {
+async function fetchPreview(href: string, kind: "text" | "json" | "csv" | "tsv" | "svg", t: PreviewWords): Promise<ArtifactPreview> {
   let response: Response;
   try {
     response = await fetch(href, { credentials: "same-origin" });
   } catch {
-    throw new Error("The studio did not answer: check your connection.");
+    throw new Error(t("noAnswer"));
   }
-  if (!response.ok) throw new Error(await describeFailedDownload(response));
+  if (!response.ok) throw new Error(await describeFailedDownload(response, t));
   // The proxy sends whole files; reading stops at the limit and the rest of the download is cancelled.
   const { bytes, truncated } = await readFirstBytes(response.body, kind === "svg" ? PREVIEW_SVG_BYTES : PREVIEW_TEXT_BYTES);
   return buildArtifactPreview(kind, bytes, truncated);
 }
 
 export function ArtifactPreviewPane({ root, path }: { root: string; path: string | null }) {
+  const t = useTranslations("runPage.preview");
   if (path === null) {
     return (
       <div className={page.preview}>
-        <p className={styles.muted}>Select a file in the tree to preview it here. Text, JSON, CSV and TSV tables, images and ONNX models have previews.</p>
+        <p className={styles.muted}>{t("select")}</p>
       </div>
     );
   }
   const name = path.slice(path.lastIndexOf("/") + 1);
   const href = artifactDownloadHref(root, path);
   return (
-    <section className={page.preview} aria-label={`Preview of ${path}`}>
+    <section className={page.preview} aria-label={t("label", { path })}>
       <div className={page.previewHeader}>
         <h3 className={page.previewTitle}>
           <code>{path}</code>
         </h3>
         <a href={href} download={name}>
-          Download
+          {t("download")}
         </a>
       </div>
       <PreviewBody key={href} href={href} root={root} path={path} />
@@ -73,42 +87,44 @@ export function ArtifactPreviewPane({ root, path }: { root: string; path: string
 }
 
 function PreviewBody({ href, root, path }: { href: string; root: string; path: string }) {
+  const t = useTranslations("runPage.preview");
   if (/\.onnx$/i.test(path)) {
     const storePath = [...root.split("/"), ...path.split("/")].filter(Boolean).join("/");
     return <OnnxGraphPreview source={{ source: "artifact", path: storePath }} withSummary />;
   }
   const kind = artifactPreviewKind(path);
-  if (kind === "none") return <NoPreview reason="No preview for this file type." />;
+  if (kind === "none") return <NoPreview reason={t("noPreview")} />;
   if (kind === "image") return <RasterImage href={href} path={path} />;
   return <FetchedPreview href={href} path={path} kind={kind} />;
 }
 
 function NoPreview({ reason }: { reason: string }) {
+  const t = useTranslations("runPage.preview");
   return (
     <p className={styles.muted}>
-      {reason} Use <strong>Download</strong> to open it on your computer.
+      {reason} {t.rich("useDownload", { strong: (chunks) => <strong>{chunks}</strong> })}
     </p>
   );
 }
 
 function RasterImage({ href, path }: { href: string; path: string }) {
+  const t = useTranslations("runPage.preview");
   const [state, setState] = useState<"loading" | "loaded" | "failed">("loading");
   if (state === "failed") {
     return (
       <p className={styles.error} role="alert">
-        This image could not be displayed: the file may be damaged or not really an image, or your session may have ended. Reload the page,
-        or download the file.
+        {t("imageFailed")}
       </p>
     );
   }
   return (
     <>
-      {state === "loading" ? <p role="status">Loading image…</p> : null}
+      {state === "loading" ? <p role="status">{t("loadingImage")}</p> : null}
       {/* Unoptimized: the image optimiser would fetch without the user's session, so the browser loads it from the proxy itself. */}
       <Image
         className={page.previewImage}
         src={href}
-        alt={`Artifact image ${path}`}
+        alt={t("imageAlt", { path })}
         width={0}
         height={0}
         unoptimized
@@ -121,20 +137,21 @@ function RasterImage({ href, path }: { href: string; path: string }) {
 }
 
 function FetchedPreview({ href, path, kind }: { href: string; path: string; kind: "text" | "json" | "csv" | "tsv" | "svg" }) {
+  const t = useTranslations("runPage.preview");
   const preview = useQuery({
     queryKey: ["artifact-preview", href],
-    queryFn: () => fetchPreview(href, kind),
+    queryFn: () => fetchPreview(href, kind, t),
     staleTime: 60_000,
     retry: false,
   });
-  if (preview.isPending) return <p role="status">Loading preview…</p>;
+  if (preview.isPending) return <p role="status">{t("loading")}</p>;
   if (preview.error) {
     return (
       <div role="alert">
         <p className={styles.error}>{preview.error.message}</p>
         <p>
           <button type="button" className={styles.secondary} onClick={() => void preview.refetch()}>
-            Try again
+            {t("retry")}
           </button>
         </p>
       </div>
@@ -143,17 +160,17 @@ function FetchedPreview({ href, path, kind }: { href: string; path: string; kind
   const data = preview.data;
   switch (data.kind) {
     case "binary":
-      return <NoPreview reason={data.reason} />;
+      return <NoPreview reason={reasonText(data.reason, t)} />;
     case "svg":
       // An image element never runs an SVG's scripts, unlike inlining its markup into the page.
-      return <Image className={page.previewImage} src={data.src} alt={`Artifact image ${path}`} width={0} height={0} unoptimized loading="eager" />;
+      return <Image className={page.previewImage} src={data.src} alt={t("imageAlt", { path })} width={0} height={0} unoptimized loading="eager" />;
     case "json":
       return <pre className={page.previewText} data-testid="artifact-preview-json">{data.pretty}</pre>;
     case "text":
       return (
         <>
-          {data.note ? <p className={page.note}>{data.note}</p> : null}
-          {data.truncated ? <p className={page.note}>Showing the first {PREVIEW_LIMIT_LABEL}; download the file to see all of it.</p> : null}
+          {data.note ? <p className={page.note}>{noteText(data.note, t)}</p> : null}
+          {data.truncated ? <p className={page.note}>{t("truncated", { limit: PREVIEW_LIMIT_LABEL })}</p> : null}
           <pre className={page.previewText}>{data.text}</pre>
         </>
       );
@@ -163,20 +180,22 @@ function FetchedPreview({ href, path, kind }: { href: string; path: string; kind
 }
 
 function TablePreview({ preview, path }: { preview: Extract<ArtifactPreview, { kind: "table" }>; path: string }) {
-  if (!preview.header.length) return <p className={styles.muted}>This file is empty.</p>;
+  const t = useTranslations("runPage.preview");
+  if (!preview.header.length) return <p className={styles.muted}>{t("empty")}</p>;
   const width = Math.max(preview.header.length, ...preview.rows.map((r) => r.length));
   const columns = Array.from({ length: width }, (_, i) => i);
   return (
     <>
       {preview.moreRows ? (
         <p className={page.note}>
-          Showing the first {preview.rows.length} rows{preview.truncated ? ` (the preview reads the first ${PREVIEW_LIMIT_LABEL})` : ` of more than ${PREVIEW_TABLE_ROWS}`}; download the file to see
-          all of it.
+          {preview.truncated
+            ? t("firstRowsOfBytes", { rows: preview.rows.length, limit: PREVIEW_LIMIT_LABEL })
+            : t("firstRowsOfMore", { rows: preview.rows.length, max: PREVIEW_TABLE_ROWS })}
         </p>
       ) : null}
-      {preview.problems.length ? <p className={page.note}>Some rows did not parse cleanly: {preview.problems.join("; ")}.</p> : null}
+      {preview.problems.length ? <p className={page.note}>{t("problems", { problems: preview.problems.join("; ") })}</p> : null}
       <div className={`${styles.tableWrap} ${page.previewTable}`}>
-        <table className={styles.table} aria-label={`Contents of ${path}`}>
+        <table className={styles.table} aria-label={t("contents", { path })}>
           <thead>
             <tr>
               {columns.map((i) => (

@@ -2,6 +2,7 @@
 // A run's artifacts as a folder tree beside a preview of the selected file; the selection lives in ?artifact= so a preview is a link.
 import { useQuery } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type MouseEvent } from "react";
 import { RegisterFromRun } from "@/components/models/register-from-run";
 import { isRegistrableArtifact } from "@/components/models/register-name";
@@ -27,11 +28,12 @@ interface Selection {
 }
 
 export function RunArtifacts({ runId, artifactUri }: { runId: string; artifactUri: string }) {
+  const t = useTranslations("runPage.artifacts");
   const { params, update } = useUrlState();
   const pathname = usePathname();
   const root = artifactProxyRoot(artifactUri);
   if (root === null) {
-    return <p className={styles.muted}>This run stores its artifacts at {artifactUri}, outside the studio, so they cannot be listed here.</p>;
+    return <p className={styles.muted}>{t("outside", { uri: artifactUri })}</p>;
   }
   const param = params.get("artifact");
   const selected = selectedArtifactPath(param);
@@ -42,13 +44,13 @@ export function RunArtifacts({ runId, artifactUri }: { runId: string; artifactUr
   };
   return (
     <div className={page.browser}>
-      <nav aria-label="Artifact files">
+      <nav aria-label={t("treeLabel")}>
         <ArtifactFolder runId={runId} root={root} path="" selection={selection} />
       </nav>
       <div>
         {param !== null && selected === null ? (
           <p className={styles.error} role="alert">
-            The link names an artifact path the studio cannot open (&quot;{param.slice(0, 200)}&quot;). Pick a file in the tree.
+            {t("badLink", { path: param.slice(0, 200) })}
           </p>
         ) : null}
         <ArtifactPreviewPane root={root} path={selected} />
@@ -60,6 +62,7 @@ export function RunArtifacts({ runId, artifactUri }: { runId: string; artifactUr
 }
 
 function ArtifactFolder({ runId, root, path, selection }: { runId: string; root: string; path: string; selection: Selection }) {
+  const t = useTranslations("runPage.artifacts");
   const trpc = useTRPC();
   const listing = useQuery(trpc.tracking.runArtifacts.queryOptions({ runId, path }));
   if (listing.error) {
@@ -67,18 +70,18 @@ function ArtifactFolder({ runId, root, path, selection }: { runId: string; root:
       <div role="alert">
         <p className={styles.error}>{listing.error.message}</p>
         <button type="button" className={styles.secondary} onClick={() => void listing.refetch()}>
-          Try again
+          {t("retry")}
         </button>
       </div>
     );
   }
-  if (listing.isPending) return <p role="status">Loading artifacts…</p>;
+  if (listing.isPending) return <p role="status">{t("loading")}</p>;
   if (!listing.data.files.length) {
     return path ? (
-      <p className={styles.muted}>Empty folder.</p>
+      <p className={styles.muted}>{t("emptyFolder")}</p>
     ) : (
       <p className={styles.muted}>
-        No artifacts yet. Log files from Python with <code>mlflow.log_artifact(&quot;path/to/file&quot;)</code>.
+        {t.rich("none", { code: (chunks) => <code>{chunks}</code> })}
       </p>
     );
   }
@@ -113,6 +116,7 @@ function ArtifactDir({ runId, root, path, selection }: { runId: string; root: st
 }
 
 function ArtifactFile({ root, path, size, selection }: { root: string; path: string; size?: number; selection: Selection }) {
+  const t = useTranslations("runPage.artifacts");
   const name = path.slice(path.lastIndexOf("/") + 1);
   const isSelected = selection.path === path;
   function choose(event: MouseEvent<HTMLAnchorElement>) {
@@ -127,7 +131,7 @@ function ArtifactFile({ root, path, size, selection }: { root: string; path: str
         {name}
       </a>
       <span className={styles.muted}>{formatBytes(size)}</span>
-      <a href={artifactDownloadHref(root, path)} download={name} aria-label={`Download ${name}`} title={`Download ${name}`}>
+      <a href={artifactDownloadHref(root, path)} download={name} aria-label={t("downloadFile", { name })} title={t("downloadFile", { name })}>
         <span aria-hidden="true">⤓</span>
       </a>
     </span>

@@ -2,6 +2,7 @@
 // The run page: info with rename/delete/restore, notes, nested runs, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { MetricChart } from "@/components/charts/metric-chart";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -16,20 +17,21 @@ import { RunNotes } from "./run-notes";
 import page from "./run-page.module.css";
 
 export function RunDetails({ experimentId, runId }: { experimentId: string; runId: string }) {
+  const t = useTranslations("runPage");
   const trpc = useTRPC();
   const run = useQuery(trpc.tracking.run.queryOptions({ runId }));
   const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }));
 
   const breadcrumb = (
     <p className={styles.breadcrumb}>
-      <Link href="/experiments">Experiments</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? `Experiment ${experimentId}`}</Link> /
+      <Link href="/experiments">{t("experiments")}</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? t("experiment", { id: experimentId })}</Link> /
     </p>
   );
   if (run.error) {
     return (
       <>
         {breadcrumb}
-        <h1>Run</h1>
+        <h1>{t("title")}</h1>
         <QueryError error={run.error} onRetry={() => void run.refetch()} />
       </>
     );
@@ -38,7 +40,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
     return (
       <>
         {breadcrumb}
-        <p role="status">Loading run…</p>
+        <p role="status">{t("loading")}</p>
       </>
     );
   }
@@ -57,30 +59,30 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       </div>
       {info.lifecycle_stage === "deleted" ? (
         <p className={styles.muted} role="status">
-          This run is deleted: it is hidden from the runs table and cannot be changed until it is restored.
+          {t("deletedNote")}
         </p>
       ) : null}
       <section className={styles.panel} aria-labelledby="run-info">
         <h2 id="run-info" className={styles.panelTitle}>
-          Info
+          {t("info.title")}
         </h2>
         <dl className={styles.dl}>
-          <dt>Status</dt>
+          <dt>{t("info.status")}</dt>
           <dd>
             <span className={`${styles.status} ${styles[info.status] ?? ""}`}>{info.status}</span>
-            {info.lifecycle_stage === "deleted" ? <span className={styles.badge}>deleted</span> : null}
+            {info.lifecycle_stage === "deleted" ? <span className={styles.badge}>{t("info.deleted")}</span> : null}
           </dd>
-          <dt>Run ID</dt>
+          <dt>{t("info.runId")}</dt>
           <dd>
             <code>{info.run_id}</code>
           </dd>
-          <dt>User</dt>
+          <dt>{t("info.user")}</dt>
           <dd>{info.user_id || "—"}</dd>
-          <dt>Started</dt>
+          <dt>{t("info.started")}</dt>
           <dd>{formatTimestamp(info.start_time)}</dd>
-          <dt>Duration</dt>
-          <dd>{info.end_time ? formatDuration(info.start_time, info.end_time) : info.status === "RUNNING" ? "still running" : "—"}</dd>
-          <dt>Artifact URI</dt>
+          <dt>{t("info.duration")}</dt>
+          <dd>{info.end_time ? formatDuration(info.start_time, info.end_time) : info.status === "RUNNING" ? t("info.stillRunning") : "—"}</dd>
+          <dt>{t("info.artifactUri")}</dt>
           <dd>
             <code>{info.artifact_uri}</code>
           </dd>
@@ -92,17 +94,17 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       <RunFamily runId={runId} />
 
       <div className={styles.grid}>
-        <KeyValueTable title="Parameters" rows={data.params} empty="No parameters logged." />
+        <KeyValueTable id="run-parameters" title={t("params.title")} rows={data.params} empty={t("params.none")} />
         <section aria-labelledby="run-metrics">
-          <h2 id="run-metrics">Metrics (latest)</h2>
+          <h2 id="run-metrics">{t("metrics.title")}</h2>
           {metrics.length ? (
             <div className={styles.tableWrap}>
               <table className={styles.table}>
                 <thead>
                   <tr>
-                    <th scope="col">Key</th>
-                    <th scope="col" className={styles.num}>Value</th>
-                    <th scope="col" className={styles.num}>Step</th>
+                    <th scope="col">{t("key")}</th>
+                    <th scope="col" className={styles.num}>{t("value")}</th>
+                    <th scope="col" className={styles.num}>{t("metrics.step")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -117,14 +119,14 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
               </table>
             </div>
           ) : (
-            <p className={styles.muted}>No metrics logged.</p>
+            <p className={styles.muted}>{t("metrics.none")}</p>
           )}
         </section>
       </div>
 
       {metrics.length ? (
         <section aria-labelledby="run-charts">
-          <h2 id="run-charts">Metric charts</h2>
+          <h2 id="run-charts">{t("metrics.charts")}</h2>
           <div className={styles.grid}>
             {metrics.map((metric) => (
               <MetricHistoryChart key={metric.key} runId={runId} metricKey={metric.key} />
@@ -141,7 +143,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
       <RunLoggedModels runId={runId} runName={info.run_name || info.run_id} />
 
       <section aria-labelledby="run-artifacts">
-        <h2 id="run-artifacts">Artifacts</h2>
+        <h2 id="run-artifacts">{t("artifactsTitle")}</h2>
         <div className={styles.panel}>
           <RunArtifacts runId={runId} artifactUri={info.artifact_uri} />
         </div>
@@ -152,6 +154,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
 
 /** The datasets the run logged (log_input); those matched to a registry version (content digest, else name and source) link to it, say how they matched and carry its quality verdict. */
 function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
+  const t = useTranslations("runPage.inputs");
   const trpc = useTRPC();
   // The procedure matches at most 200 datasets; a run logs far fewer. Longer digests cannot be registry digests.
   const logged = inputs.slice(0, 200).map((input) => ({
@@ -163,16 +166,16 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
   const versionAt = (index: number) => versions.data?.[index] ?? undefined;
   return (
     <section aria-labelledby="run-inputs">
-      <h2 id="run-inputs">Input datasets</h2>
+      <h2 id="run-inputs">{t("title")}</h2>
       {inputs.length ? (
         <div className={styles.tableWrap}>
           <table className={styles.table}>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Context</th>
-                <th scope="col">Digest</th>
-                <th scope="col">Source</th>
+                <th scope="col">{t("name")}</th>
+                <th scope="col">{t("context")}</th>
+                <th scope="col">{t("digest")}</th>
+                <th scope="col">{t("source")}</th>
               </tr>
             </thead>
             <tbody>
@@ -188,12 +191,13 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
                       ) : (
                         input.dataset.name
                       )}
-                      {version && version.datasetName !== input.dataset.name ? <span className={styles.muted}> (logged as {input.dataset.name})</span> : null}
-                      {version ? <div className={styles.muted}>matched by {version.matchedBy}</div> : null}
+                      {version && version.datasetName !== input.dataset.name ? <span className={styles.muted}> {t("loggedAs", { name: input.dataset.name })}</span> : null}
+                      {version ? <div className={styles.muted}>{t("matchedBy", { how: version.matchedBy })}</div> : null}
                       {version?.qualityStatus === "failed" ? (
-                        <>{" "}<span className={`${styles.status} ${styles.FAILED}`}>
-                          failed quality
-                        </span></>
+                        <>
+                          {" "}
+                          <span className={`${styles.status} ${styles.FAILED}`}>{t("failedQuality")}</span>
+                        </>
                       ) : null}
                       {version?.qualityStatus === "failed" && version.qualityReason ? (
                         <div className={styles.error}>{version.qualityReason}</div>
@@ -213,19 +217,19 @@ function InputDatasets({ inputs }: { inputs: DatasetInput[] }) {
           </table>
         </div>
       ) : (
-        <p className={styles.muted}>No input datasets. Log them with <code>mlflow.log_input(dataset, context=&quot;training&quot;)</code>.</p>
+        <p className={styles.muted}>{t.rich("none", { code: (chunks) => <code>{chunks}</code> })}</p>
       )}
       {versions.error ? (
         <p className={styles.error} role="alert">
-          Links to the dataset registry could not be loaded: {versions.error.message}
+          {t("registryFailed", { message: versions.error.message })}
         </p>
       ) : null}
     </section>
   );
 }
 
-function KeyValueTable({ title, rows, empty }: { title: string; rows: KeyValue[]; empty: string }) {
-  const id = `run-${title.toLowerCase()}`;
+function KeyValueTable({ id, title, rows, empty }: { id: string; title: string; rows: KeyValue[]; empty: string }) {
+  const t = useTranslations("runPage");
   const sorted = [...rows].sort((a, b) => a.key.localeCompare(b.key));
   return (
     <section aria-labelledby={id}>
@@ -235,8 +239,8 @@ function KeyValueTable({ title, rows, empty }: { title: string; rows: KeyValue[]
           <table className={styles.table}>
             <thead>
               <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Value</th>
+                <th scope="col">{t("key")}</th>
+                <th scope="col">{t("value")}</th>
               </tr>
             </thead>
             <tbody>
@@ -257,9 +261,10 @@ function KeyValueTable({ title, rows, empty }: { title: string; rows: KeyValue[]
 }
 
 function MetricHistoryChart({ runId, metricKey }: { runId: string; metricKey: string }) {
+  const t = useTranslations("runPage.metrics");
   const trpc = useTRPC();
   const history = useQuery(trpc.tracking.metricHistory.queryOptions({ runId, key: metricKey }));
   if (history.error) return <p className={styles.error} role="alert">{metricKey}: {history.error.message}</p>;
-  if (history.isPending) return <p role="status">Loading {metricKey}…</p>;
+  if (history.isPending) return <p role="status">{t("loadingChart", { key: metricKey })}</p>;
   return <MetricChart metricKey={metricKey} points={history.data.metrics} />;
 }

@@ -2,11 +2,13 @@
 // Run management on the run page for those who may write: rename, delete (asked first) and restore, edit tags; the run's parent and children; its logged models.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useId, useState } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { modelVersionHref } from "@/components/models/model-format";
 import { RegisterFromRun } from "@/components/models/register-from-run";
 import { useTRPC } from "@/components/trpc-provider";
+import { InlineEditForm } from "@/components/ui/inline-edit-form";
 import { QueryError } from "@/components/ui/query-error";
 import styles from "@/components/ui/ui.module.css";
 import type { KeyValue } from "@/server/tracking/schema";
@@ -22,8 +24,20 @@ function useInvalidateRun(runId: string) {
   };
 }
 
+/** An inline edit's mutation options: once saved, the run is refreshed wherever it shows, then the form closes. */
+function useCloseWhenSaved(runId: string, onDone: () => void) {
+  const invalidate = useInvalidateRun(runId);
+  return {
+    onSuccess: async () => {
+      await invalidate();
+      onDone();
+    },
+  };
+}
+
 /** Rename, and delete or restore: shown only to those who may write runs. */
 export function RunActions({ runId, runName, deleted }: { runId: string; runName: string; deleted: boolean }) {
+  const t = useTranslations("runPage.actions");
   const canWrite = usePermission("tracking.write");
   const trpc = useTRPC();
   const invalidate = useInvalidateRun(runId);
@@ -37,11 +51,11 @@ export function RunActions({ runId, runName, deleted }: { runId: string; runName
     <div className={styles.actions}>
       {deleted ? (
         <button type="button" className={styles.secondary} disabled={lifecycle.isPending} onClick={() => lifecycle.mutate({ runId, deleted: false })}>
-          Restore run
+          {t("restore")}
         </button>
       ) : confirmingDelete ? (
         <span role="alertdialog" aria-labelledby={questionId} className={styles.actions}>
-          <span id={questionId}>Delete {runName}? It is hidden from the runs table and can be restored from this page.</span>
+          <span id={questionId}>{t("deleteQuestion", { name: runName })}</span>
           <button
             type="button"
             className={styles.danger}
@@ -51,19 +65,19 @@ export function RunActions({ runId, runName, deleted }: { runId: string; runName
               lifecycle.mutate({ runId, deleted: true });
             }}
           >
-            Confirm delete
+            {t("confirmDelete")}
           </button>
           <button type="button" className={styles.secondary} onClick={() => setConfirmingDelete(false)}>
-            Keep it
+            {t("keep")}
           </button>
         </span>
       ) : (
         <>
           <button type="button" className={styles.secondary} onClick={() => setRenaming(true)}>
-            Rename run
+            {t("rename")}
           </button>
           <button type="button" className={styles.danger} onClick={() => setConfirmingDelete(true)}>
-            Delete run
+            {t("delete")}
           </button>
         </>
       )}
@@ -77,25 +91,22 @@ export function RunActions({ runId, runName, deleted }: { runId: string; runName
 }
 
 function RenameRunForm({ runId, runName, onDone }: { runId: string; runName: string; onDone: () => void }) {
+  const t = useTranslations("runPage.actions");
   const trpc = useTRPC();
-  const invalidate = useInvalidateRun(runId);
+  const closeWhenSaved = useCloseWhenSaved(runId, onDone);
   const [name, setName] = useState(runName);
-  const rename = useMutation(
-    trpc.tracking.renameRun.mutationOptions({
-      onSuccess: async () => {
-        await invalidate();
-        onDone();
-      },
-    }),
-  );
+  const rename = useMutation(trpc.tracking.renameRun.mutationOptions(closeWhenSaved));
   const id = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    rename.mutate({ runId, name });
-  }
   return (
-    <form onSubmit={submit} className={styles.actions}>
-      <label htmlFor={id}>New run name</label>
+    <InlineEditForm
+      saveLabel={t("saveName")}
+      onSave={() => rename.mutate({ runId, name })}
+      onCancel={onDone}
+      pending={rename.isPending}
+      error={rename.error?.message ?? null}
+      errorId={`${id}-error`}
+    >
+      <label htmlFor={id}>{t("newName")}</label>
       <input
         id={id}
         className={styles.input}
@@ -103,29 +114,16 @@ function RenameRunForm({ runId, runName, onDone }: { runId: string; runName: str
         autoFocus
         maxLength={250}
         onChange={(event) => setName(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onDone();
-        }}
         aria-invalid={rename.error ? true : undefined}
         aria-describedby={rename.error ? `${id}-error` : undefined}
       />
-      <button type="submit" className={styles.button} disabled={rename.isPending}>
-        Save name
-      </button>
-      <button type="button" className={styles.secondary} onClick={onDone}>
-        Cancel
-      </button>
-      {rename.error ? (
-        <p id={`${id}-error`} className={styles.error} role="alert">
-          {rename.error.message}
-        </p>
-      ) : null}
-    </form>
+    </InlineEditForm>
   );
 }
 
 /** The run's tags; writers may add, change and delete their own (MLflow's `mlflow.*` tags are shown, not edited). */
 export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyValue[]; writable: boolean }) {
+  const t = useTranslations("runPage.tags");
   const canWrite = usePermission("tracking.write") && writable;
   const trpc = useTRPC();
   const invalidate = useInvalidateRun(runId);
@@ -135,17 +133,17 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
   const editable = (key: string) => canWrite && !key.toLowerCase().startsWith("mlflow.");
   return (
     <section aria-labelledby="run-tags">
-      <h2 id="run-tags">Tags</h2>
+      <h2 id="run-tags">{t("title")}</h2>
       {sorted.length ? (
         <div className={styles.tableWrap}>
           <table className={styles.table}>
             <thead>
               <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Value</th>
+                <th scope="col">{t("key")}</th>
+                <th scope="col">{t("value")}</th>
                 {canWrite ? (
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t("actions")}</span>
                   </th>
                 ) : null}
               </tr>
@@ -162,10 +160,10 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
                       {editable(tag.key) && editing !== tag.key ? (
                         <div className={styles.actions}>
                           <button type="button" className={styles.secondary} onClick={() => setEditing(tag.key)}>
-                            Edit<span className="visually-hidden"> tag {tag.key}</span>
+                            {t("edit")}<span className="visually-hidden"> {t("tagNamed", { key: tag.key })}</span>
                           </button>
                           <button type="button" className={styles.danger} disabled={remove.isPending} onClick={() => remove.mutate({ runId, key: tag.key })}>
-                            Delete<span className="visually-hidden"> tag {tag.key}</span>
+                            {t("delete")}<span className="visually-hidden"> {t("tagNamed", { key: tag.key })}</span>
                           </button>
                         </div>
                       ) : null}
@@ -177,7 +175,7 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
           </table>
         </div>
       ) : (
-        <p className={styles.muted}>No tags.</p>
+        <p className={styles.muted}>{t("none")}</p>
       )}
       {remove.error ? (
         <p className={styles.error} role="alert">
@@ -186,7 +184,7 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
       ) : null}
       {canWrite ? editing === "" ? <TagForm runId={runId} initial={null} onDone={() => setEditing(null)} /> : (
         <button type="button" className={styles.secondary} onClick={() => setEditing("")}>
-          Add tag
+          {t("add")}
         </button>
       ) : null}
     </section>
@@ -195,32 +193,30 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
 
 /** Adds a tag (key and value) or changes the value of an existing one. */
 function TagForm({ runId, initial, onDone }: { runId: string; initial: KeyValue | null; onDone: () => void }) {
+  const t = useTranslations("runPage.tags");
   const trpc = useTRPC();
-  const invalidate = useInvalidateRun(runId);
+  const closeWhenSaved = useCloseWhenSaved(runId, onDone);
   const [key, setKey] = useState(initial?.key ?? "");
   const [value, setValue] = useState(initial?.value ?? "");
-  const save = useMutation(
-    trpc.tracking.setRunTag.mutationOptions({
-      onSuccess: async () => {
-        await invalidate();
-        onDone();
-      },
-    }),
-  );
+  const save = useMutation(trpc.tracking.setRunTag.mutationOptions(closeWhenSaved));
   const id = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    save.mutate({ runId, key, value });
-  }
   return (
-    <form onSubmit={submit} className={page.tagForm}>
+    <InlineEditForm
+      className={page.tagForm}
+      saveLabel={t("save")}
+      onSave={() => save.mutate({ runId, key, value })}
+      onCancel={onDone}
+      pending={save.isPending}
+      error={save.error?.message ?? null}
+      errorId={`${id}-error`}
+    >
       {initial ? null : (
         <>
-          <label htmlFor={`${id}-key`}>Tag key</label>
+          <label htmlFor={`${id}-key`}>{t("newKey")}</label>
           <input id={`${id}-key`} className={styles.input} value={key} autoFocus maxLength={250} required onChange={(event) => setKey(event.target.value)} />
         </>
       )}
-      <label htmlFor={`${id}-value`}>{initial ? `Value of ${initial.key}` : "Tag value"}</label>
+      <label htmlFor={`${id}-value`}>{initial ? t("valueOf", { key: initial.key }) : t("newValue")}</label>
       <input
         id={`${id}-value`}
         className={styles.input}
@@ -228,29 +224,16 @@ function TagForm({ runId, initial, onDone }: { runId: string; initial: KeyValue 
         autoFocus={Boolean(initial)}
         maxLength={8000}
         onChange={(event) => setValue(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onDone();
-        }}
         aria-invalid={save.error ? true : undefined}
         aria-describedby={save.error ? `${id}-error` : undefined}
       />
-      <button type="submit" className={styles.button} disabled={save.isPending}>
-        Save tag
-      </button>
-      <button type="button" className={styles.secondary} onClick={onDone}>
-        Cancel
-      </button>
-      {save.error ? (
-        <p id={`${id}-error`} className={styles.error} role="alert">
-          {save.error.message}
-        </p>
-      ) : null}
-    </form>
+    </InlineEditForm>
   );
 }
 
 /** Nested runs: the parent this run was started under (mlflow.parentRunId) and the runs started under it. */
 export function RunFamily({ runId }: { runId: string }) {
+  const t = useTranslations("runPage.family");
   const trpc = useTRPC();
   const family = useQuery(trpc.tracking.runFamily.queryOptions({ runId }));
   if (family.error) return <QueryError error={family.error} onRetry={() => void family.refetch()} />;
@@ -260,30 +243,29 @@ export function RunFamily({ runId }: { runId: string }) {
   return (
     <section className={styles.panel} aria-labelledby="run-family">
       <h2 id="run-family" className={styles.panelTitle}>
-        Nested runs
+        {t("title")}
       </h2>
       {parent ? (
         <p>
-          Parent run: <Link href={`/experiments/${parent.experimentId}/runs/${parent.runId}`}>{parent.runName || parent.runId}</Link>
-          {parent.deleted ? <span className={styles.badge}>deleted</span> : null}
+          {t("parent")} <Link href={`/experiments/${parent.experimentId}/runs/${parent.runId}`}>{parent.runName || parent.runId}</Link>
+          {parent.deleted ? <span className={styles.badge}>{t("deleted")}</span> : null}
         </p>
       ) : missingParentId ? (
         <p className={styles.muted}>
-          Parent run <code>{missingParentId}</code> is not in the studio.
+          {t.rich("missingParent", { id: missingParentId, code: (chunks) => <code>{chunks}</code> })}
         </p>
       ) : null}
       {children.length ? (
         <>
           <h3 className={page.subheading}>
-            Child runs ({children.length}
-            {children.length === 1000 ? ", the first 1000" : ""})
+            {children.length === 1000 ? t("childrenCapped", { count: children.length }) : t("children", { count: children.length })}
           </h3>
-          <ul aria-label="Child runs">
+          <ul aria-label={t("childrenLabel")}>
             {children.map((child) => (
               <li key={child.runId}>
                 <Link href={`/experiments/${child.experimentId}/runs/${child.runId}`}>{child.runName || child.runId}</Link>{" "}
                 <span className={`${styles.status} ${styles[child.status] ?? ""}`}>{child.status}</span>
-                {child.deleted ? <span className={styles.badge}>deleted</span> : null}
+                {child.deleted ? <span className={styles.badge}>{t("deleted")}</span> : null}
               </li>
             ))}
           </ul>
@@ -295,32 +277,33 @@ export function RunFamily({ runId }: { runId: string }) {
 
 /** The MLflow models the run logged (log_model), each with its flavours, its registered versions and Register. */
 export function RunLoggedModels({ runId, runName }: { runId: string; runName: string }) {
+  const t = useTranslations("runPage.loggedModels");
   const trpc = useTRPC();
   const models = useQuery(trpc.tracking.runLoggedModels.queryOptions({ runId }));
   if (models.error) return <QueryError error={models.error} onRetry={() => void models.refetch()} />;
   if (models.isPending || !models.data.length) return null;
   return (
     <section aria-labelledby="run-logged-models">
-      <h2 id="run-logged-models">Logged models</h2>
-      <ul className={page.loggedModels} aria-label="Models logged by this run">
+      <h2 id="run-logged-models">{t("title")}</h2>
+      <ul className={page.loggedModels} aria-label={t("listLabel")}>
         {models.data.map((model) => (
           <li key={model.artifactPath} className={styles.panel}>
             <h3 className={page.subheading}>
               <code>{model.artifactPath}</code>
             </h3>
             <p className={styles.muted}>
-              {model.flavors.length ? `Flavours: ${model.flavors.join(", ")}` : "No flavour recorded"}
-              {model.loggedAt ? ` · logged ${model.loggedAt}` : ""}
-              {model.onnxPath ? ` · ONNX file ${model.onnxPath}` : ""}
+              {model.flavors.length ? t("flavours", { flavours: model.flavors.join(", ") }) : t("noFlavour")}
+              {model.loggedAt ? ` · ${t("loggedAt", { at: model.loggedAt })}` : ""}
+              {model.onnxPath ? ` · ${t("onnxFile", { path: model.onnxPath })}` : ""}
             </p>
             {model.registeredVersions.length ? (
               <p>
-                Registered as{" "}
+                {t("registeredAs")}{" "}
                 {model.registeredVersions.map((v, i) => (
                   <span key={`${v.name}/${v.version}`}>
                     {i ? ", " : ""}
                     <Link href={modelVersionHref(v.name, v.version)}>
-                      {v.name} version {v.version}
+                      {t("version", { name: v.name, version: v.version })}
                     </Link>
                   </span>
                 ))}

@@ -1,6 +1,7 @@
 "use client";
 // A run's notes (MLflow's mlflow.note.content tag) rendered as markdown without raw HTML, and edited in place by those who may write.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import Markdown, { type Components } from "react-markdown";
 import { usePermission } from "@/components/auth/use-permission";
@@ -34,17 +35,18 @@ const markdownComponents: Components = {
 };
 
 export function RunNotes({ runId, content, writable }: { runId: string; content: string; writable: boolean }) {
+  const t = useTranslations("runPage.notes");
   const canWrite = usePermission("tracking.write") && writable;
   const [draft, setDraft] = useState<string | null>(null);
   return (
     <section className={styles.panel} aria-labelledby="run-notes">
       <div className={styles.toolbarFlush}>
         <h2 id="run-notes" className={`${styles.panelTitle} ${styles.grow}`}>
-          Notes
+          {t("title")}
         </h2>
         {canWrite && draft === null ? (
           <button type="button" className={styles.secondary} onClick={() => setDraft(content)}>
-            Edit notes
+            {t("edit")}
           </button>
         ) : null}
       </div>
@@ -56,8 +58,7 @@ export function RunNotes({ runId, content, writable }: { runId: string; content:
         </div>
       ) : (
         <p className={styles.muted}>
-          No notes yet.{" "}
-          {canWrite ? "Use Edit notes to describe what this run tried and what it found (markdown)." : "An editor can describe this run here."}
+          {t("none")} {canWrite ? t("noneWriter") : t("noneReader")}
         </p>
       )}
     </section>
@@ -65,6 +66,7 @@ export function RunNotes({ runId, content, writable }: { runId: string; content:
 }
 
 function NotesEditor({ runId, draft, onChange, onDone }: { runId: string; draft: string; onChange: (value: string) => void; onDone: () => void }) {
+  const t = useTranslations("runPage.notes");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -77,7 +79,7 @@ function NotesEditor({ runId, draft, onChange, onDone }: { runId: string; draft:
     }),
   );
   const over = draft.length - RUN_NOTE_MAX_LENGTH;
-  const problem = over > 0 ? `Notes can be at most ${RUN_NOTE_MAX_LENGTH} characters: remove ${over}.` : (save.error?.message ?? null);
+  const problem = over > 0 ? t("tooLong", { max: RUN_NOTE_MAX_LENGTH, over }) : (save.error?.message ?? null);
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (over > 0) return;
@@ -86,7 +88,7 @@ function NotesEditor({ runId, draft, onChange, onDone }: { runId: string; draft:
   return (
     <form onSubmit={submit}>
       <label htmlFor={`${id}-text`} className="visually-hidden">
-        Notes (markdown)
+        {t("label")}
       </label>
       <textarea
         id={`${id}-text`}
@@ -98,7 +100,7 @@ function NotesEditor({ runId, draft, onChange, onDone }: { runId: string; draft:
         aria-describedby={`${id}-help${problem ? ` ${id}-error` : ""}`}
       />
       <p id={`${id}-help`} className={page.note}>
-        Markdown: **bold**, _italic_, lists, links, tables, code. HTML is shown as text. {draft.length} / {RUN_NOTE_MAX_LENGTH} characters.
+        {t("help", { length: draft.length, max: RUN_NOTE_MAX_LENGTH })}
       </p>
       {problem ? (
         <p id={`${id}-error`} className={styles.error} role="alert">
@@ -107,10 +109,10 @@ function NotesEditor({ runId, draft, onChange, onDone }: { runId: string; draft:
       ) : null}
       <div className={page.notesActions}>
         <button type="submit" className={styles.button} disabled={save.isPending || over > 0}>
-          {save.isPending ? "Saving…" : "Save"}
+          {save.isPending ? t("saving") : t("save")}
         </button>
         <button type="button" className={styles.secondary} onClick={onDone} disabled={save.isPending}>
-          Cancel
+          {t("cancel")}
         </button>
       </div>
     </form>

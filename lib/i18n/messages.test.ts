@@ -34,3 +34,20 @@ describe("message catalogues", () => {
     }
   });
 });
+
+describe("run page and compare page messages", () => {
+  it("read as the pages said them before they moved to the catalogues, numbers included", async () => {
+    const { createTranslator } = await import("next-intl");
+    const run = createTranslator({ locale: "en", messages: catalogues.en, namespace: "runPage" });
+    expect(run("family.childrenCapped", { count: 1000 })).toBe("Child runs (1000, the first 1000)");
+    expect(run("notes.help", { length: 12, max: 8000 })).toBe("Markdown: **bold**, _italic_, lists, links, tables, code. HTML is shown as text. 12 / 8000 characters.");
+    expect(run("preview.notFoundDetail", { detail: "gone" })).toBe("This file is not in the run's artifacts (gone). Pick another file in the tree.");
+    const compare = createTranslator({ locale: "en", messages: catalogues.en, namespace: "compareRuns" });
+    expect(compare("summary.showAll", { count: 1000 })).toBe("Show all 1,000 runs");
+    expect(compare("summary.withoutValue", { count: 1, metric: "loss" })).toBe("1 run has no finite value of loss.");
+    expect(compare("group.caption", { groups: 2, runs: 4, key: "model" })).toBe("2 groups of 4 runs by model: mean line, min–max band");
+    expect(compare("group.lineName", { key: "model", value: "cnn", count: 2 })).toBe("model = cnn (2 runs)");
+    const french = createTranslator({ locale: "fr", messages: catalogues.fr, namespace: "compareRuns" });
+    expect(french("summary.withoutValue", { count: 2, metric: "loss" })).toBe("2 exécutions n’ont aucune valeur finie de loss.");
+  });
+});

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { migrationsFolder, openDatabase, type DatabaseHandle } from "@/db/client";
+import { migrationsFolder, openDatabase, pgliteExtensions, type DatabaseHandle } from "@/db/client";
 import { LocalArtifactStore } from "../artifacts/store";
 import { localActor, type Actor } from "../auth/actor";
 import type { ServiceContext } from "../service-context";
@@ -115,7 +115,7 @@ async function buildMigratedImage(): Promise<Blob> {
   const file = path.join(os.tmpdir(), `studio-test-pglite-${migrationsKey()}.tar`);
   if (existsSync(file)) return new Blob([await readFile(file)]);
   const { PGlite } = await import("@electric-sql/pglite");
-  const client = new PGlite();
+  const client = new PGlite({ extensions: await pgliteExtensions() });
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   await migrate(drizzle(client), { migrationsFolder });

@@ -2,9 +2,12 @@
 import type { Metadata } from "next";
 import { RunDetails } from "@/components/runs/run-details";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { pageExists } from "@/server/navigation/page-exists";
 
-export const metadata: Metadata = { title: "Run" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("runPage"))("title") };
+}
 
 export default async function RunPage({ params }: { params: Promise<{ experimentId: string; runId: string }> }) {
   const { experimentId, runId } = await params;

@@ -1,0 +1,11 @@
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+const t0 = Date.now();
+const db = new PGlite({ extensions: { pg_trgm } });
+await db.exec("create extension if not exists pg_trgm; create table t(name text); create index t_name on t using gin (name gin_trgm_ops);");
+await db.exec("insert into t select 'run-' || g || '-' || md5(g::text) from generate_series(1,10000) g; analyze t;");
+console.log((await db.query("explain select * from t where name ilike '%abc12%'")).rows);
+console.log((await db.query("select count(*) from t where name ilike '%abc%'")).rows, Date.now()-t0);
+const d = await db.dumpDataDir();
+const db2 = new PGlite({ loadDataDir: d, extensions: { pg_trgm } });
+console.log((await db2.query("select count(*) from t where name ilike '%abc%'")).rows);

@@ -1,0 +1,51 @@
+// Journey: a French reader (browser language fr) opens a run page and a comparison: the run page's sections and its
+// inline rename form (Escape cancels, a refused name says why), and the compare page's summary, baseline and grouping
+// speak French; axe finds no serious accessibility problem on either page.
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
+import { E2E_STORAGE_STATE } from "./credentials";
+import { createExperiment, logRun } from "./mlflow-api";
+
+test("the run page and the compare page in French", async ({ browser, request }) => {
+  const experimentId = await createExperiment(request, `Lecteur français ${Date.now()}`);
+  const first = await logRun(request, experimentId, { runName: "essai-a", params: { model: "cnn" }, metrics: { loss: [0.9, 0.5, 0.3] } });
+  const second = await logRun(request, experimentId, { runName: "essai-b", params: { model: "vit" }, metrics: { loss: [0.8, 0.4, 0.2] } });
+  const context = await browser.newContext({ storageState: E2E_STORAGE_STATE, locale: "fr-FR" });
+  const page = await context.newPage();
+
+  await page.goto(`/experiments/${experimentId}/runs/${first.runId}`);
+  await expect(page).toHaveTitle(/Exécution/);
+  await expect(page.getByRole("heading", { level: 2, name: "Paramètres" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Métriques (dernières valeurs)" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Notes" })).toContainText("Pas encore de notes.");
+
+  // The inline rename form: Escape leaves the name as it was; an empty name is refused with the reason; then a rename.
+  await page.getByRole("button", { name: "Renommer l’exécution" }).click();
+  await page.getByLabel("Nouveau nom de l’exécution").fill("essai-a-bis");
+  await page.keyboard.press("Escape");
+  await expect(page.getByLabel("Nouveau nom de l’exécution")).toHaveCount(0);
+  await expect(page.getByRole("heading", { level: 1, name: "essai-a" })).toBeVisible();
+  await page.getByRole("button", { name: "Renommer l’exécution" }).click();
+  await page.getByLabel("Nouveau nom de l’exécution").fill("   ");
+  await page.getByRole("button", { name: "Enregistrer le nom" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "cannot be empty" })).toBeVisible();
+  await expect(page.getByLabel("Nouveau nom de l’exécution")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Nouveau nom de l’exécution").fill("essai-a-bis");
+  await page.getByRole("button", { name: "Enregistrer le nom" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "essai-a-bis" })).toBeVisible();
+  await expectNoSeriousViolations(page);
+
+  // The comparison: summary, baseline (in the table and the parallel coordinates) and grouping.
+  await page.goto(`/experiments/${experimentId}/compare?runs=${first.runId},${second.runId}`);
+  await expect(page.getByRole("heading", { level: 2, name: "Résumé" })).toBeVisible();
+  await page.getByLabel("Exécution de référence").selectOption({ label: "essai-b" });
+  await expect(page).toHaveURL(/base=/);
+  await expect(page.getByTestId("compare-summary").locator("tbody tr").filter({ hasText: "référence" })).toHaveCount(1);
+  await expect(page.getByTestId("parallel-baseline")).toContainText("Référence : essai-b");
+  await page.getByLabel("Regrouper les exécutions par").selectOption({ label: "paramètre : model" });
+  const lossChart = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
+  await lossChart.scrollIntoViewIfNeeded();
+  await expect(lossChart.locator("figcaption")).toContainText("2 groupes de 2 exécutions par model");
+  await expectNoSeriousViolations(page);
+  await context.close();
+});
