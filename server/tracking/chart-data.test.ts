@@ -90,12 +90,13 @@ describe.each(testBackends)("chart series on %s", (kind) => {
     });
   }, 120_000);
 
-  // 800 points read the rollups; 10,000 points ask for more than the finest rollup holds, so the series are reduced from their raw points.
+  // 800 points read the rollups; on PGlite's 20,000-step series 10,000 points ask for more than the finest rollup
+  // holds, so those series are reduced from their raw points (PostgreSQL's 100,000-step series still read rollups).
   it.each([
     [MAX_POINTS, 1],
     [10_000, 4],
   ])("serves a repeated view from its cache, and a point logged since redraws it (%i points)", async (maxPoints, run) => {
-    expect(rollupWidthFor(POINTS, maxPoints) === 0).toBe(maxPoints === 10_000);
+    expect(rollupWidthFor(POINTS, maxPoints) === 0).toBe(maxPoints === 10_000 && kind === "pglite");
     clearChartSeriesCache();
     const runIds3 = runIds.slice(run - 1, run + 2);
     const request = { runIds: runIds3, keys: ["loss"], maxPoints };
