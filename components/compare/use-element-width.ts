@@ -22,6 +22,14 @@ export function useNearViewport(ref: RefObject<HTMLElement | null>, margin = "40
   useEffect(() => {
     const element = ref.current;
     if (!element || near) return;
+    // Charts already on screen fetch at once: the observer's first report waits for the next frame, which on a
+    // busy page comes late.
+    const box = element.getBoundingClientRect();
+    const px = Number.parseFloat(margin) || 0;
+    if (box.bottom >= -px && box.top <= window.innerHeight + px && box.right >= -px && box.left <= window.innerWidth + px) {
+      setNear(true);
+      return;
+    }
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((entry) => entry.isIntersecting)) setNear(true);

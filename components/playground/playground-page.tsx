@@ -21,7 +21,8 @@ import { PredictionSummary } from "./prediction-view";
 import { ResponseCurve } from "./response-curve";
 import { ScoringError } from "./scoring-client";
 import type { SessionInfo } from "./scoring-protocol";
-import { PlaygroundScorer } from "./playground-scorer";
+import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
+import { warmUpOrtRuntime } from "./ort-warm-up";
 import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
 import { signatureColumnNames } from "@/lib/feature-names";
 import { trainingContext, trainingDatasetOf } from "./training-context";
@@ -56,6 +57,20 @@ function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
   return ortWeb;
 }
 if (typeof window !== "undefined") loadOrtWeb().catch(() => undefined);
+
+/**
+ * ORT's runtime (its 14 MB wasm fetched from the head's preload, compiled, started), started once per document while
+ * React is still hydrating the page, instead of after the model's bytes arrive: the model's session then only parses
+ * the model. A failure here is left for the model's own load to report.
+ */
+let runtimeStart: Promise<void> | null = null;
+function startPageOrtRuntime(wasmPaths: string): void {
+  // A soft navigation reloads the page for cross-origin isolation (see usePlaygroundSession): the reload starts it.
+  if (typeof window === "undefined" || runtimeStart || arrivedBySoftNavigation()) return;
+  runtimeStart = loadOrtWeb()
+    .then((ort) => warmUpOrtRuntime(ort, wasmPaths, pageScoringEnvironment()))
+    .catch(() => undefined);
+}
 
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
  * and ORT's runtime are fetched in parallel, and the server page has already asked the browser to preload both. */
@@ -119,6 +134,8 @@ function describeError(error: unknown): { message: string; operator: string | nu
 export function PlaygroundPage({ name, version, ortVersion, modelDigest = null }: { name: string; version: string; ortVersion: string; modelDigest?: string | null }) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
+  // In render, not an effect: effects run only once the whole page has hydrated.
+  startPageOrtRuntime(wasmPaths);
   const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
   const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));

@@ -9,12 +9,17 @@ import type { Feeds } from "@/lib/model-inputs";
 import type * as Ort from "onnxruntime-web";
 import type { PlainOutputs } from "./ort-tensors";
 import { ScoringError, WorkerScoringClient, replyOrThrow, sessionInfoOf, type ScoringClient } from "./scoring-client";
-import { createScoringHost } from "./scoring-host";
+import { createScoringHost, type ScoringEnvironment } from "./scoring-host";
 import type { ScoringReply, ScoringRequest, SessionInfo, SessionSlot } from "./scoring-protocol";
 import { scoringPlace } from "./scoring-route";
 
 type Host = (request: ScoringRequest) => Promise<ScoringReply>;
 type OrtModule = Pick<typeof Ort, "InferenceSession" | "Tensor" | "env">;
+
+/** ORT on the page's own thread: one thread (see ScoringEnvironment.maxThreads). */
+export function pageScoringEnvironment(): ScoringEnvironment {
+  return { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: 1, maxThreads: 1 };
+}
 
 export class PlaygroundScorer implements ScoringClient {
   private pageHost: Promise<Host> | null = null;
@@ -33,10 +38,7 @@ export class PlaygroundScorer implements ScoringClient {
   ) {}
 
   private host(): Promise<Host> {
-    this.pageHost ??= this.loadOrt().then((ort) =>
-      // One thread on the page: see ScoringEnvironment.maxThreads.
-      createScoringHost(ort, { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: 1, maxThreads: 1 }),
-    );
+    this.pageHost ??= this.loadOrt().then((ort) => createScoringHost(ort, pageScoringEnvironment()));
     return this.pageHost;
   }
 

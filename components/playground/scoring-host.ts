@@ -14,28 +14,32 @@ export interface ScoringEnvironment {
   maxThreads?: number;
 }
 
+/**
+ * Sets ORT's flags for this environment and returns its thread count. ORT reads the flags once, when the first session
+ * starts the wasm runtime, so once they are set (by an earlier host or the runtime's warm-up) they are left alone.
+ */
+export function configureOrt(ort: Pick<OrtModule, "env">, wasmPaths: string, environment: ScoringEnvironment): number {
+  if (ort.env.wasm.wasmPaths === wasmPaths) return ort.env.wasm.numThreads ?? 1;
+  // Files come from the studio (app/ort), never a CDN.
+  ort.env.wasm.wasmPaths = wasmPaths;
+  // SharedArrayBuffer, hence threads, exists only in a cross-origin isolated page; the worker shares its isolation.
+  const threads = environment.crossOriginIsolated ? Math.max(1, Math.min(environment.maxThreads ?? 4, environment.hardwareConcurrency)) : 1;
+  ort.env.wasm.numThreads = threads;
+  // In the worker, ORT's own proxy worker would only add a hop; on the page, single rows are run there on purpose.
+  ort.env.wasm.proxy = false;
+  return threads;
+}
+
 /** Answers requests in arrival order (a wasm session must not run while it is still running or being replaced). */
 export function createScoringHost(ort: OrtModule, environment: ScoringEnvironment): (request: ScoringRequest) => Promise<ScoringReply> {
   const sessions = new Map<SessionSlot, Ort.InferenceSession>();
   let threads = 1;
   let queue: Promise<unknown> = Promise.resolve();
 
-  // ORT reads its flags once, when the first session starts the wasm runtime.
-  function configureOnce(wasmPaths: string): void {
-    if (ort.env.wasm.wasmPaths === wasmPaths) return;
-    // Files come from the studio (app/ort), never a CDN.
-    ort.env.wasm.wasmPaths = wasmPaths;
-    // SharedArrayBuffer, hence threads, exists only in a cross-origin isolated page; the worker shares its isolation.
-    threads = environment.crossOriginIsolated ? Math.max(1, Math.min(environment.maxThreads ?? 4, environment.hardwareConcurrency)) : 1;
-    ort.env.wasm.numThreads = threads;
-    // In the worker, ORT's own proxy worker would only add a hop; on the page, single rows are run there on purpose.
-    ort.env.wasm.proxy = false;
-  }
-
   async function handle(request: ScoringRequest): Promise<ScoringReply> {
     switch (request.kind) {
       case "load": {
-        configureOnce(request.wasmPaths);
+        threads = configureOrt(ort, request.wasmPaths, environment);
         await sessions.get(request.slot)?.release();
         sessions.delete(request.slot);
         const started = performance.now();

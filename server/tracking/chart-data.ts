@@ -199,20 +199,19 @@ async function wholeSeriesOnStepAxisIn(ctx: ServiceContext, input: z.output<type
     order by 1`);
   const found = new Map<number, ChartSeries>();
   const stale: { i: number; run_uuid: string; key: string; t0: number; total: number; width: number; version: string }[] = [];
-  const raw: (SeriesRef & { i: number })[] = [];
+  const raw: (SeriesRef & { i: number; version: string })[] = [];
   for (const s of summaries) {
     const t0 = Number(s.t0);
     const total = Number(s.n);
+    // Width 0: a short series reduced from its raw points. Every logged point is in the rollups whatever the
+    // series' length, so the same summary versions both kinds of reduction.
     const width = rollupWidthFor(Number(s.hi) - Number(s.lo), input.maxPoints);
-    if (!width) {
-      raw.push({ i: s.i, run_uuid: s.run_uuid, key: s.key, t0 });
-      continue;
-    }
-    // Rollups only grow: a new finite point raises the count, so an unchanged count and span mean unchanged buckets.
+    // Rollups only grow: a new finite point raises the count, so an unchanged count and span mean unchanged points.
     const version = `${total}:${s.lo}:${s.hi}`;
     const cached = reductionCache.get(s.run_uuid, s.key, width, input.maxPoints, version);
     if (cached) found.set(s.i, { runId: s.run_uuid, key: s.key, points: cached, total, downsampled: cached.length < total, runStartTime: t0 });
-    else stale.push({ i: s.i, run_uuid: s.run_uuid, key: s.key, t0, total, width, version });
+    else if (width) stale.push({ i: s.i, run_uuid: s.run_uuid, key: s.key, t0, total, width, version });
+    else raw.push({ i: s.i, run_uuid: s.run_uuid, key: s.key, t0, version });
   }
 
   if (stale.length) {
@@ -243,29 +242,24 @@ async function wholeSeriesOnStepAxisIn(ctx: ServiceContext, input: z.output<type
   }
 
   if (raw.length) {
-    const byRef = new Map(raw.map((r) => [`${r.run_uuid}\u0000${r.key}`, r.i]));
-    const pointsOf = new Map<number, { total: number; points: ChartPoint[] }>();
-    for (const row of await reduceRawPoints(ctx, input, raw)) {
-      const i = byRef.get(`${row.run_uuid}\u0000${row.key}`)!;
-      let entry = pointsOf.get(i);
-      if (!entry) pointsOf.set(i, (entry = { total: 0, points: [] }));
-      entry.total += Number(row.n);
-      const [loValue, loStep, loTime] = row.lo.map(Number);
-      const [hiValue, hiNegStep, hiTime] = row.hi.map(Number);
-      const [firstStep, firstTime, firstValue] = row.first.map(Number);
-      const [lastStep, lastTime, lastValue] = row.last.map(Number);
-      entry.points.push(
-        { step: firstStep, timestamp: firstTime, value: firstValue },
-        { step: loStep, timestamp: loTime, value: loValue },
-        { step: -hiNegStep, timestamp: hiTime, value: hiValue },
-        { step: lastStep, timestamp: lastTime, value: lastValue },
-      );
-    }
+    // A short series (under 4× maxPoints steps) is read whole, as one JSON array per series, and reduced here:
+    // on PGlite grouping 100 × 2,000 points into pixel buckets in SQL took 13–18 s, this read about 1–2 s.
+    const finite = sql`m.value <> 'NaN'::float8 and m.value <> 'Infinity'::float8 and m.value <> '-Infinity'::float8`;
+    const rows = await queryRows<{ i: number; points: number[][] | null }>(ctx.db, sql`
+      select c.i, (
+        select json_agg(json_build_array(m.step, m.timestamp, m.value) order by m.step, m.timestamp, m.value)
+        from metrics m where m.run_uuid = c.run_uuid and m.key = c.key and ${finite}
+      ) as points
+      from unnest(${sql.param(raw.map((r) => r.run_uuid))}::text[], ${sql.param(raw.map((r) => r.key))}::text[],
+                  ${sql.param(raw.map((r) => r.i))}::int4[]) as c(run_uuid, key, i)`);
+    const pointsOf = new Map(rows.map((row) => [row.i, row.points ?? []]));
     for (const r of raw) {
-      const entry = pointsOf.get(r.i);
-      if (!entry) continue;
-      const points = reduceToMaxPoints(dedupeSorted(entry.points, (p) => p.step), input.maxPoints, (p) => p.step);
-      found.set(r.i, { runId: r.run_uuid, key: r.key, points, total: entry.total, downsampled: points.length < entry.total, runStartTime: Number(r.t0) });
+      const logged = pointsOf.get(r.i);
+      if (!logged?.length) continue;
+      const all = logged.map(([step, timestamp, value]) => ({ step: Number(step), timestamp: Number(timestamp), value: Number(value) }));
+      const points = reduceToMaxPoints(all, input.maxPoints, (p) => p.step);
+      reductionCache.set(r.run_uuid, r.key, 0, input.maxPoints, r.version, points);
+      found.set(r.i, { runId: r.run_uuid, key: r.key, points, total: all.length, downsampled: points.length < all.length, runStartTime: Number(r.t0) });
     }
   }
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, series]) => series);

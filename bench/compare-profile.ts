@@ -1,0 +1,103 @@
+// Where the compare page's time goes: one navigation to 100 runs × loss on the PGlite compare seed, with a Chromium
+// CPU profile (CDP) and the page's own network timings, printed as self time by function and by script.
+// Run alone (needs `npx next build`): npx tsx bench/compare-profile.ts
+import { chmod } from "node:fs/promises";
+import { chromium } from "@playwright/test";
+import playwrightConfig from "../playwright.config";
+import { openComparePglite } from "./compare-database";
+import { signIn, startStudio } from "./studio-server";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+async function main(): Promise<void> {
+  const backend = await openComparePglite({ version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 100 });
+  const database = await backend.studioDatabase();
+  await chmod(database.dataDir!, 0o755);
+  const studio = await startStudio({ databaseUrl: database.databaseUrl, dataDir: database.dataDir!, seed: false, env: database.env ?? {} });
+  const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
+  try {
+    const page = await browser.newPage();
+    await signIn(page, studio.baseUrl);
+    const url = `${studio.baseUrl}/experiments/${backend.seed.compareExperimentId}/compare?runs=${backend.seed.compareRunIds.join(",")}&metrics=loss`;
+    const drawn = () =>
+      page.waitForFunction(
+        () => {
+          const charts = document.querySelectorAll("[data-testid=compare-chart]");
+          return charts.length > 0 && Array.from(charts).every((c) => c.getAttribute("data-ready") === "true" && (c as HTMLElement).offsetParent !== null);
+        },
+        undefined,
+        { timeout: 60_000, polling: "raf" },
+      );
+    for (let i = 0; i < 2; i++) {
+      await page.goto(url);
+      await drawn();
+    }
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+    const started = performance.now();
+    await page.goto(url);
+    await drawn();
+    const total = performance.now() - started;
+    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    const resources = await page.evaluate(() =>
+      performance.getEntriesByType("resource").map((e) => {
+        const r = e as PerformanceResourceTiming;
+        return { name: r.name.replace(location.origin, "").slice(0, 90), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.encodedBodySize };
+      }),
+    );
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      return { responseEnd: Math.round(n.responseEnd), domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) };
+    });
+    console.log(`navigation → every chart drawn: ${total.toFixed(0)} ms; document`, nav);
+    for (const r of resources.sort((a, b) => a.start - b.start)) console.log(`${String(r.start).padStart(6)}–${String(r.end).padEnd(6)} ${String(r.bytes).padStart(9)} B  ${r.name}`);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<number, number>();
+    profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+    const byFunction = new Map<string, number>();
+    const byScript = new Map<string, number>();
+    for (const [id, ms] of self) {
+      const frame = byId.get(id)!.callFrame;
+      const script = frame.url.replace(/^.*\/_next\//, "") || `(${frame.functionName || "native"})`;
+      const fn = `${frame.functionName || "(anonymous)"} ${script}:${frame.lineNumber}:${frame.columnNumber}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+      byScript.set(script, (byScript.get(script) ?? 0) + ms);
+    }
+    const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(1).padStart(8)} ms  ${k}`).join("\n");
+    console.log("\nself time by script:\n" + top(byScript, 15));
+    console.log("\nself time by function:\n" + top(byFunction, 40));
+
+    // A second navigation under a timeline trace: main-thread time by event (layout, paint, script, GC…).
+    await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+    const traced = performance.now();
+    await page.goto(url);
+    await drawn();
+    const tracedMs = performance.now() - traced;
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { data?: { frame?: string } } }[] };
+    const main = trace.traceEvents.find((e) => e.name === "thread_name" && (e as unknown as { args: { name: string } }).args.name === "CrRendererMain");
+    const byEvent = new Map<string, number>();
+    for (const e of trace.traceEvents) {
+      if (e.ph !== "X" || !e.dur || (main && (e.tid !== main.tid || e.pid !== main.pid))) continue;
+      byEvent.set(e.name, (byEvent.get(e.name) ?? 0) + e.dur / 1000);
+    }
+    console.log(`\ntraced navigation: ${tracedMs.toFixed(0)} ms; main-thread events (inclusive, nested events overlap):\n` + top(byEvent, 25));
+  } finally {
+    await browser.close();
+    await studio.stop();
+    await backend.dispose();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
