@@ -8,6 +8,7 @@ import { reviewRouter } from "./review/router";
 import { monitoringRouter } from "./monitoring/router";
 import { documentationRouter } from "./documentation/router";
 import { navigationRouter } from "./navigation/router";
+import { labellingRouter } from "./labelling/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -18,6 +19,7 @@ export const appRouter = createTrpcRouter({
   monitoring: monitoringRouter,
   documentation: documentationRouter,
   navigation: navigationRouter,
+  labelling: labellingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,8 @@ export const permissionTable = {
   "reviews.decide": { roles: ["admin", "reviewer"], description: "Approve or reject a review (never one's own model version)" },
   "reviews.comment": { roles: ["admin", "editor", "reviewer"], description: "Comment on reviews" },
   "feedback.write": { roles: ["admin", "editor"], description: "Post ground-truth feedback labels for served requests (a 'serve'-scoped token of any role but viewer may too)" },
+  "labelling.manage": { roles: ["admin", "editor"], description: "Configure and fill a model's labelling queue and export its labels as a dataset version" },
+  "labelling.label": { roles: ["admin", "editor", "labeller"], description: "Read labelling queues and label their items (the only thing a labeller may do)" },
   "deployments.promote": { roles: ["admin", "editor"], description: "Promote an approved version to production or roll back" },
   "tokens.manage-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Create and revoke one's own API tokens" },
   "tokens.manage-any": { roles: ["admin"], description: "List and revoke any user's API tokens" },
