@@ -1,9 +1,7 @@
 // The labelling loop: per-model queues of sampled production rows, the labels people give them, and the agreed answer.
 import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import type { LabellingStrategy } from "../../lib/labelling-strategies";
 import { modelVersions, registeredModels } from "./registry";
-
-export const labellingStrategies = ["random", "low_confidence", "disagreement"] as const;
-export type LabellingStrategy = (typeof labellingStrategies)[number];
 
 /** One queue per model: how it is filled and how many labellers each item needs. */
 export const labellingQueues = pgTable("labelling_queues", {

@@ -2,7 +2,8 @@
 // picked by a strategy — at random, the model's least confident answers, or where production and a challenger
 // (shadow or canary) answered the same request differently.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { inferenceLog, labellingItems, labellingLabels, labellingQueues, modelVersions, registeredModelAliases, type LabellingStrategy } from "@/db/schema";
+import { inferenceLog, labellingItems, labellingLabels, labellingQueues, modelVersions, registeredModelAliases } from "@/db/schema";
+import type { LabellingStrategy } from "@/lib/labelling-strategies";
 import { queryRows, type Database } from "@/db/client";
 import { agreementRate } from "@/lib/labelling-agreement";
 import { recordAudit } from "../auth/audit";

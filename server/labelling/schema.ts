@@ -1,6 +1,6 @@
 // Zod contracts of the labelling loop: queue settings, the item a labeller sees, labels, progress and export.
 import { z } from "zod";
-import { labellingStrategies } from "@/db/schema/labelling";
+import { labellingStrategies } from "@/lib/labelling-strategies";
 import { zDatasetName, zMaskingPolicyInput } from "../datasets/schema";
 
 const zModelName = z.string().min(1).max(500);
