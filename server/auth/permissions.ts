@@ -35,3 +35,18 @@ export function authorize(actor: Actor, permission: Permission): void {
     );
   }
 }
+
+/**
+ * A role without studio.read (the labeller) may use the labelling procedures and nothing else: not the other tRPC
+ * procedures, nor any REST API — many of which only ask for a signed-in caller because every other role may read.
+ */
+export function mayOnlyLabel(actor: Actor): boolean {
+  return !can(actor, "studio.read");
+}
+
+export function labellerOnlyRefusal(actor: Actor): DomainError {
+  return new DomainError(
+    "PERMISSION_DENIED",
+    `Permission denied: '${actor.username}' has role '${actor.role}', which may only label served requests on the studio's Labelling pages. Ask an admin for a role that can read the studio.`,
+  );
+}

@@ -13,6 +13,9 @@ import { datasetVersions, inferenceFeedback, inferenceLog, labellingItems, label
 import type { Actor } from "../auth/actor";
 import { createUserAsSystem } from "../auth/accounts";
 import { listAuditEntries } from "../auth/audit";
+import { authenticateRequest } from "../auth/authenticate";
+import { handleMlflowApi } from "../http/mlflow-api";
+import { appRouter } from "../root-router";
 import { zCreateToken, zCreateUser } from "../auth/schema";
 import { clearTokenGrantCache, createToken } from "../auth/tokens";
 import { promoteVersion } from "../deployments/deployments";
@@ -220,5 +223,16 @@ describe.each(testBackends)("labelling on %s", (backend) => {
     ]) {
       await expect(call()).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     }
+    // Reads that only ask for a signed-in caller are closed to a labeller too: tRPC outside labelling, and every REST API.
+    const caller = appRouter.createCaller({ ...as("lab1"), req: new Request("http://studio.test/api/trpc") });
+    await expect(caller.tracking.experimentSummaries({})).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/may only label/) });
+    expect((await caller.labelling.queues()).map((q) => q.model)).toEqual(["credit"]);
+    const basic = `Basic ${Buffer.from(`lab1-${backend}:labelling-password-1`).toString("base64")}`;
+    const rest = await handleMlflowApi(
+      new Request("http://studio.test/api/2.0/mlflow/experiments/search", { method: "POST", body: "{}", headers: { authorization: basic, "content-type": "application/json" } }),
+      ["experiments", "search"],
+      async (request) => ({ db: studio.db, artifacts: studio.artifacts, actor: await authenticateRequest(request, studio.db) }),
+    );
+    expect(rest.status).toBe(403);
   });
 });
