@@ -64,24 +64,30 @@ async function productionVersionId(db: Pick<Database, "select">, modelId: number
   return row?.versionId ?? null;
 }
 
-/** Counts by state and the agreement rate of items two people labelled. */
-export async function queueProgress(db: Pick<Database, "execute">, modelId: number): Promise<LabellingQueue["progress"]> {
-  const items = await queryRows<{ status: string; labels_required: number; labels: (number | string)[] }>(
+/** Counts by state and the agreement rate of items two people labelled, for each of the models (one query). */
+export async function queuesProgress(db: Pick<Database, "execute">, modelIds: number[]): Promise<Map<number, LabellingQueue["progress"]>> {
+  const out = new Map<number, LabellingQueue["progress"]>();
+  if (!modelIds.length) return out;
+  const items = await queryRows<{ model_id: string | number; status: string; labels: (number | string)[] }>(
     db,
-    sql`select i.status, i.labels_required, coalesce(jsonb_agg(l.label order by l.label_id) filter (where l.label is not null), '[]'::jsonb) as labels
+    sql`select i.model_id, i.status, coalesce(jsonb_agg(l.label order by l.label_id) filter (where l.label is not null), '[]'::jsonb) as labels
         from ${labellingItems} i left join ${labellingLabels} l on l.item_id = i.item_id
-        where i.model_id = ${modelId} group by i.item_id`,
+        where i.model_id in (select unnest(${sql.param(modelIds)}::bigint[])) group by i.item_id`,
   );
-  const rate = agreementRate(items.map((i) => i.labels));
-  return {
-    items: items.length,
-    open: items.filter((i) => i.status === "open").length,
-    agreed: items.filter((i) => i.status === "agreed").length,
-    disputed: items.filter((i) => i.status === "disputed").length,
-    awaitingThird: items.filter((i) => i.status === "open" && i.labels.length === 2).length,
-    agreementRate: rate.rate,
-    pairs: rate.pairs,
-  };
+  for (const modelId of modelIds) {
+    const own = items.filter((i) => Number(i.model_id) === modelId);
+    const rate = agreementRate(own.map((i) => i.labels));
+    out.set(modelId, {
+      items: own.length,
+      open: own.filter((i) => i.status === "open").length,
+      agreed: own.filter((i) => i.status === "agreed").length,
+      disputed: own.filter((i) => i.status === "disputed").length,
+      awaitingThird: own.filter((i) => i.status === "open" && i.labels.length === 2).length,
+      agreementRate: rate.rate,
+      pairs: rate.pairs,
+    });
+  }
+  return out;
 }
 
 export async function getLabellingQueue(ctx: ServiceContext, input: { name: string }): Promise<LabellingQueue | null> {
@@ -97,7 +103,7 @@ export async function getLabellingQueue(ctx: ServiceContext, input: { name: stri
     classes: await queueClasses(ctx, model.name, model.modelId),
     updatedBy: queue.updatedBy,
     updatedAt: queue.updatedAt,
-    progress: await queueProgress(ctx.db, model.modelId),
+    progress: (await queuesProgress(ctx.db, [model.modelId])).get(model.modelId)!,
   };
 }
 
@@ -111,17 +117,17 @@ export async function listLabellingQueues(ctx: ServiceContext) {
              and not exists (select 1 from ${labellingLabels} l where l.item_id = i.item_id and l.labeller_id = ${ctx.actor.userId})) as waiting
         from ${labellingQueues} q join registered_models m on m.model_id = q.model_id order by m.name`,
   );
-  const out = [];
-  for (const row of rows) {
-    out.push({
-      model: row.name,
-      strategy: row.strategy,
-      labelsRequired: row.labels_required,
-      progress: await queueProgress(ctx.db, Number(row.model_id)),
-      waitingForMe: Number(row.waiting),
-    });
-  }
-  return out;
+  const progress = await queuesProgress(
+    ctx.db,
+    rows.map((row) => Number(row.model_id)),
+  );
+  return rows.map((row) => ({
+    model: row.name,
+    strategy: row.strategy,
+    labelsRequired: row.labels_required,
+    progress: progress.get(Number(row.model_id))!,
+    waitingForMe: Number(row.waiting),
+  }));
 }
 
 export async function configureLabellingQueue(ctx: ServiceContext, input: ConfigureQueueInput): Promise<void> {
