@@ -28,7 +28,8 @@ import { flushInferenceLog } from "../monitoring/inference-log";
 import { getMonitoringView } from "../monitoring/monitoring";
 import { exportLabelsAsDataset } from "./export";
 import { giveLabel, nextLabellingItem, undoLastLabel } from "./labels";
-import { configureLabellingQueue, fillLabellingQueue, getLabellingQueue } from "./queue";
+import { fillLabellingQueue } from "./fill";
+import { configureLabellingQueue, getLabellingQueue } from "./queue";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { exportLabelsAsDataset } from "./export";
 import { giveLabel, nextLabellingItem, undoLastLabel } from "./labels";
-import { configureLabellingQueue, fillLabellingQueue, getLabellingQueue, listLabellingQueues } from "./queue";
+import { fillLabellingQueue } from "./fill";
+import { configureLabellingQueue, getLabellingQueue, listLabellingQueues } from "./queue";
 import { zConfigureQueue, zExportLabels, zExportResult, zFillResult, zGiveLabel, zLabelOutcome, zLabellingQueue, zNextItem, zQueueRef, zQueueSummary } from "./schema";
 
 export const labellingRouter = createTrpcRouter({
