@@ -10,6 +10,7 @@ import { documentationRouter } from "./documentation/router";
 import { navigationRouter } from "./navigation/router";
 import { notificationsRouter } from "./notifications/router";
 import { erasureRouter } from "./erasure/router";
+import { labellingRouter } from "./labelling/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -22,6 +23,7 @@ export const appRouter = createTrpcRouter({
   navigation: navigationRouter,
   notifications: notificationsRouter,
   erasure: erasureRouter,
+  labelling: labellingRouter,
 });
 
 export type AppRouter = typeof appRouter;

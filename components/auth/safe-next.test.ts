@@ -37,7 +37,7 @@ describe("safeNextPath", () => {
     }
   });
 
-  it("falls back to the experiments page when next is missing, empty or the sign-in page itself", () => {
+  it("falls back to the home page (experiments, or a labeller's queues) when next is missing, empty or the sign-in page itself", () => {
     expect(safeNextPath(null, origin)).toBe(DEFAULT_AFTER_SIGN_IN);
     expect(safeNextPath("", origin)).toBe(DEFAULT_AFTER_SIGN_IN);
     expect(safeNextPath("/sign-in", origin)).toBe(DEFAULT_AFTER_SIGN_IN);

@@ -1,6 +1,7 @@
 // Where to go after signing in: the `next` parameter only when it names a page of this studio.
 
-export const DEFAULT_AFTER_SIGN_IN = "/experiments";
+/** Home: the experiments list, or a labeller's queues (the home page decides by role). */
+export const DEFAULT_AFTER_SIGN_IN = "/";
 
 /**
  * Resolves `next` the way the browser will (the URL parser drops tabs and newlines, reads a backslash as a

@@ -15,7 +15,7 @@ import type { ModelVersion, RegisteredModelDetail } from "@/server/registry/sche
 import { AliasEditor } from "./alias-editor";
 import { ChampionChallengerCsv } from "./champion-challenger-csv";
 import { AliasChips, StageBadge } from "./model-badges";
-import { aliasesOfVersion, modelStageChoices, modelVersionHref, stageOffersArchiving, type ModelStageChoice } from "./model-format";
+import { aliasesOfVersion, modelHref, modelStageChoices, modelVersionHref, stageOffersArchiving, type ModelStageChoice } from "./model-format";
 import { ModelMarkdown } from "./model-markdown";
 import styles from "./models.module.css";
 import { RunLink } from "./run-link";
@@ -53,6 +53,7 @@ export function ModelPage({ name }: { name: string }) {
       <p className={styles.links}>
         <Link href={monitoringHref(detail.name)}>Monitoring</Link>
         <HealthFlag reasons={flags.data?.[detail.name] ?? []} />
+        <Link href={`${modelHref(detail.name)}/labelling`}>Labelling</Link>
       </p>
       <DescriptionPanel
         key={detail.description}

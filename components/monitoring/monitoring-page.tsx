@@ -218,8 +218,14 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
           <section className={styles.chartSection}>
             <h3>Live metric</h3>
             <p className={ui.muted}>
-              No feedback yet. Post true labels to <code>/api/serve/{view.modelName}/feedback</code> to see live{" "}
-              {view.task === "regression" ? "RMSE" : "accuracy"} here.
+              No feedback yet. Post true labels to <code>/api/serve/{view.modelName}/feedback</code>
+              {view.task === "regression" ? null : (
+                <>
+                  {" "}
+                  or label served requests in the <Link href={`${modelHref(view.modelName)}/labelling`}>labelling queue</Link>
+                </>
+              )}{" "}
+              to see live {view.task === "regression" ? "RMSE" : "accuracy"} here.
             </p>
           </section>
         )}

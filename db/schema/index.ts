@@ -7,3 +7,4 @@ export * from "./reviews";
 export * from "./monitoring";
 export * from "./documentation";
 export * from "./notifications";
+export * from "./labelling";

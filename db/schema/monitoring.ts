@@ -51,6 +51,8 @@ export const inferenceFeedback = pgTable(
     postedBy: text("posted_by"),
     /** Set when a later label for the same row replaced this one: kept for the record, no longer counted. */
     supersededAt: bigint("superseded_at", { mode: "number" }),
+    /** Where the label came from: a client's post ('client') or an agreed answer of the labelling queue ('labelling'). */
+    source: text("source").$type<"client" | "labelling">().notNull().default("client"),
   },
   (t) => [uniqueIndex("inference_feedback_current_uq").on(t.modelId, t.requestId, t.rowIndex).where(sql`superseded_at is null`)],
 );

@@ -1,5 +1,6 @@
 // Who is acting on a request: the identity every service receives, checks and records.
-export const roles = ["admin", "editor", "reviewer", "viewer"] as const;
+/** A labeller labels served rows in labelling queues and may do nothing else (not even read runs or models). */
+export const roles = ["admin", "editor", "reviewer", "viewer", "labeller"] as const;
 export type Role = (typeof roles)[number];
 
 export interface Actor {

@@ -8,6 +8,7 @@ import { timingDummyHash, verifyPassword } from "./passwords";
 import { releaseSignInAttempt, reserveSignInAttempt } from "./rate-limit";
 import { SESSION_COOKIE, actorFromSession, sha256 } from "./sessions";
 import { grantFromToken, isServeOnly } from "./tokens";
+import { labellerOnlyRefusal, mayOnlyLabel } from "./permissions";
 
 /** What authentication reads of a request: a fetch Request, or the standalone serving process's light wrapper. */
 export interface RequestLike {
@@ -163,5 +164,7 @@ export async function authenticateRequest(request: RequestLike, db?: Database, o
       "Authentication required: send 'Authorization: Bearer <token>' (set MLFLOW_TRACKING_TOKEN) or HTTP Basic credentials (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD). Create a token on the studio's Tokens page.",
     );
   }
+  // The REST APIs (MLflow, datasets, models, artifacts) have nothing a labeller may use.
+  if (mayOnlyLabel(actor)) throw labellerOnlyRefusal(actor);
   return actor;
 }

@@ -11,6 +11,8 @@ export const permissionTable = {
   "reviews.decide": { roles: ["admin", "reviewer"], description: "Approve or reject a review (never one's own model version)" },
   "reviews.comment": { roles: ["admin", "editor", "reviewer"], description: "Comment on reviews" },
   "feedback.write": { roles: ["admin", "editor"], description: "Post ground-truth feedback labels for served requests (a 'serve'-scoped token of any role but viewer may too)" },
+  "labelling.manage": { roles: ["admin", "editor"], description: "Configure and fill a model's labelling queue and export its labels as a dataset version" },
+  "labelling.label": { roles: ["admin", "editor", "labeller"], description: "Read labelling queues and label their items (the only thing a labeller may do)" },
   "deployments.promote": { roles: ["admin", "editor"], description: "Promote an approved version to production or roll back" },
   "tokens.manage-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Create and revoke one's own API tokens" },
   "tokens.manage-any": { roles: ["admin"], description: "List and revoke any user's API tokens" },
@@ -34,4 +36,19 @@ export function authorize(actor: Actor, permission: Permission): void {
       `Permission denied: '${actor.username}' has role '${actor.role}', which cannot ${permissionTable[permission].description.toLowerCase()}. Ask an admin for a role that can.`,
     );
   }
+}
+
+/**
+ * A role without studio.read (the labeller) may use the labelling procedures and nothing else: not the other tRPC
+ * procedures, nor any REST API — many of which only ask for a signed-in caller because every other role may read.
+ */
+export function mayOnlyLabel(actor: Actor): boolean {
+  return !can(actor, "studio.read");
+}
+
+export function labellerOnlyRefusal(actor: Actor): DomainError {
+  return new DomainError(
+    "PERMISSION_DENIED",
+    `Permission denied: '${actor.username}' has role '${actor.role}', which may only label served requests on the studio's Labelling pages. Ask an admin for a role that can read the studio.`,
+  );
 }

@@ -84,6 +84,13 @@ const actions: MatrixAction[] = [
   { name: "tRPC auth.setDisabled", permission: "users.manage", run: trpc((h) => h.trpc.auth.setDisabled({ username: "target-user", disabled: true })) },
   { name: "tRPC auth.resetPassword", permission: "users.manage", run: trpc((h) => h.trpc.auth.resetPassword({ username: "target-user" })) },
   { name: "tRPC auth.createToken", permission: "tokens.manage-own", run: trpc((h) => h.trpc.auth.createToken({ name: "mine" })) },
+  {
+    name: "tRPC labelling.configure",
+    permission: "labelling.manage",
+    run: trpc((h, t) => h.trpc.labelling.configure({ name: `m-${t.unique}`, strategy: "low_confidence", fillSize: 20, labelsRequired: 2 })),
+  },
+  // The labeller's start page: every role that may label reads the queues, the others are refused.
+  { name: "tRPC labelling.queues", permission: "labelling.label", run: trpc((h) => h.trpc.labelling.queues()) },
 ];
 
 /** Row counts of every table plus the latest audit id: equal before and after means nothing was written. */

@@ -98,6 +98,12 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "notifications.markRead": { permission: "studio.read", input: () => ({}) },
   "erasure.erase": { permission: "data.erase", input: () => ({ column: "customer_id", value: "nobody-at-all" }) },
   "erasure.deriveDatasetVersion": { permission: "data.erase", input: () => ({ dataset: "matrix-data", version: 1, column: "a", value: "nobody-at-all" }) },
+  "labelling.configure": { permission: "labelling.manage", input: () => ({ name: "matrix-model", strategy: "random", fillSize: 5, labelsRequired: 1 }) },
+  "labelling.fill": { permission: "labelling.manage", input: () => ({ name: "matrix-model" }) },
+  // Labelling is the labeller's one write: reviewers and viewers may not label.
+  "labelling.label": { permission: "labelling.label", input: () => ({ name: "matrix-model", itemId: 1, label: "1" }) },
+  "labelling.undo": { permission: "labelling.label", input: () => ({ name: "matrix-model" }) },
+  "labelling.export": { permission: "labelling.manage", input: () => ({ name: "matrix-model", datasetName: "matrix-labels" }) },
 };
 
 /** MLflow REST routes whose POST only reads (MLflow's own choice of verb). */
@@ -194,7 +200,9 @@ describe.each(testBackends)("no write without its permission on %s", (backend) =
       const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `as-${role}`, password: "password-1234", role }));
       const actor: Actor = { userId: user.userId, username: user.username, role, via: "token" };
       actors.set(role, actor);
-      bearer.set(role, (await createToken(studio.as(actor), { name: `${role} all` })).token);
+      // A labeller may not make tokens; one is minted for the account anyway (its role is read at each use) so every REST write is tried with it too.
+      const minter = can(actor, "tokens.manage-own") ? actor : { ...actor, role: "editor" as const };
+      bearer.set(role, (await createToken(studio.as(minter), { name: `${role} all` })).token);
     }
     bearer.set("serve", (await createToken(studio.as(actors.get("admin")!), { name: "admin serve", scope: "serve" })).token);
     const target = await createUserAsSystem(studio.db, zCreateUser.parse({ username: "token-owner", password: "password-1234", role: "editor" }));

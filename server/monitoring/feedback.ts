@@ -85,7 +85,7 @@ function classLabelsOfOnnx(bytes: Uint8Array): string[] | null {
  * reviewers saw), else from the ONNX graph, else "0"…"k-1" from the probabilities' width. Versions are immutable, so
  * the answer is cached by version id.
  */
-async function labelSpaceOf(ctx: ServiceContext, modelName: string, versionId: number): Promise<{ task: Task | null; classes: string[] | null }> {
+export async function labelSpaceOf(ctx: ServiceContext, modelName: string, versionId: number): Promise<{ task: Task | null; classes: string[] | null }> {
   const cached = classCache.get(versionId);
   if (cached) return cached;
   const [version] = await ctx.db.select({ version: modelVersions.version, introspection: modelVersions.introspection }).from(modelVersions).where(eq(modelVersions.versionId, versionId));

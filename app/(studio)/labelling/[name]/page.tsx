@@ -1,0 +1,14 @@
+// Labelling one model's queue, one item at a time, with the keyboard.
+import type { Metadata } from "next";
+import { LabellingWorkbench } from "@/components/labelling/labelling-workbench";
+import { nameFromSegment } from "@/lib/url-segment";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  const { name } = await params;
+  return { title: `Label ${nameFromSegment(name)}` };
+}
+
+export default async function LabellingWorkbenchRoute({ params }: { params: Promise<{ name: string }> }) {
+  const { name } = await params;
+  return <LabellingWorkbench name={nameFromSegment(name)} />;
+}

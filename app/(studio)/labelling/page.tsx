@@ -1,0 +1,9 @@
+// The labeller's start page: every labelling queue, with how many items wait for the signed-in labeller.
+import type { Metadata } from "next";
+import { LabellingQueues } from "@/components/labelling/labelling-queues";
+
+export const metadata: Metadata = { title: "Labelling" };
+
+export default function LabellingRoute() {
+  return <LabellingQueues />;
+}
