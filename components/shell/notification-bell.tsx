@@ -16,7 +16,8 @@ export function NotificationBell() {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
-  const signedIn = Boolean(me.data?.actor) && !me.data?.authDisabled;
+  // A labeller may open labelling and nothing else, notifications included: no bell that would only be refused.
+  const signedIn = Boolean(me.data?.actor) && !me.data?.authDisabled && (me.data?.permissions?.includes("studio.read") ?? false);
   const list = useQuery(trpc.notifications.mine.queryOptions(undefined, { enabled: signedIn, refetchInterval: open ? 5000 : 30_000 }));
   const markRead = useMutation(trpc.notifications.markRead.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.notifications.mine.queryKey() }) }));
 
