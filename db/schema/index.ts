@@ -6,3 +6,4 @@ export * from "./registry";
 export * from "./reviews";
 export * from "./monitoring";
 export * from "./documentation";
+export * from "./deployments";
