@@ -8,6 +8,7 @@ import { reviewRouter } from "./review/router";
 import { monitoringRouter } from "./monitoring/router";
 import { documentationRouter } from "./documentation/router";
 import { navigationRouter } from "./navigation/router";
+import { deploymentsRouter } from "./deployments/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -18,6 +19,7 @@ export const appRouter = createTrpcRouter({
   monitoring: monitoringRouter,
   documentation: documentationRouter,
   navigation: navigationRouter,
+  deployments: deploymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

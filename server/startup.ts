@@ -12,6 +12,7 @@ import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./dataset
 import { LocalArtifactStore } from "./artifacts/store";
 import { resumeReviewJobs } from "./review/review-jobs";
 import { startPeriodicHealthChecks } from "./monitoring/monitoring";
+import { startGuardEvaluations } from "./deployments/guards";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
 async function sweepTempFiles(): Promise<void> {
@@ -41,6 +42,7 @@ export async function startStudio(): Promise<void> {
   if (reviewJobs.failed) console.warn(`[studio] ${reviewJobs.failed} review evaluation(s) were interrupted too often and are marked failed`);
   const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
   startPeriodicHealthChecks(db);
+  startGuardEvaluations(db);
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {
     const users = await seedDemoUsers(db);

@@ -10,7 +10,10 @@ import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
 import { applyDecisionThreshold } from "./decision-threshold";
-import { ModelServer, parseModelReference, type ModelReference, type ServedModel } from "./model-server";
+import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type ServedModel } from "./model-server";
+import { enqueueShadowCopy, type ShadowScore } from "./shadow-queue";
+import { logRoutedAnswer, logServingError } from "./route-log";
+import { routesToCanary, trafficOf } from "./traffic-routing";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
 import { logServedRequest } from "../monitoring/serving-log";
@@ -86,23 +89,53 @@ function decodeSegments(segments: readonly string[]): string[] {
   });
 }
 
+/** What a production request brings for routing: who calls (sticky canary), and how a shadow would score a copy. */
+interface Routing {
+  requestId: string;
+  callerKey: string | null;
+  protocol: "mlflow" | "v2";
+  shadow: ShadowScore;
+}
+
 /**
  * Scores with the version a reference resolves to. `threshold` is the approved review's decision threshold when it
  * applies (a binary classifier whose approved review chose one): the answer's labels follow it and the
- * x-decision-threshold header names it.
+ * x-decision-threshold header names it. On a production endpoint (`routing` given) a canary answers its share of
+ * callers (x-model-route says which), a shadow gets a copy after production answered (x-shadow names it), and a
+ * failed answer is recorded for the guards' error rates.
  */
 async function withModel(
   server: ModelServer,
   ref: ModelReference,
   actor: Actor,
-  score: (model: ServedModel, threshold: number | null) => Promise<string>,
+  score: (model: ServedModel, threshold: number | null, route: "production" | "canary") => Promise<string>,
+  routing: Routing | null = null,
 ): Promise<Answered> {
-  const resolved = await server.resolve(ref);
-  server.authorizeAnswer(ref, resolved, actor);
-  const model = await server.acquire(ref, resolved);
+  const db = routing && isDefaultRoute(ref) ? (await server.database()).db : null;
+  const traffic = db ? await trafficOf(db, ref.name) : null;
+  let resolved = await server.resolve(ref);
+  let answering = ref;
+  let route: "production" | "canary" = "production";
+  if (routesToCanary(traffic, routing?.callerKey ?? null)) {
+    const canaryRef: ModelReference = { name: ref.name, alias: null, version: traffic!.canary!.version };
+    const canary = await server.resolve(canaryRef).catch(() => null);
+    // A canary answers only while its approval holds: a withdrawn review sends its callers back to production.
+    if (canary && canary.reviewId !== null) {
+      resolved = canary;
+      answering = canaryRef;
+      route = "canary";
+    }
+  }
+  if (route === "production") server.authorizeAnswer(ref, resolved, actor);
+  let model: ServedModel | null = null;
   try {
+    model = await server.acquire(answering, resolved);
     const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
-    const body = await score(model, threshold);
+    const body = await score(model, threshold, route);
+    const shadow = traffic?.shadow && route === "production" && routing && db ? traffic.shadow.version : null;
+    const copied =
+      shadow !== null &&
+      enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, score: routing!.shadow });
     return {
       body,
       headers: {
@@ -110,11 +143,36 @@ async function withModel(
         "x-model-digest": model.digest,
         "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId),
         ...(threshold !== null ? { "x-decision-threshold": String(threshold) } : {}),
+        ...(db ? { "x-model-route": route } : {}),
+        ...(copied ? { "x-shadow": shadow } : {}),
       },
     };
+  } catch (error) {
+    if (traffic && db && routing) {
+      const domain = toDomainError(error);
+      logServingError(db, { modelId: traffic.modelId, versionId: resolved.versionId, route, requestId: routing.requestId, status: domain.httpStatus, message: domain.message });
+    }
+    throw error;
   } finally {
-    server.release(model);
+    if (model) server.release(model);
   }
+}
+
+/** Logs an answer: production's through the sampled inference log, a canary's through the route log (always). */
+async function logAnswer(
+  server: ModelServer,
+  route: "production" | "canary",
+  model: ServedModel,
+  entry: { requestId: string; startedAt: number; feeds: ort.InferenceSession.FeedsType; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
+): Promise<void> {
+  const { db } = await server.database();
+  if (route === "production") logServedRequest(db, model, entry as Parameters<typeof logServedRequest>[2]);
+  else logRoutedAnswer(db, model, { route, requestId: entry.requestId, latencyMs: performance.now() - entry.startedAt, feeds: entry.feeds as Record<string, ort.Tensor>, results: entry.results, protocol: entry.protocol });
+}
+
+function callerKeyOf(request: ServingRequest): string | null {
+  const key = request.headers.get("x-caller-key")?.trim();
+  return key ? key.slice(0, 500) : null;
 }
 
 async function run(model: ServedModel, feeds: ort.InferenceSession.FeedsType, outputs: readonly string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
@@ -152,14 +210,25 @@ async function invocations(request: ServingRequest, server: ModelServer, actor: 
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
-  return withModel(server, ref, actor, async (model, threshold) => {
-    const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
-    const outputNames = model.outputs.map((o) => o.name);
-    const raw = await run(model, scoring.feeds, outputNames);
-    const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
-    logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
-    return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
-  });
+  const shadow: ShadowScore = async (model) => {
+    const scoring = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
+    return { feeds: scoring.feeds as Record<string, ort.Tensor>, results: await run(model, scoring.feeds, model.outputs.map((o) => o.name)) };
+  };
+  const routing: Routing = { requestId, callerKey: callerKeyOf(request), protocol: "mlflow", shadow };
+  return withModel(
+    server,
+    ref,
+    actor,
+    async (model, threshold, route) => {
+      const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
+      const outputNames = model.outputs.map((o) => o.name);
+      const raw = await run(model, scoring.feeds, outputNames);
+      const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
+      await logAnswer(server, route, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
+      return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
+    },
+    routing,
+  );
 }
 
 /** `/v2/models/<m>[/versions/<v>][/<action>]`: the model reference and the action ("" = metadata). */
@@ -190,14 +259,19 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
-    const answer = await withModel(server, ref, actor, async (model, threshold) => {
+    const shadow: ShadowScore = async (model) => {
+      const infer = parseOipInfer(model, body);
+      return { feeds: infer.feeds as Record<string, ort.Tensor>, results: await run(model, infer.feeds, model.outputs.map((o) => o.name)) };
+    };
+    const routing: Routing = { requestId, callerKey: callerKeyOf(request), protocol: "v2", shadow };
+    const answer = await withModel(server, ref, actor, async (model, threshold, route) => {
       const infer = parseOipInfer(model, body);
       // The label follows the threshold: the probabilities are computed even when only the label was asked for.
       const binary = threshold !== null && model.binary && infer.outputs.includes(model.binary.labelOutput) ? model.binary : null;
       const outputs = binary && !infer.outputs.includes(binary.probabilitiesOutput) ? [...infer.outputs, binary.probabilitiesOutput] : infer.outputs;
       const raw = await run(model, infer.feeds, outputs);
       const results = binary ? applyDecisionThreshold(raw, binary, threshold!) : raw;
-      logServedRequest((await server.database()).db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
+      await logAnswer(server, route, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
       return JSON.stringify({
         model_name: model.name,
         model_version: model.version,
@@ -206,7 +280,7 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
         ...(binary ? { parameters: { decision_threshold: threshold } } : {}),
         outputs: oipOutputs(results, infer.outputs, model),
       });
-    });
+    }, routing);
     return json(200, requestId, answer.body, answer.headers);
   }
   if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
