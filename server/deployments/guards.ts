@@ -9,6 +9,7 @@ import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { getArtifactStore, type ServiceContext } from "../service-context";
+import type { ArtifactStore } from "../artifacts/store";
 import { findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
 import { getMonitoringView, taskOfIntrospection } from "../monitoring/monitoring";
 import { rollbackProduction } from "./deployments";
@@ -50,7 +51,8 @@ export function crossedRules(stats: RouteStats, rules: GuardRules, baseline: Rou
  * Evaluates a model's guard rules on the last GUARD_WINDOW_MS and acts on them. The canary's live metric is judged
  * against production's in the same window; production's against its own in the 24 hours before the window.
  */
-export async function evaluateGuardsOf(db: Database, actor: Actor, modelName: string, now = Date.now()): Promise<GuardOutcome> {
+export async function evaluateGuardsOf(deps: { db: Database; artifacts: ArtifactStore }, actor: Actor, modelName: string, now = Date.now()): Promise<GuardOutcome> {
+  const { db, artifacts } = deps;
   const model = await findRegisteredModel(db, modelName);
   const [row] = await db.select().from(deploymentRoutes).where(eq(deploymentRoutes.modelId, model.modelId));
   const none: GuardOutcome = { modelName: model.name, action: "none", reasons: [], productionWarnings: [] };
@@ -77,7 +79,7 @@ export async function evaluateGuardsOf(db: Database, actor: Actor, modelName: st
   const baseline = await routeStats(db, { ...productionWindow, from: from - 86_400_000, to: from }, task);
   const productionReasons = crossedRules(productionStats, rules, baseline.liveMetric);
   if (rules.maxDriftShare !== null) {
-    const view = await getMonitoringView({ db, artifacts: getArtifactStore(), actor }, { name: model.name, window: "hour", windows: 1 }).catch(() => null);
+    const view = await getMonitoringView({ db, artifacts, actor }, { name: model.name, window: "hour", windows: 1 }).catch(() => null);
     const latest = view?.windows.at(-1);
     if (latest?.driftShare != null && latest.driftShare >= rules.maxDriftShare) {
       productionReasons.push(`production v${production.version}: ${pct(latest.driftShare)} of features drifted this hour, at or above the ${pct(rules.maxDriftShare)} limit`);
@@ -93,7 +95,7 @@ export async function evaluateGuardsOf(db: Database, actor: Actor, modelName: st
   }
   const reason = productionReasons.join("; ");
   try {
-    const { version } = await rollbackProduction({ db, artifacts: getArtifactStore(), actor }, { name: model.name });
+    const { version } = await rollbackProduction({ db, artifacts, actor }, { name: model.name });
     await recordAudit(db, actor, {
       action: "deployment.rollback.auto",
       targetType: "registered_model",
@@ -120,7 +122,7 @@ async function versionOf(db: Database, versionId: number): Promise<string> {
 /** On demand (the Deployments page's button, tests): evaluates now, as the studio acting on its own rules. */
 export async function evaluateGuards(ctx: ServiceContext, input: { name: string }): Promise<GuardOutcome> {
   authorize(ctx.actor, "deployments.promote");
-  return evaluateGuardsOf(ctx.db, systemActor, input.name);
+  return evaluateGuardsOf(ctx, systemActor, input.name);
 }
 
 /** In the studio's web process: every GUARD_EVERY_MS, the guards of every deployment with a canary or guard rules. */
@@ -134,7 +136,7 @@ export function startGuardEvaluations(db: Database): void {
         .from(deploymentRoutes)
         .innerJoin(registeredModels, eq(registeredModels.modelId, deploymentRoutes.modelId))
         .where(or(gt(deploymentRoutes.canaryShare, 0), isNotNull(deploymentRoutes.guards)));
-      for (const { name } of guarded) await evaluateGuardsOf(db, systemActor, name);
+      for (const { name } of guarded) await evaluateGuardsOf({ db, artifacts: getArtifactStore() }, systemActor, name);
     })().catch((error: unknown) => console.error("[studio] guard evaluation failed", redactErrorForLog(error)));
   }, GUARD_EVERY_MS);
   holder.studioGuardEvaluations.unref?.();

@@ -95,6 +95,8 @@ interface Routing {
   callerKey: string | null;
   protocol: "mlflow" | "v2";
   shadow: ShadowScore;
+  /** Test hook (STUDIO_SERVING_TEST_FAULTS=1 only): the version named by x-test-fail-version fails, as a broken version would. */
+  failVersion: string | null;
 }
 
 /**
@@ -130,6 +132,9 @@ async function withModel(
   let model: ServedModel | null = null;
   try {
     model = await server.acquire(answering, resolved);
+    if (routing?.failVersion === model.version) {
+      throw new DomainError("INTERNAL_ERROR", `Version ${model.version} was told to fail this request (x-test-fail-version; STUDIO_SERVING_TEST_FAULTS is on).`);
+    }
     const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
     const body = await score(model, threshold, route);
     const shadow = traffic?.shadow && route === "production" && routing && db ? traffic.shadow.version : null;
@@ -168,6 +173,11 @@ async function logAnswer(
   const { db } = await server.database();
   if (route === "production") logServedRequest(db, model, entry as Parameters<typeof logServedRequest>[2]);
   else logRoutedAnswer(db, model, { route, requestId: entry.requestId, latencyMs: performance.now() - entry.startedAt, feeds: entry.feeds as Record<string, ort.Tensor>, results: entry.results, protocol: entry.protocol });
+}
+
+/** The version a test asks to fail (journeys break a canary with it); ignored unless STUDIO_SERVING_TEST_FAULTS=1. */
+function failVersionOf(request: ServingRequest): string | null {
+  return process.env.STUDIO_SERVING_TEST_FAULTS === "1" ? (request.headers.get("x-test-fail-version") ?? null) : null;
 }
 
 function callerKeyOf(request: ServingRequest): string | null {
@@ -214,7 +224,7 @@ async function invocations(request: ServingRequest, server: ModelServer, actor: 
     const scoring = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
     return { feeds: scoring.feeds as Record<string, ort.Tensor>, results: await run(model, scoring.feeds, model.outputs.map((o) => o.name)) };
   };
-  const routing: Routing = { requestId, callerKey: callerKeyOf(request), protocol: "mlflow", shadow };
+  const routing: Routing = { requestId, callerKey: callerKeyOf(request), protocol: "mlflow", shadow, failVersion: failVersionOf(request) };
   return withModel(
     server,
     ref,
@@ -263,7 +273,7 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
       const infer = parseOipInfer(model, body);
       return { feeds: infer.feeds as Record<string, ort.Tensor>, results: await run(model, infer.feeds, model.outputs.map((o) => o.name)) };
     };
-    const routing: Routing = { requestId, callerKey: callerKeyOf(request), protocol: "v2", shadow };
+    const routing: Routing = { requestId, callerKey: callerKeyOf(request), protocol: "v2", shadow, failVersion: failVersionOf(request) };
     const answer = await withModel(server, ref, actor, async (model, threshold, route) => {
       const infer = parseOipInfer(model, body);
       // The label follows the threshold: the probabilities are computed even when only the label was asked for.
