@@ -1,6 +1,7 @@
 // REST adapter of a deployment's traffic: GET /api/deployments/<model>/traffic → the canary, shadow and guard rules;
 // PUT with {canary?, shadow?, guards?} (null stops one) → the same, after the change. For scripts and CI.
 import { authenticateRequest } from "../auth/authenticate";
+import { authorize } from "../auth/permissions";
 import { describeZodError, invalidParameter } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { readBodyText } from "../http/request-body";
@@ -22,6 +23,8 @@ export async function handleGetTraffic(request: Request, name: string, resolveCo
 export async function handlePutTraffic(request: Request, name: string, resolveContext: ResolveContext = defaultContext): Promise<Response> {
   try {
     const ctx = await resolveContext(request);
+    // Refused before a byte of the body is read.
+    authorize(ctx.actor, "deployments.promote");
     const text = await readBodyText(request, { limitBytes: 64 * 1024, hint: "send only {canary, shadow, guards}." });
     let body: unknown;
     try {
