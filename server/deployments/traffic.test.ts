@@ -27,11 +27,12 @@ import { defaultCriteria } from "../review/schema";
 import { handleServing, type ServingResponse } from "../serving/http";
 import { ModelServer } from "../serving/model-server";
 import { flushRouteLog } from "../serving/route-log";
-import { shadowQueueIdle } from "../serving/shadow-queue";
+import { shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
+import { handleGetTraffic, handlePutTraffic } from "./http";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const MODEL = "bc";
@@ -139,6 +140,37 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(comparison.agreement!.rate).toBeGreaterThan(0.8);
     expect(comparison.test?.method).toBe("mcnemar");
     expect(comparison.test!.pValue).toBeGreaterThan(0.05);
+  });
+
+  it("drops shadow copies, and counts them, when the shadow falls behind; production answers all the same", async () => {
+    const before = shadowQueueStatus().dropped;
+    shadowQueueTestHooks.setMaxQueued(0);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answer = await serve(i);
+        expect(answer.status).toBe(200);
+        expect(answer.headers["x-shadow"]).toBeUndefined();
+      }
+    } finally {
+      shadowQueueTestHooks.reset();
+    }
+    expect(shadowQueueStatus().dropped - before).toBe(5);
+    expect((await compareTraffic(studio.as(erin), { name: MODEL })).shadowDropped).toBeGreaterThanOrEqual(5);
+  });
+
+  it("takes the same settings over REST, and says what to fix in bad input", async () => {
+    const as = (actor: Actor) => async () => studio.as(actor);
+    const put = (body: string, actor: Actor = erin) =>
+      handlePutTraffic(new Request(`http://studio.test/api/deployments/${MODEL}/traffic`, { method: "PUT", body }), MODEL, as(actor));
+    const bad = await put(JSON.stringify({ canary: { version: "2", share: 0.9 } }));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/at most 0.5/);
+    expect((await put("{not json")).status).toBe(400);
+    expect((await put(JSON.stringify({ guards: { maxErrorRate: 0.3 } }), vera)).status).toBe(403);
+    const ok = await put(JSON.stringify({ guards: { maxErrorRate: 0.3, minRequests: 10 } }));
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    const got = await handleGetTraffic(new Request(`http://studio.test/api/deployments/${MODEL}/traffic`), MODEL, as(vera));
+    expect(await got.json()).toMatchObject({ modelName: MODEL, shadow: { version: "2" }, guards: { maxErrorRate: 0.3, minRequests: 10, autoRollback: false } });
   });
 
   it("runs an approved canary for its share of callers, sticky per caller key, and stops it when it fails", async () => {
