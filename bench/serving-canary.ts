@@ -84,7 +84,8 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       );
     try {
       const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
-      await fixedRate(url, body, token, 2);
+      // Warm-up long enough for the session, the JIT and the log's writer to settle.
+      await fixedRate(url, body, token, 5);
       console.log("[bench] serving-canary: production alone…");
       const alone = await fixedRate(url, body, token, seconds);
       await setShadow(true);
@@ -95,15 +96,22 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const shadowed = await fixedRate(url, body, token, seconds);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const shadowAfter = Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
+      // Production alone once more, after the shadow: the baseline is the better of the two runs around it.
+      await setShadow(false);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      console.log("[bench] serving-canary: production alone again…");
+      const aloneAgain = await fixedRate(url, body, token, seconds);
       const ms = (v: number) => `${v.toFixed(2)} ms`;
       const describe = (r: Awaited<ReturnType<typeof fixedRate>>) => `p50 ${ms(r.p50)} / p99 ${ms(r.p99)}${r.failed ? ` · ${r.failed} failed` : ""}`;
-      rows.push({ backend: "standalone (PostgreSQL)", measure: `${RATE} req/s, batch 1, production alone`, studio: describe(alone), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
-      const extra = shadowed.p99 - alone.p99;
+      rows.push({ backend: "standalone (PostgreSQL)", measure: `${RATE} req/s, batch 1, production alone (before)`, studio: describe(alone), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
+      rows.push({ backend: "standalone (PostgreSQL)", measure: `${RATE} req/s, batch 1, production alone (after)`, studio: describe(aloneAgain), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
+      const baseline = Math.min(alone.p99, aloneAgain.p99);
+      const extra = shadowed.p99 - baseline;
       rows.push({
         backend: "standalone (PostgreSQL)",
         measure: `${RATE} req/s, batch 1, shadow of v2 on every request`,
         studio: `${describe(shadowed)} · ${formatNumber(shadowAfter - shadowBefore, 0)} of ${formatNumber(shadowed.total, 0)} copies scored and logged`,
-        baseline: `p99 ${ms(alone.p99)}`,
+        baseline: `p99 ${ms(baseline)}`,
         ratio: `${extra >= 0 ? "+" : ""}${extra.toFixed(2)} ms`,
         target: "p99 ≤ +1 ms",
         verdict: extra <= 1 ? "met" : "missed",
