@@ -68,6 +68,8 @@ export default defineConfig({
       STUDIO_DATA_DIR: E2E_DATA_DIR,
       STUDIO_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       STUDIO_DEMO_PASSWORD: E2E_DEMO_PASSWORD,
+      // The canary journey breaks a version with the x-test-fail-version header, honoured only with this switch.
+      STUDIO_SERVING_TEST_FAULTS: "1",
       // The journeys use the embedded default (PostgreSQL in .studio-e2e) even where the machine has a DATABASE_URL
       // or STUDIO_DATABASE.
       DATABASE_URL: "",

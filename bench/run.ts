@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,search,datasets,playground,drift,review,explanations,serving,mlflow;
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,search,datasets,playground,drift,review,explanations,serving,serving-canary,mlflow;
 // BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5); BENCH_TRACKING_PARTS=ingestion,search,history.
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
@@ -11,13 +11,14 @@ import { benchPiiMasking } from "./datasets-pii";
 import { benchPlayground } from "./playground";
 import { benchReview } from "./review";
 import { benchServing } from "./serving";
+import { benchServingCanary } from "./serving-canary";
 import { benchStudioSearch } from "./studio-search";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "search", "datasets", "playground", "drift", "review", "explanations", "serving", "mlflow"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "search", "datasets", "playground", "drift", "review", "explanations", "serving", "serving-canary", "mlflow"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
       "bench/serving — MLflow /invocations and OIP /v2 infer (next start and the standalone process) vs bare node:http and in-process onnxruntime-node, breast-cancer-rf-v1",
       await benchServing(),
     );
+  }
+  if (suites.includes("serving-canary")) {
+    printTable("bench/serving-canary — production p99 at 1,000 req/s with a shadow copying every request vs production alone, same process, breast-cancer-rf v1 (shadow v2)", await benchServingCanary());
   }
   if (suites.includes("mlflow")) await runMlflow();
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);

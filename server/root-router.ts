@@ -11,6 +11,7 @@ import { navigationRouter } from "./navigation/router";
 import { notificationsRouter } from "./notifications/router";
 import { erasureRouter } from "./erasure/router";
 import { labellingRouter } from "./labelling/router";
+import { deploymentsRouter } from "./deployments/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -24,6 +25,7 @@ export const appRouter = createTrpcRouter({
   notifications: notificationsRouter,
   erasure: erasureRouter,
   labelling: labellingRouter,
+  deployments: deploymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ import { resumeReviewJobs } from "./review/review-jobs";
 import { startPeriodicHealthChecks } from "./monitoring/monitoring";
 import { startNotificationDispatcher } from "./notifications/dispatcher";
 import { startRetentionJob } from "./monitoring/retention";
+import { startGuardEvaluations } from "./deployments/guards";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
 async function sweepTempFiles(): Promise<void> {
@@ -45,6 +46,7 @@ export async function startStudio(): Promise<void> {
   startPeriodicHealthChecks(db);
   startNotificationDispatcher(db);
   startRetentionJob(db);
+  startGuardEvaluations(db);
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {
     const users = await seedDemoUsers(db);

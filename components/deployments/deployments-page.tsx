@@ -15,6 +15,7 @@ import { reviewHref } from "@/components/review/review-format";
 import { DeploymentsTable } from "./deployments-table";
 import styles from "./deployments.module.css";
 import { PromoteForm } from "./promote-form";
+import { TrafficSection } from "./traffic-section";
 
 export function DeploymentsPage() {
   const trpc = useTRPC();
@@ -41,6 +42,7 @@ export function DeploymentsPage() {
         <DeploymentsTable deployments={deployments.data} now={deployments.dataUpdatedAt} canPromote={canPromote} />
       )}
       {canPromote ? <PromoteForm isAdmin={isAdmin} /> : <p className={ui.muted}>Promotion and rollback need the editor or admin role.</p>}
+      {deployments.data ? <TrafficSection deployments={deployments.data} canPromote={canPromote} /> : null}
       {modelNames.length ? (
         <section aria-labelledby="alias-history-title">
           <h2 id="alias-history-title">Alias history</h2>

@@ -8,3 +8,4 @@ export * from "./monitoring";
 export * from "./documentation";
 export * from "./notifications";
 export * from "./labelling";
+export * from "./deployments";

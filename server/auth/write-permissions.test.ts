@@ -16,6 +16,7 @@ import { handleArtifactProxy } from "../artifacts/proxy";
 import { handleDatasetUpload } from "../datasets/http";
 import { handleModelOnnxUpload } from "../registry/onnx-http";
 import { serveFetchRequest } from "../serving/http";
+import { handlePutTraffic } from "../deployments/http";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { roles, type Actor, type Role } from "./actor";
 import { authenticateRequest } from "./authenticate";
@@ -104,6 +105,9 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "labelling.label": { permission: "labelling.label", input: () => ({ name: "matrix-model", itemId: 1, label: "1" }) },
   "labelling.undo": { permission: "labelling.label", input: () => ({ name: "matrix-model" }) },
   "labelling.export": { permission: "labelling.manage", input: () => ({ name: "matrix-model", datasetName: "matrix-labels" }) },
+  "deployments.configureTraffic": { permission: "deployments.promote", input: () => ({ name: "matrix-model", guards: { maxErrorRate: 0.1 } }) },
+  "deployments.evaluateGuards": { permission: "deployments.promote", input: () => ({ name: "matrix-model" }) },
+  "deployments.promoteCanary": { permission: "deployments.promote", input: () => ({ name: "matrix-model" }) },
 };
 
 /** MLflow REST routes whose POST only reads (MLflow's own choice of verb). */
@@ -350,6 +354,17 @@ describe.each(testBackends)("no write without its permission on %s", (backend) =
       call: (token) =>
         serveFetchRequest(
           new Request("http://studio.test/api/serve/no-such-model/feedback", { method: "POST", body: "{}", headers: token ? { authorization: `Bearer ${token}` } : {} }),
+        ),
+    },
+    {
+      name: "PUT /api/deployments/<model>/traffic",
+      permission: "deployments.promote",
+      serveTokenMay: false,
+      call: (token) =>
+        handlePutTraffic(
+          new Request("http://studio.test/api/deployments/no-such-model/traffic", { method: "PUT", body: "{}", headers: token ? { authorization: `Bearer ${token}` } : {} }),
+          "no-such-model",
+          async (r) => ({ db: studio.db, artifacts: studio.artifacts, actor: await authenticateRequest(r, studio.db) }),
         ),
     },
   ];

@@ -1,7 +1,7 @@
 // Builds a model version's technical file (EU AI Act Annex IV) from what the studio already holds: the registry
 // (version, lineage, aliases), datasets (digests, profiles, PII policy), tracking (run params and code version),
 // reviews (report, criteria, decisions, exceptions), monitoring (thresholds, feedback) and the model card's revisions.
-import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { aliasEvents, inferenceFeedback, inferenceLog, modelMonitoring, registeredModelAliases, reviewDecisions, reviews, tags } from "@/db/schema";
 import { authorize, can } from "../auth/permissions";
 import { findVersion } from "../datasets/registry";
@@ -116,7 +116,7 @@ export async function buildTechnicalFile(ctx: ServiceContext, input: { name: str
           isNull(inferenceFeedback.supersededAt),
           inArray(
             inferenceFeedback.requestId,
-            ctx.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(eq(inferenceLog.versionId, row.versionId)),
+            ctx.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(and(eq(inferenceLog.versionId, row.versionId), ne(inferenceLog.route, "shadow"))),
           ),
         ),
       ),

@@ -1,7 +1,7 @@
 // Feedback: the true outcome of served rows, sent later by the caller with the request id it got back. Labels are
 // evidence: who posted is recorded, bad labels and unknown requests are refused (nothing stored), a new label for a
 // row supersedes the earlier one, which is kept.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { evaluationReports, inferenceFeedback, inferenceLog, modelVersions, reviews } from "@/db/schema";
 import type { Actor } from "../auth/actor";
@@ -152,7 +152,10 @@ export async function recordFeedback(
     const found = await ctx.db
       .select({ requestId: inferenceLog.requestId, versionId: inferenceLog.versionId, rowCount: inferenceLog.rowCount })
       .from(inferenceLog)
-      .where(and(eq(inferenceLog.modelId, model.modelId), inArray(inferenceLog.requestId, requestIds.slice(start, start + 5000))));
+      .where(
+        // A shadow's copy shares production's request id; the label is about the answer that was returned.
+        and(eq(inferenceLog.modelId, model.modelId), ne(inferenceLog.route, "shadow"), inArray(inferenceLog.requestId, requestIds.slice(start, start + 5000))),
+      );
     for (const row of found) logged.set(row.requestId, { versionId: row.versionId, rowCount: row.rowCount });
   }
   const unknown = requestIds.filter((id) => !logged.has(id));

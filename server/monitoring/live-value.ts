@@ -11,8 +11,17 @@ import { storedValueSettings } from "../review/review-value";
 import type { EvaluationReport } from "../review/schema";
 
 
-/** Live value of the production version since `from`, or null when its approved review gave no outcome values. */
-export async function liveValueOf(db: Database, modelId: number, productionVersionId: number | null, from: number): Promise<LiveValue | null> {
+/**
+ * Live value of the production version since `from`, or null when its approved review gave no outcome values. `route`
+ * picks whose answers count: production's (the default), or a canary's or shadow's (the Deployments comparison).
+ */
+export async function liveValueOf(
+  db: Database,
+  modelId: number,
+  productionVersionId: number | null,
+  from: number,
+  route: "production" | "canary" | "shadow" = "production",
+): Promise<LiveValue | null> {
   if (productionVersionId === null) return null;
   const approved = await findApprovedReview(db, productionVersionId);
   if (!approved) return null;
@@ -29,7 +38,7 @@ export async function liveValueOf(db: Database, modelId: number, productionVersi
   const predicted = sql`(l.predictions -> f.row_index #>> '{}')`;
   // Only answers of the production version count: its threshold and outcome values are the ones approved.
   const joined = sql`from ${inferenceFeedback} f join ${inferenceLog} l on l.model_id = f.model_id and l.request_id = f.request_id
-    where l.model_id = ${modelId} and l.version_id = ${productionVersionId} and l.at >= ${from} and (l.predictions -> f.row_index) is not null and f.superseded_at is null`;
+    where l.model_id = ${modelId} and l.version_id = ${productionVersionId} and l.route = ${route} and l.at >= ${from} and (l.predictions -> f.row_index) is not null and f.superseded_at is null`;
   const base = { reviewId: approved.reviewId, currency: settings.currency, expectedPer1000: expected?.value ?? null };
   if (settings.outcomes) {
     const positive = report?.value?.binary?.positiveClass ?? "1";

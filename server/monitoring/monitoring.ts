@@ -213,7 +213,7 @@ async function windowStats(db: Database, modelId: number, from: number, size: nu
           percentile_disc(0.5) within group (order by latency_ms) as p50,
           percentile_disc(0.95) within group (order by latency_ms) as p95,
           percentile_disc(0.99) within group (order by latency_ms) as p99
-        from ${inferenceLog} where model_id = ${modelId} and at >= ${from} group by 1`,
+        from ${inferenceLog} where model_id = ${modelId} and at >= ${from} and route = 'production' group by 1`,
   );
   return new Map(rows.map((r) => [Number(r.start), { requests: Number(r.requests), rows: Number(r.rows), p50: r.p50 ?? null, p95: r.p95 ?? null, p99: r.p99 ?? null }]));
 }
@@ -226,7 +226,7 @@ async function windowLiveMetrics(db: Database, modelId: number, from: number, si
   const truth = sql`(f.label #>> '{}')`;
   const predicted = sql`(l.predictions -> f.row_index #>> '{}')`;
   const joined = sql`from ${inferenceFeedback} f join ${inferenceLog} l on l.model_id = f.model_id and l.request_id = f.request_id
-    where l.model_id = ${modelId} and l.at >= ${from} and (l.predictions -> f.row_index) is not null and f.superseded_at is null`;
+    where l.model_id = ${modelId} and l.at >= ${from} and l.route = 'production' and (l.predictions -> f.row_index) is not null and f.superseded_at is null`;
   const out = new Map<number, NonNullable<MonitoringWindow["liveMetric"]>>();
   if (task === "regression") {
     const rows = await queryRows<{ start: string | number; n: string | number; sse: number }>(
@@ -317,6 +317,7 @@ export async function getMonitoringView(
   const lastStart = Math.floor(Date.now() / size) * size;
   const from = lastStart - (count - 1) * size;
 
+  // Production's answers only: a canary's and a shadow's are compared on the Deployments page (server/deployments/comparison.ts).
   // Counts, latency percentiles and live metrics are aggregated by the database over every logged request; drift
   // reads a bounded sample of each window (its latest entries), so the page stays fast however busy the model is.
   const stats = await windowStats(ctx.db, model.modelId, from, size);
@@ -326,7 +327,7 @@ export async function getMonitoringView(
     ctx.db,
     sql`select at, latency_ms as "latencyMs", row_count as "rowCount", request_id as "requestId", inputs, predictions from (
           select l.*, row_number() over (partition by floor(l.at / ${size}) order by l.log_id desc) as rank
-          from ${inferenceLog} l where l.model_id = ${model.modelId} and l.at >= ${from}) sampled
+          from ${inferenceLog} l where l.model_id = ${model.modelId} and l.at >= ${from} and l.route = 'production') sampled
         where rank <= ${MAX_DRIFT_ENTRIES_PER_WINDOW}`,
   );
 

@@ -10,7 +10,10 @@ import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
 import { applyDecisionThreshold } from "./decision-threshold";
-import { ModelServer, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
+import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
+import { enqueueShadowCopy, type ShadowScore } from "./shadow-queue";
+import { logRoutedAnswer, logServingError } from "./route-log";
+import { routesToCanary, trafficOf } from "./traffic-routing";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
 import { logServedRequest } from "../monitoring/serving-log";
@@ -77,6 +80,12 @@ function modelHeaders(model: ServedModel, resolved: Resolved, threshold: number 
   return headers;
 }
 
+/** A model's answer and the headers saying who answered it. */
+interface Answered {
+  body: string;
+  headers: Readonly<Record<string, string>>;
+}
+
 const SERVING: ResolveOptions = { serving: true };
 
 async function authenticate(request: ServingRequest, server: ModelServer): Promise<Actor> {
@@ -106,21 +115,90 @@ function decodeSegments(segments: readonly string[]): string[] {
   });
 }
 
+/** What a production request brings for routing: who calls (sticky canary), and how a shadow would score a copy. */
+interface Routing {
+  requestId: string;
+  callerKey: string | null;
+  protocol: "mlflow" | "v2";
+  shadow: ShadowScore;
+  /** Test hook (STUDIO_SERVING_TEST_FAULTS=1 only): the version named by x-test-fail-version fails, as a broken version would. */
+  failVersion: string | null;
+}
+
 /**
- * The version a reference resolves to, checked for this caller and counted in use (call server.release after).
- * `threshold` is the approved review's decision threshold when it applies (a binary classifier whose approved review
- * chose one): the answer's labels follow it and the x-decision-threshold header names it.
+ * Scores with the version a reference resolves to. `threshold` is the approved review's decision threshold when it
+ * applies (a binary classifier whose approved review chose one): the answer's labels follow it and the
+ * x-decision-threshold header names it. On a production endpoint (`routing` given) a canary answers its share of
+ * callers (x-model-route says which), a shadow gets a copy after production answered (x-shadow names it), and a
+ * failed answer is recorded for the guards' error rates.
  */
-async function acquireModel(
+async function withModel(
   server: ModelServer,
   ref: ModelReference,
   actor: Actor,
-): Promise<{ model: ServedModel; threshold: number | null; headers: Readonly<Record<string, string>> }> {
-  const resolved = await server.resolve(ref);
-  server.authorizeAnswer(ref, resolved, actor);
-  const model = await server.acquire(ref, resolved);
-  const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
-  return { model, threshold, headers: modelHeaders(model, resolved, threshold) };
+  score: (model: ServedModel, threshold: number | null, route: "production" | "canary") => Promise<string>,
+  routing: (Routing & { db: Database }) | null = null,
+): Promise<Answered> {
+  const db = routing && isDefaultRoute(ref) ? routing.db : null;
+  const traffic = db ? await trafficOf(db, ref.name) : null;
+  let resolved = await server.resolve(ref);
+  let answering = ref;
+  let route: "production" | "canary" = "production";
+  if (routesToCanary(traffic, routing?.callerKey ?? null)) {
+    const canaryRef: ModelReference = { name: ref.name, alias: null, version: traffic!.canary!.version };
+    const canary = await server.resolve(canaryRef).catch(() => null);
+    // A canary answers only while its approval holds: a withdrawn review sends its callers back to production.
+    if (canary && canary.reviewId !== null) {
+      resolved = canary;
+      answering = canaryRef;
+      route = "canary";
+    }
+  }
+  if (route === "production") server.authorizeAnswer(ref, resolved, actor);
+  let model: ServedModel | null = null;
+  try {
+    model = await server.acquire(answering, resolved);
+    if (routing?.failVersion === model.version) {
+      throw new DomainError("INTERNAL_ERROR", `Version ${model.version} was told to fail this request (x-test-fail-version; STUDIO_SERVING_TEST_FAULTS is on).`);
+    }
+    const threshold = model.binary && resolved.decisionThreshold !== null ? resolved.decisionThreshold : null;
+    const body = await score(model, threshold, route);
+    const shadow = traffic?.shadow && route === "production" && routing && db ? traffic.shadow.version : null;
+    const copied =
+      shadow !== null &&
+      enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, score: routing!.shadow });
+    const headers = modelHeaders(model, resolved, threshold);
+    return { body, headers: db ? { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) } : headers };
+  } catch (error) {
+    if (traffic && db && routing) {
+      const domain = toDomainError(error);
+      logServingError(db, { modelId: traffic.modelId, versionId: resolved.versionId, route, requestId: routing.requestId, status: domain.httpStatus, message: domain.message });
+    }
+    throw error;
+  } finally {
+    if (model) server.release(model);
+  }
+}
+
+/** Logs an answer: production's through the sampled inference log, a canary's through the route log (always). */
+function logAnswer(
+  db: Database,
+  route: "production" | "canary",
+  model: ServedModel,
+  entry: { requestId: string; startedAt: number; feeds: ort.InferenceSession.FeedsType; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
+): void {
+  if (route === "production") logServedRequest(db, model, entry as Parameters<typeof logServedRequest>[2]);
+  else logRoutedAnswer(db, model, { route, requestId: entry.requestId, latencyMs: performance.now() - entry.startedAt, feeds: entry.feeds as Record<string, ort.Tensor>, results: entry.results, protocol: entry.protocol });
+}
+
+/** The version a test asks to fail (journeys break a canary with it); ignored unless STUDIO_SERVING_TEST_FAULTS=1. */
+function failVersionOf(request: ServingRequest): string | null {
+  return process.env.STUDIO_SERVING_TEST_FAULTS === "1" ? (request.headers.get("x-test-fail-version") ?? null) : null;
+}
+
+function callerKeyOf(request: ServingRequest): string | null {
+  const key = request.headers.get("x-caller-key")?.trim();
+  return key ? key.slice(0, 500) : null;
 }
 
 async function run(model: ServedModel, feeds: ort.InferenceSession.FeedsType, outputs: readonly string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
@@ -149,7 +227,7 @@ async function readBody(request: ServingRequest): Promise<string> {
   return text;
 }
 
-async function invocations(request: ServingRequest, server: ModelServer, db: Database, actor: Actor, modelSegments: string[], requestId: string, startedAt: number): Promise<ServingResponse> {
+async function invocations(request: ServingRequest, server: ModelServer, db: Database, actor: Actor, modelSegments: string[], requestId: string, startedAt: number): Promise<Answered> {
   const ref = parseModelReference(decodeSegments(modelSegments).join("/"));
   const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
   const isCsv = contentType.startsWith("text/csv");
@@ -158,17 +236,25 @@ async function invocations(request: ServingRequest, server: ModelServer, db: Dat
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
-  const { model, threshold, headers } = await acquireModel(server, ref, actor);
-  try {
-    const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
-    const outputNames = model.outputs.map((o) => o.name);
-    const raw = await run(model, scoring.feeds, outputNames);
-    const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
-    logServedRequest(db, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
-    return json(200, requestId, JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) }), headers);
-  } finally {
-    server.release(model);
-  }
+  const shadow: ShadowScore = async (model) => {
+    const scoring = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
+    return { feeds: scoring.feeds as Record<string, ort.Tensor>, results: await run(model, scoring.feeds, model.outputs.map((o) => o.name)) };
+  };
+  const routing: Routing & { db: Database } = { db, requestId, callerKey: callerKeyOf(request), protocol: "mlflow", shadow, failVersion: failVersionOf(request) };
+  return withModel(
+    server,
+    ref,
+    actor,
+    async (model, threshold, route) => {
+      const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
+      const outputNames = model.outputs.map((o) => o.name);
+      const raw = await run(model, scoring.feeds, outputNames);
+      const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
+      logAnswer(db, route, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
+      return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
+    },
+    routing,
+  );
 }
 
 /** `/v2/models/<m>[/versions/<v>][/<action>]`: the model reference and the action ("" = metadata). */
@@ -200,16 +286,20 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
-    const { model, threshold, headers } = await acquireModel(server, ref, actor);
-    try {
+    const shadow: ShadowScore = async (model) => {
+      const infer = parseOipInfer(model, body);
+      return { feeds: infer.feeds as Record<string, ort.Tensor>, results: await run(model, infer.feeds, model.outputs.map((o) => o.name)) };
+    };
+    const routing: Routing & { db: Database } = { db, requestId, callerKey: callerKeyOf(request), protocol: "v2", shadow, failVersion: failVersionOf(request) };
+    const answer = await withModel(server, ref, actor, async (model, threshold, route) => {
       const infer = parseOipInfer(model, body);
       // The label follows the threshold: the probabilities are computed even when only the label was asked for.
       const binary = threshold !== null && model.binary && infer.outputs.includes(model.binary.labelOutput) ? model.binary : null;
       const outputs = binary && !infer.outputs.includes(binary.probabilitiesOutput) ? [...infer.outputs, binary.probabilitiesOutput] : infer.outputs;
       const raw = await run(model, infer.feeds, outputs);
       const results = binary ? applyDecisionThreshold(raw, binary, threshold!) : raw;
-      logServedRequest(db, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
-      const answer = JSON.stringify({
+      logAnswer(db, route, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
+      return JSON.stringify({
         model_name: model.name,
         model_version: model.version,
         ...(infer.id !== undefined ? { id: infer.id } : {}),
@@ -217,16 +307,17 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
         ...(binary ? { parameters: { decision_threshold: threshold } } : {}),
         outputs: oipOutputs(results, infer.outputs, model),
       });
-      return json(200, requestId, answer, headers);
-    } finally {
-      server.release(model);
-    }
+    }, routing);
+    return json(200, requestId, answer.body, answer.headers);
   }
   if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
-  if (action !== "" && action !== "ready") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
-  const { model, headers } = await acquireModel(server, ref, actor);
-  server.release(model);
-  return json(200, requestId, JSON.stringify(action === "ready" ? { name: model.name, ready: true } : oipMetadata(model)), headers);
+  if (action === "ready") {
+    const answer = await withModel(server, ref, actor, async (model) => JSON.stringify({ name: model.name, ready: true }));
+    return json(200, requestId, answer.body, answer.headers);
+  }
+  if (action !== "") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
+  const metadata = await withModel(server, ref, actor, async (model) => JSON.stringify(oipMetadata(model)));
+  return json(200, requestId, metadata.body, metadata.headers);
 }
 
 function splitPath(pathname: string): string[] {
@@ -259,7 +350,8 @@ export async function handleServing(request: ServingRequest, server: ModelServer
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
     const { db } = await server.database();
     const actor = await authenticateOn(request, db);
-    return await invocations(request, server, db, actor, segments.slice(2, -1), requestId, startedAt);
+    const answer = await invocations(request, server, db, actor, segments.slice(2, -1), requestId, startedAt);
+    return json(200, requestId, answer.body, answer.headers);
   } catch (error) {
     const domain = toDomainError(error);
     return json(domain.httpStatus, requestId, errorBody(protocol, domain));

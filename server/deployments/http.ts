@@ -1,0 +1,41 @@
+// REST adapter of a deployment's traffic: GET /api/deployments/<model>/traffic → the canary, shadow and guard rules;
+// PUT with {canary?, shadow?, guards?} (null stops one) → the same, after the change. For scripts and CI.
+import { authenticateRequest } from "../auth/authenticate";
+import { authorize } from "../auth/permissions";
+import { describeZodError, invalidParameter } from "../errors";
+import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { readBodyText } from "../http/request-body";
+import { getServiceContext, type ServiceContext } from "../service-context";
+import { configureTraffic, getTrafficConfig } from "./traffic";
+import { zConfigureTrafficInput } from "./schema";
+
+type ResolveContext = (request: Request) => Promise<ServiceContext>;
+const defaultContext: ResolveContext = async (r) => getServiceContext(await authenticateRequest(r));
+
+export async function handleGetTraffic(request: Request, name: string, resolveContext: ResolveContext = defaultContext): Promise<Response> {
+  try {
+    return jsonResponse(await getTrafficConfig(await resolveContext(request), { name }));
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export async function handlePutTraffic(request: Request, name: string, resolveContext: ResolveContext = defaultContext): Promise<Response> {
+  try {
+    const ctx = await resolveContext(request);
+    // Refused before a byte of the body is read.
+    authorize(ctx.actor, "deployments.promote");
+    const text = await readBodyText(request, { limitBytes: 64 * 1024, hint: "send only {canary, shadow, guards}." });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw invalidParameter('The body is not valid JSON: send {"canary": {"version": "2", "share": 0.1}, "shadow": {"version": "3"}, "guards": {…}}.');
+    }
+    const parsed = zConfigureTrafficInput.safeParse({ ...(typeof body === "object" && body !== null ? body : {}), name });
+    if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+    return jsonResponse(await configureTraffic(ctx, parsed.data));
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

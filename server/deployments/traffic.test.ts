@@ -1,0 +1,278 @@
+// Canary and shadow of a production endpoint, end to end on a real database and real sessions: who may configure them,
+// the review gate for canaries, what serving answers and logs (headers, routes, same request ids), monitoring counting
+// production only, the live comparison, guards stopping a failing canary and rolling production back, promotion.
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inferenceLog } from "@/db/schema";
+import { queryRows } from "@/db/client";
+import type { Actor } from "../auth/actor";
+import { createUserAsSystem } from "../auth/accounts";
+import { listAuditEntries } from "../auth/audit";
+import { zCreateToken, zCreateUser } from "../auth/schema";
+import { createToken } from "../auth/tokens";
+import { waitForDatasetJobs } from "../datasets/profile-jobs";
+import { registerDatasetVersion } from "../datasets/register-version";
+import { flushInferenceLog } from "../monitoring/inference-log";
+import { recordFeedback } from "../monitoring/feedback";
+import { getMonitoringView } from "../monitoring/monitoring";
+import { registerOnnxUpload } from "../registry/onnx-versions";
+import { setModelAlias } from "../registry/registered-models";
+import { waitForReviewJobs } from "../review/review-jobs";
+import { decideReview, getReview, requestReview } from "../review/reviews";
+import { defaultCriteria } from "../review/schema";
+import { handleServing, type ServingResponse } from "../serving/http";
+import { ModelServer } from "../serving/model-server";
+import { flushRouteLog } from "../serving/route-log";
+import { shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks } from "../serving/shadow-queue";
+import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { compareTraffic } from "./comparison";
+import { evaluateGuards } from "./guards";
+import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
+import { handleGetTraffic, handlePutTraffic } from "./http";
+
+const fixtures = path.join(import.meta.dirname, "../../fixtures");
+const MODEL = "bc";
+
+describe.each(testBackends)("canary and shadow on %s", (kind) => {
+  let studio: TestStudio;
+  let server: ModelServer;
+  let datasetRoot: string;
+  let erin: Actor;
+  let vera: Actor;
+  let rita: Actor;
+  let admin: Actor;
+  let token: string;
+  let columns: string[];
+  let rows: number[][];
+  let labels: number[];
+
+  async function user(name: string, role: "admin" | "editor" | "reviewer" | "viewer"): Promise<Actor> {
+    const created = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `${name}-${kind}`, password: `${name}-password-1`, role }));
+    return { userId: created.userId, username: created.username, role, via: "session" };
+  }
+
+  async function serve(row: number, headers: Record<string, string> = {}): Promise<ServingResponse> {
+    return handleServing(
+      {
+        method: "POST",
+        pathname: `/api/serve/${MODEL}/invocations`,
+        headers: new Headers({ authorization: `Bearer ${token}`, "content-type": "application/json", ...headers }),
+        text: async () => JSON.stringify({ dataframe_split: { columns, data: [rows[row % rows.length]] } }),
+      },
+      server,
+    );
+  }
+
+  async function settle(): Promise<void> {
+    await shadowQueueIdle();
+    await flushRouteLog();
+    await flushInferenceLog();
+  }
+
+  async function audits(action: string) {
+    return (await listAuditEntries(studio.db, { action, targetId: MODEL })).filter((e) => e.action === action);
+  }
+
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+    server = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    datasetRoot = await mkdtemp(path.join(os.tmpdir(), "studio-traffic-"));
+    admin = await user("ada", "admin");
+    erin = await user("erin", "editor");
+    rita = await user("rita", "reviewer");
+    vera = await user("vera", "viewer");
+    token = (await createToken(studio.as(erin), zCreateToken.parse({ name: "serve" }))).token;
+    await registerOnnxUpload(studio.as(erin), { name: MODEL, bytes: new Uint8Array(await readFile(path.join(fixtures, "models/breast-cancer-rf-v1.onnx"))) });
+    await registerOnnxUpload(studio.as(erin), { name: MODEL, bytes: new Uint8Array(await readFile(path.join(fixtures, "models/breast-cancer-rf-v2.onnx"))) });
+    await setModelAlias(studio.as(admin), { name: MODEL, alias: "production", version: "1", overrideReason: "traffic test: v1 is the incumbent" });
+    const [header, ...lines] = (await readFile(path.join(fixtures, "datasets/breast_cancer.test.csv"), "utf8")).trim().split("\n");
+    columns = header!.split(",").slice(0, 30);
+    const parsed = lines.map((l) => l.split(",").map(Number));
+    rows = parsed.map((r) => r.slice(0, 30));
+    labels = parsed.map((r) => r[30]!);
+  });
+  afterAll(async () => {
+    await settle();
+    await server.close();
+    await studio.close();
+    await rm(datasetRoot, { recursive: true, force: true });
+    delete process.env.STUDIO_SERVING_TEST_FAULTS;
+  });
+
+  it("lets only deployers configure traffic, refuses an unapproved canary, and shadows an unapproved version", async () => {
+    await expect(configureTraffic(studio.as(vera), { name: MODEL, shadow: { version: "2" } })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    await expect(configureTraffic(studio.as(erin), { name: MODEL, canary: { version: "2", share: 0.1 } })).rejects.toThrow(/no approved acceptance review.*a shadow may run it/);
+    await expect(configureTraffic(studio.as(erin), { name: MODEL, canary: { version: "2", share: 0.6 } })).rejects.toThrow(/at most 0.5/);
+    await expect(configureTraffic(studio.as(erin), { name: MODEL, shadow: { version: "1" } })).rejects.toThrow(/already holds production/);
+    const config = await configureTraffic(studio.as(erin), { name: MODEL, shadow: { version: "2" } });
+    expect(config).toMatchObject({ productionVersion: "1", canary: null, shadow: { version: "2" } });
+    const [started] = await audits("deployment.shadow.start");
+    expect(started).toMatchObject({ actorUsername: erin.username, after: { model: MODEL, version: "2" } });
+  });
+
+  it("copies every production request to the shadow off the request path, logs it under the same request id, never returns it", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const answer = await serve(i);
+      expect(answer.status, answer.body).toBe(200);
+      expect(answer.headers).toMatchObject({ "x-model-version": "1", "x-model-route": "production", "x-shadow": "2" });
+      ids.push(answer.headers["x-request-id"]!);
+    }
+    await settle();
+    const logged = await studio.db.select({ requestId: inferenceLog.requestId, route: inferenceLog.route }).from(inferenceLog);
+    expect(logged.filter((l) => l.route === "shadow").map((l) => l.requestId).sort()).toEqual([...ids].sort());
+    expect(logged.filter((l) => l.route === "production").map((l) => l.requestId).sort()).toEqual([...ids].sort());
+    // Monitoring counts production's answers only: 12 requests, not 24.
+    const view = await getMonitoringView(studio.as(erin), { name: MODEL, window: "hour", windows: 1 }, datasetRoot);
+    expect(view.windows.at(-1)!.requests).toBe(12);
+    // Feedback on those requests is about production's answers; the comparison pairs both answers with it.
+    await recordFeedback(studio.as(erin), { name: MODEL, body: { feedback: ids.map((id, i) => ({ request_id: id, label: labels[i] })) } });
+    const comparison = await compareTraffic(studio.as(vera), { name: MODEL });
+    expect(comparison.production).toMatchObject({ route: "production", version: "1", requests: 12, errors: 0 });
+    expect(comparison.challenger).toMatchObject({ route: "shadow", version: "2", requests: 12, errors: 0 });
+    expect(comparison.production!.liveMetric).toMatchObject({ name: "accuracy", count: 12 });
+    expect(comparison.challenger!.liveMetric).toMatchObject({ name: "accuracy", count: 12 });
+    expect(comparison.agreement!.rows).toBe(12);
+    expect(comparison.agreement!.rate).toBeGreaterThan(0.8);
+    expect(comparison.test?.method).toBe("mcnemar");
+    expect(comparison.test!.pValue).toBeGreaterThan(0.05);
+  });
+
+  it("drops shadow copies, and counts them, when the shadow falls behind; production answers all the same", async () => {
+    const before = shadowQueueStatus().dropped;
+    shadowQueueTestHooks.setMaxQueued(0);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answer = await serve(i);
+        expect(answer.status).toBe(200);
+        expect(answer.headers["x-shadow"]).toBeUndefined();
+      }
+    } finally {
+      shadowQueueTestHooks.reset();
+    }
+    expect(shadowQueueStatus().dropped - before).toBe(5);
+    expect((await compareTraffic(studio.as(erin), { name: MODEL })).shadowDropped).toBeGreaterThanOrEqual(5);
+  });
+
+  it("takes the same settings over REST, and says what to fix in bad input", async () => {
+    const as = (actor: Actor) => async () => studio.as(actor);
+    const put = (body: string, actor: Actor = erin) =>
+      handlePutTraffic(new Request(`http://studio.test/api/deployments/${MODEL}/traffic`, { method: "PUT", body }), MODEL, as(actor));
+    const bad = await put(JSON.stringify({ canary: { version: "2", share: 0.9 } }));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/at most 0.5/);
+    expect((await put("{not json")).status).toBe(400);
+    expect((await put(JSON.stringify({ guards: { maxErrorRate: 0.3 } }), vera)).status).toBe(403);
+    const ok = await put(JSON.stringify({ guards: { maxErrorRate: 0.3, minRequests: 10 } }));
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    const got = await handleGetTraffic(new Request(`http://studio.test/api/deployments/${MODEL}/traffic`), MODEL, as(vera));
+    expect(await got.json()).toMatchObject({ modelName: MODEL, shadow: { version: "2" }, guards: { maxErrorRate: 0.3, minRequests: 10, autoRollback: false } });
+  });
+
+  it("runs an approved canary for its share of callers, sticky per caller key, and stops it when it fails", async () => {
+    // v2 gets its review approved, like any version bound for callers.
+    const test = await registerDatasetVersion(
+      studio.as(erin),
+      datasetRoot,
+      { name: "bc-test", format: "csv", masking: {}, labelColumn: "malignant", sensitiveAttributes: [] },
+      createReadStream(path.join(fixtures, "datasets/breast_cancer.test.csv")),
+    );
+    await waitForDatasetJobs();
+    const { id } = await requestReview(
+      studio.as(erin),
+      {
+        modelName: MODEL,
+        modelVersion: "2",
+        datasetName: "bc-test",
+        datasetVersion: test.version.version,
+        labelColumn: "malignant",
+        sensitiveAttributes: [],
+        criteria: { ...defaultCriteria("binary"), maxGroupGap: null },
+        requiredApprovals: 1,
+        context: { businessGoal: "Canary of the retrained forest", expectedRoi: "", knownLimits: "" },
+        columnOrder: columns,
+      },
+      datasetRoot,
+    );
+    await waitForReviewJobs();
+    const evaluated = await getReview(studio.as(erin), id);
+    const exceptions = (evaluated.criteriaResults ?? []).filter((r) => !r.passed).map((r) => ({ key: r.key, justification: "Accepted for the canary test." }));
+    await decideReview(studio.as(rita), { id, decision: "approve", comment: "Approved for a canary, with any documented exception.", exceptions });
+
+    await configureTraffic(studio.as(erin), {
+      name: MODEL,
+      canary: { version: "2", share: 0.5 },
+      guards: { maxErrorRate: 0.2, maxP99Ms: null, maxLiveMetricDrop: null, maxDriftShare: null, autoRollback: false, minRequests: 5 },
+    });
+    expect((await audits("deployment.canary.start"))[0]).toMatchObject({ after: { model: MODEL, version: "2", share: 0.5 } });
+    const routeOf = new Map<string, string>();
+    for (let i = 0; i < 40; i++) {
+      const answer = await serve(i, { "x-caller-key": `customer-${i % 20}` });
+      expect(answer.status).toBe(200);
+      const route = answer.headers["x-model-route"]!;
+      expect(answer.headers["x-model-version"]).toBe(route === "canary" ? "2" : "1");
+      // A canary's answer is not copied to the shadow; production's are.
+      expect(answer.headers["x-shadow"]).toBe(route === "canary" ? undefined : "2");
+      if (routeOf.has(`customer-${i % 20}`)) expect(route).toBe(routeOf.get(`customer-${i % 20}`));
+      routeOf.set(`customer-${i % 20}`, route);
+    }
+    const canaryCallers = [...routeOf.values()].filter((r) => r === "canary").length;
+    expect(canaryCallers).toBeGreaterThan(2);
+    expect(canaryCallers).toBeLessThan(18);
+    await settle();
+    expect((await evaluateGuards(studio.as(erin), { name: MODEL })).action).toBe("none");
+    expect((await compareTraffic(studio.as(erin), { name: MODEL })).challenger).toMatchObject({ route: "canary", version: "2", errors: 0 });
+
+    // The canary breaks: every answer it gives fails.
+    process.env.STUDIO_SERVING_TEST_FAULTS = "1";
+    let failed = 0;
+    for (let i = 0; i < 40; i++) {
+      const answer = await serve(i, { "x-caller-key": `customer-${i % 20}`, "x-test-fail-version": "2" });
+      if (answer.status !== 200) failed++;
+    }
+    expect(failed).toBeGreaterThan(5);
+    await settle();
+    await expect(evaluateGuards(studio.as(vera), { name: MODEL })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
+    const outcome = await evaluateGuards(studio.as(erin), { name: MODEL });
+    expect(outcome.action).toBe("canary-stopped");
+    expect(outcome.reasons[0]).toMatch(/canary v2 failed \d+ of \d+ requests/);
+    const [stopped] = await audits("deployment.canary.auto-stop");
+    expect(stopped).toMatchObject({ actorUsername: "system", after: { model: MODEL, version: "2", share: 0 } });
+    expect((stopped!.meta as { reason: string }).reason).toMatch(/at or above the 20% limit/);
+    expect((await getTrafficConfig(studio.as(vera), { name: MODEL })).canary).toMatchObject({ version: "2", share: 0 });
+    // Stopped means stopped: every caller gets production again, at once in this process.
+    for (let i = 0; i < 20; i++) expect((await serve(i, { "x-caller-key": `customer-${i}`, "x-test-fail-version": "2" })).headers["x-model-route"]).toBe("production");
+    delete process.env.STUDIO_SERVING_TEST_FAULTS;
+  });
+
+  it("promotes the canary through the review gate, and rolls production back automatically when it fails", async () => {
+    await configureTraffic(studio.as(erin), { name: MODEL, canary: { version: "2", share: 0.1 }, shadow: null });
+    expect(await audits("deployment.shadow.stop")).toHaveLength(1);
+    const promoted = await promoteCanary(studio.as(erin), { name: MODEL });
+    expect(promoted).toMatchObject({ productionVersion: "2", canary: null });
+    expect((await audits("deployment.canary.promote"))[0]).toMatchObject({ after: { model: MODEL, version: "2" } });
+
+    await configureTraffic(studio.as(erin), {
+      name: MODEL,
+      guards: { maxErrorRate: 0.5, maxP99Ms: null, maxLiveMetricDrop: null, maxDriftShare: null, autoRollback: true, minRequests: 5 },
+    });
+    process.env.STUDIO_SERVING_TEST_FAULTS = "1";
+    for (let i = 0; i < 10; i++) expect((await serve(i, { "x-test-fail-version": "2" })).status).toBe(500);
+    delete process.env.STUDIO_SERVING_TEST_FAULTS;
+    await settle();
+    const outcome = await evaluateGuards(studio.as(erin), { name: MODEL });
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ action: "rolled-back" });
+    const [production] = await queryRows<{ version: number }>(
+      studio.db,
+      sql`select v.version from registered_model_aliases a join model_versions v on v.version_id = a.version_id where a.alias = 'production'`,
+    );
+    expect(Number(production!.version)).toBe(1);
+    const [rolled] = await audits("deployment.rollback.auto");
+    expect(rolled).toMatchObject({ actorUsername: "system", after: { model: MODEL, version: "1", from: "2" } });
+    expect((await serve(0)).headers["x-model-version"]).toBe("1");
+  });
+});
