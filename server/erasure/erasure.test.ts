@@ -77,7 +77,12 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
       inferenceEntriesDeleted: 2,
       inferenceEntriesRedacted: 1,
       inferenceRows: 3,
-      linkedRows: [{ table: "inference_feedback", rows: 2 }],
+      // The labelling queue's items and labels are keyed the same way, so they are searched too (none here).
+      linkedRows: [
+        { table: "inference_feedback", rows: 2 },
+        { table: "labelling_items", rows: 0 },
+        { table: "labelling_labels", rows: 0 },
+      ],
       models: ["churn"],
     });
     // The dry run changed nothing.
@@ -96,7 +101,7 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     // Audited with counts and the hash: neither the key nor erased values.
     const [entry] = await studio.db.select().from(auditLog).where(eq(auditLog.action, "data.erase"));
     expect(entry).toMatchObject({ actorUsername: "ada", targetType: "data_subject", targetId: subjectKeyHash(key) });
-    expect(entry.after).toMatchObject({ inferenceEntriesDeleted: 2, inferenceRows: 3, linkedRows: [{ table: "inference_feedback", rows: 2 }] });
+    expect(entry.after).toMatchObject({ inferenceEntriesDeleted: 2, inferenceRows: 3, linkedRows: plan.linkedRows });
     expect(JSON.stringify(entry)).not.toContain("C-1001");
 
     // A number key matches as text; a second erasure of the same key finds nothing.
@@ -113,6 +118,8 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     const plan = await planErasure(studio.as(ada), key);
     expect(plan.linkedRows).toEqual([
       { table: "inference_feedback", rows: 0 },
+      { table: "labelling_items", rows: 0 },
+      { table: "labelling_labels", rows: 0 },
       { table: "labels", rows: 1 },
     ]);
     expect((await eraseSubject(studio.as(ada), key)).linkedRows).toEqual(plan.linkedRows);
