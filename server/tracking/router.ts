@@ -19,6 +19,7 @@ import { listRunLoggedModels } from "./run-logged-models";
 import { deleteRunTag, getRunFamily, renameRun, setRunDeleted, setRunTag, zRenameRun, zRunTag, zRunTagKey, zSetRunDeleted } from "./run-management";
 import { deleteView, listSavedViews, saveView, setDefaultView, zDeleteView, zListSavedViews, zSaveView, zSetDefaultView } from "./saved-views";
 import { listRunsTable, zRunsTableInput } from "./runs-table";
+import { listRunGroups, zRunGroupsInput, zRunGroupsOutput } from "./run-groups";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
 import { zCreateExperiment, zViewType } from "./schema";
@@ -42,6 +43,11 @@ export const trackingRouter = createTrpcRouter({
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
   /** The runs table: a search page carrying only the chosen columns, top-level runs only when collapsed to a tree. */
   runsTable: protectedProcedure.input(zRunsTableInput).query(({ ctx, input }) => listRunsTable(ctx, input)),
+  /** The runs table grouped by a param or tag: each group's runs and its metrics' mean and min–max. */
+  runGroups: protectedProcedure
+    .input(zRunGroupsInput)
+    .output(zRunGroupsOutput)
+    .query(({ ctx, input }) => listRunGroups(ctx, input)),
   /** Every metric, param and tag key in the experiments' active runs. */
   runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
