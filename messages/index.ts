@@ -18,6 +18,8 @@ import enReviewSentences from "./en/reviewSentences.json";
 import frReviewSentences from "./fr/reviewSentences.json";
 import enReviews from "./en/reviews.json";
 import frReviews from "./fr/reviews.json";
+import enRunsTable from "./en/runsTable.json";
+import frRunsTable from "./fr/runsTable.json";
 import enSettings from "./en/settings.json";
 import frSettings from "./fr/settings.json";
 import enShell from "./en/shell.json";
@@ -32,8 +34,8 @@ import enValue from "./en/value.json";
 import frValue from "./fr/value.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, fairness: enFairness, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, value: enValue },
-  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, value: frValue },
+  en: { common: enCommon, comparison: enComparison, fairness: enFairness, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runsTable: enRunsTable, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, value: enValue },
+  fr: { common: frCommon, comparison: frComparison, fairness: frFairness, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runsTable: frRunsTable, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, value: frValue },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -1,9 +1,12 @@
 "use client";
-// The runs table: windowed rows (100,000 loaded runs scroll smoothly), nested runs under their parent, ticks
-// that show at once, column groups, pinned and resizable columns.
+// The runs table: windowed rows (100,000 loaded runs scroll smoothly), nested runs under their parent, runs
+// grouped by a param or tag under header rows with each metric's mean and min–max, ticks that show at once,
+// column groups, pinned and resizable columns.
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { memo, useCallback, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } from "react";
+import { groupSelectionState, type GroupedRow, type GroupKey, type RunGroup } from "@/lib/run-groups";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { columnId, orderColumnOf, parseColumnId, type KeyColumn, type ParsedOrder, type SortColumn } from "./run-columns";
@@ -21,8 +24,19 @@ const FIXED_SORT: Record<string, SortColumn> = {
   start: { kind: "attribute", key: "start_time" },
 };
 
+/** A row of the table: a run (in the tree or in a group), a group's header, or a note that a group has more runs. */
+export type TableRow = GroupedRow<RunRow>;
+
 export interface RunsTableProps {
-  rows: RunRow[];
+  rows: TableRow[];
+  /** The key the rows are grouped by, or null. */
+  groupKey: GroupKey | null;
+  expandedGroups: ReadonlySet<string | null>;
+  onExpandGroup: (value: string | null) => void;
+  /** Ticks or unticks every run of a group. */
+  onSelectGroup: (runIds: readonly string[], checked: boolean) => void;
+  /** The runs "select every loaded run" ticks; when absent, the run rows shown. */
+  selectableIds?: readonly string[];
   columns: KeyColumn[];
   layout: TableLayout;
   onLayout: (layout: TableLayout) => void;
@@ -63,11 +77,13 @@ export function RunsTable(props: RunsTableProps) {
 
   // Row order for shift-click ranges, read at click time so the row callbacks stay the same between renders.
   const rowIds = useRef<string[]>([]);
-  rowIds.current = rows.map((row) => row.run.info.run_id);
+  rowIds.current = rows.flatMap((row) => (row.type === "run" ? [row.row.run.info.run_id] : []));
+  const selectable = useRef<readonly string[]>([]);
+  selectable.current = props.selectableIds ?? rowIds.current;
   const toggle = useCallback((runId: string, checked: boolean, shiftKey: boolean) => onToggle(runId, checked, shiftKey, rowIds.current), [onToggle]);
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
-  const allShownSelected = rows.length > 0 && rows.every((row) => selectedSet.has(row.run.info.run_id));
+  const allShownSelected = selectable.current.length > 0 && selectable.current.every((id) => selectedSet.has(id));
   const paddingTop = items.length ? items[0].start : 0;
   const paddingBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
 
@@ -107,7 +123,7 @@ export function RunsTable(props: RunsTableProps) {
                       type="checkbox"
                       aria-label="Select every loaded run"
                       checked={allShownSelected}
-                      onChange={(event) => props.onSelectAll(event.target.checked, rowIds.current)}
+                      onChange={(event) => props.onSelectAll(event.target.checked, [...selectable.current])}
                     />
                   </th>
                 );
@@ -140,7 +156,27 @@ export function RunsTable(props: RunsTableProps) {
             </tr>
           ) : null}
           {items.map((item) => {
-            const row = rows[item.index];
+            const entry = rows[item.index];
+            if (entry.type === "group") {
+              return (
+                <GroupRowView
+                  key={`group:${entry.group.value ?? ""}:${entry.group.value === null}`}
+                  group={entry.group}
+                  groupKey={props.groupKey!}
+                  rowIndex={item.index + 2}
+                  columnIds={columnIds}
+                  sticky={sticky}
+                  selection={groupSelectionState(entry.group.runIds, selectedSet)}
+                  expanded={props.expandedGroups.has(entry.group.value)}
+                  onExpand={props.onExpandGroup}
+                  onSelect={props.onSelectGroup}
+                />
+              );
+            }
+            if (entry.type === "more") {
+              return <MoreRunsRow key={`more:${entry.groupValue ?? ""}:${entry.groupValue === null}`} entry={entry} groupKey={props.groupKey!} rowIndex={item.index + 2} columnCount={columnIds.length} />;
+            }
+            const row = entry.row;
             const runId = row.run.info.run_id;
             return (
               <RunRowView
@@ -379,3 +415,107 @@ const RunRowView = memo(function RunRowView({
     </tr>
   );
 });
+
+/** "lr = 0.1", or "lr = (none)" for the runs without the key. */
+function useGroupLabel(groupKey: GroupKey) {
+  const t = useTranslations("runsTable.groups");
+  return (value: string | null) => `${groupKey.key} = ${value ?? t("none")}`;
+}
+
+/** A group's header row: its value and run count, a box that ticks all its runs, and each metric's mean and min–max. */
+const GroupRowView = memo(function GroupRowView({
+  group,
+  groupKey,
+  rowIndex,
+  columnIds,
+  sticky,
+  selection,
+  expanded,
+  onExpand,
+  onSelect,
+}: {
+  group: RunGroup;
+  groupKey: GroupKey;
+  rowIndex: number;
+  columnIds: string[];
+  sticky: Map<string, number>;
+  selection: "all" | "some" | "none";
+  expanded: boolean;
+  onExpand: (value: string | null) => void;
+  onSelect: (runIds: readonly string[], checked: boolean) => void;
+}) {
+  const t = useTranslations("runsTable.groups");
+  const label = useGroupLabel(groupKey)(group.value);
+  const groupColumn = `${groupKey.kind === "param" ? "params" : "tags"}.${groupKey.key}`;
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = selection === "some";
+  }, [selection]);
+  const cell = (id: string) => {
+    const left = sticky.get(id);
+    const pinned = left === undefined ? {} : { className: tableStyles.pinned, style: { left } };
+    if (id === "select") {
+      return (
+        <td key={id} {...pinned} className={`${tableStyles.select} ${pinned.className ?? ""}`}>
+          <input
+            ref={box}
+            type="checkbox"
+            aria-label={t("select", { group: label })}
+            checked={selection === "all"}
+            onChange={(event) => onSelect(group.runIds, event.target.checked)}
+          />
+        </td>
+      );
+    }
+    if (id === "name") {
+      return (
+        <td key={id} {...pinned}>
+          <span className={tableStyles.nameCell}>
+            <button
+              type="button"
+              className={tableStyles.expander}
+              aria-expanded={expanded}
+              aria-label={t(expanded ? "hide" : "show", { count: group.runCount, group: label })}
+              onClick={() => onExpand(group.value)}
+            >
+              <span aria-hidden="true">{expanded ? "▾" : "▸"}</span>
+            </button>
+            <span className={tableStyles.groupLabel} title={label}>
+              {label}
+            </span>
+            <span className={styles.badge}>{t("runCount", { count: group.runCount })}</span>
+          </span>
+        </td>
+      );
+    }
+    if (id === groupColumn) return <td key={id} {...pinned}>{group.value ?? t("none")}</td>;
+    const column = parseColumnId(id);
+    const figures = column?.kind === "metric" ? group.metrics[column.key] : undefined;
+    if (!figures) return <td key={id} {...pinned} />;
+    const [mean, min, max] = [figures.mean, figures.min, figures.max].map(formatMetricValue);
+    const title = t("aggregate", { metric: column!.key, count: figures.count, total: group.runCount, group: label, mean, min, max });
+    return (
+      <td key={id} className={[styles.num, pinned.className ?? ""].join(" ").trim()} style={pinned.style} title={title}>
+        {mean}
+        {figures.min !== figures.max ? <span className={tableStyles.range}> {min}–{max}</span> : null}
+      </td>
+    );
+  };
+  return (
+    <tr aria-rowindex={rowIndex} className={tableStyles.groupHeader} style={{ height: ROW_HEIGHT }} data-group={group.value ?? ""}>
+      {columnIds.map(cell)}
+    </tr>
+  );
+});
+
+function MoreRunsRow({ entry, groupKey, rowIndex, columnCount }: { entry: Extract<TableRow, { type: "more" }>; groupKey: GroupKey; rowIndex: number; columnCount: number }) {
+  const t = useTranslations("runsTable.groups");
+  const label = useGroupLabel(groupKey)(entry.groupValue);
+  return (
+    <tr aria-rowindex={rowIndex} style={{ height: ROW_HEIGHT }}>
+      <td colSpan={columnCount} className={styles.muted}>
+        {t("more", { shown: entry.shown, total: entry.total, group: label })}
+      </td>
+    </tr>
+  );
+}
