@@ -1,5 +1,5 @@
 // Journey: the list pages at the widths people use (1280, 1440, 1920 px), in light and dark: nothing runs over its
-// neighbour or widens the page, and axe finds no serious violation in either theme. Each screenshot is kept in
+// neighbour or widens the page, the header stays on one line, and axe finds no serious violation in either theme. Each screenshot is kept in
 // test-results/layout/ for a person to look at; the checks below are what a person would look for.
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
@@ -36,6 +36,20 @@ async function layoutProblems(page: Page): Promise<string[]> {
     const problems: string[] = [];
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) problems.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
+    // The header keeps its controls (search, shortcuts, language, theme, account) on one line.
+    const header = document.querySelector<HTMLElement>("header");
+    if (header) {
+      if (header.scrollWidth > header.clientWidth + 1) problems.push(`the header is ${header.scrollWidth}px wide in its ${header.clientWidth}px`);
+      const items = Array.from(header.querySelectorAll<HTMLElement>(":scope > *, :scope > div > *, .user-menu > *")).filter(
+        (item) => item.getBoundingClientRect().width > 1 && getComputedStyle(item).position !== "absolute",
+      );
+      const middles = items.map((item) => {
+        const box = item.getBoundingClientRect();
+        return { text: (item.textContent ?? "").trim().slice(0, 30), middle: box.top + box.height / 2 };
+      });
+      const first = middles[0]?.middle ?? 0;
+      for (const item of middles) if (Math.abs(item.middle - first) > 6) problems.push(`the header wraps: "${item.text}" sits ${Math.round(item.middle - first)}px below the brand`);
+    }
     for (const element of Array.from(document.querySelectorAll<HTMLElement>("main td, main th, main h1, main h2"))) {
       const style = getComputedStyle(element);
       const clips = style.overflowX !== "visible" || style.textOverflow === "ellipsis";
