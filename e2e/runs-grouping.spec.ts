@@ -64,6 +64,11 @@ test("group runs by a param, read each group's figures, tick a group, keep the g
   expect(await page.getByLabel("Select every run of lr = 0.1").evaluate((box) => (box as HTMLInputElement).indeterminate)).toBe(true);
   await expect(page.getByRole("link", { name: "Compare 3 runs" })).toBeVisible();
   await expectNoSeriousViolations(page);
+  await page.screenshot({ path: "test-results/runs-grouping/grouped-light.png" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expectNoSeriousViolations(page);
+  await page.screenshot({ path: "test-results/runs-grouping/grouped-dark.png" });
+  await page.emulateMedia({ colorScheme: "light" });
 
   // The link keeps the grouping.
   await page.reload();

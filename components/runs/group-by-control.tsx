@@ -24,7 +24,7 @@ export function GroupByControl({
       <label htmlFor="runs-group-by">{t("label")}</label>
       <select
         id="runs-group-by"
-        className={styles.input}
+        className={`${styles.input} ${tableStyles.groupBy}`}
         value={current}
         onChange={(event) => {
           const [kind, ...rest] = event.target.value.split(".");
