@@ -27,10 +27,11 @@ import {
   type KeyColumn,
 } from "./run-columns";
 import { layoutStorageKey, readStoredLayout, storeLayout, togglePinned, type TableLayout, EMPTY_LAYOUT } from "./run-table-layout";
-import { flattenRunTree, PARENT_RUN_TAG, parentRunIdOf, type RunRow } from "./run-tree";
+import { flattenRunTree, PARENT_RUN_TAG } from "./run-tree";
 import { RunsTable, type TableRow } from "./runs-table";
 import { GroupByControl } from "./group-by-control";
-import { flattenGroups, groupParam, parseGroupParam, toggleGroupSelection } from "@/lib/run-groups";
+import { groupParam, toggleGroupSelection } from "@/lib/run-groups";
+import { useGroupedRuns } from "./use-grouped-runs";
 import tableStyles from "./runs-table.module.css";
 import { replaceQueryParams, useRunSelection } from "./use-run-selection";
 import { hasViewQuery, VIEW_QUERY_KEYS, viewQueryOf } from "@/lib/saved-view-state";
@@ -42,8 +43,6 @@ import { mlflowQuickstartSnippet } from "@/lib/mlflow-snippet";
 const PAGE_SIZE = 100;
 /** Nested runs loaded under one expanded parent (a sweep of more is rare; the table says when some are left out). */
 const CHILDREN_PAGE_SIZE = 1000;
-/** Runs listed under one expanded group (the group's header still counts and ticks all of them). */
-const GROUP_PAGE_SIZE = 1000;
 const NO_FILTER_KEYS: FilterKeys = { metrics: [], params: [], tags: [] };
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -104,20 +103,6 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
     [expanded],
   );
 
-  // Grouping: the key is in the link; which groups are open is local, and starts closed for each new key.
-  const groupValue = params.get("group");
-  const groupKey = useMemo(() => parseGroupParam(groupValue), [groupValue]);
-  const [openGroups, setOpenGroups] = useState<{ of: string | null; open: ReadonlySet<string | null> }>({ of: groupValue, open: new Set() });
-  if (openGroups.of !== groupValue) setOpenGroups({ of: groupValue, open: new Set() });
-  const toggleGroup = useCallback(
-    (value: string | null) =>
-      setOpenGroups((current) => {
-        const open = new Set(current.open);
-        if (!open.delete(value)) open.add(value);
-        return { ...current, open };
-      }),
-    [],
-  );
   const selectGroup = useCallback((runIds: readonly string[], checked: boolean) => setSelected((current) => toggleGroupSelection(current, runIds, checked)), [setSelected]);
 
   // Pinned columns and widths, kept per experiment (or set of experiments) in this browser.
@@ -173,30 +158,8 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
   };
   // Defaults wait for the key list, so the first page is not fetched twice.
   const ready = (columnsChosen || keys.isFetched) && !waitingForDefault;
-  const groups = useQuery({
-    ...trpc.tracking.runGroups.queryOptions({
-      experiment_ids: experimentIds,
-      filter: filter || undefined,
-      group_by: groupKey ?? { kind: "param", key: "-" },
-      metrics: selectionOfColumns.metrics,
-    }),
-    enabled: ready && groupKey !== null,
-    retry: false,
-  });
-  const openGroupValues = groupKey ? [...openGroups.open] : [];
-  const groupRuns = useQueries({
-    queries: openGroupValues.map((value) =>
-      trpc.tracking.runsTable.queryOptions({
-        experiment_ids: experimentIds,
-        filter: filter || undefined,
-        order_by,
-        max_results: GROUP_PAGE_SIZE,
-        columns: selectionOfColumns,
-        nesting: "all",
-        group: { ...groupKey!, value },
-      }),
-    ),
-  });
+  const grouped = useGroupedRuns({ experimentIds, filter, orderBy: order_by, columns: selectionOfColumns, groupParam: params.get("group"), enabled: ready });
+  const groupKey = grouped.groupKey;
   const runs = useInfiniteQuery({
     queryKey: [...trpc.tracking.runsTable.queryKey(input), "pages"],
     queryFn: ({ pageParam }) => client.tracking.runsTable.query({ ...input, page_token: pageParam }),
@@ -229,19 +192,12 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
     childRuns.set(parentId, data.runs);
     Object.assign(childCounts, data.child_counts);
   });
-  const runsOfGroup = new Map<string | null, RunRow[]>();
-  openGroupValues.forEach((value, i) => {
-    const data = groupRuns[i].data;
-    if (data) runsOfGroup.set(value, data.runs.map((run) => ({ run, depth: 1, childCount: 0, parentId: parentRunIdOf(run) })));
-  });
-  const groupList = groups.data?.groups ?? [];
   const rows: TableRow[] = groupKey
-    ? flattenGroups(groupList, openGroups.open, (value) => runsOfGroup.get(value))
+    ? grouped.rows
     : flattenRunTree(allRuns, childCounts, nested ? expanded : new Set(), (id) => childRuns.get(id)).map((row) => ({ type: "run" as const, row, groupValue: null }));
-  const groupedRunIds = useMemo(() => groups.data?.groups.flatMap((group) => group.runIds), [groups.data]);
-  const listError = groupKey ? groups.error : runs.error;
-  const listPending = groupKey ? groups.isPending : runs.isPending;
-  const listEmpty = groupKey ? groupList.length === 0 : allRuns.length === 0;
+  const listError = groupKey ? grouped.error : runs.error;
+  const listPending = groupKey ? grouped.isPending : runs.isPending;
+  const listEmpty = groupKey ? grouped.groups.length === 0 : allRuns.length === 0;
   const experimentNames = several ? new Map(experimentIds.map((id, i) => [id, experiments[i].data?.name ?? `experiment ${id}`])) : null;
 
   function applyFilter(event: FormEvent<HTMLFormElement>) {
@@ -344,10 +300,10 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
           <RunsTable
             rows={rows}
             groupKey={groupKey}
-            expandedGroups={openGroups.open}
-            onExpandGroup={toggleGroup}
+            expandedGroups={grouped.open}
+            onExpandGroup={grouped.toggleGroup}
             onSelectGroup={selectGroup}
-            selectableIds={groupKey ? groupedRunIds : undefined}
+            selectableIds={groupKey ? grouped.runIds : undefined}
             columns={columns}
             layout={layout}
             onLayout={setLayout}
@@ -369,7 +325,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
           />
           {groupKey ? (
             <p className={styles.muted} role="status">
-              {tGroups("status", { groups: groupList.length, runs: groupedRunIds?.length ?? 0, key: groupKey.key })}
+              {tGroups("status", { groups: grouped.groups.length, runs: grouped.runIds?.length ?? 0, key: groupKey.key })}
             </p>
           ) : (
             <p className={styles.muted} role="status">
