@@ -16,6 +16,11 @@ async function signInWithKeyboard(page: Page, username: string, password: string
   await page.keyboard.press("Enter");
 }
 
+/** The admin pages are under the header's "Admin" menu. */
+async function openAdminMenu(page: Page) {
+  await page.getByRole("navigation", { name: "Account" }).getByText("Admin", { exact: true }).click();
+}
+
 test("a wrong password says so and keeps the user on the sign-in page", async ({ page }) => {
   await page.goto("/experiments");
   await expect(page).toHaveURL(/\/sign-in/);
@@ -31,6 +36,7 @@ test("admin creates a viewer; the viewer reads but sees no write buttons; both s
   await expect(page.getByRole("heading", { level: 1, name: "Experiments" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Create experiment" })).toBeVisible();
 
+  await openAdminMenu(page);
   await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
   const username = `viewer${Date.now() % 100000}`;
@@ -44,6 +50,7 @@ test("admin creates a viewer; the viewer reads but sees no write buttons; both s
   await expect(page.getByRole("cell", { name: "<b>Vera</b> Viewer" })).toBeVisible();
 
   // The audit log shows the change with the acting admin.
+  await openAdminMenu(page);
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("row", { name: new RegExp(`admin user\\.create user ${username}`) })).toBeVisible();
 
@@ -122,6 +129,7 @@ test("an admin revokes another user's token on the All tokens page; it stops at 
   expect((await request.post("/api/2.0/mlflow/experiments/search", { data: {}, headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
 
   await signInWithKeyboard(page, E2E_ADMIN_USERNAME, E2E_ADMIN_PASSWORD);
+  await openAdminMenu(page);
   await page.getByRole("link", { name: "All tokens" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "All API tokens" })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: tokenName });
@@ -132,6 +140,7 @@ test("an admin revokes another user's token on the All tokens page; it stops at 
   const revoked = await request.post("/api/2.0/mlflow/experiments/search", { data: {}, headers: { authorization: `Bearer ${token}` } });
   expect(revoked.status()).toBe(401);
 
+  await openAdminMenu(page);
   await page.getByRole("link", { name: "Audit log" }).click();
   const entry = page.getByRole("row").filter({ hasText: "token.revoke" }).filter({ hasText: tokenName }).first();
   await expect(entry).toContainText("admin");

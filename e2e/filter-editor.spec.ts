@@ -1,5 +1,6 @@
 // Journey: a data scientist writes a runs filter with the editor's suggestions, sees a mistake underlined, and nothing loads from outside.
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 import { expectFilterText, FILTER_LABEL, filterEditor, suggestions, typeFilter } from "./filter-box";
 import { createExperiment, logRun } from "./mlflow-api";
 
@@ -76,6 +77,16 @@ test("complete a filter from suggestions, apply it with Enter, see a bad one und
   });
   await expectFilterText(page, "metrics.acc >= 0.6 and params.lr = '0.01'");
   await expect(box).toBeFocused();
+  // Typed text is drawn in the editor's token colours (prefix, key, comparator, number, keyword, string): each
+  // must read against the box in both themes.
+  for (const scheme of ["dark", "light"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    if (scheme === "dark") await expect(editor.locator(".monaco-editor")).toHaveClass(/\bvs-dark\b/);
+    else await expect(editor.locator(".monaco-editor")).not.toHaveClass(/\bvs-dark\b/);
+    await expect(editor.locator(".view-line")).toContainText("params.lr");
+    await expectNoSeriousViolations(page);
+  }
+  await box.focus();
   await page.keyboard.press("Escape");
   await expect(box).not.toBeFocused();
 

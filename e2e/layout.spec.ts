@@ -1,8 +1,9 @@
 // Journey: the list pages at the widths people use (1280, 1440, 1920 px), in light and dark: nothing runs over its
-// neighbour or widens the page, and axe finds no serious violation in either theme. Each screenshot is kept in
+// neighbour or widens the page, the header stays on one line, and axe finds no serious violation in either theme. Each screenshot is kept in
 // test-results/layout/ for a person to look at; the checks below are what a person would look for.
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { E2E_BASE_URL } from "./credentials";
 
 const widths = [1280, 1440, 1920] as const;
 const themes = ["light", "dark"] as const;
@@ -25,6 +26,26 @@ const listPages: { name: string; path: string | ((page: Page) => Promise<string>
   { name: "reviews", path: "/reviews", ready: (page) => page.getByRole("heading", { level: 1, name: "Reviews" }) },
   { name: "deployments", path: "/deployments", ready: (page) => page.getByRole("heading", { level: 1, name: "Deployments" }) },
 ];
+
+/** The header keeps its controls (search, shortcuts, language, theme, account) on one line, inside the window. */
+async function headerProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const header = document.querySelector<HTMLElement>("header");
+    if (!header) return ["no header"];
+    if (header.scrollWidth > header.clientWidth + 1) problems.push(`the header is ${header.scrollWidth}px wide in its ${header.clientWidth}px`);
+    const items = Array.from(header.querySelectorAll<HTMLElement>(":scope > *, :scope > div > *, .user-menu > *")).filter(
+      (item) => item.getBoundingClientRect().width > 1 && getComputedStyle(item).position !== "absolute",
+    );
+    const middles = items.map((item) => {
+      const box = item.getBoundingClientRect();
+      return { text: (item.textContent ?? "").trim().slice(0, 30), middle: box.top + box.height / 2 };
+    });
+    const first = middles[0]?.middle ?? 0;
+    for (const item of middles) if (Math.abs(item.middle - first) > 6) problems.push(`the header wraps: "${item.text}" sits ${Math.round(item.middle - first)}px below the brand`);
+    return problems;
+  });
+}
 
 /**
  * What a person looks for in a screenshot, measured: the page is no wider than the window, and no table cell or
@@ -65,9 +86,18 @@ for (const theme of themes) {
       for (const width of widths) {
         await page.setViewportSize({ width, height: 900 });
         await expect(listPage.ready(page)).toBeVisible();
-        expect(await layoutProblems(page), `${listPage.name} at ${width}px, ${theme}`).toEqual([]);
+        expect([...(await headerProblems(page)), ...(await layoutProblems(page))], `${listPage.name} at ${width}px, ${theme}`).toEqual([]);
         await page.screenshot({ path: `test-results/layout/${listPage.name}-${width}-${theme}.png`, fullPage: false });
       }
     }
   });
 }
+
+test("the header stays on one line at 1280 px in French, the longer of the studio's languages", async ({ page, context }) => {
+  await context.addCookies([{ name: "studio_locale", value: "fr", url: E2E_BASE_URL }]);
+  await page.setViewportSize({ width: widths[0], height: 900 });
+  await page.goto("/experiments");
+  await expect(page.getByRole("button", { name: /Rechercher/ })).toBeVisible();
+  expect(await headerProblems(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/layout/header-1280-fr.png", fullPage: false });
+});

@@ -13,4 +13,9 @@ describe("saved view state", () => {
     const query = viewQueryOf("compare", new URLSearchParams("runs=a,b&group=params.lr&base=a&sm=loss&utm=x"));
     expect(query).toEqual({ runs: "a,b", group: "params.lr", base: "a", sm: "loss" });
   });
+
+  it("takes the runs table's grouping into a runs view, with its filter, order, columns and open parents", () => {
+    const query = viewQueryOf("runs", new URLSearchParams("filter=x&order=y&cols=metrics.acc&open=r1&group=params.lr&sel=r1&view=3"));
+    expect(query).toEqual({ filter: "x", order: "y", cols: "metrics.acc", open: "r1", group: "params.lr" });
+  });
 });

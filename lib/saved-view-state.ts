@@ -16,7 +16,7 @@ export type SavedViewKind = (typeof SAVED_VIEW_KINDS)[number];
 
 /** The query parameters each kind of view keeps; anything else in a page's link (the ticked runs) is not the view's. */
 export const VIEW_QUERY_KEYS: Record<SavedViewKind, readonly string[]> = {
-  runs: ["filter", "order", "cols", "open"],
+  runs: ["filter", "order", "cols", "open", "group"],
   compare: ["runs", "sel", "metrics", "x", "smooth", "log", "hidden", "from", "to", "sx", "sy", "axes", "pm", "group", "base", "sm"],
 };
 

@@ -22,6 +22,8 @@ import enRunPage from "./en/runPage.json";
 import frRunPage from "./fr/runPage.json";
 import enReviews from "./en/reviews.json";
 import frReviews from "./fr/reviews.json";
+import enRunsTable from "./en/runsTable.json";
+import frRunsTable from "./fr/runsTable.json";
 import enSettings from "./en/settings.json";
 import frSettings from "./fr/settings.json";
 import enShell from "./en/shell.json";
@@ -40,8 +42,8 @@ import enValue from "./en/value.json";
 import frValue from "./fr/value.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, labelling: enLabelling, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue },
-  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, labelling: frLabelling, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue },
+  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, labelling: enLabelling, modelVersion: enModelVersion, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue },
+  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, labelling: frLabelling, modelVersion: frModelVersion, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -70,12 +70,39 @@ function completionKind(monaco: MonacoApi, kind: FilterSuggestionKind): Monaco.l
   }
 }
 
+/**
+ * Token colours of the filter box in each theme. Monaco's own (vs: #267f99 types, #098658 numbers) fall under
+ * WCAG AA's 4.5:1 on the studio's input background #f7f8fa; these are at least 5.6:1 on the page's backgrounds
+ * (light #f7f8fa and #ffffff, dark #111418 and #1a1f25), checked by axe in the filter-editor journey.
+ */
+const LIGHT_TOKENS = { text: "1b1f24", type: "1f6477", keyword: "0033b3", variable: "001080", string: "a31515", number: "07694a", delimiter: "5b6470" };
+const DARK_TOKENS = { text: "e6e9ee", type: "4ec9b0", keyword: "79b8ff", variable: "9cdcfe", string: "e3a07f", number: "b5cea8", delimiter: "9aa4b1" };
+type TokenColours = typeof LIGHT_TOKENS;
+
+function tokenRules(colours: TokenColours) {
+  return [
+    { token: "", foreground: colours.text },
+    { token: "identifier", foreground: colours.text },
+    { token: "operator", foreground: colours.text },
+    { token: "type", foreground: colours.type },
+    { token: "keyword", foreground: colours.keyword },
+    { token: "variable", foreground: colours.variable },
+    { token: "string", foreground: colours.string },
+    { token: "number", foreground: colours.number },
+    { token: "delimiter", foreground: colours.delimiter },
+  ];
+}
+
+function editorColors(colours: TokenColours) {
+  // Transparent: the box's own background (the page's input colour) shows through.
+  return { "editor.background": "#00000000", "editor.foreground": `#${colours.text}` };
+}
+
 function registerFilterLanguage(monaco: MonacoApi): void {
   if (monaco.languages.getLanguages().some((language) => language.id === LANGUAGE)) return;
   monaco.languages.register({ id: LANGUAGE });
-  const transparent = { "editor.background": "#00000000" };
-  monaco.editor.defineTheme(themeFor(false), { base: "vs", inherit: true, rules: [], colors: transparent });
-  monaco.editor.defineTheme(themeFor(true), { base: "vs-dark", inherit: true, rules: [], colors: transparent });
+  monaco.editor.defineTheme(themeFor(false), { base: "vs", inherit: true, rules: tokenRules(LIGHT_TOKENS), colors: editorColors(LIGHT_TOKENS) });
+  monaco.editor.defineTheme(themeFor(true), { base: "vs-dark", inherit: true, rules: tokenRules(DARK_TOKENS), colors: editorColors(DARK_TOKENS) });
   monaco.languages.setMonarchTokensProvider(LANGUAGE, {
     ignoreCase: true,
     tokenizer: {

@@ -1,18 +1,19 @@
 "use client";
-// The runs table: windowed rows (100,000 loaded runs scroll smoothly), nested runs under their parent, ticks
-// that show at once, column groups, pinned and resizable columns.
+// The runs table: windowed rows (100,000 loaded runs scroll smoothly), nested runs under their parent, runs
+// grouped by a param or tag under header rows with each metric's mean and min–max, ticks that show at once,
+// column groups, pinned and resizable columns.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { memo, useCallback, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } from "react";
+import { groupSelectionState, type GroupedRow, type GroupKey } from "@/lib/run-groups";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { columnId, orderColumnOf, parseColumnId, type KeyColumn, type ParsedOrder, type SortColumn } from "./run-columns";
-import { clampWidth, columnWidth, stickyOffsets, tableColumnGroups, type TableLayout } from "./run-table-layout";
+import { GroupRowView, MoreRunsRow } from "./group-rows";
+import { clampWidth, columnWidth, ROW_HEIGHT, stickyOffsets, tableColumnGroups, type TableLayout } from "./run-table-layout";
 import type { RunRow } from "./run-tree";
 import tableStyles from "./runs-table.module.css";
 
-/** Rows are one line high; a fixed estimate lets the window skip measuring 100,000 rows. */
-const ROW_HEIGHT = 37;
 const RESIZE_KEY_STEP = 16;
 
 const FIXED_LABELS: Record<string, string> = { experiment: "Experiment", status: "Status", start: "Start time", duration: "Duration", user: "User" };
@@ -21,8 +22,19 @@ const FIXED_SORT: Record<string, SortColumn> = {
   start: { kind: "attribute", key: "start_time" },
 };
 
+/** A row of the table: a run (in the tree or in a group), a group's header, or a note that a group has more runs. */
+export type TableRow = GroupedRow<RunRow>;
+
 export interface RunsTableProps {
-  rows: RunRow[];
+  rows: TableRow[];
+  /** The key the rows are grouped by, or null. */
+  groupKey: GroupKey | null;
+  expandedGroups: ReadonlySet<string | null>;
+  onExpandGroup: (value: string | null) => void;
+  /** Ticks or unticks every run of a group. */
+  onSelectGroup: (runIds: readonly string[], checked: boolean) => void;
+  /** The runs "select every loaded run" ticks; when absent, the run rows shown. */
+  selectableIds?: readonly string[];
   columns: KeyColumn[];
   layout: TableLayout;
   onLayout: (layout: TableLayout) => void;
@@ -63,11 +75,13 @@ export function RunsTable(props: RunsTableProps) {
 
   // Row order for shift-click ranges, read at click time so the row callbacks stay the same between renders.
   const rowIds = useRef<string[]>([]);
-  rowIds.current = rows.map((row) => row.run.info.run_id);
+  rowIds.current = rows.flatMap((row) => (row.type === "run" ? [row.row.run.info.run_id] : []));
+  const selectable = useRef<readonly string[]>([]);
+  selectable.current = props.selectableIds ?? rowIds.current;
   const toggle = useCallback((runId: string, checked: boolean, shiftKey: boolean) => onToggle(runId, checked, shiftKey, rowIds.current), [onToggle]);
 
   const selectedSet = useMemo(() => new Set(selected), [selected]);
-  const allShownSelected = rows.length > 0 && rows.every((row) => selectedSet.has(row.run.info.run_id));
+  const allShownSelected = selectable.current.length > 0 && selectable.current.every((id) => selectedSet.has(id));
   const paddingTop = items.length ? items[0].start : 0;
   const paddingBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
 
@@ -107,7 +121,7 @@ export function RunsTable(props: RunsTableProps) {
                       type="checkbox"
                       aria-label="Select every loaded run"
                       checked={allShownSelected}
-                      onChange={(event) => props.onSelectAll(event.target.checked, rowIds.current)}
+                      onChange={(event) => props.onSelectAll(event.target.checked, [...selectable.current])}
                     />
                   </th>
                 );
@@ -140,7 +154,27 @@ export function RunsTable(props: RunsTableProps) {
             </tr>
           ) : null}
           {items.map((item) => {
-            const row = rows[item.index];
+            const entry = rows[item.index];
+            if (entry.type === "group") {
+              return (
+                <GroupRowView
+                  key={`group:${entry.group.value ?? ""}:${entry.group.value === null}`}
+                  group={entry.group}
+                  groupKey={props.groupKey!}
+                  rowIndex={item.index + 2}
+                  columnIds={columnIds}
+                  sticky={sticky}
+                  selection={groupSelectionState(entry.group.runIds, selectedSet)}
+                  expanded={props.expandedGroups.has(entry.group.value)}
+                  onExpand={props.onExpandGroup}
+                  onSelect={props.onSelectGroup}
+                />
+              );
+            }
+            if (entry.type === "more") {
+              return <MoreRunsRow key={`more:${entry.groupValue ?? ""}:${entry.groupValue === null}`} entry={entry} groupKey={props.groupKey!} rowIndex={item.index + 2} columnCount={columnIds.length} />;
+            }
+            const row = entry.row;
             const runId = row.run.info.run_id;
             return (
               <RunRowView

@@ -1,9 +1,10 @@
 "use client";
 // The experiment page: runs table with MLflow's filter grammar, sort and chosen columns on the server;
-// nested runs under their parents; windowed rows that load more as you scroll; selection for the compare
-// view; CSV export of the view.
+// nested runs under their parents, or runs grouped by a param or tag; windowed rows that load more as you
+// scroll; selection for the compare view; CSV export of the view.
 import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -27,7 +28,10 @@ import {
 } from "./run-columns";
 import { layoutStorageKey, readStoredLayout, storeLayout, togglePinned, type TableLayout, EMPTY_LAYOUT } from "./run-table-layout";
 import { flattenRunTree, PARENT_RUN_TAG } from "./run-tree";
-import { RunsTable } from "./runs-table";
+import { RunsTable, type TableRow } from "./runs-table";
+import { GroupByControl } from "./group-by-control";
+import { groupParam, toggleGroupSelection } from "@/lib/run-groups";
+import { useGroupedRuns } from "./use-grouped-runs";
 import tableStyles from "./runs-table.module.css";
 import { replaceQueryParams, useRunSelection } from "./use-run-selection";
 import { hasViewQuery, VIEW_QUERY_KEYS, viewQueryOf } from "@/lib/saved-view-state";
@@ -62,6 +66,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
   const several = experimentIds.length > 1;
   const trpc = useTRPC();
   const client = useTRPCClient();
+  const tGroups = useTranslations("runsTable.groups");
   const { params, update } = useUrlState();
   const filter = params.get("filter") ?? "";
   const orderParam = params.get("order");
@@ -97,6 +102,8 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
     },
     [expanded],
   );
+
+  const selectGroup = useCallback((runIds: readonly string[], checked: boolean) => setSelected((current) => toggleGroupSelection(current, runIds, checked)), [setSelected]);
 
   // Pinned columns and widths, kept per experiment (or set of experiments) in this browser.
   const storageKey = layoutStorageKey(experimentIds);
@@ -149,11 +156,14 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
     columns: selectionOfColumns,
     nesting: nested ? ("top-level" as const) : ("all" as const),
   };
+  // Defaults wait for the key list, so the first page is not fetched twice.
+  const ready = (columnsChosen || keys.isFetched) && !waitingForDefault;
+  const grouped = useGroupedRuns({ experimentIds, filter, orderBy: order_by, columns: selectionOfColumns, groupParam: params.get("group"), enabled: ready });
+  const groupKey = grouped.groupKey;
   const runs = useInfiniteQuery({
     queryKey: [...trpc.tracking.runsTable.queryKey(input), "pages"],
     queryFn: ({ pageParam }) => client.tracking.runsTable.query({ ...input, page_token: pageParam }),
-    // Defaults wait for the key list, so the first page is not fetched twice.
-    enabled: (columnsChosen || keys.isFetched) && !waitingForDefault,
+    enabled: ready && groupKey === null,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_page_token,
     // A bad filter will not get better by asking again.
@@ -182,7 +192,12 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
     childRuns.set(parentId, data.runs);
     Object.assign(childCounts, data.child_counts);
   });
-  const rows = flattenRunTree(allRuns, childCounts, nested ? expanded : new Set(), (id) => childRuns.get(id));
+  const rows: TableRow[] = groupKey
+    ? grouped.rows
+    : flattenRunTree(allRuns, childCounts, nested ? expanded : new Set(), (id) => childRuns.get(id)).map((row) => ({ type: "run" as const, row, groupValue: null }));
+  const listError = groupKey ? grouped.error : runs.error;
+  const listPending = groupKey ? grouped.isPending : runs.isPending;
+  const listEmpty = groupKey ? grouped.groups.length === 0 : allRuns.length === 0;
   const experimentNames = several ? new Map(experimentIds.map((id, i) => [id, experiments[i].data?.name ?? `experiment ${id}`])) : null;
 
   function applyFilter(event: FormEvent<HTMLFormElement>) {
@@ -223,9 +238,9 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
               onChange={setDraft}
               onSubmit={(text) => update({ filter: text.trim() }, "push")}
               keys={keys.data ?? NO_FILTER_KEYS}
-              error={runs.error?.message}
+              error={listError?.message}
               placeholder="metrics.accuracy > 0.9 and params.lr = '0.01'"
-              describedBy={runs.error ? filterErrorId : "run-filter-help"}
+              describedBy={listError ? filterErrorId : "run-filter-help"}
             />
           </div>
           <button type="submit" className={styles.button}>
@@ -237,9 +252,9 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
             </button>
           ) : null}
         </div>
-        {runs.error ? (
+        {listError ? (
           <p id={filterErrorId} className={styles.error} role="alert">
-            {runs.error.message}
+            {listError.message}
           </p>
         ) : (
           <p id="run-filter-help" className={styles.muted}>
@@ -250,6 +265,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
       <RunsToolbar
         experimentId={experimentId}
         viewsMenu={several ? null : <SavedViewsMenu experimentId={experimentId} kind="runs" currentState={currentViewState} onApply={applyView} />}
+        groupControl={<GroupByControl keys={keys.data} value={groupKey} onChange={(key) => update({ group: key ? groupParam(key) : null }, "push")} />}
         keys={keys.data}
         columns={columns}
         onColumns={(next) => update({ cols: columnsParam(next) }, "push")}
@@ -264,9 +280,9 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
           cols: encodeUrlList(columns.map(columnId)),
         }).toString()}`}
       />
-      {runs.error ? null : runs.isPending ? (
-        <p role="status">Loading runs…</p>
-      ) : allRuns.length === 0 ? (
+      {listError ? null : listPending ? (
+        <p role="status">{groupKey ? tGroups("loading") : "Loading runs…"}</p>
+      ) : listEmpty ? (
         <section className={styles.panel} aria-label="No runs">
           {filter ? (
             <p>No run matches this filter. Loosen it or clear it to see every run.</p>
@@ -283,6 +299,11 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
         <>
           <RunsTable
             rows={rows}
+            groupKey={groupKey}
+            expandedGroups={grouped.open}
+            onExpandGroup={grouped.toggleGroup}
+            onSelectGroup={selectGroup}
+            selectableIds={groupKey ? grouped.runIds : undefined}
             columns={columns}
             layout={layout}
             onLayout={setLayout}
@@ -302,11 +323,17 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
               if (runs.hasNextPage && !runs.isFetchingNextPage) void runs.fetchNextPage();
             }}
           />
-          <p className={styles.muted} role="status">
-            {allRuns.length} {nested ? "top-level " : ""}run{allRuns.length === 1 ? "" : "s"} loaded
-            {runs.hasNextPage ? "; more match — scroll the table or load more" : ""}.
-          </p>
-          {runs.hasNextPage ? (
+          {groupKey ? (
+            <p className={styles.muted} role="status">
+              {tGroups("status", { groups: grouped.groups.length, runs: grouped.runIds?.length ?? 0, key: groupKey.key })}
+            </p>
+          ) : (
+            <p className={styles.muted} role="status">
+              {allRuns.length} {nested ? "top-level " : ""}run{allRuns.length === 1 ? "" : "s"} loaded
+              {runs.hasNextPage ? "; more match — scroll the table or load more" : ""}.
+            </p>
+          )}
+          {runs.hasNextPage && !groupKey ? (
             <button type="button" className={styles.secondary} onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
               {runs.isFetchingNextPage ? "Loading…" : "Load more"}
             </button>
@@ -320,6 +347,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
 function RunsToolbar({
   experimentId,
   viewsMenu,
+  groupControl,
   keys,
   columns,
   onColumns,
@@ -331,6 +359,7 @@ function RunsToolbar({
 }: {
   experimentId: string;
   viewsMenu: ReactNode;
+  groupControl: ReactNode;
   keys: { metrics: string[]; params: string[]; tags: string[] } | undefined;
   columns: KeyColumn[];
   onColumns: (columns: KeyColumn[]) => void;
@@ -343,6 +372,7 @@ function RunsToolbar({
   return (
     <div className={tableStyles.toolbar}>
       {viewsMenu}
+      {groupControl}
       <ColumnChooser keys={keys} columns={columns} onChange={onColumns} onReset={onResetColumns} />
       <a className={styles.secondary} href={exportHref} download>
         Export CSV

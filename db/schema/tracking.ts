@@ -237,8 +237,9 @@ export const compareSelections = pgTable("compare_selections", {
 });
 
 /**
- * A named, shared view of an experiment: the runs table's filter, order, columns, open parents and layout, or a
- * comparison's options. At most one runs view per experiment is its default, opened when the experiment's link
+ * A named view of an experiment: the runs table's filter, order, columns, grouping, open parents and layout, or a
+ * comparison's options. Shared with every reader of the experiment, or private to the user named by private_to.
+ * At most one runs view per experiment is its default (always a shared one), opened when the experiment's link
  * carries no view state of its own.
  */
 export const savedViews = pgTable(
@@ -252,12 +253,14 @@ export const savedViews = pgTable(
     name: text("name").notNull(),
     state: jsonb("state").$type<Record<string, unknown>>().notNull(),
     isDefault: boolean("is_default").notNull().default(false),
+    /** The username a private view belongs to; '' for a shared view (a key column, so not null: names are unique per owner). */
+    privateTo: text("private_to").notNull().default(""),
     createdBy: text("created_by").notNull(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
   },
   (t) => [
-    uniqueIndex("saved_views_name_uq").on(t.experimentId, t.kind, t.name),
+    uniqueIndex("saved_views_owner_name_uq").on(t.experimentId, t.kind, t.privateTo, t.name),
     uniqueIndex("saved_views_default_uq").on(t.experimentId, t.kind).where(sql`${t.isDefault}`),
   ],
 );

@@ -4,6 +4,7 @@ import type { Actor, Role } from "./actor";
 
 export const permissionTable = {
   "studio.read": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Read experiments, runs, datasets, models, reviews and deployments" },
+  "views.keep-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Save and delete one's own private views of an experiment's runs and comparisons" },
   "tracking.write": { roles: ["admin", "editor"], description: "Create, rename and delete experiments; create runs and log params, metrics, tags, inputs and artifacts" },
   "datasets.write": { roles: ["admin", "editor"], description: "Register dataset versions and declare quality rules" },
   "models.write": { roles: ["admin", "editor"], description: "Register models and versions, set tags and aliases" },

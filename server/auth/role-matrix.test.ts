@@ -76,6 +76,23 @@ const actions: MatrixAction[] = [
   { name: "tRPC tracking.setRunDeleted", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setRunDeleted({ runId: t.runId, deleted: true })) },
   { name: "tRPC registry.deleteVersion", permission: "models.write", run: trpc((h, t) => h.trpc.registry.deleteVersion({ name: `m-${t.unique}`, version: "1" })) },
   { name: "tRPC tracking.saveView", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.saveView({ experimentId: t.experimentId, kind: "runs", name: `v-${t.unique}`, state: { query: { order: "metrics.acc DESC" } } })) },
+  { name: "tRPC tracking.savePrivateView", permission: "views.keep-own", run: trpc((h, t) => h.trpc.tracking.savePrivateView({ experimentId: t.experimentId, kind: "runs", name: `p-${t.unique}`, state: { query: { group: "params.lr" } } })) },
+  {
+    name: "tRPC tracking.shareView of one's own private view",
+    permission: "tracking.write",
+    run: trpc(async (h, t) => {
+      const mine = await h.trpc.tracking.savePrivateView({ experimentId: t.experimentId, kind: "runs", name: `s-${t.unique}`, state: { query: {} } });
+      try {
+        return await h.trpc.tracking.shareView({ experimentId: t.experimentId, viewId: mine.viewId });
+      } catch (refusal) {
+        // The refused share must have changed nothing; the private view made for it goes, so the fingerprint compares like with like.
+        const still = await h.trpc.tracking.savedViews({ experimentId: t.experimentId, kind: "runs" });
+        if (still.find((v) => v.viewId === mine.viewId)?.visibility !== "private") throw new Error("a refused share changed the view");
+        await h.trpc.tracking.deletePrivateView({ experimentId: t.experimentId, viewId: mine.viewId });
+        throw refusal;
+      }
+    }),
+  },
   { name: "tRPC tracking.setDefaultView", permission: "tracking.write", run: trpc((h, t) => h.trpc.tracking.setDefaultView({ experimentId: t.experimentId, viewId: null })) },
   { name: "tRPC notifications.createWebhook", permission: "webhooks.manage", run: trpc((h, t) => h.trpc.notifications.createWebhook({ name: `h-${t.unique}`, url: "https://hooks.example.com/studio", events: ["model.promoted"] })) },
   { name: "tRPC erasure.erase", permission: "data.erase", run: trpc((h) => h.trpc.erasure.erase({ column: "customer_id", value: "nobody-at-all" })) },

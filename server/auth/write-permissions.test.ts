@@ -57,6 +57,9 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   // Saved views are shared with every reader of the experiment: keeping, removing or choosing the default is a tracking write.
   "tracking.saveView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, kind: "runs", name: `v-${t.unique}`, state: { query: { filter: "metrics.acc > 0.5" } }, makeDefault: true }) },
   "tracking.deleteView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, viewId: 1 }) },
+  "tracking.savePrivateView": { permission: "views.keep-own", input: (t) => ({ experimentId: t.experimentId, kind: "runs", name: `p-${t.unique}`, state: { query: { group: "params.lr" } } }) },
+  "tracking.deletePrivateView": { permission: "views.keep-own", input: (t) => ({ experimentId: t.experimentId, viewId: 1 }) },
+  "tracking.shareView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, viewId: 1 }) },
   "tracking.setDefaultView": { permission: "tracking.write", input: (t) => ({ experimentId: t.experimentId, viewId: null }) },
   "datasets.updateMetadata": { permission: "datasets.write", input: () => ({ name: "matrix-data", description: "d" }) },
   "datasets.addRule": { permission: "datasets.write", input: () => ({ name: "matrix-data", rule: { kind: "not_null", column: "a" } }) },

@@ -17,8 +17,22 @@ import { setRunNote, zSetRunNote } from "./run-notes";
 import { getRun, loadRuns } from "./runs";
 import { listRunLoggedModels } from "./run-logged-models";
 import { deleteRunTag, getRunFamily, renameRun, setRunDeleted, setRunTag, zRenameRun, zRunTag, zRunTagKey, zSetRunDeleted } from "./run-management";
-import { deleteView, listSavedViews, saveView, setDefaultView, zDeleteView, zListSavedViews, zSaveView, zSetDefaultView } from "./saved-views";
+import {
+  deletePrivateView,
+  deleteView,
+  listSavedViews,
+  savePrivateView,
+  saveView,
+  setDefaultView,
+  shareView,
+  zDeleteView,
+  zListSavedViews,
+  zSavePrivateView,
+  zSaveView,
+  zSetDefaultView,
+} from "./saved-views";
 import { listRunsTable, zRunsTableInput } from "./runs-table";
+import { listRunGroups, zRunGroupsInput, zRunGroupsOutput } from "./run-groups";
 import { listExperimentSummaries } from "./experiment-summaries";
 import { listRunKeys, zRunKeysInput } from "./run-keys";
 import { zCreateExperiment, zViewType } from "./schema";
@@ -42,6 +56,11 @@ export const trackingRouter = createTrpcRouter({
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx, input.experimentId, input.deleted ? "deleted" : "active")),
   /** The runs table: a search page carrying only the chosen columns, top-level runs only when collapsed to a tree. */
   runsTable: protectedProcedure.input(zRunsTableInput).query(({ ctx, input }) => listRunsTable(ctx, input)),
+  /** The runs table grouped by a param or tag: each group's runs and its metrics' mean and min–max. */
+  runGroups: protectedProcedure
+    .input(zRunGroupsInput)
+    .output(zRunGroupsOutput)
+    .query(({ ctx, input }) => listRunGroups(ctx, input)),
   /** Every metric, param and tag key in the experiments' active runs. */
   runKeys: protectedProcedure.input(zRunKeysInput).query(({ ctx, input }) => listRunKeys(ctx, input)),
   run: protectedProcedure.input(z.object({ runId: z.string() })).query(({ ctx, input }) => getRun(ctx, input.runId)),
@@ -67,6 +86,9 @@ export const trackingRouter = createTrpcRouter({
   savedViews: protectedProcedure.input(zListSavedViews).query(({ ctx, input }) => listSavedViews(ctx, input)),
   saveView: protectedProcedure.input(zSaveView).mutation(({ ctx, input }) => saveView(ctx, input)),
   deleteView: protectedProcedure.input(zDeleteView).mutation(({ ctx, input }) => deleteView(ctx, input)),
+  savePrivateView: protectedProcedure.input(zSavePrivateView).mutation(({ ctx, input }) => savePrivateView(ctx, input)),
+  deletePrivateView: protectedProcedure.input(zDeleteView).mutation(({ ctx, input }) => deletePrivateView(ctx, input)),
+  shareView: protectedProcedure.input(zDeleteView).mutation(({ ctx, input }) => shareView(ctx, input)),
   setDefaultView: protectedProcedure.input(zSetDefaultView).mutation(({ ctx, input }) => setDefaultView(ctx, input)),
   setRunNote: protectedProcedure.input(zSetRunNote).mutation(({ ctx, input }) => setRunNote(ctx, input)),
   renameRun: protectedProcedure.input(zRenameRun).mutation(({ ctx, input }) => renameRun(ctx, input)),

@@ -3,6 +3,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
+import { zGroupMember, type GroupMember } from "@/lib/run-groups";
+import type { FilterClause } from "@/lib/search-filter";
 import type { ServiceContext } from "../service-context";
 import { zSearchRuns, type Run } from "./schema";
 import { PARENT_RUN_TAG, searchRuns } from "./search-runs";
@@ -16,6 +18,8 @@ export const zRunsTableInput = zSearchRuns.extend({
    * flat (a filter, or one parent's children).
    */
   nesting: z.enum(["top-level", "all"]).default("all"),
+  /** Only the runs of one group of the grouped table (its param's or tag's value, or null for runs without it). */
+  group: zGroupMember.optional(),
 });
 
 export interface RunsTablePage {
@@ -26,11 +30,20 @@ export interface RunsTablePage {
 }
 
 export async function listRunsTable(ctx: ServiceContext, input: z.input<typeof zRunsTableInput>): Promise<RunsTablePage> {
-  const { columns, nesting, ...search } = zRunsTableInput.parse(input);
+  const { columns, nesting, group, ...search } = zRunsTableInput.parse(input);
   // The parent tag always comes along: the table indents and links a nested run it finds by a filter.
   const withParent = { ...columns, tags: columns.tags.includes(PARENT_RUN_TAG) ? columns.tags : [...columns.tags, PARENT_RUN_TAG] };
-  const page = await searchRuns(ctx, search, withParent, { topLevelOnly: nesting === "top-level" });
+  const extraClauses = group ? [groupClause(group)] : [];
+  const page = await searchRuns(ctx, search, withParent, { topLevelOnly: nesting === "top-level", extraClauses });
   return { ...page, child_counts: await countChildRuns(ctx, search.experiment_ids, page.runs.map((run) => run.info.run_id)) };
+}
+
+/** The group as a filter clause: the key equal to the value, or (the "(none)" group) absent. */
+function groupClause(group: GroupMember): FilterClause {
+  const entity = group.kind;
+  return group.value === null
+    ? { entity, key: group.key, op: "IS NULL", value: null, position: 0 }
+    : { entity, key: group.key, op: "=", value: group.value, position: 0 };
 }
 
 async function countChildRuns(ctx: ServiceContext, experimentIds: string[], runIds: string[]): Promise<Record<string, number>> {

@@ -142,6 +142,29 @@ export interface SearchScope {
    * table's collapsed tree. A run whose parent is deleted or elsewhere stays, so no run is unreachable.
    */
   topLevelOnly?: boolean;
+  /** Conditions ANDed to the filter's, built by the studio rather than typed (one group of the grouped table). */
+  extraClauses?: FilterClause[];
+}
+
+/** The matching runs as conditions on the runs row `r`: experiments, lifecycle, the filter and the scope. */
+export function runConditions(
+  input: Pick<z.output<typeof zSearchRuns>, "experiment_ids" | "filter" | "run_view_type">,
+  scope: SearchScope = {},
+): { conditions: SQL[]; clauses: FilterClause[] } {
+  const clauses = [...withFilterErrors(() => parseSearchFilter(input.filter)), ...(scope.extraClauses ?? [])];
+  const viewType = input.run_view_type ?? "ACTIVE_ONLY";
+  const experimentIds = input.experiment_ids.map(Number);
+  const conditions: SQL[] = [sql`r.experiment_id = any(${sql.param(experimentIds)}::int8[])`];
+  if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
+  if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
+  for (const clause of clauses) conditions.push(clauseToSql(clause));
+  if (scope.topLevelOnly) {
+    conditions.push(sql`not exists (
+      select 1 from tags pt join runs p on p.run_uuid = pt.value
+      where pt.run_uuid = r.run_uuid and pt.key = ${PARENT_RUN_TAG}
+        and p.lifecycle_stage = 'active' and p.experiment_id = any(${sql.param(experimentIds)}::int8[]))`);
+  }
+  return { conditions, clauses };
 }
 
 interface SearchPage {
@@ -161,24 +184,11 @@ async function searchRunsPage(
   columns?: RunColumnSelection,
   scope: SearchScope = {},
 ): Promise<SearchPage> {
-  const clauses = withFilterErrors(() => parseSearchFilter(input.filter));
+  const { conditions, clauses } = runConditions(input, scope);
   const orders = withFilterErrors(() => (input.order_by ?? []).map(parseOrderBy));
   if (!input.experiment_ids.length) return { runsJson: "[]" };
   const limit = input.max_results ?? SEARCH_MAX_RESULTS_DEFAULT;
   const offset = decodePageToken(input.page_token);
-  const viewType = input.run_view_type ?? "ACTIVE_ONLY";
-  const experimentIds = input.experiment_ids.map(Number);
-
-  const conditions: SQL[] = [sql`r.experiment_id = any(${sql.param(experimentIds)}::int8[])`];
-  if (viewType === "ACTIVE_ONLY") conditions.push(sql`r.lifecycle_stage = 'active'`);
-  if (viewType === "DELETED_ONLY") conditions.push(sql`r.lifecycle_stage = 'deleted'`);
-  for (const clause of clauses) conditions.push(clauseToSql(clause));
-  if (scope.topLevelOnly) {
-    conditions.push(sql`not exists (
-      select 1 from tags pt join runs p on p.run_uuid = pt.value
-      where pt.run_uuid = r.run_uuid and pt.key = ${PARENT_RUN_TAG}
-        and p.lifecycle_stage = 'active' and p.experiment_id = any(${sql.param(experimentIds)}::int8[]))`);
-  }
   const required = requiredKeys(clauses);
   const ordering = orders.map((order, index) => orderToSql(order, index, required));
   const joins = ordering.flatMap((o) => (o.join ? [o.join] : []));
