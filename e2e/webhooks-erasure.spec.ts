@@ -60,11 +60,17 @@ function signatureOf(secret: string, delivery: { headers: IncomingHttpHeaders; b
   });
 }
 
+/** The admin pages are under the header's "Admin" menu. */
+async function openAdminMenu(page: Page) {
+  await page.getByRole("navigation", { name: "Account" }).getByText("Admin", { exact: true }).click();
+}
+
 test("a webhook receives a signed review request, is sent again from its log, the reviewer is notified; a data subject is found and erased", async ({ page, browser, request }) => {
   test.setTimeout(180_000);
-  // The admin reaches the webhooks page from the admin pages.
+  // The admin reaches the webhooks page from the header's Admin menu.
   await page.goto("/admin/audit");
-  await page.getByRole("navigation", { name: "More admin pages" }).getByRole("link", { name: "Webhooks" }).click();
+  await openAdminMenu(page);
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Webhooks" }).click();
   await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
   await expectNoSeriousViolations(page);
 
@@ -144,7 +150,8 @@ test("a webhook receives a signed review request, is sent again from its log, th
   });
   expect(served.status(), await served.text()).toBe(200);
 
-  await page.getByRole("navigation", { name: "More admin pages" }).getByRole("link", { name: "Data subject erasure" }).click();
+  await openAdminMenu(page);
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Data subject erasure" }).click();
   await expect(page.getByRole("heading", { name: "Erase a data subject" })).toBeVisible();
   const find = page.getByRole("form", { name: "Find a data subject" });
   await find.getByLabel("Key column (feature)").fill("mean_radius");

@@ -23,6 +23,8 @@ const adminPages = [
   ["/admin/tokens", "allTokens"],
   ["/admin/permissions", "permissions"],
   ["/admin/audit", "auditLog"],
+  ["/admin/webhooks", "webhooks"],
+  ["/admin/erasure", "erasure"],
 ] as const;
 
 export function UserMenu() {
@@ -48,7 +50,7 @@ export function UserMenu() {
       <Link href="/settings" data-testid="user-menu-settings">{t("settings")}</Link>
       <Link href="/settings/tokens">{t("tokens")}</Link>
       {isAdmin ? (
-        // The four admin pages sit in one menu: side by side they made the header wrap at 1280 px.
+        // The admin pages sit in one menu: side by side they made the header wrap at 1280 px.
         <details ref={adminMenu} className="user-menu-admin">
           <summary>{t("admin")}</summary>
           <div className="user-menu-admin-panel">

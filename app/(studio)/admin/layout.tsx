@@ -6,15 +6,7 @@ import { currentPageActor } from "@/server/auth/page-actor";
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const actor = await currentPageActor();
   if (actor?.role === "admin") {
-    return (
-      <>
-        {/* The newer admin pages, reached from every admin page so the header's account menu stays short. */}
-        <nav aria-label="More admin pages" className="admin-more">
-          More admin pages: <Link href="/admin/webhooks">Webhooks</Link> · <Link href="/admin/erasure">Data subject erasure</Link>
-        </nav>
-        {children}
-      </>
-    );
+    return children;
   }
   return (
     <section aria-labelledby="admins-only">
