@@ -1,14 +1,16 @@
 // Journey: canary and shadow. An admin shadows production with the unapproved v2, sends production traffic, and sees
 // the live comparison fill (same requests, agreement); alice requests a review of v2 and bob approves it; the admin
 // starts a 10% canary with an error-rate guard, the canary breaks (a test hook makes v2 fail), and the guard check
-// stops it: share 0, the reason shown, every caller back on production.
+// stops it: share 0, the reason shown, every caller back on production; the admin stops the shadow. The journey brings
+// its own model (the demo's two forests, uploaded under a new name): its traffic, review and routes must not change
+// what other journeys read off the demo's breast-cancer-rf (drift flags, approvals, what a request is copied to).
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME, E2E_DEMO_PASSWORD } from "./credentials";
 
-const MODEL = "breast-cancer-rf";
+const MODEL = `canary-bc-${Date.now()}`;
 const authorization = `Basic ${Buffer.from(`${E2E_ADMIN_USERNAME}:${E2E_ADMIN_PASSWORD}`).toString("base64")}`;
 
 async function signedInAs(browser: Browser, username: string): Promise<Page> {
@@ -35,6 +37,22 @@ async function openTraffic(page: Page) {
 
 test("shadow an unapproved version, compare live, approve it, run a 10% canary, and watch the guard stop it when it breaks", async ({ page, request, browser }) => {
   test.setTimeout(180_000);
+  for (const fixture of ["breast-cancer-rf-v1", "breast-cancer-rf-v2"]) {
+    const upload = await request.post(`/api/models/upload?name=${MODEL}`, {
+      headers: { authorization, "content-type": "application/octet-stream" },
+      data: readFileSync(`fixtures/models/${fixture}.onnx`),
+    });
+    expect(upload.status(), await upload.text()).toBe(201);
+  }
+  // v1 goes to production past the review gate, as an admin may with a reason.
+  await page.goto("/deployments");
+  const promote = page.getByRole("region", { name: "Promote to production" });
+  await promote.getByLabel("Model").selectOption(MODEL);
+  await promote.getByLabel("Version").selectOption("1");
+  const promoteForm = promote.getByRole("form", { name: `Promote ${MODEL} v1` });
+  await promoteForm.getByLabel(/Override reason/).fill("Canary journey: the production it runs beside");
+  await promoteForm.getByRole("button", { name: "Promote" }).click();
+  await expect(promoteForm.getByRole("status")).toHaveText(`${MODEL} production now serves v1.`);
   const rows = Papa.parse<Record<string, number>>(readFileSync("fixtures/datasets/breast_cancer.production-stable.csv", "utf8"), {
     header: true,
     dynamicTyping: true,
@@ -82,8 +100,9 @@ test("shadow an unapproved version, compare live, approve it, run a 10% canary, 
   const form = alice.getByRole("form", { name: "Request a review" });
   await form.getByLabel("Dataset").selectOption("breast-cancer");
   await form.getByLabel("Version", { exact: true }).selectOption("2");
-  const confirm = form.getByLabel(/I confirm these columns feed/);
-  if (await confirm.count()) await confirm.check();
+  await expect(form.getByLabel("Label column")).toHaveValue("malignant");
+  // The uploaded forest takes one unnamed matrix: alice confirms which columns feed it, in order.
+  await form.getByLabel(/I confirm these columns feed/).check();
   await form.getByRole("group", { name: "Threshold 1" }).getByLabel("Value").fill("0.9");
   await form.getByLabel(/Business goal/).fill("Canary of the retrained forest.");
   await form.getByLabel("Max group gap (points)").fill("");
@@ -143,4 +162,13 @@ test("shadow an unapproved version, compare live, approve it, run a 10% canary, 
   // The audit log names the automatic stop, by the system actor.
   const audit = await request.get(`/api/audit/export?action=deployment.canary.auto-stop`, { headers: { authorization } });
   expect(await audit.text()).toContain("system");
+
+  // The shadow is stopped: production answers are no longer copied.
+  await shadowForm.getByRole("button", { name: "Stop shadow" }).click();
+  await expect(panel.getByTestId("traffic-state")).not.toContainText("Shadow: v2");
+  await expect(async () => {
+    const response = await score(0);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["x-shadow"]).toBeUndefined();
+  }).toPass({ timeout: 5_000 });
 });

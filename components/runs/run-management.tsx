@@ -128,6 +128,8 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
   const trpc = useTRPC();
   const invalidate = useInvalidateRun(runId);
   const [editing, setEditing] = useState<string | null>(null);
+  // A form closes only itself: a save that finishes after the user opened another form must not close that one.
+  const closeForm = (form: string) => setEditing((current) => (current === form ? null : current));
   const remove = useMutation(trpc.tracking.deleteRunTag.mutationOptions({ onSuccess: invalidate }));
   const sorted = [...tags].sort((a, b) => a.key.localeCompare(b.key));
   const editable = (key: string) => canWrite && !key.toLowerCase().startsWith("mlflow.");
@@ -153,7 +155,7 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
                 <tr key={tag.key}>
                   <td>{tag.key}</td>
                   <td className={styles.wrap}>
-                    {editing === tag.key ? <TagForm runId={runId} initial={tag} onDone={() => setEditing(null)} /> : tag.value}
+                    {editing === tag.key ? <TagForm runId={runId} initial={tag} onDone={() => closeForm(tag.key)} /> : tag.value}
                   </td>
                   {canWrite ? (
                     <td>
@@ -182,7 +184,7 @@ export function RunTags({ runId, tags, writable }: { runId: string; tags: KeyVal
           {remove.error.message}
         </p>
       ) : null}
-      {canWrite ? editing === "" ? <TagForm runId={runId} initial={null} onDone={() => setEditing(null)} /> : (
+      {canWrite ? editing === "" ? <TagForm runId={runId} initial={null} onDone={() => closeForm("")} /> : (
         <button type="button" className={styles.secondary} onClick={() => setEditing("")}>
           {t("add")}
         </button>
