@@ -177,7 +177,10 @@ async function withModel(
       shadow !== null &&
       enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, score: routing!.shadow });
     const headers = modelHeaders(model, resolved, threshold);
-    return { body, headers: db ? { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) } : headers };
+    if (!db) return { body, headers };
+    const routed = { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) };
+    servedBy.set(routed, servedBy.get(headers)!);
+    return { body, headers: routed };
   } catch (error) {
     if (traffic && db && routing) {
       const domain = toDomainError(error);
