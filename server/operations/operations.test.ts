@@ -10,7 +10,7 @@ import { handleServing } from "../serving/http";
 import { livenessAnswer, metricsAnswer, readinessAnswer } from "./endpoints";
 
 function scrape(authorization: string | null) {
-  return { headers: new Headers(authorization ? { authorization } : {}) };
+  return { method: "GET", headers: new Headers(authorization ? { authorization } : {}) };
 }
 
 /** The value of one sample line of the exposition (labels in prom-client's order), or null when absent. */
