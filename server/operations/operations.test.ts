@@ -7,6 +7,8 @@ import { createToken } from "../auth/tokens";
 import { zCreateUser } from "../auth/schema";
 import type { Actor, Role } from "../auth/actor";
 import { handleServing } from "../serving/http";
+import { handleArtifactProxy } from "../artifacts/proxy";
+import { handleMlflowApi } from "../http/mlflow-api";
 import { livenessAnswer, metricsAnswer, readinessAnswer } from "./endpoints";
 
 function scrape(authorization: string | null) {
@@ -96,6 +98,7 @@ describe.each(testBackends)("operations endpoints on %s", (backend) => {
       const logged = await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "loss", value: 1 / (i + 1), timestamp: 1, step: i }, { key: "acc", value: 0.5, timestamp: 1, step: i }], params: i === 0 ? [{ key: "lr", value: "0.1" }] : [] });
       expect(logged.status).toBe(200);
     }
+    vi.stubEnv("STUDIO_LOG_ERRORS", "1");
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const bad = await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "loss", value: "not a number", timestamp: 1 }] });
     expect(bad.status).toBe(400);
@@ -119,7 +122,36 @@ describe.each(testBackends)("operations endpoints on %s", (backend) => {
     for (const token of tokens.values()) expect(after).not.toContain(token);
   });
 
+  it("writes no line for a successful request unless STUDIO_LOG_REQUESTS=1", async () => {
+    const search = () =>
+      handleMlflowApi(new Request("http://studio.test/api/2.0/mlflow/experiments/search?max_results=1", { headers: { "x-request-id": "search-ops-1" } }), ["experiments", "search"], async () => studio.as(adminActor));
+    const logs = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const lines = () => logs.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"route":"experiments/search"'));
+    expect((await search()).status).toBe(200);
+    expect(lines()).toHaveLength(0);
+    vi.stubEnv("STUDIO_LOG_REQUESTS", "1");
+    const answered = await search();
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get("x-request-id")).toBe("search-ops-1");
+    expect(lines()).toHaveLength(1);
+    expect(JSON.parse(lines()[0]!)).toMatchObject({ level: "info", msg: "request", requestId: "search-ops-1", status: 200, method: "GET" });
+  });
+
+  it("counts artifact proxy requests under one route and echoes their request id", async () => {
+    vi.stubEnv("STUDIO_LOG_ERRORS", "1");
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const series = 'studio_http_requests_total{surface="mlflow",route="mlflow-artifacts/artifacts",method="GET",status="404"}';
+    const before = sample((await metricsAnswer(scrape(`Bearer ${tokens.get("admin")}`), database)).body, series) ?? 0;
+    const request = new Request("http://studio.test/api/2.0/mlflow-artifacts/artifacts/0/nothing-here.txt", { headers: { "x-request-id": "art-ops-1" } });
+    const answer = await handleArtifactProxy(request, ["0", "nothing-here.txt"], async () => studio.as(adminActor));
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get("x-request-id")).toBe("art-ops-1");
+    expect(errors.mock.calls.filter((c) => String(c[0]).includes('"requestId":"art-ops-1"'))).toHaveLength(1);
+    expect(sample((await metricsAnswer(scrape(`Bearer ${tokens.get("admin")}`), database)).body, series)).toBe(before + 1);
+  });
+
   it("keeps the caller's x-request-id on a serving error, counts it under its route template, and logs it once", async () => {
+    vi.stubEnv("STUDIO_LOG_ERRORS", "1");
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const answer = await handleServing({
       method: "POST",
