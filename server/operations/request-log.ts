@@ -28,13 +28,18 @@ function logRequestsEnabled(): boolean {
   return process.env.STUDIO_LOG_REQUESTS === "1";
 }
 
+/** On unless STUDIO_LOG_ERRORS=0 (the test suite sets it: its thousands of deliberate refusals are not news). */
+function logErrorsEnabled(): boolean {
+  return process.env.STUDIO_LOG_ERRORS !== "0";
+}
+
 /** Counts the request and writes its JSON line when it failed (or when per-request lines are on). Never throws. */
 export function observeAnsweredRequest(answered: AnsweredRequest): void {
   try {
     const durationMs = performance.now() - answered.startedAt;
     observeHttpRequest(answered.surface, answered.route, answered.method, answered.status, durationMs / 1000);
     const failed = answered.status >= 400;
-    if (!failed && !logRequestsEnabled()) return;
+    if (failed ? !logErrorsEnabled() && !logRequestsEnabled() : !logRequestsEnabled()) return;
     const line = {
       time: new Date().toISOString(),
       level: answered.status >= 500 ? "error" : failed ? "warn" : "info",

@@ -84,11 +84,13 @@ describe.each(testBackends)("standalone serving operations on %s", (kind) => {
       });
       expect(scored.status).toBe(200);
     }
+    vi.stubEnv("STUDIO_LOG_ERRORS", "1");
     const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const refused = await fetch(`${base}/api/serve/credit/invocations`, { method: "POST", headers: { "x-request-id": "ops-standalone-401" }, body: "{}" });
     expect(refused.status).toBe(401);
     expect(quiet.mock.calls.filter((c) => String(c[0]).includes('"requestId":"ops-standalone-401"'))).toHaveLength(1);
     quiet.mockRestore();
+    vi.unstubAllEnvs();
 
     expect((await scrape()).status).toBe(401);
     expect((await scrape(`Bearer ${viewerToken}`)).status).toBe(403);
