@@ -42,7 +42,7 @@ function createMetrics() {
   });
   const servingRequests = new Counter({
     name: "studio_serving_requests_total",
-    help: "Scoring requests by the model and version that answered (empty when the request failed before a model was chosen) and status",
+    help: "Scoring requests by the model and version that answered or failed (empty when the request failed before a version was chosen) and status",
     labelNames: ["model", "version", "status"] as const,
     registers: [registry],
   });

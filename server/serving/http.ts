@@ -68,7 +68,7 @@ function json(status: number, requestId: string, body: string, headers: Readonly
   return answer;
 }
 
-/** Which model and version answered, by the headers object of the answer (the metrics label requests with them). */
+/** Which model and version answered, by the headers object of the answer or the error it failed with (the metrics label requests with them). */
 const servedBy = new WeakMap<object, { model: string; version: string }>();
 
 /** The headers saying who answered, built once per model and resolution (an alias answer lasts a second or more). */
@@ -182,6 +182,8 @@ async function withModel(
     servedBy.set(routed, servedBy.get(headers)!);
     return { body, headers: routed };
   } catch (error) {
+    // A version that failed its request (bad input, a broken model) still names itself in the serving metrics.
+    if (model && typeof error === "object" && error !== null) servedBy.set(error, { model: model.name, version: model.version });
     if (traffic && db && routing) {
       const domain = toDomainError(error);
       logServingError(db, { modelId: traffic.modelId, versionId: resolved.versionId, route, requestId: routing.requestId, status: domain.httpStatus, message: domain.message });
@@ -344,13 +346,15 @@ export async function handleServing(request: ServingRequest, server: ModelServer
   const protocol: Protocol = segments[0] === "v2" ? "oip" : "mlflow";
   let answer: ServingResponse;
   let failure: DomainError | undefined;
+  let served: { model: string; version: string } | undefined;
   try {
     answer = await answerServing(request, server, segments, protocol, requestId, startedAt);
+    served = servedBy.get(answer.headers);
   } catch (error) {
     failure = toDomainError(error);
     answer = json(failure.httpStatus, requestId, errorBody(protocol, failure));
+    if (typeof error === "object" && error !== null) served = servedBy.get(error);
   }
-  const served = servedBy.get(answer.headers);
   observeServingRequest(served?.model ?? "", served?.version ?? "", answer.status, (performance.now() - startedAt) / 1000);
   observeAnsweredRequest({
     surface: "serving",

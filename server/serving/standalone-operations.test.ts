@@ -74,8 +74,10 @@ describe.each(testBackends)("standalone serving operations on %s", (kind) => {
   it("counts scoring requests per model and version in its own /metrics, which only an admin may scrape", async () => {
     const series = 'studio_serving_requests_total{model="credit",version="1",status="200"}';
     const scrape = async (authorization?: string) => fetch(`${base}/metrics`, { headers: authorization ? { authorization } : {} });
-    const count = (text: string) => Number(text.split("\n").find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
-    const before = count(await (await scrape(`Bearer ${adminToken}`)).text());
+    const refusedSeries = 'studio_serving_requests_total{model="credit",version="1",status="400"}';
+    const count = (text: string, name = series) => Number(text.split("\n").find((l) => l.startsWith(`${name} `))?.slice(name.length + 1) ?? 0);
+    const first = await (await scrape(`Bearer ${adminToken}`)).text();
+    const before = count(first);
     for (let i = 0; i < 3; i++) {
       const scored = await fetch(`${base}/api/serve/credit@production/invocations`, {
         method: "POST",
@@ -84,6 +86,13 @@ describe.each(testBackends)("standalone serving operations on %s", (kind) => {
       });
       expect(scored.status).toBe(200);
     }
+    // Input the model refuses: still the model's and version's request, with its 400.
+    const wrong = await fetch(`${base}/api/serve/credit@production/invocations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${viewerToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ dataframe_split: { columns: ["not-a-column"], data: [[1]] } }),
+    });
+    expect(wrong.status).toBe(400);
     vi.stubEnv("STUDIO_LOG_ERRORS", "1");
     const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const refused = await fetch(`${base}/api/serve/credit/invocations`, { method: "POST", headers: { "x-request-id": "ops-standalone-401" }, body: "{}" });
@@ -99,6 +108,7 @@ describe.each(testBackends)("standalone serving operations on %s", (kind) => {
     expect(scraped.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await scraped.text();
     expect(count(text) - before).toBe(3);
+    expect(count(text, refusedSeries) - count(first, refusedSeries)).toBe(1);
     expect(text).toMatch(/studio_serving_request_duration_seconds_count\{model="credit",version="1"\} [1-9]/);
     expect(text).toMatch(/studio_http_requests_total\{surface="serving",route="\/api\/serve\/:model\/invocations",method="POST",status="401"\} [1-9]/);
     expect(text).toMatch(/studio_inference_log_written_total \d+/);
