@@ -25,6 +25,14 @@ describe("proxy", () => {
     }
   });
 
+  it("lets probes and scrapers reach /healthz, /readyz and /metrics without a session, with the security headers", () => {
+    for (const path of ["/healthz", "/readyz", "/metrics"]) {
+      const response = proxy(new NextRequest(`http://studio.test${path}`));
+      expect(response.headers.get("location"), path).toBeNull();
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
   it("still sends a signed-out visitor of a page to sign in, with the page as next", () => {
     const response = proxy(new NextRequest("http://studio.test/models/iris?tab=versions"));
     expect(response.status).toBe(307);

@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 const SESSION_COOKIE = "studio_session";
 const PUBLIC_PAGES = ["/sign-in"];
+const OPERATIONS_PATHS = ["/healthz", "/readyz", "/metrics"];
 
 function contentSecurityPolicy(nonce: string): string {
   const dev = process.env.NODE_ENV === "development";
@@ -36,7 +37,9 @@ function withSecurityHeaders(response: NextResponse, csp: string | null): NextRe
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   // `/v2` itself is the OIP server metadata: a JSON API like the rest of /v2/, never a page to sign in to.
-  const isApi = pathname.startsWith("/api/") || pathname.startsWith("/ajax-api/") || pathname === "/v2" || pathname.startsWith("/v2/");
+  // The operations endpoints answer probes and scrapers, which have no session: /metrics checks its own credentials.
+  const isApi =
+    pathname.startsWith("/api/") || pathname.startsWith("/ajax-api/") || pathname === "/v2" || pathname.startsWith("/v2/") || OPERATIONS_PATHS.includes(pathname);
   if (isApi) return withSecurityHeaders(NextResponse.next(), null);
 
   const authOff = process.env.STUDIO_AUTH === "off";

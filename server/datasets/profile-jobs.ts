@@ -32,6 +32,12 @@ export function enqueueDatasetProfile(db: Database, root: string, versionId: num
   });
 }
 
+/** Dataset versions waiting in this process's queue, and being worked on (the metrics read it). */
+export function datasetJobsStatus(): { queued: number; running: number } {
+  // `queued` holds every job not finished; the one being worked on has left `queue` already.
+  return { queued: jobs.queue.length, running: jobs.queued.size - jobs.queue.length };
+}
+
 /** Resolves when every queued job has finished (tests, the demo seed). */
 export async function waitForDatasetJobs(): Promise<void> {
   while (jobs.idle) await jobs.idle;

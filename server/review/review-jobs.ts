@@ -51,6 +51,12 @@ export function enqueueReviewJob(deps: ReviewJobDeps, jobId: number): void {
   });
 }
 
+/** Review evaluations waiting in this process's queue, and being worked on (the metrics read it). */
+export function reviewJobsStatus(): { queued: number; running: number } {
+  // `queued` holds every job not finished; the one being worked on has left `queue` already.
+  return { queued: jobs.queue.length, running: jobs.queued.size - jobs.queue.length };
+}
+
 /** Resolves when every queued evaluation has finished (tests, the demo seed). */
 export async function waitForReviewJobs(): Promise<void> {
   while (jobs.idle) await jobs.idle;

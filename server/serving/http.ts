@@ -20,6 +20,8 @@ import { logServedRequest } from "../monitoring/serving-log";
 import { recordFeedback } from "../monitoring/feedback";
 import type { Actor } from "../auth/actor";
 import { MAX_REQUEST_BYTES, readBodyText } from "../http/request-body";
+import { observeServingRequest } from "../operations/metrics";
+import { observeAnsweredRequest } from "../operations/request-log";
 
 export interface ServingRequest extends RequestLike {
   /** The URL path, still percent-encoded (segments are decoded one by one). */
@@ -60,8 +62,14 @@ const PLAIN_HEADERS: Readonly<Record<string, string>> = { "content-type": "appli
 
 /** An answer: `headers` are those of every answer (PLAIN_HEADERS) or a model's (modelHeaders), plus the request id. */
 function json(status: number, requestId: string, body: string, headers: Readonly<Record<string, string>> = PLAIN_HEADERS): ServingResponse {
-  return { status, headers: { ...headers, "x-request-id": requestId }, body };
+  const answer = { status, headers: { ...headers, "x-request-id": requestId }, body };
+  const served = servedBy.get(headers);
+  if (served) servedBy.set(answer.headers, served);
+  return answer;
 }
+
+/** Which model and version answered, by the headers object of the answer or the error it failed with (the metrics label requests with them). */
+const servedBy = new WeakMap<object, { model: string; version: string }>();
 
 /** The headers saying who answered, built once per model and resolution (an alias answer lasts a second or more). */
 const headersByResolution = new WeakMap<Resolved, { model: ServedModel; threshold: number | null; headers: Record<string, string> }>();
@@ -77,6 +85,7 @@ function modelHeaders(model: ServedModel, resolved: Resolved, threshold: number 
     ...(threshold !== null ? { "x-decision-threshold": String(threshold) } : {}),
   };
   headersByResolution.set(resolved, { model, threshold, headers });
+  servedBy.set(headers, { model: model.name, version: model.version });
   return headers;
 }
 
@@ -168,8 +177,13 @@ async function withModel(
       shadow !== null &&
       enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, score: routing!.shadow });
     const headers = modelHeaders(model, resolved, threshold);
-    return { body, headers: db ? { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) } : headers };
+    if (!db) return { body, headers };
+    const routed = { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) };
+    servedBy.set(routed, servedBy.get(headers)!);
+    return { body, headers: routed };
   } catch (error) {
+    // A version that failed its request (bad input, a broken model) still names itself in the serving metrics.
+    if (model && typeof error === "object" && error !== null) servedBy.set(error, { model: model.name, version: model.version });
     if (traffic && db && routing) {
       const domain = toDomainError(error);
       logServingError(db, { modelId: traffic.modelId, versionId: resolved.versionId, route, requestId: routing.requestId, status: domain.httpStatus, message: domain.message });
@@ -330,32 +344,63 @@ export async function handleServing(request: ServingRequest, server: ModelServer
   const requestId = requestIdOf(request);
   const segments = splitPath(request.pathname);
   const protocol: Protocol = segments[0] === "v2" ? "oip" : "mlflow";
+  let answer: ServingResponse;
+  let failure: DomainError | undefined;
+  let served: { model: string; version: string } | undefined;
   try {
-    if (protocol === "oip") return await openInference(request, server, segments.slice(1), requestId, startedAt);
-    if (segments[0] !== "api" || segments[1] !== "serve" || segments.length < 4) {
-      throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
-    }
-    const action = segments[segments.length - 1];
-    if (action === "feedback" && request.method === "POST") {
-      // Ground truth for served rows: editors, admins and serve-scoped tokens (not viewers); the poster is recorded.
-      const actor = await authenticate(request, server);
-      const { db, artifacts } = await server.database();
-      const name = decodeSegments(segments.slice(2, -1)).join("/");
-      const bearer = /^bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
-      const credential = { serveScopedToken: bearer ? isServeOnly((await grantFromToken(db, bearer))?.scopes ?? ["all"]) : false };
-      const result = await recordFeedback({ db, artifacts, actor }, { name, body: parseJson(await readBody(request)), credential });
-      return json(200, requestId, JSON.stringify({ accepted: result.accepted, superseded: result.superseded.map((s) => ({ request_id: s.requestId, row: s.row, previous_label: s.previousLabel, previous_by: s.previousBy, label: s.label })) }));
-    }
-    if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
-    if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
-    const { db } = await server.database();
-    const actor = await authenticateOn(request, db);
-    const answer = await invocations(request, server, db, actor, segments.slice(2, -1), requestId, startedAt);
-    return json(200, requestId, answer.body, answer.headers);
+    answer = await answerServing(request, server, segments, protocol, requestId, startedAt);
+    served = servedBy.get(answer.headers);
   } catch (error) {
-    const domain = toDomainError(error);
-    return json(domain.httpStatus, requestId, errorBody(protocol, domain));
+    failure = toDomainError(error);
+    answer = json(failure.httpStatus, requestId, errorBody(protocol, failure));
+    if (typeof error === "object" && error !== null) served = servedBy.get(error);
   }
+  observeServingRequest(served?.model ?? "", served?.version ?? "", answer.status, (performance.now() - startedAt) / 1000);
+  observeAnsweredRequest({
+    surface: "serving",
+    route: servingRouteLabel(segments),
+    method: request.method,
+    status: answer.status,
+    requestId,
+    startedAt,
+    error: failure && { code: failure.code, message: failure.message },
+  });
+  return answer;
+}
+
+/** The metrics' route label of a serving path: its template, with the model's name left out (it has its own metrics). */
+function servingRouteLabel(segments: readonly string[]): string {
+  const last = segments[segments.length - 1];
+  if (segments[0] === "api") return segments[1] === "serve" && segments.length >= 4 && (last === "invocations" || last === "feedback") ? `/api/serve/:model/${last}` : "unmatched";
+  if (segments.length === 1) return "/v2";
+  if (segments[1] === "health" && segments.length === 3 && (last === "live" || last === "ready")) return `/v2/health/${last}`;
+  if (segments[1] !== "models" || segments.length < 3) return "unmatched";
+  const versioned = segments.length >= 5 && segments[3] === "versions" ? "/versions/:version" : "";
+  return `/v2/models/:model${versioned}${last === "infer" || last === "ready" ? `/${last}` : ""}`;
+}
+
+async function answerServing(request: ServingRequest, server: ModelServer, segments: string[], protocol: Protocol, requestId: string, startedAt: number): Promise<ServingResponse> {
+  if (protocol === "oip") return await openInference(request, server, segments.slice(1), requestId, startedAt);
+  if (segments[0] !== "api" || segments[1] !== "serve" || segments.length < 4) {
+    throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
+  }
+  const action = segments[segments.length - 1];
+  if (action === "feedback" && request.method === "POST") {
+    // Ground truth for served rows: editors, admins and serve-scoped tokens (not viewers); the poster is recorded.
+    const actor = await authenticate(request, server);
+    const { db, artifacts } = await server.database();
+    const name = decodeSegments(segments.slice(2, -1)).join("/");
+    const bearer = /^bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
+    const credential = { serveScopedToken: bearer ? isServeOnly((await grantFromToken(db, bearer))?.scopes ?? ["all"]) : false };
+    const result = await recordFeedback({ db, artifacts, actor }, { name, body: parseJson(await readBody(request)), credential });
+    return json(200, requestId, JSON.stringify({ accepted: result.accepted, superseded: result.superseded.map((s) => ({ request_id: s.requestId, row: s.row, previous_label: s.previousLabel, previous_by: s.previousBy, label: s.label })) }));
+  }
+  if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
+  if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
+  const { db } = await server.database();
+  const actor = await authenticateOn(request, db);
+  const answer = await invocations(request, server, db, actor, segments.slice(2, -1), requestId, startedAt);
+  return json(200, requestId, answer.body, answer.headers);
 }
 
 /** The Next.js route handler of both protocols. */

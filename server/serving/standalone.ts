@@ -3,12 +3,14 @@
 // Port STUDIO_SERVING_PORT (default 8081), host STUDIO_SERVING_HOST (default 127.0.0.1); STUDIO_SERVING_WORKERS=n forks
 // n processes sharing the port (node:cluster) — with PostgreSQL (DATABASE_URL) only, as PGlite belongs to one process.
 // Scale out further by running more of these behind a load balancer, all on the same DATABASE_URL.
+// It answers /healthz, /readyz and /metrics too (each worker its own metrics: scrape each process, not the shared port).
 import cluster from "node:cluster";
 import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES, type ServingRequest } from "./http";
 import type { ModelServer } from "./model-server";
 import { closeInferenceLog, disableHealthChecks } from "../monitoring/inference-log";
+import { livenessAnswer, metricsAnswer, readinessAnswer, type OperationsAnswer } from "../operations/endpoints";
 
 /** A node:http request as handleServing reads it (one object per request, no closures). */
 class NodeServingRequest implements ServingRequest {
@@ -47,9 +49,21 @@ class NodeServingRequest implements ServingRequest {
   }
 }
 
+/** /healthz, /readyz and /metrics of this process (server/operations/endpoints.ts), or null for a serving path. */
+function operationsAnswer(request: NodeServingRequest, server: ModelServer): Promise<OperationsAnswer> | null {
+  if (request.method !== "GET") return null;
+  const database = async () => (await server.database()).db;
+  if (request.pathname === "/healthz") return Promise.resolve(livenessAnswer());
+  if (request.pathname === "/readyz") return readinessAnswer(database);
+  if (request.pathname === "/metrics") return metricsAnswer(request, database);
+  return null;
+}
+
 export function createServingServer(server: ModelServer = getModelServer()): http.Server {
   return http.createServer((request, response) => {
-    void handleServing(new NodeServingRequest(request), server).then((answer) => {
+    const adapted = new NodeServingRequest(request);
+    const operations = operationsAnswer(adapted, server);
+    void (operations ?? handleServing(adapted, server)).then((answer) => {
       // Next.js adds this header to its routes (next.config.js); this process has no Next.js in front of it.
       answer.headers["x-content-type-options"] = "nosniff";
       response.writeHead(answer.status, answer.headers);

@@ -25,6 +25,7 @@ import {
   updateRun,
 } from "./runs";
 import { parseLogBatch } from "./log-batch-input";
+import { observeIngestion } from "../operations/metrics";
 import { searchRunsWire } from "./search-runs";
 import {
   zCreateExperiment,
@@ -202,7 +203,9 @@ export const trackingRoutes: MlflowRoute[] = [
     methods: ["POST"],
     path: "runs/log-batch",
     handle: async (ctx, input) => {
-      await logBatch(ctx, parseLogBatch(input));
+      const batch = parseLogBatch(input);
+      await logBatch(ctx, batch);
+      observeIngestion({ metrics: batch.metrics?.length ?? 0, params: batch.params?.length ?? 0, tags: batch.tags?.length ?? 0 });
       return {};
     },
   },

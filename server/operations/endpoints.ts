@@ -1,0 +1,80 @@
+// /healthz, /readyz and /metrics, transport-neutral: the Next.js routes and the standalone serving process answer with these.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { resolveActor, type RequestLike } from "../auth/authenticate";
+import { redactErrorForLog } from "../auth/log-redaction";
+import { authorize } from "../auth/permissions";
+import { DomainError, toDomainError } from "../errors";
+import { renderMetrics } from "./metrics";
+
+export interface OperationsAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" } as const;
+
+function jsonAnswer(status: number, value: unknown): OperationsAnswer {
+  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(value) };
+}
+
+/** Liveness: the process runs its event loop. Nothing else is checked, so a slow database never restarts it. */
+export function livenessAnswer(): OperationsAnswer {
+  return jsonAnswer(200, { status: "ok" });
+}
+
+/** How long readiness waits for the database before calling it unavailable. */
+const READINESS_TIMEOUT_MS = Number(process.env.STUDIO_READINESS_TIMEOUT_MS) || 2_000;
+
+/** Readiness: the database answers `select 1` in time; 503 with a message (and no internals) when it does not. */
+export async function readinessAnswer(database: () => Promise<Database>): Promise<OperationsAnswer> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+    });
+    await Promise.race([(async () => (await database()).execute(sql`select 1`))(), timeout]);
+    return jsonAnswer(200, { status: "ready" });
+  } catch (error) {
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "readiness check failed", error: String(redactErrorForLog(error)) }));
+    return jsonAnswer(503, { status: "unavailable", message: "The database does not answer; the process is not ready to take requests." });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  // Hashes first: equal lengths for timingSafeEqual, and no early exit on the first differing character.
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Whether the request may read the metrics: STUDIO_METRICS_TOKEN as a bearer, or an actor with operations.metrics (admins). */
+async function authorizeScrape(request: RequestLike, database: () => Promise<Database>): Promise<void> {
+  const metricsToken = process.env.STUDIO_METRICS_TOKEN;
+  const bearer = /^bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
+  if (metricsToken && bearer && sameSecret(bearer, metricsToken)) return;
+  const actor = await resolveActor(request, await database());
+  if (!actor) {
+    throw new DomainError(
+      "UNAUTHENTICATED",
+      "Authentication required: send 'Authorization: Bearer <STUDIO_METRICS_TOKEN>' or an admin's API token (see the README's Operations section).",
+    );
+  }
+  authorize(actor, "operations.metrics");
+}
+
+/** The Prometheus exposition for an authorised scraper; a JSON error that says what to send otherwise. */
+export async function metricsAnswer(request: RequestLike, database: () => Promise<Database>): Promise<OperationsAnswer> {
+  try {
+    await authorizeScrape(request, database);
+    const { body, contentType } = await renderMetrics();
+    return { status: 200, headers: { "content-type": contentType, "cache-control": "no-store" }, body };
+  } catch (error) {
+    const domain = toDomainError(error);
+    return jsonAnswer(domain.httpStatus, { error_code: domain.code, message: domain.message });
+  }
+}
