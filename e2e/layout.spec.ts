@@ -98,6 +98,9 @@ test("the header stays on one line at 1280 px in French, the longer of the studi
   await page.setViewportSize({ width: widths[0], height: 900 });
   await page.goto("/experiments");
   await expect(page.getByRole("button", { name: /Rechercher/ })).toBeVisible();
+  // The bell and the account menu come once the signed-in user is known: check the header with everything in it.
+  await expect(page.getByRole("button", { name: /^Notifications/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Se déconnecter" })).toBeVisible();
   expect(await headerProblems(page)).toEqual([]);
   await page.screenshot({ path: "test-results/layout/header-1280-fr.png", fullPage: false });
 });
