@@ -5,9 +5,9 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inferenceLog } from "@/db/schema";
+import { inferenceLog, servingErrors } from "@/db/schema";
 import { queryRows } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { createUserAsSystem } from "../auth/accounts";
@@ -25,9 +25,12 @@ import { waitForReviewJobs } from "../review/review-jobs";
 import { decideReview, getReview, requestReview } from "../review/reviews";
 import { defaultCriteria } from "../review/schema";
 import { handleServing, type ServingResponse } from "../serving/http";
+import * as ort from "onnxruntime-node";
+import { runModel } from "../serving/batched-run";
 import { ModelServer } from "../serving/model-server";
+import { parseMlflowJson } from "../serving/protocols";
 import { flushRouteLog } from "../serving/route-log";
-import { shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks } from "../serving/shadow-queue";
+import { enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ShadowParse } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
@@ -140,6 +143,49 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(comparison.agreement!.rate).toBeGreaterThan(0.8);
     expect(comparison.test?.method).toBe("mcnemar");
     expect(comparison.test!.pValue).toBeGreaterThan(0.05);
+  });
+
+  it("scores copies that arrive together in one stacked run, each logged with the shadow's own answer to its request", async () => {
+    await settle();
+    const before = shadowQueueStatus();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => serve(i)));
+    expect(answers.map((a) => a.headers["x-shadow"])).toEqual(answers.map(() => "2"));
+    await settle();
+    const after = shadowQueueStatus();
+    expect(after.scored - before.scored).toBe(20);
+    // Fewer runs than copies: the copies that queued while a run was in progress went in together.
+    expect(after.batches - before.batches).toBeLessThan(20);
+    const ids = answers.map((a) => a.headers["x-request-id"]!);
+    const logged = await studio.db.select({ requestId: inferenceLog.requestId, route: inferenceLog.route, predictions: inferenceLog.predictions, inputs: inferenceLog.inputs }).from(inferenceLog);
+    const shadowById = new Map(logged.filter((l) => l.route === "shadow" && ids.includes(l.requestId)).map((l) => [l.requestId, l]));
+    // What v2 answers each row alone: the stacked run must give every request exactly that, under its own id.
+    const v2 = await server.acquire({ name: MODEL, alias: null, version: "2" });
+    try {
+      for (const [i, id] of ids.entries()) {
+        const feeds = parseMlflowJson(v2, { dataframe_split: { columns, data: [rows[i % rows.length]] } }).feeds;
+        const alone = await runModel(v2, feeds, v2.outputs.map((o) => o.name));
+        const label = Object.values(alone).find((t) => t instanceof ort.Tensor && t.data.length === 1) as ort.Tensor;
+        expect(shadowById.get(id)?.predictions).toEqual([Number(label.data[0])]);
+        // Its own inputs too (the model takes float32: the log keeps what was scored).
+        expect(Object.values(shadowById.get(id)!.inputs)[0]).toEqual([Math.fround(rows[i % rows.length]![0]!)]);
+      }
+    } finally {
+      server.release(v2);
+    }
+  });
+
+  it("records the error of a copy the shadow refuses, for the guards, and still scores the copies queued with it", async () => {
+    await settle();
+    const good = (i: number) => (model: Parameters<ShadowParse>[0]) => parseMlflowJson(model, { dataframe_split: { columns, data: [rows[i]] } }).feeds as Record<string, ort.Tensor>;
+    // A copy the shadow cannot use (the shadow may take other inputs than production): three columns instead of 30.
+    const refused = (model: Parameters<ShadowParse>[0]) => ({ [model.inputs[0]!.name]: new ort.Tensor("float32", Float32Array.from([1, 2, 3]), [1, 3]) });
+    const copy = (requestId: string, parse: ShadowParse) => ({ server, db: studio.db, modelName: MODEL, version: "2", requestId, protocol: "mlflow" as const, parse });
+    for (const [id, parse] of [["q-1", good(1)], ["q-bad", refused], ["q-2", good(2)], ["q-3", good(3)]] as const) expect(enqueueShadowCopy(copy(id, parse))).toBe(true);
+    await settle();
+    const logged = await studio.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(eq(inferenceLog.route, "shadow"));
+    expect(logged.map((l) => l.requestId).filter((id) => id.startsWith("q-")).sort()).toEqual(["q-1", "q-2", "q-3"]);
+    const errors = await studio.db.select({ requestId: servingErrors.requestId, route: servingErrors.route, status: servingErrors.status, message: servingErrors.message }).from(servingErrors).where(like(servingErrors.requestId, "q-%"));
+    expect(errors).toEqual([{ requestId: "q-bad", route: "shadow", status: 400, message: expect.stringMatching(/could not score this input/) }]);
   });
 
   it("drops shadow copies, and counts them, when the shadow falls behind; production answers all the same", async () => {

@@ -47,7 +47,8 @@ function jsonNumber(value) {
  * A logged request sent as an object (text features or labels, or missing inputs): the fields of
  * InferenceLogEntry (inference-log.ts) that become a row.
  * @typedef {{ modelId: number, versionId: number, requestId: string, at: number, latencyMs: number,
- *   inputs: Record<string, (number | string | null)[]>, predictions: (number | string)[], protocol: "mlflow" | "v2" }} LoggedEntry
+ *   inputs: Record<string, (number | string | null)[]>, predictions: (number | string)[], protocol: "mlflow" | "v2",
+ *   route?: "production" | "canary" | "shadow" }} LoggedEntry
  */
 /**
  * The JSON array of rows of one batch, exactly as inference-log.ts wrote them before this thread existed.
@@ -97,6 +98,7 @@ function serialise(batch, chunkSize) {
         inputs: e.inputs,
         predictions: e.predictions,
         protocol: e.protocol,
+        route: e.route ?? "production",
       }),
     );
     modelIds.add(e.modelId);
@@ -107,10 +109,11 @@ function serialise(batch, chunkSize) {
   return { chunks, modelIds: [...modelIds], count: rows.length };
 }
 
-const INSERT = `insert into inference_log (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol)
-  select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol
+// Compact (production) rows carry no route: the column's default says production.
+const INSERT = `insert into inference_log (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, route)
+  select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, coalesce(route, 'production')
   from jsonb_to_recordset($1::jsonb) as x(model_id bigint, version_id bigint, request_id text, at bigint, latency_ms double precision,
-    row_count integer, inputs jsonb, predictions jsonb, protocol text)`;
+    row_count integer, inputs jsonb, predictions jsonb, protocol text, route text)`;
 // The model's retention as it is now in the database (the settings page writes it there).
 const PRUNE = `delete from inference_log where model_id = $1
   and at < $2::bigint - coalesce((select retention_days from model_monitoring where model_id = $1), 30)::bigint * 86400000`;

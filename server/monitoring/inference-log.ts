@@ -23,6 +23,8 @@ export interface InferenceLogEntry {
   /** Per row: predicted label or value. */
   predictions: (number | string)[];
   protocol: "mlflow" | "v2";
+  /** Which traffic answered: production (the default), or a canary's or shadow's answer (route-log.ts). */
+  route?: "production" | "canary" | "shadow";
 }
 
 /** A served request whose logged values are all numbers (or null), as serving-log.ts packs it. */
@@ -189,13 +191,13 @@ export function inferenceLogStatus(): { queued: number; written: number; dropped
  * Whether the model's sampling picks this request and the writer has room for it (a refusal is counted). Never waits:
  * a stale sampling rate decides until the one read that refreshes it returns (a model not read yet is logged).
  */
-function admit(db: Database, modelId: number): boolean {
+function admit(db: Database, modelId: number, sampled = true): boolean {
   const cached = state.settings.get(modelId);
   if ((!cached || Date.now() - cached.readAt >= SETTINGS_TTL_MS) && !state.settingsReads.has(modelId)) {
     void readLoggingSettings(db, modelId).catch(() => undefined);
   }
   const sampleRate = cached ? cached.sampleRate : 1;
-  if (sampleRate < 1 && Math.random() >= sampleRate) return false;
+  if (sampled && sampleRate < 1 && Math.random() >= sampleRate) return false;
   if (state.queued >= state.maxQueued) {
     // The writer is not keeping up: shed log entries rather than memory or serving latency (counted, not silent).
     state.dropped += 1;
@@ -209,11 +211,12 @@ function admit(db: Database, modelId: number): boolean {
  * Queues one served request for the log, if the model's sampling rate picks it. Never throws and never waits
  * for the database: a request is not slowed or failed by its own logging.
  */
-export function recordInference(db: Database, entry: InferenceLogEntry): void {
-  if (!admit(db, entry.modelId)) return;
+export function recordInference(db: Database, entry: InferenceLogEntry, options: { sampled?: boolean } = {}): boolean {
+  if (!admit(db, entry.modelId, options.sampled ?? true)) return false;
   const batch = pendingOf(targetOf(db));
   batch.objects.push(entry);
   added(batch);
+  return true;
 }
 
 /** recordInference for an all-numeric request, packed without building objects (the serving hot path). */
@@ -414,6 +417,7 @@ function rowsHere(batch: PendingBatch): { count: number; modelIds: number[]; chu
           inputs: e.inputs,
           predictions: e.predictions,
           protocol: e.protocol,
+          route: e.route ?? "production",
         })),
       ),
     );
@@ -484,10 +488,10 @@ async function insertOnThisThread(db: Database, rows: { count: number; modelIds:
   try {
     for (const chunk of rows.chunks) {
       await db.execute(sql`
-        insert into ${inferenceLog} (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol)
-        select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol
+        insert into ${inferenceLog} (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, route)
+        select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, coalesce(route, 'production')
         from jsonb_to_recordset(${chunk}::jsonb) as x(model_id bigint, version_id bigint, request_id text, at bigint, latency_ms double precision,
-          row_count integer, inputs jsonb, predictions jsonb, protocol text)`);
+          row_count integer, inputs jsonb, predictions jsonb, protocol text, route text)`);
       // A turn of the event loop between chunks keeps each pause of the serving process short.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -2,7 +2,7 @@
 // each model's retention, keeps the rest, and records each run so the monitoring settings can show it.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inferenceFeedback, inferenceLog, modelMonitoring, studioEvents } from "@/db/schema";
+import { inferenceFeedback, inferenceLog, labellingItems, labellingLabels, labellingQueues, modelMonitoring, studioEvents } from "@/db/schema";
 import { EVENT_HISTORY_MS, pruneStudioEvents } from "../notifications/outbox";
 import { systemActor, type Actor } from "../auth/actor";
 import { findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
@@ -63,6 +63,31 @@ describe.each(testBackends)("retention job on %s", (kind) => {
     // A later run with nothing to delete is still recorded: the page shows the job is alive.
     await enforceRetention(studio.db, now + 1000);
     expect(await lastRetentionRun(studio.as(erin), { name: "churn" })).toMatchObject({ at: now + 1000, inferenceRowsDeleted: 0 });
+  });
+
+  it("deletes labelling items and labels past the model's retention with the log they copy, keeps recent ones", async () => {
+    const now = Date.now();
+    await studio.db.insert(modelMonitoring).values({ modelId, retentionDays: 7, updatedAt: now }).onConflictDoUpdate({ target: modelMonitoring.modelId, set: { retentionDays: 7 } });
+    await studio.db.insert(labellingQueues).values({ modelId, strategy: "random", fillSize: 10, labelsRequired: 1, updatedBy: "erin", updatedAt: now });
+    const item = (requestId: string, addedAt: number, rank: number) => ({ modelId, versionId, requestId, rowIndex: 0, inputs: [["customer_id", requestId]] as [string, string][], prediction: 1, rank, labelsRequired: 1, addedAt });
+    const items = await studio.db
+      .insert(labellingItems)
+      .values([item("lab-old", now - 9 * DAY_MS, 1), item("lab-recent", now - DAY_MS, 2)])
+      .returning({ itemId: labellingItems.itemId, requestId: labellingItems.requestId });
+    const idOf = (requestId: string) => items.find((i) => i.requestId === requestId)!.itemId;
+    const label = (requestId: string, labellerId: string, at: number) => ({ itemId: idOf(requestId), modelId, requestId, rowIndex: 0, labellerId, labeller: labellerId, label: 1, at });
+    await studio.db.insert(labellingLabels).values([
+      label("lab-old", "u-erin", now - 9 * DAY_MS),
+      // A label given long ago on an item still in the queue: past retention, so it goes on its own.
+      label("lab-recent", "u-erin", now - 8 * DAY_MS),
+      label("lab-recent", "u-finn", now - DAY_MS),
+    ]);
+
+    const result = await enforceRetention(studio.db, now);
+    expect(result.labellingRowsDeleted).toBe(3);
+    expect((await studio.db.select({ requestId: labellingItems.requestId }).from(labellingItems)).map((i) => i.requestId)).toEqual(["lab-recent"]);
+    const labels = await studio.db.select({ requestId: labellingLabels.requestId, labellerId: labellingLabels.labellerId }).from(labellingLabels);
+    expect(labels).toEqual([{ requestId: "lab-recent", labellerId: "u-finn" }]);
   });
 
   it("drops studio events sent longer ago than their history keeps, never one still waiting", async () => {

@@ -1,4 +1,4 @@
-// The retention job: deletes inference-log entries and feedback older than each model's retention, hourly, even when no request arrives.
+// The retention job: deletes inference-log entries, feedback and labelling items/labels older than each model's retention, hourly, even when no request arrives.
 import { desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { retentionRuns } from "@/db/schema";
@@ -24,10 +24,15 @@ export type RetentionRun = z.infer<typeof zRetentionRun>;
 /**
  * One pass over every model that has a log, feedback or settings: deletes what is older than its retention and records
  * a run per model (rows deleted, possibly zero). Feedback follows the log it labels: kept no longer than the requests.
+ * So do labelling items (their inputs are copies of logged rows) and the labels people gave: an item added before the
+ * cut-off goes with its labels (cascade), and a label given before it goes even if its item was re-added later.
  */
-export async function enforceRetention(db: Database, now = Date.now()): Promise<{ models: number; inferenceRowsDeleted: number; feedbackRowsDeleted: number }> {
+export async function enforceRetention(
+  db: Database,
+  now = Date.now(),
+): Promise<{ models: number; inferenceRowsDeleted: number; feedbackRowsDeleted: number; labellingRowsDeleted: number }> {
   return db.transaction(async (tx) => {
-    const rows = await queryRows<{ modelId: string | number; days: number; logDeleted: number; feedbackDeleted: number }>(
+    const rows = await queryRows<{ modelId: string | number; days: number; logDeleted: number; feedbackDeleted: number; labellingDeleted: number }>(
       tx,
       sql`with settings as (
             select m.model_id, coalesce(mm.retention_days, ${DEFAULT_RETENTION_DAYS}) as days
@@ -35,6 +40,7 @@ export async function enforceRetention(db: Database, now = Date.now()): Promise<
             where mm.model_id is not null
                or exists (select 1 from inference_log l where l.model_id = m.model_id)
                or exists (select 1 from inference_feedback f where f.model_id = m.model_id)
+               or exists (select 1 from labelling_items i where i.model_id = m.model_id)
           ), deleted_log as (
             delete from inference_log l using settings s
             where l.model_id = s.model_id and l.at < ${now} - s.days::bigint * ${DAY_MS}
@@ -43,10 +49,20 @@ export async function enforceRetention(db: Database, now = Date.now()): Promise<
             delete from inference_feedback f using settings s
             where f.model_id = s.model_id and f.at < ${now} - s.days::bigint * ${DAY_MS}
             returning f.model_id
+          ), deleted_labels as (
+            delete from labelling_labels b using settings s
+            where b.model_id = s.model_id and b.at < ${now} - s.days::bigint * ${DAY_MS}
+            returning b.model_id
+          ), deleted_items as (
+            delete from labelling_items i using settings s
+            where i.model_id = s.model_id and i.added_at < ${now} - s.days::bigint * ${DAY_MS}
+            returning i.model_id
           )
           select s.model_id as "modelId", s.days,
             (select count(*) from deleted_log d where d.model_id = s.model_id)::int as "logDeleted",
-            (select count(*) from deleted_feedback d where d.model_id = s.model_id)::int as "feedbackDeleted"
+            (select count(*) from deleted_feedback d where d.model_id = s.model_id)::int as "feedbackDeleted",
+            ((select count(*) from deleted_labels d where d.model_id = s.model_id)
+              + (select count(*) from deleted_items d where d.model_id = s.model_id))::int as "labellingDeleted"
           from settings s`,
     );
     if (rows.length) {
@@ -59,6 +75,7 @@ export async function enforceRetention(db: Database, now = Date.now()): Promise<
       models: rows.length,
       inferenceRowsDeleted: rows.reduce((sum, r) => sum + r.logDeleted, 0),
       feedbackRowsDeleted: rows.reduce((sum, r) => sum + r.feedbackDeleted, 0),
+      labellingRowsDeleted: rows.reduce((sum, r) => sum + r.labellingDeleted, 0),
     };
   });
 }
@@ -83,8 +100,10 @@ export function startRetentionJob(db: Database): void {
     pruneStudioEvents(db)
       .then(() => enforceRetention(db))
       .then((result) => {
-        if (result.inferenceRowsDeleted || result.feedbackRowsDeleted) {
-          console.log(`[studio] retention: deleted ${result.inferenceRowsDeleted} inference-log entries and ${result.feedbackRowsDeleted} feedback labels past their model's retention`);
+        if (result.inferenceRowsDeleted || result.feedbackRowsDeleted || result.labellingRowsDeleted) {
+          console.log(
+            `[studio] retention: deleted ${result.inferenceRowsDeleted} inference-log entries, ${result.feedbackRowsDeleted} feedback labels and ${result.labellingRowsDeleted} labelling items/labels past their model's retention`,
+          );
         }
       })
       .catch((error: unknown) => console.error("[studio] retention job failed", redactErrorForLog(error)))

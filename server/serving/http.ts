@@ -11,7 +11,8 @@ import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
 import { applyDecisionThreshold } from "./decision-threshold";
 import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
-import { enqueueShadowCopy, type ShadowScore } from "./shadow-queue";
+import { enqueueShadowCopy, type ShadowParse } from "./shadow-queue";
+import { runModel } from "./batched-run";
 import { logRoutedAnswer, logServingError } from "./route-log";
 import { routesToCanary, trafficOf } from "./traffic-routing";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
@@ -129,7 +130,7 @@ interface Routing {
   requestId: string;
   callerKey: string | null;
   protocol: "mlflow" | "v2";
-  shadow: ShadowScore;
+  shadow: ShadowParse;
   /** Test hook (STUDIO_SERVING_TEST_FAULTS=1 only): the version named by x-test-fail-version fails, as a broken version would. */
   failVersion: string | null;
 }
@@ -175,7 +176,7 @@ async function withModel(
     const shadow = traffic?.shadow && route === "production" && routing && db ? traffic.shadow.version : null;
     const copied =
       shadow !== null &&
-      enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, score: routing!.shadow });
+      enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, parse: routing!.shadow });
     const headers = modelHeaders(model, resolved, threshold);
     if (!db) return { body, headers };
     const routed = { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) };
@@ -215,16 +216,6 @@ function callerKeyOf(request: ServingRequest): string | null {
   return key ? key.slice(0, 500) : null;
 }
 
-async function run(model: ServedModel, feeds: ort.InferenceSession.FeedsType, outputs: readonly string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
-  try {
-    return await model.session.run(feeds, outputs as string[]);
-  } catch (error) {
-    // onnxruntime refuses inputs it cannot use (wrong width, type); that is the caller's to fix, not a server fault.
-    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    throw badRequest(`The model could not score this input: ${message.replace(/^\[[^\]]*\]\s*/, "")}`);
-  }
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -250,10 +241,7 @@ async function invocations(request: ServingRequest, server: ModelServer, db: Dat
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
-  const shadow: ShadowScore = async (model) => {
-    const scoring = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
-    return { feeds: scoring.feeds as Record<string, ort.Tensor>, results: await run(model, scoring.feeds, model.outputs.map((o) => o.name)) };
-  };
+  const shadow: ShadowParse = (model) => (isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body)).feeds as Record<string, ort.Tensor>;
   const routing: Routing & { db: Database } = { db, requestId, callerKey: callerKeyOf(request), protocol: "mlflow", shadow, failVersion: failVersionOf(request) };
   return withModel(
     server,
@@ -262,7 +250,7 @@ async function invocations(request: ServingRequest, server: ModelServer, db: Dat
     async (model, threshold, route) => {
       const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
       const outputNames = model.outputs.map((o) => o.name);
-      const raw = await run(model, scoring.feeds, outputNames);
+      const raw = await runModel(model, scoring.feeds, outputNames);
       const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
       logAnswer(db, route, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
       return JSON.stringify({ predictions: mlflowPredictions(results, outputNames, scoring.style) });
@@ -300,17 +288,14 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
-    const shadow: ShadowScore = async (model) => {
-      const infer = parseOipInfer(model, body);
-      return { feeds: infer.feeds as Record<string, ort.Tensor>, results: await run(model, infer.feeds, model.outputs.map((o) => o.name)) };
-    };
+    const shadow: ShadowParse = (model) => parseOipInfer(model, body).feeds as Record<string, ort.Tensor>;
     const routing: Routing & { db: Database } = { db, requestId, callerKey: callerKeyOf(request), protocol: "v2", shadow, failVersion: failVersionOf(request) };
     const answer = await withModel(server, ref, actor, async (model, threshold, route) => {
       const infer = parseOipInfer(model, body);
       // The label follows the threshold: the probabilities are computed even when only the label was asked for.
       const binary = threshold !== null && model.binary && infer.outputs.includes(model.binary.labelOutput) ? model.binary : null;
       const outputs = binary && !infer.outputs.includes(binary.probabilitiesOutput) ? [...infer.outputs, binary.probabilitiesOutput] : infer.outputs;
-      const raw = await run(model, infer.feeds, outputs);
+      const raw = await runModel(model, infer.feeds, outputs);
       const results = binary ? applyDecisionThreshold(raw, binary, threshold!) : raw;
       logAnswer(db, route, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });
       return JSON.stringify({

@@ -1,10 +1,12 @@
 // The log of a production endpoint's other traffic: canary answers (returned) and shadow answers (never returned) go to
-// the inference log with their route, and every failed answer to serving_errors. Batched off the request path with a
-// bounded buffer: when the database falls behind, entries are dropped and counted, never waited for.
+// the inference log with their route, through its writer thread (serialised and inserted there, unsampled), and every
+// failed answer to serving_errors, batched here. Both bounded: when the database falls behind, entries are dropped and
+// counted, never waited for.
 import type * as ort from "onnxruntime-node";
-import { inferenceLog, servingErrors } from "@/db/schema";
+import { servingErrors } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
+import { flushInferenceLog, recordInference } from "../monitoring/inference-log";
 import type { ServedModel } from "./model-server";
 
 /** Input rows logged per request at most, as for production entries (server/monitoring/serving-log.ts). */
@@ -13,11 +15,9 @@ const FLUSH_AT = 200;
 const FLUSH_DELAY_MS = 100;
 const MAX_BUFFERED = Number(process.env.STUDIO_ROUTE_LOG_MAX_BUFFERED) || 5_000;
 
-type LogRow = typeof inferenceLog.$inferInsert;
 type ErrorRow = typeof servingErrors.$inferInsert;
 
 interface Buffer {
-  logs: LogRow[];
   errors: ErrorRow[];
   writing: Promise<void>;
 }
@@ -27,7 +27,7 @@ const state = (holder.studioRouteLog ??= { buffers: new Map(), timer: null, drop
 
 function bufferOf(db: Database): Buffer {
   let buffer = state.buffers.get(db);
-  if (!buffer) state.buffers.set(db, (buffer = { logs: [], errors: [], writing: Promise.resolve() }));
+  if (!buffer) state.buffers.set(db, (buffer = { errors: [], writing: Promise.resolve() }));
   return buffer;
 }
 
@@ -39,7 +39,7 @@ function plain(value: unknown): number | string | null {
 }
 
 function queued(buffer: Buffer): number {
-  return buffer.logs.length + buffer.errors.length;
+  return buffer.errors.length;
 }
 
 function schedule(buffer: Buffer): void {
@@ -47,18 +47,13 @@ function schedule(buffer: Buffer): void {
   else state.timer ??= setTimeout(() => void flushRouteLog(), FLUSH_DELAY_MS);
 }
 
-/** Queues a canary's or shadow's answer for the inference log, with its route. Never throws, never waits. */
+/** Queues a canary's or shadow's answer for the inference log, with its route (never sampled). Never throws, never waits. */
 export function logRoutedAnswer(
   db: Database,
   model: ServedModel,
   entry: { route: "canary" | "shadow"; requestId: string; latencyMs: number; feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
 ): void {
   try {
-    const buffer = bufferOf(db);
-    if (queued(buffer) >= MAX_BUFFERED) {
-      state.dropped += 1;
-      return;
-    }
     const first = model.inputs[0] ? entry.feeds[model.inputs[0].name] : undefined;
     const rows = first?.dims[0] ?? 0;
     if (!rows) return;
@@ -81,19 +76,12 @@ export function logRoutedAnswer(
       predictions = Array.from({ length: rows }, (_, r) => plain(cells[r]) ?? Number.NaN);
       break;
     }
-    buffer.logs.push({
-      modelId: model.modelId,
-      versionId: model.versionId,
-      requestId: entry.requestId,
-      at: Date.now(),
-      latencyMs: entry.latencyMs,
-      rowCount: predictions.length,
-      inputs,
-      predictions,
-      protocol: entry.protocol,
-      route: entry.route,
-    });
-    schedule(buffer);
+    const accepted = recordInference(
+      db,
+      { modelId: model.modelId, versionId: model.versionId, requestId: entry.requestId, at: Date.now(), latencyMs: entry.latencyMs, inputs, predictions, protocol: entry.protocol, route: entry.route },
+      { sampled: false },
+    );
+    if (!accepted) state.dropped += 1;
   } catch (error) {
     console.error("[serving] could not log a canary or shadow answer", redactErrorForLog(error));
   }
@@ -110,7 +98,7 @@ export function logServingError(db: Database, entry: { modelId: number; versionI
   schedule(buffer);
 }
 
-/** Writes what is buffered (the timer does it continuously; tests and benches call it). */
+/** Writes what is buffered, answers included (the timers do it continuously; tests and benches call it). */
 export async function flushRouteLog(): Promise<void> {
   if (state.timer) {
     clearTimeout(state.timer);
@@ -118,26 +106,24 @@ export async function flushRouteLog(): Promise<void> {
   }
   await Promise.all(
     [...state.buffers.entries()].map(([db, buffer]) => {
-      const logs = buffer.logs.splice(0);
       const errors = buffer.errors.splice(0);
-      if (logs.length || errors.length) {
+      if (errors.length) {
         buffer.writing = buffer.writing.then(async () => {
           try {
-            // Canary and shadow entries share the inference log's JSON columns; one multi-row insert per batch.
-            if (logs.length) await db.insert(inferenceLog).values(logs);
-            if (errors.length) await db.insert(servingErrors).values(errors);
+            await db.insert(servingErrors).values(errors);
           } catch (error) {
-            state.dropped += logs.length + errors.length;
-            console.error(`[serving] could not write ${logs.length + errors.length} canary/shadow log entries`, redactErrorForLog(error));
+            state.dropped += errors.length;
+            console.error(`[serving] could not write ${errors.length} serving errors`, redactErrorForLog(error));
           }
         });
       }
       return buffer.writing;
     }),
   );
+  await flushInferenceLog();
 }
 
-/** Entries this process dropped because the log fell behind. */
+/** Canary/shadow answers and errors this process dropped because the log fell behind. */
 export function routeLogDropped(): number {
   return state.dropped;
 }

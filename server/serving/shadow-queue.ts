@@ -1,19 +1,24 @@
 // Shadow copies of production requests: each is scored by the shadow version after production has answered, off the
-// request path, a few at a time; when the shadow falls behind (the queue is full) the copy is dropped and counted, so
-// production never waits for its shadow. The shadow's answer goes to the log (route 'shadow', production's request id).
+// request path; when the shadow falls behind (the queue is full) the copy is dropped and counted, so production never
+// waits for its shadow. Copies waiting together are scored in one run (their rows stacked): at batch-1 traffic the
+// per-run overhead, not the model, is most of a shadow's cost, and it is paid on the cores production answers on.
+// The shadow's answer goes to the log (route 'shadow', production's request id).
 import type * as ort from "onnxruntime-node";
 import type { Database } from "@/db/client";
 import { toDomainError } from "../errors";
+import { runModel, splitResults, stackFeeds } from "./batched-run";
 import type { ModelServer, ServedModel } from "./model-server";
 import { logRoutedAnswer, logServingError } from "./route-log";
 
 /** Copies waiting at most (STUDIO_SHADOW_QUEUE); beyond it new copies are dropped. */
 const DEFAULT_MAX_QUEUED = Number(process.env.STUDIO_SHADOW_QUEUE) || 256;
-/** Copies scored at once: one per core the shadow may take from production at most. */
+/** Runs at once: one per core the shadow may take from production at most. */
 const CONCURRENCY = Number(process.env.STUDIO_SHADOW_CONCURRENCY) || 1;
+/** Copies stacked into one run at most (STUDIO_SHADOW_BATCH); the queue's backlog decides how many, up to this. */
+const MAX_BATCH = Number(process.env.STUDIO_SHADOW_BATCH) || 64;
 
-/** Builds the shadow's feeds from the request as it arrived and runs them: the shadow may take other inputs than production. */
-export type ShadowScore = (model: ServedModel) => Promise<{ feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType }>;
+/** Builds the shadow's feeds from the request as it arrived: the shadow may take other inputs than production. */
+export type ShadowParse = (model: ServedModel) => Record<string, ort.Tensor>;
 
 export interface ShadowCopy {
   server: ModelServer;
@@ -22,11 +27,25 @@ export interface ShadowCopy {
   version: string;
   requestId: string;
   protocol: "mlflow" | "v2";
-  score: ShadowScore;
+  parse: ShadowParse;
 }
 
-const holder = globalThis as unknown as { studioShadowQueue?: { queue: ShadowCopy[]; running: number; dropped: number; scored: number; maxQueued: number; idle: (() => void)[] } };
-const state = (holder.studioShadowQueue ??= { queue: [], running: 0, dropped: 0, scored: 0, maxQueued: DEFAULT_MAX_QUEUED, idle: [] });
+interface QueueState {
+  queue: ShadowCopy[];
+  /** Runs in progress (at most CONCURRENCY) and the copies they score. */
+  active: number;
+  running: number;
+  /** Batches scored since start: fewer than the copies scored when copies were stacked. */
+  batches: number;
+  dropped: number;
+  scored: number;
+  maxQueued: number;
+  idle: (() => void)[];
+}
+const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
+const state = (holder.studioShadowQueue ??= { queue: [], active: 0, running: 0, batches: 0, dropped: 0, scored: 0, maxQueued: DEFAULT_MAX_QUEUED, idle: [] });
+/** Sessions whose stacked run failed while each copy alone succeeded (a fixed batch dimension): scored one by one. */
+const unstackable = new WeakSet<ort.InferenceSession>();
 
 /** Queues a copy for the shadow; false when the queue is full and the copy was dropped (counted). */
 export function enqueueShadowCopy(copy: ShadowCopy): boolean {
@@ -36,42 +55,94 @@ export function enqueueShadowCopy(copy: ShadowCopy): boolean {
   }
   state.queue.push(copy);
   // After the current request's answer is written: setImmediate runs once the I/O of this turn is done.
-  if (state.running < CONCURRENCY) setImmediate(drain);
+  if (state.active < CONCURRENCY) setImmediate(drain);
   return true;
 }
 
+function sameTarget(a: ShadowCopy, b: ShadowCopy): boolean {
+  return a.server === b.server && a.db === b.db && a.modelName === b.modelName && a.version === b.version;
+}
+
+/** The copies at the head of the queue for the same shadow, up to MAX_BATCH, taken off the queue. */
+function takeBatch(): ShadowCopy[] {
+  const head = state.queue[0]!;
+  let n = 1;
+  while (n < state.queue.length && n < MAX_BATCH && sameTarget(head, state.queue[n]!)) n += 1;
+  return state.queue.splice(0, n);
+}
+
 function drain(): void {
-  while (state.running < CONCURRENCY && state.queue.length) {
-    const copy = state.queue.shift()!;
-    state.running += 1;
-    void scoreCopy(copy).finally(() => {
-      state.running -= 1;
+  while (state.active < CONCURRENCY && state.queue.length) {
+    const batch = takeBatch();
+    state.active += 1;
+    state.running += batch.length;
+    void scoreBatch(batch).finally(() => {
+      state.active -= 1;
+      state.batches += 1;
+      state.running -= batch.length;
       if (state.queue.length) setImmediate(drain);
       else if (state.running === 0) for (const resolve of state.idle.splice(0)) resolve();
     });
   }
 }
 
-async function scoreCopy(copy: ShadowCopy): Promise<void> {
-  const ref = { name: copy.modelName, alias: null, version: copy.version };
-  let model: ServedModel | null = null;
-  const startedAt = performance.now();
+function recordError(copy: ShadowCopy, model: ServedModel, error: unknown): void {
+  const domain = toDomainError(error);
+  logServingError(copy.db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", requestId: copy.requestId, status: domain.httpStatus, message: domain.message });
+}
+
+function logAnswer(copy: ShadowCopy, model: ServedModel, feeds: Record<string, ort.Tensor>, results: ort.InferenceSession.OnnxValueMapType, startedAt: number): void {
+  logRoutedAnswer(copy.db, model, { route: "shadow", requestId: copy.requestId, latencyMs: performance.now() - startedAt, feeds, results, protocol: copy.protocol });
+  state.scored += 1;
+}
+
+async function scoreBatch(batch: ShadowCopy[]): Promise<void> {
+  const head = batch[0]!;
+  let model: ServedModel;
   try {
-    model = await copy.server.acquire(ref);
-    const { feeds, results } = await copy.score(model);
-    logRoutedAnswer(copy.db, model, { route: "shadow", requestId: copy.requestId, latencyMs: performance.now() - startedAt, feeds, results, protocol: copy.protocol });
-    state.scored += 1;
-  } catch (error) {
-    const domain = toDomainError(error);
-    if (model) logServingError(copy.db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", requestId: copy.requestId, status: domain.httpStatus, message: domain.message });
+    model = await head.server.acquire({ name: head.modelName, alias: null, version: head.version });
+  } catch {
+    return; // the shadow version cannot be loaded: nothing to attribute its errors to (as before batching)
+  }
+  try {
+    const startedAt = performance.now();
+    const outputs = model.outputs.map((o) => o.name);
+    const parsed: { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] = [];
+    for (const copy of batch) {
+      try {
+        parsed.push({ copy, feeds: copy.parse(model) });
+      } catch (error) {
+        recordError(copy, model, error);
+      }
+    }
+    const stacked = parsed.length > 1 && !unstackable.has(model.session) ? stackFeeds(parsed.map((p) => p.feeds)) : null;
+    if (stacked) {
+      try {
+        const answers = splitResults(await runModel(model, stacked.feeds, outputs), stacked.rows);
+        parsed.forEach((p, i) => logAnswer(p.copy, model, p.feeds, answers[i]!, startedAt));
+        return;
+      } catch {
+        // One copy the model refuses fails the stacked run: score each alone so only that copy's error is recorded.
+      }
+    }
+    let failed = 0;
+    for (const p of parsed) {
+      try {
+        logAnswer(p.copy, model, p.feeds, await runModel(model, p.feeds, outputs), startedAt);
+      } catch (error) {
+        failed += 1;
+        recordError(p.copy, model, error);
+      }
+    }
+    if (stacked && failed === 0) unstackable.add(model.session);
   } finally {
-    if (model) copy.server.release(model);
+    head.server.release(model);
   }
 }
 
 /** How the shadow keeps up in this process: copies waiting, scored and dropped since it started. */
-export function shadowQueueStatus(): { queued: number; running: number; scored: number; dropped: number; maxQueued: number } {
-  return { queued: state.queue.length, running: state.running, scored: state.scored, dropped: state.dropped, maxQueued: state.maxQueued };
+export function shadowQueueStatus(): { queued: number; running: number; scored: number; batches: number; dropped: number; maxQueued: number } {
+  return { queued: state.queue.length, running: state.running, scored: state.scored, batches: state.batches, dropped: state.dropped, maxQueued: state.maxQueued };
 }
 
 /** Resolves once every queued copy has been scored (tests, benches). */
