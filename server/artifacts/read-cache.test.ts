@@ -1,0 +1,66 @@
+// The local read cache of object-stored files: fetched once, checked against its digest, evicted least recently used.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm, utimes } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { ReadCache } from "./read-cache";
+
+const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+describe("ReadCache", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "read-cache-"));
+  });
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  function object(fill: number, size = 1000) {
+    const bytes = Buffer.alloc(size, fill);
+    return { bytes, name: `${sha(bytes)}.csv` };
+  }
+
+  it("fetches a missing object once, even for concurrent readers, and serves later reads from disk", async () => {
+    const cache = new ReadCache(dir, 10_000);
+    const { bytes, name } = object(1);
+    let opened = 0;
+    const open = async () => {
+      opened += 1;
+      return Readable.from([bytes.subarray(0, 400), bytes.subarray(400)]);
+    };
+    const [a, b] = await Promise.all([cache.file(name, open), cache.file(name, open)]);
+    expect(a).toBe(b);
+    expect(await readFile(a)).toEqual(bytes);
+    expect(await cache.file(name, open)).toBe(a);
+    expect(opened).toBe(1);
+  });
+
+  it("refuses to keep bytes that do not match the digest in the name, leaving no partial file", async () => {
+    const cache = new ReadCache(dir, 10_000);
+    const { name } = object(1);
+    await expect(cache.file(name, async () => Readable.from([Buffer.from("tampered")]))).rejects.toThrow(/was not cached/);
+    expect(await readdir(dir)).toEqual([]);
+    await expect(cache.file("../../etc/passwd", async () => Readable.from([]))).rejects.toThrow(/<sha256>\.<ext>/);
+  });
+
+  it("evicts the least recently used copies once the folder passes its cap, never the one just fetched", async () => {
+    const cache = new ReadCache(dir, 2_500);
+    const [a, b, c] = [object(1), object(2), object(3)];
+    const fetch = (o: { bytes: Buffer; name: string }) => cache.file(o.name, async () => Readable.from([o.bytes]));
+    const pathA = await fetch(a);
+    const pathB = await fetch(b);
+    // a was used more recently than b: b is the one to go when c arrives.
+    const past = new Date(Date.now() - 60_000);
+    await utimes(pathA, past, past);
+    await utimes(pathB, new Date(past.getTime() - 60_000), new Date(past.getTime() - 60_000));
+    await fetch(a);
+    await fetch(c);
+    expect((await readdir(dir)).sort()).toEqual([a.name, c.name].sort());
+    // One object larger than the whole cap is still served (the reader needs it) and pushes out everything else.
+    const huge = object(4, 5_000);
+    const hugePath = await fetch(huge);
+    expect(await readFile(hugePath)).toEqual(huge.bytes);
+    expect(await readdir(dir)).toEqual([huge.name]);
+  });
+});
