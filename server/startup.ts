@@ -5,7 +5,7 @@ import { ensureAdminAccount } from "./auth/accounts";
 import { ensureDefaultExperiment } from "./tracking/experiments";
 import { seedDemoOnFirstStart } from "./seed/demo";
 import { seedDemoUsers } from "./seed/demo-users";
-import { getArtifactStore, getObjectStorage } from "./service-context";
+import { getArtifactStore, getObjectStorage, getReadCache } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
 import { resumeDatasetJobs } from "./datasets/profile-jobs";
 import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./datasets/temp-sweep";
@@ -23,6 +23,7 @@ async function sweepTempFiles(): Promise<void> {
     const swept = await sweepStaleTempFiles({
       datasetRoot: getDatasetRoot(),
       artifactRoot: artifacts instanceof LocalArtifactStore ? artifacts.root : undefined,
+      cacheDir: getObjectStorage() ? getReadCache().dir : undefined,
     });
     if (swept.files) {
       console.log(`[studio] removed ${describeSweep(swept)} of temp files left by interrupted uploads (untouched for over ${STALE_TEMP_AGE_MS / 3600_000} h)`);

@@ -1,11 +1,12 @@
 // The local read cache of object-stored files: fetched once, checked against its digest, evicted least recently used.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, utimes } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { ReadCache } from "./read-cache";
+import { sweepStaleTempFiles } from "../datasets/temp-sweep";
 
 const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -62,5 +63,23 @@ describe("ReadCache", () => {
     const hugePath = await fetch(huge);
     expect(await readFile(hugePath)).toEqual(huge.bytes);
     expect(await readdir(dir)).toEqual([huge.name]);
+  });
+
+  it("leaves unfinished downloads to the start-up sweep, which removes them once stale and keeps cached copies", async () => {
+    const cache = new ReadCache(dir, 10_000);
+    const kept = object(5);
+    await cache.file(kept.name, async () => Readable.from([kept.bytes]));
+    const stale = path.join(dir, ".incoming-9d7c1a2b-1111-4222-8333-444455556666");
+    const fresh = path.join(dir, ".incoming-9d7c1a2b-1111-4222-8333-777755556666");
+    await writeFile(stale, "half a download");
+    await writeFile(fresh, "a download in progress");
+    const longAgo = new Date(Date.now() - 7 * 3600_000);
+    await utimes(stale, longAgo, longAgo);
+    await utimes(path.join(dir, kept.name), longAgo, longAgo);
+    // Unfinished downloads never count towards the cap nor get evicted as copies.
+    expect(await cache.evict()).toEqual({ removed: 0, bytes: 1000 });
+    const swept = await sweepStaleTempFiles({ datasetRoot: path.join(dir, "no-datasets"), cacheDir: dir }, { maxAgeMs: 6 * 3600_000 });
+    expect(swept).toEqual({ files: 1, bytes: "half a download".length });
+    expect((await readdir(dir)).sort()).toEqual([".incoming-9d7c1a2b-1111-4222-8333-777755556666", kept.name].sort());
   });
 });
