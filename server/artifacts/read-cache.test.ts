@@ -46,7 +46,7 @@ describe("ReadCache", () => {
   });
 
   it("evicts the least recently used copies once the folder passes its cap, never the one just fetched", async () => {
-    const cache = new ReadCache(dir, 2_500);
+    const cache = new ReadCache(dir, 2_500, { inUseMs: 0 });
     const [a, b, c] = [object(1), object(2), object(3)];
     const fetch = (o: { bytes: Buffer; name: string }) => cache.file(o.name, async () => Readable.from([o.bytes]));
     const pathA = await fetch(a);
@@ -81,5 +81,17 @@ describe("ReadCache", () => {
     const swept = await sweepStaleTempFiles({ datasetRoot: path.join(dir, "no-datasets"), cacheDir: dir }, { maxAgeMs: 6 * 3600_000 });
     expect(swept).toEqual({ files: 1, bytes: "half a download".length });
     expect((await readdir(dir)).sort()).toEqual([".incoming-9d7c1a2b-1111-4222-8333-777755556666", kept.name].sort());
+  });
+
+  it("does not evict a copy used in the last moments (a reader may be about to open it), even past the cap", async () => {
+    const cache = new ReadCache(dir, 1_500);
+    const [a, b] = [object(1), object(2)];
+    await cache.file(a.name, async () => Readable.from([a.bytes]));
+    await cache.file(b.name, async () => Readable.from([b.bytes]));
+    expect((await readdir(dir)).sort()).toEqual([a.name, b.name].sort());
+    const past = new Date(Date.now() - 60_000);
+    await utimes(path.join(dir, a.name), past, past);
+    expect(await cache.evict()).toEqual({ removed: 1, bytes: 1000 });
+    expect(await readdir(dir)).toEqual([b.name]);
   });
 });

@@ -14,10 +14,19 @@ export class ReadCache {
   /** Fills in flight in this process, so concurrent readers of one object download it once. */
   private readonly filling = new Map<string, Promise<string>>();
 
+  /**
+   * Copies used within this many milliseconds are not evicted, even past the cap: a reader is handed a path and opens
+   * it a moment later (DuckDB), possibly in another process sharing the folder, so the newest copies may be in use.
+   */
+  private readonly inUseMs: number;
+
   constructor(
     readonly dir: string,
     readonly maxBytes: number,
-  ) {}
+    options: { inUseMs?: number } = {},
+  ) {
+    this.inUseMs = options.inUseMs ?? 30_000;
+  }
 
   /**
    * The path of the cached copy of `name` (`<sha256>.<ext>`), fetched with `open` when missing. The copy's SHA-256
@@ -67,9 +76,11 @@ export class ReadCache {
 
   /**
    * Removes the least recently used copies until the folder is under its cap, never `keep` (just fetched for a
-   * reader). A reader that already opened an evicted file reads on: on POSIX the bytes stay until it closes it.
+   * reader) nor a copy used in the last `inUseMs`. A reader that already opened an evicted file reads on: on POSIX
+   * the bytes stay until it closes it.
    */
   async evict(keep?: string): Promise<{ removed: number; bytes: number }> {
+    const recent = Date.now() - this.inUseMs;
     const entries: { file: string; size: number; used: number }[] = [];
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
       if (name.startsWith(TEMP_MARK)) continue;
@@ -81,7 +92,7 @@ export class ReadCache {
     let removed = 0;
     for (const entry of entries.sort((a, b) => a.used - b.used)) {
       if (total <= this.maxBytes) break;
-      if (entry.file === keep) continue;
+      if (entry.file === keep || entry.used > recent) continue;
       await rm(entry.file, { force: true });
       total -= entry.size;
       removed += 1;
