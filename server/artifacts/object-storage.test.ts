@@ -215,6 +215,19 @@ describe.each(testBackends)("object storage on %s", (kind) => {
     expect(await readdir(cache.dir)).not.toContain(`${detail.digest}.csv`);
   });
 
+  it("says a version's file is missing from the object storage, rather than failing obscurely", async () => {
+    const result = await registerDatasetVersion(as(erin), datasetRoot, { name: "iris-lost", format: "csv", masking: {} }, createReadStream(path.join(fixtures, "datasets/iris.test.csv")));
+    await waitForDatasetJobs();
+    const [key] = (await keysUnder(`team-${kind}/datasets/`)).filter((k) => k.endsWith(`/${result.version.digest}.csv`));
+    await stores.datasets.delete(key!.slice(`team-${kind}/datasets/`.length));
+    await cache.forget(`${result.version.digest}.csv`);
+    await expect(previewDatasetVersion(as(erin), { name: "iris-lost", version: 1, offset: 0, limit: 2 }, datasetRoot)).rejects.toMatchObject({
+      code: "RESOURCE_DOES_NOT_EXIST",
+      message: expect.stringMatching(/missing from the object storage/),
+    });
+    expect(await readdir(cache.dir)).not.toContain(`${result.version.digest}.csv`);
+  });
+
   it("keeps the cache under its cap, evicting the least recently used copy and fetching it again when needed", async () => {
     const smallRoot = path.join(scratch, "small-datasets");
     // No in-use grace here, so the eviction shows at once (the default keeps copies used in the last 30 s).

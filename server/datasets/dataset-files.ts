@@ -6,6 +6,8 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import type { ArtifactStore } from "../artifacts/store";
 import type { ReadCache } from "../artifacts/read-cache";
+import { notFound } from "../errors";
+import { hasErrorCode } from "../registry/model-store-path";
 import { getObjectStorage, getReadCache } from "../service-context";
 import { absoluteVersionPath, moveIntoPlace, removeQuietly } from "./dataset-store";
 
@@ -52,11 +54,16 @@ export class ObjectDatasetFileStore implements DatasetFileStore {
 
   localPath(storagePath: string): Promise<string> {
     // The file name is the content's SHA-256: the cache is keyed by it and checks it.
-    return this.cache.file(path.posix.basename(storagePath), async () => (await this.store.get(storagePath)).stream);
+    return this.cache.file(path.posix.basename(storagePath), async () => (await this.open(storagePath)).stream);
   }
 
-  open(storagePath: string) {
-    return this.store.get(storagePath);
+  async open(storagePath: string) {
+    try {
+      return await this.store.get(storagePath);
+    } catch (error) {
+      if (hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) throw notFound(`The file of this dataset version (${storagePath}) is missing from the object storage.`);
+      throw error;
+    }
   }
 
   async putFromTempFile(tempPath: string, storagePath: string): Promise<void> {
