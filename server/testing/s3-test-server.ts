@@ -45,3 +45,19 @@ export async function startTestS3Server(options: { dir?: string; port?: number; 
     },
   };
 }
+
+/**
+ * As a process of its own (`npx tsx server/testing/s3-test-server.ts [--port N] [--dir D]`): prints the env JSON on
+ * one line once it listens, and runs until SIGTERM/SIGINT. For tests that start the studio's processes around it.
+ */
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const arg = (name: string) => {
+    const at = process.argv.indexOf(`--${name}`);
+    return at > 0 ? process.argv[at + 1] : undefined;
+  };
+  const server = await startTestS3Server({ port: arg("port") ? Number(arg("port")) : undefined, dir: arg("dir") });
+  console.log(JSON.stringify(server.env));
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void server.stop().then(() => process.exit(0)));
+  }
+}
