@@ -230,7 +230,7 @@ describe.each(testBackends)("object storage on %s", (kind) => {
 
   it("keeps the cache under its cap, evicting the least recently used copy and fetching it again when needed", async () => {
     const smallRoot = path.join(scratch, "small-datasets");
-    // No in-use grace here, so the eviction shows at once (the default keeps copies used in the last 30 s).
+    // No in-use grace here, so the eviction shows at once (the default keeps copies handed out in the last 10 minutes).
     const small = new ReadCache(path.join(scratch, "small-cache"), 2_500, { inUseMs: 0 });
     const detachSmall = useDatasetFileStore(smallRoot, new ObjectDatasetFileStore(stores.datasets, small));
     try {

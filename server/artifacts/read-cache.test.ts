@@ -83,13 +83,14 @@ describe("ReadCache", () => {
     expect((await readdir(dir)).sort()).toEqual([".incoming-9d7c1a2b-1111-4222-8333-777755556666", kept.name].sort());
   });
 
-  it("does not evict a copy used in the last moments (a reader may be about to open it), even past the cap", async () => {
+  it("does not evict a copy handed out in the last 10 minutes (a reader may still open it), even past the cap", async () => {
     const cache = new ReadCache(dir, 1_500);
     const [a, b] = [object(1), object(2)];
     await cache.file(a.name, async () => Readable.from([a.bytes]));
     await cache.file(b.name, async () => Readable.from([b.bytes]));
     expect((await readdir(dir)).sort()).toEqual([a.name, b.name].sort());
-    const past = new Date(Date.now() - 60_000);
+    // a was last handed out 20 minutes ago, b just now: only a may go.
+    const past = new Date(Date.now() - 20 * 60_000);
     await utimes(path.join(dir, a.name), past, past);
     expect(await cache.evict()).toEqual({ removed: 1, bytes: 1000 });
     expect(await readdir(dir)).toEqual([b.name]);

@@ -15,8 +15,10 @@ export class ReadCache {
   private readonly filling = new Map<string, Promise<string>>();
 
   /**
-   * Copies used within this many milliseconds are not evicted, even past the cap: a reader is handed a path and opens
-   * it a moment later (DuckDB), possibly in another process sharing the folder, so the newest copies may be in use.
+   * Copies handed out within this many milliseconds are not evicted, even past the cap: a reader is handed a path
+   * and opens it later, possibly several times (DuckDB opens the file again for each pass of a profile or an
+   * evaluation), possibly in another process sharing the folder, so recently handed-out copies may be in use. The cap
+   * is therefore soft by what was fetched within that window.
    */
   private readonly inUseMs: number;
 
@@ -25,7 +27,7 @@ export class ReadCache {
     readonly maxBytes: number,
     options: { inUseMs?: number } = {},
   ) {
-    this.inUseMs = options.inUseMs ?? 30_000;
+    this.inUseMs = options.inUseMs ?? 10 * 60_000;
   }
 
   /**
