@@ -5,7 +5,7 @@ import { ensureAdminAccount } from "./auth/accounts";
 import { ensureDefaultExperiment } from "./tracking/experiments";
 import { seedDemoOnFirstStart } from "./seed/demo";
 import { seedDemoUsers } from "./seed/demo-users";
-import { getArtifactStore } from "./service-context";
+import { getArtifactStore, getObjectStorage, getReadCache } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
 import { resumeDatasetJobs } from "./datasets/profile-jobs";
 import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./datasets/temp-sweep";
@@ -23,6 +23,7 @@ async function sweepTempFiles(): Promise<void> {
     const swept = await sweepStaleTempFiles({
       datasetRoot: getDatasetRoot(),
       artifactRoot: artifacts instanceof LocalArtifactStore ? artifacts.root : undefined,
+      cacheDir: getObjectStorage() ? getReadCache().dir : undefined,
     });
     if (swept.files) {
       console.log(`[studio] removed ${describeSweep(swept)} of temp files left by interrupted uploads (untouched for over ${STALE_TEMP_AGE_MS / 3600_000} h)`);
@@ -33,7 +34,21 @@ async function sweepTempFiles(): Promise<void> {
   }
 }
 
+/**
+ * With STUDIO_ARTIFACTS=s3://..., whether the bucket answers: a clear line in the log when it does not (the process
+ * still starts, /readyz answers 503 until it does). A malformed setting throws: no start can fix it.
+ */
+async function checkObjectStorage(): Promise<boolean> {
+  const storage = getObjectStorage();
+  if (!storage) return true;
+  const problem = await storage.problem();
+  if (problem) console.error(`[studio] ${problem} Not ready until it answers (see /readyz).`);
+  else console.log(`[studio] artifacts, model bytes and dataset versions in s3://${storage.config.bucket}/${storage.config.prefix}${storage.config.endpoint ? ` at ${storage.config.endpoint}` : ""}`);
+  return !problem;
+}
+
 export async function startStudio(): Promise<void> {
+  const storageAnswers = await checkObjectStorage();
   const { db, kind, description } = await getDatabase();
   await ensureDefaultExperiment(db);
   await sweepTempFiles();
@@ -42,7 +57,8 @@ export async function startStudio(): Promise<void> {
   const reviewJobs = await resumeReviewJobs({ db, artifacts: getArtifactStore(), datasetRoot: getDatasetRoot() });
   if (reviewJobs.resumed) console.log(`[studio] resuming ${reviewJobs.resumed} review evaluation(s) interrupted by the last stop`);
   if (reviewJobs.failed) console.warn(`[studio] ${reviewJobs.failed} review evaluation(s) were interrupted too often and are marked failed`);
-  const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
+  // The demo's files go to the object storage: without it, seeding waits for a start where the bucket answers.
+  const seeded = storageAnswers ? await seedDemoOnFirstStart(db, getArtifactStore()) : ({ status: "skipped" } as const);
   startPeriodicHealthChecks(db);
   startNotificationDispatcher(db);
   startRetentionJob(db);

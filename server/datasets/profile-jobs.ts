@@ -7,7 +7,7 @@ import { qualityFailedEvent } from "../notifications/events";
 import { emitStudioEvent } from "../notifications/outbox";
 import type { Database } from "@/db/client";
 import { DomainError } from "../errors";
-import { absoluteVersionPath } from "./dataset-store";
+import { versionLocalPath } from "./dataset-files";
 import { profileDatasetFile } from "./profile";
 import { evaluateQualityRules } from "./quality-rules";
 import { listQualityRules } from "./registry";
@@ -67,7 +67,7 @@ export function qualityVerdict(results: QualityResultOutput[]): { status: Qualit
 export async function evaluateVersionQuality(db: Database, root: string, row: typeof datasetVersions.$inferSelect): Promise<QualityResultOutput[]> {
   const rules = await listQualityRules(db, row.datasetId);
   if (!rules.length) return [];
-  return evaluateQualityRules(absoluteVersionPath(root, row.storagePath), row.format as DatasetFormat, rules.map((r) => ({ ...r, id: r.ruleId })));
+  return evaluateQualityRules(await versionLocalPath(root, row.storagePath), row.format as DatasetFormat, rules.map((r) => ({ ...r, id: r.ruleId })));
 }
 
 export async function processDatasetVersion(db: Database, root: string, versionId: number): Promise<void> {
@@ -79,7 +79,7 @@ export async function processDatasetVersion(db: Database, root: string, versionI
   if (!row) return;
   let lastWrite = 0;
   try {
-    const profile = await profileDatasetFile(absoluteVersionPath(root, row.storagePath), row.format as DatasetFormat, {
+    const profile = await profileDatasetFile(await versionLocalPath(root, row.storagePath), row.format as DatasetFormat, {
       onProgress: (fraction, stage) => {
         const now = Date.now();
         if (now - lastWrite < 250) return;

@@ -14,7 +14,8 @@ import { recordAudit } from "../auth/audit";
 import { monitoringFlaggedEvent } from "../notifications/events";
 import { emitStudioEvent } from "../notifications/outbox";
 import { invalidParameter } from "../errors";
-import { absoluteVersionPath, getDatasetRoot } from "../datasets/dataset-store";
+import { getDatasetRoot } from "../datasets/dataset-store";
+import { versionLocalPath } from "../datasets/dataset-files";
 import { findVersion } from "../datasets/registry";
 import { matrixInputOf } from "../datasets/training-columns";
 import { findRegisteredModel, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
@@ -110,7 +111,7 @@ async function chooseReference(db: Database, settings: Settings, production: Mod
     datasetName: row.name,
     version: row.version,
     source,
-    path: absoluteVersionPath(datasetRoot, row.storagePath),
+    path: await versionLocalPath(datasetRoot, row.storagePath),
     format: row.format as "csv" | "parquet",
     digest: row.digest,
     labelColumn: row.labelColumn,

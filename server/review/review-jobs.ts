@@ -9,7 +9,7 @@ import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import type { ArtifactStore } from "../artifacts/store";
 import { systemActor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
-import { absoluteVersionPath } from "../datasets/dataset-store";
+import { versionLocalPath } from "../datasets/dataset-files";
 import { trainingDatasetFileOf } from "../datasets/training-columns";
 import { DomainError } from "../errors";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
@@ -168,7 +168,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         onnx: onnx.bytes,
         modelDigest: onnx.digest,
         introspection: version.introspection as OnnxIntrospection,
-        datasetPath: absoluteVersionPath(deps.datasetRoot, dataset.storagePath),
+        datasetPath: await versionLocalPath(deps.datasetRoot, dataset.storagePath),
         datasetFormat: dataset.format as "csv" | "parquet",
         datasetDigest: dataset.digest,
         labelColumn: review.labelColumn,
