@@ -132,7 +132,7 @@ describe.each(testBackends)("job queue on %s", (kind) => {
   it("on shutdown lets a job finish within the grace period, and releases one that does not", async () => {
     studio = await createTestStudio(kind);
     const quick = await enqueueJob(studio.db, { kind: "test.quick" });
-    const first = runner(studio.db, { "test.quick": () => sleep(150) }).start();
+    const first = runner(studio.db, { "test.quick": async () => void (await sleep(150)) }).start();
     await waitUntil(async () => (await jobRow(studio.db, quick.jobId)).state === "running");
     expect(await first.stop(5_000)).toEqual({ finished: 1, released: 0 });
     expect((await jobRow(studio.db, quick.jobId)).state).toBe("done");

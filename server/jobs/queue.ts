@@ -142,13 +142,20 @@ export function retryBackoffMs(failedAttempts: number, baseMs: number): number {
  * Records a failed attempt of a held job: queued again after the backoff while attempts remain, else failed with the
  * reason. A periodic job's tick is not retried: it goes back to queued for its next tick, keeping the error.
  */
-export async function failJob(db: Executor, jobId: number, owner: string, error: string, retryBaseMs: number): Promise<"retrying" | "failed" | "lost"> {
+export async function failJob(
+  db: Executor,
+  jobId: number,
+  owner: string,
+  error: string,
+  retryBaseMs: number,
+  options: { permanent?: boolean } = {},
+): Promise<"retrying" | "failed" | "lost"> {
   const [row] = await queryRows<{ state: string; attempts: number; max_attempts: number; repeat_every_ms: string | number | null }>(
     db,
     sql`select state, attempts, max_attempts, repeat_every_ms from ${jobs} where job_id = ${jobId} and locked_by = ${owner} and state = 'running'`,
   );
   if (!row) return "lost";
-  const retry = row.repeat_every_ms !== null || row.attempts < row.max_attempts;
+  const retry = row.repeat_every_ms !== null || (!options.permanent && row.attempts < row.max_attempts);
   const delay = row.repeat_every_ms !== null ? Number(row.repeat_every_ms) : retryBackoffMs(row.attempts, retryBaseMs);
   const updated = await queryRows(
     db,

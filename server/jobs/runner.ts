@@ -21,18 +21,32 @@ export interface JobContext {
 
 export type JobHandler = (ctx: JobContext) => Promise<void>;
 
+/** What a kind does besides running: record a give-up on the row it works on, and make that row runnable on a retry. */
+export interface JobKindHooks {
+  /** The job failed for good (attempts used up, or a DomainError): e.g. mark the dataset version's profiling failed. */
+  onGiveUp?: (ctx: Omit<JobContext, "signal">, reason: string) => Promise<void>;
+  /** An admin retries it: put the row it works on back where the handler picks it up. */
+  beforeRetry?: (db: Database, job: JobRow) => Promise<void>;
+}
+
 /** The stores a runner's handlers use; the process-wide ones unless a caller (a test) gave its own. */
 export interface RunnerStores {
   artifacts?: ArtifactStore;
   datasetRoot?: string;
 }
 
-const registry = globalThis as unknown as { studioJobHandlers?: Map<string, JobHandler> };
+const registry = globalThis as unknown as { studioJobHandlers?: Map<string, JobHandler>; studioJobHooks?: Map<string, JobKindHooks> };
 const handlers = (registry.studioJobHandlers ??= new Map());
+const kindHooks = (registry.studioJobHooks ??= new Map());
 
-/** Registers the handler of a kind, for every runner of this process. */
-export function registerJobHandler(kind: string, handler: JobHandler): void {
+/** Registers the handler of a kind (and its hooks), for every runner of this process. */
+export function registerJobHandler(kind: string, handler: JobHandler, hooks: JobKindHooks = {}): void {
   handlers.set(kind, handler);
+  kindHooks.set(kind, hooks);
+}
+
+export function jobKindHooks(kind: string): JobKindHooks {
+  return kindHooks.get(kind) ?? {};
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -224,36 +238,43 @@ export class JobRunner {
         .catch(() => undefined);
     }, this.heartbeatMs);
     heartbeat.unref?.();
+    const { getArtifactStore } = await import("../service-context");
+    const { getDatasetRoot } = await import("../datasets/dataset-store");
+    const ctx = {
+      job,
+      db: this.db,
+      artifacts: this.stores.artifacts ?? getArtifactStore(),
+      datasetRoot: this.stores.datasetRoot ?? getDatasetRoot(),
+    };
     try {
       if (job.attempts > job.maxAttempts) {
-        await failJob(
-          this.db,
-          job.jobId,
-          this.owner,
-          `Stopped ${job.maxAttempts} times while running (the process running it ended each time) and given up. Retry it from the Jobs page.`,
-          this.retryBaseMs,
+        await this.giveUp(
+          ctx,
+          `Stopped ${job.maxAttempts} time(s) while running (the process running it ended each time) and given up. Retry it from the Jobs page.`,
         );
         return;
       }
-      const handler = this.handlers.get(job.kind)!;
-      const { getArtifactStore } = await import("../service-context");
-      const { getDatasetRoot } = await import("../datasets/dataset-store");
-      await handler({
-        job,
-        db: this.db,
-        artifacts: this.stores.artifacts ?? getArtifactStore(),
-        datasetRoot: this.stores.datasetRoot ?? getDatasetRoot(),
-        signal: abort.signal,
-      });
+      await this.handlers.get(job.kind)!({ ...ctx, signal: abort.signal });
       if (!abort.signal.aborted) await completeJob(this.db, job.jobId, this.owner);
     } catch (error) {
       if (abort.signal.aborted) return;
-      const message = error instanceof DomainError ? error.message : error instanceof Error ? error.message : String(error);
-      if (!(error instanceof DomainError)) console.error(`[studio] job ${job.jobId} (${job.kind}) failed`, redactErrorForLog(error));
-      await failJob(this.db, job.jobId, this.owner, message.slice(0, 2_000), this.retryBaseMs).catch(() => undefined);
+      // A DomainError says what the user must change (a file that cannot be read): trying again cannot help.
+      const permanent = error instanceof DomainError;
+      const message = permanent ? error.message : error instanceof Error ? error.message : String(error);
+      if (!permanent) console.error(`[studio] job ${job.jobId} (${job.kind}) failed`, redactErrorForLog(error));
+      if (permanent) await this.giveUp(ctx, message).catch(() => undefined);
+      else {
+        const outcome = await failJob(this.db, job.jobId, this.owner, message.slice(0, 2_000), this.retryBaseMs).catch(() => "lost" as const);
+        if (outcome === "failed") await jobKindHooks(job.kind).onGiveUp?.(ctx, message).catch(() => undefined);
+      }
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  private async giveUp(ctx: Omit<JobContext, "signal">, reason: string): Promise<void> {
+    const outcome = await failJob(this.db, ctx.job.jobId, this.owner, reason.slice(0, 2_000), this.retryBaseMs, { permanent: true });
+    if (outcome === "failed") await jobKindHooks(ctx.job.kind).onGiveUp?.(ctx, reason);
   }
 
   /** On PostgreSQL, a LISTEN connection wakes this runner when another process queues a job. */
