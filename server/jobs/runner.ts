@@ -214,6 +214,11 @@ export class JobRunner {
           this.lastEmptyClaim = Math.max(this.lastEmptyClaim, seq);
           break;
         }
+        if (this.stopped) {
+          // Claimed while stop() ran: given straight back rather than started on a closing database.
+          await releaseJobs(this.db, claimed.map((j) => j.jobId), this.owner).catch(() => undefined);
+          return;
+        }
         for (const job of claimed) this.run(job);
       }
     }
