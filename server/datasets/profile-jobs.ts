@@ -43,9 +43,9 @@ export function enqueueDatasetProfile(db: Database, root: string, versionId: num
   );
 }
 
-/** Resolves when every queued job of this process has finished (tests, the demo seed). */
-export async function waitForDatasetJobs(): Promise<void> {
-  await waitForJobs();
+/** Resolves when every queued job of this process has finished (tests, the demo seed); given `db`, also other processes' when this one runs none. */
+export async function waitForDatasetJobs(db?: Database): Promise<void> {
+  await waitForJobs(db);
 }
 
 registerJobHandler(

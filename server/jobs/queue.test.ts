@@ -6,7 +6,7 @@ import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { claimJobs, enqueueJob, schedulePeriodicJob } from "./queue";
-import { JobRunner, type JobHandler } from "./runner";
+import { JobRunner, waitForJobs, type JobHandler } from "./runner";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,6 +65,19 @@ describe.each(testBackends)("job queue on %s", (kind) => {
     expect(ids.map((id) => runs.get(id))).toEqual(ids.map(() => 1));
     const rows = await studio.db.select().from(jobs);
     expect(rows.every((r) => r.attempts === 1 && r.lockedBy === null)).toBe(true);
+  });
+
+  it("waits for another process to drain the queue when this one runs no jobs (the demo seed with STUDIO_JOBS=off)", async () => {
+    studio = await createTestStudio(kind);
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await enqueueJob(studio.db, { kind: "test.elsewhere" })).jobId);
+    // A periodic job never drains: it is not waited for.
+    await schedulePeriodicJob(studio.db, "test.elsewhere-tick", 60_000, 0);
+    // "Another process": a runner this process's waitForJobs does not know of.
+    runner(await secondDatabase(), { "test.elsewhere": () => sleep(100) }).start();
+    await waitForJobs(studio.db);
+    const rows = await studio.db.select().from(jobs).where(eq(jobs.kind, "test.elsewhere"));
+    expect(rows.map((r) => r.state)).toEqual(ids.map(() => "done"));
   });
 
   it("deduplicates while queued or running, and queues again once finished", async () => {

@@ -206,3 +206,13 @@ export async function countJobsByState(db: Executor): Promise<{ kind: string; st
   );
   return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.count) }));
 }
+
+/** One-off jobs due or running (what "wait until the queue is drained" waits for; periodic ticks never drain). */
+export async function dueOneOffJobs(db: Executor): Promise<number> {
+  const [row] = await queryRows<{ n: string | number }>(
+    db,
+    sql`select count(*) as n from ${jobs}
+        where repeat_every_ms is null and (state = 'running' or (state = 'queued' and run_at <= ${DB_NOW}))`,
+  );
+  return Number(row?.n ?? 0);
+}

@@ -8,7 +8,7 @@ import { onDatabaseClose, type Database } from "@/db/client";
 import type { ArtifactStore } from "../artifacts/store";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { DomainError } from "../errors";
-import { claimJobs, completeJob, failJob, heartbeatJob, JOBS_CHANNEL, releaseJobs, type JobRow } from "./queue";
+import { claimJobs, completeJob, dueOneOffJobs, failJob, heartbeatJob, JOBS_CHANNEL, releaseJobs, type JobRow } from "./queue";
 
 /** What a handler gets: the job, this process's database and stores, and a signal raised when the job is released. */
 export interface JobContext {
@@ -358,12 +358,26 @@ export function trackEnqueue(promise: Promise<unknown>): void {
   void tracked.finally(() => pendingEnqueues.delete(tracked));
 }
 
-/** Resolves when this process's queued jobs are done (tests, the demo seed): its pending enqueues, then its runners drained. */
-export async function waitForJobs(): Promise<void> {
+/**
+ * Resolves when this process's queued jobs are done (tests, the demo seed): its pending enqueues, then its runners
+ * drained. Given `db` that this process runs no jobs for (STUDIO_JOBS=off), it waits for other processes to empty the
+ * queue of due one-off jobs instead, up to `timeoutMs`.
+ */
+export async function waitForJobs(db?: Database, timeoutMs = 10 * 60_000): Promise<void> {
   for (;;) {
     while (pendingEnqueues.size) await Promise.all([...pendingEnqueues]);
     await Promise.all([...runners.values()].map((r) => r.drain()));
-    if (!pendingEnqueues.size) return;
+    if (!pendingEnqueues.size) break;
+  }
+  if (!db || runners.has(db)) return;
+  const deadline = Date.now() + timeoutMs;
+  while ((await dueOneOffJobs(db)) > 0) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Jobs are still queued after ${Math.round(timeoutMs / 1000)} s and this process does not run them (STUDIO_JOBS=off): start a worker (npm run worker) or another instance with jobs on.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

@@ -58,9 +58,9 @@ export function enqueueReviewJob(deps: ReviewJobDeps, jobId: number): void {
   trackEnqueue(enqueueReviewJobRow(deps.db, jobId).then(() => runner?.wake()));
 }
 
-/** Resolves when every queued job of this process has finished (tests, the demo seed). */
-export async function waitForReviewJobs(): Promise<void> {
-  await waitForJobs();
+/** Resolves when every queued job of this process has finished (tests, the demo seed); given `db`, also other processes' when this one runs none. */
+export async function waitForReviewJobs(db?: Database): Promise<void> {
+  await waitForJobs(db);
 }
 
 registerJobHandler(
