@@ -74,7 +74,7 @@ describe.each(testBackends)("job queue on %s", (kind) => {
     // A periodic job never drains: it is not waited for.
     await schedulePeriodicJob(studio.db, "test.elsewhere-tick", 60_000, 0);
     // "Another process": a runner this process's waitForJobs does not know of.
-    runner(await secondDatabase(), { "test.elsewhere": () => sleep(100) }).start();
+    runner(await secondDatabase(), { "test.elsewhere": async () => void (await sleep(100)) }).start();
     await waitForJobs(studio.db);
     const rows = await studio.db.select().from(jobs).where(eq(jobs.kind, "test.elsewhere"));
     expect(rows.map((r) => r.state)).toEqual(ids.map(() => "done"));
