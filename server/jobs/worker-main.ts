@@ -6,13 +6,8 @@ import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { livenessAnswer, metricsAnswer, readinessAnswer, type OperationsAnswer } from "../operations/endpoints";
 import { ensureDefaultExperiment } from "../tracking/experiments";
-import { jobRunners, stopJobRunners } from "./runner";
-import { startStudioJobs } from "./studio-jobs";
-
-function graceMs(): number {
-  const value = Number(process.env.STUDIO_JOB_GRACE_MS);
-  return process.env.STUDIO_JOB_GRACE_MS && Number.isFinite(value) && value >= 0 ? value : 10_000;
-}
+import { jobRunners } from "./runner";
+import { jobGraceMs, shutdownStudioJobs, startStudioJobs } from "./studio-jobs";
 
 function headersOf(request: http.IncomingMessage) {
   return { get: (name: string) => (request.headers[name.toLowerCase()] as string | undefined) ?? null };
@@ -62,8 +57,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     const running = jobRunners().reduce((n, r) => n + r.runningCount(), 0);
-    console.log(`[worker] ${signal}: no new jobs; ${running} running job(s) get ${graceMs() / 1000} s to finish`);
-    void stopJobRunners(graceMs())
+    console.log(`[worker] ${signal}: no new jobs; ${running} running job(s) get ${jobGraceMs() / 1000} s to finish`);
+    void shutdownStudioJobs()
       .then(({ finished, released }) => console.log(`[worker] ${finished} job(s) finished, ${released} released to the queue`))
       .catch((error: unknown) => console.error(`[worker] could not release jobs: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
