@@ -1,4 +1,4 @@
-// What the studio does once when a server process starts: migrate, the Default experiment, resumed background jobs, the first admin, the demo seed and its users.
+// What the studio does once when a server process starts: migrate, the Default experiment, background jobs (server/jobs), the first admin, the demo seed and its users.
 import { getDatabase } from "@/db/client";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
@@ -7,14 +7,10 @@ import { seedDemoOnFirstStart } from "./seed/demo";
 import { seedDemoUsers } from "./seed/demo-users";
 import { getArtifactStore, getObjectStorage, getReadCache } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
-import { resumeDatasetJobs } from "./datasets/profile-jobs";
 import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./datasets/temp-sweep";
 import { LocalArtifactStore } from "./artifacts/store";
-import { resumeReviewJobs } from "./review/review-jobs";
-import { startPeriodicHealthChecks } from "./monitoring/monitoring";
-import { startNotificationDispatcher } from "./notifications/dispatcher";
-import { startRetentionJob } from "./monitoring/retention";
-import { startGuardEvaluations } from "./deployments/guards";
+import { startStudioJobs } from "./jobs/studio-jobs";
+import { jobsEnabledHere } from "./jobs/runner";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
 async function sweepTempFiles(): Promise<void> {
@@ -52,17 +48,13 @@ export async function startStudio(): Promise<void> {
   const { db, kind, description } = await getDatabase();
   await ensureDefaultExperiment(db);
   await sweepTempFiles();
-  const resumed = await resumeDatasetJobs(db, getDatasetRoot());
-  if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
-  const reviewJobs = await resumeReviewJobs({ db, artifacts: getArtifactStore(), datasetRoot: getDatasetRoot() });
-  if (reviewJobs.resumed) console.log(`[studio] resuming ${reviewJobs.resumed} review evaluation(s) interrupted by the last stop`);
-  if (reviewJobs.failed) console.warn(`[studio] ${reviewJobs.failed} review evaluation(s) were interrupted too often and are marked failed`);
+  const jobs = await startStudioJobs(db);
+  if (jobs.resumedProfiles) console.log(`[studio] queued the profiling of ${jobs.resumedProfiles} dataset version(s) left waiting by the last stop`);
+  if (jobs.resumedReviews.resumed) console.log(`[studio] queued ${jobs.resumedReviews.resumed} review evaluation(s) left waiting by the last stop`);
+  if (jobs.resumedReviews.failed) console.warn(`[studio] ${jobs.resumedReviews.failed} review evaluation(s) were interrupted too often and are marked failed`);
+  if (!jobsEnabledHere()) console.log("[studio] STUDIO_JOBS=off: this process runs no background jobs; a worker (npm run worker) or another instance takes them.");
   // The demo's files go to the object storage: without it, seeding waits for a start where the bucket answers.
   const seeded = storageAnswers ? await seedDemoOnFirstStart(db, getArtifactStore()) : ({ status: "skipped" } as const);
-  startPeriodicHealthChecks(db);
-  startNotificationDispatcher(db);
-  startRetentionJob(db);
-  startGuardEvaluations(db);
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {
     const users = await seedDemoUsers(db);

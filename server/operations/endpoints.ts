@@ -6,7 +6,8 @@ import { resolveActor, type RequestLike } from "../auth/authenticate";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
-import { renderMetrics } from "./metrics";
+import { countJobsByState } from "../jobs/queue";
+import { observeJobCounts, renderMetrics } from "./metrics";
 import { getObjectStorage } from "../service-context";
 
 export interface OperationsAnswer {
@@ -95,6 +96,8 @@ async function authorizeScrape(request: RequestLike, database: () => Promise<Dat
 export async function metricsAnswer(request: RequestLike, database: () => Promise<Database>): Promise<OperationsAnswer> {
   try {
     await authorizeScrape(request, database);
+    // Jobs by state are the shared table's, read at scrape time; a database away leaves them out, not the scrape.
+    observeJobCounts(await database().then(countJobsByState).catch(() => null));
     const { body, contentType } = await renderMetrics();
     return { status: 200, headers: { "content-type": contentType, "cache-control": "no-store" }, body };
   } catch (error) {
