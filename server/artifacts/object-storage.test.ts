@@ -229,7 +229,8 @@ describe.each(testBackends)("object storage on %s", (kind) => {
   });
 
   it("keeps the cache under its cap, evicting the least recently used copy and fetching it again when needed", async () => {
-    const smallRoot = path.join(scratch, "small-datasets");
+    // The same root as the other tests: background jobs profile with the process's one dataset root.
+    const smallRoot = datasetRoot;
     // No in-use grace here, so the eviction shows at once (the default keeps copies handed out in the last 10 minutes).
     const small = new ReadCache(path.join(scratch, "small-cache"), 2_500, { inUseMs: 0 });
     const detachSmall = useDatasetFileStore(smallRoot, new ObjectDatasetFileStore(stores.datasets, small));

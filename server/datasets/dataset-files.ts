@@ -98,9 +98,13 @@ export function datasetFilesAt(root: string): DatasetFileStore {
 /** Makes `datasetFilesAt(root)` answer `files` until the returned function is called. */
 export function useDatasetFileStore(root: string, files: DatasetFileStore): () => void {
   const key = path.resolve(root);
+  const previous = overrides.get(key);
   overrides.set(key, files);
+  // Detaching puts back the store it replaced (a test's narrower store inside a wider one).
   return () => {
-    if (overrides.get(key) === files) overrides.delete(key);
+    if (overrides.get(key) !== files) return;
+    if (previous) overrides.set(key, previous);
+    else overrides.delete(key);
   };
 }
 
