@@ -11,6 +11,7 @@ import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, and, lt, sql } from "drizzle-orm";
 import { inferenceLog, modelMonitoring } from "@/db/schema";
 import type { Database } from "@/db/client";
+import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
 
 export interface InferenceLogEntry {
   modelId: number;
@@ -286,6 +287,8 @@ function targetOf(db: Database): Target {
     const config = connectionOf(db);
     target = { id: state.nextTargetId++, db, kind: config ? "postgres" : "main", config, announced: false, pending: null, writing: Promise.resolve() };
     state.targets.set(db, target);
+    // A graceful shutdown writes the backlog before the database closes (bounded by the shutdown's own timeout).
+    onProcessShutdown("inference log", SHUTDOWN_ORDER.inferenceLog, closeInferenceLog);
   }
   return target;
 }

@@ -9,7 +9,8 @@ import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES, type ServingRequest } from "./http";
 import type { ModelServer } from "./model-server";
-import { closeInferenceLog, disableHealthChecks } from "../monitoring/inference-log";
+import { disableHealthChecks } from "../monitoring/inference-log";
+import { installGracefulShutdown } from "../../scripts/graceful-shutdown.mjs";
 import { livenessAnswer, metricsAnswer, readinessAnswer, type OperationsAnswer } from "../operations/endpoints";
 
 /** A node:http request as handleServing reads it (one object per request, no closures). */
@@ -95,10 +96,9 @@ async function main(): Promise<void> {
   const server = createServingServer();
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => console.log(`[serving] listening on http://${host}:${port} (pid ${process.pid})`));
-  // Stop taking requests, then write the inference log entries still queued before exiting.
-  const stop = () => server.close(() => void closeInferenceLog().finally(() => process.exit(0)));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  // SIGTERM/SIGINT: stop accepting, answer the requests in flight (STUDIO_SHUTDOWN_GRACE_MS), write the inference
+  // log's backlog, close the database, exit.
+  installGracefulShutdown(server, { name: "serving" });
 }
 
 if (process.argv[1]?.endsWith("standalone.ts") || process.argv[1]?.endsWith("standalone.js")) {
