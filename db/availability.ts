@@ -43,3 +43,13 @@ export function unavailabilityReason(error: unknown): string {
   }
   return "no answer";
 }
+
+const holder = globalThis as unknown as { studioDatabaseUnavailableAt?: number };
+
+/**
+ * Records that a request met an unreachable database. The web server (scripts/server.mjs, outside Next.js's bundles,
+ * hence globalThis) then checks the database before rendering a page and answers 503 until it answers again.
+ */
+export function noteDatabaseUnavailable(): void {
+  holder.studioDatabaseUnavailableAt = Date.now();
+}

@@ -1,7 +1,7 @@
 // The one error type of the domain, carrying MLflow's error codes; transports map it once each.
 import type { ZodError } from "zod";
 import { redactErrorForLog } from "./auth/log-redaction";
-import { isDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
+import { isDatabaseUnavailable, noteDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 
 export const errorCodeHttpStatus = {
   INVALID_PARAMETER_VALUE: 400,
@@ -144,6 +144,7 @@ export function toDomainError(error: unknown): DomainError {
   }
   if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
   if (isDatabaseUnavailable(error)) {
+    noteDatabaseUnavailable();
     // Not the request's fault nor a bug: a 503 the client may retry (the pool reconnects by itself once it is back).
     // Once per 10 s: during an outage every request would log the same line.
     if (Date.now() - lastUnavailableLog > 10_000) {
