@@ -3,7 +3,7 @@
 // before any of our handlers or proxy.ts run, and an app-only build then has no error page to render: it answered
 // a bare 500. Here such paths get a JSON 400 that says what to fix; every other request goes to Next.js unchanged.
 import http from "node:http";
-import { readFileSync } from "node:fs";
+import { gatePage } from "./outage-page.mjs";
 import { installGracefulShutdown } from "./graceful-shutdown.mjs";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
@@ -29,76 +29,6 @@ const MALFORMED_PATH_BODY = JSON.stringify({
     "The request path is not valid: it holds a malformed percent-escape (e.g. '%zz') or one that is not UTF-8. Encode each path segment with encodeURIComponent.",
 });
 
-/** The outage page's text per language (messages/<locale>/outage.json, like every UI string). */
-const OUTAGE_MESSAGES = {
-  en: JSON.parse(readFileSync(new URL("../messages/en/outage.json", import.meta.url), "utf8")),
-  fr: JSON.parse(readFileSync(new URL("../messages/fr/outage.json", import.meta.url), "utf8")),
-};
-
-/** The page's language as lib/i18n/locales.ts chooses it: the studio_locale cookie, else Accept-Language, else English. */
-function outageLocale(request) {
-  const cookie = /(?:^|;\s*)studio_locale=(en|fr)(?:;|$)/.exec(request.headers.cookie ?? "")?.[1];
-  if (cookie) return cookie;
-  const ranked = (request.headers["accept-language"] ?? "")
-    .split(",")
-    .map((part, order) => {
-      const [tag, ...params] = part.trim().split(";");
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-      return { language: tag.trim().toLowerCase().split("-")[0], weight: q ? Number(q.slice(2)) || 0 : 1, order };
-    })
-    .filter((entry) => entry.weight > 0 && (entry.language === "en" || entry.language === "fr"))
-    .sort((a, b) => b.weight - a.weight || a.order - b.order);
-  return ranked[0]?.language ?? "en";
-}
-
-/** Paths that answer for themselves while the database is down (JSON 503s, probes, static files). */
-const SELF_ANSWERING = /^\/(api|ajax-api|v2|_next|healthz|readyz|metrics|monaco|ort)(\/|$)|^\/(icon\.svg|favicon\.ico)$/;
-const PROBE_TIMEOUT_MS = 2_000;
-let probe = null;
-
-/**
- * Whether the database answers, asked only after a request met it unreachable (globalThis.studioDatabaseUnavailableAt,
- * set by db/availability.ts): concurrent page requests share one `select 1`, and an answer clears the mark.
- */
-function databaseAnswers() {
-  if (!globalThis.studioDatabaseUnavailableAt) return Promise.resolve(true);
-  probe ??= (async () => {
-    let timer;
-    try {
-      const handle = await globalThis.studioDb;
-      const client = handle?.db?.$client;
-      if (!client?.query) return true;
-      await Promise.race([client.query("select 1"), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), PROBE_TIMEOUT_MS)))]);
-      globalThis.studioDatabaseUnavailableAt = undefined;
-      return true;
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-      setTimeout(() => (probe = null), 250);
-    }
-  })();
-  return probe;
-}
-
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function answerOutage(request, res) {
-  const locale = outageLocale(request);
-  const { title, body } = OUTAGE_MESSAGES[locale];
-  const page = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p></body></html>`;
-  res.writeHead(503, {
-    "Content-Type": "text/html; charset=utf-8",
-    "Content-Length": Buffer.byteLength(page),
-    "Cache-Control": "no-store",
-    "Retry-After": "5",
-    "X-Content-Type-Options": "nosniff",
-  });
-  res.end(page);
-}
-
 export async function startServer({ port, hostname, gracefulShutdown = true }) {
   const app = next({ dev: false, port, hostname });
   const handle = app.getRequestHandler();
@@ -115,11 +45,7 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
       return;
     }
     // A page while the database is known to be unreachable: a 503 page that says so, not Next.js's 500 error page.
-    if (globalThis.studioDatabaseUnavailableAt && !SELF_ANSWERING.test(req.url ?? "/")) {
-      void databaseAnswers().then((up) => (up ? handle(req, res) : answerOutage(req, res)));
-      return;
-    }
-    handle(req, res);
+    gatePage(req, res, () => handle(req, res));
   });
   await new Promise((resolve) => server.listen(port, hostname, resolve));
   console.log(`[studio] ready on http://${hostname ?? "localhost"}:${port}`);

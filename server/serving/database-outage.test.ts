@@ -4,6 +4,7 @@
 // writes it once the database is back; run data and feedback acknowledged before the outage are intact; while it is
 // down, feedback, the MLflow REST API and /readyz answer 503 with a message (never a stack trace).
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +25,8 @@ import { mlflowWire } from "../testing/mlflow-client";
 import { ensureDefaultExperiment } from "../tracking/experiments";
 import { ModelServer } from "./model-server";
 import { createServingServer } from "./standalone";
+import { appRouter } from "../root-router";
+import { gatePage } from "../../scripts/outage-page.mjs";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,6 +43,11 @@ describe("a database outage under serving traffic", () => {
   let token: string;
   let admin: Actor;
   let body: string;
+  /** The web server's page gate (scripts/server.mjs) in front of a stand-in for Next.js's page handler. */
+  let pages: http.Server;
+  let pagesBase: string;
+  const holder = globalThis as unknown as { studioDb?: Promise<DatabaseHandle>; studioDatabaseUnavailableAt?: number };
+  let previousDb: Promise<DatabaseHandle> | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "studio-outage-"));
@@ -64,10 +72,19 @@ describe("a database outage under serving traffic", () => {
     server = createServingServer(models);
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The gate checks the process-wide database (as the web server's is): this test's.
+    previousDb = holder.studioDb;
+    holder.studioDb = Promise.resolve(handle);
+    pages = http.createServer((request, response) => gatePage(request, response, () => response.end("the page")));
+    await new Promise<void>((ok) => pages.listen(0, "127.0.0.1", ok));
+    pagesBase = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
   }, 120_000);
 
   afterAll(async () => {
     if (server) await new Promise((ok) => server.close(ok));
+    if (pages) await new Promise((ok) => pages.close(ok));
+    holder.studioDb = previousDb;
+    holder.studioDatabaseUnavailableAt = undefined;
     await models?.close();
     await handle?.close();
     await pg?.stop();
@@ -129,6 +146,15 @@ describe("a database outage under serving traffic", () => {
       expect(refusedRest.status).toBe(503);
       expect(refusedRest.body).toMatchObject({ error_code: "TEMPORARILY_UNAVAILABLE" });
       expect(refusedRest.text).not.toMatch(/\n\s+at |ECONNREFUSED/);
+      // tRPC (the pages' API): SERVICE_UNAVAILABLE (503) with the same message.
+      const trpc = appRouter.createCaller({ db: handle.db, artifacts: new LocalArtifactStore(path.join(dir, "artifacts")), actor: admin, req: new Request("http://studio.test/api/trpc") });
+      await expect(trpc.registry.listModels({})).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", message: expect.stringMatching(/database is unreachable/) });
+      // A page: the web server's 503 page, in the reader's language, not Next.js's 500.
+      const page = await fetch(`${pagesBase}/models`, { headers: { "accept-language": "fr-FR,fr;q=0.9,en;q=0.5" } });
+      expect(page.status).toBe(503);
+      expect(page.headers.get("retry-after")).toBe("5");
+      expect(await page.text()).toContain("La base de données du studio est injoignable");
+      expect((await fetch(`${pagesBase}/api/anything`)).status).toBe(200); // API routes answer their own 503s
       await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStarted)));
 
       // Back on the same port: the pool, the LISTEN connections and the log's writer reconnect by themselves.
@@ -139,6 +165,11 @@ describe("a database outage under serving traffic", () => {
         expect(Date.now() - backAt).toBeLessThan(15_000);
         await sleep(100);
       }
+      // The page is back, and the mark is cleared.
+      const pageBack = await fetch(`${pagesBase}/models`);
+      expect(pageBack.status).toBe(200);
+      expect(await pageBack.text()).toBe("the page");
+      expect(holder.studioDatabaseUnavailableAt).toBeUndefined();
       await sleep(1_000);
     } finally {
       running = false;
