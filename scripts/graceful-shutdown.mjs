@@ -2,7 +2,8 @@
 // JavaScript so that both can use it. On SIGTERM/SIGINT: stop accepting connections, close idle keep-alive ones,
 // answer the requests in flight (each with Connection: close) for up to a grace period (STUDIO_SHUTDOWN_GRACE_MS,
 // default 10 s), then cut what is left, run the process's shutdown hooks (the inference log's flush, then the
-// database; see server/process-shutdown.ts, which fills the registry read here) and exit 0. A second signal exits at once.
+// database; see server/process-shutdown.ts, which fills the registry read here) and exit 0. A second signal (a second
+// or more later) exits at once.
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
 
@@ -42,6 +43,7 @@ export function installGracefulShutdown(server, options) {
   const graceMs = options.graceMs ?? shutdownGraceMs();
   const exit = options.exit ?? ((code) => process.exit(code));
   let stopping = false;
+  let stoppingSince = 0;
   // Requests still arriving on open keep-alive connections are answered, and told the connection closes after.
   server.on("request", (_request, response) => {
     if (stopping && !response.headersSent) response.setHeader("connection", "close");
@@ -49,11 +51,15 @@ export function installGracefulShutdown(server, options) {
   /** @param {"SIGTERM" | "SIGINT"} signal */
   const shutDown = async (signal) => {
     if (stopping) {
+      // The same signal twice at once (to the process group and passed on by a cluster primary) is one request;
+      // a second one a moment later is someone insisting.
+      if (Date.now() - stoppingSince < 1_000) return;
       console.warn(`[${options.name}] ${signal} again: exiting now`);
       exit(SIGNAL_EXIT_CODES[signal]);
       return;
     }
     stopping = true;
+    stoppingSince = Date.now();
     console.log(`[${options.name}] ${signal}: no new connections; finishing the requests in flight (up to ${graceMs / 1000} s)`);
     const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
     // A connection goes idle once its response is written: close those as they appear.

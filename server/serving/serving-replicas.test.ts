@@ -165,11 +165,14 @@ describe("serving replicas in their own process", () => {
     const late = answers.filter((a) => a.sentAt >= committedAt + 1_000);
     expect(late.length).toBeGreaterThan(0);
     expect(late.every((a) => a.version === "2")).toBe(true);
-    // …and the first answer by it (measured from the promotion call) came well within that second.
+    // …and the first answer by it came within that second of the promotion's return (setModelAlias commits, then
+    // warms this process's own session, so the replica may well answer before it returns).
     const firstNew = answers.filter((a) => a.version === "2").sort((a, b) => a.at - b.at)[0]!;
-    const followMs = firstNew.at - promotedAt;
-    console.log(`[replica test] ${answers.length} requests, the replica answered with the new version ${followMs} ms after the promotion started (commit took ${committedAt - promotedAt} ms)`);
-    expect(followMs).toBeLessThan(1_000);
+    console.log(
+      `[replica test] ${answers.length} requests; the replica answered with the new version ${firstNew.at - promotedAt} ms after the promotion call started ` +
+        `(${committedAt - promotedAt} ms until it returned)`,
+    );
+    expect(firstNew.at - committedAt).toBeLessThan(1_000);
   });
 
   it("stops answering a deleted alias within a second", async () => {

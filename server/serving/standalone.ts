@@ -85,10 +85,23 @@ async function main(): Promise<void> {
       process.env.DATABASE_URL = embeddedUrl;
     }
     for (let i = 0; i < workers; i++) cluster.fork();
+    let stopping = false;
     cluster.on("exit", (worker, code) => {
+      if (stopping) {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+        return;
+      }
       console.error(`[serving] worker ${worker.process.pid} exited (${code}); starting another`);
       cluster.fork();
     });
+    // Each worker shuts down gracefully on its own (below); the primary passes the signal on and waits for them.
+    const stopWorkers = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    };
+    process.on("SIGTERM", stopWorkers);
+    process.on("SIGINT", stopWorkers);
     return;
   }
   await getDatabase();
