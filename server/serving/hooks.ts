@@ -25,8 +25,8 @@ export function addServingListener(listener: ServingListener): () => void {
 
 /**
  * Call after an alias of `modelName` moved or was deleted (setModelAlias, deleteModelAlias, rename, delete): this
- * process's model servers read the alias afresh on the next request. Other processes follow within ALIAS_CACHE_MS
- * (plus the one lookup that refreshes their answer).
+ * process's model servers read the alias afresh on the next request. Other processes are told by the database
+ * (NOTIFY studio_serving from the changing transaction, serving-changes.ts), ALIAS_CACHE_MS being the safety net.
  */
 export function invalidateServingModel(modelName: string): void {
   for (const listener of listeners()) listener.invalidate(modelName);

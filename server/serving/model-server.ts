@@ -1,7 +1,8 @@
 // Which model version a serving request means, which approved review answers for it, and its loaded onnxruntime-node
-// session: aliases resolved from the database at most once a second per model, sessions cached per version id (LRU,
-// bounded), loaded from the write-once model store by digest and verified, and released only once the requests using
-// them have finished, so an alias swap never fails a request.
+// session: aliases resolved from the database at most once a second per model and again as soon as another process
+// announces a change (NOTIFY studio_serving, serving-changes.ts), kept while the database is unreachable; sessions
+// cached per version id (LRU, bounded), loaded from the write-once model store by digest and verified, and released
+// only once the requests using them have finished, so an alias swap never fails a request.
 import { binaryOutputsOf, type BinaryOutputs } from "./decision-threshold";
 import { reviewValueSettings } from "../review/review-value";
 import { and, eq, or } from "drizzle-orm";
@@ -25,7 +26,7 @@ import { FEEDABLE_ELEMENT_TYPES, badRequest, type ServedField, type ServedValue 
 
 /** The alias a bare `<model>` means. */
 export const DEFAULT_SERVING_ALIAS = "production";
-/** How long an alias → version answer is trusted without asking the database (other processes see a promotion this late). */
+/** How long an alias → version answer is trusted without asking the database: the safety net should a change notification be lost. */
 export const ALIAS_CACHE_MS = Number(process.env.STUDIO_SERVING_ALIAS_CACHE_MS) || 1_000;
 const DEFAULT_MAX_SESSIONS = 8;
 
