@@ -9,7 +9,8 @@ import { getArtifactStore, getObjectStorage, getReadCache } from "./service-cont
 import { getDatasetRoot } from "./datasets/dataset-store";
 import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./datasets/temp-sweep";
 import { LocalArtifactStore } from "./artifacts/store";
-import { startStudioJobs } from "./jobs/studio-jobs";
+import { shutdownStudioJobs, startStudioJobs } from "./jobs/studio-jobs";
+import { onProcessShutdown, SHUTDOWN_ORDER } from "./process-shutdown";
 import { jobsEnabledHere } from "./jobs/runner";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
@@ -52,7 +53,9 @@ export async function startStudio(): Promise<void> {
   if (jobs.resumedProfiles) console.log(`[studio] queued the profiling of ${jobs.resumedProfiles} dataset version(s) left waiting by the last stop`);
   if (jobs.resumedReviews.resumed) console.log(`[studio] queued ${jobs.resumedReviews.resumed} review evaluation(s) left waiting by the last stop`);
   if (jobs.resumedReviews.failed) console.warn(`[studio] ${jobs.resumedReviews.failed} review evaluation(s) were interrupted too often and are marked failed`);
-  if (!jobsEnabledHere()) console.log("[studio] STUDIO_JOBS=off: this process runs no background jobs; a worker (npm run worker) or another instance takes them.");
+  // On SIGTERM a web process that runs jobs lets them finish (STUDIO_JOB_GRACE_MS) or releases them, as the worker does.
+  if (jobsEnabledHere()) onProcessShutdown("background jobs", SHUTDOWN_ORDER.jobs, async () => void (await shutdownStudioJobs()));
+  else console.log("[studio] STUDIO_JOBS=off: this process runs no background jobs; a worker (npm run worker) or another instance takes them.");
   // The demo's files go to the object storage: without it, seeding waits for a start where the bucket answers.
   const seeded = storageAnswers ? await seedDemoOnFirstStart(db, getArtifactStore()) : ({ status: "skipped" } as const);
   const admin = await ensureAdminAccount(db);

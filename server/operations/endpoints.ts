@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { isDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 import { resolveActor, type RequestLike } from "../auth/authenticate";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { authorize } from "../auth/permissions";
@@ -64,7 +65,9 @@ export async function readinessAnswer(
     return jsonAnswer(200, { status: "ready" });
   } catch (error) {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "readiness check failed", error: String(redactErrorForLog(error)) }));
-    return jsonAnswer(503, { status: "unavailable", message: "The database does not answer; the process is not ready to take requests." });
+    // The reason names the failure (refused, restarting, timed out), never the connection string or its password.
+    const reason = isDatabaseUnavailable(error) ? unavailabilityReason(error) : /no answer within/.test(String((error as Error)?.message)) ? `no answer within ${READINESS_TIMEOUT_MS} ms` : "the check failed";
+    return jsonAnswer(503, { status: "unavailable", reason: `database: ${reason}`, message: `The database does not answer (${reason}); the process is not ready to take requests.` });
   } finally {
     clearTimeout(timer);
   }
