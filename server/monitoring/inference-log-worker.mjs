@@ -22,6 +22,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 /** Slots before an entry's inputs in the numbers array (see encodeCompact in inference-log.ts). */
 const HEADER = 8;
 const PROTOCOLS = ["mlflow", "v2"];
+/** The header's protocol slot holds protocol code + 2 × route code; production rows leave the route to the column default. */
+const ROUTE_FIELDS = ["", ',"route":"canary"', ',"route":"shadow"'];
 
 /** @type {Map<number, string[]>} layout id → its feature keys, already JSON-quoted with the colon ('"x0":') */
 const layouts = new Map();
@@ -82,7 +84,7 @@ function serialise(batch, chunkSize) {
     predictions += "]";
     rows.push(
       `{"model_id":${modelId},"version_id":${numbers[at + 2]},"request_id":${JSON.stringify(requestIds[entry])},"at":${numbers[at + 3]},` +
-        `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5]]}"}`,
+        `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5] % 2]}"${ROUTE_FIELDS[Math.floor(numbers[at + 5] / 2)]}}`,
     );
     modelIds.add(modelId);
     at = cell;

@@ -214,6 +214,27 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(inferenceLogStatus()).toMatchObject({ queued: 0, written: before.written + 15, routed: { queued: 0 } });
   });
 
+  it("packs a canary's and a shadow's numeric answers with their route, and never samples them out", async () => {
+    await updateMonitoringSettings(studio, { name: "bc", sampleRate: 0, retentionDays: 30, thresholds: defaultMonitoringThresholds, reference: null });
+    try {
+      await loggingSettings(studio.db, modelId);
+      const packed = (requestId: string, route?: "canary" | "shadow") =>
+        recordCompactInference(studio.db, { modelId, versionId, requestId, at: Date.now(), latencyMs: 2, protocol: "mlflow", route, keys: ["a", "b"], sampledRows: 1, values: Float64Array.of(1.5, Number.NaN, 0), predictionCount: 1 });
+      expect(packed("routes-production")).toBe(false);
+      expect(packed("routes-canary", "canary")).toBe(true);
+      expect(packed("routes-shadow", "shadow")).toBe(true);
+      await flushInferenceLog();
+      const written = await rowsOf("routes");
+      expect([...written.keys()].sort()).toEqual(["routes-canary", "routes-shadow"]);
+      for (const route of ["canary", "shadow"] as const) {
+        expect(written.get(`routes-${route}`)).toMatchObject({ route, protocol: "mlflow", rowCount: 1, inputs: { a: [1.5], b: [null] }, predictions: [0] });
+      }
+    } finally {
+      await updateMonitoringSettings(studio, { name: "bc", sampleRate: 1, retentionDays: 30, thresholds: defaultMonitoringThresholds, reference: null });
+      invalidateLoggingSettings(modelId);
+    }
+  });
+
   it("reads a model's sampling settings once for all the requests that find them stale meanwhile", async () => {
     invalidateLoggingSettings(modelId);
     const reads = Array.from({ length: 20 }, () => loggingSettings(studio.db, modelId));

@@ -41,6 +41,8 @@ export interface CompactInference {
    * to the writer once, keyed by this array).
    */
   keys: readonly string[];
+  /** Which traffic answered (default production). A canary's or shadow's answer is never sampled out. */
+  route?: "production" | "canary" | "shadow";
   /** Logged input rows (each key has this many values). */
   sampledRows: number;
   /** keys.length × sampledRows input values (key after key), then predictionCount predictions; NaN stands for null. */
@@ -69,6 +71,9 @@ const MAIN_THREAD_CHUNK = 100;
 /** Slots of an entry's header in a batch's numbers; inference-log-worker.mjs reads the same layout. */
 const HEADER = 8;
 const PROTOCOL_CODES = { mlflow: 0, v2: 1 } as const;
+/** An entry's route shares its protocol's slot: protocol code + 2 × route code (inference-log-worker.mjs decodes it). */
+const ROUTE_CODES = { production: 0, canary: 1, shadow: 2 } as const;
+const ROUTES = ["production", "canary", "shadow"] as const;
 
 interface PendingBatch {
   numbers: Float64Array;
@@ -259,9 +264,10 @@ export function recordInference(db: Database, entry: InferenceLogEntry, options:
   return true;
 }
 
-/** recordInference for an all-numeric request, packed without building objects (the serving hot path). */
-export function recordCompactInference(db: Database, entry: CompactInference): void {
-  if (!admit(db, entry.modelId)) return;
+/** recordInference for an all-numeric request, packed without building objects (the serving hot path); false when not queued. */
+export function recordCompactInference(db: Database, entry: CompactInference): boolean {
+  const routed = entry.route !== undefined && entry.route !== "production";
+  if (!admit(db, entry.modelId, !routed, routed)) return false;
   const layout = layoutOf(entry.keys);
   const batch = pendingOf(targetOf(db));
   const length = entry.keys.length * entry.sampledRows + entry.predictionCount;
@@ -277,13 +283,15 @@ export function recordCompactInference(db: Database, entry: CompactInference): v
   n[at + 2] = entry.versionId;
   n[at + 3] = entry.at;
   n[at + 4] = entry.latencyMs;
-  n[at + 5] = PROTOCOL_CODES[entry.protocol];
+  n[at + 5] = PROTOCOL_CODES[entry.protocol] + 2 * ROUTE_CODES[entry.route ?? "production"];
   n[at + 6] = entry.sampledRows;
   n[at + 7] = entry.predictionCount;
   n.set(entry.values.subarray(0, length), at + HEADER);
   batch.used = at + HEADER + length;
   batch.requestIds.push(entry.requestId);
+  if (routed) batch.routed += 1;
   added(batch);
+  return true;
 }
 
 function added(batch: PendingBatch): void {
@@ -443,7 +451,7 @@ function rowsHere(batch: PendingBatch): { count: number; modelIds: number[]; chu
     }
     const predictions = Array.from(n.subarray(cell, cell + predictionCount));
     cell += predictionCount;
-    entries.push({ modelId: n[at + 1]!, versionId: n[at + 2]!, requestId: batch.requestIds[index]!, at: n[at + 3]!, latencyMs: n[at + 4]!, protocol: n[at + 5] ? "v2" : "mlflow", inputs, predictions });
+    entries.push({ modelId: n[at + 1]!, versionId: n[at + 2]!, requestId: batch.requestIds[index]!, at: n[at + 3]!, latencyMs: n[at + 4]!, protocol: n[at + 5]! % 2 ? "v2" : "mlflow", route: ROUTES[Math.floor(n[at + 5]! / 2)], inputs, predictions });
     at = cell;
   }
   entries.push(...batch.objects);
