@@ -21,6 +21,9 @@ export function hasMalformedEscape(requestTarget) {
   }
 }
 
+/** Where instrumentation.ts publishes the direct MLflow reads (server/http/direct-mlflow-reads.ts, DIRECT_HANDLER_KEY). */
+const DIRECT_MLFLOW_READS = Symbol.for("modelops-studio.directMlflowReads");
+
 const MALFORMED_PATH_BODY = JSON.stringify({
   error_code: "INVALID_PARAMETER_VALUE",
   message:
@@ -42,6 +45,10 @@ export async function startServer({ port, hostname }) {
       res.end(MALFORMED_PATH_BODY);
       return;
     }
+    // The MLflow API's runs/search and metrics/get-history, when instrumentation.ts has published their handler
+    // (server/http/direct-mlflow-reads.ts): Next.js's routing cost them as much as their database work.
+    const direct = globalThis[DIRECT_MLFLOW_READS];
+    if (typeof direct === "function" && direct(req, res)) return;
     handle(req, res);
   });
   await new Promise((resolve) => server.listen(port, hostname, resolve));
