@@ -53,9 +53,12 @@ export interface JsonInputsEditorProps {
   onChange: (text: string) => void;
   /** Problems with the text, already worded for the user; the first is also marked on its line. */
   errors: { message: string; line: number | null }[];
+  /** False while the page has more urgent work (the playground's model load): Monaco's ~2.5 MB of JS took the page's
+   * thread for ~0.5 s as the model's session was being made. Until then, and if Monaco fails, a plain text area. */
+  loadEditor?: boolean;
 }
 
-export function JsonInputsEditor({ id, value, onChange, errors }: JsonInputsEditorProps) {
+export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = true }: JsonInputsEditorProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<MonacoApi | null>(null);
@@ -68,6 +71,7 @@ export function JsonInputsEditor({ id, value, onChange, errors }: JsonInputsEdit
   });
 
   useEffect(() => {
+    if (!loadEditor) return;
     let disposed = false;
     let cleanup = () => {};
     loadMonaco().then(
@@ -110,7 +114,7 @@ export function JsonInputsEditor({ id, value, onChange, errors }: JsonInputsEdit
       disposed = true;
       cleanup();
     };
-  }, []);
+  }, [loadEditor]);
 
   // The form changes the JSON too; follow it unless it is what the editor already shows.
   useEffect(() => {

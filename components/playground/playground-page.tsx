@@ -335,7 +335,7 @@ function RunnablePlayground({
           <InputForm plan={plan} row={row} onChange={onFormChange} idPrefix={`${id}-field`} />
           <div className={ui.field}>
             <label htmlFor={`${id}-json`}>Inputs as JSON</label>
-            <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} />
+            <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} loadEditor={session.status !== "loading"} />
           </div>
         </div>
         <div className={ui.toolbar} style={{ marginTop: "1rem" }}>
