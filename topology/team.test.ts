@@ -114,6 +114,7 @@ function processHolding(job: Pick<JobRow, "locked_by">): StudioProcess | undefin
 interface Answer {
   replica: number;
   startedAt: number;
+  durationMs: number;
   status: number;
   version: string | null;
   requestId: string | null;
@@ -127,7 +128,7 @@ function traffic(concurrency: number, pauseMs = 0): { answers: Answer[]; stop():
   let counter = 0;
   const loop = async (lane: number) => {
     while (running) {
-      const replica = (counter + lane) % topology.replicas.length;
+      const replica = lane % topology.replicas.length;
       const i = counter++;
       const startedAt = Date.now();
       try {
@@ -137,9 +138,9 @@ function traffic(concurrency: number, pauseMs = 0): { answers: Answer[]; stop():
           body: oneRowBody(i),
         });
         const body = await response.text();
-        answers.push({ replica, startedAt, status: response.status, version: response.headers.get("x-model-version"), requestId: response.headers.get("x-request-id"), body });
+        answers.push({ replica, startedAt, durationMs: Date.now() - startedAt, status: response.status, version: response.headers.get("x-model-version"), requestId: response.headers.get("x-request-id"), body });
       } catch (error) {
-        answers.push({ replica, startedAt, status: 0, version: null, requestId: null, body: (error as Error).message });
+        answers.push({ replica, startedAt, durationMs: Date.now() - startedAt, status: 0, version: null, requestId: null, body: (error as Error).message });
       }
       if (pauseMs) await sleep(pauseMs);
     }
@@ -426,7 +427,9 @@ describe("team topology: two web instances, a worker and two serving replicas on
         const mine = answers.filter((answer) => answer.replica === replica);
         const lastOld = Math.max(...mine.filter((answer) => answer.version === "1").map((answer) => answer.startedAt));
         const followedMs = lastOld - promotedAt;
-        console.log(`[topology] ${process.name}: last version-1 answer to a request sent ${followedMs} ms after the promotion was acknowledged (${mine.length} requests)`);
+        console.log(
+          `[topology] ${process.name}: last version-1 answer to a request sent ${followedMs} ms after the promotion was acknowledged (${mine.length} requests, slowest ${Math.max(...mine.map((answer) => answer.durationMs))} ms)`,
+        );
         const counts: Record<string, number> = {};
         for (const answer of mine) {
           const key = `version ${answer.version}, sent ${answer.startedAt >= promotedAt + 1_000 ? "≥ 1 s after" : "< 1 s after or before"} the promotion`;
