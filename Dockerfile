@@ -14,7 +14,9 @@ COPY . .
 RUN npx next build \
  # Drop dev dependencies (TypeScript, ESLint, Vitest, Playwright, drizzle-kit) from what the runtime stage copies.
  # tsx stays: the worker and the serving process run TypeScript through it.
- && npm prune --omit=dev
+ && npm prune --omit=dev \
+ # Next.js's build cache (webpack/turbopack) is not read at run time.
+ && rm -rf .next/cache
 
 # --- runtime: no compilers, no package caches, no sources the server does not read ------------------------------------
 FROM node:20-bookworm-slim AS runtime

@@ -488,19 +488,33 @@ describe("team topology: two web instances, a worker and two serving replicas on
 
       const load = traffic(2, 5);
       await sleep(1_000);
+      // Feedback names a logged request: these were answered before the outage and are in the inference log.
+      const loggedRequestIds = await waitFor(
+        "requests of this step in the inference log",
+        async () => {
+          const ids = load.answers.filter((answer) => answer.status === 200 && answer.requestId).map((answer) => answer.requestId!);
+          const rows = await query<{ request_id: string }>("select request_id from inference_log where request_id = any($1)", [ids]);
+          return rows.length >= 10 ? rows.map((row) => row.request_id) : undefined;
+        },
+        20_000,
+        200,
+      );
       const acknowledgedFeedback: string[] = [];
+      const feedbackRefusals: string[] = [];
       const sendFeedback = async () => {
-        const answer = load.answers.findLast((x) => x.status === 200 && x.requestId && !acknowledgedFeedback.includes(x.requestId));
-        if (!answer) return;
-        const response = await fetch(`${topology.replicas[answer.replica]!.baseUrl}/api/serve/${MODEL}/feedback`, {
+        const requestId = loggedRequestIds.pop();
+        if (!requestId) return;
+        const response = await fetch(`${topology.replicas[0]!.baseUrl}/api/serve/${MODEL}/feedback`, {
           method: "POST",
           headers: { authorization: `Bearer ${topology.serveToken}`, "content-type": "application/json" },
-          body: JSON.stringify({ request_id: answer.requestId, label: 1 }),
+          body: JSON.stringify({ request_id: requestId, label: 1 }),
         });
-        if (response.status === 200) acknowledgedFeedback.push(answer.requestId!);
+        const text = await response.text();
+        if (response.status === 200) acknowledgedFeedback.push(requestId);
+        else feedbackRefusals.push(`${response.status} ${text.slice(0, 200)}`);
       };
       await sendFeedback();
-      expect(acknowledgedFeedback).toHaveLength(1);
+      expect(acknowledgedFeedback, feedbackRefusals.join("\n")).toHaveLength(1);
 
       const stoppedAt = Date.now();
       await postgres.stop();
@@ -542,7 +556,7 @@ describe("team topology: two web instances, a worker and two serving replicas on
         const rows = (await countLog()) - before;
         return rows >= answered ? rows : undefined;
       }, 30_000, 500);
-      console.log(`[topology] ${answered} predictions (${servedDuringOutage} while PostgreSQL was down), ${logged} inference log rows written`);
+      console.log(`[topology] ${answered} predictions (${servedDuringOutage} while PostgreSQL was down), ${logged} inference log rows written; feedback: ${acknowledgedFeedback.length} acknowledged, refused: ${feedbackRefusals.join(" | ") || "none"}`);
       expect(logged).toBe(answered);
       const feedback = await query<{ request_id: string }>("select request_id from inference_feedback where request_id = any($1)", [acknowledgedFeedback]);
       expect(feedback.map((row) => row.request_id).sort()).toEqual([...acknowledgedFeedback].sort());
