@@ -11,3 +11,13 @@ export async function register(): Promise<void> {
     process.exit(1);
   }
 }
+
+/**
+ * Next.js calls this for an error while rendering a page or running a route: one that says the database is
+ * unreachable makes the web server (scripts/server.mjs) answer pages with its 503 page until the database is back.
+ */
+export async function onRequestError(error: unknown): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { isDatabaseUnavailable, noteDatabaseUnavailable } = await import("./db/availability");
+  if (isDatabaseUnavailable(error)) noteDatabaseUnavailable();
+}

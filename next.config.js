@@ -10,7 +10,7 @@ const monacoVersion = JSON.parse(readFileSync(new URL("./node_modules/monaco-edi
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node", "@duckdb/node-api", "@duckdb/node-bindings", "pdfkit"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "onnxruntime-node", "@duckdb/node-api", "@duckdb/node-bindings", "pdfkit", "@aws-sdk/client-s3", "@aws-sdk/lib-storage"],
   poweredByHeader: false,
   // `npm test` type-checks the whole project (tsc, its first step) before it builds; checking again inside
   // `next build` cost CI time for nothing, and a newcomer's first `npm start` waits for the build.

@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { onProcessShutdown, SHUTDOWN_ORDER } from "@/server/process-shutdown";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -43,7 +44,9 @@ export async function openDatabase(
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-    const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    // A connect attempt gives up after DATABASE_CONNECT_TIMEOUT_MS (default 5 s): an unreachable server then fails the
+    // query (503, see db/availability.ts) instead of holding the request; the pool reconnects on the next query.
+    const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS) || 5_000 });
     // An idle connection the server closes (a restart; the embedded PostgreSQL's fast shutdown as the studio stops)
     // is an 'error' event on the pool: unhandled, it ended the process as an uncaught exception. The pool drops
     // that connection and opens another on the next query.
@@ -167,7 +170,16 @@ const globalForDb = globalThis as unknown as { studioDb?: Promise<DatabaseHandle
 
 /** The process-wide database, opened (and migrated) on first use. */
 export function getDatabase(): Promise<DatabaseHandle> {
-  globalForDb.studioDb ??= openDefaultDatabase();
+  if (!globalForDb.studioDb) {
+    const opening = openDefaultDatabase();
+    globalForDb.studioDb = opening;
+    // Graceful shutdown closes it last (scripts/graceful-shutdown.mjs; the order is server/process-shutdown.ts's).
+    onProcessShutdown("database", SHUTDOWN_ORDER.database, async () => {
+      const handle = await opening.catch(() => null);
+      if (globalForDb.studioDb === opening) globalForDb.studioDb = undefined;
+      await handle?.close();
+    });
+  }
   return globalForDb.studioDb;
 }
 

@@ -326,9 +326,9 @@ async function initialiseCluster(dataDir: string, cluster: string, password: str
 }
 
 /** Starts a postmaster on a free loopback port; null when another process won the race to start one on this cluster. */
-async function startPostmaster(cluster: string, logFile: string, binaries: Binaries, runAs: RunAs): Promise<{ child: ChildProcess; port: number } | null> {
+async function startPostmaster(cluster: string, logFile: string, binaries: Binaries, runAs: RunAs, fixedPort?: number): Promise<{ child: ChildProcess; port: number } | null> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const logFd = fs.openSync(logFile, "a", 0o600);
     const logStart = fs.fstatSync(logFd).size;
     let child: ChildProcess;
@@ -400,8 +400,8 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 /**
  * Makes this process the postmaster's owner: it stops it on the way out. A signal with no other listener ends the
  * process once the postmaster has stopped (as the signal would have); where the program has its own handler
- * (server/serving/standalone.ts closes its server, then exits), that handler decides when to exit, and the 'exit'
- * hook sends the fast shutdown, which the postmaster then completes on its own.
+ * (scripts/graceful-shutdown.mjs finishes its requests, then closes the database), that handler decides when to stop
+ * it and exit, and the 'exit' hook sends the fast shutdown if it did not.
  */
 function own(postmasterPid: number, ownerFile: string, child?: ChildProcess): () => Promise<void> {
   writeOwner(ownerFile, { pid: process.pid, postmasterPid });
@@ -414,10 +414,10 @@ function own(postmasterPid: number, ownerFile: string, child?: ChildProcess): ()
     }
   };
   const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
-    const othersHandle = process.listenerCount(signal) > 1;
-    void stop().finally(() => {
-      if (!othersHandle) process.exit(SIGNAL_EXIT_CODES[signal]);
-    });
+    // A program with its own handler (a graceful shutdown: scripts/graceful-shutdown.mjs) still needs the database
+    // for the requests it finishes; it closes the database (and so stops the postmaster) when they are done.
+    if (process.listenerCount(signal) > 1) return;
+    void stop().finally(() => process.exit(SIGNAL_EXIT_CODES[signal]));
   };
   const signals = Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[];
   process.once("exit", onExit);
@@ -439,12 +439,16 @@ const globalForEmbedded = globalThis as unknown as { studioEmbeddedPostgres?: Ma
  * One per folder per process, however many module copies a bundler made; after stop() the next call starts or
  * attaches again.
  */
-export function ensureEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export function ensureEmbeddedPostgres(
+  dataDir: string,
+  /** port: start on this port rather than a free one (the outage test restarts a server where its clients expect it). */
+  options: { port?: number } = {},
+): Promise<EmbeddedPostgres> {
   const key = path.resolve(dataDir);
   const started = (globalForEmbedded.studioEmbeddedPostgres ??= new Map());
   let server = started.get(key);
   if (!server) {
-    const opening = openEmbeddedPostgres(key).then((opened) => ({
+    const opening = openEmbeddedPostgres(key, options.port).then((opened) => ({
       ...opened,
       stop: async () => {
         started.delete(key);
@@ -458,7 +462,7 @@ export function ensureEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgre
   return server;
 }
 
-async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+async function openEmbeddedPostgres(dataDir: string, fixedPort?: number): Promise<EmbeddedPostgres> {
   const paths = embeddedPostgresPaths(dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const password = ensurePassword(paths.password);
@@ -485,7 +489,7 @@ async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> 
       console.log(`[studio] adopted the embedded PostgreSQL left running by a stopped studio process (pid ${running.pid})`);
       return { url: urlFor(running.port), port: running.port, owner: true, stop: own(running.pid, paths.owner) };
     }
-    const started = await startPostmaster(paths.cluster, paths.log, binaries, runAs);
+    const started = await startPostmaster(paths.cluster, paths.log, binaries, runAs, fixedPort);
     if (!started) continue; // another process started one first: attach to it
     return { url: urlFor(started.port), port: started.port, owner: true, stop: own(started.child.pid!, paths.owner, started.child) };
   }

@@ -3,6 +3,8 @@
 // before any of our handlers or proxy.ts run, and an app-only build then has no error page to render: it answered
 // a bare 500. Here such paths get a JSON 400 that says what to fix; every other request goes to Next.js unchanged.
 import http from "node:http";
+import { gatePage } from "./outage-page.mjs";
+import { installGracefulShutdown } from "./graceful-shutdown.mjs";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
 process.env.NODE_ENV ??= "production";
@@ -27,7 +29,7 @@ const MALFORMED_PATH_BODY = JSON.stringify({
     "The request path is not valid: it holds a malformed percent-escape (e.g. '%zz') or one that is not UTF-8. Encode each path segment with encodeURIComponent.",
 });
 
-export async function startServer({ port, hostname }) {
+export async function startServer({ port, hostname, gracefulShutdown = true }) {
   const app = next({ dev: false, port, hostname });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -42,10 +44,13 @@ export async function startServer({ port, hostname }) {
       res.end(MALFORMED_PATH_BODY);
       return;
     }
-    handle(req, res);
+    // A page while the database is known to be unreachable: a 503 page that says so, not Next.js's 500 error page.
+    gatePage(req, res, () => handle(req, res));
   });
   await new Promise((resolve) => server.listen(port, hostname, resolve));
   console.log(`[studio] ready on http://${hostname ?? "localhost"}:${port}`);
+  // SIGTERM/SIGINT: stop accepting, finish the requests in flight, write the inference log, close the database.
+  if (gracefulShutdown) installGracefulShutdown(server, { name: "studio" });
   return server;
 }
 

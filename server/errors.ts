@@ -1,6 +1,7 @@
 // The one error type of the domain, carrying MLflow's error codes; transports map it once each.
 import type { ZodError } from "zod";
 import { redactErrorForLog } from "./auth/log-redaction";
+import { isDatabaseUnavailable, noteDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 
 export const errorCodeHttpStatus = {
   INVALID_PARAMETER_VALUE: 400,
@@ -126,6 +127,12 @@ function inputFault(error: unknown): DomainError | null {
   return null;
 }
 
+let lastUnavailableLog = 0;
+
+/** What a request that needed the database is told while it cannot be reached. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "The studio's database is unreachable at the moment (restarting or down); nothing was changed. Try again in a few seconds.";
+
 /**
  * Turns anything thrown into a DomainError. Unknown errors become INTERNAL_ERROR with a generic
  * message (the details go to the server log, never to the client).
@@ -136,6 +143,16 @@ export function toDomainError(error: unknown): DomainError {
     return typeof (error as { httpStatus?: unknown }).httpStatus === "number" ? error : new DomainError(error.code, error.message);
   }
   if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
+  if (isDatabaseUnavailable(error)) {
+    noteDatabaseUnavailable();
+    // Not the request's fault nor a bug: a 503 the client may retry (the pool reconnects by itself once it is back).
+    // Once per 10 s: during an outage every request would log the same line.
+    if (Date.now() - lastUnavailableLog > 10_000) {
+      lastUnavailableLog = Date.now();
+      console.warn(`[studio] the database is unreachable (${unavailabilityReason(error)}): requests that need it answer 503 until it is back`);
+    }
+    return new DomainError("TEMPORARILY_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE);
+  }
   const fault = inputFault(error);
   if (fault) {
     console.warn(`[studio] input reached the server unvalidated (${fault.code})`, redactErrorForLog(error));

@@ -12,6 +12,7 @@ import { notificationsRouter } from "./notifications/router";
 import { erasureRouter } from "./erasure/router";
 import { labellingRouter } from "./labelling/router";
 import { deploymentsRouter } from "./deployments/router";
+import { jobsRouter } from "./jobs/router";
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
@@ -26,6 +27,7 @@ export const appRouter = createTrpcRouter({
   erasure: erasureRouter,
   labelling: labellingRouter,
   deployments: deploymentsRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

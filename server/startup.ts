@@ -1,20 +1,17 @@
-// What the studio does once when a server process starts: migrate, the Default experiment, resumed background jobs, the first admin, the demo seed and its users.
+// What the studio does once when a server process starts: migrate, the Default experiment, background jobs (server/jobs), the first admin, the demo seed and its users.
 import { getDatabase } from "@/db/client";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
 import { ensureDefaultExperiment } from "./tracking/experiments";
 import { seedDemoOnFirstStart } from "./seed/demo";
 import { seedDemoUsers } from "./seed/demo-users";
-import { getArtifactStore } from "./service-context";
+import { getArtifactStore, getObjectStorage, getReadCache } from "./service-context";
 import { getDatasetRoot } from "./datasets/dataset-store";
-import { resumeDatasetJobs } from "./datasets/profile-jobs";
 import { describeSweep, STALE_TEMP_AGE_MS, sweepStaleTempFiles } from "./datasets/temp-sweep";
 import { LocalArtifactStore } from "./artifacts/store";
-import { resumeReviewJobs } from "./review/review-jobs";
-import { startPeriodicHealthChecks } from "./monitoring/monitoring";
-import { startNotificationDispatcher } from "./notifications/dispatcher";
-import { startRetentionJob } from "./monitoring/retention";
-import { startGuardEvaluations } from "./deployments/guards";
+import { shutdownStudioJobs, startStudioJobs } from "./jobs/studio-jobs";
+import { onProcessShutdown, SHUTDOWN_ORDER } from "./process-shutdown";
+import { jobsEnabledHere } from "./jobs/runner";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
 async function sweepTempFiles(): Promise<void> {
@@ -23,6 +20,7 @@ async function sweepTempFiles(): Promise<void> {
     const swept = await sweepStaleTempFiles({
       datasetRoot: getDatasetRoot(),
       artifactRoot: artifacts instanceof LocalArtifactStore ? artifacts.root : undefined,
+      cacheDir: getObjectStorage() ? getReadCache().dir : undefined,
     });
     if (swept.files) {
       console.log(`[studio] removed ${describeSweep(swept)} of temp files left by interrupted uploads (untouched for over ${STALE_TEMP_AGE_MS / 3600_000} h)`);
@@ -33,20 +31,33 @@ async function sweepTempFiles(): Promise<void> {
   }
 }
 
+/**
+ * With STUDIO_ARTIFACTS=s3://..., whether the bucket answers: a clear line in the log when it does not (the process
+ * still starts, /readyz answers 503 until it does). A malformed setting throws: no start can fix it.
+ */
+async function checkObjectStorage(): Promise<boolean> {
+  const storage = getObjectStorage();
+  if (!storage) return true;
+  const problem = await storage.problem();
+  if (problem) console.error(`[studio] ${problem} Not ready until it answers (see /readyz).`);
+  else console.log(`[studio] artifacts, model bytes and dataset versions in s3://${storage.config.bucket}/${storage.config.prefix}${storage.config.endpoint ? ` at ${storage.config.endpoint}` : ""}`);
+  return !problem;
+}
+
 export async function startStudio(): Promise<void> {
+  const storageAnswers = await checkObjectStorage();
   const { db, kind, description } = await getDatabase();
   await ensureDefaultExperiment(db);
   await sweepTempFiles();
-  const resumed = await resumeDatasetJobs(db, getDatasetRoot());
-  if (resumed) console.log(`[studio] resuming the profiling of ${resumed} dataset version(s) interrupted by the last stop`);
-  const reviewJobs = await resumeReviewJobs({ db, artifacts: getArtifactStore(), datasetRoot: getDatasetRoot() });
-  if (reviewJobs.resumed) console.log(`[studio] resuming ${reviewJobs.resumed} review evaluation(s) interrupted by the last stop`);
-  if (reviewJobs.failed) console.warn(`[studio] ${reviewJobs.failed} review evaluation(s) were interrupted too often and are marked failed`);
-  const seeded = await seedDemoOnFirstStart(db, getArtifactStore());
-  startPeriodicHealthChecks(db);
-  startNotificationDispatcher(db);
-  startRetentionJob(db);
-  startGuardEvaluations(db);
+  const jobs = await startStudioJobs(db);
+  if (jobs.resumedProfiles) console.log(`[studio] queued the profiling of ${jobs.resumedProfiles} dataset version(s) left waiting by the last stop`);
+  if (jobs.resumedReviews.resumed) console.log(`[studio] queued ${jobs.resumedReviews.resumed} review evaluation(s) left waiting by the last stop`);
+  if (jobs.resumedReviews.failed) console.warn(`[studio] ${jobs.resumedReviews.failed} review evaluation(s) were interrupted too often and are marked failed`);
+  // On SIGTERM a web process that runs jobs lets them finish (STUDIO_JOB_GRACE_MS) or releases them, as the worker does.
+  if (jobsEnabledHere()) onProcessShutdown("background jobs", SHUTDOWN_ORDER.jobs, async () => void (await shutdownStudioJobs()));
+  else console.log("[studio] STUDIO_JOBS=off: this process runs no background jobs; a worker (npm run worker) or another instance takes them.");
+  // The demo's files go to the object storage: without it, seeding waits for a start where the bucket answers.
+  const seeded = storageAnswers ? await seedDemoOnFirstStart(db, getArtifactStore()) : ({ status: "skipped" } as const);
   const admin = await ensureAdminAccount(db);
   if (seeded.status === "seeded" && admin.created && !authDisabled()) {
     const users = await seedDemoUsers(db);

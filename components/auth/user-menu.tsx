@@ -24,6 +24,7 @@ const adminPages = [
   ["/admin/permissions", "permissions"],
   ["/admin/audit", "auditLog"],
   ["/admin/webhooks", "webhooks"],
+  ["/admin/jobs", "jobs"],
   ["/admin/erasure", "erasure"],
 ] as const;
 

@@ -9,3 +9,4 @@ export * from "./documentation";
 export * from "./notifications";
 export * from "./labelling";
 export * from "./deployments";
+export * from "./jobs";

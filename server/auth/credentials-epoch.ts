@@ -7,9 +7,11 @@
 // - and a short safety TTL bounds how long a value is trusted even if a notification were lost (plus the one read
 //   that replaces it, which requests do not wait for). While the LISTEN
 //   connection is down (not yet connected, or reconnecting) nothing is cached: every read asks the database.
+// When the database itself cannot be reached, the last epoch read answers for a bounded time (outageCredentialsGraceMs).
 import { eq, sql } from "drizzle-orm";
 import { authState } from "@/db/schema";
 import { onDatabaseClose, queryRows, type Database } from "@/db/client";
+import { isDatabaseUnavailable } from "@/db/availability";
 
 /** The NOTIFY channel a credentials change is announced on (the payload is the new epoch). */
 export const CREDENTIALS_CHANNEL = "studio_credentials_epoch";
@@ -21,6 +23,16 @@ export function credentialsEpochTtlMs(): number {
 }
 
 const RECONNECT_MS = 1_000;
+
+/**
+ * How long the last epoch read is used when the database cannot be reached (STUDIO_OUTAGE_CREDENTIALS_GRACE_MS,
+ * default 5 min; 0 turns it off). While the database is down nobody can revoke anything (a revoke is a write there), so
+ * the last epoch is still the true one; the bound covers a replica cut off from a database others still write to.
+ */
+export function outageCredentialsGraceMs(): number {
+  const configured = Number(process.env.STUDIO_OUTAGE_CREDENTIALS_GRACE_MS);
+  return Number.isFinite(configured) && configured >= 0 && process.env.STUDIO_OUTAGE_CREDENTIALS_GRACE_MS !== "" ? configured : 5 * 60_000;
+}
 
 /** The transaction a credentials change runs in. */
 export type CredentialsTransaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -44,6 +56,8 @@ class EpochCache {
   /** Credential changes of this process still in their transaction: nothing is cached meanwhile. */
   private changing = 0;
   private inFlight: { generation: number; promise: Promise<number> } | null = null;
+  /** The last epoch read from the database and when (the outage fallback). */
+  private lastRead: { value: number; at: number } | null = null;
   /** Whether invalidations reach this cache: always on PGlite, while the LISTEN connection is up on PostgreSQL. */
   private informed: boolean;
   private listener: PgClient | null = null;
@@ -104,6 +118,7 @@ class EpochCache {
     const generation = this.generation;
     const promise = readStoredEpoch(this.db).then(
       (epoch) => {
+        this.lastRead = { value: epoch, at: Date.now() };
         if (this.inFlight?.promise === promise) this.inFlight = null;
         if (generation === this.generation && this.changing === 0) {
           this.value = epoch;
@@ -113,6 +128,9 @@ class EpochCache {
       },
       (error: unknown) => {
         if (this.inFlight?.promise === promise) this.inFlight = null;
+        // The database is unreachable: the last epoch read still holds for a bounded time (outageCredentialsGraceMs).
+        const last = this.lastRead;
+        if (last && isDatabaseUnavailable(error) && Date.now() - last.at < outageCredentialsGraceMs() && this.changing === 0) return last.value;
         throw error;
       },
     );

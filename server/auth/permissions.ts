@@ -21,6 +21,7 @@ export const permissionTable = {
   "audit.read": { roles: ["admin"], description: "Read and export the audit log" },
   "webhooks.manage": { roles: ["admin"], description: "Configure webhooks, read their delivery log and send deliveries again" },
   "data.erase": { roles: ["admin"], description: "Find and erase a data subject's rows from inference logs, feedback and labels" },
+  "jobs.manage": { roles: ["admin"], description: "See the background jobs queue, retry failed jobs and cancel queued ones" },
   "operations.metrics": { roles: ["admin"], description: "Read the operations metrics (/metrics) of the studio and serving processes" },
 } as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
 

@@ -8,7 +8,8 @@ import { notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
-import { changeCredentials, readCredentialsEpoch } from "./credentials-epoch";
+import { changeCredentials, outageCredentialsGraceMs, readCredentialsEpoch } from "./credentials-epoch";
+import { isDatabaseUnavailable } from "@/db/availability";
 import { authorize } from "./permissions";
 import type { zCreateToken } from "./schema";
 import { sha256 } from "./sessions";
@@ -177,7 +178,17 @@ export async function grantFromToken(db: Database, token: string): Promise<Token
       return cached.grant;
     }
   }
-  return verifyToken(db, hash, epoch, now);
+  try {
+    return await verifyToken(db, hash, epoch, now);
+  } catch (error) {
+    // A database outage: the grant verified last under this same epoch holds for a bounded time (see
+    // outageCredentialsGraceMs in credentials-epoch.ts for why that is safe), so serving keeps answering its callers.
+    const verifiedAt = cached ? cached.until - TOKEN_GRANT_CACHE_MS : 0;
+    if (cached && cached.epoch === epoch && (cached.expiresAt === null || cached.expiresAt > now) && isDatabaseUnavailable(error) && now - verifiedAt < outageCredentialsGraceMs()) {
+      return cached.grant;
+    }
+    throw error;
+  }
 }
 
 /** Reads a token by its hash and remembers what it grants under `epoch`. */

@@ -111,6 +111,9 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "deployments.configureTraffic": { permission: "deployments.promote", input: () => ({ name: "matrix-model", guards: { maxErrorRate: 0.1 } }) },
   "deployments.evaluateGuards": { permission: "deployments.promote", input: () => ({ name: "matrix-model" }) },
   "deployments.promoteCanary": { permission: "deployments.promote", input: () => ({ name: "matrix-model" }) },
+  // The shared job queue: admins only (job 1 need not exist: the permission is checked first).
+  "jobs.retry": { permission: "jobs.manage", input: () => ({ jobId: 1 }) },
+  "jobs.cancel": { permission: "jobs.manage", input: () => ({ jobId: 1 }) },
 };
 
 /** MLflow REST routes whose POST only reads (MLflow's own choice of verb). */

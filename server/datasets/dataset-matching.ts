@@ -5,7 +5,8 @@ import type { Database } from "@/db/client";
 import type { VersionRef } from "./schema";
 import { readFile } from "node:fs/promises";
 import { mlflowDigestOfCsv } from "@/lib/mlflow-pandas-digest";
-import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
+import { getDatasetRoot } from "./dataset-store";
+import { versionLocalPath } from "./dataset-files";
 
 /** Files past this size are not read to compute MLflow's digest; they still match by SHA-256 or by name and source. */
 const MAX_PANDAS_DIGEST_BYTES = 64 * 1024 * 1024;
@@ -16,7 +17,7 @@ function pandasDigestOf(row: { digest: string; format: string; storagePath: stri
   if (row.format !== "csv" || row.sizeBytes > MAX_PANDAS_DIGEST_BYTES) return Promise.resolve(null);
   let digest = pandasDigestCache.get(row.digest);
   if (!digest) {
-    digest = readFile(absoluteVersionPath(root, row.storagePath), "utf8").then(mlflowDigestOfCsv, () => null);
+    digest = versionLocalPath(root, row.storagePath).then((file) => readFile(file, "utf8")).then(mlflowDigestOfCsv, () => null);
     // A file missing in this store (another root) is not cached, so a later call with the right root computes it.
     void digest.then((value) => value === null && pandasDigestCache.delete(row.digest));
     pandasDigestCache.set(row.digest, digest);

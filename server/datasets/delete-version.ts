@@ -5,7 +5,7 @@ import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { DomainError } from "../errors";
 import type { ServiceContext } from "../service-context";
-import { absoluteVersionPath, removeQuietly } from "./dataset-store";
+import { datasetFilesAt } from "./dataset-files";
 import { findVersion } from "./registry";
 
 /**
@@ -50,6 +50,6 @@ export async function deleteDatasetVersion(ctx: ServiceContext, root: string, in
     return row.storagePath;
   });
   // After the commit: a failed delete leaves the row in place with its file.
-  await removeQuietly(absoluteVersionPath(root, storagePath));
+  await datasetFilesAt(root).delete(storagePath);
   return { name: input.name, version: input.version };
 }

@@ -1,13 +1,12 @@
 // REST adapters of the dataset registry: streamed upload, version JSON, profile JSON and file download.
 import { responseBodyOf } from "../http/response-body";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { DomainError, describeZodError, invalidParameter } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
-import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
+import { getDatasetRoot } from "./dataset-store";
+import { datasetFilesAt } from "./dataset-files";
 import { registerDatasetVersion } from "./register-version";
 import { requestBodyStream } from "../http/request-body";
 import { findVersion, getDatasetVersion, listDatasets } from "./registry";
@@ -108,10 +107,9 @@ export async function handleVersionDownload(
     authorize(ctx.actor, "studio.read");
     const { name, version } = await versionParams(params);
     const { row } = await findVersion(ctx.db, name, version);
-    const file = absoluteVersionPath(options.root ?? getDatasetRoot(), row.storagePath);
-    const { size } = await stat(file);
+    const { stream, size } = await datasetFilesAt(options.root ?? getDatasetRoot()).open(row.storagePath);
     const filename = `${name}-v${version}.${row.format}`;
-    return new Response(responseBodyOf(createReadStream(file)), {
+    return new Response(responseBodyOf(stream), {
       headers: {
         "content-type": row.format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet",
         "content-length": String(size),

@@ -1,60 +1,77 @@
 // Background work on a new version: profile it with DuckDB and evaluate the dataset's quality rules,
-// reporting progress in its row. One queue per process; pending or interrupted work resumes at start-up.
+// reporting progress in its row. A job of the shared queue (server/jobs): claimed by one process, resumed by another
+// when the one running it dies (its lease expires).
 import { redactErrorForLog } from "../auth/log-redaction";
-import { and, eq, inArray } from "drizzle-orm";
-import { datasets, datasetVersions } from "@/db/schema";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { datasets, datasetVersions, jobs } from "@/db/schema";
 import { qualityFailedEvent } from "../notifications/events";
 import { emitStudioEvent } from "../notifications/outbox";
 import type { Database } from "@/db/client";
 import { DomainError } from "../errors";
-import { absoluteVersionPath } from "./dataset-store";
+import { versionLocalPath } from "./dataset-files";
 import { profileDatasetFile } from "./profile";
+import { enqueueJob } from "../jobs/queue";
+import { ensureJobRunner, registerJobHandler, trackEnqueue, waitForJobs } from "../jobs/runner";
 import { evaluateQualityRules } from "./quality-rules";
 import { listQualityRules } from "./registry";
 import type { DatasetFormat, QualityResultOutput, QualityStatus } from "./schema";
 
-interface Job {
-  db: Database;
-  root: string;
-  versionId: number;
-}
+/** The queue's kind for profiling a version (server/jobs). */
+export const DATASET_PROFILE_JOB = "dataset.profile";
 
-const state = globalThis as unknown as { studioDatasetJobs?: { queue: Job[]; queued: Set<number>; idle: Promise<void> | null } };
-const jobs = (state.studioDatasetJobs ??= { queue: [], queued: new Set(), idle: null });
-
-/** Queues a version for profiling and quality checks (once, however often asked); returns at once. */
+/**
+ * Queues a version for profiling and quality checks (once while it waits or runs, however often asked); returns at
+ * once. The job is a row of the shared queue: this process runs it unless STUDIO_JOBS=off, else a worker does.
+ */
 export function enqueueDatasetProfile(db: Database, root: string, versionId: number): void {
-  if (jobs.queued.has(versionId)) return;
-  jobs.queued.add(versionId);
-  jobs.queue.push({ db, root, versionId });
-  jobs.idle ??= drain().finally(() => {
-    jobs.idle = null;
-  });
+  const runner = ensureJobRunner(db, { datasetRoot: root });
+  trackEnqueue(
+    (async () => {
+      const [named] = await db
+        .select({ name: datasets.name, version: datasetVersions.version })
+        .from(datasetVersions)
+        .innerJoin(datasets, eq(datasets.datasetId, datasetVersions.datasetId))
+        .where(eq(datasetVersions.versionId, versionId));
+      await enqueueJob(db, {
+        kind: DATASET_PROFILE_JOB,
+        target: named ? `${named.name} v${named.version}` : `dataset version #${versionId}`,
+        payload: { versionId },
+        dedupeKey: `${DATASET_PROFILE_JOB}:${versionId}`,
+      });
+      runner?.wake();
+    })(),
+  );
 }
 
-/** Dataset versions waiting in this process's queue, and being worked on (the metrics read it). */
-export function datasetJobsStatus(): { queued: number; running: number } {
-  // `queued` holds every job not finished; the one being worked on has left `queue` already.
-  return { queued: jobs.queue.length, running: jobs.queued.size - jobs.queue.length };
+/** Resolves when every queued job of this process has finished (tests, the demo seed); given `db`, also other processes' when this one runs none. */
+export async function waitForDatasetJobs(db?: Database): Promise<void> {
+  await waitForJobs(db);
 }
 
-/** Resolves when every queued job has finished (tests, the demo seed). */
-export async function waitForDatasetJobs(): Promise<void> {
-  while (jobs.idle) await jobs.idle;
-}
-
-async function drain(): Promise<void> {
-  // One job at a time: DuckDB already uses both cores, and a second profile would double peak memory.
-  for (let job = jobs.queue.shift(); job; job = jobs.queue.shift()) {
-    try {
-      await processDatasetVersion(job.db, job.root, job.versionId);
-    } catch (error) {
-      console.error(`[studio] dataset version ${job.versionId}: background work failed`, redactErrorForLog(error));
-    } finally {
-      jobs.queued.delete(job.versionId);
-    }
-  }
-}
+registerJobHandler(
+  DATASET_PROFILE_JOB,
+  async ({ db, datasetRoot, job }) => {
+    const versionId = Number(job.payload.versionId);
+    await processDatasetVersion(db, datasetRoot, versionId);
+    // The version row says why for its page; the job fails with the same reason for the Jobs page (and its Retry).
+    const [row] = await db.select({ status: datasetVersions.profileStatus, error: datasetVersions.profileError }).from(datasetVersions).where(eq(datasetVersions.versionId, versionId));
+    if (row?.status === "failed") throw new DomainError("UNPROCESSABLE_CONTENT", row.error ?? "Profiling failed.");
+  },
+  {
+    onGiveUp: async ({ db, job }, reason) => {
+      await db
+        .update(datasetVersions)
+        .set({ profileStatus: "failed", profileStage: "failed", profileError: reason, qualityStatus: "none" })
+        .where(and(eq(datasetVersions.versionId, Number(job.payload.versionId)), inArray(datasetVersions.profileStatus, ["pending", "running"])));
+    },
+    beforeRetry: async (db, job) => {
+      await db
+        .update(datasetVersions)
+        .set({ profileStatus: "pending", profileStage: "", profileProgress: 0, profileError: null })
+        .where(and(eq(datasetVersions.versionId, Number(job.payload.versionId)), eq(datasetVersions.profileStatus, "failed")));
+    },
+  },
+);
 
 /** Summarises failing rules as the reason shown wherever the version is used. */
 export function qualityVerdict(results: QualityResultOutput[]): { status: QualityStatus; reason: string | null } {
@@ -67,7 +84,7 @@ export function qualityVerdict(results: QualityResultOutput[]): { status: Qualit
 export async function evaluateVersionQuality(db: Database, root: string, row: typeof datasetVersions.$inferSelect): Promise<QualityResultOutput[]> {
   const rules = await listQualityRules(db, row.datasetId);
   if (!rules.length) return [];
-  return evaluateQualityRules(absoluteVersionPath(root, row.storagePath), row.format as DatasetFormat, rules.map((r) => ({ ...r, id: r.ruleId })));
+  return evaluateQualityRules(await versionLocalPath(root, row.storagePath), row.format as DatasetFormat, rules.map((r) => ({ ...r, id: r.ruleId })));
 }
 
 export async function processDatasetVersion(db: Database, root: string, versionId: number): Promise<void> {
@@ -79,7 +96,7 @@ export async function processDatasetVersion(db: Database, root: string, versionI
   if (!row) return;
   let lastWrite = 0;
   try {
-    const profile = await profileDatasetFile(absoluteVersionPath(root, row.storagePath), row.format as DatasetFormat, {
+    const profile = await profileDatasetFile(await versionLocalPath(root, row.storagePath), row.format as DatasetFormat, {
       onProgress: (fraction, stage) => {
         const now = Date.now();
         if (now - lastWrite < 250) return;
@@ -126,12 +143,20 @@ export async function processDatasetVersion(db: Database, root: string, versionI
   }
 }
 
-/** At start-up: versions whose profiling never finished (the process stopped) are queued again. */
+/**
+ * At start-up: versions waiting for profiling with no job (queued before the queue was in the database, or whose
+ * enqueue was lost) are queued; those with a job keep it (the dedupe key).
+ */
 export async function resumeDatasetJobs(db: Database, root: string): Promise<number> {
   const rows = await db
     .select({ versionId: datasetVersions.versionId })
     .from(datasetVersions)
-    .where(inArray(datasetVersions.profileStatus, ["pending", "running"]));
+    .where(
+      and(
+        inArray(datasetVersions.profileStatus, ["pending", "running"]),
+        sql`not exists (select 1 from ${jobs} where ${jobs.dedupeKey} = ${`${DATASET_PROFILE_JOB}:`} || ${datasetVersions.versionId}::text and ${jobs.state} in ('queued', 'running'))`,
+      ),
+    );
   for (const row of rows) enqueueDatasetProfile(db, root, row.versionId);
   return rows.length;
 }

@@ -16,7 +16,8 @@ import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
 import { datasetLimits, effectivePolicy, limitExceeded, maskCsvStream, type DatasetLimits } from "./csv-masker";
 import { maskParquetFile, parquetCellStats, sampleParquetRows } from "./parquet-masker";
-import { absoluteVersionPath, moveIntoPlace, newTempPath, removeQuietly, versionFilePath } from "./dataset-store";
+import { newTempPath, removeQuietly, versionFilePath } from "./dataset-store";
+import { datasetFilesAt } from "./dataset-files";
 import { enqueueDatasetProfile } from "./profile-jobs";
 import { toVersionDetail } from "./registry";
 import { zRegisterVersionMeta, type RegisteredVersion, type RegisterVersionMeta } from "./schema";
@@ -300,7 +301,7 @@ export async function registerDatasetVersion(
         .from(datasetVersions)
         .where(eq(datasetVersions.datasetId, datasetId))) as [{ next: number }];
       const storagePath = versionFilePath(datasetId, masked.digest, meta.format);
-      await moveIntoPlace(root, masked.tempPath, storagePath);
+      await datasetFilesAt(root).putFromTempFile(masked.tempPath, storagePath);
       placed = storagePath;
       const [row] = await tx
         .insert(datasetVersions)
@@ -342,7 +343,7 @@ export async function registerDatasetVersion(
     const [dataset] = isUniqueViolation(error) ? await ctx.db.select().from(datasets).where(eq(datasets.name, meta.name)) : [];
     const existing = dataset && (await existingVersion(ctx.db, dataset.datasetId, masked.digest));
     // Content-addressed: the winner's file has this very path, so it is only removed when nobody else owns it.
-    if (placed && existing?.storagePath !== placed) await removeQuietly(absoluteVersionPath(root, placed));
+    if (placed && existing?.storagePath !== placed) await datasetFilesAt(root).delete(placed);
     if (existing) return { created: false, datasetCreated: false, version: toVersionDetail(meta.name, existing), versionId: existing.versionId };
     if (isUniqueViolation(error)) {
       throw new DomainError("RESOURCE_CONFLICT", `Another upload to dataset '${meta.name}' finished at the same moment: send the file again.`);

@@ -27,9 +27,15 @@ async function removeIfStale(file: string, cutoff: number, result: SweepResult):
   result.bytes += info.size;
 }
 
-/** Every file in `<datasetRoot>/.tmp` and every artifact `*.partial` under `artifactRoot` not written for `maxAgeMs`. */
+/** A download into the read cache (read-cache.ts) that a killed process never renamed into place. */
+const CACHE_INCOMING = /^\.incoming-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Every file in `<datasetRoot>/.tmp`, every artifact `*.partial` under `artifactRoot` and every unfinished download in
+ * `cacheDir` not written for `maxAgeMs`.
+ */
 export async function sweepStaleTempFiles(
-  roots: { datasetRoot: string; artifactRoot?: string },
+  roots: { datasetRoot: string; artifactRoot?: string; cacheDir?: string },
   options: { maxAgeMs?: number; now?: number } = {},
 ): Promise<SweepResult> {
   const cutoff = (options.now ?? Date.now()) - (options.maxAgeMs ?? STALE_TEMP_AGE_MS);
@@ -41,6 +47,11 @@ export async function sweepStaleTempFiles(
   if (roots.artifactRoot) {
     for (const entry of await readdir(roots.artifactRoot, { recursive: true, withFileTypes: true }).catch(() => [])) {
       if (entry.isFile() && ARTIFACT_PARTIAL.test(entry.name)) await removeIfStale(path.join(entry.parentPath, entry.name), cutoff, result);
+    }
+  }
+  if (roots.cacheDir) {
+    for (const entry of await readdir(roots.cacheDir, { withFileTypes: true }).catch(() => [])) {
+      if (entry.isFile() && CACHE_INCOMING.test(entry.name)) await removeIfStale(path.join(roots.cacheDir, entry.name), cutoff, result);
     }
   }
   return result;

@@ -5,7 +5,7 @@ import { datasetVersions, datasets } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { matrixFeatureNames, signatureColumnNames, trainingDatasetOf, type FeatureNames } from "@/lib/feature-names";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
-import { absoluteVersionPath } from "./dataset-store";
+import { versionLocalPath } from "./dataset-files";
 
 /** A model's single [N,k] input holding every feature, and the names of its columns when something gives them. */
 export interface MatrixInput {
@@ -53,5 +53,5 @@ export async function trainingDatasetFileOf(
     .from(datasetVersions)
     .innerJoin(datasets, eq(datasets.datasetId, datasetVersions.datasetId))
     .where(and(eq(datasets.name, training.name), eq(datasetVersions.version, training.version)));
-  return row ? { path: absoluteVersionPath(datasetRoot, row.storagePath), format: row.format as "csv" | "parquet" } : null;
+  return row ? { path: await versionLocalPath(datasetRoot, row.storagePath), format: row.format as "csv" | "parquet" } : null;
 }

@@ -6,7 +6,8 @@ import { identifierReason } from "@/lib/identifier-columns";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
-import { absoluteVersionPath, getDatasetRoot } from "./dataset-store";
+import { getDatasetRoot } from "./dataset-store";
+import { versionLocalPath } from "./dataset-files";
 import { numericSample, readSchema, valueCounts } from "./column-samples";
 import { readDatasetRows } from "./preview";
 import { evaluateVersionQuality, qualityVerdict } from "./profile-jobs";
@@ -20,7 +21,7 @@ export async function previewDatasetVersion(
 ): Promise<{ columns: string[]; rows: (string | number | boolean | null)[][]; totalRows: number }> {
   authorize(ctx.actor, "studio.read");
   const { row } = await findVersion(ctx.db, input.name, input.version);
-  return readDatasetRows(absoluteVersionPath(root, row.storagePath), row.format as DatasetFormat, { offset: input.offset, limit: input.limit });
+  return readDatasetRows(await versionLocalPath(root, row.storagePath), row.format as DatasetFormat, { offset: input.offset, limit: input.limit });
 }
 
 /** Evaluates the dataset's current rules on a version again (rules declared after it was registered). */
@@ -126,8 +127,7 @@ export async function compareDatasetVersions(
 ): Promise<VersionComparison> {
   authorize(ctx.actor, "studio.read");
   const [ref, cur] = await Promise.all([findVersion(ctx.db, input.name, input.reference), findVersion(ctx.db, input.name, input.current)]);
-  const refFile = absoluteVersionPath(root, ref.row.storagePath);
-  const curFile = absoluteVersionPath(root, cur.row.storagePath);
+  const [refFile, curFile] = await Promise.all([versionLocalPath(root, ref.row.storagePath), versionLocalPath(root, cur.row.storagePath)]);
   const refFormat = ref.row.format as DatasetFormat;
   const curFormat = cur.row.format as DatasetFormat;
   const [refSchema, curSchema] = await Promise.all([readSchema(refFile, refFormat), readSchema(curFile, curFormat)]);

@@ -7,8 +7,8 @@ import type { Database } from "@/db/client";
 import { systemActor, type Actor } from "../auth/actor";
 import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
-import { redactErrorForLog } from "../auth/log-redaction";
-import { getArtifactStore, type ServiceContext } from "../service-context";
+import { registerJobHandler } from "../jobs/runner";
+import type { ServiceContext } from "../service-context";
 import type { ArtifactStore } from "../artifacts/store";
 import { findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
 import { getMonitoringView, taskOfIntrospection } from "../monitoring/monitoring";
@@ -125,19 +125,17 @@ export async function evaluateGuards(ctx: ServiceContext, input: { name: string 
   return evaluateGuardsOf(ctx, systemActor, input.name);
 }
 
-/** In the studio's web process: every GUARD_EVERY_MS, the guards of every deployment with a canary or guard rules. */
-export function startGuardEvaluations(db: Database): void {
-  const holder = globalThis as unknown as { studioGuardEvaluations?: ReturnType<typeof setInterval> };
-  if (holder.studioGuardEvaluations) return;
-  holder.studioGuardEvaluations = setInterval(() => {
-    void (async () => {
-      const guarded = await db
-        .select({ name: registeredModels.name })
-        .from(deploymentRoutes)
-        .innerJoin(registeredModels, eq(registeredModels.modelId, deploymentRoutes.modelId))
-        .where(or(gt(deploymentRoutes.canaryShare, 0), isNotNull(deploymentRoutes.guards)));
-      for (const { name } of guarded) await evaluateGuardsOf({ db, artifacts: getArtifactStore() }, systemActor, name);
-    })().catch((error: unknown) => console.error("[studio] guard evaluation failed", redactErrorForLog(error)));
-  }, GUARD_EVERY_MS);
-  holder.studioGuardEvaluations.unref?.();
+/** The guards of every deployment with a canary or guard rules, as the studio acting on its own rules. */
+export async function evaluateAllGuards(deps: { db: Database; artifacts: ArtifactStore }): Promise<void> {
+  const guarded = await deps.db
+    .select({ name: registeredModels.name })
+    .from(deploymentRoutes)
+    .innerJoin(registeredModels, eq(registeredModels.modelId, deploymentRoutes.modelId))
+    .where(or(gt(deploymentRoutes.canaryShare, 0), isNotNull(deploymentRoutes.guards)));
+  for (const { name } of guarded) await evaluateGuardsOf(deps, systemActor, name);
 }
+
+/** Every GUARD_EVERY_MS, in one process of all those sharing the database (a periodic job of the shared queue). */
+export const GUARD_EVALUATION_JOB = { kind: "deployments.guards", everyMs: GUARD_EVERY_MS, firstDelayMs: GUARD_EVERY_MS } as const;
+
+registerJobHandler(GUARD_EVALUATION_JOB.kind, ({ db, artifacts }) => evaluateAllGuards({ db, artifacts }));

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { datasets, datasetVersions } from "@/db/schema";
 import { authorize } from "../auth/permissions";
 import { saltedHash } from "../datasets/csv-masker";
-import { absoluteVersionPath, getDatasetRoot } from "../datasets/dataset-store";
+import { getDatasetRoot } from "../datasets/dataset-store";
+import { versionLocalPath } from "../datasets/dataset-files";
 import { describeRelation, queryDatasetTextView, quoteIdentifier, quoteLiteral, withDuckDB, type DatasetFileFormat } from "../datasets/duckdb";
 import type { ServiceContext } from "../service-context";
 import { zSubjectKey, type DatasetSearch, type SubjectKey } from "./schema";
@@ -34,7 +35,7 @@ export async function findSubjectInDatasets(ctx: ServiceContext, input: SubjectK
       for (const v of versions) {
         const label = `${v.dataset} v${v.version}`;
         try {
-          await queryDatasetTextView(connection, absoluteVersionPath(root, v.storagePath), v.format as DatasetFileFormat, async () => {
+          await queryDatasetTextView(connection, await versionLocalPath(root, v.storagePath), v.format as DatasetFileFormat, async () => {
             const columns = await describeRelation(connection, "t");
             const action = (v.masking[key.column] as { action?: string } | undefined)?.action ?? "keep";
             if (action === "drop") {

@@ -6,7 +6,8 @@ import { datasets, datasetVersions } from "@/db/schema";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { saltedHash } from "../datasets/csv-masker";
-import { absoluteVersionPath, getDatasetRoot, moveIntoPlace, newTempPath, removeQuietly, versionFilePath } from "../datasets/dataset-store";
+import { getDatasetRoot, newTempPath, removeQuietly, versionFilePath } from "../datasets/dataset-store";
+import { datasetFilesAt } from "../datasets/dataset-files";
 import { queryDatasetTextView, quoteIdentifier, quoteLiteral, withDuckDB, type DatasetFileFormat } from "../datasets/duckdb";
 import { enqueueDatasetProfile } from "../datasets/profile-jobs";
 import { findVersion } from "../datasets/registry";
@@ -42,10 +43,12 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
   const needle = action === "hash" ? saltedHash(dataset.hashSalt, request.value) : request.value;
   const format = row.format as DatasetFileFormat;
   const tempPath = await newTempPath(root, `.${format}`);
+  const files = datasetFilesAt(root);
+  const sourceFile = await files.localPath(row.storagePath);
   try {
     const counts = await withDuckDB(
       (connection) =>
-        queryDatasetTextView(connection, absoluteVersionPath(root, row.storagePath), format, async () => {
+        queryDatasetTextView(connection, sourceFile, format, async () => {
           const match = `CAST(${quoteIdentifier(request.column)} AS VARCHAR) = ${quoteLiteral(needle)}`;
           const reader = await connection.runAndReadAll(`SELECT count(*) FILTER (WHERE ${match}) AS removed, count(*) FILTER (WHERE NOT coalesce(${match}, false)) AS kept FROM t`);
           const [{ removed, kept }] = reader.getRowObjectsJS() as { removed: bigint; kept: bigint }[];
@@ -70,7 +73,7 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
         .from(datasetVersions)
         .where(eq(datasetVersions.datasetId, dataset.datasetId));
       const storagePath = versionFilePath(dataset.datasetId, digest, format);
-      await moveIntoPlace(root, tempPath, storagePath);
+      await files.putFromTempFile(tempPath, storagePath);
       const now = Date.now();
       const [inserted] = await tx
         .insert(datasetVersions)

@@ -118,6 +118,50 @@ const INSERT = `insert into inference_log (model_id, version_id, request_id, at,
 const PRUNE = `delete from inference_log where model_id = $1
   and at < $2::bigint - coalesce((select retention_days from model_monitoring where model_id = $1), 30)::bigint * 86400000`;
 
+/**
+ * Whether a failed write means the database cannot be reached (restarting, down): kept and retried, not lost. The same
+ * list as db/availability.ts (this file is plain JavaScript and cannot import it).
+ * @param {unknown} error
+ */
+function isUnavailable(error) {
+  let current = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const { code, message } = /** @type {{ code?: unknown, message?: unknown, cause?: unknown }} */ (current);
+    if (typeof code === "string" && (/^(08...|57P0[123]|53300)$/.test(code) || /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code))) return true;
+    if (typeof message === "string" && /connection terminated|not queryable|timeout exceeded when trying to connect|database system is (starting up|shutting down|in recovery)/i.test(message)) return true;
+    current = /** @type {{ cause?: unknown }} */ (current).cause;
+  }
+  return false;
+}
+
+/** Retries after an outage start at this delay and double up to the maximum. */
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 2_000;
+/** True while a write waits for the database to come back (flushes then answer at once: see "flush"). */
+let waitingForDatabase = false;
+
+/**
+ * Runs one insert until it is written: while the database is unreachable the batch waits here (and the ones after it
+ * in `chain`), the main thread's queue fills up to its bound and sheds (counted) beyond it, and once the database is
+ * back the backlog is written in order. Other errors fail the batch as before.
+ * @param {() => Promise<unknown>} write
+ */
+async function untilWritten(write) {
+  for (let delay = RETRY_FIRST_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+    try {
+      await write();
+      if (waitingForDatabase) port.postMessage({ type: "error", message: "the database is back: writing the inference log's backlog" });
+      waitingForDatabase = false;
+      return;
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      if (!waitingForDatabase) port.postMessage({ type: "error", message: "the database is unreachable: the inference log keeps its entries (bounded) and retries" });
+      waitingForDatabase = true;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** @param {{ kind: "postgres", config: Record<string, unknown>, pool: pg.Pool | null }} target */
 function poolOf(target) {
   if (!target.pool) {
@@ -125,7 +169,7 @@ function poolOf(target) {
     // synchronous_commit off: a commit returns before its WAL reaches the disk (the log's rows are durable once
     // PostgreSQL writes them, within a fraction of a second, and never half-written); only a crash of the database
     // server itself could lose the last moments of log, which no request waits for anyway.
-    const pool = new pg.Pool({ ...target.config, max: 1, idleTimeoutMillis: 1_000, application_name: "studio inference log", options: "-c synchronous_commit=off" });
+    const pool = new pg.Pool({ ...target.config, max: 1, idleTimeoutMillis: 1_000, connectionTimeoutMillis: 5_000, application_name: "studio inference log", options: "-c synchronous_commit=off" });
     pool.on("error", () => undefined); // an idle connection killed by the server: the next query reconnects
     target.pool = pool;
   }
@@ -139,13 +183,17 @@ function poolOf(target) {
  */
 async function writePostgres(targetId, target, rows) {
   const pool = poolOf(target);
-  for (const chunk of rows.chunks) await pool.query(INSERT, [chunk]);
+  for (const chunk of rows.chunks) await untilWritten(() => pool.query(INSERT, [chunk]));
   const now = Date.now();
   for (const modelId of rows.modelIds) {
     const key = `${targetId}:${modelId}`;
     if (now - (lastPrune.get(key) ?? 0) < PRUNE_EVERY_MS) continue;
     lastPrune.set(key, now);
-    await pool.query(PRUNE, [modelId, now]);
+    await pool.query(PRUNE, [modelId, now]).catch((error) => {
+      // Pruning is redone ten minutes later; a database that went away again must not fail the written batch.
+      if (!isUnavailable(error)) throw error;
+      lastPrune.delete(key);
+    });
   }
 }
 

@@ -11,6 +11,8 @@ import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, and, lt, sql } from "drizzle-orm";
 import { inferenceLog, modelMonitoring } from "@/db/schema";
 import type { Database } from "@/db/client";
+import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
+import { isDatabaseUnavailable } from "@/db/availability";
 
 export interface InferenceLogEntry {
   modelId: number;
@@ -286,6 +288,8 @@ function targetOf(db: Database): Target {
     const config = connectionOf(db);
     target = { id: state.nextTargetId++, db, kind: config ? "postgres" : "main", config, announced: false, pending: null, writing: Promise.resolve() };
     state.targets.set(db, target);
+    // A graceful shutdown writes the backlog before the database closes (bounded by the shutdown's own timeout).
+    onProcessShutdown("inference log", SHUTDOWN_ORDER.inferenceLog, closeInferenceLog);
   }
   return target;
 }
@@ -484,14 +488,30 @@ function onWorkerMessage(message: WorkerMessage): void {
   refWorker();
 }
 
+/**
+ * Runs one insert until it is written: while the database is unreachable the rows wait here (and the batches after
+ * them, chained on target.writing) and are written once it is back, as the writer thread does (inference-log-worker.mjs).
+ */
+async function untilWritten(write: () => Promise<unknown>): Promise<void> {
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 async function insertOnThisThread(db: Database, rows: { count: number; modelIds: number[]; chunks: string[] }): Promise<void> {
   try {
     for (const chunk of rows.chunks) {
-      await db.execute(sql`
+      await untilWritten(() => db.execute(sql`
         insert into ${inferenceLog} (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, route)
         select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, coalesce(route, 'production')
         from jsonb_to_recordset(${chunk}::jsonb) as x(model_id bigint, version_id bigint, request_id text, at bigint, latency_ms double precision,
-          row_count integer, inputs jsonb, predictions jsonb, protocol text, route text)`);
+          row_count integer, inputs jsonb, predictions jsonb, protocol text, route text)`));
       // A turn of the event loop between chunks keeps each pause of the serving process short.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -1,7 +1,6 @@
 // Monitoring of served models: per time window, drift of each feature against a reference dataset version
 // (lib/drift's rules), the share of drifted features, prediction drift, volume, latency and live metrics from
 // feedback; the latest window's verdict is kept as the model's health flag.
-import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { datasetVersions, datasets, inferenceFeedback, inferenceLog, modelMonitoring, registeredModels } from "@/db/schema";
@@ -14,7 +13,8 @@ import { recordAudit } from "../auth/audit";
 import { monitoringFlaggedEvent } from "../notifications/events";
 import { emitStudioEvent } from "../notifications/outbox";
 import { invalidParameter } from "../errors";
-import { absoluteVersionPath, getDatasetRoot } from "../datasets/dataset-store";
+import { getDatasetRoot } from "../datasets/dataset-store";
+import { versionLocalPath } from "../datasets/dataset-files";
 import { findVersion } from "../datasets/registry";
 import { matrixInputOf } from "../datasets/training-columns";
 import { findRegisteredModel, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
@@ -23,6 +23,7 @@ import { zModelLineage } from "../registry/schema";
 import { invalidateLoggingSettings } from "./inference-log";
 import { liveValueOf } from "./live-value";
 import { readReferenceData, type ReferenceData } from "./reference-data";
+import { registerJobHandler } from "../jobs/runner";
 import {
   defaultMonitoringThresholds,
   zMonitoringThresholds,
@@ -110,7 +111,7 @@ async function chooseReference(db: Database, settings: Settings, production: Mod
     datasetName: row.name,
     version: row.version,
     source,
-    path: absoluteVersionPath(datasetRoot, row.storagePath),
+    path: await versionLocalPath(datasetRoot, row.storagePath),
     format: row.format as "csv" | "parquet",
     digest: row.digest,
     labelColumn: row.labelColumn,
@@ -494,21 +495,22 @@ export async function refreshModelFlag(db: Database, modelId: number): Promise<s
 
 const HEALTH_CHECK_EVERY_MS = 5 * 60_000;
 
-/**
- * In the studio's web process: every 5 minutes, refresh the flags of models that served traffic in the last hour,
- * wherever it was served (the standalone serving processes log to the same database but do not check).
- */
-export function startPeriodicHealthChecks(db: Database): void {
-  const holder = globalThis as unknown as { studioPeriodicHealthChecks?: ReturnType<typeof setInterval> };
-  if (holder.studioPeriodicHealthChecks) return;
-  holder.studioPeriodicHealthChecks = setInterval(() => {
-    void (async () => {
-      const active = await queryRows<{ modelId: string | number }>(
-        db,
-        sql`select distinct model_id as "modelId" from ${inferenceLog} where at >= ${Date.now() - WINDOW_MS.hour}`,
-      );
-      for (const { modelId } of active) await refreshModelFlag(db, Number(modelId));
-    })().catch((error: unknown) => console.error("[studio] periodic health check failed", redactErrorForLog(error)));
-  }, HEALTH_CHECK_EVERY_MS);
-  holder.studioPeriodicHealthChecks.unref?.();
+/** Refreshes the flags of models that served traffic in the last hour, wherever it was served. */
+export async function refreshActiveModelFlags(db: Database): Promise<number> {
+  const active = await queryRows<{ modelId: string | number }>(
+    db,
+    sql`select distinct model_id as "modelId" from ${inferenceLog} where at >= ${Date.now() - WINDOW_MS.hour}`,
+  );
+  for (const { modelId } of active) await refreshModelFlag(db, Number(modelId));
+  return active.length;
 }
+
+/**
+ * Every 5 minutes, in one process of all those sharing the database (a periodic job of the shared queue): refresh
+ * the flags of models that served traffic in the last hour (the standalone serving processes log but do not check).
+ */
+export const MONITORING_REFRESH_JOB = { kind: "monitoring.refresh", everyMs: HEALTH_CHECK_EVERY_MS, firstDelayMs: HEALTH_CHECK_EVERY_MS } as const;
+
+registerJobHandler(MONITORING_REFRESH_JOB.kind, async ({ db }) => {
+  await refreshActiveModelFlags(db);
+});

@@ -3,7 +3,8 @@ import { desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { retentionRuns } from "@/db/schema";
 import { queryRows, type Database } from "@/db/client";
-import { redactErrorForLog } from "../auth/log-redaction";
+import { pruneFinishedJobs } from "../jobs/queue";
+import { registerJobHandler } from "../jobs/runner";
 import { authorize } from "../auth/permissions";
 import { findRegisteredModel } from "../registry/model-versions";
 import { pruneStudioEvents } from "../notifications/outbox";
@@ -93,25 +94,22 @@ export async function lastRetentionRun(ctx: ServiceContext, input: { name: strin
   return row ?? null;
 }
 
-export function startRetentionJob(db: Database): void {
-  const holder = globalThis as unknown as { studioRetentionJob?: ReturnType<typeof setTimeout> };
-  if (holder.studioRetentionJob) return;
-  const run = () => {
-    pruneStudioEvents(db)
-      .then(() => enforceRetention(db))
-      .then((result) => {
-        if (result.inferenceRowsDeleted || result.feedbackRowsDeleted || result.labellingRowsDeleted) {
-          console.log(
-            `[studio] retention: deleted ${result.inferenceRowsDeleted} inference-log entries, ${result.feedbackRowsDeleted} feedback labels and ${result.labellingRowsDeleted} labelling items/labels past their model's retention`,
-          );
-        }
-      })
-      .catch((error: unknown) => console.error("[studio] retention job failed", redactErrorForLog(error)))
-      .finally(() => {
-        holder.studioRetentionJob = setTimeout(run, RETENTION_EVERY_MS);
-        holder.studioRetentionJob.unref?.();
-      });
-  };
-  holder.studioRetentionJob = setTimeout(run, FIRST_RUN_AFTER_MS);
-  holder.studioRetentionJob.unref?.();
+/** Finished one-off jobs stay on the Jobs page this long. */
+const FINISHED_JOBS_KEPT_MS = 7 * DAY_MS;
+
+/** One retention pass: the outbox, every model's log and feedback past its retention, and old finished jobs. */
+export async function runRetention(db: Database): Promise<void> {
+  await pruneStudioEvents(db);
+  const result = await enforceRetention(db);
+  await pruneFinishedJobs(db, FINISHED_JOBS_KEPT_MS);
+  if (result.inferenceRowsDeleted || result.feedbackRowsDeleted || result.labellingRowsDeleted) {
+    console.log(
+      `[studio] retention: deleted ${result.inferenceRowsDeleted} inference-log entries, ${result.feedbackRowsDeleted} feedback labels and ${result.labellingRowsDeleted} labelling items/labels past their model's retention`,
+    );
+  }
 }
+
+/** Hourly, in one process of all those sharing the database (a periodic job of the shared queue). */
+export const RETENTION_JOB = { kind: "monitoring.retention", everyMs: RETENTION_EVERY_MS, firstDelayMs: FIRST_RUN_AFTER_MS } as const;
+
+registerJobHandler(RETENTION_JOB.kind, ({ db }) => runRetention(db));

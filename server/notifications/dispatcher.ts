@@ -212,3 +212,10 @@ export function startNotificationDispatcher(db: Database): void {
   }, DISPATCH_EVERY_MS);
   holder.studioNotificationDispatcher.unref?.();
 }
+
+/** Stops the dispatch loop (a process shutting down); a delivery being sent finishes or is taken up after its lease. */
+export function stopNotificationDispatcher(): void {
+  const holder = globalThis as unknown as { studioNotificationDispatcher?: ReturnType<typeof setInterval> };
+  if (holder.studioNotificationDispatcher) clearInterval(holder.studioNotificationDispatcher);
+  holder.studioNotificationDispatcher = undefined;
+}

@@ -2,11 +2,14 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { isDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 import { resolveActor, type RequestLike } from "../auth/authenticate";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
-import { renderMetrics } from "./metrics";
+import { countJobsByState } from "../jobs/queue";
+import { observeJobCounts, renderMetrics } from "./metrics";
+import { getObjectStorage } from "../service-context";
 
 export interface OperationsAnswer {
   status: number;
@@ -28,8 +31,31 @@ export function livenessAnswer(): OperationsAnswer {
 /** How long readiness waits for the database before calling it unavailable. */
 const READINESS_TIMEOUT_MS = Number(process.env.STUDIO_READINESS_TIMEOUT_MS) || 2_000;
 
-/** Readiness: the database answers `select 1` in time; 503 with a message (and no internals) when it does not. */
-export async function readinessAnswer(database: () => Promise<Database>): Promise<OperationsAnswer> {
+/** What is wrong with the configured object storage (STUDIO_ARTIFACTS=s3://...), or null when it answers or none is configured. */
+async function objectStorageProblemNow(): Promise<string | null> {
+  try {
+    return (await getObjectStorage()?.problem()) ?? null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Readiness: the database answers `select 1` in time and the object storage's bucket (when one is configured) answers;
+ * 503 with a message (and no internals: the bucket, endpoint and cause go to the log) when either does not.
+ */
+export async function readinessAnswer(
+  database: () => Promise<Database>,
+  objectStorageProblem: () => Promise<string | null> = objectStorageProblemNow,
+): Promise<OperationsAnswer> {
+  const storage = await objectStorageProblem();
+  if (storage) {
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "readiness check failed", error: storage }));
+    return jsonAnswer(503, {
+      status: "unavailable",
+      message: "The object storage (STUDIO_ARTIFACTS) is missing, refuses access or does not answer; the process is not ready to take requests. The server log says why.",
+    });
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -39,7 +65,9 @@ export async function readinessAnswer(database: () => Promise<Database>): Promis
     return jsonAnswer(200, { status: "ready" });
   } catch (error) {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "readiness check failed", error: String(redactErrorForLog(error)) }));
-    return jsonAnswer(503, { status: "unavailable", message: "The database does not answer; the process is not ready to take requests." });
+    // The reason names the failure (refused, restarting, timed out), never the connection string or its password.
+    const reason = isDatabaseUnavailable(error) ? unavailabilityReason(error) : /no answer within/.test(String((error as Error)?.message)) ? `no answer within ${READINESS_TIMEOUT_MS} ms` : "the check failed";
+    return jsonAnswer(503, { status: "unavailable", reason: `database: ${reason}`, message: `The database does not answer (${reason}); the process is not ready to take requests.` });
   } finally {
     clearTimeout(timer);
   }
@@ -71,6 +99,8 @@ async function authorizeScrape(request: RequestLike, database: () => Promise<Dat
 export async function metricsAnswer(request: RequestLike, database: () => Promise<Database>): Promise<OperationsAnswer> {
   try {
     await authorizeScrape(request, database);
+    // Jobs by state are the shared table's, read at scrape time; a database away leaves them out, not the scrape.
+    observeJobCounts(await database().then(countJobsByState).catch(() => null));
     const { body, contentType } = await renderMetrics();
     return { status: 200, headers: { "content-type": contentType, "cache-control": "no-store" }, body };
   } catch (error) {

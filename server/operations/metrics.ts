@@ -4,8 +4,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import { inferenceLogStatus } from "../monitoring/inference-log";
 import { routeLogDropped } from "../serving/route-log";
 import { shadowQueueStatus } from "../serving/shadow-queue";
-import { datasetJobsStatus } from "../datasets/profile-jobs";
-import { reviewJobsStatus } from "../review/review-jobs";
 
 /** Latency buckets in seconds: serving answers in milliseconds, log-batch and reports take up to seconds. */
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -91,25 +89,36 @@ function createMetrics() {
   });
   mirroredCounter(registry, "studio_shadow_scored_total", "Shadow copies scored", () => shadowQueueStatus().scored);
   mirroredCounter(registry, "studio_shadow_dropped_total", "Shadow copies dropped because the shadow queue was full", () => shadowQueueStatus().dropped);
-  new Gauge({
+  const backgroundJobs = new Gauge({
     name: "studio_background_jobs",
-    help: "Background jobs of this process by queue (dataset_profile, review) and state (queued, running)",
+    help: "Jobs of the shared queue (the jobs table, every process's) by kind (dataset.profile, review.evaluate, monitoring.refresh…) and state (queued, running, failed, done, cancelled)",
     labelNames: ["queue", "state"] as const,
     registers: [registry],
-    collect() {
-      for (const [queue, status] of [["dataset_profile", datasetJobsStatus()], ["review", reviewJobsStatus()]] as const) {
-        this.set({ queue, state: "queued" }, status.queued);
-        this.set({ queue, state: "running" }, status.running);
-      }
-    },
   });
-  return { registry, httpRequests, httpDuration, servingRequests, servingDuration, ingested };
+  return { registry, httpRequests, httpDuration, servingRequests, servingDuration, ingested, backgroundJobs };
 }
 
 type Metrics = ReturnType<typeof createMetrics>;
 
 // One registry per process, whichever bundle (route handler, standalone server, test) loads this module first.
 const holder = globalThis as unknown as { studioMetrics?: Metrics };
+
+/** The queue label of a job kind: the names the gauge had before the queue moved to the database, so dashboards keep working. */
+function queueLabel(kind: string): string {
+  return ({ "dataset.profile": "dataset_profile", "review.evaluate": "review" } as Record<string, string>)[kind] ?? kind.replace(/\./g, "_");
+}
+
+/**
+ * Sets the jobs gauge from the jobs table's counts (read at each scrape). The two long-standing queues are present at
+ * zero when idle, as before; null (the database away) leaves the gauge empty rather than failing the scrape.
+ */
+export function observeJobCounts(counts: { kind: string; state: string; count: number }[] | null): void {
+  const gauge = metrics().backgroundJobs;
+  gauge.reset();
+  if (!counts) return;
+  for (const queue of ["dataset_profile", "review"]) for (const state of ["queued", "running", "failed"]) gauge.set({ queue, state }, 0);
+  for (const { kind, state, count } of counts) gauge.set({ queue: queueLabel(kind), state }, count);
+}
 
 function metrics(): Metrics {
   holder.studioMetrics ??= createMetrics();

@@ -1,15 +1,16 @@
 // The background evaluation of reviews: score the model on the dataset version (or reuse the stored report for the
-// same inputs), check the criteria, and move the review to ready. One queue per process; interrupted jobs resume at start-up.
+// same inputs), check the criteria, and move the review to ready. A job of the shared queue (server/jobs): claimed by
+// one process, taken up by another when the one running it dies.
 import { redactErrorForLog } from "../auth/log-redaction";
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { datasetVersions, evaluationReports, modelVersions, registeredModelAliases, registeredModels, reviewJobs, reviews } from "@/db/schema";
+import { datasetVersions, evaluationReports, jobs, modelVersions, registeredModelAliases, registeredModels, reviewJobs, reviews } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import type { ArtifactStore } from "../artifacts/store";
 import { systemActor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
-import { absoluteVersionPath } from "../datasets/dataset-store";
+import { versionLocalPath } from "../datasets/dataset-files";
 import { trainingDatasetFileOf } from "../datasets/training-columns";
 import { DomainError } from "../errors";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
@@ -20,6 +21,8 @@ import type { ValueSettings } from "@/lib/business-value-schema";
 import { EVALUATOR_VERSION, evaluateModel } from "./evaluate";
 import type { ProductionModel } from "./evaluate-comparison";
 import { storedValueSettings } from "./review-value";
+import { enqueueJob } from "../jobs/queue";
+import { ensureJobRunner, registerJobHandler, trackEnqueue, waitForJobs } from "../jobs/runner";
 import type { AcceptanceCriteria, EvaluationReport } from "./schema";
 
 /** What a job needs besides its id: the database, the artifact store (ONNX files) and the dataset store's root. */
@@ -34,45 +37,54 @@ export const EVALUATION_SEED = 42;
 /** A job interrupted this many times (the process stopped while it ran) is marked failed instead of resumed. */
 export const MAX_REVIEW_JOB_ATTEMPTS = 3;
 
-interface QueuedJob extends ReviewJobDeps {
-  jobId: number;
-}
+/** The queue's kind for evaluating a review (server/jobs). */
+export const REVIEW_EVALUATION_JOB = "review.evaluate";
 
-const state = globalThis as unknown as { studioReviewJobs?: { queue: QueuedJob[]; queued: Set<number>; idle: Promise<void> | null } };
-const jobs = (state.studioReviewJobs ??= { queue: [], queued: new Set(), idle: null });
-
-/** Queues a job (once, however often asked); returns at once. */
-export function enqueueReviewJob(deps: ReviewJobDeps, jobId: number): void {
-  if (jobs.queued.has(jobId)) return;
-  jobs.queued.add(jobId);
-  jobs.queue.push({ ...deps, jobId });
-  jobs.idle ??= drain().finally(() => {
-    jobs.idle = null;
+/** The shared queue's row for a review job; in the caller's transaction when given one, so both land or neither. */
+export async function enqueueReviewJobRow(db: Pick<Database, "execute">, jobId: number, reviewId?: number): Promise<void> {
+  await enqueueJob(db, {
+    kind: REVIEW_EVALUATION_JOB,
+    target: reviewId ? `review #${reviewId}` : `review job #${jobId}`,
+    payload: { jobId },
+    dedupeKey: `${REVIEW_EVALUATION_JOB}:${jobId}`,
+    // One more than the review's own limit, so the handler sees the last interruption and fails the review itself.
+    maxAttempts: MAX_REVIEW_JOB_ATTEMPTS + 1,
   });
 }
 
-/** Review evaluations waiting in this process's queue, and being worked on (the metrics read it). */
-export function reviewJobsStatus(): { queued: number; running: number } {
-  // `queued` holds every job not finished; the one being worked on has left `queue` already.
-  return { queued: jobs.queue.length, running: jobs.queued.size - jobs.queue.length };
+/** Queues a job (once while it waits or runs, however often asked); returns at once. */
+export function enqueueReviewJob(deps: ReviewJobDeps, jobId: number): void {
+  const runner = ensureJobRunner(deps.db, { artifacts: deps.artifacts, datasetRoot: deps.datasetRoot });
+  trackEnqueue(enqueueReviewJobRow(deps.db, jobId).then(() => runner?.wake()));
 }
 
-/** Resolves when every queued evaluation has finished (tests, the demo seed). */
-export async function waitForReviewJobs(): Promise<void> {
-  while (jobs.idle) await jobs.idle;
+/** Resolves when every queued job of this process has finished (tests, the demo seed); given `db`, also other processes' when this one runs none. */
+export async function waitForReviewJobs(db?: Database): Promise<void> {
+  await waitForJobs(db);
 }
 
-async function drain(): Promise<void> {
-  // One evaluation at a time: onnxruntime and the permutation loops already keep both cores busy.
-  for (let job = jobs.queue.shift(); job; job = jobs.queue.shift()) {
-    try {
-      await processReviewJob(job, job.jobId);
-    } catch (error) {
-      console.error(`[studio] review job ${job.jobId}: background work failed`, redactErrorForLog(error));
-    } finally {
-      jobs.queued.delete(job.jobId);
+registerJobHandler(
+  REVIEW_EVALUATION_JOB,
+  async ({ db, artifacts, datasetRoot, job }) => {
+    const jobId = Number(job.payload.jobId);
+    const [row] = await db.select({ status: reviewJobs.status, attempts: reviewJobs.attempts, reviewId: reviewJobs.reviewId }).from(reviewJobs).where(eq(reviewJobs.jobId, jobId));
+    if (row?.status === "running" && row.attempts >= MAX_REVIEW_JOB_ATTEMPTS) {
+      await failReviewJob(db, jobId, row.reviewId, interruptedTooOften(row.attempts));
+      return;
     }
-  }
+    await processReviewJob({ db, artifacts, datasetRoot }, jobId);
+  },
+  {
+    onGiveUp: async ({ db, job }, reason) => {
+      const jobId = Number(job.payload.jobId);
+      const [row] = await db.select({ reviewId: reviewJobs.reviewId, status: reviewJobs.status }).from(reviewJobs).where(eq(reviewJobs.jobId, jobId));
+      if (row && (row.status === "pending" || row.status === "running")) await failReviewJob(db, jobId, row.reviewId, reason);
+    },
+  },
+);
+
+function interruptedTooOften(attempts: number): string {
+  return `The evaluation was interrupted ${attempts} times (the server stopped while it ran) and was given up. Evaluate again; if it keeps stopping, the model or dataset may be too large for this server.`;
 }
 
 /** SHA-256 of the canonical JSON (sorted keys) of the settings that change a report's numbers. */
@@ -168,7 +180,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
         onnx: onnx.bytes,
         modelDigest: onnx.digest,
         introspection: version.introspection as OnnxIntrospection,
-        datasetPath: absoluteVersionPath(deps.datasetRoot, dataset.storagePath),
+        datasetPath: await versionLocalPath(deps.datasetRoot, dataset.storagePath),
         datasetFormat: dataset.format as "csv" | "parquet",
         datasetDigest: dataset.digest,
         labelColumn: review.labelColumn,
@@ -285,24 +297,25 @@ async function failReviewJob(db: Database, jobId: number, reviewId: number, mess
 }
 
 /**
- * At start-up: pending jobs are queued; jobs the last stop interrupted while running are queued again unless they
+ * At start-up, for jobs the shared queue does not hold (queued before it existed): pending jobs are queued; jobs the last stop interrupted while running are queued again unless they
  * already used their attempts, in which case they fail (and their review shows as failed) so nothing stays stuck.
  */
 export async function resumeReviewJobs(deps: ReviewJobDeps): Promise<{ resumed: number; failed: number }> {
   const rows = await deps.db
     .select({ jobId: reviewJobs.jobId, reviewId: reviewJobs.reviewId, status: reviewJobs.status, attempts: reviewJobs.attempts })
     .from(reviewJobs)
-    .where(inArray(reviewJobs.status, ["pending", "running"]));
+    .where(
+      and(
+        inArray(reviewJobs.status, ["pending", "running"]),
+        // One the shared queue holds is its business (it may be running in another process right now).
+        sql`not exists (select 1 from ${jobs} where ${jobs.dedupeKey} = ${`${REVIEW_EVALUATION_JOB}:`} || ${reviewJobs.jobId}::text and ${jobs.state} in ('queued', 'running'))`,
+      ),
+    );
   let resumed = 0;
   let failed = 0;
   for (const row of rows) {
     if (row.status === "running" && row.attempts >= MAX_REVIEW_JOB_ATTEMPTS) {
-      await failReviewJob(
-        deps.db,
-        row.jobId,
-        row.reviewId,
-        `The evaluation was interrupted ${row.attempts} times (the server stopped while it ran) and was given up. Evaluate again; if it keeps stopping, the model or dataset may be too large for this server.`,
-      );
+      await failReviewJob(deps.db, row.jobId, row.reviewId, interruptedTooOften(row.attempts));
       failed++;
     } else {
       enqueueReviewJob(deps, row.jobId);

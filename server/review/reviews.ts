@@ -28,7 +28,7 @@ import { zModelLineage } from "../registry/schema";
 import { zColumnMapping } from "@/lib/feature-names";
 import { matrixInputOf, reviewColumnMapping } from "./column-mapping";
 import type { ServiceContext } from "../service-context";
-import { enqueueReviewJob } from "./review-jobs";
+import { enqueueReviewJob, enqueueReviewJobRow } from "./review-jobs";
 import { checkedValueSettings, storedValueSettings } from "./review-value";
 import type { ValueSettings } from "@/lib/business-value-schema";
 import { cannotDecideReason, lockReview, reevaluableStatuses, requireAttributeForGroupGap, requireRequesterOrAdmin } from "./review-rules";
@@ -52,7 +52,7 @@ import {
 } from "./schema";
 
 type DatasetVersionRow = typeof datasetVersions.$inferSelect;
-type Executor = Pick<Database, "select" | "insert" | "update">;
+type Executor = Pick<Database, "select" | "insert" | "update" | "execute">;
 
 const waitingStatuses: ReviewStatus[] = ["draft", "evaluating", "ready"];
 const decidedStatuses: ReviewStatus[] = ["approved", "rejected", "changes_requested"];
@@ -212,6 +212,8 @@ async function startEvaluation(tx: Executor, actor: Actor, reviewId: number, fro
     after: { status: "evaluating" },
     meta: { jobId: job.jobId },
   });
+  // In the same transaction: a review evaluating with no queued job would wait for ever if the process stopped here.
+  await enqueueReviewJobRow(tx, job.jobId, reviewId);
   return job.jobId;
 }
 

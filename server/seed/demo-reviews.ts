@@ -29,7 +29,8 @@ async function versionOfFile(ctx: ServiceContext, registryDigests: Map<string, s
 
 /** Requests both reviews as the studio (which registered the models), waits for their evaluation, approves one. */
 export async function seedDemoReviews(ctx: ServiceContext, datasetRoot: string, registryDigests: Map<string, string>): Promise<{ approved: number; waiting: number }> {
-  await waitForDatasetJobs();
+  // With STUDIO_JOBS=off a worker profiles and evaluates: given the database, the waits watch the shared queue.
+  await waitForDatasetJobs(ctx.db);
   const approved = await requestReview(
     ctx,
     {
@@ -68,7 +69,7 @@ export async function seedDemoReviews(ctx: ServiceContext, datasetRoot: string, 
     },
     datasetRoot,
   );
-  await waitForReviewJobs();
+  await waitForReviewJobs(ctx.db);
   const evaluated = await getReview(ctx, approved.id);
   if (evaluated.status !== "ready") throw new Error(`The demo review of breast-cancer-rf v1 did not evaluate: ${evaluated.evaluationError ?? evaluated.status}`);
   const reviewer: ServiceContext = { ...ctx, actor: demoReviewer() };

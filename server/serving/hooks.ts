@@ -4,6 +4,11 @@
 export interface ServingListener {
   invalidate(modelName: string): void;
   warm(modelName: string, version: string): Promise<void>;
+  /**
+   * Another process changed what references of `modelName` (null: of every model) resolve to: read them afresh in
+   * the background, answering with what is loaded until the new answer (and its session) is ready.
+   */
+  refresh?(modelName: string | null): void;
 }
 
 const globalForServing = globalThis as unknown as { studioServingListeners?: Set<ServingListener> };
@@ -20,8 +25,8 @@ export function addServingListener(listener: ServingListener): () => void {
 
 /**
  * Call after an alias of `modelName` moved or was deleted (setModelAlias, deleteModelAlias, rename, delete): this
- * process's model servers read the alias afresh on the next request. Other processes follow within ALIAS_CACHE_MS
- * (plus the one lookup that refreshes their answer).
+ * process's model servers read the alias afresh on the next request. Other processes are told by the database
+ * (NOTIFY studio_serving from the changing transaction, serving-changes.ts), ALIAS_CACHE_MS being the safety net.
  */
 export function invalidateServingModel(modelName: string): void {
   for (const listener of listeners()) listener.invalidate(modelName);
@@ -36,4 +41,12 @@ export async function warmServingVersion(modelName: string, version: string): Pr
       }),
     ),
   );
+}
+
+/** Call when another process announced a change to `modelName` (null: to any model; serving-changes.ts does). */
+export function refreshServingModel(modelName: string | null): void {
+  for (const listener of listeners()) {
+    if (listener.refresh) listener.refresh(modelName);
+    else if (modelName !== null) listener.invalidate(modelName);
+  }
 }

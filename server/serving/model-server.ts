@@ -1,7 +1,8 @@
 // Which model version a serving request means, which approved review answers for it, and its loaded onnxruntime-node
-// session: aliases resolved from the database at most once a second per model, sessions cached per version id (LRU,
-// bounded), loaded from the write-once model store by digest and verified, and released only once the requests using
-// them have finished, so an alias swap never fails a request.
+// session: aliases resolved from the database at most once a second per model and again as soon as another process
+// announces a change (NOTIFY studio_serving, serving-changes.ts), kept while the database is unreachable; sessions
+// cached per version id (LRU, bounded), loaded from the write-once model store by digest and verified, and released
+// only once the requests using them have finished, so an alias swap never fails a request.
 import { binaryOutputsOf, type BinaryOutputs } from "./decision-threshold";
 import { reviewValueSettings } from "../review/review-value";
 import { and, eq, or } from "drizzle-orm";
@@ -19,11 +20,13 @@ import { hasErrorCode } from "../registry/model-store-path";
 import { findApprovedReview } from "../review/gate";
 import { planModelInputs } from "@/lib/model-inputs";
 import { addServingListener, type ServingListener } from "./hooks";
+import { followServingChanges } from "./serving-changes";
+import { isDatabaseUnavailable } from "@/db/availability";
 import { FEEDABLE_ELEMENT_TYPES, badRequest, type ServedField, type ServedValue } from "./tensors";
 
 /** The alias a bare `<model>` means. */
 export const DEFAULT_SERVING_ALIAS = "production";
-/** How long an alias → version answer is trusted without asking the database (other processes see a promotion this late). */
+/** How long an alias → version answer is trusted without asking the database: the safety net should a change notification be lost. */
 export const ALIAS_CACHE_MS = Number(process.env.STUDIO_SERVING_ALIAS_CACHE_MS) || 1_000;
 const DEFAULT_MAX_SESSIONS = 8;
 
@@ -128,15 +131,27 @@ export function declaresMissingValues(introspection: OnnxIntrospection): boolean
   return /^(true|1|yes)$/i.test(introspection.metadata?.handles_missing_values?.trim() ?? "");
 }
 
+/** An alias answer: `value` while valid, `settled` once it returned (kept to answer through a database outage). */
+interface ResolvedEntry {
+  ref: ModelReference;
+  value: Promise<Resolved>;
+  until: number;
+  /** The lookup replacing an expired answer, which requests keep getting until it returns. */
+  refreshing: Promise<Resolved> | null;
+  settled: Resolved | null;
+}
+
 export class ModelServer implements ServingListener {
   /**
    * Alias answers by reference. `refreshing`: the lookup that replaces an expired answer, which requests keep getting
    * until it returns (so no request waits for the once-a-second lookup unless the answer is older than two periods).
    */
-  private readonly resolved = new Map<string, { value: Promise<Resolved>; until: number; refreshing: Promise<Resolved> | null }>();
+  private readonly resolved = new Map<string, ResolvedEntry>();
   private readonly sessions = new Map<number, Promise<ServedModel>>();
   private readonly maxSessions: number;
   private readonly stopListening: () => void;
+  /** Per reference key: the newest refresh announced by another process (an older one finishing late is ignored). */
+  private readonly announced = new Map<string, object>();
 
   constructor(
     private readonly deps: () => Promise<ModelServerDeps>,
@@ -146,13 +161,18 @@ export class ModelServer implements ServingListener {
     this.stopListening = addServingListener(this);
   }
 
-  database(): Promise<ModelServerDeps> {
-    return this.deps();
+  /** The database and artifact store; this process follows serving changes announced on that database from then on. */
+  async database(): Promise<ModelServerDeps> {
+    const deps = await this.deps();
+    followServingChanges(deps.db);
+    return deps;
   }
 
   /**
    * The version a reference means now: as of at most ALIAS_CACHE_MS ago plus one lookup, or since the last invalidate
-   * (this process's promotions). An answer past its period is still given while the lookup replacing it runs.
+   * (this process's promotions) or change notification (another process's). An answer past its period is still given
+   * while the lookup replacing it runs, and past any age while the database cannot be reached (nothing can change
+   * there meanwhile, and the loaded model keeps answering).
    */
   resolve(ref: ModelReference): Promise<Resolved> {
     const key = `${ref.name}\u0000${ref.version ?? `@${ref.alias}`}`;
@@ -160,25 +180,39 @@ export class ModelServer implements ServingListener {
     const hit = this.resolved.get(key);
     if (hit && hit.until > now) return hit.value;
     if (hit && hit.until + ALIAS_CACHE_MS > now) {
-      if (!hit.refreshing) this.refresh(key, ref, hit);
+      if (!hit.refreshing) this.refreshExpired(key, hit);
       return hit.value;
     }
-    const value = this.lookup(ref);
-    const entry = { value, until: now + ALIAS_CACHE_MS, refreshing: null };
+    const entry: ResolvedEntry = { ref, value: this.lookupOrLastGood(ref, hit?.settled ?? null), until: now + ALIAS_CACHE_MS, refreshing: null, settled: hit?.settled ?? null };
     this.resolved.set(key, entry);
-    // Failures are not remembered: the next request asks again (the model may just have been registered).
-    value.catch(() => {
-      if (this.resolved.get(key) === entry) this.resolved.delete(key);
-    });
-    return value;
+    entry.value.then(
+      (resolved) => {
+        entry.settled = resolved;
+      },
+      // Failures are not remembered: the next request asks again (the model may just have been registered).
+      () => {
+        if (this.resolved.get(key) === entry) this.resolved.delete(key);
+      },
+    );
+    return entry.value;
   }
 
-  private refresh(key: string, ref: ModelReference, hit: { value: Promise<Resolved>; until: number; refreshing: Promise<Resolved> | null }): void {
-    const refreshing = this.lookup(ref);
+  /** A fresh lookup; the last good answer instead when the database is unreachable (a database outage). */
+  private lookupOrLastGood(ref: ModelReference, lastGood: Resolved | null): Promise<Resolved> {
+    const lookup = this.lookup(ref);
+    if (!lastGood) return lookup;
+    return lookup.catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) return lastGood;
+      throw error;
+    });
+  }
+
+  private refreshExpired(key: string, hit: ResolvedEntry): void {
+    const refreshing = this.lookupOrLastGood(hit.ref, hit.settled);
     hit.refreshing = refreshing;
     refreshing.then(
-      () => {
-        if (this.resolved.get(key) === hit) this.resolved.set(key, { value: refreshing, until: Date.now() + ALIAS_CACHE_MS, refreshing: null });
+      (resolved) => {
+        if (this.resolved.get(key) === hit) this.resolved.set(key, { ref: hit.ref, value: refreshing, until: Date.now() + ALIAS_CACHE_MS, refreshing: null, settled: resolved });
       },
       // The alias was removed or the model deleted meanwhile: the next request looks up afresh and gets the error.
       () => {
@@ -187,8 +221,42 @@ export class ModelServer implements ServingListener {
     );
   }
 
+  /**
+   * Another process changed `name` (null: some model): each of its cached answers is looked up again and, when it
+   * names another version, that version's session is loaded before the answer is swapped in. Requests keep the old
+   * answer (and model) meanwhile, so a promotion on another replica fails no request here.
+   */
+  refresh(name: string | null): void {
+    for (const [key, entry] of this.resolved) {
+      if (name !== null && entry.ref.name !== name) continue;
+      const token = {};
+      this.announced.set(key, token);
+      const next = this.lookupOrLastGood(entry.ref, entry.settled);
+      void next
+        .then(async (resolved) => {
+          // Loaded before it answers; a version that cannot load gets its error on the next request, as it would anyway.
+          if (!this.sessions.has(resolved.versionId)) await this.session(entry.ref.name, resolved).catch(() => undefined);
+          return resolved;
+        })
+        .then(
+          (resolved) => {
+            if (this.announced.get(key) !== token) return;
+            this.announced.delete(key);
+            if (this.resolved.get(key) === undefined) return;
+            this.resolved.set(key, { ref: entry.ref, value: Promise.resolve(resolved), until: Date.now() + ALIAS_CACHE_MS, refreshing: null, settled: resolved });
+          },
+          () => {
+            if (this.announced.get(key) !== token) return;
+            this.announced.delete(key);
+            // The alias or version is gone (or no longer servable): the next request looks up and gets the error.
+            this.resolved.delete(key);
+          },
+        );
+    }
+  }
+
   private async lookup(ref: ModelReference): Promise<Resolved> {
-    const { db } = await this.deps();
+    const { db } = await this.database();
     let row: ModelVersionRow;
     try {
       row = ref.version !== null ? (await findModelVersion(db, ref.name, ref.version)).row : await findVersionByAlias(db, ref.name, ref.alias!);
@@ -350,6 +418,7 @@ export class ModelServer implements ServingListener {
 
   /** Loads the session of `name` version `version` ahead of traffic (promotion). */
   async warm(name: string, version: string): Promise<void> {
+    await this.database();
     const resolved = await this.resolve({ name, alias: null, version });
     await this.session(name, resolved);
   }

@@ -124,7 +124,7 @@ describe.each(testBackends)("standalone serving operations on %s", (kind) => {
     try {
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "unavailable", message: expect.stringMatching(/database does not answer/) });
+      expect(await ready.json()).toEqual({ status: "unavailable", reason: "database: the check failed", message: expect.stringMatching(/database does not answer/) });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     } finally {
       quiet.mockRestore();

@@ -9,7 +9,8 @@ import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES, type ServingRequest } from "./http";
 import type { ModelServer } from "./model-server";
-import { closeInferenceLog, disableHealthChecks } from "../monitoring/inference-log";
+import { disableHealthChecks } from "../monitoring/inference-log";
+import { installGracefulShutdown } from "../../scripts/graceful-shutdown.mjs";
 import { livenessAnswer, metricsAnswer, readinessAnswer, type OperationsAnswer } from "../operations/endpoints";
 
 /** A node:http request as handleServing reads it (one object per request, no closures). */
@@ -84,10 +85,23 @@ async function main(): Promise<void> {
       process.env.DATABASE_URL = embeddedUrl;
     }
     for (let i = 0; i < workers; i++) cluster.fork();
+    let stopping = false;
     cluster.on("exit", (worker, code) => {
+      if (stopping) {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+        return;
+      }
       console.error(`[serving] worker ${worker.process.pid} exited (${code}); starting another`);
       cluster.fork();
     });
+    // Each worker shuts down gracefully on its own (below); the primary passes the signal on and waits for them.
+    const stopWorkers = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    };
+    process.on("SIGTERM", stopWorkers);
+    process.on("SIGINT", stopWorkers);
     return;
   }
   await getDatabase();
@@ -95,10 +109,9 @@ async function main(): Promise<void> {
   const server = createServingServer();
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => console.log(`[serving] listening on http://${host}:${port} (pid ${process.pid})`));
-  // Stop taking requests, then write the inference log entries still queued before exiting.
-  const stop = () => server.close(() => void closeInferenceLog().finally(() => process.exit(0)));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  // SIGTERM/SIGINT: stop accepting, answer the requests in flight (STUDIO_SHUTDOWN_GRACE_MS), write the inference
+  // log's backlog, close the database, exit.
+  installGracefulShutdown(server, { name: "serving" });
 }
 
 if (process.argv[1]?.endsWith("standalone.ts") || process.argv[1]?.endsWith("standalone.js")) {

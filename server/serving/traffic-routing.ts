@@ -1,12 +1,15 @@
 // Which version answers a production request: the canary for its share of callers (sticky by the x-caller-key header,
 // hashed; random without one), production otherwise; and which version gets a shadow copy. The model's traffic
-// settings are read from the database at most once per ALIAS_CACHE_MS, like aliases, so replicas follow within ~1 s.
+// settings are read from the database at most once per ALIAS_CACHE_MS, like aliases, and again as soon as another
+// process announces a change (serving-changes.ts).
 import { and, eq } from "drizzle-orm";
 import { deploymentRoutes, modelVersions, registeredModels } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { callerPosition } from "@/lib/canary-stats";
 import { addServingListener } from "./hooks";
 import { ALIAS_CACHE_MS } from "./model-server";
+import { followServingChanges } from "./serving-changes";
+import { isDatabaseUnavailable } from "@/db/availability";
 
 export interface ModelTraffic {
   modelId: number;
@@ -14,7 +17,9 @@ export interface ModelTraffic {
   shadow: { version: string } | null;
 }
 
-const holder = globalThis as unknown as { studioTrafficCache?: Map<string, { value: Promise<ModelTraffic | null>; until: number }>; studioTrafficListener?: boolean };
+/** `settled`: the last answer read, kept to route by while the database cannot be reached. */
+type TrafficEntry = { value: Promise<ModelTraffic | null>; until: number; settled?: ModelTraffic | null };
+const holder = globalThis as unknown as { studioTrafficCache?: Map<string, TrafficEntry>; studioTrafficListener?: boolean };
 const cache = (holder.studioTrafficCache ??= new Map());
 if (!holder.studioTrafficListener) {
   holder.studioTrafficListener = true;
@@ -22,6 +27,10 @@ if (!holder.studioTrafficListener) {
   addServingListener({
     invalidate: (modelName) => {
       for (const key of cache.keys()) if (key.endsWith(`\u0000${modelName}`)) cache.delete(key);
+    },
+    // Another process changed routes: the next request reads them (one primary-key read; nothing to load ahead).
+    refresh: (modelName) => {
+      for (const [key, entry] of cache) if (modelName === null || key.endsWith(`\u0000${modelName}`)) entry.until = 0;
     },
     warm: async () => undefined,
   });
@@ -55,11 +64,26 @@ export function trafficOf(db: Database, modelName: string): Promise<ModelTraffic
   const now = Date.now();
   const hit = cache.get(key);
   if (hit && hit.until > now) return hit.value;
-  const value = readTraffic(db, modelName);
-  cache.set(key, { value, until: now + ALIAS_CACHE_MS });
-  value.catch(() => {
-    if (cache.get(key)?.value === value) cache.delete(key);
-  });
+  followServingChanges(db);
+  const lastGood = hit?.settled;
+  const value =
+    lastGood === undefined
+      ? readTraffic(db, modelName)
+      : readTraffic(db, modelName).catch((error: unknown) => {
+          // A database outage: route as before it (nothing can change routes meanwhile).
+          if (isDatabaseUnavailable(error)) return lastGood;
+          throw error;
+        });
+  const entry: TrafficEntry = { value, until: now + ALIAS_CACHE_MS, settled: lastGood };
+  cache.set(key, entry);
+  value.then(
+    (traffic) => {
+      entry.settled = traffic;
+    },
+    () => {
+      if (cache.get(key) === entry) cache.delete(key);
+    },
+  );
   return value;
 }
 
