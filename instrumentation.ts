@@ -4,6 +4,9 @@ export async function register(): Promise<void> {
   const { startStudio } = await import("./server/startup");
   try {
     await startStudio();
+    // scripts/server.mjs answers the MLflow API's large reads with this, ahead of Next.js's router (see the module).
+    const { publishDirectMlflowReads } = await import("./server/http/direct-mlflow-reads");
+    publishDirectMlflowReads();
   } catch (error) {
     // Without its database the studio can only answer 500s: stop, and say why in one line instead of Next's
     // stack traces (the embedded PostgreSQL, if this process started it, is stopped by its exit hook).

@@ -1,5 +1,6 @@
 // Runs before every route: security headers, a per-request CSP nonce for pages, and the sign-in redirect.
 import { NextResponse, type NextRequest } from "next/server";
+import { SECURITY_HEADERS } from "@/lib/security-headers";
 
 const SESSION_COOKIE = "studio_session";
 const PUBLIC_PAGES = ["/sign-in"];
@@ -27,10 +28,7 @@ function contentSecurityPolicy(nonce: string): string {
 
 function withSecurityHeaders(response: NextResponse, csp: string | null): NextResponse {
   if (csp) response.headers.set("Content-Security-Policy", csp);
-  response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("X-Frame-Options", "DENY");
-  response.headers.set("Referrer-Policy", "same-origin");
-  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
   return response;
 }
 

@@ -7,22 +7,12 @@
 // shows the revisions; victor (viewer) reads but cannot comment. bob withdraws his approval once that version
 // serves production: the Deployments page flags it and alice rolls back.
 import { readFileSync } from "node:fs";
-import { expect, test, type Browser, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { signedInAs } from "./production-helpers";
 import { E2E_DEMO_PASSWORD } from "./credentials";
 
 const basic = (username: string) => `Basic ${Buffer.from(`${username}:${E2E_DEMO_PASSWORD}`).toString("base64")}`;
-
-async function signedInAs(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await page.goto("/sign-in");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(E2E_DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/sign-in/);
-  return page;
-}
 
 /** alice registers an ONNX file as the next version of the model, as a training script would. */
 async function uploadVersion(request: APIRequestContext, model: string, fixture: string): Promise<string> {

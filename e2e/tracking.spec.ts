@@ -1,6 +1,7 @@
 // Journey: a data scientist logs runs over the MLflow API, then filters, sorts and opens them in the studio.
 import { expect, test, type Page } from "@playwright/test";
 import { applyFilter, expectFilterText, FILTER_LABEL } from "./filter-box";
+import { E2E_ADMIN_PASSWORD, E2E_ADMIN_USERNAME } from "./credentials";
 import { createExperiment, logRun, uploadArtifact } from "./mlflow-api";
 
 /** A learning curve that ends at `final`. */
@@ -70,6 +71,25 @@ test("log runs, filter and sort them, open one and see its params and charts", a
   await expect(fileLink).toHaveAttribute("href", `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runIds.best.runId}/artifacts/notes/summary.txt`);
   const download = await page.request.get((await fileLink.getAttribute("href"))!);
   expect(await download.text()).toBe("best run: lr 0.001");
+});
+
+test("MLflow answers come uncompressed even to a client that accepts gzip, as MLflow's server sends them", async ({ request }) => {
+  const experimentId = await createExperiment(request, `Uncompressed ${Date.now()}`);
+  const { runId } = await logRun(request, experimentId, { runName: "long", params: {}, metrics: { loss: curve(0.2, 1000) } });
+  const authorization = `Basic ${Buffer.from(`${E2E_ADMIN_USERNAME}:${E2E_ADMIN_PASSWORD}`).toString("base64")}`;
+  // Both reads are well over the 1 kB from which Next.js would gzip an answer.
+  const answers = [
+    await request.get(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`, { headers: { authorization, "accept-encoding": "gzip, deflate" } }),
+    await request.post("/api/2.0/mlflow/runs/search", { headers: { authorization, "accept-encoding": "gzip, deflate" }, data: { experiment_ids: [experimentId] } }),
+  ];
+  for (const answer of answers) {
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()["content-encoding"]).toBeUndefined();
+    expect(answer.headers()["cache-control"]).toBe("no-store, no-transform");
+  }
+  const history = (await answers[0].json()) as { metrics: { step: number }[] };
+  expect(history.metrics.map((m) => m.step)).toEqual(Array.from({ length: 1000 }, (_, step) => step));
+  expect(((await answers[1].json()) as { runs: unknown[] }).runs).toHaveLength(1);
 });
 
 test("an invalid filter shows the server's message under the box", async ({ page, request }) => {

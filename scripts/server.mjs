@@ -23,6 +23,9 @@ export function hasMalformedEscape(requestTarget) {
   }
 }
 
+/** Where instrumentation.ts publishes the direct MLflow reads (server/http/direct-mlflow-reads.ts, DIRECT_HANDLER_KEY). */
+const DIRECT_MLFLOW_READS = Symbol.for("modelops-studio.directMlflowReads");
+
 const MALFORMED_PATH_BODY = JSON.stringify({
   error_code: "INVALID_PARAMETER_VALUE",
   message:
@@ -44,6 +47,10 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
       res.end(MALFORMED_PATH_BODY);
       return;
     }
+    // The MLflow API's runs/search and metrics/get-history, when instrumentation.ts has published their handler
+    // (server/http/direct-mlflow-reads.ts): Next.js's routing cost them as much as their database work.
+    const direct = globalThis[DIRECT_MLFLOW_READS];
+    if (typeof direct === "function" && direct(req, res)) return;
     // A page while the database is known to be unreachable: a 503 page that says so, not Next.js's 500 error page.
     gatePage(req, res, () => handle(req, res));
   });

@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Actor } from "./auth/actor";
 import { resolveActor } from "./auth/authenticate";
-import { authorize, labellerOnlyRefusal, mayOnlyLabel, type Permission } from "./auth/permissions";
+import { authorize, labellerMayCall, labellerOnlyRefusal, mayOnlyLabel, type Permission } from "./auth/permissions";
 import { describeZodError, isDomainError, isZodError, toDomainError, type ErrorCode } from "./errors";
 import { getArtifactStore, type ServiceContext } from "./service-context";
 import { getDatabase } from "@/db/client";
@@ -86,7 +86,7 @@ export const anonymousProcedure = t.procedure.use(mapDomainErrors);
 /** Needs a signed-in actor; services then check the actor's permissions. */
 export const protectedProcedure = anonymousProcedure.use(({ ctx, path, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
-  if (mayOnlyLabel(ctx.actor) && !path.startsWith("labelling.")) throw new TRPCError({ code: "FORBIDDEN", message: labellerOnlyRefusal(ctx.actor).message });
+  if (mayOnlyLabel(ctx.actor) && !labellerMayCall(path)) throw new TRPCError({ code: "FORBIDDEN", message: labellerOnlyRefusal(ctx.actor).message });
   const serviceContext: ServiceContext = { db: ctx.db, artifacts: ctx.artifacts, actor: ctx.actor };
   return next({ ctx: serviceContext });
 });

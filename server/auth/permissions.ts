@@ -4,6 +4,7 @@ import type { Actor, Role } from "./actor";
 
 export const permissionTable = {
   "studio.read": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Read experiments, runs, datasets, models, reviews and deployments" },
+  "account.preferences": { roles: ["admin", "editor", "reviewer", "viewer", "labeller"], description: "Choose one's own studio language (every role, the labeller included)" },
   "views.keep-own": { roles: ["admin", "editor", "reviewer", "viewer"], description: "Save and delete one's own private views of an experiment's runs and comparisons" },
   "tracking.write": { roles: ["admin", "editor"], description: "Create, rename and delete experiments; create runs and log params, metrics, tags, inputs and artifacts" },
   "datasets.write": { roles: ["admin", "editor"], description: "Register dataset versions and declare quality rules" },
@@ -47,6 +48,17 @@ export function authorize(actor: Actor, permission: Permission): void {
  */
 export function mayOnlyLabel(actor: Actor): boolean {
   return !can(actor, "studio.read");
+}
+
+/**
+ * The tRPC procedures outside labelling that a labeller may still call: its own account's preferences, since the
+ * language picker is in every page's header, the labelling pages' included.
+ */
+const ownAccountProcedures: ReadonlySet<string> = new Set(["auth.preferences", "auth.setLocale"]);
+
+/** Whether an actor that may only label (mayOnlyLabel) may call this tRPC procedure. */
+export function labellerMayCall(path: string): boolean {
+  return path.startsWith("labelling.") || ownAccountProcedures.has(path);
 }
 
 export function labellerOnlyRefusal(actor: Actor): DomainError {

@@ -65,6 +65,17 @@ describe.each(testBackends)("language preference on %s", (backend) => {
     await expect(callerFor(reviewer).auth.setLocale({ locale: "de" as never })).rejects.toThrow(/Language must be one of en, fr/);
   });
 
+  it("lets a labeller choose its language too, and nothing else outside labelling", async () => {
+    const user = await createUserAsSystem(studio.db, zCreateUser.parse({ username: "lea", password: "labeller-password-1", role: "labeller" }));
+    const labeller: Actor = { userId: user.userId, username: user.username, role: "labeller", via: "session" };
+    expect(await callerFor(labeller).auth.setLocale({ locale: "fr" })).toEqual({ locale: "fr", stored: true });
+    expect(await callerFor(labeller).auth.preferences()).toEqual({ locale: "fr", stored: true });
+    const [entry] = await listAuditEntries(studio.db, { action: "user.locale", targetId: "lea" });
+    expect(entry).toMatchObject({ actorUsername: "lea", after: { locale: "fr" } });
+    // Its own tokens, or anything else of the account area, stay closed to it.
+    await expect(callerFor(labeller).auth.tokens()).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/may only label/) });
+  });
+
   it("keeps the choice in the browser only when accounts are off", async () => {
     expect(await callerFor(localActor).auth.setLocale({ locale: "fr" })).toEqual({ locale: "fr", stored: false });
     expect(await callerFor(localActor).auth.preferences()).toEqual({ locale: null, stored: false });

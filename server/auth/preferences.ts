@@ -34,8 +34,8 @@ export async function getPreferences(ctx: ServiceContext): Promise<Preferences> 
 
 /** Any signed-in user may choose their own language; the change is audited like other account changes. */
 export async function setLocalePreference(ctx: ServiceContext, locale: Locale | null): Promise<Preferences> {
-  // Every signed-in role reads the studio, and may choose the language it reads it in.
-  authorize(ctx.actor, "studio.read");
+  // Every signed-in role may choose the language it reads the studio in (a labeller its labelling pages).
+  authorize(ctx.actor, "account.preferences");
   if (!hasAccount(ctx)) return { locale, stored: false };
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx.select({ locale: users.locale }).from(users).where(eq(users.userId, ctx.actor.userId));

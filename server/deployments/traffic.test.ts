@@ -30,7 +30,7 @@ import { runModel } from "../serving/batched-run";
 import { ModelServer } from "../serving/model-server";
 import { parseMlflowJson } from "../serving/protocols";
 import { flushRouteLog } from "../serving/route-log";
-import { enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ShadowParse } from "../serving/shadow-queue";
+import { enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ProductionParse, type ShadowParse } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
@@ -172,6 +172,36 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     } finally {
       server.release(v2);
     }
+  });
+
+  it("feeds a shadow that takes production's inputs with production's own parse, and parses again for one that does not", async () => {
+    await settle();
+    const before = shadowQueueStatus();
+    for (let i = 0; i < 5; i++) expect((await serve(i)).headers["x-shadow"]).toBe("2");
+    await settle();
+    // v1 and v2 take the same matrix: no copy was parsed a second time.
+    expect(shadowQueueStatus().reused - before.reused).toBe(5);
+    expect(shadowQueueStatus().parsed - before.parsed).toBe(0);
+
+    // Production's tensors go to the shadow only when the shadow would make the same ones: here they are marked (-1
+    // everywhere) to tell them from the request's own values, and a production taking other inputs (named columns)
+    // has its copy parsed again from the request.
+    const parseRow = (model: Parameters<ShadowParse>[0]) => parseMlflowJson(model, { dataframe_split: { columns, data: [rows[4]] } }).feeds as Record<string, ort.Tensor>;
+    const v1 = await server.acquire({ name: MODEL, alias: null, version: "1" });
+    try {
+      const marked = { [v1.inputs[0]!.name]: new ort.Tensor("float32", new Float32Array(30).fill(-1), [1, 30]) };
+      const copy = (requestId: string, production: ProductionParse) => ({ server, db: studio.db, modelName: MODEL, version: "2", requestId, protocol: "mlflow" as const, parse: parseRow, production });
+      expect(enqueueShadowCopy(copy("p-same", { model: v1, feeds: marked }))).toBe(true);
+      expect(enqueueShadowCopy(copy("p-other", { model: { ...v1, namedColumns: !v1.namedColumns }, feeds: marked }))).toBe(true);
+    } finally {
+      server.release(v1);
+    }
+    await settle();
+    const logged = await studio.db.select({ requestId: inferenceLog.requestId, inputs: inferenceLog.inputs }).from(inferenceLog).where(eq(inferenceLog.route, "shadow"));
+    const firstInput = (id: string) => Object.values(logged.find((l) => l.requestId === id)!.inputs)[0];
+    expect(firstInput("p-same")).toEqual([-1]);
+    expect(firstInput("p-other")).toEqual([Math.fround(rows[4]![0]!)]);
+    expect(shadowQueueStatus().parsed - before.parsed).toBe(1);
   });
 
   it("records the error of a copy the shadow refuses, for the guards, and still scores the copies queued with it", async () => {

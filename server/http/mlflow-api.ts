@@ -11,6 +11,15 @@ import { matchRoute, type MlflowRoute } from "./mlflow-router";
 
 const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes, ...registryRoutes];
 
+/*
+ * Sent uncompressed, as MLflow's own server sends them. Next.js gzips any JSON answer whose client accepts it, and
+ * every MLflow client does (python requests, node fetch). On the 2-core bench machine under load, a 25,000-point history
+ * page (2 MB) took 55 ms to gzip and 40 ms to gunzip, against 16 ms to move 2 MB over 1 Gbit/s; the same server
+ * answered a page in 65 ms p50 uncompressed and 108 ms gzipped, a runs/search in 16 and 28 ms. `no-transform` is how a response opts out of that compression (and of
+ * any proxy's); `no-store` because an answer to a credentialed call is nobody's to keep.
+ */
+const MLFLOW_CACHE_CONTROL = "no-store, no-transform";
+
 export type ContextResolver = (request: Request) => Promise<ServiceContext>;
 
 const defaultContext: ContextResolver = async (request) => getServiceContext(await authenticateRequest(request));
@@ -38,6 +47,7 @@ export async function handleMlflowApi(
     response = errorResponse(domain);
   }
   response.headers.set("x-request-id", requestId);
+  response.headers.set("cache-control", MLFLOW_CACHE_CONTROL);
   observeAnsweredRequest({ surface: "mlflow", route: routeLabel, method: request.method, status: response.status, requestId, startedAt, error: failure });
   return response;
 }

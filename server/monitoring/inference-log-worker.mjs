@@ -3,7 +3,8 @@
 // batches (numbers in a transferred Float64Array, request ids beside them); here they become the JSON rows of
 // `inference_log` and are inserted in batches on this thread's own PostgreSQL connection, so neither serialising nor
 // the database round trips run on the event loop that answers requests. For a database only the main thread can reach
-// (the in-process PGlite), the serialised rows go back to the main thread, which inserts them.
+// (the in-process PGlite), the serialised rows go back to the main thread, which inserts them. Every answer about a
+// batch carries back its count and its canary/shadow count (`routed`), which the main thread bounds on their own.
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
@@ -21,6 +22,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 /** Slots before an entry's inputs in the numbers array (see encodeCompact in inference-log.ts). */
 const HEADER = 8;
 const PROTOCOLS = ["mlflow", "v2"];
+/** The header's protocol slot holds protocol code + 2 × route code; production rows leave the route to the column default. */
+const ROUTE_FIELDS = ["", ',"route":"canary"', ',"route":"shadow"'];
 
 /** @type {Map<number, string[]>} layout id → its feature keys, already JSON-quoted with the colon ('"x0":') */
 const layouts = new Map();
@@ -81,7 +84,7 @@ function serialise(batch, chunkSize) {
     predictions += "]";
     rows.push(
       `{"model_id":${modelId},"version_id":${numbers[at + 2]},"request_id":${JSON.stringify(requestIds[entry])},"at":${numbers[at + 3]},` +
-        `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5]]}"}`,
+        `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5] % 2]}"${ROUTE_FIELDS[Math.floor(numbers[at + 5] / 2)]}}`,
     );
     modelIds.add(modelId);
     at = cell;
@@ -215,13 +218,13 @@ async function handle(message) {
         rows = serialise(message, INSERT_CHUNK[target.kind]);
         if (target.kind === "main") {
           // The main thread owns this database: it inserts the rows and acknowledges them itself.
-          port.postMessage({ type: "rows", target: message.target, chunks: rows.chunks, modelIds: rows.modelIds, count: rows.count });
+          port.postMessage({ type: "rows", target: message.target, chunks: rows.chunks, modelIds: rows.modelIds, count: rows.count, routed: message.routed ?? 0 });
           return;
         }
         await writePostgres(message.target, target, rows);
-        port.postMessage({ type: "written", target: message.target, count: rows.count, modelIds: rows.modelIds });
+        port.postMessage({ type: "written", target: message.target, count: rows.count, routed: message.routed ?? 0, modelIds: rows.modelIds });
       } catch (error) {
-        port.postMessage({ type: "failed", target: message.target, count: message.count, message: error instanceof Error ? error.message : String(error) });
+        port.postMessage({ type: "failed", target: message.target, count: message.count, routed: message.routed ?? 0, message: error instanceof Error ? error.message : String(error) });
       }
       return;
     }

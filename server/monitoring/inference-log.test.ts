@@ -190,6 +190,51 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(inferenceLogStatus()).toMatchObject({ queued: 0, written: before.written + 10, dropped: before.dropped + 16 });
   });
 
+  it("keeps production's room however many canary and shadow entries wait: they have a bound of their own", async () => {
+    const before = inferenceLogStatus();
+    inferenceLogTestHooks.setMaxQueued(10);
+    inferenceLogTestHooks.setMaxRoutedQueued(5);
+    inferenceLogTestHooks.holdWrites();
+    const shadowEntry = (i: number): InferenceLogEntry => ({ modelId, versionId, requestId: `room-shadow-${i}`, at: Date.now(), latencyMs: 1, inputs: { a: [i] }, predictions: [1], protocol: "v2", route: "shadow" });
+    const production = (i: number) =>
+      recordCompactInference(studio.db, { modelId, versionId, requestId: `room-prod-${i}`, at: Date.now(), latencyMs: 1, protocol: "v2", keys: ["a"], sampledRows: 1, values: Float64Array.of(i, 1), predictionCount: 1 });
+    // A shadow's copies arrive faster than the writer takes them: past their own bound they are dropped.
+    const accepted = Array.from({ length: 20 }, (_, i) => recordInference(studio.db, shadowEntry(i), { sampled: false }));
+    expect(accepted.filter(Boolean)).toHaveLength(5);
+    // Production's entries still find all of their room, and no more.
+    for (let i = 0; i < 11; i++) production(i);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(inferenceLogStatus()).toMatchObject({ queued: 15, dropped: before.dropped + 16, routed: { queued: 5, dropped: before.routed.dropped + 15, maxQueued: 5 } });
+    inferenceLogTestHooks.releaseWrites();
+    await flushInferenceLog();
+    const written = await rowsOf("room");
+    expect([...written.keys()].sort()).toEqual([...Array.from({ length: 5 }, (_, i) => `room-shadow-${i}`), ...Array.from({ length: 10 }, (_, i) => `room-prod-${i}`)].sort());
+    expect(written.get("room-shadow-0")!.route).toBe("shadow");
+    expect(written.get("room-prod-0")!.route).toBe("production");
+    expect(inferenceLogStatus()).toMatchObject({ queued: 0, written: before.written + 15, routed: { queued: 0 } });
+  });
+
+  it("packs a canary's and a shadow's numeric answers with their route, and never samples them out", async () => {
+    await updateMonitoringSettings(studio, { name: "bc", sampleRate: 0, retentionDays: 30, thresholds: defaultMonitoringThresholds, reference: null });
+    try {
+      await loggingSettings(studio.db, modelId);
+      const packed = (requestId: string, route?: "canary" | "shadow") =>
+        recordCompactInference(studio.db, { modelId, versionId, requestId, at: Date.now(), latencyMs: 2, protocol: "mlflow", route, keys: ["a", "b"], sampledRows: 1, values: Float64Array.of(1.5, Number.NaN, 0), predictionCount: 1 });
+      expect(packed("routes-production")).toBe(false);
+      expect(packed("routes-canary", "canary")).toBe(true);
+      expect(packed("routes-shadow", "shadow")).toBe(true);
+      await flushInferenceLog();
+      const written = await rowsOf("routes");
+      expect([...written.keys()].sort()).toEqual(["routes-canary", "routes-shadow"]);
+      for (const route of ["canary", "shadow"] as const) {
+        expect(written.get(`routes-${route}`)).toMatchObject({ route, protocol: "mlflow", rowCount: 1, inputs: { a: [1.5], b: [null] }, predictions: [0] });
+      }
+    } finally {
+      await updateMonitoringSettings(studio, { name: "bc", sampleRate: 1, retentionDays: 30, thresholds: defaultMonitoringThresholds, reference: null });
+      invalidateLoggingSettings(modelId);
+    }
+  });
+
   it("reads a model's sampling settings once for all the requests that find them stale meanwhile", async () => {
     invalidateLoggingSettings(modelId);
     const reads = Array.from({ length: 20 }, () => loggingSettings(studio.db, modelId));

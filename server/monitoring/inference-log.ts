@@ -4,7 +4,8 @@
 // serialises JSON nor waits on the database. The in-process PGlite can only be reached from this thread: for it the
 // worker still serialises, and the rows come back here to be inserted. Old entries are deleted after the model's
 // retention period. When the writer falls behind, new entries are dropped and counted: a request never waits for
-// its log.
+// its log. Canary and shadow answers have a bound of their own beside production's, so a shadow's copies (one per
+// production request) can never take the room production's entries need.
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { redactErrorForLog } from "../auth/log-redaction";
@@ -42,6 +43,8 @@ export interface CompactInference {
    * to the writer once, keyed by this array).
    */
   keys: readonly string[];
+  /** Which traffic answered (default production). A canary's or shadow's answer is never sampled out. */
+  route?: "production" | "canary" | "shadow";
   /** Logged input rows (each key has this many values). */
   sampledRows: number;
   /** keys.length × sampledRows input values (key after key), then predictionCount predictions; NaN stands for null. */
@@ -54,6 +57,8 @@ const POST_AT_ENTRIES = 256;
 const POST_DELAY_MS = 50;
 /** Entries accepted but not yet written; beyond this the log sheds load (STUDIO_INFERENCE_LOG_MAX_QUEUED). */
 const DEFAULT_MAX_QUEUED = Number(process.env.STUDIO_INFERENCE_LOG_MAX_QUEUED) || 20_000;
+/** Canary and shadow entries accepted but not yet written, at most (STUDIO_INFERENCE_LOG_MAX_ROUTED_QUEUED): their own room. */
+const DEFAULT_MAX_ROUTED_QUEUED = Number(process.env.STUDIO_INFERENCE_LOG_MAX_ROUTED_QUEUED) || 5_000;
 const SETTINGS_TTL_MS = 5_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** How long an exiting process waits for the writer to write what it was given. */
@@ -68,6 +73,9 @@ const MAIN_THREAD_CHUNK = 100;
 /** Slots of an entry's header in a batch's numbers; inference-log-worker.mjs reads the same layout. */
 const HEADER = 8;
 const PROTOCOL_CODES = { mlflow: 0, v2: 1 } as const;
+/** An entry's route shares its protocol's slot: protocol code + 2 × route code (inference-log-worker.mjs decodes it). */
+const ROUTE_CODES = { production: 0, canary: 1, shadow: 2 } as const;
+const ROUTES = ["production", "canary", "shadow"] as const;
 
 interface PendingBatch {
   numbers: Float64Array;
@@ -76,6 +84,8 @@ interface PendingBatch {
   /** Entries that are not all numbers (text features or labels, tests): serialised as objects. */
   objects: InferenceLogEntry[];
   count: number;
+  /** Of those, canary and shadow answers (counted against their own bound). */
+  routed: number;
 }
 
 /** A database the log writes to: through the worker's own connection ("postgres") or this thread's ("main"). */
@@ -111,7 +121,12 @@ interface LogState {
   queued: number;
   /** Of those, the ones the worker holds. */
   inWorker: number;
+  /** Canary and shadow entries among `queued` and `inWorker`; they may not exceed maxRoutedQueued, production's may not exceed maxQueued. */
+  queuedRouted: number;
+  inWorkerRouted: number;
   maxQueued: number;
+  maxRoutedQueued: number;
+  droppedRouted: number;
   written: number;
   dropped: number;
   reportedDropped: number;
@@ -136,13 +151,22 @@ const state = (holder.studioInferenceLogWriter ??= {
   nextFlushId: 1,
   queued: 0,
   inWorker: 0,
+  queuedRouted: 0,
+  inWorkerRouted: 0,
   maxQueued: DEFAULT_MAX_QUEUED,
+  maxRoutedQueued: DEFAULT_MAX_ROUTED_QUEUED,
+  droppedRouted: 0,
   written: 0,
   dropped: 0,
   reportedDropped: 0,
   exitHook: false,
   writer: DEFAULT_WRITER,
 });
+// A writer kept from an older module (a dev server's reload) lacks the canary/shadow counters.
+state.queuedRouted ??= 0;
+state.inWorkerRouted ??= 0;
+state.maxRoutedQueued ??= DEFAULT_MAX_ROUTED_QUEUED;
+state.droppedRouted ??= 0;
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
 export function loggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number }> {
@@ -184,28 +208,47 @@ export function invalidateLoggingSettings(modelId: number): void {
   state.settingsReads.delete(modelId);
 }
 
-/** How the log keeps up: entries waiting to be written, written, and dropped since the process started. */
-export function inferenceLogStatus(): { queued: number; written: number; dropped: number; maxQueued: number } {
-  return { queued: state.queued, written: state.written, dropped: state.dropped, maxQueued: state.maxQueued };
+/**
+ * How the log keeps up: entries waiting to be written, written, and dropped since the process started (all routes),
+ * and the bounds: production's, and the canary's and shadow's own (with their share of the counts).
+ */
+export function inferenceLogStatus(): {
+  queued: number;
+  written: number;
+  dropped: number;
+  maxQueued: number;
+  routed: { queued: number; dropped: number; maxQueued: number };
+} {
+  return {
+    queued: state.queued,
+    written: state.written,
+    dropped: state.dropped,
+    maxQueued: state.maxQueued,
+    routed: { queued: state.queuedRouted, dropped: state.droppedRouted, maxQueued: state.maxRoutedQueued },
+  };
 }
 
 /**
  * Whether the model's sampling picks this request and the writer has room for it (a refusal is counted). Never waits:
  * a stale sampling rate decides until the one read that refreshes it returns (a model not read yet is logged).
+ * Production's entries and the canary's and shadow's (`routed`) each have their own room.
  */
-function admit(db: Database, modelId: number, sampled = true): boolean {
+function admit(db: Database, modelId: number, sampled = true, routed = false): boolean {
   const cached = state.settings.get(modelId);
   if ((!cached || Date.now() - cached.readAt >= SETTINGS_TTL_MS) && !state.settingsReads.has(modelId)) {
     void readLoggingSettings(db, modelId).catch(() => undefined);
   }
   const sampleRate = cached ? cached.sampleRate : 1;
   if (sampled && sampleRate < 1 && Math.random() >= sampleRate) return false;
-  if (state.queued >= state.maxQueued) {
+  const full = routed ? state.queuedRouted >= state.maxRoutedQueued : state.queued - state.queuedRouted >= state.maxQueued;
+  if (full) {
     // The writer is not keeping up: shed log entries rather than memory or serving latency (counted, not silent).
     state.dropped += 1;
+    if (routed) state.droppedRouted += 1;
     return false;
   }
   state.queued += 1;
+  if (routed) state.queuedRouted += 1;
   return true;
 }
 
@@ -214,16 +257,19 @@ function admit(db: Database, modelId: number, sampled = true): boolean {
  * for the database: a request is not slowed or failed by its own logging.
  */
 export function recordInference(db: Database, entry: InferenceLogEntry, options: { sampled?: boolean } = {}): boolean {
-  if (!admit(db, entry.modelId, options.sampled ?? true)) return false;
+  const routed = entry.route !== undefined && entry.route !== "production";
+  if (!admit(db, entry.modelId, options.sampled ?? true, routed)) return false;
   const batch = pendingOf(targetOf(db));
   batch.objects.push(entry);
+  if (routed) batch.routed += 1;
   added(batch);
   return true;
 }
 
-/** recordInference for an all-numeric request, packed without building objects (the serving hot path). */
-export function recordCompactInference(db: Database, entry: CompactInference): void {
-  if (!admit(db, entry.modelId)) return;
+/** recordInference for an all-numeric request, packed without building objects (the serving hot path); false when not queued. */
+export function recordCompactInference(db: Database, entry: CompactInference): boolean {
+  const routed = entry.route !== undefined && entry.route !== "production";
+  if (!admit(db, entry.modelId, !routed, routed)) return false;
   const layout = layoutOf(entry.keys);
   const batch = pendingOf(targetOf(db));
   const length = entry.keys.length * entry.sampledRows + entry.predictionCount;
@@ -239,13 +285,15 @@ export function recordCompactInference(db: Database, entry: CompactInference): v
   n[at + 2] = entry.versionId;
   n[at + 3] = entry.at;
   n[at + 4] = entry.latencyMs;
-  n[at + 5] = PROTOCOL_CODES[entry.protocol];
+  n[at + 5] = PROTOCOL_CODES[entry.protocol] + 2 * ROUTE_CODES[entry.route ?? "production"];
   n[at + 6] = entry.sampledRows;
   n[at + 7] = entry.predictionCount;
   n.set(entry.values.subarray(0, length), at + HEADER);
   batch.used = at + HEADER + length;
   batch.requestIds.push(entry.requestId);
+  if (routed) batch.routed += 1;
   added(batch);
+  return true;
 }
 
 function added(batch: PendingBatch): void {
@@ -255,7 +303,7 @@ function added(batch: PendingBatch): void {
 }
 
 function newBatch(): PendingBatch {
-  return { numbers: new Float64Array(POST_AT_ENTRIES * 48), used: 0, requestIds: [], objects: [], count: 0 };
+  return { numbers: new Float64Array(POST_AT_ENTRIES * 48), used: 0, requestIds: [], objects: [], count: 0, routed: 0 };
 }
 
 function pendingOf(target: Target): PendingBatch {
@@ -331,8 +379,9 @@ function workerOrNull(): Worker | null {
     if (state.worker !== worker) return;
     // Whatever it held is lost: counted, and the next entry starts a new writer.
     state.worker = null;
-    lose(state.inWorker);
+    lose(state.inWorker, state.inWorkerRouted);
     state.inWorker = 0;
+    state.inWorkerRouted = 0;
     for (const resolve of state.flushWaiters.values()) resolve();
     state.flushWaiters.clear();
   });
@@ -351,9 +400,11 @@ function refWorker(): void {
   else state.worker.unref();
 }
 
-function lose(count: number): void {
+function lose(count: number, routed: number): void {
   state.queued -= count;
+  state.queuedRouted -= routed;
   state.dropped += count;
+  state.droppedRouted += routed;
 }
 
 /** Hands every pending batch to the writer. */
@@ -368,7 +419,7 @@ function postPending(): void {
     target.pending = null;
     const worker = workerOrNull();
     if (!worker) {
-      const rows = rowsHere(batch);
+      const rows = { ...rowsHere(batch), routed: batch.routed };
       target.writing = target.writing.then(() => insertOnThisThread(target.db, rows));
       continue;
     }
@@ -377,8 +428,9 @@ function postPending(): void {
       target.announced = true;
     }
     state.inWorker += batch.count;
+    state.inWorkerRouted += batch.routed;
     worker.postMessage(
-      { type: "batch", target: target.id, numbers: batch.numbers, used: batch.used, requestIds: batch.requestIds, objects: batch.objects, count: batch.count },
+      { type: "batch", target: target.id, numbers: batch.numbers, used: batch.used, requestIds: batch.requestIds, objects: batch.objects, count: batch.count, routed: batch.routed },
       [batch.numbers.buffer],
     );
   }
@@ -403,7 +455,7 @@ function rowsHere(batch: PendingBatch): { count: number; modelIds: number[]; chu
     }
     const predictions = Array.from(n.subarray(cell, cell + predictionCount));
     cell += predictionCount;
-    entries.push({ modelId: n[at + 1]!, versionId: n[at + 2]!, requestId: batch.requestIds[index]!, at: n[at + 3]!, latencyMs: n[at + 4]!, protocol: n[at + 5] ? "v2" : "mlflow", inputs, predictions });
+    entries.push({ modelId: n[at + 1]!, versionId: n[at + 2]!, requestId: batch.requestIds[index]!, at: n[at + 3]!, latencyMs: n[at + 4]!, protocol: n[at + 5]! % 2 ? "v2" : "mlflow", route: ROUTES[Math.floor(n[at + 5]! / 2)], inputs, predictions });
     at = cell;
   }
   entries.push(...batch.objects);
@@ -436,10 +488,11 @@ function reportDrops(): void {
   }
 }
 
+/** Batch answers carry back the batch's count and, of it, its canary and shadow entries (`routed`). */
 type WorkerMessage =
-  | { type: "written"; target: number; count: number; modelIds: number[] }
-  | { type: "rows"; target: number; count: number; modelIds: number[]; chunks: string[] }
-  | { type: "failed"; target: number; count: number; message: string }
+  | { type: "written"; target: number; count: number; routed: number; modelIds: number[] }
+  | { type: "rows"; target: number; count: number; routed: number; modelIds: number[]; chunks: string[] }
+  | { type: "failed"; target: number; count: number; routed: number; message: string }
   | { type: "flushed"; id: number }
   | { type: "error"; message: string }
   | { type: "closed" };
@@ -453,7 +506,9 @@ function onWorkerMessage(message: WorkerMessage): void {
   switch (message.type) {
     case "written": {
       state.inWorker -= message.count;
+      state.inWorkerRouted -= message.routed;
       state.queued -= message.count;
+      state.queuedRouted -= message.routed;
       state.written += message.count;
       const target = targetById(message.target);
       if (target) for (const modelId of message.modelIds) scheduleHealthCheck(target.db, modelId);
@@ -461,9 +516,10 @@ function onWorkerMessage(message: WorkerMessage): void {
     }
     case "rows": {
       state.inWorker -= message.count;
+      state.inWorkerRouted -= message.routed;
       const target = targetById(message.target);
       if (!target) {
-        lose(message.count);
+        lose(message.count, message.routed);
         break;
       }
       target.writing = target.writing.then(() => insertOnThisThread(target.db, message));
@@ -472,7 +528,8 @@ function onWorkerMessage(message: WorkerMessage): void {
     case "failed":
       // Losing log entries must not take serving down; the count says how many were lost.
       state.inWorker -= message.count;
-      lose(message.count);
+      state.inWorkerRouted -= message.routed;
+      lose(message.count, message.routed);
       console.error(`[studio] could not write ${message.count} inference log entries: ${message.message}`);
       break;
     case "flushed":
@@ -504,7 +561,7 @@ async function untilWritten(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
-async function insertOnThisThread(db: Database, rows: { count: number; modelIds: number[]; chunks: string[] }): Promise<void> {
+async function insertOnThisThread(db: Database, rows: { count: number; routed: number; modelIds: number[]; chunks: string[] }): Promise<void> {
   try {
     for (const chunk of rows.chunks) {
       await untilWritten(() => db.execute(sql`
@@ -516,12 +573,13 @@ async function insertOnThisThread(db: Database, rows: { count: number; modelIds:
       await new Promise((resolve) => setImmediate(resolve));
     }
     state.queued -= rows.count;
+    state.queuedRouted -= rows.routed;
     state.written += rows.count;
     const modelIds = new Set(rows.modelIds);
     await pruneExpired(db, modelIds);
     for (const modelId of modelIds) scheduleHealthCheck(db, modelId);
   } catch (error) {
-    lose(rows.count);
+    lose(rows.count, rows.routed);
     console.error(`[studio] could not write ${rows.count} inference log entries`, redactErrorForLog(error));
   }
 }
@@ -587,8 +645,13 @@ export const inferenceLogTestHooks = {
   setMaxQueued(limit: number): void {
     state.maxQueued = limit;
   },
+  /** Bounds the canary's and shadow's entries. */
+  setMaxRoutedQueued(limit: number): void {
+    state.maxRoutedQueued = limit;
+  },
   resetMaxQueued(): void {
     state.maxQueued = DEFAULT_MAX_QUEUED;
+    state.maxRoutedQueued = DEFAULT_MAX_ROUTED_QUEUED;
   },
   /** Which thread builds and writes the rows from now on (flush first). */
   useWriter(writer: "worker" | "main"): void {

@@ -1,7 +1,7 @@
 // What the serving endpoints hand to the inference log: the request's feature columns and one prediction per row,
 // read from the feeds and outputs the model ran on (so the log holds exactly what the model saw and said). All-numeric
 // requests (the usual case) are packed as numbers, without building an object per request: the writer thread turns
-// them into the very rows the object form gives.
+// them into the very rows the object form gives. A canary's and a shadow's answers take the same path, with their route.
 import { redactErrorForLog } from "../auth/log-redaction";
 import type * as ort from "onnxruntime-node";
 import type { Database } from "@/db/client";
@@ -63,13 +63,7 @@ function predictionTensor(model: ServedModel, results: ort.InferenceSession.Onnx
  * Packs the request as numbers and queues it; false when some logged value is text (or an input is missing), which
  * the object form handles.
  */
-function recordPacked(
-  db: Database,
-  model: ServedModel,
-  entry: { requestId: string; startedAt: number; feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
-  rows: number,
-  sampled: readonly number[],
-): boolean {
+function recordPacked(db: Database, model: ServedModel, entry: ServedEntry, rows: number, sampled: readonly number[]): boolean | "queued" | "dropped" {
   const prediction = predictionTensor(model, entry.results, rows);
   if (prediction?.type === "string") return false;
   const fields = model.fields;
@@ -92,39 +86,50 @@ function recordPacked(
   }
   let keys = keysByModel.get(model);
   if (!keys) keysByModel.set(model, (keys = fields.map((f) => f.key)));
-  recordCompactInference(db, {
+  const queued = recordCompactInference(db, {
     modelId: model.modelId,
     versionId: model.versionId,
     requestId: entry.requestId,
     at: Date.now(),
     latencyMs: performance.now() - entry.startedAt,
     protocol: entry.protocol,
+    route: entry.route,
     keys,
     sampledRows: sampled.length,
     values: scratch,
     predictionCount,
   });
-  return true;
+  return queued ? "queued" : "dropped";
 }
 
 /** The rows logged of a small request, 0…rows-1, made once for every size (read only). */
 const EVERY_ROW: readonly (readonly number[])[] = Array.from({ length: MAX_LOGGED_INPUT_ROWS + 1 }, (_, rows) => Array.from({ length: rows }, (_, i) => i));
 
-/** Queues the request for the log (sampled, batched, never on the response's critical path). Never throws. */
-export function logServedRequest(
-  db: Database,
-  model: ServedModel,
-  entry: { requestId: string; startedAt: number; feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
-): void {
+/** A served answer to log: what the model saw and said; `route` for a canary's or shadow's answer (never sampled out). */
+export interface ServedEntry {
+  requestId: string;
+  startedAt: number;
+  feeds: Record<string, ort.Tensor>;
+  results: ort.InferenceSession.OnnxValueMapType;
+  protocol: "mlflow" | "v2";
+  route?: "canary" | "shadow";
+}
+
+/**
+ * Queues the request for the log (sampled unless routed, batched, never on the response's critical path); false when
+ * it was not queued: sampled out, no room in the log (counted there), or unreadable. Never throws.
+ */
+export function logServedRequest(db: Database, model: ServedModel, entry: ServedEntry): boolean {
   try {
     const firstInput = model.inputs[0] ? entry.feeds[model.inputs[0].name] : undefined;
     const rows = firstInput?.dims[0] ?? 0;
-    if (!rows) return;
+    if (!rows) return true;
     // Drift needs the distribution of inputs, not every row of a big batch: evenly spaced rows keep the log (and
     // its cost on the serving process) small; predictions are kept for every row, so feedback joins them all.
     const step = rows / MAX_LOGGED_INPUT_ROWS;
     const sampled = rows <= MAX_LOGGED_INPUT_ROWS ? EVERY_ROW[rows]! : Array.from({ length: MAX_LOGGED_INPUT_ROWS }, (_, i) => Math.floor(i * step));
-    if (recordPacked(db, model, entry, rows, sampled)) return;
+    const packed = recordPacked(db, model, entry, rows, sampled);
+    if (packed) return packed === "queued";
     const inputs: Record<string, (number | string | null)[]> = {};
     for (const field of model.fields) {
       const tensor = entry.feeds[model.inputs[field.input]!.name];
@@ -133,17 +138,23 @@ export function logServedRequest(
       const width = cells.length / rows;
       inputs[field.key] = sampled.map((r) => plain(cells[r * width + field.column]));
     }
-    recordInference(db, {
-      modelId: model.modelId,
-      versionId: model.versionId,
-      requestId: entry.requestId,
-      at: Date.now(),
-      latencyMs: performance.now() - entry.startedAt,
-      inputs,
-      predictions: predictionsOf(model, entry.results, rows),
-      protocol: entry.protocol,
-    });
+    return recordInference(
+      db,
+      {
+        modelId: model.modelId,
+        versionId: model.versionId,
+        requestId: entry.requestId,
+        at: Date.now(),
+        latencyMs: performance.now() - entry.startedAt,
+        inputs,
+        predictions: predictionsOf(model, entry.results, rows),
+        protocol: entry.protocol,
+        ...(entry.route ? { route: entry.route } : {}),
+      },
+      { sampled: !entry.route },
+    );
   } catch (error) {
     console.error("[serving] could not log a request", redactErrorForLog(error));
+    return false;
   }
 }

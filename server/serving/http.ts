@@ -11,7 +11,7 @@ import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
 import { applyDecisionThreshold } from "./decision-threshold";
 import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
-import { enqueueShadowCopy, type ShadowParse } from "./shadow-queue";
+import { enqueueShadowCopy, type ProductionParse, type ShadowParse } from "./shadow-queue";
 import { runModel } from "./batched-run";
 import { logRoutedAnswer, logServingError } from "./route-log";
 import { routesToCanary, trafficOf } from "./traffic-routing";
@@ -131,6 +131,8 @@ interface Routing {
   callerKey: string | null;
   protocol: "mlflow" | "v2";
   shadow: ShadowParse;
+  /** Production's parse of the request, set by the scorer when production answers: the shadow reuses it if it can. */
+  parsed?: ProductionParse;
   /** Test hook (STUDIO_SERVING_TEST_FAULTS=1 only): the version named by x-test-fail-version fails, as a broken version would. */
   failVersion: string | null;
 }
@@ -176,7 +178,7 @@ async function withModel(
     const shadow = traffic?.shadow && route === "production" && routing && db ? traffic.shadow.version : null;
     const copied =
       shadow !== null &&
-      enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, parse: routing!.shadow });
+      enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, parse: routing!.shadow, production: routing!.parsed });
     const headers = modelHeaders(model, resolved, threshold);
     if (!db) return { body, headers };
     const routed = { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) };
@@ -250,6 +252,7 @@ async function invocations(request: ServingRequest, server: ModelServer, db: Dat
     async (model, threshold, route) => {
       const scoring: ScoringRequest = isCsv ? parseMlflowCsv(model, text) : parseMlflowJson(model, body);
       const outputNames = model.outputs.map((o) => o.name);
+      if (route === "production") routing.parsed = { model, feeds: scoring.feeds as Record<string, ort.Tensor> };
       const raw = await runModel(model, scoring.feeds, outputNames);
       const results = threshold !== null && model.binary ? applyDecisionThreshold(raw, model.binary, threshold) : raw;
       logAnswer(db, route, model, { requestId, startedAt, feeds: scoring.feeds, results, protocol: "mlflow" });
@@ -295,6 +298,7 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
       // The label follows the threshold: the probabilities are computed even when only the label was asked for.
       const binary = threshold !== null && model.binary && infer.outputs.includes(model.binary.labelOutput) ? model.binary : null;
       const outputs = binary && !infer.outputs.includes(binary.probabilitiesOutput) ? [...infer.outputs, binary.probabilitiesOutput] : infer.outputs;
+      if (route === "production") routing.parsed = { model, feeds: infer.feeds as Record<string, ort.Tensor> };
       const raw = await runModel(model, infer.feeds, outputs);
       const results = binary ? applyDecisionThreshold(raw, binary, threshold!) : raw;
       logAnswer(db, route, model, { requestId, startedAt, feeds: infer.feeds, results, protocol: "v2" });

@@ -1,0 +1,213 @@
+// Journey: re-adjusting a model in production under control, start to finish (issue 20's "Done when"). The admin points
+// a webhook at a receiver this test runs; shadows production with an unapproved v2 of the journey's own model and
+// watches the live comparison fill as requests arrive; alice requests a review of v2 and bob approves it; a 10% canary
+// of v2 breaks (a test hook makes v2 fail) and the guard stops it, which the receiver hears, signed; a labeller labels
+// 20 queued requests with the keyboard and the live metric appears; one data subject's requests (production's and the
+// shadow's copy) are found and erased, with the counts shown. The model is the demo's two forests uploaded under a new
+// name, so its traffic, review and routes change nothing other journeys read off the demo's breast-cancer-rf.
+import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
+import {
+  addWebhook,
+  approveReview,
+  basicAuthorization,
+  fillLowConfidenceQueue,
+  newLabeller,
+  openAdminPage,
+  promoteWithOverride,
+  requestReview,
+  rowScorer,
+  signedInAs,
+  startWebhookReceiver,
+  uploadFixtureModel,
+} from "./production-helpers";
+
+const MODEL = `loop-bc-${Date.now()}`;
+const HOOK = `Production loop ${Date.now() % 100000}`;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+test.beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+});
+test.afterAll(async () => {
+  await receiver.close();
+});
+
+function trafficPanel(page: Page) {
+  return page.getByRole("region", { name: `Canary and shadow of ${MODEL}` });
+}
+
+async function openTraffic(page: Page) {
+  await page.goto("/deployments");
+  await page.getByText(`Canary and shadow of ${MODEL}`, { exact: true }).click();
+  await expect(trafficPanel(page)).toBeVisible();
+  return trafficPanel(page);
+}
+
+test("shadow, compare, approve, canary stopped by its guard (webhook received), label 20 with the keyboard, erase a subject", async ({ page, request, browser }) => {
+  test.setTimeout(240_000);
+  // The admin asks to be told when a canary is stopped.
+  await page.goto("/admin/audit");
+  await openAdminPage(page, "Webhooks");
+  const secret = await addWebhook(page, HOOK, receiver.url, ["Canary stopped"]);
+  await expect(page.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(HOOK) })).toContainText("Canary stopped");
+
+  // v1 in production (past the gate, as an admin may with a reason); v2 uploaded, not reviewed.
+  await uploadFixtureModel(request, MODEL, "breast-cancer-rf-v1");
+  await uploadFixtureModel(request, MODEL, "breast-cancer-rf-v2");
+  await promoteWithOverride(page, MODEL, "1", "Production loop journey: the production it runs beside");
+  const score = rowScorer(request, MODEL);
+
+  // The shadow: v2 has no approved review, which a shadow does not need (its answers are never returned); a canary does.
+  let panel = await openTraffic(page);
+  await expect(panel.getByTestId("traffic-state")).toContainText("No canary. No shadow.");
+  const canaryForm = panel.getByRole("form", { name: "Canary (approved versions only)" });
+  await canaryForm.getByLabel("Canary version").selectOption("2");
+  await canaryForm.getByRole("button", { name: "Start canary" }).click();
+  await expect(panel.getByRole("alert")).toContainText("no approved acceptance review");
+  const shadowForm = panel.getByRole("form", { name: "Shadow (any version)" });
+  await shadowForm.getByLabel("Shadow version").selectOption("2");
+  await shadowForm.getByRole("button", { name: "Start shadow" }).click();
+  await expect(panel.getByTestId("traffic-state")).toContainText("Shadow: v2 gets a copy of every request.");
+  const comparison = panel.getByRole("table", { name: `Live comparison of ${MODEL}` });
+  await expectNoSeriousViolations(page);
+
+  // Production traffic, answered by v1 and copied to the shadow; the comparison fills as it arrives (it refreshes
+  // by itself): first the first ten requests, then all thirty.
+  const requestsRow = comparison.getByRole("row").filter({ hasText: "Requests" });
+  for (let i = 0; i < 30; i++) {
+    const response = await score(i);
+    expect(response.status(), await response.text()).toBe(200);
+    expect(response.headers()["x-model-version"]).toBe("1");
+    expect(response.headers()["x-model-route"]).toBe("production");
+    expect(response.headers()["x-shadow"]).toBe("2");
+    if (i === 9) await expect(requestsRow).toContainText(/10\s*10/, { timeout: 20_000 });
+  }
+  await expect(requestsRow).toContainText(/30\s*30/, { timeout: 20_000 });
+  await expect(comparison).toContainText("shadow v2");
+  await expect(panel.getByTestId("agreement")).toContainText("of 30 rows answered by both");
+
+  // alice asks for a review of v2; bob approves it.
+  const alice = await signedInAs(browser, "alice");
+  await requestReview(alice, MODEL, "2", { threshold: "0.9", goal: "Canary of the retrained forest." });
+  const bob = await signedInAs(browser, "bob");
+  await approveReview(bob, alice.url(), "Accepted for a 10% canary under guard rules.");
+  await alice.context().close();
+  await bob.context().close();
+
+  // The canary: 10% of callers, with an error-rate guard.
+  panel = await openTraffic(page);
+  const guards = panel.getByRole("form", { name: "Guard rules" });
+  await guards.getByLabel("Error rate limit (%)").fill("20");
+  await guards.getByLabel("Requests before judging").fill("5");
+  await guards.getByRole("button", { name: "Save guard rules" }).click();
+  await expect(panel.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await canaryForm.getByLabel("Canary version").selectOption("2");
+  await canaryForm.getByLabel(/Canary share/).fill("10");
+  await canaryForm.getByRole("button", { name: "Start canary" }).click();
+  await expect(panel.getByTestId("traffic-state")).toContainText("Canary: v2 answers 10% of callers.");
+
+  // The canary breaks: its answers fail (test hook), production's do not. Callers are sticky by key.
+  await expect(async () => {
+    // Serving follows the new canary within a second.
+    expect((await score(0, { "x-caller-key": "probe-0" })).headers()["x-model-route"]).toBeDefined();
+  }).toPass();
+  let canaryFailures = 0;
+  let productionAnswers = 0;
+  for (let i = 0; i < 150; i++) {
+    const response = await score(i, { "x-caller-key": `customer-${i}`, "x-test-fail-version": "2" });
+    if (response.status() === 500) canaryFailures++;
+    else if (response.headers()["x-model-route"] === "production") productionAnswers++;
+  }
+  expect(canaryFailures).toBeGreaterThan(4);
+  expect(productionAnswers).toBeGreaterThan(100);
+
+  // The guard check stops it, as the studio itself: the one asked for here, or the minute's background check if it
+  // came first. The reason is on the page and every caller is back on production.
+  await expect(async () => {
+    await panel.getByRole("button", { name: "Check guards now" }).click();
+    await expect(panel.getByTestId("traffic-state")).toContainText("Canary: v2, stopped (0%).", { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(panel.getByTestId("traffic-state")).toContainText("at or above the 20% limit");
+  await expectNoSeriousViolations(page);
+  await expect(async () => {
+    for (let i = 0; i < 20; i++) expect((await score(i, { "x-caller-key": `customer-${i}`, "x-test-fail-version": "2" })).status()).toBe(200);
+  }).toPass({ timeout: 5_000 });
+  const audit = await request.get(`/api/audit/export?action=deployment.canary.auto-stop`, { headers: { authorization: basicAuthorization() } });
+  expect(await audit.text()).toContain("system");
+
+  // The receiver hears of it: a signed canary.stopped event naming the model and the automatic stop.
+  await expect.poll(() => receiver.received.filter((d) => d.body.includes(MODEL)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  const delivery = receiver.received.find((d) => d.body.includes(MODEL))!;
+  expect(receiver.signatureOf(secret, delivery)).toEqual({ ok: true });
+  expect(receiver.signatureOf("whsec_not-the-secret-000000", delivery)).not.toEqual({ ok: true });
+  expect(JSON.parse(delivery.body)).toMatchObject({ type: "canary.stopped", text: expect.stringContaining(`'${MODEL}' was stopped automatically`) });
+
+  // Labelling: the model has no ground truth yet; its queue is filled with the least confident production answers.
+  await page.goto(`/models/${MODEL}/monitoring`);
+  await expect(page.getByRole("heading", { name: "Live metric" })).toBeVisible();
+  await expect(page.getByRole("region", { name: /^Live accuracy/ })).toHaveCount(0);
+  await page.getByRole("link", { name: "labelling queue" }).click();
+  await fillLowConfidenceQueue(page, 25);
+  await expect(page.getByText(/^Added 25 items/)).toBeVisible();
+
+  // A labeller (a new account) labels twenty items, keys only: every fourth says benign (0), the rest malignant (1).
+  const lab = await newLabeller(page, browser, `loop${Date.now() % 100000}`);
+  await lab.getByRole("row", { name: new RegExp(MODEL) }).getByRole("link", { name: MODEL }).click();
+  await expect(lab.getByRole("heading", { level: 1, name: `Label ${MODEL}` })).toBeVisible();
+  for (let n = 0; n < 20; n++) {
+    await lab.keyboard.press(n % 4 === 0 ? "1" : "2");
+    await expect(lab.getByText(new RegExp(`^${n + 1} answered by you`))).toBeVisible();
+  }
+  await expect(lab.getByText("5 items wait")).toBeVisible();
+  // The labeller may change the studio's language like anyone else (and still open nothing but labelling).
+  await lab.getByTestId("language-picker").selectOption("fr");
+  await expect(lab.getByRole("navigation", { name: "Studio" }).getByRole("link")).toHaveText(["Annotation"]);
+  await lab.context().close();
+
+  // The live metric now stands on the twenty labels.
+  await page.goto(`/models/${MODEL}/monitoring`);
+  const live = page.getByRole("region", { name: /^Live accuracy/ });
+  await expect(live).toBeVisible();
+  await live.getByText(/as a table/).click();
+  await expect(live.getByRole("table")).toBeVisible();
+
+  // One data subject: a request with a telling first feature (x0, the forest's unnamed first column), answered by
+  // production and copied to the shadow. The admin finds both log entries, then erases them; the counts are shown.
+  const served = await score(0, {}, { mean_radius: 31.125 });
+  expect(served.status(), await served.text()).toBe(200);
+  await openAdminPage(page, "Data subject erasure");
+  await expect(page.getByRole("heading", { name: "Erase a data subject" })).toBeVisible();
+  const find = page.getByRole("form", { name: "Find a data subject" });
+  await find.getByLabel("Key column (feature)").fill("x0");
+  await find.getByLabel("Key value").fill("31.125");
+  // The log is written off the request path (the shadow's copy a little later): search again until both are there.
+  await expect(async () => {
+    await find.getByRole("button", { name: "Find (dry run)" }).click();
+    await expect(page.getByTestId("erasure-plan")).toContainText("Would erase: 2 inference-log entries whole", { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: "Dataset versions holding the key" })).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await expect(page.getByRole("button", { name: "Erase", exact: true })).toBeDisabled();
+  await page.getByLabel("I understand the erasure cannot be undone").check();
+  await page.getByRole("button", { name: "Erase", exact: true }).click();
+  await expect(page.getByTestId("erasure-result")).toContainText("Erased: 2 inference-log entries whole");
+  await expect(page.getByTestId("erasure-result")).toContainText("rows of inference_feedback");
+  await find.getByRole("button", { name: "Find (dry run)" }).click();
+  await expect(page.getByText("Nothing of this subject is stored")).toBeVisible();
+
+  // Tidy up: the shadow is stopped (answers are no longer copied) and the webhook switched off, since its receiver
+  // ends with this test.
+  panel = await openTraffic(page);
+  await shadowForm.getByRole("button", { name: "Stop shadow" }).click();
+  await expect(panel.getByTestId("traffic-state")).not.toContainText("Shadow: v2");
+  await expect(async () => {
+    const response = await score(0);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["x-shadow"]).toBeUndefined();
+  }).toPass({ timeout: 5_000 });
+  await openAdminPage(page, "Webhooks");
+  // The box follows the saved state: it clears once the change is stored.
+  await page.getByLabel(`Enabled: ${HOOK}`).click();
+  await expect(page.getByLabel(`Enabled: ${HOOK}`)).not.toBeChecked();
+});
