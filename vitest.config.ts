@@ -6,7 +6,8 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const include = ["**/*.test.ts", "**/*.test.tsx"];
-const exclude = ["node_modules/**", "e2e/**", ".next/**"];
+// topology/: processes on the production build, its own step after `next build` (vitest.topology.config.ts).
+const exclude = ["node_modules/**", "e2e/**", ".next/**", "topology/**"];
 /** Files that must not share a module graph with others. */
 const isolatedFiles = [
   "components/**/*.test.tsx",

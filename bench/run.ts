@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each next to a baseline measured in the same run, printed as tables.
 // Options: BENCH_SECONDS (ingestion phase length, default 15), BENCH_ONLY=pglite|postgres,
-// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,search,datasets,playground,drift,review,explanations,serving,serving-canary,mlflow;
+// BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,search,datasets,playground,drift,review,explanations,serving,serving-canary,team,mlflow;
 // BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5); BENCH_TRACKING_PARTS=ingestion,search,history.
 import { benchCompare } from "./compare";
 import { benchDatasetProfile } from "./datasets-profile";
@@ -12,13 +12,14 @@ import { benchPlayground } from "./playground";
 import { benchReview } from "./review";
 import { benchServing } from "./serving";
 import { benchServingCanary } from "./serving-canary";
+import { benchTeam } from "./team";
 import { benchStudioSearch } from "./studio-search";
 import { benchTracking } from "./tracking";
 import { printTable } from "./stats";
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "search", "datasets", "playground", "drift", "review", "explanations", "serving", "serving-canary", "mlflow"];
+  const suites = process.env.BENCH_SUITES?.split(",").map((s) => s.trim()) ?? ["tracking", "compare", "search", "datasets", "playground", "drift", "review", "explanations", "serving", "serving-canary", "team", "mlflow"];
   const started = performance.now();
   if (suites.includes("tracking")) await runTracking(only);
   if (suites.includes("compare")) await runCompare(only);
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
   }
   if (suites.includes("serving-canary")) {
     printTable("bench/serving-canary — production p99 at 1,000 req/s with a shadow copying every request vs production alone, same process, breast-cancer-rf v1 (shadow v2)", await benchServingCanary());
+  }
+  if (suites.includes("team")) {
+    printTable("bench/team — serving throughput of two replicas (npm run serve ×2, one PostgreSQL) vs one, same run, same model and total connections, breast-cancer-rf-v1", await benchTeam());
   }
   if (suites.includes("mlflow")) await runMlflow();
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version}; ${process.platform}/${process.arch})`);
