@@ -1,6 +1,7 @@
 // The web server (scripts/server.mjs, the production build) on SIGTERM: a request whose body is still arriving gets
 // its 200, new connections are refused, the process exits 0, and the embedded PostgreSQL it started is stopped after
-// the requests finished (not at the signal). Needs `next build` first: without a build it says so and does not run.
+// the requests finished (not at the signal). It runs on the production build, so in the topology step of `npm test`
+// (after `next build`; vitest.topology.config.ts), where a missing build is a failure, not a skip.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -12,7 +13,6 @@ import { describe, expect, it } from "vitest";
 import { processAlive, runningPostmaster } from "@/db/embedded-postgres";
 
 const built = existsSync(path.join(process.cwd(), ".next", "BUILD_ID"));
-if (!built) console.log("[tests] no production build (.next/BUILD_ID): the web server shutdown test needs `npx next build` first and is not run");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,8 +25,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe.runIf(built)("the web server's graceful shutdown", () => {
+describe("the web server's graceful shutdown", () => {
   it("answers the request in flight, refuses new connections, stops its database afterwards and exits 0", async () => {
+    if (!built) throw new Error("No production build (.next/BUILD_ID): run `npx next build` first.");
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-web-shutdown-"));
     await chmod(dataDir, 0o755);
     const port = await freePort();
