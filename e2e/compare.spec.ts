@@ -189,7 +189,7 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   await expect(summary.locator("tbody tr").first().getByRole("rowheader")).toContainText(`${prefix}0`);
 
   // Pin a baseline: the table, the line readout and the bars give differences from it.
-  await page.getByLabel("Baseline run").selectOption({ label: `${prefix}0` });
+  await page.getByLabel("Baseline run", { exact: true }).selectOption({ label: `${prefix}0` });
   await expect(page).toHaveURL(/base=/);
   await expect(summary.locator("tbody tr").filter({ hasText: "baseline" })).toHaveCount(1);
   await expect(summary.locator("tbody tr").filter({ hasText: `${prefix}1` })).toContainText("−");
@@ -225,7 +225,7 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
   // The link reopens the same view.
   await page.reload();
   await expect(page.getByLabel("Group runs by")).toHaveValue("params.model");
-  await expect(page.getByLabel("Baseline run")).toHaveValue(runIds[0]);
+  await expect(page.getByLabel("Baseline run", { exact: true })).toHaveValue(runIds[0]);
   await expect(lossChart).toHaveAttribute("data-lines", "3");
   await expectNoSeriousViolations(page);
 });
