@@ -11,6 +11,7 @@
 import { eq, sql } from "drizzle-orm";
 import { authState } from "@/db/schema";
 import { onDatabaseClose, queryRows, type Database } from "@/db/client";
+import { ChannelListener, postgresPoolOf } from "@/db/channel-listener";
 import { isDatabaseUnavailable } from "@/db/availability";
 
 /** The NOTIFY channel a credentials change is announced on (the payload is the new epoch). */
@@ -21,8 +22,6 @@ export function credentialsEpochTtlMs(): number {
   const configured = Number(process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS);
   return Number.isFinite(configured) && configured >= 0 && process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS !== "" ? configured : 1_000;
 }
-
-const RECONNECT_MS = 1_000;
 
 /**
  * How long the last epoch read is used when the database cannot be reached (STUDIO_OUTAGE_CREDENTIALS_GRACE_MS,
@@ -37,16 +36,6 @@ export function outageCredentialsGraceMs(): number {
 /** The transaction a credentials change runs in. */
 export type CredentialsTransaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-type PgPool = { options: Record<string, unknown> };
-type PgClient = {
-  connect(): Promise<void>;
-  query(text: string): Promise<unknown>;
-  end(): Promise<void>;
-  on(event: "notification", listener: (message: { channel: string; payload?: string }) => void): void;
-  on(event: "error" | "end", listener: (error?: Error) => void): void;
-  processID?: number;
-};
-
 /** One database's epoch as this process knows it. */
 class EpochCache {
   private value: number | null = null;
@@ -60,20 +49,35 @@ class EpochCache {
   private lastRead: { value: number; at: number } | null = null;
   /** Whether invalidations reach this cache: always on PGlite, while the LISTEN connection is up on PostgreSQL. */
   private informed: boolean;
-  private listener: PgClient | null = null;
-  private closed = false;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private listener: ChannelListener | null = null;
 
   constructor(private readonly db: Database) {
     const pool = (db as unknown as { $client?: unknown }).$client;
-    const isPostgresPool = !!pool && typeof pool === "object" && "options" in pool && "totalCount" in pool;
+    const postgresPool = postgresPoolOf(db);
     // PGlite lives in this process only, so every change to it is made here. Any other driver is not known to tell
     // us of other processes' changes: nothing is cached for it.
     const isPglite = !!pool && typeof pool === "object" && typeof (pool as { dumpDataDir?: unknown }).dumpDataDir === "function";
     this.informed = isPglite;
-    if (isPostgresPool) {
-      onDatabaseClose(db, () => this.close());
-      void this.listen(pool as PgPool);
+    if (postgresPool) {
+      const listener = new ChannelListener(postgresPool, {
+        channel: CREDENTIALS_CHANNEL,
+        applicationName: "studio credentials epoch",
+        onNotification: () => this.invalidate(),
+        // Anything that changed while no one listened is read afresh.
+        onListening: () => {
+          this.invalidate();
+          this.informed = true;
+        },
+        onLost: () => {
+          this.informed = false;
+          this.invalidate();
+        },
+      });
+      this.listener = listener;
+      onDatabaseClose(db, async () => {
+        this.informed = false;
+        await listener.close();
+      });
     }
   }
 
@@ -94,7 +98,7 @@ class EpochCache {
 
   /** The PID of the LISTEN connection's server process while it is listening (tests). */
   listenerPid(): number | null {
-    return this.informed && this.listener ? (this.listener.processID ?? null) : null;
+    return this.informed ? (this.listener?.pid() ?? null) : null;
   }
 
   async read(): Promise<number> {
@@ -136,45 +140,6 @@ class EpochCache {
     );
     this.inFlight = { generation, promise };
     return promise;
-  }
-
-  private async listen(pool: PgPool): Promise<void> {
-    if (this.closed) return;
-    const { Client } = await import("pg");
-    const client = new Client(pool.options) as unknown as PgClient;
-    this.listener = client;
-    const lost = () => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      this.informed = false;
-      this.invalidate();
-      if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(pool), RECONNECT_MS);
-      void client.end().catch(() => undefined);
-    };
-    client.on("error", lost);
-    client.on("end", lost);
-    client.on("notification", (message) => {
-      if (message.channel === CREDENTIALS_CHANNEL) this.invalidate();
-    });
-    try {
-      await client.connect();
-      await client.query(`listen ${CREDENTIALS_CHANNEL}`);
-      if (this.listener !== client || this.closed) return;
-      // Anything that changed while no one listened is read afresh.
-      this.invalidate();
-      this.informed = true;
-    } catch {
-      lost();
-    }
-  }
-
-  private async close(): Promise<void> {
-    this.closed = true;
-    this.informed = false;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const client = this.listener;
-    this.listener = null;
-    await client?.end().catch(() => undefined);
   }
 }
 
