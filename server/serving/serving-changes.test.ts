@@ -1,4 +1,4 @@
-// Every change to what a model reference resolves to announces itself on NOTIFY studio_serving (migration 0026's
+// Every change to what a model reference resolves to announces itself on NOTIFY studio_serving (migration 0027's
 // triggers), whichever write path makes it: alias set, rollback and delete, stage transition, canary/shadow routes,
 // version deletion, rename (both names) and model deletion. Nothing is announced for a rolled-back change.
 import { readFile } from "node:fs/promises";
