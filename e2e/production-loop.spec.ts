@@ -155,6 +155,10 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   const lab = await newLabeller(page, browser, `loop${Date.now() % 100000}`);
   await lab.getByRole("row", { name: new RegExp(MODEL) }).getByRole("link", { name: MODEL }).click();
   await expect(lab.getByRole("heading", { level: 1, name: `Label ${MODEL}` })).toBeVisible();
+  // The heading is drawn before the first item arrives; a key pressed then has nothing to label and is ignored, so the
+  // keys start once the item and its buttons are there.
+  await expect(lab.getByText(/^0 answered by you/)).toBeVisible();
+  await expect(lab.getByRole("group", { name: "Label" }).getByRole("button").first()).toBeEnabled();
   for (let n = 0; n < 20; n++) {
     await lab.keyboard.press(n % 4 === 0 ? "1" : "2");
     await expect(lab.getByText(new RegExp(`^${n + 1} answered by you`))).toBeVisible();
