@@ -21,6 +21,9 @@ import { recordAudit } from "../auth/audit";
 import { zCreateUser } from "../auth/schema";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
+import { createTranslator } from "next-intl";
+import { catalogues } from "@/messages";
+import { notificationText } from "@/components/shell/notification-text";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { dispatchStudioEvents, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "./dispatcher";
@@ -267,6 +270,16 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
       expect(mine.unread).toBe(before.erin + 1);
       expect(mine.items[0]).toMatchObject({ type: "review.decided", text: `rita decided review #${review.reviewId}: approve; the review is now approved.`, link: `/reviews/${review.reviewId}` });
       expect((await listMyNotifications(studio.as(rita))).unread).toBe(before.rita);
+      // The bell words it in the reader's language from the event's values; in English exactly as stored.
+      expect(mine.items[0]!.params).toEqual({ actor: "rita", reviewId: String(review.reviewId), decision: "approve", status: "approved" });
+      const bell = (locale: "en" | "fr") => createTranslator({ locale, messages: catalogues[locale], namespace: "shell.notifications" });
+      expect(notificationText(bell("en"), mine.items[0]!)).toBe(mine.items[0]!.text);
+      expect(notificationText(bell("fr"), mine.items[0]!)).toBe(`rita a statué sur la revue n° ${review.reviewId} : approbation ; la revue est maintenant approuvée.`);
+      const requested = (await listMyNotifications(studio.as(rita))).items.find((n) => n.type === "review.requested")!;
+      expect(notificationText(bell("en"), requested)).toBe(requested.text);
+      expect(notificationText(bell("fr"), requested)).toMatch(/^erin a demandé une revue de credit\/3 \(revue n° \d+\)\.$/);
+      // A notification whose event was pruned keeps its stored words.
+      expect(notificationText(bell("fr"), { ...requested, params: null })).toBe(requested.text);
       // All read at once.
       await caller(erin).notifications.markRead({});
       expect((await caller(erin).notifications.mine()).unread).toBe(0);
