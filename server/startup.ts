@@ -1,4 +1,4 @@
-// What the studio does once when a server process starts: migrate, the Default experiment, background jobs (server/jobs), the first admin, the demo seed and its users.
+// What the studio does once when a server process starts: migrate, the Default experiment, the secret key (webhook secrets sealed), background jobs (server/jobs), the first admin, the demo seed and its users.
 import { getDatabase } from "@/db/client";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
@@ -12,6 +12,8 @@ import { LocalArtifactStore } from "./artifacts/store";
 import { shutdownStudioJobs, startStudioJobs } from "./jobs/studio-jobs";
 import { onProcessShutdown, SHUTDOWN_ORDER } from "./process-shutdown";
 import { jobsEnabledHere } from "./jobs/runner";
+import { sealPlainWebhookSecrets } from "./notifications/webhooks";
+import { studioSecretKey } from "./auth/secret-box";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
 async function sweepTempFiles(): Promise<void> {
@@ -48,6 +50,10 @@ export async function startStudio(): Promise<void> {
   const storageAnswers = await checkObjectStorage();
   const { db, kind, description } = await getDatabase();
   await ensureDefaultExperiment(db);
+  // The key is read (or made) now: a malformed STUDIO_SECRET_KEY stops the start with its reason, not a later delivery.
+  studioSecretKey();
+  const sealed = await sealPlainWebhookSecrets(db);
+  if (sealed) console.log(`[studio] encrypted ${sealed} webhook secret(s) stored in plain text by an earlier version`);
   await sweepTempFiles();
   const jobs = await startStudioJobs(db);
   if (jobs.resumedProfiles) console.log(`[studio] queued the profiling of ${jobs.resumedProfiles} dataset version(s) left waiting by the last stop`);
