@@ -87,6 +87,10 @@ function skipped(reason: string): BenchRow[] {
 interface Visit {
   sinceNavigationMs: number;
   loadMs: number;
+  /** Navigation start to the document's last byte (the server's render and the HTML's transfer). */
+  htmlMs: number;
+  /** Navigation start to the playground's first effect (HTML, the app's scripts, hydration). */
+  playgroundStartMs: number;
   isolated: boolean;
   /** Requests that left the studio's origin (there must be none: nothing from a CDN). */
   foreign: string[];
@@ -107,7 +111,8 @@ async function visit(page: Page, baseUrl: string): Promise<Visit> {
   const sinceNavigationMs = Number(await loaded.getAttribute("data-since-navigation-ms"));
   const loadMs = Number(await loaded.getAttribute("data-load-ms"));
   const isolated = ((await page.getByLabel("Runtime").textContent()) ?? "").includes("Cross-origin isolated: yes");
-  return { sinceNavigationMs, loadMs, isolated, foreign };
+  const htmlMs = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd);
+  return { sinceNavigationMs, loadMs, htmlMs, playgroundStartMs: sinceNavigationMs - loadMs, isolated, foreign };
 }
 
 /** A fresh on-disk profile, signed in: the state of someone about to open the playground for the first time. */
@@ -185,6 +190,8 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       loadRow("first visit, from the playground's start (page interactive) to Predict ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
       loadRow("second visit, from navigation start to Predict ready, ms", secondVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
       loadRow("second visit, from the playground's start to Predict ready, ms", secondVisits, (v) => v.loadMs, native.loadMs, false),
+      loadRow("second visit, from navigation start to the HTML's last byte, ms", secondVisits, (v) => v.htmlMs, native.loadMs, false),
+      loadRow("second visit, from navigation start to the playground's start (HTML, scripts, hydration), ms", secondVisits, (v) => v.playgroundStartMs, native.loadMs, false),
       {
         backend: "chromium",
         measure: `one row, p50 of ${SINGLE_RUNS.toLocaleString()} runs as Predict scores it (on the page), ms; the page's clock ticks in 5 µs`,

@@ -166,7 +166,10 @@ test("champion and challenger answer the same inputs side by side", async ({ pag
   // Response curve: sweep one feature, each class's probability over its range (chart and table).
   await page.getByLabel("Feature to sweep").selectOption("worst_concavity");
   await page.getByRole("button", { name: "Draw curve" }).click();
-  await expect(page.getByRole("img", { name: /change with worst_concavity/ })).toBeVisible();
+  // The chart's code (recharts) arrives after the model's load: each class's line is drawn once it is there.
+  const chart = page.getByRole("img", { name: /change with worst_concavity/ });
+  await expect(chart).toBeVisible();
+  await expect(chart.locator("path.recharts-line-curve")).toHaveCount(2);
   await page.getByText("The curve as a table").click();
   await expect(page.getByRole("table", { name: "Response curve values" }).locator("tbody tr")).toHaveCount(50);
 });

@@ -1,21 +1,20 @@
 "use client";
 // Response curve: one numeric feature swept over 50 points of its range, the others held, each class's probability charted.
-import { useId, useState } from "react";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
+import { useEffect, useId, useState } from "react";
 import { feedsFromRows, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
 import { readPredictions, sweepPoints, sweepRange } from "./prediction-format";
+import type { Curve } from "./response-curve-chart";
 import type { ScoringClient } from "./scoring-client";
 import styles from "./playground.module.css";
 
 const POINTS = 50;
-const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
 
-interface Curve {
-  feature: string;
-  series: string[];
-  points: Record<string, number>[];
-}
+// recharts is ~410 KB of the page's JS: parsed and run before hydration, it delayed the model's load (the page's
+// first target). It is fetched once the model is ready (below), so a curve drawn after that finds it there.
+const loadChart = () => import("./response-curve-chart");
+const ResponseCurveChart = dynamic(loadChart, { ssr: false, loading: () => <div className={styles.chart} /> });
 
 export function ResponseCurve({
   client,
@@ -37,6 +36,18 @@ export function ResponseCurve({
   const chosen = numeric.find((field) => field.key === feature) ?? numeric[0] ?? null;
   const [curve, setCurve] = useState<Curve | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Once the model is ready, in the browser's next idle moment: the first Predict (and the batch worker's own start)
+  // come first. A failed fetch is left for the chart's own load, when a curve is drawn, to try again.
+  useEffect(() => {
+    if (!client) return;
+    const fetchChart = () => void loadChart().catch(() => undefined);
+    if (typeof window.requestIdleCallback !== "function") {
+      const timer = window.setTimeout(fetchChart, 1_000);
+      return () => window.clearTimeout(timer);
+    }
+    const idle = window.requestIdleCallback(fetchChart, { timeout: 5_000 });
+    return () => window.cancelIdleCallback(idle);
+  }, [client]);
 
   async function draw() {
     if (!client || !chosen) return;
@@ -98,20 +109,7 @@ export function ResponseCurve({
       ) : null}
       {curve ? (
         <>
-          <div className={styles.chart} role="img" aria-label={`How ${curve.series.join(", ")} change with ${curve.feature}`}>
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={curve.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => v.toPrecision(3)} />
-                <YAxis domain={curve.points[0] && "class 0" in curve.points[0] ? [0, 1] : ["auto", "auto"]} />
-                <Tooltip formatter={(v) => (typeof v === "number" ? v.toPrecision(4) : String(v))} labelFormatter={(v) => `${curve.feature} = ${Number(v).toPrecision(4)}`} />
-                <Legend />
-                {curve.series.map((name, i) => (
-                  <Line key={name} dataKey={name} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
+          <ResponseCurveChart curve={curve} />
           <details>
             <summary>The curve as a table</summary>
             <table className={ui.table} aria-label="Response curve values">
