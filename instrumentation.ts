@@ -4,7 +4,7 @@ export async function register(): Promise<void> {
   const { startStudio } = await import("./server/startup");
   try {
     await startStudio();
-    // scripts/server.mjs answers the MLflow API's large reads with this, ahead of Next.js's router (see the module).
+    // scripts/server.mjs answers the MLflow API's large reads and ingestion writes with this, ahead of Next.js's router (see the module).
     const { publishDirectMlflowReads } = await import("./server/http/direct-mlflow-reads");
     publishDirectMlflowReads();
   } catch (error) {
