@@ -65,4 +65,13 @@ describe.each(testBackends)("metric points and their run on %s", (kind) => {
     expect(await pointsOf(runA)).toBe(0);
     expect(await pointsOf(runB)).toBe(before);
   });
+
+  it("deletes the points of runs deleted by the cascade from their experiment", async () => {
+    const experimentId = (await api().post("experiments/create", { name: "to-drop" })).body.experiment_id as string;
+    const runId = ((await api().post("runs/create", { experiment_id: experimentId })).body.run as { info: { run_id: string } }).info.run_id;
+    expect((await api().post("runs/log-metric", { run_id: runId, key: "k", value: 1, timestamp: 1, step: 0 })).status).toBe(200);
+    expect(await pointsOf(runId)).toBe(1);
+    await studio.db.execute(sql`delete from experiments where experiment_id = ${Number(experimentId)}`);
+    expect(await pointsOf(runId)).toBe(0);
+  });
 });
