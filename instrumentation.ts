@@ -5,7 +5,7 @@ export async function register(): Promise<void> {
   const { publishDatabaseProbe } = await import("./db/client");
   // scripts/server.mjs asks it whether the database answers before it shows a page (its outage gate).
   publishDatabaseProbe();
-  // scripts/server.mjs answers the MLflow API's large reads with this, ahead of Next.js's router (see the module).
+  // scripts/server.mjs answers the MLflow API's large reads and ingestion writes with this, ahead of Next.js's router (see the module).
   const { publishDirectMlflowReads } = await import("./server/http/direct-mlflow-reads");
   try {
     // An unreachable DATABASE_URL does not stop the process: it answers 503 and starts once the database answers.

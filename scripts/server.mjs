@@ -23,7 +23,7 @@ export function hasMalformedEscape(requestTarget) {
   }
 }
 
-/** Where instrumentation.ts publishes the direct MLflow reads (server/http/direct-mlflow-reads.ts, DIRECT_HANDLER_KEY). */
+/** Where instrumentation.ts publishes the direct MLflow endpoints (server/http/direct-mlflow-reads.ts, DIRECT_HANDLER_KEY). */
 const DIRECT_MLFLOW_READS = Symbol.for("modelops-studio.directMlflowReads");
 
 const MALFORMED_PATH_BODY = JSON.stringify({
@@ -48,8 +48,9 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
       res.end(MALFORMED_PATH_BODY);
       return;
     }
-    // The MLflow API's runs/search and metrics/get-history, when instrumentation.ts has published their handler
-    // (server/http/direct-mlflow-reads.ts): Next.js's routing cost them as much as their database work.
+    // The MLflow API's runs/search, metrics/get-history, runs/log-batch and runs/log-metric, when instrumentation.ts
+    // has published their handler (server/http/direct-mlflow-reads.ts): Next.js's routing cost the reads as much as
+    // their database work, and every training loop's batches paid it too.
     const direct = globalThis[DIRECT_MLFLOW_READS];
     if (typeof direct === "function" && direct(req, res)) return;
     // A page while the database is unreachable: a 503 page that says so, not Next.js's 500 error page.

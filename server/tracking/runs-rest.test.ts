@@ -241,6 +241,39 @@ describe.each(testBackends)("runs REST API on %s", (kind) => {
     expect(metricMap(await getRun(id)).acc).toEqual({ key: "acc", value: 0.2, timestamp: 1, step: 4 });
   });
 
+  it("keeps as latest metric what the database itself ranks greatest over the stored history, NaN and ±Infinity included", async () => {
+    const id = (await newRun()).info.run_id;
+    // Ties on step and timestamp decided by the value, within batches and across them; NaN ranks above Infinity. Each
+    // batch's points are all new (distinct, over its own steps), as a training loop sends them; later batches go back
+    // and forth in steps, so some must not replace the latest value and some must.
+    const special = ["NaN", "Infinity", "-Infinity"];
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    for (const firstStep of [50, 10, 60, 0, 30, 70, 65]) {
+      const metrics = new Map<string, { key: string; value: number | string; timestamp: number; step: number }>();
+      while (metrics.size < 200) {
+        const pick = next() % 12;
+        const point = { key: `k${next() % 5}`, value: pick < 3 ? special[pick] : (next() % 1000) / 8 - 60, timestamp: 1_000 + (next() % 3), step: firstStep + (next() % 4) };
+        metrics.set(JSON.stringify(point), point);
+      }
+      const res = await api.post("runs/log-batch", { run_id: id, metrics: [...metrics.values()] });
+      expect(res.status, res.text).toBe(200);
+    }
+    // And one all-new batch whose ties at the top step and timestamp are decided by NaN and ±Infinity alone.
+    const top = (key: string, value: number | string) => ({ key, value, timestamp: 2_000, step: 100 });
+    const ties = [top("k0", 5), top("k0", "NaN"), top("k0", "Infinity"), top("k1", "Infinity"), top("k1", 5), top("k2", "-Infinity"), top("k2", -5)];
+    expect((await api.post("runs/log-batch", { run_id: id, metrics: ties })).status).toBe(200);
+    const expected = await queryRows<{ key: string; step: string | number; timestamp: string | number; value: number | string }>(studio.db, sql`
+      select distinct on (key) key, step, timestamp, value::text as value from metrics where run_uuid = ${id}
+      order by key, step desc, timestamp desc, metrics.value desc`);
+    const stored = await queryRows<{ key: string; step: string | number; timestamp: string | number; value: number | string }>(studio.db, sql`
+      select key, step, timestamp, value::text as value from latest_metrics where run_uuid = ${id} order by key`);
+    expect(expected).toHaveLength(5);
+    expect(stored.map((r) => ({ ...r, step: Number(r.step), timestamp: Number(r.timestamp) }))).toEqual(
+      expected.map((r) => ({ ...r, step: Number(r.step), timestamp: Number(r.timestamp) })),
+    );
+  });
+
   it("log-batch: params are immutable and a refused batch writes nothing", async () => {
     const id = (await newRun()).info.run_id;
     const first = await api.post("runs/log-batch", { run_id: id, params: [{ key: "lr", value: "0.1" }] });

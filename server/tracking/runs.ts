@@ -331,8 +331,14 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
   const paramsIn = uniqueByKey("param", input.params ?? [], false);
   const tagsIn = uniqueByKey("tag", input.tags ?? [], true);
   validateBatchLimits({ metrics: metricsIn.length, params: input.params?.length ?? 0, tags: input.tags?.length ?? 0 });
+  // A batch names a handful of keys a thousand times: each is checked once, at its first point, so the first bad
+  // name in the batch is still the one refused.
+  const checkedKeys = new Set<string>();
   for (const m of metricsIn) {
-    validateKey("metric", m.key);
+    if (!checkedKeys.has(m.key)) {
+      validateKey("metric", m.key);
+      checkedKeys.add(m.key);
+    }
     validateMetricPoint(m.key, m.timestamp);
   }
   for (const p of paramsIn) {
