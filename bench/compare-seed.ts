@@ -51,7 +51,7 @@ function metricValue(key: string): ReturnType<typeof sql> {
 
 /**
  * Drops the metrics table's primary key for a bulk load: one index build afterwards beats 50M index inserts. (Its runs
- * are checked once per statement since migration 0028, which a bulk load need not avoid.)
+ * are checked once per statement since migration 0029, which a bulk load need not avoid.)
  */
 async function withoutMetricsConstraints(db: Database, load: () => Promise<void>): Promise<void> {
   await db.execute(sql`alter table metrics drop constraint metrics_run_uuid_key_step_timestamp_value_pk`);

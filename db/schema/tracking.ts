@@ -90,7 +90,7 @@ export const tags = pgTable(
  * identical re-sent point a no-op, which is what makes log-batch retries idempotent.
  * NaN and ±Infinity are stored as such: PostgreSQL's float8 holds them and compares NaN = NaN.
  * run_uuid names an existing run as a foreign key would make it, checked once per statement rather than per point by
- * triggers (migration 0028: the per-row check was half of a log-batch's insert cost); deleting a run deletes its points.
+ * triggers (migration 0029: the per-row check was half of a log-batch's insert cost); deleting a run deletes its points.
  */
 export const metrics = pgTable(
   "metrics",

@@ -1,4 +1,4 @@
-// Migration 0028: metric points name an existing run, checked once per statement instead of by a per-row foreign key.
+// Migration 0029: metric points name an existing run, checked once per statement instead of by a per-row foreign key.
 // The guarantees the foreign key gave, on both backends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
