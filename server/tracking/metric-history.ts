@@ -1,6 +1,7 @@
 // Metric history reads: the full series of one metric (paged), and step intervals across runs.
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
+import { queryRowsPrepared } from "@/db/prepared-reads";
 import type { z } from "zod";
 import { invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
@@ -95,34 +96,36 @@ export async function getMetricHistoryWire(
   const limit = input.max_results;
   const pointPrefix = `{"key":${JSON.stringify(input.metric_key)},"value":`;
   const from = after ? sql`and (step, timestamp, value) > (${after.step}::int8, ${after.timestamp}::int8, ${after.value}::float8)` : sql``;
-  // The page is read one point past its end to learn whether another follows; that point is cut off the
-  // text below. No window function numbers the rows for it: on a 25,000-point page, materializing and
-  // numbering them cost about a third of the query. Whether the run exists is asked in the same statement.
-  const query = sql`
-    select exists (select 1 from runs where run_uuid = ${input.run_id}) as run_exists, page.points, page.n, ${SNAPSHOT_SQL} as snapshot
-    from (
-      select string_agg(${pointPrefix}::text ||
-               case when value = 'NaN'::float8 or value in ('Infinity'::float8, '-Infinity'::float8) then '"' || value::text || '"' else value::text end ||
-               ',"timestamp":' || timestamp::text || ',"step":' || step::text || '}', ',') as points,
-             count(*) as n
-      from (
-        select step, timestamp, value from metrics
-        where run_uuid = ${input.run_id} and key = ${input.metric_key} ${from}
-        order by step, timestamp, value
-        ${limit !== undefined ? sql`limit ${limit + 1}` : sql``} offset ${offset}
-      ) points
-    ) page`;
   const key = JSON.stringify(["metrics/get-history", ctx.actor.userId, input.run_id, input.metric_key, limit ?? null, input.page_token ?? null]);
-  return readThroughSnapshotCache(ctx.db, key, async () => {
-    const page = await ctx.db.transaction(async (tx) => {
-      // The page is a range of the primary key's index, in its order: reading it there is right whatever the
-      // statistics say. Right after a long series is logged they are missing or stale (PGlite never analyzes), and
-      // the first page (no cursor) was planned as a bitmap scan of the whole series plus a sort spilling to disk:
-      // 173 ms for 100,000 points on PostgreSQL 15 where the index-only scan takes 24.
-      await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
-      const [row] = await queryRows<{ run_exists: boolean; points: string | null; n: string | number; snapshot: string }>(tx, query);
-      return row;
-    });
+  return readThroughSnapshotCache(ctx.db, key, async (fresh) => {
+    // The page is read one point past its end to learn whether another follows; that point is cut off the
+    // text below. No window function numbers the rows for it: on a 25,000-point page, materializing and
+    // numbering them cost about a third of the query. Whether the run exists is asked in the same statement.
+    // `fresh` gates the points: an unchanged snapshot reads none.
+    const query = sql`
+      select exists (select 1 from runs where run_uuid = ${input.run_id}) as run_exists, page.points, page.n, ${fresh} as fresh, ${SNAPSHOT_SQL} as snapshot
+      from (
+        select string_agg(${pointPrefix}::text ||
+                 case when value = 'NaN'::float8 or value in ('Infinity'::float8, '-Infinity'::float8) then '"' || value::text || '"' else value::text end ||
+                 ',"timestamp":' || timestamp::text || ',"step":' || step::text || '}', ',') as points,
+               count(*) as n
+        from (
+          select step, timestamp, value from metrics
+          where run_uuid = ${input.run_id} and key = ${input.metric_key} and ${fresh} ${from}
+          order by step, timestamp, value
+          ${limit !== undefined ? sql`limit ${limit + 1}` : sql``} offset ${offset}
+        ) points
+      ) page`;
+    // The page is a range of the primary key's index, in its order: reading it there is right whatever the
+    // statistics say. Right after a long series is logged they are missing or stale (PGlite never analyzes), and
+    // the first page (no cursor) was planned as a bitmap scan of the whole series plus a sort spilling to disk:
+    // 173 ms for 100,000 points on PostgreSQL 15 where the index-only scan takes 24.
+    const [page] = await queryRowsPrepared<{ run_exists: boolean; points: string | null; n: string | number; fresh: boolean; snapshot: string }>(
+      ctx.db,
+      query,
+      ["enable_sort", "enable_bitmapscan", "enable_seqscan"],
+    );
+    if (!page.fresh) return { value: undefined, snapshot: page.snapshot };
     if (!page.run_exists) throw notFound(`Run '${input.run_id}' not found.`);
     let points = page.points ?? "";
     let token = "";
