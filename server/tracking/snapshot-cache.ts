@@ -34,6 +34,8 @@ class SnapshotCache {
   private bytes = 0;
   hits = 0;
   misses = 0;
+  /** Misses whose loader proved the remembered result still right under the new snapshot (and kept it). */
+  confirmed = 0;
 
   get(key: string): Entry | undefined {
     return this.entries.get(key);
@@ -76,9 +78,9 @@ function cacheOf(db: Executor): SnapshotCache {
 }
 
 /** How often reads of this database were answered from the cache, and how often they ran (tests, benchmarks). */
-export function snapshotCacheStats(db: Executor): { hits: number; misses: number } {
+export function snapshotCacheStats(db: Executor): { hits: number; misses: number; confirmed: number } {
   const cache = cacheOf(db);
-  return { hits: cache.hits, misses: cache.misses };
+  return { hits: cache.hits, misses: cache.misses, confirmed: cache.confirmed };
 }
 
 /**
@@ -89,18 +91,19 @@ export function snapshotCacheStats(db: Executor): { hits: number; misses: number
  * more than asking for it (the condition holds no column, so PostgreSQL tests it once, before any scan), and
  * return `value` when `fresh` was true. A changed snapshot then costs one round trip rather than a check followed
  * by the read (on the 2-core bench machine every round trip is a wait for the database process to be scheduled).
- * `load` must be deterministic given the data: the same rows in the same order. `key` must name everything else
+ * `load` also gets the remembered result, if any, to keep when it can prove it still right under the new snapshot
+ * (returning that same object). `load` must be deterministic given the data: the same rows in the same order. `key` must name everything else
  * the result depends on (the request, and who asks if the answer depends on it). Errors are never cached. `db`
  * is the database, never a transaction: a transaction's own writes do not change the snapshot it reports.
  */
 export async function readThroughSnapshotCache<T extends { text: string }>(
   db: Executor,
   key: string,
-  load: (fresh: SQL) => Promise<{ value: T | undefined; snapshot: string }>,
+  load: (fresh: SQL, previous: T | undefined) => Promise<{ value: T | undefined; snapshot: string }>,
 ): Promise<T> {
   const cache = cacheOf(db);
   const known = cache.get(key);
-  const result = await load(sql`(${SNAPSHOT_SQL} is distinct from ${known?.snapshot ?? null}::text)`);
+  const result = await load(sql`(${SNAPSHOT_SQL} is distinct from ${known?.snapshot ?? null}::text)`, known?.value as T | undefined);
   if (known && result.snapshot === known.snapshot) {
     cache.hits++;
     cache.touch(key, known);
@@ -111,6 +114,7 @@ export async function readThroughSnapshotCache<T extends { text: string }>(
     throw new Error(`snapshot cache: the read for ${key} skipped its work under a changed snapshot`);
   }
   cache.misses++;
+  if (known && result.value === known.value) cache.confirmed++;
   cache.set(key, { value: result.value, snapshot: result.snapshot });
   return result.value;
 }
