@@ -90,10 +90,9 @@ export function snapshotCacheStats(db: Executor): { hits: number; misses: number
  * columns and AND `fresh` into the WHERE of the scans that do the work, so that an unchanged snapshot costs no
  * more than asking for it (the condition holds no column, so PostgreSQL tests it once, before any scan), and
  * return `value` when `fresh` was true. A changed snapshot then costs one round trip rather than a check followed
- * by the read (on the 2-core bench machine every round trip is a wait for the database process to be scheduled).
- * `load` also gets the remembered result, if any, to keep when it can prove it still right under the new snapshot
- * (returning that same object). `load` must be deterministic given the data: the same rows in the same order. `key` must name everything else
- * the result depends on (the request, and who asks if the answer depends on it). Errors are never cached. `db`
+ * by the read. `load` also gets the remembered result, if any, to keep when it can prove it still right under the
+ * new snapshot (returning that same object). `load` must be deterministic given the data: the same rows in the same
+ * order. `key` must name everything else the result depends on (the request, and who asks if the answer depends on it). Errors are never cached. `db`
  * is the database, never a transaction: a transaction's own writes do not change the snapshot it reports.
  */
 export async function readThroughSnapshotCache<T extends { text: string }>(
