@@ -265,6 +265,8 @@ interface WorkloadResult {
   /** The same reads, each right after an untimed log-metric to another run: no answer kept from the read before is valid. */
   searchAfterWrite: number[];
   historyAfterWrite: number[];
+  /** The history read after a point logged into its first page: no page answered before can be kept. */
+  historyAfterOwnWrite: number[];
   /** Runs created for the bare-INSERT baseline (studio only), in the ingestion experiment. */
   baselineRunIds: string[];
 }
@@ -307,7 +309,13 @@ async function runWorkload(server: TrackingServer, o: MlflowBenchOptions, baseli
   if (read !== o.historyPoints) throw new Error(`${server.name}: get-history returned ${read} of ${o.historyPoints} points`);
   const history = await sample(() => readHistory(api, historyRun, "loss"), o.historyIterations, 1);
   const historyAfterWrite = await sampleAfterWrite(writeBetween, () => readHistory(api, historyRun, "loss"), o.historyIterations, 1);
-  return { ingestion, searchRunNames, search, history, searchAfterWrite, historyAfterWrite, baselineRunIds };
+  // Step 0 again with a later timestamp sorts second: every page's contents, and every later page's cursor, move.
+  let ownWrites = 0;
+  const writeIntoHistory = () => api.call("POST", "runs/log-metric", { run_id: historyRun, key: "loss", value: 2 + ownWrites, timestamp: 1_700_000_000_001 + ownWrites++, step: 0 });
+  const historyAfterOwnWrite = await sampleAfterWrite(writeIntoHistory, () => readHistory(api, historyRun, "loss"), o.historyIterations, 1);
+  const grown = await readHistory(api, historyRun, "loss");
+  if (grown !== o.historyPoints + ownWrites) throw new Error(`${server.name}: get-history returned ${grown} of ${o.historyPoints + ownWrites} points`);
+  return { ingestion, searchRunNames, search, history, searchAfterWrite, historyAfterWrite, historyAfterOwnWrite, baselineRunIds };
 }
 
 // ---- the bare INSERT baseline on the studio's database ----------------------------------------------------------
@@ -342,6 +350,7 @@ function rowsFor(label: string, mlflow: WorkloadResult, studio: WorkloadResult, 
   const historyRatio = percentile(mlflow.history, 50) / percentile(studio.history, 50);
   const searchAfterWriteRatio = percentile(mlflow.searchAfterWrite, 50) / percentile(studio.searchAfterWrite, 50);
   const historyAfterWriteRatio = percentile(mlflow.historyAfterWrite, 50) / percentile(studio.historyAfterWrite, 50);
+  const historyAfterOwnWriteRatio = percentile(mlflow.historyAfterOwnWrite, 50) / percentile(studio.historyAfterOwnWrite, 50);
   const verdict = (ratio: number, goal: number) => (ratio >= goal ? "met" : "MISSED");
   return [
     {
@@ -391,6 +400,14 @@ function rowsFor(label: string, mlflow: WorkloadResult, studio: WorkloadResult, 
       ratio: times(historyAfterWriteRatio),
       goal: "×20",
       verdict: verdict(historyAfterWriteRatio, 20),
+    },
+    {
+      measure: `${label}: get-history as above, a log-metric into the read metric's first page (step 0, untimed) before each read: every page read anew`,
+      mlflow: p50p95(mlflow.historyAfterOwnWrite),
+      studio: p50p95(studio.historyAfterOwnWrite),
+      ratio: times(historyAfterOwnWriteRatio),
+      goal: "×20",
+      verdict: verdict(historyAfterOwnWriteRatio, 20),
     },
     {
       measure: `${label}: acknowledged ingestion points counted back via get-history`,

@@ -1,6 +1,7 @@
 // Metric history reads: the full series of one metric (paged), and step intervals across runs.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows } from "@/db/client";
+import { queryRowsPrepared } from "@/db/prepared-reads";
 import type { z } from "zod";
 import { invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
@@ -79,6 +80,32 @@ function decodeHistoryToken(token: string | undefined): { after?: HistoryCursor;
 }
 
 /**
+ * A history page as answered, with what proves it still holds: the run row's version (xmin) and how many points
+ * the page's range held, the point read past its end included.
+ */
+interface HistoryPage {
+  text: string;
+  json: PreEncodedJson;
+  /** Absent for pages of offset tokens (earlier versions), which are always read again. */
+  proof?: { runVersion: string; points: number; through?: HistoryCursor };
+}
+
+/** The page's range of the primary key's index, after the cursor (and, with `through`, up to that point inclusive). */
+function historyRange(input: { run_id: string; metric_key: string }, after: HistoryCursor | undefined, through?: HistoryCursor): SQL {
+  return sql`run_uuid = ${input.run_id} and key = ${input.metric_key}
+    ${after ? sql`and (step, timestamp, value) > (${after.step}::int8, ${after.timestamp}::int8, ${after.value}::float8)` : sql``}
+    ${through ? sql`and (step, timestamp, value) <= (${through.step}::int8, ${through.timestamp}::int8, ${through.value}::float8)` : sql``}`;
+}
+
+/**
+ * The page is a range of the primary key's index, in its order: reading it there is right whatever the statistics
+ * say. Right after a long series is logged they are missing or stale (PGlite never analyzes), and the first page (no
+ * cursor) was planned as a bitmap scan of the whole series plus a sort spilling to disk: 173 ms for 100,000 points
+ * on PostgreSQL 15 where the index-only scan takes 24.
+ */
+const INDEX_RANGE_ONLY = ["enable_sort", "enable_bitmapscan", "enable_seqscan"] as const;
+
+/**
  * The same page as getMetricHistory, already encoded as MLflow's JSON response. The database writes
  * the JSON text itself: for a 100,000-point series, turning rows into objects and encoding them again
  * cost twice the query. float8 text output is shortest-exact (PostgreSQL ≥ 12, PGlite), so values
@@ -86,6 +113,14 @@ function decodeHistoryToken(token: string | undefined): { after?: HistoryCursor;
  * point's step, timestamp, value) rather than an offset: the mlflow client reads a long history in
  * pages of 25,000, and with offsets page k re-read the k−1 pages before it from the index. A page asked for
  * again while nothing was written since is answered from memory (snapshot-cache.ts).
+ *
+ * After a write anywhere, a page answered before is checked rather than rebuilt: writing its 25,000 points as text
+ * was ~20 ms of the database's CPU, counting them in the index ~4. Points are only ever added (log-batch inserts;
+ * nothing updates or deletes a point except its run's deletion, which takes every point of the run along, and the
+ * chart rollups rely on this too), so a range holding as many points as when the page was read holds the same
+ * points. The run row's xmin changes when the run is deleted and made again, or updated at all, and then the page is
+ * read again. A page that had a next one proves its range up to the point read past its end; the last page proves
+ * that nothing follows it.
  */
 export async function getMetricHistoryWire(
   ctx: ServiceContext,
@@ -94,48 +129,76 @@ export async function getMetricHistoryWire(
   const { after, offset } = decodeHistoryToken(input.page_token);
   const limit = input.max_results;
   const pointPrefix = `{"key":${JSON.stringify(input.metric_key)},"value":`;
-  const from = after ? sql`and (step, timestamp, value) > (${after.step}::int8, ${after.timestamp}::int8, ${after.value}::float8)` : sql``;
-  // The page is read one point past its end to learn whether another follows; that point is cut off the
-  // text below. No window function numbers the rows for it: on a 25,000-point page, materializing and
-  // numbering them cost about a third of the query. Whether the run exists is asked in the same statement.
-  const query = sql`
-    select exists (select 1 from runs where run_uuid = ${input.run_id}) as run_exists, page.points, page.n, ${SNAPSHOT_SQL} as snapshot
-    from (
-      select string_agg(${pointPrefix}::text ||
-               case when value = 'NaN'::float8 or value in ('Infinity'::float8, '-Infinity'::float8) then '"' || value::text || '"' else value::text end ||
-               ',"timestamp":' || timestamp::text || ',"step":' || step::text || '}', ',') as points,
-             count(*) as n
-      from (
-        select step, timestamp, value from metrics
-        where run_uuid = ${input.run_id} and key = ${input.metric_key} ${from}
-        order by step, timestamp, value
-        ${limit !== undefined ? sql`limit ${limit + 1}` : sql``} offset ${offset}
-      ) points
-    ) page`;
   const key = JSON.stringify(["metrics/get-history", ctx.actor.userId, input.run_id, input.metric_key, limit ?? null, input.page_token ?? null]);
-  return readThroughSnapshotCache(ctx.db, key, async () => {
-    const page = await ctx.db.transaction(async (tx) => {
-      // The page is a range of the primary key's index, in its order: reading it there is right whatever the
-      // statistics say. Right after a long series is logged they are missing or stale (PGlite never analyzes), and
-      // the first page (no cursor) was planned as a bitmap scan of the whole series plus a sort spilling to disk:
-      // 173 ms for 100,000 points on PostgreSQL 15 where the index-only scan takes 24.
-      await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
-      const [row] = await queryRows<{ run_exists: boolean; points: string | null; n: string | number; snapshot: string }>(tx, query);
-      return row;
-    });
-    if (!page.run_exists) throw notFound(`Run '${input.run_id}' not found.`);
-    let points = page.points ?? "";
+  const runVersion = sql`(select xmin::text from runs where run_uuid = ${input.run_id})`;
+  const page = await readThroughSnapshotCache<HistoryPage>(ctx.db, key, async (fresh, previous) => {
+    const proof = previous?.proof;
+    if (proof) {
+      // `fresh` gates the count as it gates the read below: an unchanged snapshot counts nothing.
+      const [check] = await queryRowsPrepared<{ run_version: string | null; n: string | number; fresh: boolean; snapshot: string }>(
+        ctx.db,
+        sql`select ${runVersion} as run_version, ${fresh} as fresh, ${SNAPSHOT_SQL} as snapshot,
+                   (select count(*) from metrics where ${historyRange(input, after, proof.through)} and ${fresh}) as n`,
+        [...INDEX_RANGE_ONLY],
+      );
+      if (!check.fresh) return { value: undefined, snapshot: check.snapshot };
+      if (check.run_version === proof.runVersion && Number(check.n) === proof.points) return { value: previous, snapshot: check.snapshot };
+    }
+    // The page is read one point past its end to learn whether another follows; that point is cut off the
+    // text below. No window function numbers the rows for it: on a 25,000-point page, materializing and
+    // numbering them cost about a third of the query. Whether the run exists is asked in the same statement.
+    // `fresh` gates the points: an unchanged snapshot reads none.
+    const [row] = await queryRowsPrepared<{ run_version: string | null; points: string | null; n: string | number; fresh: boolean; snapshot: string }>(
+      ctx.db,
+      sql`
+        select ${runVersion} as run_version, page.points, page.n, ${fresh} as fresh, ${SNAPSHOT_SQL} as snapshot
+        from (
+          select string_agg(${pointPrefix}::text ||
+                   case when value = 'NaN'::float8 or value in ('Infinity'::float8, '-Infinity'::float8) then '"' || value::text || '"' else value::text end ||
+                   ',"timestamp":' || timestamp::text || ',"step":' || step::text || '}', ',') as points,
+                 count(*) as n
+          from (
+            select step, timestamp, value from metrics
+            where ${historyRange(input, after)} and ${fresh}
+            order by step, timestamp, value
+            ${limit !== undefined ? sql`limit ${limit + 1}` : sql``} offset ${offset}
+          ) points
+        ) page`,
+      [...INDEX_RANGE_ONLY],
+    );
+    if (!row.fresh) return { value: undefined, snapshot: row.snapshot };
+    if (row.run_version === null) throw notFound(`Run '${input.run_id}' not found.`);
+    let points = row.points ?? "";
     let token = "";
-    if (limit !== undefined && Number(page.n) > limit) {
+    let through: HistoryCursor | undefined;
+    if (limit !== undefined && Number(row.n) > limit) {
       // Every point starts with pointPrefix, which holds raw quotes that a JSON-encoded key never does
       // unescaped, so the prefix marks point starts only: cut the extra point, then read the page's last.
-      points = points.slice(0, points.lastIndexOf(`,${pointPrefix}`));
-      const last = JSON.parse(points.slice(points.lastIndexOf(pointPrefix))) as { value: number | string; timestamp: number; step: number };
-      // String(value) is the shortest text that reads back as the same double, as float8 output is.
-      token = `,"next_page_token":${JSON.stringify(encodeHistoryToken({ step: last.step, timestamp: last.timestamp, value: String(last.value) }))}`;
+      const cut = points.lastIndexOf(`,${pointPrefix}`);
+      through = cursorOf(points.slice(cut + 1));
+      // A step or timestamp beyond 2^53 has no exact cursor here: such a page is read again after a write.
+      if (!Number.isSafeInteger(through.step) || !Number.isSafeInteger(through.timestamp)) through = undefined;
+      points = points.slice(0, cut);
+      const last = cursorOf(points.slice(points.lastIndexOf(pointPrefix)));
+      token = `,"next_page_token":${JSON.stringify(encodeHistoryToken(last))}`;
     }
-    return { value: new PreEncodedJson(`{"metrics":[${points}]${token}}`), snapshot: page.snapshot };
+    const text = `{"metrics":[${points}]${token}}`;
+    return {
+      value: {
+        text,
+        json: new PreEncodedJson(text),
+        ...(offset === 0 && (through || Number(row.n) <= (limit ?? Infinity)) ? { proof: { runVersion: row.run_version, points: Number(row.n), ...(through ? { through } : {}) } } : {}),
+      },
+      snapshot: row.snapshot,
+    };
   });
+  return page.json;
+}
+
+/** The cursor of one point's JSON text; String(value) is the shortest text that reads back as the same double, as float8 output is. */
+function cursorOf(pointJson: string): HistoryCursor {
+  const point = JSON.parse(pointJson) as { value: number | string; timestamp: number; step: number };
+  return { step: point.step, timestamp: point.timestamp, value: String(point.value) };
 }
 
 /** MLflow's default and ceiling for points per run in get-history-bulk-interval. */

@@ -77,32 +77,45 @@ function runChildrenColumns(columns?: RunColumnSelection): SQL {
     where ri.run_uuid = u.run_uuid) as inputs`;
 }
 
+/** A text column as a JSON string literal (quotes and escapes as json_build_object writes them). */
+const jsonString = (column: SQL) => sql`to_json(${column})::text`;
+
+/** A float8 column as JSON: NaN and ±Infinity as MLflow's strings, every other value as float8's shortest exact text. */
+const jsonFloat = (column: SQL) =>
+  sql`case when ${column} = 'NaN'::float8 or ${column} in ('Infinity'::float8, '-Infinity'::float8) then '"' || ${column}::text || '"' else ${column}::text end`;
+
 /**
- * The run `u` (a row with the runs table's columns) as MLflow's Run JSON, built by the database: key
+ * The run `u` (a row with the runs table's columns) as MLflow's Run JSON text, built by the database: key
  * order and omissions as toRun writes them (end_time, dataset schema and profile left out when null;
  * empty lists as []). float8 NaN and ±Infinity come out as the strings "NaN", "Infinity", "-Infinity",
  * which is MLflow's encoding, so the text can be sent as is.
+ *
+ * Written with text concatenation rather than json_build_object: a search page has ~20 params, metrics and tags per
+ * run, and json_build_object looks up each argument's type and output function on every call. For the bench's
+ * page of 70 runs the backend's CPU time fell from 5.6 to 3.9 ms (runs-json.test.ts checks the text against
+ * json_build_object's). Text values go through to_json, which escapes as json_build_object does.
  */
 export function runJsonSql(columns?: RunColumnSelection): SQL {
   const only = (keys: string[] | undefined) => (keys ? sql` and c.key = any(${sql.param(keys)}::text[])` : sql``);
-  return sql`json_build_object(
-    'info', json_strip_nulls(json_build_object(
-      'run_id', u.run_uuid, 'run_uuid', u.run_uuid, 'run_name', u.name, 'experiment_id', u.experiment_id::text,
-      'user_id', u.user_id, 'status', u.status, 'start_time', u.start_time, 'end_time', u.end_time,
-      'artifact_uri', u.artifact_uri, 'lifecycle_stage', u.lifecycle_stage)),
-    'data', json_build_object(
-      'metrics', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value, 'timestamp', c.timestamp, 'step', c.step) order by c.key collate "C")
-                  from latest_metrics c where c.run_uuid = u.run_uuid${only(columns?.metrics)}), '[]'::json),
-      'params', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value) order by c.key collate "C")
-                  from params c where c.run_uuid = u.run_uuid${only(columns?.params)}), '[]'::json),
-      'tags', coalesce((select json_agg(json_build_object('key', c.key, 'value', c.value) order by c.key collate "C")
-                  from tags c where c.run_uuid = u.run_uuid${only(columns?.tags)}), '[]'::json)),
-    'inputs', json_build_object('dataset_inputs', coalesce((
+  const keyValues = (table: SQL, keys: string[] | undefined) =>
+    sql`coalesce((select string_agg('{"key":' || ${jsonString(sql`c.key`)} || ',"value":' || ${jsonString(sql`c.value`)} || '}', ',' order by c.key collate "C")
+                  from ${table} c where c.run_uuid = u.run_uuid${only(keys)}), '')`;
+  return sql`('{"info":{"run_id":' || ${jsonString(sql`u.run_uuid`)} || ',"run_uuid":' || ${jsonString(sql`u.run_uuid`)} ||
+    ',"run_name":' || ${jsonString(sql`u.name`)} || ',"experiment_id":"' || u.experiment_id::text || '","user_id":' || ${jsonString(sql`u.user_id`)} ||
+    ',"status":' || ${jsonString(sql`u.status`)} || ',"start_time":' || u.start_time::text || coalesce(',"end_time":' || u.end_time::text, '') ||
+    ',"artifact_uri":' || ${jsonString(sql`u.artifact_uri`)} || ',"lifecycle_stage":' || ${jsonString(sql`u.lifecycle_stage`)} ||
+    '},"data":{"metrics":[' ||
+    coalesce((select string_agg('{"key":' || ${jsonString(sql`c.key`)} || ',"value":' || ${jsonFloat(sql`c.value`)} ||
+                                ',"timestamp":' || c.timestamp::text || ',"step":' || c.step::text || '}', ',' order by c.key collate "C")
+              from latest_metrics c where c.run_uuid = u.run_uuid${only(columns?.metrics)}), '') ||
+    '],"params":[' || ${keyValues(sql`params`, columns?.params)} ||
+    '],"tags":[' || ${keyValues(sql`tags`, columns?.tags)} ||
+    ']},"inputs":{"dataset_inputs":' || coalesce((
       select json_agg(json_build_object('tags', ri.tags, 'dataset', json_strip_nulls(json_build_object(
                'name', d.name, 'digest', d.digest, 'source_type', d.source_type, 'source', d.source,
                'schema', d.schema, 'profile', d.profile))) order by d.name collate "C", d.digest collate "C")
         from run_inputs ri join tracked_datasets d on d.dataset_uuid = ri.dataset_uuid
-       where ri.run_uuid = u.run_uuid), '[]'::json)))`;
+       where ri.run_uuid = u.run_uuid)::text, '[]') || '}}')`;
 }
 
 /** Runs parsed from runJsonSql's text: JSON has no NaN or ±Infinity, so their metric values come back as numbers here. */

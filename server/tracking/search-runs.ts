@@ -1,7 +1,7 @@
 // Run search: MLflow's filter grammar and order_by compiled to parameterised SQL, with page tokens.
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
-import { queryRows } from "@/db/client";
+import { queryRowsPrepared } from "@/db/prepared-reads";
 import {
   parseOrderBy,
   parseSearchFilter,
@@ -194,26 +194,28 @@ async function searchRunsPage(
   const joins = ordering.flatMap((o) => (o.join ? [o.join] : []));
   const orderSql = [...ordering.map((o) => o.term), sql`r.start_time desc`, sql`r.run_uuid collate "C" asc`];
 
-  // row_number() numbers the materialized page in the order it was sorted; json_agg sorts by it
-  // again (≤ max_results + 1 rows) rather than trusting an aggregate to keep its input order.
-  const query = sql`
-    with page as materialized (
-      select r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri
-      from runs r ${sql.join(joins, sql` `)}
-      where ${sql.join(conditions, sql` and `)}
-      order by ${sql.join(orderSql, sql`, `)}
-      limit ${limit + 1} offset ${offset}
-    ), numbered as (
-      select p.*, row_number() over () as ord from page p
-    )
-    select (json_agg(${runJsonSql(columns)} order by u.ord) filter (where u.ord <= ${limit}))::text as runs, count(*) as n,
-           ${SNAPSHOT_SQL} as snapshot
-    from numbered u`;
   // Who asks is part of the key although the answer does not depend on it today: a visibility rule added here
   // later must not serve one user's page to another.
   const key = JSON.stringify(["runs/search", ctx.actor.userId, input, columns ?? null, scope]);
-  const page = await readThroughSnapshotCache(ctx.db, key, async () => {
-    const [row] = await queryRows<{ runs: string | null; n: string | number; snapshot: string }>(ctx.db, query);
+  const page = await readThroughSnapshotCache(ctx.db, key, async (fresh) => {
+    // row_number() numbers the materialized page in the order it was sorted; string_agg joins the runs by it
+    // again (≤ max_results + 1 rows) rather than trusting an aggregate to keep its input order. `fresh` gates the
+    // page: an unchanged snapshot reads no run.
+    const query = sql`
+      with page as materialized (
+        select r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri
+        from runs r ${sql.join(joins, sql` `)}
+        where ${sql.join([...conditions, fresh], sql` and `)}
+        order by ${sql.join(orderSql, sql`, `)}
+        limit ${limit + 1} offset ${offset}
+      ), numbered as (
+        select p.*, row_number() over () as ord from page p
+      )
+      select '[' || string_agg(${runJsonSql(columns)}, ',' order by u.ord) filter (where u.ord <= ${limit}) || ']' as runs,
+             count(*) as n, ${fresh} as fresh, ${SNAPSHOT_SQL} as snapshot
+      from numbered u`;
+    const [row] = await queryRowsPrepared<{ runs: string | null; n: string | number; fresh: boolean; snapshot: string }>(ctx.db, query);
+    if (!row.fresh) return { value: undefined, snapshot: row.snapshot };
     const more = Number(row.n) > limit;
     return { value: { text: row.runs ?? "[]", nextPageToken: more ? encodePageToken(offset + limit) : undefined }, snapshot: row.snapshot };
   });

@@ -5,6 +5,7 @@ import { createTestStudio, testBackends, type TestStudio } from "../testing/test
 import { mlflowWire } from "../testing/mlflow-client";
 import { backgroundCompactionSettled } from "./rollup-compaction";
 import { snapshotCacheStats } from "./snapshot-cache";
+import { queryRows } from "@/db/client";
 
 type Api = ReturnType<typeof mlflowWire>;
 interface WireRun {
@@ -102,6 +103,71 @@ describe.each(testBackends)("snapshot cache on %s", (kind) => {
     const read = await readHistory(runIds[1]);
     expect(read.steps.at(-1)).toBe(5000);
     expect(read.steps).toHaveLength(251);
+  });
+
+  /** The whole history read straight from the table, as the pages must add up to (step, timestamp, value order). */
+  async function storedHistory(runId: string): Promise<{ step: number; value: number }[]> {
+    const rows = await queryRows<{ step: string | number; value: number }>(
+      studio.db,
+      sql`select step, value from metrics where run_uuid = ${runId} and key = 'loss' order by step, timestamp, value`,
+    );
+    return rows.map((r) => ({ step: Number(r.step), value: r.value }));
+  }
+  async function readPoints(runId: string): Promise<{ pages: string[]; points: { step: number; value: number }[] }> {
+    const { pages } = await readHistory(runId);
+    const points = pages.flatMap((page) => (JSON.parse(page).metrics as { step: number; value: number }[]).map((m) => ({ step: m.step, value: m.value })));
+    return { pages, points };
+  }
+  const writeElsewhere = () => api.post("runs/log-batch", { run_id: runIds[2], metrics: [{ key: "other", value: Math.random(), timestamp: 1, step: Date.now() }] });
+
+  it("after a write elsewhere, keeps each history page it proves unchanged (same text) instead of rebuilding it", async () => {
+    const first = await readPoints(runIds[0]);
+    expect(first.pages.length).toBeGreaterThan(2);
+    await writeElsewhere();
+    const before = snapshotCacheStats(studio.db);
+    const again = await readPoints(runIds[0]);
+    expect(again.pages).toEqual(first.pages);
+    const after = snapshotCacheStats(studio.db);
+    expect(after.hits).toBe(before.hits);
+    expect(after.confirmed).toBe(before.confirmed + first.pages.length);
+  });
+
+  it("rebuilds a kept history page when a point lands inside it: an older step, a same-step value, or one past the end", async () => {
+    const runId = runIds[0];
+    await readPoints(runId);
+    // Step 5 again with another value and an earlier timestamp, and an old step never logged (-1): both inside page 1.
+    await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "loss", value: 42, timestamp: 1, step: 5 }, { key: "loss", value: 7, timestamp: 9, step: -1 }] });
+    let read = await readPoints(runId);
+    expect(read.points).toEqual(await storedHistory(runId));
+    expect(read.points.filter((p) => p.step === 5).map((p) => p.value)).toContain(42);
+    expect(read.points[0]).toEqual({ step: -1, value: 7 });
+
+    // A point inside page 2 only (pages 1 and 3 hold their ranges), then one after the last page.
+    await readPoints(runId);
+    await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "loss", value: -3, timestamp: 2, step: 150 }] });
+    read = await readPoints(runId);
+    expect(read.points).toEqual(await storedHistory(runId));
+    await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "loss", value: 9, timestamp: 2, step: 100_000 }] });
+    read = await readPoints(runId);
+    expect(read.points).toEqual(await storedHistory(runId));
+    expect(read.points.at(-1)).toEqual({ step: 100_000, value: 9 });
+  });
+
+  it("rebuilds kept history pages when the run was deleted and made again under the same id with as many points", async () => {
+    const runId = runIds[1];
+    const first = await readPoints(runId);
+    const [run] = await queryRows<Record<string, unknown>>(studio.db, sql`select experiment_id, name, start_time, artifact_uri from runs where run_uuid = ${runId}`);
+    const stored = await storedHistory(runId);
+    await studio.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from runs where run_uuid = ${runId}`);
+      await tx.execute(sql`insert into runs (run_uuid, experiment_id, name, start_time, artifact_uri) values (${runId}, ${run.experiment_id}, ${run.name}, ${run.start_time}, ${run.artifact_uri})`);
+      for (const point of stored) {
+        await tx.execute(sql`insert into metrics (run_uuid, key, step, timestamp, value) values (${runId}, 'loss', ${point.step}, 1, ${point.value + 1})`);
+      }
+    });
+    const read = await readPoints(runId);
+    expect(read.points).toHaveLength(first.points.length);
+    expect(read.points).toEqual(stored.map((p) => ({ step: p.step, value: p.value + 1 })));
   });
 
   it("answers a missing run with 404 every time, never from a cached page", async () => {

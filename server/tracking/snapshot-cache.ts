@@ -1,6 +1,6 @@
 // Read results kept while the database's visible data is unchanged: each is stored with the MVCC snapshot its query ran under.
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 
 type Executor = Pick<Database, "execute">;
 
@@ -34,6 +34,8 @@ class SnapshotCache {
   private bytes = 0;
   hits = 0;
   misses = 0;
+  /** Misses whose loader proved the remembered result still right under the new snapshot (and kept it). */
+  confirmed = 0;
 
   get(key: string): Entry | undefined {
     return this.entries.get(key);
@@ -76,35 +78,42 @@ function cacheOf(db: Executor): SnapshotCache {
 }
 
 /** How often reads of this database were answered from the cache, and how often they ran (tests, benchmarks). */
-export function snapshotCacheStats(db: Executor): { hits: number; misses: number } {
+export function snapshotCacheStats(db: Executor): { hits: number; misses: number; confirmed: number } {
   const cache = cacheOf(db);
-  return { hits: cache.hits, misses: cache.misses };
+  return { hits: cache.hits, misses: cache.misses, confirmed: cache.confirmed };
 }
 
 /**
  * What `load` would return now: the remembered result when the database's current snapshot is the one it was read
- * under, else `load`'s, remembered. `load` must run its read and SNAPSHOT_SQL in one statement (so both see the same
- * data) and be deterministic given the data: the same rows in the same order. `key` must name everything else the
- * result depends on (the request, and who asks if the answer depends on it). Errors are never cached. `db` is the
- * database, never a transaction: a transaction's own writes do not change the snapshot it reports.
+ * under, else `load`'s, remembered. One statement answers both questions: `load` gets `fresh`, a condition true
+ * unless the current snapshot is the remembered one's; its statement must return `fresh` and SNAPSHOT_SQL as
+ * columns and AND `fresh` into the WHERE of the scans that do the work, so that an unchanged snapshot costs no
+ * more than asking for it (the condition holds no column, so PostgreSQL tests it once, before any scan), and
+ * return `value` when `fresh` was true. A changed snapshot then costs one round trip rather than a check followed
+ * by the read. `load` also gets the remembered result, if any, to keep when it can prove it still right under the
+ * new snapshot (returning that same object). `load` must be deterministic given the data: the same rows in the same
+ * order. `key` must name everything else the result depends on (the request, and who asks if the answer depends on it). Errors are never cached. `db`
+ * is the database, never a transaction: a transaction's own writes do not change the snapshot it reports.
  */
 export async function readThroughSnapshotCache<T extends { text: string }>(
   db: Executor,
   key: string,
-  load: () => Promise<{ value: T; snapshot: string }>,
+  load: (fresh: SQL, previous: T | undefined) => Promise<{ value: T | undefined; snapshot: string }>,
 ): Promise<T> {
   const cache = cacheOf(db);
   const known = cache.get(key);
-  if (known) {
-    const [now] = await queryRows<{ snapshot: string }>(db, sql`select ${SNAPSHOT_SQL} as snapshot`);
-    if (now.snapshot === known.snapshot) {
-      cache.hits++;
-      cache.touch(key, known);
-      return known.value as T;
-    }
+  const result = await load(sql`(${SNAPSHOT_SQL} is distinct from ${known?.snapshot ?? null}::text)`, known?.value as T | undefined);
+  if (known && result.snapshot === known.snapshot) {
+    cache.hits++;
+    cache.touch(key, known);
+    return known.value as T;
+  }
+  if (result.value === undefined) {
+    // `fresh` was false yet the snapshot differs: a load that breaks its contract, never the caller's input.
+    throw new Error(`snapshot cache: the read for ${key} skipped its work under a changed snapshot`);
   }
   cache.misses++;
-  const fresh = await load();
-  cache.set(key, fresh);
-  return fresh.value;
+  if (known && result.value === known.value) cache.confirmed++;
+  cache.set(key, { value: result.value, snapshot: result.snapshot });
+  return result.value;
 }
