@@ -6,7 +6,7 @@ import type * as ort from "onnxruntime-node";
 import { servingErrors } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
-import { flushInferenceLog } from "../monitoring/inference-log";
+import { flushInferenceLog, recordCompactBatch, recordInference, type InferenceLogEntry } from "../monitoring/inference-log";
 import { logServedRequest } from "../monitoring/serving-log";
 import type { ServedModel } from "./model-server";
 
@@ -52,6 +52,22 @@ export function logRoutedAnswer(
   const { latencyMs, ...answer } = entry;
   if (!logServedRequest(db, model, { ...answer, startedAt: performance.now() - latencyMs })) state.dropped += 1;
 }
+
+/** Queues shadow answers the shadow's scoring thread packed (shadow-worker.mjs), one per request id; refusals counted. */
+export function logPackedShadowAnswers(db: Database, model: ServedModel, packed: { numbers: Float64Array; used: number; requestIds: readonly string[] }): number {
+  let keys = keysByModel.get(model);
+  if (!keys) keysByModel.set(model, (keys = model.fields.map((f) => f.key)));
+  const queued = recordCompactBatch(db, { keys, ...packed });
+  state.dropped += packed.requestIds.length - queued;
+  return queued;
+}
+/** Queues a shadow answer the scoring thread sent as an object (text inputs or labels); a refusal is counted. */
+export function logShadowAnswerObject(db: Database, entry: InferenceLogEntry & { route: "shadow" }): void {
+  if (!recordInference(db, entry, { sampled: false })) state.dropped += 1;
+}
+
+/** The input keys of a served version, one array per loaded model (the log's writer knows a layout by this array). */
+const keysByModel = new WeakMap<ServedModel, string[]>();
 
 /** Queues a failed answer of a production endpoint (production, canary or shadow): the guards' error rates count them. */
 export function logServingError(db: Database, entry: { modelId: number; versionId: number; route: "production" | "canary" | "shadow"; requestId: string; status: number; message: string }): void {
