@@ -354,6 +354,11 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
     for (const feeds of stacked ? [stacked.feeds] : alone!) {
       for (const t of Object.values(feeds)) if (!Array.isArray(t.data)) transfer.push((t.data as ArrayBufferView).buffer as ArrayBuffer);
     }
+    if (state.worker !== worker) {
+      // The thread ended while the batch was being made: lost like the batches it held.
+      state.dropped += parsed.length;
+      return;
+    }
     const id = state.nextBatchId++;
     worker.postMessage({ type: "batch", batch: id, session, rows, protocols: parsed.map((p) => PROTOCOL_CODES[p.copy.protocol]), stacked: stacked?.feeds ?? null, alone }, transfer);
     state.outstanding.set(id, { worker, copies: parsed.map((p) => p.copy), taken: batch.length, model, db: head.db });
