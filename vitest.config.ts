@@ -24,7 +24,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Refused requests are the point of many tests: their JSON error lines would bury the report (tests that check them turn them on).
-    env: { STUDIO_LOG_ERRORS: "0" },
+    // A fixed key seals secrets in tests, instead of a key file in the worktree (secret-box.test.ts tests the file).
+    env: { STUDIO_LOG_ERRORS: "0", STUDIO_SECRET_KEY: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0" },
     projects: [
       { extends: true, test: { name: "isolated", include: isolatedFiles, exclude, isolate: true } },
       { extends: true, test: { name: "shared", include, exclude: [...exclude, ...isolatedFiles], isolate: false } },

@@ -80,8 +80,13 @@ async function fixedRate(url: string, body: string, token: string, seconds: numb
     overallRate: RATE,
     ...(callerKeys ? { requests: Array.from({ length: CALLERS }, (_, i) => ({ method: "POST", body, headers: { ...headers, "x-caller-key": `caller-${i}` }, onResponse: countRoute })) } : {}),
   });
-  return { total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts, routes };
+  const failed = result.non2xx + result.errors + result.timeouts;
+  answeredRuns.push(result.requests.total - failed);
+  return { total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, failed, routes };
 }
+
+/** Requests answered in each autocannon run of this bench so far (checked against route_counts at the end). */
+const answeredRuns: number[] = [];
 
 /** A phase with the CPU the serving process (tsx runs it in a child of the launcher) and PostgreSQL spent meanwhile. */
 async function measured(launcherPid: number | undefined, databaseUrl: string, run: () => Promise<Omit<Phase, "cpu">>): Promise<Phase> {
@@ -136,6 +141,7 @@ async function approveV2(ctx: { db: Parameters<typeof configureTraffic>[0]["db"]
 
 export async function benchServingCanary(): Promise<BenchRow[]> {
   const seconds = Number(process.env.BENCH_SERVING_SECONDS ?? 5);
+  answeredRuns.length = 0;
   const postgres = await throwawayPostgres();
   if (!postgres) return [{ backend: "standalone", measure: "canary/shadow at 1,000 req/s", studio: "skipped: needs PostgreSQL", baseline: "—", ratio: "—", target: "—", verdict: "skipped" }];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-canary-"));
@@ -209,6 +215,11 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         console.log("[bench] serving-canary: production alone again…");
         const aloneAgain = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds));
 
+        // Every answer counted exactly (route_counts, flushed each second by both processes) against what autocannon
+        // saw answered: its count stops with up to CONNECTIONS requests still in flight at the end of each run.
+        await settle();
+        const answeredInAll = answeredRuns.reduce((a, b) => a + b, 0);
+        const counted = Number((await sql<{ n: string }>(postgres.url, `select coalesce(sum(requests), 0) as n from route_counts where route in ('production', 'canary')`))[0]!.n);
         const ms = (v: number) => `${v.toFixed(2)} ms`;
         const cpu = (c: CpuPerRequest | null) =>
           c ? ` · CPU per 1,000 req: serving thread ${formatNumber(c.mainUs, 0)} ms, process ${formatNumber(c.processUs, 0)} ms${c.postgresUs !== null ? `, PostgreSQL ${formatNumber(c.postgresUs, 0)} ms` : ""}` : "";
@@ -252,6 +263,15 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
           ratio: `${extra >= 0 ? "+" : ""}${extra.toFixed(2)} ms${extraCpu}`,
           target: "p99 ≤ +1 ms",
           verdict: extra <= 1 ? "met" : "missed",
+        });
+        rows.push({
+          backend,
+          measure: `production and canary answers counted in route_counts (all ${answeredRuns.length} runs, both processes)`,
+          studio: formatNumber(counted, 0),
+          baseline: `${formatNumber(answeredInAll, 0)} answered (autocannon)`,
+          ratio: `${counted - answeredInAll >= 0 ? "+" : ""}${counted - answeredInAll}`,
+          target: `0 to +${answeredRuns.length * CONNECTIONS} (in flight)`,
+          verdict: counted >= answeredInAll && counted <= answeredInAll + answeredRuns.length * CONNECTIONS ? "met" : "missed",
         });
       } finally {
         await standalone.stop();

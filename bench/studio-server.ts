@@ -1,21 +1,12 @@
 // The production server (`next start`) for the browser benchmarks: a free port, its own data folder, signed in as admin.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import type { Page } from "@playwright/test";
+import { freePort } from "@/db/embedded-postgres";
+
+export { freePort };
 
 const ADMIN_PASSWORD = "bench-compare-admin-0001";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForServer(baseUrl: string, server: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 120_000;

@@ -54,13 +54,19 @@ export async function openDatabase(
       if (error.code !== "57P01") console.warn(`[studio] an idle database connection failed and was dropped: ${error.message}`);
     });
     const db = drizzle(pool, { schema });
-    const lockClient = await pool.connect();
     try {
-      await lockClient.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-      await migrate(drizzle(lockClient, { schema }), { migrationsFolder });
-    } finally {
-      await lockClient.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
-      lockClient.release();
+      const lockClient = await pool.connect();
+      try {
+        await lockClient.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+        await migrate(drizzle(lockClient, { schema }), { migrationsFolder });
+      } finally {
+        await lockClient.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        lockClient.release();
+      }
+    } catch (error) {
+      // An unreachable server: the caller opens another pool when it tries again, so this one must not linger.
+      await pool.end().catch(() => undefined);
+      throw error;
     }
     return { db: db as unknown as Database, kind: "postgres", close: () => closeWithHooks(db as unknown as Database, () => pool.end()) };
   }
@@ -168,11 +174,18 @@ export async function openDefaultDatabase(env: Record<string, string | undefined
 
 const globalForDb = globalThis as unknown as { studioDb?: Promise<DatabaseHandle> };
 
-/** The process-wide database, opened (and migrated) on first use. */
+/**
+ * The process-wide database, opened (and migrated) on first use. An opening that fails is forgotten once it has
+ * failed, so the next call tries again: a web instance started while its database was unreachable answers 503 until
+ * the database answers, then opens it (see instrumentation.ts), instead of keeping the first failure for good.
+ */
 export function getDatabase(): Promise<DatabaseHandle> {
   if (!globalForDb.studioDb) {
     const opening = openDefaultDatabase();
     globalForDb.studioDb = opening;
+    opening.catch(() => {
+      if (globalForDb.studioDb === opening) globalForDb.studioDb = undefined;
+    });
     // Graceful shutdown closes it last (scripts/graceful-shutdown.mjs; the order is server/process-shutdown.ts's).
     onProcessShutdown("database", SHUTDOWN_ORDER.database, async () => {
       const handle = await opening.catch(() => null);
@@ -192,4 +205,17 @@ export async function pingDatabase(db: Database): Promise<boolean> {
 export async function queryRows<Row>(db: Pick<Database, "execute">, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
+}
+
+/** Where the web server (scripts/server.mjs, outside Next.js's bundles) finds publishDatabaseProbe's check. */
+const DATABASE_PROBE_KEY = Symbol.for("modelops-studio.databaseProbe");
+
+/**
+ * Publishes a check that the process-wide database answers `select 1`, opening it first if it never was: the web
+ * server's outage gate asks it, so a process started while its database was unreachable finds out when it is back.
+ */
+export function publishDatabaseProbe(): void {
+  (globalThis as Record<symbol, unknown>)[DATABASE_PROBE_KEY] = async () => {
+    await pingDatabase((await getDatabase()).db);
+  };
 }

@@ -253,7 +253,8 @@ function writeOwner(file: string, record: OwnerRecord): void {
   fs.renameSync(partial, file);
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on at the moment of asking (also the tests' and benches' one copy). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -14,6 +14,12 @@ function productionRow(page: Page) {
   return page.getByRole("table", { name: "Deployments" }).getByRole("row").filter({ hasText: MODEL }).filter({ hasText: "production" });
 }
 
+/** Read at 1280 px, the table fits its box: no row has to be scrolled sideways to be read whole. */
+async function expectTableFits(page: Page, when: string): Promise<void> {
+  const sizes = await page.getByRole("table", { name: "Deployments" }).evaluate((table) => ({ table: table.scrollWidth, box: table.parentElement!.clientWidth }));
+  expect(sizes.table, `${when}: the table is ${sizes.table}px wide in its ${sizes.box}px box`).toBeLessThanOrEqual(sizes.box);
+}
+
 async function promote(page: Page, version: string, overrideReason?: string): Promise<void> {
   const panel = page.getByRole("region", { name: "Promote to production" });
   await panel.getByLabel("Model").selectOption(MODEL);
@@ -39,10 +45,15 @@ test("promote through the review gate, serve requests, see them on the monitorin
   await expect(listed).toContainText("flagged");
   await expect(listed).toContainText("mean_radius");
 
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/deployments");
   await expect(page.getByRole("heading", { level: 1, name: "Deployments" })).toBeVisible();
   // The demo seed put the approved v1 in production.
   await expect(productionRow(page)).toContainText("v1");
+  // Flagged, with its drift reasons in the row, the table still fits a 1280 px window, who set the alias included.
+  await expect(productionRow(page).locator("li").first()).toBeVisible();
+  await expect(productionRow(page)).toContainText(/by \S+/);
+  await expectTableFits(page, "a flagged production row");
   await promote(page, "2", "Load test of the challenger, agreed with the risk team");
   await promote(page, "1");
   await expectNoSeriousViolations(page);
@@ -97,6 +108,7 @@ test("promote through the review gate, serve requests, see them on the monitorin
   // Roll back: production returns to v2, in one click and a confirmation.
   await page.goto("/deployments");
   await productionRow(page).getByRole("button", { name: "Roll back to v2" }).click();
+  await expectTableFits(page, "the rollback confirmation open");
   await page.getByRole("button", { name: "Confirm rollback to v2" }).click();
   await expect(productionRow(page)).toContainText("v2");
   // The alias history tells the story: the override with its reason, the promotion, the rollback.

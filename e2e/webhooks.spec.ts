@@ -78,4 +78,20 @@ test("a webhook receives a signed review request, is sent again from its log, an
   await list.getByRole("link", { name: `alice requested a review of ${model}/${version} (review #${reviewId}).` }).click();
   await expect(bob).toHaveURL(new RegExp(`/reviews/${reviewId}$`));
   await expectNoSeriousViolations(bob);
+
+  // In French (what the language menu sets), the page and the bell speak French; the delivery log keeps the text sent.
+  await page.context().addCookies([{ name: "studio_locale", value: "fr", url: page.url() }]);
+  await page.reload();
+  await expect(page.getByRole("form", { name: "Nouveau webhook" }).getByLabel("URL (http ou https)")).toBeVisible();
+  const frenchHooks = page.getByRole("table", { name: "Webhooks" });
+  await expect(frenchHooks.getByRole("columnheader", { name: "Événements" })).toBeVisible();
+  await expect(frenchHooks.getByRole("row", { name: /Review channel/ })).toContainText("Revue demandée");
+  await expect(frenchHooks.getByRole("row", { name: /Review channel/ })).toContainText("2 remis, 0 en échec, 0 en attente");
+  const frenchLog = page.getByRole("table", { name: "Envois de Review channel" });
+  await expect(frenchLog.getByTestId("delivery-row").first()).toContainText("remis");
+  await expect(frenchLog.getByRole("button", { name: "Renvoyer" }).first()).toBeVisible();
+  await bob.context().addCookies([{ name: "studio_locale", value: "fr", url: bob.url() }]);
+  await bob.reload();
+  await bob.getByRole("button", { name: /^Notifications/ }).click();
+  await expect(bob.getByRole("region", { name: "Notifications" }).getByRole("link", { name: `alice a demandé une revue de ${model}/${version} (revue n° ${reviewId}).` })).toBeVisible();
 });

@@ -44,10 +44,12 @@ import enOutage from "./en/outage.json";
 import frOutage from "./fr/outage.json";
 import enValue from "./en/value.json";
 import frValue from "./fr/value.json";
+import enWebhooks from "./en/webhooks.json";
+import frWebhooks from "./fr/webhooks.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue },
-  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue },
+  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
+  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -3,7 +3,7 @@
 // before any of our handlers or proxy.ts run, and an app-only build then has no error page to render: it answered
 // a bare 500. Here such paths get a JSON 400 that says what to fix; every other request goes to Next.js unchanged.
 import http from "node:http";
-import { gatePage } from "./outage-page.mjs";
+import { gatePage, retryAfterOn503 } from "./outage-page.mjs";
 import { installGracefulShutdown } from "./graceful-shutdown.mjs";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
@@ -37,6 +37,7 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {
+    retryAfterOn503(res);
     if (hasMalformedEscape(req.url ?? "/")) {
       res.writeHead(400, {
         "Content-Type": "application/json; charset=utf-8",
@@ -51,7 +52,7 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
     // (server/http/direct-mlflow-reads.ts): Next.js's routing cost them as much as their database work.
     const direct = globalThis[DIRECT_MLFLOW_READS];
     if (typeof direct === "function" && direct(req, res)) return;
-    // A page while the database is known to be unreachable: a 503 page that says so, not Next.js's 500 error page.
+    // A page while the database is unreachable: a 503 page that says so, not Next.js's 500 error page.
     gatePage(req, res, () => handle(req, res));
   });
   await new Promise((resolve) => server.listen(port, hostname, resolve));

@@ -14,7 +14,7 @@ const holder = globalThis as unknown as { studioShutdownHooks?: Map<string, Shut
  * Order of the known steps: running jobs are finished or released, the shadow's queued copies scored (their answers go
  * to the log) and the log written while the database is open.
  */
-export const SHUTDOWN_ORDER = { jobs: 5, shadow: 8, inferenceLog: 10, database: 100 } as const;
+export const SHUTDOWN_ORDER = { startRetries: 0, jobs: 5, shadow: 8, inferenceLog: 10, database: 100 } as const;
 
 /** Registers (or replaces) the shutdown step `name`. */
 export function onProcessShutdown(name: string, order: number, run: () => Promise<void>): void {

@@ -1,5 +1,6 @@
-// What the studio does once when a server process starts: migrate, the Default experiment, background jobs (server/jobs), the first admin, the demo seed and its users.
+// What the studio does once when a server process starts: migrate, the Default experiment, the secret key (webhook secrets sealed), background jobs (server/jobs), the first admin, the demo seed and its users.
 import { getDatabase } from "@/db/client";
+import { isDatabaseUnavailable, noteDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 import { authDisabled } from "./auth/actor";
 import { ensureAdminAccount } from "./auth/accounts";
 import { ensureDefaultExperiment } from "./tracking/experiments";
@@ -12,6 +13,8 @@ import { LocalArtifactStore } from "./artifacts/store";
 import { shutdownStudioJobs, startStudioJobs } from "./jobs/studio-jobs";
 import { onProcessShutdown, SHUTDOWN_ORDER } from "./process-shutdown";
 import { jobsEnabledHere } from "./jobs/runner";
+import { sealPlainWebhookSecrets } from "./notifications/webhooks";
+import { studioSecretKey } from "./auth/secret-box";
 
 /** Temp files of uploads a killed process never finished (kill -9 skips every cleanup): removed once they are stale. */
 async function sweepTempFiles(): Promise<void> {
@@ -45,9 +48,15 @@ async function checkObjectStorage(): Promise<boolean> {
 }
 
 export async function startStudio(): Promise<void> {
-  const storageAnswers = await checkObjectStorage();
+  // The database first: a start that meets it unreachable is tried again (instrumentation.ts), and the storage's line
+  // is then printed once, by the attempt that gets past it.
   const { db, kind, description } = await getDatabase();
+  const storageAnswers = await checkObjectStorage();
   await ensureDefaultExperiment(db);
+  // The key is read (or made) now: a malformed STUDIO_SECRET_KEY stops the start with its reason, not a later delivery.
+  studioSecretKey();
+  const sealed = await sealPlainWebhookSecrets(db);
+  if (sealed) console.log(`[studio] encrypted ${sealed} webhook secret(s) stored in plain text by an earlier version`);
   await sweepTempFiles();
   const jobs = await startStudioJobs(db);
   if (jobs.resumedProfiles) console.log(`[studio] queued the profiling of ${jobs.resumedProfiles} dataset version(s) left waiting by the last stop`);
@@ -74,4 +83,52 @@ export async function startStudio(): Promise<void> {
     console.warn("[studio] STUDIO_AUTH=off: accounts are switched off and every request acts as an admin. Use this only on a single-user machine.");
   }
   console.log(`[studio] database ready (${description ?? (kind === "pglite" ? "embedded PGlite" : "PostgreSQL")})`);
+}
+
+/** How often a start that met its database unreachable tries again. */
+const START_RETRY_MS = Number(process.env.STUDIO_START_RETRY_MS) || 2_000;
+
+/**
+ * Starts the studio, then calls `onStarted`. When the database of DATABASE_URL cannot be reached (refused, timed out
+ * after DATABASE_CONNECT_TIMEOUT_MS, restarting), the process stays up instead: it resolves at once, so the web server
+ * listens and answers 503 (the outage page, JSON 503s) from its very first request, and the start is tried again every
+ * START_RETRY_MS until the database answers. A team's instances thus come up in any order, and one whose database
+ * restarts at the wrong moment recovers by itself. Anything else is thrown: no wait fixes a wrong password or a bad
+ * setting. The embedded database is this process's own: if it does not start, neither does the studio.
+ */
+export async function startStudioOrAwaitDatabase(onStarted: () => void): Promise<void> {
+  try {
+    await startStudio();
+    onStarted();
+    return;
+  } catch (error) {
+    if (!process.env.DATABASE_URL || !isDatabaseUnavailable(error)) throw error;
+    noteDatabaseUnavailable();
+    console.error(
+      `[studio] the database is unreachable (${unavailabilityReason(error)}): pages and the API answer 503 until it answers; trying again every ${START_RETRY_MS / 1000} s`,
+    );
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async () => {
+    try {
+      await startStudio();
+    } catch (error) {
+      if (stopped) return;
+      if (isDatabaseUnavailable(error)) {
+        timer = setTimeout(() => void attempt(), START_RETRY_MS);
+        return;
+      }
+      console.error(`[studio] could not start: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+    console.log("[studio] the database answers: started");
+    onStarted();
+  };
+  timer = setTimeout(() => void attempt(), START_RETRY_MS);
+  // A process told to stop while it waits stops waiting (the database step then has nothing to close).
+  onProcessShutdown("start retries", SHUTDOWN_ORDER.startRetries, async () => {
+    stopped = true;
+    clearTimeout(timer);
+  });
 }

@@ -12,16 +12,16 @@ import { getDatabase } from "@/db/client";
 export type TrpcContext = Omit<ServiceContext, "actor"> & { actor: Actor | null; req: Request };
 
 export async function createTrpcContext(opts: { req: Request }): Promise<TrpcContext> {
-  const { db } = await getDatabase();
-  let actor: Actor | null;
   try {
-    actor = await resolveActor(opts.req, db);
+    const { db } = await getDatabase();
+    const actor = await resolveActor(opts.req, db);
+    return { db, artifacts: getArtifactStore(), actor, req: opts.req };
   } catch (error) {
-    // Bad credentials or a serve-only token: the caller's status (401/403) and message, not a 500.
-    if (isDomainError(error)) throw new TRPCError({ code: trpcCodes[error.code], message: error.message, cause: error });
-    throw error;
+    // Bad credentials or a serve-only token: the caller's status (401/403) and message; a database that cannot be
+    // reached (even to open it): 503 with the outage message. Not a 500 either way.
+    const domain = toDomainError(error);
+    throw new TRPCError({ code: trpcCodes[domain.code], message: domain.message, cause: domain });
   }
-  return { db, artifacts: getArtifactStore(), actor, req: opts.req };
 }
 
 const trpcCodes: Record<ErrorCode, TRPCError["code"]> = {

@@ -6,6 +6,7 @@
 // during an evaluation has its job finished by another process; a promotion through A reaches both replicas within a
 // second with no failed request; every process is scraped; PostgreSQL restarts under serving traffic.
 // Needs the production build (.next): scripts/test.mjs runs it after `next build`, with vitest.topology.config.ts.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -194,6 +195,8 @@ describe("team topology: two web instances, a worker and two serving replicas on
       STUDIO_SEED: "none",
       STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD,
       STUDIO_METRICS_TOKEN: METRICS_TOKEN,
+      // One key for the team: a webhook secret sealed by a web instance is opened by the worker that delivers.
+      STUDIO_SECRET_KEY: randomBytes(32).toString("base64"),
       STUDIO_JOB_LEASE_MS: String(JOB_LEASE_MS),
       NEXT_TELEMETRY_DISABLED: "1",
     };

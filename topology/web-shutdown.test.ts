@@ -2,28 +2,16 @@
 // its 200, new connections are refused, the process exits 0, and the embedded PostgreSQL it started is stopped after
 // the requests finished (not at the signal). It runs on the production build, so in the topology step of `npm test`
 // (after `next build`; vitest.topology.config.ts), where a missing build is a failure, not a skip.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { processAlive, runningPostmaster } from "@/db/embedded-postgres";
+import { freePort, spawnNodeUntilReady, type ChildUnderTest } from "@/server/testing/child-process";
 
 const built = existsSync(path.join(process.cwd(), ".next", "BUILD_ID"));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("the web server's graceful shutdown", () => {
   it("answers the request in flight, refuses new connections, stops its database afterwards and exits 0", async () => {
@@ -31,20 +19,15 @@ describe("the web server's graceful shutdown", () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-web-shutdown-"));
     await chmod(dataDir, 0o755);
     const port = await freePort();
-    let output = "";
-    const child = spawn(process.execPath, ["scripts/server.mjs", "-p", String(port)], {
-      env: { ...process.env, DATABASE_URL: "", STUDIO_DATA_DIR: dataDir, STUDIO_AUTH: "off", STUDIO_SEED: "none", STUDIO_SHUTDOWN_GRACE_MS: "10000" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    let server: ChildUnderTest | undefined;
     try {
-      const started = Date.now();
-      while ((await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) !== 200) {
-        if (Date.now() - started > 120_000 || child.exitCode !== null) throw new Error(`the web server did not become ready:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
+      server = await spawnNodeUntilReady({
+        what: "the web server",
+        args: ["scripts/server.mjs", "-p", String(port)],
+        env: { DATABASE_URL: "", STUDIO_DATA_DIR: dataDir, STUDIO_AUTH: "off", STUDIO_SEED: "none", STUDIO_SHUTDOWN_GRACE_MS: "10000" },
+        readyUrl: `http://127.0.0.1:${port}/readyz`,
+      });
+      const { child, exited } = server;
       const postmaster = runningPostmaster(path.join(dataDir, "postgres"));
       expect(postmaster).not.toBeNull();
       const body = JSON.stringify({ max_results: 10 });
@@ -70,11 +53,11 @@ describe("the web server's graceful shutdown", () => {
       expect(answered.status).toBe(200);
       expect(JSON.parse(answered.text).experiments[0].name).toBe("Default");
       expect(await exited).toBe(0);
-      expect(output).toMatch(/SIGTERM: no new connections/);
+      expect(server.output()).toMatch(/SIGTERM: no new connections/);
       for (let i = 0; i < 100 && processAlive(postmaster!.pid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(processAlive(postmaster!.pid)).toBe(false);
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (server?.child.exitCode === null) server.child.kill("SIGKILL");
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 180_000);

@@ -2,22 +2,32 @@
 // Admin: webhooks (URL, secret, events, enabled) and each one's delivery log with "Send again"; the hook shown is kept in the URL.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/auth/auth.module.css";
 import { studioEventTypes, type StudioEventType, type WebhookSummary } from "@/server/notifications/schema";
 
-const eventLabels: Record<StudioEventType, string> = {
-  "review.requested": "Review requested",
-  "review.decided": "Review decided",
-  "model.promoted": "Promotion to production",
-  "model.rolled_back": "Rollback (by hand or automatic)",
-  "canary.stopped": "Canary stopped",
-  "monitoring.flagged": "Drift or live-metric flag",
-  "dataset.quality_failed": "Dataset quality failure",
-};
+/** Catalogue keys cannot hold a dot: review.requested is review_requested there. */
+const eventKeys = {
+  "review.requested": "review_requested",
+  "review.decided": "review_decided",
+  "model.promoted": "model_promoted",
+  "model.rolled_back": "model_rolled_back",
+  "canary.stopped": "canary_stopped",
+  "monitoring.flagged": "monitoring_flagged",
+  "dataset.quality_failed": "dataset_quality_failed",
+} as const satisfies Record<StudioEventType, string>;
+
+/** An event type's name in the reader's language (a type this page does not know yet shows as it is). */
+function useEventLabel(): (type: string) => string {
+  const t = useTranslations("webhooks.events");
+  return (type) => (type in eventKeys ? t(eventKeys[type as StudioEventType]) : type);
+}
 
 export function WebhooksPanel() {
+  const t = useTranslations("webhooks");
+  const eventLabel = useEventLabel();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -64,38 +74,38 @@ export function WebhooksPanel() {
   return (
     <>
       <form className={styles.section} onSubmit={submit} aria-labelledby="new-webhook">
-        <h2 id="new-webhook">New webhook</h2>
+        <h2 id="new-webhook">{t("form.heading")}</h2>
         <div className={styles.inline}>
           <div className={styles.field}>
-            <label htmlFor="webhook-name">Name</label>
+            <label htmlFor="webhook-name">{t("form.name")}</label>
             <input id="webhook-name" name="name" required maxLength={100} aria-describedby="webhook-name-error" />
             {fieldError("name")}
           </div>
           <div className={styles.field}>
-            <label htmlFor="webhook-url">URL (http or https)</label>
+            <label htmlFor="webhook-url">{t("form.url")}</label>
             <input id="webhook-url" name="url" type="url" required size={40} placeholder="https://hooks.example.com/studio" aria-describedby="webhook-url-error" />
             {fieldError("url")}
           </div>
           <div className={styles.field}>
-            <label htmlFor="webhook-secret">Secret (blank: generate one)</label>
+            <label htmlFor="webhook-secret">{t("form.secret")}</label>
             <input id="webhook-secret" name="secret" type="password" autoComplete="new-password" minLength={16} aria-describedby="webhook-secret-error" />
             {fieldError("secret")}
           </div>
         </div>
         <fieldset>
-          <legend>Events</legend>
+          <legend>{t("form.events")}</legend>
           {studioEventTypes.map((type) => (
             <label key={type} style={{ marginRight: "1rem", whiteSpace: "nowrap" }}>
-              <input type="checkbox" name="events" value={type} defaultChecked={type.startsWith("review.")} /> {eventLabels[type]}
+              <input type="checkbox" name="events" value={type} defaultChecked={type.startsWith("review.")} /> {eventLabel(type)}
             </label>
           ))}
           {fieldError("events")}
         </fieldset>
         <label>
-          <input type="checkbox" name="enabled" defaultChecked /> Enabled
+          <input type="checkbox" name="enabled" defaultChecked /> {t("form.enabled")}
         </label>{" "}
         <button className={styles.button} type="submit" disabled={create.isPending}>
-          Add webhook
+          {t("form.submit")}
         </button>
         {create.error && !Object.keys(fieldErrors).length ? (
           <p className={styles.error} role="alert">
@@ -106,14 +116,18 @@ export function WebhooksPanel() {
       {created ? (
         <div className={styles.section} role="status">
           <p>
-            Webhook <strong>{created.name}</strong> added. Its signing secret is shown this once: give it to the receiver, which checks the{" "}
-            <code>x-studio-signature</code> header (<code>sha256=</code> HMAC-SHA256 of <code>&lt;x-studio-timestamp&gt;.&lt;raw body&gt;</code>).
+            {t.rich("created.message", {
+              name: created.name,
+              signed: `<x-studio-timestamp>.<${t("created.rawBody")}>`,
+              strong: (chunks) => <strong>{chunks}</strong>,
+              code: (chunks) => <code>{chunks}</code>,
+            })}
           </p>
           <p className={styles.secret} data-testid="webhook-secret">
             {created.secret}
           </p>
           <button type="button" className={styles.secondary} onClick={() => setCreated(null)}>
-            I have kept it
+            {t("created.kept")}
           </button>
         </div>
       ) : null}
@@ -122,18 +136,18 @@ export function WebhooksPanel() {
           {hooks.error.message}
         </p>
       ) : null}
-      {hooks.data && hooks.data.length === 0 ? <p className={styles.hint}>No webhooks yet: add one above to tell a chat channel or another system about reviews, promotions and incidents.</p> : null}
+      {hooks.data && hooks.data.length === 0 ? <p className={styles.hint}>{t("empty")}</p> : null}
       {hooks.data && hooks.data.length > 0 ? (
-        <table className={styles.table} aria-label="Webhooks">
+        <table className={styles.table} aria-label={t("table.label")}>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Secret</th>
-              <th scope="col">Deliveries</th>
-              <th scope="col">Enabled</th>
-              <th scope="col">Actions</th>
+              <th scope="col">{t("table.name")}</th>
+              <th scope="col">{t("table.url")}</th>
+              <th scope="col">{t("table.events")}</th>
+              <th scope="col">{t("table.secret")}</th>
+              <th scope="col">{t("table.deliveries")}</th>
+              <th scope="col">{t("table.enabled")}</th>
+              <th scope="col">{t("table.actions")}</th>
             </tr>
           </thead>
           <tbody>
@@ -143,33 +157,33 @@ export function WebhooksPanel() {
                 <td>
                   <code>{hook.url}</code>
                 </td>
-                <td>{hook.events.map((e) => eventLabels[e as StudioEventType] ?? e).join(", ")}</td>
+                <td>{hook.events.map(eventLabel).join(", ")}</td>
                 <td>
                   <code>{hook.secretHint}</code>
                 </td>
                 <td>
-                  {hook.deliveries.delivered} delivered, {hook.deliveries.failed} failed, {hook.deliveries.pending} waiting
+                  {t("deliveryCounts", hook.deliveries)}
                 </td>
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`Enabled: ${hook.name}`}
+                    aria-label={t("enabledFor", { name: hook.name })}
                     checked={hook.enabled}
                     onChange={(e) => update.mutate({ hookId: hook.hookId, enabled: e.target.checked })}
                   />
                 </td>
                 <td>
                   <button type="button" className={styles.secondary} aria-pressed={shown === hook.hookId} onClick={() => router.replace(`${pathname}?hook=${hook.hookId}`)}>
-                    Delivery log
+                    {t("showLog")}
                   </button>{" "}
                   <button
                     type="button"
                     className={styles.danger}
                     onClick={() => {
-                      if (window.confirm(`Delete webhook '${hook.name}' and its delivery log?`)) remove.mutate({ hookId: hook.hookId });
+                      if (window.confirm(t("confirmDelete", { name: hook.name }))) remove.mutate({ hookId: hook.hookId });
                     }}
                   >
-                    Delete
+                    {t("delete")}
                   </button>
                 </td>
               </tr>
@@ -189,6 +203,8 @@ export function WebhooksPanel() {
 
 /** Change a hook's URL or events, or replace its secret (the old one stops verifying at once). */
 function EditWebhook({ hook }: { hook: WebhookSummary }) {
+  const t = useTranslations("webhooks");
+  const eventLabel = useEventLabel();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [saved, setSaved] = useState(false);
@@ -214,29 +230,29 @@ function EditWebhook({ hook }: { hook: WebhookSummary }) {
   }
   return (
     <form className={styles.section} onSubmit={submit} aria-labelledby="edit-webhook">
-      <h2 id="edit-webhook">Change {hook.name}</h2>
+      <h2 id="edit-webhook">{t("edit.heading", { name: hook.name })}</h2>
       <div className={styles.inline}>
         <div className={styles.field}>
-          <label htmlFor="edit-webhook-url">URL</label>
+          <label htmlFor="edit-webhook-url">{t("edit.url")}</label>
           <input id="edit-webhook-url" name="url" type="url" required size={40} defaultValue={hook.url} />
         </div>
         <div className={styles.field}>
-          <label htmlFor="edit-webhook-secret">New secret (blank: keep {hook.secretHint})</label>
+          <label htmlFor="edit-webhook-secret">{t("edit.secret", { hint: hook.secretHint })}</label>
           <input id="edit-webhook-secret" name="secret" type="password" autoComplete="new-password" minLength={16} />
         </div>
       </div>
       <fieldset>
-        <legend>Events</legend>
+        <legend>{t("form.events")}</legend>
         {studioEventTypes.map((type) => (
           <label key={type} style={{ marginRight: "1rem", whiteSpace: "nowrap" }}>
-            <input type="checkbox" name="events" value={type} defaultChecked={hook.events.includes(type)} /> {eventLabels[type]}
+            <input type="checkbox" name="events" value={type} defaultChecked={hook.events.includes(type)} /> {eventLabel(type)}
           </label>
         ))}
       </fieldset>
       <button className={styles.button} type="submit" disabled={update.isPending}>
-        Save changes
+        {t("edit.submit")}
       </button>
-      {saved ? <span role="status"> Saved.</span> : null}
+      {saved ? <span role="status"> {t("edit.saved")}</span> : null}
       {update.error ? (
         <p className={styles.error} role="alert">
           {update.error.message}
@@ -247,6 +263,7 @@ function EditWebhook({ hook }: { hook: WebhookSummary }) {
 }
 
 function DeliveryLog({ hookId, name }: { hookId: number; name: string }) {
+  const t = useTranslations("webhooks");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const deliveries = useQuery(
@@ -259,24 +276,24 @@ function DeliveryLog({ hookId, name }: { hookId: number; name: string }) {
   const resend = useMutation(trpc.notifications.resendDelivery.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() }) }));
   return (
     <section className={styles.section} aria-labelledby="delivery-log">
-      <h2 id="delivery-log">Delivery log: {name}</h2>
+      <h2 id="delivery-log">{t("log.heading", { name })}</h2>
       {resend.error ? (
         <p className={styles.error} role="alert">
           {resend.error.message}
         </p>
       ) : null}
-      {deliveries.data && deliveries.data.length === 0 ? <p className={styles.hint}>Nothing sent yet: deliveries appear here as soon as a subscribed event happens.</p> : null}
+      {deliveries.data && deliveries.data.length === 0 ? <p className={styles.hint}>{t("log.empty")}</p> : null}
       {deliveries.data && deliveries.data.length > 0 ? (
-        <table className={styles.table} aria-label={`Deliveries of ${name}`}>
+        <table className={styles.table} aria-label={t("log.label", { name })}>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Response</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Error or next attempt</th>
-              <th scope="col">Actions</th>
+              <th scope="col">{t("log.when")}</th>
+              <th scope="col">{t("log.event")}</th>
+              <th scope="col">{t("log.status")}</th>
+              <th scope="col">{t("log.response")}</th>
+              <th scope="col">{t("log.attempts")}</th>
+              <th scope="col">{t("log.errorOrNext")}</th>
+              <th scope="col">{t("log.actions")}</th>
             </tr>
           </thead>
           <tbody>
@@ -288,16 +305,16 @@ function DeliveryLog({ hookId, name }: { hookId: number; name: string }) {
                   <br />
                   {d.text}
                 </td>
-                <td>{d.status}</td>
+                <td>{t(`statuses.${d.status}`)}</td>
                 <td>{d.responseCode ?? "—"}</td>
                 <td>{d.attempts}</td>
                 <td>
                   {d.error ?? ""}
-                  {d.nextAttemptAt && d.status === "pending" && d.attempts > 0 ? ` Next attempt ${new Date(d.nextAttemptAt).toLocaleTimeString()}.` : ""}
+                  {d.nextAttemptAt && d.status === "pending" && d.attempts > 0 ? ` ${t("log.nextAttempt", { time: new Date(d.nextAttemptAt).toLocaleTimeString() })}` : ""}
                 </td>
                 <td>
                   <button type="button" className={styles.secondary} disabled={resend.isPending} onClick={() => resend.mutate({ deliveryId: d.deliveryId })}>
-                    Send again
+                    {t("log.sendAgain")}
                   </button>
                 </td>
               </tr>

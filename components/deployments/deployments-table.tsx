@@ -1,6 +1,8 @@
 "use client";
 // Every alias of every model: the version it serves, the bytes (digest) and the approved review that answer for it,
 // since when and by whom, its health, and for production a one-click rollback and the way to its monitoring page.
+// It fits a 1280 px window without scrolling sideways: cells wrap (long model names anywhere), and who set the alias
+// sits under when, in one column.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
@@ -25,15 +27,14 @@ export function orderDeployments(deployments: readonly Deployment[]): Deployment
 export function DeploymentsTable({ deployments, now, canPromote }: { deployments: readonly Deployment[]; now: number; canPromote: boolean }) {
   return (
     <div className={ui.tableWrap}>
-      <table className={ui.table} aria-label="Deployments">
+      <table className={`${ui.table} ${styles.fitTable}`} aria-label="Deployments">
         <thead>
           <tr>
             <th scope="col">Model</th>
             <th scope="col">Alias</th>
             <th scope="col">Version</th>
             <th scope="col">Answered by</th>
-            <th scope="col">Since</th>
-            <th scope="col">By</th>
+            <th scope="col">Since, by</th>
             <th scope="col">Health</th>
             <th scope="col">Actions</th>
           </tr>
@@ -41,13 +42,13 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
         <tbody>
           {orderDeployments(deployments).map((deployment) => (
             <tr key={`${deployment.modelName}\u0000${deployment.alias}`}>
-              <td>
+              <td className={styles.modelName}>
                 <Link href={modelHref(deployment.modelName)}>{deployment.modelName}</Link>
               </td>
               <td>
                 <span className={deployment.alias === "production" ? styles.production : undefined}>{deployment.alias}</span>
               </td>
-              <td>
+              <td className={styles.nowrap}>
                 <Link href={modelVersionHref(deployment.modelName, deployment.version)}>
                   <span className="visually-hidden">{deployment.modelName} </span>v{deployment.version}
                 </Link>
@@ -71,8 +72,9 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                     <span className={ui.muted}>{formatTimestamp(deployment.since)}</span>
                   </>
                 )}
+                <br />
+                {deployment.by ? <>by {deployment.by}</> : <span className={ui.muted}>by —</span>}
               </td>
-              <td>{deployment.by ?? <span className={ui.muted}>—</span>}</td>
               <td className={ui.wrap}>
                 {deployment.alias === "production" ? <HealthFlag reasons={deployment.flagReasons} showHealthy /> : <span className={ui.muted}>—</span>}
                 {deployment.flagReasons.length ? (

@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { useCurrentUser } from "@/components/auth/use-permission";
+import { notificationText } from "./notification-text";
 import styles from "./shell.module.css";
 
 export function NotificationBell() {
@@ -36,6 +37,7 @@ export function NotificationBell() {
 
   if (!signedIn) return null;
   const unread = list.data?.unread ?? 0;
+  const textOf = (n: Parameters<typeof notificationText>[1]) => notificationText(t, n);
   return (
     <div className={styles.bell} ref={root}>
       <button type="button" className={styles.bellButton} aria-expanded={open} aria-controls={panelId} aria-label={t("label", { count: unread })} onClick={() => setOpen(!open)}>
@@ -67,10 +69,10 @@ export function NotificationBell() {
                       setOpen(false);
                     }}
                   >
-                    {n.text}
+                    {textOf(n)}
                   </Link>
                 ) : (
-                  <span>{n.text}</span>
+                  <span>{textOf(n)}</span>
                 )}
                 <span className={styles.bellTime}>
                   {n.read ? "" : `${t("new")} · `}

@@ -1,6 +1,6 @@
 // Traffic of a production deployment beyond its production version: a canary answering a share of requests, a shadow
 // answering a copy of every request unseen, the guard rules that may stop either, and the errors serving returned.
-import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { modelVersions, registeredModels } from "./registry";
 
 /** One row per model whose production endpoint has (or had) a canary, a shadow or guard rules. */
@@ -43,4 +43,31 @@ export const servingErrors = pgTable(
     message: text("message").notNull(),
   },
   (t) => [index("serving_errors_model_at_idx").on(t.modelId, t.at)],
+);
+
+/**
+ * Exact counts of a production endpoint's answers and errors per minute, by version and route: the inference log may
+ * sample production's answers and shed load, so error rates and volumes are read from here, never from the log.
+ * Each process adds its in-memory counts (upsert, `requests = requests + excluded.requests`) about once a second.
+ */
+export const routeCounts = pgTable(
+  "route_counts",
+  {
+    modelId: bigint("model_id", { mode: "number" })
+      .notNull()
+      .references(() => registeredModels.modelId, { onDelete: "cascade" }),
+    versionId: bigint("version_id", { mode: "number" })
+      .notNull()
+      .references(() => modelVersions.versionId, { onDelete: "cascade" }),
+    route: text("route").$type<"production" | "canary" | "shadow">().notNull(),
+    /** Start of the minute (epoch ms) the answers were given in. */
+    minute: bigint("minute", { mode: "number" }).notNull(),
+    /** Answers given (successful requests). */
+    requests: bigint("requests", { mode: "number" }).notNull().default(0),
+    /** Rows scored in those answers. */
+    rows: bigint("rows", { mode: "number" }).notNull().default(0),
+    /** Requests whose answer was an error. */
+    errors: bigint("errors", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.versionId, t.route, t.minute] }), index("route_counts_model_minute_idx").on(t.modelId, t.minute)],
 );

@@ -24,12 +24,20 @@ export const studioEvents = pgTable(
   (t) => [index("studio_events_pending_idx").on(t.eventId).where(sql`fanned_out_at is null`)],
 );
 
-/** A webhook an admin configured. The secret signs each body (HMAC-SHA256); it is never sent back to a browser in full. */
+/**
+ * A webhook an admin configured. The secret signs each body (HMAC-SHA256); it is kept encrypted (server/notifications/
+ * secret-box.ts), shown once at creation and never sent back again.
+ */
 export const webhooks = pgTable("webhooks", {
   hookId: bigserial("hook_id", { mode: "number" }).primaryKey(),
   name: text("name").notNull(),
   url: text("url").notNull(),
-  secret: text("secret").notNull(),
+  /** A secret stored before encryption at rest (migration 0028): sealed into `sealedSecret` and cleared at startup. */
+  plainSecret: text("secret"),
+  /** The secret, AES-256-GCM under the studio's secret key: `v1.<iv>.<tag>.<ciphertext>` (base64url). */
+  sealedSecret: text("sealed_secret"),
+  /** The secret's last four characters, so an admin can tell secrets apart without the studio decrypting them to list. */
+  secretHint: text("secret_hint").notNull().default(""),
   /** Event types it receives (server/notifications/schema.ts studioEventTypes). */
   events: jsonb("events").$type<string[]>().notNull(),
   enabled: boolean("enabled").notNull().default(true),

@@ -8,8 +8,10 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { eq } from "drizzle-orm";
-import { modelVersions, registeredModels } from "@/db/schema";
+import { Readable } from "node:stream";
+import { eq, sql } from "drizzle-orm";
+import { datasets, modelVersions, registeredModels } from "@/db/schema";
+import { queryRows } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { createUserAsSystem } from "../auth/accounts";
 import { zCreateToken, zCreateUser } from "../auth/schema";
@@ -195,7 +197,8 @@ describe.each(testBackends)("object storage on %s", (kind) => {
     expect(detail.profile!.rowCount).toBe(source.toString("utf8").trim().split("\n").length - 1);
     const keys = (await keysUnder(`team-${kind}/datasets/`)).filter((k) => k.endsWith(`/${detail.digest}.csv`));
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(new RegExp(`^team-${kind}/datasets/\\d+/${detail.digest}\\.csv$`));
+    // `<dataset id>/<upload id>/<sha256>.csv`: named by its content, in a folder of its own upload.
+    expect(keys[0]).toMatch(new RegExp(`^team-${kind}/datasets/\\d+/[0-9a-f-]{36}/${detail.digest}\\.csv$`));
     // No version file on local disk but the cached copy, named by digest; the upload's temp files are gone.
     expect(await readdir(path.join(datasetRoot, ".tmp"))).toEqual([]);
     expect(await readdir(cache.dir)).toContain(`${detail.digest}.csv`);
@@ -213,6 +216,66 @@ describe.each(testBackends)("object storage on %s", (kind) => {
     await deleteDatasetVersion(as(ada), datasetRoot, { name: "iris", version: result.version.version });
     expect((await keysUnder(`team-${kind}/datasets/`)).filter((k) => k.endsWith(`/${detail.digest}.csv`))).toEqual([]);
     expect(await readdir(cache.dir)).not.toContain(`${detail.digest}.csv`);
+  });
+
+  it("uploads a version before its transaction, and a commit that fails leaves neither the row nor the object", async () => {
+    // Bytes of this test's own (another test looks objects up by the digest of the fixture as it is).
+    const iris = await readFile(path.join(fixtures, "datasets/iris.test.csv"));
+    const withRow = (row: string) => Buffer.concat([iris, Buffer.from(`${row}\n`)]);
+    const first = await registerDatasetVersion(as(erin), datasetRoot, { name: "iris-commit", format: "csv", masking: {} }, Readable.from([withRow("5.0,3.3,1.4,0.2,setosa")]));
+    await waitForDatasetJobs();
+    const keysBefore = await keysUnder(`team-${kind}/datasets/`);
+    // While the new file uploads, no transaction of this database is open (it used to run inside the one that locks
+    // the dataset's row): the object storage's put is watched as it happens.
+    const openTransactions: number[] = [];
+    class WatchedStore extends ObjectDatasetFileStore {
+      override async putFromTempFile(tempPath: string, storagePath: string): Promise<void> {
+        if (kind === "postgres") {
+          const rows = await queryRows<{ n: number }>(
+            studio.db,
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%' and pid <> pg_backend_pid()`,
+          );
+          openTransactions.push(rows[0]!.n);
+        }
+        return super.putFromTempFile(tempPath, storagePath);
+      }
+    }
+    const detachWatched = useDatasetFileStore(datasetRoot, new WatchedStore(stores.datasets, cache));
+    // A check that fails at COMMIT, after every statement of the registration has succeeded (and the upload is done).
+    await studio.db.execute(sql.raw(`create function refuse_commit_${kind}() returns trigger language plpgsql as $$ begin raise exception 'refused at commit'; end $$`));
+    await studio.db.execute(
+      sql.raw(`create constraint trigger refuse_commit after insert on dataset_versions deferrable initially deferred for each row execute function refuse_commit_${kind}()`),
+    );
+    try {
+      const upload = async (name: string) => {
+        const failure = await registerDatasetVersion(as(erin), datasetRoot, { name, format: "csv", masking: {} }, Readable.from([withRow("6.0,3.0,4.8,1.8,virginica")])).then(
+          () => null,
+          (error: Error & { cause?: Error }) => error,
+        );
+        // drizzle names the statement that failed (the commit) and keeps the database's message as the cause.
+        expect(`${failure?.message} ${failure?.cause?.message}`).toMatch(/refused at commit/);
+      };
+      // A new version of a known dataset, and the first version of a new one (its dataset row must not stay either).
+      await upload("iris-commit");
+      await upload("iris-commit-new");
+      const names = (await studio.db.select({ name: datasets.name }).from(datasets)).map((d) => d.name);
+      expect(names).toContain("iris-commit");
+      expect(names).not.toContain("iris-commit-new");
+      expect((await getDatasetVersion(as(erin), "iris-commit", 1)).digest).toBe(first.version.digest);
+      await expect(getDatasetVersion(as(erin), "iris-commit", 2)).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST" });
+      expect(await keysUnder(`team-${kind}/datasets/`)).toEqual(keysBefore);
+      expect(await readdir(path.join(datasetRoot, ".tmp"))).toEqual([]);
+      if (kind === "postgres") expect(openTransactions).toEqual([0, 0]);
+    } finally {
+      await studio.db.execute(sql.raw("drop trigger refuse_commit on dataset_versions"));
+      await studio.db.execute(sql.raw(`drop function refuse_commit_${kind}()`));
+      detachWatched();
+    }
+    // Without the refusal the same upload is a version 2, stored once.
+    const second = await registerDatasetVersion(as(erin), datasetRoot, { name: "iris-commit", format: "csv", masking: {} }, Readable.from([withRow("6.0,3.0,4.8,1.8,virginica")]));
+    await waitForDatasetJobs();
+    expect(second.version.version).toBe(2);
+    expect((await keysUnder(`team-${kind}/datasets/`)).filter((k) => !keysBefore.includes(k))).toEqual([expect.stringMatching(new RegExp(`/${second.version.digest}\\.csv$`))]);
   });
 
   it("says a version's file is missing from the object storage, rather than failing obscurely", async () => {

@@ -9,7 +9,11 @@ import type { ReadCache } from "../artifacts/read-cache";
 import { notFound } from "../errors";
 import { hasErrorCode } from "../registry/model-store-path";
 import { getObjectStorage, getReadCache } from "../service-context";
-import { absoluteVersionPath, moveIntoPlace, removeQuietly } from "./dataset-store";
+import { eq } from "drizzle-orm";
+import { isDatabaseUnavailable } from "@/db/availability";
+import type { Database } from "@/db/client";
+import { datasetVersions } from "@/db/schema";
+import { absoluteVersionPath, moveIntoPlace, removeQuietly, removeVersionFile } from "./dataset-store";
 
 export interface DatasetFileStore {
   /** A file on this machine holding the version's bytes (DuckDB reads files): the stored file, or a cached copy. */
@@ -41,7 +45,7 @@ export class LocalDatasetFileStore implements DatasetFileStore {
   }
 
   delete(storagePath: string): Promise<void> {
-    return removeQuietly(absoluteVersionPath(this.root, storagePath));
+    return removeVersionFile(this.root, storagePath);
   }
 }
 
@@ -79,6 +83,43 @@ export class ObjectDatasetFileStore implements DatasetFileStore {
     // A deleted version may be an erased person's data: no copy of it stays on this machine either.
     await this.cache.forget(path.posix.basename(storagePath));
   }
+}
+
+/**
+ * Stores a finished temp file (gone afterwards) under `storagePath` (newVersionFilePath: this upload's own key) before
+ * the row that names it exists, then runs `commit`, the transaction that records it. So the upload (minutes, for a
+ * large file to the object storage) holds no transaction, row lock or connection, and a commit that fails leaves no
+ * file: the stored one is removed, as it is when the commit answers without using it (`usesFile`: the same bytes were
+ * registered meanwhile). One doubt remains: a connection lost while committing may have committed all the same. Then
+ * the database is asked whether a version names the file; if it cannot say, the file is kept (removing it could break
+ * a committed version) and the log names it.
+ */
+export async function storeThenCommit<T>(
+  db: Pick<Database, "select">,
+  files: DatasetFileStore,
+  tempPath: string,
+  storagePath: string,
+  steps: { commit: () => Promise<T>; usesFile: (result: T) => boolean },
+): Promise<T> {
+  await files.putFromTempFile(tempPath, storagePath);
+  let result: T;
+  try {
+    result = await steps.commit();
+  } catch (error) {
+    const committed = isDatabaseUnavailable(error) ? await versionNames(db, storagePath).catch(() => null) : false;
+    if (committed === false) await files.delete(storagePath);
+    else if (committed === null) {
+      console.warn(`[studio] kept dataset file ${storagePath}: its registration failed as the database went away, and whether it was committed is unknown; remove the file if no version names it`);
+    }
+    throw error;
+  }
+  if (!steps.usesFile(result)) await files.delete(storagePath);
+  return result;
+}
+
+async function versionNames(db: Pick<Database, "select">, storagePath: string): Promise<boolean> {
+  const rows = await db.select({ id: datasetVersions.versionId }).from(datasetVersions).where(eq(datasetVersions.storagePath, storagePath)).limit(1);
+  return rows.length > 0;
 }
 
 const overrides = new Map<string, DatasetFileStore>();

@@ -1,5 +1,6 @@
-// Registering a dataset version: the upload is streamed through the PII masker into a private temp file,
-// named by the SHA-256 of the masked bytes, renamed into place and recorded in one transaction.
+// Registering a dataset version: the upload is streamed through the PII masker into a private temp file, named by the
+// SHA-256 of the masked bytes, stored (renamed into place, or uploaded to the object storage) and then recorded in one
+// transaction; a failed record removes the stored file.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
@@ -16,8 +17,8 @@ import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
 import { datasetLimits, effectivePolicy, limitExceeded, maskCsvStream, type DatasetLimits } from "./csv-masker";
 import { maskParquetFile, parquetCellStats, sampleParquetRows } from "./parquet-masker";
-import { newTempPath, removeQuietly, versionFilePath } from "./dataset-store";
-import { datasetFilesAt } from "./dataset-files";
+import { newTempPath, newVersionFilePath, removeQuietly } from "./dataset-store";
+import { datasetFilesAt, storeThenCommit } from "./dataset-files";
 import { enqueueDatasetProfile } from "./profile-jobs";
 import { toVersionDetail } from "./registry";
 import { zRegisterVersionMeta, type RegisteredVersion, type RegisterVersionMeta } from "./schema";
@@ -186,6 +187,12 @@ async function checkParquetLimits(file: string, limits: DatasetLimits): Promise<
   }
 }
 
+/** A new dataset's id, taken from its sequence before the row exists (so its files' keys can name it). */
+async function reserveDatasetId(db: Pick<Database, "execute">): Promise<number> {
+  const result = (await db.execute(sql`select nextval(pg_get_serial_sequence('datasets', 'dataset_id')) as id`)) as unknown as { rows: { id: string | number }[] };
+  return Number(result.rows[0]!.id);
+}
+
 function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     if ((e as { code?: string }).code === "23505") return true;
@@ -256,9 +263,12 @@ export async function registerDatasetVersion(
     }
   }
 
-  let placed: string | null = null;
+  // The file's key names its dataset: a new one's id is taken now, before the upload (if another upload creates the
+  // same name meanwhile, this one joins that dataset and the number is a gap; the key keeps it, the row says where).
   try {
-    const result = await ctx.db.transaction(async (tx) => {
+    const datasetId = known?.datasetId ?? (await reserveDatasetId(ctx.db));
+    const storagePath = newVersionFilePath(datasetId, masked.digest, meta.format);
+    const commit = () => ctx.db.transaction(async (tx) => {
       const now = Date.now();
       // Concurrent first uploads of one name: the first insert wins, the others wait for it and then join its
       // dataset. Locking the row serialises the version numbers of concurrent uploads to the same dataset.
@@ -267,6 +277,7 @@ export async function registerDatasetVersion(
         : await tx
             .insert(datasets)
             .values({
+              datasetId,
               name: meta.name,
               description: meta.description ?? "",
               source: meta.source ?? "",
@@ -293,20 +304,16 @@ export async function registerDatasetVersion(
           `Another upload created dataset '${meta.name}' while this one was being hashed; send the file again so its hashed columns use the dataset's salt.`,
         );
       }
-      const datasetId = dataset.datasetId;
-      const same = await existingVersion(tx, datasetId, masked.digest);
+      const same = await existingVersion(tx, dataset.datasetId, masked.digest);
       if (same) return { datasetCreated: false, row: same, created: false };
       const [{ next }] = (await tx
         .select({ next: sql<number>`coalesce(max(${datasetVersions.version}), 0)::int + 1` })
         .from(datasetVersions)
-        .where(eq(datasetVersions.datasetId, datasetId))) as [{ next: number }];
-      const storagePath = versionFilePath(datasetId, masked.digest, meta.format);
-      await datasetFilesAt(root).putFromTempFile(masked.tempPath, storagePath);
-      placed = storagePath;
+        .where(eq(datasetVersions.datasetId, dataset.datasetId))) as [{ next: number }];
       const [row] = await tx
         .insert(datasetVersions)
         .values({
-          datasetId,
+          datasetId: dataset.datasetId,
           version: Number(next),
           digest: masked.digest,
           format: meta.format,
@@ -322,7 +329,7 @@ export async function registerDatasetVersion(
           createdAt: now,
         })
         .returning();
-      await tx.update(datasets).set({ updatedAt: now }).where(eq(datasets.datasetId, datasetId));
+      await tx.update(datasets).set({ updatedAt: now }).where(eq(datasets.datasetId, dataset.datasetId));
       await recordAudit(tx, ctx.actor, {
         action: "dataset.version.register",
         targetType: "dataset_version",
@@ -331,8 +338,11 @@ export async function registerDatasetVersion(
       });
       return { datasetCreated, row: row!, created: true };
     });
+    const result = await storeThenCommit(ctx.db, datasetFilesAt(root), masked.tempPath, storagePath, {
+      commit,
+      usesFile: (outcome) => outcome.created,
+    });
     if (!result.created) {
-      await removeQuietly(masked.tempPath);
       return { created: false, datasetCreated: false, version: toVersionDetail(meta.name, result.row), versionId: result.row.versionId };
     }
     if (!options.profileLater) enqueueDatasetProfile(ctx.db, root, result.row.versionId);
@@ -342,8 +352,6 @@ export async function registerDatasetVersion(
     // Another upload of the same bytes may have won the race: answer with its version.
     const [dataset] = isUniqueViolation(error) ? await ctx.db.select().from(datasets).where(eq(datasets.name, meta.name)) : [];
     const existing = dataset && (await existingVersion(ctx.db, dataset.datasetId, masked.digest));
-    // Content-addressed: the winner's file has this very path, so it is only removed when nobody else owns it.
-    if (placed && existing?.storagePath !== placed) await datasetFilesAt(root).delete(placed);
     if (existing) return { created: false, datasetCreated: false, version: toVersionDetail(meta.name, existing), versionId: existing.versionId };
     if (isUniqueViolation(error)) {
       throw new DomainError("RESOURCE_CONFLICT", `Another upload to dataset '${meta.name}' finished at the same moment: send the file again.`);

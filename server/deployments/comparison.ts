@@ -14,6 +14,7 @@ import { taskOfIntrospection } from "../monitoring/monitoring";
 import { liveValueOf } from "../monitoring/live-value";
 import { defaultMonitoringThresholds } from "../monitoring/schema";
 import { shadowQueueStatus } from "../serving/shadow-queue";
+import { routeVolume } from "../serving/route-counts";
 import type { RouteStats, TrafficComparison } from "./schema";
 
 type Route = RouteStats["route"];
@@ -31,22 +32,18 @@ export interface RouteWindow {
   to: number;
 }
 
-/** Volume, errors, latency and live metric of one route's answers in a period. */
+/**
+ * Volume, errors, latency and live metric of one route's answers in a period. Volume and errors are exact counts
+ * (route_counts, whole minutes); latency and the live metric come from the inference log, which may hold a sample.
+ */
 export async function routeStats(db: Database, w: RouteWindow, task: Task | null): Promise<RouteStats> {
-  const [volume] = await queryRows<{ requests: string | number; rows: string | number | null; p50: number | null; p99: number | null }>(
+  const [latency] = await queryRows<{ p50: number | null; p99: number | null }>(
     db,
-    sql`select count(*) as requests, coalesce(sum(row_count), 0) as rows,
-          percentile_disc(0.5) within group (order by latency_ms) as p50,
+    sql`select percentile_disc(0.5) within group (order by latency_ms) as p50,
           percentile_disc(0.99) within group (order by latency_ms) as p99
         from inference_log where model_id = ${w.modelId} and version_id = ${w.versionId} and route = ${w.route} and at >= ${w.from} and at < ${w.to}`,
   );
-  const [failed] = await queryRows<{ errors: string | number }>(
-    db,
-    sql`select count(*) as errors from serving_errors
-        where model_id = ${w.modelId} and version_id = ${w.versionId} and route = ${w.route} and at >= ${w.from} and at < ${w.to}`,
-  );
-  const requests = Number(volume?.requests ?? 0);
-  const errors = Number(failed?.errors ?? 0);
+  const { requests, rows, errors } = await routeVolume(db, w);
   const truth = sql`(f.label #>> '{}')`;
   const predicted = sql`(l.predictions -> f.row_index #>> '{}')`;
   const joined = sql`from inference_feedback f join inference_log l on l.model_id = f.model_id and l.request_id = f.request_id
@@ -71,11 +68,11 @@ export async function routeStats(db: Database, w: RouteWindow, task: Task | null
     route: w.route,
     version: w.version,
     requests,
-    rows: Number(volume?.rows ?? 0),
+    rows,
     errors,
     errorRate: requests + errors > 0 ? errors / (requests + errors) : null,
-    latencyP50: volume?.p50 ?? null,
-    latencyP99: volume?.p99 ?? null,
+    latencyP50: latency?.p50 ?? null,
+    latencyP99: latency?.p99 ?? null,
     liveMetric,
     realisedPer1000: value?.realisedPer1000 ?? null,
     expectedPer1000: value?.expectedPer1000 ?? null,

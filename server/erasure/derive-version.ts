@@ -6,8 +6,8 @@ import { datasets, datasetVersions } from "@/db/schema";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { saltedHash } from "../datasets/csv-masker";
-import { getDatasetRoot, newTempPath, removeQuietly, versionFilePath } from "../datasets/dataset-store";
-import { datasetFilesAt } from "../datasets/dataset-files";
+import { getDatasetRoot, newTempPath, newVersionFilePath, removeQuietly } from "../datasets/dataset-store";
+import { datasetFilesAt, storeThenCommit } from "../datasets/dataset-files";
 import { queryDatasetTextView, quoteIdentifier, quoteLiteral, withDuckDB, type DatasetFileFormat } from "../datasets/duckdb";
 import { enqueueDatasetProfile } from "../datasets/profile-jobs";
 import { findVersion } from "../datasets/registry";
@@ -64,7 +64,9 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
       throw new DomainError("INVALID_STATE", `${request.dataset} v${request.version} holds no row whose '${request.column}' is that key: there is nothing to remove.`);
     }
     const { digest, size } = await sha256OfFile(tempPath);
-    const created = await ctx.db.transaction(async (tx) => {
+    // Stored before the transaction that records it, and removed if that fails (storeThenCommit).
+    const storagePath = newVersionFilePath(dataset.datasetId, digest, format);
+    const commit = () => ctx.db.transaction(async (tx) => {
       await tx.select({ id: datasets.datasetId }).from(datasets).where(eq(datasets.datasetId, dataset.datasetId)).for("update");
       const [same] = await tx.select().from(datasetVersions).where(and(eq(datasetVersions.datasetId, dataset.datasetId), eq(datasetVersions.digest, digest)));
       if (same) return { versionId: same.versionId, version: same.version, fresh: false };
@@ -72,8 +74,6 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
         .select({ next: sql<number>`coalesce(max(${datasetVersions.version}), 0)::int + 1` })
         .from(datasetVersions)
         .where(eq(datasetVersions.datasetId, dataset.datasetId));
-      const storagePath = versionFilePath(dataset.datasetId, digest, format);
-      await files.putFromTempFile(tempPath, storagePath);
       const now = Date.now();
       const [inserted] = await tx
         .insert(datasetVersions)
@@ -103,6 +103,10 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
         meta: { keyHash: subjectKeyHash({ column: request.column, value: request.value }) },
       });
       return { ...inserted, fresh: true };
+    });
+    const created = await storeThenCommit(ctx.db, files, tempPath, storagePath, {
+      commit,
+      usesFile: (outcome) => outcome.fresh,
     });
     if (created.fresh) enqueueDatasetProfile(ctx.db, root, created.versionId);
     return zDerivedVersion.parse({ dataset: request.dataset, version: created.version, fromVersion: row.version, rowsRemoved: counts.removed, rows: counts.kept });

@@ -1,9 +1,8 @@
 // `npm run worker` as real processes on PostgreSQL: it takes jobs a web process queued with STUDIO_JOBS=off, answers its
 // operations endpoints, releases a running job on SIGTERM, and a worker killed with SIGKILL loses the job to another.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
@@ -11,20 +10,12 @@ import { datasetVersions, jobs } from "@/db/schema";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { enqueueDatasetProfile, waitForDatasetJobs } from "../datasets/profile-jobs";
 import { createTestStudio, type TestStudio } from "../testing/test-database";
+import { freePort, spawnNode, type ChildUnderTest } from "../testing/child-process";
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.log("[tests] worker.test.ts needs TEST_DATABASE_URL: a separate worker process cannot share PGlite, so these tests do not run here.");
 
 const METRICS_TOKEN = "worker-test-metrics-token";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -53,18 +44,18 @@ describe.skipIf(!url)("npm run worker", () => {
     await studio?.close();
   });
 
-  function startWorker(env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  function startWorker(env: Record<string, string> = {}): ChildUnderTest {
     const databaseUrl = (studio.db as unknown as { $client: { options: { connectionString: string } } }).$client.options.connectionString;
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("server", "jobs", "worker-main.ts")], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, STUDIO_DATASET_ROOT: root, STUDIO_ARTIFACT_ROOT: studio.artifactRoot, STUDIO_JOBS: "off", STUDIO_JOB_POLL_MS: "200", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+    const worker = spawnNode(["--import", "tsx", path.join("server", "jobs", "worker-main.ts")], {
+      DATABASE_URL: databaseUrl,
+      STUDIO_DATASET_ROOT: root,
+      STUDIO_ARTIFACT_ROOT: studio.artifactRoot,
+      STUDIO_JOBS: "off",
+      STUDIO_JOB_POLL_MS: "200",
+      ...env,
     });
-    children.push(child);
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    return { child, output: () => output, exited };
+    children.push(worker.child);
+    return worker;
   }
 
   async function profileJob(versionId: number) {

@@ -1,4 +1,4 @@
-// The retention job: deletes inference-log entries, feedback and labelling items/labels older than each model's retention, hourly, even when no request arrives.
+// The retention job: deletes inference-log entries (and the route counts beside them), feedback and labelling items/labels older than each model's retention, hourly, even when no request arrives.
 import { desc, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { retentionRuns } from "@/db/schema";
@@ -46,6 +46,9 @@ export async function enforceRetention(
             delete from inference_log l using settings s
             where l.model_id = s.model_id and l.at < ${now} - s.days::bigint * ${DAY_MS}
             returning l.model_id
+          ), deleted_counts as (
+            delete from route_counts c using settings s
+            where c.model_id = s.model_id and c.minute < ${now} - s.days::bigint * ${DAY_MS}
           ), deleted_feedback as (
             delete from inference_feedback f using settings s
             where f.model_id = s.model_id and f.at < ${now} - s.days::bigint * ${DAY_MS}

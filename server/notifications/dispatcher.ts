@@ -5,6 +5,7 @@ import type { Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { permissionTable } from "../auth/permissions";
 import { signWebhookBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./signature";
+import { signingSecretOf } from "./webhooks";
 
 /** Attempts per delivery before it is marked failed (an admin can still send it again). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -95,10 +96,16 @@ export function webhookBody(event: { eventId: number; type: string; at: number; 
 
 async function postDelivery(
   delivery: { deliveryId: number; eventType: string },
-  hook: { url: string; secret: string },
+  hook: { url: string; sealedSecret: string | null; plainSecret: string | null },
   body: string,
 ): Promise<{ ok: boolean; responseCode: number | null; error: string | null }> {
   const timestamp = Math.floor(Date.now() / 1000);
+  let secret: string;
+  try {
+    secret = signingSecretOf(hook);
+  } catch (error) {
+    return { ok: false, responseCode: null, error: error instanceof Error ? error.message : String(error) };
+  }
   try {
     const response = await fetch(hook.url, {
       method: "POST",
@@ -108,7 +115,7 @@ async function postDelivery(
         "x-studio-event": delivery.eventType,
         "x-studio-delivery": String(delivery.deliveryId),
         [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signWebhookBody(hook.secret, timestamp, body),
+        [SIGNATURE_HEADER]: signWebhookBody(secret, timestamp, body),
       },
       body,
       // A redirect could point the studio at an address the admin never chose: it counts as a failure instead.

@@ -96,10 +96,16 @@ export const zWebhookDelivery = z.object({
 });
 export type WebhookDelivery = z.infer<typeof zWebhookDelivery>;
 
+/** What a notification's sentence is made of (actor, model, review id, decision…), for the reader's language. */
+export const zNotificationParams = z.record(z.string(), z.string());
+export type NotificationParams = z.infer<typeof zNotificationParams>;
+
 export const zNotification = z.object({
   notificationId: z.number(),
   type: z.string(),
+  /** The sentence in English, as stored: shown when `params` is null or the bell does not know the type. */
   text: z.string(),
+  params: zNotificationParams.nullable(),
   link: z.string().nullable(),
   createdAt: z.number(),
   read: z.boolean(),

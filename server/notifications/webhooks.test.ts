@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, reviews, studioEvents, webhookDeliveries } from "@/db/schema";
+import { randomBytes } from "node:crypto";
+import { auditLog, reviews, studioEvents, webhookDeliveries, webhooks } from "@/db/schema";
 import { processDatasetVersion } from "../datasets/profile-jobs";
 import { addQualityRule } from "../datasets/registry";
 import { registerDatasetVersion } from "../datasets/register-version";
@@ -20,12 +21,16 @@ import { recordAudit } from "../auth/audit";
 import { zCreateUser } from "../auth/schema";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
+import { createTranslator } from "next-intl";
+import { catalogues } from "@/messages";
+import { notificationText } from "@/components/shell/notification-text";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { dispatchStudioEvents, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "./dispatcher";
 import { listMyNotifications, markNotificationsRead } from "./notifications";
 import { verifyWebhookSignature } from "./signature";
-import { createWebhook, listWebhookDeliveries, listWebhooks, resendWebhookDelivery, updateWebhook } from "./webhooks";
+import { sealSecret } from "../auth/secret-box";
+import { createWebhook, listWebhookDeliveries, listWebhooks, resendWebhookDelivery, sealPlainWebhookSecrets, updateWebhook } from "./webhooks";
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -124,6 +129,57 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
     await updateWebhook(studio.as(ada), { hookId, enabled: false });
   });
 
+  it("keeps secrets encrypted at rest, seals those an earlier version stored plain, and says when the key cannot open one", async () => {
+    const own = await startReceiver();
+    try {
+      const storedRow = async (hookId: number) => (await studio.db.select().from(webhooks).where(eq(webhooks.hookId, hookId)))[0]!;
+      const signedWith = async (hookId: number, secret: string) => {
+        own.received.length = 0;
+        await requestReview(erin, 77);
+        await dispatchStudioEvents(studio.db);
+        const [latest] = await listWebhookDeliveries(studio.as(ada), { hookId });
+        const got = own.received.find((r) => r.headers["x-studio-delivery"] === String(latest!.deliveryId));
+        return { latest, verified: got ? verifyWebhookSignature(secret, { signature: got.headers["x-studio-signature"] as string, timestamp: got.headers["x-studio-timestamp"] as string, body: got.body }).ok : false };
+      };
+
+      const { hookId } = await createWebhook(studio.as(ada), { name: "sealed", url: own.url, events: ["review.requested"], secret: "a-secret-kept-sealed-0002" });
+      const row = await storedRow(hookId);
+      expect(row).toMatchObject({ plainSecret: null, secretHint: "…0002" });
+      expect(JSON.stringify(row)).not.toContain("a-secret-kept-sealed");
+      expect((await signedWith(hookId, "a-secret-kept-sealed-0002")).verified).toBe(true);
+
+      // A new secret is sealed the same way, and signs from the next delivery on.
+      await updateWebhook(studio.as(ada), { hookId, secret: "another-secret-sealed-0003" });
+      expect(JSON.stringify(await storedRow(hookId))).not.toContain("another-secret-sealed");
+      expect((await listWebhooks(studio.as(ada))).find((h) => h.hookId === hookId)!.secretHint).toBe("…0003");
+      expect((await signedWith(hookId, "another-secret-sealed-0003")).verified).toBe(true);
+      await updateWebhook(studio.as(ada), { hookId, enabled: false });
+
+      // A hook stored before encryption at rest (as migration 0028 leaves it) still signs, and is sealed at start-up.
+      const [legacy] = await studio.db
+        .insert(webhooks)
+        .values({ name: "from before", url: own.url, plainSecret: "legacy-plain-secret-0004", secretHint: "…0004", events: ["review.requested"], createdBy: "ada", createdAt: 1, updatedAt: 1 })
+        .returning({ hookId: webhooks.hookId });
+      expect((await signedWith(legacy!.hookId, "legacy-plain-secret-0004")).verified).toBe(true);
+      expect(await sealPlainWebhookSecrets(studio.db)).toBe(1);
+      expect(await sealPlainWebhookSecrets(studio.db)).toBe(0);
+      const sealedLegacy = await storedRow(legacy!.hookId);
+      expect(sealedLegacy.plainSecret).toBeNull();
+      expect(JSON.stringify(sealedLegacy)).not.toContain("legacy-plain-secret");
+      expect((await signedWith(legacy!.hookId, "legacy-plain-secret-0004")).verified).toBe(true);
+
+      // Sealed under a key this studio no longer has: nothing is sent, and the delivery log says why and what to do.
+      await studio.db.update(webhooks).set({ sealedSecret: sealSecret("legacy-plain-secret-0004", "webhook-secret", randomBytes(32)) }).where(eq(webhooks.hookId, legacy!.hookId));
+      const { latest, verified } = await signedWith(legacy!.hookId, "legacy-plain-secret-0004");
+      expect(verified).toBe(false);
+      expect(own.received).toHaveLength(0);
+      expect(latest).toMatchObject({ status: "pending", responseCode: null, error: expect.stringMatching(/cannot be decrypted with this studio's key.*set a new secret/) });
+      await updateWebhook(studio.as(ada), { hookId: legacy!.hookId, enabled: false });
+    } finally {
+      await new Promise((resolve) => own.server.close(resolve));
+    }
+  });
+
   it("announces a promotion to production, and only to hooks subscribed and enabled", async () => {
     const promotions = await createWebhook(studio.as(ada), { name: "promotions", url: `${receiver.url}?promotions`, events: ["model.promoted"] });
     await createWebhook(studio.as(ada), { name: "off", url: `${receiver.url}?off`, events: ["model.promoted"], enabled: false });
@@ -214,6 +270,16 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
       expect(mine.unread).toBe(before.erin + 1);
       expect(mine.items[0]).toMatchObject({ type: "review.decided", text: `rita decided review #${review.reviewId}: approve; the review is now approved.`, link: `/reviews/${review.reviewId}` });
       expect((await listMyNotifications(studio.as(rita))).unread).toBe(before.rita);
+      // The bell words it in the reader's language from the event's values; in English exactly as stored.
+      expect(mine.items[0]!.params).toEqual({ actor: "rita", reviewId: String(review.reviewId), decision: "approve", status: "approved" });
+      const bell = (locale: "en" | "fr") => createTranslator({ locale, messages: catalogues[locale], namespace: "shell.notifications" });
+      expect(notificationText(bell("en"), mine.items[0]!)).toBe(mine.items[0]!.text);
+      expect(notificationText(bell("fr"), mine.items[0]!)).toBe(`rita a statué sur la revue n° ${review.reviewId} : approbation ; la revue est maintenant approuvée.`);
+      const requested = (await listMyNotifications(studio.as(rita))).items.find((n) => n.type === "review.requested")!;
+      expect(notificationText(bell("en"), requested)).toBe(requested.text);
+      expect(notificationText(bell("fr"), requested)).toMatch(/^erin a demandé une revue de credit\/3 \(revue n° \d+\)\.$/);
+      // A notification whose event was pruned keeps its stored words.
+      expect(notificationText(bell("fr"), { ...requested, params: null })).toBe(requested.text);
       // All read at once.
       await caller(erin).notifications.markRead({});
       expect((await caller(erin).notifications.mine()).unread).toBe(0);

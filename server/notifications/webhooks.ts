@@ -1,8 +1,11 @@
-// Admins' webhooks: create, change, delete, list with their delivery log, and send a delivery again.
+// Admins' webhooks: create, change, delete, list with their delivery log, and send a delivery again. Secrets are kept
+// sealed (auth/secret-box.ts): given back once, at creation, and never read again but to sign a delivery.
 import { randomBytes } from "node:crypto";
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, isNotNull, sql } from "drizzle-orm";
 import { studioEvents, webhookDeliveries, webhooks } from "@/db/schema";
+import { queryRows, type Database } from "@/db/client";
 import { recordAudit } from "../auth/audit";
+import { openSecret, sealSecret } from "../auth/secret-box";
 import { authorize } from "../auth/permissions";
 import { DomainError } from "../errors";
 import type { ServiceContext } from "../service-context";
@@ -16,6 +19,37 @@ function auditedUrl(url: string): string {
 
 function secretHint(secret: string): string {
   return `…${secret.slice(-4)}`;
+}
+
+/** The columns that store a new secret: sealed, with its hint, and no plain copy. */
+function storedSecret(secret: string) {
+  return { sealedSecret: sealSecret(secret, "webhook-secret"), secretHint: secretHint(secret), plainSecret: null };
+}
+
+/** The secret that signs a hook's deliveries (a row from before sealing still holds it plain until the next start). */
+export function signingSecretOf(hook: { sealedSecret: string | null; plainSecret: string | null }): string {
+  if (hook.sealedSecret !== null) return openSecret(hook.sealedSecret, "webhook-secret");
+  if (hook.plainSecret !== null) return hook.plainSecret;
+  throw new DomainError("INTERNAL_ERROR", "This webhook has no secret: set a new one on the Webhooks page.");
+}
+
+/**
+ * Seals the secrets stored plain before migration 0028 (SQL cannot: it has no key), once, at start-up; returns how many.
+ * Each row is sealed only if its plain secret is still the one read, so a secret changed meanwhile is never overwritten.
+ */
+export async function sealPlainWebhookSecrets(db: Database): Promise<number> {
+  const plain = await db.select({ hookId: webhooks.hookId, secret: webhooks.plainSecret }).from(webhooks).where(isNotNull(webhooks.plainSecret));
+  if (!plain.length) return 0;
+  const sealed = await queryRows<{ hook_id: number }>(
+    db,
+    sql`update webhooks w set sealed_secret = v.sealed, secret = null
+        from (select unnest(${sql.param(plain.map((p) => p.hookId))}::bigint[]) as hook_id,
+                     unnest(${sql.param(plain.map((p) => p.secret!))}::text[]) as plain,
+                     unnest(${sql.param(plain.map((p) => sealSecret(p.secret!, "webhook-secret")))}::text[]) as sealed) v
+        where w.hook_id = v.hook_id and w.secret = v.plain
+        returning w.hook_id`,
+  );
+  return sealed.length;
 }
 
 async function findWebhook(ctx: ServiceContext, hookId: number) {
@@ -41,7 +75,7 @@ export async function listWebhooks(ctx: ServiceContext): Promise<WebhookSummary[
     hookId: hook.hookId,
     name: hook.name,
     url: hook.url,
-    secretHint: secretHint(hook.secret),
+    secretHint: hook.secretHint,
     events: hook.events,
     enabled: hook.enabled,
     createdBy: hook.createdBy,
@@ -59,7 +93,7 @@ export async function createWebhook(ctx: ServiceContext, input: CreateWebhookInp
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhooks)
-      .values({ name: parsed.name, url: parsed.url, secret, events: [...new Set(parsed.events)], enabled: parsed.enabled, createdBy: ctx.actor.username, createdAt: now, updatedAt: now })
+      .values({ name: parsed.name, url: parsed.url, ...storedSecret(secret), events: [...new Set(parsed.events)], enabled: parsed.enabled, createdBy: ctx.actor.username, createdAt: now, updatedAt: now })
       .returning({ hookId: webhooks.hookId });
     await recordAudit(tx, ctx.actor, {
       action: "webhook.create",
@@ -79,7 +113,7 @@ export async function updateWebhook(ctx: ServiceContext, input: UpdateWebhookInp
     ...(input.url !== undefined ? { url: input.url } : {}),
     ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
     ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-    ...(input.secret !== undefined ? { secret: input.secret } : {}),
+    ...(input.secret !== undefined ? storedSecret(input.secret) : {}),
   };
   await ctx.db.transaction(async (tx) => {
     await tx.update(webhooks).set({ ...changes, updatedAt: Date.now() }).where(eq(webhooks.hookId, input.hookId));

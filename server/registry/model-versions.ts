@@ -1,4 +1,5 @@
 // Model version services: register numbered versions of a registered model, read, search, describe, stage, tag and delete them.
+import { independentQueries } from "@/db/independent-queries";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import {
   loggedModels,
@@ -101,10 +102,11 @@ export async function toModelVersions(db: Executor, rows: ModelVersionRow[], mod
   const tags = new Map<number, KeyValue[]>(ids.map((id) => [id, []]));
   const aliases = new Map<number, string[]>(ids.map((id) => [id, []]));
   if (ids.length) {
-    const [tagRows, aliasRows] = await Promise.all([
-      db.select().from(modelVersionTags).where(inArray(modelVersionTags.versionId, ids)).orderBy(asc(modelVersionTags.key)),
-      db.select().from(registeredModelAliases).where(inArray(registeredModelAliases.versionId, ids)).orderBy(asc(registeredModelAliases.alias)),
-    ]);
+    const [tagRows, aliasRows] = await independentQueries(
+      db,
+      () => db.select().from(modelVersionTags).where(inArray(modelVersionTags.versionId, ids)).orderBy(asc(modelVersionTags.key)),
+      () => db.select().from(registeredModelAliases).where(inArray(registeredModelAliases.versionId, ids)).orderBy(asc(registeredModelAliases.alias)),
+    );
     for (const t of tagRows) tags.get(t.versionId)?.push({ key: t.key, value: t.value });
     for (const a of aliasRows) aliases.get(a.versionId)?.push(a.alias);
   }

@@ -1,4 +1,5 @@
 // Registered model services: create, read, search, describe, rename, tag, alias and delete models (MLflow's registry).
+import { independentQueries } from "@/db/independent-queries";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { aliasEvents, modelVersions, registeredModelAliases, registeredModels, registeredModelTags } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
@@ -43,21 +44,24 @@ async function toRegisteredModels(db: Executor, rows: RegisteredModelRow[]): Pro
   const latest = new Map<number, ModelVersion[]>(ids.map((id) => [id, []]));
   if (ids.length) {
     const names = new Map(rows.map((r) => [r.modelId, r.name]));
-    const [tagRows, aliasRows, latestRows] = await Promise.all([
-      db.select().from(registeredModelTags).where(inArray(registeredModelTags.modelId, ids)).orderBy(asc(registeredModelTags.key)),
-      db
-        .select({ modelId: registeredModelAliases.modelId, alias: registeredModelAliases.alias, version: modelVersions.version })
-        .from(registeredModelAliases)
-        .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
-        .where(inArray(registeredModelAliases.modelId, ids))
-        .orderBy(asc(registeredModelAliases.alias)),
+    const [tagRows, aliasRows, latestRows] = await independentQueries(
+      db,
+      () => db.select().from(registeredModelTags).where(inArray(registeredModelTags.modelId, ids)).orderBy(asc(registeredModelTags.key)),
+      () =>
+        db
+          .select({ modelId: registeredModelAliases.modelId, alias: registeredModelAliases.alias, version: modelVersions.version })
+          .from(registeredModelAliases)
+          .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
+          .where(inArray(registeredModelAliases.modelId, ids))
+          .orderBy(asc(registeredModelAliases.alias)),
       // MLflow's latest_versions: the highest version in each stage.
-      db
-        .selectDistinctOn([modelVersions.modelId, modelVersions.currentStage])
-        .from(modelVersions)
-        .where(inArray(modelVersions.modelId, ids))
-        .orderBy(modelVersions.modelId, modelVersions.currentStage, desc(modelVersions.version)),
-    ]);
+      () =>
+        db
+          .selectDistinctOn([modelVersions.modelId, modelVersions.currentStage])
+          .from(modelVersions)
+          .where(inArray(modelVersions.modelId, ids))
+          .orderBy(modelVersions.modelId, modelVersions.currentStage, desc(modelVersions.version)),
+    );
     for (const t of tagRows) tags.get(t.modelId)?.push({ key: t.key, value: t.value });
     for (const a of aliasRows) aliases.get(a.modelId)?.push({ alias: a.alias, version: String(a.version) });
     const sortedLatest = [...latestRows].sort((a, b) => a.version - b.version);

@@ -13,7 +13,8 @@ import { applyDecisionThreshold } from "./decision-threshold";
 import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
 import { enqueueShadowCopy, type ProductionParse, type ShadowParse } from "./shadow-queue";
 import { runModel } from "./batched-run";
-import { logRoutedAnswer, logServingError } from "./route-log";
+import { logRoutedAnswer, logServingError, rowsOf } from "./route-log";
+import { countRouteAnswer } from "./route-counts";
 import { routesToCanary, trafficOf } from "./traffic-routing";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
@@ -204,8 +205,11 @@ function logAnswer(
   model: ServedModel,
   entry: { requestId: string; startedAt: number; feeds: ort.InferenceSession.FeedsType; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
 ): void {
-  if (route === "production") logServedRequest(db, model, entry as Parameters<typeof logServedRequest>[2]);
-  else logRoutedAnswer(db, model, { route, requestId: entry.requestId, latencyMs: performance.now() - entry.startedAt, feeds: entry.feeds as Record<string, ort.Tensor>, results: entry.results, protocol: entry.protocol });
+  if (route === "production") {
+    // Counted before the log samples: the comparison's volumes and error rates are exact at any sample rate.
+    countRouteAnswer(db, { modelId: model.modelId, versionId: model.versionId, route, rows: rowsOf(model, entry.feeds as Record<string, ort.Tensor>) });
+    logServedRequest(db, model, entry as Parameters<typeof logServedRequest>[2]);
+  } else logRoutedAnswer(db, model, { route, requestId: entry.requestId, latencyMs: performance.now() - entry.startedAt, feeds: entry.feeds as Record<string, ort.Tensor>, results: entry.results, protocol: entry.protocol });
 }
 
 /** The version a test asks to fail (journeys break a canary with it); ignored unless STUDIO_SERVING_TEST_FAULTS=1. */

@@ -1,7 +1,7 @@
 // The log of a production endpoint's other traffic: canary answers (returned) and shadow answers (never returned) go to
 // the inference log with their route, packed and written by its writer thread (unsampled), and every
 // failed answer to serving_errors, batched here. Both bounded: when the database falls behind, entries are dropped and
-// counted, never waited for.
+// counted, never waited for. Every answer and error is also counted exactly (route-counts.ts): rates come from there.
 import type * as ort from "onnxruntime-node";
 import { servingErrors } from "@/db/schema";
 import type { Database } from "@/db/client";
@@ -9,6 +9,7 @@ import { redactErrorForLog } from "../auth/log-redaction";
 import { flushInferenceLog, recordCompactBatch, recordInference, type InferenceLogEntry } from "../monitoring/inference-log";
 import { logServedRequest } from "../monitoring/serving-log";
 import type { ServedModel } from "./model-server";
+import { countRouteAnswer, countRouteError, flushRouteCounts } from "./route-counts";
 
 const FLUSH_AT = 200;
 const FLUSH_DELAY_MS = 100;
@@ -50,19 +51,32 @@ export function logRoutedAnswer(
   entry: { route: "canary" | "shadow"; requestId: string; latencyMs: number; feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
 ): void {
   const { latencyMs, ...answer } = entry;
+  countRouteAnswer(db, { modelId: model.modelId, versionId: model.versionId, route: entry.route, rows: rowsOf(model, entry.feeds) });
   if (!logServedRequest(db, model, { ...answer, startedAt: performance.now() - latencyMs })) state.dropped += 1;
 }
 
-/** Queues shadow answers the shadow's scoring thread packed (shadow-worker.mjs), one per request id; refusals counted. */
-export function logPackedShadowAnswers(db: Database, model: ServedModel, packed: { numbers: Float64Array; used: number; requestIds: readonly string[] }): number {
+/** Rows of a request: the first input's first dimension, as the inference log reads it. */
+export function rowsOf(model: ServedModel, feeds: Record<string, ort.Tensor>): number {
+  const first = model.inputs[0] ? feeds[model.inputs[0].name] : undefined;
+  return first?.dims[0] ?? 0;
+}
+
+/**
+ * Counts and queues shadow answers the shadow's scoring thread packed (shadow-worker.mjs), one per request id (`rows`:
+ * each answer's row count); refusals counted.
+ */
+export function logPackedShadowAnswers(db: Database, model: ServedModel, packed: { numbers: Float64Array; used: number; requestIds: readonly string[]; rows: readonly number[] }): number {
+  for (const rows of packed.rows) countRouteAnswer(db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", rows });
   let keys = keysByModel.get(model);
   if (!keys) keysByModel.set(model, (keys = model.fields.map((f) => f.key)));
-  const queued = recordCompactBatch(db, { keys, ...packed });
+  const queued = recordCompactBatch(db, { keys, numbers: packed.numbers, used: packed.used, requestIds: packed.requestIds });
   state.dropped += packed.requestIds.length - queued;
   return queued;
 }
-/** Queues a shadow answer the scoring thread sent as an object (text inputs or labels); a refusal is counted. */
-export function logShadowAnswerObject(db: Database, entry: InferenceLogEntry & { route: "shadow" }): void {
+
+/** Counts and queues a shadow answer the scoring thread sent as an object (text inputs or labels); a refusal is counted. */
+export function logShadowAnswerObject(db: Database, entry: InferenceLogEntry & { route: "shadow" }, rows: number): void {
+  countRouteAnswer(db, { modelId: entry.modelId, versionId: entry.versionId, route: "shadow", rows });
   if (!recordInference(db, entry, { sampled: false })) state.dropped += 1;
 }
 
@@ -71,6 +85,7 @@ const keysByModel = new WeakMap<ServedModel, string[]>();
 
 /** Queues a failed answer of a production endpoint (production, canary or shadow): the guards' error rates count them. */
 export function logServingError(db: Database, entry: { modelId: number; versionId: number; route: "production" | "canary" | "shadow"; requestId: string; status: number; message: string }): void {
+  countRouteError(db, entry);
   const buffer = bufferOf(db);
   if (queued(buffer) >= MAX_BUFFERED) {
     state.dropped += 1;
@@ -80,7 +95,7 @@ export function logServingError(db: Database, entry: { modelId: number; versionI
   schedule(buffer);
 }
 
-/** Writes what is buffered, answers included (the timers do it continuously; tests and benches call it). */
+/** Writes what is buffered, answers and counts included (the timers do it continuously; tests and benches call it). */
 export async function flushRouteLog(): Promise<void> {
   if (state.timer) {
     clearTimeout(state.timer);
@@ -102,7 +117,7 @@ export async function flushRouteLog(): Promise<void> {
       return buffer.writing;
     }),
   );
-  await flushInferenceLog();
+  await Promise.all([flushInferenceLog(), flushRouteCounts()]);
 }
 
 /** Canary/shadow answers and errors this process dropped because the log fell behind. */

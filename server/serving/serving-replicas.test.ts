@@ -3,10 +3,8 @@
 // request during the switch, and a deleted alias stops answering within a second. Then SIGTERM with a request in
 // flight: that request still gets its 200, new connections are refused, and the inference log is written before exit.
 // PostgreSQL: TEST_DATABASE_URL's server when set, else an embedded PostgreSQL this test starts in /tmp.
-import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,20 +21,10 @@ import { registerOnnxUpload } from "../registry/onnx-versions";
 import { deleteModelAlias, setModelAlias } from "../registry/registered-models";
 import type { ServiceContext } from "../service-context";
 import { createTestStudio } from "../testing/test-database";
+import { freePort, spawnNodeUntilReady, type ChildUnderTest } from "../testing/child-process";
 import { ensureDefaultExperiment } from "../tracking/experiments";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface TestPostgres {
   url: string;
@@ -72,13 +60,11 @@ async function testPostgres(): Promise<TestPostgres> {
 describe("serving replicas in their own process", () => {
   let pg: TestPostgres;
   let ctx: ServiceContext;
-  let replica: ChildProcess;
-  let output = "";
+  let replica: ChildUnderTest;
   let base: string;
   let port: number;
   let token: string;
   let body: string;
-  let exited: Promise<number | null>;
 
   beforeAll(async () => {
     pg = await testPostgres();
@@ -102,9 +88,10 @@ describe("serving replicas in their own process", () => {
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-replica-data-"));
-    replica = spawn(process.execPath, ["--import", "tsx", "server/serving/standalone.ts"], {
+    replica = await spawnNodeUntilReady({
+      what: "the serving process",
+      args: ["--import", "tsx", "server/serving/standalone.ts"],
       env: {
-        ...process.env,
         DATABASE_URL: pg.url,
         STUDIO_DATA_DIR: dataDir,
         STUDIO_ARTIFACT_ROOT: pg.artifactRoot,
@@ -113,24 +100,15 @@ describe("serving replicas in their own process", () => {
         STUDIO_SERVING_ALIAS_CACHE_MS: "60000",
         STUDIO_SHUTDOWN_GRACE_MS: "10000",
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      readyUrl: `${base}/readyz`,
+      timeoutMs: 60_000,
     });
-    replica.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    replica.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    exited = new Promise((resolve) => replica.once("exit", (code) => resolve(code)));
-    const started = Date.now();
-    for (;;) {
-      const ready = await fetch(`${base}/readyz`).then((r) => r.status, () => 0);
-      if (ready === 200) break;
-      if (Date.now() - started > 60_000 || replica.exitCode !== null) throw new Error(`the serving process did not become ready:\n${output}`);
-      await sleep(200);
-    }
   }, 120_000);
 
   afterAll(async () => {
-    if (replica && replica.exitCode === null) {
-      replica.kill("SIGKILL");
-      await exited;
+    if (replica && replica.child.exitCode === null) {
+      replica.child.kill("SIGKILL");
+      await replica.exited;
     }
     await pg?.close();
   });
@@ -203,7 +181,7 @@ describe("serving replicas in their own process", () => {
       request.on("error", reject);
       request.write(body.slice(0, 10));
       setTimeout(() => {
-        replica.kill("SIGTERM");
+        replica.child.kill("SIGTERM");
         setTimeout(() => request.end(body.slice(10)), 500);
       }, 200);
     });
@@ -216,8 +194,8 @@ describe("serving replicas in their own process", () => {
     const answered = await answer;
     expect(answered.status).toBe(200);
     expect(JSON.parse(answered.text)).toHaveProperty("predictions");
-    expect(await exited).toBe(0);
-    expect(output).toMatch(/SIGTERM: no new connections/);
+    expect(await replica.exited).toBe(0);
+    expect(replica.output()).toMatch(/SIGTERM: no new connections/);
     const logged = await pg.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(eq(inferenceLog.requestId, requestId));
     expect(logged).toHaveLength(1);
   });

@@ -64,6 +64,8 @@ export interface ShadowCopy {
 interface Outstanding {
   worker: Worker;
   copies: ShadowCopy[];
+  /** Each copy's row count. */
+  rows: number[];
   /** Copies taken off the queue for it (its copies plus those whose parse failed): what `running` counts. */
   taken: number;
   model: ServedModel;
@@ -361,7 +363,7 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
     }
     const id = state.nextBatchId++;
     worker.postMessage({ type: "batch", batch: id, session, rows, protocols: parsed.map((p) => PROTOCOL_CODES[p.copy.protocol]), stacked: stacked?.feeds ?? null, alone }, transfer);
-    state.outstanding.set(id, { worker, copies: parsed.map((p) => p.copy), taken: batch.length, model, db: head.db });
+    state.outstanding.set(id, { worker, copies: parsed.map((p) => p.copy), rows, taken: batch.length, model, db: head.db });
     handed = true;
     refWorker();
   } catch (error) {
@@ -408,10 +410,10 @@ function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
     state.sessions.delete(batch.model);
   } else {
     const requestIds = message.copies.map((i) => batch.copies[i]!.requestId);
-    logPackedShadowAnswers(batch.db, batch.model, { numbers: message.numbers, used: message.used, requestIds });
+    logPackedShadowAnswers(batch.db, batch.model, { numbers: message.numbers, used: message.used, requestIds, rows: message.copies.map((i) => batch.rows[i]!) });
     for (const o of message.objects) {
       const copy = batch.copies[o.index]!;
-      logShadowAnswerObject(batch.db, { modelId: batch.model.modelId, versionId: batch.model.versionId, requestId: copy.requestId, at: o.at, latencyMs: o.latencyMs, inputs: o.inputs, predictions: o.predictions, protocol: copy.protocol, route: "shadow" });
+      logShadowAnswerObject(batch.db, { modelId: batch.model.modelId, versionId: batch.model.versionId, requestId: copy.requestId, at: o.at, latencyMs: o.latencyMs, inputs: o.inputs, predictions: o.predictions, protocol: copy.protocol, route: "shadow" }, batch.rows[o.index]!);
     }
     for (const e of message.errors) recordError(batch.copies[e.index]!, batch.model, scoringRefusal(e.message));
     state.scored += message.copies.length + message.objects.length;

@@ -1,18 +1,19 @@
 // Admin page: Webhooks and their delivery log.
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { getTranslations } from "next-intl/server";
 import { WebhooksPanel } from "@/components/admin/webhooks-panel";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("webhooks"))("title") };
+}
 
-export default function AdminWebhooksPage() {
+export default async function AdminWebhooksPage() {
+  const t = await getTranslations("webhooks");
   return (
     <>
-      <h1>Webhooks</h1>
-      <p>
-        Each subscribed event is POSTed as JSON (with a Slack-compatible <code>text</code> field), signed with the hook&apos;s secret, and retried with
-        growing waits when the receiver fails.
-      </p>
+      <h1>{t("title")}</h1>
+      <p>{t.rich("intro", { code: (chunks) => <code>{chunks}</code> })}</p>
       <Suspense>
         <WebhooksPanel />
       </Suspense>
