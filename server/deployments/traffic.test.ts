@@ -30,7 +30,7 @@ import { runModel } from "../serving/batched-run";
 import { ModelServer } from "../serving/model-server";
 import { parseMlflowJson } from "../serving/protocols";
 import { flushRouteLog } from "../serving/route-log";
-import { enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ProductionParse, type ShadowParse } from "../serving/shadow-queue";
+import { closeShadowQueue, enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ProductionParse, type ShadowParse } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
@@ -100,6 +100,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
   });
   afterAll(async () => {
     await settle();
+    await closeShadowQueue();
     await server.close();
     await studio.close();
     await rm(datasetRoot, { recursive: true, force: true });
@@ -216,6 +217,64 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(logged.map((l) => l.requestId).filter((id) => id.startsWith("q-")).sort()).toEqual(["q-1", "q-2", "q-3"]);
     const errors = await studio.db.select({ requestId: servingErrors.requestId, route: servingErrors.route, status: servingErrors.status, message: servingErrors.message }).from(servingErrors).where(like(servingErrors.requestId, "q-%"));
     expect(errors).toEqual([{ requestId: "q-bad", route: "shadow", status: 400, message: expect.stringMatching(/could not score this input/) }]);
+  });
+
+  it("scores copies on a thread of its own, logging exactly what scoring them on the serving thread logged", async () => {
+    await settle();
+    const shadowAnswers = async (scorer: "worker" | "main") => {
+      shadowQueueTestHooks.useScorer(scorer);
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < 8; i++) ids.push((await serve(i)).headers["x-request-id"]!);
+        await settle();
+        return ids;
+      } finally {
+        shadowQueueTestHooks.useScorer("worker");
+      }
+    };
+    const onThread = await shadowAnswers("worker");
+    const onServingThread = await shadowAnswers("main");
+    const logged = await studio.db
+      .select({ requestId: inferenceLog.requestId, versionId: inferenceLog.versionId, inputs: inferenceLog.inputs, predictions: inferenceLog.predictions, protocol: inferenceLog.protocol, rowCount: inferenceLog.rowCount })
+      .from(inferenceLog)
+      .where(eq(inferenceLog.route, "shadow"));
+    const byId = new Map(logged.map(({ requestId, ...row }) => [requestId, row]));
+    for (let i = 0; i < 8; i++) {
+      expect(byId.get(onThread[i]!), `request ${i}`).toBeDefined();
+      expect(byId.get(onThread[i]!)).toEqual(byId.get(onServingThread[i]!));
+    }
+  });
+
+  it("loses only the copies a scoring thread that dies was holding, counted as dropped, and starts another for the next", async () => {
+    await settle();
+    const before = shadowQueueStatus();
+    // The thread holds what it is given, as a shadow that fell behind would: production answers all the same.
+    shadowQueueTestHooks.holdScoring();
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => serve(i)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    await expect.poll(() => shadowQueueTestHooks.handedToThread()).toBeGreaterThan(0);
+    const held = shadowQueueTestHooks.handedToThread();
+    expect(shadowQueueStatus().scored).toBe(before.scored);
+    await shadowQueueTestHooks.scoringThread()!.terminate();
+    await settle();
+    expect(shadowQueueStatus().dropped - before.dropped).toBe(held);
+    // Copies still queued when it died, and new ones, go to a new thread.
+    const next = await Promise.all(Array.from({ length: 5 }, (_, i) => serve(i)));
+    await settle();
+    expect(shadowQueueStatus().scored - before.scored).toBe(5 - held + 5);
+    const ids = next.map((a) => a.headers["x-request-id"]!);
+    const logged = await studio.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(eq(inferenceLog.route, "shadow"));
+    expect(logged.filter((l) => ids.includes(l.requestId))).toHaveLength(5);
+  });
+
+  it("scores the queued copies before a graceful shutdown ends the scoring thread", async () => {
+    await settle();
+    const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => serve(i)))).map((a) => a.headers["x-request-id"]!);
+    await closeShadowQueue();
+    expect(shadowQueueTestHooks.scoringThread()).toBeNull();
+    await settle();
+    const logged = await studio.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(eq(inferenceLog.route, "shadow"));
+    expect(logged.filter((l) => ids.includes(l.requestId))).toHaveLength(6);
   });
 
   it("drops shadow copies, and counts them, when the shadow falls behind; production answers all the same", async () => {

@@ -25,6 +25,7 @@ import {
   inferenceLogTestHooks,
   invalidateLoggingSettings,
   loggingSettings,
+  recordCompactBatch,
   recordCompactInference,
   recordInference,
   type InferenceLogEntry,
@@ -212,6 +213,25 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(written.get("room-shadow-0")!.route).toBe("shadow");
     expect(written.get("room-prod-0")!.route).toBe("production");
     expect(inferenceLogStatus()).toMatchObject({ queued: 0, written: before.written + 15, routed: { queued: 0 } });
+  });
+
+  it("takes shadow answers another thread packed, each against the canary and shadow entries' bound, under their request ids", async () => {
+    const before = inferenceLogStatus();
+    inferenceLogTestHooks.setMaxRoutedQueued(3);
+    // The layout shadow-worker.mjs writes: an 8-slot header (slot 0 set by the log), the inputs key after key, the predictions.
+    const entry = (i: number) => [0, modelId, versionId, Date.now(), 3, 0 + 2 * 2, 2, 2, i, i + 0.5, -i, Number.NaN, 1, 0];
+    const numbers = Float64Array.from([0, 1, 2, 3].flatMap(entry));
+    try {
+      const queued = recordCompactBatch(studio.db, { keys: ["a", "b"], numbers, used: numbers.length, requestIds: [0, 1, 2, 3].map((i) => `packed-${i}`) });
+      expect(queued).toBe(3);
+      expect(inferenceLogStatus().routed.dropped - before.routed.dropped).toBe(1);
+    } finally {
+      inferenceLogTestHooks.resetMaxQueued();
+    }
+    await flushInferenceLog();
+    const written = await rowsOf("packed");
+    expect([...written.keys()].sort()).toEqual(["packed-0", "packed-1", "packed-2"]);
+    expect(written.get("packed-2")).toMatchObject({ route: "shadow", protocol: "mlflow", rowCount: 2, inputs: { a: [2, 2.5], b: [-2, null] }, predictions: [1, 0] });
   });
 
   it("packs a canary's and a shadow's numeric answers with their route, and never samples them out", async () => {

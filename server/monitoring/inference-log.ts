@@ -296,6 +296,40 @@ export function recordCompactInference(db: Database, entry: CompactInference): b
   return true;
 }
 
+/**
+ * Entries another thread already packed in this module's layout (the shadow's scoring thread, shadow-worker.mjs): all
+ * of one served version (`keys` its inputs; slot 0 of each header is set here) and all canary or shadow answers, so
+ * never sampled out. Copied into the pending batch as they are, entry by entry against the routed bound (a refusal
+ * is counted). Returns how many were queued.
+ */
+export function recordCompactBatch(db: Database, packed: { keys: readonly string[]; numbers: Float64Array; used: number; requestIds: readonly string[] }): number {
+  const layout = layoutOf(packed.keys);
+  const target = targetOf(db);
+  const n = packed.numbers;
+  let queued = 0;
+  for (let at = 0, index = 0; at < packed.used; index++) {
+    const length = HEADER + n[at + 6]! * packed.keys.length + n[at + 7]!;
+    if (admit(db, n[at + 1]!, false, true)) {
+      // Taken afresh for each entry: a full batch is handed to the writer (and its numbers transferred) by added().
+      const batch = pendingOf(target);
+      if (batch.used + length > batch.numbers.length) {
+        const grown = new Float64Array(Math.max(batch.numbers.length * 2, batch.used + length));
+        grown.set(batch.numbers.subarray(0, batch.used));
+        batch.numbers = grown;
+      }
+      batch.numbers.set(n.subarray(at, at + length), batch.used);
+      batch.numbers[batch.used] = layout;
+      batch.used += length;
+      batch.requestIds.push(packed.requestIds[index]!);
+      batch.routed += 1;
+      queued += 1;
+      added(batch);
+    }
+    at += length;
+  }
+  return queued;
+}
+
 function added(batch: PendingBatch): void {
   batch.count += 1;
   if (batch.count >= POST_AT_ENTRIES) postPending();

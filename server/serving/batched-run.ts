@@ -8,9 +8,13 @@ export async function runModel(model: ServedModel, feeds: ort.InferenceSession.F
   try {
     return await model.session.run(feeds, outputs as string[]);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-    throw badRequest(`The model could not score this input: ${message.replace(/^\[[^\]]*\]\s*/, "")}`);
+    throw scoringRefusal(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The error of a run onnxruntime refused, from its message (also what the shadow's scoring thread reports back). */
+export function scoringRefusal(message: string) {
+  return badRequest(`The model could not score this input: ${message.split("\n")[0]!.replace(/^\[[^\]]*\]\s*/, "")}`);
 }
 
 type Cells = ort.Tensor["data"];
@@ -32,18 +36,34 @@ function concatCells(parts: Cells[], length: number): Cells {
   return out;
 }
 
+/** A tensor as plain data (what a worker thread can be sent): element type, cells, dimensions. */
+export interface TensorData {
+  type: ort.Tensor.Type;
+  data: Cells;
+  dims: number[];
+}
+
 /**
  * The feeds of several requests stacked along the first (row) dimension, or null when they cannot be: an input
  * missing from one of them, another element type, or other trailing dimensions (each is then scored alone).
  */
 export function stackFeeds(feedsList: readonly Record<string, ort.Tensor>[]): { feeds: Record<string, ort.Tensor>; rows: number[] } | null {
+  const stacked = stackFeedData(feedsList);
+  if (!stacked) return null;
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(stacked.feeds)) feeds[name] = new ort.Tensor(t.type, t.data as never, t.dims);
+  return { feeds, rows: stacked.rows };
+}
+
+/** stackFeeds' cells without the tensors: always fresh arrays (never one of the requests' own), so they can be transferred. */
+export function stackFeedData(feedsList: readonly Record<string, ort.Tensor>[]): { feeds: Record<string, TensorData>; rows: number[] } | null {
   const first = feedsList[0];
   if (!first) return null;
   const names = Object.keys(first);
   if (!names.length) return null;
   if (feedsList.some((feeds) => Object.keys(feeds).length !== names.length || !feeds[names[0]!])) return null;
   const rows = feedsList.map((feeds) => rowsOf(feeds[names[0]!]!));
-  const stacked: Record<string, ort.Tensor> = {};
+  const stacked: Record<string, TensorData> = {};
   for (const name of names) {
     const head = first[name]!;
     const trailing = head.dims.slice(1);
@@ -56,7 +76,7 @@ export function stackFeeds(feedsList: readonly Record<string, ort.Tensor>[]): { 
       parts.push(tensor.data);
       length += (tensor.data as ArrayLike<unknown>).length;
     }
-    stacked[name] = new ort.Tensor(head.type, concatCells(parts, length) as never, [rows.reduce((a, b) => a + b, 0), ...trailing]);
+    stacked[name] = { type: head.type, data: concatCells(parts, length), dims: [rows.reduce((a, b) => a + b, 0), ...trailing] };
   }
   return { feeds: stacked, rows };
 }

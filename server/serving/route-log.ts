@@ -6,7 +6,7 @@ import type * as ort from "onnxruntime-node";
 import { servingErrors } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
-import { flushInferenceLog } from "../monitoring/inference-log";
+import { flushInferenceLog, recordCompactBatch, recordInference, type InferenceLogEntry } from "../monitoring/inference-log";
 import { logServedRequest } from "../monitoring/serving-log";
 import type { ServedModel } from "./model-server";
 import { countRouteAnswer, countRouteError, flushRouteCounts } from "./route-counts";
@@ -60,6 +60,28 @@ export function rowsOf(model: ServedModel, feeds: Record<string, ort.Tensor>): n
   const first = model.inputs[0] ? feeds[model.inputs[0].name] : undefined;
   return first?.dims[0] ?? 0;
 }
+
+/**
+ * Counts and queues shadow answers the shadow's scoring thread packed (shadow-worker.mjs), one per request id (`rows`:
+ * each answer's row count); refusals counted.
+ */
+export function logPackedShadowAnswers(db: Database, model: ServedModel, packed: { numbers: Float64Array; used: number; requestIds: readonly string[]; rows: readonly number[] }): number {
+  for (const rows of packed.rows) countRouteAnswer(db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", rows });
+  let keys = keysByModel.get(model);
+  if (!keys) keysByModel.set(model, (keys = model.fields.map((f) => f.key)));
+  const queued = recordCompactBatch(db, { keys, numbers: packed.numbers, used: packed.used, requestIds: packed.requestIds });
+  state.dropped += packed.requestIds.length - queued;
+  return queued;
+}
+
+/** Counts and queues a shadow answer the scoring thread sent as an object (text inputs or labels); a refusal is counted. */
+export function logShadowAnswerObject(db: Database, entry: InferenceLogEntry & { route: "shadow" }, rows: number): void {
+  countRouteAnswer(db, { modelId: entry.modelId, versionId: entry.versionId, route: "shadow", rows });
+  if (!recordInference(db, entry, { sampled: false })) state.dropped += 1;
+}
+
+/** The input keys of a served version, one array per loaded model (the log's writer knows a layout by this array). */
+const keysByModel = new WeakMap<ServedModel, string[]>();
 
 /** Queues a failed answer of a production endpoint (production, canary or shadow): the guards' error rates count them. */
 export function logServingError(db: Database, entry: { modelId: number; versionId: number; route: "production" | "canary" | "shadow"; requestId: string; status: number; message: string }): void {

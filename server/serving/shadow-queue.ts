@@ -1,23 +1,43 @@
 // Shadow copies of production requests: each is scored by the shadow version after production has answered, off the
 // request path; when the shadow falls behind (the queue is full) the copy is dropped and counted, so production never
-// waits for its shadow. Copies waiting together are scored in one run (their rows stacked): at batch-1 traffic the
-// per-run overhead, not the model, is most of a shadow's cost, and it is paid on the cores production answers on.
-// The shadow's answer goes to the log (route 'shadow', production's request id). When the shadow takes the same
-// inputs as production (a retrained version, the usual case), the copy reuses the tensors production already parsed
-// from the request: no second parse on the serving thread (a few µs a copy; logging the answer packed matters more).
+// waits for its shadow. The shadow's answer goes to the log (route 'shadow', production's request id).
+// Where it is scored: onnxruntime-node runs a session synchronously on the calling thread, so a shadow scored on the
+// serving thread took ~64 µs of its CPU per copy (the run, and packing the answer for the log). Copies are therefore
+// sent, every BATCH_DELAY_MS or MAX_BATCH copies, to a scoring thread (shadow-worker.mjs) with sessions of its own: the
+// serving thread only copies each request's input cells into one stacked array per input (and hands the packed answers
+// that come back to the log's writer). When the shadow takes the same inputs as production (a retrained version, the
+// usual case), a copy reuses the tensors production already parsed from the request: no second parse on the serving
+// thread. STUDIO_SHADOW_SCORER=main scores on the serving thread as before (bench/serving-canary's same-run "before";
+// also what happens when the thread cannot start). Copies waiting together are scored in one run (rows stacked): at
+// batch-1 traffic the per-run overhead, not the model, is most of a shadow's cost.
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type * as ort from "onnxruntime-node";
 import type { Database } from "@/db/client";
+import { redactErrorForLog } from "../auth/log-redaction";
 import { toDomainError } from "../errors";
-import { runModel, splitResults, stackFeeds } from "./batched-run";
-import type { ModelServer, ServedModel } from "./model-server";
-import { logRoutedAnswer, logServingError } from "./route-log";
+import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
+import { loadVersionModelBytes } from "../registry/model-store";
+import { runModel, scoringRefusal, splitResults, stackFeedData, stackFeeds, type TensorData } from "./batched-run";
+import { servingSessionOptions, type ModelServer, type ServedModel } from "./model-server";
+import { logPackedShadowAnswers, logRoutedAnswer, logServingError, logShadowAnswerObject } from "./route-log";
 
-/** Copies waiting at most (STUDIO_SHADOW_QUEUE); beyond it new copies are dropped. */
+/** Copies waiting or being scored at most (STUDIO_SHADOW_QUEUE); beyond it new copies are dropped. */
 const DEFAULT_MAX_QUEUED = Number(process.env.STUDIO_SHADOW_QUEUE) || 256;
-/** Runs at once: one per core the shadow may take from production at most. */
+/** Serving-thread scoring (STUDIO_SHADOW_SCORER=main): runs at once, one per core the shadow may take from production. */
 const CONCURRENCY = Number(process.env.STUDIO_SHADOW_CONCURRENCY) || 1;
 /** Copies stacked into one run at most (STUDIO_SHADOW_BATCH); the queue's backlog decides how many, up to this. */
 const MAX_BATCH = Number(process.env.STUDIO_SHADOW_BATCH) || 64;
+/**
+ * How long a copy waits for others before its batch goes to the scoring thread (STUDIO_SHADOW_BATCH_DELAY_MS): one
+ * message per copy would cost the serving thread more than the copy does (at 1,000 req/s, ~20 copies a message).
+ */
+const BATCH_DELAY_MS = Number(process.env.STUDIO_SHADOW_BATCH_DELAY_MS) || 20;
+/** Batches handed to the scoring thread and not answered yet, at most: the next waits while it is busy (and the queue bounds it). */
+const MAX_OUTSTANDING = 2;
+/** A shadowed version's session in the scoring thread is released after this long without copies (the shadow stopped). */
+const SESSION_IDLE_MS = Number(process.env.STUDIO_SHADOW_SESSION_IDLE_MS) || 60_000;
+const DEFAULT_SCORER: "worker" | "main" = process.env.STUDIO_SHADOW_SCORER === "main" ? "main" : "worker";
 
 /** Builds the shadow's feeds from the request as it arrived: the shadow may take other inputs than production. */
 export type ShadowParse = (model: ServedModel) => Record<string, ort.Tensor>;
@@ -40,10 +60,31 @@ export interface ShadowCopy {
   production?: ProductionParse | null;
 }
 
+/** A batch handed to the scoring thread: the copies it holds, in order, and where their answers go. */
+interface Outstanding {
+  worker: Worker;
+  copies: ShadowCopy[];
+  /** Each copy's row count. */
+  rows: number[];
+  /** Copies taken off the queue for it (its copies plus those whose parse failed): what `running` counts. */
+  taken: number;
+  model: ServedModel;
+  db: Database;
+}
+
+/** A shadowed version's session in the scoring thread (sent its bytes once), by the serving thread's loaded model. */
+interface WorkerSession {
+  worker: Worker;
+  id: number;
+  ready: Promise<number>;
+  lastUsed: number;
+}
+
 interface QueueState {
   queue: ShadowCopy[];
-  /** Runs in progress (at most CONCURRENCY) and the copies they score. */
+  /** Serving-thread runs in progress (at most CONCURRENCY), or batches being prepared for the scoring thread. */
   active: number;
+  /** Copies taken off the queue and not yet scored (or failed, or lost). */
   running: number;
   /** Batches scored since start: fewer than the copies scored when copies were stacked. */
   batches: number;
@@ -54,24 +95,68 @@ interface QueueState {
   parsed: number;
   maxQueued: number;
   idle: (() => void)[];
+  scorer: "worker" | "main";
+  worker: Worker | null;
+  workerFailed: boolean;
+  outstanding: Map<number, Outstanding>;
+  nextBatchId: number;
+  sessions: Map<ServedModel, WorkerSession>;
+  nextSessionId: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  sweeper: ReturnType<typeof setInterval> | null;
 }
 const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
-const state = (holder.studioShadowQueue ??= { queue: [], active: 0, running: 0, batches: 0, dropped: 0, scored: 0, reused: 0, parsed: 0, maxQueued: DEFAULT_MAX_QUEUED, idle: [] });
-// A queue kept from an older module (a dev server's reload) lacks the newer counters.
+const state: QueueState = (holder.studioShadowQueue ??= {
+  queue: [],
+  active: 0,
+  running: 0,
+  batches: 0,
+  dropped: 0,
+  scored: 0,
+  reused: 0,
+  parsed: 0,
+  maxQueued: DEFAULT_MAX_QUEUED,
+  idle: [],
+  scorer: DEFAULT_SCORER,
+  worker: null,
+  workerFailed: false,
+  outstanding: new Map(),
+  nextBatchId: 1,
+  sessions: new Map(),
+  nextSessionId: 1,
+  timer: null,
+  sweeper: null,
+});
+// A queue kept from an older module (a dev server's reload) lacks the newer fields.
 state.reused ??= 0;
 state.parsed ??= 0;
+state.scorer ??= DEFAULT_SCORER;
+state.worker ??= null;
+state.workerFailed ??= false;
+state.outstanding ??= new Map();
+state.nextBatchId ??= 1;
+state.sessions ??= new Map();
+state.nextSessionId ??= 1;
+state.timer ??= null;
+state.sweeper ??= null;
 /** Sessions whose stacked run failed while each copy alone succeeded (a fixed batch dimension): scored one by one. */
 const unstackable = new WeakSet<ort.InferenceSession>();
 
 /** Queues a copy for the shadow; false when the queue is full and the copy was dropped (counted). */
 export function enqueueShadowCopy(copy: ShadowCopy): boolean {
-  if (state.queue.length >= state.maxQueued) {
+  if (state.queue.length + state.running >= state.maxQueued) {
     state.dropped += 1;
     return false;
   }
   state.queue.push(copy);
-  // After the current request's answer is written: setImmediate runs once the I/O of this turn is done.
-  if (state.active < CONCURRENCY) setImmediate(drain);
+  if (state.scorer === "main") {
+    // After the current request's answer is written: setImmediate runs once the I/O of this turn is done.
+    if (state.active < CONCURRENCY) setImmediate(drain);
+  } else if (state.queue.length >= MAX_BATCH) {
+    setImmediate(drain);
+  } else {
+    state.timer ??= setTimeout(drain, BATCH_DELAY_MS);
+  }
   return true;
 }
 
@@ -115,24 +200,233 @@ function takeBatch(): ShadowCopy[] {
 }
 
 function drain(): void {
-  while (state.active < CONCURRENCY && state.queue.length) {
+  if (state.timer) {
+    clearTimeout(state.timer);
+    state.timer = null;
+  }
+  const worker = state.scorer === "worker" ? workerOrNull() : null;
+  const limit = worker ? MAX_OUTSTANDING : CONCURRENCY;
+  while (state.active + (worker ? state.outstanding.size : 0) < limit && state.queue.length) {
     const batch = takeBatch();
     state.active += 1;
     state.running += batch.length;
-    void scoreBatch(batch).finally(() => {
+    const scoring = worker ? sendBatch(worker, batch) : scoreBatch(batch).then(() => batchDone(batch.length));
+    void scoring.finally(() => {
       state.active -= 1;
-      state.batches += 1;
-      state.running -= batch.length;
       if (state.queue.length) setImmediate(drain);
-      else if (state.running === 0) for (const resolve of state.idle.splice(0)) resolve();
     });
   }
+}
+
+/** A batch is over (scored, failed or lost): its copies no longer count against the queue's bound. */
+function batchDone(taken: number): void {
+  state.batches += 1;
+  state.running -= taken;
+  notifyIdle();
+}
+
+function notifyIdle(): void {
+  if (state.queue.length === 0 && state.running === 0) for (const resolve of state.idle.splice(0)) resolve();
 }
 
 function recordError(copy: ShadowCopy, model: ServedModel, error: unknown): void {
   const domain = toDomainError(error);
   logServingError(copy.db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", requestId: copy.requestId, status: domain.httpStatus, message: domain.message });
 }
+
+/** Each copy's feeds, for the copies whose feeds could be made (the others' errors are recorded). */
+function parseBatch(batch: ShadowCopy[], model: ServedModel): { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] {
+  const parsed: { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] = [];
+  for (const copy of batch) {
+    try {
+      parsed.push({ copy, feeds: feedsFor(copy, model) });
+    } catch (error) {
+      recordError(copy, model, error);
+    }
+  }
+  return parsed;
+}
+
+// ---- Scoring on the scoring thread ----
+
+function workerFile(): string {
+  return path.join(/* turbopackIgnore: true */ process.cwd(), "server", "serving", "shadow-worker.mjs");
+}
+
+function workerOrNull(): Worker | null {
+  if (state.worker) return state.worker;
+  if (state.workerFailed) return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(workerFile(), { name: "studio shadow scoring" });
+  } catch (error) {
+    console.error("[serving] the shadow's scoring thread did not start; shadows are scored on the serving thread", redactErrorForLog(error));
+    state.workerFailed = true;
+    return null;
+  }
+  state.worker = worker;
+  worker.on("message", (message: WorkerMessage) => onWorkerMessage(worker, message));
+  worker.on("error", (error) => console.error("[serving] the shadow's scoring thread failed", redactErrorForLog(error)));
+  worker.on("exit", () => {
+    if (state.worker === worker) state.worker = null;
+    // Whatever it held is lost: counted as dropped, and the next batch starts a new thread (and loads its sessions).
+    for (const [id, batch] of state.outstanding) {
+      if (batch.worker !== worker) continue;
+      state.outstanding.delete(id);
+      state.dropped += batch.copies.length;
+      batchDone(batch.taken);
+    }
+    for (const [model, session] of state.sessions) if (session.worker === worker) state.sessions.delete(model);
+    if (state.queue.length) setImmediate(drain);
+  });
+  // A graceful shutdown scores what is queued before the inference log writes its backlog.
+  onProcessShutdown("shadow scoring", SHUTDOWN_ORDER.shadow, closeShadowQueue);
+  state.sweeper ??= setInterval(releaseIdleSessions, SESSION_IDLE_MS / 4);
+  state.sweeper.unref?.();
+  refWorker();
+  return worker;
+}
+
+/** The scoring thread keeps the process alive only while it holds copies (a finished script still exits). */
+function refWorker(): void {
+  if (!state.worker) return;
+  if (state.outstanding.size > 0) state.worker.ref();
+  else state.worker.unref();
+}
+
+/** Releases the scoring thread's sessions of versions the serving thread unloaded, or that had no copy for a while. */
+function releaseIdleSessions(): void {
+  const now = Date.now();
+  for (const [model, session] of state.sessions) {
+    if (!model.retired && now - session.lastUsed < SESSION_IDLE_MS) continue;
+    state.sessions.delete(model);
+    session.worker.postMessage({ type: "release", session: session.id });
+  }
+}
+
+/** The scoring thread's session of a loaded version: its verified bytes are sent the first time (messages arrive in order). */
+function sessionIn(worker: Worker, copy: ShadowCopy, model: ServedModel): Promise<number> {
+  const known = state.sessions.get(model);
+  if (known && known.worker === worker) {
+    known.lastUsed = Date.now();
+    return known.ready;
+  }
+  const id = state.nextSessionId++;
+  const ready = (async () => {
+    const { bytes } = await loadVersionModelBytes(await copy.server.database(), model.versionId);
+    const description = {
+      modelId: model.modelId,
+      versionId: model.versionId,
+      inputNames: model.inputs.map((i) => i.name),
+      outputNames: model.outputs.map((o) => o.name),
+      fields: model.fields.map((f) => ({ input: f.input, column: f.column, key: f.key })),
+    };
+    worker.postMessage({ type: "load", session: id, bytes, options: servingSessionOptions(), model: description });
+    return id;
+  })();
+  const session: WorkerSession = { worker, id, ready, lastUsed: Date.now() };
+  state.sessions.set(model, session);
+  ready.catch(() => {
+    if (state.sessions.get(model) === session) state.sessions.delete(model);
+  });
+  return ready;
+}
+
+const PROTOCOL_CODES = { mlflow: 0, v2: 1 } as const;
+
+/** Hands a batch to the scoring thread: each copy's input cells, stacked into one array per input when they fit. */
+async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
+  const head = batch[0]!;
+  let model: ServedModel;
+  try {
+    model = await head.server.acquire({ name: head.modelName, alias: null, version: head.version });
+  } catch {
+    batchDone(batch.length); // the shadow version cannot be loaded: nothing to attribute its errors to
+    return;
+  }
+  let handed = false;
+  try {
+    const session = await sessionIn(worker, head, model);
+    const parsed = parseBatch(batch, model);
+    if (!parsed.length) return;
+    const stacked = stackFeedData(parsed.map((p) => p.feeds));
+    const alone = stacked ? null : parsed.map((p) => Object.fromEntries(Object.entries(p.feeds).map(([name, t]) => [name, copyOf(t)])));
+    const rows = stacked ? stacked.rows : parsed.map((p) => Object.values(p.feeds)[0]?.dims[0] ?? 0);
+    const transfer: ArrayBuffer[] = [];
+    for (const feeds of stacked ? [stacked.feeds] : alone!) {
+      for (const t of Object.values(feeds)) if (!Array.isArray(t.data)) transfer.push((t.data as ArrayBufferView).buffer as ArrayBuffer);
+    }
+    if (state.worker !== worker) {
+      // The thread ended while the batch was being made: lost like the batches it held.
+      state.dropped += parsed.length;
+      return;
+    }
+    const id = state.nextBatchId++;
+    worker.postMessage({ type: "batch", batch: id, session, rows, protocols: parsed.map((p) => PROTOCOL_CODES[p.copy.protocol]), stacked: stacked?.feeds ?? null, alone }, transfer);
+    state.outstanding.set(id, { worker, copies: parsed.map((p) => p.copy), rows, taken: batch.length, model, db: head.db });
+    handed = true;
+    refWorker();
+  } catch (error) {
+    // The version's bytes could not be read (or sent): as a shadow version that cannot be loaded.
+    console.error(`[serving] could not hand shadow copies of version ${model.version} of '${model.name}' to its scoring thread`, redactErrorForLog(error));
+  } finally {
+    if (!handed) batchDone(batch.length);
+    // The scoring thread has a session of its own; the answers need only the version's description, kept meanwhile.
+    head.server.release(model);
+  }
+}
+
+function copyOf(tensor: ort.Tensor): TensorData {
+  const data = tensor.data as unknown as { slice(): TensorData["data"] };
+  return { type: tensor.type, data: data.slice(), dims: [...tensor.dims] };
+}
+
+type WorkerMessage =
+  | {
+      type: "scored";
+      batch: number;
+      numbers: Float64Array;
+      used: number;
+      /** Which copies (by index in the batch) the packed entries are, in order. */
+      copies: number[];
+      /** Answers with text inputs or labels, as objects. */
+      objects: { index: number; at: number; latencyMs: number; inputs: Record<string, (number | string | null)[]>; predictions: (number | string)[] }[];
+      errors: { index: number; message: string }[];
+    }
+  | { type: "unloadable"; batch: number; message: string }
+  | { type: "error"; message: string };
+
+function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
+  if (message.type === "error") {
+    console.error(`[serving] shadow scoring thread: ${message.message}`);
+    return;
+  }
+  const batch = state.outstanding.get(message.batch);
+  if (!batch || batch.worker !== worker) return;
+  state.outstanding.delete(message.batch);
+  if (message.type === "unloadable") {
+    // The version's bytes load here but not there (it would fail on the serving thread too): as a version that cannot load.
+    console.error(`[serving] the shadow's scoring thread could not load version ${batch.model.version} of '${batch.model.name}': ${message.message}`);
+    state.sessions.delete(batch.model);
+  } else {
+    const requestIds = message.copies.map((i) => batch.copies[i]!.requestId);
+    logPackedShadowAnswers(batch.db, batch.model, { numbers: message.numbers, used: message.used, requestIds, rows: message.copies.map((i) => batch.rows[i]!) });
+    for (const o of message.objects) {
+      const copy = batch.copies[o.index]!;
+      logShadowAnswerObject(batch.db, { modelId: batch.model.modelId, versionId: batch.model.versionId, requestId: copy.requestId, at: o.at, latencyMs: o.latencyMs, inputs: o.inputs, predictions: o.predictions, protocol: copy.protocol, route: "shadow" }, batch.rows[o.index]!);
+    }
+    for (const e of message.errors) recordError(batch.copies[e.index]!, batch.model, scoringRefusal(e.message));
+    state.scored += message.copies.length + message.objects.length;
+  }
+  batchDone(batch.taken);
+  refWorker();
+  if (state.queue.length) {
+    if (state.queue.length >= MAX_BATCH) setImmediate(drain);
+    else state.timer ??= setTimeout(drain, BATCH_DELAY_MS);
+  }
+}
+
+// ---- Scoring on the serving thread (STUDIO_SHADOW_SCORER=main, or no scoring thread) ----
 
 function logAnswer(copy: ShadowCopy, model: ServedModel, feeds: Record<string, ort.Tensor>, results: ort.InferenceSession.OnnxValueMapType, startedAt: number): void {
   logRoutedAnswer(copy.db, model, { route: "shadow", requestId: copy.requestId, latencyMs: performance.now() - startedAt, feeds, results, protocol: copy.protocol });
@@ -145,19 +439,12 @@ async function scoreBatch(batch: ShadowCopy[]): Promise<void> {
   try {
     model = await head.server.acquire({ name: head.modelName, alias: null, version: head.version });
   } catch {
-    return; // the shadow version cannot be loaded: nothing to attribute its errors to (as before batching)
+    return; // the shadow version cannot be loaded: nothing to attribute its errors to
   }
   try {
     const startedAt = performance.now();
     const outputs = model.outputs.map((o) => o.name);
-    const parsed: { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] = [];
-    for (const copy of batch) {
-      try {
-        parsed.push({ copy, feeds: feedsFor(copy, model) });
-      } catch (error) {
-        recordError(copy, model, error);
-      }
-    }
+    const parsed = parseBatch(batch, model);
     const stacked = parsed.length > 1 && !unstackable.has(model.session) ? stackFeeds(parsed.map((p) => p.feeds)) : null;
     if (stacked) {
       try {
@@ -188,18 +475,57 @@ export function shadowQueueStatus(): { queued: number; running: number; scored: 
   return { queued: state.queue.length, running: state.running, scored: state.scored, batches: state.batches, dropped: state.dropped, reused: state.reused, parsed: state.parsed, maxQueued: state.maxQueued };
 }
 
-/** Resolves once every queued copy has been scored (tests, benches). */
+/** Resolves once every queued copy has been scored (tests, benches, shutdown). */
 export function shadowQueueIdle(): Promise<void> {
   if (state.queue.length === 0 && state.running === 0) return Promise.resolve();
+  // Copies waiting for their batch's delay go now: nobody waits for the timer.
+  if (state.timer) setImmediate(drain);
   return new Promise((resolve) => state.idle.push(resolve));
 }
 
-/** For tests only: bound the queue. */
+/** Scores what is queued, then stops the scoring thread (graceful shutdown; the next copy starts a new one). */
+export async function closeShadowQueue(): Promise<void> {
+  await shadowQueueIdle();
+  if (state.sweeper) {
+    clearInterval(state.sweeper);
+    state.sweeper = null;
+  }
+  const worker = state.worker;
+  if (!worker) return;
+  state.worker = null;
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  worker.postMessage({ type: "close" });
+  const timer = setTimeout(() => void worker.terminate(), 2_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** For tests only: bound the queue; choose where copies are scored (after shadowQueueIdle). */
 export const shadowQueueTestHooks = {
   setMaxQueued(limit: number): void {
     state.maxQueued = limit;
   },
   reset(): void {
     state.maxQueued = DEFAULT_MAX_QUEUED;
+  },
+  useScorer(scorer: "worker" | "main"): void {
+    state.scorer = scorer;
+  },
+  /** The scoring thread, to end it as a crash would (null when none runs). */
+  scoringThread(): Worker | null {
+    return state.worker;
+  },
+  /** Copies handed to the scoring thread and not answered yet. */
+  handedToThread(): number {
+    let copies = 0;
+    for (const batch of state.outstanding.values()) copies += batch.copies.length;
+    return copies;
+  },
+  /** The scoring thread holds every batch until resumed (a shadow that falls behind). */
+  holdScoring(): void {
+    workerOrNull()?.postMessage({ type: "hold" });
+  },
+  resumeScoring(): void {
+    state.worker?.postMessage({ type: "resume" });
   },
 };
