@@ -4,7 +4,7 @@
 // added again when the database refuses them, so none is lost while the process lives.
 import { sql } from "drizzle-orm";
 import { routeCounts } from "@/db/schema";
-import type { Database } from "@/db/client";
+import { onDatabaseClose, type Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
 
@@ -22,13 +22,28 @@ interface Count {
   errors: number;
 }
 
-const holder = globalThis as unknown as { studioRouteCounts?: { pending: Map<Database, Map<string, Count>>; timer: ReturnType<typeof setTimeout> | null; flushing: Promise<void> } };
-const state = (holder.studioRouteCounts ??= { pending: new Map(), timer: null, flushing: Promise.resolve() });
+const holder = globalThis as unknown as {
+  studioRouteCounts?: { pending: Map<Database, Map<string, Count>>; watched: WeakSet<Database>; closed: WeakSet<Database>; timer: ReturnType<typeof setTimeout> | null; flushing: Promise<void> };
+};
+const state = (holder.studioRouteCounts ??= { pending: new Map(), watched: new WeakSet(), closed: new WeakSet(), timer: null, flushing: Promise.resolve() });
+
+/** A database closed by its owner gets its last counts before it closes, and is then forgotten: nothing could ever
+ *  receive counts kept for it, and retrying them each second would only fill the log. */
+function watch(db: Database): void {
+  if (state.watched.has(db)) return;
+  state.watched.add(db);
+  onDatabaseClose(db, async () => {
+    await flushRouteCounts();
+    state.closed.add(db);
+    state.pending.delete(db);
+  });
+}
 
 function countOf(db: Database, modelId: number, versionId: number, route: Route, minute: number): Count {
   let counts = state.pending.get(db);
   if (!counts) {
     state.pending.set(db, (counts = new Map()));
+    watch(db);
     // A graceful shutdown adds the last second's counts before the database closes.
     onProcessShutdown("route counts", SHUTDOWN_ORDER.inferenceLog, flushRouteCounts);
   }
@@ -88,6 +103,7 @@ export function flushRouteCounts(): Promise<void> {
         } catch (error) {
           // A model or version deleted meanwhile (foreign key) has nothing left to count; anything else is retried.
           if ((error as { code?: string; cause?: { code?: string } }).code === "23503" || (error as { cause?: { code?: string } }).cause?.code === "23503") return;
+          if (state.closed.has(db)) return;
           putBack(db, counts);
           console.error(`[serving] could not write ${counts.length} route counts; kept to try again`, redactErrorForLog(error));
         }
