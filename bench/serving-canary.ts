@@ -10,7 +10,6 @@
 // process's (its threads: the shadow's scorer, the log's writer) and the bench database's PostgreSQL backends — which
 // is steadier than p99 on a shared, loaded machine.
 import { createReadStream } from "node:fs";
-import { createRequire } from "node:module";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +26,7 @@ import { registerOnnxUpload } from "@/server/registry/onnx-versions";
 import { waitForReviewJobs } from "@/server/review/review-jobs";
 import { decideReview, getReview, requestReview } from "@/server/review/reviews";
 import { defaultCriteria } from "@/server/review/schema";
+import { pacedLoad } from "./paced-load";
 import { formatNumber, type BenchRow } from "./stats";
 import { prepareDataDir, spawnTsx, throwawayPostgres } from "./serving";
 import { meterCpu, nodeProcessOf, type CpuPerRequest } from "./serving-cpu";
@@ -34,19 +34,9 @@ import { freePort } from "./studio-server";
 
 const MODEL = "breast-cancer-rf-v1";
 const RATE = 1000;
-const CONNECTIONS = 10;
 const CANARY_SHARE = 0.1;
 /** Distinct caller keys in the canary phase: each routed by its hash, so ~10% of them (and of requests) reach the canary. */
 const CALLERS = 1000;
-
-interface AutocannonResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 interface Phase {
   total: number;
@@ -59,34 +49,31 @@ interface Phase {
 }
 
 /**
- * `seconds` of traffic at RATE; `callerKeys`: the requests name CALLERS callers in turn (x-caller-key) and the answers
- * are counted by x-model-route. Each caller's request is built once (autocannon rebuilds a request per send only when
- * it is set up per send, which would load the client's side of the measure).
+ * `seconds` of traffic at RATE, evenly paced (bench/paced-load.ts: autocannon's `overallRate` sends each connection's
+ * share of a second in one burst, so its p99 measured bursts draining, not a server at 1,000 req/s); `callerKeys`: the
+ * requests name CALLERS callers in turn (x-caller-key). Answers are counted by x-model-route.
  */
 async function fixedRate(url: string, body: string, token: string, seconds: number, callerKeys = false): Promise<Omit<Phase, "cpu">> {
   const routes: Record<string, number> = {};
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
-  const countRoute = (_status: number, _body: string, _context: unknown, answer: Record<string, string> | undefined) => {
-    const route = answer?.["x-model-route"] ?? "none";
-    routes[route] = (routes[route] ?? 0) + 1;
-  };
-  const result = await autocannon({
+  const keyed = Array.from({ length: CALLERS }, (_, i) => ({ ...headers, "x-caller-key": `caller-${i}` }));
+  const result = await pacedLoad({
     url,
-    method: "POST",
     body,
-    headers,
-    connections: CONNECTIONS,
-    duration: seconds,
-    overallRate: RATE,
-    ...(callerKeys ? { requests: Array.from({ length: CALLERS }, (_, i) => ({ method: "POST", body, headers: { ...headers, "x-caller-key": `caller-${i}` }, onResponse: countRoute })) } : {}),
+    rate: RATE,
+    seconds,
+    headers: callerKeys ? (i) => keyed[i % CALLERS]! : () => headers,
+    onAnswer: (_status, answer) => {
+      const route = String(answer["x-model-route"] ?? "none");
+      routes[route] = (routes[route] ?? 0) + 1;
+    },
   });
-  const failed = result.non2xx + result.errors + result.timeouts;
-  answeredRuns.push(result.requests.total - failed);
-  return { total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, failed, routes };
+  settledRuns.push(result.answered + result.failed);
+  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes };
 }
 
-/** Requests answered in each autocannon run of this bench so far (checked against route_counts at the end). */
-const answeredRuns: number[] = [];
+/** Requests answered (successfully or not) in each run of this bench so far (checked against route_counts at the end). */
+const settledRuns: number[] = [];
 
 /** A phase with the CPU the serving process (tsx runs it in a child of the launcher) and PostgreSQL spent meanwhile. */
 async function measured(launcherPid: number | undefined, databaseUrl: string, run: () => Promise<Omit<Phase, "cpu">>): Promise<Phase> {
@@ -141,7 +128,7 @@ async function approveV2(ctx: { db: Parameters<typeof configureTraffic>[0]["db"]
 
 export async function benchServingCanary(): Promise<BenchRow[]> {
   const seconds = Number(process.env.BENCH_SERVING_SECONDS ?? 5);
-  answeredRuns.length = 0;
+  settledRuns.length = 0;
   const postgres = await throwawayPostgres();
   if (!postgres) return [{ backend: "standalone", measure: "canary/shadow at 1,000 req/s", studio: "skipped: needs PostgreSQL", baseline: "—", ratio: "—", target: "—", verdict: "skipped" }];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-canary-"));
@@ -215,10 +202,10 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         console.log("[bench] serving-canary: production alone again…");
         const aloneAgain = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds));
 
-        // Every answer counted exactly (route_counts, flushed each second by both processes) against what autocannon
-        // saw answered: its count stops with up to CONNECTIONS requests still in flight at the end of each run.
+        // Every answer counted exactly (route_counts, flushed each second by both processes) against what the load
+        // generator saw answered: it waits for every request it sent, so the two must be equal.
         await settle();
-        const answeredInAll = answeredRuns.reduce((a, b) => a + b, 0);
+        const answeredInAll = settledRuns.reduce((a, b) => a + b, 0);
         const counted = Number((await sql<{ n: string }>(postgres.url, `select coalesce(sum(requests), 0) as n from route_counts where route in ('production', 'canary')`))[0]!.n);
         const ms = (v: number) => `${v.toFixed(2)} ms`;
         const cpu = (c: CpuPerRequest | null) =>
@@ -266,12 +253,12 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         });
         rows.push({
           backend,
-          measure: `production and canary answers counted in route_counts (all ${answeredRuns.length} runs, both processes)`,
+          measure: `production and canary answers counted in route_counts (all ${settledRuns.length} runs, both processes)`,
           studio: formatNumber(counted, 0),
-          baseline: `${formatNumber(answeredInAll, 0)} answered (autocannon)`,
+          baseline: `${formatNumber(answeredInAll, 0)} answered (load generator)`,
           ratio: `${counted - answeredInAll >= 0 ? "+" : ""}${counted - answeredInAll}`,
-          target: `0 to +${answeredRuns.length * CONNECTIONS} (in flight)`,
-          verdict: counted >= answeredInAll && counted <= answeredInAll + answeredRuns.length * CONNECTIONS ? "met" : "missed",
+          target: "equal",
+          verdict: counted === answeredInAll ? "met" : "missed",
         });
       } finally {
         await standalone.stop();
