@@ -1,4 +1,5 @@
 // Which requests the proxy sees, and that the serving protocol's JSON endpoints are never sent to the sign-in page.
+import "./server/testing/next-runtime-globals";
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
