@@ -25,7 +25,7 @@ const SHADOW_ROUTE = 2 * 2;
  * ("fields") map onto the inputs, for the log.
  * @typedef {{ modelId: number, versionId: number, inputNames: string[], outputNames: string[],
  *   fields: { input: number, column: number, key: string }[] }} ShadowModel
- * @typedef {{ type: ort.Tensor.Type, data: any, dims: number[] }} TensorData
+ * @typedef {{ type: ort.Tensor.Type, data: ort.Tensor.DataType, dims: number[] }} TensorData
  */
 
 /** @type {Map<number, { model: ShadowModel, session: Promise<ort.InferenceSession>, unstackable: boolean }>} */
