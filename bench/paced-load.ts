@@ -27,6 +27,8 @@ export interface PacedLoadResult {
   /** Milliseconds, from each request's scheduled start to its answer's last byte. */
   p50: number;
   p99: number;
+  /** Every answer's latency (ms, ascending), for pooling several phases of one arm. */
+  latencies: number[];
 }
 
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
@@ -81,5 +83,5 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   });
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { sent, answered, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { sent, answered, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies };
 }
