@@ -32,6 +32,7 @@ import { parseMlflowJson } from "../serving/protocols";
 import { flushRouteLog } from "../serving/route-log";
 import { closeShadowQueue, enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ProductionParse, type ShadowParse } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { currentThreadId, threadNiceness } from "../testing/thread-niceness";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
@@ -173,6 +174,19 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     } finally {
       server.release(v2);
     }
+  });
+
+  it.skipIf(process.platform !== "linux")("scores copies on a thread that yields the CPU to serving: niceness 19 on that thread alone (Linux only: per-thread niceness, read from /proc)", async () => {
+    await settle();
+    const answers = await Promise.all(Array.from({ length: 3 }, (_, i) => serve(i)));
+    expect(answers.map((a) => a.headers["x-shadow"])).toEqual(["2", "2", "2"]);
+    await settle();
+    const scoring = shadowQueueStatus().scoringThread;
+    expect(scoring).toMatchObject({ nice: 19 });
+    // What the kernel schedules by, not what the module remembers: the scoring thread at 19, serving's thread as it was.
+    expect(threadNiceness(scoring!.tid)).toBe(19);
+    expect(scoring!.tid).not.toBe(currentThreadId());
+    expect(threadNiceness(currentThreadId())).toBe(os.getPriority());
   });
 
   it("feeds a shadow that takes production's inputs with production's own parse, and parses again for one that does not", async () => {

@@ -104,6 +104,8 @@ interface QueueState {
   nextSessionId: number;
   timer: ReturnType<typeof setTimeout> | null;
   sweeper: ReturnType<typeof setInterval> | null;
+  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (thread-priority.mjs). */
+  scoringThread: { tid: number; nice: number } | null;
 }
 const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
 const state: QueueState = (holder.studioShadowQueue ??= {
@@ -126,6 +128,7 @@ const state: QueueState = (holder.studioShadowQueue ??= {
   nextSessionId: 1,
   timer: null,
   sweeper: null,
+  scoringThread: null,
 });
 // A queue kept from an older module (a dev server's reload) lacks the newer fields.
 state.reused ??= 0;
@@ -137,6 +140,7 @@ state.outstanding ??= new Map();
 state.nextBatchId ??= 1;
 state.sessions ??= new Map();
 state.nextSessionId ??= 1;
+state.scoringThread ??= null;
 state.timer ??= null;
 state.sweeper ??= null;
 /** Sessions whose stacked run failed while each copy alone succeeded (a fixed batch dimension): scored one by one. */
@@ -268,7 +272,10 @@ function workerOrNull(): Worker | null {
   worker.on("message", (message: WorkerMessage) => onWorkerMessage(worker, message));
   worker.on("error", (error) => console.error("[serving] the shadow's scoring thread failed", redactErrorForLog(error)));
   worker.on("exit", () => {
-    if (state.worker === worker) state.worker = null;
+    if (state.worker === worker) {
+      state.worker = null;
+      state.scoringThread = null;
+    }
     // Whatever it held is lost: counted as dropped, and the next batch starts a new thread (and loads its sessions).
     for (const [id, batch] of state.outstanding) {
       if (batch.worker !== worker) continue;
@@ -321,7 +328,10 @@ function sessionIn(worker: Worker, copy: ShadowCopy, model: ServedModel): Promis
       outputNames: model.outputs.map((o) => o.name),
       fields: model.fields.map((f) => ({ input: f.input, column: f.column, key: f.key })),
     };
-    worker.postMessage({ type: "load", session: id, bytes, options: servingSessionOptions(), model: description });
+    // One onnxruntime thread, whatever STUDIO_SERVING_ORT_THREADS gives production: the shadow's runs stay on the
+    // scoring thread itself, at its lowered priority, rather than fanning out to a pool that competes with serving.
+    const options = { ...servingSessionOptions(), intraOpNumThreads: 1, interOpNumThreads: 1 };
+    worker.postMessage({ type: "load", session: id, bytes, options, model: description });
     return id;
   })();
   const session: WorkerSession = { worker, id, ready, lastUsed: Date.now() };
@@ -394,9 +404,16 @@ type WorkerMessage =
       errors: { index: number; message: string }[];
     }
   | { type: "unloadable"; batch: number; message: string }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string }
+  | ({ type: "priority" } & ({ tid: number; nice: number } | { tid: null; nice: null; reason: string }));
 
 function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
+  if (message.type === "priority") {
+    // thread-priority.mjs: the scoring thread yields the CPU to the serving thread where Linux lets it; else it says why once.
+    if (state.worker === worker) state.scoringThread = message.tid === null ? null : { tid: message.tid, nice: message.nice };
+    if (message.tid === null) console.warn(`[serving] the shadow's scoring thread runs at the process's priority: ${message.reason}`);
+    return;
+  }
   if (message.type === "error") {
     console.error(`[serving] shadow scoring thread: ${message.message}`);
     return;
@@ -471,8 +488,29 @@ async function scoreBatch(batch: ShadowCopy[]): Promise<void> {
 }
 
 /** How the shadow keeps up in this process: copies waiting, scored and dropped since it started, and how their inputs were made. */
-export function shadowQueueStatus(): { queued: number; running: number; scored: number; batches: number; dropped: number; reused: number; parsed: number; maxQueued: number } {
-  return { queued: state.queue.length, running: state.running, scored: state.scored, batches: state.batches, dropped: state.dropped, reused: state.reused, parsed: state.parsed, maxQueued: state.maxQueued };
+export function shadowQueueStatus(): {
+  queued: number;
+  running: number;
+  scored: number;
+  batches: number;
+  dropped: number;
+  reused: number;
+  parsed: number;
+  maxQueued: number;
+  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (null before, or where it could not). */
+  scoringThread: { tid: number; nice: number } | null;
+} {
+  return {
+    queued: state.queue.length,
+    running: state.running,
+    scored: state.scored,
+    batches: state.batches,
+    dropped: state.dropped,
+    reused: state.reused,
+    parsed: state.parsed,
+    maxQueued: state.maxQueued,
+    scoringThread: state.scoringThread,
+  };
 }
 
 /** Resolves once every queued copy has been scored (tests, benches, shutdown). */
