@@ -1,12 +1,14 @@
 // bench/serving-canary: what a shadow and a canary cost production's callers. Two standalone serving processes on one
-// PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one scores a shadow's
-// copies on the shadow's scoring thread (the product), the other was started with STUDIO_SHADOW_SCORER=main and scores
-// them on the serving thread (the same-run "before"). Production alone and with a shadow of v2 on every request are
-// interleaved, ROUNDS pairs per process (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and
-// reported per pair (the difference) and per arm (the median of the rounds' p99 and the p99 of all the arm's answers
-// pooled), with the spread of the rounds' "alone" p99 as the noise a difference must clear. Then v2 on a 10% canary
-// (approved through the review gate first, as the product requires; callers vary their x-caller-key over 1,000 keys,
-// so the canary's share is sticky per caller), against production alone sending the same caller keys.
+// PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one as shipped (the
+// shadow scored on its own thread, that thread and the log's writer at niceness 19), the other the same-run "before"
+// named by BENCH_CANARY_BEFORE: `normal-priority` (default; STUDIO_BACKGROUND_THREAD_NICE=0, the off-path threads at
+// the process's priority) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
+// Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
+// (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and reported per pair (the difference) and per
+// arm (the median of the rounds' p99 and the p99 of all the arm's answers pooled), with the spread of the rounds'
+// "alone" p99 as the noise a difference must clear. Then v2 on a 10% canary (approved through the review gate first,
+// as the product requires; callers vary their x-caller-key over 1,000 keys, so the canary's share is sticky per
+// caller), against production alone sending the same caller keys.
 // Target: p99 with a shadow within +1 ms of production alone (issue 20). Also counted: shadow copies scored and logged,
 // canary answers (x-model-route), and CPU per 1,000 requests — the serving thread's (where requests wait), the whole
 // process's (its threads: the shadow's scorer, the log's writer) and the bench database's PostgreSQL backends — which
@@ -40,6 +42,12 @@ const RATE = 1000;
 const CANARY_SHARE = 0.1;
 /** Distinct caller keys in the canary phase: each routed by its hash, so ~10% of them (and of requests) reach the canary. */
 const CALLERS = 1000;
+
+/** The second process: the same-run "before" (see the top of this file). */
+const BEFORE = {
+  "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
+  "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
+};
 
 /** Pairs of phases (production alone, with a shadow) per process; at least 3. */
 const ROUNDS = Math.max(3, Number(process.env.BENCH_CANARY_ROUNDS) || 3);
@@ -167,15 +175,17 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const port = await freePort();
       const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
-      const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), STUDIO_SHADOW_SCORER: "main" }, /\[serving\] listening/);
+      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "normal-priority") as keyof typeof BEFORE;
+      if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
+      const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
       const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
       try {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
         const targets = [
-          { key: "thread", pid: standalone.child.pid, url, label: "shadow scored on its own thread" },
-          { key: "main", pid: before.child.pid, url: beforeUrl, label: "shadow scored on the serving thread (before; a second process)" },
+          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads at niceness 19" },
+          { key: beforeKind, pid: before.child.pid, url: beforeUrl, label: BEFORE[beforeKind].label },
         ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
@@ -192,7 +202,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             const order = round % 2 === 0 ? targets : [...targets].reverse();
             for (const target of order) await fixedRate(target.url, body, token, 1);
             for (const target of order) {
-              console.log(`[bench] serving-canary: round ${round + 1} of ${ROUNDS}, ${target.key === "thread" ? "scoring thread" : "serving thread"} process, ${shadowOn ? "with a shadow of v2" : "production alone"}…`);
+              console.log(`[bench] serving-canary: round ${round + 1} of ${ROUNDS}, ${target.key} process, ${shadowOn ? "with a shadow of v2" : "production alone"}…`);
               const arm = arms.get(target.key)!;
               if (!shadowOn) {
                 arm.alone.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
