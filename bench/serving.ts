@@ -64,7 +64,8 @@ async function load(url: string, body: string, headers: Record<string, string>, 
     // second back to back, so its p99 measured 10 concurrent requests draining rather than a server at that rate.
     const paced = await pacedLoad({ url, body, rate, seconds, headers: () => ({ "content-type": "application/json", ...headers }) });
     const cpu = stopMeter ? await stopMeter(paced.sent) : undefined;
-    return { reqPerSec: paced.answered / seconds, p50: paced.p50, p99: paced.p99, failed: paced.failed, answered: paced.answered, cpu };
+    // Answers over the time they took: a server that fell behind answered fewer than `rate` per second.
+    return { reqPerSec: paced.answered / paced.elapsedSeconds, p50: paced.p50, p99: paced.p99, failed: paced.failed, answered: paced.answered, cpu };
   }
   const result = await autocannon({
     url,

@@ -19,6 +19,7 @@ import { registerDatasetVersion } from "../datasets/register-version";
 import { flushInferenceLog } from "../monitoring/inference-log";
 import { recordFeedback } from "../monitoring/feedback";
 import { getMonitoringView } from "../monitoring/monitoring";
+import { findModelVersion } from "../registry/model-versions";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { waitForReviewJobs } from "../review/review-jobs";
@@ -59,7 +60,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     return { userId: created.userId, username: created.username, role, via: "session" };
   }
 
-  async function serve(row: number, headers: Record<string, string> = {}): Promise<ServingResponse> {
+  async function serve(row: number, headers: Record<string, string> = {}, via: ModelServer = server): Promise<ServingResponse> {
     return handleServing(
       {
         method: "POST",
@@ -67,7 +68,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
         headers: new Headers({ authorization: `Bearer ${token}`, "content-type": "application/json", ...headers }),
         text: async () => JSON.stringify({ dataframe_split: { columns, data: [rows[row % rows.length]] } }),
       },
-      server,
+      via,
     );
   }
 
@@ -187,6 +188,26 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(threadNiceness(scoring!.tid)).toBe(19);
     expect(scoring!.tid).not.toBe(currentThreadId());
     expect(threadNiceness(currentThreadId())).toBe(os.getPriority());
+  });
+
+  it("keeps no session of the shadowed version on the serving thread: the scoring thread holds its only one", async () => {
+    await settle();
+    const fresh = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => serve(i, {}, fresh)));
+      expect(answers.map((a) => [a.status, a.headers["x-model-version"], a.headers["x-shadow"]])).toEqual(answers.map(() => [200, "1", "2"]));
+      await settle();
+      const ids = answers.map((a) => a.headers["x-request-id"]!);
+      const logged = await studio.db.select({ requestId: inferenceLog.requestId, route: inferenceLog.route, predictions: inferenceLog.predictions }).from(inferenceLog);
+      // Every copy scored and logged under its request id, as with the shadow's session on the serving thread...
+      const shadowIds = logged.filter((l) => l.route === "shadow" && ids.includes(l.requestId)).map((l) => l.requestId);
+      expect(shadowIds.sort()).toEqual([...ids].sort());
+      // ...which now holds production's session only.
+      expect(fresh.holdsSession((await findModelVersion(studio.db, MODEL, "1")).row.versionId)).toBe(true);
+      expect(fresh.holdsSession((await findModelVersion(studio.db, MODEL, "2")).row.versionId)).toBe(false);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("feeds a shadow that takes production's inputs with production's own parse, and parses again for one that does not", async () => {
