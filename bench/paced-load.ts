@@ -27,6 +27,10 @@ export interface PacedLoadResult {
   /** Milliseconds, from each request's scheduled start to its answer's last byte. */
   p50: number;
   p99: number;
+  /** Every answer's latency (ms, ascending), for pooling several phases of one arm. */
+  latencies: number[];
+  /** From the first request sent to the last answer: longer than `seconds` when the server fell behind. */
+  elapsedSeconds: number;
 }
 
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
@@ -79,7 +83,8 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
     };
     tick();
   });
+  const elapsedSeconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { sent, answered, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { sent, answered, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, elapsedSeconds };
 }

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     );
   }
   if (suites.includes("serving-canary")) {
-    printTable("bench/serving-canary — production p99 and CPU at 1,000 req/s with a shadow of v2 copying every request (scored on its own thread, and on the serving thread as before) and with a 10% canary of v2, vs production alone in the same run, breast-cancer-rf v1", await benchServingCanary());
+    printTable("bench/serving-canary — production p99 and CPU at 1,000 req/s with a shadow of v2 copying every request (as shipped, and the same-run before named by BENCH_CANARY_BEFORE), interleaved with production alone, and with a 10% canary of v2, breast-cancer-rf v1", await benchServingCanary());
   }
   if (suites.includes("team")) {
     printTable("bench/team — serving throughput of two replicas (npm run serve ×2, one PostgreSQL) vs one, same run, same model and total connections, breast-cancer-rf-v1", await benchTeam());

@@ -1,11 +1,15 @@
-// bench/serving-canary: what a shadow and a canary cost production's callers. One standalone serving process on
-// PostgreSQL answers MLflow /invocations (batch 1) at a fixed 1,000 req/s: production alone (the same-run baseline,
-// before and after the rest), with a shadow of v2 receiving a copy of every request (scored on the shadow's scoring
-// thread), and with v2 on a 10% canary (approved through the review gate first, as the product requires; callers
-// vary their x-caller-key over 1,000 keys, so the canary's share is sticky per caller). A second standalone process
-// started with STUDIO_SHADOW_SCORER=main runs the shadow phase with copies scored on the serving thread: the same-run
-// "before" of the scoring thread. The canary is compared with production alone sending the same caller keys.
-// Target: p99 with a shadow within +1 ms of the baseline (issue 20). Also counted: shadow copies scored and logged,
+// bench/serving-canary: what a shadow and a canary cost production's callers. Two standalone serving processes on one
+// PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one as shipped (the
+// shadow scored on its own thread, that thread and the log's writer at niceness 19), the other the same-run "before"
+// named by BENCH_CANARY_BEFORE: `normal-priority` (default; STUDIO_BACKGROUND_THREAD_NICE=0, the off-path threads at
+// the process's priority) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
+// Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
+// (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and reported per pair (the difference) and per
+// arm (the median of the rounds' p99 and the p99 of all the arm's answers pooled), with the spread of the rounds'
+// "alone" p99 as the noise a difference must clear. Then v2 on a 10% canary (approved through the review gate first,
+// as the product requires; callers vary their x-caller-key over 1,000 keys, so the canary's share is sticky per
+// caller), against production alone sending the same caller keys.
+// Target: p99 with a shadow within +1 ms of production alone (issue 20). Also counted: shadow copies scored and logged,
 // canary answers (x-model-route), and CPU per 1,000 requests — the serving thread's (where requests wait), the whole
 // process's (its threads: the shadow's scorer, the log's writer) and the bench database's PostgreSQL backends — which
 // is steadier than p99 on a shared, loaded machine.
@@ -26,6 +30,7 @@ import { registerOnnxUpload } from "@/server/registry/onnx-versions";
 import { waitForReviewJobs } from "@/server/review/review-jobs";
 import { decideReview, getReview, requestReview } from "@/server/review/reviews";
 import { defaultCriteria } from "@/server/review/schema";
+import { percentile } from "@/lib/percentile";
 import { pacedLoad } from "./paced-load";
 import { formatNumber, type BenchRow } from "./stats";
 import { prepareDataDir, spawnTsx, throwawayPostgres } from "./serving";
@@ -38,6 +43,15 @@ const CANARY_SHARE = 0.1;
 /** Distinct caller keys in the canary phase: each routed by its hash, so ~10% of them (and of requests) reach the canary. */
 const CALLERS = 1000;
 
+/** The second process: the same-run "before" (see the top of this file). */
+const BEFORE = {
+  "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
+  "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
+};
+
+/** Pairs of phases (production alone, with a shadow) per process; at least 3. */
+const ROUNDS = Math.max(3, Number(process.env.BENCH_CANARY_ROUNDS) || 3);
+
 interface Phase {
   total: number;
   p50: number;
@@ -46,6 +60,8 @@ interface Phase {
   /** Answers per x-model-route, when counted. */
   routes: Record<string, number>;
   cpu: CpuPerRequest | null;
+  /** Every answer's latency (ms), for the arm's pooled p99. */
+  latencies: number[];
 }
 
 /**
@@ -69,7 +85,7 @@ async function fixedRate(url: string, body: string, token: string, seconds: numb
     },
   });
   settledRuns.push(result.answered + result.failed);
-  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes };
+  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes, latencies: result.latencies };
 }
 
 /** Requests answered (successfully or not) in each run of this bench so far (checked against route_counts at the end). */
@@ -80,6 +96,10 @@ async function measured(launcherPid: number | undefined, databaseUrl: string, ru
   const stop = launcherPid ? await meterCpu(nodeProcessOf(launcherPid), databaseUrl) : null;
   const result = await run();
   return { ...result, cpu: stop ? await stop(result.total) : null };
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
 }
 
 async function sql<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
@@ -155,37 +175,51 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const port = await freePort();
       const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
-      const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), STUDIO_SHADOW_SCORER: "main" }, /\[serving\] listening/);
+      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "normal-priority") as keyof typeof BEFORE;
+      if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
+      const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
       const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
       try {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
+        const targets = [
+          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads at niceness 19" },
+          { key: beforeKind, pid: before.child.pid, url: beforeUrl, label: BEFORE[beforeKind].label },
+        ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
         await fixedRate(beforeUrl, body, token, 3);
-        console.log("[bench] serving-canary: production alone…");
-        const alone = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds));
 
-        await setTraffic({ shadow: { version: "2" } });
-        await settle();
-        await fixedRate(url, body, token, 1);
-        await fixedRate(beforeUrl, body, token, 1);
-        await settle();
-        let shadowBefore = await shadowRows();
-        console.log("[bench] serving-canary: with a shadow of v2 (scoring thread)…");
-        const shadowed = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds));
-        await settle();
-        const shadowLogged = (await shadowRows()) - shadowBefore;
-        shadowBefore = await shadowRows();
-        console.log("[bench] serving-canary: with a shadow of v2 (serving thread, as before)…");
-        const shadowedHere = await measured(before.child.pid, postgres.url, () => fixedRate(beforeUrl, body, token, seconds));
-        await settle();
-        const shadowHereLogged = (await shadowRows()) - shadowBefore;
-
-        // The canary's own baseline: production alone with the same caller keys (the header and the counting cost too).
+        // Production alone and with a shadow, interleaved: ROUNDS pairs per process, the pair's order alternating, so
+        // that the machine's drift (other work, PostgreSQL's autovacuum, the log table growing) falls on both arms
+        // alike and the spread between the rounds' "alone" phases says how far apart p99s of the same code land here.
+        const arms = new Map<string, { alone: Phase[]; shadow: Phase[]; logged: number }>(targets.map((t) => [t.key, { alone: [], shadow: [], logged: 0 }]));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const shadowOn of round % 2 === 0 ? [false, true] : [true, false]) {
+            await setTraffic({ shadow: shadowOn ? { version: "2" } : null });
+            await settle();
+            const order = round % 2 === 0 ? targets : [...targets].reverse();
+            for (const target of order) await fixedRate(target.url, body, token, 1);
+            for (const target of order) {
+              console.log(`[bench] serving-canary: round ${round + 1} of ${ROUNDS}, ${target.key} process, ${shadowOn ? "with a shadow of v2" : "production alone"}…`);
+              const arm = arms.get(target.key)!;
+              if (!shadowOn) {
+                arm.alone.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
+                continue;
+              }
+              await settle();
+              const logged = await shadowRows();
+              arm.shadow.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
+              await settle();
+              arm.logged += (await shadowRows()) - logged;
+            }
+          }
+        }
         await setTraffic({ shadow: null });
         await settle();
+
+        // The canary's own baseline: production alone with the same caller keys (the header and the counting cost too).
         await fixedRate(url, body, token, 1, true);
         console.log("[bench] serving-canary: production alone, with caller keys…");
         const keyed = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds, true));
@@ -195,12 +229,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         await fixedRate(url, body, token, 1, true);
         console.log("[bench] serving-canary: with a 10% canary of v2…");
         const canary = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds, true));
-
-        // Production alone once more, after the rest: the baseline is the better of the two runs around them.
         await setTraffic({ canary: null });
-        await settle();
-        console.log("[bench] serving-canary: production alone again…");
-        const aloneAgain = await measured(standalone.child.pid, postgres.url, () => fixedRate(url, body, token, seconds));
 
         // Every answer counted exactly (route_counts, flushed each second by both processes) against what the load
         // generator saw answered: it waits for every request it sent, so the two must be equal.
@@ -208,32 +237,45 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         const answeredInAll = settledRuns.reduce((a, b) => a + b, 0);
         const counted = Number((await sql<{ n: string }>(postgres.url, `select coalesce(sum(requests), 0) as n from route_counts where route in ('production', 'canary')`))[0]!.n);
         const ms = (v: number) => `${v.toFixed(2)} ms`;
+        const signed = (v: number, digits: number, unit = "") => `${v >= 0 ? "+" : "−"}${formatNumber(Math.abs(v), digits)}${unit ? ` ${unit}` : ""}`;
         const cpu = (c: CpuPerRequest | null) =>
           c ? ` · CPU per 1,000 req: serving thread ${formatNumber(c.mainUs, 0)} ms, process ${formatNumber(c.processUs, 0)} ms${c.postgresUs !== null ? `, PostgreSQL ${formatNumber(c.postgresUs, 0)} ms` : ""}` : "";
         const describe = (r: Phase) => `p50 ${ms(r.p50)} / p99 ${ms(r.p99)}${cpu(r.cpu)}${r.failed ? ` · ${r.failed} failed` : ""}`;
         const backend = "standalone (PostgreSQL)";
         const measure = (what: string) => `${RATE} req/s, batch 1, ${what}`;
-        rows.push({ backend, measure: measure("production alone (before)"), studio: describe(alone), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
-        rows.push({ backend, measure: measure("production alone (after)"), studio: describe(aloneAgain), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
-        const baseline = Math.min(alone.p99, aloneAgain.p99);
-        const baselineMain = alone.cpu && aloneAgain.cpu ? Math.min(alone.cpu.mainUs, aloneAgain.cpu.mainUs) : null;
-        const versus = (r: Phase) => {
-          const extra = r.p99 - baseline;
-          const extraCpu = baselineMain !== null && r.cpu ? ` · serving thread ${r.cpu.mainUs - baselineMain >= 0 ? "+" : ""}${formatNumber(r.cpu.mainUs - baselineMain, 0)} µs/req` : "";
-          return { extra, ratio: `${extra >= 0 ? "+" : ""}${extra.toFixed(2)} ms${extraCpu}` };
-        };
-        const baselineText = `p99 ${ms(baseline)}${baselineMain !== null ? ` · serving thread ${formatNumber(baselineMain, 0)} µs/req` : ""}`;
-        for (const [what, phase, logged] of [
-          ["shadow of v2 on every request, scored on its own thread", shadowed, shadowLogged],
-          ["shadow of v2 on every request, scored on the serving thread (before; a second process)", shadowedHere, shadowHereLogged],
-        ] as const) {
-          const { extra, ratio } = versus(phase);
+        for (const target of targets) {
+          const arm = arms.get(target.key)!;
+          const mainUs = (phases: Phase[]) => median(phases.map((p) => p.cpu?.mainUs ?? Number.NaN));
+          arm.alone.forEach((alone, i) => {
+            const shadow = arm.shadow[i]!;
+            const cpuExtra = alone.cpu && shadow.cpu ? ` · serving thread ${signed(shadow.cpu.mainUs - alone.cpu.mainUs, 0, "µs/req")}` : "";
+            rows.push({
+              backend,
+              measure: measure(`round ${i + 1}: production alone → with a ${target.label}`),
+              studio: `alone: ${describe(alone)}; with the shadow: ${describe(shadow)}`,
+              baseline: `p99 ${ms(alone.p99)}`,
+              ratio: `${signed(shadow.p99 - alone.p99, 2, "ms")}${cpuExtra}`,
+              target: "—",
+              verdict: "pair",
+            });
+          });
+          // Pooled: every answer of an arm's phases in one distribution (ROUNDS × 1,000 × seconds samples: its p99 is
+          // steadier than any one phase's); the median of the rounds' differences is the paired reading.
+          const pooledAlone = percentile(arm.alone.flatMap((p) => p.latencies), 99);
+          const pooledShadow = percentile(arm.shadow.flatMap((p) => p.latencies), 99);
+          const alonePs = arm.alone.map((p) => p.p99);
+          const noise = Math.max(...alonePs) - Math.min(...alonePs);
+          const pairDiffs = arm.alone.map((p, i) => arm.shadow[i]!.p99 - p.p99);
+          const extra = pooledShadow - pooledAlone;
+          const sent = arm.shadow.reduce((a, p) => a + p.total, 0);
           rows.push({
             backend,
-            measure: measure(what),
-            studio: `${describe(phase)} · ${formatNumber(logged, 0)} of ${formatNumber(phase.total, 0)} copies scored and logged`,
-            baseline: baselineText,
-            ratio,
+            measure: measure(`${target.label}, ${ROUNDS} rounds pooled`),
+            studio:
+              `p99 pooled ${ms(pooledShadow)}, median of rounds ${ms(median(arm.shadow.map((p) => p.p99)))} · serving thread ${formatNumber(mainUs(arm.shadow), 0)} µs/req (median)` +
+              ` · ${formatNumber(arm.logged, 0)} of ${formatNumber(sent, 0)} copies scored and logged`,
+            baseline: `alone: p99 pooled ${ms(pooledAlone)}, median of rounds ${ms(median(alonePs))}, rounds spread ${ms(noise)} · serving thread ${formatNumber(mainUs(arm.alone), 0)} µs/req`,
+            ratio: `pooled ${signed(extra, 2, "ms")}, median pair ${signed(median(pairDiffs), 2, "ms")} (pairs ${pairDiffs.map((d) => signed(d, 2)).join(", ")}) · serving thread ${signed(mainUs(arm.shadow) - mainUs(arm.alone), 0, "µs/req")}`,
             target: "p99 ≤ +1 ms",
             verdict: extra <= 1 ? "met" : "missed",
           });

@@ -11,6 +11,7 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { openDatabase } from "@/db/client";
 import { latencySummary } from "@/lib/percentile";
+import { pacedLoad } from "./paced-load";
 import { LocalArtifactStore } from "@/server/artifacts/store";
 import { systemActor } from "@/server/auth/actor";
 import { createUserAsSystem } from "@/server/auth/accounts";
@@ -58,6 +59,14 @@ interface Meter {
 
 async function load(url: string, body: string, headers: Record<string, string>, seconds: number, rate?: number, meter?: Meter): Promise<Load> {
   const stopMeter = meter ? await meterCpu(meter.pid, meter.databaseUrl) : null;
+  if (rate) {
+    // A fixed rate is paced evenly (bench/paced-load.ts): autocannon's overallRate sends each connection's share of a
+    // second back to back, so its p99 measured 10 concurrent requests draining rather than a server at that rate.
+    const paced = await pacedLoad({ url, body, rate, seconds, headers: () => ({ "content-type": "application/json", ...headers }) });
+    const cpu = stopMeter ? await stopMeter(paced.sent) : undefined;
+    // Answers over the time they took: a server that fell behind answered fewer than `rate` per second.
+    return { reqPerSec: paced.answered / paced.elapsedSeconds, p50: paced.p50, p99: paced.p99, failed: paced.failed, answered: paced.answered, cpu };
+  }
   const result = await autocannon({
     url,
     method: "POST",

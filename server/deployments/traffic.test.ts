@@ -19,6 +19,7 @@ import { registerDatasetVersion } from "../datasets/register-version";
 import { flushInferenceLog } from "../monitoring/inference-log";
 import { recordFeedback } from "../monitoring/feedback";
 import { getMonitoringView } from "../monitoring/monitoring";
+import { findModelVersion } from "../registry/model-versions";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { waitForReviewJobs } from "../review/review-jobs";
@@ -32,6 +33,7 @@ import { parseMlflowJson } from "../serving/protocols";
 import { flushRouteLog } from "../serving/route-log";
 import { closeShadowQueue, enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ProductionParse, type ShadowParse } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { currentThreadId, threadNiceness } from "../testing/thread-niceness";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
@@ -58,7 +60,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     return { userId: created.userId, username: created.username, role, via: "session" };
   }
 
-  async function serve(row: number, headers: Record<string, string> = {}): Promise<ServingResponse> {
+  async function serve(row: number, headers: Record<string, string> = {}, via: ModelServer = server): Promise<ServingResponse> {
     return handleServing(
       {
         method: "POST",
@@ -66,7 +68,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
         headers: new Headers({ authorization: `Bearer ${token}`, "content-type": "application/json", ...headers }),
         text: async () => JSON.stringify({ dataframe_split: { columns, data: [rows[row % rows.length]] } }),
       },
-      server,
+      via,
     );
   }
 
@@ -172,6 +174,39 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
       }
     } finally {
       server.release(v2);
+    }
+  });
+
+  it.skipIf(process.platform !== "linux")("scores copies on a thread that yields the CPU to serving: niceness 19 on that thread alone (Linux only: per-thread niceness, read from /proc)", async () => {
+    await settle();
+    const answers = await Promise.all(Array.from({ length: 3 }, (_, i) => serve(i)));
+    expect(answers.map((a) => a.headers["x-shadow"])).toEqual(["2", "2", "2"]);
+    await settle();
+    const scoring = shadowQueueStatus().scoringThread;
+    expect(scoring).toMatchObject({ nice: 19 });
+    // What the kernel schedules by, not what the module remembers: the scoring thread at 19, serving's thread as it was.
+    expect(threadNiceness(scoring!.tid)).toBe(19);
+    expect(scoring!.tid).not.toBe(currentThreadId());
+    expect(threadNiceness(currentThreadId())).toBe(os.getPriority());
+  });
+
+  it("keeps no session of the shadowed version on the serving thread: the scoring thread holds its only one", async () => {
+    await settle();
+    const fresh = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => serve(i, {}, fresh)));
+      expect(answers.map((a) => [a.status, a.headers["x-model-version"], a.headers["x-shadow"]])).toEqual(answers.map(() => [200, "1", "2"]));
+      await settle();
+      const ids = answers.map((a) => a.headers["x-request-id"]!);
+      const logged = await studio.db.select({ requestId: inferenceLog.requestId, route: inferenceLog.route, predictions: inferenceLog.predictions }).from(inferenceLog);
+      // Every copy scored and logged under its request id, as with the shadow's session on the serving thread...
+      const shadowIds = logged.filter((l) => l.route === "shadow" && ids.includes(l.requestId)).map((l) => l.requestId);
+      expect(shadowIds.sort()).toEqual([...ids].sort());
+      // ...which now holds production's session only.
+      expect(fresh.holdsSession((await findModelVersion(studio.db, MODEL, "1")).row.versionId)).toBe(true);
+      expect(fresh.holdsSession((await findModelVersion(studio.db, MODEL, "2")).row.versionId)).toBe(false);
+    } finally {
+      await fresh.close();
     }
   });
 

@@ -8,9 +8,12 @@
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
+import { lowerThisThreadPriority } from "../thread-priority.mjs";
 
 if (!parentPort) throw new Error("inference-log-worker.mjs runs as a worker thread of inference-log.ts");
 const port = parentPort;
+// Writing the log can wait (entries queue, bounded); answering requests on the serving thread cannot.
+port.postMessage({ type: "priority", ...lowerThisThreadPriority() });
 
 /**
  * Entries per INSERT: one JSON parameter each (thousands of bound parameters would cost more than the rows). Measured

@@ -4,11 +4,13 @@
 // everything that was accepted.
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, like } from "drizzle-orm";
 import { inferenceLog } from "@/db/schema";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { currentThreadId, threadNiceness } from "../testing/thread-niceness";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { findModelVersion, findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
@@ -155,6 +157,17 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(Object.keys(entry.inputs)).toHaveLength(30);
     expect(entry.inputs.x29).toEqual(Array.from({ length: 16 }, (_, i) => Math.fround(rows[Math.floor((i * 40) / 16)]![29]!)));
     expect(entry.latencyMs).toBeGreaterThan(0);
+  });
+
+  it.skipIf(process.platform !== "linux")("writes on a thread that yields the CPU to serving: niceness 19 on that thread alone (Linux only: per-thread niceness, read from /proc)", async () => {
+    recordInference(studio.db, { modelId, versionId, requestId: "niceness-1", at: Date.now(), latencyMs: 1, inputs: { x0: [1] }, predictions: [0], protocol: "v2" });
+    await flushInferenceLog();
+    expect((await rowsOf("niceness")).size).toBe(1);
+    const writer = inferenceLogStatus().writerThread;
+    expect(writer).toMatchObject({ nice: 19 });
+    expect(threadNiceness(writer!.tid)).toBe(19);
+    expect(writer!.tid).not.toBe(currentThreadId());
+    expect(threadNiceness(currentThreadId())).toBe(os.getPriority());
   });
 
   it("drops and counts entries when the writer falls behind, and never makes a request wait", async () => {

@@ -132,6 +132,8 @@ interface LogState {
   reportedDropped: number;
   exitHook: boolean;
   writer: "worker" | "main";
+  /** The writer thread's Linux thread id and niceness, once it lowered its priority (thread-priority.mjs). */
+  writerThread: { tid: number; nice: number } | null;
 }
 
 const holder = globalThis as unknown as { studioInferenceLogWriter?: LogState };
@@ -161,12 +163,14 @@ const state = (holder.studioInferenceLogWriter ??= {
   reportedDropped: 0,
   exitHook: false,
   writer: DEFAULT_WRITER,
+  writerThread: null,
 });
 // A writer kept from an older module (a dev server's reload) lacks the canary/shadow counters.
 state.queuedRouted ??= 0;
 state.inWorkerRouted ??= 0;
 state.maxRoutedQueued ??= DEFAULT_MAX_ROUTED_QUEUED;
 state.droppedRouted ??= 0;
+state.writerThread ??= null;
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
 export function loggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number }> {
@@ -218,8 +222,11 @@ export function inferenceLogStatus(): {
   dropped: number;
   maxQueued: number;
   routed: { queued: number; dropped: number; maxQueued: number };
+  /** The writer thread's Linux thread id and niceness once it lowered its priority (null before, or where it could not). */
+  writerThread: { tid: number; nice: number } | null;
 } {
   return {
+    writerThread: state.writerThread,
     queued: state.queued,
     written: state.written,
     dropped: state.dropped,
@@ -413,6 +420,7 @@ function workerOrNull(): Worker | null {
     if (state.worker !== worker) return;
     // Whatever it held is lost: counted, and the next entry starts a new writer.
     state.worker = null;
+    state.writerThread = null;
     lose(state.inWorker, state.inWorkerRouted);
     state.inWorker = 0;
     state.inWorkerRouted = 0;
@@ -529,7 +537,8 @@ type WorkerMessage =
   | { type: "failed"; target: number; count: number; routed: number; message: string }
   | { type: "flushed"; id: number }
   | { type: "error"; message: string }
-  | { type: "closed" };
+  | { type: "closed" }
+  | ({ type: "priority" } & ({ tid: number; nice: number } | { tid: null; nice: null; reason: string }));
 
 function targetById(id: number): Target | undefined {
   for (const target of state.targets.values()) if (target.id === id) return target;
@@ -574,6 +583,11 @@ function onWorkerMessage(message: WorkerMessage): void {
       console.error(`[studio] inference log writer: ${message.message}`);
       break;
     case "closed":
+      break;
+    case "priority":
+      // thread-priority.mjs: the writer yields the CPU to the serving thread where Linux lets it; else it says why once.
+      state.writerThread = message.tid === null ? null : { tid: message.tid, nice: message.nice };
+      if (message.tid === null) console.warn(`[studio] the inference log's writer thread runs at the process's priority: ${message.reason}`);
       break;
   }
   refWorker();

@@ -5,7 +5,7 @@
 import { redactErrorForLog } from "../auth/log-redaction";
 import type * as ort from "onnxruntime-node";
 import type { Database } from "@/db/client";
-import type { ServedModel } from "../serving/model-server";
+import type { ModelDescription } from "../serving/model-server";
 import { recordCompactInference, recordInference } from "./inference-log";
 
 /** Input rows logged per request at most (all of them for requests up to this size). */
@@ -24,7 +24,7 @@ function plain(value: number | bigint | string | boolean | undefined): number | 
 }
 
 /** The prediction of each row: the first single-column output (a classifier's label, a regressor's value). */
-function predictionsOf(model: ServedModel, results: ort.InferenceSession.OnnxValueMapType, rows: number): (number | string)[] {
+function predictionsOf(model: ModelDescription, results: ort.InferenceSession.OnnxValueMapType, rows: number): (number | string)[] {
   for (const output of model.outputs) {
     const tensor = results[output.name] as ort.Tensor | undefined;
     if (!tensor || tensor.dims[0] !== rows) continue;
@@ -38,7 +38,7 @@ function predictionsOf(model: ServedModel, results: ort.InferenceSession.OnnxVal
 }
 
 /** The input keys of a served version, one array per loaded model (the log's writer knows it by this array). */
-const keysByModel = new WeakMap<ServedModel, string[]>();
+const keysByModel = new WeakMap<ModelDescription, string[]>();
 /** Reused for every request: the packed values are copied into the log's batch at once. */
 let scratch = new Float64Array(1024);
 
@@ -51,7 +51,7 @@ function numeric(value: number | bigint | string | boolean | undefined): number 
 }
 
 /** The tensor of predictions predictionsOf reads, or undefined when none fits (then no prediction is logged). */
-function predictionTensor(model: ServedModel, results: ort.InferenceSession.OnnxValueMapType, rows: number): ort.Tensor | undefined {
+function predictionTensor(model: ModelDescription, results: ort.InferenceSession.OnnxValueMapType, rows: number): ort.Tensor | undefined {
   for (const output of model.outputs) {
     const tensor = results[output.name] as ort.Tensor | undefined;
     if (tensor && tensor.dims[0] === rows && cellsOf(tensor).length === rows) return tensor;
@@ -63,7 +63,7 @@ function predictionTensor(model: ServedModel, results: ort.InferenceSession.Onnx
  * Packs the request as numbers and queues it; false when some logged value is text (or an input is missing), which
  * the object form handles.
  */
-function recordPacked(db: Database, model: ServedModel, entry: ServedEntry, rows: number, sampled: readonly number[]): boolean | "queued" | "dropped" {
+function recordPacked(db: Database, model: ModelDescription, entry: ServedEntry, rows: number, sampled: readonly number[]): boolean | "queued" | "dropped" {
   const prediction = predictionTensor(model, entry.results, rows);
   if (prediction?.type === "string") return false;
   const fields = model.fields;
@@ -119,7 +119,7 @@ export interface ServedEntry {
  * Queues the request for the log (sampled unless routed, batched, never on the response's critical path); false when
  * it was not queued: sampled out, no room in the log (counted there), or unreadable. Never throws.
  */
-export function logServedRequest(db: Database, model: ServedModel, entry: ServedEntry): boolean {
+export function logServedRequest(db: Database, model: ModelDescription, entry: ServedEntry): boolean {
   try {
     const firstInput = model.inputs[0] ? entry.feeds[model.inputs[0].name] : undefined;
     const rows = firstInput?.dims[0] ?? 0;

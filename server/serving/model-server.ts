@@ -71,14 +71,16 @@ export function parseModelReference(segment: string, explicitVersion: string | n
   return { name, alias, version };
 }
 
-/** A version ready to score: its session and how request columns map to its inputs. */
-export interface ServedModel {
+/**
+ * What serving knows of a version without scoring it: how request columns map to its inputs, its outputs, what it
+ * logs. Enough to parse a request for it and log its answers; a shadow scored on its own thread needs no more here.
+ */
+export interface ModelDescription {
   name: string;
   /** The registered model's id (the inference log's key). */
   modelId: number;
   version: string;
   versionId: number;
-  session: ort.InferenceSession;
   inputs: ServedValue[];
   outputs: ServedValue[];
   /** The request columns ("fields"), in plan order; for a feature matrix, its columns in order. */
@@ -92,8 +94,14 @@ export interface ServedModel {
   handlesMissing: boolean;
   /** A binary classifier's label and probabilities outputs (where an approved decision threshold applies), else null. */
   binary: BinaryOutputs | null;
-  inFlight: number;
+  /** Evicted or closed: whoever keeps a copy of it (the shadow's scoring thread) lets its own session go too. */
   retired: boolean;
+}
+
+/** A version ready to score: its description and its session. */
+export interface ServedModel extends ModelDescription {
+  session: ort.InferenceSession;
+  inFlight: number;
 }
 
 /** What a reference resolves to: the version, and what vouches for it (its approved review, or an admin's override). */
@@ -148,6 +156,8 @@ export class ModelServer implements ServingListener {
    */
   private readonly resolved = new Map<string, ResolvedEntry>();
   private readonly sessions = new Map<number, Promise<ServedModel>>();
+  /** Versions described without a session (shadows scored on their own thread), least recently used first. */
+  private readonly descriptions = new Map<number, Promise<ModelDescription>>();
   private readonly maxSessions: number;
   private readonly stopListening: () => void;
   /** Per reference key: the newest refresh announced by another process (an older one finishing late is ignored). */
@@ -333,6 +343,39 @@ export class ModelServer implements ServingListener {
     }
   }
 
+  /**
+   * A version's description, for parsing requests for it and logging its answers where another thread scores it (the
+   * shadow's): a version this process serves already is described by its loaded model; any other is read and verified
+   * like one but gets no session here, so a shadow costs one session (on its scoring thread), not two.
+   */
+  async describe(ref: ModelReference): Promise<ModelDescription> {
+    const resolved = await this.resolve(ref);
+    const loaded = this.sessions.get(resolved.versionId);
+    if (loaded) return loaded;
+    let pending = this.descriptions.get(resolved.versionId);
+    if (pending) {
+      this.descriptions.delete(resolved.versionId);
+      this.descriptions.set(resolved.versionId, pending);
+      return pending;
+    }
+    pending = this.describeVersion(ref.name, resolved).then((d) => d.description);
+    this.descriptions.set(resolved.versionId, pending);
+    pending.catch(() => {
+      if (this.descriptions.get(resolved.versionId) === pending) this.descriptions.delete(resolved.versionId);
+    });
+    while (this.descriptions.size > this.maxSessions) {
+      const [oldestId, oldest] = this.descriptions.entries().next().value!;
+      this.descriptions.delete(oldestId);
+      void oldest.then((d) => (d.retired = true)).catch(() => undefined);
+    }
+    return pending;
+  }
+
+  /** Whether this process holds a session of the version (tests: a shadow scored elsewhere loads none here). */
+  holdsSession(versionId: number): boolean {
+    return this.sessions.has(versionId);
+  }
+
   release(model: ServedModel): void {
     model.inFlight--;
     if (model.retired && model.inFlight === 0) void model.session.release().catch(() => undefined);
@@ -367,6 +410,13 @@ export class ModelServer implements ServingListener {
   }
 
   private async load(name: string, resolved: Resolved): Promise<ServedModel> {
+    const { description, bytes } = await this.describeVersion(name, resolved);
+    const session = await ort.InferenceSession.create(bytes, servingSessionOptions());
+    return { ...description, session, inFlight: 0 };
+  }
+
+  /** A version's description and its verified bytes (a session is built from them by whoever scores it). */
+  private async describeVersion(name: string, resolved: Resolved): Promise<{ description: ModelDescription; bytes: Uint8Array }> {
     const { db, artifacts } = await this.deps();
     // By id: a rename between the resolution and the load cannot swap in another model's version.
     const [row] = await db.select().from(modelVersions).where(eq(modelVersions.versionId, resolved.versionId));
@@ -389,15 +439,13 @@ export class ModelServer implements ServingListener {
     }
     // By id, from the model store, verified against the registered digest: altered bytes are refused (503), flagged, audited.
     const { bytes, digest } = await loadVersionModelBytes({ db, artifacts }, resolved.versionId);
-    const session = await ort.InferenceSession.create(bytes, servingSessionOptions());
     const inputIndex = new Map(inputs.map((input, i) => [input.name, i]));
     const fields: ServedField[] = plan.fields.map((f) => ({ key: f.key, input: inputIndex.get(f.inputName)!, column: f.column ?? 0 }));
-    return {
+    const description: ModelDescription = {
       name,
       modelId: row.modelId,
       version: resolved.version,
       versionId: resolved.versionId,
-      session,
       inputs,
       outputs,
       fields,
@@ -406,9 +454,9 @@ export class ModelServer implements ServingListener {
       digest,
       handlesMissing: declaresMissingValues(introspection),
       binary: binaryOutputsOf(introspection, bytes),
-      inFlight: 0,
       retired: false,
     };
+    return { description, bytes };
   }
 
   /** Forgets what the aliases of `name` point at: the next request reads them from the database. */
@@ -426,6 +474,9 @@ export class ModelServer implements ServingListener {
   /** Releases every idle session and stops answering invalidations (tests, shutdown). */
   async close(): Promise<void> {
     this.stopListening();
+    const described = await Promise.all([...this.descriptions.values()].map((p) => p.catch(() => null)));
+    this.descriptions.clear();
+    for (const description of described) if (description) description.retired = true;
     const models = await Promise.all([...this.sessions.values()].map((p) => p.catch(() => null)));
     this.sessions.clear();
     this.resolved.clear();

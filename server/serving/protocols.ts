@@ -2,7 +2,7 @@
 // `/invocations` bodies and CSV) and the Open Inference Protocol v2 (KServe / Triton typed tensors).
 import Papa from "papaparse";
 import type * as ort from "onnxruntime-node";
-import type { ServedModel } from "./model-server";
+import type { ModelDescription } from "./model-server";
 import { badRequest, checkShape, feedsFromCells, tensorFromJson, tensorToNested, tensorValues, type CellReader, type OrtFeeds } from "./tensors";
 
 /**
@@ -20,13 +20,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function columnList(model: ServedModel): string {
+function columnList(model: ModelDescription): string {
   const keys = model.fields.map((f) => f.key);
   return keys.length > 12 ? `${keys.slice(0, 12).join(", ")}, … (${keys.length} columns)` : keys.join(", ");
 }
 
 /** Which model field each request column feeds (by name, or by position for an unnamed feature matrix). */
-function fieldOfColumns(model: ServedModel, columns: readonly unknown[]): Int32Array {
+function fieldOfColumns(model: ModelDescription, columns: readonly unknown[]): Int32Array {
   const columnOfField = new Int32Array(model.fields.length).fill(-1);
   const byName = columns.every((c) => typeof c === "string" && model.fieldIndex.has(c));
   if (!byName && !model.namedColumns) {
@@ -47,7 +47,7 @@ function fieldOfColumns(model: ServedModel, columns: readonly unknown[]): Int32A
   return columnOfField;
 }
 
-function feedsFromTable(model: ServedModel, columns: readonly unknown[], data: readonly unknown[], fromText: boolean, what: string): OrtFeeds {
+function feedsFromTable(model: ModelDescription, columns: readonly unknown[], data: readonly unknown[], fromText: boolean, what: string): OrtFeeds {
   const columnOfField = fieldOfColumns(model, columns);
   for (let r = 0; r < data.length; r++) {
     const row = data[r];
@@ -59,7 +59,7 @@ function feedsFromTable(model: ServedModel, columns: readonly unknown[], data: r
   return feedsFromCells(model.inputs, model.fields, data.length, cell, fromText, model.handlesMissing);
 }
 
-function feedsFromRecords(model: ServedModel, records: readonly unknown[], what: string): OrtFeeds {
+function feedsFromRecords(model: ModelDescription, records: readonly unknown[], what: string): OrtFeeds {
   if (records.length === 0) throw badRequest(`'${what}' is empty: send at least one record.`);
   for (let r = 0; r < records.length; r++) if (!isPlainObject(records[r])) throw badRequest(`${what} item ${r + 1} must be an object of column → value.`);
   const keys = Object.keys(records[0] as object);
@@ -69,7 +69,7 @@ function feedsFromRecords(model: ServedModel, records: readonly unknown[], what:
   return feedsFromCells(model.inputs, model.fields, records.length, cell, false, model.handlesMissing);
 }
 
-function feedsFromNamedTensors(model: ServedModel, named: Record<string, unknown>, what: string): OrtFeeds {
+function feedsFromNamedTensors(model: ModelDescription, named: Record<string, unknown>, what: string): OrtFeeds {
   const keys = Object.keys(named);
   const inputNames = new Set(model.inputs.map((i) => i.name));
   if (keys.length > 0 && keys.every((k) => inputNames.has(k))) {
@@ -100,7 +100,7 @@ function feedsFromNamedTensors(model: ServedModel, named: Record<string, unknown
 const MLFLOW_FIELDS = ["dataframe_split", "dataframe_records", "instances", "inputs"] as const;
 
 /** Feeds from an MLflow scoring JSON body (already parsed). */
-export function parseMlflowJson(model: ServedModel, body: unknown): ScoringRequest {
+export function parseMlflowJson(model: ModelDescription, body: unknown): ScoringRequest {
   if (!isPlainObject(body)) throw badRequest(`The body must be a JSON object with one of ${MLFLOW_FIELDS.join(", ")}.`);
   const present = MLFLOW_FIELDS.filter((f) => body[f] !== undefined);
   if (present.length !== 1) {
@@ -147,7 +147,7 @@ export function parseMlflowJson(model: ServedModel, body: unknown): ScoringReque
 }
 
 /** Feeds from a CSV body: a header row of column names, then one row per prediction. */
-export function parseMlflowCsv(model: ServedModel, text: string): ScoringRequest {
+export function parseMlflowCsv(model: ModelDescription, text: string): ScoringRequest {
   const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true });
   if (parsed.errors.length) throw badRequest(`The CSV body could not be read: ${parsed.errors[0]!.message} (row ${(parsed.errors[0]!.row ?? 0) + 1}).`);
   const [header, ...rows] = parsed.data;
@@ -213,8 +213,8 @@ export function oipDatatype(elementType: string): string {
   return OIP_DATATYPES[elementType] ?? elementType.toUpperCase();
 }
 
-export function oipMetadata(model: ServedModel): Record<string, unknown> {
-  const tensor = (v: ServedModel["inputs"][number]) => ({ name: v.name, datatype: oipDatatype(v.elementType), shape: (v.shape ?? [-1]).map((d) => d ?? -1) });
+export function oipMetadata(model: ModelDescription): Record<string, unknown> {
+  const tensor = (v: ModelDescription["inputs"][number]) => ({ name: v.name, datatype: oipDatatype(v.elementType), shape: (v.shape ?? [-1]).map((d) => d ?? -1) });
   return { name: model.name, versions: [model.version], platform: "onnxruntime", inputs: model.inputs.map(tensor), outputs: model.outputs.map(tensor) };
 }
 
@@ -224,7 +224,7 @@ export interface OipInferRequest {
   outputs: string[];
 }
 
-export function parseOipInfer(model: ServedModel, body: unknown): OipInferRequest {
+export function parseOipInfer(model: ModelDescription, body: unknown): OipInferRequest {
   if (!isPlainObject(body)) throw badRequest("The body must be a JSON object with 'inputs': [{name, shape, datatype, data}].");
   if (body.id !== undefined && typeof body.id !== "string") throw badRequest("'id' must be a string.");
   if (!Array.isArray(body.inputs) || body.inputs.length === 0) throw badRequest("'inputs' must be a non-empty list of tensors {name, shape, datatype, data}.");
@@ -263,7 +263,7 @@ export function parseOipInfer(model: ServedModel, body: unknown): OipInferReques
   return { id: body.id as string | undefined, feeds, outputs };
 }
 
-export function oipOutputs(results: ort.InferenceSession.OnnxValueMapType, names: readonly string[], model: ServedModel): unknown[] {
+export function oipOutputs(results: ort.InferenceSession.OnnxValueMapType, names: readonly string[], model: ModelDescription): unknown[] {
   return names.map((name) => {
     const tensor = results[name] as ort.Tensor;
     const declared = model.outputs.find((o) => o.name === name);

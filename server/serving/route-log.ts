@@ -8,7 +8,7 @@ import type { Database } from "@/db/client";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { flushInferenceLog, recordCompactBatch, recordInference, type InferenceLogEntry } from "../monitoring/inference-log";
 import { logServedRequest } from "../monitoring/serving-log";
-import type { ServedModel } from "./model-server";
+import type { ModelDescription } from "./model-server";
 import { countRouteAnswer, countRouteError, flushRouteCounts } from "./route-counts";
 
 const FLUSH_AT = 200;
@@ -47,7 +47,7 @@ function schedule(buffer: Buffer): void {
  */
 export function logRoutedAnswer(
   db: Database,
-  model: ServedModel,
+  model: ModelDescription,
   entry: { route: "canary" | "shadow"; requestId: string; latencyMs: number; feeds: Record<string, ort.Tensor>; results: ort.InferenceSession.OnnxValueMapType; protocol: "mlflow" | "v2" },
 ): void {
   const { latencyMs, ...answer } = entry;
@@ -56,7 +56,7 @@ export function logRoutedAnswer(
 }
 
 /** Rows of a request: the first input's first dimension, as the inference log reads it. */
-export function rowsOf(model: ServedModel, feeds: Record<string, ort.Tensor>): number {
+export function rowsOf(model: ModelDescription, feeds: Record<string, ort.Tensor>): number {
   const first = model.inputs[0] ? feeds[model.inputs[0].name] : undefined;
   return first?.dims[0] ?? 0;
 }
@@ -65,7 +65,7 @@ export function rowsOf(model: ServedModel, feeds: Record<string, ort.Tensor>): n
  * Counts and queues shadow answers the shadow's scoring thread packed (shadow-worker.mjs), one per request id (`rows`:
  * each answer's row count); refusals counted.
  */
-export function logPackedShadowAnswers(db: Database, model: ServedModel, packed: { numbers: Float64Array; used: number; requestIds: readonly string[]; rows: readonly number[] }): number {
+export function logPackedShadowAnswers(db: Database, model: ModelDescription, packed: { numbers: Float64Array; used: number; requestIds: readonly string[]; rows: readonly number[] }): number {
   for (const rows of packed.rows) countRouteAnswer(db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", rows });
   let keys = keysByModel.get(model);
   if (!keys) keysByModel.set(model, (keys = model.fields.map((f) => f.key)));
@@ -81,7 +81,7 @@ export function logShadowAnswerObject(db: Database, entry: InferenceLogEntry & {
 }
 
 /** The input keys of a served version, one array per loaded model (the log's writer knows a layout by this array). */
-const keysByModel = new WeakMap<ServedModel, string[]>();
+const keysByModel = new WeakMap<ModelDescription, string[]>();
 
 /** Queues a failed answer of a production endpoint (production, canary or shadow): the guards' error rates count them. */
 export function logServingError(db: Database, entry: { modelId: number; versionId: number; route: "production" | "canary" | "shadow"; requestId: string; status: number; message: string }): void {

@@ -19,7 +19,7 @@ import { toDomainError } from "../errors";
 import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
 import { loadVersionModelBytes } from "../registry/model-store";
 import { runModel, scoringRefusal, splitResults, stackFeedData, stackFeeds, type TensorData } from "./batched-run";
-import { servingSessionOptions, type ModelServer, type ServedModel } from "./model-server";
+import { servingSessionOptions, type ModelDescription, type ModelServer, type ServedModel } from "./model-server";
 import { logPackedShadowAnswers, logRoutedAnswer, logServingError, logShadowAnswerObject } from "./route-log";
 
 /** Copies waiting or being scored at most (STUDIO_SHADOW_QUEUE); beyond it new copies are dropped. */
@@ -40,7 +40,7 @@ const SESSION_IDLE_MS = Number(process.env.STUDIO_SHADOW_SESSION_IDLE_MS) || 60_
 const DEFAULT_SCORER: "worker" | "main" = process.env.STUDIO_SHADOW_SCORER === "main" ? "main" : "worker";
 
 /** Builds the shadow's feeds from the request as it arrived: the shadow may take other inputs than production. */
-export type ShadowParse = (model: ServedModel) => Record<string, ort.Tensor>;
+export type ShadowParse = (model: ModelDescription) => Record<string, ort.Tensor>;
 
 /** What production made of the request: the version that parsed it and the tensors it scored. */
 export interface ProductionParse {
@@ -68,7 +68,7 @@ interface Outstanding {
   rows: number[];
   /** Copies taken off the queue for it (its copies plus those whose parse failed): what `running` counts. */
   taken: number;
-  model: ServedModel;
+  model: ModelDescription;
   db: Database;
 }
 
@@ -100,10 +100,12 @@ interface QueueState {
   workerFailed: boolean;
   outstanding: Map<number, Outstanding>;
   nextBatchId: number;
-  sessions: Map<ServedModel, WorkerSession>;
+  sessions: Map<ModelDescription, WorkerSession>;
   nextSessionId: number;
   timer: ReturnType<typeof setTimeout> | null;
   sweeper: ReturnType<typeof setInterval> | null;
+  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (thread-priority.mjs). */
+  scoringThread: { tid: number; nice: number } | null;
 }
 const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
 const state: QueueState = (holder.studioShadowQueue ??= {
@@ -126,6 +128,7 @@ const state: QueueState = (holder.studioShadowQueue ??= {
   nextSessionId: 1,
   timer: null,
   sweeper: null,
+  scoringThread: null,
 });
 // A queue kept from an older module (a dev server's reload) lacks the newer fields.
 state.reused ??= 0;
@@ -137,6 +140,7 @@ state.outstanding ??= new Map();
 state.nextBatchId ??= 1;
 state.sessions ??= new Map();
 state.nextSessionId ??= 1;
+state.scoringThread ??= null;
 state.timer ??= null;
 state.sweeper ??= null;
 /** Sessions whose stacked run failed while each copy alone succeeded (a fixed batch dimension): scored one by one. */
@@ -161,9 +165,9 @@ export function enqueueShadowCopy(copy: ShadowCopy): boolean {
 }
 
 /** What a request's parse depends on, per loaded version: its inputs, the request columns and how they map, nulls. */
-const inputSignatures = new WeakMap<ServedModel, string>();
+const inputSignatures = new WeakMap<ModelDescription, string>();
 
-function inputSignature(model: ServedModel): string {
+function inputSignature(model: ModelDescription): string {
   let signature = inputSignatures.get(model);
   if (signature === undefined) {
     signature = JSON.stringify([model.inputs, model.fields, model.namedColumns, model.handlesMissing]);
@@ -173,12 +177,12 @@ function inputSignature(model: ServedModel): string {
 }
 
 /** Whether two versions make the same tensors of any request (so one's parse can feed the other). */
-export function takesSameInputs(a: ServedModel, b: ServedModel): boolean {
+export function takesSameInputs(a: ModelDescription, b: ModelDescription): boolean {
   return a === b || inputSignature(a) === inputSignature(b);
 }
 
 /** The shadow's feeds for a copy: production's own when the shadow takes the same inputs, else the request parsed again. */
-function feedsFor(copy: ShadowCopy, model: ServedModel): Record<string, ort.Tensor> {
+function feedsFor(copy: ShadowCopy, model: ModelDescription): Record<string, ort.Tensor> {
   if (copy.production && takesSameInputs(copy.production.model, model)) {
     state.reused += 1;
     return copy.production.feeds;
@@ -229,13 +233,13 @@ function notifyIdle(): void {
   if (state.queue.length === 0 && state.running === 0) for (const resolve of state.idle.splice(0)) resolve();
 }
 
-function recordError(copy: ShadowCopy, model: ServedModel, error: unknown): void {
+function recordError(copy: ShadowCopy, model: ModelDescription, error: unknown): void {
   const domain = toDomainError(error);
   logServingError(copy.db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", requestId: copy.requestId, status: domain.httpStatus, message: domain.message });
 }
 
 /** Each copy's feeds, for the copies whose feeds could be made (the others' errors are recorded). */
-function parseBatch(batch: ShadowCopy[], model: ServedModel): { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] {
+function parseBatch(batch: ShadowCopy[], model: ModelDescription): { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] {
   const parsed: { copy: ShadowCopy; feeds: Record<string, ort.Tensor> }[] = [];
   for (const copy of batch) {
     try {
@@ -268,7 +272,10 @@ function workerOrNull(): Worker | null {
   worker.on("message", (message: WorkerMessage) => onWorkerMessage(worker, message));
   worker.on("error", (error) => console.error("[serving] the shadow's scoring thread failed", redactErrorForLog(error)));
   worker.on("exit", () => {
-    if (state.worker === worker) state.worker = null;
+    if (state.worker === worker) {
+      state.worker = null;
+      state.scoringThread = null;
+    }
     // Whatever it held is lost: counted as dropped, and the next batch starts a new thread (and loads its sessions).
     for (const [id, batch] of state.outstanding) {
       if (batch.worker !== worker) continue;
@@ -305,7 +312,7 @@ function releaseIdleSessions(): void {
 }
 
 /** The scoring thread's session of a loaded version: its verified bytes are sent the first time (messages arrive in order). */
-function sessionIn(worker: Worker, copy: ShadowCopy, model: ServedModel): Promise<number> {
+function sessionIn(worker: Worker, copy: ShadowCopy, model: ModelDescription): Promise<number> {
   const known = state.sessions.get(model);
   if (known && known.worker === worker) {
     known.lastUsed = Date.now();
@@ -321,7 +328,10 @@ function sessionIn(worker: Worker, copy: ShadowCopy, model: ServedModel): Promis
       outputNames: model.outputs.map((o) => o.name),
       fields: model.fields.map((f) => ({ input: f.input, column: f.column, key: f.key })),
     };
-    worker.postMessage({ type: "load", session: id, bytes, options: servingSessionOptions(), model: description });
+    // One onnxruntime thread, whatever STUDIO_SERVING_ORT_THREADS gives production: the shadow's runs stay on the
+    // scoring thread itself, at its lowered priority, rather than fanning out to a pool that competes with serving.
+    const options = { ...servingSessionOptions(), intraOpNumThreads: 1, interOpNumThreads: 1 };
+    worker.postMessage({ type: "load", session: id, bytes, options, model: description });
     return id;
   })();
   const session: WorkerSession = { worker, id, ready, lastUsed: Date.now() };
@@ -334,14 +344,22 @@ function sessionIn(worker: Worker, copy: ShadowCopy, model: ServedModel): Promis
 
 const PROTOCOL_CODES = { mlflow: 0, v2: 1 } as const;
 
+/** Versions whose bytes the scoring thread could not make a session of. */
+const unloadable = new WeakSet<ModelDescription>();
+
 /** Hands a batch to the scoring thread: each copy's input cells, stacked into one array per input when they fit. */
 async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
   const head = batch[0]!;
-  let model: ServedModel;
+  let model: ModelDescription;
   try {
-    model = await head.server.acquire({ name: head.modelName, alias: null, version: head.version });
+    // Its description only: the scoring thread holds the version's one session (the serving thread builds none for it).
+    model = await head.server.describe({ name: head.modelName, alias: null, version: head.version });
   } catch {
     batchDone(batch.length); // the shadow version cannot be loaded: nothing to attribute its errors to
+    return;
+  }
+  if (unloadable.has(model)) {
+    batchDone(batch.length); // its bytes make no session (the scoring thread said so once): as a version that cannot load
     return;
   }
   let handed = false;
@@ -371,8 +389,6 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
     console.error(`[serving] could not hand shadow copies of version ${model.version} of '${model.name}' to its scoring thread`, redactErrorForLog(error));
   } finally {
     if (!handed) batchDone(batch.length);
-    // The scoring thread has a session of its own; the answers need only the version's description, kept meanwhile.
-    head.server.release(model);
   }
 }
 
@@ -394,9 +410,16 @@ type WorkerMessage =
       errors: { index: number; message: string }[];
     }
   | { type: "unloadable"; batch: number; message: string }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string }
+  | ({ type: "priority" } & ({ tid: number; nice: number } | { tid: null; nice: null; reason: string }));
 
 function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
+  if (message.type === "priority") {
+    // thread-priority.mjs: the scoring thread yields the CPU to the serving thread where Linux lets it; else it says why once.
+    if (state.worker === worker) state.scoringThread = message.tid === null ? null : { tid: message.tid, nice: message.nice };
+    if (message.tid === null) console.warn(`[serving] the shadow's scoring thread runs at the process's priority: ${message.reason}`);
+    return;
+  }
   if (message.type === "error") {
     console.error(`[serving] shadow scoring thread: ${message.message}`);
     return;
@@ -405,8 +428,10 @@ function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
   if (!batch || batch.worker !== worker) return;
   state.outstanding.delete(message.batch);
   if (message.type === "unloadable") {
-    // The version's bytes load here but not there (it would fail on the serving thread too): as a version that cannot load.
-    console.error(`[serving] the shadow's scoring thread could not load version ${batch.model.version} of '${batch.model.name}': ${message.message}`);
+    // The version's bytes make no session (the serving thread never tries: it only describes a shadowed version): as a
+    // version that cannot load, its copies dropped uncounted until the description is evicted.
+    if (!unloadable.has(batch.model)) console.error(`[serving] the shadow's scoring thread could not load version ${batch.model.version} of '${batch.model.name}': ${message.message}`);
+    unloadable.add(batch.model);
     state.sessions.delete(batch.model);
   } else {
     const requestIds = message.copies.map((i) => batch.copies[i]!.requestId);
@@ -471,8 +496,29 @@ async function scoreBatch(batch: ShadowCopy[]): Promise<void> {
 }
 
 /** How the shadow keeps up in this process: copies waiting, scored and dropped since it started, and how their inputs were made. */
-export function shadowQueueStatus(): { queued: number; running: number; scored: number; batches: number; dropped: number; reused: number; parsed: number; maxQueued: number } {
-  return { queued: state.queue.length, running: state.running, scored: state.scored, batches: state.batches, dropped: state.dropped, reused: state.reused, parsed: state.parsed, maxQueued: state.maxQueued };
+export function shadowQueueStatus(): {
+  queued: number;
+  running: number;
+  scored: number;
+  batches: number;
+  dropped: number;
+  reused: number;
+  parsed: number;
+  maxQueued: number;
+  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (null before, or where it could not). */
+  scoringThread: { tid: number; nice: number } | null;
+} {
+  return {
+    queued: state.queue.length,
+    running: state.running,
+    scored: state.scored,
+    batches: state.batches,
+    dropped: state.dropped,
+    reused: state.reused,
+    parsed: state.parsed,
+    maxQueued: state.maxQueued,
+    scoringThread: state.scoringThread,
+  };
 }
 
 /** Resolves once every queued copy has been scored (tests, benches, shutdown). */
