@@ -23,6 +23,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two test files at once. Vitest's default is one fewer than the cores, i.e. one on a two-core machine, and most
+    // files spend much of their time waiting on PostgreSQL, child processes and timers rather than on the CPU.
+    maxWorkers: 2,
     // Refused requests are the point of many tests: their JSON error lines would bury the report (tests that check them turn them on).
     // A fixed key seals secrets in tests, instead of a key file in the worktree (secret-box.test.ts tests the file).
     env: { STUDIO_LOG_ERRORS: "0", STUDIO_SECRET_KEY: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0" },

@@ -168,7 +168,9 @@ describe.each(testBackends)("demo seed (%s)", (backend) => {
     const derived = await getModelVersionDetail(studio, "iris-logreg-zipmap", "2");
     expect(derived.lineage).toMatchObject({ derivedFrom: { version: "1", transform: "remove-zipmap" } });
     expect((derived.introspection as { usesZipMap: boolean }).usesZipMap).toBe(false);
-  });
+    // The whole demo (12 runs of curves, datasets, reviews, served traffic) on one PGlite: about 15 s alone, and the
+    // suite runs two test files at once, so on a busy two-core machine it needs more than the default minute.
+  }, 150_000);
 
   it("seeds nothing with STUDIO_SEED=none, or when the studio already has experiments", async () => {
     studio = await createTestStudio(backend);
