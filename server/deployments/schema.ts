@@ -75,7 +75,10 @@ export type RouteStats = z.infer<typeof zRouteStats>;
 
 export const zTrafficComparison = z.object({
   modelName: z.string(),
+  /** Latency, live metric, agreement, drift and the test read the inference log from here (the challenger's start, at most an hour back). */
   from: z.number(),
+  /** Requests and errors are exact per-minute counts: they cover the whole minute `from` falls in, from its start. */
+  countsFrom: z.number(),
   to: z.number(),
   production: zRouteStats.nullable(),
   challenger: zRouteStats.nullable(),

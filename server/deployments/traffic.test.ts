@@ -145,6 +145,8 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     await recordFeedback(studio.as(erin), { name: MODEL, body: { feedback: ids.map((id, i) => ({ request_id: id, label: labels[i] })) } });
     const comparison = await compareTraffic(studio.as(vera), { name: MODEL });
     expect(comparison.production).toMatchObject({ route: "production", version: "1", requests: 12, errors: 0 });
+    // The counts cover the whole minute the comparison starts in, and the page is told where that minute starts.
+    expect(comparison.countsFrom).toBe(comparison.from - (comparison.from % 60_000));
     expect(comparison.challenger).toMatchObject({ route: "shadow", version: "2", requests: 12, errors: 0 });
     expect(comparison.production!.liveMetric).toMatchObject({ name: "accuracy", count: 12 });
     expect(comparison.challenger!.liveMetric).toMatchObject({ name: "accuracy", count: 12 });
