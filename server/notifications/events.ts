@@ -93,15 +93,7 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
         type: "canary.stopped",
         text: `The canary${version ? ` of version ${version}` : ""} of '${event.targetId}' was stopped ${automatic ? "automatically" : `by ${actor.username}`}${reason ? `: ${reason}` : "."}`,
         data: { ...by, model: event.targetId, version, automatic, reason },
-        message: !version
-          ? null
-          : automatic
-            ? event.reasonMessages?.length
-              ? sentence("event.canary_stopped_auto", { model: event.targetId, version, reasons: event.reasonMessages })
-              : null
-            : reason
-              ? null
-              : sentence("event.canary_stopped_by", { actor: actor.username, model: event.targetId, version }),
+        message: canaryStoppedMessage({ model: event.targetId, version, actor: actor.username, automatic, reason, reasonMessages: event.reasonMessages }),
       };
     }
     case "dataset.version.mark-failed":
@@ -113,6 +105,14 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
     default:
       return null;
   }
+}
+
+/** A stopped canary's wording, where its values are all there (else null: the English text is shown). */
+function canaryStoppedMessage(e: { model: string; version: string | null; actor: string; automatic: boolean; reason: string | null; reasonMessages?: ServerSentence[] }): ServerSentence | null {
+  if (!e.version) return null;
+  if (e.automatic) return e.reasonMessages?.length ? sentence("event.canary_stopped_auto", { model: e.model, version: e.version, reasons: e.reasonMessages }) : null;
+  // A stop by hand with a reason has no wording of that reason to translate.
+  return e.reason ? null : sentence("event.canary_stopped_by", { actor: e.actor, model: e.model, version: e.version });
 }
 
 /** A dataset version failed its quality rules (on registration's profiling or on a re-check). */
