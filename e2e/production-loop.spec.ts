@@ -143,6 +143,24 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   expect(receiver.signatureOf("whsec_not-the-secret-000000", delivery)).not.toEqual({ ok: true });
   expect(JSON.parse(delivery.body)).toMatchObject({ type: "canary.stopped", text: expect.stringContaining(`'${MODEL}' was stopped automatically`) });
 
+  // In French, the guard's reason and the delivery log say it in French, numbers in French form (20 %); the payload
+  // the receiver got stays English (above).
+  // At the site's root: a cookie set from a page's URL would only cover that page's folder (/admin/ for the webhooks page).
+  await page.context().addCookies([{ name: "studio_locale", value: "fr", url: new URL("/", page.url()).href }]);
+  await page.goto("/deployments");
+  await page.getByText(`Canari et ombre de ${MODEL}`, { exact: true }).click();
+  const frenchPanel = page.getByRole("region", { name: `Canari et ombre de ${MODEL}` });
+  await expect(frenchPanel.getByTestId("traffic-state")).toContainText(
+    /Dernière action des gardes : Canari v2 arrêté : canari v2 : \d+ requêtes sur \d+ en échec \(\d+(,\d)?\s%\), à la limite de 20\s% ou au-delà/,
+  );
+  await expect(frenchPanel.getByTestId("traffic-state")).not.toContainText("at or above");
+  await page.goto("/admin/webhooks");
+  await page.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(HOOK) }).getByRole("button", { name: "Journal des envois" }).click();
+  const frenchLog = page.getByRole("table", { name: `Envois de ${HOOK}` });
+  await expect(frenchLog.getByTestId("delivery-row").first()).toContainText(`Le canari de la version 2 de « ${MODEL} » a été arrêté automatiquement : canari v2 :`, { timeout: 20_000 });
+  await expect(frenchLog.getByTestId("delivery-row").first()).toContainText("remis");
+  await page.context().addCookies([{ name: "studio_locale", value: "en", url: new URL("/", page.url()).href }]);
+
   // Labelling: the model has no ground truth yet; its queue is filled with the least confident production answers.
   await page.goto(`/models/${MODEL}/monitoring`);
   await expect(page.getByRole("heading", { name: "Live metric" })).toBeVisible();

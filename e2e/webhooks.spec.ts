@@ -79,7 +79,7 @@ test("a webhook receives a signed review request, is sent again from its log, an
   await expect(bob).toHaveURL(new RegExp(`/reviews/${reviewId}$`));
   await expectNoSeriousViolations(bob);
 
-  // In French (what the language menu sets), the page and the bell speak French; the delivery log keeps the text sent.
+  // In French (what the language menu sets), the page, its delivery log and the bell speak French; the receiver got English.
   await page.context().addCookies([{ name: "studio_locale", value: "fr", url: page.url() }]);
   await page.reload();
   await expect(page.getByRole("form", { name: "Nouveau webhook" }).getByLabel("URL (http ou https)")).toBeVisible();
@@ -89,6 +89,8 @@ test("a webhook receives a signed review request, is sent again from its log, an
   await expect(frenchHooks.getByRole("row", { name: /Review channel/ })).toContainText("2 remis, 0 en échec, 0 en attente");
   const frenchLog = page.getByRole("table", { name: "Envois de Review channel" });
   await expect(frenchLog.getByTestId("delivery-row").first()).toContainText("remis");
+  await expect(frenchLog.getByTestId("delivery-row").first()).toContainText(`alice a demandé une revue de ${model}/${version} (revue n° ${reviewId}).`);
+  await expect(frenchLog).not.toContainText("requested a review");
   await expect(frenchLog.getByRole("button", { name: "Renvoyer" }).first()).toBeVisible();
   await bob.context().addCookies([{ name: "studio_locale", value: "fr", url: bob.url() }]);
   await bob.reload();

@@ -24,6 +24,8 @@ import enReviews from "./en/reviews.json";
 import frReviews from "./fr/reviews.json";
 import enRunsTable from "./en/runsTable.json";
 import frRunsTable from "./fr/runsTable.json";
+import enSentences from "./en/sentences.json";
+import frSentences from "./fr/sentences.json";
 import enSettings from "./en/settings.json";
 import frSettings from "./fr/settings.json";
 import enShell from "./en/shell.json";
@@ -48,8 +50,8 @@ import enWebhooks from "./en/webhooks.json";
 import frWebhooks from "./fr/webhooks.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
-  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
+  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, sentences: enSentences, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
+  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, sentences: frSentences, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 import styles from "@/components/auth/auth.module.css";
 import { studioEventTypes, type StudioEventType, type WebhookSummary } from "@/server/notifications/schema";
 
@@ -264,6 +265,7 @@ function EditWebhook({ hook }: { hook: WebhookSummary }) {
 
 function DeliveryLog({ hookId, name }: { hookId: number; name: string }) {
   const t = useTranslations("webhooks");
+  const say = useServerSentence();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const deliveries = useQuery(
@@ -303,13 +305,13 @@ function DeliveryLog({ hookId, name }: { hookId: number; name: string }) {
                 <td>
                   <code>{d.eventType}</code>
                   <br />
-                  {d.text}
+                  {say(d.message, d.text)}
                 </td>
                 <td>{t(`statuses.${d.status}`)}</td>
                 <td>{d.responseCode ?? "—"}</td>
                 <td>{d.attempts}</td>
                 <td>
-                  {d.error ?? ""}
+                  {d.error === null ? "" : say(d.errorMessage, d.error)}
                   {d.nextAttemptAt && d.status === "pending" && d.attempts > 0 ? ` ${t("log.nextAttempt", { time: new Date(d.nextAttemptAt).toLocaleTimeString() })}` : ""}
                 </td>
                 <td>

@@ -69,6 +69,9 @@ function ComparisonBody({ data, production, challenger }: { data: TrafficCompari
           </tbody>
         </table>
       </div>
+      <p className={ui.muted} data-testid="comparison-window">
+        {t("window", { countsFrom: formatTimestamp(data.countsFrom), from: formatTimestamp(data.from) })}
+      </p>
       {data.agreement && data.agreement.rate !== null ? <p data-testid="agreement">{t("agreement", { rate: pct(data.agreement.rate), rows: data.agreement.rows })}</p> : null}
       {data.predictionDrift ? (
         <p>

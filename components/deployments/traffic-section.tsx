@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
 import type { GuardOutcome, GuardRules, TrafficConfig } from "@/server/deployments/schema";
 import type { Deployment } from "@/server/monitoring/schema";
+import { useServerSentence, useServerSentenceList } from "@/components/ui/use-server-sentence";
 import { TrafficComparisonView } from "./traffic-comparison";
 import styles from "./deployments.module.css";
 
@@ -60,6 +61,7 @@ function ModelTrafficPanel({ name, canPromote }: { name: string; canPromote: boo
 
 function TrafficState({ config }: { config: TrafficConfig }) {
   const t = useTranslations("traffic.state");
+  const say = useServerSentence();
   const format = useFormatter();
   return (
     <div aria-live="polite" data-testid="traffic-state">
@@ -71,7 +73,7 @@ function TrafficState({ config }: { config: TrafficConfig }) {
           : t("noCanary")}{" "}
         {config.shadow ? t("shadow", { version: config.shadow.version }) : t("noShadow")}
       </p>
-      {config.lastGuardAction ? <p className={styles.reasonsBlock}>{t("lastAction", { action: config.lastGuardAction })}</p> : null}
+      {config.lastGuardAction ? <p className={styles.reasonsBlock}>{t("lastAction", { action: say(config.lastGuardActionMessage, config.lastGuardAction) })}</p> : null}
     </div>
   );
 }
@@ -91,6 +93,7 @@ function numberOrNull(text: string, scale = 1): number | null {
 
 function TrafficForms({ config }: { config: TrafficConfig }) {
   const t = useTranslations("traffic");
+  const sayAll = useServerSentenceList();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -226,8 +229,8 @@ function TrafficForms({ config }: { config: TrafficConfig }) {
       {configure.isSuccess ? <p role="status">{t("saved")}</p> : null}
       {outcome ? (
         <p role="status" data-testid="guard-outcome">
-          {outcome.action === "none" ? t("outcome.none") : t(`outcome.${outcome.action}`, { reasons: outcome.reasons.join("; ") })}
-          {outcome.productionWarnings.length ? ` ${t("outcome.warnings", { reasons: outcome.productionWarnings.join("; ") })}` : null}
+          {outcome.action === "none" ? t("outcome.none") : t(`outcome.${outcome.action}`, { reasons: sayAll(outcome.reasonMessages, outcome.reasons) })}
+          {outcome.productionWarnings.length ? ` ${t("outcome.warnings", { reasons: sayAll(outcome.warningMessages, outcome.productionWarnings) })}` : null}
         </p>
       ) : null}
     </>

@@ -6,13 +6,14 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { useCurrentUser } from "@/components/auth/use-permission";
-import { notificationText } from "./notification-text";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 import styles from "./shell.module.css";
 
 export function NotificationBell() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const t = useTranslations("shell.notifications");
+  const say = useServerSentence();
   const me = useCurrentUser();
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -37,7 +38,6 @@ export function NotificationBell() {
 
   if (!signedIn) return null;
   const unread = list.data?.unread ?? 0;
-  const textOf = (n: Parameters<typeof notificationText>[1]) => notificationText(t, n);
   return (
     <div className={styles.bell} ref={root}>
       <button type="button" className={styles.bellButton} aria-expanded={open} aria-controls={panelId} aria-label={t("label", { count: unread })} onClick={() => setOpen(!open)}>
@@ -69,10 +69,10 @@ export function NotificationBell() {
                       setOpen(false);
                     }}
                   >
-                    {textOf(n)}
+                    {say(n.message, n.text)}
                   </Link>
                 ) : (
-                  <span>{textOf(n)}</span>
+                  <span>{say(n.message, n.text)}</span>
                 )}
                 <span className={styles.bellTime}>
                   {n.read ? "" : `${t("new")} · `}

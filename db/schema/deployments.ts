@@ -2,6 +2,7 @@
 // answering a copy of every request unseen, the guard rules that may stop either, and the errors serving returned.
 import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { modelVersions, registeredModels } from "./registry";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 
 /** One row per model whose production endpoint has (or had) a canary, a shadow or guard rules. */
 export const deploymentRoutes = pgTable("deployment_routes", {
@@ -20,6 +21,8 @@ export const deploymentRoutes = pgTable("deployment_routes", {
   guards: jsonb("guards").$type<unknown>(),
   /** Why the canary was last stopped automatically, or why production was rolled back (null: never). */
   lastGuardAction: text("last_guard_action"),
+  /** `lastGuardAction` as a catalogue code and its numbers (lib/i18n/server-sentence.ts), so pages say it in the reader's language. */
+  lastGuardActionMessage: jsonb("last_guard_action_message").$type<ServerSentence>(),
   lastGuardCheckAt: bigint("last_guard_check_at", { mode: "number" }),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
   updatedBy: text("updated_by").notNull(),

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { registeredModels } from "./registry";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 
 /**
  * The outbox: one row per event worth telling (review requested, promotion, canary stopped…), written in the
@@ -18,6 +19,11 @@ export const studioEvents = pgTable(
     /** One sentence for people (Slack's `text`, the notification). */
     text: text("text").notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /**
+     * `text` as a catalogue code and its values, for the pages (delivery log, bell) in the reader's language. Kept
+     * beside `data`, not in it: the webhook body sends `data` and stays as it was.
+     */
+    message: jsonb("message").$type<ServerSentence>(),
     /** Set once deliveries and notifications were made for it. */
     fannedOutAt: bigint("fanned_out_at", { mode: "number" }),
   },
@@ -65,6 +71,8 @@ export const webhookDeliveries = pgTable(
     lastAttemptAt: bigint("last_attempt_at", { mode: "number" }),
     responseCode: integer("response_code"),
     error: text("error"),
+    /** `error` as a catalogue code and its values, for the delivery log in the reader's language. */
+    errorMessage: jsonb("error_message").$type<ServerSentence>(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
   },
   (t) => [

@@ -6,6 +6,7 @@ import { studioEventOfAudit } from "../notifications/events";
 import type { Database } from "@/db/client";
 import type { Actor } from "./actor";
 import { toCsv } from "@/lib/csv";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 
 type Executor = Pick<Database, "insert" | "select">;
 
@@ -16,6 +17,11 @@ export interface AuditEvent {
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
   meta?: Record<string, unknown>;
+  /**
+   * An automatic action's reasons as catalogue codes with their numbers, for the wording of the event it raises in the
+   * reader's language; not stored in the entry, whose meta keeps the English reason.
+   */
+  reasonMessages?: ServerSentence[];
 }
 
 /**

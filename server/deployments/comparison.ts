@@ -14,7 +14,7 @@ import { taskOfIntrospection } from "../monitoring/monitoring";
 import { liveValueOf } from "../monitoring/live-value";
 import { defaultMonitoringThresholds } from "../monitoring/schema";
 import { shadowQueueStatus } from "../serving/shadow-queue";
-import { routeVolume } from "../serving/route-counts";
+import { countMinuteOf, routeVolume } from "../serving/route-counts";
 import type { RouteStats, TrafficComparison } from "./schema";
 
 type Route = RouteStats["route"];
@@ -124,7 +124,7 @@ export async function compareTraffic(ctx: ServiceContext, input: { name: string;
   const period = (input.minutes ?? 60) * 60_000;
   const [row] = await ctx.db.select().from(deploymentRoutes).where(eq(deploymentRoutes.modelId, model.modelId));
   const production = await findVersionByAlias(ctx.db, model.name, "production").catch(() => null);
-  const empty: TrafficComparison = { modelName: model.name, from: to - period, to, production: null, challenger: null, agreement: null, predictionDrift: null, test: null, shadowDropped: shadowQueueStatus().dropped };
+  const empty: TrafficComparison = { modelName: model.name, from: to - period, countsFrom: countMinuteOf(to - period), to, production: null, challenger: null, agreement: null, predictionDrift: null, test: null, shadowDropped: shadowQueueStatus().dropped };
   if (!production) return empty;
   // The canary when one runs (it answers callers), else the shadow; each compared from when it started.
   const canaryRunning = row?.canaryVersionId != null && row.canaryShare > 0;
@@ -135,7 +135,7 @@ export async function compareTraffic(ctx: ServiceContext, input: { name: string;
   const from = Math.max(to - period, since ?? 0);
   const productionWindow: RouteWindow = { modelId: model.modelId, versionId: production.versionId, version: String(production.version), route: "production", from, to };
   const productionStats = await routeStats(ctx.db, productionWindow, task);
-  if (challengerVersionId === null || route === null) return { ...empty, from, production: productionStats };
+  if (challengerVersionId === null || route === null) return { ...empty, from, countsFrom: countMinuteOf(from), production: productionStats };
   const [challengerRow] = await ctx.db
     .select({ version: modelVersions.version })
     .from(modelVersions)
@@ -163,7 +163,7 @@ export async function compareTraffic(ctx: ServiceContext, input: { name: string;
     const needed = twoProportionSampleSize(c.value, p.value);
     if (result) test = { method: "two-proportion-z", pValue: result.pValue, significant: result.pValue < SIGNIFICANCE, moreRowsNeeded: needed === null ? null : Math.max(0, needed - Math.min(c.count, p.count)) };
   }
-  return { modelName: model.name, from, to, production: productionStats, challenger: challengerStats, agreement, predictionDrift: drift, test, shadowDropped: shadowQueueStatus().dropped };
+  return { modelName: model.name, from, countsFrom: countMinuteOf(from), to, production: productionStats, challenger: challengerStats, agreement, predictionDrift: drift, test, shadowDropped: shadowQueueStatus().dropped };
 }
 
 /** Rows of shared requests whose true label came back: how many, and where only one of the two was right. */

@@ -16,6 +16,7 @@ import { rollbackProduction } from "./deployments";
 import { routeStats, type RouteWindow } from "./comparison";
 import { autoStopCanary, guardRulesOf, markGuardCheck } from "./traffic";
 import type { GuardOutcome, GuardRules, RouteStats } from "./schema";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 /** The window guards judge: the last 10 minutes (STUDIO_GUARD_WINDOW_MS). */
 export const GUARD_WINDOW_MS = Number(process.env.STUDIO_GUARD_WINDOW_MS) || 10 * 60_000;
@@ -26,26 +27,45 @@ function pct(value: number): string {
   return `${Number((value * 100).toFixed(1))}%`;
 }
 
+/** A crossed rule, in English (audit, webhook payloads, API answers) and as a catalogue code with its numbers (pages). */
+export interface GuardReason {
+  text: string;
+  message: ServerSentence;
+}
+
 /** The rules a route's stats cross (error rate, p99 latency, live metric drop against `baseline`). */
-export function crossedRules(stats: RouteStats, rules: GuardRules, baseline: RouteStats["liveMetric"]): string[] {
-  const reasons: string[] = [];
+export function crossedRules(stats: RouteStats, rules: GuardRules, baseline: RouteStats["liveMetric"]): GuardReason[] {
+  const reasons: GuardReason[] = [];
   const who = `${stats.route} v${stats.version}`;
+  const route = { route: stats.route, version: stats.version };
   const answered = stats.requests + stats.errors;
   if (rules.maxErrorRate !== null && answered >= rules.minRequests && stats.errorRate !== null && stats.errorRate >= rules.maxErrorRate) {
-    reasons.push(`${who} failed ${stats.errors} of ${answered} requests (${pct(stats.errorRate)}), at or above the ${pct(rules.maxErrorRate)} limit`);
+    reasons.push({
+      text: `${who} failed ${stats.errors} of ${answered} requests (${pct(stats.errorRate)}), at or above the ${pct(rules.maxErrorRate)} limit`,
+      message: sentence("guard.error_rate", { ...route, errors: stats.errors, answered, rate: stats.errorRate, limit: rules.maxErrorRate }),
+    });
   }
   if (rules.maxP99Ms !== null && stats.requests >= rules.minRequests && stats.latencyP99 !== null && stats.latencyP99 >= rules.maxP99Ms) {
-    reasons.push(`${who} p99 latency is ${stats.latencyP99.toFixed(1)} ms, at or above the ${rules.maxP99Ms} ms limit`);
+    reasons.push({
+      text: `${who} p99 latency is ${stats.latencyP99.toFixed(1)} ms, at or above the ${rules.maxP99Ms} ms limit`,
+      message: sentence("guard.p99_latency", { ...route, p99: stats.latencyP99, limit: rules.maxP99Ms }),
+    });
   }
   const live = stats.liveMetric;
   if (rules.maxLiveMetricDrop !== null && live && baseline && live.count >= rules.minRequests && baseline.count >= rules.minRequests) {
     const drop = live.name === "rmse" ? live.value - baseline.value : baseline.value - live.value;
     if (drop >= rules.maxLiveMetricDrop) {
-      reasons.push(`${who} live ${live.name} is ${live.value.toFixed(3)} against ${baseline.value.toFixed(3)} (worse by ${drop.toFixed(3)}, limit ${rules.maxLiveMetricDrop})`);
+      reasons.push({
+        text: `${who} live ${live.name} is ${live.value.toFixed(3)} against ${baseline.value.toFixed(3)} (worse by ${drop.toFixed(3)}, limit ${rules.maxLiveMetricDrop})`,
+        message: sentence("guard.live_metric", { ...route, metric: live.name, value: live.value, baseline: baseline.value, drop, limit: rules.maxLiveMetricDrop }),
+      });
     }
   }
   return reasons;
 }
+
+const textsOf = (reasons: GuardReason[]) => reasons.map((r) => r.text);
+const messagesOf = (reasons: GuardReason[]) => reasons.map((r) => r.message);
 
 /**
  * Evaluates a model's guard rules on the last GUARD_WINDOW_MS and acts on them. The canary's live metric is judged
@@ -55,7 +75,7 @@ export async function evaluateGuardsOf(deps: { db: Database; artifacts: Artifact
   const { db, artifacts } = deps;
   const model = await findRegisteredModel(db, modelName);
   const [row] = await db.select().from(deploymentRoutes).where(eq(deploymentRoutes.modelId, model.modelId));
-  const none: GuardOutcome = { modelName: model.name, action: "none", reasons: [], productionWarnings: [] };
+  const none: GuardOutcome = { modelName: model.name, action: "none", reasons: [], productionWarnings: [], reasonMessages: [], warningMessages: [] };
   const production = await findVersionByAlias(db, model.name, "production").catch(() => null);
   if (!row || !production) return none;
   const rules = guardRulesOf(row);
@@ -70,9 +90,9 @@ export async function evaluateGuardsOf(deps: { db: Database; artifacts: Artifact
     const version = await versionOf(db, row.canaryVersionId);
     const reasons = crossedRules({ ...canary, version }, rules, productionStats.liveMetric);
     if (reasons.length) {
-      await autoStopCanary(db, actor, { modelName: model.name, modelId: model.modelId, reason: reasons.join("; ") });
+      await autoStopCanary(db, actor, { modelName: model.name, modelId: model.modelId, reason: textsOf(reasons).join("; "), reasonMessages: messagesOf(reasons) });
       await markGuardCheck(db, model.modelId, null);
-      return { ...none, action: "canary-stopped", reasons };
+      return { ...none, action: "canary-stopped", reasons: textsOf(reasons), reasonMessages: messagesOf(reasons) };
     }
   }
 
@@ -82,7 +102,10 @@ export async function evaluateGuardsOf(deps: { db: Database; artifacts: Artifact
     const view = await getMonitoringView({ db, artifacts, actor }, { name: model.name, window: "hour", windows: 1 }).catch(() => null);
     const latest = view?.windows.at(-1);
     if (latest?.driftShare != null && latest.driftShare >= rules.maxDriftShare) {
-      productionReasons.push(`production v${production.version}: ${pct(latest.driftShare)} of features drifted this hour, at or above the ${pct(rules.maxDriftShare)} limit`);
+      productionReasons.push({
+        text: `production v${production.version}: ${pct(latest.driftShare)} of features drifted this hour, at or above the ${pct(rules.maxDriftShare)} limit`,
+        message: sentence("guard.drift_share", { version: String(production.version), share: latest.driftShare, limit: rules.maxDriftShare }),
+      });
     }
   }
   if (!productionReasons.length) {
@@ -91,26 +114,32 @@ export async function evaluateGuardsOf(deps: { db: Database; artifacts: Artifact
   }
   if (!rules.autoRollback) {
     await markGuardCheck(db, model.modelId, null);
-    return { ...none, productionWarnings: productionReasons };
+    return { ...none, productionWarnings: textsOf(productionReasons), warningMessages: messagesOf(productionReasons) };
   }
-  const reason = productionReasons.join("; ");
+  const reason = textsOf(productionReasons).join("; ");
   try {
     const { version } = await rollbackProduction({ db, artifacts, actor }, { name: model.name });
+    const previous = String(production.version);
     await recordAudit(db, actor, {
       action: "deployment.rollback.auto",
       targetType: "registered_model",
       targetId: model.name,
-      before: { version: String(production.version) },
-      after: { model: model.name, version, from: String(production.version) },
-      meta: { model: model.name, version, from: String(production.version), reason },
+      before: { version: previous },
+      after: { model: model.name, version, from: previous },
+      meta: { model: model.name, version, from: previous, reason },
+      reasonMessages: messagesOf(productionReasons),
     });
-    await markGuardCheck(db, model.modelId, `Production rolled back from v${production.version} to v${version}: ${reason}`);
-    return { ...none, action: "rolled-back", reasons: productionReasons };
+    await markGuardCheck(db, model.modelId, {
+      text: `Production rolled back from v${previous} to v${version}: ${reason}`,
+      message: sentence("guard_action.rolled_back", { from: previous, to: version, reasons: messagesOf(productionReasons) }),
+    });
+    return { ...none, action: "rolled-back", reasons: textsOf(productionReasons), reasonMessages: messagesOf(productionReasons) };
   } catch (error) {
     // Nowhere to roll back to (first production version, target deleted): the warning says so, nothing moves.
     const why = error instanceof Error ? error.message : String(error);
     await markGuardCheck(db, model.modelId, null);
-    return { ...none, productionWarnings: [...productionReasons, `auto-rollback did not run: ${why}`] };
+    const notRun: GuardReason = { text: `auto-rollback did not run: ${why}`, message: sentence("guard.rollback_not_run", { why }) };
+    return { ...none, productionWarnings: textsOf([...productionReasons, notRun]), warningMessages: messagesOf([...productionReasons, notRun]) };
   }
 }
 

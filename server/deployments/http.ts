@@ -7,14 +7,21 @@ import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { readBodyText } from "../http/request-body";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { configureTraffic, getTrafficConfig } from "./traffic";
-import { zConfigureTrafficInput } from "./schema";
+import { zConfigureTrafficInput, type TrafficConfig } from "./schema";
 
 type ResolveContext = (request: Request) => Promise<ServiceContext>;
+
+/** The REST answer keeps its shape: the English `lastGuardAction`; the catalogue code beside it is for the studio's pages. */
+function restTrafficConfig(config: TrafficConfig): Omit<TrafficConfig, "lastGuardActionMessage"> {
+  const answer: Partial<TrafficConfig> = { ...config };
+  delete answer.lastGuardActionMessage;
+  return answer as Omit<TrafficConfig, "lastGuardActionMessage">;
+}
 const defaultContext: ResolveContext = async (r) => getServiceContext(await authenticateRequest(r));
 
 export async function handleGetTraffic(request: Request, name: string, resolveContext: ResolveContext = defaultContext): Promise<Response> {
   try {
-    return jsonResponse(await getTrafficConfig(await resolveContext(request), { name }));
+    return jsonResponse(restTrafficConfig(await getTrafficConfig(await resolveContext(request), { name })));
   } catch (error) {
     return errorResponse(error);
   }
@@ -34,7 +41,7 @@ export async function handlePutTraffic(request: Request, name: string, resolveCo
     }
     const parsed = zConfigureTrafficInput.safeParse({ ...(typeof body === "object" && body !== null ? body : {}), name });
     if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
-    return jsonResponse(await configureTraffic(ctx, parsed.data));
+    return jsonResponse(restTrafficConfig(await configureTraffic(ctx, parsed.data)));
   } catch (error) {
     return errorResponse(error);
   }

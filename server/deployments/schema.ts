@@ -1,5 +1,6 @@
 // Zod contracts of a production deployment's traffic: canary and shadow, guard rules, and the live comparison.
 import { z } from "zod";
+import { zServerSentence } from "@/lib/i18n/server-sentence";
 
 /** A canary answers at most half of production's requests: beyond that it is no longer a canary but a promotion. */
 export const MAX_CANARY_SHARE = 0.5;
@@ -47,7 +48,10 @@ export const zTrafficConfig = z.object({
   canary: z.object({ version: z.string(), share: z.number(), since: z.number().nullable(), approved: z.boolean() }).nullable(),
   shadow: z.object({ version: z.string(), since: z.number().nullable() }).nullable(),
   guards: zGuardRules,
+  /** In English, as stored (the REST answer's wording). */
   lastGuardAction: z.string().nullable(),
+  /** The same as a catalogue code with its numbers, for the page; null for actions recorded before codes were kept. */
+  lastGuardActionMessage: zServerSentence.nullable(),
   lastGuardCheckAt: z.number().nullable(),
 });
 export type TrafficConfig = z.infer<typeof zTrafficConfig>;
@@ -71,7 +75,10 @@ export type RouteStats = z.infer<typeof zRouteStats>;
 
 export const zTrafficComparison = z.object({
   modelName: z.string(),
+  /** Latency, live metric, agreement, drift and the test read the inference log from here (the challenger's start, at most an hour back). */
   from: z.number(),
+  /** Requests and errors are exact per-minute counts: they cover the whole minute `from` falls in, from its start. */
+  countsFrom: z.number(),
   to: z.number(),
   production: zRouteStats.nullable(),
   challenger: zRouteStats.nullable(),
@@ -101,5 +108,8 @@ export const zGuardOutcome = z.object({
   reasons: z.array(z.string()),
   /** Production crossed a rule but auto-rollback is off (or there is nowhere to roll back to). */
   productionWarnings: z.array(z.string()),
+  /** `reasons` and `productionWarnings` as catalogue codes with their numbers, one for one, for the page. */
+  reasonMessages: z.array(zServerSentence),
+  warningMessages: z.array(zServerSentence),
 });
 export type GuardOutcome = z.infer<typeof zGuardOutcome>;

@@ -38,8 +38,16 @@ import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
 import { handleGetTraffic, handlePutTraffic } from "./http";
+import { createTranslator } from "next-intl";
+import { catalogues } from "@/messages";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
+
+/** A stored sentence as the page says it in `locale`, from the shipped catalogues. */
+function sayIn(locale: "en" | "fr", message: ServerSentence | null, fallback: string): string {
+  return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, fallback);
+}
 const MODEL = "bc";
 
 describe.each(testBackends)("canary and shadow on %s", (kind) => {
@@ -139,6 +147,8 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     await recordFeedback(studio.as(erin), { name: MODEL, body: { feedback: ids.map((id, i) => ({ request_id: id, label: labels[i] })) } });
     const comparison = await compareTraffic(studio.as(vera), { name: MODEL });
     expect(comparison.production).toMatchObject({ route: "production", version: "1", requests: 12, errors: 0 });
+    // The counts cover the whole minute the comparison starts in, and the page is told where that minute starts.
+    expect(comparison.countsFrom).toBe(comparison.from - (comparison.from % 60_000));
     expect(comparison.challenger).toMatchObject({ route: "shadow", version: "2", requests: 12, errors: 0 });
     expect(comparison.production!.liveMetric).toMatchObject({ name: "accuracy", count: 12 });
     expect(comparison.challenger!.liveMetric).toMatchObject({ name: "accuracy", count: 12 });
@@ -413,7 +423,26 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     const [stopped] = await audits("deployment.canary.auto-stop");
     expect(stopped).toMatchObject({ actorUsername: "system", after: { model: MODEL, version: "2", share: 0 } });
     expect((stopped!.meta as { reason: string }).reason).toMatch(/at or above the 20% limit/);
-    expect((await getTrafficConfig(studio.as(vera), { name: MODEL })).canary).toMatchObject({ version: "2", share: 0 });
+    const afterStop = await getTrafficConfig(studio.as(vera), { name: MODEL });
+    expect(afterStop.canary).toMatchObject({ version: "2", share: 0 });
+    // The page says why in the reader's language: the stop is stored as a code with its numbers, beside the English text.
+    const [errors, answered] = outcome.reasons[0]!.match(/failed (\d+) of (\d+) requests/)!.slice(1).map(Number);
+    expect(afterStop.lastGuardActionMessage).toEqual({
+      code: "guard_action.canary_stopped",
+      params: { version: "2", reasons: [{ code: "guard.error_rate", params: { route: "canary", version: "2", errors, answered, rate: errors! / answered!, limit: 0.2 } }] },
+    });
+    expect(outcome.reasonMessages).toEqual((afterStop.lastGuardActionMessage!.params.reasons as unknown[]).slice(0, 1));
+    const percent = (locale: string, share: number) => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(share);
+    expect(sayIn("en", afterStop.lastGuardActionMessage, afterStop.lastGuardAction!)).toBe(
+      `Canary v2 stopped: canary v2 failed ${errors} of ${answered} requests (${percent("en", errors! / answered!)}), at or above the 20% limit`,
+    );
+    expect(sayIn("fr", afterStop.lastGuardActionMessage, afterStop.lastGuardAction!)).toBe(
+      `Canari v2 arrêté : canari v2 : ${errors} requêtes sur ${answered} en échec (${percent("fr", errors! / answered!)}), à la limite de ${percent("fr", 0.2)} ou au-delà`,
+    );
+    // Scripts reading the REST answer get it as before: the English sentence, no catalogue code.
+    const rest = (await (await handleGetTraffic(new Request(`http://studio.test/api/deployments/${MODEL}/traffic`), MODEL, async () => studio.as(vera))).json()) as Record<string, unknown>;
+    expect(rest.lastGuardAction).toBe(afterStop.lastGuardAction);
+    expect(rest).not.toHaveProperty("lastGuardActionMessage");
     // Stopped means stopped: every caller gets production again, at once in this process.
     for (let i = 0; i < 20; i++) expect((await serve(i, { "x-caller-key": `customer-${i}`, "x-test-fail-version": "2" })).headers["x-model-route"]).toBe("production");
     delete process.env.STUDIO_SERVING_TEST_FAULTS;
@@ -443,6 +472,16 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(Number(production!.version)).toBe(1);
     const [rolled] = await audits("deployment.rollback.auto");
     expect(rolled).toMatchObject({ actorUsername: "system", after: { model: MODEL, version: "1", from: "2" } });
+    const afterRollback = await getTrafficConfig(studio.as(erin), { name: MODEL });
+    const [errors, answered] = outcome.reasons[0]!.match(/failed (\d+) of (\d+) requests/)!.slice(1).map(Number);
+    expect(afterRollback.lastGuardActionMessage).toEqual({
+      code: "guard_action.rolled_back",
+      params: { from: "2", to: "1", reasons: [{ code: "guard.error_rate", params: { route: "production", version: "2", errors, answered, rate: errors! / answered!, limit: 0.5 } }] },
+    });
+    const percent = (share: number) => new Intl.NumberFormat("fr", { style: "percent", maximumFractionDigits: 1 }).format(share);
+    expect(sayIn("fr", afterRollback.lastGuardActionMessage, afterRollback.lastGuardAction!)).toBe(
+      `Production ramenée de v2 à v1 : production v2 : ${errors} requêtes sur ${answered} en échec (${percent(errors! / answered!)}), à la limite de ${percent(0.5)} ou au-delà`,
+    );
     expect((await serve(0)).headers["x-model-version"]).toBe("1");
   });
 });

@@ -13,6 +13,7 @@ import { findModelVersion, findRegisteredModel, type Executor } from "../registr
 import { findApprovedReview, PRODUCTION_ALIAS } from "../review/gate";
 import { invalidateServingModel } from "../serving/hooks";
 import { promoteVersion } from "./deployments";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { defaultGuardRules, zConfigureTrafficInput, zGuardRules, type ConfigureTrafficInput, type GuardRules, type TrafficConfig } from "./schema";
 
 type RouteRow = typeof deploymentRoutes.$inferSelect;
@@ -56,6 +57,7 @@ async function toTrafficConfig(db: Database, modelName: string, modelId: number,
     shadow: row && shadowVersion !== null ? { version: shadowVersion, since: row.shadowSince } : null,
     guards: guardRulesOf(row),
     lastGuardAction: row?.lastGuardAction ?? null,
+    lastGuardActionMessage: row?.lastGuardActionMessage ?? null,
     lastGuardCheckAt: row?.lastGuardCheckAt ?? null,
   };
 }
@@ -165,7 +167,11 @@ export async function configureTraffic(ctx: ServiceContext, rawInput: ConfigureT
  * Stops a canary as the studio itself (a guard rule crossed), recording why. `actor` is the system actor in the
  * background job; the audit action is `deployment.canary.auto-stop`, with the model, version and reason.
  */
-export async function autoStopCanary(db: Database, actor: Actor, input: { modelName: string; modelId: number; reason: string }): Promise<void> {
+export async function autoStopCanary(
+  db: Database,
+  actor: Actor,
+  input: { modelName: string; modelId: number; reason: string; reasonMessages: ServerSentence[] },
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await routeRowOf(tx, input.modelId);
     if (!row || row.canaryVersionId === null || row.canaryShare === 0) return;
@@ -173,7 +179,13 @@ export async function autoStopCanary(db: Database, actor: Actor, input: { modelN
     const now = Date.now();
     await tx
       .update(deploymentRoutes)
-      .set({ canaryShare: 0, lastGuardAction: `Canary v${version} stopped: ${input.reason}`, updatedAt: now, updatedBy: actor.username })
+      .set({
+        canaryShare: 0,
+        lastGuardAction: `Canary v${version} stopped: ${input.reason}`,
+        lastGuardActionMessage: sentence("guard_action.canary_stopped", { version: version ?? "?", reasons: input.reasonMessages }),
+        updatedAt: now,
+        updatedBy: actor.username,
+      })
       .where(eq(deploymentRoutes.modelId, input.modelId));
     await recordAudit(tx, actor, {
       action: "deployment.canary.auto-stop",
@@ -182,16 +194,17 @@ export async function autoStopCanary(db: Database, actor: Actor, input: { modelN
       before: { version, share: row.canaryShare },
       after: { model: input.modelName, version, share: 0 },
       meta: { model: input.modelName, version, reason: input.reason },
+      reasonMessages: input.reasonMessages,
     });
   });
   invalidateServingModel(input.modelName);
 }
 
 /** Records when guards were last evaluated, and what they did (null keeps the last action). */
-export async function markGuardCheck(db: Executor, modelId: number, action: string | null): Promise<void> {
+export async function markGuardCheck(db: Executor, modelId: number, action: { text: string; message: ServerSentence } | null): Promise<void> {
   await db
     .update(deploymentRoutes)
-    .set(action === null ? { lastGuardCheckAt: Date.now() } : { lastGuardCheckAt: Date.now(), lastGuardAction: action })
+    .set(action === null ? { lastGuardCheckAt: Date.now() } : { lastGuardCheckAt: Date.now(), lastGuardAction: action.text, lastGuardActionMessage: action.message })
     .where(eq(deploymentRoutes.modelId, modelId));
 }
 

@@ -6,6 +6,7 @@ import { redactErrorForLog } from "../auth/log-redaction";
 import { permissionTable } from "../auth/permissions";
 import { signWebhookBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./signature";
 import { signingSecretOf } from "./webhooks";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 /** Attempts per delivery before it is marked failed (an admin can still send it again). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -98,13 +99,13 @@ async function postDelivery(
   delivery: { deliveryId: number; eventType: string },
   hook: { url: string; sealedSecret: string | null; plainSecret: string | null },
   body: string,
-): Promise<{ ok: boolean; responseCode: number | null; error: string | null }> {
+): Promise<{ ok: boolean; responseCode: number | null; error: string | null; errorMessage: ServerSentence | null }> {
   const timestamp = Math.floor(Date.now() / 1000);
   let secret: string;
   try {
     secret = signingSecretOf(hook);
   } catch (error) {
-    return { ok: false, responseCode: null, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, responseCode: null, error: error instanceof Error ? error.message : String(error), errorMessage: null };
   }
   try {
     const response = await fetch(hook.url, {
@@ -123,17 +124,26 @@ async function postDelivery(
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
     await response.body?.cancel().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { ok: true, responseCode: response.status, error: null };
-    const error = response.status >= 300 && response.status < 400 ? "The receiver answered with a redirect, which is not followed: give its final URL." : `The receiver answered HTTP ${response.status}.`;
-    return { ok: false, responseCode: response.status, error };
+    if (response.status >= 200 && response.status < 300) return { ok: true, responseCode: response.status, error: null, errorMessage: null };
+    if (response.status >= 300 && response.status < 400) {
+      return { ok: false, responseCode: response.status, error: "The receiver answered with a redirect, which is not followed: give its final URL.", errorMessage: sentence("delivery.redirect") };
+    }
+    return { ok: false, responseCode: response.status, error: `The receiver answered HTTP ${response.status}.`, errorMessage: sentence("delivery.http_status", { status: response.status }) };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const name = (error as { name?: string }).name;
-    const message =
-      name === "TimeoutError"
-        ? `No answer within ${DELIVERY_TIMEOUT_MS / 1000} s.`
-        : `Could not reach the receiver${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}.`;
-    return { ok: false, responseCode: null, error: message };
+    if (name === "TimeoutError") {
+      const seconds = DELIVERY_TIMEOUT_MS / 1000;
+      return { ok: false, responseCode: null, error: `No answer within ${seconds} s.`, errorMessage: sentence("delivery.timeout", { seconds }) };
+    }
+    // The cause is the system's own word (ECONNREFUSED, or its message when it has no code): said as it is in every language.
+    const because = cause?.code ?? cause?.message;
+    return {
+      ok: false,
+      responseCode: null,
+      error: `Could not reach the receiver${because ? ` (${because})` : ""}.`,
+      errorMessage: because ? sentence("delivery.unreachable_because", { cause: because }) : sentence("delivery.unreachable"),
+    };
   }
 }
 
@@ -173,7 +183,12 @@ export async function deliverDueWebhooks(db: Database, limit = 20): Promise<numb
       const event = eventsById.get(delivery.eventId)!;
       const result = hook.enabled
         ? await postDelivery(delivery, hook, webhookBody(event))
-        : { ok: false, responseCode: null, error: "The webhook was disabled before this delivery was sent: enable it and send again." };
+        : {
+            ok: false,
+            responseCode: null,
+            error: "The webhook was disabled before this delivery was sent: enable it and send again.",
+            errorMessage: sentence("delivery.disabled"),
+          };
       const attempts = delivery.attempts + 1;
       const at = Date.now();
       const status = result.ok ? "delivered" : attempts >= MAX_DELIVERY_ATTEMPTS || !hook.enabled ? "failed" : "pending";
@@ -185,6 +200,7 @@ export async function deliverDueWebhooks(db: Database, limit = 20): Promise<numb
           lastAttemptAt: at,
           responseCode: result.responseCode,
           error: result.error,
+          errorMessage: result.errorMessage,
           nextAttemptAt: status === "pending" ? at + retryDelayMs(attempts) : at,
         })
         .where(eq(webhookDeliveries.deliveryId, delivery.deliveryId));

@@ -1,4 +1,5 @@
 // Which audited actions are worth telling, and the sentence and data each becomes: pure, so the outbox row can be written in the change's transaction.
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import type { StudioEvent } from "./schema";
 
 export interface AuditedAction {
@@ -8,9 +9,14 @@ export interface AuditedAction {
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
   meta?: Record<string, unknown>;
+  /** An automatic action's reasons as catalogue codes (server/auth/audit.ts AuditEvent). */
+  reasonMessages?: ServerSentence[];
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" || typeof value === "number" ? String(value) : null);
+
+/** A word the catalogue names (a decision, a status); a value it does not know yet is said as stored. */
+const term = (kind: string, value: string): ServerSentence[] => [sentence(`term.${kind}.${value}`, {}, value.replace(/_/g, " "))];
 
 /** The studio event an audit entry raises, or null for the (many) actions nobody subscribes to. */
 export function studioEventOfAudit(actor: { userId: string; username: string }, event: AuditedAction): StudioEvent | null {
@@ -25,6 +31,9 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
         type: "review.requested",
         text: `${actor.username} requested a review of ${model} (review #${event.targetId}).`,
         data: { ...by, reviewId: Number(event.targetId), model, dataset: text(after.dataset) },
+        message: text(after.model)
+          ? sentence("event.review_requested", { actor: actor.username, model, reviewId: event.targetId })
+          : sentence("event.review_requested_unnamed", { actor: actor.username, reviewId: event.targetId }),
       };
     }
     case "review.decide": {
@@ -34,6 +43,7 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
         type: "review.decided",
         text: `${actor.username} decided review #${event.targetId}: ${decision.replace(/_/g, " ")}; the review is now ${status.replace(/_/g, " ")}.`,
         data: { ...by, reviewId: Number(event.targetId), decision, status, previousStatus: text(before.status) },
+        message: sentence("event.review_decided", { actor: actor.username, reviewId: event.targetId, decision: term("decision", decision), status: term("status", status) }),
       };
     }
     case "registered_model.alias.set": {
@@ -46,12 +56,22 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
           type: "model.rolled_back",
           text: `${actor.username} rolled '${event.targetId}' back to version ${version}${previous ? ` (from version ${previous})` : ""}.`,
           data: { ...by, model: event.targetId, version, previousVersion: previous, automatic: false },
+          message: version
+            ? previous
+              ? sentence("event.model_rolled_back_from", { actor: actor.username, model: event.targetId, version, previous })
+              : sentence("event.model_rolled_back", { actor: actor.username, model: event.targetId, version })
+            : null,
         };
       }
       return {
         type: "model.promoted",
         text: `${actor.username} promoted version ${version} of '${event.targetId}' to production${previous ? ` (was version ${previous})` : ""}.`,
         data: { ...by, model: event.targetId, version, previousVersion: previous },
+        message: version
+          ? previous
+            ? sentence("event.model_promoted_over", { actor: actor.username, model: event.targetId, version, previous })
+            : sentence("event.model_promoted", { actor: actor.username, model: event.targetId, version })
+          : null,
       };
     }
     case "deployment.rollback.auto": {
@@ -61,6 +81,7 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
         type: "model.rolled_back",
         text: `Production of '${event.targetId}' was rolled back automatically${version ? ` to version ${version}` : ""}${reason ? `: ${reason}` : "."}`,
         data: { ...by, model: event.targetId, version, previousVersion: text(before.version), automatic: true, reason },
+        message: version && event.reasonMessages?.length ? sentence("event.model_rolled_back_auto", { model: event.targetId, version, reasons: event.reasonMessages }) : null,
       };
     }
     case "deployment.canary.auto-stop":
@@ -72,6 +93,7 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
         type: "canary.stopped",
         text: `The canary${version ? ` of version ${version}` : ""} of '${event.targetId}' was stopped ${automatic ? "automatically" : `by ${actor.username}`}${reason ? `: ${reason}` : "."}`,
         data: { ...by, model: event.targetId, version, automatic, reason },
+        message: canaryStoppedMessage({ model: event.targetId, version, actor: actor.username, automatic, reason, reasonMessages: event.reasonMessages }),
       };
     }
     case "dataset.version.mark-failed":
@@ -85,12 +107,22 @@ export function studioEventOfAudit(actor: { userId: string; username: string }, 
   }
 }
 
+/** A stopped canary's wording, where its values are all there (else null: the English text is shown). */
+function canaryStoppedMessage(e: { model: string; version: string | null; actor: string; automatic: boolean; reason: string | null; reasonMessages?: ServerSentence[] }): ServerSentence | null {
+  if (!e.version) return null;
+  if (e.automatic) return e.reasonMessages?.length ? sentence("event.canary_stopped_auto", { model: e.model, version: e.version, reasons: e.reasonMessages }) : null;
+  // A stop by hand with a reason has no wording of that reason to translate.
+  return e.reason ? null : sentence("event.canary_stopped_by", { actor: e.actor, model: e.model, version: e.version });
+}
+
 /** A dataset version failed its quality rules (on registration's profiling or on a re-check). */
 export function qualityFailedEvent(dataset: string, version: number, reason: string | null): StudioEvent {
   return {
     type: "dataset.quality_failed",
     text: `Dataset '${dataset}' version ${version} failed its quality rules${reason ? `: ${reason}` : "."}`,
     data: { dataset, version, reason },
+    // The reason is the quality rules' own English wording (server/datasets); the sentence around it is translated.
+    message: reason ? sentence("event.dataset_quality_failed_because", { dataset, version: String(version), reason }) : sentence("event.dataset_quality_failed", { dataset, version: String(version) }),
   };
 }
 
@@ -104,5 +136,27 @@ export function monitoringFlaggedEvent(model: string, reasons: string[], previou
     type: "monitoring.flagged",
     text: `'${model}' is flagged by monitoring: ${reasons.join("; ")}`,
     data: { model, reasons },
+    // The reasons are monitoring's own English wording (server/monitoring); the sentence around them is translated.
+    message: sentence("event.monitoring_flagged", { model, reasons: reasons.join("; ") }),
   };
+}
+
+/**
+ * The wording of an event for the pages: as stored, or, for events written before wordings were stored, made again from
+ * the event's values for the review events the bell already said in the reader's language; else null (the text is shown).
+ */
+export function eventMessage(type: string, data: Record<string, unknown> | null, stored: ServerSentence | null): ServerSentence | null {
+  if (stored) return stored;
+  if (!data) return null;
+  const [actor, reviewId] = [text(data.actor), text(data.reviewId)];
+  if (!actor || !reviewId) return null;
+  if (type === "review.requested") {
+    const model = text(data.model);
+    return model ? sentence("event.review_requested", { actor, model, reviewId }) : null;
+  }
+  if (type === "review.decided") {
+    const [decision, status] = [text(data.decision), text(data.status)];
+    return decision && status ? sentence("event.review_decided", { actor, reviewId, decision: term("decision", decision), status: term("status", status) }) : null;
+  }
+  return null;
 }

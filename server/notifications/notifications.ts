@@ -1,25 +1,11 @@
-// The signed-in user's notifications (the header's bell): list with the unread count, mark read. Each comes with the
-// values its sentence is made of, so the bell says it in the reader's language; the stored English text stays the fallback.
+// The signed-in user's notifications (the header's bell): list with the unread count, mark read. Each comes with its
+// event's wording as a catalogue code and values, so the bell says it in the reader's language; the English text stays the fallback.
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notifications, studioEvents } from "@/db/schema";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
-import type { NotificationList, NotificationParams } from "./schema";
-
-/** The values of the sentence the bell makes of an event, or null when the event lacks one (then the text is shown). */
-export function notificationParams(type: string, data: Record<string, unknown> | null): NotificationParams | null {
-  if (!data) return null;
-  const keys = type === "review.requested" ? ["actor", "model", "reviewId"] : type === "review.decided" ? ["actor", "reviewId", "decision", "status"] : null;
-  if (!keys) return null;
-  const params: NotificationParams = {};
-  for (const key of keys) {
-    const value = data[key];
-    if (typeof value !== "string" && typeof value !== "number") return null;
-    // As text: a review id is a name here, not a number to write as 1,234.
-    params[key] = String(value);
-  }
-  return params;
-}
+import { eventMessage } from "./events";
+import type { NotificationList } from "./schema";
 
 export async function listMyNotifications(ctx: ServiceContext, limit = 20): Promise<NotificationList> {
   authorize(ctx.actor, "studio.read");
@@ -29,7 +15,7 @@ export async function listMyNotifications(ctx: ServiceContext, limit = 20): Prom
     .from(notifications)
     .where(and(mine, isNull(notifications.readAt)));
   const rows = await ctx.db
-    .select({ note: notifications, data: studioEvents.data })
+    .select({ note: notifications, data: studioEvents.data, message: studioEvents.message })
     .from(notifications)
     .leftJoin(studioEvents, eq(studioEvents.eventId, notifications.eventId))
     .where(mine)
@@ -37,11 +23,11 @@ export async function listMyNotifications(ctx: ServiceContext, limit = 20): Prom
     .limit(limit);
   return {
     unread,
-    items: rows.map(({ note: r, data }) => ({
+    items: rows.map(({ note: r, data, message }) => ({
       notificationId: r.notificationId,
       type: r.type,
       text: r.text,
-      params: notificationParams(r.type, data),
+      message: eventMessage(r.type, data, message),
       link: r.link,
       createdAt: r.createdAt,
       read: r.readAt !== null,

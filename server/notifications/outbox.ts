@@ -5,7 +5,7 @@ import type { Database } from "@/db/client";
 import type { StudioEvent } from "./schema";
 
 export async function emitStudioEvent(db: Pick<Database, "insert">, event: StudioEvent): Promise<void> {
-  await db.insert(studioEvents).values({ type: event.type, at: Date.now(), text: event.text, data: event.data });
+  await db.insert(studioEvents).values({ type: event.type, at: Date.now(), text: event.text, data: event.data, message: event.message ?? null });
 }
 
 /** How long sent events (and with them their delivery log) are kept; notifications stay, unlinked from the event. */

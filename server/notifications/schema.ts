@@ -1,5 +1,6 @@
 // Zod schemas of webhooks, their delivery log, studio events and notifications: shared by router, services and pages.
 import { z } from "zod";
+import { zServerSentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 /** What a webhook can subscribe to; the audit actions and computations that raise each are in events.ts. */
 export const studioEventTypes = [
@@ -16,8 +17,11 @@ export type StudioEventType = z.infer<typeof zStudioEventType>;
 
 export interface StudioEvent {
   type: StudioEventType;
+  /** In English: the webhook body's Slack-compatible `text`, and what pages show when `message` is null. */
   text: string;
   data: Record<string, unknown>;
+  /** `text` as a catalogue code and its values, for the pages; null where the values are missing (the text is shown). */
+  message?: ServerSentence | null;
 }
 
 /** Only http(s) URLs: no file:, gopher: or other schemes a fetch could be talked into. */
@@ -85,27 +89,28 @@ export const zWebhookDelivery = z.object({
   hookId: z.number(),
   eventId: z.number(),
   eventType: z.string(),
+  /** The event's sentence in English, as stored (the webhook body's `text`). */
   text: z.string(),
+  /** The same as a catalogue code and values, for the page; null for events stored before wordings were kept. */
+  message: zServerSentence.nullable(),
   status: zDeliveryStatus,
   attempts: z.number(),
   responseCode: z.number().nullable(),
   error: z.string().nullable(),
+  errorMessage: zServerSentence.nullable(),
   createdAt: z.number(),
   lastAttemptAt: z.number().nullable(),
   nextAttemptAt: z.number().nullable(),
 });
 export type WebhookDelivery = z.infer<typeof zWebhookDelivery>;
 
-/** What a notification's sentence is made of (actor, model, review id, decision…), for the reader's language. */
-export const zNotificationParams = z.record(z.string(), z.string());
-export type NotificationParams = z.infer<typeof zNotificationParams>;
-
 export const zNotification = z.object({
   notificationId: z.number(),
   type: z.string(),
-  /** The sentence in English, as stored: shown when `params` is null or the bell does not know the type. */
+  /** The sentence in English, as stored: shown when `message` is null or the bell does not know its code. */
   text: z.string(),
-  params: zNotificationParams.nullable(),
+  /** The event's wording as a catalogue code and values; null when the event was pruned or predates stored wordings. */
+  message: zServerSentence.nullable(),
   link: z.string().nullable(),
   createdAt: z.number(),
   read: z.boolean(),

@@ -23,7 +23,7 @@ import { registerOnnxUpload } from "../registry/onnx-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { createTranslator } from "next-intl";
 import { catalogues } from "@/messages";
-import { notificationText } from "@/components/shell/notification-text";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { appRouter } from "../root-router";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { dispatchStudioEvents, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "./dispatcher";
@@ -31,6 +31,11 @@ import { listMyNotifications, markNotificationsRead } from "./notifications";
 import { verifyWebhookSignature } from "./signature";
 import { sealSecret } from "../auth/secret-box";
 import { createWebhook, listWebhookDeliveries, listWebhooks, resendWebhookDelivery, sealPlainWebhookSecrets, updateWebhook } from "./webhooks";
+
+/** A stored sentence as a page says it in `locale`, from the shipped catalogues. */
+function sayIn(locale: "en" | "fr", message: ServerSentence | null, fallback: string): string {
+  return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, fallback);
+}
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -111,6 +116,9 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
     expect(verifyWebhookSignature(secret, { signature: got.headers["x-studio-signature"] as string, timestamp: got.headers["x-studio-timestamp"] as string, body: got.body }, Number(got.headers["x-studio-timestamp"]) + 3600).ok).toBe(false);
     const payload = JSON.parse(got.body);
     expect(payload).toMatchObject({ type: "review.requested", text: "erin requested a review of credit/3 (review #41).", data: { reviewId: 41, model: "credit/3" } });
+    // The body is what it was before pages got catalogue codes: no code in it, the data as the audit gave it.
+    expect(Object.keys(payload).sort()).toEqual(["at", "data", "id", "text", "type"]);
+    expect(Object.keys(payload.data).sort()).toEqual(["actor", "actorId", "dataset", "model", "reviewId"]);
     expect(got.headers["x-studio-event"]).toBe("review.requested");
 
     const [delivery] = await listWebhookDeliveries(studio.as(ada), { hookId });
@@ -203,6 +211,12 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
     await dispatchStudioEvents(studio.db);
     let [delivery] = await listWebhookDeliveries(studio.as(ada), { hookId });
     expect(delivery).toMatchObject({ status: "pending", attempts: 1, responseCode: 503, error: "The receiver answered HTTP 503." });
+    // The delivery log says the error and the event in the admin's language.
+    expect(delivery.errorMessage).toEqual({ code: "delivery.http_status", params: { status: 503 } });
+    expect(sayIn("en", delivery.errorMessage, delivery.error!)).toBe(delivery.error);
+    expect(sayIn("fr", delivery.errorMessage, delivery.error!)).toBe("Le destinataire a répondu HTTP 503.");
+    expect(sayIn("en", delivery.message, delivery.text)).toBe(delivery.text);
+    expect(sayIn("fr", delivery.message, delivery.text)).toBe("erin a demandé une revue de credit/3 (revue n° 52).");
     expect(delivery.nextAttemptAt! - before).toBeGreaterThanOrEqual(retryDelayMs(1) - 50);
     // Not due yet: nothing is sent.
     await dispatchStudioEvents(studio.db);
@@ -244,6 +258,8 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
     const [delivery] = await listWebhookDeliveries(studio.as(ada), { hookId });
     expect(delivery).toMatchObject({ status: "pending", attempts: 1, responseCode: null });
     expect(delivery.error).toMatch(/^Could not reach the receiver/);
+    expect(delivery.errorMessage).toMatchObject({ code: "delivery.unreachable_because", params: { cause: expect.any(String) } });
+    expect(sayIn("fr", delivery.errorMessage, delivery.error!)).toBe(`Impossible de joindre le destinataire (${delivery.errorMessage!.params.cause}).`);
     await updateWebhook(studio.as(ada), { hookId, enabled: false });
   });
 
@@ -270,16 +286,21 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
       expect(mine.unread).toBe(before.erin + 1);
       expect(mine.items[0]).toMatchObject({ type: "review.decided", text: `rita decided review #${review.reviewId}: approve; the review is now approved.`, link: `/reviews/${review.reviewId}` });
       expect((await listMyNotifications(studio.as(rita))).unread).toBe(before.rita);
-      // The bell words it in the reader's language from the event's values; in English exactly as stored.
-      expect(mine.items[0]!.params).toEqual({ actor: "rita", reviewId: String(review.reviewId), decision: "approve", status: "approved" });
-      const bell = (locale: "en" | "fr") => createTranslator({ locale, messages: catalogues[locale], namespace: "shell.notifications" });
-      expect(notificationText(bell("en"), mine.items[0]!)).toBe(mine.items[0]!.text);
-      expect(notificationText(bell("fr"), mine.items[0]!)).toBe(`rita a statué sur la revue n° ${review.reviewId} : approbation ; la revue est maintenant approuvée.`);
+      // The bell words it in the reader's language from the event's stored wording; in English exactly as stored.
+      const decided = mine.items[0]!;
+      expect(decided.message).toMatchObject({ code: "event.review_decided", params: { actor: "rita", reviewId: String(review.reviewId) } });
+      expect(sayIn("en", decided.message, decided.text)).toBe(decided.text);
+      const inFrench = `rita a statué sur la revue n° ${review.reviewId} : approbation ; la revue est maintenant approuvée.`;
+      expect(sayIn("fr", decided.message, decided.text)).toBe(inFrench);
       const requested = (await listMyNotifications(studio.as(rita))).items.find((n) => n.type === "review.requested")!;
-      expect(notificationText(bell("en"), requested)).toBe(requested.text);
-      expect(notificationText(bell("fr"), requested)).toMatch(/^erin a demandé une revue de credit\/3 \(revue n° \d+\)\.$/);
+      expect(sayIn("en", requested.message, requested.text)).toBe(requested.text);
+      expect(sayIn("fr", requested.message, requested.text)).toMatch(/^erin a demandé une revue de credit\/3 \(revue n° \d+\)\.$/);
+      // An event stored before wordings were kept is worded again from its values, as the bell did then.
+      await studio.db.update(studioEvents).set({ message: null });
+      const legacy = (await listMyNotifications(studio.as(erin))).items[0]!;
+      expect(sayIn("fr", legacy.message, legacy.text)).toBe(inFrench);
       // A notification whose event was pruned keeps its stored words.
-      expect(notificationText(bell("fr"), { ...requested, params: null })).toBe(requested.text);
+      expect(sayIn("fr", null, requested.text)).toBe(requested.text);
       // All read at once.
       await caller(erin).notifications.markRead({});
       expect((await caller(erin).notifications.mine()).unread).toBe(0);

@@ -11,6 +11,7 @@ import { DomainError } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { CreateWebhookInput, UpdateWebhookInput, WebhookDelivery, WebhookSummary } from "./schema";
 import { zCreateWebhook } from "./schema";
+import { eventMessage } from "./events";
 
 /** Only the origin goes to the audit log: chat-tool hook URLs carry their own secret in the path. */
 function auditedUrl(url: string): string {
@@ -143,22 +144,24 @@ export async function listWebhookDeliveries(ctx: ServiceContext, input: { hookId
   authorize(ctx.actor, "webhooks.manage");
   await findWebhook(ctx, input.hookId);
   const rows = await ctx.db
-    .select({ delivery: webhookDeliveries, text: studioEvents.text })
+    .select({ delivery: webhookDeliveries, text: studioEvents.text, type: studioEvents.type, data: studioEvents.data, message: studioEvents.message })
     .from(webhookDeliveries)
     .innerJoin(studioEvents, eq(studioEvents.eventId, webhookDeliveries.eventId))
     .where(eq(webhookDeliveries.hookId, input.hookId))
     .orderBy(desc(webhookDeliveries.deliveryId))
     .limit(input.limit ?? 50);
-  return rows.map(({ delivery: d, text }) => ({
+  return rows.map(({ delivery: d, text, type, data, message }) => ({
     deliveryId: d.deliveryId,
     hookId: d.hookId,
     eventId: d.eventId,
     eventType: d.eventType,
     text,
+    message: eventMessage(type, data, message),
     status: d.status,
     attempts: d.attempts,
     responseCode: d.responseCode,
     error: d.error,
+    errorMessage: d.errorMessage,
     createdAt: d.createdAt,
     lastAttemptAt: d.lastAttemptAt,
     nextAttemptAt: d.status === "pending" || d.status === "sending" ? d.nextAttemptAt : null,

@@ -11,6 +11,11 @@ import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
 const FLUSH_EVERY_MS = Number(process.env.STUDIO_ROUTE_COUNTS_FLUSH_MS) || 1_000;
 const MINUTE_MS = 60_000;
 
+/** The minute a moment is counted in (its start): counts are kept per whole minute, so a period's counts start there. */
+export function countMinuteOf(at: number): number {
+  return at - (at % MINUTE_MS);
+}
+
 type Route = "production" | "canary" | "shadow";
 interface Count {
   modelId: number;
@@ -56,14 +61,14 @@ function countOf(db: Database, modelId: number, versionId: number, route: Route,
 
 /** Counts one answer of `rows` rows given by a version on a route of its model's production endpoint. Never throws. */
 export function countRouteAnswer(db: Database, answer: { modelId: number; versionId: number; route: Route; rows: number }, at = Date.now()): void {
-  const count = countOf(db, answer.modelId, answer.versionId, answer.route, at - (at % MINUTE_MS));
+  const count = countOf(db, answer.modelId, answer.versionId, answer.route, countMinuteOf(at));
   count.requests += 1;
   count.rows += answer.rows;
 }
 
 /** Counts one request whose answer was an error. Never throws. */
 export function countRouteError(db: Database, failed: { modelId: number; versionId: number; route: Route }, at = Date.now()): void {
-  countOf(db, failed.modelId, failed.versionId, failed.route, at - (at % MINUTE_MS)).errors += 1;
+  countOf(db, failed.modelId, failed.versionId, failed.route, countMinuteOf(at)).errors += 1;
 }
 
 function putBack(db: Database, counts: Count[]): void {
@@ -127,7 +132,7 @@ export async function routeVolume(
     .from(routeCounts)
     .where(
       sql`${routeCounts.modelId} = ${w.modelId} and ${routeCounts.versionId} = ${w.versionId} and ${routeCounts.route} = ${w.route}
-        and ${routeCounts.minute} >= ${w.from - (w.from % MINUTE_MS)} and ${routeCounts.minute} < ${w.to}`,
+        and ${routeCounts.minute} >= ${countMinuteOf(w.from)} and ${routeCounts.minute} < ${w.to}`,
     );
   return { requests: Number(row?.requests ?? 0), rows: Number(row?.rows ?? 0), errors: Number(row?.errors ?? 0) };
 }

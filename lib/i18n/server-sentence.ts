@@ -1,0 +1,60 @@
+// A sentence the server makes for people (a guard's reason, a webhook delivery's error, an event's wording), kept as a
+// catalogue code and the values it is made of, so each page says it in the reader's language. Pure: browser and server.
+import { z } from "zod";
+
+/** A value of a sentence: a word or number, or sentences said in turn (a guard action's reasons, a decision's name). */
+export type SentenceValue = string | number | ServerSentence[];
+
+export interface ServerSentence {
+  /** Key in the `sentences` catalogue namespace, e.g. `guard.error_rate`. */
+  code: string;
+  params: Record<string, SentenceValue>;
+  /** What to say when the catalogue has no `code` (a value the page does not know yet, e.g. a new decision name). */
+  text?: string;
+}
+
+export const zServerSentence: z.ZodType<ServerSentence> = z.lazy(() =>
+  z.object({
+    code: z.string(),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.array(zServerSentence)])),
+    text: z.string().optional(),
+  }),
+);
+
+export function sentence(code: string, params: Record<string, SentenceValue> = {}, text?: string): ServerSentence {
+  return text === undefined ? { code, params } : { code, params, text };
+}
+
+/** The slice of next-intl's translator (of the `sentences` namespace) this needs; any locale's will do. */
+export interface SentenceTranslator {
+  (key: string, values?: Record<string, string | number>): string;
+  has(key: string): boolean;
+}
+
+class UnknownSentence extends Error {}
+
+function say(t: SentenceTranslator, message: ServerSentence): string {
+  if (!t.has(message.code)) {
+    if (message.text !== undefined) return message.text;
+    throw new UnknownSentence(message.code);
+  }
+  const values: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(message.params)) {
+    values[key] = Array.isArray(value) ? value.map((part) => say(t, part)).join(t("separator")) : value;
+  }
+  return t(message.code, values);
+}
+
+/**
+ * `message` in the translator's language; `fallback` (the server's English text, as stored) when there is no message
+ * (rows written before codes were kept) or the catalogue lacks one of its codes (a newer server than this page).
+ */
+export function sentenceText(t: SentenceTranslator, message: ServerSentence | null | undefined, fallback: string): string {
+  if (!message) return fallback;
+  try {
+    return say(t, message);
+  } catch (error) {
+    if (error instanceof UnknownSentence) return fallback;
+    throw error;
+  }
+}
