@@ -75,12 +75,12 @@ async function main(): Promise<void> {
     const allNew = await measure((runId, b) => insertMetricPoints(db, runId, pointArrays(b), true), foldBacklog);
     await checkRollups("all-new statement", allNew.runIds);
     note("all-new statement", allNew.writeMs);
-    note("  + compaction fold of what it queued", allNew.afterMs);
+    note("all-new: fold of what it queued", allNew.afterMs);
 
     const queued = await measure((runId, b) => insertMetricPoints(db, runId, pointArrays(b), false), foldBacklog);
     await checkRollups("point-by-point statement", queued.runIds);
     note("point-by-point statement, queuing", queued.writeMs);
-    note("  + compaction fold of what it queued", queued.afterMs);
+    note("point-by-point: fold of what it queued", queued.afterMs);
 
     const bare = await measure(async (runId, b) => {
       const p = pointArrays(b);
