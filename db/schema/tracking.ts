@@ -131,8 +131,10 @@ export const metricRollups = pgTable(
 
 /**
  * Points logged but not yet folded into metric_rollups: one row per log-batch holding the points that
- * batch newly inserted, written in the same statement as the points themselves. The rollup merge
- * halved log-batch throughput when it ran on the request; compaction (server/tracking/rollup-compaction.ts)
+ * batch newly inserted, written in the same statement as the points themselves, when that statement could not
+ * merge their rollups itself (a batch re-sending stored points, or one inside a transaction; a batch of all-new
+ * points merges rows grouped in Node instead). The rollup merge from points halved log-batch throughput when it
+ * ran on the request; compaction (server/tracking/rollup-compaction.ts)
  * folds these rows in and deletes them in one statement, so a crash leaves them here to be folded
  * later and two compactors never fold one row twice. Chart reads catch their runs up first.
  */

@@ -1,5 +1,6 @@
-// Rollup compaction: points queued by log-batch reach metric_rollups exactly once, whatever crashes,
-// races or retries happen, and a chart read never sees rollups behind the points logged before it.
+// Chart rollups of logged points: a batch of new points merges its own in its statement; points a re-sending batch
+// queued reach metric_rollups exactly once through compaction, whatever crashes, races or retries happen; and a
+// chart read never sees rollups behind the points logged before it.
 import { unpackChartSeries } from "@/lib/chart-series-wire";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { sql } from "drizzle-orm";
@@ -50,6 +51,15 @@ function batches(points: Point[], size = 500): Point[][] {
   const out: Point[][] = [];
   for (let i = 0; i < points.length; i += size) out.push(points.slice(i, i + size));
   return out;
+}
+
+/**
+ * Batches that each re-send one stored point (the series' first, logged alone before them), as a retrying client
+ * does: the database must find which points are new, so it queues them for compaction instead of merging their
+ * rollups in the statement. Log the first batch before the others.
+ */
+function resending(points: Point[], size = 500): Point[][] {
+  return [[points[0]], ...batches(points.slice(1), size).map((b) => [points[0], ...b])];
 }
 
 describe.each(testBackends)("rollup compaction on %s", (kind) => {
@@ -119,9 +129,40 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     await expectRollupsEqualRebuild(studio.db, [runId]);
   });
 
+  it("merges a batch of new points into the rollups in its own statement, queuing nothing, whatever the batches hold", async () => {
+    const runId = await newRun();
+    const resume = pauseRollupCompaction(studio.db);
+    await backgroundCompactionSettled(studio.db);
+    onTestFinished(resume);
+    const points = [...wave("loss", 0, 2000), ...wave("acc", 0, 700)];
+    // Steps out of order, the same step at other timestamps, NaN and ±Infinity, negative steps; then concurrent
+    // batches sharing one run, key and buckets (steps interleaved), which must wait on each other's rollup rows.
+    const shuffled = points.map((p, i) => ({ p, at: (i * 7919) % points.length })).sort((a, b) => a.at - b.at).map((x) => x.p);
+    for (const b of batches(shuffled, 600)) await log(runId, b);
+    await log(runId, [
+      { key: "loss", value: "Infinity", timestamp: 5, step: 3 },
+      { key: "loss", value: "-Infinity", timestamp: 6, step: 3 },
+      { key: "loss", value: -7.5, timestamp: 7, step: 3 },
+      { key: "loss", value: 2, timestamp: 1, step: -40 },
+      { key: "acc", value: 0, timestamp: 9, step: 0 },
+    ]);
+    const interleaved = Array.from({ length: 8 }, (_, c) =>
+      Array.from({ length: 250 }, (_, i) => ({ key: "shared", value: Math.sin(i * 8 + c), timestamp: 1, step: i * 8 + c })),
+    );
+    await Promise.all(interleaved.map((b) => log(runId, b)));
+    const [row] = await queryRows<{ queued: string | number; n: string | number }>(studio.db, sql`
+      select (select count(*) from metric_rollup_backlog where run_uuid = ${runId}) as queued,
+             (select sum(n) from metric_rollups where run_uuid = ${runId} and width = 1024) as n`);
+    expect(Number(row.queued)).toBe(0);
+    // Every finite point once: the two waves less their NaN each, the -7.5, the step -40, the 0 and the 2,000 shared.
+    expect(Number(row.n)).toBe(2700 - 2 + 3 + 2000);
+    await expectRollupsEqualRebuild(studio.db, [runId]);
+  });
+
   it("folds the backlog in the background without any read", async () => {
     const runId = await newRun();
-    for (const b of batches(wave("loss", 0, 2000))) await log(runId, b);
+    for (const b of resending(wave("loss", 0, 2000))) await log(runId, b);
+    expect(await backlogCount(studio.db)).toBeGreaterThan(0);
     await backgroundCompactionSettled(studio.db);
     expect(await backlogCount(studio.db)).toBe(0);
     await expectRollupsEqualRebuild(studio.db, [runId]);
@@ -134,8 +175,10 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     const resume = pauseRollupCompaction(studio.db);
     await backgroundCompactionSettled(studio.db);
     onTestFinished(resume);
-    for (const [i, b] of batches(wave("loss", 0, 4000)).entries()) {
-      await log(runId, b);
+    const loss = wave("loss", 0, 4000);
+    for (const [i, b] of batches(loss).entries()) {
+      // Every other batch re-sends the first point: its new points are queued, and the read must fold them first.
+      await log(runId, i % 2 ? [loss[0], ...b] : b);
       const series = unpackChartSeries(await trpc.tracking.chartSeries(request));
       // Read from the rollups (the span is long enough); the NaN at step 17 is never drawn.
       expect(rollupWidthFor((i + 1) * 500 - 1, request.maxPoints)).toBeGreaterThan(0);
@@ -154,7 +197,7 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
     const resume = pauseRollupCompaction(studio.db);
     await backgroundCompactionSettled(studio.db);
     onTestFinished(resume);
-    for (const b of batches(wave("loss", 2000, 3000))) await log(runId, b); // queued, not folded
+    for (const b of resending(wave("loss", 2000, 3000))) await log(runId, b); // queued, not folded
     const before = await rollupsOf(studio.db, [runId]);
     const queued = await backlogCount(studio.db);
     expect(queued).toBeGreaterThan(0);
@@ -174,8 +217,10 @@ describe.each(testBackends)("rollup compaction on %s", (kind) => {
   it("lets concurrent compactors and chart catch-ups fold every queued point exactly once", async () => {
     const runIds = [await newRun(), await newRun(), await newRun()];
     // Many small batches so that the compactors have many backlog rows to compete for.
-    const writes = runIds.flatMap((runId, r) => batches(wave(`m${r}`, 0, 3000), 100).map((b) => () => log(runId, b)));
-    await Promise.all(writes.map((w) => w()));
+    const series = runIds.map((_, r) => resending(wave(`m${r}`, 0, 3000), 100));
+    for (const [r, runId] of runIds.entries()) await log(runId, series[r][0]);
+    await Promise.all(runIds.flatMap((runId, r) => series[r].slice(1).map((b) => log(runId, b))));
+    expect(await backlogCount(studio.db)).toBeGreaterThan(0);
     await Promise.all([
       ...Array.from({ length: 4 }, async () => {
         while ((await compactRollupBacklog(studio.db, 3)) > 0) {
@@ -234,7 +279,7 @@ describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across co
     await backgroundCompactionSettled(studio.db);
     onTestFinished(resume);
     await catchUpRollups(studio.db, [held, other]);
-    for (const b of batches(wave("loss", 0, 1000))) {
+    for (const b of resending(wave("loss", 0, 1000))) {
       expect((await api.post("runs/log-batch", { run_id: held, metrics: b })).status).toBe(200);
     }
     // Another process's compactor claims the two oldest batches (all of `held`'s) and stalls before committing.
@@ -249,7 +294,7 @@ describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across co
     });
     onTestFinished(() => release());
     await hasClaimed;
-    for (const b of batches(wave("loss", 0, 3000))) {
+    for (const b of resending(wave("loss", 0, 3000))) {
       expect((await api.post("runs/log-batch", { run_id: other, metrics: b })).status).toBe(200);
     }
     // A second compactor takes the other run's rows without waiting for the held ones. (Rows of the
@@ -276,10 +321,11 @@ describe.skipIf(!testBackends.includes("postgres"))("rollup compaction across co
     const resume = pauseRollupCompaction(studio.db);
     await backgroundCompactionSettled(studio.db);
     onTestFinished(resume);
-    for (const b of batches(wave("loss", 0, 2000))) {
+    for (const b of resending(wave("loss", 0, 2000))) {
       expect((await api.post("runs/log-batch", { run_id: runId, metrics: b })).status).toBe(200);
     }
     const queued = await backlogCount(studio.db);
+    expect(queued).toBeGreaterThan(0);
     // A process killed mid-fold: its own connection, terminated while the fold is uncommitted.
     const [{ db: dbName }] = await queryRows<{ db: string }>(studio.db, sql`select current_database() as db`);
     const url = new URL(process.env.TEST_DATABASE_URL!);

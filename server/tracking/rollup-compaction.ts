@@ -1,5 +1,6 @@
-// Rollup compaction: folds the points log-batch queued in metric_rollup_backlog into metric_rollups,
-// in the background after writes and, for the runs a chart reads, before the read.
+// Rollup compaction: folds the points log-batch queued in metric_rollup_backlog (batches that re-sent stored points
+// or ran in a transaction) into metric_rollups, in the background after writes and, for the runs a chart reads, before
+// the read.
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { foldBacklog } from "./metric-rollups";

@@ -365,13 +365,13 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
 
   if (!paramsIn.length && !tagsIn.length) {
     // Metrics alone (what training loops send) need no transaction: one statement checks the run,
-    // inserts the points, keeps the latest values and queues the rollups, all or nothing.
+    // inserts the points, keeps the latest values and the rollups (or queues them), all or nothing.
     if (!metricsIn.length) assertActive(await findRun(ctx.db, input.run_id));
     // A caller may hand in a transaction as ctx.db: the first, all-new try must not fail inside it.
     else if (await insertMetrics(ctx.db, input.run_id, metricsIn, !(ctx.db instanceof PgTransaction))) scheduleRollupCompaction(ctx.db);
     return;
   }
-  const inserted = await ctx.db.transaction(async (tx) => {
+  const queued = await ctx.db.transaction(async (tx) => {
     const row = await findRun(tx, input.run_id);
     assertActive(row);
     const runId = row.runUuid;
@@ -404,18 +404,19 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
       const runName = tagsIn.find((t) => t.key === RUN_NAME_TAG);
       if (runName) await tx.update(runs).set({ name: runName.value }).where(eq(runs.runUuid, runId));
     }
-    return metricsIn.length ? insertMetrics(tx, runId, metricsIn) : 0;
+    return metricsIn.length ? insertMetrics(tx, runId, metricsIn) : false;
   });
   // After the commit: a fold started before it would not see the queued rows.
-  if (inserted) scheduleRollupCompaction(ctx.db);
+  if (queued) scheduleRollupCompaction(ctx.db);
 }
 
 /**
- * Inserts the points, keeps latest values and queues the new points for the chart rollups (see
- * insertMetricPoints). The fold into the rollups happens off the request: in the background soon after,
- * and at the latest when a chart reads the run (catchUpRollups).
+ * Inserts the points and keeps latest values and chart rollups (see insertMetricPoints). Points whose rollups the
+ * statement could not merge itself (a batch re-sending stored points) are queued and folded off the request: in the
+ * background soon after, and at the latest when a chart reads the run (catchUpRollups). Answers whether any were
+ * queued.
  */
-async function insertMetrics(db: Executor, runId: string, points: MetricInput[], outsideTransaction = false): Promise<number> {
+async function insertMetrics(db: Executor, runId: string, points: MetricInput[], outsideTransaction = false): Promise<boolean> {
   const n = points.length;
   const keys = new Array<string>(n);
   const values = new Array<number>(n);
@@ -428,12 +429,12 @@ async function insertMetrics(db: Executor, runId: string, points: MetricInput[],
     timestamps[i] = m.timestamp;
     steps[i] = m.step ?? 0;
   }
-  const { lifecycleStage, inserted } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values }, outsideTransaction);
+  const { lifecycleStage, queued } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values }, outsideTransaction);
   if (lifecycleStage === null) throw notFound(`Run '${runId}' not found.`);
   if (lifecycleStage !== "active") {
     throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${lifecycleStage}.`);
   }
-  return inserted;
+  return queued;
 }
 
 
