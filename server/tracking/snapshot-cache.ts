@@ -1,4 +1,4 @@
-// Read results kept while the database's visible data is unchanged: each is stored with the MVCC snapshot its query ran under.
+// Read results kept while the database's visible data is unchanged, or changed only by recorded writes elsewhere.
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { parsePgSnapshot, xidsFinishedBetween } from "@/lib/pg-snapshot";
