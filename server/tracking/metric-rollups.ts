@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { latestPointPerKey } from "@/lib/latest-metric-points";
 import { rollupBucketsOf } from "@/lib/metric-rollup-buckets";
 import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
+import { CURRENT_XID_SQL } from "./snapshot-cache";
 
 type Executor = Pick<Database, "execute">;
 
@@ -92,8 +93,11 @@ function mergeBatchRollups(runId: string, points: PointArrays, active: SQL): SQL
 }
 
 type PointArrays = { keys: string[]; steps: number[]; timestamps: number[]; values: number[] };
-/** `queued`: new points were left in metric_rollup_backlog for compaction to fold (rollup-compaction.ts). */
-type InsertedPoints = { lifecycleStage: string | null; inserted: number; queued: boolean };
+/**
+ * `queued`: new points were left in metric_rollup_backlog for compaction to fold (rollup-compaction.ts).
+ * `xid`/`experimentId`: the statement's transaction and the run's experiment, for the search cache's write log.
+ */
+type InsertedPoints = { lifecycleStage: string | null; inserted: number; queued: boolean; xid: string; experimentId: number | null };
 
 /** PostgreSQL's unique_violation and deadlock_detected: a batch holding points already stored (or being stored). */
 const RETRY_IDEMPOTENT = new Set(["23505", "40P01"]);
@@ -148,7 +152,7 @@ async function insertAllMetricPoints(db: Executor, runId: string, points: PointA
   const latest = latestPointPerKey(points);
   const result = (await db.execute(sql`
     with run as (
-      select lifecycle_stage from runs where run_uuid = ${runId}
+      select lifecycle_stage, experiment_id from runs where run_uuid = ${runId}
     ), batch as (
       select ${textArrayLiteral(points.keys)}::text[] as ks, ${numberArrayLiteral(points.steps)}::int8[] as ss,
              ${numberArrayLiteral(points.timestamps)}::int8[] as ts, ${numberArrayLiteral(points.values)}::float8[] as vs
@@ -172,12 +176,18 @@ async function insertAllMetricPoints(db: Executor, runId: string, points: PointA
         where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
     ), rolled as (${mergeBatchRollups(runId, points, sql`(select lifecycle_stage from run) = 'active'`)}
     )
-    select (select lifecycle_stage from run) as lifecycle_stage`)) as unknown as {
-    rows: { lifecycle_stage: string | null }[];
+    select (select lifecycle_stage from run) as lifecycle_stage, (select experiment_id from run) as experiment_id, ${CURRENT_XID_SQL} as xid`)) as unknown as {
+    rows: { lifecycle_stage: string | null; experiment_id: string | number | null; xid: string }[];
   };
   const [row] = result.rows;
   // The statement either inserted every point or failed: all of them when the run is active, none otherwise.
-  return { lifecycleStage: row.lifecycle_stage, inserted: row.lifecycle_stage === "active" ? points.keys.length : 0, queued: false };
+  return {
+    lifecycleStage: row.lifecycle_stage,
+    inserted: row.lifecycle_stage === "active" ? points.keys.length : 0,
+    queued: false,
+    xid: row.xid,
+    experimentId: row.experiment_id === null ? null : Number(row.experiment_id),
+  };
 }
 
 /**
@@ -189,7 +199,7 @@ async function insertAllMetricPoints(db: Executor, runId: string, points: PointA
 async function insertNewMetricPoints(db: Executor, runId: string, points: PointArrays): Promise<InsertedPoints> {
   const result = (await db.execute(sql`
     with run as (
-      select lifecycle_stage from runs where run_uuid = ${runId}
+      select lifecycle_stage, experiment_id from runs where run_uuid = ${runId}
     ), inserted as (
       insert into metrics (run_uuid, key, step, timestamp, value)
       select ${runId}, k, s, t, v
@@ -211,11 +221,18 @@ async function insertNewMetricPoints(db: Executor, runId: string, points: PointA
         set step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
         where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
     )
-    select (select lifecycle_stage from run) as lifecycle_stage, (select count(*) from inserted) as inserted`)) as unknown as {
-    rows: { lifecycle_stage: string | null; inserted: string | number }[];
+    select (select lifecycle_stage from run) as lifecycle_stage, (select count(*) from inserted) as inserted,
+           (select experiment_id from run) as experiment_id, ${CURRENT_XID_SQL} as xid`)) as unknown as {
+    rows: { lifecycle_stage: string | null; inserted: string | number; experiment_id: string | number | null; xid: string }[];
   };
   const [row] = result.rows;
-  return { lifecycleStage: row.lifecycle_stage, inserted: Number(row.inserted), queued: Number(row.inserted) > 0 };
+  return {
+    lifecycleStage: row.lifecycle_stage,
+    inserted: Number(row.inserted),
+    queued: Number(row.inserted) > 0,
+    xid: row.xid,
+    experimentId: row.experiment_id === null ? null : Number(row.experiment_id),
+  };
 }
 
 /**
@@ -228,7 +245,7 @@ export function foldBacklog(claimed: SQL): SQL {
   return mergeRollups(
     sql`select c.run_uuid, u.k, u.s, u.t, u.v from claimed c cross join lateral unnest(c.keys, c.steps, c.times, c.vals) as u(k, s, t, v)`,
     sql`claimed as (${claimed}),`,
-    sql`select count(*) as folded from claimed`,
+    sql`select count(*) as folded, ${CURRENT_XID_SQL} as xid from claimed`,
   );
 }
 

@@ -3,9 +3,21 @@
 // the read.
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import { foldBacklog } from "./metric-rollups";
+import { noteWrite } from "./snapshot-cache";
 
 type Executor = Pick<Database, "execute">;
+
+/**
+ * A fold writes only the rollups and their backlog, which no search reads: recorded as touching no experiment, so a
+ * search kept while training runs log elsewhere stays kept across the folds that follow their batches. A fold inside
+ * a caller's transaction is not recorded: that transaction may write more.
+ */
+function noteFold(db: Executor, rows: { xid?: string }[]): void {
+  const xid = rows[0]?.xid;
+  if (xid && !(db instanceof PgTransaction)) noteWrite(db, xid, []);
+}
 
 /** Backlog rows (one per logged batch, ≤ 1,000 points each) one background statement folds: bigger folds share buckets. */
 export const COMPACTION_BATCHES_PER_FOLD = 64;
@@ -24,7 +36,8 @@ export async function compactRollupBacklog(db: Executor, limit = COMPACTION_BATC
       delete from metric_rollup_backlog
       where id in (select id from metric_rollup_backlog order by id limit ${limit} for update skip locked)
       returning run_uuid, keys, steps, times, vals`),
-  )) as unknown as { rows: { folded: string | number }[] };
+  )) as unknown as { rows: { folded: string | number; xid: string }[] };
+  noteFold(db, result.rows);
   return Number(result.rows[0].folded);
 }
 
@@ -40,12 +53,13 @@ export async function catchUpRollups(db: Executor, runIds: string[]): Promise<vo
   if (!runIds.length) return;
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.execute(
+      const result = (await db.execute(
         foldBacklog(sql`
           delete from metric_rollup_backlog
           where id in (select id from metric_rollup_backlog where run_uuid = any(${sql.param(runIds)}::text[]) order by id for update)
           returning run_uuid, keys, steps, times, vals`),
-      );
+      )) as unknown as { rows: { xid: string }[] };
+      noteFold(db, result.rows);
       return;
     } catch (error) {
       if ((error as { code?: string }).code !== DEADLOCK || attempt >= 3) throw error;

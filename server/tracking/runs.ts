@@ -12,6 +12,7 @@ import { authorize } from "../auth/permissions";
 import { DEFAULT_EXPERIMENT_ID } from "./experiments";
 import { insertMetricPoints } from "./metric-rollups";
 import { scheduleRollupCompaction } from "./rollup-compaction";
+import { noteWrite } from "./snapshot-cache";
 import type { DatasetInput, KeyValue, LogBatchInput, MetricInput, Run, RunInfo, zCreateRun } from "./schema";
 import { validateBatchLimits, validateKey, validateMetricPoint, validateParamValue, validateTagValue } from "./validation";
 
@@ -367,8 +368,12 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
     // Metrics alone (what training loops send) need no transaction: one statement checks the run,
     // inserts the points, keeps the latest values and the rollups (or queues them), all or nothing.
     if (!metricsIn.length) assertActive(await findRun(ctx.db, input.run_id));
-    // A caller may hand in a transaction as ctx.db: the first, all-new try must not fail inside it.
-    else if (await insertMetrics(ctx.db, input.run_id, metricsIn, !(ctx.db instanceof PgTransaction))) scheduleRollupCompaction(ctx.db);
+    else {
+      // A caller may hand in a transaction as ctx.db: the first, all-new try must not fail inside it, and such a
+      // transaction may write more than this statement, so only a statement of its own is recorded for the search cache.
+      const own = !(ctx.db instanceof PgTransaction);
+      if (await insertMetrics(ctx.db, input.run_id, metricsIn, own, own)) scheduleRollupCompaction(ctx.db);
+    }
     return;
   }
   const queued = await ctx.db.transaction(async (tx) => {
@@ -416,7 +421,7 @@ export async function logBatch(ctx: ServiceContext, input: LogBatchInput): Promi
  * background soon after, and at the latest when a chart reads the run (catchUpRollups). Answers whether any were
  * queued.
  */
-async function insertMetrics(db: Executor, runId: string, points: MetricInput[], outsideTransaction = false): Promise<boolean> {
+async function insertMetrics(db: Executor, runId: string, points: MetricInput[], outsideTransaction = false, noteInWriteLog = false): Promise<boolean> {
   const n = points.length;
   const keys = new Array<string>(n);
   const values = new Array<number>(n);
@@ -429,7 +434,9 @@ async function insertMetrics(db: Executor, runId: string, points: MetricInput[],
     timestamps[i] = m.timestamp;
     steps[i] = m.step ?? 0;
   }
-  const { lifecycleStage, queued } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values }, outsideTransaction);
+  const { lifecycleStage, queued, xid, experimentId } = await insertMetricPoints(db, runId, { keys, steps, timestamps, values }, outsideTransaction);
+  // The statement wrote this run's latest metrics (and history, which no search reads), nothing of another experiment.
+  if (noteInWriteLog && experimentId !== null) noteWrite(db, xid, [experimentId]);
   if (lifecycleStage === null) throw notFound(`Run '${runId}' not found.`);
   if (lifecycleStage !== "active") {
     throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${lifecycleStage}.`);

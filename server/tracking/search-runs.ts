@@ -218,7 +218,9 @@ async function searchRunsPage(
     if (!row.fresh) return { value: undefined, snapshot: row.snapshot };
     const more = Number(row.n) > limit;
     return { value: { text: row.runs ?? "[]", nextPageToken: more ? encodePageToken(offset + limit) : undefined }, snapshot: row.snapshot };
-  });
+    // The page reads the runs of these experiments and what hangs off them (params, latest metrics, tags, inputs);
+    // a parent run the scope looks up is one of them too.
+  }, input.experiment_ids.map(Number));
   return { runsJson: page.text, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }
 

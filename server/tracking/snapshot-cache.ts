@@ -1,6 +1,7 @@
-// Read results kept while the database's visible data is unchanged: each is stored with the MVCC snapshot its query ran under.
+// Read results kept while the database's visible data is unchanged, or changed only by recorded writes elsewhere.
 import { sql, type SQL } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { queryRows, type Database } from "@/db/client";
+import { parsePgSnapshot, xidsFinishedBetween } from "@/lib/pg-snapshot";
 
 type Executor = Pick<Database, "execute">;
 
@@ -68,6 +69,85 @@ class SnapshotCache {
 
 const caches = new WeakMap<object, SnapshotCache>();
 
+/*
+ * Why a log of this process's own writes: the bench's "search after a write" and a dashboard polling runs/search
+ * while training runs log elsewhere both read under a snapshot that moved only because of writes the page cannot
+ * see (another experiment's metrics, the rollup fold). A write that knows what it touched records its transaction id
+ * here; a read whose snapshot moved can then keep its answer when every transaction that finished in between is
+ * recorded as touching none of its experiments. Any transaction not recorded (another process, a migration, a tool,
+ * a write path that does not record itself, an aborted statement) counts as touching everything: the read runs.
+ */
+/** How many recorded transactions are kept per database; older ones are forgotten (and then count as unknown). */
+const WRITE_LOG_MAX = 50_000;
+/** The most transactions a read compares before it gives up and runs its query. */
+const XIDS_COMPARED_MAX = 4096;
+
+class WriteLog {
+  /** xid → the experiments whose runs, params, tags, latest metrics or inputs it may have written ([] for none). */
+  private readonly experimentsByXid = new Map<number, readonly number[]>();
+  highestXid = -1;
+  /** Reads kept by the log (their snapshot had moved only by recorded writes elsewhere). */
+  kept = 0;
+  /** Reads the log could not keep: a transaction in between wrote one of their experiments, or is not recorded. */
+  refusedTouching = 0;
+  refusedUnrecorded = 0;
+
+  note(xid: number, experimentIds: readonly number[]): void {
+    this.experimentsByXid.set(xid, experimentIds);
+    if (xid > this.highestXid) this.highestXid = xid;
+    if (this.experimentsByXid.size > WRITE_LOG_MAX) {
+      const oldest = this.experimentsByXid.keys().next().value as number;
+      this.experimentsByXid.delete(oldest);
+    }
+  }
+
+  /** True when every transaction that separates the two snapshots is recorded and wrote none of `experimentIds`. */
+  onlyWritesElsewhere(before: string, now: string, experimentIds: readonly number[]): boolean {
+    const a = parsePgSnapshot(before);
+    const b = parsePgSnapshot(now);
+    if (!a || !b) return false;
+    const xids = xidsFinishedBetween(a, b, XIDS_COMPARED_MAX);
+    if (!xids) return false;
+    let touching = false;
+    for (const xid of xids) {
+      const touched = this.experimentsByXid.get(xid);
+      if (!touched) {
+        this.refusedUnrecorded++;
+        return false;
+      }
+      if (touched.some((id) => experimentIds.includes(id))) touching = true;
+    }
+    if (touching) this.refusedTouching++;
+    return !touching;
+  }
+}
+
+const writeLogs = new WeakMap<object, WriteLog>();
+
+function writeLogOf(db: Executor): WriteLog {
+  let log = writeLogs.get(db);
+  if (!log) {
+    log = new WriteLog();
+    writeLogs.set(db, log);
+  }
+  return log;
+}
+
+/**
+ * Records that transaction `xid` (pg_current_xact_id() of it) wrote search-visible data of at most these experiments
+ * (runs and their params, tags, latest metrics and inputs; [] when it wrote none, as the rollup fold). Call it with
+ * everything the transaction wrote or will write: a read may rely on it as soon as it is recorded. `db` is the
+ * database the reads use; never record a transaction a caller handed in, which may write more than its callee knows.
+ */
+export function noteWrite(db: Executor, xid: string | number, experimentIds: readonly number[]): void {
+  const id = Number(xid);
+  if (!Number.isSafeInteger(id)) return;
+  writeLogOf(db).note(id, experimentIds);
+}
+
+/** The transaction id a writing statement reports with its rows (pg_current_xact_id() assigns one if needed). */
+export const CURRENT_XID_SQL: SQL = sql`pg_current_xact_id()::text`;
+
 function cacheOf(db: Executor): SnapshotCache {
   let cache = caches.get(db);
   if (!cache) {
@@ -78,9 +158,27 @@ function cacheOf(db: Executor): SnapshotCache {
 }
 
 /** How often reads of this database were answered from the cache, and how often they ran (tests, benchmarks). */
-export function snapshotCacheStats(db: Executor): { hits: number; misses: number; confirmed: number } {
+export function snapshotCacheStats(db: Executor): {
+  hits: number;
+  misses: number;
+  confirmed: number;
+  /** Of the hits, those whose snapshot had moved, by recorded writes elsewhere only (the write log). */
+  keptPastWrites: number;
+  /** Reads the write log could not keep because a write in between touched their experiments. */
+  refusedTouching: number;
+  /** …because a transaction in between is not recorded (another process, another database of the same server). */
+  refusedUnrecorded: number;
+} {
   const cache = cacheOf(db);
-  return { hits: cache.hits, misses: cache.misses, confirmed: cache.confirmed };
+  const log = writeLogOf(db);
+  return {
+    hits: cache.hits,
+    misses: cache.misses,
+    confirmed: cache.confirmed,
+    keptPastWrites: log.kept,
+    refusedTouching: log.refusedTouching,
+    refusedUnrecorded: log.refusedUnrecorded,
+  };
 }
 
 /**
@@ -94,14 +192,34 @@ export function snapshotCacheStats(db: Executor): { hits: number; misses: number
  * new snapshot (returning that same object). `load` must be deterministic given the data: the same rows in the same
  * order. `key` must name everything else the result depends on (the request, and who asks if the answer depends on it). Errors are never cached. `db`
  * is the database, never a transaction: a transaction's own writes do not change the snapshot it reports.
+ * `experimentIds`: see noteWrite; only for a result that depends on these experiments' run data alone.
  */
 export async function readThroughSnapshotCache<T extends { text: string }>(
   db: Executor,
   key: string,
   load: (fresh: SQL, previous: T | undefined) => Promise<{ value: T | undefined; snapshot: string }>,
+  experimentIds?: readonly number[],
 ): Promise<T> {
   const cache = cacheOf(db);
   const known = cache.get(key);
+  if (known && experimentIds) {
+    // With `experimentIds` (the result depends on nothing but those experiments' runs and what hangs off them), a
+    // snapshot moved only by recorded writes elsewhere keeps the result. That is asked first, in a statement of its
+    // own, only when a write was recorded since the result was read: otherwise nothing could be kept but an
+    // unchanged snapshot, which the load's own statement already checks.
+    const log = writeLogOf(db);
+    const xmin = Number(known.snapshot.slice(0, known.snapshot.indexOf(":")));
+    if (log.highestXid >= xmin) {
+      const [{ snapshot }] = await queryRows<{ snapshot: string }>(db, sql`select ${SNAPSHOT_SQL} as snapshot`);
+      if (snapshot === known.snapshot || log.onlyWritesElsewhere(known.snapshot, snapshot, experimentIds)) {
+        cache.hits++;
+        if (snapshot !== known.snapshot) log.kept++;
+        // Still the answer under the newer snapshot: remembering that one keeps the next comparison short.
+        cache.touch(key, { value: known.value, snapshot });
+        return known.value as T;
+      }
+    }
+  }
   const result = await load(sql`(${SNAPSHOT_SQL} is distinct from ${known?.snapshot ?? null}::text)`, known?.value as T | undefined);
   if (known && result.snapshot === known.snapshot) {
     cache.hits++;
