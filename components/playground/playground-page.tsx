@@ -49,8 +49,6 @@ type SessionState =
       batchThreads: number | null;
       /** null while the page's own instance loads (single rows go to the worker meanwhile); false if it failed. */
       singleRowsOnPage: boolean | null;
-      /** When single rows moved to the page, from navigation start (as sinceNavigationMs). */
-      singleRowsOnPageSinceNavigationMs: number | null;
     }
   | { status: "failed"; message: string; operator: string | null };
 
@@ -110,15 +108,12 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
         (info) => {
           if (cancelled) return;
           const now = performance.now();
-          setSession({ status: "ready", client: scorer, info, timing: { loadMs: now - started, sinceNavigationMs: navigationLoaded ? now : null }, batchThreads: null, singleRowsOnPage: null, singleRowsOnPageSinceNavigationMs: null });
+          setSession({ status: "ready", client: scorer, info, timing: { loadMs: now - started, sinceNavigationMs: navigationLoaded ? now : null }, batchThreads: null, singleRowsOnPage: null });
           const update = (change: Partial<Extract<SessionState, { status: "ready" }>>) => {
             if (!cancelled) setSession((s) => (s.status === "ready" && s.client === scorer ? { ...s, ...change } : s));
           };
           scorer.batchInfo("main").then((batch) => update({ batchThreads: batch.threads }), () => undefined);
-          void scorer.singleRowsSettled("main").then((onPage) => {
-            const settled = performance.now();
-            update({ singleRowsOnPage: onPage, singleRowsOnPageSinceNavigationMs: onPage && navigationLoaded ? settled : null });
-          });
+          void scorer.singleRowsSettled("main").then((onPage) => update({ singleRowsOnPage: onPage }));
         },
         (error: unknown) => {
           if (!cancelled) setSession({ status: "failed", ...describeError(error) });
@@ -317,11 +312,7 @@ function RunnablePlayground({
         </span>
         <span>Cross-origin isolated: {isolated === null ? "…" : isolated ? "yes" : "no"}</span>
         {session.status === "ready" ? (
-          <span
-            data-testid="scoring-places"
-            data-single-rows={session.singleRowsOnPage === null ? "worker-until-page-ready" : session.singleRowsOnPage ? "page" : "worker"}
-            data-page-since-navigation-ms={session.singleRowsOnPageSinceNavigationMs?.toFixed(1) ?? ""}
-          >
+          <span data-testid="scoring-places">
             {session.singleRowsOnPage === null
               ? "Single rows in the worker until this page's own runtime is ready"
               : session.singleRowsOnPage
