@@ -39,8 +39,6 @@ export function LatencyCheck({
     setState({ running: true, done: 0, result: null, error: null });
     try {
       const feeds = feedsFromRows(plan, inputs, [row]);
-      // Single rows are timed where Predict scores them from then on: on the page, once its own runtime has the model.
-      await client.singleRowsSettled?.("main");
       // Warm-up, as the native baseline of bench/playground has: the first runs compile ORT's code paths.
       for (let i = 0; i < WARMUP_RUNS; i++) await client.run("main", feeds);
       const roundTrips: number[] = [];

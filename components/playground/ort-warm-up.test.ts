@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import * as ortNode from "onnxruntime-node";
 import * as ort from "onnxruntime-web";
 import { describe, expect, it } from "vitest";
-import { identityModelBytes } from "./ort-warm-up";
+import { identityModelBytes, warmUpOrtRuntime } from "./ort-warm-up";
 import { createScoringHost } from "./scoring-host";
 
 const wasmPaths = pathToFileURL("node_modules/onnxruntime-web/dist/").href;
@@ -18,14 +18,13 @@ describe("ORT runtime warm-up", () => {
     await session.release();
   });
 
-  it("starts onnxruntime-web with the host's flags, and the model loaded right after it loads", async () => {
+  it("starts onnxruntime-web with the host's flags, and the model loaded beside it scores", async () => {
     const environment = { crossOriginIsolated: false, hardwareConcurrency: 4, maxThreads: 1 };
     const answer = createScoringHost(ort, environment);
     const file = readFileSync("fixtures/models/breast-cancer-rf-v1.onnx");
     const model = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
-    // As in the worker: the warm-up is under way when the model's bytes arrive and its load starts.
-    const [warmed, loaded] = await Promise.all([answer({ kind: "warm-up", id: 1, wasmPaths }), answer({ kind: "load", id: 2, slot: "main", model, wasmPaths })]);
-    expect(warmed).toEqual({ kind: "warmed", id: 1 });
+    // As on the page: the warm-up is under way when the model's bytes arrive and its load starts.
+    const [, loaded] = await Promise.all([warmUpOrtRuntime(ort, wasmPaths, environment), answer({ kind: "load", id: 1, slot: "main", model, wasmPaths })]);
     expect(ort.env.wasm.wasmPaths).toBe(wasmPaths);
     expect(ort.env.wasm.proxy).toBe(false);
     expect(loaded).toMatchObject({ kind: "loaded", inputNames: ["input"], outputNames: ["label", "probabilities"], threads: 1 });

@@ -19,10 +19,10 @@ import { readPredictions, type RowPrediction } from "./prediction-format";
 import { PlaygroundExplanation } from "./playground-explanation";
 import { PredictionSummary } from "./prediction-view";
 import { ResponseCurve } from "./response-curve";
-import { ScoringError, WorkerScoringClient } from "./scoring-client";
+import { ScoringError } from "./scoring-client";
 import type { SessionInfo } from "./scoring-protocol";
-import type { ScoringPlace } from "./scoring-route";
-import { PlaygroundScorer } from "./playground-scorer";
+import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
+import { warmUpOrtRuntime } from "./ort-warm-up";
 import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
 import { signatureColumnNames } from "@/lib/feature-names";
 import { trainingContext, trainingDatasetOf } from "./training-context";
@@ -41,18 +41,13 @@ interface LoadTiming {
 
 type SessionState =
   | { status: "loading" }
-  | {
-      status: "ready";
-      client: PlaygroundScorer;
-      info: SessionInfo;
-      timing: LoadTiming;
-      batchThreads: number | null;
-      /** null while the page's own instance loads (single rows go to the worker meanwhile); false if it failed. */
-      singleRowsOnPage: boolean | null;
-    }
+  | { status: "ready"; client: PlaygroundScorer; info: SessionInfo; timing: LoadTiming; batchThreads: number | null }
   | { status: "failed"; message: string; operator: string | null };
 
-/** onnxruntime-web's JS for the page's own instance, imported when that instance starts (after the worker's load). */
+/**
+ * onnxruntime-web's JS, requested as soon as this module is evaluated in the browser (while React hydrates the page),
+ * not once the model's bytes have arrived: the import, the bytes and ORT's runtime files then load side by side.
+ */
 let ortWeb: Promise<typeof import("onnxruntime-web/wasm")> | null = null;
 function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
   ortWeb ??= import("onnxruntime-web/wasm").catch((error: unknown) => {
@@ -61,26 +56,20 @@ function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
   });
   return ortWeb;
 }
+if (typeof window !== "undefined") loadOrtWeb().catch(() => undefined);
 
 /**
- * The scoring worker, started once per document while React is still rendering the page (not in an effect, which runs
- * only once the whole page has hydrated), and told to start ORT's runtime at once: fetching its 14 MB wasm (from the
- * head's preload or the HTTP cache), compiling it and starting it then run on the worker's thread beside hydration.
- * The model's load takes it over; a failure here is left for that load to report.
+ * ORT's runtime (its 14 MB wasm fetched from the head's preload, compiled, started), started once per document while
+ * React is still hydrating the page, instead of after the model's bytes arrive: the model's session then only parses
+ * the model. A failure here is left for the model's own load to report.
  */
-let earlyWorker: WorkerScoringClient | null = null;
-function startScoringWorker(wasmPaths: string): void {
+let runtimeStart: Promise<void> | null = null;
+function startPageOrtRuntime(wasmPaths: string): void {
   // A soft navigation reloads the page for cross-origin isolation (see usePlaygroundSession): the reload starts it.
-  if (typeof window === "undefined" || earlyWorker || arrivedBySoftNavigation()) return;
-  earlyWorker = new WorkerScoringClient();
-  earlyWorker.warmUp(wasmPaths).catch(() => undefined);
-}
-
-/** The worker started during render, once; later scorers (a remount) start their own. */
-function takeScoringWorker(): WorkerScoringClient {
-  const worker = earlyWorker ?? new WorkerScoringClient();
-  earlyWorker = null;
-  return worker;
+  if (typeof window === "undefined" || runtimeStart || arrivedBySoftNavigation()) return;
+  runtimeStart = loadOrtWeb()
+    .then((ort) => warmUpOrtRuntime(ort, wasmPaths, pageScoringEnvironment()))
+    .catch(() => undefined);
 }
 
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
@@ -96,7 +85,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
     }
     const started = performance.now();
     const navigationLoaded = documentLoadedFor(window.location.pathname);
-    const scorer = new PlaygroundScorer(loadOrtWeb, takeScoringWorker);
+    const scorer = new PlaygroundScorer(loadOrtWeb);
     let cancelled = false;
     fetch(modelBytesUrl(name, version, modelDigest))
       .then((response) => {
@@ -108,12 +97,13 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
         (info) => {
           if (cancelled) return;
           const now = performance.now();
-          setSession({ status: "ready", client: scorer, info, timing: { loadMs: now - started, sinceNavigationMs: navigationLoaded ? now : null }, batchThreads: null, singleRowsOnPage: null });
-          const update = (change: Partial<Extract<SessionState, { status: "ready" }>>) => {
-            if (!cancelled) setSession((s) => (s.status === "ready" && s.client === scorer ? { ...s, ...change } : s));
-          };
-          scorer.batchInfo("main").then((batch) => update({ batchThreads: batch.threads }), () => undefined);
-          void scorer.singleRowsSettled("main").then((onPage) => update({ singleRowsOnPage: onPage }));
+          setSession({ status: "ready", client: scorer, info, timing: { loadMs: now - started, sinceNavigationMs: navigationLoaded ? now : null }, batchThreads: null });
+          scorer.batchInfo("main").then(
+            (batch) => {
+              if (!cancelled) setSession((s) => (s.status === "ready" && s.client === scorer ? { ...s, batchThreads: batch.threads } : s));
+            },
+            () => undefined,
+          );
         },
         (error: unknown) => {
           if (!cancelled) setSession({ status: "failed", ...describeError(error) });
@@ -133,7 +123,6 @@ interface PredictionState {
   row: InputRow;
   runMs: number;
   roundTripMs: number;
-  place: ScoringPlace;
 }
 
 function describeError(error: unknown): { message: string; operator: string | null } {
@@ -146,7 +135,7 @@ export function PlaygroundPage({ name, version, ortVersion, modelDigest = null }
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
   // In render, not an effect: effects run only once the whole page has hydrated.
-  startScoringWorker(wasmPaths);
+  startPageOrtRuntime(wasmPaths);
   const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
   const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
@@ -287,7 +276,7 @@ function RunnablePlayground({
     setPredictError(null);
     try {
       const result = await client.run("main", feedsFromRows(plan, inputs, [row]));
-      setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: result.roundTripMs, place: result.place });
+      setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: result.roundTripMs });
     } catch (error) {
       setPrediction(null);
       setPredictError(describeError(error));
@@ -313,12 +302,7 @@ function RunnablePlayground({
         <span>Cross-origin isolated: {isolated === null ? "…" : isolated ? "yes" : "no"}</span>
         {session.status === "ready" ? (
           <span data-testid="scoring-places">
-            {session.singleRowsOnPage === null
-              ? "Single rows in the worker until this page's own runtime is ready"
-              : session.singleRowsOnPage
-                ? "Single rows on this page"
-                : "Single rows in the worker (this page's own runtime could not load the model)"}
-            ; batches in a worker with {session.batchThreads === null ? "… threads" : `${session.batchThreads} thread${session.batchThreads === 1 ? "" : "s"}`}
+            Single rows on this page; batches in a worker with {session.batchThreads === null ? "… threads" : `${session.batchThreads} thread${session.batchThreads === 1 ? "" : "s"}`}
             {!session.info.crossOriginIsolated ? " (the page is not cross-origin isolated, so ORT cannot start more than one)" : ""}
           </span>
         ) : null}
@@ -366,7 +350,7 @@ function RunnablePlayground({
             <>
               <PredictionSummary prediction={prediction.prediction} />
               <p className={styles.hint} data-testid="latency">
-                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all ({prediction.place === "page" ? "scored on this page" : "scored in the worker, while this page's own runtime starts"})
+                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all (scored on this page)
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
             </>

@@ -1,5 +1,5 @@
-// PlaygroundScorer with onnxruntime-web in Node: the model loads in the worker first (here an in-process stand-in built
-// on the same scoring host the real worker runs), then on the page, whose own ORT then scores single rows.
+// PlaygroundScorer with onnxruntime-web in Node: single rows are scored by the page's own ORT, batches by the worker's
+// (here an in-process stand-in built on the same scoring host the real worker runs), which loads only after the page.
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import * as ort from "onnxruntime-web";
@@ -46,74 +46,60 @@ const rfPlan = planModelInputs(rfInputs);
 const rows = (n: number) => feedsFromRows(rfPlan, rfInputs, Array.from({ length: n }, (_, i) => ({ ...defaultInputRow(rfPlan), x0: 10 + i })));
 
 describe("PlaygroundScorer", () => {
-  it("loads in the worker first, then on the page, which takes single rows over; batches stay in the worker; same predictions", async () => {
+  it("scores a single row on the page and a batch in the worker, with the same predictions", async () => {
     const worker = fakeWorker();
     let started = 0;
-    // The page's ORT is held back until the early row was scored, as a page's runtime still starting would be.
-    let releasePageOrt!: () => void;
-    const pageOrt = new Promise<void>((resolve) => (releasePageOrt = resolve));
-    const scorer = new PlaygroundScorer(async () => (await pageOrt, ort), () => (started++, worker.client));
+    const scorer = new PlaygroundScorer(async () => ort, () => (started++, worker.client));
     const model = modelBytes("breast-cancer-rf-v1");
     const info = await scorer.load("main", model, wasmPaths);
-    expect(info).toMatchObject({ inputNames: ["input"], outputNames: ["label", "probabilities"] });
+    expect(info).toMatchObject({ inputNames: ["input"], outputNames: ["label", "probabilities"], threads: 1 });
+    // The worker is started once the page's session exists, and gets the same bytes.
     expect(started).toBe(1);
     expect(worker.log).toEqual(["load main 126421"]);
     expect((await scorer.batchInfo("main")).inputNames).toEqual(["input"]);
 
-    // Ready as soon as the worker has the model: a row scored before the page's instance has it goes to the worker.
-    const early = await scorer.run("main", rows(1));
-    expect(early.place).toBe("worker");
-    expect(worker.log).toEqual(["load main 126421", "run main 1"]);
-
-    releasePageOrt();
-    expect(await scorer.singleRowsSettled("main")).toBe(true);
     const single = await scorer.run("main", rows(1));
-    expect(single.place).toBe("page");
-    expect(worker.log).toHaveLength(2);
+    expect(worker.log).toEqual(["load main 126421"]);
     expect(single.roundTripMs).toBeGreaterThanOrEqual(single.runMs);
-    expect(single.outputs).toEqual(early.outputs);
     const batch = await scorer.run("main", rows(3));
-    expect(batch.place).toBe("worker");
-    expect(worker.log.at(-1)).toBe("run main 3");
+    expect(worker.log).toEqual(["load main 126421", "run main 3"]);
     expect(readPredictions(batch.outputs)[0]).toEqual(readPredictions(single.outputs)[0]);
 
     scorer.terminate();
     expect(worker.log.at(-1)).toBe("terminate");
   });
 
-  it("reports a model ORT cannot read as a ScoringError", async () => {
-    const scorer = new PlaygroundScorer(async () => ort, () => fakeWorker().client);
+  it("reports a model ORT cannot read as a ScoringError and starts no worker for it", async () => {
+    let started = 0;
+    const scorer = new PlaygroundScorer(async () => ort, () => (started++, fakeWorker().client));
     await expect(scorer.load("main", new TextEncoder().encode("not a model").buffer as ArrayBuffer, wasmPaths)).rejects.toBeInstanceOf(ScoringError);
-    await expect(scorer.run("main", rows(1))).rejects.toThrow(/not loaded|failed/i);
-    await expect(scorer.run("main", rows(2))).rejects.toThrow(/not loaded|failed/i);
+    expect(started).toBe(0);
+    await expect(scorer.run("main", rows(1))).rejects.toThrow(/not loaded/);
+    await expect(scorer.run("main", rows(2))).rejects.toThrow(/not loaded/);
   });
 
-  it("loads on the page when the worker cannot: single rows work, a batch reports the worker's failure", async () => {
+  it("lets single rows work when the worker fails to load, and reports that failure on a batch", async () => {
     const worker = fakeWorker({ failLoad: "The scoring worker failed: it could not start." });
     const scorer = new PlaygroundScorer(async () => ort, () => worker.client);
     await scorer.load("main", modelBytes("iris-logreg"), wasmPaths);
-    expect(await scorer.singleRowsSettled("main")).toBe(true);
     const irisInputs = introspectOnnx(new Uint8Array(modelBytes("iris-logreg"))).inputs;
     const irisPlan = planModelInputs(irisInputs);
     const one = await scorer.run("main", feedsFromRows(irisPlan, irisInputs, [defaultInputRow(irisPlan)]));
-    expect(one.place).toBe("page");
     expect(readPredictions(one.outputs)).toHaveLength(1);
     await expect(scorer.run("main", feedsFromRows(irisPlan, irisInputs, [defaultInputRow(irisPlan), defaultInputRow(irisPlan)]))).rejects.toThrow(/could not start/);
   });
 });
 
 describe("PlaygroundScorer closed while loading", () => {
-  it("refuses the load and keeps no session on the page", async () => {
-    const worker = fakeWorker();
-    let releaseLoad!: () => void;
-    const loadHeld = new Promise<void>((resolve) => (releaseLoad = resolve));
-    const held: ScoringClient = { ...worker.client, load: async (...args) => (await loadHeld, worker.client.load(...args)) };
-    let pageOrtAsked = 0;
-    const scorer = new PlaygroundScorer(async () => (pageOrtAsked++, ort), () => held);
+  it("starts no worker and refuses the load", async () => {
+    let started = 0;
+    let releaseOrt!: () => void;
+    const ortReady = new Promise<void>((resolve) => (releaseOrt = resolve));
+    const scorer = new PlaygroundScorer(async () => (await ortReady, ort), () => (started++, fakeWorker().client));
     const loading = scorer.load("main", modelBytes("iris-logreg"), wasmPaths);
     scorer.terminate();
-    releaseLoad();
+    releaseOrt();
     await expect(loading).rejects.toThrow(/closed/);
-    expect(pageOrtAsked).toBe(0);
+    expect(started).toBe(0);
   });
 });

@@ -20,8 +20,6 @@ export interface ScoringClient {
   load(slot: SessionSlot, model: ArrayBuffer, wasmPaths: string): Promise<SessionInfo>;
   /** Runs the slot's session; runMs is ORT's run alone, roundTripMs everything the caller waited for. */
   run(slot: SessionSlot, feeds: Feeds): Promise<{ outputs: PlainOutputs; runMs: number; roundTripMs: number }>;
-  /** Resolves once single rows of the slot are scored where they will stay (true: on the page, without a worker hop). */
-  singleRowsSettled?(slot: SessionSlot): Promise<boolean>;
   terminate(): void;
 }
 
@@ -68,11 +66,6 @@ export class WorkerScoringClient implements ScoringClient {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...request, id }, transfer);
     });
-  }
-
-  /** Starts ORT's runtime in the worker before the model's bytes are there (a load sent later waits for it). */
-  async warmUp(wasmPaths: string): Promise<void> {
-    replyOrThrow(await this.send({ kind: "warm-up", wasmPaths }), "warmed");
   }
 
   /** Creates the slot's session from the model bytes (handed over to the worker, not copied). */

@@ -1,6 +1,5 @@
 // The scoring logic behind both the worker and the page's own single-row scorer: sessions per slot, one request at a time, ORT errors turned into replies.
 import type * as Ort from "onnxruntime-web";
-import { identityModelBytes } from "./ort-warm-up";
 import { fromOrtOutputs, toOrtFeeds } from "./ort-tensors";
 import { operatorInError } from "./prediction-format";
 import type { ScoringReply, ScoringRequest, SessionSlot } from "./scoring-protocol";
@@ -39,14 +38,6 @@ export function createScoringHost(ort: OrtModule, environment: ScoringEnvironmen
 
   async function handle(request: ScoringRequest): Promise<ScoringReply> {
     switch (request.kind) {
-      case "warm-up": {
-        // ORT has no public "init": its runtime starts with the first session, so a session of a 90-byte Identity
-        // model starts it, with the flags this host's loads use; the model's own session then only parses the model.
-        threads = configureOrt(ort, request.wasmPaths, environment);
-        const session = await ort.InferenceSession.create(identityModelBytes(), { executionProviders: ["wasm"] });
-        await session.release();
-        return { kind: "warmed", id: request.id };
-      }
       case "load": {
         threads = configureOrt(ort, request.wasmPaths, environment);
         await sessions.get(request.slot)?.release();

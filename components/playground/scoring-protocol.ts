@@ -1,4 +1,4 @@
-// Messages between the playground page and its scoring worker (also what the page's own single-row host answers).
+// Messages between the playground page and its scoring worker (onnxruntime-web sessions live in the worker only).
 import type { Feeds } from "@/lib/model-inputs";
 import type { PlainOutputs } from "./ort-tensors";
 
@@ -6,8 +6,6 @@ import type { PlainOutputs } from "./ort-tensors";
 export type SessionSlot = "main" | "challenger";
 
 export type ScoringRequest =
-  /** Starts ORT's runtime (fetch, compile and start its wasm) before any model is there; later loads wait for it. */
-  | { kind: "warm-up"; id: number; wasmPaths: string }
   | { kind: "load"; id: number; slot: SessionSlot; model: ArrayBuffer; wasmPaths: string }
   | { kind: "run"; id: number; slot: SessionSlot; feeds: Feeds }
   | { kind: "release"; id: number; slot: SessionSlot };
@@ -22,7 +20,6 @@ export interface SessionInfo {
 }
 
 export type ScoringReply =
-  | { kind: "warmed"; id: number }
   | ({ kind: "loaded"; id: number } & SessionInfo)
   | { kind: "result"; id: number; outputs: PlainOutputs; runMs: number }
   | { kind: "released"; id: number }
