@@ -94,8 +94,6 @@ interface Visit {
   htmlMs: number;
   /** Navigation start to the playground's first effect (HTML, the app's scripts, hydration). */
   playgroundStartMs: number;
-  /** Navigation start to the moment single rows are scored on the page (its own ORT instance has the model). */
-  pageScoringMs: number;
   isolated: boolean;
   /** Requests that left the studio's origin (there must be none: nothing from a CDN). */
   foreign: string[];
@@ -115,21 +113,9 @@ async function visit(page: Page, baseUrl: string): Promise<Visit> {
   page.off("request", onRequest);
   const sinceNavigationMs = Number(await loaded.getAttribute("data-since-navigation-ms"));
   const loadMs = Number(await loaded.getAttribute("data-load-ms"));
-  // Single rows settled: on the page (or left in the worker if the page's instance failed). A build from before the
-  // worker-first load has no data-single-rows: its single rows were on the page at Predict ready.
-  await page.waitForFunction(
-    () => {
-      const places = document.querySelector('[data-testid="scoring-places"]');
-      return places !== null && places.getAttribute("data-single-rows") !== "worker-until-page-ready";
-    },
-    undefined,
-    { timeout: 120_000 },
-  );
-  const places = page.getByTestId("scoring-places");
-  const pageScoringMs = (await places.getAttribute("data-single-rows")) === null ? sinceNavigationMs : Number((await places.getAttribute("data-page-since-navigation-ms")) || NaN);
   const isolated = ((await page.getByLabel("Runtime").textContent()) ?? "").includes("Cross-origin isolated: yes");
   const htmlMs = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd);
-  return { sinceNavigationMs, loadMs, htmlMs, playgroundStartMs: sinceNavigationMs - loadMs, pageScoringMs, isolated, foreign };
+  return { sinceNavigationMs, loadMs, htmlMs, playgroundStartMs: sinceNavigationMs - loadMs, isolated, foreign };
 }
 
 /** A fresh on-disk profile, signed in: the state of someone about to open the playground for the first time. */
@@ -205,10 +191,8 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     return [
       loadRow(`first model load, first visit, from navigation start to Predict ready, ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
       loadRow("first visit, from the playground's start (page interactive) to Predict ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
-      loadRow("first visit, from navigation start to single rows scored on the page (its own ORT has the model; until then in the worker), ms", firstVisits, (v) => v.pageScoringMs, native.loadMs, false),
       loadRow("second visit, from navigation start to Predict ready, ms", secondVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
       loadRow("second visit, from the playground's start to Predict ready, ms", secondVisits, (v) => v.loadMs, native.loadMs, false),
-      loadRow("second visit, from navigation start to single rows scored on the page, ms", secondVisits, (v) => v.pageScoringMs, native.loadMs, false),
       loadRow("second visit, from navigation start to the HTML's last byte, ms", secondVisits, (v) => v.htmlMs, native.loadMs, false),
       loadRow("second visit, from navigation start to the playground's start (HTML, scripts, hydration), ms", secondVisits, (v) => v.playgroundStartMs, native.loadMs, false),
       {
