@@ -30,6 +30,9 @@ const BLOCK_RUNS = 200;
 const BATCH_ROWS = 10_000;
 const FIRST_VISITS = Number(process.env.BENCH_PLAYGROUND_VISITS ?? 3);
 const SECOND_VISITS = Number(process.env.BENCH_PLAYGROUND_VISITS ?? 3);
+// What `npm start` runs (ORT's wasm gzipped once, ahead of Next.js); BENCH_PLAYGROUND_SERVER="next start" for the
+// plain Next.js server, which gzips the wasm per request: the same build compared both ways.
+const SERVER = process.env.BENCH_PLAYGROUND_SERVER === "next start" ? "next start" : "scripts/server.mjs";
 
 const median = (values: number[]) => latencySummary(values).p50;
 
@@ -151,8 +154,8 @@ export async function benchPlayground(): Promise<BenchRow[]> {
   const native = await nativeBaseline();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-playground-"));
   await chmod(dataDir, 0o755); // the embedded PostgreSQL runs as 'postgres' under root and must reach its folder
-  console.log("[bench] playground: starting the studio (embedded database, demo seed)…");
-  const studio = await startStudio({ databaseUrl: "", dataDir, seed: true });
+  console.log(`[bench] playground: starting the studio (${SERVER}, embedded database, demo seed)…`);
+  const studio = await startStudio({ databaseUrl: "", dataDir, seed: true, server: SERVER });
   const profiles: { close(): Promise<void> }[] = [];
   try {
     const firstVisits: Visit[] = [];
@@ -186,7 +189,7 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     const batchMs = Number(await page.getByTestId("batch-ms").textContent());
     const nativeLoad = `native: session from the same bytes in this process (first ${native.firstLoadMs.toFixed(1)} ms)`;
     return [
-      loadRow(`first model load, first visit, from navigation start to Predict ready, ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}`, firstVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
+      loadRow(`first model load, first visit, from navigation start to Predict ready, ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
       loadRow("first visit, from the playground's start (page interactive) to Predict ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
       loadRow("second visit, from navigation start to Predict ready, ms", secondVisits, (v) => v.sinceNavigationMs, native.loadMs, true),
       loadRow("second visit, from the playground's start to Predict ready, ms", secondVisits, (v) => v.loadMs, native.loadMs, false),

@@ -26,11 +26,17 @@ export async function startStudio(options: {
   seed: boolean;
   /** Extra environment, e.g. STUDIO_DATABASE=pglite for a PGlite data folder (with databaseUrl ""). */
   env?: Record<string, string>;
+  /** "next start" (default), or scripts/server.mjs, what `npm start` runs: Next.js behind the studio's own handlers. */
+  server?: "next start" | "scripts/server.mjs";
 }): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const { databaseUrl, dataDir } = options;
   const port = await freePort();
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, STUDIO_DATA_DIR: dataDir, STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD, STUDIO_SEED: options.seed ? "demo" : "none", NODE_ENV: "production", ...options.env },
+  const args =
+    options.server === "scripts/server.mjs"
+      ? [path.join("scripts", "server.mjs"), "-p", String(port)]
+      : [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"];
+  const server = spawn(process.execPath, args, {
+    env: { ...process.env, DATABASE_URL: databaseUrl, STUDIO_DATA_DIR: dataDir, STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD, STUDIO_SEED: options.seed ? "demo" : "none", NODE_ENV: "production", ...(options.server === "scripts/server.mjs" ? { HOSTNAME: "127.0.0.1" } : {}), ...options.env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -25,8 +25,10 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
     if (new URL(request.url()).origin !== new URL(baseURL!).origin && !request.url().startsWith("blob:") && !request.url().startsWith("data:")) elsewhere.push(request.url());
   });
   const ortFiles: string[] = [];
+  const wasmEncodings: string[] = [];
   page.on("response", (response) => {
     if (new URL(response.url()).pathname.startsWith("/ort/")) ortFiles.push(new URL(response.url()).pathname.split("/").pop()!);
+    if (new URL(response.url()).pathname.endsWith(".wasm")) wasmEncodings.push(`${response.headers()["content-encoding"] ?? "none"} ${response.headers()["content-length"] ?? "streamed"}`);
   });
   await page.goto("/models/iris-logreg/versions/1/playground");
   // The document asks the browser to fetch ORT's runtime and the model's bytes before any script runs.
@@ -78,6 +80,10 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   // Everything came from the studio (ORT's runtime from /ort/), nothing from elsewhere.
   expect(elsewhere).toEqual([]);
   expect(ortFiles.filter((f) => f === "ort-wasm-simd-threaded.wasm").length).toBeGreaterThanOrEqual(1);
+  // The server sent the gzip it made once at start (scripts/ort-wasm.mjs: a Content-Length, where Next.js's own
+  // compression streams), and ORT compiled what the browser inflated.
+  expect(wasmEncodings.length).toBeGreaterThanOrEqual(1);
+  for (const sent of wasmEncodings) expect(sent).toMatch(/^gzip \d+$/);
 
   // A second visit: the model's bytes and ORT's runtime come from the browser's HTTP cache, not the server.
   const cdp = await page.context().newCDPSession(page);

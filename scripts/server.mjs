@@ -5,6 +5,7 @@
 import http from "node:http";
 import { gatePage, retryAfterOn503 } from "./outage-page.mjs";
 import { installGracefulShutdown } from "./graceful-shutdown.mjs";
+import { createOrtWasmServer } from "./ort-wasm.mjs";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
 process.env.NODE_ENV ??= "production";
@@ -36,6 +37,8 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
   const app = next({ dev: false, port, hostname });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // The playground's 14 MB ORT wasm, gzipped once instead of by Next.js per request (scripts/ort-wasm.mjs).
+  const ortWasm = createOrtWasmServer();
   const server = http.createServer((req, res) => {
     retryAfterOn503(res);
     if (hasMalformedEscape(req.url ?? "/")) {
@@ -53,6 +56,7 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
     // their database work, and every training loop's batches paid it too.
     const direct = globalThis[DIRECT_MLFLOW_READS];
     if (typeof direct === "function" && direct(req, res)) return;
+    if (ortWasm.handle(req, res)) return;
     // A page while the database is unreachable: a 503 page that says so, not Next.js's 500 error page.
     gatePage(req, res, () => handle(req, res));
   });
