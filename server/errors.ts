@@ -1,5 +1,6 @@
 // The one error type of the domain, carrying MLflow's error codes; transports map it once each.
 import type { ZodError } from "zod";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 import { redactErrorForLog } from "./auth/log-redaction";
 import { isDatabaseUnavailable, noteDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 
@@ -52,6 +53,11 @@ export class DomainError extends Error {
     message: string,
     /** Machine-readable facts beside the message (e.g. the columns awaiting a decision), sent in the error body. */
     readonly details?: Record<string, unknown>,
+    /**
+     * The message as a catalogue code and its values (messages/<locale>/sentences.json `error.*`), so studio pages say
+     * it in the reader's language; `message` stays the English text REST clients and logs get, unchanged.
+     */
+    readonly sentence?: ServerSentence,
   ) {
     super(message);
     this.name = "DomainError";
@@ -74,12 +80,17 @@ export function isZodError(value: unknown): value is ZodError {
   return candidate.name === "ZodError" && Array.isArray(candidate.issues);
 }
 
-export function notFound(what: string): DomainError {
-  return new DomainError("RESOURCE_DOES_NOT_EXIST", what);
+export function notFound(what: string, said?: ServerSentence): DomainError {
+  return new DomainError("RESOURCE_DOES_NOT_EXIST", what, undefined, said);
 }
 
-export function invalidParameter(message: string): DomainError {
-  return new DomainError("INVALID_PARAMETER_VALUE", message);
+export function invalidParameter(message: string, said?: ServerSentence): DomainError {
+  return new DomainError("INVALID_PARAMETER_VALUE", message, undefined, said);
+}
+
+/** A refusal said both ways: `message` in English for REST and logs, `said` for the pages (see DomainError.sentence). */
+export function saidError(code: ErrorCode, message: string, said: ServerSentence): DomainError {
+  return new DomainError(code, message, undefined, said);
 }
 
 /** Zod issues as one sentence naming each field, so a client knows exactly what to fix. */
@@ -140,7 +151,7 @@ export const DATABASE_UNAVAILABLE_MESSAGE =
 export function toDomainError(error: unknown): DomainError {
   if (isDomainError(error)) {
     // Another copy's instance works as it is; a plain branded object is rebuilt so its getters exist.
-    return typeof (error as { httpStatus?: unknown }).httpStatus === "number" ? error : new DomainError(error.code, error.message);
+    return typeof (error as { httpStatus?: unknown }).httpStatus === "number" ? error : new DomainError(error.code, error.message, undefined, error.sentence);
   }
   if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
   if (isDatabaseUnavailable(error)) {

@@ -55,6 +55,8 @@ const t = initTRPC.context<TrpcContext>().create({
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         domainCode: isDomainError(error.cause) ? error.cause.code : undefined,
+        // The message as a catalogue code and values, so the page says it in the reader's language (ui/use-error-text).
+        sentence: isDomainError(error.cause) ? error.cause.sentence : undefined,
         fieldErrors: zodError ? zodError.flatten().fieldErrors : undefined,
       },
       message: zodError ? describeZodError(zodError) : shape.message,

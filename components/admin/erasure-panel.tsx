@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/auth/auth.module.css";
 import type { ErasureCounts, SubjectKey } from "@/server/erasure/schema";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 function CountsList({ counts, done }: { counts: ErasureCounts; done: boolean }) {
   const verb = done ? "Erased" : "Would erase";
@@ -28,6 +29,7 @@ function CountsList({ counts, done }: { counts: ErasureCounts; done: boolean }) 
 
 /** Registers a new version of the dataset without the subject's rows (same masking); the old version stays until someone deletes it. */
 function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; dataset: string; version: number }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const derive = useMutation(trpc.erasure.deriveDatasetVersion.mutationOptions());
   if (derive.data) {
@@ -50,7 +52,7 @@ function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; data
       {derive.error ? (
         <span className={styles.error} role="alert">
           {" "}
-          {derive.error.message}
+          {errorText(derive.error)}
         </span>
       ) : null}
     </>
@@ -58,6 +60,7 @@ function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; data
 }
 
 export function ErasurePanel() {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [key, setKey] = useState<SubjectKey | null>(null);
@@ -99,7 +102,7 @@ export function ErasurePanel() {
       </form>
       {plan.error ? (
         <p className={styles.error} role="alert">
-          {plan.error.message}
+          {errorText(plan.error)}
         </p>
       ) : null}
       {plan.isFetching ? <p className={styles.hint}>Searching the inference log…</p> : null}
@@ -121,7 +124,7 @@ export function ErasurePanel() {
           )}
           {erase.error ? (
             <p className={styles.error} role="alert">
-              {erase.error.message}
+              {errorText(erase.error)}
             </p>
           ) : null}
         </section>
@@ -139,7 +142,7 @@ export function ErasurePanel() {
           {datasets.isFetching ? <p className={styles.hint}>Searching the stored dataset files…</p> : null}
           {datasets.error ? (
             <p className={styles.error} role="alert">
-              {datasets.error.message}
+              {errorText(datasets.error)}
             </p>
           ) : null}
           {datasets.data ? (

@@ -16,6 +16,7 @@ import ui from "@/components/ui/ui.module.css";
 import { monitoringHref } from "@/lib/monitoring-view";
 import type { Deployment } from "@/server/monitoring/schema";
 import styles from "./deployments.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 /** Production first within a model, so the row that takes traffic is the first one read. */
 export function orderDeployments(deployments: readonly Deployment[]): Deployment[] {
@@ -107,6 +108,7 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
 
 /** One click opens the confirmation; the server points production back and says which version it serves now. */
 export function RollbackControl({ deployment, canPromote }: { deployment: Deployment; canPromote: boolean }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -168,7 +170,7 @@ export function RollbackControl({ deployment, canPromote }: { deployment: Deploy
       ) : null}
       {rollback.error ? (
         <span role="alert" className={ui.error}>
-          {rollback.error.message}
+          {errorText(rollback.error)}
         </span>
       ) : null}
       {rollback.data ? (

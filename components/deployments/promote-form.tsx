@@ -9,8 +9,10 @@ import ui from "@/components/ui/ui.module.css";
 import { requestReviewHref } from "@/lib/monitoring-view";
 import type { ProductionGate } from "@/server/review/schema";
 import styles from "./deployments.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const ids = useId();
   const [model, setModel] = useState("");
@@ -56,9 +58,9 @@ export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
           </select>
         </div>
       </div>
-      {models.error ? <p role="alert" className={ui.error}>{models.error.message}</p> : null}
-      {detail.error ? <p role="alert" className={ui.error}>{detail.error.message}</p> : null}
-      {gate.error ? <p role="alert" className={ui.error}>{gate.error.message}</p> : null}
+      {models.error ? <p role="alert" className={ui.error}>{errorText(models.error)}</p> : null}
+      {detail.error ? <p role="alert" className={ui.error}>{errorText(detail.error)}</p> : null}
+      {gate.error ? <p role="alert" className={ui.error}>{errorText(gate.error)}</p> : null}
       {gate.isFetching && !gate.data ? <p role="status">Checking the review gate…</p> : null}
       {gate.data && model && version ? <PromoteDecision key={`${model}\u0000${version}`} model={model} version={version} gate={gate.data} isAdmin={isAdmin} /> : null}
     </section>
@@ -73,6 +75,7 @@ function approvedWith(gate: ProductionGate): string {
 
 /** The gate's message, then the way through it: Promote, an admin's override with a reason, or a review request. */
 export function PromoteDecision({ model, version, gate, isAdmin }: { model: string; version: string; gate: ProductionGate; isAdmin: boolean }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -124,7 +127,7 @@ export function PromoteDecision({ model, version, gate, isAdmin }: { model: stri
       ) : null}
       {promote.error ? (
         <p role="alert" className={ui.error}>
-          {promote.error.message}
+          {errorText(promote.error)}
         </p>
       ) : null}
       {promote.isSuccess ? (

@@ -7,12 +7,14 @@ import { useTRPC } from "@/components/trpc-provider";
 import { formatTimestamp } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
 import type { RouteStats, TrafficComparison } from "@/server/deployments/schema";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 export function TrafficComparisonView({ name }: { name: string }) {
+  const errorText = useErrorText();
   const t = useTranslations("traffic.comparison");
   const trpc = useTRPC();
   const comparison = useQuery(trpc.deployments.comparison.queryOptions({ name }, { refetchInterval: 3_000 }));
-  if (comparison.error) return <p role="alert" className={ui.error}>{comparison.error.message}</p>;
+  if (comparison.error) return <p role="alert" className={ui.error}>{errorText(comparison.error)}</p>;
   if (comparison.isPending) return null;
   return (
     <section aria-label={t("title")}>

@@ -11,6 +11,7 @@ import type { Deployment } from "@/server/monitoring/schema";
 import { useServerSentence, useServerSentenceList } from "@/components/ui/use-server-sentence";
 import { TrafficComparisonView } from "./traffic-comparison";
 import styles from "./deployments.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 export function TrafficSection({ deployments, canPromote }: { deployments: readonly Deployment[]; canPromote: boolean }) {
   const t = useTranslations("traffic");
@@ -41,11 +42,12 @@ function ModelTraffic({ name, canPromote }: { name: string; canPromote: boolean 
 }
 
 function ModelTrafficPanel({ name, canPromote }: { name: string; canPromote: boolean }) {
+  const errorText = useErrorText();
   const t = useTranslations("traffic");
   const trpc = useTRPC();
   const ids = useId();
   const traffic = useQuery(trpc.deployments.traffic.queryOptions({ name }, { refetchInterval: 5_000 }));
-  if (traffic.error) return <p role="alert" className={ui.error}>{traffic.error.message}</p>;
+  if (traffic.error) return <p role="alert" className={ui.error}>{errorText(traffic.error)}</p>;
   if (traffic.isPending) return <p role="status">{t("loading", { model: name })}</p>;
   return (
     <div className={ui.panel} role="region" aria-labelledby={`${ids}-title`}>
@@ -92,6 +94,7 @@ function numberOrNull(text: string, scale = 1): number | null {
 }
 
 function TrafficForms({ config }: { config: TrafficConfig }) {
+  const errorText = useErrorText();
   const t = useTranslations("traffic");
   const sayAll = useServerSentenceList();
   const trpc = useTRPC();
@@ -223,9 +226,9 @@ function TrafficForms({ config }: { config: TrafficConfig }) {
           </p>
         </fieldset>
       </form>
-      {configure.error ? <p role="alert" className={ui.error}>{configure.error.message}</p> : null}
-      {promote.error ? <p role="alert" className={ui.error}>{promote.error.message}</p> : null}
-      {check.error ? <p role="alert" className={ui.error}>{check.error.message}</p> : null}
+      {configure.error ? <p role="alert" className={ui.error}>{errorText(configure.error)}</p> : null}
+      {promote.error ? <p role="alert" className={ui.error}>{errorText(promote.error)}</p> : null}
+      {check.error ? <p role="alert" className={ui.error}>{errorText(check.error)}</p> : null}
       {configure.isSuccess ? <p role="status">{t("saved")}</p> : null}
       {outcome ? (
         <p role="status" data-testid="guard-outcome">

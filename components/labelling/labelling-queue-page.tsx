@@ -14,6 +14,7 @@ import { labellingStrategies, type LabellingStrategy } from "@/lib/labelling-str
 import type { LabellingQueue } from "@/server/labelling/schema";
 import { formatAgreement } from "./labelling-format";
 import styles from "./labelling.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 export function LabellingQueuePage({ name }: { name: string }) {
   const trpc = useTRPC();
@@ -71,6 +72,7 @@ function QueueProgress({ queue, name }: { queue: LabellingQueue; name: string })
 }
 
 function QueueSettings({ name, queue }: { name: string; queue: LabellingQueue | null }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const t = useTranslations("labelling.manage");
   const queryClient = useQueryClient();
@@ -137,7 +139,7 @@ function QueueSettings({ name, queue }: { name: string; queue: LabellingQueue | 
       </form>
       {error ? (
         <p role="alert" className={ui.error}>
-          {error.message}
+          {errorText(error)}
         </p>
       ) : null}
       <p role="status">{notice}</p>
@@ -146,6 +148,7 @@ function QueueSettings({ name, queue }: { name: string; queue: LabellingQueue | 
 }
 
 function ExportLabels({ name }: { name: string }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const t = useTranslations("labelling.manage");
   const ids = useId();
@@ -193,7 +196,7 @@ function ExportLabels({ name }: { name: string }) {
       </form>
       {exported.error ? (
         <p role="alert" className={ui.error}>
-          {exported.error.message}
+          {errorText(exported.error)}
         </p>
       ) : null}
       <div role="status">

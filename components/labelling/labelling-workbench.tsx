@@ -11,8 +11,10 @@ import ui from "@/components/ui/ui.module.css";
 import { classKey, labellingKeyAction, type LabellingKeyAction } from "@/lib/labelling-keys";
 import type { NextItem } from "@/server/labelling/schema";
 import styles from "./labelling.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 export function LabellingWorkbench({ name }: { name: string }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const t = useTranslations("labelling.workbench");
   const queryClient = useQueryClient();
@@ -87,7 +89,7 @@ export function LabellingWorkbench({ name }: { name: string }) {
       )}
       {error ? (
         <p role="alert" className={ui.error}>
-          {error.message}
+          {errorText(error)}
         </p>
       ) : null}
       <p role="status" className={styles.notice}>

@@ -10,6 +10,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
 import { modelVersionHref } from "./model-format";
 import styles from "./models.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 const suggestedAliases = ["champion", "challenger", "production", "staging"];
 
@@ -24,6 +25,7 @@ export function AliasEditor({
   versions: readonly string[];
   canWrite: boolean;
 }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -153,7 +155,7 @@ export function AliasEditor({
       ) : null}
       {error ? (
         <p className={ui.error} role="alert">
-          {error.message}
+          {errorText(error)}
         </p>
       ) : null}
     </section>
@@ -182,7 +184,8 @@ export function ProductionGateNotice({
   onOverrideReason: (reason: string) => void;
   inputId: string;
 }) {
-  if (error) return <p className={ui.error}>Could not check the review gate: {error.message}</p>;
+  const errorText = useErrorText();
+  if (error) return <p className={ui.error}>Could not check the review gate: {errorText(error)}</p>;
   if (loading || !gate) return <p role="status">Checking the acceptance review of version {version}…</p>;
   if (gate.approved) {
     return (

@@ -19,6 +19,7 @@ import { aliasesOfVersion, modelHref, modelStageChoices, modelVersionHref, stage
 import { ModelMarkdown } from "./model-markdown";
 import styles from "./models.module.css";
 import { RunLink } from "./run-link";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 export function ModelPage({ name }: { name: string }) {
   const trpc = useTRPC();
@@ -115,6 +116,7 @@ export function DescriptionPanel({
 }
 
 function DescriptionForm({ target, draft, onChange, onDone }: { target: DescriptionTarget; draft: string; onChange: (text: string) => void; onDone: () => void }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -152,7 +154,7 @@ function DescriptionForm({ target, draft, onChange, onDone }: { target: Descript
       </p>
       {error ? (
         <p className={ui.error} role="alert">
-          {error.message}
+          {errorText(error)}
         </p>
       ) : null}
       <div className={ui.actions}>
@@ -235,6 +237,7 @@ export function VersionStatus({ version }: { version: Pick<ModelVersion, "status
 
 /** The stage as a select; moving into Staging or Production offers to archive the versions already there, as MLflow does. */
 function StageTransition({ name, version }: { name: string; version: ModelVersion }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -277,7 +280,7 @@ function StageTransition({ name, version }: { name: string; version: ModelVersio
       ) : null}
       {transition.error ? (
         <span className={ui.error} role="alert">
-          {transition.error.message}
+          {errorText(transition.error)}
         </span>
       ) : null}
     </form>

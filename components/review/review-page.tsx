@@ -22,6 +22,7 @@ import { ColumnMappingSection } from "./column-mapping";
 import { ExplanationsSection } from "./explanations-section";
 import { ValueSection } from "./value-section";
 import { useReviewDates, useReviewWords } from "./use-review-words";
+import { useErrorText } from "@/components/ui/use-error-text";
 
 /** While the evaluation runs the page asks again every second; once ready it stops. */
 export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evaluationError">): boolean {
@@ -157,6 +158,7 @@ function ReviewHeader({ review }: { review: ReviewDetail }) {
 }
 
 function EvaluationState({ review }: { review: ReviewDetail }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const t = useTranslations("review");
@@ -178,7 +180,7 @@ function EvaluationState({ review }: { review: ReviewDetail }) {
         ) : (
           <p>{t("rerunWho")}</p>
         )}
-        {rerun.error ? <p className={ui.error}>{rerun.error.message}</p> : null}
+        {rerun.error ? <p className={ui.error}>{errorText(rerun.error)}</p> : null}
       </section>
     );
   }
@@ -226,6 +228,7 @@ const decisionButtons: readonly { kind: DecisionKind; label: "approve" | "reques
 ];
 
 function DecisionPanel({ review }: { review: ReviewDetail }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -337,7 +340,7 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
         </div>
         {decide.error ? (
           <p className={ui.error} role="alert">
-            {decide.error.message}
+            {errorText(decide.error)}
           </p>
         ) : null}
       </div>
@@ -352,6 +355,7 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
  * always, so the confirmation outlives the refreshed review (which no longer offers the withdrawal).
  */
 function WithdrawApproval({ review }: { review: ReviewDetail }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -403,7 +407,7 @@ function WithdrawApproval({ review }: { review: ReviewDetail }) {
           </p>
           {withdraw.error ? (
             <p className={ui.error} role="alert">
-              {withdraw.error.message}
+              {errorText(withdraw.error)}
             </p>
           ) : null}
         </form>
@@ -457,6 +461,7 @@ export function DecisionHistory({ decisions }: { decisions: ReviewDetail["decisi
 }
 
 function CommentsThread({ review }: { review: ReviewDetail }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -510,7 +515,7 @@ function CommentsThread({ review }: { review: ReviewDetail }) {
           </p>
           {comment.error ? (
             <p className={ui.error} role="alert">
-              {comment.error.message}
+              {errorText(comment.error)}
             </p>
           ) : null}
         </form>
@@ -541,6 +546,7 @@ function EditCriteria({ review }: { review: ReviewDetail }) {
 }
 
 function EditCriteriaForm({ review, onDone }: { review: ReviewDetail; onDone: () => void }) {
+  const errorText = useErrorText();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -599,7 +605,7 @@ function EditCriteriaForm({ review, onDone }: { review: ReviewDetail; onDone: ()
       </p>
       {update.error ? (
         <p className={ui.error} role="alert">
-          {update.error.message}
+          {errorText(update.error)}
         </p>
       ) : null}
     </form>

@@ -1,14 +1,18 @@
-// An error from the server, said plainly, with a way to try again.
+// An error from the server, said plainly in the reader's language, with a way to try again.
+import { useTranslations } from "next-intl";
 import styles from "./ui.module.css";
+import { useErrorText, type ErrorWithSentence } from "./use-error-text";
 
-export function QueryError({ error, onRetry }: { error: { message: string }; onRetry?: () => void }) {
+export function QueryError({ error, onRetry }: { error: ErrorWithSentence; onRetry?: () => void }) {
+  const errorText = useErrorText();
+  const t = useTranslations("common");
   return (
     <div role="alert" className={styles.panel}>
-      <p className={styles.error}>{error.message}</p>
+      <p className={styles.error}>{errorText(error)}</p>
       {onRetry ? (
         <p>
           <button type="button" className={styles.secondary} onClick={onRetry}>
-            Try again
+            {t("tryAgain")}
           </button>
         </p>
       ) : null}

@@ -1,5 +1,7 @@
 // Every visible sentence comes from the catalogues: each language must have every key the other has, no empty
 // message, and the same ICU placeholders ({count}, {name}) in each translation.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalogues } from "@/messages";
 
@@ -49,5 +51,27 @@ describe("run page and compare page messages", () => {
     expect(compare("group.lineName", { key: "model", value: "cnn", count: 2 })).toBe("model = cnn (2 runs)");
     const french = createTranslator({ locale: "fr", messages: catalogues.fr, namespace: "compareRuns" });
     expect(french("summary.withoutValue", { count: 2, metric: "loss" })).toBe("2 exécutions n’ont aucune valeur finie de loss.");
+  });
+});
+
+/** Every non-test TypeScript file under `dir`. */
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+describe("server sentence codes", () => {
+  it("name only messages the catalogues have: a code the server writes is never shown as its English fallback for want of a key", async () => {
+    const en = flatten(catalogues.en.sentences);
+    const codes = new Set<string>();
+    for (const file of [...(await sourceFiles("server")), ...(await sourceFiles("lib"))]) {
+      const text = await readFile(file, "utf8");
+      for (const match of text.matchAll(/"((?:error|guard|guard_action|event|delivery|flag|term)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) codes.add(match[1]!);
+    }
+    // The error codes this session added are among them, so the scan does read the sources.
+    expect([...codes]).toEqual(expect.arrayContaining(["error.gate.no_review", "error.traffic.canary_not_approved", "error.labelling.nothing_to_undo"]));
+    expect([...codes].filter((code) => !en.has(code)), "codes missing from messages/en/sentences.json").toEqual([]);
   });
 });

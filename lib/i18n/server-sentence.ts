@@ -58,3 +58,17 @@ export function sentenceText(t: SentenceTranslator, message: ServerSentence | nu
     throw error;
   }
 }
+
+/** The slice of a tRPC client error a page reads: its message, and the data the studio's error formatter adds. */
+export interface ErrorWithSentence {
+  message: string;
+  data?: unknown;
+}
+
+/** The sentence a server error carries (server/trpc.ts errorFormatter: `data.sentence`), if it is well-formed. */
+export function sentenceOfError(error: ErrorWithSentence): ServerSentence | null {
+  const data = error.data;
+  if (typeof data !== "object" || data === null || !("sentence" in data)) return null;
+  const parsed = zServerSentence.safeParse((data as { sentence: unknown }).sentence);
+  return parsed.success ? parsed.data : null;
+}

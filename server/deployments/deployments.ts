@@ -5,7 +5,8 @@ import { aliasEvents, modelMonitoring, modelVersions, registeredModelAliases, re
 import type { ServiceContext } from "../service-context";
 import type { Database } from "@/db/client";
 import { authorize } from "../auth/permissions";
-import { DomainError } from "../errors";
+import { saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { findRegisteredModel } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { findApprovedReview, PRODUCTION_ALIAS } from "../review/gate";
@@ -111,16 +112,26 @@ export async function rollbackProduction(ctx: ServiceContext, input: { name: str
     .from(registeredModelAliases)
     .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
     .where(and(eq(registeredModelAliases.modelId, model.modelId), eq(registeredModelAliases.alias, PRODUCTION_ALIAS)));
-  if (!current) throw new DomainError("INVALID_STATE", `Model '${model.name}' has no production version to roll back.`);
+  if (!current) throw saidError("INVALID_STATE", `Model '${model.name}' has no production version to roll back.`, sentence("error.rollback.no_production", { model: model.name }));
   const target = previousProduction(await aliasEventRows(ctx.db, [model.modelId]), current.versionId);
   if (!target) {
-    throw new DomainError("INVALID_STATE", `Model '${model.name}' v${current.version} is the first production version on record: there is no earlier version to roll back to.`);
+    throw saidError(
+      "INVALID_STATE",
+      `Model '${model.name}' v${current.version} is the first production version on record: there is no earlier version to roll back to.`,
+      sentence("error.rollback.first_version", { model: model.name, version: String(current.version) }),
+    );
   }
   const [still] = await ctx.db
     .select({ version: modelVersions.version })
     .from(modelVersions)
     .where(and(eq(modelVersions.versionId, target.versionId), eq(modelVersions.modelId, model.modelId)));
-  if (!still) throw new DomainError("INVALID_STATE", `Version ${target.version} of '${model.name}', which production held before, has been deleted: promote a reviewed version instead.`);
+  if (!still) {
+    throw saidError(
+      "INVALID_STATE",
+      `Version ${target.version} of '${model.name}', which production held before, has been deleted: promote a reviewed version instead.`,
+      sentence("error.rollback.target_deleted", { version: String(target.version), model: model.name }),
+    );
+  }
   await setModelAlias(ctx, { name: model.name, version: String(still.version), alias: PRODUCTION_ALIAS, rollbackFrom: String(current.version) });
   return { version: String(still.version) };
 }

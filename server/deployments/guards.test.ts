@@ -3,8 +3,9 @@
 import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
 import { catalogues } from "@/messages";
-import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
-import { crossedRules } from "./guards";
+import { sentence, sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { saidError } from "../errors";
+import { crossedRules, rollbackNotRun } from "./guards";
 import { defaultGuardRules, type RouteStats } from "./schema";
 
 function sayIn(locale: "en" | "fr", message: ServerSentence, fallback = "(fallback)"): string {
@@ -66,5 +67,23 @@ describe("guard reasons", () => {
     expect(rise!.message).toEqual({ code: "guard.live_metric", params: { route: "production", version: "3", metric: "rmse", value: 2.5, baseline: 2, drop: 0.5, limit: 0.05 } });
     expect(sayIn("en", rise!.message)).toBe(rise!.text);
     expect(sayIn("fr", rise!.message)).toBe("production v3 : RMSE en direct de 2,500 contre 2,000 (moins bonne de 0,500, limite 0,05)");
+  });
+});
+
+describe("an automatic rollback that did not run", () => {
+  it("says the refusal in the reader's language when it has a code, and quotes it in English otherwise", () => {
+    const refusal = saidError(
+      "INVALID_STATE",
+      "Model 'bc' v1 is the first production version on record: there is no earlier version to roll back to.",
+      sentence("error.rollback.first_version", { model: "bc", version: "1" }),
+    );
+    const warning = rollbackNotRun(refusal);
+    expect(warning.text).toBe("auto-rollback did not run: Model 'bc' v1 is the first production version on record: there is no earlier version to roll back to.");
+    expect(sayIn("en", warning.message)).toBe(warning.text);
+    expect(sayIn("fr", warning.message)).toBe(
+      "le retour arrière automatique n’a pas eu lieu : « bc » v1 est la première version en production connue : il n’y a pas de version antérieure où revenir.",
+    );
+    // An error the catalogue has no words for is quoted as the server said it, inside the French sentence.
+    expect(sayIn("fr", rollbackNotRun(new Error("disk full")).message)).toBe("le retour arrière automatique n’a pas eu lieu : disk full");
   });
 });

@@ -7,6 +7,7 @@ import type { Database } from "@/db/client";
 import { systemActor, type Actor } from "../auth/actor";
 import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
+import { isDomainError } from "../errors";
 import { registerJobHandler } from "../jobs/runner";
 import type { ServiceContext } from "../service-context";
 import type { ArtifactStore } from "../artifacts/store";
@@ -136,9 +137,8 @@ export async function evaluateGuardsOf(deps: { db: Database; artifacts: Artifact
     return { ...none, action: "rolled-back", reasons: textsOf(productionReasons), reasonMessages: messagesOf(productionReasons) };
   } catch (error) {
     // Nowhere to roll back to (first production version, target deleted): the warning says so, nothing moves.
-    const why = error instanceof Error ? error.message : String(error);
     await markGuardCheck(db, model.modelId, null);
-    const notRun: GuardReason = { text: `auto-rollback did not run: ${why}`, message: sentence("guard.rollback_not_run", { why }) };
+    const notRun = rollbackNotRun(error);
     return { ...none, productionWarnings: textsOf([...productionReasons, notRun]), warningMessages: messagesOf([...productionReasons, notRun]) };
   }
 }
@@ -168,3 +168,13 @@ export async function evaluateAllGuards(deps: { db: Database; artifacts: Artifac
 export const GUARD_EVALUATION_JOB = { kind: "deployments.guards", everyMs: GUARD_EVERY_MS, firstDelayMs: GUARD_EVERY_MS } as const;
 
 registerJobHandler(GUARD_EVALUATION_JOB.kind, ({ db, artifacts }) => evaluateAllGuards({ db, artifacts }));
+
+/**
+ * Why the automatic rollback did not run, as a warning: the refusal's own code when it has one, so a French page says
+ * the whole warning in French (its English text kept inside as the fallback); an error without one is quoted as it is.
+ */
+export function rollbackNotRun(error: unknown): GuardReason {
+  const why = error instanceof Error ? error.message : String(error);
+  const said = isDomainError(error) && error.sentence ? [{ ...error.sentence, text: why }] : why;
+  return { text: `auto-rollback did not run: ${why}`, message: sentence("guard.rollback_not_run", { why: said }) };
+}

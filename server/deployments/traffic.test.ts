@@ -38,6 +38,12 @@ import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
 import { handleGetTraffic, handlePutTraffic } from "./http";
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import superjson from "superjson";
+import { sentenceOfError } from "@/lib/i18n/server-sentence";
+import type { AppRouter } from "../root-router";
+import { handleTrpcRequest } from "../trpc-handler";
+import { refusalOf, saidIn } from "../testing/said-error";
 import { createTranslator } from "next-intl";
 import { catalogues } from "@/messages";
 import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
@@ -119,9 +125,38 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
 
   it("lets only deployers configure traffic, refuses an unapproved canary, and shadows an unapproved version", async () => {
     await expect(configureTraffic(studio.as(vera), { name: MODEL, shadow: { version: "2" } })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
-    await expect(configureTraffic(studio.as(erin), { name: MODEL, canary: { version: "2", share: 0.1 } })).rejects.toThrow(/no approved acceptance review.*a shadow may run it/);
+    const unapproved = await refusalOf(configureTraffic(studio.as(erin), { name: MODEL, canary: { version: "2", share: 0.1 } }));
+    expect(unapproved.message).toMatch(/no approved acceptance review.*a shadow may run it/);
     await expect(configureTraffic(studio.as(erin), { name: MODEL, canary: { version: "2", share: 0.6 } })).rejects.toThrow(/at most 0.5/);
-    await expect(configureTraffic(studio.as(erin), { name: MODEL, shadow: { version: "1" } })).rejects.toThrow(/already holds production/);
+    const onProduction = await refusalOf(configureTraffic(studio.as(erin), { name: MODEL, shadow: { version: "1" } }));
+    expect(onProduction.message).toMatch(/already holds production/);
+    // A page says each refusal in its reader's language: in English word for word what REST clients get, in French in French.
+    expect(saidIn("en", unapproved)).toBe(unapproved.message);
+    expect(saidIn("fr", unapproved)).toBe(
+      `La version 2 de « ${MODEL} » n’a aucune revue d’acceptation approuvée de ses octets actuels, et un canari répond à de vrais appelants : faites d’abord approuver sa revue (une ombre peut la faire tourner en attendant).`,
+    );
+    expect(saidIn("en", onProduction)).toBe(onProduction.message);
+    expect(saidIn("fr", onProduction)).toBe(`La version 1 de « ${MODEL} » est déjà en production : une ombre fait tourner une autre version à côté d’elle.`);
+    // The page gets the code and values through tRPC over HTTP, as the studio's own client reads the error.
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: "http://studio.test/api/trpc",
+          transformer: superjson,
+          fetch: (url, init) => {
+            const request = new Request(url, init as RequestInit);
+            return handleTrpcRequest(request, () => ({ ...studio.as(erin), req: request }));
+          },
+        }),
+      ],
+    });
+    const overHttp = await client.deployments.configureTraffic.mutate({ name: MODEL, canary: { version: "2", share: 0.1 } }).then(
+      () => null,
+      (error: unknown) => error as TRPCClientError<AppRouter>,
+    );
+    expect(overHttp).toBeInstanceOf(TRPCClientError);
+    expect(overHttp!.message).toBe(unapproved.message);
+    expect(sentenceOfError(overHttp!)).toEqual(unapproved.sentence);
     const config = await configureTraffic(studio.as(erin), { name: MODEL, shadow: { version: "2" } });
     expect(config).toMatchObject({ productionVersion: "1", canary: null, shadow: { version: "2" } });
     const [started] = await audits("deployment.shadow.start");

@@ -8,7 +8,7 @@ import type { ServiceContext } from "../service-context";
 import type { Actor } from "../auth/actor";
 import { authorize } from "../auth/permissions";
 import { recordAudit } from "../auth/audit";
-import { DomainError } from "../errors";
+import { saidError } from "../errors";
 import { findModelVersion, findRegisteredModel, type Executor } from "../registry/model-versions";
 import { findApprovedReview, PRODUCTION_ALIAS } from "../review/gate";
 import { invalidateServingModel } from "../serving/hooks";
@@ -101,15 +101,22 @@ export async function configureTraffic(ctx: ServiceContext, rawInput: ConfigureT
         if (input.canary === null) next.canaryVersionId = null;
         else next.canaryVersionId = (await findModelVersion(tx, model.name, input.canary.version)).row.versionId;
       } else {
-        if (!production) throw new DomainError("INVALID_STATE", `Model '${model.name}' has no production version: promote one before starting a canary beside it.`);
+        if (!production) {
+          throw saidError("INVALID_STATE", `Model '${model.name}' has no production version: promote one before starting a canary beside it.`, sentence("error.traffic.canary_without_production", { model: model.name }));
+        }
         const { row } = await findModelVersion(tx, model.name, input.canary.version);
         if (row.versionId === production.versionId) {
-          throw new DomainError("INVALID_PARAMETER_VALUE", `Version ${row.version} of '${model.name}' already holds production: choose another version for the canary.`);
+          throw saidError(
+            "INVALID_PARAMETER_VALUE",
+            `Version ${row.version} of '${model.name}' already holds production: choose another version for the canary.`,
+            sentence("error.traffic.canary_is_production", { version: String(row.version), model: model.name }),
+          );
         }
         if (!(await findApprovedReview(tx, row.versionId))) {
-          throw new DomainError(
+          throw saidError(
             "INVALID_STATE",
             `Version ${row.version} of '${model.name}' has no approved acceptance review of its current bytes, and a canary answers real callers: get its review approved first (a shadow may run it meanwhile).`,
+            sentence("error.traffic.canary_not_approved", { version: String(row.version), model: model.name }),
           );
         }
         const changed = !wasRunning || next.canaryVersionId !== row.versionId || next.canaryShare !== input.canary.share;
@@ -130,10 +137,16 @@ export async function configureTraffic(ctx: ServiceContext, rawInput: ConfigureT
         next.shadowVersionId = null;
         next.shadowSince = null;
       } else {
-        if (!production) throw new DomainError("INVALID_STATE", `Model '${model.name}' has no production version: promote one before shadowing it.`);
+        if (!production) {
+          throw saidError("INVALID_STATE", `Model '${model.name}' has no production version: promote one before shadowing it.`, sentence("error.traffic.shadow_without_production", { model: model.name }));
+        }
         const { row } = await findModelVersion(tx, model.name, input.shadow.version);
         if (row.versionId === production.versionId) {
-          throw new DomainError("INVALID_PARAMETER_VALUE", `Version ${row.version} of '${model.name}' already holds production: a shadow runs another version beside it.`);
+          throw saidError(
+            "INVALID_PARAMETER_VALUE",
+            `Version ${row.version} of '${model.name}' already holds production: a shadow runs another version beside it.`,
+            sentence("error.traffic.shadow_is_production", { version: String(row.version), model: model.name }),
+          );
         }
         if (row.versionId !== next.shadowVersionId) {
           audits.push({
@@ -217,7 +230,9 @@ export async function promoteCanary(ctx: ServiceContext, input: { name: string }
   const model = await findRegisteredModel(ctx.db, input.name);
   const row = await routeRowOf(ctx.db, model.modelId);
   const version = await versionNumberOf(ctx.db, row?.canaryVersionId ?? null);
-  if (!row || version === null) throw new DomainError("INVALID_STATE", `Model '${model.name}' has no canary to promote: start a canary first.`);
+  if (!row || version === null) {
+    throw saidError("INVALID_STATE", `Model '${model.name}' has no canary to promote: start a canary first.`, sentence("error.traffic.no_canary_to_promote", { model: model.name }));
+  }
   const previous = await productionOf(ctx.db, model.modelId);
   await promoteVersion(ctx, { name: model.name, version });
   await ctx.db.transaction(async (tx) => {

@@ -11,7 +11,8 @@ import { datasetFilesAt, storeThenCommit } from "../datasets/dataset-files";
 import { queryDatasetTextView, quoteIdentifier, quoteLiteral, withDuckDB, type DatasetFileFormat } from "../datasets/duckdb";
 import { enqueueDatasetProfile } from "../datasets/profile-jobs";
 import { findVersion } from "../datasets/registry";
-import { DomainError, invalidParameter } from "../errors";
+import { invalidParameter, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import { zDerivedVersion, zDeriveWithoutSubject, type DerivedVersion, type DeriveWithoutSubject } from "./schema";
 import { subjectKeyHash } from "./service";
@@ -37,9 +38,19 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
   const { dataset, row } = await findVersion(ctx.db, request.dataset, request.version);
   const action = (row.maskingPolicy[request.column] as { action?: string } | undefined)?.action ?? "keep";
   if (action !== "keep" && action !== "hash") {
-    throw invalidParameter(`Column '${request.column}' of ${request.dataset} v${request.version} is stored ${action === "drop" ? "dropped" : `masked (${action})`}: the key cannot be found in it, so there is nothing to remove.`);
+    throw invalidParameter(
+      `Column '${request.column}' of ${request.dataset} v${request.version} is stored ${action === "drop" ? "dropped" : `masked (${action})`}: the key cannot be found in it, so there is nothing to remove.`,
+      sentence("error.erasure.column_not_searchable", {
+        column: request.column,
+        dataset: request.dataset,
+        version: String(request.version),
+        storage: [action === "drop" ? sentence("term.column_storage.dropped") : sentence("term.column_storage.masked", { action })],
+      }),
+    );
   }
-  if (!row.columns.includes(request.column)) throw invalidParameter(`${request.dataset} v${request.version} has no column '${request.column}'.`);
+  if (!row.columns.includes(request.column)) {
+    throw invalidParameter(`${request.dataset} v${request.version} has no column '${request.column}'.`, sentence("error.erasure.no_column", { dataset: request.dataset, version: String(request.version), column: request.column }));
+  }
   const needle = action === "hash" ? saltedHash(dataset.hashSalt, request.value) : request.value;
   const format = row.format as DatasetFileFormat;
   const tempPath = await newTempPath(root, `.${format}`);
@@ -61,7 +72,11 @@ export async function deriveVersionWithoutSubject(ctx: ServiceContext, input: De
       { threads: 1 },
     );
     if (counts.removed === 0) {
-      throw new DomainError("INVALID_STATE", `${request.dataset} v${request.version} holds no row whose '${request.column}' is that key: there is nothing to remove.`);
+      throw saidError(
+        "INVALID_STATE",
+        `${request.dataset} v${request.version} holds no row whose '${request.column}' is that key: there is nothing to remove.`,
+        sentence("error.erasure.no_row", { dataset: request.dataset, version: String(request.version), column: request.column }),
+      );
     }
     const { digest, size } = await sha256OfFile(tempPath);
     // Stored before the transaction that records it, and removed if that fails (storeThenCommit).

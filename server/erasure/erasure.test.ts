@@ -20,6 +20,7 @@ import { createTestStudio, testBackends, type TestStudio } from "../testing/test
 import { findSubjectInDatasets } from "./datasets";
 import { deriveVersionWithoutSubject } from "./derive-version";
 import { eraseSubject, planErasure, subjectKeyHash, subjectStillLogged } from "./service";
+import { refusalOf, saidIn } from "../testing/said-error";
 
 const ada: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
 const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
@@ -167,7 +168,11 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     const detail = await caller(ada).datasets.version({ name: "customers", version: 5 });
     expect(detail).toMatchObject({ rowCount: 1, maskingPolicy: { customer_id: { action: "hash" } } });
     // Nothing left to remove, and never by someone who may not erase.
-    await expect(deriveVersionWithoutSubject(studio.as(ada), { dataset: "customers", version: 4, ...key }, datasetRoot)).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("nothing to remove") });
+    const nothingLeft = await refusalOf(deriveVersionWithoutSubject(studio.as(ada), { dataset: "customers", version: 4, ...key }, datasetRoot));
+    expect(nothingLeft).toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("nothing to remove") });
+    // The erasure page says it in its reader's language: English word for word as the API says it, French in French.
+    expect(saidIn("en", nothingLeft)).toBe(nothingLeft.message);
+    expect(saidIn("fr", nothingLeft)).toBe("customers v4 ne contient aucune ligne dont « customer_id » vaut cette clé : il n’y a rien à retirer.");
     await expect(caller(erin).erasure.deriveDatasetVersion({ dataset: "customers", version: 1, ...key })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 

@@ -6,7 +6,8 @@ import { labellingItems } from "@/db/schema";
 import { toCsv } from "@/lib/csv";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
-import { DomainError, invalidParameter } from "../errors";
+import { invalidParameter, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { getDatasetRoot } from "../datasets/dataset-store";
 import { registerDatasetVersion } from "../datasets/register-version";
 import { findRegisteredModel } from "../registry/model-versions";
@@ -27,12 +28,17 @@ export async function exportLabelsAsDataset(
     .from(labellingItems)
     .where(and(eq(labellingItems.modelId, model.modelId), eq(labellingItems.status, "agreed")))
     .orderBy(asc(labellingItems.rank));
-  if (!items.length) throw new DomainError("INVALID_STATE", `'${model.name}' has no agreed labels yet: label items in its queue first, then export.`);
+  if (!items.length) {
+    throw saidError("INVALID_STATE", `'${model.name}' has no agreed labels yet: label items in its queue first, then export.`, sentence("error.labelling.no_agreed_labels", { model: model.name }));
+  }
   // Versions may differ in columns: every column any item has, in the order first met (the model's order).
   const columns: string[] = [];
   for (const item of items) for (const [column] of item.inputs) if (!columns.includes(column)) columns.push(column);
   if (columns.includes(input.labelColumn)) {
-    throw invalidParameter(`The label column '${input.labelColumn}' is also a feature of the model: choose another name for it.`);
+    throw invalidParameter(
+      `The label column '${input.labelColumn}' is also a feature of the model: choose another name for it.`,
+      sentence("error.labelling.label_column_is_feature", { column: input.labelColumn }),
+    );
   }
   const rows = items.map((item) => {
     const byColumn = new Map(item.inputs);

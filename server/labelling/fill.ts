@@ -6,7 +6,8 @@ import { queryRows, type Database } from "@/db/client";
 import type { LabellingStrategy } from "@/lib/labelling-strategies";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
-import { DomainError } from "../errors";
+import { saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { findRegisteredModel } from "../registry/model-versions";
 import { ModelServer, type ServedModel } from "../serving/model-server";
 import { feedsFromCells } from "../serving/tensors";
@@ -99,7 +100,11 @@ async function scoreConfidence(model: ServedModel, rows: CandidateRow[]): Promis
     const results = await model.session.run(feeds);
     const probabilities = Object.values(results).find((t) => t.dims.length === 2 && t.dims[0] === chunk.length && Number(t.dims[1]) >= 2 && (t.type === "float32" || t.type === "float64"));
     if (!probabilities) {
-      throw new DomainError("INVALID_STATE", `Version ${model.version} of '${model.name}' outputs no class probabilities, so its confidence is unknown: fill the queue at random or by disagreement.`);
+      throw saidError(
+        "INVALID_STATE",
+        `Version ${model.version} of '${model.name}' outputs no class probabilities, so its confidence is unknown: fill the queue at random or by disagreement.`,
+        sentence("error.labelling.no_probabilities", { version: String(model.version), model: model.name }),
+      );
     }
     const width = Number(probabilities.dims[1]);
     const data = probabilities.data as Float32Array | Float64Array;

@@ -30,6 +30,7 @@ import { exportLabelsAsDataset } from "./export";
 import { giveLabel, nextLabellingItem, undoLastLabel } from "./labels";
 import { fillLabellingQueue } from "./fill";
 import { configureLabellingQueue, getLabellingQueue } from "./queue";
+import { refusalOf, saidIn } from "../testing/said-error";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 
@@ -137,10 +138,11 @@ describe.each(testBackends)("labelling on %s", (backend) => {
     expect(await undoLastLabel(as("lab1"), { name: "credit" })).toEqual({ itemId: (await itemOf(labelled[3]!)).itemId });
     expect(await live()).toMatchObject({ value: 1, count: 3 });
     expect((await nextLabellingItem(as("lab1"), { name: "credit" })).item!.itemId).toBe((await itemOf(labelled[3]!)).itemId);
-    await expect(giveLabel(as("lab1"), { name: "credit", itemId: skipped.itemId, label: "maybe" })).rejects.toMatchObject({
-      code: "INVALID_PARAMETER_VALUE",
-      message: expect.stringMatching(/not one of the model's classes \(0, 1\)/),
-    });
+    const notAClass = await refusalOf(giveLabel(as("lab1"), { name: "credit", itemId: skipped.itemId, label: "maybe" }));
+    expect(notAClass).toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/not one of the model's classes \(0, 1\)/) });
+    // The labeller's page says it in their language: English word for word as the API says it, French in French.
+    expect(saidIn("en", notAClass)).toBe(notAClass.message);
+    expect(saidIn("fr", notAClass)).toBe("\"maybe\" n’est pas une des classes du modèle (0, 1) : choisissez-en une, ou passez.");
     await expect(giveLabel(as("lab1"), { name: "credit", itemId: (await itemOf(labelled[0]!)).itemId, label: "1" })).rejects.toMatchObject({ code: "INVALID_STATE" });
 
     // Labels are audited per labeller and hour, not per keystroke.
@@ -182,7 +184,10 @@ describe.each(testBackends)("labelling on %s", (backend) => {
     expect(await giveLabel(as("lab3"), { name: "credit", itemId: b.itemId, label: "1" })).toEqual({ status: "agreed" });
     expect((await getLabellingQueue(as("lab2"), { name: "credit" }))!.progress).toMatchObject({ pairs: 2, agreementRate: 0.5, awaitingThird: 0 });
     // Others labelled after lab1 on these items: lab1's answer is part of their decision and cannot be undone.
-    await expect(undoLastLabel(as("lab1"), { name: "credit" })).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/labelled this item after you/) });
+    const notUndone = await refusalOf(undoLastLabel(as("lab1"), { name: "credit" }));
+    expect(notUndone).toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/labelled this item after you/) });
+    expect(saidIn("en", notUndone)).toBe(notUndone.message);
+    expect(saidIn("fr", notUndone)).toMatch(/^lab\d-\w+ a annoté cet élément après vous, votre réponse fait donc partie de sa décision et ne peut pas être annulée\.$/);
     // Every label is kept keyed by (model, request id, row), for erasure.
     const kept = await studio.db.select().from(labellingLabels).where(eq(labellingLabels.itemId, a.itemId));
     expect(kept.map((l) => [l.requestId, l.rowIndex, l.label])).toEqual([

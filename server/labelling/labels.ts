@@ -9,7 +9,8 @@ import { itemVerdict, type LabelValue } from "@/lib/labelling-agreement";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
-import { DomainError, invalidParameter, notFound } from "../errors";
+import { invalidParameter, notFound, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { findRegisteredModel } from "../registry/model-versions";
 import type { ServiceContext } from "../service-context";
 import { queueClasses, queueRowOf } from "./queue";
@@ -84,7 +85,7 @@ async function auditLabelling(tx: Tx, actor: Actor, modelName: string, now: numb
 /** Settles the item from its remaining labels: writes or withdraws its feedback as the verdict changes. */
 async function settle(tx: Tx, actor: Actor, itemId: number, now: number): Promise<"open" | "agreed" | "disputed"> {
   const [item] = await tx.select().from(labellingItems).where(eq(labellingItems.itemId, itemId));
-  if (!item) throw notFound(`Labelling item ${itemId} does not exist.`);
+  if (!item) throw notFound(`Labelling item ${itemId} does not exist.`, sentence("error.labelling.no_item", { itemId: String(itemId) }));
   const votes = await tx
     .select({ label: labellingLabels.label })
     .from(labellingLabels)
@@ -137,7 +138,10 @@ export async function giveLabel(ctx: ServiceContext, input: { name: string; item
   const model = await findRegisteredModel(ctx.db, input.name);
   const classes = await queueClasses(ctx, model.name, model.modelId);
   if (input.label !== null && classes.length && !classes.includes(String(input.label))) {
-    throw invalidParameter(`${JSON.stringify(input.label)} is not one of the model's classes (${classes.join(", ")}): choose one of them, or skip.`);
+    throw invalidParameter(
+      `${JSON.stringify(input.label)} is not one of the model's classes (${classes.join(", ")}): choose one of them, or skip.`,
+      sentence("error.labelling.not_a_class", { label: JSON.stringify(input.label), classes: classes.join(", ") }),
+    );
   }
   const now = Date.now();
   return ctx.db.transaction(async (tx) => {
@@ -146,9 +150,13 @@ export async function giveLabel(ctx: ServiceContext, input: { name: string; item
       .from(labellingItems)
       .where(and(eq(labellingItems.itemId, input.itemId), eq(labellingItems.modelId, model.modelId)))
       .for("update");
-    if (!item) throw notFound(`Item ${input.itemId} is not in the labelling queue of '${model.name}'.`);
+    if (!item) throw notFound(`Item ${input.itemId} is not in the labelling queue of '${model.name}'.`, sentence("error.labelling.not_in_queue", { itemId: String(input.itemId), model: model.name }));
     if (item.status !== "open") {
-      throw new DomainError("INVALID_STATE", `Item ${input.itemId} was settled by other labellers meanwhile (${item.status}); take the next item.`);
+      throw saidError(
+        "INVALID_STATE",
+        `Item ${input.itemId} was settled by other labellers meanwhile (${item.status}); take the next item.`,
+        sentence("error.labelling.settled_meanwhile", { itemId: String(input.itemId), status: item.status }),
+      );
     }
     const inserted = await tx
       .insert(labellingLabels)
@@ -164,7 +172,9 @@ export async function giveLabel(ctx: ServiceContext, input: { name: string; item
       })
       .onConflictDoNothing()
       .returning({ labelId: labellingLabels.labelId });
-    if (!inserted.length) throw new DomainError("INVALID_STATE", `You already answered item ${input.itemId}: undo your answer to change it.`);
+    if (!inserted.length) {
+      throw saidError("INVALID_STATE", `You already answered item ${input.itemId}: undo your answer to change it.`, sentence("error.labelling.already_answered", { itemId: String(input.itemId) }));
+    }
     const status = input.label === null ? "open" : await settle(tx, ctx.actor, item.itemId, now);
     await auditLabelling(tx, ctx.actor, model.name, now, { firstItemId: item.itemId });
     return { status };
@@ -183,14 +193,20 @@ export async function undoLastLabel(ctx: ServiceContext, input: { name: string }
       .where(and(eq(labellingLabels.modelId, model.modelId), eq(labellingLabels.labellerId, ctx.actor.userId)))
       .orderBy(desc(labellingLabels.labelId))
       .limit(1);
-    if (!last) throw new DomainError("INVALID_STATE", "There is nothing to undo: you have not labelled anything in this queue.");
+    if (!last) throw saidError("INVALID_STATE", "There is nothing to undo: you have not labelled anything in this queue.", sentence("error.labelling.nothing_to_undo"));
     await tx.select({ itemId: labellingItems.itemId }).from(labellingItems).where(eq(labellingItems.itemId, last.itemId)).for("update");
     const [later] = await tx
       .select({ labeller: labellingLabels.labeller })
       .from(labellingLabels)
       .where(and(eq(labellingLabels.itemId, last.itemId), sql`${labellingLabels.labelId} > ${last.labelId}`))
       .limit(1);
-    if (later) throw new DomainError("INVALID_STATE", `${later.labeller} labelled this item after you, so your answer is part of their decision and cannot be undone.`);
+    if (later) {
+      throw saidError(
+        "INVALID_STATE",
+        `${later.labeller} labelled this item after you, so your answer is part of their decision and cannot be undone.`,
+        sentence("error.labelling.labelled_after_you", { labeller: later.labeller }),
+      );
+    }
     await tx.delete(labellingLabels).where(eq(labellingLabels.labelId, last.labelId));
     await settle(tx, ctx.actor, last.itemId, now);
     await auditLabelling(tx, ctx.actor, model.name, now, { firstItemId: last.itemId });

@@ -7,7 +7,8 @@ import { agreementRate } from "@/lib/labelling-agreement";
 import type { LabellingStrategy } from "@/lib/labelling-strategies";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
-import { DomainError, notFound } from "../errors";
+import { notFound, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { labelSpaceOf } from "../monitoring/feedback";
 import { findRegisteredModel } from "../registry/model-versions";
 import type { ServiceContext } from "../service-context";
@@ -15,7 +16,7 @@ import type { ConfigureQueueInput, LabellingQueue } from "./schema";
 
 export async function queueRowOf(db: Pick<Database, "select">, modelId: number, modelName: string) {
   const [queue] = await db.select().from(labellingQueues).where(eq(labellingQueues.modelId, modelId));
-  if (!queue) throw notFound(`Model '${modelName}' has no labelling queue yet: an editor or admin sets one up on the model's labelling page.`);
+  if (!queue) throw notFound(`Model '${modelName}' has no labelling queue yet: an editor or admin sets one up on the model's labelling page.`, sentence("error.labelling.no_queue", { model: modelName }));
   return queue;
 }
 
@@ -109,7 +110,11 @@ export async function configureLabellingQueue(ctx: ServiceContext, input: Config
   if (productionId !== null) {
     const space = await labelSpaceOf(ctx, model.name, productionId);
     if (space.task === "regression") {
-      throw new DomainError("INVALID_STATE", `'${model.name}' predicts numbers: labelling queues are for classifiers (one key per class). Post true values as feedback instead.`);
+      throw saidError(
+        "INVALID_STATE",
+        `'${model.name}' predicts numbers: labelling queues are for classifiers (one key per class). Post true values as feedback instead.`,
+        sentence("error.labelling.regression_model", { model: model.name }),
+      );
     }
   }
   const now = Date.now();

@@ -26,6 +26,7 @@ import { loadVersionModelBytes, modelStorePath } from "./model-store";
 import { introspectOnnx, onnxProtobuf } from "./onnx-introspection";
 import { readModelVersionOnnx, registerOnnxFromRun, registerOnnxUpload } from "./onnx-versions";
 import { createRegisteredModel, deleteModelAlias, deleteRegisteredModel, renameRegisteredModel, setModelAlias } from "./registered-models";
+import { refusalOf, saidIn } from "../testing/said-error";
 
 const fixture = async (name: string) => new Uint8Array(await readFile(path.join(import.meta.dirname, `../../fixtures/models/${name}.onnx`)));
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -216,11 +217,17 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: unreviewed });
     await registerOnnxUpload(studio.as(editor), { name: "churn", bytes: rfV2 });
     await promoteVersion(studio.as(ada), { name: "churn", version: "2", overrideReason: "new model" });
-    await expect(rollbackProduction(studio.as(editor), { name: "churn" })).rejects.toMatchObject({ message: expect.stringMatching(/first production version on record/) });
+    const noEarlier = await refusalOf(rollbackProduction(studio.as(editor), { name: "churn" }));
+    expect(noEarlier.message).toMatch(/first production version on record/);
     // Even asked directly as a rollback, the unreviewed v1 meets the gate: it never held production with these bytes.
-    await expect(
-      setModelAlias(studio.as(editor), { name: "churn", alias: "production", version: "1", rollbackFrom: "2" }),
-    ).rejects.toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/no approved acceptance review/) });
+    const gate = await refusalOf(setModelAlias(studio.as(editor), { name: "churn", alias: "production", version: "1", rollbackFrom: "2" }));
+    expect(gate).toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/no approved acceptance review/) });
+    // Pages say both in their reader's language: English word for word as the API says it, French in French.
+    for (const refusal of [noEarlier, gate]) expect(saidIn("en", refusal)).toBe(refusal.message);
+    expect(saidIn("fr", noEarlier)).toBe("« churn » v2 est la première version en production connue : il n’y a pas de version antérieure où revenir.");
+    expect(saidIn("fr", gate)).toBe(
+      "Impossible de poser l’alias « production » sur la version 1 de « churn » : elle n’a aucune revue d’acceptation approuvée de ses octets actuels. Demandez une revue de cette version et faites-la approuver par un relecteur d’abord.",
+    );
     // The renamed model keeps its own history, by id: its rollback still goes to its own v1.
     expect(await rollbackProduction(studio.as(editor), { name: "churn-old" })).toEqual({ version: "1" });
     expect((await readModelVersionOnnx(studio.as(editor), "churn-old", "1")).digest).toBe(sha256(rfV1));

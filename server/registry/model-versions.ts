@@ -391,7 +391,7 @@ export async function transitionModelVersionStage(
     const { model, row } = await findModelVersion(tx, input.name, input.version, { lock: true });
     // MLflow's legacy stages are another road to production: the same review gate as the `production` alias.
     if (stage === "Production") {
-      await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: "the Production stage" }, input.overrideReason);
+      await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: "the Production stage", alias: null }, input.overrideReason);
     }
     const now = Date.now();
     let archived: number[] = [];

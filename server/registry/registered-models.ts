@@ -291,7 +291,7 @@ export async function setModelAlias(
       (await aliasHeldVersionBefore(tx, { modelId: model.modelId, alias: input.alias, versionId: row.versionId, digest: row.modelDigest }));
     let pass: GatePass | null = null;
     if (production && !rollback) {
-      pass = await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: `the '${input.alias}' alias` }, input.overrideReason);
+      pass = await enforceProductionGate(tx, ctx.actor, { modelName: model.name, version: row.version, modelVersionId: row.versionId, what: `the '${input.alias}' alias`, alias: input.alias }, input.overrideReason);
     }
     const [previous] = await tx
       .select({ version: modelVersions.version, versionId: modelVersions.versionId })

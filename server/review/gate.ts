@@ -5,7 +5,8 @@ import { aliasEvents, evaluationReports, modelVersions, reviews } from "@/db/sch
 import type { Database } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
-import { DomainError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
+import { saidError } from "../errors";
 
 type Executor = Pick<Database, "select" | "insert">;
 
@@ -43,8 +44,10 @@ export interface GateTarget {
   modelName: string;
   version: number;
   modelVersionId: number;
-  /** What is being set, for the messages and the audit entry: `alias production` or `stage Production`. */
+  /** What is being set, for the messages and the audit entry: `the 'production' alias` or `the Production stage`. */
   what: string;
+  /** The alias being set as spelled (`production`, `Production`), or null for MLflow's Production stage: `what` said in any language. */
+  alias: string | null;
 }
 
 /** How a version passed the gate: its approved review, or an admin's audited override (reason). */
@@ -59,17 +62,25 @@ export async function enforceProductionGate(tx: Executor, actor: Actor, target: 
   if (approved) return { reviewId: approved.reviewId, override: null };
   const reason = overrideReason?.trim() ?? "";
   const label = `version ${target.version} of '${target.modelName}'`;
+  const values = {
+    what: [target.alias === null ? sentence("term.gate_target.stage") : sentence("term.gate_target.alias", { alias: target.alias })],
+    version: String(target.version),
+    model: target.modelName,
+  };
   if (!reason) {
-    throw new DomainError(
+    const admin = actor.role === "admin";
+    throw saidError(
       "INVALID_STATE",
       `Cannot set ${target.what} on ${label}: it has no approved acceptance review of its current bytes. Request a review of this version and get it approved by a reviewer first` +
-        (actor.role === "admin" ? ", or override the gate with a reason (recorded in the audit log)." : "."),
+        (admin ? ", or override the gate with a reason (recorded in the audit log)." : "."),
+      sentence(admin ? "error.gate.no_review_admin" : "error.gate.no_review", values),
     );
   }
   if (actor.role !== "admin") {
-    throw new DomainError(
+    throw saidError(
       "INVALID_STATE",
       `Cannot set ${target.what} on ${label}: it has no approved acceptance review, and only an admin may override the gate with a reason. Get the version's review approved first.`,
+      sentence("error.gate.override_admin_only", values),
     );
   }
   await recordAudit(tx, actor, {
