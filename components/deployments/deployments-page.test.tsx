@@ -17,12 +17,12 @@ vi.mock("next/navigation", () => ({
 const since = Date.UTC(2026, 10, 20, 8, 30);
 
 function deployment(overrides: Partial<Deployment>): Deployment {
-  return { modelName: "breast-cancer-rf", alias: "production", version: "4", since, by: "erin", previousVersion: "3", flagReasons: [], ...overrides };
+  return { modelName: "breast-cancer-rf", alias: "production", version: "4", since, by: "erin", previousVersion: "3", flagReasons: [], flagMessages: [], ...overrides };
 }
 
 const deployments: Deployment[] = [
   deployment({ alias: "challenger", version: "5", previousVersion: null }),
-  deployment({ flagReasons: ["dataset drift: 3 of 5 features drifted (share 0.6 ≥ 0.5)", "live accuracy 0.71 < 0.8"] }),
+  deployment({ flagReasons: ["dataset drift: 3 of 5 features drifted (share 0.6 ≥ 0.5)", "live accuracy 0.71 < 0.8"], flagMessages: [null, null] }),
   deployment({ modelName: "churn", version: "1", previousVersion: null, since: null, by: null }),
 ];
 

@@ -17,6 +17,7 @@ import { monitoringHref } from "@/lib/monitoring-view";
 import type { Deployment } from "@/server/monitoring/schema";
 import styles from "./deployments.module.css";
 import { useErrorText } from "@/components/ui/use-error-text";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 
 /** Production first within a model, so the row that takes traffic is the first one read. */
 export function orderDeployments(deployments: readonly Deployment[]): Deployment[] {
@@ -26,6 +27,7 @@ export function orderDeployments(deployments: readonly Deployment[]): Deployment
 }
 
 export function DeploymentsTable({ deployments, now, canPromote }: { deployments: readonly Deployment[]; now: number; canPromote: boolean }) {
+  const say = useServerSentence();
   return (
     <div className={ui.tableWrap}>
       <table className={`${ui.table} ${styles.fitTable}`} aria-label="Deployments">
@@ -77,11 +79,15 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                 {deployment.by ? <>by {deployment.by}</> : <span className={ui.muted}>by —</span>}
               </td>
               <td className={ui.wrap}>
-                {deployment.alias === "production" ? <HealthFlag reasons={deployment.flagReasons} showHealthy /> : <span className={ui.muted}>—</span>}
+                {deployment.alias === "production" ? (
+                  <HealthFlag reasons={deployment.flagReasons} messages={deployment.flagMessages} showHealthy />
+                ) : (
+                  <span className={ui.muted}>—</span>
+                )}
                 {deployment.flagReasons.length ? (
                   <ul className={styles.reasons} aria-hidden="true">
-                    {deployment.flagReasons.map((reason) => (
-                      <li key={reason}>{reason}</li>
+                    {deployment.flagReasons.map((reason, i) => (
+                      <li key={reason}>{say(deployment.flagMessages[i], reason)}</li>
                     ))}
                   </ul>
                 ) : null}

@@ -5,6 +5,7 @@ import { ModelPage } from "./model-page";
 import { renderToStaticMarkup } from "react-dom/server";
 import { RemoveProductionForm } from "./alias-editor";
 import { renderWithCache } from "./render-with-cache";
+import type { ModelFlag } from "@/server/monitoring/schema";
 
 vi.mock("next/navigation", () => ({
   usePathname: () => "/models/breast-cancer-rf",
@@ -49,7 +50,7 @@ function detail(overrides: Partial<RegisteredModelDetail> = {}): RegisteredModel
   };
 }
 
-function render(model: RegisteredModelDetail, permissions: string[], flags: Record<string, string[]> = {}, role = "editor") {
+function render(model: RegisteredModelDetail, permissions: string[], flags: Record<string, ModelFlag> = {}, role = "editor") {
   return renderWithCache(<ModelPage name="breast-cancer-rf" />, permissions, (trpc, queryClient) => {
     queryClient.setQueryData(trpc.auth.me.queryKey(), { actor: { username: "alice", role, via: "session" }, permissions } as never);
     queryClient.setQueryData(trpc.monitoring.flags.queryKey(), flags);
@@ -132,7 +133,7 @@ describe("ModelPage", () => {
     const healthy = render(detail(), ["studio.read"]);
     expect(healthy).toContain('href="/models/breast-cancer-rf/monitoring"');
     expect(healthy).not.toContain("flagged");
-    const flagged = render(detail(), ["studio.read"], { "breast-cancer-rf": ["live accuracy 0.71 < 0.8"] });
+    const flagged = render(detail(), ["studio.read"], { "breast-cancer-rf": { reasons: ["live accuracy 0.71 < 0.8"], reasonMessages: null } });
     expect(flagged).toContain('title="live accuracy 0.71 &lt; 0.8"');
     expect(flagged).toContain(": live accuracy 0.71 &lt; 0.8");
   });

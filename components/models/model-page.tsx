@@ -53,7 +53,7 @@ export function ModelPage({ name }: { name: string }) {
       </div>
       <p className={styles.links}>
         <Link href={monitoringHref(detail.name)}>Monitoring</Link>
-        <HealthFlag reasons={flags.data?.[detail.name] ?? []} />
+        <HealthFlag reasons={flags.data?.[detail.name]?.reasons ?? []} messages={flags.data?.[detail.name]?.reasonMessages} />
         <Link href={`${modelHref(detail.name)}/labelling`}>Labelling</Link>
       </p>
       <DescriptionPanel

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { ModelVersion, RegisteredModel } from "@/server/registry/schema";
 import { ModelsList } from "./models-list";
 import { renderWithCache } from "./render-with-cache";
+import type { ModelFlag } from "@/server/monitoring/schema";
 
 let search = "";
 vi.mock("next/navigation", () => ({
@@ -41,7 +42,7 @@ const model: RegisteredModel = {
   ],
 };
 
-function render(models: RegisteredModel[], q = "", flags: Record<string, string[]> = {}, permissions = ["studio.read"]) {
+function render(models: RegisteredModel[], q = "", flags: Record<string, ModelFlag> = {}, permissions = ["studio.read"]) {
   search = q ? `q=${encodeURIComponent(q)}` : "";
   return renderWithCache(<ModelsList />, permissions, (trpc, queryClient) => {
     queryClient.setQueryData(trpc.monitoring.flags.queryKey(), flags);
@@ -76,7 +77,7 @@ describe("ModelsList", () => {
 
   it("flags a model whose monitoring crossed a threshold, the reasons in the tooltip and in text for screen readers", () => {
     const other = { ...model, name: "churn" };
-    const html = render([model, other], "", { "breast-cancer-rf": ["dataset drift: 3 of 5 features drifted", "live accuracy 0.71 < 0.8"] });
+    const html = render([model, other], "", { "breast-cancer-rf": { reasons: ["dataset drift: 3 of 5 features drifted", "live accuracy 0.71 < 0.8"], reasonMessages: null } });
     const [flaggedRow, healthyRow] = html.split("<tr").slice(2);
     expect(flaggedRow).toContain('title="dataset drift: 3 of 5 features drifted; live accuracy 0.71 &lt; 0.8"');
     expect(flaggedRow).toContain('<span class="visually-hidden">: dataset drift: 3 of 5 features drifted; live accuracy 0.71 &lt; 0.8</span>');

@@ -16,6 +16,7 @@ import { markdownSummary } from "@/lib/markdown-summary";
 import { modelHref, modelVersionHref, newestVersion } from "./model-format";
 import { OnnxDropZone } from "./onnx-drop-zone";
 import styles from "./models.module.css";
+import type { ModelFlag } from "@/server/monitoring/schema";
 
 export function ModelsList() {
   const trpc = useTRPC();
@@ -106,7 +107,7 @@ function StagesHeld({ versions }: { versions: RegisteredModel["latest_versions"]
 }
 
 /** `now` is when the list was fetched, so "3 minutes ago" is true of the data shown. */
-function ModelsTable({ models, now, flags }: { models: RegisteredModel[]; now: number; flags: Record<string, string[]> }) {
+function ModelsTable({ models, now, flags }: { models: RegisteredModel[]; now: number; flags: Record<string, ModelFlag> }) {
   return (
     <div className={ui.tableWrap}>
       <table className={ui.table} aria-label="Models">
@@ -127,7 +128,7 @@ function ModelsTable({ models, now, flags }: { models: RegisteredModel[]; now: n
             return (
               <tr key={model.name}>
                 <td>
-                  <Link href={modelHref(model.name)}>{model.name}</Link> <HealthFlag reasons={flags[model.name] ?? []} />
+                  <Link href={modelHref(model.name)}>{model.name}</Link> <HealthFlag reasons={flags[model.name]?.reasons ?? []} messages={flags[model.name]?.reasonMessages} />
                 </td>
                 <td>
                   {summary ? (

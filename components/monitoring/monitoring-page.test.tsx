@@ -64,7 +64,7 @@ function view(overrides: Partial<MonitoringView> = {}): MonitoringView {
         ],
       }),
     ],
-    flag: { flagged: true, reasons: ["dataset drift: 2 of 4 features drifted (share 0.5 ≥ 0.5)", "live accuracy 0.82 < 0.9"] },
+    flag: { flagged: true, reasons: ["dataset drift: 2 of 4 features drifted (share 0.5 ≥ 0.5)", "live accuracy 0.82 < 0.9"], reasonMessages: [] },
     ...overrides,
   };
 }
@@ -94,7 +94,7 @@ describe("MonitoringPage", () => {
     expect(html).toMatch(/retrain.*register a new version.*request a review/);
     expect(html).toContain('href="/reviews"');
     expect(html).toContain('href="/deployments"');
-    expect(render(view({ flag: { flagged: false, reasons: [] } }))).not.toContain("This model is flagged");
+    expect(render(view({ flag: { flagged: false, reasons: [], reasonMessages: [] } }))).not.toContain("This model is flagged");
   });
 
   it("explains a reference problem in a banner", () => {
@@ -120,7 +120,7 @@ describe("MonitoringPage", () => {
   });
 
   it("shows how to send requests and feedback when there is no traffic yet", () => {
-    const html = render(view({ windows: [window(0, { requests: 0, rows: 0, features: [] })], flag: { flagged: false, reasons: [] } }));
+    const html = render(view({ windows: [window(0, { requests: 0, rows: 0, features: [] })], flag: { flagged: false, reasons: [], reasonMessages: [] } }));
     expect(html).toContain("No traffic yet");
     expect(html).toContain("/api/serve/breast-cancer-rf/invocations");
     expect(html).toContain("Authorization: Bearer &lt;token&gt;");
@@ -194,5 +194,34 @@ describe("HealthFlag", () => {
     expect(html).toContain('title="live accuracy 0.7 &lt; 0.9"');
     expect(html).toContain('<span class="visually-hidden">: live accuracy 0.7 &lt; 0.9</span>');
     expect(renderWithCache(<HealthFlag reasons={[]} />, ["studio.read"], () => undefined)).toBe("");
+  });
+});
+
+describe("HealthFlag and the flag banner in French", () => {
+  const reasons = ["Dataset drift: 2 of 4 features drifted in the window from 2026-11-25 06:00 UTC (mean radius, area), at or above the 50% limit.", "a reason from an older server"];
+  const messages = [
+    { code: "flag.dataset_drift", params: { drifted: 2, features: 4, when: "2026-11-25 06:00", names: "mean radius, area", limit: 50 } },
+    null,
+  ];
+
+  it("say each reason in French where its code is kept, and as the server wrote it otherwise", () => {
+    const html = renderWithCache(<HealthFlag reasons={reasons} messages={messages} />, ["studio.read"], () => undefined, "fr");
+    const french = "Dérive du jeu de données : 2 variables sur 4 ont dérivé dans la fenêtre commençant le 2026-11-25 06:00 UTC (mean radius, area), à la limite de 50 % ou au-delà.";
+    expect(html).toContain(`title="${french} ; a reason from an older server"`);
+    expect(html).toContain("</span> signalé<");
+    expect(renderWithCache(<HealthFlag reasons={[]} showHealthy />, ["studio.read"], () => undefined, "fr")).toContain("sain");
+  });
+
+  it("show the banner's title, reasons and way forward in French", () => {
+    const html = renderWithCache(
+      <MonitoringPage name="breast-cancer-rf" />,
+      ["studio.read"],
+      (trpc, queryClient) => queryClient.setQueryData(trpc.monitoring.view.queryKey({ name: "breast-cancer-rf", window: "hour" }), view({ flag: { flagged: true, reasons, reasonMessages: [messages[0]!] } })),
+      "fr",
+    );
+    expect(html).toContain("Ce modèle est signalé");
+    expect(html).toContain("<li>Dérive du jeu de données : 2 variables sur 4 ont dérivé");
+    expect(html).toContain("<li>a reason from an older server</li>");
+    expect(html).toContain("Marche à suivre :");
   });
 });

@@ -3,6 +3,7 @@
 // the way forward, charts over time, the latest window's feature drift, and the settings (writers).
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useId } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { datasetVersionHref, modelHref, modelVersionHref } from "@/components/models/model-format";
@@ -10,6 +11,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatMetricValue } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { formatScore, hasTraffic, liveMetricName, monitoringChartRows } from "@/lib/monitoring-view";
 import { zWindowSize, type MonitoringView, type WindowSize } from "@/server/monitoring/schema";
@@ -139,18 +141,23 @@ export function MonitoringHeader({ view }: { view: MonitoringView }) {
 
 export function FlagBanner({ view }: { view: MonitoringView }) {
   const ids = useId();
+  const t = useTranslations("monitoring.flagBanner");
+  const say = useServerSentence();
   return (
     <section className={styles.banner} role="alert" aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>This model is flagged</h2>
+      <h2 id={`${ids}-title`}>{t("title")}</h2>
       <ul>
-        {view.flag.reasons.map((reason) => (
-          <li key={reason}>{reason}</li>
+        {view.flag.reasons.map((reason, i) => (
+          <li key={reason}>{say(view.flag.reasonMessages[i], reason)}</li>
         ))}
       </ul>
       <p>
-        <strong>Way forward:</strong> retrain on current data → register a new version → request a review on the{" "}
-        <Link href="/reviews">reviews page</Link> → promote it on <Link href="/deployments">Deployments</Link>. Or, if an earlier version did better,{" "}
-        <Link href="/deployments">roll back</Link> from Deployments.
+        {t.rich("wayForward", {
+          strong: (chunks) => <strong>{chunks}</strong>,
+          reviews: (chunks) => <Link href="/reviews">{chunks}</Link>,
+          deployments: (chunks) => <Link href="/deployments">{chunks}</Link>,
+          rollback: (chunks) => <Link href="/deployments">{chunks}</Link>,
+        })}
       </p>
     </section>
   );

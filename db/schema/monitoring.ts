@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { datasetVersions } from "./datasets";
 import { modelVersions, registeredModels } from "./registry";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 
 /** One logged serving request (all its rows), written in batches off the request path. */
 export const inferenceLog = pgTable(
@@ -78,6 +79,11 @@ export const modelMonitoring = pgTable("model_monitoring", {
   columnOrder: jsonb("column_order").$type<unknown>(),
   /** The last health check: reasons the model is flagged (empty = healthy), kept so the models list needs no drift computation. */
   flagReasons: jsonb("flag_reasons").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /**
+   * The same reasons as catalogue codes and values (lib/i18n/server-sentence.ts), one per reason, so pages say them in
+   * the reader's language; null for flags checked before codes were kept (their English text is shown).
+   */
+  flagReasonMessages: jsonb("flag_reason_messages").$type<ServerSentence[]>(),
   flagCheckedAt: bigint("flag_checked_at", { mode: "number" }),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
 });

@@ -25,6 +25,14 @@ export function sentence(code: string, params: Record<string, SentenceValue> = {
   return text === undefined ? { code, params } : { code, params, text };
 }
 
+/**
+ * Stored sentences that match stored English texts one for one (e.g. a flag's reasons), else none at all: rows written
+ * before codes were kept, or by a server that kept a different list, are shown in their English text.
+ */
+export function sentencesOneForOne(texts: readonly string[], messages: readonly ServerSentence[] | null | undefined): ServerSentence[] | null {
+  return messages && messages.length === texts.length ? [...messages] : null;
+}
+
 /** The slice of next-intl's translator (of the `sentences` namespace) this needs; any locale's will do. */
 export interface SentenceTranslator {
   (key: string, values?: Record<string, string | number>): string;

@@ -6,7 +6,7 @@ import type { ServiceContext } from "../service-context";
 import type { Database } from "@/db/client";
 import { authorize } from "../auth/permissions";
 import { saidError } from "../errors";
-import { sentence } from "@/lib/i18n/server-sentence";
+import { sentence, sentencesOneForOne, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { findRegisteredModel } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
 import { findApprovedReview, PRODUCTION_ALIAS } from "../review/gate";
@@ -52,6 +52,7 @@ export async function listDeployments(ctx: ServiceContext): Promise<Deployment[]
       modelDigest: modelVersions.modelDigest,
       integrityFailure: modelVersions.integrityFailure,
       flagReasons: modelMonitoring.flagReasons,
+      flagReasonMessages: modelMonitoring.flagReasonMessages,
     })
     .from(registeredModelAliases)
     .innerJoin(registeredModels, eq(registeredModels.modelId, registeredModelAliases.modelId))
@@ -66,10 +67,19 @@ export async function listDeployments(ctx: ServiceContext): Promise<Deployment[]
     const history = events.filter((e) => e.modelId === row.modelId);
     const latest = history.find((e) => e.alias === row.alias && e.versionId === row.versionId);
     const approved = await findApprovedReview(ctx.db, row.versionId);
-    const flags = row.alias === PRODUCTION_ALIAS ? [...(row.flagReasons ?? [])] : [];
+    const monitored = row.alias === PRODUCTION_ALIAS ? (row.flagReasons ?? []) : [];
+    const flags = [...monitored];
+    const messages: (ServerSentence | null)[] = sentencesOneForOne(monitored, row.flagReasonMessages) ?? monitored.map(() => null);
     const withdrawn = reviewFlags.get(row.versionId);
-    if (row.alias === PRODUCTION_ALIAS && withdrawn) flags.unshift(withdrawn);
-    if (row.integrityFailure) flags.unshift(`Integrity: ${row.integrityFailure}`);
+    // These two are said in English for now (no code kept for them yet).
+    if (row.alias === PRODUCTION_ALIAS && withdrawn) {
+      flags.unshift(withdrawn);
+      messages.unshift(null);
+    }
+    if (row.integrityFailure) {
+      flags.unshift(`Integrity: ${row.integrityFailure}`);
+      messages.unshift(null);
+    }
     deployments.push({
       modelName: row.modelName,
       alias: row.alias,
@@ -78,6 +88,7 @@ export async function listDeployments(ctx: ServiceContext): Promise<Deployment[]
       by: latest?.actorUsername ?? null,
       previousVersion: row.alias === PRODUCTION_ALIAS ? (previousProduction(history, row.versionId)?.version ?? null) : null,
       flagReasons: flags,
+      flagMessages: messages,
       modelDigest: row.modelDigest,
       reviewId: approved?.reviewId ?? null,
     });

@@ -25,6 +25,14 @@ import { ModelServer } from "../serving/model-server";
 import { createToken } from "../auth/tokens";
 import { zCreateToken, zCreateUser } from "../auth/schema";
 import { createUserAsSystem } from "../auth/accounts";
+import { createTranslator } from "next-intl";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { catalogues } from "@/messages";
+
+/** A stored reason as a page in `locale` says it (components/ui/use-server-sentence). */
+function sayIn(locale: "en" | "fr", message: ServerSentence): string {
+  return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, "(no wording)");
+}
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const SHIFTED = ["mean_radius", "mean_texture", "worst_concavity"];
@@ -127,6 +135,11 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     expect(view.flag.flagged).toBe(true);
     expect(view.flag.reasons.join(" ")).toMatch(/3 of 30 features drifted .*mean_radius, mean_texture, worst_concavity/);
     expect(await listModelFlags(studio)).toHaveProperty("bc");
+    // The same reasons kept as catalogue codes, one for one, for the pages: English word for word, French in French.
+    expect(view.flag.reasonMessages).toHaveLength(view.flag.reasons.length);
+    view.flag.reasons.forEach((reason, i) => expect(sayIn("en", view.flag.reasonMessages[i]!)).toBe(reason));
+    expect(sayIn("fr", view.flag.reasonMessages[0]!)).toMatch(/^Dérive de variables : 3 variables sur 30 ont dérivé dans la fenêtre commençant le .* UTC \(.*mean_radius, mean_texture, worst_concavity/);
+    expect((await listModelFlags(studio)).bc).toEqual({ reasons: view.flag.reasons, reasonMessages: view.flag.reasonMessages });
     // What the studio recomputes by itself a minute after new traffic is logged.
     const model = await findRegisteredModel(studio.db, "bc");
     expect(await refreshModelFlag(studio.db, model.modelId)).toEqual(view.flag.reasons);

@@ -31,9 +31,11 @@ import {
   type MonitoringSettingsInput,
   type MonitoringThresholds,
   type MonitoringView,
+  type ModelFlag,
   type MonitoringWindow,
   type WindowSize,
 } from "./schema";
+import { sentence, sentencesOneForOne, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 const WINDOW_MS: Record<WindowSize, number> = { hour: 3_600_000, day: 86_400_000 };
 const DEFAULT_WINDOWS: Record<WindowSize, number> = { hour: 24, day: 14 };
@@ -265,27 +267,50 @@ function round(value: number, digits = 3): string {
   return Number(value.toFixed(digits)).toString();
 }
 
+/** One reason a model is flagged: the English sentence (webhooks, the technical file, older pages) and its catalogue code. */
+export interface FlagReason {
+  text: string;
+  message: ServerSentence;
+}
+
 /** Why the model is flagged, judged on the most recent window with enough rows. */
-export function flagReasons(windows: readonly MonitoringWindow[], thresholds: MonitoringThresholds, task: Task | null): string[] {
+export function flagReasons(windows: readonly MonitoringWindow[], thresholds: MonitoringThresholds, task: Task | null): FlagReason[] {
   const latest = [...windows].reverse().find((w) => w.rows >= MIN_ROWS_FOR_DRIFT);
   if (!latest) return [];
-  const reasons: string[] = [];
+  const reasons: FlagReason[] = [];
   const when = new Date(latest.start).toISOString().replace("T", " ").slice(0, 16);
   const drifted = latest.features.filter((f) => f.drifted).map((f) => f.feature);
   if (drifted.length) {
     const names = `${drifted.slice(0, 5).join(", ")}${drifted.length > 5 ? ", …" : ""}`;
+    const limit = Math.round(thresholds.datasetDriftShare * 100);
+    const values = { drifted: drifted.length, features: latest.features.length, when, names };
     reasons.push(
       latest.datasetDrifted
-        ? `Dataset drift: ${drifted.length} of ${latest.features.length} features drifted in the window from ${when} UTC (${names}), at or above the ${Math.round(thresholds.datasetDriftShare * 100)}% limit.`
-        : `Feature drift: ${drifted.length} of ${latest.features.length} features drifted in the window from ${when} UTC (${names}).`,
+        ? {
+            text: `Dataset drift: ${drifted.length} of ${latest.features.length} features drifted in the window from ${when} UTC (${names}), at or above the ${limit}% limit.`,
+            message: sentence("flag.dataset_drift", { ...values, limit }),
+          }
+        : {
+            text: `Feature drift: ${drifted.length} of ${latest.features.length} features drifted in the window from ${when} UTC (${names}).`,
+            message: sentence("flag.feature_drift", values),
+          },
     );
   }
   const live = [...windows].reverse().find((w) => w.liveMetric)?.liveMetric;
   if (live && thresholds.liveMetric !== null) {
-    if (task !== "regression" && live.value < thresholds.liveMetric)
-      reasons.push(`Live ${live.name} is ${round(live.value)} on ${live.count} rows with feedback, below the ${round(thresholds.liveMetric)} threshold.`);
-    if (task === "regression" && live.value > thresholds.liveMetric)
-      reasons.push(`Live RMSE is ${round(live.value)} on ${live.count} rows with feedback, above the ${round(thresholds.liveMetric)} threshold.`);
+    const values = { value: Number(round(live.value)), count: live.count, threshold: Number(round(thresholds.liveMetric)) };
+    if (task !== "regression" && live.value < thresholds.liveMetric) {
+      reasons.push({
+        text: `Live ${live.name} is ${round(live.value)} on ${live.count} rows with feedback, below the ${round(thresholds.liveMetric)} threshold.`,
+        message: sentence("flag.live_metric_below", { ...values, metric: [sentence(`term.live_metric.${live.name}`, {}, live.name)] }),
+      });
+    }
+    if (task === "regression" && live.value > thresholds.liveMetric) {
+      reasons.push({
+        text: `Live RMSE is ${round(live.value)} on ${live.count} rows with feedback, above the ${round(thresholds.liveMetric)} threshold.`,
+        message: sentence("flag.live_rmse_above", values),
+      });
+    }
   }
   return reasons;
 }
@@ -388,8 +413,9 @@ export async function getMonitoringView(
       features,
     });
   }
-  const reasons = flagReasons(windows, settings.thresholds, task);
-  await saveFlag(ctx.db, model, reasons);
+  const flag = flagReasons(windows, settings.thresholds, task);
+  const reasons = flag.map((reason) => reason.text);
+  await saveFlag(ctx.db, model, flag);
   return {
     modelName: model.name,
     productionVersion: production ? String(production.version) : null,
@@ -403,14 +429,16 @@ export async function getMonitoringView(
     settings: { sampleRate: settings.sampleRate, retentionDays: settings.retentionDays, thresholds: settings.thresholds },
     window: input.window,
     windows,
-    flag: { flagged: reasons.length > 0, reasons },
+    flag: { flagged: reasons.length > 0, reasons, reasonMessages: flag.map((reason) => reason.message) },
     liveValue,
   };
 }
 
 /** Keeps the flag; a reason the previous check did not have is announced (webhooks), once, not on every check. */
-async function saveFlag(db: Database, model: { modelId: number; name: string }, reasons: string[]): Promise<void> {
+async function saveFlag(db: Database, model: { modelId: number; name: string }, flag: readonly FlagReason[]): Promise<void> {
   const now = Date.now();
+  const reasons = flag.map((reason) => reason.text);
+  const messages = flag.map((reason) => reason.message);
   await db.transaction(async (tx) => {
     const [previous] = await tx
       .select({ reasons: modelMonitoring.flagReasons })
@@ -419,9 +447,9 @@ async function saveFlag(db: Database, model: { modelId: number; name: string }, 
       .for("update");
     await tx
       .insert(modelMonitoring)
-      .values({ modelId: model.modelId, flagReasons: reasons, flagCheckedAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: modelMonitoring.modelId, set: { flagReasons: reasons, flagCheckedAt: now } });
-    const event = monitoringFlaggedEvent(model.name, reasons, previous?.reasons ?? []);
+      .values({ modelId: model.modelId, flagReasons: reasons, flagReasonMessages: messages, flagCheckedAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: modelMonitoring.modelId, set: { flagReasons: reasons, flagReasonMessages: messages, flagCheckedAt: now } });
+    const event = monitoringFlaggedEvent(model.name, reasons, previous?.reasons ?? [], messages);
     if (event) await emitStudioEvent(tx, event);
   });
 }
@@ -476,13 +504,15 @@ async function confirmColumnOrder(db: Database, modelName: string, columns: read
 }
 
 /** Flagged models by name, as last checked by the monitoring view or the periodic check. */
-export async function listModelFlags(ctx: ServiceContext): Promise<Record<string, string[]>> {
+export async function listModelFlags(ctx: ServiceContext): Promise<Record<string, ModelFlag>> {
   authorize(ctx.actor, "studio.read");
   const rows = await ctx.db
-    .select({ name: registeredModels.name, reasons: modelMonitoring.flagReasons })
+    .select({ name: registeredModels.name, reasons: modelMonitoring.flagReasons, messages: modelMonitoring.flagReasonMessages })
     .from(modelMonitoring)
     .innerJoin(registeredModels, eq(registeredModels.modelId, modelMonitoring.modelId));
-  return Object.fromEntries(rows.filter((row) => row.reasons.length > 0).map((row) => [row.name, row.reasons]));
+  return Object.fromEntries(
+    rows.filter((row) => row.reasons.length > 0).map((row) => [row.name, { reasons: row.reasons, reasonMessages: sentencesOneForOne(row.reasons, row.messages) }]),
+  );
 }
 
 /** Recomputes a model's health flag as the monitoring page would (hourly windows), as the studio itself. */

@@ -4,7 +4,7 @@ import { createTrpcRouter, protectedProcedure } from "../trpc";
 import { aliasHistory, listDeployments, promoteVersion, rollbackProduction } from "../deployments/deployments";
 import { getMonitoringView, listModelFlags, updateMonitoringSettings } from "./monitoring";
 import { lastRetentionRun, zRetentionRun } from "./retention";
-import { zAliasEvent, zDeployment, zMonitoringSettingsInput, zMonitoringView, zWindowSize } from "./schema";
+import { zAliasEvent, zDeployment, zModelFlag, zMonitoringSettingsInput, zMonitoringView, zWindowSize } from "./schema";
 
 const zName = z.string().min(1).max(500);
 const zVersionText = z.union([z.string().regex(/^\d+$/, "Model versions are whole numbers"), z.number().int().positive()]).transform(String);
@@ -23,7 +23,7 @@ export const monitoringRouter = createTrpcRouter({
     .input(z.object({ name: zName }))
     .output(zRetentionRun.nullable())
     .query(({ ctx, input }) => lastRetentionRun(ctx, input)),
-  flags: protectedProcedure.output(z.record(z.string(), z.array(z.string()))).query(({ ctx }) => listModelFlags(ctx)),
+  flags: protectedProcedure.output(z.record(z.string(), zModelFlag)).query(({ ctx }) => listModelFlags(ctx)),
   deployments: protectedProcedure.output(z.array(zDeployment)).query(({ ctx }) => listDeployments(ctx)),
   aliasHistory: protectedProcedure
     .input(z.object({ name: zName }))

@@ -1,6 +1,7 @@
 // Zod contracts of production monitoring (drift per window, live metrics from feedback, settings) and deployments.
 import { z } from "zod";
 import { zLiveValue } from "@/lib/business-value-schema";
+import { zServerSentence } from "@/lib/i18n/server-sentence";
 
 export const zMonitoringThresholds = z.object({
   /** Numeric feature drifts when the KS p-value is below this (reference ≤ 1,000 rows). */
@@ -84,7 +85,8 @@ export const zMonitoringView = z.object({
   window: zWindowSize,
   /** Oldest first. */
   windows: z.array(zMonitoringWindow),
-  flag: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
+  /** The reasons in English, and the same as catalogue codes one for one (lib/i18n/server-sentence.ts), for the page's language. */
+  flag: z.object({ flagged: z.boolean(), reasons: z.array(z.string()), reasonMessages: z.array(zServerSentence) }),
   /** Realised value from feedback beside the review's expected value (production version with approved outcome values). */
   liveValue: zLiveValue.nullable().optional(),
 });
@@ -133,8 +135,18 @@ export const zDeployment = z.object({
   previousVersion: z.string().nullable(),
   /** Health flags from monitoring (production only), and an integrity failure of the served bytes (any alias). */
   flagReasons: z.array(z.string()),
+  /** Each flag reason as a catalogue code, one for one with flagReasons; null where the page shows the English text. */
+  flagMessages: z.array(zServerSentence.nullable()),
   /** SHA-256 of the version's ONNX bytes, and the approved review of those bytes (null: none). */
   modelDigest: z.string().nullable().optional(),
   reviewId: z.number().nullable().optional(),
 });
 export type Deployment = z.infer<typeof zDeployment>;
+
+/** A model's last health check as the models list and model page show it (monitoring.flags). */
+export const zModelFlag = z.object({
+  reasons: z.array(z.string()),
+  /** The reasons as catalogue codes, one for one; null for a flag checked before codes were kept (English shown). */
+  reasonMessages: z.array(zServerSentence).nullable(),
+});
+export type ModelFlag = z.infer<typeof zModelFlag>;

@@ -1,5 +1,5 @@
 // Which audited actions are worth telling, and the sentence and data each becomes: pure, so the outbox row can be written in the change's transaction.
-import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { sentence, sentencesOneForOne, type ServerSentence } from "@/lib/i18n/server-sentence";
 import type { StudioEvent } from "./schema";
 
 export interface AuditedAction {
@@ -130,14 +130,15 @@ export function qualityFailedEvent(dataset: string, version: number, reason: str
  * A model's health check flagged it when the previous check had not: reasons carry live numbers ("drift in 4 of 10
  * features") that change at every check, so only the step from healthy to flagged is announced, never each new wording.
  */
-export function monitoringFlaggedEvent(model: string, reasons: string[], previous: string[]): StudioEvent | null {
+export function monitoringFlaggedEvent(model: string, reasons: string[], previous: string[], reasonMessages?: readonly ServerSentence[]): StudioEvent | null {
   if (!reasons.length || previous.length) return null;
+  const said = sentencesOneForOne(reasons, reasonMessages);
   return {
     type: "monitoring.flagged",
     text: `'${model}' is flagged by monitoring: ${reasons.join("; ")}`,
     data: { model, reasons },
-    // The reasons are monitoring's own English wording (server/monitoring); the sentence around them is translated.
-    message: sentence("event.monitoring_flagged", { model, reasons: reasons.join("; ") }),
+    // The reasons by their codes when monitoring gave them, else its English wording inside the translated sentence.
+    message: sentence("event.monitoring_flagged", { model, reasons: said ?? reasons.join("; ") }),
   };
 }
 
