@@ -1,28 +1,29 @@
 "use client";
 // Admin: erase one data subject. Dry run first (counts, and the dataset versions holding the key), then erase with a confirmation.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/auth/auth.module.css";
 import type { ErasureCounts, SubjectKey } from "@/server/erasure/schema";
 import { useErrorText } from "@/components/ui/use-error-text";
 
+const code = (chunks: ReactNode) => <code>{chunks}</code>;
+
 function CountsList({ counts, done }: { counts: ErasureCounts; done: boolean }) {
-  const verb = done ? "Erased" : "Would erase";
+  const t = useTranslations("erasure.counts");
+  const inference = { deleted: counts.inferenceEntriesDeleted, redacted: counts.inferenceEntriesRedacted, rows: counts.inferenceRows };
   return (
     <ul data-testid={done ? "erasure-result" : "erasure-plan"}>
       <li>
-        {verb}: {counts.inferenceEntriesDeleted} inference-log entries whole, the subject&apos;s rows in {counts.inferenceEntriesRedacted} batch entries (
-        {counts.inferenceRows} rows in all{counts.models.length ? `, models: ${counts.models.join(", ")}` : ""}).
+        {counts.models.length
+          ? t(done ? "doneInferenceModels" : "planInferenceModels", { ...inference, models: counts.models.join(", ") })
+          : t(done ? "doneInference" : "planInference", inference)}
       </li>
-      {counts.linkedRows.map((t) => (
-        <li key={t.table}>
-          {verb} {t.rows} rows of <code>{t.table}</code>.
-        </li>
+      {counts.linkedRows.map((linked) => (
+        <li key={linked.table}>{t.rich(done ? "doneLinked" : "planLinked", { rows: linked.rows, table: linked.table, code })}</li>
       ))}
-      <li>
-        Audit reference (SHA-256 of the key): <code>{counts.keyHash.slice(0, 16)}…</code>
-      </li>
+      <li>{t.rich("auditReference", { hash: counts.keyHash.slice(0, 16), code })}</li>
     </ul>
   );
 }
@@ -30,12 +31,17 @@ function CountsList({ counts, done }: { counts: ErasureCounts; done: boolean }) 
 /** Registers a new version of the dataset without the subject's rows (same masking); the old version stays until someone deletes it. */
 function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; dataset: string; version: number }) {
   const errorText = useErrorText();
+  const t = useTranslations("erasure.datasets");
   const trpc = useTRPC();
   const derive = useMutation(trpc.erasure.deriveDatasetVersion.mutationOptions());
   if (derive.data) {
     return (
       <span role="status">
-        <a href={`/datasets/${encodeURIComponent(dataset)}/versions/${derive.data.version}`}>Version {derive.data.version}</a> registered without {derive.data.rowsRemoved} row(s).
+        {t.rich("derived", {
+          version: derive.data.version,
+          rows: derive.data.rowsRemoved,
+          link: (chunks) => <a href={`/datasets/${encodeURIComponent(dataset)}/versions/${derive.data.version}`}>{chunks}</a>,
+        })}
       </span>
     );
   }
@@ -47,7 +53,7 @@ function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; data
         disabled={derive.isPending}
         onClick={() => derive.mutate({ dataset, version, column: subject.column, value: subject.value })}
       >
-        Derive a version without them
+        {t("derive")}
       </button>
       {derive.error ? (
         <span className={styles.error} role="alert">
@@ -61,6 +67,7 @@ function DeriveButton({ subject, dataset, version }: { subject: SubjectKey; data
 
 export function ErasurePanel() {
   const errorText = useErrorText();
+  const t = useTranslations("erasure");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [key, setKey] = useState<SubjectKey | null>(null);
@@ -83,21 +90,21 @@ export function ErasurePanel() {
 
   return (
     <>
-      <form className={`${styles.section} ${styles.inline}`} onSubmit={submit} aria-label="Find a data subject">
+      <form className={`${styles.section} ${styles.inline}`} onSubmit={submit} aria-label={t("find.form")}>
         <div className={styles.field}>
-          <label htmlFor="erasure-column">Key column (feature)</label>
+          <label htmlFor="erasure-column">{t("find.column")}</label>
           <input id="erasure-column" name="column" required placeholder="customer_id" />
         </div>
         <div className={styles.field}>
-          <label htmlFor="erasure-value">Key value</label>
+          <label htmlFor="erasure-value">{t("find.value")}</label>
           <input id="erasure-value" name="value" required autoComplete="off" />
         </div>
         <div className={styles.field}>
-          <label htmlFor="erasure-model">Model (blank: every model)</label>
+          <label htmlFor="erasure-model">{t("find.model")}</label>
           <input id="erasure-model" name="model" />
         </div>
         <button className={styles.button} type="submit">
-          Find (dry run)
+          {t("find.submit")}
         </button>
       </form>
       {plan.error ? (
@@ -105,20 +112,20 @@ export function ErasurePanel() {
           {errorText(plan.error)}
         </p>
       ) : null}
-      {plan.isFetching ? <p className={styles.hint}>Searching the inference log…</p> : null}
+      {plan.isFetching ? <p className={styles.hint}>{t("find.searching")}</p> : null}
       {plan.data && key ? (
         <section className={styles.section} aria-labelledby="erasure-plan-title">
-          <h2 id="erasure-plan-title">Dry run: nothing has changed yet</h2>
+          <h2 id="erasure-plan-title">{t("plan.title")}</h2>
           <CountsList counts={plan.data} done={false} />
           {nothing ? (
-            <p className={styles.hint}>Nothing of this subject is stored in the inference log or feedback. Check the column name and value, or the dataset versions below.</p>
+            <p className={styles.hint}>{t("plan.nothing")}</p>
           ) : erase.data ? null : (
             <>
               <label>
-                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I understand the erasure cannot be undone
+                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> {t("plan.confirm")}
               </label>{" "}
               <button type="button" className={styles.danger} disabled={!confirmed || erase.isPending} onClick={() => erase.mutate(key)}>
-                Erase
+                {t("plan.erase")}
               </button>
             </>
           )}
@@ -131,15 +138,15 @@ export function ErasurePanel() {
       ) : null}
       {erase.data ? (
         <section className={styles.section} aria-labelledby="erasure-done-title" role="status">
-          <h2 id="erasure-done-title">Erased</h2>
+          <h2 id="erasure-done-title">{t("done.title")}</h2>
           <CountsList counts={erase.data} done />
-          <p className={styles.hint}>The audit log records these counts and the key&apos;s hash, not the key or the erased values.</p>
+          <p className={styles.hint}>{t("done.hint")}</p>
         </section>
       ) : null}
       {key ? (
         <section className={styles.section} aria-labelledby="erasure-datasets-title">
-          <h2 id="erasure-datasets-title">Dataset versions holding the key</h2>
-          {datasets.isFetching ? <p className={styles.hint}>Searching the stored dataset files…</p> : null}
+          <h2 id="erasure-datasets-title">{t("datasets.title")}</h2>
+          {datasets.isFetching ? <p className={styles.hint}>{t("datasets.searching")}</p> : null}
           {datasets.error ? (
             <p className={styles.error} role="alert">
               {errorText(datasets.error)}
@@ -147,20 +154,17 @@ export function ErasurePanel() {
           ) : null}
           {datasets.data ? (
             <>
-              <p className={styles.hint}>
-                {datasets.data.searchedVersions} versions have a <code>{key.column}</code> column. Stored versions are never rewritten: derive a new version
-                without these rows (same masking, filtered from the stored file), then delete the old one from its dataset page.
-              </p>
-              {datasets.data.matches.length === 0 ? <p>No dataset version holds this key.</p> : null}
+              <p className={styles.hint}>{t.rich("datasets.searched", { count: datasets.data.searchedVersions, column: key.column, code })}</p>
+              {datasets.data.matches.length === 0 ? <p>{t("datasets.none")}</p> : null}
               {datasets.data.matches.length > 0 ? (
-                <table className={styles.table} aria-label="Dataset versions holding the key">
+                <table className={styles.table} aria-label={t("datasets.table")}>
                   <thead>
                     <tr>
-                      <th scope="col">Dataset</th>
-                      <th scope="col">Version</th>
-                      <th scope="col">Rows</th>
-                      <th scope="col">Column stored as</th>
-                      <th scope="col">Actions</th>
+                      <th scope="col">{t("datasets.dataset")}</th>
+                      <th scope="col">{t("datasets.version")}</th>
+                      <th scope="col">{t("datasets.rows")}</th>
+                      <th scope="col">{t("datasets.storedAs")}</th>
+                      <th scope="col">{t("datasets.actions")}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -170,7 +174,7 @@ export function ErasurePanel() {
                           <a href={`/datasets/${encodeURIComponent(m.dataset)}/versions/${m.version}`}>{m.dataset}</a>
                         </td>
                         <td>{m.version}</td>
-                        <td>{m.rows ?? "cannot tell (masked)"}</td>
+                        <td>{m.rows ?? t("datasets.rowsUnknown")}</td>
                         <td>{m.columnMasking}</td>
                         <td>{m.rows ? <DeriveButton subject={key} dataset={m.dataset} version={m.version} /> : null}</td>
                       </tr>
@@ -178,7 +182,7 @@ export function ErasurePanel() {
                   </tbody>
                 </table>
               ) : null}
-              {datasets.data.unreadable.length ? <p className={styles.error}>Could not read: {datasets.data.unreadable.join(", ")}</p> : null}
+              {datasets.data.unreadable.length ? <p className={styles.error}>{t("datasets.unreadable", { names: datasets.data.unreadable.join(", ") })}</p> : null}
             </>
           ) : null}
         </section>

@@ -1,18 +1,19 @@
 // Admin page: erase a data subject's rows.
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { getTranslations } from "next-intl/server";
 import { ErasurePanel } from "@/components/admin/erasure-panel";
 
-export const metadata: Metadata = { title: "Erasure" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("erasure"))("metaTitle") };
+}
 
-export default function AdminErasurePage() {
+export default async function AdminErasurePage() {
+  const t = await getTranslations("erasure");
   return (
     <>
-      <h1>Erase a data subject</h1>
-      <p>
-        Give the column that holds a person&apos;s key and its value: the dry run counts their inference-log rows, feedback and labels, and lists the
-        dataset versions that contain them; the erasure then removes the rows in one transaction.
-      </p>
+      <h1>{t("title")}</h1>
+      <p>{t("intro")}</p>
       <Suspense>
         <ErasurePanel />
       </Suspense>
