@@ -4,7 +4,9 @@
 // of v2 breaks (a test hook makes v2 fail) and the guard stops it, which the receiver hears, signed; a labeller labels
 // 20 queued requests with the keyboard and the live metric appears; one data subject's requests (production's and the
 // shadow's copy) are found and erased, with the counts shown. The model is the demo's two forests uploaded under a new
-// name, so its traffic, review and routes change nothing other journeys read off the demo's breast-cancer-rf.
+// name, so its traffic, review and routes change nothing other journeys read off the demo's breast-cancer-rf. Along the
+// way a French reader gets the canary's refusal, the guard's reason, the delivery log, the model's flag and the erasure
+// page in French.
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import {
@@ -37,6 +39,12 @@ function trafficPanel(page: Page) {
   return page.getByRole("region", { name: `Canary and shadow of ${MODEL}` });
 }
 
+/** The studio's language for this browser, as the language picker sets it. */
+async function setLocale(page: Page, locale: "en" | "fr") {
+  // At the site's root: a cookie set from a page's URL would only cover that page's folder (/admin/ for the webhooks page).
+  await page.context().addCookies([{ name: "studio_locale", value: locale, url: new URL("/", page.url()).href }]);
+}
+
 async function openTraffic(page: Page) {
   await page.goto("/deployments");
   await page.getByText(`Canary and shadow of ${MODEL}`, { exact: true }).click();
@@ -65,6 +73,17 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await canaryForm.getByLabel("Canary version").selectOption("2");
   await canaryForm.getByRole("button", { name: "Start canary" }).click();
   await expect(panel.getByRole("alert")).toContainText("no approved acceptance review");
+  // A French reader gets the same refusal in French: the server sends its code and values beside the English message.
+  await setLocale(page, "fr");
+  await page.goto("/deployments");
+  await page.getByText(`Canari et ombre de ${MODEL}`, { exact: true }).click();
+  const frenchTraffic = page.getByRole("region", { name: `Canari et ombre de ${MODEL}` });
+  const frenchCanary = frenchTraffic.getByRole("form", { name: "Canari (versions approuvées uniquement)" });
+  await frenchCanary.getByLabel("Version du canari").selectOption("2");
+  await frenchCanary.getByRole("button", { name: "Lancer le canari" }).click();
+  await expect(frenchTraffic.getByRole("alert")).toContainText(`La version 2 de « ${MODEL} » n’a aucune revue d’acceptation approuvée`);
+  await setLocale(page, "en");
+  panel = await openTraffic(page);
   const shadowForm = panel.getByRole("form", { name: "Shadow (any version)" });
   await shadowForm.getByLabel("Shadow version").selectOption("2");
   await shadowForm.getByRole("button", { name: "Start shadow" }).click();
@@ -145,8 +164,7 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
 
   // In French, the guard's reason and the delivery log say it in French, numbers in French form (20 %); the payload
   // the receiver got stays English (above).
-  // At the site's root: a cookie set from a page's URL would only cover that page's folder (/admin/ for the webhooks page).
-  await page.context().addCookies([{ name: "studio_locale", value: "fr", url: new URL("/", page.url()).href }]);
+  await setLocale(page, "fr");
   await page.goto("/deployments");
   await page.getByText(`Canari et ombre de ${MODEL}`, { exact: true }).click();
   const frenchPanel = page.getByRole("region", { name: `Canari et ombre de ${MODEL}` });
@@ -159,7 +177,7 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   const frenchLog = page.getByRole("table", { name: `Envois de ${HOOK}` });
   await expect(frenchLog.getByTestId("delivery-row").first()).toContainText(`Le canari de la version 2 de « ${MODEL} » a été arrêté automatiquement : canari v2 :`, { timeout: 20_000 });
   await expect(frenchLog.getByTestId("delivery-row").first()).toContainText("remis");
-  await page.context().addCookies([{ name: "studio_locale", value: "en", url: new URL("/", page.url()).href }]);
+  await setLocale(page, "en");
 
   // Labelling: the model has no ground truth yet; its queue is filled with the least confident production answers.
   await page.goto(`/models/${MODEL}/monitoring`);
@@ -193,6 +211,15 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await expect(live).toBeVisible();
   await live.getByText(/as a table/).click();
   await expect(live.getByRole("table")).toBeVisible();
+  // A live accuracy threshold above what the labels show flags the model; a French reader reads the reason in French.
+  const settings = page.getByRole("form", { name: "Monitoring settings" });
+  await settings.getByLabel("Live accuracy threshold").fill("0.99");
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("alert", { name: "This model is flagged" })).toContainText(/Live accuracy is [\d.]+ on \d+ rows with feedback, below the 0.99 threshold\./);
+  await setLocale(page, "fr");
+  await page.reload();
+  await expect(page.getByRole("alert", { name: "Ce modèle est signalé" })).toContainText(/En direct, l’exactitude vaut [\d,]+ sur \d+ lignes avec retour, sous le seuil de 0,99\./);
+  await setLocale(page, "en");
 
   // One data subject: a request with a telling first feature (x0, the forest's unnamed first column), answered by
   // production and copied to the shadow. The admin finds both log entries, then erases them; the counts are shown.
@@ -217,6 +244,17 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await expect(page.getByTestId("erasure-result")).toContainText("rows of inference_feedback");
   await find.getByRole("button", { name: "Find (dry run)" }).click();
   await expect(page.getByText("Nothing of this subject is stored")).toBeVisible();
+  // The erasure page in French, counts included.
+  await setLocale(page, "fr");
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Effacer une personne concernée" })).toBeVisible();
+  const frenchFind = page.getByRole("form", { name: "Trouver une personne concernée" });
+  await frenchFind.getByLabel("Colonne de la clé (variable)").fill("x0");
+  await frenchFind.getByLabel("Valeur de la clé").fill("31.125");
+  await frenchFind.getByRole("button", { name: "Chercher (essai à blanc)" }).click();
+  await expect(page.getByTestId("erasure-plan")).toContainText("Serait effacé : 0 entrée du journal d’inférence en entier");
+  await expect(page.getByText("Rien de cette personne n’est stocké")).toBeVisible();
+  await setLocale(page, "en");
 
   // Tidy up: the shadow is stopped (answers are no longer copied) and the webhook switched off, since its receiver
   // ends with this test.
