@@ -23,6 +23,7 @@ import { ExplanationsSection } from "./explanations-section";
 import { ValueSection } from "./value-section";
 import { useReviewDates, useReviewWords } from "./use-review-words";
 import { useErrorText } from "@/components/ui/use-error-text";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 
 /** While the evaluation runs the page asks again every second; once ready it stops. */
 export function isReviewEvaluating(review: Pick<ReviewDetail, "status" | "evaluationError">): boolean {
@@ -247,7 +248,8 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
       },
     }),
   );
-  const { canDecide, cannotDecideReason } = review.permissions;
+  const { canDecide, cannotDecideReason, cannotDecideMessage } = review.permissions;
+  const say = useServerSentence();
   const failing = localizeCriteriaResults(review.criteriaResults ?? [], review.report, review.criteria, words).filter((result) => !result.passed);
   function submit(kind: DecisionKind, needsComment: boolean) {
     if (needsComment && comment.trim() === "") {
@@ -272,7 +274,7 @@ function DecisionPanel({ review }: { review: ReviewDetail }) {
       <div className={ui.panel}>
         {!canDecide && cannotDecideReason ? (
           <p id={`${ids}-reason`} className={ui.muted}>
-            {cannotDecideReason}
+            {say(cannotDecideMessage, cannotDecideReason)}
           </p>
         ) : null}
         <div className={ui.field}>

@@ -6,7 +6,8 @@ import type { Database } from "@/db/client";
 import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
-import { DomainError, invalidParameter, notFound } from "../errors";
+import { DomainError, invalidParameter, notFound, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { findModelVersion } from "../registry/model-versions";
 import { currentCardRevision } from "../documentation/model-card";
 import type { ServiceContext } from "../service-context";
@@ -94,7 +95,7 @@ export async function decideReview(
     const reason = cannotDecideReason(ctx.actor, review, version?.userId ?? "", Boolean(previous));
     if (reason) {
       const code = review.status !== "ready" || previous ? "INVALID_STATE" : "PERMISSION_DENIED";
-      throw new DomainError(code, `You cannot decide on review #${review.reviewId}: ${reason}`);
+      throw saidError(code, `You cannot decide on review #${review.reviewId}: ${reason.text}`, sentence("error.review.cannot_decide", { reviewId: String(review.reviewId), reason: [reason.message] }));
     }
     const exceptions = exceptionsFor(review, input.decision, input.exceptions ?? []);
     // The model card as the reviewer saw it: an approval freezes this revision; later edits make new ones.

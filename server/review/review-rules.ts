@@ -5,6 +5,7 @@ import type { Database } from "@/db/client";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { DomainError, invalidParameter, notFound } from "../errors";
+import { sentence, type SentenceValue, type ServerSentence } from "@/lib/i18n/server-sentence";
 import type { AcceptanceCriteria, CriterionResult, ReviewStatus } from "./schema";
 
 export type ReviewRow = typeof reviews.$inferSelect;
@@ -23,18 +24,21 @@ export function requireRequesterOrAdmin(actor: Actor, review: ReviewRow, what: s
   throw new DomainError("PERMISSION_DENIED", `Only the requester of review #${review.reviewId} (${review.requestedBy}) or an admin can ${what}.`);
 }
 
-/** Why the actor may not decide on this review now, or null when they may. */
-export function cannotDecideReason(actor: Actor, review: ReviewRow, modelOwner: string, alreadyDecided: boolean): string | null {
-  if (!can(actor, "reviews.decide")) return `Your role (${actor.role}) cannot decide on reviews: only reviewers and admins can.`;
-  if (modelOwner && actor.username === modelOwner) return "You registered this model version: someone else must review it.";
-  if (actor.userId === review.requestedById) return "You requested this review: someone else must decide on it.";
+/** Why the actor may not decide on this review now (in English, and as a catalogue code), or null when they may. */
+export function cannotDecideReason(actor: Actor, review: ReviewRow, modelOwner: string, alreadyDecided: boolean): { text: string; message: ServerSentence } | null {
+  const why = (text: string, code: string, values: Record<string, SentenceValue> = {}) => ({ text, message: sentence(`review_refusal.${code}`, values) });
+  if (!can(actor, "reviews.decide")) return why(`Your role (${actor.role}) cannot decide on reviews: only reviewers and admins can.`, "role", { role: actor.role });
+  if (modelOwner && actor.username === modelOwner) return why("You registered this model version: someone else must review it.", "own_version");
+  if (actor.userId === review.requestedById) return why("You requested this review: someone else must decide on it.", "own_request");
   if (review.status !== "ready") {
-    if (review.status === "evaluation_failed") return "The evaluation failed: decisions open once it has been run again and the report is ready.";
+    if (review.status === "evaluation_failed") return why("The evaluation failed: decisions open once it has been run again and the report is ready.", "evaluation_failed");
     return review.status === "draft" || review.status === "evaluating"
-      ? "The evaluation has not finished: decisions open once the report is ready."
-      : `The review is already decided (${review.status.replace("_", " ")}).`;
+      ? why("The evaluation has not finished: decisions open once the report is ready.", "not_evaluated")
+      : why(`The review is already decided (${review.status.replace("_", " ")}).`, "already_decided", {
+          status: [sentence(`term.status.${review.status}`, {}, review.status.replace("_", " "))],
+        });
   }
-  if (alreadyDecided) return "You have already decided under the current criteria.";
+  if (alreadyDecided) return why("You have already decided under the current criteria.", "decided_before");
   return null;
 }
 

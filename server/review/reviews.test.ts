@@ -32,6 +32,15 @@ import {
 } from "./reviews";
 import { listDeployments, rollbackProduction } from "../deployments/deployments";
 import { defaultCriteria, type AcceptanceCriteria, type EvaluationReport } from "./schema";
+import { createTranslator } from "next-intl";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { catalogues } from "@/messages";
+import { refusalOf, saidIn } from "../testing/said-error";
+
+/** A reason as the review page in `locale` says it (components/ui/use-server-sentence). */
+function sayIn(locale: "en" | "fr", message: ServerSentence): string {
+  return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, "(no wording)");
+}
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
@@ -236,10 +245,14 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     const asAda = await getReview(as(ada), secondReview);
     expect(asAda.permissions.canDecide).toBe(false);
     expect(asAda.permissions.cannotDecideReason).toMatch(/registered this model version/);
-    await expect(decideReview(as(ada), { id: secondReview, decision: "approve", comment: "" })).rejects.toMatchObject({
-      code: "PERMISSION_DENIED",
-      message: expect.stringMatching(/registered this model version/),
-    });
+    const ownVersion = await refusalOf(decideReview(as(ada), { id: secondReview, decision: "approve", comment: "" }));
+    expect(ownVersion).toMatchObject({ code: "PERMISSION_DENIED", message: expect.stringMatching(/registered this model version/) });
+    // The review page says the reason, and the refusal, in its reader's language: English word for word, French in French.
+    expect(sayIn("en", asAda.permissions.cannotDecideMessage!)).toBe(asAda.permissions.cannotDecideReason);
+    expect(sayIn("fr", asAda.permissions.cannotDecideMessage!)).toBe("Vous avez enregistré cette version du modèle : quelqu’un d’autre doit la relire.");
+    expect(sayIn("en", asErin.permissions.cannotDecideMessage!)).toBe(asErin.permissions.cannotDecideReason);
+    expect(saidIn("en", ownVersion)).toBe(ownVersion.message);
+    expect(saidIn("fr", ownVersion)).toBe(`Vous ne pouvez pas statuer sur la revue n° ${secondReview} : Vous avez enregistré cette version du modèle : quelqu’un d’autre doit la relire.`);
     await expect(decideReview(as(erin), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     await expect(decideReview(as(vera), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     await expect(decideReview(as(rita), { id: firstReview, decision: "reject", comment: "  " })).rejects.toMatchObject({
@@ -355,7 +368,10 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(review.exceptions[0].criterion).toMatch(/accuracy/);
     expect(review.exceptions[0].result).toMatch(/Accuracy is 0\.\d+/);
     expect(review.decisions.find((d) => d.reviewer === "rita")!.exceptions).toHaveLength(2);
-    expect((await getReview(as(rita), firstReview)).permissions.cannotDecideReason).toMatch(/already decided/);
+    const decidedAlready = (await getReview(as(rita), firstReview)).permissions;
+    expect(decidedAlready.cannotDecideReason).toMatch(/already decided/);
+    expect(sayIn("en", decidedAlready.cannotDecideMessage!)).toBe(decidedAlready.cannotDecideReason);
+    expect(sayIn("fr", decidedAlready.cannotDecideMessage!)).toMatch(/^La revue est déjà tranchée \((approuvée|rejetée|en attente de modifications)\)\.$/);
     await expect(decideReview(as(rita), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "INVALID_STATE" });
     const decided = await listAuditEntries(studio.db, { action: "review.decide", targetId: String(firstReview), actor: "rita" });
     expect(decided.map((e) => [e.before, e.after, (e.meta as { exceptions?: unknown[] }).exceptions])).toEqual([

@@ -344,7 +344,8 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
     decidedAt: review.decidedAt,
     permissions: {
       canDecide: reason === null,
-      cannotDecideReason: reason,
+      cannotDecideReason: reason?.text ?? null,
+      cannotDecideMessage: reason?.message ?? null,
       canEditCriteria: isOwnerOrAdmin && review.status !== "rejected" && review.status !== "approved",
       canComment: can(ctx.actor, "reviews.comment"),
       canReevaluate: isOwnerOrAdmin && reevaluableStatuses.includes(review.status as ReviewStatus),

@@ -1,6 +1,7 @@
 // Zod contracts of acceptance reviews: the request, the criteria, the evaluation report and what pages read.
 // Shared by the evaluator (server/review/evaluate.ts), the review service, the tRPC router and the pages.
 import { z } from "zod";
+import { zServerSentence } from "@/lib/i18n/server-sentence";
 import { zColumnMapping } from "@/lib/feature-names";
 import { zExplanations } from "./explanations-schema";
 import { fairnessDetailFields, zComparisonReport } from "./comparison-schema";
@@ -344,6 +345,8 @@ export const zReviewDetail = zReviewSummary.extend({
   permissions: z.object({
     canDecide: z.boolean(),
     cannotDecideReason: z.string().nullable(),
+    /** The same reason as a catalogue code, so the page says it in the reader's language (absent: the English text). */
+    cannotDecideMessage: zServerSentence.nullable().optional(),
     canEditCriteria: z.boolean(),
     canComment: z.boolean(),
     canReevaluate: z.boolean(),
