@@ -220,6 +220,7 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await page.reload();
   await expect(page.getByRole("alert", { name: "Ce modèle est signalé" })).toContainText(/En direct, l’exactitude vaut [\d,]+ sur \d+ lignes avec retour, sous le seuil de 0,99\./);
   await setLocale(page, "en");
+  await page.reload();
 
   // One data subject: a request with a telling first feature (x0, the forest's unnamed first column), answered by
   // production and copied to the shadow. The admin finds both log entries, then erases them; the counts are shown.
