@@ -280,6 +280,39 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             verdict: extra <= 1 ? "met" : "missed",
           });
         }
+        // Where the shadow's CPU goes: each thread of the serving process and each kind of PostgreSQL backend, µs per
+        // request, median of the rounds, alone → with the shadow (the difference is what the shadow costs each of them).
+        for (const target of targets) {
+          const arm = arms.get(target.key)!;
+          const parts: [string, (c: CpuPerRequest) => number | null][] = [
+            ["serving thread", (c) => c.mainUs],
+            ["shadow's scoring thread", (c) => c.shadowThreadUs],
+            ["log writer thread", (c) => c.logWriterUs],
+            ["other threads (libuv, V8, onnxruntime)", (c) => c.otherThreadsUs],
+            ["PostgreSQL: log writer's backend", (c) => c.postgresLogUs],
+            ["PostgreSQL: other backends", (c) => c.postgresOtherUs],
+          ];
+          const medianOf = (phases: Phase[], part: (c: CpuPerRequest) => number | null) => {
+            const values = phases.map((p) => (p.cpu ? part(p.cpu) : null)).filter((v): v is number => v !== null);
+            return values.length ? median(values) : null;
+          };
+          const cells = parts.map(([name, part]) => {
+            const alone = medianOf(arm.alone, part);
+            const shadow = medianOf(arm.shadow, part);
+            return alone === null || shadow === null ? null : { name, alone, shadow };
+          });
+          const known = cells.filter((c): c is { name: string; alone: number; shadow: number } => c !== null);
+          if (!known.length) continue;
+          rows.push({
+            backend,
+            measure: measure(`CPU µs/request by thread and backend, ${target.label} (median of ${ROUNDS} rounds)`),
+            studio: `with the shadow: ${known.map((c) => `${c.name} ${formatNumber(c.shadow, 0)}`).join(", ")}`,
+            baseline: `alone: ${known.map((c) => `${c.name} ${formatNumber(c.alone, 0)}`).join(", ")}`,
+            ratio: known.map((c) => `${c.name} ${signed(c.shadow - c.alone, 0)}`).join(", "),
+            target: "—",
+            verdict: "attribution",
+          });
+        }
         rows.push({ backend, measure: measure(`production alone, ${formatNumber(CALLERS, 0)} caller keys (the canary's baseline)`), studio: describe(keyed), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });
         const extra = canary.p99 - keyed.p99;
         const extraCpu = keyed.cpu && canary.cpu ? ` · serving thread ${canary.cpu.mainUs - keyed.cpu.mainUs >= 0 ? "+" : ""}${formatNumber(canary.cpu.mainUs - keyed.cpu.mainUs, 0)} µs/req` : "";

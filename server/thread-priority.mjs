@@ -6,8 +6,27 @@
 // in production's p99. On Linux niceness is per thread (a thread is a task with its own id), so a worker can lower its
 // own priority without touching the event loop that answers requests; threads it creates afterwards (onnxruntime's
 // pool, if any) inherit it. Plain JavaScript: worker threads of `next start` have no TypeScript loader.
-import { readlinkSync } from "node:fs";
+import { readlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
+
+/** The off-path threads' names (see nameThisThread), which bench/serving-cpu.ts looks for. */
+export const SHADOW_THREAD_NAME = "studio-shadow";
+export const LOG_WRITER_THREAD_NAME = "studio-logwrite";
+
+/**
+ * Names the calling thread (its Linux "comm", at most 15 bytes) so that `top -H`, `ps -L` and bench/serving-cpu.ts
+ * tell it from the process's other threads, which are all "node". Cosmetic: where it cannot (not Linux, no /proc),
+ * nothing happens.
+ * @param {string} name
+ */
+export function nameThisThread(name) {
+  if (process.platform !== "linux") return;
+  try {
+    writeFileSync("/proc/thread-self/comm", name.slice(0, 15));
+  } catch {
+    // the name only helps people and benches read the thread's CPU; the thread works without it
+  }
+}
 
 /** Niceness of the off-path threads by default: the lowest priority, which still runs whenever a core is idle. */
 export const DEFAULT_BACKGROUND_NICE = 19;
