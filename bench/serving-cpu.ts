@@ -128,6 +128,11 @@ export async function meterCpu(pid: number, databaseUrl: string | null): Promise
       for (const [backend, { seconds, log }] of pgAfter) postgres[log ? "log" : "other"] += seconds - (pgBefore.get(backend)?.seconds ?? 0);
     }
     const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, requests);
+    if (process.env.BENCH_CPU_THREADS === "1") {
+      // Every thread that ran, by id and name: what "other threads" holds, when it needs explaining.
+      const spent = [...after.threads].map(([tid, t]) => ({ tid, name: t.name, us: perRequest(t.seconds - (before.threads.get(tid)?.seconds ?? 0)) })).filter((t) => t.us > 0);
+      console.log(`[bench] CPU µs/request by thread of ${pid}: ${spent.map((t) => `${t.tid} ${t.name} ${Math.round(t.us)}`).join(", ")}`);
+    }
     const offPath = offPathSeconds(pid, before, after);
     return {
       mainUs: perRequest(after.main - before.main),

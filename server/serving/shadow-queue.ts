@@ -104,8 +104,8 @@ interface QueueState {
   nextSessionId: number;
   timer: ReturnType<typeof setTimeout> | null;
   sweeper: ReturnType<typeof setInterval> | null;
-  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (thread-priority.mjs). */
-  scoringThread: { tid: number; nice: number } | null;
+  /** The scoring thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (thread-priority.mjs). */
+  scoringThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 }
 const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
 const state: QueueState = (holder.studioShadowQueue ??= {
@@ -411,13 +411,14 @@ type WorkerMessage =
     }
   | { type: "unloadable"; batch: number; message: string }
   | { type: "error"; message: string }
-  | ({ type: "priority" } & ({ tid: number; nice: number } | { tid: null; nice: null; reason: string }));
+  | ({ type: "priority" } & ({ tid: number; nice: number; policy: "idle" | "normal"; reason?: string } | { tid: null; nice: null; policy: null; reason: string }));
 
 function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
   if (message.type === "priority") {
     // thread-priority.mjs: the scoring thread yields the CPU to the serving thread where Linux lets it; else it says why once.
-    if (state.worker === worker) state.scoringThread = message.tid === null ? null : { tid: message.tid, nice: message.nice };
+    if (state.worker === worker) state.scoringThread = message.tid === null ? null : { tid: message.tid, nice: message.nice, policy: message.policy };
     if (message.tid === null) console.warn(`[serving] the shadow's scoring thread runs at the process's priority: ${message.reason}`);
+    else if (message.reason) console.warn(`[serving] the shadow's scoring thread runs at niceness ${message.nice}, not in SCHED_IDLE: ${message.reason}`);
     return;
   }
   if (message.type === "error") {
@@ -505,8 +506,8 @@ export function shadowQueueStatus(): {
   reused: number;
   parsed: number;
   maxQueued: number;
-  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (null before, or where it could not). */
-  scoringThread: { tid: number; nice: number } | null;
+  /** The scoring thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (null before, or where it could not). */
+  scoringThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 } {
   return {
     queued: state.queue.length,
