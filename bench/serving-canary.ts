@@ -3,7 +3,8 @@
 // shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19), the other the
 // same-run "before" named by BENCH_CANARY_BEFORE: `nice-only` (default; STUDIO_BACKGROUND_THREAD_POLICY=normal: the
 // off-path threads at niceness 19, not SCHED_IDLE), `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the
-// process's priority) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
+// process's priority), `batch-20ms` (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms,
+// the default before 50) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
 // Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
 // (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and reported per pair (the difference) and per
 // arm (the median of the rounds' p99 and the p99 of all the arm's answers pooled), with the spread of the rounds'
@@ -48,6 +49,7 @@ const CALLERS = 1000;
 const BEFORE = {
   "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
   "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
+  "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },
   "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
 };
 
