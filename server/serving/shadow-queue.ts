@@ -32,9 +32,9 @@ const MAX_BATCH = Number(process.env.STUDIO_SHADOW_BATCH) || 64;
  * How long a copy waits for others before its batch goes to the scoring thread (STUDIO_SHADOW_BATCH_DELAY_MS): each
  * batch's round trip costs the serving thread far more than its size suggests (a batch's postMessage took ~200 µs of
  * its CPU in a serving process under load, against 5-45 µs for the same message in an idle one), so fewer, fuller
- * batches are cheaper: 50 ms holds ~50 copies at 1,000 req/s (20 ms held ~27; bench/shadow-serving-thread.ts measured
- * the serving thread's extra per request falling from a median of about +22 to about -15 µs, within noise of none).
- * The queue's bound still holds: 50 waiting and two batches of at most MAX_BATCH outstanding are under 256.
+ * batches are cheaper: 50 ms holds ~47 copies at 1,000 req/s where 20 ms held ~27, an expected 3-6 µs per request
+ * less (bench/README.md, "Where the shadow's CPU goes": too little for bench/shadow-serving-thread.ts to resolve on a
+ * loaded machine). The queue's bound still holds: 50 waiting and two batches of at most MAX_BATCH outstanding < 256.
  */
 const BATCH_DELAY_MS = Number(process.env.STUDIO_SHADOW_BATCH_DELAY_MS) || 50;
 /** Batches handed to the scoring thread and not answered yet, at most: the next waits while it is busy (and the queue bounds it). */
