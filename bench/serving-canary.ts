@@ -294,6 +294,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             ["log writer thread", (c) => c.logWriterUs],
             ["other threads (libuv, V8, onnxruntime)", (c) => c.otherThreadsUs],
             ["PostgreSQL: log writer's backend", (c) => c.postgresLogUs],
+            ["PostgreSQL: autovacuum", (c) => c.postgresAutovacuumUs],
             ["PostgreSQL: other backends", (c) => c.postgresOtherUs],
           ];
           const medianOf = (phases: Phase[], part: (c: CpuPerRequest) => number | null) => {

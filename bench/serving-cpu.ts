@@ -80,29 +80,35 @@ export interface CpuPerRequest {
   shadowThreadUs: number;
   logWriterUs: number;
   otherThreadsUs: number;
-  /** Of postgresUs: the log writer's backend (its inserts of inference_log rows), and every other backend. */
+  /** Of postgresUs: the log writer's backend (its inserts of inference_log rows), autovacuum's workers, every other backend. */
   postgresLogUs: number | null;
+  postgresAutovacuumUs: number | null;
   postgresOtherUs: number | null;
 }
 
-async function backends(databaseUrl: string): Promise<{ pid: number; application: string }[]> {
+type BackendKind = "log" | "autovacuum" | "other";
+
+async function backends(databaseUrl: string): Promise<{ pid: number; kind: BackendKind }[]> {
   const { Client } = await import("pg");
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query("select pid, application_name from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
-    return rows.map((r: { pid: number; application_name: string }) => ({ pid: r.pid, application: r.application_name }));
+    const { rows } = await client.query("select pid, application_name, backend_type from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+    return rows.map((r: { pid: number; application_name: string; backend_type: string }) => ({
+      pid: r.pid,
+      kind: r.application_name === LOG_WRITER_APPLICATION ? "log" : r.backend_type === "autovacuum worker" ? "autovacuum" : "other",
+    }));
   } finally {
     await client.end();
   }
 }
 
-async function postgresCpu(databaseUrl: string | null): Promise<Map<number, { seconds: number; log: boolean }> | null> {
+async function postgresCpu(databaseUrl: string | null): Promise<Map<number, { seconds: number; kind: BackendKind }> | null> {
   if (!databaseUrl || !["127.0.0.1", "localhost"].includes(new URL(databaseUrl).hostname)) return null;
-  const seconds = new Map<number, { seconds: number; log: boolean }>();
-  for (const { pid, application } of await backends(databaseUrl)) {
+  const seconds = new Map<number, { seconds: number; kind: BackendKind }>();
+  for (const { pid, kind } of await backends(databaseUrl)) {
     try {
-      seconds.set(pid, { seconds: cpuSecondsOf(`/proc/${pid}/stat`), log: application === LOG_WRITER_APPLICATION });
+      seconds.set(pid, { seconds: cpuSecondsOf(`/proc/${pid}/stat`), kind });
     } catch {
       return null; // not readable (another user's processes): no PostgreSQL figure rather than a wrong one
     }
@@ -121,11 +127,12 @@ export async function meterCpu(pid: number, databaseUrl: string | null): Promise
   return async (requests) => {
     const after = processCpu(pid);
     const pgAfter = await postgresCpu(databaseUrl);
-    let postgres: { log: number; other: number } | null = null;
+    let postgres: Record<BackendKind, number> | null = null;
     if (pgBefore && pgAfter) {
-      // Backends that started meanwhile count from zero; one that ended meanwhile is missing (rare: pools stay open under load).
-      postgres = { log: 0, other: 0 };
-      for (const [backend, { seconds, log }] of pgAfter) postgres[log ? "log" : "other"] += seconds - (pgBefore.get(backend)?.seconds ?? 0);
+      // Backends that started meanwhile count from zero; one that ended meanwhile is missing (rare for pools under load;
+      // an autovacuum worker that starts and ends within the phase is missed).
+      postgres = { log: 0, autovacuum: 0, other: 0 };
+      for (const [backend, { seconds, kind }] of pgAfter) postgres[kind] += seconds - (pgBefore.get(backend)?.seconds ?? 0);
     }
     const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, requests);
     if (process.env.BENCH_CPU_THREADS === "1") {
@@ -137,11 +144,12 @@ export async function meterCpu(pid: number, databaseUrl: string | null): Promise
     return {
       mainUs: perRequest(after.main - before.main),
       processUs: perRequest(after.all - before.all),
-      postgresUs: postgres === null ? null : perRequest(postgres.log + postgres.other),
+      postgresUs: postgres === null ? null : perRequest(postgres.log + postgres.autovacuum + postgres.other),
       shadowThreadUs: perRequest(offPath.shadow),
       logWriterUs: perRequest(offPath.writer),
       otherThreadsUs: perRequest(offPath.other),
       postgresLogUs: postgres === null ? null : perRequest(postgres.log),
+      postgresAutovacuumUs: postgres === null ? null : perRequest(postgres.autovacuum),
       postgresOtherUs: postgres === null ? null : perRequest(postgres.other),
     };
   };
