@@ -1,8 +1,10 @@
 // bench/serving-canary: what a shadow and a canary cost production's callers. Two standalone serving processes on one
 // PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one as shipped (the
-// shadow scored on its own thread, that thread and the log's writer at niceness 19), the other the same-run "before"
-// named by BENCH_CANARY_BEFORE: `normal-priority` (default; STUDIO_BACKGROUND_THREAD_NICE=0, the off-path threads at
-// the process's priority) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
+// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19), the other the
+// same-run "before" named by BENCH_CANARY_BEFORE: `nice-only` (default; STUDIO_BACKGROUND_THREAD_POLICY=normal: the
+// off-path threads at niceness 19, not SCHED_IDLE), `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the
+// process's priority), `batch-20ms` (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms,
+// the default before 50) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
 // Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
 // (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and reported per pair (the difference) and per
 // arm (the median of the rounds' p99 and the p99 of all the arm's answers pooled), with the spread of the rounds'
@@ -45,8 +47,10 @@ const CALLERS = 1000;
 
 /** The second process: the same-run "before" (see the top of this file). */
 const BEFORE = {
-  "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
-  "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
+  "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
+  "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
+  "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },
+  "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
 };
 
 /** Pairs of phases (production alone, with a shadow) per process; at least 3. */
@@ -175,7 +179,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const port = await freePort();
       const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
-      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "normal-priority") as keyof typeof BEFORE;
+      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "nice-only") as keyof typeof BEFORE;
       if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
       const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
@@ -184,7 +188,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
         const targets = [
-          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads at niceness 19" },
+          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads in SCHED_IDLE at niceness 19" },
           { key: beforeKind, pid: before.child.pid, url: beforeUrl, label: BEFORE[beforeKind].label },
         ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
@@ -278,6 +282,40 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             ratio: `pooled ${signed(extra, 2, "ms")}, median pair ${signed(median(pairDiffs), 2, "ms")} (pairs ${pairDiffs.map((d) => signed(d, 2)).join(", ")}) · serving thread ${signed(mainUs(arm.shadow) - mainUs(arm.alone), 0, "µs/req")}`,
             target: "p99 ≤ +1 ms",
             verdict: extra <= 1 ? "met" : "missed",
+          });
+        }
+        // Where the shadow's CPU goes: each thread of the serving process and each kind of PostgreSQL backend, µs per
+        // request, median of the rounds, alone → with the shadow (the difference is what the shadow costs each of them).
+        for (const target of targets) {
+          const arm = arms.get(target.key)!;
+          const parts: [string, (c: CpuPerRequest) => number | null][] = [
+            ["serving thread", (c) => c.mainUs],
+            ["shadow's scoring thread", (c) => c.shadowThreadUs],
+            ["log writer thread", (c) => c.logWriterUs],
+            ["other threads (libuv, V8, onnxruntime)", (c) => c.otherThreadsUs],
+            ["PostgreSQL: log writer's backend", (c) => c.postgresLogUs],
+            ["PostgreSQL: autovacuum", (c) => c.postgresAutovacuumUs],
+            ["PostgreSQL: other backends", (c) => c.postgresOtherUs],
+          ];
+          const medianOf = (phases: Phase[], part: (c: CpuPerRequest) => number | null) => {
+            const values = phases.map((p) => (p.cpu ? part(p.cpu) : null)).filter((v): v is number => v !== null);
+            return values.length ? median(values) : null;
+          };
+          const cells = parts.map(([name, part]) => {
+            const alone = medianOf(arm.alone, part);
+            const shadow = medianOf(arm.shadow, part);
+            return alone === null || shadow === null ? null : { name, alone, shadow };
+          });
+          const known = cells.filter((c): c is { name: string; alone: number; shadow: number } => c !== null);
+          if (!known.length) continue;
+          rows.push({
+            backend,
+            measure: measure(`CPU µs/request by thread and backend, ${target.label} (median of ${ROUNDS} rounds)`),
+            studio: `with the shadow: ${known.map((c) => `${c.name} ${formatNumber(c.shadow, 0)}`).join(", ")}`,
+            baseline: `alone: ${known.map((c) => `${c.name} ${formatNumber(c.alone, 0)}`).join(", ")}`,
+            ratio: known.map((c) => `${c.name} ${signed(c.shadow - c.alone, 0)}`).join(", "),
+            target: "—",
+            verdict: "attribution",
           });
         }
         rows.push({ backend, measure: measure(`production alone, ${formatNumber(CALLERS, 0)} caller keys (the canary's baseline)`), studio: describe(keyed), baseline: "—", ratio: "—", target: "—", verdict: "baseline" });

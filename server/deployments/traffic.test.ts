@@ -33,7 +33,7 @@ import { parseMlflowJson } from "../serving/protocols";
 import { flushRouteLog } from "../serving/route-log";
 import { closeShadowQueue, enqueueShadowCopy, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks, type ProductionParse, type ShadowParse } from "../serving/shadow-queue";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { currentThreadId, threadNiceness } from "../testing/thread-niceness";
+import { currentThreadId, SCHED_IDLE, SCHED_OTHER, threadName, threadNiceness, threadPolicy } from "../testing/thread-niceness";
 import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
@@ -222,17 +222,21 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     }
   });
 
-  it.skipIf(process.platform !== "linux")("scores copies on a thread that yields the CPU to serving: niceness 19 on that thread alone (Linux only: per-thread niceness, read from /proc)", async () => {
+  it.skipIf(process.platform !== "linux")("scores copies on a thread that yields the CPU to serving: SCHED_IDLE and niceness 19 on that thread alone (Linux only: per-thread policy, read from /proc)", async () => {
     await settle();
     const answers = await Promise.all(Array.from({ length: 3 }, (_, i) => serve(i)));
     expect(answers.map((a) => a.headers["x-shadow"])).toEqual(["2", "2", "2"]);
     await settle();
     const scoring = shadowQueueStatus().scoringThread;
-    expect(scoring).toMatchObject({ nice: 19 });
-    // What the kernel schedules by, not what the module remembers: the scoring thread at 19, serving's thread as it was.
+    expect(scoring).toMatchObject({ nice: 19, policy: "idle" });
+    // What the kernel schedules by, not what the module remembers: the scoring thread at 19 in SCHED_IDLE, named so
+    // that `top -H` shows it; serving's thread as it was.
     expect(threadNiceness(scoring!.tid)).toBe(19);
+    expect(threadPolicy(scoring!.tid)).toBe(SCHED_IDLE);
+    expect(threadName(scoring!.tid)).toBe("studio-shadow");
     expect(scoring!.tid).not.toBe(currentThreadId());
     expect(threadNiceness(currentThreadId())).toBe(os.getPriority());
+    expect(threadPolicy(currentThreadId())).toBe(SCHED_OTHER);
   });
 
   it("keeps no session of the shadowed version on the serving thread: the scoring thread holds its only one", async () => {

@@ -8,11 +8,12 @@
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
-import { lowerThisThreadPriority } from "../thread-priority.mjs";
+import { LOG_WRITER_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
 
 if (!parentPort) throw new Error("inference-log-worker.mjs runs as a worker thread of inference-log.ts");
 const port = parentPort;
 // Writing the log can wait (entries queue, bounded); answering requests on the serving thread cannot.
+nameThisThread(LOG_WRITER_THREAD_NAME);
 port.postMessage({ type: "priority", ...lowerThisThreadPriority() });
 
 /**

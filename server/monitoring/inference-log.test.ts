@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, like } from "drizzle-orm";
 import { inferenceLog } from "@/db/schema";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
-import { currentThreadId, threadNiceness } from "../testing/thread-niceness";
+import { currentThreadId, SCHED_IDLE, SCHED_OTHER, threadName, threadNiceness, threadPolicy } from "../testing/thread-niceness";
 import { registerOnnxUpload } from "../registry/onnx-versions";
 import { findModelVersion, findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
@@ -159,15 +159,18 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(entry.latencyMs).toBeGreaterThan(0);
   });
 
-  it.skipIf(process.platform !== "linux")("writes on a thread that yields the CPU to serving: niceness 19 on that thread alone (Linux only: per-thread niceness, read from /proc)", async () => {
+  it.skipIf(process.platform !== "linux")("writes on a thread that yields the CPU to serving: SCHED_IDLE and niceness 19 on that thread alone (Linux only: per-thread policy, read from /proc)", async () => {
     recordInference(studio.db, { modelId, versionId, requestId: "niceness-1", at: Date.now(), latencyMs: 1, inputs: { x0: [1] }, predictions: [0], protocol: "v2" });
     await flushInferenceLog();
     expect((await rowsOf("niceness")).size).toBe(1);
     const writer = inferenceLogStatus().writerThread;
-    expect(writer).toMatchObject({ nice: 19 });
+    expect(writer).toMatchObject({ nice: 19, policy: "idle" });
     expect(threadNiceness(writer!.tid)).toBe(19);
+    expect(threadPolicy(writer!.tid)).toBe(SCHED_IDLE);
+    expect(threadName(writer!.tid)).toBe("studio-logwrite");
     expect(writer!.tid).not.toBe(currentThreadId());
     expect(threadNiceness(currentThreadId())).toBe(os.getPriority());
+    expect(threadPolicy(currentThreadId())).toBe(SCHED_OTHER);
   });
 
   it("drops and counts entries when the writer falls behind, and never makes a request wait", async () => {

@@ -132,8 +132,8 @@ interface LogState {
   reportedDropped: number;
   exitHook: boolean;
   writer: "worker" | "main";
-  /** The writer thread's Linux thread id and niceness, once it lowered its priority (thread-priority.mjs). */
-  writerThread: { tid: number; nice: number } | null;
+  /** The writer thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (thread-priority.mjs). */
+  writerThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 }
 
 const holder = globalThis as unknown as { studioInferenceLogWriter?: LogState };
@@ -222,8 +222,8 @@ export function inferenceLogStatus(): {
   dropped: number;
   maxQueued: number;
   routed: { queued: number; dropped: number; maxQueued: number };
-  /** The writer thread's Linux thread id and niceness once it lowered its priority (null before, or where it could not). */
-  writerThread: { tid: number; nice: number } | null;
+  /** The writer thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not) once it lowered its priority (null before, or where it could not). */
+  writerThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 } {
   return {
     writerThread: state.writerThread,
@@ -538,7 +538,7 @@ type WorkerMessage =
   | { type: "flushed"; id: number }
   | { type: "error"; message: string }
   | { type: "closed" }
-  | ({ type: "priority" } & ({ tid: number; nice: number } | { tid: null; nice: null; reason: string }));
+  | ({ type: "priority" } & ({ tid: number; nice: number; policy: "idle" | "normal"; reason?: string } | { tid: null; nice: null; policy: null; reason: string }));
 
 function targetById(id: number): Target | undefined {
   for (const target of state.targets.values()) if (target.id === id) return target;
@@ -586,8 +586,9 @@ function onWorkerMessage(message: WorkerMessage): void {
       break;
     case "priority":
       // thread-priority.mjs: the writer yields the CPU to the serving thread where Linux lets it; else it says why once.
-      state.writerThread = message.tid === null ? null : { tid: message.tid, nice: message.nice };
+      state.writerThread = message.tid === null ? null : { tid: message.tid, nice: message.nice, policy: message.policy };
       if (message.tid === null) console.warn(`[studio] the inference log's writer thread runs at the process's priority: ${message.reason}`);
+      else if (message.reason) console.warn(`[studio] the inference log's writer thread runs at niceness ${message.nice}, not in SCHED_IDLE: ${message.reason}`);
       break;
   }
   refWorker();

@@ -29,10 +29,14 @@ const CONCURRENCY = Number(process.env.STUDIO_SHADOW_CONCURRENCY) || 1;
 /** Copies stacked into one run at most (STUDIO_SHADOW_BATCH); the queue's backlog decides how many, up to this. */
 const MAX_BATCH = Number(process.env.STUDIO_SHADOW_BATCH) || 64;
 /**
- * How long a copy waits for others before its batch goes to the scoring thread (STUDIO_SHADOW_BATCH_DELAY_MS): one
- * message per copy would cost the serving thread more than the copy does (at 1,000 req/s, ~20 copies a message).
+ * How long a copy waits for others before its batch goes to the scoring thread (STUDIO_SHADOW_BATCH_DELAY_MS): each
+ * batch's round trip costs the serving thread far more than its size suggests (a batch's postMessage took ~200 µs of
+ * its CPU in a serving process under load, against 5-45 µs for the same message in an idle one), so fewer, fuller
+ * batches are cheaper: 50 ms holds ~47 copies at 1,000 req/s where 20 ms held ~27, an expected 3-6 µs per request
+ * less (bench/README.md, "Where the shadow's CPU goes": too little for bench/shadow-serving-thread.ts to resolve on a
+ * loaded machine). The queue's bound still holds: 50 waiting and two batches of at most MAX_BATCH outstanding < 256.
  */
-const BATCH_DELAY_MS = Number(process.env.STUDIO_SHADOW_BATCH_DELAY_MS) || 20;
+const BATCH_DELAY_MS = Number(process.env.STUDIO_SHADOW_BATCH_DELAY_MS) || 50;
 /** Batches handed to the scoring thread and not answered yet, at most: the next waits while it is busy (and the queue bounds it). */
 const MAX_OUTSTANDING = 2;
 /** A shadowed version's session in the scoring thread is released after this long without copies (the shadow stopped). */
@@ -104,8 +108,8 @@ interface QueueState {
   nextSessionId: number;
   timer: ReturnType<typeof setTimeout> | null;
   sweeper: ReturnType<typeof setInterval> | null;
-  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (thread-priority.mjs). */
-  scoringThread: { tid: number; nice: number } | null;
+  /** The scoring thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (thread-priority.mjs). */
+  scoringThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 }
 const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
 const state: QueueState = (holder.studioShadowQueue ??= {
@@ -411,13 +415,14 @@ type WorkerMessage =
     }
   | { type: "unloadable"; batch: number; message: string }
   | { type: "error"; message: string }
-  | ({ type: "priority" } & ({ tid: number; nice: number } | { tid: null; nice: null; reason: string }));
+  | ({ type: "priority" } & ({ tid: number; nice: number; policy: "idle" | "normal"; reason?: string } | { tid: null; nice: null; policy: null; reason: string }));
 
 function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
   if (message.type === "priority") {
     // thread-priority.mjs: the scoring thread yields the CPU to the serving thread where Linux lets it; else it says why once.
-    if (state.worker === worker) state.scoringThread = message.tid === null ? null : { tid: message.tid, nice: message.nice };
+    if (state.worker === worker) state.scoringThread = message.tid === null ? null : { tid: message.tid, nice: message.nice, policy: message.policy };
     if (message.tid === null) console.warn(`[serving] the shadow's scoring thread runs at the process's priority: ${message.reason}`);
+    else if (message.reason) console.warn(`[serving] the shadow's scoring thread runs at niceness ${message.nice}, not in SCHED_IDLE: ${message.reason}`);
     return;
   }
   if (message.type === "error") {
@@ -505,8 +510,8 @@ export function shadowQueueStatus(): {
   reused: number;
   parsed: number;
   maxQueued: number;
-  /** The scoring thread's Linux thread id and niceness, once it lowered its priority (null before, or where it could not). */
-  scoringThread: { tid: number; nice: number } | null;
+  /** The scoring thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (null before, or where it could not). */
+  scoringThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 } {
   return {
     queued: state.queue.length,

@@ -9,12 +9,13 @@
 // are reported. Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker).
 import { parentPort } from "node:worker_threads";
 import ort from "onnxruntime-node";
-import { lowerThisThreadPriority } from "../thread-priority.mjs";
+import { SHADOW_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
 
 if (!parentPort) throw new Error("shadow-worker.mjs runs as a worker thread of shadow-queue.ts");
 const port = parentPort;
 // Copies can wait a few milliseconds; production's requests on the serving thread cannot: this thread yields the CPU
 // to them (its sessions are created below, so onnxruntime's threads, if any, inherit the priority too).
+nameThisThread(SHADOW_THREAD_NAME);
 port.postMessage({ type: "priority", ...lowerThisThreadPriority() });
 
 /** Input rows logged per request at most (MAX_LOGGED_INPUT_ROWS of serving-log.ts). */

@@ -1,0 +1,148 @@
+// bench/shadow-serving-thread: what a shadow costs the serving thread itself, per request, without HTTP, the load
+// generator's process or other threads in the measure. One process serves MLflow /invocations (batch 1) through
+// handleServing, in process, evenly paced at 1,000 req/s, in interleaved rounds of production alone and with a shadow
+// of v2; each round's CPU of this process's main thread (utime + stime of /proc/self/task/<pid>/stat) covers its
+// requests and everything the shadow makes that thread do afterwards (batches handed to the scoring thread, answers
+// taken back and handed to the log's writer, route counts), until the shadow's queue, the route counts and the log are
+// flushed. The load generator runs on the same thread in both arms, so the difference is the shadow's.
+// `TEST_DATABASE_URL=postgres://… npx tsx bench/shadow-serving-thread.ts` (PostgreSQL, so the log's writer thread
+// inserts; with PGlite the serving thread inserts the log's rows itself). BENCH_SHADOW_ROUNDS (default 4) pairs of
+// BENCH_SHADOW_REQUESTS (default 5,000) requests. Clock ticks are 10 ms: 5,000 requests read to ±2 µs per request.
+// On a busy machine the scoring thread (SCHED_IDLE) drops copies, which then cost the serving thread less: run with
+// STUDIO_BACKGROUND_THREAD_POLICY=normal STUDIO_BACKGROUND_THREAD_NICE=0 to measure the cost of copies scored.
+import { readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { percentile } from "@/lib/percentile";
+import type { Actor } from "@/server/auth/actor";
+import { createUserAsSystem } from "@/server/auth/accounts";
+import { zCreateToken, zCreateUser } from "@/server/auth/schema";
+import { createToken } from "@/server/auth/tokens";
+import { configureTraffic } from "@/server/deployments/traffic";
+import { flushInferenceLog } from "@/server/monitoring/inference-log";
+import { registerOnnxUpload } from "@/server/registry/onnx-versions";
+import { setModelAlias } from "@/server/registry/registered-models";
+import { handleServing } from "@/server/serving/http";
+import { ModelServer } from "@/server/serving/model-server";
+import { flushRouteLog } from "@/server/serving/route-log";
+import { closeShadowQueue, shadowQueueIdle, shadowQueueStatus } from "@/server/serving/shadow-queue";
+import { createTestStudio } from "@/server/testing/test-database";
+
+const MODEL = "bc";
+const ROUNDS = Number(process.env.BENCH_SHADOW_ROUNDS) || 4;
+const REQUESTS = Number(process.env.BENCH_SHADOW_REQUESTS) || 5_000;
+const RATE = 1000;
+const TICK_US = 10_000;
+
+function mainThreadTicks(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function main(): Promise<void> {
+  const fixtures = path.join(import.meta.dirname, "../fixtures");
+  const studio = await createTestStudio(process.env.TEST_DATABASE_URL ? "postgres" : "pglite");
+  const server = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }));
+  const user = async (name: string, role: "admin" | "editor"): Promise<Actor> => {
+    const created = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `bench-${name}`, password: `bench-${name}-password-1`, role }));
+    return { userId: created.userId, username: created.username, role, via: "session" };
+  };
+  const admin = await user("admin", "admin");
+  const editor = await user("editor", "editor");
+  const token = (await createToken(studio.as(editor), zCreateToken.parse({ name: "serve" }))).token;
+  for (const file of ["breast-cancer-rf-v1.onnx", "breast-cancer-rf-v2.onnx"]) {
+    await registerOnnxUpload(studio.as(editor), { name: MODEL, bytes: new Uint8Array(await readFile(path.join(fixtures, "models", file))) });
+  }
+  await setModelAlias(studio.as(admin), { name: MODEL, alias: "production", version: "1", overrideReason: "bench: v1 is production" });
+  const row = (await readFile(path.join(fixtures, "datasets/breast_cancer.test.csv"), "utf8")).trim().split("\n")[1]!.split(",").slice(0, 30).map(Number);
+  const body = JSON.stringify({ inputs: [row] });
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+
+  /** `count` requests at RATE, evenly paced; resolves when all are answered. */
+  const paced = (count: number) =>
+    new Promise<void>((resolve, reject) => {
+      const started = performance.now();
+      let sent = 0;
+      let settled = 0;
+      const tick = () => {
+        while (sent < count && started + sent * (1000 / RATE) <= performance.now()) {
+          sent++;
+          handleServing({ method: "POST", pathname: `/api/serve/${MODEL}/invocations`, headers: new Headers(headers), text: async () => body }, server).then((answer) => {
+            if (answer.status !== 200) reject(new Error(`status ${answer.status}: ${answer.body}`));
+            if (++settled === count) resolve();
+          }, reject);
+        }
+        if (sent < count) setTimeout(tick, Math.max(0, started + sent * (1000 / RATE) - performance.now()));
+      };
+      tick();
+    });
+  const drained = async () => {
+    await shadowQueueIdle();
+    await flushRouteLog();
+    await flushInferenceLog();
+  };
+  const setShadow = async (on: boolean) => {
+    await configureTraffic(studio.as(editor), { name: MODEL, shadow: on ? { version: "2" } : null });
+    // Past the routing cache's period, so every measured request sees the new setting.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+  };
+
+  let profiler: Session | null = null;
+  if (process.env.BENCH_SHADOW_PROFILE) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
+  }
+  await setShadow(true);
+  await paced(3_000);
+  await drained();
+  const perRequest: { alone: number[]; shadow: number[] } = { alone: [], shadow: [] };
+  /** Per shadow round: copies scored per request (a copy dropped because the scoring thread fell behind costs less). */
+  const scoredShare: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
+      await setShadow(on);
+      await paced(500);
+      await drained();
+      const status = shadowQueueStatus();
+      if (profiler) await profiler.post("Profiler.start");
+      const before = mainThreadTicks();
+      await paced(REQUESTS);
+      await drained();
+      const us = ((mainThreadTicks() - before) * TICK_US) / REQUESTS;
+      if (profiler) {
+        // BENCH_SHADOW_PROFILE=<folder>: the serving thread's CPU profile of each measured round, for DevTools.
+        const { profile } = await profiler.post("Profiler.stop");
+        writeFileSync(path.join(process.env.BENCH_SHADOW_PROFILE!, `round-${round + 1}-${on ? "shadow" : "alone"}.cpuprofile`), JSON.stringify(profile));
+      }
+      const after = shadowQueueStatus();
+      perRequest[on ? "shadow" : "alone"].push(us);
+      if (on) scoredShare.push((after.scored - status.scored) / REQUESTS);
+      console.log(
+        `round ${round + 1}: ${on ? "with a shadow" : "production alone"}: serving thread ${us.toFixed(1)} µs/request` +
+          `${on ? `, copies scored ${after.scored - status.scored}, dropped ${after.dropped - status.dropped}` : ""} (load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
+      );
+    }
+  }
+  const differences = perRequest.alone.map((alone, i) => perRequest.shadow[i]! - alone);
+  console.log(
+    `serving thread µs/request: alone ${perRequest.alone.map((v) => v.toFixed(1)).join(", ")}; with a shadow ${perRequest.shadow.map((v) => v.toFixed(1)).join(", ")}; ` +
+      `pair differences ${differences.map((d) => d.toFixed(1)).join(", ")}, median ${percentile(differences, 50).toFixed(1)} µs/request; ` +
+      `per copy scored: ${differences.map((d, i) => (d / Math.max(scoredShare[i]!, 1e-9)).toFixed(1)).join(", ")} µs`,
+  );
+  console.log(`shadow: ${JSON.stringify(shadowQueueStatus())}`);
+  await closeShadowQueue();
+  await server.close();
+  await studio.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
