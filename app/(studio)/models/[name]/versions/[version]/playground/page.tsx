@@ -9,12 +9,19 @@ import { installedOrtVersion } from "@/server/ort/assets";
 import { currentPageActor } from "@/server/auth/page-actor";
 import { getServiceContext } from "@/server/service-context";
 import { versionModelDigest } from "@/server/registry/onnx-versions";
+import { preparePlaygroundServerSession } from "@/server/registry/playground-scoring";
 
-/** The version's digest for its immutable model URL, or null (then the plain URL, revalidated on each load). */
+/**
+ * The version's digest for its immutable model URL, or null (then the plain URL, revalidated on each load). Also starts
+ * the version's onnxruntime-node session, not awaited: Predict is answered by the server until the browser's runtime is
+ * ready, and its first row then waits for the run only.
+ */
 async function modelDigestFor(name: string, version: string): Promise<string | null> {
   const actor = await currentPageActor();
   if (!actor) return null;
-  return versionModelDigest(await getServiceContext(actor), name, version).catch(() => null);
+  const ctx = await getServiceContext(actor);
+  preparePlaygroundServerSession(ctx, name, version).catch(() => undefined);
+  return versionModelDigest(ctx, name, version).catch(() => null);
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
