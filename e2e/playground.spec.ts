@@ -127,6 +127,27 @@ test("Predict is answered by the server while the page's runtime loads, then by 
   expect(await summary()).toBe(byServer);
 });
 
+test("the version page warms the playground up: Open playground finds ORT's wasm and the model in the browser's cache", async ({ page }) => {
+  await page.goto("/models/breast-cancer-rf/versions/1");
+  await expect(page.getByTestId("playground-warm-up")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
+  await page.getByRole("link", { name: "Open playground" }).click();
+  await expect(page).toHaveURL(/\/models\/breast-cancer-rf\/versions\/1\/playground$/);
+  const runtime = page.getByLabel("Runtime");
+  await expect(runtime).toContainText(/Model loaded in \d+ ms \(ready \d+ ms after the page was opened\)/, { timeout: 30_000 });
+  await expect(runtime).toContainText("Cross-origin isolated: yes");
+  // Resource timing of the playground's document: nothing transferred means the browser's cache answered.
+  const fetched = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .map((entry) => entry as PerformanceResourceTiming)
+      .filter((entry) => /\/model\.onnx\?digest=|\/ort-wasm-simd-threaded\.wasm$/.test(entry.name))
+      .map((entry) => ({ file: new URL(entry.name).pathname.split("/").pop()!, transferred: entry.transferSize, size: entry.decodedBodySize })),
+  );
+  expect(new Set(fetched.map((f) => f.file))).toEqual(new Set(["model.onnx", "ort-wasm-simd-threaded.wasm"]));
+  for (const file of fetched) expect(file, file.file).toMatchObject({ transferred: 0, size: expect.any(Number) });
+  expect(fetched.every((f) => f.size > 0)).toBe(true);
+});
+
 interface Sidecar {
   feature_columns: string[];
   label_column: string;

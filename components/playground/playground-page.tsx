@@ -4,7 +4,7 @@
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -258,6 +258,8 @@ function RunnablePlayground({
   const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
 
   const trpcClient = useTRPCClient();
+  // A server answer still in flight when the page's runtime answers a later Predict must not replace that answer.
+  const latestAsk = useRef(0);
   const [prediction, setPrediction] = useState<PredictionState | null>(null);
   const [predictError, setPredictError] = useState<{ message: string; operator: string | null } | null>(null);
   const [isolated, setIsolated] = useState<boolean | null>(null);
@@ -293,6 +295,7 @@ function RunnablePlayground({
     if (!canPredict) return;
     setPredictError(null);
     const askedAt = performance.now();
+    const ask = ++latestAsk.current;
     try {
       const feeds = feedsFromRows(plan, inputs, [row]);
       if (client) {
@@ -301,9 +304,11 @@ function RunnablePlayground({
       } else {
         const result = await trpcClient.registry.scorePlaygroundRow.mutate({ name, version, feeds: plainFeeds(feeds) });
         const answeredAt = performance.now();
+        if (ask !== latestAsk.current) return;
         setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: answeredAt - askedAt, scoredBy: "server", askedAt, answeredAt });
       }
     } catch (error) {
+      if (ask !== latestAsk.current) return;
       setPrediction(null);
       setPredictError(describeError(error));
     }
