@@ -11,6 +11,7 @@ import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
+import type { ModelVersionDetail } from "@/server/registry/schema";
 import { BatchScoring } from "./batch-scoring";
 import { ChampionChallenger } from "./champion-challenger";
 import { InputForm } from "./input-form";
@@ -136,14 +137,29 @@ function describeError(error: unknown): { message: string; operator: string | nu
   return { message: error instanceof Error ? error.message : String(error), operator: null };
 }
 
-/** modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good. */
-export function PlaygroundPage({ name, version, ortVersion, modelDigest = null }: { name: string; version: string; ortVersion: string; modelDigest?: string | null }) {
+/**
+ * modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good.
+ * initialDetail: the version as the server page read it, so the form and Predict are rendered with the HTML.
+ */
+export function PlaygroundPage({
+  name,
+  version,
+  ortVersion,
+  modelDigest = null,
+  initialDetail = null,
+}: {
+  name: string;
+  version: string;
+  ortVersion: string;
+  modelDigest?: string | null;
+  initialDetail?: ModelVersionDetail | null;
+}) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
   // In render, not an effect: effects run only once the whole page has hydrated.
   startPageOrtRuntime(wasmPaths);
   const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
-  const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
+  const versionQuery = useQuery({ ...trpc.registry.version.queryOptions({ name, version }), initialData: initialDetail ?? undefined });
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
   const detail = versionQuery.data;
   // The registry validated it with zOnnxIntrospection when it registered the version.
