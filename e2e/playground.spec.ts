@@ -99,6 +99,55 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   expect([...served].filter(([path]) => path.endsWith("/ort-wasm-simd-threaded.wasm")).every(([, cached]) => cached)).toBe(true);
 });
 
+test("Predict is answered by the server while the page's runtime loads, then by the page, with the same answer", async ({ page }) => {
+  // ORT's wasm is held back until the first prediction is on screen, so the server's onnxruntime-node must answer it.
+  let releaseWasm: () => void = () => undefined;
+  const wasmHeld = new Promise<void>((resolve) => (releaseWasm = resolve));
+  await page.route("**/ort-wasm-simd-threaded.wasm", async (route) => {
+    await wasmHeld;
+    await route.continue();
+  });
+  // credit-logreg: one input per column, numbers and text.
+  await page.goto("/models/credit-logreg/versions/1/playground");
+  const runtime = page.getByLabel("Runtime");
+  await expect(runtime.getByTestId("predict-ready")).toContainText("answered by the server");
+  await page.getByLabel("loan_amount", { exact: true }).fill("7311");
+  const predictionRegion = page.getByRole("region", { name: "Prediction" });
+  const summary = async () => (await predictionRegion.innerText()).split("Latency:")[0]!.trim();
+  await page.getByRole("button", { name: "Predict" }).click();
+  await expect(page.getByTestId("latency")).toContainText("scored on the server by onnxruntime-node");
+  await expect(predictionRegion.getByTestId("predicted-label")).toHaveText(/\S/);
+  const byServer = await summary();
+  await expect(runtime).toContainText("Loading the model…");
+
+  releaseWasm();
+  await expect(runtime).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
+  await page.getByRole("button", { name: "Predict" }).click();
+  await expect(page.getByTestId("latency")).toContainText("scored on this page");
+  expect(await summary()).toBe(byServer);
+});
+
+test("the version page warms the playground up: Open playground finds ORT's wasm and the model in the browser's cache", async ({ page }) => {
+  await page.goto("/models/breast-cancer-rf/versions/1");
+  await expect(page.getByTestId("playground-warm-up")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
+  await page.getByRole("link", { name: "Open playground" }).click();
+  await expect(page).toHaveURL(/\/models\/breast-cancer-rf\/versions\/1\/playground$/);
+  const runtime = page.getByLabel("Runtime");
+  await expect(runtime).toContainText(/Model loaded in \d+ ms \(ready \d+ ms after the page was opened\)/, { timeout: 30_000 });
+  await expect(runtime).toContainText("Cross-origin isolated: yes");
+  // Resource timing of the playground's document: nothing transferred means the browser's cache answered.
+  const fetched = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .map((entry) => entry as PerformanceResourceTiming)
+      .filter((entry) => /\/model\.onnx\?digest=|\/ort-wasm-simd-threaded\.wasm$/.test(entry.name))
+      .map((entry) => ({ file: new URL(entry.name).pathname.split("/").pop()!, transferred: entry.transferSize, size: entry.decodedBodySize })),
+  );
+  expect(new Set(fetched.map((f) => f.file))).toEqual(new Set(["model.onnx", "ort-wasm-simd-threaded.wasm"]));
+  for (const file of fetched) expect(file, file.file).toMatchObject({ transferred: 0, size: expect.any(Number) });
+  expect(fetched.every((f) => f.size > 0)).toBe(true);
+});
+
 interface Sidecar {
   feature_columns: string[];
   label_column: string;

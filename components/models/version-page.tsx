@@ -35,8 +35,10 @@ import { DescriptionPanel, VersionStatus } from "./model-page";
 import styles from "./models.module.css";
 import { ExperimentLink, RunLink } from "./run-link";
 import { TechnicalFileLink } from "@/components/documentation/technical-file-link";
+import { PlaygroundWarmUp } from "@/components/playground/playground-warm-up";
 
-export function ModelVersionPage({ name, version }: { name: string; version: string }) {
+/** ortVersion: onnxruntime-web's installed version, for warming the playground's runtime up while this page is read. */
+export function ModelVersionPage({ name, version, ortVersion }: { name: string; version: string; ortVersion?: string }) {
   const trpc = useTRPC();
   const canWrite = usePermission("models.write");
   const t = useTranslations("modelVersion");
@@ -92,6 +94,9 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
         </section>
       )}
       {data.tags.length ? <VersionTags tags={data.tags} /> : null}
+      {ortVersion && data.onnx_path && introspection && !introspection.usesZipMap && browserProblems.length === 0 ? (
+        <PlaygroundWarmUp name={data.name} version={data.version} modelDigest={data.model_digest ?? null} ortVersion={ortVersion} />
+      ) : null}
     </>
   );
 }
@@ -224,9 +229,11 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
       ) : null}
       {version.onnx_path ? (
         <p className={styles.links}>
-          <Link className={ui.button} href={playgroundHref(version.name, version.version)}>
+          {/* A document load, not a client-side navigation: the playground needs its own cross-origin isolated
+              document (COOP/COEP), and reloads itself when it arrives by a client-side one. */}
+          <a className={ui.button} href={playgroundHref(version.name, version.version)}>
             {t("openPlayground")}
-          </Link>
+          </a>
           <a className={ui.secondary} href={onnxDownloadHref(version.name, version.version)} download={`${version.name}-v${version.version}.onnx`}>
             {t("downloadOnnx")}
           </a>

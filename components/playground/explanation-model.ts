@@ -3,7 +3,7 @@
 import { type FeatureRange, rangesFromRows } from "@/lib/counterfactual";
 import type { FeedTensor, Feeds, InputPlan, InputRow, ModelInputInfo } from "@/lib/model-inputs";
 import type { BatchPredict, FeatureBatch, FeatureValue } from "@/lib/shapley";
-import type { PlainOutputs } from "./ort-tensors";
+import type { PlainOutputs } from "@/lib/ort-plain-tensors";
 import { classifyOutputs } from "./prediction-format";
 
 /** Which number of the outputs is explained: a class's probability, or a regressor's (first numeric, one-wide) output. */

@@ -5,7 +5,7 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { feedsFromRows, planModelInputs, rowFromCsvRecord } from "@/lib/model-inputs";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
-import { fromOrtOutputs, toOrtFeeds } from "./ort-tensors";
+import { fromOrtOutputs, toOrtFeeds } from "@/lib/ort-plain-tensors";
 import { readPredictions } from "./prediction-format";
 
 interface Expected {

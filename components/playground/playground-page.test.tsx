@@ -34,7 +34,7 @@ function versionOf(name: string, version: string): ModelVersion {
   };
 }
 
-function render(name: string, fixture: string, extra: { lineage?: unknown; profileColumns?: unknown[] } = {}) {
+function render(name: string, fixture: string, extra: { lineage?: unknown; profileColumns?: unknown[]; detailFromServerPage?: boolean } = {}) {
   const queryClient = new QueryClient();
   // Never called: every answer the page needs is already in the cache.
   const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "http://127.0.0.1:9/api/trpc", transformer: superjson })] });
@@ -46,7 +46,7 @@ function render(name: string, fixture: string, extra: { lineage?: unknown; profi
     introspection: introspectOnnx(readFileSync(`fixtures/models/${fixture}.onnx`)),
     lineage: extra.lineage ?? null,
   };
-  queryClient.setQueryData(trpc.registry.version.queryKey({ name, version: "1" }), detail);
+  if (!extra.detailFromServerPage) queryClient.setQueryData(trpc.registry.version.queryKey({ name, version: "1" }), detail);
   queryClient.setQueryData(trpc.registry.model.queryKey({ name }), {
     name,
     creation_timestamp: 1,
@@ -64,7 +64,7 @@ function render(name: string, fixture: string, extra: { lineage?: unknown; profi
   return renderToStaticMarkup(
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <PlaygroundPage name={name} version="1" ortVersion="1.30.0" />
+        <PlaygroundPage name={name} version="1" ortVersion="1.30.0" initialDetail={extra.detailFromServerPage ? detail : null} />
       </TRPCProvider>
     </QueryClientProvider>,
   );
@@ -115,6 +115,15 @@ describe("PlaygroundPage", () => {
     expect(html).toContain("training range 2 – 6");
     expect(html).toMatch(new RegExp(`id="${labels.get("petal_length_cm")}" type="number" step="any" class="[^"]*" min="2" max="6" aria-describedby="[^"]+-hint" value="4"`));
     expect(html).toContain('href="/datasets/iris/versions/3"');
+  });
+
+  it("renders the form and an enabled Predict with the HTML from the version the server page read (no request first)", () => {
+    const html = render("credit", "credit-logreg", { detailFromServerPage: true });
+    expect(html).not.toContain("Loading the version…");
+    expect(labelledIds(html).has("loan_amount")).toBe(true);
+    // While the page's runtime loads, the server answers Predict: the button is not disabled.
+    expect(html).toMatch(/<button type="button" class="[^"]*">Predict<\/button>/);
+    expect(render("credit", "credit-logreg")).toMatch(/<button type="button" class="[^"]*">Predict<\/button>/);
   });
 
   it("falls back to x0…x3 without a training dataset", () => {

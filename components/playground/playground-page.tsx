@@ -4,13 +4,14 @@
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
-import { useTRPC } from "@/components/trpc-provider";
+import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
+import type { ModelVersionDetail } from "@/server/registry/schema";
 import { BatchScoring } from "./batch-scoring";
 import { ChampionChallenger } from "./champion-challenger";
 import { InputForm } from "./input-form";
@@ -25,6 +26,7 @@ import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
 import { warmUpOrtRuntime } from "./ort-warm-up";
 import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
 import { signatureColumnNames } from "@/lib/feature-names";
+import { plainFeeds } from "@/lib/ort-plain-tensors";
 import { trainingContext, trainingDatasetOf } from "./training-context";
 import styles from "./playground.module.css";
 
@@ -123,6 +125,11 @@ interface PredictionState {
   row: InputRow;
   runMs: number;
   roundTripMs: number;
+  /** Which runtime answered: this page's onnxruntime-web, or the server's onnxruntime-node while the page's loads. */
+  scoredBy: "page" | "server";
+  /** performance.now() when Predict was pressed and when its answer arrived (the bench reads them from the page). */
+  askedAt: number;
+  answeredAt: number;
 }
 
 function describeError(error: unknown): { message: string; operator: string | null } {
@@ -130,14 +137,29 @@ function describeError(error: unknown): { message: string; operator: string | nu
   return { message: error instanceof Error ? error.message : String(error), operator: null };
 }
 
-/** modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good. */
-export function PlaygroundPage({ name, version, ortVersion, modelDigest = null }: { name: string; version: string; ortVersion: string; modelDigest?: string | null }) {
+/**
+ * modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good.
+ * initialDetail: the version as the server page read it, so the form and Predict are rendered with the HTML.
+ */
+export function PlaygroundPage({
+  name,
+  version,
+  ortVersion,
+  modelDigest = null,
+  initialDetail = null,
+}: {
+  name: string;
+  version: string;
+  ortVersion: string;
+  modelDigest?: string | null;
+  initialDetail?: ModelVersionDetail | null;
+}) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
   // In render, not an effect: effects run only once the whole page has hydrated.
   startPageOrtRuntime(wasmPaths);
   const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
-  const versionQuery = useQuery(trpc.registry.version.queryOptions({ name, version }));
+  const versionQuery = useQuery({ ...trpc.registry.version.queryOptions({ name, version }), initialData: initialDetail ?? undefined });
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
   const detail = versionQuery.data;
   // The registry validated it with zOnnxIntrospection when it registered the version.
@@ -251,6 +273,9 @@ function RunnablePlayground({
   // The form's row is checked too: an emptied number box is not a number (null in the JSON) and must not reach ORT as NaN.
   const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
 
+  const trpcClient = useTRPCClient();
+  // A server answer still in flight when the page's runtime answers a later Predict must not replace that answer.
+  const latestAsk = useRef(0);
   const [prediction, setPrediction] = useState<PredictionState | null>(null);
   const [predictError, setPredictError] = useState<{ message: string; operator: string | null } | null>(null);
   const [isolated, setIsolated] = useState<boolean | null>(null);
@@ -258,6 +283,17 @@ function RunnablePlayground({
   useEffect(() => queueMicrotask(() => setIsolated(window.crossOriginIsolated)), []);
 
   const client = session.status === "ready" ? session.client : null;
+  // Until this page's runtime is ready (its 14 MB wasm fetched and compiled), the server's onnxruntime-node answers
+  // Predict for this very version; the page takes over silently once it can.
+  const serverAnswers = session.status === "loading";
+  const canPredict = client !== null || serverAnswers;
+  const [predictReadyAt, setPredictReadyAt] = useState<number | null>(null);
+  useEffect(() => {
+    // Read when the enabled button was committed; set a moment later (no state update inside the effect itself).
+    if (!canPredict || predictReadyAt !== null) return;
+    const at = performance.now();
+    queueMicrotask(() => setPredictReadyAt(at));
+  }, [canPredict, predictReadyAt]);
 
   function onFormChange(next: InputRow) {
     setEdited(next);
@@ -272,12 +308,23 @@ function RunnablePlayground({
   }
 
   async function predict() {
-    if (!client) return;
+    if (!canPredict) return;
     setPredictError(null);
+    const askedAt = performance.now();
+    const ask = ++latestAsk.current;
     try {
-      const result = await client.run("main", feedsFromRows(plan, inputs, [row]));
-      setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: result.roundTripMs });
+      const feeds = feedsFromRows(plan, inputs, [row]);
+      if (client) {
+        const result = await client.run("main", feeds);
+        setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: result.roundTripMs, scoredBy: "page", askedAt, answeredAt: performance.now() });
+      } else {
+        const result = await trpcClient.registry.scorePlaygroundRow.mutate({ name, version, feeds: plainFeeds(feeds) });
+        const answeredAt = performance.now();
+        if (ask !== latestAsk.current) return;
+        setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: answeredAt - askedAt, scoredBy: "server", askedAt, answeredAt });
+      }
     } catch (error) {
+      if (ask !== latestAsk.current) return;
       setPrediction(null);
       setPredictError(describeError(error));
     }
@@ -289,9 +336,21 @@ function RunnablePlayground({
         <span>onnxruntime-web {ortVersion}, wasm backend (SIMD build)</span>
         <span>
           {session.status === "loading" ? (
-            "Loading the model…"
+            <>
+              Loading the model…
+              {predictReadyAt !== null ? (
+                <span data-testid="predict-ready" data-since-navigation-ms={sinceNavigation(predictReadyAt)}>
+                  {" "}Predict is answered by the server (onnxruntime-node) meanwhile.
+                </span>
+              ) : null}
+            </>
           ) : session.status === "ready" ? (
-            <span data-testid="model-load" data-load-ms={session.timing.loadMs.toFixed(1)} data-since-navigation-ms={session.timing.sinceNavigationMs?.toFixed(1) ?? ""}>
+            <span
+              data-testid="model-load"
+              data-load-ms={session.timing.loadMs.toFixed(1)}
+              data-since-navigation-ms={session.timing.sinceNavigationMs?.toFixed(1) ?? ""}
+              data-predict-ready-since-navigation-ms={predictReadyAt !== null ? sinceNavigation(predictReadyAt) : ""}
+            >
               Model loaded in {session.timing.loadMs.toFixed(0)} ms
               {session.timing.sinceNavigationMs !== null ? ` (ready ${session.timing.sinceNavigationMs.toFixed(0)} ms after the page was opened)` : ""}
             </span>
@@ -339,7 +398,7 @@ function RunnablePlayground({
           </div>
         </div>
         <div className={ui.toolbar} style={{ marginTop: "1rem" }}>
-          <button type="button" className={ui.button} onClick={predict} disabled={!client || jsonProblems.length > 0}>
+          <button type="button" className={ui.button} onClick={predict} disabled={!canPredict || jsonProblems.length > 0}>
             Predict
           </button>
           {jsonProblems.length ? <span className={ui.error}>Fix the inputs first (see the problems under the JSON).</span> : null}
@@ -349,8 +408,15 @@ function RunnablePlayground({
           {prediction ? (
             <>
               <PredictionSummary prediction={prediction.prediction} />
-              <p className={styles.hint} data-testid="latency">
-                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all (scored on this page)
+              <p
+                className={styles.hint}
+                data-testid="latency"
+                data-scored-by={prediction.scoredBy}
+                data-asked-since-navigation-ms={sinceNavigation(prediction.askedAt)}
+                data-answered-since-navigation-ms={sinceNavigation(prediction.answeredAt)}
+              >
+                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all
+                {prediction.scoredBy === "page" ? " (scored on this page)" : " (scored on the server by onnxruntime-node, while this page's runtime loads)"}
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
             </>
@@ -378,6 +444,11 @@ function RunnablePlayground({
       <ResponseCurve client={client} plan={plan} inputs={inputs} row={row} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
     </>
   );
+}
+
+/** A moment of this document as milliseconds since the playground was opened, or "" when it came by another page. */
+function sinceNavigation(at: number): string {
+  return documentLoadedFor(window.location.pathname) ? at.toFixed(1) : "";
 }
 
 /** True when the browser loaded this document for this path (so navigation start is when the playground was opened). */

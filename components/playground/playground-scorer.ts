@@ -7,7 +7,7 @@
 // worker is started only then, so on a 2-core machine the two wasm compilations do not compete for the first load.
 import type { Feeds } from "@/lib/model-inputs";
 import type * as Ort from "onnxruntime-web";
-import type { PlainOutputs } from "./ort-tensors";
+import type { PlainOutputs } from "@/lib/ort-plain-tensors";
 import { ScoringError, WorkerScoringClient, replyOrThrow, sessionInfoOf, type ScoringClient } from "./scoring-client";
 import { createScoringHost, type ScoringEnvironment } from "./scoring-host";
 import type { ScoringReply, ScoringRequest, SessionInfo, SessionSlot } from "./scoring-protocol";

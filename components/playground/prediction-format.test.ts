@@ -1,6 +1,6 @@
 // Reading outputs as predictions, comparing versions, sweep ranges, batch chunks and result columns; ORT error operators.
 import { describe, expect, it } from "vitest";
-import type { PlainOutputs } from "./ort-tensors";
+import type { PlainOutputs } from "@/lib/ort-plain-tensors";
 import {
   chunkRanges,
   classifyOutputs,

@@ -1,5 +1,5 @@
 // Reads model outputs as predictions (label, class probabilities, values), compares two versions' outputs and lays out sweeps and batches.
-import type { PlainOutputs } from "./ort-tensors";
+import type { PlainOutputs } from "@/lib/ort-plain-tensors";
 
 export interface RowPrediction {
   /** The predicted label, when the model has a label output. */

@@ -1,7 +1,7 @@
 // How the playground's panels score (ScoringClient), and the page's side of the scoring worker: promises over its
 // messages, and the worker's own failures turned into errors.
 import type { Feeds } from "@/lib/model-inputs";
-import type { PlainOutputs } from "./ort-tensors";
+import type { PlainOutputs } from "@/lib/ort-plain-tensors";
 import type { ScoringReply, ScoringRequest, SessionInfo, SessionSlot } from "./scoring-protocol";
 
 /** An ORT failure, with the operator it names when it names one (an operator the wasm build lacks, typically). */

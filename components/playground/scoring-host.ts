@@ -1,6 +1,6 @@
 // The scoring logic behind both the worker and the page's own single-row scorer: sessions per slot, one request at a time, ORT errors turned into replies.
 import type * as Ort from "onnxruntime-web";
-import { fromOrtOutputs, toOrtFeeds } from "./ort-tensors";
+import { fromOrtOutputs, toOrtFeeds } from "@/lib/ort-plain-tensors";
 import { operatorInError } from "./prediction-format";
 import type { ScoringReply, ScoringRequest, SessionSlot } from "./scoring-protocol";
 

@@ -1,6 +1,6 @@
 // Messages between the playground page and its scoring worker (onnxruntime-web sessions live in the worker only).
 import type { Feeds } from "@/lib/model-inputs";
-import type { PlainOutputs } from "./ort-tensors";
+import type { PlainOutputs } from "@/lib/ort-plain-tensors";
 
 /** A worker holds one session per slot: the version on the page, and the one it is compared with. */
 export type SessionSlot = "main" | "challenger";

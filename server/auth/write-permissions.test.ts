@@ -75,6 +75,8 @@ const trpcWrites: Record<string, { permission: Permission; input: (t: Target) =>
   "registry.updateModelDescription": { permission: "models.write", input: () => ({ name: "matrix-model", description: "d" }) },
   "registry.updateVersionDescription": { permission: "models.write", input: () => ({ name: "matrix-model", version: "1", description: "d" }) },
   "registry.transitionStage": { permission: "models.write", input: () => ({ name: "matrix-model", version: "1", stage: "Staging" }) },
+  // Writes nothing: a playground row scored on the server, as readable as the model's bytes (a mutation for its body).
+  "registry.scorePlaygroundRow": { permission: "studio.read", input: () => ({ name: "matrix-model", version: "1", feeds: { input: { type: "float32", dims: [1, 1], data: [1] } } }) },
   "documentation.editCard": { permission: "models.write", input: (t) => ({ name: "matrix-model", version: "1", sections: { limits: `l-${t.unique}` }, baseRevision: 0 }) },
   "review.request": {
     permission: "reviews.request",

@@ -5,6 +5,7 @@ import { deleteModelAlias, getRegisteredModelDetail, listRegisteredModels, setMo
 import { deleteModelVersion, getModelVersionDetail, transitionModelVersionStage, updateModelVersion } from "./model-versions";
 import { deriveVersionWithoutZipMap, registerRunArtifact } from "./onnx-versions";
 import { previewOnnxGraph, zOnnxGraphPreview, zOnnxGraphSource } from "./onnx-graph";
+import { scorePlaygroundRow, zPlaygroundRowRequest, zPlaygroundRowResult } from "./playground-scoring";
 import { zModelVersionDetail, zRegisteredModel, zRegisteredModelDetail } from "./schema";
 
 const zName = z.string().min(1).max(500);
@@ -29,6 +30,11 @@ export const registryRouter = createTrpcRouter({
     .input(zOnnxGraphSource)
     .output(zOnnxGraphPreview)
     .query(({ ctx, input }) => previewOnnxGraph(ctx, input)),
+  /** One playground row scored by the server's onnxruntime-node while the browser's runtime is still loading. */
+  scorePlaygroundRow: protectedProcedure
+    .input(zPlaygroundRowRequest)
+    .output(zPlaygroundRowResult)
+    .mutation(({ ctx, input }) => scorePlaygroundRow(ctx, input)),
   registerFromRun: protectedProcedure
     .input(z.object({ name: zName, runId: z.string().min(1).max(64), artifactPath: z.string().min(1).max(1000), description: z.string().max(10_000).optional() }))
     .mutation(({ ctx, input }) => registerRunArtifact(ctx, input)),

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ModelVersionPage } from "@/components/models/version-page";
 import { pageExists } from "@/server/navigation/page-exists";
 import { nameFromSegment } from "@/lib/url-segment";
+import { installedOrtVersion } from "@/server/ort/assets";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
   const { name, version } = await params;
@@ -15,5 +16,6 @@ export default async function ModelVersionRoute({ params }: { params: Promise<{ 
   // MLflow numbers versions 1, 2, …; anything else is not a page.
   if (!/^\d+$/.test(version) || Number(version) < 1) notFound();
   if (!(await pageExists({ kind: "modelVersion", name: nameFromSegment(name), version: Number(version) }))) notFound();
-  return <ModelVersionPage name={nameFromSegment(name)} version={String(Number(version))} />;
+  // The page warms the playground's runtime up (ORT's wasm, versioned URL) while it is read.
+  return <ModelVersionPage name={nameFromSegment(name)} version={String(Number(version))} ortVersion={installedOrtVersion()} />;
 }

@@ -1,4 +1,4 @@
-// Between the playground's plain feeds/outputs and onnxruntime-web's Tensor objects (used in the scoring worker and its tests).
+// Between the playground's plain feeds/outputs and ORT's Tensor objects: onnxruntime-web in the page and worker, onnxruntime-node on the server.
 import type { Feeds } from "@/lib/model-inputs";
 
 /** An output tensor as plain JSON-friendly values: int64 become numbers, strings stay strings. */
@@ -38,4 +38,21 @@ export function fromOrtOutputs(results: Readonly<Record<string, TensorLike>>): P
     outputs[name] = { type: tensor.type, dims: [...tensor.dims], data: values };
   }
   return outputs;
+}
+
+/** A feed as JSON-friendly values (typed arrays as number arrays, int64 as numbers, bool as 0/1): one row sent to the
+ * server's onnxruntime-node (server/registry/playground-scoring.ts), which builds the same tensors from them. */
+export interface PlainFeed {
+  type: Feeds[string]["type"];
+  dims: number[];
+  data: number[] | string[];
+}
+
+export function plainFeeds(feeds: Feeds): Record<string, PlainFeed> {
+  const plain: Record<string, PlainFeed> = {};
+  for (const [name, feed] of Object.entries(feeds)) {
+    const data = feed.type === "string" ? [...feed.data] : Array.from(feed.data as ArrayLike<number | bigint>, Number);
+    plain[name] = { type: feed.type, dims: [...feed.dims], data };
+  }
+  return plain;
 }
