@@ -174,11 +174,13 @@ async function fingerprint(studio: TestStudio): Promise<string> {
   // The rollup compactor folds an earlier case's points in the background; settle it so its derived rows are not counted as this case's write.
   await backgroundCompactionSettled(studio.db);
   const tables = await queryRows<{ tablename: string }>(studio.db, sql`select tablename from pg_tables where schemaname = 'public' and tablename <> 'auth_throttle' order by tablename`);
-  const parts: string[] = [];
-  for (const { tablename } of tables) {
-    const [row] = await queryRows<{ n: number }>(studio.db, sql`select count(*)::int as n from ${sql.identifier(tablename)}`);
-    parts.push(`${tablename}=${row.n}`);
-  }
+  // Every table's count in one statement: fifty-odd round trips per fingerprint were much of this file's time.
+  const countEach = sql.join(
+    tables.map(({ tablename }, position) => sql`select ${position}::int as position, ${tablename}::text as tablename, count(*)::int as n from ${sql.identifier(tablename)}`),
+    sql` union all `,
+  );
+  const counts = await queryRows<{ position: number; tablename: string; n: number }>(studio.db, sql`${countEach} order by position`);
+  const parts = counts.map((row) => `${row.tablename}=${row.n}`);
   for (const query of [
     sql`select string_agg(name || ':' || lifecycle_stage, ',' order by experiment_id) as s from experiments`,
     sql`select string_agg(username || ':' || role || ':' || disabled || ':' || password_hash, ',' order by username) as s from users`,

@@ -49,6 +49,25 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/**
+ * A fixture model on its own test split with nothing overridden, evaluated once per file and shared by the cases
+ * that read it or compare another evaluation with it (one digits-mlp evaluation takes ~15-30 s on a shared machine).
+ * The progress it reported comes with it. Same seed (the default), same inputs: the determinism case shows that
+ * evaluating again gives the same report.
+ */
+const plainEvaluations = new Map<string, Promise<{ report: EvaluationReport; progress: [number, string][] }>>();
+function plainEvaluation(model: string, dataset: string): Promise<{ report: EvaluationReport; progress: [number, string][] }> {
+  const key = `${model} on ${dataset}`;
+  let evaluation = plainEvaluations.get(key);
+  if (!evaluation) {
+    const progress: [number, string][] = [];
+    evaluation = evaluateModel(inputFor(model, dataset, { onProgress: (fraction, stage) => progress.push([fraction, stage]) })).then((report) => ({ report, progress }));
+    plainEvaluations.set(key, evaluation);
+  }
+  return evaluation;
+}
+const plainReport = async (model: string, dataset: string) => (await plainEvaluation(model, dataset)).report;
+
 /** A copy of a fixture CSV with `edit` applied to its records, for the refusal and missing-label cases. */
 async function editedCsv(dataset: string, edit: (rows: Record<string, string>[]) => Record<string, string>[]): Promise<string> {
   const parsed = Papa.parse<Record<string, string>>(readFileSync(datasetPath(dataset), "utf8"), { header: true, skipEmptyLines: true });
@@ -59,9 +78,9 @@ async function editedCsv(dataset: string, edit: (rows: Record<string, string>[])
 
 describe("evaluateModel on the fixtures: scikit-learn's metrics", () => {
   let report: EvaluationReport;
-  const progress: [number, string][] = [];
+  let progress: [number, string][];
   beforeAll(async () => {
-    report = await evaluateModel(inputFor("breast-cancer-rf-v1", "breast_cancer.test", { onProgress: (fraction, stage) => progress.push([fraction, stage]) }));
+    ({ report, progress } = await plainEvaluation("breast-cancer-rf-v1", "breast_cancer.test"));
   });
 
   it("breast-cancer-rf-v1 (binary): accuracy, macro F1, ROC AUC and log loss equal the sidecar's test_metrics", () => {
@@ -191,7 +210,7 @@ describe("evaluateModel: determinism and file formats", () => {
     await withDuckDB(async (connection) => {
       await connection.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(datasetPath("breast_cancer.test"))}, header = true)) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
     });
-    const fromCsv = await evaluateModel(inputFor("breast-cancer-rf-v1", "breast_cancer.test"));
+    const fromCsv = await plainReport("breast-cancer-rf-v1", "breast_cancer.test");
     const fromParquet = await evaluateModel(inputFor("breast-cancer-rf-v1", "breast_cancer.test", { datasetPath: parquet, datasetFormat: "parquet" }));
     expect(fromParquet.classification).toEqual(fromCsv.classification);
   });
@@ -233,7 +252,7 @@ describe("evaluateModel: which column feeds which input", () => {
       const file = await editedCsv(dataset, (rows) =>
         rows.map((row, index) => ({ ...Object.fromEntries(rotated.slice(0, 5).map((name) => [name, row[name]])), row_id: String(index), ...Object.fromEntries(rotated.slice(5).map((name) => [name, row[name]])), [label]: row[label] })),
       );
-      const ordered = await evaluateModel(inputFor(model, dataset));
+      const ordered = await plainReport(model, dataset);
       const reordered = await evaluateModel(inputFor(model, dataset, { datasetPath: file }));
       expect(strip(reordered)).toEqual(strip(ordered));
       expect(Math.abs(reordered.classification!.accuracy - sidecar(model).test_metrics.accuracy)).toBeLessThan(1e-6);
@@ -255,7 +274,7 @@ describe("evaluateModel: which column feeds which input", () => {
     await expect(evaluateModel(inputFor("digits-mlp", "digits.test", nameless))).rejects.toThrow(/nothing names them/);
     const features = sidecar("digits-mlp").feature_columns;
     const confirmed = await evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: features }));
-    expect(strip(confirmed)).toEqual(strip(await evaluateModel(inputFor("digits-mlp", "digits.test"))));
+    expect(strip(confirmed)).toEqual(strip(await plainReport("digits-mlp", "digits.test")));
     expect(confirmed.notes).toContain("Columns were matched to the model's inputs by name, from the column order confirmed by the requester.");
     await expect(evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: features.slice(1) }))).rejects.toThrow(
       /The confirmed column order cannot feed the model's input 'input': The model takes 64 columns; the confirmed order lists 63\./,
