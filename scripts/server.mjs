@@ -6,6 +6,7 @@ import http from "node:http";
 import { gatePage, retryAfterOn503 } from "./outage-page.mjs";
 import { installGracefulShutdown } from "./graceful-shutdown.mjs";
 import { createOrtWasmServer } from "./ort-wasm.mjs";
+import { keepConnectionsAlive } from "./keep-alive.mjs";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
 process.env.NODE_ENV ??= "production";
@@ -60,6 +61,7 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
     // A page while the database is unreachable: a 503 page that says so, not Next.js's 500 error page.
     gatePage(req, res, () => handle(req, res));
   });
+  keepConnectionsAlive(server);
   await new Promise((resolve) => server.listen(port, hostname, resolve));
   console.log(`[studio] ready on http://${hostname ?? "localhost"}:${port}`);
   // SIGTERM/SIGINT: stop accepting, finish the requests in flight, write the inference log, close the database.

@@ -6,6 +6,7 @@ import http from "node:http";
 import { getDatabase } from "@/db/client";
 import { livenessAnswer, metricsAnswer, readinessAnswer, type OperationsAnswer } from "../operations/endpoints";
 import { ensureDefaultExperiment } from "../tracking/experiments";
+import { keepConnectionsAlive } from "../../scripts/keep-alive.mjs";
 import { jobRunners } from "./runner";
 import { jobGraceMs, shutdownStudioJobs, startStudioJobs } from "./studio-jobs";
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         response.end(a.body);
       });
     });
+    keepConnectionsAlive(server);
     const host = process.env.STUDIO_WORKER_HOST ?? "127.0.0.1";
     server.listen(Number(port), host, () => console.log(`[worker] operations endpoints on http://${host}:${port} (/healthz, /readyz, /metrics)`));
   }
