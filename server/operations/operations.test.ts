@@ -7,6 +7,7 @@ import { createToken } from "../auth/tokens";
 import { zCreateUser } from "../auth/schema";
 import type { Actor, Role } from "../auth/actor";
 import { handleServing } from "../serving/http";
+import { ModelServer } from "../serving/model-server";
 import { handleArtifactProxy } from "../artifacts/proxy";
 import { handleMlflowApi } from "../http/mlflow-api";
 import { livenessAnswer, metricsAnswer, readinessAnswer } from "./endpoints";
@@ -158,7 +159,9 @@ describe.each(testBackends)("operations endpoints on %s", (backend) => {
       pathname: "/api/serve/no-such-model/invocations",
       headers: new Headers({ "x-request-id": "req-ops-1", authorization: `Bearer ${tokens.get("viewer")}` }),
       text: async () => JSON.stringify({ inputs: [[1]] }),
-    });
+      // The model server on this test's database: the process-wide one would open (and create) the default data
+      // folder, where this test's token does not exist (a 401, not the 404 under test).
+    }, new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts })));
     expect(answer.status).toBe(404);
     expect(answer.headers["x-request-id"]).toBe("req-ops-1");
     const lines = errors.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("req-ops-1"));
