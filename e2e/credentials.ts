@@ -4,8 +4,12 @@
 
 /** E2E_PORT lets two checkouts on one machine run their journeys side by side: server i listens on E2E_PORT + i. */
 export const E2E_FIRST_PORT = Number(process.env.E2E_PORT ?? 3100);
-/** E2E_WORKERS: how many journeys run at once, each worker against its own server (1 = one after the other). */
-export const E2E_WORKERS = Math.max(1, Number(process.env.E2E_WORKERS ?? 2) || 1);
+/**
+ * E2E_WORKERS: how many journeys run at once, each worker against its own server. 1 by default: on this two-core
+ * machine, under other helpers' load (8-19), the same 19 journeys took 482 s with one worker and 503 s with two, and
+ * journeys with a 60 s timeout ran out of it with two workers at load 14-24; a quiet CI machine is not measured yet.
+ */
+export const E2E_WORKERS = Math.max(1, Number(process.env.E2E_WORKERS ?? 1) || 1);
 /**
  * Which server this process talks to. Playwright sets TEST_PARALLEL_INDEX (0 … workers-1) in each worker process
  * before it loads the config and the journeys, so `use.baseURL` and the helpers below agree on the worker's own

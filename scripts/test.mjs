@@ -23,7 +23,7 @@ const stages = [
   [["production build", "npx", ["next", "build"]]],
   // Processes on the production build (two web instances, a worker, two serving replicas), so after it.
   [["team topology", "npx", ["vitest", "run", "-c", "vitest.topology.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${TOPOLOGY_REPORT}`]]],
-  // One studio server per Playwright worker (E2E_WORKERS, playwright.config.ts).
+  // One studio server per Playwright worker (E2E_WORKERS, e2e/credentials.ts; one by default).
   [["end-to-end journeys (Chromium)", "npx", ["playwright", "test"]]],
 ];
 
