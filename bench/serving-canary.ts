@@ -33,11 +33,12 @@ import { waitForReviewJobs } from "@/server/review/review-jobs";
 import { decideReview, getReview, requestReview } from "@/server/review/reviews";
 import { defaultCriteria } from "@/server/review/schema";
 import { percentile } from "@/lib/percentile";
-import { pacedLoad } from "./paced-load";
+import { pacedLoad, type PacedTimeline } from "./paced-load";
 import { formatNumber, type BenchRow } from "./stats";
 import { prepareDataDir, spawnTsx, throwawayPostgres } from "./serving";
 import { meterCpu, nodeProcessOf, type CpuPerRequest } from "./serving-cpu";
 import { freePort } from "./studio-server";
+import { attributeStalls, describePhase, readTrace, STALL_MS, startPhaseProbe, summariseArm, type PhaseStalls } from "./shadow-stalls";
 
 const MODEL = "breast-cancer-rf-v1";
 const RATE = 1000;
@@ -66,7 +67,14 @@ interface Phase {
   cpu: CpuPerRequest | null;
   /** Every answer's latency (ms), for the arm's pooled p99. */
   latencies: number[];
+  /** Each request's scheduled start, send lag and latency (for the stall attribution). */
+  timeline?: PacedTimeline;
+  /** What the phase's slow answers overlapped (bench/shadow-stalls.ts), when traced. */
+  stalls?: PhaseStalls;
 }
+
+/** The stall trace (server/serving/stall-trace.mjs) of each serving process: on unless BENCH_STALL_TRACE=0. */
+const STALL_TRACE = process.env.BENCH_STALL_TRACE !== "0";
 
 /**
  * `seconds` of traffic at RATE, evenly paced (bench/paced-load.ts: autocannon's `overallRate` sends each connection's
@@ -87,19 +95,33 @@ async function fixedRate(url: string, body: string, token: string, seconds: numb
       const route = String(answer["x-model-route"] ?? "none");
       routes[route] = (routes[route] ?? 0) + 1;
     },
+    timeline: STALL_TRACE,
   });
   settledRuns.push(result.answered + result.failed);
-  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes, latencies: result.latencies };
+  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes, latencies: result.latencies, timeline: result.timeline };
 }
 
 /** Requests answered (successfully or not) in each run of this bench so far (checked against route_counts at the end). */
 const settledRuns: number[] = [];
 
-/** A phase with the CPU the serving process (tsx runs it in a child of the launcher) and PostgreSQL spent meanwhile. */
-async function measured(launcherPid: number | undefined, databaseUrl: string, run: () => Promise<Omit<Phase, "cpu">>): Promise<Phase> {
+/**
+ * A phase with the CPU the serving process (tsx runs it in a child of the launcher) and PostgreSQL spent meanwhile,
+ * and, with the stall trace on, what its slow answers overlapped (printed as it ends, under `label`).
+ */
+async function measured(launcherPid: number | undefined, databaseUrl: string, run: () => Promise<Omit<Phase, "cpu">>, traceFile?: string, label = ""): Promise<Phase> {
   const stop = launcherPid ? await meterCpu(nodeProcessOf(launcherPid), databaseUrl) : null;
+  const probe = STALL_TRACE && traceFile && launcherPid ? await startPhaseProbe(databaseUrl) : null;
   const result = await run();
-  return { ...result, cpu: stop ? await stop(result.total) : null };
+  const cpu = stop ? await stop(result.total) : null;
+  let stalls: PhaseStalls | undefined;
+  if (probe && result.timeline) {
+    const probed = await probe.stop();
+    // The serving process flushes its trace every 250 ms.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stalls = attributeStalls(result.timeline, probed, readTrace(traceFile!, nodeProcessOf(launcherPid!), probed.from, probed.to + 5_000));
+    console.log(describePhase(label, stalls));
+  }
+  return { ...result, timeline: undefined, cpu, stalls };
 }
 
 function median(values: number[]): number {
@@ -176,12 +198,14 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const row = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).trim().split("\n")[1]!.split(",").slice(0, 30).map(Number);
       const body = JSON.stringify({ inputs: [row] });
       const env = { STUDIO_DATA_DIR: dataDir, DATABASE_URL: postgres.url };
+      const traceFile = (key: string) => path.join(dataDir, `stall-trace-${key}.jsonl`);
+      const traceEnv = (key: string): Record<string, string> => (STALL_TRACE ? { STUDIO_STALL_TRACE: traceFile(key) } : {});
       const port = await freePort();
-      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
+      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
       const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "nice-only") as keyof typeof BEFORE;
       if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
-      const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
+      const before = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv(beforeKind), STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
       const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
       try {
@@ -209,12 +233,12 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
               console.log(`[bench] serving-canary: round ${round + 1} of ${ROUNDS}, ${target.key} process, ${shadowOn ? "with a shadow of v2" : "production alone"}…`);
               const arm = arms.get(target.key)!;
               if (!shadowOn) {
-                arm.alone.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
+                arm.alone.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds), traceFile(target.key), `round ${round + 1}, ${target.key}, alone`));
                 continue;
               }
               await settle();
               const logged = await shadowRows();
-              arm.shadow.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
+              arm.shadow.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds), traceFile(target.key), `round ${round + 1}, ${target.key}, with a shadow`));
               await settle();
               arm.logged += (await shadowRows()) - logged;
             }
@@ -314,6 +338,22 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             studio: `with the shadow: ${known.map((c) => `${c.name} ${formatNumber(c.shadow, 0)}`).join(", ")}`,
             baseline: `alone: ${known.map((c) => `${c.name} ${formatNumber(c.alone, 0)}`).join(", ")}`,
             ratio: known.map((c) => `${c.name} ${signed(c.shadow - c.alone, 0)}`).join(", "),
+            target: "—",
+            verdict: "attribution",
+          });
+        }
+        // What the slow answers overlapped (bench/shadow-stalls.ts), per arm: the serving thread's event-loop gaps (and
+        // whether it was on a CPU, waiting for one or blocked), the load generator's own stalls, or neither.
+        for (const target of targets) {
+          const arm = arms.get(target.key)!;
+          const stalls = (phases: Phase[]) => phases.map((p) => p.stalls).filter((x): x is PhaseStalls => x !== undefined);
+          if (!stalls(arm.shadow).length) continue;
+          rows.push({
+            backend,
+            measure: measure(`stalls (answers > ${STALL_MS} ms) and what they overlapped, ${target.label}`),
+            studio: `with the shadow: ${summariseArm(stalls(arm.shadow))}`,
+            baseline: `alone: ${summariseArm(stalls(arm.alone))}`,
+            ratio: "—",
             target: "—",
             verdict: "attribution",
           });
