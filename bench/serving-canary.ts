@@ -1,10 +1,16 @@
 // bench/serving-canary: what a shadow and a canary cost production's callers. Two standalone serving processes on one
 // PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one as shipped (the
-// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19), the other the
-// same-run "before" named by BENCH_CANARY_BEFORE: `nice-only` (default; STUDIO_BACKGROUND_THREAD_POLICY=normal: the
-// off-path threads at niceness 19, not SCHED_IDLE), `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the
-// process's priority), `batch-20ms` (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms,
-// the default before 50) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
+// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19, and the log writer's
+// PostgreSQL backend in SCHED_IDLE too: STUDIO_LOG_BACKEND_POLICY=idle, since the bench's server is a local one, not
+// the embedded cluster the default applies to), the other the same-run "before" named by BENCH_CANARY_BEFORE:
+// `backend-normal` (default; STUDIO_LOG_BACKEND_POLICY=normal: the log backend at normal priority, all else shipped),
+// `nice-only` (STUDIO_BACKGROUND_THREAD_POLICY=normal: the off-path threads at niceness 19, not SCHED_IDLE),
+// `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the process's priority), `batch-20ms`
+// (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms, the default before 50) or
+// `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first also leave
+// the log backend at normal priority.
+// Each phase is traced (server/serving/stall-trace.mjs; BENCH_STALL_TRACE=0 turns it off) and its slow answers are
+// put down to what overlapped them (bench/shadow-stalls.ts): one console block per phase, one table row per process.
 // Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
 // (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and reported per pair (the difference) and per
 // arm (the median of the rounds' p99 and the p99 of all the arm's answers pooled), with the spread of the rounds'
@@ -38,7 +44,8 @@ import { formatNumber, type BenchRow } from "./stats";
 import { prepareDataDir, spawnTsx, throwawayPostgres } from "./serving";
 import { meterCpu, nodeProcessOf, type CpuPerRequest } from "./serving-cpu";
 import { freePort } from "./studio-server";
-import { attributeStalls, describePhase, readTrace, STALL_MS, startPhaseProbe, summariseArm, type PhaseStalls } from "./shadow-stalls";
+import { backendSchedPolicy } from "@/server/monitoring/inference-log-backend.mjs";
+import { attributeStalls, describePhase, logWriterBackendPid, readTrace, STALL_MS, startPhaseProbe, summariseArm, type PhaseStalls } from "./shadow-stalls";
 
 const MODEL = "breast-cancer-rf-v1";
 const RATE = 1000;
@@ -48,6 +55,7 @@ const CALLERS = 1000;
 
 /** The second process: the same-run "before" (see the top of this file). */
 const BEFORE = {
+  "backend-normal": { env: { STUDIO_LOG_BACKEND_POLICY: "normal" }, label: "shadow on its own thread, off-path threads in SCHED_IDLE, the log writer's PostgreSQL backend at normal priority (before; a second process)" },
   "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
   "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
   "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },
@@ -201,9 +209,12 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const traceFile = (key: string) => path.join(dataDir, `stall-trace-${key}.jsonl`);
       const traceEnv = (key: string): Record<string, string> => (STALL_TRACE ? { STUDIO_STALL_TRACE: traceFile(key) } : {});
       const port = await freePort();
-      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
+      // The bench's PostgreSQL is a server on this machine, not the embedded one, so the log backend's SCHED_IDLE
+      // (on by default for the embedded cluster only) is asked for explicitly, as an operator running one alongside would.
+      const shippedEnv = { STUDIO_LOG_BACKEND_POLICY: "idle" };
+      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), ...shippedEnv, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
-      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "nice-only") as keyof typeof BEFORE;
+      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "backend-normal") as keyof typeof BEFORE;
       if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
       const before = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv(beforeKind), STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
@@ -212,12 +223,19 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
         const targets = [
-          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads in SCHED_IDLE at niceness 19" },
+          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE" },
           { key: beforeKind, pid: before.child.pid, url: beforeUrl, label: BEFORE[beforeKind].label },
         ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
         await fixedRate(beforeUrl, body, token, 3);
+        if (STALL_TRACE) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          for (const target of targets) {
+            const pid = logWriterBackendPid(traceFile(target.key), nodeProcessOf(target.pid!));
+            console.log(`[bench] serving-canary: ${target.key} process's log writer backend: pid ${pid ?? "?"}, scheduling policy ${pid ? (backendSchedPolicy(pid) === 5 ? "SCHED_IDLE" : `${backendSchedPolicy(pid)} (not SCHED_IDLE)`) : "?"}`);
+          }
+        }
 
         // Production alone and with a shadow, interleaved: ROUNDS pairs per process, the pair's order alternating, so
         // that the machine's drift (other work, PostgreSQL's autovacuum, the log table growing) falls on both arms
