@@ -44,8 +44,7 @@ import { formatNumber, type BenchRow } from "./stats";
 import { prepareDataDir, spawnTsx, throwawayPostgres } from "./serving";
 import { meterCpu, nodeProcessOf, type CpuPerRequest } from "./serving-cpu";
 import { freePort } from "./studio-server";
-import { backendSchedPolicy } from "@/server/monitoring/inference-log-backend.mjs";
-import { attributeStalls, describePhase, logWriterBackendPid, readTrace, STALL_MS, startPhaseProbe, summariseArm, type PhaseStalls } from "./shadow-stalls";
+import { attributeStalls, describePhase, readTrace, STALL_MS, startPhaseProbe, summariseArm, type PhaseStalls } from "./shadow-stalls";
 
 const MODEL = "breast-cancer-rf-v1";
 const RATE = 1000;
@@ -229,14 +228,6 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
         await fixedRate(beforeUrl, body, token, 3);
-        if (STALL_TRACE) {
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          for (const target of targets) {
-            const pid = logWriterBackendPid(traceFile(target.key), nodeProcessOf(target.pid!));
-            console.log(`[bench] serving-canary: ${target.key} process's log writer backend: pid ${pid ?? "?"}, scheduling policy ${pid ? (backendSchedPolicy(pid) === 5 ? "SCHED_IDLE" : `${backendSchedPolicy(pid)} (not SCHED_IDLE)`) : "?"}`);
-          }
-        }
-
         // Production alone and with a shadow, interleaved: ROUNDS pairs per process, the pair's order alternating, so
         // that the machine's drift (other work, PostgreSQL's autovacuum, the log table growing) falls on both arms
         // alike and the spread between the rounds' "alone" phases says how far apart p99s of the same code land here.

@@ -30,6 +30,7 @@ interface TraceLine {
   copies?: number;
   entries?: number;
   backendPid?: number | null;
+  policy?: string;
 }
 
 interface PgCounters {
@@ -130,12 +131,6 @@ export function readTrace(file: string, pid: number, from: number, to: number): 
   return lines;
 }
 
-/** The log writer's PostgreSQL backend pid the trace named, if any. */
-export function logWriterBackendPid(file: string, pid: number): number | null {
-  const found = readTrace(file, pid, 0, Number.MAX_SAFE_INTEGER).filter((l) => l.src === "logwrite-backend" && l.backendPid);
-  return found.length ? found[found.length - 1]!.backendPid! : null;
-}
-
 interface Episode {
   start: number;
   end: number;
@@ -165,6 +160,8 @@ export interface PhaseStalls {
   inserts: { count: number; rows: number; meanMs: number; worstMs: number; writerRunqueueMs: number };
   shadowSends: { count: number; meanMs: number; worstMs: number };
   meanRunQueue: number;
+  /** The log writer's PostgreSQL connections opened in the phase: backend pid and policy (idle = SCHED_IDLE). */
+  logBackends: string[];
   loadavg: [string, string];
   checkpoints: number | null;
   autovacuums: number | null;
@@ -264,6 +261,7 @@ export function attributeStalls(timeline: PacedTimeline, probe: ProbeResult, tra
     },
     shadowSends: { count: sends.length, meanMs: sends.length ? sum(sends, (l) => l.ms ?? 0) / sends.length : 0, worstMs: Math.max(0, ...sends.map((l) => l.ms ?? 0)) },
     meanRunQueue: probe.runQueue.length ? probe.runQueue.reduce((a, r) => a + r.running, 0) / probe.runQueue.length : Number.NaN,
+    logBackends: trace.filter((l) => l.src === "logwrite-backend").map((l) => `${l.backendPid} ${l.policy}`),
     loadavg: probe.loadavg,
     checkpoints: probe.checkpoints,
     autovacuums: probe.autovacuums,
@@ -280,7 +278,7 @@ export function describePhase(label: string, s: PhaseStalls): string {
     .map(([kind, g]) => `${kind} ${g.count}× ${f1(g.ms)} ms (worst ${f1(g.worstMs)})`)
     .join(", ");
   const lines = [
-    `[bench] stalls ${label}: ${s.slowAnswers} of ${s.answers} answers > ${STALL_MS} ms in ${s.episodes.length} episodes (${[...causes].map(([c, n]) => `${c} ${n}`).join(", ") || "none"}); load ${s.loadavg[0]} → ${s.loadavg[1]}, procs_running mean ${f1(s.meanRunQueue)}; checkpoints ${s.checkpoints ?? "?"}, autovacuum/analyze ${s.autovacuums ?? "?"}`,
+    `[bench] stalls ${label}: ${s.slowAnswers} of ${s.answers} answers > ${STALL_MS} ms in ${s.episodes.length} episodes (${[...causes].map(([c, n]) => `${c} ${n}`).join(", ") || "none"}); load ${s.loadavg[0]} → ${s.loadavg[1]}, procs_running mean ${f1(s.meanRunQueue)}; checkpoints ${s.checkpoints ?? "?"}, autovacuum/analyze ${s.autovacuums ?? "?"}; log backends connected: ${s.logBackends.join(", ") || "none (kept from before)"}`,
     `[bench]   serving thread gaps > ${STALL_MS} ms: ${s.serverGaps.count}, ${f1(s.serverGaps.ms)} ms (on CPU ${f1(s.serverGaps.cpuMs)}, run queue ${f1(s.serverGaps.runqueueMs)}, blocked ${f1(s.serverGaps.blockedMs)}; worst ${f1(s.serverGaps.worstMs)}) · client gaps ${s.clientGaps.count}, ${f1(s.clientGaps.ms)} ms (worst ${f1(s.clientGaps.worstMs)}) · GC ${gcText || "none"} · log inserts ${s.inserts.count} (${s.inserts.rows} rows, mean ${f1(s.inserts.meanMs)} ms, worst ${f1(s.inserts.worstMs)}, writer on run queue ${f1(s.inserts.writerRunqueueMs)} ms) · shadow batches sent ${s.shadowSends.count} (postMessage mean ${s.shadowSends.meanMs.toFixed(2)} ms, worst ${f1(s.shadowSends.worstMs)})`,
   ];
   for (const e of [...s.episodes].sort((a, b) => b.worstMs - a.worstMs).slice(0, 3)) {

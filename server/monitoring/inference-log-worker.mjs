@@ -10,7 +10,8 @@ import { parentPort } from "node:worker_threads";
 import pg from "pg";
 import { LOG_WRITER_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
 import { schedstatReader, stallTraceEnabled, traceEvent, traceNow } from "../serving/stall-trace.mjs";
-import { backendDecision, enterIdle, hostOf, logBackendPolicy } from "./inference-log-backend.mjs";
+import { existsSync } from "node:fs";
+import { backendDecision, enterIdle, hostOf, isLocalHost, logBackendPolicy } from "./inference-log-backend.mjs";
 
 if (!parentPort) throw new Error("inference-log-worker.mjs runs as a worker thread of inference-log.ts");
 const port = parentPort;
@@ -192,7 +193,9 @@ async function lowerBackend(pool, target) {
     if (!lookedAt.has(pool)) port.postMessage({ type: "backend", pid: null, policy: "normal", reason: error instanceof Error ? error.message : String(error) });
     lookedAt.add(pool);
   }
-  if (policy === "normal") return;
+  // Nothing to look at (no connection checked out for it): a server on another machine, or, by default, a database
+  // that cannot be the embedded cluster of this data folder.
+  if (policy === "normal" || (policy === "auto" && (!isLocalHost(hostOf(target.config)) || !target.embeddedCluster || !existsSync(target.embeddedCluster)))) return;
   const client = await pool.connect();
   try {
     if (lookedAt.has(client)) return;
@@ -207,7 +210,9 @@ async function lowerBackend(pool, target) {
     }
     const decision = backendDecision({ policy, host: hostOf(target.config), pid, embeddedCluster: target.embeddedCluster });
     const refused = decision.lower ? enterIdle(pid) : decision.reason;
-    port.postMessage({ type: "backend", pid, policy: decision.lower && refused === null ? "idle" : "normal", reason: refused });
+    const lowered = decision.lower && refused === null ? "idle" : "normal";
+    port.postMessage({ type: "backend", pid, policy: lowered, reason: refused });
+    traceEvent("logwrite-backend", { t: traceNow(), backendPid: pid, policy: lowered });
   } finally {
     client.release();
   }
@@ -252,21 +257,14 @@ async function writePostgres(targetId, target, rows) {
 
 /** This thread's schedstat, for the stall trace (STUDIO_STALL_TRACE): how long an insert waited for a CPU here. */
 const schedstat = stallTraceEnabled ? schedstatReader() : null;
-/** @type {Set<pg.Pool>} pools whose backend pid was traced */
-const tracedPools = new Set();
 
 /**
  * The inserts of one batch with a stall-trace line each (start, wall time, rows, this thread's CPU and run-queue wait
- * meanwhile); the first names the connection's PostgreSQL backend pid, to find its CPU and priority.
+ * meanwhile). Each connection's backend pid and policy are traced by lowerBackend.
  * @param {pg.Pool} pool
  * @param {{ chunks: string[], count: number }} rows
  */
 async function tracedInserts(pool, rows) {
-  if (!tracedPools.has(pool)) {
-    tracedPools.add(pool);
-    const { rows: backend } = await pool.query("select pg_backend_pid() as pid");
-    traceEvent("logwrite-backend", { t: traceNow(), backendPid: backend[0]?.pid ?? null });
-  }
   for (let i = 0; i < rows.chunks.length; i++) {
     const chunk = rows.chunks[i];
     const t = traceNow();
