@@ -3,7 +3,7 @@
 // Each phase, the serving process writes a trace (server/serving/stall-trace.mjs, STUDIO_STALL_TRACE: its event loop's
 // gaps split into CPU / run queue / blocked, its GCs, the log writer's inserts, the shadow's batches) and the load
 // generator keeps every request's scheduled start, send lag and latency (bench/paced-load.ts `timeline`) while this
-// module watches the bench process's own event loop and the machine's run queue (/proc/stat procs_running every 10 ms)
+// module watches the bench process's own event loop (the same 5 ms tick) and the machine's run queue (/proc/stat procs_running every 10 ms)
 // and PostgreSQL's checkpoints and autovacuum. Slow answers (> BENCH_STALL_MS, default 20) are grouped into episodes
 // (overlapping in time) and each episode is put down to what overlapped it:
 // - "server loop held": the serving thread's event loop had a gap covering at least half the episode's worst latency,

@@ -11,5 +11,5 @@ export interface LoopGap {
   runqueueMs: number | null;
   blockedMs: number | null;
 }
-export function monitorLoopGaps(thresholdMs: number, onGap: (gap: LoopGap) => void): () => void;
+export function monitorLoopGaps(thresholdMs: number, onGap: (gap: LoopGap) => void, tickMs?: number): () => void;
 export function startEventLoopTrace(): () => void;

@@ -4,7 +4,9 @@
 // file; then every thread that calls traceEvent appends JSON lines to it (one line per event, `t` in epoch
 // milliseconds with sub-millisecond precision, comparable across threads and processes) and the serving thread also
 // records:
-// - its event loop's gaps: a 1 ms interval timer whose callback came more than STUDIO_STALL_TRACE_MS (default 20) late,
+// - its event loop's gaps: an interval timer (every STUDIO_STALL_TRACE_TICK_MS, default 5: a 1 ms timer cost this VM's
+//   idle thread ~45 µs per tick, i.e. as much per millisecond as a shadow adds per request; at 5 ms ~5 µs/ms) whose
+//   callbacks came more than STUDIO_STALL_TRACE_MS (default 20) apart,
 //   split by the thread's own /proc schedstat into time on a CPU (JavaScript, GC), waiting on the run queue (the
 //   thread was runnable but the cores were busy with other work) and neither (blocked: a lock, a page fault, I/O);
 // - its garbage collections (PerformanceObserver 'gc': kind, duration).
@@ -89,12 +91,14 @@ const GC_KINDS = {
  */
 
 /**
- * Calls `onGap` whenever a 1 ms interval timer on the calling thread comes more than `thresholdMs` late, with how the
- * gap divides into time on a CPU, on the run queue and blocked (schedstat). Returns a stop function.
+ * Calls `onGap` whenever two callbacks of an interval timer (every `tickMs`) on the calling thread are more than
+ * `thresholdMs` apart, with how the gap divides into time on a CPU, on the run queue and blocked (schedstat). Returns a
+ * stop function.
  * @param {number} thresholdMs
  * @param {(gap: LoopGap) => void} onGap
+ * @param {number} [tickMs]
  */
-export function monitorLoopGaps(thresholdMs, onGap) {
+export function monitorLoopGaps(thresholdMs, onGap, tickMs = Number(process.env.STUDIO_STALL_TRACE_TICK_MS) || 5) {
   const schedstat = schedstatReader();
   let last = performance.now();
   let lastSched = schedstat?.read() ?? null;
@@ -115,7 +119,7 @@ export function monitorLoopGaps(thresholdMs, onGap) {
     }
     last = now;
     lastSched = sched;
-  }, 1);
+  }, tickMs);
   return () => {
     clearInterval(timer);
     schedstat?.close();
@@ -137,7 +141,7 @@ export function startEventLoopTrace() {
     }
   });
   observer.observe({ entryTypes: ["gc"] });
-  traceEvent("start", { t: traceNow(), thresholdMs });
+  traceEvent("start", { t: traceNow(), thresholdMs, tickMs: Number(process.env.STUDIO_STALL_TRACE_TICK_MS) || 5 });
   return () => {
     stopGaps();
     observer.disconnect();
