@@ -222,8 +222,8 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
         const targets = [
-          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE" },
-          { key: beforeKind, pid: before.child.pid, url: beforeUrl, label: BEFORE[beforeKind].label },
+          { key: "shipped", pid: standalone.child.pid, url, logDropped: standalone.logDropped, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE" },
+          { key: beforeKind, pid: before.child.pid, url: beforeUrl, logDropped: before.logDropped, label: BEFORE[beforeKind].label },
         ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
@@ -362,7 +362,8 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             measure: measure(`stalls (answers > ${STALL_MS} ms) and what they overlapped, ${target.label}`),
             studio: `with the shadow: ${summariseArm(stalls(arm.shadow))}`,
             baseline: `alone: ${summariseArm(stalls(arm.alone))}`,
-            ratio: "—",
+            // A log backend in SCHED_IDLE must not starve the log: entries it sheds are counted by the process.
+            ratio: `inference log entries shed by this process in the whole run: ${formatNumber(target.logDropped(), 0)}`,
             target: "—",
             verdict: "attribution",
           });
