@@ -6,11 +6,11 @@
 // (the in-process PGlite), the serialised rows go back to the main thread, which inserts them. Every answer about a
 // batch carries back its count and its canary/shadow count (`routed`), which the main thread bounds on their own.
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
+import { existsSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
 import { LOG_WRITER_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
 import { schedstatReader, stallTraceEnabled, traceEvent, traceNow } from "../serving/stall-trace.mjs";
-import { existsSync } from "node:fs";
 import { backendDecision, enterIdle, hostOf, isLocalHost, logBackendPolicy } from "./inference-log-backend.mjs";
 
 if (!parentPort) throw new Error("inference-log-worker.mjs runs as a worker thread of inference-log.ts");

@@ -433,6 +433,7 @@ function workerOrNull(): Worker | null {
     // Whatever it held is lost: counted, and the next entry starts a new writer.
     state.worker = null;
     state.writerThread = null;
+    state.writerBackend = null;
     lose(state.inWorker, state.inWorkerRouted);
     state.inWorker = 0;
     state.inWorkerRouted = 0;
