@@ -18,6 +18,15 @@ export interface PacedLoadOptions {
   headers: (index: number) => Record<string, string>;
   /** Called with each answer's status and headers. */
   onAnswer?: (status: number, headers: http.IncomingHttpHeaders) => void;
+  /** Keep each request's scheduled start, how late it went out and its latency (bench/shadow-stalls.ts reads them). */
+  timeline?: boolean;
+}
+
+/** Per request, by index: scheduled start (epoch ms), how late the client sent it (ms), latency (ms; NaN: failed). */
+export interface PacedTimeline {
+  scheduledAt: Float64Array;
+  sendLagMs: Float64Array;
+  latencyMs: Float64Array;
 }
 
 export interface PacedLoadResult {
@@ -31,6 +40,7 @@ export interface PacedLoadResult {
   latencies: number[];
   /** From the first request sent to the last answer: longer than `seconds` when the server fell behind. */
   elapsedSeconds: number;
+  timeline?: PacedTimeline;
 }
 
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
@@ -45,6 +55,9 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const body = Buffer.from(options.body);
   const started = performance.now();
   const interval = 1000 / options.rate;
+  const timeline: PacedTimeline | undefined = options.timeline
+    ? { scheduledAt: new Float64Array(total), sendLagMs: new Float64Array(total), latencyMs: new Float64Array(total).fill(Number.NaN) }
+    : undefined;
 
   await new Promise<void>((resolve) => {
     const settle = () => {
@@ -52,12 +65,18 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
       if (settled === total) resolve();
     };
     const send = (index: number, scheduledAt: number) => {
+      if (timeline) {
+        timeline.scheduledAt[index] = performance.timeOrigin + scheduledAt;
+        timeline.sendLagMs[index] = performance.now() - scheduledAt;
+      }
       const request = http.request(
         { agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: options.method ?? "POST", headers: { ...options.headers(index), "content-length": body.length } },
         (response) => {
           response.resume();
           response.on("end", () => {
-            latencies.push(performance.now() - scheduledAt);
+            const latency = performance.now() - scheduledAt;
+            latencies.push(latency);
+            if (timeline) timeline.latencyMs[index] = latency;
             const status = response.statusCode ?? 0;
             if (status >= 200 && status < 300) answered++;
             else failed++;
@@ -86,5 +105,5 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const elapsedSeconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { sent, answered, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, elapsedSeconds };
+  return { sent, answered, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies, elapsedSeconds, timeline };
 }

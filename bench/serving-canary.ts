@@ -1,10 +1,16 @@
 // bench/serving-canary: what a shadow and a canary cost production's callers. Two standalone serving processes on one
 // PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one as shipped (the
-// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19), the other the
-// same-run "before" named by BENCH_CANARY_BEFORE: `nice-only` (default; STUDIO_BACKGROUND_THREAD_POLICY=normal: the
-// off-path threads at niceness 19, not SCHED_IDLE), `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the
-// process's priority), `batch-20ms` (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms,
-// the default before 50) or `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread).
+// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19, and the log writer's
+// PostgreSQL backend in SCHED_IDLE too: STUDIO_LOG_BACKEND_POLICY=idle, since the bench's server is a local one, not
+// the embedded cluster the default applies to), the other the same-run "before" named by BENCH_CANARY_BEFORE:
+// `backend-normal` (default; STUDIO_LOG_BACKEND_POLICY=normal: the log backend at normal priority, all else shipped),
+// `nice-only` (STUDIO_BACKGROUND_THREAD_POLICY=normal: the off-path threads at niceness 19, not SCHED_IDLE),
+// `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the process's priority), `batch-20ms`
+// (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms, the default before 50) or
+// `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first also leave
+// the log backend at normal priority.
+// Each phase is traced (server/serving/stall-trace.mjs; BENCH_STALL_TRACE=0 turns it off) and its slow answers are
+// put down to what overlapped them (bench/shadow-stalls.ts): one console block per phase, one table row per process.
 // Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
 // (BENCH_CANARY_ROUNDS, at least 3; BENCH_SERVING_SECONDS per phase), and reported per pair (the difference) and per
 // arm (the median of the rounds' p99 and the p99 of all the arm's answers pooled), with the spread of the rounds'
@@ -33,11 +39,12 @@ import { waitForReviewJobs } from "@/server/review/review-jobs";
 import { decideReview, getReview, requestReview } from "@/server/review/reviews";
 import { defaultCriteria } from "@/server/review/schema";
 import { percentile } from "@/lib/percentile";
-import { pacedLoad } from "./paced-load";
+import { pacedLoad, type PacedTimeline } from "./paced-load";
 import { formatNumber, type BenchRow } from "./stats";
 import { prepareDataDir, spawnTsx, throwawayPostgres } from "./serving";
 import { meterCpu, nodeProcessOf, type CpuPerRequest } from "./serving-cpu";
 import { freePort } from "./studio-server";
+import { attributeStalls, describePhase, readTrace, STALL_MS, startPhaseProbe, summariseArm, type PhaseStalls } from "./shadow-stalls";
 
 const MODEL = "breast-cancer-rf-v1";
 const RATE = 1000;
@@ -47,6 +54,7 @@ const CALLERS = 1000;
 
 /** The second process: the same-run "before" (see the top of this file). */
 const BEFORE = {
+  "backend-normal": { env: { STUDIO_LOG_BACKEND_POLICY: "normal" }, label: "shadow on its own thread, off-path threads in SCHED_IDLE, the log writer's PostgreSQL backend at normal priority (before; a second process)" },
   "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
   "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
   "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },
@@ -66,7 +74,14 @@ interface Phase {
   cpu: CpuPerRequest | null;
   /** Every answer's latency (ms), for the arm's pooled p99. */
   latencies: number[];
+  /** Each request's scheduled start, send lag and latency (for the stall attribution). */
+  timeline?: PacedTimeline;
+  /** What the phase's slow answers overlapped (bench/shadow-stalls.ts), when traced. */
+  stalls?: PhaseStalls;
 }
+
+/** The stall trace (server/serving/stall-trace.mjs) of each serving process: on unless BENCH_STALL_TRACE=0. */
+const STALL_TRACE = process.env.BENCH_STALL_TRACE !== "0";
 
 /**
  * `seconds` of traffic at RATE, evenly paced (bench/paced-load.ts: autocannon's `overallRate` sends each connection's
@@ -87,19 +102,33 @@ async function fixedRate(url: string, body: string, token: string, seconds: numb
       const route = String(answer["x-model-route"] ?? "none");
       routes[route] = (routes[route] ?? 0) + 1;
     },
+    timeline: STALL_TRACE,
   });
   settledRuns.push(result.answered + result.failed);
-  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes, latencies: result.latencies };
+  return { total: result.sent, p50: result.p50, p99: result.p99, failed: result.failed, routes, latencies: result.latencies, timeline: result.timeline };
 }
 
 /** Requests answered (successfully or not) in each run of this bench so far (checked against route_counts at the end). */
 const settledRuns: number[] = [];
 
-/** A phase with the CPU the serving process (tsx runs it in a child of the launcher) and PostgreSQL spent meanwhile. */
-async function measured(launcherPid: number | undefined, databaseUrl: string, run: () => Promise<Omit<Phase, "cpu">>): Promise<Phase> {
+/**
+ * A phase with the CPU the serving process (tsx runs it in a child of the launcher) and PostgreSQL spent meanwhile,
+ * and, with the stall trace on, what its slow answers overlapped (printed as it ends, under `label`).
+ */
+async function measured(launcherPid: number | undefined, databaseUrl: string, run: () => Promise<Omit<Phase, "cpu">>, traceFile?: string, label = ""): Promise<Phase> {
   const stop = launcherPid ? await meterCpu(nodeProcessOf(launcherPid), databaseUrl) : null;
+  const probe = STALL_TRACE && traceFile && launcherPid ? await startPhaseProbe(databaseUrl) : null;
   const result = await run();
-  return { ...result, cpu: stop ? await stop(result.total) : null };
+  const cpu = stop ? await stop(result.total) : null;
+  let stalls: PhaseStalls | undefined;
+  if (probe && result.timeline) {
+    const probed = await probe.stop();
+    // The serving process flushes its trace every 250 ms.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stalls = attributeStalls(result.timeline, probed, readTrace(traceFile!, nodeProcessOf(launcherPid!), probed.from, probed.to + 5_000));
+    console.log(describePhase(label, stalls));
+  }
+  return { ...result, timeline: undefined, cpu, stalls };
 }
 
 function median(values: number[]): number {
@@ -176,25 +205,29 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const row = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).trim().split("\n")[1]!.split(",").slice(0, 30).map(Number);
       const body = JSON.stringify({ inputs: [row] });
       const env = { STUDIO_DATA_DIR: dataDir, DATABASE_URL: postgres.url };
+      const traceFile = (key: string) => path.join(dataDir, `stall-trace-${key}.jsonl`);
+      const traceEnv = (key: string): Record<string, string> => (STALL_TRACE ? { STUDIO_STALL_TRACE: traceFile(key) } : {});
       const port = await freePort();
-      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
+      // The bench's PostgreSQL is a server on this machine, not the embedded one, so the log backend's SCHED_IDLE
+      // (on by default for the embedded cluster only) is asked for explicitly, as an operator running one alongside would.
+      const shippedEnv = { STUDIO_LOG_BACKEND_POLICY: "idle" };
+      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), ...shippedEnv, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
-      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "nice-only") as keyof typeof BEFORE;
+      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "backend-normal") as keyof typeof BEFORE;
       if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
-      const before = await spawnTsx("server/serving/standalone.ts", { ...env, STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
+      const before = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv(beforeKind), STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
       const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
       try {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
         const targets = [
-          { key: "shipped", pid: standalone.child.pid, url, label: "shadow on its own thread, off-path threads in SCHED_IDLE at niceness 19" },
-          { key: beforeKind, pid: before.child.pid, url: beforeUrl, label: BEFORE[beforeKind].label },
+          { key: "shipped", pid: standalone.child.pid, url, logDropped: standalone.logDropped, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE" },
+          { key: beforeKind, pid: before.child.pid, url: beforeUrl, logDropped: before.logDropped, label: BEFORE[beforeKind].label },
         ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
         await fixedRate(beforeUrl, body, token, 3);
-
         // Production alone and with a shadow, interleaved: ROUNDS pairs per process, the pair's order alternating, so
         // that the machine's drift (other work, PostgreSQL's autovacuum, the log table growing) falls on both arms
         // alike and the spread between the rounds' "alone" phases says how far apart p99s of the same code land here.
@@ -209,12 +242,12 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
               console.log(`[bench] serving-canary: round ${round + 1} of ${ROUNDS}, ${target.key} process, ${shadowOn ? "with a shadow of v2" : "production alone"}…`);
               const arm = arms.get(target.key)!;
               if (!shadowOn) {
-                arm.alone.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
+                arm.alone.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds), traceFile(target.key), `round ${round + 1}, ${target.key}, alone`));
                 continue;
               }
               await settle();
               const logged = await shadowRows();
-              arm.shadow.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds)));
+              arm.shadow.push(await measured(target.pid, postgres.url, () => fixedRate(target.url, body, token, seconds), traceFile(target.key), `round ${round + 1}, ${target.key}, with a shadow`));
               await settle();
               arm.logged += (await shadowRows()) - logged;
             }
@@ -314,6 +347,23 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
             studio: `with the shadow: ${known.map((c) => `${c.name} ${formatNumber(c.shadow, 0)}`).join(", ")}`,
             baseline: `alone: ${known.map((c) => `${c.name} ${formatNumber(c.alone, 0)}`).join(", ")}`,
             ratio: known.map((c) => `${c.name} ${signed(c.shadow - c.alone, 0)}`).join(", "),
+            target: "—",
+            verdict: "attribution",
+          });
+        }
+        // What the slow answers overlapped (bench/shadow-stalls.ts), per arm: the serving thread's event-loop gaps (and
+        // whether it was on a CPU, waiting for one or blocked), the load generator's own stalls, or neither.
+        for (const target of targets) {
+          const arm = arms.get(target.key)!;
+          const stalls = (phases: Phase[]) => phases.map((p) => p.stalls).filter((x): x is PhaseStalls => x !== undefined);
+          if (!stalls(arm.shadow).length) continue;
+          rows.push({
+            backend,
+            measure: measure(`stalls (answers > ${STALL_MS} ms) and what they overlapped, ${target.label}`),
+            studio: `with the shadow: ${summariseArm(stalls(arm.shadow))}`,
+            baseline: `alone: ${summariseArm(stalls(arm.alone))}`,
+            // A log backend in SCHED_IDLE must not starve the log: entries it sheds are counted by the process.
+            ratio: `inference log entries shed by this process in the whole run: ${formatNumber(target.logDropped(), 0)}`,
             target: "—",
             verdict: "attribution",
           });

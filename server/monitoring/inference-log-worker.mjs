@@ -6,9 +6,12 @@
 // (the in-process PGlite), the serialised rows go back to the main thread, which inserts them. Every answer about a
 // batch carries back its count and its canary/shadow count (`routed`), which the main thread bounds on their own.
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
+import { existsSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
 import { LOG_WRITER_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
+import { schedstatReader, stallTraceEnabled, traceEvent, traceNow } from "../serving/stall-trace.mjs";
+import { backendDecision, enterIdle, hostOf, isLocalHost, logBackendPolicy } from "./inference-log-backend.mjs";
 
 if (!parentPort) throw new Error("inference-log-worker.mjs runs as a worker thread of inference-log.ts");
 const port = parentPort;
@@ -31,7 +34,8 @@ const ROUTE_FIELDS = ["", ',"route":"canary"', ',"route":"shadow"'];
 
 /** @type {Map<number, string[]>} layout id → its feature keys, already JSON-quoted with the colon ('"x0":') */
 const layouts = new Map();
-/** @type {Map<number, { kind: "postgres", config: Record<string, unknown>, pool: pg.Pool | null } | { kind: "main" }>} */
+/** @typedef {{ kind: "postgres", config: Record<string, unknown>, embeddedCluster: string | null, pool: pg.Pool | null }} PostgresTarget */
+/** @type {Map<number, PostgresTarget | { kind: "main" }>} */
 const targets = new Map();
 /** @type {Map<string, number>} "<target>:<model>" → when its expired entries were last deleted */
 const lastPrune = new Map();
@@ -169,7 +173,52 @@ async function untilWritten(write) {
   }
 }
 
-/** @param {{ kind: "postgres", config: Record<string, unknown>, pool: pg.Pool | null }} target */
+/** Connections whose backend was looked at (inference-log-backend.mjs): once each. */
+const lookedAt = new WeakSet();
+
+/**
+ * The pool's connection's backend to SCHED_IDLE where inference-log-backend.mjs allows it, once per connection (the
+ * pool holds one; it is replaced after an idle second); the main thread hears where it stands, and why not (to log
+ * once). Only when the policy may lower something: with `normal` no connection is checked out for it.
+ * @param {pg.Pool} pool
+ * @param {PostgresTarget} target
+ */
+async function lowerBackend(pool, target) {
+  /** @type {"auto" | "idle" | "normal"} */
+  let policy;
+  try {
+    policy = logBackendPolicy();
+  } catch (error) {
+    policy = "normal";
+    if (!lookedAt.has(pool)) port.postMessage({ type: "backend", pid: null, policy: "normal", reason: error instanceof Error ? error.message : String(error) });
+    lookedAt.add(pool);
+  }
+  // Nothing to look at (no connection checked out for it): a server on another machine, or, by default, a database
+  // that cannot be the embedded cluster of this data folder.
+  if (policy === "normal" || (policy === "auto" && (!isLocalHost(hostOf(target.config)) || !target.embeddedCluster || !existsSync(target.embeddedCluster)))) return;
+  const client = await pool.connect();
+  try {
+    if (lookedAt.has(client)) return;
+    lookedAt.add(client);
+    let pid;
+    try {
+      pid = Number((await client.query("select pg_backend_pid() as pid")).rows[0]?.pid);
+    } catch (error) {
+      if (isUnavailable(error)) throw error; // retried with the batch's inserts
+      port.postMessage({ type: "backend", pid: null, policy: "normal", reason: `could not read the backend's pid: ${error instanceof Error ? error.message : String(error)}` });
+      return; // the log is written at normal priority, as before
+    }
+    const decision = backendDecision({ policy, host: hostOf(target.config), pid, embeddedCluster: target.embeddedCluster });
+    const refused = decision.lower ? enterIdle(pid) : decision.reason;
+    const lowered = decision.lower && refused === null ? "idle" : "normal";
+    port.postMessage({ type: "backend", pid, policy: lowered, reason: refused });
+    traceEvent("logwrite-backend", { t: traceNow(), backendPid: pid, policy: lowered });
+  } finally {
+    client.release();
+  }
+}
+
+/** @param {PostgresTarget} target */
 function poolOf(target) {
   if (!target.pool) {
     // One connection is enough for batched inserts; it closes when idle so a test's throwaway database can be dropped.
@@ -185,12 +234,14 @@ function poolOf(target) {
 
 /**
  * @param {number} targetId
- * @param {{ kind: "postgres", config: Record<string, unknown>, pool: pg.Pool | null }} target
+ * @param {PostgresTarget} target
  * @param {{ chunks: string[], modelIds: number[], count: number }} rows
  */
 async function writePostgres(targetId, target, rows) {
   const pool = poolOf(target);
-  for (const chunk of rows.chunks) await untilWritten(() => pool.query(INSERT, [chunk]));
+  await untilWritten(() => lowerBackend(pool, target));
+  if (stallTraceEnabled) await tracedInserts(pool, rows);
+  else for (const chunk of rows.chunks) await untilWritten(() => pool.query(INSERT, [chunk]));
   const now = Date.now();
   for (const modelId of rows.modelIds) {
     const key = `${targetId}:${modelId}`;
@@ -204,11 +255,37 @@ async function writePostgres(targetId, target, rows) {
   }
 }
 
+/** This thread's schedstat, for the stall trace (STUDIO_STALL_TRACE): how long an insert waited for a CPU here. */
+const schedstat = stallTraceEnabled ? schedstatReader() : null;
+
+/**
+ * The inserts of one batch with a stall-trace line each (start, wall time, rows, this thread's CPU and run-queue wait
+ * meanwhile). Each connection's backend pid and policy are traced by lowerBackend.
+ * @param {pg.Pool} pool
+ * @param {{ chunks: string[], count: number }} rows
+ */
+async function tracedInserts(pool, rows) {
+  for (let i = 0; i < rows.chunks.length; i++) {
+    const chunk = rows.chunks[i];
+    const t = traceNow();
+    const before = schedstat?.read() ?? null;
+    await untilWritten(() => pool.query(INSERT, [chunk]));
+    const after = schedstat?.read() ?? null;
+    traceEvent("insert", {
+      t,
+      ms: traceNow() - t,
+      rows: Math.min(INSERT_CHUNK.postgres, rows.count - i * INSERT_CHUNK.postgres),
+      cpuMs: before && after ? (after.cpuNs - before.cpuNs) / 1e6 : null,
+      runqueueMs: before && after ? (after.waitNs - before.waitNs) / 1e6 : null,
+    });
+  }
+}
+
 /** @param {any} message */
 async function handle(message) {
   switch (message.type) {
     case "target":
-      targets.set(message.id, message.kind === "postgres" ? { kind: "postgres", config: message.config, pool: null } : { kind: "main" });
+      targets.set(message.id, message.kind === "postgres" ? { kind: "postgres", config: message.config, embeddedCluster: message.embeddedCluster ?? null, pool: null } : { kind: "main" });
       return;
     case "layout":
       layouts.set(message.id, message.keys.map((/** @type {string} */ key) => `${JSON.stringify(key)}:`));

@@ -11,9 +11,10 @@ import { Worker } from "node:worker_threads";
 import { redactErrorForLog } from "../auth/log-redaction";
 import { eq, and, lt, sql } from "drizzle-orm";
 import { inferenceLog, modelMonitoring } from "@/db/schema";
-import type { Database } from "@/db/client";
+import { studioDataDir, type Database } from "@/db/client";
 import { onProcessShutdown, SHUTDOWN_ORDER } from "../process-shutdown";
 import { isDatabaseUnavailable } from "@/db/availability";
+import { stallTraceEnabled, traceEvent, traceNow } from "../serving/stall-trace.mjs";
 
 export interface InferenceLogEntry {
   modelId: number;
@@ -134,6 +135,10 @@ interface LogState {
   writer: "worker" | "main";
   /** The writer thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (thread-priority.mjs). */
   writerThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
+  /** The writer's PostgreSQL backend (its latest connection): pid and whether it is in SCHED_IDLE (inference-log-backend.mjs). */
+  writerBackend: { pid: number; policy: "idle" | "normal" } | null;
+  /** Why the backend could not be lowered, each said once. */
+  reportedBackendReasons: Set<string>;
 }
 
 const holder = globalThis as unknown as { studioInferenceLogWriter?: LogState };
@@ -164,6 +169,8 @@ const state = (holder.studioInferenceLogWriter ??= {
   exitHook: false,
   writer: DEFAULT_WRITER,
   writerThread: null,
+  writerBackend: null,
+  reportedBackendReasons: new Set(),
 });
 // A writer kept from an older module (a dev server's reload) lacks the canary/shadow counters.
 state.queuedRouted ??= 0;
@@ -171,6 +178,8 @@ state.inWorkerRouted ??= 0;
 state.maxRoutedQueued ??= DEFAULT_MAX_ROUTED_QUEUED;
 state.droppedRouted ??= 0;
 state.writerThread ??= null;
+state.writerBackend ??= null;
+state.reportedBackendReasons ??= new Set();
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
 export function loggingSettings(db: Database, modelId: number): Promise<{ sampleRate: number; retentionDays: number }> {
@@ -224,9 +233,12 @@ export function inferenceLogStatus(): {
   routed: { queued: number; dropped: number; maxQueued: number };
   /** The writer thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not) once it lowered its priority (null before, or where it could not). */
   writerThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
+  /** The writer's PostgreSQL backend pid and policy once it connected (null before, or with PGlite). */
+  writerBackend: { pid: number; policy: "idle" | "normal" } | null;
 } {
   return {
     writerThread: state.writerThread,
+    writerBackend: state.writerBackend,
     queued: state.queued,
     written: state.written,
     dropped: state.dropped,
@@ -421,6 +433,7 @@ function workerOrNull(): Worker | null {
     // Whatever it held is lost: counted, and the next entry starts a new writer.
     state.worker = null;
     state.writerThread = null;
+    state.writerBackend = null;
     lose(state.inWorker, state.inWorkerRouted);
     state.inWorker = 0;
     state.inWorkerRouted = 0;
@@ -466,15 +479,18 @@ function postPending(): void {
       continue;
     }
     if (!target.announced) {
-      worker.postMessage({ type: "target", id: target.id, kind: target.kind, config: target.config });
+      // The embedded cluster's folder: a backend working there is the studio's own, whose priority it may lower.
+      worker.postMessage({ type: "target", id: target.id, kind: target.kind, config: target.config, embeddedCluster: path.join(studioDataDir(), "postgres") });
       target.announced = true;
     }
     state.inWorker += batch.count;
     state.inWorkerRouted += batch.routed;
+    const tracedAt = stallTraceEnabled ? traceNow() : 0;
     worker.postMessage(
       { type: "batch", target: target.id, numbers: batch.numbers, used: batch.used, requestIds: batch.requestIds, objects: batch.objects, count: batch.count, routed: batch.routed },
       [batch.numbers.buffer],
     );
+    if (stallTraceEnabled) traceEvent("log-post", { t: tracedAt, ms: traceNow() - tracedAt, entries: batch.count, routed: batch.routed });
   }
   refWorker();
   reportDrops();
@@ -538,6 +554,7 @@ type WorkerMessage =
   | { type: "flushed"; id: number }
   | { type: "error"; message: string }
   | { type: "closed" }
+  | { type: "backend"; pid: number | null; policy: "idle" | "normal"; reason: string | null }
   | ({ type: "priority" } & ({ tid: number; nice: number; policy: "idle" | "normal"; reason?: string } | { tid: null; nice: null; policy: null; reason: string }));
 
 function targetById(id: number): Target | undefined {
@@ -583,6 +600,14 @@ function onWorkerMessage(message: WorkerMessage): void {
       console.error(`[studio] inference log writer: ${message.message}`);
       break;
     case "closed":
+      break;
+    case "backend":
+      // inference-log-backend.mjs: the writer's PostgreSQL backend yields the CPU where allowed; else why, said once.
+      if (message.pid !== null) state.writerBackend = { pid: message.pid, policy: message.policy };
+      if (message.reason && !state.reportedBackendReasons.has(message.reason)) {
+        state.reportedBackendReasons.add(message.reason);
+        console.warn(`[studio] the inference log's PostgreSQL backend keeps its priority: ${message.reason}`);
+      }
       break;
     case "priority":
       // thread-priority.mjs: the writer yields the CPU to the serving thread where Linux lets it; else it says why once.

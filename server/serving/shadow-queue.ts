@@ -21,6 +21,7 @@ import { loadVersionModelBytes } from "../registry/model-store";
 import { runModel, scoringRefusal, splitResults, stackFeedData, stackFeeds, type TensorData } from "./batched-run";
 import { servingSessionOptions, type ModelDescription, type ModelServer, type ServedModel } from "./model-server";
 import { logPackedShadowAnswers, logRoutedAnswer, logServingError, logShadowAnswerObject } from "./route-log";
+import { stallTraceEnabled, traceEvent, traceNow } from "./stall-trace.mjs";
 
 /** Copies waiting or being scored at most (STUDIO_SHADOW_QUEUE); beyond it new copies are dropped. */
 const DEFAULT_MAX_QUEUED = Number(process.env.STUDIO_SHADOW_QUEUE) || 256;
@@ -384,7 +385,9 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
       return;
     }
     const id = state.nextBatchId++;
+    const tracedAt = stallTraceEnabled ? traceNow() : 0;
     worker.postMessage({ type: "batch", batch: id, session, rows, protocols: parsed.map((p) => PROTOCOL_CODES[p.copy.protocol]), stacked: stacked?.feeds ?? null, alone }, transfer);
+    if (stallTraceEnabled) traceEvent("shadow-send", { t: tracedAt, ms: traceNow() - tracedAt, copies: parsed.length });
     state.outstanding.set(id, { worker, copies: parsed.map((p) => p.copy), rows, taken: batch.length, model, db: head.db });
     handed = true;
     refWorker();
@@ -439,6 +442,7 @@ function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
     unloadable.add(batch.model);
     state.sessions.delete(batch.model);
   } else {
+    const tracedAt = stallTraceEnabled ? traceNow() : 0;
     const requestIds = message.copies.map((i) => batch.copies[i]!.requestId);
     logPackedShadowAnswers(batch.db, batch.model, { numbers: message.numbers, used: message.used, requestIds, rows: message.copies.map((i) => batch.rows[i]!) });
     for (const o of message.objects) {
@@ -447,6 +451,7 @@ function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
     }
     for (const e of message.errors) recordError(batch.copies[e.index]!, batch.model, scoringRefusal(e.message));
     state.scored += message.copies.length + message.objects.length;
+    if (stallTraceEnabled) traceEvent("shadow-answers", { t: tracedAt, ms: traceNow() - tracedAt, copies: message.copies.length });
   }
   batchDone(batch.taken);
   refWorker();

@@ -10,6 +10,7 @@
 import { parentPort } from "node:worker_threads";
 import ort from "onnxruntime-node";
 import { SHADOW_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
+import { traceEvent, traceNow } from "./stall-trace.mjs";
 
 if (!parentPort) throw new Error("shadow-worker.mjs runs as a worker thread of shadow-queue.ts");
 const port = parentPort;
@@ -232,6 +233,7 @@ async function scoreBatch(message) {
     return;
   }
   const model = entry.model;
+  const tracedAt = traceNow();
   const startedAt = performance.now();
   const packed = new Packed();
   /** @type {object[]} */
@@ -272,8 +274,10 @@ async function scoreBatch(message) {
     // Each copy alone succeeded where their stacked run failed: the model has a fixed batch dimension.
     if (message.stacked && copies > 1 && failed === 0) entry.unstackable = true;
   }
+  const postedAt = performance.now();
   port.postMessage(
     { type: "scored", batch: message.batch, numbers: packed.numbers, used: packed.used, copies: packed.copies, objects, errors },
     [packed.numbers.buffer],
   );
+  traceEvent("shadow-score", { t: tracedAt, ms: postedAt - startedAt, postMs: performance.now() - postedAt, copies });
 }

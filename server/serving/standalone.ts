@@ -11,6 +11,7 @@ import { handleServing, getModelServer, MAX_SERVING_BODY_BYTES, type ServingRequ
 import type { ModelServer } from "./model-server";
 import { disableHealthChecks } from "../monitoring/inference-log";
 import { installGracefulShutdown } from "../../scripts/graceful-shutdown.mjs";
+import { startEventLoopTrace } from "./stall-trace.mjs";
 import { livenessAnswer, metricsAnswer, readinessAnswer, type OperationsAnswer } from "../operations/endpoints";
 
 /** A node:http request as handleServing reads it (one object per request, no closures). */
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
   }
   await getDatabase();
   disableHealthChecks();
+  // STUDIO_STALL_TRACE=<file>: a diagnostic of this thread's stalls (stall-trace.mjs); off by default.
+  startEventLoopTrace();
   const server = createServingServer();
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => console.log(`[serving] listening on http://${host}:${port} (pid ${process.pid})`));
