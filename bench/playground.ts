@@ -15,7 +15,7 @@ import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type CDPSession, type Page } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
 import { latencySummary } from "@/lib/percentile";
 import { medianBlockMean } from "@/components/playground/latency-timing";
@@ -34,6 +34,10 @@ const SECOND_VISITS = Number(process.env.BENCH_PLAYGROUND_VISITS ?? 3);
 // What `npm start` runs (ORT's wasm gzipped once, ahead of Next.js); BENCH_PLAYGROUND_SERVER="next start" for the
 // plain Next.js server, which gzips the wasm per request: the same build compared both ways.
 const SERVER = process.env.BENCH_PLAYGROUND_SERVER === "next start" ? "next start" : "scripts/server.mjs";
+// BENCH_PLAYGROUND_ONLY=fill: only the 64-field form timing (a quick before/after of a form change).
+const ONLY_FILL = process.env.BENCH_PLAYGROUND_ONLY === "fill";
+const DIGITS_PLAYGROUND = "/models/digits-mlp/versions/1/playground";
+const FILL_ROUNDS = 3;
 
 const median = (values: number[]) => latencySummary(values).p50;
 
@@ -170,6 +174,157 @@ async function freshProfile(baseUrl: string) {
   };
 }
 
+interface FillTiming {
+  /** Wall time to fill the 64 fields one after another, as a person tabbing through them would (Playwright's fill). */
+  fillMs: number;
+  /** The page's main thread busy during those fills (Chromium's TaskDuration): the page's own work, without Playwright's waits. */
+  taskMs: number;
+  /** Median over the 64 fields of one change done inside the page (value set, input event, React's update, a forced
+   * layout), timed synchronously: robust to other processes taking the CPU now and then, and free of Playwright's waits. */
+  inPageFieldMs: number;
+  /** From the last field's fill to the answer of Predict pressed right after (the JSON and the row caught up). */
+  predictMs: number;
+  /** Whether that answer is onnxruntime-node's for the same row: every value reached the model. */
+  sameAsNode: boolean;
+}
+
+/** Chromium's cumulative main-thread task time of the page, ms. */
+async function mainThreadMs(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+  return (metrics.find((m) => m.name === "TaskDuration")?.value ?? Number.NaN) * 1000;
+}
+
+/** The digits model's test row as pixel values, and onnxruntime-node's label for it. */
+async function digitsRow(): Promise<{ values: number[]; label: string }> {
+  const [header, first] = (await readFile("fixtures/datasets/digits.test.csv", "utf8")).trim().split("\n");
+  const columns = header!.split(",");
+  const cells = first!.split(",");
+  const values = Array.from({ length: 64 }, (_, i) => Number(cells[columns.indexOf(`px${i}`)]));
+  const session = await ort.InferenceSession.create("fixtures/models/digits-mlp.onnx");
+  const out = await session.run({ input: new ort.Tensor("float32", Float32Array.from(values), [1, 64]) });
+  await session.release();
+  return { values, label: String(out.label!.data[0]) };
+}
+
+/** Fills the digits playground's 64 fields with a test row once the page has settled (model and JSON editor loaded). */
+async function fillDigits(page: Page, baseUrl: string, row: { values: number[]; label: string }): Promise<FillTiming> {
+  await page.goto(`${baseUrl}${DIGITS_PLAYGROUND}`);
+  await page.getByTestId("model-load").waitFor({ timeout: 120_000 });
+  await page.locator('[data-json-editor="monaco"]').waitFor({ timeout: 120_000 });
+  const fields = row.values.map((_, i) => page.getByLabel(`x${i}`, { exact: true }));
+  await fields[0]!.waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const busyBefore = await mainThreadMs(cdp);
+  const start = performance.now();
+  for (const [i, value] of row.values.entries()) await fields[i]!.fill(String(value));
+  const filled = performance.now();
+  const taskMs = (await mainThreadMs(cdp)) - busyBefore;
+  await cdp.detach();
+  await page.getByRole("button", { name: "Predict", exact: true }).click();
+  await page.getByTestId("latency").waitFor({ timeout: 60_000 });
+  const answered = performance.now();
+  const label = await page.getByRole("region", { name: "Prediction" }).getByTestId("predicted-label").textContent();
+  const inPageFieldMs = await page.evaluate(changeFieldsInPage, row.values.map((v) => String(v + 1)));
+  return { fillMs: filled - start, taskMs, inPageFieldMs, predictMs: answered - filled, sameAsNode: label === row.label };
+}
+
+/** In the page: sets each of the 64 fields as typing would (React's value tracker sees a native set), times each change
+ * synchronously (React handles an input event at once) up to a forced layout, and returns the median. */
+function changeFieldsInPage(values: string[]): number {
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
+  const inputs = values.map((_, i) => {
+    const label = [...document.querySelectorAll("label")].find((l) => l.textContent === `x${i}`);
+    return document.getElementById(label!.htmlFor) as HTMLInputElement;
+  });
+  const times = values.map((value, i) => {
+    const start = performance.now();
+    setValue.call(inputs[i], value);
+    inputs[i]!.dispatchEvent(new Event("input", { bubbles: true }));
+    void document.body.offsetHeight;
+    return performance.now() - start;
+  });
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** The same 64 fills on a plain HTML form: what Playwright's fill costs by itself (the floor of the playground's number). */
+async function fillPlainForm(page: Page, values: number[]): Promise<{ fillMs: number; taskMs: number; inPageFieldMs: number }> {
+  await page.setContent(`<form>${values.map((_, i) => `<label for="f${i}">x${i}</label><input id="f${i}" type="number" step="any">`).join("")}</form>`);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const busyBefore = await mainThreadMs(cdp);
+  const start = performance.now();
+  for (const [i, value] of values.entries()) await page.getByLabel(`x${i}`, { exact: true }).fill(String(value));
+  const fillMs = performance.now() - start;
+  const taskMs = (await mainThreadMs(cdp)) - busyBefore;
+  await cdp.detach();
+  return { fillMs, taskMs, inPageFieldMs: await page.evaluate(changeFieldsInPage, values.map((v) => String(v + 1))) };
+}
+
+async function benchFill(baseUrl: string, page: Page): Promise<BenchRow[]> {
+  const row = await digitsRow();
+  const timings: FillTiming[] = [];
+  for (let i = 0; i < FILL_ROUNDS; i++) {
+    console.log(`[bench] playground: filling the digits model's 64 fields, round ${i + 1} of ${FILL_ROUNDS}…`);
+    timings.push(await fillDigits(page, baseUrl, row));
+  }
+  const plain: { fillMs: number; taskMs: number; inPageFieldMs: number }[] = [];
+  for (let i = 0; i < FILL_ROUNDS; i++) plain.push(await fillPlainForm(page, row.values));
+  const fillMs = median(timings.map((t) => t.fillMs));
+  const plainMs = median(plain.map((p) => p.fillMs));
+  const taskMs = median(timings.map((t) => t.taskMs));
+  const plainTaskMs = median(plain.map((p) => p.taskMs));
+  const wrong = timings.filter((t) => !t.sameAsNode).length;
+  return [
+    {
+      backend: "chromium",
+      measure: `digits-mlp playground: fill its 64 fields one by one (Playwright fill), ms (median of ${FILL_ROUNDS}: ${timings.map((t) => t.fillMs.toFixed(0)).join(", ")}); baseline: a plain 64-input HTML form filled the same way`,
+      studio: formatNumber(fillMs, 0),
+      baseline: formatNumber(plainMs, 0),
+      ratio: `${(fillMs / plainMs).toFixed(1)}×`,
+      target: "—",
+      verdict: "—",
+    },
+    {
+      backend: "chromium",
+      measure: `digits-mlp playground: per field, ms (the same fill / 64)`,
+      studio: formatNumber(fillMs / 64, 1),
+      baseline: formatNumber(plainMs / 64, 1),
+      ratio: `${(fillMs / plainMs).toFixed(1)}×`,
+      target: "—",
+      verdict: "—",
+    },
+    {
+      backend: "chromium",
+      measure: `digits-mlp playground: the page's main thread busy during the 64 fills (Chromium TaskDuration), ms (median of ${FILL_ROUNDS}: ${timings.map((t) => t.taskMs.toFixed(0)).join(", ")}); baseline: the plain form's`,
+      studio: formatNumber(taskMs, 0),
+      baseline: formatNumber(plainTaskMs, 0),
+      ratio: `${(taskMs / plainTaskMs).toFixed(1)}×`,
+      target: "—",
+      verdict: "—",
+    },
+    {
+      backend: "chromium",
+      measure: `digits-mlp playground: one field changed inside the page (value, input event, React's update, layout), median of its 64 fields, ms (median of ${FILL_ROUNDS} rounds: ${timings.map((t) => t.inPageFieldMs.toFixed(2)).join(", ")}); baseline: the plain form's`,
+      studio: formatNumber(median(timings.map((t) => t.inPageFieldMs)), 2),
+      baseline: formatNumber(median(plain.map((p) => p.inPageFieldMs)), 2),
+      ratio: `${(median(timings.map((t) => t.inPageFieldMs)) / median(plain.map((p) => p.inPageFieldMs))).toFixed(1)}×`,
+      target: "—",
+      verdict: "—",
+    },
+    {
+      backend: "chromium",
+      measure: `digits-mlp playground: last fill → Predict's answer on screen, ms (median of ${FILL_ROUNDS}); answers unlike onnxruntime-node's: ${wrong}`,
+      studio: formatNumber(median(timings.map((t) => t.predictMs)), 0),
+      baseline: "—",
+      ratio: "—",
+      target: "0 unlike",
+      verdict: wrong === 0 ? "met" : "MISSED",
+    },
+  ];
+}
+
 function loadRow(measure: string, visits: Visit[], pick: (v: Visit) => number, baselineMs: number, withTarget: boolean): BenchRow {
   const values = visits.map(pick);
   const ms = median(values);
@@ -194,6 +349,11 @@ export async function benchPlayground(): Promise<BenchRow[]> {
   const studio = await startStudio({ databaseUrl: "", dataDir, seed: true, server: SERVER });
   const profiles: { close(): Promise<void> }[] = [];
   try {
+    if (ONLY_FILL) {
+      const profile = await freshProfile(studio.baseUrl);
+      profiles.push(profile);
+      return await benchFill(studio.baseUrl, profile.page);
+    }
     const firstVisits: Visit[] = [];
     let last: Awaited<ReturnType<typeof freshProfile>> | null = null;
     for (let i = 0; i < FIRST_VISITS; i++) {
@@ -246,6 +406,7 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     const nativeLoad = `native: session from the same bytes in this process (first ${native.firstLoadMs.toFixed(1)} ms)`;
     const answeredBy = (visits: Visit[]) => visits.map((v) => v.firstAnsweredBy).join("/");
     const differing = all.filter((v) => !v.sameAnswer).length;
+    const fillRows = await benchFill(studio.baseUrl, page);
     return [
       loadRow(`first model load, first visit, from navigation start to Predict ready (any runtime), ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.predictReadyMs, native.loadMs, true),
       loadRow(`first visit, from navigation start to the first prediction shown (Predict pressed once enabled; answered by ${answeredBy(firstVisits)}), ms`, firstVisits, (v) => v.firstAnswerMs, native.loadMs, false),
@@ -313,6 +474,7 @@ export async function benchPlayground(): Promise<BenchRow[]> {
         target: "0",
         verdict: foreign.length === 0 ? "met" : "MISSED",
       },
+      ...fillRows,
     ];
   } finally {
     for (const profile of profiles) await profile.close();

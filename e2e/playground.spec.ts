@@ -127,6 +127,31 @@ test("Predict is answered by the server while the page's runtime loads, then by 
   expect(await summary()).toBe(byServer);
 });
 
+test("the form and the JSON follow each other: a field changed shows in Monaco, JSON typed there fills the form", async ({ page }) => {
+  await page.goto("/models/iris-logreg/versions/1/playground");
+  await expect(page.getByLabel("Runtime")).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
+  const editor = page.locator('[data-json-editor="monaco"]');
+  await expect(editor).toBeVisible({ timeout: 30_000 });
+  // Monaco follows the form once the typing pauses (it is not redrawn on every keystroke), then shows every change.
+  await page.getByLabel("x0", { exact: true }).fill("6.25");
+  await page.getByLabel("x3", { exact: true }).fill("1.75");
+  await expect(editor.locator(".view-lines")).toContainText(/"x0":\s*6\.25/);
+  await expect(editor.locator(".view-lines")).toContainText(/"x3":\s*1\.75/);
+
+  await editor.locator(".view-lines").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(JSON.stringify({ x0: 5.1, x1: 3.5, x2: 1.4, x3: 0.2 }, null, 2));
+  await expect(page.getByLabel("x1", { exact: true })).toHaveValue("3.5");
+  await expect(page.getByLabel("x0", { exact: true })).toHaveValue("5.1");
+  // And a field changed after that is in the JSON again, the rest as typed.
+  await page.getByLabel("x2", { exact: true }).fill("4.5");
+  await expect(editor.locator(".view-lines")).toContainText(/"x2":\s*4\.5/);
+  await expect(editor.locator(".view-lines")).toContainText(/"x1":\s*3\.5/);
+  await page.getByRole("button", { name: "Predict" }).click();
+  const [expected] = await nodeLabels([[5.1, 3.5, 4.5, 0.2]]);
+  await expect(page.getByRole("region", { name: "Prediction" }).getByTestId("predicted-label")).toHaveText(String(expected));
+});
+
 test("the version page warms the playground up: Open playground finds ORT's wasm and the model in the browser's cache", async ({ page }) => {
   await page.goto("/models/breast-cancer-rf/versions/1");
   await expect(page.getByTestId("playground-warm-up")).toHaveAttribute("data-state", "done", { timeout: 30_000 });

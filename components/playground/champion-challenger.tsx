@@ -29,7 +29,7 @@ export function ChampionChallenger({
   versions,
   plan,
   inputs,
-  row,
+  readRow,
   selected,
   onSelect,
   modelUrl,
@@ -41,7 +41,8 @@ export function ChampionChallenger({
   versions: readonly VersionChoice[];
   plan: InputPlan;
   inputs: readonly ModelInputInfo[];
-  row: InputRow;
+  /** The form's row as it is now, read when the tool runs. */
+  readRow: () => InputRow;
   selected: string | null;
   onSelect: (version: string) => void;
   modelUrl: (version: string) => string;
@@ -73,6 +74,7 @@ export function ChampionChallenger({
         await client.load("challenger", await response.arrayBuffer(), wasmPaths);
         loadedVersion.current = chosen.version;
       }
+      const row = readRow();
       const feeds = feedsFromRows(plan, inputs, [row]);
       const mine = await client.run("main", feeds);
       const theirs = await client.run("challenger", feeds);

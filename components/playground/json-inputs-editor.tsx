@@ -2,7 +2,7 @@
 // The playground's inputs as JSON in Monaco (served by the studio, no CDN), with the validation errors listed and the first one underlined.
 import loader from "@monaco-editor/loader";
 import type * as Monaco from "monaco-editor";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import ui from "@/components/ui/ui.module.css";
 import styles from "./playground.module.css";
 
@@ -11,6 +11,11 @@ type MonacoApi = typeof Monaco;
 // Monaco's own JSON language starts a language worker; a small tokenizer is enough here, and validation is zod's.
 const LANGUAGE = "playground-json";
 const MARKER_OWNER = "playground-json";
+/** How long the text must stay unchanged before Monaco shows it. Putting the whole JSON back into Monaco (its
+ * tokenizing and layout) on every change of a form field cost more than the rest of the page's update together: someone
+ * filling the digits model's 64 fields waited for each one. The editor catches up when the form pauses, or at once
+ * when it is focused. */
+export const EDITOR_FOLLOW_MS = 250;
 
 let monacoLoad: Promise<MonacoApi> | null = null;
 
@@ -63,12 +68,36 @@ export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = tru
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<MonacoApi | null>(null);
   const onChangeRef = useRef(onChange);
-  const initialValue = useRef(value);
+  // What Monaco should show once it catches up: the newest text and its problems.
+  const latest = useRef({ value, errors });
   const [ready, setReady] = useState(false);
 
   useEffect(() => {
     onChangeRef.current = onChange;
+    latest.current = { value, errors };
   });
+
+  /** Puts the newest text into Monaco (unless it already shows it, e.g. the user typed it there) and marks its first problem. */
+  const catchUp = useCallback(() => {
+    const editor = editorRef.current;
+    const monaco = monacoRef.current;
+    const model = editor?.getModel();
+    if (!editor || !monaco || !model) return;
+    const { value: text, errors: problems } = latest.current;
+    if (editor.getValue() !== text) editor.setValue(text);
+    const markers = problems.slice(0, 1).map((error) => {
+      const line = Math.min(Math.max(1, error.line ?? 1), model.getLineCount());
+      return {
+        severity: monaco.MarkerSeverity.Error,
+        message: error.message,
+        startLineNumber: line,
+        startColumn: 1,
+        endLineNumber: line,
+        endColumn: model.getLineMaxColumn(line),
+      };
+    });
+    monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
+  }, []);
 
   useEffect(() => {
     if (!loadEditor) return;
@@ -79,7 +108,7 @@ export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = tru
         const container = containerRef.current;
         if (disposed || container === null) return;
         const editor = monaco.editor.create(container, {
-          value: initialValue.current,
+          value: latest.current.value,
           language: LANGUAGE,
           theme: pageIsDark() ? "vs-dark" : "vs",
           ariaLabel: "Inputs as JSON",
@@ -98,9 +127,12 @@ export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = tru
         editorRef.current = editor;
         monacoRef.current = monaco;
         const listener = editor.onDidChangeModelContent(() => onChangeRef.current(editor.getValue()));
+        // Whoever clicks into the editor right after changing a field edits the newest text, never a stale one.
+        const focus = editor.onDidFocusEditorText(catchUp);
         setReady(true);
         cleanup = () => {
           listener.dispose();
+          focus.dispose();
           editor.getModel()?.dispose();
           editor.dispose();
           editorRef.current = null;
@@ -114,31 +146,14 @@ export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = tru
       disposed = true;
       cleanup();
     };
-  }, [loadEditor]);
+  }, [loadEditor, catchUp]);
 
-  // The form changes the JSON too; follow it unless it is what the editor already shows.
+  // The form changes the JSON too: Monaco follows once the changes pause (see EDITOR_FOLLOW_MS).
   useEffect(() => {
-    const editor = editorRef.current;
-    if (editor && editor.getValue() !== value) editor.setValue(value);
-  }, [value, ready]);
-
-  useEffect(() => {
-    const monaco = monacoRef.current;
-    const model = editorRef.current?.getModel();
-    if (!monaco || !model) return;
-    const markers = errors.slice(0, 1).map((error) => {
-      const line = Math.min(Math.max(1, error.line ?? 1), model.getLineCount());
-      return {
-        severity: monaco.MarkerSeverity.Error,
-        message: error.message,
-        startLineNumber: line,
-        startColumn: 1,
-        endLineNumber: line,
-        endColumn: model.getLineMaxColumn(line),
-      };
-    });
-    monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
-  }, [errors, ready]);
+    if (!ready) return;
+    const timer = window.setTimeout(catchUp, EDITOR_FOLLOW_MS);
+    return () => window.clearTimeout(timer);
+  }, [value, errors, ready, catchUp]);
 
   // Monaco's hidden text area carries the label's id, so <label htmlFor> reaches it.
   useEffect(() => {

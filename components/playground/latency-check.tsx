@@ -20,12 +20,13 @@ export function LatencyCheck({
   client,
   plan,
   inputs,
-  row,
+  readRow,
 }: {
   client: ScoringClient | null;
   plan: InputPlan;
   inputs: Parameters<typeof feedsFromRows>[1];
-  row: InputRow;
+  /** The form's row as it is now, read when the tool runs. */
+  readRow: () => InputRow;
 }) {
   const [state, setState] = useState<{ running: boolean; done: number; result: { single: LatencySummary; ort: LatencySummary; singleMeanMs: number; batchMs: number } | null; error: string | null }>({
     running: false,
@@ -38,6 +39,7 @@ export function LatencyCheck({
     if (!client) return;
     setState({ running: true, done: 0, result: null, error: null });
     try {
+      const row = readRow();
       const feeds = feedsFromRows(plan, inputs, [row]);
       // Warm-up, as the native baseline of bench/playground has: the first runs compile ORT's code paths.
       for (let i = 0; i < WARMUP_RUNS; i++) await client.run("main", feeds);

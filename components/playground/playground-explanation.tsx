@@ -4,7 +4,7 @@
 // user ticks as actionable.
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { CounterfactualText, ExplanationSentence, ExplanationWaterfall, type ExplanationData } from "@/components/review/explanation-view";
 import ui from "@/components/ui/ui.module.css";
@@ -26,7 +26,8 @@ export type ExplanationState =
   | { status: "failed"; message: string }
   | { status: "ready"; data: Omit<ExplanationData, "target">; explainedClass: number | null; ms: number; modelRows: number; backgroundRows: number; binary: boolean; predict: BatchPredict };
 
-export function PlaygroundExplanation({
+/** Memoised: the answer it explains does not change while the form's fields do. */
+export const PlaygroundExplanation = memo(function PlaygroundExplanation({
   client,
   plan,
   inputs,
@@ -106,7 +107,7 @@ export function PlaygroundExplanation({
       datasetLabel={dataset ? `${dataset.name} v${dataset.version}` : ""}
     />
   );
-}
+});
 
 /** The explanation as shown; `state` null = no background rows to measure against. */
 export function PlaygroundExplanationView({

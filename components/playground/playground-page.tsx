@@ -4,8 +4,8 @@
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useMemo, useRef, useState } from "react";
-import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type FieldValue, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
@@ -162,6 +162,7 @@ export function PlaygroundPage({
   const versionQuery = useQuery({ ...trpc.registry.version.queryOptions({ name, version }), initialData: initialDetail ?? undefined });
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
   const detail = versionQuery.data;
+  const versions = useMemo(() => modelQuery.data?.versions.map((v) => ({ version: v.version, aliases: v.aliases })) ?? [], [modelQuery.data]);
   // The registry validated it with zOnnxIntrospection when it registered the version.
   const introspection = (detail?.introspection ?? null) as OnnxIntrospection | null;
   const versionHref = `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
@@ -228,7 +229,7 @@ export function PlaygroundPage({
           session={session}
           introspection={introspection}
           lineage={detail.lineage}
-          versions={modelQuery.data?.versions.map((v) => ({ version: v.version, aliases: v.aliases })) ?? []}
+          versions={versions}
         />
       )}
     </>
@@ -256,10 +257,9 @@ function RunnablePlayground({
 }) {
   const trpc = useTRPC();
   const id = useId();
-  const { params, update } = useUrlState();
   const inputs: ModelInputInfo[] = introspection.inputs;
 
-  const dataset = trainingDatasetOf(lineage);
+  const dataset = useMemo(() => trainingDatasetOf(lineage), [lineage]);
   // The profile only names and bounds the fields; without it (none, or no permission to read it) the form still works.
   const profileQuery = useQuery({ ...trpc.datasets.version.queryOptions(dataset ?? { name: "-", version: 1 }), enabled: dataset !== null, retry: false });
   const profileColumns = profileQuery.data?.profile?.columns ?? null;
@@ -268,7 +268,15 @@ function RunnablePlayground({
 
   const [edited, setEdited] = useState<InputRow | null>(null);
   const [jsonDraft, setJsonDraft] = useState<string | null>(null);
-  const row = edited ?? defaultInputRow(plan);
+  const defaultRow = useMemo(() => defaultInputRow(plan), [plan]);
+  const row = edited ?? defaultRow;
+  // The tools below the form (compare, latency, response curve) read the row when they are used, not on every change
+  // of a field: they are not redrawn while someone types.
+  const rowRef = useRef(row);
+  useLayoutEffect(() => {
+    rowRef.current = row;
+  }, [row]);
+  const readRow = useCallback(() => rowRef.current, []);
   const jsonText = jsonDraft ?? JSON.stringify(row, null, 2);
   // The form's row is checked too: an emptied number box is not a number (null in the JSON) and must not reach ORT as NaN.
   const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
@@ -295,10 +303,13 @@ function RunnablePlayground({
     queueMicrotask(() => setPredictReadyAt(at));
   }, [canPredict, predictReadyAt]);
 
-  function onFormChange(next: InputRow) {
-    setEdited(next);
-    setJsonDraft(null);
-  }
+  const onFieldChange = useCallback(
+    (key: string, value: FieldValue) => {
+      setEdited((current) => ({ ...(current ?? defaultRow), [key]: value }));
+      setJsonDraft(null);
+    },
+    [defaultRow],
+  );
 
   function onJsonChange(text: string) {
     if (text === jsonText) return;
@@ -391,7 +402,7 @@ function RunnablePlayground({
           Inputs
         </h2>
         <div className={styles.columns}>
-          <InputForm plan={plan} row={row} onChange={onFormChange} idPrefix={`${id}-field`} />
+          <InputForm plan={plan} row={row} onFieldChange={onFieldChange} idPrefix={`${id}-field`} />
           <div className={ui.field}>
             <label htmlFor={`${id}-json`}>Inputs as JSON</label>
             <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} loadEditor={session.status !== "loading"} />
@@ -426,6 +437,35 @@ function RunnablePlayground({
         </section>
       </section>
 
+      <PlaygroundTools client={client} name={name} version={version} versions={versions} plan={plan} inputs={inputs} readRow={readRow} wasmPaths={wasmPaths} />
+    </>
+  );
+}
+
+/** The playground's tools under the form. Memoised with readRow (stable) instead of the row: a change of a field
+ * does not redraw them, each reads the row when it runs. */
+const PlaygroundTools = memo(function PlaygroundTools({
+  client,
+  name,
+  version,
+  versions,
+  plan,
+  inputs,
+  readRow,
+  wasmPaths,
+}: {
+  client: PlaygroundScorer | null;
+  name: string;
+  version: string;
+  versions: { version: string; aliases: string[] }[];
+  plan: InputPlan;
+  inputs: ModelInputInfo[];
+  readRow: () => InputRow;
+  wasmPaths: string;
+}) {
+  const { params, update } = useUrlState();
+  return (
+    <>
       <BatchScoring client={client} plan={plan} inputs={inputs} modelName={name} />
       <ChampionChallenger
         client={client}
@@ -434,17 +474,17 @@ function RunnablePlayground({
         versions={versions}
         plan={plan}
         inputs={inputs}
-        row={row}
+        readRow={readRow}
         selected={params.get("compare")}
         onSelect={(other) => update({ compare: other })}
         modelUrl={(other) => modelBytesUrl(name, other)}
         wasmPaths={wasmPaths}
       />
-      <LatencyCheck client={client} plan={plan} inputs={inputs} row={row} />
-      <ResponseCurve client={client} plan={plan} inputs={inputs} row={row} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
+      <LatencyCheck client={client} plan={plan} inputs={inputs} readRow={readRow} />
+      <ResponseCurve client={client} plan={plan} inputs={inputs} readRow={readRow} feature={params.get("feature")} onFeature={(feature) => update({ feature })} />
     </>
   );
-}
+});
 
 /** A moment of this document as milliseconds since the playground was opened, or "" when it came by another page. */
 function sinceNavigation(at: number): string {

@@ -20,14 +20,15 @@ export function ResponseCurve({
   client,
   plan,
   inputs,
-  row,
+  readRow,
   feature,
   onFeature,
 }: {
   client: ScoringClient | null;
   plan: InputPlan;
   inputs: readonly ModelInputInfo[];
-  row: InputRow;
+  /** The form's row as it is now, read when the tool runs. */
+  readRow: () => InputRow;
   feature: string | null;
   onFeature: (feature: string) => void;
 }) {
@@ -53,6 +54,7 @@ export function ResponseCurve({
     if (!client || !chosen) return;
     setError(null);
     try {
+      const row = readRow();
       const current = row[chosen.key];
       const range = sweepRange(chosen, typeof current === "number" && Number.isFinite(current) ? current : 0);
       const xs = sweepPoints(range.min, range.max, POINTS);
