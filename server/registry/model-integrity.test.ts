@@ -27,6 +27,14 @@ import { introspectOnnx, onnxProtobuf } from "./onnx-introspection";
 import { readModelVersionOnnx, registerOnnxFromRun, registerOnnxUpload } from "./onnx-versions";
 import { createRegisteredModel, deleteModelAlias, deleteRegisteredModel, renameRegisteredModel, setModelAlias } from "./registered-models";
 import { refusalOf, saidIn } from "../testing/said-error";
+import { createTranslator } from "next-intl";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { catalogues } from "@/messages";
+
+/** A flag reason as the Deployments page in `locale` says it (components/ui/use-server-sentence). */
+function sayFlag(locale: "en" | "fr", message: ServerSentence): string {
+  return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, "(no wording)");
+}
 
 const fixture = async (name: string) => new Uint8Array(await readFile(path.join(import.meta.dirname, `../../fixtures/models/${name}.onnx`)));
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -149,6 +157,9 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(audit[0]!.after).toMatchObject({ model_digest: sha256(bytes) });
     const deployment = (await listDeployments(studio.as(editor))).find((d) => d.modelName === "tampered");
     expect(deployment?.flagReasons[0]).toMatch(/^Integrity: .*altered after registration/);
+    // The Deployments page says the flag from its code: the English as stored, and French for a French reader.
+    expect(sayFlag("en", deployment!.flagMessages[0]!)).toBe(deployment!.flagReasons[0]);
+    expect(sayFlag("fr", deployment!.flagMessages[0]!)).toMatch(/^Intégrité : Les octets stockés du modèle de la version 1 ont le SHA-256 [0-9a-f]{64}, et non le [0-9a-f]{64} enregistré/);
     // Promotion checks the bytes too.
     await registerOnnxUpload(studio.as(ada), { name: "tampered", bytes: await fixture("diabetes-ridge") });
     await setModelAlias(studio.as(ada), { name: "tampered", alias: "production", version: "2", overrideReason: "move away" });
