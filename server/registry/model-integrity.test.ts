@@ -21,7 +21,8 @@ import { mlflowWire } from "../testing/mlflow-client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment } from "../tracking/experiments";
 import { artifactRootOf, createRun } from "../tracking/runs";
-import { createModelVersion } from "./model-versions";
+import { createModelVersion, findModelVersion, findRegisteredModel, findVersionByAlias } from "./model-versions";
+import { findDataset } from "../datasets/registry";
 import { loadVersionModelBytes, modelStorePath } from "./model-store";
 import { introspectOnnx, onnxProtobuf } from "./onnx-introspection";
 import { readModelVersionOnnx, registerOnnxFromRun, registerOnnxUpload } from "./onnx-versions";
@@ -135,6 +136,24 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(await overwrite.text()).toMatch(/write-once model store/);
     expect((await proxy("DELETE", storePath)).status).toBe(400);
     expect(sha256(new Uint8Array(await readFile(path.join(studio.artifactRoot, storePath))))).toBe(sha256(v1));
+  });
+
+  it("says a missing model, version, alias, dataset or dataset version in the reader's language, the English as MLflow clients get it", async () => {
+    await registerOnnxUpload(studio.as(ada), { name: "said-missing", bytes: await fixture("breast-cancer-rf-v1") });
+    const refusals = [
+      await refusalOf(findRegisteredModel(studio.db, "no-such-model")),
+      await refusalOf(findModelVersion(studio.db, "said-missing", "3")),
+      await refusalOf(findVersionByAlias(studio.db, "said-missing", "champion")),
+      await refusalOf(findDataset(studio.db, "no-such-data")),
+    ];
+    expect(refusals.map((r) => r.code)).toEqual(["RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST"]);
+    for (const refusal of refusals) expect(saidIn("en", refusal)).toBe(refusal.message);
+    expect(refusals.map((r) => saidIn("fr", r))).toEqual([
+      "Aucun modèle enregistré nommé « no-such-model ».",
+      "La version 3 du modèle « said-missing » n'existe pas.",
+      "L'alias de modèle « champion » n'existe pas.",
+      "Le jeu de données « no-such-data » n'existe pas. Vérifiez le nom, ou enregistrez-le d'abord.",
+    ]);
   });
 
   it("refuses to serve bytes altered on disk after registration: 503 with a message, the version flagged, one audit entry", async () => {
