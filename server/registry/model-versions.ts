@@ -43,8 +43,8 @@ const DEFAULT_VERSION_SEARCH_RESULTS = 10_000;
 
 /** As MLflow: a registered model needs a name, and `/` or `:` would break `models:/<name>/<version>` URIs. */
 export function validateModelName(name: string, field = "name"): void {
-  if (!name.trim()) throw invalidParameter(`Missing value for required parameter '${field}': a registered model needs a name.`);
-  if (/[/:]/.test(name)) throw invalidParameter(`Invalid model name '${name}'. Names cannot contain '/' or ':'.`);
+  if (!name.trim()) throw invalidParameter(`Missing value for required parameter '${field}': a registered model needs a name.`, sentence("error.registry.name_missing", { field }));
+  if (/[/:]/.test(name)) throw invalidParameter(`Invalid model name '${name}'. Names cannot contain '/' or ':'.`, sentence("error.registry.name_separator", { name }));
 }
 
 export function parseVersionNumber(version: string): number {
