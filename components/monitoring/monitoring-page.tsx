@@ -69,12 +69,13 @@ function WindowPicker({ value, onChange }: { value: WindowSize; onChange: (value
 export function MonitoringSections({ view, canWrite }: { view: MonitoringView; canWrite: boolean }) {
   const traffic = hasTraffic(view.windows);
   const t = useTranslations("monitoring.page");
+  const say = useServerSentence();
   return (
     <>
       <MonitoringHeader view={view} />
       {view.referenceProblem ? (
         <div className={styles.notice} role="note" aria-label={t("referenceProblemLabel")}>
-          <p>{t.rich("referenceProblem", { strong: (chunks) => <strong>{chunks}</strong>, problem: view.referenceProblem })}</p>
+          <p>{t.rich("referenceProblem", { strong: (chunks) => <strong>{chunks}</strong>, problem: say(view.referenceProblemMessage, view.referenceProblem) })}</p>
           {canWrite ? <p>{t("chooseReference")}</p> : null}
         </div>
       ) : null}

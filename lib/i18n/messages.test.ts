@@ -81,7 +81,7 @@ describe("server sentence codes", () => {
     const codes = new Set<string>();
     for (const file of [...(await sourceFiles("server")), ...(await sourceFiles("lib"))]) {
       const text = await readFile(file, "utf8");
-      for (const match of text.matchAll(/"((?:error|guard|guard_action|event|delivery|flag|term|gate)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) codes.add(match[1]!);
+      for (const match of text.matchAll(/"((?:error|guard|guard_action|event|delivery|flag|term|gate|reference)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) codes.add(match[1]!);
     }
     // The error codes this session added are among them, so the scan does read the sources.
     expect([...codes]).toEqual(expect.arrayContaining(["error.gate.no_review", "error.traffic.canary_not_approved", "error.labelling.nothing_to_undo"]));
