@@ -224,7 +224,7 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await expect(page.getByRole("alert", { name: "Ce modèle est signalé" })).toContainText(/En direct, l’exactitude vaut [\d,]+ sur \d+ lignes avec retour, sous le seuil de 0,99\./);
   // The whole monitoring page, not only its flag: headings, charts and settings.
   await expect(page.getByRole("heading", { level: 1, name: "Surveillance" })).toBeVisible();
-  await expect(page.getByRole("region", { name: /^Exactitude en production/ })).toBeVisible();
+  await expect(page.getByRole("region", { name: /^Exactitude (et F1 )?en production/ })).toBeVisible();
   await expect(page.getByRole("form", { name: "Réglages de surveillance" }).getByLabel("Seuil d'exactitude en production")).toHaveValue("0.99");
   await setLocale(page, "en");
   await page.reload();

@@ -215,7 +215,7 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
             title={t(`live.${metric === "rmse" || metric === "f1" ? metric : hasF1 ? "accuracyAndF1" : "accuracy"}`)}
             rows={rows.map((row) => ({ start: row.start, value: row.liveMetric, f1: row.liveF1 }))}
             series={[
-              { key: "value", name: metric, color: "var(--ok)" },
+              { key: "value", name: t(`metricNames.${metric}`), color: "var(--ok)" },
               ...(hasF1 ? [{ key: "f1", name: t("f1Class1"), color: "var(--accent)" }] : []),
             ]}
             size={view.window}
