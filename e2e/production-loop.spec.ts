@@ -82,6 +82,9 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await frenchCanary.getByLabel("Version du canari").selectOption("2");
   await frenchCanary.getByRole("button", { name: "Lancer le canari" }).click();
   await expect(frenchTraffic.getByRole("alert")).toContainText(`La version 2 de « ${MODEL} » n’a aucune revue d’acceptation approuvée`);
+  // The rest of the page is French too: the table's headers, production's rollback and the promote form.
+  await expect(page.getByRole("table", { name: "Déploiements" }).getByRole("columnheader", { name: "Santé" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Mettre en production" })).toBeVisible();
   await setLocale(page, "en");
   panel = await openTraffic(page);
   const shadowForm = panel.getByRole("form", { name: "Shadow (any version)" });
@@ -219,6 +222,10 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await setLocale(page, "fr");
   await page.reload();
   await expect(page.getByRole("alert", { name: "Ce modèle est signalé" })).toContainText(/En direct, l’exactitude vaut [\d,]+ sur \d+ lignes avec retour, sous le seuil de 0,99\./);
+  // The whole monitoring page, not only its flag: headings, charts and settings.
+  await expect(page.getByRole("heading", { level: 1, name: "Surveillance" })).toBeVisible();
+  await expect(page.getByRole("region", { name: /^Exactitude (et F1 )?en production/ })).toBeVisible();
+  await expect(page.getByRole("form", { name: "Réglages de surveillance" }).getByLabel("Seuil d'exactitude en production")).toHaveValue("0.99");
   await setLocale(page, "en");
   await page.reload();
 

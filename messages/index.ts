@@ -6,6 +6,8 @@ import enCommon from "./en/common.json";
 import frCommon from "./fr/common.json";
 import enComparison from "./en/comparison.json";
 import frComparison from "./fr/comparison.json";
+import enDeployments from "./en/deployments.json";
+import frDeployments from "./fr/deployments.json";
 import enErasure from "./en/erasure.json";
 import frErasure from "./fr/erasure.json";
 import enFairness from "./en/fairness.json";
@@ -54,8 +56,8 @@ import enWebhooks from "./en/webhooks.json";
 import frWebhooks from "./fr/webhooks.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, erasure: enErasure, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, monitoring: enMonitoring, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, sentences: enSentences, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
-  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, erasure: frErasure, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, monitoring: frMonitoring, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, sentences: frSentences, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
+  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, deployments: enDeployments, erasure: enErasure, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, monitoring: enMonitoring, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, sentences: enSentences, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
+  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, deployments: frDeployments, erasure: frErasure, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, monitoring: frMonitoring, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, sentences: frSentences, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

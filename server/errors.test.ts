@@ -1,6 +1,10 @@
 // Errors are recognised by their brand, not their class: Next.js gives each route bundle its own copy of a module.
 import { describe, expect, it, vi } from "vitest";
-import { DomainError, isDomainError, isZodError, toDomainError } from "./errors";
+import { z } from "zod";
+import { createTranslator } from "next-intl";
+import { catalogues } from "@/messages";
+import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
+import { describeZodError, DomainError, isDomainError, isZodError, toDomainError, zodErrorSentence } from "./errors";
 import { errorResponse } from "./http/mlflow-wire";
 import { handleArtifactProxy } from "./artifacts/proxy";
 import { localActor } from "./auth/actor";
@@ -78,5 +82,19 @@ describe("errors across module copies", () => {
 
   it("answers a body over the limit with 413 REQUEST_TOO_LARGE", () => {
     expect(new DomainError("REQUEST_TOO_LARGE", "too big").httpStatus).toBe(413);
+  });
+});
+
+describe("zodErrorSentence", () => {
+  const say = (locale: "en" | "fr", error: z.ZodError) =>
+    sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, zodErrorSentence(error), "(no wording)");
+
+  it("says zod issues as describeZodError does in English, and generically with each field's name in French", () => {
+    const error = z.object({ name: z.string().min(1), window: z.enum(["hour", "day"]) }).safeParse({ name: "", window: "week" }).error!;
+    expect(say("en", error)).toBe(describeZodError(error));
+    expect(say("fr", error)).toBe("Le champ « name » est trop court ou trop petit (minimum : 1) ; Le champ « window » n'a pas une des valeurs permises");
+    const whole = z.string().safeParse(3).error!;
+    expect(say("en", whole)).toBe(describeZodError(whole));
+    expect(say("fr", whole)).toBe("La requête n'a pas le type attendu");
   });
 });

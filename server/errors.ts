@@ -1,6 +1,6 @@
 // The one error type of the domain, carrying MLflow's error codes; transports map it once each.
 import type { ZodError } from "zod";
-import type { ServerSentence } from "@/lib/i18n/server-sentence";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { redactErrorForLog } from "./auth/log-redaction";
 import { isDatabaseUnavailable, noteDatabaseUnavailable, unavailabilityReason } from "@/db/availability";
 
@@ -101,6 +101,28 @@ export function describeZodError(error: ZodError): string {
       return `${where}: ${issue.message}`;
     })
     .join("; ");
+}
+
+/**
+ * Zod issues as a sentence for the pages (the same issues describeZodError lists): each names its field and its kind
+ * of problem, so another language can say it generically; English keeps zod's own words, as describeZodError does.
+ */
+export function zodErrorSentence(error: ZodError): ServerSentence {
+  return sentence("error.input.invalid", {
+    issues: error.issues.map((issue) => {
+      const path = issue.path.join(".");
+      const limits: Record<string, string | number> = {};
+      if ("minimum" in issue && (typeof issue.minimum === "number" || typeof issue.minimum === "bigint")) limits.minimum = Number(issue.minimum);
+      if ("maximum" in issue && (typeof issue.maximum === "number" || typeof issue.maximum === "bigint")) limits.maximum = Number(issue.maximum);
+      return sentence("error.input.issue", {
+        field: path ? `'${path}'` : "request body",
+        path: path || "none",
+        kind: issue.code,
+        message: issue.message,
+        ...limits,
+      });
+    }),
+  });
 }
 
 /** The SQLSTATE of a database error, looked for along the cause chain (drizzle wraps the driver's error). */

@@ -7,6 +7,7 @@ import type { ProductionGate } from "@/server/review/schema";
 import { AliasHistoryTable, DeploymentsPage } from "./deployments-page";
 import { DeploymentsTable } from "./deployments-table";
 import { PromoteDecision } from "./promote-form";
+import { sentence } from "@/lib/i18n/server-sentence";
 
 vi.mock("next/navigation", () => ({
   usePathname: () => "/deployments",
@@ -147,5 +148,55 @@ describe("AliasHistoryTable", () => {
     expect(html).toContain("hotfix for the intake form");
     expect(html).toContain(`sha256:${"5e".repeat(6)}…`);
     expect(html).toContain('href="/reviews/9"');
+  });
+});
+
+describe("the Deployments page in French", () => {
+  const withdrawn = deployment({
+    flagReasons: ["Approval withdrawn: rita withdrew the approval of review #7 (accuracy fell). This version no longer has an approved review: roll back, or get it approved again."],
+    flagMessages: [sentence("flag.approval_withdrawn", { by: "rita", reviewId: "7", reason: "accuracy fell" })],
+  });
+
+  it("says the table, its flags and the rollback in French, with no English heading or button left", () => {
+    const html = renderWithCache(<DeploymentsTable deployments={[withdrawn, deployments[2]!]} now={since} canPromote />, ["studio.read"], () => undefined, "fr");
+    expect(html).toContain('aria-label="Déploiements"');
+    for (const header of ["Modèle", "Garanti par", "Depuis, par", "Santé", "Actions"]) expect(html).toContain(`<th scope="col">${header}</th>`);
+    expect(html).toContain("Approbation retirée : rita a retiré son approbation de la revue n° 7 (accuracy fell).");
+    expect(html).toMatch(/<button[^>]*>Revenir à v3<\/button>/);
+    expect(html).toContain("Aucune version de production antérieure vers laquelle revenir.");
+    expect(html).toContain("par erin");
+    expect(html).not.toMatch(/>(Model|Health|Since, by|Roll back[^<]*|Monitoring|no approved review)</);
+  });
+
+  it("says the page, the promote form with the gate's verdict, and the alias history in French", () => {
+    const page = renderWithCache(<DeploymentsPage />, ["studio.read", "deployments.promote"], (trpc, queryClient) => {
+      queryClient.setQueryData(trpc.monitoring.deployments.queryKey(), deployments);
+      queryClient.setQueryData(trpc.registry.listModels.queryKey({}), []);
+    }, "fr");
+    expect(page).toMatch(/<h1>Déploiements<\/h1>/);
+    expect(page).toContain("Mettre en production");
+    expect(page).toContain("Choisissez un modèle…");
+    expect(page).toContain("Historique des alias");
+    const gate: ProductionGate = {
+      approved: false,
+      approvedReviewId: null,
+      message: "Version 4 of 'breast-cancer-rf' has no approved acceptance review, so it cannot take the production alias. It has not been reviewed yet. Get a review approved first; an admin may override with a reason, which is audited.",
+      messageSentence: sentence("gate.not_approved", { version: "4", model: "breast-cancer-rf", latest: [sentence("gate.not_reviewed")] }),
+    };
+    const decision = renderWithCache(<PromoteDecision model="breast-cancer-rf" version="4" gate={gate} isAdmin={false} />, ["studio.read"], () => undefined, "fr");
+    expect(decision).toContain("Porte de revue : non approuvée.");
+    expect(decision).toContain("La version 4 de « breast-cancer-rf » n&#x27;a pas de revue d&#x27;acceptation approuvée");
+    expect(decision).toContain("Seul un administrateur peut passer outre la porte.");
+    // The same sentence in English is the server's message, word for word.
+    const english = renderWithCache(<PromoteDecision model="breast-cancer-rf" version="4" gate={gate} isAdmin={false} />, ["studio.read"], () => undefined);
+    expect(english).toContain(gate.message.replaceAll("'", "&#x27;"));
+    const history = renderWithCache(
+      <AliasHistoryTable name="churn" events={[{ at: since, by: "root", alias: "production", version: "4", previousVersion: "3", kind: "override", reason: "hotfix" }]} now={since} />,
+      ["studio.read"],
+      () => undefined,
+      "fr",
+    );
+    expect(history).toContain('aria-label="Historique des alias de churn"');
+    expect(history).toContain("passage outre la porte de revue (admin)");
   });
 });

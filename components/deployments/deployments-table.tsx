@@ -5,6 +5,7 @@
 // sits under when, in one column.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { modelHref, modelVersionHref } from "@/components/models/model-format";
 import { ModelDigest } from "@/components/models/model-digest";
@@ -28,18 +29,19 @@ export function orderDeployments(deployments: readonly Deployment[]): Deployment
 
 export function DeploymentsTable({ deployments, now, canPromote }: { deployments: readonly Deployment[]; now: number; canPromote: boolean }) {
   const say = useServerSentence();
+  const t = useTranslations("deployments.table");
   return (
     <div className={ui.tableWrap}>
-      <table className={`${ui.table} ${styles.fitTable}`} aria-label="Deployments">
+      <table className={`${ui.table} ${styles.fitTable}`} aria-label={t("label")}>
         <thead>
           <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Alias</th>
-            <th scope="col">Version</th>
-            <th scope="col">Answered by</th>
-            <th scope="col">Since, by</th>
-            <th scope="col">Health</th>
-            <th scope="col">Actions</th>
+            <th scope="col">{t("model")}</th>
+            <th scope="col">{t("alias")}</th>
+            <th scope="col">{t("version")}</th>
+            <th scope="col">{t("answeredBy")}</th>
+            <th scope="col">{t("sinceBy")}</th>
+            <th scope="col">{t("health")}</th>
+            <th scope="col">{t("actions")}</th>
           </tr>
         </thead>
         <tbody>
@@ -60,14 +62,14 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                 <ModelDigest digest={deployment.modelDigest ?? null} />
                 <br />
                 {deployment.reviewId ? (
-                  <Link href={reviewHref(deployment.reviewId)}>review #{deployment.reviewId}</Link>
+                  <Link href={reviewHref(deployment.reviewId)}>{t("review", { reviewId: String(deployment.reviewId) })}</Link>
                 ) : (
-                  <span className={ui.muted}>no approved review</span>
+                  <span className={ui.muted}>{t("noApprovedReview")}</span>
                 )}
               </td>
               <td>
                 {deployment.since === null ? (
-                  <span className={ui.muted}>unknown</span>
+                  <span className={ui.muted}>{t("unknown")}</span>
                 ) : (
                   <>
                     {formatRelativeTime(deployment.since, now)}
@@ -76,7 +78,7 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                   </>
                 )}
                 <br />
-                {deployment.by ? <>by {deployment.by}</> : <span className={ui.muted}>by —</span>}
+                {deployment.by ? <>{t("by", { user: deployment.by })}</> : <span className={ui.muted}>{t("byNobody")}</span>}
               </td>
               <td className={ui.wrap}>
                 {deployment.alias === "production" ? (
@@ -96,7 +98,8 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                 {deployment.alias === "production" ? (
                   <div className={styles.rowActions}>
                     <Link href={monitoringHref(deployment.modelName)}>
-                      Monitoring<span className="visually-hidden"> of {deployment.modelName}</span>
+                      {t("monitoring")}
+                      <span className="visually-hidden">{t("monitoringOf", { model: deployment.modelName })}</span>
                     </Link>
                     <RollbackControl deployment={deployment} canPromote={canPromote} />
                   </div>
@@ -115,6 +118,7 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
 /** One click opens the confirmation; the server points production back and says which version it serves now. */
 export function RollbackControl({ deployment, canPromote }: { deployment: Deployment; canPromote: boolean }) {
   const errorText = useErrorText();
+  const t = useTranslations("deployments.rollback");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -135,41 +139,38 @@ export function RollbackControl({ deployment, canPromote }: { deployment: Deploy
     return (
       <span className={styles.disabledAction}>
         <button type="button" className={ui.secondary} disabled aria-describedby={`${ids}-why`}>
-          Roll back
+          {t("button")}
         </button>
         <span id={`${ids}-why`} className={styles.hint}>
-          No earlier production version to roll back to.
+          {t("noPrevious")}
         </span>
       </span>
     );
   }
   if (!canPromote) {
     return (
-      <span className={styles.hint}>
-        Rollback to v{previous} needs the editor or admin role.
-      </span>
+      <span className={styles.hint}>{t("needsRole", { version: previous })}</span>
     );
   }
   return (
     <span className={styles.rollback}>
       <button type="button" className={ui.danger} onClick={() => setConfirming(true)} disabled={confirming || rollback.isPending} aria-describedby={`${ids}-what`}>
-        Roll back to v{previous}
+        {t("to", { version: previous })}
       </button>
       <span id={`${ids}-what`} className="visually-hidden">
-        {deployment.modelName} production serves v{deployment.version}
+        {t("serves", { model: deployment.modelName, version: deployment.version })}
       </span>
       {confirming ? (
         <span role="alertdialog" aria-labelledby={`${ids}-confirm`} className={styles.confirm}>
           <span id={`${ids}-confirm`}>
-            Roll back <strong>{deployment.modelName}</strong> production from <strong>v{deployment.version}</strong> to <strong>v{previous}</strong>? New
-            requests go to v{previous} at once.
+            {t.rich("confirm", { strong: (chunks) => <strong>{chunks}</strong>, model: deployment.modelName, from: deployment.version, to: previous })}
           </span>
           <span className={ui.actions}>
             <button type="button" className={ui.button} autoFocus disabled={rollback.isPending} onClick={() => rollback.mutate({ name: deployment.modelName })}>
-              {rollback.isPending ? "Rolling back…" : `Confirm rollback to v${previous}`}
+              {rollback.isPending ? t("confirming") : t("confirmTo", { version: previous })}
             </button>
             <button type="button" className={ui.secondary} disabled={rollback.isPending} onClick={() => setConfirming(false)}>
-              Cancel
+              {t("cancel")}
             </button>
           </span>
         </span>
@@ -181,7 +182,7 @@ export function RollbackControl({ deployment, canPromote }: { deployment: Deploy
       ) : null}
       {rollback.data ? (
         <span role="status" className={styles.hint}>
-          Production now serves v{rollback.data.version}.
+          {t("done", { version: String(rollback.data.version) })}
         </span>
       ) : null}
     </span>

@@ -3,6 +3,7 @@
 // everyone else is pointed to requesting a review.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
@@ -10,9 +11,11 @@ import { requestReviewHref } from "@/lib/monitoring-view";
 import type { ProductionGate } from "@/server/review/schema";
 import styles from "./deployments.module.css";
 import { useErrorText } from "@/components/ui/use-error-text";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 
 export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
   const errorText = useErrorText();
+  const t = useTranslations("deployments.promote");
   const trpc = useTRPC();
   const ids = useId();
   const [model, setModel] = useState("");
@@ -24,11 +27,11 @@ export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
   return (
     <section className={ui.panel} aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`} className={ui.panelTitle}>
-        Promote to production
+        {t("title")}
       </h2>
       <div className={ui.toolbarFlush}>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-model`}>Model</label>
+          <label htmlFor={`${ids}-model`}>{t("model")}</label>
           <select
             id={`${ids}-model`}
             className={styles.select}
@@ -38,7 +41,7 @@ export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
               setVersion("");
             }}
           >
-            <option value="">Choose a model…</option>
+            <option value="">{t("chooseModel")}</option>
             {models.data?.map((entry) => (
               <option key={entry.name} value={entry.name}>
                 {entry.name}
@@ -47,9 +50,9 @@ export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
           </select>
         </div>
         <div className={ui.field}>
-          <label htmlFor={`${ids}-version`}>Version</label>
+          <label htmlFor={`${ids}-version`}>{t("version")}</label>
           <select id={`${ids}-version`} className={styles.select} value={version} disabled={!model || detail.isPending} onChange={(event) => setVersion(event.target.value)}>
-            <option value="">{model && detail.isPending ? "Loading versions…" : "Choose a version…"}</option>
+            <option value="">{model && detail.isPending ? t("loadingVersions") : t("chooseVersion")}</option>
             {versions.map((entry) => (
               <option key={entry} value={entry}>
                 v{entry}
@@ -61,21 +64,22 @@ export function PromoteForm({ isAdmin }: { isAdmin: boolean }) {
       {models.error ? <p role="alert" className={ui.error}>{errorText(models.error)}</p> : null}
       {detail.error ? <p role="alert" className={ui.error}>{errorText(detail.error)}</p> : null}
       {gate.error ? <p role="alert" className={ui.error}>{errorText(gate.error)}</p> : null}
-      {gate.isFetching && !gate.data ? <p role="status">Checking the review gate…</p> : null}
+      {gate.isFetching && !gate.data ? <p role="status">{t("checkingGate")}</p> : null}
       {gate.data && model && version ? <PromoteDecision key={`${model}\u0000${version}`} model={model} version={version} gate={gate.data} isAdmin={isAdmin} /> : null}
     </section>
   );
 }
 
-/** " with 2 exceptions" when the approval accepted failing criteria (one per criterion), else "". */
-function approvedWith(gate: ProductionGate): string {
-  const count = new Set((gate.exceptions ?? []).map((e) => e.criterionKey)).size;
-  return count ? ` with ${count} exception${count === 1 ? "" : "s"}` : "";
+/** How many failing criteria the approval accepted (one per criterion, whoever justified it): "with 2 exceptions". */
+function exceptionCount(gate: ProductionGate): number {
+  return new Set((gate.exceptions ?? []).map((e) => e.criterionKey)).size;
 }
 
 /** The gate's message, then the way through it: Promote, an admin's override with a reason, or a review request. */
 export function PromoteDecision({ model, version, gate, isAdmin }: { model: string; version: string; gate: ProductionGate; isAdmin: boolean }) {
   const errorText = useErrorText();
+  const say = useServerSentence();
+  const t = useTranslations("deployments.promote");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
@@ -97,23 +101,17 @@ export function PromoteDecision({ model, version, gate, isAdmin }: { model: stri
     promote.mutate({ name: model, version, overrideReason: overriding ? reason.trim() : undefined });
   }
   return (
-    <form onSubmit={submit} aria-label={`Promote ${model} v${version}`}>
+    <form onSubmit={submit} aria-label={t("formLabel", { model, version })}>
       <p className={gate.approved ? styles.gate : styles.gateBlocked} id={`${ids}-gate`}>
-        <strong>{gate.approved ? `Review gate: approved${approvedWith(gate)}. ` : "Review gate: not approved. "}</strong>
-        {gate.message}
+        <strong>{gate.approved ? t("gateApproved", { count: exceptionCount(gate) }) : t("gateNotApproved")}</strong>
+        {say(gate.messageSentence, gate.message)}
       </p>
       {blocked ? (
-        <p>
-          Only an admin can promote past the gate.{" "}
-          <Link href={requestReviewHref(model, version)}>
-            Request a review of {model} v{version}
-          </Link>
-          , and promote once it is approved.
-        </p>
+        <p>{t.rich("adminOnly", { link: (chunks) => <Link href={requestReviewHref(model, version)}>{chunks}</Link>, model, version })}</p>
       ) : null}
       {overriding ? (
         <div className={ui.field}>
-          <label htmlFor={`${ids}-reason`}>Override reason (admin, recorded in the audit log)</label>
+          <label htmlFor={`${ids}-reason`}>{t("overrideReason")}</label>
           <textarea
             id={`${ids}-reason`}
             className={styles.textarea}
@@ -131,13 +129,11 @@ export function PromoteDecision({ model, version, gate, isAdmin }: { model: stri
         </p>
       ) : null}
       {promote.isSuccess ? (
-        <p role="status">
-          {model} production now serves v{version}.
-        </p>
+        <p role="status">{t("done", { model, version })}</p>
       ) : null}
       <p className={ui.actions}>
         <button type="submit" className={ui.button} disabled={blocked || promote.isPending || (overriding && !reason.trim())} aria-describedby={`${ids}-gate`}>
-          {promote.isPending ? "Promoting…" : "Promote"}
+          {promote.isPending ? t("promoting") : t("promote")}
         </button>
       </p>
     </form>

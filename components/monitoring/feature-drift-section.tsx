@@ -1,14 +1,14 @@
 "use client";
 // The latest window's drift per feature (test, score against threshold, drifted, PSI band), sortable; choosing a
 // feature shows its score over all windows.
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import {
-  driftTestNames,
   featureScoreSeries,
   formatScore,
   formatWindowStart,
   latestWindowWithRows,
-  psiBandText,
+  psiBandLimits,
   scoreAgainstThreshold,
   sortFeatureDrift,
   type FeatureOrder,
@@ -18,39 +18,44 @@ import type { FeatureDrift, MonitoringWindow, WindowSize } from "@/server/monito
 import styles from "./monitoring.module.css";
 import { WindowChart } from "./window-chart";
 
-const orderLabels: Record<FeatureOrder, string> = { drifted: "Drifted first", severity: "Score (most drift first)", name: "Feature name" };
+const orders: readonly FeatureOrder[] = ["drifted", "severity", "name"];
 
 export function FeatureDriftSection({ windows, size, initialFeature = null }: { windows: readonly MonitoringWindow[]; size: WindowSize; initialFeature?: string | null }) {
   const ids = useId();
   const [order, setOrder] = useState<FeatureOrder>("drifted");
   const [selected, setSelected] = useState<string | null>(initialFeature);
   const latest = latestWindowWithRows(windows);
+  const t = useTranslations("monitoring.drift");
   return (
     <section aria-labelledby={`${ids}-title`}>
-      <h2 id={`${ids}-title`}>Feature drift</h2>
+      <h2 id={`${ids}-title`}>{t("title")}</h2>
       {latest === null ? (
-        <p className={ui.muted}>No window has rows with features yet, so there is no drift to show.</p>
+        <p className={ui.muted}>{t("noRows")}</p>
       ) : (
         <>
           <div className={ui.toolbar}>
             <p className={`${ui.muted} ${ui.grow}`}>
-              Window starting {formatWindowStart(latest.start, size)}: {latest.rows} row{latest.rows === 1 ? "" : "s"},{" "}
-              {latest.features.filter((feature) => feature.drifted).length} of {latest.features.length} features drifted
-              {latest.datasetDrifted ? " (dataset drift)" : ""}.
+              {t("window", {
+                when: formatWindowStart(latest.start, size),
+                rows: latest.rows,
+                drifted: latest.features.filter((feature) => feature.drifted).length,
+                features: latest.features.length,
+                datasetDrift: latest.datasetDrifted ? "yes" : "no",
+              })}
             </p>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-order`}>Sort features by</label>
+              <label htmlFor={`${ids}-order`}>{t("sortBy")}</label>
               <select id={`${ids}-order`} className={ui.input} value={order} onChange={(event) => setOrder(event.target.value as FeatureOrder)}>
-                {(Object.keys(orderLabels) as FeatureOrder[]).map((key) => (
+                {orders.map((key) => (
                   <option key={key} value={key}>
-                    {orderLabels[key]}
+                    {t(`order.${key}`)}
                   </option>
                 ))}
               </select>
             </div>
           </div>
           <FeatureDriftTable features={latest.features} order={order} selected={selected} onSelect={setSelected} />
-          {selected ? <FeatureHistory windows={windows} feature={selected} size={size} /> : <p className={ui.muted}>Choose a feature to see its drift score over the windows.</p>}
+          {selected ? <FeatureHistory windows={windows} feature={selected} size={size} /> : <p className={ui.muted}>{t("chooseFeature")}</p>}
         </>
       )}
     </section>
@@ -68,25 +73,26 @@ export function FeatureDriftTable({
   selected: string | null;
   onSelect: (feature: string) => void;
 }) {
+  const t = useTranslations("monitoring.drift");
   return (
     <div className={ui.tableWrap}>
-      <table className={ui.table} aria-label="Feature drift of the latest window">
+      <table className={ui.table} aria-label={t("tableLabel")}>
         <thead>
           <tr>
             <th scope="col" aria-sort={order === "name" ? "ascending" : undefined}>
-              Feature
+              {t("feature")}
             </th>
-            <th scope="col">Kind</th>
-            <th scope="col">Test</th>
+            <th scope="col">{t("kind")}</th>
+            <th scope="col">{t("test")}</th>
             <th scope="col" className={ui.num} aria-sort={order === "severity" ? "descending" : undefined}>
-              Score vs threshold
+              {t("scoreVsThreshold")}
             </th>
             <th scope="col" aria-sort={order === "drifted" ? "descending" : undefined}>
-              Drifted
+              {t("drifted")}
             </th>
-            <th scope="col">PSI</th>
+            <th scope="col">{t("psi")}</th>
             <th scope="col" className={ui.num}>
-              Rows
+              {t("rows")}
             </th>
           </tr>
         </thead>
@@ -98,22 +104,24 @@ export function FeatureDriftTable({
                   {feature.feature}
                 </button>
               </th>
-              <td>{feature.kind}</td>
-              <td>{driftTestNames[feature.test]}</td>
+              <td>{t(`kinds.${feature.kind}`)}</td>
+              <td>{t(`tests.${feature.test}`)}</td>
               <td className={ui.num}>{scoreAgainstThreshold(feature)}</td>
               <td>
                 {feature.drifted ? (
                   <span className={styles.drifted}>
-                    <span aria-hidden="true">▲ </span>drifted
+                    <span aria-hidden="true">▲ </span>
+                    {t("isDrifted")}
                   </span>
                 ) : (
                   <span className={styles.stable}>
-                    <span aria-hidden="true">✓ </span>no drift
+                    <span aria-hidden="true">✓ </span>
+                    {t("noDrift")}
                   </span>
                 )}
               </td>
               <td>
-                {formatScore(feature.psi)} <span className={styles[feature.psiBand]}>{psiBandText(feature.psiBand)}</span>
+                {formatScore(feature.psi)} <span className={styles[feature.psiBand]}>{t(`psiBand.${feature.psiBand}`, { moderate: psiBandLimits.moderate, significant: psiBandLimits.significant })}</span>
               </td>
               <td className={ui.num}>{feature.count}</td>
             </tr>
@@ -128,15 +136,16 @@ function FeatureHistory({ windows, feature, size }: { windows: readonly Monitori
   const points = featureScoreSeries(windows, feature);
   const test = latestWindowWithRows(windows)?.features.find((entry) => entry.feature === feature)?.test;
   const last = points[points.length - 1];
+  const t = useTranslations("monitoring.drift");
   return (
     <div className={styles.featureHistory}>
       <WindowChart
-        title={`Drift of ${feature} over time`}
+        title={t("history", { feature })}
         rows={points.map((point) => ({ start: point.start, score: point.score }))}
-        series={[{ key: "score", name: test ? driftTestNames[test] : "score", color: "var(--accent)" }]}
+        series={[{ key: "score", name: test ? t(`tests.${test}`) : t("score"), color: "var(--accent)" }]}
         size={size}
         format={formatScore}
-        threshold={last ? { value: last.threshold, label: "threshold" } : null}
+        threshold={last ? { value: last.threshold, label: t("threshold") } : null}
       />
     </div>
   );

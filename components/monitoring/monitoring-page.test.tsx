@@ -225,3 +225,31 @@ describe("HealthFlag and the flag banner in French", () => {
     expect(html).toContain("Marche à suivre :");
   });
 });
+
+describe("the monitoring page in French", () => {
+  it("says the header, the charts, the feature drift and the settings in French, with no English heading left", () => {
+    search = "";
+    const html = renderWithCache(
+      <MonitoringPage name="breast-cancer-rf" />,
+      ["studio.read", "models.write"],
+      (trpc, queryClient) => {
+        queryClient.setQueryData(trpc.monitoring.view.queryKey({ name: "breast-cancer-rf", window: "hour" }), view());
+        queryClient.setQueryData(trpc.datasets.list.queryKey({}), []);
+      },
+      "fr",
+    );
+    expect(html).toMatch(/<h1>Surveillance<\/h1>/);
+    expect(html).toContain("Version en production");
+    expect(html).toContain("breast-cancer@2</a>, 455 lignes, issu du lignage");
+    expect(html).toContain("100 % des requêtes, conservées 30 jours");
+    for (const title of ["Volume de requêtes", "Latence", "Part des variables ayant dérivé", "Dérive des prédictions", "Exactitude en production"]) expect(html).toContain(`>${title}</h3>`);
+    expect(html).toContain("<strong>p99</strong> min 7.5 ms, max 7.5 ms, dernier 7.5 ms");
+    expect(html).toContain(" (2 fenêtres)");
+    expect(html).toContain(">Dérive des variables</h2>");
+    expect(html).toContain("significative (≥ 0.25)");
+    expect(html).toContain("p-valeur de Kolmogorov–Smirnov");
+    expect(html).toContain("Réglages de surveillance");
+    expect(html).toMatch(/<button type="submit"[^>]*>Enregistrer les réglages<\/button>/);
+    expect(html).not.toMatch(/>(Monitoring|Over time|Request volume|Feature drift|Save settings|Hourly|Daily|Drift thresholds|Logging)</);
+  });
+});

@@ -4,7 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { datasetVersionHref, modelHref, modelVersionHref } from "@/components/models/model-format";
 import { useTRPC } from "@/components/trpc-provider";
@@ -28,19 +28,20 @@ export function MonitoringPage({ name }: { name: string }) {
   const windowSize: WindowSize = parsedWindow.success ? parsedWindow.data : "hour";
   const canWrite = usePermission("models.write");
   const view = useQuery(trpc.monitoring.view.queryOptions({ name, window: windowSize }));
+  const t = useTranslations("monitoring.page");
   return (
     <>
       <p className={ui.breadcrumb}>
-        <Link href="/models">Models</Link> / <Link href={modelHref(name)}>{name}</Link> /
+        <Link href="/models">{t("models")}</Link> / <Link href={modelHref(name)}>{name}</Link> /
       </p>
       <div className={styles.headerRow}>
-        <h1>Monitoring</h1>
+        <h1>{t("title")}</h1>
         <WindowPicker value={windowSize} onChange={(next) => update({ window: next === "hour" ? null : next }, "push")} />
       </div>
       {view.error ? (
         <QueryError error={view.error} onRetry={() => void view.refetch()} />
       ) : view.isPending ? (
-        <p role="status">Loading monitoring of {name}…</p>
+        <p role="status">{t("loading", { name })}</p>
       ) : (
         <MonitoringSections view={view.data} canWrite={canWrite} />
       )}
@@ -50,13 +51,14 @@ export function MonitoringPage({ name }: { name: string }) {
 
 function WindowPicker({ value, onChange }: { value: WindowSize; onChange: (value: WindowSize) => void }) {
   const ids = useId();
+  const t = useTranslations("monitoring.page");
   return (
     <fieldset className={styles.windowPicker}>
-      <legend>Window</legend>
+      <legend>{t("window")}</legend>
       {zWindowSize.options.map((option) => (
         <label key={option} className={ui.checkbox} htmlFor={`${ids}-${option}`}>
           <input id={`${ids}-${option}`} type="radio" name={`${ids}-window`} value={option} checked={value === option} onChange={() => onChange(option)} />
-          {option === "hour" ? "Hourly" : "Daily"}
+          {option === "hour" ? t("hourly") : t("daily")}
         </label>
       ))}
     </fieldset>
@@ -66,15 +68,15 @@ function WindowPicker({ value, onChange }: { value: WindowSize; onChange: (value
 /** Everything below the title, from one view: rendered on its own in tests. */
 export function MonitoringSections({ view, canWrite }: { view: MonitoringView; canWrite: boolean }) {
   const traffic = hasTraffic(view.windows);
+  const t = useTranslations("monitoring.page");
+  const say = useServerSentence();
   return (
     <>
       <MonitoringHeader view={view} />
       {view.referenceProblem ? (
-        <div className={styles.notice} role="note" aria-label="Reference data problem">
-          <p>
-            <strong>Drift cannot be computed:</strong> {view.referenceProblem}
-          </p>
-          {canWrite ? <p>Choose a reference dataset version in the settings below.</p> : null}
+        <div className={styles.notice} role="note" aria-label={t("referenceProblemLabel")}>
+          <p>{t.rich("referenceProblem", { strong: (chunks) => <strong>{chunks}</strong>, problem: say(view.referenceProblemMessage, view.referenceProblem) })}</p>
+          {canWrite ? <p>{t("chooseReference")}</p> : null}
         </div>
       ) : null}
       {view.flag.flagged ? <FlagBanner view={view} /> : null}
@@ -93,47 +95,44 @@ function settingsKey(view: MonitoringView): string {
 
 export function MonitoringHeader({ view }: { view: MonitoringView }) {
   const reference = view.reference;
+  const t = useTranslations("monitoring.header");
   return (
     <dl className={styles.facts}>
       <div>
-        <dt>Model</dt>
+        <dt>{t("model")}</dt>
         <dd>
           <Link href={modelHref(view.modelName)}>{view.modelName}</Link>
           {view.task ? ` (${view.task})` : ""}
         </dd>
       </div>
       <div>
-        <dt>Production version</dt>
+        <dt>{t("productionVersion")}</dt>
         <dd>
           {view.productionVersion ? (
             <Link href={modelVersionHref(view.modelName, view.productionVersion)}>v{view.productionVersion}</Link>
           ) : (
-            <>
-              none — <Link href="/deployments">promote a version</Link>
-            </>
+            t.rich("noProduction", { link: (chunks) => <Link href="/deployments">{chunks}</Link> })
           )}
         </dd>
       </div>
       <div>
-        <dt>Reference dataset</dt>
+        <dt>{t("referenceDataset")}</dt>
         <dd>
           {reference ? (
             <>
               <Link href={datasetVersionHref(reference.datasetName, reference.version)}>
                 {reference.datasetName}@{reference.version}
               </Link>
-              , {reference.rowCount.toLocaleString("en")} rows, {reference.source === "lineage" ? "from lineage" : "chosen"}
+              {t("referenceRows", { rows: reference.rowCount, source: reference.source === "lineage" ? t("sourceLineage") : t("sourceChosen") })}
             </>
           ) : (
-            <span className={ui.muted}>none</span>
+            <span className={ui.muted}>{t("none")}</span>
           )}
         </dd>
       </div>
       <div>
-        <dt>Logging</dt>
-        <dd>
-          {formatMetricValue(view.settings.sampleRate * 100)}% of requests, kept {view.settings.retentionDays} day{view.settings.retentionDays === 1 ? "" : "s"}
-        </dd>
+        <dt>{t("logging")}</dt>
+        <dd>{t("loggingValue", { rate: formatMetricValue(view.settings.sampleRate * 100), days: view.settings.retentionDays })}</dd>
       </div>
     </dl>
   );
@@ -171,19 +170,21 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
   const metric = liveMetricName(view.windows);
   const thresholds = view.settings.thresholds;
   const predictionTest = view.windows.find((window) => window.predictionDrift)?.predictionDrift;
+  const t = useTranslations("monitoring.charts");
+  const hasF1 = rows.some((row) => row.liveF1 !== null);
   return (
     <section aria-labelledby="monitoring-over-time">
-      <h2 id="monitoring-over-time">Over time</h2>
+      <h2 id="monitoring-over-time">{t("title")}</h2>
       <div className={styles.charts}>
         <WindowChart
-          title="Request volume"
+          title={t("requestVolume")}
           rows={rows.map((row) => ({ start: row.start, requests: row.requests }))}
-          series={[{ key: "requests", name: "requests", color: "var(--accent)" }]}
+          series={[{ key: "requests", name: t("requests"), color: "var(--accent)" }]}
           size={view.window}
           format={(value) => formatMetricValue(value)}
         />
         <WindowChart
-          title="Latency"
+          title={t("latency")}
           rows={rows.map((row) => ({ start: row.start, p50: row.latencyP50, p95: row.latencyP95, p99: row.latencyP99 }))}
           series={[
             { key: "p50", name: "p50", color: "var(--ok)" },
@@ -194,45 +195,42 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
           format={latencyFormat}
         />
         <WindowChart
-          title="Share of drifted features"
+          title={t("driftShare")}
           rows={rows.map((row) => ({ start: row.start, share: row.driftShare }))}
-          series={[{ key: "share", name: "drifted share", color: "var(--accent)" }]}
+          series={[{ key: "share", name: t("driftedShare"), color: "var(--accent)" }]}
           size={view.window}
           format={shareFormat}
-          threshold={{ value: thresholds.datasetDriftShare, label: "dataset drift" }}
+          threshold={{ value: thresholds.datasetDriftShare, label: t("datasetDrift") }}
         />
         <WindowChart
-          title="Prediction drift"
+          title={t("predictionDrift")}
           rows={rows.map((row) => ({ start: row.start, score: row.predictionDrift }))}
-          series={[{ key: "score", name: predictionTest ? `prediction drift (${predictionTest.test})` : "prediction drift", color: "var(--accent)" }]}
+          series={[{ key: "score", name: predictionTest ? t("predictionDriftSeriesTest", { test: predictionTest.test }) : t("predictionDriftSeries"), color: "var(--accent)" }]}
           size={view.window}
           format={formatScore}
-          threshold={predictionTest ? { value: predictionTest.threshold, label: "threshold" } : null}
+          threshold={predictionTest ? { value: predictionTest.threshold, label: t("threshold") } : null}
         />
         {metric ? (
           <WindowChart
-            title={`Live ${metric === "rmse" ? "RMSE" : metric === "f1" ? "F1" : rows.some((row) => row.liveF1 !== null) ? "accuracy and F1" : "accuracy"}`}
+            title={t(`live.${metric === "rmse" || metric === "f1" ? metric : hasF1 ? "accuracyAndF1" : "accuracy"}`)}
             rows={rows.map((row) => ({ start: row.start, value: row.liveMetric, f1: row.liveF1 }))}
             series={[
-              { key: "value", name: metric, color: "var(--ok)" },
-              ...(rows.some((row) => row.liveF1 !== null) ? [{ key: "f1", name: "F1 (class 1)", color: "var(--accent)" }] : []),
+              { key: "value", name: t(`metricNames.${metric}`), color: "var(--ok)" },
+              ...(hasF1 ? [{ key: "f1", name: t("f1Class1"), color: "var(--accent)" }] : []),
             ]}
             size={view.window}
             format={formatScore}
-            threshold={thresholds.liveMetric === null ? null : { value: thresholds.liveMetric, label: "threshold" }}
+            threshold={thresholds.liveMetric === null ? null : { value: thresholds.liveMetric, label: t("threshold") }}
           />
         ) : (
           <section className={styles.chartSection}>
-            <h3>Live metric</h3>
+            <h3>{t("liveMetric")}</h3>
             <p className={ui.muted}>
-              No feedback yet. Post true labels to <code>/api/serve/{view.modelName}/feedback</code>
-              {view.task === "regression" ? null : (
-                <>
-                  {" "}
-                  or label served requests in the <Link href={`${modelHref(view.modelName)}/labelling`}>labelling queue</Link>
-                </>
-              )}{" "}
-              to see live {view.task === "regression" ? "RMSE" : "accuracy"} here.
+              {t.rich(view.task === "regression" ? "noFeedbackRegression" : "noFeedback", {
+                code: (chunks) => <code>{chunks}</code>,
+                link: (chunks) => <Link href={`${modelHref(view.modelName)}/labelling`}>{chunks}</Link>,
+                path: `/api/serve/${view.modelName}/feedback`,
+              })}
             </p>
           </section>
         )}
@@ -243,24 +241,21 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
 
 export function NoTraffic({ name }: { name: string }) {
   const path = encodeURIComponent(name);
+  const t = useTranslations("monitoring.noTraffic");
+  const code = (chunks: ReactNode) => <code>{chunks}</code>;
   return (
     <section className={ui.panel} aria-labelledby="no-traffic-title">
       <h2 id="no-traffic-title" className={ui.panelTitle}>
-        No traffic yet
+        {t("title")}
       </h2>
-      <p>
-        Nothing has been served by this model in the windows shown. Send requests with an API token that has the <code>serve</code> scope (create
-        one under <Link href="/settings/tokens">Settings → Tokens</Link>):
-      </p>
+      <p>{t.rich("send", { code, link: (chunks) => <Link href="/settings/tokens">{chunks}</Link> })}</p>
       <code className={ui.snippet}>
         {`curl -X POST "$STUDIO_URL/api/serve/${path}/invocations" \\
   -H "Authorization: Bearer <token>" \\
   -H "Content-Type: application/json" \\
   -d '{"dataframe_split": {"columns": ["feature_a", "feature_b"], "data": [[1.0, 2.0]]}}'`}
       </code>
-      <p>
-        Each answer carries an <code>x-request-id</code> header. When the true outcome is known, send it back as feedback so live metrics appear:
-      </p>
+      <p>{t.rich("feedback", { code })}</p>
       <code className={ui.snippet}>
         {`curl -X POST "$STUDIO_URL/api/serve/${path}/feedback" \\
   -H "Authorization: Bearer <token>" \\

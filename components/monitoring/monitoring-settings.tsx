@@ -3,9 +3,11 @@
 // reference dataset version (the training version from lineage unless one is chosen), and the column order of a feature
 // matrix that nothing names, confirmed by a person. Errors sit next to their box.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { parseReferenceChoice, parseSettingsDraft, settingsDraft, settingsErrorsFromServer, type SettingsDraft, type SettingsField } from "@/lib/monitoring-view";
 import type { MonitoringView } from "@/server/monitoring/schema";
 import styles from "./monitoring.module.css";
@@ -13,7 +15,9 @@ import styles from "./monitoring.module.css";
 export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const errorText = useErrorText();
   const ids = useId();
+  const t = useTranslations("monitoring.settings");
   const [draft, setDraft] = useState<SettingsDraft>(() => settingsDraft(view.settings, view.reference));
   const [errors, setErrors] = useState<Partial<Record<SettingsField, string>>>({});
   const matrix = view.unnamedMatrix;
@@ -38,7 +42,8 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
     event.preventDefault();
     const parsed = parseSettingsDraft(view.modelName, draft);
     if (!parsed.ok) {
-      setErrors(parsed.errors);
+      // The catalogue says each field's fix in the reader's language (the same sentences parseSettingsDraft writes in English).
+      setErrors(Object.fromEntries(Object.entries(parsed.errors).map(([key, message]) => [key, message ? t(`errors.${key as SettingsField}`) : message])));
       return;
     }
     setErrors({});
@@ -48,47 +53,47 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
   const field = (name: SettingsField, label: string, hint: string, extra: { step?: string; min?: number; max?: number } = {}) => (
     <NumberField id={`${ids}-${name}`} label={label} hint={hint} value={draft[name]} error={errors[name]} onChange={(value) => change(name, value)} {...extra} />
   );
-  const liveMetricHint =
-    view.task === "regression" ? "Flag when live RMSE rises above this. Blank: not checked." : "Flag when live accuracy falls below this. Blank: not checked.";
+  const task = view.task === "regression" ? "regression" : "classification";
+  const liveMetricHint = t("liveMetricHint", { task });
   const fieldErrorsShown = Object.values(errors).some(Boolean);
 
   return (
     <section className={ui.panel} aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`} className={ui.panelTitle}>
-        Monitoring settings
+        {t("title")}
       </h2>
-      <form onSubmit={submit} noValidate aria-label="Monitoring settings">
+      <form onSubmit={submit} noValidate aria-label={t("title")}>
         <fieldset className={styles.fieldset}>
-          <legend>Logging</legend>
+          <legend>{t("logging")}</legend>
           <div className={styles.settingsGrid}>
-            {field("samplePercent", "Sampling rate (%)", "Share of requests written to the inference log.", { step: "any", min: 0, max: 100 })}
-            {field("retentionDays", "Retention (days)", "Logged requests older than this are deleted.", { step: "1", min: 1, max: 3650 })}
+            {field("samplePercent", t("samplePercent"), t("samplePercentHint"), { step: "any", min: 0, max: 100 })}
+            {field("retentionDays", t("retentionDays"), t("retentionDaysHint"), { step: "1", min: 1, max: 3650 })}
           </div>
           <RetentionStatus modelName={view.modelName} />
         </fieldset>
         <fieldset className={styles.fieldset}>
-          <legend>Drift thresholds</legend>
+          <legend>{t("thresholds")}</legend>
           <div className={styles.settingsGrid}>
-            {field("ksPValue", "KS p-value", "Numeric feature drifts below this (reference ≤ 1,000 rows).", { step: "any", min: 0, max: 1 })}
-            {field("wasserstein", "Wasserstein distance", "Numeric feature drifts at or above this (larger references).", { step: "any", min: 0 })}
-            {field("chiSquarePValue", "Chi-square p-value", "Categorical feature drifts below this (small samples).", { step: "any", min: 0, max: 1 })}
-            {field("jensenShannon", "Jensen–Shannon distance", "Categorical feature drifts at or above this (larger samples).", { step: "any", min: 0, max: 1 })}
-            {field("datasetDriftShare", "Dataset drift share", "Dataset drift when at least this share of features drifted.", { step: "any", min: 0, max: 1 })}
-            {field("liveMetric", view.task === "regression" ? "Live RMSE threshold" : "Live accuracy threshold", liveMetricHint, { step: "any", min: 0 })}
+            {field("ksPValue", t("ksPValue"), t("ksPValueHint"), { step: "any", min: 0, max: 1 })}
+            {field("wasserstein", t("wasserstein"), t("wassersteinHint"), { step: "any", min: 0 })}
+            {field("chiSquarePValue", t("chiSquarePValue"), t("chiSquarePValueHint"), { step: "any", min: 0, max: 1 })}
+            {field("jensenShannon", t("jensenShannon"), t("jensenShannonHint"), { step: "any", min: 0, max: 1 })}
+            {field("datasetDriftShare", t("datasetDriftShare"), t("datasetDriftShareHint"), { step: "any", min: 0, max: 1 })}
+            {field("liveMetric", t("liveMetric", { task }), liveMetricHint, { step: "any", min: 0 })}
           </div>
         </fieldset>
         <fieldset className={styles.fieldset}>
-          <legend>Reference data</legend>
+          <legend>{t("referenceData")}</legend>
           <div className={styles.settingsGrid}>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-dataset`}>Reference dataset</label>
+              <label htmlFor={`${ids}-dataset`}>{t("referenceDataset")}</label>
               <select
                 id={`${ids}-dataset`}
                 className={ui.input}
                 value={referenceDataset}
                 onChange={(event) => change("reference", event.target.value ? `${event.target.value}@` : "lineage")}
               >
-                <option value="">Training version from lineage</option>
+                <option value="">{t("lineage")}</option>
                 {referenceDataset && !datasets.data?.some((entry) => entry.name === referenceDataset) ? <option value={referenceDataset}>{referenceDataset}</option> : null}
                 {datasets.data?.map((entry) => (
                   <option key={entry.name} value={entry.name}>
@@ -96,11 +101,11 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
                   </option>
                 ))}
               </select>
-              {datasets.error ? <p className={ui.error}>{datasets.error.message}</p> : null}
+              {datasets.error ? <p className={ui.error}>{errorText(datasets.error)}</p> : null}
             </div>
             {referenceDataset ? (
               <div className={ui.field}>
-                <label htmlFor={`${ids}-reference`}>Reference version</label>
+                <label htmlFor={`${ids}-reference`}>{t("referenceVersion")}</label>
                 <select
                   id={`${ids}-reference`}
                   className={ui.input}
@@ -109,16 +114,15 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
                   aria-describedby={errors.reference ? `${ids}-reference-error` : undefined}
                   onChange={(event) => change("reference", `${referenceDataset}@${event.target.value}`)}
                 >
-                  <option value="">Choose a version…</option>
+                  <option value="">{t("chooseVersion")}</option>
                   {chosen && !dataset.data?.versions.some((entry) => entry.version === chosen.version) ? <option value={chosen.version}>v{chosen.version}</option> : null}
                   {dataset.data?.versions.map((entry) => (
                     <option key={entry.version} value={entry.version}>
-                      v{entry.version}
-                      {entry.rowCount !== null ? ` (${entry.rowCount} rows)` : ""}
+                      {entry.rowCount !== null ? t("versionRows", { version: String(entry.version), rows: String(entry.rowCount) }) : `v${entry.version}`}
                     </option>
                   ))}
                 </select>
-                {dataset.error ? <p className={ui.error}>{dataset.error.message}</p> : null}
+                {dataset.error ? <p className={ui.error}>{errorText(dataset.error)}</p> : null}
               </div>
             ) : null}
           </div>
@@ -130,14 +134,13 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
         </fieldset>
         {matrix ? (
           <fieldset className={styles.fieldset}>
-            <legend>Column order</legend>
+            <legend>{t("columnOrder")}</legend>
             <p className={styles.hint}>
-              Input <code>{matrix.inputName}</code> of the production version takes {matrix.width ?? "a matrix of"} columns and nothing names them (no signature, no
-              training dataset in its lineage). Give the reference&apos;s column for each position, in the model&apos;s order, separated by commas.
-              {matrix.confirmedOrder ? " An order is confirmed for this version." : " Until an order is confirmed, no feature is compared."}
+              {t.rich("columnOrderHelp", { code: (chunks) => <code>{chunks}</code>, input: matrix.inputName, width: matrix.width ?? "unknown" })}
+              {matrix.confirmedOrder ? t("orderConfirmed") : t("orderUnconfirmed")}
             </p>
             <div className={ui.field}>
-              <label htmlFor={`${ids}-column-order`}>Columns in the model&apos;s order</label>
+              <label htmlFor={`${ids}-column-order`}>{t("columnsLabel")}</label>
               <textarea
                 id={`${ids}-column-order`}
                 className={ui.input}
@@ -149,28 +152,29 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
                 }}
               />
               <p className={styles.hint}>
-                {splitColumnOrder(columnOrder).length} of {matrix.width ?? "the"} columns named.
+                {matrix.width === null
+                  ? t("columnsNamedUnknown", { named: splitColumnOrder(columnOrder).length })
+                  : t("columnsNamed", { named: splitColumnOrder(columnOrder).length, width: matrix.width })}
               </p>
             </div>
             <label>
-              <input type="checkbox" checked={orderConfirmed} onChange={(event) => setOrderConfirmed(event.target.checked)} /> I confirm this is the order of
-              the model&apos;s input columns
+              <input type="checkbox" checked={orderConfirmed} onChange={(event) => setOrderConfirmed(event.target.checked)} /> {t("confirmOrder")}
             </label>
           </fieldset>
         ) : null}
         {save.error && !fieldErrorsShown ? (
           <p role="alert" className={ui.error}>
-            {save.error.message}
+            {errorText(save.error)}
           </p>
         ) : null}
         {fieldErrorsShown ? (
           <p role="alert" className={ui.error}>
-            Some settings need fixing; see the messages next to them.
+            {t("fixFields")}
           </p>
         ) : null}
-        {save.isSuccess && !save.isPending ? <p role="status">Settings saved; drift is measured with them from now on.</p> : null}
+        {save.isSuccess && !save.isPending ? <p role="status">{t("saved")}</p> : null}
         <button type="submit" className={ui.button} disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save settings"}
+          {save.isPending ? t("saving") : t("save")}
         </button>
       </form>
     </section>
@@ -234,12 +238,19 @@ function NumberField(props: {
 function RetentionStatus({ modelName }: { modelName: string }) {
   const trpc = useTRPC();
   const run = useQuery(trpc.monitoring.retention.queryOptions({ name: modelName }));
+  const t = useTranslations("monitoring.settings");
+  const format = useFormatter();
   if (run.isPending || run.error) return null;
   return (
     <p className={ui.muted} data-testid="retention-status">
       {run.data
-        ? `Retention job last ran ${new Date(run.data.at).toLocaleString()} (keeping ${run.data.retentionDays} days): deleted ${run.data.inferenceRowsDeleted} log entries and ${run.data.feedbackRowsDeleted} feedback labels. It runs every hour.`
-        : "The retention job has not run for this model yet: it runs every hour, a minute after the studio starts."}
+        ? t("retentionRan", {
+            at: format.dateTime(run.data.at, { dateStyle: "medium", timeStyle: "short" }),
+            days: String(run.data.retentionDays),
+            logs: String(run.data.inferenceRowsDeleted),
+            feedback: String(run.data.feedbackRowsDeleted),
+          })
+        : t("retentionNotRun")}
     </p>
   );
 }

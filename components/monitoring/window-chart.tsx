@@ -1,6 +1,7 @@
 "use client";
 // One monitoring measure over time windows (x = window start): lines, an optional threshold line, a one-sentence
 // summary, and the values as a table for screen readers and exact reading.
+import { useTranslations } from "next-intl";
 import { useId } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatWindowStart, formatWindowTick, isolatedPointIndexes, seriesSummary, windowChartDomain } from "@/lib/monitoring-view";
@@ -34,6 +35,7 @@ export function WindowChart({
   threshold?: { value: number; label: string } | null;
 }) {
   const ids = useId();
+  const t = useTranslations("monitoring.chart");
   const summaries = series.map((line) => ({ line, summary: seriesSummary(rows.map((row) => row[line.key] ?? null)) }));
   const domain = windowChartDomain(
     rows.map((row) => row.start),
@@ -98,22 +100,23 @@ export function WindowChart({
         <figcaption id={`${ids}-caption`} className={styles.caption}>
           {summaries.map(({ line, summary }, index) => (
             <span key={line.key}>
-              {index > 0 ? "; " : ""}
+              {index > 0 ? t("separator") : ""}
               <strong>{line.name}</strong>
-              {summary ? ` min ${format(summary.min)}, max ${format(summary.max)}, last ${format(summary.last)}` : " no values yet"}
+              {summary ? t("summary", { min: format(summary.min), max: format(summary.max), last: format(summary.last) }) : t("noValues")}
             </span>
           ))}
-          {threshold ? `; threshold ${format(threshold.value)}` : ""} ({rows.length} window{rows.length === 1 ? "" : "s"})
+          {threshold ? t("threshold", { value: format(threshold.value) }) : ""}
+          {t("windows", { count: rows.length })}
         </figcaption>
       </figure>
       <details className={styles.dataTable}>
-        <summary>{title} as a table</summary>
+        <summary>{t("asTable", { title })}</summary>
         {/* Focusable so keyboard users can scroll a wide table (axe: scrollable-region-focusable). */}
-        <div className={styles.tableScroll} tabIndex={0} role="region" aria-label={`${title} per window, scrollable`}>
-          <table className={styles.valuesTable} aria-label={`${title} per window`}>
+        <div className={styles.tableScroll} tabIndex={0} role="region" aria-label={t("scrollable", { title })}>
+          <table className={styles.valuesTable} aria-label={t("perWindow", { title })}>
             <thead>
               <tr>
-                <th scope="col">Window</th>
+                <th scope="col">{t("window")}</th>
                 {series.map((line) => (
                   <th key={line.key} scope="col">
                     {line.name}

@@ -28,11 +28,24 @@ describe("message catalogues", () => {
     expect([...en.keys()].filter((k) => !fr.has(k)), "keys missing in French").toEqual([]);
   });
 
+  /**
+   * Messages whose languages use different values of what the server sends: a zod issue keeps zod's English words in
+   * English, and is said from its kind and limits in French (server/errors.ts zodErrorSentence sends all of them).
+   */
+  const valuesPerLanguage: Record<string, string[]> = {
+    "sentences.error.input.issue": ["field", "kind", "maximum", "message", "minimum", "path"],
+  };
+
   it("have no empty message and the same placeholders in each language", () => {
     for (const [key, message] of en) {
       expect(message.trim(), `en ${key}`).not.toBe("");
       expect(fr.get(key)?.trim(), `fr ${key}`).not.toBe("");
-      expect(placeholders(fr.get(key) ?? ""), `placeholders of ${key}`).toEqual(placeholders(message));
+      const sent = valuesPerLanguage[key];
+      if (sent) {
+        for (const text of [message, fr.get(key) ?? ""]) expect(sent, `placeholders of ${key}`).toEqual(expect.arrayContaining(placeholders(text)));
+      } else {
+        expect(placeholders(fr.get(key) ?? ""), `placeholders of ${key}`).toEqual(placeholders(message));
+      }
     }
   });
 });
@@ -68,7 +81,7 @@ describe("server sentence codes", () => {
     const codes = new Set<string>();
     for (const file of [...(await sourceFiles("server")), ...(await sourceFiles("lib"))]) {
       const text = await readFile(file, "utf8");
-      for (const match of text.matchAll(/"((?:error|guard|guard_action|event|delivery|flag|term)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) codes.add(match[1]!);
+      for (const match of text.matchAll(/"((?:error|guard|guard_action|event|delivery|flag|term|gate|reference)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) codes.add(match[1]!);
     }
     // The error codes this session added are among them, so the scan does read the sources.
     expect([...codes]).toEqual(expect.arrayContaining(["error.gate.no_review", "error.traffic.canary_not_approved", "error.labelling.nothing_to_undo"]));

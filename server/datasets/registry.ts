@@ -3,6 +3,7 @@ import { and, asc, desc, eq, ilike, inArray, sql } from "drizzle-orm";
 import { datasetQualityRules, datasets, datasetVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { invalidParameter, notFound } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
@@ -60,7 +61,7 @@ export function toVersionDetail(datasetName: string, row: DatasetVersionRow): Da
 
 export async function findDataset(db: Pick<Database, "select">, name: string): Promise<DatasetRow> {
   const [row] = await db.select().from(datasets).where(eq(datasets.name, name));
-  if (!row) throw notFound(`Dataset '${name}' does not exist. Check the name, or register it first.`);
+  if (!row) throw notFound(`Dataset '${name}' does not exist. Check the name, or register it first.`, sentence("error.not_found.dataset", { dataset: name }));
   return row;
 }
 
@@ -70,7 +71,7 @@ export async function findVersion(db: Pick<Database, "select">, name: string, ve
     .select()
     .from(datasetVersions)
     .where(and(eq(datasetVersions.datasetId, dataset.datasetId), eq(datasetVersions.version, version)));
-  if (!row) throw notFound(`Dataset '${name}' has no version ${version}.`);
+  if (!row) throw notFound(`Dataset '${name}' has no version ${version}.`, sentence("error.not_found.dataset_version", { dataset: name, version: String(version) }));
   return { dataset, row };
 }
 

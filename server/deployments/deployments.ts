@@ -9,6 +9,7 @@ import { saidError } from "../errors";
 import { sentence, sentencesOneForOne, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { findRegisteredModel } from "../registry/model-versions";
 import { setModelAlias } from "../registry/registered-models";
+import { integrityFailureSentence } from "../registry/model-store";
 import { findApprovedReview, PRODUCTION_ALIAS } from "../review/gate";
 import { reviewFlagsOfVersions } from "../review/reviews";
 import type { AliasEvent, Deployment } from "../monitoring/schema";
@@ -71,14 +72,14 @@ export async function listDeployments(ctx: ServiceContext): Promise<Deployment[]
     const flags = [...monitored];
     const messages: (ServerSentence | null)[] = sentencesOneForOne(monitored, row.flagReasonMessages) ?? monitored.map(() => null);
     const withdrawn = reviewFlags.get(row.versionId);
-    // These two are said in English for now (no code kept for them yet).
     if (row.alias === PRODUCTION_ALIAS && withdrawn) {
-      flags.unshift(withdrawn);
-      messages.unshift(null);
+      flags.unshift(withdrawn.text);
+      messages.unshift(withdrawn.message);
     }
     if (row.integrityFailure) {
       flags.unshift(`Integrity: ${row.integrityFailure}`);
-      messages.unshift(null);
+      const failure = integrityFailureSentence(row.integrityFailure);
+      messages.unshift(failure ? sentence("flag.integrity.flag", { failure: [failure] }) : null);
     }
     deployments.push({
       modelName: row.modelName,

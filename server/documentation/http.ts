@@ -52,8 +52,10 @@ export async function handleTechnicalFileDownload(
     };
     if (kind === "json") {
       // What the reader may do on the page is no part of the filed document.
-      const document: Partial<typeof file> = { ...file };
+      const document: Partial<typeof file> = { ...file, monitoring: { ...file.monitoring } };
       delete document.permissions;
+      // The reasons' codes serve the PDF's language; the filed JSON keeps its English reasons only, as before.
+      delete document.monitoring!.flagReasonMessages;
       return new Response(JSON.stringify(document, null, 2), { headers: { ...headers, "content-type": "application/json; charset=utf-8" } });
     }
     const pdf = await renderTechnicalFilePdf(file, { locale: parsed.data.lang });

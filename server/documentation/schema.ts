@@ -1,6 +1,7 @@
 // Zod contracts of the technical file (EU AI Act Annex IV): the model card's editable sections and the generated file.
 // Shared by the builder, the tRPC router, the REST export (JSON/PDF) and the technical-file page.
 import { z } from "zod";
+import { zServerSentence } from "@/lib/i18n/server-sentence";
 import { zCriterionResult, zDecisionKind, zReviewStatus } from "../review/schema";
 
 /** The free-text sections of a model card, in the order the file prints them. */
@@ -170,6 +171,8 @@ export const zTechnicalFile = z.object({
     thresholds: z.record(z.string(), z.number().nullable()),
     feedback: z.object({ labels: z.number(), lastAt: z.number().nullable() }),
     flagReasons: z.array(z.string()),
+    /** The flag reasons as catalogue codes, one for one (null: stored before codes were kept), so the PDF says them in its language. */
+    flagReasonMessages: z.array(zServerSentence).nullable().optional(),
     /** Alias moves of this model that involved this version (set, rollback, override, delete), oldest first. */
     aliasHistory: z.array(
       z.object({ alias: z.string(), kind: z.string(), version: z.number().nullable(), previousVersion: z.number().nullable(), actor: z.string(), at: z.number(), reason: z.string().nullable() }),

@@ -7,6 +7,7 @@ import path from "node:path";
 import PDFDocument from "pdfkit";
 import { createFormatter, createTranslator } from "next-intl";
 import type { Locale } from "@/lib/i18n/locales";
+import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
 import { messagesFor } from "@/messages";
 import { modelCardSectionKeys, type ModelCardSections, type TechnicalFile } from "./schema";
 
@@ -178,6 +179,7 @@ export interface PdfOptions {
 export async function renderTechnicalFilePdf(file: TechnicalFile, options: PdfOptions): Promise<Buffer> {
   const locale = options.locale;
   const t = createTranslator({ locale, messages: messagesFor(locale), namespace: "technicalFile" }) as unknown as Translate;
+  const said = createTranslator({ locale, messages: messagesFor(locale), namespace: "sentences" }) as unknown as SentenceTranslator;
   const format = createFormatter({ locale, timeZone: "UTC" });
   const date = (ms: number | null | undefined) => (ms ? format.dateTime(new Date(ms), { dateStyle: "long", timeStyle: "short" }) : "—");
   const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : format.number(x, { maximumFractionDigits: digits }));
@@ -485,7 +487,11 @@ export async function renderTechnicalFilePdf(file: TechnicalFile, options: PdfOp
     thresholdKeys.map((key) => [t(`monitoring.${key}`), mon.thresholds[key] === null || mon.thresholds[key] === undefined ? t("monitoring.notChecked") : num(mon.thresholds[key])]),
   );
   w.paragraph(t("monitoring.feedback", { count: mon.feedback.labels, date: date(mon.feedback.lastAt) }));
-  if (mon.flagReasons.length) w.paragraph(t("monitoring.flagged", { reasons: mon.flagReasons.join("; ") }), { color: "#8a4b00" });
+  if (mon.flagReasons.length) {
+    // Each reason in the PDF's language where its code was kept, else as the server wrote it (in English).
+    const reasons = mon.flagReasons.map((text, i) => sentenceText(said, mon.flagReasonMessages?.[i], text)).join(said("separator"));
+    w.paragraph(t("monitoring.flagged", { reasons }), { color: "#8a4b00" });
+  }
   w.subheading(t("monitoring.aliasHistory"));
   if (mon.aliasHistory.length) {
     w.table(

@@ -22,6 +22,8 @@ import { handleTechnicalFileDownload } from "./http";
 import { editModelCard } from "./model-card";
 import { buildTechnicalFile } from "./technical-file";
 import { renderTechnicalFilePdf } from "./technical-file-pdf";
+import type { TechnicalFile } from "./schema";
+import { sentence } from "@/lib/i18n/server-sentence";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const erin: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
@@ -186,6 +188,9 @@ describe.each(testBackends)("technical file on %s", (backend) => {
     const body = (await json.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ model: { name: "credit-logreg", version: "1" }, card: { revision: 2, approvedRevision: 1 } });
     expect(body).not.toHaveProperty("permissions");
+    // The filed JSON is as it was: the reasons' codes are for the PDF's language only.
+    expect(body.monitoring).toHaveProperty("flagReasons");
+    expect(body.monitoring).not.toHaveProperty("flagReasonMessages");
     const pdf = await get("http://studio.test/x.pdf?lang=fr", "credit-logreg", "1", "pdf");
     expect([pdf.status, pdf.headers.get("content-type"), pdf.headers.get("cache-control")]).toEqual([200, "application/pdf", "no-store"]);
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
@@ -236,6 +241,23 @@ describe.each(testBackends)("technical file on %s", (backend) => {
         expect(all).toContain("Critères d’acceptation");
         expect(all).not.toContain("Intended purpose");
       }
+    }
+    // Monitoring's flag reasons in the PDF's language where their codes are kept, as the server wrote them otherwise.
+    const reasons = ["Feature drift: 2 of 4 features drifted in the window from 2026-11-25 06:00 UTC (age, income).", "a reason from an older server"];
+    const flagged = {
+      ...file,
+      monitoring: {
+        ...file.monitoring,
+        flagReasons: reasons,
+        flagReasonMessages: [sentence("flag.feature_drift", { drifted: 2, features: 4, when: "2026-11-25 06:00", names: "age, income" }), null],
+      },
+    } as TechnicalFile;
+    for (const locale of ["en", "fr"] as const) {
+      const target = path.join(out, `flagged-${locale}.pdf`);
+      await writeFile(target, await renderTechnicalFilePdf(flagged, { locale }));
+      const text = execFileSync(pdftotext, [target, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+      expect(text).toContain(locale === "en" ? `Flagged at the last health check: ${reasons.join("; ")}` : "Signalé lors du dernier contrôle : Dérive de variables : 2 variables sur 4 ont dérivé");
+      if (locale === "fr") expect(text).toContain("; a reason from an older server");
     }
     if (process.env.TECHFILE_PDF_OUT) {
       for (const locale of ["en", "fr"]) await writeFile(path.join(process.env.TECHFILE_PDF_OUT, `technical-file-${locale}.pdf`), await readFile(path.join(out, `technical-file-${locale}.pdf`)));

@@ -2,6 +2,7 @@
 // (version, lineage, aliases), datasets (digests, profiles, PII policy), tracking (run params and code version),
 // reviews (report, criteria, decisions, exceptions), monitoring (thresholds, feedback) and the model card's revisions.
 import { and, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { sentencesOneForOne } from "@/lib/i18n/server-sentence";
 import { aliasEvents, inferenceFeedback, inferenceLog, modelMonitoring, registeredModelAliases, reviewDecisions, reviews, tags } from "@/db/schema";
 import { authorize, can } from "../auth/permissions";
 import { findVersion } from "../datasets/registry";
@@ -256,6 +257,7 @@ export async function buildTechnicalFile(ctx: ServiceContext, input: { name: str
       thresholds: { ...thresholds },
       feedback: { labels: feedback?.labels ?? 0, lastAt: feedback?.lastAt === null || feedback?.lastAt === undefined ? null : Number(feedback.lastAt) },
       flagReasons: monitoring?.flagReasons ?? [],
+      flagReasonMessages: sentencesOneForOne(monitoring?.flagReasons ?? [], monitoring?.flagReasonMessages),
       aliasHistory: aliasHistory.map((e) => ({
         alias: e.alias,
         kind: e.kind,

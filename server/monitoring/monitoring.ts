@@ -88,19 +88,38 @@ interface ReferenceChoice {
   labelColumn: string | null;
 }
 
-async function chooseReference(db: Database, settings: Settings, production: ModelVersionRow | null, datasetRoot: string): Promise<ReferenceChoice | string> {
+/** Why drift cannot be computed: the English text, and its sentence code for the page's language. */
+interface ReferenceProblem {
+  text: string;
+  message: ServerSentence;
+}
+
+async function chooseReference(db: Database, settings: Settings, production: ModelVersionRow | null, datasetRoot: string): Promise<ReferenceChoice | ReferenceProblem> {
   let versionId = settings.referenceDatasetVersionId;
   let source: "lineage" | "chosen" = "chosen";
   if (versionId === null) {
     source = "lineage";
-    if (!production) return "No version holds the production alias, so there is no training dataset to compare with: promote a version or choose a reference.";
+    if (!production) {
+      return {
+        text: "No version holds the production alias, so there is no training dataset to compare with: promote a version or choose a reference.",
+        message: sentence("reference.no_production"),
+      };
+    }
     const lineage = zModelLineage.safeParse(production.lineage ?? {});
     const trained = lineage.success ? lineage.data.datasets.find((d) => d.registry && d.context !== "evaluation" && d.context !== "test") : undefined;
     if (!trained?.registry) {
-      return "The production version's lineage names no registered dataset version it was trained on: choose a reference dataset version in the settings.";
+      return {
+        text: "The production version's lineage names no registered dataset version it was trained on: choose a reference dataset version in the settings.",
+        message: sentence("reference.no_lineage"),
+      };
     }
     const found = await findVersion(db, trained.registry.datasetName, trained.registry.version).catch(() => null);
-    if (!found) return `The training dataset ${trained.registry.datasetName} v${trained.registry.version} no longer exists: choose a reference in the settings.`;
+    if (!found) {
+      return {
+        text: `The training dataset ${trained.registry.datasetName} v${trained.registry.version} no longer exists: choose a reference in the settings.`,
+        message: sentence("reference.training_gone", { dataset: trained.registry.datasetName, version: String(trained.registry.version) }),
+      };
+    }
     versionId = found.row.versionId;
   }
   const [row] = await db
@@ -108,7 +127,7 @@ async function chooseReference(db: Database, settings: Settings, production: Mod
     .from(datasetVersions)
     .innerJoin(datasets, eq(datasets.datasetId, datasetVersions.datasetId))
     .where(eq(datasetVersions.versionId, versionId));
-  if (!row) return "The reference dataset version no longer exists: choose another in the settings.";
+  if (!row) return { text: "The reference dataset version no longer exists: choose another in the settings.", message: sentence("reference.chosen_gone") };
   return {
     datasetName: row.name,
     version: row.version,
@@ -359,12 +378,16 @@ export async function getMonitoringView(
 
   const choice = await chooseReference(ctx.db, settings, production, datasetRoot);
   let reference: ReferenceData | null = null;
-  let referenceProblem: string | null = typeof choice === "string" ? choice : null;
-  if (typeof choice !== "string") {
+  const problem = "text" in choice ? choice : null;
+  let referenceProblem: string | null = problem?.text ?? null;
+  let referenceProblemMessage: ServerSentence | null = problem?.message ?? null;
+  if (!("text" in choice)) {
     try {
       reference = await readReferenceData(choice.path, choice.format, choice.digest);
     } catch (error) {
-      referenceProblem = `The reference dataset ${choice.datasetName} v${choice.version} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+      const cause = error instanceof Error ? error.message : String(error);
+      referenceProblem = `The reference dataset ${choice.datasetName} v${choice.version} could not be read: ${cause}`;
+      referenceProblemMessage = sentence("reference.unreadable", { dataset: choice.datasetName, version: String(choice.version), cause });
     }
   }
 
@@ -381,6 +404,7 @@ export async function getMonitoringView(
     referenceProblem =
       `The production version's input '${matrix.inputName}' names none of its columns (they are logged as x0, x1, …), so they cannot be matched with ` +
       "the reference's columns by name: confirm their order in the monitoring settings, or register the version with an MLmodel signature naming its columns or with lineage to its training dataset version.";
+    referenceProblemMessage = sentence("reference.unnamed_matrix", { input: matrix.inputName });
   }
   const buckets = new Map<number, LogRow[]>();
   for (const logged of logRows) {
@@ -408,7 +432,7 @@ export async function getMonitoringView(
       latencyP99: stat?.p99 ?? null,
       driftShare: share && share.totalColumns > 0 ? share.share : null,
       datasetDrifted: share?.drifted ?? false,
-      predictionDrift: judged && reference && typeof choice !== "string" ? predictionDrift(rows, reference, choice.labelColumn, task, settings.thresholds) : null,
+      predictionDrift: judged && reference && !("text" in choice) ? predictionDrift(rows, reference, choice.labelColumn, task, settings.thresholds) : null,
       liveMetric: live.get(start) ?? null,
       features,
     });
@@ -421,10 +445,11 @@ export async function getMonitoringView(
     productionVersion: production ? String(production.version) : null,
     task,
     reference:
-      typeof choice === "string" || !reference
+      "text" in choice || !reference
         ? null
         : { datasetName: choice.datasetName, version: choice.version, rowCount: reference.rowCount, source: choice.source },
     referenceProblem,
+    referenceProblemMessage,
     unnamedMatrix,
     settings: { sampleRate: settings.sampleRate, retentionDays: settings.retentionDays, thresholds: settings.thresholds },
     window: input.window,

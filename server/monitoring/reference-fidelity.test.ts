@@ -17,6 +17,9 @@ import { flushInferenceLog, recordInference } from "./inference-log";
 import { getMonitoringView, updateMonitoringSettings } from "./monitoring";
 import { readReferenceData } from "./reference-data";
 import { defaultMonitoringThresholds } from "./schema";
+import { createTranslator } from "next-intl";
+import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
+import { catalogues } from "@/messages";
 
 const admin: Actor = { userId: "u-ada", username: "ada", role: "admin", via: "session" };
 const renames = quirkyRenames[0];
@@ -169,6 +172,11 @@ describe.each(testBackends)("monitoring an unnamed matrix model on %s", (backend
   it("with nothing naming the columns, matches none by position and says why", async () => {
     const view = await serveStable("bc-nameless");
     expect(view.referenceProblem).toMatch(/input 'input' names none of its columns.*cannot be matched with the reference's columns by name/);
+    // The page says it from its code: the same English, or French for a French reader.
+    const say = (locale: "en" | "fr") =>
+      sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, view.referenceProblemMessage, "(no wording)");
+    expect(say("en")).toBe(view.referenceProblem);
+    expect(say("fr")).toMatch(/^L'entrée « input » de la version en production ne nomme aucune de ses colonnes/);
     expect(view.windows.at(-1)!.features).toEqual([]);
     expect(view.unnamedMatrix).toMatchObject({ inputName: "input", width: 30, confirmedOrder: null });
     expect(view.unnamedMatrix!.referenceColumns).toContain("mean_radius");

@@ -74,6 +74,8 @@ export const zMonitoringView = z.object({
     .nullable(),
   /** Why drift cannot be computed (no reference, reference lacks the model's features…). */
   referenceProblem: z.string().nullable(),
+  /** `referenceProblem` as a sentence code, for the page's language (absent or null: the English text is shown). */
+  referenceProblemMessage: zServerSentence.nullable().optional(),
   /**
    * Set when the production version takes one feature matrix whose columns nothing names (no signature, no training
    * dataset in lineage): drift then needs the order a person confirmed, stored with the settings.

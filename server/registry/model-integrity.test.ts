@@ -21,12 +21,21 @@ import { mlflowWire } from "../testing/mlflow-client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { createExperiment } from "../tracking/experiments";
 import { artifactRootOf, createRun } from "../tracking/runs";
-import { createModelVersion } from "./model-versions";
+import { createModelVersion, findModelVersion, findRegisteredModel, findVersionByAlias } from "./model-versions";
+import { findDataset } from "../datasets/registry";
 import { loadVersionModelBytes, modelStorePath } from "./model-store";
 import { introspectOnnx, onnxProtobuf } from "./onnx-introspection";
 import { readModelVersionOnnx, registerOnnxFromRun, registerOnnxUpload } from "./onnx-versions";
 import { createRegisteredModel, deleteModelAlias, deleteRegisteredModel, renameRegisteredModel, setModelAlias } from "./registered-models";
 import { refusalOf, saidIn } from "../testing/said-error";
+import { createTranslator } from "next-intl";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { catalogues } from "@/messages";
+
+/** A flag reason as the Deployments page in `locale` says it (components/ui/use-server-sentence). */
+function sayFlag(locale: "en" | "fr", message: ServerSentence): string {
+  return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, "(no wording)");
+}
 
 const fixture = async (name: string) => new Uint8Array(await readFile(path.join(import.meta.dirname, `../../fixtures/models/${name}.onnx`)));
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -129,6 +138,24 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(sha256(new Uint8Array(await readFile(path.join(studio.artifactRoot, storePath))))).toBe(sha256(v1));
   });
 
+  it("says a missing model, version, alias, dataset or dataset version in the reader's language, the English as MLflow clients get it", async () => {
+    await registerOnnxUpload(studio.as(ada), { name: "said-missing", bytes: await fixture("breast-cancer-rf-v1") });
+    const refusals = [
+      await refusalOf(findRegisteredModel(studio.db, "no-such-model")),
+      await refusalOf(findModelVersion(studio.db, "said-missing", "3")),
+      await refusalOf(findVersionByAlias(studio.db, "said-missing", "champion")),
+      await refusalOf(findDataset(studio.db, "no-such-data")),
+    ];
+    expect(refusals.map((r) => r.code)).toEqual(["RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST"]);
+    for (const refusal of refusals) expect(saidIn("en", refusal)).toBe(refusal.message);
+    expect(refusals.map((r) => saidIn("fr", r))).toEqual([
+      "Aucun modèle enregistré nommé « no-such-model ».",
+      "La version 3 du modèle « said-missing » n'existe pas.",
+      "L'alias de modèle « champion » n'existe pas.",
+      "Le jeu de données « no-such-data » n'existe pas. Vérifiez le nom, ou enregistrez-le d'abord.",
+    ]);
+  });
+
   it("refuses to serve bytes altered on disk after registration: 503 with a message, the version flagged, one audit entry", async () => {
     const bytes = await fixture("breast-cancer-rf-v1");
     await registerOnnxUpload(studio.as(ada), { name: "tampered", bytes });
@@ -149,6 +176,9 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(audit[0]!.after).toMatchObject({ model_digest: sha256(bytes) });
     const deployment = (await listDeployments(studio.as(editor))).find((d) => d.modelName === "tampered");
     expect(deployment?.flagReasons[0]).toMatch(/^Integrity: .*altered after registration/);
+    // The Deployments page says the flag from its code: the English as stored, and French for a French reader.
+    expect(sayFlag("en", deployment!.flagMessages[0]!)).toBe(deployment!.flagReasons[0]);
+    expect(sayFlag("fr", deployment!.flagMessages[0]!)).toMatch(/^Intégrité : Les octets stockés du modèle de la version 1 ont le SHA-256 [0-9a-f]{64}, et non le [0-9a-f]{64} enregistré/);
     // Promotion checks the bytes too.
     await registerOnnxUpload(studio.as(ada), { name: "tampered", bytes: await fixture("diabetes-ridge") });
     await setModelAlias(studio.as(ada), { name: "tampered", alias: "production", version: "2", overrideReason: "move away" });

@@ -10,6 +10,7 @@ import { recordAudit } from "../auth/audit";
 import { DomainError, invalidParameter } from "../errors";
 import { assertSelfContainedOnnx, decodeOnnxModel } from "./onnx-introspection";
 import { hasErrorCode, MODEL_STORE_PREFIX } from "./model-store-path";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 // The store's folder inside the artifact root (model-store-path.ts): the MLflow artifact proxy refuses to write or
 // delete under it, so run artifacts can be overwritten or deleted without ever touching a registered version's bytes.
@@ -96,6 +97,28 @@ async function flagIntegrityFailure(db: Deps["db"], versionId: number, message: 
   });
 }
 
+function integrityAlteredText(version: string, actual: string, digest: string): string {
+  return `The stored model bytes of version ${version} have SHA-256 ${actual}, not the registered ${digest}: they were altered after registration.`;
+}
+
+function integrityMissingText(version: string, digest: string): string {
+  return `The stored model bytes of version ${version} (SHA-256 ${digest}) are missing from the model store.`;
+}
+
+/**
+ * A stored integrity failure (the English text above, kept in model_versions.integrity_failure) as a catalogue
+ * sentence, so pages say it in the reader's language without a column for its code; null for any other text.
+ */
+export function integrityFailureSentence(failure: string): ServerSentence | null {
+  const altered = /^The stored model bytes of version (\d+) have SHA-256 ([0-9a-f]+), not the registered ([0-9a-f]+): they were altered after registration\.$/.exec(failure);
+  if (altered && integrityAlteredText(altered[1]!, altered[2]!, altered[3]!) === failure) {
+    return sentence("flag.integrity.altered", { version: altered[1]!, actual: altered[2]!, digest: altered[3]! });
+  }
+  const missing = /^The stored model bytes of version (\d+) \(SHA-256 ([0-9a-f]+)\) are missing from the model store\.$/.exec(failure);
+  if (missing && integrityMissingText(missing[1]!, missing[2]!) === failure) return sentence("flag.integrity.missing", { version: missing[1]!, digest: missing[2]! });
+  return null;
+}
+
 /**
  * The ONNX bytes of a registered version, loaded from the model store by the digest recorded at registration and
  * verified against it. Evaluation, the playground download and serving all load through here. Missing or altered
@@ -124,9 +147,7 @@ export async function loadVersionModelBytes(deps: Deps, versionId: number): Prom
   const bytes = await readIfPresent(artifacts, modelStorePath(digest));
   const actual = bytes ? sha256Hex(bytes) : null;
   if (!bytes || actual !== digest) {
-    const message = bytes
-      ? `The stored model bytes of version ${row.version} have SHA-256 ${actual}, not the registered ${digest}: they were altered after registration.`
-      : `The stored model bytes of version ${row.version} (SHA-256 ${digest}) are missing from the model store.`;
+    const message = bytes ? integrityAlteredText(String(row.version), actual!, digest) : integrityMissingText(String(row.version), digest);
     await flagIntegrityFailure(db, versionId, message);
     throw new DomainError(
       "TEMPORARILY_UNAVAILABLE",

@@ -12,6 +12,7 @@ import {
 } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { DomainError, invalidParameter, notFound } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
@@ -42,8 +43,8 @@ const DEFAULT_VERSION_SEARCH_RESULTS = 10_000;
 
 /** As MLflow: a registered model needs a name, and `/` or `:` would break `models:/<name>/<version>` URIs. */
 export function validateModelName(name: string, field = "name"): void {
-  if (!name.trim()) throw invalidParameter(`Missing value for required parameter '${field}': a registered model needs a name.`);
-  if (/[/:]/.test(name)) throw invalidParameter(`Invalid model name '${name}'. Names cannot contain '/' or ':'.`);
+  if (!name.trim()) throw invalidParameter(`Missing value for required parameter '${field}': a registered model needs a name.`, sentence("error.registry.name_missing", { field }));
+  if (/[/:]/.test(name)) throw invalidParameter(`Invalid model name '${name}'. Names cannot contain '/' or ':'.`, sentence("error.registry.name_separator", { name }));
 }
 
 export function parseVersionNumber(version: string): number {
@@ -74,7 +75,7 @@ export async function findRegisteredModel(db: Executor, name: string, options: {
   validateModelName(name);
   const query = db.select().from(registeredModels).where(eq(registeredModels.name, name));
   const [row] = options.lock ? await query.for("update") : await query;
-  if (!row) throw notFound(`Registered Model with name=${name} not found.`);
+  if (!row) throw notFound(`Registered Model with name=${name} not found.`, sentence("error.not_found.model", { model: name }));
   return row;
 }
 
@@ -92,7 +93,7 @@ export async function findModelVersion(
     .from(modelVersions)
     .where(and(eq(modelVersions.modelId, model.modelId), eq(modelVersions.version, number)));
   const [row] = options.lock ? await query.for("update") : await query;
-  if (!row) throw notFound(`Model Version (name=${name}, version=${version}) not found.`);
+  if (!row) throw notFound(`Model Version (name=${name}, version=${version}) not found.`, sentence("error.not_found.model_version", { model: name, version: String(version) }));
   return { model, row };
 }
 
@@ -206,7 +207,7 @@ export async function findVersionByAlias(db: Executor, name: string, alias: stri
     .from(registeredModelAliases)
     .innerJoin(modelVersions, eq(modelVersions.versionId, registeredModelAliases.versionId))
     .where(and(eq(registeredModelAliases.modelId, model.modelId), eq(registeredModelAliases.alias, alias)));
-  if (!row) throw notFound(`Registered model alias ${alias} not found.`);
+  if (!row) throw notFound(`Registered model alias ${alias} not found.`, sentence("error.not_found.alias", { alias }));
   return row.version;
 }
 

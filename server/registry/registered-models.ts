@@ -3,6 +3,7 @@ import { independentQueries } from "@/db/independent-queries";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { aliasEvents, modelVersions, registeredModelAliases, registeredModels, registeredModelTags } from "@/db/schema";
 import { DomainError, invalidParameter } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
@@ -88,13 +89,14 @@ async function toRegisteredModel(db: Executor, row: RegisteredModelRow): Promise
  * A new model name is also a URL path segment (/api/serve/<name>/invocations) and a file name (downloads): beyond
  * MLflow's '/' and ':', names that resolve to another path once decoded ('..', '%2e%2e', 'x%2Fy') are refused.
  */
-function validateNewModelName(name: string, field = "name"): void {
+export function validateNewModelName(name: string, field = "name"): void {
   validateModelName(name, field);
-  const invalid = (why: string) => invalidParameter(`Invalid model name '${name.slice(0, 200)}' in '${field}': ${why}.`);
-  if (name.trim() === "." || name.trim() === "..") throw invalid("'.' and '..' name folders, not models");
-  if (/%[0-9a-fA-F]{2}/.test(name)) throw invalid("names cannot contain percent-escapes such as '%2F', which URLs would decode");
-  if (/[\\\u0000-\u001f\u007f]/.test(name)) throw invalid("names cannot contain backslashes or control characters");
-  if (/\p{Surrogate}/u.test(name)) throw invalid("it is not valid Unicode text (a lone surrogate)");
+  const invalid = (why: "dots" | "percent" | "control" | "surrogate", text: string) =>
+    invalidParameter(`Invalid model name '${name.slice(0, 200)}' in '${field}': ${text}.`, sentence("error.registry.name_invalid", { name: name.slice(0, 200), field, why }));
+  if (name.trim() === "." || name.trim() === "..") throw invalid("dots", "'.' and '..' name folders, not models");
+  if (/%[0-9a-fA-F]{2}/.test(name)) throw invalid("percent", "names cannot contain percent-escapes such as '%2F', which URLs would decode");
+  if (/[\\\u0000-\u001f\u007f]/.test(name)) throw invalid("control", "names cannot contain backslashes or control characters");
+  if (/\p{Surrogate}/u.test(name)) throw invalid("surrogate", "it is not valid Unicode text (a lone surrogate)");
 }
 
 export async function createRegisteredModel(ctx: ServiceContext, input: CreateRegisteredModelInput): Promise<RegisteredModel> {
@@ -253,16 +255,20 @@ export async function deleteRegisteredModelTag(ctx: ServiceContext, input: { nam
  * a look-alike such as a full-width `ｐｒｏｄｕｃｔｉｏｎ` would otherwise be a second, ungated "production".
  */
 export function validateAliasName(alias: string): void {
-  if (!alias) throw invalidParameter("Registered model alias name cannot be empty.");
+  if (!alias) throw invalidParameter("Registered model alias name cannot be empty.", sentence("error.registry.alias_empty"));
   if (!/^[A-Za-z0-9_-]+$/.test(alias)) {
+    const lookalike = /[^\x00-\x7f]/.test(alias);
     throw invalidParameter(
       `Invalid alias name: '${alias}'. Names may only contain ASCII letters and digits, underscores (_) and dashes (-)` +
-        (/[^\x00-\x7f]/.test(alias) ? "; look-alike characters from other scripts or full-width forms are refused." : "."),
+        (lookalike ? "; look-alike characters from other scripts or full-width forms are refused." : "."),
+      sentence("error.registry.alias_characters", { alias, lookalike: lookalike ? "yes" : "no" }),
     );
   }
-  if (alias.length > 255) throw invalidParameter(`Registered model alias name '${alias.slice(0, 40)}…' is longer than 255 characters.`);
-  if (alias.toLowerCase() === "latest") throw invalidParameter("'latest' alias name (case insensitive) is reserved.");
-  if (/^[vV]\d+$/.test(alias)) throw invalidParameter(`Version alias name '${alias}' is reserved.`);
+  if (alias.length > 255) {
+    throw invalidParameter(`Registered model alias name '${alias.slice(0, 40)}…' is longer than 255 characters.`, sentence("error.registry.alias_too_long", { alias: alias.slice(0, 40) }));
+  }
+  if (alias.toLowerCase() === "latest") throw invalidParameter("'latest' alias name (case insensitive) is reserved.", sentence("error.registry.alias_latest"));
+  if (/^[vV]\d+$/.test(alias)) throw invalidParameter(`Version alias name '${alias}' is reserved.`, sentence("error.registry.alias_version", { alias }));
 }
 
 /**

@@ -7,7 +7,7 @@ import { evaluateCriteria } from "@/lib/acceptance-criteria";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import { DomainError, invalidParameter, notFound, saidError } from "../errors";
-import { sentence } from "@/lib/i18n/server-sentence";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { findModelVersion } from "../registry/model-versions";
 import { currentCardRevision } from "../documentation/model-card";
 import type { ServiceContext } from "../service-context";
@@ -212,8 +212,8 @@ export async function withdrawApproval(ctx: ServiceContext, input: { id: number;
  * Production versions whose approval was withdrawn and that have no approved review left: the reason to flag them,
  * by model version id (the Deployments page shows it next to the rollback).
  */
-export async function reviewFlagsOfVersions(db: Pick<Database, "select">, versionIds: readonly number[]): Promise<Map<number, string>> {
-  const flags = new Map<number, string>();
+export async function reviewFlagsOfVersions(db: Pick<Database, "select">, versionIds: readonly number[]): Promise<Map<number, { text: string; message: ServerSentence }>> {
+  const flags = new Map<number, { text: string; message: ServerSentence }>();
   if (versionIds.length === 0) return flags;
   const rows = await db
     .select({
@@ -231,10 +231,10 @@ export async function reviewFlagsOfVersions(db: Pick<Database, "select">, versio
   const approved = new Set(rows.filter((r) => r.status === "approved").map((r) => r.versionId));
   for (const row of rows) {
     if (row.withdrawnAt === null || approved.has(row.versionId) || flags.has(row.versionId)) continue;
-    flags.set(
-      row.versionId,
-      `Approval withdrawn: ${row.withdrawnBy} withdrew the approval of review #${row.reviewId} (${row.reason}). This version no longer has an approved review: roll back, or get it approved again.`,
-    );
+    flags.set(row.versionId, {
+      text: `Approval withdrawn: ${row.withdrawnBy} withdrew the approval of review #${row.reviewId} (${row.reason}). This version no longer has an approved review: roll back, or get it approved again.`,
+      message: sentence("flag.approval_withdrawn", { by: row.withdrawnBy ?? "", reviewId: String(row.reviewId), reason: row.reason ?? "" }),
+    });
   }
   return flags;
 }
@@ -314,6 +314,19 @@ async function approvedExceptions(db: Pick<Database, "select">, reviewId: number
   return rows.map(({ exception: e, approvedBy }) => ({ criterionKey: e.criterionKey, criterion: e.criterion, result: e.result, justification: e.justification, approvedBy }));
 }
 
+/**
+ * "accepted by ada, “…”, accepted by rita, “…”" as one sentence: each acceptance carries the rest, so the list is
+ * joined with the gate message's own commas rather than the catalogue's separator between reasons.
+ */
+function acceptancesSentence(acceptances: readonly { approvedBy: string; justification: string }[], first = true): ServerSentence {
+  const [head, ...rest] = acceptances;
+  return sentence(first ? "gate.accepted_by" : "gate.and_accepted_by", {
+    by: head?.approvedBy ?? "",
+    justification: head?.justification ?? "",
+    more: rest.length ? [acceptancesSentence(rest, false)] : [],
+  });
+}
+
 export async function productionGate(ctx: ServiceContext, input: { name: string; version: string }): Promise<ProductionGate> {
   authorize(ctx.actor, "studio.read");
   const { model, row } = await findModelVersion(ctx.db, input.name, input.version);
@@ -328,10 +341,24 @@ export async function productionGate(ctx: ServiceContext, input: { name: string;
           .map((c) => `${c}: ${exceptions.filter((e) => e.criterion === c).map((e) => `accepted by ${e.approvedBy}, “${e.justification}”`).join(", ")}`)
           .join("; ")})`
       : "";
+    const date = approved.decidedAt ? new Date(approved.decidedAt).toISOString().slice(0, 10) : null;
+    const exceptionSentences = criteria.map((c) =>
+      sentence("gate.exception", {
+        criterion: c,
+        acceptances: [acceptancesSentence(exceptions.filter((e) => e.criterion === c))],
+      }),
+    );
     return {
       approved: true,
       approvedReviewId: approved.reviewId,
       message: `Review #${approved.reviewId} approved version ${row.version}${when}${withExceptions}: it may take the production alias.`,
+      // Optional parts are lists of zero or one sentence, so each language places them itself.
+      messageSentence: sentence("gate.approved", {
+        reviewId: String(approved.reviewId),
+        version: String(row.version),
+        when: date ? [sentence("gate.on_date", { date })] : [],
+        exceptions: criteria.length ? [sentence("gate.with_exceptions", { count: criteria.length, criteria: exceptionSentences })] : [],
+      }),
       exceptions,
     };
   }
@@ -346,6 +373,15 @@ export async function productionGate(ctx: ServiceContext, input: { name: string;
     approved: false,
     approvedReviewId: null,
     message: `Version ${row.version} of '${model.name}' has no approved acceptance review, so it cannot take the production alias.${latest} Get a review approved first; an admin may override with a reason, which is audited.`,
+    messageSentence: sentence("gate.not_approved", {
+      version: String(row.version),
+      model: model.name,
+      latest: [
+        pending
+          ? sentence("gate.latest_review", { reviewId: String(pending.reviewId), status: [sentence(`term.review_status.${pending.status}`, {}, pending.status.replace("_", " "))] })
+          : sentence("gate.not_reviewed"),
+      ],
+    }),
     exceptions: [],
   };
 }

@@ -428,6 +428,12 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     const gate = await productionGate(as(vera), { name: "credit-logreg", version: "1" });
     expect(gate).toMatchObject({ approved: true, approvedReviewId: firstReview });
     expect(gate.message).toMatch(/approved version 1 .*with 2 exceptions \(accuracy.*accepted by rita/);
+    // The page says the gate from its code: word for word the English message, and in French for a French reader.
+    expect(sayIn("en", gate.messageSentence!)).toBe(gate.message);
+    expect(sayIn("fr", gate.messageSentence!)).toMatch(/^La revue n° \d+ a approuvé la version 1 le \d{4}-\d\d-\d\d avec 2 exceptions \(.*acceptée par rita, « .* », acceptée par ada/);
+    const unapproved = await productionGate(as(vera), { name: "credit-logreg", version: "2" });
+    expect(sayIn("en", unapproved.messageSentence!)).toBe(unapproved.message);
+    expect(sayIn("fr", unapproved.messageSentence!)).toMatch(/^La version 2 de « credit-logreg » n'a pas de revue d'acceptation approuvée/);
     expect(gate.exceptions!.map((e) => [e.approvedBy, e.criterionKey])).toEqual([
       ["rita", "metric:accuracy"],
       ["rita", "edge_cases"],
@@ -473,6 +479,9 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(production.version).toBe("1");
     expect(production.previousVersion).toBe("2");
     expect(production.flagReasons[0]).toMatch(/Approval withdrawn: rita withdrew the approval of review #\d+ \(The monitoring page shows accuracy 0\.61/);
+    expect(sayIn("en", production.flagMessages[0]!)).toBe(production.flagReasons[0]);
+    expect(sayIn("fr", production.flagMessages[0]!)).toMatch(/^Approbation retirée : rita a retiré son approbation de la revue n° \d+ \(The monitoring page shows/);
+    expect(sayIn("en", gate.messageSentence!)).toBe(gate.message);
     const audit = await listAuditEntries(studio.db, { action: "review.withdraw", targetId: String(firstReview) });
     expect(audit.map((e) => [e.actorUsername, e.before, e.after, (e.meta as { reason: string; holdsProduction: boolean }).holdsProduction])).toEqual([
       ["rita", { status: "approved", approvals: 2 }, { status: "ready", approvals: 1 }, true],

@@ -387,6 +387,8 @@ export const zProductionGate = z.object({
   approved: z.boolean(),
   approvedReviewId: z.number().nullable(),
   message: z.string(),
+  /** `message` as a catalogue code and values, so the page says it in the reader's language (English `message` unchanged). */
+  messageSentence: zServerSentence.optional(),
   /** Failing criteria the approval accepted ("approved with 2 exceptions"). */
   exceptions: z.array(zReviewException.extend({ approvedBy: z.string() })).optional(),
 });
