@@ -7,11 +7,13 @@
 // `chrt --idle -p 0 <pid>` (util-linux; Linux only; needs the right to change the postgres user's process, i.e. root
 // or the same user). Never for a database on another machine: the pid PostgreSQL reports means nothing here.
 // STUDIO_LOG_BACKEND_POLICY:
-//   auto (default)  only when the backend is verifiably a process of the embedded cluster in this studio's data folder
+//   auto            only when the backend is verifiably a process of the embedded cluster in this studio's data folder
 //                   (its working directory is <data folder>/postgres, as every backend's is its cluster's);
 //   idle            also a PostgreSQL server on this machine reached through DATABASE_URL (loopback host or socket;
 //                   the pid must be a local `postgres` process): an operator's choice for a server they run alongside;
-//   normal          never.
+//   normal          never (the default). A quiet same-run A/B (bench/README.md, serving-canary, 2026-12-07 04:32) did
+//                   not separate it from `idle` (median pair +26.8 ms idle vs +144.0 ms normal, pooled p99 +264.5 vs
+//                   +182.2 ms), so a change to a database process's scheduling stays an operator's choice.
 // What it costs: the log's rows are written only when a core has nothing else to run, so on a saturated machine the
 // log's queue fills and sheds entries (counted, as for any writer that falls behind) instead of taking CPU from
 // serving. Locks the backend holds while waiting for a core are the log's own (the inference_log table's pages);
@@ -29,7 +31,7 @@ const SCHED_IDLE = 5;
  */
 export function logBackendPolicy() {
   const raw = (process.env.STUDIO_LOG_BACKEND_POLICY ?? "").trim();
-  if (raw === "") return "auto";
+  if (raw === "") return "normal";
   if (raw === "auto" || raw === "idle" || raw === "normal") return raw;
   throw new Error(`STUDIO_LOG_BACKEND_POLICY must be 'auto', 'idle' or 'normal', got '${raw}'`);
 }
