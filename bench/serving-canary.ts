@@ -1,13 +1,12 @@
 // bench/serving-canary: what a shadow and a canary cost production's callers. Two standalone serving processes on one
 // PostgreSQL database answer MLflow /invocations (batch 1) at a fixed, evenly paced 1,000 req/s: one as shipped (the
-// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19, and the log writer's
-// PostgreSQL backend in SCHED_IDLE too: STUDIO_LOG_BACKEND_POLICY=idle, since the bench's server is a local one, not
-// the embedded cluster the default applies to), the other the same-run "before" named by BENCH_CANARY_BEFORE:
-// `backend-normal` (default; STUDIO_LOG_BACKEND_POLICY=normal: the log backend at normal priority, all else shipped),
+// shadow scored on its own thread, that thread and the log's writer in SCHED_IDLE at niceness 19, the log writer's
+// PostgreSQL backend at normal priority), the other the same-run comparison named by BENCH_CANARY_BEFORE:
+// `backend-idle` (default; STUDIO_LOG_BACKEND_POLICY=idle: the log backend in SCHED_IDLE too, the operator's opt-in),
 // `nice-only` (STUDIO_BACKGROUND_THREAD_POLICY=normal: the off-path threads at niceness 19, not SCHED_IDLE),
 // `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the process's priority), `batch-20ms`
 // (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms, the default before 50) or
-// `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first also leave
+// `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first leave
 // the log backend at normal priority.
 // Each phase is traced (server/serving/stall-trace.mjs; BENCH_STALL_TRACE=0 turns it off) and its slow answers are
 // put down to what overlapped them (bench/shadow-stalls.ts): one console block per phase, one table row per process.
@@ -54,7 +53,7 @@ const CALLERS = 1000;
 
 /** The second process: the same-run "before" (see the top of this file). */
 const BEFORE = {
-  "backend-normal": { env: { STUDIO_LOG_BACKEND_POLICY: "normal" }, label: "shadow on its own thread, off-path threads in SCHED_IDLE, the log writer's PostgreSQL backend at normal priority (before; a second process)" },
+  "backend-idle": { env: { STUDIO_LOG_BACKEND_POLICY: "idle" }, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE (opt-in STUDIO_LOG_BACKEND_POLICY=idle; a second process)" },
   "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
   "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
   "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },
@@ -208,12 +207,10 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const traceFile = (key: string) => path.join(dataDir, `stall-trace-${key}.jsonl`);
       const traceEnv = (key: string): Record<string, string> => (STALL_TRACE ? { STUDIO_STALL_TRACE: traceFile(key) } : {});
       const port = await freePort();
-      // The bench's PostgreSQL is a server on this machine, not the embedded one, so the log backend's SCHED_IDLE
-      // (on by default for the embedded cluster only) is asked for explicitly, as an operator running one alongside would.
-      const shippedEnv = { STUDIO_LOG_BACKEND_POLICY: "idle" };
-      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), ...shippedEnv, STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
+      // As shipped: the defaults (the log backend at normal priority; `backend-idle` is the opt-in beside it).
+      const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
       const beforePort = await freePort();
-      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "backend-normal") as keyof typeof BEFORE;
+      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "backend-idle") as keyof typeof BEFORE;
       if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
       const before = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv(beforeKind), STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
@@ -222,7 +219,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
         const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
         const targets = [
-          { key: "shipped", pid: standalone.child.pid, url, logDropped: standalone.logDropped, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE" },
+          { key: "shipped", pid: standalone.child.pid, url, logDropped: standalone.logDropped, label: "shadow on its own thread, off-path threads in SCHED_IDLE, the log writer's PostgreSQL backend at normal priority" },
           { key: beforeKind, pid: before.child.pid, url: beforeUrl, logDropped: before.logDropped, label: BEFORE[beforeKind].label },
         ] as const;
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
