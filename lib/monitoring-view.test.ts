@@ -1,6 +1,7 @@
 // The monitoring page's pure helpers: window labels, drift severity and order, PSI band text, chart rows, settings parsing.
 import { describe, expect, it } from "vitest";
 import { defaultMonitoringThresholds, type FeatureDrift, type MonitoringWindow } from "@/server/monitoring/schema";
+import { monitoringWindow } from "@/server/testing/monitoring-window";
 import {
   aliasChangeText,
   isolatedPointIndexes,
@@ -29,21 +30,7 @@ function drift(feature: string, test: FeatureDrift["test"], score: number, thres
 }
 
 function window(start: number, overrides: Partial<MonitoringWindow> = {}): MonitoringWindow {
-  return {
-    start,
-    end: start + 3600_000,
-    requests: 10,
-    rows: 10,
-    latencyP50: 1,
-    latencyP95: 2,
-    latencyP99: 3,
-    driftShare: 0,
-    datasetDrifted: false,
-    predictionDrift: null,
-    liveMetric: null,
-    features: [],
-    ...overrides,
-  };
+  return monitoringWindow(start, 10, overrides);
 }
 
 const t0 = Date.UTC(2026, 2, 14, 9, 0);

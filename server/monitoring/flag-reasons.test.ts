@@ -6,6 +6,7 @@ import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/li
 import { catalogues } from "@/messages";
 import { flagReasons } from "./monitoring";
 import { defaultMonitoringThresholds, type FeatureDrift, type MonitoringWindow } from "./schema";
+import { monitoringWindow } from "../testing/monitoring-window";
 
 function sayIn(locale: "en" | "fr", message: ServerSentence): string {
   return sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, message, "(no wording)");
@@ -18,21 +19,7 @@ function feature(name: string, drifted: boolean): FeatureDrift {
 }
 
 function window(overrides: Partial<MonitoringWindow>): MonitoringWindow {
-  return {
-    start,
-    end: start + 3_600_000,
-    requests: 1200,
-    rows: 1200,
-    latencyP50: 1,
-    latencyP95: 2,
-    latencyP99: 3,
-    driftShare: 0,
-    datasetDrifted: false,
-    predictionDrift: null,
-    liveMetric: null,
-    features: [],
-    ...overrides,
-  };
+  return monitoringWindow(start, 1200, overrides);
 }
 
 describe("flag reasons", () => {
