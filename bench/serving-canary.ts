@@ -7,7 +7,9 @@
 // `normal-priority` (also STUDIO_BACKGROUND_THREAD_NICE=0: at the process's priority), `batch-20ms`
 // (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms, the default before 50) or
 // `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first leave
-// the log backend at normal priority.
+// the log backend at normal priority. V8 flags as shipped otherwise: `semi-space-32`, `semi-space-64`
+// (--max-semi-space-size), `single-threaded-gc`, `semi-space-64-single-gc`. Several arms, comma-separated, run
+// one process each in the same run (e.g. BENCH_CANARY_BEFORE=semi-space-32,semi-space-64,single-threaded-gc).
 // Each phase is traced (server/serving/stall-trace.mjs; BENCH_STALL_TRACE=0 turns it off) and its slow answers are
 // put down to what overlapped them (bench/shadow-stalls.ts): one console block per phase, one table row per process.
 // Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
@@ -51,14 +53,22 @@ const CANARY_SHARE = 0.1;
 /** Distinct caller keys in the canary phase: each routed by its hash, so ~10% of them (and of requests) reach the canary. */
 const CALLERS = 1000;
 
-/** The second process: the same-run "before" (see the top of this file). */
+/** The other processes: the same-run "before" arms (see the top of this file), one process each. */
 const BEFORE = {
   "backend-idle": { env: { STUDIO_LOG_BACKEND_POLICY: "idle" }, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE (opt-in STUDIO_LOG_BACKEND_POLICY=idle; a second process)" },
   "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
   "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
   "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },
   "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
-};
+  // V8's young generation (issue 20: the serving thread's minor GCs doubled with a shadow). A scavenge costs what
+  // survives it, not the garbage: a larger semi-space means fewer scavenges for about the same survivors.
+  "semi-space-32": { env: {}, nodeArgs: ["--max-semi-space-size=32"], label: "as shipped, node --max-semi-space-size=32 (MB; node 20's default 16)" },
+  "semi-space-64": { env: {}, nodeArgs: ["--max-semi-space-size=64"], label: "as shipped, node --max-semi-space-size=64" },
+  // Each isolate collects on its own thread: no scavenge waits for V8's helper threads on a saturated run queue, and
+  // the scoring and log threads' collections run at their SCHED_IDLE priority (a startup flag: not in NODE_OPTIONS).
+  "single-threaded-gc": { env: {}, nodeArgs: ["--single-threaded-gc"], label: "as shipped, node --single-threaded-gc" },
+  "semi-space-64-single-gc": { env: {}, nodeArgs: ["--max-semi-space-size=64", "--single-threaded-gc"], label: "as shipped, node --max-semi-space-size=64 --single-threaded-gc" },
+} satisfies Record<string, { env: Record<string, string>; nodeArgs?: string[]; label: string }>;
 
 /** Pairs of phases (production alone, with a shadow) per process; at least 3. */
 const ROUNDS = Math.max(3, Number(process.env.BENCH_CANARY_ROUNDS) || 3);
@@ -209,22 +219,26 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
       const port = await freePort();
       // As shipped: the defaults (the log backend at normal priority; `backend-idle` is the opt-in beside it).
       const standalone = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv("shipped"), STUDIO_SERVING_PORT: String(port) }, /\[serving\] listening/);
-      const beforePort = await freePort();
-      const beforeKind = (process.env.BENCH_CANARY_BEFORE ?? "backend-idle") as keyof typeof BEFORE;
-      if (!BEFORE[beforeKind]) throw new Error(`BENCH_CANARY_BEFORE must be one of ${Object.keys(BEFORE).join(", ")}`);
-      const before = await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv(beforeKind), STUDIO_SERVING_PORT: String(beforePort), ...BEFORE[beforeKind].env }, /\[serving\] listening/);
+      // BENCH_CANARY_BEFORE may name several arms (comma-separated): one more process each, interleaved alike.
+      const beforeKinds = (process.env.BENCH_CANARY_BEFORE ?? "backend-idle").split(",").map((k) => k.trim()) as (keyof typeof BEFORE)[];
+      for (const kind of beforeKinds) if (!BEFORE[kind]) throw new Error(`BENCH_CANARY_BEFORE must name arms of ${Object.keys(BEFORE).join(", ")}`);
+      const befores: { kind: keyof typeof BEFORE; port: number; spawned: Awaited<ReturnType<typeof spawnTsx>> }[] = [];
       const shadowRows = async () => Number((await sql<{ n: string }>(postgres.url, `select count(*) as n from inference_log where route = 'shadow'`))[0]!.n);
       const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
       try {
+        for (const kind of beforeKinds) {
+          const arm: { env: Record<string, string>; nodeArgs?: string[] } = BEFORE[kind];
+          const beforePort = await freePort();
+          befores.push({ kind, port: beforePort, spawned: await spawnTsx("server/serving/standalone.ts", { ...env, ...traceEnv(kind), STUDIO_SERVING_PORT: String(beforePort), ...arm.env }, /\[serving\] listening/, arm.nodeArgs) });
+        }
         const url = `http://127.0.0.1:${port}/api/serve/${MODEL}/invocations`;
-        const beforeUrl = `http://127.0.0.1:${beforePort}/api/serve/${MODEL}/invocations`;
-        const targets = [
+        const targets: { key: string; pid: number | undefined; url: string; logDropped: () => number; label: string }[] = [
           { key: "shipped", pid: standalone.child.pid, url, logDropped: standalone.logDropped, label: "shadow on its own thread, off-path threads in SCHED_IDLE, the log writer's PostgreSQL backend at normal priority" },
-          { key: beforeKind, pid: before.child.pid, url: beforeUrl, logDropped: before.logDropped, label: BEFORE[beforeKind].label },
-        ] as const;
+          ...befores.map((b) => ({ key: b.kind, pid: b.spawned.child.pid, url: `http://127.0.0.1:${b.port}/api/serve/${MODEL}/invocations`, logDropped: b.spawned.logDropped, label: BEFORE[b.kind].label })),
+        ];
         // Warm-up long enough for the session, the JIT and the log's writer to settle.
         await fixedRate(url, body, token, 5);
-        await fixedRate(beforeUrl, body, token, 3);
+        for (const target of targets.slice(1)) await fixedRate(target.url, body, token, 3);
         // Production alone and with a shadow, interleaved: ROUNDS pairs per process, the pair's order alternating, so
         // that the machine's drift (other work, PostgreSQL's autovacuum, the log table growing) falls on both arms
         // alike and the spread between the rounds' "alone" phases says how far apart p99s of the same code land here.
@@ -389,7 +403,7 @@ export async function benchServingCanary(): Promise<BenchRow[]> {
         });
       } finally {
         await standalone.stop();
-        await before.stop();
+        for (const b of befores) await b.spawned.stop();
       }
     } finally {
       await stopJobRunners(0);

@@ -121,8 +121,10 @@ interface Spawned {
   logDropped(): number;
 }
 
-export function spawnTsx(script: string, env: Record<string, string>, readyPattern: RegExp): Promise<Spawned> {
-  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), script], {
+export function spawnTsx(script: string, env: Record<string, string>, readyPattern: RegExp, nodeArgs: readonly string[] = []): Promise<Spawned> {
+  // tsx passes the node options given before the script to the node process it starts (V8 flags such as
+  // --single-threaded-gc are refused in NODE_OPTIONS).
+  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), ...nodeArgs, script], {
     env: { ...process.env, NODE_ENV: "production", ...env },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
