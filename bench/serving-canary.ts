@@ -8,8 +8,10 @@
 // (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms, the default before 50) or
 // `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first leave
 // the log backend at normal priority. V8 flags as shipped otherwise: `semi-space-32`, `semi-space-64`
-// (--max-semi-space-size), `single-threaded-gc`, `semi-space-64-single-gc`. Several arms, comma-separated, run
-// one process each in the same run (e.g. BENCH_CANARY_BEFORE=semi-space-32,semi-space-64,single-threaded-gc).
+// (--max-semi-space-size), `single-threaded-gc`, `semi-space-64-single-gc`; `copy-at-send`
+// (STUDIO_SHADOW_COPY=at-send: each copy's parse kept until its batch is sent, not its cells stacked as it is
+// queued). Several arms, comma-separated, run one process each in the same run
+// (e.g. BENCH_CANARY_BEFORE=semi-space-32,semi-space-64,single-threaded-gc).
 // Each phase is traced (server/serving/stall-trace.mjs; BENCH_STALL_TRACE=0 turns it off) and its slow answers are
 // put down to what overlapped them (bench/shadow-stalls.ts): one console block per phase, one table row per process.
 // Production alone and with a shadow of v2 on every request are interleaved, ROUNDS pairs per process
@@ -67,6 +69,8 @@ const BEFORE = {
   // Each isolate collects on its own thread: no scavenge waits for V8's helper threads on a saturated run queue, and
   // the scoring and log threads' collections run at their SCHED_IDLE priority (a startup flag: not in NODE_OPTIONS).
   "single-threaded-gc": { env: {}, nodeArgs: ["--single-threaded-gc"], label: "as shipped, node --single-threaded-gc" },
+  // The serving thread's allocations per copy: copies kept (request, parse, closure) until their batch is sent.
+  "copy-at-send": { env: { STUDIO_SHADOW_COPY: "at-send" }, label: "shadow copies stacked when their batch is sent, each copy's parse kept until then (before; STUDIO_SHADOW_COPY=at-send)" },
   "semi-space-64-single-gc": { env: {}, nodeArgs: ["--max-semi-space-size=64", "--single-threaded-gc"], label: "as shipped, node --max-semi-space-size=64 --single-threaded-gc" },
 } satisfies Record<string, { env: Record<string, string>; nodeArgs?: string[]; label: string }>;
 

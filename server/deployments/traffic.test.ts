@@ -5,7 +5,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { eq, like, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inferenceLog, servingErrors } from "@/db/schema";
 import { queryRows } from "@/db/client";
@@ -287,6 +287,59 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(firstInput("p-same")).toEqual([-1]);
     expect(firstInput("p-other")).toEqual([Math.fround(rows[4]![0]!)]);
     expect(shadowQueueStatus().parsed - before.parsed).toBe(1);
+  });
+
+  it("copies a request's cells into the shadow's batch as it is queued, keeping no hold on the request: the same answers logged", async () => {
+    await settle();
+    // A first copy makes the shadow's description known; the copies after it are stacked as they are queued.
+    expect((await serve(0)).headers["x-shadow"]).toBe("2");
+    await settle();
+    const v1 = await server.acquire({ name: MODEL, alias: null, version: "1" });
+    const name = v1.inputs[0]!.name;
+    const parseRow = (model: Parameters<ShadowParse>[0]) => parseMlflowJson(model, { dataframe_split: { columns, data: [rows[4]] } }).feeds as Record<string, ort.Tensor>;
+    const enqueue = (requestId: string, cells: Float32Array, rowCount: number) =>
+      enqueueShadowCopy({ server, db: studio.db, modelName: MODEL, version: "2", requestId, protocol: "mlflow", parse: parseRow, production: { model: v1, feeds: { [name]: new ort.Tensor("float32", cells, [rowCount, 30]) } } });
+    const logged = async (id: string) => (await studio.db.select({ inputs: inferenceLog.inputs, rowCount: inferenceLog.rowCount }).from(inferenceLog).where(and(eq(inferenceLog.route, "shadow"), eq(inferenceLog.requestId, id))))[0];
+    try {
+      for (const copyAt of ["enqueue", "send"] as const) {
+        shadowQueueTestHooks.copyAt(copyAt);
+        const before = shadowQueueStatus();
+        // Two copies queued together, of one and two rows; production's cells are then overwritten, as memory the
+        // request no longer needs may be: a copy stacked when queued has its own cells, one stacked when sent does not.
+        const one = Float32Array.from(rows[1]!);
+        const two = Float32Array.from([...rows[2]!, ...rows[3]!]);
+        expect(enqueue(`pack-${copyAt}-1`, one, 1)).toBe(true);
+        expect(enqueue(`pack-${copyAt}-2`, two, 2)).toBe(true);
+        one.fill(-1);
+        two.fill(-1);
+        await settle();
+        expect(shadowQueueStatus().packed - before.packed).toBe(copyAt === "enqueue" ? 2 : 0);
+        expect(shadowQueueStatus().reused - before.reused).toBe(2);
+        const first = await logged(`pack-${copyAt}-1`);
+        const second = await logged(`pack-${copyAt}-2`);
+        expect([first?.rowCount, second?.rowCount]).toEqual([1, 2]);
+        const firstCells = Object.values(first!.inputs)[0];
+        const secondCells = Object.values(second!.inputs)[0];
+        if (copyAt === "enqueue") {
+          expect(firstCells).toEqual([Math.fround(rows[1]![0]!)]);
+          expect(secondCells).toEqual([Math.fround(rows[2]![0]!), Math.fround(rows[3]![0]!)]);
+        } else {
+          expect(firstCells).toEqual([-1]);
+          expect(secondCells).toEqual([-1, -1]);
+        }
+      }
+    } finally {
+      shadowQueueTestHooks.copyAt("enqueue");
+      server.release(v1);
+    }
+    // And served requests: every copy after the first stacked as queued, each logged under its own request id.
+    const before = shadowQueueStatus();
+    const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => serve(i)))).map((a) => a.headers["x-request-id"]!);
+    await settle();
+    expect(shadowQueueStatus().packed - before.packed).toBe(6);
+    expect(shadowQueueStatus().scored - before.scored).toBe(6);
+    const shadowIds = (await studio.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(eq(inferenceLog.route, "shadow"))).map((l) => l.requestId);
+    expect(shadowIds.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
   });
 
   it("records the error of a copy the shadow refuses, for the guards, and still scores the copies queued with it", async () => {

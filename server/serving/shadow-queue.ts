@@ -7,7 +7,12 @@
 // serving thread only copies each request's input cells into one stacked array per input (and hands the packed answers
 // that come back to the log's writer). When the shadow takes the same inputs as production (a retrained version, the
 // usual case), a copy reuses the tensors production already parsed from the request: no second parse on the serving
-// thread. STUDIO_SHADOW_SCORER=main scores on the serving thread as before (bench/serving-canary's same-run "before";
+// thread. Once the shadow's description is known (after its first batch), such a copy's cells are written at once into
+// the batch being filled (one growing typed array per input, request ids and row counts beside them), so the queue
+// holds neither the request, its parse nor a closure over them while the batch waits: what waits survives the serving
+// thread's scavenges, and a scavenge costs what survives it (issue 20: minor GC doubled with a shadow).
+// STUDIO_SHADOW_COPY=at-send keeps each copy's parse until its batch is sent, as before (bench/serving-canary's
+// same-run "before"). STUDIO_SHADOW_SCORER=main scores on the serving thread as before (bench/serving-canary's same-run "before";
 // also what happens when the thread cannot start). Copies waiting together are scored in one run (rows stacked): at
 // batch-1 traffic the per-run overhead, not the model, is most of a shadow's cost.
 import path from "node:path";
@@ -43,6 +48,8 @@ const MAX_OUTSTANDING = 2;
 /** A shadowed version's session in the scoring thread is released after this long without copies (the shadow stopped). */
 const SESSION_IDLE_MS = Number(process.env.STUDIO_SHADOW_SESSION_IDLE_MS) || 60_000;
 const DEFAULT_SCORER: "worker" | "main" = process.env.STUDIO_SHADOW_SCORER === "main" ? "main" : "worker";
+/** Whether copies are stacked when queued (the default) or parsed and stacked when their batch is sent (STUDIO_SHADOW_COPY=at-send). */
+const DEFAULT_COPY_AT: "enqueue" | "send" = process.env.STUDIO_SHADOW_COPY === "at-send" ? "send" : "enqueue";
 
 /** Builds the shadow's feeds from the request as it arrived: the shadow may take other inputs than production. */
 export type ShadowParse = (model: ModelDescription) => Record<string, ort.Tensor>;
@@ -65,10 +72,49 @@ export interface ShadowCopy {
   production?: ProductionParse | null;
 }
 
-/** A batch handed to the scoring thread: the copies it holds, in order, and where their answers go. */
+/** Cells that can be stacked into one typed array (not text, whose cells are a plain array). */
+type NumericCells = Exclude<ort.Tensor["data"], string[]>;
+
+/** One input of a batch filled as copies are queued: its cells, every copy's rows one after the other. */
+interface PackedInput {
+  name: string;
+  type: ort.Tensor.Type;
+  /** Dimensions after the first (rows); each row holds `width` cells. */
+  trailing: number[];
+  cells: NumericCells;
+  /** Cells written so far. */
+  used: number;
+}
+
+/**
+ * Copies of one shadow whose input cells were stacked when they were queued (struct of arrays: no object per copy is
+ * kept, nor the request it came from). What the scoring thread is sent for them, as is.
+ */
+interface PackedCopies {
+  packed: true;
+  server: ModelServer;
+  db: Database;
+  modelName: string;
+  version: string;
+  /** The shadow's description the copies were checked against (takes the same inputs as production's parse). */
+  model: ModelDescription;
+  requestIds: string[];
+  protocols: ShadowCopy["protocol"][];
+  rows: number[];
+  inputs: PackedInput[];
+}
+
+type QueueEntry = ShadowCopy | PackedCopies;
+
+function isPacked(entry: QueueEntry): entry is PackedCopies {
+  return (entry as PackedCopies).packed === true;
+}
+
+/** A batch handed to the scoring thread: its copies' request ids and protocols, in order, and where their answers go. */
 interface Outstanding {
   worker: Worker;
-  copies: ShadowCopy[];
+  requestIds: string[];
+  protocols: ShadowCopy["protocol"][];
   /** Each copy's row count. */
   rows: number[];
   /** Copies taken off the queue for it (its copies plus those whose parse failed): what `running` counts. */
@@ -86,7 +132,9 @@ interface WorkerSession {
 }
 
 interface QueueState {
-  queue: ShadowCopy[];
+  queue: QueueEntry[];
+  /** Copies waiting in the queue (a packed entry holds several). */
+  waiting: number;
   /** Serving-thread runs in progress (at most CONCURRENCY), or batches being prepared for the scoring thread. */
   active: number;
   /** Copies taken off the queue and not yet scored (or failed, or lost). */
@@ -98,6 +146,11 @@ interface QueueState {
   /** Copies that took production's parsed inputs, and copies parsed again for a shadow with other inputs. */
   reused: number;
   parsed: number;
+  /** Of `reused`: copies whose cells were stacked when they were queued. */
+  packed: number;
+  copyAt: "enqueue" | "send";
+  /** The shadow's description per model server, "name\0version", once a batch of it was sent (what packing checks copies against). */
+  described: WeakMap<ModelServer, Map<string, ModelDescription>>;
   maxQueued: number;
   idle: (() => void)[];
   scorer: "worker" | "main";
@@ -115,6 +168,7 @@ interface QueueState {
 const holder = globalThis as unknown as { studioShadowQueue?: QueueState };
 const state: QueueState = (holder.studioShadowQueue ??= {
   queue: [],
+  waiting: 0,
   active: 0,
   running: 0,
   batches: 0,
@@ -122,6 +176,9 @@ const state: QueueState = (holder.studioShadowQueue ??= {
   scored: 0,
   reused: 0,
   parsed: 0,
+  packed: 0,
+  copyAt: DEFAULT_COPY_AT,
+  described: new WeakMap(),
   maxQueued: DEFAULT_MAX_QUEUED,
   idle: [],
   scorer: DEFAULT_SCORER,
@@ -138,6 +195,10 @@ const state: QueueState = (holder.studioShadowQueue ??= {
 // A queue kept from an older module (a dev server's reload) lacks the newer fields.
 state.reused ??= 0;
 state.parsed ??= 0;
+state.packed ??= 0;
+state.copyAt ??= DEFAULT_COPY_AT;
+state.described ??= new WeakMap();
+state.waiting ??= state.queue.length;
 state.scorer ??= DEFAULT_SCORER;
 state.worker ??= null;
 state.workerFailed ??= false;
@@ -153,20 +214,101 @@ const unstackable = new WeakSet<ort.InferenceSession>();
 
 /** Queues a copy for the shadow; false when the queue is full and the copy was dropped (counted). */
 export function enqueueShadowCopy(copy: ShadowCopy): boolean {
-  if (state.queue.length + state.running >= state.maxQueued) {
+  if (state.waiting + state.running >= state.maxQueued) {
     state.dropped += 1;
     return false;
   }
-  state.queue.push(copy);
+  if (!packOnEnqueue(copy)) state.queue.push(copy);
+  state.waiting += 1;
   if (state.scorer === "main") {
     // After the current request's answer is written: setImmediate runs once the I/O of this turn is done.
     if (state.active < CONCURRENCY) setImmediate(drain);
-  } else if (state.queue.length >= MAX_BATCH) {
+  } else if (state.waiting >= MAX_BATCH) {
     setImmediate(drain);
   } else {
     state.timer ??= setTimeout(drain, BATCH_DELAY_MS);
   }
   return true;
+}
+
+/** The shadow's description as its last batch found it, while still loaded and loadable (else: describe it again at send time). */
+function knownDescription(copy: ShadowCopy): ModelDescription | null {
+  const model = state.described.get(copy.server)?.get(`${copy.modelName}\0${copy.version}`);
+  return model && !model.retired && !unloadable.has(model) ? model : null;
+}
+
+function remember(copy: { server: ModelServer; modelName: string; version: string }, model: ModelDescription): void {
+  let byName = state.described.get(copy.server);
+  if (!byName) state.described.set(copy.server, (byName = new Map()));
+  byName.set(`${copy.modelName}\0${copy.version}`, model);
+}
+
+/**
+ * Writes the copy's cells into the batch being filled, when it can: scored on the scoring thread, the shadow's
+ * description known and taking production's inputs, every input numeric. False: queue the copy itself (parsed, or its
+ * production parse stacked, when its batch is sent).
+ */
+function packOnEnqueue(copy: ShadowCopy): boolean {
+  if (state.copyAt !== "enqueue" || state.scorer !== "worker" || state.workerFailed || !copy.production) return false;
+  const model = knownDescription(copy);
+  if (!model || !takesSameInputs(copy.production.model, model)) return false;
+  const feeds = copy.production.feeds;
+  const names = Object.keys(feeds);
+  if (!names.length) return false;
+  let rows = -1;
+  for (const name of names) {
+    const tensor = feeds[name]!;
+    if (Array.isArray(tensor.data) || !tensor.dims.length) return false;
+    if (rows < 0) rows = tensor.dims[0]!;
+    else if (tensor.dims[0] !== rows) return false;
+  }
+  const last = state.queue[state.queue.length - 1];
+  let batch = last && isPacked(last) && last.requestIds.length < MAX_BATCH && last.model === model && last.db === copy.db && fits(last, feeds) ? last : null;
+  if (!batch) {
+    batch = newPackedCopies(copy, model, feeds);
+    state.queue.push(batch);
+  }
+  for (const input of batch.inputs) appendCells(input, feeds[input.name]!.data as NumericCells);
+  batch.requestIds.push(copy.requestId);
+  batch.protocols.push(copy.protocol);
+  batch.rows.push(rows);
+  state.reused += 1;
+  state.packed += 1;
+  return true;
+}
+
+/** Whether a copy's feeds stack onto the batch's: the same inputs, element types and dimensions after the rows. */
+function fits(batch: PackedCopies, feeds: Record<string, ort.Tensor>): boolean {
+  let count = 0;
+  for (const input of batch.inputs) {
+    const tensor = feeds[input.name];
+    if (!tensor || tensor.type !== input.type || tensor.dims.length !== input.trailing.length + 1) return false;
+    for (let k = 0; k < input.trailing.length; k++) if (tensor.dims[k + 1] !== input.trailing[k]) return false;
+    count += 1;
+  }
+  return count === Object.keys(feeds).length;
+}
+
+function newPackedCopies(copy: ShadowCopy, model: ModelDescription, feeds: Record<string, ort.Tensor>): PackedCopies {
+  const inputs = Object.entries(feeds).map(([name, tensor]): PackedInput => {
+    const Typed = tensor.data.constructor as new (length: number) => NumericCells;
+    // Room for a full batch of copies the size of this one: most batches never grow.
+    return { name, type: tensor.type, trailing: tensor.dims.slice(1), cells: new Typed(Math.max(1, tensor.data.length) * MAX_BATCH), used: 0 };
+  });
+  return { packed: true, server: copy.server, db: copy.db, modelName: copy.modelName, version: copy.version, model, requestIds: [], protocols: [], rows: [], inputs };
+}
+
+type SettableCells = NumericCells & { set(source: ArrayLike<unknown>, offset?: number): void };
+
+function appendCells(input: PackedInput, cells: NumericCells): void {
+  if (input.used + cells.length > input.cells.length) {
+    const Typed = input.cells.constructor as new (length: number) => SettableCells;
+    const grown = new Typed(Math.max(input.cells.length * 2, input.used + cells.length));
+    grown.set(input.cells.subarray(0, input.used) as ArrayLike<unknown>);
+    input.cells = grown;
+  }
+  (input.cells as SettableCells).set(cells as ArrayLike<unknown>, input.used);
+  input.used += cells.length;
 }
 
 /** What a request's parse depends on, per loaded version: its inputs, the request columns and how they map, nulls. */
@@ -200,12 +342,27 @@ function sameTarget(a: ShadowCopy, b: ShadowCopy): boolean {
   return a.server === b.server && a.db === b.db && a.modelName === b.modelName && a.version === b.version;
 }
 
-/** The copies at the head of the queue for the same shadow, up to MAX_BATCH, taken off the queue. */
-function takeBatch(): ShadowCopy[] {
+/** The head of the queue: a packed batch, or the copies there for the same shadow (up to MAX_BATCH), taken off the queue. */
+function takeBatch(): PackedCopies | ShadowCopy[] {
   const head = state.queue[0]!;
+  if (isPacked(head)) {
+    state.queue.shift();
+    state.waiting -= head.requestIds.length;
+    return head;
+  }
   let n = 1;
-  while (n < state.queue.length && n < MAX_BATCH && sameTarget(head, state.queue[n]!)) n += 1;
-  return state.queue.splice(0, n);
+  while (n < state.queue.length && n < MAX_BATCH) {
+    const next = state.queue[n]!;
+    if (isPacked(next) || !sameTarget(head, next)) break;
+    n += 1;
+  }
+  state.waiting -= n;
+  return state.queue.splice(0, n) as ShadowCopy[];
+}
+
+/** Copies in a batch taken off the queue. */
+function copiesIn(batch: PackedCopies | ShadowCopy[]): number {
+  return Array.isArray(batch) ? batch.length : batch.requestIds.length;
 }
 
 function drain(): void {
@@ -217,9 +374,12 @@ function drain(): void {
   const limit = worker ? MAX_OUTSTANDING : CONCURRENCY;
   while (state.active + (worker ? state.outstanding.size : 0) < limit && state.queue.length) {
     const batch = takeBatch();
+    const taken = copiesIn(batch);
     state.active += 1;
-    state.running += batch.length;
-    const scoring = worker ? sendBatch(worker, batch) : scoreBatch(batch).then(() => batchDone(batch.length));
+    state.running += taken;
+    let scoring: Promise<void>;
+    if (!Array.isArray(batch)) scoring = worker ? sendPacked(worker, batch) : Promise.resolve(lostPacked(batch));
+    else scoring = worker ? sendBatch(worker, batch) : scoreBatch(batch).then(() => batchDone(taken));
     void scoring.finally(() => {
       state.active -= 1;
       if (state.queue.length) setImmediate(drain);
@@ -234,11 +394,17 @@ function batchDone(taken: number): void {
   notifyIdle();
 }
 
+/** A packed batch with no scoring thread to take it (the scorer was switched to the serving thread): lost, counted as dropped. */
+function lostPacked(batch: PackedCopies): void {
+  state.dropped += batch.requestIds.length;
+  batchDone(batch.requestIds.length);
+}
+
 function notifyIdle(): void {
   if (state.queue.length === 0 && state.running === 0) for (const resolve of state.idle.splice(0)) resolve();
 }
 
-function recordError(copy: ShadowCopy, model: ModelDescription, error: unknown): void {
+function recordError(copy: { db: Database; requestId: string }, model: ModelDescription, error: unknown): void {
   const domain = toDomainError(error);
   logServingError(copy.db, { modelId: model.modelId, versionId: model.versionId, route: "shadow", requestId: copy.requestId, status: domain.httpStatus, message: domain.message });
 }
@@ -285,7 +451,7 @@ function workerOrNull(): Worker | null {
     for (const [id, batch] of state.outstanding) {
       if (batch.worker !== worker) continue;
       state.outstanding.delete(id);
-      state.dropped += batch.copies.length;
+      state.dropped += batch.requestIds.length;
       batchDone(batch.taken);
     }
     for (const [model, session] of state.sessions) if (session.worker === worker) state.sessions.delete(model);
@@ -317,7 +483,7 @@ function releaseIdleSessions(): void {
 }
 
 /** The scoring thread's session of a loaded version: its verified bytes are sent the first time (messages arrive in order). */
-function sessionIn(worker: Worker, copy: ShadowCopy, model: ModelDescription): Promise<number> {
+function sessionIn(worker: Worker, copy: { server: ModelServer }, model: ModelDescription): Promise<number> {
   const known = state.sessions.get(model);
   if (known && known.worker === worker) {
     known.lastUsed = Date.now();
@@ -367,6 +533,7 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
     batchDone(batch.length); // its bytes make no session (the scoring thread said so once): as a version that cannot load
     return;
   }
+  remember(head, model);
   let handed = false;
   try {
     const session = await sessionIn(worker, head, model);
@@ -388,7 +555,7 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
     const tracedAt = stallTraceEnabled ? traceNow() : 0;
     worker.postMessage({ type: "batch", batch: id, session, rows, protocols: parsed.map((p) => PROTOCOL_CODES[p.copy.protocol]), stacked: stacked?.feeds ?? null, alone }, transfer);
     if (stallTraceEnabled) traceEvent("shadow-send", { t: tracedAt, ms: traceNow() - tracedAt, copies: parsed.length });
-    state.outstanding.set(id, { worker, copies: parsed.map((p) => p.copy), rows, taken: batch.length, model, db: head.db });
+    state.outstanding.set(id, { worker, requestIds: parsed.map((p) => p.copy.requestId), protocols: parsed.map((p) => p.copy.protocol), rows, taken: batch.length, model, db: head.db });
     handed = true;
     refWorker();
   } catch (error) {
@@ -396,6 +563,42 @@ async function sendBatch(worker: Worker, batch: ShadowCopy[]): Promise<void> {
     console.error(`[serving] could not hand shadow copies of version ${model.version} of '${model.name}' to its scoring thread`, redactErrorForLog(error));
   } finally {
     if (!handed) batchDone(batch.length);
+  }
+}
+
+/** Hands a batch packed as its copies were queued to the scoring thread: its cells are sent as they are (transferred). */
+async function sendPacked(worker: Worker, batch: PackedCopies): Promise<void> {
+  const taken = batch.requestIds.length;
+  let handed = false;
+  try {
+    const model = await batch.server.describe({ name: batch.modelName, alias: null, version: batch.version });
+    // A version's inputs never change: a description loaded again takes the same ones (checked all the same).
+    if (unloadable.has(model) || !takesSameInputs(model, batch.model)) return;
+    remember(batch, model);
+    const session = await sessionIn(worker, batch, model);
+    if (state.worker !== worker) {
+      state.dropped += taken; // the thread ended while the batch waited for its session: lost like the batches it held
+      return;
+    }
+    const total = batch.rows.reduce((a, b) => a + b, 0);
+    const stacked: Record<string, TensorData> = {};
+    const transfer: ArrayBuffer[] = [];
+    for (const input of batch.inputs) {
+      stacked[input.name] = { type: input.type, data: input.cells.subarray(0, input.used) as TensorData["data"], dims: [total, ...input.trailing] };
+      transfer.push(input.cells.buffer as ArrayBuffer);
+    }
+    const id = state.nextBatchId++;
+    const tracedAt = stallTraceEnabled ? traceNow() : 0;
+    worker.postMessage({ type: "batch", batch: id, session, rows: batch.rows, protocols: batch.protocols.map((p) => PROTOCOL_CODES[p]), stacked, alone: null }, transfer);
+    if (stallTraceEnabled) traceEvent("shadow-send", { t: tracedAt, ms: traceNow() - tracedAt, copies: taken });
+    state.outstanding.set(id, { worker, requestIds: batch.requestIds, protocols: batch.protocols, rows: batch.rows, taken, model, db: batch.db });
+    handed = true;
+    refWorker();
+  } catch (error) {
+    // The version could not be described or its bytes read (or sent): as a shadow version that cannot be loaded.
+    console.error(`[serving] could not hand shadow copies of version ${batch.version} of '${batch.modelName}' to its scoring thread`, redactErrorForLog(error));
+  } finally {
+    if (!handed) batchDone(taken);
   }
 }
 
@@ -443,20 +646,19 @@ function onWorkerMessage(worker: Worker, message: WorkerMessage): void {
     state.sessions.delete(batch.model);
   } else {
     const tracedAt = stallTraceEnabled ? traceNow() : 0;
-    const requestIds = message.copies.map((i) => batch.copies[i]!.requestId);
+    const requestIds = message.copies.map((i) => batch.requestIds[i]!);
     logPackedShadowAnswers(batch.db, batch.model, { numbers: message.numbers, used: message.used, requestIds, rows: message.copies.map((i) => batch.rows[i]!) });
     for (const o of message.objects) {
-      const copy = batch.copies[o.index]!;
-      logShadowAnswerObject(batch.db, { modelId: batch.model.modelId, versionId: batch.model.versionId, requestId: copy.requestId, at: o.at, latencyMs: o.latencyMs, inputs: o.inputs, predictions: o.predictions, protocol: copy.protocol, route: "shadow" }, batch.rows[o.index]!);
+      logShadowAnswerObject(batch.db, { modelId: batch.model.modelId, versionId: batch.model.versionId, requestId: batch.requestIds[o.index]!, at: o.at, latencyMs: o.latencyMs, inputs: o.inputs, predictions: o.predictions, protocol: batch.protocols[o.index]!, route: "shadow" }, batch.rows[o.index]!);
     }
-    for (const e of message.errors) recordError(batch.copies[e.index]!, batch.model, scoringRefusal(e.message));
+    for (const e of message.errors) recordError({ db: batch.db, requestId: batch.requestIds[e.index]! }, batch.model, scoringRefusal(e.message));
     state.scored += message.copies.length + message.objects.length;
     if (stallTraceEnabled) traceEvent("shadow-answers", { t: tracedAt, ms: traceNow() - tracedAt, copies: message.copies.length });
   }
   batchDone(batch.taken);
   refWorker();
   if (state.queue.length) {
-    if (state.queue.length >= MAX_BATCH) setImmediate(drain);
+    if (state.waiting >= MAX_BATCH) setImmediate(drain);
     else state.timer ??= setTimeout(drain, BATCH_DELAY_MS);
   }
 }
@@ -514,18 +716,21 @@ export function shadowQueueStatus(): {
   dropped: number;
   reused: number;
   parsed: number;
+  /** Of `reused`: copies whose cells were stacked as they were queued (the queue held no request for them). */
+  packed: number;
   maxQueued: number;
   /** The scoring thread's Linux thread id, niceness and scheduling policy (SCHED_IDLE or not), once it lowered its priority (null before, or where it could not). */
   scoringThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
 } {
   return {
-    queued: state.queue.length,
+    queued: state.waiting,
     running: state.running,
     scored: state.scored,
     batches: state.batches,
     dropped: state.dropped,
     reused: state.reused,
     parsed: state.parsed,
+    packed: state.packed,
     maxQueued: state.maxQueued,
     scoringThread: state.scoringThread,
   };
@@ -567,6 +772,10 @@ export const shadowQueueTestHooks = {
   useScorer(scorer: "worker" | "main"): void {
     state.scorer = scorer;
   },
+  /** When copies are stacked: as they are queued (the default), or when their batch is sent (STUDIO_SHADOW_COPY=at-send). */
+  copyAt(when: "enqueue" | "send"): void {
+    state.copyAt = when;
+  },
   /** The scoring thread, to end it as a crash would (null when none runs). */
   scoringThread(): Worker | null {
     return state.worker;
@@ -574,7 +783,7 @@ export const shadowQueueTestHooks = {
   /** Copies handed to the scoring thread and not answered yet. */
   handedToThread(): number {
     let copies = 0;
-    for (const batch of state.outstanding.values()) copies += batch.copies.length;
+    for (const batch of state.outstanding.values()) copies += batch.requestIds.length;
     return copies;
   },
   /** The scoring thread holds every batch until resumed (a shadow that falls behind). */
