@@ -299,11 +299,14 @@ export function summariseArm(phases: PhaseStalls[]): string {
   const answers = phases.reduce((a, p) => a + p.answers, 0);
   const gcMajor = phases.reduce((a, p) => a + (p.gc.major?.ms ?? 0), 0);
   const gcMinor = phases.reduce((a, p) => a + (p.gc.minor?.ms ?? 0), 0);
+  // How many scavenges, besides how long: their count follows the allocations and the young generation's size, their
+  // time also what survives them and how long V8's helper threads wait for a core.
+  const gcMinorCount = phases.reduce((a, p) => a + (p.gc.minor?.count ?? 0), 0);
   const gapMs = phases.reduce((a, p) => a + p.serverGaps.ms, 0);
   const worst = Math.max(0, ...episodes.map((e) => e.worstMs));
   return (
     `${slow} of ${answers} answers > ${STALL_MS} ms (worst ${f1(worst)} ms) in ${episodes.length} episodes: server loop held ${held.length}` +
     ` (gaps on CPU ${f1(part("cpuMs"))} / run queue ${f1(part("runqueueMs"))} / blocked ${f1(part("blockedMs"))} ms),` +
-    ` client late ${byCause("client late").length}, queue without a gap ${byCause("queue, no gap").length} · serving-thread gaps ${f1(gapMs)} ms in all · GC major ${f1(gcMajor)} ms, minor ${f1(gcMinor)} ms`
+    ` client late ${byCause("client late").length}, queue without a gap ${byCause("queue, no gap").length} · serving-thread gaps ${f1(gapMs)} ms in all · GC major ${f1(gcMajor)} ms, minor ${f1(gcMinor)} ms in ${gcMinorCount}`
   );
 }
