@@ -8,7 +8,8 @@
 // (STUDIO_SHADOW_BATCH_DELAY_MS=20: copies sent to the scoring thread every 20 ms, the default before 50) or
 // `main-scorer` (also STUDIO_SHADOW_SCORER=main: copies scored on the serving thread); all but the first leave
 // the log backend at normal priority. V8 flags as shipped otherwise: `semi-space-32`, `semi-space-64`
-// (--max-semi-space-size), `single-threaded-gc`, `semi-space-64-single-gc`; `copy-at-send`
+// (--max-semi-space-size), `semi-space-min-16`, `semi-space-min-64` (the young generation that large from the
+// start), `single-threaded-gc`, `semi-space-64-single-gc`; `copy-at-send`
 // (STUDIO_SHADOW_COPY=at-send: each copy's parse kept until its batch is sent, not its cells stacked as it is
 // queued). Several arms, comma-separated, run one process each in the same run
 // (e.g. BENCH_CANARY_BEFORE=semi-space-32,semi-space-64,single-threaded-gc).
@@ -66,6 +67,10 @@ const BEFORE = {
   // survives it, not the garbage: a larger semi-space means fewer scavenges for about the same survivors.
   "semi-space-32": { env: {}, nodeArgs: ["--max-semi-space-size=32"], label: "as shipped, node --max-semi-space-size=32 (MB; node 20's default 16)" },
   "semi-space-64": { env: {}, nodeArgs: ["--max-semi-space-size=64"], label: "as shipped, node --max-semi-space-size=64" },
+  // A larger maximum alone did not lower the scavenges' count (V8 grows the young generation only when much of it
+  // survives, and here little does): these start it large.
+  "semi-space-min-16": { env: {}, nodeArgs: ["--min-semi-space-size=16", "--max-semi-space-size=16"], label: "as shipped, node --min-semi-space-size=16 --max-semi-space-size=16" },
+  "semi-space-min-64": { env: {}, nodeArgs: ["--min-semi-space-size=64", "--max-semi-space-size=64"], label: "as shipped, node --min-semi-space-size=64 --max-semi-space-size=64" },
   // Each isolate collects on its own thread: no scavenge waits for V8's helper threads on a saturated run queue, and
   // the scoring and log threads' collections run at their SCHED_IDLE priority (a startup flag: not in NODE_OPTIONS).
   "single-threaded-gc": { env: {}, nodeArgs: ["--single-threaded-gc"], label: "as shipped, node --single-threaded-gc" },

@@ -10,7 +10,12 @@
 // BENCH_SHADOW_REQUESTS (default 5,000) requests. Clock ticks are 10 ms: 5,000 requests read to ±2 µs per request.
 // On a busy machine the scoring thread (SCHED_IDLE) drops copies, which then cost the serving thread less: run with
 // STUDIO_BACKGROUND_THREAD_POLICY=normal STUDIO_BACKGROUND_THREAD_NICE=0 to measure the cost of copies scored.
+// BENCH_SHADOW_COPY_AT_SEND=1 adds a third arm to each round: the shadow with copies stacked when their batch is sent
+// (each copy's parse kept until then), against the default of stacking their cells as they are queued. Each arm also
+// reports the serving thread's scavenges (count and time, PerformanceObserver 'gc'): what waits in the shadow's queue
+// survives them, and a scavenge costs what survives it.
 import { readFileSync, writeFileSync } from "node:fs";
+import { constants as perfConstants, PerformanceObserver } from "node:perf_hooks";
 import { Session } from "node:inspector/promises";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -26,7 +31,7 @@ import { setModelAlias } from "@/server/registry/registered-models";
 import { handleServing } from "@/server/serving/http";
 import { ModelServer } from "@/server/serving/model-server";
 import { flushRouteLog } from "@/server/serving/route-log";
-import { closeShadowQueue, shadowQueueIdle, shadowQueueStatus } from "@/server/serving/shadow-queue";
+import { closeShadowQueue, shadowQueueIdle, shadowQueueStatus, shadowQueueTestHooks } from "@/server/serving/shadow-queue";
 import { createTestStudio } from "@/server/testing/test-database";
 
 const MODEL = "bc";
@@ -96,40 +101,75 @@ async function main(): Promise<void> {
     await profiler.post("Profiler.enable");
     await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
   }
+  // The serving thread's scavenges (this isolate's only: the scoring and log threads have their own).
+  const scavenges = { count: 0, ms: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== perfConstants.NODE_PERFORMANCE_GC_MINOR) continue;
+      scavenges.count += 1;
+      scavenges.ms += entry.duration;
+    }
+  }).observe({ entryTypes: ["gc"] });
+  type Arm = "alone" | "shadow" | "shadow, copies stacked when sent";
+  const arms: Arm[] = process.env.BENCH_SHADOW_COPY_AT_SEND === "1" ? ["alone", "shadow", "shadow, copies stacked when sent"] : ["alone", "shadow"];
   await setShadow(true);
   await paced(3_000);
   await drained();
-  const perRequest: { alone: number[]; shadow: number[] } = { alone: [], shadow: [] };
+  const perRequest = new Map<Arm, number[]>(arms.map((a) => [a, []]));
+  const gcPerArm = new Map<Arm, { count: number; ms: number }[]>(arms.map((a) => [a, []]));
   /** Per shadow round: copies scored per request (a copy dropped because the scoring thread fell behind costs less). */
   const scoredShare: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
+    // Each arm first, last and in between in turn, so the machine's drift falls on all alike.
+    const order = arms.map((_, i) => arms[(i + round) % arms.length]!);
+    for (const arm of order) {
+      const on = arm !== "alone";
+      shadowQueueTestHooks.copyAt(arm === "shadow, copies stacked when sent" ? "send" : "enqueue");
       await setShadow(on);
       await paced(500);
       await drained();
       const status = shadowQueueStatus();
       if (profiler) await profiler.post("Profiler.start");
+      const gcBefore = { ...scavenges };
       const before = mainThreadTicks();
       await paced(REQUESTS);
       await drained();
       const us = ((mainThreadTicks() - before) * TICK_US) / REQUESTS;
+      // The observer's entries arrive after the GC, on a later turn.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const gc = { count: scavenges.count - gcBefore.count, ms: scavenges.ms - gcBefore.ms };
+      gcPerArm.get(arm)!.push(gc);
       if (profiler) {
         // BENCH_SHADOW_PROFILE=<folder>: the serving thread's CPU profile of each measured round, for DevTools.
         const { profile } = await profiler.post("Profiler.stop");
-        writeFileSync(path.join(process.env.BENCH_SHADOW_PROFILE!, `round-${round + 1}-${on ? "shadow" : "alone"}.cpuprofile`), JSON.stringify(profile));
+        writeFileSync(path.join(process.env.BENCH_SHADOW_PROFILE!, `round-${round + 1}-${arm.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
       }
       const after = shadowQueueStatus();
-      perRequest[on ? "shadow" : "alone"].push(us);
-      if (on) scoredShare.push((after.scored - status.scored) / REQUESTS);
+      perRequest.get(arm)!.push(us);
+      if (arm === "shadow") scoredShare.push((after.scored - status.scored) / REQUESTS);
       console.log(
-        `round ${round + 1}: ${on ? "with a shadow" : "production alone"}: serving thread ${us.toFixed(1)} µs/request` +
-          `${on ? `, copies scored ${after.scored - status.scored}, dropped ${after.dropped - status.dropped}` : ""} (load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
+        `round ${round + 1}: ${on ? `with a ${arm}` : "production alone"}: serving thread ${us.toFixed(1)} µs/request, ${gc.count} scavenges ${gc.ms.toFixed(1)} ms` +
+          `${on ? `, copies scored ${after.scored - status.scored} (stacked as queued ${after.packed - status.packed}), dropped ${after.dropped - status.dropped}` : ""} (load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`,
       );
     }
   }
-  const differences = perRequest.alone.map((alone, i) => perRequest.shadow[i]! - alone);
+  shadowQueueTestHooks.copyAt("enqueue");
+  for (const arm of arms) {
+    const gcs = gcPerArm.get(arm)!;
+    console.log(
+      `${arm}: serving thread µs/request ${perRequest.get(arm)!.map((v) => v.toFixed(1)).join(", ")}; scavenges per ${REQUESTS} requests ${gcs.map((g) => g.count).join(", ")}` +
+        ` taking ${gcs.map((g) => g.ms.toFixed(1)).join(", ")} ms (median ${percentile(gcs.map((g) => g.ms), 50).toFixed(1)} ms, ${percentile(gcs.map((g) => g.ms / Math.max(g.count, 1)), 50).toFixed(2)} ms each)`,
+    );
+  }
+  if (arms.length > 2) {
+    const late = perRequest.get("shadow, copies stacked when sent")!.map((v, i) => v - perRequest.get("shadow")![i]!);
+    console.log(`stacked as queued vs when sent: serving thread ${late.map((d) => (-d).toFixed(1)).join(", ")} µs/request (median ${(-percentile(late, 50)).toFixed(1)})`);
+  }
+  const alone = perRequest.get("alone")!;
+  const shadowed = perRequest.get("shadow")!;
+  const differences = alone.map((a, i) => shadowed[i]! - a);
   console.log(
-    `serving thread µs/request: alone ${perRequest.alone.map((v) => v.toFixed(1)).join(", ")}; with a shadow ${perRequest.shadow.map((v) => v.toFixed(1)).join(", ")}; ` +
+    `serving thread µs/request: alone ${alone.map((v) => v.toFixed(1)).join(", ")}; with a shadow ${shadowed.map((v) => v.toFixed(1)).join(", ")}; ` +
       `pair differences ${differences.map((d) => d.toFixed(1)).join(", ")}, median ${percentile(differences, 50).toFixed(1)} µs/request; ` +
       `per copy scored: ${differences.map((d, i) => (d / Math.max(scoredShare[i]!, 1e-9)).toFixed(1)).join(", ")} µs`,
   );
