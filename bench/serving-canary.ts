@@ -65,18 +65,18 @@ const BEFORE = {
   "main-scorer": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal", STUDIO_SHADOW_SCORER: "main" }, label: "shadow scored on the serving thread (before; a second process)" },
   // V8's young generation (issue 20: the serving thread's minor GCs doubled with a shadow). A scavenge costs what
   // survives it, not the garbage: a larger semi-space means fewer scavenges for about the same survivors.
-  "semi-space-32": { env: {}, nodeArgs: ["--max-semi-space-size=32"], label: "as shipped, node --max-semi-space-size=32 (MB; node 20's default 16)" },
-  "semi-space-64": { env: {}, nodeArgs: ["--max-semi-space-size=64"], label: "as shipped, node --max-semi-space-size=64" },
+  "semi-space-32": { env: {}, nodeArgs: ["--max-semi-space-size=32"], label: "shadow as shipped, the process started with node --max-semi-space-size=32 (MB; node 20's default 16)" },
+  "semi-space-64": { env: {}, nodeArgs: ["--max-semi-space-size=64"], label: "shadow as shipped, the process started with node --max-semi-space-size=64" },
   // A larger maximum alone did not lower the scavenges' count (V8 grows the young generation only when much of it
   // survives, and here little does): these start it large.
-  "semi-space-min-16": { env: {}, nodeArgs: ["--min-semi-space-size=16", "--max-semi-space-size=16"], label: "as shipped, node --min-semi-space-size=16 --max-semi-space-size=16" },
-  "semi-space-min-64": { env: {}, nodeArgs: ["--min-semi-space-size=64", "--max-semi-space-size=64"], label: "as shipped, node --min-semi-space-size=64 --max-semi-space-size=64" },
+  "semi-space-min-16": { env: {}, nodeArgs: ["--min-semi-space-size=16", "--max-semi-space-size=16"], label: "shadow as shipped, the process started with node --min-semi-space-size=16 --max-semi-space-size=16" },
+  "semi-space-min-64": { env: {}, nodeArgs: ["--min-semi-space-size=64", "--max-semi-space-size=64"], label: "shadow as shipped, the process started with node --min-semi-space-size=64 --max-semi-space-size=64" },
   // Each isolate collects on its own thread: no scavenge waits for V8's helper threads on a saturated run queue, and
   // the scoring and log threads' collections run at their SCHED_IDLE priority (a startup flag: not in NODE_OPTIONS).
-  "single-threaded-gc": { env: {}, nodeArgs: ["--single-threaded-gc"], label: "as shipped, node --single-threaded-gc" },
+  "single-threaded-gc": { env: {}, nodeArgs: ["--single-threaded-gc"], label: "shadow as shipped, the process started with node --single-threaded-gc" },
   // The serving thread's allocations per copy: copies kept (request, parse, closure) until their batch is sent.
   "copy-at-send": { env: { STUDIO_SHADOW_COPY: "at-send" }, label: "shadow copies stacked when their batch is sent, each copy's parse kept until then (before; STUDIO_SHADOW_COPY=at-send)" },
-  "semi-space-64-single-gc": { env: {}, nodeArgs: ["--max-semi-space-size=64", "--single-threaded-gc"], label: "as shipped, node --max-semi-space-size=64 --single-threaded-gc" },
+  "semi-space-64-single-gc": { env: {}, nodeArgs: ["--max-semi-space-size=64", "--single-threaded-gc"], label: "shadow as shipped, the process started with node --max-semi-space-size=64 --single-threaded-gc" },
 } satisfies Record<string, { env: Record<string, string>; nodeArgs?: string[]; label: string }>;
 
 /** Pairs of phases (production alone, with a shadow) per process; at least 3. */
