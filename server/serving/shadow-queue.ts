@@ -11,9 +11,9 @@
 // the batch being filled (one growing typed array per input, request ids and row counts beside them), so the queue
 // holds neither the request, its parse nor a closure over them while the batch waits: what waits survives the serving
 // thread's scavenges, and a scavenge costs what survives it (issue 20: minor GC doubled with a shadow).
-// STUDIO_SHADOW_COPY=at-send keeps each copy's parse until its batch is sent, as before (bench/serving-canary's
-// same-run "before"). STUDIO_SHADOW_SCORER=main scores on the serving thread as before (bench/serving-canary's same-run "before";
-// also what happens when the thread cannot start). Copies waiting together are scored in one run (rows stacked): at
+// STUDIO_SHADOW_COPY=at-send keeps each copy's parse until its batch is sent, as before (a same-run "before" of
+// bench/serving-canary). STUDIO_SHADOW_SCORER=main scores on the serving thread as before (another; also what happens
+// when the thread cannot start). Copies waiting together are scored in one run (rows stacked): at
 // batch-1 traffic the per-run overhead, not the model, is most of a shadow's cost.
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -79,7 +79,7 @@ type NumericCells = Exclude<ort.Tensor["data"], string[]>;
 interface PackedInput {
   name: string;
   type: ort.Tensor.Type;
-  /** Dimensions after the first (rows); each row holds `width` cells. */
+  /** Dimensions after the first (rows): every copy's must be these. */
   trailing: number[];
   cells: NumericCells;
   /** Cells written so far. */
@@ -394,7 +394,7 @@ function batchDone(taken: number): void {
   notifyIdle();
 }
 
-/** A packed batch with no scoring thread to take it (the scorer was switched to the serving thread): lost, counted as dropped. */
+/** A packed batch with no scoring thread to take it (it could not start again, or tests switched the scorer): lost, counted as dropped. */
 function lostPacked(batch: PackedCopies): void {
   state.dropped += batch.requestIds.length;
   batchDone(batch.requestIds.length);
