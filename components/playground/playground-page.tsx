@@ -25,6 +25,7 @@ import type { SessionInfo } from "./scoring-protocol";
 import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
 import { warmUpOrtRuntime } from "./ort-warm-up";
 import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
+import { afterFirstPaint } from "./after-first-paint";
 import { signatureColumnNames } from "@/lib/feature-names";
 import { plainFeeds } from "@/lib/ort-plain-tensors";
 import { trainingContext, trainingDatasetOf } from "./training-context";
@@ -73,32 +74,6 @@ function startPageOrtRuntime(wasmPaths: string): Promise<void> {
   return runtimeStart;
 }
 
-/**
- * Resolves once the browser has painted the hydrated page (the next frame, then a task), or after 100 ms without a
- * frame (a hidden tab draws none). Starting ORT's runtime is one long task on the page's thread (a returning visit's
- * compiled wasm read back from Chromium's code cache: 0.3–0.7 s on two busy cores); started while React hydrates, it
- * held the playground's hydration, and so Predict, for all of that time.
- */
-function afterFirstPaint(): { painted: Promise<void>; cancel: () => void } {
-  let frame = 0;
-  let fallback: ReturnType<typeof setTimeout> | undefined;
-  let next: ReturnType<typeof setTimeout> | undefined;
-  const painted = new Promise<void>((resolve) => {
-    frame = requestAnimationFrame(() => {
-      next = setTimeout(resolve, 0);
-    });
-    fallback = setTimeout(resolve, 100);
-  });
-  return {
-    painted,
-    cancel: () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(fallback);
-      clearTimeout(next);
-    },
-  };
-}
-
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
  * at once (the server page has already asked the browser to preload them and ORT's wasm), ORT's runtime once the page
  * is painted, so Predict (answered by the server meanwhile) is usable first. */
@@ -115,6 +90,9 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
     const navigationLoaded = documentLoadedFor(window.location.pathname);
     const scorer = new PlaygroundScorer(loadOrtWeb);
     let cancelled = false;
+    // Starting ORT's runtime is one long task on the page's thread (a returning visit's compiled wasm read back from
+    // Chromium's code cache: 0.3–0.7 s on two busy cores); started while React hydrated, it held the playground's
+    // hydration, and so Predict (answered by the server meanwhile), for all of that time.
     const paint = afterFirstPaint();
     const runtime = paint.painted.then(() => startPageOrtRuntime(wasmPaths));
     const bytes = fetch(modelBytesUrl(name, version, modelDigest)).then((response) => {
