@@ -25,6 +25,7 @@ import type { SessionInfo } from "./scoring-protocol";
 import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
 import { warmUpOrtRuntime } from "./ort-warm-up";
 import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
+import { afterFirstPaint } from "./after-first-paint";
 import { signatureColumnNames } from "@/lib/feature-names";
 import { plainFeeds } from "@/lib/ort-plain-tensors";
 import { trainingContext, trainingDatasetOf } from "./training-context";
@@ -61,21 +62,21 @@ function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
 if (typeof window !== "undefined") loadOrtWeb().catch(() => undefined);
 
 /**
- * ORT's runtime (its 14 MB wasm fetched from the head's preload, compiled, started), started once per document while
- * React is still hydrating the page, instead of after the model's bytes arrive: the model's session then only parses
- * the model. A failure here is left for the model's own load to report.
+ * ORT's runtime (its 14 MB wasm fetched from the head's preload, compiled, started), started once per document beside
+ * the model's download, so the model's session then only parses the model. A failure here is left for the model's own
+ * load to report.
  */
 let runtimeStart: Promise<void> | null = null;
-function startPageOrtRuntime(wasmPaths: string): void {
-  // A soft navigation reloads the page for cross-origin isolation (see usePlaygroundSession): the reload starts it.
-  if (typeof window === "undefined" || runtimeStart || arrivedBySoftNavigation()) return;
-  runtimeStart = loadOrtWeb()
+function startPageOrtRuntime(wasmPaths: string): Promise<void> {
+  runtimeStart ??= loadOrtWeb()
     .then((ort) => warmUpOrtRuntime(ort, wasmPaths, pageScoringEnvironment()))
     .catch(() => undefined);
+  return runtimeStart;
 }
 
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
- * and ORT's runtime are fetched in parallel, and the server page has already asked the browser to preload both. */
+ * at once (the server page has already asked the browser to preload them and ORT's wasm), ORT's runtime once the page
+ * is painted, so Predict (answered by the server meanwhile) is usable first. */
 function usePlaygroundSession(name: string, version: string, wasmPaths: string, modelDigest: string | null): SessionState {
   const [session, setSession] = useState<SessionState>({ status: "loading" });
   useEffect(() => {
@@ -89,12 +90,20 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
     const navigationLoaded = documentLoadedFor(window.location.pathname);
     const scorer = new PlaygroundScorer(loadOrtWeb);
     let cancelled = false;
-    fetch(modelBytesUrl(name, version, modelDigest))
-      .then((response) => {
-        if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
-        return response.arrayBuffer();
+    // Starting ORT's runtime is one long task on the page's thread (a returning visit's compiled wasm read back from
+    // Chromium's code cache: 0.3–0.7 s on two busy cores); started while React hydrated, it held the playground's
+    // hydration, and so Predict (answered by the server meanwhile), for all of that time.
+    const paint = afterFirstPaint();
+    const runtime = paint.painted.then(() => startPageOrtRuntime(wasmPaths));
+    const bytes = fetch(modelBytesUrl(name, version, modelDigest)).then((response) => {
+      if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
+      return response.arrayBuffer();
+    });
+    Promise.all([bytes, runtime])
+      .then(([model]) => {
+        if (cancelled) throw new ScoringError("The playground was closed.", null);
+        return scorer.load("main", model, wasmPaths);
       })
-      .then((bytes) => scorer.load("main", bytes, wasmPaths))
       .then(
         (info) => {
           if (cancelled) return;
@@ -113,6 +122,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
       );
     return () => {
       cancelled = true;
+      paint.cancel();
       scorer.terminate();
     };
   }, [name, version, wasmPaths, modelDigest]);
@@ -156,8 +166,6 @@ export function PlaygroundPage({
 }) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
-  // In render, not an effect: effects run only once the whole page has hydrated.
-  startPageOrtRuntime(wasmPaths);
   const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
   const versionQuery = useQuery({ ...trpc.registry.version.queryOptions({ name, version }), initialData: initialDetail ?? undefined });
   const modelQuery = useQuery(trpc.registry.model.queryOptions({ name }));
