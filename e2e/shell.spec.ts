@@ -105,3 +105,28 @@ test.describe("signed out", () => {
     expect(icon.headers()["content-type"]).toContain("image/svg+xml");
   });
 });
+
+test("links prefetch their page when a person points at them, not every link on sight", async ({ page }) => {
+  // A prefetch is the router's background request for a page's server payload (Next-Router-Prefetch header).
+  const prefetched: string[] = [];
+  page.on("request", (request) => {
+    if (request.headers()["next-router-prefetch"]) prefetched.push(new URL(request.url()).pathname);
+  });
+  await page.goto("/models");
+  const nav = page.getByRole("navigation", { name: "Studio" });
+  await expect(page.getByRole("table", { name: "Models" }).getByRole("link", { name: "breast-cancer-rf", exact: true })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  // The page shows a dozen links (navigation, menu, the models), and asked the server for none of their pages.
+  expect(prefetched).toEqual([]);
+
+  await nav.getByRole("link", { name: "Deployments" }).hover();
+  await expect.poll(() => prefetched).toContain("/deployments");
+  expect(prefetched.every((path) => path === "/deployments")).toBe(true);
+  // Following it still works (now from the prefetched payload).
+  await nav.getByRole("link", { name: "Deployments" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Deployments" })).toBeVisible();
+
+  // The keyboard shows intent too.
+  await nav.getByRole("link", { name: "Reviews" }).focus();
+  await expect.poll(() => prefetched).toContain("/reviews");
+});

@@ -1,6 +1,6 @@
 // The studio shell around every signed-in page: skip link, header with the theme and account menu, side navigation.
 import { cookies } from "next/headers";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AuthOffBanner, UserMenu } from "@/components/auth/user-menu";

@@ -1,7 +1,7 @@
 "use client";
 // The studio's not-found page, inside its shell so the navigation stays at hand: unknown addresses, and pages
 // whose experiment, run, model, dataset or review does not exist (their routes call notFound()).
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { studioSections } from "@/components/shell/studio-nav";

@@ -1,6 +1,6 @@
 "use client";
 // The signed-in user's name and role, links to tokens and admin pages, sign-out, and the loud auth-off banner.
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
 import { useTranslations } from "next-intl";

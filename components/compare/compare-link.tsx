@@ -2,7 +2,7 @@
 // The runs table's "Compare" button: a plain link for up to MAX_LINKED_RUNS runs; a longer selection is
 // saved on the server first and the link carries its short id (1,000 run ids do not fit in a URL).
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";

@@ -2,7 +2,7 @@
 // The compare view: the chosen runs' metrics as line charts, with every option in the URL so a
 // comparison is a link.
 import { useQueries, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useDeferredValue, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";

@@ -1,7 +1,7 @@
 "use client";
 // Two versions of a dataset side by side: drift headline, schema diff, per-column drift tests and, for a chosen column, both distributions.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { Fragment, useId, useMemo } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useTRPC } from "@/components/trpc-provider";

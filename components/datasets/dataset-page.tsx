@@ -1,7 +1,7 @@
 "use client";
 // The dataset page: metadata (edited in place by writers), versions with quality and profile status (polled while profiling), compare picker, quality rules and lineage.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { modelVersionHref } from "@/components/models/model-format";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";

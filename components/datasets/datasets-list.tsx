@@ -1,7 +1,7 @@
 "use client";
 // The datasets page: search by name (in the URL), each dataset's latest version with its size, quality and profile, and a way to register one.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useEffect, useState } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";

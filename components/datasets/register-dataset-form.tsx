@@ -1,7 +1,7 @@
 "use client";
 // Register a dataset version: drop a CSV or Parquet file, review the PII found in it, choose masking and metadata, upload with progress.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { useCurrentUser, usePermission } from "@/components/auth/use-permission";

@@ -1,6 +1,6 @@
 "use client";
 // The register form's upload status: progress with cancel, cancelled, refused with the server's reason, or already registered.
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import ui from "@/components/ui/ui.module.css";
 import type { DatasetVersionDetail } from "@/server/datasets/schema";
 import styles from "./datasets.module.css";

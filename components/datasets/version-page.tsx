@@ -1,7 +1,7 @@
 "use client";
 // One dataset version: its facts and digest, quality verdict, profiling progress, and tabs for profile, quality, preview and masking.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";

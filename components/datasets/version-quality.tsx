@@ -1,7 +1,7 @@
 "use client";
 // The version's quality: each rule's result with counts and sample offending rows; writers re-check with current rules or mark/clear "failed quality".
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useId, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";

@@ -1,7 +1,7 @@
 "use client";
 // The deployments page: every alias of every model, promotion through the review gate, and each model's alias history.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useCurrentUser, usePermission } from "@/components/auth/use-permission";

@@ -4,7 +4,7 @@
 // It fits a 1280 px window without scrolling sideways: cells wrap (long model names anywhere), and who set the alias
 // sits under when, in one column.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { modelHref, modelVersionHref } from "@/components/models/model-format";

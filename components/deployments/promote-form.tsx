@@ -2,7 +2,7 @@
 // Promote a version to production: the review gate's verdict first; admins may override it with a reason,
 // everyone else is pointed to requesting a review.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";

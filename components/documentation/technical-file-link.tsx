@@ -1,6 +1,6 @@
 "use client";
 // The version page's way to its technical file (model card, Annex IV documentation, PDF and JSON exports).
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { modelVersionHref } from "@/components/models/model-format";
 import ui from "@/components/ui/ui.module.css";

@@ -2,7 +2,7 @@
 // A model version's technical file (EU AI Act Annex IV): the generated sections, the model card's free-text sections
 // with an edit mode for editors, the card's revision history, and the PDF (in a chosen language) and JSON downloads.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";

@@ -1,7 +1,7 @@
 "use client";
 // The experiments page: search, list with run counts and last activity, create, rename, delete and restore.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useEffect, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";

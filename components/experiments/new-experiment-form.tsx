@@ -1,7 +1,7 @@
 "use client";
 // "New experiment": the name is checked with the server's own zod schema first, then the server has the last word.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import styles from "@/components/ui/ui.module.css";

@@ -2,7 +2,7 @@
 // A model's labelling queue: how it samples (editors and admins set it and fill it), its progress and agreement rate,
 // the way to the labelling page, and the export of agreed labels as a dataset version.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";

@@ -1,7 +1,7 @@
 "use client";
 // The labeller's start page: each model's queue, how many items wait for the signed-in labeller, and its agreement.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";

@@ -2,7 +2,7 @@
 // The labelling page: one item at a time — its logged inputs, one button (and key) per class, skip and undo — with the
 // labeller's progress. The model's answer is not shown: it would anchor the label the live metric judges it by.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";

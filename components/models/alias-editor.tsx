@@ -2,7 +2,7 @@
 // A model's aliases (champion, challenger, production…): chips with a delete for writers (production: admins, with a
 // reason, since it takes the model's endpoint offline), and a form to point an alias at a version.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useId, useState, type FormEvent } from "react";
 import { useCurrentUser } from "@/components/auth/use-permission";
 import { requestReviewHref, reviewHref } from "@/components/review/review-format";

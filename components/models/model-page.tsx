@@ -2,7 +2,7 @@
 // The model page: markdown description (edited by writers), aliases, versions newest first with stage transitions, and tags.
 import { TagsTable } from "./tags-table";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { HealthFlag } from "@/components/monitoring/health-flag";

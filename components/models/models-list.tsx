@@ -1,7 +1,7 @@
 "use client";
 // The models page: search by name (in the URL), each model's latest version, aliases and stage, how to register one, and an ONNX drop zone.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useEffect, useState } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { HealthFlag } from "@/components/monitoring/health-flag";

@@ -1,7 +1,7 @@
 "use client";
 // The models page's upload: drop a .onnx file (or click to choose one), name the model, and it becomes that model's next version.
 import { useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useId, useState, type DragEvent } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";

@@ -1,7 +1,7 @@
 "use client";
 // "Register model" for a run's .onnx artifact (writers only): pick or type a model name, describe it, and link to the new version.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";

@@ -1,7 +1,7 @@
 "use client";
 // A link to the run a model version came from; the run's experiment is looked up because registry versions carry only the run id.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
 import { runHref } from "./model-format";

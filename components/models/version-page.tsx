@@ -3,7 +3,7 @@
 import { TagsTable } from "./tags-table";
 import type { ModelLineage } from "@/server/registry/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useId } from "react";

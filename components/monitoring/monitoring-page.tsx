@@ -2,7 +2,7 @@
 // A model's monitoring page: window size in the URL, production version and reference data, the health flag with
 // the way forward, charts over time, the latest window's feature drift, and the settings (writers).
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useId, type ReactNode } from "react";
 import { usePermission } from "@/components/auth/use-permission";

@@ -3,7 +3,7 @@
 // in a worker) on a form, JSON, a CSV, a sweep, or beside another version.
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type FieldValue, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";

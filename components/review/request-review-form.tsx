@@ -1,7 +1,7 @@
 "use client";
 // "Request a review": the model version (from the URL), the evaluation dataset version, label and sensitive columns, criteria, approvals and context.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";

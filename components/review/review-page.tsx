@@ -2,7 +2,7 @@
 // One acceptance review: header, evaluation progress, the report in sentences and charts, criteria and their revisions,
 // exceptions, comments, decisions (with exceptions and withdrawal) and the criteria editor.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { datasetVersionHref, modelVersionHref } from "@/components/models/model-format";

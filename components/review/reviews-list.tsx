@@ -1,7 +1,7 @@
 "use client";
 // The reviews page: filter tabs kept in the URL (?filter=), one row per review with its status, criteria passed and approvals.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { datasetVersionHref, modelVersionHref } from "@/components/models/model-format";
 import { useTRPC } from "@/components/trpc-provider";

@@ -2,7 +2,7 @@
 // The printable sign-off sheet of a review: what was evaluated (with digests), the summary, criteria and their revisions,
 // exceptions, key metrics, fairness, decisions (withdrawals included) and signature lines.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";

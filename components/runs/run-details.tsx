@@ -1,7 +1,7 @@
 "use client";
 // The run page: info with rename/delete/restore, notes, nested runs, params, latest metrics, a chart per metric, tags, input datasets and artifacts.
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { MetricChart } from "@/components/charts/metric-chart";
 import { useTRPC } from "@/components/trpc-provider";

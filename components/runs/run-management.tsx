@@ -1,7 +1,7 @@
 "use client";
 // Run management on the run page for those who may write: rename, delete (asked first) and restore, edit tags; the run's parent and children; its logged models.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { usePermission } from "@/components/auth/use-permission";

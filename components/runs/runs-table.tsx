@@ -3,7 +3,7 @@
 // grouped by a param or tag under header rows with each metric's mean and min–max, ticks that show at once,
 // column groups, pinned and resizable columns.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { memo, useCallback, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } from "react";
 import { groupSelectionState, type GroupedRow, type GroupKey } from "@/lib/run-groups";
 import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";

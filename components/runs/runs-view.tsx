@@ -3,7 +3,7 @@
 // nested runs under their parents, or runs grouped by a param or tag; windowed rows that load more as you
 // scroll; selection for the compare view; CSV export of the view.
 import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";

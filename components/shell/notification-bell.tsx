@@ -1,7 +1,7 @@
 "use client";
 // The header's bell: the signed-in user's unread count, and a short list of their notifications to open and mark read.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";

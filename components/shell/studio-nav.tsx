@@ -1,6 +1,6 @@
 "use client";
 // The studio's side navigation: one link per journey area, the current one marked for sight and screen readers.
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCurrentUser } from "@/components/auth/use-permission";

@@ -1,5 +1,5 @@
 // Every admin page: rendered for admins only. Others get a plain explanation instead of forms that the API would refuse.
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import type { ReactNode } from "react";
 import { currentPageActor } from "@/server/auth/page-actor";
 

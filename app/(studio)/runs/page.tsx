@@ -1,6 +1,6 @@
 // The runs of several experiments in one table (?experiments=1,2), chosen on the experiments page.
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { Suspense } from "react";
 import { RunsView } from "@/components/runs/runs-view";
 import { decodeUrlList } from "@/lib/url-list";

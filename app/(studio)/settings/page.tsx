@@ -1,7 +1,7 @@
 // The user's own settings: the studio language (saved on the account), and a way to the API tokens.
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
-import Link from "next/link";
+import Link from "@/components/ui/intent-link";
 import { getTranslations } from "next-intl/server";
 import { LanguagePicker } from "@/components/shell/language-picker";
 import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/locales";
