@@ -1,27 +1,8 @@
 // Playwright: the journeys in e2e/ against the production build (scripts/server.mjs, i.e. next start behind its path check), in Debian's Chromium.
 // One studio server per worker (:3100, :3101, …, each on a fresh data folder with its own embedded PostgreSQL): a worker's
 // journeys run one after the other on its server, and never see another worker's changes to the demo data.
-import { statSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E_ADMIN_PASSWORD, E2E_BASE_URL, E2E_DEMO_PASSWORD, E2E_STORAGE_STATE, E2E_WORKERS, e2eBaseUrl, e2ePort } from "./e2e/credentials";
-
-/** True when every folder from / down to `dir` lets other accounts through (o+x). */
-function searchableByOthers(dir: string): boolean {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    if ((statSync(current).mode & 0o001) === 0) return false;
-    if (path.dirname(current) === current) return true;
-  }
-}
-
-/**
- * Server i's data folder: .studio-e2e-<i> in the checkout, unless the checkout sits in a private folder (a clone
- * under /root) and we run as root — the embedded PostgreSQL then runs as 'postgres' and could not reach it, so
- * the folder goes to the temp directory instead.
- */
-const e2eDataDir = (server: number) =>
-  process.getuid?.() === 0 && !searchableByOthers(process.cwd()) ? path.join(os.tmpdir(), `modelops-studio-e2e-${e2ePort(server)}`) : `.studio-e2e-${server}`;
+import { E2E_ADMIN_PASSWORD, E2E_BASE_URL, E2E_DEMO_PASSWORD, E2E_STORAGE_STATE, E2E_WORKERS, e2eBaseUrl, e2eDataDir, e2ePort } from "./e2e/credentials";
 
 export default defineConfig({
   testDir: "e2e",

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { seedRunsInBulk } from "./bulk-seed";
 import { createExperiment, logRun, logRuns } from "./mlflow-api";
 
 /** A learning curve over 50 steps ending at `final`, with one spike the chart must not lose. */
@@ -233,19 +234,26 @@ test("summary table, single-value bars, groups with bands, a pinned baseline, fu
 test("compare 1,000 runs: a saved selection with a short link, every chart drawn, no error", async ({ page, request }) => {
   test.setTimeout(480_000);
   const RUNS = 1000;
+  const RUNS_THROUGH_API = 50;
   const experimentId = await createExperiment(request, `Thousand runs ${Date.now()}`);
-  // Seeded through the MLflow API as a sweep's workers log them: per run one create and one log-batch, eight at a time.
-  const seeding = Date.now();
-  await logRuns(
-    request,
-    experimentId,
-    Array.from({ length: RUNS }, (_, i) => ({
-      runName: `sweep-${String(i).padStart(4, "0")}`,
-      params: { lr: String(i / RUNS) },
-      metrics: { loss: Array.from({ length: 10 }, (_, step) => 1 / (step + 1 + i / 100)) },
-    })),
-  );
-  test.info().annotations.push({ type: "seed-seconds", description: ((Date.now() - seeding) / 1000).toFixed(1) });
+  const sweep = Array.from({ length: RUNS }, (_, i) => ({
+    runName: `sweep-${String(i).padStart(4, "0")}`,
+    params: { lr: String(i / RUNS) },
+    metrics: { loss: Array.from({ length: 10 }, (_, step) => 1 / (step + 1 + i / 100)) },
+  }));
+  // The first runs are logged through the MLflow API as a sweep's workers log them (per run one create and one
+  // log-batch, eight at a time); the other 950 go straight into the database with the same rows, in one transaction:
+  // through the API they were 1,900 more requests (92 of the journey's 288 s at load 12), and what is tested here is
+  // the pages with a thousand runs.
+  // Each phase's seconds go in the report's annotations, to see where this long journey's time goes.
+  let phaseStarted = Date.now();
+  const phaseDone = (phase: string) => {
+    test.info().annotations.push({ type: `${phase}-seconds`, description: ((Date.now() - phaseStarted) / 1000).toFixed(1) });
+    phaseStarted = Date.now();
+  };
+  await logRuns(request, experimentId, sweep.slice(0, RUNS_THROUGH_API));
+  await seedRunsInBulk(experimentId, sweep.slice(RUNS_THROUGH_API));
+  phaseDone("seed");
 
   await page.goto(`/experiments/${experimentId}`);
   const table = page.getByRole("table", { name: "Runs" });
@@ -257,6 +265,11 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   }).toPass({ timeout: 60_000 });
   await page.getByLabel("Select every loaded run").click();
   await expect(page.getByRole("status").filter({ hasText: `${RUNS} runs selected` })).toBeVisible();
+  // The table's link keeps a long selection as a saved id (selid) 0.4 s after the ticks. Compare waits for it: a
+  // Compare clicked while that save is in flight stayed on the runs page (twice in two runs at load 5-9; the link's
+  // replaceState seems to cancel Compare's navigation), a race of the page that is reported, not tested, here.
+  await expect(page).toHaveURL(/[?&]selid=[A-Za-z0-9_-]{16}/);
+  phaseDone("table");
 
   // 1,000 run ids do not fit in a link: the selection is saved and the link carries its short id.
   await page.getByRole("button", { name: `Compare ${RUNS} runs` }).click();
@@ -267,6 +280,7 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
   await expect(lossChart.locator("figcaption")).toContainText("1000 runs, 10,000 of 10,000 points drawn");
   await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
+  phaseDone("compare");
 
   // Hover names runs in full.
   // The chart options take two rows now (grouping, baseline), which puts the chart below a 720 px fold.
@@ -276,6 +290,7 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(100);
   await page.getByRole("button", { name: "Show all 1,000 runs" }).click();
   await expect(page.getByTestId("compare-summary").locator("tbody tr")).toHaveCount(RUNS);
+  phaseDone("summary");
 
   // The short link reopens the same comparison, options included.
   await page.getByLabel("Log scale (y)").click();
@@ -287,7 +302,9 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(lossChart).toHaveAttribute("data-ready", "true", { timeout: 30_000 });
   await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
   await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
+  phaseDone("reload");
   await expectNoSeriousViolations(page);
+  phaseDone("axe");
 });
 
 test("ten compared runs get ten different colours, the same in the legend and after reload", async ({ page, request }) => {

@@ -1,6 +1,9 @@
 // Where the journeys find the studio under test and how they sign in to it.
 // Each Playwright worker has a studio server of its own (its own data folder and PostgreSQL), so journeys that change
 // the demo data (a user's language, the model in production, experiments made and deleted) never race another worker.
+import { statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 /** E2E_PORT lets two checkouts on one machine run their journeys side by side: server i listens on E2E_PORT + i. */
 export const E2E_FIRST_PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -19,6 +22,23 @@ export const E2E_SERVER_INDEX = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
 export const e2ePort = (serverIndex: number) => E2E_FIRST_PORT + serverIndex;
 export const e2eBaseUrl = (serverIndex: number) => `http://127.0.0.1:${e2ePort(serverIndex)}`;
 export const E2E_PORT = e2ePort(E2E_SERVER_INDEX);
+
+/** True when every folder from / down to `dir` lets other accounts through (o+x). */
+function searchableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/**
+ * Server i's data folder: .studio-e2e-<i> in the checkout, unless the checkout sits in a private folder (a clone
+ * under /root) and we run as root — the embedded PostgreSQL then runs as 'postgres' and could not reach it, so
+ * the folder goes to the temp directory instead. The config starts each server on it; bulk seeds (e2e/bulk-seed.ts)
+ * find the server's database there.
+ */
+export const e2eDataDir = (serverIndex: number) =>
+  process.getuid?.() === 0 && !searchableByOthers(process.cwd()) ? path.join(os.tmpdir(), `modelops-studio-e2e-${e2ePort(serverIndex)}`) : `.studio-e2e-${serverIndex}`;
 export const E2E_BASE_URL = e2eBaseUrl(E2E_SERVER_INDEX);
 /** The first admin's password, given to the fresh studio through STUDIO_ADMIN_PASSWORD (10+ characters). */
 export const E2E_ADMIN_USERNAME = "admin";
