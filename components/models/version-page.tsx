@@ -15,6 +15,7 @@ import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { QueryError } from "@/components/ui/query-error";
 import { useMetricFormat, useReviewDates } from "@/components/review/use-review-words";
 import ui from "@/components/ui/ui.module.css";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSpec } from "@/lib/model-signature";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
 import type { ModelVersionDetail } from "@/server/registry/schema";
@@ -165,6 +166,7 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
   const runId = version.run_id || lineage?.runId || null;
   const t = useTranslations("modelVersion");
   const dates = useReviewDates();
+  const say = useServerSentence();
   return (
     <>
       <div className={styles.headerRow}>
@@ -224,7 +226,7 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
       </dl>
       {version.integrity_failure ? (
         <p className={styles.warning} role="alert">
-          {t("integrityFailure", { failure: version.integrity_failure })}
+          {t("integrityFailure", { failure: say(version.integrity_failure_message, version.integrity_failure) })}
         </p>
       ) : null}
       {version.onnx_path ? (

@@ -23,6 +23,7 @@ import { enforceProductionGate, findApprovedReview, isProductionAlias } from "..
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
 import { lineageOfRun, runOfSource } from "./model-lineage";
+import { integrityFailureSentence } from "./model-store";
 import {
   modelStages,
   type CreateModelVersionInput,
@@ -300,6 +301,7 @@ export async function getModelVersionDetail(ctx: ServiceContext, name: string, v
     model_digest: row.modelDigest,
     approved_review_id: (await findApprovedReview(ctx.db, row.versionId))?.reviewId ?? null,
     integrity_failure: row.integrityFailure,
+    integrity_failure_message: row.integrityFailure ? integrityFailureSentence(row.integrityFailure) : null,
   };
 }
 
