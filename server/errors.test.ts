@@ -6,6 +6,7 @@ import { catalogues } from "@/messages";
 import { fieldErrorTexts, sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
 import { describeZodError, DomainError, isDomainError, isZodError, toDomainError, zodErrorSentence, zodFieldSentences } from "./errors";
 import { errorResponse } from "./http/mlflow-wire";
+import { zCreateWebhook } from "./notifications/schema";
 import { handleArtifactProxy } from "./artifacts/proxy";
 import { localActor } from "./auth/actor";
 import type { ServiceContext } from "./service-context";
@@ -139,6 +140,14 @@ describe("zodFieldSentences", () => {
       ratio: ["La valeur doit être inférieure à 2,5."],
       note: ["1\u202f000 caractères au plus."],
     });
+  });
+
+  it("says a refinement's own sentence where it names one (the webhook form's URL), English word for word", () => {
+    const refused = zCreateWebhook.safeParse({ name: "hook", url: "ftp://files.example.com/x", events: ["review.requested"] }).error!;
+    expect(shown("en", refused)).toEqual(refused.flatten().fieldErrors);
+    expect(shown("fr", refused).url).toEqual(["Donnez une URL http:// ou https:// sans nom d'utilisateur ni mot de passe, par exemple https://hooks.example.com/studio."]);
+    const empty = zCreateWebhook.safeParse({ name: "hook", url: "https://hooks.example.com/x", events: [] }).error!;
+    expect(shown("fr", empty).events).toEqual(["Choisissez-en au moins un."]);
   });
 
   it("keeps zod's English for a field whose sentences do not match its errors one for one (an older server)", () => {

@@ -8,7 +8,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import { useServerSentence } from "@/components/ui/use-server-sentence";
 import styles from "@/components/auth/auth.module.css";
 import { studioEventTypes, type StudioEventType, type WebhookSummary } from "@/server/notifications/schema";
-import { useFieldErrorTexts } from "@/components/ui/use-error-text";
+import { useErrorText, useFieldErrorTexts } from "@/components/ui/use-error-text";
 
 /** Catalogue keys cannot hold a dot: review.requested is review_requested there. */
 const eventKeys = {
@@ -40,6 +40,7 @@ export function WebhooksPanel() {
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[] | undefined>>({});
   const fieldErrorTexts = useFieldErrorTexts();
+  const errorText = useErrorText();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
   const create = useMutation(
     trpc.notifications.createWebhook.mutationOptions({
@@ -112,7 +113,7 @@ export function WebhooksPanel() {
         </button>
         {create.error && !Object.keys(fieldErrors).length ? (
           <p className={styles.error} role="alert">
-            {create.error.message}
+            {errorText(create.error)}
           </p>
         ) : null}
       </form>
