@@ -15,6 +15,7 @@ import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { QueryError } from "@/components/ui/query-error";
 import { useMetricFormat, useReviewDates } from "@/components/review/use-review-words";
 import ui from "@/components/ui/ui.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { useServerSentence } from "@/components/ui/use-server-sentence";
 import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSpec } from "@/lib/model-signature";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
@@ -256,6 +257,7 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
   );
   const created = derive.data as { name: string; version: string } | undefined;
   const t = useTranslations("modelVersion");
+  const errorText = useErrorText();
   return (
     <section className={styles.warning} aria-labelledby="runtime-warning">
       <h2 id="runtime-warning">{t("runtimeTitle")}</h2>
@@ -284,7 +286,7 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
       ) : null}
       {derive.error ? (
         <p className={ui.error} role="alert">
-          {derive.error.message}
+          {errorText(derive.error)}
         </p>
       ) : null}
     </section>
