@@ -85,6 +85,11 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   // The rest of the page is French too: the table's headers, production's rollback and the promote form.
   await expect(page.getByRole("table", { name: "Déploiements" }).getByRole("columnheader", { name: "Santé" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Mettre en production" })).toBeVisible();
+  // Times in French words and dates: production's "since" is relative ("il y a 12 secondes") over a French UTC date.
+  const frenchDeployments = page.getByRole("table", { name: "Déploiements" });
+  await expect(frenchDeployments).toContainText(/il y a \d+ (secondes?|minutes?)|maintenant/);
+  await expect(frenchDeployments).toContainText(/\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}, \d{2}:\d{2}:\d{2} UTC/);
+  await expect(frenchDeployments).not.toContainText(/ ago\b/);
   await setLocale(page, "en");
   panel = await openTraffic(page);
   const shadowForm = panel.getByRole("form", { name: "Shadow (any version)" });
@@ -180,6 +185,13 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   const frenchLog = page.getByRole("table", { name: `Envois de ${HOOK}` });
   await expect(frenchLog.getByTestId("delivery-row").first()).toContainText(`Le canari de la version 2 de « ${MODEL} » a été arrêté automatiquement : canari v2 :`, { timeout: 20_000 });
   await expect(frenchLog.getByTestId("delivery-row").first()).toContainText("remis");
+  // A refused field is said beside it in French: a webhook with no event (zod's English message stays the API's).
+  const frenchWebhookForm = page.getByRole("form", { name: "Nouveau webhook" });
+  await frenchWebhookForm.getByLabel("Nom").fill("hook without events");
+  await frenchWebhookForm.getByLabel("URL (http ou https)").fill(receiver.url);
+  for (const box of await frenchWebhookForm.getByRole("group", { name: "Événements" }).getByRole("checkbox").all()) await box.uncheck();
+  await frenchWebhookForm.getByRole("button", { name: "Ajouter le webhook" }).click();
+  await expect(page.locator("#webhook-events-error")).toHaveText("Choisissez-en au moins un.");
   await setLocale(page, "en");
 
   // Labelling: the model has no ground truth yet; its queue is filled with the least confident production answers.
@@ -225,6 +237,8 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   // The whole monitoring page, not only its flag: headings, charts and settings.
   await expect(page.getByRole("heading", { level: 1, name: "Surveillance" })).toBeVisible();
   await expect(page.getByRole("region", { name: /^Exactitude (et F1 )?en production/ })).toBeVisible();
+  // Chart values with a decimal comma: the live metric's threshold line is said "seuil 0,99".
+  await expect(page.getByRole("region", { name: /^Exactitude (et F1 )?en production/ })).toContainText("seuil 0,99");
   await expect(page.getByRole("form", { name: "Réglages de surveillance" }).getByLabel("Seuil d'exactitude en production")).toHaveValue("0.99");
   await setLocale(page, "en");
   await page.reload();

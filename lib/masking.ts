@@ -168,7 +168,12 @@ export function describePiiDecisionsNeeded(needed: readonly PiiDecisionNeeded[])
 
 /** A masking policy that cannot apply to this file; the message names the column so the user can fix it. */
 export class MaskingPolicyError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The column the policy names and the header it is not in, so the refusal can be said in another language. */
+    readonly column: string,
+    readonly header: readonly string[],
+  ) {
     super(message);
     this.name = "MaskingPolicyError";
   }
@@ -187,7 +192,7 @@ export interface RowMasker {
 export function createRowMasker(header: readonly string[], policy: MaskingPolicy, hashValue: (value: string) => string): RowMasker {
   const known = new Set(header);
   for (const column of Object.keys(policy)) {
-    if (!known.has(column)) throw new MaskingPolicyError(`The masking policy names column '${column}', which is not in the file's header (${header.join(", ")}).`);
+    if (!known.has(column)) throw new MaskingPolicyError(`The masking policy names column '${column}', which is not in the file's header (${header.join(", ")}).`, column, header);
   }
   const sources: number[] = [];
   const transforms: (((value: string) => string) | null)[] = [];

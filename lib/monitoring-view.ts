@@ -1,5 +1,7 @@
 // Pure helpers of the monitoring and deployments pages: window labels, drift severity and sorting, PSI band
 // text, chart series, the settings form's parsing, and the links of the way forward.
+import { formatScore } from "./i18n/format";
+import type { Locale } from "./i18n/locales";
 import type { FeatureDrift, MonitoringSettingsInput, MonitoringThresholds, MonitoringWindow, WindowSize } from "@/server/monitoring/schema";
 
 /** ISO-like and locale-independent (server and browser render the same text); a day window needs no clock. */
@@ -65,18 +67,14 @@ export const driftTestNames: Record<FeatureDrift["test"], string> = {
 };
 
 /** "0.012 < 0.05" or "0.31 ≥ 0.1": the score against its threshold in the direction that flags drift. */
-export function scoreAgainstThreshold(drift: Pick<FeatureDrift, "test" | "score" | "threshold" | "drifted">): string {
-  const score = formatScore(drift.score);
-  const threshold = formatScore(drift.threshold);
+export function scoreAgainstThreshold(drift: Pick<FeatureDrift, "test" | "score" | "threshold" | "drifted">, locale: Locale = "en"): string {
+  const score = formatScore(drift.score, locale);
+  const threshold = formatScore(drift.threshold, locale);
   if (isPValueTest(drift.test)) return `${score} ${drift.drifted ? "<" : "≥"} ${threshold}`;
   return `${score} ${drift.drifted ? "≥" : "<"} ${threshold}`;
 }
 
-export function formatScore(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && Math.abs(value) < 1e-3) return value.toExponential(2);
-  return String(Number(value.toPrecision(3)));
-}
+export { formatScore };
 
 /**
  * How far past its threshold a feature is, comparable across tests: 1 at the threshold, above 1 drifted.

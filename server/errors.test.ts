@@ -3,9 +3,10 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createTranslator } from "next-intl";
 import { catalogues } from "@/messages";
-import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
-import { describeZodError, DomainError, isDomainError, isZodError, toDomainError, zodErrorSentence } from "./errors";
+import { fieldErrorTexts, sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
+import { describeZodError, DomainError, isDomainError, isZodError, toDomainError, zodErrorSentence, zodFieldSentences } from "./errors";
 import { errorResponse } from "./http/mlflow-wire";
+import { zCreateWebhook } from "./notifications/schema";
 import { handleArtifactProxy } from "./artifacts/proxy";
 import { localActor } from "./auth/actor";
 import type { ServiceContext } from "./service-context";
@@ -96,5 +97,63 @@ describe("zodErrorSentence", () => {
     const whole = z.string().safeParse(3).error!;
     expect(say("en", whole)).toBe(describeZodError(whole));
     expect(say("fr", whole)).toBe("La requête n'a pas le type attendu");
+  });
+});
+
+describe("zodFieldSentences", () => {
+  const translator = (locale: "en" | "fr") => createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator;
+  /** What a form shows beside each field, as components/ui/use-error-text's useFieldErrorTexts does. */
+  const shown = (locale: "en" | "fr", error: z.ZodError) =>
+    fieldErrorTexts(translator(locale), { message: "", data: { fieldErrors: error.flatten().fieldErrors, fieldSentences: zodFieldSentences(error) } });
+
+  const schema = z.object({
+    name: z.string().trim().min(1, "Give the webhook a name.").max(100, "The name is too long (100 characters at most)."),
+    secret: z.string().min(16),
+    url: z.string().url(),
+    events: z.array(z.string()).min(1, "Subscribe to at least one event."),
+    share: z.number().gt(0).max(1),
+    days: z.number().int().min(1).max(3650),
+    window: z.enum(["hour", "day"]),
+    reference: z.object({ version: z.number() }),
+  });
+  const error = schema.safeParse({ name: " ", secret: "short", url: "ftp//x", events: [], share: 1.5, days: 0, window: "week", reference: { version: "2" } }).error!;
+
+  it("gives English forms zod's own field errors, word for word", () => {
+    expect(shown("en", error)).toEqual(error.flatten().fieldErrors);
+    expect(shown("en", error).name).toEqual(["Give the webhook a name."]);
+  });
+
+  it("says each field's problem and its limit in French, beside the field", () => {
+    expect(shown("fr", error)).toEqual({
+      name: ["Ce champ est obligatoire."],
+      secret: ["Au moins 16 caractères."],
+      url: ["Une adresse URL valide est attendue."],
+      events: ["Choisissez-en au moins un."],
+      share: ["La valeur doit être au plus 1."],
+      days: ["La valeur doit être au moins 1."],
+      window: ["Choisissez une des valeurs proposées."],
+      reference: ["Valeur manquante, ou d'un autre type que celui attendu."],
+    });
+    const limits = z.object({ share: z.number().gt(0.5), ratio: z.number().lt(2.5), note: z.string().max(1000) }).safeParse({ share: 0.25, ratio: 3, note: "x".repeat(1001) }).error!;
+    expect(shown("fr", limits)).toEqual({
+      share: ["La valeur doit être supérieure à 0,5."],
+      ratio: ["La valeur doit être inférieure à 2,5."],
+      note: ["1\u202f000 caractères au plus."],
+    });
+  });
+
+  it("says a refinement's own sentence where it names one (the webhook form's URL), English word for word", () => {
+    const refused = zCreateWebhook.safeParse({ name: "hook", url: "ftp://files.example.com/x", events: ["review.requested"] }).error!;
+    expect(shown("en", refused)).toEqual(refused.flatten().fieldErrors);
+    expect(shown("fr", refused).url).toEqual(["Donnez une URL http:// ou https:// sans nom d'utilisateur ni mot de passe, par exemple https://hooks.example.com/studio."]);
+    const empty = zCreateWebhook.safeParse({ name: "hook", url: "https://hooks.example.com/x", events: [] }).error!;
+    expect(shown("fr", empty).events).toEqual(["Choisissez-en au moins un."]);
+  });
+
+  it("keeps zod's English for a field whose sentences do not match its errors one for one (an older server)", () => {
+    const fieldErrors = { name: ["Give the webhook a name."] };
+    expect(fieldErrorTexts(translator("fr"), { message: "", data: { fieldErrors } })).toEqual(fieldErrors);
+    expect(fieldErrorTexts(translator("fr"), { message: "", data: { fieldErrors, fieldSentences: { name: [] } } })).toEqual(fieldErrors);
+    expect(fieldErrorTexts(translator("fr"), { message: "" })).toEqual({});
   });
 });

@@ -125,6 +125,34 @@ export function zodErrorSentence(error: ZodError): ServerSentence {
   });
 }
 
+/**
+ * Zod's field errors (`error.flatten().fieldErrors`: each issue under the first segment of its path, in order) as
+ * sentences one for one, so a form says each beside its field in the reader's language. English says zod's message
+ * (the schema's own words, exactly the field error); another language says the kind of problem and its limit, or the
+ * refinement's own sentence when it names one.
+ */
+export function zodFieldSentences(error: ZodError): Record<string, ServerSentence[]> {
+  const fields: Record<string, ServerSentence[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if (field === undefined) continue;
+    // A refinement may name its own catalogue sentence (`.refine(check, { message, params: { sentence: "error.…" } })`).
+    const own = issue.code === "custom" ? (issue.params as { sentence?: unknown } | undefined)?.sentence : undefined;
+    if (typeof own === "string") {
+      (fields[String(field)] ??= []).push(sentence(own, {}, issue.message));
+      continue;
+    }
+    const params: Record<string, string | number> = { kind: issue.code, message: issue.message, origin: "other", inclusive: "yes", format: "other" };
+    if ("origin" in issue && typeof issue.origin === "string") params.origin = issue.origin;
+    if ("inclusive" in issue && issue.inclusive === false) params.inclusive = "no";
+    if ("format" in issue && typeof issue.format === "string") params.format = issue.format;
+    if ("minimum" in issue && (typeof issue.minimum === "number" || typeof issue.minimum === "bigint")) params.minimum = Number(issue.minimum);
+    if ("maximum" in issue && (typeof issue.maximum === "number" || typeof issue.maximum === "bigint")) params.maximum = Number(issue.maximum);
+    (fields[String(field)] ??= []).push(sentence("error.input.field", params));
+  }
+  return fields;
+}
+
 /** The SQLSTATE of a database error, looked for along the cause chain (drizzle wraps the driver's error). */
 export function sqlStateOf(error: unknown): string | undefined {
   let current: unknown = error;

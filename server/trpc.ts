@@ -4,7 +4,7 @@ import superjson from "superjson";
 import type { Actor } from "./auth/actor";
 import { resolveActor } from "./auth/authenticate";
 import { authorize, labellerMayCall, labellerOnlyRefusal, mayOnlyLabel, type Permission } from "./auth/permissions";
-import { describeZodError, isDomainError, isZodError, toDomainError, zodErrorSentence, type ErrorCode } from "./errors";
+import { describeZodError, isDomainError, isZodError, toDomainError, zodErrorSentence, zodFieldSentences, type ErrorCode } from "./errors";
 import { getArtifactStore, type ServiceContext } from "./service-context";
 import { getDatabase } from "@/db/client";
 
@@ -58,6 +58,8 @@ const t = initTRPC.context<TrpcContext>().create({
         // The message as a catalogue code and values, so the page says it in the reader's language (ui/use-error-text).
         sentence: isDomainError(error.cause) ? error.cause.sentence : zodError ? zodErrorSentence(zodError) : undefined,
         fieldErrors: zodError ? zodError.flatten().fieldErrors : undefined,
+        // The same field errors as sentences, one for one, so forms say them in the reader's language (ui/use-error-text).
+        fieldSentences: zodError ? zodFieldSentences(zodError) : undefined,
       },
       message: zodError ? describeZodError(zodError) : shape.message,
     };

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { useUrlState } from "@/components/ui/use-url-state";
-import { formatTimestamp } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import styles from "@/components/auth/auth.module.css";
 import type { JobSummary } from "@/server/jobs/schema";
 
@@ -19,10 +19,11 @@ function isState(value: string | null): value is State {
 
 function JobTimes({ job }: { job: JobSummary }) {
   const t = useTranslations("jobs");
-  const lines: string[] = [t("created", { when: formatTimestamp(job.createdAt) })];
-  if (job.state === "queued" && job.runAt > job.createdAt) lines.push(t("due", { when: formatTimestamp(job.runAt) }));
-  if (job.startedAt) lines.push(t("started", { when: formatTimestamp(job.startedAt) }));
-  if (job.finishedAt && job.state !== "running") lines.push(t("finished", { when: formatTimestamp(job.finishedAt) }));
+  const { timestamp } = useLocaleFormat();
+  const lines: string[] = [t("created", { when: timestamp(job.createdAt) })];
+  if (job.state === "queued" && job.runAt > job.createdAt) lines.push(t("due", { when: timestamp(job.runAt) }));
+  if (job.startedAt) lines.push(t("started", { when: timestamp(job.startedAt) }));
+  if (job.finishedAt && job.state !== "running") lines.push(t("finished", { when: timestamp(job.finishedAt) }));
   if (job.state === "running" && job.lockedBy) lines.push(t("runningOn", { owner: job.lockedBy }));
   return (
     <>

@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/trpc-provider";
 import { useServerSentence } from "@/components/ui/use-server-sentence";
 import styles from "@/components/auth/auth.module.css";
 import { studioEventTypes, type StudioEventType, type WebhookSummary } from "@/server/notifications/schema";
+import { useErrorText, useFieldErrorTexts } from "@/components/ui/use-error-text";
 
 /** Catalogue keys cannot hold a dot: review.requested is review_requested there. */
 const eventKeys = {
@@ -38,6 +39,8 @@ export function WebhooksPanel() {
   const hooks = useQuery(trpc.notifications.webhooks.queryOptions(undefined, { refetchInterval: 5000 }));
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[] | undefined>>({});
+  const fieldErrorTexts = useFieldErrorTexts();
+  const errorText = useErrorText();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
   const create = useMutation(
     trpc.notifications.createWebhook.mutationOptions({
@@ -47,7 +50,7 @@ export function WebhooksPanel() {
         void refresh();
         router.replace(`${pathname}?hook=${result.hookId}`);
       },
-      onError: (error) => setFieldErrors(error.data?.fieldErrors ?? {}),
+      onError: (error) => setFieldErrors(fieldErrorTexts(error)),
     }),
   );
   const update = useMutation(trpc.notifications.updateWebhook.mutationOptions({ onSuccess: refresh }));
@@ -110,7 +113,7 @@ export function WebhooksPanel() {
         </button>
         {create.error && !Object.keys(fieldErrors).length ? (
           <p className={styles.error} role="alert">
-            {create.error.message}
+            {errorText(create.error)}
           </p>
         ) : null}
       </form>

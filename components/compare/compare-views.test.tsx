@@ -7,6 +7,7 @@ import type { Run } from "@/server/tracking/schema";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { ParamsDiff } from "./params-diff";
 import { ScatterPlot } from "./scatter-plot";
+import { formatDelta } from "./summary-table";
 import { makeRun as makeAnyRun } from "@/lib/testing/make-run";
 import { catalogues } from "@/messages";
 
@@ -159,5 +160,13 @@ describe("ParallelCoordinates", () => {
     const metricsOnly = renderToStaticMarkup(<ParallelCoordinates runs={[makeRun("a", {}, { acc: 1 })]} axes={[]} metric={null} onChange={ignore} />);
     expect(metricsOnly).toContain("only the metric is drawn");
     expect(count(metricsOnly, "<path")).toBe(1);
+  });
+});
+
+describe("formatDelta", () => {
+  it("writes the difference to the baseline as before in English, with a decimal comma and a spaced percent sign in French", () => {
+    expect(formatDelta(0.3, 0.25)).toBe("+0.05 (+20%)");
+    expect(formatDelta(0.2, 0.25, "fr")).toBe("−0,05 (−20\u202f%)");
+    expect(formatDelta(1.5, 1.5, "fr")).toBe("±0 (±0\u202f%)");
   });
 });

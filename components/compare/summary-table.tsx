@@ -8,6 +8,8 @@ import { useMemo, useState } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import { formatMetricValue } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
+import type { Locale } from "@/lib/i18n/locales";
 import ui from "@/components/ui/ui.module.css";
 import { deltaVsBaseline, sortSummaryRows, summaryExtremes, type MetricSummary, type SummarySort, type SummarySortColumn } from "@/lib/compare-summary";
 import styles from "./compare-charts.module.css";
@@ -28,11 +30,13 @@ const COLUMNS: { column: SummarySortColumn; numeric: boolean }[] = [
   { column: "count", numeric: true },
 ];
 
-export function formatDelta(value: number, baseline: number): string {
+export function formatDelta(value: number, baseline: number, locale: Locale = "en"): string {
   const { difference, relative } = deltaVsBaseline(value, baseline);
   const sign = difference > 0 ? "+" : difference < 0 ? "−" : "±";
-  const percent = relative === null ? "" : ` (${relative > 0 ? "+" : relative < 0 ? "−" : "±"}${formatMetricValue(Math.abs(relative * 100))}%)`;
-  return `${sign}${formatMetricValue(Math.abs(difference))}${percent}`;
+  // French sets the percent sign apart with a narrow no-break space, as Intl does.
+  const percentSign = locale === "en" ? "%" : "\u202f%";
+  const percent = relative === null ? "" : ` (${relative > 0 ? "+" : relative < 0 ? "−" : "±"}${formatMetricValue(Math.abs(relative * 100), locale)}${percentSign})`;
+  return `${sign}${formatMetricValue(Math.abs(difference), locale)}${percent}`;
 }
 
 export function SummaryTable({
@@ -49,6 +53,7 @@ export function SummaryTable({
   onMetricChange: (metric: string) => void;
 }) {
   const t = useTranslations("compareRuns.summary");
+  const format = useLocaleFormat();
   const trpc = useTRPC();
   const runIds = useMemo(() => runs.map((run) => run.runId), [runs]);
   const summary = useQuery({
@@ -66,11 +71,11 @@ export function SummaryTable({
   const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
   const value = (row: MetricSummary, column: "last" | "min" | "max") => (
     <>
-      {formatMetricValue(row[column])}
+      {format.metricValue(row[column])}
       {baselineRow && row.runId !== baselineRow.runId ? (
         <span className={styles.delta} title={t("deltaTitle", { column: t(`columns.${column}`) })}>
           {" "}
-          {formatDelta(row[column], baselineRow[column])}
+          {formatDelta(row[column], baselineRow[column], format.locale)}
         </span>
       ) : null}
     </>

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { useCurrentUser, usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import ui from "@/components/ui/ui.module.css";
 import { aliasChangeText } from "@/lib/monitoring-view";
 import type { AliasEvent } from "@/server/monitoring/schema";
@@ -84,6 +84,7 @@ function AliasHistoryLoader({ name }: { name: string }) {
 
 export function AliasHistoryTable({ name, events, now }: { name: string; events: readonly AliasEvent[]; now: number }) {
   const t = useTranslations("deployments.history");
+  const format = useLocaleFormat();
   if (events.length === 0) return <p className={ui.muted}>{t("empty", { name })}</p>;
   const newestFirst = [...events].sort((a, b) => b.at - a.at);
   return (
@@ -103,10 +104,10 @@ export function AliasHistoryTable({ name, events, now }: { name: string; events:
         <tbody>
           {newestFirst.map((event, index) => (
             <tr key={`${event.at}-${index}`}>
-              <td title={formatTimestamp(event.at)}>
-                {formatRelativeTime(event.at, now)}
+              <td title={format.timestamp(event.at)}>
+                {format.relativeTime(event.at, now)}
                 <br />
-                <span className={ui.muted}>{formatTimestamp(event.at)}</span>
+                <span className={ui.muted}>{format.timestamp(event.at)}</span>
               </td>
               <td>{event.by}</td>
               <td>{event.alias}</td>

@@ -12,7 +12,7 @@ import { ModelDigest } from "@/components/models/model-digest";
 import { reviewHref } from "@/components/review/review-format";
 import { HealthFlag } from "@/components/monitoring/health-flag";
 import { useTRPC } from "@/components/trpc-provider";
-import { formatRelativeTime, formatTimestamp } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import ui from "@/components/ui/ui.module.css";
 import { monitoringHref } from "@/lib/monitoring-view";
 import type { Deployment } from "@/server/monitoring/schema";
@@ -30,6 +30,7 @@ export function orderDeployments(deployments: readonly Deployment[]): Deployment
 export function DeploymentsTable({ deployments, now, canPromote }: { deployments: readonly Deployment[]; now: number; canPromote: boolean }) {
   const say = useServerSentence();
   const t = useTranslations("deployments.table");
+  const format = useLocaleFormat();
   return (
     <div className={ui.tableWrap}>
       <table className={`${ui.table} ${styles.fitTable}`} aria-label={t("label")}>
@@ -72,9 +73,9 @@ export function DeploymentsTable({ deployments, now, canPromote }: { deployments
                   <span className={ui.muted}>{t("unknown")}</span>
                 ) : (
                   <>
-                    {formatRelativeTime(deployment.since, now)}
+                    {format.relativeTime(deployment.since, now)}
                     <br />
-                    <span className={ui.muted}>{formatTimestamp(deployment.since)}</span>
+                    <span className={ui.muted}>{format.timestamp(deployment.since)}</span>
                   </>
                 )}
                 <br />

@@ -4,7 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useTRPC } from "@/components/trpc-provider";
-import { formatTimestamp } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import ui from "@/components/ui/ui.module.css";
 import type { RouteStats, TrafficComparison } from "@/server/deployments/schema";
 import { useErrorText } from "@/components/ui/use-error-text";
@@ -27,6 +27,7 @@ export function TrafficComparisonView({ name }: { name: string }) {
 function ComparisonBody({ data, production, challenger }: { data: TrafficComparison; production: RouteStats; challenger: RouteStats }) {
   const t = useTranslations("traffic.comparison");
   const format = useFormatter();
+  const { timestamp } = useLocaleFormat();
   const pct = (value: number) => format.number(value, { style: "percent", maximumFractionDigits: 1 });
   const ms = (value: number | null) => (value === null ? t("none") : `${format.number(value, { maximumFractionDigits: 2 })} ms`);
   const cells: { label: string; value: (s: RouteStats) => string }[] = [
@@ -50,7 +51,7 @@ function ComparisonBody({ data, production, challenger }: { data: TrafficCompari
     <>
       <div className={ui.tableWrap}>
         <table className={ui.table} aria-label={`Live comparison of ${data.modelName}`}>
-          <caption className="visually-hidden">{t("caption", { route: challenger.route, version: challenger.version, since: formatTimestamp(data.from) })}</caption>
+          <caption className="visually-hidden">{t("caption", { route: challenger.route, version: challenger.version, since: timestamp(data.from) })}</caption>
           <thead>
             <tr>
               <th scope="col">{t("metric")}</th>
@@ -72,7 +73,7 @@ function ComparisonBody({ data, production, challenger }: { data: TrafficCompari
         </table>
       </div>
       <p className={ui.muted} data-testid="comparison-window">
-        {t("window", { countsFrom: formatTimestamp(data.countsFrom), from: formatTimestamp(data.from) })}
+        {t("window", { countsFrom: timestamp(data.countsFrom), from: timestamp(data.from) })}
       </p>
       {data.agreement && data.agreement.rate !== null ? <p data-testid="agreement">{t("agreement", { rate: pct(data.agreement.rate), rows: data.agreement.rows })}</p> : null}
       {data.predictionDrift ? (

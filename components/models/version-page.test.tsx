@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
+import { integrityFailureSentence } from "@/server/registry/model-store";
 import type { ModelLineage, ModelVersionDetail } from "@/server/registry/schema";
 import { renderWithCache } from "./render-with-cache";
 import { ModelVersionPage } from "./version-page";
@@ -56,11 +57,16 @@ function version(overrides: Partial<ModelVersionDetail> = {}): ModelVersionDetai
   };
 }
 
-function render(detail: ModelVersionDetail, permissions: string[]) {
-  return renderWithCache(<ModelVersionPage name="m" version="1" />, permissions, (trpc, queryClient) => {
-    queryClient.setQueryData(trpc.registry.version.queryKey({ name: "m", version: "1" }), detail);
-    queryClient.setQueryData(trpc.tracking.experiment.queryKey({ experimentId: "7" }), { name: "Demo: breast cancer" } as never);
-  });
+function render(detail: ModelVersionDetail, permissions: string[], locale: "en" | "fr" = "en") {
+  return renderWithCache(
+    <ModelVersionPage name="m" version="1" />,
+    permissions,
+    (trpc, queryClient) => {
+      queryClient.setQueryData(trpc.registry.version.queryKey({ name: "m", version: "1" }), detail);
+      queryClient.setQueryData(trpc.tracking.experiment.queryKey({ experimentId: "7" }), { name: "Demo: breast cancer" } as never);
+    },
+    locale,
+  );
 }
 
 describe("ModelVersionPage", () => {
@@ -77,6 +83,22 @@ describe("ModelVersionPage", () => {
     const html = render(version({ model_digest: "9f".repeat(32), integrity_failure: "The stored model bytes of version 1 have SHA-256 00, not the registered 9f." }), ["studio.read"]);
     expect(html).toContain('role="alert"');
     expect(html).toContain("Serving refuses this version: The stored model bytes of version 1");
+  });
+
+  it("says the integrity failure in French for a French reader, from its sentence, and the English text without one", () => {
+    const failure = `The stored model bytes of version 1 have SHA-256 ${"00".repeat(32)}, not the registered ${"9f".repeat(32)}: they were altered after registration.`;
+    const message = integrityFailureSentence(failure);
+    const french = render(version({ model_digest: "9f".repeat(32), integrity_failure: failure, integrity_failure_message: message }), ["studio.read"], "fr");
+    expect(french).toContain(`Le service refuse cette version : Les octets stockés du modèle de la version 1 ont le SHA-256 ${"00".repeat(32)}, et non le ${"9f".repeat(32)} enregistré`);
+    const english = render(version({ model_digest: "9f".repeat(32), integrity_failure: failure, integrity_failure_message: message }), ["studio.read"]);
+    expect(english).toContain(`Serving refuses this version: ${failure} Restore the file`);
+    const uncoded = render(version({ model_digest: "9f".repeat(32), integrity_failure: "Words of an older server.", integrity_failure_message: null }), ["studio.read"], "fr");
+    expect(uncoded).toContain("Le service refuse cette version : Words of an older server.");
+  });
+
+  it("says a version without a pinned digest in the reader's language", () => {
+    expect(render(version({ model_digest: null }), ["studio.read"])).toContain("not pinned yet");
+    expect(render(version({ model_digest: null }), ["studio.read"], "fr")).toContain("pas encore d’empreinte");
   });
 
   it("summarises the ONNX graph: producer, opsets, inputs → outputs with types and shapes, operators", () => {

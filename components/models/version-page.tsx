@@ -15,6 +15,8 @@ import { ConfirmDelete } from "@/components/ui/confirm-delete";
 import { QueryError } from "@/components/ui/query-error";
 import { useMetricFormat, useReviewDates } from "@/components/review/use-review-words";
 import ui from "@/components/ui/ui.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
+import { useServerSentence } from "@/components/ui/use-server-sentence";
 import { signatureFromIntrospection, zTensorSpec, type ColumnSpec, type TensorSpec } from "@/lib/model-signature";
 import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
 import type { ModelVersionDetail } from "@/server/registry/schema";
@@ -165,6 +167,7 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
   const runId = version.run_id || lineage?.runId || null;
   const t = useTranslations("modelVersion");
   const dates = useReviewDates();
+  const say = useServerSentence();
   return (
     <>
       <div className={styles.headerRow}>
@@ -224,7 +227,7 @@ function VersionHeader({ version, lineage }: { version: ModelVersionDetail; line
       </dl>
       {version.integrity_failure ? (
         <p className={styles.warning} role="alert">
-          {t("integrityFailure", { failure: version.integrity_failure })}
+          {t("integrityFailure", { failure: say(version.integrity_failure_message, version.integrity_failure) })}
         </p>
       ) : null}
       {version.onnx_path ? (
@@ -254,6 +257,7 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
   );
   const created = derive.data as { name: string; version: string } | undefined;
   const t = useTranslations("modelVersion");
+  const errorText = useErrorText();
   return (
     <section className={styles.warning} aria-labelledby="runtime-warning">
       <h2 id="runtime-warning">{t("runtimeTitle")}</h2>
@@ -282,7 +286,7 @@ function RuntimeWarning({ name, version, introspection, canWrite }: { name: stri
       ) : null}
       {derive.error ? (
         <p className={ui.error} role="alert">
-          {derive.error.message}
+          {errorText(derive.error)}
         </p>
       ) : null}
     </section>

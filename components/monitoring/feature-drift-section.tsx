@@ -5,7 +5,6 @@ import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import {
   featureScoreSeries,
-  formatScore,
   formatWindowStart,
   latestWindowWithRows,
   psiBandLimits,
@@ -14,6 +13,7 @@ import {
   type FeatureOrder,
 } from "@/lib/monitoring-view";
 import ui from "@/components/ui/ui.module.css";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import type { FeatureDrift, MonitoringWindow, WindowSize } from "@/server/monitoring/schema";
 import styles from "./monitoring.module.css";
 import { WindowChart } from "./window-chart";
@@ -74,6 +74,7 @@ export function FeatureDriftTable({
   onSelect: (feature: string) => void;
 }) {
   const t = useTranslations("monitoring.drift");
+  const format = useLocaleFormat();
   return (
     <div className={ui.tableWrap}>
       <table className={ui.table} aria-label={t("tableLabel")}>
@@ -106,7 +107,7 @@ export function FeatureDriftTable({
               </th>
               <td>{t(`kinds.${feature.kind}`)}</td>
               <td>{t(`tests.${feature.test}`)}</td>
-              <td className={ui.num}>{scoreAgainstThreshold(feature)}</td>
+              <td className={ui.num}>{scoreAgainstThreshold(feature, format.locale)}</td>
               <td>
                 {feature.drifted ? (
                   <span className={styles.drifted}>
@@ -121,7 +122,7 @@ export function FeatureDriftTable({
                 )}
               </td>
               <td>
-                {formatScore(feature.psi)} <span className={styles[feature.psiBand]}>{t(`psiBand.${feature.psiBand}`, { moderate: psiBandLimits.moderate, significant: psiBandLimits.significant })}</span>
+                {format.score(feature.psi)} <span className={styles[feature.psiBand]}>{t(`psiBand.${feature.psiBand}`, { moderate: format.score(psiBandLimits.moderate), significant: format.score(psiBandLimits.significant) })}</span>
               </td>
               <td className={ui.num}>{feature.count}</td>
             </tr>
@@ -137,6 +138,7 @@ function FeatureHistory({ windows, feature, size }: { windows: readonly Monitori
   const test = latestWindowWithRows(windows)?.features.find((entry) => entry.feature === feature)?.test;
   const last = points[points.length - 1];
   const t = useTranslations("monitoring.drift");
+  const format = useLocaleFormat();
   return (
     <div className={styles.featureHistory}>
       <WindowChart
@@ -144,7 +146,7 @@ function FeatureHistory({ windows, feature, size }: { windows: readonly Monitori
         rows={points.map((point) => ({ start: point.start, score: point.score }))}
         series={[{ key: "score", name: test ? t(`tests.${test}`) : t("score"), color: "var(--accent)" }]}
         size={size}
-        format={formatScore}
+        format={format.score}
         threshold={last ? { value: last.threshold, label: t("threshold") } : null}
       />
     </div>

@@ -243,10 +243,11 @@ describe("the monitoring page in French", () => {
     expect(html).toContain("breast-cancer@2</a>, 455 lignes, issu du lignage");
     expect(html).toContain("100 % des requêtes, conservées 30 jours");
     for (const title of ["Volume de requêtes", "Latence", "Part des variables ayant dérivé", "Dérive des prédictions", "Exactitude en production"]) expect(html).toContain(`>${title}</h3>`);
-    expect(html).toContain("<strong>p99</strong> min 7.5 ms, max 7.5 ms, dernier 7.5 ms");
+    expect(html).toContain("<strong>p99</strong> min 7,5 ms, max 7,5 ms, dernier 7,5 ms");
     expect(html).toContain(" (2 fenêtres)");
     expect(html).toContain(">Dérive des variables</h2>");
-    expect(html).toContain("significative (≥ 0.25)");
+    expect(html).toContain("significative (≥ 0,25)");
+    expect(html).toContain("0,25 ≥ 0,1");
     expect(html).toContain("p-valeur de Kolmogorov–Smirnov");
     expect(html).toContain("Réglages de surveillance");
     expect(html).toMatch(/<button type="submit"[^>]*>Enregistrer les réglages<\/button>/);

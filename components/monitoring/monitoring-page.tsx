@@ -9,11 +9,11 @@ import { usePermission } from "@/components/auth/use-permission";
 import { datasetVersionHref, modelHref, modelVersionHref } from "@/components/models/model-format";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatMetricValue } from "@/components/ui/time-format";
 import ui from "@/components/ui/ui.module.css";
+import { useLocaleFormat, type LocaleFormat } from "@/components/ui/use-locale-format";
 import { useServerSentence } from "@/components/ui/use-server-sentence";
 import { useUrlState } from "@/components/ui/use-url-state";
-import { formatScore, hasTraffic, liveMetricName, monitoringChartRows } from "@/lib/monitoring-view";
+import { hasTraffic, liveMetricName, monitoringChartRows } from "@/lib/monitoring-view";
 import { zWindowSize, type MonitoringView, type WindowSize } from "@/server/monitoring/schema";
 import { FeatureDriftSection } from "./feature-drift-section";
 import { MonitoringSettingsForm } from "./monitoring-settings";
@@ -96,6 +96,7 @@ function settingsKey(view: MonitoringView): string {
 export function MonitoringHeader({ view }: { view: MonitoringView }) {
   const reference = view.reference;
   const t = useTranslations("monitoring.header");
+  const format = useLocaleFormat();
   return (
     <dl className={styles.facts}>
       <div>
@@ -132,7 +133,7 @@ export function MonitoringHeader({ view }: { view: MonitoringView }) {
       </div>
       <div>
         <dt>{t("logging")}</dt>
-        <dd>{t("loggingValue", { rate: formatMetricValue(view.settings.sampleRate * 100), days: view.settings.retentionDays })}</dd>
+        <dd>{t("loggingValue", { rate: format.metricValue(view.settings.sampleRate * 100), days: view.settings.retentionDays })}</dd>
       </div>
     </dl>
   );
@@ -162,8 +163,9 @@ export function FlagBanner({ view }: { view: MonitoringView }) {
   );
 }
 
-const latencyFormat = (ms: number) => `${formatScore(ms)} ms`;
-const shareFormat = (share: number) => `${formatScore(share * 100)}%`;
+const latencyFormat = (format: LocaleFormat) => (ms: number) => `${format.score(ms)} ms`;
+// French sets the percent sign apart (with a narrow no-break space, as Intl does).
+const shareFormat = (format: LocaleFormat) => (share: number) => `${format.score(share * 100)}${format.locale === "en" ? "" : "\u202f"}%`;
 
 export function MonitoringCharts({ view }: { view: MonitoringView }) {
   const rows = monitoringChartRows(view.windows);
@@ -171,6 +173,7 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
   const thresholds = view.settings.thresholds;
   const predictionTest = view.windows.find((window) => window.predictionDrift)?.predictionDrift;
   const t = useTranslations("monitoring.charts");
+  const format = useLocaleFormat();
   const hasF1 = rows.some((row) => row.liveF1 !== null);
   return (
     <section aria-labelledby="monitoring-over-time">
@@ -181,7 +184,7 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
           rows={rows.map((row) => ({ start: row.start, requests: row.requests }))}
           series={[{ key: "requests", name: t("requests"), color: "var(--accent)" }]}
           size={view.window}
-          format={(value) => formatMetricValue(value)}
+          format={format.metricValue}
         />
         <WindowChart
           title={t("latency")}
@@ -192,14 +195,14 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
             { key: "p99", name: "p99", color: "var(--danger)", dashed: true },
           ]}
           size={view.window}
-          format={latencyFormat}
+          format={latencyFormat(format)}
         />
         <WindowChart
           title={t("driftShare")}
           rows={rows.map((row) => ({ start: row.start, share: row.driftShare }))}
           series={[{ key: "share", name: t("driftedShare"), color: "var(--accent)" }]}
           size={view.window}
-          format={shareFormat}
+          format={shareFormat(format)}
           threshold={{ value: thresholds.datasetDriftShare, label: t("datasetDrift") }}
         />
         <WindowChart
@@ -207,7 +210,7 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
           rows={rows.map((row) => ({ start: row.start, score: row.predictionDrift }))}
           series={[{ key: "score", name: predictionTest ? t("predictionDriftSeriesTest", { test: predictionTest.test }) : t("predictionDriftSeries"), color: "var(--accent)" }]}
           size={view.window}
-          format={formatScore}
+          format={format.score}
           threshold={predictionTest ? { value: predictionTest.threshold, label: t("threshold") } : null}
         />
         {metric ? (
@@ -219,7 +222,7 @@ export function MonitoringCharts({ view }: { view: MonitoringView }) {
               ...(hasF1 ? [{ key: "f1", name: t("f1Class1"), color: "var(--accent)" }] : []),
             ]}
             size={view.window}
-            format={formatScore}
+            format={format.score}
             threshold={thresholds.liveMetric === null ? null : { value: thresholds.liveMetric, label: t("threshold") }}
           />
         ) : (

@@ -7,7 +7,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
-import { useErrorText } from "@/components/ui/use-error-text";
+import { useErrorText, useFieldErrorTexts } from "@/components/ui/use-error-text";
 import { parseReferenceChoice, parseSettingsDraft, settingsDraft, settingsErrorsFromServer, type SettingsDraft, type SettingsField } from "@/lib/monitoring-view";
 import type { MonitoringView } from "@/server/monitoring/schema";
 import styles from "./monitoring.module.css";
@@ -16,6 +16,7 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const errorText = useErrorText();
+  const fieldErrorTexts = useFieldErrorTexts();
   const ids = useId();
   const t = useTranslations("monitoring.settings");
   const [draft, setDraft] = useState<SettingsDraft>(() => settingsDraft(view.settings, view.reference));
@@ -26,7 +27,7 @@ export function MonitoringSettingsForm({ view }: { view: MonitoringView }) {
   const save = useMutation(
     trpc.monitoring.updateSettings.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.monitoring.pathKey() }),
-      onError: (error) => setErrors(settingsErrorsFromServer(error.data?.fieldErrors)),
+      onError: (error) => setErrors(settingsErrorsFromServer(fieldErrorTexts(error))),
     }),
   );
   const chosen = parseReferenceChoice(draft.reference);

@@ -17,6 +17,7 @@ import { ColumnOrderField, columnOrderToSend, useColumnOrderMessages, type Colum
 import { CriteriaEditor, useCriteriaFormMessages } from "./criteria-editor";
 import { criteriaToForm, firstFieldError, formToCriteria, reviewHref, type CriteriaFormErrors, type CriteriaFormState } from "./review-format";
 import styles from "./review.module.css";
+import { useFieldErrorTexts } from "@/components/ui/use-error-text";
 
 export function RequestReviewPage() {
   const { params, update } = useUrlState();
@@ -167,6 +168,7 @@ export function RequestReviewForm({
   const [outcomeValues, setOutcomeValues] = useState(emptyOutcomeValues);
   const [outcomeErrors, setOutcomeErrors] = useState<OutcomeValuesErrors>({});
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const fieldErrorTexts = useFieldErrorTexts();
 
   const request = useMutation(
     trpc.review.request.mutationOptions({
@@ -177,8 +179,9 @@ export function RequestReviewForm({
       onError: (error) => {
         const fields = ["datasetName", "datasetVersion", "labelColumn", "sensitiveAttributes", "criteria", "requiredApprovals", "context", "columnOrder", "value"];
         const found: Record<string, string> = {};
+        const texts = fieldErrorTexts(error);
         for (const field of fields) {
-          const message = firstFieldError(error.data?.fieldErrors, field);
+          const message = firstFieldError(texts, field);
           if (message) found[field] = message;
         }
         setFieldErrors(found);

@@ -86,7 +86,7 @@ export const GroupRowView = memo(function GroupRowView({
     const column = parseColumnId(id);
     const figures = column?.kind === "metric" ? group.metrics[column.key] : undefined;
     if (!figures) return <td key={id} {...pinned} />;
-    const [mean, min, max] = [figures.mean, figures.min, figures.max].map(formatMetricValue);
+    const [mean, min, max] = [figures.mean, figures.min, figures.max].map((value) => formatMetricValue(value));
     const title = t("aggregate", { metric: column!.key, count: figures.count, total: group.runCount, group: label, mean, min, max });
     return (
       <td key={id} className={[styles.num, pinned.className ?? ""].join(" ").trim()} style={pinned.style} title={title}>

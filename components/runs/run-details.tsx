@@ -6,7 +6,8 @@ import { useTranslations } from "next-intl";
 import { MetricChart } from "@/components/charts/metric-chart";
 import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
-import { formatDuration, formatMetricValue, formatTimestamp } from "@/components/ui/time-format";
+import { formatDuration } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import styles from "@/components/ui/ui.module.css";
 import { RUN_NOTE_TAG } from "@/lib/run-note";
 import { LOG_MODEL_HISTORY_TAG } from "@/lib/log-model-history";
@@ -18,6 +19,7 @@ import page from "./run-page.module.css";
 
 export function RunDetails({ experimentId, runId }: { experimentId: string; runId: string }) {
   const t = useTranslations("runPage");
+  const format = useLocaleFormat();
   const trpc = useTRPC();
   const run = useQuery(trpc.tracking.run.queryOptions({ runId }));
   const experiment = useQuery(trpc.tracking.experiment.queryOptions({ experimentId }));
@@ -79,7 +81,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
           <dt>{t("info.user")}</dt>
           <dd>{info.user_id || "—"}</dd>
           <dt>{t("info.started")}</dt>
-          <dd>{formatTimestamp(info.start_time)}</dd>
+          <dd>{format.timestamp(info.start_time)}</dd>
           <dt>{t("info.duration")}</dt>
           <dd>{info.end_time ? formatDuration(info.start_time, info.end_time) : info.status === "RUNNING" ? t("info.stillRunning") : "—"}</dd>
           <dt>{t("info.artifactUri")}</dt>
@@ -111,7 +113,7 @@ export function RunDetails({ experimentId, runId }: { experimentId: string; runI
                   {metrics.map((metric) => (
                     <tr key={metric.key}>
                       <td>{metric.key}</td>
-                      <td className={styles.num}>{formatMetricValue(metric.value)}</td>
+                      <td className={styles.num}>{format.metricValue(metric.value)}</td>
                       <td className={styles.num}>{metric.step}</td>
                     </tr>
                   ))}

@@ -34,6 +34,7 @@ describe("message catalogues", () => {
    */
   const valuesPerLanguage: Record<string, string[]> = {
     "sentences.error.input.issue": ["field", "kind", "maximum", "message", "minimum", "path"],
+    "sentences.error.input.field": ["format", "inclusive", "kind", "maximum", "message", "minimum", "origin"],
   };
 
   it("have no empty message and the same placeholders in each language", () => {

@@ -80,3 +80,25 @@ export function sentenceOfError(error: ErrorWithSentence): ServerSentence | null
   const parsed = zServerSentence.safeParse((data as { sentence: unknown }).sentence);
   return parsed.success ? parsed.data : null;
 }
+
+const zFieldSentences = z.record(z.string(), z.array(zServerSentence));
+
+/**
+ * A form's field errors in the translator's language: `data.fieldErrors` (zod's English messages per field) said from
+ * `data.fieldSentences` where the server sent them one for one (server/trpc.ts), else as they came.
+ */
+export function fieldErrorTexts(t: SentenceTranslator, error: ErrorWithSentence): Record<string, string[]> {
+  const data = error.data;
+  if (typeof data !== "object" || data === null || !("fieldErrors" in data)) return {};
+  const fieldErrors = (data as { fieldErrors: unknown }).fieldErrors;
+  if (typeof fieldErrors !== "object" || fieldErrors === null) return {};
+  const parsed = "fieldSentences" in data ? zFieldSentences.safeParse((data as { fieldSentences: unknown }).fieldSentences) : null;
+  const sentences = parsed?.success ? parsed.data : {};
+  const texts: Record<string, string[]> = {};
+  for (const [field, messages] of Object.entries(fieldErrors as Record<string, unknown>)) {
+    if (!Array.isArray(messages)) continue;
+    const said = sentences[field]?.length === messages.length ? sentences[field] : undefined;
+    texts[field] = messages.map((message, i) => sentenceText(t, said?.[i], String(message)));
+  }
+  return texts;
+}

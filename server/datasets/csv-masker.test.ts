@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { MaskingPolicy } from "@/lib/masking";
 import { DomainError } from "../errors";
 import { maskCsvStream, saltedHash } from "./csv-masker";
+import { saidIn } from "../testing/said-error";
 
 const fixture = path.join(import.meta.dirname, "../../fixtures/datasets/customers-with-pii.csv");
 
@@ -158,7 +159,12 @@ describe("maskCsvStream errors", () => {
     expect((await rejection(chunked('a,b\n1,2\n"x"y,2\n'))).message).toMatch(/Data row 2 has a malformed quoted field/);
     const error = await rejection(chunked("a,b\n1,2\n"), { email: { action: "hash" } });
     expect(error.message).toMatch(/'email'/);
-    expect((await rejection(chunked("a\n1\n"), { a: { action: "drop" } })).message).toMatch(/drops every column/);
+    const dropsAll = await rejection(chunked("a\n1\n"), { a: { action: "drop" } });
+    expect(dropsAll.message).toMatch(/drops every column/);
+    // The labelling export's page says both in the reader's language; English says exactly the server's message.
+    for (const refusal of [error, dropsAll]) expect(saidIn("en", refusal)).toBe(refusal.message);
+    expect(saidIn("fr", error)).toBe("La politique de masquage nomme la colonne « email », absente de l'en-tête du fichier (a, b).");
+    expect(saidIn("fr", dropsAll)).toBe("La politique de masquage supprime toutes les colonnes : gardez-en au moins une.");
   });
 
   it("stops at an overlong record instead of carrying the rest of the file as one row", async () => {

@@ -5,6 +5,7 @@ import Papa from "papaparse";
 import { createRowMasker, MaskingPolicyError, type MaskingPolicy } from "@/lib/masking";
 import { createPiiScanner, type PiiFinding } from "@/lib/pii";
 import { DomainError, invalidParameter } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 
 export interface MaskCsvOptions {
   policy: MaskingPolicy;
@@ -198,10 +199,10 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     try {
       masker = createRowMasker(row, policy, hashValue);
     } catch (error) {
-      if (error instanceof MaskingPolicyError) throw invalidParameter(error.message);
+      if (error instanceof MaskingPolicyError) throw invalidParameter(error.message, sentence("error.datasets.policy_unknown_column", { column: error.column, header: error.header.join(", ") }));
       throw error;
     }
-    if (masker.outputHeader.length === 0) throw invalidParameter("The masking policy drops every column; keep at least one.");
+    if (masker.outputHeader.length === 0) throw invalidParameter("The masking policy drops every column; keep at least one.", sentence("error.datasets.policy_drops_all"));
     scanner = createPiiScanner(row, { maxRows: sampleRows });
     return csvLine(masker.outputHeader);
   }

@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/actor";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { refusalOf, saidIn } from "../testing/said-error";
 import { createExperiment } from "../tracking/experiments";
 import { createRun, logInputs } from "../tracking/runs";
 import { absoluteVersionPath } from "./dataset-store";
@@ -69,6 +70,19 @@ describe.each(testBackends)("dataset registry on %s", (backend) => {
     await waitForDatasetJobs();
     await studio.close();
     await rm(root, { recursive: true, force: true });
+  });
+
+  it("refuses a label column the masking policy drops, saying so in the reader's language (the labelling export's page)", async () => {
+    const csv = Buffer.from("id,species\n1,setosa\n2,virginica\n");
+    const dropped = await refusalOf(registerDatasetVersion(studio, root, csvMeta("label-dropped", { labelColumn: "species", masking: { species: { action: "drop" } } }), Readable.from([csv])));
+    const missing = await refusalOf(registerDatasetVersion(studio, root, csvMeta("label-missing", { labelColumn: "label" }), Readable.from([csv])));
+    for (const refusal of [dropped, missing]) {
+      expect(refusal.code).toBe("INVALID_PARAMETER_VALUE");
+      expect(saidIn("en", refusal)).toBe(refusal.message);
+    }
+    expect(dropped.message).toBe("Column 'species' (label or sensitive attribute) is not in the stored file: it is dropped by the masking policy.");
+    expect(saidIn("fr", dropped)).toBe("La colonne « species » (étiquette ou attribut sensible) n'est pas dans le fichier stocké : la politique de masquage la supprime.");
+    expect(saidIn("fr", missing)).toBe("La colonne « label » (étiquette ou attribut sensible) n'est pas dans le fichier stocké.");
   });
 
   it("stores the same bytes once: a second upload answers with the existing version", async () => {

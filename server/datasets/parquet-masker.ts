@@ -1,6 +1,7 @@
 // Masks a Parquet upload column by column in DuckDB (same transforms as the CSV masker) and samples rows for the PII scan.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { invalidParameter } from "@/server/errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import {
   describeRelation,
   isDateType,
@@ -77,7 +78,7 @@ function checkPolicy(policy: ParquetMaskingPolicy, columns: ColumnSchema[]): voi
       throw invalidParameter(`The band width for '${name}' must be a positive number.`);
     }
   }
-  if (columns.every((c) => policy[c.name]?.action === "drop")) throw invalidParameter("The masking policy drops every column; keep at least one.");
+  if (columns.every((c) => policy[c.name]?.action === "drop")) throw invalidParameter("The masking policy drops every column; keep at least one.", sentence("error.datasets.policy_drops_all"));
 }
 
 /** Writes the masked copy of inputPath to outputPath as Parquet; only the masked data is ever written. */

@@ -12,6 +12,7 @@ import type { Database } from "@/db/client";
 import { createPiiScanner, type PiiFinding } from "@/lib/pii";
 import { describePiiDecisionsNeeded, piiDecisionsNeeded, zMaskingPolicy, type MaskingPolicy } from "@/lib/masking";
 import { DomainError, invalidParameter } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
@@ -143,7 +144,10 @@ async function maskParquetUpload(root: string, body: Readable, plan: MaskingPlan
     const scanner = createPiiScanner(sample.header);
     for (const row of sample.rows) scanner.addRow(row);
     const unknown = Object.keys(plan.policy).filter((column) => !sample.header.includes(column));
-    if (unknown.length) throw invalidParameter(`The masking policy names columns the file does not have: ${unknown.map((c) => `'${c}'`).join(", ")}.`);
+    if (unknown.length) {
+      const columns = unknown.map((c) => `'${c}'`).join(", ");
+      throw invalidParameter(`The masking policy names columns the file does not have: ${columns}.`, sentence("error.datasets.policy_unknown_columns", { columns }));
+    }
     const policy = effectivePolicy(sample.header, plan.policy, plan.inherited);
     const piiFindings = scanner.findings();
     requirePiiDecisions(piiFindings, policy);
@@ -251,7 +255,11 @@ export async function registerDatasetVersion(
   for (const column of [meta.labelColumn, ...(meta.sensitiveAttributes ?? [])]) {
     if (column && !masked.columns.includes(column)) {
       await removeQuietly(masked.tempPath);
-      throw invalidParameter(`Column '${column}' (label or sensitive attribute) is not in the stored file${policy[column]?.action === "drop" ? ": it is dropped by the masking policy" : ""}.`);
+      const dropped = policy[column]?.action === "drop";
+      throw invalidParameter(
+        `Column '${column}' (label or sensitive attribute) is not in the stored file${dropped ? ": it is dropped by the masking policy" : ""}.`,
+        sentence("error.datasets.column_not_stored", { column, dropped: dropped ? "yes" : "no" }),
+      );
     }
   }
 

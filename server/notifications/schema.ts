@@ -36,7 +36,7 @@ export const zWebhookUrl = z
     } catch {
       return false;
     }
-  }, "Give an http:// or https:// URL without a user name or password in it, e.g. https://hooks.example.com/studio.");
+  }, { message: "Give an http:// or https:// URL without a user name or password in it, e.g. https://hooks.example.com/studio.", params: { sentence: "error.webhook.url" } });
 
 export const zWebhookSecret = z
   .string()

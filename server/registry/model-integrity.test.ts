@@ -284,6 +284,26 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     await setModelAlias(studio.as(editor), { name: "lookalike", alias: "champion_2-b", version: "1" });
   });
 
+  it("says a refused model version source in the reader's language, the English as MLflow clients get it", async () => {
+    await createRegisteredModel(studio.as(editor), { name: "sourced-said" });
+    const refusals = [
+      await refusalOf(createModelVersion(studio.as(editor), { name: "sourced-said", source: " " })),
+      await refusalOf(createModelVersion(studio.as(editor), { name: "sourced-said", source: "runs:/abc/../../etc" })),
+      await refusalOf(createModelVersion(studio.as(editor), { name: "sourced-said", source: "models:/a/b/c" })),
+      await refusalOf(createModelVersion(studio.as(editor), { name: "sourced-said", source: "/home/me/model" })),
+    ];
+    for (const refusal of refusals) {
+      expect(refusal.code).toBe("INVALID_PARAMETER_VALUE");
+      expect(saidIn("en", refusal)).toBe(refusal.message);
+    }
+    expect(refusals.map((r) => saidIn("fr", r))).toEqual([
+      "Le paramètre obligatoire « source » manque : donnez l'URI du modèle, par exemple runs:/<run_id>/model.",
+      "Source de version de modèle invalide : « runs:/abc/../../etc ». Elle ne doit pas contenir de segments de chemin « .. ».",
+      "Source de version de modèle invalide : « models:/a/b/c ». Utilisez models:/<nom>/<version>, models:/<nom>@<alias> ou models:/<model_id>.",
+      "Source de version de modèle invalide : « /home/me/model ». Un chemin local ne peut pas être enregistré sur un serveur de suivi ; journalisez le modèle dans une exécution et enregistrez runs:/<run_id>/<chemin>.",
+    ]);
+  });
+
   it("lets only an admin with a reason delete the production alias, audited; other aliases stay an editor's", async () => {
     await registerOnnxUpload(studio.as(editor), { name: "offline", bytes: await fixture("iris-logreg") });
     await promoteVersion(studio.as(ada), { name: "offline", version: "1", overrideReason: "pilot" });
@@ -292,10 +312,10 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
       code: "PERMISSION_DENIED",
       message: expect.stringMatching(/only an admin/),
     });
-    await expect(deleteModelAlias(studio.as(ada), { name: "offline", alias: "production" })).rejects.toMatchObject({
-      code: "INVALID_PARAMETER_VALUE",
-      message: expect.stringMatching(/give a reason/),
-    });
+    const noReason = await refusalOf(deleteModelAlias(studio.as(ada), { name: "offline", alias: "production" }));
+    expect(noReason).toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/give a reason/) });
+    expect(saidIn("en", noReason)).toBe(noReason.message);
+    expect(saidIn("fr", noReason)).toBe("Retirer l'alias « production » sort « offline » de la production : donnez une justification (elle est inscrite au journal d'audit).");
     await deleteModelAlias(studio.as(editor), { name: "offline", alias: "champion" });
     await deleteModelAlias(studio.as(ada), { name: "offline", alias: "production", reason: "model retired by the risk committee" });
     const [entry] = await listAuditEntries(studio.db, { action: "registered_model.alias.delete", targetId: "offline", actor: "ada" });

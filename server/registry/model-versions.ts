@@ -23,6 +23,7 @@ import { enforceProductionGate, findApprovedReview, isProductionAlias } from "..
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterClause, type FilterGrammar } from "./search-filter";
 import { invalidateServingModel } from "../serving/hooks";
 import { lineageOfRun, runOfSource } from "./model-lineage";
+import { integrityFailureSentence } from "./model-store";
 import {
   modelStages,
   type CreateModelVersionInput,
@@ -50,7 +51,7 @@ export function validateModelName(name: string, field = "name"): void {
 export function parseVersionNumber(version: string): number {
   const n = Number(version);
   if (!/^\s*-?\d+\s*$/.test(version) || !Number.isSafeInteger(n)) {
-    throw invalidParameter(`Parameter 'version' must be an integer, got '${version}'.`);
+    throw invalidParameter(`Parameter 'version' must be an integer, got '${version}'.`, sentence("error.registry.version_not_integer", { version }));
   }
   return n;
 }
@@ -59,7 +60,7 @@ export function parseVersionNumber(version: string): number {
 export function canonicalStage(stage: string): ModelStage {
   const found = modelStages.find((s) => s.toLowerCase() === stage.trim().toLowerCase());
   if (!found) {
-    throw invalidParameter(`Invalid Model Version stage: '${stage}'. Value must be one of ${modelStages.join(", ")}.`);
+    throw invalidParameter(`Invalid Model Version stage: '${stage}'. Value must be one of ${modelStages.join(", ")}.`, sentence("error.registry.stage_invalid", { stage, stages: modelStages.join(", ") }));
   }
   return found;
 }
@@ -67,7 +68,7 @@ export function canonicalStage(stage: string): ModelStage {
 export function validateRegistryTag(key: string, value?: string): void {
   validateKey("tag", key);
   if (value !== undefined && value.length > 5000) {
-    throw invalidParameter(`Tag '${key}' has a value of ${value.length} characters; at most 5000 are allowed.`);
+    throw invalidParameter(`Tag '${key}' has a value of ${value.length} characters; at most 5000 are allowed.`, sentence("error.registry.tag_value_too_long", { key, length: value.length }));
   }
 }
 
@@ -145,10 +146,10 @@ function isLocalPath(source: string): boolean {
  * `models:/<name>/<version>` (or `@alias`) that version's location, `models:/m-…` the logged model's.
  */
 async function resolveStorageLocation(db: Executor, source: string, runId: string | undefined): Promise<{ storage: string; loggedModelId?: string }> {
-  if (!source.trim()) throw invalidParameter("Missing value for required parameter 'source': give the model's URI, e.g. runs:/<run_id>/model.");
+  if (!source.trim()) throw invalidParameter("Missing value for required parameter 'source': give the model's URI, e.g. runs:/<run_id>/model.", sentence("error.registry.source_missing"));
   const path = source.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:/, "");
   if (path.split(/[\\/]/).some((segment) => segment === "..")) {
-    throw invalidParameter(`Invalid model version source: '${source}'. It must not contain '..' path segments.`);
+    throw invalidParameter(`Invalid model version source: '${source}'. It must not contain '..' path segments.`, sentence("error.registry.source_dots", { source }));
   }
   if (runId) await requireRun(db, runId);
   const runMatch = /^runs:\/+([^/]+)\/?(.*)$/.exec(source);
@@ -169,11 +170,12 @@ async function resolveStorageLocation(db: Executor, source: string, runId: strin
     return { storage: target.storageLocation };
   }
   if (/^models:/.test(source)) {
-    throw invalidParameter(`Invalid model version source: '${source}'. Use models:/<name>/<version>, models:/<name>@<alias> or models:/<model_id>.`);
+    throw invalidParameter(`Invalid model version source: '${source}'. Use models:/<name>/<version>, models:/<name>@<alias> or models:/<model_id>.`, sentence("error.registry.source_models_uri", { source }));
   }
   if (isLocalPath(source)) {
     throw invalidParameter(
       `Invalid model version source: '${source}'. A local path cannot be registered on a tracking server; log the model to a run and register runs:/<run_id>/<path>.`,
+      sentence("error.registry.source_local", { source }),
     );
   }
   return { storage: source };
@@ -300,6 +302,7 @@ export async function getModelVersionDetail(ctx: ServiceContext, name: string, v
     model_digest: row.modelDigest,
     approved_review_id: (await findApprovedReview(ctx.db, row.versionId))?.reviewId ?? null,
     integrity_failure: row.integrityFailure,
+    integrity_failure_message: row.integrityFailure ? integrityFailureSentence(row.integrityFailure) : null,
   };
 }
 
@@ -386,6 +389,7 @@ export async function transitionModelVersionStage(
   if (input.archive_existing_versions && !ARCHIVABLE_STAGES.includes(stage)) {
     throw invalidParameter(
       `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ARCHIVABLE_STAGES.join(", ")}.`,
+      sentence("error.registry.archive_stage", { stage, stages: ARCHIVABLE_STAGES.join(", ") }),
     );
   }
   return ctx.db.transaction(async (tx) => {

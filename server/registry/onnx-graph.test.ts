@@ -8,6 +8,8 @@ import { createTestStudio, testBackends, type TestStudio } from "../testing/test
 import { createExperiment } from "../tracking/experiments";
 import { artifactRootOf, createRun } from "../tracking/runs";
 import { describeOnnxGraph } from "./onnx-graph";
+import type { DomainError } from "../errors";
+import { saidIn } from "../testing/said-error";
 import { registerOnnxUpload } from "./onnx-versions";
 
 const models = path.join(import.meta.dirname, "../../fixtures/models");
@@ -83,7 +85,12 @@ describe.each(testBackends)("registry.onnxGraph on %s", (backend) => {
 
   it("answers bad requests with what to fix", async () => {
     await expect(callerFor(viewer).registry.onnxGraph({ source: "run", runId, path: "model/notes.onnx" })).rejects.toThrow(/could not be read as an ONNX model/);
-    await expect(callerFor(viewer).registry.onnxGraph({ source: "run", runId, path: "model/MLmodel" })).rejects.toThrow(/not an \.onnx file/);
+    const notOnnx: unknown = await callerFor(viewer).registry.onnxGraph({ source: "run", runId, path: "model/MLmodel" }).catch((error: unknown) => error);
+    expect(notOnnx).toMatchObject({ message: expect.stringMatching(/not an \.onnx file/) });
+    // The run and version pages say it in the reader's language; English says exactly the server's message.
+    const refusal = (notOnnx as { cause: DomainError }).cause;
+    expect(saidIn("en", refusal)).toBe(refusal.message);
+    expect(saidIn("fr", refusal)).toBe("« model/MLmodel » n'est pas un fichier .onnx : seuls les modèles ONNX ont un aperçu du graphe.");
     await expect(callerFor(viewer).registry.onnxGraph({ source: "run", runId, path: "model/missing.onnx" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(callerFor(viewer).registry.onnxGraph({ source: "version", name: "ridge", version: "9" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authorize } from "../auth/permissions";
 import { normaliseArtifactPath } from "../artifacts/store";
 import { invalidParameter } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import { artifactRootOf, getRun } from "../tracking/runs";
 import { decodeOnnxModel, introspectOnnx, zOnnxIntrospection } from "./onnx-introspection";
@@ -61,11 +62,11 @@ export async function previewOnnxGraph(ctx: ServiceContext, input: OnnxGraphSour
     return describeOnnxGraph(bytes);
   }
   const path = normaliseArtifactPath(input.path);
-  if (!path.toLowerCase().endsWith(".onnx")) throw invalidParameter(`'${input.path}' is not an .onnx file: only ONNX models have a graph preview.`);
+  if (!path.toLowerCase().endsWith(".onnx")) throw invalidParameter(`'${input.path}' is not an .onnx file: only ONNX models have a graph preview.`, sentence("error.onnx.not_onnx_preview", { path: input.path }));
   // The same reach as the artifact proxy's download: any reader may read any artifact.
   if (input.source === "artifact") return describeOnnxGraph(await readArtifactBytes(ctx, path));
   const run = await getRun(ctx, input.runId);
   const root = artifactRootOf(run.info);
-  if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}); download the file to inspect it.`);
+  if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}); download the file to inspect it.`, sentence("error.onnx.artifacts_outside_preview", { runId: input.runId, uri: run.info.artifact_uri }));
   return describeOnnxGraph(await readArtifactBytes(ctx, root ? `${root}/${path}` : path));
 }

@@ -359,7 +359,12 @@ export async function deleteModelAlias(ctx: ServiceContext, input: { name: strin
         `Permission denied: removing the '${input.alias}' alias takes '${input.name}' out of production (its default endpoint then answers 404), which only an admin may do, with a reason. Promote or roll back another version instead.`,
       );
     }
-    if (!reason) throw invalidParameter(`Removing the '${input.alias}' alias takes '${input.name}' out of production: give a reason (it is recorded in the audit log).`);
+    if (!reason) {
+      throw invalidParameter(
+        `Removing the '${input.alias}' alias takes '${input.name}' out of production: give a reason (it is recorded in the audit log).`,
+        sentence("error.registry.alias_removal_reason", { alias: input.alias, model: input.name }),
+      );
+    }
   }
   await ctx.db.transaction(async (tx) => {
     const model = await findRegisteredModel(tx, input.name);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { isDomainError, type DomainError } from "../errors";
 import { saidIn } from "../testing/said-error";
-import { validateModelName } from "./model-versions";
+import { canonicalStage, parseVersionNumber, validateModelName, validateRegistryTag } from "./model-versions";
 import { validateAliasName, validateNewModelName } from "./registered-models";
 
 function refusal(check: () => void): DomainError {
@@ -31,6 +31,11 @@ describe("registry name refusals", () => {
       [() => validateAliasName("Latest"), "Le nom d'alias « latest » (quelle que soit la casse) est réservé."],
       [() => validateAliasName("v3"), "Le nom d'alias de version « v3 » est réservé."],
     ];
+    cases.push(
+      [() => parseVersionNumber("1.5"), "Le paramètre « version » doit être un entier, reçu « 1.5 »."],
+      [() => canonicalStage("Live"), "Étape de version de modèle invalide : « Live ». Valeurs permises : None, Staging, Production, Archived."],
+      [() => validateRegistryTag("note", "x".repeat(5001)), "La valeur de l'étiquette « note » fait 5001 caractères ; 5000 au plus sont permis."],
+    );
     for (const [check, french] of cases) {
       const error = refusal(check);
       expect(error.code).toBe("INVALID_PARAMETER_VALUE");

@@ -1,6 +1,7 @@
 // Zod schemas of the model registry: MLflow's wire shapes (model_registry.proto), shared by REST, tRPC and pages.
 import { z } from "zod";
 import { zInt64, zKeyValue, zText } from "../tracking/schema";
+import { zServerSentence } from "@/lib/i18n/server-sentence";
 
 /** MLflow's stages, in their canonical spelling; requests may use any case. */
 export const modelStages = ["None", "Staging", "Production", "Archived"] as const;
@@ -51,6 +52,8 @@ export const zModelVersionDetail = zModelVersion.extend({
   approved_review_id: z.number().nullable().optional(),
   /** Why the stored bytes were refused (they no longer match the digest); serving answers 503 meanwhile. */
   integrity_failure: z.string().nullable().optional(),
+  /** `integrity_failure` as a catalogue sentence, so the page says it in the reader's language (null: a text it cannot code). */
+  integrity_failure_message: zServerSentence.nullable().optional(),
 });
 export type ModelVersionDetail = z.infer<typeof zModelVersionDetail>;
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/server/errors";
 import { decodeOnnxModel, introspectOnnx, onnxProtobuf } from "@/server/registry/onnx-introspection";
 import { removeZipMap } from "@/server/registry/zipmap";
+import { saidIn } from "@/server/testing/said-error";
 
 const fixtures = path.resolve(import.meta.dirname, "../../fixtures");
 const readModel = (name: string) => new Uint8Array(readFileSync(path.join(fixtures, "models", `${name}.onnx`)));
@@ -104,6 +105,9 @@ describe("removeZipMap", () => {
     expect(thrown).toBeInstanceOf(DomainError);
     expect((thrown as DomainError).code).toBe("INVALID_PARAMETER_VALUE");
     expect((thrown as DomainError).message).toMatch(/no ZipMap node/);
+    // The version page says it in the reader's language; the English catalogue says the server's message exactly.
+    expect(saidIn("en", thrown as DomainError)).toBe((thrown as DomainError).message);
+    expect(saidIn("fr", thrown as DomainError)).toBe("Le modèle n'a pas de nœud ZipMap : il n'y a rien à retirer, ses sorties sont utilisables telles quelles.");
   });
 
   it("refuses bytes that are not an ONNX model", () => {

@@ -1,6 +1,7 @@
 // Derives a model without scikit-learn's ZipMap node, so JavaScript ONNX runtimes get a probabilities tensor instead of a sequence of maps.
 import type { onnx } from "onnx-proto";
 import { invalidParameter } from "@/server/errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { decodeOnnxModel, onnxProtobuf, type DecodedGraph } from "@/server/registry/onnx-introspection";
 
 export type ZipMapRemoval = { node: string; replacedOutput: string; newOutput: string };
@@ -17,6 +18,7 @@ export function removeZipMap(bytes: Uint8Array): { bytes: Uint8Array; removed: Z
   if (zipMaps.length === 0) {
     throw invalidParameter(
       "The model has no ZipMap node, so there is nothing to remove; its outputs can already be used as they are.",
+      sentence("error.zipmap.none"),
     );
   }
 
@@ -32,6 +34,7 @@ export function removeZipMap(bytes: Uint8Array): { bytes: Uint8Array; removed: Z
     if (outputIndex < 0) {
       throw invalidParameter(
         `ZipMap node '${zipMap.name}' feeds other nodes rather than a graph output; only a final ZipMap (as scikit-learn exports it) can be removed.`,
+        sentence("error.zipmap.not_final", { node: zipMap.name ?? "" }),
       );
     }
     const classCount = zipMapClassCount(zipMap);
@@ -78,6 +81,7 @@ function zipMapClassCount(node: onnx.INodeProto): number {
   }
   throw invalidParameter(
     `ZipMap node '${node.name}' has neither classlabels_int64s nor classlabels_strings, so the number of classes is unknown.`,
+    sentence("error.zipmap.no_class_labels", { node: node.name ?? "" }),
   );
 }
 
