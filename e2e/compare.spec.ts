@@ -265,10 +265,9 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   }).toPass({ timeout: 60_000 });
   await page.getByLabel("Select every loaded run").click();
   await expect(page.getByRole("status").filter({ hasText: `${RUNS} runs selected` })).toBeVisible();
-  // The table's link keeps a long selection as a saved id (selid) 0.4 s after the ticks. Compare waits for it: a
-  // Compare clicked while that save is in flight stayed on the runs page (twice in two runs at load 5-9; the link's
-  // replaceState seems to cancel Compare's navigation), a race of the page that is reported, not tested, here.
-  await expect(page).toHaveURL(/[?&]selid=[A-Za-z0-9_-]{16}/);
+  // Compare is clicked at once, while the table's own save of the selection for its link (selid, 0.4 s after the
+  // ticks) may still be in flight: that save must not rewrite the URL behind Compare's navigation (it did, and the
+  // page stayed on the runs table; components/runs/use-run-selection.ts, `leave`).
   phaseDone("table");
 
   // 1,000 run ids do not fit in a link: the selection is saved and the link carries its short id.

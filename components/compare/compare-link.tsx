@@ -9,7 +9,8 @@ import ui from "@/components/ui/ui.module.css";
 import { MAX_LINKED_RUNS } from "@/lib/compare-state";
 import { encodeUrlList } from "@/lib/url-list";
 
-export function CompareLink({ experimentId, runIds, className }: { experimentId: string; runIds: string[]; className?: string }) {
+/** `onLeave`: called as the person follows the link, before the navigation starts (see useRunSelection's `leave`). */
+export function CompareLink({ experimentId, runIds, className, onLeave }: { experimentId: string; runIds: string[]; className?: string; onLeave?: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const save = useMutation(
@@ -20,14 +21,22 @@ export function CompareLink({ experimentId, runIds, className }: { experimentId:
   const label = `Compare ${runIds.length} run${runIds.length === 1 ? "" : "s"}`;
   if (runIds.length <= MAX_LINKED_RUNS) {
     return (
-      <Link className={className} href={`/experiments/${experimentId}/compare?${new URLSearchParams({ runs: encodeUrlList(runIds) }).toString()}`}>
+      <Link className={className} onClick={onLeave} href={`/experiments/${experimentId}/compare?${new URLSearchParams({ runs: encodeUrlList(runIds) }).toString()}`}>
         {label}
       </Link>
     );
   }
   return (
     <>
-      <button type="button" className={className} disabled={save.isPending} onClick={() => save.mutate({ experimentId, runIds })}>
+      <button
+        type="button"
+        className={className}
+        disabled={save.isPending}
+        onClick={() => {
+          onLeave?.();
+          save.mutate({ experimentId, runIds });
+        }}
+      >
         {label}
       </button>
       {save.error ? (

@@ -273,6 +273,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
         selected={selected}
         selectionError={selection.error}
         onClearSelection={() => setSelected([])}
+        onCompare={selection.leave}
         exportHref={`/api/runs/export?${new URLSearchParams({
           experiment_ids: experimentIds.join(","),
           ...(filter ? { filter } : {}),
@@ -355,6 +356,7 @@ function RunsToolbar({
   selected,
   selectionError,
   onClearSelection,
+  onCompare,
   exportHref,
 }: {
   experimentId: string;
@@ -367,6 +369,8 @@ function RunsToolbar({
   selected: string[];
   selectionError: string | null;
   onClearSelection: () => void;
+  /** The person follows Compare (the selection's link stops being rewritten behind the navigation). */
+  onCompare: () => void;
   exportHref: string;
 }) {
   return (
@@ -391,7 +395,7 @@ function RunsToolbar({
           <button type="button" className={styles.secondary} onClick={onClearSelection}>
             Clear selection
           </button>
-          <CompareLink className={styles.button} experimentId={experimentId} runIds={selected} />
+          <CompareLink className={styles.button} experimentId={experimentId} runIds={selected} onLeave={onCompare} />
         </>
       ) : (
         <span className={styles.muted}>Tick runs to compare them.</span>

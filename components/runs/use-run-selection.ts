@@ -47,16 +47,23 @@ export function useRunSelection(experimentId: string) {
   const saveSelection = save.mutateAsync;
   const [mirrorError, setMirrorError] = useState<string | null>(null);
   const mounted = useRef(false);
+  // Set when the person follows Compare: from then on the link is not rewritten. A replaceState while the router's
+  // navigation to the compare page is pending (its URL not yet committed) made Next's router restore the runs page,
+  // so a Compare clicked within the save's ~0.4 s stayed where it was (seen in e2e/compare.spec.ts's 1,000 runs).
+  const leaving = useRef(false);
   useEffect(() => {
     if (!mounted.current) {
       mounted.current = true;
       return;
     }
+    // A new tick means the person stayed (e.g. Compare failed and said why): the link follows again.
+    leaving.current = false;
     // A save still in flight when the selection changes again or the page is left (Compare navigates away)
     // must not rewrite the link: on the compare page it would drop that page's own `sel`.
     let stale = false;
     const page = window.location.pathname;
     const timer = window.setTimeout(() => {
+      if (leaving.current) return;
       if (selected.length <= MAX_LINKED_RUNS) {
         replaceQueryParams({ sel: selected.length ? encodeUrlList(selected) : null, selid: null });
         setMirrorError(null);
@@ -64,7 +71,7 @@ export function useRunSelection(experimentId: string) {
       }
       saveSelection({ experimentId, runIds: selected }).then(
         ({ selectionId }) => {
-          if (stale || window.location.pathname !== page) return;
+          if (stale || leaving.current || window.location.pathname !== page) return;
           replaceQueryParams({ sel: null, selid: selectionId });
           setMirrorError(null);
         },
@@ -88,10 +95,16 @@ export function useRunSelection(experimentId: string) {
     anchor.current = runId;
   }, []);
 
+  /** Call as the page is left for the selection's comparison: the link is no longer rewritten behind the navigation. */
+  const leave = useCallback(() => {
+    leaving.current = true;
+  }, []);
+
   return {
     selected,
     setSelected,
     toggle,
+    leave,
     /** A saved selection named by the link is still loading. */
     loading: saved.isFetching,
     error: saved.error ? `The selection in this link could not be loaded: ${saved.error.message}` : mirrorError,
