@@ -1,5 +1,6 @@
 // Per-column masking of dataset rows (keep, drop, salted hash, redact, generalise) and the policy schema stored with a version; browser-safe.
 import { z } from "zod";
+import { sentence, type ServerSentence } from "./i18n/server-sentence";
 import { detectPiiValue, isValidIpv4, isValidIpv6, type PiiFinding, type PiiKind } from "./pii";
 
 export const maskActions = ["keep", "drop", "hash", "redact", "generalise"] as const;
@@ -164,6 +165,19 @@ export function describePiiDecisionsNeeded(needed: readonly PiiDecisionNeeded[])
     `Personal data needs a decision before it is stored: ${parts.join("; ")}. ` +
     `Name an action for each of these columns in the masking policy (${maskActions.join(", ")}; "keep" stores it as it is and must be said explicitly) and upload again.`
   );
+}
+
+/** describePiiDecisionsNeeded as a catalogue sentence with the same columns, so a page says it in the reader's language. */
+export function piiDecisionsSentence(needed: readonly PiiDecisionNeeded[]): ServerSentence {
+  return sentence("error.datasets.pii_decisions", {
+    columns: needed.map((n) =>
+      sentence(n.problem === "undecided" ? "error.datasets.pii_undecided" : "error.datasets.pii_not_generalisable", {
+        column: n.column,
+        kinds: n.detected.map((d) => d.kind).join("/"),
+      }),
+    ),
+    actions: maskActions.join(", "),
+  });
 }
 
 /** A masking policy that cannot apply to this file; the message names the column so the user can fix it. */

@@ -1,5 +1,6 @@
 // Column samples for comparing two versions: a seeded numeric sample, value counts, and the schema.
 import { invalidParameter } from "@/server/errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   describeRelation,
@@ -26,12 +27,17 @@ export async function readSchema(path: string, format: DatasetFileFormat): Promi
  * rows are split between threads.
  */
 export async function numericSample(path: string, format: DatasetFileFormat, column: string, maxValues = 5000, seed = 42): Promise<number[]> {
-  if (!Number.isInteger(maxValues) || maxValues < 1) throw invalidParameter("maxValues must be a whole number of 1 or more.");
-  if (!Number.isInteger(seed)) throw invalidParameter("The sample seed must be a whole number.");
+  if (!Number.isInteger(maxValues) || maxValues < 1) {
+    throw invalidParameter("maxValues must be a whole number of 1 or more.", sentence("error.datasets.whole_number", { what: "maxValues" }));
+  }
+  if (!Number.isInteger(seed)) throw invalidParameter("The sample seed must be a whole number.", sentence("error.datasets.sample_seed"));
   const sample = async (connection: DuckDBConnection) => {
     const found = requireColumn(await describeRelation(connection), column);
     if (!isNumericType(found.duckdbType)) {
-      throw invalidParameter(`Column '${column}' holds ${found.duckdbType} values, not numbers; compare it by value counts instead.`);
+      throw invalidParameter(
+        `Column '${column}' holds ${found.duckdbType} values, not numbers; compare it by value counts instead.`,
+        sentence("error.datasets.column_not_numeric", { column, type: found.duckdbType }),
+      );
     }
     const q = quoteIdentifier(column);
     const reader = await connection.runAndReadAll(
@@ -44,7 +50,7 @@ export async function numericSample(path: string, format: DatasetFileFormat, col
 
 /** Counts of the column's values as text, most frequent first (ties by value), missing values under "(missing)". */
 export async function valueCounts(path: string, format: DatasetFileFormat, column: string, limit = 1000): Promise<Record<string, number>> {
-  if (!Number.isInteger(limit) || limit < 1) throw invalidParameter("limit must be a whole number of 1 or more.");
+  if (!Number.isInteger(limit) || limit < 1) throw invalidParameter("limit must be a whole number of 1 or more.", sentence("error.datasets.whole_number", { what: "limit" }));
   return withDuckDB((connection) =>
     queryDatasetView(connection, path, format, async () => {
       requireColumn(await describeRelation(connection), column);

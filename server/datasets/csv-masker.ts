@@ -5,7 +5,7 @@ import Papa from "papaparse";
 import { createRowMasker, MaskingPolicyError, type MaskingPolicy } from "@/lib/masking";
 import { createPiiScanner, type PiiFinding } from "@/lib/pii";
 import { DomainError, invalidParameter } from "../errors";
-import { sentence } from "@/lib/i18n/server-sentence";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 export interface MaskCsvOptions {
   policy: MaskingPolicy;
@@ -40,8 +40,13 @@ export const datasetLimits: DatasetLimits = {
 };
 
 /** A refusal naming the limit that was passed, with the limit and the value found as data too. */
-export function limitExceeded(limit: "columns" | "cell_size" | "nul_byte", message: string, details: Record<string, unknown> = {}): DomainError {
-  return new DomainError("UNPROCESSABLE_CONTENT", message, { limit, ...details });
+export function limitExceeded(
+  limit: "columns" | "cell_size" | "nul_byte",
+  message: string,
+  details: Record<string, unknown> = {},
+  said?: ServerSentence,
+): DomainError {
+  return new DomainError("UNPROCESSABLE_CONTENT", message, { limit, ...details }, said);
 }
 
 /** The policy in force: the inherited decisions for columns this header has, overridden by the ones given now. */
@@ -109,13 +114,25 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** formatBytes's size and unit as sentence values, so each language writes the number its own way (1.5 / 1,5). */
+function sizeValues(bytes: number): { size: number; unit: string } {
+  if (bytes >= 1024 ** 3) return { size: bytes / 1024 ** 3, unit: "GiB" };
+  if (bytes >= 1024 ** 2) return { size: bytes / 1024 ** 2, unit: "MiB" };
+  return { size: bytes, unit: "bytes" };
+}
+
 function validateHeader(header: readonly string[]): void {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
-    if (name.trim() === "") throw invalidParameter(`Column ${i + 1} of the header has no name; give every column a name in the first row.`);
+    if (name.trim() === "") {
+      throw invalidParameter(`Column ${i + 1} of the header has no name; give every column a name in the first row.`, sentence("error.datasets.header_unnamed", { position: i + 1 }));
+    }
     const earlier = seen.get(name);
     if (earlier !== undefined) {
-      throw invalidParameter(`The header names column '${name}' twice (columns ${earlier + 1} and ${i + 1}); rename one so every column name is unique.`);
+      throw invalidParameter(
+        `The header names column '${name}' twice (columns ${earlier + 1} and ${i + 1}); rename one so every column name is unique.`,
+        sentence("error.datasets.header_duplicate", { column: name, first: earlier + 1, second: i + 1 }),
+      );
     }
     seen.set(name, i);
   });
@@ -191,6 +208,7 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
         `The file has ${row.length.toLocaleString("en-US")} columns; the limit is ${limits.maxColumns.toLocaleString("en-US")} columns per dataset. ` +
           "Split it into narrower files (or keep only the columns a model uses) and upload again.",
         { max: limits.maxColumns, found: row.length },
+        sentence("error.datasets.too_many_columns", { found: row.length, max: limits.maxColumns }),
       );
     }
     validateHeader(row);
@@ -228,14 +246,18 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     for (const error of result.errors) {
       // A complaint about the unfinished last row is premature: the next chunk may complete it.
       if (!final && error.row >= rows.length) continue;
-      const where = `Data row ${recordsBefore + error.row}`;
-      if (error.code === "MissingQuotes") throw invalidParameter(`${where} opens a quoted field that is never closed; close the quote or remove it.`);
-      throw invalidParameter(`${where} has a malformed quoted field; inside quotes, write a quote as two quotes ("").`);
+      const row = recordsBefore + error.row;
+      const where = `Data row ${row}`;
+      if (error.code === "MissingQuotes") {
+        throw invalidParameter(`${where} opens a quoted field that is never closed; close the quote or remove it.`, sentence("error.datasets.quote_unclosed", { row }));
+      }
+      throw invalidParameter(`${where} has a malformed quoted field; inside quotes, write a quote as two quotes ("").`, sentence("error.datasets.quote_malformed", { row }));
     }
     partial = final ? "" : partial.substring(result.meta.cursor);
     if (partial.length > MAX_RECORD_CHARS) {
       throw invalidParameter(
         `Data row ${recordsBefore + rows.length} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB, which usually means a quoted field is never closed; check the quotes near that row.`,
+        sentence("error.datasets.row_too_long", { row: recordsBefore + rows.length, mebibytes: MAX_RECORD_CHARS / 1024 / 1024 }),
       );
     }
     let out = "";
@@ -254,6 +276,7 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
         throw invalidParameter(
           `Data row ${rowCount} (counting the header as row 0) has ${row.length} fields but the header has ${header.length}; ` +
             "quote values that contain commas, and give every row one value per column (empty for missing).",
+          sentence("error.datasets.row_width", { row: rowCount, found: row.length, expected: header.length }),
         );
       }
       for (let i = 0; i < row.length; i++) {
@@ -263,6 +286,7 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
             `Data row ${rowCount}, column '${header[i]}' holds ${row[i].length.toLocaleString("en-US")} characters; the limit is ` +
               `${limits.maxCellChars.toLocaleString("en-US")} characters per cell. Shorten or remove that value and upload again.`,
             { max: limits.maxCellChars, found: row[i].length, row: rowCount, column: header[i] },
+            sentence("error.datasets.cell_too_long", { row: rowCount, column: header[i], found: row[i].length, max: limits.maxCellChars }),
           );
         }
       }
@@ -278,13 +302,18 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
       const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
       bytesIn += bytes.length;
       if (bytesIn > maxBytes) {
-        throw new DomainError("RESOURCE_EXHAUSTED", `The file is larger than the ${formatBytes(maxBytes)} upload limit; split it or ask an administrator to raise the limit.`);
+        throw new DomainError(
+          "RESOURCE_EXHAUSTED",
+          `The file is larger than the ${formatBytes(maxBytes)} upload limit; split it or ask an administrator to raise the limit.`,
+          undefined,
+          sentence("error.datasets.upload_too_large", sizeValues(maxBytes)),
+        );
       }
       let text: string;
       try {
         text = decoder.decode(bytes, { stream: true });
       } catch {
-        throw invalidParameter("The file is not UTF-8 text; re-save it as UTF-8 (in Excel: Save As → CSV UTF-8) and upload it again.");
+        throw invalidParameter("The file is not UTF-8 text; re-save it as UTF-8 (in Excel: Save As → CSV UTF-8) and upload it again.", sentence("error.datasets.not_utf8"));
       }
       if (text.includes("\0")) {
         throw limitExceeded(
@@ -292,6 +321,7 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
           `The file contains a NUL byte (a zero byte) after data row ${rowCount}; CSV text cannot hold one, and it usually means a binary ` +
             "or UTF-16 file. Re-save it as UTF-8 CSV, or remove the NUL characters, and upload again.",
           { row: rowCount },
+          sentence("error.datasets.nul_byte", { row: rowCount }),
         );
       }
       if (!sawText && text.trim() !== "") sawText = true;
@@ -301,12 +331,16 @@ export async function maskCsvStream(input: Readable, output: Writable, options: 
     try {
       tail = decoder.decode();
     } catch {
-      throw invalidParameter("The file is not UTF-8 text (it ends inside a multi-byte character); re-save it as UTF-8 and upload it again.");
+      throw invalidParameter(
+        "The file is not UTF-8 text (it ends inside a multi-byte character); re-save it as UTF-8 and upload it again.",
+        sentence("error.datasets.not_utf8_end"),
+      );
     }
-    if (!sawText && tail.trim() === "") throw invalidParameter("The file is empty; upload a CSV with a header row and at least one data row.");
+    const empty = () => invalidParameter("The file is empty; upload a CSV with a header row and at least one data row.", sentence("error.datasets.csv_empty"));
+    if (!sawText && tail.trim() === "") throw empty();
     await write(parseText(tail, true));
-    if (!header) throw invalidParameter("The file is empty; upload a CSV with a header row and at least one data row.");
-    if (rowCount === 0) throw invalidParameter("The file has a header but has no data rows; add at least one row below the header.");
+    if (!header) throw empty();
+    if (rowCount === 0) throw invalidParameter("The file has a header but has no data rows; add at least one row below the header.", sentence("error.datasets.csv_no_rows"));
     if (!findingsChecked) checkScan();
 
     await new Promise<void>((resolve, reject) => {

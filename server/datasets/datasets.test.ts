@@ -85,6 +85,18 @@ describe.each(testBackends)("dataset registry on %s", (backend) => {
     expect(saidIn("fr", missing)).toBe("La colonne « label » (étiquette ou attribut sensible) n'est pas dans le fichier stocké.");
   });
 
+  it("refuses an empty or non-Parquet file sent as Parquet, saying so in French too", async () => {
+    const parquetMeta = (name: string): RegisterVersionMeta => ({ name, format: "parquet", masking: {} });
+    const emptyFile = await refusalOf(registerDatasetVersion(studio, root, parquetMeta("parquet-empty"), Readable.from([Buffer.alloc(0)])));
+    const notParquet = await refusalOf(registerDatasetVersion(studio, root, parquetMeta("parquet-not"), Readable.from([Buffer.from("a,b\n1,2\n")])));
+    for (const refusal of [emptyFile, notParquet]) {
+      expect(refusal.code).toBe("INVALID_PARAMETER_VALUE");
+      expect(saidIn("en", refusal)).toBe(refusal.message);
+    }
+    expect(saidIn("fr", emptyFile)).toBe("Le fichier est vide\u00a0: choisissez un fichier Parquet d’au moins une ligne.");
+    expect(saidIn("fr", notParquet)).toBe("Le fichier n’est pas au format Parquet (il ne commence pas par «\u00a0PAR1\u00a0»)\u00a0: choisissez un fichier .parquet ou envoyez-le en CSV.");
+  });
+
   it("stores the same bytes once: a second upload answers with the existing version", async () => {
     const bytes = await readFile(path.join(fixtures, "iris.train.csv"));
     const first = await registerDatasetVersion(studio, root, csvMeta("iris", { labelColumn: "species" }), Readable.from([bytes]));

@@ -4,6 +4,7 @@ import os from "node:os";
 import nodePath from "node:path";
 import { DuckDBInstance, DuckDBTypeId, version, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
 import { DomainError, invalidParameter } from "@/server/errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 
 export type DatasetFileFormat = "csv" | "parquet";
 
@@ -49,7 +50,7 @@ export function quoteIdentifier(name: string): string {
 
 /** A SQL string literal, for the places DuckDB takes no parameters (file paths in table functions, COPY targets). */
 export function quoteLiteral(value: string): string {
-  if (value.includes("\0")) throw invalidParameter("Text passed to DuckDB cannot contain a NUL character.");
+  if (value.includes("\0")) throw invalidParameter("Text passed to DuckDB cannot contain a NUL character.", sentence("error.datasets.duckdb_nul"));
   return `'${value.replaceAll("'", "''")}'`;
 }
 
@@ -110,6 +111,7 @@ export function unreadableFile(path: string, format: DatasetFileFormat, error: u
       (format === "csv"
         ? "Check it is UTF-8, comma-separated, with a header row and the same number of fields on every line."
         : "Check it is a valid Parquet file."),
+    sentence("error.datasets.unreadable", { format, reason }),
   );
 }
 
@@ -121,7 +123,7 @@ async function requireNonEmptyFile(path: string, format: DatasetFileFormat): Pro
       throw unreadableFile(path, format, error);
     },
   );
-  if (size === 0) throw invalidParameter("The file is empty; a dataset needs a header row and at least one column.");
+  if (size === 0) throw invalidParameter("The file is empty; a dataset needs a header row and at least one column.", sentence("error.datasets.file_empty"));
 }
 
 /**
@@ -206,7 +208,8 @@ export async function describeRelation(connection: DuckDBConnection, relation = 
 export function requireColumn(columns: ColumnSchema[], column: string): ColumnSchema {
   const found = columns.find((c) => c.name === column);
   if (!found) {
-    throw invalidParameter(`Column '${column}' is not in this file; its columns are ${columns.map((c) => `'${c.name}'`).join(", ")}.`);
+    const names = columns.map((c) => `'${c.name}'`).join(", ");
+    throw invalidParameter(`Column '${column}' is not in this file; its columns are ${names}.`, sentence("error.datasets.column_not_in_file", { column, columns: names }));
   }
   return found;
 }

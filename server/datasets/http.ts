@@ -2,7 +2,8 @@
 import { responseBodyOf } from "../http/response-body";
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
-import { DomainError, describeZodError, invalidParameter } from "../errors";
+import { DomainError, describeZodError, invalidParameter, zodErrorSentence } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { getDatasetRoot } from "./dataset-store";
@@ -22,17 +23,19 @@ export interface DatasetHttpOptions {
 const contextOfRequest = async (request: Request): Promise<ServiceContext> => getServiceContext(await authenticateRequest(request));
 
 function parseJsonParam(value: string | null, what: string): unknown {
-  if (value === null) throw invalidParameter(`Missing '${what}' query parameter: send the dataset's name, format and masking policy as JSON.`);
+  if (value === null) {
+    throw invalidParameter(`Missing '${what}' query parameter: send the dataset's name, format and masking policy as JSON.`, sentence("error.datasets.meta_missing", { what }));
+  }
   try {
     return JSON.parse(value);
   } catch {
-    throw invalidParameter(`'${what}' is not valid JSON.`);
+    throw invalidParameter(`'${what}' is not valid JSON.`, sentence("error.datasets.meta_not_json", { what }));
   }
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+  if (!parsed.success) throw invalidParameter(describeZodError(parsed.error), zodErrorSentence(parsed.error));
   return parsed.data;
 }
 

@@ -71,11 +71,12 @@ function checkPolicy(policy: ParquetMaskingPolicy, columns: ColumnSchema[]): voi
   const names = new Set(columns.map((c) => c.name));
   const unknown = Object.keys(policy).filter((name) => !names.has(name));
   if (unknown.length) {
-    throw invalidParameter(`The masking policy names ${unknown.map((n) => `'${n}'`).join(", ")}, which the file does not have; remove them from the policy.`);
+    const named = unknown.map((n) => `'${n}'`).join(", ");
+    throw invalidParameter(`The masking policy names ${named}, which the file does not have; remove them from the policy.`, sentence("error.datasets.policy_names_absent", { columns: named }));
   }
   for (const [name, mask] of Object.entries(policy)) {
     if (mask.bandWidth !== undefined && !(Number.isFinite(mask.bandWidth) && mask.bandWidth > 0)) {
-      throw invalidParameter(`The band width for '${name}' must be a positive number.`);
+      throw invalidParameter(`The band width for '${name}' must be a positive number.`, sentence("error.datasets.band_width", { column: name }));
     }
   }
   if (columns.every((c) => policy[c.name]?.action === "drop")) throw invalidParameter("The masking policy drops every column; keep at least one.", sentence("error.datasets.policy_drops_all"));
@@ -113,7 +114,7 @@ export async function maskParquetFile(
 
 /** The first maxRows rows as text (missing values as empty strings, as in a CSV), for the PII scanner. */
 export async function sampleParquetRows(inputPath: string, maxRows: number): Promise<{ header: string[]; rows: string[][] }> {
-  if (!Number.isInteger(maxRows) || maxRows < 1) throw invalidParameter("maxRows must be a whole number of 1 or more.");
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw invalidParameter("maxRows must be a whole number of 1 or more.", sentence("error.datasets.whole_number", { what: "maxRows" }));
   return withDuckDB((connection) =>
     queryDatasetView(connection, inputPath, "parquet", async () => {
       const columns = await describeRelation(connection);

@@ -1,5 +1,6 @@
 // Reads a window of a dataset file's rows as JSON-safe values (a CSV's as the text written), for the virtualised preview table.
 import { invalidParameter } from "@/server/errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { queryDatasetTextView, toJsonCell, withDuckDB, type DatasetFileFormat, type JsonCell } from "./duckdb";
 
 export const maxPreviewRows = 500;
@@ -17,9 +18,11 @@ export async function readDatasetRows(
   window: { offset: number; limit: number },
 ): Promise<DatasetRows> {
   const { offset, limit } = window;
-  if (!Number.isInteger(offset) || offset < 0) throw invalidParameter("The preview offset must be a whole number of rows, 0 or more.");
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw invalidParameter("The preview offset must be a whole number of rows, 0 or more.", sentence("error.datasets.preview_offset"));
+  }
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPreviewRows) {
-    throw invalidParameter(`The preview limit must be a whole number from 1 to ${maxPreviewRows}.`);
+    throw invalidParameter(`The preview limit must be a whole number from 1 to ${maxPreviewRows}.`, sentence("error.datasets.preview_limit", { max: maxPreviewRows }));
   }
   // A view, not a loaded table: the window and the count each need one streaming scan at most. A CSV's cells come as
   // the text written (no type sniffing): the preview shows `yes`, `007`, `1.50` and `NA`, not true, 7, 1.5 or null.

@@ -1,6 +1,8 @@
 // Evaluates declared quality rules on a dataset file with DuckDB: counts, a plain sentence, sample offending rows.
 import { LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { zQualityRuleInput, type QualityResultOutput, type QualityRuleInput } from "./schema";
+import { invalidParameter, type DomainError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import {
   describeRelation,
   isNumericType,
@@ -24,13 +26,21 @@ const percent = (share: number) => `${(share * 100).toLocaleString("en-US", { ma
 
 /** Null when DuckDB's regular-expression engine (RE2) accepts the pattern, else why it does not. */
 export async function regexPatternProblem(pattern: string, connection?: DuckDBConnection): Promise<string | null> {
+  return (await regexPatternRefusal(pattern, connection))?.message ?? null;
+}
+
+/** regexPatternProblem as a refusal said both ways (English message, catalogue sentence with DuckDB's reason). */
+export async function regexPatternRefusal(pattern: string, connection?: DuckDBConnection): Promise<DomainError | null> {
   const check = async (c: DuckDBConnection) => {
     try {
       await c.runAndReadAll("SELECT regexp_full_match('', $pattern)", { pattern });
       return null;
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).replace(/^Invalid Input Error:\s*/, "");
-      return `The pattern '${pattern}' is not a valid regular expression (${reason}); fix it and evaluate again.`;
+      return invalidParameter(
+        `The pattern '${pattern}' is not a valid regular expression (${reason}); fix it and evaluate again.`,
+        sentence("error.datasets.regex_invalid", { pattern, reason }),
+      );
     }
   };
   return connection ? check(connection) : withDuckDB(check);

@@ -10,8 +10,8 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { datasets, datasetVersions } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { createPiiScanner, type PiiFinding } from "@/lib/pii";
-import { describePiiDecisionsNeeded, piiDecisionsNeeded, zMaskingPolicy, type MaskingPolicy } from "@/lib/masking";
-import { DomainError, invalidParameter } from "../errors";
+import { describePiiDecisionsNeeded, piiDecisionsNeeded, piiDecisionsSentence, zMaskingPolicy, type MaskingPolicy } from "@/lib/masking";
+import { DomainError, invalidParameter, saidError } from "../errors";
 import { sentence } from "@/lib/i18n/server-sentence";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
@@ -54,7 +54,7 @@ interface MaskingPlan {
 export function requirePiiDecisions(findings: PiiFinding[], policy: MaskingPolicy): void {
   const needed = piiDecisionsNeeded(findings, policy);
   if (!needed.length) return;
-  throw new DomainError("UNPROCESSABLE_CONTENT", describePiiDecisionsNeeded(needed), { reason: "pii_decision_required", columns: needed });
+  throw new DomainError("UNPROCESSABLE_CONTENT", describePiiDecisionsNeeded(needed), { reason: "pii_decision_required", columns: needed }, piiDecisionsSentence(needed));
 }
 
 class ByteLimit extends Transform {
@@ -70,7 +70,8 @@ class ByteLimit extends Transform {
 }
 
 function tooLarge(maxBytes: number): DomainError {
-  return new DomainError("RESOURCE_EXHAUSTED", `The file is larger than the ${(maxBytes / 1024 ** 3).toFixed(1)} GiB upload limit.`);
+  const gibibytes = maxBytes / 1024 ** 3;
+  return new DomainError("RESOURCE_EXHAUSTED", `The file is larger than the ${gibibytes.toFixed(1)} GiB upload limit.`, undefined, sentence("error.datasets.parquet_too_large", { gibibytes }));
 }
 
 async function sha256OfFile(file: string): Promise<{ digest: string; size: number }> {
@@ -137,8 +138,10 @@ async function maskParquetUpload(root: string, body: Readable, plan: MaskingPlan
     const { size } = await handle.stat();
     await handle.read(magic, 0, 4, 0);
     await handle.close();
-    if (size === 0) throw invalidParameter("The file is empty: choose a Parquet file with at least one row.");
-    if (magic.toString("latin1") !== "PAR1") throw invalidParameter("The file is not Parquet (it does not start with 'PAR1'): choose a .parquet file or upload it as CSV.");
+    if (size === 0) throw invalidParameter("The file is empty: choose a Parquet file with at least one row.", sentence("error.datasets.parquet_empty"));
+    if (magic.toString("latin1") !== "PAR1") {
+      throw invalidParameter("The file is not Parquet (it does not start with 'PAR1'): choose a .parquet file or upload it as CSV.", sentence("error.datasets.not_parquet"));
+    }
     await checkParquetLimits(rawPath, limits);
     const sample = await sampleParquetRows(rawPath, 10_000);
     const scanner = createPiiScanner(sample.header);
@@ -172,13 +175,17 @@ async function checkParquetLimits(file: string, limits: DatasetLimits): Promise<
       `The file has ${stats.columns.toLocaleString("en-US")} columns; the limit is ${limits.maxColumns.toLocaleString("en-US")} columns per dataset. ` +
         "Split it into narrower files (or keep only the columns a model uses) and upload again.",
       { max: limits.maxColumns, found: stats.columns },
+      sentence("error.datasets.too_many_columns", { found: stats.columns, max: limits.maxColumns }),
     );
   }
   const nul = stats.text.find((c) => c.hasNul);
   if (nul) {
-    throw limitExceeded("nul_byte", `Column '${nul.column}' holds text with a NUL character (a zero byte), which cannot be stored; remove it and upload again.`, {
-      column: nul.column,
-    });
+    throw limitExceeded(
+      "nul_byte",
+      `Column '${nul.column}' holds text with a NUL character (a zero byte), which cannot be stored; remove it and upload again.`,
+      { column: nul.column },
+      sentence("error.datasets.column_nul", { column: nul.column }),
+    );
   }
   const long = stats.text.find((c) => c.maxChars > limits.maxCellChars);
   if (long) {
@@ -187,6 +194,7 @@ async function checkParquetLimits(file: string, limits: DatasetLimits): Promise<
       `Column '${long.column}' holds a value of ${long.maxChars.toLocaleString("en-US")} characters; the limit is ` +
         `${limits.maxCellChars.toLocaleString("en-US")} characters per cell. Shorten or remove it and upload again.`,
       { max: limits.maxCellChars, found: long.maxChars, column: long.column },
+      sentence("error.datasets.column_value_too_long", { column: long.column, found: long.maxChars, max: limits.maxCellChars }),
     );
   }
 }
@@ -304,12 +312,19 @@ export async function registerDatasetVersion(
         await recordAudit(tx, ctx.actor, { action: "dataset.create", targetType: "dataset", targetId: meta.name, after: { name: meta.name, owner: ctx.actor.username } });
       }
       const [dataset] = await tx.select().from(datasets).where(eq(datasets.name, meta.name)).for("update");
-      if (!dataset) throw new DomainError("RESOURCE_CONFLICT", `Dataset '${meta.name}' was deleted while this file was uploading; send it again.`);
+      if (!dataset) {
+        throw saidError(
+          "RESOURCE_CONFLICT",
+          `Dataset '${meta.name}' was deleted while this file was uploading; send it again.`,
+          sentence("error.datasets.deleted_during_upload", { dataset: meta.name }),
+        );
+      }
       if (dataset.hashSalt !== plan.salt && usesHash(policy)) {
         // Hashed values must match across a dataset's versions; these were hashed before the dataset existed.
-        throw new DomainError(
+        throw saidError(
           "RESOURCE_CONFLICT",
           `Another upload created dataset '${meta.name}' while this one was being hashed; send the file again so its hashed columns use the dataset's salt.`,
+          sentence("error.datasets.created_during_hashing", { dataset: meta.name }),
         );
       }
       const same = await existingVersion(tx, dataset.datasetId, masked.digest);
@@ -362,7 +377,11 @@ export async function registerDatasetVersion(
     const existing = dataset && (await existingVersion(ctx.db, dataset.datasetId, masked.digest));
     if (existing) return { created: false, datasetCreated: false, version: toVersionDetail(meta.name, existing), versionId: existing.versionId };
     if (isUniqueViolation(error)) {
-      throw new DomainError("RESOURCE_CONFLICT", `Another upload to dataset '${meta.name}' finished at the same moment: send the file again.`);
+      throw saidError(
+        "RESOURCE_CONFLICT",
+        `Another upload to dataset '${meta.name}' finished at the same moment: send the file again.`,
+        sentence("error.datasets.concurrent_upload", { dataset: meta.name }),
+      );
     }
     throw error;
   }

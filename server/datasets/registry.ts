@@ -19,7 +19,7 @@ import {
   type zDatasetMetadata,
 } from "./schema";
 import type { z } from "zod";
-import { regexPatternProblem } from "./quality-rules";
+import { regexPatternRefusal } from "./quality-rules";
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
@@ -186,8 +186,8 @@ export async function addQualityRule(ctx: ServiceContext, name: string, input: Q
   const rule = zQualityRuleInput.parse(input);
   if (rule.kind === "regex") {
     // Checked by the engine that will run it (DuckDB's RE2), whose syntax differs from JavaScript's.
-    const problem = await regexPatternProblem(rule.pattern);
-    if (problem) throw invalidParameter(problem);
+    const refusal = await regexPatternRefusal(rule.pattern);
+    if (refusal) throw refusal;
   }
   return ctx.db.transaction(async (tx) => {
     const dataset = await findDataset(tx, name);
@@ -220,7 +220,9 @@ export async function markVersionQuality(
 ): Promise<DatasetVersionDetail> {
   authorize(ctx.actor, "datasets.write");
   const reason = input.reason.trim();
-  if (input.failed && !reason) throw invalidParameter("Say why the version fails quality: the reason is shown wherever it is used.");
+  if (input.failed && !reason) {
+    throw invalidParameter("Say why the version fails quality: the reason is shown wherever it is used.", sentence("error.datasets.quality_reason_missing"));
+  }
   return ctx.db.transaction(async (tx) => {
     const { row } = await findVersion(tx, input.name, input.version);
     const results = (row.qualityResults ?? []) as { passed: boolean }[];
