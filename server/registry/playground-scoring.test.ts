@@ -6,13 +6,15 @@ import * as ortWeb from "onnxruntime-web";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPredictions } from "@/components/playground/prediction-format";
-import { feedsFromRows, planModelInputs, rowFromCsvRecord, type Feeds } from "@/lib/model-inputs";
+import { feedsFromRows, planModelInputs, rowFromCsvRecord, type Feeds, type ModelInputInfo } from "@/lib/model-inputs";
 import { fromOrtOutputs, plainFeeds, toOrtFeeds } from "@/lib/ort-plain-tensors";
 import type { Actor } from "../auth/actor";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { introspectOnnx } from "./onnx-introspection";
 import { registerOnnxUpload } from "./onnx-versions";
-import { preparePlaygroundServerSession, scorePlaygroundRow, zPlaygroundRowRequest } from "./playground-scoring";
+import { isDomainError } from "../errors";
+import { saidIn } from "../testing/said-error";
+import { preparePlaygroundServerSession, scorePlaygroundRow, tensorsForRow, zPlaygroundRowRequest, type PlaygroundRowRequest } from "./playground-scoring";
 
 const root = path.join(import.meta.dirname, "../..");
 const viewer: Actor = { userId: "u-viewer", username: "vera", role: "viewer", via: "session" };
@@ -104,5 +106,46 @@ describe.each(testBackends)("playground rows scored on the server, %s", (backend
     // JSON has no NaN or Infinity, and a missing value must not reach the model as one: zod refuses it first.
     expect(zPlaygroundRowRequest.safeParse({ name: "iris", version: "1", feeds: { [inputName]: { ...feed, data: [Infinity, 1, 2, 3] } } }).success).toBe(false);
     expect(zPlaygroundRowRequest.safeParse({ name: "iris", version: "v1", feeds: { [inputName]: feed } }).success).toBe(false);
+  });
+});
+
+describe("playground row refusals in the reader's language", () => {
+  /** French as written here, with the non-breaking spaces French typography puts before « : ; ? ! » and inside « ». */
+  const fr = (text: string) => text.replace(/ ([:;?!»])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
+  const input = (name: string, elementType: string): ModelInputInfo => ({ name, elementType, shape: [1, 2], kind: "tensor" });
+  const row = (type: string, data: (number | string)[], dims = [1, data.length]) => ({ type, dims, data }) as PlaygroundRowRequest["feeds"][string];
+
+  it("say each refused row in English word for word, and in French with French numbers", () => {
+    const cases: [() => unknown, string][] = [
+      [() => tensorsForRow([input("x", "float32")], { x: row("float32", [1, 2]), y: row("float32", [1]) }), "Le modèle n’a pas d’entrée 'y' ; ses entrées sont 'x'."],
+      [() => tensorsForRow([input("x", "float32")], {}), "L’entrée « x » manque : donnez une valeur à chaque entrée du modèle."],
+      [() => tensorsForRow([input("x", "float32")], { x: row("float64", [1, 2]) }), "L’entrée « x » prend des valeurs float32, pas float64."],
+      [() => tensorsForRow([input("x", "float32")], { x: row("float32", [1, 2, 3], [1, 2]) }), "Entrée « x » : la forme [1, 2] contient 2 valeurs, mais 3 ont été envoyées."],
+      [
+        () => tensorsForRow([input("x", "float32")], { x: row("float32", [1, 2, 3, 4], [2, 2]) }),
+        "L’entrée « x » contient 2 lignes ; le serveur évalue une ligne à la fois (les lots s’exécutent dans le navigateur).",
+      ],
+      [
+        () => tensorsForRow([input("x", "float32")], { x: row("float32", new Array<number>(1_000_001).fill(0)) }),
+        "La ligne contient plus de 1\u202f000\u202f000 valeurs ; attendez que le moteur du navigateur soit prêt pour l’évaluer.",
+      ],
+      [() => tensorsForRow([input("x", "float32")], { x: row("float32", [1, "2"]) }), "L’entrée « x » ne prend que des nombres."],
+      [() => tensorsForRow([input("x", "string")], { x: row("string", ["a", 2]) }), "L’entrée « x » ne prend que du texte."],
+      [() => tensorsForRow([input("x", "int32")], { x: row("int32", [1, 2 ** 31]) }), "L’entrée « x » prend des nombres entiers sur 32 bits."],
+      [() => tensorsForRow([input("x", "int64")], { x: row("int64", [1, 0.5]) }), "L’entrée « x » prend des nombres entiers (2^53 au plus en valeur absolue)."],
+      [() => tensorsForRow([input("x", "bool")], { x: row("bool", [1, 2]) }), "L’entrée « x » prend 0 ou 1 (faux ou vrai)."],
+    ];
+    for (const [check, french] of cases) {
+      let error: unknown = null;
+      try {
+        check();
+      } catch (thrown) {
+        error = thrown;
+      }
+      if (!isDomainError(error)) throw new Error(`expected a refusal for: ${french}`);
+      expect(error.code).toBe("INVALID_PARAMETER_VALUE");
+      expect(saidIn("en", error)).toBe(error.message);
+      expect(saidIn("fr", error)).toBe(fr(french));
+    }
   });
 });

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { fromOrtOutputs } from "@/lib/ort-plain-tensors";
 import type { ModelInputInfo } from "@/lib/model-inputs";
 import { authorize } from "../auth/permissions";
-import { DomainError, invalidParameter } from "../errors";
+import { invalidParameter, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import type { OnnxIntrospection } from "./onnx-introspection";
 import { findModelVersion } from "./model-versions";
@@ -75,7 +76,13 @@ async function versionForScoring(ctx: ServiceContext, name: string, version: str
   authorize(ctx.actor, "studio.read");
   const { row } = await findModelVersion(ctx.db, name, version);
   const introspection = row.introspection as OnnxIntrospection | null;
-  if (!introspection) throw new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`);
+  if (!introspection) {
+    throw saidError(
+      "INVALID_STATE",
+      `Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`,
+      sentence("error.playground.no_graph", { model: name, version }),
+    );
+  }
   if (!row.modelDigest) {
     // Not pinned yet: reading the bytes pins and verifies them (the playground's own download does the same).
     const { bytes, digest } = await readModelVersionOnnx(ctx, name, version);
@@ -85,24 +92,51 @@ async function versionForScoring(ctx: ServiceContext, name: string, version: str
 }
 
 /** Checks the feeds are one row for exactly the model's inputs, and builds onnxruntime-node's tensors from them. */
-function tensorsForRow(inputs: readonly ModelInputInfo[], feeds: PlaygroundRowRequest["feeds"]): Record<string, ort.Tensor> {
+export function tensorsForRow(inputs: readonly ModelInputInfo[], feeds: PlaygroundRowRequest["feeds"]): Record<string, ort.Tensor> {
   const expected = new Set(inputs.map((input) => input.name));
   const unknown = Object.keys(feeds).filter((feedName) => !expected.has(feedName));
-  if (unknown.length) throw invalidParameter(`The model has no input ${unknown.map((n) => `'${n}'`).join(", ")}; its inputs are ${[...expected].map((n) => `'${n}'`).join(", ")}.`);
+  if (unknown.length) {
+    const names = unknown.map((n) => `'${n}'`).join(", ");
+    const known = [...expected].map((n) => `'${n}'`).join(", ");
+    throw invalidParameter(`The model has no input ${names}; its inputs are ${known}.`, sentence("error.playground.unknown_input", { names, known }));
+  }
   const tensors: Record<string, ort.Tensor> = {};
   let values = 0;
   for (const input of inputs) {
     const feed = feeds[input.name];
-    if (!feed) throw invalidParameter(`Input '${input.name}' is missing: give every input of the model a value.`);
-    if (feed.type !== input.elementType) throw invalidParameter(`Input '${input.name}' takes ${input.elementType} values, not ${feed.type}.`);
+    const inputName = input.name;
+    if (!feed) throw invalidParameter(`Input '${inputName}' is missing: give every input of the model a value.`, sentence("error.playground.input_missing", { input: inputName }));
+    if (feed.type !== input.elementType) {
+      throw invalidParameter(
+        `Input '${inputName}' takes ${input.elementType} values, not ${feed.type}.`,
+        sentence("error.playground.input_type", { input: inputName, expected: input.elementType, sent: feed.type }),
+      );
+    }
     const size = feed.dims.reduce((product, dim) => product * dim, 1);
-    if (size !== feed.data.length) throw invalidParameter(`Input '${input.name}': shape [${feed.dims.join(", ")}] holds ${size} values, but ${feed.data.length} were sent.`);
+    if (size !== feed.data.length) {
+      throw invalidParameter(
+        `Input '${inputName}': shape [${feed.dims.join(", ")}] holds ${size} values, but ${feed.data.length} were sent.`,
+        sentence("error.playground.input_size", { input: inputName, shape: feed.dims.join(", "), size, sent: feed.data.length }),
+      );
+    }
     const rows = feed.dims.length === 0 ? 1 : feed.dims[0];
-    if (rows !== 1) throw invalidParameter(`Input '${input.name}' holds ${rows} rows; the server scores one row at a time (batches run in the browser).`);
+    if (rows !== 1) {
+      throw invalidParameter(
+        `Input '${inputName}' holds ${rows} rows; the server scores one row at a time (batches run in the browser).`,
+        sentence("error.playground.input_rows", { input: inputName, rows }),
+      );
+    }
     values += size;
-    if (values > MAX_PLAYGROUND_ROW_VALUES) throw invalidParameter(`The row holds more than ${MAX_PLAYGROUND_ROW_VALUES.toLocaleString("en")} values; wait for the browser's runtime to score it.`);
+    if (values > MAX_PLAYGROUND_ROW_VALUES) {
+      throw invalidParameter(
+        `The row holds more than ${MAX_PLAYGROUND_ROW_VALUES.toLocaleString("en")} values; wait for the browser's runtime to score it.`,
+        sentence("error.playground.row_too_large", { max: MAX_PLAYGROUND_ROW_VALUES }),
+      );
+    }
     const isText = feed.type === "string";
-    if (feed.data.some((value) => (typeof value === "string") !== isText)) throw invalidParameter(`Input '${input.name}' takes ${isText ? "text" : "numbers"} only.`);
+    if (feed.data.some((value) => (typeof value === "string") !== isText)) {
+      throw invalidParameter(`Input '${inputName}' takes ${isText ? "text" : "numbers"} only.`, sentence("error.playground.input_kind", { input: inputName, kind: isText ? "text" : "numbers" }));
+    }
     const numbers = feed.data as number[];
     switch (feed.type) {
       case "string":
@@ -115,15 +149,19 @@ function tensorsForRow(inputs: readonly ModelInputInfo[], feeds: PlaygroundRowRe
         tensors[input.name] = new ort.Tensor("float64", Float64Array.from(numbers), feed.dims);
         break;
       case "int32":
-        if (!numbers.every((n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31)) throw invalidParameter(`Input '${input.name}' takes 32-bit whole numbers.`);
+        if (!numbers.every((n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31)) {
+          throw invalidParameter(`Input '${inputName}' takes 32-bit whole numbers.`, sentence("error.playground.input_int32", { input: inputName }));
+        }
         tensors[input.name] = new ort.Tensor("int32", Int32Array.from(numbers), feed.dims);
         break;
       case "int64":
-        if (!numbers.every(Number.isSafeInteger)) throw invalidParameter(`Input '${input.name}' takes whole numbers (at most 2^53 in size).`);
+        if (!numbers.every(Number.isSafeInteger)) {
+          throw invalidParameter(`Input '${inputName}' takes whole numbers (at most 2^53 in size).`, sentence("error.playground.input_int64", { input: inputName }));
+        }
         tensors[input.name] = new ort.Tensor("int64", BigInt64Array.from(numbers, BigInt), feed.dims);
         break;
       case "bool":
-        if (!numbers.every((n) => n === 0 || n === 1)) throw invalidParameter(`Input '${input.name}' takes 0 or 1 (false or true).`);
+        if (!numbers.every((n) => n === 0 || n === 1)) throw invalidParameter(`Input '${inputName}' takes 0 or 1 (false or true).`, sentence("error.playground.input_bool", { input: inputName }));
         tensors[input.name] = new ort.Tensor("bool", Uint8Array.from(numbers), feed.dims);
         break;
     }
@@ -145,7 +183,8 @@ export async function scorePlaygroundRow(ctx: ServiceContext, request: Playgroun
       results = await session.run(feeds);
     } catch (error) {
       // ORT's message names the node or input at fault; the row's values are not in it.
-      throw invalidParameter(`onnxruntime-node could not score the row: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw invalidParameter(`onnxruntime-node could not score the row: ${reason}`, sentence("error.playground.run_failed", { reason }));
     }
     const runMs = performance.now() - started;
     return { outputs: fromOrtOutputs(results as unknown as Record<string, ort.Tensor>), runMs };
