@@ -1,7 +1,7 @@
 // REST adapter of champion vs challenger: POST /api/models/compare?name=&champion=&challenger=&label= with the CSV as
 // the body → 200 with the comparison (a CSV does not fit a tRPC query's URL, and the comparison writes nothing).
 import { authenticateRequest } from "../auth/authenticate";
-import { describeZodError, invalidParameter } from "../errors";
+import { describeZodError, invalidParameter, zodErrorSentence } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { readBodyText } from "../http/request-body";
 import { getServiceContext, type ServiceContext } from "../service-context";
@@ -23,7 +23,7 @@ export async function handleChampionChallenger(
       challenger: params.get("challenger") ?? "",
       labelColumn: params.get("label") ?? "",
     });
-    if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+    if (!parsed.success) throw invalidParameter(describeZodError(parsed.error), zodErrorSentence(parsed.error));
     const csv = await readBodyText(request, {
       limitBytes: MAX_COMPARE_CSV_BYTES,
       hint: "compare on a sample of at most 9 MiB, or register the file as a dataset version and request a review.",

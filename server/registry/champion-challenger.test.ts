@@ -11,6 +11,8 @@ import { createTestStudio, testBackends, type TestStudio } from "../testing/test
 import { compareVersionsOnCsv, parseLabelledCsv } from "./champion-challenger";
 import { handleChampionChallenger } from "./champion-challenger-http";
 import { registerOnnxUpload } from "./onnx-versions";
+import { isDomainError, type DomainError } from "../errors";
+import { refusalOf, saidIn } from "../testing/said-error";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const editor: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
@@ -37,7 +39,38 @@ describe("parseLabelledCsv", () => {
     expect(() => parseLabelledCsv("a,b\n1,2,3\n")).toThrow(/Row 1 has 3 fields but the header names 2/);
     expect(() => parseLabelledCsv("a,b\n")).toThrow(/no rows to score/);
   });
+
+  it("says each refused file in English word for word, and in French", () => {
+    const cases: [string, string][] = [
+      ["", "Le fichier est vide : envoyez un CSV avec une ligne d’en-tête et des lignes étiquetées."],
+      ["a,a\n1,2\n", "L’en-tête nomme deux fois la colonne « a » ; donnez à chaque colonne son propre nom."],
+      ["a,b\n", "Le fichier a un en-tête mais aucune ligne à évaluer."],
+      ["a,b\n1,2\n1,2,3\n", "La ligne 2 a 3 champs, mais l’en-tête en nomme 2 ; corrigez la ligne ou l’en-tête."],
+    ];
+    for (const [text, french] of cases) expectSaid(refusalOfParse(text), french);
+  });
 });
+
+/** French as written here, with the non-breaking spaces French typography puts before « : ; ? ! » and inside « ». */
+function fr(text: string): string {
+  return text.replace(/ ([:;?!»])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
+}
+
+function refusalOfParse(text: string): DomainError {
+  try {
+    parseLabelledCsv(text);
+  } catch (error) {
+    if (isDomainError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+function expectSaid(error: DomainError, french: string): void {
+  expect(error.sentence, error.message).toBeDefined();
+  expect(saidIn("en", error)).toBe(error.message);
+  expect(saidIn("fr", error)).toBe(fr(french));
+}
 
 describe.each(testBackends)("champion vs challenger on %s", (backend) => {
   let studio: TestStudio;
@@ -157,6 +190,24 @@ describe.each(testBackends)("champion vs challenger on %s", (backend) => {
     expect(report.versions[0].metrics[0].value).toBeGreaterThan(10);
     expect(report.agreementRate).toBe(1);
     expect(report.agreementRule).toMatch(/1% of the labels' range/);
+  });
+
+  it("says the comparison's refusals in English word for word, and in French", async () => {
+    const compare = (name: string, champion: string, challenger: string, labelColumn: string, text: string) =>
+      refusalOf(compareVersionsOnCsv(studio.as(viewer), { name, champion, challenger, labelColumn }, text));
+    const cases: [Promise<DomainError>, string][] = [
+      [compare("credit", "1", "1", "approved", "approved\n1\n"), "Choisissez deux versions différentes : les deux côtés sont la version 1."],
+      [compare("credit", "1", "2", "outcome", "approved,age\n1,30\n"), "Le fichier n’a pas de colonne « outcome » ; ses colonnes sont 'approved', 'age'. Nommez la colonne qui contient le vrai résultat."],
+      [
+        compare("credit", "1", "2", "approved", csv("credit.test.csv").replace(/,1\n/, ",maybe\n")),
+        "Colonne « approved », ligne 1 : « maybe » n’est pas une des classes des modèles (0, 1) ; vérifiez la colonne des étiquettes.",
+      ],
+      [
+        compare("ridge", "1", "2", "progression", csv("diabetes.test.csv").replace(/,219\.0\n/, ",high\n")),
+        "Colonne « progression », ligne 1 : « high » n’est pas un nombre, or les modèles sont des régresseurs : l’étiquette doit être numérique.",
+      ],
+    ];
+    for (const [outcome, french] of cases) expectSaid(await outcome, french);
   });
 
   it("answers over HTTP: 200 with the report, 400 saying what to fix", async () => {

@@ -9,6 +9,7 @@ import { booleanFromText, numberFromText } from "@/lib/feature-values";
 import { authorize } from "../auth/permissions";
 import { trainingColumnsOf } from "../datasets/training-columns";
 import { invalidParameter } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { scoreModelColumns, type ModelScores } from "../review/evaluate";
 import type { ServiceContext } from "../service-context";
 import type { OnnxIntrospection } from "./onnx-introspection";
@@ -55,13 +56,20 @@ type TextColumn = { name: string; values: (string | null)[] };
 export function parseLabelledCsv(text: string): TextColumn[] {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { header: false, skipEmptyLines: "greedy" });
   const [header, ...rows] = parsed.data;
-  if (!header || header.length === 0) throw invalidParameter("The file is empty: upload a CSV with a header row and labelled rows.");
+  if (!header || header.length === 0) throw invalidParameter("The file is empty: upload a CSV with a header row and labelled rows.", sentence("error.champion.file_empty"));
   const names = header.map((name) => name.trim());
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate !== undefined) throw invalidParameter(`The header names the column '${duplicate}' twice; give every column its own name.`);
-  if (rows.length === 0) throw invalidParameter("The file has a header but no rows to score.");
+  if (duplicate !== undefined) {
+    throw invalidParameter(`The header names the column '${duplicate}' twice; give every column its own name.`, sentence("error.champion.duplicate_column", { column: duplicate }));
+  }
+  if (rows.length === 0) throw invalidParameter("The file has a header but no rows to score.", sentence("error.champion.no_rows"));
   const long = rows.findIndex((row) => row.length > names.length);
-  if (long >= 0) throw invalidParameter(`Row ${long + 1} has ${rows[long].length} fields but the header names ${names.length}; fix the row or the header.`);
+  if (long >= 0) {
+    throw invalidParameter(
+      `Row ${long + 1} has ${rows[long].length} fields but the header names ${names.length}; fix the row or the header.`,
+      sentence("error.champion.row_too_wide", { row: long + 1, found: rows[long].length, expected: names.length }),
+    );
+  }
   return names.map((name, column) => ({
     name,
     values: rows.map((row) => {
@@ -84,7 +92,12 @@ function classIndexOf(text: string, classes: readonly string[]): number | undefi
 
 async function loadVersion(ctx: ServiceContext, name: string, version: string) {
   const { row } = await findModelVersion(ctx.db, name, version);
-  if (!row.introspection) throw invalidParameter(`Version ${version} of '${name}' has no ONNX graph the studio could read; pick a version registered from an .onnx file.`);
+  if (!row.introspection) {
+    throw invalidParameter(
+      `Version ${version} of '${name}' has no ONNX graph the studio could read; pick a version registered from an .onnx file.`,
+      sentence("error.champion.no_graph", { model: name, version }),
+    );
+  }
   const { bytes } = await readModelVersionOnnx(ctx, name, version);
   return { onnx: bytes, introspection: row.introspection as OnnxIntrospection, trainingColumns: await trainingColumnsOf(ctx.db, row.lineage) };
 }
@@ -95,10 +108,18 @@ function formatValue(value: number): string {
 
 export async function compareVersionsOnCsv(ctx: ServiceContext, request: ChampionChallengerRequest, csvText: string): Promise<ChampionChallengerReport> {
   authorize(ctx.actor, "studio.read");
-  if (request.champion === request.challenger) throw invalidParameter(`Pick two different versions: both sides are version ${request.champion}.`);
+  if (request.champion === request.challenger) {
+    throw invalidParameter(`Pick two different versions: both sides are version ${request.champion}.`, sentence("error.champion.same_version", { version: request.champion }));
+  }
   const columns = parseLabelledCsv(csvText);
   const label = columns.find((column) => column.name === request.labelColumn);
-  if (!label) throw invalidParameter(`The file has no column '${request.labelColumn}'; its columns are ${columns.map((column) => `'${column.name}'`).join(", ")}. Name the column holding the true outcome.`);
+  if (!label) {
+    const names = columns.map((column) => `'${column.name}'`).join(", ");
+    throw invalidParameter(
+      `The file has no column '${request.labelColumn}'; its columns are ${names}. Name the column holding the true outcome.`,
+      sentence("error.champion.no_label_column", { column: request.labelColumn, columns: names }),
+    );
+  }
   const [championModel, challengerModel] = await Promise.all([loadVersion(ctx, request.name, request.champion), loadVersion(ctx, request.name, request.challenger)]);
   const score = async (model: typeof championModel, version: string): Promise<ModelScores> => {
     try {
@@ -117,12 +138,18 @@ export async function compareVersionsOnCsv(ctx: ServiceContext, request: Champio
   const championScores = await score(championModel, request.champion);
   const challengerScores = await score(challengerModel, request.challenger);
   if (championScores.task === "regression" !== (challengerScores.task === "regression")) {
-    throw invalidParameter(`Version ${request.champion} is a ${championScores.task} model and version ${request.challenger} a ${challengerScores.task} one; compare versions that predict the same thing.`);
+    throw invalidParameter(
+      `Version ${request.champion} is a ${championScores.task} model and version ${request.challenger} a ${challengerScores.task} one; compare versions that predict the same thing.`,
+      sentence("error.champion.task_mismatch", { champion: request.champion, championTask: championScores.task, challenger: request.challenger, challengerTask: challengerScores.task }),
+    );
   }
   const regression = championScores.task === "regression";
   const classes = championScores.classes;
   if (!regression && classes.join("\u0000") !== challengerScores.classes.join("\u0000")) {
-    throw invalidParameter(`The versions predict different classes (${classes.join(", ")} against ${challengerScores.classes.join(", ")}); compare versions trained on the same classes.`);
+    throw invalidParameter(
+      `The versions predict different classes (${classes.join(", ")} against ${challengerScores.classes.join(", ")}); compare versions trained on the same classes.`,
+      sentence("error.champion.class_mismatch", { champion: classes.join(", "), challenger: challengerScores.classes.join(", ") }),
+    );
   }
   const width = regression ? 1 : classes.length;
   const fileRows = label.values.length;
@@ -142,11 +169,21 @@ export async function compareVersionsOnCsv(ctx: ServiceContext, request: Champio
     let truth: number | undefined;
     if (regression) {
       const number = numberFromText(text);
-      if (number === null) throw invalidParameter(`Column '${request.labelColumn}', row ${row + 1}: "${text}" is not a number, but the models are regressors, so the label must be numeric.`);
+      if (number === null) {
+        throw invalidParameter(
+          `Column '${request.labelColumn}', row ${row + 1}: "${text}" is not a number, but the models are regressors, so the label must be numeric.`,
+          sentence("error.champion.label_not_number", { column: request.labelColumn, row: row + 1, text }),
+        );
+      }
       truth = number;
     } else {
       truth = classIndexOf(text, classes);
-      if (truth === undefined) throw invalidParameter(`Column '${request.labelColumn}', row ${row + 1} holds '${text}', which is not one of the models' classes (${classes.join(", ")}); check the label column.`);
+      if (truth === undefined) {
+        throw invalidParameter(
+          `Column '${request.labelColumn}', row ${row + 1} holds '${text}', which is not one of the models' classes (${classes.join(", ")}); check the label column.`,
+          sentence("error.champion.label_not_class", { column: request.labelColumn, row: row + 1, text, classes: classes.join(", ") }),
+        );
+      }
     }
     const finite = (scores: ModelScores) => scores.outputs.subarray(row * width, (row + 1) * width).every(Number.isFinite);
     if (!finite(championScores) || !finite(challengerScores)) {
@@ -158,7 +195,9 @@ export async function compareVersionsOnCsv(ctx: ServiceContext, request: Champio
   }
   if (missingLabelRows) notes.push(`Rows with no label were left out of the comparison: ${missingLabelRows} of ${fileRows}.`);
   if (unscoredRows) notes.push(`Rows where a version returned no number (usually a missing value the model cannot handle) were left out: ${unscoredRows} of ${fileRows}. They are in the results file without a prediction.`);
-  if (kept.length === 0) throw invalidParameter("No row could be compared: every row lacks a label or a prediction. Check the label column and missing values.");
+  if (kept.length === 0) {
+    throw invalidParameter("No row could be compared: every row lacks a label or a prediction. Check the label column and missing values.", sentence("error.champion.nothing_compared"));
+  }
 
   const keptOutputs = (scores: ModelScores) => {
     const out = new Float64Array(kept.length * width);
