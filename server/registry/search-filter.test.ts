@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { isDomainError, type DomainError } from "../errors";
 import { saidIn } from "../testing/said-error";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterGrammar } from "./search-filter";
+import { clauseToSql } from "../tracking/search-runs";
 
 const grammar: FilterGrammar = {
   attributes: { name: { ops: ["=", "!=", "LIKE", "ILIKE"] }, version_number: { ops: ["=", ">", "<"], numeric: true } },
@@ -47,6 +48,8 @@ describe("registry search refusals", () => {
         "Clause order_by invalide « size DESC » pour la recherche de versions de modèle : utilisez name, creation_timestamp, suivi au besoin de ASC ou DESC.",
       ],
       [() => checkMaxResults(250_000, 200_000), "Valeur invalide pour max_results : elle doit être au plus 200\u202f000, reçu 250\u202f000."],
+      // The runs search's own check, behind its parser (which already refuses unknown attributes).
+      [() => clauseToSql({ entity: "attribute", key: "colour", op: "=", value: "red", position: 0 }), "Clé d’attribut invalide « colour » dans le filtre de recherche."],
     ];
     for (const [check, french] of cases) {
       const error = refusal(check);

@@ -10,6 +10,7 @@ import {
   type OrderByClause,
 } from "@/lib/search-filter";
 import { invalidParameter } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import { decodePageToken, encodePageToken } from "./page-token";
 import { PreEncodedJson } from "../http/mlflow-wire";
@@ -55,7 +56,7 @@ export function clauseToSql(clause: FilterClause): SQL {
   const { entity, key, op } = clause;
   if (entity === "attribute") {
     const column = attributeColumns[key];
-    if (!column) throw invalidParameter(`Invalid attribute key '${key}' in the search filter.`);
+    if (!column) throw invalidParameter(`Invalid attribute key '${key}' in the search filter.`, sentence("error.search.attribute_invalid", { key }));
     return comparison(column, clause);
   }
   if (entity === "dataset") {
@@ -87,11 +88,11 @@ function orderToSql(order: OrderByClause, index: number, required: Set<string>):
   const direction = order.ascending ? sql`asc` : sql`desc`;
   if (order.entity === "attribute") {
     const column = attributeColumns[order.key];
-    if (!column) throw invalidParameter(`Invalid order_by attribute '${order.key}'.`);
+    if (!column) throw invalidParameter(`Invalid order_by attribute '${order.key}'.`, sentence("error.search.order_by_attribute", { key: order.key }));
     const sortable = numericAttributes.has(order.key) ? column : sql`${column} collate "C"`;
     return { term: sql`${sortable} ${direction} nulls last` };
   }
-  if (order.entity === "dataset") throw invalidParameter("Runs cannot be ordered by dataset fields.");
+  if (order.entity === "dataset") throw invalidParameter("Runs cannot be ordered by dataset fields.", sentence("error.search.order_by_dataset"));
   const table = order.entity === "metric" ? sql`latest_metrics` : order.entity === "param" ? sql`params` : sql`tags`;
   const alias = sql.raw(`o${index}`);
   const value = sql`${alias}.value`;
