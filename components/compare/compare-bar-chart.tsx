@@ -4,7 +4,8 @@
 // pinned baseline); the baseline's value is drawn as a dashed line across the bars.
 import { useId, useRef, useState } from "react";
 import { makeScale, niceTicks } from "@/lib/chart-scale";
-import { formatMetricValue } from "@/components/ui/time-format";
+import { useTranslations } from "next-intl";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import styles from "./compare-charts.module.css";
 import { formatDelta } from "./summary-table";
 import { useElementWidth } from "./use-element-width";
@@ -32,6 +33,8 @@ export function CompareBarChart({
   loading: boolean;
   summary: string;
 }) {
+  const t = useTranslations("compareRuns.chart");
+  const format = useLocaleFormat();
   const captionId = useId();
   const plot = useRef<HTMLDivElement>(null);
   const width = useElementWidth(plot, 1) ?? 0;
@@ -60,12 +63,12 @@ export function CompareBarChart({
     <figure className={styles.figure} aria-labelledby={captionId} data-testid="compare-chart" data-metric={metricKey} data-kind="bars" data-ready={loading ? "false" : "true"} data-lines={bars.length}>
       <div className={styles.plot} ref={plot}>
         {width > 0 ? (
-          <svg className={styles.bars} width={width} height={HEIGHT} role="img" aria-label={`Bar chart of ${metricKey}, logged once per run, for ${bars.length} run${bars.length === 1 ? "" : "s"}; hover a bar for its value`}>
-            {ticks.map((t) => (
-              <g key={t}>
-                <line x1={left} x2={right} y1={sy.toPx(t)} y2={sy.toPx(t)} stroke="var(--border)" strokeDasharray="3 3" />
-                <text x={left - 6} y={sy.toPx(t)} textAnchor="end" dominantBaseline="middle" fontSize={11} fill="var(--muted)">
-                  {formatMetricValue(t)}
+          <svg className={styles.bars} width={width} height={HEIGHT} role="img" aria-label={t("barLabel", { metric: metricKey, count: bars.length })}>
+            {ticks.map((tick) => (
+              <g key={tick}>
+                <line x1={left} x2={right} y1={sy.toPx(tick)} y2={sy.toPx(tick)} stroke="var(--border)" strokeDasharray="3 3" />
+                <text x={left - 6} y={sy.toPx(tick)} textAnchor="end" dominantBaseline="middle" fontSize={11} fill="var(--muted)">
+                  {format.metricValue(tick)}
                 </text>
               </g>
             ))}
@@ -86,7 +89,7 @@ export function CompareBarChart({
                   onMouseEnter={() => setHovered(bar)}
                   onMouseLeave={() => setHovered(null)}
                 >
-                  <title>{`${bar.name}: ${formatMetricValue(bar.value)}`}</title>
+                  <title>{`${bar.name}: ${format.metricValue(bar.value)}`}</title>
                 </rect>
               );
             })}
@@ -97,7 +100,7 @@ export function CompareBarChart({
         ) : null}
         {loading && !bars.length ? (
           <p className={styles.loading} role="status">
-            Loading {metricKey}…
+            {t("loading", { metric: metricKey })}
           </p>
         ) : null}
         {hovered ? (
@@ -110,8 +113,8 @@ export function CompareBarChart({
                     {hovered.name}
                   </td>
                   <td className={styles.readoutValue}>
-                    {formatMetricValue(hovered.value)}
-                    {baselineBar && hovered.runId !== baselineBar.runId ? <span className={styles.raw}> Δ {formatDelta(hovered.value, baselineBar.value)}</span> : null}
+                    {format.metricValue(hovered.value)}
+                    {baselineBar && hovered.runId !== baselineBar.runId ? <span className={styles.raw}> Δ {formatDelta(hovered.value, baselineBar.value, format.locale)}</span> : null}
                   </td>
                 </tr>
               </tbody>

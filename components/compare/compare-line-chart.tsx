@@ -6,7 +6,9 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type Mous
 import { logExtent, logTicks, makeScale, niceTicks, paddedExtent, type Extent } from "@/lib/chart-scale";
 import { formatX, pointNearest, type PlotSeries } from "@/lib/compare-series";
 import type { CompareXAxis } from "@/lib/compare-state";
+import { useTranslations } from "next-intl";
 import { formatMetricValue } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
 import { createHoverStore, useHover, type HoverStore } from "./hover-store";
 import { formatDelta } from "./summary-table";
 import styles from "./compare-charts.module.css";
@@ -199,6 +201,7 @@ function paint(canvas: HTMLCanvasElement, frame: Frame, lines: ChartLine[], axis
 }
 
 export function CompareLineChart(props: CompareLineChartProps) {
+  const t = useTranslations("compareRuns.chart");
   const captionId = useId();
   const [hover] = useState(createHoverStore);
   const { lines, axis, logScale, range } = props;
@@ -244,14 +247,14 @@ export function CompareLineChart(props: CompareLineChartProps) {
       <div className={styles.plot} ref={plot}>
         {props.loading && !lines.length ? (
           <p className={styles.loading} role="status">
-            Loading {props.metricKey}…
+            {t("loading", { metric: props.metricKey })}
           </p>
         ) : null}
         <canvas
           ref={canvas}
           className={styles.canvas}
           role="img"
-          aria-label={`Line chart of ${props.metricKey} for ${drawn} run${drawn === 1 ? "" : "s"}; hover for each run's value`}
+          aria-label={t("lineLabel", { metric: props.metricKey, count: drawn })}
         />
         {frame ? <PointerOverlay frame={frame} hover={hover} axis={axis} onZoom={props.onZoom} onResetZoom={props.onResetZoom} /> : null}
         <HoverReadout hover={hover} lines={lines} axis={axis} smoothed={props.smoothed} baselineId={props.baselineId ?? null} />
@@ -341,6 +344,8 @@ function HoverReadout({
   baselineId: string | null;
 }) {
   const current = useHover(hover);
+  const t = useTranslations("compareRuns.chart");
+  const format = useLocaleFormat();
   if (current === null || !Number.isFinite(current.x)) return null;
   const { x } = current;
   const rows = lines
@@ -357,8 +362,7 @@ function HoverReadout({
     // Shown on the side away from the pointer, so it never hides the lines being read.
     <div className={`${styles.readout} ${current.across > 0.5 ? styles.readoutLeft : styles.readoutRight}`} data-testid="chart-readout">
       <div className={styles.readoutTitle}>
-        {axis === "step" ? "step " : ""}
-        {formatX(rows[0]?.point.x ?? x, axis)}
+        {axis === "step" ? t("step", { step: formatX(rows[0]?.point.x ?? x, axis) }) : formatX(rows[0]?.point.x ?? x, axis)}
       </div>
       {rows.length ? (
         <table>
@@ -370,18 +374,18 @@ function HoverReadout({
                   {line.name}
                 </td>
                 <td className={styles.readoutValue}>
-                  {formatMetricValue(point.y)}
-                  {smoothed && !band ? <span className={styles.raw}> ({formatMetricValue(point.raw)})</span> : null}
-                  {band ? <span className={styles.raw}> ({formatMetricValue(band.lo)} – {formatMetricValue(band.hi)})</span> : null}
-                  {baseline && line.runId !== baselineId ? <span className={styles.raw}> Δ {formatDelta(point.y, baseline.point.y)}</span> : null}
-                  {line.runId === baselineId ? <span className={styles.raw}> baseline</span> : null}
+                  {format.metricValue(point.y)}
+                  {smoothed && !band ? <span className={styles.raw}> ({format.metricValue(point.raw)})</span> : null}
+                  {band ? <span className={styles.raw}> ({format.metricValue(band.lo)} – {format.metricValue(band.hi)})</span> : null}
+                  {baseline && line.runId !== baselineId ? <span className={styles.raw}> Δ {formatDelta(point.y, baseline.point.y, format.locale)}</span> : null}
+                  {line.runId === baselineId ? <span className={styles.raw}> {t("baseline")}</span> : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : (
-        <p>No run has a value here.</p>
+        <p>{t("noValue")}</p>
       )}
     </div>
   );

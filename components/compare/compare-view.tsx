@@ -515,7 +515,7 @@ function buildChart({
   smoothing: number;
   logScale: boolean;
   width: number;
-  /** The compare page's messages: group and baseline line names, the grouped chart's caption. */
+  /** The compare page's messages: group and baseline line names, the chart's caption. */
   t: ReturnType<typeof useTranslations<"compareRuns">>;
 }): { lines: ChartLine[]; bars: ChartBar[] | null; summary: string } {
   const byRun = new Map(fetched.map((series) => [series.runId, series]));
@@ -523,7 +523,7 @@ function buildChart({
   const totals = shown.map((run) => byRun.get(run.runId)!.total);
   if (isSingleValueMetric(totals)) {
     const bars = shown.filter((run) => byRun.get(run.runId)!.y.length === 1).map((run) => ({ ...run, value: byRun.get(run.runId)!.y[0] }));
-    return { lines: [], bars, summary: `${bars.length} run${bars.length === 1 ? "" : "s"}, one value each: drawn as bars.` };
+    return { lines: [], bars, summary: t("chart.barsCaption", { count: bars.length }) };
   }
   let drawn = 0;
   let total = 0;
@@ -563,9 +563,9 @@ function buildChart({
     parts.push(t("group.caption", { groups: built.length - (baselineRun ? 1 : 0), runs: shown.length, key }));
   } else {
     for (const run of shown) built.push({ ...run, plot: plots.get(run.runId)! });
-    parts.push(`${built.length} run${built.length === 1 ? "" : "s"}, ${drawn.toLocaleString("en")} of ${total.toLocaleString("en")} points drawn`);
+    parts.push(t("chart.linesCaption", { count: built.length, drawn, total }));
   }
-  if (downsampled) parts.push(`${downsampled} series downsampled on the server (spikes kept); zoom in for full resolution`);
-  if (droppedForLog) parts.push(`${droppedForLog} values ≤ 0 not shown on the log scale`);
-  return { lines: built, bars: null, summary: parts.join("; ") + "." };
+  if (downsampled) parts.push(t("chart.downsampled", { count: downsampled }));
+  if (droppedForLog) parts.push(t("chart.droppedForLog", { count: droppedForLog }));
+  return { lines: built, bars: null, summary: t("chart.summary", { parts: parts.join(t("chart.separator")) }) };
 }

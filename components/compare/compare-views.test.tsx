@@ -170,3 +170,32 @@ describe("formatDelta", () => {
     expect(formatDelta(1.5, 1.5, "fr")).toBe("±0 (±0\u202f%)");
   });
 });
+
+describe("the compare views' captions and differences in French", () => {
+  const renderFrench = (node: ReactNode) =>
+    renderStatic(
+      <NextIntlClientProvider locale="fr" messages={catalogues.fr} timeZone="UTC">
+        {node}
+      </NextIntlClientProvider>,
+    );
+  /** The figcaption's text, tags removed (React writes the apostrophe of n’a as is). */
+  const caption = (html: string) => (/<figcaption[^>]*>(.*?)<\/figcaption>/s.exec(html)?.[1] ?? "").replace(/<[^>]+>/g, "");
+
+  it("says the scatter plot's caption in French, with non-breaking spaces before the colon", () => {
+    expect(caption(renderFrench(<ScatterPlot runs={threeRuns} x={null} y={null} onChange={ignore} />))).toBe(
+      "acc (métrique) en fonction de extra (paramètre, 1 catégorie)\u00a0: 1 exécution placée sur 3. 2 exécutions n’ont pas de valeur pour extra ou acc et sont laissées de côté.",
+    );
+  });
+
+  it("says the parallel coordinates' caption in French, values with a decimal comma", () => {
+    const text = caption(renderFrench(<ParallelCoordinates runs={threeRuns} axes={[]} metric={null} onChange={ignore} baseline="b" />));
+    expect(text).toContain("Coordonnées parallèles de 3 exécutions sur 3, selon 2 paramètres (extra, lr), jusqu’à acc.");
+    expect(text).toContain("acc la plus haute\u00a0: run b (0,9)\u00a0; la plus basse\u00a0: run a (0,8).");
+    expect(text).toContain("1 exécution n’a pas de acc et est tracée en pointillés gris.");
+    expect(text).toContain("sa valeur de acc est 0,9.");
+  });
+
+  it("writes a difference from the baseline the French way", () => {
+    expect(formatDelta(0.2, 0.25, "fr")).toBe("−0,05 (−20\u202f%)");
+  });
+});

@@ -3,6 +3,8 @@
 import { useTranslations } from "next-intl";
 import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { formatMetricValue } from "@/components/ui/time-format";
+import { useLocaleFormat } from "@/components/ui/use-locale-format";
+import type { Locale } from "@/lib/i18n/locales";
 import styles from "@/components/ui/ui.module.css";
 import {
   METRIC_RAMP,
@@ -81,6 +83,7 @@ const axisKey = (axis: Axis) => parseColumnId(axis.id)?.key ?? axis.id;
 
 export function ParallelCoordinates({ runs, axes, metric, onChange, baseline = null }: ParallelCoordinatesProps) {
   const t = useTranslations("compareRuns.parallel");
+  const format = useLocaleFormat();
   const colorOf = useRunColors();
   const ids = useId();
   const paramColumns = useMemo(() => describeColumns(runs, ["params"]), [runs]);
@@ -151,14 +154,14 @@ export function ParallelCoordinates({ runs, axes, metric, onChange, baseline = n
 
   const baselineLine = baseline ? (lines.find((line) => line.runId === baseline) ?? null) : null;
   const caption = useMemo(() => {
-    const described = describeChart(lines, paramAxes, metricAxis ? axisKey(metricAxis) : null);
+    const described = describeChart(lines, paramAxes, metricAxis ? axisKey(metricAxis) : null, t, format.metricValue);
     if (!baselineLine?.d) return described;
     const about =
       metricAxis && baselineLine.metricValue !== null
-        ? t("baselineMetric", { name: baselineLine.name, metric: axisKey(metricAxis), value: formatMetricValue(baselineLine.metricValue) })
+        ? t("baselineMetric", { name: baselineLine.name, metric: axisKey(metricAxis), value: format.metricValue(baselineLine.metricValue) })
         : t("baselineCaption", { name: baselineLine.name });
     return `${described} ${about}`;
-  }, [lines, paramAxes, metricAxis, baselineLine, t]);
+  }, [lines, paramAxes, metricAxis, baselineLine, t, format]);
 
   function toggleAxis(id: string) {
     const next = chosenAxes.includes(id) ? chosenAxes.filter((a) => a !== id) : [...chosenAxes, id];
@@ -266,6 +269,7 @@ const ChartBody = memo(function ChartBody({
   baseline: RunLine | null;
 }) {
   const t = useTranslations("compareRuns.parallel");
+  const { locale } = useLocaleFormat();
   const hintId = useId();
   // Held by id, so a change of runs or axes never moves the highlight onto another run.
   const [activeRunId, setActiveRunId] = useState<string | null>(null);
@@ -302,7 +306,7 @@ const ChartBody = memo(function ChartBody({
             {active.runId === baseline?.runId ? ` (${t("baselineHover")})` : ""}{" "}
             {axes
               .map((axis, i) => {
-                const delta = baseline && active.runId !== baseline.runId ? deltaText(active.numbers[i], baseline.numbers[i]) : "";
+                const delta = baseline && active.runId !== baseline.runId ? deltaText(active.numbers[i], baseline.numbers[i], locale) : "";
                 return `${axisKey(axis)} ${valueText(axis.id, active.texts[i])}${delta ? ` (Δ ${delta})` : ""}`;
               })
               .join(" · ")}
@@ -356,38 +360,42 @@ const ChartBody = memo(function ChartBody({
 });
 
 /** A run's difference from the baseline on one axis, or "" where either lacks a number (categories, missing values). */
-function deltaText(value: number | null, baseline: number | null): string {
-  return value === null || baseline === null ? "" : formatDelta(value, baseline);
+function deltaText(value: number | null, baseline: number | null, locale: Locale): string {
+  return value === null || baseline === null ? "" : formatDelta(value, baseline, locale);
 }
 
-/** The caption: what is drawn, how it is coloured, the extremes and who is missing. */
-function describeChart(lines: readonly RunLine[], paramAxes: readonly Axis[], metricKey: string | null): string {
+/** The caption: what is drawn, how it is coloured, the extremes and who is missing, in the reader's language. */
+function describeChart(
+  lines: readonly RunLine[],
+  paramAxes: readonly Axis[],
+  metricKey: string | null,
+  t: ReturnType<typeof useTranslations<"compareRuns.parallel">>,
+  metricValue: (value: number) => string,
+): string {
   const drawn = lines.filter((line) => line.d).length;
   const params = paramAxes.map(axisKey);
   const parts = [
-    `Parallel coordinates of ${drawn} of ${lines.length} run${lines.length === 1 ? "" : "s"}` +
-      (params.length ? ` across ${params.length} param${params.length === 1 ? "" : "s"} (${params.join(", ")})` : "") +
-      (metricKey ? ` to ${metricKey}.` : "."),
+    t("describe.drawn", { drawn, total: lines.length, params: params.length, list: params.join(", "), hasMetric: metricKey ? "yes" : "no", metric: metricKey ?? "" }),
   ];
   if (metricKey) {
     const ranked = lines.filter((line) => line.metricValue !== null).sort((a, b) => (b.metricValue as number) - (a.metricValue as number));
-    parts.push(`Lines are coloured by ${metricKey}, blue for the lowest through to gold for the highest.`);
+    parts.push(t("describe.coloured", { metric: metricKey }));
     if (ranked.length) {
       const top = ranked[0];
       const bottom = ranked[ranked.length - 1];
       parts.push(
         ranked.length > 1
-          ? `Highest ${metricKey}: ${top.name} (${formatMetricValue(top.metricValue as number)}); lowest: ${bottom.name} (${formatMetricValue(bottom.metricValue as number)}).`
-          : `${top.name} has ${metricKey} ${formatMetricValue(top.metricValue as number)}.`,
+          ? t("describe.extremes", { metric: metricKey, top: top.name, topValue: metricValue(top.metricValue as number), bottom: bottom.name, bottomValue: metricValue(bottom.metricValue as number) })
+          : t("describe.single", { name: top.name, metric: metricKey, value: metricValue(top.metricValue as number) }),
       );
     }
     const lacking = lines.filter((line) => line.lacksMetric).length;
-    if (lacking) parts.push(`${lacking} run${lacking === 1 ? " lacks" : "s lack"} ${metricKey} and ${lacking === 1 ? "is" : "are"} drawn dashed in grey.`);
+    if (lacking) parts.push(t("describe.lacking", { count: lacking, metric: metricKey }));
   } else {
-    parts.push("Lines take each run's colour.");
+    parts.push(t("describe.runColours"));
   }
-  if (drawn < lines.length) parts.push(`${lines.length - drawn} run${lines.length - drawn === 1 ? " has" : "s have"} none of these values and ${lines.length - drawn === 1 ? "is" : "are"} not drawn.`);
-  parts.push("A line breaks where a run lacks a value.");
+  if (drawn < lines.length) parts.push(t("describe.notDrawn", { count: lines.length - drawn }));
+  parts.push(t("describe.breaks"));
   return parts.join(" ");
 }
 
@@ -464,6 +472,7 @@ const AxesLayer = memo(function AxesLayer({
 /** The drawn values as a table, in keyboard order; built only when opened, since it may hold hundreds of rows. */
 function ValuesTable({ lines, order, axes, baseline }: { lines: readonly RunLine[]; order: readonly number[]; axes: readonly Axis[]; baseline: RunLine | null }) {
   const t = useTranslations("compareRuns.parallel");
+  const { locale } = useLocaleFormat();
   const [open, setOpen] = useState(false);
   return (
     <details className={compare.folded} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -491,7 +500,7 @@ function ValuesTable({ lines, order, axes, baseline }: { lines: readonly RunLine
                       {line.runId === baseline?.runId ? ` ${t("baselineRow")}` : null}
                     </th>
                     {line.texts.map((text, i) => {
-                      const delta = baseline && line.runId !== baseline.runId ? deltaText(line.numbers[i], baseline.numbers[i]) : "";
+                      const delta = baseline && line.runId !== baseline.runId ? deltaText(line.numbers[i], baseline.numbers[i], locale) : "";
                       return (
                         <td key={axes[i].id} className={compare.value}>
                           {valueText(axes[i].id, text)}

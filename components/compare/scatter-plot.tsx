@@ -2,6 +2,7 @@
 // Any param or metric against another, one point per run in the run's colour; the choice of axes is the caller's (URL) state.
 import { memo, useId, useMemo, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { useTranslations } from "next-intl";
 import { formatMetricValue } from "@/components/ui/time-format";
 import styles from "@/components/ui/ui.module.css";
 import { defaultScatterChoice, describeColumns, diffParams, numericScale, scatterData, type ColumnInfo, type ScatterPoint } from "@/lib/compare-values";
@@ -24,9 +25,9 @@ export interface ScatterPlotProps {
 
 const LABEL_LENGTH = 14;
 const shorten = (text: string) => (text.length > LABEL_LENGTH ? `${text.slice(0, LABEL_LENGTH - 1)}…` : text);
-const kindLabel = (column: ColumnInfo) => (column.kind === "params" ? "param" : "metric");
 
 export function ScatterPlot({ runs, x, y, onChange, baseline = null }: ScatterPlotProps) {
+  const t = useTranslations("compareRuns.scatter");
   const ids = useId();
   const columns = useMemo(() => describeColumns(runs), [runs]);
   // Categorical params make sense as x (one column of points per category); y stays numeric.
@@ -66,12 +67,18 @@ export function ScatterPlot({ runs, x, y, onChange, baseline = null }: ScatterPl
       </div>
       <ScatterCanvas data={data.points} xCategories={data.xCategories} x={xColumn} y={yColumn} baseline={baseline} />
       <figcaption id={captionId} className={compare.caption}>
-        <strong>{yColumn.key}</strong> ({kindLabel(yColumn)}) against <strong>{xColumn.key}</strong> ({kindLabel(xColumn)}
-        {data.xCategories ? `, ${data.xCategories.length} categor${data.xCategories.length === 1 ? "y" : "ies"}` : ""}): {data.points.length} of {runs.length} run
-        {runs.length === 1 ? "" : "s"} plotted.{" "}
-        {data.missing
-          ? `${data.missing} run${data.missing === 1 ? " lacks" : "s lack"} a value for ${xColumn.key} or ${yColumn.key} and ${data.missing === 1 ? "is" : "are"} left out.`
-          : "Every run has both values."}
+        {t.rich("caption", {
+          strong: (chunks) => <strong>{chunks}</strong>,
+          y: yColumn.key,
+          yKind: t(yColumn.kind === "params" ? "kind.params" : "kind.metrics"),
+          x: xColumn.key,
+          xKind: t(xColumn.kind === "params" ? "kind.params" : "kind.metrics"),
+          categorical: data.xCategories ? "yes" : "no",
+          categories: data.xCategories?.length ?? 0,
+          plotted: data.points.length,
+          total: runs.length,
+          missing: data.missing,
+        })}
       </figcaption>
       <PointsTable points={data.points} x={xColumn} y={yColumn} />
     </figure>
