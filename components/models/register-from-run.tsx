@@ -6,6 +6,7 @@ import { useId, useState, type FormEvent } from "react";
 import { usePermission } from "@/components/auth/use-permission";
 import { useTRPC } from "@/components/trpc-provider";
 import ui from "@/components/ui/ui.module.css";
+import { useErrorText } from "@/components/ui/use-error-text";
 import { modelVersionHref } from "./model-format";
 import { suggestedModelName } from "./register-name";
 import styles from "./models.module.css";
@@ -31,6 +32,7 @@ function RegisterForm({ runId, artifactPath, runName, onClose }: { runId: string
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ids = useId();
+  const errorText = useErrorText();
   const [name, setName] = useState(() => suggestedModelName(artifactPath, runName));
   const [description, setDescription] = useState("");
   // Existing models are offered so a new version lands in the right one instead of a near-duplicate name.
@@ -96,7 +98,7 @@ function RegisterForm({ runId, artifactPath, runName, onClose }: { runId: string
       </div>
       {register.error ? (
         <p className={ui.error} role="alert">
-          {register.error.message}
+          {errorText(register.error)}
         </p>
       ) : null}
       <div className={`${ui.actions} ${styles.register}`}>

@@ -35,6 +35,8 @@ describe("message catalogues", () => {
   const valuesPerLanguage: Record<string, string[]> = {
     "sentences.error.input.issue": ["field", "kind", "maximum", "message", "minimum", "path"],
     "sentences.error.input.field": ["format", "inclusive", "kind", "maximum", "message", "minimum", "origin"],
+    // English lists the fields as "no a, no b"; French names them once ("il lui manque a, b").
+    "sentences.error.onnx.not_a_model": ["fields", "missing"],
   };
 
   it("have no empty message and the same placeholders in each language", () => {

@@ -6,6 +6,7 @@ import type { onnx } from "onnx-proto";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "@/server/errors";
+import { saidIn } from "@/server/testing/said-error";
 import { introspectOnnx, onnxProtobuf, zOnnxIntrospection, type OnnxIntrospection } from "@/server/registry/onnx-introspection";
 
 const fixtures = path.resolve(import.meta.dirname, "../../fixtures");
@@ -209,6 +210,33 @@ describe("introspectOnnx refuses what is not a whole ONNX model", () => {
     const error = thrownBy(() => introspectOnnx(bytes, { maxBytes: 100 }));
     expect(error.code).toBe("RESOURCE_EXHAUSTED");
     expect(error.message).toMatch(/over the 100 B limit/);
+  });
+});
+
+describe("ONNX refusals in the reader's language", () => {
+  /** French as written here, with the non-breaking spaces French typography puts before « : ; ? ! » and inside « ». */
+  const fr = (text: string) => text.replace(/ ([:;?!»])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
+  const said = (error: DomainError) => {
+    expect(error.sentence, error.message).toBeDefined();
+    expect(saidIn("en", error)).toBe(error.message);
+    return saidIn("fr", error);
+  };
+
+  it("say each refused file in English word for word, and in French with French sizes", () => {
+    const { bytes } = readModelFixture("iris-logreg");
+    expect(said(thrownBy(() => introspectOnnx(new Uint8Array())))).toBe(fr("Le fichier est vide : envoyez un fichier de modèle .onnx."));
+    expect(said(thrownBy(() => introspectOnnx(bytes, { maxBytes: 100 })))).toBe(
+      fr(`Le fichier du modèle fait ${bytes.length} o, au-delà de la limite de 100 o pour les modèles ONNX ; exportez un modèle plus petit ou relevez la limite.`),
+    );
+    const forest = readModelFixture("breast-cancer-rf-v1").bytes;
+    expect(said(thrownBy(() => introspectOnnx(forest, { maxBytes: 1536 })))).toMatch(/^Le fichier du modèle fait \d+,\d Kio, au-delà de la limite de 1,5 Kio pour/);
+    expect(said(thrownBy(() => introspectOnnx(forest.slice(0, Math.floor(forest.length / 2)))))).toMatch(/^Le fichier ressemble à un modèle ONNX mais il est tronqué \(\d+,\d Kio lus\u00a0; /);
+    const notAModel = onnxProtobuf.ModelProto.encode({ producerName: "hello" }).finish();
+    expect(said(thrownBy(() => introspectOnnx(notAModel)))).toBe(
+      fr("Le fichier n’a pas pu être lu comme un modèle ONNX : il lui manque ir_version, opset_import, graph. Envoyez un modèle exporté en ONNX (.onnx)."),
+    );
+    const empty = onnxProtobuf.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: "", version: 15 }], graph: { name: "empty", output: [{ name: "y" }] } }).finish();
+    expect(said(thrownBy(() => introspectOnnx(empty)))).toBe(fr("Le graphe du modèle ONNX est vide (aucun nœud) : exportez à nouveau le modèle avec ses opérateurs."));
   });
 });
 

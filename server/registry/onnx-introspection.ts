@@ -2,7 +2,8 @@
 import onnxProto, { type onnx } from "onnx-proto";
 import { z } from "zod";
 import { zModelSignature } from "@/lib/model-signature";
-import { DomainError, invalidParameter } from "@/server/errors";
+import { invalidParameter, saidError } from "@/server/errors";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 // onnx-proto is CommonJS; Node's ESM loader only exposes its default export.
 export const onnxProtobuf = onnxProto.onnx;
@@ -89,11 +90,12 @@ export function int64ToNumber(value: Int64 | null | undefined): number {
 
 /** Decodes bytes as a ModelProto, refusing empty, oversized, truncated and non-ONNX input with a sentence saying why. */
 export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxBytes): DecodedModel {
-  if (bytes.length === 0) throw invalidParameter("The file is empty: upload an .onnx model file.");
+  if (bytes.length === 0) throw invalidParameter("The file is empty: upload an .onnx model file.", sentence("error.onnx.file_empty"));
   if (bytes.length > maxBytes) {
-    throw new DomainError(
+    throw saidError(
       "RESOURCE_EXHAUSTED",
       `The model file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit for ONNX models; export a smaller model or raise the limit.`,
+      sentence("error.onnx.too_large", { size: [bytesSentence(bytes.length)], limit: [bytesSentence(maxBytes)] }),
     );
   }
   let model: onnx.ModelProto;
@@ -106,9 +108,10 @@ export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxByte
     if (bytes[0] === 0x08 && /index out of range/i.test(reason)) {
       throw invalidParameter(
         `The file looks like an ONNX model but is truncated (${formatBytes(bytes.length)} read; the protobuf ends mid-field: ${reason}). Upload the complete file again.`,
+        sentence("error.onnx.truncated", { size: [bytesSentence(bytes.length)], reason }),
       );
     }
-    throw invalidParameter(`The file could not be read as an ONNX model: ${reason}. Upload a model exported to ONNX (.onnx).`);
+    throw invalidParameter(`The file could not be read as an ONNX model: ${reason}. Upload a model exported to ONNX (.onnx).`, sentence("error.onnx.unreadable", { reason }));
   }
   // Protobuf has no magic number, so arbitrary bytes sometimes decode "successfully" into a message of unknown
   // fields; a real model always carries an IR version, an opset and a graph.
@@ -120,6 +123,7 @@ export function decodeOnnxModel(bytes: Uint8Array, maxBytes = defaultMaxOnnxByte
   if (missing.length > 0) {
     throw invalidParameter(
       `The file could not be read as an ONNX model: it has no ${missing.join(", no ")}. Upload a model exported to ONNX (.onnx).`,
+      sentence("error.onnx.not_a_model", { missing: missing.join(", no "), fields: missing.join(", ") }),
     );
   }
   return model as DecodedModel;
@@ -130,10 +134,10 @@ export function introspectOnnx(bytes: Uint8Array, options: { maxBytes?: number }
   assertSelfContainedOnnx(model);
   const graph = model.graph;
   if (graph.node.length === 0) {
-    throw invalidParameter("The ONNX model's graph is empty (no nodes): export the model again with its operators.");
+    throw invalidParameter("The ONNX model's graph is empty (no nodes): export the model again with its operators.", sentence("error.onnx.graph_empty"));
   }
   if (graph.output.length === 0) {
-    throw invalidParameter("The ONNX model's graph declares no outputs, so nothing could be read from it: export it again.");
+    throw invalidParameter("The ONNX model's graph declares no outputs, so nothing could be read from it: export it again.", sentence("error.onnx.no_outputs"));
   }
 
   const operatorCounts = new Map<string, { domain: string; opType: string; count: number }>();
@@ -234,9 +238,11 @@ export function assertSelfContainedOnnx(model: onnx.IModelProto): void {
     }
   }
   if (external.length) {
+    const files = `${external.slice(0, 5).join(", ")}${external.length > 5 ? ", …" : ""}`;
     throw invalidParameter(
-      `The ONNX model keeps ${external.length === 1 ? "a tensor" : `${external.length} tensors`} in external files (${external.slice(0, 5).join(", ")}${external.length > 5 ? ", …" : ""}); ` +
+      `The ONNX model keeps ${external.length === 1 ? "a tensor" : `${external.length} tensors`} in external files (${files}); ` +
         "the studio only accepts self-contained models. Export it again with its weights inside the .onnx file (onnx.save_model(model, path, save_as_external_data=False)).",
+      sentence("error.onnx.external_data", { count: external.length, files }),
     );
   }
 }
@@ -310,4 +316,11 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** formatBytes as a sentence (term.bytes), so each language writes the number and unit its own way (1.5 MiB, 1,5 Mio). */
+function bytesSentence(bytes: number): ServerSentence {
+  if (bytes < 1024) return sentence("term.bytes", { size: bytes, unit: "B" });
+  if (bytes < 1024 * 1024) return sentence("term.bytes", { size: bytes / 1024, unit: "KiB" });
+  return sentence("term.bytes", { size: bytes / 1024 / 1024, unit: "MiB" });
 }

@@ -2,7 +2,8 @@
 // into the write-once model store), derive a ZipMap-free version, and read a version's verified ONNX bytes.
 import { eq } from "drizzle-orm";
 import { modelVersions } from "@/db/schema";
-import { DomainError, invalidParameter } from "../errors";
+import { invalidParameter, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { authorize } from "../auth/permissions";
 import type { ServiceContext } from "../service-context";
 import { artifactRootOf, getRun } from "../tracking/runs";
@@ -32,7 +33,11 @@ export async function readArtifactBytes(ctx: ServiceContext, path: string): Prom
   const limit = maxModelBytes();
   if (size > limit) {
     stream.destroy();
-    throw new DomainError("RESOURCE_EXHAUSTED", `The ONNX file is ${size} bytes; the registry reads at most ${limit} (STUDIO_MAX_MODEL_BYTES).`);
+    throw saidError(
+      "RESOURCE_EXHAUSTED",
+      `The ONNX file is ${size} bytes; the registry reads at most ${limit} (STUDIO_MAX_MODEL_BYTES).`,
+      sentence("error.onnx.artifact_too_large", { size, limit }),
+    );
   }
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -86,10 +91,17 @@ export async function registerOnnxFromRun(
 ): Promise<{ name: string; version: string }> {
   authorize(ctx.actor, "models.write");
   const artifactPath = normaliseArtifactPath(input.artifactPath);
-  if (!artifactPath.toLowerCase().endsWith(".onnx")) throw invalidParameter(`'${input.artifactPath}' is not an .onnx file: the registry reads ONNX models.`);
+  if (!artifactPath.toLowerCase().endsWith(".onnx")) {
+    throw invalidParameter(`'${input.artifactPath}' is not an .onnx file: the registry reads ONNX models.`, sentence("error.onnx.not_onnx_path", { path: input.artifactPath }));
+  }
   const run = await getRun(ctx, input.runId);
   const root = artifactRootOf(run.info);
-  if (root === null) throw invalidParameter(`Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}).`);
+  if (root === null) {
+    throw invalidParameter(
+      `Run ${input.runId} stores its artifacts outside the studio (${run.info.artifact_uri}).`,
+      sentence("error.onnx.artifacts_outside", { runId: input.runId, uri: run.info.artifact_uri }),
+    );
+  }
   const storePath = root ? `${root}/${artifactPath}` : artifactPath;
   const { introspection, digest } = await introspectAndPin(ctx, storePath);
   const lineage = await lineageOfRun(ctx, input.runId, artifactPath);
@@ -211,7 +223,11 @@ export async function readModelVersionOnnx(ctx: ServiceContext, name: string, ve
   authorize(ctx.actor, "studio.read");
   const { row } = await findModelVersion(ctx.db, name, version);
   if (!row.onnxPath && !row.modelDigest) {
-    throw new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`);
+    throw saidError(
+      "INVALID_STATE",
+      `Version ${version} of '${name}' has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`,
+      sentence("error.onnx.no_onnx_file", { model: name, version, source: row.source }),
+    );
   }
   return loadVersionModelBytes(ctx, row.versionId);
 }
