@@ -90,13 +90,19 @@ describe("zodErrorSentence", () => {
   const say = (locale: "en" | "fr", error: z.ZodError) =>
     sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, zodErrorSentence(error), "(no wording)");
 
-  it("says zod issues as describeZodError does in English, and generically with each field's name in French", () => {
+  it("says zod issues as describeZodError does in English, and in French each field's name with its problem and limit", () => {
     const error = z.object({ name: z.string().min(1), window: z.enum(["hour", "day"]) }).safeParse({ name: "", window: "week" }).error!;
     expect(say("en", error)).toBe(describeZodError(error));
-    expect(say("fr", error)).toBe("Le champ « name » est trop court ou trop petit (minimum : 1) ; Le champ « window » n'a pas une des valeurs permises");
+    // Clauses are joined by the catalogue's list separator (sentences.separator).
+    expect(say("fr", error)).toBe("«\u00a0name\u00a0»\u00a0: champ obligatoire ; «\u00a0window\u00a0»\u00a0: choisissez une des valeurs proposées");
     const whole = z.string().safeParse(3).error!;
     expect(say("en", whole)).toBe(describeZodError(whole));
-    expect(say("fr", whole)).toBe("La requête n'a pas le type attendu");
+    expect(say("fr", whole)).toBe("Requête\u00a0: valeur manquante, ou d’un autre type que celui attendu");
+    const limits = z.object({ share: z.number().gt(0.5), note: z.string().max(1000), tags: z.array(z.string()).min(2) }).safeParse({ share: 0.25, note: "x".repeat(1001), tags: [] }).error!;
+    expect(say("en", limits)).toBe(describeZodError(limits));
+    expect(say("fr", limits)).toBe(
+      "«\u00a0share\u00a0»\u00a0: la valeur doit être supérieure à 0,5 ; «\u00a0note\u00a0»\u00a0: 1\u202f000 caractères au plus ; «\u00a0tags\u00a0»\u00a0: choisissez-en au moins 2",
+    );
   });
 });
 
@@ -132,7 +138,7 @@ describe("zodFieldSentences", () => {
       share: ["La valeur doit être au plus 1."],
       days: ["La valeur doit être au moins 1."],
       window: ["Choisissez une des valeurs proposées."],
-      reference: ["Valeur manquante, ou d'un autre type que celui attendu."],
+      reference: ["Valeur manquante, ou d’un autre type que celui attendu."],
     });
     const limits = z.object({ share: z.number().gt(0.5), ratio: z.number().lt(2.5), note: z.string().max(1000) }).safeParse({ share: 0.25, ratio: 3, note: "x".repeat(1001) }).error!;
     expect(shown("fr", limits)).toEqual({

@@ -111,18 +111,24 @@ export function zodErrorSentence(error: ZodError): ServerSentence {
   return sentence("error.input.invalid", {
     issues: error.issues.map((issue) => {
       const path = issue.path.join(".");
-      const limits: Record<string, string | number> = {};
-      if ("minimum" in issue && (typeof issue.minimum === "number" || typeof issue.minimum === "bigint")) limits.minimum = Number(issue.minimum);
-      if ("maximum" in issue && (typeof issue.maximum === "number" || typeof issue.maximum === "bigint")) limits.maximum = Number(issue.maximum);
-      return sentence("error.input.issue", {
-        field: path ? `'${path}'` : "request body",
-        path: path || "none",
-        kind: issue.code,
-        message: issue.message,
-        ...limits,
-      });
+      return sentence("error.input.issue", { field: path ? `'${path}'` : "request body", path: path || "none", ...issueValues(issue) });
     }),
   });
+}
+
+/**
+ * What another language needs to say a zod issue without zod's English: its kind, what was checked (a text's length,
+ * a number, a list's size), whether the limit itself is allowed, the expected format, and the limits. English keeps
+ * zod's `message`.
+ */
+function issueValues(issue: ZodError["issues"][number]): Record<string, string | number> {
+  const values: Record<string, string | number> = { kind: issue.code, message: issue.message, origin: "other", inclusive: "yes", format: "other" };
+  if ("origin" in issue && typeof issue.origin === "string") values.origin = issue.origin;
+  if ("inclusive" in issue && issue.inclusive === false) values.inclusive = "no";
+  if ("format" in issue && typeof issue.format === "string") values.format = issue.format;
+  if ("minimum" in issue && (typeof issue.minimum === "number" || typeof issue.minimum === "bigint")) values.minimum = Number(issue.minimum);
+  if ("maximum" in issue && (typeof issue.maximum === "number" || typeof issue.maximum === "bigint")) values.maximum = Number(issue.maximum);
+  return values;
 }
 
 /**
@@ -142,13 +148,7 @@ export function zodFieldSentences(error: ZodError): Record<string, ServerSentenc
       (fields[String(field)] ??= []).push(sentence(own, {}, issue.message));
       continue;
     }
-    const params: Record<string, string | number> = { kind: issue.code, message: issue.message, origin: "other", inclusive: "yes", format: "other" };
-    if ("origin" in issue && typeof issue.origin === "string") params.origin = issue.origin;
-    if ("inclusive" in issue && issue.inclusive === false) params.inclusive = "no";
-    if ("format" in issue && typeof issue.format === "string") params.format = issue.format;
-    if ("minimum" in issue && (typeof issue.minimum === "number" || typeof issue.minimum === "bigint")) params.minimum = Number(issue.minimum);
-    if ("maximum" in issue && (typeof issue.maximum === "number" || typeof issue.maximum === "bigint")) params.maximum = Number(issue.maximum);
-    (fields[String(field)] ??= []).push(sentence("error.input.field", params));
+    (fields[String(field)] ??= []).push(sentence("error.input.field", issueValues(issue)));
   }
   return fields;
 }

@@ -33,7 +33,7 @@ describe("message catalogues", () => {
    * English, and is said from its kind and limits in French (server/errors.ts zodErrorSentence sends all of them).
    */
   const valuesPerLanguage: Record<string, string[]> = {
-    "sentences.error.input.issue": ["field", "kind", "maximum", "message", "minimum", "path"],
+    "sentences.error.input.issue": ["field", "format", "inclusive", "kind", "maximum", "message", "minimum", "origin", "path"],
     "sentences.error.input.field": ["format", "inclusive", "kind", "maximum", "message", "minimum", "origin"],
     // English lists the fields as "no a, no b"; French names them once ("il lui manque a, b").
     "sentences.error.onnx.not_a_model": ["fields", "missing"],
