@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { datasetVersions, modelMonitoring, registeredModels, reviews } from "@/db/schema";
 import { recordAudit } from "../auth/audit";
 import { authorize } from "../auth/permissions";
-import { DomainError } from "../errors";
+import { saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import { datasetFilesAt } from "./dataset-files";
 import { findVersion } from "./registry";
@@ -18,16 +19,24 @@ export async function deleteDatasetVersion(ctx: ServiceContext, root: string, in
   const storagePath = await ctx.db.transaction(async (tx) => {
     const { dataset, row } = await findVersion(tx, input.name, input.version);
     const [locked] = await tx.select({ id: datasetVersions.versionId }).from(datasetVersions).where(eq(datasetVersions.versionId, row.versionId)).for("update");
-    if (!locked) throw new DomainError("RESOURCE_CONFLICT", `Version ${input.version} of '${input.name}' was deleted meanwhile.`);
+    if (!locked) {
+      throw saidError(
+        "RESOURCE_CONFLICT",
+        `Version ${input.version} of '${input.name}' was deleted meanwhile.`,
+        sentence("error.datasets.version_deleted_meanwhile", { dataset: input.name, version: input.version }),
+      );
+    }
     const label = `Version ${row.version} of '${dataset.name}'`;
     const [review] = await tx.select({ reviewId: reviews.reviewId, status: reviews.status }).from(reviews).where(eq(reviews.datasetVersionId, row.versionId)).limit(1);
     if (review) {
       const open = !["approved", "rejected", "changes_requested"].includes(review.status);
-      throw new DomainError(
+      const said = { dataset: dataset.name, version: row.version, reviewId: review.reviewId, status: [sentence(`term.review_status.${review.status}`, {}, review.status.replace("_", " "))] };
+      throw saidError(
         "RESOURCE_CONFLICT",
         open
           ? `${label} is under review #${review.reviewId} (${review.status.replace("_", " ")}) as its evaluation data: wait for the decision, and keep it as the review's evidence.`
           : `${label} is the evaluation data of review #${review.reviewId} (${review.status.replace("_", " ")}): it is kept as that review's evidence.`,
+        sentence(open ? "error.datasets.version_under_review" : "error.datasets.version_review_evidence", said),
       );
     }
     const [monitored] = await tx
@@ -36,9 +45,19 @@ export async function deleteDatasetVersion(ctx: ServiceContext, root: string, in
       .innerJoin(registeredModels, eq(registeredModels.modelId, modelMonitoring.modelId))
       .where(eq(modelMonitoring.referenceDatasetVersionId, row.versionId))
       .limit(1);
-    if (monitored) throw new DomainError("RESOURCE_CONFLICT", `${label} is the monitoring reference of '${monitored.model}' in production: choose another reference first.`);
+    if (monitored) {
+      throw saidError(
+        "RESOURCE_CONFLICT",
+        `${label} is the monitoring reference of '${monitored.model}' in production: choose another reference first.`,
+        sentence("error.datasets.version_monitoring_reference", { dataset: dataset.name, version: row.version, model: monitored.model }),
+      );
+    }
     if (row.profileStatus === "pending" || row.profileStatus === "running") {
-      throw new DomainError("RESOURCE_CONFLICT", `${label} is being profiled: delete it once profiling has finished.`);
+      throw saidError(
+        "RESOURCE_CONFLICT",
+        `${label} is being profiled: delete it once profiling has finished.`,
+        sentence("error.datasets.version_profiling", { dataset: dataset.name, version: row.version }),
+      );
     }
     await tx.delete(datasetVersions).where(eq(datasetVersions.versionId, row.versionId));
     await recordAudit(tx, ctx.actor, {

@@ -16,6 +16,7 @@ import { waitForReviewJobs } from "../review/review-jobs";
 import { requestReview } from "../review/reviews";
 import { defaultCriteria } from "../review/schema";
 import { mlflowWire } from "../testing/mlflow-client";
+import { refusalOf, saidIn } from "../testing/said-error";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { registerOnnxUpload } from "./onnx-versions";
 import { setModelAlias } from "./registered-models";
@@ -97,10 +98,11 @@ describe.each(testBackends)("deleting versions on %s", (kind) => {
       code: "CONFLICT",
       message: expect.stringContaining(`is under review #${id}`),
     });
-    await expect(deleteDatasetVersion(studio.as(editor), datasetRoot, { name: "credit-test", version: 1 })).rejects.toMatchObject({
-      code: "RESOURCE_CONFLICT",
-      message: expect.stringContaining(`review #${id}`),
-    });
+    const kept = await refusalOf(deleteDatasetVersion(studio.as(editor), datasetRoot, { name: "credit-test", version: 1 }));
+    expect(kept).toMatchObject({ code: "RESOURCE_CONFLICT", message: expect.stringContaining(`review #${id}`) });
+    // Said on the dataset page in the reader's language: English word for word, French with the review's status in French.
+    expect(saidIn("en", kept)).toBe(kept.message);
+    expect(saidIn("fr", kept)).toMatch(new RegExp(`^La version 1 de «\u00a0credit-test\u00a0» est (en revue \\(revue n°\u00a0${id}, |la donnée d’évaluation de la revue n°\u00a0${id} \\()`));
     expect(await versionExists("4")).toBe(true);
   });
 
