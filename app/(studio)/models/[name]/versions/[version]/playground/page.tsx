@@ -1,7 +1,6 @@
 // A model version's playground: onnxruntime-web in the browser, cross-origin isolated by next.config.js for threads.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
 import { preload, preloadModule } from "react-dom";
 import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
@@ -58,10 +57,8 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   preload(ort.wasm, { as: "fetch", crossOrigin: "anonymous", type: "application/wasm" });
   preloadModule(ort.glue);
   preload(modelBytesUrl(name, version, modelDigest), { as: "fetch", crossOrigin: "anonymous" });
-  return (
-    <Suspense fallback={<p role="status">Loading the playground…</p>}>
-      {/* The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good. */}
-      <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />
-    </Suspense>
-  );
+  // No Suspense boundary around it: React streams a boundary's content in a hidden element revealed by an inline
+  // script, so the form and its Predict would not be there for the browser before (or without) the page's scripts.
+  // The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good.
+  return <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />;
 }
