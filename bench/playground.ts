@@ -171,7 +171,7 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
   await open();
   // A person presses Predict as soon as it works: the server-rendered form's (a post) where there is one, else the
   // hydrated page's (its own marks). Both in the document loaded for the playground, from its navigation start.
-  const usable = await (
+  const usable = (await (
     await page.waitForFunction(
       () => {
         const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
@@ -186,7 +186,7 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
       undefined,
       { timeout: 120_000, polling: 5 },
     )
-  ).jsonValue();
+  ).jsonValue())!; // (waitForFunction resolves on a truthy answer only)
   const predict = page.getByRole("button", { name: "Predict", exact: true });
   await predict.click({ timeout: 120_000 });
   const latency = page.getByTestId("latency");
