@@ -237,7 +237,9 @@ async function freshProfile(baseUrl: string) {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-chromium-"));
   const launch = playwrightConfig.use?.launchOptions ?? {};
   const context = await chromium.launchPersistentContext(userDataDir, { ...launch, headless: true });
-  await context.addInitScript(playgroundMarks);
+  // As source with a no-op __name: tsx (esbuild keepNames) wraps the function's named arrows in __name(), which the page
+  // does not have (the first run's marks were all missing: the script threw).
+  await context.addInitScript({ content: `(() => { const __name = (f) => f; (${playgroundMarks.toString()})(); })();` });
   const page = context.pages()[0] ?? (await context.newPage());
   await signIn(page, baseUrl);
   return {
