@@ -93,9 +93,17 @@ function skipped(reason: string): BenchRow[] {
 }
 
 interface Visit {
-  /** Navigation start to Predict enabled, whichever runtime answers it (the server's until the page's is ready). */
+  /** Navigation start to a working form's enabled Predict in the DOM: the server-rendered form that posts to the
+   * server before hydration (a build with progressive enhancement), else the hydrated page's Predict. */
+  predictUsableMs: number;
+  /** How Predict was usable at that moment: "form post" (before hydration) or "page" (hydrated). */
+  usableBy: string;
+  /** Navigation start to the hydrated page's Predict (the server's tRPC answer until the page's runtime is ready), in
+   * the document the visit ends in (after a form post: the post's document, from its own navigation start). */
   predictReadyMs: number;
-  /** Navigation start to the first prediction on screen, Predict pressed as soon as it was enabled. */
+  /** Predict pressed (as soon as it was usable) to its answer on screen: a form post's round trip before hydration. */
+  pressToAnswerMs: number;
+  /** Navigation start to the first prediction on screen, Predict pressed as soon as it was usable. */
   firstAnswerMs: number;
   /** Which runtime answered that first prediction. */
   firstAnsweredBy: string;
@@ -113,8 +121,47 @@ interface Visit {
   foreign: string[];
 }
 
+/**
+ * Runs in every document of the bench's profiles before the page's own scripts (Playwright's init script, which the
+ * page's CSP does not govern): notes when a working Predict is in the DOM and when a prediction is, in this document's
+ * clock, and when Predict is pressed (on the wall clock, kept in sessionStorage across a form post's navigation).
+ * "Working" before hydration means a server-action form (method POST, a real action URL; React's client-only forms
+ * carry a javascript: placeholder) with its submit button named Predict and not disabled.
+ */
+function playgroundMarks(): void {
+  const w = window as unknown as { __playgroundBench?: { usableAt: number | null; shownAt: number | null } };
+  const marks = (w.__playgroundBench = { usableAt: null as number | null, shownAt: null as number | null });
+  const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  // Only a document loaded for this path (not one Next's client-side navigation reused, which reloads itself).
+  const loadedHere = () => entry !== undefined && new URL(entry.name).pathname === location.pathname;
+  const check = () => {
+    if (!loadedHere()) return;
+    if (marks.usableAt === null) {
+      const button = [...document.querySelectorAll<HTMLButtonElement>('form button[type="submit"]')].find((b) => b.textContent?.trim() === "Predict" && !b.disabled);
+      const action = button?.form?.getAttribute("action") ?? "";
+      if (button && button.form!.method === "post" && action !== "" && !action.startsWith("javascript:")) marks.usableAt = performance.now();
+    }
+    if (marks.shownAt === null && document.querySelector('[data-testid="latency"]')) marks.shownAt = performance.now();
+    if (marks.usableAt !== null && marks.shownAt !== null) observer.disconnect();
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["disabled"] });
+  addEventListener(
+    "click",
+    (event) => {
+      const button = (event.target as Element | null)?.closest?.("button");
+      if (button?.textContent?.trim() === "Predict") sessionStorage.setItem("bench-pressed", String(performance.timeOrigin + performance.now()));
+    },
+    true,
+  );
+  addEventListener("DOMContentLoaded", () => {
+    check();
+    if (entry) sessionStorage.setItem(`bench-html-${Math.round(performance.timeOrigin)}`, String(entry.responseEnd));
+  });
+}
+
 /** Opens the playground in a new document (by its URL, or by `open`) and reads when the model became usable. */
-async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> = () => page.goto(`${baseUrl}${PLAYGROUND}`)): Promise<Visit> {
+async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> = () => page.goto(`${baseUrl}${PLAYGROUND}`, { waitUntil: "commit" })): Promise<Visit> {
   const foreign: string[] = [];
   const onRequest = (request: { url(): string }) => {
     const url = request.url();
@@ -122,7 +169,24 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
   };
   page.on("request", onRequest);
   await open();
-  // A person presses Predict as soon as it can be pressed (the form's default row is valid).
+  // A person presses Predict as soon as it works: the server-rendered form's (a post) where there is one, else the
+  // hydrated page's (its own marks). Both in the document loaded for the playground, from its navigation start.
+  const usable = (await (
+    await page.waitForFunction(
+      () => {
+        const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+        if (!entry || new URL(entry.name).pathname !== location.pathname) return null;
+        const form = (window as unknown as { __playgroundBench?: { usableAt: number | null } }).__playgroundBench?.usableAt ?? null;
+        const ready = document.querySelector('[data-testid="predict-ready"][data-since-navigation-ms]:not([data-since-navigation-ms=""]), [data-testid="model-load"]');
+        const readyAt = ready ? Number(ready.getAttribute("data-since-navigation-ms")) : null;
+        const hydrated = ready?.getAttribute("data-predict-ready-since-navigation-ms") ? Number(ready.getAttribute("data-predict-ready-since-navigation-ms")) : readyAt;
+        if (form === null && hydrated === null) return null;
+        return { origin: performance.timeOrigin, form, hydrated };
+      },
+      undefined,
+      { timeout: 120_000, polling: 5 },
+    )
+  ).jsonValue())!; // (waitForFunction resolves on a truthy answer only)
   const predict = page.getByRole("button", { name: "Predict", exact: true });
   await predict.click({ timeout: 120_000 });
   const latency = page.getByTestId("latency");
@@ -130,12 +194,19 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
   const firstLabel = await page.getByTestId("predicted-label").textContent();
   // A build before the server's answers (the same-run baseline) has no such attributes: there the page answered.
   const firstAnsweredBy = (await latency.getAttribute("data-scored-by")) ?? "page";
-  // (There the moment the bench saw the answer stands in: a little later than the page's own record.)
-  const answered = (await latency.getAttribute("data-answered-since-navigation-ms")) ?? String(await page.evaluate(() => performance.now()));
+  // Read in the document that shows the answer (after a form post, a new one): its clock, and the press's wall time.
+  const answer = await page.evaluate(() => ({
+    origin: performance.timeOrigin,
+    shownAt: (window as unknown as { __playgroundBench?: { shownAt: number | null } }).__playgroundBench?.shownAt ?? Number.NaN,
+    pressed: Number(sessionStorage.getItem("bench-pressed") ?? Number.NaN),
+  }));
+  const shownAbs = answer.origin + answer.shownAt;
   const loaded = page.getByTestId("model-load");
   await loaded.waitFor({ timeout: 120_000 });
   page.off("request", onRequest);
-  const sinceNavigationMs = Number(await loaded.getAttribute("data-since-navigation-ms"));
+  // The runtime's marks are in the last document's clock; moved onto the visit's navigation start.
+  const ownSinceNavigationMs = Number(await loaded.getAttribute("data-since-navigation-ms"));
+  const sinceNavigationMs = ownSinceNavigationMs + (answer.origin - usable.origin);
   const predictReady = await loaded.getAttribute("data-predict-ready-since-navigation-ms");
   // The same row again, now on the page's runtime.
   await predict.click();
@@ -143,10 +214,13 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
   const pageLabel = await page.getByTestId("predicted-label").textContent();
   const loadMs = Number(await loaded.getAttribute("data-load-ms"));
   const isolated = ((await page.getByLabel("Runtime").textContent()) ?? "").includes("Cross-origin isolated: yes");
-  const htmlMs = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd);
+  const htmlMs = Number(await page.evaluate((origin) => sessionStorage.getItem(`bench-html-${Math.round(origin)}`) ?? Number.NaN, usable.origin));
   return {
-    predictReadyMs: predictReady ? Number(predictReady) : sinceNavigationMs,
-    firstAnswerMs: Number(answered),
+    predictUsableMs: usable.form ?? usable.hydrated!,
+    usableBy: usable.form !== null ? "form post" : "page",
+    predictReadyMs: predictReady ? Number(predictReady) : ownSinceNavigationMs,
+    pressToAnswerMs: answer.pressed >= usable.origin ? shownAbs - answer.pressed : Number.NaN,
+    firstAnswerMs: shownAbs - usable.origin,
     firstAnsweredBy,
     sameAnswer: firstLabel !== null && firstLabel === pageLabel,
     sinceNavigationMs,
@@ -163,6 +237,9 @@ async function freshProfile(baseUrl: string) {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), "studio-bench-chromium-"));
   const launch = playwrightConfig.use?.launchOptions ?? {};
   const context = await chromium.launchPersistentContext(userDataDir, { ...launch, headless: true });
+  // As source with a no-op __name: tsx (esbuild keepNames) wraps the function's named arrows in __name(), which the page
+  // does not have (the first run's marks were all missing: the script threw).
+  await context.addInitScript({ content: `(() => { const __name = (f) => f; (${playgroundMarks.toString()})(); })();` });
   const page = context.pages()[0] ?? (await context.newPage());
   await signIn(page, baseUrl);
   return {
@@ -405,17 +482,22 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     const batchMs = Number(await page.getByTestId("batch-ms").textContent());
     const nativeLoad = `native: session from the same bytes in this process (first ${native.firstLoadMs.toFixed(1)} ms)`;
     const answeredBy = (visits: Visit[]) => visits.map((v) => v.firstAnsweredBy).join("/");
+    const usableBy = (visits: Visit[]) => visits.map((v) => v.usableBy).join("/");
     const differing = all.filter((v) => !v.sameAnswer).length;
     const fillRows = await benchFill(studio.baseUrl, page);
     return [
-      loadRow(`first model load, first visit, from navigation start to Predict ready (any runtime), ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.predictReadyMs, native.loadMs, true),
-      loadRow(`first visit, from navigation start to the first prediction shown (Predict pressed once enabled; answered by ${answeredBy(firstVisits)}), ms`, firstVisits, (v) => v.firstAnswerMs, native.loadMs, false),
+      loadRow(`first model load, first visit, from navigation start to Predict usable (a working form's enabled Predict in the DOM; by ${usableBy(firstVisits)}), ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.predictUsableMs, native.loadMs, true),
+      loadRow("first visit, Predict pressed as soon as it is usable → the prediction shown, ms", firstVisits, (v) => v.pressToAnswerMs, native.loadMs, false),
+      loadRow(`first visit, from navigation start to the first prediction shown (Predict pressed once usable; answered by ${answeredBy(firstVisits)}), ms`, firstVisits, (v) => v.firstAnswerMs, native.loadMs, false),
+      loadRow("first visit, from navigation start to the hydrated page's Predict ready (any runtime; after a form post, in the post's document from its own navigation start), ms", firstVisits, (v) => v.predictReadyMs, native.loadMs, false),
       loadRow("first visit, from navigation start to the browser runtime ready (onnxruntime-web: wasm, model, session), ms", firstVisits, (v) => v.sinceNavigationMs, native.loadMs, false),
       loadRow("first visit, from the playground's start (page interactive) to the browser runtime ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
-      loadRow("first visit from the version page (its warm-up done), from the click's navigation start to Predict ready (any runtime), ms", fromVersionPage, (v) => v.predictReadyMs, native.loadMs, false),
+      loadRow(`first visit from the version page (its warm-up done), from the playground document's navigation start to Predict usable (by ${usableBy(fromVersionPage)}), ms`, fromVersionPage, (v) => v.predictUsableMs, native.loadMs, false),
       loadRow("first visit from the version page, from navigation start to the browser runtime ready, ms", fromVersionPage, (v) => v.sinceNavigationMs, native.loadMs, false),
-      loadRow("second visit, from navigation start to Predict ready (any runtime), ms", secondVisits, (v) => v.predictReadyMs, native.loadMs, true),
+      loadRow(`second visit, from navigation start to Predict usable (by ${usableBy(secondVisits)}), ms`, secondVisits, (v) => v.predictUsableMs, native.loadMs, true),
+      loadRow("second visit, Predict pressed as soon as it is usable → the prediction shown, ms", secondVisits, (v) => v.pressToAnswerMs, native.loadMs, false),
       loadRow(`second visit, from navigation start to the first prediction shown (answered by ${answeredBy(secondVisits)}), ms`, secondVisits, (v) => v.firstAnswerMs, native.loadMs, false),
+      loadRow("second visit, from navigation start to the hydrated page's Predict ready (after a form post, in the post's document), ms", secondVisits, (v) => v.predictReadyMs, native.loadMs, false),
       loadRow("second visit, from navigation start to the browser runtime ready, ms", secondVisits, (v) => v.sinceNavigationMs, native.loadMs, false),
       loadRow("second visit, from the playground's start to the browser runtime ready, ms", secondVisits, (v) => v.loadMs, native.loadMs, false),
       loadRow("second visit, from navigation start to the HTML's last byte, ms", secondVisits, (v) => v.htmlMs, native.loadMs, false),

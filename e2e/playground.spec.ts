@@ -253,3 +253,97 @@ test("champion and challenger answer the same inputs side by side", async ({ pag
   await page.getByText("The curve as a table").click();
   await expect(page.getByRole("table", { name: "Response curve values" }).locator("tbody tr")).toHaveCount(50);
 });
+
+test("Predict pressed before the page's scripts have run is answered by the server, and the hydrated page gives the same answer", async ({ page }) => {
+  // The app's scripts are held back until the first answer is on screen: the press lands before hydration.
+  let releaseScripts: () => void = () => undefined;
+  const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
+  // Scripts only: the style sheets (also chunks) block rendering, and a person presses a rendered button.
+  await page.route((url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"), async (route) => {
+    await scriptsHeld;
+    // The first document's requests were cancelled by the post's navigation.
+    await route.continue().catch(() => undefined);
+  });
+  await page.goto("/models/iris-logreg/versions/1/playground", { waitUntil: "commit" });
+  const row = irisRows[7]!;
+  for (const [i, value] of row.entries()) await page.getByLabel(`x${i}`, { exact: true }).fill(String(value));
+  await page.getByRole("button", { name: "Predict" }).click();
+  const [expected] = await nodeLabels([row]);
+  const prediction = page.getByRole("region", { name: "Prediction" });
+  await expect(prediction.getByTestId("predicted-label")).toHaveText(String(expected));
+  await expect(prediction.getByTestId("latency")).toHaveAttribute("data-scored-by", "server-form");
+
+  releaseScripts();
+  await expect(page.getByLabel("Runtime")).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
+  // Hydrated with the posted row and its answer in place; Predict now scores on the page.
+  for (const [i, value] of row.entries()) await expect(page.getByLabel(`x${i}`, { exact: true })).toHaveValue(String(value));
+  await page.getByRole("button", { name: "Predict" }).click();
+  await expect(prediction.getByTestId("latency")).toContainText("scored on this page");
+  await expect(prediction.getByTestId("predicted-label")).toHaveText(String(expected));
+});
+
+test.describe("without the page's JavaScript", () => {
+  // The server-rendered form is what a person has before hydration; here scripts never run at all.
+  test.use({ javaScriptEnabled: false });
+
+  test("the server-rendered form predicts a row as onnxruntime-node does", async ({ page }) => {
+    await page.goto("/models/iris-logreg/versions/1/playground");
+    const predict = page.getByRole("button", { name: "Predict" });
+    await expect(predict).toBeEnabled();
+    const row = irisRows[20]!;
+    for (const [i, value] of row.entries()) await page.getByLabel(`x${i}`, { exact: true }).fill(String(value));
+    const posted = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname.endsWith("/playground"));
+    await predict.click();
+    expect((await posted).status()).toBe(200);
+    const [expected] = await nodeLabels([row]);
+    const prediction = page.getByRole("region", { name: "Prediction" });
+    await expect(prediction.getByTestId("predicted-label")).toHaveText(String(expected));
+    await expect(prediction.getByTestId("latency")).toContainText("scored on the server by onnxruntime-node");
+    // The form shows the row it answered, ready for the next try.
+    for (const [i, value] of row.entries()) await expect(page.getByLabel(`x${i}`, { exact: true })).toHaveValue(String(value));
+    await expect(predict).toBeEnabled();
+  });
+
+  test("a value that is not a number gets its field's message, not a server error", async ({ page }) => {
+    await page.goto("/models/iris-logreg/versions/1/playground");
+    await page.getByLabel("x1", { exact: true }).fill("");
+    const posted = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname.endsWith("/playground"));
+    await page.getByRole("button", { name: "Predict" }).click();
+    expect((await posted).status()).toBe(200);
+    const field = page.getByLabel("x1", { exact: true });
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(field).toHaveAccessibleDescription('"x1" must be a number.');
+    await expect(page.getByRole("region", { name: "Prediction" }).getByTestId("predicted-label")).toHaveCount(0);
+    // Fixed, the same form is answered.
+    await field.fill("3.1");
+    await page.getByRole("button", { name: "Predict" }).click();
+    await expect(page.getByRole("region", { name: "Prediction" }).getByTestId("predicted-label")).toHaveText(/\S/);
+    await expect(page.getByLabel("x1", { exact: true })).not.toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("credit-logreg's fields (numbers, and text) are posted and scored as onnxruntime-node does", async ({ page }) => {
+    const sidecar = JSON.parse(readFileSync("fixtures/models/credit-logreg.model.json", "utf8")) as Sidecar;
+    const [header, firstRow] = readFileSync(`fixtures/${sidecar.dataset.replace(".train.", ".test.")}`, "utf8").trim().split("\n");
+    const columns = header!.split(",");
+    const cells = firstRow!.split(",");
+    const value = (column: string) => cells[columns.indexOf(column)]!;
+    const session = await ort.InferenceSession.create("fixtures/models/credit-logreg.onnx");
+    const feeds = Object.fromEntries(
+      sidecar.inputs.map((input) => [
+        input.name,
+        input.dtype === "string" ? new ort.Tensor("string", [value(input.name)], [1, 1]) : new ort.Tensor("float32", Float32Array.from([Number(value(input.name))]), [1, 1]),
+      ]),
+    );
+    const outputs = await session.run(feeds);
+
+    await page.goto("/models/credit-logreg/versions/1/playground");
+    for (const column of sidecar.feature_columns) {
+      const field = page.getByLabel(column, { exact: true });
+      // A select once the training profile (read by the server page) lists the column's categories.
+      if ((await field.evaluate((el) => el.tagName)) === "SELECT") await field.selectOption(value(column));
+      else await field.fill(value(column));
+    }
+    await page.getByRole("button", { name: "Predict" }).click();
+    await expect(page.getByRole("region", { name: "Prediction" }).getByTestId("predicted-label")).toHaveText(String(outputs.label!.data[0]));
+  });
+});

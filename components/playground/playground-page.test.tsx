@@ -113,7 +113,7 @@ describe("PlaygroundPage", () => {
     const labels = labelledIds(html);
     expect([...labels.keys()].slice(0, 4)).toEqual(["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]);
     expect(html).toContain("training range 2 – 6");
-    expect(html).toMatch(new RegExp(`id="${labels.get("petal_length_cm")}" type="number" step="any" class="[^"]*" min="2" max="6" aria-describedby="[^"]+-hint" value="4"`));
+    expect(html).toMatch(new RegExp(`id="${labels.get("petal_length_cm")}" type="number" step="any" class="[^"]*" min="2" max="6" aria-describedby="[^"]+-hint" name="field:petal_length_cm" value="4"`));
     expect(html).toContain('href="/datasets/iris/versions/3"');
   });
 
@@ -121,9 +121,12 @@ describe("PlaygroundPage", () => {
     const html = render("credit", "credit-logreg", { detailFromServerPage: true });
     expect(html).not.toContain("Loading the version…");
     expect(labelledIds(html).has("loan_amount")).toBe(true);
-    // While the page's runtime loads, the server answers Predict: the button is not disabled.
-    expect(html).toMatch(/<button type="button" class="[^"]*">Predict<\/button>/);
-    expect(render("credit", "credit-logreg")).toMatch(/<button type="button" class="[^"]*">Predict<\/button>/);
+    // While the page's runtime loads, the server answers Predict: the button is not disabled. It submits the form, which
+    // the server answers before (or without) the page's JavaScript; its fields are named for that post.
+    expect(html).toMatch(/<button type="submit" class="[^"]*">Predict<\/button><\/div><\/form>/);
+    expect(html).toMatch(/<input type="hidden" name="model" value="credit"\/><input type="hidden" name="modelVersion" value="1"\/>/);
+    expect(html).toMatch(new RegExp(`id="${labelledIds(html).get("loan_amount")}" type="number"[^>]* name="field:loan_amount"`));
+    expect(render("credit", "credit-logreg")).toMatch(/<button type="submit" class="[^"]*">Predict<\/button>/);
   });
 
   it("falls back to x0…x3 without a training dataset", () => {

@@ -4,8 +4,8 @@
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
 import Link from "@/components/ui/intent-link";
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { defaultInputRow, feedsFromRows, parseInputJson, planModelInputs, type FieldValue, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
+import { memo, useActionState, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
+import { defaultInputRow, feedsFromRows, parseInputJson, type FieldValue, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
@@ -26,9 +26,9 @@ import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
 import { warmUpOrtRuntime } from "./ort-warm-up";
 import { modelBytesUrl, ortWasmPaths } from "./ort-assets";
 import { afterFirstPaint } from "./after-first-paint";
-import { signatureColumnNames } from "@/lib/feature-names";
 import { plainFeeds } from "@/lib/ort-plain-tensors";
-import { trainingContext, trainingDatasetOf } from "./training-context";
+import { playgroundInputPlan, trainingDatasetOf, type ProfiledColumn } from "./training-context";
+import { predictPlaygroundFormRow } from "@/server/registry/playground-form-action";
 import styles from "./playground.module.css";
 
 export { modelBytesUrl };
@@ -150,6 +150,8 @@ function describeError(error: unknown): { message: string; operator: string | nu
 /**
  * modelDigest: the version's bytes' digest when the server knows it, so the model's URL is cached for good.
  * initialDetail: the version as the server page read it, so the form and Predict are rendered with the HTML.
+ * trainingProfile: its training profile's columns as the server page read them (null: none), so the HTML's fields are
+ * the ones the form's server action reads; undefined: the page asks for them.
  */
 export function PlaygroundPage({
   name,
@@ -157,12 +159,14 @@ export function PlaygroundPage({
   ortVersion,
   modelDigest = null,
   initialDetail = null,
+  trainingProfile,
 }: {
   name: string;
   version: string;
   ortVersion: string;
   modelDigest?: string | null;
   initialDetail?: ModelVersionDetail | null;
+  trainingProfile?: ProfiledColumn[] | null;
 }) {
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
@@ -237,6 +241,7 @@ export function PlaygroundPage({
           session={session}
           introspection={introspection}
           lineage={detail.lineage}
+          trainingProfile={trainingProfile}
           versions={versions}
         />
       )}
@@ -252,6 +257,7 @@ function RunnablePlayground({
   session,
   introspection,
   lineage,
+  trainingProfile,
   versions,
 }: {
   name: string;
@@ -261,6 +267,7 @@ function RunnablePlayground({
   session: SessionState;
   introspection: OnnxIntrospection;
   lineage: unknown;
+  trainingProfile: ProfiledColumn[] | null | undefined;
   versions: { version: string; aliases: string[] }[];
 }) {
   const trpc = useTRPC();
@@ -269,12 +276,23 @@ function RunnablePlayground({
 
   const dataset = useMemo(() => trainingDatasetOf(lineage), [lineage]);
   // The profile only names and bounds the fields; without it (none, or no permission to read it) the form still works.
-  const profileQuery = useQuery({ ...trpc.datasets.version.queryOptions(dataset ?? { name: "-", version: 1 }), enabled: dataset !== null, retry: false });
-  const profileColumns = profileQuery.data?.profile?.columns ?? null;
-  const signatureNames = useMemo(() => signatureColumnNames(introspection.mlmodelSignature), [introspection]);
-  const plan = useMemo(() => planModelInputs(inputs, trainingContext(inputs, profileColumns, signatureNames)), [inputs, profileColumns, signatureNames]);
+  // The server page reads it with the version (the form's server action builds the same fields); asked for here otherwise.
+  const profileQuery = useQuery({
+    ...trpc.datasets.version.queryOptions(dataset ?? { name: "-", version: 1 }),
+    enabled: dataset !== null && trainingProfile === undefined,
+    retry: false,
+  });
+  const profileColumns = trainingProfile !== undefined ? trainingProfile : (profileQuery.data?.profile?.columns ?? null);
+  const plan = useMemo(() => playgroundInputPlan(introspection, profileColumns), [introspection, profileColumns]);
 
-  const [edited, setEdited] = useState<InputRow | null>(null);
+  // Predict pressed before this page's JavaScript ran (or without it) posts the form to the server, which renders the
+  // page again with this state: the posted row, and its prediction or the fields' messages. Once hydrated, Predict
+  // stays on the page (onSubmit below) and the post is never made.
+  const permalink = `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/playground`;
+  const [formState, formAction] = useActionState(predictPlaygroundFormRow, null, permalink);
+  const hydrated = useHydrated();
+
+  const [edited, setEdited] = useState<InputRow | null>(() => formState?.row ?? null);
   const [jsonDraft, setJsonDraft] = useState<string | null>(null);
   const defaultRow = useMemo(() => defaultInputRow(plan), [plan]);
   const row = edited ?? defaultRow;
@@ -324,6 +342,16 @@ function RunnablePlayground({
     setJsonDraft(text);
     const parsed = parseInputJson(plan, text);
     if (parsed.row) setEdited(parsed.row);
+  }
+
+  // The server's answer to a posted form, shown until Predict is pressed on the page or a field changes.
+  const formResult = formState !== null && formState.row === edited && prediction === null && predictError === null ? formState : null;
+  const formPrediction = useMemo(() => (formResult?.prediction ? readPredictions(formResult.prediction.outputs)[0] : null), [formResult]);
+
+  function onPredictSubmit(event: FormEvent<HTMLFormElement>) {
+    // Hydrated: the page's own path (the server's tRPC answer until this page's runtime is ready, then ORT here).
+    event.preventDefault();
+    if (jsonProblems.length === 0) void predict();
   }
 
   async function predict() {
@@ -409,21 +437,29 @@ function RunnablePlayground({
         <h2 id={`${id}-inputs`} className={ui.panelTitle}>
           Inputs
         </h2>
+        {/* Posted by the browser itself when Predict is pressed before hydration (or without JavaScript); noValidate: a
+            value outside the training range is the user's to try, as on the page. */}
+        <form action={formAction} onSubmit={onPredictSubmit} noValidate>
+        <input type="hidden" name="model" value={name} />
+        <input type="hidden" name="modelVersion" value={version} />
         <div className={styles.columns}>
-          <InputForm plan={plan} row={row} onFieldChange={onFieldChange} idPrefix={`${id}-field`} />
+          <InputForm plan={plan} row={row} onFieldChange={onFieldChange} idPrefix={`${id}-field`} errors={formResult?.fieldErrors} />
           <div className={ui.field}>
             <label htmlFor={`${id}-json`}>Inputs as JSON</label>
             <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} loadEditor={session.status !== "loading"} />
           </div>
         </div>
         <div className={ui.toolbar} style={{ marginTop: "1rem" }}>
-          <button type="button" className={ui.button} onClick={predict} disabled={!canPredict || jsonProblems.length > 0}>
+          {/* Enabled in the server's HTML: there it posts the form (the fields' messages come back from the server). */}
+          <button type="submit" className={ui.button} disabled={!canPredict || (hydrated && jsonProblems.length > 0)}>
             Predict
           </button>
-          {jsonProblems.length ? <span className={ui.error}>Fix the inputs first (see the problems under the JSON).</span> : null}
+          {hydrated && jsonProblems.length ? <span className={ui.error}>Fix the inputs first (see the problems under the JSON).</span> : null}
         </div>
+        </form>
         <section aria-label="Prediction" aria-live="polite">
           {predictError ? <RuntimeError error={predictError} what="The prediction failed" /> : null}
+          {formResult?.error ? <RuntimeError error={{ message: formResult.error, operator: null }} what="The prediction failed" /> : null}
           {prediction ? (
             <>
               <PredictionSummary prediction={prediction.prediction} />
@@ -438,6 +474,15 @@ function RunnablePlayground({
                 {prediction.scoredBy === "page" ? " (scored on this page)" : " (scored on the server by onnxruntime-node, while this page's runtime loads)"}
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
+            </>
+          ) : formResult?.prediction && formPrediction ? (
+            <>
+              <PredictionSummary prediction={formPrediction} />
+              <p className={styles.hint} data-testid="latency" data-scored-by="server-form">
+                Latency: {formResult.prediction.runMs.toFixed(2)} ms in ONNX Runtime (scored on the server by onnxruntime-node: the form was sent before this
+                page&apos;s scripts ran)
+              </p>
+              <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={formResult.row ?? row} dataset={dataset} />
             </>
           ) : (
             <p className={ui.muted}>Fill the inputs and press Predict.</p>
@@ -493,6 +538,17 @@ const PlaygroundTools = memo(function PlaygroundTools({
     </>
   );
 });
+
+const noSubscription = () => () => undefined;
+
+/** False in the server's HTML and while React hydrates it, true once this page's scripts run it. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
 
 /** A moment of this document as milliseconds since the playground was opened, or "" when it came by another page. */
 function sinceNavigation(at: number): string {

@@ -1,5 +1,7 @@
 // What the training dataset tells the playground: feature names (for a matrix input) and each column's range or categories.
-import type { FeatureProfile, ModelInputInfo } from "@/lib/model-inputs";
+import { planModelInputs, type FeatureProfile, type InputPlan, type ModelInputInfo } from "@/lib/model-inputs";
+import { signatureColumnNames } from "@/lib/feature-names";
+import type { OnnxIntrospection } from "@/server/registry/onnx-introspection";
 
 export interface ProfiledColumn {
   name: string;
@@ -42,4 +44,14 @@ export function trainingContext(
   let featureNames: string[] | null = fromSignature;
   if (!featureNames && width !== null && (columns.length === width || columns.length === width + 1)) featureNames = columns.slice(0, width).map((c) => c.name);
   return { featureNames, profiles };
+}
+
+/**
+ * The playground's form for a version: its inputs named and bounded by the MLmodel signature and the training profile
+ * (null: none, or not readable). The page and the server's form action both build it this way, so a field posted by
+ * the server-rendered form is the same field the server validates.
+ */
+export function playgroundInputPlan(introspection: Pick<OnnxIntrospection, "inputs" | "mlmodelSignature">, columns: readonly ProfiledColumn[] | null): InputPlan {
+  const { inputs } = introspection;
+  return planModelInputs(inputs, trainingContext(inputs, columns, signatureColumnNames(introspection.mlmodelSignature)));
 }

@@ -1,7 +1,6 @@
 // A model version's playground: onnxruntime-web in the browser, cross-origin isolated by next.config.js for threads.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
 import { preload, preloadModule } from "react-dom";
 import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
@@ -10,26 +9,34 @@ import { currentPageActor } from "@/server/auth/page-actor";
 import { getServiceContext } from "@/server/service-context";
 import { versionModelDigest } from "@/server/registry/onnx-versions";
 import { preparePlaygroundServerSession } from "@/server/registry/playground-scoring";
+import { playgroundTrainingProfile } from "@/server/registry/playground-form";
+import type { ProfiledColumn } from "@/components/playground/training-context";
 import { getModelVersionDetail } from "@/server/registry/model-versions";
 import { zModelVersionDetail, type ModelVersionDetail } from "@/server/registry/schema";
 
 /**
  * The version as the page's query would answer it, so the form and Predict are in the HTML instead of waiting for a
- * request after hydration (null when it cannot be read: the page's own query then shows why), and its bytes' digest for
- * the immutable model URL (null: the plain URL, revalidated on each load). Also starts the version's onnxruntime-node
+ * request after hydration (null when it cannot be read: the page's own query then shows why), its bytes' digest for
+ * the immutable model URL (null: the plain URL, revalidated on each load), and its training profile's columns, so the
+ * fields come named and bounded as the form's server action reads them (the form posts before the page's JavaScript
+ * runs; undefined: not read here, the page asks for it). Also starts the version's onnxruntime-node
  * session, not awaited: Predict is answered by the server until the browser's runtime is ready, and the first row then
  * waits for the run only.
  */
-async function playgroundVersion(name: string, version: string): Promise<{ detail: ModelVersionDetail | null; digest: string | null }> {
+async function playgroundVersion(
+  name: string,
+  version: string,
+): Promise<{ detail: ModelVersionDetail | null; digest: string | null; trainingProfile: ProfiledColumn[] | null | undefined }> {
   const actor = await currentPageActor();
-  if (!actor) return { detail: null, digest: null };
+  if (!actor) return { detail: null, digest: null, trainingProfile: undefined };
   const ctx = await getServiceContext(actor);
   preparePlaygroundServerSession(ctx, name, version).catch(() => undefined);
   const [detail, digest] = await Promise.all([
     getModelVersionDetail(ctx, name, version).then((d) => zModelVersionDetail.parse(d), () => null),
     versionModelDigest(ctx, name, version).catch(() => null),
   ]);
-  return { detail, digest };
+  const trainingProfile = detail ? await playgroundTrainingProfile(ctx, detail.lineage) : undefined;
+  return { detail, digest, trainingProfile };
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
@@ -46,14 +53,12 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   // requests that follow (fetch() and ORT's streaming compile both ask same-origin, with credentials).
   const ort = ortRuntimeUrls(installedOrtVersion());
   // Named by its digest, the model's URL is cached for good: a returning visitor's browser has the bytes already.
-  const { detail, digest: modelDigest } = await playgroundVersion(name, version);
+  const { detail, digest: modelDigest, trainingProfile } = await playgroundVersion(name, version);
   preload(ort.wasm, { as: "fetch", crossOrigin: "anonymous", type: "application/wasm" });
   preloadModule(ort.glue);
   preload(modelBytesUrl(name, version, modelDigest), { as: "fetch", crossOrigin: "anonymous" });
-  return (
-    <Suspense fallback={<p role="status">Loading the playground…</p>}>
-      {/* The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good. */}
-      <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} />
-    </Suspense>
-  );
+  // No Suspense boundary around it: React streams a boundary's content in a hidden element revealed by an inline
+  // script, so the form and its Predict would not be there for the browser before (or without) the page's scripts.
+  // The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good.
+  return <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />;
 }

@@ -1,0 +1,98 @@
+// The playground's single-row form posted by the browser itself (before, or without, the page's JavaScript): the
+// posted fields are read into a row by the same plan the page renders (the version's inputs named by its MLmodel
+// signature and training profile), validated by the same zod row schema as the page's JSON, and scored by the same
+// onnxruntime-node path as the page's server fallback (scorePlaygroundRow: its permission, checks and limits).
+import { z } from "zod";
+import { inputRowSchema, feedsFromRows, ModelInputError, type FieldValue, type InputPlan, type InputRow } from "@/lib/model-inputs";
+import { plainFeeds, type PlainOutputs } from "@/lib/ort-plain-tensors";
+import { trainingDatasetOf } from "@/lib/feature-names";
+import { playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
+import { playgroundFieldName } from "@/components/playground/form-field-name";
+import { getDatasetVersion } from "../datasets/registry";
+import { isDomainError } from "../errors";
+import type { ServiceContext } from "../service-context";
+import type { OnnxIntrospection } from "./onnx-introspection";
+import { getModelVersionDetail } from "./model-versions";
+import { scorePlaygroundRow, zPlaygroundRowRequest } from "./playground-scoring";
+
+/** What the form shows after a post: the row as posted, and its prediction or what was wrong with it. */
+export interface PlaygroundFormState {
+  /** The posted row, shown in the form again (a number that could not be read is NaN, an empty box); null when the
+   * post was refused before its fields were read. */
+  row: InputRow | null;
+  /** A message per field key whose value was refused. */
+  fieldErrors: Record<string, string>;
+  /** What kept the row from being scored, when it is not one field's fault (permission, the model, the runtime). */
+  error: string | null;
+  prediction: { outputs: PlainOutputs; runMs: number } | null;
+}
+
+const zFormModel = z.object({
+  model: z.string().min(1).max(500),
+  modelVersion: z.string().regex(/^\d+$/, "Version numbers are whole numbers"),
+});
+
+/**
+ * The training profile's columns as the page's own query reads them (null when there is no training dataset in the
+ * lineage, no profile, or the reader may not see it: the form then works without them, as on the page).
+ */
+export async function playgroundTrainingProfile(ctx: ServiceContext, lineage: unknown): Promise<ProfiledColumn[] | null> {
+  const dataset = trainingDatasetOf(lineage);
+  if (!dataset) return null;
+  try {
+    return ((await getDatasetVersion(ctx, dataset.name, dataset.version)).profile?.columns as ProfiledColumn[] | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The row as posted: text as written, a checkbox true when posted, a number as the browser's number box sent it. */
+function postedRow(plan: InputPlan, form: FormData): Record<string, FieldValue | null> {
+  const row: Record<string, FieldValue | null> = {};
+  for (const field of plan.fields) {
+    const posted = form.get(playgroundFieldName(field.key));
+    const text = typeof posted === "string" ? posted : null;
+    if (field.valueType === "boolean") row[field.key] = text !== null;
+    else if (field.valueType === "string") row[field.key] = text;
+    else row[field.key] = text === null || text.trim() === "" ? Number.NaN : Number(text);
+  }
+  return row;
+}
+
+/** Scores the posted form's row with onnxruntime-node; a refused value or call is answered in the state, never thrown. */
+export async function scorePlaygroundForm(ctx: ServiceContext, form: FormData): Promise<PlaygroundFormState> {
+  const refused = (error: string, row: InputRow | null = null): PlaygroundFormState => ({ row, fieldErrors: {}, error, prediction: null });
+  const model = zFormModel.safeParse({ model: form.get("model"), modelVersion: form.get("modelVersion") });
+  if (!model.success) return refused("The form does not name a model version: reload the playground and try again.");
+  const { model: name, modelVersion: version } = model.data;
+  let row: InputRow | null = null;
+  try {
+    const detail = await getModelVersionDetail(ctx, name, version);
+    const introspection = detail.introspection as OnnxIntrospection | null;
+    if (!introspection) return refused(`Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`);
+    const plan = playgroundInputPlan(introspection, await playgroundTrainingProfile(ctx, detail.lineage));
+    const posted = postedRow(plan, form);
+    row = Object.fromEntries(Object.entries(posted).map(([key, value]) => [key, value ?? ""]));
+    if (plan.problems.length) return refused(plan.problems.join(" "), row);
+    const parsed = inputRowSchema(plan).safeParse(posted);
+    if (!parsed.success) {
+      // Worded as the page words the same problem in its JSON view.
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0] ?? "");
+        const field = plan.fields.find((f) => f.key === key);
+        const expected = field?.valueType === "string" ? "text" : field?.valueType === "boolean" ? "true or false" : "a number";
+        fieldErrors[key] ??= posted[key] === null ? `"${key}" is missing; give it ${expected}.` : `"${key}" must be ${expected}.`;
+      }
+      return { row, fieldErrors, error: null, prediction: null };
+    }
+    const request = zPlaygroundRowRequest.safeParse({ name, version, feeds: plainFeeds(feedsFromRows(plan, introspection.inputs, [parsed.data])) });
+    if (!request.success) return refused(`The row cannot be scored: ${request.error.issues.map((issue) => issue.message).join("; ")}`, row);
+    const { outputs, runMs } = await scorePlaygroundRow(ctx, request.data);
+    return { row: parsed.data, fieldErrors: {}, error: null, prediction: { outputs, runMs } };
+  } catch (error) {
+    // The page's own path shows the same messages (tRPC maps DomainErrors to their message); anything else is a fault.
+    if (isDomainError(error) || error instanceof ModelInputError) return refused(error.message, row);
+    throw error;
+  }
+}
