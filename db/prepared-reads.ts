@@ -1,5 +1,6 @@
 // Hot read statements sent as named prepared statements on node-postgres, optionally planned under transaction-local
-// planner switches: the MLflow API's runs/search page and metric history pages, which clients repeat.
+// planner switches: the MLflow API's runs/search page and metric history pages, which clients repeat; and the one hot
+// write, log-batch's all-new insert (server/tracking/metric-rollups.ts), whose planning cost as much.
 import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
@@ -32,6 +33,11 @@ function poolOf(db: Database): PgPoolLike | null {
   return client && typeof client.connect === "function" && typeof client.query === "function" && typeof client.totalCount === "number"
     ? (client as PgPoolLike)
     : null;
+}
+
+/** Whether `db` runs on a node-postgres pool (which sends Buffer parameters in binary), not PGlite. */
+export function onNodePostgresPool(db: Database): boolean {
+  return poolOf(db) !== null;
 }
 
 function statementOf(query: SQL): { text: string; values: unknown[]; name?: string } {

@@ -41,7 +41,7 @@ class ClientGone extends Error {}
 
 /**
  * The body's bytes straight from the socket, at most `limit` + 1 of them: one byte past what the handler accepts is
- * enough for it to refuse the request with its own 413 (readBodyText), so the answer is decided as soon as that many
+ * enough for it to refuse the request with its own 413 (bodyBytesAsText), so the answer is decided as soon as that many
  * have arrived, and the rest is read and dropped in the background (the connection stays usable). One Buffer instead
  * of a web stream over the socket (Readable.toWeb), whose per-chunk promise machinery showed in a log-batch profile.
  */
@@ -66,8 +66,12 @@ function readBodyUpTo(request: IncomingMessage, limit: number): Promise<Buffer> 
   });
 }
 
-/** A fetch Request for the handler: the URL only carries the query string to it, so an odd Host cannot matter. */
-async function toFetchRequest(request: IncomingMessage): Promise<Request> {
+/**
+ * A fetch Request for the handler (headers and URL; the URL only carries the query string to it, so an odd Host cannot
+ * matter) and the body's bytes beside it. The bytes are not wrapped in the Request: reading them back through its web
+ * stream cost ~0.3 ms of CPU per 80 KB log-batch, which the handler reads whole anyway.
+ */
+async function toFetchRequest(request: IncomingMessage): Promise<{ fetchRequest: Request; body: Buffer | undefined }> {
   const headers = new Headers();
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -80,22 +84,21 @@ async function toFetchRequest(request: IncomingMessage): Promise<Request> {
   }
   const url = new URL(request.url ?? "/", "http://studio.local");
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
-  // A Buffer is a Uint8Array, which fetch takes as a body; only TypeScript's ArrayBuffer-vs-ArrayBufferLike typing objects.
-  const body = hasBody ? ((await readBodyUpTo(request, MAX_JSON_BODY_BYTES)) as Uint8Array as BodyInit) : undefined;
-  return new Request(url, { method: request.method, headers, body });
+  const body = hasBody ? await readBodyUpTo(request, MAX_JSON_BODY_BYTES) : undefined;
+  return { fetchRequest: new Request(url, { method: request.method, headers }), body };
 }
 
 async function answer(request: IncomingMessage, response: ServerResponse, endpoint: string, resolveContext?: ContextResolver): Promise<void> {
-  let fetchRequest: Request;
+  let read: Awaited<ReturnType<typeof toFetchRequest>>;
   try {
-    fetchRequest = await toFetchRequest(request);
+    read = await toFetchRequest(request);
   } catch {
     // The client closed its connection mid-body (ClientGone): nothing was read, nothing is done, nobody to answer.
     response.destroy();
     return;
   }
   try {
-    const answered = await handleMlflowApi(fetchRequest, endpoint.split("/"), resolveContext);
+    const answered = await handleMlflowApi(read.fetchRequest, endpoint.split("/"), resolveContext, read.body);
     const body = Buffer.from(await answered.arrayBuffer());
     const headers: Record<string, string> = { ...SECURITY_HEADERS };
     answered.headers.forEach((value, name) => (headers[name] = value));

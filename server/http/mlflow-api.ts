@@ -24,10 +24,12 @@ export type ContextResolver = (request: Request) => Promise<ServiceContext>;
 
 const defaultContext: ContextResolver = async (request) => getServiceContext(await authenticateRequest(request));
 
+/** `body`: the request body's bytes when the caller has read them already (the direct endpoints do); else it is read from `request`. */
 export async function handleMlflowApi(
   request: Request,
   pathSegments: string[],
   resolveContext: ContextResolver = defaultContext,
+  body?: Buffer,
 ): Promise<Response> {
   const startedAt = performance.now();
   const requestId = requestIdFrom(request.headers);
@@ -39,7 +41,7 @@ export async function handleMlflowApi(
     const { route, params } = matchRoute(routes, request.method, pathSegments.join("/"));
     routeLabel = route.path;
     const ctx = await resolveContext(request);
-    const input = await readMlflowInput(request);
+    const input = await readMlflowInput(request, body);
     response = jsonResponse(await route.handle(ctx, input, params));
   } catch (error) {
     const domain = toDomainError(error);

@@ -1,7 +1,7 @@
 // MLflow's wire conventions in one place: reading JSON or query requests, and writing JSON and error bodies.
 import type { ZodType } from "zod";
 import { DomainError, isDomainError, toDomainError } from "../errors";
-import { assertStorableText, MAX_MLFLOW_JSON_BYTES, parseJsonText, readBodyText as readBodyTextWithin } from "./request-body";
+import { assertStorableText, bodyBytesAsText, MAX_MLFLOW_JSON_BYTES, parseJsonText, readBodyText as readBodyTextWithin } from "./request-body";
 
 export const MAX_JSON_BODY_BYTES = MAX_MLFLOW_JSON_BYTES;
 
@@ -35,9 +35,11 @@ export function errorResponse(error: unknown): Response {
   return jsonResponse({ error_code: domain.code, message: domain.message, ...domain.details }, domain.httpStatus);
 }
 
+const BODY_LIMIT_HINT = "send smaller requests (log-batch takes at most 1000 metrics).";
+
 /** Reads a request body as text under a byte limit (413 REQUEST_TOO_LARGE beyond it), never buffering more. */
 export async function readBodyText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
-  return readBodyTextWithin(request, { limitBytes: maxBytes, hint: "send smaller requests (log-batch takes at most 1000 metrics)." });
+  return readBodyTextWithin(request, { limitBytes: maxBytes, hint: BODY_LIMIT_HINT });
 }
 
 /** GET parameters as MLflow sends them: repeated keys (run_ids=a&run_ids=b) become arrays. */
@@ -52,14 +54,17 @@ export function queryToObject(url: URL, arrayKeys: ReadonlySet<string>): Record<
 
 const ARRAY_QUERY_KEYS = new Set(["run_ids", "experiment_ids", "order_by", "model_ids"]);
 
-/** The request's input: the JSON body for writes, the query string for reads (both for POST search). */
-export async function readMlflowInput(request: Request): Promise<Record<string, unknown>> {
+/**
+ * The request's input: the JSON body for writes, the query string for reads (both for POST search). `body`: the body's
+ * bytes when the caller has read them already (the request then carries none), checked against the same limit.
+ */
+export async function readMlflowInput(request: Request, body?: Buffer): Promise<Record<string, unknown>> {
   const url = new URL(request.url);
   const query = queryToObject(url, ARRAY_QUERY_KEYS);
   // Query values reach the database too: %00 decodes to a NUL it cannot store.
   assertStorableText(query);
   if (request.method === "GET" || request.method === "HEAD") return query;
-  const text = await readBodyText(request);
+  const text = body ? bodyBytesAsText(body, { limitBytes: MAX_JSON_BODY_BYTES, hint: BODY_LIMIT_HINT }) : await readBodyText(request);
   if (!text.trim()) return query;
   let parsed = parseJsonText(text);
   // Old MLflow clients post their JSON encoded twice, as a JSON string; MLflow decodes it again.

@@ -74,6 +74,15 @@ export async function readBodyBytes(request: Request, { limitBytes, hint = "send
   return Buffer.concat(chunks, size);
 }
 
+/**
+ * Bytes already read (by a server in front of the fetch API, server/http/direct-mlflow-reads.ts) as UTF-8 text, under
+ * the same limit and with the same 413 as readBodyBytes.
+ */
+export function bodyBytesAsText(bytes: Buffer, { limitBytes, hint = "send a smaller request." }: BodyLimit): string {
+  if (bytes.length > limitBytes) throw tooLarge(limitBytes, hint);
+  return bytes.toString("utf8");
+}
+
 /** The body as UTF-8 text, read as readBodyBytes does. Invalid UTF-8 becomes U+FFFD, as Request.text() does. */
 export async function readBodyText(request: Request, limit: BodyLimit): Promise<string> {
   return (await readBodyBytes(request, limit)).toString("utf8");

@@ -1,9 +1,11 @@
 // Chart rollups of metric history (table metric_rollups): how they are written and which one a chart reads.
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { onNodePostgresPool, queryRowsPrepared } from "@/db/prepared-reads";
 import { latestPointPerKey } from "@/lib/latest-metric-points";
 import { rollupBucketsOf } from "@/lib/metric-rollup-buckets";
 import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
+import { float8ArrayBinary, int8ArrayBinary, textArrayBinary } from "./binary-array";
 import { CURRENT_XID_SQL } from "./snapshot-cache";
 
 type Executor = Pick<Database, "execute">;
@@ -147,15 +149,26 @@ export async function insertMetricPoints(db: Executor, runId: string, points: Po
  * per key, which cost about as much backend CPU as the whole latest-value upkeep (measured on one connection: this
  * statement 10.1 ms of backend CPU per 1,000-point batch against 11.3 before, a bare INSERT of the same points 9.1).
  * Every point is new here, so the batch's own latest per key is all the upkeep must consider.
+ *
+ * Sent as a named prepared statement (db/prepared-reads.ts): PostgreSQL planned this statement of four writing CTEs and
+ * some thirty parameters anew for every batch, ~1–2 ms of the backend's ~10 ms per 1,000-point batch. On node-postgres
+ * the batch's four 1,000-element arrays go in binary (binary-array.ts), which spares Node printing a thousand doubles
+ * and PostgreSQL parsing them (measured on one connection, 4 rounds: backend CPU 10.4–11.0 ms per batch before, 8.2–10.0
+ * after; a bare INSERT of the same points 5.8–7.3; bench/README.md, issue 18, i18-ingest third pass).
  */
 async function insertAllMetricPoints(db: Executor, runId: string, points: PointArrays): Promise<InsertedPoints> {
   const latest = latestPointPerKey(points);
-  const result = (await db.execute(sql`
+  // The batch's four arrays in binary where the driver sends them so (node-postgres), as literals on PGlite.
+  const binary = onNodePostgresPool(db as Database);
+  const ks = binary ? textArrayBinary(points.keys) : textArrayLiteral(points.keys);
+  const ss = binary ? int8ArrayBinary(points.steps) : numberArrayLiteral(points.steps);
+  const ts = binary ? int8ArrayBinary(points.timestamps) : numberArrayLiteral(points.timestamps);
+  const vs = binary ? float8ArrayBinary(points.values) : numberArrayLiteral(points.values);
+  const rows = await queryRowsPrepared<{ lifecycle_stage: string | null; experiment_id: string | number | null; xid: string }>(db as Database, sql`
     with run as (
       select lifecycle_stage, experiment_id from runs where run_uuid = ${runId}
     ), batch as (
-      select ${textArrayLiteral(points.keys)}::text[] as ks, ${numberArrayLiteral(points.steps)}::int8[] as ss,
-             ${numberArrayLiteral(points.timestamps)}::int8[] as ts, ${numberArrayLiteral(points.values)}::float8[] as vs
+      select ${ks}::text[] as ks, ${ss}::int8[] as ss, ${ts}::int8[] as ts, ${vs}::float8[] as vs
     ), inserted as (
       -- Sorted, so that two batches sharing points wait on each other instead of deadlocking.
       insert into metrics (run_uuid, key, step, timestamp, value)
@@ -176,10 +189,8 @@ async function insertAllMetricPoints(db: Executor, runId: string, points: PointA
         where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
     ), rolled as (${mergeBatchRollups(runId, points, sql`(select lifecycle_stage from run) = 'active'`)}
     )
-    select (select lifecycle_stage from run) as lifecycle_stage, (select experiment_id from run) as experiment_id, ${CURRENT_XID_SQL} as xid`)) as unknown as {
-    rows: { lifecycle_stage: string | null; experiment_id: string | number | null; xid: string }[];
-  };
-  const [row] = result.rows;
+    select (select lifecycle_stage from run) as lifecycle_stage, (select experiment_id from run) as experiment_id, ${CURRENT_XID_SQL} as xid`);
+  const [row] = rows;
   // The statement either inserted every point or failed: all of them when the run is active, none otherwise.
   return {
     lifecycleStage: row.lifecycle_stage,
