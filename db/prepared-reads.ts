@@ -34,6 +34,11 @@ function poolOf(db: Database): PgPoolLike | null {
     : null;
 }
 
+/** Whether statements on `db` can run side by side on several connections (node-postgres's pool; not PGlite). */
+export function hasConnectionPool(db: Database): boolean {
+  return poolOf(db) !== null;
+}
+
 function statementOf(query: SQL): { text: string; values: unknown[]; name?: string } {
   const { sql: text, params } = dialect.sqlToQuery(query);
   let name = preparedNames.get(text);
