@@ -35,7 +35,10 @@ function poolOf(db: Database): PgPoolLike | null {
     : null;
 }
 
-/** Whether `db` runs on a node-postgres pool (which sends Buffer parameters in binary), not PGlite. */
+/**
+ * Whether `db` runs on a node-postgres pool, not PGlite: Buffer parameters then go in binary, and statements can run side
+ * by side on several connections.
+ */
 export function onNodePostgresPool(db: Database): boolean {
   return poolOf(db) !== null;
 }

@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { mlflowWire } from "../testing/mlflow-client";
 import { expectMlflowError } from "../testing/expect-mlflow-error";
+import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
+import { historyReadAheadsSettled } from "./metric-history";
+import { snapshotCacheStats } from "./snapshot-cache";
 
 type Api = ReturnType<typeof mlflowWire>;
 interface WireMetric {
@@ -128,6 +132,104 @@ describe.each(testBackends)("metric history on %s", (kind) => {
     expect(rest.body.metrics).toEqual(whole.slice(5, 10));
     const forged = Buffer.from(JSON.stringify({ after: [0, 0, "1; drop table metrics"] })).toString("base64url");
     expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", page_token: forged }), 400, "INVALID_PARAMETER_VALUE", /page token/);
+  });
+
+  /** The series as the table holds it, in page order, as the wire writes it (NaN and ±Infinity as MLflow's strings). */
+  async function stored(runId: string, key = "m"): Promise<WireMetric[]> {
+    const rows = await queryRows<{ step: string | number; timestamp: string | number; value: number }>(
+      studio.db,
+      sql`select step, timestamp, value from metrics where run_uuid = ${runId} and key = ${key} order by step, timestamp, value`,
+    );
+    return rows.map((r) => ({ key, value: Number.isFinite(r.value) ? r.value : String(r.value), timestamp: Number(r.timestamp), step: Number(r.step) }));
+  }
+  async function historyPage(runId: string, size: number, token?: string) {
+    const res = await api.get("metrics/get-history", { run_id: runId, metric_key: "m", max_results: String(size), ...(token ? { page_token: token } : {}) });
+    expect(res.status, res.text).toBe(200);
+    return { metrics: (res.body.metrics ?? []) as WireMetric[], token: res.body.next_page_token as string | undefined, text: res.text };
+  }
+  async function historyFrom(runId: string, size: number, token?: string): Promise<WireMetric[]> {
+    const seen: WireMetric[] = [];
+    do {
+      const page = await historyPage(runId, size, token);
+      seen.push(...page.metrics);
+      token = page.token;
+    } while (token);
+    return seen;
+  }
+  const built = (stats: ReturnType<typeof snapshotCacheStats>) => stats.misses - stats.confirmed;
+  const kept = (stats: ReturnType<typeof snapshotCacheStats>) => stats.hits + stats.confirmed;
+  // Read-ahead needs a second connection: on PostgreSQL, not on PGlite (its statements share the server's thread).
+  const readsAhead = kind === "postgres";
+
+  it("builds each next page ahead of the client's request, once, with the token the page is answered with", async () => {
+    // NaN, ±Infinity and shared steps at page ends: the token found ahead must be the one the page carries.
+    const points = Array.from({ length: 1000 }, (_, i) => ({
+      value: i % 97 === 0 ? "NaN" : i % 89 === 0 ? "Infinity" : i % 83 === 0 ? "-Infinity" : Math.sin(i) / 3,
+      step: Math.floor(i / 3),
+      timestamp: 1000 + (i % 3),
+    }));
+    const id = await runWith(points);
+    for (const size of [300, 99, 7]) {
+      await historyReadAheadsSettled(studio.db);
+      const before = snapshotCacheStats(studio.db);
+      const seen = await historyFrom(id, size);
+      await historyReadAheadsSettled(studio.db);
+      const after = snapshotCacheStats(studio.db);
+      expect(seen).toEqual(await stored(id));
+      const pages = Math.ceil(1000 / size);
+      // Every page built exactly once, ahead or on request; with read-ahead every page after the first was waiting.
+      expect(built(after) - built(before)).toBe(pages);
+      expect(kept(after) - kept(before)).toBe(readsAhead ? pages - 1 : 0);
+    }
+  });
+
+  it("answers what the table holds when a write lands between pages that were read ahead", async () => {
+    const id = await runWith(Array.from({ length: 900 }, (_, i) => ({ value: i / 7, step: i * 2 })));
+    const first = await historyPage(id, 300);
+    await historyReadAheadsSettled(studio.db); // page 2 is built ahead by now (on PostgreSQL)
+    // Into page 2 (between steps 700 and 702), and into page 1, already answered (its points stay as answered).
+    expect((await api.post("runs/log-metric", { run_id: id, key: "m", value: -5, timestamp: 1, step: 701 })).status).toBe(200);
+    expect((await api.post("runs/log-metric", { run_id: id, key: "m", value: -6, timestamp: 1, step: 3 })).status).toBe(200);
+    const rest = await historyFrom(id, 300, first.token);
+    const now = await stored(id);
+    expect([...first.metrics, ...rest]).toEqual(now.filter((m) => m.value !== -6));
+    expect(rest.slice(0, 300).map((m) => m.value)).toContain(-5);
+
+    // A write after page 2 was answered, into page 3 that is being read ahead: seen as well.
+    const again = await historyPage(id, 300);
+    const second = await historyPage(id, 300, again.token);
+    expect((await api.post("runs/log-metric", { run_id: id, key: "m", value: -7, timestamp: 1, step: 1500 })).status).toBe(200);
+    const third = await historyFrom(id, 300, second.token);
+    expect([...again.metrics, ...second.metrics, ...third]).toEqual(await stored(id));
+    expect(third.map((m) => m.value)).toContain(-7);
+  });
+
+  it("answers a run deleted between pages as not found, whether or not its next page was read ahead", async () => {
+    for (const waitForReadAhead of [true, false]) {
+      const id = await runWith(Array.from({ length: 600 }, (_, i) => ({ value: i, step: i })));
+      const first = await historyPage(id, 250);
+      if (waitForReadAhead) await historyReadAheadsSettled(studio.db);
+      await studio.db.execute(sql`delete from runs where run_uuid = ${id}`);
+      expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "250", page_token: first.token! }), 404, "RESOURCE_DOES_NOT_EXIST");
+      expectMlflowError(await api.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "250" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    }
+    await historyReadAheadsSettled(studio.db);
+  });
+
+  it("reads ahead only for the reader who asked: another user's pages are their own, and the same", async () => {
+    const id = await runWith(Array.from({ length: 500 }, (_, i) => ({ value: i * 1.5, step: i })));
+    const mine = await historyFrom(id, 200);
+    const otherApi = mlflowWire(studio.as({ userId: "other-reader", username: "other", role: "viewer", via: "token" }));
+    const theirs: WireMetric[] = [];
+    let token: string | undefined;
+    do {
+      const res = await otherApi.get("metrics/get-history", { run_id: id, metric_key: "m", max_results: "200", ...(token ? { page_token: token } : {}) });
+      expect(res.status, res.text).toBe(200);
+      theirs.push(...(res.body.metrics as WireMetric[]));
+      token = res.body.next_page_token as string | undefined;
+    } while (token);
+    expect(theirs).toEqual(mine);
+    expect(mine).toEqual(await stored(id));
   });
 
   it("answers get-history errors with MLflow's codes", async () => {

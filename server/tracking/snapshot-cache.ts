@@ -157,6 +157,11 @@ function cacheOf(db: Executor): SnapshotCache {
   return cache;
 }
 
+/** Whether a result is kept under `key`, whatever snapshot it was read under (it may no longer hold). */
+export function hasSnapshotCacheEntry(db: Executor, key: string): boolean {
+  return cacheOf(db).get(key) !== undefined;
+}
+
 /** How often reads of this database were answered from the cache, and how often they ran (tests, benchmarks). */
 export function snapshotCacheStats(db: Executor): {
   hits: number;
