@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isDomainError, type DomainError } from "../errors";
-import { refusalOf, saidIn } from "../testing/said-error";
+import { type DomainError } from "../errors";
+import { expectSaidInFrench, frenchTypography, refusalOf, refusalOfCall, saidIn } from "../testing/said-error";
 import { numericSample, valueCounts } from "./column-samples";
 import { maskCsvStream, type DatasetLimits } from "./csv-masker";
 import { quoteLiteral, unreadableFile } from "./duckdb";
@@ -15,11 +15,6 @@ import { readDatasetRows } from "./preview";
 import { regexPatternRefusal } from "./quality-rules";
 import { requirePiiDecisions } from "./register-version";
 
-/** French as written in the tests, with the non-breaking spaces French typography puts before « : ; ? ! » and inside « ». */
-function fr(text: string): string {
-  return text.replace(/ ([:;?!»])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
-}
-
 function sink(): Writable {
   return new Writable({ write: (_chunk, _encoding, callback) => callback() });
 }
@@ -27,22 +22,6 @@ function sink(): Writable {
 function masking(input: string | Buffer | Buffer[], options: { maxBytes?: number; limits?: Partial<DatasetLimits> } = {}): Promise<DomainError> {
   const chunks = Array.isArray(input) ? input : [typeof input === "string" ? Buffer.from(input, "utf8") : input];
   return refusalOf(maskCsvStream(Readable.from(chunks), sink(), { policy: {}, salt: "s", ...options }));
-}
-
-function refusal(check: () => void): DomainError {
-  try {
-    check();
-  } catch (error) {
-    if (isDomainError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
-
-function expectSaid(error: DomainError, french: string): void {
-  expect(error.sentence, error.message).toBeDefined();
-  expect(saidIn("en", error)).toBe(error.message);
-  expect(saidIn("fr", error)).toBe(fr(french));
 }
 
 let dir: string;
@@ -100,19 +79,19 @@ describe("CSV upload refusals", () => {
       [masking("\n"), "Le fichier est vide ; envoyez un CSV avec une ligne d’en-tête et au moins une ligne de données."],
       [masking("a,b\n"), "Le fichier a un en-tête mais aucune ligne de données ; ajoutez au moins une ligne sous l’en-tête."],
     ];
-    for (const [outcome, french] of cases) expectSaid(await outcome, french);
+    for (const [outcome, french] of cases) expectSaidInFrench(await outcome, french);
   });
 
   it("say which columns of personal data await a decision, one clause per column, in French too", () => {
     const finding = (column: string, kind: "email" | "iban") => ({ column, kind, matched: 9, checked: 10, share: 0.9 });
-    const error = refusal(() => requirePiiDecisions([finding("email", "email"), finding("iban", "iban")], { iban: { action: "generalise" } }));
+    const error = refusalOfCall(() => requirePiiDecisions([finding("email", "email"), finding("iban", "iban")], { iban: { action: "generalise" } }));
     expect(error.code).toBe("UNPROCESSABLE_CONTENT");
     expect(saidIn("en", error)).toBe(error.message);
     // The clauses are joined by the catalogue's list separator (sentences.separator), shared by every listed sentence.
     expect(saidIn("fr", error)).toBe(
-      fr("Des données personnelles attendent une décision avant d’être stockées : « email » (email) n’a pas de décision") +
+      frenchTypography("Des données personnelles attendent une décision avant d’être stockées : « email » (email) n’a pas de décision") +
         " ; " +
-        fr(
+        frenchTypography(
           "« iban » (iban) ne peut pas être généralisée : rien de plus grossier que la valeur ne l’identifie. " +
             "Nommez une action pour chacune de ces colonnes dans la politique de masquage (keep, drop, hash, redact, generalise ; « keep » stocke la colonne telle quelle et doit être choisi explicitement) et envoyez le fichier à nouveau.",
         ),
@@ -132,14 +111,14 @@ describe("dataset preview and column refusals", () => {
       [refusalOf(valueCounts(csv, "csv", "name", 0)), "limit doit être un nombre entier, 1 ou plus."],
       [refusalOf(valueCounts(csv, "csv", "height")), "La colonne « height » n’est pas dans ce fichier ; ses colonnes sont 'name', 'age'."],
       [refusalOf(sampleParquetRows(csv, 0)), "maxRows doit être un nombre entier, 1 ou plus."],
-      [Promise.resolve(refusal(() => quoteLiteral("a\0b"))), "Un texte passé à DuckDB ne peut pas contenir de caractère NUL."],
+      [Promise.resolve(refusalOfCall(() => quoteLiteral("a\0b"))), "Un texte passé à DuckDB ne peut pas contenir de caractère NUL."],
       [
         Promise.resolve(unreadableFile(csv, "csv", new Error("bad line\nmore"))),
         "Le fichier CSV n’a pas pu être lu (bad line). Vérifiez qu’il est en UTF-8, séparé par des virgules, avec une ligne d’en-tête et le même nombre de champs sur chaque ligne.",
       ],
       [Promise.resolve(unreadableFile(csv, "parquet", new Error("no magic"))), "Le fichier Parquet n’a pas pu être lu (no magic). Vérifiez que c’est un fichier Parquet valide."],
     ];
-    for (const [outcome, french] of cases) expectSaid(await outcome, french);
+    for (const [outcome, french] of cases) expectSaidInFrench(await outcome, french);
   });
 
   it("say a quality rule's invalid pattern with DuckDB's reason", async () => {

@@ -12,7 +12,7 @@ import { compareVersionsOnCsv, parseLabelledCsv } from "./champion-challenger";
 import { handleChampionChallenger } from "./champion-challenger-http";
 import { registerOnnxUpload } from "./onnx-versions";
 import { isDomainError, type DomainError } from "../errors";
-import { refusalOf, saidIn } from "../testing/said-error";
+import { expectSaidInFrench, refusalOf } from "../testing/said-error";
 
 const fixtures = path.join(import.meta.dirname, "../../fixtures");
 const editor: Actor = { userId: "u-erin", username: "erin", role: "editor", via: "session" };
@@ -47,14 +47,9 @@ describe("parseLabelledCsv", () => {
       ["a,b\n", "Le fichier a un en-tête mais aucune ligne à évaluer."],
       ["a,b\n1,2\n1,2,3\n", "La ligne 2 a 3 champs, mais l’en-tête en nomme 2 ; corrigez la ligne ou l’en-tête."],
     ];
-    for (const [text, french] of cases) expectSaid(refusalOfParse(text), french);
+    for (const [text, french] of cases) expectSaidInFrench(refusalOfParse(text), french);
   });
 });
-
-/** French as written here, with the non-breaking spaces French typography puts before « : ; ? ! » and inside « ». */
-function fr(text: string): string {
-  return text.replace(/ ([:;?!»])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
-}
 
 function refusalOfParse(text: string): DomainError {
   try {
@@ -64,12 +59,6 @@ function refusalOfParse(text: string): DomainError {
     throw error;
   }
   throw new Error("expected a refusal");
-}
-
-function expectSaid(error: DomainError, french: string): void {
-  expect(error.sentence, error.message).toBeDefined();
-  expect(saidIn("en", error)).toBe(error.message);
-  expect(saidIn("fr", error)).toBe(fr(french));
 }
 
 describe.each(testBackends)("champion vs challenger on %s", (backend) => {
@@ -207,7 +196,7 @@ describe.each(testBackends)("champion vs challenger on %s", (backend) => {
         "Colonne « progression », ligne 1 : « high » n’est pas un nombre, or les modèles sont des régresseurs : l’étiquette doit être numérique.",
       ],
     ];
-    for (const [outcome, french] of cases) expectSaid(await outcome, french);
+    for (const [outcome, french] of cases) expectSaidInFrench(await outcome, french);
   });
 
   it("answers over HTTP: 200 with the report, 400 saying what to fix", async () => {

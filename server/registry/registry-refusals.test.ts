@@ -1,20 +1,9 @@
 // A model or alias name the registry refuses is said on the pages in the reader's language: the English catalogue
 // says exactly the message MLflow clients get, the French one says the same in French.
 import { describe, expect, it } from "vitest";
-import { isDomainError, type DomainError } from "../errors";
-import { saidIn } from "../testing/said-error";
+import { refusalOfCall, saidIn } from "../testing/said-error";
 import { canonicalStage, parseVersionNumber, validateModelName, validateRegistryTag } from "./model-versions";
 import { validateAliasName, validateNewModelName } from "./registered-models";
-
-function refusal(check: () => void): DomainError {
-  try {
-    check();
-  } catch (error) {
-    if (isDomainError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("registry name refusals", () => {
   it("say each refused model or alias name in English word for word, and in French", () => {
@@ -37,7 +26,7 @@ describe("registry name refusals", () => {
       [() => validateRegistryTag("note", "x".repeat(5001)), "La valeur de l'étiquette « note » fait 5001 caractères ; 5000 au plus sont permis."],
     );
     for (const [check, french] of cases) {
-      const error = refusal(check);
+      const error = refusalOfCall(check);
       expect(error.code).toBe("INVALID_PARAMETER_VALUE");
       expect(saidIn("en", error)).toBe(error.message);
       expect(saidIn("fr", error)).toBe(french);

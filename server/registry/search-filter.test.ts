@@ -1,8 +1,7 @@
 // A registry search filter, order_by or max_results the studio refuses is said in the reader's language: the English
 // catalogue says exactly what MLflow clients get, the French one says it in French.
 import { describe, expect, it } from "vitest";
-import { isDomainError, type DomainError } from "../errors";
-import { saidIn } from "../testing/said-error";
+import { frenchTypography, refusalOfCall, saidIn } from "../testing/said-error";
 import { checkMaxResults, parseOrderBy, parseRegistryFilter, type FilterGrammar } from "./search-filter";
 import { clauseToSql } from "../tracking/search-runs";
 
@@ -11,21 +10,6 @@ const grammar: FilterGrammar = {
   tagOps: ["=", "!=", "IN"],
   example: "name LIKE '%churn%' AND tags.team = 'risk'",
 };
-
-/** French as written here, with the non-breaking spaces French typography puts before « : ; ? ! » and inside « ». */
-function fr(text: string): string {
-  return text.replace(/ ([:;?!»])(?!=)/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
-}
-
-function refusal(check: () => unknown): DomainError {
-  try {
-    check();
-  } catch (error) {
-    if (isDomainError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("registry search refusals", () => {
   it("say each refused filter in English word for word, and in French", () => {
@@ -52,10 +36,10 @@ describe("registry search refusals", () => {
       [() => clauseToSql({ entity: "attribute", key: "colour", op: "=", value: "red", position: 0 }), "Clé d’attribut invalide « colour » dans le filtre de recherche."],
     ];
     for (const [check, french] of cases) {
-      const error = refusal(check);
+      const error = refusalOfCall(check);
       expect(error.code).toBe("INVALID_PARAMETER_VALUE");
       expect(saidIn("en", error)).toBe(error.message);
-      expect(saidIn("fr", error)).toBe(fr(french));
+      expect(saidIn("fr", error)).toBe(frenchTypography(french));
     }
   });
 });

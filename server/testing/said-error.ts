@@ -1,5 +1,6 @@
 // Test support: what a studio page shows for a refusal, in a given language (as components/ui/use-error-text does),
 // so a test can check the English catalogue says exactly the server's message and the French one says it in French.
+import { expect } from "vitest";
 import { createTranslator } from "next-intl";
 import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
 import type { Locale } from "@/lib/i18n/locales";
@@ -20,4 +21,30 @@ export async function refusalOf(promise: Promise<unknown>): Promise<DomainError>
 export function saidIn(locale: Locale, error: DomainError): string {
   const t = createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator;
   return sentenceText(t, error.sentence, error.message);
+}
+
+/** The DomainError a synchronous check throws (fails the test when it returns, or throws anything else). */
+export function refusalOfCall(check: () => unknown): DomainError {
+  try {
+    check();
+  } catch (error) {
+    if (isDomainError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+/**
+ * French as a test writes it with plain spaces, given the non-breaking spaces French typography puts before « : ; ? ! »
+ * and inside « » (not before "!=" or ":=", which are operators quoted from a filter).
+ */
+export function frenchTypography(text: string): string {
+  return text.replace(/ ([:;?!»])(?!=)/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
+}
+
+/** The refusal carries a sentence whose English is exactly its message and whose French is `french`. */
+export function expectSaidInFrench(error: DomainError, french: string): void {
+  expect(error.sentence, error.message).toBeDefined();
+  expect(saidIn("en", error)).toBe(error.message);
+  expect(saidIn("fr", error)).toBe(frenchTypography(french));
 }
