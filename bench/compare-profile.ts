@@ -1,10 +1,14 @@
-// Where the compare page's time goes: one navigation to 100 runs × loss on the PGlite compare seed, with a Chromium
+// Where the compare page's time goes: one navigation to 100 runs × loss on a compare seed, with a Chromium
 // CPU profile (CDP) and the page's own network timings, printed as self time by function and by script.
-// Run alone (needs `npx next build`): npx tsx bench/compare-profile.ts
-import { chmod } from "node:fs/promises";
+// Run alone (needs `npx next build`): npx tsx bench/compare-profile.ts — a fresh PGlite seed of 100 runs × 2,000 steps;
+// BENCH_ONLY=postgres uses the kept PostgreSQL seed of bench/compare instead (100 runs × 100,000 steps, seeded if missing).
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { chromium } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
-import { openComparePglite } from "./compare-database";
+import { openComparePglite, openComparePostgres } from "./compare-database";
+import { POSTGRES_COMPARE_SHAPE } from "./compare-seed";
 import { signIn, startStudio } from "./studio-server";
 
 interface ProfileNode {
@@ -14,10 +18,16 @@ interface ProfileNode {
 }
 
 async function main(): Promise<void> {
-  const backend = await openComparePglite({ version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 100 });
+  const onPostgres = process.env.BENCH_ONLY === "postgres";
+  const backend = onPostgres
+    ? await openComparePostgres(POSTGRES_COMPARE_SHAPE)
+    : await openComparePglite({ version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 100 });
+  if (!backend) throw new Error("no PostgreSQL server answers (BENCH_DATABASE_URL / TEST_DATABASE_URL)");
   const database = await backend.studioDatabase();
-  await chmod(database.dataDir!, 0o755);
-  const studio = await startStudio({ databaseUrl: database.databaseUrl, dataDir: database.dataDir!, seed: false, env: database.env ?? {} });
+  const ownDataDir = database.dataDir ? null : await mkdtemp(path.join(os.tmpdir(), "studio-bench-profile-data-"));
+  const dataDir = database.dataDir ?? ownDataDir!;
+  await chmod(dataDir, 0o755);
+  const studio = await startStudio({ databaseUrl: database.databaseUrl, dataDir, seed: false, env: database.env ?? {} });
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
   try {
     const page = await browser.newPage();
@@ -48,7 +58,8 @@ async function main(): Promise<void> {
     const resources = await page.evaluate(() =>
       performance.getEntriesByType("resource").map((e) => {
         const r = e as PerformanceResourceTiming;
-        return { name: r.name.replace(location.origin, "").slice(0, 90), start: Math.round(r.startTime), end: Math.round(r.responseEnd), bytes: r.encodedBodySize };
+        // firstByte − start: waiting on the server (its query and serialisation); end − firstByte: the transfer.
+        return { name: r.name.replace(location.origin, "").slice(0, 90), start: Math.round(r.startTime), firstByte: Math.round(r.responseStart), end: Math.round(r.responseEnd), bytes: r.encodedBodySize };
       }),
     );
     const nav = await page.evaluate(() => {
@@ -56,7 +67,8 @@ async function main(): Promise<void> {
       return { responseEnd: Math.round(n.responseEnd), domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) };
     });
     console.log(`navigation → every chart drawn: ${total.toFixed(0)} ms; document`, nav);
-    for (const r of resources.sort((a, b) => a.start - b.start)) console.log(`${String(r.start).padStart(6)}–${String(r.end).padEnd(6)} ${String(r.bytes).padStart(9)} B  ${r.name}`);
+    console.log(" start  1st byte  end     bytes");
+    for (const r of resources.sort((a, b) => a.start - b.start)) console.log(`${String(r.start).padStart(6)} ${String(r.firstByte).padStart(8)} ${String(r.end).padStart(6)} ${String(r.bytes).padStart(9)} B  ${r.name}`);
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const self = new Map<number, number>();
     profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
     await browser.close();
     await studio.stop();
     await backend.dispose();
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
   }
 }
 

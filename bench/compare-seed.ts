@@ -15,6 +15,18 @@ export interface CompareSeedShape {
   tableRuns: number;
 }
 
+/**
+ * The kept PostgreSQL seed of bench/compare: 100 runs × 5 metrics × 100,000 steps (issue 18's size). One constant for
+ * every script that opens it: a shape that differs by anything (even key order) drops the 10 GB database and reseeds.
+ */
+export const POSTGRES_COMPARE_SHAPE: CompareSeedShape = {
+  version: 1,
+  runs: 100,
+  metricKeys: ["loss", "val_loss", "accuracy", "learning_rate", "grad_norm"],
+  steps: 100_000,
+  tableRuns: 100_000,
+};
+
 export interface CompareSeed {
   compareExperimentId: string;
   compareRunIds: string[];

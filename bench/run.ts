@@ -3,6 +3,7 @@
 // BENCH_DATABASE_URL (a PostgreSQL server to create a throwaway database on), BENCH_SUITES=tracking,compare,search,datasets,playground,drift,review,explanations,serving,serving-canary,team,mlflow;
 // BENCH_SERVING_SECONDS (each autocannon run of bench/serving, default 5); BENCH_TRACKING_PARTS=ingestion,search,history.
 import { benchCompare } from "./compare";
+import { POSTGRES_COMPARE_SHAPE } from "./compare-seed";
 import { benchDatasetProfile } from "./datasets-profile";
 import { benchDrift } from "./drift";
 import { benchExplanations } from "./explanations";
@@ -85,11 +86,10 @@ async function runMlflow(): Promise<void> {
 }
 
 async function runCompare(only: string[] | undefined): Promise<void> {
-  const metricKeys = ["loss", "val_loss", "accuracy", "learning_rate", "grad_norm"];
   const compare = await benchCompare(
     {
-      // PostgreSQL keeps this seed between runs (database modelops_bench_compare); bump version when the data changes.
-      postgres: { version: 1, runs: 100, metricKeys, steps: 100_000, tableRuns: 100_000 },
+      // PostgreSQL keeps this seed between runs (database modelops_bench_compare); bump its version when the data changes.
+      postgres: POSTGRES_COMPARE_SHAPE,
       // PGlite is seeded afresh each run and single-threaded: one metric × 2,000 steps and 20,000 table runs keep it under a minute.
       pglite: { version: 1, runs: 100, metricKeys: ["loss"], steps: 2_000, tableRuns: 20_000 },
       chartKey: "loss",
