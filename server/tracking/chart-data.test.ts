@@ -60,6 +60,38 @@ describe.each(testBackends)("chart series on %s", (kind) => {
     }
   }, 120_000);
 
+  it("sends only a series' finite points, on every axis and in a zoomed range, NaN and ±Infinity left out", async () => {
+    const api = mlflowWire(studio);
+    const created = await api.post("runs/create", { experiment_id: "0", run_name: "diverged", start_time: 1000 });
+    const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
+    // 60 steps, every fifth one non-finite (NaN, Infinity, -Infinity in turn), the rest a ramp.
+    const nonFinite = ["NaN", "Infinity", "-Infinity"];
+    const logged = Array.from({ length: 60 }, (_, step) => ({
+      key: "blowup",
+      value: step % 5 === 4 ? nonFinite[(step / 5) % 3 | 0] : step / 10,
+      timestamp: 2000 + step * 10,
+      step,
+    }));
+    expect((await api.post("runs/log-batch", { run_id: runId, metrics: logged })).status).toBe(200);
+    const finite = logged.filter((p) => typeof p.value === "number") as { step: number; timestamp: number; value: number }[];
+    const cases = [
+      { xAxis: "step" as const, x: (p: (typeof finite)[number]) => p.step, range: undefined },
+      { xAxis: "step" as const, x: (p: (typeof finite)[number]) => p.step, range: { min: 10, max: 30 } },
+      { xAxis: "time" as const, x: (p: (typeof finite)[number]) => p.timestamp, range: { min: 2100, max: 2300 } },
+      // The relative axis travels as timestamps too; the page subtracts runStartTime.
+      { xAxis: "relative" as const, x: (p: (typeof finite)[number]) => p.timestamp, range: { min: 1100, max: 1300 } },
+    ];
+    for (const { xAxis, x, range } of cases) {
+      const input = { runIds: [runId], keys: ["blowup"], maxPoints: 100, xAxis, ...(range ? { range } : {}) };
+      const offset = xAxis === "relative" ? 1000 : 0;
+      const expected = finite.filter((p) => !range || (x(p) - offset >= range.min && x(p) - offset <= range.max));
+      const [sent] = unpackChartSeries(await trpc.tracking.chartSeries(input));
+      expect(sent).toMatchObject({ runId, key: "blowup", total: expected.length, downsampled: false, runStartTime: 1000 });
+      expect([...sent.x]).toEqual(expected.map(x));
+      expect([...sent.y]).toEqual(expected.map((p) => p.value));
+    }
+  }, 120_000);
+
   it("summarises each run's metric: last, lowest and highest value with their steps, from the rollups", async () => {
     const rows = await trpc.tracking.metricSummary({ runIds: [runIds[0], runIds[2], "0123456789abcdef0123456789abcdef"], keys: ["loss", "never-logged"] });
     const lastValue = (r: number) => Math.exp(-(POINTS - 1) / 20000) + 0.05 * Math.sin((POINTS - 1) * 12.9898 + r);
