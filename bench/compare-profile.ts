@@ -7,6 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
+import superjson from "superjson";
+import { LocalArtifactStore } from "@/server/artifacts/store";
+import { systemActor } from "@/server/auth/actor";
+import type { ServiceContext } from "@/server/service-context";
+import { getPackedChartSeries, type ChartSeriesInput } from "@/server/tracking/chart-data";
 import { openComparePglite, openComparePostgres } from "./compare-database";
 import { POSTGRES_COMPARE_SHAPE } from "./compare-seed";
 import { signIn, startStudio } from "./studio-server";
@@ -85,6 +90,11 @@ async function main(): Promise<void> {
     console.log("\nself time by script:\n" + top(byScript, 15));
     console.log("\nself time by function:\n" + top(byFunction, 40));
 
+    // The chart's request as the page sent it, kept to replay it alone below.
+    let chartRequest: { url: string; body: string } | null = null;
+    page.on("request", (request) => {
+      if (request.url().includes("/api/trpc/tracking.chartSeries") && request.method() === "POST") chartRequest = { url: request.url(), body: request.postData() ?? "" };
+    });
     // A second navigation under a timeline trace: main-thread time by event (layout, paint, script, GC…).
     await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
     const traced = performance.now();
@@ -99,6 +109,35 @@ async function main(): Promise<void> {
       byEvent.set(e.name, (byEvent.get(e.name) ?? 0) + e.dur / 1000);
     }
     console.log(`\ntraced navigation: ${tracedMs.toFixed(0)} ms; main-thread events (inclusive, nested events overlap):\n` + top(byEvent, 25));
+
+    // The same chart request alone, signed in as the page was, nothing else in flight: the server's own time for it,
+    // against the time it took during the navigation (where the runs and the summary were answered alongside).
+    const replay = chartRequest as { url: string; body: string } | null;
+    if (replay) {
+      const timings: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const started = performance.now();
+        const response = await page.request.post(replay.url, { data: replay.body, headers: { "content-type": "application/json" } });
+        if (!response.ok()) throw new Error(`chartSeries replay answered ${response.status()}`);
+        await response.body();
+        if (i >= 2) timings.push(performance.now() - started);
+      }
+      timings.sort((a, b) => a - b);
+      console.log(`\nchartSeries request alone (10 after 2 warm-ups): p50 ${timings[5].toFixed(0)} ms, min ${timings[0].toFixed(0)} ms, max ${timings[9].toFixed(0)} ms`);
+      if (onPostgres) {
+        // And its domain call in this process (no HTTP, session or serialisation), on the same database.
+        const input = superjson.deserialize(JSON.parse(replay.body)) as ChartSeriesInput;
+        const ctx: ServiceContext = { db: backend.handle.db, artifacts: new LocalArtifactStore(dataDir), actor: systemActor };
+        const domain: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          const started = performance.now();
+          await getPackedChartSeries(ctx, input);
+          if (i >= 2) domain.push(performance.now() - started);
+        }
+        domain.sort((a, b) => a - b);
+        console.log(`getPackedChartSeries alone, same input (10 after 2 warm-ups): p50 ${domain[5].toFixed(0)} ms, min ${domain[0].toFixed(0)} ms, max ${domain[9].toFixed(0)} ms`);
+      }
+    }
   } finally {
     await browser.close();
     await studio.stop();
