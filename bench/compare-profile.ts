@@ -115,9 +115,10 @@ async function main(): Promise<void> {
     const replay = chartRequest as { url: string; body: string } | null;
     if (replay) {
       const timings: number[] = [];
+      // A cookie-signed POST must name the studio's origin (server/auth/authenticate.ts refuses it otherwise).
       for (let i = 0; i < 12; i++) {
         const started = performance.now();
-        const response = await page.request.post(replay.url, { data: replay.body, headers: { "content-type": "application/json" } });
+        const response = await page.request.post(replay.url, { data: replay.body, headers: { "content-type": "application/json", origin: new URL(replay.url).origin } });
         if (!response.ok()) throw new Error(`chartSeries replay answered ${response.status()}`);
         await response.body();
         if (i >= 2) timings.push(performance.now() - started);
