@@ -4,10 +4,11 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
-import { float8ArrayBinary, int8ArrayBinary, textArrayBinary } from "./binary-array";
+import { float8ArrayBinary, int4ArrayBinary, int8ArrayBinary, textArrayBinary } from "./binary-array";
 
 const texts = ["loss", "", "NULL", "null", 'a "quoted" key', "back\\slash", "\\\\", '\\"', "a,b", "{braces}", " padded ", "é/ü:😀", "tab\there", "line\nbreak", "loss"];
 const doubles = [0, -0, 1.5, -2.25, 0.1 + 0.2, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e21, 1e-7, 123456789.123456789, NaN, Infinity, -Infinity];
+const int4s = [0, 1, -1, 16, 1024, 2147483647, -2147483648];
 const integers = [0, 1, -1, 4294967295, 4294967296, -4294967296, -4294967297, 1_700_000_000_000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
 
 // Only node-postgres sends a Buffer parameter as binary; on PGlite the insert keeps the literals, tested beside them.
@@ -35,6 +36,12 @@ describe.skipIf(!testBackends.includes("postgres"))("binary array parameters on 
     expect(row.iText).toBe(`{${integers.join(",")}}`);
   });
 
+  it("reads int4 elements back as the literal gives them, the 32-bit extremes included", async () => {
+    const [row] = await queryRows<{ same: boolean; text: string }>(studio.db, sql`
+      select ${int4ArrayBinary(int4s)}::int4[] = ${numberArrayLiteral(int4s)}::int4[] as same, ${int4ArrayBinary(int4s)}::int4[]::text as text`);
+    expect(row).toEqual({ same: true, text: `{${int4s.join(",")}}` });
+  });
+
   it("sends empty arrays as empty arrays", async () => {
     const [row] = await queryRows<{ t: string; f: string; i: string }>(studio.db, sql`
       select ${textArrayBinary([])}::text[]::text as t, ${float8ArrayBinary([])}::float8[]::text as f, ${int8ArrayBinary([])}::int8[]::text as i`);
@@ -44,5 +51,7 @@ describe.skipIf(!testBackends.includes("postgres"))("binary array parameters on 
   it("refuses an integer it cannot send exactly", () => {
     expect(() => int8ArrayBinary([2 ** 53])).toThrow(RangeError);
     expect(() => int8ArrayBinary([1.5])).toThrow(RangeError);
+    expect(() => int4ArrayBinary([2147483648])).toThrow(RangeError);
+    expect(() => int4ArrayBinary([0.5])).toThrow(RangeError);
   });
 });

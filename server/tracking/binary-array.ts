@@ -8,7 +8,10 @@
  * construction. PGlite takes no Buffer parameters this way, so callers keep the literals there (arrayParameters).
  */
 
+import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
+
 const INT8_OID = 20;
+const INT4_OID = 23;
 const TEXT_OID = 25;
 const FLOAT8_OID = 701;
 const TWO_POW_32 = 4294967296;
@@ -61,6 +64,20 @@ export function int8ArrayBinary(values: readonly number[]): Buffer {
   return buffer;
 }
 
+/** int4[] of 32-bit integers (the rollup widths). */
+export function int4ArrayBinary(values: readonly number[]): Buffer {
+  const { buffer, offset } = withHeader(values.length, INT4_OID, 8 * values.length);
+  let o = offset;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new RangeError(`int4ArrayBinary: ${v} is not a 32-bit integer`);
+    buffer.writeInt32BE(4, o);
+    buffer.writeInt32BE(v, o + 4);
+    o += 8;
+  }
+  return buffer;
+}
+
 /** text[] as UTF-8; a batch names a handful of keys a thousand times, so each is encoded once. */
 export function textArrayBinary(values: readonly string[]): Buffer {
   const encoded = new Map<string, Buffer>();
@@ -83,4 +100,20 @@ export function textArrayBinary(values: readonly string[]): Buffer {
     o += 4 + part.length;
   }
   return buffer;
+}
+
+/** How a statement's array parameters are sent: each returns what goes in `${…}::type[]`. */
+export interface ArrayParameters {
+  text(values: readonly string[]): Buffer | string;
+  int4(values: readonly number[]): Buffer | string;
+  int8(values: readonly number[]): Buffer | string;
+  float8(values: readonly number[]): Buffer | string;
+}
+
+const BINARY_ARRAYS: ArrayParameters = { text: textArrayBinary, int4: int4ArrayBinary, int8: int8ArrayBinary, float8: float8ArrayBinary };
+const LITERAL_ARRAYS: ArrayParameters = { text: textArrayLiteral, int4: numberArrayLiteral, int8: numberArrayLiteral, float8: numberArrayLiteral };
+
+/** Binary where the driver sends a Buffer parameter so (node-postgres), text literals otherwise (PGlite). */
+export function arrayParameters(binary: boolean): ArrayParameters {
+  return binary ? BINARY_ARRAYS : LITERAL_ARRAYS;
 }

@@ -5,7 +5,7 @@ import { onNodePostgresPool, queryRowsPrepared } from "@/db/prepared-reads";
 import { latestPointPerKey } from "@/lib/latest-metric-points";
 import { rollupBucketsOf } from "@/lib/metric-rollup-buckets";
 import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
-import { float8ArrayBinary, int8ArrayBinary, textArrayBinary } from "./binary-array";
+import { arrayParameters, type ArrayParameters } from "./binary-array";
 import { CURRENT_XID_SQL } from "./snapshot-cache";
 
 type Executor = Pick<Database, "execute">;
@@ -72,17 +72,23 @@ const MERGE_INTO_STORED = sql`
  * A statement (for a CTE) merging a batch of all-new points into the rollups from the rows grouped in Node
  * (rollupBucketsOf): ~120 rows for a 1,000-point batch of 10 keys, every level at once. The arrays are built here as
  * the database builds them from points (`-step` included, so that step 0 gives -0 as there), so the rows equal what
- * mergeRollups would write. `active` is the condition that the run may take points.
+ * mergeRollups would write. `active` is the condition that the run may take points. Its 16 arrays go as `arrays`
+ * sends them: in binary on node-postgres, where as literals they cost ~1,900 numbers printed by Node and parsed back
+ * by float8in/int8in per batch.
  */
-function mergeBatchRollups(runId: string, points: PointArrays, active: SQL): SQL {
+function mergeBatchRollups(runId: string, points: PointArrays, active: SQL, arrays: ArrayParameters): SQL {
   const r = rollupBucketsOf(points, ROLLUP_WIDTHS);
-  const column = (chosen: number[], of: readonly number[]) => numberArrayLiteral(chosen.map((i) => of[i]));
+  const column = (chosen: number[], of: readonly number[]) => {
+    const picked = new Array<number>(chosen.length);
+    for (let i = 0; i < chosen.length; i++) picked[i] = of[chosen[i]];
+    return arrays.float8(picked);
+  };
   const { steps, timestamps, values } = points;
   return sql`
       insert into metric_rollups (run_uuid, key, width, bucket, n, lo, hi, first, last)
       select ${runId}, k, w, b, n, array[lo_v, lo_s, lo_t], array[hi_v, -hi_s, hi_t], array[first_s, first_t, first_v], array[last_s, last_t, last_v]
-      from unnest(${textArrayLiteral(r.keys)}::text[], ${numberArrayLiteral(r.widths)}::int4[], ${numberArrayLiteral(r.buckets)}::int8[],
-                  ${numberArrayLiteral(r.counts)}::int8[],
+      from unnest(${arrays.text(r.keys)}::text[], ${arrays.int4(r.widths)}::int4[], ${arrays.int8(r.buckets)}::int8[],
+                  ${arrays.int8(r.counts)}::int8[],
                   ${column(r.lo, values)}::float8[], ${column(r.lo, steps)}::float8[], ${column(r.lo, timestamps)}::float8[],
                   ${column(r.hi, values)}::float8[], ${column(r.hi, steps)}::float8[], ${column(r.hi, timestamps)}::float8[],
                   ${column(r.first, steps)}::float8[], ${column(r.first, timestamps)}::float8[], ${column(r.first, values)}::float8[],
@@ -158,12 +164,12 @@ export async function insertMetricPoints(db: Executor, runId: string, points: Po
  */
 async function insertAllMetricPoints(db: Executor, runId: string, points: PointArrays): Promise<InsertedPoints> {
   const latest = latestPointPerKey(points);
-  // The batch's four arrays in binary where the driver sends them so (node-postgres), as literals on PGlite.
-  const binary = onNodePostgresPool(db as Database);
-  const ks = binary ? textArrayBinary(points.keys) : textArrayLiteral(points.keys);
-  const ss = binary ? int8ArrayBinary(points.steps) : numberArrayLiteral(points.steps);
-  const ts = binary ? int8ArrayBinary(points.timestamps) : numberArrayLiteral(points.timestamps);
-  const vs = binary ? float8ArrayBinary(points.values) : numberArrayLiteral(points.values);
+  // Every array in binary where the driver sends them so (node-postgres), as literals on PGlite.
+  const arrays = arrayParameters(onNodePostgresPool(db as Database));
+  const ks = arrays.text(points.keys);
+  const ss = arrays.int8(points.steps);
+  const ts = arrays.int8(points.timestamps);
+  const vs = arrays.float8(points.values);
   const rows = await queryRowsPrepared<{ lifecycle_stage: string | null; experiment_id: string | number | null; xid: string }>(db as Database, sql`
     with run as (
       select lifecycle_stage, experiment_id from runs where run_uuid = ${runId}
@@ -178,8 +184,8 @@ async function insertAllMetricPoints(db: Executor, runId: string, points: PointA
     ), latest as (
       insert into latest_metrics (run_uuid, key, step, timestamp, value)
       select ${runId}, k, s, t, v
-      from unnest(${textArrayLiteral(latest.keys)}::text[], ${numberArrayLiteral(latest.steps)}::int8[],
-                  ${numberArrayLiteral(latest.timestamps)}::int8[], ${numberArrayLiteral(latest.values)}::float8[]) as u(k, s, t, v)
+      from unnest(${arrays.text(latest.keys)}::text[], ${arrays.int8(latest.steps)}::int8[],
+                  ${arrays.int8(latest.timestamps)}::int8[], ${arrays.float8(latest.values)}::float8[]) as u(k, s, t, v)
       where (select lifecycle_stage from run) = 'active'
       -- In key order, as every statement writing latest_metrics does: concurrent batches of one run then lock its
       -- rows in the same order and wait on each other instead of deadlocking.
@@ -187,7 +193,7 @@ async function insertAllMetricPoints(db: Executor, runId: string, points: PointA
       on conflict (run_uuid, key) do update
         set step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
         where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
-    ), rolled as (${mergeBatchRollups(runId, points, sql`(select lifecycle_stage from run) = 'active'`)}
+    ), rolled as (${mergeBatchRollups(runId, points, sql`(select lifecycle_stage from run) = 'active'`, arrays)}
     )
     select (select lifecycle_stage from run) as lifecycle_stage, (select experiment_id from run) as experiment_id, ${CURRENT_XID_SQL} as xid`);
   const [row] = rows;
