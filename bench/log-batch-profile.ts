@@ -19,7 +19,7 @@ import { createUserAsSystem } from "@/server/auth/accounts";
 import { authenticateRequest } from "@/server/auth/authenticate";
 import { createToken } from "@/server/auth/tokens";
 import { ensureDefaultExperiment } from "@/server/tracking/experiments";
-import { handleMlflowApi } from "@/server/http/mlflow-api";
+import { handleMlflowApi, type ContextResolver } from "@/server/http/mlflow-api";
 import { createDirectMlflowReads } from "@/server/http/direct-mlflow-reads";
 import { parseJsonText } from "@/server/http/request-body";
 import { parseLogBatch } from "@/server/tracking/log-batch-input";
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const actor = { userId: user.userId, username: user.username, role: user.role, via: "token" as const };
     const ctx: ServiceContext = { db, artifacts, actor };
     const { token } = await createToken(ctx, { name: "bench" });
-    const resolve = async (request: Request): Promise<ServiceContext> => ({ db, artifacts, actor: await authenticateRequest(request, db) });
+    const resolve: ContextResolver = async (request) => ({ db, artifacts, actor: await authenticateRequest(request, db) });
     const direct = createDirectMlflowReads(resolve);
     const httpServer = http.createServer((req, res) => {
       if (!direct(req, res)) res.writeHead(404).end();

@@ -14,8 +14,8 @@ import { createToken } from "@/server/auth/tokens";
 import { ensureDefaultExperiment } from "@/server/tracking/experiments";
 import { backgroundCompactionSettled, catchUpRollups } from "@/server/tracking/rollup-compaction";
 import { dropDatabaseWhenIdle } from "@/server/testing/drop-database";
-import type { ServiceContext } from "@/server/service-context";
 import { startMlflowServer } from "./http-server";
+import type { ContextResolver } from "@/server/http/mlflow-api";
 import { formatNumber, percentile, sample, type BenchRow } from "./stats";
 
 export interface TrackingBenchOptions {
@@ -85,7 +85,7 @@ async function benchClient(db: Database, artifactRoot: string) {
   const user = await createUserAsSystem(db, { username: "bench", password: "bench-password-0001", role: "editor" });
   const actor = { userId: user.userId, username: user.username, role: user.role, via: "token" as const };
   const { token } = await createToken({ db, artifacts, actor }, { name: "bench" });
-  const resolve = async (request: Request): Promise<ServiceContext> => ({ db, artifacts, actor: await authenticateRequest(request, db) });
+  const resolve: ContextResolver = async (request) => ({ db, artifacts, actor: await authenticateRequest(request, db) });
   const server = await startMlflowServer(resolve);
   async function send(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<Response> {
     const init = {

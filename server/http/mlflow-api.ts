@@ -6,7 +6,7 @@ import { trackingRoutes } from "../tracking/rest";
 import { loggedModelRoutes } from "../tracking/logged-models-rest";
 import { registryRoutes } from "../registry/rest";
 import { observeAnsweredRequest, requestIdFrom } from "../operations/request-log";
-import { errorResponse, jsonResponse, readMlflowInput } from "./mlflow-wire";
+import { asBodyInit, mlflowJsonBody, readMlflowInput, type MlflowRequest } from "./mlflow-wire";
 import { matchRoute, type MlflowRoute } from "./mlflow-router";
 
 const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes, ...registryRoutes];
@@ -20,9 +20,16 @@ const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes, ...regis
  */
 const MLFLOW_CACHE_CONTROL = "no-store, no-transform";
 
-export type ContextResolver = (request: Request) => Promise<ServiceContext>;
+export type ContextResolver = (request: MlflowRequest) => Promise<ServiceContext>;
 
 const defaultContext: ContextResolver = async (request) => getServiceContext(await authenticateRequest(request));
+
+/** An answer as plain data: what the direct endpoints write to the socket as is, and what handleMlflowApi wraps in a Response. */
+export interface MlflowAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
 
 /** `body`: the request body's bytes when the caller has read them already (the direct endpoints do); else it is read from `request`. */
 export async function handleMlflowApi(
@@ -31,25 +38,44 @@ export async function handleMlflowApi(
   resolveContext: ContextResolver = defaultContext,
   body?: Buffer,
 ): Promise<Response> {
+  const answer = await answerMlflowApi(request, pathSegments, resolveContext, body);
+  return new Response(asBodyInit(answer.body), { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * handleMlflowApi without the fetch Response: the direct endpoints write the body (a kept history page's bytes, 2 MB)
+ * straight to the socket, where a Response was encoded, streamed and copied back out per answer. A request that is
+ * not a fetch Request must come with its body's bytes (GET and HEAD have none).
+ */
+export async function answerMlflowApi(
+  request: MlflowRequest,
+  pathSegments: string[],
+  resolveContext: ContextResolver = defaultContext,
+  body?: Buffer,
+): Promise<MlflowAnswer> {
   const startedAt = performance.now();
   const requestId = requestIdFrom(request.headers);
   // The metrics' route label: the matched route's template, never the raw path (unknown paths share one label).
   let routeLabel = "unmatched";
-  let response: Response;
+  let status = 200;
+  let answerBody: string | Buffer;
   let failure: { code: string; message: string } | undefined;
   try {
     const { route, params } = matchRoute(routes, request.method, pathSegments.join("/"));
     routeLabel = route.path;
     const ctx = await resolveContext(request);
     const input = await readMlflowInput(request, body);
-    response = jsonResponse(await route.handle(ctx, input, params));
+    answerBody = mlflowJsonBody(await route.handle(ctx, input, params));
   } catch (error) {
     const domain = toDomainError(error);
     failure = { code: domain.code, message: domain.message };
-    response = errorResponse(domain);
+    status = domain.httpStatus;
+    answerBody = mlflowJsonBody({ error_code: domain.code, message: domain.message, ...domain.details });
   }
-  response.headers.set("x-request-id", requestId);
-  response.headers.set("cache-control", MLFLOW_CACHE_CONTROL);
-  observeAnsweredRequest({ surface: "mlflow", route: routeLabel, method: request.method, status: response.status, requestId, startedAt, error: failure });
-  return response;
+  observeAnsweredRequest({ surface: "mlflow", route: routeLabel, method: request.method, status, requestId, startedAt, error: failure });
+  return {
+    status,
+    headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": MLFLOW_CACHE_CONTROL },
+    body: answerBody,
+  };
 }

@@ -13,9 +13,13 @@ export function toMlflowJson(value: unknown): string {
 /** A response body the service has already encoded as MLflow JSON (see getMetricHistoryWire). */
 const PRE_ENCODED_BRAND = Symbol.for("modelops-studio.PreEncodedJson");
 
+/**
+ * `body`: the JSON text, or its UTF-8 bytes when the service keeps the answer (a history page of 25,000 points is
+ * 2 MB: kept as bytes, every answer of it is written to the socket as is instead of being encoded again).
+ */
 export class PreEncodedJson {
   readonly [PRE_ENCODED_BRAND] = true;
-  constructor(readonly text: string) {}
+  constructor(readonly body: string | Buffer) {}
 
   // Recognised across route bundles' copies of this module, as DomainError is.
   static [Symbol.hasInstance](value: unknown): boolean {
@@ -23,8 +27,18 @@ export class PreEncodedJson {
   }
 }
 
+/** An answer's body as sent: pre-encoded text or bytes as they are, anything else as MLflow JSON. */
+export function mlflowJsonBody(value: unknown): string | Buffer {
+  return value instanceof PreEncodedJson ? value.body : toMlflowJson(value);
+}
+
+/** A Response accepts a Buffer (a Uint8Array); only its type, which may view a SharedArrayBuffer, says otherwise. */
+export function asBodyInit(body: string | Buffer): BodyInit {
+  return typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>);
+}
+
 export function jsonResponse(value: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(value instanceof PreEncodedJson ? value.text : toMlflowJson(value), {
+  return new Response(asBodyInit(mlflowJsonBody(value)), {
     status,
     headers: { "content-type": "application/json", ...headers },
   });
@@ -52,19 +66,34 @@ export function queryToObject(url: URL, arrayKeys: ReadonlySet<string>): Record<
   return out;
 }
 
+/**
+ * What the MLflow handler reads of a request: a fetch Request (Next.js's route, tests), or the direct endpoints' stand-in
+ * (server/http/direct-mlflow-reads.ts), which has read the body's bytes already and passes them beside it: building a
+ * fetch Request per call (its AbortSignal, body stream and header guards) showed in a runs/search profile.
+ */
+export interface MlflowRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+}
+
 const ARRAY_QUERY_KEYS = new Set(["run_ids", "experiment_ids", "order_by", "model_ids"]);
 
 /**
  * The request's input: the JSON body for writes, the query string for reads (both for POST search). `body`: the body's
  * bytes when the caller has read them already (the request then carries none), checked against the same limit.
  */
-export async function readMlflowInput(request: Request, body?: Buffer): Promise<Record<string, unknown>> {
+export async function readMlflowInput(request: MlflowRequest, body?: Buffer): Promise<Record<string, unknown>> {
   const url = new URL(request.url);
   const query = queryToObject(url, ARRAY_QUERY_KEYS);
   // Query values reach the database too: %00 decodes to a NUL it cannot store.
   assertStorableText(query);
   if (request.method === "GET" || request.method === "HEAD") return query;
-  const text = body ? bodyBytesAsText(body, { limitBytes: MAX_JSON_BODY_BYTES, hint: BODY_LIMIT_HINT }) : await readBodyText(request);
+  const text = body
+    ? bodyBytesAsText(body, { limitBytes: MAX_JSON_BODY_BYTES, hint: BODY_LIMIT_HINT })
+    : request instanceof Request
+      ? await readBodyText(request)
+      : "";
   if (!text.trim()) return query;
   let parsed = parseJsonText(text);
   // Old MLflow clients post their JSON encoded twice, as a JSON string; MLflow decodes it again.

@@ -183,6 +183,29 @@ describe.each(testBackends)("metric history on %s", (kind) => {
     }
   });
 
+  it("reads two pages ahead of the last answer and no further, and builds no page twice", async () => {
+    const id = await runWith(Array.from({ length: 1000 }, (_, i) => ({ value: Math.cos(i), step: i })));
+    await historyReadAheadsSettled(studio.db);
+    const start = snapshotCacheStats(studio.db);
+    const builtSince = () => built(snapshotCacheStats(studio.db)) - built(start);
+    const first = await historyPage(id, 100);
+    await historyReadAheadsSettled(studio.db);
+    // Page 1 on request; pages 2 and 3 ahead on PostgreSQL (page 3 once page 2 was built), nothing further.
+    expect(builtSince()).toBe(readsAhead ? 3 : 1);
+    const second = await historyPage(id, 100, first.token);
+    await historyReadAheadsSettled(studio.db);
+    // Page 2 answered from its read-ahead; page 4 is read ahead now (page 3 being kept), still two past the answer.
+    expect(builtSince()).toBe(readsAhead ? 4 : 2);
+    const rest = await historyFrom(id, 100, second.token);
+    await historyReadAheadsSettled(studio.db);
+    expect([...first.metrics, ...second.metrics, ...rest]).toEqual(await stored(id));
+    expect(builtSince()).toBe(10);
+    // Read again with nothing written: every page kept, none read ahead or built.
+    expect(await historyFrom(id, 100)).toEqual(await stored(id));
+    await historyReadAheadsSettled(studio.db);
+    expect(builtSince()).toBe(10);
+  });
+
   it("answers what the table holds when a write lands between pages that were read ahead", async () => {
     const id = await runWith(Array.from({ length: 900 }, (_, i) => ({ value: i / 7, step: i * 2 })));
     const first = await historyPage(id, 300);

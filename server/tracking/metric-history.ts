@@ -7,7 +7,7 @@ import { invalidParameter, notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import { PreEncodedJson } from "../http/mlflow-wire";
 import { decodePageToken, encodePageToken } from "./page-token";
-import { hasSnapshotCacheEntry, readThroughSnapshotCache, SNAPSHOT_SQL } from "./snapshot-cache";
+import { hasSnapshotCacheEntry, peekSnapshotCacheEntry, readThroughSnapshotCache, SNAPSHOT_SQL } from "./snapshot-cache";
 import type { Metric, zGetMetricHistoryBulkInterval } from "./schema";
 
 interface HistoryRow {
@@ -84,7 +84,8 @@ function decodeHistoryToken(token: string | undefined): { after?: HistoryCursor;
  * the page's range held, the point read past its end included.
  */
 interface HistoryPage {
-  text: string;
+  /** The answer's UTF-8 bytes, encoded once when the page is built: every answer of it writes them as they are. */
+  bytes: Buffer;
   json: PreEncodedJson;
   /** The page's next_page_token, when another page follows. */
   next?: string;
@@ -178,6 +179,8 @@ interface ReadAhead {
   key: Promise<string | undefined>;
   /** Resolves when the read-ahead has finished, whatever its outcome; never rejects. */
   settled: Promise<void>;
+  /** Whether the page after this one is read ahead too once this one is built (see chainedReadAhead). */
+  chain: boolean;
 }
 
 const readAheads = new WeakMap<object, Map<string, ReadAhead>>();
@@ -195,7 +198,7 @@ function readAheadsOf(db: ServiceContext["db"]): Map<string, ReadAhead> {
  * Reads the page `findPage` names (its input, or undefined for none) as the series' read-ahead, unless one is in
  * flight or the database cannot run it beside the reads.
  */
-function startReadAhead(db: ServiceContext["db"], series: string, findPage: () => Promise<HistoryPageInput | undefined>): void {
+function startReadAhead(db: ServiceContext["db"], series: string, findPage: () => Promise<HistoryPageInput | undefined>, chain: boolean): void {
   const inFlight = readAheadsOf(db);
   if (inFlight.has(series) || !onNodePostgresPool(db)) return;
   const page = findPage().then(
@@ -204,25 +207,57 @@ function startReadAhead(db: ServiceContext["db"], series: string, findPage: () =
   );
   const entry: ReadAhead = {
     key: page.then((found) => found?.key),
+    chain,
     settled: page
       .then((found) => {
-        if (found && !hasSnapshotCacheEntry(db, found.key)) return readHistoryPage(db, series, found.input, found.key);
+        if (found && !hasSnapshotCacheEntry(db, found.key)) return readHistoryPage(db, series, found.input, found.key).then((built) => ({ found, built }));
       })
       .then(
-        () => undefined,
+        (done) => done,
         () => undefined,
       )
-      .finally(() => {
+      .then((done) => {
         if (inFlight.get(series) === entry) inFlight.delete(series);
+        if (done && entry.chain && done.built.next !== undefined) chainedReadAhead(db, series, { ...done.found.input, page_token: done.built.next });
       }),
   };
   inFlight.set(series, entry);
 }
 
+/** The page after one just read ahead, read ahead in turn; it does not chain further (see readAhead). */
+function chainedReadAhead(db: ServiceContext["db"], series: string, input: HistoryPageInput): void {
+  if (hasSnapshotCacheEntry(db, pageKey(series, input.page_token))) return;
+  startReadAhead(db, series, async () => input, false);
+}
+
+/*
+ * Two pages ahead. With the page after the one answered only, the read that must rebuild every page left a core idle:
+ * the first two pages are built side by side, then page 3 waited for the client to ask for page 2, and page 4 for
+ * page 3, each build then running while the client waited. So a read-ahead started beside a build or after an answer
+ * chains: once built, the page after it is read ahead too, and an answer whose next page is kept or being built
+ * already reads ahead the one after that. The series' read-ahead stays one at a time, so the database builds at most
+ * two pages of a series at once (the asked one and one ahead), and none further than two pages past the last answer.
+ */
+
 /** Builds the page `input` names in the background, after the current answer is handed back (see above). */
 function readAhead(db: ServiceContext["db"], series: string, input: HistoryPageInput): void {
-  if (hasSnapshotCacheEntry(db, pageKey(series, input.page_token))) return;
-  startReadAhead(db, series, () => new Promise((resolve) => setImmediate(() => resolve(input))));
+  const key = pageKey(series, input.page_token);
+  const kept = peekSnapshotCacheEntry<HistoryPage>(db, key);
+  if (kept) {
+    // The next page is kept (read ahead, or answered before): the one after it, as its token names it. After a write
+    // that token may be stale; the page is then one nobody asks for, and dropped from the cache in time.
+    if (kept.next !== undefined) chainedReadAhead(db, series, { ...input, page_token: kept.next });
+    return;
+  }
+  const inFlight = readAheadsOf(db).get(series);
+  if (inFlight) {
+    // Being read ahead already: it chains to the one after it once built, if it is the next page.
+    void inFlight.key.then((reading) => {
+      if (reading === key) inFlight.chain = true;
+    });
+    return;
+  }
+  startReadAhead(db, series, () => new Promise((resolve) => setImmediate(() => resolve(input))), true);
 }
 
 /**
@@ -250,7 +285,7 @@ function readNextAhead(db: ServiceContext["db"], series: string, input: HistoryP
     };
     if (!Number.isSafeInteger(cursor.step) || !Number.isSafeInteger(cursor.timestamp)) return undefined;
     return { ...input, page_token: encodeHistoryToken(cursor) };
-  });
+  }, true);
 }
 
 /** Resolves once no history read-ahead of this database is in flight (tests: a read-ahead is a read too). */
@@ -322,11 +357,11 @@ async function readHistoryPage(db: ServiceContext["db"], series: string, input: 
       next = encodeHistoryToken(last);
       token = `,"next_page_token":${JSON.stringify(next)}`;
     }
-    const text = `{"metrics":[${points}]${token}}`;
+    const bytes = Buffer.from(`{"metrics":[${points}]${token}}`, "utf8");
     return {
       value: {
-        text,
-        json: new PreEncodedJson(text),
+        bytes,
+        json: new PreEncodedJson(bytes),
         ...(next !== undefined ? { next } : {}),
         ...(offset === 0 && (through || Number(row.n) <= (limit ?? Infinity)) ? { proof: { runVersion: row.run_version, points: Number(row.n), ...(through ? { through } : {}) } } : {}),
       },

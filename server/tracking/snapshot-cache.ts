@@ -23,10 +23,18 @@ export const SNAPSHOT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 /** A single result bigger than this is not kept: it would push out many others. */
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
-/** What is kept: a result whose `text` is most of its size, and the snapshot it was read under. */
+/** What can be kept: a result whose `text` (or, already encoded, `bytes`) is most of its size. */
+type Kept = { text: string } | { bytes: Buffer };
+
+/** What is kept: a result and the snapshot it was read under. */
 interface Entry {
-  value: { text: string };
+  value: Kept;
   snapshot: string;
+}
+
+/** UTF-16 code units for text, close enough to the memory a string takes for a bound; bytes as they are. */
+function sizeOf(value: Kept): number {
+  return "bytes" in value ? value.bytes.length : value.text.length * 2;
 }
 
 class SnapshotCache {
@@ -49,8 +57,7 @@ class SnapshotCache {
 
   set(key: string, entry: Entry): void {
     this.delete(key);
-    // UTF-16 code units, close enough to the memory a string takes for a bound.
-    const size = entry.value.text.length * 2;
+    const size = sizeOf(entry.value);
     if (size > MAX_ENTRY_BYTES) return;
     this.entries.set(key, entry);
     this.bytes += size;
@@ -63,7 +70,7 @@ class SnapshotCache {
   private delete(key: string, entry = this.entries.get(key)): void {
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= entry.value.text.length * 2;
+    this.bytes -= sizeOf(entry.value);
   }
 }
 
@@ -162,6 +169,11 @@ export function hasSnapshotCacheEntry(db: Executor, key: string): boolean {
   return cacheOf(db).get(key) !== undefined;
 }
 
+/** The result kept under `key`, whatever snapshot it was read under (it may no longer hold), without counting a use. */
+export function peekSnapshotCacheEntry<T>(db: Executor, key: string): T | undefined {
+  return cacheOf(db).get(key)?.value as T | undefined;
+}
+
 /** How often reads of this database were answered from the cache, and how often they ran (tests, benchmarks). */
 export function snapshotCacheStats(db: Executor): {
   hits: number;
@@ -199,7 +211,7 @@ export function snapshotCacheStats(db: Executor): {
  * is the database, never a transaction: a transaction's own writes do not change the snapshot it reports.
  * `experimentIds`: see noteWrite; only for a result that depends on these experiments' run data alone.
  */
-export async function readThroughSnapshotCache<T extends { text: string }>(
+export async function readThroughSnapshotCache<T extends Kept>(
   db: Executor,
   key: string,
   load: (fresh: SQL, previous: T | undefined) => Promise<{ value: T | undefined; snapshot: string }>,
