@@ -22,10 +22,12 @@ export interface EarlyAnswer {
 
 export interface EarlyPredict {
   /**
-   * Called once by the hydrated page: the script stops answering Predict. Returns the answer it has shown (or null);
-   * an answer still in flight is given to `late` when it arrives (one that fails posts the form, as before hydration).
+   * Called once by the hydrated page: the script stops answering Predict. Returns the answer it has shown (or null),
+   * and whether a press is still in flight: its answer is still drawn by the script the moment it arrives (no wait for
+   * a React render, which a page starting ORT can hold up for seconds), then given to `late`. One that fails posts the
+   * form, as before hydration.
    */
-  handOver(late: (answer: EarlyAnswer) => void): EarlyAnswer | null;
+  handOver(late: (answer: EarlyAnswer) => void): { shown: EarlyAnswer | null; pending: boolean };
 }
 
 /** The global the script sets and the page reads. */
@@ -63,9 +65,10 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
     handOver(receive) {
       handedOver = true;
       late = receive;
+      const pending = settled !== latest;
       // Nothing in flight: nothing more will come.
-      if (settled === latest) late = null;
-      return shown;
+      if (!pending) late = null;
+      return { shown, pending };
     },
   };
   const element = (tag: string, text?: string, className?: string): HTMLElement => {
@@ -112,39 +115,55 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
     parts.push(latency);
     box.replaceChildren(...parts);
   };
-  // On the window, capturing: before React's own listeners (on the document) could take the press and hydrate first.
+  const send = (form: HTMLFormElement): void => {
+    const body = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) if (typeof value === "string") body.append(name, value);
+    const askedAt = performance.now();
+    const ask = ++latest;
+    fetch(config.endpoint, { method: "POST", body, credentials: "same-origin", headers: { accept: "application/json" } })
+      .then((response) => (response.ok ? (response.json() as Promise<Omit<EarlyAnswer, "askedAt" | "answeredAt">>) : null))
+      .catch(() => null)
+      .then((body) => {
+        if (ask !== latest) return;
+        settled = ask;
+        if (!body) {
+          // Refused (a field's value, the session) or unreachable: the form's own post, answered with the page.
+          HTMLFormElement.prototype.submit.call(form);
+          return;
+        }
+        const answer = { ...body, askedAt, answeredAt: performance.now() };
+        shown = answer;
+        // Drawn at once, also when the page has hydrated meanwhile: it keeps the element until it has adopted this.
+        draw(answer);
+        const receive = late;
+        late = null;
+        receive?.(answer);
+      });
+  };
+  const ours = (form: unknown): form is HTMLFormElement => !handedOver && form instanceof HTMLFormElement && form.hasAttribute(config.formAttribute);
+  // On the window, capturing: before React's own listeners (on the document). A press reaches the page only when its
+  // main thread is free, by then usually after React has started hydrating: React would take the click and hydrate
+  // the whole page synchronously before the form's submit (hundreds of ms), then answer it itself. So the click on
+  // Predict is taken here, before React sees it; the submit (Enter in a field) too.
+  window.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button[type=submit], input[type=submit]") : null;
+      const form = button ? (button as HTMLButtonElement).form : null;
+      if (!ours(form) || (button as HTMLButtonElement).disabled) return;
+      event.preventDefault();
+      event.stopPropagation();
+      send(form);
+    },
+    true,
+  );
   window.addEventListener(
     "submit",
     (event) => {
-      const form = event.target;
-      if (handedOver || !(form instanceof HTMLFormElement) || !form.hasAttribute(config.formAttribute)) return;
+      if (!ours(event.target)) return;
       event.preventDefault();
       event.stopPropagation();
-      const body = new URLSearchParams();
-      for (const [name, value] of new FormData(form)) if (typeof value === "string") body.append(name, value);
-      const askedAt = performance.now();
-      const ask = ++latest;
-      fetch(config.endpoint, { method: "POST", body, credentials: "same-origin", headers: { accept: "application/json" } })
-        .then((response) => (response.ok ? (response.json() as Promise<Omit<EarlyAnswer, "askedAt" | "answeredAt">>) : null))
-        .catch(() => null)
-        .then((body) => {
-          if (ask !== latest) return;
-          settled = ask;
-          if (!body) {
-            // Refused (a field's value, the session) or unreachable: the form's own post, answered with the page.
-            HTMLFormElement.prototype.submit.call(form);
-            return;
-          }
-          const answer = { ...body, askedAt, answeredAt: performance.now() };
-          if (handedOver) {
-            const receive = late;
-            late = null;
-            receive?.(answer);
-          } else {
-            shown = answer;
-            draw(answer);
-          }
-        });
+      send(event.target);
     },
     true,
   );

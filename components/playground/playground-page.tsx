@@ -367,12 +367,15 @@ function RunnablePlayground({
         answeredAt: answer.answeredAt,
       });
     };
-    const shown = early?.handOver((late) => {
+    const handed = early?.handOver((late) => {
       if (ask === latestAsk.current) adopt(late);
+      setEarlyAnswerOpen(false);
     });
+    // A press in flight: the script draws its answer in the element, kept until then (the page's own Predict closes it).
+    if (handed?.pending) return;
     // Set a moment later, still before the browser paints (no state update inside the effect itself).
     queueMicrotask(() => {
-      if (shown) adopt(shown);
+      if (handed?.shown) adopt(handed.shown);
       setEarlyAnswerOpen(false);
     });
   }, []);
@@ -389,6 +392,8 @@ function RunnablePlayground({
   async function predict() {
     if (!canPredict) return;
     setPredictError(null);
+    // The page answers from now on: an early answer still in flight is not drawn beside this one.
+    setEarlyAnswerOpen(false);
     const askedAt = performance.now();
     const ask = ++latestAsk.current;
     try {
