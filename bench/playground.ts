@@ -36,8 +36,12 @@ const SECOND_VISITS = Number(process.env.BENCH_PLAYGROUND_VISITS ?? 3);
 const SERVER = process.env.BENCH_PLAYGROUND_SERVER === "next start" ? "next start" : "scripts/server.mjs";
 // BENCH_PLAYGROUND_ONLY=fill: only the 64-field form timing (a quick before/after of a form change).
 const ONLY_FILL = process.env.BENCH_PLAYGROUND_ONLY === "fill";
+// BENCH_PLAYGROUND_ONLY=visits: only the first and second visits' rows (no visit from the version page, no latency check,
+// no 64-field form): a quick before/after of what happens when the page opens.
+const ONLY_VISITS = process.env.BENCH_PLAYGROUND_ONLY === "visits";
 const DIGITS_PLAYGROUND = "/models/digits-mlp/versions/1/playground";
 const FILL_ROUNDS = 3;
+const TRACE = process.env.BENCH_PLAYGROUND_TRACE === "1";
 
 const median = (values: number[]) => latencySummary(values).p50;
 
@@ -146,11 +150,19 @@ function playgroundMarks(): void {
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["disabled"] });
+  // The submit's moment and whether something (React, or the early-answer script) kept the browser from posting it:
+  // read by BENCH_PLAYGROUND_TRACE=1.
+  addEventListener("submit", () => sessionStorage.setItem("bench-submit", String(performance.timeOrigin + performance.now())), true);
+  addEventListener("submit", (event) => sessionStorage.setItem("bench-submit-prevented", String(event.defaultPrevented)));
   addEventListener(
     "click",
     (event) => {
       const button = (event.target as Element | null)?.closest?.("button");
-      if (button?.textContent?.trim() === "Predict") sessionStorage.setItem("bench-pressed", String(performance.timeOrigin + performance.now()));
+      if (button?.textContent?.trim() !== "Predict") return;
+      sessionStorage.setItem("bench-pressed", String(performance.timeOrigin + performance.now()));
+      // This press's submit only (a submit stopped before it reaches the window's bubble leaves no "prevented").
+      sessionStorage.removeItem("bench-submit");
+      sessionStorage.removeItem("bench-submit-prevented");
     },
     true,
   );
@@ -168,6 +180,16 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
     if (!url.startsWith(baseUrl) && !url.startsWith("blob:") && !url.startsWith("data:")) foreign.push(url);
   };
   page.on("request", onRequest);
+  // BENCH_PLAYGROUND_TRACE=1: the scoring requests of the visit (a form post, tRPC, the early-answer route) on the wall clock.
+  const scoringRequests: string[] = [];
+  const traceStart = Date.now();
+  const onFinished = (request: import("@playwright/test").Request) => {
+    const url = new URL(request.url());
+    if (request.method() !== "POST" && !url.pathname.includes("scorePlaygroundRow")) return;
+    const timing = request.timing();
+    scoringRequests.push(`${request.method()} ${url.pathname}${url.search.slice(0, 40)} at ${Math.round(timing.startTime)} answered ${Math.round(timing.startTime + timing.responseEnd)}`);
+  };
+  if (TRACE) page.on("requestfinished", onFinished);
   await open();
   // A person presses Predict as soon as it works: the server-rendered form's (a post) where there is one, else the
   // hydrated page's (its own marks). Both in the document loaded for the playground, from its navigation start.
@@ -188,7 +210,12 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
     )
   ).jsonValue())!; // (waitForFunction resolves on a truthy answer only)
   const predict = page.getByRole("button", { name: "Predict", exact: true });
-  await predict.click({ timeout: 120_000 });
+  // A click event on the button itself, handled by the page's main thread at its next turn, as a person's press is.
+  // (Playwright's locator click first waits, in the page, for the button to be stable over animation frames, which a
+  // page busy hydrating and starting ORT does not give it: in a traced run its presses landed 10-14 s after Predict was
+  // usable, once everything was loaded, so the "early" press was never early. A mouse press at the button's place was
+  // tried: hydration moves the form, and the press missed it.)
+  await predict.dispatchEvent("click");
   const latency = page.getByTestId("latency");
   await latency.waitFor({ timeout: 120_000 });
   const firstLabel = await page.getByTestId("predicted-label").textContent();
@@ -199,6 +226,8 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
     origin: performance.timeOrigin,
     shownAt: (window as unknown as { __playgroundBench?: { shownAt: number | null } }).__playgroundBench?.shownAt ?? Number.NaN,
     pressed: Number(sessionStorage.getItem("bench-pressed") ?? Number.NaN),
+    submitAt: Number(sessionStorage.getItem("bench-submit") ?? Number.NaN),
+    submitPrevented: sessionStorage.getItem("bench-submit-prevented"),
   }));
   const shownAbs = answer.origin + answer.shownAt;
   const loaded = page.getByTestId("model-load");
@@ -215,6 +244,17 @@ async function visit(page: Page, baseUrl: string, open: () => Promise<unknown> =
   const loadMs = Number(await loaded.getAttribute("data-load-ms"));
   const isolated = ((await page.getByLabel("Runtime").textContent()) ?? "").includes("Cross-origin isolated: yes");
   const htmlMs = Number(await page.evaluate((origin) => sessionStorage.getItem(`bench-html-${Math.round(origin)}`) ?? Number.NaN, usable.origin));
+  if (TRACE) {
+    page.off("requestfinished", onFinished);
+    const since = (abs: number) => (Number.isFinite(abs) ? `+${Math.round(abs - usable.origin)} ms` : "—");
+    const submit = { at: answer.submitAt, prevented: answer.submitPrevented };
+    console.log(
+      `[bench] trace (navigation at ${Math.round(usable.origin)}, ${Math.round(usable.origin - traceStart)} ms after the visit began): usable ${since(usable.origin + (usable.form ?? usable.hydrated!))}` +
+        `, pressed ${since(answer.pressed)}, submit event ${since(submit.at)} (default prevented: ${submit.prevented}), answer shown ${since(shownAbs)} by ${firstAnsweredBy}` +
+        `${answer.origin !== usable.origin ? ` in a new document (navigation ${since(answer.origin)})` : ""}, hydrated Predict ready ${predictReady ? since(answer.origin + Number(predictReady)) : "—"}` +
+        `; scoring requests: ${scoringRequests.map((r) => r.replace(/ at (\d+) answered (\d+)/, (_, a: string, b: string) => ` sent ${since(Number(a))}, answered ${since(Number(b))}`)).join("; ") || "none"}`,
+    );
+  }
   return {
     predictUsableMs: usable.form ?? usable.hydrated!,
     usableBy: usable.form !== null ? "form post" : "page",
@@ -443,7 +483,7 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     // A first visit from the version page, where "Open playground" lives: that page warms the runtime and the model up
     // on idle (a build without the warm-up just opens the playground from it).
     const fromVersionPage: Visit[] = [];
-    for (let i = 0; i < FIRST_VISITS; i++) {
+    for (let i = 0; i < (ONLY_VISITS ? 0 : FIRST_VISITS); i++) {
       console.log(`[bench] playground: first visit ${i + 1} of ${FIRST_VISITS} from the version page (fresh profile)…`);
       const profile = await freshProfile(studio.baseUrl);
       try {
@@ -473,27 +513,17 @@ export async function benchPlayground(): Promise<BenchRow[]> {
     const foreign = [...new Set(all.flatMap((v) => v.foreign))];
     if (foreign.length) console.log(`[bench] playground: requests outside the studio: ${foreign.join(", ")}`);
 
-    console.log("[bench] playground: measuring latency in Chromium…");
-    await page.getByRole("button", { name: "Measure latency" }).click();
-    await page.getByRole("table", { name: "Latency" }).waitFor({ timeout: 300_000 });
-    const rowMs = Number(await page.getByTestId("single-p50").textContent());
-    const rowMeanMs = Number(await page.getByTestId("single-mean").textContent());
-    const ortRowMs = Number(await page.getByTestId("ort-p50").textContent());
-    const batchMs = Number(await page.getByTestId("batch-ms").textContent());
-    const nativeLoad = `native: session from the same bytes in this process (first ${native.firstLoadMs.toFixed(1)} ms)`;
     const answeredBy = (visits: Visit[]) => visits.map((v) => v.firstAnsweredBy).join("/");
     const usableBy = (visits: Visit[]) => visits.map((v) => v.usableBy).join("/");
-    const differing = all.filter((v) => !v.sameAnswer).length;
-    const fillRows = await benchFill(studio.baseUrl, page);
-    return [
-      loadRow(`first model load, first visit, from navigation start to Predict usable (a working form's enabled Predict in the DOM; by ${usableBy(firstVisits)}), ms; ${nativeLoad}; isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.predictUsableMs, native.loadMs, true),
+    const visitRows = [
+      loadRow(`first model load, first visit, from navigation start to Predict usable (a working form's enabled Predict in the DOM; by ${usableBy(firstVisits)}), ms; native: session from the same bytes in this process (first ${native.firstLoadMs.toFixed(1)} ms); isolated: ${isolated ? "yes" : "NO"}; server: ${SERVER}`, firstVisits, (v) => v.predictUsableMs, native.loadMs, true),
       loadRow("first visit, Predict pressed as soon as it is usable → the prediction shown, ms", firstVisits, (v) => v.pressToAnswerMs, native.loadMs, false),
       loadRow(`first visit, from navigation start to the first prediction shown (Predict pressed once usable; answered by ${answeredBy(firstVisits)}), ms`, firstVisits, (v) => v.firstAnswerMs, native.loadMs, false),
       loadRow("first visit, from navigation start to the hydrated page's Predict ready (any runtime; after a form post, in the post's document from its own navigation start), ms", firstVisits, (v) => v.predictReadyMs, native.loadMs, false),
       loadRow("first visit, from navigation start to the browser runtime ready (onnxruntime-web: wasm, model, session), ms", firstVisits, (v) => v.sinceNavigationMs, native.loadMs, false),
       loadRow("first visit, from the playground's start (page interactive) to the browser runtime ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
-      loadRow(`first visit from the version page (its warm-up done), from the playground document's navigation start to Predict usable (by ${usableBy(fromVersionPage)}), ms`, fromVersionPage, (v) => v.predictUsableMs, native.loadMs, false),
-      loadRow("first visit from the version page, from navigation start to the browser runtime ready, ms", fromVersionPage, (v) => v.sinceNavigationMs, native.loadMs, false),
+    ];
+    const secondVisitRows = [
       loadRow(`second visit, from navigation start to Predict usable (by ${usableBy(secondVisits)}), ms`, secondVisits, (v) => v.predictUsableMs, native.loadMs, true),
       loadRow("second visit, Predict pressed as soon as it is usable → the prediction shown, ms", secondVisits, (v) => v.pressToAnswerMs, native.loadMs, false),
       loadRow(`second visit, from navigation start to the first prediction shown (answered by ${answeredBy(secondVisits)}), ms`, secondVisits, (v) => v.firstAnswerMs, native.loadMs, false),
@@ -502,6 +532,22 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       loadRow("second visit, from the playground's start to the browser runtime ready, ms", secondVisits, (v) => v.loadMs, native.loadMs, false),
       loadRow("second visit, from navigation start to the HTML's last byte, ms", secondVisits, (v) => v.htmlMs, native.loadMs, false),
       loadRow("second visit, from navigation start to the playground's start (HTML, scripts, hydration), ms", secondVisits, (v) => v.playgroundStartMs, native.loadMs, false),
+    ];
+    if (ONLY_VISITS) return [...visitRows, ...secondVisitRows];
+    console.log("[bench] playground: measuring latency in Chromium…");
+    await page.getByRole("button", { name: "Measure latency" }).click();
+    await page.getByRole("table", { name: "Latency" }).waitFor({ timeout: 300_000 });
+    const rowMs = Number(await page.getByTestId("single-p50").textContent());
+    const rowMeanMs = Number(await page.getByTestId("single-mean").textContent());
+    const ortRowMs = Number(await page.getByTestId("ort-p50").textContent());
+    const batchMs = Number(await page.getByTestId("batch-ms").textContent());
+    const differing = all.filter((v) => !v.sameAnswer).length;
+    const fillRows = await benchFill(studio.baseUrl, page);
+    return [
+      ...visitRows,
+      loadRow(`first visit from the version page (its warm-up done), from the playground document's navigation start to Predict usable (by ${usableBy(fromVersionPage)}), ms`, fromVersionPage, (v) => v.predictUsableMs, native.loadMs, false),
+      loadRow("first visit from the version page, from navigation start to the browser runtime ready, ms", fromVersionPage, (v) => v.sinceNavigationMs, native.loadMs, false),
+      ...secondVisitRows,
       {
         backend: "chromium",
         measure: `one row, p50 of ${SINGLE_RUNS.toLocaleString()} runs as Predict scores it (on the page), ms; the page's clock ticks in 5 µs`,

@@ -254,32 +254,72 @@ test("champion and challenger answer the same inputs side by side", async ({ pag
   await expect(page.getByRole("table", { name: "Response curve values" }).locator("tbody tr")).toHaveCount(50);
 });
 
-test("Predict pressed before the page's scripts have run is answered by the server, and the hydrated page gives the same answer", async ({ page }) => {
+test("Predict pressed before the page's scripts have run is answered at once by the early path, and the hydrated page keeps that answer", async ({ page }) => {
   // The app's scripts are held back until the first answer is on screen: the press lands before hydration.
   let releaseScripts: () => void = () => undefined;
   const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
   // Scripts only: the style sheets (also chunks) block rendering, and a person presses a rendered button.
   await page.route((url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"), async (route) => {
     await scriptsHeld;
-    // The first document's requests were cancelled by the post's navigation.
     await route.continue().catch(() => undefined);
+  });
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname.includes("playground")) posts.push(new URL(request.url()).pathname);
+  });
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  page.on("console", (message) => {
+    // React's production build names a hydration mismatch by its error number only.
+    if (message.type() === "error" && /hydrat|#418|#419|#423|#425/i.test(message.text())) problems.push(message.text());
   });
   await page.goto("/models/iris-logreg/versions/1/playground", { waitUntil: "commit" });
   const row = irisRows[7]!;
   for (const [i, value] of row.entries()) await page.getByLabel(`x${i}`, { exact: true }).fill(String(value));
+  const document = await page.evaluate(() => performance.timeOrigin);
   await page.getByRole("button", { name: "Predict" }).click();
   const [expected] = await nodeLabels([row]);
   const prediction = page.getByRole("region", { name: "Prediction" });
   await expect(prediction.getByTestId("predicted-label")).toHaveText(String(expected));
-  await expect(prediction.getByTestId("latency")).toHaveAttribute("data-scored-by", "server-form");
+  // Answered by the early script through the JSON route, in the same document: the form was not posted.
+  await expect(prediction.getByTestId("latency")).toHaveAttribute("data-scored-by", "server-early");
+  await expect(prediction.getByTestId("latency")).toContainText("Predict was pressed before this page's scripts ran");
+  expect(posts).toEqual(["/api/models/iris-logreg/versions/1/playground-row"]);
+  expect(await page.evaluate(() => performance.timeOrigin)).toBe(document);
+  await expect(prediction.getByText("Fill the inputs and press Predict.")).toBeHidden();
 
   releaseScripts();
   await expect(page.getByLabel("Runtime")).toContainText(/Model loaded in \d+ ms/, { timeout: 30_000 });
-  // Hydrated with the posted row and its answer in place; Predict now scores on the page.
+  // Hydrated with the answer adopted (one answer, the same), the row in the fields; Predict now scores on the page.
+  await expect(prediction.getByTestId("latency")).toHaveCount(1);
+  await expect(prediction.getByTestId("latency")).toHaveAttribute("data-scored-by", "server-early");
+  await expect(prediction.getByTestId("predicted-label")).toHaveText(String(expected));
   for (const [i, value] of row.entries()) await expect(page.getByLabel(`x${i}`, { exact: true })).toHaveValue(String(value));
   await page.getByRole("button", { name: "Predict" }).click();
   await expect(prediction.getByTestId("latency")).toContainText("scored on this page");
   await expect(prediction.getByTestId("predicted-label")).toHaveText(String(expected));
+  expect(posts).toEqual(["/api/models/iris-logreg/versions/1/playground-row"]);
+  expect(problems).toEqual([]);
+});
+
+test("a value refused before hydration falls back to the form's own post, which shows the field's message", async ({ page }) => {
+  let releaseScripts: () => void = () => undefined;
+  const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
+  await page.route((url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"), async (route) => {
+    await scriptsHeld;
+    await route.continue().catch(() => undefined);
+  });
+  await page.goto("/models/iris-logreg/versions/1/playground", { waitUntil: "commit" });
+  await page.getByLabel("x1", { exact: true }).fill("");
+  const refused = page.waitForResponse((response) => response.url().endsWith("/playground-row"));
+  const posted = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname.endsWith("/playground"));
+  await page.getByRole("button", { name: "Predict" }).click();
+  expect((await refused).status()).toBe(400);
+  expect((await posted).status()).toBe(200);
+  const field = page.getByLabel("x1", { exact: true });
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription('"x1" must be a number.');
+  releaseScripts();
 });
 
 test.describe("without the page's JavaScript", () => {

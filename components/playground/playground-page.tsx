@@ -29,6 +29,7 @@ import { afterFirstPaint } from "./after-first-paint";
 import { plainFeeds } from "@/lib/ort-plain-tensors";
 import { playgroundInputPlan, trainingDatasetOf, type ProfiledColumn } from "./training-context";
 import { predictPlaygroundFormRow } from "@/server/registry/playground-form-action";
+import { EARLY_ANSWER_ATTRIBUTE, EARLY_FORM_ATTRIBUTE, EARLY_PREDICT_GLOBAL, earlyLatencyText, type EarlyAnswer, type EarlyPredict } from "./early-predict-script";
 import styles from "./playground.module.css";
 
 export { modelBytesUrl };
@@ -135,8 +136,9 @@ interface PredictionState {
   row: InputRow;
   runMs: number;
   roundTripMs: number;
-  /** Which runtime answered: this page's onnxruntime-web, or the server's onnxruntime-node while the page's loads. */
-  scoredBy: "page" | "server";
+  /** Which runtime answered: this page's onnxruntime-web, or the server's onnxruntime-node while the page's loads
+   * ("server-early": asked by the early-answer script before this page was hydrated). */
+  scoredBy: "page" | "server" | "server-early";
   /** performance.now() when Predict was pressed and when its answer arrived (the bench reads them from the page). */
   askedAt: number;
   answeredAt: number;
@@ -345,6 +347,39 @@ function RunnablePlayground({
   }
 
   // The server's answer to a posted form, shown until Predict is pressed on the page or a field changes.
+  // A Predict pressed before hydration was answered by the early-answer script (early-predict-script.ts) in the element
+  // below, which React renders empty and leaves alone; once hydrated, the page takes that answer (or the one still in
+  // flight) as its own and drops the element in the same paint, and from then on answers Predict itself.
+  const [earlyAnswerOpen, setEarlyAnswerOpen] = useState(true);
+  useLayoutEffect(() => {
+    const early = (window as unknown as Record<string, EarlyPredict | undefined>)[EARLY_PREDICT_GLOBAL];
+    const ask = ++latestAsk.current;
+    const adopt = (answer: EarlyAnswer) => {
+      setEdited(answer.row);
+      setJsonDraft(null);
+      setPrediction({
+        prediction: readPredictions(answer.prediction.outputs)[0],
+        row: answer.row,
+        runMs: answer.prediction.runMs,
+        roundTripMs: answer.answeredAt - answer.askedAt,
+        scoredBy: "server-early",
+        askedAt: answer.askedAt,
+        answeredAt: answer.answeredAt,
+      });
+    };
+    const handed = early?.handOver((late) => {
+      if (ask === latestAsk.current) adopt(late);
+      setEarlyAnswerOpen(false);
+    });
+    // A press in flight: the script draws its answer in the element, kept until then (the page's own Predict closes it).
+    if (handed?.pending) return;
+    // Set a moment later, still before the browser paints (no state update inside the effect itself).
+    queueMicrotask(() => {
+      if (handed?.shown) adopt(handed.shown);
+      setEarlyAnswerOpen(false);
+    });
+  }, []);
+
   const formResult = formState !== null && formState.row === edited && prediction === null && predictError === null ? formState : null;
   const formPrediction = useMemo(() => (formResult?.prediction ? readPredictions(formResult.prediction.outputs)[0] : null), [formResult]);
 
@@ -357,6 +392,8 @@ function RunnablePlayground({
   async function predict() {
     if (!canPredict) return;
     setPredictError(null);
+    // The page answers from now on: an early answer still in flight is not drawn beside this one.
+    setEarlyAnswerOpen(false);
     const askedAt = performance.now();
     const ask = ++latestAsk.current;
     try {
@@ -439,7 +476,7 @@ function RunnablePlayground({
         </h2>
         {/* Posted by the browser itself when Predict is pressed before hydration (or without JavaScript); noValidate: a
             value outside the training range is the user's to try, as on the page. */}
-        <form action={formAction} onSubmit={onPredictSubmit} noValidate>
+        <form action={formAction} onSubmit={onPredictSubmit} noValidate {...{ [EARLY_FORM_ATTRIBUTE]: "" }}>
         <input type="hidden" name="model" value={name} />
         <input type="hidden" name="modelVersion" value={version} />
         <div className={styles.columns}>
@@ -458,6 +495,7 @@ function RunnablePlayground({
         </div>
         </form>
         <section aria-label="Prediction" aria-live="polite">
+          {earlyAnswerOpen ? <div className={styles.early} {...{ [EARLY_ANSWER_ATTRIBUTE]: "" }} suppressHydrationWarning>{""}</div> : null}
           {predictError ? <RuntimeError error={predictError} what="The prediction failed" /> : null}
           {formResult?.error ? <RuntimeError error={{ message: formResult.error, operator: null }} what="The prediction failed" /> : null}
           {prediction ? (
@@ -470,8 +508,14 @@ function RunnablePlayground({
                 data-asked-since-navigation-ms={sinceNavigation(prediction.askedAt)}
                 data-answered-since-navigation-ms={sinceNavigation(prediction.answeredAt)}
               >
-                Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all
-                {prediction.scoredBy === "page" ? " (scored on this page)" : " (scored on the server by onnxruntime-node, while this page's runtime loads)"}
+                {prediction.scoredBy === "server-early" ? (
+                  earlyLatencyText(prediction.runMs, prediction.roundTripMs)
+                ) : (
+                  <>
+                    Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all
+                    {prediction.scoredBy === "page" ? " (scored on this page)" : " (scored on the server by onnxruntime-node, while this page's runtime loads)"}
+                  </>
+                )}
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
             </>
@@ -485,7 +529,7 @@ function RunnablePlayground({
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={formResult.row ?? row} dataset={dataset} />
             </>
           ) : (
-            <p className={ui.muted}>Fill the inputs and press Predict.</p>
+            <p className={`${ui.muted} ${styles.waiting}`}>Fill the inputs and press Predict.</p>
           )}
         </section>
       </section>

@@ -151,3 +151,36 @@ export function operatorInError(message: string): string | null {
     /\b([A-Z][A-Za-z]+) is not (?:supported|implemented)/.exec(message);
   return match ? match[1] : null;
 }
+
+export function formatProbability(p: number): string {
+  return `${(p * 100).toFixed(1)}%`;
+}
+
+/** One prediction as the page shows it, in plain strings and numbers: what PredictionSummary draws, and what the
+ * early-answer script (which runs before React) writes with textContent, so both show the same thing. */
+export interface PredictionDisplay {
+  label: string | null;
+  /** One bar per class: its name, its probability as text, the bar's width in percent, and whether it is the best. */
+  probabilities: { name: string; text: string; widthPercent: number; best: boolean }[] | null;
+  /** Every output's value, shown only when the model has neither a label nor probabilities (a regressor). */
+  values: { name: string; text: string }[];
+}
+
+function formatValue(value: number | string): string {
+  return typeof value === "number" ? value.toPrecision(6) : value;
+}
+
+export function describePrediction(prediction: RowPrediction): PredictionDisplay {
+  const probabilities = prediction.probabilities;
+  const best = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
+  return {
+    label: prediction.label !== null ? String(prediction.label) : null,
+    probabilities: probabilities
+      ? probabilities.map((p, i) => ({ name: `class ${i}`, text: formatProbability(p), widthPercent: Math.max(0, Math.min(1, p)) * 100, best: i === best }))
+      : null,
+    values:
+      prediction.label === null && probabilities === null
+        ? Object.entries(prediction.values).map(([name, value]) => ({ name, text: Array.isArray(value) ? value.map(formatValue).join(", ") : formatValue(value) }))
+        : [],
+  };
+}

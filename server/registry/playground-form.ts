@@ -9,7 +9,7 @@ import { trainingDatasetOf } from "@/lib/feature-names";
 import { playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
 import { playgroundFieldName } from "@/components/playground/form-field-name";
 import { getDatasetVersion } from "../datasets/registry";
-import { isDomainError } from "../errors";
+import { DomainError, invalidParameter, isDomainError } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { OnnxIntrospection } from "./onnx-introspection";
 import { getModelVersionDetail } from "./model-versions";
@@ -59,21 +59,31 @@ function postedRow(plan: InputPlan, form: FormData): Record<string, FieldValue |
   return row;
 }
 
-/** Scores the posted form's row with onnxruntime-node; a refused value or call is answered in the state, never thrown. */
-export async function scorePlaygroundForm(ctx: ServiceContext, form: FormData): Promise<PlaygroundFormState> {
-  const refused = (error: string, row: InputRow | null = null): PlaygroundFormState => ({ row, fieldErrors: {}, error, prediction: null });
+/** A posted row's outcome: the form's state, and the refusal behind its `error` (null when scored, or when only fields
+ * were refused), so a JSON route answers with that refusal's code and status. */
+export interface PostedRowOutcome {
+  state: PlaygroundFormState;
+  refusal: DomainError | null;
+}
+
+/**
+ * Scores the posted fields' row with onnxruntime-node. A refused value is a field message in the state; a refused call
+ * (permission, version, model, runtime) is the state's error and the outcome's refusal; neither is thrown.
+ */
+export async function scorePostedPlaygroundRow(ctx: ServiceContext, form: FormData): Promise<PostedRowOutcome> {
+  const refused = (refusal: DomainError, row: InputRow | null = null): PostedRowOutcome => ({ state: { row, fieldErrors: {}, error: refusal.message, prediction: null }, refusal });
   const model = zFormModel.safeParse({ model: form.get("model"), modelVersion: form.get("modelVersion") });
-  if (!model.success) return refused("The form does not name a model version: reload the playground and try again.");
+  if (!model.success) return refused(invalidParameter("The form does not name a model version: reload the playground and try again."));
   const { model: name, modelVersion: version } = model.data;
   let row: InputRow | null = null;
   try {
     const detail = await getModelVersionDetail(ctx, name, version);
     const introspection = detail.introspection as OnnxIntrospection | null;
-    if (!introspection) return refused(`Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`);
+    if (!introspection) return refused(new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`));
     const plan = playgroundInputPlan(introspection, await playgroundTrainingProfile(ctx, detail.lineage));
     const posted = postedRow(plan, form);
     row = Object.fromEntries(Object.entries(posted).map(([key, value]) => [key, value ?? ""]));
-    if (plan.problems.length) return refused(plan.problems.join(" "), row);
+    if (plan.problems.length) return refused(new DomainError("INVALID_STATE", plan.problems.join(" ")), row);
     const parsed = inputRowSchema(plan).safeParse(posted);
     if (!parsed.success) {
       // Worded as the page words the same problem in its JSON view.
@@ -84,15 +94,21 @@ export async function scorePlaygroundForm(ctx: ServiceContext, form: FormData): 
         const expected = field?.valueType === "string" ? "text" : field?.valueType === "boolean" ? "true or false" : "a number";
         fieldErrors[key] ??= posted[key] === null ? `"${key}" is missing; give it ${expected}.` : `"${key}" must be ${expected}.`;
       }
-      return { row, fieldErrors, error: null, prediction: null };
+      return { state: { row, fieldErrors, error: null, prediction: null }, refusal: null };
     }
     const request = zPlaygroundRowRequest.safeParse({ name, version, feeds: plainFeeds(feedsFromRows(plan, introspection.inputs, [parsed.data])) });
-    if (!request.success) return refused(`The row cannot be scored: ${request.error.issues.map((issue) => issue.message).join("; ")}`, row);
+    if (!request.success) return refused(invalidParameter(`The row cannot be scored: ${request.error.issues.map((issue) => issue.message).join("; ")}`), row);
     const { outputs, runMs } = await scorePlaygroundRow(ctx, request.data);
-    return { row: parsed.data, fieldErrors: {}, error: null, prediction: { outputs, runMs } };
+    return { state: { row: parsed.data, fieldErrors: {}, error: null, prediction: { outputs, runMs } }, refusal: null };
   } catch (error) {
     // The page's own path shows the same messages (tRPC maps DomainErrors to their message); anything else is a fault.
-    if (isDomainError(error) || error instanceof ModelInputError) return refused(error.message, row);
+    if (isDomainError(error)) return refused(error, row);
+    if (error instanceof ModelInputError) return refused(invalidParameter(error.message), row);
     throw error;
   }
+}
+
+/** Scores the posted form's row with onnxruntime-node; a refused value or call is answered in the state, never thrown. */
+export async function scorePlaygroundForm(ctx: ServiceContext, form: FormData): Promise<PlaygroundFormState> {
+  return (await scorePostedPlaygroundRow(ctx, form)).state;
 }

@@ -1,9 +1,12 @@
 // A model version's playground: onnxruntime-web in the browser, cross-origin isolated by next.config.js for threads.
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { preload, preloadModule } from "react-dom";
 import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
+import { earlyPredictScriptSource } from "@/components/playground/early-predict-script";
+import styles from "@/components/playground/playground.module.css";
 import { installedOrtVersion } from "@/server/ort/assets";
 import { currentPageActor } from "@/server/auth/page-actor";
 import { getServiceContext } from "@/server/service-context";
@@ -60,5 +63,14 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   // No Suspense boundary around it: React streams a boundary's content in a hidden element revealed by an inline
   // script, so the form and its Predict would not be there for the browser before (or without) the page's scripts.
   // The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good.
-  return <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />;
+  // Before the form in the document, so it runs (with this request's CSP nonce) before a press can land: a Predict
+  // pressed before hydration is answered by it through the JSON route, without waiting for the app's scripts.
+  const earlyEndpoint = `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/playground-row`;
+  const earlyScript = earlyPredictScriptSource(earlyEndpoint, { bars: styles.bars, bar: styles.bar, predicted: styles.predicted, track: styles.track, fill: styles.fill, hint: styles.hint });
+  return (
+    <>
+      <script nonce={(await headers()).get("x-nonce") ?? undefined} dangerouslySetInnerHTML={{ __html: earlyScript }} />
+      <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />
+    </>
+  );
 }
