@@ -311,7 +311,7 @@ function ChartControls({
         </div>
         <form className={styles.toolbar} onSubmit={applyRange} aria-label={t("toolbar.zoomLabel")} key={`${state.x}:${state.range?.min}:${state.range?.max}`}>
           <div className={styles.control}>
-            <label htmlFor="compare-from">{t("toolbar.from", { unit: state.x })}</label>
+            <label htmlFor="compare-from">{t("toolbar.from", { unit: t(`toolbar.unit.${state.x}`) })}</label>
             <input id="compare-from" ref={fromRef} className={`${ui.input} ${styles.rangeInput}`} inputMode="decimal" defaultValue={state.range?.min ?? ""} />
           </div>
           <div className={styles.control}>

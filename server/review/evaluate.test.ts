@@ -442,7 +442,7 @@ describe("evaluateModel: refusals said in English and French", () => {
     const nameless = { trainingColumns: null };
     expectSaidInFrench(
       await refusalOf(evaluateModel(inputFor("digits-mlp", "digits.test", nameless))),
-      "Le modèle prend une seule entrée matricielle « input » de 64 colonnes que rien ne nomme (pas de signature MLmodel avec des noms de colonnes, pas de version de jeu d’entraînement dans sa lignée avec autant de colonnes de variables). L’ordre des colonnes du fichier n’est pas supposé : confirmez, dans l’ordre, quelles colonnes du jeu de données alimentent le modèle en demandant la revue.",
+      "Le modèle prend une seule entrée matricielle « input » de 64 colonnes que rien ne nomme (pas de signature MLmodel avec des noms de colonnes, pas de version de jeu d’entraînement dans sa lignée avec autant de colonnes de variables). L’ordre des colonnes du fichier n’est pas supposé : en demandant la revue, confirmez dans l’ordre quelles colonnes du jeu de données alimentent le modèle.",
     );
     const features = sidecar("digits-mlp").feature_columns;
     expectSaidInFrench(

@@ -41,11 +41,12 @@ export function refusalOfCall(check: () => unknown): DomainError {
 }
 
 /**
- * French as a test writes it with plain spaces, given the non-breaking spaces French typography puts before « : ; ? ! »
- * and inside « » (not before "!=" or ":=", which are operators quoted from a filter).
+ * French as a test writes it with plain spaces, given the non-breaking spaces (U+00A0) French typography puts before
+ * « : ; ? ! » and inside « » (not before "!=" or ":=", operators quoted from a filter, nor before "::", an ICU number
+ * skeleton). The French catalogue follows the same rule (lib/i18n/messages.test.ts).
  */
 export function frenchTypography(text: string): string {
-  return text.replace(/ ([:;?!»])(?!=)/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
+  return text.replace(/ ([:;?!»])(?![=:])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
 }
 
 /** The refusal carries a sentence whose English is exactly its message and whose French is `french`. */
