@@ -1,6 +1,6 @@
 // Journey: a French reader (browser language fr) opens a run page and a comparison: the run page's sections and its
-// inline rename form (Escape cancels, a refused name says why), and the compare page's summary, baseline and grouping
-// speak French; axe finds no serious accessibility problem on either page.
+// inline rename form (Escape cancels, a refused name says why), and the compare page's headings, toolbar, summary,
+// baseline and grouping speak French, as does the runs filter's refusal; axe finds no serious accessibility problem.
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { E2E_STORAGE_STATE } from "./credentials";
@@ -46,6 +46,25 @@ test("the run page and the compare page in French", async ({ browser, request })
   const lossChart = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
   await lossChart.scrollIntoViewIfNeeded();
   await expect(lossChart.locator("figcaption")).toContainText("2 groupes de 2 exécutions par model");
+
+  // The page's headings and its toolbar: axis, smoothing, scale, zoom range (a reversed range is refused in French).
+  await expect(page.getByRole("heading", { level: 1, name: "Comparer 2 exécutions" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Nuage de points" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Coordonnées parallèles" })).toBeVisible();
+  const toolbar = page.getByRole("region", { name: "Options des graphiques" });
+  await expect(toolbar.getByLabel("Axe X (courbes)")).toHaveValue("step");
+  await expect(toolbar.getByLabel("Axe X (courbes)").locator("option:checked")).toHaveText("Étape");
+  await expect(toolbar.getByTestId("smoothing-value")).toHaveText("désactivé");
+  await expect(toolbar.getByLabel("Échelle logarithmique (y)")).not.toBeChecked();
+  await toolbar.getByLabel("De (étapes)").fill("2");
+  await toolbar.getByLabel("À", { exact: true }).fill("1");
+  await toolbar.getByRole("button", { name: "Zoomer", exact: true }).click();
+  await expect(toolbar.getByRole("alert")).toHaveText("«\u00a0De\u00a0» doit être inférieur à «\u00a0À\u00a0».");
+  await expect(page.getByRole("region", { name: "Exécutions dans les graphiques" }).getByRole("button", { name: "essai-b" })).toHaveAttribute("title", "Masquer cette exécution dans les graphiques");
   await expectNoSeriousViolations(page);
+
+  // The runs filter's refusal, from the server, in French.
+  await page.goto(`/experiments/${experimentId}?filter=${encodeURIComponent("metrics.loss ~ 1")}`);
+  await expect(page.locator("#run-filter-error")).toHaveText(/^Comparateur «\u00a0~\u00a0» invalide à la position 13\u00a0: utilisez l’un de =, !=/);
   await context.close();
 });

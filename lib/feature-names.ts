@@ -50,14 +50,19 @@ export function compareColumns(
   };
 }
 
-/** Problems with a confirmed column order for a matrix of `width` columns, worded for the user; empty when it is usable. */
-export function columnOrderProblems(order: readonly string[], width: number, header: readonly string[]): string[] {
-  const problems: string[] = [];
-  if (order.length !== width) problems.push(`The model takes ${width} columns; the confirmed order lists ${order.length}.`);
+/** What is wrong with a confirmed column order for a matrix of `width` columns (each part empty or false when fine). */
+export function columnOrderFindings(order: readonly string[], width: number, header: readonly string[]): { wrongCount: boolean; repeated: string[]; absent: string[] } {
   const seen = new Set<string>();
   const repeated = order.filter((name) => (seen.has(name) ? true : (seen.add(name), false)));
-  if (repeated.length > 0) problems.push(`Each column may appear once; repeated: ${[...new Set(repeated)].map((n) => `'${n}'`).join(", ")}.`);
-  const absent = order.filter((name) => !header.includes(name));
+  return { wrongCount: order.length !== width, repeated: [...new Set(repeated)], absent: order.filter((name) => !header.includes(name)) };
+}
+
+/** Problems with a confirmed column order for a matrix of `width` columns, worded for the user; empty when it is usable. */
+export function columnOrderProblems(order: readonly string[], width: number, header: readonly string[]): string[] {
+  const { wrongCount, repeated, absent } = columnOrderFindings(order, width, header);
+  const problems: string[] = [];
+  if (wrongCount) problems.push(`The model takes ${width} columns; the confirmed order lists ${order.length}.`);
+  if (repeated.length > 0) problems.push(`Each column may appear once; repeated: ${repeated.map((n) => `'${n}'`).join(", ")}.`);
   if (absent.length > 0) problems.push(`Not columns of the file: ${absent.map((n) => `'${n}'`).join(", ")}.`);
   return problems;
 }

@@ -7,6 +7,9 @@ export class FeatureValueError extends Error {
     readonly column: string,
     readonly row: number,
     message: string,
+    /** The cell's text and what the input takes, so a page can say the message in the reader's language. */
+    readonly value: string = "",
+    readonly expected: "number" | "boolean" = "number",
   ) {
     super(message);
   }
@@ -60,6 +63,8 @@ export function numberColumn(column: string, values: readonly (string | null)[],
         row,
         `Column '${column}', row ${row}: "${values[index]}" is not a number, but the model takes numbers for '${column}'. ` +
           "Leave a missing value empty, or fix the value in the file.",
+        String(values[index]),
+        "number",
       );
     }
     numbers[index] = value;
@@ -74,7 +79,13 @@ export function booleanColumn(column: string, values: readonly (string | null)[]
     const value = booleanFromText(text);
     if (value === null) {
       const row = rowNumbers ? rowNumbers[index] : index + 1;
-      throw new FeatureValueError(column, row, `Column '${column}', row ${row}: "${text}" is not true/false or 1/0, but the model takes booleans for '${column}'.`);
+      throw new FeatureValueError(
+        column,
+        row,
+        `Column '${column}', row ${row}: "${text}" is not true/false or 1/0, but the model takes booleans for '${column}'.`,
+        text,
+        "boolean",
+      );
     }
     return value ? 1 : 0;
   });

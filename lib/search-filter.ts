@@ -1,4 +1,5 @@
 // Parses MLflow search_runs filter strings and order_by clauses into typed clauses, mirroring mlflow/utils/search_utils.py.
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 
 export type FilterEntity = "metric" | "param" | "tag" | "attribute" | "dataset";
 export type FilterOp =
@@ -34,11 +35,21 @@ export class SearchFilterError extends Error {
   // The REST layer answers with this MLflow error code, as MLflow does for every filter error.
   readonly code = "INVALID_PARAMETER_VALUE" as const;
 
-  constructor(message: string, position: number | null) {
+  constructor(
+    message: string,
+    position: number | null,
+    /** The message as a catalogue sentence (sentences `error.filter.*`), so the runs page says it in the reader's language. */
+    readonly sentence?: ServerSentence,
+  ) {
     super(message);
     this.name = "SearchFilterError";
     this.position = position;
   }
+}
+
+/** A filter sentence's code and values; `message` stays MLflow's English, byte for byte (clients read it). */
+function said(code: string, params: Record<string, string | number | ServerSentence[]> = {}): ServerSentence {
+  return sentence(`error.filter.${code}`, params);
 }
 
 // A Map, not an object literal, so that keys such as "constructor" are not found on the prototype.
@@ -163,8 +174,8 @@ class Scanner {
 
   constructor(readonly src: string) {}
 
-  fail(message: string, position: number): never {
-    throw new SearchFilterError(message, position);
+  fail(message: string, position: number, sentence: ServerSentence): never {
+    throw new SearchFilterError(message, position, sentence);
   }
 
   atEnd(): boolean {
@@ -191,12 +202,23 @@ class Scanner {
 
   // Shows the user the token we stopped at rather than the whole remaining filter.
   describeHere(): string {
-    if (this.atEnd()) return "the end of the filter";
+    const token = this.tokenHere();
+    return token === null ? "the end of the filter" : `'${token}'`;
+  }
+
+  /** describeHere as a sentence, for a refusal's `found` value. */
+  describeHereSaid(): ServerSentence[] {
+    const token = this.tokenHere();
+    return [token === null ? said("found.end") : said("found.token", { token })];
+  }
+
+  tokenHere(): string | null {
+    if (this.atEnd()) return null;
     if (this.isWordChar(this.peek())) {
       const match = /^[\p{L}\p{N}_]+/u.exec(this.src.slice(this.pos));
-      return `'${match ? match[0] : this.peek()}'`;
+      return match ? match[0] : this.peek();
     }
-    return `'${this.peek()}'`;
+    return this.peek();
   }
 
   // Quote rules follow sqlparse's lexer, which MLflow relies on: a quote is escaped by doubling it or by a
@@ -224,7 +246,8 @@ class Scanner {
         this.pos++;
       }
     }
-    return this.fail(`Unclosed ${what} starting at position ${start}: add a closing ${quote}`, start);
+    const kind = what === "string" ? "string" : quote === "`" ? "backtick" : "double";
+    return this.fail(`Unclosed ${what} starting at position ${start}: add a closing ${quote}`, start, said("unclosed", { kind, position: start, quote }));
   }
 
   readIdentifierPart(first: boolean): IdentifierPart {
@@ -238,12 +261,14 @@ class Scanner {
       return this.fail(
         `Expected a name such as metrics.accuracy or params.lr at position ${start}, found ${this.describeHere()}`,
         start,
+        said("name_expected", { position: start, found: this.describeHereSaid() }),
       );
     }
     return this.fail(
       `Expected a key after '.' at position ${start}, found ${this.describeHere()}; ` +
         "quote keys with special characters in backticks, e.g. metrics.`val-loss`",
       start,
+      said("key_expected", { position: start, found: this.describeHereSaid() }),
     );
   }
 
@@ -265,12 +290,13 @@ class Scanner {
     const prefix = parts[0];
     const entity = ENTITY_PREFIXES.get(prefix.text);
     if (entity === undefined) {
-      const caseHint = ENTITY_PREFIXES.has(prefix.text.toLowerCase())
-        ? ` (prefixes are case-sensitive: write '${prefix.text.toLowerCase()}')`
-        : "";
+      const lower = prefix.text.toLowerCase();
+      const wrongCase = ENTITY_PREFIXES.has(lower);
+      const caseHint = wrongCase ? ` (prefixes are case-sensitive: write '${lower}')` : "";
       return this.fail(
         `Unknown entity prefix '${prefix.text}' at position ${prefix.start}${caseHint}: use ${PREFIX_HELP}`,
         prefix.start,
+        said("unknown_prefix", { prefix: prefix.text, position: prefix.start, wrong_case: wrongCase ? "yes" : "no", lower }),
       );
     }
     const keyParts = parts.slice(1);
@@ -280,6 +306,7 @@ class Scanner {
       return this.fail(
         `Quote the whole key at position ${quotedPart.start}, e.g. ${prefix.text}.\`a.b\` instead of mixing quoted and unquoted parts`,
         quotedPart.start,
+        said("quote_whole_key", { position: quotedPart.start, prefix: prefix.text }),
       );
     }
     const keyPart: IdentifierPart = {
@@ -289,12 +316,17 @@ class Scanner {
     };
     if (entity === "attribute") return { entity, key: this.resolveAttributeKey(keyPart, false), start, source };
     if (keyPart.text === "") {
-      return this.fail(`Empty key at position ${keyPart.start}: name the ${entity}, e.g. ${prefix.text}.\`my key\``, keyPart.start);
+      return this.fail(
+        `Empty key at position ${keyPart.start}: name the ${entity}, e.g. ${prefix.text}.\`my key\``,
+        keyPart.start,
+        said("empty_key", { position: keyPart.start, entity, prefix: prefix.text }),
+      );
     }
     if (entity === "dataset" && !DATASET_KEYS.has(keyPart.text)) {
       return this.fail(
         `Unknown dataset field '${keyPart.text}' at position ${keyPart.start}: use datasets.name, datasets.digest or datasets.context`,
         keyPart.start,
+        said("unknown_dataset_field", { field: keyPart.text, position: keyPart.start }),
       );
     }
     return { entity, key: keyPart.text, start, source };
@@ -306,7 +338,11 @@ class Scanner {
     const hint = unprefixed
       ? ` If '${part.text}' is a metric, param or tag, prefix it: metrics.${part.text}, params.${part.text} or tags.${part.text}.`
       : "";
-    return this.fail(`Unknown attribute '${part.text}' at position ${part.start}: valid attributes are ${ATTRIBUTE_HELP}.${hint}`, part.start);
+    return this.fail(
+      `Unknown attribute '${part.text}' at position ${part.start}: valid attributes are ${ATTRIBUTE_HELP}.${hint}`,
+      part.start,
+      said("unknown_attribute", { attribute: part.text, position: part.start, unprefixed: unprefixed ? "yes" : "no" }),
+    );
   }
 }
 
@@ -324,7 +360,11 @@ class FilterParser extends Scanner {
       if (upper === "AND") {
         this.skipWhitespace();
         if (this.atEnd()) {
-          this.fail(`Expected a clause after AND at position ${this.pos}; remove the trailing AND or add a clause`, this.pos);
+          this.fail(
+            `Expected a clause after AND at position ${this.pos}; remove the trailing AND or add a clause`,
+            this.pos,
+            said("clause_after_and", { position: this.pos }),
+          );
         }
         clauses.push(this.parseClause());
       } else if (upper === "OR") {
@@ -332,10 +372,15 @@ class FilterParser extends Scanner {
           `OR is not supported at position ${joinerStart}: MLflow filters only combine clauses with AND. ` +
             "Run one search per alternative, or use IN ('a', 'b') where the field supports it",
           joinerStart,
+          said("or_unsupported", { position: joinerStart }),
         );
       } else {
         this.pos = joinerStart;
-        this.fail(`Unexpected ${this.describeHere()} at position ${joinerStart}: join clauses with AND`, joinerStart);
+        this.fail(
+          `Unexpected ${this.describeHere()} at position ${joinerStart}: join clauses with AND`,
+          joinerStart,
+          said("join_with_and", { found: this.describeHereSaid(), position: joinerStart }),
+        );
       }
     }
   }
@@ -346,12 +391,17 @@ class FilterParser extends Scanner {
       this.fail(
         `Parentheses are not supported at position ${start}: write clauses joined by AND, e.g. metrics.acc > 0.9 AND params.lr = '0.01'`,
         start,
+        said("parentheses", { position: start }),
       );
     }
     if (WORD_START.test(this.peek())) {
       const word = this.readWord();
       if (word.toUpperCase() === "NOT" && !this.atEnd() && this.peek() !== ".") {
-        this.fail(`NOT before a clause is not supported at position ${start}: use !=, NOT IN or IS NOT NULL`, start);
+        this.fail(
+          `NOT before a clause is not supported at position ${start}: use !=, NOT IN or IS NOT NULL`,
+          start,
+          said("not_before_clause", { position: start }),
+        );
       }
       this.pos = start;
     }
@@ -366,6 +416,14 @@ class FilterParser extends Scanner {
         `Invalid comparator '${op}' for ${identifier.entity} '${identifier.key}' at position ${opStart}: ` +
           `${entityLabel(identifier.entity, identifier.key)} support ${allowed.join(", ")}`,
         opStart,
+        said("comparator_for_key", {
+          op,
+          entity: identifier.entity,
+          key: identifier.key,
+          position: opStart,
+          label: entityLabel(identifier.entity, identifier.key).replace(" ", "_"),
+          ops: allowed.join(", "),
+        }),
       );
     }
     const value = this.readValue(identifier, op, opStart);
@@ -375,32 +433,43 @@ class FilterParser extends Scanner {
   readComparator(identifier: ResolvedIdentifier, afterIdentifier: number): FilterOp {
     const start = this.pos;
     if (this.atEnd()) {
-      this.fail(`Missing comparator after '${identifier.source}' at position ${start}: use one of ${ALL_OPS_HELP}`, start);
+      this.fail(
+        `Missing comparator after '${identifier.source}' at position ${start}: use one of ${ALL_OPS_HELP}`,
+        start,
+        said("comparator_missing", { source: identifier.source, position: start, ops: ALL_OPS_HELP }),
+      );
     }
     const symbolic = /^[<>=!~]+/.exec(this.src.slice(start));
     if (symbolic) {
       this.pos += symbolic[0].length;
       const op = symbolic[0];
       if (op === "=" || op === "!=" || op === "<" || op === "<=" || op === ">" || op === ">=") return op;
-      if (op === "==") return this.fail(`Invalid comparator '==' at position ${start}: write '='`, start);
-      if (op === "<>") return this.fail(`Invalid comparator '<>' at position ${start}: write '!='`, start);
-      return this.fail(`Invalid comparator '${op}' at position ${start}: use one of ${ALL_OPS_HELP}`, start);
+      if (op === "==") return this.fail(`Invalid comparator '==' at position ${start}: write '='`, start, said("comparator_write", { op, position: start, instead: "=" }));
+      if (op === "<>") return this.fail(`Invalid comparator '<>' at position ${start}: write '!='`, start, said("comparator_write", { op, position: start, instead: "!=" }));
+      return this.fail(
+        `Invalid comparator '${op}' at position ${start}: use one of ${ALL_OPS_HELP}`,
+        start,
+        said("comparator_unknown", { op, position: start, ops: ALL_OPS_HELP }),
+      );
     }
     if (WORD_START.test(this.peek())) {
       const word = this.readWord().toUpperCase();
       if (word === "LIKE" || word === "ILIKE" || word === "IN") return word;
       if (word === "NOT") return this.readAfterNot(start);
       if (word === "IS") return this.readAfterIs();
-      if (word === "RLIKE") return this.fail(`RLIKE is not supported at position ${start}: use LIKE or ILIKE with % and _ wildcards`, start);
+      if (word === "RLIKE") {
+        return this.fail(`RLIKE is not supported at position ${start}: use LIKE or ILIKE with % and _ wildcards`, start, said("rlike", { position: start }));
+      }
       this.pos = start;
     }
-    const spaceHint =
-      afterIdentifier < start
-        ? "; if the key contains spaces, quote it in backticks, e.g. metrics.`val loss`"
-        : "; if the key contains special characters, quote it in backticks, e.g. metrics.`val-loss`";
+    const spaced = afterIdentifier < start;
+    const spaceHint = spaced
+      ? "; if the key contains spaces, quote it in backticks, e.g. metrics.`val loss`"
+      : "; if the key contains special characters, quote it in backticks, e.g. metrics.`val-loss`";
     return this.fail(
       `Expected a comparator after '${identifier.source}' at position ${start}, found ${this.describeHere()}${spaceHint}`,
       start,
+      said("comparator_expected", { source: identifier.source, position: start, found: this.describeHereSaid(), spaced: spaced ? "yes" : "no" }),
     );
   }
 
@@ -410,10 +479,18 @@ class FilterParser extends Scanner {
     const word = this.readWord().toUpperCase();
     if (word === "IN") return "NOT IN";
     if (word === "LIKE" || word === "ILIKE") {
-      return this.fail(`NOT ${word} is not supported at position ${start}: MLflow has no negated LIKE; use != for exact values`, start);
+      return this.fail(
+        `NOT ${word} is not supported at position ${start}: MLflow has no negated LIKE; use != for exact values`,
+        start,
+        said("not_like", { op: word, position: start }),
+      );
     }
     this.pos = wordStart;
-    return this.fail(`Expected IN after NOT at position ${wordStart}, found ${this.describeHere()}`, wordStart);
+    return this.fail(
+      `Expected IN after NOT at position ${wordStart}, found ${this.describeHere()}`,
+      wordStart,
+      said("in_after_not", { position: wordStart, found: this.describeHereSaid() }),
+    );
   }
 
   readAfterIs(): FilterOp {
@@ -427,12 +504,17 @@ class FilterParser extends Scanner {
       word = this.readWord().toUpperCase();
       if (word === "NULL") return "IS NOT NULL";
       this.pos = nullStart;
-      return this.fail(`Expected NULL after IS NOT at position ${nullStart}, found ${this.describeHere()}`, nullStart);
+      return this.fail(
+        `Expected NULL after IS NOT at position ${nullStart}, found ${this.describeHere()}`,
+        nullStart,
+        said("null_after_is_not", { position: nullStart, found: this.describeHereSaid() }),
+      );
     }
     this.pos = wordStart;
     return this.fail(
       `Expected NULL or NOT NULL after IS at position ${wordStart}, found ${this.describeHere()} (IS is only used as IS NULL / IS NOT NULL)`,
       wordStart,
+      said("null_after_is", { position: wordStart, found: this.describeHereSaid() }),
     );
   }
 
@@ -445,6 +527,7 @@ class FilterParser extends Scanner {
           `Invalid comparator '${op}' for attribute '${identifier.key}' at position ${opStart}: only run_id accepts a list; ` +
             "use = or LIKE for other attributes",
           opStart,
+          said("list_attribute", { op, attribute: identifier.key, position: opStart }),
         );
       }
       return this.readList(op);
@@ -453,9 +536,14 @@ class FilterParser extends Scanner {
     const start = this.pos;
     const numeric = isNumericKey(identifier.entity, identifier.key);
     const what = `${identifier.entity} '${identifier.key}'`;
+    const whatSaid = { entity: identifier.entity, key: identifier.key };
     if (this.atEnd()) {
       const example = numeric ? "a number, e.g. 0.9" : "a quoted string, e.g. 'value'";
-      return this.fail(`Missing value after '${op}' at position ${start}: give ${example}`, start);
+      return this.fail(
+        `Missing value after '${op}' at position ${start}: give ${example}`,
+        start,
+        said("value_missing", { op, position: start, numeric: numeric ? "yes" : "no" }),
+      );
     }
     const ch = this.peek();
     if (ch === "'" || ch === '"') {
@@ -464,6 +552,7 @@ class FilterParser extends Scanner {
         return this.fail(
           `Expected a number for ${what} at position ${start}, found the string ${ch}${text}${ch}: remove the quotes`,
           start,
+          said("number_not_string", { ...whatSaid, position: start, string: `${ch}${text}${ch}` }),
         );
       }
       return text;
@@ -474,22 +563,35 @@ class FilterParser extends Scanner {
         return this.fail(
           `Expected a quoted string for ${what} at position ${start}, found ${number.text}: write '${number.text}'`,
           start,
+          said("string_not_number", { ...whatSaid, position: start, number: number.text }),
         );
       }
       if (identifier.entity === "attribute" && !Number.isSafeInteger(number.value)) {
         return this.fail(
           `Expected whole milliseconds since the epoch for attribute '${identifier.key}' at position ${start}, found ${number.text}`,
           start,
+          said("whole_milliseconds", { attribute: identifier.key, position: start, number: number.text }),
         );
       }
       return number.value;
     }
     if (ch === "(") {
-      return this.fail(`A parenthesised list at position ${start} needs IN or NOT IN, e.g. run_id IN ('a', 'b')`, start);
+      return this.fail(
+        `A parenthesised list at position ${start} needs IN or NOT IN, e.g. run_id IN ('a', 'b')`,
+        start,
+        said("list_needs_in", { position: start }),
+      );
     }
     const found = this.describeHere();
-    if (numeric) return this.fail(`Expected a number for ${what} at position ${start}, found ${found}`, start);
-    return this.fail(`Expected a quoted string for ${what} at position ${start}, found ${found}: wrap it in quotes`, start);
+    const foundSaid = this.describeHereSaid();
+    if (numeric) {
+      return this.fail(`Expected a number for ${what} at position ${start}, found ${found}`, start, said("number_expected", { ...whatSaid, position: start, found: foundSaid }));
+    }
+    return this.fail(
+      `Expected a quoted string for ${what} at position ${start}, found ${found}: wrap it in quotes`,
+      start,
+      said("string_expected", { ...whatSaid, position: start, found: foundSaid }),
+    );
   }
 
   readNumber(): { value: number; text: string } | null {
@@ -500,7 +602,11 @@ class FilterParser extends Scanner {
     this.pos += match[0].length;
     // sqlparse refuses numbers glued to letters (1abc, 1.2.3); so do we, rather than reading a prefix.
     if (this.isWordChar(this.peek()) || this.peek() === ".") {
-      this.fail(`Invalid number at position ${start}: '${match[0]}' is followed by '${this.peek()}'`, start);
+      this.fail(
+        `Invalid number at position ${start}: '${match[0]}' is followed by '${this.peek()}'`,
+        start,
+        said("number_invalid", { position: start, number: match[0], next: this.peek() }),
+      );
     }
     return { value: Number(match[0]), text: match[0] };
   }
@@ -512,6 +618,7 @@ class FilterParser extends Scanner {
       return this.fail(
         `Expected a parenthesised list after ${op} at position ${open}, found ${this.describeHere()}: e.g. ${op} ('a', 'b')`,
         open,
+        said("list_expected", { op, position: open, found: this.describeHereSaid() }),
       );
     }
     this.pos++;
@@ -519,18 +626,22 @@ class FilterParser extends Scanner {
     for (;;) {
       this.skipWhitespace();
       const itemStart = this.pos;
-      if (this.atEnd()) return this.fail(`Unclosed list starting at position ${open}: add ')'`, open);
+      if (this.atEnd()) return this.fail(`Unclosed list starting at position ${open}: add ')'`, open, said("list_unclosed", { position: open }));
       // Python's literal_eval, which MLflow uses for lists, tolerates one trailing comma.
       if (this.peek() === ")" && values.length > 0) {
         this.pos++;
         return values;
       }
       if (this.peek() === ")") {
-        return this.fail(`Empty list at position ${open}: ${op} needs at least one quoted value`, open);
+        return this.fail(`Empty list at position ${open}: ${op} needs at least one quoted value`, open, said("list_empty", { position: open, op }));
       }
       const ch = this.peek();
       if (ch !== "'" && ch !== '"') {
-        return this.fail(`Expected a quoted string in the list at position ${itemStart}, found ${this.describeHere()}`, itemStart);
+        return this.fail(
+          `Expected a quoted string in the list at position ${itemStart}, found ${this.describeHere()}`,
+          itemStart,
+          said("list_item_expected", { position: itemStart, found: this.describeHereSaid() }),
+        );
       }
       values.push(this.readQuoted(ch, "string").text);
       this.skipWhitespace();
@@ -540,9 +651,13 @@ class FilterParser extends Scanner {
         this.pos++;
         return values;
       } else if (this.atEnd()) {
-        return this.fail(`Unclosed list starting at position ${open}: add ')'`, open);
+        return this.fail(`Unclosed list starting at position ${open}: add ')'`, open, said("list_unclosed", { position: open }));
       } else {
-        return this.fail(`Expected ',' or ')' in the list at position ${this.pos}, found ${this.describeHere()}`, this.pos);
+        return this.fail(
+          `Expected ',' or ')' in the list at position ${this.pos}, found ${this.describeHere()}`,
+          this.pos,
+          said("list_separator", { position: this.pos, found: this.describeHereSaid() }),
+        );
       }
     }
   }
@@ -559,13 +674,14 @@ export function parseOrderBy(clause: string): OrderByClause {
   const scanner = new Scanner(clause);
   scanner.skipWhitespace();
   if (scanner.atEnd()) {
-    return scanner.fail("Empty order_by clause: write a column such as metrics.accuracy DESC or attributes.start_time", 0);
+    return scanner.fail("Empty order_by clause: write a column such as metrics.accuracy DESC or attributes.start_time", 0, said("order_by_empty"));
   }
   const identifier = scanner.readIdentifier();
   if (identifier.entity === "dataset") {
     return scanner.fail(
       `Cannot order by dataset fields (position ${identifier.start}): order by metrics., params., tags. or attributes.`,
       identifier.start,
+      said("order_by_dataset", { position: identifier.start }),
     );
   }
   let ascending = true;
@@ -577,12 +693,12 @@ export function parseOrderBy(clause: string): OrderByClause {
       ascending = direction === "ASC";
     } else {
       scanner.pos = directionStart;
-      const spaceHint = /\s/.test(clause.charAt(directionStart - 1))
-        ? "; if the key contains spaces, quote it in backticks, e.g. metrics.`val loss` DESC"
-        : "";
+      const spaced = /\s/.test(clause.charAt(directionStart - 1));
+      const spaceHint = spaced ? "; if the key contains spaces, quote it in backticks, e.g. metrics.`val loss` DESC" : "";
       return scanner.fail(
         `Expected ASC or DESC at position ${directionStart}, found ${scanner.describeHere()}${spaceHint}`,
         directionStart,
+        said("order_by_direction", { position: directionStart, found: scanner.describeHereSaid(), spaced: spaced ? "yes" : "no" }),
       );
     }
     scanner.skipWhitespace();
@@ -590,6 +706,7 @@ export function parseOrderBy(clause: string): OrderByClause {
       return scanner.fail(
         `Unexpected ${scanner.describeHere()} at position ${scanner.pos}: an order_by clause is one column and an optional ASC or DESC`,
         scanner.pos,
+        said("order_by_trailing", { found: scanner.describeHereSaid(), position: scanner.pos }),
       );
     }
   }

@@ -34,7 +34,7 @@ const DEFAULT_CHART_COUNT = 12;
 /** Runs per chart-data request: requests run side by side and no single response grows huge. */
 const RUNS_PER_REQUEST = 100;
 
-const X_AXIS_LABELS: Record<CompareXAxis, string> = { step: "Step", time: "Wall time", relative: "Relative time" };
+const X_AXES: readonly CompareXAxis[] = ["step", "time", "relative"];
 
 export interface RunLabel {
   runId: string;
@@ -86,15 +86,15 @@ export function CompareView({ experimentId }: { experimentId: string }) {
 
   const breadcrumb = (
     <p className={ui.breadcrumb}>
-      <Link href="/experiments">Experiments</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? "Experiment"}</Link> /
+      <Link href="/experiments">{t("page.experiments")}</Link> / <Link href={`/experiments/${experimentId}`}>{experiment.data?.name ?? t("page.experiment")}</Link> /
     </p>
   );
   if (linked.selection && !selection.data) {
     return (
       <>
         {breadcrumb}
-        <h1>Compare runs</h1>
-        {selection.error ? <QueryError error={selection.error} onRetry={() => void selection.refetch()} /> : <p role="status">Loading the comparison…</p>}
+        <h1>{t("page.title")}</h1>
+        {selection.error ? <QueryError error={selection.error} onRetry={() => void selection.refetch()} /> : <p role="status">{t("page.loadingSelection")}</p>}
       </>
     );
   }
@@ -102,11 +102,11 @@ export function CompareView({ experimentId }: { experimentId: string }) {
     return (
       <>
         {breadcrumb}
-        <h1>Compare runs</h1>
-        <section className={ui.panel} aria-label="No runs chosen">
-          <p>No runs are chosen. Tick the runs to compare in the runs table, then press “Compare”.</p>
+        <h1>{t("page.title")}</h1>
+        <section className={ui.panel} aria-label={t("page.noneLabel")}>
+          <p>{t("page.none")}</p>
           <p>
-            <Link href={`/experiments/${experimentId}`}>Back to the runs table</Link>
+            <Link href={`/experiments/${experimentId}`}>{t("page.backToRuns")}</Link>
           </p>
         </section>
       </>
@@ -120,9 +120,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
   return (
     <RunColorsProvider colors={colors}>
       {breadcrumb}
-      <h1>
-        Compare {state.runs.length} run{state.runs.length === 1 ? "" : "s"}
-      </h1>
+      <h1>{t("page.titleCount", { count: state.runs.length })}</h1>
       <SavedViewsMenu
         experimentId={experimentId}
         kind="compare"
@@ -132,17 +130,17 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
       {missing > 0 ? (
         <p className={ui.muted} role="note">
-          {missing} run{missing === 1 ? "" : "s"} in this link no longer exist{missing === 1 ? "s" : ""} and {missing === 1 ? "is" : "are"} left out.
+          {t("page.missing", { count: missing })}
         </p>
       ) : null}
       <ChartControls state={state} setState={setState} metricKeys={metricKeys} charted={charted} runs={runList} labels={labels} />
       <RunLegend labels={labels} hidden={state.hidden} onChange={(hidden) => setState({ hidden })} />
       {runs.isPending && !state.metrics.length ? (
-        <p role="status">Loading runs…</p>
+        <p role="status">{t("page.loadingRuns")}</p>
       ) : runList.length && !metricKeys.length ? (
-        <p className={ui.panel}>These runs have logged no metrics yet, so there is nothing to chart. Params and tags are compared below.</p>
+        <p className={ui.panel}>{t("page.noMetrics")}</p>
       ) : (
-        <section aria-label="Metric charts" className={styles.grid}>
+        <section aria-label={t("page.chartsLabel")} className={styles.grid}>
           {charted.map((key) => (
             <MetricComparison
               key={key}
@@ -166,11 +164,11 @@ export function CompareView({ experimentId }: { experimentId: string }) {
       {belowCharts.length ? (
         <>
           <section className={styles.section} aria-labelledby="compare-scatter">
-            <h2 id="compare-scatter">Scatter plot</h2>
+            <h2 id="compare-scatter">{t("page.scatterTitle")}</h2>
             <ScatterPlot runs={belowCharts} baseline={baseline} x={state.scatter.x} y={state.scatter.y} onChange={(x, y) => setState({ scatter: { x, y } }, "push")} />
           </section>
           <section className={styles.section} aria-labelledby="compare-parallel">
-            <h2 id="compare-parallel">Parallel coordinates</h2>
+            <h2 id="compare-parallel">{t("page.parallelTitle")}</h2>
             <ParallelCoordinates
               runs={belowCharts}
               baseline={baseline}
@@ -180,7 +178,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
             />
           </section>
           <section className={styles.section} aria-labelledby="compare-params">
-            <h2 id="compare-params">Params</h2>
+            <h2 id="compare-params">{t("page.paramsTitle")}</h2>
             <ParamsDiff runs={belowCharts} />
           </section>
         </>
@@ -222,23 +220,22 @@ function ChartControls({
     const min = Number(fromRef.current?.value);
     const max = Number(toRef.current?.value);
     if (fromRef.current?.value === "" || toRef.current?.value === "" || !Number.isFinite(min) || !Number.isFinite(max)) {
-      setRangeError("Enter both ends of the range as numbers.");
+      setRangeError(t("toolbar.rangeNumbers"));
       return;
     }
     if (min >= max) {
-      setRangeError("“From” must be less than “to”.");
+      setRangeError(t("toolbar.rangeOrder"));
       return;
     }
     setRangeError(null);
     setState({ range: { min, max } }, "push");
   }
 
-  const rangeUnit = state.x === "step" ? "steps" : state.x === "time" ? "epoch ms" : "ms since start";
   return (
-    <section className={ui.panel} aria-label="Chart options">
+    <section className={ui.panel} aria-label={t("toolbar.label")}>
       <div className={styles.toolbar}>
         <div className={styles.control}>
-          <label htmlFor="compare-x-axis">X axis (line charts)</label>
+          <label htmlFor="compare-x-axis">{t("toolbar.xAxis")}</label>
           <select
             id="compare-x-axis"
             className={`${ui.input} ${styles.axisSelect}`}
@@ -246,15 +243,15 @@ function ChartControls({
             // A zoomed range is in the old axis' unit: it does not carry over.
             onChange={(event) => setState({ x: event.target.value as CompareXAxis, range: null }, "push")}
           >
-            {(Object.keys(X_AXIS_LABELS) as CompareXAxis[]).map((axis) => (
+            {X_AXES.map((axis) => (
               <option key={axis} value={axis}>
-                {X_AXIS_LABELS[axis]}
+                {t(`toolbar.axis.${axis}`)}
               </option>
             ))}
           </select>
         </div>
         <div className={styles.control}>
-          <label htmlFor="compare-smoothing">Smoothing (EMA)</label>
+          <label htmlFor="compare-smoothing">{t("toolbar.smoothing")}</label>
           <div className={styles.inline}>
             <input
               id="compare-smoothing"
@@ -268,16 +265,16 @@ function ChartControls({
               onPointerUp={() => setState({ smoothing })}
               onKeyUp={() => setState({ smoothing })}
               onBlur={() => smoothing !== state.smoothing && setState({ smoothing })}
-              aria-valuetext={smoothing === 0 ? "off" : String(smoothing)}
+              aria-valuetext={smoothing === 0 ? t("toolbar.off") : String(smoothing)}
             />
             <output htmlFor="compare-smoothing" data-testid="smoothing-value">
-              {smoothing === 0 ? "off" : smoothing.toFixed(2)}
+              {smoothing === 0 ? t("toolbar.off") : smoothing.toFixed(2)}
             </output>
           </div>
         </div>
         <label className={styles.inline}>
           <input type="checkbox" checked={state.logScale} onChange={(event) => setState({ logScale: event.target.checked }, "push")} />
-          Log scale (y)
+          {t("toolbar.logScale")}
         </label>
         <div className={styles.control}>
           <label htmlFor="compare-group">{t("group.label")}</label>
@@ -312,21 +309,21 @@ function ChartControls({
             ))}
           </select>
         </div>
-        <form className={styles.toolbar} onSubmit={applyRange} aria-label="Zoom to a range" key={`${state.x}:${state.range?.min}:${state.range?.max}`}>
+        <form className={styles.toolbar} onSubmit={applyRange} aria-label={t("toolbar.zoomLabel")} key={`${state.x}:${state.range?.min}:${state.range?.max}`}>
           <div className={styles.control}>
-            <label htmlFor="compare-from">From ({rangeUnit})</label>
+            <label htmlFor="compare-from">{t("toolbar.from", { unit: t(`toolbar.unit.${state.x}`) })}</label>
             <input id="compare-from" ref={fromRef} className={`${ui.input} ${styles.rangeInput}`} inputMode="decimal" defaultValue={state.range?.min ?? ""} />
           </div>
           <div className={styles.control}>
-            <label htmlFor="compare-to">To</label>
+            <label htmlFor="compare-to">{t("toolbar.to")}</label>
             <input id="compare-to" ref={toRef} className={`${ui.input} ${styles.rangeInput}`} inputMode="decimal" defaultValue={state.range?.max ?? ""} />
           </div>
           <button type="submit" className={ui.secondary}>
-            Zoom
+            {t("toolbar.zoom")}
           </button>
           {state.range ? (
             <button type="button" className={ui.secondary} onClick={() => setState({ range: null }, "push")}>
-              Reset zoom
+              {t("toolbar.resetZoom")}
             </button>
           ) : null}
         </form>
@@ -336,14 +333,14 @@ function ChartControls({
           {rangeError}
         </p>
       ) : (
-        <p className={ui.muted}>Drag across a chart to zoom into a range at full resolution; double-click a chart to zoom out.</p>
+        <p className={ui.muted}>{t("toolbar.help")}</p>
       )}
       {metricKeys.length ? (
         <details>
           <summary>
-            Metrics charted: {charted.length} of {metricKeys.length}
+            {t("toolbar.metricsCharted", { shown: charted.length, total: metricKeys.length })}
           </summary>
-          <div className={styles.metricPicker} role="group" aria-label="Metrics to chart">
+          <div className={styles.metricPicker} role="group" aria-label={t("toolbar.metricsLabel")}>
             {metricKeys.map((key) => (
               <label key={key} className={styles.inline}>
                 <input
@@ -365,14 +362,15 @@ function ChartControls({
 }
 
 function RunLegend({ labels, hidden, onChange }: { labels: RunLabel[]; hidden: string[]; onChange: (hidden: string[]) => void }) {
+  const t = useTranslations("compareRuns");
   if (!labels.length) return null;
   return (
-    <section aria-label="Runs in the charts">
+    <section aria-label={t("legend.label")}>
       <div className={styles.inline}>
-        <h2 className={ui.panelTitle}>Runs</h2>
+        <h2 className={ui.panelTitle}>{t("legend.title")}</h2>
         {hidden.length ? (
           <button type="button" className={ui.secondary} onClick={() => onChange([])}>
-            Show all runs
+            {t("legend.showAll")}
           </button>
         ) : null}
       </div>
@@ -385,7 +383,7 @@ function RunLegend({ labels, hidden, onChange }: { labels: RunLabel[]; hidden: s
                 type="button"
                 className={styles.legendItem}
                 aria-pressed={shown}
-                title={shown ? "Hide this run in the charts" : "Show this run in the charts"}
+                title={shown ? t("legend.hide") : t("legend.show")}
                 onClick={() => onChange(shown ? [...hidden, label.runId] : hidden.filter((id) => id !== label.runId))}
               >
                 <span className={styles.swatch} style={{ background: label.color }} aria-hidden="true" />

@@ -163,6 +163,8 @@ function EvaluationState({ review }: { review: ReviewDetail }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const t = useTranslations("review");
+  // A failure stored before its sentence was kept is shown in its English text.
+  const say = useServerSentence();
   const words = useReviewWords();
   const rerun = useMutation(
     trpc.review.reevaluate.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() }) }),
@@ -171,7 +173,7 @@ function EvaluationState({ review }: { review: ReviewDetail }) {
     return (
       <section className={styles.warning} role="alert" aria-label={t("evaluationFailedLabel")}>
         <h2>{t("evaluationFailed")}</h2>
-        <p>{review.evaluationError}</p>
+        <p>{say(review.evaluationErrorSentence, review.evaluationError)}</p>
         {review.permissions.canReevaluate ? (
           <p>
             <button type="button" className={ui.button} disabled={rerun.isPending} onClick={() => rerun.mutate({ id: review.id })}>

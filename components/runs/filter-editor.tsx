@@ -5,8 +5,10 @@
 import loader from "@monaco-editor/loader";
 import type * as Monaco from "monaco-editor";
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { completeFilter, errorSpan, type FilterKeys, type FilterSuggestionKind } from "@/lib/filter-completion";
 import { parseSearchFilter, SearchFilterError } from "@/lib/search-filter";
+import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
 import uiStyles from "@/components/ui/ui.module.css";
 import styles from "./filter-editor.module.css";
 
@@ -20,7 +22,7 @@ export interface FilterEditorProps {
   /** Enter: the text as it is in the box (state updates from the last keystroke may not have landed yet). */
   onSubmit: (value: string) => void;
   keys: FilterKeys;
-  /** The server's message about the applied filter; the box is marked invalid while there is one. */
+  /** The server's message about the applied filter, in the reader's language; the box is marked invalid while there is one. */
   error?: string;
   ariaLabel: string;
   /** Ids of the texts describing the box (help or the server's error), as for aria-describedby. */
@@ -160,13 +162,13 @@ function pageIsDark(): boolean {
   return window.matchMedia(DARK_SCHEME).matches;
 }
 
-/** The parser's verdict on the text, or null when it parses (an empty filter parses). */
-function checkFilter(text: string): { message: string; position: number | null } | null {
+/** The parser's verdict on the text in the reader's language, or null when it parses (an empty filter parses). */
+function checkFilter(text: string, t: SentenceTranslator): { message: string; position: number | null } | null {
   try {
     parseSearchFilter(text);
     return null;
   } catch (error) {
-    if (error instanceof SearchFilterError) return { message: error.message, position: error.position };
+    if (error instanceof SearchFilterError) return { message: sentenceText(t, error.sentence, error.message), position: error.position };
     throw error;
   }
 }
@@ -186,9 +188,13 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
   // Monaco is fetched on the box's first focus (or at once when another editor already loaded it).
   const [wanted, setWanted] = useState(() => monacoLoad !== null);
   const [check, setCheck] = useState<{ text: string; message: string; position: number | null } | null>(null);
+  // next-intl types its translator by the catalogue's keys; a parser's code is a key known only at run time.
+  const t = useTranslations("sentences") as unknown as SentenceTranslator;
+  const translator = useRef(t);
 
   useEffect(() => {
     callbacks.current = { onChange, onSubmit };
+    translator.current = t;
     initial.current = { value, ariaLabel, placeholder };
   });
 
@@ -340,7 +346,7 @@ export function FilterEditor({ id, value, onChange, onSubmit, keys, error, ariaL
   // Check as the user types, once they pause: the same parser the server runs.
   useEffect(() => {
     const timer = window.setTimeout(() => {
-      const verdict = checkFilter(value);
+      const verdict = checkFilter(value, translator.current);
       setCheck(verdict === null ? null : { text: value, ...verdict });
     }, CHECK_DELAY_MS);
     return () => window.clearTimeout(timer);

@@ -8,6 +8,7 @@ import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
+import { useErrorText } from "@/components/ui/use-error-text";
 import styles from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
 import type { FilterKeys } from "@/lib/filter-completion";
@@ -67,6 +68,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const tGroups = useTranslations("runsTable.groups");
+  const errorText = useErrorText();
   const { params, update } = useUrlState();
   const filter = params.get("filter") ?? "";
   const orderParam = params.get("order");
@@ -196,6 +198,8 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
     ? grouped.rows
     : flattenRunTree(allRuns, childCounts, nested ? expanded : new Set(), (id) => childRuns.get(id)).map((row) => ({ type: "run" as const, row, groupValue: null }));
   const listError = groupKey ? grouped.error : runs.error;
+  // A refused filter is said in the reader's language (the parser's sentence), as the box's own check says it.
+  const listErrorText = listError ? errorText(listError) : undefined;
   const listPending = groupKey ? grouped.isPending : runs.isPending;
   const listEmpty = groupKey ? grouped.groups.length === 0 : allRuns.length === 0;
   const experimentNames = several ? new Map(experimentIds.map((id, i) => [id, experiments[i].data?.name ?? `experiment ${id}`])) : null;
@@ -238,7 +242,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
               onChange={setDraft}
               onSubmit={(text) => update({ filter: text.trim() }, "push")}
               keys={keys.data ?? NO_FILTER_KEYS}
-              error={listError?.message}
+              error={listErrorText}
               placeholder="metrics.accuracy > 0.9 and params.lr = '0.01'"
               describedBy={listError ? filterErrorId : "run-filter-help"}
             />
@@ -254,7 +258,7 @@ export function RunsView({ experimentIds }: { experimentIds: string[] }) {
         </div>
         {listError ? (
           <p id={filterErrorId} className={styles.error} role="alert">
-            {listError.message}
+            {listErrorText}
           </p>
         ) : (
           <p id="run-filter-help" className={styles.muted}>

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { datasetVersions } from "./datasets";
 import { modelVersions } from "./registry";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 
 /**
  * One evaluation of one model on one dataset version with one configuration. Immutable (a trigger refuses
@@ -53,6 +54,8 @@ export const reviews = pgTable(
     criteriaResults: jsonb("criteria_results").$type<unknown>(),
     /** Set when the evaluation job failed: the review went back to draft with this reason. */
     evaluationError: text("evaluation_error"),
+    /** evaluation_error as a catalogue sentence, so the review page says it in the reader's language; null before 0032. */
+    evaluationErrorSentence: jsonb("evaluation_error_sentence").$type<ServerSentence>(),
     /** Warning when the model's lineage shows it was trained on the evaluation dataset version. */
     trainingOverlap: text("training_overlap"),
     /** ColumnMapping (lib/feature-names.ts): the column order the requester confirmed when nothing named the model's columns. */

@@ -4,6 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalogues } from "@/messages";
+import { frenchTypography } from "@/server/testing/said-error";
 
 function flatten(value: unknown, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
@@ -50,6 +51,21 @@ describe("message catalogues", () => {
         expect(placeholders(fr.get(key) ?? ""), `placeholders of ${key}`).toEqual(placeholders(message));
       }
     }
+  });
+});
+
+describe("French typography", () => {
+  // Skipped: the older French messages still use plain spaces. Converting them (done once on this branch, then undone)
+  // broke 47 existing tests that hard-code those French texts with plain spaces; 19 of them (PDF text, texts built
+  // beside a catalogue sentence) need more than a literal edit. Unskip with that conversion.
+  it.skip("puts a non-breaking space, never a plain one, before : ; ? ! » and after « in every French message", () => {
+    const plain = [...flatten(catalogues.fr)].filter(([, message]) => frenchTypography(message) !== message).map(([key]) => key);
+    expect(plain, "French messages with a plain space where French typography puts a non-breaking one").toEqual([]);
+  });
+
+  it("the rule it checks tells a plain space from a non-breaking one, and leaves operators and ICU skeletons alone", () => {
+    expect(frenchTypography("Valeur : 3 ; vrai ? oui ! « a »")).toBe("Valeur\u00a0: 3\u00a0; vrai\u00a0? oui\u00a0! «\u00a0a\u00a0»");
+    expect(frenchTypography("utilisez != ou {n, number, ::percent}")).toBe("utilisez != ou {n, number, ::percent}");
   });
 });
 

@@ -195,6 +195,11 @@ describe.each(testBackends)("champion vs challenger on %s", (backend) => {
         compare("ridge", "1", "2", "progression", csv("diabetes.test.csv").replace(/,219\.0\n/, ",high\n")),
         "Colonne « progression », ligne 1 : « high » n’est pas un nombre, or les modèles sont des régresseurs : l’étiquette doit être numérique.",
       ],
+      // The evaluator's refusal, said for the version it concerns.
+      [
+        compare("credit", "1", "2", "approved", "approved,age\n1,30\n"),
+        "Version 1 : Les entrées du modèle 'sex', 'income', 'employment_years', 'loan_amount', 'duration_months', 'purpose', 'housing', 'existing_credits' ne sont pas des colonnes du jeu de données (ses colonnes : 'approved', 'age') ; évaluez sur un jeu de données avec une colonne par entrée du modèle, nommée comme l’entrée.",
+      ],
     ];
     for (const [outcome, french] of cases) expectSaidInFrench(await outcome, french);
   });

@@ -8,7 +8,7 @@ import { toCsv } from "@/lib/csv";
 import { booleanFromText, numberFromText } from "@/lib/feature-values";
 import { authorize } from "../auth/permissions";
 import { trainingColumnsOf } from "../datasets/training-columns";
-import { invalidParameter } from "../errors";
+import { DomainError, invalidParameter, isDomainError } from "../errors";
 import { sentence } from "@/lib/i18n/server-sentence";
 import { scoreModelColumns, type ModelScores } from "../review/evaluate";
 import type { ServiceContext } from "../service-context";
@@ -126,12 +126,16 @@ export async function compareVersionsOnCsv(ctx: ServiceContext, request: Champio
       return await scoreModelColumns(model, columns, request.labelColumn);
     } catch (error) {
       // The evaluator words its advice for a review request; here the remedy is to give the model's columns names.
-      if (error instanceof Error) {
-        error.message = `Version ${version}: ${error.message.replace(
+      const message = (text: string) =>
+        `Version ${version}: ${text.replace(
           "confirm which dataset columns feed the model, in order, when requesting the review.",
           "register the version from a run whose MLmodel signature names its columns, or with a training dataset version in its lineage.",
         )}`;
+      if (isDomainError(error)) {
+        const said = error.sentence && { ...error.sentence, params: { ...error.sentence.params, remedy: "register" } };
+        throw new DomainError(error.code, message(error.message), error.details, said && sentence("error.champion.version_refused", { version, reason: [said] }));
       }
+      if (error instanceof Error) error.message = message(error.message);
       throw error;
     }
   };

@@ -10,6 +10,7 @@ import { accuracy, logLoss, predictedLabels, rocAuc } from "@/lib/classification
 import { fairnessReport } from "@/lib/fairness";
 import { quoteLiteral, withDuckDB } from "@/server/datasets/duckdb";
 import { DomainError } from "@/server/errors";
+import { expectSaidInFrench, refusalOf, saidIn } from "@/server/testing/said-error";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
 import { quirkyCreditModel, quirkyRenames, referenceProbabilities, writeQuirkyCreditCsv } from "@/server/testing/quirky-categories";
 import { evaluateModel, type EvaluateModelInput } from "./evaluate";
@@ -361,6 +362,100 @@ describe("evaluateModel: refusals a user can act on", () => {
   it("refuses a sensitive attribute that is not a column", async () => {
     await expect(evaluateModel(inputFor("credit-logreg", "credit.test", { sensitiveAttributes: ["gender"] }))).rejects.toThrow(
       /sensitive attribute 'gender' is not a column/,
+    );
+  });
+});
+
+// Each refusal a review page shows (a failed evaluation's reason) carries a sentence: its English is the message word
+// for word, its French says the same.
+describe("evaluateModel: refusals said in English and French", () => {
+  const refused = (overrides: Parameters<typeof inputFor>, french: string) => async () => expectSaidInFrench(await refusalOf(evaluateModel(inputFor(...overrides))), french);
+
+  it("a ZipMap output", refused(
+    ["iris-logreg-zipmap", "iris.test"],
+    "La sortie « output_probability » du modèle est de type sequence<map<int64, tensor<float32>>> (le ZipMap de scikit-learn), qu’onnxruntime-node ne sait pas renvoyer. Dérivez une version sans ZipMap (un bouton de la page de la version le fait) et faites relire cette version.",
+  ));
+
+  it("a label column the dataset lacks", refused(
+    ["iris-logreg", "iris.test", { labelColumn: "variety" }],
+    "La colonne d’étiquette « variety » n’est pas dans le jeu de données ; ses colonnes sont 'sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm', 'species'. Nommez la colonne qui contient le vrai résultat.",
+  ));
+
+  it("a sensitive attribute the dataset lacks", refused(
+    ["iris-logreg", "iris.test", { sensitiveAttributes: ["sex"] }],
+    "L’attribut sensible « sex » n’est pas une colonne du jeu de données ; choisissez parmi 'sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm', 'species'.",
+  ));
+
+  it("a label column empty on every row", async () => {
+    const file = await editedCsv("iris.test", (rows) => rows.map((row) => ({ ...row, species: "" })));
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("iris-logreg", "iris.test", { datasetPath: file }))),
+      "La colonne d’étiquette « species » est vide sur toutes les lignes ; choisissez la colonne qui contient le vrai résultat.",
+    );
+  });
+
+  it("a label value the model does not know", async () => {
+    const file = await editedCsv("iris.test", (rows) => rows.map((row, index) => (index === 5 ? { ...row, species: "virginica" } : row)));
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("iris-logreg", "iris.test", { datasetPath: file }))),
+      "La colonne d’étiquette « species » contient « virginica », qui n’est pas une des classes du modèle (0, 1, 2) ; vérifiez la colonne d’étiquette, ou évaluez un modèle entraîné sur ces classes.",
+    );
+  });
+
+  it("a regressor's label that is not a number", async () => {
+    const file = await editedCsv("diabetes.test", (rows) => rows.map((row, index) => (index === 2 ? { ...row, progression: "high" } : row)));
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("diabetes-ridge", "diabetes.test", { datasetPath: file }))),
+      "Colonne « progression », ligne 3 : « high » n’est pas un nombre ; le modèle est un régresseur, sa colonne d’étiquette doit donc contenir des nombres.",
+    );
+  });
+
+  it("a feature value that is not a number", async () => {
+    const file = await editedCsv("credit.test", (rows) => rows.map((row, index) => (index === 6 ? { ...row, income: "NA" } : row)));
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("credit-logreg", "credit.test", { datasetPath: file }))),
+      "Colonne « income », ligne 7 : « NA » n’est pas un nombre, alors que le modèle prend des nombres pour « income ». Laissez vide une valeur manquante, ou corrigez la valeur dans le fichier.",
+    );
+  });
+
+  it("model inputs that are not columns of the dataset", async () => {
+    const file = await editedCsv("credit.test", (rows) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => name !== "income" && name !== "housing"))));
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("credit-logreg", "credit.test", { datasetPath: file }))),
+      "Les entrées du modèle 'income', 'housing' ne sont pas des colonnes du jeu de données (ses colonnes : 'age', 'sex', 'employment_years', 'loan_amount', 'duration_months', 'purpose', 'existing_credits', 'approved') ; évaluez sur un jeu de données avec une colonne par entrée du modèle, nommée comme l’entrée.",
+    );
+  });
+
+  it("columns a matrix model takes by name, one or several", async () => {
+    const file = await editedCsv("digits.test", (rows) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([name]) => name !== "px10"))));
+    const one = await refusalOf(evaluateModel(inputFor("digits-mlp", "digits.test", { datasetPath: file })));
+    expect(saidIn("fr", one)).toMatch(
+      /^Il manque au jeu de données la colonne que le modèle prend par leur nom \(d’après les colonnes de la version du jeu d’entraînement dans la lignée du modèle\)\u00a0: 'px10'\. Ses colonnes sont 'px0', /,
+    );
+    expect(saidIn("en", one)).toBe(one.message);
+    const several = await refusalOf(evaluateModel(inputFor("iris-logreg", "breast_cancer.test", { labelColumn: "malignant" })));
+    expect(saidIn("en", several)).toBe(several.message);
+    expect(saidIn("fr", several)).toMatch(/^Il manque au jeu de données 4 colonnes que le modèle prend par leur nom .*'sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'\. /);
+  });
+
+  it("a matrix input nothing names, a wrong confirmed order, a label among the inputs", async () => {
+    const nameless = { trainingColumns: null };
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("digits-mlp", "digits.test", nameless))),
+      "Le modèle prend une seule entrée matricielle « input » de 64 colonnes que rien ne nomme (pas de signature MLmodel avec des noms de colonnes, pas de version de jeu d’entraînement dans sa lignée avec autant de colonnes de variables). L’ordre des colonnes du fichier n’est pas supposé : en demandant la revue, confirmez dans l’ordre quelles colonnes du jeu de données alimentent le modèle.",
+    );
+    const features = sidecar("digits-mlp").feature_columns;
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: [...features.slice(2), features[2], "nope"] }))),
+      "L’ordre des colonnes confirmé ne peut pas alimenter l’entrée « input » du modèle : Chaque colonne ne peut figurer qu’une fois ; répétées : 'px2'. Pas des colonnes du fichier : 'nope'. Demandez à nouveau la revue avec un ordre corrigé.",
+    );
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: features.slice(1) }))),
+      "L’ordre des colonnes confirmé ne peut pas alimenter l’entrée « input » du modèle : Le modèle prend 64 colonnes ; l’ordre confirmé en liste 63. Demandez à nouveau la revue avec un ordre corrigé.",
+    );
+    expectSaidInFrench(
+      await refusalOf(evaluateModel(inputFor("digits-mlp", "digits.test", { ...nameless, columnOrder: [...features.slice(1), "digit"] }))),
+      "La colonne d’étiquette « digit » est une des entrées du modèle ; nommez la colonne qui contient le vrai résultat.",
     );
   });
 });

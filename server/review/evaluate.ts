@@ -3,7 +3,7 @@
 import * as ort from "onnxruntime-node";
 import { accuracy, calibrationCurve, confusionMatrix, logLoss, precisionRecallF1, predictedLabels, rocAuc, rocCurve } from "@/lib/classification-metrics";
 import { edgeCaseRows } from "@/lib/edge-cases";
-import { columnOrderProblems, compareColumns, featureNameSourceText, matrixFeatureNames, signatureColumnNames, type FeatureNames } from "@/lib/feature-names";
+import { columnOrderFindings, columnOrderProblems, compareColumns, featureNameSourceText, matrixFeatureNames, signatureColumnNames, type FeatureNames } from "@/lib/feature-names";
 import { FeatureValueError, columnForInput, numberColumn, numberFromText } from "@/lib/feature-values";
 import { permutationImportance, type ColumnTable } from "@/lib/permutation-importance";
 import { mae, r2, residuals, rmse } from "@/lib/regression-metrics";
@@ -11,7 +11,8 @@ import { withGaussianNoise, withMissingValues } from "@/lib/robustness";
 import { seededSample } from "@/lib/seeded-random";
 import packageJson from "@/package.json";
 import { readDatasetText } from "../datasets/duckdb";
-import { DomainError, invalidParameter } from "../errors";
+import { DomainError, invalidParameter, saidError } from "../errors";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { decodeOnnxModel, int64ToNumber, type OnnxIntrospection, type OnnxValueInfo } from "../registry/onnx-introspection";
 import { explainEvaluation } from "./evaluate-explanations";
 import { compareWithProduction, reportMetricValues, type ProductionModel, type ProductionScores } from "./evaluate-comparison";
@@ -122,6 +123,7 @@ function modelOutputOf(input: Pick<EvaluateModelInput, "introspection" | "onnx">
       `The model's output '${nonTensor.name}' is a ${nonTensor.typeDescription}` +
         (input.introspection.usesZipMap ? " (scikit-learn's ZipMap)" : "") +
         ", which onnxruntime-node cannot return. Derive a version without ZipMap (the version page has a button) and review that version.",
+      said("output_not_tensor", { output: nonTensor.name, type: nonTensor.typeDescription, zipmap: input.introspection.usesZipMap ? "yes" : "no" }),
     );
   }
   const probabilities = outputs.find(
@@ -135,7 +137,10 @@ function modelOutputOf(input: Pick<EvaluateModelInput, "introspection" | "onnx">
     const labels = classLabelsOf(input.onnx);
     const classCount = typeof width === "number" ? width : (labels?.length ?? 0);
     if (classCount < 2) {
-      throw invalidParameter(`The model's probabilities output '${probabilities.name}' has no fixed class count and no class labels; re-export it with [N,k] probabilities.`);
+      throw invalidParameter(
+        `The model's probabilities output '${probabilities.name}' has no fixed class count and no class labels; re-export it with [N,k] probabilities.`,
+        said("no_class_count", { output: probabilities.name }),
+      );
     }
     let classes = labels;
     if (classes === null || classes.length !== classCount) {
@@ -148,9 +153,10 @@ function modelOutputOf(input: Pick<EvaluateModelInput, "introspection" | "onnx">
     (output) => isFloatTensor(output) && output.shape !== null && (output.shape.length === 1 || (output.shape.length === 2 && output.shape[1] === 1)),
   );
   if (numeric.length === 1) return { task: "regression", outputName: numeric[0].name };
+  const outputList = outputs.map((output) => `'${output.name}' ${output.typeDescription}`).join(", ");
   throw invalidParameter(
-    `The model's outputs (${outputs.map((output) => `'${output.name}' ${output.typeDescription}`).join(", ")}) are neither a probabilities tensor [N,k] ` +
-      "nor a single numeric prediction per row; a review needs one or the other.",
+    `The model's outputs (${outputList}) are neither a probabilities tensor [N,k] ` + "nor a single numeric prediction per row; a review needs one or the other.",
+    said("outputs_unusable", { outputs: outputList }),
   );
 }
 
@@ -178,6 +184,38 @@ function quotedList(names: readonly string[]): string {
   return names.map((name) => `'${name}'`).join(", ");
 }
 
+/** An evaluation refusal's sentence (sentences `error.evaluation.*`); the English message stays as REST and logs read it. */
+function said(code: string, params: Record<string, string | number | ServerSentence[]> = {}): ServerSentence {
+  return sentence(`error.evaluation.${code}`, params);
+}
+
+function labelIsInput(labelColumn: string): DomainError {
+  return invalidParameter(
+    `The label column '${labelColumn}' is one of the model's inputs; name the column holding the true outcome.`,
+    said("label_is_input", { label: labelColumn }),
+  );
+}
+
+/** A cell the model's input cannot take (lib/feature-values), as a sentence. */
+function featureValueSentence(error: FeatureValueError): ServerSentence {
+  return said("feature_value", { column: error.column, row: error.row, value: error.value, expected: error.expected });
+}
+
+/** The values of the column_order sentence: columnOrderProblems' findings, each said by the catalogue. */
+function columnOrderValues(input: string, order: readonly string[], width: number, header: readonly string[]): Record<string, string | number> {
+  const { wrongCount, repeated, absent } = columnOrderFindings(order, width, header);
+  return {
+    input,
+    width,
+    listed: order.length,
+    wrong_count: wrongCount ? "yes" : "no",
+    has_repeated: repeated.length > 0 ? "yes" : "no",
+    repeated: quotedList(repeated),
+    has_absent: absent.length > 0 ? "yes" : "no",
+    absent: quotedList(absent),
+  };
+}
+
 /**
  * Which dataset column feeds which model input, always by name: a model with one input per column by its input names;
  * a single [N,k] matrix input by the MLmodel signature's column names, else the training dataset's columns (lineage),
@@ -192,9 +230,17 @@ function planFeeds(
   const { introspection, labelColumn } = input;
   const inputs = introspection.inputs;
   for (const modelInput of inputs) {
-    if (modelInput.kind !== "tensor") throw invalidParameter(`The model's input '${modelInput.name}' is a ${modelInput.typeDescription}; a review can only feed tensors.`);
+    if (modelInput.kind !== "tensor") {
+      throw invalidParameter(
+        `The model's input '${modelInput.name}' is a ${modelInput.typeDescription}; a review can only feed tensors.`,
+        said("input_not_tensor", { input: modelInput.name, type: modelInput.typeDescription }),
+      );
+    }
     if (!numericInputTypes.has(modelInput.elementType) && modelInput.elementType !== "string") {
-      throw invalidParameter(`The model's input '${modelInput.name}' holds ${modelInput.elementType} values, which the evaluator cannot build; re-export it with float inputs.`);
+      throw invalidParameter(
+        `The model's input '${modelInput.name}' holds ${modelInput.elementType} values, which the evaluator cannot build; re-export it with float inputs.`,
+        said("input_type", { input: modelInput.name, type: modelInput.elementType }),
+      );
     }
   }
   const rankOf = (value: OnnxValueInfo): 1 | 2 => (value.shape?.length === 1 ? 1 : 2);
@@ -212,13 +258,19 @@ function planFeeds(
     if (found) names = found;
     else if (input.columnOrder && input.columnOrder.length > 0) {
       const problems = columnOrderProblems(input.columnOrder, k, header);
-      if (problems.length > 0) throw invalidParameter(`The confirmed column order cannot feed the model's input '${only.name}': ${problems.join(" ")} Request the review again with a corrected order.`);
+      if (problems.length > 0) {
+        throw invalidParameter(
+          `The confirmed column order cannot feed the model's input '${only.name}': ${problems.join(" ")} Request the review again with a corrected order.`,
+          said("column_order", columnOrderValues(only.name, input.columnOrder, k, header)),
+        );
+      }
       names = { names: [...input.columnOrder], source: "confirmed" };
     } else {
       throw invalidParameter(
         `The model takes one matrix input '${only.name}' of ${k || "several"} columns and nothing names them (no MLmodel signature with column names, ` +
           "no training dataset version in its lineage with that many feature columns). The file's column order is not assumed: " +
           "confirm which dataset columns feed the model, in order, when requesting the review.",
+        said("matrix_unnamed", { input: only.name, known: k ? "yes" : "no", count: String(k), remedy: "review" }),
       );
     }
     const { missing } = compareColumns(names.names, header);
@@ -226,9 +278,17 @@ function planFeeds(
       throw invalidParameter(
         `The dataset lacks ${missing.length === 1 ? "the column" : `${missing.length} columns`} the model takes by name (from ${featureNameSourceText[names.source]}): ${quotedList(missing.slice(0, 20))}` +
           `${missing.length > 20 ? ", …" : ""}. Its columns are ${quotedList(header)}; evaluate on a dataset holding them.`,
+        said("columns_missing", {
+          count: missing.length,
+          shown: String(missing.length),
+          source: names.source.replace("-", "_"),
+          missing: quotedList(missing.slice(0, 20)),
+          more: missing.length > 20 ? "yes" : "no",
+          columns: quotedList(header),
+        }),
       );
     }
-    if (names.names.includes(labelColumn)) throw invalidParameter(`The label column '${labelColumn}' is one of the model's inputs; name the column holding the true outcome.`);
+    if (names.names.includes(labelColumn)) throw labelIsInput(labelColumn);
     plan = [{ name: only.name, elementType: only.elementType, features: names.names, rank: 2 }];
   } else {
     const missing = inputs.filter((modelInput) => !header.includes(modelInput.name)).map((modelInput) => modelInput.name);
@@ -236,9 +296,10 @@ function planFeeds(
       throw invalidParameter(
         `The model's inputs ${quotedList(missing)} are not columns of the dataset (its columns: ${quotedList(header)}); ` +
           "evaluate on a dataset with one column per model input, named as the inputs.",
+        said("inputs_not_columns", { inputs: quotedList(missing), columns: quotedList(header) }),
       );
     }
-    if (inputs.some((modelInput) => modelInput.name === labelColumn)) throw invalidParameter(`The label column '${labelColumn}' is one of the model's inputs; name the column holding the true outcome.`);
+    if (inputs.some((modelInput) => modelInput.name === labelColumn)) throw labelIsInput(labelColumn);
     names = { names: inputs.map((modelInput) => modelInput.name), source: "inputs" };
     plan = inputs.map((modelInput) => ({ name: modelInput.name, elementType: modelInput.elementType, features: [modelInput.name], rank: rankOf(modelInput) }));
   }
@@ -264,7 +325,7 @@ function featureTable(plan: FeedPlan, columns: DatasetColumn[], rows: number[] |
     try {
       table[feature] = columnForInput(feature, plan.elementTypes.get(feature)!, pick(column.values, rows), rowNumbers);
     } catch (error) {
-      if (error instanceof FeatureValueError) throw invalidParameter(error.message);
+      if (error instanceof FeatureValueError) throw invalidParameter(error.message, featureValueSentence(error));
       throw error;
     }
   }
@@ -340,7 +401,7 @@ async function createScorer(onnx: Uint8Array, plan: FeedPlan, output: ModelOutpu
   try {
     session = await ort.InferenceSession.create(onnx, evaluationSessionOptions);
   } catch (error) {
-    throw invalidParameter(`onnxruntime-node could not load the model: ${errorText(error)}. Re-export the model to ONNX.`);
+    throw invalidParameter(`onnxruntime-node could not load the model: ${errorText(error)}. Re-export the model to ONNX.`, said("load_failed", { reason: errorText(error) }));
   }
   const width = output.task === "regression" ? 1 : output.classCount;
   return {
@@ -388,7 +449,7 @@ export async function scoreModelColumns(model: ScoredModelInput, columns: { name
   const scorer = await createScorer(model.onnx, plan, output);
   try {
     const outputs = await scorer.predict(table).catch((error: unknown) => {
-      throw invalidParameter(`onnxruntime-node could not score the file: ${errorText(error)}.`);
+      throw invalidParameter(`onnxruntime-node could not score the file: ${errorText(error)}.`, said("score_file_failed", { reason: errorText(error) }));
     });
     return { task: output.task, classes: output.task === "regression" ? [] : output.classes, outputs, notes };
   } finally {
@@ -500,13 +561,21 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
   const columns = await readDatasetColumns(input.datasetPath, input.datasetFormat);
   const label = columns.find((column) => column.name === input.labelColumn);
   if (!label) {
+    const names = columns.map((column) => `'${column.name}'`).join(", ");
     throw invalidParameter(
-      `The label column '${input.labelColumn}' is not in the dataset; its columns are ${columns.map((column) => `'${column.name}'`).join(", ")}. Name the column holding the true outcome.`,
+      `The label column '${input.labelColumn}' is not in the dataset; its columns are ${names}. Name the column holding the true outcome.`,
+      said("label_missing", { label: input.labelColumn, columns: names }),
     );
   }
   const sensitive = input.sensitiveAttributes.map((attribute) => {
     const column = columns.find((candidate) => candidate.name === attribute);
-    if (!column) throw invalidParameter(`The sensitive attribute '${attribute}' is not a column of the dataset; pick among ${columns.map((c) => `'${c.name}'`).join(", ")}.`);
+    if (!column) {
+      const names = columns.map((c) => `'${c.name}'`).join(", ");
+      throw invalidParameter(
+        `The sensitive attribute '${attribute}' is not a column of the dataset; pick among ${names}.`,
+        said("sensitive_missing", { attribute, columns: names }),
+      );
+    }
     return column;
   });
   const plan = planFeeds(input, columns.map((column) => column.name), notes);
@@ -516,7 +585,12 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
   const labelled: number[] = [];
   for (let row = 0; row < allRows; row += 1) if (cellText(label, row) !== null) labelled.push(row);
   const keptRows = labelled.length === allRows ? null : labelled;
-  if (labelled.length === 0) throw invalidParameter(`The label column '${input.labelColumn}' is empty on every row; pick the column holding the true outcome.`);
+  if (labelled.length === 0) {
+    throw invalidParameter(
+      `The label column '${input.labelColumn}' is empty on every row; pick the column holding the true outcome.`,
+      said("label_empty", { label: input.labelColumn }),
+    );
+  }
   if (keptRows) notes.push(`Rows with a missing label were left out: ${(allRows - labelled.length).toLocaleString("en-US")} of ${allRows.toLocaleString("en-US")}.`);
   const rowCount = labelled.length;
 
@@ -526,7 +600,12 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     try {
       truths = numberColumn(input.labelColumn, pick(label.values, keptRows), labelled.map((row) => row + 1));
     } catch (error) {
-      if (error instanceof FeatureValueError) throw invalidParameter(`${error.message.replace(/, but the model takes numbers.*$/, "")}; the model is a regressor, so its label column must hold numbers.`);
+      if (error instanceof FeatureValueError) {
+        throw invalidParameter(
+          `${error.message.replace(/, but the model takes numbers.*$/, "")}; the model is a regressor, so its label column must hold numbers.`,
+          said("regressor_label", { column: error.column, row: error.row, value: error.value }),
+        );
+      }
       throw error;
     }
   } else {
@@ -540,6 +619,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
         throw invalidParameter(
           `The label column '${input.labelColumn}' holds '${text}', which is not one of the model's classes (${output.classes.join(", ")}); ` +
             "check the label column, or evaluate a model trained on these classes.",
+          said("label_not_class", { label: input.labelColumn, value: text, classes: output.classes.join(", ") }),
         );
       }
       return index;
@@ -556,12 +636,13 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     try {
       predictions = await scorer.predict(features);
     } catch (error) {
-      throw invalidParameter(`onnxruntime-node could not score the dataset: ${errorText(error)}.`);
+      throw invalidParameter(`onnxruntime-node could not score the dataset: ${errorText(error)}.`, said("score_dataset_failed", { reason: errorText(error) }));
     }
     const broken = nonFiniteCount(predictions);
     if (broken > 0) {
       throw invalidParameter(
         `The model returned ${broken.toLocaleString("en-US")} non-finite output values (NaN) on the dataset; it cannot handle some inputs (often missing values). Clean the dataset or export the model with an imputer.`,
+        said("non_finite", { count: broken }),
       );
     }
     endPart("predict");
@@ -718,7 +799,7 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
       });
       importance = { metric: primaryMetric.name, baseline: result.baseline, repeats: IMPORTANCE_REPEATS, seed: seed + 5, features: result.features };
     } catch (error) {
-      throw invalidParameter(`Permutation importance failed while scoring shuffled rows: ${errorText(error)}.`);
+      throw invalidParameter(`Permutation importance failed while scoring shuffled rows: ${errorText(error)}.`, said("importance_failed", { reason: errorText(error) }));
     }
     endPart("importance");
 
@@ -797,7 +878,12 @@ export async function evaluateModel(input: EvaluateModelInput): Promise<Evaluati
     progress(1, "done");
     const parsed = zEvaluationReport.safeParse(report);
     if (!parsed.success) {
-      throw new DomainError("INTERNAL_ERROR", `The evaluation report does not match its schema: ${parsed.error.issues[0]?.message ?? ""} at ${parsed.error.issues[0]?.path.join(".") ?? ""}.`);
+      const issue = parsed.error.issues[0];
+      throw saidError(
+        "INTERNAL_ERROR",
+        `The evaluation report does not match its schema: ${issue?.message ?? ""} at ${issue?.path.join(".") ?? ""}.`,
+        said("report_schema", { issue: issue?.message ?? "", path: issue?.path.join(".") ?? "" }),
+      );
     }
     return parsed.data;
   } finally {

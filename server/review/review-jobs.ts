@@ -13,6 +13,7 @@ import { recordAudit } from "../auth/audit";
 import { versionLocalPath } from "../datasets/dataset-files";
 import { trainingDatasetFileOf } from "../datasets/training-columns";
 import { DomainError } from "../errors";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { loadVersionModelBytes } from "../registry/model-store";
 import { zColumnMapping } from "@/lib/feature-names";
@@ -78,13 +79,16 @@ registerJobHandler(
     onGiveUp: async ({ db, job }, reason) => {
       const jobId = Number(job.payload.jobId);
       const [row] = await db.select({ reviewId: reviewJobs.reviewId, status: reviewJobs.status }).from(reviewJobs).where(eq(reviewJobs.jobId, jobId));
-      if (row && (row.status === "pending" || row.status === "running")) await failReviewJob(db, jobId, row.reviewId, reason);
+      if (row && (row.status === "pending" || row.status === "running")) await failReviewJob(db, jobId, row.reviewId, { message: reason, sentence: null });
     },
   },
 );
 
-function interruptedTooOften(attempts: number): string {
-  return `The evaluation was interrupted ${attempts} times (the server stopped while it ran) and was given up. Evaluate again; if it keeps stopping, the model or dataset may be too large for this server.`;
+function interruptedTooOften(attempts: number): { message: string; sentence: ServerSentence } {
+  return {
+    message: `The evaluation was interrupted ${attempts} times (the server stopped while it ran) and was given up. Evaluate again; if it keeps stopping, the model or dataset may be too large for this server.`,
+    sentence: sentence("error.evaluation.interrupted", { attempts }),
+  };
 }
 
 /** SHA-256 of the canonical JSON (sorted keys) of the settings that change a report's numbers. */
@@ -121,9 +125,13 @@ function canonicalValueSettings(value: ValueSettings): unknown {
   return { costPerUnitError, currency, outcomes: outcomes ? { fn: outcomes.fn, fp: outcomes.fp, tn: outcomes.tn, tp: outcomes.tp } : null, threshold, yearlyVolume };
 }
 
-function userFacingMessage(error: unknown): string {
-  if (error instanceof DomainError) return error.message;
-  return "The evaluation failed on the server (the details are in the server log). Check that the model accepts the dataset's columns, then evaluate again.";
+/** Why an evaluation failed, in English (stored as it was) and as a sentence for the review page when there is one. */
+function userFacingMessage(error: unknown): { message: string; sentence: ServerSentence | null } {
+  if (error instanceof DomainError) return { message: error.message, sentence: error.sentence ?? null };
+  return {
+    message: "The evaluation failed on the server (the details are in the server log). Check that the model accepts the dataset's columns, then evaluate again.",
+    sentence: sentence("error.evaluation.server_failure"),
+  };
 }
 
 /** Runs one job: pending or interrupted jobs only; a job another process already finished is left alone. */
@@ -225,7 +233,7 @@ export async function processReviewJob(deps: ReviewJobDeps, jobId: number): Prom
       const finished = Date.now();
       const [moved] = await tx
         .update(reviews)
-        .set({ status: "ready", reportId: stored.reportId, criteriaResults, evaluationError: null, updatedAt: finished })
+        .set({ status: "ready", reportId: stored.reportId, criteriaResults, evaluationError: null, evaluationErrorSentence: null, updatedAt: finished })
         .where(and(eq(reviews.reviewId, review.reviewId), eq(reviews.status, "evaluating")))
         .returning({ reviewId: reviews.reviewId });
       await tx.update(reviewJobs).set({ status: "done", progress: 1, stage: "done", finishedAt: finished }).where(eq(reviewJobs.jobId, jobId));
@@ -276,13 +284,13 @@ async function productionModelOf(deps: ReviewJobDeps, modelId: number, reviewedV
 }
 
 /** The job fails with a message a user can act on; its review shows as failed (not queued) carrying the same message. */
-async function failReviewJob(db: Database, jobId: number, reviewId: number, message: string): Promise<void> {
+async function failReviewJob(db: Database, jobId: number, reviewId: number, { message, sentence: said }: { message: string; sentence: ServerSentence | null }): Promise<void> {
   await db.transaction(async (tx) => {
     const finished = Date.now();
     await tx.update(reviewJobs).set({ status: "failed", stage: "failed", error: message, finishedAt: finished }).where(eq(reviewJobs.jobId, jobId));
     const [moved] = await tx
       .update(reviews)
-      .set({ status: "evaluation_failed", evaluationError: message, updatedAt: finished })
+      .set({ status: "evaluation_failed", evaluationError: message, evaluationErrorSentence: said, updatedAt: finished })
       .where(and(eq(reviews.reviewId, reviewId), eq(reviews.status, "evaluating")))
       .returning({ reviewId: reviews.reviewId });
     if (!moved) return;

@@ -500,6 +500,10 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(review.job?.status).toBe("failed");
     expect(review.evaluationError).toBe(review.job?.error);
     expect(review.evaluationError).not.toMatch(/server log/);
+    // The review page says the stored reason in the reader's language.
+    const failure = { message: review.evaluationError ?? "", sentence: review.evaluationErrorSentence ?? undefined };
+    expect(saidIn("en", failure)).toBe(review.evaluationError);
+    expect(saidIn("fr", failure)).toBe("La colonne d’étiquette «\u00a0purpose\u00a0» est une des entrées du modèle\u00a0; nommez la colonne qui contient le vrai résultat.");
     expect(review.report).toBeNull();
     expect(review.permissions.canReevaluate).toBe(true);
     const audit = await listAuditEntries(studio.db, { targetType: "review", targetId: String(id), actor: "system" });
@@ -532,6 +536,9 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     const failed = await getReview(as(erin), exhausted);
     expect(failed.status).toBe("evaluation_failed");
     expect(failed.evaluationError).toMatch(/interrupted 3 times/);
+    const interrupted = { message: failed.evaluationError ?? "", sentence: failed.evaluationErrorSentence ?? undefined };
+    expect(saidIn("en", interrupted)).toBe(failed.evaluationError);
+    expect(saidIn("fr", interrupted)).toMatch(/^L’évaluation a été interrompue 3 fois /);
     expect(failed.job).toMatchObject({ status: "failed" });
     expect(failed.permissions.canReevaluate).toBe(true);
     await expect(reevaluateReview(as(rita), { id: exhausted }, root)).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
@@ -540,6 +547,7 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     const again = await getReview(as(erin), exhausted);
     expect(again.status).toBe("ready");
     expect(again.evaluationError).toBeNull();
+    expect(again.evaluationErrorSentence).toBeNull();
     await expect(reevaluateReview(as(erin), { id: exhausted }, root)).rejects.toMatchObject({ code: "INVALID_STATE" });
     const [{ stuck }] = await studio.db.select({ stuck: sql<number>`count(*)::int` }).from(reviewJobs).where(sql`${reviewJobs.status} in ('pending', 'running')`);
     expect(stuck).toBe(0);

@@ -202,7 +202,7 @@ export async function requestReview(ctx: ServiceContext, input: RequestReviewInp
 /** draft → evaluating with a pending job, audited in the caller's transaction; returns the job's id. */
 async function startEvaluation(tx: Executor, actor: Actor, reviewId: number, from: ReviewStatus): Promise<number> {
   const now = Date.now();
-  await tx.update(reviews).set({ status: "evaluating", evaluationError: null, updatedAt: now }).where(eq(reviews.reviewId, reviewId));
+  await tx.update(reviews).set({ status: "evaluating", evaluationError: null, evaluationErrorSentence: null, updatedAt: now }).where(eq(reviews.reviewId, reviewId));
   const [job] = await tx.insert(reviewJobs).values({ reviewId, status: "pending", createdAt: now }).returning({ jobId: reviewJobs.jobId });
   await recordAudit(tx, actor, {
     action: "review.status",
@@ -322,6 +322,7 @@ export async function getReview(ctx: ServiceContext, id: number): Promise<Review
     columnMapping: zColumnMapping.nullable().catch(null).parse(review.columnMapping ?? null),
     favourableOutcome: review.favourableOutcome ?? null,
     evaluationError: review.evaluationError,
+    evaluationErrorSentence: review.evaluationErrorSentence ?? null,
     job: job ? { status: job.status as "pending" | "running" | "done" | "failed", progress: job.progress, stage: job.stage, error: job.error } : null,
     report: (report?.report as EvaluationReport | undefined) ?? null,
     criteriaResults: (review.criteriaResults as CriterionResult[] | null) ?? null,

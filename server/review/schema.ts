@@ -331,6 +331,8 @@ export const zReviewDetail = zReviewSummary.extend({
   /** The label value counted as favourable in fairness; null = the positive class. */
   favourableOutcome: z.string().nullable().optional(),
   evaluationError: z.string().nullable(),
+  /** evaluationError as a catalogue sentence (null for failures stored before it was kept): the page says it in the reader's language. */
+  evaluationErrorSentence: zServerSentence.nullable().optional(),
   job: zReviewJob.nullable(),
   report: zEvaluationReport.nullable(),
   criteriaResults: z.array(zCriterionResult).nullable(),

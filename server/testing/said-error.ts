@@ -2,7 +2,7 @@
 // so a test can check the English catalogue says exactly the server's message and the French one says it in French.
 import { expect } from "vitest";
 import { createTranslator } from "next-intl";
-import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
+import { sentenceText, type SentenceTranslator, type ServerSentence } from "@/lib/i18n/server-sentence";
 import type { Locale } from "@/lib/i18n/locales";
 import { catalogues } from "@/messages";
 import { isDomainError, type DomainError } from "../errors";
@@ -17,8 +17,14 @@ export async function refusalOf(promise: Promise<unknown>): Promise<DomainError>
   return outcome;
 }
 
+/** A refusal as pages receive it: its English message and, when it has one, its catalogue sentence. */
+export interface SaidRefusal {
+  message: string;
+  sentence?: ServerSentence;
+}
+
 /** The refusal as a page in `locale` says it: its sentence from the catalogue, or its English message without one. */
-export function saidIn(locale: Locale, error: DomainError): string {
+export function saidIn(locale: Locale, error: SaidRefusal): string {
   const t = createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator;
   return sentenceText(t, error.sentence, error.message);
 }
@@ -35,15 +41,16 @@ export function refusalOfCall(check: () => unknown): DomainError {
 }
 
 /**
- * French as a test writes it with plain spaces, given the non-breaking spaces French typography puts before « : ; ? ! »
- * and inside « » (not before "!=" or ":=", which are operators quoted from a filter).
+ * French as a test writes it with plain spaces, given the non-breaking spaces (U+00A0) French typography puts before
+ * « : ; ? ! » and inside « » (not before "!=" or ":=", operators quoted from a filter, nor before "::", an ICU number
+ * skeleton). The French catalogue follows the same rule (lib/i18n/messages.test.ts).
  */
 export function frenchTypography(text: string): string {
-  return text.replace(/ ([:;?!»])(?!=)/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
+  return text.replace(/ ([:;?!»])(?![=:])/g, "\u00a0$1").replaceAll("« ", "«\u00a0");
 }
 
 /** The refusal carries a sentence whose English is exactly its message and whose French is `french`. */
-export function expectSaidInFrench(error: DomainError, french: string): void {
+export function expectSaidInFrench(error: SaidRefusal, french: string): void {
   expect(error.sentence, error.message).toBeDefined();
   expect(saidIn("en", error)).toBe(error.message);
   expect(saidIn("fr", error)).toBe(frenchTypography(french));

@@ -129,7 +129,7 @@ function withFilterErrors<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof SearchFilterError) throw invalidParameter(error.message);
+    if (error instanceof SearchFilterError) throw invalidParameter(error.message, error.sentence);
     throw error;
   }
 }
