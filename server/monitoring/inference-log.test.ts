@@ -296,6 +296,10 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     const child = spawnSync(process.execPath, ["--import", "tsx", path.join("server", "monitoring", "inference-log-exit-child.ts"), url, String(modelId), String(versionId), "exited", "700"], {
       encoding: "utf8",
       timeout: 60_000,
+      // The writer thread starts with the first entry (its module compiled by tsx here) and must then connect: on a
+      // busy machine that alone took over the 5 s an exiting process waits by default, so no row arrived. The wait
+      // still ends as soon as the rows are written.
+      env: { ...process.env, STUDIO_INFERENCE_LOG_EXIT_FLUSH_MS: "45000" },
     });
     expect(child.status, child.stderr).toBe(0);
     const rows = await studio.db.select({ requestId: inferenceLog.requestId }).from(inferenceLog).where(and(eq(inferenceLog.modelId, modelId), like(inferenceLog.requestId, "exited-%")));

@@ -62,8 +62,11 @@ const DEFAULT_MAX_QUEUED = Number(process.env.STUDIO_INFERENCE_LOG_MAX_QUEUED) |
 const DEFAULT_MAX_ROUTED_QUEUED = Number(process.env.STUDIO_INFERENCE_LOG_MAX_ROUTED_QUEUED) || 5_000;
 const SETTINGS_TTL_MS = 5_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
-/** How long an exiting process waits for the writer to write what it was given. */
-const EXIT_FLUSH_TIMEOUT_MS = 5_000;
+/**
+ * How long an exiting process waits for the writer to write what it was given (STUDIO_INFERENCE_LOG_EXIT_FLUSH_MS):
+ * the wait ends as soon as the rows are written, so this only bounds a stuck database.
+ */
+const EXIT_FLUSH_TIMEOUT_MS = Number(process.env.STUDIO_INFERENCE_LOG_EXIT_FLUSH_MS) || 5_000;
 /**
  * "worker" (default): rows are built and written by the writer thread. "main": built and written on this thread, as
  * before the writer thread existed (bench/serving's comparison; also what happens when the thread cannot start).
