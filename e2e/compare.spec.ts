@@ -273,7 +273,7 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   // 1,000 run ids do not fit in a link: the selection is saved and the link carries its short id.
   await page.getByRole("button", { name: `Compare ${RUNS} runs` }).click();
   await expect(page).toHaveURL(new RegExp(`/experiments/${experimentId}/compare\\?sel=[A-Za-z0-9_-]{16}$`));
-  await expect(page.getByRole("heading", { level: 1, name: `Compare ${RUNS} runs` })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: `Compare ${RUNS.toLocaleString("en-US")} runs` })).toBeVisible();
   const lossChart = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
   await expect(lossChart).toHaveAttribute("data-ready", "true", { timeout: 30_000 });
   await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
@@ -296,7 +296,7 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(page).toHaveURL(/sel=[A-Za-z0-9_-]{16}&log=1|log=1.*sel=/);
   await expect(page).not.toHaveURL(/runs=/);
   await page.reload();
-  await expect(page.getByRole("heading", { level: 1, name: `Compare ${RUNS} runs` })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: `Compare ${RUNS.toLocaleString("en-US")} runs` })).toBeVisible();
   await expect(page.getByLabel("Log scale (y)")).toBeChecked();
   await expect(lossChart).toHaveAttribute("data-ready", "true", { timeout: 30_000 });
   await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
