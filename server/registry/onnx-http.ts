@@ -11,6 +11,14 @@ import { maxModelBytes, readModelVersionOnnx, registerOnnxUpload } from "./onnx-
 
 const zVersionParams = z.object({ name: z.string().min(1).max(500), version: z.string().regex(/^\d+$/, "Version numbers are whole numbers") });
 
+/** A version route's name and number from its address (the name URL-encoded), or a 400 that says what is wrong. */
+export async function readVersionParams(params: Promise<{ name: string; version: string }>): Promise<{ name: string; version: string }> {
+  const raw = await params;
+  const parsed = zVersionParams.safeParse({ name: decodeURIComponent(raw.name), version: raw.version });
+  if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+  return parsed.data;
+}
+
 /** A sha256 hex digest, as `?digest=` carries it. */
 const zDigestParam = z.string().regex(/^[0-9a-f]{64}$/, "'digest' must be the version's sha256 digest: 64 lowercase hex digits");
 
@@ -26,9 +34,7 @@ export async function handleModelOnnxDownload(
 ): Promise<Response> {
   try {
     const ctx = await contextOf(request);
-    const raw = await params;
-    const parsed = zVersionParams.safeParse({ name: decodeURIComponent(raw.name), version: raw.version });
-    if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
+    const version = await readVersionParams(params);
     const digestParam = new URL(request.url).searchParams.get("digest");
     let wanted: string | null = null;
     if (digestParam !== null) {
@@ -36,9 +42,9 @@ export async function handleModelOnnxDownload(
       if (!digest.success) throw invalidParameter(describeZodError(digest.error));
       wanted = digest.data;
     }
-    const { bytes, digest } = await readModelVersionOnnx(ctx, parsed.data.name, parsed.data.version);
+    const { bytes, digest } = await readModelVersionOnnx(ctx, version.name, version.version);
     if (wanted !== null && wanted !== digest) {
-      throw notFound(`Version ${parsed.data.version} of '${parsed.data.name}' does not have the bytes with digest ${wanted}; reload the page for its current model.`);
+      throw notFound(`Version ${version.version} of '${version.name}' does not have the bytes with digest ${wanted}; reload the page for its current model.`);
     }
     const etag = `"${digest}"`;
     // Private: the bytes are only for signed-in users, so no shared cache may keep them.
@@ -48,7 +54,7 @@ export async function handleModelOnnxDownload(
       headers: {
         "content-type": "application/octet-stream",
         "content-length": String(bytes.byteLength),
-        "content-disposition": `attachment; filename="${`${parsed.data.name}-v${parsed.data.version}`.replace(/[^A-Za-z0-9._-]/g, "_")}.onnx"`,
+        "content-disposition": `attachment; filename="${`${version.name}-v${version.version}`.replace(/[^A-Za-z0-9._-]/g, "_")}.onnx"`,
         etag,
         "cache-control": cacheControl,
         // The playground is cross-origin isolated (COEP require-corp): its own fetches must say they may be embedded.

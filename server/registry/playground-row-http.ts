@@ -3,16 +3,14 @@
 // The page's early-answer script (components/playground/early-predict-script.ts) sends it when Predict is pressed
 // before React has hydrated the page, so the answer does not wait for the app's scripts; the caller checks are the
 // form's server action's (signed in, same origin, not a labeller only), the row is read and scored by the same code.
-import { z } from "zod";
 import { describePrediction, readPredictions } from "@/components/playground/prediction-format";
 import { authenticateRequest } from "../auth/authenticate";
-import { DomainError, describeZodError, invalidParameter } from "../errors";
+import { DomainError } from "../errors";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { readBodyText } from "../http/request-body";
 import { getServiceContext, type ServiceContext } from "../service-context";
+import { readVersionParams } from "./onnx-http";
 import { scorePostedPlaygroundRow } from "./playground-form";
-
-const zVersionParams = z.object({ name: z.string().min(1).max(500), version: z.string().regex(/^\d+$/, "Version numbers are whole numbers") });
 
 /** A form of a few hundred fields is a few KB; an image model's row typed into fields would not be sent this way. */
 export const MAX_PLAYGROUND_ROW_FORM_BYTES = 1024 * 1024;
@@ -24,15 +22,13 @@ export async function handlePlaygroundRow(
 ): Promise<Response> {
   try {
     const ctx = await contextOf(request);
-    const raw = await params;
-    const version = zVersionParams.safeParse({ name: decodeURIComponent(raw.name), version: raw.version });
-    if (!version.success) throw invalidParameter(describeZodError(version.error));
+    const version = await readVersionParams(params);
     const text = await readBodyText(request, { limitBytes: MAX_PLAYGROUND_ROW_FORM_BYTES, hint: "send the playground form's fields only." });
     const form = new FormData();
     for (const [key, value] of new URLSearchParams(text)) form.append(key, value);
     // The address names the version; the form's own hidden fields are not trusted over it.
-    form.set("model", version.data.name);
-    form.set("modelVersion", version.data.version);
+    form.set("model", version.name);
+    form.set("modelVersion", version.version);
     const { state, refusal } = await scorePostedPlaygroundRow(ctx, form);
     if (refusal) throw refusal;
     if (!state.prediction) {
