@@ -1,6 +1,5 @@
 "use client";
 // The playground's inputs as JSON in Monaco (served by the studio, no CDN), with the validation errors listed and the first one underlined.
-import loader from "@monaco-editor/loader";
 import type * as Monaco from "monaco-editor";
 import { useCallback, useEffect, useRef, useState } from "react";
 import ui from "@/components/ui/ui.module.css";
@@ -21,8 +20,12 @@ let monacoLoad: Promise<MonacoApi> | null = null;
 
 function loadMonaco(): Promise<MonacoApi> {
   if (monacoLoad === null) {
-    loader.config({ paths: { vs: `/monaco/${process.env.NEXT_PUBLIC_MONACO_VERSION}/vs` } });
-    monacoLoad = loader.init().then((monaco: MonacoApi) => {
+    // The loader (~40 KB) is imported here, not with the page: the page's first scripts are what a Predict pressed
+    // while it opens waits behind, and Monaco itself is only loaded once the model is ready.
+    monacoLoad = import("@monaco-editor/loader").then(({ default: loader }) => {
+      loader.config({ paths: { vs: `/monaco/${process.env.NEXT_PUBLIC_MONACO_VERSION}/vs` } });
+      return loader.init();
+    }).then((monaco: MonacoApi) => {
       if (!monaco.languages.getLanguages().some((language) => language.id === LANGUAGE)) {
         monaco.languages.register({ id: LANGUAGE });
         monaco.languages.setMonarchTokensProvider(LANGUAGE, {

@@ -49,8 +49,9 @@ type SessionState =
   | { status: "failed"; message: string; operator: string | null };
 
 /**
- * onnxruntime-web's JS, requested as soon as this module is evaluated in the browser (while React hydrates the page),
- * not once the model's bytes have arrived: the import, the bytes and ORT's runtime files then load side by side.
+ * onnxruntime-web's JS (~70 KB), imported by ORT's runtime start once the hydrated page is painted, not when this
+ * module is evaluated: evaluated during hydration, it was one more task that a Predict pressed while the page opens
+ * waited behind. The chunk is same-origin and cached, a few ms beside the runtime's own start.
  */
 let ortWeb: Promise<typeof import("onnxruntime-web/wasm")> | null = null;
 function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
@@ -60,7 +61,6 @@ function loadOrtWeb(): Promise<typeof import("onnxruntime-web/wasm")> {
   });
   return ortWeb;
 }
-if (typeof window !== "undefined") loadOrtWeb().catch(() => undefined);
 
 /**
  * ORT's runtime (its 14 MB wasm fetched from the head's preload, compiled, started), started once per document beside
