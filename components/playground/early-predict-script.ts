@@ -28,6 +28,11 @@ export interface EarlyPredict {
    * form, as before hydration.
    */
   handOver(late: (answer: EarlyAnswer) => void): { shown: EarlyAnswer | null; pending: boolean };
+  /**
+   * Resolves once no press is in flight (at once when none is). The page starts its own runtime only then: that start
+   * is one long task on the main thread (0.1–0.4 s), and an answer arriving during it was drawn only after it.
+   */
+  idle(): Promise<void>;
 }
 
 /** The global the script sets and the page reads. */
@@ -61,6 +66,7 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
   /** The last press's number, and the last one answered (or failed): equal when nothing is in flight. */
   let latest = 0;
   let settled = 0;
+  let idleWaiters: (() => void)[] = [];
   (window as unknown as Record<string, EarlyPredict>)[config.global] = {
     handOver(receive) {
       handedOver = true;
@@ -70,6 +76,14 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
       if (!pending) late = null;
       return { shown, pending };
     },
+    idle() {
+      return settled === latest ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+  };
+  const wakeIdle = (): void => {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
   };
   const element = (tag: string, text?: string, className?: string): HTMLElement => {
     const node = document.createElement(tag);
@@ -129,6 +143,7 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
         if (!body) {
           // Refused (a field's value, the session) or unreachable: the form's own post, answered with the page.
           HTMLFormElement.prototype.submit.call(form);
+          wakeIdle();
           return;
         }
         const answer = { ...body, askedAt, answeredAt: performance.now() };
@@ -138,6 +153,7 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
         const receive = late;
         late = null;
         receive?.(answer);
+        wakeIdle();
       });
   };
   const ours = (form: unknown): form is HTMLFormElement => !handedOver && form instanceof HTMLFormElement && form.hasAttribute(config.formAttribute);

@@ -75,6 +75,23 @@ function startPageOrtRuntime(wasmPaths: string): Promise<void> {
   return runtimeStart;
 }
 
+/** The server's answers to Predict in flight on this page (the hydrated page's, while its runtime loads). */
+const serverAnswersInFlight = new Set<Promise<unknown>>();
+/** How long ORT's start waits for answers in flight at most: a server that does not answer does not hold it for good. */
+const ANSWERS_WAIT_MAX_MS = 3_000;
+
+/**
+ * Resolves once no server answer to Predict is in flight: the early script's (a press before hydration) and the page's.
+ * ORT's runtime start is one long main-thread task (a returning visit's compiled wasm read back from the code cache:
+ * 0.1–0.4 s in traces at load ~22); started while an answer was on its way, it held that answer's drawing until it was
+ * over (a press handled at 1.16 s was shown at 2.06 s).
+ */
+function serverAnswersSettled(): Promise<void> {
+  const early = (window as unknown as Record<string, EarlyPredict | undefined>)[EARLY_PREDICT_GLOBAL];
+  const inFlight = [early?.idle() ?? Promise.resolve(), ...serverAnswersInFlight];
+  return Promise.race([Promise.allSettled(inFlight).then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, ANSWERS_WAIT_MAX_MS))]);
+}
+
 /** Starts loading the model as soon as the page is interactive (not after the version's details arrive): the bytes
  * at once (the server page has already asked the browser to preload them and ORT's wasm), ORT's runtime once the page
  * is painted, so Predict (answered by the server meanwhile) is usable first. */
@@ -93,9 +110,10 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
     let cancelled = false;
     // Starting ORT's runtime is one long task on the page's thread (a returning visit's compiled wasm read back from
     // Chromium's code cache: 0.3–0.7 s on two busy cores); started while React hydrated, it held the playground's
-    // hydration, and so Predict (answered by the server meanwhile), for all of that time.
+    // hydration, and so Predict (answered by the server meanwhile), for all of that time. It also waits for a server
+    // answer to Predict already on its way, so that answer is drawn first (serverAnswersSettled).
     const paint = afterFirstPaint();
-    const runtime = paint.painted.then(() => startPageOrtRuntime(wasmPaths));
+    const runtime = paint.painted.then(serverAnswersSettled).then(() => startPageOrtRuntime(wasmPaths));
     const bytes = fetch(modelBytesUrl(name, version, modelDigest)).then((response) => {
       if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
       return response.arrayBuffer();
@@ -402,7 +420,9 @@ function RunnablePlayground({
         const result = await client.run("main", feeds);
         setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: result.roundTripMs, scoredBy: "page", askedAt, answeredAt: performance.now() });
       } else {
-        const result = await trpcClient.registry.scorePlaygroundRow.mutate({ name, version, feeds: plainFeeds(feeds) });
+        const answer = trpcClient.registry.scorePlaygroundRow.mutate({ name, version, feeds: plainFeeds(feeds) });
+        serverAnswersInFlight.add(answer);
+        const result = await answer.finally(() => serverAnswersInFlight.delete(answer));
         const answeredAt = performance.now();
         if (ask !== latestAsk.current) return;
         setPrediction({ prediction: readPredictions(result.outputs)[0], row, runMs: result.runMs, roundTripMs: answeredAt - askedAt, scoredBy: "server", askedAt, answeredAt });
