@@ -81,7 +81,7 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   const frenchCanary = frenchTraffic.getByRole("form", { name: "Canari (versions approuvées uniquement)" });
   await frenchCanary.getByLabel("Version du canari").selectOption("2");
   await frenchCanary.getByRole("button", { name: "Lancer le canari" }).click();
-  await expect(frenchTraffic.getByRole("alert")).toContainText(`La version 2 de « ${MODEL} » n’a aucune revue d’acceptation approuvée`);
+  await expect(frenchTraffic.getByRole("alert")).toContainText(`La version 2 de «\u00a0${MODEL}\u00a0» n’a aucune revue d’acceptation approuvée`);
   // The rest of the page is French too: the table's headers, production's rollback and the promote form.
   await expect(page.getByRole("table", { name: "Déploiements" }).getByRole("columnheader", { name: "Santé" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Mettre en production" })).toBeVisible();
@@ -177,13 +177,13 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await page.getByText(`Canari et ombre de ${MODEL}`, { exact: true }).click();
   const frenchPanel = page.getByRole("region", { name: `Canari et ombre de ${MODEL}` });
   await expect(frenchPanel.getByTestId("traffic-state")).toContainText(
-    /Dernière action des gardes : Canari v2 arrêté : canari v2 : \d+ requêtes sur \d+ en échec \(\d+(,\d)?\s%\), à la limite de 20\s% ou au-delà/,
+    /Dernière action des gardes\u00a0: Canari v2 arrêté\u00a0: canari v2\u00a0: \d+ requêtes sur \d+ en échec \(\d+(,\d)?\s%\), à la limite de 20\s% ou au-delà/,
   );
   await expect(frenchPanel.getByTestId("traffic-state")).not.toContainText("at or above");
   await page.goto("/admin/webhooks");
   await page.getByRole("table", { name: "Webhooks" }).getByRole("row", { name: new RegExp(HOOK) }).getByRole("button", { name: "Journal des envois" }).click();
   const frenchLog = page.getByRole("table", { name: `Envois de ${HOOK}` });
-  await expect(frenchLog.getByTestId("delivery-row").first()).toContainText(`Le canari de la version 2 de « ${MODEL} » a été arrêté automatiquement : canari v2 :`, { timeout: 20_000 });
+  await expect(frenchLog.getByTestId("delivery-row").first()).toContainText(`Le canari de la version 2 de «\u00a0${MODEL}\u00a0» a été arrêté automatiquement\u00a0: canari v2\u00a0:`, { timeout: 20_000 });
   await expect(frenchLog.getByTestId("delivery-row").first()).toContainText("remis");
   // A refused field is said beside it in French: a webhook with no event (zod's English message stays the API's).
   const frenchWebhookForm = page.getByRole("form", { name: "Nouveau webhook" });
@@ -274,7 +274,7 @@ test("shadow, compare, approve, canary stopped by its guard (webhook received), 
   await frenchFind.getByLabel("Colonne de la clé (variable)").fill("x0");
   await frenchFind.getByLabel("Valeur de la clé").fill("31.125");
   await frenchFind.getByRole("button", { name: "Chercher (essai à blanc)" }).click();
-  await expect(page.getByTestId("erasure-plan")).toContainText("Serait effacé : 0 entrée du journal d’inférence en entier");
+  await expect(page.getByTestId("erasure-plan")).toContainText("Serait effacé\u00a0: 0 entrée du journal d’inférence en entier");
   await expect(page.getByText("Rien de cette personne n’est stocké")).toBeVisible();
   await setLocale(page, "en");
 

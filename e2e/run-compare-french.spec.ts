@@ -41,8 +41,8 @@ test("the run page and the compare page in French", async ({ browser, request })
   await page.getByLabel("Exécution de référence").selectOption({ label: "essai-b" });
   await expect(page).toHaveURL(/base=/);
   await expect(page.getByTestId("compare-summary").locator("tbody tr").filter({ hasText: "référence" })).toHaveCount(1);
-  await expect(page.getByTestId("parallel-baseline")).toContainText("Référence : essai-b");
-  await page.getByLabel("Regrouper les exécutions par").selectOption({ label: "paramètre : model" });
+  await expect(page.getByTestId("parallel-baseline")).toContainText("Référence\u00a0: essai-b");
+  await page.getByLabel("Regrouper les exécutions par").selectOption({ label: "paramètre\u00a0: model" });
   const lossChart = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
   await lossChart.scrollIntoViewIfNeeded();
   await expect(lossChart.locator("figcaption")).toContainText("2 groupes de 2 exécutions par model");

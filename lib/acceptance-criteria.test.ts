@@ -267,14 +267,14 @@ describe("relative thresholds (against the production version)", () => {
     const criteria = { ...none, relativeThresholds: [{ metric: "accuracy" as const, tolerance: 0.01 }] };
     const [within] = evaluateCriteria(withProduction(0.955, 0.96), criteria, null, french);
     expect(within.description).toBe("exactitude pas moins bon que la production − 0,01");
-    expect(within.sentence).toBe("L'exactitude vaut 0,955 contre 0,96 pour la version en production 1 : dans la baisse permise de 0,01.");
+    expect(within.sentence).toBe("L'exactitude vaut 0,955 contre 0,96 pour la version en production 1\u00a0: dans la baisse permise de 0,01.");
     const [beyond] = evaluateCriteria(withProduction(0.94, 0.96), criteria, null, french);
-    expect(beyond.sentence).toBe("L'exactitude vaut 0,94 contre 0,96 pour la version en production 1 : au-delà de la baisse permise de 0,01.");
+    expect(beyond.sentence).toBe("L'exactitude vaut 0,94 contre 0,96 pour la version en production 1\u00a0: au-delà de la baisse permise de 0,01.");
     const [rise] = evaluateCriteria(withProduction(0.32, 0.26, "log_loss"), { ...none, relativeThresholds: [{ metric: "log_loss", tolerance: 0.05 }] }, null, french);
     expect(plain(rise.sentence)).toBe("La log loss vaut 0,32 contre 0,26 pour la version en production 1 : au-delà de la hausse permise de 0,05.");
     const [alone] = evaluateCriteria(binaryReport(), criteria, null, french);
     expect(alone).toMatchObject({ passed: true, notApplicable: true });
-    expect(alone.sentence).toBe("Sans objet : aucune autre version de ce modèle ne porte l'alias production, il n'y a donc rien à quoi comparer l'exactitude.");
+    expect(alone.sentence).toBe("Sans objet\u00a0: aucune autre version de ce modèle ne porte l'alias production, il n'y a donc rien à quoi comparer l'exactitude.");
   });
 
   it("fails when the production version could not be scored", () => {
@@ -312,7 +312,7 @@ describe("expected value", () => {
     expect(plain(atBetter.sentence)).toBe("La valeur attendue pour 1 000 décisions au seuil de décision 0,65 est de 30 000,00 EUR, au moins 25 000,00 EUR comme exigé.");
     const [missing] = evaluateCriteria(binaryReport(), { ...none, minExpectedValuePer1000: 0 }, null, french);
     expect(missing.sentence).toMatch(/^Le rapport ne contient pas de valeur attendue/);
-    expect(expectedValueVsProductionResult(20_000, null, "EUR", french).sentence).toMatch(/^Sans objet : aucune autre version/);
+    expect(expectedValueVsProductionResult(20_000, null, "EUR", french).sentence).toMatch(/^Sans objet\u00a0: aucune autre version/);
   });
 
   it("fails saying why when the report holds no value", () => {

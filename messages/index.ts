@@ -52,12 +52,14 @@ import enOutage from "./en/outage.json";
 import frOutage from "./fr/outage.json";
 import enValue from "./en/value.json";
 import frValue from "./fr/value.json";
+import enPlayground from "./en/playground.json";
+import frPlayground from "./fr/playground.json";
 import enWebhooks from "./en/webhooks.json";
 import frWebhooks from "./fr/webhooks.json";
 
 export const catalogues = {
-  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, deployments: enDeployments, erasure: enErasure, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, monitoring: enMonitoring, outage: enOutage, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, sentences: enSentences, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
-  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, deployments: frDeployments, erasure: frErasure, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, monitoring: frMonitoring, outage: frOutage, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, sentences: frSentences, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
+  en: { common: enCommon, comparison: enComparison, compareRuns: enCompareRuns, deployments: enDeployments, erasure: enErasure, fairness: enFairness, jobs: enJobs, labelling: enLabelling, modelVersion: enModelVersion, monitoring: enMonitoring, outage: enOutage, playground: enPlayground, reasons: enReasons, review: enReview, reviewSentences: enReviewSentences, reviews: enReviews, runPage: enRunPage, runsTable: enRunsTable, sentences: enSentences, settings: enSettings, shell: enShell, signOff: enSignOff, signOffSheet: enSignOffSheet, technicalFile: enTechnicalFile, traffic: enTraffic, value: enValue, webhooks: enWebhooks },
+  fr: { common: frCommon, comparison: frComparison, compareRuns: frCompareRuns, deployments: frDeployments, erasure: frErasure, fairness: frFairness, jobs: frJobs, labelling: frLabelling, modelVersion: frModelVersion, monitoring: frMonitoring, outage: frOutage, playground: frPlayground, reasons: frReasons, review: frReview, reviewSentences: frReviewSentences, reviews: frReviews, runPage: frRunPage, runsTable: frRunsTable, sentences: frSentences, settings: frSettings, shell: frShell, signOff: frSignOff, signOffSheet: frSignOffSheet, technicalFile: frTechnicalFile, traffic: frTraffic, value: frValue, webhooks: frWebhooks },
 } satisfies Record<Locale, Record<string, unknown>>;
 
 export type Messages = (typeof catalogues)["en"];

@@ -94,14 +94,14 @@ describe("zodErrorSentence", () => {
     const error = z.object({ name: z.string().min(1), window: z.enum(["hour", "day"]) }).safeParse({ name: "", window: "week" }).error!;
     expect(say("en", error)).toBe(describeZodError(error));
     // Clauses are joined by the catalogue's list separator (sentences.separator).
-    expect(say("fr", error)).toBe("«\u00a0name\u00a0»\u00a0: champ obligatoire ; «\u00a0window\u00a0»\u00a0: choisissez une des valeurs proposées");
+    expect(say("fr", error)).toBe("«\u00a0name\u00a0»\u00a0: champ obligatoire\u00a0; «\u00a0window\u00a0»\u00a0: choisissez une des valeurs proposées");
     const whole = z.string().safeParse(3).error!;
     expect(say("en", whole)).toBe(describeZodError(whole));
     expect(say("fr", whole)).toBe("Requête\u00a0: valeur manquante, ou d’un autre type que celui attendu");
     const limits = z.object({ share: z.number().gt(0.5), note: z.string().max(1000), tags: z.array(z.string()).min(2) }).safeParse({ share: 0.25, note: "x".repeat(1001), tags: [] }).error!;
     expect(say("en", limits)).toBe(describeZodError(limits));
     expect(say("fr", limits)).toBe(
-      "«\u00a0share\u00a0»\u00a0: la valeur doit être supérieure à 0,5 ; «\u00a0note\u00a0»\u00a0: 1\u202f000 caractères au plus ; «\u00a0tags\u00a0»\u00a0: choisissez-en au moins 2",
+      "«\u00a0share\u00a0»\u00a0: la valeur doit être supérieure à 0,5\u00a0; «\u00a0note\u00a0»\u00a0: 1\u202f000 caractères au plus\u00a0; «\u00a0tags\u00a0»\u00a0: choisissez-en au moins 2",
     );
   });
 });

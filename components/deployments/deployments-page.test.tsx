@@ -161,7 +161,7 @@ describe("the Deployments page in French", () => {
     const html = renderWithCache(<DeploymentsTable deployments={[withdrawn, deployments[2]!]} now={since} canPromote />, ["studio.read"], () => undefined, "fr");
     expect(html).toContain('aria-label="Déploiements"');
     for (const header of ["Modèle", "Garanti par", "Depuis, par", "Santé", "Actions"]) expect(html).toContain(`<th scope="col">${header}</th>`);
-    expect(html).toContain("Approbation retirée : rita a retiré son approbation de la revue n° 7 (accuracy fell).");
+    expect(html).toContain("Approbation retirée\u00a0: rita a retiré son approbation de la revue n° 7 (accuracy fell).");
     expect(html).toMatch(/<button[^>]*>Revenir à v3<\/button>/);
     expect(html).toContain("Aucune version de production antérieure vers laquelle revenir.");
     expect(html).toContain("par erin");
@@ -184,8 +184,8 @@ describe("the Deployments page in French", () => {
       messageSentence: sentence("gate.not_approved", { version: "4", model: "breast-cancer-rf", latest: [sentence("gate.not_reviewed")] }),
     };
     const decision = renderWithCache(<PromoteDecision model="breast-cancer-rf" version="4" gate={gate} isAdmin={false} />, ["studio.read"], () => undefined, "fr");
-    expect(decision).toContain("Porte de revue : non approuvée.");
-    expect(decision).toContain("La version 4 de « breast-cancer-rf » n&#x27;a pas de revue d&#x27;acceptation approuvée");
+    expect(decision).toContain("Porte de revue\u00a0: non approuvée.");
+    expect(decision).toContain("La version 4 de «\u00a0breast-cancer-rf\u00a0» n&#x27;a pas de revue d&#x27;acceptation approuvée");
     expect(decision).toContain("Seul un administrateur peut passer outre la porte.");
     // The same sentence in English is the server's message, word for word.
     const english = renderWithCache(<PromoteDecision model="breast-cancer-rf" version="4" gate={gate} isAdmin={false} />, ["studio.read"], () => undefined);

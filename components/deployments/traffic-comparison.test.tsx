@@ -51,7 +51,7 @@ describe("live comparison window", () => {
 
   it("and in French", () => {
     expect(render("fr")).toBe(
-      "Requêtes et erreurs de 6 déc. 2026, 09:41:00 UTC à maintenant : elles sont comptées par minute entière, et partent donc du début de la minute où commence la comparaison (6 déc. 2026, 09:41:37 UTC). Latence, métrique en direct, accord, dérive et test de 6 déc. 2026, 09:41:37 UTC à maintenant.",
+      "Requêtes et erreurs de 6 déc. 2026, 09:41:00 UTC à maintenant\u00a0: elles sont comptées par minute entière, et partent donc du début de la minute où commence la comparaison (6 déc. 2026, 09:41:37 UTC). Latence, métrique en direct, accord, dérive et test de 6 déc. 2026, 09:41:37 UTC à maintenant.",
     );
   });
 });

@@ -89,11 +89,11 @@ describe("ModelVersionPage", () => {
     const failure = `The stored model bytes of version 1 have SHA-256 ${"00".repeat(32)}, not the registered ${"9f".repeat(32)}: they were altered after registration.`;
     const message = integrityFailureSentence(failure);
     const french = render(version({ model_digest: "9f".repeat(32), integrity_failure: failure, integrity_failure_message: message }), ["studio.read"], "fr");
-    expect(french).toContain(`Le service refuse cette version : Les octets stockés du modèle de la version 1 ont le SHA-256 ${"00".repeat(32)}, et non le ${"9f".repeat(32)} enregistré`);
+    expect(french).toContain(`Le service refuse cette version\u00a0: Les octets stockés du modèle de la version 1 ont le SHA-256 ${"00".repeat(32)}, et non le ${"9f".repeat(32)} enregistré`);
     const english = render(version({ model_digest: "9f".repeat(32), integrity_failure: failure, integrity_failure_message: message }), ["studio.read"]);
     expect(english).toContain(`Serving refuses this version: ${failure} Restore the file`);
     const uncoded = render(version({ model_digest: "9f".repeat(32), integrity_failure: "Words of an older server.", integrity_failure_message: null }), ["studio.read"], "fr");
-    expect(uncoded).toContain("Le service refuse cette version : Words of an older server.");
+    expect(uncoded).toContain("Le service refuse cette version\u00a0: Words of an older server.");
   });
 
   it("says a version without a pinned digest in the reader's language", () => {

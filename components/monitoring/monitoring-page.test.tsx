@@ -206,8 +206,8 @@ describe("HealthFlag and the flag banner in French", () => {
 
   it("say each reason in French where its code is kept, and as the server wrote it otherwise", () => {
     const html = renderWithCache(<HealthFlag reasons={reasons} messages={messages} />, ["studio.read"], () => undefined, "fr");
-    const french = "Dérive du jeu de données : 2 variables sur 4 ont dérivé dans la fenêtre commençant le 2026-11-25 06:00 UTC (mean radius, area), à la limite de 50 % ou au-delà.";
-    expect(html).toContain(`title="${french} ; a reason from an older server"`);
+    const french = "Dérive du jeu de données\u00a0: 2 variables sur 4 ont dérivé dans la fenêtre commençant le 2026-11-25 06:00 UTC (mean radius, area), à la limite de 50 % ou au-delà.";
+    expect(html).toContain(`title="${french}\u00a0; a reason from an older server"`);
     expect(html).toContain("</span> signalé<");
     expect(renderWithCache(<HealthFlag reasons={[]} showHealthy />, ["studio.read"], () => undefined, "fr")).toContain("sain");
   });
@@ -220,9 +220,9 @@ describe("HealthFlag and the flag banner in French", () => {
       "fr",
     );
     expect(html).toContain("Ce modèle est signalé");
-    expect(html).toContain("<li>Dérive du jeu de données : 2 variables sur 4 ont dérivé");
+    expect(html).toContain("<li>Dérive du jeu de données\u00a0: 2 variables sur 4 ont dérivé");
     expect(html).toContain("<li>a reason from an older server</li>");
-    expect(html).toContain("Marche à suivre :");
+    expect(html).toContain("Marche à suivre\u00a0:");
   });
 });
 

@@ -51,15 +51,32 @@ export interface EarlyAnswerClasses {
   hint: string;
 }
 
-export function earlyLatencyText(runMs: number, roundTripMs: number): string {
-  return `Latency: ${runMs.toFixed(2)} ms in ONNX Runtime, ${roundTripMs.toFixed(2)} ms in all (scored on the server by onnxruntime-node: Predict was pressed before this page's scripts ran)`;
+/**
+ * The page's texts for the answer, from the catalogue (messages/<locale>/playground.json) as the server page rendered
+ * them: the script keeps no copy of its own. `outputName` holds "{name}", `latency` "{runMs}" and "{roundTripMs}",
+ * filled in by the script (earlyLatencyText for the numbers, in `locale`'s way).
+ */
+export interface EarlyAnswerTexts {
+  locale: string;
+  predictedLabel: string;
+  outputName: string;
+  latency: string;
+}
+
+/**
+ * A latency line's template with its milliseconds written in: two decimals in the reader's language, no grouping (as
+ * toFixed(2) wrote them in English). Self-contained: the script runs its source, and the page calls it for the same words.
+ */
+export function earlyLatencyText(template: string, locale: string, runMs: number, roundTripMs: number): string {
+  const ms = (value: number) => new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false }).format(value);
+  return template.replace("{runMs}", () => ms(runMs)).replace("{roundTripMs}", () => ms(roundTripMs));
 }
 
 /**
  * The script's body. Self-contained (it is sent as source text): no imports, no outer names; plain promises. `latency`
  * is earlyLatencyText's source, passed in so the page and the script say the same words.
  */
-function earlyPredict(config: { endpoint: string; global: string; formAttribute: string; answerAttribute: string; classes: EarlyAnswerClasses; latency: (runMs: number, roundTripMs: number) => string }): void {
+function earlyPredict(config: { endpoint: string; global: string; formAttribute: string; answerAttribute: string; classes: EarlyAnswerClasses; texts: EarlyAnswerTexts; latency: typeof earlyLatencyText }): void {
   let handedOver = false;
   let shown: EarlyAnswer | null = null;
   let late: ((answer: EarlyAnswer) => void) | null = null;
@@ -97,7 +114,7 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
     const parts: HTMLElement[] = [];
     const { label, probabilities, values } = answer.shown;
     if (label !== null) {
-      const line = element("p", "Predicted label: ");
+      const line = element("p", `${config.texts.predictedLabel} `);
       const strong = element("strong", label);
       strong.setAttribute("data-testid", "predicted-label");
       line.append(strong);
@@ -119,11 +136,11 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
       parts.push(list);
     }
     for (const value of values) {
-      const line = element("p", `${value.name}: `);
+      const line = element("p", `${config.texts.outputName.replace("{name}", () => value.name)} `);
       line.append(element("strong", value.text));
       parts.push(line);
     }
-    const latency = element("p", config.latency(answer.prediction.runMs, answer.answeredAt - answer.askedAt), config.classes.hint);
+    const latency = element("p", config.latency(config.texts.latency, config.texts.locale, answer.prediction.runMs, answer.answeredAt - answer.askedAt), config.classes.hint);
     latency.setAttribute("data-testid", "latency");
     latency.setAttribute("data-scored-by", "server-early");
     parts.push(latency);
@@ -186,8 +203,8 @@ function earlyPredict(config: { endpoint: string; global: string; formAttribute:
 }
 
 /** The inline script's source for one version's playground. */
-export function earlyPredictScriptSource(endpoint: string, classes: EarlyAnswerClasses): string {
-  const config = `{ endpoint: ${JSON.stringify(endpoint)}, global: ${JSON.stringify(EARLY_PREDICT_GLOBAL)}, formAttribute: ${JSON.stringify(EARLY_FORM_ATTRIBUTE)}, answerAttribute: ${JSON.stringify(EARLY_ANSWER_ATTRIBUTE)}, classes: ${JSON.stringify(classes)}, latency: ${earlyLatencyText.toString()} }`;
+export function earlyPredictScriptSource(endpoint: string, classes: EarlyAnswerClasses, texts: EarlyAnswerTexts): string {
+  const config = `{ endpoint: ${JSON.stringify(endpoint)}, global: ${JSON.stringify(EARLY_PREDICT_GLOBAL)}, formAttribute: ${JSON.stringify(EARLY_FORM_ATTRIBUTE)}, answerAttribute: ${JSON.stringify(EARLY_ANSWER_ATTRIBUTE)}, classes: ${JSON.stringify(classes)}, texts: ${JSON.stringify(texts)}, latency: ${earlyLatencyText.toString()} }`;
   // JSON.stringify leaves "</script>" as it is: a name cannot close the script element it is written into.
   return `(${earlyPredict.toString()})(${config});`.replace(/<\/(script)/gi, "<\\/$1");
 }

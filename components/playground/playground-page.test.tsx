@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { readFileSync } from "node:fs";
+import { NextIntlClientProvider } from "next-intl";
 import { renderToStaticMarkup } from "react-dom/server";
 import superjson from "superjson";
 import { describe, expect, it, vi } from "vitest";
@@ -10,6 +11,8 @@ import { TRPCProvider } from "@/components/trpc-provider";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
 import type { ModelVersion, ModelVersionDetail } from "@/server/registry/schema";
 import type { AppRouter } from "@/server/root-router";
+import type { Locale } from "@/lib/i18n/locales";
+import { catalogues } from "@/messages";
 import { PlaygroundPage } from "./playground-page";
 
 vi.mock("next/navigation", () => ({
@@ -34,7 +37,7 @@ function versionOf(name: string, version: string): ModelVersion {
   };
 }
 
-function render(name: string, fixture: string, extra: { lineage?: unknown; profileColumns?: unknown[]; detailFromServerPage?: boolean } = {}) {
+function render(name: string, fixture: string, extra: { lineage?: unknown; profileColumns?: unknown[]; detailFromServerPage?: boolean; locale?: Locale } = {}) {
   const queryClient = new QueryClient();
   // Never called: every answer the page needs is already in the cache.
   const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "http://127.0.0.1:9/api/trpc", transformer: superjson })] });
@@ -61,12 +64,15 @@ function render(name: string, fixture: string, extra: { lineage?: unknown; profi
   if (extra.profileColumns) {
     queryClient.setQueryData(trpc.datasets.version.queryKey({ name: "iris", version: 3 }), { profile: { columns: extra.profileColumns } } as never);
   }
+  const locale = extra.locale ?? "en";
   return renderToStaticMarkup(
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <PlaygroundPage name={name} version="1" ortVersion="1.30.0" initialDetail={extra.detailFromServerPage ? detail : null} />
-      </TRPCProvider>
-    </QueryClientProvider>,
+    <NextIntlClientProvider locale={locale} messages={catalogues[locale]} timeZone="UTC">
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <PlaygroundPage name={name} version="1" ortVersion="1.30.0" initialDetail={extra.detailFromServerPage ? detail : null} />
+        </TRPCProvider>
+      </QueryClientProvider>
+    </NextIntlClientProvider>,
   );
 }
 
@@ -127,6 +133,24 @@ describe("PlaygroundPage", () => {
     expect(html).toMatch(/<input type="hidden" name="model" value="credit"\/><input type="hidden" name="modelVersion" value="1"\/>/);
     expect(html).toMatch(new RegExp(`id="${labelledIds(html).get("loan_amount")}" type="number"[^>]* name="field:loan_amount"`));
     expect(render("credit", "credit-logreg")).toMatch(/<button type="submit" class="[^"]*">Predict<\/button>/);
+  });
+
+  it("speaks French to a French reader: heading, runtime facts, form, Predict and the ZipMap refusal", () => {
+    const html = render("credit", "credit-logreg", { detailFromServerPage: true, locale: "fr" });
+    expect(html).toContain(`<h1>Bac à sable\u00a0: credit <span class="`);
+    expect(html).toContain('aria-label="Moteur d’exécution"');
+    expect(html).toContain("onnxruntime-web 1.30.0, moteur wasm (version SIMD)");
+    expect(html).toContain("Chargement du modèle…");
+    expect(html).toContain("Isolation cross-origin\u00a0: …");
+    expect(labelledIds(html).has("Entrées en JSON")).toBe(true);
+    expect(html).toMatch(/<button type="submit" class="[^"]*">Prédire<\/button>/);
+    expect(html).toContain('aria-label="Prédiction"');
+    expect(html).toContain("Remplissez les entrées et appuyez sur Prédire.");
+    expect(html).toContain('>Modèles</a> / <a href="/models/credit">credit</a> / <a href="/models/credit/versions/1">Version 1</a>');
+    for (const english of ["Predict<", "Loading the model", "Inputs as JSON", "Fill the inputs", "Cross-origin isolated", "wasm backend"]) expect(html).not.toContain(english);
+    const refused = render("iris-zipmap", "iris-logreg-zipmap", { locale: "fr" });
+    expect(refused).toContain("Cette version ne peut pas s’exécuter dans le navigateur");
+    expect(refused).toContain('Ouvrez la <a href="/models/iris-zipmap/versions/1">version 1</a> et dérivez-en une version sans le nœud ZipMap\u00a0:');
   });
 
   it("falls back to x0…x3 without a training dataset", () => {

@@ -3,8 +3,9 @@
 // in a worker) on a form, JSON, a CSV, a sweep, or beside another version.
 import { LatencyCheck } from "./latency-check";
 import { useQuery } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import Link from "@/components/ui/intent-link";
-import { memo, useActionState, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
+import { memo, useActionState, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from "react";
 import { defaultInputRow, feedsFromRows, parseInputJson, type FieldValue, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import { useTRPC, useTRPCClient } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
@@ -188,6 +189,7 @@ export function PlaygroundPage({
   initialDetail?: ModelVersionDetail | null;
   trainingProfile?: ProfiledColumn[] | null;
 }) {
+  const t = useTranslations("playground");
   const trpc = useTRPC();
   const wasmPaths = ortWasmPaths(ortVersion);
   const session = usePlaygroundSession(name, version, wasmPaths, modelDigest);
@@ -200,7 +202,7 @@ export function PlaygroundPage({
   const versionHref = `/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
   const breadcrumb = (
     <p className={ui.breadcrumb}>
-      <Link href="/models">Models</Link> / <Link href={`/models/${encodeURIComponent(name)}`}>{name}</Link> / <Link href={versionHref}>Version {version}</Link> /
+      <Link href="/models">{t("models")}</Link> / <Link href={`/models/${encodeURIComponent(name)}`}>{name}</Link> / <Link href={versionHref}>{t("versionCrumb", { version })}</Link> /
     </p>
   );
 
@@ -208,7 +210,7 @@ export function PlaygroundPage({
     return (
       <>
         {breadcrumb}
-        <h1>Playground</h1>
+        <h1>{t("title")}</h1>
         <QueryError error={versionQuery.error} onRetry={() => void versionQuery.refetch()} />
       </>
     );
@@ -217,39 +219,29 @@ export function PlaygroundPage({
     return (
       <>
         {breadcrumb}
-        <h1>Playground</h1>
-        <p role="status">Loading the version…</p>
+        <h1>{t("title")}</h1>
+        <p role="status">{t("loadingVersion")}</p>
       </>
     );
   }
   const blockers = introspection === null
-    ? ["The registry has no ONNX introspection for this version (it is not an ONNX model, or could not be read), so the playground cannot build its inputs."]
-    : [...introspection.unsupportedInBrowser, ...(introspection.usesZipMap && introspection.unsupportedInBrowser.length === 0 ? ["Its output goes through a ZipMap node (a sequence of maps), which onnxruntime-web cannot return."] : [])];
+    ? [t("blocked.noIntrospection")]
+    : [...introspection.unsupportedInBrowser, ...(introspection.usesZipMap && introspection.unsupportedInBrowser.length === 0 ? [t("blocked.zipMap")] : [])];
+  const versionLink = (chunks: ReactNode) => <Link href={versionHref}>{chunks}</Link>;
   return (
     <>
       {breadcrumb}
-      <h1>
-        Playground: {name} <span className={ui.muted}>version {version}</span>
-      </h1>
+      <h1>{t.rich("heading", { name, version, muted: (chunks) => <span className={ui.muted}>{chunks}</span> })}</h1>
       {blockers.length > 0 || introspection === null ? (
         <div className={ui.panel} role="alert">
-          <h2 className={ui.panelTitle}>This version cannot run in the browser</h2>
+          <h2 className={ui.panelTitle}>{t("blocked.title")}</h2>
           <ul>
             {blockers.map((blocker) => (
               <li key={blocker}>{blocker}</li>
             ))}
           </ul>
           <p>
-            {introspection?.usesZipMap ? (
-              <>
-                Open <Link href={versionHref}>version {version}</Link> and derive a version without the ZipMap node: its probabilities become a plain tensor output, which
-                the playground can run.
-              </>
-            ) : (
-              <>
-                See <Link href={versionHref}>version {version}</Link> for its graph; re-export the model with operators onnxruntime-web supports.
-              </>
-            )}
+            {t.rich(introspection?.usesZipMap ? "blocked.deriveHint" : "blocked.reexportHint", { version, link: versionLink })}
           </p>
         </div>
       ) : (
@@ -290,6 +282,8 @@ function RunnablePlayground({
   trainingProfile: ProfiledColumn[] | null | undefined;
   versions: { version: string; aliases: string[] }[];
 }) {
+  const t = useTranslations("playground");
+  const locale = useLocale();
   const trpc = useTRPC();
   const id = useId();
   const inputs: ModelInputInfo[] = introspection.inputs;
@@ -436,15 +430,15 @@ function RunnablePlayground({
 
   return (
     <>
-      <p className={styles.facts} aria-label="Runtime">
-        <span>onnxruntime-web {ortVersion}, wasm backend (SIMD build)</span>
+      <p className={styles.facts} aria-label={t("facts.label")}>
+        <span>{t("facts.ort", { version: ortVersion })}</span>
         <span>
           {session.status === "loading" ? (
             <>
-              Loading the model…
+              {t("facts.loadingModel")}
               {predictReadyAt !== null ? (
                 <span data-testid="predict-ready" data-since-navigation-ms={sinceNavigation(predictReadyAt)}>
-                  {" "}Predict is answered by the server (onnxruntime-node) meanwhile.
+                  {" "}{t("facts.serverMeanwhile")}
                 </span>
               ) : null}
             </>
@@ -455,33 +449,37 @@ function RunnablePlayground({
               data-since-navigation-ms={session.timing.sinceNavigationMs?.toFixed(1) ?? ""}
               data-predict-ready-since-navigation-ms={predictReadyAt !== null ? sinceNavigation(predictReadyAt) : ""}
             >
-              Model loaded in {session.timing.loadMs.toFixed(0)} ms
-              {session.timing.sinceNavigationMs !== null ? ` (ready ${session.timing.sinceNavigationMs.toFixed(0)} ms after the page was opened)` : ""}
+              {t("facts.modelLoaded", { ms: session.timing.loadMs })}
+              {session.timing.sinceNavigationMs !== null ? t("facts.readyAfter", { ms: session.timing.sinceNavigationMs }) : ""}
             </span>
           ) : (
-            "Model failed to load"
+            t("facts.modelFailed")
           )}
         </span>
-        <span>Cross-origin isolated: {isolated === null ? "…" : isolated ? "yes" : "no"}</span>
+        <span>{t(isolated === null ? "facts.isolatedUnknown" : isolated ? "facts.isolatedYes" : "facts.isolatedNo")}</span>
         {session.status === "ready" ? (
           <span data-testid="scoring-places">
-            Single rows on this page; batches in a worker with {session.batchThreads === null ? "… threads" : `${session.batchThreads} thread${session.batchThreads === 1 ? "" : "s"}`}
-            {!session.info.crossOriginIsolated ? " (the page is not cross-origin isolated, so ORT cannot start more than one)" : ""}
+            {t("facts.scoringPlaces", { known: session.batchThreads === null ? "no" : "yes", threads: session.batchThreads ?? 0 })}
+            {!session.info.crossOriginIsolated ? t("facts.notIsolatedThreads") : ""}
           </span>
         ) : null}
         {dataset ? (
           <span>
-            Fields from <Link href={`/datasets/${encodeURIComponent(dataset.name)}/versions/${dataset.version}`}>{dataset.name} v{dataset.version}</Link>
-            {profileQuery.isLoading ? " (loading its profile…)" : profileColumns ? "" : " (no profile)"}
+            {t.rich("facts.fieldsFrom", {
+              name: dataset.name,
+              version: dataset.version,
+              link: (chunks) => <Link href={`/datasets/${encodeURIComponent(dataset.name)}/versions/${dataset.version}`}>{chunks}</Link>,
+            })}
+            {profileQuery.isLoading ? t("facts.profileLoading") : profileColumns ? "" : t("facts.noProfile")}
           </span>
         ) : (
-          <span>No training dataset in the lineage: fields are named after the model&apos;s inputs</span>
+          <span>{t("facts.noDataset")}</span>
         )}
       </p>
-      {session.status === "failed" ? <RuntimeError error={session} what="The model could not be loaded" /> : null}
+      {session.status === "failed" ? <RuntimeError error={session} what={t("loadFailed")} /> : null}
       {plan.problems.length ? (
         <div className={ui.panel} role="alert">
-          <p>The playground cannot fill every input of this model:</p>
+          <p>{t("planProblems")}</p>
           <ul>
             {plan.problems.map((problem) => (
               <li key={problem}>{problem}</li>
@@ -492,7 +490,7 @@ function RunnablePlayground({
 
       <section className={ui.panel} aria-labelledby={`${id}-inputs`}>
         <h2 id={`${id}-inputs`} className={ui.panelTitle}>
-          Inputs
+          {t("inputs")}
         </h2>
         {/* Posted by the browser itself when Predict is pressed before hydration (or without JavaScript); noValidate: a
             value outside the training range is the user's to try, as on the page. */}
@@ -502,22 +500,22 @@ function RunnablePlayground({
         <div className={styles.columns}>
           <InputForm plan={plan} row={row} onFieldChange={onFieldChange} idPrefix={`${id}-field`} errors={formResult?.fieldErrors} />
           <div className={ui.field}>
-            <label htmlFor={`${id}-json`}>Inputs as JSON</label>
+            <label htmlFor={`${id}-json`}>{t("inputsJson")}</label>
             <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} loadEditor={session.status !== "loading"} />
           </div>
         </div>
         <div className={ui.toolbar} style={{ marginTop: "1rem" }}>
           {/* Enabled in the server's HTML: there it posts the form (the fields' messages come back from the server). */}
           <button type="submit" className={ui.button} disabled={!canPredict || (hydrated && jsonProblems.length > 0)}>
-            Predict
+            {t("predict")}
           </button>
-          {hydrated && jsonProblems.length ? <span className={ui.error}>Fix the inputs first (see the problems under the JSON).</span> : null}
+          {hydrated && jsonProblems.length ? <span className={ui.error}>{t("fixInputs")}</span> : null}
         </div>
         </form>
-        <section aria-label="Prediction" aria-live="polite">
+        <section aria-label={t("prediction")} aria-live="polite">
           {earlyAnswerOpen ? <div className={styles.early} {...{ [EARLY_ANSWER_ATTRIBUTE]: "" }} suppressHydrationWarning>{""}</div> : null}
-          {predictError ? <RuntimeError error={predictError} what="The prediction failed" /> : null}
-          {formResult?.error ? <RuntimeError error={{ message: formResult.error, operator: null }} what="The prediction failed" /> : null}
+          {predictError ? <RuntimeError error={predictError} what={t("predictionFailed")} /> : null}
+          {formResult?.error ? <RuntimeError error={{ message: formResult.error, operator: null }} what={t("predictionFailed")} /> : null}
           {prediction ? (
             <>
               <PredictionSummary prediction={prediction.prediction} />
@@ -528,13 +526,11 @@ function RunnablePlayground({
                 data-asked-since-navigation-ms={sinceNavigation(prediction.askedAt)}
                 data-answered-since-navigation-ms={sinceNavigation(prediction.answeredAt)}
               >
-                {prediction.scoredBy === "server-early" ? (
-                  earlyLatencyText(prediction.runMs, prediction.roundTripMs)
-                ) : (
-                  <>
-                    Latency: {prediction.runMs.toFixed(2)} ms in ONNX Runtime, {prediction.roundTripMs.toFixed(2)} ms in all
-                    {prediction.scoredBy === "page" ? " (scored on this page)" : " (scored on the server by onnxruntime-node, while this page's runtime loads)"}
-                  </>
+                {earlyLatencyText(
+                  t(prediction.scoredBy === "server-early" ? "latency.early" : prediction.scoredBy === "page" ? "latency.page" : "latency.server", latencyPlaceholders),
+                  locale,
+                  prediction.runMs,
+                  prediction.roundTripMs,
                 )}
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={prediction.row} dataset={dataset} />
@@ -543,13 +539,12 @@ function RunnablePlayground({
             <>
               <PredictionSummary prediction={formPrediction} />
               <p className={styles.hint} data-testid="latency" data-scored-by="server-form">
-                Latency: {formResult.prediction.runMs.toFixed(2)} ms in ONNX Runtime (scored on the server by onnxruntime-node: the form was sent before this
-                page&apos;s scripts ran)
+                {earlyLatencyText(t("latency.form", latencyPlaceholders), locale, formResult.prediction.runMs, 0)}
               </p>
               <PlaygroundExplanation client={client} plan={plan} inputs={inputs} row={formResult.row ?? row} dataset={dataset} />
             </>
           ) : (
-            <p className={`${ui.muted} ${styles.waiting}`}>Fill the inputs and press Predict.</p>
+            <p className={`${ui.muted} ${styles.waiting}`}>{t("waiting")}</p>
           )}
         </section>
       </section>
@@ -632,17 +627,15 @@ function arrivedBySoftNavigation(): boolean {
   return entry !== undefined && new URL(entry.name).pathname !== window.location.pathname;
 }
 
+/** A latency line's placeholders, kept for earlyLatencyText to write the numbers in the reader's way. */
+const latencyPlaceholders = { runMs: "{runMs}", roundTripMs: "{roundTripMs}" };
+
 function RuntimeError({ error, what }: { error: { message: string; operator: string | null }; what: string }) {
+  const t = useTranslations("playground");
   return (
     <div className={ui.panel} role="alert">
       <p className={ui.error}>
-        {what}
-        {error.operator ? (
-          <>
-            : onnxruntime-web does not support the operator <strong>{error.operator}</strong>
-          </>
-        ) : null}
-        .
+        {error.operator ? t.rich("unsupportedOperator", { what, operator: error.operator, strong: (chunks) => <strong>{chunks}</strong> }) : t("failed", { what })}
       </p>
       <pre className={ui.snippet}>{error.message}</pre>
     </div>

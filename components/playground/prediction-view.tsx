@@ -1,5 +1,6 @@
 "use client";
 // A prediction as text and bars: the label, each class's probability, other output values, and how long it took.
+import { useTranslations } from "next-intl";
 import { describePrediction, formatProbability, type PredictionDisplay, type RowPrediction } from "./prediction-format";
 import styles from "./playground.module.css";
 
@@ -27,18 +28,19 @@ export function ProbabilityBars({ prediction }: { prediction: RowPrediction }) {
 }
 
 export function PredictionSummary({ prediction }: { prediction: RowPrediction }) {
+  const t = useTranslations("playground");
   const shown = describePrediction(prediction);
   return (
     <>
       {shown.label !== null ? (
         <p>
-          Predicted label: <strong data-testid="predicted-label">{shown.label}</strong>
+          {t("predictedLabel")} <strong data-testid="predicted-label">{shown.label}</strong>
         </p>
       ) : null}
       {shown.probabilities ? <Bars probabilities={shown.probabilities} /> : null}
       {shown.values.map(({ name, text }) => (
         <p key={name}>
-          {name}: <strong>{text}</strong>
+          {t("outputName", { name })} <strong>{text}</strong>
         </p>
       ))}
     </>

@@ -19,6 +19,6 @@ describe("server sentences", () => {
     expect(sentenceText(fr, stopped, "Canary v4 stopped: …")).toBe("Canary v4 stopped: …");
     // A word with its own fallback (a decision the catalogue does not know) is said as stored, inside the French sentence.
     const decided = sentence("event.review_decided", { actor: "ada", reviewId: "3", decision: [sentence("term.decision.veto", {}, "veto")], status: [sentence("term.status.rejected")] });
-    expect(sentenceText(fr, decided, "ada decided review #3: veto; the review is now rejected.")).toBe("ada a statué sur la revue n° 3 : veto ; la revue est maintenant rejetée.");
+    expect(sentenceText(fr, decided, "ada decided review #3: veto; the review is now rejected.")).toBe("ada a statué sur la revue n° 3\u00a0: veto\u00a0; la revue est maintenant rejetée.");
   });
 });

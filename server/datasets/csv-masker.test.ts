@@ -163,8 +163,8 @@ describe("maskCsvStream errors", () => {
     expect(dropsAll.message).toMatch(/drops every column/);
     // The labelling export's page says both in the reader's language; English says exactly the server's message.
     for (const refusal of [error, dropsAll]) expect(saidIn("en", refusal)).toBe(refusal.message);
-    expect(saidIn("fr", error)).toBe("La politique de masquage nomme la colonne « email », absente de l'en-tête du fichier (a, b).");
-    expect(saidIn("fr", dropsAll)).toBe("La politique de masquage supprime toutes les colonnes : gardez-en au moins une.");
+    expect(saidIn("fr", error)).toBe("La politique de masquage nomme la colonne «\u00a0email\u00a0», absente de l'en-tête du fichier (a, b).");
+    expect(saidIn("fr", dropsAll)).toBe("La politique de masquage supprime toutes les colonnes\u00a0: gardez-en au moins une.");
   });
 
   it("stops at an overlong record instead of carrying the rest of the file as one row", async () => {

@@ -90,7 +90,7 @@ describe("CSV upload refusals", () => {
     // The clauses are joined by the catalogue's list separator (sentences.separator), shared by every listed sentence.
     expect(saidIn("fr", error)).toBe(
       frenchTypography("Des données personnelles attendent une décision avant d’être stockées : « email » (email) n’a pas de décision") +
-        " ; " +
+        "\u00a0; " +
         frenchTypography(
           "« iban » (iban) ne peut pas être généralisée : rien de plus grossier que la valeur ne l’identifie. " +
             "Nommez une action pour chacune de ces colonnes dans la politique de masquage (keep, drop, hash, redact, generalise ; « keep » stocke la colonne telle quelle et doit être choisi explicitement) et envoyez le fichier à nouveau.",

@@ -81,8 +81,8 @@ describe.each(testBackends)("dataset registry on %s", (backend) => {
       expect(saidIn("en", refusal)).toBe(refusal.message);
     }
     expect(dropped.message).toBe("Column 'species' (label or sensitive attribute) is not in the stored file: it is dropped by the masking policy.");
-    expect(saidIn("fr", dropped)).toBe("La colonne « species » (étiquette ou attribut sensible) n'est pas dans le fichier stocké : la politique de masquage la supprime.");
-    expect(saidIn("fr", missing)).toBe("La colonne « label » (étiquette ou attribut sensible) n'est pas dans le fichier stocké.");
+    expect(saidIn("fr", dropped)).toBe("La colonne «\u00a0species\u00a0» (étiquette ou attribut sensible) n'est pas dans le fichier stocké\u00a0: la politique de masquage la supprime.");
+    expect(saidIn("fr", missing)).toBe("La colonne «\u00a0label\u00a0» (étiquette ou attribut sensible) n'est pas dans le fichier stocké.");
   });
 
   it("refuses an empty or non-Parquet file sent as Parquet, saying so in French too", async () => {

@@ -49,16 +49,16 @@ describe("guard reasons", () => {
     // French writes 12,5 % with a narrow no-break space before the sign; Intl says which.
     const pct = (share: number) => new Intl.NumberFormat("fr", { style: "percent", maximumFractionDigits: 1 }).format(share);
     expect(reasons.map((r) => sayIn("fr", r.message))).toEqual([
-      `canari v7 : 5 requêtes sur 40 en échec (${pct(0.125)}), à la limite de ${pct(0.1)} ou au-delà`,
-      "canari v7 : latence p99 de 84,3 ms, à la limite de 50 ms ou au-delà",
-      "canari v7 : exactitude en direct de 0,813 contre 0,900 (moins bonne de 0,088, limite 0,05)",
+      `canari v7\u00a0: 5 requêtes sur 40 en échec (${pct(0.125)}), à la limite de ${pct(0.1)} ou au-delà`,
+      "canari v7\u00a0: latence p99 de 84,3 ms, à la limite de 50 ms ou au-delà",
+      "canari v7\u00a0: exactitude en direct de 0,813 contre 0,900 (moins bonne de 0,088, limite 0,05)",
     ]);
   });
 
   it("say a stopped canary with all its reasons, in the reader's language", () => {
     const action: ServerSentence = { code: "guard_action.canary_stopped", params: { version: "7", reasons: reasons.slice(0, 2).map((r) => r.message) } };
     expect(sayIn("en", action)).toBe(`Canary v7 stopped: ${reasons[0]!.text}; ${reasons[1]!.text}`);
-    expect(sayIn("fr", action)).toMatch(/^Canari v7 arrêté : canari v7 : 5 requêtes sur 40 en échec .* ; canari v7 : latence p99 de 84,3 ms/);
+    expect(sayIn("fr", action)).toMatch(/^Canari v7 arrêté\u00a0: canari v7\u00a0: 5 requêtes sur 40 en échec .*\u00a0; canari v7\u00a0: latence p99 de 84,3 ms/);
   });
 
   it("judge RMSE rising, and production by its own name", () => {
@@ -66,7 +66,7 @@ describe("guard reasons", () => {
     const [rise] = crossedRules(production, rules, { name: "rmse", value: 2, count: 50 });
     expect(rise!.message).toEqual({ code: "guard.live_metric", params: { route: "production", version: "3", metric: "rmse", value: 2.5, baseline: 2, drop: 0.5, limit: 0.05 } });
     expect(sayIn("en", rise!.message)).toBe(rise!.text);
-    expect(sayIn("fr", rise!.message)).toBe("production v3 : RMSE en direct de 2,500 contre 2,000 (moins bonne de 0,500, limite 0,05)");
+    expect(sayIn("fr", rise!.message)).toBe("production v3\u00a0: RMSE en direct de 2,500 contre 2,000 (moins bonne de 0,500, limite 0,05)");
   });
 });
 
@@ -81,9 +81,9 @@ describe("an automatic rollback that did not run", () => {
     expect(warning.text).toBe("auto-rollback did not run: Model 'bc' v1 is the first production version on record: there is no earlier version to roll back to.");
     expect(sayIn("en", warning.message)).toBe(warning.text);
     expect(sayIn("fr", warning.message)).toBe(
-      "le retour arrière automatique n’a pas eu lieu : « bc » v1 est la première version en production connue : il n’y a pas de version antérieure où revenir.",
+      "le retour arrière automatique n’a pas eu lieu\u00a0: «\u00a0bc\u00a0» v1 est la première version en production connue\u00a0: il n’y a pas de version antérieure où revenir.",
     );
     // An error the catalogue has no words for is quoted as the server said it, inside the French sentence.
-    expect(sayIn("fr", rollbackNotRun(new Error("disk full")).message)).toBe("le retour arrière automatique n’a pas eu lieu : disk full");
+    expect(sayIn("fr", rollbackNotRun(new Error("disk full")).message)).toBe("le retour arrière automatique n’a pas eu lieu\u00a0: disk full");
   });
 });

@@ -133,10 +133,10 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     // A page says each refusal in its reader's language: in English word for word what REST clients get, in French in French.
     expect(saidIn("en", unapproved)).toBe(unapproved.message);
     expect(saidIn("fr", unapproved)).toBe(
-      `La version 2 de « ${MODEL} » n’a aucune revue d’acceptation approuvée de ses octets actuels, et un canari répond à de vrais appelants : faites d’abord approuver sa revue (une ombre peut la faire tourner en attendant).`,
+      `La version 2 de «\u00a0${MODEL}\u00a0» n’a aucune revue d’acceptation approuvée de ses octets actuels, et un canari répond à de vrais appelants\u00a0: faites d’abord approuver sa revue (une ombre peut la faire tourner en attendant).`,
     );
     expect(saidIn("en", onProduction)).toBe(onProduction.message);
-    expect(saidIn("fr", onProduction)).toBe(`La version 1 de « ${MODEL} » est déjà en production : une ombre fait tourner une autre version à côté d’elle.`);
+    expect(saidIn("fr", onProduction)).toBe(`La version 1 de «\u00a0${MODEL}\u00a0» est déjà en production\u00a0: une ombre fait tourner une autre version à côté d’elle.`);
     // The page gets the code and values through tRPC over HTTP, as the studio's own client reads the error.
     const client = createTRPCClient<AppRouter>({
       links: [
@@ -529,7 +529,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
       `Canary v2 stopped: canary v2 failed ${errors} of ${answered} requests (${percent("en", errors! / answered!)}), at or above the 20% limit`,
     );
     expect(sayIn("fr", afterStop.lastGuardActionMessage, afterStop.lastGuardAction!)).toBe(
-      `Canari v2 arrêté : canari v2 : ${errors} requêtes sur ${answered} en échec (${percent("fr", errors! / answered!)}), à la limite de ${percent("fr", 0.2)} ou au-delà`,
+      `Canari v2 arrêté\u00a0: canari v2\u00a0: ${errors} requêtes sur ${answered} en échec (${percent("fr", errors! / answered!)}), à la limite de ${percent("fr", 0.2)} ou au-delà`,
     );
     // Scripts reading the REST answer get it as before: the English sentence, no catalogue code.
     const rest = (await (await handleGetTraffic(new Request(`http://studio.test/api/deployments/${MODEL}/traffic`), MODEL, async () => studio.as(vera))).json()) as Record<string, unknown>;
@@ -572,7 +572,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     });
     const percent = (share: number) => new Intl.NumberFormat("fr", { style: "percent", maximumFractionDigits: 1 }).format(share);
     expect(sayIn("fr", afterRollback.lastGuardActionMessage, afterRollback.lastGuardAction!)).toBe(
-      `Production ramenée de v2 à v1 : production v2 : ${errors} requêtes sur ${answered} en échec (${percent(errors! / answered!)}), à la limite de ${percent(0.5)} ou au-delà`,
+      `Production ramenée de v2 à v1\u00a0: production v2\u00a0: ${errors} requêtes sur ${answered} en échec (${percent(errors! / answered!)}), à la limite de ${percent(0.5)} ou au-delà`,
     );
     expect((await serve(0)).headers["x-model-version"]).toBe("1");
   });

@@ -172,7 +172,7 @@ describe.each(testBackends)("erasure and retention on %s", (kind) => {
     expect(nothingLeft).toMatchObject({ code: "INVALID_STATE", message: expect.stringContaining("nothing to remove") });
     // The erasure page says it in its reader's language: English word for word as the API says it, French in French.
     expect(saidIn("en", nothingLeft)).toBe(nothingLeft.message);
-    expect(saidIn("fr", nothingLeft)).toBe("customers v4 ne contient aucune ligne dont « customer_id » vaut cette clé : il n’y a rien à retirer.");
+    expect(saidIn("fr", nothingLeft)).toBe("customers v4 ne contient aucune ligne dont «\u00a0customer_id\u00a0» vaut cette clé\u00a0: il n’y a rien à retirer.");
     await expect(caller(erin).erasure.deriveDatasetVersion({ dataset: "customers", version: 1, ...key })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 

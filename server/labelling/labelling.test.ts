@@ -142,7 +142,7 @@ describe.each(testBackends)("labelling on %s", (backend) => {
     expect(notAClass).toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/not one of the model's classes \(0, 1\)/) });
     // The labeller's page says it in their language: English word for word as the API says it, French in French.
     expect(saidIn("en", notAClass)).toBe(notAClass.message);
-    expect(saidIn("fr", notAClass)).toBe("\"maybe\" n’est pas une des classes du modèle (0, 1) : choisissez-en une, ou passez.");
+    expect(saidIn("fr", notAClass)).toBe("\"maybe\" n’est pas une des classes du modèle (0, 1)\u00a0: choisissez-en une, ou passez.");
     await expect(giveLabel(as("lab1"), { name: "credit", itemId: (await itemOf(labelled[0]!)).itemId, label: "1" })).rejects.toMatchObject({ code: "INVALID_STATE" });
 
     // Labels are audited per labeller and hour, not per keystroke.

@@ -39,7 +39,7 @@ describe("flag reasons", () => {
     ]);
     for (const reason of reasons) expect(sayIn("en", reason.message)).toBe(reason.text);
     expect(reasons.map((r) => sayIn("fr", r.message))).toEqual([
-      "Dérive du jeu de données : 6 variables sur 7 ont dérivé dans la fenêtre commençant le 2026-11-25 06:00 UTC (a, b, c, d, e, …), à la limite de 50 % ou au-delà.",
+      "Dérive du jeu de données\u00a0: 6 variables sur 7 ont dérivé dans la fenêtre commençant le 2026-11-25 06:00 UTC (a, b, c, d, e, …), à la limite de 50 % ou au-delà.",
       `En direct, l’exactitude vaut 0,812 sur ${new Intl.NumberFormat("fr").format(1234)} lignes avec retour, sous le seuil de 0,9.`,
     ]);
   });

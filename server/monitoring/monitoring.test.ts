@@ -138,7 +138,7 @@ describe.each(testBackends)("monitoring on %s", (backend) => {
     // The same reasons kept as catalogue codes, one for one, for the pages: English word for word, French in French.
     expect(view.flag.reasonMessages).toHaveLength(view.flag.reasons.length);
     view.flag.reasons.forEach((reason, i) => expect(sayIn("en", view.flag.reasonMessages[i]!)).toBe(reason));
-    expect(sayIn("fr", view.flag.reasonMessages[0]!)).toMatch(/^Dérive de variables : 3 variables sur 30 ont dérivé dans la fenêtre commençant le .* UTC \(.*mean_radius, mean_texture, worst_concavity/);
+    expect(sayIn("fr", view.flag.reasonMessages[0]!)).toMatch(/^Dérive de variables\u00a0: 3 variables sur 30 ont dérivé dans la fenêtre commençant le .* UTC \(.*mean_radius, mean_texture, worst_concavity/);
     expect((await listModelFlags(studio)).bc).toEqual({ reasons: view.flag.reasons, reasonMessages: view.flag.reasonMessages });
     // What the studio recomputes by itself a minute after new traffic is logged.
     const model = await findRegisteredModel(studio.db, "bc");

@@ -176,7 +176,7 @@ describe.each(testBackends)("monitoring an unnamed matrix model on %s", (backend
     const say = (locale: "en" | "fr") =>
       sentenceText(createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator, view.referenceProblemMessage, "(no wording)");
     expect(say("en")).toBe(view.referenceProblem);
-    expect(say("fr")).toMatch(/^L'entrée « input » de la version en production ne nomme aucune de ses colonnes/);
+    expect(say("fr")).toMatch(/^L'entrée «\u00a0input\u00a0» de la version en production ne nomme aucune de ses colonnes/);
     expect(view.windows.at(-1)!.features).toEqual([]);
     expect(view.unnamedMatrix).toMatchObject({ inputName: "input", width: 30, confirmedOrder: null });
     expect(view.unnamedMatrix!.referenceColumns).toContain("mean_radius");

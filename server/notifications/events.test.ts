@@ -102,19 +102,19 @@ describe("event wordings for the pages", () => {
     const french = events.map((event) => sayIn("fr", event.message, event.text));
     expect(french[0]).toBe("ada a demandé une revue de churn/4 (revue n° 12).");
     expect(french[1]).toBe("ada a demandé une revue d’une version de modèle (revue n° 13).");
-    expect(french[2]).toBe("ada a statué sur la revue n° 12 : modifications demandées ; la revue est maintenant en attente de modifications.");
-    expect(french[3]).toBe("ada a mis en production la version 4 de « churn » (à la place de la version 3).");
+    expect(french[2]).toBe("ada a statué sur la revue n° 12\u00a0: modifications demandées\u00a0; la revue est maintenant en attente de modifications.");
+    expect(french[3]).toBe("ada a mis en production la version 4 de «\u00a0churn\u00a0» (à la place de la version 3).");
     expect(french[7]).toBe(
-      `Le canari de la version 5 de « churn » a été arrêté automatiquement : canari v5 : 6 requêtes sur 48 en échec (${new Intl.NumberFormat("fr", { style: "percent", maximumFractionDigits: 1 }).format(0.125)}), à la limite de ${new Intl.NumberFormat("fr", { style: "percent" }).format(0.1)} ou au-delà`,
+      `Le canari de la version 5 de «\u00a0churn\u00a0» a été arrêté automatiquement\u00a0: canari v5\u00a0: 6 requêtes sur 48 en échec (${new Intl.NumberFormat("fr", { style: "percent", maximumFractionDigits: 1 }).format(0.125)}), à la limite de ${new Intl.NumberFormat("fr", { style: "percent" }).format(0.1)} ou au-delà`,
     );
-    expect(french[8]).toBe("Le canari de la version 5 de « churn » a été arrêté par ada.");
+    expect(french[8]).toBe("Le canari de la version 5 de «\u00a0churn\u00a0» a été arrêté par ada.");
     // The quality rules' and monitoring's own reasons are their areas' English words; the sentence around them is French.
-    expect(french[9]).toBe("La version 2 du jeu de données « loans » n’a pas passé ses règles de qualité : income has 12% missing");
+    expect(french[9]).toBe("La version 2 du jeu de données «\u00a0loans\u00a0» n’a pas passé ses règles de qualité\u00a0: income has 12% missing");
   });
 
   it("say a decision the catalogue does not know as stored, and fall back to the text without a wording", () => {
     const odd = studioEventOfAudit(ada, { action: "review.decide", targetType: "review", targetId: "9", after: { status: "on_hold" }, meta: { decision: "abstain" } })!;
-    expect(sayIn("fr", odd.message, odd.text)).toBe("ada a statué sur la revue n° 9 : abstain ; la revue est maintenant on hold.");
+    expect(sayIn("fr", odd.message, odd.text)).toBe("ada a statué sur la revue n° 9\u00a0: abstain\u00a0; la revue est maintenant on hold.");
     const unworded = studioEventOfAudit(ada, { action: "deployment.canary.stop", targetType: "registered_model", targetId: "churn" })!;
     expect(unworded.message).toBeNull();
     expect(sayIn("fr", unworded.message, unworded.text)).toBe("The canary of 'churn' was stopped by ada.");

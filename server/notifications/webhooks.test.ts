@@ -290,7 +290,7 @@ describe.each(testBackends)("webhooks and notifications on %s", (kind) => {
       const decided = mine.items[0]!;
       expect(decided.message).toMatchObject({ code: "event.review_decided", params: { actor: "rita", reviewId: String(review.reviewId) } });
       expect(sayIn("en", decided.message, decided.text)).toBe(decided.text);
-      const inFrench = `rita a statué sur la revue n° ${review.reviewId} : approbation ; la revue est maintenant approuvée.`;
+      const inFrench = `rita a statué sur la revue n° ${review.reviewId}\u00a0: approbation\u00a0; la revue est maintenant approuvée.`;
       expect(sayIn("fr", decided.message, decided.text)).toBe(inFrench);
       const requested = (await listMyNotifications(studio.as(rita))).items.find((n) => n.type === "review.requested")!;
       expect(sayIn("en", requested.message, requested.text)).toBe(requested.text);

@@ -149,10 +149,10 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(refusals.map((r) => r.code)).toEqual(["RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST", "RESOURCE_DOES_NOT_EXIST"]);
     for (const refusal of refusals) expect(saidIn("en", refusal)).toBe(refusal.message);
     expect(refusals.map((r) => saidIn("fr", r))).toEqual([
-      "Aucun modèle enregistré nommé « no-such-model ».",
-      "La version 3 du modèle « said-missing » n'existe pas.",
-      "L'alias de modèle « champion » n'existe pas.",
-      "Le jeu de données « no-such-data » n'existe pas. Vérifiez le nom, ou enregistrez-le d'abord.",
+      "Aucun modèle enregistré nommé «\u00a0no-such-model\u00a0».",
+      "La version 3 du modèle «\u00a0said-missing\u00a0» n'existe pas.",
+      "L'alias de modèle «\u00a0champion\u00a0» n'existe pas.",
+      "Le jeu de données «\u00a0no-such-data\u00a0» n'existe pas. Vérifiez le nom, ou enregistrez-le d'abord.",
     ]);
   });
 
@@ -178,7 +178,7 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(deployment?.flagReasons[0]).toMatch(/^Integrity: .*altered after registration/);
     // The Deployments page says the flag from its code: the English as stored, and French for a French reader.
     expect(sayFlag("en", deployment!.flagMessages[0]!)).toBe(deployment!.flagReasons[0]);
-    expect(sayFlag("fr", deployment!.flagMessages[0]!)).toMatch(/^Intégrité : Les octets stockés du modèle de la version 1 ont le SHA-256 [0-9a-f]{64}, et non le [0-9a-f]{64} enregistré/);
+    expect(sayFlag("fr", deployment!.flagMessages[0]!)).toMatch(/^Intégrité\u00a0: Les octets stockés du modèle de la version 1 ont le SHA-256 [0-9a-f]{64}, et non le [0-9a-f]{64} enregistré/);
     // Promotion checks the bytes too.
     await registerOnnxUpload(studio.as(ada), { name: "tampered", bytes: await fixture("diabetes-ridge") });
     await setModelAlias(studio.as(ada), { name: "tampered", alias: "production", version: "2", overrideReason: "move away" });
@@ -254,9 +254,9 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     expect(gate).toMatchObject({ code: "INVALID_STATE", message: expect.stringMatching(/no approved acceptance review/) });
     // Pages say both in their reader's language: English word for word as the API says it, French in French.
     for (const refusal of [noEarlier, gate]) expect(saidIn("en", refusal)).toBe(refusal.message);
-    expect(saidIn("fr", noEarlier)).toBe("« churn » v2 est la première version en production connue : il n’y a pas de version antérieure où revenir.");
+    expect(saidIn("fr", noEarlier)).toBe("«\u00a0churn\u00a0» v2 est la première version en production connue\u00a0: il n’y a pas de version antérieure où revenir.");
     expect(saidIn("fr", gate)).toBe(
-      "Impossible de poser l’alias « production » sur la version 1 de « churn » : elle n’a aucune revue d’acceptation approuvée de ses octets actuels. Demandez une revue de cette version et faites-la approuver par un relecteur d’abord.",
+      "Impossible de poser l’alias «\u00a0production\u00a0» sur la version 1 de «\u00a0churn\u00a0»\u00a0: elle n’a aucune revue d’acceptation approuvée de ses octets actuels. Demandez une revue de cette version et faites-la approuver par un relecteur d’abord.",
     );
     // The renamed model keeps its own history, by id: its rollback still goes to its own v1.
     expect(await rollbackProduction(studio.as(editor), { name: "churn-old" })).toEqual({ version: "1" });
@@ -297,10 +297,10 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
       expect(saidIn("en", refusal)).toBe(refusal.message);
     }
     expect(refusals.map((r) => saidIn("fr", r))).toEqual([
-      "Le paramètre obligatoire « source » manque : donnez l'URI du modèle, par exemple runs:/<run_id>/model.",
-      "Source de version de modèle invalide : « runs:/abc/../../etc ». Elle ne doit pas contenir de segments de chemin « .. ».",
-      "Source de version de modèle invalide : « models:/a/b/c ». Utilisez models:/<nom>/<version>, models:/<nom>@<alias> ou models:/<model_id>.",
-      "Source de version de modèle invalide : « /home/me/model ». Un chemin local ne peut pas être enregistré sur un serveur de suivi ; journalisez le modèle dans une exécution et enregistrez runs:/<run_id>/<chemin>.",
+      "Le paramètre obligatoire «\u00a0source\u00a0» manque\u00a0: donnez l'URI du modèle, par exemple runs:/<run_id>/model.",
+      "Source de version de modèle invalide\u00a0: «\u00a0runs:/abc/../../etc\u00a0». Elle ne doit pas contenir de segments de chemin «\u00a0..\u00a0».",
+      "Source de version de modèle invalide\u00a0: «\u00a0models:/a/b/c\u00a0». Utilisez models:/<nom>/<version>, models:/<nom>@<alias> ou models:/<model_id>.",
+      "Source de version de modèle invalide\u00a0: «\u00a0/home/me/model\u00a0». Un chemin local ne peut pas être enregistré sur un serveur de suivi\u00a0; journalisez le modèle dans une exécution et enregistrez runs:/<run_id>/<chemin>.",
     ]);
   });
 
@@ -315,7 +315,7 @@ describe.each(testBackends)("model integrity on %s", (kind) => {
     const noReason = await refusalOf(deleteModelAlias(studio.as(ada), { name: "offline", alias: "production" }));
     expect(noReason).toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/give a reason/) });
     expect(saidIn("en", noReason)).toBe(noReason.message);
-    expect(saidIn("fr", noReason)).toBe("Retirer l'alias « production » sort « offline » de la production : donnez une justification (elle est inscrite au journal d'audit).");
+    expect(saidIn("fr", noReason)).toBe("Retirer l'alias «\u00a0production\u00a0» sort «\u00a0offline\u00a0» de la production\u00a0: donnez une justification (elle est inscrite au journal d'audit).");
     await deleteModelAlias(studio.as(editor), { name: "offline", alias: "champion" });
     await deleteModelAlias(studio.as(ada), { name: "offline", alias: "production", reason: "model retired by the risk committee" });
     const [entry] = await listAuditEntries(studio.db, { action: "registered_model.alias.delete", targetId: "offline", actor: "ada" });

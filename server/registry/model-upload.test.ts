@@ -12,6 +12,7 @@ import { createToken } from "../auth/tokens";
 import { createTestStudio, type TestStudio } from "../testing/test-database";
 import { onnxProtobuf } from "./onnx-introspection";
 import { readModelVersionOnnx } from "./onnx-versions";
+import { frenchTypography } from "../testing/said-error";
 
 /** iris-logreg carrying an extra (unused) 16 MB initializer: a real model past the proxy's 10 MB cut. */
 async function sixteenMegabyteModel(): Promise<Uint8Array> {
@@ -72,6 +73,72 @@ describe("model upload route", () => {
       expect(response.status).toBe(413);
       expect((await response.json()).message).toMatch(/larger than the 8 MiB model upload limit \(STUDIO_MAX_MODEL_BYTES\)/);
     }
+  });
+
+  const post = (query: string, body: Uint8Array, headers: Record<string, string> = {}) =>
+    POST(
+      new Request(`http://studio.test/api/models/upload${query}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", ...headers },
+        body: Buffer.from(body),
+      }),
+    );
+  const refusal = async (response: Response) => ({ status: response.status, language: response.headers.get("content-language"), ...((await response.json()) as { error_code: string; message: string }) });
+  const french = { "accept-language": "fr-FR,fr;q=0.9,en;q=0.5" };
+
+  it("says its refusals in the caller's language: French for a French browser or language cookie, English byte for byte otherwise", async () => {
+    const noName = "Missing 'name' query parameter: the registered model to add a version to.";
+    expect(await refusal(await post("", new Uint8Array(4)))).toEqual({ status: 400, language: "en", error_code: "INVALID_PARAMETER_VALUE", message: noName });
+    expect(await refusal(await post("", new Uint8Array(4), { "accept-language": "de-DE, *" }))).toMatchObject({ language: "en", message: noName });
+    expect(await refusal(await post("", new Uint8Array(4), french))).toEqual({
+      status: 400,
+      language: "fr",
+      error_code: "INVALID_PARAMETER_VALUE",
+      message: frenchTypography("Paramètre de requête « name » manquant : le modèle enregistré auquel ajouter une version."),
+    });
+    // The language cookie (the user's setting) wins over the browser's language, as on the pages.
+    expect(await refusal(await post("?name=empty", new Uint8Array(0), { cookie: "studio_locale=fr", "accept-language": "en" }))).toEqual({
+      status: 400,
+      language: "fr",
+      error_code: "INVALID_PARAMETER_VALUE",
+      message: frenchTypography("Le fichier est vide : envoyez un fichier de modèle .onnx."),
+    });
+    expect(await refusal(await post("?name=empty", new Uint8Array(0), { cookie: "studio_locale=en", ...french }))).toMatchObject({ language: "en", message: "The file is empty: upload an .onnx model file." });
+  });
+
+  it("says the upload limit in the caller's language and number format, MiB or bytes", async () => {
+    const bytes = await sixteenMegabyteModel();
+    const cases: [string, string, string][] = [
+      [String(8 * 1024 * 1024), "8 MiB", "8 Mio"],
+      [String(1.5 * 1024 * 1024), "1.5 MiB", "1,5 Mio"],
+      ["1000", "1000 bytes", "1\u202f000 octets"],
+    ];
+    for (const [limit, english, frenchLimit] of cases) {
+      process.env.STUDIO_MAX_MODEL_BYTES = limit;
+      expect(await refusal(await post("?name=big", bytes))).toEqual({
+        status: 413,
+        language: "en",
+        error_code: "REQUEST_TOO_LARGE",
+        message: `The ONNX file is larger than the ${english} model upload limit (STUDIO_MAX_MODEL_BYTES); export a smaller model or ask an administrator to raise the limit.`,
+      });
+      expect(await refusal(await post("?name=big", bytes, french))).toEqual({
+        status: 413,
+        language: "fr",
+        error_code: "REQUEST_TOO_LARGE",
+        message: frenchTypography(
+          `Le fichier ONNX dépasse la limite d’envoi des modèles, ${frenchLimit} (STUDIO_MAX_MODEL_BYTES) ; exportez un modèle plus petit ou demandez à un administrateur de relever la limite.`,
+        ),
+      });
+    }
+  });
+
+  it("answers a refusal the catalogue cannot say in English, and says so, whatever the caller's language", async () => {
+    const viewer = await createUserAsSystem(studio.db, zCreateUser.parse({ username: "vic", password: "vic-password-1", role: "viewer" }));
+    const viewerToken = (await createToken(studio.as({ userId: viewer.userId, username: "vic", role: "viewer", via: "session" }), zCreateToken.parse({ name: "v" }))).token;
+    const response = await POST(
+      new Request("http://studio.test/api/models/upload?name=x", { method: "POST", headers: { authorization: `Bearer ${viewerToken}`, ...french }, body: Buffer.from(new Uint8Array(4)) }),
+    );
+    expect(await refusal(response)).toMatchObject({ status: 403, language: "en", error_code: "PERMISSION_DENIED", message: expect.stringMatching(/^Permission denied: 'vic' has role 'viewer'/) });
   });
 
   it("is not behind proxy.ts, which buffers bodies and cuts them at 10 MB", () => {

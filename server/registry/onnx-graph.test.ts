@@ -90,7 +90,7 @@ describe.each(testBackends)("registry.onnxGraph on %s", (backend) => {
     // The run and version pages say it in the reader's language; English says exactly the server's message.
     const refusal = (notOnnx as { cause: DomainError }).cause;
     expect(saidIn("en", refusal)).toBe(refusal.message);
-    expect(saidIn("fr", refusal)).toBe("« model/MLmodel » n'est pas un fichier .onnx : seuls les modèles ONNX ont un aperçu du graphe.");
+    expect(saidIn("fr", refusal)).toBe("«\u00a0model/MLmodel\u00a0» n'est pas un fichier .onnx\u00a0: seuls les modèles ONNX ont un aperçu du graphe.");
     await expect(callerFor(viewer).registry.onnxGraph({ source: "run", runId, path: "model/missing.onnx" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(callerFor(viewer).registry.onnxGraph({ source: "version", name: "ridge", version: "9" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });

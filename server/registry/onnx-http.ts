@@ -2,7 +2,9 @@
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { authorize } from "../auth/permissions";
-import { DomainError, describeZodError, invalidParameter, notFound } from "../errors";
+import { DomainError, describeZodError, invalidParameter, isDomainError, notFound, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
+import { errorResponseIn, requestLocale } from "../http/said-response";
 import { hasErrorCode } from "./model-store-path";
 import { errorResponse, jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
@@ -67,9 +69,11 @@ export async function handleModelOnnxDownload(
 }
 
 function tooLarge(limit: number): DomainError {
-  return new DomainError(
+  const mebibytes = limit >= 1024 * 1024;
+  return saidError(
     "REQUEST_TOO_LARGE",
     `The ONNX file is larger than the ${formatMiB(limit)} model upload limit (STUDIO_MAX_MODEL_BYTES); export a smaller model or ask an administrator to raise the limit.`,
+    sentence("error.onnx.upload_too_large", { limit: mebibytes ? +(limit / 1024 / 1024).toFixed(1) : limit, unit: mebibytes ? "MiB" : "B" }),
   );
 }
 
@@ -82,13 +86,15 @@ function formatMiB(bytes: number): string {
  * The route bypasses proxy.ts (which would cut bodies at 10 MB); a file over the limit answers 413 saying the limit.
  */
 export async function handleModelOnnxUpload(request: Request): Promise<Response> {
+  // A REST-only route: its refusals are said in the caller's language (server/http/said-response.ts).
+  const locale = requestLocale(request);
   try {
     const actor = await authenticateRequest(request);
     authorize(actor, "models.write");
     const ctx = await getServiceContext(actor);
     const url = new URL(request.url);
     const name = url.searchParams.get("name")?.trim();
-    if (!name) throw invalidParameter("Missing 'name' query parameter: the registered model to add a version to.");
+    if (!name) throw invalidParameter("Missing 'name' query parameter: the registered model to add a version to.", sentence("error.onnx.upload_no_name"));
     const limit = maxModelBytes();
     const body = await readBodyBytes(request, { limitBytes: limit }).catch((error: unknown) => {
       throw hasErrorCode(error, "REQUEST_TOO_LARGE") ? tooLarge(limit) : error;
@@ -98,7 +104,9 @@ export async function handleModelOnnxUpload(request: Request): Promise<Response>
     return jsonResponse(result, 201);
   } catch (error) {
     // A model over the registry's limit found after upload (e.g. a run artifact) is a size limit too: 413, not 429.
-    if (hasErrorCode(error, "RESOURCE_EXHAUSTED")) return jsonResponse({ error_code: "REQUEST_TOO_LARGE", message: (error as Error).message }, 413);
-    return errorResponse(error);
+    if (isDomainError(error) && error.code === "RESOURCE_EXHAUSTED") {
+      return errorResponseIn(locale, new DomainError("REQUEST_TOO_LARGE", error.message, error.details, error.sentence));
+    }
+    return errorResponseIn(locale, error);
   }
 }

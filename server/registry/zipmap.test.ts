@@ -107,7 +107,7 @@ describe("removeZipMap", () => {
     expect((thrown as DomainError).message).toMatch(/no ZipMap node/);
     // The version page says it in the reader's language; the English catalogue says the server's message exactly.
     expect(saidIn("en", thrown as DomainError)).toBe((thrown as DomainError).message);
-    expect(saidIn("fr", thrown as DomainError)).toBe("Le modèle n'a pas de nœud ZipMap : il n'y a rien à retirer, ses sorties sont utilisables telles quelles.");
+    expect(saidIn("fr", thrown as DomainError)).toBe("Le modèle n'a pas de nœud ZipMap\u00a0: il n'y a rien à retirer, ses sorties sont utilisables telles quelles.");
   });
 
   it("refuses bytes that are not an ONNX model", () => {

@@ -249,10 +249,10 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(ownVersion).toMatchObject({ code: "PERMISSION_DENIED", message: expect.stringMatching(/registered this model version/) });
     // The review page says the reason, and the refusal, in its reader's language: English word for word, French in French.
     expect(sayIn("en", asAda.permissions.cannotDecideMessage!)).toBe(asAda.permissions.cannotDecideReason);
-    expect(sayIn("fr", asAda.permissions.cannotDecideMessage!)).toBe("Vous avez enregistré cette version du modèle : quelqu’un d’autre doit la relire.");
+    expect(sayIn("fr", asAda.permissions.cannotDecideMessage!)).toBe("Vous avez enregistré cette version du modèle\u00a0: quelqu’un d’autre doit la relire.");
     expect(sayIn("en", asErin.permissions.cannotDecideMessage!)).toBe(asErin.permissions.cannotDecideReason);
     expect(saidIn("en", ownVersion)).toBe(ownVersion.message);
-    expect(saidIn("fr", ownVersion)).toBe(`Vous ne pouvez pas statuer sur la revue n° ${secondReview} : Vous avez enregistré cette version du modèle : quelqu’un d’autre doit la relire.`);
+    expect(saidIn("fr", ownVersion)).toBe(`Vous ne pouvez pas statuer sur la revue n° ${secondReview}\u00a0: Vous avez enregistré cette version du modèle\u00a0: quelqu’un d’autre doit la relire.`);
     await expect(decideReview(as(erin), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     await expect(decideReview(as(vera), { id: firstReview, decision: "approve", comment: "" })).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
     await expect(decideReview(as(rita), { id: firstReview, decision: "reject", comment: "  " })).rejects.toMatchObject({
@@ -430,10 +430,10 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(gate.message).toMatch(/approved version 1 .*with 2 exceptions \(accuracy.*accepted by rita/);
     // The page says the gate from its code: word for word the English message, and in French for a French reader.
     expect(sayIn("en", gate.messageSentence!)).toBe(gate.message);
-    expect(sayIn("fr", gate.messageSentence!)).toMatch(/^La revue n° \d+ a approuvé la version 1 le \d{4}-\d\d-\d\d avec 2 exceptions \(.*acceptée par rita, « .* », acceptée par ada/);
+    expect(sayIn("fr", gate.messageSentence!)).toMatch(/^La revue n° \d+ a approuvé la version 1 le \d{4}-\d\d-\d\d avec 2 exceptions \(.*acceptée par rita, «\u00a0.*\u00a0», acceptée par ada/);
     const unapproved = await productionGate(as(vera), { name: "credit-logreg", version: "2" });
     expect(sayIn("en", unapproved.messageSentence!)).toBe(unapproved.message);
-    expect(sayIn("fr", unapproved.messageSentence!)).toMatch(/^La version 2 de « credit-logreg » n'a pas de revue d'acceptation approuvée/);
+    expect(sayIn("fr", unapproved.messageSentence!)).toMatch(/^La version 2 de «\u00a0credit-logreg\u00a0» n'a pas de revue d'acceptation approuvée/);
     expect(gate.exceptions!.map((e) => [e.approvedBy, e.criterionKey])).toEqual([
       ["rita", "metric:accuracy"],
       ["rita", "edge_cases"],
@@ -480,7 +480,7 @@ describe.each(testBackends)("acceptance reviews on %s", (backend) => {
     expect(production.previousVersion).toBe("2");
     expect(production.flagReasons[0]).toMatch(/Approval withdrawn: rita withdrew the approval of review #\d+ \(The monitoring page shows accuracy 0\.61/);
     expect(sayIn("en", production.flagMessages[0]!)).toBe(production.flagReasons[0]);
-    expect(sayIn("fr", production.flagMessages[0]!)).toMatch(/^Approbation retirée : rita a retiré son approbation de la revue n° \d+ \(The monitoring page shows/);
+    expect(sayIn("fr", production.flagMessages[0]!)).toMatch(/^Approbation retirée\u00a0: rita a retiré son approbation de la revue n° \d+ \(The monitoring page shows/);
     expect(sayIn("en", gate.messageSentence!)).toBe(gate.message);
     const audit = await listAuditEntries(studio.db, { action: "review.withdraw", targetId: String(firstReview) });
     expect(audit.map((e) => [e.actorUsername, e.before, e.after, (e.meta as { reason: string; holdsProduction: boolean }).holdsProduction])).toEqual([

@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { preload, preloadModule } from "react-dom";
 import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
@@ -44,7 +45,7 @@ async function playgroundVersion(
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
   const { name, version } = await params;
-  return { title: `Playground: ${name} v${version}` };
+  return { title: (await getTranslations("playground"))("metaTitle", { name, version }) };
 }
 
 export default async function ModelPlaygroundPage({ params }: { params: Promise<{ name: string; version: string }> }) {
@@ -66,7 +67,10 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   // Before the form in the document, so it runs (with this request's CSP nonce) before a press can land: a Predict
   // pressed before hydration is answered by it through the JSON route, without waiting for the app's scripts.
   const earlyEndpoint = `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/playground-row`;
-  const earlyScript = earlyPredictScriptSource(earlyEndpoint, { bars: styles.bars, bar: styles.bar, predicted: styles.predicted, track: styles.track, fill: styles.fill, hint: styles.hint });
+  // The early answer's words, from the reader's catalogue (placeholders left for the script to fill in).
+  const t = await getTranslations("playground");
+  const texts = { locale: await getLocale(), predictedLabel: t("predictedLabel"), outputName: t("outputName", { name: "{name}" }), latency: t("latency.early", { runMs: "{runMs}", roundTripMs: "{roundTripMs}" }) };
+  const earlyScript = earlyPredictScriptSource(earlyEndpoint, { bars: styles.bars, bar: styles.bar, predicted: styles.predicted, track: styles.track, fill: styles.fill, hint: styles.hint }, texts);
   return (
     <>
       <script nonce={(await headers()).get("x-nonce") ?? undefined} dangerouslySetInnerHTML={{ __html: earlyScript }} />

@@ -1,0 +1,44 @@
+// A REST refusal in the caller's language: the language the studio's pages would use for the same request (the
+// language cookie set from the user's settings, else Accept-Language, else English). A refusal with a catalogue
+// sentence is said from it in French; English, and any refusal without a sentence, keep the error's own message,
+// byte for byte, so clients that send no language (curl, the MLflow client, scripts) read exactly what they did before.
+import { createTranslator } from "next-intl";
+import { LOCALE_COOKIE, negotiateLocale, type Locale } from "@/lib/i18n/locales";
+import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
+import { catalogues } from "@/messages";
+import { readCookie, type RequestLike } from "../auth/authenticate";
+import { toDomainError } from "../errors";
+import { jsonResponse } from "./mlflow-wire";
+
+/** The caller's language, as lib/i18n/request.ts chooses it for a page; a malformed cookie counts as none. */
+export function requestLocale(request: RequestLike): Locale {
+  let cookie: string | null = null;
+  try {
+    cookie = readCookie(request, LOCALE_COOKIE);
+  } catch {
+    cookie = null;
+  }
+  return negotiateLocale(cookie ?? undefined, request.headers.get("accept-language"));
+}
+
+const translators = new Map<Locale, SentenceTranslator>();
+
+function sentencesIn(locale: Locale): SentenceTranslator {
+  let t = translators.get(locale);
+  if (!t) {
+    t = createTranslator({ locale, messages: catalogues[locale], namespace: "sentences" }) as unknown as SentenceTranslator;
+    translators.set(locale, t);
+  }
+  return t;
+}
+
+/**
+ * errorResponse (server/http/mlflow-wire.ts) with the message in `locale` when the refusal has a sentence; the body's
+ * other fields and the status are the same. Content-Language says which language the message is in.
+ */
+export function errorResponseIn(locale: Locale, error: unknown): Response {
+  const domain = toDomainError(error);
+  const said = locale !== "en" && domain.sentence ? sentenceText(sentencesIn(locale), domain.sentence, domain.message) : domain.message;
+  const language = said === domain.message && locale !== "en" ? "en" : locale;
+  return jsonResponse({ error_code: domain.code, message: said, ...domain.details }, domain.httpStatus, { "content-language": language });
+}
