@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_COMPARE_STATE, compareStateToQuery, parseCompareState, type CompareState } from "./compare-state";
+import {
+  COMPARE_CHART_MAX_POINTS,
+  DEFAULT_COMPARE_STATE,
+  compareChartRequests,
+  compareStateToQuery,
+  parseCompareState,
+  sameChartRequest,
+  type CompareState,
+} from "./compare-state";
 import { decodeUrlList, encodeUrlList } from "./url-list";
 
 describe("url lists", () => {
@@ -70,5 +78,30 @@ describe("compare state in the URL", () => {
     expect(parseCompareState(query)).toEqual(saved);
     // Once the selection's runs are known they never leak back into the link.
     expect(compareStateToQuery({ ...saved, runs: ["r1", "r2"] })).not.toContain("runs=");
+  });
+});
+
+describe("a chart's data requests", () => {
+  const runs = Array.from({ length: 250 }, (_, i) => `run-${i}`);
+  it("splits the runs into requests of 100, each with the fixed point count, the axis and any zoomed range", () => {
+    const requests = compareChartRequests({ runs, x: "time", range: { min: 5, max: 9 } }, "loss");
+    expect(requests.map((r) => r.runIds.length)).toEqual([100, 100, 50]);
+    expect(requests.flatMap((r) => r.runIds)).toEqual(runs);
+    for (const r of requests) expect(r).toMatchObject({ keys: ["loss"], xAxis: "time", maxPoints: COMPARE_CHART_MAX_POINTS, range: { min: 5, max: 9 } });
+    expect(compareChartRequests({ runs: runs.slice(0, 3), x: "step", range: null }, "acc")).toEqual([
+      { runIds: runs.slice(0, 3), keys: ["acc"], xAxis: "step", maxPoints: COMPARE_CHART_MAX_POINTS },
+    ]);
+  });
+
+  it("recognises only exactly the same request (an early answer for another view is not adopted)", () => {
+    const [base] = compareChartRequests({ runs: runs.slice(0, 3), x: "step", range: null }, "loss");
+    expect(sameChartRequest(base, { ...base, runIds: [...base.runIds], keys: ["loss"] })).toBe(true);
+    expect(sameChartRequest(base, { ...base, runIds: [...base.runIds].reverse() })).toBe(false);
+    expect(sameChartRequest(base, { ...base, runIds: base.runIds.slice(0, 2) })).toBe(false);
+    expect(sameChartRequest(base, { ...base, keys: ["acc"] })).toBe(false);
+    expect(sameChartRequest(base, { ...base, xAxis: "relative" })).toBe(false);
+    expect(sameChartRequest(base, { ...base, maxPoints: 500 })).toBe(false);
+    expect(sameChartRequest(base, { ...base, range: { min: 0, max: 10 } })).toBe(false);
+    expect(sameChartRequest({ ...base, range: { min: 0, max: 10 } }, { ...base, range: { min: 0, max: 11 } })).toBe(false);
   });
 });

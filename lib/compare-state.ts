@@ -1,4 +1,5 @@
 // The compare view's state and its query string: a comparison is a link that reopens the same view.
+import type { PackedChartSeries } from "./chart-series-wire";
 import { decodeUrlList, encodeUrlList } from "./url-list";
 
 export type CompareXAxis = "step" | "time" | "relative";
@@ -118,4 +119,56 @@ export function compareStateToQuery(state: CompareState): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(compareStateToParams(state))) if (value !== null) params.set(key, value);
   return params.toString();
+}
+
+/**
+ * Points per series a compare chart asks for, whatever the chart's width: a fixed count lets the page's server
+ * component request the first charts with the document (it cannot measure them), and every chart of the grid
+ * (~460–1,000 px wide) gets at least a point per pixel and a half. It was the width rounded to 100 px, which the
+ * chart knew only after hydrating and measuring itself.
+ */
+export const COMPARE_CHART_MAX_POINTS = 800;
+/** Runs per chart-data request: requests run side by side and no single response grows huge. */
+export const COMPARE_RUNS_PER_REQUEST = 100;
+
+export interface CompareChartRequest {
+  runIds: string[];
+  keys: string[];
+  xAxis: CompareXAxis;
+  maxPoints: number;
+  range?: { min: number; max: number };
+}
+
+/**
+ * The chart-data requests behind one metric's chart, one per chunk of runs. Hidden runs stay in them, so toggling a
+ * run does not refetch the others. The page's server component and the chart build them here alike, so the chart
+ * can recognise (and adopt) the answer the server started with the document.
+ */
+export function compareChartRequests(state: Pick<CompareState, "runs" | "x" | "range">, metricKey: string): CompareChartRequest[] {
+  const out: CompareChartRequest[] = [];
+  for (let i = 0; i < state.runs.length; i += COMPARE_RUNS_PER_REQUEST) {
+    const runIds = state.runs.slice(i, i + COMPARE_RUNS_PER_REQUEST);
+    out.push({ runIds, keys: [metricKey], xAxis: state.x, maxPoints: COMPARE_CHART_MAX_POINTS, ...(state.range ? { range: state.range } : {}) });
+  }
+  return out;
+}
+
+/** Whether two chart requests ask for the same data (the early answer is adopted only for the exact request). */
+export function sameChartRequest(a: CompareChartRequest, b: CompareChartRequest): boolean {
+  return (
+    a.xAxis === b.xAxis &&
+    a.maxPoints === b.maxPoints &&
+    a.keys.length === b.keys.length &&
+    a.keys.every((key, i) => key === b.keys[i]) &&
+    a.runIds.length === b.runIds.length &&
+    a.runIds.every((id, i) => id === b.runIds[i]) &&
+    (a.range?.min ?? null) === (b.range?.min ?? null) &&
+    (a.range?.max ?? null) === (b.range?.max ?? null)
+  );
+}
+
+/** A chart's request started by the page's server component, and its answer (null: the chart asks for itself). */
+export interface EarlyChart {
+  request: CompareChartRequest;
+  data: Promise<PackedChartSeries | null>;
 }

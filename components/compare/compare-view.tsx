@@ -9,10 +9,19 @@ import { useTRPC } from "@/components/trpc-provider";
 import { QueryError } from "@/components/ui/query-error";
 import ui from "@/components/ui/ui.module.css";
 import { useUrlState } from "@/components/ui/use-url-state";
-import { unpackChartSeries } from "@/lib/chart-series-wire";
+import { unpackChartSeries, type PackedChartSeries } from "@/lib/chart-series-wire";
 import { aggregateSeries, groupRuns, type RunGroup } from "@/lib/compare-aggregate";
 import { toPlotSeries, type PlotSeries } from "@/lib/compare-series";
-import { MAX_SMOOTHING, compareStateToParams, parseCompareState, type CompareState, type CompareXAxis } from "@/lib/compare-state";
+import {
+  MAX_SMOOTHING,
+  compareChartRequests,
+  compareStateToParams,
+  parseCompareState,
+  sameChartRequest,
+  type CompareState,
+  type CompareXAxis,
+  type EarlyChart,
+} from "@/lib/compare-state";
 import { isSingleValueMetric } from "@/lib/compare-summary";
 import { describeColumns } from "@/lib/compare-values";
 import { distinctRunColors } from "@/lib/run-colors";
@@ -27,12 +36,17 @@ import { ParamsDiff } from "./params-diff";
 import { ScatterPlot } from "./scatter-plot";
 import { SummaryTable } from "./summary-table";
 import styles from "./compare-charts.module.css";
-import { useElementWidth, useNearViewport } from "./use-element-width";
+import { useNearViewport } from "./use-element-width";
 
 /** Charts shown when the link names none: enough to read at a glance; the picker adds the rest. */
 const DEFAULT_CHART_COUNT = 12;
-/** Runs per chart-data request: requests run side by side and no single response grows huge. */
-const RUNS_PER_REQUEST = 100;
+/** Answers the page's server component started, each taken by the first query that asks exactly for it, once. */
+const adoptedEarly = new WeakSet<Promise<PackedChartSeries | null>>();
+
+async function adoptEarly(early: Promise<PackedChartSeries | null>, ask: () => Promise<PackedChartSeries>): Promise<PackedChartSeries> {
+  adoptedEarly.add(early);
+  return (await early) ?? ask();
+}
 
 const X_AXES: readonly CompareXAxis[] = ["step", "time", "relative"];
 
@@ -42,7 +56,7 @@ export interface RunLabel {
   color: string;
 }
 
-export function CompareView({ experimentId }: { experimentId: string }) {
+export function CompareView({ experimentId, earlyCharts = {} }: { experimentId: string; earlyCharts?: Record<string, EarlyChart> }) {
   const t = useTranslations("compareRuns");
   const trpc = useTRPC();
   const { params, update } = useUrlState();
@@ -145,6 +159,7 @@ export function CompareView({ experimentId }: { experimentId: string }) {
             <MetricComparison
               key={key}
               metricKey={key}
+              early={earlyCharts[key]}
               runs={visible}
               runList={runList}
               baseline={baseline}
@@ -400,6 +415,7 @@ function RunLegend({ labels, hidden, onChange }: { labels: RunLabel[]; hidden: s
 /** One metric's chart; its data is fetched once the chart comes near the viewport. */
 function MetricComparison({
   metricKey,
+  early,
   runs,
   runList,
   baseline,
@@ -408,6 +424,8 @@ function MetricComparison({
   onResetZoom,
 }: {
   metricKey: string;
+  /** This chart's data as the server started it with the page, if it did. */
+  early: EarlyChart | undefined;
   runs: RunLabel[];
   runList: Run[];
   baseline: string | null;
@@ -418,28 +436,27 @@ function MetricComparison({
   const trpc = useTRPC();
   const frame = useRef<HTMLDivElement>(null);
   const near = useNearViewport(frame);
-  const width = useElementWidth(frame);
-  // Hidden runs stay in the request, so toggling a run does not refetch the others.
-  const runIds = state.runs;
-  const chunks = useMemo(() => {
-    const out: string[][] = [];
-    for (let i = 0; i < runIds.length; i += RUNS_PER_REQUEST) out.push(runIds.slice(i, i + RUNS_PER_REQUEST));
-    return out;
-  }, [runIds]);
-  const maxPoints = Math.min(2000, Math.max(200, width ?? 800));
+  const { runs: runIds, x: xAxis, range } = state;
+  const requests = useMemo(() => compareChartRequests({ runs: runIds, x: xAxis, range }, metricKey), [runIds, xAxis, range, metricKey]);
+  const maxPoints = requests[0]?.maxPoints ?? 0;
   const combined = useQueries({
-    queries: chunks.map((chunk) => ({
-      ...trpc.tracking.chartSeries.queryOptions(
-        { runIds: chunk, keys: [metricKey], xAxis: state.x, maxPoints, ...(state.range ? { range: state.range } : {}) },
-        // Its own request, never batched with the runs or other charts: each chart draws as soon as its data lands.
-        { trpc: { context: { skipBatch: true } } },
-      ),
-      enabled: near && width !== null,
-      // Typed-array columns, decoded once per response (a stable function: React Query keeps the result).
-      select: unpackChartSeries,
-      // Zooming keeps the old lines on screen until the range's points arrive.
-      placeholderData: <T,>(previous: T | undefined) => previous,
-    })),
+    queries: requests.map((request) => {
+      // Its own request, never batched with the runs or other charts: each chart draws as soon as its data lands.
+      const options = trpc.tracking.chartSeries.queryOptions(request, { trpc: { context: { skipBatch: true } } });
+      // The answer the server started with the document, for exactly this request, is taken once; a later fetch of
+      // the same view (stale, refocused, zoomed back out) asks the server anew.
+      const adopt = early && !adoptedEarly.has(early.data) && sameChartRequest(early.request, request) ? early.data : null;
+      const ask = options.queryFn;
+      return {
+        ...options,
+        ...(adopt && typeof ask === "function" ? { queryFn: (context: Parameters<typeof ask>[0]) => adoptEarly(adopt, async () => ask(context)) } : {}),
+        enabled: near || adopt !== null,
+        // Typed-array columns, decoded once per response (a stable function: React Query keeps the result).
+        select: unpackChartSeries,
+        // Zooming keeps the old lines on screen until the range's points arrive.
+        placeholderData: <T,>(previous: T | undefined) => previous,
+      };
+    }),
     // One stable object for all chunks: it changes only when some chunk's data or status does.
     combine: (results) => ({
       series: results.flatMap((result) => result.data ?? []),
@@ -448,7 +465,7 @@ function MetricComparison({
       refetchFailed: () => results.forEach((result) => result.error && void result.refetch()),
     }),
   });
-  const loading = !near || width === null || combined.pending;
+  const loading = !near || combined.pending;
   const error = combined.error;
 
   const { series: fetched } = combined;
