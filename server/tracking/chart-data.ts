@@ -394,7 +394,7 @@ async function reduceRawPoints(ctx: ServiceContext, input: z.output<typeof zChar
   const finite = sql`m.value <> 'NaN'::float8 and m.value <> 'Infinity'::float8 and m.value <> '-Infinity'::float8`;
   const x = xOver(sql`b.t0`);
   return queryRows<BucketRow>(ctx.db, sql`
-    with bounds as (
+    with bounds as materialized (
       select c.run_uuid, c.key, c.t0, lim.lo, lim.hi
       from unnest(${sql.param(series.map((s) => s.run_uuid))}::text[], ${sql.param(series.map((s) => s.key))}::text[],
                   ${sql.param(series.map((s) => Number(s.t0)))}::int8[]) as c(run_uuid, key, t0)
