@@ -5,16 +5,12 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { E2E_STORAGE_STATE } from "./credentials";
+import { holdAppScripts } from "./hold-app-scripts";
 
 test("the playground in French, before and after hydration", async ({ browser }) => {
   const context = await browser.newContext({ storageState: E2E_STORAGE_STATE, locale: "fr-FR" });
   const page = await context.newPage();
-  let releaseScripts: () => void = () => undefined;
-  const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
-  await page.route((url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"), async (route) => {
-    await scriptsHeld;
-    await route.continue().catch(() => undefined);
-  });
+  const releaseScripts = await holdAppScripts(page);
   await page.goto("/models/iris-logreg/versions/1/playground", { waitUntil: "commit" });
   await expect(page).toHaveTitle(/^Bac à sable\u00a0: iris-logreg v1/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bac à sable\u00a0: iris-logreg version 1");

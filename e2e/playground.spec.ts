@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
+import { holdAppScripts } from "./hold-app-scripts";
 
 const irisRows = readFileSync("fixtures/datasets/iris.test.csv", "utf8")
   .trim()
@@ -256,13 +257,7 @@ test("champion and challenger answer the same inputs side by side", async ({ pag
 
 test("Predict pressed before the page's scripts have run is answered at once by the early path, and the hydrated page keeps that answer", async ({ page }) => {
   // The app's scripts are held back until the first answer is on screen: the press lands before hydration.
-  let releaseScripts: () => void = () => undefined;
-  const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
-  // Scripts only: the style sheets (also chunks) block rendering, and a person presses a rendered button.
-  await page.route((url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"), async (route) => {
-    await scriptsHeld;
-    await route.continue().catch(() => undefined);
-  });
+  const releaseScripts = await holdAppScripts(page);
   const posts: string[] = [];
   page.on("request", (request) => {
     if (request.method() === "POST" && new URL(request.url()).pathname.includes("playground")) posts.push(new URL(request.url()).pathname);
@@ -303,12 +298,7 @@ test("Predict pressed before the page's scripts have run is answered at once by 
 });
 
 test("a value refused before hydration falls back to the form's own post, which shows the field's message", async ({ page }) => {
-  let releaseScripts: () => void = () => undefined;
-  const scriptsHeld = new Promise<void>((resolve) => (releaseScripts = resolve));
-  await page.route((url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"), async (route) => {
-    await scriptsHeld;
-    await route.continue().catch(() => undefined);
-  });
+  const releaseScripts = await holdAppScripts(page);
   await page.goto("/models/iris-logreg/versions/1/playground", { waitUntil: "commit" });
   await page.getByLabel("x1", { exact: true }).fill("");
   const refused = page.waitForResponse((response) => response.url().endsWith("/playground-row"));
