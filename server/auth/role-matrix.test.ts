@@ -136,6 +136,7 @@ describe.each(testBackends)("role × action matrix on %s", (backend) => {
   const handles = new Map<Role, RoleHandles>();
   let admin: RoleHandles;
   let counter = 0;
+  let refusalTarget: Target | undefined;
 
   beforeAll(async () => {
     studio = await createTestStudio(backend);
@@ -171,7 +172,9 @@ describe.each(testBackends)("role × action matrix on %s", (backend) => {
     for (const role of roles) {
       const allowed = can({ userId: "x", username: "x", role, via: "token" }, action.permission);
       it(`${role} ${allowed ? "may" : "may not"}: ${action.name}`, async () => {
-        const target = await freshTarget();
+        // A refused action must leave its target as it was (the fingerprint below checks it), so refusals share one
+        // target; an allowed action writes, so it gets its own.
+        const target = allowed ? await freshTarget() : (refusalTarget ??= await freshTarget());
         // Only a refusal is checked against it: an allowed action is meant to write.
         const before = allowed ? undefined : await fingerprint(studio);
         const status = await action.run(handles.get(role)!, target);
