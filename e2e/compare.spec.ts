@@ -302,6 +302,29 @@ test("compare 1,000 runs: a saved selection with a short link, every chart drawn
   await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
   await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
   phaseDone("reload");
+
+  // The legend and the params table hold the runs in view, not all 1,000; scrolled to their end, the last run is there.
+  const legend = page.getByRole("region", { name: "Runs in the charts" });
+  expect(await legend.getByRole("button", { pressed: true }).count()).toBeLessThan(200);
+  await expect(legend.getByRole("listitem").first()).toHaveAttribute("aria-setsize", String(RUNS));
+  await legend.getByRole("list").evaluate((list) => list.parentElement!.scrollTo(0, list.parentElement!.scrollHeight));
+  const lastInLegend = legend.locator(`li[aria-posinset="${RUNS}"]`).getByRole("button");
+  await lastInLegend.click();
+  await expect(lastInLegend).toHaveAttribute("aria-pressed", "false");
+  await expect(lossChart).toHaveAttribute("data-lines", String(RUNS - 1));
+  await lastInLegend.click();
+  await expect(lossChart).toHaveAttribute("data-lines", String(RUNS));
+  const paramsRegion = page.getByRole("region", { name: "Params that differ, scrollable" });
+  const paramsTable = paramsRegion.getByRole("table");
+  await expect(paramsTable).toHaveAttribute("aria-colcount", String(RUNS + 1));
+  expect(await paramsTable.getByRole("columnheader").count()).toBeLessThan(50);
+  await paramsRegion.evaluate((box) => box.scrollTo(box.scrollWidth, 0));
+  const lastColumn = paramsTable.getByRole("columnheader").last();
+  await expect(lastColumn).toHaveAttribute("aria-colindex", String(RUNS + 1));
+  // The cell under the last header is that run's own lr (sweep-0123 logged 0.123): the window keeps cells under their run.
+  const lastRunName = (await lastColumn.innerText()).trim();
+  expect(lastRunName).toMatch(/^sweep-\d{4}$/);
+  await expect(paramsTable.getByRole("row").nth(1).getByRole("cell").last()).toHaveText(String(Number(lastRunName.slice(-4)) / RUNS));
   await expectNoSeriousViolations(page);
   phaseDone("axe");
 });

@@ -33,6 +33,7 @@ import { RunColorsProvider } from "./run-colors-context";
 import { CompareLineChart, type ChartLine } from "./compare-line-chart";
 import { ParallelCoordinates } from "./parallel-coordinates";
 import { ParamsDiff } from "./params-diff";
+import { RunLegend } from "./run-legend";
 import { ScatterPlot } from "./scatter-plot";
 import { SummaryTable } from "./summary-table";
 import styles from "./compare-charts.module.css";
@@ -372,42 +373,6 @@ function ChartControls({
           </div>
         </details>
       ) : null}
-    </section>
-  );
-}
-
-function RunLegend({ labels, hidden, onChange }: { labels: RunLabel[]; hidden: string[]; onChange: (hidden: string[]) => void }) {
-  const t = useTranslations("compareRuns");
-  if (!labels.length) return null;
-  return (
-    <section aria-label={t("legend.label")}>
-      <div className={styles.inline}>
-        <h2 className={ui.panelTitle}>{t("legend.title")}</h2>
-        {hidden.length ? (
-          <button type="button" className={ui.secondary} onClick={() => onChange([])}>
-            {t("legend.showAll")}
-          </button>
-        ) : null}
-      </div>
-      <ul className={styles.legend}>
-        {labels.map((label) => {
-          const shown = !hidden.includes(label.runId);
-          return (
-            <li key={label.runId}>
-              <button
-                type="button"
-                className={styles.legendItem}
-                aria-pressed={shown}
-                title={shown ? t("legend.hide") : t("legend.show")}
-                onClick={() => onChange(shown ? [...hidden, label.runId] : hidden.filter((id) => id !== label.runId))}
-              >
-                <span className={styles.swatch} style={{ background: label.color }} aria-hidden="true" />
-                {label.name}
-              </button>
-            </li>
-          );
-        })}
-      </ul>
     </section>
   );
 }

@@ -5,7 +5,8 @@ import { renderToStaticMarkup as renderStatic } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { Run } from "@/server/tracking/schema";
 import { ParallelCoordinates } from "./parallel-coordinates";
-import { ParamsDiff } from "./params-diff";
+import { ParamsDiff, WINDOWED_FROM_RUNS } from "./params-diff";
+import { LEGEND_WINDOWED_FROM, RunLegend } from "./run-legend";
 import { ScatterPlot } from "./scatter-plot";
 import { formatDelta } from "./summary-table";
 import { makeRun as makeAnyRun } from "@/lib/testing/make-run";
@@ -74,6 +75,48 @@ describe("ParamsDiff", () => {
     expect(count(differingTable, '<th scope="row"')).toBe(20);
     expect(differingTable).toContain("Show 20 more of 32 hidden params");
     expect(count(foldedTable, '<th scope="row"')).toBe(8);
+  });
+
+  it("puts only a window of run columns in the page from 100 runs, numbered among all of them", () => {
+    const html = renderToStaticMarkup(<ParamsDiff runs={manyRuns(500, 3)} />);
+    const [differingTable] = html.split("<details");
+    // The table tells assistive technology its whole size: the param column and 500 run columns.
+    expect(differingTable).toContain('aria-colcount="501"');
+    // A first screenful of run columns, the first run first, each numbered: not the 500.
+    const headers = count(differingTable, '<th scope="col"') - 1;
+    expect(headers).toBeGreaterThan(0);
+    expect(headers).toBeLessThan(20);
+    expect(differingTable).toMatch(/<th scope="col" aria-colindex="2"[^>]*>.*?run r0</);
+    expect(differingTable).not.toContain("run r499");
+    // Each of the three differing params' rows holds a cell under each run header, and one spacer for the rest.
+    expect(differingTable).toContain('aria-rowcount="4"');
+    expect(count(differingTable, "<td class")).toBe(headers * 3);
+    expect(count(differingTable, '<td aria-hidden="true"')).toBe(4);
+    // Under the threshold, every run has its column.
+    const plain = renderToStaticMarkup(<ParamsDiff runs={manyRuns(WINDOWED_FROM_RUNS - 1, 3)} />);
+    expect(plain).not.toContain("aria-colcount");
+    expect(count(plain.split("<details")[0], '<th scope="col"')).toBe(WINDOWED_FROM_RUNS);
+  });
+});
+
+describe("RunLegend", () => {
+  const labels = (n: number) => Array.from({ length: n }, (_, i) => ({ runId: `r${i}`, name: `run ${i}`, color: "#123456" }));
+
+  it("lists every run as a toggle under the threshold, and a window of them, placed in the whole list, above it", () => {
+    const few = renderToStaticMarkup(<RunLegend labels={labels(LEGEND_WINDOWED_FROM - 1)} hidden={["r3"]} onChange={ignore} />);
+    expect(count(few, "aria-pressed=")).toBe(LEGEND_WINDOWED_FROM - 1);
+    expect(count(few, 'aria-pressed="false"')).toBe(1);
+    expect(few).toContain("Show all");
+
+    const many = renderToStaticMarkup(<RunLegend labels={labels(1000)} hidden={["r1"]} onChange={ignore} />);
+    const buttons = count(many, "aria-pressed=");
+    expect(buttons).toBeGreaterThan(0);
+    expect(buttons).toBeLessThan(100);
+    expect(many).toContain('aria-setsize="1000" aria-posinset="1"');
+    expect(many).toContain("run 0");
+    expect(many).not.toContain("run 999");
+    // The hidden run's button says so, the others are pressed.
+    expect(count(many, 'aria-pressed="false"')).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 "use client";
 // The params that differ between the compared runs, one column per run; params equal in every run are folded away.
-import { useMemo, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useMemo, useRef, useState, type CSSProperties, type RefObject } from "react";
 import styles from "@/components/ui/ui.module.css";
 import { diffParams, type ParamDiffRow } from "@/lib/compare-values";
 import type { Run } from "@/server/tracking/schema";
@@ -9,6 +10,16 @@ import { RunLabel, runDisplayName } from "./run-label";
 
 /** Cells drawn before "Show more": hundreds of runs × hundreds of params would stall the page for no reader. */
 const CELL_BUDGET = 10_000;
+/**
+ * From this many runs the run columns are windowed: only those scrolled into view (and a few either side) are in the
+ * page, at a fixed width. A thousand runs made 6,000 elements here that every layout, and every accessibility
+ * check, went through. Screen readers still hear the table's true size (aria-colcount, aria-colindex).
+ */
+export const WINDOWED_FROM_RUNS = 100;
+/** A windowed run column's width (px): the run label's 14rem and the cell's padding. */
+const RUN_COLUMN_WIDTH = 240;
+/** The param column's width when run columns are windowed (px). */
+const PARAM_COLUMN_WIDTH = 240;
 
 export interface ParamsDiffProps {
   runs: readonly Run[];
@@ -18,6 +29,7 @@ export function ParamsDiff({ runs }: ParamsDiffProps) {
   const diff = useMemo(() => diffParams(runs), [runs]);
   const rowsPerPage = Math.max(20, Math.floor(CELL_BUDGET / Math.max(1, runs.length)));
   const [shownRows, setShownRows] = useState(rowsPerPage);
+  const scroller = useRef<HTMLDivElement>(null);
 
   if (!runs.length) return <p className={compare.empty}>No runs to compare. Select runs in the runs table and open the comparison.</p>;
   if (!diff.differing.length && !diff.equal.length) {
@@ -40,27 +52,31 @@ export function ParamsDiff({ runs }: ParamsDiffProps) {
       )}
       {diff.differing.length ? (
         // Scrolls sideways with many runs: focusable so keyboard users can scroll it too.
-        <div className={`${styles.tableWrap} ${compare.diffWrap}`} tabIndex={0} role="region" aria-label="Params that differ, scrollable">
-          <table className={styles.table}>
-            <caption className="visually-hidden">Params that differ between the compared runs, one column per run</caption>
-            <thead className={compare.stickyHead}>
-              <tr>
-                <th scope="col" className={compare.stickyColumn}>
-                  Param
-                </th>
-                {runs.map((run) => (
-                  <th scope="col" key={run.info.run_id}>
-                    <RunLabel runId={run.info.run_id} name={runDisplayName(run)} />
+        <div ref={scroller} className={`${styles.tableWrap} ${compare.diffWrap}`} tabIndex={0} role="region" aria-label="Params that differ, scrollable">
+          {runs.length >= WINDOWED_FROM_RUNS ? (
+            <WindowedDiffTable rows={visible} runs={runs} scroller={scroller} />
+          ) : (
+            <table className={styles.table}>
+              <caption className="visually-hidden">Params that differ between the compared runs, one column per run</caption>
+              <thead className={compare.stickyHead}>
+                <tr>
+                  <th scope="col" className={compare.stickyColumn}>
+                    Param
                   </th>
+                  {runs.map((run) => (
+                    <th scope="col" key={run.info.run_id}>
+                      <RunLabel runId={run.info.run_id} name={runDisplayName(run)} />
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {visible.map((row) => (
+                  <DiffRow key={row.key} row={row} runs={runs} />
                 ))}
-              </tr>
-            </thead>
-            <tbody>
-              {visible.map((row) => (
-                <DiffRow key={row.key} row={row} runs={runs} />
-              ))}
-            </tbody>
-          </table>
+              </tbody>
+            </table>
+          )}
           {hidden > 0 ? (
             <button type="button" className={`${styles.secondary} ${compare.more}`} onClick={() => setShownRows(visible.length + rowsPerPage)}>
               Show {Math.min(hidden, rowsPerPage)} more of {hidden} hidden params
@@ -110,23 +126,93 @@ function DiffRow({ row, runs }: { row: ParamDiffRow; runs: readonly Run[] }) {
       <th scope="row" className={`${compare.stickyColumn} ${compare.paramKey}`} title={row.key}>
         {row.key}
       </th>
-      {row.values.map((value, i) => {
-        const differs = value !== row.commonValue;
-        const shown =
-          value === null ? (
-            <>
-              <span aria-hidden="true">—</span>
-              <span className="visually-hidden">not logged</span>
-            </>
-          ) : (
-            value
-          );
-        return (
-          <td key={runs[i].info.run_id} className={compare.value}>
-            {differs ? <mark className={compare.differs}>{shown}</mark> : shown}
-          </td>
-        );
-      })}
+      {row.values.map((value, i) => (
+        <DiffCell key={runs[i].info.run_id} value={value} commonValue={row.commonValue} />
+      ))}
     </tr>
+  );
+}
+
+function DiffCell({ value, commonValue, colIndex, style }: { value: string | null; commonValue: string | null; colIndex?: number; style?: CSSProperties }) {
+  const shown =
+    value === null ? (
+      <>
+        <span aria-hidden="true">—</span>
+        <span className="visually-hidden">not logged</span>
+      </>
+    ) : (
+      value
+    );
+  return (
+    <td className={compare.value} aria-colindex={colIndex} style={style}>
+      {value !== commonValue ? <mark className={compare.differs}>{shown}</mark> : shown}
+    </td>
+  );
+}
+
+/**
+ * The params table with its run columns windowed (WINDOWED_FROM_RUNS): fixed-width columns, empty spacer cells for
+ * the columns before and after the window, every real cell numbered among all the table's columns.
+ */
+function WindowedDiffTable({ rows, runs, scroller }: { rows: readonly ParamDiffRow[]; runs: readonly Run[]; scroller: RefObject<HTMLDivElement | null> }) {
+  const virtualizer = useVirtualizer({
+    horizontal: true,
+    count: runs.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => RUN_COLUMN_WIDTH,
+    paddingStart: PARAM_COLUMN_WIDTH,
+    overscan: 4,
+    // Before the first measurement (and when rendered without layout): a first screenful of columns.
+    initialRect: { width: 1200, height: 700 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const before = items.length ? items[0].start - PARAM_COLUMN_WIDTH : 0;
+  const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const fixed = { width: RUN_COLUMN_WIDTH, maxWidth: RUN_COLUMN_WIDTH };
+  // Spacers hold the width of the columns out of the window; hidden from assistive technology.
+  const spacer = (width: number, edge: string) => (width > 0 ? <td key={edge} aria-hidden="true" className={compare.spacer} style={{ width }} /> : null);
+  return (
+    <table
+      className={styles.table}
+      style={{ tableLayout: "fixed", width: virtualizer.getTotalSize() }}
+      aria-colcount={runs.length + 1}
+      aria-rowcount={rows.length + 1}
+      data-windowed-columns={items.length}
+    >
+      <caption className="visually-hidden">
+        Params that differ between the compared runs, one column per run; {runs.length} run columns, shown as the table scrolls sideways
+      </caption>
+      <thead className={compare.stickyHead}>
+        <tr aria-rowindex={1}>
+          <th scope="col" className={compare.stickyColumn} aria-colindex={1} style={{ width: PARAM_COLUMN_WIDTH, maxWidth: PARAM_COLUMN_WIDTH }}>
+            Param
+          </th>
+          {spacer(before, "before")}
+          {items.map((item) => {
+            const run = runs[item.index];
+            return (
+              <th scope="col" key={run.info.run_id} aria-colindex={item.index + 2} style={fixed}>
+                <RunLabel runId={run.info.run_id} name={runDisplayName(run)} />
+              </th>
+            );
+          })}
+          {spacer(after, "after")}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, r) => (
+          <tr key={row.key} aria-rowindex={r + 2}>
+            <th scope="row" className={`${compare.stickyColumn} ${compare.paramKey}`} title={row.key} aria-colindex={1}>
+              {row.key}
+            </th>
+            {spacer(before, "before")}
+            {items.map((item) => (
+              <DiffCell key={runs[item.index].info.run_id} value={row.values[item.index]} commonValue={row.commonValue} colIndex={item.index + 2} style={fixed} />
+            ))}
+            {spacer(after, "after")}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
