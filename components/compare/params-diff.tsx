@@ -1,7 +1,7 @@
 "use client";
 // The params that differ between the compared runs, one column per run; params equal in every run are folded away.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef, useState, type CSSProperties, type RefObject } from "react";
+import { useMemo, useState, type CSSProperties } from "react";
 import styles from "@/components/ui/ui.module.css";
 import { diffParams, type ParamDiffRow } from "@/lib/compare-values";
 import type { Run } from "@/server/tracking/schema";
@@ -29,7 +29,9 @@ export function ParamsDiff({ runs }: ParamsDiffProps) {
   const diff = useMemo(() => diffParams(runs), [runs]);
   const rowsPerPage = Math.max(20, Math.floor(CELL_BUDGET / Math.max(1, runs.length)));
   const [shownRows, setShownRows] = useState(rowsPerPage);
-  const scroller = useRef<HTMLDivElement>(null);
+  // Held in state, not a ref: the windowed table's virtualizer looks for its scroll box when it renders, and a ref
+  // is attached only after the table's first render; the state update renders it again with the box.
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
 
   if (!runs.length) return <p className={compare.empty}>No runs to compare. Select runs in the runs table and open the comparison.</p>;
   if (!diff.differing.length && !diff.equal.length) {
@@ -52,7 +54,7 @@ export function ParamsDiff({ runs }: ParamsDiffProps) {
       )}
       {diff.differing.length ? (
         // Scrolls sideways with many runs: focusable so keyboard users can scroll it too.
-        <div ref={scroller} className={`${styles.tableWrap} ${compare.diffWrap}`} tabIndex={0} role="region" aria-label="Params that differ, scrollable">
+        <div ref={setScroller} className={`${styles.tableWrap} ${compare.diffWrap}`} tabIndex={0} role="region" aria-label="Params that differ, scrollable">
           {runs.length >= WINDOWED_FROM_RUNS ? (
             <WindowedDiffTable rows={visible} runs={runs} scroller={scroller} />
           ) : (
@@ -154,11 +156,11 @@ function DiffCell({ value, commonValue, colIndex, style }: { value: string | nul
  * The params table with its run columns windowed (WINDOWED_FROM_RUNS): fixed-width columns, empty spacer cells for
  * the columns before and after the window, every real cell numbered among all the table's columns.
  */
-function WindowedDiffTable({ rows, runs, scroller }: { rows: readonly ParamDiffRow[]; runs: readonly Run[]; scroller: RefObject<HTMLDivElement | null> }) {
+function WindowedDiffTable({ rows, runs, scroller }: { rows: readonly ParamDiffRow[]; runs: readonly Run[]; scroller: HTMLDivElement | null }) {
   const virtualizer = useVirtualizer({
     horizontal: true,
     count: runs.length,
-    getScrollElement: () => scroller.current,
+    getScrollElement: () => scroller,
     estimateSize: () => RUN_COLUMN_WIDTH,
     paddingStart: PARAM_COLUMN_WIDTH,
     overscan: 4,
