@@ -35,6 +35,13 @@ export interface ServingResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Which model and version answered (the serving metrics' labels), when one did. */
+  served?: Served;
+}
+
+interface Served {
+  model: string;
+  version: string;
 }
 
 /** Largest request body the serving endpoints read (STUDIO_MAX_REQUEST_BYTES, default 20 MB; a 100-row request is ~60 KB). */
@@ -62,23 +69,33 @@ function errorBody(protocol: Protocol, error: DomainError): string {
 
 const PLAIN_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json", "cache-control": "no-store" };
 
-/** An answer: `headers` are those of every answer (PLAIN_HEADERS) or a model's (modelHeaders), plus the request id. */
-function json(status: number, requestId: string, body: string, headers: Readonly<Record<string, string>> = PLAIN_HEADERS): ServingResponse {
-  const answer = { status, headers: { ...headers, "x-request-id": requestId }, body };
-  const served = servedBy.get(headers);
-  if (served) servedBy.set(answer.headers, served);
-  return answer;
+/**
+ * An answer: `headers` are those of every answer (PLAIN_HEADERS) or a model's (modelHeaders), plus the request id
+ * (one copy per answer: the shared objects are never handed out); `served` names the model that answered.
+ */
+function json(status: number, requestId: string, body: string, headers: Readonly<Record<string, string>> = PLAIN_HEADERS, served?: Served): ServingResponse {
+  return { status, headers: { ...headers, "x-request-id": requestId }, body, served };
 }
 
-/** Which model and version answered, by the headers object of the answer or the error it failed with (the metrics label requests with them). */
-const servedBy = new WeakMap<object, { model: string; version: string }>();
+/** Which model and version a failed request reached, by the error it failed with (the metrics label requests with them). */
+const servedBy = new WeakMap<object, Served>();
 
-/** The headers saying who answered, built once per model and resolution (an alias answer lasts a second or more). */
-const headersByResolution = new WeakMap<Resolved, { model: ServedModel; threshold: number | null; headers: Record<string, string> }>();
+/**
+ * The headers saying who answered, built once per model and resolution (an alias answer lasts a second or more), and
+ * on the production endpoint once per route and shadow as well (`routed`): a request copies one of them, once.
+ */
+interface ModelHeaders {
+  model: ServedModel;
+  threshold: number | null;
+  served: Served;
+  headers: Record<string, string>;
+  routed: Map<string, Record<string, string>>;
+}
+const headersByResolution = new WeakMap<Resolved, ModelHeaders>();
 
-function modelHeaders(model: ServedModel, resolved: Resolved, threshold: number | null): Readonly<Record<string, string>> {
+function modelHeaders(model: ServedModel, resolved: Resolved, threshold: number | null): ModelHeaders {
   const cached = headersByResolution.get(resolved);
-  if (cached && cached.model === model && cached.threshold === threshold) return cached.headers;
+  if (cached && cached.model === model && cached.threshold === threshold) return cached;
   const headers: Record<string, string> = {
     ...PLAIN_HEADERS,
     "x-model-version": model.version,
@@ -86,15 +103,27 @@ function modelHeaders(model: ServedModel, resolved: Resolved, threshold: number 
     "x-review-id": resolved.reviewId === null ? "none" : String(resolved.reviewId),
     ...(threshold !== null ? { "x-decision-threshold": String(threshold) } : {}),
   };
-  headersByResolution.set(resolved, { model, threshold, headers });
-  servedBy.set(headers, { model: model.name, version: model.version });
+  const entry: ModelHeaders = { model, threshold, served: { model: model.name, version: model.version }, headers, routed: new Map() };
+  headersByResolution.set(resolved, entry);
+  return entry;
+}
+
+/** A production endpoint's headers: the model's, the route that answered, and the shadow that got a copy. */
+function routedHeaders(entry: ModelHeaders, route: "production" | "canary", shadow: string | null): Readonly<Record<string, string>> {
+  const key = shadow === null ? route : `${route}\u0000${shadow}`;
+  let headers = entry.routed.get(key);
+  if (!headers) {
+    headers = { ...entry.headers, "x-model-route": route, ...(shadow !== null ? { "x-shadow": shadow } : {}) };
+    entry.routed.set(key, headers);
+  }
   return headers;
 }
 
-/** A model's answer and the headers saying who answered it. */
+/** A model's answer, the headers saying who answered it, and its name and version for the metrics. */
 interface Answered {
   body: string;
   headers: Readonly<Record<string, string>>;
+  served: Served;
 }
 
 const SERVING: ResolveOptions = { serving: true };
@@ -180,11 +209,8 @@ async function withModel(
     const copied =
       shadow !== null &&
       enqueueShadowCopy({ server, db: db!, modelName: ref.name, version: shadow, requestId: routing!.requestId, protocol: routing!.protocol, parse: routing!.shadow, production: routing!.parsed });
-    const headers = modelHeaders(model, resolved, threshold);
-    if (!db) return { body, headers };
-    const routed = { ...headers, "x-model-route": route, ...(copied ? { "x-shadow": shadow } : {}) };
-    servedBy.set(routed, servedBy.get(headers)!);
-    return { body, headers: routed };
+    const named = modelHeaders(model, resolved, threshold);
+    return { body, headers: db ? routedHeaders(named, route, copied ? shadow : null) : named.headers, served: named.served };
   } catch (error) {
     // A version that failed its request (bad input, a broken model) still names itself in the serving metrics.
     if (model && typeof error === "object" && error !== null) servedBy.set(error, { model: model.name, version: model.version });
@@ -214,7 +240,9 @@ function logAnswer(
 
 /** The version a test asks to fail (journeys break a canary with it); ignored unless STUDIO_SERVING_TEST_FAULTS=1. */
 function failVersionOf(request: ServingRequest): string | null {
-  return process.env.STUDIO_SERVING_TEST_FAULTS === "1" ? (request.headers.get("x-test-fail-version") ?? null) : null;
+  // The header first: reading process.env costs more than a header look-up, on every request.
+  const version = request.headers.get("x-test-fail-version");
+  return version !== null && process.env.STUDIO_SERVING_TEST_FAULTS === "1" ? version : null;
 }
 
 function callerKeyOf(request: ServingRequest): string | null {
@@ -238,8 +266,8 @@ async function readBody(request: ServingRequest): Promise<string> {
   return text;
 }
 
-async function invocations(request: ServingRequest, server: ModelServer, db: Database, actor: Actor, modelSegments: string[], requestId: string, startedAt: number): Promise<Answered> {
-  const ref = parseModelReference(decodeSegments(modelSegments).join("/"));
+async function invocations(request: ServingRequest, server: ModelServer, db: Database, actor: Actor, path: ServingPath, requestId: string, startedAt: number): Promise<Answered> {
+  const ref = (path.ref ??= parseModelReference(decodeSegments(path.segments.slice(2, -1)).join("/")));
   const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
   const isCsv = contentType.startsWith("text/csv");
   if (!isCsv && !contentType.startsWith("application/json")) {
@@ -279,7 +307,8 @@ function oipTarget(segments: string[]): { ref: ModelReference; action: string } 
   return { ref: parseModelReference(decoded.join("/")), action: "" };
 }
 
-async function openInference(request: ServingRequest, server: ModelServer, segments: string[], requestId: string, startedAt: number): Promise<ServingResponse> {
+async function openInference(request: ServingRequest, server: ModelServer, path: ServingPath, requestId: string, startedAt: number): Promise<ServingResponse> {
+  const segments = path.segments.slice(1);
   if (segments[0] === "health" && segments.length === 2 && (segments[1] === "live" || segments[1] === "ready")) {
     if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for /v2/health/${segments[1]}.`);
     return json(200, requestId, JSON.stringify(segments[1] === "live" ? { live: true } : { ready: true }));
@@ -291,7 +320,7 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
   if (segments[0] !== "models" || segments.length < 2) throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
   const { db } = await server.database();
   const actor = await authenticateOn(request, db);
-  const { ref, action } = oipTarget(segments.slice(1));
+  const { ref, action } = (path.target ??= oipTarget(segments.slice(1)));
   if (action === "infer") {
     if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
     const body = parseJson(await readBody(request));
@@ -315,34 +344,62 @@ async function openInference(request: ServingRequest, server: ModelServer, segme
         outputs: oipOutputs(results, infer.outputs, model),
       });
     }, routing);
-    return json(200, requestId, answer.body, answer.headers);
+    return json(200, requestId, answer.body, answer.headers, answer.served);
   }
   if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
   if (action === "ready") {
     const answer = await withModel(server, ref, actor, async (model) => JSON.stringify({ name: model.name, ready: true }));
-    return json(200, requestId, answer.body, answer.headers);
+    return json(200, requestId, answer.body, answer.headers, answer.served);
   }
   if (action !== "") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
   const metadata = await withModel(server, ref, actor, async (model) => JSON.stringify(oipMetadata(model)));
-  return json(200, requestId, metadata.body, metadata.headers);
+  return json(200, requestId, metadata.body, metadata.headers, metadata.served);
 }
 
 function splitPath(pathname: string): string[] {
   return pathname.split("/").filter((s) => s.length > 0);
 }
 
+/**
+ * A request path as serving reads it: its segments and metrics label, and once parsed without error, the model
+ * reference it names (`ref` for /invocations, `target` for /v2). Never changed once parsed, so shared between the
+ * requests to one path through a bounded cache (callers call a handful of paths, over and over).
+ */
+interface ServingPath {
+  readonly segments: readonly string[];
+  readonly label: string;
+  ref?: ModelReference;
+  target?: { ref: ModelReference; action: string };
+}
+
+const pathCache = new Map<string, ServingPath>();
+const PATH_CACHE_MAX = 1000;
+const CACHED_PATH_MAX_LENGTH = 300;
+
+function servingPath(pathname: string): ServingPath {
+  const cached = pathCache.get(pathname);
+  if (cached) return cached;
+  const segments = splitPath(pathname);
+  const path: ServingPath = { segments, label: servingRouteLabel(segments) };
+  if (pathname.length <= CACHED_PATH_MAX_LENGTH) {
+    if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
+    pathCache.set(pathname, path);
+  }
+  return path;
+}
+
 /** Answers one serving request: `/api/serve/<model>/invocations` or `/v2/…`. Never throws. */
 export async function handleServing(request: ServingRequest, server: ModelServer = getModelServer()): Promise<ServingResponse> {
   const startedAt = performance.now();
   const requestId = requestIdOf(request);
-  const segments = splitPath(request.pathname);
-  const protocol: Protocol = segments[0] === "v2" ? "oip" : "mlflow";
+  const path = servingPath(request.pathname);
+  const protocol: Protocol = path.segments[0] === "v2" ? "oip" : "mlflow";
   let answer: ServingResponse;
   let failure: DomainError | undefined;
-  let served: { model: string; version: string } | undefined;
+  let served: Served | undefined;
   try {
-    answer = await answerServing(request, server, segments, protocol, requestId, startedAt);
-    served = servedBy.get(answer.headers);
+    answer = await answerServing(request, server, path, protocol, requestId, startedAt);
+    served = answer.served;
   } catch (error) {
     failure = toDomainError(error);
     answer = json(failure.httpStatus, requestId, errorBody(protocol, failure));
@@ -351,7 +408,7 @@ export async function handleServing(request: ServingRequest, server: ModelServer
   observeServingRequest(served?.model ?? "", served?.version ?? "", answer.status, (performance.now() - startedAt) / 1000);
   observeAnsweredRequest({
     surface: "serving",
-    route: servingRouteLabel(segments),
+    route: path.label,
     method: request.method,
     status: answer.status,
     requestId,
@@ -372,8 +429,9 @@ function servingRouteLabel(segments: readonly string[]): string {
   return `/v2/models/:model${versioned}${last === "infer" || last === "ready" ? `/${last}` : ""}`;
 }
 
-async function answerServing(request: ServingRequest, server: ModelServer, segments: string[], protocol: Protocol, requestId: string, startedAt: number): Promise<ServingResponse> {
-  if (protocol === "oip") return await openInference(request, server, segments.slice(1), requestId, startedAt);
+async function answerServing(request: ServingRequest, server: ModelServer, path: ServingPath, protocol: Protocol, requestId: string, startedAt: number): Promise<ServingResponse> {
+  if (protocol === "oip") return await openInference(request, server, path, requestId, startedAt);
+  const segments = path.segments;
   if (segments[0] !== "api" || segments[1] !== "serve" || segments.length < 4) {
     throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
   }
@@ -392,8 +450,8 @@ async function answerServing(request: ServingRequest, server: ModelServer, segme
   if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
   const { db } = await server.database();
   const actor = await authenticateOn(request, db);
-  const answer = await invocations(request, server, db, actor, segments.slice(2, -1), requestId, startedAt);
-  return json(200, requestId, answer.body, answer.headers);
+  const answer = await invocations(request, server, db, actor, path, requestId, startedAt);
+  return json(200, requestId, answer.body, answer.headers, answer.served);
 }
 
 /** The Next.js route handler of both protocols. */
