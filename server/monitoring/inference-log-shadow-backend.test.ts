@@ -17,7 +17,7 @@ import { backendSchedPolicy, hostOf, isLocalHost, shadowLogBackendPolicy } from 
 // Read by the writer thread (its copy of the environment is taken when it starts): set before the first entry.
 process.env.STUDIO_SHADOW_LOG_BACKEND_POLICY = "idle";
 delete process.env.STUDIO_LOG_BACKEND_POLICY; // production's rows at normal priority (the default)
-const { flushInferenceLog, inferenceLogStatus, recordCompactBatch, recordInference } = await import("./inference-log");
+const { flushInferenceLog, inferenceLogStatus, inferenceLogTestHooks, recordCompactBatch, recordInference } = await import("./inference-log");
 
 const SHADOW_ROUTE = 2;
 
@@ -117,5 +117,43 @@ describe.skipIf(!localPostgres)("the shadow's log rows on a PostgreSQL server on
       expect(shadowBackend!.policy).toBe("normal");
       expect(backendSchedPolicy(shadowBackend!.pid)).toBe(0);
     }
+  });
+
+  it("never hold production's rows behind the shadow's: those are written while the shadow's wait, which are written after", async () => {
+    studio = await createTestStudio("postgres");
+    await registerOnnxUpload(studio.as(systemActor), { name: "bc", bytes: new Uint8Array(await readFile("fixtures/models/breast-cancer-rf-v1.onnx")) });
+    const { modelId } = await findRegisteredModel(studio.db, "bc");
+    const { versionId } = (await findModelVersion(studio.db, "bc", "1")).row;
+    const log = (prefix: string, route: "production" | "shadow", count: number) => {
+      for (let i = 0; i < count; i++) recordInference(studio!.db, { modelId, versionId, requestId: `${prefix}-${i}`, at: Date.now(), latencyMs: 1, inputs: { x0: [i] }, predictions: [0], protocol: "v2", route }, { sampled: false });
+    };
+    log("held-warm", "shadow", 1); // starts the writer thread, which the hold is sent to
+    await flushInferenceLog();
+    inferenceLogTestHooks.holdShadowWrites();
+    const before = inferenceLogStatus();
+    log("held-shadow", "shadow", 7);
+    log("held-prod", "production", 11);
+    const flushed = flushInferenceLog();
+    // Production's rows sent after that flush (which waits for the shadow's) are not held behind it either.
+    log("held-late", "production", 5);
+    const flushedAfter = flushInferenceLog();
+    const count = async (prefix: string) => (await studio!.db.select({ id: inferenceLog.requestId }).from(inferenceLog).where(like(inferenceLog.requestId, `${prefix}-%`))).length;
+    // Production's rows come in while the shadow's are held (the flush, which waits for both, does not return yet).
+    const deadline = Date.now() + 30_000;
+    while ((await count("held-prod")) + (await count("held-late")) < 16 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await count("held-prod")).toBe(11);
+    expect(await count("held-late")).toBe(5);
+    expect(await count("held-shadow")).toBe(0);
+    expect(inferenceLogStatus().routed.queued - before.routed.queued).toBe(7); // still counted as waiting: bounded, not lost
+    let done = false;
+    void flushed.then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(done).toBe(false);
+    inferenceLogTestHooks.releaseShadowWrites();
+    await Promise.all([flushed, flushedAfter]);
+    expect(await count("held-shadow")).toBe(7);
+    const after = inferenceLogStatus();
+    expect(after.written - before.written).toBe(23);
+    expect(after.routed.queued).toBe(0);
   });
 });

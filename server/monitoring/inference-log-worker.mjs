@@ -59,6 +59,9 @@ let chain = Promise.resolve();
  * the other, after production's rows of the same batch: production's rows never wait for them (only a flush does).
  */
 let shadowChain = Promise.resolve();
+/** Test hook: ends a "hold-shadow". */
+/** @type {(() => void) | null} */
+let releaseShadow = null;
 
 /** @param {number} value */
 function jsonNumber(value) {
@@ -385,8 +388,7 @@ async function handle(message) {
       return;
     }
     case "flush":
-      // Everything sent before the flush, the shadow's rows included.
-      await shadowChain;
+      // Called once everything sent before the flush is written, the shadow's rows included (see the listener).
       port.postMessage({ type: "flushed", id: message.id });
       if (message.signal) {
         // The main thread is exiting and waits on this word (Atomics.wait): everything before the flush is written.
@@ -418,5 +420,19 @@ async function handle(message) {
 port.on("message", (message) => {
   // A "release" must overtake the batches waiting on the hold, so it is not queued behind them.
   if (message.type === "release") void handle(message);
-  else chain = chain.then(() => handle(message)).catch((error) => port.postMessage({ type: "error", message: String(error) }));
+  else if (message.type === "hold-shadow") {
+    // Test hook: the shadow's chain waits (as behind a backend that gets no core) until "release-shadow".
+    shadowChain = shadowChain.then(() => new Promise((resolve) => (releaseShadow = () => resolve(undefined))));
+  } else if (message.type === "release-shadow") {
+    releaseShadow?.();
+    releaseShadow = null;
+  }
+  else if (message.type === "flush") {
+    // Answered once the batches before it are written, their shadow rows too, without holding the batches after it
+    // behind the shadow's chain (whose backend may be waiting for an idle core): production's rows never wait for it.
+    chain = chain.then(() => {
+      const shadowUpTo = shadowChain;
+      void shadowUpTo.then(() => handle(message)).catch((error) => port.postMessage({ type: "error", message: String(error) }));
+    });
+  } else chain = chain.then(() => handle(message)).catch((error) => port.postMessage({ type: "error", message: String(error) }));
 });

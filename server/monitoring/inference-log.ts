@@ -730,6 +730,13 @@ export const inferenceLogTestHooks = {
   releaseWrites(): void {
     state.worker?.postMessage({ type: "release" });
   },
+  /** The shadow's rows written apart (STUDIO_SHADOW_LOG_BACKEND_POLICY) wait until released, as behind a starved backend. */
+  holdShadowWrites(): void {
+    workerOrNull()?.postMessage({ type: "hold-shadow" });
+  },
+  releaseShadowWrites(): void {
+    state.worker?.postMessage({ type: "release-shadow" });
+  },
   setMaxQueued(limit: number): void {
     state.maxQueued = limit;
   },
