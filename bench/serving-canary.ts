@@ -59,6 +59,10 @@ const CALLERS = 1000;
 /** The other processes: the same-run "before" arms (see the top of this file), one process each. */
 const BEFORE = {
   "backend-idle": { env: { STUDIO_LOG_BACKEND_POLICY: "idle" }, label: "shadow on its own thread, off-path threads and the log writer's PostgreSQL backend in SCHED_IDLE (opt-in STUDIO_LOG_BACKEND_POLICY=idle; a second process)" },
+  // The shadow's log rows on a connection of their own whose backend alone is in SCHED_IDLE (production's rows keep a
+  // backend at normal priority): STUDIO_SHADOW_LOG_BACKEND_POLICY=idle; `shadow-log-apart` writes them apart at normal priority.
+  "shadow-log-idle": { env: { STUDIO_SHADOW_LOG_BACKEND_POLICY: "idle" }, label: "shadow on its own thread, its log rows on their own connection, that backend in SCHED_IDLE (STUDIO_SHADOW_LOG_BACKEND_POLICY=idle)" },
+  "shadow-log-apart": { env: { STUDIO_SHADOW_LOG_BACKEND_POLICY: "normal" }, label: "shadow on its own thread, its log rows on their own connection at normal priority (STUDIO_SHADOW_LOG_BACKEND_POLICY=normal)" },
   "nice-only": { env: { STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at niceness 19 only, not SCHED_IDLE (before; a second process)" },
   "normal-priority": { env: { STUDIO_BACKGROUND_THREAD_NICE: "0", STUDIO_BACKGROUND_THREAD_POLICY: "normal" }, label: "shadow on its own thread, off-path threads at normal priority (before; a second process)" },
   "batch-20ms": { env: { STUDIO_SHADOW_BATCH_DELAY_MS: "20" }, label: "shadow on its own thread in SCHED_IDLE, copies sent every 20 ms, not 50 (before; a second process)" },

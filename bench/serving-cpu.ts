@@ -96,7 +96,7 @@ async function backends(databaseUrl: string): Promise<{ pid: number; kind: Backe
     const { rows } = await client.query("select pid, application_name, backend_type from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
     return rows.map((r: { pid: number; application_name: string; backend_type: string }) => ({
       pid: r.pid,
-      kind: r.application_name === LOG_WRITER_APPLICATION ? "log" : r.backend_type === "autovacuum worker" ? "autovacuum" : "other",
+      kind: r.application_name.startsWith(LOG_WRITER_APPLICATION) ? "log" : r.backend_type === "autovacuum worker" ? "autovacuum" : "other",
     }));
   } finally {
     await client.end();

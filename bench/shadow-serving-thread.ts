@@ -101,6 +101,29 @@ async function main(): Promise<void> {
     await profiler.post("Profiler.enable");
     await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
   }
+  // BENCH_SHADOW_HEAP=1: a sampled allocation profile of the serving thread per measured round (garbage included: what a
+  // scavenge has to deal with), summed by allocating function and printed per arm: where the shadow's extra
+  // allocations on the serving thread come from (issue 20: its scavenges about double with a shadow).
+  let heap: Session | null = null;
+  if (process.env.BENCH_SHADOW_HEAP === "1") {
+    heap = new Session();
+    heap.connect();
+    await heap.post("HeapProfiler.enable");
+  }
+  type SamplingNode = { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: SamplingNode[] };
+  const heapPerArm = new Map<string, Map<string, number>>();
+  const summariseHeap = (arm: string, root: SamplingNode) => {
+    const sums = heapPerArm.get(arm) ?? new Map<string, number>();
+    const walk = (node: SamplingNode) => {
+      if (node.selfSize) {
+        const where = `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.replace(/^.*\/(server|node_modules|bench|lib)\//, "$1/")}:${node.callFrame.lineNumber + 1}`;
+        sums.set(where, (sums.get(where) ?? 0) + node.selfSize);
+      }
+      for (const child of node.children) walk(child);
+    };
+    walk(root);
+    heapPerArm.set(arm, sums);
+  };
   // The serving thread's scavenges (this isolate's only: the scoring and log threads have their own).
   const scavenges = { count: 0, ms: 0 };
   new PerformanceObserver((list) => {
@@ -130,6 +153,7 @@ async function main(): Promise<void> {
       await drained();
       const status = shadowQueueStatus();
       if (profiler) await profiler.post("Profiler.start");
+      if (heap) await heap.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
       const gcBefore = { ...scavenges };
       const before = mainThreadTicks();
       await paced(REQUESTS);
@@ -143,6 +167,10 @@ async function main(): Promise<void> {
         // BENCH_SHADOW_PROFILE=<folder>: the serving thread's CPU profile of each measured round, for DevTools.
         const { profile } = await profiler.post("Profiler.stop");
         writeFileSync(path.join(process.env.BENCH_SHADOW_PROFILE!, `round-${round + 1}-${arm.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
+      }
+      if (heap) {
+        const { profile } = await heap.post("HeapProfiler.stopSampling");
+        summariseHeap(arm, profile.head as unknown as SamplingNode);
       }
       const after = shadowQueueStatus();
       perRequest.get(arm)!.push(us);
@@ -173,6 +201,18 @@ async function main(): Promise<void> {
       `pair differences ${differences.map((d) => d.toFixed(1)).join(", ")}, median ${percentile(differences, 50).toFixed(1)} µs/request; ` +
       `per copy scored: ${differences.map((d, i) => (d / Math.max(scoredShare[i]!, 1e-9)).toFixed(1)).join(", ")} µs`,
   );
+  if (heap) {
+    // Bytes allocated per request by function, all rounds of an arm (sampled every 4 KiB: an estimate), the shadow's
+    // extra first; names read "function file:line".
+    const alonePerFn = heapPerArm.get("alone") ?? new Map<string, number>();
+    const shadowPerFn = heapPerArm.get("shadow") ?? new Map<string, number>();
+    const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0) / (ROUNDS * REQUESTS);
+    console.log(`serving thread allocation, bytes/request (sampled): alone ${total(alonePerFn).toFixed(0)}, with a shadow ${total(shadowPerFn).toFixed(0)}`);
+    const names = new Set([...alonePerFn.keys(), ...shadowPerFn.keys()]);
+    const rows = [...names].map((n) => ({ n, alone: (alonePerFn.get(n) ?? 0) / (ROUNDS * REQUESTS), shadow: (shadowPerFn.get(n) ?? 0) / (ROUNDS * REQUESTS) }));
+    rows.sort((a, b) => b.shadow - b.alone - (a.shadow - a.alone));
+    for (const r of rows.slice(0, 25)) console.log(`  ${(r.shadow - r.alone).toFixed(0).padStart(6)} B/req more with a shadow (${r.alone.toFixed(0)} → ${r.shadow.toFixed(0)}): ${r.n}`);
+  }
   console.log(`shadow: ${JSON.stringify(shadowQueueStatus())}`);
   await closeShadowQueue();
   await server.close();

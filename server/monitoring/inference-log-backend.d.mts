@@ -1,5 +1,6 @@
 // Types of inference-log-backend.mjs (plain JavaScript: the log's writer thread imports it as is).
 export function logBackendPolicy(): "auto" | "idle" | "normal";
+export function shadowLogBackendPolicy(): "same" | "auto" | "idle" | "normal";
 export function isLocalHost(host: string | undefined): boolean;
 export function hostOf(config: Record<string, unknown>): string | undefined;
 export function backendDecision(input: {

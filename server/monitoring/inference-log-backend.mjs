@@ -37,6 +37,22 @@ export function logBackendPolicy() {
 }
 
 /**
+ * Where the shadow's log rows go and at what priority (STUDIO_SHADOW_LOG_BACKEND_POLICY). `same`: with production's rows,
+ * on the log's one connection, at its policy (the default). `auto`, `idle` or `normal`: on a connection of their own,
+ * whose backend follows that policy as above, so that the shadow's inserts alone yield the CPU (`idle` on a local
+ * server: a shadow's rows double the log's inserts, bench/README.md "serving-canary") while production's rows keep
+ * theirs; production's rows never wait behind the shadow's there, and the shadow's are acknowledged (or shed, against
+ * the routed entries' own bound) on their own.
+ * @returns {"same" | "auto" | "idle" | "normal"}
+ */
+export function shadowLogBackendPolicy() {
+  const raw = (process.env.STUDIO_SHADOW_LOG_BACKEND_POLICY ?? "").trim();
+  if (raw === "") return "same";
+  if (raw === "same" || raw === "auto" || raw === "idle" || raw === "normal") return raw;
+  throw new Error(`STUDIO_SHADOW_LOG_BACKEND_POLICY must be 'same', 'auto', 'idle' or 'normal', got '${raw}'`);
+}
+
+/**
  * Whether a connection's host is this machine: a loopback address, `localhost`, or a Unix socket directory.
  * @param {string | undefined} host
  */

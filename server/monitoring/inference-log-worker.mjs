@@ -11,7 +11,7 @@ import { parentPort } from "node:worker_threads";
 import pg from "pg";
 import { LOG_WRITER_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
 import { schedstatReader, stallTraceEnabled, traceEvent, traceNow } from "../serving/stall-trace.mjs";
-import { backendDecision, enterIdle, hostOf, isLocalHost, logBackendPolicy } from "./inference-log-backend.mjs";
+import { backendDecision, enterIdle, hostOf, isLocalHost, logBackendPolicy, shadowLogBackendPolicy } from "./inference-log-backend.mjs";
 
 if (!parentPort) throw new Error("inference-log-worker.mjs runs as a worker thread of inference-log.ts");
 const port = parentPort;
@@ -31,10 +31,18 @@ const HEADER = 8;
 const PROTOCOLS = ["mlflow", "v2"];
 /** The header's protocol slot holds protocol code + 2 × route code; production rows leave the route to the column default. */
 const ROUTE_FIELDS = ["", ',"route":"canary"', ',"route":"shadow"'];
+/** The shadow's route code in the header's protocol slot (ROUTE_FIELDS' index). */
+const SHADOW_ROUTE_CODE = 2;
 
 /** @type {Map<number, string[]>} layout id → its feature keys, already JSON-quoted with the colon ('"x0":') */
 const layouts = new Map();
-/** @typedef {{ kind: "postgres", config: Record<string, unknown>, embeddedCluster: string | null, pool: pg.Pool | null }} PostgresTarget */
+/**
+ * A PostgreSQL database written on this thread's own connections: `pool` for production's and the canary's rows,
+ * `shadowPool` for the shadow's (when they are written apart: see shadowLogBackendPolicy).
+ * @typedef {{ kind: "postgres", config: Record<string, unknown>, embeddedCluster: string | null, pool: pg.Pool | null,
+ *   shadowPool: pg.Pool | null }} PostgresTarget
+ * @typedef {"log" | "shadow"} Connection
+ */
 /** @type {Map<number, PostgresTarget | { kind: "main" }>} */
 const targets = new Map();
 /** @type {Map<string, number>} "<target>:<model>" → when its expired entries were last deleted */
@@ -46,6 +54,14 @@ let held = null;
 let release = null;
 /** Messages are handled strictly in order: a flush answers only after every batch sent before it is written. */
 let chain = Promise.resolve();
+/**
+ * The shadow's rows, written apart on their own connection (its backend in SCHED_IDLE where allowed), one batch after
+ * the other, after production's rows of the same batch: production's rows never wait for them (only a flush does).
+ */
+let shadowChain = Promise.resolve();
+/** Test hook: ends a "hold-shadow". */
+/** @type {(() => void) | null} */
+let releaseShadow = null;
 
 /** @param {number} value */
 function jsonNumber(value) {
@@ -61,17 +77,24 @@ function jsonNumber(value) {
  *   inputs: Record<string, (number | string | null)[]>, predictions: (number | string)[], protocol: "mlflow" | "v2",
  *   route?: "production" | "canary" | "shadow" }} LoggedEntry
  */
+/** @typedef {{ chunks: string[], modelIds: number[], count: number }} Rows */
+
 /**
- * The JSON array of rows of one batch, exactly as inference-log.ts wrote them before this thread existed.
+ * The JSON array of rows of one batch, exactly as inference-log.ts wrote them before this thread existed; with
+ * `splitShadow`, the shadow's rows apart (`shadow`), to be written on the shadow's own connection.
  * @param {{ numbers: Float64Array, used: number, requestIds: string[], objects: LoggedEntry[] }} batch
  * @param {number} chunkSize
- * @returns {{ chunks: string[], modelIds: number[], count: number }}
+ * @param {boolean} splitShadow
+ * @returns {{ rows: Rows, shadow: Rows }}
  */
-function serialise(batch, chunkSize) {
+function serialise(batch, chunkSize, splitShadow) {
   const { numbers, used, requestIds, objects } = batch;
   /** @type {string[]} */
   const rows = [];
   const modelIds = new Set();
+  /** @type {string[]} */
+  const shadowRows = [];
+  const shadowModelIds = new Set();
   let entry = 0;
   for (let at = 0; at < used; entry++) {
     const keys = layouts.get(numbers[at]);
@@ -90,15 +113,18 @@ function serialise(batch, chunkSize) {
     let predictions = "[";
     for (let p = 0; p < predictionCount; p++) predictions += (p ? "," : "") + jsonNumber(numbers[cell++]);
     predictions += "]";
-    rows.push(
+    const route = Math.floor(numbers[at + 5] / 2);
+    const shadow = splitShadow && route === SHADOW_ROUTE_CODE;
+    (shadow ? shadowRows : rows).push(
       `{"model_id":${modelId},"version_id":${numbers[at + 2]},"request_id":${JSON.stringify(requestIds[entry])},"at":${numbers[at + 3]},` +
-        `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5] % 2]}"${ROUTE_FIELDS[Math.floor(numbers[at + 5] / 2)]}}`,
+        `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5] % 2]}"${ROUTE_FIELDS[route]}}`,
     );
-    modelIds.add(modelId);
+    (shadow ? shadowModelIds : modelIds).add(modelId);
     at = cell;
   }
   for (const e of objects) {
-    rows.push(
+    const shadow = splitShadow && e.route === "shadow";
+    (shadow ? shadowRows : rows).push(
       JSON.stringify({
         model_id: e.modelId,
         version_id: e.versionId,
@@ -112,8 +138,13 @@ function serialise(batch, chunkSize) {
         route: e.route ?? "production",
       }),
     );
-    modelIds.add(e.modelId);
+    (shadow ? shadowModelIds : modelIds).add(e.modelId);
   }
+  return { rows: chunked(rows, modelIds, chunkSize), shadow: chunked(shadowRows, shadowModelIds, chunkSize) };
+}
+
+/** @param {string[]} rows @param {Set<number>} modelIds @param {number} chunkSize @returns {Rows} */
+function chunked(rows, modelIds, chunkSize) {
   /** @type {string[]} */
   const chunks = [];
   for (let start = 0; start < rows.length; start += chunkSize) chunks.push(`[${rows.slice(start, start + chunkSize).join(",")}]`);
@@ -179,18 +210,21 @@ const lookedAt = new WeakSet();
 /**
  * The pool's connection's backend to SCHED_IDLE where inference-log-backend.mjs allows it, once per connection (the
  * pool holds one; it is replaced after an idle second); the main thread hears where it stands, and why not (to log
- * once). Only when the policy may lower something: with `normal` no connection is checked out for it.
+ * once). Only when the policy may lower something: with `normal` no connection is checked out for it. The shadow's
+ * connection follows STUDIO_SHADOW_LOG_BACKEND_POLICY, production's STUDIO_LOG_BACKEND_POLICY.
  * @param {pg.Pool} pool
  * @param {PostgresTarget} target
+ * @param {Connection} connection
  */
-async function lowerBackend(pool, target) {
+async function lowerBackend(pool, target, connection) {
   /** @type {"auto" | "idle" | "normal"} */
   let policy;
   try {
-    policy = logBackendPolicy();
+    const asked = connection === "shadow" ? shadowLogBackendPolicy() : logBackendPolicy();
+    policy = asked === "same" ? logBackendPolicy() : asked;
   } catch (error) {
     policy = "normal";
-    if (!lookedAt.has(pool)) port.postMessage({ type: "backend", pid: null, policy: "normal", reason: error instanceof Error ? error.message : String(error) });
+    if (!lookedAt.has(pool)) port.postMessage({ type: "backend", connection, pid: null, policy: "normal", reason: error instanceof Error ? error.message : String(error) });
     lookedAt.add(pool);
   }
   // Nothing to look at (no connection checked out for it): a server on another machine, or, by default, a database
@@ -205,21 +239,30 @@ async function lowerBackend(pool, target) {
       pid = Number((await client.query("select pg_backend_pid() as pid")).rows[0]?.pid);
     } catch (error) {
       if (isUnavailable(error)) throw error; // retried with the batch's inserts
-      port.postMessage({ type: "backend", pid: null, policy: "normal", reason: `could not read the backend's pid: ${error instanceof Error ? error.message : String(error)}` });
+      port.postMessage({ type: "backend", connection, pid: null, policy: "normal", reason: `could not read the backend's pid: ${error instanceof Error ? error.message : String(error)}` });
       return; // the log is written at normal priority, as before
     }
     const decision = backendDecision({ policy, host: hostOf(target.config), pid, embeddedCluster: target.embeddedCluster });
     const refused = decision.lower ? enterIdle(pid) : decision.reason;
     const lowered = decision.lower && refused === null ? "idle" : "normal";
-    port.postMessage({ type: "backend", pid, policy: lowered, reason: refused });
-    traceEvent("logwrite-backend", { t: traceNow(), backendPid: pid, policy: lowered });
+    port.postMessage({ type: "backend", connection, pid, policy: lowered, reason: refused });
+    traceEvent("logwrite-backend", { t: traceNow(), backendPid: pid, policy: lowered, connection });
   } finally {
     client.release();
   }
 }
 
-/** @param {PostgresTarget} target */
-function poolOf(target) {
+/** @param {PostgresTarget} target @param {Connection} connection */
+function poolOf(target, connection) {
+  if (connection === "shadow") {
+    // The shadow's rows on a connection of their own, so that its backend alone can yield the CPU.
+    if (!target.shadowPool) {
+      const pool = new pg.Pool({ ...target.config, max: 1, idleTimeoutMillis: 1_000, connectionTimeoutMillis: 5_000, application_name: "studio inference log (shadow)", options: "-c synchronous_commit=off" });
+      pool.on("error", () => undefined);
+      target.shadowPool = pool;
+    }
+    return target.shadowPool;
+  }
   if (!target.pool) {
     // One connection is enough for batched inserts; it closes when idle so a test's throwaway database can be dropped.
     // synchronous_commit off: a commit returns before its WAL reaches the disk (the log's rows are durable once
@@ -235,16 +278,17 @@ function poolOf(target) {
 /**
  * @param {number} targetId
  * @param {PostgresTarget} target
- * @param {{ chunks: string[], modelIds: number[], count: number }} rows
+ * @param {Rows} rows
+ * @param {Connection} connection
  */
-async function writePostgres(targetId, target, rows) {
-  const pool = poolOf(target);
-  await untilWritten(() => lowerBackend(pool, target));
-  if (stallTraceEnabled) await tracedInserts(pool, rows);
+async function writePostgres(targetId, target, rows, connection) {
+  const pool = poolOf(target, connection);
+  await untilWritten(() => lowerBackend(pool, target, connection));
+  if (stallTraceEnabled) await tracedInserts(pool, rows, connection);
   else for (const chunk of rows.chunks) await untilWritten(() => pool.query(INSERT, [chunk]));
   const now = Date.now();
   for (const modelId of rows.modelIds) {
-    const key = `${targetId}:${modelId}`;
+    const key = `${targetId}:${modelId}`; // one prune per model, whichever connection wrote its rows
     if (now - (lastPrune.get(key) ?? 0) < PRUNE_EVERY_MS) continue;
     lastPrune.set(key, now);
     await pool.query(PRUNE, [modelId, now]).catch((error) => {
@@ -263,8 +307,9 @@ const schedstat = stallTraceEnabled ? schedstatReader() : null;
  * meanwhile). Each connection's backend pid and policy are traced by lowerBackend.
  * @param {pg.Pool} pool
  * @param {{ chunks: string[], count: number }} rows
+ * @param {Connection} connection
  */
-async function tracedInserts(pool, rows) {
+async function tracedInserts(pool, rows, connection) {
   for (let i = 0; i < rows.chunks.length; i++) {
     const chunk = rows.chunks[i];
     const t = traceNow();
@@ -277,15 +322,41 @@ async function tracedInserts(pool, rows) {
       rows: Math.min(INSERT_CHUNK.postgres, rows.count - i * INSERT_CHUNK.postgres),
       cpuMs: before && after ? (after.cpuNs - before.cpuNs) / 1e6 : null,
       runqueueMs: before && after ? (after.waitNs - before.waitNs) / 1e6 : null,
+      connection,
     });
   }
+}
+
+/** Whether the shadow's rows are written apart, on their own connection (STUDIO_SHADOW_LOG_BACKEND_POLICY not `same`). */
+function shadowApart() {
+  try {
+    return shadowLogBackendPolicy() !== "same";
+  } catch {
+    return true; // a bad setting: written apart at normal priority, and lowerBackend says why once
+  }
+}
+
+/**
+ * Queues the shadow's rows of a batch on their own chain and connection; the main thread hears of them on their own
+ * ("written" or "failed", every one of them a routed entry).
+ * @param {number} targetId @param {PostgresTarget} target @param {Rows} rows
+ */
+function writeShadow(targetId, target, rows) {
+  shadowChain = shadowChain.then(async () => {
+    try {
+      await writePostgres(targetId, target, rows, "shadow");
+      port.postMessage({ type: "written", target: targetId, count: rows.count, routed: rows.count, modelIds: rows.modelIds });
+    } catch (error) {
+      port.postMessage({ type: "failed", target: targetId, count: rows.count, routed: rows.count, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
 }
 
 /** @param {any} message */
 async function handle(message) {
   switch (message.type) {
     case "target":
-      targets.set(message.id, message.kind === "postgres" ? { kind: "postgres", config: message.config, embeddedCluster: message.embeddedCluster ?? null, pool: null } : { kind: "main" });
+      targets.set(message.id, message.kind === "postgres" ? { kind: "postgres", config: message.config, embeddedCluster: message.embeddedCluster ?? null, pool: null, shadowPool: null } : { kind: "main" });
       return;
     case "layout":
       layouts.set(message.id, message.keys.map((/** @type {string} */ key) => `${JSON.stringify(key)}:`));
@@ -293,23 +364,31 @@ async function handle(message) {
     case "batch": {
       if (held) await held;
       const target = targets.get(message.target);
-      let rows;
+      // What the main thread still counts as in this thread for the batch: less what the shadow's chain took over.
+      let count = message.count;
+      let routed = message.routed ?? 0;
       try {
         if (!target) throw new Error(`unknown target ${message.target}`);
-        rows = serialise(message, INSERT_CHUNK[target.kind]);
+        const { rows, shadow } = serialise(message, INSERT_CHUNK[target.kind], target.kind === "postgres" && shadowApart());
         if (target.kind === "main") {
           // The main thread owns this database: it inserts the rows and acknowledges them itself.
-          port.postMessage({ type: "rows", target: message.target, chunks: rows.chunks, modelIds: rows.modelIds, count: rows.count, routed: message.routed ?? 0 });
+          port.postMessage({ type: "rows", target: message.target, chunks: rows.chunks, modelIds: rows.modelIds, count: rows.count, routed });
           return;
         }
-        await writePostgres(message.target, target, rows);
-        port.postMessage({ type: "written", target: message.target, count: rows.count, routed: message.routed ?? 0, modelIds: rows.modelIds });
+        if (shadow.count) {
+          writeShadow(message.target, target, shadow);
+          count -= shadow.count;
+          routed -= shadow.count;
+        }
+        if (rows.count) await writePostgres(message.target, target, rows, "log");
+        if (count) port.postMessage({ type: "written", target: message.target, count, routed, modelIds: rows.modelIds });
       } catch (error) {
-        port.postMessage({ type: "failed", target: message.target, count: message.count, routed: message.routed ?? 0, message: error instanceof Error ? error.message : String(error) });
+        port.postMessage({ type: "failed", target: message.target, count, routed, message: error instanceof Error ? error.message : String(error) });
       }
       return;
     }
     case "flush":
+      // Called once everything sent before the flush is written, the shadow's rows included (see the listener).
       port.postMessage({ type: "flushed", id: message.id });
       if (message.signal) {
         // The main thread is exiting and waits on this word (Atomics.wait): everything before the flush is written.
@@ -326,7 +405,11 @@ async function handle(message) {
       release = null;
       return;
     case "close":
-      for (const target of targets.values()) if (target.kind === "postgres" && target.pool) await target.pool.end().catch(() => undefined);
+      await shadowChain;
+      for (const target of targets.values()) {
+        if (target.kind !== "postgres") continue;
+        for (const pool of [target.pool, target.shadowPool]) if (pool) await pool.end().catch(() => undefined);
+      }
       targets.clear();
       port.postMessage({ type: "closed" });
       port.close();
@@ -337,5 +420,19 @@ async function handle(message) {
 port.on("message", (message) => {
   // A "release" must overtake the batches waiting on the hold, so it is not queued behind them.
   if (message.type === "release") void handle(message);
-  else chain = chain.then(() => handle(message)).catch((error) => port.postMessage({ type: "error", message: String(error) }));
+  else if (message.type === "hold-shadow") {
+    // Test hook: the shadow's chain waits (as behind a backend that gets no core) until "release-shadow".
+    shadowChain = shadowChain.then(() => new Promise((resolve) => (releaseShadow = () => resolve(undefined))));
+  } else if (message.type === "release-shadow") {
+    releaseShadow?.();
+    releaseShadow = null;
+  }
+  else if (message.type === "flush") {
+    // Answered once the batches before it are written, their shadow rows too, without holding the batches after it
+    // behind the shadow's chain (whose backend may be waiting for an idle core): production's rows never wait for it.
+    chain = chain.then(() => {
+      const shadowUpTo = shadowChain;
+      void shadowUpTo.then(() => handle(message)).catch((error) => port.postMessage({ type: "error", message: String(error) }));
+    });
+  } else chain = chain.then(() => handle(message)).catch((error) => port.postMessage({ type: "error", message: String(error) }));
 });

@@ -140,6 +140,8 @@ interface LogState {
   writerThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
   /** The writer's PostgreSQL backend (its latest connection): pid and whether it is in SCHED_IDLE (inference-log-backend.mjs). */
   writerBackend: { pid: number; policy: "idle" | "normal" } | null;
+  /** The backend of the shadow's own connection, when its rows are written apart (STUDIO_SHADOW_LOG_BACKEND_POLICY). */
+  shadowWriterBackend: { pid: number; policy: "idle" | "normal" } | null;
   /** Why the backend could not be lowered, each said once. */
   reportedBackendReasons: Set<string>;
 }
@@ -173,6 +175,7 @@ const state = (holder.studioInferenceLogWriter ??= {
   writer: DEFAULT_WRITER,
   writerThread: null,
   writerBackend: null,
+  shadowWriterBackend: null,
   reportedBackendReasons: new Set(),
 });
 // A writer kept from an older module (a dev server's reload) lacks the canary/shadow counters.
@@ -182,6 +185,7 @@ state.maxRoutedQueued ??= DEFAULT_MAX_ROUTED_QUEUED;
 state.droppedRouted ??= 0;
 state.writerThread ??= null;
 state.writerBackend ??= null;
+state.shadowWriterBackend ??= null;
 state.reportedBackendReasons ??= new Set();
 
 /** The model's sampling rate and retention, cached for a few seconds (serving reads them on every request). */
@@ -238,10 +242,13 @@ export function inferenceLogStatus(): {
   writerThread: { tid: number; nice: number; policy: "idle" | "normal" } | null;
   /** The writer's PostgreSQL backend pid and policy once it connected (null before, or with PGlite). */
   writerBackend: { pid: number; policy: "idle" | "normal" } | null;
+  /** The backend of the shadow's rows' own connection (STUDIO_SHADOW_LOG_BACKEND_POLICY other than `same`), once it wrote. */
+  shadowWriterBackend: { pid: number; policy: "idle" | "normal" } | null;
 } {
   return {
     writerThread: state.writerThread,
     writerBackend: state.writerBackend,
+    shadowWriterBackend: state.shadowWriterBackend,
     queued: state.queued,
     written: state.written,
     dropped: state.dropped,
@@ -437,6 +444,7 @@ function workerOrNull(): Worker | null {
     state.worker = null;
     state.writerThread = null;
     state.writerBackend = null;
+    state.shadowWriterBackend = null;
     lose(state.inWorker, state.inWorkerRouted);
     state.inWorker = 0;
     state.inWorkerRouted = 0;
@@ -557,7 +565,7 @@ type WorkerMessage =
   | { type: "flushed"; id: number }
   | { type: "error"; message: string }
   | { type: "closed" }
-  | { type: "backend"; pid: number | null; policy: "idle" | "normal"; reason: string | null }
+  | { type: "backend"; connection: "log" | "shadow"; pid: number | null; policy: "idle" | "normal"; reason: string | null }
   | ({ type: "priority" } & ({ tid: number; nice: number; policy: "idle" | "normal"; reason?: string } | { tid: null; nice: null; policy: null; reason: string }));
 
 function targetById(id: number): Target | undefined {
@@ -606,10 +614,13 @@ function onWorkerMessage(message: WorkerMessage): void {
       break;
     case "backend":
       // inference-log-backend.mjs: the writer's PostgreSQL backend yields the CPU where allowed; else why, said once.
-      if (message.pid !== null) state.writerBackend = { pid: message.pid, policy: message.policy };
+      if (message.pid !== null) {
+        if (message.connection === "shadow") state.shadowWriterBackend = { pid: message.pid, policy: message.policy };
+        else state.writerBackend = { pid: message.pid, policy: message.policy };
+      }
       if (message.reason && !state.reportedBackendReasons.has(message.reason)) {
         state.reportedBackendReasons.add(message.reason);
-        console.warn(`[studio] the inference log's PostgreSQL backend keeps its priority: ${message.reason}`);
+        console.warn(`[studio] the inference log's PostgreSQL backend${message.connection === "shadow" ? " for the shadow's rows" : ""} keeps its priority: ${message.reason}`);
       }
       break;
     case "priority":
@@ -718,6 +729,13 @@ export const inferenceLogTestHooks = {
   },
   releaseWrites(): void {
     state.worker?.postMessage({ type: "release" });
+  },
+  /** The shadow's rows written apart (STUDIO_SHADOW_LOG_BACKEND_POLICY) wait until released, as behind a starved backend. */
+  holdShadowWrites(): void {
+    workerOrNull()?.postMessage({ type: "hold-shadow" });
+  },
+  releaseShadowWrites(): void {
+    state.worker?.postMessage({ type: "release-shadow" });
   },
   setMaxQueued(limit: number): void {
     state.maxQueued = limit;
