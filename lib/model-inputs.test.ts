@@ -137,6 +137,25 @@ describe("inputs the playground cannot feed", () => {
     const feeds = feedsFromRows(plan, inputs, [{ count: 3 }, { count: 4.6 }]);
     expect(feeds.count).toEqual({ type: "int64", data: BigInt64Array.from([3n, 5n]), dims: [2, 1] });
   });
+
+  it("fills int32, float64 and bool inputs row by row, and names the row that lacks a value", () => {
+    const inputs: ModelInputInfo[] = [
+      { name: "n", kind: "tensor", elementType: "int32", shape: [null, 1] },
+      { name: "x", kind: "tensor", elementType: "float64", shape: [null, 1] },
+      { name: "on", kind: "tensor", elementType: "bool", shape: [null, 1] },
+    ];
+    const plan = planModelInputs(inputs);
+    const feeds = feedsFromRows(plan, inputs, [
+      { n: 1.4, x: 0.1, on: true },
+      { n: "2.6", x: "1e-300", on: false },
+      { n: -3, x: "", on: 1 },
+    ]);
+    expect(feeds.n).toEqual({ type: "int32", data: Int32Array.of(1, 3, -3), dims: [3, 1] });
+    expect(feeds.x).toEqual({ type: "float64", data: Float64Array.of(0.1, 1e-300, Number.NaN), dims: [3, 1] });
+    expect(feeds.on).toEqual({ type: "bool", data: Uint8Array.of(1, 0, 1), dims: [3, 1] });
+    expect(() => feedsFromRows(plan, inputs, [{ n: 1, x: 1, on: true }, { n: 1, on: true }])).toThrow('Row 2 has no value for "x".');
+    expect(() => feedsFromRows(plan, inputs, [{ n: "two", x: 1, on: true }])).toThrow('"n" must be a number, not "two".');
+  });
 });
 
 describe("parseInputJson", () => {

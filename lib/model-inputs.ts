@@ -216,15 +216,7 @@ export function feedsFromRows(plan: InputPlan, inputs: readonly ModelInputInfo[]
     const fields = plan.fields.filter((field) => field.inputName === input.name).sort((a, b) => (a.column ?? 0) - (b.column ?? 0));
     const width = fields.length;
     const dims = plan.layout === "matrix" || input.shape === null || input.shape.length === 2 ? [rows.length, width] : [rows.length];
-    const values: FieldValue[] = [];
-    rows.forEach((row, index) => {
-      for (const field of fields) {
-        const value = row[field.key];
-        if (value === undefined) throw new ModelInputError(`Row ${index + 1} has no value for "${field.key}".`);
-        values.push(value);
-      }
-    });
-    feeds[input.name] = tensorOf(input.elementType, values, dims, fields);
+    feeds[input.name] = tensorOf(input.elementType, rows, fields, dims);
   }
   return feeds;
 }
@@ -237,29 +229,44 @@ function numberOf(value: FieldValue, field: InputField): number {
   return parsed;
 }
 
-function tensorOf(elementType: string, values: FieldValue[], dims: number[], fields: InputField[]): FeedTensor {
-  const fieldAt = (i: number) => fields[i % fields.length];
-  const numbers = () => values.map((value, i) => numberOf(value, fieldAt(i)));
+function valueOf(rows: readonly InputRow[], index: number, field: InputField): FieldValue {
+  const value = rows[index]![field.key];
+  if (value === undefined) throw new ModelInputError(`Row ${index + 1} has no value for "${field.key}".`);
+  return value;
+}
+
+/** Writes the rows' values, row by row and field by field, straight into a typed array (no array of values between):
+ * a 10,000-row batch of 30 columns is 300,000 values. */
+function filled<A extends { [index: number]: T }, T>(target: A, rows: readonly InputRow[], fields: readonly InputField[], convert: (value: number, field: InputField) => T): A {
+  let i = 0;
+  for (let row = 0; row < rows.length; row++) for (const field of fields) target[i++] = convert(numberOf(valueOf(rows, row, field), field), field);
+  return target;
+}
+
+const same = (value: number) => value;
+
+function tensorOf(elementType: string, rows: readonly InputRow[], fields: readonly InputField[], dims: number[]): FeedTensor {
+  const size = rows.length * fields.length;
   switch (elementType) {
     case "float32":
-      return { type: "float32", data: Float32Array.from(numbers()), dims };
+      return { type: "float32", data: filled(new Float32Array(size), rows, fields, same), dims };
     case "float64":
-      return { type: "float64", data: Float64Array.from(numbers()), dims };
+      return { type: "float64", data: filled(new Float64Array(size), rows, fields, same), dims };
     case "int32":
-      return { type: "int32", data: Int32Array.from(numbers(), Math.round), dims };
+      return { type: "int32", data: filled(new Int32Array(size), rows, fields, Math.round), dims };
     case "int64":
       return {
         type: "int64",
-        data: BigInt64Array.from(numbers(), (n, i) => {
-          if (!Number.isFinite(n)) throw new ModelInputError(`"${fieldAt(i).key}" needs a whole number; it is empty.`);
+        data: filled(new BigInt64Array(size), rows, fields, (n, field) => {
+          if (!Number.isFinite(n)) throw new ModelInputError(`"${field.key}" needs a whole number; it is empty.`);
           return BigInt(Math.round(n));
         }),
         dims,
       };
     case "bool":
-      return { type: "bool", data: Uint8Array.from(numbers(), (n) => (n ? 1 : 0)), dims };
+      return { type: "bool", data: filled(new Uint8Array(size), rows, fields, (n): number => (n ? 1 : 0)), dims };
     case "string":
-      return { type: "string", data: values.map(String), dims };
+      return { type: "string", data: rows.flatMap((_, row) => fields.map((field) => String(valueOf(rows, row, field)))), dims };
     default:
       throw new ModelInputError(`Inputs of element type ${elementType} cannot be built in the playground.`);
   }

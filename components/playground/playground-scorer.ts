@@ -2,7 +2,7 @@
 //
 // A one-row random forest takes ~15 µs in ORT, and a postMessage round trip to a worker costs more than that, so a
 // worker can never score one row within 1.5× of in-process onnxruntime-node. A second ORT instance on the page
-// (one thread) runs single rows directly; a batch still goes to the worker (up to 4 threads) so a 10,000-row file
+// (one thread) runs single rows directly; a batch still goes to the worker (a thread per core but one, at most 4) so a 10,000-row file
 // or an explanation never freezes the page. The page's instance loads first (that is when Predict works); the
 // worker is started only then, so on a 2-core machine the two wasm compilations do not compete for the first load.
 import type { Feeds } from "@/lib/model-inputs";

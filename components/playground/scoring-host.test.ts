@@ -1,12 +1,15 @@
 // The scoring worker's logic with onnxruntime-web in Node: load, run on feeds from the form's plan, replace a slot, and errors as replies.
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import * as ortNode from "onnxruntime-node";
 import * as ort from "onnxruntime-web";
+import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { defaultInputRow, feedsFromRows, planModelInputs } from "@/lib/model-inputs";
+import { defaultInputRow, feedsFromRows, planModelInputs, rowFromCsvRecord } from "@/lib/model-inputs";
+import { fromOrtOutputs } from "@/lib/ort-plain-tensors";
 import { introspectOnnx } from "@/server/registry/onnx-introspection";
 import { readPredictions } from "./prediction-format";
-import { createScoringHost } from "./scoring-host";
+import { createScoringHost, ortThreadCount } from "./scoring-host";
 
 // In Node the runtime files are read from the package itself; in the browser they come from /ort/<version>/.
 const wasmPaths = pathToFileURL("node_modules/onnxruntime-web/dist/").href;
@@ -50,4 +53,59 @@ describe("createScoringHost", () => {
     const wrong = await answer({ kind: "run", id: 3, slot: "main", feeds: { input: { type: "float32", data: new Float32Array(3), dims: [1, 3] } } });
     expect(wrong).toMatchObject({ kind: "error", id: 3, message: expect.stringMatching(/input/i) });
   });
+});
+
+describe("ortThreadCount", () => {
+  it("leaves a core to the page and the studio, uses none but the caller's when not isolated, and caps at four", () => {
+    expect(ortThreadCount({ crossOriginIsolated: true, hardwareConcurrency: 2 })).toBe(1);
+    expect(ortThreadCount({ crossOriginIsolated: true, hardwareConcurrency: 1 })).toBe(1);
+    expect(ortThreadCount({ crossOriginIsolated: true, hardwareConcurrency: 3 })).toBe(2);
+    expect(ortThreadCount({ crossOriginIsolated: true, hardwareConcurrency: 16 })).toBe(4);
+    expect(ortThreadCount({ crossOriginIsolated: false, hardwareConcurrency: 16 })).toBe(1);
+    // The page's own instance.
+    expect(ortThreadCount({ crossOriginIsolated: true, hardwareConcurrency: 16, maxThreads: 1 })).toBe(1);
+  });
+});
+
+describe("a 10,000-row batch", () => {
+  it("answers every row as that row scored alone does, and as onnxruntime-node does", async () => {
+    const file = readFileSync("fixtures/models/breast-cancer-rf-v1.onnx");
+    const { inputs } = introspectOnnx(new Uint8Array(file));
+    const sidecar = JSON.parse(readFileSync("fixtures/models/breast-cancer-rf-v1.model.json", "utf8")) as { feature_columns: string[] };
+    const plan = planModelInputs(inputs, { featureNames: sidecar.feature_columns });
+    const records = Papa.parse<Record<string, string>>(readFileSync("fixtures/datasets/breast_cancer.test.csv", "utf8"), { header: true, skipEmptyLines: true }).data;
+    const split = records.map((record, i) => rowFromCsvRecord(plan, record, i + 1));
+    // The test split over and over, as the latency check's batch repeats the form's row.
+    const rows = Array.from({ length: 10_000 }, (_, i) => split[i % split.length]!);
+
+    // The worker's host and the page's, each with its own session (one thread each in Node: nothing is isolated here).
+    const worker = createScoringHost(ort, { crossOriginIsolated: false, hardwareConcurrency: 2 });
+    const page = createScoringHost(ort, { crossOriginIsolated: false, hardwareConcurrency: 1, maxThreads: 1 });
+    const bytes = () => file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    await worker({ kind: "load", id: 1, slot: "main", model: bytes(), wasmPaths });
+    await page({ kind: "load", id: 1, slot: "challenger", model: bytes(), wasmPaths });
+    const batch = await worker({ kind: "run", id: 2, slot: "main", feeds: feedsFromRows(plan, inputs, rows) });
+    if (batch.kind !== "result") throw new Error(`expected a result, got ${JSON.stringify(batch)}`);
+    const batchAnswers = readPredictions(batch.outputs);
+    expect(batchAnswers).toHaveLength(10_000);
+
+    const alone: ReturnType<typeof readPredictions> = [];
+    for (const [i, row] of split.entries()) {
+      const one = await page({ kind: "run", id: 3 + i, slot: "challenger", feeds: feedsFromRows(plan, inputs, [row]) });
+      if (one.kind !== "result") throw new Error(`expected a result, got ${JSON.stringify(one)}`);
+      alone.push(readPredictions(one.outputs)[0]!);
+    }
+    const session = await ortNode.InferenceSession.create(new Uint8Array(file));
+    const feeds = feedsFromRows(plan, inputs, rows);
+    const native = readPredictions(fromOrtOutputs(await session.run({ input: new ortNode.Tensor("float32", feeds.input!.data as Float32Array, feeds.input!.dims) })));
+    await session.release();
+
+    // Both classes occur in the split, so a batch answering every row alike would fail.
+    expect(new Set(alone.map((p) => p.label)).size).toBe(2);
+    batchAnswers.forEach((answer, i) => {
+      expect(answer).toEqual(alone[i % split.length]);
+      expect(answer.label).toBe(native[i]!.label);
+      answer.probabilities!.forEach((p, c) => expect(Math.abs(p - native[i]!.probabilities![c]!)).toBeLessThan(1e-6));
+    });
+  }, 60_000);
 });

@@ -9,9 +9,22 @@ type OrtModule = Pick<typeof Ort, "InferenceSession" | "Tensor" | "env">;
 export interface ScoringEnvironment {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
-  /** At most this many ORT threads (default 4). The page's own thread asks for 1: a single row gains nothing from
+  /** At most this many ORT threads (default 4; see ortThreadCount). The page's own thread asks for 1: a single row gains nothing from
    * threads, and ORT's pthreads would make the page's thread busy-wait for them. */
   maxThreads?: number;
+}
+
+/**
+ * ORT's threads for an environment: none but the caller's unless cross-origin isolated (no SharedArrayBuffer), and
+ * never more than the cores minus one. The page's thread, the browser and, on the machine that runs it, the studio's
+ * own server need a core too; a pool thread that has to share one makes the whole run wait for it, while its partner
+ * spins. Measured on 2 cores (bench/README.md, issue 18): the 100-tree forest's 10,000-row batch took 41–43 ms in the
+ * worker on one thread against 87–93 ms on two (medians of 20, load 8–13), and onnxruntime-node showed the same
+ * (27 against 77 ms).
+ */
+export function ortThreadCount(environment: ScoringEnvironment): number {
+  if (!environment.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(environment.maxThreads ?? 4, environment.hardwareConcurrency - 1));
 }
 
 /**
@@ -23,7 +36,7 @@ export function configureOrt(ort: Pick<OrtModule, "env">, wasmPaths: string, env
   // Files come from the studio (app/ort), never a CDN.
   ort.env.wasm.wasmPaths = wasmPaths;
   // SharedArrayBuffer, hence threads, exists only in a cross-origin isolated page; the worker shares its isolation.
-  const threads = environment.crossOriginIsolated ? Math.max(1, Math.min(environment.maxThreads ?? 4, environment.hardwareConcurrency)) : 1;
+  const threads = ortThreadCount(environment);
   ort.env.wasm.numThreads = threads;
   // In the worker, ORT's own proxy worker would only add a hop; on the page, single rows are run there on purpose.
   ort.env.wasm.proxy = false;
