@@ -252,7 +252,8 @@ describe("model-input problems in the reader's language", () => {
   it("says a CSV row's refused values and missing columns", () => {
     const base = { age: "40", income: "30000", employment_years: "2", loan_amount: "5000", duration_months: "12", existing_credits: "1", sex: "F", purpose: "car", housing: "own" };
     expectSaid(inputErrorOf(() => rowFromCsvRecord(plan, { ...base, income: "0x10" }, 4)), "Ligne 4, colonne « income » : « 0x10 » n’est pas un nombre.");
-    const { age: _age, ...noAge } = base;
+    const noAge: Record<string, string> = { ...base };
+    delete noAge.age;
     expectSaid(inputErrorOf(() => rowFromCsvRecord(plan, noAge, 2)), "La ligne 2 n’a pas de colonne « age ».");
     const flag = planModelInputs([{ name: "flag", kind: "tensor", elementType: "bool", shape: [null, 1] }]);
     expectSaid(inputErrorOf(() => rowFromCsvRecord(flag, { flag: "yes" }, 2)), "Ligne 2, colonne « flag » : « yes » n’est ni true/false ni 1/0.");
