@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
+import { frenchTypography, saidIn } from "@/server/testing/said-error";
 import {
   defaultInputRow,
   extraCsvColumns,
@@ -82,7 +83,7 @@ describe("iris-logreg: one [N,4] float input", () => {
   it("names the row and column of a value that is not a number", () => {
     const plan = planModelInputs(inputs, { featureNames: sidecar.feature_columns });
     const record = { sepal_length_cm: "5.1", sepal_width_cm: "abc", petal_length_cm: "1", petal_width_cm: "0.2" };
-    expect(() => rowFromCsvRecord(plan, record, 7)).toThrow(new ModelInputError('Row 7, column "sepal_width_cm": "abc" is not a number.'));
+    expect(() => rowFromCsvRecord(plan, record, 7)).toThrow('Row 7, column "sepal_width_cm": "abc" is not a number.');
     expect(missingCsvColumns(plan, ["sepal_length_cm", "species"])).toEqual(["sepal_width_cm", "petal_length_cm", "petal_width_cm"]);
   });
 });
@@ -218,5 +219,80 @@ describe("digits-mlp: a [N,64] matrix whose columns may be unnamed", () => {
     const viaConfirmed = feedsFromRows(confirmed, inputs, records.map((record, i) => rowFromCsvRecord(confirmed, record, i + 1)));
     const viaNames = feedsFromRows(named, inputs, records.map((record, i) => rowFromCsvRecord(named, record, i + 1)));
     expect(viaConfirmed).toEqual(viaNames);
+  });
+});
+
+/** The ModelInputError a call throws (fails the test when it returns, or throws anything else). */
+function inputErrorOf(call: () => unknown): ModelInputError {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof ModelInputError) return error;
+    throw error;
+  }
+  throw new Error("expected a ModelInputError");
+}
+
+/** Said from its sentence, English is exactly the message (what the server's refusals and older pages show). */
+function expectSaid(problem: { message: string; sentence?: Parameters<typeof saidIn>[1]["sentence"] }, french: string): void {
+  expect(problem.sentence, problem.message).toBeDefined();
+  expect(saidIn("en", problem)).toBe(problem.message);
+  expect(saidIn("fr", problem)).toBe(frenchTypography(french));
+}
+
+describe("model-input problems in the reader's language", () => {
+  const { inputs } = fixture("credit-logreg");
+  const plan = planModelInputs(inputs);
+
+  it("says a plan's problems, one sentence per problem, and the refusal that lists them", () => {
+    const unfit = planModelInputs([
+      { name: "seq", kind: "sequence", elementType: "undefined", shape: null },
+      { name: "half", kind: "tensor", elementType: "float16", shape: [null, 1] },
+      { name: "fixed", kind: "tensor", elementType: "float32", shape: [8, 1] },
+      { name: "cube", kind: "tensor", elementType: "float32", shape: [null, 2, 2] },
+    ]);
+    expect(unfit.problemSentences).toHaveLength(unfit.problems.length);
+    const french = [
+      "L’entrée « seq » est une séquence, pas un tenseur ; le bac à sable ne fournit que des tenseurs.",
+      "L’entrée « half » contient des valeurs float16, que le bac à sable ne sait pas encore construire.",
+      "L’entrée « fixed » a une taille de lot fixe de 8 ; exportez le modèle avec une première dimension libre.",
+      "L’entrée « cube » a 3 dimensions ; le bac à sable remplit des entrées [N] ou [N,1] par colonne.",
+    ];
+    unfit.problems.forEach((message, i) => expectSaid({ message, sentence: unfit.problemSentences![i] }, french[i]));
+    const refusal = inputErrorOf(() => feedsFromRows(unfit, [], [{}]));
+    expect(saidIn("fr", refusal)).toBe(french.map(frenchTypography).join("\u00a0; "));
+    const sideBySide = planModelInputs([
+      { name: "a", kind: "tensor", elementType: "float32", shape: [null, 3] },
+      { name: "b", kind: "tensor", elementType: "float32", shape: [null, 1] },
+    ]);
+    expectSaid({ message: sideBySide.problems[0], sentence: sideBySide.problemSentences![0] }, "L’entrée « a » a la forme [, 3] ; avec plusieurs entrées, chacune doit être une colonne ([N,1]).");
+  });
+
+  it("says a CSV row's refused values and missing columns", () => {
+    const base = { age: "40", income: "30000", employment_years: "2", loan_amount: "5000", duration_months: "12", existing_credits: "1", sex: "F", purpose: "car", housing: "own" };
+    expectSaid(inputErrorOf(() => rowFromCsvRecord(plan, { ...base, income: "0x10" }, 4)), "Ligne 4, colonne « income » : « 0x10 » n’est pas un nombre.");
+    const noAge: Record<string, string> = { ...base };
+    delete noAge.age;
+    expectSaid(inputErrorOf(() => rowFromCsvRecord(plan, noAge, 2)), "La ligne 2 n’a pas de colonne « age ».");
+    const flag = planModelInputs([{ name: "flag", kind: "tensor", elementType: "bool", shape: [null, 1] }]);
+    expectSaid(inputErrorOf(() => rowFromCsvRecord(flag, { flag: "yes" }, 2)), "Ligne 2, colonne « flag » : « yes » n’est ni true/false ni 1/0.");
+    expectSaid(inputErrorOf(() => feedsFromRows(plan, inputs, [])), "Il n’y a aucune ligne à calculer.");
+    expectSaid(inputErrorOf(() => feedsFromRows(plan, inputs, [{ ...defaultInputRow(plan), age: "forty" }])), "« age » doit être un nombre, pas « forty ».");
+    const { inputs: digits } = fixture("digits-mlp");
+    expectSaid(inputErrorOf(() => withConfirmedColumns(planModelInputs(digits), ["a", "b"])), "Le modèle prend 64 colonnes ; 2 ont été confirmées.");
+  });
+
+  it("says the JSON view's problems, each field's expected kind included", () => {
+    const row: Record<string, unknown> = { ...defaultInputRow(plan), age: "forty", color: "red", shade: "dark" };
+    delete row.sex;
+    const { problems } = parseInputJson(plan, JSON.stringify(row, null, 2));
+    const byMessage = new Map(problems.map((p) => [p.message, p]));
+    expectSaid(byMessage.get('"age" must be a number.')!, "« age » doit être un nombre.");
+    expectSaid(byMessage.get('"sex" is missing; give it text.')!, "« sex » manque ; donnez-lui du texte.");
+    const unknown = problems.find((p) => p.message.startsWith("Unknown fields"))!;
+    expectSaid(unknown, `Champs inconnus "color", "shade" : le modèle prend ${plan.fields.map((f) => f.key).join(", ")}.`);
+    expectSaid(parseInputJson(plan, "[1]").problems[0], "Les entrées doivent être un seul objet JSON avec une valeur par champ.");
+    const notJson = parseInputJson(plan, '{"age": 3,,}').problems[0];
+    expect(saidIn("fr", notJson)).toBe(`JSON non valide\u00a0: ${notJson.message.slice("Not valid JSON: ".length)}`);
   });
 });

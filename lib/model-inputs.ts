@@ -1,5 +1,6 @@
 // Turns an ONNX model's declared inputs into playground fields, and field values (form, JSON, CSV rows) into ORT feeds.
 import { z } from "zod";
+import { sentence, type ServerSentence } from "./i18n/server-sentence";
 import { booleanFromText, numberFromText } from "./feature-values";
 
 /** What the playground needs of one ONNX input (a structural subset of the registry's OnnxValueInfo). */
@@ -44,6 +45,9 @@ export interface InputPlan {
   fields: InputField[];
   /** Inputs the playground cannot fill (sequences, maps, unknown element types, fixed batch sizes); empty when all is well. */
   problems: string[];
+  /** The problems as catalogue sentences, one for one (messages/<locale>/sentences.json `error.model_input.*`), so the
+   * playground says them in the reader's language; `problems` stays the English the server's refusals carry. */
+  problemSentences?: ServerSentence[];
   /** A matrix whose columns nothing names (fields x0…x{k-1}): a CSV's columns need a confirmed order. */
   unnamed?: boolean;
 }
@@ -58,7 +62,20 @@ export type FeedTensor =
   | { type: "string"; data: string[]; dims: number[] };
 export type Feeds = Record<string, FeedTensor>;
 
-export class ModelInputError extends Error {}
+/** A value or row the playground cannot feed the model: `message` in English, `sentence` for the reader's language. */
+export class ModelInputError extends Error {
+  constructor(
+    message: string,
+    readonly sentence?: ServerSentence,
+  ) {
+    super(message);
+  }
+}
+
+/** A ModelInputError said both ways from its catalogue code (`error.model_input.<code>`). */
+function inputError(message: string, code: string, params: Record<string, string | number> = {}): ModelInputError {
+  return new ModelInputError(message, sentence(`error.model_input.${code}`, params));
+}
 
 const NUMERIC_TYPES = new Set(["float32", "float64", "int32", "int64", "float16", "int8", "int16", "uint8", "uint16", "uint32", "uint64"]);
 // Element types this playground can build tensors of; the others are named in plan.problems.
@@ -93,14 +110,23 @@ export function planModelInputs(
   context: { featureNames?: readonly string[] | null; profiles?: Readonly<Record<string, FeatureProfile>> | null } = {},
 ): InputPlan {
   const problems: string[] = [];
+  const problemSentences: ServerSentence[] = [];
+  const problem = (text: string, said: ServerSentence) => {
+    problems.push(text);
+    problemSentences.push(said);
+  };
   const profiles = context.profiles ?? {};
   for (const input of inputs) {
-    if (input.kind !== "tensor") problems.push(`Input "${input.name}" is a ${input.kind}, not a tensor; the playground only feeds tensors.`);
+    if (input.kind !== "tensor")
+      problem(`Input "${input.name}" is a ${input.kind}, not a tensor; the playground only feeds tensors.`, sentence("error.model_input.not_tensor", { input: input.name, kind: input.kind }));
     else if (!FEEDABLE_TYPES.has(input.elementType))
-      problems.push(`Input "${input.name}" holds ${input.elementType} values, which the playground cannot build yet.`);
+      problem(
+        `Input "${input.name}" holds ${input.elementType} values, which the playground cannot build yet.`,
+        sentence("error.model_input.element_type", { input: input.name, type: input.elementType }),
+      );
     const batch = input.shape?.[0];
     if (typeof batch === "number" && batch !== 1)
-      problems.push(`Input "${input.name}" has a fixed batch size of ${batch}; export the model with a free first dimension.`);
+      problem(`Input "${input.name}" has a fixed batch size of ${batch}; export the model with a free first dimension.`, sentence("error.model_input.fixed_batch", { input: input.name, batch }));
   }
 
   const only = inputs.length === 1 ? inputs[0] : null;
@@ -109,16 +135,20 @@ export function planModelInputs(
     const names = context.featureNames?.length === width ? context.featureNames : Array.from({ length: width }, (_, i) => `x${i}`);
     const unique = new Set(names).size === names.length ? names : names.map((name, i) => `${name}_${i}`);
     const unnamed = context.featureNames?.length !== width;
-    return { layout: "matrix", fields: unique.map((key, i) => fieldOf(key, only, i, profiles[key])), problems, unnamed };
+    return { layout: "matrix", fields: unique.map((key, i) => fieldOf(key, only, i, profiles[key])), problems, problemSentences, unnamed };
   }
   for (const input of inputs) {
     const rank = input.shape?.length;
     const trailing = input.shape?.slice(1) ?? [];
-    if (rank !== undefined && rank > 2) problems.push(`Input "${input.name}" has ${rank} dimensions; the playground fills [N] or [N,1] inputs per column.`);
+    if (rank !== undefined && rank > 2)
+      problem(`Input "${input.name}" has ${rank} dimensions; the playground fills [N] or [N,1] inputs per column.`, sentence("error.model_input.rank", { input: input.name, rank }));
     else if (trailing.some((dim) => typeof dim === "number" && dim !== 1))
-      problems.push(`Input "${input.name}" has shape [${input.shape?.join(", ")}]; with several inputs each must be one column ([N,1]).`);
+      problem(
+        `Input "${input.name}" has shape [${input.shape?.join(", ")}]; with several inputs each must be one column ([N,1]).`,
+        sentence("error.model_input.not_column", { input: input.name, shape: input.shape?.join(", ") ?? "" }),
+      );
   }
-  return { layout: "columns", fields: inputs.map((input) => fieldOf(input.name, input, null, profiles[input.name])), problems };
+  return { layout: "columns", fields: inputs.map((input) => fieldOf(input.name, input, null, profiles[input.name])), problems, problemSentences };
 }
 
 /** A starting row: each number at its training mean (or the middle of its range, or 0), each text at its first category. */
@@ -169,17 +199,17 @@ export function rowFromCsvRecord(plan: InputPlan, record: Readonly<Record<string
   const row: InputRow = {};
   for (const field of plan.fields) {
     const text = record[field.key];
-    if (text === undefined) throw new ModelInputError(`Row ${rowNumber} has no "${field.key}" column.`);
+    if (text === undefined) throw inputError(`Row ${rowNumber} has no "${field.key}" column.`, "csv_no_column", { row: rowNumber, field: field.key });
     // Text inputs get the text exactly as written (`yes`, `007`, `NA`); nothing is guessed from how it looks.
     if (field.valueType === "string") row[field.key] = text;
     else if (field.valueType === "boolean") {
       const value = booleanFromText(text);
-      if (value === null) throw new ModelInputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not true/false or 1/0.`);
+      if (value === null) throw inputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not true/false or 1/0.`, "csv_not_boolean", { row: rowNumber, field: field.key, text });
       row[field.key] = value;
     } else {
       // Missing numbers go in as NaN: scikit-learn models exported with imputers handle them; others give NaN out.
       const value = numberFromText(text);
-      if (value === null) throw new ModelInputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not a number.`);
+      if (value === null) throw inputError(`Row ${rowNumber}, column "${field.key}": "${text}" is not a number.`, "csv_not_number", { row: rowNumber, field: field.key, text });
       row[field.key] = value;
     }
   }
@@ -191,7 +221,9 @@ export function rowFromCsvRecord(plan: InputPlan, record: Readonly<Record<string
  * columns nothing names); the other fields keep their keys.
  */
 export function withConfirmedColumns(plan: InputPlan, columns: readonly string[]): InputPlan {
-  if (plan.layout !== "matrix" || columns.length !== plan.fields.length) throw new ModelInputError(`The model takes ${plan.fields.length} columns; ${columns.length} were confirmed.`);
+  if (plan.layout !== "matrix" || columns.length !== plan.fields.length) {
+    throw inputError(`The model takes ${plan.fields.length} columns; ${columns.length} were confirmed.`, "confirmed_count", { width: plan.fields.length, confirmed: columns.length });
+  }
   return { ...plan, unnamed: false, fields: plan.fields.map((field, i) => ({ ...field, key: columns[i] })) };
 }
 
@@ -209,8 +241,11 @@ export function missingCsvColumns(plan: InputPlan, header: readonly string[]): s
 
 /** The feeds for a batch of rows: one [N,k] tensor for a matrix plan, one [N,1] (or [N]) tensor per input otherwise. */
 export function feedsFromRows(plan: InputPlan, inputs: readonly ModelInputInfo[], rows: readonly InputRow[]): Feeds {
-  if (plan.problems.length > 0) throw new ModelInputError(plan.problems.join(" "));
-  if (rows.length === 0) throw new ModelInputError("There are no rows to score.");
+  if (plan.problems.length > 0) {
+    const said = plan.problemSentences?.length === plan.problems.length ? plan.problemSentences : null;
+    throw new ModelInputError(plan.problems.join(" "), said ? sentence("error.model_input.problems", { problems: said }) : undefined);
+  }
+  if (rows.length === 0) throw inputError("There are no rows to score.", "no_rows");
   const feeds: Feeds = {};
   for (const input of inputs) {
     const fields = plan.fields.filter((field) => field.inputName === input.name).sort((a, b) => (a.column ?? 0) - (b.column ?? 0));
@@ -225,13 +260,13 @@ function numberOf(value: FieldValue, field: InputField): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   const parsed = value.trim() === "" ? Number.NaN : Number(value);
-  if (Number.isNaN(parsed) && value.trim() !== "") throw new ModelInputError(`"${field.key}" must be a number, not "${value}".`);
+  if (Number.isNaN(parsed) && value.trim() !== "") throw inputError(`"${field.key}" must be a number, not "${value}".`, "not_number", { field: field.key, value });
   return parsed;
 }
 
 function valueOf(rows: readonly InputRow[], index: number, field: InputField): FieldValue {
   const value = rows[index]![field.key];
-  if (value === undefined) throw new ModelInputError(`Row ${index + 1} has no value for "${field.key}".`);
+  if (value === undefined) throw inputError(`Row ${index + 1} has no value for "${field.key}".`, "row_no_value", { row: index + 1, field: field.key });
   return value;
 }
 
@@ -258,7 +293,7 @@ function tensorOf(elementType: string, rows: readonly InputRow[], fields: readon
       return {
         type: "int64",
         data: filled(new BigInt64Array(size), rows, fields, (n, field) => {
-          if (!Number.isFinite(n)) throw new ModelInputError(`"${field.key}" needs a whole number; it is empty.`);
+          if (!Number.isFinite(n)) throw inputError(`"${field.key}" needs a whole number; it is empty.`, "whole_number_empty", { field: field.key });
           return BigInt(Math.round(n));
         }),
         dims,
@@ -268,7 +303,7 @@ function tensorOf(elementType: string, rows: readonly InputRow[], fields: readon
     case "string":
       return { type: "string", data: rows.flatMap((_, row) => fields.map((field) => String(valueOf(rows, row, field)))), dims };
     default:
-      throw new ModelInputError(`Inputs of element type ${elementType} cannot be built in the playground.`);
+      throw inputError(`Inputs of element type ${elementType} cannot be built in the playground.`, "unbuildable", { type: elementType });
   }
 }
 
@@ -278,6 +313,8 @@ export function isNumericElementType(elementType: string): boolean {
 
 export interface JsonInputProblem {
   message: string;
+  /** The message as a catalogue sentence (`error.model_input.json_*`), for the reader's language. */
+  sentence?: ServerSentence;
   /** 1-based line of the text the problem is about, when it can be placed. */
   line: number | null;
 }
@@ -291,7 +328,7 @@ export function parseInputJson(plan: InputPlan, text: string): { row: InputRow; 
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
     const line = position ? text.slice(0, Number(position[1])).split("\n").length : null;
-    return { row: null, problems: [{ message: `Not valid JSON: ${message}`, line }] };
+    return { row: null, problems: [{ message: `Not valid JSON: ${message}`, sentence: sentence("error.model_input.json_invalid", { reason: message }), line }] };
   }
   const parsed = inputRowSchema(plan).safeParse(value);
   if (parsed.success) return { row: parsed.data, problems: [] };
@@ -302,14 +339,30 @@ export function parseInputJson(plan: InputPlan, text: string): { row: InputRow; 
   const problems = parsed.error.issues.map((issue): JsonInputProblem => {
     if (issue.code === "unrecognized_keys") {
       const keys = (issue as { keys: string[] }).keys;
-      return { message: `Unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}: the model takes ${plan.fields.map((f) => f.key).join(", ")}.`, line: lineOfKey(keys[0]) };
+      const fields = keys.map((k) => `"${k}"`).join(", ");
+      const known = plan.fields.map((f) => f.key).join(", ");
+      return {
+        message: `Unknown field${keys.length > 1 ? "s" : ""} ${fields}: the model takes ${known}.`,
+        sentence: sentence("error.model_input.json_unknown", { count: keys.length, fields, known }),
+        line: lineOfKey(keys[0]),
+      };
     }
     const key = issue.path.map(String).join(".");
-    if (key === "") return { message: "The inputs must be one JSON object with a value per field.", line: 1 };
+    if (key === "") return { message: "The inputs must be one JSON object with a value per field.", sentence: sentence("error.model_input.json_not_object"), line: 1 };
     const field = plan.fields.find((f) => f.key === key);
     const missing = typeof value === "object" && value !== null && !(key in value);
-    const expected = field?.valueType === "string" ? "text" : field?.valueType === "boolean" ? "true or false" : "a number";
-    return { message: missing ? `"${key}" is missing; give it ${expected}.` : `"${key}" must be ${expected}.`, line: lineOfKey(key) };
+    return { ...fieldProblem(key, field?.valueType ?? "number", missing), line: lineOfKey(key) };
   });
   return { row: null, problems };
+}
+
+/**
+ * A field's value that is missing or of the wrong type, worded as the JSON view and the form's post both word it: the
+ * English message and its catalogue sentence (`error.model_input.json_missing` / `json_type`).
+ */
+export function fieldProblem(key: string, valueType: FieldValueType, missing: boolean): { message: string; sentence: ServerSentence } {
+  const expected = valueType === "string" ? "text" : valueType === "boolean" ? "true or false" : "a number";
+  return missing
+    ? { message: `"${key}" is missing; give it ${expected}.`, sentence: sentence("error.model_input.json_missing", { field: key, expected: valueType }) }
+    : { message: `"${key}" must be ${expected}.`, sentence: sentence("error.model_input.json_type", { field: key, expected: valueType }) };
 }

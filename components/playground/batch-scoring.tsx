@@ -1,9 +1,10 @@
 "use client";
 // Batch scoring: a dropped or chosen CSV scored in the worker chunk by chunk, with progress, a 100-row preview and a CSV download.
+import { useTranslations } from "next-intl";
 import Papa from "papaparse";
 import { useId, useState, type DragEvent } from "react";
 import { toCsv } from "@/lib/csv";
-import { columnOrderProblems, parseColumnOrder } from "@/lib/feature-names";
+import { columnOrderFindings, parseColumnOrder } from "@/lib/feature-names";
 import {
   extraCsvColumns,
   feedsFromRows,
@@ -16,6 +17,7 @@ import {
   type ModelInputInfo,
 } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
+import { useModelInputErrorText } from "./model-input-error-text";
 import { chunkRanges, readPredictions, resultColumns, resultRow, withFileColumns, type RowPrediction } from "./prediction-format";
 import type { ScoringClient } from "./scoring-client";
 import styles from "./playground.module.css";
@@ -41,6 +43,8 @@ interface OrderQuestion {
 }
 
 export function BatchScoring({ client, plan, inputs, modelName }: { client: ScoringClient | null; plan: InputPlan; inputs: readonly ModelInputInfo[]; modelName: string }) {
+  const t = useTranslations("playground.tools.batch");
+  const errorText = useModelInputErrorText();
   const fileId = useId();
   const [file, setFile] = useState<File | null>(null);
   const [over, setOver] = useState(false);
@@ -78,17 +82,23 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
         // Nothing names the model's columns and the file does not use x0…: never feed its columns by position unasked.
         if (!order || order.header.join("\u0000") !== header.join("\u0000")) {
           setOrder({ header, text: header.slice(0, plan.fields.length).join(", "), confirmed: false });
-          throw new ModelInputError(`Nothing names the model's ${plan.fields.length} columns: confirm which of the file's columns feed it, in order, then score again.`);
+          throw new ModelInputError(t("needOrder", { count: plan.fields.length }));
         }
         const columns = parseColumnOrder(order.text);
-        const problems = columnOrderProblems(columns, plan.fields.length, header);
+        const findings = columnOrderFindings(columns, plan.fields.length, header);
+        const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(", ");
+        const problems = [
+          findings.wrongCount ? t("orderWrongCount", { width: plan.fields.length, listed: columns.length }) : null,
+          findings.repeated.length ? t("orderRepeated", { names: quoted(findings.repeated) }) : null,
+          findings.absent.length ? t("orderAbsent", { names: quoted(findings.absent) }) : null,
+        ].filter((problem) => problem !== null);
         if (problems.length) throw new ModelInputError(problems.join(" "));
-        if (!order.confirmed) throw new ModelInputError("Tick the box to confirm the column order, then score again.");
+        if (!order.confirmed) throw new ModelInputError(t("tickOrder"));
         active = withConfirmedColumns(plan, columns);
       }
       const missing = missingCsvColumns(active, header);
-      if (missing.length) throw new ModelInputError(`The file lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; its header must name every model input.`);
-      if (parsed.data.length === 0) throw new ModelInputError("The file has a header but no rows to score.");
+      if (missing.length) throw new ModelInputError(t("missingColumns", { count: missing.length, columns: missing.join(", ") }));
+      if (parsed.data.length === 0) throw new ModelInputError(t("noRows"));
       const rows: InputRow[] = parsed.data.map((record, i) => rowFromCsvRecord(active, record, i + 1));
       setProgress({ done: 0, total: rows.length });
       const predictions: RowPrediction[] = [];
@@ -111,7 +121,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
       });
     } catch (caught) {
       setProgress(null);
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(errorText(caught));
     }
   }
 
@@ -129,7 +139,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
   return (
     <section className={ui.panel} aria-labelledby={`${fileId}-title`}>
       <h2 id={`${fileId}-title`} className={ui.panelTitle}>
-        Batch scoring
+        {t("title")}
       </h2>
       <div
         className={styles.drop}
@@ -142,30 +152,29 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
         onDrop={drop}
       >
         <div className={ui.field}>
-          <label htmlFor={fileId}>CSV file (drop it here or choose it)</label>
+          <label htmlFor={fileId}>{t("file")}</label>
           <input id={fileId} type="file" accept=".csv,text/csv" onChange={(event) => event.target.files?.[0] && choose(event.target.files[0])} />
         </div>
-        <p className={styles.hint}>The header must name the model&apos;s inputs: {plan.fields.map((field) => field.key).join(", ")}. Other columns are ignored.</p>
+        <p className={styles.hint}>{t("header", { columns: plan.fields.map((field) => field.key).join(", ") })}</p>
       </div>
       <div className={ui.toolbar} style={{ marginTop: "0.75rem" }}>
         <button type="button" className={ui.button} onClick={score} disabled={!client || !file || running}>
-          Score file
+          {t("score")}
         </button>
         {result ? (
           <button type="button" className={ui.secondary} onClick={download}>
-            Download CSV
+            {t("download")}
           </button>
         ) : null}
       </div>
       {order ? (
         <fieldset className={ui.panel}>
-          <legend>Column order</legend>
+          <legend>{t("orderLegend")}</legend>
           <p className={styles.hint} id={`${fileId}-order-hint`}>
-            The model takes {plan.fields.length} columns and nothing names them (no MLmodel signature, no training dataset in its lineage). List the
-            file&apos;s columns that feed it, first to last, and confirm.
+            {t("orderHint", { count: plan.fields.length })}
           </p>
           <div className={ui.field}>
-            <label htmlFor={`${fileId}-order`}>File columns, in the model&apos;s order</label>
+            <label htmlFor={`${fileId}-order`}>{t("orderLabel")}</label>
             <textarea
               id={`${fileId}-order`}
               className={ui.input}
@@ -177,15 +186,15 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
           </div>
           <label className={ui.checkbox}>
             <input type="checkbox" checked={order.confirmed} onChange={(event) => setOrder({ ...order, confirmed: event.target.checked })} />
-            I confirm these file columns feed the model in this order
+            {t("orderConfirm")}
           </label>
         </fieldset>
       ) : null}
       {progress ? (
         <p>
-          <progress className={styles.progress} value={progress.done} max={progress.total} aria-label="Scoring progress" />
+          <progress className={styles.progress} value={progress.done} max={progress.total} aria-label={t("progressLabel")} />
           <span role="status">
-            {progress.done.toLocaleString()} of {progress.total.toLocaleString()} rows scored ({Math.round((100 * progress.done) / progress.total)}%)
+            {t("progress", { done: progress.done, total: progress.total, percent: progress.done / progress.total })}
           </span>
         </p>
       ) : null}
@@ -197,12 +206,11 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
       {result ? (
         <>
           <p className={styles.hint}>
-            {result.rows.length.toLocaleString()} rows in {result.scoreMs.toFixed(1)} ms ({((1000 * result.scoreMs) / result.rows.length).toFixed(1)} µs per row, worker round
-            trips included). First {Math.min(PREVIEW_ROWS, result.rows.length)} rows:
+            {t("result", { rows: result.rows.length, ms: result.scoreMs, perRow: (1000 * result.scoreMs) / result.rows.length, shown: Math.min(PREVIEW_ROWS, result.rows.length) })}
           </p>
-          {result.ignored.length ? <p className={styles.hint}>Columns the model does not take were not fed to it and are kept in the results as written: {result.ignored.join(", ")}.</p> : null}
+          {result.ignored.length ? <p className={styles.hint}>{t("ignored", { columns: result.ignored.join(", ") })}</p> : null}
           <div className={ui.tableWrap}>
-            <table className={ui.table} aria-label="Scored rows (preview)">
+            <table className={ui.table} aria-label={t("previewLabel")}>
               <thead>
                 <tr>
                   {result.columns.map((column) => (

@@ -1,11 +1,13 @@
 "use client";
 // Champion vs challenger: a second version of the same model, loaded beside this one and run on the same inputs, with the differences.
+import { useTranslations } from "next-intl";
 import { useId, useRef, useState } from "react";
 import { feedsFromRows, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
 import { comparePredictions, readPredictions, type PredictionDifference, type RowPrediction } from "./prediction-format";
 import { PredictionSummary, formatProbability } from "./prediction-view";
 import { ScoringError, type ScoringClient } from "./scoring-client";
+import { useModelInputErrorText } from "./model-input-error-text";
 import styles from "./playground.module.css";
 
 export interface VersionChoice {
@@ -48,6 +50,8 @@ export function ChampionChallenger({
   modelUrl: (version: string) => string;
   wasmPaths: string;
 }) {
+  const t = useTranslations("playground.tools.compare");
+  const errorText = useModelInputErrorText();
   const id = useId();
   const others = versions.filter((choice) => choice.version !== version);
   // Unless the URL names one, the other side of the champion/challenger pair, else the newest other version.
@@ -69,7 +73,7 @@ export function ChampionChallenger({
     try {
       if (loadedVersion.current !== chosen.version) {
         const response = await fetch(modelUrl(chosen.version));
-        if (!response.ok) throw new Error(`Version ${chosen.version}'s model could not be fetched (HTTP ${response.status}).`);
+        if (!response.ok) throw new Error(t("fetchFailed", { version: chosen.version, status: response.status }));
         loadedVersion.current = null;
         await client.load("challenger", await response.arrayBuffer(), wasmPaths);
         loadedVersion.current = chosen.version;
@@ -89,26 +93,31 @@ export function ChampionChallenger({
         challengerMs: theirs.runMs,
       });
     } catch (caught) {
-      const operator = caught instanceof ScoringError && caught.operator ? ` (operator ${caught.operator})` : "";
-      setError(`Version ${chosen.version} could not be run on these inputs${operator}: ${caught instanceof Error ? caught.message : String(caught)}`);
+      const reason = errorText(caught);
+      setError(
+        caught instanceof ScoringError && caught.operator
+          ? t("runFailedOperator", { version: chosen.version, operator: caught.operator, reason })
+          : t("runFailed", { version: chosen.version, reason }),
+      );
     } finally {
       setBusy(false);
     }
   }
 
-  const label = (choice: VersionChoice) => `Version ${choice.version}${choice.aliases.length ? ` (${choice.aliases.join(", ")})` : ""}`;
+  const label = (choice: VersionChoice) =>
+    choice.aliases.length ? t("versionAliases", { version: choice.version, aliases: choice.aliases.join(", ") }) : t("version", { version: choice.version });
   return (
     <section className={ui.panel} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className={ui.panelTitle}>
-        Champion vs challenger
+        {t("title")}
       </h2>
       {others.length === 0 ? (
-        <p className={ui.muted}>{name} has no other version to compare with. Register another version of it, then come back.</p>
+        <p className={ui.muted}>{t("noOther", { name })}</p>
       ) : (
         <>
           <div className={ui.toolbar}>
             <div className={ui.field}>
-              <label htmlFor={`${id}-version`}>Compare with</label>
+              <label htmlFor={`${id}-version`}>{t("with")}</label>
               <select id={`${id}-version`} className={ui.input} value={chosen?.version ?? ""} onChange={(event) => onSelect(event.target.value)}>
                 {others.map((choice) => (
                   <option key={choice.version} value={choice.version}>
@@ -118,7 +127,7 @@ export function ChampionChallenger({
               </select>
             </div>
             <button type="button" className={ui.button} onClick={compare} disabled={!client || busy}>
-              Compare
+              {t("button")}
             </button>
           </div>
           {error ? (
@@ -127,57 +136,54 @@ export function ChampionChallenger({
             </p>
           ) : null}
           {comparison ? (
-            <div aria-label="Comparison" role="region">
+            <div aria-label={t("region")} role="region">
               <div className={styles.columns}>
                 <div>
                   <h3>
-                    Version {version} <span className={ui.badge}>this page</span>
+                    {t("version", { version })} <span className={ui.badge}>{t("thisPage")}</span>
                   </h3>
                   <PredictionSummary prediction={comparison.champion} />
-                  <p className={styles.hint}>{comparison.championMs.toFixed(2)} ms</p>
+                  <p className={styles.hint}>{t("ms", { ms: comparison.championMs })}</p>
                 </div>
                 <div>
-                  <h3>Version {comparison.otherVersion}</h3>
+                  <h3>{t("version", { version: comparison.otherVersion })}</h3>
                   <PredictionSummary prediction={comparison.challenger} />
-                  <p className={styles.hint}>{comparison.challengerMs.toFixed(2)} ms</p>
+                  <p className={styles.hint}>{t("ms", { ms: comparison.challengerMs })}</p>
                 </div>
               </div>
-              <h3>Difference (version {comparison.otherVersion} − version {version})</h3>
+              <h3>{t("difference", { other: comparison.otherVersion, version })}</h3>
               <p>
                 {comparison.difference.labelChanged ? (
-                  <strong>
-                    The label changes: {String(comparison.champion.label)} → {String(comparison.challenger.label)}.
-                  </strong>
+                  <strong>{t("labelChanges", { from: String(comparison.champion.label), to: String(comparison.challenger.label) })}</strong>
                 ) : comparison.champion.label !== null ? (
-                  <>Both predict label {String(comparison.champion.label)}.</>
+                  <>{t("sameLabel", { label: String(comparison.champion.label) })}</>
                 ) : null}{" "}
-                {comparison.difference.maxAbsDelta !== null ? <>Largest change: {comparison.difference.maxAbsDelta.toPrecision(4)}.</> : null}
+                {comparison.difference.maxAbsDelta !== null ? <>{t("largestChange", { delta: comparison.difference.maxAbsDelta.toPrecision(4) })}</> : null}
               </p>
               {comparison.difference.probabilityDelta ? (
-                <table className={ui.table} aria-label="Probability differences">
+                <table className={ui.table} aria-label={t("tableLabel")}>
                   <thead>
                     <tr>
-                      <th scope="col">Class</th>
+                      <th scope="col">{t("class")}</th>
                       <th scope="col" className={ui.num}>
-                        Version {version}
+                        {t("version", { version })}
                       </th>
                       <th scope="col" className={ui.num}>
-                        Version {comparison.otherVersion}
+                        {t("version", { version: comparison.otherVersion })}
                       </th>
                       <th scope="col" className={ui.num}>
-                        Difference
+                        {t("differenceColumn")}
                       </th>
                     </tr>
                   </thead>
                   <tbody>
                     {comparison.difference.probabilityDelta.map((delta, i) => (
                       <tr key={i}>
-                        <td>class {i}</td>
+                        <td>{t("classN", { index: i })}</td>
                         <td className={ui.num}>{formatProbability(comparison.champion.probabilities![i])}</td>
                         <td className={ui.num}>{formatProbability(comparison.challenger.probabilities![i])}</td>
                         <td className={`${ui.num} ${delta > 0 ? styles.positive : delta < 0 ? styles.negative : ""}`}>
-                          {delta >= 0 ? "+" : "−"}
-                          {(Math.abs(delta) * 100).toFixed(2)} pts
+                          {t("points", { sign: delta >= 0 ? "+" : "−", points: Math.abs(delta) * 100 })}
                         </td>
                       </tr>
                     ))}

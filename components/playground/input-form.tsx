@@ -1,5 +1,6 @@
 "use client";
 // The playground's form: one labelled field per model feature, numbers with their training range, texts as selects when categories are known.
+import { useTranslations } from "next-intl";
 import { memo } from "react";
 import type { FieldValue, InputField, InputPlan, InputRow } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
@@ -44,9 +45,10 @@ const InputFieldControl = memo(function InputFieldControl({
   idPrefix: string;
   error: string | undefined;
 }) {
+  const t = useTranslations("playground.tools.field");
   const id = `${idPrefix}-${field.key}`;
   const hintId = `${id}-hint`;
-  const range = field.min !== null && field.max !== null ? `training range ${field.min} – ${field.max}` : null;
+  const range = field.min !== null && field.max !== null ? t("range", { min: field.min, max: field.max }) : null;
   const errorId = `${id}-error`;
   const name = playgroundFieldName(field.key);
   const describedBy = [range ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
@@ -74,7 +76,7 @@ const InputFieldControl = memo(function InputFieldControl({
         <input id={id} name={name} value="true" type="checkbox" checked={value === true} onChange={(event) => set(event.target.checked)} aria-describedby={describedBy} aria-invalid={invalid} />
       ) : field.options ? (
         <select id={id} name={name} className={ui.input} value={String(value ?? "")} onChange={(event) => set(event.target.value)} aria-describedby={describedBy} aria-invalid={invalid}>
-          {field.options.includes(String(value ?? "")) ? null : <option value={String(value ?? "")}>{String(value ?? "") || "(empty)"}</option>}
+          {field.options.includes(String(value ?? "")) ? null : <option value={String(value ?? "")}>{String(value ?? "") || t("empty")}</option>}
           {field.options.map((option) => (
             <option key={option} value={option}>
               {option}

@@ -1,6 +1,7 @@
 "use client";
 // The playground's inputs as JSON in Monaco (served by the studio, no CDN), with the validation errors listed and the first one underlined.
 import type * as Monaco from "monaco-editor";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import ui from "@/components/ui/ui.module.css";
 import styles from "./playground.module.css";
@@ -67,6 +68,9 @@ export interface JsonInputsEditorProps {
 }
 
 export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = true }: JsonInputsEditorProps) {
+  const t = useTranslations("playground");
+  // Monaco is made once; its label is read then, in the page's language.
+  const ariaLabel = useRef(t("inputsJson"));
   const containerRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<MonacoApi | null>(null);
@@ -114,7 +118,7 @@ export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = tru
           value: latest.current.value,
           language: LANGUAGE,
           theme: pageIsDark() ? "vs-dark" : "vs",
-          ariaLabel: "Inputs as JSON",
+          ariaLabel: ariaLabel.current,
           fontSize: 13,
           minimap: { enabled: false },
           scrollBeyondLastLine: false,
@@ -181,7 +185,7 @@ export function JsonInputsEditor({ id, value, onChange, errors, loadEditor = tru
         />
       )}
       {errors.length ? (
-        <ul className={ui.error} role="alert" aria-label="Problems in the JSON">
+        <ul className={ui.error} role="alert" aria-label={t("tools.jsonProblems")}>
           {errors.map((error, i) => (
             <li key={i}>{error.message}</li>
           ))}

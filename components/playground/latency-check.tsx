@@ -1,12 +1,14 @@
 "use client";
 // "Measure latency": many single-row inferences (on the page, as Predict runs them) and one large batch (in the worker), as
 // percentiles a person can compare with the server.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import ui from "@/components/ui/ui.module.css";
 import { feedsFromRows, type InputPlan, type InputRow } from "@/lib/model-inputs";
 import type { ScoringClient } from "./scoring-client";
 import { latencySummary, type LatencySummary } from "@/lib/percentile";
 import { medianBlockMean } from "./latency-timing";
+import { useModelInputErrorText } from "./model-input-error-text";
 
 const SINGLE_RUNS = 2000;
 const BATCH_ROWS = 10_000;
@@ -28,6 +30,8 @@ export function LatencyCheck({
   /** The form's row as it is now, read when the tool runs. */
   readRow: () => InputRow;
 }) {
+  const t = useTranslations("playground.tools.latency");
+  const errorText = useModelInputErrorText();
   const [state, setState] = useState<{ running: boolean; done: number; result: { single: LatencySummary; ort: LatencySummary; singleMeanMs: number; batchMs: number } | null; error: string | null }>({
     running: false,
     done: 0,
@@ -68,7 +72,7 @@ export function LatencyCheck({
         error: null,
       });
     } catch (error) {
-      setState({ running: false, done: 0, result: null, error: error instanceof Error ? error.message : String(error) });
+      setState({ running: false, done: 0, result: null, error: errorText(error) });
     }
   }
 
@@ -76,14 +80,11 @@ export function LatencyCheck({
   return (
     <section className={ui.panel} aria-labelledby="latency-check">
       <h2 id="latency-check" className={ui.panelTitle}>
-        Latency in this browser
+        {t("title")}
       </h2>
-      <p className={ui.muted}>
-        Runs the current inputs {WARMUP_RUNS} times to warm up, {SINGLE_RUNS.toLocaleString()} times one row at a time, then {(BLOCKS * BLOCK_RUNS).toLocaleString()} more in timed blocks, then{" "}
-        {BATCH_ROWS.toLocaleString()} rows at once (twice; the second is timed).
-      </p>
+      <p className={ui.muted}>{t("explain", { warmup: WARMUP_RUNS, single: SINGLE_RUNS, blocks: BLOCKS * BLOCK_RUNS, batch: BATCH_ROWS })}</p>
       <button type="button" className={ui.button} onClick={measure} disabled={!client || state.running}>
-        {state.running ? `Measuring… ${state.done.toLocaleString()} of ${SINGLE_RUNS.toLocaleString()}` : "Measure latency"}
+        {state.running ? t("measuring", { done: state.done, total: SINGLE_RUNS }) : t("measure")}
       </button>
       {state.error ? (
         <p className={ui.error} role="alert">
@@ -91,38 +92,36 @@ export function LatencyCheck({
         </p>
       ) : null}
       {result ? (
-        <table className={ui.table} aria-label="Latency">
+        <table className={ui.table} aria-label={t("table")}>
           <thead>
             <tr>
-              <th scope="col">Measure</th>
-              <th scope="col">p50 (ms)</th>
-              <th scope="col">p95 (ms)</th>
-              <th scope="col">p99 (ms)</th>
+              <th scope="col">{t("measureColumn")}</th>
+              <th scope="col">{t("p50")}</th>
+              <th scope="col">{t("p95")}</th>
+              <th scope="col">{t("p99")}</th>
             </tr>
           </thead>
           <tbody>
             <tr>
-              <th scope="row">One row, as Predict scores it (on this page)</th>
+              <th scope="row">{t("single")}</th>
               <td data-testid="single-p50">{result.single.p50.toFixed(3)}</td>
               <td>{result.single.p95.toFixed(3)}</td>
               <td>{result.single.p99.toFixed(3)}</td>
             </tr>
             <tr>
-              <th scope="row">
-                One row back to back ({BLOCKS} blocks of {BLOCK_RUNS}, median block&apos;s mean)
-              </th>
+              <th scope="row">{t("backToBack", { blocks: BLOCKS, runs: BLOCK_RUNS })}</th>
               <td data-testid="single-mean" colSpan={3}>
                 {result.singleMeanMs.toFixed(4)}
               </td>
             </tr>
             <tr>
-              <th scope="row">One row, inside ONNX Runtime</th>
+              <th scope="row">{t("ort")}</th>
               <td data-testid="ort-p50">{result.ort.p50.toFixed(3)}</td>
               <td>{result.ort.p95.toFixed(3)}</td>
               <td>{result.ort.p99.toFixed(3)}</td>
             </tr>
             <tr>
-              <th scope="row">{BATCH_ROWS.toLocaleString()} rows at once (in the worker, inside ONNX Runtime)</th>
+              <th scope="row">{t("batch", { rows: BATCH_ROWS })}</th>
               <td data-testid="batch-ms" colSpan={3}>
                 {result.batchMs.toFixed(1)}
               </td>

@@ -119,6 +119,7 @@ describe("PlaygroundPage", () => {
     const labels = labelledIds(html);
     expect([...labels.keys()].slice(0, 4)).toEqual(["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]);
     expect(html).toContain("training range 2 – 6");
+    expect(render("iris", "iris-logreg", { lineage, profileColumns: columns, locale: "fr" })).toContain("plage d’entraînement 2 – 6");
     expect(html).toMatch(new RegExp(`id="${labels.get("petal_length_cm")}" type="number" step="any" class="[^"]*" min="2" max="6" aria-describedby="[^"]+-hint" name="field:petal_length_cm" value="4"`));
     expect(html).toContain('href="/datasets/iris/versions/3"');
   });
@@ -148,6 +149,15 @@ describe("PlaygroundPage", () => {
     expect(html).toContain("Remplissez les entrées et appuyez sur Prédire.");
     expect(html).toContain('>Modèles</a> / <a href="/models/credit">credit</a> / <a href="/models/credit/versions/1">Version 1</a>');
     for (const english of ["Predict<", "Loading the model", "Inputs as JSON", "Fill the inputs", "Cross-origin isolated", "wasm backend"]) expect(html).not.toContain(english);
+    // The tools below the form: batch scoring, champion/challenger, latency, response curve, field hints.
+    for (const button of ["Calculer le fichier", "Comparer", "Mesurer la latence", "Tracer la courbe"]) expect(html).toMatch(new RegExp(`<button[^>]*>${button}</button>`));
+    for (const label of ["Fichier CSV (déposez-le ici ou choisissez-le)", "Comparer avec", "Variable à balayer"]) expect(labelledIds(html).has(label), label).toBe(true);
+    for (const title of ["Calcul par lot", "Champion contre challenger", "Latence dans ce navigateur", "Courbe de réponse"]) expect(html).toContain(`>${title}</h2>`);
+    expect(html).toContain("Exécute les entrées actuelles 200\u00a0fois pour s’échauffer, 2\u202f000\u00a0fois une ligne à la fois".replaceAll("\u00a0", " "));
+    expect(html).toContain("50 points sur ±3× la valeur actuelle (pas de profil d’entraînement)\u00a0; les autres entrées");
+    for (const english of ["Score file", "Batch scoring", "Champion vs challenger", "Measure latency", "Draw curve", "Feature to sweep", "Compare with", "training range", "Other columns are ignored"]) {
+      expect(html, english).not.toContain(english);
+    }
     const refused = render("iris-zipmap", "iris-logreg-zipmap", { locale: "fr" });
     expect(refused).toContain("Cette version ne peut pas s’exécuter dans le navigateur");
     expect(refused).toContain('Ouvrez la <a href="/models/iris-zipmap/versions/1">version 1</a> et dérivez-en une version sans le nœud ZipMap\u00a0:');

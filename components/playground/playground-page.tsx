@@ -31,6 +31,7 @@ import { plainFeeds } from "@/lib/ort-plain-tensors";
 import { playgroundInputPlan, trainingDatasetOf, type ProfiledColumn } from "./training-context";
 import { predictPlaygroundFormRow } from "@/server/registry/playground-form-action";
 import { EARLY_ANSWER_ATTRIBUTE, EARLY_FORM_ATTRIBUTE, EARLY_PREDICT_GLOBAL, earlyLatencyText, type EarlyAnswer, type EarlyPredict } from "./early-predict-script";
+import { useModelInputErrorText, useSaidProblem } from "./model-input-error-text";
 import styles from "./playground.module.css";
 
 export { modelBytesUrl };
@@ -283,6 +284,8 @@ function RunnablePlayground({
   versions: { version: string; aliases: string[] }[];
 }) {
   const t = useTranslations("playground");
+  const said = useSaidProblem();
+  const errorText = useModelInputErrorText();
   const locale = useLocale();
   const trpc = useTRPC();
   const id = useId();
@@ -319,7 +322,10 @@ function RunnablePlayground({
   const readRow = useCallback(() => rowRef.current, []);
   const jsonText = jsonDraft ?? JSON.stringify(row, null, 2);
   // The form's row is checked too: an emptied number box is not a number (null in the JSON) and must not reach ORT as NaN.
-  const jsonProblems = useMemo(() => parseInputJson(plan, jsonText).problems, [plan, jsonText]);
+  const jsonProblems = useMemo(
+    () => parseInputJson(plan, jsonText).problems.map((problem) => ({ message: said(problem.sentence, problem.message), line: problem.line })),
+    [plan, jsonText, said],
+  );
 
   const trpcClient = useTRPCClient();
   // A server answer still in flight when the page's runtime answers a later Predict must not replace that answer.
@@ -394,6 +400,11 @@ function RunnablePlayground({
 
   const formResult = formState !== null && formState.row === edited && prediction === null && predictError === null ? formState : null;
   const formPrediction = useMemo(() => (formResult?.prediction ? readPredictions(formResult.prediction.outputs)[0] : null), [formResult]);
+  // The server's words for the posted row, in the reader's language where it sent them as sentences.
+  const formFieldErrors = useMemo(
+    () => (formResult ? Object.fromEntries(Object.entries(formResult.fieldErrors).map(([key, message]) => [key, said(formResult.fieldSentences?.[key], message)])) : undefined),
+    [formResult, said],
+  );
 
   function onPredictSubmit(event: FormEvent<HTMLFormElement>) {
     // Hydrated: the page's own path (the server's tRPC answer until this page's runtime is ready, then ORT here).
@@ -424,7 +435,7 @@ function RunnablePlayground({
     } catch (error) {
       if (ask !== latestAsk.current) return;
       setPrediction(null);
-      setPredictError(describeError(error));
+      setPredictError({ ...describeError(error), message: errorText(error) });
     }
   }
 
@@ -481,8 +492,8 @@ function RunnablePlayground({
         <div className={ui.panel} role="alert">
           <p>{t("planProblems")}</p>
           <ul>
-            {plan.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+            {plan.problems.map((problem, i) => (
+              <li key={problem}>{said(plan.problemSentences?.length === plan.problems.length ? plan.problemSentences[i] : null, problem)}</li>
             ))}
           </ul>
         </div>
@@ -498,7 +509,7 @@ function RunnablePlayground({
         <input type="hidden" name="model" value={name} />
         <input type="hidden" name="modelVersion" value={version} />
         <div className={styles.columns}>
-          <InputForm plan={plan} row={row} onFieldChange={onFieldChange} idPrefix={`${id}-field`} errors={formResult?.fieldErrors} />
+          <InputForm plan={plan} row={row} onFieldChange={onFieldChange} idPrefix={`${id}-field`} errors={formFieldErrors} />
           <div className={ui.field}>
             <label htmlFor={`${id}-json`}>{t("inputsJson")}</label>
             <JsonInputsEditor id={`${id}-json`} value={jsonText} onChange={onJsonChange} errors={jsonProblems} loadEditor={session.status !== "loading"} />
@@ -515,7 +526,7 @@ function RunnablePlayground({
         <section aria-label={t("prediction")} aria-live="polite">
           {earlyAnswerOpen ? <div className={styles.early} {...{ [EARLY_ANSWER_ATTRIBUTE]: "" }} suppressHydrationWarning>{""}</div> : null}
           {predictError ? <RuntimeError error={predictError} what={t("predictionFailed")} /> : null}
-          {formResult?.error ? <RuntimeError error={{ message: formResult.error, operator: null }} what={t("predictionFailed")} /> : null}
+          {formResult?.error ? <RuntimeError error={{ message: said(formResult.errorSentence, formResult.error), operator: null }} what={t("predictionFailed")} /> : null}
           {prediction ? (
             <>
               <PredictionSummary prediction={prediction.prediction} />

@@ -10,16 +10,20 @@ export interface Curve {
   feature: string;
   series: string[];
   points: Record<string, number>[];
+  /** Each series is a class's probability (the axis spans 0–1). */
+  probabilities: boolean;
+  /** The chart's accessible name, in the reader's language. */
+  label: string;
 }
 
 export default function ResponseCurveChart({ curve }: { curve: Curve }) {
   return (
-    <div className={styles.chart} role="img" aria-label={`How ${curve.series.join(", ")} change with ${curve.feature}`}>
+    <div className={styles.chart} role="img" aria-label={curve.label}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={curve.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => v.toPrecision(3)} />
-          <YAxis domain={curve.points[0] && "class 0" in curve.points[0] ? [0, 1] : ["auto", "auto"]} />
+          <YAxis domain={curve.probabilities ? [0, 1] : ["auto", "auto"]} />
           <Tooltip formatter={(v) => (typeof v === "number" ? v.toPrecision(4) : String(v))} labelFormatter={(v) => `${curve.feature} = ${Number(v).toPrecision(4)}`} />
           <Legend />
           {curve.series.map((name, i) => (

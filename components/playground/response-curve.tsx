@@ -1,12 +1,14 @@
 "use client";
 // Response curve: one numeric feature swept over 50 points of its range, the others held, each class's probability charted.
 import dynamic from "next/dynamic";
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
 import { feedsFromRows, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
 import { readPredictions, sweepPoints, sweepRange } from "./prediction-format";
 import type { Curve } from "./response-curve-chart";
 import type { ScoringClient } from "./scoring-client";
+import { useModelInputErrorText } from "./model-input-error-text";
 import styles from "./playground.module.css";
 
 const POINTS = 50;
@@ -32,6 +34,8 @@ export function ResponseCurve({
   feature: string | null;
   onFeature: (feature: string) => void;
 }) {
+  const t = useTranslations("playground.tools.curve");
+  const errorText = useModelInputErrorText();
   const id = useId();
   const numeric = plan.fields.filter((field) => field.valueType === "number");
   const chosen = numeric.find((field) => field.key === feature) ?? numeric[0] ?? null;
@@ -63,7 +67,7 @@ export function ResponseCurve({
       const predictions = readPredictions(outputs);
       const first = predictions[0];
       const series = first.probabilities
-        ? first.probabilities.map((_, i) => `class ${i}`)
+        ? first.probabilities.map((_, i) => t("classN", { index: i }))
         : Object.entries(first.values).flatMap(([name, value]) => (typeof value === "number" ? [name] : []));
       const points = xs.map((x, i) => {
         const point: Record<string, number> = { x };
@@ -73,9 +77,9 @@ export function ResponseCurve({
         });
         return point;
       });
-      setCurve({ feature: chosen.key, series, points });
+      setCurve({ feature: chosen.key, series, points, probabilities: first.probabilities !== null, label: t("chartLabel", { series: series.join(", "), feature: chosen.key }) });
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(errorText(caught));
     }
   }
 
@@ -83,11 +87,11 @@ export function ResponseCurve({
   return (
     <section className={ui.panel} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className={ui.panelTitle}>
-        Response curve
+        {t("title")}
       </h2>
       <div className={ui.toolbar}>
         <div className={ui.field}>
-          <label htmlFor={`${id}-feature`}>Feature to sweep</label>
+          <label htmlFor={`${id}-feature`}>{t("feature")}</label>
           <select id={`${id}-feature`} className={ui.input} value={chosen?.key ?? ""} onChange={(event) => onFeature(event.target.value)}>
             {numeric.map((field) => (
               <option key={field.key} value={field.key}>
@@ -97,13 +101,10 @@ export function ResponseCurve({
           </select>
         </div>
         <button type="button" className={ui.button} onClick={draw} disabled={!client}>
-          Draw curve
+          {t("draw")}
         </button>
       </div>
-      <p className={styles.hint}>
-        {POINTS} points over {chosen && chosen.min !== null && chosen.max !== null ? "the training range" : "±3× the current value (no training profile)"}; the other
-        inputs keep their values from the form.
-      </p>
+      <p className={styles.hint}>{t("hint", { points: POINTS, range: chosen && chosen.min !== null && chosen.max !== null ? "training" : "value" })}</p>
       {error ? (
         <p className={ui.error} role="alert">
           {error}
@@ -113,8 +114,8 @@ export function ResponseCurve({
         <>
           <ResponseCurveChart curve={curve} />
           <details>
-            <summary>The curve as a table</summary>
-            <table className={ui.table} aria-label="Response curve values">
+            <summary>{t("table")}</summary>
+            <table className={ui.table} aria-label={t("tableLabel")}>
               <thead>
                 <tr>
                   <th scope="col">{curve.feature}</th>

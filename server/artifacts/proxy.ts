@@ -3,7 +3,8 @@ import { responseBodyOf } from "../http/response-body";
 import { Readable } from "node:stream";
 import { decodePathSegment, requestBodyStream } from "../http/request-body";
 import { authenticateRequest } from "../auth/authenticate";
-import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { jsonResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { toDomainError } from "../errors";
 import { observeAnsweredRequest, requestIdFrom } from "../operations/request-log";
@@ -43,7 +44,7 @@ export async function handleArtifactProxy(
   } catch (error) {
     const domain = toDomainError(error);
     failure = { code: domain.code, message: domain.message };
-    response = errorResponse(domain);
+    response = errorResponseFor(request, domain);
   }
   response.headers.set("x-request-id", requestId);
   // Downloads are counted when their headers are sent (a large file streams on afterwards).

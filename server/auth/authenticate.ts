@@ -2,7 +2,8 @@
 import { eq } from "drizzle-orm";
 import { getDatabase, type Database } from "@/db/client";
 import { users } from "@/db/schema";
-import { DomainError } from "../errors";
+import { DomainError, saidError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { authDisabled, localActor, type Actor, type Role } from "./actor";
 import { timingDummyHash, verifyPassword } from "./passwords";
 import { releaseSignInAttempt, reserveSignInAttempt } from "./rate-limit";
@@ -117,7 +118,7 @@ export function assertSameOrigin(request: RequestLike): void {
   } else if (fetchSite === "same-origin" || fetchSite === "none") {
     return;
   }
-  throw new DomainError("PERMISSION_DENIED", "Cross-site request refused: this change must be made from the studio's own pages.");
+  throw saidError("PERMISSION_DENIED", "Cross-site request refused: this change must be made from the studio's own pages.", sentence("error.auth.cross_site"));
 }
 
 export interface ResolveOptions {
@@ -139,11 +140,15 @@ export async function resolveActor(request: RequestLike, db?: Database, options:
     let actor: Actor | null = null;
     if (/^bearer$/i.test(scheme)) {
       const grant = await grantFromToken(database, credentials);
-      if (grant && !options.serving && isServeOnly(grant.scopes)) throw new DomainError("PERMISSION_DENIED", SERVE_SCOPE_REFUSAL);
+      if (grant && !options.serving && isServeOnly(grant.scopes)) throw saidError("PERMISSION_DENIED", SERVE_SCOPE_REFUSAL, sentence("error.auth.serve_scope"));
       actor = grant?.actor ?? null;
     } else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientAddressOf(request));
     if (!actor) {
-      throw new DomainError("UNAUTHENTICATED", "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.");
+      throw saidError(
+        "UNAUTHENTICATED",
+        "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.",
+        sentence("error.auth.invalid_credentials"),
+      );
     }
     return actor;
   }
@@ -159,9 +164,10 @@ export async function resolveActor(request: RequestLike, db?: Database, options:
 export async function authenticateRequest(request: RequestLike, db?: Database, options: ResolveOptions = {}): Promise<Actor> {
   const actor = await resolveActor(request, db, options);
   if (!actor) {
-    throw new DomainError(
+    throw saidError(
       "UNAUTHENTICATED",
       "Authentication required: send 'Authorization: Bearer <token>' (set MLFLOW_TRACKING_TOKEN) or HTTP Basic credentials (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD). Create a token on the studio's Tokens page.",
+      sentence("error.auth.required"),
     );
   }
   // The REST APIs (MLflow, datasets, models, artifacts) have nothing a labeller may use.

@@ -1,7 +1,8 @@
 // HTTP adapters of the auth area: sign-in and sign-out with the session cookie, and the audit CSV export.
 import { getDatabase, type Database } from "@/db/client";
 import { DomainError } from "../errors";
-import { errorResponse, jsonResponse, readBodyText } from "../http/mlflow-wire";
+import { jsonResponse, readBodyText } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { listAuditEntries, auditEntriesToCsv } from "./audit";
 import { assertSameOrigin, authenticateRequest, clientAddressOf, readCookie, resolveActor } from "./authenticate";
 import { authorize } from "./permissions";
@@ -44,7 +45,7 @@ export async function handleSignIn(request: Request, db?: Database): Promise<Res
     response.headers.append("set-cookie", localeCookie(storedLocale(session.locale)));
     return response;
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -56,7 +57,7 @@ export async function handleSignOut(request: Request): Promise<Response> {
     if (cookie) await signOut(db, cookie, await resolveActor(request, db).catch(() => null));
     return jsonResponse({}, 200, { "set-cookie": cookieHeader(request, "", 0), "cache-control": "no-store" });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -81,6 +82,6 @@ export async function handleAuditExport(request: Request): Promise<Response> {
       },
     });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }

@@ -1,5 +1,6 @@
 // The one permission table of the studio: which role may do what. Services check it; the admin page shows it.
-import { DomainError } from "../errors";
+import { saidError, type DomainError } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import type { Actor, Role } from "./actor";
 
 export const permissionTable = {
@@ -35,9 +36,11 @@ export function can(actor: Actor, permission: Permission): boolean {
 /** Throws PERMISSION_DENIED unless the actor's role grants the permission. */
 export function authorize(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) {
-    throw new DomainError(
+    throw saidError(
       "PERMISSION_DENIED",
       `Permission denied: '${actor.username}' has role '${actor.role}', which cannot ${permissionTable[permission].description.toLowerCase()}. Ask an admin for a role that can.`,
+      // The action is the permission's description, said by the catalogue (`term.permission.<name>`, dots and dashes as _).
+      sentence("error.auth.permission", { username: actor.username, role: actor.role, action: [sentence(`term.permission.${permission.replace(/[.-]/g, "_")}`)] }),
     );
   }
 }
@@ -62,8 +65,9 @@ export function labellerMayCall(path: string): boolean {
 }
 
 export function labellerOnlyRefusal(actor: Actor): DomainError {
-  return new DomainError(
+  return saidError(
     "PERMISSION_DENIED",
     `Permission denied: '${actor.username}' has role '${actor.role}', which may only label served requests on the studio's Labelling pages. Ask an admin for a role that can read the studio.`,
+    sentence("error.auth.labeller_only", { username: actor.username, role: actor.role }),
   );
 }

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { DomainError, describeZodError, invalidParameter, zodErrorSentence } from "../errors";
 import { sentence } from "@/lib/i18n/server-sentence";
-import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { jsonResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { getDatasetRoot } from "./dataset-store";
 import { datasetFilesAt } from "./dataset-files";
@@ -51,7 +52,7 @@ export async function handleDatasetUpload(request: Request, options: DatasetHttp
     const { created, datasetCreated, version } = await registerDatasetVersion(ctx, options.root ?? getDatasetRoot(), meta, requestBodyStream(request.body));
     return jsonResponse({ created, datasetCreated, version }, created ? 201 : 200);
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -67,7 +68,7 @@ export async function handleDatasetList(request: Request): Promise<Response> {
     const ctx = await getServiceContext(await authenticateRequest(request));
     return jsonResponse({ datasets: await listDatasets(ctx, { search: new URL(request.url).searchParams.get("q") ?? undefined }) });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -77,7 +78,7 @@ export async function handleVersionGet(request: Request, params: Promise<{ name:
     const { name, version } = await versionParams(params);
     return jsonResponse(await getDatasetVersion(ctx, name, version));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -96,7 +97,7 @@ export async function handleVersionProfile(request: Request, params: Promise<{ n
     }
     return jsonResponse({ dataset: name, version, digest: detail.digest, profile: detail.profile });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -124,6 +125,6 @@ export async function handleVersionDownload(
       },
     });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }

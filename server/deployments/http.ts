@@ -3,7 +3,8 @@
 import { authenticateRequest } from "../auth/authenticate";
 import { authorize } from "../auth/permissions";
 import { describeZodError, invalidParameter } from "../errors";
-import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { jsonResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { readBodyText } from "../http/request-body";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { configureTraffic, getTrafficConfig } from "./traffic";
@@ -23,7 +24,7 @@ export async function handleGetTraffic(request: Request, name: string, resolveCo
   try {
     return jsonResponse(restTrafficConfig(await getTrafficConfig(await resolveContext(request), { name })));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 
@@ -43,6 +44,6 @@ export async function handlePutTraffic(request: Request, name: string, resolveCo
     if (!parsed.success) throw invalidParameter(describeZodError(parsed.error));
     return jsonResponse(restTrafficConfig(await configureTraffic(ctx, parsed.data)));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { authenticateRequest } from "../auth/authenticate";
 import { describeZodError, invalidParameter } from "../errors";
-import { errorResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { buildTechnicalFile } from "./technical-file";
 import { renderTechnicalFilePdf } from "./technical-file-pdf";
@@ -61,6 +61,6 @@ export async function handleTechnicalFileDownload(
     const pdf = await renderTechnicalFilePdf(file, { locale: parsed.data.lang });
     return new Response(new Uint8Array(pdf), { headers: { ...headers, "content-type": "application/pdf", "content-length": String(pdf.byteLength), "content-language": parsed.data.lang } });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }

@@ -7,6 +7,7 @@ import { loggedModelRoutes } from "../tracking/logged-models-rest";
 import { registryRoutes } from "../registry/rest";
 import { observeAnsweredRequest, requestIdFrom } from "../operations/request-log";
 import { asBodyInit, mlflowJsonBody, readMlflowInput, type MlflowRequest } from "./mlflow-wire";
+import { requestLocale, saidMessage } from "./said-response";
 import { matchRoute, type MlflowRoute } from "./mlflow-router";
 
 const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes, ...registryRoutes];
@@ -60,6 +61,7 @@ export async function answerMlflowApi(
   let status = 200;
   let answerBody: string | Buffer;
   let failure: { code: string; message: string } | undefined;
+  let language: string | undefined;
   try {
     const { route, params } = matchRoute(routes, request.method, pathSegments.join("/"));
     routeLabel = route.path;
@@ -70,12 +72,16 @@ export async function answerMlflowApi(
     const domain = toDomainError(error);
     failure = { code: domain.code, message: domain.message };
     status = domain.httpStatus;
-    answerBody = mlflowJsonBody({ error_code: domain.code, message: domain.message, ...domain.details });
+    // MLflow's error shape, its message in the caller's language when asked (cookie or Accept-Language); clients that
+    // ask for none (the MLflow client, curl) read the English message as before. The log keeps the English.
+    const said = saidMessage(requestLocale(request), domain);
+    language = said.language;
+    answerBody = mlflowJsonBody({ error_code: domain.code, message: said.message, ...domain.details });
   }
   observeAnsweredRequest({ surface: "mlflow", route: routeLabel, method: request.method, status, requestId, startedAt, error: failure });
   return {
     status,
-    headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": MLFLOW_CACHE_CONTROL },
+    headers: { "content-type": "application/json", "x-request-id": requestId, "cache-control": MLFLOW_CACHE_CONTROL, ...(language ? { "content-language": language } : {}) },
     body: answerBody,
   };
 }

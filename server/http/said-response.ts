@@ -7,7 +7,7 @@ import { LOCALE_COOKIE, negotiateLocale, type Locale } from "@/lib/i18n/locales"
 import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
 import { catalogues } from "@/messages";
 import { readCookie, type RequestLike } from "../auth/authenticate";
-import { toDomainError } from "../errors";
+import { toDomainError, type DomainError } from "../errors";
 import { jsonResponse } from "./mlflow-wire";
 
 /** The caller's language, as lib/i18n/request.ts chooses it for a page; a malformed cookie counts as none. */
@@ -38,7 +38,20 @@ function sentencesIn(locale: Locale): SentenceTranslator {
  */
 export function errorResponseIn(locale: Locale, error: unknown): Response {
   const domain = toDomainError(error);
-  const said = locale !== "en" && domain.sentence ? sentenceText(sentencesIn(locale), domain.sentence, domain.message) : domain.message;
-  const language = said === domain.message && locale !== "en" ? "en" : locale;
-  return jsonResponse({ error_code: domain.code, message: said, ...domain.details }, domain.httpStatus, { "content-language": language });
+  const { message, language } = saidMessage(locale, domain);
+  return jsonResponse({ error_code: domain.code, message, ...domain.details }, domain.httpStatus, { "content-language": language });
+}
+
+/**
+ * A refusal's message in `locale` when it has a catalogue sentence, else its English message as it is; and the language
+ * the message is in (for Content-Language). English callers get `domain.message` itself.
+ */
+export function saidMessage(locale: Locale, domain: DomainError): { message: string; language: Locale } {
+  const message = locale !== "en" && domain.sentence ? sentenceText(sentencesIn(locale), domain.sentence, domain.message) : domain.message;
+  return { message, language: message === domain.message && locale !== "en" ? "en" : locale };
+}
+
+/** errorResponseIn in the language of `request` (requestLocale): what the studio's REST routes answer a refusal with. */
+export function errorResponseFor(request: RequestLike, error: unknown): Response {
+  return errorResponseIn(requestLocale(request), error);
 }

@@ -2,7 +2,8 @@
 // the body → 200 with the comparison (a CSV does not fit a tRPC query's URL, and the comparison writes nothing).
 import { authenticateRequest } from "../auth/authenticate";
 import { describeZodError, invalidParameter, zodErrorSentence } from "../errors";
-import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { jsonResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { readBodyText } from "../http/request-body";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { compareVersionsOnCsv, zChampionChallengerRequest } from "./champion-challenger";
@@ -30,6 +31,6 @@ export async function handleChampionChallenger(
     });
     return jsonResponse(await compareVersionsOnCsv(ctx, parsed.data, csv));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }

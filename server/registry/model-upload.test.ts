@@ -132,13 +132,13 @@ describe("model upload route", () => {
     }
   });
 
-  it("answers a refusal the catalogue cannot say in English, and says so, whatever the caller's language", async () => {
+  it("says the shared permission refusal in the caller's language too (it has a catalogue sentence now)", async () => {
     const viewer = await createUserAsSystem(studio.db, zCreateUser.parse({ username: "vic", password: "vic-password-1", role: "viewer" }));
     const viewerToken = (await createToken(studio.as({ userId: viewer.userId, username: "vic", role: "viewer", via: "session" }), zCreateToken.parse({ name: "v" }))).token;
     const response = await POST(
       new Request("http://studio.test/api/models/upload?name=x", { method: "POST", headers: { authorization: `Bearer ${viewerToken}`, ...french }, body: Buffer.from(new Uint8Array(4)) }),
     );
-    expect(await refusal(response)).toMatchObject({ status: 403, language: "en", error_code: "PERMISSION_DENIED", message: expect.stringMatching(/^Permission denied: 'vic' has role 'viewer'/) });
+    expect(await refusal(response)).toMatchObject({ status: 403, language: "fr", error_code: "PERMISSION_DENIED", message: expect.stringMatching(/^Permission refusée\u00a0: «\u00a0vic\u00a0» a le rôle «\u00a0viewer\u00a0»/) });
   });
 
   it("is not behind proxy.ts, which buffers bodies and cuts them at 10 MB", () => {

@@ -4,9 +4,9 @@ import { authenticateRequest } from "../auth/authenticate";
 import { authorize } from "../auth/permissions";
 import { DomainError, describeZodError, invalidParameter, isDomainError, notFound, saidError } from "../errors";
 import { sentence } from "@/lib/i18n/server-sentence";
-import { errorResponseIn, requestLocale } from "../http/said-response";
+import { errorResponseFor, errorResponseIn, requestLocale } from "../http/said-response";
 import { hasErrorCode } from "./model-store-path";
-import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { jsonResponse } from "../http/mlflow-wire";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { readBodyBytes } from "../http/request-body";
 import { maxModelBytes, readModelVersionOnnx, registerOnnxUpload } from "./onnx-versions";
@@ -64,7 +64,7 @@ export async function handleModelOnnxDownload(
       },
     });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
 

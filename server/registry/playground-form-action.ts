@@ -6,22 +6,23 @@ import { headers } from "next/headers";
 import { currentPageActor } from "@/server/auth/page-actor";
 import { assertSameOrigin } from "@/server/auth/authenticate";
 import { labellerOnlyRefusal, mayOnlyLabel } from "@/server/auth/permissions";
-import { isDomainError } from "@/server/errors";
+import { isDomainError, type DomainError } from "@/server/errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { getServiceContext } from "@/server/service-context";
 import { scorePlaygroundForm, type PlaygroundFormState } from "./playground-form";
 
 /** useActionState's action: the previous state is not needed, each post carries the whole row. */
 export async function predictPlaygroundFormRow(_previous: PlaygroundFormState | null, form: FormData): Promise<PlaygroundFormState> {
-  const refused = (error: string): PlaygroundFormState => ({ row: null, fieldErrors: {}, error, prediction: null });
+  const refused = (error: Pick<DomainError, "message" | "sentence">): PlaygroundFormState => ({ row: null, fieldErrors: {}, error: error.message, errorSentence: error.sentence ?? null, prediction: null });
   // The same caller checks as the tRPC scoring call (protectedProcedure): signed in, same origin, not a labeller only.
   const actor = await currentPageActor();
-  if (!actor) return refused("Your session has ended: sign in again.");
+  if (!actor) return refused({ message: "Your session has ended: sign in again.", sentence: sentence("error.auth.session_ended") });
   try {
     assertSameOrigin({ method: "POST", headers: await headers() });
   } catch (error) {
-    if (isDomainError(error)) return refused(error.message);
+    if (isDomainError(error)) return refused(error);
     throw error;
   }
-  if (mayOnlyLabel(actor)) return refused(labellerOnlyRefusal(actor).message);
+  if (mayOnlyLabel(actor)) return refused(labellerOnlyRefusal(actor));
   return scorePlaygroundForm(await getServiceContext(actor), form);
 }

@@ -9,6 +9,7 @@ import { readPredictions } from "@/components/playground/prediction-format";
 import { playgroundFieldName } from "@/components/playground/form-field-name";
 import type { Actor } from "../auth/actor";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
+import { frenchTypography, saidIn } from "../testing/said-error";
 import { registerOnnxUpload } from "./onnx-versions";
 import { scorePlaygroundForm } from "./playground-form";
 
@@ -72,6 +73,10 @@ describe.each(testBackends)("the playground form posted to the server, %s", (bac
     }
     const missing = await scorePlaygroundForm(studio.as(viewer), postedForm("iris", "1", { x0: "5.1", x1: "3.5", x2: "1.4" }));
     expect(missing.fieldErrors).toEqual({ x3: '"x3" must be a number.' });
+    // Said by the page in the reader's language: the catalogue's English is the message itself.
+    const x3 = { message: missing.fieldErrors.x3!, sentence: missing.fieldSentences?.x3 };
+    expect(saidIn("en", x3)).toBe(x3.message);
+    expect(saidIn("fr", x3)).toBe(frenchTypography("« x3 » doit être un nombre."));
   });
 
   it("needs the playground's own permission, and names the version it could not find", async () => {
@@ -79,10 +84,18 @@ describe.each(testBackends)("the playground form posted to the server, %s", (bac
     const refused = await scorePlaygroundForm(studio.as(labeller), postedForm("iris", "1", fields));
     expect(refused.prediction).toBeNull();
     expect(refused.error).toMatch(/Permission denied/);
+    expect(saidIn("fr", { message: refused.error!, sentence: refused.errorSentence ?? undefined })).toBe(
+      frenchTypography(
+        "Permission refusée : « lou » a le rôle « labeller », qui ne permet pas de lire les expériences, exécutions, jeux de données, modèles, revues et déploiements. Demandez à un administrateur un rôle qui le permet.",
+      ),
+    );
     const absent = await scorePlaygroundForm(studio.as(viewer), postedForm("iris", "9", fields));
     expect(absent.prediction).toBeNull();
     expect(absent.error).toMatch(/iris/);
     const unnamed = await scorePlaygroundForm(studio.as(viewer), postedForm("iris", "v1", fields));
     expect(unnamed.error).toMatch(/does not name a model version/);
+    expect(saidIn("fr", { message: unnamed.error!, sentence: unnamed.errorSentence ?? undefined })).toBe(
+      frenchTypography("Le formulaire ne nomme pas de version de modèle : rechargez le bac à sable et réessayez."),
+    );
   });
 });

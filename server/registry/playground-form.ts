@@ -3,13 +3,14 @@
 // signature and training profile), validated by the same zod row schema as the page's JSON, and scored by the same
 // onnxruntime-node path as the page's server fallback (scorePlaygroundRow: its permission, checks and limits).
 import { z } from "zod";
-import { inputRowSchema, feedsFromRows, ModelInputError, type FieldValue, type InputPlan, type InputRow } from "@/lib/model-inputs";
+import { fieldProblem, inputRowSchema, feedsFromRows, ModelInputError, type FieldValue, type InputPlan, type InputRow } from "@/lib/model-inputs";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { plainFeeds, type PlainOutputs } from "@/lib/ort-plain-tensors";
 import { trainingDatasetOf } from "@/lib/feature-names";
 import { playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
 import { playgroundFieldName } from "@/components/playground/form-field-name";
 import { getDatasetVersion } from "../datasets/registry";
-import { DomainError, invalidParameter, isDomainError } from "../errors";
+import { DomainError, invalidParameter, isDomainError, saidError } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { OnnxIntrospection } from "./onnx-introspection";
 import { getModelVersionDetail } from "./model-versions";
@@ -22,8 +23,12 @@ export interface PlaygroundFormState {
   row: InputRow | null;
   /** A message per field key whose value was refused. */
   fieldErrors: Record<string, string>;
+  /** The field messages as catalogue sentences, for the page to say in the reader's language (absent: say them as they are). */
+  fieldSentences?: Record<string, ServerSentence>;
   /** What kept the row from being scored, when it is not one field's fault (permission, the model, the runtime). */
   error: string | null;
+  /** `error` as a catalogue sentence, when the refusal has one. */
+  errorSentence?: ServerSentence | null;
   prediction: { outputs: PlainOutputs; runMs: number } | null;
 }
 
@@ -71,39 +76,57 @@ export interface PostedRowOutcome {
  * (permission, version, model, runtime) is the state's error and the outcome's refusal; neither is thrown.
  */
 export async function scorePostedPlaygroundRow(ctx: ServiceContext, form: FormData): Promise<PostedRowOutcome> {
-  const refused = (refusal: DomainError, row: InputRow | null = null): PostedRowOutcome => ({ state: { row, fieldErrors: {}, error: refusal.message, prediction: null }, refusal });
+  const refused = (refusal: DomainError, row: InputRow | null = null): PostedRowOutcome => ({
+    state: { row, fieldErrors: {}, error: refusal.message, errorSentence: refusal.sentence ?? null, prediction: null },
+    refusal,
+  });
   const model = zFormModel.safeParse({ model: form.get("model"), modelVersion: form.get("modelVersion") });
-  if (!model.success) return refused(invalidParameter("The form does not name a model version: reload the playground and try again."));
+  if (!model.success) {
+    return refused(invalidParameter("The form does not name a model version: reload the playground and try again.", sentence("error.playground.form_no_version")));
+  }
   const { model: name, modelVersion: version } = model.data;
   let row: InputRow | null = null;
   try {
     const detail = await getModelVersionDetail(ctx, name, version);
     const introspection = detail.introspection as OnnxIntrospection | null;
-    if (!introspection) return refused(new DomainError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`));
+    if (!introspection) {
+      return refused(
+        saidError("INVALID_STATE", `Version ${version} of '${name}' has no ONNX graph the studio could read, so it cannot be scored.`, sentence("error.playground.no_graph", { model: name, version })),
+      );
+    }
     const plan = playgroundInputPlan(introspection, await playgroundTrainingProfile(ctx, detail.lineage));
     const posted = postedRow(plan, form);
     row = Object.fromEntries(Object.entries(posted).map(([key, value]) => [key, value ?? ""]));
-    if (plan.problems.length) return refused(new DomainError("INVALID_STATE", plan.problems.join(" ")), row);
+    if (plan.problems.length) {
+      const said = plan.problemSentences?.length === plan.problems.length ? sentence("error.model_input.problems", { problems: plan.problemSentences }) : undefined;
+      return refused(new DomainError("INVALID_STATE", plan.problems.join(" "), undefined, said), row);
+    }
     const parsed = inputRowSchema(plan).safeParse(posted);
     if (!parsed.success) {
       // Worded as the page words the same problem in its JSON view.
       const fieldErrors: Record<string, string> = {};
+      const fieldSentences: Record<string, ServerSentence> = {};
       for (const issue of parsed.error.issues) {
         const key = String(issue.path[0] ?? "");
+        if (key in fieldErrors) continue;
         const field = plan.fields.find((f) => f.key === key);
-        const expected = field?.valueType === "string" ? "text" : field?.valueType === "boolean" ? "true or false" : "a number";
-        fieldErrors[key] ??= posted[key] === null ? `"${key}" is missing; give it ${expected}.` : `"${key}" must be ${expected}.`;
+        const problem = fieldProblem(key, field?.valueType ?? "number", posted[key] === null);
+        fieldErrors[key] = problem.message;
+        fieldSentences[key] = problem.sentence;
       }
-      return { state: { row, fieldErrors, error: null, prediction: null }, refusal: null };
+      return { state: { row, fieldErrors, fieldSentences, error: null, prediction: null }, refusal: null };
     }
     const request = zPlaygroundRowRequest.safeParse({ name, version, feeds: plainFeeds(feedsFromRows(plan, introspection.inputs, [parsed.data])) });
-    if (!request.success) return refused(invalidParameter(`The row cannot be scored: ${request.error.issues.map((issue) => issue.message).join("; ")}`), row);
+    if (!request.success) {
+      const reason = request.error.issues.map((issue) => issue.message).join("; ");
+      return refused(invalidParameter(`The row cannot be scored: ${reason}`, sentence("error.playground.row_unscorable", { reason })), row);
+    }
     const { outputs, runMs } = await scorePlaygroundRow(ctx, request.data);
     return { state: { row: parsed.data, fieldErrors: {}, error: null, prediction: { outputs, runMs } }, refusal: null };
   } catch (error) {
     // The page's own path shows the same messages (tRPC maps DomainErrors to their message); anything else is a fault.
     if (isDomainError(error)) return refused(error, row);
-    if (error instanceof ModelInputError) return refused(invalidParameter(error.message), row);
+    if (error instanceof ModelInputError) return refused(invalidParameter(error.message, error.sentence), row);
     throw error;
   }
 }

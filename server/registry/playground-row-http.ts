@@ -6,7 +6,8 @@
 import { describePrediction, readPredictions } from "@/components/playground/prediction-format";
 import { authenticateRequest } from "../auth/authenticate";
 import { DomainError } from "../errors";
-import { errorResponse, jsonResponse } from "../http/mlflow-wire";
+import { jsonResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { readBodyText } from "../http/request-body";
 import { getServiceContext, type ServiceContext } from "../service-context";
 import { readVersionParams } from "./onnx-http";
@@ -39,6 +40,6 @@ export async function handlePlaygroundRow(
     if (!prediction) throw new DomainError("INVALID_STATE", "The model answered no prediction for the row: check its outputs on the version page.");
     return jsonResponse({ row: state.row, prediction: state.prediction, shown: describePrediction(prediction) }, 200, { "cache-control": "no-store" });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }

@@ -1,6 +1,6 @@
 // GET /api/runs/export: the runs table's current view as a CSV download (any signed-in user or token).
 import { authenticateRequest } from "../auth/authenticate";
-import { errorResponse } from "../http/mlflow-wire";
+import { errorResponseFor } from "../http/said-response";
 import { getServiceContext } from "../service-context";
 import { exportRunsCsv } from "./runs-export";
 
@@ -19,6 +19,6 @@ export async function handleRunsExport(request: Request): Promise<Response> {
       },
     });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponseFor(request, error);
   }
 }
