@@ -17,6 +17,7 @@ import { playgroundTrainingProfile } from "@/server/registry/playground-form";
 import type { ProfiledColumn } from "@/components/playground/training-context";
 import { getModelVersionDetail } from "@/server/registry/model-versions";
 import { zModelVersionDetail, type ModelVersionDetail } from "@/server/registry/schema";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 /**
  * The version as the page's query would answer it, so the form and Predict are in the HTML instead of waiting for a
@@ -72,9 +73,9 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   const texts = { locale: await getLocale(), predictedLabel: t("predictedLabel"), outputName: t("outputName", { name: "{name}" }), latency: t("latency.early", { runMs: "{runMs}", roundTripMs: "{roundTripMs}" }) };
   const earlyScript = earlyPredictScriptSource(earlyEndpoint, { bars: styles.bars, bar: styles.bar, predicted: styles.predicted, track: styles.track, fill: styles.fill, hint: styles.hint }, texts);
   return (
-    <>
+    <MoreClientMessages namespaces={["playground", "reasons"]}>
       <script nonce={(await headers()).get("x-nonce") ?? undefined} dangerouslySetInnerHTML={{ __html: earlyScript }} />
       <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />
-    </>
+    </MoreClientMessages>
   );
 }
