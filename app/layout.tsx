@@ -2,8 +2,8 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { connection } from "next/server";
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale } from "next-intl/server";
+import { ClientMessages } from "@/components/i18n/client-messages";
 import { THEME_COOKIE, themeAttribute } from "@/lib/theme";
 import type { ReactNode } from "react";
 import "./globals.css";
@@ -20,8 +20,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale} data-theme={themeAttribute((await cookies()).get(THEME_COOKIE)?.value)}>
       <body>
-        {/* The request's messages reach client components (useTranslations) through this provider. */}
-        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+        {/* The shell's namespaces for its client components (useTranslations); each page adds its own with
+            <MoreClientMessages>. Not the whole catalogue: every namespace would be in every page's payload. */}
+        <ClientMessages namespaces={["common", "sentences", "shell"]}>{children}</ClientMessages>
       </body>
     </html>
   );

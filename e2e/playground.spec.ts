@@ -31,8 +31,14 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
     if (new URL(response.url()).pathname.startsWith("/ort/")) ortFiles.push(new URL(response.url()).pathname.split("/").pop()!);
     if (new URL(response.url()).pathname.endsWith(".wasm")) wasmEncodings.push(`${response.headers()["content-encoding"] ?? "none"} ${response.headers()["content-length"] ?? "streamed"}`);
   });
+  // The document itself (as the server sends it, before any script runs) asks the browser for ORT's runtime and the
+  // model's bytes in its head.
+  const html = await (await page.request.get("/models/iris-logreg/versions/1/playground")).text();
+  const head = html.slice(0, html.indexOf("</head>"));
+  expect(head).toMatch(/<link rel="preload" href="\/ort\/[^"]+\/ort-wasm-simd-threaded\.wasm" as="fetch"/);
+  expect(head).toMatch(/<link rel="modulepreload" href="\/ort\/[^"]+\/ort-wasm-simd-threaded\.mjs"/);
+  expect(head).toMatch(/<link rel="preload" href="\/api\/models\/iris-logreg\/versions\/1\/model\.onnx\?digest=[0-9a-f]{64}" as="fetch"/);
   await page.goto("/models/iris-logreg/versions/1/playground");
-  // The document asks the browser to fetch ORT's runtime and the model's bytes before any script runs.
   // (React may repeat a hint when it hydrates; the browser fetches a URL once either way.)
   await expect(page.locator('head link[rel="preload"][as="fetch"][href$="/ort-wasm-simd-threaded.wasm"]').first()).toBeAttached();
   await expect(page.locator('head link[rel="modulepreload"][href$="/ort-wasm-simd-threaded.mjs"]').first()).toBeAttached();

@@ -6,6 +6,7 @@ import http from "node:http";
 import { gatePage, retryAfterOn503 } from "./outage-page.mjs";
 import { installGracefulShutdown } from "./graceful-shutdown.mjs";
 import { createOrtWasmServer } from "./ort-wasm.mjs";
+import { createStaticGzipServer } from "./static-gzip.mjs";
 import { keepConnectionsAlive } from "./keep-alive.mjs";
 
 // As `next start` does: a custom server must say it runs the production build before Next.js loads.
@@ -40,6 +41,8 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
   await app.prepare();
   // The playground's 14 MB ORT wasm, gzipped once instead of by Next.js per request (scripts/ort-wasm.mjs).
   const ortWasm = createOrtWasmServer();
+  // The build's JS and CSS chunks, gzipped once instead of by Next.js per request (scripts/static-gzip.mjs).
+  const staticChunks = createStaticGzipServer();
   const server = http.createServer((req, res) => {
     retryAfterOn503(res);
     if (hasMalformedEscape(req.url ?? "/")) {
@@ -58,6 +61,7 @@ export async function startServer({ port, hostname, gracefulShutdown = true }) {
     const direct = globalThis[DIRECT_MLFLOW_READS];
     if (typeof direct === "function" && direct(req, res)) return;
     if (ortWasm.handle(req, res)) return;
+    if (staticChunks.handle(req, res)) return;
     // A page while the database is unreachable: a 503 page that says so, not Next.js's 500 error page.
     gatePage(req, res, () => handle(req, res));
   });

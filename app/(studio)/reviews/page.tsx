@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { ReviewsList } from "@/components/review/reviews-list";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("reviews"))("title") };
@@ -11,8 +12,10 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ReviewsPage() {
   const t = await getTranslations("reviews");
   return (
-    <Suspense fallback={<p role="status">{t("loading")}</p>}>
-      <ReviewsList />
-    </Suspense>
+    <MoreClientMessages namespaces={["reviewSentences", "reviews"]}>
+      <Suspense fallback={<p role="status">{t("loading")}</p>}>
+        <ReviewsList />
+      </Suspense>
+    </MoreClientMessages>
   );
 }

@@ -4,6 +4,7 @@ import Link from "@/components/ui/intent-link";
 import { Suspense } from "react";
 import { RunsView } from "@/components/runs/runs-view";
 import { decodeUrlList } from "@/lib/url-list";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -21,8 +22,10 @@ export default async function RunsOfExperimentsPage({ searchParams }: { searchPa
     );
   }
   return (
-    <Suspense fallback={<p role="status">Loading runs…</p>}>
-      <RunsView experimentIds={experimentIds} />
-    </Suspense>
+    <MoreClientMessages namespaces={["runsTable"]}>
+      <Suspense fallback={<p role="status">Loading runs…</p>}>
+        <RunsView experimentIds={experimentIds} />
+      </Suspense>
+    </MoreClientMessages>
   );
 }

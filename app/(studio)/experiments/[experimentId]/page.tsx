@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { RunsView } from "@/components/runs/runs-view";
 import { notFound } from "next/navigation";
 import { pageExists } from "@/server/navigation/page-exists";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export const metadata: Metadata = { title: "Runs" };
 
@@ -11,8 +12,10 @@ export default async function ExperimentPage({ params }: { params: Promise<{ exp
   const { experimentId } = await params;
   if (!(await pageExists({ kind: "experiment", experimentId }))) notFound();
   return (
-    <Suspense fallback={<p role="status">Loading runs…</p>}>
-      <RunsView experimentIds={[experimentId]} />
-    </Suspense>
+    <MoreClientMessages namespaces={["runsTable"]}>
+      <Suspense fallback={<p role="status">Loading runs…</p>}>
+        <RunsView experimentIds={[experimentId]} />
+      </Suspense>
+    </MoreClientMessages>
   );
 }

@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import { LabellingWorkbench } from "@/components/labelling/labelling-workbench";
 import { nameFromSegment } from "@/lib/url-segment";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   const { name } = await params;
@@ -10,5 +11,9 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
 
 export default async function LabellingWorkbenchRoute({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  return <LabellingWorkbench name={nameFromSegment(name)} />;
+  return (
+    <MoreClientMessages namespaces={["labelling"]}>
+      <LabellingWorkbench name={nameFromSegment(name)} />
+    </MoreClientMessages>
+  );
 }

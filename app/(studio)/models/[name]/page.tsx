@@ -4,6 +4,7 @@ import { ModelPage } from "@/components/models/model-page";
 import { notFound } from "next/navigation";
 import { pageExists } from "@/server/navigation/page-exists";
 import { nameFromSegment } from "@/lib/url-segment";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   const { name } = await params;
@@ -13,5 +14,9 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
 export default async function ModelRoute({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   if (!(await pageExists({ kind: "model", name: nameFromSegment(name) }))) notFound();
-  return <ModelPage name={nameFromSegment(name)} />;
+  return (
+    <MoreClientMessages namespaces={["monitoring"]}>
+      <ModelPage name={nameFromSegment(name)} />
+    </MoreClientMessages>
+  );
 }

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { Suspense } from "react";
 import { RequestReviewPage } from "@/components/review/request-review-form";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("review.request"))("title") };
@@ -11,8 +12,10 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function NewReviewRoute() {
   const t = await getTranslations("review.request");
   return (
-    <Suspense fallback={<p role="status">{t("loadingForm")}</p>}>
-      <RequestReviewPage />
-    </Suspense>
+    <MoreClientMessages namespaces={["comparison", "fairness", "review", "reviewSentences", "value"]}>
+      <Suspense fallback={<p role="status">{t("loadingForm")}</p>}>
+        <RequestReviewPage />
+      </Suspense>
+    </MoreClientMessages>
   );
 }

@@ -6,6 +6,7 @@ import { parseCompareState } from "@/lib/compare-state";
 import { currentPageActor } from "@/server/auth/page-actor";
 import { getServiceContext } from "@/server/service-context";
 import { startCompareChartPrefetch } from "@/server/tracking/compare-prefetch";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export const metadata: Metadata = { title: "Compare runs" };
 
@@ -26,8 +27,10 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   const openContext = () => currentPageActor().then((actor) => (actor ? getServiceContext(actor) : null));
   const earlyCharts = startCompareChartPrefetch(openContext, parseCompareState(toQuery(await searchParams)));
   return (
-    <Suspense fallback={<p role="status">Loading the comparison…</p>}>
-      <CompareView experimentId={experimentId} earlyCharts={earlyCharts} />
-    </Suspense>
+    <MoreClientMessages namespaces={["compareRuns", "runsTable"]}>
+      <Suspense fallback={<p role="status">Loading the comparison…</p>}>
+        <CompareView experimentId={experimentId} earlyCharts={earlyCharts} />
+      </Suspense>
+    </MoreClientMessages>
   );
 }

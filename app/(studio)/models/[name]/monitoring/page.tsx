@@ -5,6 +5,7 @@ import { MonitoringPage } from "@/components/monitoring/monitoring-page";
 import { notFound } from "next/navigation";
 import { pageExists } from "@/server/navigation/page-exists";
 import { nameFromSegment } from "@/lib/url-segment";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   const { name } = await params;
@@ -16,8 +17,10 @@ export default async function ModelMonitoringRoute({ params }: { params: Promise
   if (!(await pageExists({ kind: "model", name: nameFromSegment(name) }))) notFound();
   // useSearchParams (the window size) needs a Suspense boundary during prerendering.
   return (
-    <Suspense fallback={<p role="status">Loading monitoring…</p>}>
-      <MonitoringPage name={nameFromSegment(name)} />
-    </Suspense>
+    <MoreClientMessages namespaces={["monitoring", "value"]}>
+      <Suspense fallback={<p role="status">Loading monitoring…</p>}>
+        <MonitoringPage name={nameFromSegment(name)} />
+      </Suspense>
+    </MoreClientMessages>
   );
 }

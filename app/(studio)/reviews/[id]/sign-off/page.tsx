@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { SignOffPage } from "@/components/review/sign-off-sheet";
 import { pageExists } from "@/server/navigation/page-exists";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
@@ -14,5 +15,9 @@ export default async function SignOffRoute({ params }: { params: Promise<{ id: s
   const { id } = await params;
   if (!/^\d+$/.test(id) || Number(id) < 1 || !Number.isSafeInteger(Number(id))) notFound();
   if (!(await pageExists({ kind: "review", reviewId: Number(id) }))) notFound();
-  return <SignOffPage id={Number(id)} />;
+  return (
+    <MoreClientMessages namespaces={["comparison", "reasons", "review", "reviewSentences", "reviews", "signOff", "signOffSheet"]}>
+      <SignOffPage id={Number(id)} />
+    </MoreClientMessages>
+  );
 }

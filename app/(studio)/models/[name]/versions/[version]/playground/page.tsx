@@ -3,7 +3,6 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
-import { preload, preloadModule } from "react-dom";
 import { modelBytesUrl, ortRuntimeUrls } from "@/components/playground/ort-assets";
 import { PlaygroundPage } from "@/components/playground/playground-page";
 import { earlyPredictScriptSource } from "@/components/playground/early-predict-script";
@@ -17,6 +16,7 @@ import { playgroundTrainingProfile } from "@/server/registry/playground-form";
 import type { ProfiledColumn } from "@/components/playground/training-context";
 import { getModelVersionDetail } from "@/server/registry/model-versions";
 import { zModelVersionDetail, type ModelVersionDetail } from "@/server/registry/schema";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 /**
  * The version as the page's query would answer it, so the form and Predict are in the HTML instead of waiting for a
@@ -52,15 +52,23 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   const { name, version } = await params;
   // Registry versions are whole positive numbers; anything else is not a page.
   if (!/^\d+$/.test(version) || Number(version) < 1) notFound();
-  // Hints in the document's head: the browser fetches ORT's 14 MB wasm, its glue and the model's bytes while it is
-  // still parsing the page and its scripts, so the playground finds them there when it starts ORT. They match the
-  // requests that follow (fetch() and ORT's streaming compile both ask same-origin, with credentials).
   const ort = ortRuntimeUrls(installedOrtVersion());
   // Named by its digest, the model's URL is cached for good: a returning visitor's browser has the bytes already.
   const { detail, digest: modelDigest, trainingProfile } = await playgroundVersion(name, version);
-  preload(ort.wasm, { as: "fetch", crossOrigin: "anonymous", type: "application/wasm" });
-  preloadModule(ort.glue);
-  preload(modelBytesUrl(name, version, modelDigest), { as: "fetch", crossOrigin: "anonymous" });
+  // Hints in the document's head (React hoists these <link>s there): the browser fetches ORT's 14 MB wasm, its glue and
+  // the model's bytes while it is still parsing the page and its scripts, so the playground finds them there when it
+  // starts ORT. They match the requests that follow (fetch() and ORT's streaming compile both ask same-origin, with
+  // credentials). Elements, not react-dom's preload(): called from this server component, preload() reached the
+  // browser only as a hint in the RSC payload, which React applies once the page's scripts run (the wasm's fetch
+  // started 0.3-0.4 s after the document's last byte in traced first visits). Low priority: the page's own styles and
+  // scripts, which the form and hydration wait for, go first.
+  const runtimeHints = (
+    <>
+      <link rel="preload" href={ort.wasm} as="fetch" crossOrigin="anonymous" type="application/wasm" fetchPriority="low" />
+      <link rel="modulepreload" href={ort.glue} />
+      <link rel="preload" href={modelBytesUrl(name, version, modelDigest)} as="fetch" crossOrigin="anonymous" fetchPriority="low" />
+    </>
+  );
   // No Suspense boundary around it: React streams a boundary's content in a hidden element revealed by an inline
   // script, so the form and its Predict would not be there for the browser before (or without) the page's scripts.
   // The worker fetches ORT's runtime from /ort/<installed version>/ (app/ort), so the files can be cached for good.
@@ -72,9 +80,10 @@ export default async function ModelPlaygroundPage({ params }: { params: Promise<
   const texts = { locale: await getLocale(), predictedLabel: t("predictedLabel"), outputName: t("outputName", { name: "{name}" }), latency: t("latency.early", { runMs: "{runMs}", roundTripMs: "{roundTripMs}" }) };
   const earlyScript = earlyPredictScriptSource(earlyEndpoint, { bars: styles.bars, bar: styles.bar, predicted: styles.predicted, track: styles.track, fill: styles.fill, hint: styles.hint }, texts);
   return (
-    <>
+    <MoreClientMessages namespaces={["playground", "reasons"]}>
+      {runtimeHints}
       <script nonce={(await headers()).get("x-nonce") ?? undefined} dangerouslySetInnerHTML={{ __html: earlyScript }} />
       <PlaygroundPage name={name} version={version} ortVersion={installedOrtVersion()} modelDigest={modelDigest} initialDetail={detail} trainingProfile={trainingProfile} />
-    </>
+    </MoreClientMessages>
   );
 }

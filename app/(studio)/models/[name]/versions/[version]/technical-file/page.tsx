@@ -5,6 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { TechnicalFilePage } from "@/components/documentation/technical-file-page";
 import { pageExists } from "@/server/navigation/page-exists";
 import { nameFromSegment } from "@/lib/url-segment";
+import { MoreClientMessages } from "@/components/i18n/client-messages";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
   const { name, version } = await params;
@@ -17,5 +18,9 @@ export default async function TechnicalFileRoute({ params }: { params: Promise<{
   // Registry versions are whole positive numbers; anything else is not a page.
   if (!/^\d+$/.test(version) || Number(version) < 1) notFound();
   if (!(await pageExists({ kind: "modelVersion", name: nameFromSegment(name), version: Number(version) }))) notFound();
-  return <TechnicalFilePage name={nameFromSegment(name)} version={String(Number(version))} />;
+  return (
+    <MoreClientMessages namespaces={["technicalFile"]}>
+      <TechnicalFilePage name={nameFromSegment(name)} version={String(Number(version))} />
+    </MoreClientMessages>
+  );
 }
