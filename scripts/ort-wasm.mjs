@@ -38,6 +38,25 @@ export function acceptsGzip(header) {
   });
 }
 
+/**
+ * Answers a body gzipped once ahead: cached for good (its URL names its version or content hash), with the
+ * cross-origin isolation headers the playground needs of everything it loads (COEP require-corp, as app/ort and
+ * next.config.js's /_next/static headers give them), and no body for HEAD.
+ */
+export function sendGzippedAhead(req, res, { body, type, headers = {} }) {
+  res.writeHead(200, {
+    ...headers,
+    "Content-Type": type,
+    "Content-Encoding": "gzip",
+    "Content-Length": String(body.length),
+    Vary: "Accept-Encoding",
+    "Cache-Control": "public, max-age=31536000, immutable",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
 function hasSessionCookie(cookieHeader) {
   if (typeof cookieHeader !== "string") return false;
   return cookieHeader.split(";").some((pair) => pair.trim().startsWith(`${SESSION_COOKIE}=`) && pair.trim().length > SESSION_COOKIE.length + 1);
@@ -65,21 +84,9 @@ export function createOrtWasmServer({ packageDir = path.join(process.cwd(), "nod
     if ((req.url ?? "/").split("?", 1)[0] !== prepared.urlPath) return false;
     if (!acceptsGzip(req.headers["accept-encoding"])) return false;
     if (!authOff && !hasSessionCookie(req.headers.cookie)) return false;
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      // application/wasm: what lets ORT's WebAssembly.instantiateStreaming compile while the bytes arrive, and
-      // Chromium keep the compiled code in its cache beside this response.
-      "Content-Type": "application/wasm",
-      "Content-Encoding": "gzip",
-      "Content-Length": String(prepared.body.length),
-      Vary: "Accept-Encoding",
-      // The version is in the path: cached for good, as app/ort answers it.
-      "Cache-Control": "public, max-age=31536000, immutable",
-      // The playground is cross-origin isolated (COEP require-corp), as in app/ort.
-      "Cross-Origin-Resource-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
-    });
-    res.end(req.method === "HEAD" ? undefined : prepared.body);
+    // application/wasm: what lets ORT's WebAssembly.instantiateStreaming compile while the bytes arrive, and
+    // Chromium keep the compiled code in its cache beside this response.
+    sendGzippedAhead(req, res, { body: prepared.body, type: "application/wasm", headers: SECURITY_HEADERS });
     return true;
   }
 

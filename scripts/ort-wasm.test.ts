@@ -5,6 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawGet } from "@/server/testing/raw-http";
 import { SECURITY_HEADERS as TS_SECURITY_HEADERS } from "@/lib/security-headers";
 import { acceptsGzip, createOrtWasmServer, ORT_WASM_FILE, SECURITY_HEADERS } from "./ort-wasm.mjs";
 
@@ -26,18 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** A raw request (fetch would inflate the body and hide Content-Encoding). */
-function get(urlPath: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${urlPath}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** A raw request to this test's server. */
+const get = (urlPath: string, headers: Record<string, string>, method = "GET") => rawGet(`${base}${urlPath}`, headers, method);
 
 const signedIn = { cookie: "studio_session=abc", "accept-encoding": "gzip, deflate, br, zstd" };
 

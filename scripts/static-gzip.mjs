@@ -12,7 +12,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { acceptsGzip } from "./ort-wasm.mjs";
+import { acceptsGzip, sendGzippedAhead } from "./ort-wasm.mjs";
 
 const gzipAsync = promisify(gzip);
 
@@ -52,18 +52,9 @@ export function createStaticGzipServer({ staticDir = path.join(process.cwd(), ".
     if (files === null || (req.method !== "GET" && req.method !== "HEAD")) return false;
     const file = files.get((req.url ?? "/").split("?", 1)[0]);
     if (file === undefined || req.headers.range !== undefined || !acceptsGzip(req.headers["accept-encoding"])) return false;
-    res.writeHead(200, {
-      "Content-Type": file.type,
-      "Content-Encoding": "gzip",
-      "Content-Length": String(file.body.length),
-      Vary: "Accept-Encoding",
-      // As Next.js answers them: the hash in the name changes with the content.
-      "Cache-Control": "public, max-age=31536000, immutable",
-      // next.config.js's headers for /_next/static (the playground's scoring worker is one of these chunks).
-      "Cross-Origin-Embedder-Policy": "require-corp",
-      "Cross-Origin-Resource-Policy": "same-origin",
-    });
-    res.end(req.method === "HEAD" ? undefined : file.body);
+    // As Next.js answers them (the hash in the name changes with the content), with next.config.js's headers for
+    // /_next/static (the playground's scoring worker is one of these chunks).
+    sendGzippedAhead(req, res, file);
     return true;
   }
 

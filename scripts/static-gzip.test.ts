@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawGet } from "@/server/testing/raw-http";
 import { createStaticGzipServer } from "./static-gzip.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "static-gzip-test-"));
@@ -38,18 +39,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A raw request (fetch would inflate the body and hide Content-Encoding). */
-function get(urlPath: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${urlPath}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** A raw request to this test's server. */
+const get = (urlPath: string, headers: Record<string, string>, method = "GET") => rawGet(`${base}${urlPath}`, headers, method);
 
 const browser = { "accept-encoding": "gzip, deflate, br, zstd" };
 
