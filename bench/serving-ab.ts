@@ -13,7 +13,7 @@ import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { prepareDataDir, throwawayPostgres } from "./serving";
+import { prepareDataDir, throwawayPostgres, setLogSampleRate } from "./serving";
 import { meterCpu } from "./serving-cpu";
 import { freePort } from "./studio-server";
 
@@ -73,14 +73,7 @@ async function main(): Promise<void> {
   try {
     await chmod(dataDir, 0o755);
     const token = await prepareDataDir(dataDir, postgres.url);
-    if (process.env.AB_SAMPLE_RATE) {
-      const { Client } = await import("pg");
-      const client = new Client({ connectionString: postgres.url });
-      await client.connect();
-      await client
-        .query(`insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, $1, $2 from registered_models on conflict (model_id) do update set sample_rate = $1`, [Number(process.env.AB_SAMPLE_RATE), Date.now()])
-        .finally(() => client.end());
-    }
+    if (process.env.AB_SAMPLE_RATE) await setLogSampleRate(postgres.url, Number(process.env.AB_SAMPLE_RATE));
     const row = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).trim().split("\n")[1]!.split(",").slice(0, 30).map(Number);
     const mlflow = JSON.stringify({ inputs: [row] });
     const oip = JSON.stringify({ inputs: [{ name: "input", shape: [1, 30], datatype: "FP32", data: row }] });

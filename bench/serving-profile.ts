@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { chmod, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { prepareDataDir, throwawayPostgres } from "./serving";
+import { prepareDataDir, throwawayPostgres, setLogSampleRate } from "./serving";
 import { freePort } from "./studio-server";
 
 type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number }>;
@@ -92,17 +92,7 @@ async function main(): Promise<void> {
   try {
     await chmod(dataDir, 0o755);
     const token = await prepareDataDir(dataDir, postgres.url);
-    if (process.env.PROFILE_SAMPLE_RATE) {
-      const { Client } = await import("pg");
-      const client = new Client({ connectionString: postgres.url });
-      await client.connect();
-      await client
-        .query(
-          `insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, $1, $2 from registered_models on conflict (model_id) do update set sample_rate = $1`,
-          [Number(process.env.PROFILE_SAMPLE_RATE), Date.now()],
-        )
-        .finally(() => client.end());
-    }
+    if (process.env.PROFILE_SAMPLE_RATE) await setLogSampleRate(postgres.url, Number(process.env.PROFILE_SAMPLE_RATE));
     const port = await freePort();
     const bare = process.env.PROFILE_TARGET === "bare";
     const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-interval", "250", "--cpu-prof-dir", profileDir, "--import", "tsx", bare ? "bench/serving-bare-server.ts" : "server/serving/standalone.ts"], {

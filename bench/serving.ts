@@ -99,6 +99,16 @@ async function inProcess(rows: number[][], iterations: number): Promise<{ runsPe
 }
 
 /** A data folder with the model registered, `production` pointing at version 1, and a serve-scoped token. */
+/** Sets every registered model's inference-log sample rate (0-1) on the studio's PostgreSQL database. */
+export async function setLogSampleRate(databaseUrl: string, rate: number): Promise<void> {
+  const { Client } = await import("pg");
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client
+    .query(`insert into model_monitoring (model_id, sample_rate, updated_at) select model_id, $1, $2 from registered_models on conflict (model_id) do update set sample_rate = $1`, [rate, Date.now()])
+    .finally(() => client.end());
+}
+
 export async function prepareDataDir(dataDir: string, databaseUrl: string | null): Promise<string> {
   const handle = await openDatabase(databaseUrl ? { url: databaseUrl, dataDir } : { dataDir });
   try {
