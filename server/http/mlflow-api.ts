@@ -7,7 +7,8 @@ import { loggedModelRoutes } from "../tracking/logged-models-rest";
 import { registryRoutes } from "../registry/rest";
 import { observeAnsweredRequest, requestIdFrom } from "../operations/request-log";
 import { asBodyInit, mlflowJsonBody, readMlflowInput, type MlflowRequest } from "./mlflow-wire";
-import { requestLocale, saidMessage } from "./said-response";
+import { requestLocale } from "./request-locale";
+import { saidMessage } from "./said-response";
 import { matchRoute, type MlflowRoute } from "./mlflow-router";
 
 const routes: MlflowRoute[] = [...trackingRoutes, ...loggedModelRoutes, ...registryRoutes];

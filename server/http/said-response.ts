@@ -3,23 +3,13 @@
 // sentence is said from it in French; English, and any refusal without a sentence, keep the error's own message,
 // byte for byte, so clients that send no language (curl, the MLflow client, scripts) read exactly what they did before.
 import { createTranslator } from "next-intl";
-import { LOCALE_COOKIE, negotiateLocale, type Locale } from "@/lib/i18n/locales";
+import type { Locale } from "@/lib/i18n/locales";
 import { sentenceText, type SentenceTranslator } from "@/lib/i18n/server-sentence";
 import { catalogues } from "@/messages";
-import { readCookie, type RequestLike } from "../auth/authenticate";
+import type { RequestLike } from "../auth/authenticate";
 import { toDomainError, type DomainError } from "../errors";
 import { jsonResponse } from "./mlflow-wire";
-
-/** The caller's language, as lib/i18n/request.ts chooses it for a page; a malformed cookie counts as none. */
-export function requestLocale(request: RequestLike): Locale {
-  let cookie: string | null = null;
-  try {
-    cookie = readCookie(request, LOCALE_COOKIE);
-  } catch {
-    cookie = null;
-  }
-  return negotiateLocale(cookie ?? undefined, request.headers.get("accept-language"));
-}
+import { requestLocale } from "./request-locale";
 
 const translators = new Map<Locale, SentenceTranslator>();
 

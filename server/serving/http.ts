@@ -18,6 +18,9 @@ import { countRouteAnswer } from "./route-counts";
 import { routesToCanary, trafficOf } from "./traffic-routing";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
+import { saidServingRefusal } from "./refusal-language";
+import { sentence } from "@/lib/i18n/server-sentence";
+import { locales } from "@/lib/i18n/locales";
 import { logServedRequest } from "../monitoring/serving-log";
 import { recordFeedback } from "../monitoring/feedback";
 import type { Actor } from "../auth/actor";
@@ -62,12 +65,18 @@ function requestIdOf(request: ServingRequest): string {
 
 type Protocol = "mlflow" | "oip";
 
-function errorBody(protocol: Protocol, error: DomainError): string {
+/** A refusal's body, its message said in the caller's language (saidServingRefusal). */
+function errorBody(protocol: Protocol, error: DomainError, message: string): string {
   // MLflow's scoring server answers input problems as BAD_REQUEST; the OIP spec only has {"error"}.
-  return protocol === "oip" ? JSON.stringify({ error: error.message }) : JSON.stringify({ error_code: error.code, message: error.message });
+  return protocol === "oip" ? JSON.stringify({ error: message }) : JSON.stringify({ error_code: error.code, message });
 }
 
 const PLAIN_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json", "cache-control": "no-store" };
+
+/** A refusal's headers: Content-Language says which language its message is in. */
+const REFUSAL_HEADERS: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.fromEntries(
+  locales.map((locale) => [locale, { ...PLAIN_HEADERS, "content-language": locale }]),
+) satisfies Record<string, Record<string, string>>;
 
 /**
  * An answer: `headers` are those of every answer (PLAIN_HEADERS) or a model's (modelHeaders), plus the request id
@@ -138,6 +147,8 @@ async function authenticateOn(request: ServingRequest, db: Database): Promise<Ac
     throw new DomainError(
       "UNAUTHENTICATED",
       "Authentication required: send 'Authorization: Bearer <token>' with an API token (scope 'serve' or 'all') from the studio's Tokens page.",
+      undefined,
+      sentence("error.auth.required_serving"),
     );
   }
   // Serving reads models: every role may, a serve-scoped token acts for its owner (resolveActor let it through).
@@ -150,7 +161,7 @@ function decodeSegments(segments: readonly string[]): string[] {
     try {
       return decodeURIComponent(s);
     } catch {
-      throw badRequest(`'${s}' is not a valid URL path segment.`);
+      throw badRequest(`'${s}' is not a valid URL path segment.`, sentence("error.serving.bad_segment", { segment: s }));
     }
   });
 }
@@ -254,7 +265,8 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw badRequest(`The body is not valid JSON: ${reason}.`, sentence("error.serving.not_json", { reason }));
   }
 }
 
@@ -271,7 +283,7 @@ async function invocations(request: ServingRequest, server: ModelServer, db: Dat
   const contentType = (request.headers.get("content-type") ?? "application/json").toLowerCase();
   const isCsv = contentType.startsWith("text/csv");
   if (!isCsv && !contentType.startsWith("application/json")) {
-    throw badRequest(`Content-Type '${contentType}' is not supported: send application/json (MLflow's scoring protocol) or text/csv.`);
+    throw badRequest(`Content-Type '${contentType}' is not supported: send application/json (MLflow's scoring protocol) or text/csv.`, sentence("error.serving.content_type", { type: contentType }));
   }
   const text = await readBody(request);
   const body = isCsv ? null : parseJson(text);
@@ -310,19 +322,19 @@ function oipTarget(segments: string[]): { ref: ModelReference; action: string } 
 async function openInference(request: ServingRequest, server: ModelServer, path: ServingPath, requestId: string, startedAt: number): Promise<ServingResponse> {
   const segments = path.segments.slice(1);
   if (segments[0] === "health" && segments.length === 2 && (segments[1] === "live" || segments[1] === "ready")) {
-    if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for /v2/health/${segments[1]}.`);
+    if (request.method !== "GET") throw wrongMethod(`/v2/health/${segments[1]}`);
     return json(200, requestId, JSON.stringify(segments[1] === "live" ? { live: true } : { ready: true }));
   }
   if (segments.length === 0) {
     await authenticate(request, server);
     return json(200, requestId, JSON.stringify({ name: "modelops-studio", version: "2", extensions: [] }));
   }
-  if (segments[0] !== "models" || segments.length < 2) throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
+  if (segments[0] !== "models" || segments.length < 2) throw noEndpoint(request.pathname, "oip");
   const { db } = await server.database();
   const actor = await authenticateOn(request, db);
   const { ref, action } = (path.target ??= oipTarget(segments.slice(1)));
   if (action === "infer") {
-    if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.");
+    if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for …/infer.", undefined, sentence("error.serving.use_post_infer"));
     const body = parseJson(await readBody(request));
     const shadow: ShadowParse = (model) => parseOipInfer(model, body).feeds as Record<string, ort.Tensor>;
     const routing: Routing & { db: Database } = { db, requestId, callerKey: callerKeyOf(request), protocol: "v2", shadow, failVersion: failVersionOf(request) };
@@ -346,14 +358,24 @@ async function openInference(request: ServingRequest, server: ModelServer, path:
     }, routing);
     return json(200, requestId, answer.body, answer.headers, answer.served);
   }
-  if (request.method !== "GET") throw new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${request.pathname}.`);
+  if (request.method !== "GET") throw wrongMethod(request.pathname);
   if (action === "ready") {
     const answer = await withModel(server, ref, actor, async (model) => JSON.stringify({ name: model.name, ready: true }));
     return json(200, requestId, answer.body, answer.headers, answer.served);
   }
-  if (action !== "") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}.`);
+  if (action !== "") throw noEndpoint(request.pathname, "oip");
   const metadata = await withModel(server, ref, actor, async (model) => JSON.stringify(oipMetadata(model)));
   return json(200, requestId, metadata.body, metadata.headers, metadata.served);
+}
+
+function noEndpoint(pathname: string, protocol: Protocol): DomainError {
+  return protocol === "oip"
+    ? new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${pathname}.`, undefined, sentence("error.serving.no_endpoint_v2", { path: pathname }))
+    : new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${pathname}; call POST /api/serve/<model>/invocations.`, undefined, sentence("error.serving.no_endpoint", { path: pathname }));
+}
+
+function wrongMethod(path: string): DomainError {
+  return new DomainError("ENDPOINT_NOT_FOUND", `Use GET for ${path}.`, undefined, sentence("error.serving.use_get", { path }));
 }
 
 function splitPath(pathname: string): string[] {
@@ -402,7 +424,8 @@ export async function handleServing(request: ServingRequest, server: ModelServer
     served = answer.served;
   } catch (error) {
     failure = toDomainError(error);
-    answer = json(failure.httpStatus, requestId, errorBody(protocol, failure));
+    const said = await saidServingRefusal(request, failure);
+    answer = json(failure.httpStatus, requestId, errorBody(protocol, failure, said.message), REFUSAL_HEADERS[said.language]);
     if (typeof error === "object" && error !== null) served = servedBy.get(error);
   }
   observeServingRequest(served?.model ?? "", served?.version ?? "", answer.status, (performance.now() - startedAt) / 1000);
@@ -433,7 +456,7 @@ async function answerServing(request: ServingRequest, server: ModelServer, path:
   if (protocol === "oip") return await openInference(request, server, path, requestId, startedAt);
   const segments = path.segments;
   if (segments[0] !== "api" || segments[1] !== "serve" || segments.length < 4) {
-    throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
+    throw noEndpoint(request.pathname, "mlflow");
   }
   const action = segments[segments.length - 1];
   if (action === "feedback" && request.method === "POST") {
@@ -446,8 +469,8 @@ async function answerServing(request: ServingRequest, server: ModelServer, path:
     const result = await recordFeedback({ db, artifacts, actor }, { name, body: parseJson(await readBody(request)), credential });
     return json(200, requestId, JSON.stringify({ accepted: result.accepted, superseded: result.superseded.map((s) => ({ request_id: s.requestId, row: s.row, previous_label: s.previousLabel, previous_by: s.previousBy, label: s.label })) }));
   }
-  if (action !== "invocations") throw new DomainError("ENDPOINT_NOT_FOUND", `No serving endpoint at ${request.pathname}; call POST /api/serve/<model>/invocations.`);
-  if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.");
+  if (action !== "invocations") throw noEndpoint(request.pathname, "mlflow");
+  if (request.method !== "POST") throw new DomainError("ENDPOINT_NOT_FOUND", "Use POST for /api/serve/<model>/invocations.", undefined, sentence("error.serving.use_post_invocations"));
   const { db } = await server.database();
   const actor = await authenticateOn(request, db);
   const answer = await invocations(request, server, db, actor, path, requestId, startedAt);

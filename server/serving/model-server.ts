@@ -13,6 +13,7 @@ import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { ArtifactStore } from "../artifacts/store";
 import { DomainError, notFound } from "../errors";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { findModelVersion, findVersionByAlias, type ModelVersionRow } from "../registry/model-versions";
 import type { OnnxIntrospection } from "../registry/onnx-introspection";
 import { loadVersionModelBytes } from "../registry/model-store";
@@ -273,11 +274,15 @@ export class ModelServer implements ServingListener {
     } catch (error) {
       if (hasErrorCode(error, "RESOURCE_DOES_NOT_EXIST")) {
         if (/alias/.test((error as Error).message)) {
+          const production = ref.alias === DEFAULT_SERVING_ALIAS;
           throw notFound(
-            `Model '${ref.name}' has no alias '${ref.alias}'${ref.alias === DEFAULT_SERVING_ALIAS ? ": promote a version to production, or call <model>@<alias> or an explicit version" : ""}.`,
+            `Model '${ref.name}' has no alias '${ref.alias}'${production ? ": promote a version to production, or call <model>@<alias> or an explicit version" : ""}.`,
+            sentence(production ? "error.serving.no_production" : "error.serving.no_alias", { model: ref.name, alias: ref.alias! }),
           );
         }
-        throw notFound(ref.version !== null ? `Model '${ref.name}' has no version ${ref.version}.` : `There is no registered model named '${ref.name}'.`);
+        throw ref.version !== null
+          ? notFound(`Model '${ref.name}' has no version ${ref.version}.`, sentence("error.serving.no_version", { model: ref.name, version: ref.version }))
+          : notFound(`There is no registered model named '${ref.name}'.`, sentence("error.serving.no_model", { model: ref.name }));
       }
       if (hasErrorCode(error, "INVALID_PARAMETER_VALUE")) throw badRequest((error as Error).message);
       throw error;
@@ -321,12 +326,16 @@ export class ModelServer implements ServingListener {
         "PERMISSION_DENIED",
         `Version ${resolved.version} of '${ref.name}' holds production but has no approved review of its current bytes, so its production endpoint does not serve it. ` +
           "Get a review approved, roll back, or (admin) re-promote it with an override reason; users who test models may call it by explicit version.",
+        undefined,
+        sentence("error.serving.production_unreviewed", { version: resolved.version, model: ref.name }),
       );
     }
     if (!can(actor, "models.write")) {
       throw new DomainError(
         "PERMISSION_DENIED",
         `Version ${resolved.version} of '${ref.name}' has no approved review: only users allowed to test models (editors, admins) may call it by version or alias. Use the production endpoint, or ask for a review.`,
+        undefined,
+        sentence("error.serving.unreviewed", { version: resolved.version, model: ref.name }),
       );
     }
   }

@@ -3,6 +3,7 @@
 import Papa from "papaparse";
 import type * as ort from "onnxruntime-node";
 import type { ModelDescription } from "./model-server";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { badRequest, checkShape, feedsFromCells, tensorFromJson, tensorToNested, tensorValues, type CellReader, type OrtFeeds } from "./tensors";
 
 /**
@@ -39,11 +40,17 @@ function fieldOfColumns(model: ModelDescription, columns: readonly unknown[]): I
   for (let c = 0; c < columns.length; c++) {
     const name = columns[c];
     const field = typeof name === "string" ? model.fieldIndex.get(name) : undefined;
-    if (field === undefined) throw badRequest(`Unknown column ${JSON.stringify(name)}: the model takes ${columnList(model)}.`);
+    if (field === undefined) {
+      const column = JSON.stringify(name);
+      throw badRequest(`Unknown column ${column}: the model takes ${columnList(model)}.`, sentence("error.serving.unknown_column", { column, known: columnList(model) }));
+    }
     columnOfField[field] = c;
   }
   const missing = model.fields.filter((_, f) => columnOfField[f] === -1).map((f) => `'${f.key}'`);
-  if (missing.length) throw badRequest(`Missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: the model takes ${columnList(model)}.`);
+  if (missing.length) {
+    const said = sentence("error.serving.missing_columns", { count: missing.length, columns: missing.join(", "), known: columnList(model) });
+    throw badRequest(`Missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: the model takes ${columnList(model)}.`, said);
+  }
   return columnOfField;
 }
 
@@ -101,7 +108,7 @@ const MLFLOW_FIELDS = ["dataframe_split", "dataframe_records", "instances", "inp
 
 /** Feeds from an MLflow scoring JSON body (already parsed). */
 export function parseMlflowJson(model: ModelDescription, body: unknown): ScoringRequest {
-  if (!isPlainObject(body)) throw badRequest(`The body must be a JSON object with one of ${MLFLOW_FIELDS.join(", ")}.`);
+  if (!isPlainObject(body)) throw badRequest(`The body must be a JSON object with one of ${MLFLOW_FIELDS.join(", ")}.`, sentence("error.serving.body_not_object", { fields: MLFLOW_FIELDS.join(", ") }));
   const present = MLFLOW_FIELDS.filter((f) => body[f] !== undefined);
   if (present.length !== 1) {
     throw badRequest(

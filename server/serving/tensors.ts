@@ -2,6 +2,7 @@
 // 100-row request is 3,000 cells, so no zod and no intermediate row objects; errors name the column, row or input.
 import * as ort from "onnxruntime-node";
 import { DomainError } from "../errors";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 
 /** One declared ONNX input or output as served: element type and shape (null = a free dimension; null shape = unknown rank). */
 export interface ServedValue {
@@ -19,8 +20,9 @@ export interface ServedField {
 
 export type OrtFeeds = Record<string, ort.Tensor>;
 
-export function badRequest(message: string): DomainError {
-  return new DomainError("BAD_REQUEST", message);
+/** A request serving cannot score; `said` is its catalogue sentence, for callers in another language (refusal-language.ts). */
+export function badRequest(message: string, said?: ServerSentence): DomainError {
+  return new DomainError("BAD_REQUEST", message, undefined, said);
 }
 
 /** Element types serving can build tensors of. */
