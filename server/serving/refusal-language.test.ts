@@ -31,7 +31,7 @@ const tablePath = (locale: string) => path.join(import.meta.dirname, "refusal-se
 function servingTable(locale: "fr"): Record<string, unknown> {
   const table: Record<string, unknown> = {};
   for (const key of SERVING_SENTENCE_KEYS) {
-    const parts = key.split(".");
+    const parts = key.replace(/\.\*$/, "").split(".");
     let from: unknown = catalogues[locale].sentences;
     for (const part of parts) from = (from as Record<string, unknown> | undefined)?.[part];
     if (from === undefined) throw new Error(`the catalogue has no sentence ${key}`);

@@ -10,18 +10,18 @@ import type { RequestLike } from "../auth/authenticate";
 import type { DomainError } from "../errors";
 import { requestLocale } from "../http/request-locale";
 
-/** The keys (a message, or a whole subtree) of the `sentences` catalogue that serving's refusals say: the table's contents. */
+/** The keys of the `sentences` catalogue that serving's refusals say (`.*`: a whole subtree): the table's contents. */
 export const SERVING_SENTENCE_KEYS = [
   "separator",
   "error.auth.required_serving",
   "error.auth.invalid_credentials",
   "error.auth.permission",
   "error.auth.labeller_only",
-  "error.serving",
-  "error.model_file",
+  "error.serving.*",
+  "error.model_file.*",
   "flag.integrity.altered",
   "flag.integrity.missing",
-  "term.permission",
+  "term.permission.*",
 ] as const;
 
 type TranslatedLocale = Exclude<Locale, "en">;
