@@ -22,6 +22,8 @@ import { PlaygroundExplanation } from "./playground-explanation";
 import { PredictionSummary } from "./prediction-view";
 import { ResponseCurve } from "./response-curve";
 import { ScoringError } from "./scoring-client";
+import { ModelFileError, modelFileError } from "./model-file-error";
+import type { ServerSentence } from "@/lib/i18n/server-sentence";
 import type { SessionInfo } from "./scoring-protocol";
 import { PlaygroundScorer, pageScoringEnvironment } from "./playground-scorer";
 import { warmUpOrtRuntime } from "./ort-warm-up";
@@ -48,7 +50,7 @@ interface LoadTiming {
 type SessionState =
   | { status: "loading" }
   | { status: "ready"; client: PlaygroundScorer; info: SessionInfo; timing: LoadTiming; batchThreads: number | null }
-  | { status: "failed"; message: string; operator: string | null };
+  | { status: "failed"; message: string; operator: string | null; sentence?: ServerSentence };
 
 /**
  * onnxruntime-web's JS (~70 KB), imported by ORT's runtime start once the hydrated page is painted, not when this
@@ -117,7 +119,7 @@ function usePlaygroundSession(name: string, version: string, wasmPaths: string, 
     const paint = afterFirstPaint();
     const runtime = paint.painted.then(serverAnswersSettled).then(() => startPageOrtRuntime(wasmPaths));
     const bytes = fetch(modelBytesUrl(name, version, modelDigest)).then((response) => {
-      if (!response.ok) throw new Error(`The model file could not be fetched (HTTP ${response.status}). Reload the page, or check the version page.`);
+      if (!response.ok) return modelFileError(response).then((error) => Promise.reject(error));
       return response.arrayBuffer();
     });
     Promise.all([bytes, runtime])
@@ -164,8 +166,9 @@ interface PredictionState {
   answeredAt: number;
 }
 
-function describeError(error: unknown): { message: string; operator: string | null } {
+function describeError(error: unknown): { message: string; operator: string | null; sentence?: ServerSentence } {
   if (error instanceof ScoringError) return { message: error.message, operator: error.operator };
+  if (error instanceof ModelFileError) return { message: error.message, operator: null, sentence: error.sentence };
   return { message: error instanceof Error ? error.message : String(error), operator: null };
 }
 
@@ -487,7 +490,7 @@ function RunnablePlayground({
           <span>{t("facts.noDataset")}</span>
         )}
       </p>
-      {session.status === "failed" ? <RuntimeError error={session} what={t("loadFailed")} /> : null}
+      {session.status === "failed" ? <RuntimeError error={{ ...session, message: said(session.sentence, session.message) }} what={t("loadFailed")} /> : null}
       {plan.problems.length ? (
         <div className={ui.panel} role="alert">
           <p>{t("planProblems")}</p>
