@@ -18,6 +18,7 @@ import {
 } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
 import { useModelInputErrorText } from "./model-input-error-text";
+import { useNumberCells } from "./number-cells";
 import { chunkRanges, readPredictions, resultColumns, resultRow, withFileColumns, type RowPrediction } from "./prediction-format";
 import type { ScoringClient } from "./scoring-client";
 import styles from "./playground.module.css";
@@ -44,6 +45,7 @@ interface OrderQuestion {
 
 export function BatchScoring({ client, plan, inputs, modelName }: { client: ScoringClient | null; plan: InputPlan; inputs: readonly ModelInputInfo[]; modelName: string }) {
   const t = useTranslations("playground.tools.batch");
+  const cells = useNumberCells();
   const errorText = useModelInputErrorText();
   const fileId = useId();
   const [file, setFile] = useState<File | null>(null);
@@ -225,7 +227,7 @@ export function BatchScoring({ client, plan, inputs, modelName }: { client: Scor
                   <tr key={i}>
                     {row.map((cell, j) => (
                       <td key={j} className={typeof cell === "number" ? ui.num : undefined}>
-                        {typeof cell === "number" && !Number.isInteger(cell) ? cell.toPrecision(5) : String(cell ?? "")}
+                        {typeof cell === "number" && !Number.isInteger(cell) ? cells.significant(cell, 5) : String(cell ?? "")}
                       </td>
                     ))}
                   </tr>

@@ -5,9 +5,10 @@ import { useId, useRef, useState } from "react";
 import { feedsFromRows, type InputPlan, type InputRow, type ModelInputInfo } from "@/lib/model-inputs";
 import ui from "@/components/ui/ui.module.css";
 import { comparePredictions, readPredictions, type PredictionDifference, type RowPrediction } from "./prediction-format";
-import { PredictionSummary, formatProbability } from "./prediction-view";
+import { PredictionSummary } from "./prediction-view";
 import { ScoringError, type ScoringClient } from "./scoring-client";
 import { useModelInputErrorText } from "./model-input-error-text";
+import { useNumberCells } from "./number-cells";
 import styles from "./playground.module.css";
 
 export interface VersionChoice {
@@ -51,6 +52,7 @@ export function ChampionChallenger({
   wasmPaths: string;
 }) {
   const t = useTranslations("playground.tools.compare");
+  const cells = useNumberCells();
   const errorText = useModelInputErrorText();
   const id = useId();
   const others = versions.filter((choice) => choice.version !== version);
@@ -158,7 +160,7 @@ export function ChampionChallenger({
                 ) : comparison.champion.label !== null ? (
                   <>{t("sameLabel", { label: String(comparison.champion.label) })}</>
                 ) : null}{" "}
-                {comparison.difference.maxAbsDelta !== null ? <>{t("largestChange", { delta: comparison.difference.maxAbsDelta.toPrecision(4) })}</> : null}
+                {comparison.difference.maxAbsDelta !== null ? <>{t("largestChange", { delta: cells.significant(comparison.difference.maxAbsDelta, 4) })}</> : null}
               </p>
               {comparison.difference.probabilityDelta ? (
                 <table className={ui.table} aria-label={t("tableLabel")}>
@@ -180,8 +182,8 @@ export function ChampionChallenger({
                     {comparison.difference.probabilityDelta.map((delta, i) => (
                       <tr key={i}>
                         <td>{t("classN", { index: i })}</td>
-                        <td className={ui.num}>{formatProbability(comparison.champion.probabilities![i])}</td>
-                        <td className={ui.num}>{formatProbability(comparison.challenger.probabilities![i])}</td>
+                        <td className={ui.num}>{cells.percent(comparison.champion.probabilities![i]!)}</td>
+                        <td className={ui.num}>{cells.percent(comparison.challenger.probabilities![i]!)}</td>
                         <td className={`${ui.num} ${delta > 0 ? styles.positive : delta < 0 ? styles.negative : ""}`}>
                           {t("points", { sign: delta >= 0 ? "+" : "−", points: Math.abs(delta) * 100 })}
                         </td>

@@ -9,6 +9,7 @@ import type { ScoringClient } from "./scoring-client";
 import { latencySummary, percentile, type LatencySummary } from "@/lib/percentile";
 import { medianBlockMean } from "./latency-timing";
 import { useModelInputErrorText } from "./model-input-error-text";
+import { useNumberCells } from "./number-cells";
 
 const SINGLE_RUNS = 2000;
 const BATCH_ROWS = 10_000;
@@ -34,6 +35,7 @@ export function LatencyCheck({
   readRow: () => InputRow;
 }) {
   const t = useTranslations("playground.tools.latency");
+  const cells = useNumberCells();
   const errorText = useModelInputErrorText();
   const [state, setState] = useState<{ running: boolean; done: number; result: { single: LatencySummary; ort: LatencySummary; singleMeanMs: number; batchMs: number } | null; error: string | null }>({
     running: false,
@@ -108,26 +110,26 @@ export function LatencyCheck({
           <tbody>
             <tr>
               <th scope="row">{t("single")}</th>
-              <td data-testid="single-p50">{result.single.p50.toFixed(3)}</td>
-              <td>{result.single.p95.toFixed(3)}</td>
-              <td>{result.single.p99.toFixed(3)}</td>
+              <td data-testid="single-p50">{cells.fixed(result.single.p50, 3)}</td>
+              <td>{cells.fixed(result.single.p95, 3)}</td>
+              <td>{cells.fixed(result.single.p99, 3)}</td>
             </tr>
             <tr>
               <th scope="row">{t("backToBack", { blocks: BLOCKS, runs: BLOCK_RUNS })}</th>
               <td data-testid="single-mean" colSpan={3}>
-                {result.singleMeanMs.toFixed(4)}
+                {cells.fixed(result.singleMeanMs, 4)}
               </td>
             </tr>
             <tr>
               <th scope="row">{t("ort")}</th>
-              <td data-testid="ort-p50">{result.ort.p50.toFixed(3)}</td>
-              <td>{result.ort.p95.toFixed(3)}</td>
-              <td>{result.ort.p99.toFixed(3)}</td>
+              <td data-testid="ort-p50">{cells.fixed(result.ort.p50, 3)}</td>
+              <td>{cells.fixed(result.ort.p95, 3)}</td>
+              <td>{cells.fixed(result.ort.p99, 3)}</td>
             </tr>
             <tr>
               <th scope="row">{t("batch", { rows: BATCH_ROWS, runs: BATCH_RUNS })}</th>
               <td data-testid="batch-ms" colSpan={3}>
-                {result.batchMs.toFixed(1)}
+                {cells.fixed(result.batchMs, 1)}
               </td>
             </tr>
           </tbody>

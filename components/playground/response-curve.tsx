@@ -9,6 +9,7 @@ import { readPredictions, sweepPoints, sweepRange } from "./prediction-format";
 import type { Curve } from "./response-curve-chart";
 import type { ScoringClient } from "./scoring-client";
 import { useModelInputErrorText } from "./model-input-error-text";
+import { useNumberCells } from "./number-cells";
 import styles from "./playground.module.css";
 
 const POINTS = 50;
@@ -35,6 +36,7 @@ export function ResponseCurve({
   onFeature: (feature: string) => void;
 }) {
   const t = useTranslations("playground.tools.curve");
+  const cells = useNumberCells();
   const errorText = useModelInputErrorText();
   const id = useId();
   const numeric = plan.fields.filter((field) => field.valueType === "number");
@@ -129,10 +131,10 @@ export function ResponseCurve({
               <tbody>
                 {curve.points.map((point, i) => (
                   <tr key={i}>
-                    <td className={ui.num}>{point.x.toPrecision(4)}</td>
+                    <td className={ui.num}>{cells.significant(point.x, 4)}</td>
                     {curve.series.map((name) => (
                       <td key={name} className={ui.num}>
-                        {point[name].toPrecision(4)}
+                        {cells.significant(point[name], 4)}
                       </td>
                     ))}
                   </tr>
