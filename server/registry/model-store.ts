@@ -131,9 +131,16 @@ export async function loadVersionModelBytes(deps: Deps, versionId: number): Prom
     .select({ version: modelVersions.version, onnxPath: modelVersions.onnxPath, digest: modelVersions.modelDigest, source: modelVersions.source })
     .from(modelVersions)
     .where(eq(modelVersions.versionId, versionId));
-  if (!row) throw new DomainError("RESOURCE_DOES_NOT_EXIST", `Model version ${versionId} does not exist (it may have been deleted).`);
+  if (!row) {
+    throw new DomainError("RESOURCE_DOES_NOT_EXIST", `Model version ${versionId} does not exist (it may have been deleted).`, undefined, sentence("error.model_file.no_version", { versionId: String(versionId) }));
+  }
   if (!row.onnxPath && !row.digest) {
-    throw new DomainError("INVALID_STATE", `Version ${row.version} has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`);
+    throw new DomainError(
+      "INVALID_STATE",
+      `Version ${row.version} has no ONNX file in the studio (source ${row.source}); register an .onnx artifact to use it here.`,
+      undefined,
+      sentence("error.model_file.no_onnx", { version: String(row.version), source: row.source }),
+    );
   }
   let digest = row.digest;
   if (!digest) {
@@ -149,9 +156,12 @@ export async function loadVersionModelBytes(deps: Deps, versionId: number): Prom
   if (!bytes || actual !== digest) {
     const message = bytes ? integrityAlteredText(String(row.version), actual!, digest) : integrityMissingText(String(row.version), digest);
     await flagIntegrityFailure(db, versionId, message);
+    const failure = integrityFailureSentence(message);
     throw new DomainError(
       "TEMPORARILY_UNAVAILABLE",
       `${message} The studio refuses to use them; an admin must restore the file or register the reviewed model again. The event is in the audit log.`,
+      undefined,
+      failure ? sentence("error.model_file.unavailable", { failure: [failure] }) : undefined,
     );
   }
   // Checked again at load: a model registered before this check existed may still point at external files.
