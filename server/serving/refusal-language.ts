@@ -15,6 +15,7 @@ export const SERVING_SENTENCE_KEYS = [
   "separator",
   "error.auth.required_serving",
   "error.auth.invalid_credentials",
+  "error.auth.cross_site",
   "error.auth.permission",
   "error.auth.labeller_only",
   "error.serving.*",
