@@ -15,106 +15,26 @@
 // (auth, validation, the search cache's note, metrics), the third against the second what the statement's latest
 // values and rollups cost, and the second against the last is what any HTTP API costs (the load generator's fetch and
 // JSON.stringify, the server's HTTP and JSON.parse, a second Node process). Every acknowledged point is counted back.
-// BENCH_BASE_TREE=<dir> adds the studio arm run from another tree (a copy of main holding this file), for an A/B in
+// BENCH_BASE_TREE=<dir> adds the studio arm run from another tree (a copy of main holding this file and bench/log-batch-servers.ts), for an A/B in
 // the same window.
 // Usage: npx tsx bench/log-batch-ceiling.ts   (BENCH_SECONDS per arm and round, default 8; BENCH_ROUNDS, default 3;
 // BENCH_ARMS=studio,floor to run only those; BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" for the servers)
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { getDatabase, openDatabase, queryRows, type Database } from "@/db/client";
+import { openDatabase, queryRows, type Database } from "@/db/client";
 import { ensureEmbeddedPostgres } from "@/db/embedded-postgres";
-import { float8ArrayBinary, int8ArrayBinary, textArrayBinary } from "@/server/tracking/binary-array";
+import { bareInsert, startServerProcess, type ServerMode, type ServerProcess } from "./log-batch-servers";
 import { batchPoints, runFor } from "./mlflow-load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = 4;
 const BATCH = 1000;
-
-/** bench/mlflow's bare INSERT, binary arm: the same points, one statement, nothing else. */
-async function bareInsert(db: Database, runId: string, metrics: { key: string; step: number; timestamp: number; value: number }[]): Promise<void> {
-  await db.execute(sql`
-    insert into metrics (run_uuid, key, step, timestamp, value)
-    select ${runId}, k, s, t, v
-    from unnest(${textArrayBinary(metrics.map((m) => m.key))}::text[], ${int8ArrayBinary(metrics.map((m) => m.step))}::int8[],
-                ${int8ArrayBinary(metrics.map((m) => m.timestamp))}::int8[], ${float8ArrayBinary(metrics.map((m) => m.value))}::float8[]) as u(k, s, t, v)`);
-}
-
-// ---- the server processes --------------------------------------------------------------------------------------
-
-async function serveChild(mode: string): Promise<void> {
-  let handler: http.RequestListener;
-  if (mode === "studio") {
-    const { createDirectMlflowReads } = await import("@/server/http/direct-mlflow-reads");
-    const direct = createDirectMlflowReads();
-    handler = (req, res) => {
-      if (!direct(req, res)) res.writeHead(404).end();
-    };
-  } else if (mode === "floor" || mode === "floor-statement") {
-    const { db } = await getDatabase();
-    const { insertMetricPoints } = await import("@/server/tracking/metric-rollups");
-    // floor-statement: log-batch's own all-new statement (latest values, rollups) instead of the bare INSERT.
-    const write = (runId: string, metrics: Parameters<typeof bareInsert>[2]) =>
-      mode === "floor"
-        ? bareInsert(db, runId, metrics)
-        : insertMetricPoints(db, runId, { keys: metrics.map((m) => m.key), steps: metrics.map((m) => m.step), timestamps: metrics.map((m) => m.timestamp), values: metrics.map((m) => m.value) }, true);
-    handler = (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { run_id: string; metrics: Parameters<typeof bareInsert>[2] };
-        write(body.run_id, body.metrics).then(
-          () => res.writeHead(200, { "content-type": "application/json" }).end("{}"),
-          (error: Error) => res.writeHead(500).end(error.message),
-        );
-      });
-    };
-  } else throw new Error(`unknown child mode ${mode}`);
-  // Opened before listening, so that no arm pays the first connection's start-up.
-  await getDatabase();
-  const server = http.createServer(handler);
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  // A clean exit on SIGTERM, so that a --cpu-prof given in BENCH_SERVER_NODE_ARGS is written.
-  process.once("SIGTERM", () => {
-    server.closeAllConnections();
-    server.close();
-    void getDatabase().then((handle) => handle.close());
-  });
-  process.stdout.write(JSON.stringify({ port: (server.address() as AddressInfo).port }) + "\n");
-}
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-}
-
-function startChild(script: string, cwd: string, mode: string, databaseUrl: string): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, "--child", mode], {
-      cwd,
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let output = "";
-    child.stdout!.on("data", (data: Buffer) => {
-      output += data.toString();
-      const line = output.split("\n").find((l) => l.startsWith('{"port"'));
-      if (line) resolve({ process: child, port: (JSON.parse(line) as { port: number }).port });
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`the ${mode} server exited (${code}): ${output.slice(-500)}`)));
-  });
-}
 
 // ---- CPU of every process --------------------------------------------------------------------------------------
 
@@ -188,17 +108,16 @@ async function main(): Promise<void> {
     const { token } = await createToken({ db, artifacts: new LocalArtifactStore(path.join(dir, "artifacts")), actor }, { name: "bench" });
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
 
-    const self = fileURLToPath(import.meta.url);
-    const start = async (script: string, cwd: string, mode: string) => {
-      const child = await startChild(script, cwd, mode, pg.url);
+    const start = async (mode: ServerMode, tree?: string) => {
+      const child = await startServerProcess(mode, pg.url, tree);
       children.push(child.process);
       return child;
     };
-    const studio = await start(self, process.cwd(), "studio");
-    const floor = await start(self, process.cwd(), "floor");
-    const floorStatement = await start(self, process.cwd(), "floor-statement");
+    const studio = await start("studio");
+    const floor = await start("floor");
+    const floorStatement = await start("floor-statement");
     const baseTree = process.env.BENCH_BASE_TREE;
-    const base = baseTree ? await start(path.join(baseTree, "bench", "log-batch-ceiling.ts"), baseTree, "studio") : null;
+    const base = baseTree ? await start("studio", baseTree) : null;
 
     const newRuns = async () => {
       const ids = Array.from({ length: CLIENTS }, () => randomBytes(16).toString("hex"));
@@ -206,7 +125,7 @@ async function main(): Promise<void> {
         select id, 0, id, 'bench', 'RUNNING', 1, 'bench', 'active' from unnest(${sql.param(ids)}::text[]) as u(id)`);
       return ids;
     };
-    const overHttp = (child: Child) => async (runId: string, batch: number) => {
+    const overHttp = (child: ServerProcess) => async (runId: string, batch: number) => {
       const metrics = batchPoints(batch, BATCH);
       // As bench/mlflow's client: fetch, the body read, the answer parsed.
       const response = await fetch(`http://127.0.0.1:${child.port}/api/2.0/mlflow/runs/log-batch`, { method: "POST", headers, body: JSON.stringify({ run_id: runId, metrics }) });
@@ -277,17 +196,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "--child") {
-  serveChild(process.argv[3]).catch((error) => {
+main().then(
+  () => (process.exitCode = 0),
+  (error) => {
     console.error(error);
     process.exitCode = 1;
-  });
-} else {
-  main().then(
-    () => (process.exitCode = 0),
-    (error) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+  },
+);
