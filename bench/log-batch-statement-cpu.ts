@@ -3,6 +3,7 @@
 // but not these times), variants interleaved in every round on fresh runs. "studio all-new statement (unnamed)" is the
 // statement as sent before issue 18's i18-ingest third pass (text literals, planned for every batch: a stand-in
 // executor keeps it off the prepared path); "NEW" variants run on a one-connection node-postgres pool as the studio does.
+// Also the wall time per batch (one caller: each commit waits for its own WAL flush) and the WAL bytes written per batch.
 // Usage: npx tsx bench/log-batch-statement-cpu.ts   (BENCH_BATCHES per run and variant, BENCH_ROUNDS, VARIANTS=a|b)
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -168,24 +169,35 @@ async function main(): Promise<void> {
     },
   };
   const only = process.env.VARIANTS?.split("|");
-  const rows: Record<string, { db: number[]; node: number[] }> = {};
+  const rows: Record<string, { db: number[]; node: number[]; wal: number[]; wall: number[] }> = {};
+  // WAL bytes the cluster wrote meanwhile (every variant runs alone, so they are its own): what each commit must
+  // flush, and what the WAL writer and checkpointer pay beyond the backend's CPU.
+  const walLsn = async () => (await client.query<{ lsn: string }>("select pg_current_wal_insert_lsn()::text as lsn")).rows[0].lsn;
+  const walBytes = async (from: string) => Number((await client.query<{ d: string }>("select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::text as d", [from])).rows[0].d);
   for (let round = 0; round <= ROUNDS; round++) {
     for (const [name, write] of Object.entries(variants)) {
       if (only && !only.includes(name)) continue;
       const runIds = await newRuns();
       const backend = name.startsWith("NEW") ? poolPid : pid;
+      const lsn0 = await walLsn();
       const c0 = cpuNs(backend);
       const n0 = nodeMs();
+      const w0 = performance.now();
       for (let b = 0; b < BATCHES; b++) for (const runId of runIds) await write(runId, pointArrays(b));
+      const wall = (performance.now() - w0) / (BATCHES * RUNS);
       const dbMs = (cpuNs(backend) - c0) / 1e6 / (BATCHES * RUNS);
       const node = (nodeMs() - n0) / (BATCHES * RUNS);
+      const wal = (await walBytes(lsn0)) / 1024 / (BATCHES * RUNS);
       if (round === 0) continue;
-      (rows[name] ??= { db: [], node: [] }).db.push(dbMs);
+      (rows[name] ??= { db: [], node: [], wal: [], wall: [] }).db.push(dbMs);
       rows[name].node.push(node);
+      rows[name].wal.push(wal);
+      rows[name].wall.push(wall);
     }
   }
-  console.log(`backend CPU / Node CPU per batch, ms; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-  for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(40)} db ${r.db.map((m) => m.toFixed(2).padStart(6)).join(" ")}   node ${r.node.map((m) => m.toFixed(2).padStart(6)).join(" ")}`);
+  console.log(`backend CPU / Node CPU / wall per batch, ms; WAL KiB per batch; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  const fmt = (xs: number[]) => xs.map((m) => m.toFixed(2).padStart(6)).join(" ");
+  for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(40)} db ${fmt(r.db)}   node ${fmt(r.node)}   wall ${fmt(r.wall)}   WAL ${fmt(r.wal)}`);
   await client.end();
   await pool.end();
   await handle.close();

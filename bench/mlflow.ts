@@ -320,23 +320,27 @@ async function runWorkload(server: TrackingServer, o: MlflowBenchOptions, baseli
 
 // ---- the bare INSERT baseline on the studio's database ----------------------------------------------------------
 
-/** bench/mlflow-bare-insert.ts's answer: the text-array arm, then the binary-array arm (counted: both arms' points). */
+/**
+ * bench/mlflow-bare-insert.ts's answer: the text-array arm, the binary-array arm, and on PostgreSQL the binary bare
+ * INSERT behind HTTP + JSON.parse in a process of its own (counted: every arm's points).
+ */
 interface BareInsertResult {
   acknowledged: number;
   counted: number;
   elapsed: number;
   kind: string;
   binary: { acknowledged: number; elapsed: number };
+  floor: { acknowledged: number; elapsed: number } | null;
 }
 
 async function bareInsert(dataDir: string, extraEnv: Record<string, string>, runIds: string[], o: MlflowBenchOptions) {
   const env: NodeJS.ProcessEnv = { ...process.env, STUDIO_DATA_DIR: dataDir, ...extraEnv };
   delete env.DATABASE_URL;
   const args = JSON.stringify({ runIds, seconds: o.seconds, batchSize: o.batchSize });
-  const child = spawnSync(path.join("node_modules", ".bin", "tsx"), [path.join("bench", "mlflow-bare-insert.ts"), args], { env, encoding: "utf8", timeout: (o.seconds + 300) * 1000 });
+  const child = spawnSync(path.join("node_modules", ".bin", "tsx"), [path.join("bench", "mlflow-bare-insert.ts"), args], { env, encoding: "utf8", timeout: (3 * o.seconds + 300) * 1000 });
   if (child.status !== 0) throw new Error(`bare INSERT baseline failed (${child.status}): ${(child.stderr || child.stdout).slice(-1000)}`);
   const result = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as BareInsertResult;
-  const inserted = result.acknowledged + result.binary.acknowledged;
+  const inserted = result.acknowledged + result.binary.acknowledged + (result.floor?.acknowledged ?? 0);
   if (result.counted !== inserted) throw new Error(`bare INSERT: ${inserted} inserted, ${result.counted} counted back`);
   return result;
 }
@@ -388,6 +392,18 @@ function rowsFor(label: string, mlflow: WorkloadResult, studio: WorkloadResult, 
       goal: "ceiling",
       verdict: `studio at ${((rate(studio.ingestion) / bareBinaryRate) * 100).toFixed(0)}% of it`,
     },
+    ...(bare.floor
+      ? [
+          {
+            measure: `${label}: that binary bare INSERT behind HTTP: a Node process reading each body and JSON.parse-ing it, same fetch load (points/s)`,
+            mlflow: formatNumber(rate(mlflow.ingestion)),
+            studio: formatNumber(bare.floor.acknowledged / bare.floor.elapsed),
+            ratio: times(bare.floor.acknowledged / bare.floor.elapsed / rate(mlflow.ingestion)),
+            goal: "HTTP floor",
+            verdict: `studio at ${((rate(studio.ingestion) / (bare.floor.acknowledged / bare.floor.elapsed)) * 100).toFixed(0)}% of it`,
+          },
+        ]
+      : []),
     {
       measure: `${label}: runs/search p50 / p95, ${o.searchRuns} runs × 10 params × 10 metrics, "${SEARCH.filter}" by ${SEARCH.order_by[0]} → ${studio.searchRunNames.length} runs`,
       mlflow: p50p95(mlflow.search),
