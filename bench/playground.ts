@@ -40,6 +40,11 @@ const ONLY_FILL = process.env.BENCH_PLAYGROUND_ONLY === "fill";
 // BENCH_PLAYGROUND_ONLY=visits: only the first and second visits' rows (no visit from the version page, no latency check,
 // no 64-field form): a quick before/after of what happens when the page opens.
 const ONLY_VISITS = process.env.BENCH_PLAYGROUND_ONLY === "visits";
+// BENCH_PLAYGROUND_ONLY=latency: only the latency check, BENCH_PLAYGROUND_LATENCY_ROUNDS times (default 5) in one page,
+// each round after a native baseline of its own: one row costs ~15 µs, so the two sides are interleaved round by
+// round on a shared machine rather than measured minutes apart.
+const ONLY_LATENCY = process.env.BENCH_PLAYGROUND_ONLY === "latency";
+const LATENCY_ROUNDS = Number(process.env.BENCH_PLAYGROUND_LATENCY_ROUNDS ?? 5);
 const DIGITS_PLAYGROUND = "/models/digits-mlp/versions/1/playground";
 const FILL_ROUNDS = 3;
 const TRACE = process.env.BENCH_PLAYGROUND_TRACE === "1";
@@ -448,6 +453,75 @@ async function benchFill(baseUrl: string, page: Page): Promise<BenchRow[]> {
   ];
 }
 
+interface LatencyReading {
+  rowMs: number;
+  rowMeanMs: number;
+  ortRowMs: number;
+  batchMs: number;
+}
+
+/** Presses "Measure latency" on an open playground and reads its table once the new result is there. */
+async function measureLatency(page: Page): Promise<LatencyReading> {
+  const table = page.getByRole("table", { name: "Latency" });
+  await page.getByRole("button", { name: "Measure latency" }).click();
+  // The press clears the previous result at once; the new table appears when the check is done.
+  await table.waitFor({ state: "detached", timeout: 5_000 }).catch(() => undefined);
+  await table.waitFor({ timeout: 300_000 });
+  const read = async (id: string) => Number(await page.getByTestId(id).textContent());
+  return { rowMs: await read("single-p50"), rowMeanMs: await read("single-mean"), ortRowMs: await read("ort-p50"), batchMs: await read("batch-ms") };
+}
+
+/**
+ * Waits for the end of the page's warm-up after its model loaded (PlaygroundScorer.warmUp; a build with one marks it on
+ * the Runtime line), as a person reads the page before measuring: every build gets the same idle time, at most 5 s.
+ */
+async function pageWarmUp(page: Page): Promise<void> {
+  const warmUp = page.locator('[data-testid="model-load"][data-warm-up-runs]:not([data-warm-up-runs=""])');
+  const warmUpRuns = await warmUp.waitFor({ timeout: 5_000 }).then(() => warmUp.getAttribute("data-warm-up-runs"), () => "none within 5 s");
+  console.log(`[bench] playground: the page's warm-up runs: ${warmUpRuns}`);
+}
+
+/** BENCH_PLAYGROUND_ONLY=latency: the latency check and the native baseline, alternated LATENCY_ROUNDS times. */
+async function benchLatencyRounds(baseUrl: string, page: Page, first: NativeBaseline): Promise<BenchRow[]> {
+  // A returning visit, as the full suite's latency check: ORT's wasm then comes from Chromium's code cache.
+  for (const pause of [5_000, 0]) {
+    await page.goto(`${baseUrl}${PLAYGROUND}`);
+    await page.getByTestId("model-load").waitFor({ timeout: 120_000 });
+    await page.waitForTimeout(pause);
+  }
+  await pageWarmUp(page);
+  const rounds: { browser: LatencyReading; native: NativeBaseline }[] = [];
+  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+    const native = round === 0 ? first : await nativeBaseline();
+    const browser = await measureLatency(page);
+    console.log(
+      `[bench] playground latency round ${round + 1}: one row p50 ${browser.rowMs.toFixed(3)} ms (native ${native.rowMs.toFixed(3)}), back to back ${browser.rowMeanMs.toFixed(4)} (native ${native.rowMeanMs.toFixed(4)}), inside ORT ${browser.ortRowMs.toFixed(3)}, batch ${browser.batchMs.toFixed(1)} (native ${native.batchMs.toFixed(1)})`,
+    );
+    rounds.push({ browser, native });
+  }
+  const row = (measure: string, studio: (r: LatencyReading) => number, baseline: (n: NativeBaseline) => number, digits: number, target: boolean): BenchRow => {
+    const ratios = rounds.map((r) => studio(r.browser) / baseline(r.native));
+    const ms = median(rounds.map((r) => studio(r.browser)));
+    const nativeMs = median(rounds.map((r) => baseline(r.native)));
+    const ratio = median(ratios);
+    return {
+      backend: "chromium",
+      measure: `${measure}; median of ${rounds.length} rounds, each against its own native baseline (ratios ${ratios.map((v) => `${v.toFixed(2)}×`).join(", ")})`,
+      studio: formatNumber(ms, digits),
+      baseline: formatNumber(nativeMs, digits),
+      ratio: `${ratio.toFixed(2)}×`,
+      target: target ? "≤ 1.5× native" : "—",
+      verdict: target ? (ratio <= 1.5 ? "met" : "MISSED") : "—",
+    };
+  };
+  return [
+    row(`one row, p50 of ${SINGLE_RUNS.toLocaleString()} runs as Predict scores it (on the page), ms; the page's clock ticks in 5 µs`, (b) => b.rowMs, (n) => n.rowMs, 3, true),
+    row(`one row, back to back: median of ${BLOCKS} blocks of ${BLOCK_RUNS} timed whole, mean per row, ms`, (b) => b.rowMeanMs, (n) => n.rowMeanMs, 4, true),
+    row("one row, p50, ms inside ONNX Runtime only", (b) => b.ortRowMs, (n) => n.rowMs, 3, false),
+    row(`${BATCH_ROWS.toLocaleString()}-row batch in the worker, ms inside ONNX Runtime, median of ${BATCH_RUNS} after one warm-up (both sides)`, (b) => b.batchMs, (n) => n.batchMs, 1, false),
+  ];
+}
+
 function loadRow(measure: string, visits: Visit[], pick: (v: Visit) => number, baselineMs: number, withTarget: boolean): BenchRow {
   const values = visits.map(pick);
   const ms = median(values);
@@ -476,6 +550,11 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       const profile = await freshProfile(studio.baseUrl);
       profiles.push(profile);
       return await benchFill(studio.baseUrl, profile.page);
+    }
+    if (ONLY_LATENCY) {
+      const profile = await freshProfile(studio.baseUrl);
+      profiles.push(profile);
+      return await benchLatencyRounds(studio.baseUrl, profile.page, native);
     }
     const firstVisits: Visit[] = [];
     let last: Awaited<ReturnType<typeof freshProfile>> | null = null;
@@ -540,6 +619,7 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       loadRow("second visit, from navigation start to the playground's start (HTML, scripts, hydration), ms", secondVisits, (v) => v.playgroundStartMs, native.loadMs, false),
     ];
     if (ONLY_VISITS) return [...visitRows, ...secondVisitRows];
+    await pageWarmUp(page);
     console.log("[bench] playground: measuring latency in Chromium…");
     await page.getByRole("button", { name: "Measure latency" }).click();
     await page.getByRole("table", { name: "Latency" }).waitFor({ timeout: 300_000 });
