@@ -345,23 +345,6 @@ function RunnablePlayground({
   const serverAnswers = session.status === "loading";
   const canPredict = client !== null || serverAnswers;
   const [predictReadyAt, setPredictReadyAt] = useState<number | null>(null);
-  // Once loaded, the page's ORT scores the form's default row in idle moments so that the first Predicts run optimised
-  // code (PlaygroundScorer.warmUp); the runs it made are shown to the bench as data-warm-up-runs.
-  const [warmUpRuns, setWarmUpRuns] = useState<number | null>(null);
-  useEffect(() => {
-    if (!client) return;
-    let feeds;
-    try {
-      feeds = feedsFromRows(plan, inputs, [defaultRow]);
-    } catch {
-      return; // a row the model cannot take: Predict reports it
-    }
-    const abort = new AbortController();
-    void client.warmUp("main", feeds, undefined, abort.signal).then((runs) => {
-      if (!abort.signal.aborted) setWarmUpRuns(runs);
-    });
-    return () => abort.abort();
-  }, [client, plan, inputs, defaultRow]);
   useEffect(() => {
     // Read when the enabled button was committed; set a moment later (no state update inside the effect itself).
     if (!canPredict || predictReadyAt !== null) return;
@@ -479,7 +462,6 @@ function RunnablePlayground({
               data-load-ms={session.timing.loadMs.toFixed(1)}
               data-since-navigation-ms={session.timing.sinceNavigationMs?.toFixed(1) ?? ""}
               data-predict-ready-since-navigation-ms={predictReadyAt !== null ? sinceNavigation(predictReadyAt) : ""}
-              data-warm-up-runs={warmUpRuns ?? ""}
             >
               {t("facts.modelLoaded", { ms: session.timing.loadMs })}
               {session.timing.sinceNavigationMs !== null ? t("facts.readyAfter", { ms: session.timing.sinceNavigationMs }) : ""}

@@ -90,52 +90,6 @@ describe("PlaygroundScorer", () => {
   });
 });
 
-describe("PlaygroundScorer.warmUp", () => {
-  it("scores the row on the page only, within its budget, while a Predict meanwhile gets its own answer", async () => {
-    const worker = fakeWorker();
-    const scorer = new PlaygroundScorer(async () => ort, () => worker.client);
-    await scorer.load("main", modelBytes("breast-cancer-rf-v1"), wasmPaths);
-    const alone = await scorer.run("main", rows(1));
-    const other = feedsFromRows(rfPlan, rfInputs, [{ ...defaultInputRow(rfPlan), x0: 25, x27: 0.2 }]);
-    const otherAlone = await scorer.run("main", other);
-
-    const warming = scorer.warmUp("main", rows(1), { runs: 500, sliceMs: 2, maxMs: 10_000 });
-    // A Predict of another row while the warm-up runs: answered with that row's prediction, not the warm-up's.
-    const during = await scorer.run("main", other);
-    expect(during.outputs).toEqual(otherAlone.outputs);
-    expect(await warming).toBe(500);
-    // The worker saw its load only: the warm-up's runs were the page's.
-    expect(worker.log).toEqual(["load main 126421"]);
-    expect((await scorer.run("main", rows(1))).outputs).toEqual(alone.outputs);
-    scorer.terminate();
-  });
-
-  it("does nothing for a batch, and stops when aborted or when the playground is closed", async () => {
-    const scorer = new PlaygroundScorer(async () => ort, () => fakeWorker().client);
-    await scorer.load("main", modelBytes("breast-cancer-rf-v1"), wasmPaths);
-    expect(await scorer.warmUp("main", rows(2), { runs: 500, sliceMs: 2, maxMs: 10_000 })).toBe(0);
-
-    const abort = new AbortController();
-    const aborted = scorer.warmUp("main", rows(1), { runs: 1e9, sliceMs: 2, maxMs: 600_000 }, abort.signal);
-    setTimeout(() => abort.abort(), 20);
-    // A budget of 600 s: resolving at all (within the test's 60 s timeout) is the stop.
-    expect(await aborted).toBeGreaterThanOrEqual(0);
-
-    const closed = scorer.warmUp("main", rows(1), { runs: 1e9, sliceMs: 2, maxMs: 600_000 });
-    setTimeout(() => scorer.terminate(), 20);
-    expect(await closed).toBeGreaterThanOrEqual(0);
-  });
-
-  it("stops at the first failing run without throwing", async () => {
-    const scorer = new PlaygroundScorer(async () => ort, () => fakeWorker().client);
-    await scorer.load("main", modelBytes("breast-cancer-rf-v1"), wasmPaths);
-    // A row of the wrong width: ORT refuses it, and the warm-up gives up at once.
-    const wrong = { input: { type: "float32", dims: [1, 3], data: new Float32Array(3) } } as unknown as ReturnType<typeof rows>;
-    expect(await scorer.warmUp("main", wrong, { runs: 1e9, sliceMs: 2, maxMs: 600_000 })).toBe(0);
-    scorer.terminate();
-  });
-});
-
 describe("PlaygroundScorer closed while loading", () => {
   it("starts no worker and refuses the load", async () => {
     let started = 0;

@@ -16,32 +16,6 @@ import { scoringPlace } from "./scoring-route";
 type Host = (request: ScoringRequest) => Promise<ScoringReply>;
 type OrtModule = Pick<typeof Ort, "InferenceSession" | "Tensor" | "env">;
 
-/** How much warmUp does: `runs` runs, at most `sliceMs` at a time between the page's tasks, and `maxMs` in all (a slow model stops early). */
-export interface WarmUpBudget {
-  runs: number;
-  sliceMs: number;
-  maxMs: number;
-}
-
-/**
- * Chromium runs ORT's wasm first as its baseline compiler's code (Liftoff, or the code cache's copy, which holds only
- * the functions optimised before it was written) and optimises a function in the background only once it has run
- * enough: it is the runs that count, not the time. On a returning visit, measured on this 2-core machine at load 9–14
- * (bench/README.md, helper i18-onerow), the page's first latency check gave 0.040–0.050 ms per row (p50 of 2,000 after
- * 200 warm-up runs, 5 s after the model loaded, nothing run meanwhile) and every later one 0.015 ms, onnxruntime-node's
- * speed; 300 runs right after the load were not enough. A few thousand runs of a one-row forest cost the page ~0.1 s of
- * its thread in all, in 4 ms slices.
- */
-export const WARM_UP_BUDGET: WarmUpBudget = { runs: 3_000, sliceMs: 4, maxMs: 1_000 };
-
-/** Resolves at the page's next idle moment (or after a macrotask where there is no requestIdleCallback, as in Node). */
-function nextIdleMoment(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === "function") requestIdleCallback(() => resolve(), { timeout: 100 });
-    else setTimeout(resolve, 0);
-  });
-}
-
 /** ORT on the page's own thread: one thread (see ScoringEnvironment.maxThreads). */
 export function pageScoringEnvironment(): ScoringEnvironment {
   return { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: 1, maxThreads: 1 };
@@ -103,33 +77,6 @@ export class PlaygroundScorer implements ScoringClient {
     const result = await this.worker.run(slot, feeds);
     // Waiting for the worker's session is part of what the caller waited for.
     return { ...result, roundTripMs: performance.now() - started };
-  }
-
-  /**
-   * Scores one row (feeds) again and again on the page, a slice at a time in idle moments, budget.runs times:
-   * so the first Predicts a person makes run ORT's optimised code (see WARM_UP_BUDGET). Starts once the worker has
-   * loaded (on 2 cores the two would compete). Each run is one request of the page's queue, so a Predict meanwhile
-   * waits for one run at most. Returns the runs made; stops early, without an error, when aborted, when the scorer is
-   * closed, or when a run fails (the row is then left for Predict to report).
-   */
-  async warmUp(slot: SessionSlot, feeds: Feeds, budget: WarmUpBudget = WARM_UP_BUDGET, signal?: AbortSignal): Promise<number> {
-    if (scoringPlace(feeds) !== "page") return 0;
-    await this.batchInfo(slot).catch(() => undefined);
-    const host = await this.host();
-    let runs = 0;
-    let spentMs = 0;
-    while (runs < budget.runs && spentMs < budget.maxMs) {
-      await nextIdleMoment();
-      if (this.terminated || signal?.aborted) break;
-      const sliceStarted = performance.now();
-      do {
-        const reply = await host({ kind: "run", id: this.nextId++, slot, feeds });
-        if (reply.kind !== "result") return runs;
-        runs++;
-      } while (runs < budget.runs && performance.now() - sliceStarted < budget.sliceMs);
-      spentMs += performance.now() - sliceStarted;
-    }
-    return runs;
   }
 
   terminate(): void {
