@@ -471,16 +471,6 @@ async function measureLatency(page: Page): Promise<LatencyReading> {
   return { rowMs: await read("single-p50"), rowMeanMs: await read("single-mean"), ortRowMs: await read("ort-p50"), batchMs: await read("batch-ms") };
 }
 
-/**
- * Waits for the end of the page's warm-up after its model loaded (PlaygroundScorer.warmUp; a build with one marks it on
- * the Runtime line), as a person reads the page before measuring: every build gets the same idle time, at most 5 s.
- */
-async function pageWarmUp(page: Page): Promise<void> {
-  const warmUp = page.locator('[data-testid="model-load"][data-warm-up-runs]:not([data-warm-up-runs=""])');
-  const warmUpRuns = await warmUp.waitFor({ timeout: 5_000 }).then(() => warmUp.getAttribute("data-warm-up-runs"), () => "none within 5 s");
-  console.log(`[bench] playground: the page's warm-up runs: ${warmUpRuns}`);
-}
-
 /** BENCH_PLAYGROUND_ONLY=latency: the latency check and the native baseline, alternated LATENCY_ROUNDS times. */
 async function benchLatencyRounds(baseUrl: string, page: Page, first: NativeBaseline): Promise<BenchRow[]> {
   // A returning visit, as the full suite's latency check: ORT's wasm then comes from Chromium's code cache.
@@ -489,7 +479,6 @@ async function benchLatencyRounds(baseUrl: string, page: Page, first: NativeBase
     await page.getByTestId("model-load").waitFor({ timeout: 120_000 });
     await page.waitForTimeout(pause);
   }
-  await pageWarmUp(page);
   const rounds: { browser: LatencyReading; native: NativeBaseline }[] = [];
   for (let round = 0; round < LATENCY_ROUNDS; round++) {
     const native = round === 0 ? first : await nativeBaseline();
@@ -619,7 +608,6 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       loadRow("second visit, from navigation start to the playground's start (HTML, scripts, hydration), ms", secondVisits, (v) => v.playgroundStartMs, native.loadMs, false),
     ];
     if (ONLY_VISITS) return [...visitRows, ...secondVisitRows];
-    await pageWarmUp(page);
     console.log("[bench] playground: measuring latency in Chromium…");
     await page.getByRole("button", { name: "Measure latency" }).click();
     await page.getByRole("table", { name: "Latency" }).waitFor({ timeout: 300_000 });
