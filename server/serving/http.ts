@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type * as ort from "onnxruntime-node";
 import { getDatabase, type Database } from "@/db/client";
-import { resolveActor, type RequestLike, type ResolveOptions } from "../auth/authenticate";
+import { actorKnownNow, resolveActor, type RequestLike, type ResolveOptions } from "../auth/authenticate";
 import { grantFromToken, isServeOnly } from "../auth/tokens";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
@@ -142,7 +142,8 @@ async function authenticate(request: ServingRequest, server: ModelServer): Promi
 }
 
 async function authenticateOn(request: ServingRequest, db: Database): Promise<Actor> {
-  const actor = await resolveActor(request, db, SERVING);
+  // A token remembered under the current credentials epoch is known at once (most requests): the same checks, no turns.
+  const actor = actorKnownNow(request, db, SERVING) ?? (await resolveActor(request, db, SERVING));
   if (!actor) {
     throw new DomainError(
       "UNAUTHENTICATED",
