@@ -8,7 +8,7 @@ import { authDisabled, localActor, type Actor, type Role } from "./actor";
 import { timingDummyHash, verifyPassword } from "./passwords";
 import { releaseSignInAttempt, reserveSignInAttempt } from "./rate-limit";
 import { SESSION_COOKIE, actorFromSession, sha256 } from "./sessions";
-import { grantFromToken, isServeOnly } from "./tokens";
+import { grantFromToken, grantKnownNow, isServeOnly, type TokenGrant } from "./tokens";
 import { labellerOnlyRefusal, mayOnlyLabel } from "./permissions";
 
 /** What authentication reads of a request: a fetch Request, or the standalone serving process's light wrapper. */
@@ -138,18 +138,9 @@ export async function resolveActor(request: RequestLike, db?: Database, options:
     const [scheme, ...rest] = authorization.trim().split(/\s+/);
     const credentials = rest.join(" ");
     let actor: Actor | null = null;
-    if (/^bearer$/i.test(scheme)) {
-      const grant = await grantFromToken(database, credentials);
-      if (grant && !options.serving && isServeOnly(grant.scopes)) throw saidError("PERMISSION_DENIED", SERVE_SCOPE_REFUSAL, sentence("error.auth.serve_scope"));
-      actor = grant?.actor ?? null;
-    } else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientAddressOf(request));
-    if (!actor) {
-      throw saidError(
-        "UNAUTHENTICATED",
-        "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.",
-        sentence("error.auth.invalid_credentials"),
-      );
-    }
+    if (/^bearer$/i.test(scheme)) actor = bearerActor(await grantFromToken(database, credentials), options);
+    else if (/^basic$/i.test(scheme)) actor = await actorFromBasic(database, credentials, clientAddressOf(request));
+    if (!actor) throw invalidCredentials();
     return actor;
   }
   const cookie = readCookie(request, SESSION_COOKIE);
@@ -159,6 +150,39 @@ export async function resolveActor(request: RequestLike, db?: Database, options:
     return actor;
   }
   return null;
+}
+
+/** The actor a bearer token's grant acts as; a serve-scoped token is refused off the serving endpoints. */
+function bearerActor(grant: TokenGrant | null, options: ResolveOptions): Actor | null {
+  if (grant && !options.serving && isServeOnly(grant.scopes)) throw saidError("PERMISSION_DENIED", SERVE_SCOPE_REFUSAL, sentence("error.auth.serve_scope"));
+  return grant?.actor ?? null;
+}
+
+function invalidCredentials(): DomainError {
+  return saidError(
+    "UNAUTHENTICATED",
+    "Invalid credentials: the token is unknown, revoked or expired, or the username/password is wrong.",
+    sentence("error.auth.invalid_credentials"),
+  );
+}
+
+/**
+ * resolveActor's answer when it is known at once — authentication off, or a bearer token whose grant this process
+ * remembers under the current credentials epoch — so a serving request need not wait turns for it; refused exactly as
+ * resolveActor refuses. Undefined when it is not known at once (another scheme, a cookie, a token to verify): then
+ * resolveActor.
+ */
+export function actorKnownNow(request: RequestLike, db: Database, options: ResolveOptions = {}): Actor | undefined {
+  if (authDisabled()) return localActor;
+  const authorization = request.headers.get("authorization");
+  if (!authorization) return undefined;
+  const [scheme, ...rest] = authorization.trim().split(/\s+/);
+  if (!/^bearer$/i.test(scheme)) return undefined;
+  const grant = grantKnownNow(db, rest.join(" "));
+  if (grant === undefined) return undefined;
+  const actor = bearerActor(grant, options);
+  if (!actor) throw invalidCredentials();
+  return actor;
 }
 
 export async function authenticateRequest(request: RequestLike, db?: Database, options: ResolveOptions = {}): Promise<Actor> {

@@ -9,7 +9,8 @@ import type { Actor } from "./actor";
 import { createUserAsSystem, setUserDisabled, setUserRole } from "./accounts";
 import { credentialsListenerPid, readCredentialsEpoch } from "./credentials-epoch";
 import { zCreateUser } from "./schema";
-import { TOKEN_GRANT_CACHE_MS, createToken, grantFromToken, listOwnTokens, revokeToken } from "./tokens";
+import { TOKEN_GRANT_CACHE_MS, createToken, grantFromToken, grantKnownNow, listOwnTokens, revokeToken } from "./tokens";
+import { actorKnownNow, resolveActor, type ResolveOptions } from "./authenticate";
 
 /** Moves the stored epoch behind the caches' back: no changeCredentials, no NOTIFY. */
 async function moveEpochSilently(handle: { db: TestStudio["db"] }): Promise<number> {
@@ -77,6 +78,61 @@ describe.each(testBackends)("credentials epoch cache on %s", (backend) => {
     expect((await grantFromToken(studio.db, demoted.token))?.actor.role).toBe("editor");
     await setUserRole(studio.as(admin), demoted.username, "viewer");
     expect((await grantFromToken(studio.db, demoted.token))?.actor.role).toBe("viewer");
+  });
+
+  it("answers at once (serving's no-wait path) only what the awaited path would, and a revoke, a disable or a demotion bites on the very next request there too", async () => {
+    process.env.STUDIO_CREDENTIALS_EPOCH_TTL_MS = "60000";
+    const bearer = (token: string) => ({ method: "POST", headers: new Headers({ authorization: `Bearer ${token}` }) });
+    const serving = { serving: true };
+    /** The no-wait answer: an actor, "refused" (what it threw), or undefined (not known at once: the awaited path decides). */
+    const atOnce = (token: string, options: ResolveOptions = serving) => {
+      try {
+        return actorKnownNow(bearer(token), studio.db, options);
+      } catch (error) {
+        return `refused: ${(error as Error).message}`;
+      }
+    };
+    /** The no-wait answer once the awaited path has run (again if this process's own NOTIFY arrives in between, on PostgreSQL). */
+    const afterAwaited = async (token: string, options: ResolveOptions = serving) => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        await resolveActor(bearer(token), studio.db, options).catch(() => undefined);
+        const known = atOnce(token, options);
+        if (known !== undefined) return known;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error("never known at once");
+    };
+    const revoked = await userWithToken();
+    // Not verified yet in this process: not known at once (the awaited path verifies it).
+    expect(grantKnownNow(studio.db, revoked.token)).toBeUndefined();
+    expect(atOnce(revoked.token)).toBeUndefined();
+    const verified = await resolveActor(bearer(revoked.token), studio.db, serving);
+    expect(await afterAwaited(revoked.token)).toEqual(verified);
+    const [listed] = await listOwnTokens(studio.as(revoked.actor));
+    await revokeToken(studio.as(revoked.actor), listed.tokenId);
+    // The revoke moved the epoch: the very next request is not answered from memory; both paths then refuse.
+    expect(atOnce(revoked.token)).toBeUndefined();
+    await expect(resolveActor(bearer(revoked.token), studio.db, serving)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await afterAwaited(revoked.token)).toMatch(/^refused: Invalid credentials/);
+
+    const disabled = await userWithToken();
+    expect((await afterAwaited(disabled.token)) as Actor).toMatchObject({ username: disabled.username });
+    await setUserDisabled(studio.as(admin), disabled.username, true);
+    expect(atOnce(disabled.token)).toBeUndefined();
+    await expect(resolveActor(bearer(disabled.token), studio.db, serving)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await afterAwaited(disabled.token)).toMatch(/^refused: Invalid credentials/);
+
+    const demoted = await userWithToken();
+    expect((await afterAwaited(demoted.token)) as Actor).toMatchObject({ role: "editor" });
+    await setUserRole(studio.as(admin), demoted.username, "viewer");
+    expect(atOnce(demoted.token)).toBeUndefined();
+    expect((await afterAwaited(demoted.token)) as Actor).toMatchObject({ role: "viewer" });
+
+    // A serve-scoped token is refused off the serving endpoints by both paths, with the same error.
+    const { token: serveOnly } = await createToken(studio.as(demoted.actor), { name: "serve", scope: "serve" });
+    expect((await afterAwaited(serveOnly)) as Actor).toMatchObject({ username: demoted.username });
+    expect(atOnce(serveOnly, {})).toMatch(/^refused: .*'serve' scope/);
+    await expect(resolveActor(bearer(serveOnly), studio.db)).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
   });
 
   it("re-verifies a token past its cache period with one lookup, while requests keep the grant for one more period", async () => {

@@ -8,7 +8,7 @@ import { notFound } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
-import { changeCredentials, outageCredentialsGraceMs, readCredentialsEpoch } from "./credentials-epoch";
+import { changeCredentials, knownCredentialsEpoch, outageCredentialsGraceMs, readCredentialsEpoch } from "./credentials-epoch";
 import { isDatabaseUnavailable } from "@/db/availability";
 import { authorize } from "./permissions";
 import type { zCreateToken } from "./schema";
@@ -174,6 +174,20 @@ function tokenHashOf(token: string): string {
     tokenHashes.set(token, hash);
   }
   return hash;
+}
+
+/**
+ * What grantFromToken would give at once from memory — the epoch known and the token verified under it within its
+ * period — or undefined when it would have to wait (a read, a verification, a refresh: then call grantFromToken).
+ */
+export function grantKnownNow(db: Database, token: string): TokenGrant | null | undefined {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const epoch = knownCredentialsEpoch(db);
+  if (epoch === undefined) return undefined;
+  const now = Date.now();
+  const cached = tokenGrantCache.get(tokenHashOf(token));
+  if (cached && cached.epoch === epoch && (cached.expiresAt === null || cached.expiresAt > now) && cached.until > now) return cached.grant;
+  return undefined;
 }
 
 export async function grantFromToken(db: Database, token: string): Promise<TokenGrant | null> {

@@ -1,9 +1,10 @@
 // The process's Prometheus metrics (prom-client): HTTP requests and latency per route, serving per model and version,
 // the inference-log, canary/shadow-log and shadow queues, background job queues and log-batch ingestion.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { inferenceLogStatus } from "../monitoring/inference-log";
 import { routeLogDropped } from "../serving/route-log";
 import { shadowQueueStatus } from "../serving/shadow-queue";
+import { SeriesCounter, SeriesHistogram } from "./series-metrics";
 
 /** Latency buckets in seconds: serving answers in milliseconds, log-batch and reports take up to seconds. */
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -25,29 +26,30 @@ function createMetrics() {
   const registry = new Registry();
   // CPU, memory, event-loop delay, GC and handles of this process (prom-client's standard set).
   collectDefaultMetrics({ register: registry });
-  const httpRequests = new Counter({
+  // Counted on every request (serving's hot path among them): series found through maps, not hashed per call.
+  const httpRequests = new SeriesCounter({
     name: "studio_http_requests_total",
     help: "HTTP requests answered, by surface (mlflow, trpc, serving), route template, method and status",
-    labelNames: ["surface", "route", "method", "status"] as const,
+    labelNames: ["surface", "route", "method", "status"],
     registers: [registry],
   });
-  const httpDuration = new Histogram({
+  const httpDuration = new SeriesHistogram({
     name: "studio_http_request_duration_seconds",
     help: "Time to answer an HTTP request, by surface and route template",
-    labelNames: ["surface", "route", "method"] as const,
+    labelNames: ["surface", "route", "method"],
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const servingRequests = new Counter({
+  const servingRequests = new SeriesCounter({
     name: "studio_serving_requests_total",
     help: "Scoring requests by the model and version that answered or failed (empty when the request failed before a version was chosen) and status",
-    labelNames: ["model", "version", "status"] as const,
+    labelNames: ["model", "version", "status"],
     registers: [registry],
   });
-  const servingDuration = new Histogram({
+  const servingDuration = new SeriesHistogram({
     name: "studio_serving_request_duration_seconds",
     help: "Time to answer a scoring request, by model and version",
-    labelNames: ["model", "version"] as const,
+    labelNames: ["model", "version"],
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
@@ -130,15 +132,15 @@ export type Surface = "mlflow" | "trpc" | "serving";
 /** Counts one answered HTTP request. `route` must be a template (bounded), never a raw path. */
 export function observeHttpRequest(surface: Surface, route: string, method: string, status: number, seconds: number): void {
   const m = metrics();
-  m.httpRequests.inc({ surface, route, method, status: String(status) });
-  m.httpDuration.observe({ surface, route, method }, seconds);
+  m.httpRequests.inc([surface, route, method, status]);
+  m.httpDuration.observe([surface, route, method], seconds);
 }
 
 /** Counts one scoring request; `model`/`version` are those that answered ("" when none did). */
 export function observeServingRequest(model: string, version: string, status: number, seconds: number): void {
   const m = metrics();
-  m.servingRequests.inc({ model, version, status: String(status) });
-  m.servingDuration.observe({ model, version }, seconds);
+  m.servingRequests.inc([model, version, status]);
+  m.servingDuration.observe([model, version], seconds);
 }
 
 /** Counts what a log-batch wrote. */

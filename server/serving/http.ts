@@ -4,18 +4,18 @@
 import { randomUUID } from "node:crypto";
 import type * as ort from "onnxruntime-node";
 import { getDatabase, type Database } from "@/db/client";
-import { resolveActor, type RequestLike, type ResolveOptions } from "../auth/authenticate";
+import { actorKnownNow, resolveActor, type RequestLike, type ResolveOptions } from "../auth/authenticate";
 import { grantFromToken, isServeOnly } from "../auth/tokens";
 import { authorize } from "../auth/permissions";
 import { DomainError, toDomainError } from "../errors";
 import { getArtifactStore } from "../service-context";
 import { applyDecisionThreshold } from "./decision-threshold";
-import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type Resolved, type ServedModel } from "./model-server";
+import { ModelServer, isDefaultRoute, parseModelReference, type ModelReference, type ModelServerDeps, type Resolved, type ServedModel } from "./model-server";
 import { enqueueShadowCopy, type ProductionParse, type ShadowParse } from "./shadow-queue";
 import { runModel } from "./batched-run";
 import { logRoutedAnswer, logServingError, rowsOf } from "./route-log";
 import { countRouteAnswer } from "./route-counts";
-import { routesToCanary, trafficOf } from "./traffic-routing";
+import { routesToCanary, trafficNow, trafficOf } from "./traffic-routing";
 import { mlflowPredictions, oipMetadata, oipOutputs, parseMlflowCsv, parseMlflowJson, parseOipInfer, type ScoringRequest } from "./protocols";
 import { badRequest } from "./tensors";
 import { saidServingRefusal } from "./refusal-language";
@@ -54,8 +54,17 @@ const globalForServing = globalThis as unknown as { studioModelServer?: ModelSer
 
 /** The process-wide model server on the studio's database and artifact store. */
 export function getModelServer(): ModelServer {
-  globalForServing.studioModelServer ??= new ModelServer(async () => ({ db: (await getDatabase()).db, artifacts: getArtifactStore() }));
+  globalForServing.studioModelServer ??= new ModelServer(depsOfStudioDatabase);
   return globalForServing.studioModelServer;
+}
+
+/** One deps promise per opening of the studio's database (a reopened database gets a new one): the same every request. */
+let studioDeps: { opening: ReturnType<typeof getDatabase>; deps: Promise<ModelServerDeps> } | null = null;
+
+function depsOfStudioDatabase(): Promise<ModelServerDeps> {
+  const opening = getDatabase();
+  if (studioDeps?.opening !== opening) studioDeps = { opening, deps: opening.then((handle) => ({ db: handle.db, artifacts: getArtifactStore() })) };
+  return studioDeps.deps;
 }
 
 function requestIdOf(request: ServingRequest): string {
@@ -142,7 +151,8 @@ async function authenticate(request: ServingRequest, server: ModelServer): Promi
 }
 
 async function authenticateOn(request: ServingRequest, db: Database): Promise<Actor> {
-  const actor = await resolveActor(request, db, SERVING);
+  // A token remembered under the current credentials epoch is known at once (most requests): the same checks, no turns.
+  const actor = actorKnownNow(request, db, SERVING) ?? (await resolveActor(request, db, SERVING));
   if (!actor) {
     throw new DomainError(
       "UNAUTHENTICATED",
@@ -193,8 +203,10 @@ async function withModel(
   routing: (Routing & { db: Database }) | null = null,
 ): Promise<Answered> {
   const db = routing && isDefaultRoute(ref) ? routing.db : null;
-  const traffic = db ? await trafficOf(db, ref.name) : null;
-  let resolved = await server.resolve(ref);
+  // The answers known already are taken without waiting a turn (most requests); the same answers as the awaits give.
+  const trafficKnown = db ? trafficNow(db, ref.name) : null;
+  const traffic = trafficKnown !== undefined ? trafficKnown : await trafficOf(db!, ref.name);
+  let resolved = server.resolvedNow(ref) ?? (await server.resolve(ref));
   let answering = ref;
   let route: "production" | "canary" = "production";
   if (routesToCanary(traffic, routing?.callerKey ?? null)) {
@@ -210,7 +222,7 @@ async function withModel(
   if (route === "production") server.authorizeAnswer(ref, resolved, actor);
   let model: ServedModel | null = null;
   try {
-    model = await server.acquire(answering, resolved);
+    model = server.acquireNow(resolved) ?? (await server.acquire(answering, resolved));
     if (routing?.failVersion === model.version) {
       throw new DomainError("INTERNAL_ERROR", `Version ${model.version} was told to fail this request (x-test-fail-version; STUDIO_SERVING_TEST_FAULTS is on).`);
     }

@@ -148,6 +148,8 @@ interface ResolvedEntry {
   /** The lookup replacing an expired answer, which requests keep getting until it returns. */
   refreshing: Promise<Resolved> | null;
   settled: Resolved | null;
+  /** What `value` resolved to, once it has: a request may then take it without waiting (resolvedNow). */
+  current?: Resolved;
 }
 
 export class ModelServer implements ServingListener {
@@ -157,6 +159,8 @@ export class ModelServer implements ServingListener {
    */
   private readonly resolved = new Map<string, ResolvedEntry>();
   private readonly sessions = new Map<number, Promise<ServedModel>>();
+  /** What each of `sessions`' promises resolved to, once it has (acquireNow). */
+  private readonly loaded = new WeakMap<Promise<ServedModel>, ServedModel>();
   /** Versions described without a session (shadows scored on their own thread), least recently used first. */
   private readonly descriptions = new Map<number, Promise<ModelDescription>>();
   private readonly maxSessions: number;
@@ -172,11 +176,18 @@ export class ModelServer implements ServingListener {
     this.stopListening = addServingListener(this);
   }
 
+  /** The deps promise whose database this process follows already: handed out as it is (every request asks). */
+  private followedDeps: Promise<ModelServerDeps> | null = null;
+
   /** The database and artifact store; this process follows serving changes announced on that database from then on. */
-  async database(): Promise<ModelServerDeps> {
-    const deps = await this.deps();
-    followServingChanges(deps.db);
-    return deps;
+  database(): Promise<ModelServerDeps> {
+    const deps = this.deps();
+    if (deps === this.followedDeps) return deps;
+    return deps.then((d) => {
+      followServingChanges(d.db);
+      this.followedDeps = deps;
+      return d;
+    });
   }
 
   /**
@@ -186,26 +197,39 @@ export class ModelServer implements ServingListener {
    * there meanwhile, and the loaded model keeps answering).
    */
   resolve(ref: ModelReference): Promise<Resolved> {
+    return this.answerFor(ref).value;
+  }
+
+  /**
+   * What resolve(ref) would give, when its promise has settled already (the usual case: an answer lasts a second),
+   * so a request need not wait a turn for it; undefined otherwise (then resolve, whose lookup this call started).
+   */
+  resolvedNow(ref: ModelReference): Resolved | undefined {
+    return this.answerFor(ref).current;
+  }
+
+  private answerFor(ref: ModelReference): ResolvedEntry {
     const key = `${ref.name}\u0000${ref.version ?? `@${ref.alias}`}`;
     const now = Date.now();
     const hit = this.resolved.get(key);
-    if (hit && hit.until > now) return hit.value;
+    if (hit && hit.until > now) return hit;
     if (hit && hit.until + ALIAS_CACHE_MS > now) {
       if (!hit.refreshing) this.refreshExpired(key, hit);
-      return hit.value;
+      return hit;
     }
     const entry: ResolvedEntry = { ref, value: this.lookupOrLastGood(ref, hit?.settled ?? null), until: now + ALIAS_CACHE_MS, refreshing: null, settled: hit?.settled ?? null };
     this.resolved.set(key, entry);
     entry.value.then(
       (resolved) => {
         entry.settled = resolved;
+        entry.current = resolved;
       },
       // Failures are not remembered: the next request asks again (the model may just have been registered).
       () => {
         if (this.resolved.get(key) === entry) this.resolved.delete(key);
       },
     );
-    return entry.value;
+    return entry;
   }
 
   /** A fresh lookup; the last good answer instead when the database is unreachable (a database outage). */
@@ -223,7 +247,7 @@ export class ModelServer implements ServingListener {
     hit.refreshing = refreshing;
     refreshing.then(
       (resolved) => {
-        if (this.resolved.get(key) === hit) this.resolved.set(key, { ref: hit.ref, value: refreshing, until: Date.now() + ALIAS_CACHE_MS, refreshing: null, settled: resolved });
+        if (this.resolved.get(key) === hit) this.resolved.set(key, { ref: hit.ref, value: refreshing, until: Date.now() + ALIAS_CACHE_MS, refreshing: null, settled: resolved, current: resolved });
       },
       // The alias was removed or the model deleted meanwhile: the next request looks up afresh and gets the error.
       () => {
@@ -254,7 +278,7 @@ export class ModelServer implements ServingListener {
             if (this.announced.get(key) !== token) return;
             this.announced.delete(key);
             if (this.resolved.get(key) === undefined) return;
-            this.resolved.set(key, { ref: entry.ref, value: Promise.resolve(resolved), until: Date.now() + ALIAS_CACHE_MS, refreshing: null, settled: resolved });
+            this.resolved.set(key, { ref: entry.ref, value: Promise.resolve(resolved), until: Date.now() + ALIAS_CACHE_MS, refreshing: null, settled: resolved, current: resolved });
           },
           () => {
             if (this.announced.get(key) !== token) return;
@@ -353,6 +377,20 @@ export class ModelServer implements ServingListener {
   }
 
   /**
+   * acquire without waiting a turn: the served model when its session is loaded already (counted as in use until
+   * `release`), else undefined (then acquire). Marks it most recently used, as acquire does.
+   */
+  acquireNow(resolved: Resolved): ServedModel | undefined {
+    const pending = this.sessions.get(resolved.versionId);
+    const model = pending && this.loaded.get(pending);
+    if (!model || model.retired) return undefined;
+    this.sessions.delete(resolved.versionId);
+    this.sessions.set(resolved.versionId, pending);
+    model.inFlight++;
+    return model;
+  }
+
+  /**
    * A version's description, for parsing requests for it and logging its answers where another thread scores it (the
    * shadow's): a version this process serves already is described by its loaded model; any other is read and verified
    * like one but gets no session here, so a shadow costs one session (on its scoring thread), not two.
@@ -400,9 +438,13 @@ export class ModelServer implements ServingListener {
     }
     pending = this.load(name, resolved);
     this.sessions.set(resolved.versionId, pending);
-    pending.catch(() => {
-      if (this.sessions.get(resolved.versionId) === pending) this.sessions.delete(resolved.versionId);
-    });
+    const loading = pending;
+    loading.then(
+      (model) => this.loaded.set(loading, model),
+      () => {
+        if (this.sessions.get(resolved.versionId) === loading) this.sessions.delete(resolved.versionId);
+      },
+    );
     void this.evict();
     return pending;
   }

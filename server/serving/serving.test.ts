@@ -411,6 +411,46 @@ describe.each(testBackends)("model serving on %s", (kind) => {
     }
   });
 
+  it("takes a settled alias answer and a loaded session without waiting, exactly as the awaited path gives them", async () => {
+    const admin = studio.as(systemActor);
+    const own = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }), { maxSessions: 1 });
+    const ref = { name: "breast-cancer", alias: "challenger", version: null };
+    try {
+      // Nothing known yet: the first ask starts the lookup, which resolve() then shares.
+      expect(own.resolvedNow(ref)).toBeUndefined();
+      const resolved = await own.resolve(ref);
+      expect(resolved.version).toBe("2");
+      expect(own.resolvedNow(ref)).toBe(resolved);
+      // No session loaded yet: only acquire() loads one; once loaded, acquireNow hands out the same model, counted.
+      expect(own.acquireNow(resolved)).toBeUndefined();
+      const model = await own.acquire(ref, resolved);
+      const again = own.acquireNow(resolved);
+      expect(again).toBe(model);
+      expect(model.inFlight).toBe(2);
+      own.release(again!);
+      own.release(model);
+      // A promotion in this process: the very next ask knows nothing, and the lookup it starts finds the new version.
+      await setModelAlias(admin, { name: "breast-cancer", alias: "challenger", version: "1" });
+      invalidateServingModel("breast-cancer");
+      expect(own.resolvedNow(ref)).toBeUndefined();
+      const promoted = await own.resolve(ref);
+      expect(promoted.version).toBe("1");
+      expect(own.resolvedNow(ref)).toBe(promoted);
+      // Loading version 1 evicts version 2 (one session at most): an evicted model is never handed out without waiting.
+      own.release(await own.acquire(ref, promoted));
+      await new Promise((ok) => setTimeout(ok, 10));
+      expect(model.retired).toBe(true);
+      expect(own.acquireNow(resolved)).toBeUndefined();
+      const loaded = own.acquireNow(promoted);
+      expect(loaded?.version).toBe("1");
+      own.release(loaded!);
+    } finally {
+      await setModelAlias(admin, { name: "breast-cancer", alias: "challenger", version: "2" });
+      invalidateServingModel("breast-cancer");
+      await own.close();
+    }
+  });
+
   it("keeps at most its bound of sessions and releases evicted ones only when idle", async () => {
     const small = new ModelServer(async () => ({ db: studio.db, artifacts: studio.artifacts }), { maxSessions: 1 });
     try {

@@ -247,14 +247,15 @@ export function tensorFromJson(input: ServedValue, value: unknown, declaredShape
 
 export function checkShape(input: ServedValue, shape: readonly number[], label: string): void {
   if (input.shape === null) return;
-  const expected = `[${input.shape.map((d) => d ?? -1).join(", ")}]`;
+  // Written only for a refusal: every request's shape is checked, and building the text cost more than the check.
+  const expected = () => `[${input.shape!.map((d) => d ?? -1).join(", ")}]`;
   if (shape.length !== input.shape.length) {
-    throw badRequest(`${label}: shape [${shape.join(", ")}] does not fit the model's input '${input.name}' of shape ${expected} (rank ${input.shape.length}).`);
+    throw badRequest(`${label}: shape [${shape.join(", ")}] does not fit the model's input '${input.name}' of shape ${expected()} (rank ${input.shape.length}).`);
   }
   for (let d = 0; d < shape.length; d++) {
     const want = input.shape[d];
     if (want !== null && want !== shape[d]) {
-      throw badRequest(`${label}: shape [${shape.join(", ")}] has ${shape[d]} at dimension ${d}, but the model's input '${input.name}' has shape ${expected}.`);
+      throw badRequest(`${label}: shape [${shape.join(", ")}] has ${shape[d]} at dimension ${d}, but the model's input '${input.name}' has shape ${expected()}.`);
     }
   }
 }

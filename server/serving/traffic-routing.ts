@@ -18,7 +18,7 @@ export interface ModelTraffic {
 }
 
 /** `settled`: the last answer read, kept to route by while the database cannot be reached. */
-type TrafficEntry = { value: Promise<ModelTraffic | null>; until: number; settled?: ModelTraffic | null };
+type TrafficEntry = { value: Promise<ModelTraffic | null>; until: number; settled?: ModelTraffic | null; current?: ModelTraffic | null };
 const holder = globalThis as unknown as { studioTrafficCache?: Map<string, TrafficEntry>; studioTrafficListener?: boolean };
 const cache = (holder.studioTrafficCache ??= new Map());
 if (!holder.studioTrafficListener) {
@@ -58,12 +58,24 @@ async function readTraffic(db: Database, modelName: string): Promise<ModelTraffi
 
 /** The model's canary and shadow as of at most ALIAS_CACHE_MS ago (null: no such model). */
 export function trafficOf(db: Database, modelName: string): Promise<ModelTraffic | null> {
+  return trafficEntry(db, modelName).value;
+}
+
+/**
+ * What trafficOf would give, when its promise has settled already, so a request need not wait a turn for it;
+ * undefined otherwise (then trafficOf, whose read this call started).
+ */
+export function trafficNow(db: Database, modelName: string): ModelTraffic | null | undefined {
+  return trafficEntry(db, modelName).current;
+}
+
+function trafficEntry(db: Database, modelName: string): TrafficEntry {
   let dbKey = databaseKeys.get(db);
   if (dbKey === undefined) databaseKeys.set(db, (dbKey = nextDatabaseKey++));
   const key = `${dbKey}\u0000${modelName}`;
   const now = Date.now();
   const hit = cache.get(key);
-  if (hit && hit.until > now) return hit.value;
+  if (hit && hit.until > now) return hit;
   followServingChanges(db);
   const lastGood = hit?.settled;
   const value =
@@ -79,12 +91,13 @@ export function trafficOf(db: Database, modelName: string): Promise<ModelTraffic
   value.then(
     (traffic) => {
       entry.settled = traffic;
+      entry.current = traffic;
     },
     () => {
       if (cache.get(key) === entry) cache.delete(key);
     },
   );
-  return value;
+  return entry;
 }
 
 /** Whether this request goes to the canary: its caller key's fixed place below the share, or a coin toss without a key. */
