@@ -4,7 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { packChartSeries, type PackedChartSeries } from "@/lib/chart-series-wire";
-import { downsampleKeepingExtremes } from "@/lib/downsample";
+import { downsampleKeepingExtremes, indicesKeepingExtremes } from "@/lib/downsample";
 import type { ServiceContext } from "../service-context";
 import { ROLLUP_WIDTHS, rollupWidthFor } from "./metric-rollups";
 import { catchUpRollups } from "./rollup-compaction";
@@ -225,17 +225,16 @@ async function wholeSeriesOnStepAxisIn(ctx: ServiceContext, input: z.output<type
       ) as buckets
       from unnest(${sql.param(stale.map((s) => s.run_uuid))}::text[], ${sql.param(stale.map((s) => s.key))}::text[],
                   ${sql.param(stale.map((s) => s.width))}::int4[], ${sql.param(stale.map((s) => s.i))}::int4[]) as c(run_uuid, key, w, i)`);
-    const pointsOf = new Map<number, ChartPoint[]>();
+    const candidatesOf = new Map<number, PointColumns>();
     for (const row of rows) {
-      const points: ChartPoint[] = [];
-      for (const bucket of row.buckets ?? []) appendBucketPoints(points, bucket);
-      pointsOf.set(row.i, points);
+      const buckets = row.buckets ?? [];
+      const fields = new Float64Array(buckets.length * BUCKET_FIELDS);
+      for (let b = 0; b < buckets.length; b++) for (let f = 0; f < BUCKET_FIELDS; f++) fields[b * BUCKET_FIELDS + f] = buckets[b][f];
+      candidatesOf.set(row.i, bucketCandidates(fields));
     }
     for (const s of stale) {
-      let ordered = pointsOf.get(s.i) ?? [];
-      // json_agg orders the buckets; the check guards the reduction's assumption all the same.
-      if (!isSortedByStep(ordered)) ordered = dedupeSorted(ordered, (p) => p.step);
-      const points = reduceToMaxPoints(ordered, input.maxPoints, (p) => p.step);
+      const candidates = candidatesOf.get(s.i) ?? bucketCandidates(new Float64Array(0));
+      const points = reduceColumnsToMaxPoints(candidates, input.maxPoints);
       reductionCache.set(s.run_uuid, s.key, s.width, input.maxPoints, s.version, points);
       found.set(s.i, { runId: s.run_uuid, key: s.key, points, total: s.total, downsampled: points.length < s.total, runStartTime: s.t0 });
     }
@@ -265,35 +264,78 @@ async function wholeSeriesOnStepAxisIn(ctx: ServiceContext, input: z.output<type
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, series]) => series);
 }
 
-function isSortedByStep(points: ChartPoint[]): boolean {
-  for (let i = 1; i < points.length; i++) if (byStep(points[i - 1], points[i]) >= 0) return false;
+/** A series' candidate points as columns, in step order (then time, then value), each point once. */
+interface PointColumns {
+  steps: Float64Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+/** Bucket fields, 12 a bucket: [first step, time, value], [lowest value, step, time], [highest value, -step, time], [last step, time, value]. */
+const BUCKET_FIELDS = 12;
+
+/**
+ * The first, lowest, highest and last points of rollup buckets (12 numbers each, in bucket order), each in step order
+ * and each once. Buckets cover disjoint step ranges, so the series comes out sorted with no sort over all its points;
+ * the four of a bucket are ordered in place. Columns, not objects: a first view of 100 series handles ~156,000 of these
+ * points, and building, sorting and collecting an object for each cost more than the database's read (a CPU profile
+ * of 100 runs × 390 buckets: ~130 ms in the per-bucket objects and their sort, ~145 ms in garbage collection).
+ */
+function bucketCandidates(buckets: Float64Array): PointColumns {
+  const capacity = (buckets.length / BUCKET_FIELDS) * 4;
+  const steps = new Float64Array(capacity);
+  const timestamps = new Float64Array(capacity);
+  const values = new Float64Array(capacity);
+  const s = [0, 0, 0, 0];
+  const t = [0, 0, 0, 0];
+  const v = [0, 0, 0, 0];
+  const order = [0, 1, 2, 3];
+  // Whether point a sorts after point b (step, then time, then value).
+  const after = (a: number, b: number) => s[a] > s[b] || (s[a] === s[b] && (t[a] > t[b] || (t[a] === t[b] && v[a] > v[b])));
+  let n = 0;
+  for (let o = 0; o < buckets.length; o += BUCKET_FIELDS) {
+    s[0] = buckets[o]; t[0] = buckets[o + 1]; v[0] = buckets[o + 2];
+    s[1] = buckets[o + 4]; t[1] = buckets[o + 5]; v[1] = buckets[o + 3];
+    // The highest value's step was negated so that ties pick the earliest step, as for the lowest.
+    s[2] = -buckets[o + 7]; t[2] = buckets[o + 8]; v[2] = buckets[o + 6];
+    s[3] = buckets[o + 9]; t[3] = buckets[o + 10]; v[3] = buckets[o + 11];
+    // Insertion sort of the four (points equal in all three fields are one point, so their order does not matter).
+    order[0] = 0; order[1] = 1; order[2] = 2; order[3] = 3;
+    for (let i = 1; i < 4; i++) {
+      const p = order[i];
+      let j = i - 1;
+      for (; j >= 0 && after(order[j], p); j--) order[j + 1] = order[j];
+      order[j + 1] = p;
+    }
+    for (const p of order) {
+      if (n > 0 && steps[n - 1] === s[p] && timestamps[n - 1] === t[p] && values[n - 1] === v[p]) continue;
+      steps[n] = s[p];
+      timestamps[n] = t[p];
+      values[n] = v[p];
+      n++;
+    }
+  }
+  return { steps: steps.subarray(0, n), timestamps: timestamps.subarray(0, n), values: values.subarray(0, n) };
+}
+
+/** Whether each point sorts strictly after the one before (step, then time, then value). */
+function isSortedByStep({ steps, timestamps, values }: PointColumns): boolean {
+  for (let i = 1; i < steps.length; i++) {
+    const d = steps[i] - steps[i - 1] || timestamps[i] - timestamps[i - 1] || values[i] - values[i - 1];
+    if (!(d > 0)) return false;
+  }
   return true;
 }
 
-/** Compares points by step, then time, then value: the order dedupeSorted leaves a step series in. */
-function byStep(a: ChartPoint, b: ChartPoint): number {
-  return a.step - b.step || a.timestamp - b.timestamp || a.value - b.value;
-}
-
-/**
- * Appends one rollup bucket's first, lowest, highest and last points, in step order and each once.
- * Buckets arrive in bucket order and cover disjoint step ranges, so the series stays sorted without a
- * sort over all its points.
- */
-function appendBucketPoints(out: ChartPoint[], b: number[]): void {
-  // [first step, time, value], [lowest value, step, time], [highest value, -step, time], [last step, time, value].
-  const four: ChartPoint[] = [
-    { step: b[0], timestamp: b[1], value: b[2] },
-    { step: b[4], timestamp: b[5], value: b[3] },
-    // The highest value's step was negated so that ties pick the earliest step, as for the lowest.
-    { step: -b[7], timestamp: b[8], value: b[6] },
-    { step: b[9], timestamp: b[10], value: b[11] },
-  ].sort(byStep);
-  for (const p of four) {
-    const prev = out[out.length - 1];
-    if (prev && prev.step === p.step && prev.timestamp === p.timestamp && prev.value === p.value) continue;
-    out.push(p);
+/** reduceToMaxPoints for a series held as columns: objects are built for the kept points only. */
+function reduceColumnsToMaxPoints(columns: PointColumns, maxPoints: number): ChartPoint[] {
+  const { steps, timestamps, values } = columns;
+  // Buckets arrive in bucket order; the check guards the reduction's assumption all the same.
+  if (!isSortedByStep(columns)) {
+    const points = Array.from(steps, (step, i) => ({ step, timestamp: timestamps[i], value: values[i] }));
+    return reduceToMaxPoints(dedupeSorted(points, (p) => p.step), maxPoints, (p) => p.step);
   }
+  return indicesKeepingExtremes(steps, values, maxPoints).map((i) => ({ step: steps[i], timestamp: timestamps[i], value: values[i] }));
 }
 
 /**
