@@ -65,6 +65,24 @@ export function downsampleKeepingExtremes<P extends Point>(points: readonly P[],
   const n = points.length;
   if (n <= maxPoints) return points.slice();
   if (maxPoints < 5) return lttb(points, maxPoints);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = points[i].x;
+    ys[i] = points[i].y;
+  }
+  return indicesKeepingExtremes(xs, ys, maxPoints).map((i) => points[i]);
+}
+
+/**
+ * downsampleKeepingExtremes over a series held as x and y columns (sorted by x, finite), answering the indices it
+ * keeps in x order: a caller holding thousands of candidate points per series as typed arrays then builds objects
+ * for the kept ones only. maxPoints must be at least 5 (below that downsampleKeepingExtremes is plain LTTB).
+ */
+export function indicesKeepingExtremes(xs: ArrayLike<number>, ys: ArrayLike<number>, maxPoints: number): number[] {
+  const n = xs.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  if (maxPoints < 5) throw new RangeError(`indicesKeepingExtremes: maxPoints ${maxPoints} is below 5`);
   const buckets = Math.floor((maxPoints - 2) / 3);
   const bucketSize = (n - 2) / buckets;
   const kept: number[] = [0];
@@ -74,36 +92,42 @@ export function downsampleKeepingExtremes<P extends Point>(points: readonly P[],
     const end = Math.floor((bucket + 1) * bucketSize) + 1;
     const nextStart = end;
     const nextEnd = Math.min(Math.floor((bucket + 2) * bucketSize) + 1, n);
-    let avgX = points[n - 1].x;
-    let avgY = points[n - 1].y;
+    let avgX = xs[n - 1];
+    let avgY = ys[n - 1];
     if (nextEnd > nextStart) {
       avgX = 0;
       avgY = 0;
       for (let i = nextStart; i < nextEnd; i++) {
-        avgX += points[i].x;
-        avgY += points[i].y;
+        avgX += xs[i];
+        avgY += ys[i];
       }
       avgX /= nextEnd - nextStart;
       avgY /= nextEnd - nextStart;
     }
-    const a = points[previous];
+    const ax = xs[previous];
+    const ay = ys[previous];
     let best = start;
     let bestArea = -1;
     let min = start;
     let max = start;
     for (let i = start; i < end; i++) {
-      const p = points[i];
-      const area = Math.abs((a.x - avgX) * (p.y - a.y) - (a.x - p.x) * (avgY - a.y));
+      const area = Math.abs((ax - avgX) * (ys[i] - ay) - (ax - xs[i]) * (avgY - ay));
       if (area > bestArea) {
         bestArea = area;
         best = i;
       }
-      if (p.y < points[min].y) min = i;
-      if (p.y > points[max].y) max = i;
+      if (ys[i] < ys[min]) min = i;
+      if (ys[i] > ys[max]) max = i;
     }
-    for (const index of [...new Set([best, min, max])].sort((i, j) => i - j)) kept.push(index);
+    // best, min and max, each once, in index order.
+    const lo = Math.min(best, min, max);
+    const hi = Math.max(best, min, max);
+    const mid = best + min + max - lo - hi;
+    kept.push(lo);
+    if (mid !== lo) kept.push(mid);
+    if (hi !== mid) kept.push(hi);
     previous = best;
   }
   kept.push(n - 1);
-  return kept.map((i) => points[i]);
+  return kept;
 }

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { numberArrayLiteral, textArrayLiteral } from "./array-literal";
-import { float8ArrayBinary, int4ArrayBinary, int8ArrayBinary, textArrayBinary } from "./binary-array";
+import { float8ArrayBinary, float8RowsFromBinary, int4ArrayBinary, int8ArrayBinary, textArrayBinary } from "./binary-array";
 
 const texts = ["loss", "", "NULL", "null", 'a "quoted" key', "back\\slash", "\\\\", '\\"', "a,b", "{braces}", " padded ", "é/ü:😀", "tab\there", "line\nbreak", "loss"];
 const doubles = [0, -0, 1.5, -2.25, 0.1 + 0.2, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e21, 1e-7, 123456789.123456789, NaN, Infinity, -Infinity];
@@ -53,5 +53,33 @@ describe.skipIf(!testBackends.includes("postgres"))("binary array parameters on 
     expect(() => int8ArrayBinary([1.5])).toThrow(RangeError);
     expect(() => int4ArrayBinary([2147483648])).toThrow(RangeError);
     expect(() => int4ArrayBinary([0.5])).toThrow(RangeError);
+  });
+});
+
+// The other way: the compare chart reads each series' rollup buckets as array_send of a two-dimensional float8 array.
+describe.each(testBackends)("float8 rows read from array_send on %s", (kind) => {
+  let studio: TestStudio;
+  beforeAll(async () => {
+    studio = await createTestStudio(kind);
+  });
+  afterAll(async () => studio.close());
+  const rowsOf = async (query: ReturnType<typeof sql>) => (await queryRows<{ b: Uint8Array }>(studio.db, sql`select array_send(${query}) as b`))[0].b;
+
+  it("gives every double of every row back exactly, row after row", async () => {
+    // Three columns a row, as the literal writes them; -0 and the extremes must survive without going through text.
+    const rows = [doubles.slice(0, 3), doubles.slice(3, 6), doubles.slice(6, 9), doubles.slice(9, 12), doubles.slice(12, 15)];
+    const literal = `{${rows.map((row) => `{${row.map((v) => (Object.is(v, -0) ? "-0" : String(v))).join(",")}}`).join(",")}}`;
+    const values = float8RowsFromBinary(await rowsOf(sql`${literal}::float8[]`), 3);
+    expect(values).toBeInstanceOf(Float64Array);
+    expect([...values]).toEqual(rows.flat());
+    expect(Object.is(values[1], -0)).toBe(true);
+  });
+
+  it("gives no values for an empty array and refuses rows of another width or with NULLs", async () => {
+    expect(float8RowsFromBinary(await rowsOf(sql`'{}'::float8[]`), 12)).toHaveLength(0);
+    await expect(rowsOf(sql`'{{1,2,3},{4,5,6}}'::float8[]`).then((b) => float8RowsFromBinary(b, 12))).rejects.toThrow(/rows of 12/);
+    await expect(rowsOf(sql`'{{1,NULL,3}}'::float8[]`).then((b) => float8RowsFromBinary(b, 3))).rejects.toThrow(/without NULLs/);
+    await expect(rowsOf(sql`'{1,2,3}'::float8[]`).then((b) => float8RowsFromBinary(b, 3))).rejects.toThrow(/rows of 3/);
+    await expect(rowsOf(sql`'{{1,2,3}}'::int8[]`).then((b) => float8RowsFromBinary(b, 3))).rejects.toThrow(/not float8/);
   });
 });

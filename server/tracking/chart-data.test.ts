@@ -122,6 +122,18 @@ describe.each(testBackends)("chart series on %s", (kind) => {
     });
   }, 120_000);
 
+  // Whole series (the first view, cached) and zoomed ranges read the same rollup level by separate code: a range
+  // spanning every step must draw exactly the points of the whole series, first view and view shown again alike.
+  it("draws a whole series and a range spanning all its steps with the same points", async () => {
+    const input = { runIds, keys: ["loss"], maxPoints: MAX_POINTS };
+    clearChartSeriesCache();
+    const whole = await chartSeries(input);
+    const spanning = await chartSeries({ ...input, range: { min: 0, max: POINTS - 1 } });
+    expect(spanning.series.map((s) => s.points.length)).toEqual(whole.series.map((s) => s.points.length));
+    expect(spanning).toEqual(whole);
+    expect(await chartSeries(input)).toEqual(whole);
+  }, 120_000);
+
   // 800 points read the rollups; on PGlite's 20,000-step series 10,000 points ask for more than the finest rollup
   // holds, so those series are reduced from their raw points (PostgreSQL's 100,000-step series still read rollups).
   it.each([
