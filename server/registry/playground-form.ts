@@ -7,7 +7,7 @@ import { fieldProblem, inputRowSchema, feedsFromRows, ModelInputError, type Fiel
 import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { plainFeeds, type PlainOutputs } from "@/lib/ort-plain-tensors";
 import { trainingDatasetOf } from "@/lib/feature-names";
-import { playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
+import { formProfileColumns, playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
 import { playgroundFieldName } from "@/components/playground/form-field-name";
 import { getDatasetVersion } from "../datasets/registry";
 import { DomainError, invalidParameter, isDomainError, saidError } from "../errors";
@@ -40,14 +40,16 @@ const zFormModel = z.object({
 });
 
 /**
- * The training profile's columns as the page's own query reads them (null when there is no training dataset in the
- * lineage, no profile, or the reader may not see it: the form then works without them, as on the page).
+ * The training profile's columns as the page's own query reads them, cut to what the form reads (null when there is no
+ * training dataset in the lineage, no profile, or the reader may not see it: the form then works without them, as on
+ * the page).
  */
 export async function playgroundTrainingProfile(ctx: ServiceContext, lineage: unknown): Promise<ProfiledColumn[] | null> {
   const dataset = trainingDatasetOf(lineage);
   if (!dataset) return null;
   try {
-    return ((await getDatasetVersion(ctx, dataset.name, dataset.version)).profile?.columns as ProfiledColumn[] | undefined) ?? null;
+    const columns = (await getDatasetVersion(ctx, dataset.name, dataset.version)).profile?.columns as ProfiledColumn[] | undefined;
+    return columns ? formProfileColumns(columns) : null;
   } catch {
     return null;
   }
