@@ -596,6 +596,9 @@ export async function benchPlayground(): Promise<BenchRow[]> {
       loadRow("first visit, from navigation start to the hydrated page's Predict ready (any runtime; after a form post, in the post's document from its own navigation start), ms", firstVisits, (v) => v.predictReadyMs, native.loadMs, false),
       loadRow("first visit, from navigation start to the browser runtime ready (onnxruntime-web: wasm, model, session), ms", firstVisits, (v) => v.sinceNavigationMs, native.loadMs, false),
       loadRow("first visit, from the playground's start (page interactive) to the browser runtime ready, ms", firstVisits, (v) => v.loadMs, native.loadMs, false),
+      // The part of Predict usable that is the server's render and the document's transfer (the rest: the previous page
+      // giving way, the styles the early-answer script waits for, the parse up to the form).
+      loadRow("first visit, from navigation start to the HTML's last byte, ms", firstVisits, (v) => v.htmlMs, native.loadMs, false),
     ];
     const secondVisitRows = [
       loadRow(`second visit, from navigation start to Predict usable (by ${usableBy(secondVisits)}), ms`, secondVisits, (v) => v.predictUsableMs, native.loadMs, true),

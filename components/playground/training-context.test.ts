@@ -1,6 +1,6 @@
 // The training dataset from lineage, and feature names and ranges from its profile.
 import { describe, expect, it } from "vitest";
-import { trainingContext, trainingDatasetOf, type ProfiledColumn } from "./training-context";
+import { formProfileColumns, trainingContext, trainingDatasetOf, type ProfiledColumn } from "./training-context";
 
 const iris = [
   ["sepal_length_cm", 4.3, 7.9],
@@ -49,5 +49,26 @@ describe("trainingContext", () => {
     expect(trainingContext(matrix, null, names).featureNames).toEqual(names);
     const codes: ProfiledColumn = { name: "purpose", type: "integer", min: 7, max: 10, mean: 8, topValues: [{ value: "007", count: 5 }, { value: "010", count: 2 }] };
     expect(trainingContext(matrix, [codes]).profiles.purpose.categories).toEqual(["007", "010"]);
+  });
+});
+
+describe("formProfileColumns", () => {
+  it("keeps what the form reads of a profile (the same fields, names and ranges) and drops its histograms", () => {
+    // Columns as the dataset profile stores them (server/datasets/schema.ts: zColumnProfile).
+    const stored = iris.map((column, i) => ({
+      ...column,
+      duckdbType: "DOUBLE",
+      missing: 0,
+      missingShare: 0,
+      distinct: 30 + i,
+      std: 0.5,
+      quantiles: { p25: 1, p50: 2, p75: 3 },
+      histogram: { edges: Array.from({ length: 21 }, (_, k) => k / 20), counts: Array.from({ length: 20 }, (_, k) => k) },
+    }));
+    const kept = formProfileColumns(stored);
+    expect(kept).toEqual(iris);
+    expect(JSON.stringify(kept).length).toBeLessThan(JSON.stringify(stored).length / 3);
+    const matrix = [{ name: "input", kind: "tensor" as const, elementType: "float32", shape: [null, 4] }];
+    expect(trainingContext(matrix, kept)).toEqual(trainingContext(matrix, stored));
   });
 });

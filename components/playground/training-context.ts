@@ -12,6 +12,15 @@ export interface ProfiledColumn {
   topValues: { value: string | null; count: number }[] | null;
 }
 
+/**
+ * A profile's columns cut to what the playground's form reads of them (names, types, ranges, means, top values). The
+ * server page hands these to the page in its HTML: the whole profile's histograms and quantiles were 22.5 KB of the
+ * breast-cancer playground's 118 KB document, serialized by the server and parsed by the browser before the form.
+ */
+export function formProfileColumns(columns: readonly ProfiledColumn[]): ProfiledColumn[] {
+  return columns.map(({ name, type, min, max, mean, topValues }) => ({ name, type, min, max, mean, topValues: topValues ?? null }));
+}
+
 /** Kept here for the playground's imports; it lives in lib/feature-names beside the other naming rules. */
 export { trainingDatasetOf } from "@/lib/feature-names";
 

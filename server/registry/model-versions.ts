@@ -293,14 +293,24 @@ export async function getModelVersion(ctx: ServiceContext, name: string, version
 export async function getModelVersionDetail(ctx: ServiceContext, name: string, version: string): Promise<ModelVersionDetail> {
   authorize(ctx.actor, "studio.read");
   const { model, row } = await findModelVersion(ctx.db, name, version);
+  return modelVersionDetailOf(ctx.db, model, row);
+}
+
+/** The detail of a version already found (findModelVersion, its reader authorized): its tags, aliases and approved review read. */
+export async function modelVersionDetailOf(db: Executor, model: RegisteredModelRow, row: ModelVersionRow): Promise<ModelVersionDetail> {
+  const [wire, approved] = await independentQueries(
+    db,
+    () => toModelVersion(db, model, row),
+    () => findApprovedReview(db, row.versionId),
+  );
   return {
-    ...(await toModelVersion(ctx.db, model, row)),
+    ...wire,
     storage_location: row.storageLocation,
     onnx_path: row.onnxPath,
     introspection: row.introspection ?? null,
     lineage: row.lineage ?? null,
     model_digest: row.modelDigest,
-    approved_review_id: (await findApprovedReview(ctx.db, row.versionId))?.reviewId ?? null,
+    approved_review_id: approved?.reviewId ?? null,
     integrity_failure: row.integrityFailure,
     integrity_failure_message: row.integrityFailure ? integrityFailureSentence(row.integrityFailure) : null,
   };

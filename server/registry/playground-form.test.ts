@@ -11,7 +11,9 @@ import type { Actor } from "../auth/actor";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { frenchTypography, saidIn } from "../testing/said-error";
 import { registerOnnxUpload } from "./onnx-versions";
-import { scorePlaygroundForm } from "./playground-form";
+import { getModelVersionDetail } from "./model-versions";
+import { playgroundPageData, playgroundTrainingProfile, scorePlaygroundForm } from "./playground-form";
+import { zModelVersionDetail } from "./schema";
 
 const root = path.join(import.meta.dirname, "../..");
 const viewer: Actor = { userId: "u-viewer", username: "vera", role: "viewer", via: "session" };
@@ -77,6 +79,18 @@ describe.each(testBackends)("the playground form posted to the server, %s", (bac
     const x3 = { message: missing.fieldErrors.x3!, sentence: missing.fieldSentences?.x3 };
     expect(saidIn("en", x3)).toBe(x3.message);
     expect(saidIn("fr", x3)).toBe(frenchTypography("« x3 » doit être un nombre."));
+  });
+
+  it("gives the page the version as its query reads it, its digest and training profile, and nothing it may not read", async () => {
+    const data = await playgroundPageData(studio.as(viewer), "iris", "1");
+    const detail = zModelVersionDetail.parse(await getModelVersionDetail(studio.as(viewer), "iris", "1"));
+    expect(data.detail).toEqual(detail);
+    expect(data.digest).toBe(detail.model_digest);
+    expect(data.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(data.trainingProfile).toEqual(await playgroundTrainingProfile(studio.as(viewer), detail.lineage));
+    for (const [actor, version] of [[viewer, "9"], [viewer, "v1"], [labeller, "1"]] as const) {
+      expect(await playgroundPageData(studio.as(actor), "iris", version)).toEqual({ detail: null, digest: null, trainingProfile: undefined });
+    }
   });
 
   it("needs the playground's own permission, and names the version it could not find", async () => {

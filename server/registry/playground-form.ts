@@ -7,14 +7,16 @@ import { fieldProblem, inputRowSchema, feedsFromRows, ModelInputError, type Fiel
 import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
 import { plainFeeds, type PlainOutputs } from "@/lib/ort-plain-tensors";
 import { trainingDatasetOf } from "@/lib/feature-names";
-import { playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
+import { formProfileColumns, playgroundInputPlan, type ProfiledColumn } from "@/components/playground/training-context";
 import { playgroundFieldName } from "@/components/playground/form-field-name";
 import { getDatasetVersion } from "../datasets/registry";
 import { DomainError, invalidParameter, isDomainError, saidError } from "../errors";
 import type { ServiceContext } from "../service-context";
 import type { OnnxIntrospection } from "./onnx-introspection";
-import { getModelVersionDetail } from "./model-versions";
-import { scorePlaygroundRow, zPlaygroundRowRequest } from "./playground-scoring";
+import { authorize } from "../auth/permissions";
+import { findModelVersion, getModelVersionDetail, modelVersionDetailOf } from "./model-versions";
+import { preparePlaygroundServerSession, scorePlaygroundRow, zPlaygroundRowRequest } from "./playground-scoring";
+import { zModelVersionDetail, type ModelVersionDetail } from "./schema";
 
 /** What the form shows after a post: the row as posted, and its prediction or what was wrong with it. */
 export interface PlaygroundFormState {
@@ -38,17 +40,47 @@ const zFormModel = z.object({
 });
 
 /**
- * The training profile's columns as the page's own query reads them (null when there is no training dataset in the
- * lineage, no profile, or the reader may not see it: the form then works without them, as on the page).
+ * The training profile's columns as the page's own query reads them, cut to what the form reads (null when there is no
+ * training dataset in the lineage, no profile, or the reader may not see it: the form then works without them, as on
+ * the page).
  */
 export async function playgroundTrainingProfile(ctx: ServiceContext, lineage: unknown): Promise<ProfiledColumn[] | null> {
   const dataset = trainingDatasetOf(lineage);
   if (!dataset) return null;
   try {
-    return ((await getDatasetVersion(ctx, dataset.name, dataset.version)).profile?.columns as ProfiledColumn[] | undefined) ?? null;
+    const columns = (await getDatasetVersion(ctx, dataset.name, dataset.version)).profile?.columns as ProfiledColumn[] | undefined;
+    return columns ? formProfileColumns(columns) : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * What the playground page renders its form from, read once: the version's detail (null when it cannot be read: the
+ * page's own query then shows why), its bytes' digest for the immutable model URL, and its training profile's columns
+ * (undefined when the detail could not be read). The version is looked up once for all of them (it was three times,
+ * each two queries in turn); the detail's tags, aliases and review and the training profile are then read side by side,
+ * not one after the other. Also starts the version's onnxruntime-node session, not awaited, so a Predict pressed before
+ * the browser's runtime is ready waits for the run only.
+ */
+export async function playgroundPageData(
+  ctx: ServiceContext,
+  name: string,
+  version: string,
+): Promise<{ detail: ModelVersionDetail | null; digest: string | null; trainingProfile: ProfiledColumn[] | null | undefined }> {
+  let found: Awaited<ReturnType<typeof findModelVersion>>;
+  try {
+    authorize(ctx.actor, "studio.read");
+    found = await findModelVersion(ctx.db, name, version);
+  } catch {
+    return { detail: null, digest: null, trainingProfile: undefined };
+  }
+  preparePlaygroundServerSession(ctx, name, version, found.row).catch(() => undefined);
+  const [detail, trainingProfile] = await Promise.all([
+    modelVersionDetailOf(ctx.db, found.model, found.row).then((d) => zModelVersionDetail.parse(d), () => null),
+    playgroundTrainingProfile(ctx, found.row.lineage ?? null),
+  ]);
+  return { detail, digest: found.row.modelDigest ?? null, trainingProfile: detail ? trainingProfile : undefined };
 }
 
 /** The row as posted: text as written, a checkbox true when posted, a number as the browser's number box sent it. */

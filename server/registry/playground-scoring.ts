@@ -11,7 +11,7 @@ import { invalidParameter, saidError } from "../errors";
 import { sentence } from "@/lib/i18n/server-sentence";
 import type { ServiceContext } from "../service-context";
 import type { OnnxIntrospection } from "./onnx-introspection";
-import { findModelVersion } from "./model-versions";
+import { findModelVersion, type ModelVersionRow } from "./model-versions";
 import { readModelVersionOnnx } from "./onnx-versions";
 
 /** Values in one row's feeds, all inputs together: a one-row tabular model takes tens, an image a few hundred thousand. */
@@ -72,9 +72,9 @@ function sessionFor(digest: string, bytes: () => Promise<Uint8Array>): CachedSes
   return cached;
 }
 
-async function versionForScoring(ctx: ServiceContext, name: string, version: string): Promise<{ digest: string; inputs: ModelInputInfo[]; bytes: () => Promise<Uint8Array> }> {
+async function versionForScoring(ctx: ServiceContext, name: string, version: string, found?: ModelVersionRow): Promise<{ digest: string; inputs: ModelInputInfo[]; bytes: () => Promise<Uint8Array> }> {
   authorize(ctx.actor, "studio.read");
-  const { row } = await findModelVersion(ctx.db, name, version);
+  const row = found ?? (await findModelVersion(ctx.db, name, version)).row;
   const introspection = row.introspection as OnnxIntrospection | null;
   if (!introspection) {
     throw saidError(
@@ -197,8 +197,9 @@ export async function scorePlaygroundRow(ctx: ServiceContext, request: Playgroun
 /**
  * Creates the version's server session ahead of the first row (the playground page calls it while it renders), so the
  * first Predict before the browser's runtime is ready waits only for the run. Errors are left for scorePlaygroundRow.
+ * `found`: the version's row when the caller has read it already (the page), so it is not looked up again.
  */
-export async function preparePlaygroundServerSession(ctx: ServiceContext, name: string, version: string): Promise<void> {
-  const { digest, bytes } = await versionForScoring(ctx, name, version);
+export async function preparePlaygroundServerSession(ctx: ServiceContext, name: string, version: string, found?: ModelVersionRow): Promise<void> {
+  const { digest, bytes } = await versionForScoring(ctx, name, version, found);
   await sessionFor(digest, bytes).session;
 }

@@ -10,37 +10,19 @@ import styles from "@/components/playground/playground.module.css";
 import { installedOrtVersion } from "@/server/ort/assets";
 import { currentPageActor } from "@/server/auth/page-actor";
 import { getServiceContext } from "@/server/service-context";
-import { versionModelDigest } from "@/server/registry/onnx-versions";
-import { preparePlaygroundServerSession } from "@/server/registry/playground-scoring";
-import { playgroundTrainingProfile } from "@/server/registry/playground-form";
+import { playgroundPageData } from "@/server/registry/playground-form";
 import type { ProfiledColumn } from "@/components/playground/training-context";
-import { getModelVersionDetail } from "@/server/registry/model-versions";
-import { zModelVersionDetail, type ModelVersionDetail } from "@/server/registry/schema";
+import type { ModelVersionDetail } from "@/server/registry/schema";
 import { MoreClientMessages } from "@/components/i18n/client-messages";
 
-/**
- * The version as the page's query would answer it, so the form and Predict are in the HTML instead of waiting for a
- * request after hydration (null when it cannot be read: the page's own query then shows why), its bytes' digest for
- * the immutable model URL (null: the plain URL, revalidated on each load), and its training profile's columns, so the
- * fields come named and bounded as the form's server action reads them (the form posts before the page's JavaScript
- * runs; undefined: not read here, the page asks for it). Also starts the version's onnxruntime-node
- * session, not awaited: Predict is answered by the server until the browser's runtime is ready, and the first row then
- * waits for the run only.
- */
+/** The page's data for the signed-in reader (server/registry/playground-form.ts); nothing when no one is signed in. */
 async function playgroundVersion(
   name: string,
   version: string,
 ): Promise<{ detail: ModelVersionDetail | null; digest: string | null; trainingProfile: ProfiledColumn[] | null | undefined }> {
   const actor = await currentPageActor();
   if (!actor) return { detail: null, digest: null, trainingProfile: undefined };
-  const ctx = await getServiceContext(actor);
-  preparePlaygroundServerSession(ctx, name, version).catch(() => undefined);
-  const [detail, digest] = await Promise.all([
-    getModelVersionDetail(ctx, name, version).then((d) => zModelVersionDetail.parse(d), () => null),
-    versionModelDigest(ctx, name, version).catch(() => null),
-  ]);
-  const trainingProfile = detail ? await playgroundTrainingProfile(ctx, detail.lineage) : undefined;
-  return { detail, digest, trainingProfile };
+  return playgroundPageData(await getServiceContext(actor), name, version);
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
