@@ -21,9 +21,10 @@
 // BENCH_ARMS=studio,floor to run only those; BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" for the servers)
 import type { ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { clusterCpuMsSince, clusterCpuNs } from "./cluster-cpu";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Database } from "@/db/client";
@@ -49,29 +50,6 @@ function processCpuNs(pid: number): number {
     }
   }
   return ns;
-}
-
-/** CPU ns of the postmaster and each of its children (backends, WAL writer, checkpointer, autovacuum), by pid. */
-function clusterCpuNs(postmaster: number): Map<number, number> {
-  const byPid = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (Number(entry) !== postmaster && ppid !== postmaster) continue;
-      byPid.set(Number(entry), Number(readFileSync(`/proc/${entry}/schedstat`, "utf8").split(" ")[0]));
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return byPid;
-}
-
-function clusterCpuMsSince(postmaster: number, before: Map<number, number>): number {
-  let ns = 0;
-  for (const [pid, now] of clusterCpuNs(postmaster)) ns += now - (before.get(pid) ?? 0);
-  return ns / 1e6;
 }
 
 const ownCpuMs = () => {

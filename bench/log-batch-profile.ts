@@ -5,9 +5,10 @@
 // caller: the cost of a batch, not the throughput of four.
 // Usage: npx tsx bench/log-batch-profile.ts   (BENCH_BATCHES per stage, default 200; BENCH_ROUNDS, default 2)
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readFileSync } from "node:fs";
+import { clusterCpuMsSince, clusterCpuNs } from "./cluster-cpu";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -31,33 +32,6 @@ import { batchPoints } from "./mlflow-load";
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RUNS = 4;
-
-/** CPU ns of the postmaster and each of its children, by pid. */
-function clusterCpuNs(postmaster: number): Map<number, number> {
-  const byPid = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (Number(entry) !== postmaster && ppid !== postmaster) continue;
-      byPid.set(Number(entry), Number(readFileSync(`/proc/${entry}/schedstat`, "utf8").split(" ")[0]));
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return byPid;
-}
-
-/**
- * The cluster's CPU ms between two readings: a process started meanwhile counts whole; one that ended meanwhile (an
- * autovacuum worker) is lost, so this can only undercount.
- */
-function clusterCpuMsSince(postmaster: number, before: Map<number, number>): number {
-  let ns = 0;
-  for (const [pid, now] of clusterCpuNs(postmaster)) ns += now - (before.get(pid) ?? 0);
-  return ns / 1e6;
-}
 
 const nodeCpuMs = () => {
   const u = process.cpuUsage();
