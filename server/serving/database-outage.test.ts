@@ -114,7 +114,12 @@ describe("a database outage under serving traffic", () => {
       const run = await api.post("runs/create", { experiment_id: experiment.body.experiment_id });
       const runId = (run.body.run as { info: { run_id: string } }).info.run_id;
       expect((await api.post("runs/log-batch", { run_id: runId, metrics: [{ key: "loss", value: 0.25, timestamp: 1, step: 0 }] })).status).toBe(200);
-      await sleep(1_000);
+      // The first answers come once the model is loaded, which a loaded machine can take more than a second to do.
+      const answeredAt = Date.now();
+      while (!answers.some((a) => a.status === 200)) {
+        expect(Date.now() - answeredAt, "no prediction answered 200 within 30 s").toBeLessThan(30_000);
+        await sleep(50);
+      }
       const labelled = answers.find((a) => a.status === 200)!.requestId!;
       await flushInferenceLog();
       const feedback = await fetch(`${base}/api/serve/credit/feedback`, {
