@@ -274,13 +274,42 @@ describe.each(testBackends)("serving refusals in the caller's language on %s", (
     );
   });
 
-  it("a refusal serving has no sentence for stays English for everyone, and says so", async () => {
-    const body = JSON.stringify({ inputs: [rfRow.slice(0, 3)] });
-    const english = await call("POST", "/api/serve/breast-cancer/invocations", body, bearer());
-    const french = await call("POST", "/api/serve/breast-cancer/invocations", body, { ...bearer(), ...FRENCH });
-    expect(english.status).toBe(400);
-    expect(french).toEqual(english);
-    expect(french.language).toBe("en");
+  it("400: the request's shape and values, on both protocols (every such refusal: request-refusals.test.ts)", async () => {
+    const short = rfRow.slice(0, 3);
+    const french = await expectRefusal(
+      { path: "/api/serve/breast-cancer/invocations", body: JSON.stringify({ inputs: [short] }), headers: bearer() },
+      400,
+      JSON.stringify({ error_code: "BAD_REQUEST", message: "'inputs': shape [1, 3] has 3 at dimension 1, but the model's input 'input' has shape [-1, 30]." }),
+      sentence("error.serving.shape_dimension", {
+        label: [sentence("error.serving.label.field", { field: "inputs" })],
+        shape: "[1, 3]",
+        size: "3",
+        dimension: "1",
+        input: "input",
+        expected: "[-1, 30]",
+      }),
+    );
+    expect(french.message).toBe(frenchTypography("Dans « inputs », la forme [1, 3] a 3 à la dimension 1, mais l’entrée « input » du modèle a la forme [-1, 30]."));
+    const data = [...rfRow.slice(0, 29), "big"];
+    const where = [sentence("error.serving.at.value", { label: [sentence("error.serving.label.input", { name: "input" })], index: "30" })];
+    await expectRefusal(
+      { path: "/v2/models/breast-cancer/infer", body: JSON.stringify({ inputs: [{ name: "input", shape: [1, 30], datatype: "FP32", data }] }), headers: bearer() },
+      400,
+      JSON.stringify({ error: `Input 'input' value 30 must be a number, got text "big".` }),
+      sentence("error.serving.must_be_number", { where, got: [sentence("error.serving.value.text", { text: '"big"' })] }),
+    );
+    await expectRefusal(
+      { path: "/v2/models/breast-cancer/infer", body: JSON.stringify({ inputs: [{ name: "input", shape: [1, 30], datatype: "FP64", data: rfRow }] }), headers: bearer() },
+      400,
+      JSON.stringify({ error: `Input 'input' has datatype "FP64", but the model expects FP32.` }),
+      sentence("error.serving.oip_datatype", { input: "input", datatype: '"FP64"', expected: "FP32" }),
+    );
+    await expectRefusal(
+      { path: "/api/serve/credit/invocations", body: JSON.stringify({ dataframe_records: [] }), headers: bearer() },
+      400,
+      JSON.stringify({ error_code: "BAD_REQUEST", message: "'dataframe_records' is empty: send at least one record." }),
+      sentence("error.serving.records_empty", { what: "dataframe_records" }),
+    );
   });
 
   it("a model file that cannot be loaded (altered on disk): 503 in the caller's language, from serving and the model download", async () => {
