@@ -44,6 +44,12 @@ function columnList(model: ModelDescription): string {
   return keys.length > 12 ? `${keys.slice(0, 12).join(", ")}, … (${keys.length} columns)` : keys.join(", ");
 }
 
+/** columnList as a sentence's value: a long list's "(N columns)" is said in the caller's language. */
+function saidColumnList(model: ModelDescription): ServerSentence["params"][string] {
+  const keys = model.fields.map((f) => f.key);
+  return keys.length > 12 ? [sentence("error.serving.columns_cut", { columns: keys.slice(0, 12).join(", "), count: String(keys.length) })] : keys.join(", ");
+}
+
 /** Which model field each request column feeds (by name, or by position for an unnamed feature matrix). */
 function fieldOfColumns(model: ModelDescription, columns: readonly unknown[]): Int32Array {
   const columnOfField = new Int32Array(model.fields.length).fill(-1);
@@ -63,13 +69,13 @@ function fieldOfColumns(model: ModelDescription, columns: readonly unknown[]): I
     const field = typeof name === "string" ? model.fieldIndex.get(name) : undefined;
     if (field === undefined) {
       const column = JSON.stringify(name);
-      throw badRequest(`Unknown column ${column}: the model takes ${columnList(model)}.`, sentence("error.serving.unknown_column", { column, known: columnList(model) }));
+      throw badRequest(`Unknown column ${column}: the model takes ${columnList(model)}.`, sentence("error.serving.unknown_column", { column, known: saidColumnList(model) }));
     }
     columnOfField[field] = c;
   }
   const missing = model.fields.filter((_, f) => columnOfField[f] === -1).map((f) => `'${f.key}'`);
   if (missing.length) {
-    const said = sentence("error.serving.missing_columns", { count: missing.length, columns: missing.join(", "), known: columnList(model) });
+    const said = sentence("error.serving.missing_columns", { count: missing.length, columns: missing.join(", "), known: saidColumnList(model) });
     throw badRequest(`Missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: the model takes ${columnList(model)}.`, said);
   }
   return columnOfField;
@@ -174,7 +180,7 @@ export function parseMlflowJson(model: ModelDescription, body: unknown): Scoring
     let columns: readonly unknown[];
     if (value.columns === undefined) {
       const width = Array.isArray(data[0]) ? data[0].length : 0;
-      if (model.namedColumns && width !== model.fields.length) throw refuse(`'dataframe_split' has no 'columns': name them (${columnList(model)}).`, "split_no_columns", { known: columnList(model) });
+      if (model.namedColumns && width !== model.fields.length) throw refuse(`'dataframe_split' has no 'columns': name them (${columnList(model)}).`, "split_no_columns", { known: saidColumnList(model) });
       columns = model.fields.map((f) => f.key).slice(0, width);
       if (width !== model.fields.length) columns = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
     } else if (!Array.isArray(value.columns)) throw refuse("'dataframe_split.columns' must be a list of column names.", "split_columns_not_list");

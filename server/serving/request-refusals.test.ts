@@ -47,6 +47,9 @@ const typed = describeModel(
   ],
   ["age", "name", "flag", "x"].map((key, input) => ({ key, input, column: 0 })),
 );
+/** A feature matrix of 14 named columns: refusals list the first 12. */
+const wideKeys = Array.from({ length: 14 }, (_, i) => `c${i}`);
+const wide = describeModel([{ name: "features", elementType: "float32", shape: [null, 14] }], wideKeys.map((key, column) => ({ key, input: 0, column })));
 /** One float32 tensor [N, 2]. */
 const tensor = describeModel([{ name: "input", elementType: "float32", shape: [null, 2] }], [{ key: "input", input: 0, column: 0 }]);
 
@@ -109,6 +112,12 @@ const cases: [string, () => unknown, string][] = [
   ["dataframe_split not an object", () => parseMlflowJson(matrix, { dataframe_split: [] }), `'dataframe_split' must be an object {"columns": [...], "data": [[...], ...]}.`],
   ["dataframe_split without rows", () => parseMlflowJson(matrix, { dataframe_split: { columns: ["a"], data: [] } }), "'dataframe_split.data' is empty: send at least one row."],
   ["dataframe_split without columns", () => parseMlflowJson(matrix, { dataframe_split: { data: [[1, 2]] } }), "'dataframe_split' has no 'columns': name them (a, b, c)."],
+  [
+    "a long list of columns is cut",
+    () => parseMlflowJson(wide, { dataframe_records: [{ c0: 1, colour: 2 }] }),
+    `Unknown column "colour": the model takes ${wideKeys.slice(0, 12).join(", ")}, … (14 columns).`,
+  ],
+  ["missing columns", () => parseMlflowJson(wide, { dataframe_records: [{ c0: 1 }] }), `Missing columns ${wideKeys.slice(1).map((key) => `'${key}'`).join(", ")}: the model takes ${wideKeys.slice(0, 12).join(", ")}, … (14 columns).`],
   ["dataframe_split columns not a list", () => parseMlflowJson(matrix, { dataframe_split: { columns: "a", data: [[1]] } }), "'dataframe_split.columns' must be a list of column names."],
   ["dataframe_records not a list", () => parseMlflowJson(matrix, { dataframe_records: {} }), "'dataframe_records' must be a list of objects, one per row."],
   ["instances empty", () => parseMlflowJson(matrix, { instances: [] }), "'instances' must be a non-empty list."],
@@ -181,6 +190,9 @@ describe("serving's refusals of a request's layout, shapes and values", () => {
     );
     expect(await french(() => record({ age: 3e9 }))).toBe(
       frenchTypography("Valeur hors limites pour la colonne « age » (ligne 1) : 3000000000 sort de l’intervalle de l’entrée int32 du modèle [-2147483648, 2147483647]."),
+    );
+    expect(await french(() => parseMlflowJson(wide, { dataframe_records: [{ c0: 1, colour: 2 }] }))).toBe(
+      frenchTypography(`Colonne inconnue "colour" : le modèle prend ${wideKeys.slice(0, 12).join(", ")}, … (14 colonnes).`),
     );
   });
 
