@@ -87,6 +87,49 @@ function describe(value: unknown): Phrase {
   return phrase(`${typeof value} ${String(value)}`, "value.other", { type: typeof value, value: String(value) });
 }
 
+// The refusals below are built by functions of their own, not inline: the loops that may throw them stay as small as
+// they were, for V8 to optimise them as before.
+
+function missingValueRefusal(at: Phrase, isFloat: boolean): DomainError {
+  return badRequest(
+    `${at.text} is missing (null or empty): the model does not declare that it handles missing values, so send a number` +
+      (isFloat ? " (or register a model that imputes them, e.g. with an Imputer step, or declares metadata handles_missing_values=true)." : "."),
+    sentence("error.serving.missing_value", { where: [at.said], float: isFloat ? "yes" : "no" }),
+  );
+}
+
+function float32RangeRefusal(at: Phrase, number: number): DomainError {
+  return badRequest(`${at.text} is ${number}, outside the range of the model's float32 input (±3.4e38): send a value within it.`, sentence("error.serving.float32_range", { where: [at.said], value: String(number) }));
+}
+
+function integerRangeRefusal(at: Phrase, number: number, elementType: string, range: [number, number]): DomainError {
+  return badRequest(
+    `${at.text} is ${number}, outside the range of the model's ${elementType} input [${range[0]}, ${range[1]}].`,
+    sentence("error.serving.integer_range", { where: [at.said], value: String(number), type: elementType, min: String(range[0]), max: String(range[1]) }),
+  );
+}
+
+function rowWithoutValueRefusal(row: number, column: string): DomainError {
+  return badRequest(`Row ${row} has no value for column '${column}'.`, sentence("error.serving.row_without_value", { row: String(row), column }));
+}
+
+function columnPhrase(column: string, row: number): Phrase {
+  return phrase(`Column '${column}' (row ${row})`, "at.column", { column, row: String(row) });
+}
+
+function raggedListRefusal(label: TensorLabel, depth: number, items: number, expected: number | undefined): DomainError {
+  const named = labelPhrase(label);
+  return badRequest(
+    `${named.text}: ragged nested list, a list at depth ${depth} has ${items} items where ${expected} were expected.`,
+    sentence("error.serving.ragged_list", { label: [named.said], depth: String(depth), items: String(items), expected: String(expected) }),
+  );
+}
+
+function raggedValueRefusal(label: TensorLabel, depth: number, depths: number): DomainError {
+  const named = labelPhrase(label);
+  return badRequest(`${named.text}: ragged nested list, a value sits at depth ${depth} of ${depths}.`, sentence("error.serving.ragged_value", { label: [named.said], depth: String(depth), depths: String(depths) }));
+}
+
 /** `${where} <rest>, got <value>.` refusals of one cell. */
 function badCell(code: string, where: Phrase, english: string, value: unknown, params: ServerSentence["params"] = {}): DomainError {
   const got = describe(value);
@@ -138,34 +181,17 @@ function writeCell(data: TypedData, elementType: string, index: number, value: u
       (data as Float32Array)[index] = number;
       return;
     }
-    const at = where();
-    throw badRequest(
-      `${at.text} is missing (null or empty): the model does not declare that it handles missing values, so send a number` +
-        (isFloat ? " (or register a model that imputes them, e.g. with an Imputer step, or declares metadata handles_missing_values=true)." : "."),
-      sentence("error.serving.missing_value", { where: [at.said], float: isFloat ? "yes" : "no" }),
-    );
+    throw missingValueRefusal(where(), isFloat);
   }
   if (!Number.isFinite(number)) throw badCell("must_be_finite", where(), "must be a finite number", value);
   if (isFloat) {
-    if (elementType === "float32" && Math.abs(number) > FLOAT32_MAX) {
-      const at = where();
-      throw badRequest(
-        `${at.text} is ${number}, outside the range of the model's float32 input (±3.4e38): send a value within it.`,
-        sentence("error.serving.float32_range", { where: [at.said], value: String(number) }),
-      );
-    }
+    if (elementType === "float32" && Math.abs(number) > FLOAT32_MAX) throw float32RangeRefusal(where(), number);
     (data as Float32Array)[index] = number;
     return;
   }
   if (!Number.isInteger(number)) throw badCell("must_be_integer", where(), `must be a whole number (the model's input is ${elementType})`, value, { type: elementType });
   const range = INTEGER_RANGES[elementType];
-  if (range && (number < range[0] || number > range[1])) {
-    const at = where();
-    throw badRequest(
-      `${at.text} is ${number}, outside the range of the model's ${elementType} input [${range[0]}, ${range[1]}].`,
-      sentence("error.serving.integer_range", { where: [at.said], value: String(number), type: elementType, min: String(range[0]), max: String(range[1]) }),
-    );
-  }
+  if (range && (number < range[0] || number > range[1])) throw integerRangeRefusal(where(), number, elementType, range);
   if (elementType === "int64") (data as BigInt64Array)[index] = BigInt(number);
   else (data as Int32Array)[index] = number;
 }
@@ -210,9 +236,8 @@ export function feedsFromCells(
         const f = own[c]!;
         const value = cell(r, f);
         if (typeof value === "number" && Math.abs(value) <= limit) (data as Float32Array)[r * width + c] = value;
-        else if (value === undefined) {
-          throw badRequest(`Row ${r + 1} has no value for column '${fields[f]!.key}'.`, sentence("error.serving.row_without_value", { row: String(r + 1), column: fields[f]!.key }));
-        } else writeCell(data, input.elementType, r * width + c, value, () => phrase(`Column '${fields[f]!.key}' (row ${r + 1})`, "at.column", { column: fields[f]!.key, row: String(r + 1) }), fromText, allowMissing);
+        else if (value === undefined) throw rowWithoutValueRefusal(r + 1, fields[f]!.key);
+        else writeCell(data, input.elementType, r * width + c, value, () => columnPhrase(fields[f]!.key, r + 1), fromText, allowMissing);
       }
     }
     const dims = width > 1 || input.shape === null || input.shape.length === 2 ? [rows, width] : [rows];
@@ -262,20 +287,11 @@ export function tensorFromJson(input: ServedValue, value: unknown, declaredShape
   let written = 0;
   const fill = (node: unknown, depth: number): void => {
     if (Array.isArray(node)) {
-      if (declaredShape === null && node.length !== shape[depth]) {
-        const named = labelPhrase(label);
-        throw badRequest(
-          `${named.text}: ragged nested list, a list at depth ${depth + 1} has ${node.length} items where ${shape[depth]} were expected.`,
-          sentence("error.serving.ragged_list", { label: [named.said], depth: String(depth + 1), items: String(node.length), expected: String(shape[depth]) }),
-        );
-      }
+      if (declaredShape === null && node.length !== shape[depth]) throw raggedListRefusal(label, depth + 1, node.length, shape[depth]);
       for (let i = 0; i < node.length; i++) fill(node[i], depth + 1);
       return;
     }
-    if (declaredShape === null && depth !== shape.length) {
-      const named = labelPhrase(label);
-      throw badRequest(`${named.text}: ragged nested list, a value sits at depth ${depth} of ${shape.length}.`, sentence("error.serving.ragged_value", { label: [named.said], depth: String(depth), depths: String(shape.length) }));
-    }
+    if (declaredShape === null && depth !== shape.length) throw raggedValueRefusal(label, depth, shape.length);
     if (written >= count) {
       written++;
       return;
@@ -309,27 +325,37 @@ function shapeCountRefusal(label: TensorLabel, shape: readonly number[], count: 
 
 export function checkShape(input: ServedValue, shape: readonly number[], label: TensorLabel): void {
   if (input.shape === null) return;
-  // Written only for a refusal: every request's shape is checked, and building the text cost more than the check.
-  const expected = () => `[${input.shape!.map((d) => d ?? -1).join(", ")}]`;
-  if (shape.length !== input.shape.length) {
-    const named = labelPhrase(label);
-    const dims = `[${shape.join(", ")}]`;
-    throw badRequest(
-      `${named.text}: shape ${dims} does not fit the model's input '${input.name}' of shape ${expected()} (rank ${input.shape.length}).`,
-      sentence("error.serving.shape_rank", { label: [named.said], shape: dims, input: input.name, expected: expected(), rank: String(input.shape.length) }),
-    );
-  }
+  // The refusals are written only when refusing: every request's shape is checked, and building the text cost more than the check.
+  if (shape.length !== input.shape.length) throw shapeRankRefusal(input, shape, label);
   for (let d = 0; d < shape.length; d++) {
     const want = input.shape[d];
-    if (want !== null && want !== shape[d]) {
-      const named = labelPhrase(label);
-      const dims = `[${shape.join(", ")}]`;
-      throw badRequest(
-        `${named.text}: shape ${dims} has ${shape[d]} at dimension ${d}, but the model's input '${input.name}' has shape ${expected()}.`,
-        sentence("error.serving.shape_dimension", { label: [named.said], shape: dims, size: String(shape[d]), dimension: String(d), input: input.name, expected: expected() }),
-      );
-    }
+    if (want !== null && want !== shape[d]) throw shapeDimensionRefusal(input, shape, label, d);
   }
+}
+
+/** A declared shape as the refusals write it: free dimensions as -1. */
+function declaredShapeText(input: ServedValue): string {
+  return `[${input.shape!.map((d) => d ?? -1).join(", ")}]`;
+}
+
+function shapeRankRefusal(input: ServedValue, shape: readonly number[], label: TensorLabel): DomainError {
+  const named = labelPhrase(label);
+  const dims = `[${shape.join(", ")}]`;
+  const expected = declaredShapeText(input);
+  return badRequest(
+    `${named.text}: shape ${dims} does not fit the model's input '${input.name}' of shape ${expected} (rank ${input.shape!.length}).`,
+    sentence("error.serving.shape_rank", { label: [named.said], shape: dims, input: input.name, expected, rank: String(input.shape!.length) }),
+  );
+}
+
+function shapeDimensionRefusal(input: ServedValue, shape: readonly number[], label: TensorLabel, d: number): DomainError {
+  const named = labelPhrase(label);
+  const dims = `[${shape.join(", ")}]`;
+  const expected = declaredShapeText(input);
+  return badRequest(
+    `${named.text}: shape ${dims} has ${shape[d]} at dimension ${d}, but the model's input '${input.name}' has shape ${expected}.`,
+    sentence("error.serving.shape_dimension", { label: [named.said], shape: dims, size: String(shape[d]), dimension: String(d), input: input.name, expected }),
+  );
 }
 
 /** Plain JSON numbers (int64 as numbers: model outputs are labels and counts far below 2^53) or strings of a tensor. */
