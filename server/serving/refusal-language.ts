@@ -20,6 +20,7 @@ export const SERVING_SENTENCE_KEYS = [
   "error.auth.labeller_only",
   "error.serving.*",
   "error.feedback.*",
+  "error.server.*",
   "error.input.*",
   "error.registry.name_missing",
   "error.registry.name_separator",

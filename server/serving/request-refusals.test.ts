@@ -4,7 +4,8 @@
 // French caller gets it. No database: the requests are parsed against hand-made model descriptions.
 import { describe, expect, it } from "vitest";
 import type { ServerSentence } from "@/lib/i18n/server-sentence";
-import { DomainError } from "../errors";
+import { z } from "zod";
+import { DomainError, toDomainError } from "../errors";
 import { frenchTypography, refusalOfCall, saidIn } from "../testing/said-error";
 import { scoringRefusal } from "./batched-run";
 import { parseModelReference, type ModelDescription } from "./model-server";
@@ -199,5 +200,38 @@ describe("serving's refusals of a request's layout, shapes and values", () => {
   it("keep a refusal English, said so, when its sentence is not in the serving table", async () => {
     const refusal = new DomainError("BAD_REQUEST", "An English-only refusal.", undefined, { code: "error.serving.not_a_sentence", params: {} } satisfies ServerSentence);
     expect(await saidServingRefusal(FRENCH_CALLER, refusal)).toEqual({ message: "An English-only refusal.", language: "en" });
+  });
+});
+
+describe("the studio's generic refusals (toDomainError), as serving says them", () => {
+  const holder = globalThis as unknown as { studioDatabaseUnavailableAt?: number };
+
+  it("a database that cannot be reached, an unexpected error and an unvalidated body: English unchanged, French from the serving table", async () => {
+    const before = holder.studioDatabaseUnavailableAt;
+    const errorLog = console.error;
+    const warnLog = console.warn;
+    console.error = console.warn = () => undefined;
+    try {
+      const refusals = [
+        [toDomainError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })), 503, "The studio's database is unreachable at the moment (restarting or down); nothing was changed. Try again in a few seconds."],
+        [toDomainError(new TypeError("x is undefined")), 500, "The server hit an unexpected error; it has been logged. Try again, and report it if it persists."],
+        [toDomainError(z.object({ name: z.string() }).safeParse({ name: 5 }).error), 400, "Invalid request: 'name': Invalid input: expected string, received number"],
+      ] as const;
+      for (const [refusal, status, english] of refusals) {
+        expect(refusal.httpStatus).toBe(status);
+        expect(refusal.message).toBe(english);
+        expect(saidIn("en", refusal)).toBe(english);
+        expect(await saidServingRefusal(ENGLISH_CALLER, refusal)).toEqual({ message: english, language: "en" });
+        expect(await saidServingRefusal(FRENCH_CALLER, refusal)).toEqual({ message: saidIn("fr", refusal), language: "fr" });
+      }
+      expect((await saidServingRefusal(FRENCH_CALLER, refusals[0][0])).message).toBe(
+        frenchTypography("La base de données du studio est injoignable pour le moment (redémarrage ou panne) ; rien n’a été modifié. Réessayez dans quelques secondes."),
+      );
+    } finally {
+      // toDomainError marks the database unreachable for the outage page: this process's database never was.
+      holder.studioDatabaseUnavailableAt = before;
+      console.error = errorLog;
+      console.warn = warnLog;
+    }
   });
 });
