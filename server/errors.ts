@@ -203,7 +203,7 @@ export function toDomainError(error: unknown): DomainError {
     // Another copy's instance works as it is; a plain branded object is rebuilt so its getters exist.
     return typeof (error as { httpStatus?: unknown }).httpStatus === "number" ? error : new DomainError(error.code, error.message, undefined, error.sentence);
   }
-  if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`);
+  if (isZodError(error)) return invalidParameter(`Invalid request: ${describeZodError(error)}`, sentence("error.server.invalid_request", { issues: [zodErrorSentence(error)] }));
   if (isDatabaseUnavailable(error)) {
     noteDatabaseUnavailable();
     // Not the request's fault nor a bug: a 503 the client may retry (the pool reconnects by itself once it is back).
@@ -212,7 +212,7 @@ export function toDomainError(error: unknown): DomainError {
       lastUnavailableLog = Date.now();
       console.warn(`[studio] the database is unreachable (${unavailabilityReason(error)}): requests that need it answer 503 until it is back`);
     }
-    return new DomainError("TEMPORARILY_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE);
+    return new DomainError("TEMPORARILY_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE, undefined, sentence("error.server.database_unreachable"));
   }
   const fault = inputFault(error);
   if (fault) {
@@ -220,5 +220,10 @@ export function toDomainError(error: unknown): DomainError {
     return fault;
   }
   console.error("[studio] unexpected error", redactErrorForLog(error));
-  return new DomainError("INTERNAL_ERROR", "The server hit an unexpected error; it has been logged. Try again, and report it if it persists.");
+  return new DomainError(
+    "INTERNAL_ERROR",
+    "The server hit an unexpected error; it has been logged. Try again, and report it if it persists.",
+    undefined,
+    sentence("error.server.unexpected"),
+  );
 }

@@ -7,7 +7,8 @@ import { evaluationReports, inferenceFeedback, inferenceLog, modelVersions, revi
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { can } from "../auth/permissions";
-import { DomainError, describeZodError, invalidParameter } from "../errors";
+import { sentence, type ServerSentence } from "@/lib/i18n/server-sentence";
+import { DomainError, describeZodError, invalidParameter, zodErrorSentence } from "../errors";
 import { findRegisteredModel } from "../registry/model-versions";
 import { decodeOnnxModel, int64ToNumber } from "../registry/onnx-introspection";
 import { readModelVersionOnnx } from "../registry/onnx-versions";
@@ -57,6 +58,8 @@ export function authorizeFeedback(actor: Actor, credential: FeedbackCredential):
   throw new DomainError(
     "PERMISSION_DENIED",
     `Permission denied: '${actor.username}' has role '${actor.role}', which cannot post feedback labels. Use an API token with the 'serve' scope owned by a non-viewer account, or an editor's or admin's credentials.`,
+    undefined,
+    sentence("error.feedback.permission", { username: actor.username, role: actor.role }),
   );
 }
 
@@ -128,7 +131,7 @@ export async function recordFeedback(
 ): Promise<FeedbackResult> {
   authorizeFeedback(ctx.actor, input.credential ?? { serveScopedToken: false });
   const parsed = zFeedbackBody.safeParse(input.body);
-  if (!parsed.success) throw invalidParameter(`Invalid feedback: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw invalidParameter(`Invalid feedback: ${describeZodError(parsed.error)}`, sentence("error.feedback.invalid", { issues: [zodErrorSentence(parsed.error)] }));
   const items = "feedback" in parsed.data ? parsed.data.feedback : [parsed.data];
   const model = await findRegisteredModel(ctx.db, input.name);
   const now = Date.now();
@@ -137,11 +140,19 @@ export async function recordFeedback(
       ? item.labels.map((label, index) => ({ requestId: item.request_id, rowIndex: index, label }))
       : [{ requestId: item.request_id, rowIndex: item.row ?? 0, label: item.label as number | string }],
   );
+  // Each problem in English and as its sentence (error.feedback.*), so the refusal is said in the caller's language.
   const problems: string[] = [];
+  const said: ServerSentence[] = [];
+  const problem = (text: string, code: string, params: ServerSentence["params"]) => {
+    problems.push(text);
+    said.push(sentence(`error.feedback.${code}`, params));
+  };
   const seen = new Set<string>();
   for (const row of rows) {
     const key = `${row.requestId}\u0000${row.rowIndex}`;
-    if (seen.has(key)) problems.push(`request ${row.requestId} row ${row.rowIndex} is labelled twice in this post: send one label per row`);
+    if (seen.has(key)) {
+      problem(`request ${row.requestId} row ${row.rowIndex} is labelled twice in this post: send one label per row`, "labelled_twice", { request: row.requestId, row: String(row.rowIndex) });
+    }
     seen.add(key);
   }
 
@@ -160,8 +171,11 @@ export async function recordFeedback(
   }
   const unknown = requestIds.filter((id) => !logged.has(id));
   if (unknown.length) {
-    problems.push(
-      `unknown request id${unknown.length > 1 ? "s" : ""} ${unknown.slice(0, MAX_LISTED_PROBLEMS).map((id) => `'${id}'`).join(", ")}${unknown.length > MAX_LISTED_PROBLEMS ? ", …" : ""}: '${model.name}' logged no such request (not sampled, expired, another model's, or a mistyped id)`,
+    const ids = `${unknown.slice(0, MAX_LISTED_PROBLEMS).map((id) => `'${id}'`).join(", ")}${unknown.length > MAX_LISTED_PROBLEMS ? ", …" : ""}`;
+    problem(
+      `unknown request id${unknown.length > 1 ? "s" : ""} ${ids}: '${model.name}' logged no such request (not sampled, expired, another model's, or a mistyped id)`,
+      "unknown_requests",
+      { count: unknown.length, ids, model: model.name },
     );
   }
   const spaces = new Map<number, { task: Task | null; classes: string[] | null }>();
@@ -170,19 +184,35 @@ export async function recordFeedback(
     const request = logged.get(row.requestId);
     if (!request) continue;
     if (row.rowIndex >= request.rowCount) {
-      problems.push(`request ${row.requestId} had ${request.rowCount} row${request.rowCount === 1 ? "" : "s"}, so it has no row ${row.rowIndex}`);
+      problem(`request ${row.requestId} had ${request.rowCount} row${request.rowCount === 1 ? "" : "s"}, so it has no row ${row.rowIndex}`, "no_such_row", {
+        request: row.requestId,
+        count: request.rowCount,
+        rows: String(request.rowCount),
+        row: String(row.rowIndex),
+      });
       continue;
     }
     const space = spaces.get(request.versionId)!;
     if (space.task === "regression" && typeof row.label !== "number") {
-      problems.push(`request ${row.requestId} row ${row.rowIndex}: ${describeLabel(row.label)} is not a number, and this model predicts numbers`);
+      problem(`request ${row.requestId} row ${row.rowIndex}: ${describeLabel(row.label)} is not a number, and this model predicts numbers`, "not_a_number", {
+        request: row.requestId,
+        row: String(row.rowIndex),
+        label: describeLabel(row.label),
+      });
     } else if (space.task !== "regression" && space.classes && !space.classes.includes(String(row.label))) {
-      problems.push(`request ${row.requestId} row ${row.rowIndex}: ${describeLabel(row.label)} is not one of the model's classes (${space.classes.join(", ")})`);
+      problem(`request ${row.requestId} row ${row.rowIndex}: ${describeLabel(row.label)} is not one of the model's classes (${space.classes.join(", ")})`, "not_a_class", {
+        request: row.requestId,
+        row: String(row.rowIndex),
+        label: describeLabel(row.label),
+        classes: space.classes.join(", "),
+      });
     }
   }
   if (problems.length) {
+    const more = problems.length > MAX_LISTED_PROBLEMS;
     throw invalidParameter(
-      `Feedback refused, nothing was stored: ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${problems.slice(0, MAX_LISTED_PROBLEMS).join("; ")}${problems.length > MAX_LISTED_PROBLEMS ? "; …" : ""}. Fix them and send the post again.`,
+      `Feedback refused, nothing was stored: ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${problems.slice(0, MAX_LISTED_PROBLEMS).join("; ")}${more ? "; …" : ""}. Fix them and send the post again.`,
+      sentence("error.feedback.refused", { count: problems.length, total: String(problems.length), problems: said.slice(0, MAX_LISTED_PROBLEMS), more: more ? "yes" : "no" }),
     );
   }
 

@@ -1,5 +1,6 @@
 // Running a served model's session, alone or on several requests at once: their rows stacked into one batch and the answers split back.
 import * as ort from "onnxruntime-node";
+import { sentence } from "@/lib/i18n/server-sentence";
 import { badRequest } from "./tensors";
 import type { ServedModel } from "./model-server";
 
@@ -14,7 +15,8 @@ export async function runModel(model: ServedModel, feeds: ort.InferenceSession.F
 
 /** The error of a run onnxruntime refused, from its message (also what the shadow's scoring thread reports back). */
 export function scoringRefusal(message: string) {
-  return badRequest(`The model could not score this input: ${message.split("\n")[0]!.replace(/^\[[^\]]*\]\s*/, "")}`);
+  const reason = message.split("\n")[0]!.replace(/^\[[^\]]*\]\s*/, "");
+  return badRequest(`The model could not score this input: ${reason}`, sentence("error.serving.model_refused", { reason }));
 }
 
 type Cells = ort.Tensor["data"];

@@ -284,9 +284,18 @@ function parseJson(text: string): unknown {
 
 async function readBody(request: ServingRequest): Promise<string> {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_SERVING_BODY_BYTES) throw new DomainError("REQUEST_TOO_LARGE", `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`);
+  if (length > MAX_SERVING_BODY_BYTES) {
+    throw new DomainError(
+      "REQUEST_TOO_LARGE",
+      `The body is ${length} bytes; serving reads at most ${MAX_SERVING_BODY_BYTES}. Split the batch.`,
+      undefined,
+      sentence("error.serving.body_too_large", { length: String(length), limit: String(MAX_SERVING_BODY_BYTES) }),
+    );
+  }
   const text = await request.text();
-  if (text.length > MAX_SERVING_BODY_BYTES) throw new DomainError("REQUEST_TOO_LARGE", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`);
+  if (text.length > MAX_SERVING_BODY_BYTES) {
+    throw new DomainError("REQUEST_TOO_LARGE", `The body is over ${MAX_SERVING_BODY_BYTES} bytes; split the batch.`, undefined, sentence("error.serving.body_over_limit", { limit: String(MAX_SERVING_BODY_BYTES) }));
+  }
   return text;
 }
 

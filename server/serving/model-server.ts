@@ -66,8 +66,8 @@ export function parseModelReference(segment: string, explicitVersion: string | n
     alias = name.slice(at + 1);
     name = name.slice(0, at);
   }
-  if (!name) throw badRequest("The model name is empty: call /<model>, /<model>@<alias> or /<model>/<version>.");
-  if (version !== null && !/^\d+$/.test(version)) throw badRequest(`'${version}' is not a model version number.`);
+  if (!name) throw badRequest("The model name is empty: call /<model>, /<model>@<alias> or /<model>/<version>.", sentence("error.serving.empty_model_name"));
+  if (version !== null && !/^\d+$/.test(version)) throw badRequest(`'${version}' is not a model version number.`, sentence("error.serving.bad_version", { version }));
   if (version === null && alias === null) alias = DEFAULT_SERVING_ALIAS;
   return { name, alias, version };
 }
@@ -308,11 +308,16 @@ export class ModelServer implements ServingListener {
           ? notFound(`Model '${ref.name}' has no version ${ref.version}.`, sentence("error.serving.no_version", { model: ref.name, version: ref.version }))
           : notFound(`There is no registered model named '${ref.name}'.`, sentence("error.serving.no_model", { model: ref.name }));
       }
-      if (hasErrorCode(error, "INVALID_PARAMETER_VALUE")) throw badRequest((error as Error).message);
+      if (hasErrorCode(error, "INVALID_PARAMETER_VALUE")) throw badRequest((error as Error).message, (error as DomainError).sentence);
       throw error;
     }
     if (!row.onnxPath && !row.modelDigest) {
-      throw new DomainError("INVALID_STATE", `Version ${row.version} of '${ref.name}' has no ONNX file in the studio; only ONNX versions can be served.`);
+      throw new DomainError(
+        "INVALID_STATE",
+        `Version ${row.version} of '${ref.name}' has no ONNX file in the studio; only ONNX versions can be served.`,
+        undefined,
+        sentence("error.serving.no_onnx_file", { version: String(row.version), model: ref.name }),
+      );
     }
     const approved = await findApprovedReview(db, row.versionId);
     let productionOverride = false;
@@ -471,21 +476,37 @@ export class ModelServer implements ServingListener {
     const { db, artifacts } = await this.deps();
     // By id: a rename between the resolution and the load cannot swap in another model's version.
     const [row] = await db.select().from(modelVersions).where(eq(modelVersions.versionId, resolved.versionId));
-    if (!row) throw notFound(`Version ${resolved.version} of '${name}' was deleted.`);
+    if (!row) throw notFound(`Version ${resolved.version} of '${name}' was deleted.`, sentence("error.serving.version_deleted", { version: resolved.version, model: name }));
     const introspection = row.introspection as OnnxIntrospection | null;
-    if (!introspection) throw new DomainError("INVALID_STATE", `Version ${resolved.version} of '${name}' has not been introspected; register its ONNX file again.`);
+    if (!introspection) {
+      throw new DomainError(
+        "INVALID_STATE",
+        `Version ${resolved.version} of '${name}' has not been introspected; register its ONNX file again.`,
+        undefined,
+        sentence("error.serving.not_introspected", { version: resolved.version, model: name }),
+      );
+    }
     const inputs = servedValues(introspection.inputs);
     const outputs = servedValues(introspection.outputs);
     const plan = planModelInputs(introspection.inputs, { featureNames: featureNamesOf(introspection) });
     const unservable = introspection.inputs.filter((i) => i.kind !== "tensor" || !FEEDABLE_ELEMENT_TYPES.has(i.elementType));
     if (unservable.length) {
-      throw new DomainError("INVALID_STATE", `Version ${resolved.version} of '${name}' takes inputs serving cannot build: ${unservable.map((i) => `${i.name} (${i.typeDescription})`).join(", ")}.`);
+      const inputs = unservable.map((i) => `${i.name} (${i.typeDescription})`).join(", ");
+      throw new DomainError(
+        "INVALID_STATE",
+        `Version ${resolved.version} of '${name}' takes inputs serving cannot build: ${inputs}.`,
+        undefined,
+        sentence("error.serving.unservable_inputs", { version: resolved.version, model: name, inputs }),
+      );
     }
     const nonTensor = introspection.outputs.filter((o) => o.kind !== "tensor");
     if (nonTensor.length) {
+      const outputs = nonTensor.map((o) => o.name).join(", ");
       throw new DomainError(
         "INVALID_STATE",
-        `Version ${resolved.version} of '${name}' has outputs that are not tensors (${nonTensor.map((o) => o.name).join(", ")}), e.g. a ZipMap; derive a version without ZipMap on its model page and serve that.`,
+        `Version ${resolved.version} of '${name}' has outputs that are not tensors (${outputs}), e.g. a ZipMap; derive a version without ZipMap on its model page and serve that.`,
+        undefined,
+        sentence("error.serving.non_tensor_outputs", { version: resolved.version, model: name, outputs }),
       );
     }
     // By id, from the model store, verified against the registered digest: altered bytes are refused (503), flagged, audited.

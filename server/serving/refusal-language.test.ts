@@ -12,11 +12,15 @@ import { systemActor } from "../auth/actor";
 import { createUserAsSystem } from "../auth/accounts";
 import { zCreateToken, zCreateUser } from "../auth/schema";
 import { createToken } from "../auth/tokens";
-import { flushInferenceLog } from "../monitoring/inference-log";
+import { flushInferenceLog, recordInference } from "../monitoring/inference-log";
+import { zFeedbackBody } from "../monitoring/feedback";
+import { describeZodError, zodErrorSentence } from "../errors";
+import { createModelVersion, findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
+import { introspectOnnx } from "../registry/onnx-introspection";
 import { handleModelOnnxDownload } from "../registry/onnx-http";
 import { modelStorePath } from "../registry/model-store";
 import { registerOnnxUpload } from "../registry/onnx-versions";
-import { setModelAlias } from "../registry/registered-models";
+import { createRegisteredModel, setModelAlias } from "../registry/registered-models";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { frenchTypography, saidIn } from "../testing/said-error";
 import { handleServing } from "./http";
@@ -274,13 +278,185 @@ describe.each(testBackends)("serving refusals in the caller's language on %s", (
     );
   });
 
-  it("a refusal serving has no sentence for stays English for everyone, and says so", async () => {
-    const body = JSON.stringify({ inputs: [rfRow.slice(0, 3)] });
-    const english = await call("POST", "/api/serve/breast-cancer/invocations", body, bearer());
-    const french = await call("POST", "/api/serve/breast-cancer/invocations", body, { ...bearer(), ...FRENCH });
-    expect(english.status).toBe(400);
-    expect(french).toEqual(english);
-    expect(french.language).toBe("en");
+  it("400: the request's shape and values, on both protocols (every such refusal: request-refusals.test.ts)", async () => {
+    const short = rfRow.slice(0, 3);
+    const french = await expectRefusal(
+      { path: "/api/serve/breast-cancer/invocations", body: JSON.stringify({ inputs: [short] }), headers: bearer() },
+      400,
+      JSON.stringify({ error_code: "BAD_REQUEST", message: "'inputs': shape [1, 3] has 3 at dimension 1, but the model's input 'input' has shape [-1, 30]." }),
+      sentence("error.serving.shape_dimension", {
+        label: [sentence("error.serving.label.field", { field: "inputs" })],
+        shape: "[1, 3]",
+        size: "3",
+        dimension: "1",
+        input: "input",
+        expected: "[-1, 30]",
+      }),
+    );
+    expect(french.message).toBe(frenchTypography("Dans « inputs », la forme [1, 3] a 3 à la dimension 1, mais l’entrée « input » du modèle a la forme [-1, 30]."));
+    const data = [...rfRow.slice(0, 29), "big"];
+    const where = [sentence("error.serving.at.value", { label: [sentence("error.serving.label.input", { name: "input" })], index: "30" })];
+    await expectRefusal(
+      { path: "/v2/models/breast-cancer/infer", body: JSON.stringify({ inputs: [{ name: "input", shape: [1, 30], datatype: "FP32", data }] }), headers: bearer() },
+      400,
+      JSON.stringify({ error: `Input 'input' value 30 must be a number, got text "big".` }),
+      sentence("error.serving.must_be_number", { where, got: [sentence("error.serving.value.text", { text: '"big"' })] }),
+    );
+    await expectRefusal(
+      { path: "/v2/models/breast-cancer/infer", body: JSON.stringify({ inputs: [{ name: "input", shape: [1, 30], datatype: "FP64", data: rfRow }] }), headers: bearer() },
+      400,
+      JSON.stringify({ error: `Input 'input' has datatype "FP64", but the model expects FP32.` }),
+      sentence("error.serving.oip_datatype", { input: "input", datatype: '"FP64"', expected: "FP32" }),
+    );
+    await expectRefusal(
+      { path: "/api/serve/credit/invocations", body: JSON.stringify({ dataframe_records: [] }), headers: bearer() },
+      400,
+      JSON.stringify({ error_code: "BAD_REQUEST", message: "'dataframe_records' is empty: send at least one record." }),
+      sentence("error.serving.records_empty", { what: "dataframe_records" }),
+    );
+  });
+
+  it("400 INVALID_STATE: versions serving cannot serve (no ONNX file, not introspected, inputs it cannot build, a ZipMap)", async () => {
+    const admin = studio.as(systemActor);
+    const editor = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `eve-${kind}`, password: "editor-password-1", role: "editor" }));
+    const editorToken = (await createToken(studio.as({ userId: editor.userId, username: editor.username, role: "editor", via: "session" }), zCreateToken.parse({ name: "serve", scope: "serve" }))).token;
+    const asEditor = { authorization: `Bearer ${editorToken}` };
+    const introspection = introspectOnnx(new Uint8Array(await readFile(path.join(root, "fixtures/models/breast-cancer-rf-v1.onnx"))));
+    await createRegisteredModel(admin, { name: "pickled" });
+    await createModelVersion(admin, { name: "pickled", source: "mlflow-artifacts:/legacy/model.pkl" });
+    await createModelVersion(admin, { name: "pickled", source: "mlflow-artifacts:/legacy/forest.onnx", onnx_path: "legacy/forest.onnx" });
+    await createModelVersion(admin, {
+      name: "pickled",
+      source: "mlflow-artifacts:/legacy/seq.onnx",
+      onnx_path: "legacy/seq.onnx",
+      introspection: { ...introspection, inputs: introspection.inputs.map((input) => ({ ...input, kind: "sequence", typeDescription: "sequence of map(string, float)" })) },
+    });
+    await registerOnnxUpload(admin, { name: "iris-zipmap", bytes: new Uint8Array(await readFile(path.join(root, "fixtures/models/iris-logreg-zipmap.onnx"))) });
+
+    const noOnnx = await expectRefusal(
+      { path: "/api/serve/pickled/1/invocations", headers: asEditor },
+      400,
+      JSON.stringify({ error_code: "INVALID_STATE", message: "Version 1 of 'pickled' has no ONNX file in the studio; only ONNX versions can be served." }),
+      sentence("error.serving.no_onnx_file", { version: "1", model: "pickled" }),
+    );
+    expect(noOnnx.message).toBe(frenchTypography("La version 1 de « pickled » n’a pas de fichier ONNX dans le studio ; seules les versions ONNX peuvent être servies."));
+    await expectRefusal(
+      { path: "/v2/models/pickled/versions/2/infer", headers: asEditor },
+      400,
+      JSON.stringify({ error: "Version 2 of 'pickled' has not been introspected; register its ONNX file again." }),
+      sentence("error.serving.not_introspected", { version: "2", model: "pickled" }),
+    );
+    await expectRefusal(
+      { path: "/api/serve/pickled/3/invocations", headers: asEditor },
+      400,
+      JSON.stringify({ error_code: "INVALID_STATE", message: "Version 3 of 'pickled' takes inputs serving cannot build: input (sequence of map(string, float))." }),
+      sentence("error.serving.unservable_inputs", { version: "3", model: "pickled", inputs: "input (sequence of map(string, float))" }),
+    );
+    const outputs = introspectOnnx(new Uint8Array(await readFile(path.join(root, "fixtures/models/iris-logreg-zipmap.onnx"))))
+      .outputs.filter((output) => output.kind !== "tensor")
+      .map((output) => output.name)
+      .join(", ");
+    await expectRefusal(
+      { path: "/api/serve/iris-zipmap/1/invocations", headers: asEditor },
+      400,
+      JSON.stringify({
+        error_code: "INVALID_STATE",
+        message: `Version 1 of 'iris-zipmap' has outputs that are not tensors (${outputs}), e.g. a ZipMap; derive a version without ZipMap on its model page and serve that.`,
+      }),
+      sentence("error.serving.non_tensor_outputs", { version: "1", model: "iris-zipmap", outputs }),
+    );
+  });
+
+  it("feedback's refusals: who may post, a malformed body, an unknown model, and labels that do not fit the requests", async () => {
+    const feedback = (body: unknown, headers: Record<string, string>, model = "breast-cancer") => ({ path: `/api/serve/${model}/feedback`, body: JSON.stringify(body), headers });
+    const viewer = await expectRefusal(
+      feedback({ request_id: "fb-1", label: 1 }, bearer()),
+      403,
+      JSON.stringify({
+        error_code: "PERMISSION_DENIED",
+        message: `Permission denied: 'vic-${kind}' has role 'viewer', which cannot post feedback labels. Use an API token with the 'serve' scope owned by a non-viewer account, or an editor's or admin's credentials.`,
+      }),
+      sentence("error.feedback.permission", { username: `vic-${kind}`, role: "viewer" }),
+    );
+    expect(viewer.message).toMatch(/^Permission refusée\u00a0: «\u00a0vic-\w+\u00a0» a le rôle «\u00a0viewer\u00a0», qui ne permet pas de publier des étiquettes/);
+
+    const labeller = await createUserAsSystem(studio.db, zCreateUser.parse({ username: `lea-${kind}`, password: "editor-password-1", role: "editor" }));
+    const token = (await createToken(studio.as({ userId: labeller.userId, username: labeller.username, role: "editor", via: "session" }), zCreateToken.parse({ name: "fb", scope: "serve" }))).token;
+    const asLabeller = { authorization: `Bearer ${token}` };
+    const malformed = { request_id: "", label: 1 };
+    const issues = zFeedbackBody.safeParse(malformed).error!;
+    const invalid = await expectRefusal(
+      feedback(malformed, asLabeller),
+      400,
+      JSON.stringify({ error_code: "INVALID_PARAMETER_VALUE", message: `Invalid feedback: ${describeZodError(issues)}` }),
+      sentence("error.feedback.invalid", { issues: [zodErrorSentence(issues)] }),
+    );
+    expect(invalid.message).toMatch(/^Retour non valide\u00a0: /);
+    await expectRefusal(
+      feedback({ request_id: "fb-1", label: 1 }, asLabeller, "no-such-model"),
+      404,
+      JSON.stringify({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Registered Model with name=no-such-model not found." }),
+      sentence("error.not_found.model", { model: "no-such-model" }),
+    );
+
+    // A logged two-row request of the production version (a binary classifier: classes 0 and 1).
+    const model = await findRegisteredModel(studio.db, "breast-cancer");
+    const production = await findVersionByAlias(studio.db, "breast-cancer", "production");
+    recordInference(studio.db, { modelId: model.modelId, versionId: production.versionId, requestId: "fb-1", at: Date.now(), latencyMs: 1, inputs: {}, predictions: [0, 1], protocol: "mlflow" });
+    await flushInferenceLog();
+    const labels = [
+      { request_id: "fb-1", row: 0, label: 1 },
+      { request_id: "fb-1", row: 0, label: 0 },
+      { request_id: "fb-1", row: 2, label: 1 },
+      { request_id: "fb-1", row: 1, label: "maybe" },
+      { request_id: "fb-404", label: 1 },
+    ];
+    const message =
+      "Feedback refused, nothing was stored: 4 problems: request fb-1 row 0 is labelled twice in this post: send one label per row; " +
+      "unknown request id 'fb-404': 'breast-cancer' logged no such request (not sampled, expired, another model's, or a mistyped id); " +
+      "request fb-1 had 2 rows, so it has no row 2; request fb-1 row 1: 'maybe' is not one of the model's classes (0, 1). Fix them and send the post again.";
+    const refused = await expectRefusal(
+      feedback({ feedback: labels }, asLabeller),
+      400,
+      JSON.stringify({ error_code: "INVALID_PARAMETER_VALUE", message }),
+      sentence("error.feedback.refused", {
+        count: 4,
+        total: "4",
+        more: "no",
+        problems: [
+          sentence("error.feedback.labelled_twice", { request: "fb-1", row: "0" }),
+          sentence("error.feedback.unknown_requests", { count: 1, ids: "'fb-404'", model: "breast-cancer" }),
+          sentence("error.feedback.no_such_row", { request: "fb-1", count: 2, rows: "2", row: "2" }),
+          sentence("error.feedback.not_a_class", { request: "fb-1", row: "1", label: "'maybe'", classes: "0, 1" }),
+        ],
+      }),
+    );
+    expect(refused.message).toBe(
+      frenchTypography(
+        "Retour refusé, rien n’a été enregistré : 4 problèmes : la ligne 0 de la requête fb-1 est étiquetée deux fois dans cet envoi : envoyez une étiquette par ligne ; " +
+          "identifiant de requête inconnu 'fb-404' : « breast-cancer » n’a journalisé aucune requête de ce nom (non échantillonnée, expirée, d’un autre modèle, ou identifiant mal saisi) ; " +
+          "la requête fb-1 avait 2 lignes : elle n’a donc pas de ligne 2 ; requête fb-1, ligne 1 : 'maybe' n’est pas une des classes du modèle (0, 1). Corrigez-les et envoyez-le de nouveau.",
+      ),
+    );
+
+    // Past ten problems, the first ten are listed and the rest is said to go on.
+    const rows = Array.from({ length: 12 }, (_, i) => i + 2);
+    const many = await expectRefusal(
+      feedback({ feedback: rows.map((row) => ({ request_id: "fb-1", row, label: 1 })) }, asLabeller),
+      400,
+      JSON.stringify({
+        error_code: "INVALID_PARAMETER_VALUE",
+        message: `Feedback refused, nothing was stored: 12 problems: ${rows.slice(0, 10).map((row) => `request fb-1 had 2 rows, so it has no row ${row}`).join("; ")}; …. Fix them and send the post again.`,
+      }),
+      sentence("error.feedback.refused", {
+        count: 12,
+        total: "12",
+        more: "yes",
+        problems: rows.slice(0, 10).map((row) => sentence("error.feedback.no_such_row", { request: "fb-1", count: 2, rows: "2", row: String(row) })),
+      }),
+    );
+    expect(many.message).toMatch(/^Retour refusé, rien n’a été enregistré\u00a0: 12 problèmes\u00a0: la requête fb-1 avait 2 lignes/);
+    expect(many.message).toMatch(/pas de ligne 11\u00a0; …\. Corrigez-les et envoyez-le de nouveau\.$/);
   });
 
   it("a model file that cannot be loaded (altered on disk): 503 in the caller's language, from serving and the model download", async () => {

@@ -1,4 +1,4 @@
-// Serving's refusals (401, 403, 404, 400 of /api/serve/…/invocations and /v2/…) in the caller's language: the language
+// Serving's refusals (401, 403, 404, 400, 413, 503 of /api/serve/…/invocations, …/feedback and /v2/…) in the caller's language: the language
 // cookie, else Accept-Language, else English, as the studio's pages choose. English callers read the error's own
 // message, byte for byte. The standalone serving process (`npm run serve`) does not load the studio's catalogue: it
 // says refusals from a table of only the sentences serving uses (refusal-sentences/<locale>.json, made from the
@@ -19,6 +19,13 @@ export const SERVING_SENTENCE_KEYS = [
   "error.auth.permission",
   "error.auth.labeller_only",
   "error.serving.*",
+  "error.feedback.*",
+  "error.server.*",
+  "error.input.*",
+  "error.registry.name_missing",
+  "error.registry.name_separator",
+  "error.registry.version_not_integer",
+  "error.not_found.model",
   "error.model_file.*",
   "flag.integrity.altered",
   "flag.integrity.missing",
