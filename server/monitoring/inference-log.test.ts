@@ -130,6 +130,37 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(packed.get("packed-nulls")!.predictions).toEqual([null]);
   });
 
+  it("writes text that COPY's format gives a meaning to (backslash, tab, newline, \\N) exactly as the main thread's JSON insert does", async () => {
+    // On PostgreSQL the writer thread sends COPY lines and the main thread a JSON document: the rows must not differ.
+    const keys = ["back\\slash", "tab\there", 'quote"d', "x0"];
+    const texts = ["C:\\temp\\new", "a\tb", "line\nbreak\r\n", "\\N", "\\.", '{"json":"\\u0041"}', "émoji 🎉", ""];
+    const at = Date.now();
+    const writers = ["worker", "main"] as const;
+    for (const writer of writers) {
+      inferenceLogTestHooks.useWriter(writer);
+      for (const [i, text] of texts.entries()) {
+        const requestId = `escapes${writer}-${i}\t\\${text}`;
+        recordInference(studio.db, {
+          modelId, versionId, requestId, at: at + i, latencyMs: 0.5 + i, protocol: "mlflow", route: i % 2 ? "canary" : "production",
+          inputs: { [keys[0]!]: [text, null], [keys[1]!]: [i, -0], [keys[2]!]: [`${text}${text}`, 1e-7], x0: [Number.MAX_VALUE, 0.1] },
+          predictions: [text, i],
+        });
+        recordCompactInference(studio.db, {
+          modelId, versionId, requestId: `${requestId}-packed`, at: at + i, latencyMs: 0.25 + i, protocol: "v2", keys,
+          sampledRows: 1, values: Float64Array.of(i, Number.NaN, -0, Math.fround(0.1), 1), predictionCount: 1,
+        });
+      }
+      await flushInferenceLog();
+    }
+    const [worker, main] = await Promise.all(writers.map(async (writer) => new Map([...(await rowsOf(`escapes${writer}`))].map(([id, row]) => [id.replace(writer, ""), row]))));
+    expect(worker!.size).toBe(texts.length * 2);
+    for (const [id, row] of main!) expect({ ...worker!.get(id), logId: 0, requestId: id }).toEqual({ ...row, logId: 0, requestId: id });
+    const first = worker!.get(`escapes-0\t\\${texts[0]}`)!;
+    expect(first).toMatchObject({ inputs: { "back\\slash": ["C:\\temp\\new", null], 'quote"d': ["C:\\temp\\newC:\\temp\\new", 1e-7] }, predictions: ["C:\\temp\\new", 0], route: "production" });
+    expect(worker!.get(`escapes-2\t\\${texts[2]}-packed`)).toMatchObject({ inputs: { "back\\slash": [2], "tab\there": [null], x0: [Math.fround(0.1)] }, predictions: [1], rowCount: 1, route: "production" });
+    expect(worker!.get(`escapes-3\t\\\\N`)).toMatchObject({ predictions: ["\\N", 3], route: "canary" });
+  });
+
   it("logs served requests, which arrive after a flush with what the model saw and said", async () => {
     const rows = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).trim().split("\n").slice(1, 41).map((line) => line.split(",").slice(0, 30).map(Number));
     const serve = async (requestId: string, batch: number[][]) => {
