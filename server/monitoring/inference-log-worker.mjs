@@ -22,9 +22,9 @@ port.postMessage({ type: "priority", ...lowerThisThreadPriority() });
 
 /**
  * Entries per statement. PostgreSQL: rows per COPY, which costs the backend less per row than the jsonb_to_recordset
- * INSERT it replaced (no document of all the rows to parse first; bench/inference-log-insert-cpu.ts: 31 against 37 µs
- * per 30-feature row at 500 rows, 34 against 40 at 100) and, unlike that INSERT, no more per row as the statement
- * grows: a batch (256 entries at most, POST_AT_ENTRIES in inference-log.ts) is one COPY. The main thread's PGlite:
+ * INSERT it replaced (no document of all the rows to parse first; bench/inference-log-insert-cpu.ts, 256 rows of 30
+ * features per statement: 30 against 38 µs of backend CPU per row) and, unlike that INSERT, no more per row as the
+ * statement grows: a batch (256 entries at most, POST_AT_ENTRIES in inference-log.ts) is one COPY. The main thread's PGlite:
  * one JSON parameter per INSERT (jsonb_to_recordset of 500 rows cost 70-95 µs per row, of 100 rows 30-45).
  */
 const INSERT_CHUNK = { postgres: 500, main: 100 };
