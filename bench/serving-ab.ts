@@ -8,7 +8,9 @@
 // bench/serving-bare-server.ts) runs in every round too. Interleaving the trees round by round puts them in the same
 // window of whatever else the machine runs; CPU per request is the steadier figure, req/s the target's. The inference
 // log is on (the default) unless AB_SAMPLE_RATE says otherwise. A tree other than this one: `git archive <commit>`
-// into a folder with a `node_modules` link to this one's.
+// into a folder with a `node_modules` link to this one's. AB_DATABASE_PER_TREE=1 gives each tree a database (and data
+// folder) prepared by its own code and migrations, for trees whose schemas differ (a tree's server would otherwise
+// migrate the shared database for the others).
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -80,6 +82,21 @@ async function drive(pid: number, url: string, body: string, token: string, seco
   };
 }
 
+/** The bench's model and token in a fresh data folder and database, prepared by `tree`'s own code and migrations. */
+async function prepareInTree(tree: string, dataDir: string, databaseUrl: string): Promise<string> {
+  const script = `import { prepareDataDir } from "./bench/serving.ts"; console.log("token " + (await prepareDataDir(${JSON.stringify(dataDir)}, ${JSON.stringify(databaseUrl)}))); process.exit(0);`;
+  const child = spawn(process.execPath, ["--import", path.join(tree, "node_modules", "tsx", "dist", "loader.mjs"), "--input-type=module", "-e", script], {
+    cwd: tree,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const token = /^token (\S+)$/m.exec(output)?.[1];
+  if (code !== 0 || !token) throw new Error(`preparing ${tree}'s database failed (exit ${code})`);
+  return token;
+}
+
 async function main(): Promise<void> {
   const trees = process.argv.slice(2).map((t) => path.resolve(t));
   if (!trees.length) throw new Error("usage: npx tsx bench/serving-ab.ts <tree> [<tree> …]");
@@ -88,10 +105,29 @@ async function main(): Promise<void> {
   const postgres = await throwawayPostgres();
   if (!postgres) throw new Error("bench/serving-ab needs PostgreSQL (BENCH_DATABASE_URL / TEST_DATABASE_URL)");
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "studio-serving-ab-"));
+  /** The databases and data folders made for AB_DATABASE_PER_TREE, dropped at the end. */
+  const perTree: { drop(): Promise<void> }[] = [];
   try {
     await chmod(dataDir, 0o755);
     const token = await prepareDataDir(dataDir, postgres.url);
     if (process.env.AB_SAMPLE_RATE) await setLogSampleRate(postgres.url, Number(process.env.AB_SAMPLE_RATE));
+    /** Where each tree's server runs: the shared database, or (AB_DATABASE_PER_TREE) one of its own. */
+    const setups = new Map<string, { url: string; dataDir: string; token: string }>();
+    for (const tree of trees) {
+      if (process.env.AB_DATABASE_PER_TREE !== "1") {
+        setups.set(tree, { url: postgres.url, dataDir, token });
+        continue;
+      }
+      const own = await throwawayPostgres();
+      if (!own) throw new Error("AB_DATABASE_PER_TREE needs PostgreSQL");
+      perTree.push(own);
+      const ownDir = await mkdtemp(path.join(os.tmpdir(), "studio-serving-ab-"));
+      await chmod(ownDir, 0o755);
+      perTree.push({ drop: () => rm(ownDir, { recursive: true, force: true }) });
+      const ownToken = await prepareInTree(tree, ownDir, own.url);
+      if (process.env.AB_SAMPLE_RATE) await setLogSampleRate(own.url, Number(process.env.AB_SAMPLE_RATE));
+      setups.set(tree, { url: own.url, dataDir: ownDir, token: ownToken });
+    }
     const row = (await readFile("fixtures/datasets/breast_cancer.test.csv", "utf8")).trim().split("\n")[1]!.split(",").slice(0, 30).map(Number);
     const mlflow = JSON.stringify({ inputs: [row] });
     const oip = JSON.stringify({ inputs: [{ name: "input", shape: [1, 30], datatype: "FP32", data: row }] });
@@ -124,17 +160,18 @@ async function main(): Promise<void> {
       const order = round % 2 === 0 ? trees : [...trees].reverse();
       for (const tree of order) {
         const servingPort = await freePort();
-        const server = await start(tree, "server/serving/standalone.ts", { STUDIO_DATA_DIR: dataDir, DATABASE_URL: postgres.url, STUDIO_SERVING_PORT: String(servingPort) });
+        const setup = setups.get(tree)!;
+        const server = await start(tree, "server/serving/standalone.ts", { STUDIO_DATA_DIR: setup.dataDir, DATABASE_URL: setup.url, STUDIO_SERVING_PORT: String(servingPort) });
         try {
           const v2Url = `http://127.0.0.1:${servingPort}/v2/models/breast-cancer-rf-v1/infer`;
           const invUrl = `http://127.0.0.1:${servingPort}/api/serve/breast-cancer-rf-v1/invocations`;
           // Both paths warmed up (JIT, the model's session) before either is measured; which goes first alternates.
-          await drive(server.pid, v2Url, oip, token, WARM_UP_SECONDS, null);
-          await drive(server.pid, invUrl, mlflow, token, WARM_UP_SECONDS, null);
+          await drive(server.pid, v2Url, oip, setup.token, WARM_UP_SECONDS, null);
+          await drive(server.pid, invUrl, mlflow, setup.token, WARM_UP_SECONDS, null);
           const v2First = round % 2 === 0;
           const [firstUrl, firstBody, secondUrl, secondBody] = v2First ? [v2Url, oip, invUrl, mlflow] : [invUrl, mlflow, v2Url, oip];
-          const first = await drive(server.pid, firstUrl, firstBody, token, seconds, postgres.url);
-          const second = await drive(server.pid, secondUrl, secondBody, token, seconds, postgres.url);
+          const first = await drive(server.pid, firstUrl, firstBody, setup.token, seconds, setup.url);
+          const second = await drive(server.pid, secondUrl, secondBody, setup.token, seconds, setup.url);
           const [v2, inv] = v2First ? [first, second] : [second, first];
           if (v2.failed || inv.failed) console.log(`  ${tree}: ${v2.failed + inv.failed} failed requests`);
           record(tree, v2, inv);
@@ -157,6 +194,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    for (const own of perTree) await own.drop().catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
     await postgres.drop();
   }
