@@ -78,6 +78,8 @@ export const modelVersions = pgTable(
   },
   (t) => [
     uniqueIndex("model_versions_model_version_uq").on(t.modelId, t.version),
+    // The key inference_log's rows point at (a model and one of its versions, checked together).
+    uniqueIndex("model_versions_model_id_version_id_uq").on(t.modelId, t.versionId),
     index("model_versions_run_idx").on(t.runId),
   ],
 );

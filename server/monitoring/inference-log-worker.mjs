@@ -1,10 +1,11 @@
 // @ts-check
 // The inference log's writer thread (node:worker_threads), started by inference-log.ts. Serving hands it compact
-// batches (numbers in a transferred Float64Array, request ids beside them); here they become the JSON rows of
-// `inference_log` and are inserted in batches on this thread's own PostgreSQL connection, so neither serialising nor
-// the database round trips run on the event loop that answers requests. For a database only the main thread can reach
-// (the in-process PGlite), the serialised rows go back to the main thread, which inserts them. Every answer about a
-// batch carries back its count and its canary/shadow count (`routed`), which the main thread bounds on their own.
+// batches (numbers in a transferred Float64Array, request ids beside them); here they become the rows of
+// `inference_log` and are written in batches (COPY … FROM STDIN) on this thread's own PostgreSQL connection, so neither
+// serialising nor the database round trips run on the event loop that answers requests. For a database only the main
+// thread can reach (the in-process PGlite), the rows are serialised as JSON and go back to the main thread, which
+// inserts them. Every answer about a batch carries back its count and its canary/shadow count (`routed`), which the main
+// thread bounds on their own.
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
 import { existsSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
@@ -20,11 +21,13 @@ nameThisThread(LOG_WRITER_THREAD_NAME);
 port.postMessage({ type: "priority", ...lowerThisThreadPriority() });
 
 /**
- * Entries per INSERT: one JSON parameter each (thousands of bound parameters would cost more than the rows). Measured
- * on PostgreSQL 15 with this table: jsonb_to_recordset of 100 rows costs 30-45 µs of server CPU per row, of 500 rows
- * 70-95 µs and of 2,000 rows 115 µs (the bigger document costs more per row), of 25-50 rows about as much as 100.
+ * Entries per statement. PostgreSQL: rows per COPY, which costs the backend less per row than the jsonb_to_recordset
+ * INSERT it replaced (no document of all the rows to parse first; bench/inference-log-insert-cpu.ts, 256 rows of 30
+ * features per statement: 30 against 38 µs of backend CPU per row) and, unlike that INSERT, no more per row as the
+ * statement grows: a batch (256 entries at most, POST_AT_ENTRIES in inference-log.ts) is one COPY. The main thread's PGlite:
+ * one JSON parameter per INSERT (jsonb_to_recordset of 500 rows cost 70-95 µs per row, of 100 rows 30-45).
  */
-const INSERT_CHUNK = { postgres: 100, main: 100 };
+const INSERT_CHUNK = { postgres: 500, main: 100 };
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Slots before an entry's inputs in the numbers array (see encodeCompact in inference-log.ts). */
 const HEADER = 8;
@@ -34,7 +37,11 @@ const ROUTE_FIELDS = ["", ',"route":"canary"', ',"route":"shadow"'];
 /** The shadow's route code in the header's protocol slot (ROUTE_FIELDS' index). */
 const SHADOW_ROUTE_CODE = 2;
 
-/** @type {Map<number, string[]>} layout id → its feature keys, already JSON-quoted with the colon ('"x0":') */
+/**
+ * layout id → its feature keys, already JSON-quoted with the colon ('"x0":'): `json` as they stand in a JSON row,
+ * `copy` escaped for COPY's text format.
+ * @type {Map<number, { json: string[], copy: string[] }>}
+ */
 const layouts = new Map();
 /**
  * A PostgreSQL database written on this thread's own connections: `pool` for production's and the canary's rows,
@@ -78,17 +85,61 @@ function jsonNumber(value) {
  *   route?: "production" | "canary" | "shadow" }} LoggedEntry
  */
 /** @typedef {{ chunks: string[], modelIds: number[], count: number }} Rows */
+/**
+ * "json": each chunk a JSON array of row objects, for jsonb_to_recordset (the main thread's PGlite). "copy": each
+ * chunk the text of a COPY FROM STDIN (text format, COPY_COLUMNS), for PostgreSQL.
+ * @typedef {"json" | "copy"} RowFormat
+ */
+
+/** The columns of a COPY line, in order. */
+const COPY_COLUMNS = "model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, route";
+const ROUTES = ["production", "canary", "shadow"];
+
+/** @type {Record<string, string>} */
+const COPY_ESCAPES = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
 /**
- * The JSON array of rows of one batch, exactly as inference-log.ts wrote them before this thread existed; with
- * `splitShadow`, the shadow's rows apart (`shadow`), to be written on the shadow's own connection.
+ * Text as COPY's text format reads it back unchanged: its backslash, tab, newline and carriage return escaped (the only
+ * characters that format gives a meaning). JSON text has no raw control characters, so only its backslashes change.
+ * @param {string} text
+ */
+function copyText(text) {
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : text;
+}
+
+/**
+ * A number column as COPY reads it: what the JSON row gives the column (a finite number's JSON spelling; NaN and the
+ * infinities are JSON's null, here COPY's \N).
+ * @param {number} value
+ */
+function copyNumber(value) {
+  return Number.isFinite(value) ? String(value) : "\\N";
+}
+
+/**
+ * One COPY line: the row the JSON form gives, column for column (COPY_COLUMNS); the route written out, as the JSON
+ * form's coalesce(route, 'production') does.
+ * @param {number} modelId @param {number} versionId @param {string} requestId @param {number} at @param {number} latencyMs
+ * @param {number} rowCount @param {string} inputs JSON, escaped for COPY @param {string} predictions JSON, escaped for COPY
+ * @param {string} protocol @param {string} route
+ */
+function copyLine(modelId, versionId, requestId, at, latencyMs, rowCount, inputs, predictions, protocol, route) {
+  return `${copyNumber(modelId)}\t${copyNumber(versionId)}\t${copyText(requestId)}\t${copyNumber(at)}\t${copyNumber(latencyMs)}\t${rowCount}\t${inputs}\t${predictions}\t${copyText(protocol)}\t${copyText(route)}\n`;
+}
+
+/**
+ * The rows of one batch: as JSON, exactly as inference-log.ts wrote them before this thread existed, or as COPY lines
+ * of the same values; with `splitShadow`, the shadow's rows apart (`shadow`), to be written on the shadow's own
+ * connection.
  * @param {{ numbers: Float64Array, used: number, requestIds: string[], objects: LoggedEntry[] }} batch
  * @param {number} chunkSize
  * @param {boolean} splitShadow
+ * @param {RowFormat} format
  * @returns {{ rows: Rows, shadow: Rows }}
  */
-function serialise(batch, chunkSize, splitShadow) {
+function serialise(batch, chunkSize, splitShadow, format) {
   const { numbers, used, requestIds, objects } = batch;
+  const copy = format === "copy";
   /** @type {string[]} */
   const rows = [];
   const modelIds = new Set();
@@ -97,8 +148,9 @@ function serialise(batch, chunkSize, splitShadow) {
   const shadowModelIds = new Set();
   let entry = 0;
   for (let at = 0; at < used; entry++) {
-    const keys = layouts.get(numbers[at]);
-    if (!keys) throw new Error(`inference log: unknown layout ${numbers[at]}`);
+    const layout = layouts.get(numbers[at]);
+    if (!layout) throw new Error(`inference log: unknown layout ${numbers[at]}`);
+    const keys = copy ? layout.copy : layout.json;
     const modelId = numbers[at + 1];
     const sampled = numbers[at + 6];
     const predictionCount = numbers[at + 7];
@@ -116,7 +168,9 @@ function serialise(batch, chunkSize, splitShadow) {
     const route = Math.floor(numbers[at + 5] / 2);
     const shadow = splitShadow && route === SHADOW_ROUTE_CODE;
     (shadow ? shadowRows : rows).push(
-      `{"model_id":${modelId},"version_id":${numbers[at + 2]},"request_id":${JSON.stringify(requestIds[entry])},"at":${numbers[at + 3]},` +
+      copy
+        ? copyLine(modelId, numbers[at + 2], requestIds[entry], numbers[at + 3], numbers[at + 4], predictionCount, inputs, predictions, PROTOCOLS[numbers[at + 5] % 2], ROUTES[route])
+        : `{"model_id":${modelId},"version_id":${numbers[at + 2]},"request_id":${JSON.stringify(requestIds[entry])},"at":${numbers[at + 3]},` +
         `"latency_ms":${jsonNumber(numbers[at + 4])},"row_count":${predictionCount},"inputs":${inputs},"predictions":${predictions},"protocol":"${PROTOCOLS[numbers[at + 5] % 2]}"${ROUTE_FIELDS[route]}}`,
     );
     (shadow ? shadowModelIds : modelIds).add(modelId);
@@ -125,7 +179,9 @@ function serialise(batch, chunkSize, splitShadow) {
   for (const e of objects) {
     const shadow = splitShadow && e.route === "shadow";
     (shadow ? shadowRows : rows).push(
-      JSON.stringify({
+      copy
+        ? copyLine(e.modelId, e.versionId, e.requestId, e.at, e.latencyMs, e.predictions.length, copyText(JSON.stringify(e.inputs)), copyText(JSON.stringify(e.predictions)), e.protocol, e.route ?? "production")
+        : JSON.stringify({
         model_id: e.modelId,
         version_id: e.versionId,
         request_id: e.requestId,
@@ -140,22 +196,70 @@ function serialise(batch, chunkSize, splitShadow) {
     );
     (shadow ? shadowModelIds : modelIds).add(e.modelId);
   }
-  return { rows: chunked(rows, modelIds, chunkSize), shadow: chunked(shadowRows, shadowModelIds, chunkSize) };
+  return { rows: chunked(rows, modelIds, chunkSize, format), shadow: chunked(shadowRows, shadowModelIds, chunkSize, format) };
 }
 
-/** @param {string[]} rows @param {Set<number>} modelIds @param {number} chunkSize @returns {Rows} */
-function chunked(rows, modelIds, chunkSize) {
+/** @param {string[]} rows @param {Set<number>} modelIds @param {number} chunkSize @param {RowFormat} format @returns {Rows} */
+function chunked(rows, modelIds, chunkSize, format) {
   /** @type {string[]} */
   const chunks = [];
-  for (let start = 0; start < rows.length; start += chunkSize) chunks.push(`[${rows.slice(start, start + chunkSize).join(",")}]`);
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const part = rows.slice(start, start + chunkSize);
+    chunks.push(format === "copy" ? part.join("") : `[${part.join(",")}]`);
+  }
   return { chunks, modelIds: [...modelIds], count: rows.length };
 }
 
-// Compact (production) rows carry no route: the column's default says production.
-const INSERT = `insert into inference_log (model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, route)
-  select model_id, version_id, request_id, at, latency_ms, row_count, inputs, predictions, protocol, coalesce(route, 'production')
-  from jsonb_to_recordset($1::jsonb) as x(model_id bigint, version_id bigint, request_id text, at bigint, latency_ms double precision,
-    row_count integer, inputs jsonb, predictions jsonb, protocol text, route text)`;
+const COPY = `copy inference_log (${COPY_COLUMNS}) from stdin`;
+
+/**
+ * One COPY … FROM STDIN of `text` (COPY lines) as a node-postgres submittable, which node-postgres has no call for: the
+ * statement is sent, and on the server's CopyInResponse the whole text and CopyDone. An error (a refused row, the
+ * connection lost) settles it at once, as node-postgres's own queries do; otherwise the server's ReadyForQuery does.
+ */
+class CopyIn {
+  /** @param {string} text */
+  constructor(text) {
+    this.text = text;
+    /** @type {((error: Error | null) => void) | undefined} set by node-postgres (pool.query's callback) */
+    this.callback = undefined;
+    this.settled = false;
+  }
+  /** @param {any} connection */
+  submit(connection) {
+    connection.query(COPY);
+  }
+  /** @param {any} connection */
+  handleCopyInResponse(connection) {
+    connection.sendCopyFromChunk(Buffer.from(this.text));
+    connection.endCopyFrom();
+  }
+  /** @param {Error} error */
+  handleError(error) {
+    this.settle(error);
+  }
+  handleReadyForQuery() {
+    this.settle(null);
+  }
+  /** @param {Error | null} error */
+  settle(error) {
+    if (this.settled) return;
+    this.settled = true;
+    this.callback?.(error);
+  }
+  // A COPY FROM answers with CommandComplete only.
+  handleCommandComplete() {}
+  handleRowDescription() {}
+  handleDataRow() {}
+  handleEmptyQuery() {}
+  handlePortalSuspended() {}
+  handleCopyData() {}
+}
+
+/** @param {pg.Pool} pool @param {string} text COPY lines */
+function copyRows(pool, text) {
+  return /** @type {Promise<unknown>} */ (pool.query(/** @type {any} */ (new CopyIn(text))));
+}
 // The model's retention as it is now in the database (the settings page writes it there).
 const PRUNE = `delete from inference_log where model_id = $1
   and at < $2::bigint - coalesce((select retention_days from model_monitoring where model_id = $1), 30)::bigint * 86400000`;
@@ -285,7 +389,7 @@ async function writePostgres(targetId, target, rows, connection) {
   const pool = poolOf(target, connection);
   await untilWritten(() => lowerBackend(pool, target, connection));
   if (stallTraceEnabled) await tracedInserts(pool, rows, connection);
-  else for (const chunk of rows.chunks) await untilWritten(() => pool.query(INSERT, [chunk]));
+  else for (const chunk of rows.chunks) await untilWritten(() => copyRows(pool, chunk));
   const now = Date.now();
   for (const modelId of rows.modelIds) {
     const key = `${targetId}:${modelId}`; // one prune per model, whichever connection wrote its rows
@@ -314,7 +418,7 @@ async function tracedInserts(pool, rows, connection) {
     const chunk = rows.chunks[i];
     const t = traceNow();
     const before = schedstat?.read() ?? null;
-    await untilWritten(() => pool.query(INSERT, [chunk]));
+    await untilWritten(() => copyRows(pool, chunk));
     const after = schedstat?.read() ?? null;
     traceEvent("insert", {
       t,
@@ -359,7 +463,10 @@ async function handle(message) {
       targets.set(message.id, message.kind === "postgres" ? { kind: "postgres", config: message.config, embeddedCluster: message.embeddedCluster ?? null, pool: null, shadowPool: null } : { kind: "main" });
       return;
     case "layout":
-      layouts.set(message.id, message.keys.map((/** @type {string} */ key) => `${JSON.stringify(key)}:`));
+      layouts.set(message.id, {
+        json: message.keys.map((/** @type {string} */ key) => `${JSON.stringify(key)}:`),
+        copy: message.keys.map((/** @type {string} */ key) => copyText(`${JSON.stringify(key)}:`)),
+      });
       return;
     case "batch": {
       if (held) await held;
@@ -369,7 +476,7 @@ async function handle(message) {
       let routed = message.routed ?? 0;
       try {
         if (!target) throw new Error(`unknown target ${message.target}`);
-        const { rows, shadow } = serialise(message, INSERT_CHUNK[target.kind], target.kind === "postgres" && shadowApart());
+        const { rows, shadow } = serialise(message, INSERT_CHUNK[target.kind], target.kind === "postgres" && shadowApart(), target.kind === "postgres" ? "copy" : "json");
         if (target.kind === "main") {
           // The main thread owns this database: it inserts the rows and acknowledges them itself.
           port.postMessage({ type: "rows", target: message.target, chunks: rows.chunks, modelIds: rows.modelIds, count: rows.count, routed });

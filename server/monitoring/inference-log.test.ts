@@ -12,8 +12,8 @@ import { inferenceLog } from "@/db/schema";
 import { createTestStudio, testBackends, type TestStudio } from "../testing/test-database";
 import { currentThreadId, SCHED_IDLE, SCHED_OTHER, threadName, threadNiceness, threadPolicy } from "../testing/thread-niceness";
 import { registerOnnxUpload } from "../registry/onnx-versions";
-import { findModelVersion, findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
-import { setModelAlias } from "../registry/registered-models";
+import { deleteModelVersion, findModelVersion, findRegisteredModel, findVersionByAlias } from "../registry/model-versions";
+import { deleteRegisteredModel, setModelAlias } from "../registry/registered-models";
 import { systemActor } from "../auth/actor";
 import { createUserAsSystem } from "../auth/accounts";
 import { zCreateToken, zCreateUser } from "../auth/schema";
@@ -128,6 +128,61 @@ describe.each(testBackends)("inference log writer on %s", (kind) => {
     expect(packed.get("packed-one-row")).toMatchObject({ rowCount: 1, inputs: { "mean radius": [float32], 'a "quoted" key': [0], x0: [1e21] }, predictions: [1], protocol: "v2" });
     expect(packed.get("packed-nulls")!.inputs["mean radius"]).toEqual([null]);
     expect(packed.get("packed-nulls")!.predictions).toEqual([null]);
+  });
+
+  it("writes text that COPY's format gives a meaning to (backslash, tab, newline, \\N) exactly as the main thread's JSON insert does", async () => {
+    // On PostgreSQL the writer thread sends COPY lines and the main thread a JSON document: the rows must not differ.
+    const keys = ["back\\slash", "tab\there", 'quote"d', "x0"];
+    const texts = ["C:\\temp\\new", "a\tb", "line\nbreak\r\n", "\\N", "\\.", '{"json":"\\u0041"}', "émoji 🎉", ""];
+    const at = Date.now();
+    const writers = ["worker", "main"] as const;
+    for (const writer of writers) {
+      inferenceLogTestHooks.useWriter(writer);
+      for (const [i, text] of texts.entries()) {
+        const requestId = `escapes${writer}-${i}\t\\${text}`;
+        recordInference(studio.db, {
+          modelId, versionId, requestId, at: at + i, latencyMs: 0.5 + i, protocol: "mlflow", route: i % 2 ? "canary" : "production",
+          inputs: { [keys[0]!]: [text, null], [keys[1]!]: [i, -0], [keys[2]!]: [`${text}${text}`, 1e-7], x0: [Number.MAX_VALUE, 0.1] },
+          predictions: [text, i],
+        });
+        recordCompactInference(studio.db, {
+          modelId, versionId, requestId: `${requestId}-packed`, at: at + i, latencyMs: 0.25 + i, protocol: "v2", keys,
+          sampledRows: 1, values: Float64Array.of(i, Number.NaN, -0, Math.fround(0.1), 1), predictionCount: 1,
+        });
+      }
+      await flushInferenceLog();
+    }
+    const [worker, main] = await Promise.all(writers.map(async (writer) => new Map([...(await rowsOf(`escapes${writer}`))].map(([id, row]) => [id.replace(writer, ""), row]))));
+    expect(worker!.size).toBe(texts.length * 2);
+    for (const [id, row] of main!) expect({ ...worker!.get(id), logId: 0, requestId: id }).toEqual({ ...row, logId: 0, requestId: id });
+    const first = worker!.get(`escapes-0\t\\${texts[0]}`)!;
+    expect(first).toMatchObject({ inputs: { "back\\slash": ["C:\\temp\\new", null], 'quote"d': ["C:\\temp\\newC:\\temp\\new", 1e-7] }, predictions: ["C:\\temp\\new", 0], route: "production" });
+    expect(worker!.get(`escapes-2\t\\${texts[2]}-packed`)).toMatchObject({ inputs: { "back\\slash": [2], "tab\there": [null], x0: [Math.fround(0.1)] }, predictions: [1], rowCount: 1, route: "production" });
+    expect(worker!.get(`escapes-3\t\\\\N`)).toMatchObject({ predictions: ["\\N", 3], route: "canary" });
+  });
+
+  it("keeps rows of a version of their own model only: deleting the version or its model deletes its rows; another model's version is refused", async () => {
+    // Since migration 0033 one foreign key on (model_id, version_id) stands for the two there were.
+    const admin = studio.as(systemActor);
+    const bytes = new Uint8Array(await readFile(RF));
+    await registerOnnxUpload(admin, { name: "doomed", bytes });
+    await registerOnnxUpload(admin, { name: "doomed", bytes });
+    const doomed = (await findRegisteredModel(studio.db, "doomed")).modelId;
+    const [v1, v2] = await Promise.all(["1", "2"].map(async (v) => (await findModelVersion(studio.db, "doomed", v)).row.versionId));
+    const row = { modelId: doomed, at: Date.now(), latencyMs: 1, rowCount: 1, inputs: { x0: [1] }, predictions: [0], protocol: "v2" };
+    await studio.db.insert(inferenceLog).values([
+      { ...row, versionId: v1!, requestId: "doomed-v1" },
+      { ...row, versionId: v2!, requestId: "doomed-v2" },
+    ]);
+    const refused = await studio.db
+      .insert(inferenceLog)
+      .values({ ...row, versionId, requestId: "doomed-other-models-version" })
+      .then(() => null, (error: { code?: string; cause?: { code?: string } }) => error.cause?.code ?? error.code);
+    expect(refused).toBe("23503"); // foreign_key_violation
+    await deleteModelVersion(admin, "doomed", "1");
+    expect([...(await rowsOf("doomed")).keys()]).toEqual(["doomed-v2"]);
+    await deleteRegisteredModel(admin, "doomed");
+    expect((await rowsOf("doomed")).size).toBe(0);
   });
 
   it("logs served requests, which arrive after a flush with what the model saw and said", async () => {
