@@ -91,6 +91,8 @@ test("the playground in French, before and after hydration", async ({ browser })
   await expect(latencyTable).toBeVisible({ timeout: 60_000 });
   await expect(latencyTable.getByTestId("single-p50")).toHaveText(/^\d+,\d{3}$/);
   await expect(latencyTable.getByTestId("batch-ms")).toHaveText(/^\d+,\d$/);
+  // The warm-up's line in French, its seconds with a decimal comma.
+  await expect(page.getByTestId("warm-up")).toHaveText(/^Échauffement\u00a0: [\d\s\u202f]+ exécutions en \d+,\d s/);
   await expect(page.locator("main")).not.toContainText(/Batch scoring|Score file|Champion vs challenger|Measure latency|Response curve|Draw curve|Feature to sweep|rows scored/);
   await expectNoSeriousViolations(page);
   await context.close();

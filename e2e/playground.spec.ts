@@ -83,6 +83,11 @@ test("predict one row and score a 1,000-row CSV in the browser, as onnxruntime-n
   expect(Number(await latency.getByTestId("single-p50").textContent())).toBeGreaterThan(0);
   expect(Number(await latency.getByTestId("single-mean").textContent())).toBeGreaterThan(0);
   expect(Number(await latency.getByTestId("batch-ms").textContent())).toBeGreaterThan(0);
+  // The warm-up says how long it ran: at least its 3,000 runs, and whether its speed had settled when timing began.
+  const warmUp = page.getByTestId("warm-up");
+  await expect(warmUp).toHaveText(/^Warmed up with [\d,]+ runs in \d+\.\d s(, until it stopped getting faster\.|; it was still getting faster)/);
+  expect(Number(await warmUp.getAttribute("data-runs"))).toBeGreaterThanOrEqual(3000);
+  expect(Number(await warmUp.getAttribute("data-ms"))).toBeGreaterThanOrEqual(1000);
 
   // Everything came from the studio (ORT's runtime from /ort/), nothing from elsewhere.
   expect(elsewhere).toEqual([]);

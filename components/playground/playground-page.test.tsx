@@ -153,7 +153,7 @@ describe("PlaygroundPage", () => {
     for (const button of ["Calculer le fichier", "Comparer", "Mesurer la latence", "Tracer la courbe"]) expect(html).toMatch(new RegExp(`<button[^>]*>${button}</button>`));
     for (const label of ["Fichier CSV (déposez-le ici ou choisissez-le)", "Comparer avec", "Variable à balayer"]) expect(labelledIds(html).has(label), label).toBe(true);
     for (const title of ["Calcul par lot", "Champion contre challenger", "Latence dans ce navigateur", "Courbe de réponse"]) expect(html).toContain(`>${title}</h2>`);
-    expect(html).toContain("Exécute les entrées actuelles au moins 3\u202f000\u00a0fois et 1\u00a0s pour s’échauffer, 2\u202f000\u00a0fois une ligne à la fois".replaceAll("\u00a0", " "));
+    expect(html).toContain("Exécute les entrées actuelles pour s’échauffer (au moins 3\u202f000 fois et 1 s, puis jusqu’à ce que sa vitesse ne s’améliore plus, au plus 5 s), 2\u202f000 fois une ligne à la fois");
     expect(html).toContain("50 points sur ±3× la valeur actuelle (pas de profil d’entraînement)\u00a0; les autres entrées");
     for (const english of ["Score file", "Batch scoring", "Champion vs challenger", "Measure latency", "Draw curve", "Feature to sweep", "Compare with", "training range", "Other columns are ignored"]) {
       expect(html, english).not.toContain(english);
