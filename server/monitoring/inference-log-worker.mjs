@@ -8,8 +8,11 @@
 // thread bounds on their own.
 // Plain JavaScript on purpose: `next start` runs it as is (no TypeScript loader in a worker of the production server).
 import { existsSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { parentPort } from "node:worker_threads";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { LOG_WRITER_THREAD_NAME, lowerThisThreadPriority, nameThisThread } from "../thread-priority.mjs";
 import { schedstatReader, stallTraceEnabled, traceEvent, traceNow } from "../serving/stall-trace.mjs";
 import { backendDecision, enterIdle, hostOf, isLocalHost, logBackendPolicy, shadowLogBackendPolicy } from "./inference-log-backend.mjs";
@@ -213,53 +216,25 @@ function chunked(rows, modelIds, chunkSize, format) {
 const COPY = `copy inference_log (${COPY_COLUMNS}) from stdin`;
 
 /**
- * One COPY … FROM STDIN of `text` (COPY lines) as a node-postgres submittable, which node-postgres has no call for: the
- * statement is sent, and on the server's CopyInResponse the whole text and CopyDone. An error (a refused row, the
- * connection lost) settles it at once, as node-postgres's own queries do; otherwise the server's ReadyForQuery does.
+ * One COPY … FROM STDIN of `text` (COPY lines) on a connection of the pool, through pg-copy-streams: it resolves once
+ * the server has acknowledged the COPY, and rejects on a refused row or a lost connection. A connection that failed is
+ * given back with the error, so the pool drops it rather than reuse a connection left in an unknown state.
+ * @param {pg.Pool} pool @param {string} text COPY lines
  */
-class CopyIn {
-  /** @param {string} text */
-  constructor(text) {
-    this.text = text;
-    /** @type {((error: Error | null) => void) | undefined} set by node-postgres (pool.query's callback) */
-    this.callback = undefined;
-    this.settled = false;
+async function copyRows(pool, text) {
+  const client = await pool.connect();
+  /** @type {Error | undefined} */
+  let failure;
+  try {
+    await pipeline(Readable.from([Buffer.from(text)]), client.query(copyFrom(COPY)));
+  } catch (error) {
+    failure = /** @type {Error} */ (error);
+    throw error;
+  } finally {
+    client.release(failure);
   }
-  /** @param {any} connection */
-  submit(connection) {
-    connection.query(COPY);
-  }
-  /** @param {any} connection */
-  handleCopyInResponse(connection) {
-    connection.sendCopyFromChunk(Buffer.from(this.text));
-    connection.endCopyFrom();
-  }
-  /** @param {Error} error */
-  handleError(error) {
-    this.settle(error);
-  }
-  handleReadyForQuery() {
-    this.settle(null);
-  }
-  /** @param {Error | null} error */
-  settle(error) {
-    if (this.settled) return;
-    this.settled = true;
-    this.callback?.(error);
-  }
-  // A COPY FROM answers with CommandComplete only.
-  handleCommandComplete() {}
-  handleRowDescription() {}
-  handleDataRow() {}
-  handleEmptyQuery() {}
-  handlePortalSuspended() {}
-  handleCopyData() {}
 }
 
-/** @param {pg.Pool} pool @param {string} text COPY lines */
-function copyRows(pool, text) {
-  return /** @type {Promise<unknown>} */ (pool.query(/** @type {any} */ (new CopyIn(text))));
-}
 // The model's retention as it is now in the database (the settings page writes it there).
 const PRUNE = `delete from inference_log where model_id = $1
   and at < $2::bigint - coalesce((select retention_days from model_monitoring where model_id = $1), 30)::bigint * 86400000`;
