@@ -3,6 +3,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "./root-router";
 import type { TrpcContext } from "./trpc";
+import { describeZodError, isZodError } from "./errors";
 import { observeAnsweredRequest, requestIdFrom } from "./operations/request-log";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -30,7 +31,8 @@ export async function handleTrpcRequest(req: Request, createContext: () => Promi
     allowMethodOverride: true,
     onError: ({ error }) => {
       // The first failure of a batch names the line; the status says whether it was the caller's or ours.
-      failure ??= { code: error.code, message: error.message };
+      // A refused input's message as the caller reads it (trpc.ts's errorFormatter), not tRPC's JSON dump of zod's issues.
+      failure ??= { code: error.code, message: isZodError(error.cause) ? describeZodError(error.cause) : error.message };
     },
   });
   let route = "(unknown)";
