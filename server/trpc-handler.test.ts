@@ -1,12 +1,11 @@
 // The tRPC endpoint's failed-request log line says what the caller was told: for a refused input, the described
 // sentence of trpc.ts's errorFormatter, not tRPC's JSON dump of zod's issues (a log reader had to parse JSON in JSON).
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import superjson from "superjson";
+import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "./auth/actor";
 import type { AppRouter } from "./root-router";
 import { createTestStudio, type TestStudio } from "./testing/test-database";
-import { handleTrpcRequest } from "./trpc-handler";
+import { trpcClientThroughHandler } from "./testing/trpc-client";
 
 const ada: Actor = { userId: "1", username: "ada", role: "admin", via: "session" };
 
@@ -26,18 +25,7 @@ describe("the tRPC endpoint's request log", () => {
   it("logs a refused input with the message the caller got, not zod's issues as JSON", async () => {
     vi.stubEnv("STUDIO_LOG_ERRORS", "1");
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const client = createTRPCClient<AppRouter>({
-      links: [
-        httpLink({
-          url: "http://studio.test/api/trpc",
-          transformer: superjson,
-          fetch: (url, init) => {
-            const request = new Request(url, init as RequestInit);
-            return handleTrpcRequest(request, () => ({ ...studio.as(ada), req: request }));
-          },
-        }),
-      ],
-    });
+    const client = trpcClientThroughHandler(() => studio.as(ada));
     const refused = await client.tracking.createExperiment.mutate({ name: "   " }).then(
       () => null,
       (error: unknown) => error as TRPCClientError<AppRouter>,

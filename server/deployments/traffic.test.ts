@@ -38,11 +38,10 @@ import { compareTraffic } from "./comparison";
 import { evaluateGuards } from "./guards";
 import { configureTraffic, getTrafficConfig, promoteCanary } from "./traffic";
 import { handleGetTraffic, handlePutTraffic } from "./http";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import superjson from "superjson";
+import { TRPCClientError } from "@trpc/client";
 import { sentenceOfError } from "@/lib/i18n/server-sentence";
 import type { AppRouter } from "../root-router";
-import { handleTrpcRequest } from "../trpc-handler";
+import { trpcClientThroughHandler } from "../testing/trpc-client";
 import { refusalOf, saidIn } from "../testing/said-error";
 import { createTranslator } from "next-intl";
 import { catalogues } from "@/messages";
@@ -138,18 +137,7 @@ describe.each(testBackends)("canary and shadow on %s", (kind) => {
     expect(saidIn("en", onProduction)).toBe(onProduction.message);
     expect(saidIn("fr", onProduction)).toBe(`La version 1 de «\u00a0${MODEL}\u00a0» est déjà en production\u00a0: une ombre fait tourner une autre version à côté d’elle.`);
     // The page gets the code and values through tRPC over HTTP, as the studio's own client reads the error.
-    const client = createTRPCClient<AppRouter>({
-      links: [
-        httpLink({
-          url: "http://studio.test/api/trpc",
-          transformer: superjson,
-          fetch: (url, init) => {
-            const request = new Request(url, init as RequestInit);
-            return handleTrpcRequest(request, () => ({ ...studio.as(erin), req: request }));
-          },
-        }),
-      ],
-    });
+    const client = trpcClientThroughHandler(() => studio.as(erin));
     const overHttp = await client.deployments.configureTraffic.mutate({ name: MODEL, canary: { version: "2", share: 0.1 } }).then(
       () => null,
       (error: unknown) => error as TRPCClientError<AppRouter>,
